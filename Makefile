@@ -1,0 +1,36 @@
+# The front door. `make run` sets up, builds and lints the demo project;
+# `make test` sets up, builds and runs every test through ctest.
+BUILD ?= build
+BUILD_TYPE ?= RelWithDebInfo
+JOBS ?= $(shell nproc)
+CMAKE_FLAGS ?=
+
+.PHONY: all setup build run test asan test-asan clean
+
+all: build
+
+setup:
+	@scripts/setup
+
+$(BUILD)/CMakeCache.txt:
+	cmake -S . -B $(BUILD) -DCMAKE_BUILD_TYPE=$(BUILD_TYPE) $(CMAKE_FLAGS)
+
+build: setup $(BUILD)/CMakeCache.txt
+	@cmake --build $(BUILD) -j$(JOBS)
+
+# Findings make asynclint exit 1: that is the demo working, not make failing.
+run: build
+	@$(BUILD)/asynclint check fixtures/demo; rc=$$?; [ $$rc -le 1 ]
+
+test: build
+	ctest --test-dir $(BUILD) --output-on-failure -j$(JOBS)
+
+# The same suite under AddressSanitizer + UndefinedBehaviorSanitizer.
+asan:
+	@$(MAKE) --no-print-directory build BUILD=build-asan BUILD_TYPE=Debug CMAKE_FLAGS=-DASYNCLINT_SANITIZE=ON
+
+test-asan:
+	@$(MAKE) --no-print-directory test BUILD=build-asan BUILD_TYPE=Debug CMAKE_FLAGS=-DASYNCLINT_SANITIZE=ON
+
+clean:
+	rm -rf build build-asan

@@ -1,0 +1,85 @@
+/* diag: the one path findings take from a rule to the output: inline suppression,
+ * message formatting, and names of families and severities. */
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rule.h"
+
+const char *al_family_name(al_family f) {
+  switch (f) {
+  case AL_FAMILY_MISSING_AWAIT: return "missing-await";
+  case AL_FAMILY_BLOCKING: return "blocking-call";
+  case AL_FAMILY_UNBOUNDED_GATHER: return "unbounded-gather";
+  case AL_FAMILY_CANCELLATION: return "swallowed-cancellation";
+  case AL_FAMILY_HYGIENE: return "hygiene";
+  }
+  return "?";
+}
+
+const char *al_severity_name(al_severity s) {
+  return s == AL_SEV_ERROR ? "error" : s == AL_SEV_WARNING ? "warning" : "info";
+}
+
+/* Does the comma/space separated list starting at p (ending at stop) cover code?
+ * A list entry covers a code it prefixes (AL1 covers AL101). */
+static bool list_covers(const char *p, const char *stop, const char *code) {
+  while (p < stop) {
+    while (p < stop && (*p == ',' || *p == ' ' || *p == '\t')) p++;
+    const char *s = p;
+    while (p < stop && (isalnum((unsigned char)*p) || *p == '_')) p++;
+    size_t n = (size_t)(p - s);
+    if (n && n <= strlen(code) && !strncmp(s, code, n)) return true;
+    if (p == s) break;
+  }
+  return false;
+}
+
+static const char *find_in(const char *line, size_t len, const char *needle) {
+  size_t n = strlen(needle);
+  for (size_t i = 0; i + n <= len; i++)
+    if (!memcmp(line + i, needle, n)) return line + i;
+  return NULL;
+}
+
+bool al_suppressed(const al_source *src, uint32_t line, const char *code) {
+  size_t len;
+  const char *text = al_source_line(src, line, &len);
+  const char *end = text + len;
+  const char *m = find_in(text, len, "asynclint: ignore");
+  if (m) {
+    m += strlen("asynclint: ignore");
+    if (m >= end || *m != '[') return true; /* no list: every code */
+    const char *close = memchr(m, ']', (size_t)(end - m));
+    return list_covers(m + 1, close ? close : end, code);
+  }
+  if (src->lang == AL_LANG_PYTHON && (m = find_in(text, len, "# noqa"))) {
+    m += strlen("# noqa");
+    if (m >= end || *m != ':') return true;
+    const char *stop = m + 1;
+    while (stop < end && *stop != '#') stop++;
+    return list_covers(m + 1, stop, code);
+  }
+  return false;
+}
+
+void al_report(al_sink *sink, const ir_node *at, const char *fmt, ...) {
+  if (al_suppressed(sink->file->src, at->span.line, sink->rule->code)) return;
+  al_finding *f = al_calloc(1, sizeof *f);
+  f->path = sink->file->src->path;
+  f->span = at->span;
+  f->code = sink->rule->code;
+  f->name = sink->rule->name;
+  f->severity = sink->rule->severity;
+  va_list ap;
+  va_start(ap, fmt);
+  if (vasprintf(&f->message, fmt, ap) < 0) f->message = al_strdup("(message too long)");
+  va_end(ap);
+  al_vec_push(sink->out, f);
+}
+
+void al_finding_free(al_finding *f) {
+  free(f->message);
+  free(f);
+}

@@ -1,0 +1,183 @@
+/* driver: the two-pass pipeline over a small thread pool. Output order depends only on
+ * the sorted file list, never on thread timing. */
+#include "driver.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "discover.h"
+#include "frontend.h"
+
+typedef struct pool_job {
+  al_run *run;
+  const al_options *opts;
+  atomic_size_t next;
+  void (*work)(struct pool_job *job, al_file *f);
+} pool_job;
+
+static void *pool_thread(void *arg) {
+  pool_job *job = arg;
+  for (;;) {
+    size_t i = atomic_fetch_add(&job->next, 1);
+    if (i >= job->run->nfiles) break;
+    job->work(job, &job->run->files[i]);
+  }
+  return NULL;
+}
+
+static int effective_jobs(const al_options *opts, size_t nfiles) {
+  long n = opts->jobs > 0 ? opts->jobs : sysconf(_SC_NPROCESSORS_ONLN);
+  if (n < 1) n = 1;
+  if (n > 256) n = 256;
+  if ((size_t)n > nfiles) n = nfiles ? (long)nfiles : 1;
+  return (int)n;
+}
+
+static void pool_run(al_run *run, const al_options *opts, void (*work)(pool_job *, al_file *)) {
+  pool_job job = {.run = run, .opts = opts, .work = work};
+  atomic_init(&job.next, 0);
+  int n = effective_jobs(opts, run->nfiles);
+  if (n == 1) {
+    pool_thread(&job);
+    return;
+  }
+  pthread_t *tids = al_calloc((size_t)n, sizeof *tids);
+  int started = 0;
+  for (int i = 0; i < n; i++) {
+    pthread_attr_t attr;
+    pthread_attr_init(&attr);
+    pthread_attr_setstacksize(&attr, 8u << 20); /* libclang wants a normal-sized stack */
+    if (pthread_create(&tids[i], &attr, pool_thread, &job) == 0) started++;
+    pthread_attr_destroy(&attr);
+  }
+  if (!started) pool_thread(&job);
+  for (int i = 0; i < started; i++) pthread_join(tids[i], NULL);
+  free(tids);
+}
+
+static void pass1(pool_job *job, al_file *f) {
+  (void)job;
+  char *err = NULL;
+  if (al_source_load(&f->src, f->path, f->lang, &err) < 0) {
+    f->error = err;
+    return;
+  }
+  f->loaded = true;
+  if (f->src.bad_utf8) {
+    long at = al_utf8_invalid_at(f->src.text, f->src.len);
+    f->warning = al_fmt("invalid UTF-8 at line %u; linted as bytes", al_source_line_of(&f->src, (uint32_t)at));
+  }
+  char *module = al_module_id(f->abs, f->lang);
+  al_lower_ctx ctx = {.abs_path = f->abs, .module = module};
+  f->ir = al_lower(&f->src, &ctx, &err);
+  free(module);
+  if (!f->ir) f->error = err;
+}
+
+static int cmp_finding(const void *a, const void *b) {
+  const al_finding *x = *(al_finding *const *)a, *y = *(al_finding *const *)b;
+  if (x->span.line != y->span.line) return x->span.line < y->span.line ? -1 : 1;
+  if (x->span.col != y->span.col) return x->span.col < y->span.col ? -1 : 1;
+  return strcmp(x->code, y->code);
+}
+
+static void pass2(pool_job *job, al_file *f) {
+  if (!f->ir) return;
+  for (size_t i = 0; i < al_rule_count; i++) {
+    const al_rule *r = al_rules[i];
+    if (!(r->langs & (1u << f->lang)) || !al_rule_enabled(job->opts, r)) continue;
+    al_sink sink = {.file = f->ir, .rule = r, .out = &f->findings};
+    r->check(f->ir, &job->run->index, &sink);
+  }
+  qsort(f->findings.items, f->findings.len, sizeof *f->findings.items, cmp_finding);
+}
+
+static bool code_matches(const char *prefix, const char *code) {
+  return !strcmp(prefix, "ALL") || al_starts_with(code, prefix);
+}
+
+bool al_rule_enabled(const al_options *opts, const al_rule *r) {
+  bool on = opts->select.len == 0;
+  for (size_t i = 0; i < opts->select.len && !on; i++) on = code_matches(opts->select.items[i], r->code);
+  for (size_t i = 0; i < opts->ignore.len && on; i++)
+    if (code_matches(opts->ignore.items[i], r->code)) on = false;
+  return on;
+}
+
+const char *al_options_bad_code(const al_options *opts) {
+  const al_vec *lists[2] = {&opts->select, &opts->ignore};
+  for (int l = 0; l < 2; l++)
+    for (size_t i = 0; i < lists[l]->len; i++) {
+      const char *c = lists[l]->items[i];
+      bool any = false;
+      for (size_t k = 0; k < al_rule_count && !any; k++) any = code_matches(c, al_rules[k]->code);
+      /* A well-formed code of a family we have (AL1..AL5) is accepted even before
+       * its rule lands, so configs written for later versions keep working. */
+      if (!any && !(strlen(c) >= 3 && al_starts_with(c, "AL") && c[2] >= '1' && c[2] <= '5')) return c;
+    }
+  return NULL;
+}
+
+void al_run_files(al_run *run, const al_options *opts, char **paths, size_t n) {
+  memset(run, 0, sizeof *run);
+  run->files = al_calloc(n ? n : 1, sizeof *run->files);
+  run->nfiles = n;
+  for (size_t i = 0; i < n; i++) {
+    al_file *f = &run->files[i];
+    f->path = al_strdup(paths[i]);
+    char *abs = realpath(paths[i], NULL);
+    f->abs = abs ? abs : al_strdup(paths[i]);
+    f->lang = al_lang_from_path(paths[i]);
+    if (f->lang == AL_LANG_NONE) f->error = al_fmt("skipped: not a Python, JavaScript or C file");
+  }
+  pool_run(run, opts, pass1);
+  ir_file **irs = al_calloc(n ? n : 1, sizeof *irs);
+  for (size_t i = 0; i < n; i++) irs[i] = run->files[i].ir;
+  al_index_build(&run->index, irs, n);
+  free(irs);
+  pool_run(run, opts, pass2);
+  for (size_t i = 0; i < n; i++) {
+    run->nfindings += run->files[i].findings.len;
+    if (run->files[i].error) run->nerrors++;
+  }
+}
+
+void al_run_free(al_run *run) {
+  al_index_free(&run->index);
+  for (size_t i = 0; i < run->nfiles; i++) {
+    al_file *f = &run->files[i];
+    for (size_t k = 0; k < f->findings.len; k++) al_finding_free(f->findings.items[k]);
+    al_vec_free(&f->findings);
+    ir_file_free(f->ir);
+    if (f->loaded) al_source_free(&f->src);
+    free(f->path);
+    free(f->abs);
+    free(f->error);
+    free(f->warning);
+  }
+  free(run->files);
+  memset(run, 0, sizeof *run);
+}
+
+int al_check(const al_options *opts, const char *const *paths, int npaths, FILE *out, FILE *err) {
+  al_discovery d;
+  al_discover(paths, npaths, &d);
+  for (size_t i = 0; i < d.errors.len; i++) fprintf(err, "asynclint: %s\n", (char *)d.errors.items[i]);
+  al_run run;
+  al_run_files(&run, opts, (char **)d.files.items, d.files.len);
+  for (size_t i = 0; i < run.nfiles; i++) {
+    al_file *f = &run.files[i];
+    if (f->error) fprintf(err, "asynclint: %s: %s\n", f->path, f->error);
+    else if (f->warning) fprintf(err, "asynclint: %s: warning: %s\n", f->path, f->warning);
+  }
+  if (opts->format == AL_FMT_JSON) al_output_json(&run, out);
+  else al_output_text(&run, opts, out);
+  fflush(out);
+  int rc = d.missing ? 2 : run.nfindings ? 1 : 0;
+  al_run_free(&run);
+  al_discovery_free(&d);
+  return rc;
+}

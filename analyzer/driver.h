@@ -1,0 +1,55 @@
+/* driver: one lint run: discover, pass 1 (load + lower, parallel), index (serial),
+ * pass 2 (rules, parallel), then sorted output. The CLI, tests and later the LSP call it. */
+#ifndef AL_DRIVER_H
+#define AL_DRIVER_H
+
+#include <stdio.h>
+
+#include "index.h"
+#include "rule.h"
+
+typedef enum { AL_FMT_TEXT, AL_FMT_JSON } al_format;
+
+typedef struct al_options {
+  int jobs;            /* threads; <= 0: number of cores */
+  al_format format;
+  int color;           /* 1 on, 0 off */
+  al_vec select;       /* char*: code prefixes (empty: all) */
+  al_vec ignore;       /* char*: code prefixes */
+  bool quiet;          /* no summary line */
+} al_options;
+
+typedef struct al_file {
+  char *path;          /* display path */
+  char *abs;           /* canonical path (module ids, relative imports) */
+  al_lang lang;
+  al_source src;
+  bool loaded;
+  ir_file *ir;
+  al_vec findings;     /* al_finding*, sorted */
+  char *error;         /* one-line reason the file was not linted */
+  char *warning;       /* one-line note (linted anyway) */
+} al_file;
+
+typedef struct al_run {
+  al_file *files;
+  size_t nfiles;
+  al_index index;
+  size_t nfindings;
+  size_t nerrors;
+} al_run;
+
+/* Returns the process exit code: 0 no findings, 1 findings, 2 usage error, 3 internal. */
+int al_check(const al_options *opts, const char *const *paths, int npaths, FILE *out, FILE *err);
+
+/* The library form: lint the given files (already discovered) into run. */
+void al_run_files(al_run *run, const al_options *opts, char **paths, size_t n);
+void al_run_free(al_run *run);
+bool al_rule_enabled(const al_options *opts, const al_rule *r);
+/* Validates --select/--ignore entries; returns the first unknown one or NULL. */
+const char *al_options_bad_code(const al_options *opts);
+
+void al_output_text(const al_run *run, const al_options *opts, FILE *out);
+void al_output_json(const al_run *run, FILE *out);
+
+#endif

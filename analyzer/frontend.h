@@ -1,0 +1,27 @@
+/* frontend: lowering a loaded source into the async IR. One entry point; the language
+ * of the source picks the front end (tree-sitter for Python/JS, libclang for C). */
+#ifndef AL_FRONTEND_H
+#define AL_FRONTEND_H
+
+#include "ir.h"
+
+typedef struct al_lower_ctx {
+  const char *abs_path; /* canonical absolute path (resolves relative imports) */
+  const char *module;   /* module id (see al_module_id) */
+} al_lower_ctx;
+
+/* Returns the IR, or NULL with *err a malloc'd one-line reason. The parser tree is freed
+ * before returning. */
+ir_file *al_lower(const al_source *src, const al_lower_ctx *ctx, char **err);
+
+/* The module id of a file: Python dotted module (package walk up through __init__.py),
+ * JS path without extension, C the path. Returns a malloc'd string. */
+char *al_module_id(const char *abs_path, al_lang lang);
+
+ir_file *al_lower_python(const al_source *src, const al_lower_ctx *ctx, char **err);
+ir_file *al_lower_javascript(const al_source *src, const al_lower_ctx *ctx, char **err);
+ir_file *al_lower_c(const al_source *src, const al_lower_ctx *ctx, char **err);
+/* The parser tree as an S-expression (Python/JS), for developing front ends. */
+char *al_dump_ast(const al_source *src);
+
+#endif

@@ -1,0 +1,154 @@
+/* index: merges what pass 1 lowered into a project-wide table of functions, resolves
+ * calls against it and propagates "returns an awaitable" to a fixpoint. */
+#include "index.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#define KEY_SEP "\x1f"
+
+static void add_func(al_index *idx, const char *module, const char *name, al_func_info *info) {
+  char *key = al_fmt("%s" KEY_SEP "%s", module, name);
+  if (!al_map_get(&idx->funcs, key)) al_map_put(&idx->funcs, key, info);
+  free(key);
+}
+
+static bool kb_is_future_type(const ir_file *f, const char *type) {
+  return type && al_kb_find(al_kb_for(f->lang), "future_types", type);
+}
+
+bool al_func_is_awaitable(const ir_file *f, const ir_node *fn) {
+  if (f->lang == AL_LANG_C) return kb_is_future_type(f, fn->type);
+  if (fn->flags & IR_F_GENERATOR) return false; /* async generators are iterated, not awaited */
+  return (fn->flags & (IR_F_ASYNC | IR_F_RETURNS_PROMISE)) != 0;
+}
+
+static const al_func_info *lookup(const al_index *idx, const char *module, const char *member) {
+  char *key = al_fmt("%s" KEY_SEP "%s", module, member);
+  const al_func_info *r = al_map_get(&idx->funcs, key);
+  free(key);
+  return r;
+}
+
+const al_func_info *al_index_resolve(const al_index *idx, const ir_file *f, const ir_node *call) {
+  if (!call->member || !*call->member) {
+    if (f->lang == AL_LANG_JS && call->module) return lookup(idx, call->module, "default");
+    return NULL;
+  }
+  if (f->lang == AL_LANG_C) {
+    const al_func_info *r = lookup(idx, f->module, call->member);
+    return r ? r : lookup(idx, "c", call->member);
+  }
+  if (!call->module) return f->module ? lookup(idx, f->module, call->member) : NULL;
+  const al_func_info *r = lookup(idx, call->module, call->member);
+  if (r) return r;
+  if (f->lang == AL_LANG_JS) {
+    char *m = al_fmt("%s/index", call->module);
+    r = lookup(idx, m, call->member);
+    free(m);
+    return r;
+  }
+  /* Python: `import pkg` then pkg.sub.func(): move leading members into the module. */
+  char *mod = al_strdup(call->module);
+  const char *rest = call->member;
+  const char *dot;
+  while (!r && (dot = strchr(rest, '.'))) {
+    char *nm = al_fmt("%s.%.*s", mod, (int)(dot - rest), rest);
+    free(mod);
+    mod = nm;
+    rest = dot + 1;
+    r = lookup(idx, mod, rest);
+  }
+  free(mod);
+  return r;
+}
+
+static const al_kb_entry *kb_awaitable(const ir_file *f, const char *name) {
+  const al_kb *kb = al_kb_for(f->lang);
+  const al_kb_entry *e = al_kb_find(kb, "awaitable", name);
+  if (e) return e;
+  /* Wildcards: "fs.promises.*" covers fs.promises.readFile. */
+  char buf[512];
+  size_t n = strlen(name);
+  if (n >= sizeof buf - 3) return NULL;
+  memcpy(buf, name, n + 1);
+  char *dot;
+  while ((dot = strrchr(buf, '.'))) {
+    strcpy(dot, ".*");
+    if ((e = al_kb_find(kb, "awaitable", buf))) return e;
+    *dot = 0;
+  }
+  return NULL;
+}
+
+bool al_index_call_awaitable(const al_index *idx, const ir_file *f, const ir_node *call,
+                             const al_func_info **fn, const al_kb_entry **api) {
+  *fn = NULL;
+  *api = NULL;
+  if (f->lang == AL_LANG_C && kb_is_future_type(f, call->type)) {
+    *fn = al_index_resolve(idx, f, call);
+    *api = *fn ? NULL : al_kb_find(al_kb_for(f->lang), "awaitable", call->name);
+    return true;
+  }
+  const al_func_info *info = al_index_resolve(idx, f, call);
+  if (info) {
+    *fn = info;
+    return (info->flags & AL_FN_AWAITABLE) != 0;
+  }
+  if (call->name && (*api = kb_awaitable(f, call->name))) return true;
+  return false;
+}
+
+/* A function that returns the result of an awaitable call returns an awaitable too. */
+static bool returns_awaitable_call(const al_index *idx, const al_func_info *info) {
+  const ir_node *fn = info->func;
+  for (const ir_node *n = fn->child; n; n = ir_next(n, fn)) {
+    if (n->kind == IR_CALL && n->use == IR_USE_RETURNED && ir_enclosing_func(n) == fn) {
+      const al_func_info *callee;
+      const al_kb_entry *api;
+      if (al_index_call_awaitable(idx, info->file, n, &callee, &api) && callee != info) return true;
+    }
+  }
+  return false;
+}
+
+void al_index_build(al_index *idx, ir_file *const *files, size_t n) {
+  memset(idx, 0, sizeof *idx);
+  for (size_t i = 0; i < n; i++) {
+    ir_file *f = files[i];
+    if (!f) continue;
+    if (f->module) al_map_put(&idx->modules, f->module, f);
+    for (ir_node *x = f->root; x; x = ir_next(x, f->root)) {
+      if (x->kind != IR_FUNC || (x->flags & IR_F_LAMBDA) || !x->name) continue;
+      al_func_info *info = al_calloc(1, sizeof *info);
+      info->file = f;
+      info->func = x;
+      if (al_func_is_awaitable(f, x)) info->flags |= AL_FN_AWAITABLE;
+      al_vec_push(&idx->infos, info);
+      if (f->module) add_func(idx, f->module, x->name, info);
+      if (f->lang == AL_LANG_C && (x->flags & IR_F_EXPORTED)) add_func(idx, "c", x->name, info);
+      if (f->module && x->alias) add_func(idx, f->module, x->alias, info); /* export default */
+    }
+  }
+  /* Fixpoint: sync functions returning an awaitable call (bounded: each round must
+   * mark at least one more function, and there are finitely many). */
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (size_t i = 0; i < idx->infos.len; i++) {
+      al_func_info *info = idx->infos.items[i];
+      if (info->flags & AL_FN_AWAITABLE) continue;
+      if (info->file->lang == AL_LANG_C || (info->func->flags & IR_F_GENERATOR)) continue;
+      if (returns_awaitable_call(idx, info)) {
+        info->flags |= AL_FN_AWAITABLE;
+        changed = true;
+      }
+    }
+  }
+}
+
+void al_index_free(al_index *idx) {
+  for (size_t i = 0; i < idx->infos.len; i++) free(idx->infos.items[i]);
+  al_vec_free(&idx->infos);
+  al_map_free(&idx->funcs);
+  al_map_free(&idx->modules);
+}

@@ -1,0 +1,41 @@
+/* index: the project-wide view built between the two passes: which functions exist
+ * where, which return awaitables, and how a call resolves to a project function. */
+#ifndef AL_INDEX_H
+#define AL_INDEX_H
+
+#include "ir.h"
+#include "kb.h"
+
+enum {
+  AL_FN_AWAITABLE = 1u << 0, /* calling it yields a coroutine / promise / future */
+};
+
+typedef struct al_func_info {
+  const ir_file *file;
+  const ir_node *func;
+  uint32_t flags;
+} al_func_info;
+
+typedef struct al_index {
+  al_map funcs;      /* "module\x1fqualname" -> al_func_info* */
+  al_vec infos;      /* owns the al_func_info */
+  al_map modules;    /* module id -> ir_file* */
+} al_index;
+
+void al_index_build(al_index *idx, ir_file *const *files, size_t n);
+void al_index_free(al_index *idx);
+
+/* The project function a call resolves to (same file, imported, self.method), or NULL. */
+const al_func_info *al_index_resolve(const al_index *idx, const ir_file *f, const ir_node *call);
+
+/* Why calling `call` yields an awaitable: fills *fn with the project function when the
+ * callee is one, or *api with the knowledge entry when it is a known API. Returns false
+ * when the call is not known to yield an awaitable. */
+bool al_index_call_awaitable(const al_index *idx, const ir_file *f, const ir_node *call,
+                             const al_func_info **fn, const al_kb_entry **api);
+
+/* True when a FUNC node's own shape makes calling it yield an awaitable
+ * (async def / async function / returns new Promise / C future return type). */
+bool al_func_is_awaitable(const ir_file *f, const ir_node *func);
+
+#endif

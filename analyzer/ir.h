@@ -1,0 +1,130 @@
+/* ir: the sparse, language-neutral async IR every front end lowers into and every rule
+ * reads. A file's nodes, strings and arguments live in one arena freed with the file. */
+#ifndef AL_IR_H
+#define AL_IR_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "source.h"
+#include "util.h"
+
+typedef enum {
+  IR_FILE,
+  IR_FUNC,     /* name: qualified name (Class.method); type: C return type */
+  IR_CLASS,    /* name */
+  IR_CALL,     /* name: resolved callee; module/member: where it resolves; use; args */
+  IR_AWAIT,
+  IR_RAISE,    /* name: what is raised (text), NULL for a bare raise */
+  IR_RETURN,
+  IR_BREAK,
+  IR_CONTINUE,
+  IR_LOOP,     /* name: iterated expression text (for) or condition (while) */
+  IR_TRY,
+  IR_HANDLER,  /* name: caught types, comma separated (resolved); NULL = bare/catch-all */
+  IR_FINALLY,
+  IR_WITH,     /* name: context manager expressions, comma separated */
+  IR_ASSIGN,   /* name: the local variable assigned */
+  IR_USE,      /* name: a local variable read */
+  IR_IMPORT,   /* name: module spec; member: imported name (NULL: whole module); alias: local name */
+  IR__COUNT
+} ir_kind;
+
+enum {
+  IR_F_ASYNC = 1u << 0,        /* FUNC: async def / async function; LOOP: async for; WITH: async with */
+  IR_F_GENERATOR = 1u << 1,    /* FUNC */
+  IR_F_LAMBDA = 1u << 2,       /* FUNC: lambda / arrow / anonymous function expression */
+  IR_F_LOOP_CALLBACK = 1u << 3,/* FUNC (C): registered with a loop API as a callback */
+  IR_F_OFF_LOOP = 1u << 4,     /* FUNC: runs off the event loop (executor, work_cb) */
+  IR_F_METHOD = 1u << 5,       /* FUNC: defined in a class */
+  IR_F_NEW = 1u << 6,          /* CALL: `new X(...)` */
+  IR_F_SELF = 1u << 7,         /* CALL: receiver is self / this / cls */
+  IR_F_WHILE = 1u << 8,        /* LOOP: while / do-while (else: for) */
+  IR_F_BARE = 1u << 9,         /* RAISE: bare re-raise; HANDLER: bare except / catch-all */
+  IR_F_RETURNS_PROMISE = 1u << 10, /* FUNC (JS): returns `new Promise(...)` */
+  IR_F_EXPORTED = 1u << 11,    /* FUNC: exported (JS export / C external linkage) */
+  IR_F_DEFINITION = 1u << 12,  /* FUNC (C): has a body in this file */
+};
+
+typedef enum {
+  IR_USE_NONE,
+  IR_USE_DISCARDED, /* an expression statement: the result is dropped */
+  IR_USE_AWAITED,
+  IR_USE_ASSIGNED,  /* var: the variable */
+  IR_USE_RETURNED,
+  IR_USE_PASSED,    /* an argument to another call */
+  IR_USE_CHAINED,   /* JS: receiver of .then/.catch/.finally */
+  IR_USE_VOIDED,    /* JS `void f()`, C `(void)f()` */
+  IR_USE_OTHER,
+  IR_USE__COUNT
+} ir_use;
+
+enum {
+  IR_ARG_SPREAD = 1u << 0,     /* *args / ...xs */
+  IR_ARG_COMPREHENSION = 1u << 1, /* a comprehension / generator expression / xs.map(...) */
+  IR_ARG_NULL = 1u << 2,       /* NULL / None / null literal */
+  IR_ARG_FUNC_REF = 1u << 3,   /* a bare function name (a callback) */
+  IR_ARG_LAMBDA = 1u << 4,     /* an inline function / lambda */
+  IR_ARG_LITERAL = 1u << 5,    /* a literal (number, string, list/array literal) */
+  IR_ARG_KEYWORD = 1u << 6,    /* keyword argument: name holds the keyword */
+};
+
+typedef struct ir_arg {
+  uint32_t flags;
+  const char *text;    /* a short text of the argument (identifier, dotted name, literal) */
+  const char *keyword; /* keyword argument name, or NULL */
+} ir_arg;
+
+typedef struct ir_span {
+  uint32_t start, end;       /* byte offsets */
+  uint32_t line, col;        /* 1-based; col counts bytes */
+  uint32_t end_line, end_col;
+} ir_span;
+
+typedef struct ir_node ir_node;
+struct ir_node {
+  uint8_t kind;
+  uint8_t use;
+  uint32_t flags;
+  ir_span span;
+  const char *name;
+  const char *module;  /* CALL/IMPORT: module spec the name resolves to, NULL when local */
+  const char *member;  /* CALL: dotted name inside module (or the local dotted text) */
+  const char *alias;   /* IMPORT: local name; CALL: variable the result is assigned to */
+  const char *type;    /* C: result type (CALL) / return type (FUNC) */
+  const char *text;    /* CALL: the callee as written in the source (for messages) */
+  uint32_t nargs;
+  ir_arg *args;
+  ir_node *parent, *child, *last, *next;
+};
+
+typedef struct ir_file {
+  al_arena arena;
+  const al_source *src;
+  al_lang lang;
+  const char *module;  /* Python: dotted module; JS: path without extension; C: path */
+  ir_node *root;
+  bool parse_errors;   /* the parser recovered from syntax errors */
+} ir_file;
+
+ir_file *ir_file_new(const al_source *src, const char *module);
+void ir_file_free(ir_file *f);
+/* Creates a node of kind under parent (appended as last child). */
+ir_node *ir_add(ir_file *f, ir_node *parent, ir_kind kind, ir_span span);
+const char *ir_str(ir_file *f, const char *s, size_t n); /* copy into the file's arena */
+
+/* Pre-order traversal without recursion: the node after n inside root, or NULL. */
+ir_node *ir_next(const ir_node *n, const ir_node *root);
+/* Like ir_next but skips n's children. */
+ir_node *ir_next_skip(const ir_node *n, const ir_node *root);
+/* The nearest FUNC enclosing n (not n itself), or NULL at module level. */
+ir_node *ir_enclosing_func(const ir_node *n);
+/* The nearest CLASS enclosing n, or NULL. */
+ir_node *ir_enclosing_class(const ir_node *n);
+
+const char *ir_kind_name(ir_kind k);
+const char *ir_use_name(ir_use u);
+/* Prints the IR as indented text (what `asynclint dump-ir` shows and unit tests compare). */
+void ir_print(const ir_file *f, al_buf *out);
+
+#endif

@@ -1,0 +1,174 @@
+/* kb: the knowledge loader (libyaml document API) and lookups. The YAML shape is kept
+ * flat on purpose: a section is a list of names or small mappings with a `name`. */
+#include "kb.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <yaml.h>
+
+extern const char al_kb_python_yaml[], al_kb_javascript_yaml[], al_kb_c_yaml[];
+extern const size_t al_kb_python_yaml_len, al_kb_javascript_yaml_len, al_kb_c_yaml_len;
+
+static al_kb builtin[4];
+static bool builtin_loaded;
+
+static const char *scalar(yaml_node_t *n) {
+  return n && n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
+}
+
+static al_kb_section *section_for(al_kb *kb, const char *name) {
+  al_kb_section *s = al_map_get(&kb->sections, name);
+  if (!s) {
+    s = al_calloc(1, sizeof *s);
+    al_map_put(&kb->sections, name, s);
+  }
+  return s;
+}
+
+static int add_entry(al_kb_section *sec, yaml_document_t *doc, yaml_node_t *item, const char *origin,
+                     char **err) {
+  al_kb_entry *e = al_calloc(1, sizeof *e);
+  if (item->type == YAML_SCALAR_NODE) {
+    e->name = al_strdup(scalar(item));
+  } else if (item->type == YAML_MAPPING_NODE) {
+    size_t n = (size_t)(item->data.mapping.pairs.top - item->data.mapping.pairs.start);
+    e->keys = al_calloc(n, sizeof *e->keys);
+    e->vals = al_calloc(n, sizeof *e->vals);
+    for (yaml_node_pair_t *p = item->data.mapping.pairs.start; p < item->data.mapping.pairs.top; p++) {
+      const char *k = scalar(yaml_document_get_node(doc, p->key));
+      const char *v = scalar(yaml_document_get_node(doc, p->value));
+      if (!k || !v) {
+        *err = al_fmt("%s:%zu: entry attributes must be plain `key: value` scalars", origin,
+                      item->start_mark.line + 1);
+        goto fail;
+      }
+      if (!strcmp(k, "name")) {
+        free((char *)e->name);
+        e->name = al_strdup(v);
+      } else {
+        e->keys[e->nattrs] = al_strdup(k);
+        e->vals[e->nattrs++] = al_strdup(v);
+      }
+    }
+  }
+  if (!e->name || !*e->name) {
+    *err = al_fmt("%s:%zu: each entry needs a name", origin, item->start_mark.line + 1);
+    goto fail;
+  }
+  al_vec_push(&sec->entries, e);
+  al_map_put(&sec->by_name, e->name, e);
+  return 0;
+fail:
+  for (size_t i = 0; i < e->nattrs; i++) {
+    free((char *)e->keys[i]);
+    free((char *)e->vals[i]);
+  }
+  free(e->keys);
+  free(e->vals);
+  free((char *)e->name);
+  free(e);
+  return -1;
+}
+
+int al_kb_load(al_kb *kb, const char *text, size_t len, const char *origin, char **err) {
+  yaml_parser_t parser;
+  yaml_document_t doc;
+  int rc = -1;
+  yaml_parser_initialize(&parser);
+  yaml_parser_set_input_string(&parser, (const unsigned char *)text, len);
+  if (!yaml_parser_load(&parser, &doc)) {
+    *err = al_fmt("%s:%zu: %s", origin, parser.problem_mark.line + 1,
+                  parser.problem ? parser.problem : "invalid YAML");
+    yaml_parser_delete(&parser);
+    return -1;
+  }
+  yaml_node_t *root = yaml_document_get_root_node(&doc);
+  if (!root) {
+    rc = 0; /* an empty document is an empty knowledge file */
+    goto out;
+  }
+  if (root->type != YAML_MAPPING_NODE) {
+    *err = al_fmt("%s:%zu: expected a mapping of sections", origin, root->start_mark.line + 1);
+    goto out;
+  }
+  for (yaml_node_pair_t *p = root->data.mapping.pairs.start; p < root->data.mapping.pairs.top; p++) {
+    yaml_node_t *k = yaml_document_get_node(&doc, p->key);
+    yaml_node_t *v = yaml_document_get_node(&doc, p->value);
+    const char *name = scalar(k);
+    if (!name || !v || v->type != YAML_SEQUENCE_NODE) {
+      *err = al_fmt("%s:%zu: a section is `name:` followed by a list", origin,
+                    (k ? k->start_mark.line : 0) + 1);
+      goto out;
+    }
+    al_kb_section *sec = section_for(kb, name);
+    for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
+      yaml_node_t *item = yaml_document_get_node(&doc, *it);
+      if (!item || add_entry(sec, &doc, item, origin, err) < 0) {
+        if (!item) *err = al_fmt("%s: broken list item", origin);
+        goto out;
+      }
+    }
+  }
+  rc = 0;
+out:
+  yaml_document_delete(&doc);
+  yaml_parser_delete(&parser);
+  return rc;
+}
+
+static void free_section(const char *key, void *val, void *ctx) {
+  al_kb_section *s = val;
+  for (size_t i = 0; i < s->entries.len; i++) {
+    al_kb_entry *e = s->entries.items[i];
+    for (size_t k = 0; k < e->nattrs; k++) {
+      free((char *)e->keys[k]);
+      free((char *)e->vals[k]);
+    }
+    free(e->keys);
+    free(e->vals);
+    free((char *)e->name);
+    free(e);
+  }
+  al_vec_free(&s->entries);
+  al_map_free(&s->by_name);
+  free(s);
+}
+
+void al_kb_free(al_kb *kb) {
+  al_map_each(&kb->sections, free_section, NULL);
+  al_map_free(&kb->sections);
+}
+
+int al_kb_init(char **err) {
+  if (builtin_loaded) return 0;
+  if (al_kb_load(&builtin[AL_LANG_PYTHON], al_kb_python_yaml, al_kb_python_yaml_len,
+                 "rules/knowledge/python.yaml", err) < 0 ||
+      al_kb_load(&builtin[AL_LANG_JS], al_kb_javascript_yaml, al_kb_javascript_yaml_len,
+                 "rules/knowledge/javascript.yaml", err) < 0 ||
+      al_kb_load(&builtin[AL_LANG_C], al_kb_c_yaml, al_kb_c_yaml_len, "rules/knowledge/c.yaml", err) < 0)
+    return -1;
+  builtin_loaded = true;
+  return 0;
+}
+
+void al_kb_shutdown(void) {
+  for (int i = 0; i < 4; i++) al_kb_free(&builtin[i]);
+  builtin_loaded = false;
+}
+
+const al_kb *al_kb_for(al_lang lang) { return &builtin[lang]; }
+
+const al_kb_section *al_kb_section_get(const al_kb *kb, const char *section) {
+  return al_map_get(&kb->sections, section);
+}
+
+const al_kb_entry *al_kb_find(const al_kb *kb, const char *section, const char *name) {
+  const al_kb_section *s = al_kb_section_get(kb, section);
+  return s ? al_map_get(&s->by_name, name) : NULL;
+}
+
+const char *al_kb_attr(const al_kb_entry *e, const char *key) {
+  for (size_t i = 0; i < e->nattrs; i++)
+    if (!strcmp(e->keys[i], key)) return e->vals[i];
+  return NULL;
+}

@@ -1,0 +1,40 @@
+/* kb: knowledge about APIs as data. rules/knowledge/<lang>.yaml is embedded at build
+ * time and parsed once at start; rules ask it by section and resolved name. */
+#ifndef AL_KB_H
+#define AL_KB_H
+
+#include "source.h"
+#include "util.h"
+
+/* One entry of a section: a name plus optional key/value attributes. */
+typedef struct al_kb_entry {
+  const char *name;
+  size_t nattrs;
+  const char **keys;
+  const char **vals;
+} al_kb_entry;
+
+typedef struct al_kb {
+  al_map sections; /* section name -> al_kb_section* */
+} al_kb;
+
+typedef struct al_kb_section {
+  al_vec entries;  /* al_kb_entry*, in file order */
+  al_map by_name;  /* name -> al_kb_entry* */
+} al_kb_section;
+
+/* Parses YAML text of the form `section: [name | {name: ..., key: value}, ...]` into kb.
+ * Returns 0, or -1 with *err a malloc'd "origin:line: reason" message. */
+int al_kb_load(al_kb *kb, const char *text, size_t len, const char *origin, char **err);
+void al_kb_free(al_kb *kb);
+
+/* Loads the embedded knowledge of all languages (idempotent; call before threads start). */
+int al_kb_init(char **err);
+void al_kb_shutdown(void);
+const al_kb *al_kb_for(al_lang lang);
+
+const al_kb_section *al_kb_section_get(const al_kb *kb, const char *section);
+const al_kb_entry *al_kb_find(const al_kb *kb, const char *section, const char *name);
+const char *al_kb_attr(const al_kb_entry *e, const char *key);
+
+#endif

@@ -1,0 +1,327 @@
+/* c: lowers C through libclang into the async IR. Flags come from a compile_commands.json
+ * found upward from the file, else defaults; missing headers still leave an IR. Only
+ * cursors of the main file are visited. */
+#include <clang-c/CXCompilationDatabase.h>
+#include <clang-c/Index.h>
+#include <libgen.h>
+#include <pthread.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "frontend.h"
+
+typedef struct c_frame {
+  CXCursor cur;
+  enum CXCursorKind kind;
+  unsigned index;    /* position among its parent's children */
+  unsigned nchild;
+  ir_node *ir;       /* IR parent for children */
+} c_frame;
+
+typedef struct c_ctx {
+  ir_file *f;
+  const char *text;
+  size_t len;
+  c_frame *frames;
+  size_t depth, cap;
+} c_ctx;
+
+/* ---- compile_commands.json lookup (cached per directory, shared by threads) ---- */
+static pthread_mutex_t db_lock = PTHREAD_MUTEX_INITIALIZER;
+static al_map db_cache; /* dir -> CXCompilationDatabase (or a sentinel for none) */
+static char db_none;
+
+static CXCompilationDatabase db_for_dir(const char *dir) {
+  void *v = al_map_get(&db_cache, dir);
+  if (v) return v == &db_none ? NULL : v;
+  char *path = al_fmt("%s/compile_commands.json", dir);
+  struct stat st;
+  CXCompilationDatabase db = NULL;
+  if (stat(path, &st) == 0) {
+    CXCompilationDatabase_Error e;
+    db = clang_CompilationDatabase_fromDirectory(dir, &e);
+    if (e != CXCompilationDatabase_NoError) db = NULL;
+  } else if (strcmp(dir, "/") != 0) {
+    char *copy = al_strdup(dir);
+    db = db_for_dir(dirname(copy));
+    free(copy);
+  }
+  free(path);
+  al_map_put(&db_cache, dir, db ? (void *)db : (void *)&db_none);
+  return db;
+}
+
+static bool skip_arg(const char *a, bool *skip_next) {
+  static const char *const with_value[] = {"-o", "-MF", "-MT", "-MQ", NULL};
+  for (int i = 0; with_value[i]; i++)
+    if (!strcmp(a, with_value[i])) {
+      *skip_next = true;
+      return true;
+    }
+  return !strcmp(a, "-c") || !strcmp(a, "-MD") || !strcmp(a, "-MMD") || !strcmp(a, "-MP") || !strcmp(a, "-M");
+}
+
+/* Arguments for parsing abs_path: from the compilation database if it has the file,
+ * otherwise defaults. Returns argc; *argv entries are malloc'd (free with free_args). */
+static int build_args(const char *abs_path, char ***argv_out) {
+  al_vec args = {0};
+  char *copy = al_strdup(abs_path);
+  char *dir = dirname(copy);
+  pthread_mutex_lock(&db_lock);
+  CXCompilationDatabase db = db_for_dir(dir);
+  CXCompileCommands cmds = db ? clang_CompilationDatabase_getCompileCommands(db, abs_path) : NULL;
+  if (cmds && clang_CompileCommands_getSize(cmds) > 0) {
+    CXCompileCommand cmd = clang_CompileCommands_getCommand(cmds, 0);
+    CXString wd = clang_CompileCommand_getDirectory(cmd);
+    al_vec_push(&args, al_fmt("-working-directory=%s", clang_getCString(wd)));
+    clang_disposeString(wd);
+    unsigned n = clang_CompileCommand_getNumArgs(cmd);
+    bool skip_next = false;
+    for (unsigned i = 1; i < n; i++) {
+      CXString s = clang_CompileCommand_getArg(cmd, i);
+      const char *a = clang_getCString(s);
+      if (skip_next) skip_next = false;
+      else if (!skip_arg(a, &skip_next) && strcmp(a, abs_path) != 0 && !al_ends_with(abs_path, a))
+        al_vec_push(&args, al_strdup(a));
+      clang_disposeString(s);
+    }
+  } else {
+    al_vec_push(&args, al_strdup("-xc"));
+    al_vec_push(&args, al_strdup("-std=gnu11"));
+    al_vec_push(&args, al_fmt("-I%s", dir));
+    /* Project include folders up the tree (include/, runtime/include/). */
+    char *up = al_strdup(dir);
+    for (int level = 0; level < 8 && strcmp(up, "/") != 0; level++) {
+      static const char *const subs[] = {"include", "runtime/include", NULL};
+      for (int i = 0; subs[i]; i++) {
+        char *p = al_fmt("%s/%s", up, subs[i]);
+        struct stat st;
+        if (stat(p, &st) == 0 && S_ISDIR(st.st_mode)) al_vec_push(&args, al_fmt("-I%s", p));
+        free(p);
+      }
+      char *next = al_strdup(dirname(up));
+      free(up);
+      up = next;
+    }
+    free(up);
+  }
+  if (cmds) clang_CompileCommands_dispose(cmds);
+  pthread_mutex_unlock(&db_lock);
+  al_vec_push(&args, al_strdup("-ferror-limit=0"));
+  free(copy);
+  *argv_out = (char **)args.items;
+  return (int)args.len;
+}
+
+/* ---- spans and text ---- */
+static ir_span span_of(c_ctx *c, CXCursor cur) {
+  CXSourceRange r = clang_getCursorExtent(cur);
+  unsigned l1, c1, l2, c2, o1, o2;
+  clang_getExpansionLocation(clang_getRangeStart(r), NULL, &l1, &c1, &o1);
+  clang_getExpansionLocation(clang_getRangeEnd(r), NULL, &l2, &c2, &o2);
+  if (o1 > c->len) o1 = (unsigned)c->len;
+  if (o2 > c->len || o2 < o1) o2 = o1;
+  ir_span sp = {o1, o2, l1, c1, l2, c2};
+  return sp;
+}
+
+static const char *cx_str(ir_file *f, CXString s) {
+  const char *p = clang_getCString(s);
+  const char *r = p && *p ? al_arena_strdup(&f->arena, p) : NULL;
+  clang_disposeString(s);
+  return r;
+}
+
+static const char *type_str(ir_file *f, CXType t) {
+  return cx_str(f, clang_getTypeSpelling(clang_getCanonicalType(t)));
+}
+
+static enum CXChildVisitResult first_child_cb(CXCursor cur, CXCursor parent, CXClientData d) {
+  *(CXCursor *)d = cur;
+  return CXChildVisit_Break;
+}
+
+/* Looks through implicit casts and parentheses. */
+static CXCursor strip(CXCursor cur) {
+  for (int i = 0; i < 16; i++) {
+    enum CXCursorKind k = clang_getCursorKind(cur);
+    if (k != CXCursor_UnexposedExpr && k != CXCursor_ParenExpr) break;
+    CXCursor ch = clang_getNullCursor();
+    clang_visitChildren(cur, first_child_cb, &ch);
+    if (clang_Cursor_isNull(ch)) break;
+    cur = ch;
+  }
+  return cur;
+}
+
+static void lower_args(c_ctx *c, ir_node *call, CXCursor cur) {
+  int n = clang_Cursor_getNumArguments(cur);
+  if (n <= 0) return;
+  call->args = al_arena_alloc(&c->f->arena, (size_t)n * sizeof *call->args);
+  call->nargs = (uint32_t)n;
+  for (int i = 0; i < n; i++) {
+    CXCursor a = clang_Cursor_getArgument(cur, (unsigned)i);
+    ir_arg *x = &call->args[i];
+    ir_span sp = span_of(c, a);
+    size_t len = sp.end - sp.start;
+    if (len > 60) len = 60;
+    x->text = ir_str(c->f, c->text + sp.start, len);
+    if (!strcmp(x->text, "NULL") || !strcmp(x->text, "0") || !strcmp(x->text, "((void *)0)") ||
+        !strcmp(x->text, "(void *)0") || !strcmp(x->text, "nullptr"))
+      x->flags |= IR_ARG_NULL;
+    CXCursor s = strip(a);
+    enum CXCursorKind k = clang_getCursorKind(s);
+    if (k == CXCursor_DeclRefExpr && clang_getCursorKind(clang_getCursorReferenced(s)) == CXCursor_FunctionDecl)
+      x->flags |= IR_ARG_FUNC_REF;
+    else if (k == CXCursor_IntegerLiteral || k == CXCursor_StringLiteral || k == CXCursor_FloatingLiteral ||
+             k == CXCursor_CharacterLiteral)
+      x->flags |= IR_ARG_LITERAL;
+  }
+}
+
+static bool assign_before(c_ctx *c, uint32_t off) {
+  while (off > 0 && (c->text[off - 1] == ' ' || c->text[off - 1] == '\t' || c->text[off - 1] == '\n' ||
+                     c->text[off - 1] == '\r' || c->text[off - 1] == '('))
+    off--;
+  if (off == 0 || c->text[off - 1] != '=') return false;
+  char prev = off >= 2 ? c->text[off - 2] : ' ';
+  return !strchr("=!<>+-*/%&|^", prev);
+}
+
+static ir_use call_use(c_ctx *c, const char **var, uint32_t start) {
+  size_t k = c->depth - 1; /* frames[k] is the call itself */
+  while (k > 0 && (c->frames[k - 1].kind == CXCursor_UnexposedExpr || c->frames[k - 1].kind == CXCursor_ParenExpr))
+    k--;
+  if (k == 0) return IR_USE_OTHER;
+  c_frame *p = &c->frames[k - 1], *me = &c->frames[k];
+  switch (p->kind) {
+  case CXCursor_CompoundStmt:
+  case CXCursor_LabelStmt:
+  case CXCursor_DefaultStmt:
+  case CXCursor_ForStmt:
+    return IR_USE_DISCARDED;
+  case CXCursor_CaseStmt:
+  case CXCursor_IfStmt:
+  case CXCursor_WhileStmt:
+    return me->index == 0 ? IR_USE_OTHER : IR_USE_DISCARDED;
+  case CXCursor_DoStmt:
+    return me->index == 0 ? IR_USE_DISCARDED : IR_USE_OTHER;
+  case CXCursor_ReturnStmt:
+    return IR_USE_RETURNED;
+  case CXCursor_CallExpr:
+    return IR_USE_PASSED;
+  case CXCursor_VarDecl:
+    *var = cx_str(c->f, clang_getCursorSpelling(p->cur));
+    return IR_USE_ASSIGNED;
+  case CXCursor_CStyleCastExpr:
+    return clang_getCursorType(p->cur).kind == CXType_Void ? IR_USE_VOIDED : IR_USE_OTHER;
+  case CXCursor_BinaryOperator:
+    return me->index == 1 && assign_before(c, start) ? IR_USE_ASSIGNED : IR_USE_OTHER;
+  default:
+    return IR_USE_OTHER;
+  }
+}
+
+static ir_node *lower_cursor(c_ctx *c, CXCursor cur, enum CXCursorKind k, ir_node *parent, bool *descend) {
+  ir_node *x;
+  switch (k) {
+  case CXCursor_FunctionDecl:
+    if (!clang_isCursorDefinition(cur)) {
+      *descend = false;
+      return NULL;
+    }
+    x = ir_add(c->f, parent, IR_FUNC, span_of(c, cur));
+    x->name = cx_str(c->f, clang_getCursorSpelling(cur));
+    x->type = type_str(c->f, clang_getCursorResultType(cur));
+    x->flags |= IR_F_DEFINITION;
+    if (clang_getCursorLinkage(cur) == CXLinkage_External) x->flags |= IR_F_EXPORTED;
+    return x;
+  case CXCursor_CallExpr: {
+    x = ir_add(c->f, parent, IR_CALL, span_of(c, cur));
+    x->name = cx_str(c->f, clang_getCursorSpelling(cur));
+    if (!x->name) x->name = "()";
+    x->member = x->name;
+    x->text = x->name;
+    x->type = type_str(c->f, clang_getCursorType(cur));
+    const char *var = NULL;
+    x->use = (uint8_t)call_use(c, &var, x->span.start);
+    x->alias = var;
+    lower_args(c, x, cur);
+    return x;
+  }
+  case CXCursor_ReturnStmt: return ir_add(c->f, parent, IR_RETURN, span_of(c, cur));
+  case CXCursor_BreakStmt: return ir_add(c->f, parent, IR_BREAK, span_of(c, cur));
+  case CXCursor_ContinueStmt: return ir_add(c->f, parent, IR_CONTINUE, span_of(c, cur));
+  case CXCursor_ForStmt: return ir_add(c->f, parent, IR_LOOP, span_of(c, cur));
+  case CXCursor_WhileStmt:
+  case CXCursor_DoStmt:
+    x = ir_add(c->f, parent, IR_LOOP, span_of(c, cur));
+    x->flags |= IR_F_WHILE;
+    return x;
+  default:
+    return NULL;
+  }
+}
+
+static enum CXChildVisitResult visit(CXCursor cur, CXCursor parent, CXClientData data) {
+  c_ctx *c = data;
+  while (c->depth > 1 && !clang_equalCursors(c->frames[c->depth - 1].cur, parent)) c->depth--;
+  c_frame *top = &c->frames[c->depth - 1];
+  if (c->depth == 1 && !clang_Location_isFromMainFile(clang_getCursorLocation(cur))) return CXChildVisit_Continue;
+  unsigned index = top->nchild++;
+  if (c->depth == c->cap) {
+    c->cap *= 2;
+    c->frames = al_realloc(c->frames, c->cap * sizeof *c->frames);
+    top = &c->frames[c->depth - 1];
+  }
+  c_frame *fr = &c->frames[c->depth++];
+  fr->cur = cur;
+  fr->kind = clang_getCursorKind(cur);
+  fr->index = index;
+  fr->nchild = 0;
+  fr->ir = top->ir;
+  bool descend = true;
+  ir_node *own = lower_cursor(c, cur, fr->kind, top->ir, &descend);
+  if (own) fr->ir = own;
+  if (!descend) {
+    c->depth--;
+    return CXChildVisit_Continue;
+  }
+  return CXChildVisit_Recurse;
+}
+
+ir_file *al_lower_c(const al_source *src, const al_lower_ctx *ctx, char **err) {
+  const char *path = ctx->abs_path ? ctx->abs_path : src->path;
+  char **argv;
+  int argc = build_args(path, &argv);
+  CXIndex index = clang_createIndex(0, 0);
+  struct CXUnsavedFile unsaved = {path, src->text, (unsigned long)src->len};
+  CXTranslationUnit tu = NULL;
+  enum CXErrorCode rc = clang_parseTranslationUnit2(
+      index, path, (const char *const *)argv, argc, &unsaved, 1,
+      CXTranslationUnit_KeepGoing | CXTranslationUnit_IgnoreNonErrorsFromIncludedFiles, &tu);
+  for (int i = 0; i < argc; i++) free(argv[i]);
+  free(argv);
+  if (rc != CXError_Success || !tu) {
+    clang_disposeIndex(index);
+    *err = al_fmt("clang could not parse the file (libclang error %d)", (int)rc);
+    return NULL;
+  }
+  ir_file *f = ir_file_new(src, ctx->module);
+  unsigned nd = clang_getNumDiagnostics(tu);
+  for (unsigned i = 0; i < nd; i++) {
+    CXDiagnostic d = clang_getDiagnostic(tu, i);
+    if (clang_getDiagnosticSeverity(d) >= CXDiagnostic_Error) f->parse_errors = true;
+    clang_disposeDiagnostic(d);
+  }
+  c_ctx c = {.f = f, .text = src->text, .len = src->len, .cap = 256};
+  c.frames = al_malloc(c.cap * sizeof *c.frames);
+  CXCursor root = clang_getTranslationUnitCursor(tu);
+  c.frames[0] = (c_frame){.cur = root, .kind = CXCursor_TranslationUnit, .ir = f->root};
+  c.depth = 1;
+  clang_visitChildren(root, visit, &c);
+  free(c.frames);
+  clang_disposeTranslationUnit(tu);
+  clang_disposeIndex(index);
+  return f;
+}

@@ -1,0 +1,500 @@
+/* javascript: lowers a tree-sitter-javascript tree (ESM, CommonJS, JSX) into the async
+ * IR: functions of every shape with their names, calls with resolved callees and use,
+ * awaits, try/catch/finally, loops, ESM imports and require() bindings. */
+#include <libgen.h>
+#include <string.h>
+#include <tree_sitter/api.h>
+
+#include "frontend.h"
+#include "names.h"
+#include "ts_walk.h"
+
+const TSLanguage *tree_sitter_javascript(void);
+
+typedef struct js_ctx {
+  al_names names;
+  const char *dir; /* directory of this file, for relative specifiers */
+} js_ctx;
+
+static const char *const js_exts[] = {".js", ".mjs", ".cjs", ".jsx", NULL};
+
+/* Normalizes a module specifier: relative ones become absolute paths without a JS
+ * extension; `node:fs` becomes `fs`. */
+static const char *norm_spec(ts_walk *w, js_ctx *c, const char *spec) {
+  if (al_starts_with(spec, "node:")) return spec + 5;
+  if (!(al_starts_with(spec, "./") || al_starts_with(spec, "../") || spec[0] == '/' || !strcmp(spec, ".") ||
+        !strcmp(spec, "..")))
+    return spec;
+  char *joined = spec[0] == '/' ? al_strdup(spec) : al_fmt("%s/%s", c->dir ? c->dir : ".", spec);
+  /* Collapse "." and ".." segments in place. */
+  char *segs[512];
+  size_t n = 0;
+  for (char *save = NULL, *s = strtok_r(joined, "/", &save); s; s = strtok_r(NULL, "/", &save)) {
+    if (!strcmp(s, ".")) continue;
+    if (!strcmp(s, "..")) {
+      if (n) n--;
+      continue;
+    }
+    if (n < 512) segs[n++] = s;
+  }
+  al_buf b = {0};
+  for (size_t i = 0; i < n; i++) {
+    al_buf_puts(&b, "/");
+    al_buf_puts(&b, segs[i]);
+  }
+  for (int i = 0; js_exts[i]; i++) {
+    if (b.len > strlen(js_exts[i]) && al_ends_with(b.data, js_exts[i])) {
+      b.len -= strlen(js_exts[i]);
+      b.data[b.len] = 0;
+      break;
+    }
+  }
+  const char *r = ir_str(w->f, b.data ? b.data : "/", b.data ? b.len : 1);
+  al_buf_free(&b);
+  free(joined);
+  return r;
+}
+
+static const char *string_value(ts_walk *w, TSNode s) {
+  /* A string node is quote + string_fragment + quote. */
+  TSNode frag = ts_node_named_child(s, 0);
+  if (ts_node_is_null(frag)) return "";
+  return ts_text(w, frag);
+}
+
+static const char *dotted(ts_walk *w, TSNode n) {
+  al_buf b = {0};
+  TSNode parts[64];
+  size_t k = 0;
+  while (ts_is(n, "member_expression") && k < 63) {
+    parts[k++] = ts_field(n, "property");
+    n = ts_field(n, "object");
+  }
+  if (ts_is(n, "identifier") || ts_is(n, "this") || ts_is(n, "super") || ts_is(n, "import"))
+    al_buf_add(&b, w->text + ts_node_start_byte(n), ts_node_end_byte(n) - ts_node_start_byte(n));
+  else al_buf_puts(&b, "()");
+  while (k > 0) {
+    TSNode p = parts[--k];
+    al_buf_puts(&b, ".");
+    if (!ts_node_is_null(p)) al_buf_add(&b, w->text + ts_node_start_byte(p), ts_node_end_byte(p) - ts_node_start_byte(p));
+  }
+  const char *r = ir_str(w->f, b.data, b.len);
+  al_buf_free(&b);
+  return r;
+}
+
+static void add_import(ts_walk *w, js_ctx *c, ir_node *parent, TSNode at, const char *local, const char *mod,
+                       const char *member) {
+  al_names_bind(&c->names, local, mod, member);
+  if (!parent) return;
+  ir_node *imp = ir_add(w->f, parent, IR_IMPORT, ts_span(at));
+  imp->name = mod;
+  imp->member = member;
+  imp->alias = local;
+}
+
+static void lower_esm_import(ts_walk *w, js_ctx *c, TSNode n, ir_node *parent) {
+  TSNode src = ts_field(n, "source");
+  if (ts_node_is_null(src)) return;
+  const char *mod = norm_spec(w, c, string_value(w, src));
+  uint32_t k = ts_node_named_child_count(n);
+  for (uint32_t i = 0; i < k; i++) {
+    TSNode clause = ts_node_named_child(n, i);
+    if (!ts_is(clause, "import_clause")) continue;
+    uint32_t m = ts_node_named_child_count(clause);
+    for (uint32_t j = 0; j < m; j++) {
+      TSNode x = ts_node_named_child(clause, j);
+      if (ts_is(x, "identifier")) {
+        /* A default import is bound to the whole module: x() resolves to its default
+         * export and x.f() to its member f (CommonJS interop and Node built-ins). */
+        add_import(w, c, parent, x, ts_text(w, x), mod, NULL);
+      } else if (ts_is(x, "namespace_import")) {
+        add_import(w, c, parent, x, ts_text(w, ts_node_named_child(x, 0)), mod, NULL);
+      } else if (ts_is(x, "named_imports")) {
+        uint32_t q = ts_node_named_child_count(x);
+        for (uint32_t s = 0; s < q; s++) {
+          TSNode spec = ts_node_named_child(x, s);
+          if (!ts_is(spec, "import_specifier")) continue;
+          TSNode name = ts_field(spec, "name"), alias = ts_field(spec, "alias");
+          const char *nm = ts_is(name, "string") ? string_value(w, name) : ts_text(w, name);
+          add_import(w, c, parent, spec, ts_node_is_null(alias) ? nm : ts_text(w, alias), mod, nm);
+        }
+      }
+    }
+  }
+}
+
+/* `const x = require('m')`, `const {a, b: c} = require('m')`, `const y = require('m').y`. */
+static void lower_require(ts_walk *w, js_ctx *c, TSNode decl, ir_node *parent) {
+  TSNode name = ts_field(decl, "name"), value = ts_field(decl, "value");
+  const char *member = NULL;
+  if (ts_is(value, "member_expression")) {
+    member = ts_text(w, ts_field(value, "property"));
+    value = ts_field(value, "object");
+  }
+  if (ts_is(value, "await_expression")) value = ts_node_named_child(value, 0);
+  if (!ts_is(value, "call_expression")) return;
+  TSNode fn = ts_field(value, "function");
+  bool is_require = ts_is(fn, "identifier") && ts_node_end_byte(fn) - ts_node_start_byte(fn) == 7 &&
+                    !strncmp(w->text + ts_node_start_byte(fn), "require", 7);
+  bool is_import = ts_is(fn, "import");
+  if (!is_require && !is_import) return;
+  TSNode args = ts_field(value, "arguments");
+  TSNode arg = ts_node_named_child(args, 0);
+  if (!ts_is(arg, "string")) return;
+  const char *mod = norm_spec(w, c, string_value(w, arg));
+  if (ts_is(name, "identifier")) {
+    add_import(w, c, parent, decl, ts_text(w, name), mod, member);
+  } else if (ts_is(name, "object_pattern")) {
+    uint32_t k = ts_node_named_child_count(name);
+    for (uint32_t i = 0; i < k; i++) {
+      TSNode p = ts_node_named_child(name, i);
+      if (ts_is(p, "shorthand_property_identifier_pattern")) {
+        const char *nm = ts_text(w, p);
+        add_import(w, c, parent, p, nm, mod, member ? al_arena_fmt(&w->f->arena, "%s.%s", member, nm) : nm);
+      } else if (ts_is(p, "pair_pattern")) {
+        TSNode key = ts_field(p, "key"), val = ts_field(p, "value");
+        if (!ts_is(val, "identifier")) continue;
+        const char *nm = ts_text(w, key);
+        add_import(w, c, parent, p, ts_text(w, val), mod,
+                   member ? al_arena_fmt(&w->f->arena, "%s.%s", member, nm) : nm);
+      }
+    }
+  }
+}
+
+static void prebind_imports(ts_walk *w, js_ctx *c, TSNode root) {
+  uint32_t k = ts_node_named_child_count(root);
+  for (uint32_t i = 0; i < k; i++) {
+    TSNode ch = ts_node_named_child(root, i);
+    if (ts_is(ch, "import_statement")) {
+      lower_esm_import(w, c, ch, NULL);
+    } else if (ts_is(ch, "lexical_declaration") || ts_is(ch, "variable_declaration")) {
+      uint32_t m = ts_node_named_child_count(ch);
+      for (uint32_t j = 0; j < m; j++) {
+        TSNode d = ts_node_named_child(ch, j);
+        if (ts_is(d, "variable_declarator")) lower_require(w, c, d, NULL);
+      }
+    }
+  }
+}
+
+static ir_node *enclosing_own(ts_walk *w, ir_kind kind) {
+  for (size_t i = w->depth - 1; i-- > 0;) {
+    ir_node *o = w->frames[i].own;
+    if (o && o->kind == kind) return o;
+  }
+  return NULL;
+}
+
+/* The name a function expression gets from where it stands. */
+static const char *func_name(ts_walk *w, TSNode n, uint32_t *flags) {
+  TSNode own = ts_field(n, "name");
+  ts_frame *p = ts_up(w, 1);
+  size_t k = 1;
+  while (p && ts_is(p->node, "parenthesized_expression")) p = ts_up(w, ++k);
+  const char *pt = p ? ts_node_type(p->node) : "";
+  if (ts_is(n, "method_definition")) {
+    ir_node *cls = enclosing_own(w, IR_CLASS);
+    *flags |= IR_F_METHOD;
+    const char *nm = ts_text(w, own);
+    /* An object-literal method: name it after the variable holding the object. */
+    ts_frame *obj = ts_up(w, 1);
+    if (obj && ts_is(obj->node, "object")) {
+      ts_frame *d = ts_up(w, 2);
+      if (d && ts_is(d->node, "variable_declarator"))
+        return al_arena_fmt(&w->f->arena, "%s.%s", ts_text(w, ts_field(d->node, "name")), nm);
+      return nm;
+    }
+    return cls ? al_arena_fmt(&w->f->arena, "%s.%s", cls->name, nm) : nm;
+  }
+  if (!ts_node_is_null(own) && !ts_is(n, "function_expression")) return ts_text(w, own);
+  if (!strcmp(pt, "variable_declarator")) return ts_text(w, ts_field(p->node, "name"));
+  if (!strcmp(pt, "assignment_expression")) {
+    const char *left = dotted(w, ts_field(p->node, "left"));
+    if (!strcmp(left, "module.exports")) return "default";
+    const char *last = strrchr(left, '.');
+    if (al_starts_with(left, "exports.") || al_starts_with(left, "module.exports.")) return last + 1;
+    return left;
+  }
+  if (!strcmp(pt, "pair")) {
+    const char *key = ts_text(w, ts_field(p->node, "key"));
+    ts_frame *obj = ts_up(w, k + 1), *d = ts_up(w, k + 2);
+    if (obj && ts_is(obj->node, "object") && d && ts_is(d->node, "variable_declarator"))
+      return al_arena_fmt(&w->f->arena, "%s.%s", ts_text(w, ts_field(d->node, "name")), key);
+    return key;
+  }
+  if (!strcmp(pt, "export_statement")) return "default";
+  if (!ts_node_is_null(own)) return ts_text(w, own);
+  *flags |= IR_F_LAMBDA;
+  return NULL;
+}
+
+static bool is_exported(ts_walk *w) {
+  for (size_t k = 1; k <= 3; k++) {
+    ts_frame *p = ts_up(w, k);
+    if (!p) return false;
+    if (ts_is(p->node, "export_statement")) return true;
+  }
+  return false;
+}
+
+static ir_use call_use(ts_walk *w, const char **var) {
+  size_t k = 1;
+  ts_frame *p = ts_up(w, k);
+  while (p && ts_is(p->node, "parenthesized_expression")) p = ts_up(w, ++k);
+  if (!p) return IR_USE_OTHER;
+  ts_frame *me = ts_up(w, k - 1);
+  const char *t = ts_node_type(p->node);
+  if (!strcmp(t, "expression_statement")) return IR_USE_DISCARDED;
+  if (!strcmp(t, "sequence_expression")) {
+    ts_frame *q = ts_up(w, k + 1);
+    return q && ts_is(q->node, "expression_statement") ? IR_USE_DISCARDED : IR_USE_OTHER;
+  }
+  if (!strcmp(t, "await_expression")) return IR_USE_AWAITED;
+  if (!strcmp(t, "return_statement")) return IR_USE_RETURNED;
+  if (!strcmp(t, "arrow_function")) return IR_USE_RETURNED; /* expression body */
+  if (!strcmp(t, "arguments") || !strcmp(t, "spread_element") || !strcmp(t, "array")) return IR_USE_PASSED;
+  if (!strcmp(t, "unary_expression")) {
+    TSNode op = ts_field(p->node, "operator");
+    if (ts_is(op, "void")) return IR_USE_VOIDED;
+    return IR_USE_OTHER;
+  }
+  if (!strcmp(t, "variable_declarator")) {
+    *var = ts_text(w, ts_field(p->node, "name"));
+    return IR_USE_ASSIGNED;
+  }
+  if (!strcmp(t, "assignment_expression") && ts_node_eq(ts_field(p->node, "right"), me->node)) {
+    *var = ts_text(w, ts_field(p->node, "left"));
+    return IR_USE_ASSIGNED;
+  }
+  if (!strcmp(t, "member_expression") && ts_node_eq(ts_field(p->node, "object"), me->node)) {
+    TSNode prop = ts_field(p->node, "property");
+    ts_frame *q = ts_up(w, k + 1);
+    if (q && ts_is(q->node, "call_expression")) {
+      uint32_t s = ts_node_start_byte(prop), e = ts_node_end_byte(prop);
+      const char *pn = w->text + s;
+      size_t len = e - s;
+      if ((len == 4 && !strncmp(pn, "then", 4)) || (len == 5 && !strncmp(pn, "catch", 5)) ||
+          (len == 7 && !strncmp(pn, "finally", 7)))
+        return IR_USE_CHAINED;
+    }
+  }
+  return IR_USE_OTHER;
+}
+
+static void lower_args(ts_walk *w, ir_node *call, TSNode args) {
+  if (ts_node_is_null(args) || !ts_is(args, "arguments")) return;
+  uint32_t k = ts_node_named_child_count(args);
+  call->args = al_arena_alloc(&w->f->arena, (k ? k : 1) * sizeof *call->args);
+  for (uint32_t i = 0; i < k; i++) {
+    TSNode a = ts_node_named_child(args, i);
+    if (ts_is(a, "comment")) continue;
+    ir_arg *x = &call->args[call->nargs++];
+    if (ts_is(a, "spread_element")) {
+      x->flags |= IR_ARG_SPREAD;
+      a = ts_node_named_child(a, 0);
+    }
+    const char *t = ts_node_is_null(a) ? "" : ts_node_type(a);
+    if (!strcmp(t, "null") || !strcmp(t, "undefined")) x->flags |= IR_ARG_NULL;
+    else if (!strcmp(t, "arrow_function") || !strcmp(t, "function_expression")) x->flags |= IR_ARG_LAMBDA;
+    else if (!strcmp(t, "number") || !strcmp(t, "string") || !strcmp(t, "template_string") ||
+             !strcmp(t, "array") || !strcmp(t, "true") || !strcmp(t, "false"))
+      x->flags |= IR_ARG_LITERAL;
+    else if (!strcmp(t, "call_expression")) {
+      const char *callee = dotted(w, ts_field(a, "function"));
+      if (al_ends_with(callee, ".map") || al_ends_with(callee, ".flatMap") || !strcmp(callee, "Array.from"))
+        x->flags |= IR_ARG_COMPREHENSION;
+    }
+    x->text = ts_node_is_null(a) ? "" : ts_text_short(w, a, 60);
+  }
+}
+
+static ir_node *lower_call(ts_walk *w, js_ctx *c, TSNode n, ir_node *parent, bool is_new) {
+  ir_node *call = ir_add(w->f, parent, IR_CALL, ts_span(n));
+  TSNode fn = ts_field(n, is_new ? "constructor" : "function");
+  const char *text = dotted(w, fn);
+  call->text = text;
+  if (al_starts_with(text, "this.")) {
+    ir_node *cls = enclosing_own(w, IR_CLASS);
+    call->flags |= IR_F_SELF;
+    const char *rest = text + 5;
+    call->member = cls ? al_arena_fmt(&w->f->arena, "%s.%s", cls->name, rest) : rest;
+    call->name = call->member;
+  } else {
+    al_names_resolve(&c->names, text, &call->name, &call->module, &call->member);
+  }
+  if (is_new) call->flags |= IR_F_NEW;
+  const char *var = NULL;
+  call->use = (uint8_t)call_use(w, &var);
+  call->alias = var;
+  lower_args(w, call, ts_field(n, "arguments"));
+  return call;
+}
+
+static ir_node *lower_func(ts_walk *w, TSNode n, ir_node *parent) {
+  uint32_t flags = 0;
+  const char *name = func_name(w, n, &flags);
+  ir_node *x = ir_add(w->f, parent, IR_FUNC, ts_span(n));
+  x->flags |= flags;
+  x->name = name ? name : "<anonymous>";
+  if (ts_has_token(n, "async")) x->flags |= IR_F_ASYNC;
+  if (ts_is(n, "generator_function_declaration") || ts_is(n, "generator_function") || ts_has_token(n, "*"))
+    x->flags |= IR_F_GENERATOR;
+  if (is_exported(w)) x->flags |= IR_F_EXPORTED;
+  ts_frame *up = ts_up(w, 1);
+  if (up && ts_is(up->node, "export_statement") && ts_has_token(up->node, "default")) x->alias = "default";
+  return x;
+}
+
+static ir_node *js_enter(ts_walk *w, bool *descend) {
+  js_ctx *c = w->user;
+  ts_frame *fr = ts_cur(w);
+  TSNode n = fr->node;
+  ir_node *parent = fr->ir;
+  if (!ts_node_is_named(n)) return NULL;
+  const char *t = ts_node_type(n);
+  ir_node *x = NULL;
+  switch (t[0]) {
+  case 'a':
+    if (!strcmp(t, "await_expression")) return ir_add(w->f, parent, IR_AWAIT, ts_span(n));
+    if (!strcmp(t, "arrow_function")) return lower_func(w, n, parent);
+    break;
+  case 'b':
+    if (!strcmp(t, "break_statement")) return ir_add(w->f, parent, IR_BREAK, ts_span(n));
+    break;
+  case 'c':
+    if (!strcmp(t, "call_expression")) return lower_call(w, c, n, parent, false);
+    if (!strcmp(t, "class_declaration") || !strcmp(t, "class")) {
+      TSNode nm = ts_field(n, "name");
+      x = ir_add(w->f, parent, IR_CLASS, ts_span(n));
+      if (!ts_node_is_null(nm)) x->name = ts_text(w, nm);
+      else {
+        ts_frame *p = ts_up(w, 1);
+        x->name = p && ts_is(p->node, "variable_declarator") ? ts_text(w, ts_field(p->node, "name")) : "<class>";
+      }
+      return x;
+    }
+    if (!strcmp(t, "catch_clause")) {
+      x = ir_add(w->f, parent, IR_HANDLER, ts_span(n));
+      x->flags |= IR_F_BARE; /* a JS catch catches everything */
+      TSNode prm = ts_field(n, "parameter");
+      if (!ts_node_is_null(prm)) x->alias = ts_text(w, prm);
+      return x;
+    }
+    if (!strcmp(t, "continue_statement")) return ir_add(w->f, parent, IR_CONTINUE, ts_span(n));
+    break;
+  case 'd':
+    if (!strcmp(t, "do_statement")) {
+      x = ir_add(w->f, parent, IR_LOOP, ts_span(n));
+      x->flags |= IR_F_WHILE;
+      x->name = ts_text_short(w, ts_field(n, "condition"), 80);
+      return x;
+    }
+    break;
+  case 'f':
+    if (!strcmp(t, "function_declaration") || !strcmp(t, "function_expression") || !strcmp(t, "function"))
+      return lower_func(w, n, parent);
+    if (!strcmp(t, "for_statement")) {
+      x = ir_add(w->f, parent, IR_LOOP, ts_span(n));
+      x->name = ts_text_short(w, ts_field(n, "condition"), 80);
+      return x;
+    }
+    if (!strcmp(t, "for_in_statement")) {
+      x = ir_add(w->f, parent, IR_LOOP, ts_span(n));
+      x->name = ts_text_short(w, ts_field(n, "right"), 80);
+      if (ts_is(ts_field(n, "kind"), "await") || ts_has_token(n, "await")) x->flags |= IR_F_ASYNC;
+      return x;
+    }
+    if (!strcmp(t, "finally_clause")) return ir_add(w->f, parent, IR_FINALLY, ts_span(n));
+    break;
+  case 'g':
+    if (!strcmp(t, "generator_function_declaration") || !strcmp(t, "generator_function"))
+      return lower_func(w, n, parent);
+    break;
+  case 'i':
+    if (!strcmp(t, "import_statement")) {
+      lower_esm_import(w, c, n, parent);
+      *descend = false;
+    }
+    break;
+  case 'm':
+    if (!strcmp(t, "method_definition")) return lower_func(w, n, parent);
+    break;
+  case 'n':
+    if (!strcmp(t, "new_expression")) return lower_call(w, c, n, parent, true);
+    break;
+  case 'r':
+    if (!strcmp(t, "return_statement")) {
+      x = ir_add(w->f, parent, IR_RETURN, ts_span(n));
+      TSNode e = ts_node_named_child(n, 0);
+      if (ts_is(e, "new_expression")) {
+        TSNode ctor = ts_field(e, "constructor");
+        if (ts_is(ctor, "identifier") && ts_node_end_byte(ctor) - ts_node_start_byte(ctor) == 7 &&
+            !strncmp(w->text + ts_node_start_byte(ctor), "Promise", 7)) {
+          ir_node *fn = enclosing_own(w, IR_FUNC);
+          if (fn) fn->flags |= IR_F_RETURNS_PROMISE;
+        }
+      }
+      return x;
+    }
+    break;
+  case 't':
+    if (!strcmp(t, "try_statement")) return ir_add(w->f, parent, IR_TRY, ts_span(n));
+    if (!strcmp(t, "throw_statement")) {
+      x = ir_add(w->f, parent, IR_RAISE, ts_span(n));
+      x->name = ts_text_short(w, ts_node_named_child(n, 0), 80);
+      return x;
+    }
+    break;
+  case 'v':
+    if (!strcmp(t, "variable_declarator")) {
+      lower_require(w, c, n, parent);
+      TSNode nm = ts_field(n, "name");
+      if (ts_is(nm, "identifier") && !ts_node_is_null(ts_field(n, "value"))) {
+        x = ir_add(w->f, parent, IR_ASSIGN, ts_span(n));
+        x->name = ts_text(w, nm);
+        return x;
+      }
+    }
+    break;
+  case 'w':
+    if (!strcmp(t, "while_statement")) {
+      x = ir_add(w->f, parent, IR_LOOP, ts_span(n));
+      x->flags |= IR_F_WHILE;
+      x->name = ts_text_short(w, ts_field(n, "condition"), 80);
+      return x;
+    }
+    break;
+  }
+  return NULL;
+}
+
+ir_file *al_lower_javascript(const al_source *src, const al_lower_ctx *ctx, char **err) {
+  TSParser *p = ts_parser_new();
+  if (!ts_parser_set_language(p, tree_sitter_javascript())) {
+    ts_parser_delete(p);
+    *err = al_fmt("internal error: tree-sitter-javascript ABI does not match the core");
+    return NULL;
+  }
+  TSTree *tree = ts_parser_parse_string(p, NULL, src->text, (uint32_t)src->len);
+  ts_parser_delete(p);
+  if (!tree) {
+    *err = al_fmt("tree-sitter could not parse the file");
+    return NULL;
+  }
+  ir_file *f = ir_file_new(src, ctx->module);
+  TSNode root = ts_tree_root_node(tree);
+  f->parse_errors = ts_node_has_error(root);
+  char *pathcopy = al_strdup(ctx->abs_path ? ctx->abs_path : src->path);
+  const char *dir = dirname(pathcopy);
+  js_ctx c = {.names = {.f = f}, .dir = ir_str(f, dir, strlen(dir))};
+  free(pathcopy);
+  ts_walk w = {.f = f, .text = src->text, .lang = tree_sitter_javascript(), .user = &c};
+  prebind_imports(&w, &c, root);
+  ts_walk_run(&w, root, js_enter, NULL);
+  free(w.frames);
+  al_names_free(&c.names);
+  ts_tree_delete(tree);
+  return f;
+}

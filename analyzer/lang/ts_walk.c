@@ -1,0 +1,105 @@
+/* ts_walk: cursor-driven pre/post-order walk with an explicit frame stack, plus small
+ * node helpers shared by the Python and JavaScript front ends. */
+#include "ts_walk.h"
+
+#include "frontend.h"
+
+#include <string.h>
+
+static void push(ts_walk *w, TSNode node, TSFieldId field, ir_node *ir) {
+  if (w->depth == w->cap) {
+    w->cap = w->cap ? w->cap * 2 : 256;
+    w->frames = al_realloc(w->frames, w->cap * sizeof *w->frames);
+  }
+  ts_frame *fr = &w->frames[w->depth++];
+  fr->node = node;
+  fr->sym = ts_node_symbol(node);
+  fr->field = field;
+  fr->ir = ir;
+  fr->own = NULL;
+}
+
+void ts_walk_run(ts_walk *w, TSNode root, ts_enter_fn enter, ts_leave_fn leave) {
+  TSTreeCursor c = ts_tree_cursor_new(root);
+  w->depth = 0;
+  push(w, root, 0, w->f->root);
+  for (;;) {
+    bool descend = true;
+    ts_frame *fr = ts_cur(w);
+    ir_node *own = enter(w, &descend);
+    fr = ts_cur(w);
+    if (own) {
+      fr->own = own;
+      fr->ir = own;
+    }
+    if (descend && ts_tree_cursor_goto_first_child(&c)) {
+      push(w, ts_tree_cursor_current_node(&c), ts_tree_cursor_current_field_id(&c), fr->ir);
+      continue;
+    }
+    for (;;) {
+      if (leave) leave(w);
+      w->depth--;
+      if (w->depth == 0) goto done;
+      if (ts_tree_cursor_goto_next_sibling(&c)) {
+        push(w, ts_tree_cursor_current_node(&c), ts_tree_cursor_current_field_id(&c), ts_cur(w)->ir);
+        break;
+      }
+      ts_tree_cursor_goto_parent(&c);
+    }
+  }
+done:
+  ts_tree_cursor_delete(&c);
+}
+
+ir_span ts_span(TSNode n) {
+  TSPoint s = ts_node_start_point(n), e = ts_node_end_point(n);
+  ir_span sp = {ts_node_start_byte(n), ts_node_end_byte(n), s.row + 1, s.column + 1, e.row + 1, e.column + 1};
+  return sp;
+}
+
+const char *ts_text(ts_walk *w, TSNode n) {
+  uint32_t s = ts_node_start_byte(n), e = ts_node_end_byte(n);
+  return ir_str(w->f, w->text + s, e - s);
+}
+
+const char *ts_text_short(ts_walk *w, TSNode n, size_t max) {
+  uint32_t s = ts_node_start_byte(n), e = ts_node_end_byte(n);
+  if (e - s <= max) return ir_str(w->f, w->text + s, e - s);
+  char *p = al_arena_alloc(&w->f->arena, max + 4);
+  memcpy(p, w->text + s, max);
+  memcpy(p + max, "...", 4);
+  return p;
+}
+
+bool ts_is(TSNode n, const char *type) { return !ts_node_is_null(n) && !strcmp(ts_node_type(n), type); }
+
+bool ts_has_token(TSNode n, const char *tok) {
+  uint32_t k = ts_node_child_count(n);
+  for (uint32_t i = 0; i < k; i++) {
+    TSNode ch = ts_node_child(n, i);
+    if (!ts_node_is_named(ch) && !strcmp(ts_node_type(ch), tok)) return true;
+  }
+  return false;
+}
+
+TSNode ts_field(TSNode n, const char *field) { return ts_node_child_by_field_name(n, field, (uint32_t)strlen(field)); }
+
+const TSLanguage *tree_sitter_python(void);
+const TSLanguage *tree_sitter_javascript(void);
+
+char *al_dump_ast(const al_source *src) {
+  const TSLanguage *lang = src->lang == AL_LANG_PYTHON ? tree_sitter_python()
+                           : src->lang == AL_LANG_JS   ? tree_sitter_javascript()
+                                                       : NULL;
+  if (!lang) return al_strdup("(dump-ast covers Python and JavaScript; C goes through libclang)\n");
+  TSParser *p = ts_parser_new();
+  ts_parser_set_language(p, lang);
+  TSTree *t = ts_parser_parse_string(p, NULL, src->text, (uint32_t)src->len);
+  ts_parser_delete(p);
+  if (!t) return al_strdup("(parse failed)\n");
+  char *s = ts_node_string(ts_tree_root_node(t));
+  ts_tree_delete(t);
+  char *r = al_fmt("%s\n", s);
+  free(s);
+  return r;
+}

@@ -1,0 +1,49 @@
+/* ts_walk: the shared, non-recursive walk the tree-sitter front ends lower with.
+ * It keeps an explicit stack of frames (node, field, IR parent) so deep input cannot
+ * overflow the C stack and ancestors are O(1) to reach. */
+#ifndef AL_TS_WALK_H
+#define AL_TS_WALK_H
+
+#include <tree_sitter/api.h>
+
+#include "ir.h"
+#include "util.h"
+
+typedef struct ts_frame {
+  TSNode node;
+  TSSymbol sym;
+  TSFieldId field; /* field of node within its parent (0: none) */
+  ir_node *ir;     /* IR parent for this node's children */
+  ir_node *own;    /* the IR node created for this node, if any */
+} ts_frame;
+
+typedef struct ts_walk ts_walk;
+/* Called on entering a node. Returns the IR node created for it (children hang below it)
+ * or NULL. Setting *descend = false skips the node's children. */
+typedef ir_node *(*ts_enter_fn)(ts_walk *w, bool *descend);
+typedef void (*ts_leave_fn)(ts_walk *w);
+
+struct ts_walk {
+  ir_file *f;
+  const char *text;
+  const TSLanguage *lang;
+  ts_frame *frames;
+  size_t depth, cap;   /* frames[depth-1] is the current node */
+  void *user;
+};
+
+void ts_walk_run(ts_walk *w, TSNode root, ts_enter_fn enter, ts_leave_fn leave);
+
+static inline ts_frame *ts_cur(ts_walk *w) { return &w->frames[w->depth - 1]; }
+/* The k-th ancestor frame of the current node (1 = parent), or NULL past the root. */
+static inline ts_frame *ts_up(ts_walk *w, size_t k) { return k < w->depth ? &w->frames[w->depth - 1 - k] : NULL; }
+
+ir_span ts_span(TSNode n);
+const char *ts_text(ts_walk *w, TSNode n);           /* node text copied into the IR arena */
+const char *ts_text_short(ts_walk *w, TSNode n, size_t max); /* truncated with "..." */
+bool ts_is(TSNode n, const char *type);
+/* The first child token of n whose type is tok (e.g. "async"), or a null node. */
+bool ts_has_token(TSNode n, const char *tok);
+TSNode ts_field(TSNode n, const char *field);
+
+#endif

@@ -1,0 +1,191 @@
+/* main: the command line. `asynclint check [PATH...]`, `dump-ir FILE`, `rules`,
+ * `--version`, `--help`; exit codes 0 none / 1 findings / 2 usage / 3 internal. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "driver.h"
+#include "frontend.h"
+
+static const char usage_text[] =
+    "usage: asynclint <command> [options]\n"
+    "\n"
+    "Finds async bugs in Python, JavaScript and C: missing awaits, blocking calls in\n"
+    "async code, unbounded gathers and swallowed cancellation.\n"
+    "\n"
+    "commands:\n"
+    "  check [PATH...]      lint files and folders (default: .)\n"
+    "  dump-ir FILE         print the async IR of one file\n"
+    "  dump-ast FILE        print the parser tree of one Python/JavaScript file\n"
+    "  rules                list the rules\n"
+    "\n"
+    "check options:\n"
+    "  --format text|json   output format (default: text)\n"
+    "  --select CODES       only these rules (comma separated codes or prefixes, ALL)\n"
+    "  --ignore CODES       skip these rules (codes or prefixes)\n"
+    "  -j, --jobs N         worker threads (default: number of cores)\n"
+    "  --color auto|always|never\n"
+    "  -q, --quiet          no summary line\n"
+    "\n"
+    "  --version            print the version\n"
+    "  -h, --help           this help\n"
+    "\n"
+    "exit codes: 0 no findings, 1 findings, 2 usage or configuration error, 3 internal error\n";
+
+static int usage_error(const char *fmt, const char *arg) {
+  fprintf(stderr, "asynclint: ");
+  fprintf(stderr, fmt, arg);
+  fprintf(stderr, "\nTry 'asynclint --help'.\n");
+  return 2;
+}
+
+static void split_codes(al_vec *v, const char *arg) {
+  char *copy = al_strdup(arg);
+  for (char *save = NULL, *t = strtok_r(copy, ", ", &save); t; t = strtok_r(NULL, ", ", &save))
+    al_vec_push(v, al_strdup(t));
+  free(copy);
+}
+
+static void free_opts(al_options *o) {
+  for (size_t i = 0; i < o->select.len; i++) free(o->select.items[i]);
+  for (size_t i = 0; i < o->ignore.len; i++) free(o->ignore.items[i]);
+  al_vec_free(&o->select);
+  al_vec_free(&o->ignore);
+}
+
+static int cmd_check(int argc, char **argv) {
+  al_options o = {.jobs = 0, .format = AL_FMT_TEXT};
+  const char *color = "auto";
+  static const struct option longopts[] = {
+      {"format", required_argument, 0, 'f'}, {"select", required_argument, 0, 's'},
+      {"ignore", required_argument, 0, 'i'}, {"jobs", required_argument, 0, 'j'},
+      {"color", required_argument, 0, 'c'},  {"quiet", no_argument, 0, 'q'},
+      {"help", no_argument, 0, 'h'},         {0, 0, 0, 0}};
+  int ch, rc = 0;
+  optind = 1;
+  opterr = 0;
+  while ((ch = getopt_long(argc, argv, "j:qh", longopts, NULL)) != -1) {
+    switch (ch) {
+    case 'f':
+      if (!strcmp(optarg, "text")) o.format = AL_FMT_TEXT;
+      else if (!strcmp(optarg, "json")) o.format = AL_FMT_JSON;
+      else { rc = usage_error("unknown format '%s' (text, json)", optarg); goto out; }
+      break;
+    case 's': split_codes(&o.select, optarg); break;
+    case 'i': split_codes(&o.ignore, optarg); break;
+    case 'j': {
+      char *end;
+      long n = strtol(optarg, &end, 10);
+      if (*end || n < 1 || n > 256) { rc = usage_error("-j wants a number from 1 to 256, not '%s'", optarg); goto out; }
+      o.jobs = (int)n;
+      break;
+    }
+    case 'c':
+      if (strcmp(optarg, "auto") && strcmp(optarg, "always") && strcmp(optarg, "never")) {
+        rc = usage_error("--color is auto, always or never, not '%s'", optarg);
+        goto out;
+      }
+      color = optarg;
+      break;
+    case 'q': o.quiet = true; break;
+    case 'h': fputs(usage_text, stdout); goto out;
+    default:
+      rc = usage_error("unknown or incomplete option '%s'", argv[optind - 1]);
+      goto out;
+    }
+  }
+  const char *bad = al_options_bad_code(&o);
+  if (bad) { rc = usage_error("unknown rule code or prefix '%s' (see 'asynclint rules')", bad); goto out; }
+  if (!strcmp(color, "always")) o.color = 1;
+  else if (!strcmp(color, "never")) o.color = 0;
+  else o.color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
+  const char *dot[] = {"."};
+  int npaths = argc - optind;
+  rc = al_check(&o, npaths ? (const char *const *)argv + optind : dot, npaths ? npaths : 1, stdout, stderr);
+out:
+  free_opts(&o);
+  return rc;
+}
+
+static int cmd_dump(int argc, char **argv, bool ast) {
+  if (argc != 2) return usage_error("%s", "dump-ir takes exactly one FILE");
+  const char *path = argv[1];
+  al_lang lang = al_lang_from_path(path);
+  if (lang == AL_LANG_NONE) return usage_error("%s: not a Python, JavaScript or C file", path);
+  al_source src;
+  char *err = NULL;
+  if (al_source_load(&src, path, lang, &err) < 0) {
+    fprintf(stderr, "asynclint: %s: %s\n", path, err);
+    free(err);
+    return 2;
+  }
+  if (ast) {
+    char *s = al_dump_ast(&src);
+    fputs(s, stdout);
+    free(s);
+    al_source_free(&src);
+    return 0;
+  }
+  char *abs = realpath(path, NULL);
+  char *module = al_module_id(abs ? abs : path, lang);
+  al_lower_ctx ctx = {.abs_path = abs ? abs : path, .module = module};
+  ir_file *f = al_lower(&src, &ctx, &err);
+  int rc = 0;
+  if (!f) {
+    fprintf(stderr, "asynclint: %s: %s\n", path, err);
+    free(err);
+    rc = 3;
+  } else {
+    al_buf b = {0};
+    ir_print(f, &b);
+    fwrite(b.data, 1, b.len, stdout);
+    al_buf_free(&b);
+    ir_file_free(f);
+  }
+  free(module);
+  free(abs);
+  al_source_free(&src);
+  return rc;
+}
+
+static int cmd_rules(void) {
+  for (size_t i = 0; i < al_rule_count; i++) {
+    const al_rule *r = al_rules[i];
+    printf("%s  %-28s %-22s %s\n", r->code, r->name, al_family_name(r->family), r->summary);
+  }
+  return 0;
+}
+
+int main(int argc, char **argv) {
+  char *err = NULL;
+  if (al_kb_init(&err) < 0) {
+    fprintf(stderr, "asynclint: internal error: built-in knowledge: %s\n", err);
+    free(err);
+    return 3;
+  }
+  int rc;
+  if (argc < 2) {
+    fputs(usage_text, stderr);
+    rc = 2;
+  } else if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
+    printf("asynclint %s\n", AL_VERSION);
+    rc = 0;
+  } else if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+    fputs(usage_text, stdout);
+    rc = 0;
+  } else if (!strcmp(argv[1], "check")) {
+    rc = cmd_check(argc - 1, argv + 1);
+  } else if (!strcmp(argv[1], "dump-ir")) {
+    rc = cmd_dump(argc - 1, argv + 1, false);
+  } else if (!strcmp(argv[1], "dump-ast")) {
+    rc = cmd_dump(argc - 1, argv + 1, true);
+  } else if (!strcmp(argv[1], "rules")) {
+    rc = cmd_rules();
+  } else {
+    rc = usage_error("unknown command '%s' (check, dump-ir, rules)", argv[1]);
+  }
+  al_kb_shutdown();
+  return rc;
+}

@@ -1,0 +1,182 @@
+/* source: file loading with the checks every front end relies on, and the line map.
+ * Errors come back as one-line strings; nothing here prints. */
+#include "source.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "util.h"
+
+const char *al_lang_name(al_lang lang) {
+  switch (lang) {
+  case AL_LANG_PYTHON: return "python";
+  case AL_LANG_JS: return "javascript";
+  case AL_LANG_C: return "c";
+  default: return "none";
+  }
+}
+
+al_lang al_lang_from_path(const char *path) {
+  const char *dot = strrchr(path, '.');
+  const char *slash = strrchr(path, '/');
+  if (!dot || (slash && dot < slash)) return AL_LANG_NONE;
+  dot++;
+  if (!strcmp(dot, "py") || !strcmp(dot, "pyi")) return AL_LANG_PYTHON;
+  if (!strcmp(dot, "js") || !strcmp(dot, "mjs") || !strcmp(dot, "cjs") || !strcmp(dot, "jsx"))
+    return AL_LANG_JS;
+  if (!strcmp(dot, "c") || !strcmp(dot, "h")) return AL_LANG_C;
+  return AL_LANG_NONE;
+}
+
+long al_utf8_invalid_at(const char *text, size_t len) {
+  const unsigned char *p = (const unsigned char *)text;
+  size_t i = 0;
+  while (i < len) {
+    unsigned c = p[i];
+    if (c < 0x80) { i++; continue; }
+    size_t n;
+    unsigned min;
+    if ((c & 0xE0) == 0xC0) { n = 1; min = 0x80; c &= 0x1F; }
+    else if ((c & 0xF0) == 0xE0) { n = 2; min = 0x800; c &= 0x0F; }
+    else if ((c & 0xF8) == 0xF0) { n = 3; min = 0x10000; c &= 0x07; }
+    else return (long)i;
+    unsigned cp = c;
+    for (size_t k = 1; k <= n; k++) {
+      if (i + k >= len || (p[i + k] & 0xC0) != 0x80) return (long)i;
+      cp = (cp << 6) | (p[i + k] & 0x3F);
+    }
+    if (cp < min || cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF)) return (long)i;
+    i += n + 1;
+  }
+  return -1;
+}
+
+static void build_lines(al_source *s) {
+  uint32_t cap = 64, n = 0;
+  uint32_t *ls = al_malloc(cap * sizeof *ls);
+  ls[n++] = 0;
+  for (size_t i = 0; i < s->len; i++) {
+    char c = s->text[i];
+    /* \n, \r\n and a lone \r all end a line (as in Python's and JS's own rules). */
+    if (c == '\n' || (c == '\r' && (i + 1 >= s->len || s->text[i + 1] != '\n'))) {
+      if (n == cap) {
+        cap *= 2;
+        ls = al_realloc(ls, cap * sizeof *ls);
+      }
+      ls[n++] = (uint32_t)(i + 1);
+    }
+  }
+  s->line_starts = ls;
+  s->nlines = n;
+}
+
+void al_source_from_text(al_source *s, const char *path, al_lang lang, const char *text, size_t len) {
+  memset(s, 0, sizeof *s);
+  s->path = al_strdup(path);
+  s->lang = lang;
+  s->text = al_strndup(text, len);
+  s->len = len;
+  s->bad_utf8 = al_utf8_invalid_at(text, len) >= 0;
+  build_lines(s);
+}
+
+int al_source_load(al_source *s, const char *path, al_lang lang, char **err) {
+  memset(s, 0, sizeof *s);
+  int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
+  if (fd < 0) {
+    *err = al_fmt("cannot open: %s", strerror(errno));
+    return -1;
+  }
+  struct stat st;
+  if (fstat(fd, &st) < 0) {
+    *err = al_fmt("cannot stat: %s", strerror(errno));
+    close(fd);
+    return -1;
+  }
+  if (!S_ISREG(st.st_mode)) {
+    *err = al_fmt("not a regular file");
+    close(fd);
+    return -1;
+  }
+  if ((size_t)st.st_size > AL_MAX_FILE_SIZE) {
+    *err = al_fmt("skipped: file is %lld MB, larger than the %zu MB limit", (long long)(st.st_size >> 20),
+                  AL_MAX_FILE_SIZE >> 20);
+    close(fd);
+    return -1;
+  }
+  size_t cap = (size_t)st.st_size + 1, len = 0;
+  char *buf = al_malloc(cap + 1);
+  for (;;) {
+    if (len == cap) {
+      if (cap > AL_MAX_FILE_SIZE) {
+        *err = al_fmt("skipped: file grew past the %zu MB limit while being read", AL_MAX_FILE_SIZE >> 20);
+        free(buf);
+        close(fd);
+        return -1;
+      }
+      cap *= 2;
+      buf = al_realloc(buf, cap + 1);
+    }
+    ssize_t r = read(fd, buf + len, cap - len);
+    if (r < 0) {
+      if (errno == EINTR) continue;
+      *err = al_fmt("cannot read: %s", strerror(errno));
+      free(buf);
+      close(fd);
+      return -1;
+    }
+    if (r == 0) break;
+    len += (size_t)r;
+  }
+  close(fd);
+  buf[len] = 0;
+  const char *nul = memchr(buf, 0, len);
+  if (nul) {
+    *err = al_fmt("skipped: binary file (NUL byte at offset %zu)", (size_t)(nul - buf));
+    free(buf);
+    return -1;
+  }
+  s->path = al_strdup(path);
+  s->lang = lang;
+  s->text = buf;
+  s->len = len;
+  s->size = st.st_size;
+  s->mtime_ns = (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec;
+  s->bad_utf8 = al_utf8_invalid_at(buf, len) >= 0;
+  build_lines(s);
+  return 0;
+}
+
+void al_source_free(al_source *s) {
+  free(s->path);
+  free(s->text);
+  free(s->line_starts);
+  memset(s, 0, sizeof *s);
+}
+
+uint32_t al_source_line_of(const al_source *s, uint32_t off) {
+  uint32_t lo = 0, hi = s->nlines;
+  while (hi - lo > 1) {
+    uint32_t mid = lo + (hi - lo) / 2;
+    if (s->line_starts[mid] <= off) lo = mid;
+    else hi = mid;
+  }
+  return lo + 1;
+}
+
+const char *al_source_line(const al_source *s, uint32_t line, size_t *len) {
+  if (line < 1 || line > s->nlines) {
+    *len = 0;
+    return "";
+  }
+  uint32_t start = s->line_starts[line - 1];
+  uint32_t end = line < s->nlines ? s->line_starts[line] : (uint32_t)s->len;
+  while (end > start && (s->text[end - 1] == '\n' || s->text[end - 1] == '\r')) end--;
+  *len = end - start;
+  return s->text + start;
+}

@@ -1,0 +1,44 @@
+/* source: reading a file into memory safely (size cap, binary and UTF-8 checks) and
+ * mapping byte offsets to lines. Front ends and output read files only through here. */
+#ifndef AL_SOURCE_H
+#define AL_SOURCE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+typedef enum { AL_LANG_NONE = 0, AL_LANG_PYTHON, AL_LANG_JS, AL_LANG_C } al_lang;
+
+const char *al_lang_name(al_lang lang);
+/* Language by extension: .py .pyi / .js .mjs .cjs .jsx / .c .h; AL_LANG_NONE otherwise. */
+al_lang al_lang_from_path(const char *path);
+
+typedef struct al_source {
+  char *path;         /* as given or discovered; owned */
+  al_lang lang;
+  char *text;         /* file bytes plus a terminating NUL; owned */
+  size_t len;
+  uint32_t *line_starts; /* byte offset of each line; owned */
+  uint32_t nlines;
+  off_t size;         /* identity at read time: lets --fix detect a concurrent change */
+  int64_t mtime_ns;
+  bool bad_utf8;      /* the file has invalid UTF-8 (linted as bytes) */
+} al_source;
+
+#define AL_MAX_FILE_SIZE ((size_t)128 << 20)
+
+/* Reads path. Returns 0, or -1 with *err set to a malloc'd one-line reason (caller frees).
+ * Refuses directories, files over AL_MAX_FILE_SIZE and files with NUL bytes (binary). */
+int al_source_load(al_source *s, const char *path, al_lang lang, char **err);
+/* Uses text (copied) as the content of path: for tests, stdin and the LSP. */
+void al_source_from_text(al_source *s, const char *path, al_lang lang, const char *text, size_t len);
+void al_source_free(al_source *s);
+/* The 1-based line containing byte offset off. */
+uint32_t al_source_line_of(const al_source *s, uint32_t off);
+/* The text of 1-based line (without its line break); *len receives its length. */
+const char *al_source_line(const al_source *s, uint32_t line, size_t *len);
+/* Offset of the first invalid UTF-8 byte, or -1 when the text is valid. */
+long al_utf8_invalid_at(const char *text, size_t len);
+
+#endif

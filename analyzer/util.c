@@ -1,0 +1,232 @@
+/* util: allocation that aborts on OOM, arenas, a string map, a byte buffer.
+ * Every other module builds on these so call sites never check for NULL. */
+#include "util.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void oom(size_t n) {
+  fprintf(stderr, "asynclint: out of memory (asked for %zu bytes)\n", n);
+  abort();
+}
+
+void *al_malloc(size_t n) {
+  void *p = malloc(n ? n : 1);
+  if (!p) oom(n);
+  return p;
+}
+
+void *al_calloc(size_t n, size_t size) {
+  void *p = calloc(n ? n : 1, size ? size : 1);
+  if (!p) oom(n * size);
+  return p;
+}
+
+void *al_realloc(void *p, size_t n) {
+  void *q = realloc(p, n ? n : 1);
+  if (!q) oom(n);
+  return q;
+}
+
+char *al_strdup(const char *s) { return al_strndup(s, strlen(s)); }
+
+char *al_strndup(const char *s, size_t n) {
+  char *p = al_malloc(n + 1);
+  memcpy(p, s, n);
+  p[n] = 0;
+  return p;
+}
+
+char *al_fmt(const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  char *s = NULL;
+  if (vasprintf(&s, fmt, ap) < 0) oom(0);
+  va_end(ap);
+  return s;
+}
+
+/* ---- arena ---- */
+struct al_arena_block {
+  al_arena_block *next;
+  size_t cap;
+  _Alignas(16) char data[];
+};
+
+void al_arena_init(al_arena *a) { memset(a, 0, sizeof *a); }
+
+void al_arena_free(al_arena *a) {
+  al_arena_block *b = a->head;
+  while (b) {
+    al_arena_block *n = b->next;
+    free(b);
+    b = n;
+  }
+  memset(a, 0, sizeof *a);
+}
+
+void *al_arena_alloc(al_arena *a, size_t n) {
+  n = (n + 7) & ~(size_t)7;
+  if (!a->head || a->used + n > a->cap) {
+    size_t cap = n > 32768 ? n : 32768;
+    al_arena_block *b = al_malloc(sizeof *b + cap);
+    b->cap = cap;
+    b->next = a->head;
+    a->head = b;
+    a->used = 0;
+    a->cap = cap;
+  }
+  void *p = a->head->data + a->used;
+  a->used += n;
+  memset(p, 0, n);
+  return p;
+}
+
+char *al_arena_strndup(al_arena *a, const char *s, size_t n) {
+  char *p = al_arena_alloc(a, n + 1);
+  memcpy(p, s, n);
+  p[n] = 0;
+  return p;
+}
+
+char *al_arena_strdup(al_arena *a, const char *s) { return al_arena_strndup(a, s, strlen(s)); }
+
+char *al_arena_fmt(al_arena *a, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  char *s = NULL;
+  if (vasprintf(&s, fmt, ap) < 0) oom(0);
+  va_end(ap);
+  char *r = al_arena_strdup(a, s);
+  free(s);
+  return r;
+}
+
+/* ---- vec ---- */
+void al_vec_push(al_vec *v, void *item) {
+  if (v->len == v->cap) {
+    v->cap = v->cap ? v->cap * 2 : 8;
+    v->items = al_realloc(v->items, v->cap * sizeof *v->items);
+  }
+  v->items[v->len++] = item;
+}
+
+void al_vec_free(al_vec *v) {
+  free(v->items);
+  memset(v, 0, sizeof *v);
+}
+
+/* ---- map (open addressing, linear probing) ---- */
+struct al_map_entry {
+  char *key;
+  uint64_t hash;
+  void *val;
+};
+
+uint64_t al_hash(const char *s, size_t n) {
+  uint64_t h = 1469598103934665603ULL; /* FNV-1a */
+  for (size_t i = 0; i < n; i++) {
+    h ^= (unsigned char)s[i];
+    h *= 1099511628211ULL;
+  }
+  return h;
+}
+
+static al_map_entry *map_find(al_map_entry *slots, size_t cap, const char *key, uint64_t h) {
+  size_t i = h & (cap - 1);
+  for (;;) {
+    al_map_entry *e = &slots[i];
+    if (!e->key || (e->hash == h && strcmp(e->key, key) == 0)) return e;
+    i = (i + 1) & (cap - 1);
+  }
+}
+
+void *al_map_get(const al_map *m, const char *key) {
+  if (!m->cap) return NULL;
+  al_map_entry *e = map_find(m->slots, m->cap, key, al_hash(key, strlen(key)));
+  return e->key ? e->val : NULL;
+}
+
+void *al_map_put(al_map *m, const char *key, void *val) {
+  if ((m->len + 1) * 4 >= m->cap * 3) {
+    size_t ncap = m->cap ? m->cap * 2 : 16;
+    al_map_entry *ns = al_calloc(ncap, sizeof *ns);
+    for (size_t i = 0; i < m->cap; i++) {
+      if (m->slots[i].key) *map_find(ns, ncap, m->slots[i].key, m->slots[i].hash) = m->slots[i];
+    }
+    free(m->slots);
+    m->slots = ns;
+    m->cap = ncap;
+  }
+  uint64_t h = al_hash(key, strlen(key));
+  al_map_entry *e = map_find(m->slots, m->cap, key, h);
+  if (e->key) {
+    void *old = e->val;
+    e->val = val;
+    return old;
+  }
+  e->key = al_strdup(key);
+  e->hash = h;
+  e->val = val;
+  m->len++;
+  return NULL;
+}
+
+void al_map_free(al_map *m) {
+  for (size_t i = 0; i < m->cap; i++) free(m->slots[i].key);
+  free(m->slots);
+  memset(m, 0, sizeof *m);
+}
+
+void al_map_each(const al_map *m, void (*fn)(const char *, void *, void *), void *ctx) {
+  for (size_t i = 0; i < m->cap; i++)
+    if (m->slots[i].key) fn(m->slots[i].key, m->slots[i].val, ctx);
+}
+
+bool al_starts_with(const char *s, const char *prefix) {
+  return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+bool al_ends_with(const char *s, const char *suffix) {
+  size_t n = strlen(s), m = strlen(suffix);
+  return n >= m && memcmp(s + n - m, suffix, m) == 0;
+}
+
+/* ---- buf ---- */
+void al_buf_add(al_buf *b, const char *s, size_t n) {
+  if (b->len + n + 1 > b->cap) {
+    size_t cap = b->cap ? b->cap : 64;
+    while (cap < b->len + n + 1) cap *= 2;
+    b->data = al_realloc(b->data, cap);
+    b->cap = cap;
+  }
+  memcpy(b->data + b->len, s, n);
+  b->len += n;
+  b->data[b->len] = 0;
+}
+
+void al_buf_puts(al_buf *b, const char *s) { al_buf_add(b, s, strlen(s)); }
+
+void al_buf_printf(al_buf *b, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  char *s = NULL;
+  int n = vasprintf(&s, fmt, ap);
+  va_end(ap);
+  if (n < 0) oom(0);
+  al_buf_add(b, s, (size_t)n);
+  free(s);
+}
+
+char *al_buf_steal(al_buf *b) {
+  if (!b->data) al_buf_add(b, "", 0);
+  char *s = b->data;
+  memset(b, 0, sizeof *b);
+  return s;
+}
+
+void al_buf_free(al_buf *b) {
+  free(b->data);
+  memset(b, 0, sizeof *b);
+}

@@ -1,0 +1,70 @@
+/* util: the allocator wrapper (aborts on out-of-memory), arenas, interned strings,
+ * growable arrays and small string helpers shared by every module. */
+#ifndef AL_UTIL_H
+#define AL_UTIL_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdlib.h>
+
+void *al_malloc(size_t n);
+void *al_calloc(size_t n, size_t size);
+void *al_realloc(void *p, size_t n);
+char *al_strdup(const char *s);
+char *al_strndup(const char *s, size_t n);
+/* Returns a malloc'd formatted string; the caller frees it. */
+char *al_fmt(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* A bump allocator: everything allocated from it is freed at once by al_arena_free. */
+typedef struct al_arena_block al_arena_block;
+typedef struct al_arena {
+  al_arena_block *head;
+  size_t used, cap;
+} al_arena;
+
+void al_arena_init(al_arena *a);
+void al_arena_free(al_arena *a);
+void *al_arena_alloc(al_arena *a, size_t n); /* zeroed, 8-byte aligned */
+char *al_arena_strndup(al_arena *a, const char *s, size_t n);
+char *al_arena_strdup(al_arena *a, const char *s);
+char *al_arena_fmt(al_arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* A growable array of pointers. */
+typedef struct al_vec {
+  void **items;
+  size_t len, cap;
+} al_vec;
+void al_vec_push(al_vec *v, void *item);
+void al_vec_free(al_vec *v);
+
+/* A string -> pointer hash map; keys are copied and owned by the map. */
+typedef struct al_map_entry al_map_entry;
+typedef struct al_map {
+  al_map_entry *slots;
+  size_t len, cap;
+} al_map;
+void *al_map_get(const al_map *m, const char *key);
+/* Sets key to val; returns the previous value or NULL. */
+void *al_map_put(al_map *m, const char *key, void *val);
+void al_map_free(al_map *m);
+/* Calls fn for every entry, in no particular order. */
+void al_map_each(const al_map *m, void (*fn)(const char *key, void *val, void *ctx), void *ctx);
+
+uint64_t al_hash(const char *s, size_t n);
+bool al_starts_with(const char *s, const char *prefix);
+bool al_ends_with(const char *s, const char *suffix);
+
+/* A growable byte buffer for building text. */
+typedef struct al_buf {
+  char *data;
+  size_t len, cap;
+} al_buf;
+void al_buf_add(al_buf *b, const char *s, size_t n);
+void al_buf_puts(al_buf *b, const char *s);
+void al_buf_printf(al_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+char *al_buf_steal(al_buf *b); /* NUL-terminated; the buffer is reset */
+void al_buf_free(al_buf *b);
+
+#endif

@@ -1,0 +1,61 @@
+/* AL101 unawaited-coroutine: a call that yields a coroutine / promise / future whose
+ * result is dropped on the floor. Knows project functions through the index and APIs
+ * through the knowledge data ("awaitable", and for C "future_types"). */
+#include "rule.h"
+
+static const char *what(al_lang lang) {
+  switch (lang) {
+  case AL_LANG_PYTHON: return "coroutine";
+  case AL_LANG_JS: return "promise";
+  default: return "future";
+  }
+}
+
+static const char *advice(al_lang lang, bool in_async) {
+  switch (lang) {
+  case AL_LANG_PYTHON:
+    return in_async ? "await it, or keep the task from asyncio.create_task()"
+                    : "await it from an async function, or run it with asyncio.run()";
+  case AL_LANG_JS:
+    return in_async ? "await it, return it, or handle rejection with .catch()"
+                    : "return it, handle rejection with .catch(), or mark it with `void` if dropping it is intended";
+  default: return "pass it to rt_await() (or keep it and await it later)";
+  }
+}
+
+static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
+  for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
+    if (n->kind != IR_CALL || n->use != IR_USE_DISCARDED) continue;
+    const al_func_info *fn;
+    const al_kb_entry *api;
+    if (!al_index_call_awaitable(idx, f, n, &fn, &api)) continue;
+    const ir_node *encl = ir_enclosing_func(n);
+    bool in_async = encl && (encl->flags & IR_F_ASYNC);
+    const char *kind = what(f->lang);
+    if (fn) {
+      const char *how = f->lang == AL_LANG_C ? "returns a future"
+                        : (fn->func->flags & IR_F_ASYNC) ? "is an async function"
+                                                          : "returns an awaitable";
+      al_report(sink, n, "%s returned by `%s()` is never awaited: `%s` %s (defined at %s:%u); %s", kind,
+                n->text ? n->text : n->name, fn->func->name, how, fn->file->src->path, fn->func->span.line, advice(f->lang, in_async));
+    } else if (api) {
+      const char *note = al_kb_attr(api, "note");
+      al_report(sink, n, "%s returned by `%s()` is never awaited: %s; %s", kind, n->text ? n->text : n->name,
+                note ? note : "it is a known awaitable API", advice(f->lang, in_async));
+    } else {
+      al_report(sink, n, "%s returned by `%s()` is never awaited: its result type `%s` is a future; %s", kind,
+                n->text ? n->text : n->name, n->type ? n->type : "?", advice(f->lang, in_async));
+    }
+  }
+}
+
+const al_rule rule_al101 = {
+    .code = "AL101",
+    .name = "unawaited-coroutine",
+    .family = AL_FAMILY_MISSING_AWAIT,
+    .langs = AL_LANGS_ALL,
+    .severity = AL_SEV_ERROR,
+    .summary = "a coroutine, promise or future is created and dropped without being awaited",
+    .fix = AL_FIX_NONE,
+    .check = check,
+};
