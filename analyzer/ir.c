@@ -110,8 +110,8 @@ static void print_node(const ir_file *f, const ir_node *n, int depth, al_buf *ou
   al_buf_printf(out, " %u:%u", n->span.line, n->span.col);
   if (n->name) al_buf_printf(out, " %s", n->name);
   if (n->module) al_buf_printf(out, " module=%s", n->module);
-  if (n->member && (!n->name || strcmp(n->member, n->name))) al_buf_printf(out, " member=%s", n->member);
-  if (n->alias) al_buf_printf(out, " %s=%s", n->kind == IR_CALL ? "var" : "as", n->alias);
+  if (n->member && *n->member && (!n->name || strcmp(n->member, n->name))) al_buf_printf(out, " member=%s", n->member);
+  if (n->alias && (!n->name || strcmp(n->alias, n->name))) al_buf_printf(out, " %s=%s", n->kind == IR_CALL ? "var" : "as", n->alias);
   if (n->type) al_buf_printf(out, " type=\"%s\"", n->type);
   if (n->kind == IR_CALL) al_buf_printf(out, " use=%s", ir_use_name(n->use));
   for (size_t i = 0; i < sizeof flag_names / sizeof flag_names[0]; i++)

@@ -290,6 +290,126 @@ static enum CXChildVisitResult visit(CXCursor cur, CXCursor parent, CXClientData
   return CXChildVisit_Recurse;
 }
 
+/* ---- token-level recovery ----
+ * Without its headers clang drops every call whose arguments name undeclared things
+ * (uv_fs_read(loop, &req, ...)). When the file had errors, each function body is also
+ * scanned as tokens, and `name(` sequences that did not become CALL nodes are added
+ * (flat under their function) with a use read off the neighbouring tokens. */
+static bool tok_is(CXTranslationUnit tu, CXToken t, const char *s) {
+  CXString sp = clang_getTokenSpelling(tu, t);
+  bool r = !strcmp(clang_getCString(sp), s);
+  clang_disposeString(sp);
+  return r;
+}
+
+static uint32_t tok_off(CXTranslationUnit tu, CXToken t) {
+  unsigned off = 0;
+  clang_getExpansionLocation(clang_getTokenLocation(tu, t), NULL, NULL, NULL, &off);
+  return off;
+}
+
+static bool has_call_at(const ir_node *fn, uint32_t off) {
+  for (const ir_node *n = fn->child; n; n = ir_next(n, fn))
+    if (n->kind == IR_CALL && n->span.start == off) return true;
+  return false;
+}
+
+static ir_use token_use(CXTranslationUnit tu, CXToken *t, unsigned i, unsigned close, unsigned n) {
+  bool ends_stmt = close + 1 < n && tok_is(tu, t[close + 1], ";");
+  if (i == 0) return IR_USE_OTHER;
+  CXToken p = t[i - 1];
+  if (tok_is(tu, p, "=")) return IR_USE_ASSIGNED;
+  if (tok_is(tu, p, "return")) return IR_USE_RETURNED;
+  if (tok_is(tu, p, ",") || tok_is(tu, p, "(")) return IR_USE_PASSED;
+  if (tok_is(tu, p, ")") && i >= 3 && tok_is(tu, t[i - 2], "void") && tok_is(tu, t[i - 3], "("))
+    return IR_USE_VOIDED;
+  if ((tok_is(tu, p, ";") || tok_is(tu, p, "{") || tok_is(tu, p, "}") || tok_is(tu, p, ")") ||
+       tok_is(tu, p, "else") || tok_is(tu, p, ":")) && ends_stmt)
+    return IR_USE_DISCARDED;
+  return IR_USE_OTHER;
+}
+
+static void recover_calls(c_ctx *c, CXTranslationUnit tu, CXCursor fn_cur, ir_node *fn) {
+  CXToken *t = NULL;
+  unsigned n = 0;
+  clang_tokenize(tu, clang_getCursorExtent(fn_cur), &t, &n);
+  unsigned body = 0;
+  while (body < n && !tok_is(tu, t[body], "{")) body++;
+  for (unsigned i = body; i + 1 < n; i++) {
+    if (clang_getTokenKind(t[i]) != CXToken_Identifier || !tok_is(tu, t[i + 1], "(")) continue;
+    uint32_t off = tok_off(tu, t[i]);
+    if (off >= c->len || has_call_at(fn, off)) continue;
+    unsigned close = i + 1, depth = 0;
+    for (; close < n; close++) {
+      if (tok_is(tu, t[close], "(")) depth++;
+      else if (tok_is(tu, t[close], ")") && --depth == 0) break;
+    }
+    if (close >= n) continue;
+    uint32_t end = tok_off(tu, t[close]) + 1;
+    ir_span sp = span_of(c, fn_cur);
+    unsigned line, col;
+    clang_getExpansionLocation(clang_getTokenLocation(tu, t[i]), NULL, &line, &col, NULL);
+    sp.start = off;
+    sp.end = end <= c->len ? end : off;
+    sp.line = sp.end_line = line;
+    sp.col = col;
+    sp.end_col = col + (sp.end - off);
+    ir_node *x = ir_add(c->f, fn, IR_CALL, sp);
+    CXString name = clang_getTokenSpelling(tu, t[i]);
+    x->name = x->member = x->text = al_arena_strdup(&c->f->arena, clang_getCString(name));
+    clang_disposeString(name);
+    x->use = (uint8_t)token_use(tu, t, i, close, n);
+    /* Arguments: top-level comma-separated token runs. */
+    unsigned nargs = 0;
+    for (unsigned k = i + 2, d = 0; k < close; k++) {
+      if (tok_is(tu, t[k], "(") || tok_is(tu, t[k], "[") || tok_is(tu, t[k], "{")) d++;
+      else if (tok_is(tu, t[k], ")") || tok_is(tu, t[k], "]") || tok_is(tu, t[k], "}")) d--;
+      else if (d == 0 && tok_is(tu, t[k], ",")) nargs++;
+    }
+    if (close > i + 2) nargs++;
+    if (!nargs) continue;
+    x->args = al_arena_alloc(&c->f->arena, nargs * sizeof *x->args);
+    unsigned start = i + 2;
+    for (unsigned k = i + 2, d = 0; k <= close; k++) {
+      bool at_end = k == close;
+      if (!at_end) {
+        if (tok_is(tu, t[k], "(") || tok_is(tu, t[k], "[") || tok_is(tu, t[k], "{")) d++;
+        else if (tok_is(tu, t[k], ")") || tok_is(tu, t[k], "]") || tok_is(tu, t[k], "}")) d--;
+      }
+      if (at_end || (d == 0 && tok_is(tu, t[k], ","))) {
+        if (x->nargs < nargs && k > start) {
+          uint32_t a = tok_off(tu, t[start]), b = tok_off(tu, t[k]);
+          while (b > a && (c->text[b - 1] == ' ' || c->text[b - 1] == '\n')) b--;
+          ir_arg *arg = &x->args[x->nargs++];
+          arg->text = ir_str(c->f, c->text + a, b - a < 60 ? b - a : 60);
+          if (!strcmp(arg->text, "NULL") || !strcmp(arg->text, "0")) arg->flags |= IR_ARG_NULL;
+          if (clang_getTokenKind(t[start]) == CXToken_Literal) arg->flags |= IR_ARG_LITERAL;
+        }
+        start = k + 1;
+      }
+    }
+  }
+  clang_disposeTokens(tu, t, n);
+}
+
+typedef struct recover_ctx {
+  c_ctx *c;
+  CXTranslationUnit tu;
+  ir_node *fn; /* walks the FUNC nodes in order, matching function definitions */
+} recover_ctx;
+
+static enum CXChildVisitResult recover_visit(CXCursor cur, CXCursor parent, CXClientData data) {
+  recover_ctx *r = data;
+  if (!clang_Location_isFromMainFile(clang_getCursorLocation(cur))) return CXChildVisit_Continue;
+  if (clang_getCursorKind(cur) != CXCursor_FunctionDecl || !clang_isCursorDefinition(cur))
+    return CXChildVisit_Continue;
+  while (r->fn && r->fn->kind != IR_FUNC) r->fn = r->fn->next;
+  if (!r->fn) return CXChildVisit_Break;
+  recover_calls(r->c, r->tu, cur, r->fn);
+  r->fn = r->fn->next;
+  return CXChildVisit_Continue;
+}
+
 ir_file *al_lower_c(const al_source *src, const al_lower_ctx *ctx, char **err) {
   const char *path = ctx->abs_path ? ctx->abs_path : src->path;
   char **argv;
@@ -320,6 +440,10 @@ ir_file *al_lower_c(const al_source *src, const al_lower_ctx *ctx, char **err) {
   c.frames[0] = (c_frame){.cur = root, .kind = CXCursor_TranslationUnit, .ir = f->root};
   c.depth = 1;
   clang_visitChildren(root, visit, &c);
+  if (f->parse_errors) {
+    recover_ctx r = {.c = &c, .tu = tu, .fn = f->root->child};
+    clang_visitChildren(root, recover_visit, &r);
+  }
   free(c.frames);
   clang_disposeTranslationUnit(tu);
   clang_disposeIndex(index);

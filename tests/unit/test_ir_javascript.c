@@ -1,0 +1,106 @@
+/* test_ir_javascript: the JavaScript front end lowers ESM, CommonJS and JSX snippets
+ * into the expected IR. */
+#include <string.h>
+
+#include "helpers.h"
+
+START_TEST(esm_imports_and_uses) {
+  ck_assert_ir("/p/src/app.mjs", "/p/src/app",
+               "import main, { fetchUser, delayed as sleep } from './lib/db.js';\n"
+               "import * as db from '../db';\n"
+               "import fs from 'node:fs';\n"
+               "class Api {\n"
+               "  async run() {\n"
+               "    this.get();\n"
+               "    fetchUser(1).then(() => {});\n"
+               "    void sleep(2);\n"
+               "    const p = db.load(3);\n"
+               "    await fs.promises.readFile('x');\n"
+               "    return main();\n"
+               "  }\n"
+               "}\n",
+               "FILE /p/src/app.mjs lang=javascript module=/p/src/app\n"
+               "  IMPORT 1:8 /p/src/lib/db as=main\n"
+               "  IMPORT 1:16 /p/src/lib/db member=fetchUser as=fetchUser\n"
+               "  IMPORT 1:27 /p/src/lib/db member=delayed as=sleep\n"
+               "  IMPORT 2:8 /p/db as=db\n"
+               "  IMPORT 3:8 fs\n"
+               "  CLASS 4:1 Api\n"
+               "    FUNC 5:3 Api.run [async] [method]\n"
+               "      CALL 6:5 Api.get use=discarded [self]\n"
+               "      CALL 7:5 ().then use=discarded (lambda:() => {})\n"
+               "        CALL 7:5 /p/src/lib/db.fetchUser module=/p/src/lib/db member=fetchUser use=chained (lit:1)\n"
+               "        FUNC 7:23 <anonymous> [lambda]\n"
+               "      CALL 8:10 /p/src/lib/db.delayed module=/p/src/lib/db member=delayed use=voided (lit:2)\n"
+               "      ASSIGN 9:11 p\n"
+               "        CALL 9:15 /p/db.load module=/p/db member=load var=p use=assigned (lit:3)\n"
+               "      AWAIT 10:5\n"
+               "        CALL 10:11 fs.promises.readFile module=fs member=promises.readFile use=awaited (lit:'x')\n"
+               "      RETURN 11:5\n"
+               "        CALL 11:12 /p/src/lib/db module=/p/src/lib/db use=returned\n");
+}
+END_TEST
+
+START_TEST(commonjs_and_function_names) {
+  ck_assert_ir("/p/lib.cjs", "/p/lib",
+               "const { readFile: rf } = require('fs/promises');\n"
+               "exports.load = async function (p) { return rf(p); };\n"
+               "module.exports.save = async (p) => {};\n"
+               "const api = { async get() {}, put: async () => {} };\n"
+               "export default async function () {}\n"
+               "function delay(ms) { return new Promise((r) => setTimeout(r, ms)); }\n",
+               "FILE /p/lib.cjs lang=javascript module=/p/lib\n"
+               "  IMPORT 1:9 fs/promises member=readFile as=rf\n"
+               "  CALL 1:26 require var={ readFile: rf } use=assigned (lit:'fs/promises')\n"
+               "  FUNC 2:16 load [async]\n"
+               "    RETURN 2:37\n"
+               "      CALL 2:44 fs/promises.readFile module=fs/promises member=readFile use=returned (p)\n"
+               "  FUNC 3:23 save [async]\n"
+               "  ASSIGN 4:7 api\n"
+               "    FUNC 4:15 api.get [async] [method]\n"
+               "    FUNC 4:36 api.put [async]\n"
+               "  FUNC 5:16 default [async] [exported]\n"
+               "  FUNC 6:1 delay [returns-promise]\n"
+               "    RETURN 6:22\n"
+               "      CALL 6:29 Promise use=returned [new] (lambda:(r) => setTimeout(r, ms))\n"
+               "        FUNC 6:41 <anonymous> [lambda]\n"
+               "          CALL 6:48 setTimeout use=returned (r, ms)\n");
+}
+END_TEST
+
+START_TEST(control_flow_and_jsx) {
+  ck_assert_ir("/p/ui.jsx", "/p/ui",
+               "async function f(items) {\n"
+               "  for await (const x of items) { g(x); }\n"
+               "  while (ok) { break; }\n"
+               "  try { await h(); } catch (e) { throw e; } finally { done(); }\n"
+               "  return <div onClick={() => go()}>{items.length}</div>;\n"
+               "}\n",
+               "FILE /p/ui.jsx lang=javascript module=/p/ui\n"
+               "  FUNC 1:1 f [async]\n"
+               "    LOOP 2:3 items [async]\n"
+               "      CALL 2:34 g use=discarded (x)\n"
+               "    LOOP 3:3 (ok) [while]\n"
+               "      BREAK 3:16\n"
+               "    TRY 4:3\n"
+               "      AWAIT 4:9\n"
+               "        CALL 4:15 h use=awaited\n"
+               "      HANDLER 4:22 as=e [bare]\n"
+               "        RAISE 4:34 e\n"
+               "      FINALLY 4:45\n"
+               "        CALL 4:55 done use=discarded\n"
+               "    RETURN 5:3\n"
+               "      FUNC 5:24 <anonymous> [lambda]\n"
+               "        CALL 5:30 go use=returned\n");
+}
+END_TEST
+
+int main(void) {
+  Suite *s = suite_create("ir_javascript");
+  TCase *tc = tcase_create("lower");
+  tcase_add_test(tc, esm_imports_and_uses);
+  tcase_add_test(tc, commonjs_and_function_names);
+  tcase_add_test(tc, control_flow_and_jsx);
+  suite_add_tcase(s, tc);
+  return run_suite(s);
+}
