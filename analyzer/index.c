@@ -90,6 +90,11 @@ bool al_index_call_awaitable(const al_index *idx, const ir_file *f, const ir_nod
     *api = *fn ? NULL : al_kb_find(al_kb_for(f->lang), "awaitable", call->name);
     return true;
   }
+  /* JS: x.then()/.catch()/.finally() on an awaitable is an awaitable too. */
+  if (f->lang == AL_LANG_JS && call->child && call->child->kind == IR_CALL && call->child->use == IR_USE_CHAINED &&
+      (al_ends_with(call->name, ".then") || al_ends_with(call->name, ".catch") ||
+       al_ends_with(call->name, ".finally")))
+    return al_index_call_awaitable(idx, f, call->child, fn, api);
   const al_func_info *info = al_index_resolve(idx, f, call);
   if (info) {
     *fn = info;

@@ -26,6 +26,9 @@ static const char *advice(al_lang lang, bool in_async) {
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
     if (n->kind != IR_CALL || n->use != IR_USE_DISCARDED) continue;
+    /* A .then/.catch/.finally chain counts as handled (the JavaScript issue refines
+     * this to chains without a rejection handler). */
+    if (f->lang == AL_LANG_JS && n->child && n->child->kind == IR_CALL && n->child->use == IR_USE_CHAINED) continue;
     const al_func_info *fn;
     const al_kb_entry *api;
     if (!al_index_call_awaitable(idx, f, n, &fn, &api)) continue;
