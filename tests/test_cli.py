@@ -1,0 +1,132 @@
+#!/usr/bin/env python3
+"""The command line behaves like the linters people know: commands, options, exit
+codes, output formats, discovery skips and .gitignore, deterministic parallel output."""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+
+BIN = None
+BUG_PY = "import asyncio\nasync def f():\n    asyncio.sleep(1)\n"
+BUG_JS = "async function f() {}\nf();\n"
+
+
+def run(*args, cwd=None):
+    return subprocess.run([BIN, *args], capture_output=True, text=True, cwd=cwd, timeout=120)
+
+
+class Cli(unittest.TestCase):
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="asynclint-cli-")
+
+    def tearDown(self):
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def write(self, rel, text):
+        path = os.path.join(self.dir, rel)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w") as fh:
+            fh.write(text)
+        return path
+
+    def paths(self, proc):
+        return sorted(os.path.relpath(f["path"], self.dir) for f in json.loads(proc.stdout))
+
+    def test_version_and_help(self):
+        v = run("--version")
+        self.assertEqual(v.returncode, 0)
+        self.assertRegex(v.stdout, r"^asynclint \d+\.\d+\.\d+\n$")
+        h = run("--help")
+        self.assertEqual(h.returncode, 0)
+        for word in ("check", "--format", "--select", "--ignore", "--jobs", "exit codes"):
+            self.assertIn(word, h.stdout)
+
+    def test_usage_errors_exit_2(self):
+        for args in (["frobnicate"], ["check", "--format", "xml"], ["check", "--bogus"],
+                     ["check", "--select", "XY999"], ["check", "-j", "0"], []):
+            proc = run(*args)
+            self.assertEqual(proc.returncode, 2, args)
+            self.assertTrue(proc.stderr.strip(), args)
+
+    def test_exit_codes_and_text_format(self):
+        self.write("clean.py", "async def f():\n    return 1\n")
+        clean = run("check", self.dir)
+        self.assertEqual(clean.returncode, 0, clean.stderr)
+        self.assertIn("No findings", clean.stdout)
+        self.write("bug.py", BUG_PY)
+        proc = run("check", "--color", "never", self.dir)
+        self.assertEqual(proc.returncode, 1)
+        lines = proc.stdout.splitlines()
+        path = os.path.join(self.dir, "bug.py")
+        self.assertTrue(lines[0].startswith(f"{path}:3:5: AL101 [unawaited-coroutine] "), lines[0])
+        self.assertIn("    asyncio.sleep(1)", lines[2])
+        self.assertEqual(lines[3].split("|")[1], "     " + "^" * len("asyncio.sleep(1)"))
+        self.assertNotIn("\033[", proc.stdout)
+        colored = run("check", "--color", "always", self.dir)
+        self.assertIn("\033[", colored.stdout)
+
+    def test_json_format(self):
+        self.write("bug.py", BUG_PY)
+        proc = run("check", "--format", "json", self.dir)
+        [f] = json.loads(proc.stdout)
+        self.assertEqual((f["line"], f["column"], f["end_line"], f["end_column"]), (3, 5, 3, 21))
+        self.assertEqual((f["code"], f["name"], f["severity"]), ("AL101", "unawaited-coroutine", "error"))
+        self.assertIn("asyncio.sleep", f["message"])
+
+    def test_select_and_ignore(self):
+        self.write("bug.py", BUG_PY)
+        self.assertEqual(run("check", "--ignore", "AL101", self.dir).returncode, 0)
+        self.assertEqual(run("check", "--ignore", "AL1", self.dir).returncode, 0)
+        self.assertEqual(run("check", "--select", "AL1", self.dir).returncode, 1)
+        self.assertEqual(run("check", "--select", "AL2", self.dir).returncode, 0)
+        self.assertEqual(run("check", "--select", "ALL", "--ignore", "AL101", self.dir).returncode, 0)
+
+    def test_discovery_skips_and_extensions(self):
+        for rel in ("a.py", "b.pyi", "c.js", "d.mjs", "e.cjs", "f.jsx", "sub/g.py",
+                    "node_modules/x/h.js", ".venv/lib/i.py", "build/j.py", ".git/k.py",
+                    "venvlike/pyvenv.cfg", "venvlike/l.py", "ignored/m.py", "n.log.py", "o.txt"):
+            text = BUG_JS if rel.endswith(("js", "jsx")) else BUG_PY
+            self.write(rel, text)
+        self.write(".gitignore", "ignored/\n*.log.py\n")
+        subprocess.run(["git", "init", "-q", self.dir], check=True)
+        proc = run("check", "--format", "json", self.dir)
+        self.assertEqual(self.paths(proc), ["a.py", "b.pyi", "c.js", "d.mjs", "e.cjs", "f.jsx", "sub/g.py"])
+        # An explicit file path is linted even where a folder walk would skip it.
+        explicit = run("check", "--format", "json", os.path.join(self.dir, "ignored/m.py"))
+        self.assertEqual(len(json.loads(explicit.stdout)), 1)
+
+    def test_default_path_is_cwd(self):
+        self.write("bug.py", BUG_PY)
+        proc = run("check", "--format", "json", cwd=self.dir)
+        self.assertEqual([f["path"] for f in json.loads(proc.stdout)], ["bug.py"])
+
+    def test_parallel_output_is_deterministic(self):
+        for i in range(40):
+            self.write(f"m{i:02d}.py", BUG_PY * 3)
+            self.write(f"j{i:02d}.js", BUG_JS)
+        one = run("check", "-j", "1", self.dir)
+        for jobs in ("2", "4", "8"):
+            many = run("check", "-j", jobs, self.dir)
+            self.assertEqual(one.stdout, many.stdout)
+        self.assertEqual(one.stdout.count("AL101 ["), 40 * 3 + 40)
+
+    def test_dump_ir(self):
+        path = self.write("x.py", BUG_PY)
+        proc = run("dump-ir", path)
+        self.assertEqual(proc.returncode, 0)
+        self.assertIn("CALL 3:5 asyncio.sleep module=asyncio member=sleep use=discarded", proc.stdout)
+        self.assertEqual(run("dump-ir", os.path.join(self.dir, "none.py")).returncode, 2)
+
+    def test_rules_lists_registry(self):
+        proc = run("rules")
+        self.assertEqual(proc.returncode, 0)
+        self.assertIn("AL101", proc.stdout)
+        self.assertIn("unawaited-coroutine", proc.stdout)
+
+
+if __name__ == "__main__":
+    BIN = os.path.abspath(sys.argv.pop(1))
+    unittest.main(verbosity=2)

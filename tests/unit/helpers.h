@@ -3,6 +3,9 @@
 #define AL_TEST_HELPERS_H
 
 #include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "frontend.h"
 #include "kb.h"
