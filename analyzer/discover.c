@@ -244,7 +244,7 @@ static void walk_dir(const char *root, al_discovery *out, al_vec *ign_all) {
         al_vec_push(&names, al_strdup(e->d_name));
       }
       closedir(d);
-      qsort(names.items, names.len, sizeof *names.items, cmp_str);
+      if (names.len > 1) qsort(names.items, names.len, sizeof *names.items, cmp_str);
       /* Push folders in reverse so they pop in sorted order. */
       for (size_t i = names.len; i-- > 0;) {
         const char *name = names.items[i];
@@ -300,7 +300,7 @@ void al_discover(const char *const *paths, int n, al_discovery *out) {
     else al_vec_push(&out->files, al_strdup(paths[i]));
   }
   ign_free_all(&ign_all);
-  qsort(out->files.items, out->files.len, sizeof *out->files.items, cmp_str);
+  if (out->files.len > 1) qsort(out->files.items, out->files.len, sizeof *out->files.items, cmp_str);
   size_t w = 0;
   for (size_t i = 0; i < out->files.len; i++) {
     if (w && !strcmp(out->files.items[w - 1], out->files.items[i])) free(out->files.items[i]);

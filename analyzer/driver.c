@@ -92,7 +92,7 @@ static void pass2(pool_job *job, al_file *f) {
     al_sink sink = {.file = f->ir, .rule = r, .out = &f->findings};
     r->check(f->ir, &job->run->index, &sink);
   }
-  qsort(f->findings.items, f->findings.len, sizeof *f->findings.items, cmp_finding);
+  if (f->findings.len > 1) qsort(f->findings.items, f->findings.len, sizeof *f->findings.items, cmp_finding);
 }
 
 static bool code_matches(const char *prefix, const char *code) {
