@@ -64,22 +64,39 @@ bool al_suppressed(const al_source *src, uint32_t line, const char *code) {
   return false;
 }
 
-void al_report(al_sink *sink, const ir_node *at, const char *fmt, ...) {
-  if (al_suppressed(sink->file->src, at->span.line, sink->rule->code)) return;
+static al_finding *report_v(al_sink *sink, const ir_node *at, al_fix *fix, const char *fmt, va_list ap) {
+  if (al_suppressed(sink->file->src, at->span.line, sink->rule->code)) {
+    al_fix_free(fix);
+    return NULL;
+  }
   al_finding *f = al_calloc(1, sizeof *f);
+  f->fix = fix;
   f->path = sink->file->src->path;
   f->span = at->span;
   f->code = sink->rule->code;
   f->name = sink->rule->name;
   f->severity = sink->rule->severity;
+  if (vasprintf(&f->message, fmt, ap) < 0) f->message = al_strdup("(message too long)");
+  al_vec_push(sink->out, f);
+  return f;
+}
+
+void al_report(al_sink *sink, const ir_node *at, const char *fmt, ...) {
   va_list ap;
   va_start(ap, fmt);
-  if (vasprintf(&f->message, fmt, ap) < 0) f->message = al_strdup("(message too long)");
+  report_v(sink, at, NULL, fmt, ap);
   va_end(ap);
-  al_vec_push(sink->out, f);
+}
+
+void al_report_fix(al_sink *sink, const ir_node *at, al_fix *fix, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  report_v(sink, at, fix, fmt, ap);
+  va_end(ap);
 }
 
 void al_finding_free(al_finding *f) {
+  al_fix_free(f->fix);
   free(f->message);
   free(f);
 }

@@ -162,6 +162,44 @@ void al_run_free(al_run *run) {
   memset(run, 0, sizeof *run);
 }
 
+static bool fix_allowed(const al_options *opts, const al_finding *fd) {
+  return fd->fix && (fd->fix->safety == AL_FIX_APPLY_SAFE || opts->unsafe_fixes);
+}
+
+/* Applies (or, with --diff, prints) the allowed fixes of every file.
+ * Returns the number of fixes applied; *failed counts files that could not be written. */
+static size_t apply_fixes(al_run *run, const al_options *opts, FILE *out, FILE *err, size_t *failed) {
+  size_t total = 0;
+  *failed = 0;
+  for (size_t i = 0; i < run->nfiles; i++) {
+    al_file *f = &run->files[i];
+    al_vec fixes = {0};
+    for (size_t k = 0; k < f->findings.len; k++) {
+      al_finding *fd = f->findings.items[k];
+      if (fix_allowed(opts, fd)) al_vec_push(&fixes, fd->fix);
+    }
+    if (!fixes.len) continue;
+    size_t applied = 0, len = 0;
+    char *text = al_fix_apply(&f->src, (al_fix *const *)fixes.items, fixes.len, &applied, &len);
+    al_vec_free(&fixes);
+    if (applied && opts->diff) {
+      al_fix_diff(&f->src, text, len, out);
+      total += applied;
+    } else if (applied) {
+      char *why = NULL;
+      if (al_fix_write(&f->src, text, len, &why) < 0) {
+        fprintf(err, "asynclint: %s: %s\n", f->path, why);
+        free(why);
+        (*failed)++;
+      } else {
+        total += applied;
+      }
+    }
+    free(text);
+  }
+  return total;
+}
+
 int al_check(const al_options *opts, const char *const *paths, int npaths, FILE *out, FILE *err) {
   al_discovery d;
   al_discover(paths, npaths, &d);
@@ -173,10 +211,28 @@ int al_check(const al_options *opts, const char *const *paths, int npaths, FILE 
     if (f->error) fprintf(err, "asynclint: %s: %s\n", f->path, f->error);
     else if (f->warning) fprintf(err, "asynclint: %s: warning: %s\n", f->path, f->warning);
   }
-  if (opts->format == AL_FMT_JSON) al_output_json(&run, out);
-  else al_output_text(&run, opts, out);
+  int rc;
+  if (opts->fix || opts->diff) {
+    size_t failed = 0;
+    size_t n = apply_fixes(&run, opts, out, err, &failed);
+    if (opts->diff) {
+      fprintf(err, "asynclint: %zu fix%s would be applied\n", n, n == 1 ? "" : "es");
+      rc = d.missing ? 2 : n ? 1 : 0;
+    } else {
+      /* Report what is left after fixing, from a fresh run over the written files. */
+      al_run_free(&run);
+      al_run_files(&run, opts, (char **)d.files.items, d.files.len);
+      if (n || failed) fprintf(err, "asynclint: fixed %zu finding%s\n", n, n == 1 ? "" : "s");
+      if (opts->format == AL_FMT_JSON) al_output_json(&run, out);
+      else al_output_text(&run, opts, out);
+      rc = d.missing ? 2 : run.nfindings ? 1 : 0;
+    }
+  } else {
+    if (opts->format == AL_FMT_JSON) al_output_json(&run, out);
+    else al_output_text(&run, opts, out);
+    rc = d.missing ? 2 : run.nfindings ? 1 : 0;
+  }
   fflush(out);
-  int rc = d.missing ? 2 : run.nfindings ? 1 : 0;
   al_run_free(&run);
   al_discovery_free(&d);
   return rc;

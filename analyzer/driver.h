@@ -17,6 +17,9 @@ typedef struct al_options {
   al_vec select;       /* char*: code prefixes (empty: all) */
   al_vec ignore;       /* char*: code prefixes */
   bool quiet;          /* no summary line */
+  bool fix;            /* --fix: apply fixes and write the files */
+  bool diff;           /* --diff: print the fixes as a unified diff, write nothing */
+  bool unsafe_fixes;   /* --unsafe-fixes: unsafe fixes too */
 } al_options;
 
 typedef struct al_file {

@@ -28,6 +28,9 @@ static const char usage_text[] =
     "  -j, --jobs N         worker threads (default: number of cores)\n"
     "  --color auto|always|never\n"
     "  -q, --quiet          no summary line\n"
+    "  --fix                apply safe fixes (atomic writes; files changed meanwhile are skipped)\n"
+    "  --unsafe-fixes       with --fix or --diff: unsafe fixes too\n"
+    "  --diff               print the fixes as a unified diff instead of writing\n"
     "\n"
     "  --version            print the version\n"
     "  -h, --help           this help\n"
@@ -62,7 +65,9 @@ static int cmd_check(int argc, char **argv) {
       {"format", required_argument, 0, 'f'}, {"select", required_argument, 0, 's'},
       {"ignore", required_argument, 0, 'i'}, {"jobs", required_argument, 0, 'j'},
       {"color", required_argument, 0, 'c'},  {"quiet", no_argument, 0, 'q'},
-      {"help", no_argument, 0, 'h'},         {0, 0, 0, 0}};
+      {"help", no_argument, 0, 'h'},         {"fix", no_argument, 0, 'F'},
+      {"diff", no_argument, 0, 'D'},         {"unsafe-fixes", no_argument, 0, 'U'},
+      {0, 0, 0, 0}};
   int ch, rc = 0;
   optind = 1;
   opterr = 0;
@@ -90,6 +95,9 @@ static int cmd_check(int argc, char **argv) {
       color = optarg;
       break;
     case 'q': o.quiet = true; break;
+    case 'F': o.fix = true; break;
+    case 'D': o.diff = true; break;
+    case 'U': o.unsafe_fixes = true; break;
     case 'h': fputs(usage_text, stdout); goto out;
     default:
       rc = usage_error("unknown or incomplete option '%s'", argv[optind - 1]);

@@ -43,6 +43,9 @@ void al_output_text(const al_run *run, const al_options *opts, FILE *out) {
       fprintf(out, "%s%s:%u:%u:%s %s%s%s [%s] %s\n", color ? C_BOLD : "", fd->path, fd->span.line, fd->span.col,
               color ? C_RESET : "", color ? C_RED : "", fd->code, color ? C_RESET : "", fd->name, fd->message);
       print_snippet(&f->src, fd, color, out);
+      if (fd->fix)
+        fprintf(out, "  %sfix%s: %s (%s)\n", color ? C_CYAN : "", color ? C_RESET : "", fd->fix->title,
+                fd->fix->safety == AL_FIX_APPLY_SAFE ? "safe: --fix" : "unsafe: --fix --unsafe-fixes");
       fputc('\n', out);
     }
   }
@@ -91,7 +94,23 @@ void al_output_json(const al_run *run, FILE *out) {
       json_object_set_new(o, "name", json_string(fd->name));
       json_object_set_new(o, "severity", json_string(al_severity_name(fd->severity)));
       json_object_set_new(o, "message", json_str_lossy(fd->message)); /* may quote source bytes */
-      json_object_set_new(o, "fix", json_null());
+      if (fd->fix) {
+        json_t *fx = json_object();
+        json_object_set_new(fx, "title", json_str_lossy(fd->fix->title));
+        json_object_set_new(fx, "safety", json_string(fd->fix->safety == AL_FIX_APPLY_SAFE ? "safe" : "unsafe"));
+        json_t *edits = json_array();
+        for (size_t e = 0; e < fd->fix->nedits; e++) {
+          json_t *ed = json_object();
+          json_object_set_new(ed, "start", json_integer(fd->fix->edits[e].start));
+          json_object_set_new(ed, "end", json_integer(fd->fix->edits[e].end));
+          json_object_set_new(ed, "text", json_str_lossy(fd->fix->edits[e].text));
+          json_array_append_new(edits, ed);
+        }
+        json_object_set_new(fx, "edits", edits);
+        json_object_set_new(o, "fix", fx);
+      } else {
+        json_object_set_new(o, "fix", json_null());
+      }
       json_array_append_new(arr, o);
     }
   }

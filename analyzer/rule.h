@@ -3,6 +3,7 @@
 #ifndef AL_RULE_H
 #define AL_RULE_H
 
+#include "fix.h"
 #include "index.h"
 #include "ir.h"
 #include "kb.h"
@@ -27,6 +28,7 @@ typedef struct al_finding {
   const char *name;    /* static, from the rule */
   al_severity severity;
   char *message;       /* owned */
+  al_fix *fix;         /* owned; NULL when there is no automatic fix */
 } al_finding;
 
 typedef struct al_sink {
@@ -48,6 +50,9 @@ typedef struct al_rule {
 
 /* Reports a finding at node `at` unless an inline suppression on its line silences it. */
 void al_report(al_sink *sink, const ir_node *at, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+/* Like al_report, with a fix (ownership passes to the finding, or it is freed). */
+void al_report_fix(al_sink *sink, const ir_node *at, al_fix *fix, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
 /* True when line `line` of src carries `asynclint: ignore[...]` / `noqa` covering code. */
 bool al_suppressed(const al_source *src, uint32_t line, const char *code);
 

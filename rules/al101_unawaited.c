@@ -23,6 +23,37 @@ static const char *advice(al_lang lang, bool in_async) {
   }
 }
 
+/* Where `async ` goes to make FUNC fn async, or UINT32_MAX when it cannot be. */
+static uint32_t async_insert_point(const ir_file *f, const ir_node *fn) {
+  const char *t = f->src->text + fn->span.start;
+  if (fn->flags & IR_F_GENERATOR) return UINT32_MAX; /* would become an async generator */
+  if (f->lang == AL_LANG_PYTHON) return al_starts_with(t, "def ") ? fn->span.start : UINT32_MAX;
+  if (al_starts_with(t, "get ") || al_starts_with(t, "set ") || al_starts_with(t, "constructor"))
+    return UINT32_MAX; /* accessors and constructors cannot be async */
+  uint32_t off = fn->span.start;
+  if (al_starts_with(t, "static ")) off += 7;
+  return off;
+}
+
+/* Insert `await`: safe inside an async function; unsafe where the enclosing function
+ * must become async too (its callers then get a coroutine/promise). No fix at module
+ * level, in lambdas (Python) or in C. */
+static al_fix *make_fix(const ir_file *f, const ir_node *call, const ir_node *encl) {
+  if (f->lang == AL_LANG_C || !encl) return NULL;
+  if (encl->flags & IR_F_ASYNC) {
+    al_fix *fx = al_fix_new(AL_FIX_APPLY_SAFE, "insert `await`");
+    al_fix_add(fx, call->span.start, call->span.start, "await ");
+    return fx;
+  }
+  if (f->lang == AL_LANG_PYTHON && (encl->flags & IR_F_LAMBDA)) return NULL;
+  uint32_t at = async_insert_point(f, encl);
+  if (at == UINT32_MAX) return NULL;
+  al_fix *fx = al_fix_new(AL_FIX_APPLY_UNSAFE, "insert `await` and make the enclosing function async");
+  al_fix_add(fx, at, at, "async ");
+  al_fix_add(fx, call->span.start, call->span.start, "await ");
+  return fx;
+}
+
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
     if (n->kind != IR_CALL || n->use != IR_USE_DISCARDED) continue;
@@ -35,18 +66,19 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
     const ir_node *encl = ir_enclosing_func(n);
     bool in_async = encl && (encl->flags & IR_F_ASYNC);
     const char *kind = what(f->lang);
+    al_fix *fx = make_fix(f, n, encl);
     if (fn) {
       const char *how = f->lang == AL_LANG_C ? "returns a future"
                         : (fn->func->flags & IR_F_ASYNC) ? "is an async function"
                                                           : "returns an awaitable";
-      al_report(sink, n, "%s returned by `%s()` is never awaited: `%s` %s (defined at %s:%u); %s", kind,
+      al_report_fix(sink, n, fx, "%s returned by `%s()` is never awaited: `%s` %s (defined at %s:%u); %s", kind,
                 n->text ? n->text : n->name, fn->func->name, how, fn->file->src->path, fn->func->span.line, advice(f->lang, in_async));
     } else if (api) {
       const char *note = al_kb_attr(api, "note");
-      al_report(sink, n, "%s returned by `%s()` is never awaited: %s; %s", kind, n->text ? n->text : n->name,
+      al_report_fix(sink, n, fx, "%s returned by `%s()` is never awaited: %s; %s", kind, n->text ? n->text : n->name,
                 note ? note : "it is a known awaitable API", advice(f->lang, in_async));
     } else {
-      al_report(sink, n, "%s returned by `%s()` is never awaited: its result type `%s` is a future; %s", kind,
+      al_report_fix(sink, n, fx, "%s returned by `%s()` is never awaited: its result type `%s` is a future; %s", kind,
                 n->text ? n->text : n->name, n->type ? n->type : "?", advice(f->lang, in_async));
     }
   }
@@ -59,6 +91,6 @@ const al_rule rule_al101 = {
     .langs = AL_LANGS_ALL,
     .severity = AL_SEV_ERROR,
     .summary = "a coroutine, promise or future is created and dropped without being awaited",
-    .fix = AL_FIX_NONE,
+    .fix = AL_FIX_SOMETIMES,
     .check = check,
 };
