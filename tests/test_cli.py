@@ -120,6 +120,45 @@ class Cli(unittest.TestCase):
         self.assertIn("CALL 3:5 asyncio.sleep module=asyncio member=sleep use=discarded", proc.stdout)
         self.assertEqual(run("dump-ir", os.path.join(self.dir, "none.py")).returncode, 2)
 
+    def test_fix_is_safe_by_default_and_idempotent(self):
+        src = ("import asyncio\nasync def a():\n    asyncio.sleep(1)\n"
+               "def b():\n    asyncio.sleep(2)\n")
+        path = self.write("fixme.py", src)
+        os.chmod(path, 0o600)
+        first = run("check", "--fix", self.dir)
+        self.assertEqual(first.returncode, 1)  # the unsafe one is left
+        text = open(path).read()
+        self.assertEqual(text, src.replace("    asyncio.sleep(1)", "    await asyncio.sleep(1)"))
+        self.assertEqual(os.stat(path).st_mode & 0o777, 0o600)
+        self.assertIn("fixed 1 finding", first.stderr)
+        second = run("check", "--fix", self.dir)
+        self.assertEqual(open(path).read(), text)
+        self.assertNotIn("fixed", second.stderr)
+        unsafe = run("check", "--fix", "--unsafe-fixes", self.dir)
+        self.assertEqual(unsafe.returncode, 0, unsafe.stdout)
+        self.assertIn("async def b():\n    await asyncio.sleep(2)", open(path).read())
+        again = run("check", "--fix", "--unsafe-fixes", self.dir)
+        self.assertEqual(again.returncode, 0)
+        self.assertNotIn("fixed", again.stderr)
+
+    def test_diff_writes_nothing_and_applies_with_patch(self):
+        src = "async function g() {}\nasync function h() {\n  g();\n}\n"
+        path = self.write("d.js", src)
+        proc = run("check", "--diff", ".", cwd=self.dir)
+        self.assertEqual(proc.returncode, 1)
+        self.assertEqual(open(path).read(), src)
+        self.assertIn("+  await g();", proc.stdout)
+        patch = subprocess.run(["patch", "-p1"], input=proc.stdout, text=True, cwd=self.dir, capture_output=True)
+        self.assertEqual(patch.returncode, 0, patch.stdout + patch.stderr)
+        self.assertEqual(open(path).read(), src.replace("  g();", "  await g();"))
+        self.assertEqual(run("check", ".", cwd=self.dir).returncode, 0)
+
+    def test_json_carries_fixes(self):
+        self.write("j.py", "import asyncio\nasync def a():\n    asyncio.sleep(1)\n")
+        [f] = json.loads(run("check", "--format", "json", self.dir).stdout)
+        self.assertEqual(f["fix"]["safety"], "safe")
+        self.assertEqual(f["fix"]["edits"], [{"start": 34, "end": 34, "text": "await "}])
+
     def test_rules_lists_registry(self):
         proc = run("rules")
         self.assertEqual(proc.returncode, 0)
