@@ -5,7 +5,7 @@ BUILD_TYPE ?= RelWithDebInfo
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all setup build run test asan test-asan clean
+.PHONY: all setup build run test validate asan test-asan clean
 
 all: build
 
@@ -24,6 +24,10 @@ run: build
 
 test: build
 	ctest --test-dir $(BUILD) --output-on-failure -j$(JOBS)
+
+# Bad/fixed fixture pairs: flagged, clean, fix matches, defect shown and gone at run time.
+validate: build
+	python3 tests/validate.py $(BUILD)/asynclint
 
 # The same suite under AddressSanitizer + UndefinedBehaviorSanitizer.
 asan:

@@ -241,7 +241,13 @@ static ir_node *lower_cursor(c_ctx *c, CXCursor cur, enum CXCursorKind k, ir_nod
     x->name = cx_str(c->f, clang_getCursorSpelling(cur));
     if (!x->name) x->name = "()";
     x->member = x->name;
+    /* As written: a macro like rt_sleep_future(...) expands to rt_sleep_future_at(). */
     x->text = x->name;
+    uint32_t s = x->span.start, e = s;
+    while (e < c->len && (c->text[e] == '_' || (c->text[e] >= 'a' && c->text[e] <= 'z') ||
+                          (c->text[e] >= 'A' && c->text[e] <= 'Z') || (e > s && c->text[e] >= '0' && c->text[e] <= '9')))
+      e++;
+    if (e > s && e < c->len && c->text[e] == '(') x->text = ir_str(c->f, c->text + s, e - s);
     x->type = type_str(c->f, clang_getCursorType(cur));
     const char *var = NULL;
     x->use = (uint8_t)call_use(c, &var, x->span.start);

@@ -1,0 +1,166 @@
+#!/usr/bin/env python3
+"""Validation harness: a fix is trusted when the bad fixture shows the defect at run
+time and the fixed one does not.
+
+For every pair fixtures/<CODE>/<lang>/<case>.bad.<ext> + <case>.fixed.<ext> it checks
+  flagged   asynclint flags the bad file exactly as its `expect:` comments say;
+  clean     asynclint is silent on the fixed file;
+  fix       `--fix --unsafe-fixes` turns the bad file into the fixed one byte for byte
+            (expect: comments aside), or, for a manual fix, leaves it unchanged;
+  defect    running the bad file shows the defect (per rule and language, below);
+  gone      running the fixed file does not.
+Python runs under CPython's asyncio in debug mode (3.11 and 3.12 when installed), JS
+under Node, C against runtime/ (judged by its JSON report). Prints a table."""
+import glob
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+EXPECT = re.compile(r"expect:\s*(AL\d{3}(?:\s*,\s*AL\d{3})*)")
+EXPECT_COMMENT = re.compile(r"\s*(#|//|/\*)\s*expect:[^\n]*?(\*/)?$", re.M)
+LANG_EXT = {"python": ".py", "javascript": ".mjs", "c": ".c"}
+
+# What "the defect shows" means, per rule and language, over the probe's report.
+DEFECTS = {
+    "AL101": {
+        "python": ("coroutine never awaited", lambda r: r["never_awaited"] > 0),
+        "javascript": ("unhandled rejection", lambda r: r["unhandled_rejections"] > 0),
+        "c": ("future dropped without await", lambda r: r["dropped_futures"] > 0),
+    },
+}
+
+
+def pythons():
+    found = []
+    for ver in ("3.11", "3.12"):
+        cands = sorted(glob.glob(os.path.expanduser(f"~/.pyenv/versions/{ver}*/bin/python3")))
+        cands += [p for p in (shutil.which(f"python{ver}"),) if p]
+        for c in cands:
+            if subprocess.run([c, "-c", "pass"], capture_output=True).returncode == 0:
+                found.append(c)
+                break
+    return found or [sys.executable]
+
+
+def lint(binary, path, *extra):
+    proc = subprocess.run([binary, "check", "--format", "json", *extra, path], capture_output=True, text=True)
+    if proc.returncode not in (0, 1):
+        raise RuntimeError(proc.stderr)
+    return {(f["line"], f["code"]) for f in json.loads(proc.stdout)}
+
+
+def expected(path):
+    out = set()
+    for n, line in enumerate(open(path, encoding="utf-8"), 1):
+        m = EXPECT.search(line)
+        if m:
+            out |= {(n, c) for c in re.split(r"\s*,\s*", m.group(1))}
+    return out
+
+
+def strip_expect(text):
+    return EXPECT_COMMENT.sub("", text)
+
+
+def fix_matches(binary, bad, fixed):
+    tmp = tempfile.mkdtemp(prefix="asynclint-validate-")
+    try:
+        copy = os.path.join(tmp, "case" + os.path.splitext(bad)[1])
+        shutil.copyfile(bad, copy)
+        subprocess.run([binary, "check", "--fix", "--unsafe-fixes", "-q", copy], capture_output=True)
+        got = open(copy).read()
+        before = open(bad).read()
+        if got == before:
+            return "manual"  # no automatic fix: the fixed file is the documented manual fix
+        return "yes" if strip_expect(got) == strip_expect(open(fixed).read()) else "NO"
+    finally:
+        shutil.rmtree(tmp)
+
+
+def run_c(build, path):
+    tmp = tempfile.mkdtemp(prefix="asynclint-validate-c-")
+    try:
+        exe = os.path.join(tmp, "prog")
+        librt = os.path.join(build, "librt.a")
+        flags = []
+        cache = os.path.join(build, "CMakeCache.txt")
+        if os.path.exists(cache) and "ASYNCLINT_SANITIZE:BOOL=ON" in open(cache).read():
+            flags = ["-fsanitize=address,undefined"]
+        cc = subprocess.run(["cc", "-std=gnu11", "-Wall", *flags, "-Iruntime/include", path, librt, "-lpthread",
+                             "-o", exe], capture_output=True, text=True)
+        if cc.returncode:
+            raise RuntimeError(cc.stderr)
+        report = os.path.join(tmp, "report.json")
+        subprocess.run([exe], env={**os.environ, "RT_REPORT": report}, capture_output=True, timeout=30)
+        return [json.load(open(report))]
+    finally:
+        shutil.rmtree(tmp)
+
+
+def run_fixture(build, lang, path):
+    if lang == "python":
+        out = []
+        for py in pythons():
+            env = {**os.environ, "PYTHONASYNCIODEBUG": "1"}
+            proc = subprocess.run([py, "tests/validate/py_probe.py", path], capture_output=True, text=True,
+                                  timeout=60, env=env)
+            if proc.returncode:
+                raise RuntimeError(proc.stderr)
+            out.append(json.loads(proc.stdout.strip().splitlines()[-1]))
+        return out
+    if lang == "javascript":
+        proc = subprocess.run(["node", "tests/validate/js_probe.mjs", path], capture_output=True, text=True, timeout=60)
+        if proc.returncode:
+            raise RuntimeError(proc.stderr)
+        return [json.loads(proc.stdout.strip().splitlines()[-1])]
+    return run_c(build, path)
+
+
+def main():
+    binary = sys.argv[1]
+    build = os.path.dirname(os.path.abspath(binary))
+    rows, failures = [], 0
+    for bad in sorted(glob.glob("fixtures/AL*/*/*.bad.*")):
+        code, lang = bad.split(os.sep)[1:3]
+        fixed = bad.replace(".bad.", ".fixed.")
+        problems = []
+        if not os.path.exists(fixed):
+            problems.append("no fixed file")
+            rows.append((code, lang, os.path.basename(bad), "-", "-", "-", "-", "-"))
+            failures += 1
+            print(f"FAIL {bad}: {problems}")
+            continue
+        want = expected(bad)
+        flagged = lint(binary, bad) == want and any(c == code for _, c in want)
+        clean = lint(binary, fixed) == set()
+        fix = fix_matches(binary, bad, fixed)
+        what, shows = DEFECTS[code][lang]
+        bad_runs = run_fixture(build, lang, bad)
+        good_runs = run_fixture(build, lang, fixed)
+        defect = all(shows(r) for r in bad_runs)
+        gone = not any(shows(r) for r in good_runs)
+        ok = flagged and clean and fix in ("yes", "manual") and defect and gone
+        if not ok:
+            failures += 1
+            print(f"FAIL {bad}: flagged={flagged} clean={clean} fix={fix} defect={defect} gone={gone}")
+            print(f"     bad runs: {bad_runs}\n     fixed runs: {good_runs}")
+        rows.append((code, lang, os.path.basename(bad).split(".bad.")[0], yes(flagged), yes(clean), fix,
+                     f"{yes(defect)} ({what}, {len(bad_runs)} run{'s' if len(bad_runs) > 1 else ''})", yes(gone)))
+    head = ("rule", "language", "case", "flagged", "clean", "fix matches", "defect shown", "defect gone")
+    widths = [max(len(str(r[i])) for r in rows + [head]) for i in range(len(head))]
+    for r in [head] + rows:
+        print("  ".join(str(c).ljust(w) for c, w in zip(r, widths)))
+    print(f"validate: {len(rows) - failures} passed, {failures} failed")
+    return 1 if failures or not rows else 0
+
+
+def yes(b):
+    return "yes" if b else "NO"
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,36 @@
+// Runs a JavaScript fixture's exported `main()` under Node and prints what it did, as
+// JSON: unhandled rejections, the longest event-loop delay (stall), peak concurrency
+// (the fixture may export a `probe` object with a `peak` counter), and whether an
+// aborted main finished within a deadline (when the fixture exports ABORT_AFTER).
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
+
+const report = { unhandled_rejections: 0, longest_stall_ms: 0, peak: 0, abort_honoured: null, error: null };
+process.on('unhandledRejection', () => { report.unhandled_rejections += 1; });
+
+const h = monitorEventLoopDelay({ resolution: 5 });
+h.enable();
+const mod = await import(pathToFileURL(process.argv[2]).href);
+try {
+  if (mod.ABORT_AFTER !== undefined) {
+    const ac = new AbortController();
+    const run = mod.main(ac.signal);
+    await new Promise((r) => setTimeout(r, mod.ABORT_AFTER));
+    const t0 = Date.now();
+    ac.abort();
+    const outcome = await Promise.race([
+      run.then(() => 'finished', (e) => (e && e.name === 'AbortError' ? 'aborted' : 'failed')),
+      new Promise((r) => setTimeout(() => r('timeout'), 1000)),
+    ]);
+    report.abort_honoured = outcome === 'aborted' && Date.now() - t0 < 1000;
+  } else {
+    await mod.main();
+  }
+} catch (err) {
+  report.error = String(err && err.message ? err.message : err);
+}
+await new Promise((r) => setTimeout(r, 20)); // let late rejections surface
+h.disable();
+report.longest_stall_ms = h.max / 1e6;
+if (mod.probe && typeof mod.probe.peak === 'number') report.peak = mod.probe.peak;
+console.log(JSON.stringify(report));
