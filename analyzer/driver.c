@@ -66,7 +66,7 @@ static void pass1(pool_job *job, al_file *f) {
     return;
   }
   f->loaded = true;
-  if (f->src.bad_utf8) {
+  if (f->src.bad_utf8 && !al_source_declares_encoding(&f->src)) {
     long at = al_utf8_invalid_at(f->src.text, f->src.len);
     f->warning = al_fmt("invalid UTF-8 at line %u; linted as bytes", al_source_line_of(&f->src, (uint32_t)at));
   }

@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -179,4 +180,24 @@ const char *al_source_line(const al_source *s, uint32_t line, size_t *len) {
   while (end > start && (s->text[end - 1] == '\n' || s->text[end - 1] == '\r')) end--;
   *len = end - start;
   return s->text + start;
+}
+
+bool al_source_declares_encoding(const al_source *s) {
+  if (s->lang != AL_LANG_PYTHON) return false;
+  for (uint32_t line = 1; line <= 2 && line <= s->nlines; line++) {
+    size_t len;
+    const char *t = al_source_line(s, line, &len);
+    for (size_t i = 0; i + 7 < len; i++) {
+      if (memcmp(t + i, "coding", 6) != 0 || (t[i + 6] != ':' && t[i + 6] != '=')) continue;
+      size_t k = i + 7;
+      while (k < len && (t[k] == ' ' || t[k] == '\t')) k++;
+      size_t e = k;
+      while (e < len && (t[e] == '-' || t[e] == '_' || t[e] == '.' || (t[e] >= '0' && t[e] <= '9') ||
+                         ((t[e] | 0x20) >= 'a' && (t[e] | 0x20) <= 'z')))
+        e++;
+      bool utf8 = (e - k == 5 && !strncasecmp(t + k, "utf-8", 5)) || (e - k == 4 && !strncasecmp(t + k, "utf8", 4));
+      return e > k && !utf8;
+    }
+  }
+  return false;
 }

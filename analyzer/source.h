@@ -38,6 +38,9 @@ void al_source_free(al_source *s);
 uint32_t al_source_line_of(const al_source *s, uint32_t off);
 /* The text of 1-based line (without its line break); *len receives its length. */
 const char *al_source_line(const al_source *s, uint32_t line, size_t *len);
+/* True when a Python file declares a non-UTF-8 source encoding (PEP 263) in its first
+ * two lines: its bytes are then legitimately not UTF-8. */
+bool al_source_declares_encoding(const al_source *s);
 /* Offset of the first invalid UTF-8 byte, or -1 when the text is valid. */
 long al_utf8_invalid_at(const char *text, size_t len);
 

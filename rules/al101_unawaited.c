@@ -1,6 +1,8 @@
 /* AL101 unawaited-coroutine: a call that yields a coroutine / promise / future whose
  * result is dropped on the floor. Knows project functions through the index and APIs
  * through the knowledge data ("awaitable", and for C "future_types"). */
+#include <string.h>
+
 #include "rule.h"
 
 static const char *what(al_lang lang) {
@@ -54,6 +56,16 @@ static al_fix *make_fix(const ir_file *f, const ir_node *call, const ir_node *en
   return fx;
 }
 
+/* Inside `with self.assertRaises(...)` / `with pytest.raises(...)` a known API is
+ * called to see it raise synchronously: nothing is dropped. */
+static bool expected_to_raise(const ir_node *call) {
+  for (const ir_node *p = call->parent; p && p->kind != IR_FUNC; p = p->parent)
+    if (p->kind == IR_WITH && p->name &&
+        (strstr(p->name, "assertRaises") || al_ends_with(p->name, ".raises") || !strcmp(p->name, "raises")))
+      return true;
+  return false;
+}
+
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
     if (n->kind != IR_CALL || n->use != IR_USE_DISCARDED) continue;
@@ -74,6 +86,10 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
       al_report_fix(sink, n, fx, "%s returned by `%s()` is never awaited: `%s` %s (defined at %s:%u); %s", kind,
                 n->text ? n->text : n->name, fn->func->name, how, fn->file->src->path, fn->func->span.line, advice(f->lang, in_async));
     } else if (api) {
+      if (f->lang == AL_LANG_PYTHON && expected_to_raise(n)) {
+        al_fix_free(fx);
+        continue;
+      }
       const char *note = al_kb_attr(api, "note");
       al_report_fix(sink, n, fx, "%s returned by `%s()` is never awaited: %s; %s", kind, n->text ? n->text : n->name,
                 note ? note : "it is a known awaitable API", advice(f->lang, in_async));

@@ -71,6 +71,12 @@ class BadInput(unittest.TestCase):
         latin = [(f["line"], f["code"]) for f in findings if f["path"].endswith("latin.py")]
         self.assertEqual(latin, [(4, "AL101")])
 
+    def test_declared_encoding_is_not_a_warning(self):
+        self.write("legacy.py", b"# -*- coding: latin-1 -*-\nname = 'caf\xe9'\n", "wb")
+        proc, findings = self.run_lint()
+        self.assertEqual(proc.stderr, b"")
+        self.assert_good_reported(findings)
+
     def test_non_utf8_path_keeps_json_valid(self):
         path = os.path.join(os.fsencode(self.dir), b"caf\xe9.py")
         with open(path, "wb") as fh:
