@@ -179,14 +179,6 @@ static void prebind_imports(ts_walk *w, js_ctx *c, TSNode root) {
   }
 }
 
-static ir_node *enclosing_own(ts_walk *w, ir_kind kind) {
-  for (size_t i = w->depth - 1; i-- > 0;) {
-    ir_node *o = w->frames[i].own;
-    if (o && o->kind == kind) return o;
-  }
-  return NULL;
-}
-
 /* The name a function expression gets from where it stands. */
 static const char *func_name(ts_walk *w, TSNode n, uint32_t *flags) {
   TSNode own = ts_field(n, "name");
@@ -195,7 +187,7 @@ static const char *func_name(ts_walk *w, TSNode n, uint32_t *flags) {
   while (p && ts_is(p->node, "parenthesized_expression")) p = ts_up(w, ++k);
   const char *pt = p ? ts_node_type(p->node) : "";
   if (ts_is(n, "method_definition")) {
-    ir_node *cls = enclosing_own(w, IR_CLASS);
+    ir_node *cls = ts_enclosing_own(w, IR_CLASS);
     *flags |= IR_F_METHOD;
     const char *nm = ts_text(w, own);
     /* An object-literal method: name it after the variable holding the object. */
@@ -316,7 +308,7 @@ static ir_node *lower_call(ts_walk *w, js_ctx *c, TSNode n, ir_node *parent, boo
   const char *text = dotted(w, fn);
   call->text = text;
   if (al_starts_with(text, "this.")) {
-    ir_node *cls = enclosing_own(w, IR_CLASS);
+    ir_node *cls = ts_enclosing_own(w, IR_CLASS);
     call->flags |= IR_F_SELF;
     const char *rest = text + 5;
     call->member = cls ? al_arena_fmt(&w->f->arena, "%s.%s", cls->name, rest) : rest;
@@ -432,7 +424,7 @@ static ir_node *js_enter(ts_walk *w, bool *descend) {
         TSNode ctor = ts_field(e, "constructor");
         if (ts_is(ctor, "identifier") && ts_node_end_byte(ctor) - ts_node_start_byte(ctor) == 7 &&
             !strncmp(w->text + ts_node_start_byte(ctor), "Promise", 7)) {
-          ir_node *fn = enclosing_own(w, IR_FUNC);
+          ir_node *fn = ts_enclosing_own(w, IR_FUNC);
           if (fn) fn->flags |= IR_F_RETURNS_PROMISE;
         }
       }

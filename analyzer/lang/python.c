@@ -144,14 +144,6 @@ static const char *enclosing_qual(ts_walk *w) {
   return NULL;
 }
 
-static ir_node *enclosing_own(ts_walk *w, ir_kind kind) {
-  for (size_t i = w->depth - 1; i-- > 0;) {
-    ir_node *o = w->frames[i].own;
-    if (o && o->kind == kind) return o;
-  }
-  return NULL;
-}
-
 static ir_use call_use(ts_walk *w, const char **var) {
   size_t k = 1;
   ts_frame *p = ts_up(w, k);
@@ -223,7 +215,7 @@ static ir_node *lower_call(ts_walk *w, py_ctx *c, TSNode n, ir_node *parent) {
   const char *text = dotted(w, fn);
   call->text = text;
   if (al_starts_with(text, "self.") || al_starts_with(text, "cls.")) {
-    ir_node *cls = enclosing_own(w, IR_CLASS);
+    ir_node *cls = ts_enclosing_own(w, IR_CLASS);
     call->flags |= IR_F_SELF;
     const char *rest = strchr(text, '.') + 1;
     call->member = cls ? al_arena_fmt(&w->f->arena, "%s.%s", cls->name, rest) : rest;

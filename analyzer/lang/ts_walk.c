@@ -51,6 +51,14 @@ done:
   ts_tree_cursor_delete(&c);
 }
 
+ir_node *ts_enclosing_own(ts_walk *w, ir_kind kind) {
+  for (size_t i = w->depth - 1; i-- > 0;) {
+    ir_node *o = w->frames[i].own;
+    if (o && o->kind == kind) return o;
+  }
+  return NULL;
+}
+
 ir_span ts_span(TSNode n) {
   TSPoint s = ts_node_start_point(n), e = ts_node_end_point(n);
   ir_span sp = {ts_node_start_byte(n), ts_node_end_byte(n), s.row + 1, s.column + 1, e.row + 1, e.column + 1};

@@ -38,6 +38,9 @@ static inline ts_frame *ts_cur(ts_walk *w) { return &w->frames[w->depth - 1]; }
 /* The k-th ancestor frame of the current node (1 = parent), or NULL past the root. */
 static inline ts_frame *ts_up(ts_walk *w, size_t k) { return k < w->depth ? &w->frames[w->depth - 1 - k] : NULL; }
 
+/* The nearest IR node of `kind` created by an ancestor of the current node, or NULL. */
+ir_node *ts_enclosing_own(ts_walk *w, ir_kind kind);
+
 ir_span ts_span(TSNode n);
 const char *ts_text(ts_walk *w, TSNode n);           /* node text copied into the IR arena */
 const char *ts_text_short(ts_walk *w, TSNode n, size_t max); /* truncated with "..." */
