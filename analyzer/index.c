@@ -64,21 +64,7 @@ const al_func_info *al_index_resolve(const al_index *idx, const ir_file *f, cons
 }
 
 static const al_kb_entry *kb_awaitable(const ir_file *f, const char *name) {
-  const al_kb *kb = al_kb_for(f->lang);
-  const al_kb_entry *e = al_kb_find(kb, "awaitable", name);
-  if (e) return e;
-  /* Wildcards: "fs.promises.*" covers fs.promises.readFile. */
-  char buf[512];
-  size_t n = strlen(name);
-  if (n >= sizeof buf - 3) return NULL;
-  memcpy(buf, name, n + 1);
-  char *dot;
-  while ((dot = strrchr(buf, '.'))) {
-    strcpy(dot, ".*");
-    if ((e = al_kb_find(kb, "awaitable", buf))) return e;
-    *dot = 0;
-  }
-  return NULL;
+  return al_kb_match(al_kb_for(f->lang), "awaitable", name);
 }
 
 bool al_index_call_awaitable(const al_index *idx, const ir_file *f, const ir_node *call,

@@ -81,7 +81,8 @@ static const struct {
     {IR_F_LOOP_CALLBACK, "loop-callback"}, {IR_F_OFF_LOOP, "off-loop"}, {IR_F_METHOD, "method"},
     {IR_F_NEW, "new"},             {IR_F_SELF, "self"},           {IR_F_WHILE, "while"},
     {IR_F_BARE, "bare"},           {IR_F_RETURNS_PROMISE, "returns-promise"},
-    {IR_F_EXPORTED, "exported"},   {IR_F_DEFINITION, "definition"},
+    {IR_F_EXPORTED, "exported"},   {IR_F_DEFINITION, "definition"}, {IR_F_DECORATED, "decorated"},
+    {IR_F_DERIVED, "derived"},     {IR_F_LITERAL, "literal"},     {IR_F_COMPREHENSION, "comprehension"},
 };
 
 static const struct {
@@ -116,7 +117,8 @@ static void print_node(const ir_file *f, const ir_node *n, int depth, al_buf *ou
   if (n->kind == IR_CALL) al_buf_printf(out, " use=%s", ir_use_name(n->use));
   for (size_t i = 0; i < sizeof flag_names / sizeof flag_names[0]; i++)
     if (n->flags & flag_names[i].bit) al_buf_printf(out, " [%s]", flag_names[i].name);
-  if (n->kind == IR_CALL && n->nargs) {
+  if (n->kind == IR_WITH && n->text && *n->text) al_buf_printf(out, " args=%s", n->text);
+  if ((n->kind == IR_CALL || n->kind == IR_FUNC) && n->nargs) {
     al_buf_puts(out, " (");
     for (uint32_t i = 0; i < n->nargs; i++) {
       const ir_arg *a = &n->args[i];
@@ -125,6 +127,7 @@ static void print_node(const ir_file *f, const ir_node *n, int depth, al_buf *ou
       for (size_t k = 0; k < sizeof arg_flag_names / sizeof arg_flag_names[0]; k++)
         if (a->flags & arg_flag_names[k].bit) al_buf_printf(out, "%s:", arg_flag_names[k].name);
       al_buf_puts(out, a->text ? a->text : "_");
+      if (a->iter) al_buf_printf(out, " in:%s", a->iter);
     }
     al_buf_puts(out, ")");
   }

@@ -11,7 +11,8 @@
 
 typedef enum {
   IR_FILE,
-  IR_FUNC,     /* name: qualified name (Class.method); type: C return type */
+  IR_FUNC,     /* name: qualified name (Class.method); type: C return type; args: the
+                * parameter names; body: where the body starts */
   IR_CLASS,    /* name */
   IR_CALL,     /* name: resolved callee; module/member: where it resolves; use; args */
   IR_AWAIT,
@@ -19,12 +20,14 @@ typedef enum {
   IR_RETURN,
   IR_BREAK,
   IR_CONTINUE,
-  IR_LOOP,     /* name: iterated expression text (for) or condition (while) */
+  IR_LOOP,     /* name: iterated expression text (for) or condition (while); alias: the
+                * loop target (for); body: where the body starts */
   IR_TRY,
   IR_HANDLER,  /* name: caught types, comma separated (resolved); NULL = bare/catch-all */
   IR_FINALLY,
-  IR_WITH,     /* name: context manager expressions, comma separated */
-  IR_ASSIGN,   /* name: the local variable assigned */
+  IR_WITH,     /* name: context manager expressions, comma separated (resolved); text: per
+                * item, ';'-separated, its call arguments ("a,b,kw=v") */
+  IR_ASSIGN,   /* name: the local variable assigned; text: the value (short) */
   IR_USE,      /* name: a local variable read */
   IR_IMPORT,   /* name: module spec; member: imported name (NULL: whole module); alias: local name */
   IR__COUNT
@@ -44,6 +47,10 @@ enum {
   IR_F_RETURNS_PROMISE = 1u << 10, /* FUNC (JS): returns `new Promise(...)` */
   IR_F_EXPORTED = 1u << 11,    /* FUNC: exported (JS export / C external linkage) */
   IR_F_DEFINITION = 1u << 12,  /* FUNC (C): has a body in this file */
+  IR_F_DECORATED = 1u << 13,   /* FUNC/CLASS: has decorators */
+  IR_F_DERIVED = 1u << 14,     /* CLASS: names base classes */
+  IR_F_LITERAL = 1u << 15,     /* ASSIGN: the value is a list/tuple/set/dict literal */
+  IR_F_COMPREHENSION = 1u << 16, /* ASSIGN: the value is a comprehension (member: what it iterates) */
 };
 
 typedef enum {
@@ -73,6 +80,7 @@ typedef struct ir_arg {
   uint32_t flags;
   const char *text;    /* a short text of the argument (identifier, dotted name, literal) */
   const char *keyword; /* keyword argument name, or NULL */
+  const char *iter;    /* COMPREHENSION: the iterated expression (text), or NULL */
 } ir_arg;
 
 typedef struct ir_span {
@@ -94,6 +102,7 @@ struct ir_node {
   const char *type;    /* C: result type (CALL) / return type (FUNC) */
   const char *text;    /* CALL: the callee as written in the source (for messages) */
   uint32_t nargs;
+  uint32_t body;       /* FUNC/LOOP: byte offset where the body starts (0: unknown) */
   ir_arg *args;
   ir_node *parent, *child, *last, *next;
 };

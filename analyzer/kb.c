@@ -172,3 +172,24 @@ const char *al_kb_attr(const al_kb_entry *e, const char *key) {
     if (!strcmp(e->keys[i], key)) return e->vals[i];
   return NULL;
 }
+
+const al_kb_entry *al_kb_match(const al_kb *kb, const char *section, const char *name) {
+  const al_kb_section *s = al_kb_section_get(kb, section);
+  if (!s || !name) return NULL;
+  const al_kb_entry *e = al_map_get(&s->by_name, name);
+  if (e) return e;
+  char buf[512];
+  size_t n = strlen(name);
+  if (n >= sizeof buf - 3) return NULL;
+  memcpy(buf, name, n + 1);
+  char *dot;
+  while ((dot = strrchr(buf, '.'))) {
+    strcpy(dot, ".*");
+    if ((e = al_map_get(&s->by_name, buf))) return e;
+    *dot = 0;
+  }
+  const char *last = strrchr(name, '.');
+  if (!last) return NULL;
+  snprintf(buf, sizeof buf, "*%s", last);
+  return al_map_get(&s->by_name, buf);
+}

@@ -36,5 +36,9 @@ const al_kb *al_kb_for(al_lang lang);
 const al_kb_section *al_kb_section_get(const al_kb *kb, const char *section);
 const al_kb_entry *al_kb_find(const al_kb *kb, const char *section, const char *name);
 const char *al_kb_attr(const al_kb_entry *e, const char *key);
+/* Like al_kb_find, with wildcards: an entry `a.b.*` matches every name under a.b, and
+ * `*.m` matches any name whose last component is m (a method on an unknown receiver).
+ * Exact entries win over prefix wildcards, which win over `*.m`. */
+const al_kb_entry *al_kb_match(const al_kb *kb, const char *section, const char *name);
 
 #endif

@@ -69,7 +69,7 @@ static bool expected_to_raise(const ir_file *f, const ir_node *call) {
       if (n < sizeof item) {
         memcpy(item, s, n);
         item[n] = 0;
-        if (al_kb_find(kb, "expects_raise", item)) return true;
+        if (al_kb_match(kb, "expects_raise", item)) return true;
       }
       s += n + (s[n] == ',');
     }

@@ -4,6 +4,7 @@
 #include <tree_sitter/api.h>
 
 #include "frontend.h"
+#include "kb.h"
 #include "names.h"
 #include "ts_walk.h"
 
@@ -13,11 +14,16 @@ typedef struct py_ctx {
   al_names names;
   const char *module;
   bool is_package_init;
+  al_map types;   /* "<scope>\x1f<var>" -> al_binding*: the class a local/attribute holds */
+  al_map stored;  /* locals assigned a call result: reads of them are lowered to USE */
 } py_ctx;
+
+static const char *resolve_ref(ts_walk *w, py_ctx *c, const char *text, const char **name, const char **module,
+                               const char **member);
 
 /* Dotted text of an identifier/attribute chain ("a.b.c"); "()" stands for a call or
  * any other expression at the head. */
-static const char *dotted(ts_walk *w, TSNode n) {
+static const char *dotted_depth(ts_walk *w, TSNode n, int depth) {
   al_buf b = {0};
   TSNode parts[64];
   size_t k = 0;
@@ -26,7 +32,11 @@ static const char *dotted(ts_walk *w, TSNode n) {
     n = ts_field(n, "object");
   }
   if (ts_is(n, "identifier")) al_buf_add(&b, w->text + ts_node_start_byte(n), ts_node_end_byte(n) - ts_node_start_byte(n));
-  else al_buf_puts(&b, "()");
+  else if (ts_is(n, "call") && depth < 4) {
+    /* a().b: the callee's dotted text plus "()" (a constructor call types the rest) */
+    al_buf_puts(&b, dotted_depth(w, ts_field(n, "function"), depth + 1));
+    al_buf_puts(&b, "()");
+  } else al_buf_puts(&b, "()");
   while (k > 0) {
     TSNode p = parts[--k];
     al_buf_puts(&b, ".");
@@ -35,6 +45,159 @@ static const char *dotted(ts_walk *w, TSNode n) {
   const char *r = ir_str(w->f, b.data, b.len);
   al_buf_free(&b);
   return r;
+}
+
+static const char *dotted(ts_walk *w, TSNode n) { return dotted_depth(w, n, 0); }
+
+/* The scope a local binding lives in: the enclosing (non-lambda) function, or the module. */
+static const ir_node *scope_of(ts_walk *w) {
+  for (size_t i = w->depth; i-- > 0;) {
+    ir_node *o = w->frames[i].own;
+    if (o && o->kind == IR_FUNC && !(o->flags & IR_F_LAMBDA)) return o;
+  }
+  return NULL;
+}
+
+/* A class-like name: its last component starts with an upper-case letter. */
+static bool looks_like_class(const char *name) {
+  const char *last = strrchr(name, '.');
+  last = last ? last + 1 : name;
+  return *last >= 'A' && *last <= 'Z';
+}
+
+/* Records that `var` (a local, or `self.x`) holds an instance of the class `cls_text`
+ * (dotted, as written) in the current scope; `self.x` bindings belong to the class. */
+static void bind_type_in(ts_walk *w, py_ctx *c, const ir_node *scope, const char *var, const char *module,
+                         const char *member) {
+  char *key;
+  if (al_starts_with(var, "self.")) {
+    ir_node *cls = ts_enclosing_own(w, IR_CLASS);
+    if (!cls) return;
+    key = al_fmt("cls:%s\x1f%s", cls->name, var);
+  } else {
+    key = al_fmt("%p\x1f%s", (const void *)scope, var);
+  }
+  al_binding *b = al_arena_alloc(&w->f->arena, sizeof *b);
+  b->module = module;
+  b->member = member;
+  al_map_put(&c->types, key, b);
+  free(key);
+}
+
+static void bind_type_resolved(ts_walk *w, py_ctx *c, const char *var, const char *module, const char *member) {
+  bind_type_in(w, c, scope_of(w), var, module, member);
+}
+
+/* Binds var to the type of the value expression node when it is known: a constructor
+ * call (class-like callee) or a call whose result type the knowledge data gives. */
+static void bind_value_type(ts_walk *w, py_ctx *c, const char *var, TSNode value, bool is_annotation) {
+  if (ts_node_is_null(value)) return;
+  if (is_annotation) {
+    if (ts_is(value, "type")) value = ts_node_named_child(value, 0);
+    if (!ts_is(value, "identifier") && !ts_is(value, "attribute")) return;
+    const char *name, *mod, *mem;
+    resolve_ref(w, c, dotted(w, value), &name, &mod, &mem);
+    if (looks_like_class(name)) bind_type_resolved(w, c, var, mod, mem);
+    return;
+  }
+  if (ts_is(value, "await")) return;
+  if (!ts_is(value, "call")) return;
+  TSNode fn = ts_field(value, "function");
+  if (!ts_is(fn, "identifier") && !ts_is(fn, "attribute") && !ts_is(fn, "call")) return;
+  const char *name, *mod, *mem;
+  resolve_ref(w, c, dotted(w, fn), &name, &mod, &mem);
+  if (looks_like_class(name)) {
+    bind_type_resolved(w, c, var, mod, mem);
+    return;
+  }
+  const al_kb_entry *e = al_kb_match(al_kb_for(AL_LANG_PYTHON), "returns", name);
+  const char *t = e ? al_kb_attr(e, "type") : NULL;
+  if (t) bind_type_resolved(w, c, var, NULL, ir_str(w->f, t, strlen(t)));
+}
+
+static al_binding *typed_var(ts_walk *w, py_ctx *c, const char *var) {
+  if (!c->types.len) return NULL;
+  char *key;
+  al_binding *b = NULL;
+  if (al_starts_with(var, "self.")) {
+    ir_node *cls = ts_enclosing_own(w, IR_CLASS);
+    if (!cls) return NULL;
+    key = al_fmt("cls:%s\x1f%s", cls->name, var);
+    b = al_map_get(&c->types, key);
+    free(key);
+    return b;
+  }
+  /* innermost scope outwards: closures see their enclosing functions' locals */
+  for (size_t i = w->depth; i-- > 0 && !b;) {
+    ir_node *o = w->frames[i].own;
+    if (!o || o->kind != IR_FUNC || (o->flags & IR_F_LAMBDA)) continue;
+    key = al_fmt("%p\x1f%s", (const void *)o, var);
+    b = al_map_get(&c->types, key);
+    free(key);
+  }
+  if (!b) {
+    key = al_fmt("%p\x1f%s", (const void *)NULL, var);
+    b = al_map_get(&c->types, key);
+    free(key);
+  }
+  return b;
+}
+
+/* Resolves dotted text (as `dotted` makes it) to a qualified name: through imports, the
+ * class of `self`, locals and attributes of known class, and constructor calls
+ * (`Path(p).read_text` -> pathlib.Path.read_text). Returns *name. */
+static const char *resolve_ref(ts_walk *w, py_ctx *c, const char *text, const char **name, const char **module,
+                               const char **member) {
+  const char *paren = strstr(text, "()");
+  if (paren) {
+    const char *pn, *pm, *pmem;
+    const char *prefix = ir_str(w->f, text, (size_t)(paren - text));
+    resolve_ref(w, c, prefix, &pn, &pm, &pmem);
+    const char *rest = paren + 2; /* "" or ".x..." */
+    if (*rest == '.' && looks_like_class(pn)) {
+      *module = pm;
+      *member = al_arena_fmt(&w->f->arena, "%s%s", pmem, rest);
+      *name = al_arena_fmt(&w->f->arena, "%s%s", pn, rest);
+      return *name;
+    }
+    const al_kb_entry *e = *rest == '.' ? al_kb_match(al_kb_for(AL_LANG_PYTHON), "returns", pn) : NULL;
+    const char *t = e ? al_kb_attr(e, "type") : NULL;
+    *module = t ? NULL : pm;
+    *name = al_arena_fmt(&w->f->arena, "%s%s%s", t ? t : pn, t ? "" : "()", rest);
+    *member = *name;
+    if (!t && pm) *member = al_arena_fmt(&w->f->arena, "%s()%s", pmem, rest);
+    return *name;
+  }
+  /* a typed local or self attribute heads the text */
+  const char *dot = strchr(text, '.');
+  size_t hl = dot ? (size_t)(dot - text) : strlen(text);
+  if (al_starts_with(text, "self.") && dot) {
+    const char *d2 = strchr(dot + 1, '.');
+    hl = d2 ? (size_t)(d2 - text) : strlen(text);
+  }
+  if (hl < 256 && text[hl] == '.') {
+    char head[256];
+    memcpy(head, text, hl);
+    head[hl] = 0;
+    al_binding *b = typed_var(w, c, head);
+    if (b) {
+      const char *rest = text + hl; /* ".m" */
+      *module = b->module;
+      *member = al_arena_fmt(&w->f->arena, "%s%s", b->member, rest);
+      *name = b->module ? al_arena_fmt(&w->f->arena, "%s.%s", b->module, *member) : *member;
+      return *name;
+    }
+  }
+  if (al_starts_with(text, "self.") || al_starts_with(text, "cls.")) {
+    ir_node *cls = ts_enclosing_own(w, IR_CLASS);
+    const char *rest = strchr(text, '.') + 1;
+    *module = NULL;
+    *member = cls ? al_arena_fmt(&w->f->arena, "%s.%s", cls->name, rest) : rest;
+    *name = *member;
+    return *name;
+  }
+  al_names_resolve(&c->names, text, name, module, member);
+  return *name;
 }
 
 /* Absolute module for `from <spec> import`, resolving leading dots against this module. */
@@ -168,12 +331,34 @@ static ir_use call_use(ts_walk *w, const char **var) {
   return IR_USE_OTHER;
 }
 
+static bool is_map_call(ts_walk *w, TSNode a) {
+  TSNode fn = ts_field(a, "function");
+  return ts_is(fn, "identifier") && ts_node_end_byte(fn) - ts_node_start_byte(fn) == 3 &&
+         !strncmp(w->text + ts_node_start_byte(fn), "map", 3);
+}
+
+/* What a comprehension (or map(f, xs)) iterates: the first for-clause's iterable. */
+static const char *comprehension_iter(ts_walk *w, TSNode n) {
+  if (ts_is(n, "call")) {
+    TSNode args = ts_field(n, "arguments");
+    TSNode xs = ts_node_named_child(args, 1);
+    return ts_node_is_null(xs) ? NULL : ts_text_short(w, xs, 80);
+  }
+  uint32_t k = ts_node_named_child_count(n);
+  for (uint32_t i = 0; i < k; i++) {
+    TSNode ch = ts_node_named_child(n, i);
+    if (ts_is(ch, "for_in_clause")) return ts_text_short(w, ts_field(ch, "right"), 80);
+  }
+  return NULL;
+}
+
 static void lower_args(ts_walk *w, ir_node *call, TSNode args) {
   if (ts_is(args, "generator_expression")) {
     call->nargs = 1;
     call->args = al_arena_alloc(&w->f->arena, sizeof *call->args);
     call->args[0].flags = IR_ARG_COMPREHENSION;
     call->args[0].text = ts_text_short(w, args, 60);
+    call->args[0].iter = comprehension_iter(w, args);
     return;
   }
   uint32_t k = ts_node_named_child_count(args);
@@ -192,18 +377,20 @@ static void lower_args(ts_walk *w, ir_node *call, TSNode args) {
     }
     const char *t = ts_node_is_null(a) ? "" : ts_node_type(a);
     if (!strcmp(t, "list_comprehension") || !strcmp(t, "generator_expression") ||
-        !strcmp(t, "set_comprehension"))
+        !strcmp(t, "set_comprehension")) {
       x->flags |= IR_ARG_COMPREHENSION;
+      x->iter = comprehension_iter(w, a);
+    }
     else if (!strcmp(t, "none")) x->flags |= IR_ARG_NULL;
     else if (!strcmp(t, "lambda")) x->flags |= IR_ARG_LAMBDA;
     else if (!strcmp(t, "integer") || !strcmp(t, "float") || !strcmp(t, "string") || !strcmp(t, "list") ||
              !strcmp(t, "tuple") || !strcmp(t, "true") || !strcmp(t, "false"))
       x->flags |= IR_ARG_LITERAL;
     else if (!strcmp(t, "call")) {
-      TSNode fn = ts_field(a, "function");
-      if (ts_is(fn, "identifier") && !strncmp(w->text + ts_node_start_byte(fn), "map", 3) &&
-          ts_node_end_byte(fn) - ts_node_start_byte(fn) == 3)
+      if (is_map_call(w, a)) {
         x->flags |= IR_ARG_COMPREHENSION;
+        x->iter = comprehension_iter(w, a);
+      }
     }
     x->text = ts_node_is_null(a) ? "" : ts_text_short(w, a, 60);
   }
@@ -214,18 +401,12 @@ static ir_node *lower_call(ts_walk *w, py_ctx *c, TSNode n, ir_node *parent) {
   TSNode fn = ts_field(n, "function");
   const char *text = dotted(w, fn);
   call->text = text;
-  if (al_starts_with(text, "self.") || al_starts_with(text, "cls.")) {
-    ir_node *cls = ts_enclosing_own(w, IR_CLASS);
-    call->flags |= IR_F_SELF;
-    const char *rest = strchr(text, '.') + 1;
-    call->member = cls ? al_arena_fmt(&w->f->arena, "%s.%s", cls->name, rest) : rest;
-    call->name = call->member;
-  } else {
-    al_names_resolve(&c->names, text, &call->name, &call->module, &call->member);
-  }
+  if (al_starts_with(text, "self.") || al_starts_with(text, "cls.")) call->flags |= IR_F_SELF;
+  resolve_ref(w, c, text, &call->name, &call->module, &call->member);
   const char *var = NULL;
   call->use = (uint8_t)call_use(w, &var);
   call->alias = var;
+  if (var && call->use == IR_USE_ASSIGNED && !strchr(var, '.')) al_map_put(&c->stored, var, (void *)1);
   lower_args(w, call, ts_field(n, "arguments"));
   return call;
 }
@@ -249,7 +430,7 @@ static const char *handler_types(ts_walk *w, py_ctx *c, TSNode n) {
     }
     for (uint32_t j = 0; j < m; j++) {
       const char *name, *mod, *mem;
-      al_names_resolve(&c->names, dotted(w, items[j]), &name, &mod, &mem);
+      resolve_ref(w, c, dotted(w, items[j]), &name, &mod, &mem);
       if (b.len) al_buf_puts(&b, ",");
       al_buf_puts(&b, name);
     }
@@ -258,6 +439,80 @@ static const char *handler_types(ts_walk *w, py_ctx *c, TSNode n) {
   const char *r = ir_str(w->f, b.data, b.len);
   al_buf_free(&b);
   return r;
+}
+
+/* Parameter names into FUNC args; annotated parameters of a class type are typed
+ * locals of the function. */
+static void lower_params(ts_walk *w, py_ctx *c, ir_node *fn, TSNode params) {
+  if (ts_node_is_null(params)) return;
+  uint32_t k = ts_node_named_child_count(params);
+  fn->args = al_arena_alloc(&w->f->arena, (k ? k : 1) * sizeof *fn->args);
+  for (uint32_t i = 0; i < k; i++) {
+    TSNode p = ts_node_named_child(params, i);
+    TSNode nm = p, type = {0};
+    uint32_t flags = 0;
+    if (ts_is(p, "typed_parameter")) {
+      nm = ts_node_named_child(p, 0);
+      type = ts_field(p, "type");
+    } else if (ts_is(p, "default_parameter") || ts_is(p, "typed_default_parameter")) {
+      nm = ts_field(p, "name");
+      type = ts_field(p, "type");
+    }
+    if (ts_is(nm, "list_splat_pattern") || ts_is(nm, "dictionary_splat_pattern")) {
+      flags |= IR_ARG_SPREAD;
+      nm = ts_node_named_child(nm, 0);
+    }
+    if (ts_node_is_null(nm) || !ts_is(nm, "identifier")) continue;
+    ir_arg *a = &fn->args[fn->nargs++];
+    a->flags = flags;
+    a->text = ts_text(w, nm);
+    if (!ts_node_is_null(type)) {
+      TSNode t = ts_is(type, "type") ? ts_node_named_child(type, 0) : type;
+      if (ts_is(t, "identifier") || ts_is(t, "attribute")) {
+        const char *name, *mod, *mem;
+        resolve_ref(w, c, dotted(w, t), &name, &mod, &mem);
+        if (looks_like_class(name)) bind_type_in(w, c, fn, a->text, mod, mem);
+      }
+    }
+  }
+}
+
+/* An identifier that is read (not a binding target, attribute name or keyword). */
+static bool is_read(ts_walk *w) {
+  ts_frame *me = ts_cur(w), *p = ts_up(w, 1);
+  if (!p) return false;
+  const char *fld = me->field ? ts_language_field_name_for_id(w->lang, me->field) : NULL;
+  const char *pt = ts_node_type(p->node);
+  if (fld && !strcmp(fld, "attribute")) return false;
+  if (fld && !strcmp(fld, "name")) return false; /* def/class/keyword names */
+  if (fld && !strcmp(fld, "left") && (!strcmp(pt, "assignment") || !strcmp(pt, "for_statement") ||
+                                      !strcmp(pt, "for_in_clause")))
+    return false;
+  if (!strcmp(pt, "parameters") || !strcmp(pt, "typed_parameter") || !strcmp(pt, "lambda_parameters") ||
+      !strcmp(pt, "as_pattern_target") || !strcmp(pt, "pattern_list") || !strcmp(pt, "global_statement") ||
+      !strcmp(pt, "nonlocal_statement"))
+    return false;
+  return true;
+}
+
+static const char *with_item_args(ts_walk *w, py_ctx *c, TSNode call, al_buf *b) {
+  TSNode args = ts_field(call, "arguments");
+  uint32_t k = ts_node_is_null(args) ? 0 : ts_node_named_child_count(args);
+  for (uint32_t i = 0, first = 1; i < k; i++) {
+    TSNode a = ts_node_named_child(args, i);
+    if (ts_is(a, "comment")) continue;
+    if (!first) al_buf_puts(b, ",");
+    first = 0;
+    if (ts_is(a, "keyword_argument")) {
+      al_buf_printf(b, "%s=%s", ts_text(w, ts_field(a, "name")), ts_text_short(w, ts_field(a, "value"), 40));
+    } else if (ts_is(a, "identifier") || ts_is(a, "attribute") || ts_is(a, "call")) {
+      const char *name, *mod, *mem;
+      al_buf_puts(b, resolve_ref(w, c, dotted(w, a), &name, &mod, &mem));
+    } else {
+      al_buf_puts(b, ts_text_short(w, a, 40));
+    }
+  }
+  return NULL;
 }
 
 static ir_node *py_enter(ts_walk *w, bool *descend) {
@@ -273,9 +528,29 @@ static ir_node *py_enter(ts_walk *w, bool *descend) {
     if (!strcmp(t, "await")) return ir_add(w->f, parent, IR_AWAIT, ts_span(n));
     if (!strcmp(t, "assignment")) {
       TSNode left = ts_field(n, "left");
-      if (!ts_is(left, "identifier")) return NULL;
+      TSNode right = ts_field(n, "right");
+      TSNode type = ts_field(n, "type");
+      bool self_attr = ts_is(left, "attribute") && ts_is(ts_field(left, "object"), "identifier") &&
+                       !strcmp(ts_text(w, ts_field(left, "object")), "self");
+      if (!ts_is(left, "identifier") && !self_attr) return NULL;
+      const char *var = ts_text(w, left);
+      if (!ts_node_is_null(right) && ts_is(right, "call")) bind_value_type(w, c, var, right, false);
+      else if (!ts_node_is_null(type)) bind_value_type(w, c, var, type, true);
+      if (self_attr) return NULL;
       x = ir_add(w->f, parent, IR_ASSIGN, ts_span(n));
-      x->name = ts_text(w, left);
+      x->name = var;
+      if (!ts_node_is_null(right)) {
+        const char *rt = ts_node_type(right);
+        x->text = ts_text_short(w, right, 80);
+        if (!strcmp(rt, "list") || !strcmp(rt, "tuple") || !strcmp(rt, "set") || !strcmp(rt, "dictionary") ||
+            !strcmp(rt, "string"))
+          x->flags |= IR_F_LITERAL;
+        else if (!strcmp(rt, "list_comprehension") || !strcmp(rt, "generator_expression") ||
+                 !strcmp(rt, "set_comprehension") || (!strcmp(rt, "call") && is_map_call(w, right))) {
+          x->flags |= IR_F_COMPREHENSION;
+          x->member = comprehension_iter(w, right);
+        }
+      }
       return x;
     }
     break;
@@ -289,6 +564,17 @@ static ir_node *py_enter(ts_walk *w, bool *descend) {
       const char *q = enclosing_qual(w);
       const char *name = ts_text(w, ts_field(n, "name"));
       x->name = q ? al_arena_fmt(&w->f->arena, "%s.%s", q, name) : name;
+      TSNode sup = ts_field(n, "superclasses");
+      if (!ts_node_is_null(sup)) {
+        uint32_t k = ts_node_named_child_count(sup);
+        for (uint32_t i = 0; i < k; i++) {
+          TSNode b = ts_node_named_child(sup, i);
+          if (ts_is(b, "keyword_argument") || ts_is(b, "comment")) continue;
+          if (ts_is(b, "identifier") && !strcmp(ts_text(w, b), "object")) continue;
+          x->flags |= IR_F_DERIVED;
+        }
+      }
+      if (ts_is(ts_node_parent(n), "decorated_definition")) x->flags |= IR_F_DECORATED;
       return x;
     }
     if (!strcmp(t, "continue_statement")) return ir_add(w->f, parent, IR_CONTINUE, ts_span(n));
@@ -313,17 +599,36 @@ static ir_node *py_enter(ts_walk *w, bool *descend) {
       x->name = q ? al_arena_fmt(&w->f->arena, "%s.%s", q, name) : name;
       if (ts_has_token(n, "async")) x->flags |= IR_F_ASYNC;
       if (parent->kind == IR_CLASS) x->flags |= IR_F_METHOD;
+      if (ts_is(ts_node_parent(n), "decorated_definition")) x->flags |= IR_F_DECORATED;
+      TSNode body = ts_field(n, "body");
+      if (!ts_node_is_null(body)) x->body = ts_node_start_byte(body);
+      lower_params(w, c, x, ts_field(n, "parameters"));
       return x;
     }
     if (!strcmp(t, "for_statement")) {
       x = ir_add(w->f, parent, IR_LOOP, ts_span(n));
       x->name = ts_text_short(w, ts_field(n, "right"), 80);
+      x->alias = ts_text_short(w, ts_field(n, "left"), 80);
+      TSNode body = ts_field(n, "body");
+      if (!ts_node_is_null(body)) x->body = ts_node_start_byte(body);
       if (ts_has_token(n, "async")) x->flags |= IR_F_ASYNC;
       return x;
     }
     if (!strcmp(t, "finally_clause")) return ir_add(w->f, parent, IR_FINALLY, ts_span(n));
     break;
   case 'i':
+    if (!strcmp(t, "identifier")) {
+      if (!c->stored.len) return NULL;
+      uint32_t s0 = ts_node_start_byte(n), e0 = ts_node_end_byte(n);
+      char nm[128];
+      if (e0 - s0 >= sizeof nm) return NULL;
+      memcpy(nm, w->text + s0, e0 - s0);
+      nm[e0 - s0] = 0;
+      if (!al_map_get(&c->stored, nm) || !is_read(w)) return NULL;
+      x = ir_add(w->f, parent, IR_USE, ts_span(n));
+      x->name = ir_str(w->f, nm, e0 - s0);
+      return x;
+    }
     if (!strcmp(t, "import_statement") || !strcmp(t, "import_from_statement")) {
       lower_import(w, c, n, parent);
       *descend = false;
@@ -334,6 +639,7 @@ static ir_node *py_enter(ts_walk *w, bool *descend) {
       x = ir_add(w->f, parent, IR_FUNC, ts_span(n));
       x->name = "<lambda>";
       x->flags |= IR_F_LAMBDA;
+      lower_params(w, c, x, ts_field(n, "parameters"));
       return x;
     }
     break;
@@ -355,25 +661,44 @@ static ir_node *py_enter(ts_walk *w, bool *descend) {
       x = ir_add(w->f, parent, IR_LOOP, ts_span(n));
       x->flags |= IR_F_WHILE;
       x->name = ts_text_short(w, ts_field(n, "condition"), 80);
+      TSNode body = ts_field(n, "body");
+      if (!ts_node_is_null(body)) x->body = ts_node_start_byte(body);
       return x;
     }
     if (!strcmp(t, "with_statement")) {
       x = ir_add(w->f, parent, IR_WITH, ts_span(n));
       if (ts_has_token(n, "async")) x->flags |= IR_F_ASYNC;
       TSNode clause = ts_node_named_child(n, 0);
-      al_buf b = {0};
+      al_buf b = {0}, args = {0};
+      bool any_args = false;
       uint32_t k = ts_node_named_child_count(clause);
       for (uint32_t i = 0; i < k; i++) {
         TSNode item = ts_node_named_child(clause, i);
         TSNode v = ts_field(item, "value");
-        if (ts_is(v, "as_pattern")) v = ts_node_named_child(v, 0);
+        TSNode alias = {0};
+        if (ts_is(v, "as_pattern")) {
+          alias = ts_node_named_child(ts_field(v, "alias"), 0);
+          v = ts_node_named_child(v, 0);
+        }
         if (ts_node_is_null(v)) continue;
         TSNode head = ts_is(v, "call") ? ts_field(v, "function") : v;
         const char *name, *mod, *mem;
-        al_names_resolve(&c->names, dotted(w, head), &name, &mod, &mem);
-        if (b.len) al_buf_puts(&b, ",");
+        resolve_ref(w, c, dotted(w, head), &name, &mod, &mem);
+        if (b.len) {
+          al_buf_puts(&b, ",");
+          al_buf_puts(&args, ";");
+        }
         al_buf_puts(&b, name);
+        if (ts_is(v, "call")) {
+          size_t before = args.len;
+          with_item_args(w, c, v, &args);
+          any_args |= args.len > before;
+          if (!ts_node_is_null(alias) && ts_is(alias, "identifier") && looks_like_class(name))
+            bind_type_resolved(w, c, ts_text(w, alias), mod, mem);
+        }
       }
+      if (any_args) x->text = ir_str(w->f, args.data, args.len);
+      al_buf_free(&args);
       if (b.len) x->name = ir_str(w->f, b.data, b.len);
       al_buf_free(&b);
       return x;
@@ -417,6 +742,8 @@ ir_file *al_lower_python(const al_source *src, const al_lower_ctx *ctx, char **e
   ts_walk_run(&w, root, py_enter, NULL);
   free(w.frames);
   al_names_free(&c.names);
+  al_map_free(&c.types);
+  al_map_free(&c.stored);
   ts_tree_delete(tree);
   return f;
 }
