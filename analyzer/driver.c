@@ -100,7 +100,7 @@ static bool code_matches(const char *prefix, const char *code) {
 }
 
 bool al_rule_enabled(const al_options *opts, const al_rule *r) {
-  bool on = opts->select.len == 0;
+  bool on = opts->select.len == 0 && !r->opt_in;
   for (size_t i = 0; i < opts->select.len && !on; i++) on = code_matches(opts->select.items[i], r->code);
   for (size_t i = 0; i < opts->ignore.len && on; i++)
     if (code_matches(opts->ignore.items[i], r->code)) on = false;

@@ -39,7 +39,18 @@ const al_func_info *al_index_resolve(const al_index *idx, const ir_file *f, cons
     const al_func_info *r = lookup(idx, f->module, call->member);
     return r ? r : lookup(idx, "c", call->member);
   }
-  if (!call->module) return f->module ? lookup(idx, f->module, call->member) : NULL;
+  if (!call->module) {
+    if (!f->module) return NULL;
+    const al_func_info *r = lookup(idx, f->module, call->member);
+    /* Python: a function nested in an enclosing function (outer.inner) */
+    for (const ir_node *p = call->parent; !r && p; p = p->parent) {
+      if (p->kind != IR_FUNC || (p->flags & IR_F_LAMBDA) || !p->name) continue;
+      char *q = al_fmt("%s.%s", p->name, call->member);
+      r = lookup(idx, f->module, q);
+      free(q);
+    }
+    return r;
+  }
   const al_func_info *r = lookup(idx, call->module, call->member);
   if (r) return r;
   if (f->lang == AL_LANG_JS) {
@@ -103,6 +114,54 @@ static bool returns_awaitable_call(const al_index *idx, const al_func_info *info
   return false;
 }
 
+static const al_kb_entry *blocking_entry(const ir_file *f, const ir_node *call) {
+  const al_kb_entry *e = call->name ? al_kb_match(al_kb_for(f->lang), "blocking", call->name) : NULL;
+  if (!e) return NULL;
+  const char *cat = al_kb_attr(e, "category"), *w = al_kb_attr(e, "with");
+  if (!cat || !strcmp(cat, "none") || (w && !strcmp(w, "true"))) return NULL;
+  return e;
+}
+
+/* Which synchronous functions block, directly or through other project functions
+ * (depth-limited): the summary AL210 reports through. */
+static void summarize_blocking(al_index *idx) {
+  for (size_t i = 0; i < idx->infos.len; i++) {
+    al_func_info *info = idx->infos.items[i];
+    const ir_node *fn = info->func;
+    if (fn->flags & (IR_F_ASYNC | IR_F_GENERATOR)) continue;
+    for (const ir_node *x = fn->child; x; x = x->kind == IR_FUNC ? ir_next_skip(x, fn) : ir_next(x, fn)) {
+      if (x->kind != IR_CALL) continue;
+      const al_kb_entry *e = blocking_entry(info->file, x);
+      if (e && !al_index_resolve(idx, info->file, x)) {
+        info->block_call = x;
+        info->block_api = e;
+        info->block_depth = 1;
+        break;
+      }
+    }
+  }
+  for (uint32_t depth = 2; depth <= AL_BLOCK_MAX_DEPTH; depth++) {
+    bool changed = false;
+    for (size_t i = 0; i < idx->infos.len; i++) {
+      al_func_info *info = idx->infos.items[i];
+      const ir_node *fn = info->func;
+      if (info->block_depth || (fn->flags & (IR_F_ASYNC | IR_F_GENERATOR))) continue;
+      for (const ir_node *x = fn->child; x; x = x->kind == IR_FUNC ? ir_next_skip(x, fn) : ir_next(x, fn)) {
+        if (x->kind != IR_CALL) continue;
+        const al_func_info *callee = al_index_resolve(idx, info->file, x);
+        if (callee && callee != info && callee->block_depth && callee->block_depth < depth) {
+          info->block_call = x;
+          info->block_via = callee;
+          info->block_depth = depth;
+          changed = true;
+          break;
+        }
+      }
+    }
+    if (!changed) break;
+  }
+}
+
 void al_index_build(al_index *idx, ir_file *const *files, size_t n) {
   memset(idx, 0, sizeof *idx);
   for (size_t i = 0; i < n; i++) {
@@ -135,6 +194,7 @@ void al_index_build(al_index *idx, ir_file *const *files, size_t n) {
       }
     }
   }
+  summarize_blocking(idx);
 }
 
 void al_index_free(al_index *idx) {

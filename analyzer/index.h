@@ -10,11 +10,22 @@ enum {
   AL_FN_AWAITABLE = 1u << 0, /* calling it yields a coroutine / promise / future */
 };
 
-typedef struct al_func_info {
+typedef struct al_func_info al_func_info;
+struct al_func_info {
   const ir_file *file;
   const ir_node *func;
   uint32_t flags;
-} al_func_info;
+  /* A synchronous function that blocks: block_call is the call in its body that blocks,
+   * either a blocking API (block_api) or a project function that blocks (block_via);
+   * block_depth counts the functions down to the API (1: it calls the API itself). */
+  const ir_node *block_call;
+  const al_kb_entry *block_api;
+  const al_func_info *block_via;
+  uint32_t block_depth;
+};
+
+/* How deep AL210 follows synchronous helpers down to a blocking call. */
+#define AL_BLOCK_MAX_DEPTH 4
 
 typedef struct al_index {
   al_map funcs;      /* "module\x1fqualname" -> al_func_info* */

@@ -161,7 +161,8 @@ static int cmd_dump(int argc, char **argv, bool ast) {
 static int cmd_rules(void) {
   for (size_t i = 0; i < al_rule_count; i++) {
     const al_rule *r = al_rules[i];
-    printf("%s  %-28s %-22s %s\n", r->code, r->name, al_family_name(r->family), r->summary);
+    printf("%s  %-28s %-22s %s%s\n", r->code, r->name, al_family_name(r->family), r->summary,
+           r->opt_in ? " (opt-in)" : "");
   }
   return 0;
 }

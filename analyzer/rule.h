@@ -45,6 +45,7 @@ typedef struct al_rule {
   al_severity severity;
   const char *summary; /* one line */
   al_fix_kind fix;
+  bool opt_in;         /* off unless selected explicitly (by code, prefix or ALL) */
   void (*check)(const ir_file *f, const al_index *idx, al_sink *sink);
 } al_rule;
 

@@ -3,7 +3,7 @@
  * through the knowledge data ("awaitable", and for C "future_types"). */
 #include <string.h>
 
-#include "rule.h"
+#include "common.h"
 
 static const char *what(al_lang lang) {
   switch (lang) {
@@ -56,27 +56,6 @@ static al_fix *make_fix(const ir_file *f, const ir_node *call, const ir_node *en
   return fx;
 }
 
-/* Inside a context manager that expects an exception (knowledge section
- * `expects_raise`: `with self.assertRaises(...)`, `with pytest.raises(...)`) a known API
- * is called to see it raise synchronously: nothing is dropped. */
-static bool expected_to_raise(const ir_file *f, const ir_node *call) {
-  const al_kb *kb = al_kb_for(f->lang);
-  for (const ir_node *p = call->parent; p && p->kind != IR_FUNC; p = p->parent) {
-    if (p->kind != IR_WITH || !p->name) continue;
-    char item[256];
-    for (const char *s = p->name; *s;) {
-      size_t n = strcspn(s, ",");
-      if (n < sizeof item) {
-        memcpy(item, s, n);
-        item[n] = 0;
-        if (al_kb_match(kb, "expects_raise", item)) return true;
-      }
-      s += n + (s[n] == ',');
-    }
-  }
-  return false;
-}
-
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
     if (n->kind != IR_CALL || n->use != IR_USE_DISCARDED) continue;
@@ -97,7 +76,7 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
       al_report_fix(sink, n, fx, "%s returned by `%s()` is never awaited: `%s` %s (defined at %s:%u); %s", kind,
                 n->text ? n->text : n->name, fn->func->name, how, fn->file->src->path, fn->func->span.line, advice(f->lang, in_async));
     } else if (api) {
-      if (f->lang == AL_LANG_PYTHON && expected_to_raise(f, n)) {
+      if (f->lang == AL_LANG_PYTHON && al_expected_to_raise(f, n)) {
         al_fix_free(fx);
         continue;
       }

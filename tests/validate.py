@@ -47,7 +47,7 @@ def pythons():
 
 
 def lint(binary, path, *extra):
-    proc = subprocess.run([binary, "check", "--format", "json", *extra, path], capture_output=True, text=True)
+    proc = subprocess.run([binary, "check", "--select", "ALL", "--format", "json", *extra, path], capture_output=True, text=True)
     if proc.returncode not in (0, 1):
         raise RuntimeError(proc.stderr)
     return {(f["line"], f["code"]) for f in json.loads(proc.stdout)}

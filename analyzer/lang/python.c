@@ -543,7 +543,7 @@ static ir_node *py_enter(ts_walk *w, bool *descend) {
         const char *rt = ts_node_type(right);
         x->text = ts_text_short(w, right, 80);
         if (!strcmp(rt, "list") || !strcmp(rt, "tuple") || !strcmp(rt, "set") || !strcmp(rt, "dictionary") ||
-            !strcmp(rt, "string"))
+            !strcmp(rt, "string") || !strcmp(rt, "integer"))
           x->flags |= IR_F_LITERAL;
         else if (!strcmp(rt, "list_comprehension") || !strcmp(rt, "generator_expression") ||
                  !strcmp(rt, "set_comprehension") || (!strcmp(rt, "call") && is_map_call(w, right))) {

@@ -1,0 +1,45 @@
+/* AL103 stored-unawaited: a coroutine or task is stored in a local variable that is
+ * never read again in its function: never awaited, returned or passed on. */
+#include <string.h>
+
+#include "common.h"
+
+static bool read_later(const ir_node *fn, const char *var, const ir_node *assign_call) {
+  for (const ir_node *n = fn->child; n; n = ir_next(n, fn))
+    if (n->kind == IR_USE && n->name && !strcmp(n->name, var) && n != assign_call) return true;
+  return false;
+}
+
+static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
+  for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
+    if (n->kind != IR_CALL || n->use != IR_USE_ASSIGNED || !n->alias || strchr(n->alias, '.')) continue;
+    if (!strcmp(n->alias, "_") || n->alias[0] == '_') continue; /* deliberately unused */
+    const ir_node *fn = ir_enclosing_func(n);
+    if (!fn) continue; /* module globals are read elsewhere */
+    const al_func_info *callee;
+    const al_kb_entry *api;
+    bool task = al_spawn_dangles(f, n);
+    if (!task && !al_index_call_awaitable(idx, f, n, &callee, &api)) continue;
+    /* a nonlocal/global declaration or a read in a nested function counts: the
+     * USE search covers the whole enclosing function including nested ones */
+    if (read_later(fn, n->alias, n)) continue;
+    if (task)
+      al_report(sink, n, "task `%s` from `%s()` is stored but never awaited, returned or passed on: "
+                "its result and exception are lost; await it (or keep it where it is awaited later)",
+                n->alias, n->text ? n->text : n->name);
+    else
+      al_report(sink, n, "coroutine `%s` from `%s()` is stored but never awaited, returned or passed on: "
+                "it never runs; await it", n->alias, n->text ? n->text : n->name);
+  }
+}
+
+const al_rule rule_al103 = {
+    .code = "AL103",
+    .name = "stored-unawaited",
+    .family = AL_FAMILY_MISSING_AWAIT,
+    .langs = 1u << AL_LANG_PYTHON,
+    .severity = AL_SEV_ERROR,
+    .summary = "a coroutine or task is stored in a local and never awaited, returned or passed on",
+    .fix = AL_FIX_NONE,
+    .check = check,
+};

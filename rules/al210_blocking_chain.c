@@ -1,0 +1,46 @@
+/* AL210 blocking-via-helper: an async function calls a synchronous project function
+ * that blocks, directly or through further helpers (depth-limited, see the index's
+ * blocking summary). The message shows the chain down to the blocking API. */
+#include <string.h>
+
+#include "common.h"
+
+static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
+  for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
+    if (n->kind != IR_CALL) continue;
+    const ir_node *fn = NULL;
+    const al_func_info *callee = al_index_resolve(idx, f, n);
+    if (!callee || !callee->block_depth || (callee->func->flags & IR_F_ASYNC)) continue;
+    if (!al_on_loop(f, n, &fn) || al_expected_to_raise(f, n)) continue;
+    al_buf chain = {0};
+    al_buf_printf(&chain, "%s()", n->text ? n->text : n->name);
+    const al_func_info *c = callee;
+    const al_kb_entry *api = NULL;
+    const ir_node *last = NULL;
+    for (int guard = 0; c && guard <= AL_BLOCK_MAX_DEPTH; guard++) {
+      last = c->block_call;
+      al_buf_printf(&chain, " -> %s()", last->text ? last->text : last->name);
+      api = c->block_api;
+      if (api) break;
+      c = c->block_via;
+    }
+    const char *cat = api ? al_kb_attr(api, "category") : NULL;
+    const char *use = api ? al_kb_attr(api, "use") : NULL;
+    al_report(sink, n, "`%s()` blocks the event loop inside async function `%s`: %s (%s at %s:%u)%s%s",
+              n->text ? n->text : n->name, fn && fn->name ? fn->name : "?", chain.data,
+              cat ? al_category_label(cat) : "blocking call", c ? c->file->src->path : "?", last ? last->span.line : 0,
+              use ? "; run the helper with asyncio.to_thread() or use " : "", use ? use : "");
+    al_buf_free(&chain);
+  }
+}
+
+const al_rule rule_al210 = {
+    .code = "AL210",
+    .name = "blocking-via-helper",
+    .family = AL_FAMILY_BLOCKING,
+    .langs = 1u << AL_LANG_PYTHON,
+    .severity = AL_SEV_WARNING,
+    .summary = "an async function calls a synchronous project function that blocks (chain shown)",
+    .fix = AL_FIX_NONE,
+    .check = check,
+};

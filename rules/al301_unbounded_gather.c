@@ -1,0 +1,85 @@
+/* AL301 unbounded-gather: asyncio.gather(*...)/asyncio.wait(...)/as_completed(...) over
+ * a collection that is not provably small, whose work acquires no limiter: every item
+ * becomes a task at once (memory, sockets, file descriptors, the remote service). */
+#include <string.h>
+
+#include "common.h"
+
+/* A call inside `root` (not root itself) whose callee acquires a limiter. */
+static bool work_is_limited(const ir_file *f, const al_index *idx, const ir_node *root) {
+  for (const ir_node *n = root->child; n; n = ir_next(n, root))
+    if (n->kind == IR_CALL && al_callee_limited(f, idx, n)) return true;
+  return false;
+}
+
+/* What a named collection was built from, in the function around `at`: a comprehension
+ * (its iterable) or appends/adds inside a for loop (the loop's iterable). Returns the
+ * iterable text, or NULL when the provenance is unknown or provably small. *limited is
+ * set when the appended work acquires a limiter, *batched when the loop also gathers. */
+static const char *provenance(const ir_file *f, const al_index *idx, const ir_node *at, const char *var,
+                              bool *limited) {
+  const ir_node *fn = al_real_func(at);
+  const ir_node *root = fn ? fn : f->root;
+  char *append = al_fmt("%s.append", var), *add = al_fmt("%s.add", var);
+  const char *found = NULL;
+  for (const ir_node *n = root->child; n && !found; n = ir_next(n, root)) {
+    if (n->kind == IR_ASSIGN && n->name && !strcmp(n->name, var) && (n->flags & IR_F_COMPREHENSION) &&
+        !al_iter_small(f, n, n->member)) {
+      found = n->member;
+      if (work_is_limited(f, idx, n)) *limited = true;
+    } else if (n->kind == IR_CALL && n->text && (!strcmp(n->text, append) || !strcmp(n->text, add))) {
+      for (const ir_node *p = n->parent; p && p != root; p = p->parent) {
+        if (p->kind != IR_LOOP) continue;
+        if (!(p->flags & IR_F_WHILE) && !al_iter_small(f, p, p->name)) {
+          found = p->name;
+          if (work_is_limited(f, idx, n) || al_acquires_limiter(f, p)) *limited = true;
+        }
+        break;
+      }
+    }
+  }
+  free(append);
+  free(add);
+  return found;
+}
+
+static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
+  const al_kb *kb = al_kb_for(f->lang);
+  for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
+    if (n->kind != IR_CALL || !n->name || !al_kb_match(kb, "gather", n->name)) continue;
+    bool spread_style = !al_ends_with(n->name, ".wait") && !al_ends_with(n->name, ".as_completed");
+    for (uint32_t i = 0; i < n->nargs; i++) {
+      const ir_arg *a = &n->args[i];
+      if (a->flags & IR_ARG_KEYWORD) continue;
+      if (spread_style && !(a->flags & IR_ARG_SPREAD)) continue;
+      if (!spread_style && i > 0) break;
+      const char *iter = NULL;
+      bool limited = false;
+      if (a->flags & IR_ARG_COMPREHENSION) {
+        if (al_iter_small(f, n, a->iter)) continue;
+        iter = a->iter ? a->iter : a->text;
+        limited = work_is_limited(f, idx, n);
+      } else if (a->text) {
+        iter = provenance(f, idx, n, a->text, &limited);
+      }
+      if (!iter || limited) continue;
+      al_report(sink, n,
+                "`%s()` starts one task per item of `%s` at once with no limit: a large input exhausts memory, "
+                "sockets or the remote service; acquire an asyncio.Semaphore (trio/anyio CapacityLimiter) in the "
+                "work, or gather in fixed-size chunks",
+                n->text ? n->text : n->name, iter);
+      break;
+    }
+  }
+}
+
+const al_rule rule_al301 = {
+    .code = "AL301",
+    .name = "unbounded-gather",
+    .family = AL_FAMILY_UNBOUNDED_GATHER,
+    .langs = 1u << AL_LANG_PYTHON,
+    .severity = AL_SEV_WARNING,
+    .summary = "gather/wait over a collection that is not provably small, with no concurrency limit",
+    .fix = AL_FIX_NONE,
+    .check = check,
+};

@@ -1,0 +1,56 @@
+/* AL302 unbounded-spawn: a task started per item inside a for loop over a collection
+ * that is not provably small (create_task, TaskGroup.create_task, nursery.start_soon),
+ * with no limiter acquired around the work and no batching in the loop. */
+#include <string.h>
+
+#include "common.h"
+
+/* The coroutine function a spawn starts: create_task(f(x)) -> the call f(x);
+ * start_soon(f, x) -> f by name (resolved like a call in this file). */
+static bool spawned_work_limited(const ir_file *f, const al_index *idx, const ir_node *spawn) {
+  for (const ir_node *c = spawn->child; c; c = c->next)
+    if (c->kind == IR_CALL && al_callee_limited(f, idx, c)) return true;
+  if (spawn->nargs && spawn->args[0].text && !(spawn->args[0].flags & IR_ARG_KEYWORD)) {
+    ir_node fake = {.kind = IR_CALL, .parent = (ir_node *)spawn, .member = spawn->args[0].text,
+                    .name = spawn->args[0].text};
+    if (al_callee_limited(f, idx, &fake)) return true;
+  }
+  return false;
+}
+
+static bool loop_batches(const ir_file *f, const ir_node *loop) {
+  const al_kb *kb = al_kb_for(f->lang);
+  for (const ir_node *n = loop->child; n; n = ir_next(n, loop))
+    if (n->kind == IR_CALL && n->name && al_kb_match(kb, "gather", n->name)) return true;
+  return false;
+}
+
+static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
+  for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
+    if (n->kind != IR_CALL || !al_is_spawn(f, n)) continue;
+    const ir_node *loop = NULL;
+    for (const ir_node *p = n->parent; p && p->kind != IR_FUNC; p = p->parent)
+      if (p->kind == IR_LOOP) {
+        loop = p;
+        break;
+      }
+    if (!loop || (loop->flags & IR_F_WHILE) || al_iter_small(f, loop, loop->name)) continue;
+    if (al_acquires_limiter(f, loop) || spawned_work_limited(f, idx, n) || loop_batches(f, loop)) continue;
+    al_report(sink, n,
+              "`%s()` inside a loop over `%s` starts one task per item with no limit; acquire an "
+              "asyncio.Semaphore (trio/anyio CapacityLimiter) before spawning or in the task, or use a fixed pool "
+              "of workers",
+              n->text ? n->text : n->name, loop->name ? loop->name : "?");
+  }
+}
+
+const al_rule rule_al302 = {
+    .code = "AL302",
+    .name = "unbounded-spawn",
+    .family = AL_FAMILY_UNBOUNDED_GATHER,
+    .langs = 1u << AL_LANG_PYTHON,
+    .severity = AL_SEV_WARNING,
+    .summary = "a task per item of a collection that is not provably small, with no limiter",
+    .fix = AL_FIX_NONE,
+    .check = check,
+};

@@ -1,0 +1,140 @@
+/* AL401 swallowed-cancel: `except asyncio.CancelledError` / `trio.Cancelled` / anyio's
+ * cancelled class (alone or in a tuple) that does not re-raise, and
+ * `contextlib.suppress(CancelledError)`: the task carries on as if it had not been
+ * cancelled. The idiom "cancel a task, then await it and ignore its CancelledError" is
+ * not reported (the try awaits a task this function cancelled just before). */
+#include <string.h>
+
+#include "common.h"
+
+/* `x.cancel()` called earlier in the function, and the try body awaits x. */
+static bool cancel_then_wait(const ir_file *f, const ir_node *scope_start, const ir_node *body) {
+  (void)f;
+  const ir_node *fn = al_real_func(body);
+  if (!fn) return false;
+  for (const ir_node *n = body->child; n; n = ir_next(n, body)) {
+    if (n->kind != IR_AWAIT) continue;
+    const char *target = NULL;
+    if (n->child && n->child->kind == IR_USE) target = n->child->name;
+    else if (n->child && n->child->kind == IR_CALL && n->child->nargs && n->child->args[0].text &&
+             n->child->name && (al_ends_with(n->child->name, ".wait") || al_ends_with(n->child->name, ".gather") ||
+                                al_ends_with(n->child->name, ".wait_for")))
+      target = n->child->args[0].text;
+    const char *src = f->src->text + n->span.start;
+    char tb[128];
+    if (!target) {
+      /* await x / await self.x: the awaited text */
+      size_t k = 0;
+      const char *p = src + 5;
+      while (*p == ' ') p++;
+      while (k + 1 < sizeof tb && (p[k] == '_' || p[k] == '.' || (p[k] >= 'a' && p[k] <= 'z') ||
+                                   (p[k] >= 'A' && p[k] <= 'Z') || (p[k] >= '0' && p[k] <= '9')))
+        k++;
+      memcpy(tb, p, k);
+      tb[k] = 0;
+      target = tb;
+    }
+    if (!*target) continue;
+    char *cancel = al_fmt("%s.cancel", target);
+    bool hit = false;
+    for (const ir_node *c = fn->child; c && !hit; c = ir_next(c, fn))
+      if (c->kind == IR_CALL && c->text && !strcmp(c->text, cancel) && c->span.start < scope_start->span.start)
+        hit = true;
+    free(cancel);
+    if (hit) return true;
+  }
+  return false;
+}
+
+/* Appends `raise` to a handler: replaces a lone `pass`, else adds a line after the body.
+ * NULL when the body ends in return/break/continue (a raise there is unreachable). */
+static al_fix *raise_fix(const ir_file *f, const ir_node *h) {
+  const char *t = f->src->text;
+  uint32_t end = h->span.end;
+  while (end > h->span.start && (t[end - 1] == ' ' || t[end - 1] == '\n' || t[end - 1] == '\r' || t[end - 1] == '\t'))
+    end--;
+  uint32_t ls = al_line_start(f, end);
+  uint32_t s = ls;
+  while (s < end && (t[s] == ' ' || t[s] == '\t')) s++;
+  /* the last statement may share the `except ...:` line */
+  const char *colon = NULL;
+  if (ls <= h->span.start) {
+    for (uint32_t i = end; i-- > h->span.start;)
+      if (t[i] == ':') {
+        colon = t + i;
+        break;
+      }
+    if (!colon) return NULL;
+    s = (uint32_t)(colon - t) + 1;
+    while (s < end && t[s] == ' ') s++;
+  }
+  size_t len = end - s;
+  if ((len >= 6 && !strncmp(t + s, "return", 6)) || (len >= 5 && !strncmp(t + s, "break", 5)) ||
+      (len >= 8 && !strncmp(t + s, "continue", 8)))
+    return NULL;
+  al_fix *fx = al_fix_new(AL_FIX_APPLY_UNSAFE, "re-raise the cancellation");
+  if (len == 4 && !strncmp(t + s, "pass", 4)) {
+    al_fix_add(fx, s, end, "raise");
+  } else if (colon) {
+    al_fix_add(fx, end, end, "; raise");
+  } else {
+    char ind[64];
+    al_indent_at(f, end, ind, sizeof ind);
+    char *txt = al_fmt("\n%sraise", ind);
+    al_fix_add(fx, end, end, txt);
+    free(txt);
+  }
+  return fx;
+}
+
+static const ir_node *try_body_root(const ir_node *h) { return h->parent; }
+
+static bool suppresses_cancel(const ir_file *f, const ir_node *w, const char **what) {
+  if (!w->name || !w->text || !strstr(w->name, "suppress")) return false;
+  static __thread char item[256];
+  for (const char *s = w->text; *s;) {
+    size_t n = strcspn(s, ",;");
+    if (n < sizeof item) {
+      memcpy(item, s, n);
+      item[n] = 0;
+      if (al_is_cancelled_type(f, item) || al_kb_find(al_kb_for(f->lang), "catch_all", item)) {
+        *what = item;
+        return true;
+      }
+    }
+    s += n + (s[n] != 0);
+  }
+  return false;
+}
+
+static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
+  (void)idx;
+  for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
+    const ir_node *fn = NULL;
+    if (n->kind == IR_HANDLER) {
+      if (!al_handler_catches_cancel(f, n, false) || al_handler_propagates(f, n) || !al_on_loop(f, n, &fn)) continue;
+      if (cancel_then_wait(f, try_body_root(n), try_body_root(n))) continue;
+      al_report_fix(sink, n, raise_fix(f, n),
+                    "`except %s` swallows cancellation in async function `%s`: the task goes on as if it had not been "
+                    "cancelled (timeouts and shutdown stop working); clean up, then re-raise",
+                    n->name, fn && fn->name ? fn->name : "?");
+    } else if (n->kind == IR_WITH) {
+      const char *what;
+      if (!suppresses_cancel(f, n, &what) || !al_on_loop(f, n, &fn) || cancel_then_wait(f, n, n)) continue;
+      al_report(sink, n, "`suppress(%s)` swallows cancellation in async function `%s`: the task goes on as if it had "
+                "not been cancelled; let the cancellation propagate",
+                what, fn && fn->name ? fn->name : "?");
+    }
+  }
+}
+
+const al_rule rule_al401 = {
+    .code = "AL401",
+    .name = "swallowed-cancel",
+    .family = AL_FAMILY_CANCELLATION,
+    .langs = 1u << AL_LANG_PYTHON,
+    .severity = AL_SEV_ERROR,
+    .summary = "a cancellation exception is caught and not re-raised",
+    .fix = AL_FIX_UNSAFE,
+    .check = check,
+};

@@ -1,0 +1,72 @@
+/* AL402 broad-except-cancel: a bare `except:` or `except BaseException` in async code
+ * whose try body can be cancelled (it awaits) and that does not re-raise: it catches
+ * the cancellation along with everything else. Fix (unsafe): a handler for the
+ * cancellation that re-raises, placed before the broad one. */
+#include <string.h>
+
+#include "common.h"
+
+/* The try body awaits outside any shielded scope (a shield keeps outer cancellation out). */
+static bool body_awaits(const ir_file *f, const ir_node *try_node) {
+  for (const ir_node *c = try_node->child; c; c = c->next) {
+    if (c->kind == IR_HANDLER || c->kind == IR_FINALLY || c->kind == IR_FUNC) continue;
+    for (const ir_node *n = c; n; n = (n->kind == IR_FUNC || (n->kind == IR_WITH && al_shielded_with(f, n)))
+                                          ? ir_next_skip(n, c) : ir_next(n, c)) {
+      if (n->kind == IR_WITH && al_shielded_with(f, n)) continue;
+      if (n->kind == IR_AWAIT) return true;
+      if ((n->kind == IR_LOOP || n->kind == IR_WITH) && (n->flags & IR_F_ASYNC)) return true;
+    }
+  }
+  return false;
+}
+
+/* An earlier handler of the same try already deals with cancellation. */
+static bool earlier_cancel_handler(const ir_file *f, const ir_node *h) {
+  for (const ir_node *c = h->parent->child; c && c != h; c = c->next)
+    if (c->kind == IR_HANDLER && al_handler_catches_cancel(f, c, false)) return true;
+  return false;
+}
+
+static al_fix *cancel_handler_fix(const ir_file *f, const ir_node *h) {
+  const char *lib = al_py_async_lib(f);
+  const char *alias = al_py_module_alias(f, lib);
+  const char *mod = alias ? alias : lib;
+  char *cls = !strcmp(lib, "trio") ? al_fmt("%s.Cancelled", mod)
+              : !strcmp(lib, "anyio") ? al_fmt("%s.get_cancelled_exc_class()", mod)
+                                      : al_fmt("%s.CancelledError", mod);
+  char ind[64];
+  al_indent_at(f, h->span.start, ind, sizeof ind);
+  const char *step = strchr(ind, '\t') ? "\t" : "    ";
+  char *txt = al_fmt("except %s:\n%s%sraise\n%s", cls, ind, step, ind);
+  al_fix *fx = al_fix_new(AL_FIX_APPLY_UNSAFE, "re-raise cancellation before the broad handler");
+  al_fix_add(fx, h->span.start, h->span.start, txt);
+  if (!alias) al_py_add_import(fx, f, lib);
+  free(txt);
+  free(cls);
+  return fx;
+}
+
+static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
+  (void)idx;
+  for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
+    if (n->kind != IR_HANDLER || !al_handler_catches_cancel(f, n, true) || al_handler_propagates(f, n)) continue;
+    const ir_node *fn = NULL;
+    if (!n->parent || n->parent->kind != IR_TRY || !body_awaits(f, n->parent) || !al_on_loop(f, n, &fn)) continue;
+    if (earlier_cancel_handler(f, n)) continue;
+    al_report_fix(sink, n, cancel_handler_fix(f, n),
+                  "`%s` around an await in async function `%s` also catches cancellation and does not re-raise it: "
+                  "the task cannot be cancelled or timed out here; catch Exception, or re-raise the cancellation",
+                  n->name ? n->name : "except:", fn && fn->name ? fn->name : "?");
+  }
+}
+
+const al_rule rule_al402 = {
+    .code = "AL402",
+    .name = "broad-except-cancel",
+    .family = AL_FAMILY_CANCELLATION,
+    .langs = 1u << AL_LANG_PYTHON,
+    .severity = AL_SEV_ERROR,
+    .summary = "a bare/BaseException handler around an await swallows cancellation",
+    .fix = AL_FIX_UNSAFE,
+    .check = check,
+};

@@ -1,0 +1,54 @@
+/* AL404 unshielded-cleanup: an `await` in a `finally` block, or in a handler that catches
+ * cancellation, without a shield: when the task is being cancelled the cleanup itself
+ * is cancelled at that await (always under trio/anyio's level-triggered cancel scopes;
+ * under asyncio as soon as a second cancel arrives, e.g. at shutdown), so it never
+ * completes. Shields: asyncio.shield(...), trio/anyio CancelScope(shield=True) or
+ * move_on_after/fail_after(..., shield=True). */
+#include <string.h>
+
+#include "common.h"
+
+static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
+  (void)idx;
+  const al_kb *kb = al_kb_for(f->lang);
+  for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
+    if (n->kind != IR_AWAIT) continue;
+    const ir_node *cleanup = NULL;
+    bool shielded = false;
+    for (const ir_node *p = n->parent; p && p->kind != IR_FUNC; p = p->parent) {
+      if (p->kind == IR_WITH && al_shielded_with(f, p)) shielded = true;
+      /* the cleanup handles its own cancellation: try: await x / except Cancelled: */
+      if (p->kind == IR_TRY && !cleanup)
+        for (const ir_node *h = p->child; h; h = h->next)
+          if (h->kind == IR_HANDLER && h->span.start > n->span.start && al_handler_catches_cancel(f, h, false))
+            shielded = true;
+      if (p->kind == IR_FINALLY || (p->kind == IR_HANDLER && (al_handler_catches_cancel(f, p, false) ||
+                                                              al_handler_catches_cancel(f, p, true)))) {
+        cleanup = p;
+        break;
+      }
+    }
+    if (!cleanup || shielded) continue;
+    const ir_node *awaited = n->child;
+    if (awaited && awaited->kind == IR_CALL && awaited->name &&
+        (al_kb_match(kb, "shields", awaited->name) || al_kb_match(kb, "cancel_safe_cleanup", awaited->name)))
+      continue;
+    const ir_node *fn = NULL;
+    if (!al_on_loop(f, n, &fn)) continue;
+    al_report(sink, n, "`await` in %s of async function `%s` is not shielded: if the task is being cancelled this "
+              "cleanup is cancelled too and never completes; wrap it in asyncio.shield() or a "
+              "CancelScope(shield=True) with a timeout",
+              cleanup->kind == IR_FINALLY ? "`finally`" : "a cancellation handler", fn && fn->name ? fn->name : "?");
+  }
+}
+
+const al_rule rule_al404 = {
+    .code = "AL404",
+    .name = "unshielded-cleanup",
+    .family = AL_FAMILY_CANCELLATION,
+    .langs = 1u << AL_LANG_PYTHON,
+    .severity = AL_SEV_WARNING,
+    .summary = "an await in finally/cancellation cleanup without a shield",
+    .fix = AL_FIX_NONE,
+    .check = check,
+};

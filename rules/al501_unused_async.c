@@ -1,0 +1,69 @@
+/* AL501 unused-async: an `async def` whose body never awaits (no await, async for or
+ * async with, no yield): it need not be a coroutine. Not reported for what must be async
+ * for others: decorated functions (framework handlers, fixtures, abstract methods),
+ * methods (overrides and duck-typed interfaces), test functions (async test runners),
+ * stubs (no calls in the body), and functions used as values in the same file
+ * (callbacks, attribute assignments, tables). */
+#include <string.h>
+
+#include "common.h"
+
+static bool is_stub(const ir_node *fn) {
+  for (const ir_node *n = fn->child; n; n = ir_next(n, fn))
+    if (n->kind == IR_CALL && n->name && strcmp(n->name, "NotImplementedError")) return false;
+  return true;
+}
+
+static bool ident_char(char c) {
+  return c == '_' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+/* The function's name appears somewhere as a value (not called, not its own def):
+ * passed as a callback, assigned to an attribute, put in a table. Whoever receives it
+ * may await what it returns. */
+static bool used_as_value(const ir_file *f, const char *simple) {
+  size_t n = strlen(simple);
+  const char *text = f->src->text, *end = text + f->src->len;
+  for (const char *p = text; p < end && (p = memmem(p, (size_t)(end - p), simple, n)); p += n) {
+    if (p > text && (ident_char(p[-1]) || p[-1] == '@')) continue;
+    if (p + n < end && ident_char(p[n])) continue;
+    const char *q = p + n;
+    while (q < end && (*q == ' ' || *q == '\t')) q++;
+    if (q < end && *q == '(') continue; /* a call */
+    const char *b = p;
+    while (b > text && b[-1] == ' ') b--;
+    if (b - text >= 3 && !strncmp(b - 3, "def", 3)) continue; /* its definition */
+    return true;
+  }
+  return false;
+}
+
+static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
+  (void)idx;
+  for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
+    if (n->kind != IR_FUNC || !(n->flags & IR_F_ASYNC) || (n->flags & (IR_F_GENERATOR | IR_F_LAMBDA | IR_F_DECORATED)))
+      continue;
+    if (!n->name || al_has_await(n)) continue;
+    const char *simple = strrchr(n->name, '.');
+    simple = simple ? simple + 1 : n->name;
+    /* methods may implement an interface the IR cannot see (duck typing, overrides);
+     * test functions must be coroutines for async test runners (pytest-asyncio/trio) */
+    if (n->flags & IR_F_METHOD) continue;
+    if (al_starts_with(simple, "test")) continue;
+    if (is_stub(n) || used_as_value(f, simple)) continue;
+    al_report(sink, n, "async function `%s` never awaits: calling it only builds a coroutine that runs synchronously "
+              "when awaited; make it a plain function (and drop the awaits at its call sites), or await something",
+              n->name);
+  }
+}
+
+const al_rule rule_al501 = {
+    .code = "AL501",
+    .name = "unused-async",
+    .family = AL_FAMILY_HYGIENE,
+    .langs = 1u << AL_LANG_PYTHON,
+    .severity = AL_SEV_INFO,
+    .summary = "an async function that never awaits",
+    .fix = AL_FIX_NONE,
+    .check = check,
+};

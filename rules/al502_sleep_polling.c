@@ -1,0 +1,45 @@
+/* AL502 sleep-polling: a `while` loop whose body only sleeps (plus plain checks and
+ * break/return): it polls a condition on a timer. The reaction comes up to one
+ * interval late and the task wakes up for nothing; wait on an Event/Condition. A
+ * `while True:` that never leaves is a sleep-forever, not polling, and not reported. */
+#include <string.h>
+
+#include "common.h"
+
+static bool is_sleep(const ir_file *f, const ir_node *call) {
+  return call->name && al_kb_find(al_kb_for(f->lang), "sleeps", call->name);
+}
+
+static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
+  (void)idx;
+  for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
+    if (n->kind != IR_LOOP || !(n->flags & IR_F_WHILE) || !n->body) continue;
+    const ir_node *sleep = NULL;
+    bool other = false, leaves = false;
+    for (const ir_node *c = n->child; c && !other; c = c->kind == IR_FUNC ? ir_next_skip(c, n) : ir_next(c, n)) {
+      if (c->span.start < n->body) continue; /* the condition */
+      if (c->kind == IR_BREAK || c->kind == IR_RETURN || c->kind == IR_RAISE) leaves = true;
+      if (c->kind == IR_LOOP || c->kind == IR_WITH || c->kind == IR_TRY) other = true;
+      if (c->kind != IR_CALL) continue;
+      if (is_sleep(f, c) && c->use == IR_USE_AWAITED) sleep = sleep ? sleep : c;
+      else if (c->parent->kind != IR_RAISE) other = true;
+    }
+    if (!sleep || other) continue;
+    bool forever = n->name && (!strcmp(n->name, "True") || !strcmp(n->name, "1"));
+    if (forever && !leaves) continue;
+    al_report(sink, sleep, "`%s()` polls `%s` in a loop: the loop wakes up for nothing and reacts up to one interval "
+              "late; wait on an asyncio.Event / Condition (trio/anyio Event) set where the state changes",
+              sleep->text ? sleep->text : sleep->name, n->name ? n->name : "?");
+  }
+}
+
+const al_rule rule_al502 = {
+    .code = "AL502",
+    .name = "sleep-polling",
+    .family = AL_FAMILY_HYGIENE,
+    .langs = 1u << AL_LANG_PYTHON,
+    .severity = AL_SEV_WARNING,
+    .summary = "a while loop that only sleeps: polling instead of waiting on an event",
+    .fix = AL_FIX_NONE,
+    .check = check,
+};

@@ -1,0 +1,501 @@
+/* common: shared predicates over the IR and the knowledge data (see common.h). */
+#include "common.h"
+
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+const ir_node *al_real_func(const ir_node *n) {
+  for (const ir_node *p = n->parent; p; p = p->parent)
+    if (p->kind == IR_FUNC && !(p->flags & IR_F_LAMBDA)) return p;
+  return NULL;
+}
+
+static bool is_offloop_call(const ir_file *f, const ir_node *call) {
+  return call && call->kind == IR_CALL && call->name && al_kb_match(al_kb_for(f->lang), "offloop", call->name);
+}
+
+bool al_on_loop(const ir_file *f, const ir_node *n, const ir_node **fn) {
+  for (const ir_node *p = n->parent; p; p = p->parent) {
+    if (p->kind != IR_FUNC) continue;
+    if (p->flags & IR_F_LAMBDA) {
+      if (is_offloop_call(f, p->parent)) return false;
+      continue;
+    }
+    if (fn) *fn = p;
+    return (p->flags & IR_F_ASYNC) != 0;
+  }
+  return false;
+}
+
+const al_kb_entry *al_blocking_api(const ir_file *f, const al_index *idx, const ir_node *call) {
+  if (!call->name) return NULL;
+  if (idx && al_index_resolve(idx, f, call)) return NULL;
+  const al_kb_entry *e = al_kb_match(al_kb_for(f->lang), "blocking", call->name);
+  if (!e) return NULL;
+  const char *cat = al_kb_attr(e, "category");
+  if (!cat || !strcmp(cat, "none")) return NULL;
+  const char *w = al_kb_attr(e, "with");
+  if (w && !strcmp(w, "true")) return NULL; /* constructing a lock does not block */
+  const char *unless = al_kb_attr(e, "unless_arg"); /* e.g. AI_NUMERICHOST: no lookup */
+  for (uint32_t i = 0; unless && i < call->nargs; i++)
+    if (call->args[i].text && strstr(call->args[i].text, unless)) return NULL;
+  if (al_expected_to_raise(f, call)) return NULL;
+  return e;
+}
+
+const al_kb_entry *al_blocking_with(const ir_file *f, const ir_node *with, const char **item) {
+  if (!with->name || (with->flags & IR_F_ASYNC)) return NULL;
+  static __thread char buf[256];
+  for (const char *s = with->name; *s;) {
+    size_t n = strcspn(s, ",");
+    if (n < sizeof buf) {
+      memcpy(buf, s, n);
+      buf[n] = 0;
+      const al_kb_entry *e = al_kb_find(al_kb_for(f->lang), "blocking", buf);
+      const char *w = e ? al_kb_attr(e, "with") : NULL;
+      if (w && !strcmp(w, "true")) {
+        *item = buf;
+        return e;
+      }
+    }
+    s += n + (s[n] == ',');
+  }
+  return NULL;
+}
+
+const char *al_category_label(const char *c) {
+  if (!strcmp(c, "sleep")) return "sleep";
+  if (!strcmp(c, "network")) return "network I/O";
+  if (!strcmp(c, "file")) return "file I/O";
+  if (!strcmp(c, "subprocess")) return "subprocess";
+  if (!strcmp(c, "wait")) return "thread wait/lock";
+  if (!strcmp(c, "dns")) return "DNS lookup";
+  if (!strcmp(c, "input")) return "terminal input";
+  return c;
+}
+
+bool al_expected_to_raise(const ir_file *f, const ir_node *call) {
+  const al_kb *kb = al_kb_for(f->lang);
+  for (const ir_node *p = call->parent; p && p->kind != IR_FUNC; p = p->parent) {
+    if (p->kind != IR_WITH || !p->name) continue;
+    char item[256];
+    for (const char *s = p->name; *s;) {
+      size_t n = strcspn(s, ",");
+      if (n < sizeof item) {
+        memcpy(item, s, n);
+        item[n] = 0;
+        if (al_kb_match(kb, "expects_raise", item)) return true;
+      }
+      s += n + (s[n] == ',');
+    }
+  }
+  return false;
+}
+
+/* ---- collection size ---- */
+
+static const char *skip_ws(const char *s) {
+  while (*s == ' ' || *s == '\t' || *s == '\n') s++;
+  return s;
+}
+
+/* Parses a (possibly negative) integer literal spanning exactly [s, e). */
+static bool int_lit(const char *s, const char *e, long *out) {
+  while (s < e && isspace((unsigned char)*s)) s++;
+  while (e > s && isspace((unsigned char)e[-1])) e--;
+  if (s == e) return false;
+  char buf[32];
+  size_t n = 0;
+  for (const char *p = s; p < e; p++)
+    if (*p != '_') {
+      if (n + 1 >= sizeof buf) return false;
+      buf[n++] = *p;
+    }
+  buf[n] = 0;
+  char *end;
+  long v = strtol(buf, &end, 10);
+  if (*end) return false;
+  *out = v;
+  return true;
+}
+
+/* For text "name(args)" with the closing paren at the end: the args, else NULL. */
+static bool call_of(const char *text, const char *fname, const char **args, size_t *alen) {
+  size_t fl = strlen(fname), tl = strlen(text);
+  if (tl < fl + 2 || strncmp(text, fname, fl) || text[fl] != '(' || text[tl - 1] != ')') return false;
+  *args = text + fl + 1;
+  *alen = tl - fl - 2;
+  return true;
+}
+
+/* An integer literal, or a name bound (only) to one in the function or module. */
+static bool int_value(const ir_file *f, const ir_node *at, const char *s, const char *e, long *out) {
+  if (int_lit(s, e, out)) return true;
+  while (s < e && isspace((unsigned char)*s)) s++;
+  while (e > s && isspace((unsigned char)e[-1])) e--;
+  if (s == e || e - s > 64) return false;
+  char name[65];
+  memcpy(name, s, (size_t)(e - s));
+  name[e - s] = 0;
+  for (const char *p = name; *p; p++)
+    if (!isalnum((unsigned char)*p) && *p != '_') return false;
+  const ir_node *fn = al_real_func(at);
+  const ir_node *scopes[2] = {fn, f->root};
+  bool found = false;
+  for (int k = 0; k < 2 && !found; k++) {
+    const ir_node *root = scopes[k];
+    if (!root) continue;
+    for (const ir_node *n = root->child; n; n = (n->kind == IR_FUNC || n->kind == IR_CLASS) ? ir_next_skip(n, root) : ir_next(n, root)) {
+      if (n->kind != IR_ASSIGN || !n->name || strcmp(n->name, name)) continue;
+      long v;
+      if (!n->text || !int_lit(n->text, n->text + strlen(n->text), &v)) return false;
+      if (!found || v > *out) *out = v;
+      found = true;
+    }
+  }
+  return found;
+}
+
+static bool name_bound_to_literals(const ir_file *f, const ir_node *at, const char *name) {
+  const ir_node *fn = al_real_func(at);
+  bool any = false, other = false;
+  const ir_node *scopes[2] = {fn, f->root};
+  for (int s = 0; s < 2; s++) {
+    const ir_node *root = scopes[s];
+    if (!root) continue;
+    for (const ir_node *n = root->child; n; n = (n->kind == IR_FUNC || n->kind == IR_CLASS) ? ir_next_skip(n, root) : ir_next(n, root)) {
+      if (n->kind != IR_ASSIGN || !n->name || strcmp(n->name, name)) continue;
+      if (n->flags & IR_F_LITERAL) any = true;
+      else other = true;
+    }
+    if (any || other) break;
+  }
+  return any && !other;
+}
+
+static bool is_chunk_var(const ir_file *f, const ir_node *at, const char *name) {
+  const al_kb_section *ch = al_kb_section_get(al_kb_for(f->lang), "chunkers");
+  for (const ir_node *p = at->parent; p && p->kind != IR_FUNC; p = p->parent) {
+    if (p->kind != IR_LOOP || !p->alias || strcmp(p->alias, name) || !p->name) continue;
+    const char *paren = strchr(p->name, '(');
+    if (!paren || !ch) return false;
+    for (size_t i = 0; i < ch->entries.len; i++) {
+      const al_kb_entry *e = ch->entries.items[i];
+      const char *last = strrchr(e->name, '.');
+      last = last ? last + 1 : e->name;
+      size_t ln = strlen(last);
+      size_t cl = (size_t)(paren - p->name);
+      if (cl >= ln && !strncmp(paren - ln, last, ln) && (cl == ln || paren[-(long)ln - 1] == '.')) return true;
+    }
+    return false;
+  }
+  return false;
+}
+
+static bool iter_small_depth(const ir_file *f, const ir_node *at, const char *text, int depth) {
+  if (!text || depth > 4) return false;
+  text = skip_ws(text);
+  size_t tl = strlen(text);
+  if (!tl || al_ends_with(text, "...")) return false;
+  const char *args;
+  size_t alen;
+  static const char *const wrappers[] = {"enumerate", "sorted", "reversed", "list", "tuple", "set", "iter", "frozenset"};
+  for (size_t i = 0; i < sizeof wrappers / sizeof *wrappers; i++) {
+    if (call_of(text, wrappers[i], &args, &alen)) {
+      char *inner = al_fmt("%.*s", (int)alen, args);
+      char *comma = strchr(inner, ','); /* enumerate(xs, 1), sorted(xs, key=...) */
+      if (comma) *comma = 0;
+      bool r = iter_small_depth(f, at, inner, depth + 1);
+      free(inner);
+      return r;
+    }
+  }
+  if (text[0] == '"' || text[0] == '\'') return true;
+  if (text[0] == '[' || text[0] == '(' || text[0] == '{')
+    return !strstr(text, " for "); /* a literal display, not a comprehension */
+  if (call_of(text, "range", &args, &alen)) {
+    const char *end = args + alen, *comma = memchr(args, ',', alen);
+    long a = 0, b;
+    if (!comma) return int_value(f, at, args, end, &b) && b <= AL_SMALL_COLLECTION;
+    const char *comma2 = memchr(comma + 1, ',', (size_t)(end - comma - 1));
+    if (!int_value(f, at, args, comma, &a) || !int_value(f, at, comma + 1, comma2 ? comma2 : end, &b)) return false;
+    long step = 1;
+    if (comma2 && (!int_lit(comma2 + 1, end, &step) || step == 0)) return false;
+    return (b - a) / (step < 0 ? -step : step) <= AL_SMALL_COLLECTION;
+  }
+  if ((call_of(text, "itertools.islice", &args, &alen) || call_of(text, "islice", &args, &alen))) {
+    const char *end = args + alen, *last = end;
+    while (last > args && last[-1] != ',') last--;
+    long n;
+    return last > args && int_lit(last, end, &n) && n <= AL_SMALL_COLLECTION;
+  }
+  if (text[tl - 1] == ']') {
+    /* a slice xs[a:b] with an upper bound is a chunk */
+    int level = 0;
+    for (size_t i = tl; i-- > 0;) {
+      if (text[i] == ']') level++;
+      else if (text[i] == '[' && --level == 0) {
+        const char *colon = memchr(text + i, ':', tl - i);
+        return colon && colon[1] != ']' && colon[1] != ':';
+      }
+    }
+    return false;
+  }
+  static const char *const views[] = {".items()", ".keys()", ".values()"};
+  for (size_t i = 0; i < 3; i++)
+    if (al_ends_with(text, views[i])) {
+      char *recv = al_fmt("%.*s", (int)(tl - strlen(views[i])), text);
+      bool r = iter_small_depth(f, at, recv, depth + 1);
+      free(recv);
+      return r;
+    }
+  for (const char *p = text; *p; p++)
+    if (!isalnum((unsigned char)*p) && *p != '_') return false;
+  return name_bound_to_literals(f, at, text) || is_chunk_var(f, at, text);
+}
+
+bool al_iter_small(const ir_file *f, const ir_node *at, const char *iter) {
+  return iter_small_depth(f, at, iter, 0);
+}
+
+/* ---- limiters ---- */
+
+bool al_is_limiter(const ir_file *f, const char *name) {
+  if (!name) return false;
+  const al_kb *kb = al_kb_for(f->lang);
+  if (al_kb_match(kb, "limiters", name)) return true;
+  const al_kb_section *h = al_kb_section_get(kb, "limiter_name_hints");
+  if (!h) return false;
+  const char *last = strrchr(name, '.');
+  last = last ? last + 1 : name;
+  char low[128];
+  size_t n = 0;
+  for (; last[n] && n + 1 < sizeof low; n++) low[n] = (char)tolower((unsigned char)last[n]);
+  low[n] = 0;
+  for (size_t i = 0; i < h->entries.len; i++) {
+    const al_kb_entry *e = h->entries.items[i];
+    if (strstr(low, e->name)) return true;
+  }
+  return false;
+}
+
+static bool with_has_limiter(const ir_file *f, const ir_node *w) {
+  if (!w->name) return false;
+  char item[256];
+  for (const char *s = w->name; *s;) {
+    size_t n = strcspn(s, ",");
+    if (n < sizeof item) {
+      memcpy(item, s, n);
+      item[n] = 0;
+      if (al_is_limiter(f, item)) return true;
+    }
+    s += n + (s[n] == ',');
+  }
+  return false;
+}
+
+bool al_acquires_limiter(const ir_file *f, const ir_node *root) {
+  for (const ir_node *n = root->child; n; n = n->kind == IR_FUNC ? ir_next_skip(n, root) : ir_next(n, root)) {
+    if (n->kind == IR_WITH && with_has_limiter(f, n)) return true;
+    if (n->kind == IR_CALL && n->name && al_ends_with(n->name, ".acquire")) {
+      char *recv = al_fmt("%.*s", (int)(strlen(n->name) - 8), n->name);
+      bool r = al_is_limiter(f, recv);
+      free(recv);
+      if (r) return true;
+    }
+  }
+  return false;
+}
+
+bool al_callee_limited(const ir_file *f, const al_index *idx, const ir_node *call) {
+  const al_func_info *fn = al_index_resolve(idx, f, call);
+  return fn && al_acquires_limiter(fn->file, fn->func);
+}
+
+/* ---- cancellation ---- */
+
+bool al_is_cancelled_type(const ir_file *f, const char *name) {
+  return name && al_kb_match(al_kb_for(f->lang), "cancelled", name);
+}
+
+bool al_handler_catches_cancel(const ir_file *f, const ir_node *h, bool broad) {
+  if (!h->name) return broad;
+  char item[256];
+  const al_kb *kb = al_kb_for(f->lang);
+  for (const char *s = h->name; *s;) {
+    size_t n = strcspn(s, ",");
+    if (n < sizeof item) {
+      memcpy(item, s, n);
+      item[n] = 0;
+      if (broad ? al_kb_find(kb, "catch_all", item) != NULL : al_is_cancelled_type(f, item)) return true;
+    }
+    s += n + (s[n] == ',');
+  }
+  return false;
+}
+
+bool al_handler_reraises(const ir_node *h) {
+  for (const ir_node *n = h->child; n; n = n->kind == IR_FUNC ? ir_next_skip(n, h) : ir_next(n, h))
+    if (n->kind == IR_RAISE) return true;
+  return false;
+}
+
+bool al_handler_propagates(const ir_file *f, const ir_node *h) {
+  (void)f;
+  if (al_handler_reraises(h)) return true;
+  /* forwarded: fut.set_exception(exc), gen.throw(exc), self._add_exc(exc),
+   * errors.append(exc) -- handed to code that deals with it; logging is not */
+  static const char *const sinks[] = {"print", "exception", "error", "warning", "warn", "info", "debug",
+                                      "critical", "log", "format", "repr", "str", "isinstance", "type",
+                                      "print_exc", "format_exc", "print_exception", "format_exception"};
+  for (const ir_node *n = h->child; n; n = ir_next(n, h)) {
+    if (n->kind != IR_CALL || !h->alias || !n->name) continue;
+    const char *last = strrchr(n->name, '.');
+    last = last ? last + 1 : n->name;
+    bool sink = false;
+    for (size_t k = 0; k < sizeof sinks / sizeof *sinks && !sink; k++) sink = !strcmp(last, sinks[k]);
+    if (sink) continue;
+    for (uint32_t i = 0; i < n->nargs; i++)
+      if (n->args[i].text && !strcmp(n->args[i].text, h->alias)) return true;
+  }
+  /* deferred: the handler records it (flag or the exception) and the function raises
+   * a cancellation, or that variable, after the handler */
+  const ir_node *fn = al_real_func(h);
+  if (!fn) return false;
+  for (const ir_node *r = fn->child; r; r = ir_next(r, fn)) {
+    if (r->kind != IR_RAISE || r->span.start < h->span.end || !r->name) continue;
+    if (strstr(r->name, "Cancel")) return true;
+    for (const ir_node *a = h->child; a; a = ir_next(a, h))
+      if (a->kind == IR_ASSIGN && a->name && al_starts_with(r->name, a->name)) {
+        size_t l = strlen(a->name);
+        if (r->name[l] == 0 || r->name[l] == '.' || r->name[l] == ' ' || r->name[l] == '(') return true;
+      }
+  }
+  return false;
+}
+
+bool al_has_await(const ir_node *root) {
+  for (const ir_node *n = root->child; n; n = n->kind == IR_FUNC ? ir_next_skip(n, root) : ir_next(n, root)) {
+    if (n->kind == IR_AWAIT) return true;
+    if ((n->kind == IR_LOOP || n->kind == IR_WITH) && (n->flags & IR_F_ASYNC)) return true;
+  }
+  return false;
+}
+
+/* ---- Python fix helpers ---- */
+
+const char *al_py_module_alias(const ir_file *f, const char *module) {
+  for (const ir_node *n = f->root->child; n; n = ir_next(n, f->root))
+    if (n->kind == IR_IMPORT && !n->member && n->name && !strcmp(n->name, module)) return n->alias;
+  return NULL;
+}
+
+const char *al_py_async_lib(const ir_file *f) {
+  bool trio = false, anyio = false;
+  for (const ir_node *n = f->root->child; n; n = ir_next(n, f->root)) {
+    if (n->kind != IR_IMPORT || !n->name) continue;
+    if (!strcmp(n->name, "asyncio") || al_starts_with(n->name, "asyncio.")) return "asyncio";
+    if (!strcmp(n->name, "trio") || al_starts_with(n->name, "trio.")) trio = true;
+    if (!strcmp(n->name, "anyio") || al_starts_with(n->name, "anyio.")) anyio = true;
+  }
+  return anyio ? "anyio" : trio ? "trio" : "asyncio";
+}
+
+uint32_t al_line_start(const ir_file *f, uint32_t off) {
+  const char *t = f->src->text;
+  while (off > 0 && t[off - 1] != '\n' && t[off - 1] != '\r') off--;
+  return off;
+}
+
+size_t al_indent_at(const ir_file *f, uint32_t off, char *buf, size_t cap) {
+  uint32_t s = al_line_start(f, off);
+  size_t n = 0;
+  const char *t = f->src->text;
+  while (s + n < f->src->len && (t[s + n] == ' ' || t[s + n] == '\t') && n + 1 < cap) {
+    buf[n] = t[s + n];
+    n++;
+  }
+  buf[n] = 0;
+  return n;
+}
+
+void al_py_add_import(al_fix *fx, const ir_file *f, const char *module) {
+  if (al_py_module_alias(f, module)) return;
+  const ir_node *first = NULL, *future = NULL;
+  for (const ir_node *n = f->root->child; n; n = n->next) {
+    if (n->kind != IR_IMPORT) continue;
+    if (n->name && !strcmp(n->name, "__future__")) future = n;
+    else if (!first) first = n;
+  }
+  char *text = al_fmt("import %s\n", module);
+  if (first) {
+    al_fix_add(fx, al_line_start(f, first->span.start), al_line_start(f, first->span.start), text);
+  } else if (future) {
+    uint32_t e = future->span.end;
+    while (e < f->src->len && f->src->text[e] != '\n') e++;
+    if (e < f->src->len) e++;
+    al_fix_add(fx, e, e, text);
+  } else {
+    uint32_t at = 0;
+    if (al_starts_with(f->src->text, "#!")) {
+      while (at < f->src->len && f->src->text[at] != '\n') at++;
+      if (at < f->src->len) at++;
+    }
+    al_fix_add(fx, at, at, text);
+  }
+  free(text);
+}
+
+uint32_t al_callee_end(const ir_file *f, const ir_node *call) {
+  const char *t = f->src->text;
+  uint32_t e = call->span.start;
+  while (e < call->span.end && t[e] != '(') e++;
+  while (e > call->span.start && (t[e - 1] == ' ' || t[e - 1] == '\t')) e--;
+  return e;
+}
+
+/* The spawn entry's dangling verdict for a call: "dangling: true", or `*.create_task`
+ * on a receiver whose last name mentions the loop (dangling_receiver). */
+bool al_spawn_dangles(const ir_file *f, const ir_node *call) {
+  const al_kb_entry *e = call->name ? al_kb_match(al_kb_for(f->lang), "spawn", call->name) : NULL;
+  if (!e) return false;
+  const char *d = al_kb_attr(e, "dangling");
+  if (d && !strcmp(d, "true")) return true;
+  const char *hint = al_kb_attr(e, "dangling_receiver");
+  if (!hint || !call->text) return false;
+  const char *dot = strrchr(call->text, '.');
+  if (!dot) return false;
+  const char *recv = dot;
+  while (recv > call->text && recv[-1] != '.') recv--;
+  char low[64];
+  size_t n = 0;
+  for (const char *p = recv; p < dot && n + 1 < sizeof low; p++) low[n++] = (char)(*p | 0x20);
+  low[n] = 0;
+  return strstr(low, hint) != NULL;
+}
+
+
+bool al_is_spawn(const ir_file *f, const ir_node *call) {
+  return call->name && al_kb_match(al_kb_for(f->lang), "spawn", call->name);
+}
+
+bool al_shielded_with(const ir_file *f, const ir_node *w) {
+  if (!w->name) return false;
+  const al_kb *kb = al_kb_for(f->lang);
+  char item[256];
+  for (const char *s = w->name; *s;) {
+    size_t n = strcspn(s, ",");
+    if (n < sizeof item) {
+      memcpy(item, s, n);
+      item[n] = 0;
+      if (al_kb_find(kb, "shields", item)) {
+        bool needs_flag = strstr(item, "CancelScope") || strstr(item, "move_on") || strstr(item, "fail_after");
+        if (!needs_flag || (w->text && strstr(w->text, "shield=True"))) return true;
+      }
+    }
+    s += n + (s[n] == ',');
+  }
+  return false;
+}
+

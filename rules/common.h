@@ -1,0 +1,78 @@
+/* common: what several rules ask of the IR and the knowledge data: where code runs
+ * (on the loop or off it), which calls block/spawn/gather, whether a collection is
+ * provably small, limiters, cancellation types, and Python fix helpers. */
+#ifndef AL_RULES_COMMON_H
+#define AL_RULES_COMMON_H
+
+#include "rule.h"
+
+/* Collections up to this many items count as small (range(N), literal lists). */
+#define AL_SMALL_COLLECTION 100
+
+/* True when n runs on the event loop: the nearest enclosing function is async, looking
+ * through lambdas, except a lambda handed to an off-loop API (asyncio.to_thread,
+ * run_in_executor, ...). *fn (optional) gets that async function. */
+bool al_on_loop(const ir_file *f, const ir_node *n, const ir_node **fn);
+/* The nearest enclosing function that is not a lambda (NULL at module level). */
+const ir_node *al_real_func(const ir_node *n);
+
+/* The `blocking` knowledge entry a call matches (NULL when it is a project function
+ * or not blocking). */
+const al_kb_entry *al_blocking_api(const ir_file *f, const al_index *idx, const ir_node *call);
+/* The `blocking` entry a synchronous `with X:` item names (entries with `with: true`). */
+const al_kb_entry *al_blocking_with(const ir_file *f, const ir_node *with, const char **item);
+/* True when the call sits in a context that expects it to raise (`with pytest.raises`,
+ * assertRaises: knowledge `expects_raise`). */
+bool al_expected_to_raise(const ir_file *f, const ir_node *call);
+/* Human name of a blocking category ("file I/O"). */
+const char *al_category_label(const char *category);
+
+/* True when the iterable expression text is provably small where `at` is: a literal,
+ * range(<= AL_SMALL_COLLECTION), a slice, a name bound only to literals, a chunk of a
+ * chunking loop. */
+bool al_iter_small(const ir_file *f, const ir_node *at, const char *iter);
+/* True when text names a limiter (knowledge `limiters`, or a name hint like `sem`). */
+bool al_is_limiter(const ir_file *f, const char *name);
+/* True when the subtree at n (not entering nested functions) acquires a limiter:
+ * `async with <limiter>` or `<limiter>.acquire()`. */
+bool al_acquires_limiter(const ir_file *f, const ir_node *n);
+/* True when the project function a call resolves to acquires a limiter. */
+bool al_callee_limited(const ir_file *f, const al_index *idx, const ir_node *call);
+
+/* True when name is a cancellation exception type (knowledge `cancelled`). */
+bool al_is_cancelled_type(const ir_file *f, const char *name);
+/* True when a HANDLER catches cancellation: names a cancelled type (cancel_only: only
+ * those) or, when broad is set, is bare / catches BaseException. */
+bool al_handler_catches_cancel(const ir_file *f, const ir_node *h, bool broad);
+/* True when the handler body re-raises (any raise, not inside a nested function). */
+bool al_handler_reraises(const ir_node *h);
+/* True when the handler lets the exception go on: re-raises it, forwards it
+ * (fut.set_exception(e), gen.throw(e)), or records it and raises a cancellation or the
+ * recorded variable later in the function. */
+bool al_handler_propagates(const ir_file *f, const ir_node *h);
+/* True when the subtree at n contains an await point (await, async for/with) outside
+ * nested functions. */
+bool al_has_await(const ir_node *n);
+/* The cancellation library a file uses: "trio", "anyio" or "asyncio". */
+const char *al_py_async_lib(const ir_file *f);
+/* The local name a whole-module import of `module` is bound to in f, or NULL. */
+const char *al_py_module_alias(const ir_file *f, const char *module);
+/* Adds `import module` to fx, before the first top-level import (after __future__). */
+void al_py_add_import(al_fix *fx, const ir_file *f, const char *module);
+/* Byte offset of the start of the line holding off, and the indentation there. */
+uint32_t al_line_start(const ir_file *f, uint32_t off);
+size_t al_indent_at(const ir_file *f, uint32_t off, char *buf, size_t cap);
+/* The byte offset just past the callee text of a call (the opening parenthesis). */
+uint32_t al_callee_end(const ir_file *f, const ir_node *call);
+
+/* True when a call starts a task whose only reference is its result (knowledge `spawn`:
+ * asyncio.create_task, ensure_future, loop.create_task; not TaskGroup/nursery spawns). */
+bool al_spawn_dangles(const ir_file *f, const ir_node *call);
+/* True when a call starts a task at all (any `spawn` entry). */
+bool al_is_spawn(const ir_file *f, const ir_node *call);
+
+/* True when a `with` shields its body from outer cancellation: a `shields` entry
+ * (CancelScope / move_on_after / fail_after need shield=True). */
+bool al_shielded_with(const ir_file *f, const ir_node *w);
+
+#endif
