@@ -25,6 +25,23 @@ static bool loop_batches(const ir_file *f, const ir_node *loop) {
   return false;
 }
 
+/* The loop waits for an event or a timer between spawns (`await ev.wait()`,
+ * `await wait_...()`, `await sleep(...)`): spawning is paced, not a burst. */
+static bool loop_paced(const ir_file *f, const ir_node *loop) {
+  const al_kb *kb = al_kb_for(f->lang);
+  for (const ir_node *n = loop->child; n; n = n->kind == IR_FUNC ? ir_next_skip(n, loop) : ir_next(n, loop)) {
+    if (n->kind != IR_CALL || n->use != IR_USE_AWAITED || !n->name) continue;
+    const char *last = strrchr(n->name, '.');
+    last = last ? last + 1 : n->name;
+    if (al_starts_with(last, "wait") || al_kb_find(kb, "sleeps", n->name)) {
+      if (al_kb_find(kb, "sleeps", n->name) && n->nargs == 1 && n->args[0].text && !strcmp(n->args[0].text, "0"))
+        continue; /* sleep(0) only yields */
+      return true;
+    }
+  }
+  return false;
+}
+
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
     if (n->kind != IR_CALL || !al_is_spawn(f, n)) continue;
@@ -35,7 +52,9 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
         break;
       }
     if (!loop || (loop->flags & IR_F_WHILE) || al_iter_small(f, loop, loop->name)) continue;
-    if (al_acquires_limiter(f, loop) || spawned_work_limited(f, idx, n) || loop_batches(f, loop)) continue;
+    if (al_acquires_limiter(f, loop) || spawned_work_limited(f, idx, n) || loop_batches(f, loop) ||
+        loop_paced(f, loop))
+      continue;
     al_report(sink, n,
               "`%s()` inside a loop over `%s` starts one task per item with no limit; acquire an "
               "asyncio.Semaphore (trio/anyio CapacityLimiter) before spawning or in the task, or use a fixed pool "

@@ -38,8 +38,27 @@ static bool used_as_value(const ir_file *f, const char *simple) {
   return false;
 }
 
+/* @overload siblings: the implementation keeps the signature its overloads declare. */
+static bool overloaded(const ir_file *f, const ir_node *fn) {
+  for (const ir_node *n = f->root; n; n = ir_next(n, f->root))
+    if (n != fn && n->kind == IR_FUNC && n->name && !strcmp(n->name, fn->name)) return true;
+  return false;
+}
+
+/* It calls something awaitable without awaiting it (AL101/AL103), or blocks (AL2xx):
+ * that is the bug, and its fix brings an await, so the `async` stays. */
+static bool drops_awaitable(const ir_file *f, const al_index *idx, const ir_node *fn) {
+  for (const ir_node *n = fn->child; n; n = n->kind == IR_FUNC ? ir_next_skip(n, fn) : ir_next(n, fn)) {
+    const al_func_info *callee;
+    const al_kb_entry *api;
+    if (n->kind == IR_CALL && al_index_call_awaitable(idx, f, n, &callee, &api)) return true;
+    /* a blocking call (AL2xx): its fix, an awaited equivalent, needs the async */
+    if (n->kind == IR_CALL && al_blocking_api(f, idx, n)) return true;
+  }
+  return false;
+}
+
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
-  (void)idx;
   for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
     if (n->kind != IR_FUNC || !(n->flags & IR_F_ASYNC) || (n->flags & (IR_F_GENERATOR | IR_F_LAMBDA | IR_F_DECORATED)))
       continue;
@@ -50,7 +69,7 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
      * test functions must be coroutines for async test runners (pytest-asyncio/trio) */
     if (n->flags & IR_F_METHOD) continue;
     if (al_starts_with(simple, "test")) continue;
-    if (is_stub(n) || used_as_value(f, simple)) continue;
+    if (is_stub(n) || used_as_value(f, simple) || overloaded(f, n) || drops_awaitable(f, idx, n)) continue;
     al_report(sink, n, "async function `%s` never awaits: calling it only builds a coroutine that runs synchronously "
               "when awaited; make it a plain function (and drop the awaits at its call sites), or await something",
               n->name);

@@ -130,8 +130,23 @@ static bool call_of(const char *text, const char *fname, const char **args, size
 }
 
 /* An integer literal, or a name bound (only) to one in the function or module. */
+static bool int_value_depth(const ir_file *f, const ir_node *at, const char *s, const char *e, long *out, int depth);
+
 static bool int_value(const ir_file *f, const ir_node *at, const char *s, const char *e, long *out) {
+  return int_value_depth(f, at, s, e, out, 0);
+}
+
+static bool int_value_depth(const ir_file *f, const ir_node *at, const char *s, const char *e, long *out, int depth) {
   if (int_lit(s, e, out)) return true;
+  if (depth > 3) return false;
+  /* a + b, a * b of known integers */
+  for (const char *p = s; p < e; p++) {
+    if (*p != '+' && *p != '*') continue;
+    long a, b;
+    if (!int_value_depth(f, at, s, p, &a, depth + 1) || !int_value_depth(f, at, p + 1, e, &b, depth + 1)) return false;
+    *out = *p == '+' ? a + b : a * b;
+    return true;
+  }
   while (s < e && isspace((unsigned char)*s)) s++;
   while (e > s && isspace((unsigned char)e[-1])) e--;
   if (s == e || e - s > 64) return false;
@@ -141,17 +156,34 @@ static bool int_value(const ir_file *f, const ir_node *at, const char *s, const 
   for (const char *p = name; *p; p++)
     if (!isalnum((unsigned char)*p) && *p != '_') return false;
   const ir_node *fn = al_real_func(at);
-  const ir_node *scopes[2] = {fn, f->root};
+  const ir_node *scopes[8];
+  int ns = 0;
+  for (const ir_node *p = fn; p && ns < 7; p = al_real_func(p)) scopes[ns++] = p; /* closures see outer locals */
+  scopes[ns++] = f->root;
   bool found = false;
-  for (int k = 0; k < 2 && !found; k++) {
+  for (int k = 0; k < ns && !found; k++) {
     const ir_node *root = scopes[k];
-    if (!root) continue;
     for (const ir_node *n = root->child; n; n = (n->kind == IR_FUNC || n->kind == IR_CLASS) ? ir_next_skip(n, root) : ir_next(n, root)) {
       if (n->kind != IR_ASSIGN || !n->name || strcmp(n->name, name)) continue;
       long v;
-      if (!n->text || !int_lit(n->text, n->text + strlen(n->text), &v)) return false;
+      if (!n->text || !int_value_depth(f, n, n->text, n->text + strlen(n->text), &v, depth + 1)) return false;
       if (!found || v > *out) *out = v;
       found = true;
+    }
+  }
+  /* a parameter: its literal default says the size callers use */
+  if (!found && fn) {
+    const char *src = f->src->text;
+    size_t nl = strlen(name);
+    for (const char *p = src + fn->span.start; p + nl < src + (fn->body ? fn->body : fn->span.end); p++) {
+      if (strncmp(p, name, nl) || (p > src && (isalnum((unsigned char)p[-1]) || p[-1] == '_'))) continue;
+      const char *q = p + nl;
+      while (*q == ' ') q++;
+      if (*q != '=') continue;
+      q++;
+      const char *d = q;
+      while (*d && *d != ',' && *d != ')') d++;
+      return int_lit(q, d, out);
     }
   }
   return found;
@@ -489,7 +521,7 @@ bool al_shielded_with(const ir_file *f, const ir_node *w) {
     if (n < sizeof item) {
       memcpy(item, s, n);
       item[n] = 0;
-      if (al_kb_find(kb, "shields", item)) {
+      if (al_kb_match(kb, "shields", item)) {
         bool needs_flag = strstr(item, "CancelScope") || strstr(item, "move_on") || strstr(item, "fail_after");
         if (!needs_flag || (w->text && strstr(w->text, "shield=True"))) return true;
       }
