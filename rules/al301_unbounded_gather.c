@@ -27,7 +27,9 @@ static const char *provenance(const ir_file *f, const al_index *idx, const ir_no
         !al_iter_small(f, n, n->member)) {
       found = n->member;
       if (work_is_limited(f, idx, n)) *limited = true;
-    } else if (n->kind == IR_CALL && n->text && (!strcmp(n->text, append) || !strcmp(n->text, add))) {
+    } else if (n->kind == IR_CALL && n->text && (!strcmp(n->text, append) || !strcmp(n->text, add)) &&
+               !(n->child && n->child->kind == IR_CALL && al_is_spawn(f, n->child))) {
+      /* (appending a task spawned in the loop is AL302's finding, at the spawn) */
       for (const ir_node *p = n->parent; p && p != root; p = p->parent) {
         if (p->kind != IR_LOOP) continue;
         if (!(p->flags & IR_F_WHILE) && !al_iter_small(f, p, p->name)) {

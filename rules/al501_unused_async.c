@@ -54,6 +54,7 @@ static bool drops_awaitable(const ir_file *f, const al_index *idx, const ir_node
     if (n->kind == IR_CALL && al_index_call_awaitable(idx, f, n, &callee, &api)) return true;
     /* a blocking call (AL2xx): its fix, an awaited equivalent, needs the async */
     if (n->kind == IR_CALL && al_blocking_api(f, idx, n)) return true;
+    if (n->kind == IR_CALL && (callee = al_index_resolve(idx, f, n)) && callee->block_depth) return true; /* AL210 */
   }
   return false;
 }

@@ -25,7 +25,33 @@ EXPECT_COMMENT = re.compile(r"\s*(#|//|/\*)\s*expect:[^\n]*?(\*/)?$", re.M)
 LANG_EXT = {"python": ".py", "javascript": ".mjs", "c": ".c"}
 
 # What "the defect shows" means, per rule and language, over the probe's report.
+STALL_MS = 80  # the bad fixtures block for 100 ms
+
+
+def stalled(r):
+    return r["longest_stall_ms"] >= STALL_MS
+
+
+def swallowed(r):
+    return r["cancel_honoured"] is False
+
+
 DEFECTS = {
+    "AL102": {"python": ("task exception never retrieved", lambda r: r["unretrieved_exceptions"] > 0)},
+    "AL103": {"python": ("coroutine never awaited", lambda r: r["never_awaited"] > 0)},
+    "AL201": {"python": (f"loop stalled >= {STALL_MS} ms", stalled)},
+    "AL202": {"python": (f"loop stalled >= {STALL_MS} ms", stalled)},
+    "AL203": {"python": (f"loop stalled >= {STALL_MS} ms", stalled)},
+    "AL204": {"python": (f"loop stalled >= {STALL_MS} ms", stalled)},
+    "AL205": {"python": (f"loop stalled >= {STALL_MS} ms", stalled)},
+    "AL210": {"python": (f"loop stalled >= {STALL_MS} ms", stalled)},
+    "AL301": {"python": ("more than 100 tasks at once", lambda r: r["peak_tasks"] > 100)},
+    "AL302": {"python": ("more than 100 tasks at once", lambda r: r["peak_tasks"] > 100)},
+    "AL401": {"python": ("cancellation not honoured", swallowed)},
+    "AL402": {"python": ("cancellation not honoured", swallowed)},
+    "AL403": {"python": ("cancellation not honoured", swallowed)},
+    # Hygiene: no run-time defect to show; the pair checks flagging and the fix.
+    "AL504": {"python": None},
     "AL101": {
         "python": ("coroutine never awaited", lambda r: r["never_awaited"] > 0),
         "javascript": ("unhandled rejection", lambda r: r["unhandled_rejections"] > 0),
@@ -138,7 +164,20 @@ def main():
         flagged = lint(binary, bad) == want and any(c == code for _, c in want)
         clean = lint(binary, fixed) == set()
         fix = fix_matches(binary, bad, fixed)
-        what, shows = DEFECTS[code][lang]
+        if lang not in DEFECTS.get(code, {}):
+            failures += 1
+            print(f"FAIL {bad}: no defect measure for {code}/{lang} in DEFECTS")
+            continue
+        measure = DEFECTS[code][lang]
+        if measure is None:
+            ok = flagged and clean and fix == "yes"
+            if not ok:
+                failures += 1
+                print(f"FAIL {bad}: flagged={flagged} clean={clean} fix={fix}")
+            rows.append((code, lang, os.path.basename(bad).split(".bad.")[0], yes(flagged), yes(clean), fix,
+                         "n/a (no run-time defect)", "n/a"))
+            continue
+        what, shows = measure
         bad_runs = run_fixture(build, lang, bad)
         good_runs = run_fixture(build, lang, fixed)
         defect = all(shows(r) for r in bad_runs)

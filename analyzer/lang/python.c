@@ -683,7 +683,12 @@ static ir_node *py_enter(ts_walk *w, bool *descend) {
         if (ts_node_is_null(v)) continue;
         TSNode head = ts_is(v, "call") ? ts_field(v, "function") : v;
         const char *name, *mod, *mem;
-        resolve_ref(w, c, dotted(w, head), &name, &mod, &mem);
+        const char *htext = dotted(w, head);
+        al_binding *typed = ts_is(v, "call") ? NULL : typed_var(w, c, htext);
+        if (typed) /* `with self._lock:` names the instance: its class */
+          name = typed->module ? al_arena_fmt(&w->f->arena, "%s.%s", typed->module, typed->member) : typed->member;
+        else
+          resolve_ref(w, c, htext, &name, &mod, &mem);
         if (b.len) {
           al_buf_puts(&b, ",");
           al_buf_puts(&args, ";");
