@@ -5,7 +5,7 @@ BUILD_TYPE ?= RelWithDebInfo
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all setup build run test validate asan test-asan clean
+.PHONY: all setup build run test validate realworld asan test-asan clean
 
 all: build
 
@@ -28,6 +28,11 @@ test: build
 # Bad/fixed fixture pairs: flagged, clean, fix matches, defect shown and gone at run time.
 validate: build
 	python3 tests/validate.py $(BUILD)/asynclint
+
+# Lint CPython's asyncio and Debian's aiohttp/trio/anyio/httpx (installed if missing):
+# per-rule counts for docs/real-world.md.
+realworld: build
+	scripts/realworld $(BUILD)/asynclint
 
 # The same suite under AddressSanitizer + UndefinedBehaviorSanitizer.
 asan:

@@ -24,10 +24,22 @@ bool al_func_is_awaitable(const ir_file *f, const ir_node *fn) {
 }
 
 static const al_func_info *lookup(const al_index *idx, const char *module, const char *member) {
+  char buf[512];
+  int n = snprintf(buf, sizeof buf, "%s" KEY_SEP "%s", module, member);
+  if (n >= 0 && (size_t)n < sizeof buf) return al_map_get(&idx->funcs, buf);
   char *key = al_fmt("%s" KEY_SEP "%s", module, member);
   const al_func_info *r = al_map_get(&idx->funcs, key);
   free(key);
   return r;
+}
+
+/* lookup of "<outer>.<member>" without building the string on the heap */
+static const al_func_info *lookup_nested(const al_index *idx, const char *module, const char *outer,
+                                         const char *member) {
+  char buf[512];
+  int n = snprintf(buf, sizeof buf, "%s.%s", outer, member);
+  if (n < 0 || (size_t)n >= sizeof buf) return NULL;
+  return lookup(idx, module, buf);
 }
 
 const al_func_info *al_index_resolve(const al_index *idx, const ir_file *f, const ir_node *call) {
@@ -45,9 +57,7 @@ const al_func_info *al_index_resolve(const al_index *idx, const ir_file *f, cons
     /* Python: a function nested in an enclosing function (outer.inner) */
     for (const ir_node *p = call->parent; !r && p; p = p->parent) {
       if (p->kind != IR_FUNC || (p->flags & IR_F_LAMBDA) || !p->name) continue;
-      char *q = al_fmt("%s.%s", p->name, call->member);
-      r = lookup(idx, f->module, q);
-      free(q);
+      r = lookup_nested(idx, f->module, p->name, call->member);
     }
     return r;
   }

@@ -57,6 +57,8 @@ static int add_entry(al_kb_section *sec, yaml_document_t *doc, yaml_node_t *item
   }
   al_vec_push(&sec->entries, e);
   al_map_put(&sec->by_name, e->name, e);
+  if (al_starts_with(e->name, "*.")) sec->suffix_wild = true;
+  else if (al_ends_with(e->name, ".*")) sec->prefix_wild = true;
   return 0;
 fail:
   for (size_t i = 0; i < e->nattrs; i++) {
@@ -177,19 +179,19 @@ const al_kb_entry *al_kb_match(const al_kb *kb, const char *section, const char 
   const al_kb_section *s = al_kb_section_get(kb, section);
   if (!s || !name) return NULL;
   const al_kb_entry *e = al_map_get(&s->by_name, name);
-  if (e) return e;
+  if (e || (!s->prefix_wild && !s->suffix_wild)) return e;
   char buf[512];
   size_t n = strlen(name);
   if (n >= sizeof buf - 3) return NULL;
   memcpy(buf, name, n + 1);
   char *dot;
-  while ((dot = strrchr(buf, '.'))) {
+  while (s->prefix_wild && (dot = strrchr(buf, '.'))) {
     strcpy(dot, ".*");
     if ((e = al_map_get(&s->by_name, buf))) return e;
     *dot = 0;
   }
   const char *last = strrchr(name, '.');
-  if (!last) return NULL;
+  if (!last || !s->suffix_wild) return NULL;
   snprintf(buf, sizeof buf, "*%s", last);
   return al_map_get(&s->by_name, buf);
 }

@@ -21,6 +21,8 @@ typedef struct al_kb {
 typedef struct al_kb_section {
   al_vec entries;  /* al_kb_entry*, in file order */
   al_map by_name;  /* name -> al_kb_entry* */
+  bool prefix_wild; /* has `a.*` entries */
+  bool suffix_wild; /* has `*.m` entries */
 } al_kb_section;
 
 /* Parses YAML text of the form `section: [name | {name: ..., key: value}, ...]` into kb.

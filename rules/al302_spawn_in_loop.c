@@ -18,6 +18,22 @@ static bool spawned_work_limited(const ir_file *f, const al_index *idx, const ir
   return false;
 }
 
+/* The spawned function serves a resource (knowledge `per_resource_workers` name hints:
+ * `_serve_one_listener`, `listener.serve`): one long-lived task per listener. */
+static bool per_resource(const ir_file *f, const ir_node *spawn) {
+  const char *target = NULL;
+  for (const ir_node *c = spawn->child; c && !target; c = c->next)
+    if (c->kind == IR_CALL) target = c->name;
+  if (!target && spawn->nargs && !(spawn->args[0].flags & IR_ARG_KEYWORD)) target = spawn->args[0].text;
+  const al_kb_section *h = al_kb_section_get(al_kb_for(f->lang), "per_resource_workers");
+  if (!target || !h) return false;
+  const char *last = strrchr(target, '.');
+  last = last ? last + 1 : target;
+  for (size_t i = 0; i < h->entries.len; i++)
+    if (strstr(last, ((const al_kb_entry *)h->entries.items[i])->name)) return true;
+  return false;
+}
+
 static bool loop_batches(const ir_file *f, const ir_node *loop) {
   const al_kb *kb = al_kb_for(f->lang);
   for (const ir_node *n = loop->child; n; n = ir_next(n, loop))
@@ -53,7 +69,7 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
       }
     if (!loop || (loop->flags & IR_F_WHILE) || al_iter_small(f, loop, loop->name)) continue;
     if (al_acquires_limiter(f, loop) || spawned_work_limited(f, idx, n) || loop_batches(f, loop) ||
-        loop_paced(f, loop))
+        loop_paced(f, loop) || per_resource(f, n))
       continue;
     al_report(sink, n,
               "`%s()` inside a loop over `%s` starts one task per item with no limit; acquire an "

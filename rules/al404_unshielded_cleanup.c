@@ -34,7 +34,7 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
         (al_kb_match(kb, "shields", awaited->name) || al_kb_match(kb, "cancel_safe_cleanup", awaited->name)))
       continue;
     const ir_node *fn = NULL;
-    if (!al_on_loop(f, n, &fn)) continue;
+    if (!al_on_loop(f, n, &fn) || al_expected_to_raise(f, n)) continue;
     al_report(sink, n, "`await` in %s of async function `%s` is not shielded: if the task is being cancelled this "
               "cleanup is cancelled too and never completes; wrap it in asyncio.shield() or a "
               "CancelScope(shield=True) with a timeout",

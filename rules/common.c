@@ -30,9 +30,9 @@ bool al_on_loop(const ir_file *f, const ir_node *n, const ir_node **fn) {
 
 const al_kb_entry *al_blocking_api(const ir_file *f, const al_index *idx, const ir_node *call) {
   if (!call->name) return NULL;
-  if (idx && al_index_resolve(idx, f, call)) return NULL;
   const al_kb_entry *e = al_kb_match(al_kb_for(f->lang), "blocking", call->name);
   if (!e) return NULL;
+  if (idx && al_index_resolve(idx, f, call)) return NULL; /* a project function of that name */
   const char *cat = al_kb_attr(e, "category");
   if (!cat || !strcmp(cat, "none")) return NULL;
   const char *w = al_kb_attr(e, "with");
@@ -374,7 +374,6 @@ bool al_handler_reraises(const ir_node *h) {
 }
 
 bool al_handler_propagates(const ir_file *f, const ir_node *h) {
-  (void)f;
   if (al_handler_reraises(h)) return true;
   /* forwarded: fut.set_exception(exc), gen.throw(exc), self._add_exc(exc),
    * errors.append(exc) -- handed to code that deals with it; logging is not */
@@ -390,6 +389,19 @@ bool al_handler_propagates(const ir_file *f, const ir_node *h) {
     if (sink) continue;
     for (uint32_t i = 0; i < n->nargs; i++)
       if (n->args[i].text && !strcmp(n->args[i].text, h->alias)) return true;
+  }
+  /* handed off by storing the exception object: `errors[i] = exc`, `self._exc = exc` */
+  if (h->alias) {
+    const char *t = f->src->text;
+    size_t al = strlen(h->alias);
+    for (uint32_t i = h->span.start; i + 1 < h->span.end; i++) {
+      if (t[i] != '=' || t[i + 1] == '=' || (i > 0 && strchr("=!<>", t[i - 1]))) continue;
+      uint32_t j = i + 1;
+      while (j < h->span.end && t[j] == ' ') j++;
+      if (j + al <= h->span.end && !strncmp(t + j, h->alias, al) &&
+          (j + al == h->span.end || !(isalnum((unsigned char)t[j + al]) || t[j + al] == '_' || t[j + al] == '.')))
+        return true;
+    }
   }
   /* deferred: the handler records it (flag or the exception) and the function raises
    * a cancellation, or that variable, after the handler */

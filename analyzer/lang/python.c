@@ -1,5 +1,6 @@
 /* python: lowers a tree-sitter-python tree into the async IR: functions, calls with
  * their resolved callees and use, awaits, try/except/finally, loops, with, imports. */
+#include <stdio.h>
 #include <string.h>
 #include <tree_sitter/api.h>
 
@@ -128,17 +129,17 @@ static al_binding *typed_var(ts_walk *w, py_ctx *c, const char *var) {
     return b;
   }
   /* innermost scope outwards: closures see their enclosing functions' locals */
+  char buf[320];
+  if (strlen(var) > 256) return NULL;
   for (size_t i = w->depth; i-- > 0 && !b;) {
     ir_node *o = w->frames[i].own;
     if (!o || o->kind != IR_FUNC || (o->flags & IR_F_LAMBDA)) continue;
-    key = al_fmt("%p\x1f%s", (const void *)o, var);
-    b = al_map_get(&c->types, key);
-    free(key);
+    snprintf(buf, sizeof buf, "%p\x1f%s", (const void *)o, var);
+    b = al_map_get(&c->types, buf);
   }
   if (!b) {
-    key = al_fmt("%p\x1f%s", (const void *)NULL, var);
-    b = al_map_get(&c->types, key);
-    free(key);
+    snprintf(buf, sizeof buf, "%p\x1f%s", (const void *)NULL, var);
+    b = al_map_get(&c->types, buf);
   }
   return b;
 }
