@@ -134,6 +134,63 @@ START_TEST(syntax_errors_still_lower) {
 }
 END_TEST
 
+START_TEST(typed_receivers_and_reads) {
+  /* Locals and self attributes of a known class type their method calls (constructor
+   * calls, annotations, knowledge `returns`), a constructor call heads a chain,
+   * reads of a stored call result become USE, and with-items keep their arguments. */
+  ck_assert_ir("/p/t.py", "t",
+               "import asyncio\n"
+               "import threading\n"
+               "from pathlib import Path\n"
+               "\n"
+               "\n"
+               "class Svc:\n"
+               "    def __init__(self):\n"
+               "        self._lock = threading.Lock()\n"
+               "\n"
+               "    async def run(self, p: Path):\n"
+               "        with self._lock:\n"
+               "            p.read_text()\n"
+               "        loop = asyncio.get_running_loop()\n"
+               "        t = loop.create_task(go())\n"
+               "        Path(\"x\").exists()\n"
+               "        t.cancel()\n"
+               "        with suppress(asyncio.CancelledError):\n"
+               "            pass\n"
+               "        N = 3\n"
+               "        xs = [go() for i in range(N)]\n"
+               "        for a in xs:\n"
+               "            pass\n",
+               "FILE /p/t.py lang=python module=t\n"
+               "  IMPORT 1:8 asyncio\n"
+               "  IMPORT 2:8 threading\n"
+               "  IMPORT 3:21 pathlib member=Path as=Path\n"
+               "  CLASS 6:1 Svc\n"
+               "    FUNC 7:5 Svc.__init__ [method] (self)\n"
+               "      CALL 8:22 threading.Lock module=threading member=Lock var=self._lock use=assigned\n"
+               "    FUNC 10:5 Svc.run [async] [method] (self, p)\n"
+               "      WITH 11:9 threading.Lock\n"
+               "        CALL 12:13 pathlib.Path.read_text module=pathlib member=Path.read_text use=discarded\n"
+               "      ASSIGN 13:9 loop\n"
+               "        CALL 13:16 asyncio.get_running_loop module=asyncio member=get_running_loop var=loop use=assigned\n"
+               "      ASSIGN 14:9 t\n"
+               "        CALL 14:13 asyncio.AbstractEventLoop.create_task var=t use=assigned (go())\n"
+               "          USE 14:13 loop\n"
+               "          CALL 14:30 go use=passed\n"
+               "      CALL 15:9 pathlib.Path.exists module=pathlib member=Path.exists use=discarded\n"
+               "        CALL 15:9 pathlib.Path module=pathlib member=Path use=other (lit:\"x\")\n"
+               "      CALL 16:9 asyncio.Task.cancel use=discarded\n"
+               "        USE 16:9 t\n"
+               "      WITH 17:9 suppress args=asyncio.CancelledError\n"
+               "        CALL 17:14 suppress use=other (asyncio.CancelledError)\n"
+               "      ASSIGN 19:9 N [literal]\n"
+               "      ASSIGN 20:9 xs member=range(N) [comprehension]\n"
+               "        CALL 20:15 go use=other\n"
+               "        CALL 20:29 range use=other (N)\n"
+               "      LOOP 21:9 xs as=a\n");
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("ir_python");
   TCase *tc = tcase_create("lower");
@@ -143,6 +200,7 @@ int main(void) {
   tcase_add_test(tc, uses_and_async_constructs);
   tcase_add_test(tc, imports_bound_before_use);
   tcase_add_test(tc, syntax_errors_still_lower);
+  tcase_add_test(tc, typed_receivers_and_reads);
   suite_add_tcase(s, tc);
   return run_suite(s);
 }
