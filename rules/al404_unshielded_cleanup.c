@@ -35,10 +35,14 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
       continue;
     const ir_node *fn = NULL;
     if (!al_on_loop(f, n, &fn) || al_expected_to_raise(f, n)) continue;
+    const char *lib = al_py_async_lib(f);
+    const char *how = !strcmp(lib, "asyncio")
+                          ? "wrap it in asyncio.shield() (bounded by asyncio.timeout())"
+                          : !strcmp(lib, "trio") ? "run it under `with trio.move_on_after(t, shield=True):`"
+                                                 : "run it under `with anyio.move_on_after(t, shield=True):`";
     al_report(sink, n, "`await` in %s of async function `%s` is not shielded: if the task is being cancelled this "
-              "cleanup is cancelled too and never completes; wrap it in asyncio.shield() or a "
-              "CancelScope(shield=True) with a timeout",
-              cleanup->kind == IR_FINALLY ? "`finally`" : "a cancellation handler", fn && fn->name ? fn->name : "?");
+              "cleanup is cancelled too and never completes; %s",
+              cleanup->kind == IR_FINALLY ? "`finally`" : "a cancellation handler", fn && fn->name ? fn->name : "?", how);
   }
 }
 
