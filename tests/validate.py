@@ -52,6 +52,7 @@ DEFECTS = {
     "AL403": {"python": ("cancellation not honoured", swallowed)},
     # Hygiene: no run-time defect to show; the pair checks flagging and the fix.
     "AL504": {"python": None},
+    "AL506": {"python": None},
     "AL101": {
         "python": ("coroutine never awaited", lambda r: r["never_awaited"] > 0),
         "javascript": ("unhandled rejection", lambda r: r["unhandled_rejections"] > 0),

@@ -1,0 +1,66 @@
+/* AL506 sleep-forever: `trio.sleep(x)` / `anyio.sleep(x)` with x over 24 hours (or
+ * infinity) written where the library's sleep_forever() says what is meant. Not reported
+ * under a virtual clock (MockClock), where the sleep returns. Unsafe fix: code that
+ * relies on the sleep ending (some day) would wait forever. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "common.h"
+
+static bool huge(const char *t) {
+  if (!strcmp(t, "math.inf") || !strcmp(t, "float(\"inf\")") || !strcmp(t, "float('inf')")) return true;
+  char buf[64];
+  size_t n = 0;
+  for (const char *p = t; *p && n + 1 < sizeof buf; p++)
+    if (*p != '_') buf[n++] = *p;
+  buf[n] = 0;
+  char *end;
+  double v = strtod(buf, &end);
+  return end != buf && *end == 0 && v > 86400.0;
+}
+
+/* Under a virtual clock (trio's MockClock with autojump) a long sleep returns: the
+ * duration is meaningful there. */
+static bool virtual_clock(const ir_file *f, const ir_node *call) {
+  if (memmem(f->src->text, f->src->len, "MockClock", 9) || memmem(f->src->text, f->src->len, "autojump", 8))
+    return true;
+  const ir_node *fn = al_real_func(call);
+  for (uint32_t i = 0; fn && i < fn->nargs; i++)
+    if (fn->args[i].text && strstr(fn->args[i].text, "clock")) return true;
+  return false;
+}
+
+static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
+  (void)idx;
+  const al_kb *kb = al_kb_for(f->lang);
+  for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
+    if (n->kind != IR_CALL || !n->name || n->nargs != 1 || !n->args[0].text) continue;
+    const al_kb_entry *e = al_kb_find(kb, "sleeps", n->name);
+    const char *forever = e ? al_kb_attr(e, "forever") : NULL;
+    if (!forever || !huge(n->args[0].text) || virtual_clock(f, n)) continue;
+    const char *dot = strchr(forever, '.');
+    char lib[32];
+    snprintf(lib, sizeof lib, "%.*s", (int)(dot - forever), forever);
+    const char *alias = al_py_module_alias(f, lib);
+    al_fix *fx = NULL;
+    if (alias) {
+      char *repl = al_fmt("%s%s()", alias, dot);
+      fx = al_fix_new(AL_FIX_APPLY_UNSAFE, "use sleep_forever()");
+      al_fix_add(fx, n->span.start, n->span.end, repl);
+      free(repl);
+    }
+    al_report_fix(sink, n, fx, "`%s(%s)` sleeps for more than a day: use `%s()`, which says it waits until "
+                  "cancelled", n->text ? n->text : n->name, n->args[0].text, forever);
+  }
+}
+
+const al_rule rule_al506 = {
+    .code = "AL506",
+    .name = "sleep-forever",
+    .family = AL_FAMILY_HYGIENE,
+    .langs = 1u << AL_LANG_PYTHON,
+    .severity = AL_SEV_INFO,
+    .summary = "trio/anyio sleep longer than a day instead of sleep_forever()",
+    .fix = AL_FIX_UNSAFE,
+    .check = check,
+};
