@@ -89,22 +89,16 @@ static al_fix *raise_fix(const ir_file *f, const ir_node *h) {
 
 static const ir_node *try_body_root(const ir_node *h) { return h->parent; }
 
+static bool cancel_arg(const ir_file *f, const char *item, void *ctx) {
+  (void)ctx;
+  return al_is_cancelled_type(f, item) || al_kb_find(al_kb_for(f->lang), "catch_all", item);
+}
+
+/* `with contextlib.suppress(<cancellation>)`: *what gets the type. */
 static bool suppresses_cancel(const ir_file *f, const ir_node *w, const char **what) {
-  if (!w->name || !w->text || !strstr(w->name, "suppress")) return false;
-  static __thread char item[256];
-  for (const char *s = w->text; *s;) {
-    size_t n = strcspn(s, ",;");
-    if (n < sizeof item) {
-      memcpy(item, s, n);
-      item[n] = 0;
-      if (al_is_cancelled_type(f, item) || al_kb_find(al_kb_for(f->lang), "catch_all", item)) {
-        *what = item;
-        return true;
-      }
-    }
-    s += n + (s[n] != 0);
-  }
-  return false;
+  if (!w->name || !strstr(w->name, "suppress")) return false;
+  *what = al_list_find(f, w->text, ",;", cancel_arg, NULL);
+  return *what != NULL;
 }
 
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {

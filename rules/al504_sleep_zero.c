@@ -7,24 +7,10 @@
 
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   (void)idx;
-  const al_kb *kb = al_kb_for(f->lang);
   for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
-    if (n->kind != IR_CALL || !n->name || n->nargs != 1 || !n->args[0].text) continue;
-    const al_kb_entry *e = al_kb_find(kb, "sleeps", n->name);
-    const char *cp = e ? al_kb_attr(e, "checkpoint") : NULL;
+    const char *cp = al_sleep_attr(f, n, "checkpoint");
     if (!cp || (strcmp(n->args[0].text, "0") && strcmp(n->args[0].text, "0.0"))) continue;
-    /* write the checkpoint through the name the module is imported as */
-    const char *dot = strchr(cp, '.');
-    char lib[32];
-    snprintf(lib, sizeof lib, "%.*s", (int)(dot - cp), cp);
-    const char *alias = al_py_module_alias(f, lib);
-    al_fix *fx = NULL;
-    if (alias) {
-      char *repl = al_fmt("%s%s()", alias, dot);
-      fx = al_fix_new(AL_FIX_APPLY_SAFE, "use the explicit checkpoint");
-      al_fix_add(fx, n->span.start, n->span.end, repl);
-      free(repl);
-    }
+    al_fix *fx = al_py_call_fix(f, n, cp, AL_FIX_APPLY_SAFE, "use the explicit checkpoint");
     al_report_fix(sink, n, fx, "`%s(0)` as a checkpoint: use `%s()`, which says what is meant and skips the timer",
                   n->text ? n->text : n->name, cp);
   }

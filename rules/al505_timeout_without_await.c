@@ -6,20 +6,9 @@
 
 #include "common.h"
 
-static const char *scope_item(const ir_file *f, const ir_node *w) {
-  if (!w->name) return NULL;
-  static __thread char item[256];
-  const al_kb *kb = al_kb_for(f->lang);
-  for (const char *s = w->name; *s;) {
-    size_t n = strcspn(s, ",");
-    if (n < sizeof item) {
-      memcpy(item, s, n);
-      item[n] = 0;
-      if (al_kb_find(kb, "timeout_scopes", item)) return item;
-    }
-    s += n + (s[n] == ',');
-  }
-  return NULL;
+static bool is_scope(const ir_file *f, const char *item, void *ctx) {
+  (void)ctx;
+  return al_kb_find(al_kb_for(f->lang), "timeout_scopes", item) != NULL;
 }
 
 /* An await point in the body (not counting the scope's own `async with`). */
@@ -35,7 +24,7 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   (void)idx;
   for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
     if (n->kind != IR_WITH) continue;
-    const char *item = scope_item(f, n);
+    const char *item = al_list_find(f, n->name, ",", is_scope, NULL);
     if (!item || body_awaits(n)) continue;
     /* a sync function may open a scope for async callers (a context factory) */
     if (!al_on_loop(f, n, NULL)) continue;

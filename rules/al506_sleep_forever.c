@@ -32,23 +32,10 @@ static bool virtual_clock(const ir_file *f, const ir_node *call) {
 
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   (void)idx;
-  const al_kb *kb = al_kb_for(f->lang);
   for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
-    if (n->kind != IR_CALL || !n->name || n->nargs != 1 || !n->args[0].text) continue;
-    const al_kb_entry *e = al_kb_find(kb, "sleeps", n->name);
-    const char *forever = e ? al_kb_attr(e, "forever") : NULL;
+    const char *forever = al_sleep_attr(f, n, "forever");
     if (!forever || !huge(n->args[0].text) || virtual_clock(f, n)) continue;
-    const char *dot = strchr(forever, '.');
-    char lib[32];
-    snprintf(lib, sizeof lib, "%.*s", (int)(dot - forever), forever);
-    const char *alias = al_py_module_alias(f, lib);
-    al_fix *fx = NULL;
-    if (alias) {
-      char *repl = al_fmt("%s%s()", alias, dot);
-      fx = al_fix_new(AL_FIX_APPLY_UNSAFE, "use sleep_forever()");
-      al_fix_add(fx, n->span.start, n->span.end, repl);
-      free(repl);
-    }
+    al_fix *fx = al_py_call_fix(f, n, forever, AL_FIX_APPLY_UNSAFE, "use sleep_forever()");
     al_report_fix(sink, n, fx, "`%s(%s)` sleeps for more than a day: use `%s()`, which says it waits until "
                   "cancelled", n->text ? n->text : n->name, n->args[0].text, forever);
   }

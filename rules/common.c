@@ -2,6 +2,7 @@
 #include "common.h"
 
 #include <ctype.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -28,6 +29,21 @@ bool al_on_loop(const ir_file *f, const ir_node *n, const ir_node **fn) {
   return false;
 }
 
+const char *al_list_find(const ir_file *f, const char *list, const char *seps, al_item_pred pred, void *ctx) {
+  static __thread char buf[256];
+  if (!list) return NULL;
+  for (const char *s = list; *s;) {
+    size_t n = strcspn(s, seps);
+    if (n < sizeof buf) {
+      memcpy(buf, s, n);
+      buf[n] = 0;
+      if (pred(f, buf, ctx)) return buf;
+    }
+    s += n + (s[n] != 0);
+  }
+  return NULL;
+}
+
 const al_kb_entry *al_blocking_api(const ir_file *f, const al_index *idx, const ir_node *call) {
   if (!call->name) return NULL;
   const al_kb_entry *e = al_kb_match(al_kb_for(f->lang), "blocking", call->name);
@@ -44,24 +60,18 @@ const al_kb_entry *al_blocking_api(const ir_file *f, const al_index *idx, const 
   return e;
 }
 
+static bool is_blocking_with(const ir_file *f, const char *item, void *ctx) {
+  const al_kb_entry *e = al_kb_find(al_kb_for(f->lang), "blocking", item);
+  const char *w = e ? al_kb_attr(e, "with") : NULL;
+  *(const al_kb_entry **)ctx = e;
+  return w && !strcmp(w, "true");
+}
+
 const al_kb_entry *al_blocking_with(const ir_file *f, const ir_node *with, const char **item) {
-  if (!with->name || (with->flags & IR_F_ASYNC)) return NULL;
-  static __thread char buf[256];
-  for (const char *s = with->name; *s;) {
-    size_t n = strcspn(s, ",");
-    if (n < sizeof buf) {
-      memcpy(buf, s, n);
-      buf[n] = 0;
-      const al_kb_entry *e = al_kb_find(al_kb_for(f->lang), "blocking", buf);
-      const char *w = e ? al_kb_attr(e, "with") : NULL;
-      if (w && !strcmp(w, "true")) {
-        *item = buf;
-        return e;
-      }
-    }
-    s += n + (s[n] == ',');
-  }
-  return NULL;
+  if (with->flags & IR_F_ASYNC) return NULL;
+  const al_kb_entry *e = NULL;
+  *item = al_list_find(f, with->name, ",", is_blocking_with, &e);
+  return *item ? e : NULL;
 }
 
 const char *al_category_label(const char *c) {
@@ -75,21 +85,14 @@ const char *al_category_label(const char *c) {
   return c;
 }
 
+static bool expects_raise(const ir_file *f, const char *item, void *ctx) {
+  (void)ctx;
+  return al_kb_match(al_kb_for(f->lang), "expects_raise", item) != NULL;
+}
+
 bool al_expected_to_raise(const ir_file *f, const ir_node *call) {
-  const al_kb *kb = al_kb_for(f->lang);
-  for (const ir_node *p = call->parent; p && p->kind != IR_FUNC; p = p->parent) {
-    if (p->kind != IR_WITH || !p->name) continue;
-    char item[256];
-    for (const char *s = p->name; *s;) {
-      size_t n = strcspn(s, ",");
-      if (n < sizeof item) {
-        memcpy(item, s, n);
-        item[n] = 0;
-        if (al_kb_match(kb, "expects_raise", item)) return true;
-      }
-      s += n + (s[n] == ',');
-    }
-  }
+  for (const ir_node *p = call->parent; p && p->kind != IR_FUNC; p = p->parent)
+    if (p->kind == IR_WITH && al_list_find(f, p->name, ",", expects_raise, NULL)) return true;
   return false;
 }
 
@@ -312,19 +315,13 @@ bool al_is_limiter(const ir_file *f, const char *name) {
   return false;
 }
 
+static bool limiter_item(const ir_file *f, const char *item, void *ctx) {
+  (void)ctx;
+  return al_is_limiter(f, item);
+}
+
 static bool with_has_limiter(const ir_file *f, const ir_node *w) {
-  if (!w->name) return false;
-  char item[256];
-  for (const char *s = w->name; *s;) {
-    size_t n = strcspn(s, ",");
-    if (n < sizeof item) {
-      memcpy(item, s, n);
-      item[n] = 0;
-      if (al_is_limiter(f, item)) return true;
-    }
-    s += n + (s[n] == ',');
-  }
-  return false;
+  return al_list_find(f, w->name, ",", limiter_item, NULL) != NULL;
 }
 
 bool al_acquires_limiter(const ir_file *f, const ir_node *root) {
@@ -351,20 +348,14 @@ bool al_is_cancelled_type(const ir_file *f, const char *name) {
   return name && al_kb_match(al_kb_for(f->lang), "cancelled", name);
 }
 
+static bool cancel_item(const ir_file *f, const char *item, void *ctx) {
+  bool broad = *(const bool *)ctx;
+  return broad ? al_kb_find(al_kb_for(f->lang), "catch_all", item) != NULL : al_is_cancelled_type(f, item);
+}
+
 bool al_handler_catches_cancel(const ir_file *f, const ir_node *h, bool broad) {
   if (!h->name) return broad;
-  char item[256];
-  const al_kb *kb = al_kb_for(f->lang);
-  for (const char *s = h->name; *s;) {
-    size_t n = strcspn(s, ",");
-    if (n < sizeof item) {
-      memcpy(item, s, n);
-      item[n] = 0;
-      if (broad ? al_kb_find(kb, "catch_all", item) != NULL : al_is_cancelled_type(f, item)) return true;
-    }
-    s += n + (s[n] == ',');
-  }
-  return false;
+  return al_list_find(f, h->name, ",", cancel_item, &broad) != NULL;
 }
 
 bool al_handler_reraises(const ir_node *h) {
@@ -524,22 +515,35 @@ bool al_is_spawn(const ir_file *f, const ir_node *call) {
   return call->name && al_kb_match(al_kb_for(f->lang), "spawn", call->name);
 }
 
-bool al_shielded_with(const ir_file *f, const ir_node *w) {
-  if (!w->name) return false;
-  const al_kb *kb = al_kb_for(f->lang);
-  char item[256];
-  for (const char *s = w->name; *s;) {
-    size_t n = strcspn(s, ",");
-    if (n < sizeof item) {
-      memcpy(item, s, n);
-      item[n] = 0;
-      if (al_kb_match(kb, "shields", item)) {
-        bool needs_flag = strstr(item, "CancelScope") || strstr(item, "move_on") || strstr(item, "fail_after");
-        if (!needs_flag || (w->text && strstr(w->text, "shield=True"))) return true;
-      }
-    }
-    s += n + (s[n] == ',');
-  }
-  return false;
+static bool shield_item(const ir_file *f, const char *item, void *ctx) {
+  const ir_node *w = ctx;
+  if (!al_kb_match(al_kb_for(f->lang), "shields", item)) return false;
+  bool needs_flag = strstr(item, "CancelScope") || strstr(item, "move_on") || strstr(item, "fail_after");
+  return !needs_flag || (w->text && strstr(w->text, "shield=True"));
 }
 
+bool al_shielded_with(const ir_file *f, const ir_node *w) {
+  return al_list_find(f, w->name, ",", shield_item, (void *)w) != NULL;
+}
+
+
+al_fix *al_py_call_fix(const ir_file *f, const ir_node *call, const char *target, al_fix_safety safety,
+                       const char *title) {
+  const char *dot = strchr(target, '.');
+  if (!dot) return NULL;
+  char lib[64];
+  snprintf(lib, sizeof lib, "%.*s", (int)(dot - target), target);
+  const char *alias = al_py_module_alias(f, lib);
+  if (!alias) return NULL;
+  char *repl = al_fmt("%s%s()", alias, dot);
+  al_fix *fx = al_fix_new(safety, title);
+  al_fix_add(fx, call->span.start, call->span.end, repl);
+  free(repl);
+  return fx;
+}
+
+const char *al_sleep_attr(const ir_file *f, const ir_node *call, const char *attr) {
+  if (call->kind != IR_CALL || !call->name || call->nargs != 1 || !call->args[0].text) return NULL;
+  const al_kb_entry *e = al_kb_find(al_kb_for(f->lang), "sleeps", call->name);
+  return e ? al_kb_attr(e, attr) : NULL;
+}

@@ -9,6 +9,12 @@
 /* Collections up to this many items count as small (range(N), literal lists). */
 #define AL_SMALL_COLLECTION 100
 
+/* Calls pred on each item of a list separated by any of seps (IR lists: WITH/HANDLER
+ * names, WITH arguments); returns the first item pred accepts, in a per-thread buffer
+ * valid until the next call, or NULL. */
+typedef bool (*al_item_pred)(const ir_file *f, const char *item, void *ctx);
+const char *al_list_find(const ir_file *f, const char *list, const char *seps, al_item_pred pred, void *ctx);
+
 /* True when n runs on the event loop: the nearest enclosing function is async, looking
  * through lambdas, except a lambda handed to an off-loop API (asyncio.to_thread,
  * run_in_executor, ...). *fn (optional) gets that async function. */
@@ -74,5 +80,14 @@ bool al_is_spawn(const ir_file *f, const ir_node *call);
 /* True when a `with` shields its body from outer cancellation: a `shields` entry
  * (CancelScope / move_on_after / fail_after need shield=True). */
 bool al_shielded_with(const ir_file *f, const ir_node *w);
+
+/* A fix replacing the whole call with `target()` (`trio.lowlevel.checkpoint`), written
+ * through the name target's top module is imported as; NULL when it is not imported. */
+al_fix *al_py_call_fix(const ir_file *f, const ir_node *call, const char *target, al_fix_safety safety,
+                       const char *title);
+
+/* For a one-argument sleep call (knowledge `sleeps`): the entry's attribute attr
+ * (`checkpoint`, `forever`), or NULL. */
+const char *al_sleep_attr(const ir_file *f, const ir_node *call, const char *attr);
 
 #endif
