@@ -108,6 +108,15 @@ bool al_index_call_awaitable(const al_index *idx, const ir_file *f, const ir_nod
     return (info->flags & AL_FN_AWAITABLE) != 0;
   }
   if (call->name && (*api = kb_awaitable(f, call->name))) return true;
+  /* JS: a module-level binding to util.promisify(...) yields promises */
+  if (f->lang == AL_LANG_JS && call->name && !call->module && !strchr(call->name, '.')) {
+    const al_kb *kb = al_kb_for(f->lang);
+    for (const ir_node *x = f->root->child; x; x = x->next) { /* module-level bindings */
+      if (x->kind != IR_ASSIGN || !x->name || strcmp(x->name, call->name) || !x->child) continue;
+      const ir_node *v = x->child;
+      if (v->kind == IR_CALL && v->name && (*api = al_kb_find(kb, "promisifiers", v->name))) return true;
+    }
+  }
   return false;
 }
 
@@ -132,6 +141,19 @@ static const al_kb_entry *blocking_entry(const ir_file *f, const ir_node *call) 
   return e;
 }
 
+bool al_loop_is_busy_wait(const ir_file *f, const ir_node *loop) {
+  if (loop->kind != IR_LOOP || !(loop->flags & IR_F_WHILE) || !loop->body) return false;
+  bool clock = false;
+  const al_kb *kb = al_kb_for(f->lang);
+  for (const ir_node *c = loop->child; c; c = ir_next(c, loop)) {
+    if (c->kind == IR_AWAIT || c->kind == IR_FUNC) return false;
+    if (c->kind != IR_CALL) continue;
+    if (c->span.start >= loop->body) return false; /* the body does work */
+    if (c->name && al_kb_find(kb, "clocks", c->name)) clock = true;
+  }
+  return clock;
+}
+
 /* Which synchronous functions block, directly or through other project functions
  * (depth-limited): the summary AL210 reports through. */
 static void summarize_blocking(al_index *idx) {
@@ -140,6 +162,11 @@ static void summarize_blocking(al_index *idx) {
     const ir_node *fn = info->func;
     if (fn->flags & (IR_F_ASYNC | IR_F_GENERATOR)) continue;
     for (const ir_node *x = fn->child; x; x = x->kind == IR_FUNC ? ir_next_skip(x, fn) : ir_next(x, fn)) {
+      if (x->kind == IR_LOOP && al_loop_is_busy_wait(info->file, x)) { /* a spin: block_api stays NULL */
+        info->block_call = x;
+        info->block_depth = 1;
+        break;
+      }
       if (x->kind != IR_CALL) continue;
       const al_kb_entry *e = blocking_entry(info->file, x);
       if (e && !al_index_resolve(idx, info->file, x)) {

@@ -45,6 +45,10 @@ const al_func_info *al_index_resolve(const al_index *idx, const ir_file *f, cons
 bool al_index_call_awaitable(const al_index *idx, const ir_file *f, const ir_node *call,
                              const al_func_info **fn, const al_kb_entry **api);
 
+/* `while (Date.now() < end) {}`: a while loop whose condition reads a clock (knowledge
+ * `clocks`) and whose body neither awaits nor calls anything. */
+bool al_loop_is_busy_wait(const ir_file *f, const ir_node *loop);
+
 /* True when a FUNC node's own shape makes calling it yield an awaitable
  * (async def / async function / returns new Promise / C future return type). */
 bool al_func_is_awaitable(const ir_file *f, const ir_node *func);

@@ -19,6 +19,12 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
     const ir_node *last = NULL;
     for (int guard = 0; c && guard <= AL_BLOCK_MAX_DEPTH; guard++) {
       last = c->block_call;
+      if (last->kind == IR_LOOP) {
+        const char *cond = last->name ? last->name : "?";
+        if (f->lang == AL_LANG_PYTHON) al_buf_printf(&chain, " -> while %s: pass", cond);
+        else al_buf_printf(&chain, cond[0] == '(' ? " -> while %s {}" : " -> while (%s) {}", cond);
+        break;
+      }
       al_buf_printf(&chain, " -> %s()", last->text ? last->text : last->name);
       api = c->block_api;
       if (api) break;
@@ -26,10 +32,11 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
     }
     const char *cat = api ? al_kb_attr(api, "category") : NULL;
     const char *use = api ? al_kb_attr(api, "use") : NULL;
-    al_report(sink, n, "`%s()` blocks the event loop inside async function `%s`: %s (%s at %s:%u)%s%s",
-              n->text ? n->text : n->name, fn && fn->name ? fn->name : "?", chain.data,
-              cat ? al_category_label(cat) : "blocking call", c ? c->file->src->path : "?", last ? last->span.line : 0,
-              use ? "; run the helper with asyncio.to_thread() or use " : "", use ? use : "");
+    al_report(sink, n, "`%s()` blocks the event loop in %s: %s (%s at %s:%u)%s%s",
+              n->text ? n->text : n->name, al_context_label(fn), chain.data,
+              cat ? al_category_label(cat) : last && last->kind == IR_LOOP ? "busy-wait" : "blocking call", c ? c->file->src->path : "?", last ? last->span.line : 0,
+              use ? (f->lang == AL_LANG_PYTHON ? "; run the helper with asyncio.to_thread() or use " : "; use ") : "",
+              use ? use : "");
     al_buf_free(&chain);
   }
 }
@@ -38,7 +45,7 @@ const al_rule rule_al210 = {
     .code = "AL210",
     .name = "blocking-via-helper",
     .family = AL_FAMILY_BLOCKING,
-    .langs = 1u << AL_LANG_PYTHON,
+    .langs = (1u << AL_LANG_PYTHON) | (1u << AL_LANG_JS),
     .severity = AL_SEV_WARNING,
     .summary = "an async function calls a synchronous project function that blocks (chain shown)",
     .fix = AL_FIX_NONE,

@@ -21,7 +21,41 @@ static al_fix *sleep_fix(const ir_file *f, const ir_node *call) {
   return fx;
 }
 
-static const char *func_label(const ir_node *fn) { return fn && fn->name ? fn->name : "?"; }
+
+/* JS, inside an async function: fs.xSync(args) -> await <fs>.promises.x(args), through
+ * the name fs is bound to; a named import (`readFileSync(...)`) gets
+ * `import { x as xAsync } from 'node:fs/promises'` (or the require() form). Unsafe:
+ * other callbacks now run while the file operation is in flight. */
+static al_fix *fs_promise_fix(const ir_file *f, const ir_node *call, const al_kb_entry *e, const ir_node *fn) {
+  const char *promise = al_kb_attr(e, "promise");
+  if (f->lang != AL_LANG_JS || !promise || !fn || !(fn->flags & IR_F_ASYNC) || !call->text) return NULL;
+  if (call->use != IR_USE_DISCARDED && call->use != IR_USE_ASSIGNED && call->use != IR_USE_RETURNED &&
+      call->use != IR_USE_PASSED)
+    return NULL; /* `fs.readFileSync(p).toString()`: await would bind to the wrong call */
+  if (!call->module || strcmp(call->module, "fs")) return NULL;
+  const char *dot = strrchr(call->text, '.');
+  al_fix *fx = al_fix_new(AL_FIX_APPLY_UNSAFE, "use the fs.promises API");
+  char *repl;
+  if (dot) {
+    repl = al_fmt("await %.*s.promises.%s", (int)(dot - call->text), call->text, promise);
+  } else {
+    repl = al_fmt("await %sAsync", promise);
+    bool esm = false;
+    const ir_node *first = NULL;
+    for (const ir_node *x = f->root->child; x; x = x->next)
+      if (x->kind == IR_IMPORT && !first) first = x;
+    uint32_t at = first ? al_line_start(f, first->span.start) : 0;
+    esm = first && al_starts_with(f->src->text + at, "import");
+    char *imp = esm ? al_fmt("import { %s as %sAsync } from 'node:fs/promises';\n", promise, promise)
+                    : al_fmt("const { %s: %sAsync } = require('node:fs/promises');\n", promise, promise);
+    al_fix_add(fx, at, at, imp);
+    free(imp);
+  }
+  al_fix_add(fx, call->span.start, al_callee_end(f, call), repl);
+  free(repl);
+  return fx;
+}
+
 
 static void check_category(const ir_file *f, const al_index *idx, al_sink *sink, const char *category) {
   for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
@@ -30,16 +64,19 @@ static void check_category(const ir_file *f, const al_index *idx, al_sink *sink,
       const al_kb_entry *e = al_blocking_api(f, idx, n);
       if (!e || strcmp(al_kb_attr(e, "category"), category) || !al_on_loop(f, n, &fn)) continue;
       const char *use = al_kb_attr(e, "use");
-      al_fix *fx = !strcmp(category, "sleep") ? sleep_fix(f, n) : NULL;
-      al_report_fix(sink, n, fx, "`%s()` blocks the event loop (%s) inside async function `%s`%s%s", n->text ? n->text : n->name,
-                    al_category_label(category), func_label(fn), use ? "; use " : "", use ? use : "");
+      al_fix *fx = !strcmp(category, "sleep") ? sleep_fix(f, n) : !strcmp(category, "file") ? fs_promise_fix(f, n, e, fn) : NULL;
+      al_report_fix(sink, n, fx, "`%s()` blocks the event loop (%s) in %s%s%s", n->text ? n->text : n->name,
+                    al_category_label(category), al_context_label(fn), use ? "; use " : "", use ? use : "");
     } else if (n->kind == IR_WITH) {
       const char *item;
       const al_kb_entry *e = al_blocking_with(f, n, &item);
       if (!e || strcmp(al_kb_attr(e, "category"), category) || !al_on_loop(f, n, &fn)) continue;
       const char *use = al_kb_attr(e, "use");
-      al_report(sink, n, "`with` on a `%s` blocks the event loop (%s) inside async function `%s`%s%s", item,
-                al_category_label(category), func_label(fn), use ? "; use " : "", use ? use : "");
+      al_report(sink, n, "`with` on a `%s` blocks the event loop (%s) in %s%s%s", item,
+                al_category_label(category), al_context_label(fn), use ? "; use " : "", use ? use : "");
+    } else if (n->kind == IR_LOOP && !strcmp(category, "sleep") && al_loop_is_busy_wait(f, n) && al_on_loop(f, n, &fn)) {
+      al_report(sink, n, "busy-wait loop on the clock (`%s`) blocks the event loop in %s; await a timer instead",
+                n->name ? n->name : "?", al_context_label(fn));
     }
   }
 }
@@ -49,7 +86,7 @@ static void check_category(const ir_file *f, const al_index *idx, al_sink *sink,
     check_category(f, idx, sink, cat);                                                        \
   }                                                                                           \
   const al_rule sym = {.code = code_, .name = name_, .family = AL_FAMILY_BLOCKING,            \
-                       .langs = 1u << AL_LANG_PYTHON, .severity = sev, .summary = summary_,    \
+                       .langs = (1u << AL_LANG_PYTHON) | (1u << AL_LANG_JS), .severity = sev, .summary = summary_,    \
                        .fix = fixkind, .check = check_##sym};
 
 CATEGORY_RULE(rule_al201, "AL201", "blocking-sleep", "sleep", AL_SEV_ERROR,
@@ -57,7 +94,7 @@ CATEGORY_RULE(rule_al201, "AL201", "blocking-sleep", "sleep", AL_SEV_ERROR,
 CATEGORY_RULE(rule_al202, "AL202", "blocking-network", "network", AL_SEV_ERROR,
               "blocking HTTP/socket I/O inside async code", AL_FIX_NONE)
 CATEGORY_RULE(rule_al203, "AL203", "blocking-file-io", "file", AL_SEV_WARNING,
-              "blocking file-system I/O inside async code", AL_FIX_NONE)
+              "blocking file-system I/O inside async code", AL_FIX_UNSAFE)
 CATEGORY_RULE(rule_al204, "AL204", "blocking-subprocess", "subprocess", AL_SEV_ERROR,
               "a blocking subprocess call or wait inside async code", AL_FIX_NONE)
 CATEGORY_RULE(rule_al205, "AL205", "blocking-wait", "wait", AL_SEV_ERROR,
@@ -66,3 +103,5 @@ CATEGORY_RULE(rule_al206, "AL206", "blocking-dns", "dns", AL_SEV_WARNING,
               "a blocking DNS lookup inside async code", AL_FIX_NONE)
 CATEGORY_RULE(rule_al207, "AL207", "blocking-input", "input", AL_SEV_ERROR,
               "blocking terminal input (input(), stdin reads) inside async code", AL_FIX_NONE)
+CATEGORY_RULE(rule_al208, "AL208", "blocking-cpu", "cpu", AL_SEV_WARNING,
+              "CPU-bound synchronous work (zlib/crypto *Sync) in async code or loop callbacks", AL_FIX_NONE)

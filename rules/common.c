@@ -16,19 +16,43 @@ static bool is_offloop_call(const ir_file *f, const ir_node *call) {
   return call && call->kind == IR_CALL && call->name && al_kb_match(al_kb_for(f->lang), "offloop", call->name);
 }
 
+static bool is_loop_callback_call(const ir_file *f, const ir_node *call) {
+  return call && call->kind == IR_CALL && call->name && al_kb_match(al_kb_for(f->lang), "loop_callbacks", call->name);
+}
+
 bool al_on_loop(const ir_file *f, const ir_node *n, const ir_node **fn) {
   for (const ir_node *p = n->parent; p; p = p->parent) {
     if (p->kind != IR_FUNC) continue;
-    if (p->flags & IR_F_LAMBDA) {
-      if (is_offloop_call(f, p->parent)) return false;
-      continue;
+    if (p->flags & IR_F_ASYNC) {
+      if (fn) *fn = p;
+      return true;
     }
+    bool inline_arg = p->parent && p->parent->kind == IR_CALL;
+    if (inline_arg && is_offloop_call(f, p->parent)) return false;
+    if (inline_arg && is_loop_callback_call(f, p->parent)) { /* a timer/emitter/reaction callback */
+      if (fn) *fn = p;
+      return true;
+    }
+    if (p->flags & IR_F_LAMBDA) continue; /* runs where it is called: inline */
     if (fn) *fn = p;
-    return (p->flags & IR_F_ASYNC) != 0;
+    return false;
   }
   return false;
 }
 
+const char *al_context_label(const ir_node *fn) {
+  static __thread char buf[160];
+  if (!fn) return "module code";
+  if (!(fn->flags & IR_F_ASYNC) && fn->parent && fn->parent->kind == IR_CALL) {
+    const ir_node *reg = fn->parent;
+    snprintf(buf, sizeof buf, "a callback passed to `%.100s()`", reg->text ? reg->text : reg->name ? reg->name : "?");
+    return buf;
+  }
+  if (fn->flags & IR_F_LAMBDA || !fn->name || !strcmp(fn->name, "<anonymous>"))
+    return "an async callback";
+  snprintf(buf, sizeof buf, "async function `%.120s`", fn->name);
+  return buf;
+}
 const char *al_list_find(const ir_file *f, const char *list, const char *seps, al_item_pred pred, void *ctx) {
   static __thread char buf[256];
   if (!list) return NULL;
@@ -53,6 +77,12 @@ const al_kb_entry *al_blocking_api(const ir_file *f, const al_index *idx, const 
   if (!cat || !strcmp(cat, "none")) return NULL;
   const char *w = al_kb_attr(e, "with");
   if (w && !strcmp(w, "true")) return NULL; /* constructing a lock does not block */
+  const char *only = al_kb_attr(e, "only_arg"); /* "2=false": blocking only with that argument */
+  if (only) {
+    const char *eq = strchr(only, '=');
+    unsigned long i = strtoul(only, NULL, 10);
+    if (!eq || i >= call->nargs || !call->args[i].text || strcmp(call->args[i].text, eq + 1)) return NULL;
+  }
   const char *unless = al_kb_attr(e, "unless_arg"); /* e.g. AI_NUMERICHOST: no lookup */
   for (uint32_t i = 0; unless && i < call->nargs; i++)
     if (call->args[i].text && strstr(call->args[i].text, unless)) return NULL;
@@ -82,6 +112,7 @@ const char *al_category_label(const char *c) {
   if (!strcmp(c, "wait")) return "thread wait/lock";
   if (!strcmp(c, "dns")) return "DNS lookup";
   if (!strcmp(c, "input")) return "terminal input";
+  if (!strcmp(c, "cpu")) return "CPU-bound work";
   return c;
 }
 

@@ -15,10 +15,15 @@
 typedef bool (*al_item_pred)(const ir_file *f, const char *item, void *ctx);
 const char *al_list_find(const ir_file *f, const char *list, const char *seps, al_item_pred pred, void *ctx);
 
-/* True when n runs on the event loop: the nearest enclosing function is async, looking
- * through lambdas, except a lambda handed to an off-loop API (asyncio.to_thread,
- * run_in_executor, ...). *fn (optional) gets that async function. */
+/* True when n runs on the event loop: the nearest enclosing function is async, or is a
+ * callback handed inline to a loop registration (knowledge `loop_callbacks`: timers,
+ * emitters, promise reactions, request handlers); lambdas are looked through, except
+ * one handed to an off-loop API (asyncio.to_thread, run_in_executor, ...). *fn
+ * (optional) gets that function. */
 bool al_on_loop(const ir_file *f, const ir_node *n, const ir_node **fn);
+/* How to name the context al_on_loop found, for messages ("async function `f`", "a
+ * callback passed to `setTimeout()`"); per-thread buffer. */
+const char *al_context_label(const ir_node *fn);
 /* The nearest enclosing function that is not a lambda (NULL at module level). */
 const ir_node *al_real_func(const ir_node *n);
 

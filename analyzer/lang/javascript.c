@@ -14,6 +14,7 @@ const TSLanguage *tree_sitter_javascript(void);
 typedef struct js_ctx {
   al_names names;
   const char *dir; /* directory of this file, for relative specifiers */
+  al_map stored;   /* locals assigned a call result: reads of them are lowered to USE */
 } js_ctx;
 
 static const char *const js_exts[] = {".js", ".mjs", ".cjs", ".jsx", NULL};
@@ -275,6 +276,23 @@ static ir_use call_use(ts_walk *w, const char **var) {
   return IR_USE_OTHER;
 }
 
+/* For `xs.map(f)` / `xs.flatMap(f)` / `Array.from(xs, f)`: the collection text (what
+ * one promise per item is made from), else NULL. */
+static const char *map_iter(ts_walk *w, TSNode call) {
+  TSNode fn = ts_field(call, "function");
+  if (ts_is(fn, "member_expression")) {
+    TSNode prop = ts_field(fn, "property");
+    const char *pn = ts_text(w, prop);
+    if (!strcmp(pn, "map") || !strcmp(pn, "flatMap")) return ts_text_short(w, ts_field(fn, "object"), 80);
+    if (!strcmp(pn, "from") && ts_is(ts_field(fn, "object"), "identifier") &&
+        !strcmp(ts_text(w, ts_field(fn, "object")), "Array")) {
+      TSNode first = ts_node_named_child(ts_field(call, "arguments"), 0);
+      return ts_node_is_null(first) ? NULL : ts_text_short(w, first, 80);
+    }
+  }
+  return NULL;
+}
+
 static void lower_args(ts_walk *w, ir_node *call, TSNode args) {
   if (ts_node_is_null(args) || !ts_is(args, "arguments")) return;
   uint32_t k = ts_node_named_child_count(args);
@@ -294,9 +312,11 @@ static void lower_args(ts_walk *w, ir_node *call, TSNode args) {
              !strcmp(t, "array") || !strcmp(t, "true") || !strcmp(t, "false"))
       x->flags |= IR_ARG_LITERAL;
     else if (!strcmp(t, "call_expression")) {
-      const char *callee = dotted(w, ts_field(a, "function"));
-      if (al_ends_with(callee, ".map") || al_ends_with(callee, ".flatMap") || !strcmp(callee, "Array.from"))
+      const char *iter = map_iter(w, a);
+      if (iter) {
         x->flags |= IR_ARG_COMPREHENSION;
+        x->iter = iter;
+      }
     }
     x->text = ts_node_is_null(a) ? "" : ts_text_short(w, a, 60);
   }
@@ -320,6 +340,8 @@ static ir_node *lower_call(ts_walk *w, js_ctx *c, TSNode n, ir_node *parent, boo
   const char *var = NULL;
   call->use = (uint8_t)call_use(w, &var);
   call->alias = var;
+  if (var && call->use == IR_USE_ASSIGNED && !strchr(var, '.') && !strchr(var, '[') && !strchr(var, '{'))
+    al_map_put(&c->stored, var, (void *)1);
   lower_args(w, call, ts_field(n, "arguments"));
   return call;
 }
@@ -334,9 +356,44 @@ static ir_node *lower_func(ts_walk *w, TSNode n, ir_node *parent) {
   if (ts_is(n, "generator_function_declaration") || ts_is(n, "generator_function") || ts_has_token(n, "*"))
     x->flags |= IR_F_GENERATOR;
   if (is_exported(w)) x->flags |= IR_F_EXPORTED;
+  TSNode body = ts_field(n, "body");
+  if (!ts_node_is_null(body)) x->body = ts_node_start_byte(body);
+  TSNode params = ts_field(n, "parameters");
+  if (ts_node_is_null(params)) params = ts_field(n, "parameter"); /* x => ... */
+  if (!ts_node_is_null(params)) {
+    if (!ts_is(params, "formal_parameters")) {
+      x->args = al_arena_alloc(&w->f->arena, sizeof *x->args);
+      x->args[x->nargs++].text = ts_text_short(w, params, 60);
+    } else {
+      uint32_t k = ts_node_named_child_count(params);
+      x->args = al_arena_alloc(&w->f->arena, (k ? k : 1) * sizeof *x->args);
+      for (uint32_t i = 0; i < k; i++) {
+        TSNode p = ts_node_named_child(params, i);
+        if (ts_is(p, "comment")) continue;
+        if (ts_is(p, "assignment_pattern")) p = ts_field(p, "left");
+        ir_arg *a = &x->args[x->nargs++];
+        if (ts_is(p, "rest_pattern")) a->flags |= IR_ARG_SPREAD;
+        a->text = ts_text_short(w, p, 60);
+      }
+    }
+  }
   ts_frame *up = ts_up(w, 1);
   if (up && ts_is(up->node, "export_statement") && ts_has_token(up->node, "default")) x->alias = "default";
   return x;
+}
+
+/* An identifier that is read (not a declaration or assignment target, not a property). */
+static bool js_is_read(ts_walk *w) {
+  ts_frame *me = ts_cur(w), *p = ts_up(w, 1);
+  if (!p) return false;
+  const char *fld = me->field ? ts_language_field_name_for_id(w->lang, me->field) : NULL;
+  const char *pt = ts_node_type(p->node);
+  if (fld && !strcmp(fld, "name") && (!strcmp(pt, "variable_declarator") || !strcmp(pt, "function_declaration") ||
+                                      !strcmp(pt, "class_declaration")))
+    return false;
+  if (fld && !strcmp(fld, "left") && !strcmp(pt, "assignment_expression")) return false;
+  if (!strcmp(pt, "formal_parameters")) return false;
+  return true;
 }
 
 static ir_node *js_enter(ts_walk *w, bool *descend) {
@@ -390,11 +447,16 @@ static ir_node *js_enter(ts_walk *w, bool *descend) {
     if (!strcmp(t, "for_statement")) {
       x = ir_add(w->f, parent, IR_LOOP, ts_span(n));
       x->name = ts_text_short(w, ts_field(n, "condition"), 80);
+      TSNode body = ts_field(n, "body");
+      if (!ts_node_is_null(body)) x->body = ts_node_start_byte(body);
       return x;
     }
     if (!strcmp(t, "for_in_statement")) {
       x = ir_add(w->f, parent, IR_LOOP, ts_span(n));
       x->name = ts_text_short(w, ts_field(n, "right"), 80);
+      x->alias = ts_text_short(w, ts_field(n, "left"), 80);
+      TSNode body = ts_field(n, "body");
+      if (!ts_node_is_null(body)) x->body = ts_node_start_byte(body);
       if (ts_is(ts_field(n, "kind"), "await") || ts_has_token(n, "await")) x->flags |= IR_F_ASYNC;
       return x;
     }
@@ -405,6 +467,18 @@ static ir_node *js_enter(ts_walk *w, bool *descend) {
       return lower_func(w, n, parent);
     break;
   case 'i':
+    if (!strcmp(t, "identifier") || !strcmp(t, "shorthand_property_identifier")) {
+      if (!c->stored.len) return NULL;
+      uint32_t s0 = ts_node_start_byte(n), e0 = ts_node_end_byte(n);
+      char nm[128];
+      if (e0 - s0 >= sizeof nm) return NULL;
+      memcpy(nm, w->text + s0, e0 - s0);
+      nm[e0 - s0] = 0;
+      if (!al_map_get(&c->stored, nm) || !js_is_read(w)) return NULL;
+      x = ir_add(w->f, parent, IR_USE, ts_span(n));
+      x->name = ir_str(w->f, nm, e0 - s0);
+      return x;
+    }
     if (!strcmp(t, "import_statement")) {
       lower_esm_import(w, c, n, parent);
       *descend = false;
@@ -443,9 +517,16 @@ static ir_node *js_enter(ts_walk *w, bool *descend) {
     if (!strcmp(t, "variable_declarator")) {
       lower_require(w, c, n, parent);
       TSNode nm = ts_field(n, "name");
-      if (ts_is(nm, "identifier") && !ts_node_is_null(ts_field(n, "value"))) {
+      TSNode val = ts_field(n, "value");
+      if (ts_is(nm, "identifier") && !ts_node_is_null(val)) {
         x = ir_add(w->f, parent, IR_ASSIGN, ts_span(n));
         x->name = ts_text(w, nm);
+        x->text = ts_text_short(w, val, 80);
+        const char *vt = ts_node_type(val);
+        if (!strcmp(vt, "array") || !strcmp(vt, "object") || !strcmp(vt, "string") || !strcmp(vt, "number"))
+          x->flags |= IR_F_LITERAL;
+        else if (!strcmp(vt, "call_expression") && (x->member = map_iter(w, val)))
+          x->flags |= IR_F_COMPREHENSION;
         return x;
       }
     }
@@ -455,6 +536,8 @@ static ir_node *js_enter(ts_walk *w, bool *descend) {
       x = ir_add(w->f, parent, IR_LOOP, ts_span(n));
       x->flags |= IR_F_WHILE;
       x->name = ts_text_short(w, ts_field(n, "condition"), 80);
+      TSNode body = ts_field(n, "body");
+      if (!ts_node_is_null(body)) x->body = ts_node_start_byte(body);
       return x;
     }
     break;
@@ -487,6 +570,7 @@ ir_file *al_lower_javascript(const al_source *src, const al_lower_ctx *ctx, char
   ts_walk_run(&w, root, js_enter, NULL);
   free(w.frames);
   al_names_free(&c.names);
+  al_map_free(&c.stored);
   ts_tree_delete(tree);
   return f;
 }

@@ -11,6 +11,7 @@ process.on('unhandledRejection', () => { report.unhandled_rejections += 1; });
 const h = monitorEventLoopDelay({ resolution: 5 });
 h.enable();
 const mod = await import(pathToFileURL(process.argv[2]).href);
+await new Promise((r) => setTimeout(r, 15)); // let the delay monitor take its first samples
 try {
   if (mod.ABORT_AFTER !== undefined) {
     const ac = new AbortController();
