@@ -59,9 +59,17 @@ static al_fix *make_fix(const ir_file *f, const ir_node *call, const ir_node *en
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
     if (n->kind != IR_CALL || n->use != IR_USE_DISCARDED) continue;
-    /* A .then/.catch/.finally chain counts as handled (the JavaScript issue refines
-     * this to chains without a rejection handler). */
-    if (f->lang == AL_LANG_JS && n->child && n->child->kind == IR_CALL && n->child->use == IR_USE_CHAINED) continue;
+    /* A floating .then/.catch/.finally chain is handled when it ends in .catch(f) or
+     * .then(f, g); ending in .then(f) or .finally(f) leaves rejections unhandled
+     * (eslint-plugin-promise's catch-or-return, without needing the root's type). */
+    if (f->lang == AL_LANG_JS && n->child && n->child->kind == IR_CALL && n->child->use == IR_USE_CHAINED) {
+      const char *last = n->name ? strrchr(n->name, '.') : NULL;
+      bool handled = !last || !strcmp(last, ".catch") || (!strcmp(last, ".then") && n->nargs >= 2);
+      if (handled) continue;
+      al_report(sink, n, "promise chain ends in `%s()` without a rejection handler: a rejection anywhere in the "
+                "chain becomes an unhandled rejection; end it with .catch(), or await it in a try block", last);
+      continue;
+    }
     const al_func_info *fn;
     const al_kb_entry *api;
     if (!al_index_call_awaitable(idx, f, n, &fn, &api)) continue;

@@ -13,7 +13,7 @@ static bool read_later(const ir_node *fn, const char *var, const ir_node *assign
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
     if (n->kind != IR_CALL || n->use != IR_USE_ASSIGNED || !n->alias || strchr(n->alias, '.')) continue;
-    if (!strcmp(n->alias, "_") || n->alias[0] == '_') continue; /* deliberately unused */
+    if (!strcmp(n->alias, "_") || n->alias[0] == '_' || strchr(n->alias, '[')) continue; /* deliberately unused */
     const ir_node *fn = ir_enclosing_func(n);
     if (!fn) continue; /* module globals are read elsewhere */
     const al_func_info *callee;
@@ -27,6 +27,9 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
       al_report(sink, n, "task `%s` from `%s()` is stored but never awaited, returned or passed on: "
                 "its result and exception are lost; await it (or keep it where it is awaited later)",
                 n->alias, n->text ? n->text : n->name);
+    else if (f->lang == AL_LANG_JS)
+      al_report(sink, n, "promise `%s` from `%s()` is stored but never awaited, returned or passed on: its "
+                "rejection is unhandled and nothing waits for it; await it", n->alias, n->text ? n->text : n->name);
     else
       al_report(sink, n, "coroutine `%s` from `%s()` is stored but never awaited, returned or passed on: "
                 "it never runs; await it", n->alias, n->text ? n->text : n->name);
@@ -37,7 +40,7 @@ const al_rule rule_al103 = {
     .code = "AL103",
     .name = "stored-unawaited",
     .family = AL_FAMILY_MISSING_AWAIT,
-    .langs = 1u << AL_LANG_PYTHON,
+    .langs = (1u << AL_LANG_PYTHON) | (1u << AL_LANG_JS),
     .severity = AL_SEV_ERROR,
     .summary = "a coroutine or task is stored in a local and never awaited, returned or passed on",
     .fix = AL_FIX_NONE,

@@ -5,10 +5,20 @@
 
 #include "common.h"
 
-/* A call inside `root` (not root itself) whose callee acquires a limiter. */
+/* A call inside `root` (not root itself) that goes through a limiter (`limit(() => ...)`,
+ * `queue.add(...)`) or whose callee acquires one. */
 static bool work_is_limited(const ir_file *f, const al_index *idx, const ir_node *root) {
-  for (const ir_node *n = root->child; n; n = ir_next(n, root))
-    if (n->kind == IR_CALL && al_callee_limited(f, idx, n)) return true;
+  for (const ir_node *n = root->child; n; n = ir_next(n, root)) {
+    if (n->kind != IR_CALL) continue;
+    if (al_callee_limited(f, idx, n)) return true;
+    if (f->lang == AL_LANG_JS && n->name && al_is_limiter(f, n->name)) return true;
+    if (f->lang == AL_LANG_JS && n->name && strchr(n->name, '.')) { /* queue.add(...), limiter.schedule(...) */
+      char *recv = al_fmt("%.*s", (int)(strrchr(n->name, '.') - n->name), n->name);
+      bool lim = al_is_limiter(f, recv);
+      free(recv);
+      if (lim) return true;
+    }
+  }
   return false;
 }
 
@@ -20,7 +30,7 @@ static const char *provenance(const ir_file *f, const al_index *idx, const ir_no
                               bool *limited) {
   const ir_node *fn = al_real_func(at);
   const ir_node *root = fn ? fn : f->root;
-  char *append = al_fmt("%s.append", var), *add = al_fmt("%s.add", var);
+  char *append = al_fmt("%s.%s", var, f->lang == AL_LANG_JS ? "push" : "append"), *add = al_fmt("%s.add", var);
   const char *found = NULL;
   for (const ir_node *n = root->child; n && !found; n = ir_next(n, root)) {
     if (n->kind == IR_ASSIGN && n->name && !strcmp(n->name, var) && (n->flags & IR_F_COMPREHENSION) &&
@@ -28,7 +38,7 @@ static const char *provenance(const ir_file *f, const al_index *idx, const ir_no
       found = n->member;
       if (work_is_limited(f, idx, n)) *limited = true;
     } else if (n->kind == IR_CALL && n->text && (!strcmp(n->text, append) || !strcmp(n->text, add)) &&
-               !(n->child && n->child->kind == IR_CALL && al_is_spawn(f, n->child))) {
+               !(n->child && n->child->kind == IR_CALL && (al_is_spawn(f, n->child) || f->lang == AL_LANG_JS))) {
       /* (appending a task spawned in the loop is AL302's finding, at the spawn) */
       for (const ir_node *p = n->parent; p && p != root; p = p->parent) {
         if (p->kind != IR_LOOP) continue;
@@ -49,7 +59,8 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   const al_kb *kb = al_kb_for(f->lang);
   for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
     if (n->kind != IR_CALL || !n->name || !al_kb_match(kb, "gather", n->name)) continue;
-    bool spread_style = !al_ends_with(n->name, ".wait") && !al_ends_with(n->name, ".as_completed");
+    bool spread_style = f->lang == AL_LANG_PYTHON && !al_ends_with(n->name, ".wait") &&
+                        !al_ends_with(n->name, ".as_completed");
     for (uint32_t i = 0; i < n->nargs; i++) {
       const ir_arg *a = &n->args[i];
       if (a->flags & IR_ARG_KEYWORD) continue;
@@ -65,11 +76,18 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
         iter = provenance(f, idx, n, a->text, &limited);
       }
       if (!iter || limited) continue;
-      al_report(sink, n,
-                "`%s()` starts one task per item of `%s` at once with no limit: a large input exhausts memory, "
-                "sockets or the remote service; acquire an asyncio.Semaphore (trio/anyio CapacityLimiter) in the "
-                "work, or gather in fixed-size chunks",
-                n->text ? n->text : n->name, iter);
+      if (f->lang == AL_LANG_JS)
+        al_report(sink, n,
+                  "`%s()` over `%s` starts one promise per item at once with no limit: a large input exhausts "
+                  "sockets, memory or the remote service; run the work through a limiter (p-limit, p-queue) or in "
+                  "fixed-size chunks",
+                  n->text ? n->text : n->name, iter);
+      else
+        al_report(sink, n,
+                  "`%s()` starts one task per item of `%s` at once with no limit: a large input exhausts memory, "
+                  "sockets or the remote service; acquire an asyncio.Semaphore (trio/anyio CapacityLimiter) in the "
+                  "work, or gather in fixed-size chunks",
+                  n->text ? n->text : n->name, iter);
       break;
     }
   }
@@ -79,7 +97,7 @@ const al_rule rule_al301 = {
     .code = "AL301",
     .name = "unbounded-gather",
     .family = AL_FAMILY_UNBOUNDED_GATHER,
-    .langs = 1u << AL_LANG_PYTHON,
+    .langs = (1u << AL_LANG_PYTHON) | (1u << AL_LANG_JS),
     .severity = AL_SEV_WARNING,
     .summary = "gather/wait over a collection that is not provably small, with no concurrency limit",
     .fix = AL_FIX_NONE,

@@ -58,9 +58,28 @@ static bool loop_paced(const ir_file *f, const ir_node *loop) {
   return false;
 }
 
+/* JS has no spawn call: calling an async function starts it. A promise started in the
+ * loop and handed on without being awaited (pushed, passed, voided, or a chain handled
+ * with .catch) is a spawn; a dropped one is AL101's, an awaited one is sequential. */
+static bool js_spawn(const ir_file *f, const al_index *idx, const ir_node *n) {
+  if (n->use != IR_USE_PASSED && n->use != IR_USE_VOIDED && n->use != IR_USE_DISCARDED) return false;
+  const al_func_info *fn;
+  const al_kb_entry *api;
+  if (!al_index_call_awaitable(idx, f, n, &fn, &api)) return false;
+  if (n->use != IR_USE_DISCARDED) return true;
+  /* a discarded chain ending in .catch(): handled, but not waited for */
+  return n->child && n->child->kind == IR_CALL && n->child->use == IR_USE_CHAINED && n->name &&
+         al_ends_with(n->name, ".catch");
+}
+
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
-    if (n->kind != IR_CALL || !al_is_spawn(f, n)) continue;
+    if (n->kind != IR_CALL) continue;
+    if (f->lang == AL_LANG_JS ? !js_spawn(f, idx, n) : !al_is_spawn(f, n)) continue;
+    /* an argument of a limiter (`limit(() => ...)` is a lambda; `queue.add(p)`) */
+    if (f->lang == AL_LANG_JS && n->parent && n->parent->kind == IR_CALL && n->parent->name &&
+        al_is_limiter(f, n->parent->name))
+      continue;
     const ir_node *loop = NULL;
     for (const ir_node *p = n->parent; p && p->kind != IR_FUNC; p = p->parent)
       if (p->kind == IR_LOOP) {
@@ -71,11 +90,17 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
     if (al_acquires_limiter(f, loop) || spawned_work_limited(f, idx, n) || loop_batches(f, loop) ||
         loop_paced(f, loop) || per_resource(f, n))
       continue;
-    al_report(sink, n,
-              "`%s()` inside a loop over `%s` starts one task per item with no limit; acquire an "
-              "asyncio.Semaphore (trio/anyio CapacityLimiter) before spawning or in the task, or use a fixed pool "
-              "of workers",
-              n->text ? n->text : n->name, loop->name ? loop->name : "?");
+    if (f->lang == AL_LANG_JS)
+      al_report(sink, n,
+                "`%s()` inside a loop over `%s` starts one promise per item with no limit; run it through a limiter "
+                "(p-limit, p-queue) or process the items in fixed-size chunks",
+                n->text ? n->text : n->name, loop->name ? loop->name : "?");
+    else
+      al_report(sink, n,
+                "`%s()` inside a loop over `%s` starts one task per item with no limit; acquire an "
+                "asyncio.Semaphore (trio/anyio CapacityLimiter) before spawning or in the task, or use a fixed "
+                "pool of workers",
+                n->text ? n->text : n->name, loop->name ? loop->name : "?");
   }
 }
 
@@ -83,7 +108,7 @@ const al_rule rule_al302 = {
     .code = "AL302",
     .name = "unbounded-spawn",
     .family = AL_FAMILY_UNBOUNDED_GATHER,
-    .langs = 1u << AL_LANG_PYTHON,
+    .langs = (1u << AL_LANG_PYTHON) | (1u << AL_LANG_JS),
     .severity = AL_SEV_WARNING,
     .summary = "a task per item of a collection that is not provably small, with no limiter",
     .fix = AL_FIX_NONE,

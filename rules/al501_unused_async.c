@@ -54,6 +54,7 @@ static bool drops_awaitable(const ir_file *f, const al_index *idx, const ir_node
     if (n->kind == IR_CALL && al_index_call_awaitable(idx, f, n, &callee, &api)) return true;
     /* a blocking call (AL2xx): its fix, an awaited equivalent, needs the async */
     if (n->kind == IR_CALL && al_blocking_api(f, idx, n)) return true;
+    if (n->kind == IR_LOOP && al_loop_is_busy_wait(f, n)) return true;
     if (n->kind == IR_CALL && (callee = al_index_resolve(idx, f, n)) && callee->block_depth) return true; /* AL210 */
   }
   return false;
@@ -71,9 +72,14 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
     if (n->flags & IR_F_METHOD) continue;
     if (al_starts_with(simple, "test")) continue;
     if (is_stub(n) || used_as_value(f, simple) || overloaded(f, n) || drops_awaitable(f, idx, n)) continue;
-    al_report(sink, n, "async function `%s` never awaits: calling it only builds a coroutine that runs synchronously "
-              "when awaited; make it a plain function (and drop the awaits at its call sites), or await something",
-              n->name);
+    if (f->lang == AL_LANG_JS)
+      al_report(sink, n, "async function `%s` never awaits: it runs synchronously and only wraps its result in a "
+                "promise (and turns its exceptions into rejections); make it a plain function, or await something",
+                n->name);
+    else
+      al_report(sink, n, "async function `%s` never awaits: calling it only builds a coroutine that runs "
+                "synchronously when awaited; make it a plain function (and drop the awaits at its call sites), or "
+                "await something", n->name);
   }
 }
 
@@ -81,7 +87,7 @@ const al_rule rule_al501 = {
     .code = "AL501",
     .name = "unused-async",
     .family = AL_FAMILY_HYGIENE,
-    .langs = 1u << AL_LANG_PYTHON,
+    .langs = (1u << AL_LANG_PYTHON) | (1u << AL_LANG_JS),
     .severity = AL_SEV_INFO,
     .summary = "an async function that never awaits",
     .fix = AL_FIX_NONE,

@@ -277,7 +277,14 @@ static bool iter_small_depth(const ir_file *f, const ir_node *at, const char *te
       return r;
     }
   }
-  if (text[0] == '"' || text[0] == '\'') return true;
+  if (text[0] == '"' || text[0] == '\'' || text[0] == '`') return true;
+  /* a counted loop header `i < N` / `i <= N` (JS for (;;)) */
+  const char *lt = strchr(text, '<');
+  if (lt && !strchr(lt + 1, '<')) {
+    const char *rhs = lt + 1 + (lt[1] == '=');
+    long v;
+    if (int_value(f, at, rhs, text + tl, &v)) return v <= AL_SMALL_COLLECTION;
+  }
   if (text[0] == '[' || text[0] == '(' || text[0] == '{')
     return !strstr(text, " for "); /* a literal display, not a comprehension */
   if (call_of(text, "range", &args, &alen)) {

@@ -1,0 +1,86 @@
+/* AL104 misused-async-callback: an async function passed where the callee ignores what
+ * the callback returns (knowledge `void_callbacks`): `arr.forEach(async ...)`, event
+ * emitters' `on('x', async ...)`, timers. The promise floats: nothing waits for the work
+ * and a rejection is unhandled. Emitter/timer callbacks whose whole body is guarded by
+ * try/catch are not reported (their errors are handled); forEach always is (the caller
+ * still does not wait). Fix (unsafe, in async code): `arr.forEach(async ...)` ->
+ * `await Promise.all(arr.map(async ...))`. */
+#include <string.h>
+
+#include "common.h"
+
+/* The body awaits only inside a try that has a catch. */
+static bool guarded(const ir_node *fn) {
+  for (const ir_node *n = fn->child; n; n = n->kind == IR_FUNC ? ir_next_skip(n, fn) : ir_next(n, fn)) {
+    if (n->kind != IR_AWAIT) continue;
+    bool in_try = false;
+    for (const ir_node *p = n->parent; p && p != fn && !in_try; p = p->parent)
+      if (p->kind == IR_TRY)
+        for (const ir_node *h = p->child; h; h = h->next)
+          if (h->kind == IR_HANDLER && h->span.start > n->span.start) in_try = true;
+    if (!in_try) return false;
+  }
+  return true;
+}
+
+/* The async function passed: an inline async lambda, or a name resolving to one. */
+static const ir_node *async_arg(const ir_file *f, const al_index *idx, const ir_node *call) {
+  for (const ir_node *c = call->child; c; c = c->next)
+    if (c->kind == IR_FUNC && (c->flags & IR_F_ASYNC)) return c;
+  for (uint32_t i = 0; i < call->nargs; i++) {
+    const ir_arg *a = &call->args[i];
+    if (!a->text || (a->flags & (IR_ARG_LAMBDA | IR_ARG_LITERAL | IR_ARG_NULL))) continue;
+    ir_node fake = {.kind = IR_CALL, .parent = (ir_node *)call, .member = a->text, .name = a->text};
+    const al_func_info *fn = al_index_resolve(idx, f, &fake);
+    if (fn && (fn->func->flags & IR_F_ASYNC) && !(fn->func->flags & IR_F_GENERATOR)) return fn->func;
+  }
+  return NULL;
+}
+
+static al_fix *foreach_fix(const ir_file *f, const ir_node *call) {
+  const ir_node *encl = ir_enclosing_func(call);
+  if (call->use != IR_USE_DISCARDED || !encl || !(encl->flags & IR_F_ASYNC)) return NULL;
+  uint32_t end = al_callee_end(f, call);
+  if (end < call->span.start + 7 || strncmp(f->src->text + end - 7, "forEach", 7)) return NULL;
+  al_fix *fx = al_fix_new(AL_FIX_APPLY_UNSAFE, "wait for every callback with Promise.all(map(...))");
+  al_fix_add(fx, call->span.start, call->span.start, "await Promise.all(");
+  al_fix_add(fx, end - 7, end, "map");
+  al_fix_add(fx, call->span.end, call->span.end, ")");
+  return fx;
+}
+
+static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
+  const al_kb *kb = al_kb_for(f->lang);
+  for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
+    if (n->kind != IR_CALL || !n->name) continue;
+    const al_kb_entry *e = al_kb_match(kb, "void_callbacks", n->name);
+    if (!e) continue;
+    const ir_node *cb = async_arg(f, idx, n);
+    if (!cb) continue;
+    bool is_foreach = al_ends_with(n->name, ".forEach");
+    if (!is_foreach && guarded(cb)) continue;
+    const char *emitter = al_kb_attr(e, "emitter");
+    if (is_foreach)
+      al_report_fix(sink, n, foreach_fix(f, n),
+                    "async callback passed to `%s()`: forEach ignores the promises, so nothing waits for the work "
+                    "and rejections are unhandled; use `for...of` with await, or await Promise.all(arr.map(...))",
+                    n->text ? n->text : n->name);
+    else
+      al_report(sink, n, "async callback passed to `%s()`, which ignores its promise: a rejection %s; wrap the body "
+                "in try/catch (or use a helper that handles rejections)",
+                n->text ? n->text : n->name,
+                emitter ? "in the listener becomes an unhandled rejection (the emitter's 'error' path never sees it)"
+                        : "becomes an unhandled rejection");
+  }
+}
+
+const al_rule rule_al104 = {
+    .code = "AL104",
+    .name = "misused-async-callback",
+    .family = AL_FAMILY_MISSING_AWAIT,
+    .langs = 1u << AL_LANG_JS,
+    .severity = AL_SEV_ERROR,
+    .summary = "an async callback passed where its promise is ignored (forEach, event listeners, timers)",
+    .fix = AL_FIX_UNSAFE,
+    .check = check,
+};

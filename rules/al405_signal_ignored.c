@@ -1,0 +1,49 @@
+/* AL405 signal-ignored: an async function that accepts an AbortSignal (a parameter named
+ * `signal`, or destructured `{ signal }`) and loops over awaits without ever looking at
+ * the signal: not checking `signal.aborted`, not calling `signal.throwIfAborted()`, not
+ * passing it on. Aborting the caller's controller does not stop the loop. */
+#include <string.h>
+
+#include "common.h"
+
+static bool takes_signal(const ir_node *fn) {
+  for (uint32_t i = 0; i < fn->nargs; i++) {
+    const char *t = fn->args[i].text;
+    if (!t) continue;
+    if (!strcmp(t, "signal") || (t[0] == '{' && strstr(t, "signal"))) return true;
+  }
+  return false;
+}
+
+static bool body_mentions_signal(const ir_file *f, const ir_node *fn) {
+  uint32_t from = fn->body ? fn->body : fn->span.start;
+  const char *t = f->src->text;
+  for (uint32_t i = from; i + 6 <= fn->span.end; i++)
+    if (!strncmp(t + i, "signal", 6)) return true;
+  return false;
+}
+
+static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
+  (void)idx;
+  for (const ir_node *fn = f->root; fn; fn = ir_next(fn, f->root)) {
+    if (fn->kind != IR_FUNC || !(fn->flags & IR_F_ASYNC) || !takes_signal(fn) || body_mentions_signal(f, fn)) continue;
+    for (const ir_node *n = fn->child; n; n = n->kind == IR_FUNC ? ir_next_skip(n, fn) : ir_next(n, fn)) {
+      if (n->kind != IR_LOOP || !al_has_await(n)) continue;
+      al_report(sink, n, "`%s` accepts an AbortSignal but this loop of awaits never checks it: aborting does not stop "
+                "it; check `signal.aborted` / call `signal.throwIfAborted()` each round, or pass `{ signal }` on",
+                fn->name ? fn->name : "?");
+      break;
+    }
+  }
+}
+
+const al_rule rule_al405 = {
+    .code = "AL405",
+    .name = "signal-ignored",
+    .family = AL_FAMILY_CANCELLATION,
+    .langs = 1u << AL_LANG_JS,
+    .severity = AL_SEV_WARNING,
+    .summary = "a function takes an AbortSignal but loops over awaits without checking it",
+    .fix = AL_FIX_NONE,
+    .check = check,
+};

@@ -1,0 +1,61 @@
+/* AL508 await-in-loop: an `await` in the body of a for / for...of / for...in loop in
+ * which iterations look independent: no break/return/continue depending on a result,
+ * no `for await`, not a pacing sleep, no lock. Awaiting one by one serialises work
+ * that could overlap (bounded: see AL301/AL302 for the unbounded opposite). */
+#include <string.h>
+
+#include "common.h"
+
+static bool loop_exits(const ir_node *loop) {
+  for (const ir_node *n = loop->child; n; n = n->kind == IR_FUNC ? ir_next_skip(n, loop) : ir_next(n, loop))
+    if (n->kind == IR_BREAK || n->kind == IR_RETURN || n->kind == IR_CONTINUE || n->kind == IR_RAISE) return true;
+  return false;
+}
+
+/* Something assigned in the loop body is read by the loop's own header (a cursor). */
+static bool carries_state(const ir_file *f, const ir_node *loop) {
+  for (const ir_node *n = loop->child; n; n = ir_next(n, loop)) {
+    if (n->kind != IR_ASSIGN || !n->name) continue;
+    if (loop->name && strstr(loop->name, n->name)) return true;
+  }
+  (void)f;
+  return false;
+}
+
+static bool deliberate(const ir_file *f, const ir_node *aw) {
+  const ir_node *c = aw->child;
+  if (!c || c->kind != IR_CALL || !c->name) return false;
+  const char *last = strrchr(c->name, '.');
+  last = last ? last + 1 : c->name;
+  return al_kb_match(al_kb_for(f->lang), "awaitable", c->name) && (strstr(last, "sleep") || strstr(last, "setTimeout") ||
+                                                                     strstr(last, "delay")) ;
+}
+
+static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
+  (void)idx;
+  for (const ir_node *loop = f->root; loop; loop = ir_next(loop, f->root)) {
+    if (loop->kind != IR_LOOP || (loop->flags & (IR_F_WHILE | IR_F_ASYNC)) || !loop->body) continue;
+    if (loop_exits(loop) || carries_state(f, loop)) continue;
+    const ir_node *fn = al_real_func(loop);
+    if (!fn || !(fn->flags & IR_F_ASYNC)) continue;
+    for (const ir_node *n = loop->child; n; n = n->kind == IR_FUNC ? ir_next_skip(n, loop) : ir_next(n, loop)) {
+      if (n->kind != IR_AWAIT || n->span.start < loop->body) continue;
+      if (deliberate(f, n)) break;
+      al_report(sink, n, "`await` inside a loop runs the iterations one after another; if they are independent, "
+                "start them together and await Promise.all() (with a limit for large inputs)");
+      break;
+    }
+  }
+}
+
+const al_rule rule_al508 = {
+    .code = "AL508",
+    .name = "await-in-loop",
+    .family = AL_FAMILY_HYGIENE,
+    .langs = 1u << AL_LANG_JS,
+    .severity = AL_SEV_INFO,
+    .summary = "await inside a loop whose iterations look independent (serialised work)",
+    .fix = AL_FIX_NONE,
+    .opt_in = true,
+    .check = check,
+};
