@@ -101,8 +101,89 @@ static bool suppresses_cancel(const ir_file *f, const ir_node *w, const char **w
   return *what != NULL;
 }
 
+/* ---- JavaScript: AbortSignal ---- */
+
+/* A call made abortable: given `{ signal }` / `signal: ...` / AbortSignal.timeout(). */
+static bool abortable_call(const ir_node *c) {
+  if (c->kind != IR_CALL) return false;
+  for (uint32_t i = 0; i < c->nargs; i++)
+    if (c->args[i].text && (strstr(c->args[i].text, "signal") || strstr(c->args[i].text, "AbortSignal")))
+      return true;
+  return false;
+}
+
+/* The try body (children before the handlers) awaits an abortable call. */
+static const ir_node *awaits_abortable(const ir_node *try_node) {
+  for (const ir_node *c = try_node->child; c; c = c->next) {
+    if (c->kind == IR_HANDLER || c->kind == IR_FINALLY) break;
+    for (const ir_node *n = c; n; n = n->kind == IR_FUNC ? ir_next_skip(n, c) : ir_next(n, c))
+      if (n->kind == IR_CALL && n->use == IR_USE_AWAITED && abortable_call(n)) return n;
+  }
+  return NULL;
+}
+
+/* The source of [from, to) mentions the abort: rethrows, or checks the error name or
+ * the signal. */
+static bool handles_abort(const ir_file *f, uint32_t from, uint32_t to) {
+  static const char *const marks[] = {"throw", "AbortError", "aborted", "signal", "ABORT_ERR", "reject("};
+  for (size_t k = 0; k < sizeof marks / sizeof *marks; k++) {
+    size_t ml = strlen(marks[k]);
+    for (uint32_t i = from; i + ml <= to; i++)
+      if (!memcmp(f->src->text + i, marks[k], ml)) return true;
+  }
+  return false;
+}
+
+/* `if (err.name === 'AbortError') throw err;` first in the catch block. */
+static al_fix *abort_rethrow_fix(const ir_file *f, const ir_node *h) {
+  if (!h->alias || strchr(h->alias, '{') || strchr(h->alias, '[')) return NULL;
+  const char *t = f->src->text;
+  uint32_t brace = h->span.start;
+  while (brace < h->span.end && t[brace] != '{') brace++;
+  if (brace >= h->span.end) return NULL;
+  uint32_t close = h->span.end;
+  while (close > brace && t[close - 1] != '}') close--;
+  bool one_line = memchr(t + brace, '\n', close - brace) == NULL;
+  char ind[64];
+  al_indent_at(f, h->span.start, ind, sizeof ind);
+  char *txt = one_line ? al_fmt(" if (%s.name === 'AbortError') throw %s;", h->alias, h->alias)
+                       : al_fmt("\n%s  if (%s.name === 'AbortError') throw %s;", ind, h->alias, h->alias);
+  al_fix *fx = al_fix_new(AL_FIX_APPLY_UNSAFE, "rethrow the AbortError");
+  al_fix_add(fx, brace + 1, brace + 1, txt);
+  free(txt);
+  return fx;
+}
+
+static void check_js(const ir_file *f, al_sink *sink) {
+  for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
+    const ir_node *fn = NULL;
+    if (n->kind == IR_HANDLER && n->parent && n->parent->kind == IR_TRY) {
+      const ir_node *op = awaits_abortable(n->parent);
+      if (!op || !al_on_loop(f, n, &fn) || handles_abort(f, n->span.start, n->span.end)) continue;
+      al_report_fix(sink, n, abort_rethrow_fix(f, n),
+                    "this catch swallows the AbortError of `%s()`, which was given an AbortSignal: the abort is "
+                    "treated as a failure and the code goes on; rethrow it (`if (err.name === 'AbortError') throw "
+                    "err`) or check `signal.aborted`",
+                    op->text ? op->text : op->name);
+    } else if (n->kind == IR_CALL && n->name && al_ends_with(n->name, ".catch") && n->child &&
+               n->child->kind == IR_CALL && n->child->use == IR_USE_CHAINED && abortable_call(n->child)) {
+      const ir_node *cb = n->child->next;
+      while (cb && cb->kind != IR_FUNC) cb = cb->next;
+      if (cb && handles_abort(f, cb->span.start, cb->span.end)) continue;
+      if (!cb && n->nargs && n->args[0].text && !strstr(n->args[0].text, "noop")) continue; /* a named handler */
+      al_report(sink, n, "`.catch()` on `%s()`, which was given an AbortSignal, ignores the AbortError: the abort "
+                "looks like a normal completion; rethrow it or check `signal.aborted`",
+                n->child->text ? n->child->text : n->child->name);
+    }
+  }
+}
+
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   (void)idx;
+  if (f->lang == AL_LANG_JS) {
+    check_js(f, sink);
+    return;
+  }
   for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
     const ir_node *fn = NULL;
     if (n->kind == IR_HANDLER) {
@@ -126,7 +207,7 @@ const al_rule rule_al401 = {
     .code = "AL401",
     .name = "swallowed-cancel",
     .family = AL_FAMILY_CANCELLATION,
-    .langs = 1u << AL_LANG_PYTHON,
+    .langs = (1u << AL_LANG_PYTHON) | (1u << AL_LANG_JS),
     .severity = AL_SEV_ERROR,
     .summary = "a cancellation exception is caught and not re-raised",
     .fix = AL_FIX_UNSAFE,

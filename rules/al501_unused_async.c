@@ -25,11 +25,12 @@ static bool used_as_value(const ir_file *f, const char *simple) {
   size_t n = strlen(simple);
   const char *text = f->src->text, *end = text + f->src->len;
   for (const char *p = text; p < end && (p = memmem(p, (size_t)(end - p), simple, n)); p += n) {
-    if (p > text && (ident_char(p[-1]) || p[-1] == '@')) continue;
+    if (p > text && (ident_char(p[-1]) || p[-1] == '@' || p[-1] == '.')) continue; /* x.name: another object's */
     if (p + n < end && ident_char(p[n])) continue;
     const char *q = p + n;
     while (q < end && (*q == ' ' || *q == '\t')) q++;
     if (q < end && *q == '(') continue; /* a call */
+    if (q + 1 < end && *q == '=' && q[1] != '=' && q[1] != '>') continue; /* its binding: `const f = async ...` */
     const char *b = p;
     while (b > text && b[-1] == ' ') b--;
     if (b - text >= 3 && !strncmp(b - 3, "def", 3)) continue; /* its definition */
@@ -55,6 +56,10 @@ static bool drops_awaitable(const ir_file *f, const al_index *idx, const ir_node
     /* a blocking call (AL2xx): its fix, an awaited equivalent, needs the async */
     if (n->kind == IR_CALL && al_blocking_api(f, idx, n)) return true;
     if (n->kind == IR_LOOP && al_loop_is_busy_wait(f, n)) return true;
+    /* an async callback handed to a call whose promise nobody waits for (AL104) */
+    if (n->kind == IR_CALL && n->use != IR_USE_AWAITED)
+      for (const ir_node *c = n->child; c; c = c->next)
+        if (c->kind == IR_FUNC && (c->flags & IR_F_ASYNC)) return true;
     if (n->kind == IR_CALL && (callee = al_index_resolve(idx, f, n)) && callee->block_depth) return true; /* AL210 */
   }
   return false;

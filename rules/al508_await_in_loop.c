@@ -15,7 +15,7 @@ static bool loop_exits(const ir_node *loop) {
 /* Something assigned in the loop body is read by the loop's own header (a cursor). */
 static bool carries_state(const ir_file *f, const ir_node *loop) {
   for (const ir_node *n = loop->child; n; n = ir_next(n, loop)) {
-    if (n->kind != IR_ASSIGN || !n->name) continue;
+    if (n->kind != IR_ASSIGN || !n->name || n->span.start < loop->body) continue; /* not the header's own */
     if (loop->name && strstr(loop->name, n->name)) return true;
   }
   (void)f;
@@ -25,6 +25,7 @@ static bool carries_state(const ir_file *f, const ir_node *loop) {
 static bool deliberate(const ir_file *f, const ir_node *aw) {
   const ir_node *c = aw->child;
   if (!c || c->kind != IR_CALL || !c->name) return false;
+  if (al_kb_match(al_kb_for(f->lang), "gather", c->name)) return true; /* awaiting a batch: chunking */
   const char *last = strrchr(c->name, '.');
   last = last ? last + 1 : c->name;
   return al_kb_match(al_kb_for(f->lang), "awaitable", c->name) && (strstr(last, "sleep") || strstr(last, "setTimeout") ||

@@ -223,6 +223,18 @@ static bool int_value_depth(const ir_file *f, const ir_node *at, const char *s, 
   return found;
 }
 
+/* `name.push(...)` / `.append` / `.add` / `.extend` / `.unshift` somewhere in root. */
+static bool grown(const ir_node *root, const char *name) {
+  size_t nl = strlen(name);
+  static const char *const ops[] = {".push", ".append", ".add", ".extend", ".unshift", ".insert"};
+  for (const ir_node *n = root->child; n; n = ir_next(n, root)) {
+    if (n->kind != IR_CALL || !n->text || strncmp(n->text, name, nl)) continue;
+    for (size_t k = 0; k < sizeof ops / sizeof *ops; k++)
+      if (!strcmp(n->text + nl, ops[k])) return true;
+  }
+  return false;
+}
+
 static bool name_bound_to_literals(const ir_file *f, const ir_node *at, const char *name) {
   const ir_node *fn = al_real_func(at);
   bool any = false, other = false;
@@ -235,7 +247,10 @@ static bool name_bound_to_literals(const ir_file *f, const ir_node *at, const ch
       if (n->flags & IR_F_LITERAL) any = true;
       else other = true;
     }
-    if (any || other) break;
+    if (any || other) {
+      if (grown(root, name)) return false; /* a literal that a loop fills */
+      break;
+    }
   }
   return any && !other;
 }
@@ -314,6 +329,13 @@ static bool iter_small_depth(const ir_file *f, const ir_node *at, const char *te
       }
     }
     return false;
+  }
+  /* JS chunks: xs.slice(a, b) with an end (xs.slice(i) is the rest: not bounded) */
+  const char *sl = strstr(text, ".slice(");
+  if (!sl) sl = strstr(text, ".splice(");
+  if (sl && text[tl - 1] == ')') {
+    const char *open = strchr(sl, '(');
+    if (memchr(open, ',', (size_t)(text + tl - open))) return true;
   }
   static const char *const views[] = {".items()", ".keys()", ".values()"};
   for (size_t i = 0; i < 3; i++)

@@ -38,7 +38,9 @@ def swallowed(r):
 
 DEFECTS = {
     "AL102": {"python": ("task exception never retrieved", lambda r: r["unretrieved_exceptions"] > 0)},
-    "AL103": {"python": ("coroutine never awaited", lambda r: r["never_awaited"] > 0)},
+    "AL103": {"python": ("coroutine never awaited", lambda r: r["never_awaited"] > 0),
+              "javascript": ("unhandled rejection", lambda r: r["unhandled_rejections"] > 0)},
+    "AL104": {"javascript": ("unhandled rejection", lambda r: r["unhandled_rejections"] > 0)},
     "AL201": {"python": (f"loop stalled >= {STALL_MS} ms", stalled),
               "javascript": (f"loop stalled >= {STALL_MS} ms", stalled)},
     "AL202": {"python": (f"loop stalled >= {STALL_MS} ms", stalled)},
@@ -49,9 +51,12 @@ DEFECTS = {
     "AL205": {"python": (f"loop stalled >= {STALL_MS} ms", stalled)},
     "AL210": {"python": (f"loop stalled >= {STALL_MS} ms", stalled),
               "javascript": (f"loop stalled >= {STALL_MS} ms", stalled)},
-    "AL301": {"python": ("more than 100 tasks at once", lambda r: r["peak_tasks"] > 100)},
-    "AL302": {"python": ("more than 100 tasks at once", lambda r: r["peak_tasks"] > 100)},
-    "AL401": {"python": ("cancellation not honoured", swallowed)},
+    "AL301": {"python": ("more than 100 tasks at once", lambda r: r["peak_tasks"] > 100),
+              "javascript": ("more than 100 promises at once", lambda r: r["peak"] > 100)},
+    "AL302": {"python": ("more than 100 tasks at once", lambda r: r["peak_tasks"] > 100),
+              "javascript": ("more than 100 promises at once", lambda r: r["peak"] > 100)},
+    "AL401": {"python": ("cancellation not honoured", swallowed),
+              "javascript": ("abort not honoured", lambda r: r["abort_honoured"] is False)},
     "AL402": {"python": ("cancellation not honoured", swallowed)},
     "AL403": {"python": ("cancellation not honoured", swallowed)},
     # Hygiene: no run-time defect to show; the pair checks flagging and the fix.

@@ -407,6 +407,14 @@ static ir_node *js_enter(ts_walk *w, bool *descend) {
   switch (t[0]) {
   case 'a':
     if (!strcmp(t, "await_expression")) return ir_add(w->f, parent, IR_AWAIT, ts_span(n));
+    if (!strcmp(t, "assignment_expression") || !strcmp(t, "augmented_assignment_expression")) {
+      TSNode left = ts_field(n, "left");
+      if (!ts_is(left, "identifier")) break;
+      x = ir_add(w->f, parent, IR_ASSIGN, ts_span(n));
+      x->name = ts_text(w, left);
+      x->text = ts_text_short(w, ts_field(n, "right"), 80);
+      return x;
+    }
     if (!strcmp(t, "arrow_function")) return lower_func(w, n, parent);
     break;
   case 'b':
@@ -466,8 +474,12 @@ static ir_node *js_enter(ts_walk *w, bool *descend) {
     if (!strcmp(t, "generator_function_declaration") || !strcmp(t, "generator_function"))
       return lower_func(w, n, parent);
     break;
+  case 's':
+    if (!strcmp(t, "shorthand_property_identifier")) goto ident; /* `{ p }` reads p */
+    break;
   case 'i':
-    if (!strcmp(t, "identifier") || !strcmp(t, "shorthand_property_identifier")) {
+    if (!strcmp(t, "identifier")) {
+    ident:
       if (!c->stored.len) return NULL;
       uint32_t s0 = ts_node_start_byte(n), e0 = ts_node_end_byte(n);
       char nm[128];
