@@ -105,6 +105,11 @@ bool al_index_call_awaitable(const al_index *idx, const ir_file *f, const ir_nod
   const al_func_info *info = al_index_resolve(idx, f, call);
   if (info) {
     *fn = info;
+    /* JS dual APIs: `close(cb)` takes the callback form of a function that returns a
+     * promise only without one (`if (cb === undefined) return new Promise(...)`) */
+    if (f->lang == AL_LANG_JS && !(info->func->flags & IR_F_ASYNC) && call->nargs &&
+        (call->args[call->nargs - 1].flags & IR_ARG_LAMBDA))
+      return false;
     return (info->flags & AL_FN_AWAITABLE) != 0;
   }
   if (call->name && (*api = kb_awaitable(f, call->name))) return true;

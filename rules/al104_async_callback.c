@@ -9,19 +9,6 @@
 
 #include "common.h"
 
-/* The body awaits only inside a try that has a catch. */
-static bool guarded(const ir_node *fn) {
-  for (const ir_node *n = fn->child; n; n = n->kind == IR_FUNC ? ir_next_skip(n, fn) : ir_next(n, fn)) {
-    if (n->kind != IR_AWAIT) continue;
-    bool in_try = false;
-    for (const ir_node *p = n->parent; p && p != fn && !in_try; p = p->parent)
-      if (p->kind == IR_TRY)
-        for (const ir_node *h = p->child; h; h = h->next)
-          if (h->kind == IR_HANDLER && h->span.start > n->span.start) in_try = true;
-    if (!in_try) return false;
-  }
-  return true;
-}
 
 /* The async function passed: an inline async lambda, or a name resolving to one. */
 static const ir_node *async_arg(const ir_file *f, const al_index *idx, const ir_node *call) {
@@ -58,7 +45,7 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
     const ir_node *cb = async_arg(f, idx, n);
     if (!cb) continue;
     bool is_foreach = al_ends_with(n->name, ".forEach");
-    if (!is_foreach && guarded(cb)) continue;
+    if (!is_foreach && al_func_handles_errors(cb)) continue;
     const char *emitter = al_kb_attr(e, "emitter");
     if (is_foreach)
       al_report_fix(sink, n, foreach_fix(f, n),

@@ -146,7 +146,8 @@ static al_fix *abort_rethrow_fix(const ir_file *f, const ir_node *h) {
   bool one_line = memchr(t + brace, '\n', close - brace) == NULL;
   char ind[64];
   al_indent_at(f, h->span.start, ind, sizeof ind);
-  char *txt = one_line ? al_fmt(" if (%s.name === 'AbortError') throw %s;", h->alias, h->alias)
+  char *txt = one_line ? al_fmt(" if (%s.name === 'AbortError') throw %s;%s", h->alias, h->alias,
+                                t[brace + 1] == '}' ? " " : "")
                        : al_fmt("\n%s  if (%s.name === 'AbortError') throw %s;", ind, h->alias, h->alias);
   al_fix *fx = al_fix_new(AL_FIX_APPLY_UNSAFE, "rethrow the AbortError");
   al_fix_add(fx, brace + 1, brace + 1, txt);

@@ -55,6 +55,10 @@ static bool drops_awaitable(const ir_file *f, const al_index *idx, const ir_node
     if (n->kind == IR_CALL && al_index_call_awaitable(idx, f, n, &callee, &api)) return true;
     /* a blocking call (AL2xx): its fix, an awaited equivalent, needs the async */
     if (n->kind == IR_CALL && al_blocking_api(f, idx, n)) return true;
+    /* JS: it returns a promise (flattened by async): async keeps throws as rejections */
+    if (f->lang == AL_LANG_JS && n->kind == IR_CALL && n->use == IR_USE_RETURNED &&
+        al_index_call_awaitable(idx, f, n, &callee, &api))
+      return true;
     if (n->kind == IR_LOOP && al_loop_is_busy_wait(f, n)) return true;
     /* an async callback handed to a call whose promise nobody waits for (AL104) */
     if (n->kind == IR_CALL && n->use != IR_USE_AWAITED)

@@ -607,3 +607,24 @@ const char *al_sleep_attr(const ir_file *f, const ir_node *call, const char *att
   const al_kb_entry *e = al_kb_find(al_kb_for(f->lang), "sleeps", call->name);
   return e ? al_kb_attr(e, attr) : NULL;
 }
+
+/* n lies in the try block of a TRY (inside fn) whose catch does not rethrow. */
+static bool caught_quietly(const ir_node *n, const ir_node *fn) {
+  const ir_node *prev = n;
+  for (const ir_node *p = n->parent; p && p != fn; prev = p, p = p->parent) {
+    if (p->kind != IR_TRY || prev->kind == IR_HANDLER || prev->kind == IR_FINALLY) continue;
+    for (const ir_node *h = p->child; h; h = h->next)
+      if (h->kind == IR_HANDLER && !al_handler_reraises(h)) return true;
+  }
+  return false;
+}
+
+bool al_func_handles_errors(const ir_node *fn) {
+  bool any = false;
+  for (const ir_node *n = fn->child; n; n = n->kind == IR_FUNC ? ir_next_skip(n, fn) : ir_next(n, fn)) {
+    if (n->kind != IR_AWAIT && n->kind != IR_RAISE) continue;
+    if (!caught_quietly(n, fn)) return false;
+    any = true;
+  }
+  return any;
+}

@@ -95,4 +95,9 @@ al_fix *al_py_call_fix(const ir_file *f, const ir_node *call, const char *target
  * (`checkpoint`, `forever`), or NULL. */
 const char *al_sleep_attr(const ir_file *f, const ir_node *call, const char *attr);
 
+/* True when every await and throw of fn (not counting nested functions) sits in a try
+ * block whose catch does not rethrow: calling it cannot reject (or raise) through an
+ * await. */
+bool al_func_handles_errors(const ir_node *fn);
+
 #endif

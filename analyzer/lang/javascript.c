@@ -322,9 +322,28 @@ static void lower_args(ts_walk *w, ir_node *call, TSNode args) {
   }
 }
 
+/* In a script (CommonJS) `await (0, x.f)(a)` parses as a call of a function named
+ * `await`; tree-sitter cannot know the file is not a module. */
+static bool is_await_call(ts_walk *w, TSNode n) {
+  if (!ts_is(n, "call_expression")) return false;
+  TSNode fn = ts_field(n, "function");
+  return ts_is(fn, "identifier") && ts_node_end_byte(fn) - ts_node_start_byte(fn) == 5 &&
+         !strncmp(w->text + ts_node_start_byte(fn), "await", 5);
+}
+
 static ir_node *lower_call(ts_walk *w, js_ctx *c, TSNode n, ir_node *parent, bool is_new) {
-  ir_node *call = ir_add(w->f, parent, IR_CALL, ts_span(n));
   TSNode fn = ts_field(n, is_new ? "constructor" : "function");
+  bool awaited = false;
+  if (!is_new && is_await_call(w, fn)) { /* await (0, x.f)(args): the callee is x.f */
+    TSNode args = ts_field(fn, "arguments");
+    uint32_t k = ts_node_named_child_count(args);
+    if (k) {
+      parent = ir_add(w->f, parent, IR_AWAIT, ts_span(n));
+      fn = ts_node_named_child(args, k - 1);
+      awaited = true;
+    }
+  }
+  ir_node *call = ir_add(w->f, parent, IR_CALL, ts_span(n));
   const char *text = dotted(w, fn);
   call->text = text;
   if (al_starts_with(text, "this.")) {
@@ -338,7 +357,7 @@ static ir_node *lower_call(ts_walk *w, js_ctx *c, TSNode n, ir_node *parent, boo
   }
   if (is_new) call->flags |= IR_F_NEW;
   const char *var = NULL;
-  call->use = (uint8_t)call_use(w, &var);
+  call->use = (uint8_t)(awaited ? IR_USE_AWAITED : call_use(w, &var));
   call->alias = var;
   if (var && call->use == IR_USE_ASSIGNED && !strchr(var, '.') && !strchr(var, '[') && !strchr(var, '{'))
     al_map_put(&c->stored, var, (void *)1);
@@ -421,7 +440,15 @@ static ir_node *js_enter(ts_walk *w, bool *descend) {
     if (!strcmp(t, "break_statement")) return ir_add(w->f, parent, IR_BREAK, ts_span(n));
     break;
   case 'c':
-    if (!strcmp(t, "call_expression")) return lower_call(w, c, n, parent, false);
+    if (!strcmp(t, "call_expression")) {
+      if (is_await_call(w, n)) { /* `await (x)` in a script: an await, not a call */
+        ts_frame *up = ts_up(w, 1);
+        if (up && ts_is(up->node, "call_expression") && ts_node_eq(ts_field(up->node, "function"), n))
+          return NULL; /* the callee part of `await (0, f)(args)`, lowered with the outer call */
+        return ir_add(w->f, parent, IR_AWAIT, ts_span(n));
+      }
+      return lower_call(w, c, n, parent, false);
+    }
     if (!strcmp(t, "class_declaration") || !strcmp(t, "class")) {
       TSNode nm = ts_field(n, "name");
       x = ir_add(w->f, parent, IR_CLASS, ts_span(n));

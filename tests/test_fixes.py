@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
-"""Python fixes: each case is linted with --fix --unsafe-fixes and must become exactly
-the expected text, compile, and be left unchanged by a second run (idempotent)."""
+"""Fixes (Python and JavaScript): each case is linted with --fix --unsafe-fixes and must
+become exactly the expected text, still parse (compile() / node --check), and be left
+unchanged by a second run (idempotent)."""
 import os
 import subprocess
 import sys
@@ -54,6 +55,38 @@ CASES = {
     ),
 }
 
+JS_CASES = {
+    # AL203: fs.readFileSync -> await fs.promises.readFile through the module binding
+    "fs_module.mjs": (
+        "import fs from 'node:fs';\nexport async function f(p) {\n  const t = fs.readFileSync(p, 'utf8');\n  return t;\n}\n",
+        "import fs from 'node:fs';\nexport async function f(p) {\n  const t = await fs.promises.readFile(p, 'utf8');\n  return t;\n}\n",
+    ),
+    # ... a named import gets the promise API imported (ESM)
+    "fs_named.mjs": (
+        "import { readFileSync } from 'fs';\nexport async function f(p) {\n  return readFileSync(p);\n}\n",
+        "import { readFile as readFileAsync } from 'node:fs/promises';\nimport { readFileSync } from 'fs';\nexport async function f(p) {\n  return await readFileAsync(p);\n}\n",
+    ),
+    # ... and in CommonJS the require() form
+    "fs_named.cjs": (
+        "const { writeFileSync } = require('fs');\nasync function f(p, d) {\n  writeFileSync(p, d);\n}\nmodule.exports = { f };\n",
+        "const { writeFile: writeFileAsync } = require('node:fs/promises');\nconst { writeFileSync } = require('fs');\nasync function f(p, d) {\n  await writeFileAsync(p, d);\n}\nmodule.exports = { f };\n",
+    ),
+    # AL104: forEach(async) -> await Promise.all(map(async))
+    "foreach.mjs": (
+        "export async function f(xs, g) {\n  xs.forEach(async (x) => {\n    await g(x);\n  });\n}\n",
+        "export async function f(xs, g) {\n  await Promise.all(xs.map(async (x) => {\n    await g(x);\n  }));\n}\n",
+    ),
+    # AL401: rethrow the AbortError first in the catch block (one-line block too)
+    "abort.mjs": (
+        "export async function f(u, signal) {\n  try {\n    return await fetch(u, { signal });\n  } catch (e) {\n    return null;\n  }\n}\n",
+        "export async function f(u, signal) {\n  try {\n    return await fetch(u, { signal });\n  } catch (e) {\n    if (e.name === 'AbortError') throw e;\n    return null;\n  }\n}\n",
+    ),
+    "abort_inline.mjs": (
+        "export async function f(u, signal) {\n  try { await fetch(u, { signal }); } catch (e) {}\n}\n",
+        "export async function f(u, signal) {\n  try { await fetch(u, { signal }); } catch (e) { if (e.name === 'AbortError') throw e; }\n}\n",
+    ),
+}
+
 # Cases where no fix is offered: the file must stay as it is.
 NO_FIX = {
     # the handler ends in return: an appended raise would be unreachable
@@ -64,9 +97,9 @@ NO_FIX = {
 
 
 class Fixes(unittest.TestCase):
-    def run_fix(self, src):
-        d = tempfile.mkdtemp(prefix="asynclint-pyfix-")
-        path = os.path.join(d, "case.py")
+    def run_fix(self, src, name="case.py"):
+        d = tempfile.mkdtemp(prefix="asynclint-fix-")
+        path = os.path.join(d, name)
         with open(path, "w") as fh:
             fh.write(src)
         subprocess.run([BIN, "check", "--select", "ALL", "--fix", "--unsafe-fixes", "-q", path], capture_output=True)
@@ -84,6 +117,19 @@ class Fixes(unittest.TestCase):
                 self.assertEqual(once, want)
                 self.assertEqual(twice, once, "second run changed the file")
                 compile(once, name, "exec")
+
+    def test_js_fixes(self):
+        for name, (src, want) in JS_CASES.items():
+            with self.subTest(name):
+                once, twice = self.run_fix(src, name)
+                self.assertEqual(once, want)
+                self.assertEqual(twice, once, "second run changed the file")
+                d = tempfile.mkdtemp(prefix="asynclint-fix-")
+                path = os.path.join(d, name)
+                with open(path, "w") as fh:
+                    fh.write(once)
+                check = subprocess.run(["node", "--check", path], capture_output=True, text=True)
+                self.assertEqual(check.returncode, 0, check.stderr)
 
     def test_no_fix(self):
         for name, src in NO_FIX.items():
