@@ -52,18 +52,18 @@ START_TEST(commonjs_and_function_names) {
                "FILE /p/lib.cjs lang=javascript module=/p/lib\n"
                "  IMPORT 1:9 fs/promises member=readFile as=rf\n"
                "  CALL 1:26 require var={ readFile: rf } use=assigned (lit:'fs/promises')\n"
-               "  FUNC 2:16 load [async]\n"
+               "  FUNC 2:16 load [async] (p)\n"
                "    RETURN 2:37\n"
                "      CALL 2:44 fs/promises.readFile module=fs/promises member=readFile use=returned (p)\n"
-               "  FUNC 3:23 save [async]\n"
-               "  ASSIGN 4:7 api\n"
+               "  FUNC 3:23 save [async] (p)\n"
+               "  ASSIGN 4:7 api [literal]\n"
                "    FUNC 4:15 api.get [async] [method]\n"
                "    FUNC 4:36 api.put [async]\n"
                "  FUNC 5:16 default [async] [exported]\n"
-               "  FUNC 6:1 delay [returns-promise]\n"
+               "  FUNC 6:1 delay [returns-promise] (ms)\n"
                "    RETURN 6:22\n"
                "      CALL 6:29 Promise use=returned [new] (lambda:(r) => setTimeout(r, ms))\n"
-               "        FUNC 6:41 <anonymous> [lambda]\n"
+               "        FUNC 6:41 <anonymous> [lambda] (r)\n"
                "          CALL 6:48 setTimeout use=returned (r, ms)\n");
 }
 END_TEST
@@ -77,8 +77,8 @@ START_TEST(control_flow_and_jsx) {
                "  return <div onClick={() => go()}>{items.length}</div>;\n"
                "}\n",
                "FILE /p/ui.jsx lang=javascript module=/p/ui\n"
-               "  FUNC 1:1 f [async]\n"
-               "    LOOP 2:3 items [async]\n"
+               "  FUNC 1:1 f [async] (items)\n"
+               "    LOOP 2:3 items as=x [async]\n"
                "      CALL 2:34 g use=discarded (x)\n"
                "    LOOP 3:3 (ok) [while]\n"
                "      BREAK 3:16\n"
@@ -95,12 +95,51 @@ START_TEST(control_flow_and_jsx) {
 }
 END_TEST
 
+START_TEST(script_await_reads_and_maps) {
+  /* `await (0, f)(x)` in a script is an await of f; reads of a stored promise become
+   * USE (also in shorthand properties); xs.map(...) records what it iterates; loop
+   * targets, parameters and assignments are kept. */
+  ck_assert_ir("/p/t2.cjs", "/p/t2",
+               "const fs = require('fs');\n"
+               "async function f(ids, signal) {\n"
+               "  const r = await (0, utils_1.get)(ids);\n"
+               "  const p = load(ids);\n"
+               "  const all = Promise.all(ids.map((i) => load(i)));\n"
+               "  for (const id of ids) { cursor = await next(cursor); }\n"
+               "  return { p, all };\n"
+               "}\n",
+               "FILE /p/t2.cjs lang=javascript module=/p/t2\n"
+               "  IMPORT 1:7 fs\n"
+               "  ASSIGN 1:7 fs\n"
+               "    CALL 1:12 require var=fs use=assigned (lit:'fs')\n"
+               "  FUNC 2:1 f [async] (ids, signal)\n"
+               "    ASSIGN 3:9 r\n"
+               "      AWAIT 3:13\n"
+               "        CALL 3:13 utils_1.get use=awaited (ids)\n"
+               "    ASSIGN 4:9 p\n"
+               "      CALL 4:13 load var=p use=assigned (ids)\n"
+               "    ASSIGN 5:9 all\n"
+               "      CALL 5:15 Promise.all var=all use=assigned (comp:ids.map((i) => load(i)) in:ids)\n"
+               "        CALL 5:27 ids.map use=passed (lambda:(i) => load(i))\n"
+               "          FUNC 5:35 <anonymous> [lambda] (i)\n"
+               "            CALL 5:42 load use=returned (i)\n"
+               "    LOOP 6:3 ids as=id\n"
+               "      ASSIGN 6:27 cursor\n"
+               "        AWAIT 6:36\n"
+               "          CALL 6:42 next use=awaited (cursor)\n"
+               "    RETURN 7:3\n"
+               "      USE 7:12 p\n"
+               "      USE 7:15 all\n");
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("ir_javascript");
   TCase *tc = tcase_create("lower");
   tcase_add_test(tc, esm_imports_and_uses);
   tcase_add_test(tc, commonjs_and_function_names);
   tcase_add_test(tc, control_flow_and_jsx);
+  tcase_add_test(tc, script_await_reads_and_maps);
   suite_add_tcase(s, tc);
   return run_suite(s);
 }
