@@ -619,16 +619,7 @@ static ir_node *py_enter(ts_walk *w, bool *descend) {
     break;
   case 'i':
     if (!strcmp(t, "identifier")) {
-      if (!c->stored.len) return NULL;
-      uint32_t s0 = ts_node_start_byte(n), e0 = ts_node_end_byte(n);
-      char nm[128];
-      if (e0 - s0 >= sizeof nm) return NULL;
-      memcpy(nm, w->text + s0, e0 - s0);
-      nm[e0 - s0] = 0;
-      if (!al_map_get(&c->stored, nm) || !is_read(w)) return NULL;
-      x = ir_add(w->f, parent, IR_USE, ts_span(n));
-      x->name = ir_str(w->f, nm, e0 - s0);
-      return x;
+      return ts_lower_read(w, &c->stored, is_read);
     }
     if (!strcmp(t, "import_statement") || !strcmp(t, "import_from_statement")) {
       lower_import(w, c, n, parent);

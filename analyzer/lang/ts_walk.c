@@ -59,6 +59,20 @@ ir_node *ts_enclosing_own(ts_walk *w, ir_kind kind) {
   return NULL;
 }
 
+ir_node *ts_lower_read(ts_walk *w, const al_map *stored, bool (*is_read)(ts_walk *w)) {
+  if (!stored->len) return NULL;
+  TSNode n = ts_cur(w)->node;
+  uint32_t s0 = ts_node_start_byte(n), e0 = ts_node_end_byte(n);
+  char nm[128];
+  if (e0 - s0 >= sizeof nm) return NULL;
+  memcpy(nm, w->text + s0, e0 - s0);
+  nm[e0 - s0] = 0;
+  if (!al_map_get(stored, nm) || !is_read(w)) return NULL;
+  ir_node *x = ir_add(w->f, ts_cur(w)->ir, IR_USE, ts_span(n));
+  x->name = ir_str(w->f, nm, e0 - s0);
+  return x;
+}
+
 ir_span ts_span(TSNode n) {
   TSPoint s = ts_node_start_point(n), e = ts_node_end_point(n);
   ir_span sp = {ts_node_start_byte(n), ts_node_end_byte(n), s.row + 1, s.column + 1, e.row + 1, e.column + 1};

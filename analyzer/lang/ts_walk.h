@@ -41,6 +41,10 @@ static inline ts_frame *ts_up(ts_walk *w, size_t k) { return k < w->depth ? &w->
 /* The nearest IR node of `kind` created by an ancestor of the current node, or NULL. */
 ir_node *ts_enclosing_own(ts_walk *w, ir_kind kind);
 
+/* For the current identifier node: a USE node when it names a local in `stored` (locals
+ * assigned a call result) and is_read() says it is read here; else NULL. */
+ir_node *ts_lower_read(ts_walk *w, const al_map *stored, bool (*is_read)(ts_walk *w));
+
 ir_span ts_span(TSNode n);
 const char *ts_text(ts_walk *w, TSNode n);           /* node text copied into the IR arena */
 const char *ts_text_short(ts_walk *w, TSNode n, size_t max); /* truncated with "..." */
