@@ -103,35 +103,39 @@ static bool suppresses_cancel(const ir_file *f, const ir_node *w, const char **w
 
 /* ---- JavaScript: AbortSignal ---- */
 
-/* A call made abortable: given `{ signal }` / `signal: ...` / AbortSignal.timeout(). */
-static bool abortable_call(const ir_node *c) {
+/* text contains one of the words of a knowledge section */
+static bool mentions(const ir_file *f, const char *section, const char *text, size_t len) {
+  const al_kb_section *sec = al_kb_section_get(al_kb_for(f->lang), section);
+  for (size_t k = 0; sec && k < sec->entries.len; k++) {
+    const char *w = ((const al_kb_entry *)sec->entries.items[k])->name;
+    if (memmem(text, len, w, strlen(w))) return true;
+  }
+  return false;
+}
+
+/* A call made abortable (knowledge `abort_args`): given `{ signal }`, `signal: ...`,
+ * AbortSignal.timeout(). */
+static bool abortable_call(const ir_file *f, const ir_node *c) {
   if (c->kind != IR_CALL) return false;
   for (uint32_t i = 0; i < c->nargs; i++)
-    if (c->args[i].text && (strstr(c->args[i].text, "signal") || strstr(c->args[i].text, "AbortSignal")))
-      return true;
+    if (c->args[i].text && mentions(f, "abort_args", c->args[i].text, strlen(c->args[i].text))) return true;
   return false;
 }
 
 /* The try body (children before the handlers) awaits an abortable call. */
-static const ir_node *awaits_abortable(const ir_node *try_node) {
+static const ir_node *awaits_abortable(const ir_file *f, const ir_node *try_node) {
   for (const ir_node *c = try_node->child; c; c = c->next) {
     if (c->kind == IR_HANDLER || c->kind == IR_FINALLY) break;
     for (const ir_node *n = c; n; n = n->kind == IR_FUNC ? ir_next_skip(n, c) : ir_next(n, c))
-      if (n->kind == IR_CALL && n->use == IR_USE_AWAITED && abortable_call(n)) return n;
+      if (n->kind == IR_CALL && n->use == IR_USE_AWAITED && abortable_call(f, n)) return n;
   }
   return NULL;
 }
 
-/* The source of [from, to) mentions the abort: rethrows, or checks the error name or
- * the signal. */
+/* The source of [from, to) mentions the abort (knowledge `abort_checks`): rethrows, or
+ * checks the error name or the signal. */
 static bool handles_abort(const ir_file *f, uint32_t from, uint32_t to) {
-  static const char *const marks[] = {"throw", "AbortError", "aborted", "signal", "ABORT_ERR", "reject("};
-  for (size_t k = 0; k < sizeof marks / sizeof *marks; k++) {
-    size_t ml = strlen(marks[k]);
-    for (uint32_t i = from; i + ml <= to; i++)
-      if (!memcmp(f->src->text + i, marks[k], ml)) return true;
-  }
-  return false;
+  return mentions(f, "abort_checks", f->src->text + from, to - from);
 }
 
 /* `if (err.name === 'AbortError') throw err;` first in the catch block. */
@@ -159,7 +163,7 @@ static void check_js(const ir_file *f, al_sink *sink) {
   for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
     const ir_node *fn = NULL;
     if (n->kind == IR_HANDLER && n->parent && n->parent->kind == IR_TRY) {
-      const ir_node *op = awaits_abortable(n->parent);
+      const ir_node *op = awaits_abortable(f, n->parent);
       if (!op || !al_on_loop(f, n, &fn) || handles_abort(f, n->span.start, n->span.end)) continue;
       al_report_fix(sink, n, abort_rethrow_fix(f, n),
                     "this catch swallows the AbortError of `%s()`, which was given an AbortSignal: the abort is "
@@ -167,7 +171,7 @@ static void check_js(const ir_file *f, al_sink *sink) {
                     "err`) or check `signal.aborted`",
                     op->text ? op->text : op->name);
     } else if (n->kind == IR_CALL && n->name && al_ends_with(n->name, ".catch") && n->child &&
-               n->child->kind == IR_CALL && n->child->use == IR_USE_CHAINED && abortable_call(n->child)) {
+               n->child->kind == IR_CALL && n->child->use == IR_USE_CHAINED && abortable_call(f, n->child)) {
       const ir_node *cb = n->child->next;
       while (cb && cb->kind != IR_FUNC) cb = cb->next;
       if (cb && handles_abort(f, cb->span.start, cb->span.end)) continue;

@@ -31,9 +31,10 @@ static al_fix *cancel_handler_fix(const ir_file *f, const ir_node *h) {
   const char *lib = al_py_async_lib(f);
   const char *alias = al_py_module_alias(f, lib);
   const char *mod = alias ? alias : lib;
-  char *cls = !strcmp(lib, "trio") ? al_fmt("%s.Cancelled", mod)
-              : !strcmp(lib, "anyio") ? al_fmt("%s.get_cancelled_exc_class()", mod)
-                                      : al_fmt("%s.CancelledError", mod);
+  const al_kb_entry *spell = al_kb_find(al_kb_for(f->lang), "cancel_catch", lib);
+  const char *catch_name = spell ? al_kb_attr(spell, "catch") : NULL;
+  if (!catch_name) return NULL;
+  char *cls = al_fmt("%s.%s", mod, catch_name);
   char ind[64];
   al_indent_at(f, h->span.start, ind, sizeof ind);
   const char *step = strchr(ind, '\t') ? "\t" : "    ";

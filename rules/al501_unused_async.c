@@ -8,9 +8,10 @@
 
 #include "common.h"
 
-static bool is_stub(const ir_node *fn) {
+static bool is_stub(const ir_file *f, const ir_node *fn) {
+  const al_kb *kb = al_kb_for(f->lang);
   for (const ir_node *n = fn->child; n; n = ir_next(n, fn))
-    if (n->kind == IR_CALL && n->name && strcmp(n->name, "NotImplementedError")) return false;
+    if (n->kind == IR_CALL && n->name && !al_kb_find(kb, "stub_raises", n->name)) return false;
   return true;
 }
 
@@ -80,7 +81,7 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
      * test functions must be coroutines for async test runners (pytest-asyncio/trio) */
     if (n->flags & IR_F_METHOD) continue;
     if (al_starts_with(simple, "test")) continue;
-    if (is_stub(n) || used_as_value(f, simple) || overloaded(f, n) || drops_awaitable(f, idx, n)) continue;
+    if (is_stub(f, n) || used_as_value(f, simple) || overloaded(f, n) || drops_awaitable(f, idx, n)) continue;
     if (f->lang == AL_LANG_JS)
       al_report(sink, n, "async function `%s` never awaits: it runs synchronously and only wraps its result in a "
                 "promise (and turns its exceptions into rejections); make it a plain function, or await something",

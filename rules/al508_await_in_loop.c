@@ -26,10 +26,7 @@ static bool deliberate(const ir_file *f, const ir_node *aw) {
   const ir_node *c = aw->child;
   if (!c || c->kind != IR_CALL || !c->name) return false;
   if (al_kb_match(al_kb_for(f->lang), "gather", c->name)) return true; /* awaiting a batch: chunking */
-  const char *last = strrchr(c->name, '.');
-  last = last ? last + 1 : c->name;
-  return al_kb_match(al_kb_for(f->lang), "awaitable", c->name) && (strstr(last, "sleep") || strstr(last, "setTimeout") ||
-                                                                     strstr(last, "delay")) ;
+  return al_kb_match(al_kb_for(f->lang), "sleeps", c->name) != NULL; /* pacing */
 }
 
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {

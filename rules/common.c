@@ -427,16 +427,14 @@ bool al_handler_reraises(const ir_node *h) {
 bool al_handler_propagates(const ir_file *f, const ir_node *h) {
   if (al_handler_reraises(h)) return true;
   /* forwarded: fut.set_exception(exc), gen.throw(exc), self._add_exc(exc),
-   * errors.append(exc) -- handed to code that deals with it; logging is not */
-  static const char *const sinks[] = {"print", "exception", "error", "warning", "warn", "info", "debug",
-                                      "critical", "log", "format", "repr", "str", "isinstance", "type",
-                                      "print_exc", "format_exc", "print_exception", "format_exception"};
+   * errors.append(exc) -- handed to code that deals with it; logging (knowledge
+   * `log_calls`) is not */
+  const al_kb *kb = al_kb_for(f->lang);
   for (const ir_node *n = h->child; n; n = ir_next(n, h)) {
     if (n->kind != IR_CALL || !h->alias || !n->name) continue;
     const char *last = strrchr(n->name, '.');
     last = last ? last + 1 : n->name;
-    bool sink = false;
-    for (size_t k = 0; k < sizeof sinks / sizeof *sinks && !sink; k++) sink = !strcmp(last, sinks[k]);
+    bool sink = al_kb_find(kb, "log_calls", last) != NULL;
     if (sink) continue;
     for (uint32_t i = 0; i < n->nargs; i++)
       if (n->args[i].text && !strcmp(n->args[i].text, h->alias)) return true;
