@@ -15,6 +15,7 @@ typedef struct js_ctx {
   al_names names;
   const char *dir; /* directory of this file, for relative specifiers */
   al_map stored;   /* locals assigned a call result: reads of them are lowered to USE */
+  al_map types;    /* locals / this.x holding `new X()`: their method calls resolve to X's */
 } js_ctx;
 
 static const char *const js_exts[] = {".js", ".mjs", ".cjs", ".jsx", NULL};
@@ -322,6 +323,35 @@ static void lower_args(ts_walk *w, ir_node *call, TSNode args) {
   }
 }
 
+/* `var = new X(...)` (var a local or this.x): var holds an X. */
+static void bind_new(ts_walk *w, js_ctx *c, TSNode left, TSNode value) {
+  if (ts_node_is_null(value) || !ts_is(value, "new_expression")) return;
+  const char *var = dotted(w, left);
+  if (!ts_is(left, "identifier") && !al_starts_with(var, "this.")) return;
+  if (strchr(var, '.') && strchr(strchr(var, '.') + 1, '.')) return; /* this.a.b */
+  const char *name, *mod, *mem;
+  al_names_resolve(&c->names, dotted(w, ts_field(value, "constructor")), &name, &mod, &mem);
+  if (!*mem && mod) return; /* `new mod()`: the module's default export, not a class name */
+  ts_bind_type(w, &c->types, ts_scope(w), "this.", var, mod, mod ? mem : name);
+}
+
+/* Resolves `x.m` / `this.x.m` through a typed receiver; false when the head is untyped. */
+static bool resolve_typed(ts_walk *w, js_ctx *c, const char *text, ir_node *call) {
+  const char *dot = strchr(text, '.');
+  if (!dot) return false;
+  if (al_starts_with(text, "this.")) dot = strchr(dot + 1, '.');
+  if (!dot || (size_t)(dot - text) >= 256) return false;
+  char head[256];
+  memcpy(head, text, (size_t)(dot - text));
+  head[dot - text] = 0;
+  al_binding *b = ts_typed_var(w, &c->types, "this.", head);
+  if (!b) return false;
+  call->module = b->module;
+  call->member = al_arena_fmt(&w->f->arena, "%s%s", b->member, dot);
+  call->name = b->module ? al_arena_fmt(&w->f->arena, "%s.%s", b->module, call->member) : call->member;
+  return true;
+}
+
 /* In a script (CommonJS) `await (0, x.f)(a)` parses as a call of a function named
  * `await`; tree-sitter cannot know the file is not a module. */
 static bool is_await_call(ts_walk *w, TSNode n) {
@@ -346,7 +376,9 @@ static ir_node *lower_call(ts_walk *w, js_ctx *c, TSNode n, ir_node *parent, boo
   ir_node *call = ir_add(w->f, parent, IR_CALL, ts_span(n));
   const char *text = dotted(w, fn);
   call->text = text;
-  if (al_starts_with(text, "this.")) {
+  if (resolve_typed(w, c, text, call)) {
+    if (al_starts_with(text, "this.")) call->flags |= IR_F_SELF;
+  } else if (al_starts_with(text, "this.")) {
     ir_node *cls = ts_enclosing_own(w, IR_CLASS);
     call->flags |= IR_F_SELF;
     const char *rest = text + 5;
@@ -428,6 +460,7 @@ static ir_node *js_enter(ts_walk *w, bool *descend) {
     if (!strcmp(t, "await_expression")) return ir_add(w->f, parent, IR_AWAIT, ts_span(n));
     if (!strcmp(t, "assignment_expression") || !strcmp(t, "augmented_assignment_expression")) {
       TSNode left = ts_field(n, "left");
+      bind_new(w, c, left, ts_field(n, "right"));
       if (!ts_is(left, "identifier")) break;
       x = ir_add(w->f, parent, IR_ASSIGN, ts_span(n));
       x->name = ts_text(w, left);
@@ -548,6 +581,7 @@ static ir_node *js_enter(ts_walk *w, bool *descend) {
       lower_require(w, c, n, parent);
       TSNode nm = ts_field(n, "name");
       TSNode val = ts_field(n, "value");
+      bind_new(w, c, nm, val);
       if (ts_is(nm, "identifier") && !ts_node_is_null(val)) {
         x = ir_add(w->f, parent, IR_ASSIGN, ts_span(n));
         x->name = ts_text(w, nm);
@@ -601,6 +635,7 @@ ir_file *al_lower_javascript(const al_source *src, const al_lower_ctx *ctx, char
   free(w.frames);
   al_names_free(&c.names);
   al_map_free(&c.stored);
+  al_map_free(&c.types);
   ts_tree_delete(tree);
   return f;
 }

@@ -51,13 +51,6 @@ static const char *dotted_depth(ts_walk *w, TSNode n, int depth) {
 static const char *dotted(ts_walk *w, TSNode n) { return dotted_depth(w, n, 0); }
 
 /* The scope a local binding lives in: the enclosing (non-lambda) function, or the module. */
-static const ir_node *scope_of(ts_walk *w) {
-  for (size_t i = w->depth; i-- > 0;) {
-    ir_node *o = w->frames[i].own;
-    if (o && o->kind == IR_FUNC && !(o->flags & IR_F_LAMBDA)) return o;
-  }
-  return NULL;
-}
 
 /* A class-like name: its last component starts with an upper-case letter. */
 static bool looks_like_class(const char *name) {
@@ -68,25 +61,13 @@ static bool looks_like_class(const char *name) {
 
 /* Records that `var` (a local, or `self.x`) holds an instance of the class `cls_text`
  * (dotted, as written) in the current scope; `self.x` bindings belong to the class. */
-static void bind_type_in(ts_walk *w, py_ctx *c, const ir_node *scope, const char *var, const char *module,
-                         const char *member) {
-  char *key;
-  if (al_starts_with(var, "self.")) {
-    ir_node *cls = ts_enclosing_own(w, IR_CLASS);
-    if (!cls) return;
-    key = al_fmt("cls:%s\x1f%s", cls->name, var);
-  } else {
-    key = al_fmt("%p\x1f%s", (const void *)scope, var);
-  }
-  al_binding *b = al_arena_alloc(&w->f->arena, sizeof *b);
-  b->module = module;
-  b->member = member;
-  al_map_put(&c->types, key, b);
-  free(key);
-}
 
 static void bind_type_resolved(ts_walk *w, py_ctx *c, const char *var, const char *module, const char *member) {
-  bind_type_in(w, c, scope_of(w), var, module, member);
+  ts_bind_type(w, &c->types, ts_scope(w), "self.", var, module, member);
+}
+
+static al_binding *typed_var(ts_walk *w, py_ctx *c, const char *var) {
+  return ts_typed_var(w, &c->types, "self.", var);
 }
 
 /* Binds var to the type of the value expression node when it is known: a constructor
@@ -116,33 +97,6 @@ static void bind_value_type(ts_walk *w, py_ctx *c, const char *var, TSNode value
   if (t) bind_type_resolved(w, c, var, NULL, ir_str(w->f, t, strlen(t)));
 }
 
-static al_binding *typed_var(ts_walk *w, py_ctx *c, const char *var) {
-  if (!c->types.len) return NULL;
-  char *key;
-  al_binding *b = NULL;
-  if (al_starts_with(var, "self.")) {
-    ir_node *cls = ts_enclosing_own(w, IR_CLASS);
-    if (!cls) return NULL;
-    key = al_fmt("cls:%s\x1f%s", cls->name, var);
-    b = al_map_get(&c->types, key);
-    free(key);
-    return b;
-  }
-  /* innermost scope outwards: closures see their enclosing functions' locals */
-  char buf[320];
-  if (strlen(var) > 256) return NULL;
-  for (size_t i = w->depth; i-- > 0 && !b;) {
-    ir_node *o = w->frames[i].own;
-    if (!o || o->kind != IR_FUNC || (o->flags & IR_F_LAMBDA)) continue;
-    snprintf(buf, sizeof buf, "%p\x1f%s", (const void *)o, var);
-    b = al_map_get(&c->types, buf);
-  }
-  if (!b) {
-    snprintf(buf, sizeof buf, "%p\x1f%s", (const void *)NULL, var);
-    b = al_map_get(&c->types, buf);
-  }
-  return b;
-}
 
 /* Resolves dotted text (as `dotted` makes it) to a qualified name: through imports, the
  * class of `self`, locals and attributes of known class, and constructor calls
@@ -472,7 +426,7 @@ static void lower_params(ts_walk *w, py_ctx *c, ir_node *fn, TSNode params) {
       if (ts_is(t, "identifier") || ts_is(t, "attribute")) {
         const char *name, *mod, *mem;
         resolve_ref(w, c, dotted(w, t), &name, &mod, &mem);
-        if (looks_like_class(name)) bind_type_in(w, c, fn, a->text, mod, mem);
+        if (looks_like_class(name)) ts_bind_type(w, &c->types, fn, "self.", a->text, mod, mem);
       }
     }
   }

@@ -3,6 +3,9 @@
 #include "ts_walk.h"
 
 #include "frontend.h"
+#include "names.h"
+
+#include <stdio.h>
 
 #include <string.h>
 
@@ -71,6 +74,54 @@ ir_node *ts_lower_read(ts_walk *w, const al_map *stored, bool (*is_read)(ts_walk
   ir_node *x = ir_add(w->f, ts_cur(w)->ir, IR_USE, ts_span(n));
   x->name = ir_str(w->f, nm, e0 - s0);
   return x;
+}
+
+const ir_node *ts_scope(ts_walk *w) {
+  for (size_t i = w->depth; i-- > 0;) {
+    ir_node *o = w->frames[i].own;
+    if (o && o->kind == IR_FUNC && !(o->flags & IR_F_LAMBDA)) return o;
+  }
+  return NULL;
+}
+
+void ts_bind_type(ts_walk *w, al_map *types, const ir_node *scope, const char *self_prefix, const char *var,
+                  const char *module, const char *member) {
+  char *key;
+  if (al_starts_with(var, self_prefix)) {
+    ir_node *cls = ts_enclosing_own(w, IR_CLASS);
+    if (!cls) return;
+    key = al_fmt("cls:%s\x1f%s", cls->name, var);
+  } else {
+    key = al_fmt("%p\x1f%s", (const void *)scope, var);
+  }
+  al_binding *b = al_arena_alloc(&w->f->arena, sizeof *b);
+  b->module = module;
+  b->member = member;
+  al_map_put(types, key, b);
+  free(key);
+}
+
+al_binding *ts_typed_var(ts_walk *w, const al_map *types, const char *self_prefix, const char *var) {
+  if (!types->len || strlen(var) > 256) return NULL;
+  char buf[320];
+  if (al_starts_with(var, self_prefix)) {
+    ir_node *cls = ts_enclosing_own(w, IR_CLASS);
+    if (!cls || strlen(cls->name) > 200) return NULL;
+    snprintf(buf, sizeof buf, "cls:%s\x1f%s", cls->name, var);
+    return al_map_get(types, buf);
+  }
+  al_binding *b = NULL;
+  for (size_t i = w->depth; i-- > 0 && !b;) {
+    ir_node *o = w->frames[i].own;
+    if (!o || o->kind != IR_FUNC || (o->flags & IR_F_LAMBDA)) continue;
+    snprintf(buf, sizeof buf, "%p\x1f%s", (const void *)o, var);
+    b = al_map_get(types, buf);
+  }
+  if (!b) {
+    snprintf(buf, sizeof buf, "%p\x1f%s", (const void *)NULL, var);
+    b = al_map_get(types, buf);
+  }
+  return b;
 }
 
 ir_span ts_span(TSNode n) {

@@ -45,6 +45,17 @@ ir_node *ts_enclosing_own(ts_walk *w, ir_kind kind);
  * assigned a call result) and is_read() says it is read here; else NULL. */
 ir_node *ts_lower_read(ts_walk *w, const al_map *stored, bool (*is_read)(ts_walk *w));
 
+/* Typed locals: which class a local (or a `self.x` / `this.x` attribute) holds, so that
+ * `x.m()` resolves to the class's method. Keys live in `types`; bindings in the arena. */
+/* The innermost non-lambda function being walked (a local's scope), NULL at module level. */
+const ir_node *ts_scope(ts_walk *w);
+/* Binds var in scope (attributes starting with self_prefix bind to the enclosing class). */
+void ts_bind_type(ts_walk *w, al_map *types, const ir_node *scope, const char *self_prefix, const char *var,
+                  const char *module, const char *member);
+/* The class var holds where the walk is: innermost scope outwards (closures), then the
+ * module; attributes through the enclosing class. NULL when unknown. */
+struct al_binding *ts_typed_var(ts_walk *w, const al_map *types, const char *self_prefix, const char *var);
+
 ir_span ts_span(TSNode n);
 const char *ts_text(ts_walk *w, TSNode n);           /* node text copied into the IR arena */
 const char *ts_text_short(ts_walk *w, TSNode n, size_t max); /* truncated with "..." */
