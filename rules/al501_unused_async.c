@@ -8,10 +8,17 @@
 
 #include "common.h"
 
+/* `pass` / `...` / a docstring / `raise NotImplementedError` (knowledge `stub_raises`):
+ * nothing in the IR but that raise. */
 static bool is_stub(const ir_file *f, const ir_node *fn) {
   const al_kb *kb = al_kb_for(f->lang);
-  for (const ir_node *n = fn->child; n; n = ir_next(n, fn))
-    if (n->kind == IR_CALL && n->name && !al_kb_find(kb, "stub_raises", n->name)) return false;
+  if (fn->flags & IR_F_GENERATOR) return false; /* it yields: a body */
+  for (const ir_node *n = fn->child; n; n = ir_next(n, fn)) {
+    if (n->kind == IR_RAISE) continue;
+    if (n->kind == IR_CALL && n->name && n->parent->kind == IR_RAISE && al_kb_find(kb, "stub_raises", n->name))
+      continue;
+    return false;
+  }
   return true;
 }
 
@@ -72,7 +79,9 @@ static bool drops_awaitable(const ir_file *f, const al_index *idx, const ir_node
 
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
-    if (n->kind != IR_FUNC || !(n->flags & IR_F_ASYNC) || (n->flags & (IR_F_GENERATOR | IR_F_LAMBDA | IR_F_DECORATED)))
+    /* async generators are left alone: code that wants an async iterator needs one even
+     * when it never awaits (ESLint's require-await does the same) */
+    if (n->kind != IR_FUNC || !(n->flags & IR_F_ASYNC) || (n->flags & (IR_F_LAMBDA | IR_F_DECORATED | IR_F_GENERATOR)))
       continue;
     if (!n->name || al_has_await(n)) continue;
     const char *simple = strrchr(n->name, '.');
