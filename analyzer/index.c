@@ -3,6 +3,7 @@
 #include "index.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #define KEY_SEP "\x1f"
@@ -138,11 +139,43 @@ static bool returns_awaitable_call(const al_index *idx, const al_func_info *info
   return false;
 }
 
-static const al_kb_entry *blocking_entry(const ir_file *f, const ir_node *call) {
+/* An argument condition of a knowledge entry: "N=VALUE" with N a position or `last`;
+ * VALUE NULL matches a null-pointer argument. */
+static bool arg_is(const ir_node *call, const char *cond) {
+  const char *eq = strchr(cond, '=');
+  if (!eq || !call->nargs) return false;
+  uint32_t i = !strncmp(cond, "last", 4) ? call->nargs - 1 : (uint32_t)strtoul(cond, NULL, 10);
+  if (i >= call->nargs) return false;
+  const ir_arg *a = &call->args[i];
+  if (!strcmp(eq + 1, "NULL")) return (a->flags & IR_ARG_NULL) || (a->text && !strcmp(a->text, "NULL"));
+  return a->text && !strcmp(a->text, eq + 1);
+}
+
+/* The function around n makes its fds non-blocking (or uses MSG_DONTWAIT). */
+static bool nonblocking_fds(const ir_file *f, const ir_node *n) {
+  const ir_node *fn = ir_enclosing_func(n);
+  if (!fn) return false;
+  static const char *const marks[] = {"O_NONBLOCK", "SOCK_NONBLOCK", "MSG_DONTWAIT", "FIONBIO"};
+  for (size_t k = 0; k < sizeof marks / sizeof *marks; k++)
+    if (memmem(f->src->text + fn->span.start, fn->span.end - fn->span.start, marks[k], strlen(marks[k])))
+      return true;
+  return false;
+}
+
+const al_kb_entry *al_blocking_entry(const ir_file *f, const ir_node *call) {
   const al_kb_entry *e = call->name ? al_kb_match(al_kb_for(f->lang), "blocking", call->name) : NULL;
   if (!e) return NULL;
   const char *cat = al_kb_attr(e, "category"), *w = al_kb_attr(e, "with");
   if (!cat || !strcmp(cat, "none") || (w && !strcmp(w, "true"))) return NULL;
+  const char *only = al_kb_attr(e, "only_arg"); /* "last=NULL": blocking only then */
+  if (only && !arg_is(call, only)) return NULL;
+  const char *unless_at = al_kb_attr(e, "unless_arg_at"); /* "2=0": a zero timeout polls */
+  if (unless_at && arg_is(call, unless_at)) return NULL;
+  const char *unless = al_kb_attr(e, "unless_arg"); /* AI_NUMERICHOST, MSG_DONTWAIT, ... */
+  for (uint32_t i = 0; unless && i < call->nargs; i++)
+    if (call->args[i].text && strstr(call->args[i].text, unless)) return NULL;
+  const char *fd = al_kb_attr(e, "fd_io");
+  if (fd && !strcmp(fd, "true") && nonblocking_fds(f, call)) return NULL;
   return e;
 }
 
@@ -166,6 +199,11 @@ static void summarize_blocking(al_index *idx) {
     al_func_info *info = idx->infos.items[i];
     const ir_node *fn = info->func;
     if (fn->flags & (IR_F_ASYNC | IR_F_GENERATOR)) continue;
+    if (fn->flags & IR_F_MAY_BLOCK) { /* annotated: blocks by intent */
+      info->block_call = fn;
+      info->block_depth = 1;
+      continue;
+    }
     for (const ir_node *x = fn->child; x; x = x->kind == IR_FUNC ? ir_next_skip(x, fn) : ir_next(x, fn)) {
       if (x->kind == IR_LOOP && al_loop_is_busy_wait(info->file, x)) { /* a spin: block_api stays NULL */
         info->block_call = x;
@@ -173,7 +211,7 @@ static void summarize_blocking(al_index *idx) {
         break;
       }
       if (x->kind != IR_CALL) continue;
-      const al_kb_entry *e = blocking_entry(info->file, x);
+      const al_kb_entry *e = al_blocking_entry(info->file, x);
       if (e && !al_index_resolve(idx, info->file, x)) {
         info->block_call = x;
         info->block_api = e;
@@ -202,6 +240,61 @@ static void summarize_blocking(al_index *idx) {
     }
     if (!changed) break;
   }
+}
+
+/* C: which functions run on the loop. A function passed as a callback to a registering
+ * API (knowledge `registrations`: `on`/`off` argument positions) or annotated
+ * ASYNCLINT_ON_LOOP / _OFF_LOOP gets IR_F_LOOP_CALLBACK / IR_F_OFF_LOOP; functions those
+ * callbacks call (transitively, across files) get IR_F_LOOP_REACHED, unless they are
+ * off-loop or annotated may-block. */
+static void mark_position(al_index *idx, const ir_file *f, const ir_node *call, const char *list, uint32_t flag) {
+  for (const char *s = list; s && *s;) {
+    uint32_t pos = !strncmp(s, "last", 4) ? (call->nargs ? call->nargs - 1 : 0) : (uint32_t)strtoul(s, NULL, 10);
+    if (pos < call->nargs && call->args[pos].text) {
+      const char *t = call->args[pos].text;
+      while (*t == '&' || *t == '(' || *t == ' ') t++;
+      ir_node fake = {.kind = IR_CALL, .parent = (ir_node *)call, .member = t, .name = t};
+      const al_func_info *fn = al_index_resolve(idx, f, &fake);
+      if (fn) ((ir_node *)fn->func)->flags |= flag;
+    }
+    const char *comma = strchr(s, ',');
+    s = comma ? comma + 1 : NULL;
+  }
+}
+
+static void mark_c_contexts(al_index *idx) {
+  const al_kb *kb = al_kb_for(AL_LANG_C);
+  al_vec work = {0};
+  for (size_t i = 0; i < idx->infos.len; i++) {
+    al_func_info *info = idx->infos.items[i];
+    if (info->file->lang != AL_LANG_C) continue;
+    for (const ir_node *x = info->func->child; x; x = ir_next(x, info->func)) {
+      if (x->kind != IR_CALL || !x->name) continue;
+      const al_kb_entry *e = al_kb_find(kb, "registrations", x->name);
+      if (!e) continue;
+      mark_position(idx, info->file, x, al_kb_attr(e, "on"), IR_F_LOOP_CALLBACK);
+      mark_position(idx, info->file, x, al_kb_attr(e, "off"), IR_F_OFF_LOOP);
+    }
+  }
+  for (size_t i = 0; i < idx->infos.len; i++) {
+    al_func_info *info = idx->infos.items[i];
+    if (info->file->lang == AL_LANG_C && (info->func->flags & IR_F_LOOP_CALLBACK) &&
+        !(info->func->flags & (IR_F_OFF_LOOP | IR_F_MAY_BLOCK)))
+      al_vec_push(&work, info);
+  }
+  while (work.len) {
+    al_func_info *info = work.items[--work.len];
+    for (const ir_node *x = info->func->child; x; x = ir_next(x, info->func)) {
+      if (x->kind != IR_CALL) continue;
+      const al_func_info *callee = al_index_resolve(idx, info->file, x);
+      if (!callee) continue;
+      ir_node *cf = (ir_node *)callee->func;
+      if (cf->flags & (IR_F_LOOP_CALLBACK | IR_F_LOOP_REACHED | IR_F_OFF_LOOP | IR_F_MAY_BLOCK)) continue;
+      cf->flags |= IR_F_LOOP_REACHED;
+      al_vec_push(&work, (void *)callee);
+    }
+  }
+  al_vec_free(&work);
 }
 
 void al_index_build(al_index *idx, ir_file *const *files, size_t n) {
@@ -236,6 +329,7 @@ void al_index_build(al_index *idx, ir_file *const *files, size_t n) {
       }
     }
   }
+  mark_c_contexts(idx);
   summarize_blocking(idx);
 }
 

@@ -45,6 +45,11 @@ const al_func_info *al_index_resolve(const al_index *idx, const ir_file *f, cons
 bool al_index_call_awaitable(const al_index *idx, const ir_file *f, const ir_node *call,
                              const al_func_info **fn, const al_kb_entry **api);
 
+/* The `blocking` knowledge entry a call matches once the entry's argument conditions
+ * are applied (only_arg, unless_arg, unless_arg_at, fd_io on non-blocking fds); NULL when
+ * it does not block. Does not look at the project index. */
+const al_kb_entry *al_blocking_entry(const ir_file *f, const ir_node *call);
+
 /* `while (Date.now() < end) {}`: a while loop whose condition reads a clock (knowledge
  * `clocks`) and whose body neither awaits nor calls anything. */
 bool al_loop_is_busy_wait(const ir_file *f, const ir_node *loop);

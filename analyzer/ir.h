@@ -51,6 +51,8 @@ enum {
   IR_F_DERIVED = 1u << 14,     /* CLASS: names base classes */
   IR_F_LITERAL = 1u << 15,     /* ASSIGN: the value is a list/tuple/set/dict literal */
   IR_F_COMPREHENSION = 1u << 16, /* ASSIGN: the value is a comprehension (member: what it iterates) */
+  IR_F_LOOP_REACHED = 1u << 17, /* FUNC (C): called (transitively) from a loop callback */
+  IR_F_MAY_BLOCK = 1u << 18,   /* FUNC (C): annotated ASYNCLINT_MAY_BLOCK: blocking by intent */
 };
 
 typedef enum {

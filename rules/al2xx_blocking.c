@@ -81,12 +81,14 @@ static void check_category(const ir_file *f, const al_index *idx, al_sink *sink,
   }
 }
 
-#define CATEGORY_RULE(sym, code_, name_, cat, sev, summary_, fixkind)                          \
+#define PY_JS_C AL_LANGS_ALL
+#define CATEGORY_RULE(sym, code_, name_, cat, sev, summary_, fixkind) CATEGORY_RULE_L(sym, code_, name_, cat, sev, summary_, fixkind, PY_JS_C)
+#define CATEGORY_RULE_L(sym, code_, name_, cat, sev, summary_, fixkind, langs_)                          \
   static void check_##sym(const ir_file *f, const al_index *idx, al_sink *sink) {             \
     check_category(f, idx, sink, cat);                                                        \
   }                                                                                           \
   const al_rule sym = {.code = code_, .name = name_, .family = AL_FAMILY_BLOCKING,            \
-                       .langs = (1u << AL_LANG_PYTHON) | (1u << AL_LANG_JS), .severity = sev, .summary = summary_,    \
+                       .langs = langs_, .severity = sev, .summary = summary_,    \
                        .fix = fixkind, .check = check_##sym};
 
 CATEGORY_RULE(rule_al201, "AL201", "blocking-sleep", "sleep", AL_SEV_ERROR,
@@ -103,5 +105,15 @@ CATEGORY_RULE(rule_al206, "AL206", "blocking-dns", "dns", AL_SEV_WARNING,
               "a blocking DNS lookup inside async code", AL_FIX_NONE)
 CATEGORY_RULE(rule_al207, "AL207", "blocking-input", "input", AL_SEV_ERROR,
               "blocking terminal input (input(), stdin reads) inside async code", AL_FIX_NONE)
-CATEGORY_RULE(rule_al208, "AL208", "blocking-cpu", "cpu", AL_SEV_WARNING,
-              "CPU-bound synchronous work (zlib/crypto *Sync) in async code or loop callbacks", AL_FIX_NONE)
+CATEGORY_RULE_L(rule_al208, "AL208", "blocking-cpu", "cpu", AL_SEV_WARNING,
+                "CPU-bound synchronous work (zlib/crypto *Sync) in async code or loop callbacks", AL_FIX_NONE,
+                1u << AL_LANG_JS)
+CATEGORY_RULE_L(rule_al209, "AL209", "blocking-sync-mode", "sync_mode", AL_SEV_ERROR,
+                "an async API used in its synchronous mode (NULL callback / NULL dns base) in loop context",
+                AL_FIX_NONE, 1u << AL_LANG_C)
+CATEGORY_RULE_L(rule_al211, "AL211", "nested-event-loop", "nested_loop", AL_SEV_ERROR,
+                "an event loop run (or a blocking poll/select) from inside a loop callback", AL_FIX_NONE,
+                1u << AL_LANG_C)
+CATEGORY_RULE_L(rule_al212, "AL212", "blocking-entropy", "entropy", AL_SEV_WARNING,
+                "waiting for entropy (getrandom, synchronous uv_random) in loop context", AL_FIX_NONE,
+                1u << AL_LANG_C)

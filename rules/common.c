@@ -21,6 +21,12 @@ static bool is_loop_callback_call(const ir_file *f, const ir_node *call) {
 }
 
 bool al_on_loop(const ir_file *f, const ir_node *n, const ir_node **fn) {
+  if (f->lang == AL_LANG_C) { /* contexts come from registrations (see the index) */
+    const ir_node *p = ir_enclosing_func(n);
+    if (fn) *fn = p;
+    return p && (p->flags & (IR_F_LOOP_CALLBACK | IR_F_LOOP_REACHED)) &&
+           !(p->flags & (IR_F_OFF_LOOP | IR_F_MAY_BLOCK));
+  }
   for (const ir_node *p = n->parent; p; p = p->parent) {
     if (p->kind != IR_FUNC) continue;
     if (p->flags & IR_F_ASYNC) {
@@ -43,6 +49,15 @@ bool al_on_loop(const ir_file *f, const ir_node *n, const ir_node **fn) {
 const char *al_context_label(const ir_node *fn) {
   static __thread char buf[160];
   if (!fn) return "module code";
+  if (fn->flags & IR_F_LOOP_REACHED) {
+    snprintf(buf, sizeof buf, "`%.100s`, which runs on the loop (called from a loop callback)", fn->name);
+    return buf;
+  }
+  if ((fn->flags & IR_F_LOOP_CALLBACK) && !(fn->flags & IR_F_ASYNC) && !(fn->flags & IR_F_LAMBDA) && fn->name &&
+      !(fn->parent && fn->parent->kind == IR_CALL)) {
+    snprintf(buf, sizeof buf, "loop callback `%.120s`", fn->name);
+    return buf;
+  }
   if (!(fn->flags & IR_F_ASYNC) && fn->parent && fn->parent->kind == IR_CALL) {
     const ir_node *reg = fn->parent;
     snprintf(buf, sizeof buf, "a callback passed to `%.100s()`", reg->text ? reg->text : reg->name ? reg->name : "?");
@@ -69,27 +84,12 @@ const char *al_list_find(const ir_file *f, const char *list, const char *seps, a
 }
 
 const al_kb_entry *al_blocking_api(const ir_file *f, const al_index *idx, const ir_node *call) {
-  if (!call->name) return NULL;
-  const al_kb_entry *e = al_kb_match(al_kb_for(f->lang), "blocking", call->name);
+  const al_kb_entry *e = al_blocking_entry(f, call);
   if (!e) return NULL;
   if (idx && al_index_resolve(idx, f, call)) return NULL; /* a project function of that name */
-  const char *cat = al_kb_attr(e, "category");
-  if (!cat || !strcmp(cat, "none")) return NULL;
-  const char *w = al_kb_attr(e, "with");
-  if (w && !strcmp(w, "true")) return NULL; /* constructing a lock does not block */
-  const char *only = al_kb_attr(e, "only_arg"); /* "2=false": blocking only with that argument */
-  if (only) {
-    const char *eq = strchr(only, '=');
-    unsigned long i = strtoul(only, NULL, 10);
-    if (!eq || i >= call->nargs || !call->args[i].text || strcmp(call->args[i].text, eq + 1)) return NULL;
-  }
-  const char *unless = al_kb_attr(e, "unless_arg"); /* e.g. AI_NUMERICHOST: no lookup */
-  for (uint32_t i = 0; unless && i < call->nargs; i++)
-    if (call->args[i].text && strstr(call->args[i].text, unless)) return NULL;
   if (al_expected_to_raise(f, call)) return NULL;
   return e;
 }
-
 static bool is_blocking_with(const ir_file *f, const char *item, void *ctx) {
   const al_kb_entry *e = al_kb_find(al_kb_for(f->lang), "blocking", item);
   const char *w = e ? al_kb_attr(e, "with") : NULL;
@@ -113,6 +113,9 @@ const char *al_category_label(const char *c) {
   if (!strcmp(c, "dns")) return "DNS lookup";
   if (!strcmp(c, "input")) return "terminal input";
   if (!strcmp(c, "cpu")) return "CPU-bound work";
+  if (!strcmp(c, "sync_mode")) return "synchronous mode of an async API";
+  if (!strcmp(c, "nested_loop")) return "nested event loop";
+  if (!strcmp(c, "entropy")) return "waiting for entropy";
   return c;
 }
 

@@ -222,6 +222,41 @@ static ir_use call_use(c_ctx *c, const char **var, uint32_t start) {
   }
 }
 
+/* A loop's header from the source: the condition (for: between the semicolons; while /
+ * do: inside the parentheses) as the LOOP's name, and where the body starts. */
+static void loop_header(c_ctx *c, ir_node *x, bool is_for) {
+  const char *t = c->text;
+  uint32_t o = x->span.start, end = x->span.end < c->len ? x->span.end : (uint32_t)c->len;
+  if (!strncmp(t + o, "do", 2)) { /* do { ... } while (cond); */
+    uint32_t w = end;
+    while (w > o && strncmp(t + w, "while", 5)) w--;
+    o = w;
+  }
+  while (o < end && t[o] != '(') o++;
+  if (o >= end) return;
+  uint32_t open = o, depth = 0, semi1 = 0, semi2 = 0;
+  for (; o < end; o++) {
+    if (t[o] == '(') depth++;
+    else if (t[o] == ')' && --depth == 0) break;
+    else if (t[o] == ';' && depth == 1) {
+      if (!semi1) semi1 = o;
+      else if (!semi2) semi2 = o;
+    }
+  }
+  if (o >= end) return;
+  uint32_t a = open + 1, b = o;
+  if (is_for && semi1 && semi2) {
+    a = semi1 + 1;
+    b = semi2;
+  }
+  while (a < b && (t[a] == ' ' || t[a] == '\n')) a++;
+  while (b > a && (t[b - 1] == ' ' || t[b - 1] == '\n')) b--;
+  x->name = ir_str(c->f, t + a, b - a < 80 ? b - a : 80);
+  uint32_t body = o + 1;
+  while (body < end && (t[body] == ' ' || t[body] == '\n' || t[body] == '\t')) body++;
+  x->body = body;
+}
+
 static ir_node *lower_cursor(c_ctx *c, CXCursor cur, enum CXCursorKind k, ir_node *parent, bool *descend) {
   ir_node *x;
   switch (k) {
@@ -235,7 +270,31 @@ static ir_node *lower_cursor(c_ctx *c, CXCursor cur, enum CXCursorKind k, ir_nod
     x->type = type_str(c->f, clang_getCursorResultType(cur));
     x->flags |= IR_F_DEFINITION;
     if (clang_getCursorLinkage(cur) == CXLinkage_External) x->flags |= IR_F_EXPORTED;
+    {
+      int np = clang_Cursor_getNumArguments(cur);
+      if (np > 0) {
+        x->args = al_arena_alloc(&c->f->arena, (size_t)np * sizeof *x->args);
+        for (int i = 0; i < np; i++) {
+          const char *pn = cx_str(c->f, clang_getCursorSpelling(clang_Cursor_getArgument(cur, (unsigned)i)));
+          x->args[x->nargs++].text = pn ? pn : "";
+        }
+      }
+      for (uint32_t o = x->span.start; o < x->span.end && o < c->len; o++)
+        if (c->text[o] == '{') {
+          x->body = o;
+          break;
+        }
+    }
     return x;
+  case CXCursor_AnnotateAttr: { /* ASYNCLINT_ON_LOOP / _OFF_LOOP / _MAY_BLOCK */
+    const char *a = cx_str(c->f, clang_getCursorSpelling(cur));
+    if (parent && parent->kind == IR_FUNC && a) {
+      if (!strcmp(a, "asynclint_on_loop")) parent->flags |= IR_F_LOOP_CALLBACK;
+      else if (!strcmp(a, "asynclint_off_loop")) parent->flags |= IR_F_OFF_LOOP;
+      else if (!strcmp(a, "asynclint_may_block")) parent->flags |= IR_F_MAY_BLOCK;
+    }
+    return NULL;
+  }
   case CXCursor_CallExpr: {
     x = ir_add(c->f, parent, IR_CALL, span_of(c, cur));
     x->name = cx_str(c->f, clang_getCursorSpelling(cur));
@@ -258,11 +317,12 @@ static ir_node *lower_cursor(c_ctx *c, CXCursor cur, enum CXCursorKind k, ir_nod
   case CXCursor_ReturnStmt: return ir_add(c->f, parent, IR_RETURN, span_of(c, cur));
   case CXCursor_BreakStmt: return ir_add(c->f, parent, IR_BREAK, span_of(c, cur));
   case CXCursor_ContinueStmt: return ir_add(c->f, parent, IR_CONTINUE, span_of(c, cur));
-  case CXCursor_ForStmt: return ir_add(c->f, parent, IR_LOOP, span_of(c, cur));
+  case CXCursor_ForStmt:
   case CXCursor_WhileStmt:
   case CXCursor_DoStmt:
     x = ir_add(c->f, parent, IR_LOOP, span_of(c, cur));
-    x->flags |= IR_F_WHILE;
+    if (k != CXCursor_ForStmt) x->flags |= IR_F_WHILE;
+    loop_header(c, x, k == CXCursor_ForStmt);
     return x;
   default:
     return NULL;
