@@ -43,6 +43,13 @@ static const al_func_info *lookup_nested(const al_index *idx, const char *module
   return lookup(idx, module, buf);
 }
 
+const al_func_info *al_index_func(const al_index *idx, const ir_file *f, const ir_node *func) {
+  if (!f->module || !func->name) return NULL;
+  const al_func_info *r = lookup(idx, f->module, func->name);
+  if (!r && f->lang == AL_LANG_C) r = lookup(idx, "c", func->name);
+  return r && r->func == func ? r : NULL;
+}
+
 const al_func_info *al_index_resolve(const al_index *idx, const ir_file *f, const ir_node *call) {
   if (!call->member || !*call->member) {
     if (f->lang == AL_LANG_JS && call->module) return lookup(idx, call->module, "default");
@@ -247,15 +254,19 @@ static void summarize_blocking(al_index *idx) {
  * ASYNCLINT_ON_LOOP / _OFF_LOOP gets IR_F_LOOP_CALLBACK / IR_F_OFF_LOOP; functions those
  * callbacks call (transitively, across files) get IR_F_LOOP_REACHED, unless they are
  * off-loop or annotated may-block. */
-static void mark_position(al_index *idx, const ir_file *f, const ir_node *call, const char *list, uint32_t flag) {
+static void mark_position(al_index *idx, const ir_file *f, const ir_node *call, const char *list, uint32_t flag,
+                          const al_kb_entry *api) {
   for (const char *s = list; s && *s;) {
     uint32_t pos = !strncmp(s, "last", 4) ? (call->nargs ? call->nargs - 1 : 0) : (uint32_t)strtoul(s, NULL, 10);
     if (pos < call->nargs && call->args[pos].text) {
       const char *t = call->args[pos].text;
       while (*t == '&' || *t == '(' || *t == ' ') t++;
       ir_node fake = {.kind = IR_CALL, .parent = (ir_node *)call, .member = t, .name = t};
-      const al_func_info *fn = al_index_resolve(idx, f, &fake);
-      if (fn) ((ir_node *)fn->func)->flags |= flag;
+      al_func_info *fn = (al_func_info *)al_index_resolve(idx, f, &fake);
+      if (fn) {
+        ((ir_node *)fn->func)->flags |= flag;
+        if (!fn->reg_api || al_kb_attr(api, "cancel")) fn->reg_api = api;
+      }
     }
     const char *comma = strchr(s, ',');
     s = comma ? comma + 1 : NULL;
@@ -272,8 +283,8 @@ static void mark_c_contexts(al_index *idx) {
       if (x->kind != IR_CALL || !x->name) continue;
       const al_kb_entry *e = al_kb_find(kb, "registrations", x->name);
       if (!e) continue;
-      mark_position(idx, info->file, x, al_kb_attr(e, "on"), IR_F_LOOP_CALLBACK);
-      mark_position(idx, info->file, x, al_kb_attr(e, "off"), IR_F_OFF_LOOP);
+      mark_position(idx, info->file, x, al_kb_attr(e, "on"), IR_F_LOOP_CALLBACK, e);
+      mark_position(idx, info->file, x, al_kb_attr(e, "off"), IR_F_OFF_LOOP, e);
     }
   }
   for (size_t i = 0; i < idx->infos.len; i++) {

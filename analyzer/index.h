@@ -22,6 +22,8 @@ struct al_func_info {
   const al_kb_entry *block_api;
   const al_func_info *block_via;
   uint32_t block_depth;
+  /* C: the `registrations` entry of an API this function is passed to as a callback */
+  const al_kb_entry *reg_api;
 };
 
 /* How deep AL210 follows synchronous helpers down to a blocking call. */
@@ -35,6 +37,9 @@ typedef struct al_index {
 
 void al_index_build(al_index *idx, ir_file *const *files, size_t n);
 void al_index_free(al_index *idx);
+
+/* The index record of a FUNC node (C: by its file and name), or NULL. */
+const al_func_info *al_index_func(const al_index *idx, const ir_file *f, const ir_node *func);
 
 /* The project function a call resolves to (same file, imported, self.method), or NULL. */
 const al_func_info *al_index_resolve(const al_index *idx, const ir_file *f, const ir_node *call);

@@ -135,7 +135,10 @@ static const ir_node *awaits_abortable(const ir_file *f, const ir_node *try_node
 /* The source of [from, to) mentions the abort (knowledge `abort_checks`): rethrows, or
  * checks the error name or the signal. */
 static bool handles_abort(const ir_file *f, uint32_t from, uint32_t to) {
-  return mentions(f, "abort_checks", f->src->text + from, to - from);
+  const al_kb_section *sec = al_kb_section_get(al_kb_for(f->lang), "abort_checks");
+  for (size_t k = 0; sec && k < sec->entries.len; k++)
+    if (al_code_contains(f, from, to, ((const al_kb_entry *)sec->entries.items[k])->name)) return true;
+  return false;
 }
 
 /* `if (err.name === 'AbortError') throw err;` first in the catch block. */
@@ -183,10 +186,96 @@ static void check_js(const ir_file *f, al_sink *sink) {
   }
 }
 
+/* ---- C: cancellable requests and -ECANCELED ---- */
+
+static bool body_mentions(const ir_file *f, const ir_node *fn, const char *word) {
+  return al_code_contains(f, fn->body ? fn->body : fn->span.start, fn->span.end, word);
+}
+
+/* A callback of a cancellable request (knowledge `registrations` with `cancel`) that
+ * never looks at the status (or req->result) before using the result. */
+static void check_c_callbacks(const ir_file *f, const al_index *idx, al_sink *sink) {
+  for (const ir_node *fn = f->root->child; fn; fn = fn->next) {
+    if (fn->kind != IR_FUNC) continue;
+    const al_func_info *info = al_index_func(idx, f, fn);
+    const char *how = info && info->reg_api ? al_kb_attr(info->reg_api, "cancel") : NULL;
+    if (!how) continue;
+    bool checked;
+    if (!strcmp(how, "status")) {
+      const char *sa = al_kb_attr(info->reg_api, "status_arg");
+      uint32_t i = sa ? (uint32_t)strtoul(sa, NULL, 10) : 1;
+      const char *param = i < fn->nargs ? fn->args[i].text : NULL;
+      checked = !param || !*param || body_mentions(f, fn, param);
+    } else {
+      checked = body_mentions(f, fn, "result") || body_mentions(f, fn, "ECANCELED");
+    }
+    if (checked) continue;
+    al_report(sink, fn, "callback `%s` of `%s()` uses the request without checking whether it was cancelled: a "
+              "cancelled request completes with %s == UV_ECANCELED and no result; test it first",
+              fn->name, info->reg_api->name, !strcmp(how, "status") ? "status" : "req->result");
+  }
+}
+
+/* `if (rc == -ECANCELED) continue;` / `... return 0;`: the cancellation is noted and
+ * dropped (the task goes on, or reports success). Read off the source after each test
+ * of a cancellation status (knowledge `cancelled`). */
+static void check_c_status_tests(const ir_file *f, al_sink *sink) {
+  const al_kb_section *sec = al_kb_section_get(al_kb_for(f->lang), "cancelled");
+  const char *t = f->src->text;
+  for (const ir_node *fn = f->root->child; fn && sec; fn = fn->next) {
+    if (fn->kind != IR_FUNC || !fn->body) continue;
+    for (size_t k = 0; k < sec->entries.len; k++) {
+      const char *w = ((const al_kb_entry *)sec->entries.items[k])->name;
+      size_t wl = strlen(w);
+      for (uint32_t o = fn->body; o + wl < fn->span.end; o++) {
+        if (strncmp(t + o, w, wl) || (o > 0 && (t[o - 1] == '_' || (t[o - 1] >= 'A' && t[o - 1] <= 'Z')))) continue;
+        /* the condition holding it: `== W` within an if (...) */
+        uint32_t q = o;
+        while (q > fn->body && t[q] != '(' && t[q] != ';' && t[q] != '{' && t[q] != '}') q--;
+        if (t[q] != '(' || !memmem(t + q, o - q + 1, "==", 2)) continue;
+        uint32_t close = o + (uint32_t)wl;
+        while (close < fn->span.end && t[close] != ')') close++;
+        uint32_t s = close + 1;
+        for (;;) { /* skip blanks, an opening brace and comments */
+          while (s < fn->span.end && (t[s] == ' ' || t[s] == '\n' || t[s] == '\t' || t[s] == '{')) s++;
+          if (s + 1 < fn->span.end && t[s] == '/' && t[s + 1] == '*') {
+            const char *e = memmem(t + s + 2, fn->span.end - s - 2, "*/", 2);
+            if (!e) break;
+            s = (uint32_t)(e - t) + 2;
+          } else if (s + 1 < fn->span.end && t[s] == '/' && t[s + 1] == '/') {
+            while (s < fn->span.end && t[s] != '\n') s++;
+          } else {
+            break;
+          }
+        }
+        bool swallow = !strncmp(t + s, "continue", 8) || !strncmp(t + s, "return 0;", 9) ||
+                       !strncmp(t + s, "return 0 ;", 10);
+        if (!swallow) continue;
+        ir_node at = {.kind = IR_CALL, .span = fn->span}; /* reported at the test */
+        at.span.start = o;
+        uint32_t line = 1;
+        for (uint32_t i = 0; i < o; i++) line += t[i] == '\n';
+        at.span.line = at.span.end_line = line;
+        at.span.col = 1;
+        for (uint32_t i = o; i > 0 && t[i - 1] != '\n'; i--) at.span.col++;
+        at.span.end = o + (uint32_t)wl;
+        at.span.end_col = at.span.col + (uint32_t)wl;
+        al_report(sink, &at, "`%s` is tested and then %s: the cancellation is dropped and the task carries on; "
+                  "return the error (or rt_uncancel() deliberately)",
+                  w, !strncmp(t + s, "continue", 8) ? "the loop continues" : "the function reports success");
+      }
+    }
+  }
+}
+
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
-  (void)idx;
   if (f->lang == AL_LANG_JS) {
     check_js(f, sink);
+    return;
+  }
+  if (f->lang == AL_LANG_C) {
+    check_c_callbacks(f, idx, sink);
+    check_c_status_tests(f, sink);
     return;
   }
   for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
@@ -212,7 +301,7 @@ const al_rule rule_al401 = {
     .code = "AL401",
     .name = "swallowed-cancel",
     .family = AL_FAMILY_CANCELLATION,
-    .langs = (1u << AL_LANG_PYTHON) | (1u << AL_LANG_JS),
+    .langs = AL_LANGS_ALL,
     .severity = AL_SEV_ERROR,
     .summary = "a cancellation exception is caught and not re-raised",
     .fix = AL_FIX_UNSAFE,

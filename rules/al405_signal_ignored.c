@@ -16,11 +16,7 @@ static bool takes_signal(const ir_node *fn) {
 }
 
 static bool body_mentions_signal(const ir_file *f, const ir_node *fn) {
-  uint32_t from = fn->body ? fn->body : fn->span.start;
-  const char *t = f->src->text;
-  for (uint32_t i = from; i + 6 <= fn->span.end; i++)
-    if (!strncmp(t + i, "signal", 6)) return true;
-  return false;
+  return al_code_contains(f, fn->body ? fn->body : fn->span.start, fn->span.end, "signal");
 }
 
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {

@@ -629,3 +629,28 @@ bool al_func_handles_errors(const ir_node *fn) {
   }
   return any;
 }
+
+bool al_code_contains(const ir_file *f, uint32_t from, uint32_t to, const char *word) {
+  const char *t = f->src->text;
+  size_t wl = strlen(word);
+  if (to > f->src->len) to = (uint32_t)f->src->len;
+  bool hash_comments = f->lang == AL_LANG_PYTHON;
+  for (uint32_t i = from; i < to; i++) {
+    if (hash_comments && t[i] == '#') {
+      while (i < to && t[i] != '\n') i++;
+      continue;
+    }
+    if (!hash_comments && t[i] == '/' && i + 1 < to && t[i + 1] == '/') {
+      while (i < to && t[i] != '\n') i++;
+      continue;
+    }
+    if (!hash_comments && t[i] == '/' && i + 1 < to && t[i + 1] == '*') {
+      i += 2;
+      while (i + 1 < to && !(t[i] == '*' && t[i + 1] == '/')) i++;
+      i++;
+      continue;
+    }
+    if (i + wl <= to && !memcmp(t + i, word, wl)) return true;
+  }
+  return false;
+}

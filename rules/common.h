@@ -100,4 +100,7 @@ const char *al_sleep_attr(const ir_file *f, const ir_node *call, const char *att
  * await. */
 bool al_func_handles_errors(const ir_node *fn);
 
+/* The source between from and to contains word outside comments (#, //, slash-star). */
+bool al_code_contains(const ir_file *f, uint32_t from, uint32_t to, const char *word);
+
 #endif
