@@ -1,6 +1,7 @@
 /* AL302 unbounded-spawn: a task started per item inside a for loop over a collection
  * that is not provably small (create_task, TaskGroup.create_task, nursery.start_soon),
  * with no limiter acquired around the work and no batching in the loop. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "common.h"
@@ -76,6 +77,12 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
     if (n->kind != IR_CALL) continue;
     if (f->lang == AL_LANG_JS ? !js_spawn(f, idx, n) : !al_is_spawn(f, n)) continue;
+    if (f->lang == AL_LANG_C) { /* uv_getaddrinfo with a NULL callback is synchronous (AL209) */
+      const al_kb_entry *e = al_kb_match(al_kb_for(f->lang), "spawn", n->name);
+      const char *nul = e ? al_kb_attr(e, "unless_null_arg") : NULL;
+      uint32_t i = nul ? (uint32_t)strtoul(nul, NULL, 10) : 0;
+      if (nul && i < n->nargs && (n->args[i].flags & IR_ARG_NULL)) continue;
+    }
     /* an argument of a limiter (`limit(() => ...)` is a lambda; `queue.add(p)`) */
     if (f->lang == AL_LANG_JS && n->parent && n->parent->kind == IR_CALL && n->parent->name &&
         al_is_limiter(f, n->parent->name))
@@ -88,12 +95,17 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
       }
     if (!loop || (loop->flags & IR_F_WHILE) || al_iter_small(f, loop, loop->name)) continue;
     if (al_acquires_limiter(f, loop) || spawned_work_limited(f, idx, n) || loop_batches(f, loop) ||
-        loop_paced(f, loop) || per_resource(f, n))
+        loop_paced(f, loop) || per_resource(f, n) || al_loop_counts_in_flight(f, loop))
       continue;
     if (f->lang == AL_LANG_JS)
       al_report(sink, n,
                 "`%s()` inside a loop over `%s` starts one promise per item with no limit; run it through a limiter "
                 "(p-limit, p-queue) or process the items in fixed-size chunks",
+                n->text ? n->text : n->name, loop->name ? loop->name : "?");
+    else if (f->lang == AL_LANG_C)
+      al_report(sink, n,
+                "`%s()` inside a loop (`%s`) starts one task/request per iteration with no limit; acquire an "
+                "rt_sem_t before each start (or rt_gather with a limit), or cap the requests in flight",
                 n->text ? n->text : n->name, loop->name ? loop->name : "?");
     else
       al_report(sink, n,
@@ -108,7 +120,7 @@ const al_rule rule_al302 = {
     .code = "AL302",
     .name = "unbounded-spawn",
     .family = AL_FAMILY_UNBOUNDED_GATHER,
-    .langs = (1u << AL_LANG_PYTHON) | (1u << AL_LANG_JS),
+    .langs = AL_LANGS_ALL,
     .severity = AL_SEV_WARNING,
     .summary = "a task per item of a collection that is not provably small, with no limiter",
     .fix = AL_FIX_NONE,

@@ -390,6 +390,8 @@ static bool with_has_limiter(const ir_file *f, const ir_node *w) {
 bool al_acquires_limiter(const ir_file *f, const ir_node *root) {
   for (const ir_node *n = root->child; n; n = n->kind == IR_FUNC ? ir_next_skip(n, root) : ir_next(n, root)) {
     if (n->kind == IR_WITH && with_has_limiter(f, n)) return true;
+    if (n->kind == IR_CALL && n->name && f->lang == AL_LANG_C && al_kb_find(al_kb_for(f->lang), "limiters", n->name))
+      return true; /* rt_sem_acquire(&sem, ...) */
     if (n->kind == IR_CALL && n->name && al_ends_with(n->name, ".acquire")) {
       char *recv = al_fmt("%.*s", (int)(strlen(n->name) - 8), n->name);
       bool r = al_is_limiter(f, recv);
@@ -397,6 +399,15 @@ bool al_acquires_limiter(const ir_file *f, const ir_node *root) {
       if (r) return true;
     }
   }
+  return false;
+}
+
+bool al_loop_counts_in_flight(const ir_file *f, const ir_node *loop) {
+  if (f->lang != AL_LANG_C) return false;
+  const al_kb_section *h = al_kb_section_get(al_kb_for(f->lang), "limiter_name_hints");
+  for (size_t i = 0; h && i < h->entries.len; i++)
+    if (al_code_contains(f, loop->span.start, loop->span.end, ((const al_kb_entry *)h->entries.items[i])->name))
+      return true;
   return false;
 }
 

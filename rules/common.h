@@ -47,6 +47,9 @@ bool al_is_limiter(const ir_file *f, const char *name);
 /* True when the subtree at n (not entering nested functions) acquires a limiter:
  * `async with <limiter>` or `<limiter>.acquire()`. */
 bool al_acquires_limiter(const ir_file *f, const ir_node *n);
+/* C: the loop keeps an in-flight count (its code names `inflight`, `pending`, a
+ * semaphore, ...: knowledge `limiter_name_hints`). */
+bool al_loop_counts_in_flight(const ir_file *f, const ir_node *loop);
 /* True when the project function a call resolves to acquires a limiter. */
 bool al_callee_limited(const ir_file *f, const al_index *idx, const ir_node *call);
 
