@@ -261,6 +261,11 @@ static void mark_position(al_index *idx, const ir_file *f, const ir_node *call, 
     if (pos < call->nargs && call->args[pos].text) {
       const char *t = call->args[pos].text;
       while (*t == '&' || *t == '(' || *t == ' ') t++;
+      /* passed through one variable: `uv_timer_cb cb = on_tick; uv_timer_start(&t, cb, ...)` */
+      const ir_node *fn_scope = ir_enclosing_func(call);
+      for (const ir_node *a = fn_scope ? fn_scope->child : NULL; a && a != call; a = ir_next(a, fn_scope))
+        if (a->kind == IR_ASSIGN && a->member && a->name && !(a->flags & IR_F_METHOD) && !strcmp(a->name, t))
+          t = a->member;
       ir_node fake = {.kind = IR_CALL, .parent = (ir_node *)call, .member = t, .name = t};
       al_func_info *fn = (al_func_info *)al_index_resolve(idx, f, &fake);
       if (fn) {
@@ -285,6 +290,23 @@ static void mark_c_contexts(al_index *idx) {
       if (!e) continue;
       mark_position(idx, info->file, x, al_kb_attr(e, "on"), IR_F_LOOP_CALLBACK, e);
       mark_position(idx, info->file, x, al_kb_attr(e, "off"), IR_F_OFF_LOOP, e);
+    }
+  }
+  /* functions stored in callback fields (`opts.exit_cb = f`, `.read_cb = f`, `ev->handler = f`) */
+  const al_kb_section *fields = al_kb_section_get(kb, "callback_fields");
+  const al_kb_section *suffixes = al_kb_section_get(kb, "callback_field_suffixes");
+  for (size_t i = 0; i < idx->infos.len; i++) {
+    al_func_info *info = idx->infos.items[i];
+    if (info->file->lang != AL_LANG_C) continue;
+    for (const ir_node *a = info->func->child; a; a = ir_next(a, info->func)) {
+      if (a->kind != IR_ASSIGN || !a->member || !(a->flags & IR_F_METHOD)) continue;
+      bool cb = fields && al_map_get(&fields->by_name, a->name);
+      for (size_t k = 0; suffixes && !cb && k < suffixes->entries.len; k++)
+        cb = al_ends_with(a->name, ((const al_kb_entry *)suffixes->entries.items[k])->name);
+      if (!cb) continue;
+      ir_node fake = {.kind = IR_CALL, .parent = (ir_node *)a, .member = a->member, .name = a->member};
+      const al_func_info *fn = al_index_resolve(idx, info->file, &fake);
+      if (fn) ((ir_node *)fn->func)->flags |= IR_F_LOOP_CALLBACK;
     }
   }
   for (size_t i = 0; i < idx->infos.len; i++) {

@@ -6,8 +6,36 @@
 
 #include "common.h"
 
+/* C: `s = rt_scope_new()` whose scope is never joined (knowledge `scope_api`) nor handed
+ * on (returned, passed to something other than a spawn): its tasks outlive the function. */
+static void check_c_scopes(const ir_file *f, al_sink *sink) {
+  const al_kb *kb = al_kb_for(f->lang);
+  for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
+    if (n->kind != IR_CALL || !n->name || n->use != IR_USE_ASSIGNED || !n->alias) continue;
+    const al_kb_entry *e = al_kb_find(kb, "scope_api", n->name);
+    const char *join = e ? al_kb_attr(e, "join") : NULL;
+    const ir_node *fn = ir_enclosing_func(n);
+    if (!join || !fn) continue;
+    bool kept = false;
+    for (const ir_node *u = fn->child; u && !kept; u = ir_next(u, fn)) {
+      if (u->kind != IR_USE || !u->name || strcmp(u->name, n->alias)) continue;
+      const ir_node *p = u->parent;
+      if (p->kind == IR_RETURN || p->kind == IR_ASSIGN) kept = true;
+      else if (p->kind == IR_CALL && p->name && (!strcmp(p->name, join) || !al_is_spawn(f, p))) kept = true;
+    }
+    if (kept) continue;
+    al_report(sink, n, "scope `%s` from `%s()` is never joined with %s(): the tasks spawned into it outlive `%s` "
+              "and their results and errors are lost", n->alias, n->text ? n->text : n->name, join,
+              fn->name ? fn->name : "?");
+  }
+}
+
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   (void)idx;
+  if (f->lang == AL_LANG_C) {
+    check_c_scopes(f, sink);
+    return;
+  }
   for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
     if (n->kind != IR_CALL || n->use != IR_USE_DISCARDED || !al_spawn_dangles(f, n)) continue;
     al_report(sink, n,
@@ -22,7 +50,7 @@ const al_rule rule_al102 = {
     .code = "AL102",
     .name = "dangling-task",
     .family = AL_FAMILY_MISSING_AWAIT,
-    .langs = 1u << AL_LANG_PYTHON,
+    .langs = (1u << AL_LANG_PYTHON) | (1u << AL_LANG_C),
     .severity = AL_SEV_ERROR,
     .summary = "a task is created and its only reference dropped",
     .fix = AL_FIX_NONE,

@@ -27,6 +27,10 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
       al_report(sink, n, "task `%s` from `%s()` is stored but never awaited, returned or passed on: "
                 "its result and exception are lost; await it (or keep it where it is awaited later)",
                 n->alias, n->text ? n->text : n->name);
+    else if (f->lang == AL_LANG_C)
+      al_report(sink, n, "future `%s` from `%s()` is stored but never awaited or passed on: its result and error "
+                "are lost (the runtime reports it dropped); pass it to rt_await()", n->alias,
+                n->text ? n->text : n->name);
     else if (f->lang == AL_LANG_JS)
       al_report(sink, n, "promise `%s` from `%s()` is stored but never awaited, returned or passed on: its "
                 "rejection is unhandled and nothing waits for it; await it", n->alias, n->text ? n->text : n->name);
@@ -40,7 +44,7 @@ const al_rule rule_al103 = {
     .code = "AL103",
     .name = "stored-unawaited",
     .family = AL_FAMILY_MISSING_AWAIT,
-    .langs = (1u << AL_LANG_PYTHON) | (1u << AL_LANG_JS),
+    .langs = AL_LANGS_ALL,
     .severity = AL_SEV_ERROR,
     .summary = "a coroutine or task is stored in a local and never awaited, returned or passed on",
     .fix = AL_FIX_NONE,

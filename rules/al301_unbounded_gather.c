@@ -1,6 +1,7 @@
 /* AL301 unbounded-gather: asyncio.gather(*...)/asyncio.wait(...)/as_completed(...) over
  * a collection that is not provably small, whose work acquires no limiter: every item
  * becomes a task at once (memory, sockets, file descriptors, the remote service). */
+#include <stdlib.h>
 #include <string.h>
 
 #include "common.h"
@@ -55,7 +56,29 @@ static const char *provenance(const ir_file *f, const al_index *idx, const ir_no
   return found;
 }
 
+/* C: rt_gather(fns, args, n, 0, deadline): limit 0 means all n at once. */
+static void check_c(const ir_file *f, al_sink *sink) {
+  const al_kb *kb = al_kb_for(f->lang);
+  for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
+    const al_kb_entry *e = n->kind == IR_CALL && n->name ? al_kb_find(kb, "gather", n->name) : NULL;
+    const char *ca = e ? al_kb_attr(e, "count_arg") : NULL, *la = e ? al_kb_attr(e, "limit_arg") : NULL;
+    if (!ca || !la) continue;
+    uint32_t ci = (uint32_t)strtoul(ca, NULL, 10), li = (uint32_t)strtoul(la, NULL, 10);
+    if (ci >= n->nargs || li >= n->nargs || !n->args[li].text || strcmp(n->args[li].text, "0")) continue;
+    char *bound = al_fmt("i < %s", n->args[ci].text ? n->args[ci].text : "?");
+    bool small = al_iter_small(f, n, bound);
+    free(bound);
+    if (small) continue;
+    al_report(sink, n, "`%s()` over `%s` items with limit 0 runs them all at once; pass a limit", n->text ? n->text : n->name,
+              n->args[ci].text ? n->args[ci].text : "?");
+  }
+}
+
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
+  if (f->lang == AL_LANG_C) {
+    check_c(f, sink);
+    return;
+  }
   const al_kb *kb = al_kb_for(f->lang);
   for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
     if (n->kind != IR_CALL || !n->name || !al_kb_match(kb, "gather", n->name)) continue;
@@ -97,7 +120,7 @@ const al_rule rule_al301 = {
     .code = "AL301",
     .name = "unbounded-gather",
     .family = AL_FAMILY_UNBOUNDED_GATHER,
-    .langs = (1u << AL_LANG_PYTHON) | (1u << AL_LANG_JS),
+    .langs = AL_LANGS_ALL,
     .severity = AL_SEV_WARNING,
     .summary = "gather/wait over a collection that is not provably small, with no concurrency limit",
     .fix = AL_FIX_NONE,

@@ -24,6 +24,7 @@ typedef struct c_ctx {
   size_t len;
   c_frame *frames;
   size_t depth, cap;
+  al_map stored; /* locals assigned a call result: reads of them are lowered to USE */
 } c_ctx;
 
 /* ---- compile_commands.json lookup (cached per directory, shared by threads) ---- */
@@ -222,6 +223,53 @@ static ir_use call_use(c_ctx *c, const char **var, uint32_t start) {
   }
 }
 
+static bool c_ident(char ch) {
+  return ch == '_' || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9');
+}
+
+/* A reference to a function stored somewhere (`opts.exit_cb = on_exit`, `.exit_cb =
+ * on_exit` in an initializer, `cb = on_read`): an ASSIGN whose name is the target (a
+ * field's own name for members) and member the function. A read of a stored call
+ * result: a USE. */
+static ir_node *lower_ref(c_ctx *c, CXCursor cur, ir_node *parent) {
+  CXCursor ref = clang_getCursorReferenced(cur);
+  enum CXCursorKind rk = clang_getCursorKind(ref);
+  ir_span sp = span_of(c, cur);
+  const char *t = c->text;
+  uint32_t after = sp.end;
+  while (after < c->len && (t[after] == ' ' || t[after] == '\t')) after++;
+  if (rk == CXCursor_FunctionDecl) {
+    if (after < c->len && t[after] == '(') return NULL; /* the callee of a call */
+    const char *fname = cx_str(c->f, clang_getCursorSpelling(ref));
+    size_t fl = fname ? strlen(fname) : 0;
+    if (!fl || sp.start + fl > c->len || strncmp(t + sp.start, fname, fl) || (sp.start + fl < c->len && c_ident(t[sp.start + fl])))
+      return NULL; /* inside a macro expansion: not written here */
+    uint32_t b = sp.start;
+    while (b > 0 && (t[b - 1] == ' ' || t[b - 1] == '\t' || t[b - 1] == '\n')) b--;
+    if (b == 0 || t[b - 1] != '=' || (b >= 2 && strchr("=!<>", t[b - 2]))) return NULL;
+    b--;
+    while (b > 0 && (t[b - 1] == ' ' || t[b - 1] == '\t')) b--;
+    uint32_t e = b;
+    while (b > 0 && c_ident(t[b - 1])) b--;
+    if (b == e) return NULL;
+    ir_node *x = ir_add(c->f, parent, IR_ASSIGN, sp);
+    x->name = ir_str(c->f, t + b, e - b);
+    x->member = cx_str(c->f, clang_getCursorSpelling(ref));
+    bool field = b > 0 && (t[b - 1] == '.' || (b >= 2 && t[b - 1] == '>' && t[b - 2] == '-'));
+    if (field) x->flags |= IR_F_METHOD; /* marks a struct field target */
+    return x;
+  }
+  if ((rk == CXCursor_VarDecl || rk == CXCursor_ParmDecl) && c->stored.len) {
+    const char *nm = cx_str(c->f, clang_getCursorSpelling(cur));
+    if (!nm || !al_map_get(&c->stored, nm)) return NULL;
+    if (after < c->len && t[after] == '=' && (after + 1 >= c->len || t[after + 1] != '=')) return NULL; /* target */
+    ir_node *x = ir_add(c->f, parent, IR_USE, sp);
+    x->name = nm;
+    return x;
+  }
+  return NULL;
+}
+
 /* A loop's header from the source: the condition (for: between the semicolons; while /
  * do: inside the parentheses) as the LOOP's name, and where the body starts. */
 static void loop_header(c_ctx *c, ir_node *x, bool is_for) {
@@ -311,9 +359,12 @@ static ir_node *lower_cursor(c_ctx *c, CXCursor cur, enum CXCursorKind k, ir_nod
     const char *var = NULL;
     x->use = (uint8_t)call_use(c, &var, x->span.start);
     x->alias = var;
+    if (var && x->use == IR_USE_ASSIGNED && !strpbrk(var, ".-[*")) al_map_put(&c->stored, var, (void *)1);
     lower_args(c, x, cur);
     return x;
   }
+  case CXCursor_DeclRefExpr:
+    return lower_ref(c, cur, parent);
   case CXCursor_ReturnStmt: return ir_add(c->f, parent, IR_RETURN, span_of(c, cur));
   case CXCursor_BreakStmt: return ir_add(c->f, parent, IR_BREAK, span_of(c, cur));
   case CXCursor_ContinueStmt: return ir_add(c->f, parent, IR_CONTINUE, span_of(c, cur));
@@ -511,6 +562,7 @@ ir_file *al_lower_c(const al_source *src, const al_lower_ctx *ctx, char **err) {
     clang_visitChildren(root, recover_visit, &r);
   }
   free(c.frames);
+  al_map_free(&c.stored);
   clang_disposeTranslationUnit(tu);
   clang_disposeIndex(index);
   return f;

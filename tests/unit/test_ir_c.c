@@ -25,15 +25,16 @@ START_TEST(futures_and_uses) {
                "  FUNC 4:1 helper type=\"struct rt_future *\" [definition]\n"
                "    RETURN 4:36\n"
                "      CALL 4:43 rt_sleep_future type=\"struct rt_future *\" use=returned (lit:1)\n"
-               "  FUNC 5:1 cb type=\"void\" [exported] [definition]\n"
-               "  FUNC 7:1 task type=\"void\" [exported] [definition]\n"
+               "  FUNC 5:1 cb type=\"void\" [exported] [definition] (s)\n"
+               "  FUNC 7:1 task type=\"void\" [exported] [definition] (arg)\n"
                "    CALL 8:3 rt_sleep_future type=\"struct rt_future *\" use=discarded (lit:10)\n"
                "    CALL 9:9 helper type=\"struct rt_future *\" use=voided\n"
                "    CALL 10:20 helper var=f type=\"struct rt_future *\" use=assigned\n"
                "    CALL 11:7 helper type=\"struct rt_future *\" use=assigned\n"
                "    CALL 12:7 rt_await type=\"int\" use=other (f, -1)\n"
+               "      USE 12:16 f\n"
                "    RETURN 12:28\n"
-               "    LOOP 14:3 [while]\n"
+               "    LOOP 14:3 arg [while]\n"
                "      BREAK 14:17\n"
                /* NULL is undeclared without <stddef.h>: the call comes back by token recovery. */
                "    CALL 13:3 reg use=discarded (cb, null:NULL)\n");
@@ -45,7 +46,7 @@ START_TEST(missing_headers_still_lower) {
                "#include \"no_such_header.h\"\n"
                "void on_read(uv_stream_t *s) { uv_fs_read(loop, &req, 0, NULL, 0, -1, NULL); }\n",
                "FILE /nonexistent/p/b.c lang=c module=/nonexistent/p/b.c\n"
-               "  FUNC 2:1 on_read type=\"void\" [exported] [definition]\n"
+               "  FUNC 2:1 on_read type=\"void\" [exported] [definition] (s)\n"
                "    CALL 2:32 uv_fs_read use=discarded (loop, &req, null:lit:0, null:NULL, null:lit:0, -1, null:NULL)\n");
 }
 END_TEST
