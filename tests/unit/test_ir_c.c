@@ -51,12 +51,46 @@ START_TEST(missing_headers_still_lower) {
 }
 END_TEST
 
+START_TEST(callbacks_annotations_loops) {
+  /* Functions stored in struct fields (designated initializer or assignment) and in a
+   * variable become ASSIGN nodes naming the function; annotations set context flags;
+   * loops carry their condition; functions their parameters. */
+  ck_assert_ir("/nonexistent/p/c.c", "/nonexistent/p/c.c",
+               "typedef void (*cb_t)(int);\n"
+               "struct ops { cb_t on_done_cb; };\n"
+               "int reg(cb_t fn, void *p);\n"
+               "void on_done(int s) {}\n"
+               "__attribute__((annotate(\"asynclint_on_loop\"))) void tick(int s) {}\n"
+               "__attribute__((annotate(\"asynclint_may_block\"))) void slow(void) {}\n"
+               "void setup(struct ops *o, int n) {\n"
+               "  struct ops d = {.on_done_cb = on_done};\n"
+               "  o->on_done_cb = on_done;\n"
+               "  cb_t cb = tick;\n"
+               "  reg(cb, 0);\n"
+               "  for (int i = 0; i < n; i++) {}\n"
+               "  do { n--; } while (n > 3);\n"
+               "}\n",
+               "FILE /nonexistent/p/c.c lang=c module=/nonexistent/p/c.c\n"
+               "  FUNC 4:1 on_done type=\"void\" [exported] [definition] (s)\n"
+               "  FUNC 5:1 tick type=\"void\" [loop-callback] [exported] [definition] (s)\n"
+               "  FUNC 6:1 slow type=\"void\" [exported] [definition] [may-block]\n"
+               "  FUNC 7:1 setup type=\"void\" [exported] [definition] (o, n)\n"
+               "    ASSIGN 8:33 on_done_cb member=on_done [method]\n"
+               "    ASSIGN 9:19 on_done_cb member=on_done [method]\n"
+               "    ASSIGN 10:13 cb member=tick\n"
+               "    CALL 11:3 reg type=\"int\" use=discarded (cb, null:lit:0)\n"
+               "    LOOP 12:3 i < n\n"
+               "    LOOP 13:3 n > 3 [while]\n");
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("ir_c");
   TCase *tc = tcase_create("lower");
   tcase_set_timeout(tc, 30);
   tcase_add_test(tc, futures_and_uses);
   tcase_add_test(tc, missing_headers_still_lower);
+  tcase_add_test(tc, callbacks_annotations_loops);
   suite_add_tcase(s, tc);
   return run_suite(s);
 }
