@@ -52,7 +52,7 @@ class Cli(unittest.TestCase):
             self.assertTrue(proc.stderr.strip(), args)
 
     def test_exit_codes_and_text_format(self):
-        self.write("clean.py", "async def f():\n    return 1\n")
+        self.write("clean.py", "import asyncio\n\n\nasync def f():\n    await asyncio.sleep(0)\n")
         clean = run("check", self.dir)
         self.assertEqual(clean.returncode, 0, clean.stderr)
         self.assertIn("No findings", clean.stdout)
