@@ -6,13 +6,6 @@
 
 #include "common.h"
 
-static void request_name(const char *arg, char *out, size_t cap) {
-  while (*arg == '&' || *arg == ' ' || *arg == '(') arg++;
-  size_t n = strcspn(arg, " )[");
-  if (n >= cap) n = cap - 1;
-  memcpy(out, arg, n);
-  out[n] = 0;
-}
 
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   (void)idx;
@@ -25,7 +18,7 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
     if (!e || !al_kb_attr(e, "cancel") || (c->args[c->nargs - 1].flags & IR_ARG_NULL)) continue;
     if (!strncmp(c->name, "uv_queue_work", 13)) continue; /* no result fields */
     char req[96];
-    request_name(c->args[1].text ? c->args[1].text : "", req, sizeof req);
+    al_c_object_of(c->args[1].text ? c->args[1].text : "", req, sizeof req);
     if (!*req) continue;
     const ir_node *fn = ir_enclosing_func(c);
     if (!fn) continue;

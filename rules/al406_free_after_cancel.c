@@ -5,21 +5,6 @@
 
 #include "common.h"
 
-/* The request an argument names, without casts and address-of: `(uv_req_t *)&r` -> `r`. */
-static void request_of(const char *arg, char *out, size_t cap) {
-  const char *s = arg;
-  for (;;) {
-    while (*s == ' ' || *s == '&') s++;
-    if (*s != '(') break;
-    const char *close = strchr(s, ')');
-    if (!close) break;
-    s = close + 1;
-  }
-  size_t n = strcspn(s, " )");
-  if (n >= cap) n = cap - 1;
-  memcpy(out, s, n);
-  out[n] = 0;
-}
 
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   (void)idx;
@@ -28,7 +13,7 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
     if (c->kind != IR_CALL || !c->name || !c->nargs || !c->args[0].text || !al_kb_find(kb, "cancel_calls", c->name))
       continue;
     char req[128];
-    request_of(c->args[0].text, req, sizeof req);
+    al_c_object_of(c->args[0].text, req, sizeof req);
     if (!*req) continue;
     const ir_node *fn = ir_enclosing_func(c);
     if (!fn) continue;
@@ -36,7 +21,7 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
       if (n->kind != IR_CALL || !n->name || !n->nargs || !n->args[0].text || !al_kb_find(kb, "free_calls", n->name))
         continue;
       char freed[128];
-      request_of(n->args[0].text, freed, sizeof freed);
+      al_c_object_of(n->args[0].text, freed, sizeof freed);
       if (strcmp(freed, req)) continue;
       al_report(sink, n, "`%s(%s)` right after `%s()`: the cancelled request's callback still runs later (with "
                 "UV_ECANCELED) and uses it; release it in the callback", n->text ? n->text : n->name, freed,

@@ -665,3 +665,19 @@ bool al_code_contains(const ir_file *f, uint32_t from, uint32_t to, const char *
   }
   return false;
 }
+
+/* The request an argument names, without casts and address-of: `(uv_req_t *)&r` -> `r`. */
+void al_c_object_of(const char *arg, char *out, size_t cap) {
+  const char *s = arg;
+  for (;;) {
+    while (*s == ' ' || *s == '&') s++;
+    if (*s != '(') break;
+    const char *close = strchr(s, ')');
+    if (!close) break;
+    s = close + 1;
+  }
+  size_t n = strcspn(s, " )[");
+  if (n >= cap) n = cap - 1;
+  memcpy(out, s, n);
+  out[n] = 0;
+}

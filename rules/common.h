@@ -106,4 +106,7 @@ bool al_func_handles_errors(const ir_node *fn);
 /* The source between from and to contains word outside comments (#, //, slash-star). */
 bool al_code_contains(const ir_file *f, uint32_t from, uint32_t to, const char *word);
 
+/* C: the object an argument names, without casts and address-of: `(uv_req_t *)&r` -> `r`. */
+void al_c_object_of(const char *arg, char *out, size_t cap);
+
 #endif
