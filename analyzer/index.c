@@ -269,8 +269,10 @@ static void mark_position(al_index *idx, const ir_file *f, const ir_node *call, 
       ir_node fake = {.kind = IR_CALL, .parent = (ir_node *)call, .member = t, .name = t};
       al_func_info *fn = (al_func_info *)al_index_resolve(idx, f, &fake);
       if (fn) {
-        ((ir_node *)fn->func)->flags |= flag;
+        ir_node *fx = (ir_node *)fn->func;
+        fx->flags |= flag;
         if (!fn->reg_api || al_kb_attr(api, "cancel")) fn->reg_api = api;
+        if (!fx->text) fx->text = api->name; /* C FUNC text: how it got its context */
       }
     }
     const char *comma = strchr(s, ',');
@@ -306,7 +308,10 @@ static void mark_c_contexts(al_index *idx) {
       if (!cb) continue;
       ir_node fake = {.kind = IR_CALL, .parent = (ir_node *)a, .member = a->member, .name = a->member};
       const al_func_info *fn = al_index_resolve(idx, info->file, &fake);
-      if (fn) ((ir_node *)fn->func)->flags |= IR_F_LOOP_CALLBACK;
+      if (fn) {
+        ((ir_node *)fn->func)->flags |= IR_F_LOOP_CALLBACK;
+        if (!fn->func->text) ((ir_node *)fn->func)->text = a->name; /* the field */
+      }
     }
   }
   for (size_t i = 0; i < idx->infos.len; i++) {
@@ -324,6 +329,12 @@ static void mark_c_contexts(al_index *idx) {
       ir_node *cf = (ir_node *)callee->func;
       if (cf->flags & (IR_F_LOOP_CALLBACK | IR_F_LOOP_REACHED | IR_F_OFF_LOOP | IR_F_MAY_BLOCK)) continue;
       cf->flags |= IR_F_LOOP_REACHED;
+      /* C FUNC text: the call chain from the loop callback, for messages */
+      const ir_node *caller = info->func;
+      ir_file *cfile = (ir_file *)callee->file;
+      cf->text = (caller->flags & IR_F_LOOP_REACHED) && caller->text
+                     ? al_arena_fmt(&cfile->arena, "%s -> %s()", caller->text, cf->name)
+                     : al_arena_fmt(&cfile->arena, "%s() -> %s()", caller->name, cf->name);
       al_vec_push(&work, (void *)callee);
     }
   }

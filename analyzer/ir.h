@@ -12,7 +12,9 @@
 typedef enum {
   IR_FILE,
   IR_FUNC,     /* name: qualified name (Class.method); type: C return type; args: the
-                * parameter names; body: where the body starts */
+                * parameter names; body: where the body starts; text (C, set by the
+                * index): how it runs on the loop (registering API or field, or the call
+                * chain from a loop callback) */
   IR_CLASS,    /* name */
   IR_CALL,     /* name: resolved callee; module/member: where it resolves; use; args */
   IR_AWAIT,

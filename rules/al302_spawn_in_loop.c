@@ -80,7 +80,7 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
     if (f->lang == AL_LANG_C) { /* uv_getaddrinfo with a NULL callback is synchronous (AL209) */
       const al_kb_entry *e = al_kb_match(al_kb_for(f->lang), "spawn", n->name);
       const char *nul = e ? al_kb_attr(e, "unless_null_arg") : NULL;
-      uint32_t i = nul ? (uint32_t)strtoul(nul, NULL, 10) : 0;
+      uint32_t i = !nul ? 0 : !strcmp(nul, "last") ? (n->nargs ? n->nargs - 1 : 0) : (uint32_t)strtoul(nul, NULL, 10);
       if (nul && i < n->nargs && (n->args[i].flags & IR_ARG_NULL)) continue;
     }
     /* an argument of a limiter (`limit(() => ...)` is a lambda; `queue.add(p)`) */

@@ -47,15 +47,17 @@ bool al_on_loop(const ir_file *f, const ir_node *n, const ir_node **fn) {
 }
 
 const char *al_context_label(const ir_node *fn) {
-  static __thread char buf[160];
+  static __thread char buf[320];
   if (!fn) return "module code";
   if (fn->flags & IR_F_LOOP_REACHED) {
-    snprintf(buf, sizeof buf, "`%.100s`, which runs on the loop (called from a loop callback)", fn->name);
+    snprintf(buf, sizeof buf, "`%.60s`, which runs on the loop (%.90s)", fn->name,
+             fn->text ? fn->text : "called from a loop callback");
     return buf;
   }
   if ((fn->flags & IR_F_LOOP_CALLBACK) && !(fn->flags & IR_F_ASYNC) && !(fn->flags & IR_F_LAMBDA) && fn->name &&
       !(fn->parent && fn->parent->kind == IR_CALL)) {
-    snprintf(buf, sizeof buf, "loop callback `%.120s`", fn->name);
+    if (fn->text) snprintf(buf, sizeof buf, "loop callback `%.60s` (registered via %.60s)", fn->name, fn->text);
+    else snprintf(buf, sizeof buf, "loop callback `%.120s`", fn->name);
     return buf;
   }
   if (!(fn->flags & IR_F_ASYNC) && fn->parent && fn->parent->kind == IR_CALL) {
