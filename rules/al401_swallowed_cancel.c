@@ -3,6 +3,7 @@
  * `contextlib.suppress(CancelledError)`: the task carries on as if it had not been
  * cancelled. The idiom "cancel a task, then await it and ignore its CancelledError" is
  * not reported (the try awaits a task this function cancelled just before). */
+#include <stdio.h>
 #include <string.h>
 
 #include "common.h"
@@ -250,6 +251,25 @@ static void check_c_status_tests(const ir_file *f, al_sink *sink) {
         }
         bool swallow = !strncmp(t + s, "continue", 8) || !strncmp(t + s, "return 0;", 9) ||
                        !strncmp(t + s, "return 0 ;", 10);
+        const char *then = !strncmp(t + s, "continue", 8) ? "the loop continues" : "the function reports success";
+        if (!swallow && t[close + 1 + strspn(t + close + 1, " \t\n")] == '{') {
+          /* a block that neither returns nor leaves, after which the task reaches a
+           * suspension point (knowledge `checkpoints`) */
+          uint32_t b = close + 1 + (uint32_t)strspn(t + close + 1, " \t\n"), e = b, d = 0;
+          for (; e < fn->span.end; e++) {
+            if (t[e] == '{') d++;
+            else if (t[e] == '}' && --d == 0) break;
+          }
+          bool leaves = al_code_contains(f, b, e, "return") || al_code_contains(f, b, e, "goto") ||
+                        al_code_contains(f, b, e, "break") || al_code_contains(f, b, e, "abort");
+          const al_kb_section *cps = al_kb_section_get(al_kb_for(f->lang), "checkpoints");
+          for (size_t q2 = 0; !leaves && cps && q2 < cps->entries.len && !swallow; q2++) {
+            char call[64];
+            snprintf(call, sizeof call, "%s(", ((const al_kb_entry *)cps->entries.items[q2])->name);
+            swallow = al_code_contains(f, e, fn->span.end, call);
+          }
+          then = "the task goes on to another suspension point";
+        }
         if (!swallow) continue;
         ir_node at = {.kind = IR_CALL, .span = fn->span}; /* reported at the test */
         at.span.start = o;
@@ -262,7 +282,7 @@ static void check_c_status_tests(const ir_file *f, al_sink *sink) {
         at.span.end_col = at.span.col + (uint32_t)wl;
         al_report(sink, &at, "`%s` is tested and then %s: the cancellation is dropped and the task carries on; "
                   "return the error (or rt_uncancel() deliberately)",
-                  w, !strncmp(t + s, "continue", 8) ? "the loop continues" : "the function reports success");
+                  w, then);
       }
     }
   }
