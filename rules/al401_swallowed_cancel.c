@@ -23,6 +23,19 @@ static bool cancel_then_wait(const ir_file *f, const ir_node *scope_start, const
       target = n->child->args[0].text;
     const char *src = f->src->text + n->span.start;
     char tb[128];
+    if (target) { /* see through wrappers: wait_for(shield(task), ...) -> task */
+      size_t tl = strlen(target);
+      while (tl < sizeof tb && strchr(target, '(') && target[tl - 1] == ')') {
+        const char *open = strchr(target, '(');
+        size_t inner = strcspn(open + 1, ",)");
+        if (inner == 0 || inner >= sizeof tb) break;
+        memcpy(tb, open + 1, inner);
+        tb[inner] = 0;
+        target = tb;
+        tl = strlen(target);
+        if (!strchr(target, '(')) break;
+      }
+    }
     if (!target) {
       /* await x / await self.x: the awaited text */
       size_t k = 0;

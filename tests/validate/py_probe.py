@@ -64,7 +64,7 @@ def main():
             report["error"] = f"{type(exc).__name__}: {exc}"
         finally:
             stop.set()
-            await samp
+            await samp  # asynclint: ignore[AL404] -- the sampler ends as soon as stop is set
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
