@@ -1,7 +1,8 @@
 /* AL502 sleep-polling: a `while` loop whose body only sleeps (plus plain checks and
  * break/return): it polls a condition on a timer. The reaction comes up to one
  * interval late and the task wakes up for nothing; wait on an Event/Condition. A
- * `while True:` that never leaves is a sleep-forever, not polling, and not reported. */
+ * `while True:` whose body only sleeps is reported too (ruff's ASYNC110 does the same):
+ * an Event, or sleep_forever(), says what is meant. */
 #include <string.h>
 
 #include "common.h"
@@ -26,10 +27,13 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
     }
     if (!sleep || other) continue;
     bool forever = n->name && (!strcmp(n->name, "True") || !strcmp(n->name, "1"));
-    if (forever && !leaves) continue;
-    al_report(sink, sleep, "`%s()` polls `%s` in a loop: the loop wakes up for nothing and reacts up to one interval "
-              "late; wait on an asyncio.Event / Condition (trio/anyio Event) set where the state changes",
-              sleep->text ? sleep->text : sleep->name, n->name ? n->name : "?");
+    if (forever && !leaves)
+      al_report(sink, sleep, "a `while True` loop whose body only awaits `%s()`: it wakes up for nothing; wait on an "
+                "Event (or trio/anyio sleep_forever()) instead", sleep->text ? sleep->text : sleep->name);
+    else
+      al_report(sink, sleep, "`%s()` polls `%s` in a loop: the loop wakes up for nothing and reacts up to one "
+                "interval late; wait on an asyncio.Event / Condition (trio/anyio Event) set where the state changes",
+                sleep->text ? sleep->text : sleep->name, n->name ? n->name : "?");
   }
 }
 
