@@ -223,14 +223,12 @@ int al_check(const al_options *opts, const char *const *paths, int npaths, FILE 
       al_run_free(&run);
       al_run_files(&run, opts, (char **)d.files.items, d.files.len);
       if (n || failed) fprintf(err, "asynclint: fixed %zu finding%s\n", n, n == 1 ? "" : "s");
-      if (opts->format == AL_FMT_JSON) al_output_json(&run, out);
-      else al_output_text(&run, opts, out);
-      rc = d.missing ? 2 : run.nfindings ? 1 : 0;
+      al_output(&run, opts, out);
+      rc = d.missing ? 2 : run.nfindings && !opts->exit_zero ? 1 : 0;
     }
   } else {
-    if (opts->format == AL_FMT_JSON) al_output_json(&run, out);
-    else al_output_text(&run, opts, out);
-    rc = d.missing ? 2 : run.nfindings ? 1 : 0;
+    al_output(&run, opts, out);
+    rc = d.missing ? 2 : run.nfindings && !opts->exit_zero ? 1 : 0;
   }
   fflush(out);
   al_run_free(&run);

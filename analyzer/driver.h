@@ -8,7 +8,7 @@
 #include "index.h"
 #include "rule.h"
 
-typedef enum { AL_FMT_TEXT, AL_FMT_JSON } al_format;
+typedef enum { AL_FMT_TEXT, AL_FMT_JSON, AL_FMT_SARIF, AL_FMT_GITHUB } al_format;
 
 typedef struct al_options {
   int jobs;            /* threads; <= 0: number of cores */
@@ -20,6 +20,7 @@ typedef struct al_options {
   bool fix;            /* --fix: apply fixes and write the files */
   bool diff;           /* --diff: print the fixes as a unified diff, write nothing */
   bool unsafe_fixes;   /* --unsafe-fixes: unsafe fixes too */
+  bool exit_zero;      /* --exit-zero: findings do not make the exit code 1 */
 } al_options;
 
 typedef struct al_file {
@@ -54,5 +55,11 @@ const char *al_options_bad_code(const al_options *opts);
 
 void al_output_text(const al_run *run, const al_options *opts, FILE *out);
 void al_output_json(const al_run *run, FILE *out);
+/* SARIF 2.1.0: one run, the enabled rules (with their docs as help), results with fixes. */
+void al_output_sarif(const al_run *run, const al_options *opts, FILE *out);
+/* GitHub Actions workflow commands: one ::error/::warning/::notice line per finding. */
+void al_output_github(const al_run *run, FILE *out);
+/* Writes run in the format opts asks for. */
+void al_output(const al_run *run, const al_options *opts, FILE *out);
 
 #endif

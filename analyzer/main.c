@@ -20,9 +20,10 @@ static const char usage_text[] =
     "  dump-ir FILE         print the async IR of one file\n"
     "  dump-ast FILE        print the parser tree of one Python/JavaScript file\n"
     "  rules                list the rules\n"
+    "  rule CODE            print the documentation of a rule\n"
     "\n"
     "check options:\n"
-    "  --format text|json   output format (default: text)\n"
+    "  --format FORMAT      text (default), json, sarif (2.1.0) or github (workflow annotations)\n"
     "  --select CODES       only these rules (comma separated codes or prefixes, ALL)\n"
     "  --ignore CODES       skip these rules (codes or prefixes)\n"
     "  -j, --jobs N         worker threads (default: number of cores)\n"
@@ -31,6 +32,7 @@ static const char usage_text[] =
     "  --fix                apply safe fixes (atomic writes; files changed meanwhile are skipped)\n"
     "  --unsafe-fixes       with --fix or --diff: unsafe fixes too\n"
     "  --diff               print the fixes as a unified diff instead of writing\n"
+    "  --exit-zero          exit 0 even when there are findings (errors still exit 2/3)\n"
     "\n"
     "  --version            print the version\n"
     "  -h, --help           this help\n"
@@ -67,7 +69,7 @@ static int cmd_check(int argc, char **argv) {
       {"color", required_argument, 0, 'c'},  {"quiet", no_argument, 0, 'q'},
       {"help", no_argument, 0, 'h'},         {"fix", no_argument, 0, 'F'},
       {"diff", no_argument, 0, 'D'},         {"unsafe-fixes", no_argument, 0, 'U'},
-      {0, 0, 0, 0}};
+      {"exit-zero", no_argument, 0, 'Z'},    {0, 0, 0, 0}};
   int ch, rc = 0;
   optind = 1;
   opterr = 0;
@@ -76,7 +78,9 @@ static int cmd_check(int argc, char **argv) {
     case 'f':
       if (!strcmp(optarg, "text")) o.format = AL_FMT_TEXT;
       else if (!strcmp(optarg, "json")) o.format = AL_FMT_JSON;
-      else { rc = usage_error("unknown format '%s' (text, json)", optarg); goto out; }
+      else if (!strcmp(optarg, "sarif")) o.format = AL_FMT_SARIF;
+      else if (!strcmp(optarg, "github")) o.format = AL_FMT_GITHUB;
+      else { rc = usage_error("unknown format '%s' (text, json, sarif, github)", optarg); goto out; }
       break;
     case 's': split_codes(&o.select, optarg); break;
     case 'i': split_codes(&o.ignore, optarg); break;
@@ -98,6 +102,7 @@ static int cmd_check(int argc, char **argv) {
     case 'F': o.fix = true; break;
     case 'D': o.diff = true; break;
     case 'U': o.unsafe_fixes = true; break;
+    case 'Z': o.exit_zero = true; break;
     case 'h': fputs(usage_text, stdout); goto out;
     default:
       rc = usage_error("unknown or incomplete option '%s'", argv[optind - 1]);
@@ -158,6 +163,15 @@ static int cmd_dump(int argc, char **argv, bool ast) {
   return rc;
 }
 
+static int cmd_rule(int argc, char **argv) {
+  if (argc != 3) return usage_error("%s", "rule wants one rule code, e.g. 'asynclint rule AL101'");
+  const al_rule *r = al_rule_find(argv[2]);
+  const char *doc = r ? al_rule_doc(r->code) : NULL;
+  if (!r || !doc) return usage_error("unknown rule code '%s' (see 'asynclint rules')", argv[2]);
+  fputs(doc, stdout);
+  return 0;
+}
+
 static int cmd_rules(void) {
   for (size_t i = 0; i < al_rule_count; i++) {
     const al_rule *r = al_rules[i];
@@ -192,8 +206,10 @@ int main(int argc, char **argv) {
     rc = cmd_dump(argc - 1, argv + 1, true);
   } else if (!strcmp(argv[1], "rules")) {
     rc = cmd_rules();
+  } else if (!strcmp(argv[1], "rule")) {
+    rc = cmd_rule(argc, argv);
   } else {
-    rc = usage_error("unknown command '%s' (check, dump-ir, rules)", argv[1]);
+    rc = usage_error("unknown command '%s' (check, dump-ir, dump-ast, rules, rule)", argv[1]);
   }
   al_kb_shutdown();
   return rc;

@@ -1,5 +1,6 @@
 /* output: findings as text (path:line:col, code, message, source line with carets,
- * colour on a TTY) or as stable JSON (jansson). */
+ * colour on a TTY), as stable JSON, as SARIF 2.1.0 (jansson) or as GitHub Actions
+ * workflow commands. */
 #include <jansson.h>
 #include <string.h>
 
@@ -121,4 +122,175 @@ void al_output_json(const al_run *run, FILE *out) {
     free(s);
   }
   json_decref(arr);
+}
+
+static const char *sarif_level(al_severity s) {
+  return s == AL_SEV_ERROR ? "error" : s == AL_SEV_WARNING ? "warning" : "note";
+}
+
+static json_t *sarif_location(const al_finding *fd) {
+  json_t *region = json_object();
+  json_object_set_new(region, "startLine", json_integer(fd->span.line));
+  json_object_set_new(region, "startColumn", json_integer(fd->span.col));
+  json_object_set_new(region, "endLine", json_integer(fd->span.end_line ? fd->span.end_line : fd->span.line));
+  json_object_set_new(region, "endColumn", json_integer(fd->span.end_col > 0 ? fd->span.end_col : fd->span.col + 1));
+  json_t *artifact = json_object();
+  json_object_set_new(artifact, "uri", json_str_lossy(fd->path));
+  json_t *phys = json_object();
+  json_object_set_new(phys, "artifactLocation", artifact);
+  json_object_set_new(phys, "region", region);
+  json_t *loc = json_object();
+  json_object_set_new(loc, "physicalLocation", phys);
+  return loc;
+}
+
+static json_t *sarif_fix(const al_finding *fd) {
+  json_t *repls = json_array();
+  for (size_t e = 0; e < fd->fix->nedits; e++) {
+    const al_edit *ed = &fd->fix->edits[e];
+    json_t *del = json_object();
+    json_object_set_new(del, "byteOffset", json_integer(ed->start));
+    json_object_set_new(del, "byteLength", json_integer(ed->end - ed->start));
+    json_t *ins = json_object();
+    json_object_set_new(ins, "text", json_str_lossy(ed->text));
+    json_t *r = json_object();
+    json_object_set_new(r, "deletedRegion", del);
+    json_object_set_new(r, "insertedContent", ins);
+    json_array_append_new(repls, r);
+  }
+  json_t *artifact = json_object();
+  json_object_set_new(artifact, "uri", json_str_lossy(fd->path));
+  json_t *change = json_object();
+  json_object_set_new(change, "artifactLocation", artifact);
+  json_object_set_new(change, "replacements", repls);
+  json_t *changes = json_array();
+  json_array_append_new(changes, change);
+  json_t *desc = json_object();
+  char *title = al_fmt("%s (%s)", fd->fix->title, fd->fix->safety == AL_FIX_APPLY_SAFE ? "safe" : "unsafe");
+  json_object_set_new(desc, "text", json_str_lossy(title));
+  free(title);
+  json_t *fix = json_object();
+  json_object_set_new(fix, "description", desc);
+  json_object_set_new(fix, "artifactChanges", changes);
+  json_t *fixes = json_array();
+  json_array_append_new(fixes, fix);
+  return fixes;
+}
+
+void al_output_sarif(const al_run *run, const al_options *opts, FILE *out) {
+  json_t *rules = json_array();
+  for (size_t i = 0; i < al_rule_count; i++) {
+    const al_rule *r = al_rules[i];
+    if (!al_rule_enabled(opts, r)) continue;
+    json_t *o = json_object();
+    json_object_set_new(o, "id", json_string(r->code));
+    json_object_set_new(o, "name", json_string(r->name));
+    json_t *sd = json_object();
+    json_object_set_new(sd, "text", json_string(r->summary));
+    json_object_set_new(o, "shortDescription", sd);
+    const char *doc = al_rule_doc(r->code);
+    if (doc) {
+      json_t *help = json_object();
+      json_object_set_new(help, "text", json_str_lossy(r->summary));
+      json_object_set_new(help, "markdown", json_str_lossy(doc));
+      json_object_set_new(o, "help", help);
+    }
+    json_t *cfg = json_object();
+    json_object_set_new(cfg, "level", json_string(sarif_level(r->severity)));
+    json_object_set_new(o, "defaultConfiguration", cfg);
+    json_t *props = json_object();
+    json_object_set_new(props, "family", json_string(al_family_name(r->family)));
+    json_object_set_new(o, "properties", props);
+    json_array_append_new(rules, o);
+  }
+  json_t *results = json_array();
+  for (size_t i = 0; i < run->nfiles; i++) {
+    const al_file *f = &run->files[i];
+    for (size_t k = 0; k < f->findings.len; k++) {
+      const al_finding *fd = f->findings.items[k];
+      json_t *res = json_object();
+      json_object_set_new(res, "ruleId", json_string(fd->code));
+      size_t idx = 0;
+      for (size_t r = 0, n = 0; r < al_rule_count; r++) {
+        if (!al_rule_enabled(opts, al_rules[r])) continue;
+        if (!strcmp(al_rules[r]->code, fd->code)) idx = n;
+        n++;
+      }
+      json_object_set_new(res, "ruleIndex", json_integer((json_int_t)idx));
+      json_object_set_new(res, "level", json_string(sarif_level(fd->severity)));
+      json_t *msg = json_object();
+      json_object_set_new(msg, "text", json_str_lossy(fd->message));
+      json_object_set_new(res, "message", msg);
+      json_t *locs = json_array();
+      json_array_append_new(locs, sarif_location(fd));
+      json_object_set_new(res, "locations", locs);
+      if (fd->fix) json_object_set_new(res, "fixes", sarif_fix(fd));
+      json_array_append_new(results, res);
+    }
+  }
+  json_t *driver = json_object();
+  json_object_set_new(driver, "name", json_string("asynclint"));
+  json_object_set_new(driver, "version", json_string(AL_VERSION));
+  json_object_set_new(driver, "semanticVersion", json_string(AL_VERSION));
+  json_object_set_new(driver, "rules", rules);
+  json_t *tool = json_object();
+  json_object_set_new(tool, "driver", driver);
+  json_t *runo = json_object();
+  json_object_set_new(runo, "tool", tool);
+  json_object_set_new(runo, "columnKind", json_string("utf16CodeUnits"));
+  json_object_set_new(runo, "results", results);
+  json_t *runs = json_array();
+  json_array_append_new(runs, runo);
+  json_t *top = json_object();
+  json_object_set_new(top, "$schema", json_string("https://json.schemastore.org/sarif-2.1.0.json"));
+  json_object_set_new(top, "version", json_string("2.1.0"));
+  json_object_set_new(top, "runs", runs);
+  char *s = json_dumps(top, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+  if (s) {
+    fputs(s, out);
+    fputc('\n', out);
+    free(s);
+  }
+  json_decref(top);
+}
+
+/* Workflow-command escaping: data (%, CR, LF) and, in properties, also ':' and ','. */
+static void gh_escape(FILE *out, const char *s, bool property) {
+  for (; *s; s++) {
+    if (*s == '%') fputs("%25", out);
+    else if (*s == '\r') fputs("%0D", out);
+    else if (*s == '\n') fputs("%0A", out);
+    else if (property && *s == ':') fputs("%3A", out);
+    else if (property && *s == ',') fputs("%2C", out);
+    else fputc(*s, out);
+  }
+}
+
+void al_output_github(const al_run *run, FILE *out) {
+  for (size_t i = 0; i < run->nfiles; i++) {
+    const al_file *f = &run->files[i];
+    for (size_t k = 0; k < f->findings.len; k++) {
+      const al_finding *fd = f->findings.items[k];
+      const char *level = fd->severity == AL_SEV_ERROR ? "error" : fd->severity == AL_SEV_WARNING ? "warning" : "notice";
+      fprintf(out, "::%s file=", level);
+      gh_escape(out, fd->path, true);
+      fprintf(out, ",line=%u,col=%u,endLine=%u,endColumn=%u,title=", fd->span.line, fd->span.col,
+              fd->span.end_line ? fd->span.end_line : fd->span.line, fd->span.end_col);
+      char *title = al_fmt("%s %s", fd->code, fd->name);
+      gh_escape(out, title, true);
+      free(title);
+      fputs("::", out);
+      gh_escape(out, fd->message, false);
+      fputc('\n', out);
+    }
+  }
+}
+
+void al_output(const al_run *run, const al_options *opts, FILE *out) {
+  switch (opts->format) {
+  case AL_FMT_JSON: al_output_json(run, out); break;
+  case AL_FMT_SARIF: al_output_sarif(run, opts, out); break;
+  case AL_FMT_GITHUB: al_output_github(run, out); break;
+  default: al_output_text(run, opts, out); break;
+  }
 }

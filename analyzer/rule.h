@@ -63,6 +63,8 @@ extern const size_t al_rule_count;
 const al_rule *al_rule_find(const char *code);
 const char *al_family_name(al_family f);
 const char *al_severity_name(al_severity s);
+/* The rule's documentation page (docs/rules/<CODE>-<name>.md, embedded), or NULL. */
+const char *al_rule_doc(const char *code);
 
 void al_finding_free(al_finding *f);
 

@@ -19,3 +19,16 @@ const al_rule *al_rule_find(const char *code) {
     if (!strcmp(al_rules[i]->code, code)) return al_rules[i];
   return NULL;
 }
+
+struct al_rule_doc {
+  const char *code;
+  const char *text;
+};
+extern const struct al_rule_doc al_rule_docs[];
+extern const size_t al_rule_docs_count;
+
+const char *al_rule_doc(const char *code) {
+  for (size_t i = 0; i < al_rule_docs_count; i++)
+    if (!strcmp(al_rule_docs[i].code, code)) return al_rule_docs[i].text;
+  return NULL;
+}

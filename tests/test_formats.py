@@ -1,0 +1,110 @@
+#!/usr/bin/env python3
+"""CI-gate outputs: `--format sarif` (valid SARIF 2.1.0 per @microsoft/sarif-multitool,
+rules with their docs, results with locations and fixes that reproduce --fix),
+`--format github` (workflow commands, escaped), `--exit-zero`, and `asynclint rule`."""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+
+BIN = None
+
+BUG = "import asyncio\nimport time\n\n\nasync def f():\n    time.sleep(1)\n    asyncio.sleep(1)\n"
+
+
+def run(*args, **kw):
+    return subprocess.run([BIN, *args], capture_output=True, text=True, **kw)
+
+
+class Formats(unittest.TestCase):
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="asynclint-formats-")
+        self.path = os.path.join(self.dir, "bug.py")
+        with open(self.path, "w") as fh:
+            fh.write(BUG)
+
+    def tearDown(self):
+        shutil.rmtree(self.dir)
+
+    def sarif(self):
+        proc = run("check", "--format", "sarif", self.path)
+        self.assertEqual(proc.returncode, 1, proc.stderr)
+        return json.loads(proc.stdout)
+
+    def test_sarif_structure(self):
+        doc = self.sarif()
+        self.assertEqual(doc["version"], "2.1.0")
+        run0 = doc["runs"][0]
+        rules = run0["tool"]["driver"]["rules"]
+        ids = [r["id"] for r in rules]
+        self.assertIn("AL201", ids)
+        al201 = rules[ids.index("AL201")]
+        self.assertTrue(al201["help"]["markdown"].startswith("# AL201 blocking-sleep"))
+        self.assertEqual(al201["defaultConfiguration"]["level"], "error")
+        results = run0["results"]
+        self.assertEqual(sorted(r["ruleId"] for r in results), ["AL101", "AL201"])
+        for r in results:
+            self.assertEqual(ids[r["ruleIndex"]], r["ruleId"])
+            region = r["locations"][0]["physicalLocation"]["region"]
+            self.assertIn(region["startLine"], (6, 7))
+            self.assertEqual(r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"], self.path)
+
+    def test_sarif_fix_reproduces_fix(self):
+        """Applying a result's SARIF replacements gives what --fix writes for that finding."""
+        doc = self.sarif()
+        res = [r for r in doc["runs"][0]["results"] if r["ruleId"] == "AL101"][0]
+        data = BUG.encode()
+        repls = res["fixes"][0]["artifactChanges"][0]["replacements"]
+        for rp in sorted(repls, key=lambda r: -r["deletedRegion"]["byteOffset"]):
+            off, n = rp["deletedRegion"]["byteOffset"], rp["deletedRegion"]["byteLength"]
+            data = data[:off] + rp["insertedContent"]["text"].encode() + data[off + n:]
+        run("check", "--select", "AL101", "--fix", "-q", self.path)
+        with open(self.path, "rb") as fh:
+            self.assertEqual(data, fh.read())
+
+    def test_sarif_validates(self):
+        tool = subprocess.run(["scripts/fetch-sarif-tool"], capture_output=True, text=True)
+        self.assertEqual(tool.returncode, 0, "could not install @microsoft/sarif-multitool: " + tool.stderr)
+        exe = tool.stdout.strip()
+        out = os.path.join(self.dir, "out.sarif")
+        proc = run("check", "--select", "ALL", "--format", "sarif", "fixtures")
+        self.assertIn(proc.returncode, (0, 1), proc.stderr)
+        with open(out, "w") as fh:
+            fh.write(proc.stdout)
+        env = {**os.environ, "DOTNET_SYSTEM_GLOBALIZATION_INVARIANT": "1"}
+        val = subprocess.run([exe, "validate", out], capture_output=True, text=True, env=env, timeout=300)
+        self.assertEqual(val.returncode, 0, val.stdout + val.stderr)
+        self.assertNotIn(": error ", val.stdout)
+
+    def test_github_annotations(self):
+        weird = os.path.join(self.dir, "a,b:c.py")
+        shutil.copyfile(self.path, weird)
+        proc = run("check", "--format", "github", weird)
+        self.assertEqual(proc.returncode, 1, proc.stderr)
+        lines = proc.stdout.splitlines()
+        self.assertEqual(len(lines), 2)
+        esc = weird.replace("%", "%25").replace(":", "%3A").replace(",", "%2C")
+        self.assertTrue(lines[0].startswith(f"::error file={esc},line=6,col=5,endLine=6,"), lines[0])
+        self.assertIn(",title=AL201 blocking-sleep::", lines[0])
+
+    def test_exit_zero(self):
+        proc = run("check", "--exit-zero", self.path)
+        self.assertEqual(proc.returncode, 0)
+        self.assertIn("AL201", proc.stdout)
+        self.assertEqual(run("check", "--exit-zero", os.path.join(self.dir, "missing.py")).returncode, 2)
+
+    def test_rule_doc(self):
+        proc = run("rule", "AL404")
+        self.assertEqual(proc.returncode, 0)
+        self.assertTrue(proc.stdout.startswith("# AL404 unshielded-cleanup"))
+        self.assertIn("## Use instead", proc.stdout)
+        self.assertEqual(run("rule", "AL999").returncode, 2)
+        self.assertEqual(run("rule").returncode, 2)
+
+
+if __name__ == "__main__":
+    BIN = sys.argv.pop(1)
+    unittest.main(verbosity=1)
