@@ -1,6 +1,7 @@
 /* driver: the two-pass pipeline over a small thread pool. Output order depends only on
  * the sorted file list, never on thread timing. */
 #include "driver.h"
+#include "baseline.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -200,6 +201,20 @@ static size_t apply_fixes(al_run *run, const al_options *opts, FILE *out, FILE *
   return total;
 }
 
+static int filter_baseline(al_run *run, const al_options *opts, FILE *err) {
+  char *berr = NULL;
+  size_t accepted = 0;
+  if (al_baseline_apply(run, opts->baseline, &accepted, &berr) < 0) {
+    fprintf(err, "asynclint: %s\n", berr);
+    free(berr);
+    return -1;
+  }
+  if (accepted && !opts->quiet)
+    fprintf(err, "asynclint: %zu finding%s accepted by the baseline %s\n", accepted, accepted == 1 ? "" : "s",
+            opts->baseline);
+  return 0;
+}
+
 int al_check(const al_options *opts, const char *const *paths, int npaths, FILE *out, FILE *err) {
   al_discovery d;
   al_discover(paths, npaths, &d);
@@ -212,6 +227,20 @@ int al_check(const al_options *opts, const char *const *paths, int npaths, FILE 
     else if (f->warning) fprintf(err, "asynclint: %s: warning: %s\n", f->path, f->warning);
   }
   int rc;
+  if (opts->write_baseline) {
+    char *berr = NULL;
+    rc = al_baseline_write(&run, opts->write_baseline, &berr);
+    if (rc < 0) fprintf(err, "asynclint: %s\n", berr);
+    else fprintf(err, "asynclint: wrote %zu finding%s to %s\n", run.nfindings, run.nfindings == 1 ? "" : "s",
+                 opts->write_baseline);
+    free(berr);
+    rc = rc < 0 ? 2 : d.missing ? 2 : 0;
+    goto done;
+  }
+  if (opts->baseline && !opts->fix && !opts->diff && filter_baseline(&run, opts, err) < 0) {
+    rc = 2;
+    goto done;
+  }
   if (opts->fix || opts->diff) {
     size_t failed = 0;
     size_t n = apply_fixes(&run, opts, out, err, &failed);
@@ -223,6 +252,10 @@ int al_check(const al_options *opts, const char *const *paths, int npaths, FILE 
       al_run_free(&run);
       al_run_files(&run, opts, (char **)d.files.items, d.files.len);
       if (n || failed) fprintf(err, "asynclint: fixed %zu finding%s\n", n, n == 1 ? "" : "s");
+      if (opts->baseline && filter_baseline(&run, opts, err) < 0) {
+        rc = 2;
+        goto done;
+      }
       al_output(&run, opts, out);
       rc = d.missing ? 2 : run.nfindings && !opts->exit_zero ? 1 : 0;
     }
@@ -230,6 +263,7 @@ int al_check(const al_options *opts, const char *const *paths, int npaths, FILE 
     al_output(&run, opts, out);
     rc = d.missing ? 2 : run.nfindings && !opts->exit_zero ? 1 : 0;
   }
+done:
   fflush(out);
   al_run_free(&run);
   al_discovery_free(&d);

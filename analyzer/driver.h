@@ -21,6 +21,8 @@ typedef struct al_options {
   bool diff;           /* --diff: print the fixes as a unified diff, write nothing */
   bool unsafe_fixes;   /* --unsafe-fixes: unsafe fixes too */
   bool exit_zero;      /* --exit-zero: findings do not make the exit code 1 */
+  const char *baseline;       /* --baseline FILE: report only findings not in it */
+  const char *write_baseline; /* --write-baseline FILE: record the findings, exit 0 */
 } al_options;
 
 typedef struct al_file {

@@ -33,6 +33,8 @@ static const char usage_text[] =
     "  --unsafe-fixes       with --fix or --diff: unsafe fixes too\n"
     "  --diff               print the fixes as a unified diff instead of writing\n"
     "  --exit-zero          exit 0 even when there are findings (errors still exit 2/3)\n"
+    "  --baseline FILE      report only findings not recorded in FILE (robust to moved lines)\n"
+    "  --write-baseline FILE  record the current findings in FILE and exit 0\n"
     "\n"
     "  --version            print the version\n"
     "  -h, --help           this help\n"
@@ -69,7 +71,8 @@ static int cmd_check(int argc, char **argv) {
       {"color", required_argument, 0, 'c'},  {"quiet", no_argument, 0, 'q'},
       {"help", no_argument, 0, 'h'},         {"fix", no_argument, 0, 'F'},
       {"diff", no_argument, 0, 'D'},         {"unsafe-fixes", no_argument, 0, 'U'},
-      {"exit-zero", no_argument, 0, 'Z'},    {0, 0, 0, 0}};
+      {"exit-zero", no_argument, 0, 'Z'},    {"baseline", required_argument, 0, 'B'},
+      {"write-baseline", required_argument, 0, 'W'}, {0, 0, 0, 0}};
   int ch, rc = 0;
   optind = 1;
   opterr = 0;
@@ -103,6 +106,8 @@ static int cmd_check(int argc, char **argv) {
     case 'D': o.diff = true; break;
     case 'U': o.unsafe_fixes = true; break;
     case 'Z': o.exit_zero = true; break;
+    case 'B': o.baseline = optarg; break;
+    case 'W': o.write_baseline = optarg; break;
     case 'h': fputs(usage_text, stdout); goto out;
     default:
       rc = usage_error("unknown or incomplete option '%s'", argv[optind - 1]);

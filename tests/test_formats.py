@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """CI-gate outputs: `--format sarif` (valid SARIF 2.1.0 per @microsoft/sarif-multitool,
 rules with their docs, results with locations and fixes that reproduce --fix),
-`--format github` (workflow commands, escaped), `--exit-zero`, and `asynclint rule`."""
+`--format github` (workflow commands, escaped), `--exit-zero`, `--baseline` /
+`--write-baseline`, and `asynclint rule`."""
 import json
 import os
 import shutil
@@ -95,6 +96,25 @@ class Formats(unittest.TestCase):
         self.assertEqual(proc.returncode, 0)
         self.assertIn("AL201", proc.stdout)
         self.assertEqual(run("check", "--exit-zero", os.path.join(self.dir, "missing.py")).returncode, 2)
+
+    def test_baseline(self):
+        """Accepted findings stay accepted when lines move; a new one (even an identical
+        second copy) is reported; a broken baseline is a clear error (exit 2)."""
+        base = os.path.join(self.dir, "base.json")
+        self.assertEqual(run("check", "--write-baseline", base, self.path).returncode, 0)
+        with open(self.path, "w") as fh:
+            fh.write("# moved down\n\n" + BUG + "    time.sleep(1)\n")
+        proc = run("check", "--format", "json", "--baseline", base, self.path)
+        self.assertEqual(proc.returncode, 1, proc.stderr)
+        found = json.loads(proc.stdout)
+        self.assertEqual([(f["code"], f["line"]) for f in found], [("AL201", 10)])
+        self.assertIn("2 findings accepted", proc.stderr)
+        with open(base, "w") as fh:
+            fh.write("{ not json")
+        bad = run("check", "--baseline", base, self.path)
+        self.assertEqual(bad.returncode, 2)
+        self.assertIn("cannot read baseline", bad.stderr)
+        self.assertEqual(len(bad.stderr.strip().splitlines()), 1)
 
     def test_rule_doc(self):
         proc = run("rule", "AL404")
