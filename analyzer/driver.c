@@ -2,6 +2,7 @@
  * the sorted file list, never on thread timing. */
 #include "driver.h"
 #include "baseline.h"
+#include "diffbase.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
@@ -201,9 +202,18 @@ static size_t apply_fixes(al_run *run, const al_options *opts, FILE *out, FILE *
   return total;
 }
 
-static int filter_baseline(al_run *run, const al_options *opts, FILE *err) {
+static int filter_findings(al_run *run, const al_options *opts, FILE *err) {
   char *berr = NULL;
   size_t accepted = 0;
+  if (opts->diff_base) {
+    size_t dropped = 0;
+    if (al_diffbase_apply(run, opts->diff_base, &dropped, &berr) < 0) {
+      fprintf(err, "asynclint: %s\n", berr);
+      free(berr);
+      return -1;
+    }
+  }
+  if (!opts->baseline) return 0;
   if (al_baseline_apply(run, opts->baseline, &accepted, &berr) < 0) {
     fprintf(err, "asynclint: %s\n", berr);
     free(berr);
@@ -237,7 +247,7 @@ int al_check(const al_options *opts, const char *const *paths, int npaths, FILE 
     rc = rc < 0 ? 2 : d.missing ? 2 : 0;
     goto done;
   }
-  if (opts->baseline && !opts->fix && !opts->diff && filter_baseline(&run, opts, err) < 0) {
+  if ((opts->baseline || opts->diff_base) && !opts->fix && !opts->diff && filter_findings(&run, opts, err) < 0) {
     rc = 2;
     goto done;
   }
@@ -252,7 +262,7 @@ int al_check(const al_options *opts, const char *const *paths, int npaths, FILE 
       al_run_free(&run);
       al_run_files(&run, opts, (char **)d.files.items, d.files.len);
       if (n || failed) fprintf(err, "asynclint: fixed %zu finding%s\n", n, n == 1 ? "" : "s");
-      if (opts->baseline && filter_baseline(&run, opts, err) < 0) {
+      if ((opts->baseline || opts->diff_base) && filter_findings(&run, opts, err) < 0) {
         rc = 2;
         goto done;
       }

@@ -23,6 +23,7 @@ typedef struct al_options {
   bool exit_zero;      /* --exit-zero: findings do not make the exit code 1 */
   const char *baseline;       /* --baseline FILE: report only findings not in it */
   const char *write_baseline; /* --write-baseline FILE: record the findings, exit 0 */
+  const char *diff_base;      /* --diff-base REV: only findings on lines changed since REV */
 } al_options;
 
 typedef struct al_file {

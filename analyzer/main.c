@@ -35,6 +35,7 @@ static const char usage_text[] =
     "  --exit-zero          exit 0 even when there are findings (errors still exit 2/3)\n"
     "  --baseline FILE      report only findings not recorded in FILE (robust to moved lines)\n"
     "  --write-baseline FILE  record the current findings in FILE and exit 0\n"
+    "  --diff-base REV      report only findings on lines changed since git revision REV\n"
     "\n"
     "  --version            print the version\n"
     "  -h, --help           this help\n"
@@ -72,7 +73,8 @@ static int cmd_check(int argc, char **argv) {
       {"help", no_argument, 0, 'h'},         {"fix", no_argument, 0, 'F'},
       {"diff", no_argument, 0, 'D'},         {"unsafe-fixes", no_argument, 0, 'U'},
       {"exit-zero", no_argument, 0, 'Z'},    {"baseline", required_argument, 0, 'B'},
-      {"write-baseline", required_argument, 0, 'W'}, {0, 0, 0, 0}};
+      {"write-baseline", required_argument, 0, 'W'}, {"diff-base", required_argument, 0, 'R'},
+      {0, 0, 0, 0}};
   int ch, rc = 0;
   optind = 1;
   opterr = 0;
@@ -108,6 +110,7 @@ static int cmd_check(int argc, char **argv) {
     case 'Z': o.exit_zero = true; break;
     case 'B': o.baseline = optarg; break;
     case 'W': o.write_baseline = optarg; break;
+    case 'R': o.diff_base = optarg; break;
     case 'h': fputs(usage_text, stdout); goto out;
     default:
       rc = usage_error("unknown or incomplete option '%s'", argv[optind - 1]);

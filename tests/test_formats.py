@@ -2,7 +2,7 @@
 """CI-gate outputs: `--format sarif` (valid SARIF 2.1.0 per @microsoft/sarif-multitool,
 rules with their docs, results with locations and fixes that reproduce --fix),
 `--format github` (workflow commands, escaped), `--exit-zero`, `--baseline` /
-`--write-baseline`, and `asynclint rule`."""
+`--write-baseline`, `--diff-base REV`, and `asynclint rule`."""
 import json
 import os
 import shutil
@@ -116,6 +116,34 @@ class Formats(unittest.TestCase):
         self.assertIn("cannot read baseline", bad.stderr)
         self.assertEqual(len(bad.stderr.strip().splitlines()), 1)
 
+    def test_diff_base(self):
+        """Only findings on lines changed since the revision (and in untracked files)."""
+        def git(*a):
+            subprocess.run(["git", *a], cwd=self.dir, check=True, capture_output=True,
+                           env={**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t",
+                                "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@t"})
+        git("init", "-q")
+        git("add", "bug.py")
+        git("commit", "-q", "-m", "base")
+        with open(self.path, "a") as fh:
+            fh.write("    time.sleep(2)\n")
+        with open(os.path.join(self.dir, "new.py"), "w") as fh:
+            fh.write(BUG)
+        proc = run("check", "--format", "json", "--diff-base", "HEAD", ".", cwd=self.dir)
+        self.assertEqual(proc.returncode, 1, proc.stderr)
+        got = sorted((f["path"], f["line"], f["code"]) for f in json.loads(proc.stdout))
+        self.assertEqual(got, [("bug.py", 8, "AL201"), ("new.py", 6, "AL201"), ("new.py", 7, "AL101")])
+        bad = run("check", "--diff-base", "no-such-rev", ".", cwd=self.dir)
+        self.assertEqual(bad.returncode, 2)
+        self.assertIn("unknown revision", bad.stderr)
+        outside = tempfile.mkdtemp(prefix="asynclint-nogit-")
+        try:
+            nogit = run("check", "--diff-base", "HEAD", self.path, cwd=outside)
+            self.assertEqual(nogit.returncode, 2)
+            self.assertIn("git repository", nogit.stderr)
+        finally:
+            shutil.rmtree(outside)
+
     def test_rule_doc(self):
         proc = run("rule", "AL404")
         self.assertEqual(proc.returncode, 0)
@@ -126,5 +154,5 @@ class Formats(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    BIN = sys.argv.pop(1)
+    BIN = os.path.abspath(sys.argv.pop(1))
     unittest.main(verbosity=1)
