@@ -2,6 +2,7 @@
  * the sorted file list, never on thread timing. */
 #include "driver.h"
 #include "baseline.h"
+#include "config.h"
 #include "diffbase.h"
 
 #include <pthread.h>
@@ -88,11 +89,18 @@ static int cmp_finding(const void *a, const void *b) {
 
 static void pass2(pool_job *job, al_file *f) {
   if (!f->ir) return;
+  const al_options *o = job->opts;
+  const al_config *cfg = o->file_configs && f->abs ? al_map_get(o->file_configs, f->abs) : NULL;
   for (size_t i = 0; i < al_rule_count; i++) {
     const al_rule *r = al_rules[i];
-    if (!(r->langs & (1u << f->lang)) || !al_rule_enabled(job->opts, r)) continue;
+    if (!(r->langs & (1u << f->lang))) continue;
+    if (cfg ? !al_config_rule_enabled(cfg, &o->select, &o->ignore, f->abs, r) : !al_rule_enabled(o, r)) continue;
     al_sink sink = {.file = f->ir, .rule = r, .out = &f->findings};
     r->check(f->ir, &job->run->index, &sink);
+  }
+  for (size_t k = 0; cfg && k < f->findings.len; k++) {
+    al_finding *fd = f->findings.items[k];
+    fd->severity = al_config_severity(cfg, fd->code, fd->severity);
   }
   if (f->findings.len > 1) qsort(f->findings.items, f->findings.len, sizeof *f->findings.items, cmp_finding);
 }
@@ -225,18 +233,67 @@ static int filter_findings(al_run *run, const al_options *opts, FILE *err) {
   return 0;
 }
 
-int al_check(const al_options *opts, const char *const *paths, int npaths, FILE *out, FILE *err) {
+/* Finds each file's configuration (nearest .asynclint.yaml, or --config) and drops the
+ * files it excludes. -1 on a configuration error (reported). */
+static int resolve_configs(const al_options *opts, al_configs *cs, al_map *by_file, al_discovery *d, FILE *err) {
+  char *cerr = NULL;
+  if (opts->config_path && !(cs->forced = al_config_load(opts->config_path, &cerr))) goto fail;
+  al_vec excluded = {0}; /* freed only once the whole list is settled */
+  for (size_t i = 0; i < d->files.len; i++) {
+    char *path = d->files.items[i];
+    char *abs = realpath(path, NULL);
+    const al_config *cfg = NULL;
+    if (abs && al_configs_for(cs, abs, &cfg, &cerr) < 0) {
+      free(abs);
+      al_vec_free(&excluded);
+      goto fail;
+    }
+    if (cfg && abs && al_config_excludes(cfg, abs)) al_vec_push(&excluded, path);
+    else if (cfg && abs) al_map_put(by_file, abs, (void *)cfg);
+    free(abs);
+  }
+  if (excluded.len) {
+    size_t keep = 0, e = 0;
+    for (size_t i = 0; i < d->files.len; i++) {
+      if (e < excluded.len && d->files.items[i] == excluded.items[e]) {
+        free(d->files.items[i]);
+        e++;
+      } else {
+        d->files.items[keep++] = d->files.items[i];
+      }
+    }
+    d->files.len = keep;
+  }
+  al_vec_free(&excluded);
+  return 0;
+fail:
+  fprintf(err, "asynclint: %s\n", cerr ? cerr : "configuration error");
+  free(cerr);
+  return -1;
+}
+
+int al_check(const al_options *opts_in, const char *const *paths, int npaths, FILE *out, FILE *err) {
   al_discovery d;
   al_discover(paths, npaths, &d);
   for (size_t i = 0; i < d.errors.len; i++) fprintf(err, "asynclint: %s\n", (char *)d.errors.items[i]);
+  al_configs cs = {0};
+  al_map by_file = {0};
+  al_options o = *opts_in;
+  const al_options *opts = &o;
   al_run run;
+  memset(&run, 0, sizeof run);
+  int rc;
+  if (resolve_configs(opts_in, &cs, &by_file, &d, err) < 0) {
+    rc = 2;
+    goto done;
+  }
+  o.file_configs = &by_file;
   al_run_files(&run, opts, (char **)d.files.items, d.files.len);
   for (size_t i = 0; i < run.nfiles; i++) {
     al_file *f = &run.files[i];
     if (f->error) fprintf(err, "asynclint: %s: %s\n", f->path, f->error);
     else if (f->warning) fprintf(err, "asynclint: %s: warning: %s\n", f->path, f->warning);
   }
-  int rc;
   if (opts->write_baseline) {
     char *berr = NULL;
     rc = al_baseline_write(&run, opts->write_baseline, &berr);
@@ -277,5 +334,7 @@ done:
   fflush(out);
   al_run_free(&run);
   al_discovery_free(&d);
+  al_map_free(&by_file);
+  al_configs_free(&cs);
   return rc;
 }

@@ -24,6 +24,8 @@ typedef struct al_options {
   const char *baseline;       /* --baseline FILE: report only findings not in it */
   const char *write_baseline; /* --write-baseline FILE: record the findings, exit 0 */
   const char *diff_base;      /* --diff-base REV: only findings on lines changed since REV */
+  const char *config_path;    /* --config FILE: this configuration for every file */
+  const al_map *file_configs; /* set by al_check: canonical path -> const al_config* */
 } al_options;
 
 typedef struct al_file {

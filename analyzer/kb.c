@@ -85,37 +85,38 @@ int al_kb_load(al_kb *kb, const char *text, size_t len, const char *origin, char
     return -1;
   }
   yaml_node_t *root = yaml_document_get_root_node(&doc);
-  if (!root) {
-    rc = 0; /* an empty document is an empty knowledge file */
-    goto out;
-  }
+  rc = root ? al_kb_load_node(kb, &doc, root, origin, err) : 0; /* empty: no knowledge */
+  yaml_document_delete(&doc);
+  yaml_parser_delete(&parser);
+  return rc;
+}
+
+int al_kb_load_node(al_kb *kb, struct yaml_document_s *doc, struct yaml_node_s *root, const char *origin,
+                    char **err) {
   if (root->type != YAML_MAPPING_NODE) {
     *err = al_fmt("%s:%zu: expected a mapping of sections", origin, root->start_mark.line + 1);
-    goto out;
+    return -1;
   }
   for (yaml_node_pair_t *p = root->data.mapping.pairs.start; p < root->data.mapping.pairs.top; p++) {
-    yaml_node_t *k = yaml_document_get_node(&doc, p->key);
-    yaml_node_t *v = yaml_document_get_node(&doc, p->value);
+    yaml_node_t *k = yaml_document_get_node(doc, p->key);
+    yaml_node_t *v = yaml_document_get_node(doc, p->value);
     const char *name = scalar(k);
     if (!name || !v || v->type != YAML_SEQUENCE_NODE) {
       *err = al_fmt("%s:%zu: a section is `name:` followed by a list", origin,
                     (k ? k->start_mark.line : 0) + 1);
-      goto out;
+      return -1;
     }
     al_kb_section *sec = section_for(kb, name);
     for (yaml_node_item_t *it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
-      yaml_node_t *item = yaml_document_get_node(&doc, *it);
-      if (!item || add_entry(sec, &doc, item, origin, err) < 0) {
-        if (!item) *err = al_fmt("%s: broken list item", origin);
-        goto out;
+      yaml_node_t *item = yaml_document_get_node(doc, *it);
+      if (!item) {
+        *err = al_fmt("%s: broken list item", origin);
+        return -1;
       }
+      if (add_entry(sec, doc, item, origin, err) < 0) return -1;
     }
   }
-  rc = 0;
-out:
-  yaml_document_delete(&doc);
-  yaml_parser_delete(&parser);
-  return rc;
+  return 0;
 }
 
 static void free_section(const char *key, void *val, void *ctx) {
@@ -159,6 +160,7 @@ void al_kb_shutdown(void) {
 }
 
 const al_kb *al_kb_for(al_lang lang) { return &builtin[lang]; }
+al_kb *al_kb_mutable(al_lang lang) { return &builtin[lang]; }
 
 const al_kb_section *al_kb_section_get(const al_kb *kb, const char *section) {
   return al_map_get(&kb->sections, section);

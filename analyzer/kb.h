@@ -29,11 +29,20 @@ typedef struct al_kb_section {
  * Returns 0, or -1 with *err a malloc'd "origin:line: reason" message. */
 int al_kb_load(al_kb *kb, const char *text, size_t len, const char *origin, char **err);
 void al_kb_free(al_kb *kb);
+/* Adds the sections of a parsed YAML mapping node (libyaml) to kb; entries with an
+ * existing name replace it. For configuration files' knowledge extensions. */
+struct yaml_document_s;
+struct yaml_node_s;
+int al_kb_load_node(al_kb *kb, struct yaml_document_s *doc, struct yaml_node_s *root, const char *origin,
+                    char **err);
 
 /* Loads the embedded knowledge of all languages (idempotent; call before threads start). */
 int al_kb_init(char **err);
 void al_kb_shutdown(void);
 const al_kb *al_kb_for(al_lang lang);
+/* The built-in knowledge of a language, for merging configuration extensions before any
+ * lint thread starts. */
+al_kb *al_kb_mutable(al_lang lang);
 
 const al_kb_section *al_kb_section_get(const al_kb *kb, const char *section);
 const al_kb_entry *al_kb_find(const al_kb *kb, const char *section, const char *name);

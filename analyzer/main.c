@@ -36,6 +36,8 @@ static const char usage_text[] =
     "  --baseline FILE      report only findings not recorded in FILE (robust to moved lines)\n"
     "  --write-baseline FILE  record the current findings in FILE and exit 0\n"
     "  --diff-base REV      report only findings on lines changed since git revision REV\n"
+    "  --config FILE        use this configuration for every file (default: the nearest\n"
+    "                       .asynclint.yaml upward from each file)\n"
     "\n"
     "  --version            print the version\n"
     "  -h, --help           this help\n"
@@ -74,6 +76,7 @@ static int cmd_check(int argc, char **argv) {
       {"diff", no_argument, 0, 'D'},         {"unsafe-fixes", no_argument, 0, 'U'},
       {"exit-zero", no_argument, 0, 'Z'},    {"baseline", required_argument, 0, 'B'},
       {"write-baseline", required_argument, 0, 'W'}, {"diff-base", required_argument, 0, 'R'},
+      {"config", required_argument, 0, 'C'},
       {0, 0, 0, 0}};
   int ch, rc = 0;
   optind = 1;
@@ -111,6 +114,7 @@ static int cmd_check(int argc, char **argv) {
     case 'B': o.baseline = optarg; break;
     case 'W': o.write_baseline = optarg; break;
     case 'R': o.diff_base = optarg; break;
+    case 'C': o.config_path = optarg; break;
     case 'h': fputs(usage_text, stdout); goto out;
     default:
       rc = usage_error("unknown or incomplete option '%s'", argv[optind - 1]);
