@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "driver.h"
+#include "staged.h"
 #include "frontend.h"
 
 static const char usage_text[] =
@@ -21,6 +22,7 @@ static const char usage_text[] =
     "  dump-ast FILE        print the parser tree of one Python/JavaScript file\n"
     "  rules                list the rules\n"
     "  rule CODE            print the documentation of a rule\n"
+    "  install-hook [--force]  write a git pre-commit hook running `check --staged`\n"
     "\n"
     "check options:\n"
     "  --format FORMAT      text (default), json, sarif (2.1.0) or github (workflow annotations)\n"
@@ -36,6 +38,7 @@ static const char usage_text[] =
     "  --baseline FILE      report only findings not recorded in FILE (robust to moved lines)\n"
     "  --write-baseline FILE  record the current findings in FILE and exit 0\n"
     "  --diff-base REV      report only findings on lines changed since git revision REV\n"
+    "  --staged             lint what is staged for commit (the git index), not the working tree\n"
     "  --config FILE        use this configuration for every file (default: the nearest\n"
     "                       .asynclint.yaml upward from each file)\n"
     "\n"
@@ -68,6 +71,7 @@ static void free_opts(al_options *o) {
 static int cmd_check(int argc, char **argv) {
   al_options o = {.jobs = 0, .format = AL_FMT_TEXT};
   const char *color = "auto";
+  bool staged = false;
   static const struct option longopts[] = {
       {"format", required_argument, 0, 'f'}, {"select", required_argument, 0, 's'},
       {"ignore", required_argument, 0, 'i'}, {"jobs", required_argument, 0, 'j'},
@@ -76,7 +80,7 @@ static int cmd_check(int argc, char **argv) {
       {"diff", no_argument, 0, 'D'},         {"unsafe-fixes", no_argument, 0, 'U'},
       {"exit-zero", no_argument, 0, 'Z'},    {"baseline", required_argument, 0, 'B'},
       {"write-baseline", required_argument, 0, 'W'}, {"diff-base", required_argument, 0, 'R'},
-      {"config", required_argument, 0, 'C'},
+      {"config", required_argument, 0, 'C'},   {"staged", no_argument, 0, 'S'},
       {0, 0, 0, 0}};
   int ch, rc = 0;
   optind = 1;
@@ -115,6 +119,7 @@ static int cmd_check(int argc, char **argv) {
     case 'W': o.write_baseline = optarg; break;
     case 'R': o.diff_base = optarg; break;
     case 'C': o.config_path = optarg; break;
+    case 'S': staged = true; break;
     case 'h': fputs(usage_text, stdout); goto out;
     default:
       rc = usage_error("unknown or incomplete option '%s'", argv[optind - 1]);
@@ -128,6 +133,14 @@ static int cmd_check(int argc, char **argv) {
   else o.color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
   const char *dot[] = {"."};
   int npaths = argc - optind;
+  if (staged) {
+    if (npaths || o.fix || o.diff) {
+      rc = usage_error("%s", "--staged lints the staged files: no paths, --fix or --diff with it");
+      goto out;
+    }
+    rc = al_check_staged(&o, stdout, stderr);
+    goto out;
+  }
   rc = al_check(&o, npaths ? (const char *const *)argv + optind : dot, npaths ? npaths : 1, stdout, stderr);
 out:
   free_opts(&o);
@@ -220,6 +233,10 @@ int main(int argc, char **argv) {
     rc = cmd_rules();
   } else if (!strcmp(argv[1], "rule")) {
     rc = cmd_rule(argc, argv);
+  } else if (!strcmp(argv[1], "install-hook")) {
+    bool force = argc == 3 && !strcmp(argv[2], "--force");
+    rc = argc > 3 || (argc == 3 && !force) ? usage_error("%s", "install-hook takes only --force")
+                                           : al_install_hook(force, stdout, stderr);
   } else {
     rc = usage_error("unknown command '%s' (check, dump-ir, dump-ast, rules, rule)", argv[1]);
   }
