@@ -44,6 +44,7 @@ static const char *find_in(const char *line, size_t len, const char *needle) {
 }
 
 bool al_suppressed(const al_source *src, uint32_t line, const char *code) {
+  if (!src->has_markers) return false;
   size_t len;
   const char *text = al_source_line(src, line, &len);
   const char *end = text + len;

@@ -122,13 +122,11 @@ bool al_index_call_awaitable(const al_index *idx, const ir_file *f, const ir_nod
   }
   if (call->name && (*api = kb_awaitable(f, call->name))) return true;
   /* JS: a module-level binding to util.promisify(...) yields promises */
-  if (f->lang == AL_LANG_JS && call->name && !call->module && !strchr(call->name, '.')) {
-    const al_kb *kb = al_kb_for(f->lang);
-    for (const ir_node *x = f->root->child; x; x = x->next) { /* module-level bindings */
-      if (x->kind != IR_ASSIGN || !x->name || strcmp(x->name, call->name) || !x->child) continue;
-      const ir_node *v = x->child;
-      if (v->kind == IR_CALL && v->name && (*api = al_kb_find(kb, "promisifiers", v->name))) return true;
-    }
+  if (f->lang == AL_LANG_JS && call->name && !call->module && !strchr(call->name, '.') && f->module &&
+      idx->promisified.len) {
+    char key[512];
+    snprintf(key, sizeof key, "%s" KEY_SEP "%s", f->module, call->name);
+    if ((*api = al_map_get(&idx->promisified, key))) return true;
   }
   return false;
 }
@@ -359,6 +357,21 @@ void al_index_build(al_index *idx, ir_file *const *files, size_t n) {
       if (f->module && x->alias) add_func(idx, f->module, x->alias, info); /* export default */
     }
   }
+  /* JS `const readP = util.promisify(fs.readFile)` at module level (knowledge `promisifiers`) */
+  for (size_t i = 0; i < n; i++) {
+    const ir_file *f = files[i];
+    if (!f || f->lang != AL_LANG_JS || !f->module) continue;
+    const al_kb *kb = al_kb_for(f->lang);
+    for (const ir_node *x = f->root->child; x; x = x->next) {
+      const al_kb_entry *e;
+      if (x->kind != IR_ASSIGN || !x->name || !x->child || x->child->kind != IR_CALL || !x->child->name ||
+          !(e = al_kb_find(kb, "promisifiers", x->child->name)))
+        continue;
+      char *key = al_fmt("%s" KEY_SEP "%s", f->module, x->name);
+      al_map_put(&idx->promisified, key, (void *)e);
+      free(key);
+    }
+  }
   /* Fixpoint: sync functions returning an awaitable call (bounded: each round must
    * mark at least one more function, and there are finitely many). */
   for (bool changed = true; changed;) {
@@ -382,4 +395,5 @@ void al_index_free(al_index *idx) {
   al_vec_free(&idx->infos);
   al_map_free(&idx->funcs);
   al_map_free(&idx->modules);
+  al_map_free(&idx->promisified);
 }

@@ -74,6 +74,8 @@ static void build_lines(al_source *s) {
   }
   s->line_starts = ls;
   s->nlines = n;
+  /* one scan here spares a scan of the line per finding (minified code: one long line) */
+  s->has_markers = memmem(s->text, s->len, "asynclint", 9) || memmem(s->text, s->len, "noqa", 4);
 }
 
 void al_source_from_text(al_source *s, const char *path, al_lang lang, const char *text, size_t len) {

@@ -29,30 +29,36 @@ static bool ident_char(char c) {
 /* The function's name appears somewhere as a value (not called, not its own def):
  * passed as a callback, assigned to an attribute, put in a table. Whoever receives it
  * may await what it returns. */
-static bool used_as_value(const ir_file *f, const char *simple) {
-  size_t n = strlen(simple);
+/* Every identifier the file uses as a value (not called, not another object's member,
+ * not its own binding or definition), collected in one pass over the text. */
+static void values_of(const ir_file *f, al_map *out) {
   const char *text = f->src->text, *end = text + f->src->len;
-  for (const char *p = text; p < end && (p = memmem(p, (size_t)(end - p), simple, n)); p += n) {
-    if (p > text && (ident_char(p[-1]) || p[-1] == '@' || p[-1] == '.')) continue; /* x.name: another object's */
-    if (p + n < end && ident_char(p[n])) continue;
-    const char *q = p + n;
+  for (const char *p = text; p < end;) {
+    if (!ident_char(*p) || (*p >= '0' && *p <= '9')) {
+      p++;
+      continue;
+    }
+    const char *s0 = p;
+    while (p < end && ident_char(*p)) p++;
+    size_t n = (size_t)(p - s0);
+    if (s0 > text && (s0[-1] == '@' || s0[-1] == '.')) continue; /* x.name: another object's */
+    const char *q = p;
     while (q < end && (*q == ' ' || *q == '\t')) q++;
     if (q < end && *q == '(') continue; /* a call */
-    if (q + 1 < end && *q == '=' && q[1] != '=' && q[1] != '>') continue; /* its binding: `const f = async ...` */
-    const char *b = p;
+    if (q + 1 < end && *q == '=' && q[1] != '=' && q[1] != '>') continue; /* its binding */
+    const char *b = s0;
     while (b > text && b[-1] == ' ') b--;
     if (b - text >= 3 && !strncmp(b - 3, "def", 3)) continue; /* its definition */
-    return true;
+    if (n < 128) {
+      char name[128];
+      memcpy(name, s0, n);
+      name[n] = 0;
+      al_map_put(out, name, (void *)1);
+    }
   }
-  return false;
 }
 
 /* @overload siblings: the implementation keeps the signature its overloads declare. */
-static bool overloaded(const ir_file *f, const ir_node *fn) {
-  for (const ir_node *n = f->root; n; n = ir_next(n, f->root))
-    if (n != fn && n->kind == IR_FUNC && n->name && !strcmp(n->name, fn->name)) return true;
-  return false;
-}
 
 /* It calls something awaitable without awaiting it (AL101/AL103), or blocks (AL2xx):
  * that is the bug, and its fix brings an await, so the `async` stays. */
@@ -78,6 +84,8 @@ static bool drops_awaitable(const ir_file *f, const al_index *idx, const ir_node
 }
 
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
+  al_map values = {0}, defs = {0};
+  bool counted = false;
   for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
     /* async generators are left alone: code that wants an async iterator needs one even
      * when it never awaits (ESLint's require-await does the same) */
@@ -90,7 +98,15 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
      * test functions must be coroutines for async test runners (pytest-asyncio/trio) */
     if (n->flags & IR_F_METHOD) continue;
     if (al_starts_with(simple, "test")) continue;
-    if (is_stub(f, n) || used_as_value(f, simple) || overloaded(f, n) || drops_awaitable(f, idx, n)) continue;
+    if (!counted) { /* once per file: linear, whatever the number of functions */
+      counted = true;
+      values_of(f, &values);
+      for (const ir_node *x = f->root; x; x = ir_next(x, f->root))
+        if (x->kind == IR_FUNC && x->name)
+          al_map_put(&defs, x->name, (void *)((uintptr_t)al_map_get(&defs, x->name) + 1));
+    }
+    bool overloaded = (uintptr_t)al_map_get(&defs, n->name) > 1; /* @overload siblings */
+    if (is_stub(f, n) || al_map_get(&values, simple) || overloaded || drops_awaitable(f, idx, n)) continue;
     if (f->lang == AL_LANG_JS)
       al_report(sink, n, "async function `%s` never awaits: it runs synchronously and only wraps its result in a "
                 "promise (and turns its exceptions into rejections); make it a plain function, or await something",
@@ -100,6 +116,8 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
                 "synchronously when awaited; make it a plain function (and drop the awaits at its call sites), or "
                 "await something", n->name);
   }
+  al_map_free(&values);
+  al_map_free(&defs);
 }
 
 const al_rule rule_al501 = {
