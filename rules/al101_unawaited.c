@@ -56,9 +56,43 @@ static al_fix *make_fix(const ir_file *f, const ir_node *call, const ir_node *en
   return fx;
 }
 
+/* JS: `p.then(f)` on a local holding a promise (`const p = fetch(u)`). */
+static bool chain_on_stored_promise(const ir_file *f, const al_index *idx, const ir_node *n) {
+  if (!n->child || n->child->kind != IR_USE || !n->child->name) return false;
+  const ir_node *fn = ir_enclosing_func(n);
+  const ir_node *root = fn ? fn : f->root;
+  for (const ir_node *c = root->child; c && c != n; c = ir_next(c, root)) {
+    const al_func_info *callee;
+    const al_kb_entry *api;
+    if (c->kind == IR_CALL && c->use == IR_USE_ASSIGNED && c->alias && !strcmp(c->alias, n->child->name) &&
+        al_index_call_awaitable(idx, f, c, &callee, &api))
+      return true;
+  }
+  return false;
+}
+
+/* JS: an async function expression called in place (async IIFE): the callee is the
+ * call's first child, an async FUNC. */
+static bool async_iife(const ir_node *n) {
+  return n->child && n->child->kind == IR_FUNC && (n->child->flags & IR_F_ASYNC) && n->text && !strcmp(n->text, "()") &&
+         !al_func_handles_errors(n->child); /* one that catches everything cannot reject */
+}
+
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
     if (n->kind != IR_CALL || n->use != IR_USE_DISCARDED) continue;
+    if (f->lang == AL_LANG_JS && async_iife(n)) {
+      al_report(sink, n, "promise of an async function called in place is dropped: a rejection inside it is "
+                "unhandled; add .catch(), await it, or mark it with `void` if that is intended");
+      continue;
+    }
+    if (f->lang == AL_LANG_JS && n->name && (al_ends_with(n->name, ".then") || al_ends_with(n->name, ".finally")) &&
+        !(n->nargs >= 2 && al_ends_with(n->name, ".then")) && chain_on_stored_promise(f, idx, n)) {
+      al_report(sink, n, "promise chain on `%s` ends in `%s()` without a rejection handler: a rejection becomes an "
+                "unhandled rejection; end it with .catch(), or await it in a try block", n->child->name,
+                strrchr(n->name, '.'));
+      continue;
+    }
     /* A floating .then/.catch/.finally chain is handled when it ends in .catch(f) or
      * .then(f, g); ending in .then(f) or .finally(f) leaves rejections unhandled
      * (eslint-plugin-promise's catch-or-return, without needing the root's type). */

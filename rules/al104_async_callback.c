@@ -40,6 +40,14 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   const al_kb *kb = al_kb_for(f->lang);
   for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
     if (n->kind != IR_CALL || !n->name) continue;
+    if (n->use == IR_USE_DISCARDED && (al_ends_with(n->name, ".map") || al_ends_with(n->name, ".flatMap"))) {
+      const ir_node *cb = async_arg(f, idx, n);
+      if (cb) /* [..].map(async ...) as a statement: an array of promises nobody waits for */
+        al_report(sink, n, "`%s()` with an async callback makes an array of promises, and it is dropped: nothing "
+                  "waits for them and rejections are unhandled; await Promise.all(...) of it",
+                  n->text ? n->text : n->name);
+      continue;
+    }
     const al_kb_entry *e = al_kb_match(kb, "void_callbacks", n->name);
     if (!e) continue;
     const ir_node *cb = async_arg(f, idx, n);

@@ -106,6 +106,9 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
           al_map_put(&defs, x->name, (void *)((uintptr_t)al_map_get(&defs, x->name) + 1));
     }
     bool overloaded = (uintptr_t)al_map_get(&defs, n->name) > 1; /* @overload siblings */
+    bool named = *simple && !(*simple >= '0' && *simple <= '9');
+    for (const char *c = simple; *c && named; c++) named = ident_char(*c);
+    if (!named) continue; /* stored into a computed member (`obj[key] = async function`): a value */
     if (is_stub(f, n) || al_map_get(&values, simple) || overloaded || drops_awaitable(f, idx, n)) continue;
     if (f->lang == AL_LANG_JS)
       al_report(sink, n, "async function `%s` never awaits: it runs synchronously and only wraps its result in a "
