@@ -440,8 +440,23 @@ bool al_handler_reraises(const ir_node *h) {
   return false;
 }
 
+/* The handler can leave without raising: a return, or a break/continue of a loop around
+ * the try (not one inside the handler). */
+static bool handler_exits_quietly(const ir_node *h) {
+  for (const ir_node *n = h->child; n; n = n->kind == IR_FUNC ? ir_next_skip(n, h) : ir_next(n, h)) {
+    if (n->kind == IR_RETURN) return true;
+    if (n->kind != IR_BREAK && n->kind != IR_CONTINUE) continue;
+    bool inner = false;
+    for (const ir_node *p = n->parent; p && p != h && !inner; p = p->parent) inner = p->kind == IR_LOOP;
+    if (!inner) return true;
+  }
+  return false;
+}
+
 bool al_handler_propagates(const ir_file *f, const ir_node *h) {
-  if (al_handler_reraises(h)) return true;
+  /* a raise on one path and a quiet exit on another (`if x: raise` then `return`) still
+   * swallows it on that other path (flake8-async ASYNC103/104) */
+  if (al_handler_reraises(h)) return !handler_exits_quietly(h);
   /* forwarded: fut.set_exception(exc), gen.throw(exc), self._add_exc(exc),
    * errors.append(exc) -- handed to code that deals with it; logging (knowledge
    * `log_calls`) is not */
