@@ -8,6 +8,7 @@
 
 #include "driver.h"
 #include "staged.h"
+#include "lsp.h"
 #include "frontend.h"
 
 static const char usage_text[] =
@@ -23,6 +24,7 @@ static const char usage_text[] =
     "  rules                list the rules\n"
     "  rule CODE            print the documentation of a rule\n"
     "  install-hook [--force]  write a git pre-commit hook running `check --staged`\n"
+    "  lsp                  run the Language Server on stdin/stdout (editors)\n"
     "\n"
     "check options:\n"
     "  --format FORMAT      text (default), json, sarif (2.1.0) or github (workflow annotations)\n"
@@ -233,6 +235,8 @@ int main(int argc, char **argv) {
     rc = cmd_rules();
   } else if (!strcmp(argv[1], "rule")) {
     rc = cmd_rule(argc, argv);
+  } else if (!strcmp(argv[1], "lsp")) {
+    rc = argc == 2 ? al_lsp_serve(stdin, stdout) : usage_error("%s", "lsp takes no arguments");
   } else if (!strcmp(argv[1], "install-hook")) {
     bool force = argc == 3 && !strcmp(argv[2], "--force");
     rc = argc > 3 || (argc == 3 && !force) ? usage_error("%s", "install-hook takes only --force")

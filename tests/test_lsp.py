@@ -1,0 +1,164 @@
+#!/usr/bin/env python3
+"""`asynclint lsp` driven by a JSON-RPC client: lifecycle, diagnostics on open and on
+incremental/full changes, code actions (the fix and "ignore on this line"), closing,
+configuration, and malformed input answered with the right JSON-RPC errors."""
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+
+BIN = None
+BUG = "import asyncio\nimport time\n\n\nasync def f():\n    time.sleep(1)\n"
+
+
+class Client:
+    def __init__(self):
+        self.p = subprocess.Popen([BIN, "lsp"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE)
+        self.next_id = 0
+
+    def raw(self, data):
+        self.p.stdin.write(data)
+        self.p.stdin.flush()
+
+    def send(self, method, params=None, request=True):
+        msg = {"jsonrpc": "2.0", "method": method}
+        if params is not None:
+            msg["params"] = params
+        if request:
+            self.next_id += 1
+            msg["id"] = self.next_id
+        body = json.dumps(msg).encode()
+        self.raw(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+        return msg.get("id")
+
+    def read(self):
+        headers = {}
+        while True:
+            line = self.p.stdout.readline()
+            if not line:
+                raise EOFError("server closed its output")
+            if line in (b"\r\n", b"\n"):
+                break
+            k, v = line.decode().split(":", 1)
+            headers[k.strip().lower()] = v.strip()
+        return json.loads(self.p.stdout.read(int(headers["content-length"])))
+
+    def until(self, pred):
+        for _ in range(50):
+            m = self.read()
+            if pred(m):
+                return m
+        raise AssertionError("message not received")
+
+    def request(self, method, params=None):
+        i = self.send(method, params)
+        return self.until(lambda m: m.get("id") == i)
+
+    def close(self):
+        try:
+            self.p.stdin.close()
+        except BrokenPipeError:
+            pass
+        return self.p.wait(timeout=10)
+
+
+class Lsp(unittest.TestCase):
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="asynclint-lsp-")
+        self.path = os.path.join(self.dir, "a.py")
+        self.uri = "file://" + self.path
+        self.c = Client()
+
+    def tearDown(self):
+        if self.c.p.poll() is None:
+            self.c.p.kill()
+        self.c.p.wait()
+        for f in (self.c.p.stdin, self.c.p.stdout, self.c.p.stderr):
+            try:
+                f.close()
+            except BrokenPipeError:
+                pass
+        shutil.rmtree(self.dir)
+
+    def init(self):
+        r = self.c.request("initialize", {"processId": None, "rootUri": "file://" + self.dir, "capabilities": {}})
+        self.assertEqual(r["result"]["capabilities"]["textDocumentSync"]["change"], 2)
+        self.c.send("initialized", {}, request=False)
+
+    def diags(self):
+        m = self.c.until(lambda m: m.get("method") == "textDocument/publishDiagnostics")
+        self.assertEqual(m["params"]["uri"], self.uri)
+        return m["params"]["diagnostics"]
+
+    def test_diagnostics_changes_actions(self):
+        self.init()
+        self.c.send("textDocument/didOpen", {"textDocument": {"uri": self.uri, "languageId": "python", "version": 1,
+                                                              "text": BUG}}, request=False)
+        d = self.diags()
+        self.assertEqual([(x["code"], x["range"]["start"]["line"], x["source"]) for x in d], [("AL201", 5, "asynclint")])
+        # incremental: `time.sleep(1)` -> `await asyncio.sleep(1)` on line 5 (0-based)
+        self.c.send("textDocument/didChange", {
+            "textDocument": {"uri": self.uri, "version": 2},
+            "contentChanges": [{"range": {"start": {"line": 5, "character": 4}, "end": {"line": 5, "character": 14}},
+                                "text": "await asyncio.sleep"}]}, request=False)
+        self.assertEqual(self.diags(), [])
+        # full sync back to the bug, then the code actions for it
+        self.c.send("textDocument/didChange", {"textDocument": {"uri": self.uri, "version": 3},
+                                               "contentChanges": [{"text": BUG}]}, request=False)
+        self.assertEqual(len(self.diags()), 1)
+        r = self.c.request("textDocument/codeAction", {
+            "textDocument": {"uri": self.uri},
+            "range": {"start": {"line": 5, "character": 0}, "end": {"line": 5, "character": 0}},
+            "context": {"diagnostics": []}})
+        titles = [a["title"] for a in r["result"]]
+        self.assertTrue(any("await asyncio.sleep" in t for t in titles), titles)
+        self.assertIn("AL201: ignore on this line", titles)
+        ignore = [a for a in r["result"] if a["title"].endswith("ignore on this line")][0]
+        edit = ignore["edit"]["changes"][self.uri][0]
+        self.assertEqual(edit["range"]["start"], {"line": 5, "character": 17})
+        self.assertEqual(edit["newText"], "  # asynclint: ignore[AL201]")
+        # an out-of-order (older) version is ignored
+        self.c.send("textDocument/didChange", {"textDocument": {"uri": self.uri, "version": 1},
+                                               "contentChanges": [{"text": "x = 1\n"}]}, request=False)
+        self.c.send("textDocument/didClose", {"textDocument": {"uri": self.uri}}, request=False)
+        self.assertEqual(self.diags(), [])
+        self.assertIsNone(self.c.request("shutdown")["result"])
+        self.c.send("exit", request=False)
+        self.assertEqual(self.c.p.wait(timeout=10), 0)
+
+    def test_configuration_applies(self):
+        with open(os.path.join(self.dir, ".asynclint.yaml"), "w") as fh:
+            fh.write("ignore: [AL201]\n")
+        self.init()
+        self.c.send("textDocument/didOpen", {"textDocument": {"uri": self.uri, "languageId": "python", "version": 1,
+                                                              "text": BUG}}, request=False)
+        self.assertEqual(self.diags(), [])
+
+    def test_malformed_input(self):
+        r = self.c.request("textDocument/codeAction", {})
+        self.assertEqual(r["error"]["code"], -32002)  # before initialize
+        self.init()
+        self.c.raw(b"Content-Length: nope\r\n\r\n")
+        self.assertEqual(self.c.read()["error"]["code"], -32700)
+        self.c.raw(b"Content-Length: 9\r\n\r\n{not json")
+        self.assertEqual(self.c.read()["error"]["code"], -32700)
+        self.c.raw(b"Content-Length: 2\r\n\r\n[]")
+        self.assertEqual(self.c.read()["error"]["code"], -32600)
+        self.assertEqual(self.c.request("workspace/noSuchThing", {})["error"]["code"], -32601)
+        # still serving
+        self.assertIsNone(self.c.request("shutdown")["result"])
+        self.assertEqual(self.c.request("shutdown")["error"]["code"], -32600)
+        self.assertEqual(self.c.close(), 0)  # end of input after shutdown: clean exit
+
+    def test_eof_without_shutdown(self):
+        self.init()
+        self.assertEqual(self.c.close(), 1)
+
+
+if __name__ == "__main__":
+    BIN = os.path.abspath(sys.argv.pop(1))
+    unittest.main(verbosity=1)
