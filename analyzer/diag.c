@@ -96,8 +96,22 @@ void al_report_fix(al_sink *sink, const ir_node *at, al_fix *fix, const char *fm
   va_end(ap);
 }
 
+void al_report_related(al_sink *sink, const ir_node *at, const ir_file *rel_file, const ir_node *rel,
+                       const char *rel_msg, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  al_finding *f = report_v(sink, at, NULL, fmt, ap);
+  va_end(ap);
+  if (!f || !rel_file || !rel) return;
+  f->rel_path = al_strdup(rel_file->src->path);
+  f->rel_span = rel->span;
+  f->rel_message = al_strdup(rel_msg ? rel_msg : "");
+}
+
 void al_finding_free(al_finding *f) {
   al_fix_free(f->fix);
+  free(f->rel_path);
+  free(f->rel_message);
   free(f->message);
   free(f);
 }

@@ -211,6 +211,17 @@ static void publish(server *s, doc *d, bool empty) {
     json_object_set_new(g, "source", json_string("asynclint"));
     json_t *m = json_string(fd->message);
     json_object_set_new(g, "message", m ? m : json_string(fd->code));
+    if (fd->rel_path && !strcmp(fd->rel_path, d->path)) { /* the blocking call of an AL210 chain */
+      json_t *loc = json_object();
+      json_object_set_new(loc, "uri", json_string(d->uri));
+      json_object_set_new(loc, "range", range_of(d, fd->rel_span.start, fd->rel_span.end));
+      json_t *ri = json_object();
+      json_object_set_new(ri, "location", loc);
+      json_object_set_new(ri, "message", json_string(fd->rel_message));
+      json_t *ris = json_array();
+      json_array_append_new(ris, ri);
+      json_object_set_new(g, "relatedInformation", ris);
+    }
     json_array_append_new(diags, g);
   }
   free_findings(&found);

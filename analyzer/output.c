@@ -44,6 +44,9 @@ void al_output_text(const al_run *run, const al_options *opts, FILE *out) {
       fprintf(out, "%s%s:%u:%u:%s %s%s%s [%s] %s\n", color ? C_BOLD : "", fd->path, fd->span.line, fd->span.col,
               color ? C_RESET : "", color ? C_RED : "", fd->code, color ? C_RESET : "", fd->name, fd->message);
       print_snippet(&f->src, fd, color, out);
+      if (fd->rel_path)
+        fprintf(out, "  %snote%s: %s:%u:%u: %s\n", color ? C_CYAN : "", color ? C_RESET : "", fd->rel_path,
+                fd->rel_span.line, fd->rel_span.col, fd->rel_message);
       if (fd->fix)
         fprintf(out, "  %sfix%s: %s (%s)\n", color ? C_CYAN : "", color ? C_RESET : "", fd->fix->title,
                 fd->fix->safety == AL_FIX_APPLY_SAFE ? "safe: --fix" : "unsafe: --fix --unsafe-fixes");
@@ -111,6 +114,16 @@ void al_output_json(const al_run *run, FILE *out) {
         json_object_set_new(o, "fix", fx);
       } else {
         json_object_set_new(o, "fix", json_null());
+      }
+      if (fd->rel_path) {
+        json_t *rel = json_object();
+        json_object_set_new(rel, "path", json_str_lossy(fd->rel_path));
+        json_object_set_new(rel, "line", json_integer(fd->rel_span.line));
+        json_object_set_new(rel, "column", json_integer(fd->rel_span.col));
+        json_object_set_new(rel, "message", json_str_lossy(fd->rel_message));
+        json_object_set_new(o, "related", rel);
+      } else {
+        json_object_set_new(o, "related", json_null());
       }
       json_array_append_new(arr, o);
     }
@@ -225,6 +238,17 @@ void al_output_sarif(const al_run *run, const al_options *opts, FILE *out) {
       json_array_append_new(locs, sarif_location(fd));
       json_object_set_new(res, "locations", locs);
       if (fd->fix) json_object_set_new(res, "fixes", sarif_fix(fd));
+      if (fd->rel_path) {
+        al_finding rel = {.path = fd->rel_path, .span = fd->rel_span};
+        json_t *loc = sarif_location(&rel);
+        json_object_set_new(loc, "id", json_integer(1));
+        json_t *m = json_object();
+        json_object_set_new(m, "text", json_str_lossy(fd->rel_message));
+        json_object_set_new(loc, "message", m);
+        json_t *rels = json_array();
+        json_array_append_new(rels, loc);
+        json_object_set_new(res, "relatedLocations", rels);
+      }
       json_array_append_new(results, res);
     }
   }

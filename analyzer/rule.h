@@ -29,6 +29,10 @@ typedef struct al_finding {
   al_severity severity;
   char *message;       /* owned */
   al_fix *fix;         /* owned; NULL when there is no automatic fix */
+  /* a related place (AL210: the blocking call at the end of the chain), or rel_path NULL */
+  char *rel_path;      /* owned */
+  ir_span rel_span;
+  char *rel_message;   /* owned */
 } al_finding;
 
 typedef struct al_sink {
@@ -54,6 +58,9 @@ void al_report(al_sink *sink, const ir_node *at, const char *fmt, ...) __attribu
 /* Like al_report, with a fix (ownership passes to the finding, or it is freed). */
 void al_report_fix(al_sink *sink, const ir_node *at, al_fix *fix, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+/* Like al_report, with a related place: node rel in file rel_file, described by rel_msg. */
+void al_report_related(al_sink *sink, const ir_node *at, const ir_file *rel_file, const ir_node *rel,
+                       const char *rel_msg, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 /* True when line `line` of src carries `asynclint: ignore[...]` / `noqa` covering code. */
 bool al_suppressed(const al_source *src, uint32_t line, const char *code);
 

@@ -39,11 +39,13 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
     }
     const char *cat = api ? al_kb_attr(api, "category") : NULL;
     const char *use = api ? al_kb_attr(api, "use") : NULL;
-    al_report(sink, n, "`%s()` blocks the event loop in %s: %s (%s at %s:%u)%s%s",
+    char *rel = al_fmt("%s: the blocking call", cat ? al_category_label(cat) : last && last->kind == IR_LOOP ? "busy-wait" : "blocking call");
+    al_report_related(sink, n, c ? c->file : NULL, last, rel, "`%s()` blocks the event loop in %s: %s (%s at %s:%u)%s%s",
               n->text ? n->text : n->name, al_context_label(fn), chain.data,
               cat ? al_category_label(cat) : last && last->kind == IR_LOOP ? "busy-wait" : "blocking call", c ? c->file->src->path : "?", last ? last->span.line : 0,
               use ? (f->lang == AL_LANG_PYTHON ? "; run the helper with asyncio.to_thread() or use " : "; use ") : "",
               use ? use : "");
+    free(rel);
     al_buf_free(&chain);
   }
 }

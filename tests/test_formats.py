@@ -80,6 +80,19 @@ class Formats(unittest.TestCase):
         self.assertEqual(val.returncode, 0, val.stdout + val.stderr)
         self.assertNotIn(": error ", val.stdout)
 
+    def test_related_location(self):
+        """AL210 carries the blocking call at the end of its chain: JSON `related`, SARIF
+        relatedLocations."""
+        chain = os.path.join(self.dir, "chain.py")
+        with open(chain, "w") as fh:
+            fh.write("import time\n\n\ndef helper():\n    time.sleep(1)\n\n\nasync def f():\n    helper()\n")
+        found = json.loads(run("check", "--format", "json", chain).stdout)
+        self.assertEqual([(f["code"], f["related"]["line"], f["related"]["column"]) for f in found], [("AL210", 5, 5)])
+        doc = json.loads(run("check", "--format", "sarif", chain).stdout)
+        rel = doc["runs"][0]["results"][0]["relatedLocations"][0]
+        self.assertEqual(rel["physicalLocation"]["region"]["startLine"], 5)
+        self.assertIn("blocking call", rel["message"]["text"])
+
     def test_github_annotations(self):
         weird = os.path.join(self.dir, "a,b:c.py")
         shutil.copyfile(self.path, weird)

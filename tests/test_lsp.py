@@ -130,6 +130,17 @@ class Lsp(unittest.TestCase):
         self.c.send("exit", request=False)
         self.assertEqual(self.c.p.wait(timeout=10), 0)
 
+    def test_related_information(self):
+        self.init()
+        text = "import time\n\n\ndef helper():\n    time.sleep(1)\n\n\nasync def f():\n    helper()\n"
+        self.c.send("textDocument/didOpen", {"textDocument": {"uri": self.uri, "languageId": "python", "version": 1,
+                                                              "text": text}}, request=False)
+        d = self.diags()
+        self.assertEqual([x["code"] for x in d], ["AL210"])
+        ri = d[0]["relatedInformation"][0]
+        self.assertEqual(ri["location"]["uri"], self.uri)
+        self.assertEqual(ri["location"]["range"]["start"], {"line": 4, "character": 4})
+
     def test_configuration_applies(self):
         with open(os.path.join(self.dir, ".asynclint.yaml"), "w") as fh:
             fh.write("ignore: [AL201]\n")
