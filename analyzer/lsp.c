@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "config.h"
@@ -24,6 +26,7 @@ typedef struct doc {
   al_lang lang;
   al_buf text;
   long version;
+  bool dirty; /* changed since its diagnostics were last published */
 } doc;
 
 typedef struct server {
@@ -62,19 +65,68 @@ static void send_result(server *s, json_t *id, json_t *result) {
   send_json(s, msg);
 }
 
+/* Buffered reading of the input fd, so the server can tell whether more input is
+ * already waiting (to coalesce a burst of edits before linting). */
+typedef struct reader {
+  int fd;
+  char buf[65536];
+  size_t pos, len;
+  bool eof;
+} reader;
+
+static bool fill(reader *r) {
+  if (r->pos < r->len) return true;
+  if (r->eof) return false;
+  ssize_t n;
+  do n = read(r->fd, r->buf, sizeof r->buf);
+  while (n < 0 && errno == EINTR);
+  if (n <= 0) {
+    r->eof = true;
+    return false;
+  }
+  r->pos = 0;
+  r->len = (size_t)n;
+  return true;
+}
+
+/* Input is waiting now, or arrives within ms milliseconds. */
+static bool input_pending(reader *r, int ms) {
+  if (r->pos < r->len) return true;
+  if (r->eof) return false;
+  struct pollfd p = {.fd = r->fd, .events = POLLIN};
+  return poll(&p, 1, ms) > 0;
+}
+
+static bool read_line(reader *r, char *line, size_t cap) {
+  size_t n = 0;
+  while (fill(r)) {
+    char c = r->buf[r->pos++];
+    if (n + 1 < cap) line[n++] = c;
+    if (c == '\n') break;
+  }
+  line[n] = 0;
+  return n > 0;
+}
+
 /* Reads one message body (malloc'd) into *body. 1 ok, 0 end of input, -1 bad header
  * (the header block is consumed; the caller answers a parse error). */
-static int read_message(FILE *in, char **body, size_t *len) {
+static int read_message(reader *in, char **body, size_t *len) {
   char line[1024];
   long clen = -1;
   bool any = false, bad = false;
-  while (fgets(line, sizeof line, in)) {
+  while (read_line(in, line, sizeof line)) {
     any = true;
     if (!strcmp(line, "\r\n") || !strcmp(line, "\n")) {
-      if (bad || clen < 0) return -1;
-      if (clen > (long)(64 << 20)) return -1;
+      if (bad || clen < 0 || clen > (long)(64 << 20)) return -1;
       *body = al_malloc((size_t)clen + 1);
-      size_t got = fread(*body, 1, (size_t)clen, in);
+      size_t got = 0;
+      while (got < (size_t)clen && fill(in)) {
+        size_t take = in->len - in->pos;
+        if (take > (size_t)clen - got) take = (size_t)clen - got;
+        memcpy(*body + got, in->buf + in->pos, take);
+        in->pos += take;
+        got += take;
+      }
       (*body)[got] = 0;
       *len = got;
       if (got < (size_t)clen) {
@@ -243,6 +295,15 @@ static void doc_free(doc *d) {
   free(d);
 }
 
+static void publish_dirty_cb(const char *k, void *v, void *ctx) {
+  (void)k;
+  doc *d = v;
+  if (d && d->dirty) {
+    d->dirty = false;
+    publish(ctx, d, false);
+  }
+}
+
 static void free_doc_cb(const char *k, void *v, void *ctx) {
   (void)k, (void)ctx;
   doc_free(v);
@@ -353,7 +414,7 @@ static void did_change(server *s, json_t *params) {
     al_buf_free(&d->text);
     d->text = nb;
   }
-  publish(s, d, false);
+  d->dirty = true; /* published once the burst of edits is over (see al_lsp_serve) */
 }
 
 static void dispatch(server *s, json_t *msg) {
@@ -435,6 +496,7 @@ static void dispatch(server *s, json_t *msg) {
       al_map_put(&s->docs, uri, NULL);
     }
   } else if (!strcmp(method, "textDocument/codeAction")) {
+    al_map_each(&s->docs, publish_dirty_cb, s); /* answer about the text the client has */
     if (request) send_result(s, id, code_actions(s, params));
   } else if (request) {
     char *m = al_fmt("Method not found: %s", method);
@@ -443,12 +505,19 @@ static void dispatch(server *s, json_t *msg) {
   } /* unknown notifications ($/cancelRequest, ...) are ignored */
 }
 
-int al_lsp_serve(FILE *in, FILE *out) {
+/* Edits arriving within this many milliseconds of each other are linted once. */
+#define DEBOUNCE_MS 30
+
+int al_lsp_serve(FILE *in_file, FILE *out) {
   server s = {.out = out};
+  static reader in;
+  memset(&in, 0, sizeof in);
+  in.fd = fileno(in_file);
   while (!s.exiting) {
+    if (!input_pending(&in, DEBOUNCE_MS)) al_map_each(&s.docs, publish_dirty_cb, &s);
     char *body = NULL;
     size_t len = 0;
-    int r = read_message(in, &body, &len);
+    int r = read_message(&in, &body, &len);
     if (r == 0) break; /* end of input */
     if (r < 0) {
       send_error(&s, NULL, -32700, "Parse error: bad or missing Content-Length header");
@@ -465,6 +534,7 @@ int al_lsp_serve(FILE *in, FILE *out) {
     else dispatch(&s, msg);
     json_decref(msg);
   }
+  al_map_each(&s.docs, publish_dirty_cb, &s);
   al_map_each(&s.docs, free_doc_cb, NULL);
   al_map_free(&s.docs);
   al_configs_free(&s.configs);

@@ -130,6 +130,33 @@ class Lsp(unittest.TestCase):
         self.c.send("exit", request=False)
         self.assertEqual(self.c.p.wait(timeout=10), 0)
 
+    def test_burst_is_debounced(self):
+        """40 edits sent at once are linted once (or a few times), on the final text."""
+        self.init()
+        self.c.send("textDocument/didOpen", {"textDocument": {"uri": self.uri, "languageId": "python", "version": 1,
+                                                              "text": "import time\n"}}, request=False)
+        self.diags()
+        burst = b""
+        text = "import time\n"
+        for v in range(2, 42):
+            text = "import asyncio\nimport time\n\n\nasync def f():\n    time.sleep(%d)\n" % v
+            body = json.dumps({"jsonrpc": "2.0", "method": "textDocument/didChange",
+                               "params": {"textDocument": {"uri": self.uri, "version": v},
+                                          "contentChanges": [{"text": text}]}}).encode()
+            burst += b"Content-Length: %d\r\n\r\n" % len(body) + body
+        self.c.raw(burst)
+        first = self.c.until(lambda m: m.get("method") == "textDocument/publishDiagnostics")
+        published = [first]
+        i = self.c.send("shutdown")
+        while True:
+            m = self.c.read()
+            if m.get("id") == i:
+                break
+            published.append(m)
+        self.assertLessEqual(len(published), 3)
+        self.assertEqual(published[-1]["params"]["version"], 41)
+        self.assertEqual([d["code"] for d in published[-1]["params"]["diagnostics"]], ["AL201"])
+
     def test_related_information(self):
         self.init()
         text = "import time\n\n\ndef helper():\n    time.sleep(1)\n\n\nasync def f():\n    helper()\n"
