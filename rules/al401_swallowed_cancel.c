@@ -9,8 +9,7 @@
 #include "common.h"
 
 /* `x.cancel()` called earlier in the function, and the try body awaits x. */
-static bool cancel_then_wait(const ir_file *f, const ir_node *scope_start, const ir_node *body) {
-  (void)f;
+static bool cancel_then_wait(const ir_file *f, const ir_node *body) {
   const ir_node *fn = al_real_func(body);
   if (!fn) return false;
   for (const ir_node *n = body->child; n; n = ir_next(n, body)) {
@@ -52,7 +51,7 @@ static bool cancel_then_wait(const ir_file *f, const ir_node *scope_start, const
     char *cancel = al_fmt("%s.cancel", target);
     bool hit = false;
     for (const ir_node *c = fn->child; c && !hit; c = ir_next(c, fn))
-      if (c->kind == IR_CALL && c->text && !strcmp(c->text, cancel) && c->span.start < scope_start->span.start)
+      if (c->kind == IR_CALL && c->text && !strcmp(c->text, cancel) && c->span.start < body->span.start)
         hit = true;
     free(cancel);
     if (hit) return true;
@@ -100,8 +99,6 @@ static al_fix *raise_fix(const ir_file *f, const ir_node *h) {
   }
   return fx;
 }
-
-static const ir_node *try_body_root(const ir_node *h) { return h->parent; }
 
 static bool cancel_arg(const ir_file *f, const char *item, void *ctx) {
   (void)ctx;
@@ -315,14 +312,14 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
     const ir_node *fn = NULL;
     if (n->kind == IR_HANDLER) {
       if (!al_handler_catches_cancel(f, n, false) || al_handler_propagates(f, n) || !al_on_loop(f, n, &fn)) continue;
-      if (cancel_then_wait(f, try_body_root(n), try_body_root(n))) continue;
+      if (cancel_then_wait(f, n->parent)) continue;
       al_report_fix(sink, n, raise_fix(f, n),
                     "`except %s` swallows cancellation in async function `%s`: the task goes on as if it had not been "
                     "cancelled (timeouts and shutdown stop working); clean up, then re-raise",
                     n->name, fn && fn->name ? fn->name : "?");
     } else if (n->kind == IR_WITH) {
       const char *what;
-      if (!suppresses_cancel(f, n, &what) || !al_on_loop(f, n, &fn) || cancel_then_wait(f, n, n)) continue;
+      if (!suppresses_cancel(f, n, &what) || !al_on_loop(f, n, &fn) || cancel_then_wait(f, n)) continue;
       al_report(sink, n, "`suppress(%s)` swallows cancellation in async function `%s`: the task goes on as if it had "
                 "not been cancelled; let the cancellation propagate",
                 what, fn && fn->name ? fn->name : "?");

@@ -8,7 +8,6 @@
 
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   (void)idx;
-  (void)f;
   for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
     if (n->kind != IR_FUNC || !(n->flags & IR_F_ASYNC) || (n->flags & IR_F_LAMBDA)) continue;
     if ((n->flags & IR_F_METHOD) && n->parent && (n->parent->flags & IR_F_DERIVED)) continue;

@@ -7,7 +7,6 @@
 
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   (void)idx;
-  (void)f;
   for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
     if (n->kind != IR_CALL || !(n->flags & IR_F_NEW) || !n->name || strcmp(n->name, "Promise")) continue;
     const ir_node *ex = n->child;

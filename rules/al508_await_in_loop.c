@@ -13,12 +13,11 @@ static bool loop_exits(const ir_node *loop) {
 }
 
 /* Something assigned in the loop body is read by the loop's own header (a cursor). */
-static bool carries_state(const ir_file *f, const ir_node *loop) {
+static bool carries_state(const ir_node *loop) {
   for (const ir_node *n = loop->child; n; n = ir_next(n, loop)) {
     if (n->kind != IR_ASSIGN || !n->name || n->span.start < loop->body) continue; /* not the header's own */
     if (loop->name && strstr(loop->name, n->name)) return true;
   }
-  (void)f;
   return false;
 }
 
@@ -33,7 +32,7 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   (void)idx;
   for (const ir_node *loop = f->root; loop; loop = ir_next(loop, f->root)) {
     if (loop->kind != IR_LOOP || (loop->flags & (IR_F_WHILE | IR_F_ASYNC)) || !loop->body) continue;
-    if (loop_exits(loop) || carries_state(f, loop)) continue;
+    if (loop_exits(loop) || carries_state(loop)) continue;
     const ir_node *fn = al_real_func(loop);
     if (!fn || !(fn->flags & IR_F_ASYNC)) continue;
     for (const ir_node *n = loop->child; n; n = n->kind == IR_FUNC ? ir_next_skip(n, loop) : ir_next(n, loop)) {
