@@ -17,8 +17,7 @@ static bool cancel_then_wait(const ir_file *f, const ir_node *body) {
     const char *target = NULL;
     if (n->child && n->child->kind == IR_USE) target = n->child->name;
     else if (n->child && n->child->kind == IR_CALL && n->child->nargs && n->child->args[0].text &&
-             n->child->name && (al_ends_with(n->child->name, ".wait") || al_ends_with(n->child->name, ".gather") ||
-                                al_ends_with(n->child->name, ".wait_for")))
+             n->child->name && al_kb_match(al_kb_for(f->lang), "waits_on_first_arg", n->child->name))
       target = n->child->args[0].text;
     const char *src = f->src->text + n->span.start;
     char tb[128];
