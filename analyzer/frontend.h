@@ -5,13 +5,18 @@
 
 #include "ir.h"
 
+struct TSTree;
+
 typedef struct al_lower_ctx {
   const char *abs_path; /* canonical absolute path (resolves relative imports) */
   const char *module;   /* module id (see al_module_id) */
+  /* Incremental parsing (tree-sitter front ends; the LSP): when set, *tree is the previous
+   * tree already edited with ts_tree_edit to match src (or NULL), and receives the new
+   * tree, which the caller owns. When NULL, the tree is freed before returning. */
+  struct TSTree **tree;
 } al_lower_ctx;
 
-/* Returns the IR, or NULL with *err a malloc'd one-line reason. The parser tree is freed
- * before returning. */
+/* Returns the IR, or NULL with *err a malloc'd one-line reason. */
 ir_file *al_lower(const al_source *src, const al_lower_ctx *ctx, char **err);
 
 /* The module id of a file: Python dotted module (package walk up through __init__.py),

@@ -339,11 +339,24 @@ static void mark_c_contexts(al_index *idx) {
   al_vec_free(&work);
 }
 
+/* What an earlier build marked on C functions (the LSP rebuilds the index over the same
+ * IR as files change): back to what the front end lowered. */
+static void reset_c_contexts(ir_file *f) {
+  for (ir_node *x = f->root; x; x = ir_next(x, f->root)) {
+    if (x->kind != IR_FUNC) continue;
+    x->flags &= ~(IR_F_LOOP_REACHED | IR_F_LOOP_CALLBACK | IR_F_OFF_LOOP);
+    if (x->flags & IR_F_ANNOT_ON) x->flags |= IR_F_LOOP_CALLBACK;
+    if (x->flags & IR_F_ANNOT_OFF) x->flags |= IR_F_OFF_LOOP;
+    x->text = NULL; /* C FUNC text is the index's: how the function got its context */
+  }
+}
+
 void al_index_build(al_index *idx, ir_file *const *files, size_t n) {
   memset(idx, 0, sizeof *idx);
   for (size_t i = 0; i < n; i++) {
     ir_file *f = files[i];
     if (!f) continue;
+    if (f->lang == AL_LANG_C) reset_c_contexts(f);
     if (f->module) al_map_put(&idx->modules, f->module, f);
     for (ir_node *x = f->root; x; x = ir_next(x, f->root)) {
       if (x->kind != IR_FUNC || (x->flags & IR_F_LAMBDA) || !x->name) continue;

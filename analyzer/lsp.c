@@ -16,21 +16,49 @@
 #include <strings.h>
 #include <unistd.h>
 
+#include <dirent.h>
+#include <libgen.h>
+#include <sys/stat.h>
+#include <tree_sitter/api.h>
+
 #include "config.h"
 #include "frontend.h"
 #include "index.h"
 #include "rule.h"
 
+/* An open document: the editor's text, and what was last lowered from it. */
 typedef struct doc {
   char *uri, *path;
   al_lang lang;
   al_buf text;
   long version;
-  bool dirty; /* changed since its diagnostics were last published */
+  bool dirty;      /* changed since its diagnostics were last published */
+  bool stale;      /* text changed since ir was lowered */
+  char *module;
+  al_source src;   /* the text ir was lowered from */
+  ir_file *ir;
+  TSTree *tree;    /* tree-sitter tree of src, edited as changes arrive (incremental reparse) */
 } doc;
 
+/* A file on disk in the cross-file index: imported by an open document (transitively, a
+ * few levels) or, for C, beside one. Reloaded when its size or mtime changes. */
+typedef struct disk_unit {
+  char *path;
+  char *module;
+  al_source src;
+  ir_file *ir;
+} disk_unit;
+
+#define MAX_DISK_UNITS 512
+#define MAX_IMPORT_DEPTH 3
+
 typedef struct server {
-  al_map docs; /* uri -> doc* */
+  al_map docs;      /* uri -> doc* */
+  al_map open;      /* canonical path -> doc* (an open document overrides the disk) */
+  al_map disk;      /* canonical path -> disk_unit* */
+  size_t ndisk;
+  al_index idx;     /* over the open documents and the disk units */
+  bool idx_valid;
   al_configs configs;
   bool initialized, shutdown, exiting;
   FILE *out;
@@ -207,42 +235,279 @@ static json_t *range_of(const doc *d, size_t a, size_t b) {
   return r;
 }
 
-/* Lints d from memory: the findings (al_finding*, owned by the caller) into out. */
-static void lint(server *s, doc *d, al_vec *out) {
-  if (!d->path || d->lang == AL_LANG_NONE) return;
-  al_source src;
-  al_source_from_text(&src, d->path, d->lang, d->text.data ? d->text.data : "", d->text.len);
-  char *module = al_module_id(d->path, d->lang);
-  al_lower_ctx ctx = {.abs_path = d->path, .module = module};
+/* ---- the cross-file index ---- */
+
+static void drop_index(server *s) {
+  if (!s->idx_valid) return;
+  al_index_free(&s->idx);
+  s->idx_valid = false;
+}
+
+static void disk_unit_free(disk_unit *u) {
+  if (!u) return;
+  if (u->ir) ir_file_free(u->ir);
+  al_source_free(&u->src);
+  free(u->module);
+  free(u->path);
+  free(u);
+}
+
+static bool is_regular(const char *p, struct stat *st) {
+  return stat(p, st) == 0 && S_ISREG(st->st_mode);
+}
+
+static void load_neighbours(server *s, const ir_file *f, const char *path, int depth);
+
+/* Loads path from disk into the index (unless open or loaded), then what it imports. */
+static void load_disk(server *s, const char *path, int depth) {
+  struct stat st;
+  al_lang lang = al_lang_from_path(path);
+  if (lang == AL_LANG_NONE || al_map_get(&s->open, path) || al_map_get(&s->disk, path) ||
+      s->ndisk >= MAX_DISK_UNITS || !is_regular(path, &st))
+    return;
+  disk_unit *u = al_calloc(1, sizeof *u);
+  u->path = al_strdup(path);
   char *err = NULL;
-  ir_file *ir = al_lower(&src, &ctx, &err);
-  free(err);
-  if (ir) {
-    const al_config *cfg = NULL;
-    char *cerr = NULL;
-    if (al_configs_for(&s->configs, d->path, &cfg, &cerr) < 0) {
-      fprintf(stderr, "asynclint lsp: %s\n", cerr);
-      free(cerr);
-      cfg = NULL;
-    }
-    al_index idx;
-    al_index_build(&idx, &ir, 1);
-    al_vec none = {0};
-    for (size_t i = 0; i < al_rule_count; i++) {
-      const al_rule *r = al_rules[i];
-      if (!(r->langs & (1u << d->lang)) || !al_config_rule_enabled(cfg, &none, &none, d->path, r)) continue;
-      al_sink sink = {.file = ir, .rule = r, .out = out};
-      r->check(ir, &idx, &sink);
-    }
-    for (size_t k = 0; k < out->len; k++) {
-      al_finding *fd = out->items[k];
-      fd->severity = al_config_severity(cfg, fd->code, fd->severity);
-    }
-    al_index_free(&idx);
-    ir_file_free(ir);
+  if (al_source_load(&u->src, path, lang, &err) == 0) {
+    u->module = al_module_id(path, lang);
+    al_lower_ctx ctx = {.abs_path = path, .module = u->module};
+    u->ir = al_lower(&u->src, &ctx, &err);
   }
-  free(module);
-  al_source_free(&src);
+  free(err);
+  drop_index(s);
+  al_map_put(&s->disk, path, u); /* kept even when unreadable: its identity is watched */
+  s->ndisk++;
+  if (u->ir) load_neighbours(s, u->ir, path, depth + 1);
+}
+
+/* Python: the folder the module id is rooted at (path minus one folder a component). */
+static char *python_root(const char *path, const char *module) {
+  char *r = al_strdup(path);
+  char *slash = strrchr(r, '/');
+  if (!slash) {
+    free(r);
+    return NULL;
+  }
+  *slash = 0; /* the file's folder */
+  size_t parts = 1;
+  for (const char *m = module; *m; m++) parts += *m == '.';
+  if (!al_ends_with(path, "/__init__.py")) parts--; /* the file itself was one */
+  for (size_t i = 0; i < parts; i++) {
+    slash = strrchr(r, '/');
+    if (!slash) break;
+    *slash = 0;
+  }
+  return r;
+}
+
+static void try_candidate(server *s, al_buf *b, size_t keep, const char *suffix, int depth) {
+  b->len = keep;
+  al_buf_puts(b, suffix);
+  load_disk(s, b->data, depth);
+}
+
+/* Loads the files f's imports name (Python modules under the same root, JS relative
+ * paths) and, for C, the other .c files of its folder. */
+static void load_neighbours(server *s, const ir_file *f, const char *path, int depth) {
+  if (depth > MAX_IMPORT_DEPTH || s->ndisk >= MAX_DISK_UNITS) return;
+  if (f->lang == AL_LANG_C) {
+    if (depth > 0) return; /* the folder of an open document */
+    char *copy = al_strdup(path);
+    const char *dir = dirname(copy);
+    DIR *dh = opendir(dir);
+    struct dirent *e;
+    int n = 0;
+    while (dh && (e = readdir(dh)) && n < 64) {
+      if (!al_ends_with(e->d_name, ".c")) continue;
+      char *p = al_fmt("%s/%s", dir, e->d_name);
+      load_disk(s, p, depth);
+      free(p);
+      n++;
+    }
+    if (dh) closedir(dh);
+    free(copy);
+    return;
+  }
+  char *root = f->lang == AL_LANG_PYTHON && f->module ? python_root(path, f->module) : NULL;
+  for (const ir_node *x = f->root; x; x = ir_next(x, f->root)) {
+    if (x->kind != IR_IMPORT || !x->name || !*x->name) continue;
+    al_buf b = {0};
+    if (f->lang == AL_LANG_PYTHON && root && x->name[0] != '.') {
+      al_buf_puts(&b, root);
+      al_buf_puts(&b, "/");
+      for (const char *m = x->name; *m; m++) al_buf_add(&b, *m == '.' ? "/" : m, 1);
+      size_t keep = b.len;
+      try_candidate(s, &b, keep, ".py", depth);
+      try_candidate(s, &b, keep, "/__init__.py", depth);
+      if (x->member && strcmp(x->member, "*")) { /* from pkg import submodule */
+        b.len = keep;
+        al_buf_puts(&b, "/");
+        al_buf_puts(&b, x->member);
+        keep = b.len;
+        try_candidate(s, &b, keep, ".py", depth);
+        try_candidate(s, &b, keep, "/__init__.py", depth);
+      }
+    } else if (f->lang == AL_LANG_JS && x->name[0] == '/') {
+      al_buf_puts(&b, x->name);
+      size_t keep = b.len;
+      static const char *const sfx[] = {"", ".js", ".mjs", ".cjs", ".jsx", "/index.js", "/index.mjs"};
+      for (size_t k = 0; k < sizeof sfx / sizeof *sfx; k++) try_candidate(s, &b, keep, sfx[k], depth);
+    }
+    al_buf_free(&b);
+  }
+  free(root);
+}
+
+typedef struct refresh_ctx {
+  server *s;
+  al_vec gone; /* char*: paths whose disk unit changed */
+} refresh_ctx;
+
+static void refresh_cb(const char *k, void *v, void *ctx) {
+  disk_unit *u = v;
+  refresh_ctx *rc = ctx;
+  if (!u) return;
+  struct stat st;
+  bool there = is_regular(k, &st);
+  if (there && u->src.text && st.st_size == u->src.size &&
+      (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec == u->src.mtime_ns)
+    return;
+  if (!there && !u->src.text) return; /* still missing */
+  al_vec_push(&rc->gone, al_strdup(k));
+}
+
+/* Disk units whose file changed since they were loaded are loaded again (or dropped).
+ * Returns true when any changed. */
+static bool refresh_disk(server *s) {
+  refresh_ctx rc = {.s = s};
+  al_map_each(&s->disk, refresh_cb, &rc);
+  for (size_t i = 0; i < rc.gone.len; i++) {
+    const char *p = rc.gone.items[i];
+    drop_index(s);
+    disk_unit_free(al_map_put(&s->disk, p, NULL));
+    s->ndisk--;
+    load_disk(s, p, 1);
+  }
+  bool changed = rc.gone.len > 0;
+  for (size_t i = 0; i < rc.gone.len; i++) free(rc.gone.items[i]);
+  al_vec_free(&rc.gone);
+  return changed;
+}
+
+/* Lowers d's text when it changed since the last time, reusing its edited tree-sitter tree.
+ * Returns true when d's IR was replaced. */
+static bool lower_doc(server *s, doc *d) {
+  if (!d->stale || !d->path || d->lang == AL_LANG_NONE) return false;
+  drop_index(s);
+  if (d->ir) ir_file_free(d->ir);
+  d->ir = NULL;
+  al_source_free(&d->src);
+  al_source_from_text(&d->src, d->path, d->lang, d->text.data ? d->text.data : "", d->text.len);
+  if (!d->module) d->module = al_module_id(d->path, d->lang);
+  al_lower_ctx ctx = {.abs_path = d->path, .module = d->module, .tree = d->lang == AL_LANG_C ? NULL : &d->tree};
+  char *err = NULL;
+  d->ir = al_lower(&d->src, &ctx, &err);
+  free(err);
+  d->stale = false;
+  if (d->ir) load_neighbours(s, d->ir, d->path, 0);
+  return true;
+}
+
+typedef struct collect_ctx {
+  server *s;
+  al_vec irs;
+} collect_ctx;
+
+static void collect_docs_cb(const char *k, void *v, void *ctx) {
+  (void)k;
+  doc *d = v;
+  if (d && d->ir) al_vec_push(&((collect_ctx *)ctx)->irs, d->ir);
+}
+
+static void collect_disk_cb(const char *k, void *v, void *ctx) {
+  collect_ctx *c = ctx;
+  disk_unit *u = v;
+  if (u && u->ir && !al_map_get(&c->s->open, k)) al_vec_push(&c->irs, u->ir);
+}
+
+static void ensure_index(server *s) {
+  if (s->idx_valid) return;
+  collect_ctx c = {.s = s};
+  al_map_each(&s->docs, collect_docs_cb, &c);
+  al_map_each(&s->disk, collect_disk_cb, &c);
+  al_index_build(&s->idx, (ir_file *const *)c.irs.items, c.irs.len);
+  al_vec_free(&c.irs);
+  s->idx_valid = true;
+}
+
+/* f imports the module (Python: `import m` / `from m import x` / `from pkg import m`; JS:
+ * the resolved path), or both are C (the call graph crosses C files freely). */
+static bool depends_on(const ir_file *f, const ir_file *on) {
+  if (!f || !on || f == on || !on->module) return false;
+  if (f->lang == AL_LANG_C || on->lang == AL_LANG_C) return f->lang == on->lang;
+  size_t ml = strlen(on->module);
+  for (const ir_node *x = f->root; x; x = ir_next(x, f->root)) {
+    if (x->kind != IR_IMPORT || !x->name) continue;
+    if (!strcmp(x->name, on->module)) return true;
+    size_t nl = strlen(x->name);
+    if (x->member && nl < ml && !strncmp(on->module, x->name, nl) && on->module[nl] == '.' &&
+        !strcmp(on->module + nl + 1, x->member))
+      return true;
+  }
+  return false;
+}
+
+/* Lints d (lowered and indexed already) with the rules its configuration enables: the
+ * findings (al_finding*, owned by the caller) into out. */
+static void lint(server *s, doc *d, al_vec *out) {
+  lower_doc(s, d);
+  if (!d->ir) return;
+  ensure_index(s);
+  const al_config *cfg = NULL;
+  char *cerr = NULL;
+  if (al_configs_for(&s->configs, d->path, &cfg, &cerr) < 0) {
+    fprintf(stderr, "asynclint lsp: %s\n", cerr);
+    free(cerr);
+    cfg = NULL;
+  }
+  al_vec none = {0};
+  for (size_t i = 0; i < al_rule_count; i++) {
+    const al_rule *r = al_rules[i];
+    if (!(r->langs & (1u << d->lang)) || !al_config_rule_enabled(cfg, &none, &none, d->path, r)) continue;
+    al_sink sink = {.file = d->ir, .rule = r, .out = out};
+    r->check(d->ir, &s->idx, &sink);
+  }
+  for (size_t k = 0; k < out->len; k++) {
+    al_finding *fd = out->items[k];
+    fd->severity = al_config_severity(cfg, fd->code, fd->severity);
+  }
+}
+
+/* The text a related location's offsets refer to: d, another open document, or a file
+ * of the index on disk. */
+static const al_source *source_of(server *s, const doc *d, const char *path) {
+  if (!strcmp(path, d->path)) return &d->src;
+  const doc *o = al_map_get(&s->open, path);
+  if (o && o->ir) return &o->src;
+  const disk_unit *u = al_map_get(&s->disk, path);
+  return u && u->ir ? &u->src : NULL;
+}
+
+static char *path_to_uri(const char *path) {
+  al_buf b = {0};
+  al_buf_puts(&b, "file://");
+  for (const unsigned char *p = (const unsigned char *)path; *p; p++) {
+    if (*p <= ' ' || *p >= 0x7f || *p == '%' || *p == '#' || *p == '?') {
+      char hex[4];
+      snprintf(hex, sizeof hex, "%%%02X", *p);
+      al_buf_puts(&b, hex);
+    } else {
+      al_buf_add(&b, (const char *)p, 1);
+    }
+  }
+  char *r = al_strdup(b.data);
+  al_buf_free(&b);
+  return r;
 }
 
 static void free_findings(al_vec *v) {
@@ -263,10 +528,16 @@ static void publish(server *s, doc *d, bool empty) {
     json_object_set_new(g, "source", json_string("asynclint"));
     json_t *m = json_string(fd->message);
     json_object_set_new(g, "message", m ? m : json_string(fd->code));
-    if (fd->rel_path && !strcmp(fd->rel_path, d->path)) { /* the blocking call of an AL210 chain */
+    const al_source *rs = fd->rel_path ? source_of(s, d, fd->rel_path) : NULL;
+    if (rs) { /* the blocking call of an AL210 chain, in this file or another */
       json_t *loc = json_object();
-      json_object_set_new(loc, "uri", json_string(d->uri));
-      json_object_set_new(loc, "range", range_of(d, fd->rel_span.start, fd->rel_span.end));
+      char *ruri = path_to_uri(fd->rel_path);
+      json_object_set_new(loc, "uri", json_string(ruri));
+      free(ruri);
+      json_t *rr = json_object();
+      json_object_set_new(rr, "start", position_of(rs->text, rs->len, fd->rel_span.start));
+      json_object_set_new(rr, "end", position_of(rs->text, rs->len, fd->rel_span.end));
+      json_object_set_new(loc, "range", rr);
       json_t *ri = json_object();
       json_object_set_new(ri, "location", loc);
       json_object_set_new(ri, "message", json_string(fd->rel_message));
@@ -289,24 +560,57 @@ static void publish(server *s, doc *d, bool empty) {
 
 static void doc_free(doc *d) {
   if (!d) return;
+  if (d->ir) ir_file_free(d->ir);
+  if (d->tree) ts_tree_delete(d->tree);
+  al_source_free(&d->src);
+  free(d->module);
   free(d->uri);
   free(d->path);
   al_buf_free(&d->text);
   free(d);
 }
 
-static void publish_dirty_cb(const char *k, void *v, void *ctx) {
+static void push_doc_cb(const char *k, void *v, void *ctx) {
   (void)k;
-  doc *d = v;
-  if (d && d->dirty) {
-    d->dirty = false;
-    publish(ctx, d, false);
+  if (v) al_vec_push(ctx, v);
+}
+
+/* Publishes every document whose text changed, after lowering them, and the documents
+ * that import one of them (their findings may depend on it: awaitable or blocking
+ * helpers). A changed file on disk re-lints every open document. */
+static void flush(server *s) {
+  al_vec docs = {0};
+  al_map_each(&s->docs, push_doc_cb, &docs);
+  bool disk_changed = s->ndisk && refresh_disk(s);
+  al_vec changed = {0};
+  for (size_t i = 0; i < docs.len; i++) {
+    doc *d = docs.items[i];
+    if (d->dirty && lower_doc(s, d) && d->ir) al_vec_push(&changed, d);
   }
+  for (size_t i = 0; i < docs.len; i++) {
+    doc *d = docs.items[i];
+    for (size_t k = 0; !d->dirty && k < changed.len; k++)
+      d->dirty = disk_changed || depends_on(d->ir, ((doc *)changed.items[k])->ir);
+    if (disk_changed) d->dirty = true;
+  }
+  for (size_t i = 0; i < docs.len; i++) {
+    doc *d = docs.items[i];
+    if (!d->dirty) continue;
+    d->dirty = false;
+    publish(s, d, false);
+  }
+  al_vec_free(&changed);
+  al_vec_free(&docs);
 }
 
 static void free_doc_cb(const char *k, void *v, void *ctx) {
   (void)k, (void)ctx;
   doc_free(v);
+}
+
+static void free_disk_cb(const char *k, void *v, void *ctx) {
+  (void)k, (void)ctx;
+  disk_unit_free(v);
 }
 
 /* ---- methods ---- */
@@ -378,6 +682,39 @@ static json_t *code_actions(server *s, json_t *params) {
   return res;
 }
 
+/* The tree-sitter point (row, byte column) of byte offset off. */
+static TSPoint point_of(const char *t, size_t off) {
+  TSPoint p = {0, 0};
+  size_t ls = 0;
+  for (size_t i = 0; i < off; i++)
+    if (t[i] == '\n') {
+      p.row++;
+      ls = i + 1;
+    }
+  p.column = (uint32_t)(off - ls);
+  return p;
+}
+
+/* Tells the tree that bytes [a, b) of t became `text`, so the next parse reuses the rest. */
+static void edit_tree(TSTree *tree, const char *t, size_t a, size_t b, const char *text) {
+  TSInputEdit e;
+  e.start_byte = (uint32_t)a;
+  e.old_end_byte = (uint32_t)b;
+  e.new_end_byte = (uint32_t)(a + strlen(text));
+  e.start_point = point_of(t, a);
+  e.old_end_point = point_of(t, b);
+  e.new_end_point = e.start_point;
+  for (const char *p = text; *p; p++) {
+    if (*p == '\n') {
+      e.new_end_point.row++;
+      e.new_end_point.column = 0;
+    } else {
+      e.new_end_point.column++;
+    }
+  }
+  ts_tree_edit(tree, &e);
+}
+
 static void did_change(server *s, json_t *params) {
   json_t *td = json_object_get(params, "textDocument");
   const char *uri = json_string_value(json_object_get(td, "uri"));
@@ -395,9 +732,11 @@ static void did_change(server *s, json_t *params) {
     const char *text = json_string_value(json_object_get(c, "text"));
     if (!text) continue;
     json_t *range = json_object_get(c, "range");
-    if (!range) { /* full sync */
+    if (!range) { /* full sync: no edit to describe, so the next parse starts afresh */
       d->text.len = 0;
       al_buf_puts(&d->text, text);
+      if (d->tree) ts_tree_delete(d->tree);
+      d->tree = NULL;
       continue;
     }
     json_t *st = json_object_get(range, "start"), *en = json_object_get(range, "end");
@@ -407,6 +746,7 @@ static void did_change(server *s, json_t *params) {
     size_t b = offset_of(t, d->text.len, (long)json_integer_value(json_object_get(en, "line")),
                          (long)json_integer_value(json_object_get(en, "character")));
     if (b < a) b = a;
+    if (d->tree) edit_tree(d->tree, t, a, b, text);
     al_buf nb = {0};
     al_buf_add(&nb, t, a);
     al_buf_puts(&nb, text);
@@ -414,7 +754,19 @@ static void did_change(server *s, json_t *params) {
     al_buf_free(&d->text);
     d->text = nb;
   }
-  d->dirty = true; /* published once the burst of edits is over (see al_lsp_serve) */
+  d->dirty = d->stale = true; /* published once the burst of edits is over (see al_lsp_serve) */
+}
+
+static void mark_dirty_cb(const char *k, void *v, void *ctx) {
+  (void)k, (void)ctx;
+  if (v) ((doc *)v)->dirty = true;
+}
+
+/* .asynclint.yaml changed: read configurations afresh and re-lint every document. */
+static void reload_config(server *s) {
+  al_configs_free(&s->configs);
+  memset(&s->configs, 0, sizeof s->configs);
+  al_map_each(&s->docs, mark_dirty_cb, NULL);
 }
 
 static void dispatch(server *s, json_t *msg) {
@@ -471,32 +823,49 @@ static void dispatch(server *s, json_t *msg) {
     d->lang = d->path ? al_lang_from_path(d->path) : AL_LANG_NONE;
     d->version = json_is_integer(json_object_get(td, "version")) ? (long)json_integer_value(json_object_get(td, "version")) : -1;
     al_buf_puts(&d->text, text);
+    d->dirty = d->stale = true;
     doc *old = al_map_put(&s->docs, uri, d);
-    if (old) doc_free(old);
-    publish(s, d, false);
+    if (old && old->path) al_map_put(&s->open, old->path, NULL);
+    drop_index(s);
+    doc_free(old);
+    if (d->path) al_map_put(&s->open, d->path, d); /* overrides the file on disk */
+    flush(s);
   } else if (!strcmp(method, "textDocument/didChange")) {
     did_change(s, params);
   } else if (!strcmp(method, "textDocument/didSave")) {
     const char *uri = json_string_value(json_object_get(json_object_get(params, "textDocument"), "uri"));
-    if (uri && al_ends_with(uri, ".asynclint.yaml")) { /* configuration changed: reload and re-lint */
-      al_configs_free(&s->configs);
-      memset(&s->configs, 0, sizeof s->configs);
-    }
+    if (uri && al_ends_with(uri, ".asynclint.yaml")) reload_config(s);
     doc *d = uri ? al_map_get(&s->docs, uri) : NULL;
-    if (d) publish(s, d, false);
+    if (d) d->dirty = true;
+    flush(s);
   } else if (!strcmp(method, "workspace/didChangeWatchedFiles")) {
-    al_configs_free(&s->configs);
-    memset(&s->configs, 0, sizeof s->configs);
+    reload_config(s); /* changed files on disk are seen by flush (size and mtime) */
+    flush(s);
   } else if (!strcmp(method, "textDocument/didClose")) {
     const char *uri = json_string_value(json_object_get(json_object_get(params, "textDocument"), "uri"));
     doc *d = uri ? al_map_get(&s->docs, uri) : NULL;
     if (d) {
       publish(s, d, true);
-      doc_free(d);
       al_map_put(&s->docs, uri, NULL);
+      if (d->path) al_map_put(&s->open, d->path, NULL);
+      drop_index(s);
+      /* documents importing it now see the file on disk */
+      al_vec docs = {0};
+      al_map_each(&s->docs, push_doc_cb, &docs);
+      bool needed = false;
+      for (size_t i = 0; i < docs.len; i++) {
+        doc *e = docs.items[i];
+        if (depends_on(e->ir, d->ir)) needed = e->dirty = true;
+      }
+      al_vec_free(&docs);
+      char *path = d->path ? al_strdup(d->path) : NULL;
+      doc_free(d);
+      if (needed && path) load_disk(s, path, 1);
+      free(path);
+      flush(s);
     }
   } else if (!strcmp(method, "textDocument/codeAction")) {
-    al_map_each(&s->docs, publish_dirty_cb, s); /* answer about the text the client has */
+    flush(s); /* answer about the text the client has */
     if (request) send_result(s, id, code_actions(s, params));
   } else if (request) {
     char *m = al_fmt("Method not found: %s", method);
@@ -514,7 +883,7 @@ int al_lsp_serve(FILE *in_file, FILE *out) {
   memset(&in, 0, sizeof in);
   in.fd = fileno(in_file);
   while (!s.exiting) {
-    if (!input_pending(&in, DEBOUNCE_MS)) al_map_each(&s.docs, publish_dirty_cb, &s);
+    if (!input_pending(&in, DEBOUNCE_MS)) flush(&s);
     char *body = NULL;
     size_t len = 0;
     int r = read_message(&in, &body, &len);
@@ -534,9 +903,13 @@ int al_lsp_serve(FILE *in_file, FILE *out) {
     else dispatch(&s, msg);
     json_decref(msg);
   }
-  al_map_each(&s.docs, publish_dirty_cb, &s);
+  flush(&s);
+  drop_index(&s);
   al_map_each(&s.docs, free_doc_cb, NULL);
   al_map_free(&s.docs);
+  al_map_free(&s.open);
+  al_map_each(&s.disk, free_disk_cb, NULL);
+  al_map_free(&s.disk);
   al_configs_free(&s.configs);
   return s.shutdown ? 0 : 1;
 }

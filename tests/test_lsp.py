@@ -168,6 +168,119 @@ class Lsp(unittest.TestCase):
         self.assertEqual(ri["location"]["uri"], self.uri)
         self.assertEqual(ri["location"]["range"]["start"], {"line": 4, "character": 4})
 
+    def open_doc(self, uri, text, version=1, lang="python"):
+        self.c.send("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": lang, "version": version,
+                                                              "text": text}}, request=False)
+
+    def diags_for(self, uri):
+        m = self.c.until(lambda m: m.get("method") == "textDocument/publishDiagnostics" and m["params"]["uri"] == uri)
+        return m["params"]["diagnostics"]
+
+    def publishes(self, uris):
+        got = {}
+        while set(got) != set(uris):
+            m = self.c.until(lambda m: m.get("method") == "textDocument/publishDiagnostics")
+            got[m["params"]["uri"]] = m["params"]["diagnostics"]
+        return got
+
+    def test_cross_file_index(self):
+        """Findings that depend on another file follow it: on disk (imported, not open),
+        open and edited in memory, closed again, and changed on disk."""
+        helper = os.path.join(self.dir, "helper.py")
+        helper_uri = "file://" + helper
+        slow = "import time\n\n\ndef slow():\n    time.sleep(1)\n"
+        fast = "def slow():\n    return 1\n"
+        with open(helper, "w") as fh:
+            fh.write(slow)
+        self.init()
+        self.open_doc(self.uri, "import asyncio\nfrom helper import slow\n\n\nasync def f():\n    slow()\n"
+                                "    await asyncio.sleep(0)\n")
+        d = self.diags()
+        self.assertEqual([x["code"] for x in d], ["AL210"])
+        ri = d[0]["relatedInformation"][0]["location"]
+        self.assertEqual(ri["uri"], helper_uri)  # the blocking call, in the other file
+        self.assertEqual(ri["range"]["start"], {"line": 4, "character": 4})
+        # the helper opened and fixed in the editor (unsaved): the importer is re-linted
+        self.open_doc(helper_uri, slow)  # both published: the helper, and its importer again
+        got = self.publishes({helper_uri, self.uri})
+        self.assertEqual(got[helper_uri], [])
+        self.assertEqual([x["code"] for x in got[self.uri]], ["AL210"])
+        self.c.send("textDocument/didChange", {"textDocument": {"uri": helper_uri, "version": 2},
+                                               "contentChanges": [{"text": fast}]}, request=False)
+        self.assertEqual(self.diags_for(self.uri), [])
+        # closed without saving: the file on disk (still blocking) counts again
+        self.c.send("textDocument/didClose", {"textDocument": {"uri": helper_uri}}, request=False)
+        self.assertEqual([x["code"] for x in self.diags_for(self.uri)], ["AL210"])
+        # changed on disk by another tool: seen on the next event
+        with open(helper, "w") as fh:
+            fh.write(fast + "\n# changed\n")
+        self.c.send("workspace/didChangeWatchedFiles", {"changes": [{"uri": helper_uri, "type": 2}]}, request=False)
+        self.assertEqual(self.diags_for(self.uri), [])
+
+    def test_cross_file_javascript(self):
+        lib = os.path.join(self.dir, "lib.mjs")
+        with open(lib, "w") as fh:
+            fh.write("export async function fetchIt() {\n  return await 1;\n}\n")
+        uri = "file://" + os.path.join(self.dir, "main.mjs")
+        self.init()
+        self.open_doc(uri, 'import {fetchIt} from "./lib.mjs";\n\nexport async function g() {\n  fetchIt();\n}\n',
+                      lang="javascript")
+        d = self.diags_for(uri)
+        self.assertEqual([(x["code"], x["range"]["start"]["line"]) for x in d], [("AL101", 3)])
+
+    def test_incremental_edits_match_a_fresh_parse(self):
+        """Hundreds of random incremental edits (multi-byte text included), linted along the
+        way through the edited tree-sitter tree, end with the diagnostics a fresh open of
+        the final text gives."""
+        import random
+        rnd = random.Random(7)
+        lines = ["import asyncio", "import time", ""]
+        for i in range(40):
+            lines += ["async def f%d(x):" % i, "    time.sleep(%d)  # é€😀" % i, "    asyncio.sleep(1)", ""]
+        text = "\n".join(lines) + "\n"
+        self.init()
+        self.open_doc(self.uri, text)
+        self.diags()
+        pieces = ["", "x", "\n    ", "é", "😀", "(1)", "await ", "\n    time.sleep(2)", "\nasync def g():\n    pass"]
+        version = 1
+        for step in range(300):
+            tl = text.split("\n")
+            l0 = rnd.randrange(len(tl))
+            c0 = rnd.randrange(len(tl[l0]) + 1)
+            l1, c1 = l0, min(len(tl[l0]), c0 + rnd.choice([0, 0, 1, 2]))
+            if rnd.random() < 0.1 and l0 + 1 < len(tl):  # now and then, across a line break
+                l1, c1 = l0 + 1, min(len(tl[l0 + 1]), 2)
+            new = rnd.choice(pieces)
+
+            def u16(s):
+                return len(s.encode("utf-16-le")) // 2
+
+            def off(l, c):
+                return sum(len(x) + 1 for x in tl[:l]) + c
+            rng = {"start": {"line": l0, "character": u16(tl[l0][:c0])},
+                   "end": {"line": l1, "character": u16(tl[l1][:c1])}}
+            text = text[:off(l0, c0)] + new + text[off(l1, c1):]
+            version += 1
+            self.c.send("textDocument/didChange", {"textDocument": {"uri": self.uri, "version": version},
+                                                   "contentChanges": [{"range": rng, "text": new}]}, request=False)
+            if step % 25 == 24 and step < 299:  # let it lint mid-way, so later parses reuse edited trees
+                self.c.until(lambda m: m.get("method") == "textDocument/publishDiagnostics"
+                             and m["params"].get("version") == version)
+        got = self.c.until(lambda m: m.get("method") == "textDocument/publishDiagnostics"
+                           and m["params"].get("version") == version)["params"]["diagnostics"]
+        fresh = Client()
+        try:
+            r = fresh.request("initialize", {"processId": None, "rootUri": "file://" + self.dir, "capabilities": {}})
+            self.assertIn("capabilities", r["result"])
+            body = {"textDocument": {"uri": self.uri, "languageId": "python", "version": 1, "text": text}}
+            fresh.send("textDocument/didOpen", body, request=False)
+            want = fresh.until(lambda m: m.get("method") == "textDocument/publishDiagnostics")["params"]["diagnostics"]
+        finally:
+            fresh.close()
+        key = lambda ds: sorted((x["code"], x["range"]["start"]["line"], x["range"]["start"]["character"]) for x in ds)
+        self.assertGreater(len(want), 10)
+        self.assertEqual(key(got), key(want))
+
     def test_configuration_applies(self):
         with open(os.path.join(self.dir, ".asynclint.yaml"), "w") as fh:
             fh.write("ignore: [AL201]\n")

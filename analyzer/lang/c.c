@@ -337,8 +337,8 @@ static ir_node *lower_cursor(c_ctx *c, CXCursor cur, enum CXCursorKind k, ir_nod
   case CXCursor_AnnotateAttr: { /* ASYNCLINT_ON_LOOP / _OFF_LOOP / _MAY_BLOCK */
     const char *a = cx_str(c->f, clang_getCursorSpelling(cur));
     if (parent && parent->kind == IR_FUNC && a) {
-      if (!strcmp(a, "asynclint_on_loop")) parent->flags |= IR_F_LOOP_CALLBACK;
-      else if (!strcmp(a, "asynclint_off_loop")) parent->flags |= IR_F_OFF_LOOP;
+      if (!strcmp(a, "asynclint_on_loop")) parent->flags |= IR_F_LOOP_CALLBACK | IR_F_ANNOT_ON;
+      else if (!strcmp(a, "asynclint_off_loop")) parent->flags |= IR_F_OFF_LOOP | IR_F_ANNOT_OFF;
       else if (!strcmp(a, "asynclint_may_block")) parent->flags |= IR_F_MAY_BLOCK;
     }
     return NULL;

@@ -610,18 +610,8 @@ static ir_node *js_enter(ts_walk *w, bool *descend) {
 }
 
 ir_file *al_lower_javascript(const al_source *src, const al_lower_ctx *ctx, char **err) {
-  TSParser *p = ts_parser_new();
-  if (!ts_parser_set_language(p, tree_sitter_javascript())) {
-    ts_parser_delete(p);
-    *err = al_fmt("internal error: tree-sitter-javascript ABI does not match the core");
-    return NULL;
-  }
-  TSTree *tree = ts_parser_parse_string(p, NULL, src->text, (uint32_t)src->len);
-  ts_parser_delete(p);
-  if (!tree) {
-    *err = al_fmt("tree-sitter could not parse the file");
-    return NULL;
-  }
+  TSTree *tree = ts_parse(tree_sitter_javascript(), src, ctx, err);
+  if (!tree) return NULL;
   ir_file *f = ir_file_new(src, ctx->module);
   TSNode root = ts_tree_root_node(tree);
   f->parse_errors = ts_node_has_error(root);
@@ -636,6 +626,6 @@ ir_file *al_lower_javascript(const al_source *src, const al_lower_ctx *ctx, char
   al_names_free(&c.names);
   al_map_free(&c.stored);
   al_map_free(&c.types);
-  ts_tree_delete(tree);
+  ts_parse_done(tree, ctx);
   return f;
 }

@@ -160,6 +160,29 @@ TSNode ts_field(TSNode n, const char *field) { return ts_node_child_by_field_nam
 const TSLanguage *tree_sitter_python(void);
 const TSLanguage *tree_sitter_javascript(void);
 
+TSTree *ts_parse(const TSLanguage *lang, const al_source *src, const al_lower_ctx *ctx, char **err) {
+  TSParser *p = ts_parser_new();
+  if (!ts_parser_set_language(p, lang)) {
+    ts_parser_delete(p);
+    *err = al_fmt("internal error: a tree-sitter grammar's ABI does not match the core");
+    return NULL;
+  }
+  TSTree *old = ctx && ctx->tree ? *ctx->tree : NULL;
+  TSTree *tree = ts_parser_parse_string(p, old, src->text, (uint32_t)src->len);
+  ts_parser_delete(p);
+  if (!tree) *err = al_fmt("tree-sitter could not parse the file");
+  return tree;
+}
+
+void ts_parse_done(TSTree *tree, const al_lower_ctx *ctx) {
+  if (ctx && ctx->tree) {
+    if (*ctx->tree) ts_tree_delete(*ctx->tree);
+    *ctx->tree = tree;
+  } else {
+    ts_tree_delete(tree);
+  }
+}
+
 char *al_dump_ast(const al_source *src) {
   const TSLanguage *lang = src->lang == AL_LANG_PYTHON ? tree_sitter_python()
                            : src->lang == AL_LANG_JS   ? tree_sitter_javascript()

@@ -32,6 +32,13 @@ struct ts_walk {
   void *user;
 };
 
+/* Parses src (incrementally when ctx->tree holds an edited old tree). NULL with *err set
+ * on failure. Release the result with ts_parse_done. */
+struct al_lower_ctx;
+TSTree *ts_parse(const TSLanguage *lang, const al_source *src, const struct al_lower_ctx *ctx, char **err);
+/* Frees tree, or hands it to the caller through ctx->tree. */
+void ts_parse_done(TSTree *tree, const struct al_lower_ctx *ctx);
+
 void ts_walk_run(ts_walk *w, TSNode root, ts_enter_fn enter, ts_leave_fn leave);
 
 static inline ts_frame *ts_cur(ts_walk *w) { return &w->frames[w->depth - 1]; }
