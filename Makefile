@@ -5,7 +5,7 @@ BUILD_TYPE ?= RelWithDebInfo
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all setup build run test validate realworld asan test-asan clean
+.PHONY: all setup build run test validate realworld asan test-asan fuzz valgrind clean
 
 all: build
 
@@ -41,5 +41,15 @@ asan:
 test-asan:
 	@$(MAKE) --no-print-directory test BUILD=build-asan BUILD_TYPE=Debug CMAKE_FLAGS=-DASYNCLINT_SANITIZE=ON
 
+# Valgrind memcheck: unit tests, fuzz regression replays, a lint of fixtures/.
+valgrind: build
+	scripts/valgrind $(BUILD)
+
+# libFuzzer targets (clang-14, ASan+UBSan), each run FUZZ_SECONDS (default 60).
+fuzz:
+	@$(MAKE) --no-print-directory build BUILD=build-fuzz BUILD_TYPE=RelWithDebInfo \
+	  CMAKE_FLAGS="-DASYNCLINT_FUZZ=ON -DCMAKE_C_COMPILER=clang-14"
+	scripts/fuzz build-fuzz
+
 clean:
-	rm -rf build build-asan
+	rm -rf build build-asan build-fuzz

@@ -235,7 +235,7 @@ int al_configs_for(al_configs *cs, const char *abs_path, const al_config **out, 
       break;
     }
     free(cand);
-    if (!strcmp(dir, "/")) break;
+    if (!strcmp(dir, "/") || !strcmp(dir, ".")) break; /* "." ends a relative path's walk */
     char *up = al_strdup(dirname(dir));
     free(dir);
     dir = up;

@@ -56,6 +56,8 @@ char *al_fix_apply(const al_source *src, al_fix *const *fixes, size_t n, size_t 
     bool ok = true;
     for (size_t k = 0; k < fx->nedits && ok; k++) {
       if (fx->edits[k].end > src->len || fx->edits[k].start > fx->edits[k].end) ok = false;
+      for (size_t j = 0; j < k && ok; j++) /* a fix whose own edits overlap is malformed */
+        if (overlaps(&fx->edits[k], &fx->edits[j])) ok = false;
       for (size_t j = 0; j < accepted.len && ok; j++)
         if (overlaps(&fx->edits[k], accepted.items[j])) ok = false;
     }

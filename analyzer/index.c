@@ -63,8 +63,8 @@ const al_func_info *al_index_resolve(const al_index *idx, const ir_file *f, cons
     if (!f->module) return NULL;
     const al_func_info *r = lookup(idx, f->module, call->member);
     /* Python: a function nested in an enclosing function (outer.inner) */
-    for (const ir_node *p = call->parent; !r && p; p = p->parent) {
-      if (p->kind != IR_FUNC || (p->flags & IR_F_LAMBDA) || !p->name) continue;
+    for (const ir_node *p = ir_enclosing_func(call); !r && p; p = ir_enclosing_func(p)) {
+      if ((p->flags & IR_F_LAMBDA) || !p->name) continue;
       r = lookup_nested(idx, f->module, p->name, call->member);
     }
     return r;

@@ -28,6 +28,7 @@ ir_node *ir_add(ir_file *f, ir_node *parent, ir_kind kind, ir_span span) {
   n->span = span;
   n->parent = parent;
   if (parent) {
+    n->func = parent->kind == IR_FUNC ? parent : parent->func;
     if (parent->last) parent->last->next = n;
     else parent->child = n;
     parent->last = n;
@@ -51,9 +52,9 @@ ir_node *ir_next(const ir_node *n, const ir_node *root) {
 }
 
 ir_node *ir_enclosing_func(const ir_node *n) {
-  for (ir_node *p = n->parent; p; p = p->parent)
-    if (p->kind == IR_FUNC) return p;
-  return NULL;
+  const ir_node *p = n->parent; /* not n->func: rules also ask for made-up nodes hung below real ones */
+  if (!p) return NULL;
+  return p->kind == IR_FUNC ? (ir_node *)p : p->func;
 }
 
 ir_node *ir_enclosing_class(const ir_node *n) {

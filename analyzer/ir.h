@@ -111,6 +111,7 @@ struct ir_node {
   uint32_t body;       /* FUNC/LOOP: byte offset where the body starts (0: unknown) */
   ir_arg *args;
   ir_node *parent, *child, *last, *next;
+  ir_node *func;       /* the nearest enclosing FUNC (O(1) for deeply nested input), or NULL */
 };
 
 typedef struct ir_file {
