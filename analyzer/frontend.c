@@ -5,10 +5,30 @@
 #include <string.h>
 #include <sys/stat.h>
 
+/* tree-sitter counts rows by \n only; Python and JS also end a line at a lone \r. */
+static bool has_lone_cr(const al_source *src) {
+  for (const char *p = src->text, *end = src->text + src->len; (p = memchr(p, '\r', (size_t)(end - p))); p++)
+    if (p + 1 >= end || p[1] != '\n') return true;
+  return false;
+}
+
+static void respan(const al_source *src, ir_span *sp) {
+  sp->line = al_source_line_of(src, sp->start);
+  sp->col = sp->start - src->line_starts[sp->line - 1] + 1;
+  sp->end_line = al_source_line_of(src, sp->end);
+  sp->end_col = sp->end - src->line_starts[sp->end_line - 1] + 1;
+}
+
+static ir_file *fix_lines(const al_source *src, ir_file *f) {
+  if (f && src->nlines && has_lone_cr(src))
+    for (ir_node *x = f->root; x; x = ir_next(x, f->root)) respan(src, &x->span);
+  return f;
+}
+
 ir_file *al_lower(const al_source *src, const al_lower_ctx *ctx, char **err) {
   switch (src->lang) {
-  case AL_LANG_PYTHON: return al_lower_python(src, ctx, err);
-  case AL_LANG_JS: return al_lower_javascript(src, ctx, err);
+  case AL_LANG_PYTHON: return fix_lines(src, al_lower_python(src, ctx, err));
+  case AL_LANG_JS: return fix_lines(src, al_lower_javascript(src, ctx, err));
   case AL_LANG_C: return al_lower_c(src, ctx, err);
   default: *err = al_fmt("unknown language"); return NULL;
   }

@@ -34,6 +34,7 @@ typedef struct doc {
   long version;
   bool dirty;      /* changed since its diagnostics were last published */
   bool stale;      /* text changed since ir was lowered */
+  bool too_big_told; /* the client was told it is too big to lint as you type */
   char *module;
   al_source src;   /* the text ir was lowered from */
   ir_file *ir;
@@ -50,6 +51,10 @@ typedef struct disk_unit {
 } disk_unit;
 
 #define MAX_DISK_UNITS 512
+/* Documents larger than this are not linted as you type (parsing a 20 MB buffer on every
+ * keystroke would take seconds and gigabytes): the client is told once, and
+ * `asynclint check` still lints the file. */
+#define AL_LSP_MAX_LINT_BYTES ((size_t)8 << 20)
 #define MAX_IMPORT_DEPTH 3
 
 typedef struct server {
@@ -397,7 +402,7 @@ static bool refresh_disk(server *s) {
 /* Lowers d's text when it changed since the last time, reusing its edited tree-sitter tree.
  * Returns true when d's IR was replaced. */
 static bool lower_doc(server *s, doc *d) {
-  if (!d->stale || !d->path || d->lang == AL_LANG_NONE) return false;
+  if (!d->stale || !d->path || d->lang == AL_LANG_NONE || d->text.len > AL_LSP_MAX_LINT_BYTES) return false;
   drop_index(s);
   if (d->ir) ir_file_free(d->ir);
   d->ir = NULL;
@@ -460,6 +465,7 @@ static bool depends_on(const ir_file *f, const ir_file *on) {
 /* Lints d (lowered and indexed already) with the rules its configuration enables: the
  * findings (al_finding*, owned by the caller) into out. */
 static void lint(server *s, doc *d, al_vec *out) {
+  if (d->text.len > AL_LSP_MAX_LINT_BYTES) return; /* see publish */
   lower_doc(s, d);
   if (!d->ir) return;
   ensure_index(s);
@@ -515,8 +521,26 @@ static void free_findings(al_vec *v) {
   al_vec_free(v);
 }
 
+static void show_message(server *s, int type, const char *text) {
+  json_t *params = json_object();
+  json_object_set_new(params, "type", json_integer(type));
+  json_object_set_new(params, "message", json_string(text));
+  json_t *msg = json_object();
+  json_object_set_new(msg, "method", json_string("window/showMessage"));
+  json_object_set_new(msg, "params", params);
+  send_json(s, msg);
+}
+
 static void publish(server *s, doc *d, bool empty) {
   al_vec found = {0};
+  if (!empty && d->text.len > AL_LSP_MAX_LINT_BYTES && !d->too_big_told) {
+    d->too_big_told = true;
+    char *m = al_fmt("asynclint: %s is %zu MB, over the %zu MB limit for linting as you type; "
+                     "run `asynclint check` on it", d->path ? d->path : d->uri, d->text.len >> 20,
+                     AL_LSP_MAX_LINT_BYTES >> 20);
+    show_message(s, 2, m);
+    free(m);
+  }
   if (!empty) lint(s, d, &found);
   json_t *diags = json_array();
   for (size_t i = 0; i < found.len; i++) {
@@ -893,7 +917,7 @@ int al_lsp_serve(FILE *in_file, FILE *out) {
       continue;
     }
     json_error_t je;
-    json_t *msg = json_loadb(body, len, 0, &je);
+    json_t *msg = json_loadb(body, len, JSON_DECODE_ANY, &je);
     free(body);
     if (!msg) {
       send_error(&s, NULL, -32700, "Parse error: invalid JSON");

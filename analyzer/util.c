@@ -69,7 +69,10 @@ void al_arena_free(al_arena *a) {
 void *al_arena_alloc(al_arena *a, size_t n) {
   n = (n + 7) & ~(size_t)7;
   if (!a->head || a->used + n > a->cap) {
-    size_t cap = n > 32768 ? n : 32768;
+    /* Blocks grow from 1 KB to 64 KB: a small file's IR stays small (100,000 files in
+     * one run), a big one's takes few blocks. */
+    size_t want = a->head ? (a->cap < 65536 ? a->cap * 2 : 65536) : 1024;
+    size_t cap = n > want ? n : want;
     al_arena_block *b = al_malloc(sizeof *b + cap);
     b->cap = cap;
     b->next = a->head;
