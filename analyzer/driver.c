@@ -131,6 +131,42 @@ const char *al_options_bad_code(const al_options *opts) {
   return NULL;
 }
 
+static void parse_one(pool_job *job, al_file *f) {
+  (void)job;
+  char *err = NULL;
+  if (al_source_load(&f->src, f->path, f->lang, &err) < 0) {
+    f->error = err;
+    return;
+  }
+  f->loaded = true;
+  if (!al_parse_only(&f->src)) f->error = al_fmt("not parsed (C, or the parser failed)");
+}
+
+int al_parse_files(const al_options *opts, const char *const *paths, int npaths, FILE *out, FILE *err) {
+  al_discovery d;
+  al_discover(paths, npaths, &d);
+  for (size_t i = 0; i < d.errors.len; i++) fprintf(err, "asynclint: %s\n", (char *)d.errors.items[i]);
+  al_run run;
+  memset(&run, 0, sizeof run);
+  run.nfiles = d.files.len;
+  run.files = al_calloc(run.nfiles ? run.nfiles : 1, sizeof *run.files);
+  for (size_t i = 0; i < run.nfiles; i++) {
+    run.files[i].path = al_strdup(d.files.items[i]);
+    run.files[i].lang = al_lang_from_path(run.files[i].path);
+  }
+  pool_run(&run, opts, parse_one);
+  size_t parsed = 0, bytes = 0;
+  for (size_t i = 0; i < run.nfiles; i++) {
+    if (!run.files[i].error) parsed++, bytes += run.files[i].src.len;
+    else run.nerrors++;
+  }
+  fprintf(out, "parsed %zu files (%zu bytes), %zu not parsed\n", parsed, bytes, run.nerrors);
+  al_run_free(&run);
+  int rc = d.missing ? 2 : 0;
+  al_discovery_free(&d);
+  return rc;
+}
+
 void al_run_files(al_run *run, const al_options *opts, char **paths, size_t n) {
   memset(run, 0, sizeof *run);
   run->files = al_calloc(n ? n : 1, sizeof *run->files);

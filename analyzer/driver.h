@@ -51,6 +51,10 @@ typedef struct al_run {
 /* Returns the process exit code: 0 no findings, 1 findings, 2 usage error, 3 internal. */
 int al_check(const al_options *opts, const char *const *paths, int npaths, FILE *out, FILE *err);
 
+/* `asynclint parse`: discover and load like check, parse each Python/JS file with
+ * tree-sitter and free the tree; prints a count. The benchmark's parse-only floor. */
+int al_parse_files(const al_options *opts, const char *const *paths, int npaths, FILE *out, FILE *err);
+
 /* The library form: lint the given files (already discovered) into run. */
 void al_run_files(al_run *run, const al_options *opts, char **paths, size_t n);
 void al_run_free(al_run *run);

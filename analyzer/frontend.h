@@ -26,6 +26,9 @@ char *al_module_id(const char *abs_path, al_lang lang);
 ir_file *al_lower_python(const al_source *src, const al_lower_ctx *ctx, char **err);
 ir_file *al_lower_javascript(const al_source *src, const al_lower_ctx *ctx, char **err);
 ir_file *al_lower_c(const al_source *src, const al_lower_ctx *ctx, char **err);
+/* Parses src with tree-sitter and frees the tree, nothing else (Python/JS; C returns
+ * false): the floor `make bench` compares the whole lint against. */
+bool al_parse_only(const al_source *src);
 /* The parser tree as an S-expression (Python/JS), for developing front ends. */
 char *al_dump_ast(const al_source *src);
 

@@ -21,6 +21,7 @@ static const char usage_text[] =
     "  check [PATH...]      lint files and folders (default: .)\n"
     "  dump-ir FILE         print the async IR of one file\n"
     "  dump-ast FILE        print the parser tree of one Python/JavaScript file\n"
+    "  parse [-j N] PATH... parse only (tree-sitter, nothing else): the benchmark's floor\n"
     "  rules                list the rules\n"
     "  rule CODE            print the documentation of a rule\n"
     "  install-hook [--force]  write a git pre-commit hook running `check --staged`\n"
@@ -149,6 +150,18 @@ out:
   return rc;
 }
 
+static int cmd_parse(int argc, char **argv) {
+  al_options o = {.jobs = 0};
+  int i = 1;
+  for (; i < argc && argv[i][0] == '-'; i++) {
+    if (!strcmp(argv[i], "-j") && i + 1 < argc) o.jobs = atoi(argv[++i]);
+    else if (!strncmp(argv[i], "-j", 2) && argv[i][2]) o.jobs = atoi(argv[i] + 2);
+    else return usage_error("parse: unknown option '%s'", argv[i]);
+  }
+  if (i >= argc) return usage_error("%s", "parse takes one or more PATHs");
+  return al_parse_files(&o, (const char *const *)argv + i, argc - i, stdout, stderr);
+}
+
 static int cmd_dump(int argc, char **argv, bool ast) {
   if (argc != 2) return usage_error("%s", "dump-ir takes exactly one FILE");
   const char *path = argv[1];
@@ -231,6 +244,8 @@ int main(int argc, char **argv) {
     rc = cmd_dump(argc - 1, argv + 1, false);
   } else if (!strcmp(argv[1], "dump-ast")) {
     rc = cmd_dump(argc - 1, argv + 1, true);
+  } else if (!strcmp(argv[1], "parse")) {
+    rc = cmd_parse(argc - 1, argv + 1);
   } else if (!strcmp(argv[1], "rules")) {
     rc = cmd_rules();
   } else if (!strcmp(argv[1], "rule")) {

@@ -1,13 +1,12 @@
 /* c: lowers C through libclang into the async IR. Flags come from a compile_commands.json
  * found upward from the file, else defaults; missing headers still leave an IR. Only
  * cursors of the main file are visited. */
-#include <clang-c/CXCompilationDatabase.h>
-#include <clang-c/Index.h>
 #include <libgen.h>
 #include <pthread.h>
 #include <string.h>
 #include <sys/stat.h>
 
+#include "clang_lazy.h"
 #include "frontend.h"
 
 typedef struct c_frame {
@@ -528,6 +527,11 @@ static enum CXChildVisitResult recover_visit(CXCursor cur, CXCursor parent, CXCl
 }
 
 ir_file *al_lower_c(const al_source *src, const al_lower_ctx *ctx, char **err) {
+  const char *why = NULL;
+  if (!al_clang_load(&why)) {
+    *err = al_fmt("%s", why);
+    return NULL;
+  }
   const char *path = ctx->abs_path ? ctx->abs_path : src->path;
   char **argv;
   int argc = build_args(path, &argv);

@@ -183,6 +183,17 @@ void ts_parse_done(TSTree *tree, const al_lower_ctx *ctx) {
   }
 }
 
+bool al_parse_only(const al_source *src) {
+  const TSLanguage *lang = src->lang == AL_LANG_PYTHON ? tree_sitter_python()
+                           : src->lang == AL_LANG_JS   ? tree_sitter_javascript()
+                                                       : NULL;
+  char *err = NULL;
+  TSTree *t = lang ? ts_parse(lang, src, NULL, &err) : NULL;
+  free(err);
+  if (t) ts_tree_delete(t);
+  return t != NULL;
+}
+
 char *al_dump_ast(const al_source *src) {
   const TSLanguage *lang = src->lang == AL_LANG_PYTHON ? tree_sitter_python()
                            : src->lang == AL_LANG_JS   ? tree_sitter_javascript()

@@ -1,0 +1,260 @@
+#!/usr/bin/env python3
+"""`make bench`: asynclint against the parse-only floor and the peers, on the same files,
+in one run. Each tool runs REPS times (alternating tools, so drift hits all alike); the
+table has the median wall and user+sys time, the peak RSS, the findings and the ratios to
+asynclint -j1. Written to bench/results/latest.md with the machine and the versions.
+
+    bench/run.py ASYNCLINT_BINARY [--reps N] [--quick]
+
+Nothing here is a test: no figure is asserted; the targets are printed beside the ratios."""
+import argparse
+import datetime
+import glob
+import json
+import os
+import platform
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+S = os.path.join(HERE, ".scratch")
+NM = os.path.join(S, "node_modules")
+
+
+def stdlib():
+    import sysconfig
+    return sysconfig.get_paths()["stdlib"]
+
+
+def files_under(roots, exts, skip=("/test/", "/tests/", "/site-packages/", "/__pycache__/")):
+    out = []
+    for r in roots:
+        for dp, _, fn in os.walk(r):
+            if any(x in dp + "/" for x in skip):
+                continue
+            out += [os.path.join(dp, f) for f in fn if f.endswith(exts)]
+    return sorted(out)
+
+
+def corpora(quick):
+    dist = "/usr/lib/python3/dist-packages"
+    py_roots = [stdlib()] + [os.path.join(dist, p) for p in ("aiohttp", "trio", "anyio", "httpx")]
+    # Copied out of node_modules: Biome (and others) never lint a path inside it.
+    js_roots = []
+    for pkg in ("undici", "mongodb", "pg", "ws", "express", "eslint", "webpack"):
+        src, dst = os.path.join(NM, pkg), os.path.join(S, "jscorpus", pkg)
+        if os.path.isdir(src) and not os.path.isdir(dst):
+            shutil.copytree(src, dst, ignore=shutil.ignore_patterns("node_modules"))
+        js_roots.append(dst)
+    py = files_under([r for r in py_roots if os.path.isdir(r)], (".py",))
+    js = [p for p in files_under([r for r in js_roots if os.path.isdir(r)], (".js", ".mjs", ".cjs"))
+          if ".min." not in p]
+    cc = os.path.join(S, "c", "compile_commands.json")
+    c = [e["file"] for e in json.load(open(cc))] if os.path.exists(cc) else []
+    if quick:
+        py, js, c = py[:300], js[:300], c[:10]
+    return {"python": py, "javascript": js, "c": c}
+
+
+def measure(cmd, stdin_data=None, cwd=None, env=None):
+    """(wall s, user+sys s, peak RSS KB, stdout) of one run."""
+    import time
+    t0 = time.monotonic()
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as inp:
+        if stdin_data is not None:
+            inp.write(stdin_data.encode())
+            inp.seek(0)
+        p = subprocess.Popen(cmd, stdout=out, stderr=subprocess.DEVNULL, stdin=inp, cwd=cwd, env=env)
+        _, status, ru = os.wait4(p.pid, 0)
+        wall = time.monotonic() - t0
+        out.seek(0)
+        return wall, ru.ru_utime + ru.ru_stime, ru.ru_maxrss, out.read().decode(errors="replace")
+
+
+def count_json(out):
+    try:
+        return len(json.loads(out))
+    except ValueError:
+        return None
+
+
+def count_lines(pattern):
+    return lambda out: len(re.findall(pattern, out, re.M))
+
+
+def version(cmd):
+    try:
+        return subprocess.run(cmd, capture_output=True, text=True, timeout=60).stdout.strip().splitlines()[0]
+    except (OSError, IndexError, subprocess.TimeoutExpired):
+        return "?"
+
+
+def tools(al, files, listfile):
+    """name -> (lang, command, stdin, counter, note). Commands see the same files."""
+    t = {}
+    py, js, c = files["python"], files["javascript"], files["c"]
+    pyl, jsl = "\n".join(py) + "\n", "\n".join(js) + "\n"
+    for lang, fl in (("python", py), ("javascript", js)):
+        if not fl:
+            continue
+        lf = listfile(lang, fl)
+        t[f"asynclint -j1 ({lang})"] = (lang, ["sh", "-c", f"xargs -a {lf} -d '\\n' {al} check -j1 --select ALL "
+                                             f"--format json --exit-zero"], None, count_json, "all rules")
+        t[f"asynclint -j2 ({lang})"] = (lang, ["sh", "-c", f"xargs -a {lf} -d '\\n' {al} check -j2 --select ALL "
+                                             f"--format json --exit-zero"], None, count_json, "all rules")
+        t[f"parse floor -j1 ({lang})"] = (lang, ["sh", "-c", f"xargs -a {lf} -d '\\n' {al} parse -j1"], None,
+                                          lambda o: None, "tree-sitter parse + free, same build")
+    if py:
+        lf = listfile("python", py)
+        ruff = os.path.join(NM, "@astral-sh", "ruff-wasm-nodejs", "ruff_wasm.js")
+        if os.path.exists(ruff):
+            t["ruff ASYNC (wasm)"] = ("python", ["node", os.path.join(HERE, "ruff_wasm.mjs"), ruff], pyl,
+                                      lambda o: int(re.search(r"findings (\d+)", o).group(1)),
+                                      "npm wasm build, 1 thread")
+        t["flake8 (pyflakes+pycodestyle)"] = ("python", ["sh", "-c", f"xargs -a {lf} -d '\\n' flake8 --exit-zero -j2"],
+                                               None, count_lines(r"^\S+:\d+:\d+: "), "Debian flake8, -j2")
+        t["pylint (async checks)"] = ("python", ["sh", "-c", f"xargs -a {lf} -d '\\n' pylint --exit-zero -j2 "
+                                                 "--disable=all --enable=await-outside-async,"
+                                                 "not-async-context-manager,yield-inside-async-function "
+                                                 "-sn --output-format=parseable"],
+                                      None, count_lines(r"^\S+:\d+: "), "Debian pylint, -j2")
+    if js:
+        lf = listfile("javascript", js)
+        cfg = os.path.join(S, "eslint.config.mjs")
+        with open(cfg, "w") as fh:
+            fh.write("export default [{files: ['**/*.js', '**/*.mjs', '**/*.cjs'], rules: {"
+                     "'require-await': 'warn', 'no-async-promise-executor': 'warn', 'no-await-in-loop': 'warn',"
+                     "'no-promise-executor-return': 'warn', 'require-atomic-updates': 'warn',"
+                     "'no-return-await': 'warn'}, languageOptions: {sourceType: 'module'}},"
+                     "{files: ['**/*.cjs', '**/*.js'], languageOptions: {sourceType: 'commonjs'}}];\n")
+        eslint = os.path.join(NM, ".bin", "eslint")
+        if os.path.exists(eslint):
+            t["ESLint (async rules)"] = ("javascript", ["sh", "-c", f"xargs -a {lf} -d '\\n' {eslint} -c {cfg} "
+                                                        "--no-ignore -f json --no-warn-ignored"], None,
+                                         lambda o: sum(len(f["messages"]) for f in json.loads(o)) if o.strip() else None,
+                                         "core async rules; no type info")
+        ox = os.path.join(NM, ".bin", "oxlint")
+        if os.path.exists(ox):
+            t["oxlint (async rules)"] = ("javascript", ["sh", "-c", f"xargs -a {lf} -d '\\n' {ox} -A all "
+                                                        "-W require-await -W no-async-promise-executor "
+                                                        "-W no-await-in-loop -W no-promise-executor-return "
+                                                        "--format unix"], None,
+                                         count_lines(r"^\S+:\d+:\d+: "), "all cores")
+        biome = os.path.join(NM, ".bin", "biome")
+        if os.path.exists(biome):
+            bcfg = os.path.join(S, "biome.json")
+            with open(bcfg, "w") as fh:
+                json.dump({"linter": {"rules": {"preset": "none",
+                                                "suspicious": {"noAsyncPromiseExecutor": "warn", "useAwait": "warn"}}},
+                           "files": {"ignoreUnknown": True, "maxSize": 50 * 1024 * 1024}}, fh)
+            t["Biome (async rules)"] = ("javascript", ["sh", "-c", f"cd {S} && xargs -a {lf} -d '\\n' {biome} lint "
+                                                       "--max-diagnostics=none --reporter=github "
+                                                       "--diagnostic-level=warn"], None,
+                                        count_lines(r"^::(warning|error)"), "all cores")
+    if c:
+        cc = os.path.join(S, "c", "compile_commands.json")
+        entries = json.load(open(cc))
+        script = " && ".join("clang-14 -fsyntax-only -w " + " ".join(e["arguments"][1:-2]) + " " + e["file"]
+                             for e in entries if e["file"] in c)
+        t["clang -fsyntax-only (c)"] = ("c", ["sh", "-c", script], None, lambda o: None, "per file, serial")
+        t["asynclint -j1 (c)"] = ("c", [al, "check", "-j1", "--select", "ALL", "--format", "json", "--exit-zero", *c],
+                                  None, count_json, "libclang front end")
+        t["asynclint -j2 (c)"] = ("c", [al, "check", "-j2", "--select", "ALL", "--format", "json", "--exit-zero", *c],
+                                  None, count_json, "libclang front end")
+    return t
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("asynclint")
+    ap.add_argument("--reps", type=int, default=3)
+    ap.add_argument("--quick", action="store_true", help="300 files a language, 1 rep (a smoke run)")
+    a = ap.parse_args()
+    al = os.path.abspath(a.asynclint)
+    reps = 1 if a.quick else a.reps
+    files = corpora(a.quick)
+    tmp = tempfile.mkdtemp(prefix="asynclint-bench-")
+
+    def listfile(lang, fl):
+        p = os.path.join(tmp, f"{lang}.txt")
+        with open(p, "w") as fh:
+            fh.write("\n".join(fl) + "\n")
+        return p
+
+    t = tools(al, files, listfile)
+    slow = {"pylint (async checks)"}  # minutes a run: measured once
+    runs = {name: [] for name in t}
+    for r in range(reps):
+        for name, (lang, cmd, stdin, counter, note) in t.items():
+            if r > 0 and name in slow:
+                continue
+            wall, cpu, rss, out = measure(cmd, stdin)
+            runs[name].append((wall, cpu, rss, counter(out)))
+            print(f"bench: {name}: {wall:.2f} s", file=sys.stderr)
+    size = {lang: sum(os.path.getsize(p) for p in fl) for lang, fl in files.items()}
+    rows = []
+    base = {}
+    for name, (lang, *_rest) in t.items():
+        rs = runs[name]
+        wall = statistics.median(x[0] for x in rs)
+        cpu = statistics.median(x[1] for x in rs)
+        rss = max(x[2] for x in rs)
+        if name.startswith("asynclint -j1"):
+            base[lang] = (wall, cpu)
+        rows.append((name, lang, wall, cpu, rss, rs[-1][3], t[name][4]))
+    lines = ["# Benchmark: asynclint, the parse floor and the peers", "",
+             f"{datetime.datetime.now(datetime.timezone.utc):%Y-%m-%d %H:%M} UTC, "
+             f"{platform.machine()}, {os.cpu_count()} cores, {platform.platform()}; "
+             f"{'quick smoke run' if a.quick else f'median of {reps} runs'} (pylint: 1 run).", "",
+             "| corpus | files | MB |", "|---|---:|---:|"]
+    for lang, fl in files.items():
+        lines.append(f"| {lang} | {len(fl)} | {size[lang] / 1e6:.1f} |")
+    lines += ["", "| tool | corpus | wall s | user+sys s | peak RSS MB | findings | wall ÷ asynclint -j1 | note |",
+              "|---|---|---:|---:|---:|---:|---:|---|"]
+    for name, lang, wall, cpu, rss, n, note in rows:
+        ratio = f"{wall / base[lang][0]:.2f}×" if lang in base and base[lang][0] else "–"
+        lines.append(f"| {name} | {lang} | {wall:.2f} | {cpu:.2f} | {rss / 1024:.0f} | "
+                     f"{'–' if n is None else n} | {ratio} | {note} |")
+    # the targets of issue #8, as measured in this run
+    lines += ["", "## Targets", ""]
+    for lang in ("python", "javascript"):
+        if lang not in base:
+            continue
+        j1 = dict((r[0], r) for r in rows)
+        fl = j1.get(f"parse floor -j1 ({lang})")
+        j2 = j1.get(f"asynclint -j2 ({lang})")
+        if fl:
+            lines.append(f"- {lang}: lint ÷ parse floor (-j1, user+sys) = {base[lang][1] / fl[3]:.2f} "
+                         f"(target ≤ 1.3)")
+        if j2:
+            lines.append(f"- {lang}: speed-up -j1 → -j2 (wall) = {base[lang][0] / j2[2]:.2f}× (target ≥ 1.8×)")
+    for name, lang, wall, cpu, rss, n, note in rows:
+        if not name.startswith(("asynclint", "parse floor")) and lang in base:
+            lines.append(f"- {name}: {wall / base[lang][0]:.2f}× asynclint -j1's wall time")
+    big = max((os.path.getsize(p) for fl in files.values() for p in fl), default=0)
+    peak = max((r[4] for r in rows if r[0].startswith("asynclint")), default=0)
+    lines.append(f"- peak RSS of asynclint {peak / 1024:.0f} MB; bound 2 × largest file ({big / 1e6:.1f} MB) + 64 MB "
+                 f"= {(2 * big / 1e6) + 64:.0f} MB")
+    lines += ["", "## Versions", "",
+              f"- asynclint: {version([al, '--version'])}",
+              f"- node: {version(['node', '--version'])}",
+              f"- flake8: {version(['flake8', '--version'])}",
+              f"- pylint: {version(['pylint', '--version'])}",
+              f"- clang: {version(['clang-14', '--version'])}"]
+    for pkg in ("@astral-sh/ruff-wasm-nodejs", "eslint", "oxlint", "@biomejs/biome"):
+        pj = os.path.join(NM, pkg, "package.json")
+        if os.path.exists(pj):
+            lines.append(f"- {pkg}: {json.load(open(pj))['version']}")
+    text = "\n".join(lines) + "\n"
+    os.makedirs(os.path.join(HERE, "results"), exist_ok=True)
+    with open(os.path.join(HERE, "results", "latest.md"), "w") as fh:
+        fh.write(text)
+    print(text)
+
+
+if __name__ == "__main__":
+    main()
