@@ -5,7 +5,7 @@ BUILD_TYPE ?= RelWithDebInfo
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all setup build run test validate realworld asan test-asan fuzz valgrind clean
+.PHONY: all setup build run test validate realworld asan test-asan fuzz valgrind bench clean
 
 all: build
 
@@ -40,6 +40,12 @@ asan:
 
 test-asan:
 	@$(MAKE) --no-print-directory test BUILD=build-asan BUILD_TYPE=Debug CMAKE_FLAGS=-DASYNCLINT_SANITIZE=ON
+
+# asynclint beside the parse floor and the peers on the same corpora (bench/README.md).
+bench: build
+	bench/setup
+	python3 bench/run.py $(BUILD)/asynclint
+	python3 bench/lsp_latency.py $(BUILD)/asynclint
 
 # Valgrind memcheck: unit tests, fuzz regression replays, a lint of fixtures/.
 valgrind: build

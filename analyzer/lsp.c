@@ -899,7 +899,7 @@ static void dispatch(server *s, json_t *msg) {
 }
 
 /* Edits arriving within this many milliseconds of each other are linted once. */
-#define DEBOUNCE_MS 30
+#define DEBOUNCE_MS 8
 
 int al_lsp_serve(FILE *in_file, FILE *out) {
   server s = {.out = out};

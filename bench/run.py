@@ -61,18 +61,26 @@ def corpora(quick):
 
 
 def measure(cmd, stdin_data=None, cwd=None, env=None):
-    """(wall s, user+sys s, peak RSS KB, stdout) of one run."""
+    """(wall s, user+sys s, peak RSS KB, stdout) of one run. The peak RSS comes from GNU
+    time: a child forked from this Python process would report Python's RSS at the fork
+    as its own high-water mark."""
     import time
     t0 = time.monotonic()
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as inp:
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as inp, \
+            tempfile.NamedTemporaryFile("r") as rssf:
         if stdin_data is not None:
             inp.write(stdin_data.encode())
             inp.seek(0)
-        p = subprocess.Popen(cmd, stdout=out, stderr=subprocess.DEVNULL, stdin=inp, cwd=cwd, env=env)
+        p = subprocess.Popen(["/usr/bin/time", "-f", "%M", "-o", rssf.name, *cmd], stdout=out,
+                             stderr=subprocess.DEVNULL, stdin=inp, cwd=cwd, env=env)
         _, status, ru = os.wait4(p.pid, 0)
         wall = time.monotonic() - t0
         out.seek(0)
-        return wall, ru.ru_utime + ru.ru_stime, ru.ru_maxrss, out.read().decode(errors="replace")
+        try:
+            rss = int(rssf.read().strip().splitlines()[-1])
+        except (ValueError, IndexError):
+            rss = ru.ru_maxrss
+        return wall, ru.ru_utime + ru.ru_stime, rss, out.read().decode(errors="replace")
 
 
 def count_json(out):
