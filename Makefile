@@ -46,6 +46,7 @@ bench: build
 	bench/setup
 	python3 bench/run.py $(BUILD)/asynclint
 	python3 bench/lsp_latency.py $(BUILD)/asynclint
+	python3 bench/scaling.py $(BUILD)/asynclint
 
 # Valgrind memcheck: unit tests, fuzz regression replays, a lint of fixtures/.
 valgrind: build

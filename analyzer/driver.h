@@ -25,10 +25,13 @@ typedef struct al_options {
   const char *write_baseline; /* --write-baseline FILE: record the findings, exit 0 */
   const char *diff_base;      /* --diff-base REV: only findings on lines changed since REV */
   const char *config_path;    /* --config FILE: this configuration for every file */
+  int shard_k, shard_n;       /* --shard K/N: report on every N-th file from the K-th (0: all) */
+  bool stats;                 /* --stats: phase times and memory on stderr */
   const al_map *file_configs; /* set by al_check: canonical path -> const al_config* */
 } al_options;
 
 typedef struct al_file {
+  bool in_shard;       /* rules run on it and it is reported (--shard) */
   char *path;          /* display path */
   char *abs;           /* canonical path (module ids, relative imports) */
   al_lang lang;
@@ -43,6 +46,7 @@ typedef struct al_file {
 typedef struct al_run {
   al_file *files;
   size_t nfiles;
+  size_t nchecked;     /* files in this shard (all without --shard) */
   al_index index;
   size_t nfindings;
   size_t nerrors;

@@ -44,6 +44,9 @@ static const char usage_text[] =
     "  --staged             lint what is staged for commit (the git index), not the working tree\n"
     "  --config FILE        use this configuration for every file (default: the nearest\n"
     "                       .asynclint.yaml upward from each file)\n"
+    "  --shard K/N          report only on the K-th of N slices of the files (CI matrices);\n"
+    "                       every shard still reads the whole project for the index\n"
+    "  --stats              print phase times and memory to stderr\n"
     "\n"
     "  --version            print the version\n"
     "  -h, --help           this help\n"
@@ -84,6 +87,7 @@ static int cmd_check(int argc, char **argv) {
       {"exit-zero", no_argument, 0, 'Z'},    {"baseline", required_argument, 0, 'B'},
       {"write-baseline", required_argument, 0, 'W'}, {"diff-base", required_argument, 0, 'R'},
       {"config", required_argument, 0, 'C'},   {"staged", no_argument, 0, 'S'},
+      {"shard", required_argument, 0, 'K'},    {"stats", no_argument, 0, 'T'},
       {0, 0, 0, 0}};
   int ch, rc = 0;
   optind = 1;
@@ -123,6 +127,18 @@ static int cmd_check(int argc, char **argv) {
     case 'R': o.diff_base = optarg; break;
     case 'C': o.config_path = optarg; break;
     case 'S': staged = true; break;
+    case 'K': {
+      int k = 0, n = 0;
+      char tail;
+      if (sscanf(optarg, "%d/%d%c", &k, &n, &tail) != 2 || n < 1 || k < 1 || k > n) {
+        rc = usage_error("--shard wants K/N with 1 <= K <= N, not '%s'", optarg);
+        goto out;
+      }
+      o.shard_k = k;
+      o.shard_n = n;
+      break;
+    }
+    case 'T': o.stats = true; break;
     case 'h': fputs(usage_text, stdout); goto out;
     default:
       rc = usage_error("unknown or incomplete option '%s'", argv[optind - 1]);

@@ -56,9 +56,9 @@ void al_output_text(const al_run *run, const al_options *opts, FILE *out) {
   if (opts->quiet) return;
   if (run->nfindings)
     fprintf(out, "Found %zu finding%s in %zu file%s (%zu checked).\n", run->nfindings, run->nfindings == 1 ? "" : "s",
-            files_with, files_with == 1 ? "" : "s", run->nfiles);
+            files_with, files_with == 1 ? "" : "s", run->nchecked);
   else
-    fprintf(out, "No findings (%zu file%s checked).\n", run->nfiles, run->nfiles == 1 ? "" : "s");
+    fprintf(out, "No findings (%zu file%s checked).\n", run->nchecked, run->nchecked == 1 ? "" : "s");
 }
 
 /* A JSON string even for bytes that are not UTF-8 (they become U+FFFD). */

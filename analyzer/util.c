@@ -66,6 +66,12 @@ void al_arena_free(al_arena *a) {
   memset(a, 0, sizeof *a);
 }
 
+size_t al_arena_bytes(const al_arena *a) {
+  size_t n = 0;
+  for (const al_arena_block *b = a->head; b; b = b->next) n += sizeof *b + b->cap;
+  return n;
+}
+
 void *al_arena_alloc(al_arena *a, size_t n) {
   n = (n + 7) & ~(size_t)7;
   if (!a->head || a->used + n > a->cap) {
@@ -126,6 +132,13 @@ struct al_map_entry {
   uint64_t hash;
   void *val;
 };
+
+size_t al_map_bytes(const al_map *m) {
+  size_t n = m->cap * sizeof *m->slots;
+  for (size_t i = 0; i < m->cap; i++)
+    if (m->slots[i].key) n += strlen(m->slots[i].key) + 1;
+  return n;
+}
 
 uint64_t al_hash(const char *s, size_t n) {
   uint64_t h = 1469598103934665603ULL; /* FNV-1a */

@@ -26,6 +26,8 @@ typedef struct al_arena {
 
 void al_arena_init(al_arena *a);
 void al_arena_free(al_arena *a);
+/* Bytes the arena holds (all blocks), for --stats. */
+size_t al_arena_bytes(const al_arena *a);
 void *al_arena_alloc(al_arena *a, size_t n); /* zeroed, 8-byte aligned */
 char *al_arena_strndup(al_arena *a, const char *s, size_t n);
 char *al_arena_strdup(al_arena *a, const char *s);
@@ -49,6 +51,8 @@ void *al_map_get(const al_map *m, const char *key);
 /* Sets key to val; returns the previous value or NULL. */
 void *al_map_put(al_map *m, const char *key, void *val);
 void al_map_free(al_map *m);
+/* Bytes the map holds (slots and keys), for --stats. */
+size_t al_map_bytes(const al_map *m);
 /* Calls fn for every entry, in no particular order. */
 void al_map_each(const al_map *m, void (*fn)(const char *key, void *val, void *ctx), void *ctx);
 

@@ -103,6 +103,30 @@ class Cli(unittest.TestCase):
         proc = run("check", "--format", "json", cwd=self.dir)
         self.assertEqual([f["path"] for f in json.loads(proc.stdout)], ["bug.py"])
 
+    def test_shards_partition_the_findings_and_see_the_whole_index(self):
+        """--shard K/N: the shards' findings are disjoint and add up to the full run; a
+        finding that needs a helper in a file of another shard is still made."""
+        self.write("helper.py", "import time\n\n\ndef slow():\n    time.sleep(1)\n")
+        for i in range(9):
+            self.write(f"m{i}.py", "from helper import slow\n\n\nasync def f():\n    slow()\n" + BUG_PY)
+        full = json.loads(run("check", "--format", "json", self.dir).stdout)
+        key = lambda f: (f["path"], f["line"], f["code"])
+        self.assertEqual(sum(1 for f in full if f["code"] == "AL210"), 9)
+        seen = []
+        for k in (1, 2, 3):
+            r = run("check", "--format", "json", "--shard", f"{k}/3", self.dir)
+            self.assertIn(r.returncode, (0, 1), r.stderr)
+            part = json.loads(r.stdout)
+            self.assertTrue(part, f"shard {k}/3 is empty")
+            seen += part
+        self.assertEqual(sorted(map(key, seen)), sorted(map(key, full)))
+        text = run("check", "--color", "never", "--shard", "1/3", self.dir).stdout
+        self.assertIn("(4 checked)", text)  # 10 files: shard 1 has files 0, 3, 6, 9
+        for bad in ("0/3", "4/3", "x", "1/0", "1/3x"):
+            r = run("check", "--shard", bad, self.dir)
+            self.assertEqual(r.returncode, 2, bad)
+            self.assertIn("--shard", r.stderr)
+
     def test_parallel_output_is_deterministic(self):
         for i in range(40):
             self.write(f"m{i:02d}.py", BUG_PY * 3)
