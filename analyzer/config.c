@@ -310,3 +310,38 @@ al_severity al_config_severity(const al_config *cfg, const char *code, al_severi
   intptr_t v = cfg ? (intptr_t)al_map_get(&cfg->severity, code) : 0;
   return v ? (al_severity)(v - 1) : dflt;
 }
+
+static void collect_config_cb(const char *k, void *v, void *ctx) {
+  (void)k;
+  const al_config *c = v;
+  if (c && c->path) al_map_put(ctx, c->path, (void *)c);
+}
+
+static void collect_key_cb(const char *k, void *v, void *ctx) {
+  (void)v;
+  al_vec_push(ctx, (void *)k);
+}
+
+static int cmp_cstr(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+uint64_t al_config_set_hash(const al_map *file_configs) {
+  uint64_t h = 0x5bd1e995;
+  if (!file_configs) return h;
+  al_map paths = {0};
+  al_map_each(file_configs, collect_config_cb, &paths);
+  al_vec keys = {0};
+  al_map_each(&paths, collect_key_cb, &keys);
+  if (keys.len > 1) qsort(keys.items, keys.len, sizeof *keys.items, cmp_cstr);
+  for (size_t i = 0; i < keys.len; i++) {
+    const char *p = keys.items[i];
+    h = (h ^ al_hash(p, strlen(p))) * 0x100000001b3ull;
+    FILE *fh = fopen(p, "rb");
+    char buf[65536];
+    size_t got;
+    while (fh && (got = fread(buf, 1, sizeof buf, fh)) > 0) h = (h ^ al_hash(buf, got)) * 0x100000001b3ull;
+    if (fh) fclose(fh);
+  }
+  al_vec_free(&keys);
+  al_map_free(&paths);
+  return h;
+}

@@ -37,6 +37,10 @@ typedef struct al_configs {
 int al_configs_for(al_configs *cs, const char *abs_path, const al_config **out, char **err);
 void al_configs_free(al_configs *cs);
 
+/* A hash of the configuration files in a run (canonical path -> const al_config*), over
+ * their paths and contents: the cache key part for configuration. */
+uint64_t al_config_set_hash(const al_map *file_configs);
+
 /* The file (abs_path) is excluded by cfg. */
 bool al_config_excludes(const al_config *cfg, const char *abs_path);
 /* Whether rule r runs on abs_path under cfg, given the command line's select/ignore. */

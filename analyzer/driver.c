@@ -2,6 +2,7 @@
  * the sorted file list, never on thread timing. */
 #include "driver.h"
 #include "baseline.h"
+#include "cache.h"
 #include "config.h"
 #include "diffbase.h"
 
@@ -63,8 +64,10 @@ static void pool_run(al_run *run, const al_options *opts, void (*work)(pool_job 
   free(tids);
 }
 
-static void pass1(pool_job *job, al_file *f) {
+/* Pass 0: read the file, note bad UTF-8, hash the content, compute the module id. */
+static void pass_load(pool_job *job, al_file *f) {
   (void)job;
+  if (f->loaded || f->error) return;
   char *err = NULL;
   if (al_source_load(&f->src, f->path, f->lang, &err) < 0) {
     f->error = err;
@@ -75,10 +78,17 @@ static void pass1(pool_job *job, al_file *f) {
     long at = al_utf8_invalid_at(f->src.text, f->src.len);
     f->warning = al_fmt("invalid UTF-8 at line %u; linted as bytes", al_source_line_of(&f->src, (uint32_t)at));
   }
-  char *module = al_module_id(f->abs, f->lang);
-  al_lower_ctx ctx = {.abs_path = f->abs, .module = module};
+  f->content_hash = al_hash(f->src.text, f->src.len) ^ (uint64_t)f->src.len * 0x9e3779b97f4a7c15ull;
+  f->module = al_module_id(f->abs, f->lang);
+}
+
+/* Pass 1: lower the files marked `lower`. */
+static void pass1(pool_job *job, al_file *f) {
+  pass_load(job, f);
+  if (!f->loaded || !f->lower || f->ir) return;
+  char *err = NULL;
+  al_lower_ctx ctx = {.abs_path = f->abs, .module = f->module};
   f->ir = al_lower(&f->src, &ctx, &err);
-  free(module);
   if (!f->ir) f->error = err;
 }
 
@@ -90,7 +100,7 @@ static int cmp_finding(const void *a, const void *b) {
 }
 
 static void pass2(pool_job *job, al_file *f) {
-  if (!f->ir || !f->in_shard) return;
+  if (!f->ir || !f->in_shard || f->cached) return;
   const al_options *o = job->opts;
   const al_config *cfg = o->file_configs && f->abs ? al_map_get(o->file_configs, f->abs) : NULL;
   for (size_t i = 0; i < al_rule_count; i++) {
@@ -169,16 +179,84 @@ int al_parse_files(const al_options *opts, const char *const *paths, int npaths,
   return rc;
 }
 
+/* ---- warm runs: which files a file's findings depend on ---- */
+
+/* The files f imports inside the run (module ids through `mods`); *open set when an
+ * import names no file of the run. */
+static void imported_files(const al_map *mods, const al_file *f, al_vec *out, bool *open) {
+  for (const ir_node *x = f->ir->root; x; x = ir_next(x, f->ir->root)) {
+    if (x->kind == IR_CALL && x->module && x->member && f->lang == AL_LANG_PYTHON) {
+      /* `import pkg` then pkg.sub.f(): pkg.sub is reached without being imported */
+      al_buf b = {0};
+      al_buf_puts(&b, x->module);
+      al_buf_puts(&b, ".");
+      for (const char *m = x->member; *m; m++) {
+        if (*m == '.') {
+          al_file *h = al_map_get(mods, b.data);
+          if (h && h != f) al_vec_push(out, h);
+        }
+        al_buf_add(&b, m, 1);
+      }
+      al_buf_free(&b);
+      continue;
+    }
+    if (x->kind != IR_IMPORT || !x->name) continue;
+    al_file *g = al_map_get(mods, x->name);
+    if (x->member) { /* from pkg import sub / import {x} from './dir' (index) */
+      char *sub = al_fmt(f->lang == AL_LANG_JS ? "%s/index" : "%s.%s", x->name, x->member);
+      al_file *h = al_map_get(mods, sub);
+      free(sub);
+      if (h && h != f) al_vec_push(out, h);
+    }
+    if (g && g != f) al_vec_push(out, g);
+    else if (!g && open) *open = true;
+  }
+}
+
+/* The closure of f's imports (C: every C file), into deps (without f). */
+static void dependency_closure(al_run *run, const al_map *mods, al_file *f, al_vec *deps, bool *open) {
+  deps->len = 0;
+  if (f->lang == AL_LANG_C) {
+    for (size_t i = 0; i < run->nfiles; i++)
+      if (run->files[i].lang == AL_LANG_C && run->files[i].loaded && &run->files[i] != f)
+        al_vec_push(deps, &run->files[i]);
+    return;
+  }
+  al_map seen = {0};
+  al_map_put(&seen, f->abs, f);
+  al_vec work = {0};
+  al_vec_push(&work, f);
+  while (work.len) {
+    al_file *g = work.items[--work.len];
+    if (!g->ir) continue;
+    al_vec next = {0};
+    imported_files(mods, g, &next, g == f ? open : NULL);
+    for (size_t i = 0; i < next.len; i++) {
+      al_file *h = next.items[i];
+      if (al_map_get(&seen, h->abs)) continue;
+      al_map_put(&seen, h->abs, h);
+      al_vec_push(deps, h);
+      al_vec_push(&work, h);
+    }
+    al_vec_free(&next);
+  }
+  al_vec_free(&work);
+  al_map_free(&seen);
+}
+
 static double now_ms(void) {
   struct timespec t;
   clock_gettime(CLOCK_MONOTONIC, &t);
   return (double)t.tv_sec * 1e3 + (double)t.tv_nsec / 1e6;
 }
 
+static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
 void al_run_files(al_run *run, const al_options *opts, char **paths, size_t n) {
   memset(run, 0, sizeof *run);
   run->files = al_calloc(n ? n : 1, sizeof *run->files);
   run->nfiles = n;
+  al_cache *cache = al_cache_open(opts);
   for (size_t i = 0; i < n; i++) {
     al_file *f = &run->files[i];
     f->path = al_strdup(paths[i]);
@@ -190,9 +268,69 @@ void al_run_files(al_run *run, const al_options *opts, char **paths, size_t n) {
      * rules run, and findings are reported, on the files i with i % N == K - 1 */
     f->in_shard = opts->shard_n <= 1 || i % (size_t)opts->shard_n == (size_t)(opts->shard_k - 1);
     run->nchecked += f->in_shard;
+    f->lower = !cache;
   }
   double t0 = now_ms();
-  pool_run(run, opts, pass1);
+  size_t hits = 0;
+  al_map by_abs = {0}, mods = {0};
+  uint64_t manifest = 0, cfg = 0;
+  uint64_t *keys = NULL;
+  if (cache) {
+    pool_run(run, opts, pass_load);
+    al_vec sorted = {0};
+    for (size_t i = 0; i < n; i++) {
+      al_file *f = &run->files[i];
+      if (!f->loaded) continue;
+      al_map_put(&by_abs, f->abs, f);
+      if (f->module) al_map_put(&mods, f->module, f);
+      al_vec_push(&sorted, f->abs);
+    }
+    if (sorted.len > 1) qsort(sorted.items, sorted.len, sizeof *sorted.items, cmp_str);
+    for (size_t i = 0; i < sorted.len; i++) manifest = al_hash(sorted.items[i], strlen(sorted.items[i])) ^ (manifest * 31);
+    al_vec_free(&sorted);
+    cfg = al_config_set_hash(opts->file_configs);
+    keys = al_calloc(n ? n : 1, sizeof *keys);
+    /* files that must be analysed: a miss (in this shard); then what they import, lowered
+     * too so the index is right for them */
+    al_vec work = {0};
+    for (size_t i = 0; i < n; i++) {
+      al_file *f = &run->files[i];
+      if (!f->loaded) continue;
+      keys[i] = al_cache_key(cache, f, cfg);
+      if (f->in_shard && al_cache_load(cache, f, keys[i], &by_abs, manifest)) {
+        f->cached = true;
+        hits++;
+      } else if (f->in_shard) {
+        f->lower = true;
+        if (f->lang == AL_LANG_C) /* C contexts cross files freely: every C file */
+          for (size_t k = 0; k < n; k++)
+            if (run->files[k].lang == AL_LANG_C) run->files[k].lower = true;
+      }
+    }
+    /* lower in rounds: each round's imports are lowered in the next */
+    for (;;) {
+      pool_run(run, opts, pass1);
+      work.len = 0;
+      for (size_t i = 0; i < n; i++) {
+        al_file *f = &run->files[i];
+        if (!f->ir) continue;
+        al_vec imp = {0};
+        imported_files(&mods, f, &imp, NULL);
+        for (size_t k = 0; k < imp.len; k++) {
+          al_file *g = imp.items[k];
+          if (!g->lower) {
+            g->lower = true;
+            al_vec_push(&work, g);
+          }
+        }
+        al_vec_free(&imp);
+      }
+      if (!work.len) break;
+    }
+    al_vec_free(&work);
+  } else {
+    pool_run(run, opts, pass1);
+  }
   double t1 = now_ms();
   ir_file **irs = al_calloc(n ? n : 1, sizeof *irs);
   for (size_t i = 0; i < n; i++) irs[i] = run->files[i].ir;
@@ -201,6 +339,22 @@ void al_run_files(al_run *run, const al_options *opts, char **paths, size_t n) {
   double t2 = now_ms();
   pool_run(run, opts, pass2);
   double t3 = now_ms();
+  if (cache) {
+    al_vec deps = {0};
+    for (size_t i = 0; i < n; i++) {
+      al_file *f = &run->files[i];
+      if (!f->ir || f->cached || !f->in_shard || f->error) continue;
+      bool open = false;
+      dependency_closure(run, &mods, f, &deps, &open);
+      al_cache_store(cache, f, keys[i], &deps, open, manifest);
+    }
+    al_vec_free(&deps);
+  }
+  free(keys);
+  al_map_free(&by_abs);
+  al_map_free(&mods);
+  al_cache_close(cache);
+  run->cache_hits = hits;
   for (size_t i = 0; i < n; i++) {
     run->nfindings += run->files[i].findings.len;
     if (run->files[i].error && run->files[i].in_shard) run->nerrors++;
@@ -219,9 +373,9 @@ void al_run_files(al_run *run, const al_options *opts, char **paths, size_t n) {
     getrusage(RUSAGE_SELF, &ru);
     fprintf(stderr,
             "asynclint: stats: %zu files, %.1f MB; load+parse+lower %.0f ms, index %.0f ms, rules %.0f ms; "
-            "sources %.1f MB, IR %.1f MB, index %.2f MB (%zu functions); peak RSS %.0f MB\n",
+            "sources %.1f MB, IR %.1f MB, index %.2f MB (%zu functions); cache hits %zu; peak RSS %.0f MB\n",
             n, (double)bytes / 1e6, t1 - t0, t2 - t1, t3 - t2, (double)src / 1e6, (double)ir / 1e6,
-            (double)idx / 1e6, x->infos.len, (double)ru.ru_maxrss / 1024);
+            (double)idx / 1e6, x->infos.len, run->cache_hits, (double)ru.ru_maxrss / 1024);
   }
 }
 
@@ -233,6 +387,7 @@ void al_run_free(al_run *run) {
     al_vec_free(&f->findings);
     ir_file_free(f->ir);
     if (f->loaded) al_source_free(&f->src);
+    free(f->module);
     free(f->path);
     free(f->abs);
     free(f->error);

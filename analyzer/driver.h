@@ -27,11 +27,17 @@ typedef struct al_options {
   const char *config_path;    /* --config FILE: this configuration for every file */
   int shard_k, shard_n;       /* --shard K/N: report on every N-th file from the K-th (0: all) */
   bool stats;                 /* --stats: phase times and memory on stderr */
+  bool no_cache;              /* --no-cache */
+  const char *cache_dir;      /* --cache-dir DIR (see cache.h) */
   const al_map *file_configs; /* set by al_check: canonical path -> const al_config* */
 } al_options;
 
 typedef struct al_file {
   bool in_shard;       /* rules run on it and it is reported (--shard) */
+  bool cached;         /* its findings came from the cache */
+  bool lower;          /* pass 1 lowers it (not cached, or a dependency of a file that is not) */
+  uint64_t content_hash;
+  char *module;        /* module id (al_module_id) */
   char *path;          /* display path */
   char *abs;           /* canonical path (module ids, relative imports) */
   al_lang lang;
@@ -47,6 +53,7 @@ typedef struct al_run {
   al_file *files;
   size_t nfiles;
   size_t nchecked;     /* files in this shard (all without --shard) */
+  size_t cache_hits;   /* files whose findings came from the cache */
   al_index index;
   size_t nfindings;
   size_t nerrors;

@@ -47,6 +47,9 @@ static const char usage_text[] =
     "  --shard K/N          report only on the K-th of N slices of the files (CI matrices);\n"
     "                       every shard still reads the whole project for the index\n"
     "  --stats              print phase times and memory to stderr\n"
+    "  --no-cache           do not read or write the cache of per-file results\n"
+    "  --cache-dir DIR      keep the cache in DIR (default: $ASYNCLINT_CACHE_DIR, else\n"
+    "                       $XDG_CACHE_HOME/asynclint, else ~/.cache/asynclint)\n"
     "\n"
     "  --version            print the version\n"
     "  -h, --help           this help\n"
@@ -88,6 +91,7 @@ static int cmd_check(int argc, char **argv) {
       {"write-baseline", required_argument, 0, 'W'}, {"diff-base", required_argument, 0, 'R'},
       {"config", required_argument, 0, 'C'},   {"staged", no_argument, 0, 'S'},
       {"shard", required_argument, 0, 'K'},    {"stats", no_argument, 0, 'T'},
+      {"no-cache", no_argument, 0, 'N'},       {"cache-dir", required_argument, 0, 'd'},
       {0, 0, 0, 0}};
   int ch, rc = 0;
   optind = 1;
@@ -139,6 +143,8 @@ static int cmd_check(int argc, char **argv) {
       break;
     }
     case 'T': o.stats = true; break;
+    case 'N': o.no_cache = true; break;
+    case 'd': o.cache_dir = optarg; break;
     case 'h': fputs(usage_text, stdout); goto out;
     default:
       rc = usage_error("unknown or incomplete option '%s'", argv[optind - 1]);

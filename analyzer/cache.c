@@ -1,0 +1,273 @@
+/* cache: per-file findings with their dependencies (see cache.h). */
+#include "cache.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "kb.h"
+
+#define CACHE_FORMAT 1
+
+struct al_cache {
+  char *dir;      /* .../asynclint/v1 */
+  uint64_t salt;  /* version, knowledge, options */
+};
+
+extern const char al_kb_python_yaml[], al_kb_javascript_yaml[], al_kb_c_yaml[];
+extern const size_t al_kb_python_yaml_len, al_kb_javascript_yaml_len, al_kb_c_yaml_len;
+
+static uint64_t mix(uint64_t h, const void *p, size_t n) {
+  return (h ^ al_hash(p, n)) * 0x100000001b3ull + 0x9e3779b97f4a7c15ull;
+}
+
+static int mkdirs(const char *path) {
+  char *p = al_strdup(path);
+  for (char *s = p + 1; *s; s++)
+    if (*s == '/') {
+      *s = 0;
+      if (mkdir(p, 0755) < 0 && errno != EEXIST) {
+        free(p);
+        return -1;
+      }
+      *s = '/';
+    }
+  int rc = mkdir(p, 0755) < 0 && errno != EEXIST ? -1 : 0;
+  free(p);
+  return rc;
+}
+
+al_cache *al_cache_open(const al_options *opts) {
+  if (opts->no_cache || opts->fix || opts->diff) return NULL;
+  char *base;
+  const char *env = getenv("ASYNCLINT_CACHE_DIR"), *xdg = getenv("XDG_CACHE_HOME"), *home = getenv("HOME");
+  if (opts->cache_dir) base = al_strdup(opts->cache_dir);
+  else if (env && *env) base = al_strdup(env);
+  else if (xdg && *xdg) base = al_fmt("%s/asynclint", xdg);
+  else if (home && *home) base = al_fmt("%s/.cache/asynclint", home);
+  else return NULL;
+  al_cache *c = al_calloc(1, sizeof *c);
+  c->dir = al_fmt("%s/v%d", base, CACHE_FORMAT);
+  free(base);
+  if (mkdirs(c->dir) < 0) {
+    al_cache_close(c);
+    return NULL;
+  }
+  for (unsigned i = 0; i < 256; i++) { /* the fan-out folders, made once per run */
+    char *d = al_fmt("%s/%02x", c->dir, i);
+    mkdir(d, 0755);
+    free(d);
+  }
+  uint64_t h = 0;
+  h = mix(h, AL_VERSION, strlen(AL_VERSION));
+  h = mix(h, al_kb_python_yaml, al_kb_python_yaml_len);
+  h = mix(h, al_kb_javascript_yaml, al_kb_javascript_yaml_len);
+  h = mix(h, al_kb_c_yaml, al_kb_c_yaml_len);
+  const al_vec *lists[2] = {&opts->select, &opts->ignore};
+  for (int l = 0; l < 2; l++) {
+    h = mix(h, l ? "|ignore" : "|select", 7);
+    for (size_t i = 0; i < lists[l]->len; i++) h = mix(h, lists[l]->items[i], strlen(lists[l]->items[i]));
+  }
+  c->salt = h;
+  return c;
+}
+
+void al_cache_close(al_cache *c) {
+  if (!c) return;
+  free(c->dir);
+  free(c);
+}
+
+uint64_t al_cache_key(const al_cache *c, const al_file *f, uint64_t cfg_hash) {
+  uint64_t h = mix(c->salt, &cfg_hash, sizeof cfg_hash);
+  h = mix(h, f->abs, strlen(f->abs));
+  h = mix(h, f->path, strlen(f->path)); /* findings carry the display path */
+  return mix(h, &f->content_hash, sizeof f->content_hash);
+}
+
+static char *entry_path(const al_cache *c, uint64_t key) {
+  return al_fmt("%s/%02x/%016llx.json", c->dir, (unsigned)(key >> 56), (unsigned long long)key);
+}
+
+static json_t *span_json(const ir_span *s) {
+  return json_pack("[iiiiii]", (json_int_t)s->start, (json_int_t)s->end, (json_int_t)s->line, (json_int_t)s->col,
+                   (json_int_t)s->end_line, (json_int_t)s->end_col);
+}
+
+static bool span_from(json_t *j, ir_span *s) {
+  json_int_t v[6];
+  if (!json_is_array(j) || json_array_size(j) != 6) return false;
+  for (size_t i = 0; i < 6; i++) {
+    json_t *x = json_array_get(j, i);
+    if (!json_is_integer(x) || json_integer_value(x) < 0) return false;
+    v[i] = json_integer_value(x);
+  }
+  *s = (ir_span){(uint32_t)v[0], (uint32_t)v[1], (uint32_t)v[2], (uint32_t)v[3], (uint32_t)v[4], (uint32_t)v[5]};
+  return true;
+}
+
+static char *hex64(uint64_t v) { return al_fmt("%016llx", (unsigned long long)v); }
+
+static bool finding_from(json_t *o, const al_file *f, al_finding **out) {
+  const char *code = json_string_value(json_object_get(o, "code"));
+  const char *msg = json_string_value(json_object_get(o, "message"));
+  const al_rule *r = code ? al_rule_find(code) : NULL;
+  json_t *sev = json_object_get(o, "severity");
+  ir_span sp;
+  if (!r || !msg || !json_is_integer(sev) || !span_from(json_object_get(o, "span"), &sp) || sp.end > f->src.len)
+    return false;
+  al_finding *fd = al_calloc(1, sizeof *fd);
+  fd->path = f->path;
+  fd->span = sp;
+  fd->code = r->code;
+  fd->name = r->name;
+  fd->severity = (al_severity)json_integer_value(sev);
+  fd->message = al_strdup(msg);
+  json_t *fx = json_object_get(o, "fix");
+  if (fx) {
+    const char *title = json_string_value(json_object_get(fx, "title"));
+    json_t *edits = json_object_get(fx, "edits");
+    fd->fix = al_fix_new(json_integer_value(json_object_get(fx, "safety")) == AL_FIX_APPLY_UNSAFE ? AL_FIX_APPLY_UNSAFE
+                                                                                              : AL_FIX_APPLY_SAFE,
+                         title ? title : "");
+    size_t i;
+    json_t *e;
+    json_array_foreach(edits, i, e) {
+      json_t *a = json_array_get(e, 0), *b = json_array_get(e, 1), *t = json_array_get(e, 2);
+      if (!json_is_integer(a) || !json_is_integer(b) || !json_is_string(t)) {
+        al_finding_free(fd);
+        return false;
+      }
+      al_fix_add(fd->fix, (uint32_t)json_integer_value(a), (uint32_t)json_integer_value(b), json_string_value(t));
+    }
+  }
+  json_t *rel = json_object_get(o, "related");
+  if (rel) {
+    const char *rp = json_string_value(json_object_get(rel, "path"));
+    const char *rm = json_string_value(json_object_get(rel, "message"));
+    if (!rp || !rm || !span_from(json_object_get(rel, "span"), &fd->rel_span)) {
+      al_finding_free(fd);
+      return false;
+    }
+    fd->rel_path = al_strdup(rp);
+    fd->rel_message = al_strdup(rm);
+  }
+  *out = fd;
+  return true;
+}
+
+bool al_cache_load(al_cache *c, al_file *f, uint64_t key, const al_map *by_abs, uint64_t manifest) {
+  char *p = entry_path(c, key);
+  json_error_t je;
+  json_t *root = json_load_file(p, 0, &je);
+  free(p);
+  if (!root) return false;
+  bool ok = json_integer_value(json_object_get(root, "format")) == CACHE_FORMAT;
+  json_t *man = json_object_get(root, "manifest");
+  if (ok && man) {
+    char *m = hex64(manifest);
+    ok = json_is_string(man) && !strcmp(json_string_value(man), m);
+    free(m);
+  }
+  size_t i;
+  json_t *d;
+  json_array_foreach(json_object_get(root, "deps"), i, d) {
+    if (!ok) break;
+    const char *dp = json_string_value(json_array_get(d, 0)), *dh = json_string_value(json_array_get(d, 1));
+    const al_file *g = dp ? al_map_get(by_abs, dp) : NULL;
+    char *now = g && g->loaded ? hex64(g->content_hash) : NULL;
+    ok = now && dh && !strcmp(now, dh);
+    free(now);
+  }
+  al_vec got = {0};
+  json_t *o;
+  json_array_foreach(json_object_get(root, "findings"), i, o) {
+    al_finding *fd;
+    if (!ok || !(ok = finding_from(o, f, &fd))) break;
+    al_vec_push(&got, fd);
+  }
+  json_decref(root);
+  if (!ok) {
+    for (size_t k = 0; k < got.len; k++) al_finding_free(got.items[k]);
+    al_vec_free(&got);
+    return false;
+  }
+  f->findings = got;
+  return true;
+}
+
+void al_cache_store(al_cache *c, const al_file *f, uint64_t key, const al_vec *deps, bool open_imports,
+                    uint64_t manifest) {
+  json_t *root = json_object();
+  json_object_set_new(root, "format", json_integer(CACHE_FORMAT));
+  json_t *pj = json_string(f->abs);
+  json_object_set_new(root, "path", pj ? pj : json_null());
+  if (open_imports) {
+    char *m = hex64(manifest);
+    json_object_set_new(root, "manifest", json_string(m));
+    free(m);
+  }
+  json_t *dj = json_array();
+  for (size_t i = 0; i < deps->len; i++) {
+    const al_file *g = deps->items[i];
+    json_t *s = json_string(g->abs);
+    if (!s) { /* a path that is not UTF-8: no entry (it could not be matched again) */
+      json_decref(dj);
+      json_decref(root);
+      return;
+    }
+    char *h = hex64(g->content_hash);
+    json_array_append_new(dj, json_pack("[os]", s, h));
+    free(h);
+  }
+  json_object_set_new(root, "deps", dj);
+  json_t *fj = json_array();
+  for (size_t i = 0; i < f->findings.len; i++) {
+    const al_finding *fd = f->findings.items[i];
+    json_t *o = json_object();
+    json_t *msg = json_string(fd->message);
+    if (!msg) { /* message quoting bytes that are not UTF-8: not cached */
+      json_decref(o);
+      json_decref(fj);
+      json_decref(root);
+      return;
+    }
+    json_object_set_new(o, "code", json_string(fd->code));
+    json_object_set_new(o, "message", msg);
+    json_object_set_new(o, "severity", json_integer(fd->severity));
+    json_object_set_new(o, "span", span_json(&fd->span));
+    if (fd->fix) {
+      json_t *edits = json_array();
+      for (size_t e = 0; e < fd->fix->nedits; e++) {
+        json_t *t = json_string(fd->fix->edits[e].text);
+        json_array_append_new(edits, json_pack("[IIo]", (json_int_t)fd->fix->edits[e].start,
+                                               (json_int_t)fd->fix->edits[e].end, t ? t : json_null()));
+      }
+      json_t *title = json_string(fd->fix->title);
+      json_object_set_new(o, "fix", json_pack("{s:o,s:i,s:o}", "title", title ? title : json_string(""), "safety",
+                                              (int)fd->fix->safety, "edits", edits));
+    }
+    if (fd->rel_path) {
+      json_t *rp = json_string(fd->rel_path), *rm = json_string(fd->rel_message ? fd->rel_message : "");
+      if (rp && rm) json_object_set_new(o, "related", json_pack("{s:o,s:o,s:o}", "path", rp, "message", rm, "span",
+                                                                span_json(&fd->rel_span)));
+      else json_decref(rp), json_decref(rm);
+    }
+    json_array_append_new(fj, o);
+  }
+  json_object_set_new(root, "findings", fj);
+  char *p = entry_path(c, key);
+  char *tmp = al_fmt("%s.%ld.tmp", p, (long)getpid());
+  if (json_dump_file(root, tmp, JSON_COMPACT) == 0) {
+    if (rename(tmp, p) < 0) unlink(tmp);
+  } else {
+    unlink(tmp);
+  }
+  free(tmp);
+  free(p);
+  json_decref(root);
+}

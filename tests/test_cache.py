@@ -1,0 +1,135 @@
+#!/usr/bin/env python3
+"""The cache of per-file results: a warm run gives byte-identical output from the cache
+alone; editing a file re-analyses it and the files that import it (and only those), with
+the findings that edit implies; configuration and knowledge changes miss; a damaged
+entry is a miss; concurrent runs share one cache safely; a file that an import newly
+resolves to invalidates the importers; --no-cache and --fix do not use it."""
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+import unittest
+
+BIN = None
+
+PAD = "# " + "a comment line of ordinary length " * 2 + "\n"
+HELPER_SLOW = "import time\n\n\ndef slow():\n    time.sleep(1)\n" + PAD
+HELPER_FAST = "def slow():\n    return 1\n" + PAD
+USER = "import asyncio\nfrom helper import slow\n\n\nasync def f():\n    slow()\n    await asyncio.sleep(0)\n" + PAD
+ALONE = "import asyncio\n\n\nasync def g():\n    asyncio.sleep(1)\n" + PAD
+
+
+class Cache(unittest.TestCase):
+    def setUp(self):
+        self.dir = tempfile.mkdtemp(prefix="asynclint-cache-")
+        self.proj = os.path.join(self.dir, "proj")
+        os.mkdir(self.proj)
+        self.env = dict(os.environ, ASYNCLINT_CACHE_DIR=os.path.join(self.dir, "cache"))
+        self.write("helper.py", HELPER_SLOW)
+        self.write("user.py", USER)
+        for i in range(5):
+            self.write(f"alone{i}.py", ALONE)
+
+    def tearDown(self):
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def write(self, name, text):
+        with open(os.path.join(self.proj, name), "w") as fh:
+            fh.write(text)
+
+    def lint(self, *args):
+        r = subprocess.run([BIN, "check", "--format", "json", "--stats", *args, self.proj], capture_output=True,
+                           text=True, env=self.env, timeout=120)
+        self.assertIn(r.returncode, (0, 1), r.stderr)
+        hits = int(re.search(r"cache hits (\d+)", r.stderr).group(1))
+        return r.stdout, hits
+
+    def codes(self, out, name):
+        return sorted(f["code"] for f in json.loads(out) if f["path"].endswith(name))
+
+    def test_warm_run_is_identical_and_all_hits(self):
+        cold, hits = self.lint()
+        self.assertEqual(hits, 0)
+        warm, hits = self.lint()
+        self.assertEqual(hits, 7)
+        self.assertEqual(warm, cold)
+        plain, _ = self.lint("--no-cache")
+        self.assertEqual(plain, cold)
+        text = subprocess.run([BIN, "check", "--color", "never", self.proj], capture_output=True, text=True,
+                              env=self.env).stdout
+        self.assertIn("user.py:6:5: AL210", text)  # snippets and messages rebuilt from the entry
+
+    def test_edit_reanalyses_the_file_and_its_importers_only(self):
+        cold, _ = self.lint()
+        self.assertEqual(self.codes(cold, "user.py"), ["AL210"])
+        self.write("helper.py", HELPER_FAST)
+        out, hits = self.lint()
+        self.assertEqual(hits, 5)  # the five unrelated files; helper.py and user.py again
+        self.assertEqual(self.codes(out, "user.py"), [])
+        self.assertEqual(out, self.lint("--no-cache")[0])
+        self.write("alone0.py", ALONE + "\n# edited\n")
+        out, hits = self.lint()
+        self.assertEqual(hits, 6)
+
+    def test_configuration_change_misses(self):
+        self.lint()
+        with open(os.path.join(self.proj, ".asynclint.yaml"), "w") as fh:
+            fh.write("ignore: [AL101]\n")
+        out, hits = self.lint()
+        self.assertEqual(hits, 0)
+        self.assertEqual(self.codes(out, "alone0.py"), [])
+        out, hits = self.lint("--select", "AL1")  # other options: other keys
+        self.assertEqual(hits, 0)
+
+    def test_damaged_entries_are_misses(self):
+        cold, _ = self.lint()
+        root = os.path.join(self.dir, "cache")
+        n = 0
+        for dp, _, fn in os.walk(root):
+            for f in fn:
+                p = os.path.join(dp, f)
+                with open(p, "r+b") as fh:
+                    data = fh.read()
+                    fh.seek(0)
+                    fh.truncate()
+                    fh.write(data[: len(data) // 2] if n % 2 else b'{"format": 1, "findings": [{"code": "AL999"}]}')
+                n += 1
+        self.assertEqual(n, 7)
+        out, hits = self.lint()
+        self.assertEqual(hits, 0)
+        self.assertEqual(out, cold)
+
+    def test_concurrent_runs(self):
+        procs = [subprocess.Popen([BIN, "check", "--format", "json", self.proj], stdout=subprocess.PIPE,
+                                  stderr=subprocess.PIPE, env=self.env) for _ in range(6)]
+        outs = [p.communicate(timeout=120)[0] for p in procs]
+        self.assertTrue(all(o == outs[0] for o in outs))
+        warm, hits = self.lint()
+        self.assertEqual(hits, 7)
+        self.assertEqual(warm.encode(), outs[0])
+        leftovers = [f for _, _, fn in os.walk(os.path.join(self.dir, "cache")) for f in fn if f.endswith(".tmp")]
+        self.assertEqual(leftovers, [])
+
+    def test_new_file_that_an_import_resolves_to(self):
+        self.write("user2.py", "import asyncio\nfrom later import slow\n\n\nasync def f():\n    slow()\n"
+                               "    await asyncio.sleep(0)\n" + PAD)
+        out, _ = self.lint()
+        self.assertEqual(self.codes(out, "user2.py"), [])
+        self.write("later.py", HELPER_SLOW)
+        out, _ = self.lint()
+        self.assertEqual(self.codes(out, "user2.py"), ["AL210"])
+
+    def test_fix_does_not_use_the_cache(self):
+        self.lint()
+        r = subprocess.run([BIN, "check", "--fix", "--stats", self.proj], capture_output=True, text=True, env=self.env)
+        self.assertIn("cache hits 0", r.stderr)
+        with open(os.path.join(self.proj, "alone0.py")) as fh:
+            self.assertIn("await asyncio.sleep(1)", fh.read())
+
+
+if __name__ == "__main__":
+    BIN = os.path.abspath(sys.argv.pop(1))
+    unittest.main(verbosity=2)
