@@ -390,7 +390,10 @@ static const char *handler_types(ts_walk *w, py_ctx *c, TSNode n) {
       al_buf_puts(&b, name);
     }
   }
-  if (!b.len) return NULL;
+  if (!b.len) { /* only empty names (error recovery): the buffer may still hold memory */
+    al_buf_free(&b);
+    return NULL;
+  }
   const char *r = ir_str(w->f, b.data, b.len);
   al_buf_free(&b);
   return r;
