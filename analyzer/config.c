@@ -147,12 +147,34 @@ static int parse(al_config *c, yaml_document_t *doc, yaml_node_t *root, char **e
   return 0;
 }
 
+/* Error messages quote the user's values (and the path): control characters in them are
+ * escaped, so a message stays one line. */
+static void one_line(char **err) {
+  if (!*err) return;
+  al_buf b = {0};
+  for (const unsigned char *p = (const unsigned char *)*err; *p; p++) {
+    if (*p == '\n') al_buf_puts(&b, "\\n");
+    else if (*p == '\r') al_buf_puts(&b, "\\r");
+    else if (*p == '\t') al_buf_puts(&b, "\\t");
+    else if (*p < 0x20 || *p == 0x7f) {
+      char hex[8];
+      snprintf(hex, sizeof hex, "\\x%02x", *p);
+      al_buf_puts(&b, hex);
+    } else {
+      al_buf_add(&b, (const char *)p, 1);
+    }
+  }
+  free(*err);
+  *err = al_buf_steal(&b);
+}
+
 al_config *al_config_load(const char *path, char **err) {
   al_source src;
   char *lerr = NULL;
   if (al_source_load(&src, path, AL_LANG_NONE, &lerr) < 0) {
     *err = al_fmt("%s: %s", path, lerr ? lerr : "cannot read");
     free(lerr);
+    one_line(err);
     return NULL;
   }
   al_config *c = al_calloc(1, sizeof *c);
@@ -177,6 +199,7 @@ al_config *al_config_load(const char *path, char **err) {
   al_source_free(&src);
   if (rc < 0) {
     al_config_free(c);
+    one_line(err);
     return NULL;
   }
   return c;
