@@ -258,8 +258,13 @@ int al_configs_for(al_configs *cs, const char *abs_path, const al_config **out, 
       break;
     }
     free(cand);
-    if (!strcmp(dir, "/") || !strcmp(dir, ".")) break; /* "." ends a relative path's walk */
-    char *up = al_strdup(dirname(dir));
+    char *tmp = al_strdup(dir); /* dirname may write into its argument */
+    char *up = al_strdup(dirname(tmp));
+    free(tmp);
+    if (!strcmp(up, dir)) { /* no higher folder: "/", "//", "." (relative paths) */
+      free(up);
+      break;
+    }
     free(dir);
     dir = up;
   }
