@@ -162,9 +162,18 @@ static bool finding_from(json_t *o, const al_file *f, al_finding **out) {
 
 bool al_cache_load(al_cache *c, al_file *f, uint64_t key, const al_map *by_abs, uint64_t manifest) {
   char *p = entry_path(c, key);
-  json_error_t je;
-  json_t *root = json_load_file(p, 0, &je);
+  /* read whole, then parse: json_load_file reads a character at a time */
+  FILE *fh = fopen(p, "rb");
   free(p);
+  if (!fh) return false;
+  al_buf b = {0};
+  char chunk[16384];
+  size_t nread;
+  while ((nread = fread(chunk, 1, sizeof chunk, fh)) > 0) al_buf_add(&b, chunk, nread);
+  fclose(fh);
+  json_error_t je;
+  json_t *root = b.len ? json_loadb(b.data, b.len, 0, &je) : NULL;
+  al_buf_free(&b);
   if (!root) return false;
   bool ok = json_integer_value(json_object_get(root, "format")) == CACHE_FORMAT;
   json_t *man = json_object_get(root, "manifest");
