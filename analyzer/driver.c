@@ -307,13 +307,16 @@ void al_run_files(al_run *run, const al_options *opts, char **paths, size_t n) {
             if (run->files[k].lang == AL_LANG_C) run->files[k].lower = true;
       }
     }
-    /* lower in rounds: each round's imports are lowered in the next */
+    /* lower in rounds: each round's imports are lowered in the next (only files lowered
+     * in the round just done are scanned) */
+    bool *scanned = al_calloc(n ? n : 1, sizeof *scanned);
     for (;;) {
       pool_run(run, opts, pass1);
       work.len = 0;
       for (size_t i = 0; i < n; i++) {
         al_file *f = &run->files[i];
-        if (!f->ir) continue;
+        if (!f->ir || scanned[i]) continue;
+        scanned[i] = true;
         al_vec imp = {0};
         imported_files(&mods, f, &imp, NULL);
         for (size_t k = 0; k < imp.len; k++) {
@@ -327,6 +330,7 @@ void al_run_files(al_run *run, const al_options *opts, char **paths, size_t n) {
       }
       if (!work.len) break;
     }
+    free(scanned);
     al_vec_free(&work);
   } else {
     pool_run(run, opts, pass1);

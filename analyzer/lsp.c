@@ -639,6 +639,21 @@ static void free_disk_cb(const char *k, void *v, void *ctx) {
 
 /* ---- methods ---- */
 
+/* A quick-fix code action applying edits (a JSON array, taken) to d; isPreferred is set
+ * when preferred is 0 or 1 (fixes), left out when -1 (ignore comments). */
+static json_t *quickfix(const doc *d, const char *title, json_t *edits, int preferred) {
+  json_t *changes = json_object();
+  json_object_set_new(changes, d->uri, edits);
+  json_t *we = json_object();
+  json_object_set_new(we, "changes", changes);
+  json_t *a = json_object();
+  json_object_set_new(a, "title", json_string(title));
+  json_object_set_new(a, "kind", json_string("quickfix"));
+  if (preferred >= 0) json_object_set_new(a, "isPreferred", json_boolean(preferred));
+  json_object_set_new(a, "edit", we);
+  return a;
+}
+
 static json_t *code_actions(server *s, json_t *params) {
   json_t *res = json_array();
   const char *uri = json_string_value(json_object_get(json_object_get(params, "textDocument"), "uri"));
@@ -661,26 +676,15 @@ static json_t *code_actions(server *s, json_t *params) {
         json_object_set_new(te, "newText", json_string(fd->fix->edits[e].text));
         json_array_append_new(edits, te);
       }
-      json_t *changes = json_object();
-      json_object_set_new(changes, d->uri, edits);
-      json_t *we = json_object();
-      json_object_set_new(we, "changes", changes);
-      json_t *a = json_object();
       char *title = al_fmt("%s: %s", fd->code, fd->fix->title);
-      json_object_set_new(a, "title", json_string(title));
+      json_array_append_new(res, quickfix(d, title, edits, fd->fix->safety == AL_FIX_APPLY_SAFE));
       free(title);
-      json_object_set_new(a, "kind", json_string("quickfix"));
-      json_object_set_new(a, "isPreferred", json_boolean(fd->fix->safety == AL_FIX_APPLY_SAFE));
-      json_object_set_new(a, "edit", we);
-      json_array_append_new(res, a);
     }
-    /* "ignore on this line": a trailing suppression comment */
+    /* "ignore on this line": a trailing suppression comment. lint() lowered d->src from
+     * the text the client has, so its line table is current. */
     size_t len;
-    al_source tmp;
-    al_source_from_text(&tmp, d->path, d->lang, d->text.data ? d->text.data : "", d->text.len);
-    const char *line = al_source_line(&tmp, fd->span.line, &len);
-    size_t eol = (size_t)(line - tmp.text) + len;
-    al_source_free(&tmp);
+    const char *line = al_source_line(&d->src, fd->span.line, &len);
+    size_t eol = (size_t)(line - d->src.text) + len;
     char *comment = al_fmt(d->lang == AL_LANG_PYTHON ? "  # asynclint: ignore[%s]" : d->lang == AL_LANG_C
                                                        ? "  /* asynclint: ignore[%s] */" : "  // asynclint: ignore[%s]",
                            fd->code);
@@ -690,17 +694,9 @@ static json_t *code_actions(server *s, json_t *params) {
     free(comment);
     json_t *edits = json_array();
     json_array_append_new(edits, te);
-    json_t *changes = json_object();
-    json_object_set_new(changes, d->uri, edits);
-    json_t *we = json_object();
-    json_object_set_new(we, "changes", changes);
-    json_t *a = json_object();
     char *title = al_fmt("%s: ignore on this line", fd->code);
-    json_object_set_new(a, "title", json_string(title));
+    json_array_append_new(res, quickfix(d, title, edits, -1));
     free(title);
-    json_object_set_new(a, "kind", json_string("quickfix"));
-    json_object_set_new(a, "edit", we);
-    json_array_append_new(res, a);
   }
   free_findings(&found);
   return res;

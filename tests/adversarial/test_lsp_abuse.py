@@ -5,10 +5,12 @@ document never opened, and stdin closed mid-message. The server answers or error
 correctly, never crashes, its memory stays bounded, and it exits cleanly on EOF."""
 import json
 import os
-import subprocess
 import sys
 import tempfile
 import unittest
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import test_lsp  # noqa: E402  (the client is shared)
 
 BIN = None
 ASAN = "ASAN_OPTIONS" in os.environ
@@ -20,37 +22,16 @@ def frame(msg):
     return b"Content-Length: %d\r\n\r\n" % len(body) + body
 
 
-class Server:
-    def __init__(self):
-        self.p = subprocess.Popen([BIN, "lsp"], stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                                  stderr=subprocess.DEVNULL)
-        self.n = 0
-
-    def raw(self, data):
-        self.p.stdin.write(data)
-        self.p.stdin.flush()
+class Server(test_lsp.Client):
+    """The JSON-RPC client of tests/test_lsp.py; here notifications are the default and
+    a reply may come after thousands of other messages."""
 
     def send(self, method, params=None, request=False):
-        msg = {"jsonrpc": "2.0", "method": method}
-        if params is not None:
-            msg["params"] = params
-        if request:
-            self.n += 1
-            msg["id"] = self.n
-        self.raw(frame(msg))
-        return msg.get("id")
+        return super().send(method, params, request)
 
-    def read(self):
-        headers = {}
-        while True:
-            line = self.p.stdout.readline()
-            if not line:
-                raise EOFError
-            if line in (b"\r\n", b"\n"):
-                break
-            k, v = line.decode().split(":", 1)
-            headers[k.strip().lower()] = v.strip()
-        return json.loads(self.p.stdout.read(int(headers["content-length"])))
+    def request(self, method, params=None):
+        i = self.send(method, params, request=True)
+        return self.until(lambda m: m.get("id") == i)
 
     def until(self, pred, limit=10000):
         for _ in range(limit):
@@ -58,10 +39,6 @@ class Server:
             if pred(m):
                 return m
         raise AssertionError("not received")
-
-    def request(self, method, params=None):
-        i = self.send(method, params, request=True)
-        return self.until(lambda m: m.get("id") == i)
 
     def peak_rss_mb(self):
         with open(f"/proc/{self.p.pid}/status") as fh:
@@ -84,8 +61,11 @@ class LspAbuse(unittest.TestCase):
         if self.s.p.poll() is None:
             self.s.p.kill()
         self.s.p.wait()
-        self.s.p.stdin.close()
-        self.s.p.stdout.close()
+        for f in (self.s.p.stdin, self.s.p.stdout, self.s.p.stderr):
+            try:
+                f.close()
+            except BrokenPipeError:
+                pass
 
     def diags(self, version=None):
         m = self.s.until(lambda m: m.get("method") == "textDocument/publishDiagnostics"
@@ -191,5 +171,5 @@ class LspAbuse(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    BIN = os.path.abspath(sys.argv.pop(1))
+    BIN = test_lsp.BIN = os.path.abspath(sys.argv.pop(1))
     unittest.main(verbosity=2)
