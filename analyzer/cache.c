@@ -11,7 +11,7 @@
 
 #include "kb.h"
 
-#define CACHE_FORMAT 1
+#define CACHE_FORMAT 2
 
 struct al_cache {
   char *dir;      /* .../asynclint/v1 */
@@ -22,7 +22,7 @@ extern const char al_kb_python_yaml[], al_kb_javascript_yaml[], al_kb_c_yaml[];
 extern const size_t al_kb_python_yaml_len, al_kb_javascript_yaml_len, al_kb_c_yaml_len;
 
 static uint64_t mix(uint64_t h, const void *p, size_t n) {
-  return (h ^ al_hash(p, n)) * 0x100000001b3ull + 0x9e3779b97f4a7c15ull;
+  return (h ^ al_hash_fast(p, n)) * 0x100000001b3ull + 0x9e3779b97f4a7c15ull;
 }
 
 static int mkdirs(const char *path) {

@@ -362,11 +362,11 @@ uint64_t al_config_set_hash(const al_map *file_configs) {
   if (keys.len > 1) qsort(keys.items, keys.len, sizeof *keys.items, cmp_cstr);
   for (size_t i = 0; i < keys.len; i++) {
     const char *p = keys.items[i];
-    h = (h ^ al_hash(p, strlen(p))) * 0x100000001b3ull;
+    h = (h ^ al_hash_fast(p, strlen(p))) * 0x100000001b3ull;
     FILE *fh = fopen(p, "rb");
     char buf[65536];
     size_t got;
-    while (fh && (got = fread(buf, 1, sizeof buf, fh)) > 0) h = (h ^ al_hash(buf, got)) * 0x100000001b3ull;
+    while (fh && (got = fread(buf, 1, sizeof buf, fh)) > 0) h = (h ^ al_hash_fast(buf, got)) * 0x100000001b3ull;
     if (fh) fclose(fh);
   }
   al_vec_free(&keys);

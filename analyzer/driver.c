@@ -78,7 +78,7 @@ static void pass_load(pool_job *job, al_file *f) {
     long at = al_utf8_invalid_at(f->src.text, f->src.len);
     f->warning = al_fmt("invalid UTF-8 at line %u; linted as bytes", al_source_line_of(&f->src, (uint32_t)at));
   }
-  f->content_hash = al_hash(f->src.text, f->src.len) ^ (uint64_t)f->src.len * 0x9e3779b97f4a7c15ull;
+  f->content_hash = al_hash_fast(f->src.text, f->src.len) ^ (uint64_t)f->src.len * 0x9e3779b97f4a7c15ull;
   f->module = al_module_id(f->abs, f->lang);
 }
 
@@ -286,7 +286,7 @@ void al_run_files(al_run *run, const al_options *opts, char **paths, size_t n) {
       al_vec_push(&sorted, f->abs);
     }
     if (sorted.len > 1) qsort(sorted.items, sorted.len, sizeof *sorted.items, cmp_str);
-    for (size_t i = 0; i < sorted.len; i++) manifest = al_hash(sorted.items[i], strlen(sorted.items[i])) ^ (manifest * 31);
+    for (size_t i = 0; i < sorted.len; i++) manifest = al_hash_fast(sorted.items[i], strlen(sorted.items[i])) ^ (manifest * 31);
     al_vec_free(&sorted);
     cfg = al_config_set_hash(opts->file_configs);
     keys = al_calloc(n ? n : 1, sizeof *keys);

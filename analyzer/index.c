@@ -2,6 +2,7 @@
  * calls against it and propagates "returns an awaitable" to a fixpoint. */
 #include "index.h"
 
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,8 +27,7 @@ bool al_func_is_awaitable(const ir_file *f, const ir_node *fn) {
 
 static const al_func_info *lookup(const al_index *idx, const char *module, const char *member) {
   char buf[512];
-  int n = snprintf(buf, sizeof buf, "%s" KEY_SEP "%s", module, member);
-  if (n >= 0 && (size_t)n < sizeof buf) return al_map_get(&idx->funcs, buf);
+  if (al_join(buf, sizeof buf, module, KEY_SEP[0], member)) return al_map_get(&idx->funcs, buf);
   char *key = al_fmt("%s" KEY_SEP "%s", module, member);
   const al_func_info *r = al_map_get(&idx->funcs, key);
   free(key);
@@ -38,8 +38,7 @@ static const al_func_info *lookup(const al_index *idx, const char *module, const
 static const al_func_info *lookup_nested(const al_index *idx, const char *module, const char *outer,
                                          const char *member) {
   char buf[512];
-  int n = snprintf(buf, sizeof buf, "%s.%s", outer, member);
-  if (n < 0 || (size_t)n >= sizeof buf) return NULL;
+  if (!al_join(buf, sizeof buf, outer, '.', member)) return NULL;
   return lookup(idx, module, buf);
 }
 
@@ -125,8 +124,8 @@ bool al_index_call_awaitable(const al_index *idx, const ir_file *f, const ir_nod
   if (f->lang == AL_LANG_JS && call->name && !call->module && !strchr(call->name, '.') && f->module &&
       idx->promisified.len) {
     char key[512];
-    snprintf(key, sizeof key, "%s" KEY_SEP "%s", f->module, call->name);
-    if ((*api = al_map_get(&idx->promisified, key))) return true;
+    if (al_join(key, sizeof key, f->module, KEY_SEP[0], call->name) && (*api = al_map_get(&idx->promisified, key)))
+      return true;
   }
   return false;
 }
@@ -352,7 +351,9 @@ static void reset_c_contexts(ir_file *f) {
 }
 
 void al_index_build(al_index *idx, ir_file *const *files, size_t n) {
+  static atomic_uint_fast64_t serials;
   memset(idx, 0, sizeof *idx);
+  idx->serial = atomic_fetch_add(&serials, 1) + 1;
   for (size_t i = 0; i < n; i++) {
     ir_file *f = files[i];
     if (!f) continue;

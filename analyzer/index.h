@@ -34,6 +34,7 @@ typedef struct al_index {
   al_vec infos;      /* owns the al_func_info */
   al_map modules;    /* module id -> ir_file* */
   al_map promisified; /* JS: "module\x1fname" of module-level bindings to util.promisify(...) */
+  uint64_t serial;   /* unique per build: memos derived from an index compare it */
 } al_index;
 
 void al_index_build(al_index *idx, ir_file *const *files, size_t n);

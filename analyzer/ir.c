@@ -2,10 +2,14 @@
  * the front-end unit tests. */
 #include "ir.h"
 
+#include <stdatomic.h>
+
 #include <string.h>
 
 ir_file *ir_file_new(const al_source *src, const char *module) {
+  static atomic_uint_fast64_t serials;
   ir_file *f = al_calloc(1, sizeof *f);
+  f->serial = atomic_fetch_add(&serials, 1) + 1;
   al_arena_init(&f->arena);
   f->src = src;
   f->lang = src->lang;

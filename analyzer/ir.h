@@ -121,6 +121,7 @@ typedef struct ir_file {
   const char *module;  /* Python: dotted module; JS: path without extension; C: path */
   ir_node *root;
   bool parse_errors;   /* the parser recovered from syntax errors */
+  uint64_t serial;     /* unique per lowering: memos derived from a file compare it */
 } ir_file;
 
 ir_file *ir_file_new(const al_source *src, const char *module);

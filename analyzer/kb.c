@@ -194,6 +194,7 @@ const al_kb_entry *al_kb_match(const al_kb *kb, const char *section, const char 
   }
   const char *last = strrchr(name, '.');
   if (!last || !s->suffix_wild) return NULL;
-  snprintf(buf, sizeof buf, "*%s", last);
+  buf[0] = '*';
+  memcpy(buf + 1, last, strlen(last) + 1); /* fits: last is a suffix of name */
   return al_map_get(&s->by_name, buf);
 }

@@ -56,7 +56,13 @@ size_t al_map_bytes(const al_map *m);
 /* Calls fn for every entry, in no particular order. */
 void al_map_each(const al_map *m, void (*fn)(const char *key, void *val, void *ctx), void *ctx);
 
+/* FNV-1a: stable across versions (baseline files store it); byte at a time. */
 uint64_t al_hash(const char *s, size_t n);
+/* A fast 64-bit hash, 8 bytes a step: maps, content hashes, cache keys. Not stable
+ * across versions (the cache format number changes with it). */
+uint64_t al_hash_fast(const char *s, size_t n);
+/* Writes a SEP b NUL into buf (cap bytes); returns buf, or NULL when it does not fit. */
+char *al_join(char *buf, size_t cap, const char *a, char sep, const char *b);
 bool al_starts_with(const char *s, const char *prefix);
 bool al_ends_with(const char *s, const char *suffix);
 

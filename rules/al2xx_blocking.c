@@ -57,26 +57,67 @@ static al_fix *fs_promise_fix(const ir_file *f, const ir_node *call, const al_kb
 }
 
 
-static void check_category(const ir_file *f, const al_index *idx, al_sink *sink, const char *category) {
+/* The blocking sites of a file (calls and `with` items matching the blocking knowledge,
+ * busy-wait loops), found once and shared by the category rules that run on the file
+ * one after the other: without it each of the eleven rules walked every call. The
+ * sites live in the file's arena; the memo is per thread and keyed by serials, so a
+ * re-lowered file or a rebuilt index never reads a stale one. */
+typedef struct site {
+  const ir_node *n;
+  const al_kb_entry *e; /* NULL: a busy-wait loop */
+  const char *item;     /* WITH: the blocking item */
+} site;
+
+static _Thread_local struct {
+  uint64_t file, index;
+  const site *sites;
+  size_t n;
+} memo;
+
+static void find_sites(const ir_file *f, const al_index *idx) {
+  if (memo.file == f->serial && memo.index == idx->serial) return;
+  al_vec found = {0};
   for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
-    const ir_node *fn = NULL;
+    site s = {n, NULL, NULL};
+    if (n->kind == IR_CALL) s.e = al_blocking_api(f, idx, n);
+    else if (n->kind == IR_WITH) s.e = al_blocking_with(f, n, &s.item);
+    else if (n->kind != IR_LOOP || !al_loop_is_busy_wait(f, n)) continue;
+    if (n->kind != IR_LOOP && !s.e) continue;
+    site *p = al_arena_alloc((al_arena *)&f->arena, sizeof *p);
+    *p = s;
+    al_vec_push(&found, p);
+  }
+  site *all = al_arena_alloc((al_arena *)&f->arena, (found.len ? found.len : 1) * sizeof *all);
+  for (size_t i = 0; i < found.len; i++) all[i] = *(site *)found.items[i];
+  memo.file = f->serial;
+  memo.index = idx->serial;
+  memo.sites = all;
+  memo.n = found.len;
+  al_vec_free(&found);
+}
+
+static void check_category(const ir_file *f, const al_index *idx, al_sink *sink, const char *category) {
+  find_sites(f, idx);
+  for (size_t i = 0; i < memo.n; i++) {
+    const site *s = &memo.sites[i];
+    const ir_node *n = s->n, *fn = NULL;
+    if (n->kind == IR_LOOP) {
+      if (!strcmp(category, "sleep") && al_on_loop(f, n, &fn))
+        al_report(sink, n, "busy-wait loop on the clock (`%s`) blocks the event loop in %s; await a timer instead",
+                  n->name ? n->name : "?", al_context_label(fn));
+      continue;
+    }
+    if (strcmp(al_kb_attr(s->e, "category"), category) || !al_on_loop(f, n, &fn)) continue;
+    const char *use = al_kb_attr(s->e, "use");
     if (n->kind == IR_CALL) {
-      const al_kb_entry *e = al_blocking_api(f, idx, n);
-      if (!e || strcmp(al_kb_attr(e, "category"), category) || !al_on_loop(f, n, &fn)) continue;
-      const char *use = al_kb_attr(e, "use");
-      al_fix *fx = !strcmp(category, "sleep") ? sleep_fix(f, n) : !strcmp(category, "file") ? fs_promise_fix(f, n, e, fn) : NULL;
+      al_fix *fx = !strcmp(category, "sleep")  ? sleep_fix(f, n)
+                   : !strcmp(category, "file") ? fs_promise_fix(f, n, s->e, fn)
+                                               : NULL;
       al_report_fix(sink, n, fx, "`%s()` blocks the event loop (%s) in %s%s%s", n->text ? n->text : n->name,
                     al_category_label(category), al_context_label(fn), use ? "; use " : "", use ? use : "");
-    } else if (n->kind == IR_WITH) {
-      const char *item;
-      const al_kb_entry *e = al_blocking_with(f, n, &item);
-      if (!e || strcmp(al_kb_attr(e, "category"), category) || !al_on_loop(f, n, &fn)) continue;
-      const char *use = al_kb_attr(e, "use");
-      al_report(sink, n, "`with` on a `%s` blocks the event loop (%s) in %s%s%s", item,
+    } else {
+      al_report(sink, n, "`with` on a `%s` blocks the event loop (%s) in %s%s%s", s->item,
                 al_category_label(category), al_context_label(fn), use ? "; use " : "", use ? use : "");
-    } else if (n->kind == IR_LOOP && !strcmp(category, "sleep") && al_loop_is_busy_wait(f, n) && al_on_loop(f, n, &fn)) {
-      al_report(sink, n, "busy-wait loop on the clock (`%s`) blocks the event loop in %s; await a timer instead",
-                n->name ? n->name : "?", al_context_label(fn));
     }
   }
 }

@@ -5,6 +5,7 @@
 #include "frontend.h"
 #include "names.h"
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include <string.h>
@@ -155,7 +156,26 @@ bool ts_has_token(TSNode n, const char *tok) {
   return false;
 }
 
-TSNode ts_field(TSNode n, const char *field) { return ts_node_child_by_field_name(n, field, (uint32_t)strlen(field)); }
+/* Field names are string literals at the call sites: their ids are remembered per
+ * (literal, grammar) in a small per-thread table, so a lookup by name costs one compare
+ * instead of a scan of the grammar's field names. */
+TSNode ts_field(TSNode n, const char *field) {
+  static _Thread_local struct {
+    const char *name;
+    const TSLanguage *lang;
+    TSFieldId id;
+  } memo[256];
+  if (ts_node_is_null(n)) return n;
+  const TSLanguage *lang = ts_tree_language(n.tree);
+  size_t h = (((uintptr_t)field >> 3) ^ ((uintptr_t)field >> 11)) & 255;
+  if (memo[h].name != field || memo[h].lang != lang) {
+    memo[h].name = field;
+    memo[h].lang = lang;
+    memo[h].id = ts_language_field_id_for_name(lang, field, (uint32_t)strlen(field));
+  }
+  if (!memo[h].id) return ts_node_child_by_field_name(n, field, (uint32_t)strlen(field));
+  return ts_node_child_by_field_id(n, memo[h].id);
+}
 
 const TSLanguage *tree_sitter_python(void);
 const TSLanguage *tree_sitter_javascript(void);
