@@ -435,9 +435,9 @@ static ir_node *lower_func(ts_walk *w, TSNode n, ir_node *parent) {
 
 /* An identifier that is read (not a declaration or assignment target, not a property). */
 static bool js_is_read(ts_walk *w) {
-  ts_frame *me = ts_cur(w), *p = ts_up(w, 1);
+  ts_frame *p = ts_up(w, 1);
   if (!p) return false;
-  const char *fld = me->field ? ts_language_field_name_for_id(w->lang, me->field) : NULL;
+  const char *fld = ts_cur_field_name(w);
   const char *pt = ts_node_type(p->node);
   if (fld && !strcmp(fld, "name") && (!strcmp(pt, "variable_declarator") || !strcmp(pt, "function_declaration") ||
                                       !strcmp(pt, "class_declaration")))

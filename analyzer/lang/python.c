@@ -437,9 +437,9 @@ static void lower_params(ts_walk *w, py_ctx *c, ir_node *fn, TSNode params) {
 
 /* An identifier that is read (not a binding target, attribute name or keyword). */
 static bool is_read(ts_walk *w) {
-  ts_frame *me = ts_cur(w), *p = ts_up(w, 1);
+  ts_frame *p = ts_up(w, 1);
   if (!p) return false;
-  const char *fld = me->field ? ts_language_field_name_for_id(w->lang, me->field) : NULL;
+  const char *fld = ts_cur_field_name(w);
   const char *pt = ts_node_type(p->node);
   if (fld && !strcmp(fld, "attribute")) return false;
   if (fld && !strcmp(fld, "name")) return false; /* def/class/keyword names */

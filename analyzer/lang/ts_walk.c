@@ -10,7 +10,7 @@
 
 #include <string.h>
 
-static void push(ts_walk *w, TSNode node, TSFieldId field, ir_node *ir) {
+static void push(ts_walk *w, TSNode node, ir_node *ir) {
   if (w->depth == w->cap) {
     w->cap = w->cap ? w->cap * 2 : 256;
     w->frames = al_realloc(w->frames, w->cap * sizeof *w->frames);
@@ -18,41 +18,61 @@ static void push(ts_walk *w, TSNode node, TSFieldId field, ir_node *ir) {
   ts_frame *fr = &w->frames[w->depth++];
   fr->node = node;
   fr->sym = ts_node_symbol(node);
-  fr->field = field;
   fr->ir = ir;
   fr->own = NULL;
 }
 
+/* Anonymous leaves (punctuation, keywords) get no frame and no enter() call: no front
+ * end lowers them, and they are about half the nodes. Leaves are not descended into. */
+static bool worth_a_frame(TSNode n) { return ts_node_is_named(n) || ts_node_child_count(n) > 0; }
+
 void ts_walk_run(ts_walk *w, TSNode root, ts_enter_fn enter, ts_leave_fn leave) {
   TSTreeCursor c = ts_tree_cursor_new(root);
   w->depth = 0;
-  push(w, root, 0, w->f->root);
+  push(w, root, w->f->root);
   for (;;) {
     bool descend = true;
-    ts_frame *fr = ts_cur(w);
     ir_node *own = enter(w, &descend);
-    fr = ts_cur(w);
+    ts_frame *fr = ts_cur(w);
     if (own) {
       fr->own = own;
       fr->ir = own;
     }
-    if (descend && ts_tree_cursor_goto_first_child(&c)) {
-      push(w, ts_tree_cursor_current_node(&c), ts_tree_cursor_current_field_id(&c), fr->ir);
-      continue;
-    }
+    /* below: the cursor is on a child of the top frame's node (else on that node) */
+    bool below = descend && ts_node_child_count(fr->node) > 0 && ts_tree_cursor_goto_first_child(&c);
+    bool have = below;
     for (;;) {
+      while (have && !worth_a_frame(ts_tree_cursor_current_node(&c))) have = ts_tree_cursor_goto_next_sibling(&c);
+      if (have) {
+        push(w, ts_tree_cursor_current_node(&c), ts_cur(w)->ir);
+        break;
+      }
+      if (below) ts_tree_cursor_goto_parent(&c);
       if (leave) leave(w);
       w->depth--;
       if (w->depth == 0) goto done;
-      if (ts_tree_cursor_goto_next_sibling(&c)) {
-        push(w, ts_tree_cursor_current_node(&c), ts_tree_cursor_current_field_id(&c), ts_cur(w)->ir);
-        break;
-      }
-      ts_tree_cursor_goto_parent(&c);
+      /* the cursor is on the popped node: a child of the new top frame's node */
+      have = ts_tree_cursor_goto_next_sibling(&c);
+      below = true;
     }
   }
 done:
   ts_tree_cursor_delete(&c);
+}
+
+const char *ts_cur_field_name(ts_walk *w) {
+  ts_frame *me = ts_cur(w), *p = ts_up(w, 1);
+  if (!p) return NULL;
+  TSTreeCursor c = ts_tree_cursor_new(p->node);
+  const char *name = NULL;
+  for (bool ok = ts_tree_cursor_goto_first_child(&c); ok; ok = ts_tree_cursor_goto_next_sibling(&c)) {
+    if (ts_node_eq(ts_tree_cursor_current_node(&c), me->node)) {
+      name = ts_tree_cursor_current_field_name(&c);
+      break;
+    }
+  }
+  ts_tree_cursor_delete(&c);
+  return name;
 }
 
 ir_node *ts_enclosing_own(ts_walk *w, ir_kind kind) {

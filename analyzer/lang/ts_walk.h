@@ -12,7 +12,6 @@
 typedef struct ts_frame {
   TSNode node;
   TSSymbol sym;
-  TSFieldId field; /* field of node within its parent (0: none) */
   ir_node *ir;     /* IR parent for this node's children */
   ir_node *own;    /* the IR node created for this node, if any */
 } ts_frame;
@@ -40,6 +39,9 @@ TSTree *ts_parse(const TSLanguage *lang, const al_source *src, const struct al_l
 void ts_parse_done(TSTree *tree, const struct al_lower_ctx *ctx);
 
 void ts_walk_run(ts_walk *w, TSNode root, ts_enter_fn enter, ts_leave_fn leave);
+/* The field name of the current node within its parent ("left", "name"...), or NULL.
+ * Found on demand (few nodes ask; reading it for every node cost more than the ask). */
+const char *ts_cur_field_name(ts_walk *w);
 
 static inline ts_frame *ts_cur(ts_walk *w) { return &w->frames[w->depth - 1]; }
 /* The k-th ancestor frame of the current node (1 = parent), or NULL past the root. */
