@@ -160,12 +160,12 @@ static bool finding_from(json_t *o, const al_file *f, al_finding **out) {
   return true;
 }
 
-bool al_cache_load(al_cache *c, al_file *f, uint64_t key, const al_map *by_abs, uint64_t manifest) {
+al_cache_entry *al_cache_read(al_cache *c, const al_file *f, uint64_t key, const al_map *by_abs, uint64_t manifest) {
   char *p = entry_path(c, key);
   /* read whole, then parse: json_load_file reads a character at a time */
   FILE *fh = fopen(p, "rb");
   free(p);
-  if (!fh) return false;
+  if (!fh) return NULL;
   al_buf b = {0};
   char chunk[16384];
   size_t nread;
@@ -174,12 +174,14 @@ bool al_cache_load(al_cache *c, al_file *f, uint64_t key, const al_map *by_abs, 
   json_error_t je;
   json_t *root = b.len ? json_loadb(b.data, b.len, 0, &je) : NULL;
   al_buf_free(&b);
-  if (!root) return false;
+  if (!root) return NULL;
+  al_cache_entry *e = al_calloc(1, sizeof *e);
   bool ok = json_integer_value(json_object_get(root, "format")) == CACHE_FORMAT;
+  e->fresh = true;
   json_t *man = json_object_get(root, "manifest");
   if (ok && man) {
     char *m = hex64(manifest);
-    ok = json_is_string(man) && !strcmp(json_string_value(man), m);
+    e->fresh = json_is_string(man) && !strcmp(json_string_value(man), m);
     free(m);
   }
   size_t i;
@@ -187,26 +189,36 @@ bool al_cache_load(al_cache *c, al_file *f, uint64_t key, const al_map *by_abs, 
   json_array_foreach(json_object_get(root, "deps"), i, d) {
     if (!ok) break;
     const char *dp = json_string_value(json_array_get(d, 0)), *dh = json_string_value(json_array_get(d, 1));
-    const al_file *g = dp ? al_map_get(by_abs, dp) : NULL;
-    char *now = g && g->loaded ? hex64(g->content_hash) : NULL;
-    ok = now && dh && !strcmp(now, dh);
+    al_file *g = dp ? al_map_get(by_abs, dp) : NULL;
+    if (!g || !g->loaded || !dh) {
+      e->fresh = false; /* gone, unreadable, or a damaged entry */
+      continue;
+    }
+    char *now = hex64(g->content_hash);
+    if (strcmp(now, dh)) e->fresh = false;
     free(now);
+    al_vec_push(&e->deps, g);
   }
-  al_vec got = {0};
   json_t *o;
   json_array_foreach(json_object_get(root, "findings"), i, o) {
     al_finding *fd;
     if (!ok || !(ok = finding_from(o, f, &fd))) break;
-    al_vec_push(&got, fd);
+    al_vec_push(&e->findings, fd);
   }
   json_decref(root);
   if (!ok) {
-    for (size_t k = 0; k < got.len; k++) al_finding_free(got.items[k]);
-    al_vec_free(&got);
-    return false;
+    al_cache_entry_free(e);
+    return NULL;
   }
-  f->findings = got;
-  return true;
+  return e;
+}
+
+void al_cache_entry_free(al_cache_entry *e) {
+  if (!e) return;
+  for (size_t k = 0; k < e->findings.len; k++) al_finding_free(e->findings.items[k]);
+  al_vec_free(&e->findings);
+  al_vec_free(&e->deps);
+  free(e);
 }
 
 void al_cache_store(al_cache *c, const al_file *f, uint64_t key, const al_vec *deps, bool open_imports,

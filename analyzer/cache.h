@@ -1,9 +1,10 @@
 /* cache: warm runs. For each file, its findings are kept under a key made of the tool
  * version, the knowledge, the options, the file's configuration, its path and its
- * content hash. An entry also records the files its findings depend on (the closure of
- * its imports inside the project; for C, every C file) with their content hashes. An
- * entry is used only when every one of those still hashes the same. When a file
- * changes, that file and the files that depend on it are analysed again.
+ * content hash. An entry also records the files its findings depend on directly (its
+ * imports inside the project; for C, every C file) with their content hashes. An entry
+ * is used only when those still hash the same and their own entries are usable, all the
+ * way down (so an entry stays small: a direct list, not the whole import closure). When
+ * a file changes, that file and the files that depend on it are analysed again.
  *
  * Where the cache lives: --cache-dir DIR, else $ASYNCLINT_CACHE_DIR, else
  * $XDG_CACHE_HOME/asynclint, else ~/.cache/asynclint. Entries are written to a
@@ -23,13 +24,27 @@ void al_cache_close(al_cache *c);
 /* The key of file f (loaded) under cfg_hash (its configuration's content hash). */
 uint64_t al_cache_key(const al_cache *c, const al_file *f, uint64_t cfg_hash);
 
-/* Fills f->findings from the entry for key when it exists and every dependency still has
- * the recorded content hash (hashes: canonical path -> al_file*, with content_hash set).
- * `manifest` is the hash of the sorted list of files in this run. */
-bool al_cache_load(al_cache *c, al_file *f, uint64_t key, const al_map *by_abs, uint64_t manifest);
+/* An entry as read: its findings (not yet handed to the file) and the files its
+ * findings depend on directly (what the file imports inside the run; for C, every C
+ * file). `fresh`: each of those still has the recorded content hash, and the manifest
+ * matches when the entry has one. Whether the entry may be used also depends on the
+ * entries of those files (their own dependencies): the driver decides that over the
+ * whole graph. */
+typedef struct al_cache_entry {
+  al_vec findings; /* al_finding* */
+  al_vec deps;     /* al_file* */
+  bool fresh;
+} al_cache_entry;
 
-/* Records f's findings under key with its dependencies (al_file*). `open_imports` says
- * an import of f resolved to no file of the run (a file added later may change the
+/* Reads the entry for key (by_abs: canonical path -> al_file*, with content_hash set;
+ * `manifest`: the hash of the sorted list of files in this run). NULL: no entry, or a
+ * damaged one. */
+al_cache_entry *al_cache_read(al_cache *c, const al_file *f, uint64_t key, const al_map *by_abs, uint64_t manifest);
+/* Frees e and the findings still in it. */
+void al_cache_entry_free(al_cache_entry *e);
+
+/* Records f's findings under key with its direct dependencies (al_file*). `open_imports`
+ * says an import of f resolved to no file of the run (a file added later may change the
  * findings): the entry then also holds the manifest. */
 void al_cache_store(al_cache *c, const al_file *f, uint64_t key, const al_vec *deps, bool open_imports,
                     uint64_t manifest);

@@ -22,6 +22,7 @@ typedef struct pool_job {
   const al_options *opts;
   atomic_size_t next;
   void (*work)(struct pool_job *job, al_file *f);
+  void *ctx; /* what the work function needs beyond the run and the options */
 } pool_job;
 
 static void *pool_thread(void *arg) {
@@ -42,8 +43,8 @@ static int effective_jobs(const al_options *opts, size_t nfiles) {
   return (int)n;
 }
 
-static void pool_run(al_run *run, const al_options *opts, void (*work)(pool_job *, al_file *)) {
-  pool_job job = {.run = run, .opts = opts, .work = work};
+static void pool_run_ctx(al_run *run, const al_options *opts, void (*work)(pool_job *, al_file *), void *ctx) {
+  pool_job job = {.run = run, .opts = opts, .work = work, .ctx = ctx};
   atomic_init(&job.next, 0);
   int n = effective_jobs(opts, run->nfiles);
   if (n == 1) {
@@ -62,6 +63,10 @@ static void pool_run(al_run *run, const al_options *opts, void (*work)(pool_job 
   if (!started) pool_thread(&job);
   for (int i = 0; i < started; i++) pthread_join(tids[i], NULL);
   free(tids);
+}
+
+static void pool_run(al_run *run, const al_options *opts, void (*work)(pool_job *, al_file *)) {
+  pool_run_ctx(run, opts, work, NULL);
 }
 
 /* Pass 0: read the file, note bad UTF-8, hash the content, compute the module id. */
@@ -213,8 +218,9 @@ static void imported_files(const al_map *mods, const al_file *f, al_vec *out, bo
   }
 }
 
-/* The closure of f's imports (C: every C file), into deps (without f). */
-static void dependency_closure(al_run *run, const al_map *mods, al_file *f, al_vec *deps, bool *open) {
+/* The files f's findings depend on directly, into deps (without f, no repeats): what it
+ * imports inside the run; for C, every C file (contexts cross files freely). */
+static void direct_deps(al_run *run, const al_map *mods, al_file *f, al_vec *deps, bool *open) {
   deps->len = 0;
   if (f->lang == AL_LANG_C) {
     for (size_t i = 0; i < run->nfiles; i++)
@@ -222,26 +228,61 @@ static void dependency_closure(al_run *run, const al_map *mods, al_file *f, al_v
         al_vec_push(deps, &run->files[i]);
     return;
   }
-  al_map seen = {0};
-  al_map_put(&seen, f->abs, f);
-  al_vec work = {0};
-  al_vec_push(&work, f);
-  while (work.len) {
-    al_file *g = work.items[--work.len];
-    if (!g->ir) continue;
-    al_vec next = {0};
-    imported_files(mods, g, &next, g == f ? open : NULL);
-    for (size_t i = 0; i < next.len; i++) {
-      al_file *h = next.items[i];
-      if (al_map_get(&seen, h->abs)) continue;
-      al_map_put(&seen, h->abs, h);
-      al_vec_push(deps, h);
-      al_vec_push(&work, h);
-    }
-    al_vec_free(&next);
+  al_vec imp = {0};
+  imported_files(mods, f, &imp, open);
+  for (size_t i = 0; i < imp.len; i++) {
+    bool dup = false;
+    for (size_t k = 0; k < deps->len && !dup; k++) dup = deps->items[k] == imp.items[i];
+    if (!dup) al_vec_push(deps, imp.items[i]);
   }
+  al_vec_free(&imp);
+}
+
+/* Warm runs: every loaded file's entry is read (in parallel); an entry is usable when it
+ * is fresh and so are, recursively, the entries of the files it depends on. */
+typedef struct warm_ctx {
+  al_cache *cache;
+  const uint64_t *keys;
+  const al_map *by_abs;
+  uint64_t manifest;
+  al_cache_entry **entries;
+} warm_ctx;
+
+static void pass_read_entry(pool_job *job, al_file *f) {
+  warm_ctx *w = job->ctx;
+  size_t i = (size_t)(f - job->run->files);
+  if (f->loaded) w->entries[i] = al_cache_read(w->cache, f, w->keys[i], w->by_abs, w->manifest);
+}
+
+/* usable[i]: entry i exists, is fresh, and every file it depends on is usable (a
+ * worklist over reverse edges: what is not usable makes its dependants not usable). */
+static bool *usable_entries(al_run *run, al_cache_entry **entries) {
+  size_t n = run->nfiles;
+  bool *ok = al_calloc(n ? n : 1, sizeof *ok);
+  al_vec *rev = al_calloc(n ? n : 1, sizeof *rev);
+  al_vec work = {0};
+  for (size_t i = 0; i < n; i++) {
+    ok[i] = entries[i] && entries[i]->fresh;
+    if (!ok[i]) al_vec_push(&work, (void *)i);
+    for (size_t k = 0; entries[i] && k < entries[i]->deps.len; k++) {
+      size_t g = (size_t)((al_file *)entries[i]->deps.items[k] - run->files);
+      al_vec_push(&rev[g], (void *)i);
+    }
+  }
+  while (work.len) {
+    size_t g = (size_t)work.items[--work.len];
+    for (size_t k = 0; k < rev[g].len; k++) {
+      size_t i = (size_t)rev[g].items[k];
+      if (ok[i]) {
+        ok[i] = false;
+        al_vec_push(&work, (void *)i);
+      }
+    }
+  }
+  for (size_t i = 0; i < n; i++) al_vec_free(&rev[i]);
+  free(rev);
   al_vec_free(&work);
-  al_map_free(&seen);
+  return ok;
 }
 
 static double now_ms(void) {
@@ -293,11 +334,18 @@ void al_run_files(al_run *run, const al_options *opts, char **paths, size_t n) {
     /* files that must be analysed: a miss (in this shard); then what they import, lowered
      * too so the index is right for them */
     al_vec work = {0};
+    for (size_t i = 0; i < n; i++)
+      if (run->files[i].loaded) keys[i] = al_cache_key(cache, &run->files[i], cfg);
+    al_cache_entry **entries = al_calloc(n ? n : 1, sizeof *entries);
+    warm_ctx wc = {cache, keys, &by_abs, manifest, entries};
+    pool_run_ctx(run, opts, pass_read_entry, &wc);
+    bool *usable = usable_entries(run, entries);
     for (size_t i = 0; i < n; i++) {
       al_file *f = &run->files[i];
       if (!f->loaded) continue;
-      keys[i] = al_cache_key(cache, f, cfg);
-      if (f->in_shard && al_cache_load(cache, f, keys[i], &by_abs, manifest)) {
+      if (f->in_shard && usable[i]) {
+        f->findings = entries[i]->findings;
+        entries[i]->findings = (al_vec){0};
         f->cached = true;
         hits++;
       } else if (f->in_shard) {
@@ -307,6 +355,9 @@ void al_run_files(al_run *run, const al_options *opts, char **paths, size_t n) {
             if (run->files[k].lang == AL_LANG_C) run->files[k].lower = true;
       }
     }
+    for (size_t i = 0; i < n; i++) al_cache_entry_free(entries[i]);
+    free(entries);
+    free(usable);
     /* lower in rounds: each round's imports are lowered in the next (only files lowered
      * in the round just done are scanned) */
     bool *scanned = al_calloc(n ? n : 1, sizeof *scanned);
@@ -349,7 +400,7 @@ void al_run_files(al_run *run, const al_options *opts, char **paths, size_t n) {
       al_file *f = &run->files[i];
       if (!f->ir || f->cached || !f->in_shard || f->error) continue;
       bool open = false;
-      dependency_closure(run, &mods, f, &deps, &open);
+      direct_deps(run, &mods, f, &deps, &open);
       al_cache_store(cache, f, keys[i], &deps, open, manifest);
     }
     al_vec_free(&deps);

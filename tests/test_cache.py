@@ -74,6 +74,22 @@ class Cache(unittest.TestCase):
         out, hits = self.lint()
         self.assertEqual(hits, 6)
 
+    def test_edit_two_imports_down_reanalyses_the_chain(self):
+        # entries list direct imports only: validity must still follow top -> mid -> helper,
+        # and through an import cycle (mid imports top back)
+        self.write("mid.py", "import top\nfrom helper import slow\n\n\ndef middle():\n    slow()\n" + PAD)
+        self.write("top.py", "import asyncio\nfrom mid import middle\n\n\nasync def t():\n    middle()\n"
+                             "    await asyncio.sleep(0)\n" + PAD)
+        cold, hits = self.lint()
+        self.assertEqual(self.codes(cold, "top.py"), ["AL210"])
+        _, hits = self.lint()
+        self.assertEqual(hits, 9)
+        self.write("helper.py", HELPER_FAST)
+        out, hits = self.lint()
+        self.assertEqual(hits, 5)  # helper, user, mid and top again
+        self.assertEqual(self.codes(out, "top.py"), [])
+        self.assertEqual(out, self.lint("--no-cache")[0])
+
     def test_configuration_change_misses(self):
         self.lint()
         with open(os.path.join(self.proj, ".asynclint.yaml"), "w") as fh:
