@@ -93,7 +93,9 @@ static void pass1(pool_job *job, al_file *f) {
   if (!f->loaded || !f->lower || f->ir) return;
   char *err = NULL;
   al_lower_ctx ctx = {.abs_path = f->abs, .module = f->module};
+  al_pool_use(job->run->pool);
   f->ir = al_lower(&f->src, &ctx, &err);
+  al_pool_use(NULL);
   if (!f->ir) f->error = err;
 }
 
@@ -297,6 +299,7 @@ void al_run_files(al_run *run, const al_options *opts, char **paths, size_t n) {
   memset(run, 0, sizeof *run);
   run->files = al_calloc(n ? n : 1, sizeof *run->files);
   run->nfiles = n;
+  run->pool = al_pool_new();
   al_cache *cache = al_cache_open(opts);
   for (size_t i = 0; i < n; i++) {
     al_file *f = &run->files[i];
@@ -449,6 +452,7 @@ void al_run_free(al_run *run) {
     free(f->warning);
   }
   free(run->files);
+  al_pool_free(run->pool);
   memset(run, 0, sizeof *run);
 }
 

@@ -57,6 +57,7 @@ typedef struct al_run {
   al_index index;
   size_t nfindings;
   size_t nerrors;
+  al_pool *pool;       /* where the IR arenas of the run take their blocks */
 } al_run;
 
 /* Returns the process exit code: 0 no findings, 1 findings, 2 usage error, 3 internal. */

@@ -2,9 +2,12 @@
  * Every other module builds on these so call sites never check for NULL. */
 #include "util.h"
 
+#include <pthread.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 static void oom(size_t n) {
   fprintf(stderr, "asynclint: out of memory (asked for %zu bytes)\n", n);
@@ -47,6 +50,87 @@ char *al_fmt(const char *fmt, ...) {
   return s;
 }
 
+/* ---- pool ---- */
+#if defined(__SANITIZE_ADDRESS__)
+#define AL_POOL_OFF 1 /* ASan checks arena blocks only when they come from malloc */
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(memory_sanitizer)
+#define AL_POOL_OFF 1
+#endif
+#endif
+
+#define POOL_ALIGN ((size_t)2 << 20)
+
+typedef struct pool_chunk {
+  char *base;
+  size_t len;
+} pool_chunk;
+
+struct al_pool {
+  pthread_mutex_t lock;
+  char *cur;          /* the chunk being carved */
+  size_t used, cap;
+  pool_chunk *chunks; /* every mapping, unmapped by al_pool_free */
+  size_t nchunks, chunks_cap;
+};
+
+static _Thread_local al_pool *thread_pool;
+
+al_pool *al_pool_new(void) {
+  al_pool *p = al_calloc(1, sizeof *p);
+  pthread_mutex_init(&p->lock, NULL);
+  return p;
+}
+
+void al_pool_use(al_pool *p) { thread_pool = p; }
+
+void al_pool_free(al_pool *p) {
+  if (!p) return;
+  for (size_t i = 0; i < p->nchunks; i++) munmap(p->chunks[i].base, p->chunks[i].len);
+  free(p->chunks);
+  pthread_mutex_destroy(&p->lock);
+  free(p);
+}
+
+/* A fresh 2 MB-aligned mapping of at least n bytes (zeroed by the kernel). */
+static char *pool_map(al_pool *p, size_t n) {
+  size_t len = (n + POOL_ALIGN - 1) & ~(POOL_ALIGN - 1);
+  char *raw = mmap(NULL, len + POOL_ALIGN, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+  if (raw == MAP_FAILED) oom(len);
+  char *base = (char *)(((uintptr_t)raw + POOL_ALIGN - 1) & ~(uintptr_t)(POOL_ALIGN - 1));
+  if (base > raw) munmap(raw, (size_t)(base - raw));
+  size_t tail = (size_t)(raw + len + POOL_ALIGN - (base + len));
+  if (tail) munmap(base + len, tail);
+#ifdef MADV_HUGEPAGE
+  madvise(base, len, MADV_HUGEPAGE); /* advice only: without it, 4 KB pages */
+#endif
+  if (p->nchunks == p->chunks_cap) {
+    p->chunks_cap = p->chunks_cap ? p->chunks_cap * 2 : 16;
+    p->chunks = al_realloc(p->chunks, p->chunks_cap * sizeof *p->chunks);
+  }
+  p->chunks[p->nchunks++] = (pool_chunk){base, len};
+  return base;
+}
+
+/* n bytes (a multiple of 16) of zeroed memory from the pool. */
+static void *pool_take(al_pool *p, size_t n) {
+  pthread_mutex_lock(&p->lock);
+  void *r;
+  if (n > POOL_ALIGN / 4) {
+    r = pool_map(p, n); /* a big block gets a mapping of its own */
+  } else {
+    if (!p->cur || p->used + n > p->cap) {
+      p->cur = pool_map(p, POOL_ALIGN);
+      p->used = 0;
+      p->cap = POOL_ALIGN;
+    }
+    r = p->cur + p->used;
+    p->used += n;
+  }
+  pthread_mutex_unlock(&p->lock);
+  return r;
+}
+
 /* ---- arena ---- */
 struct al_arena_block {
   al_arena_block *next;
@@ -54,10 +138,15 @@ struct al_arena_block {
   _Alignas(16) char data[];
 };
 
-void al_arena_init(al_arena *a) { memset(a, 0, sizeof *a); }
+void al_arena_init(al_arena *a) {
+  memset(a, 0, sizeof *a);
+#ifndef AL_POOL_OFF
+  a->pool = thread_pool;
+#endif
+}
 
 void al_arena_free(al_arena *a) {
-  al_arena_block *b = a->head;
+  al_arena_block *b = a->pool ? NULL : a->head; /* pooled blocks go with the pool */
   while (b) {
     al_arena_block *n = b->next;
     free(b);
@@ -79,7 +168,8 @@ void *al_arena_alloc(al_arena *a, size_t n) {
      * one run), a big one's takes few blocks. */
     size_t want = a->head ? (a->cap < 65536 ? a->cap * 2 : 65536) : 1024;
     size_t cap = n > want ? n : want;
-    al_arena_block *b = al_malloc(sizeof *b + cap);
+    cap = (cap + 15) & ~(size_t)15;
+    al_arena_block *b = a->pool ? pool_take(a->pool, sizeof *b + cap) : al_malloc(sizeof *b + cap);
     b->cap = cap;
     b->next = a->head;
     a->head = b;
@@ -88,7 +178,7 @@ void *al_arena_alloc(al_arena *a, size_t n) {
   }
   void *p = a->head->data + a->used;
   a->used += n;
-  memset(p, 0, n);
+  if (!a->pool) memset(p, 0, n); /* pooled memory is fresh from the kernel: zero */
   return p;
 }
 
