@@ -8,6 +8,7 @@
 
 #include <pthread.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <stdatomic.h>
 #include <stdlib.h>
@@ -30,7 +31,7 @@ static void *pool_thread(void *arg) {
   for (;;) {
     size_t i = atomic_fetch_add(&job->next, 1);
     if (i >= job->run->nfiles) break;
-    job->work(job, &job->run->files[i]);
+    job->work(job, &job->run->files[job->run->order ? job->run->order[i] : i]);
   }
   return NULL;
 }
@@ -97,6 +98,7 @@ static void pass1(pool_job *job, al_file *f) {
   f->ir = al_lower(&f->src, &ctx, &err);
   al_pool_use(NULL);
   if (!f->ir) f->error = err;
+  else al_index_summarize(f->ir); /* while its IR is still in the cache */
 }
 
 static int cmp_finding(const void *a, const void *b) {
@@ -287,6 +289,23 @@ static bool *usable_entries(al_run *run, al_cache_entry **entries) {
   return ok;
 }
 
+/* Biggest files first: the threads finish together instead of one thread parsing the
+ * largest file alone at the end (the sorted list often puts big generated files last). */
+static const al_file *order_files;
+static int cmp_bigger(const void *a, const void *b) {
+  uint64_t x = order_files[*(const size_t *)a].size_hint, y = order_files[*(const size_t *)b].size_hint;
+  if (x != y) return x > y ? -1 : 1;
+  return *(const size_t *)a < *(const size_t *)b ? -1 : 1;
+}
+
+static void order_biggest_first(al_run *run) {
+  run->order = al_calloc(run->nfiles ? run->nfiles : 1, sizeof *run->order);
+  for (size_t i = 0; i < run->nfiles; i++) run->order[i] = i;
+  order_files = run->files;
+  if (run->nfiles > 1) qsort(run->order, run->nfiles, sizeof *run->order, cmp_bigger);
+  order_files = NULL;
+}
+
 static double now_ms(void) {
   struct timespec t;
   clock_gettime(CLOCK_MONOTONIC, &t);
@@ -313,7 +332,10 @@ void al_run_files(al_run *run, const al_options *opts, char **paths, size_t n) {
     f->in_shard = opts->shard_n <= 1 || i % (size_t)opts->shard_n == (size_t)(opts->shard_k - 1);
     run->nchecked += f->in_shard;
     f->lower = !cache;
+    struct stat st;
+    if (stat(paths[i], &st) == 0 && S_ISREG(st.st_mode)) f->size_hint = (uint64_t)st.st_size;
   }
+  if (opts->jobs != 1) order_biggest_first(run);
   double t0 = now_ms();
   size_t hits = 0;
   al_map by_abs = {0}, mods = {0};
@@ -452,6 +474,7 @@ void al_run_free(al_run *run) {
     free(f->warning);
   }
   free(run->files);
+  free(run->order);
   al_pool_free(run->pool);
   memset(run, 0, sizeof *run);
 }

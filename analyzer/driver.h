@@ -37,6 +37,7 @@ typedef struct al_file {
   bool cached;         /* its findings came from the cache */
   bool lower;          /* pass 1 lowers it (not cached, or a dependency of a file that is not) */
   uint64_t content_hash;
+  uint64_t size_hint;  /* bytes on disk when the run started: biggest files go first */
   char *module;        /* module id (al_module_id) */
   char *path;          /* display path */
   char *abs;           /* canonical path (module ids, relative imports) */
@@ -58,6 +59,7 @@ typedef struct al_run {
   size_t nfindings;
   size_t nerrors;
   al_pool *pool;       /* where the IR arenas of the run take their blocks */
+  size_t *order;       /* file indices, biggest first (NULL: in order) */
 } al_run;
 
 /* Returns the process exit code: 0 no findings, 1 findings, 2 usage error, 3 internal. */

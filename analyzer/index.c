@@ -131,14 +131,11 @@ bool al_index_call_awaitable(const al_index *idx, const ir_file *f, const ir_nod
 }
 
 /* A function that returns the result of an awaitable call returns an awaitable too. */
-static bool returns_awaitable_call(const al_index *idx, const al_func_info *info) {
-  const ir_node *fn = info->func;
-  for (const ir_node *n = fn->child; n; n = ir_next(n, fn)) {
-    if (n->kind == IR_CALL && n->use == IR_USE_RETURNED && ir_enclosing_func(n) == fn) {
-      const al_func_info *callee;
-      const al_kb_entry *api;
-      if (al_index_call_awaitable(idx, info->file, n, &callee, &api) && callee != info) return true;
-    }
+static bool returns_awaitable_call(const al_index *idx, const al_func_info *info, const al_fn_summary *sum) {
+  for (uint32_t i = 0; i < sum->nreturned; i++) {
+    const al_func_info *callee;
+    const al_kb_entry *api;
+    if (al_index_call_awaitable(idx, info->file, sum->returned[i], &callee, &api) && callee != info) return true;
   }
   return false;
 }
@@ -198,9 +195,10 @@ bool al_loop_is_busy_wait(const ir_file *f, const ir_node *loop) {
 
 /* Which synchronous functions block, directly or through other project functions
  * (depth-limited): the summary AL210 reports through. */
-static void summarize_blocking(al_index *idx) {
+static void summarize_blocking(al_index *idx, const al_fn_summary *const *sums) {
   for (size_t i = 0; i < idx->infos.len; i++) {
     al_func_info *info = idx->infos.items[i];
+    const al_fn_summary *sum = sums[i];
     const ir_node *fn = info->func;
     if (fn->flags & (IR_F_ASYNC | IR_F_GENERATOR)) continue;
     if (fn->flags & IR_F_MAY_BLOCK) { /* annotated: blocks by intent */
@@ -208,33 +206,52 @@ static void summarize_blocking(al_index *idx) {
       info->block_depth = 1;
       continue;
     }
-    for (const ir_node *x = fn->child; x; x = x->kind == IR_FUNC ? ir_next_skip(x, fn) : ir_next(x, fn)) {
-      if (x->kind == IR_LOOP && al_loop_is_busy_wait(info->file, x)) { /* a spin: block_api stays NULL */
+    for (uint32_t k = 0; k < sum->nsites; k++) {
+      const ir_node *x = sum->sites[k];
+      if (x->kind == IR_LOOP) { /* a spin: block_api stays NULL */
         info->block_call = x;
         info->block_depth = 1;
         break;
       }
-      if (x->kind != IR_CALL) continue;
-      const al_kb_entry *e = al_blocking_entry(info->file, x);
-      if (e && !al_index_resolve(idx, info->file, x)) {
+      if (!al_index_resolve(idx, info->file, x)) {
         info->block_call = x;
-        info->block_api = e;
+        info->block_api = sum->site_apis[k];
         info->block_depth = 1;
         break;
       }
     }
   }
+  /* Calls between project functions, resolved once (the rounds below only follow these) */
+  size_t ninfos = idx->infos.len, nedges = 0, cap = 0;
+  size_t *first = al_calloc(ninfos + 1, sizeof *first);
+  const ir_node **calls = NULL;
+  const al_func_info **callees = NULL;
+  for (size_t i = 0; i < ninfos; i++) {
+    first[i] = nedges;
+    al_func_info *info = idx->infos.items[i];
+    if (info->block_depth || (info->func->flags & (IR_F_ASYNC | IR_F_GENERATOR))) continue;
+    for (uint32_t k = 0; k < sums[i]->ncalls; k++) {
+      const al_func_info *callee = al_index_resolve(idx, info->file, sums[i]->calls[k]);
+      if (!callee || callee == info) continue;
+      if (nedges == cap) {
+        cap = cap ? cap * 2 : 256;
+        calls = al_realloc(calls, cap * sizeof *calls);
+        callees = al_realloc(callees, cap * sizeof *callees);
+      }
+      calls[nedges] = sums[i]->calls[k];
+      callees[nedges++] = callee;
+    }
+  }
+  first[ninfos] = nedges;
   for (uint32_t depth = 2; depth <= AL_BLOCK_MAX_DEPTH; depth++) {
     bool changed = false;
-    for (size_t i = 0; i < idx->infos.len; i++) {
+    for (size_t i = 0; i < ninfos; i++) {
       al_func_info *info = idx->infos.items[i];
-      const ir_node *fn = info->func;
-      if (info->block_depth || (fn->flags & (IR_F_ASYNC | IR_F_GENERATOR))) continue;
-      for (const ir_node *x = fn->child; x; x = x->kind == IR_FUNC ? ir_next_skip(x, fn) : ir_next(x, fn)) {
-        if (x->kind != IR_CALL) continue;
-        const al_func_info *callee = al_index_resolve(idx, info->file, x);
-        if (callee && callee != info && callee->block_depth && callee->block_depth < depth) {
-          info->block_call = x;
+      if (info->block_depth) continue;
+      for (size_t k = first[i]; k < first[i + 1]; k++) {
+        const al_func_info *callee = callees[k];
+        if (callee->block_depth && callee->block_depth < depth) {
+          info->block_call = calls[k];
           info->block_via = callee;
           info->block_depth = depth;
           changed = true;
@@ -244,6 +261,74 @@ static void summarize_blocking(al_index *idx) {
     }
     if (!changed) break;
   }
+  free(first);
+  free(calls);
+  free(callees);
+}
+
+static void push_node(const ir_node ***arr, uint32_t *n, uint32_t *cap, const ir_node *x) {
+  if (*n == *cap) {
+    *cap = *cap ? *cap * 2 : 8;
+    *arr = al_realloc(*arr, *cap * sizeof **arr);
+  }
+  (*arr)[(*n)++] = x;
+}
+
+/* One named function's lists: its own body in order, nested functions skipped (as the
+ * blocking summary and the awaitable fixpoint read it). */
+static void summarize_fn(const ir_file *f, al_fn_summary *s) {
+  const ir_node *fn = s->func;
+  uint32_t ccap = 0, rcap = 0, scap = 0, acap = 0, na = 0;
+  for (const ir_node *x = fn->child; x; x = x->kind == IR_FUNC ? ir_next_skip(x, fn) : ir_next(x, fn)) {
+    const al_kb_entry *e = NULL;
+    if (x->kind == IR_LOOP && al_loop_is_busy_wait(f, x)) {
+      push_node(&s->sites, &s->nsites, &scap, x);
+    } else if (x->kind == IR_CALL) {
+      push_node(&s->calls, &s->ncalls, &ccap, x);
+      if (x->use == IR_USE_RETURNED) push_node(&s->returned, &s->nreturned, &rcap, x);
+      if ((e = al_blocking_entry(f, x))) push_node(&s->sites, &s->nsites, &scap, x);
+    } else {
+      continue;
+    }
+    if (s->nsites > na) { /* keep site_apis parallel to sites */
+      if (na == acap) {
+        acap = acap ? acap * 2 : 4;
+        s->site_apis = al_realloc(s->site_apis, acap * sizeof *s->site_apis);
+      }
+      s->site_apis[na++] = e;
+    }
+  }
+}
+
+static bool indexed_func(const ir_node *x) { return x->kind == IR_FUNC && !(x->flags & IR_F_LAMBDA) && x->name; }
+
+void al_index_summarize(ir_file *f) {
+  al_summary *sum = al_calloc(1, sizeof *sum);
+  size_t cap = 0;
+  for (ir_node *x = f->root; x; x = ir_next(x, f->root)) {
+    if (!indexed_func(x)) continue;
+    if (sum->nfns == cap) {
+      cap = cap ? cap * 2 : 16;
+      sum->fns = al_realloc(sum->fns, cap * sizeof *sum->fns);
+    }
+    al_fn_summary *s = &sum->fns[sum->nfns++];
+    memset(s, 0, sizeof *s);
+    s->func = x;
+    summarize_fn(f, s);
+  }
+  f->summary = sum;
+}
+
+static void summary_free(al_summary *sum) {
+  if (!sum) return;
+  for (size_t i = 0; i < sum->nfns; i++) {
+    free(sum->fns[i].calls);
+    free(sum->fns[i].returned);
+    free(sum->fns[i].sites);
+    free(sum->fns[i].site_apis);
+  }
+  free(sum->fns);
+  free(sum);
 }
 
 /* C: which functions run on the loop. A function passed as a callback to a registering
@@ -354,18 +439,21 @@ void al_index_build(al_index *idx, ir_file *const *files, size_t n) {
   static atomic_uint_fast64_t serials;
   memset(idx, 0, sizeof *idx);
   idx->serial = atomic_fetch_add(&serials, 1) + 1;
+  al_vec sums = {0}; /* al_fn_summary*, parallel to idx->infos */
   for (size_t i = 0; i < n; i++) {
     ir_file *f = files[i];
     if (!f) continue;
     if (f->lang == AL_LANG_C) reset_c_contexts(f);
     if (f->module) al_map_put(&idx->modules, f->module, f);
-    for (ir_node *x = f->root; x; x = ir_next(x, f->root)) {
-      if (x->kind != IR_FUNC || (x->flags & IR_F_LAMBDA) || !x->name) continue;
+    if (!f->summary) al_index_summarize(f);
+    for (size_t k = 0; k < f->summary->nfns; k++) {
+      ir_node *x = f->summary->fns[k].func;
       al_func_info *info = al_calloc(1, sizeof *info);
       info->file = f;
       info->func = x;
       if (al_func_is_awaitable(f, x)) info->flags |= AL_FN_AWAITABLE;
       al_vec_push(&idx->infos, info);
+      al_vec_push(&sums, &f->summary->fns[k]);
       if (f->module) add_func(idx, f->module, x->name, info);
       if (f->lang == AL_LANG_C && (x->flags & IR_F_EXPORTED)) add_func(idx, "c", x->name, info);
       if (f->module && x->alias) add_func(idx, f->module, x->alias, info); /* export default */
@@ -394,14 +482,20 @@ void al_index_build(al_index *idx, ir_file *const *files, size_t n) {
       al_func_info *info = idx->infos.items[i];
       if (info->flags & AL_FN_AWAITABLE) continue;
       if (info->file->lang == AL_LANG_C || (info->func->flags & IR_F_GENERATOR)) continue;
-      if (returns_awaitable_call(idx, info)) {
+      if (returns_awaitable_call(idx, info, sums.items[i])) {
         info->flags |= AL_FN_AWAITABLE;
         changed = true;
       }
     }
   }
   mark_c_contexts(idx);
-  summarize_blocking(idx);
+  summarize_blocking(idx, (const al_fn_summary *const *)sums.items);
+  al_vec_free(&sums);
+  for (size_t i = 0; i < n; i++)
+    if (files[i]) {
+      summary_free(files[i]->summary);
+      files[i]->summary = NULL;
+    }
 }
 
 void al_index_free(al_index *idx) {

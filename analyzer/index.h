@@ -37,6 +37,28 @@ typedef struct al_index {
   uint64_t serial;   /* unique per build: memos derived from an index compare it */
 } al_index;
 
+/* A file's summary: its named functions in order and, for each, the calls of its own
+ * body (nested functions excluded), which of those it returns, and its blocking sites
+ * (busy-wait loops and calls matching the blocking knowledge, in order). Computed in
+ * pass 1 right after lowering, in parallel and while the IR is still in the cache, so
+ * the serial index build walks lists instead of every file's whole IR. */
+typedef struct al_fn_summary {
+  ir_node *func;
+  const ir_node **calls, **returned, **sites;
+  const al_kb_entry **site_apis; /* per site: the knowledge entry (NULL: a busy-wait loop) */
+  uint32_t ncalls, nreturned, nsites;
+} al_fn_summary;
+
+typedef struct al_summary {
+  al_fn_summary *fns;
+  size_t nfns;
+} al_summary;
+
+/* Sets f->summary (malloc'd; al_index_build frees it). */
+void al_index_summarize(ir_file *f);
+
+/* Builds the index; summarizes the files that have no summary yet, and frees every
+ * summary (a later build summarizes again: knowledge may have changed in between). */
 void al_index_build(al_index *idx, ir_file *const *files, size_t n);
 void al_index_free(al_index *idx);
 

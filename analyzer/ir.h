@@ -122,6 +122,8 @@ typedef struct ir_file {
   ir_node *root;
   bool parse_errors;   /* the parser recovered from syntax errors */
   uint64_t serial;     /* unique per lowering: memos derived from a file compare it */
+  struct al_summary *summary; /* what the index needs of the file, computed beside the
+                               * lowering (see index.h); consumed by al_index_build */
 } ir_file;
 
 ir_file *ir_file_new(const al_source *src, const char *module);

@@ -20,14 +20,44 @@ static void push(ts_walk *w, TSNode node, ir_node *ir) {
   fr->sym = ts_node_symbol(node);
   fr->ir = ir;
   fr->own = NULL;
+  fr->next = fr->count = 0;
+  fr->wide = fr->more = false;
 }
 
-/* Anonymous leaves (punctuation, keywords) get no frame and no enter() call: no front
- * end lowers them, and they are about half the nodes. Leaves are not descended into. */
-static bool worth_a_frame(TSNode n) { return ts_node_is_named(n) || ts_node_child_count(n) > 0; }
+/* Children are visited by index (ts_node_named_child): cheaper per step than a tree
+ * cursor, which pays for hidden nodes and its own stack on every move. Finding a child
+ * by index scans from the first, so a node with many children (a minified bundle's
+ * array) gets a cursor instead, keeping the walk linear. Only named nodes get a frame:
+ * no front end lowers punctuation or keywords. */
+#define WIDE_NODE 32
+
+static void open_children(ts_frame *fr) {
+  fr->count = ts_node_named_child_count(fr->node);
+  if (fr->count <= WIDE_NODE) return;
+  fr->wide = true;
+  fr->cursor = ts_tree_cursor_new(fr->node);
+  fr->more = ts_tree_cursor_goto_first_child(&fr->cursor);
+}
+
+/* The next named child of fr to visit; false when there is none. */
+static bool next_child(ts_frame *fr, TSNode *out) {
+  if (!fr->wide) {
+    if (fr->next >= fr->count) return false;
+    *out = ts_node_named_child(fr->node, fr->next++);
+    return true;
+  }
+  while (fr->more) {
+    TSNode n = ts_tree_cursor_current_node(&fr->cursor);
+    fr->more = ts_tree_cursor_goto_next_sibling(&fr->cursor);
+    if (ts_node_is_named(n)) {
+      *out = n;
+      return true;
+    }
+  }
+  return false;
+}
 
 void ts_walk_run(ts_walk *w, TSNode root, ts_enter_fn enter, ts_leave_fn leave) {
-  TSTreeCursor c = ts_tree_cursor_new(root);
   w->depth = 0;
   push(w, root, w->f->root);
   for (;;) {
@@ -38,26 +68,19 @@ void ts_walk_run(ts_walk *w, TSNode root, ts_enter_fn enter, ts_leave_fn leave) 
       fr->own = own;
       fr->ir = own;
     }
-    /* below: the cursor is on a child of the top frame's node (else on that node) */
-    bool below = descend && ts_node_child_count(fr->node) > 0 && ts_tree_cursor_goto_first_child(&c);
-    bool have = below;
+    if (descend) open_children(fr);
     for (;;) {
-      while (have && !worth_a_frame(ts_tree_cursor_current_node(&c))) have = ts_tree_cursor_goto_next_sibling(&c);
-      if (have) {
-        push(w, ts_tree_cursor_current_node(&c), ts_cur(w)->ir);
+      fr = ts_cur(w);
+      TSNode child;
+      if (next_child(fr, &child)) {
+        push(w, child, fr->ir); /* may move the frames: fr is not used after */
         break;
       }
-      if (below) ts_tree_cursor_goto_parent(&c);
       if (leave) leave(w);
-      w->depth--;
-      if (w->depth == 0) goto done;
-      /* the cursor is on the popped node: a child of the new top frame's node */
-      have = ts_tree_cursor_goto_next_sibling(&c);
-      below = true;
+      if (fr->wide) ts_tree_cursor_delete(&fr->cursor);
+      if (--w->depth == 0) return;
     }
   }
-done:
-  ts_tree_cursor_delete(&c);
 }
 
 const char *ts_cur_field_name(ts_walk *w) {

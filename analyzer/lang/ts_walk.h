@@ -14,6 +14,10 @@ typedef struct ts_frame {
   TSSymbol sym;
   ir_node *ir;     /* IR parent for this node's children */
   ir_node *own;    /* the IR node created for this node, if any */
+  /* the walk's own state: named children by index, or (wide nodes) a cursor */
+  uint32_t next, count;
+  bool wide, more;
+  TSTreeCursor cursor;
 } ts_frame;
 
 typedef struct ts_walk ts_walk;
