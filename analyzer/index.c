@@ -268,7 +268,7 @@ static void summarize_blocking(al_index *idx, const al_fn_summary *const *sums) 
 
 static void push_node(const ir_node ***arr, uint32_t *n, uint32_t *cap, const ir_node *x) {
   if (*n == *cap) {
-    *cap = *cap ? *cap * 2 : 8;
+    *cap = *cap ? *cap * 2 : 4;
     *arr = al_realloc(*arr, *cap * sizeof **arr);
   }
   (*arr)[(*n)++] = x;
@@ -315,7 +315,10 @@ void al_index_summarize(ir_file *f) {
     memset(s, 0, sizeof *s);
     s->func = x;
     summarize_fn(f, s);
+    /* exact sizes: every file's summary is alive until the index is built */
+    if (s->ncalls) s->calls = al_realloc(s->calls, s->ncalls * sizeof *s->calls);
   }
+  if (sum->nfns) sum->fns = al_realloc(sum->fns, sum->nfns * sizeof *sum->fns);
   f->summary = sum;
 }
 
