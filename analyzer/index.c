@@ -266,73 +266,93 @@ static void summarize_blocking(al_index *idx, const al_fn_summary *const *sums) 
   free(callees);
 }
 
-static void push_node(const ir_node ***arr, uint32_t *n, uint32_t *cap, const ir_node *x) {
-  if (*n == *cap) {
-    *cap = *cap ? *cap * 2 : 4;
-    *arr = al_realloc(*arr, *cap * sizeof **arr);
+/* A growable list of pointers, for building a summary. */
+typedef struct ptrs {
+  const void **v;
+  size_t n, cap;
+} ptrs;
+
+static void ptrs_push(ptrs *p, const void *x) {
+  if (p->n == p->cap) {
+    p->cap = p->cap ? p->cap * 2 : 64;
+    p->v = al_realloc(p->v, p->cap * sizeof *p->v);
   }
-  (*arr)[(*n)++] = x;
+  p->v[p->n++] = x;
 }
 
-/* One named function's lists: its own body in order, nested functions skipped (as the
+typedef struct fn_span {
+  ir_node *func;
+  size_t calls, returned, sites; /* where its entries start in the lists */
+} fn_span;
+
+/* One named function's entries: its own body in order, nested functions skipped (as the
  * blocking summary and the awaitable fixpoint read it). */
-static void summarize_fn(const ir_file *f, al_fn_summary *s) {
-  const ir_node *fn = s->func;
-  uint32_t ccap = 0, rcap = 0, scap = 0, acap = 0, na = 0;
+static void summarize_fn(const ir_file *f, const ir_node *fn, ptrs *calls, ptrs *returned, ptrs *sites, ptrs *apis) {
   for (const ir_node *x = fn->child; x; x = x->kind == IR_FUNC ? ir_next_skip(x, fn) : ir_next(x, fn)) {
-    const al_kb_entry *e = NULL;
     if (x->kind == IR_LOOP && al_loop_is_busy_wait(f, x)) {
-      push_node(&s->sites, &s->nsites, &scap, x);
+      ptrs_push(sites, x);
+      ptrs_push(apis, NULL);
     } else if (x->kind == IR_CALL) {
-      push_node(&s->calls, &s->ncalls, &ccap, x);
-      if (x->use == IR_USE_RETURNED) push_node(&s->returned, &s->nreturned, &rcap, x);
-      if ((e = al_blocking_entry(f, x))) push_node(&s->sites, &s->nsites, &scap, x);
-    } else {
-      continue;
-    }
-    if (s->nsites > na) { /* keep site_apis parallel to sites */
-      if (na == acap) {
-        acap = acap ? acap * 2 : 4;
-        s->site_apis = al_realloc(s->site_apis, acap * sizeof *s->site_apis);
+      ptrs_push(calls, x);
+      if (x->use == IR_USE_RETURNED) ptrs_push(returned, x);
+      const al_kb_entry *e = al_blocking_entry(f, x);
+      if (e) {
+        ptrs_push(sites, x);
+        ptrs_push(apis, e);
       }
-      s->site_apis[na++] = e;
     }
   }
 }
 
 static bool indexed_func(const ir_node *x) { return x->kind == IR_FUNC && !(x->flags & IR_F_LAMBDA) && x->name; }
 
+/* The lists are gathered in growable scratch, then the summary is laid out in one
+ * block of exactly the size it needs (one free). */
 void al_index_summarize(ir_file *f) {
-  al_summary *sum = al_calloc(1, sizeof *sum);
-  size_t cap = 0;
+  ptrs calls = {0}, returned = {0}, sites = {0}, apis = {0};
+  fn_span *spans = NULL;
+  size_t nfns = 0, cap = 0;
   for (ir_node *x = f->root; x; x = ir_next(x, f->root)) {
     if (!indexed_func(x)) continue;
-    if (sum->nfns == cap) {
+    if (nfns == cap) {
       cap = cap ? cap * 2 : 16;
-      sum->fns = al_realloc(sum->fns, cap * sizeof *sum->fns);
+      spans = al_realloc(spans, cap * sizeof *spans);
     }
-    al_fn_summary *s = &sum->fns[sum->nfns++];
-    memset(s, 0, sizeof *s);
-    s->func = x;
-    summarize_fn(f, s);
-    /* exact sizes: every file's summary is alive until the index is built */
-    if (s->ncalls) s->calls = al_realloc(s->calls, s->ncalls * sizeof *s->calls);
+    spans[nfns++] = (fn_span){x, calls.n, returned.n, sites.n};
+    summarize_fn(f, x, &calls, &returned, &sites, &apis);
   }
-  if (sum->nfns) sum->fns = al_realloc(sum->fns, sum->nfns * sizeof *sum->fns);
+  size_t nptr = calls.n + returned.n + sites.n + apis.n;
+  al_summary *sum = al_malloc(sizeof *sum + nfns * sizeof(al_fn_summary) + nptr * sizeof(void *));
+  sum->fns = (al_fn_summary *)(sum + 1);
+  sum->nfns = nfns;
+  const void **out = (const void **)(sum->fns + nfns);
+  const void **c0 = out, **r0 = c0 + calls.n, **s0 = r0 + returned.n, **a0 = s0 + sites.n;
+  if (calls.n) memcpy(c0, calls.v, calls.n * sizeof *c0);
+  if (returned.n) memcpy(r0, returned.v, returned.n * sizeof *r0);
+  if (sites.n) memcpy(s0, sites.v, sites.n * sizeof *s0);
+  if (apis.n) memcpy(a0, apis.v, apis.n * sizeof *a0);
+  for (size_t i = 0; i < nfns; i++) {
+    fn_span *sp = &spans[i];
+    size_t ce = i + 1 < nfns ? spans[i + 1].calls : calls.n, re = i + 1 < nfns ? spans[i + 1].returned : returned.n,
+           se = i + 1 < nfns ? spans[i + 1].sites : sites.n;
+    sum->fns[i] = (al_fn_summary){.func = sp->func,
+                                  .calls = (const ir_node **)c0 + sp->calls,
+                                  .returned = (const ir_node **)r0 + sp->returned,
+                                  .sites = (const ir_node **)s0 + sp->sites,
+                                  .site_apis = (const al_kb_entry **)a0 + sp->sites,
+                                  .ncalls = (uint32_t)(ce - sp->calls),
+                                  .nreturned = (uint32_t)(re - sp->returned),
+                                  .nsites = (uint32_t)(se - sp->sites)};
+  }
+  free(spans);
+  free(calls.v);
+  free(returned.v);
+  free(sites.v);
+  free(apis.v);
   f->summary = sum;
 }
 
-static void summary_free(al_summary *sum) {
-  if (!sum) return;
-  for (size_t i = 0; i < sum->nfns; i++) {
-    free(sum->fns[i].calls);
-    free(sum->fns[i].returned);
-    free(sum->fns[i].sites);
-    free(sum->fns[i].site_apis);
-  }
-  free(sum->fns);
-  free(sum);
-}
+static void summary_free(al_summary *sum) { free(sum); }
 
 /* C: which functions run on the loop. A function passed as a callback to a registering
  * API (knowledge `registrations`: `on`/`off` argument positions) or annotated

@@ -54,7 +54,7 @@ typedef struct al_summary {
   size_t nfns;
 } al_summary;
 
-/* Sets f->summary (malloc'd; al_index_build frees it). */
+/* Sets f->summary (one malloc'd block; al_index_build frees it). */
 void al_index_summarize(ir_file *f);
 
 /* Builds the index; summarizes the files that have no summary yet, and frees every
