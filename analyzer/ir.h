@@ -69,6 +69,8 @@ typedef enum {
   IR_USE_CHAINED,   /* JS: receiver of .then/.catch/.finally */
   IR_USE_VOIDED,    /* JS `void f()`, C `(void)f()` */
   IR_USE_OTHER,
+  IR_USE_CONDITION, /* Python/JS: truth-tested (if/while/assert/ternary test, not/!, left of
+                     * and/or/&&/||/??): a coroutine or promise there is always true */
   IR_USE__COUNT
 } ir_use;
 

@@ -78,8 +78,36 @@ static bool async_iife(const ir_node *n) {
          !al_func_handles_errors(n->child); /* one that catches everything cannot reject */
 }
 
+/* `if coro():` / `if (fetchUser())` / `!p()` / `p() || x`: the test sees the
+ * coroutine/promise object, which is always true, and the work is never awaited
+ * (pyright's reportUnnecessaryComparison on coroutines, typescript-eslint's
+ * no-misused-promises checksConditionals, without types). */
+static void truth_tested(const ir_file *f, const al_index *idx, al_sink *sink, const ir_node *n) {
+  const al_func_info *fn;
+  const al_kb_entry *api;
+  if (f->lang == AL_LANG_C || !al_index_call_awaitable(idx, f, n, &fn, &api)) return;
+  if (f->lang == AL_LANG_JS && n->child && n->child->kind == IR_CALL && n->child->use == IR_USE_CHAINED) return;
+  const ir_node *encl = ir_enclosing_func(n);
+  al_fix *fx = make_fix(f, n, encl);
+  const char *callee = n->text ? n->text : n->name;
+  if (f->lang == AL_LANG_PYTHON)
+    al_report_fix(sink, n, fx,
+                  "coroutine returned by `%s()` is tested for truth without being awaited: a coroutine object is "
+                  "always true, so the test decides nothing and the coroutine never runs; test its awaited result "
+                  "(`await %s()`)", callee, callee);
+  else
+    al_report_fix(sink, n, fx,
+                  "promise returned by `%s()` is tested for truth without being awaited: a promise is always truthy "
+                  "and never nullish, so the test decides nothing and a rejection goes unhandled; test its awaited "
+                  "result (`await %s()`)", callee, callee);
+}
+
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
+    if (n->kind == IR_CALL && n->use == IR_USE_CONDITION) {
+      truth_tested(f, idx, sink, n);
+      continue;
+    }
     if (n->kind != IR_CALL || n->use != IR_USE_DISCARDED) continue;
     if (f->lang == AL_LANG_JS && async_iife(n)) {
       al_report(sink, n, "promise of an async function called in place is dropped: a rejection inside it is "

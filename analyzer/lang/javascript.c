@@ -233,6 +233,31 @@ static bool is_exported(ts_walk *w) {
   return false;
 }
 
+/* The node k-1 levels up (the call, or the parentheses around it) is truth-tested by
+ * its parent at level k: the condition of if/while/do/ternary, the operand of `!`, the
+ * left operand of &&, || or ?? (a promise is never falsy or nullish), or the right one
+ * when the whole expression is itself truth-tested. */
+static bool js_truth_tested(ts_walk *w, size_t k) {
+  for (int guard = 0; guard < 64; guard++) {
+    ts_frame *p = ts_up(w, k), *me = ts_up(w, k - 1);
+    if (!p || !me) return false;
+    const char *t = ts_node_type(p->node);
+    if (!strcmp(t, "if_statement") || !strcmp(t, "while_statement") || !strcmp(t, "do_statement") ||
+        !strcmp(t, "ternary_expression"))
+      return ts_node_eq(ts_field(p->node, "condition"), me->node);
+    if (!strcmp(t, "unary_expression")) return ts_is(ts_field(p->node, "operator"), "!");
+    if (!strcmp(t, "binary_expression")) {
+      TSNode op = ts_field(p->node, "operator");
+      if (!ts_is(op, "&&") && !ts_is(op, "||") && !ts_is(op, "??")) return false;
+      if (ts_node_eq(ts_field(p->node, "left"), me->node)) return true;
+    } else if (strcmp(t, "parenthesized_expression")) {
+      return false;
+    }
+    k++; /* the right operand / parentheses: truth-tested when the whole is */
+  }
+  return false;
+}
+
 static ir_use call_use(ts_walk *w, const char **var) {
   size_t k = 1;
   ts_frame *p = ts_up(w, k);
@@ -252,8 +277,9 @@ static ir_use call_use(ts_walk *w, const char **var) {
   if (!strcmp(t, "unary_expression")) {
     TSNode op = ts_field(p->node, "operator");
     if (ts_is(op, "void")) return IR_USE_VOIDED;
-    return IR_USE_OTHER;
+    return ts_is(op, "!") ? IR_USE_CONDITION : IR_USE_OTHER;
   }
+  if (js_truth_tested(w, k)) return IR_USE_CONDITION;
   if (!strcmp(t, "variable_declarator")) {
     *var = ts_text(w, ts_field(p->node, "name"));
     return IR_USE_ASSIGNED;

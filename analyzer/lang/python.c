@@ -262,6 +262,30 @@ static const char *enclosing_qual(ts_walk *w) {
   return NULL;
 }
 
+/* The node k-1 levels up (the call, or the parentheses around it) is truth-tested by
+ * its parent at level k: the test of if/elif/while/assert or of a conditional
+ * expression, the operand of `not`, the left operand of and/or, or the right one when
+ * the whole and/or is itself truth-tested. */
+static bool py_truth_tested(ts_walk *w, size_t k) {
+  for (int guard = 0; guard < 64; guard++) {
+    ts_frame *p = ts_up(w, k), *me = ts_up(w, k - 1);
+    if (!p || !me) return false;
+    const char *t = ts_node_type(p->node);
+    if (!strcmp(t, "if_statement") || !strcmp(t, "elif_clause") || !strcmp(t, "while_statement"))
+      return ts_node_eq(ts_field(p->node, "condition"), me->node);
+    if (!strcmp(t, "assert_statement")) return ts_node_eq(ts_node_named_child(p->node, 0), me->node);
+    if (!strcmp(t, "conditional_expression")) return ts_node_eq(ts_node_named_child(p->node, 1), me->node);
+    if (!strcmp(t, "not_operator")) return true;
+    if (!strcmp(t, "boolean_operator")) {
+      if (ts_node_eq(ts_field(p->node, "left"), me->node)) return true;
+    } else if (strcmp(t, "parenthesized_expression")) {
+      return false;
+    }
+    k++; /* the right operand / parentheses: truth-tested when the whole is */
+  }
+  return false;
+}
+
 static ir_use call_use(ts_walk *w, const char **var) {
   size_t k = 1;
   ts_frame *p = ts_up(w, k);
@@ -275,6 +299,7 @@ static ir_use call_use(ts_walk *w, const char **var) {
   if (!strcmp(t, "argument_list") || !strcmp(t, "keyword_argument") || !strcmp(t, "list_splat"))
     return IR_USE_PASSED;
   if (!strcmp(t, "lambda")) return IR_USE_RETURNED;
+  if (py_truth_tested(w, k)) return IR_USE_CONDITION;
   if (!strcmp(t, "assignment")) {
     TSNode right = ts_field(p->node, "right");
     if (ts_node_eq(right, me->node)) {
