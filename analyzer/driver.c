@@ -323,7 +323,7 @@ void al_run_files(al_run *run, const al_options *opts, char **paths, size_t n) {
   for (size_t i = 0; i < n; i++) {
     al_file *f = &run->files[i];
     f->path = al_strdup(paths[i]);
-    char *abs = realpath(paths[i], NULL);
+    char *abs = opts->realpaths ? al_realpath_memo(opts->realpaths, paths[i]) : realpath(paths[i], NULL);
     f->abs = abs ? abs : al_strdup(paths[i]);
     f->lang = al_lang_from_path(paths[i]);
     if (f->lang == AL_LANG_NONE) f->error = al_fmt("skipped: not a Python, JavaScript or C file");
@@ -542,13 +542,14 @@ static int filter_findings(al_run *run, const al_options *opts, FILE *err) {
 
 /* Finds each file's configuration (nearest .asynclint.yaml, or --config) and drops the
  * files it excludes. -1 on a configuration error (reported). */
-static int resolve_configs(const al_options *opts, al_configs *cs, al_map *by_file, al_discovery *d, FILE *err) {
+static int resolve_configs(const al_options *opts, al_configs *cs, al_map *by_file, al_discovery *d,
+                           al_realpaths *rp, FILE *err) {
   char *cerr = NULL;
   if (opts->config_path && !(cs->forced = al_config_load(opts->config_path, &cerr))) goto fail;
   al_vec excluded = {0}; /* freed only once the whole list is settled */
   for (size_t i = 0; i < d->files.len; i++) {
     char *path = d->files.items[i];
-    char *abs = realpath(path, NULL);
+    char *abs = al_realpath_memo(rp, path);
     const al_config *cfg = NULL;
     if (abs && al_configs_for(cs, abs, &cfg, &cerr) < 0) {
       free(abs);
@@ -587,10 +588,12 @@ int al_check(const al_options *opts_in, const char *const *paths, int npaths, FI
   al_map by_file = {0};
   al_options o = *opts_in;
   const al_options *opts = &o;
+  al_realpaths rp = {0};
+  o.realpaths = &rp;
   al_run run;
   memset(&run, 0, sizeof run);
   int rc;
-  if (resolve_configs(opts_in, &cs, &by_file, &d, err) < 0) {
+  if (resolve_configs(opts_in, &cs, &by_file, &d, &rp, err) < 0) {
     rc = 2;
     goto done;
   }
@@ -644,5 +647,6 @@ done:
   al_discovery_free(&d);
   al_map_free(&by_file);
   al_configs_free(&cs);
+  al_realpaths_free(&rp);
   return rc;
 }

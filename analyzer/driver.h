@@ -30,6 +30,7 @@ typedef struct al_options {
   bool no_cache;              /* --no-cache */
   const char *cache_dir;      /* --cache-dir DIR (see cache.h) */
   const al_map *file_configs; /* set by al_check: canonical path -> const al_config* */
+  al_realpaths *realpaths;    /* set by al_check: canonical paths, folders resolved once */
 } al_options;
 
 typedef struct al_file {

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 
 static void oom(size_t n) {
   fprintf(stderr, "asynclint: out of memory (asked for %zu bytes)\n", n);
@@ -378,4 +379,36 @@ char *al_buf_steal(al_buf *b) {
 void al_buf_free(al_buf *b) {
   free(b->data);
   memset(b, 0, sizeof *b);
+}
+
+/* ---- realpath memo ---- */
+static void free_dir(const char *key, void *val, void *ctx) {
+  (void)key;
+  (void)ctx;
+  free(val);
+}
+
+void al_realpaths_free(al_realpaths *m) {
+  al_map_each(&m->dirs, free_dir, NULL);
+  al_map_free(&m->dirs);
+}
+
+char *al_realpath_memo(al_realpaths *m, const char *path) {
+  const char *slash = strrchr(path, '/');
+  const char *base = slash ? slash + 1 : path;
+  struct stat st;
+  if (!*base || !strcmp(base, ".") || !strcmp(base, "..") || lstat(path, &st) < 0 || S_ISLNK(st.st_mode))
+    return realpath(path, NULL);
+  char *dir = slash ? al_strndup(path, slash == path ? 1 : (size_t)(slash - path)) : al_strdup(".");
+  char *canon = al_map_get(&m->dirs, dir);
+  if (!canon) {
+    canon = realpath(dir, NULL);
+    if (!canon) {
+      free(dir);
+      return realpath(path, NULL);
+    }
+    al_map_put(&m->dirs, dir, canon);
+  }
+  free(dir);
+  return strcmp(canon, "/") ? al_fmt("%s/%s", canon, base) : al_fmt("/%s", base);
 }

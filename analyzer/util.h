@@ -78,6 +78,14 @@ char *al_join(char *buf, size_t cap, const char *a, char sep, const char *b);
 bool al_starts_with(const char *s, const char *prefix);
 bool al_ends_with(const char *s, const char *suffix);
 
+/* realpath(3) for many files in few folders: each folder is resolved once, and a file
+ * costs one lstat (a symlinked file still goes through realpath). Not thread-safe. */
+typedef struct al_realpaths {
+  al_map dirs; /* folder as written -> canonical folder (char*) */
+} al_realpaths;
+char *al_realpath_memo(al_realpaths *m, const char *path); /* malloc'd; NULL like realpath */
+void al_realpaths_free(al_realpaths *m);
+
 /* A growable byte buffer for building text. */
 typedef struct al_buf {
   char *data;

@@ -1,5 +1,8 @@
 /* test_core: util, source, glob, suppression comments and the knowledge loader. */
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "discover.h"
 #include "helpers.h"
@@ -145,6 +148,100 @@ START_TEST(builtin_knowledge_loads) {
 }
 END_TEST
 
+/* The memo must answer exactly what realpath(3) answers: through a symlinked folder, a
+ * symlinked file, "..", a relative path, and for a path that does not exist. */
+START_TEST(realpath_memo_matches_realpath) {
+  char tmpl[] = "/tmp/asynclint-rp-XXXXXX";
+  char *root = mkdtemp(tmpl);
+  ck_assert_ptr_nonnull(root);
+  char *real = al_fmt("%s/real", root), *link = al_fmt("%s/link", root), *file = al_fmt("%s/real/a.py", root);
+  char *flink = al_fmt("%s/real/b.py", root);
+  ck_assert_int_eq(mkdir(real, 0755), 0);
+  FILE *fh = fopen(file, "w");
+  ck_assert_ptr_nonnull(fh);
+  fclose(fh);
+  ck_assert_int_eq(symlink(real, link), 0);
+  ck_assert_int_eq(symlink(file, flink), 0);
+  char *cwd = getcwd(NULL, 0);
+  ck_assert_int_eq(chdir(real), 0);
+  const char *cases[] = {file, "a.py", "./a.py", "../real/a.py", "b.py", NULL, NULL, NULL};
+  char *via_link = al_fmt("%s/a.py", link), *dotdot = al_fmt("%s/real/../link/b.py", root);
+  char *missing = al_fmt("%s/nope/a.py", root);
+  cases[5] = via_link;
+  cases[6] = dotdot;
+  cases[7] = missing;
+  al_realpaths m = {0};
+  for (int round = 0; round < 2; round++) /* the second round answers from the memo */
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+      char *want = realpath(cases[i], NULL), *got = al_realpath_memo(&m, cases[i]);
+      if (!want) ck_assert_ptr_null(got);
+      else ck_assert_str_eq(got, want);
+      free(want);
+      free(got);
+    }
+  al_realpaths_free(&m);
+  ck_assert_int_eq(chdir(cwd), 0);
+  unlink(flink);
+  unlink(file);
+  unlink(link);
+  rmdir(real);
+  rmdir(root);
+  free(cwd);
+  free(real), free(link), free(file), free(flink), free(via_link), free(dotdot), free(missing);
+}
+END_TEST
+
+/* Every length and alignment goes through the word loop and the tail; one changed byte
+ * anywhere changes the hash. */
+START_TEST(fast_hash_sees_every_byte) {
+  char buf[80];
+  for (size_t i = 0; i < sizeof buf; i++) buf[i] = (char)('a' + i % 26);
+  for (size_t n = 0; n <= 64; n++)
+    for (size_t at = 0; at < n; at++) {
+      uint64_t h = al_hash_fast(buf + 1, n);
+      buf[1 + at] ^= 1;
+      ck_assert_uint_ne(h, al_hash_fast(buf + 1, n));
+      buf[1 + at] ^= 1;
+      ck_assert_uint_eq(h, al_hash_fast(buf + 1, n));
+    }
+  ck_assert_uint_ne(al_hash_fast("ab", 2), al_hash_fast("ab\0", 3)); /* length is mixed in */
+}
+END_TEST
+
+/* Arenas fed from a pool hand out zeroed, aligned, non-overlapping memory from several
+ * threads' files at once; blocks larger than a pool chunk work too. */
+START_TEST(pooled_arenas) {
+  al_pool *pool = al_pool_new();
+  al_pool_use(pool);
+  al_arena a, b;
+  al_arena_init(&a);
+  al_arena_init(&b);
+  al_pool_use(NULL);
+  char *prev = NULL;
+  for (int i = 0; i < 20000; i++) {
+    size_t n = (size_t)(i % 97) + 1;
+    char *p = al_arena_alloc(i % 2 ? &a : &b, n);
+    ck_assert_uint_eq((uintptr_t)p % 8, 0);
+    for (size_t k = 0; k < n; k++) ck_assert_int_eq(p[k], 0);
+    memset(p, 0xab, n);
+    if (prev) ck_assert_int_eq((unsigned char)prev[0], 0xab);
+    prev = p;
+  }
+  char *big = al_arena_alloc(&a, 3u << 20);
+  ck_assert_int_eq(big[0] | big[(3u << 20) - 1], 0);
+  memset(big, 1, 3u << 20);
+  ck_assert_uint_gt(al_arena_bytes(&a), 3u << 20);
+  al_arena_free(&a);
+  al_arena_free(&b);
+  al_pool_free(pool);
+  al_arena c; /* no pool in use: malloc'd blocks, as in the LSP */
+  al_arena_init(&c);
+  ck_assert_ptr_null(c.pool);
+  ck_assert_int_eq(*(char *)al_arena_alloc(&c, 16), 0);
+  al_arena_free(&c);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("core");
   TCase *tc = tcase_create("core");
@@ -156,6 +253,9 @@ int main(void) {
   tcase_add_test(tc, inline_suppressions);
   tcase_add_test(tc, knowledge_loader);
   tcase_add_test(tc, builtin_knowledge_loads);
+  tcase_add_test(tc, realpath_memo_matches_realpath);
+  tcase_add_test(tc, fast_hash_sees_every_byte);
+  tcase_add_test(tc, pooled_arenas);
   suite_add_tcase(s, tc);
   return run_suite(s);
 }
