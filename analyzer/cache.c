@@ -190,7 +190,7 @@ al_cache_entry *al_cache_read(al_cache *c, const al_file *f, uint64_t key, const
     if (!ok) break;
     const char *dp = json_string_value(json_array_get(d, 0)), *dh = json_string_value(json_array_get(d, 1));
     al_file *g = dp ? al_map_get(by_abs, dp) : NULL;
-    if (!g || !g->loaded || !dh) {
+    if (!g || !(g->loaded || g->known) || !dh) {
       e->fresh = false; /* gone, unreadable, or a damaged entry */
       continue;
     }
@@ -291,4 +291,100 @@ void al_cache_store(al_cache *c, const al_file *f, uint64_t key, const al_vec *d
   free(tmp);
   free(p);
   json_decref(root);
+}
+
+/* ---- the stat table ---- */
+#define STAT_TABLE_MAGIC "asynclint-stat-table 1"
+#define RACY_NS 2000000000LL
+
+typedef struct stat_entry {
+  al_file_stat st;
+  uint64_t hash;
+} stat_entry;
+
+struct al_stat_table {
+  al_map by_path; /* canonical path -> stat_entry* */
+  int64_t began_ns;
+};
+
+static void free_entry(const char *key, void *val, void *ctx) {
+  (void)key;
+  (void)ctx;
+  free(val);
+}
+
+void al_stat_table_free(al_stat_table *t) {
+  if (!t) return;
+  al_map_each(&t->by_path, free_entry, NULL);
+  al_map_free(&t->by_path);
+  free(t);
+}
+
+al_stat_table *al_stat_table_read(const al_cache *c) {
+  char *p = al_fmt("%s/stat-table", c->dir);
+  FILE *fh = fopen(p, "rb");
+  free(p);
+  if (!fh) return NULL;
+  al_stat_table *t = al_calloc(1, sizeof *t);
+  char *line = NULL;
+  size_t cap = 0;
+  ssize_t n = getline(&line, &cap, fh);
+  long long began = 0;
+  if (n <= 0 || sscanf(line, STAT_TABLE_MAGIC " %lld", &began) != 1) {
+    free(line);
+    fclose(fh);
+    free(t);
+    return NULL;
+  }
+  t->began_ns = began;
+  while ((n = getline(&line, &cap, fh)) > 0) {
+    if (line[n - 1] != '\n') break; /* a cut line: the end of a damaged table */
+    line[n - 1] = 0;
+    unsigned long long dev, ino, size, hash;
+    long long mt, ct;
+    int at = 0;
+    if (sscanf(line, "%llu %llu %llu %lld %lld %llx %n", &dev, &ino, &size, &mt, &ct, &hash, &at) != 6 || !at ||
+        !line[at])
+      continue;
+    stat_entry *e = al_calloc(1, sizeof *e);
+    e->st = (al_file_stat){true, dev, ino, size, mt, ct};
+    e->hash = hash;
+    void *old = al_map_put(&t->by_path, line + at, e);
+    free(old);
+  }
+  free(line);
+  fclose(fh);
+  return t;
+}
+
+bool al_stat_table_lookup(const al_stat_table *t, const char *abs, const al_file_stat *st, uint64_t *hash) {
+  if (!t || !st->ok) return false;
+  const stat_entry *e = al_map_get(&t->by_path, abs);
+  if (!e || e->st.dev != st->dev || e->st.ino != st->ino || e->st.size != st->size ||
+      e->st.mtime_ns != st->mtime_ns || e->st.ctime_ns != st->ctime_ns)
+    return false;
+  if (e->st.mtime_ns > t->began_ns - RACY_NS || e->st.ctime_ns > t->began_ns - RACY_NS) return false;
+  *hash = e->hash;
+  return true;
+}
+
+void al_stat_table_write(const al_cache *c, const al_run *run, int64_t began_ns) {
+  char *p = al_fmt("%s/stat-table", c->dir);
+  char *tmp = al_fmt("%s.%ld.tmp", p, (long)getpid());
+  FILE *fh = fopen(tmp, "wb");
+  if (fh) {
+    fprintf(fh, STAT_TABLE_MAGIC " %lld\n", (long long)began_ns);
+    for (size_t i = 0; i < run->nfiles; i++) {
+      const al_file *f = &run->files[i];
+      if (!f->st.ok || !(f->loaded || f->known) || f->error || f->warning || !f->abs || strchr(f->abs, '\n'))
+        continue;
+      fprintf(fh, "%llu %llu %llu %lld %lld %016llx %s\n", (unsigned long long)f->st.dev,
+              (unsigned long long)f->st.ino, (unsigned long long)f->st.size, (long long)f->st.mtime_ns,
+              (long long)f->st.ctime_ns, (unsigned long long)f->content_hash, f->abs);
+    }
+    if (fclose(fh) == 0 && rename(tmp, p) == 0) tmp[0] = 0;
+  }
+  if (tmp[0]) unlink(tmp);
+  free(tmp);
+  free(p);
 }

@@ -43,6 +43,21 @@ al_cache_entry *al_cache_read(al_cache *c, const al_file *f, uint64_t key, const
 /* Frees e and the findings still in it. */
 void al_cache_entry_free(al_cache_entry *e);
 
+/* The stat table: for each file of the last run, the stat it had before it was read
+ * and its content hash. A warm run takes the hash from it instead of reading a file
+ * whose device, inode, size, mtime and ctime are unchanged, as long as the file had not
+ * changed for 2 s before that run began (a file written within the mtime clock's grain
+ * of being read could change without its mtime moving). Files with a warning (bad
+ * UTF-8) are always read, to print it. */
+typedef struct al_stat_table al_stat_table;
+al_stat_table *al_stat_table_read(const al_cache *c); /* NULL: none yet, or unreadable */
+/* true, with *hash set, when the entry for abs matches st and may be trusted */
+bool al_stat_table_lookup(const al_stat_table *t, const char *abs, const al_file_stat *st, uint64_t *hash);
+void al_stat_table_free(al_stat_table *t);
+/* Writes the table for the files of run whose content hash is known (read, or taken
+ * from the table), stamped with the time the run began (CLOCK_REALTIME, ns). */
+void al_stat_table_write(const al_cache *c, const al_run *run, int64_t began_ns);
+
 /* Records f's findings under key with its direct dependencies (al_file*). `open_imports`
  * says an import of f resolved to no file of the run (a file added later may change the
  * findings): the entry then also holds the manifest. */

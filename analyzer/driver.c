@@ -85,13 +85,28 @@ static void pass_load(pool_job *job, al_file *f) {
     f->warning = al_fmt("invalid UTF-8 at line %u; linted as bytes", al_source_line_of(&f->src, (uint32_t)at));
   }
   f->content_hash = al_hash_fast(f->src.text, f->src.len) ^ (uint64_t)f->src.len * 0x9e3779b97f4a7c15ull;
-  f->module = al_module_id(f->abs, f->lang);
+  if (!f->module) f->module = al_module_id(f->abs, f->lang);
 }
+
+/* Warm runs: files whose hash the stat table gave are not read (yet). */
+static void pass_load_unknown(pool_job *job, al_file *f) {
+  if (!f->known) pass_load(job, f);
+}
+
+/* Warm runs: a file whose findings come from the cache is read after all when it has
+ * findings: the output shows their lines. */
+static void pass_load_reported(pool_job *job, al_file *f) {
+  if (f->cached && f->findings.len) pass_load(job, f);
+}
+
+/* Its content hash is known: read, or given by the stat table. */
+static bool hashed(const al_file *f) { return f->loaded || f->known; }
 
 /* Pass 1: lower the files marked `lower`. */
 static void pass1(pool_job *job, al_file *f) {
+  if (!f->lower || f->ir) return;
   pass_load(job, f);
-  if (!f->loaded || !f->lower || f->ir) return;
+  if (!f->loaded) return;
   char *err = NULL;
   al_lower_ctx ctx = {.abs_path = f->abs, .module = f->module};
   al_pool_use(job->run->pool);
@@ -228,7 +243,7 @@ static void direct_deps(al_run *run, const al_map *mods, al_file *f, al_vec *dep
   deps->len = 0;
   if (f->lang == AL_LANG_C) {
     for (size_t i = 0; i < run->nfiles; i++)
-      if (run->files[i].lang == AL_LANG_C && run->files[i].loaded && &run->files[i] != f)
+      if (run->files[i].lang == AL_LANG_C && hashed(&run->files[i]) && &run->files[i] != f)
         al_vec_push(deps, &run->files[i]);
     return;
   }
@@ -255,7 +270,7 @@ typedef struct warm_ctx {
 static void pass_read_entry(pool_job *job, al_file *f) {
   warm_ctx *w = job->ctx;
   size_t i = (size_t)(f - job->run->files);
-  if (f->loaded) w->entries[i] = al_cache_read(w->cache, f, w->keys[i], w->by_abs, w->manifest);
+  if (hashed(f)) w->entries[i] = al_cache_read(w->cache, f, w->keys[i], w->by_abs, w->manifest);
 }
 
 /* usable[i]: entry i exists, is fresh, and every file it depends on is usable (a
@@ -320,6 +335,8 @@ void al_run_files(al_run *run, const al_options *opts, char **paths, size_t n) {
   run->nfiles = n;
   run->pool = al_pool_new();
   al_cache *cache = al_cache_open(opts);
+  struct timespec began;
+  clock_gettime(CLOCK_REALTIME, &began); /* before any stat: the stat table's racy line */
   for (size_t i = 0; i < n; i++) {
     al_file *f = &run->files[i];
     f->path = al_strdup(paths[i]);
@@ -333,7 +350,12 @@ void al_run_files(al_run *run, const al_options *opts, char **paths, size_t n) {
     run->nchecked += f->in_shard;
     f->lower = !cache;
     struct stat st;
-    if (stat(paths[i], &st) == 0 && S_ISREG(st.st_mode)) f->size_hint = (uint64_t)st.st_size;
+    if (stat(paths[i], &st) == 0 && S_ISREG(st.st_mode)) {
+      f->size_hint = (uint64_t)st.st_size;
+      f->st = (al_file_stat){true, (uint64_t)st.st_dev, (uint64_t)st.st_ino, (uint64_t)st.st_size,
+                             (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec,
+                             (int64_t)st.st_ctim.tv_sec * 1000000000 + st.st_ctim.tv_nsec};
+    }
   }
   if (opts->jobs != 1) order_biggest_first(run);
   double t0 = now_ms();
@@ -342,11 +364,22 @@ void al_run_files(al_run *run, const al_options *opts, char **paths, size_t n) {
   uint64_t manifest = 0, cfg = 0;
   uint64_t *keys = NULL;
   if (cache) {
-    pool_run(run, opts, pass_load);
+    al_stat_table *tbl = al_stat_table_read(cache);
+    for (size_t i = 0; i < n; i++) {
+      al_file *f = &run->files[i];
+      uint64_t h;
+      if (f->error || !al_stat_table_lookup(tbl, f->abs, &f->st, &h)) continue;
+      f->known = true;
+      f->content_hash = h;
+      f->src.len = (size_t)f->st.size;
+      f->module = al_module_id(f->abs, f->lang);
+    }
+    al_stat_table_free(tbl);
+    pool_run(run, opts, pass_load_unknown);
     al_vec sorted = {0};
     for (size_t i = 0; i < n; i++) {
       al_file *f = &run->files[i];
-      if (!f->loaded) continue;
+      if (!hashed(f)) continue;
       al_map_put(&by_abs, f->abs, f);
       if (f->module) al_map_put(&mods, f->module, f);
       al_vec_push(&sorted, f->abs);
@@ -360,14 +393,14 @@ void al_run_files(al_run *run, const al_options *opts, char **paths, size_t n) {
      * too so the index is right for them */
     al_vec work = {0};
     for (size_t i = 0; i < n; i++)
-      if (run->files[i].loaded) keys[i] = al_cache_key(cache, &run->files[i], cfg);
+      if (hashed(&run->files[i])) keys[i] = al_cache_key(cache, &run->files[i], cfg);
     al_cache_entry **entries = al_calloc(n ? n : 1, sizeof *entries);
     warm_ctx wc = {cache, keys, &by_abs, manifest, entries};
     pool_run_ctx(run, opts, pass_read_entry, &wc);
     bool *usable = usable_entries(run, entries);
     for (size_t i = 0; i < n; i++) {
       al_file *f = &run->files[i];
-      if (!f->loaded) continue;
+      if (!hashed(f)) continue;
       if (f->in_shard && usable[i]) {
         f->findings = entries[i]->findings;
         entries[i]->findings = (al_vec){0};
@@ -383,6 +416,27 @@ void al_run_files(al_run *run, const al_options *opts, char **paths, size_t n) {
     for (size_t i = 0; i < n; i++) al_cache_entry_free(entries[i]);
     free(entries);
     free(usable);
+    /* hits with findings are read for their lines; one that no longer has the hash the
+     * stat table promised changed under us: nothing from the cache is trusted then */
+    uint64_t *expect = al_calloc(n ? n : 1, sizeof *expect);
+    for (size_t i = 0; i < n; i++) expect[i] = run->files[i].content_hash;
+    pool_run(run, opts, pass_load_reported);
+    bool stale = false;
+    for (size_t i = 0; i < n; i++) {
+      const al_file *f = &run->files[i];
+      stale |= f->known && (f->error || (f->loaded && f->content_hash != expect[i]));
+    }
+    free(expect);
+    if (stale) {
+      for (size_t i = 0; i < n; i++) {
+        al_file *f = &run->files[i];
+        for (size_t k = 0; f->cached && k < f->findings.len; k++) al_finding_free(f->findings.items[k]);
+        if (f->cached) al_vec_free(&f->findings);
+        f->cached = false;
+        f->lower = true;
+      }
+      hits = 0;
+    }
     /* lower in rounds: each round's imports are lowered in the next (only files lowered
      * in the round just done are scanned) */
     bool *scanned = al_calloc(n ? n : 1, sizeof *scanned);
@@ -426,9 +480,11 @@ void al_run_files(al_run *run, const al_options *opts, char **paths, size_t n) {
       if (!f->ir || f->cached || !f->in_shard || f->error) continue;
       bool open = false;
       direct_deps(run, &mods, f, &deps, &open);
+      keys[i] = al_cache_key(cache, f, cfg); /* from the content read, not the stat table */
       al_cache_store(cache, f, keys[i], &deps, open, manifest);
     }
     al_vec_free(&deps);
+    al_stat_table_write(cache, run, (int64_t)began.tv_sec * 1000000000 + began.tv_nsec);
   }
   free(keys);
   al_map_free(&by_abs);
@@ -440,9 +496,10 @@ void al_run_files(al_run *run, const al_options *opts, char **paths, size_t n) {
     if (run->files[i].error && run->files[i].in_shard) run->nerrors++;
   }
   if (opts->stats) {
-    size_t bytes = 0, ir = 0, src = 0;
+    size_t bytes = 0, ir = 0, src = 0, nread = 0;
     for (size_t i = 0; i < n; i++) {
       const al_file *f = &run->files[i];
+      nread += f->loaded;
       if (f->loaded) bytes += f->src.len, src += f->src.len + f->src.nlines * sizeof(uint32_t);
       if (f->ir) ir += al_arena_bytes(&f->ir->arena) + sizeof *f->ir;
     }
@@ -453,9 +510,10 @@ void al_run_files(al_run *run, const al_options *opts, char **paths, size_t n) {
     getrusage(RUSAGE_SELF, &ru);
     fprintf(stderr,
             "asynclint: stats: %zu files, %.1f MB; load+parse+lower %.0f ms, index %.0f ms, rules %.0f ms; "
-            "sources %.1f MB, IR %.1f MB, index %.2f MB (%zu functions); cache hits %zu; peak RSS %.0f MB\n",
+            "sources %.1f MB, IR %.1f MB, index %.2f MB (%zu functions); cache hits %zu; files read %zu; "
+            "peak RSS %.0f MB\n",
             n, (double)bytes / 1e6, t1 - t0, t2 - t1, t3 - t2, (double)src / 1e6, (double)ir / 1e6,
-            (double)idx / 1e6, x->infos.len, run->cache_hits, (double)ru.ru_maxrss / 1024);
+            (double)idx / 1e6, x->infos.len, run->cache_hits, nread, (double)ru.ru_maxrss / 1024);
   }
 }
 

@@ -33,12 +33,21 @@ typedef struct al_options {
   al_realpaths *realpaths;    /* set by al_check: canonical paths, folders resolved once */
 } al_options;
 
+/* What stat(2) said of a file: enough to tell that it has not changed since. */
+typedef struct al_file_stat {
+  bool ok;
+  uint64_t dev, ino, size;
+  int64_t mtime_ns, ctime_ns;
+} al_file_stat;
+
 typedef struct al_file {
   bool in_shard;       /* rules run on it and it is reported (--shard) */
   bool cached;         /* its findings came from the cache */
   bool lower;          /* pass 1 lowers it (not cached, or a dependency of a file that is not) */
   uint64_t content_hash;
   uint64_t size_hint;  /* bytes on disk when the run started: biggest files go first */
+  al_file_stat st;     /* what stat said before the file was read (st.ok: it did) */
+  bool known;          /* content_hash comes from the cache's stat table: not read */
   char *module;        /* module id (al_module_id) */
   char *path;          /* display path */
   char *abs;           /* canonical path (module ids, relative imports) */

@@ -11,6 +11,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 import unittest
 
 BIN = None
@@ -45,6 +46,7 @@ class Cache(unittest.TestCase):
                            text=True, env=self.env, timeout=120)
         self.assertIn(r.returncode, (0, 1), r.stderr)
         hits = int(re.search(r"cache hits (\d+)", r.stderr).group(1))
+        self.files_read = int(re.search(r"files read (\d+)", r.stderr).group(1))
         return r.stdout, hits
 
     def codes(self, out, name):
@@ -90,6 +92,36 @@ class Cache(unittest.TestCase):
         self.assertEqual(self.codes(out, "top.py"), [])
         self.assertEqual(out, self.lint("--no-cache")[0])
 
+    def test_unchanged_files_are_not_read(self):
+        # files untouched for 2 s before a run are recognised by their stat next time
+        past = time.time() - 30
+        for name in os.listdir(self.proj):
+            os.utime(os.path.join(self.proj, name), (past, past))
+        time.sleep(2.1)  # ctime cannot be set back: let it age past the racy window
+        cold, _ = self.lint()
+        warm, hits = self.lint()
+        self.assertEqual(hits, 7)
+        self.assertEqual(warm, cold)
+        reported = {f["path"] for f in json.loads(cold)}
+        self.assertEqual(self.files_read, len(reported))  # only those whose lines are shown
+        # same size, same mtime, new content: the ctime still tells
+        path = os.path.join(self.proj, "helper.py")
+        text = HELPER_SLOW.replace("time.sleep(1)", "time.sleep(2)")
+        self.assertEqual(len(text), len(HELPER_SLOW))
+        self.write("helper.py", text)
+        os.utime(path, (past, past))
+        out, hits = self.lint()
+        self.assertEqual(hits, 5)
+        self.assertEqual(out, self.lint("--no-cache")[0])
+        # a file changed since the last run is read again (and, changed within 2 s of that
+        # run, on the run after too)
+        self.write("alone1.py", ALONE.replace("asyncio.sleep(1)", "await asyncio.sleep(1)"))
+        out, _ = self.lint()
+        self.assertEqual(self.codes(out, "alone1.py"), [])
+        out, _ = self.lint()
+        self.assertGreater(self.files_read, len(reported) - 1)  # alone1.py is read though clean now
+        self.assertEqual(out, self.lint("--no-cache")[0])
+
     def test_configuration_change_misses(self):
         self.lint()
         with open(os.path.join(self.proj, ".asynclint.yaml"), "w") as fh:
@@ -107,6 +139,8 @@ class Cache(unittest.TestCase):
         for dp, _, fn in os.walk(root):
             for f in fn:
                 p = os.path.join(dp, f)
+                if f == "stat-table":  # damaged too, below
+                    continue
                 with open(p, "r+b") as fh:
                     data = fh.read()
                     fh.seek(0)
@@ -114,6 +148,11 @@ class Cache(unittest.TestCase):
                     fh.write(data[: len(data) // 2] if n % 2 else b'{"format": 1, "findings": [{"code": "AL999"}]}')
                 n += 1
         self.assertEqual(n, 7)
+        with open(os.path.join(root, "v2", "stat-table"), "r+b") as fh:
+            data = fh.read()
+            fh.seek(0)
+            fh.truncate()
+            fh.write(data[: len(data) // 2] + b"\n1 2 x\n\xff\xfe garbage")
         out, hits = self.lint()
         self.assertEqual(hits, 0)
         self.assertEqual(out, cold)
