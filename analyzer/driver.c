@@ -306,19 +306,24 @@ static bool *usable_entries(al_run *run, al_cache_entry **entries) {
 
 /* Biggest files first: the threads finish together instead of one thread parsing the
  * largest file alone at the end (the sorted list often puts big generated files last). */
-static const al_file *order_files;
+typedef struct sized {
+  uint64_t size;
+  size_t index;
+} sized;
+
 static int cmp_bigger(const void *a, const void *b) {
-  uint64_t x = order_files[*(const size_t *)a].size_hint, y = order_files[*(const size_t *)b].size_hint;
-  if (x != y) return x > y ? -1 : 1;
-  return *(const size_t *)a < *(const size_t *)b ? -1 : 1;
+  const sized *x = a, *y = b;
+  if (x->size != y->size) return x->size > y->size ? -1 : 1;
+  return x->index < y->index ? -1 : 1;
 }
 
 static void order_biggest_first(al_run *run) {
+  sized *s = al_calloc(run->nfiles ? run->nfiles : 1, sizeof *s);
+  for (size_t i = 0; i < run->nfiles; i++) s[i] = (sized){run->files[i].size_hint, i};
+  if (run->nfiles > 1) qsort(s, run->nfiles, sizeof *s, cmp_bigger);
   run->order = al_calloc(run->nfiles ? run->nfiles : 1, sizeof *run->order);
-  for (size_t i = 0; i < run->nfiles; i++) run->order[i] = i;
-  order_files = run->files;
-  if (run->nfiles > 1) qsort(run->order, run->nfiles, sizeof *run->order, cmp_bigger);
-  order_files = NULL;
+  for (size_t i = 0; i < run->nfiles; i++) run->order[i] = s[i].index;
+  free(s);
 }
 
 static double now_ms(void) {

@@ -102,6 +102,15 @@ def version(cmd):
         return "?"
 
 
+def count_eslint(out):
+    return sum(len(f["messages"]) for f in json.loads(out)) if out.strip() else None
+
+
+def eslint_cmd(eslint, cfg, lf, cwd=None):
+    cd = f"cd {cwd} && " if cwd else ""
+    return ["sh", "-c", f"{cd}xargs -a {lf} -d '\\n' {eslint} -c {cfg} --no-ignore -f json --no-warn-ignored"]
+
+
 def tools(al, files, listfile):
     """name -> (lang, command, stdin, counter, note). Commands see the same files."""
     t = {}
@@ -153,9 +162,7 @@ def tools(al, files, listfile):
                      "{files: ['**/*.cjs', '**/*.js'], languageOptions: {sourceType: 'commonjs'}}];\n")
         eslint = os.path.join(NM, ".bin", "eslint")
         if os.path.exists(eslint):
-            t["ESLint (async rules)"] = ("javascript", ["sh", "-c", f"xargs -a {lf} -d '\\n' {eslint} -c {cfg} "
-                                                        "--no-ignore -f json --no-warn-ignored"], None,
-                                         lambda o: sum(len(f["messages"]) for f in json.loads(o)) if o.strip() else None,
+            t["ESLint (async rules)"] = ("javascript", eslint_cmd(eslint, cfg, lf), None, count_eslint,
                                          "core async rules; no type info")
         tse = os.path.join(NM, "typescript-eslint")
         if os.path.exists(eslint) and os.path.isdir(tse):
@@ -179,9 +186,7 @@ def tools(al, files, listfile):
                          " '@typescript-eslint/await-thenable': 'warn', '@typescript-eslint/return-await': 'warn',"
                          " 'no-async-promise-executor': 'warn', 'no-promise-executor-return': 'warn'}}];\n")
             t["ESLint + typescript-eslint (type-aware)"] = (
-                "javascript", ["sh", "-c", f"cd {root} && xargs -a {lf} -d '\\n' {eslint} -c {tcfg} "
-                                           "--no-ignore -f json --no-warn-ignored"], None,
-                lambda o: sum(len(f["messages"]) for f in json.loads(o)) if o.strip() else None,
+                "javascript", eslint_cmd(eslint, tcfg, lf, cwd=root), None, count_eslint,
                 "no-floating-promises, no-misused-promises, require-await, await-thenable, return-await; "
                 "TypeScript program over the JS files")
         ox = os.path.join(NM, ".bin", "oxlint")
