@@ -218,13 +218,15 @@ START_TEST(pooled_arenas) {
   al_arena_init(&b);
   al_pool_use(NULL);
   char *prev = NULL;
-  for (int i = 0; i < 20000; i++) {
+  for (int i = 0; i < 5000; i++) {
     size_t n = (size_t)(i % 97) + 1;
     char *p = al_arena_alloc(i % 2 ? &a : &b, n);
     ck_assert_uint_eq((uintptr_t)p % 8, 0);
-    for (size_t k = 0; k < n; k++) ck_assert_int_eq(p[k], 0);
+    unsigned char any = 0;
+    for (size_t k = 0; k < n; k++) any |= (unsigned char)p[k];
+    ck_assert_uint_eq(any, 0); /* zeroed, and no earlier allocation overlaps it */
     memset(p, 0xab, n);
-    if (prev) ck_assert_int_eq((unsigned char)prev[0], 0xab);
+    if (prev) ck_assert_uint_eq((unsigned char)prev[0], 0xab);
     prev = p;
   }
   char *big = al_arena_alloc(&a, 3u << 20);
@@ -245,6 +247,7 @@ END_TEST
 int main(void) {
   Suite *s = suite_create("core");
   TCase *tc = tcase_create("core");
+  tcase_set_timeout(tc, 30); /* sanitizer builds on a loaded machine */
   tcase_add_test(tc, map_grows_and_finds);
   tcase_add_test(tc, utf8_validation);
   tcase_add_test(tc, line_map_handles_all_line_endings);
