@@ -76,24 +76,28 @@ static _Thread_local struct {
 
 static void find_sites(const ir_file *f, const al_index *idx) {
   if (memo.file == f->serial && memo.index == idx->serial) return;
-  al_vec found = {0};
-  for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
-    site s = {n, NULL, NULL};
-    if (n->kind == IR_CALL) s.e = al_blocking_api(f, idx, n);
-    else if (n->kind == IR_WITH) s.e = al_blocking_with(f, n, &s.item);
-    else if (n->kind != IR_LOOP || !al_loop_is_busy_wait(f, n)) continue;
-    if (n->kind != IR_LOOP && !s.e) continue;
-    site *p = al_arena_alloc((al_arena *)&f->arena, sizeof *p);
-    *p = s;
-    al_vec_push(&found, p);
+  site *found = NULL;
+  size_t n = 0, cap = 0;
+  for (const ir_node *x = f->root; x; x = ir_next(x, f->root)) {
+    site s = {x, NULL, NULL};
+    if (x->kind == IR_CALL) s.e = al_blocking_api(f, idx, x);
+    else if (x->kind == IR_WITH) s.e = al_blocking_with(f, x, &s.item);
+    else if (x->kind != IR_LOOP || !al_loop_is_busy_wait(f, x)) continue;
+    if (x->kind != IR_LOOP && !s.e) continue;
+    if (n == cap) {
+      cap = cap ? cap * 2 : 16;
+      found = al_realloc(found, cap * sizeof *found);
+    }
+    found[n++] = s;
   }
-  site *all = al_arena_alloc((al_arena *)&f->arena, (found.len ? found.len : 1) * sizeof *all);
-  for (size_t i = 0; i < found.len; i++) all[i] = *(site *)found.items[i];
+  /* the file's arena owns the list: freed with the IR, never read stale (serials) */
+  site *all = al_arena_alloc((al_arena *)&f->arena, (n ? n : 1) * sizeof *all);
+  if (n) memcpy(all, found, n * sizeof *all);
+  free(found);
   memo.file = f->serial;
   memo.index = idx->serial;
   memo.sites = all;
-  memo.n = found.len;
-  al_vec_free(&found);
+  memo.n = n;
 }
 
 static void check_category(const ir_file *f, const al_index *idx, al_sink *sink, const char *category) {

@@ -209,7 +209,7 @@ TSNode ts_field(TSNode n, const char *field) {
     TSFieldId id;
   } memo[256];
   if (ts_node_is_null(n)) return n;
-  const TSLanguage *lang = ts_tree_language(n.tree);
+  const TSLanguage *lang = ts_node_language(n);
   size_t h = (((uintptr_t)field >> 3) ^ ((uintptr_t)field >> 11)) & 255;
   if (memo[h].name != field || memo[h].lang != lang) {
     memo[h].name = field;
