@@ -266,20 +266,6 @@ static void summarize_blocking(al_index *idx, const al_fn_summary *const *sums) 
   free(callees);
 }
 
-/* A growable list of pointers, for building a summary. */
-typedef struct ptrs {
-  const void **v;
-  size_t n, cap;
-} ptrs;
-
-static void ptrs_push(ptrs *p, const void *x) {
-  if (p->n == p->cap) {
-    p->cap = p->cap ? p->cap * 2 : 64;
-    p->v = al_realloc(p->v, p->cap * sizeof *p->v);
-  }
-  p->v[p->n++] = x;
-}
-
 typedef struct fn_span {
   ir_node *func;
   size_t calls, returned, sites; /* where its entries start in the lists */
@@ -287,18 +273,19 @@ typedef struct fn_span {
 
 /* One named function's entries: its own body in order, nested functions skipped (as the
  * blocking summary and the awaitable fixpoint read it). */
-static void summarize_fn(const ir_file *f, const ir_node *fn, ptrs *calls, ptrs *returned, ptrs *sites, ptrs *apis) {
+static void summarize_fn(const ir_file *f, const ir_node *fn, al_vec *calls, al_vec *returned, al_vec *sites,
+                         al_vec *apis) {
   for (const ir_node *x = fn->child; x; x = x->kind == IR_FUNC ? ir_next_skip(x, fn) : ir_next(x, fn)) {
     if (x->kind == IR_LOOP && al_loop_is_busy_wait(f, x)) {
-      ptrs_push(sites, x);
-      ptrs_push(apis, NULL);
+      al_vec_push(sites, (void *)x);
+      al_vec_push(apis, NULL);
     } else if (x->kind == IR_CALL) {
-      ptrs_push(calls, x);
-      if (x->use == IR_USE_RETURNED) ptrs_push(returned, x);
+      al_vec_push(calls, (void *)x);
+      if (x->use == IR_USE_RETURNED) al_vec_push(returned, (void *)x);
       const al_kb_entry *e = al_blocking_entry(f, x);
       if (e) {
-        ptrs_push(sites, x);
-        ptrs_push(apis, e);
+        al_vec_push(sites, (void *)x);
+        al_vec_push(apis, (void *)e);
       }
     }
   }
@@ -309,7 +296,7 @@ static bool indexed_func(const ir_node *x) { return x->kind == IR_FUNC && !(x->f
 /* The lists are gathered in growable scratch, then the summary is laid out in one
  * block of exactly the size it needs (one free). */
 void al_index_summarize(ir_file *f) {
-  ptrs calls = {0}, returned = {0}, sites = {0}, apis = {0};
+  al_vec calls = {0}, returned = {0}, sites = {0}, apis = {0};
   fn_span *spans = NULL;
   size_t nfns = 0, cap = 0;
   for (ir_node *x = f->root; x; x = ir_next(x, f->root)) {
@@ -318,23 +305,23 @@ void al_index_summarize(ir_file *f) {
       cap = cap ? cap * 2 : 16;
       spans = al_realloc(spans, cap * sizeof *spans);
     }
-    spans[nfns++] = (fn_span){x, calls.n, returned.n, sites.n};
+    spans[nfns++] = (fn_span){x, calls.len, returned.len, sites.len};
     summarize_fn(f, x, &calls, &returned, &sites, &apis);
   }
-  size_t nptr = calls.n + returned.n + sites.n + apis.n;
+  size_t nptr = calls.len + returned.len + sites.len + apis.len;
   al_summary *sum = al_malloc(sizeof *sum + nfns * sizeof(al_fn_summary) + nptr * sizeof(void *));
   sum->fns = (al_fn_summary *)(sum + 1);
   sum->nfns = nfns;
   const void **out = (const void **)(sum->fns + nfns);
-  const void **c0 = out, **r0 = c0 + calls.n, **s0 = r0 + returned.n, **a0 = s0 + sites.n;
-  if (calls.n) memcpy(c0, calls.v, calls.n * sizeof *c0);
-  if (returned.n) memcpy(r0, returned.v, returned.n * sizeof *r0);
-  if (sites.n) memcpy(s0, sites.v, sites.n * sizeof *s0);
-  if (apis.n) memcpy(a0, apis.v, apis.n * sizeof *a0);
+  const void **c0 = out, **r0 = c0 + calls.len, **s0 = r0 + returned.len, **a0 = s0 + sites.len;
+  if (calls.len) memcpy(c0, calls.items, calls.len * sizeof *c0);
+  if (returned.len) memcpy(r0, returned.items, returned.len * sizeof *r0);
+  if (sites.len) memcpy(s0, sites.items, sites.len * sizeof *s0);
+  if (apis.len) memcpy(a0, apis.items, apis.len * sizeof *a0);
   for (size_t i = 0; i < nfns; i++) {
     fn_span *sp = &spans[i];
-    size_t ce = i + 1 < nfns ? spans[i + 1].calls : calls.n, re = i + 1 < nfns ? spans[i + 1].returned : returned.n,
-           se = i + 1 < nfns ? spans[i + 1].sites : sites.n;
+    size_t ce = i + 1 < nfns ? spans[i + 1].calls : calls.len, re = i + 1 < nfns ? spans[i + 1].returned : returned.len,
+           se = i + 1 < nfns ? spans[i + 1].sites : sites.len;
     sum->fns[i] = (al_fn_summary){.func = sp->func,
                                   .calls = (const ir_node **)c0 + sp->calls,
                                   .returned = (const ir_node **)r0 + sp->returned,
@@ -345,14 +332,12 @@ void al_index_summarize(ir_file *f) {
                                   .nsites = (uint32_t)(se - sp->sites)};
   }
   free(spans);
-  free(calls.v);
-  free(returned.v);
-  free(sites.v);
-  free(apis.v);
+  al_vec_free(&calls);
+  al_vec_free(&returned);
+  al_vec_free(&sites);
+  al_vec_free(&apis);
   f->summary = sum;
 }
-
-static void summary_free(al_summary *sum) { free(sum); }
 
 /* C: which functions run on the loop. A function passed as a callback to a registering
  * API (knowledge `registrations`: `on`/`off` argument positions) or annotated
@@ -516,7 +501,7 @@ void al_index_build(al_index *idx, ir_file *const *files, size_t n) {
   al_vec_free(&sums);
   for (size_t i = 0; i < n; i++)
     if (files[i]) {
-      summary_free(files[i]->summary);
+      free(files[i]->summary); /* one block */
       files[i]->summary = NULL;
     }
 }
