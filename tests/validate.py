@@ -195,6 +195,15 @@ def main():
         good_runs = run_fixture(build, lang, fixed)
         defect = all(shows(r) for r in bad_runs)
         gone = not any(shows(r) for r in good_runs)
+        # A stall is measured in wall time: on a loaded machine (the sanitizer suite runs
+        # beside this one) a fixed file can stall once by chance. A real defect stalls
+        # every run, so the fixed file gets two more tries; it passes when one is clean.
+        for _ in range(2):
+            if gone or shows is not stalled:
+                break
+            print(f"note: {fixed} stalled once ({[r['longest_stall_ms'] for r in good_runs]} ms); running it again")
+            good_runs = run_fixture(build, lang, fixed)
+            gone = not any(shows(r) for r in good_runs)
         ok = flagged and clean and fix in ("yes", "manual") and defect and gone
         if not ok:
             failures += 1
