@@ -319,7 +319,7 @@ static int cmp_bigger(const void *a, const void *b) {
 
 static void order_biggest_first(al_run *run) {
   sized *s = al_calloc(run->nfiles ? run->nfiles : 1, sizeof *s);
-  for (size_t i = 0; i < run->nfiles; i++) s[i] = (sized){run->files[i].size_hint, i};
+  for (size_t i = 0; i < run->nfiles; i++) s[i] = (sized){run->files[i].st.size, i};
   if (run->nfiles > 1) qsort(s, run->nfiles, sizeof *s, cmp_bigger);
   run->order = al_calloc(run->nfiles ? run->nfiles : 1, sizeof *run->order);
   for (size_t i = 0; i < run->nfiles; i++) run->order[i] = s[i].index;
@@ -355,12 +355,10 @@ void al_run_files(al_run *run, const al_options *opts, char **paths, size_t n) {
     run->nchecked += f->in_shard;
     f->lower = !cache;
     struct stat st;
-    if (stat(paths[i], &st) == 0 && S_ISREG(st.st_mode)) {
-      f->size_hint = (uint64_t)st.st_size;
+    if (stat(paths[i], &st) == 0 && S_ISREG(st.st_mode))
       f->st = (al_file_stat){true, (uint64_t)st.st_dev, (uint64_t)st.st_ino, (uint64_t)st.st_size,
                              (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec,
                              (int64_t)st.st_ctim.tv_sec * 1000000000 + st.st_ctim.tv_nsec};
-    }
   }
   if (opts->jobs != 1) order_biggest_first(run);
   double t0 = now_ms();

@@ -45,8 +45,8 @@ typedef struct al_file {
   bool cached;         /* its findings came from the cache */
   bool lower;          /* pass 1 lowers it (not cached, or a dependency of a file that is not) */
   uint64_t content_hash;
-  uint64_t size_hint;  /* bytes on disk when the run started: biggest files go first */
-  al_file_stat st;     /* what stat said before the file was read (st.ok: it did) */
+  al_file_stat st;     /* what stat said before the file was read (st.ok: it did); its size
+                        * also orders the work, biggest first */
   bool known;          /* content_hash comes from the cache's stat table: not read */
   char *module;        /* module id (al_module_id) */
   char *path;          /* display path */

@@ -100,7 +100,7 @@ static char *pool_map(al_pool *p, size_t n) {
   if (raw == MAP_FAILED) oom(len);
   char *base = (char *)(((uintptr_t)raw + POOL_ALIGN - 1) & ~(uintptr_t)(POOL_ALIGN - 1));
   if (base > raw) munmap(raw, (size_t)(base - raw));
-  size_t tail = (size_t)(raw + len + POOL_ALIGN - (base + len));
+  size_t tail = (size_t)(raw + POOL_ALIGN - base); /* what is left after base + len */
   if (tail) munmap(base + len, tail);
 #ifdef MADV_HUGEPAGE
   madvise(base, len, MADV_HUGEPAGE); /* advice only: without it, 4 KB pages */
@@ -249,6 +249,12 @@ static inline uint64_t fmix64(uint64_t x) {
   return x;
 }
 
+static inline uint64_t mix_word(uint64_t v) {
+  v *= 0x87c37b91114253d5ULL;
+  v = (v << 31) | (v >> 33);
+  return v * 0x4cf5ad432745937fULL;
+}
+
 uint64_t al_hash_fast(const char *s, size_t n) {
   /* murmur-style body over 8-byte words (memcpy: unaligned and strict-aliasing safe),
    * the tail packed into one word, and a full avalanche at the end */
@@ -257,19 +263,13 @@ uint64_t al_hash_fast(const char *s, size_t n) {
   for (; i + 8 <= n; i += 8) {
     uint64_t v;
     memcpy(&v, s + i, 8);
-    v *= 0x87c37b91114253d5ULL;
-    v = (v << 31) | (v >> 33);
-    v *= 0x4cf5ad432745937fULL;
-    h ^= v;
+    h ^= mix_word(v);
     h = ((h << 27) | (h >> 37)) * 5 + 0x52dce729;
   }
   if (i < n) {
     uint64_t v = 0;
     memcpy(&v, s + i, n - i);
-    v *= 0x87c37b91114253d5ULL;
-    v = (v << 31) | (v >> 33);
-    v *= 0x4cf5ad432745937fULL;
-    h ^= v;
+    h ^= mix_word(v);
   }
   return fmix64(h);
 }
