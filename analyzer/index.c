@@ -2,6 +2,8 @@
  * calls against it and propagates "returns an awaitable" to a fixpoint. */
 #include "index.h"
 
+#include "common.h" /* al_func_handles_errors, al_acquires_limiter: facts the summary keeps */
+
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -46,7 +48,12 @@ const al_func_info *al_index_func(const al_index *idx, const ir_file *f, const i
   if (!f->module || !func->name) return NULL;
   const al_func_info *r = lookup(idx, f->module, func->name);
   if (!r && f->lang == AL_LANG_C) r = lookup(idx, "c", func->name);
-  return r && r->func == func ? r : NULL;
+  /* the record's func is the summary IR's copy (C: the node itself): the same function
+   * starts and ends at the same bytes of the same source */
+  return r && (r->func == func || (r->file->src == f->src && r->func->span.start == func->span.start &&
+                                   r->func->span.end == func->span.end && r->func->kind == func->kind))
+             ? r
+             : NULL;
 }
 
 const al_func_info *al_index_resolve(const al_index *idx, const ir_file *f, const ir_node *call) {
@@ -269,6 +276,7 @@ static void summarize_blocking(al_index *idx, const al_fn_summary *const *sums) 
 typedef struct fn_span {
   ir_node *func;
   size_t calls, returned, sites; /* where its entries start in the lists */
+  uint32_t facts;
 } fn_span;
 
 /* One named function's entries: its own body in order, nested functions skipped (as the
@@ -293,6 +301,98 @@ static void summarize_fn(const ir_file *f, const ir_node *fn, al_vec *calls, al_
 
 static bool indexed_func(const ir_node *x) { return x->kind == IR_FUNC && !(x->flags & IR_F_LAMBDA) && x->name; }
 
+/* ---- the summary IR: copies of what the index and other files' rules read ---- */
+
+/* original node -> its copy (open addressing on the pointer) */
+typedef struct copy_map {
+  const ir_node **from;
+  ir_node **to;
+  size_t cap, len;
+} copy_map;
+
+static size_t copy_slot(const copy_map *m, const ir_node *n) {
+  size_t h = (size_t)(((uintptr_t)n >> 4) * 0x9e3779b97f4a7c15ull) & (m->cap - 1);
+  while (m->from[h] && m->from[h] != n) h = (h + 1) & (m->cap - 1);
+  return h;
+}
+
+static void copy_map_put(copy_map *m, const ir_node *n, ir_node *c) {
+  if (2 * (m->len + 1) > m->cap) {
+    copy_map old = *m;
+    m->cap = old.cap ? old.cap * 2 : 64;
+    m->from = al_calloc(m->cap, sizeof *m->from);
+    m->to = al_calloc(m->cap, sizeof *m->to);
+    m->len = 0;
+    for (size_t i = 0; i < old.cap; i++)
+      if (old.from[i]) copy_map_put(m, old.from[i], old.to[i]);
+    free(old.from);
+    free(old.to);
+  }
+  size_t h = copy_slot(m, n);
+  if (!m->from[h]) m->len++;
+  m->from[h] = n;
+  m->to[h] = c;
+}
+
+static ir_node *copy_map_get(const copy_map *m, const ir_node *n) {
+  if (!m->cap) return NULL;
+  size_t h = copy_slot(m, n);
+  return m->from[h] ? m->to[h] : NULL;
+}
+
+static const char *copy_str(ir_file *s, const char *x) { return x ? ir_str(s, x, strlen(x)) : NULL; }
+
+/* A node's own fields (strings copied; arguments keep their flags and keyword only)
+ * under parent in the summary IR. */
+static ir_node *copy_node(ir_file *s, ir_node *parent, const ir_node *x) {
+  ir_node *c = ir_add(s, parent, (ir_kind)x->kind, x->span);
+  c->use = x->use;
+  c->flags = x->flags;
+  c->body = x->body;
+  c->name = copy_str(s, x->name);
+  c->module = copy_str(s, x->module);
+  c->member = copy_str(s, x->member);
+  c->alias = copy_str(s, x->alias);
+  c->type = copy_str(s, x->type);
+  c->text = copy_str(s, x->text);
+  if (x->kind == IR_CALL && x->nargs) {
+    c->nargs = x->nargs;
+    c->args = al_arena_alloc(&s->arena, x->nargs * sizeof *c->args);
+    for (uint32_t i = 0; i < x->nargs; i++) {
+      c->args[i].flags = x->args[i].flags;
+      c->args[i].keyword = copy_str(s, x->args[i].keyword);
+    }
+  }
+  return c;
+}
+
+/* The copy of a function, with the functions around it (name lookups walk them). */
+static ir_node *copy_func(ir_file *s, copy_map *m, const ir_node *fn) {
+  ir_node *c = copy_map_get(m, fn);
+  if (c) return c;
+  const ir_node *up = ir_enclosing_func(fn);
+  c = copy_node(s, up ? copy_func(s, m, up) : s->root, fn);
+  copy_map_put(m, fn, c);
+  return c;
+}
+
+/* A call (or loop) of fn's body: once, with the chain below it that a JS
+ * .then()/.catch() resolves through. */
+static ir_node *copy_site(ir_file *s, copy_map *m, ir_node *fc, const ir_node *x) {
+  ir_node *c = copy_map_get(m, x);
+  if (c) return c;
+  c = copy_node(s, fc, x);
+  copy_map_put(m, x, c);
+  ir_node *at = c;
+  for (const ir_node *k = x->child; k && k->kind == IR_CALL && k->use == IR_USE_CHAINED; k = k->child)
+    at = copy_node(s, at, k);
+  return c;
+}
+
+static void copy_list(ir_file *s, copy_map *m, ir_node *fc, const ir_node **list, size_t n) {
+  for (size_t i = 0; i < n; i++) list[i] = copy_site(s, m, fc, list[i]);
+}
+
 /* The lists are gathered in growable scratch, then the summary is laid out in one
  * block of exactly the size it needs (one free). */
 void al_index_summarize(ir_file *f) {
@@ -305,13 +405,17 @@ void al_index_summarize(ir_file *f) {
       cap = cap ? cap * 2 : 16;
       spans = al_realloc(spans, cap * sizeof *spans);
     }
-    spans[nfns++] = (fn_span){x, calls.len, returned.len, sites.len};
+    uint32_t facts = al_acquires_limiter(f, x) ? AL_FN_LIMITED : 0;
+    if ((x->flags & IR_F_ASYNC) && al_func_handles_errors(x)) facts |= AL_FN_HANDLES_ERRORS;
+    spans[nfns++] = (fn_span){x, calls.len, returned.len, sites.len, facts};
     summarize_fn(f, x, &calls, &returned, &sites, &apis);
   }
   size_t nptr = calls.len + returned.len + sites.len + apis.len;
   al_summary *sum = al_malloc(sizeof *sum + nfns * sizeof(al_fn_summary) + nptr * sizeof(void *));
   sum->fns = (al_fn_summary *)(sum + 1);
   sum->nfns = nfns;
+  sum->of = f;
+  sum->ir = f;
   const void **out = (const void **)(sum->fns + nfns);
   const void **c0 = out, **r0 = c0 + calls.len, **s0 = r0 + returned.len, **a0 = s0 + sites.len;
   if (calls.len) memcpy(c0, calls.items, calls.len * sizeof *c0);
@@ -329,14 +433,69 @@ void al_index_summarize(ir_file *f) {
                                   .site_apis = (const al_kb_entry **)a0 + sp->sites,
                                   .ncalls = (uint32_t)(ce - sp->calls),
                                   .nreturned = (uint32_t)(re - sp->returned),
-                                  .nsites = (uint32_t)(se - sp->sites)};
+                                  .nsites = (uint32_t)(se - sp->sites),
+                                  .facts = sp->facts};
   }
   free(spans);
   al_vec_free(&calls);
   al_vec_free(&returned);
   al_vec_free(&sites);
   al_vec_free(&apis);
+  if (f->lang != AL_LANG_C) {
+    /* the summary IR: the lists are re-pointed at copies */
+    al_source *src = (al_source *)f->src;
+    ir_file *s = al_calloc(1, sizeof *s);
+    s->serial = f->serial;
+    al_arena_init(&s->arena);
+    s->src = src;
+    s->lang = f->lang;
+    s->module = f->module ? al_arena_strdup(&s->arena, f->module) : NULL;
+    s->root = ir_add(s, NULL, IR_FILE, f->root->span);
+    s->root->name = copy_str(s, f->root->name);
+    copy_map m = {0};
+    for (size_t i = 0; i < nfns; i++) {
+      al_fn_summary *fs = &sum->fns[i];
+      ir_node *fc = copy_func(s, &m, fs->func);
+      copy_list(s, &m, fc, fs->calls, fs->ncalls);
+      copy_list(s, &m, fc, fs->returned, fs->nreturned);
+      copy_list(s, &m, fc, fs->sites, fs->nsites);
+      fs->func = fc;
+    }
+    free(m.from);
+    free(m.to);
+    sum->ir = s;
+  }
+  sum->prom_names = NULL;
+  sum->prom_apis = NULL;
+  sum->nprom = 0;
+  if (f->lang == AL_LANG_JS && f->module) { /* `const readP = util.promisify(fs.readFile)` */
+    const al_kb *kb = al_kb_for(f->lang);
+    al_vec names = {0}, apis = {0};
+    for (const ir_node *x = f->root->child; x; x = x->next) {
+      const al_kb_entry *e;
+      if (x->kind != IR_ASSIGN || !x->name || !x->child || x->child->kind != IR_CALL || !x->child->name ||
+          !(e = al_kb_find(kb, "promisifiers", x->child->name)))
+        continue;
+      al_vec_push(&names, (void *)copy_str(sum->ir, x->name));
+      al_vec_push(&apis, (void *)e);
+    }
+    if (names.len) {
+      sum->prom_names = al_arena_alloc(&sum->ir->arena, names.len * sizeof *sum->prom_names);
+      sum->prom_apis = al_arena_alloc(&sum->ir->arena, names.len * sizeof *sum->prom_apis);
+      memcpy(sum->prom_names, names.items, names.len * sizeof *sum->prom_names);
+      memcpy(sum->prom_apis, apis.items, names.len * sizeof *sum->prom_apis);
+      sum->nprom = names.len;
+    }
+    al_vec_free(&names);
+    al_vec_free(&apis);
+  }
   f->summary = sum;
+}
+
+void al_summary_free(al_summary *s) {
+  if (!s) return;
+  if (s->ir && s->ir != s->of) ir_file_free(s->ir);
+  free(s);
 }
 
 /* C: which functions run on the loop. A function passed as a callback to a registering
@@ -444,41 +603,45 @@ static void reset_c_contexts(ir_file *f) {
 }
 
 void al_index_build(al_index *idx, ir_file *const *files, size_t n) {
+  al_summary **sums = al_calloc(n ? n : 1, sizeof *sums);
+  for (size_t i = 0; i < n; i++) {
+    if (!files[i]) continue;
+    if (!files[i]->summary) al_index_summarize(files[i]);
+    sums[i] = files[i]->summary;
+    files[i]->summary = NULL;
+  }
+  al_index_build_from(idx, sums, n);
+  free(sums);
+}
+
+void al_index_build_from(al_index *idx, al_summary *const *summaries, size_t n) {
   static atomic_uint_fast64_t serials;
   memset(idx, 0, sizeof *idx);
   idx->serial = atomic_fetch_add(&serials, 1) + 1;
   al_vec sums = {0}; /* al_fn_summary*, parallel to idx->infos */
   for (size_t i = 0; i < n; i++) {
-    ir_file *f = files[i];
-    if (!f) continue;
+    const al_summary *sum = summaries[i];
+    if (!sum) continue;
+    ir_file *f = sum->ir;
     if (f->lang == AL_LANG_C) reset_c_contexts(f);
     if (f->module) al_map_put(&idx->modules, f->module, f);
-    if (!f->summary) al_index_summarize(f);
-    for (size_t k = 0; k < f->summary->nfns; k++) {
-      ir_node *x = f->summary->fns[k].func;
+    for (size_t k = 0; k < sum->nfns; k++) {
+      ir_node *x = sum->fns[k].func;
       al_func_info *info = al_calloc(1, sizeof *info);
       info->file = f;
       info->func = x;
+      info->flags = sum->fns[k].facts;
       if (al_func_is_awaitable(f, x)) info->flags |= AL_FN_AWAITABLE;
       al_vec_push(&idx->infos, info);
-      al_vec_push(&sums, &f->summary->fns[k]);
+      al_vec_push(&sums, &sum->fns[k]);
       if (f->module) add_func(idx, f->module, x->name, info);
       if (f->lang == AL_LANG_C && (x->flags & IR_F_EXPORTED)) add_func(idx, "c", x->name, info);
       if (f->module && x->alias) add_func(idx, f->module, x->alias, info); /* export default */
     }
-  }
-  /* JS `const readP = util.promisify(fs.readFile)` at module level (knowledge `promisifiers`) */
-  for (size_t i = 0; i < n; i++) {
-    const ir_file *f = files[i];
-    if (!f || f->lang != AL_LANG_JS || !f->module) continue;
-    const al_kb *kb = al_kb_for(f->lang);
-    for (const ir_node *x = f->root->child; x; x = x->next) {
-      const al_kb_entry *e;
-      if (x->kind != IR_ASSIGN || !x->name || !x->child || x->child->kind != IR_CALL || !x->child->name ||
-          !(e = al_kb_find(kb, "promisifiers", x->child->name)))
-        continue;
-      char *key = al_fmt("%s" KEY_SEP "%s", f->module, x->name);
-      al_map_put(&idx->promisified, key, (void *)e);
+    /* JS `const readP = util.promisify(fs.readFile)` at module level */
+    for (size_t k = 0; k < sum->nprom; k++) {
+      char *key = al_fmt("%s" KEY_SEP "%s", f->module, sum->prom_names[k]);
+      al_map_put(&idx->promisified, key, (void *)sum->prom_apis[k]);
       free(key);
     }
   }
@@ -499,15 +662,18 @@ void al_index_build(al_index *idx, ir_file *const *files, size_t n) {
   mark_c_contexts(idx);
   summarize_blocking(idx, (const al_fn_summary *const *)sums.items);
   al_vec_free(&sums);
-  for (size_t i = 0; i < n; i++)
-    if (files[i]) {
-      free(files[i]->summary); /* one block */
-      files[i]->summary = NULL;
-    }
+  for (size_t i = 0; i < n; i++) {
+    al_summary *sum = summaries[i];
+    if (!sum) continue;
+    if (sum->ir != sum->of) al_vec_push(&idx->copies, sum->ir);
+    free(sum); /* one block; the copy is the index's now */
+  }
 }
 
 void al_index_free(al_index *idx) {
   for (size_t i = 0; i < idx->infos.len; i++) free(idx->infos.items[i]);
+  for (size_t i = 0; i < idx->copies.len; i++) ir_file_free(idx->copies.items[i]);
+  al_vec_free(&idx->copies);
   al_vec_free(&idx->infos);
   al_map_free(&idx->funcs);
   al_map_free(&idx->modules);

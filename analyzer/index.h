@@ -7,9 +7,13 @@
 #include "kb.h"
 
 enum {
-  AL_FN_AWAITABLE = 1u << 0, /* calling it yields a coroutine / promise / future */
+  AL_FN_AWAITABLE = 1u << 0,      /* calling it yields a coroutine / promise / future */
+  AL_FN_HANDLES_ERRORS = 1u << 1, /* async: every await/raise in it is caught quietly (it cannot reject) */
+  AL_FN_LIMITED = 1u << 2,        /* it acquires a limiter (semaphore, capacity limiter) */
 };
 
+/* An index record. file and func are the file's summary IR (see al_summary): they stay
+ * valid after the file's own IR is freed, so rules may read them for any file. */
 typedef struct al_func_info al_func_info;
 struct al_func_info {
   const ir_file *file;
@@ -24,6 +28,9 @@ struct al_func_info {
   uint32_t block_depth;
   /* C: the `registrations` entry of an API this function is passed to as a callback */
   const al_kb_entry *reg_api;
+  /* What a rule can learn from this record (everything above, by identity): equal
+   * digests give equal answers. Speculative runs compare them (see al_index_spec). */
+  uint64_t digest;
 };
 
 /* How deep AL210 follows synchronous helpers down to a blocking call. */
@@ -32,6 +39,7 @@ struct al_func_info {
 typedef struct al_index {
   al_map funcs;      /* "module\x1fqualname" -> al_func_info* */
   al_vec infos;      /* owns the al_func_info */
+  al_vec copies;     /* owns the summary IRs the records point into (ir_file*) */
   al_map modules;    /* module id -> ir_file* */
   al_map promisified; /* JS: "module\x1fname" of module-level bindings to util.promisify(...) */
   uint64_t serial;   /* unique per build: memos derived from an index compare it */
@@ -41,25 +49,44 @@ typedef struct al_index {
  * body (nested functions excluded), which of those it returns, and its blocking sites
  * (busy-wait loops and calls matching the blocking knowledge, in order). Computed in
  * pass 1 right after lowering, in parallel and while the IR is still in the cache, so
- * the serial index build walks lists instead of every file's whole IR. */
+ * the serial index build walks lists instead of every file's whole IR.
+ *
+ * Python and JavaScript summaries point into a summary IR of their own (`ir`): a copy
+ * of just those functions (and the functions around them), calls and loops, with their
+ * strings. The file's full IR can then be freed as soon as its rules have run: the index
+ * and every rule reading another file's function see only the copy. C summaries point
+ * into the full IR (`ir` is the file itself): the index marks loop contexts on C
+ * functions that the C rules read in place, so C files keep their IR for the run. */
 typedef struct al_fn_summary {
   ir_node *func;
   const ir_node **calls, **returned, **sites;
   const al_kb_entry **site_apis; /* per site: the knowledge entry (NULL: a busy-wait loop) */
   uint32_t ncalls, nreturned, nsites;
+  uint32_t facts; /* AL_FN_HANDLES_ERRORS, AL_FN_LIMITED: read off the full IR */
 } al_fn_summary;
 
 typedef struct al_summary {
+  ir_file *ir;   /* the summary IR (a copy), or the file itself (C) */
+  const ir_file *of; /* the file summarized */
   al_fn_summary *fns;
   size_t nfns;
+  /* JS: module-level `const x = util.promisify(...)` (knowledge `promisifiers`): names
+   * and entries, in the summary IR's arena */
+  const char **prom_names;
+  const al_kb_entry **prom_apis;
+  size_t nprom;
 } al_summary;
 
-/* Sets f->summary (one malloc'd block; al_index_build frees it). */
+/* Sets f->summary (one malloc'd block, and the copy; the index that consumes it owns it). */
 void al_index_summarize(ir_file *f);
+/* Frees a summary that no index took. */
+void al_summary_free(al_summary *s);
 
-/* Builds the index; summarizes the files that have no summary yet, and frees every
+/* Builds the index; summarizes the files that have no summary yet, and takes every
  * summary (a later build summarizes again: knowledge may have changed in between). */
 void al_index_build(al_index *idx, ir_file *const *files, size_t n);
+/* The same from summaries alone (the files' IR may be gone, except C's); takes them. */
+void al_index_build_from(al_index *idx, al_summary *const *sums, size_t n);
 void al_index_free(al_index *idx);
 
 /* The index record of a FUNC node (C: by its file and name), or NULL. */

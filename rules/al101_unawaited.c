@@ -137,7 +137,7 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
     if (!al_index_call_awaitable(idx, f, n, &fn, &api)) continue;
     /* JS fire-and-forget of a project async function that catches its own errors:
      * the promise cannot reject, nothing is lost */
-    if (f->lang == AL_LANG_JS && fn && (fn->func->flags & IR_F_ASYNC) && al_func_handles_errors(fn->func)) continue;
+    if (f->lang == AL_LANG_JS && fn && (fn->func->flags & IR_F_ASYNC) && (fn->flags & AL_FN_HANDLES_ERRORS)) continue;
     const ir_node *encl = ir_enclosing_func(n);
     bool in_async = encl && (encl->flags & IR_F_ASYNC);
     const char *kind = what(f->lang);

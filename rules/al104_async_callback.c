@@ -10,16 +10,23 @@
 #include "common.h"
 
 
-/* The async function passed: an inline async lambda, or a name resolving to one. */
-static const ir_node *async_arg(const ir_file *f, const al_index *idx, const ir_node *call) {
+/* The async function passed: an inline async lambda, or a name resolving to one (its
+ * index record's copy). *handles: it catches its own errors. */
+static const ir_node *async_arg(const ir_file *f, const al_index *idx, const ir_node *call, bool *handles) {
   for (const ir_node *c = call->child; c; c = c->next)
-    if (c->kind == IR_FUNC && (c->flags & IR_F_ASYNC)) return c;
+    if (c->kind == IR_FUNC && (c->flags & IR_F_ASYNC)) {
+      *handles = al_func_handles_errors(c);
+      return c;
+    }
   for (uint32_t i = 0; i < call->nargs; i++) {
     const ir_arg *a = &call->args[i];
     if (!a->text || (a->flags & (IR_ARG_LAMBDA | IR_ARG_LITERAL | IR_ARG_NULL))) continue;
     ir_node fake = {.kind = IR_CALL, .parent = (ir_node *)call, .member = a->text, .name = a->text};
     const al_func_info *fn = al_index_resolve(idx, f, &fake);
-    if (fn && (fn->func->flags & IR_F_ASYNC) && !(fn->func->flags & IR_F_GENERATOR)) return fn->func;
+    if (fn && (fn->func->flags & IR_F_ASYNC) && !(fn->func->flags & IR_F_GENERATOR)) {
+      *handles = (fn->flags & AL_FN_HANDLES_ERRORS) != 0;
+      return fn->func;
+    }
   }
   return NULL;
 }
@@ -41,7 +48,8 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
     if (n->kind != IR_CALL || !n->name) continue;
     if (n->use == IR_USE_DISCARDED && (al_ends_with(n->name, ".map") || al_ends_with(n->name, ".flatMap"))) {
-      const ir_node *cb = async_arg(f, idx, n);
+      bool handles;
+      const ir_node *cb = async_arg(f, idx, n, &handles);
       if (cb) /* [..].map(async ...) as a statement: an array of promises nobody waits for */
         al_report(sink, n, "`%s()` with an async callback makes an array of promises, and it is dropped: nothing "
                   "waits for them and rejections are unhandled; await Promise.all(...) of it",
@@ -50,10 +58,10 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
     }
     const al_kb_entry *e = al_kb_match(kb, "void_callbacks", n->name);
     if (!e) continue;
-    const ir_node *cb = async_arg(f, idx, n);
-    if (!cb) continue;
+    bool handles = false;
+    if (!async_arg(f, idx, n, &handles)) continue;
     bool is_foreach = al_ends_with(n->name, ".forEach");
-    if (!is_foreach && al_func_handles_errors(cb)) continue;
+    if (!is_foreach && handles) continue;
     const char *emitter = al_kb_attr(e, "emitter");
     if (is_foreach)
       al_report_fix(sink, n, foreach_fix(f, n),

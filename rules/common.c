@@ -415,7 +415,7 @@ bool al_loop_counts_in_flight(const ir_file *f, const ir_node *loop) {
 
 bool al_callee_limited(const ir_file *f, const al_index *idx, const ir_node *call) {
   const al_func_info *fn = al_index_resolve(idx, f, call);
-  return fn && al_acquires_limiter(fn->file, fn->func);
+  return fn && (fn->flags & AL_FN_LIMITED);
 }
 
 /* ---- cancellation ---- */
