@@ -102,20 +102,6 @@ static void pass_load_reported(pool_job *job, al_file *f) {
 /* Its content hash is known: read, or given by the stat table. */
 static bool hashed(const al_file *f) { return f->loaded || f->known; }
 
-/* Pass 1: lower the files marked `lower`. */
-static void pass1(pool_job *job, al_file *f) {
-  if (!f->lower || f->ir) return;
-  pass_load(job, f);
-  if (!f->loaded) return;
-  char *err = NULL;
-  al_lower_ctx ctx = {.abs_path = f->abs, .module = f->module};
-  al_pool_use(job->run->pool);
-  f->ir = al_lower(&f->src, &ctx, &err);
-  al_pool_use(NULL);
-  if (!f->ir) f->error = err;
-  else al_index_summarize(f->ir); /* while its IR is still in the cache */
-}
-
 static int cmp_finding(const void *a, const void *b) {
   const al_finding *x = *(al_finding *const *)a, *y = *(al_finding *const *)b;
   if (x->span.line != y->span.line) return x->span.line < y->span.line ? -1 : 1;
@@ -123,8 +109,8 @@ static int cmp_finding(const void *a, const void *b) {
   return strcmp(x->code, y->code);
 }
 
-static void pass2(pool_job *job, al_file *f) {
-  if (!f->ir || !f->in_shard || f->cached) return;
+/* The rules of the file's language that its configuration enables, on idx. */
+static void run_rules(pool_job *job, al_file *f, const al_index *idx) {
   const al_options *o = job->opts;
   const al_config *cfg = o->file_configs && f->abs ? al_map_get(o->file_configs, f->abs) : NULL;
   for (size_t i = 0; i < al_rule_count; i++) {
@@ -132,13 +118,100 @@ static void pass2(pool_job *job, al_file *f) {
     if (!(r->langs & (1u << f->lang))) continue;
     if (cfg ? !al_config_rule_enabled(cfg, &o->select, &o->ignore, f->abs, r) : !al_rule_enabled(o, r)) continue;
     al_sink sink = {.file = f->ir, .rule = r, .out = &f->findings};
-    r->check(f->ir, &job->run->index, &sink);
+    r->check(f->ir, idx, &sink);
   }
   for (size_t k = 0; cfg && k < f->findings.len; k++) {
     al_finding *fd = f->findings.items[k];
     fd->severity = al_config_severity(cfg, fd->code, fd->severity);
   }
   if (f->findings.len > 1) qsort(f->findings.items, f->findings.len, sizeof *f->findings.items, cmp_finding);
+}
+
+static void imported_files(const al_map *mods, const al_file *f, al_vec *out, bool *open);
+
+/* Python and JavaScript files are streamed: lowered, summarized into the speculative
+ * index, checked against it, and their IR freed at once (its memory, still in the
+ * cache, serves the next file). C files keep their IR: the index marks loop contexts on
+ * it, and their rules run in pass 2. */
+static bool streamed(const al_file *f) { return f->lang != AL_LANG_C; }
+
+static ir_file *lower(al_run *run, al_file *f) {
+  char *err = NULL;
+  al_lower_ctx ctx = {.abs_path = f->abs, .module = f->module};
+  al_pool_use(streamed(f) ? NULL : run->pool);
+  ir_file *ir = al_lower(&f->src, &ctx, &err);
+  al_pool_use(NULL);
+  if (!ir) f->error = err;
+  return ir;
+}
+
+/* How deep pass 1 goes into imports before a file's rules (each level keeps an IR). */
+#define MAX_IMPORT_DEPTH 48
+
+/* Pass 1 on a claimed file: lower, summarize, and for a streamed file, analyse first
+ * the files it imports that no thread has taken yet (so that the speculative index
+ * knows them when its rules run: fewer files checked again), then its rules. */
+static void analyse(pool_job *job, al_file *f, int depth) {
+  pass_load(job, f);
+  if (!f->loaded) return;
+  al_run *run = job->run;
+  if (!(f->ir = lower(run, f))) return;
+  f->lowered = true;
+  al_index_summarize(f->ir); /* while its IR is still in the cache */
+  f->summary = f->ir->summary;
+  f->ir->summary = NULL;
+  if (run->mods) {
+    al_vec imp = {0};
+    imported_files(run->mods, f, &imp, &f->imports_open);
+    for (size_t i = 0; i < imp.len; i++) {
+      bool dup = false;
+      for (size_t k = 0; k < f->imports.len && !dup; k++) dup = f->imports.items[k] == imp.items[i];
+      if (!dup) al_vec_push(&f->imports, imp.items[i]);
+    }
+    al_vec_free(&imp);
+  }
+  if (!streamed(f)) return;
+  al_index_spec_add(&run->spec, f->summary);
+  if (!f->in_shard || f->cached) {
+    ir_file_free(f->ir);
+    f->ir = NULL;
+    return;
+  }
+  for (size_t i = 0; depth < MAX_IMPORT_DEPTH && i < f->imports.len; i++) {
+    al_file *g = f->imports.items[i];
+    if (g->lower && !g->lowered && atomic_exchange(&g->claimed, 1) == 0) analyse(job, g, depth + 1);
+  }
+  f->readset = al_calloc(1, sizeof *f->readset);
+  al_index_record(f->readset);
+  run_rules(job, f, &run->spec);
+  al_index_record(NULL);
+  ir_file_free(f->ir);
+  f->ir = NULL;
+}
+
+/* Pass 1: the files marked `lower`. */
+static void pass1(pool_job *job, al_file *f) {
+  if (f->lower && !f->lowered && atomic_exchange(&f->claimed, 1) == 0) analyse(job, f, 0);
+}
+
+/* Module ids, from the paths. */
+static void pass_module(pool_job *job, al_file *f) {
+  (void)job;
+  if (!f->error && !f->module) f->module = al_module_id(f->abs, f->lang);
+}
+
+/* Pass 2, on the real index: C files; streamed files whose lookups it answers
+ * differently, lowered again. */
+static void pass2(pool_job *job, al_file *f) {
+  if (!f->lowered || !f->in_shard || f->cached) return;
+  if (f->ir) {
+    run_rules(job, f, &job->run->index);
+    return;
+  }
+  if (!f->recheck || !(f->ir = lower(job->run, f))) return;
+  run_rules(job, f, &job->run->index);
+  ir_file_free(f->ir);
+  f->ir = NULL;
 }
 
 static bool code_matches(const char *prefix, const char *code) {
@@ -205,8 +278,8 @@ int al_parse_files(const al_options *opts, const char *const *paths, int npaths,
 
 /* ---- warm runs: which files a file's findings depend on ---- */
 
-/* The files f imports inside the run (module ids through `mods`); *open set when an
- * import names no file of the run. */
+/* The files f imports inside the run (module ids through `mods`), from its IR; *open set
+ * when an import names no file of the run. */
 static void imported_files(const al_map *mods, const al_file *f, al_vec *out, bool *open) {
   for (const ir_node *x = f->ir->root; x; x = ir_next(x, f->ir->root)) {
     if (x->kind == IR_CALL && x->module && x->member && f->lang == AL_LANG_PYTHON) {
@@ -247,14 +320,9 @@ static void direct_deps(al_run *run, const al_map *mods, al_file *f, al_vec *dep
         al_vec_push(deps, &run->files[i]);
     return;
   }
-  al_vec imp = {0};
-  imported_files(mods, f, &imp, open);
-  for (size_t i = 0; i < imp.len; i++) {
-    bool dup = false;
-    for (size_t k = 0; k < deps->len && !dup; k++) dup = deps->items[k] == imp.items[i];
-    if (!dup) al_vec_push(deps, imp.items[i]);
-  }
-  al_vec_free(&imp);
+  (void)mods;
+  for (size_t i = 0; i < f->imports.len; i++) al_vec_push(deps, f->imports.items[i]);
+  *open = f->imports_open;
 }
 
 /* Warm runs: every loaded file's entry is read (in parallel); an entry is usable when it
@@ -339,6 +407,7 @@ void al_run_files(al_run *run, const al_options *opts, char **paths, size_t n) {
   run->files = al_calloc(n ? n : 1, sizeof *run->files);
   run->nfiles = n;
   run->pool = al_pool_new();
+  al_index_spec_init(&run->spec);
   al_cache *cache = al_cache_open(opts);
   struct timespec began;
   clock_gettime(CLOCK_REALTIME, &began); /* before any stat: the stat table's racy line */
@@ -391,6 +460,7 @@ void al_run_files(al_run *run, const al_options *opts, char **paths, size_t n) {
     for (size_t i = 0; i < sorted.len; i++) manifest = al_hash_fast(sorted.items[i], strlen(sorted.items[i])) ^ (manifest * 31);
     al_vec_free(&sorted);
     cfg = al_config_set_hash(opts->file_configs);
+    run->mods = &mods;
     keys = al_calloc(n ? n : 1, sizeof *keys);
     /* files that must be analysed: a miss (in this shard); then what they import, lowered
      * too so the index is right for them */
@@ -448,31 +518,49 @@ void al_run_files(al_run *run, const al_options *opts, char **paths, size_t n) {
       work.len = 0;
       for (size_t i = 0; i < n; i++) {
         al_file *f = &run->files[i];
-        if (!f->ir || scanned[i]) continue;
+        if (!f->lowered || scanned[i]) continue;
         scanned[i] = true;
-        al_vec imp = {0};
-        imported_files(&mods, f, &imp, NULL);
-        for (size_t k = 0; k < imp.len; k++) {
-          al_file *g = imp.items[k];
+        for (size_t k = 0; k < f->imports.len; k++) {
+          al_file *g = f->imports.items[k];
           if (!g->lower) {
             g->lower = true;
             al_vec_push(&work, g);
           }
         }
-        al_vec_free(&imp);
       }
       if (!work.len) break;
     }
     free(scanned);
     al_vec_free(&work);
   } else {
+    pool_run(run, opts, pass_module);
+    for (size_t i = 0; i < n; i++)
+      if (run->files[i].module) al_map_put(&mods, run->files[i].module, &run->files[i]);
+    run->mods = &mods;
     pool_run(run, opts, pass1);
   }
   double t1 = now_ms();
-  ir_file **irs = al_calloc(n ? n : 1, sizeof *irs);
-  for (size_t i = 0; i < n; i++) irs[i] = run->files[i].ir;
-  al_index_build(&run->index, irs, n);
-  free(irs);
+  al_summary **sums = al_calloc(n ? n : 1, sizeof *sums);
+  for (size_t i = 0; i < n; i++) {
+    sums[i] = run->files[i].summary;
+    run->files[i].summary = NULL;
+  }
+  al_index_build_from(&run->index, sums, n);
+  free(sums);
+  /* speculative findings hold where the real index answers every lookup the same */
+  for (size_t i = 0; i < n; i++) {
+    al_file *f = &run->files[i];
+    if (!f->readset) continue;
+    if (!al_readset_holds(&run->index, f->readset)) {
+      for (size_t k = 0; k < f->findings.len; k++) al_finding_free(f->findings.items[k]);
+      f->findings.len = 0;
+      f->recheck = true;
+      run->rechecked++;
+    }
+    al_readset_free(f->readset);
+    f->readset = NULL;
+  }
+  al_index_free(&run->spec);
   double t2 = now_ms();
   pool_run(run, opts, pass2);
   double t3 = now_ms();
@@ -480,7 +568,7 @@ void al_run_files(al_run *run, const al_options *opts, char **paths, size_t n) {
     al_vec deps = {0};
     for (size_t i = 0; i < n; i++) {
       al_file *f = &run->files[i];
-      if (!f->ir || f->cached || !f->in_shard || f->error) continue;
+      if (!f->lowered || f->cached || !f->in_shard || f->error) continue;
       bool open = false;
       direct_deps(run, &mods, f, &deps, &open);
       keys[i] = al_cache_key(cache, f, cfg); /* from the content read, not the stat table */
@@ -506,17 +594,21 @@ void al_run_files(al_run *run, const al_options *opts, char **paths, size_t n) {
       if (f->loaded) bytes += f->src.len, src += f->src.len + f->src.nlines * sizeof(uint32_t);
       if (f->ir) ir += al_arena_bytes(&f->ir->arena) + sizeof *f->ir;
     }
+    size_t copies = 0;
+    for (size_t i = 0; i < run->index.copies.len; i++)
+      copies += al_arena_bytes(&((ir_file *)run->index.copies.items[i])->arena) + sizeof(ir_file);
     const al_index *x = &run->index;
     size_t idx = x->infos.len * (sizeof(al_func_info) + sizeof(void *)) + al_map_bytes(&x->funcs) +
                  al_map_bytes(&x->modules) + al_map_bytes(&x->promisified);
     struct rusage ru;
     getrusage(RUSAGE_SELF, &ru);
     fprintf(stderr,
-            "asynclint: stats: %zu files, %.1f MB; load+parse+lower %.0f ms, index %.0f ms, rules %.0f ms; "
-            "sources %.1f MB, IR %.1f MB, index %.2f MB (%zu functions); cache hits %zu; files read %zu; "
-            "peak RSS %.0f MB\n",
+            "asynclint: stats: %zu files, %.1f MB; pass 1 (load, parse, lower, streamed rules) %.0f ms, index %.0f ms, "
+            "pass 2 (C rules, rechecks) %.0f ms; sources %.1f MB, IR kept %.1f MB, summary IR %.1f MB, index %.2f MB "
+            "(%zu functions); checked again %zu; cache hits %zu; files read %zu; peak RSS %.0f MB\n",
             n, (double)bytes / 1e6, t1 - t0, t2 - t1, t3 - t2, (double)src / 1e6, (double)ir / 1e6,
-            (double)idx / 1e6, x->infos.len, run->cache_hits, nread, (double)ru.ru_maxrss / 1024);
+            (double)copies / 1e6, (double)idx / 1e6, x->infos.len, run->rechecked, run->cache_hits, nread,
+            (double)ru.ru_maxrss / 1024);
   }
 }
 
@@ -527,6 +619,9 @@ void al_run_free(al_run *run) {
     for (size_t k = 0; k < f->findings.len; k++) al_finding_free(f->findings.items[k]);
     al_vec_free(&f->findings);
     ir_file_free(f->ir);
+    al_summary_free(f->summary);
+    al_readset_free(f->readset);
+    al_vec_free(&f->imports);
     if (f->loaded) al_source_free(&f->src);
     free(f->module);
     free(f->path);

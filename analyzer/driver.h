@@ -3,6 +3,7 @@
 #ifndef AL_DRIVER_H
 #define AL_DRIVER_H
 
+#include <stdatomic.h>
 #include <stdio.h>
 
 #include "index.h"
@@ -54,7 +55,14 @@ typedef struct al_file {
   al_lang lang;
   al_source src;
   bool loaded;
-  ir_file *ir;
+  ir_file *ir;         /* while it is analysed (C files: for the whole run) */
+  bool lowered;        /* pass 1 lowered and summarized it */
+  atomic_int claimed;  /* a pass 1 thread took it (to analyse it before a file importing it) */
+  struct al_summary *summary; /* until the index takes it */
+  struct al_readset *readset; /* its rules ran on the speculative index: what they looked up */
+  bool recheck;        /* the real index answers a lookup differently: analysed again */
+  al_vec imports;      /* al_file*: files of the run it imports (runs with a cache) */
+  bool imports_open;   /* it imports a module that is no file of the run */
   al_vec findings;     /* al_finding*, sorted */
   char *error;         /* one-line reason the file was not linted */
   char *warning;       /* one-line note (linted anyway) */
@@ -68,7 +76,10 @@ typedef struct al_run {
   al_index index;
   size_t nfindings;
   size_t nerrors;
-  al_pool *pool;       /* where the IR arenas of the run take their blocks */
+  al_pool *pool;       /* where the IR arenas of the run take their blocks (C files) */
+  al_index spec;       /* the speculative index Python/JS rules run on in pass 1 */
+  const al_map *mods;  /* module id -> al_file* (runs with a cache) */
+  size_t rechecked;    /* files whose speculative findings did not hold */
   size_t *order;       /* file indices, biggest first (NULL: in order) */
 } al_run;
 

@@ -4,6 +4,7 @@
 
 #include "common.h" /* al_func_handles_errors, al_acquires_limiter: facts the summary keeps */
 
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -27,11 +28,48 @@ bool al_func_is_awaitable(const ir_file *f, const ir_node *fn) {
   return (fn->flags & (IR_F_ASYNC | IR_F_RETURNS_PROMISE)) != 0;
 }
 
+/* ---- speculative runs ---- */
+struct al_spec {
+  pthread_mutex_t lock; /* recursive: a lookup inside al_index_spec_add takes it again */
+};
+
+static _Thread_local al_readset *recording;
+
+void al_index_record(al_readset *rs) { recording = rs; }
+
+static void record(const char *key, uint64_t digest) {
+  if (!al_map_get(&recording->seen, key)) al_map_put(&recording->seen, key, (void *)(uintptr_t)(digest | 1));
+}
+
+/* A map lookup of the index: locked in a speculative index, recorded when asked for. */
+static void *index_get(const al_index *idx, const al_map *m, const char *key) {
+  void *r;
+  if (idx->spec) {
+    pthread_mutex_lock(&idx->spec->lock);
+    r = al_map_get(m, key);
+    pthread_mutex_unlock(&idx->spec->lock);
+  } else {
+    r = al_map_get(m, key);
+  }
+  if (recording) {
+    char kind[2] = {m == &idx->funcs ? 'f' : 'p', 0};
+    char buf[520];
+    if (al_join(buf, sizeof buf, kind, KEY_SEP[0], key)) {
+      record(buf, m == &idx->funcs ? (r ? ((const al_func_info *)r)->digest : 0) : (uint64_t)(uintptr_t)r);
+    } else {
+      char *k = al_fmt("%s" KEY_SEP "%s", kind, key);
+      record(k, m == &idx->funcs ? (r ? ((const al_func_info *)r)->digest : 0) : (uint64_t)(uintptr_t)r);
+      free(k);
+    }
+  }
+  return r;
+}
+
 static const al_func_info *lookup(const al_index *idx, const char *module, const char *member) {
   char buf[512];
-  if (al_join(buf, sizeof buf, module, KEY_SEP[0], member)) return al_map_get(&idx->funcs, buf);
+  if (al_join(buf, sizeof buf, module, KEY_SEP[0], member)) return index_get(idx, &idx->funcs, buf);
   char *key = al_fmt("%s" KEY_SEP "%s", module, member);
-  const al_func_info *r = al_map_get(&idx->funcs, key);
+  const al_func_info *r = index_get(idx, &idx->funcs, key);
   free(key);
   return r;
 }
@@ -129,9 +167,10 @@ bool al_index_call_awaitable(const al_index *idx, const ir_file *f, const ir_nod
   if (call->name && (*api = kb_awaitable(f, call->name))) return true;
   /* JS: a module-level binding to util.promisify(...) yields promises */
   if (f->lang == AL_LANG_JS && call->name && !call->module && !strchr(call->name, '.') && f->module &&
-      idx->promisified.len) {
+      (idx->promisified.len || idx->spec || recording)) {
     char key[512];
-    if (al_join(key, sizeof key, f->module, KEY_SEP[0], call->name) && (*api = al_map_get(&idx->promisified, key)))
+    if (al_join(key, sizeof key, f->module, KEY_SEP[0], call->name) &&
+        (*api = index_get(idx, &idx->promisified, key)))
       return true;
   }
   return false;
@@ -202,32 +241,34 @@ bool al_loop_is_busy_wait(const ir_file *f, const ir_node *loop) {
 
 /* Which synchronous functions block, directly or through other project functions
  * (depth-limited): the summary AL210 reports through. */
-static void summarize_blocking(al_index *idx, const al_fn_summary *const *sums) {
-  for (size_t i = 0; i < idx->infos.len; i++) {
-    al_func_info *info = idx->infos.items[i];
-    const al_fn_summary *sum = sums[i];
-    const ir_node *fn = info->func;
-    if (fn->flags & (IR_F_ASYNC | IR_F_GENERATOR)) continue;
-    if (fn->flags & IR_F_MAY_BLOCK) { /* annotated: blocks by intent */
-      info->block_call = fn;
+/* Depth 1: the function blocks by itself (a blocking API that is not a project function
+ * of that name, a busy-wait loop, or an annotation). */
+static void own_blocking(const al_index *idx, al_func_info *info, const al_fn_summary *sum) {
+  const ir_node *fn = info->func;
+  if (fn->flags & (IR_F_ASYNC | IR_F_GENERATOR)) return;
+  if (fn->flags & IR_F_MAY_BLOCK) { /* annotated: blocks by intent */
+    info->block_call = fn;
+    info->block_depth = 1;
+    return;
+  }
+  for (uint32_t k = 0; k < sum->nsites; k++) {
+    const ir_node *x = sum->sites[k];
+    if (x->kind == IR_LOOP) { /* a spin: block_api stays NULL */
+      info->block_call = x;
       info->block_depth = 1;
-      continue;
+      return;
     }
-    for (uint32_t k = 0; k < sum->nsites; k++) {
-      const ir_node *x = sum->sites[k];
-      if (x->kind == IR_LOOP) { /* a spin: block_api stays NULL */
-        info->block_call = x;
-        info->block_depth = 1;
-        break;
-      }
-      if (!al_index_resolve(idx, info->file, x)) {
-        info->block_call = x;
-        info->block_api = sum->site_apis[k];
-        info->block_depth = 1;
-        break;
-      }
+    if (!al_index_resolve(idx, info->file, x)) {
+      info->block_call = x;
+      info->block_api = sum->site_apis[k];
+      info->block_depth = 1;
+      return;
     }
   }
+}
+
+static void summarize_blocking(al_index *idx, const al_fn_summary *const *sums) {
+  for (size_t i = 0; i < idx->infos.len; i++) own_blocking(idx, idx->infos.items[i], sums[i]);
   /* Calls between project functions, resolved once (the rounds below only follow these) */
   size_t ninfos = idx->infos.len, nedges = 0, cap = 0;
   size_t *first = al_calloc(ninfos + 1, sizeof *first);
@@ -602,6 +643,28 @@ static void reset_c_contexts(ir_file *f) {
   }
 }
 
+/* ---- digests ---- */
+static uint64_t mix(uint64_t h, uint64_t v) { return (h ^ (v + 0x9e3779b97f4a7c15ull + (h << 6) + (h >> 2))) * 0xff51afd7ed558ccdull; }
+
+/* Records from..to-1, the functions they block through first (a lower depth). */
+static void set_digests(al_index *idx, size_t from, size_t to) {
+  for (uint32_t d = 0; d <= AL_BLOCK_MAX_DEPTH; d++)
+    for (size_t i = from; i < to; i++) {
+      al_func_info *x = idx->infos.items[i];
+      if (x->block_depth != d) continue;
+      uint64_t h = 0x243f6a8885a308d3ull;
+      h = mix(h, x->flags);
+      h = mix(h, (uintptr_t)x->file);
+      h = mix(h, (uintptr_t)x->func);
+      h = mix(h, (uintptr_t)x->block_call);
+      h = mix(h, (uintptr_t)x->block_api);
+      h = mix(h, x->block_via ? x->block_via->digest : 0);
+      h = mix(h, x->block_depth);
+      h = mix(h, (uintptr_t)x->reg_api);
+      x->digest = h | 2; /* never 0: 0 is "no such function" */
+    }
+}
+
 void al_index_build(al_index *idx, ir_file *const *files, size_t n) {
   al_summary **sums = al_calloc(n ? n : 1, sizeof *sums);
   for (size_t i = 0; i < n; i++) {
@@ -661,6 +724,7 @@ void al_index_build_from(al_index *idx, al_summary *const *summaries, size_t n) 
   }
   mark_c_contexts(idx);
   summarize_blocking(idx, (const al_fn_summary *const *)sums.items);
+  set_digests(idx, 0, idx->infos.len);
   al_vec_free(&sums);
   for (size_t i = 0; i < n; i++) {
     al_summary *sum = summaries[i];
@@ -668,6 +732,105 @@ void al_index_build_from(al_index *idx, al_summary *const *summaries, size_t n) 
     if (sum->ir != sum->of) al_vec_push(&idx->copies, sum->ir);
     free(sum); /* one block; the copy is the index's now */
   }
+}
+
+/* ---- speculative index ---- */
+void al_index_spec_init(al_index *idx) {
+  static atomic_uint_fast64_t serials;
+  memset(idx, 0, sizeof *idx);
+  idx->serial = atomic_fetch_add(&serials, 1) + 1 + (1ull << 62);
+  idx->spec = al_calloc(1, sizeof *idx->spec);
+  pthread_mutexattr_t a;
+  pthread_mutexattr_init(&a);
+  pthread_mutexattr_settype(&a, PTHREAD_MUTEX_RECURSIVE);
+  pthread_mutex_init(&idx->spec->lock, &a);
+  pthread_mutexattr_destroy(&a);
+}
+
+void al_index_spec_add(al_index *idx, const al_summary *sum) {
+  pthread_mutex_lock(&idx->spec->lock);
+  ir_file *f = sum->ir;
+  size_t first = idx->infos.len;
+  for (size_t k = 0; k < sum->nfns; k++) {
+    ir_node *x = sum->fns[k].func;
+    al_func_info *info = al_calloc(1, sizeof *info);
+    info->file = f;
+    info->func = x;
+    info->flags = sum->fns[k].facts;
+    if (al_func_is_awaitable(f, x)) info->flags |= AL_FN_AWAITABLE;
+    al_vec_push(&idx->infos, info);
+    if (f->module) add_func(idx, f->module, x->name, info);
+    if (f->lang == AL_LANG_C && (x->flags & IR_F_EXPORTED)) add_func(idx, "c", x->name, info);
+    if (f->module && x->alias) add_func(idx, f->module, x->alias, info);
+  }
+  for (size_t k = 0; k < sum->nprom; k++) {
+    char *key = al_fmt("%s" KEY_SEP "%s", f->module, sum->prom_names[k]);
+    al_map_put(&idx->promisified, key, (void *)sum->prom_apis[k]);
+    free(key);
+  }
+  size_t end = idx->infos.len;
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (size_t i = first; i < end; i++) {
+      al_func_info *info = idx->infos.items[i];
+      if ((info->flags & AL_FN_AWAITABLE) || f->lang == AL_LANG_C || (info->func->flags & IR_F_GENERATOR)) continue;
+      if (returns_awaitable_call(idx, info, &sum->fns[i - first])) {
+        info->flags |= AL_FN_AWAITABLE;
+        changed = true;
+      }
+    }
+  }
+  for (size_t i = first; i < end; i++) own_blocking(idx, idx->infos.items[i], &sum->fns[i - first]);
+  for (uint32_t depth = 2; depth <= AL_BLOCK_MAX_DEPTH; depth++)
+    for (size_t i = first; i < end; i++) {
+      al_func_info *info = idx->infos.items[i];
+      const al_fn_summary *fs = &sum->fns[i - first];
+      if (info->block_depth || (info->func->flags & (IR_F_ASYNC | IR_F_GENERATOR))) continue;
+      for (uint32_t k = 0; k < fs->ncalls; k++) {
+        const al_func_info *callee = al_index_resolve(idx, f, fs->calls[k]);
+        if (callee && callee != info && callee->block_depth && callee->block_depth < depth) {
+          info->block_call = fs->calls[k];
+          info->block_via = callee;
+          info->block_depth = depth;
+          break;
+        }
+      }
+    }
+  set_digests(idx, first, end);
+  pthread_mutex_unlock(&idx->spec->lock);
+}
+
+typedef struct holds_ctx {
+  const al_index *idx;
+  bool ok;
+} holds_ctx;
+
+static void holds_one(const char *key, void *val, void *ctx) {
+  holds_ctx *c = ctx;
+  if (!c->ok) return;
+  uint64_t d;
+  if (key[0] == 'f') {
+    const al_func_info *r = al_map_get(&c->idx->funcs, key + 2);
+    d = r ? r->digest : 0;
+  } else {
+    d = (uint64_t)(uintptr_t)al_map_get(&c->idx->promisified, key + 2);
+  }
+  if ((d | 1) != (uint64_t)(uintptr_t)val) {
+    c->ok = false;
+    if (getenv("AL_DEBUG_SPEC")) fprintf(stderr, "spec miss: %s (spec %s)\n", key, (uint64_t)(uintptr_t)val == 1 ? "absent" : "present");
+  }
+}
+
+bool al_readset_holds(const al_index *idx, const al_readset *rs) {
+  holds_ctx c = {idx, true};
+  al_map_each(&rs->seen, holds_one, &c);
+  return c.ok;
+}
+
+void al_readset_free(al_readset *rs) {
+  if (!rs) return;
+  al_map_free(&rs->seen);
+  free(rs);
 }
 
 void al_index_free(al_index *idx) {
@@ -678,4 +841,9 @@ void al_index_free(al_index *idx) {
   al_map_free(&idx->funcs);
   al_map_free(&idx->modules);
   al_map_free(&idx->promisified);
+  if (idx->spec) {
+    pthread_mutex_destroy(&idx->spec->lock);
+    free(idx->spec);
+    idx->spec = NULL;
+  }
 }

@@ -43,6 +43,7 @@ typedef struct al_index {
   al_map modules;    /* module id -> ir_file* */
   al_map promisified; /* JS: "module\x1fname" of module-level bindings to util.promisify(...) */
   uint64_t serial;   /* unique per build: memos derived from an index compare it */
+  struct al_spec *spec; /* a speculative index (al_index_spec_init), else NULL */
 } al_index;
 
 /* A file's summary: its named functions in order and, for each, the calls of its own
@@ -88,6 +89,28 @@ void al_index_build(al_index *idx, ir_file *const *files, size_t n);
 /* The same from summaries alone (the files' IR may be gone, except C's); takes them. */
 void al_index_build_from(al_index *idx, al_summary *const *sums, size_t n);
 void al_index_free(al_index *idx);
+
+/* ---- speculative runs ----
+ * A batch run frees each file's IR right after its rules, so the rules cannot wait for
+ * the whole project's index. They run instead against a speculative index that grows as
+ * files are summarized (in any order, from any thread), and every lookup they make is
+ * recorded with a digest of its answer. Once every file is summarized, the real index is
+ * built; a file whose recorded lookups all get the same answers from it would get the same
+ * findings, since rules are a function of the file's IR and those answers. The others are
+ * lowered and checked again. */
+typedef struct al_readset {
+  al_map seen; /* lookup key -> answer digest | 1 */
+} al_readset;
+
+void al_index_spec_init(al_index *idx);
+/* Adds a file's functions (thread-safe); the summary stays the caller's. What the real
+ * build propagates across files is computed against what the index has so far. */
+void al_index_spec_add(al_index *idx, const al_summary *sum);
+/* This thread's lookups, in any index, are recorded into rs from now on (NULL: stop). */
+void al_index_record(al_readset *rs);
+/* Every lookup in rs gets the same answer from idx. */
+bool al_readset_holds(const al_index *idx, const al_readset *rs);
+void al_readset_free(al_readset *rs);
 
 /* The index record of a FUNC node (C: by its file and name), or NULL. */
 const al_func_info *al_index_func(const al_index *idx, const ir_file *f, const ir_node *func);

@@ -80,9 +80,9 @@ def main():
                                    capture_output=True, text=True)
                 wall = time.monotonic() - t
                 rss_kb, user, sys_s = tf.read().split()[-3:]
-            st = re.search(r"stats: (\d+) files, ([\d.]+) MB; load\+parse\+lower (\d+) ms, index (\d+) ms, "
-                           r"rules (\d+) ms; sources ([\d.]+) MB, IR ([\d.]+) MB, index ([\d.]+) MB \((\d+) functions\)",
-                           r.stderr)
+            st = re.search(r"stats: (\d+) files, ([\d.]+) MB; pass 1 [^)]*\) (\d+) ms, index (\d+) ms, "
+                           r"pass 2 [^)]*\) (\d+) ms; sources ([\d.]+) MB, IR kept [\d.]+ MB, summary IR ([\d.]+) MB, "
+                           r"index ([\d.]+) MB \((\d+) functions\)", r.stderr)
             findings = r.stdout.count('"code"')
             rows.append((n, float(st.group(2)), wall, float(user) + float(sys_s), int(rss_kb) / 1024,
                          int(st.group(3)), int(st.group(4)), int(st.group(5)), float(st.group(7)), float(st.group(8)),
@@ -91,8 +91,8 @@ def main():
         finally:
             shutil.rmtree(root, ignore_errors=True)
     out = ["# Scaling: generated Python projects, all rules, -j2", "",
-           "| files | MB | wall s | user+sys s | peak RSS MB | load+parse+lower ms | index ms | rules ms | "
-           "IR MB | index MB | index ÷ RSS | functions | findings | µs wall / file |",
+           "| files | MB | wall s | user+sys s | peak RSS MB | pass 1 ms | index ms | pass 2 ms | "
+           "summary IR MB | index MB | index ÷ RSS | functions | findings | µs wall / file |",
            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
     for n, mb, wall, cpu, rss, p1, ix, p2, ir, idx, nf, fnd in rows:
         out.append(f"| {n} | {mb:.1f} | {wall:.2f} | {cpu:.2f} | {rss:.0f} | {p1} | {ix} | {p2} | {ir:.1f} | "
