@@ -28,11 +28,13 @@ typedef struct pool_job {
 
 static void *pool_thread(void *arg) {
   pool_job *job = arg;
+  al_arena_recycling(true);
   for (;;) {
     size_t i = atomic_fetch_add(&job->next, 1);
     if (i >= job->run->nfiles) break;
     job->work(job, &job->run->files[job->run->order ? job->run->order[i] : i]);
   }
+  al_arena_recycling(false);
   return NULL;
 }
 
@@ -157,7 +159,11 @@ static void analyse(pool_job *job, al_file *f, int depth) {
   al_run *run = job->run;
   if (!(f->ir = lower(run, f))) return;
   f->lowered = true;
-  al_index_summarize(f->ir); /* while its IR is still in the cache */
+  al_pool_use(run->pool); /* the summary IR lives as long as the run */
+  al_summary_store_use(&run->store);
+  al_index_summarize(f->ir, run->mods); /* while its IR is still in the cache */
+  al_summary_store_use(NULL);
+  al_pool_use(NULL);
   f->summary = f->ir->summary;
   f->ir->summary = NULL;
   if (run->mods) {
@@ -171,20 +177,22 @@ static void analyse(pool_job *job, al_file *f, int depth) {
     al_vec_free(&imp);
   }
   if (!streamed(f)) return;
-  al_index_spec_add(&run->spec, f->summary);
-  if (!f->in_shard || f->cached) {
-    ir_file_free(f->ir);
-    f->ir = NULL;
-    return;
-  }
+  size_t first = al_index_spec_add(&run->spec, f->summary);
+  bool more = false;
   for (size_t i = 0; depth < MAX_IMPORT_DEPTH && i < f->imports.len; i++) {
     al_file *g = f->imports.items[i];
-    if (g->lower && !g->lowered && atomic_exchange(&g->claimed, 1) == 0) analyse(job, g, depth + 1);
+    if (g->lower && !g->lowered && atomic_exchange(&g->claimed, 1) == 0) {
+      analyse(job, g, depth + 1);
+      more = true;
+    }
   }
-  f->readset = al_calloc(1, sizeof *f->readset);
-  al_index_record(f->readset);
-  run_rules(job, f, &run->spec);
-  al_index_record(NULL);
+  if (more) al_index_spec_update(&run->spec, f->summary, first);
+  if (f->in_shard && !f->cached) {
+    f->readset = al_readset_new();
+    al_index_record(f->readset);
+    run_rules(job, f, &run->spec);
+    al_index_record(NULL);
+  }
   ir_file_free(f->ir);
   f->ir = NULL;
 }
@@ -408,6 +416,7 @@ void al_run_files(al_run *run, const al_options *opts, char **paths, size_t n) {
   run->nfiles = n;
   run->pool = al_pool_new();
   al_index_spec_init(&run->spec);
+  al_summary_store_init(&run->store);
   al_cache *cache = al_cache_open(opts);
   struct timespec began;
   clock_gettime(CLOCK_REALTIME, &began); /* before any stat: the stat table's racy line */
@@ -594,9 +603,7 @@ void al_run_files(al_run *run, const al_options *opts, char **paths, size_t n) {
       if (f->loaded) bytes += f->src.len, src += f->src.len + f->src.nlines * sizeof(uint32_t);
       if (f->ir) ir += al_arena_bytes(&f->ir->arena) + sizeof *f->ir;
     }
-    size_t copies = 0;
-    for (size_t i = 0; i < run->index.copies.len; i++)
-      copies += al_arena_bytes(&((ir_file *)run->index.copies.items[i])->arena) + sizeof(ir_file);
+    size_t copies = al_summary_store_bytes(&run->store) + run->index.copies.len * sizeof(ir_file);
     const al_index *x = &run->index;
     size_t idx = x->infos.len * (sizeof(al_func_info) + sizeof(void *)) + al_map_bytes(&x->funcs) +
                  al_map_bytes(&x->modules) + al_map_bytes(&x->promisified);
@@ -614,6 +621,7 @@ void al_run_files(al_run *run, const al_options *opts, char **paths, size_t n) {
 
 void al_run_free(al_run *run) {
   al_index_free(&run->index);
+  al_summary_store_free(&run->store);
   for (size_t i = 0; i < run->nfiles; i++) {
     al_file *f = &run->files[i];
     for (size_t k = 0; k < f->findings.len; k++) al_finding_free(f->findings.items[k]);

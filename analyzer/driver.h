@@ -78,6 +78,7 @@ typedef struct al_run {
   size_t nerrors;
   al_pool *pool;       /* where the IR arenas of the run take their blocks (C files) */
   al_index spec;       /* the speculative index Python/JS rules run on in pass 1 */
+  al_summary_store store; /* the summary IR of the run's files */
   const al_map *mods;  /* module id -> al_file* (runs with a cache) */
   size_t rechecked;    /* files whose speculative findings did not hold */
   size_t *order;       /* file indices, biggest first (NULL: in order) */

@@ -33,12 +33,57 @@ struct al_spec {
   pthread_mutex_t lock; /* recursive: a lookup inside al_index_spec_add takes it again */
 };
 
+/* What a file's rules looked up: each key once, with the digest of its answer (an open
+ * addressing table on the key's hash; keys in an arena). */
+struct al_readset {
+  uint64_t *hash, *digest;
+  const char **key;
+  size_t cap, len;
+  al_arena keys;
+};
+
+al_readset *al_readset_new(void) {
+  al_readset *rs = al_calloc(1, sizeof *rs);
+  al_arena_init(&rs->keys);
+  return rs;
+}
+
 static _Thread_local al_readset *recording;
 
 void al_index_record(al_readset *rs) { recording = rs; }
 
+static size_t rs_slot(const al_readset *rs, uint64_t h, const char *key) {
+  size_t i = (size_t)h & (rs->cap - 1);
+  while (rs->key[i] && (rs->hash[i] != h || strcmp(rs->key[i], key))) i = (i + 1) & (rs->cap - 1);
+  return i;
+}
+
 static void record(const char *key, uint64_t digest) {
-  if (!al_map_get(&recording->seen, key)) al_map_put(&recording->seen, key, (void *)(uintptr_t)(digest | 1));
+  al_readset *rs = recording;
+  if (2 * (rs->len + 1) > rs->cap) {
+    al_readset old = *rs;
+    rs->cap = old.cap ? old.cap * 2 : 64;
+    rs->hash = al_calloc(rs->cap, sizeof *rs->hash);
+    rs->digest = al_calloc(rs->cap, sizeof *rs->digest);
+    rs->key = al_calloc(rs->cap, sizeof *rs->key);
+    for (size_t i = 0; i < old.cap; i++)
+      if (old.key[i]) {
+        size_t k = rs_slot(rs, old.hash[i], old.key[i]);
+        rs->hash[k] = old.hash[i];
+        rs->digest[k] = old.digest[i];
+        rs->key[k] = old.key[i];
+      }
+    free(old.hash);
+    free(old.digest);
+    free(old.key);
+  }
+  uint64_t h = al_hash_fast(key, strlen(key));
+  size_t i = rs_slot(rs, h, key);
+  if (rs->key[i]) return; /* the first answer is the one the rules acted on */
+  rs->key[i] = al_arena_strdup(&rs->keys, key);
+  rs->hash[i] = h;
+  rs->digest[i] = digest;
+  rs->len++;
 }
 
 /* A map lookup of the index: locked in a speculative index, recorded when asked for. */
@@ -322,14 +367,48 @@ typedef struct fn_span {
 
 /* One named function's entries: its own body in order, nested functions skipped (as the
  * blocking summary and the awaitable fixpoint read it). */
-static void summarize_fn(const ir_file *f, const ir_node *fn, al_vec *calls, al_vec *returned, al_vec *sites,
-                         al_vec *apis) {
+/* A call without a module resolves, if at all, to a function of its own file (the keys
+ * al_index_resolve tries: module + member, module + outer.member): a call that matches
+ * none of the file's function names (`own`) never resolves, so `calls` (which only
+ * serves to follow project functions) leaves it out. */
+static bool may_resolve(const ir_file *f, const al_map *own, const al_map *modules, const ir_node *call) {
+  if (!own) return true;
+  if (call->module) { /* it resolves into a module of the run, if at all */
+    if (!modules || al_map_get(modules, call->module)) return true;
+    char buf[512];
+    if (f->lang == AL_LANG_JS) return !al_join(buf, sizeof buf, call->module, '/', "index") || al_map_get(modules, buf);
+    /* Python: `import pkg` then pkg.sub.f() */
+    size_t ml = strlen(call->module);
+    if (!call->member || ml + strlen(call->member) + 2 > sizeof buf) return true;
+    memcpy(buf, call->module, ml);
+    buf[ml] = '.';
+    for (const char *m = call->member, *dot; (dot = strchr(m, '.')); m = dot + 1) {
+      size_t at = (size_t)(m - call->member) + ml + 1;
+      memcpy(buf + at, m, (size_t)(dot - m));
+      buf[at + (size_t)(dot - m)] = 0;
+      if (al_map_get(modules, buf)) return true;
+      buf[at + (size_t)(dot - m)] = '.';
+    }
+    return false;
+  }
+  if (!call->member || !*call->member) return false;
+  if (al_map_get(own, call->member)) return true;
+  for (const ir_node *p = ir_enclosing_func(call); p; p = ir_enclosing_func(p)) {
+    if ((p->flags & IR_F_LAMBDA) || !p->name) continue;
+    char buf[512];
+    if (!al_join(buf, sizeof buf, p->name, '.', call->member) || al_map_get(own, buf)) return true;
+  }
+  return false;
+}
+
+static void summarize_fn(const ir_file *f, const ir_node *fn, const al_map *own, const al_map *modules,
+                         al_vec *calls, al_vec *returned, al_vec *sites, al_vec *apis) {
   for (const ir_node *x = fn->child; x; x = x->kind == IR_FUNC ? ir_next_skip(x, fn) : ir_next(x, fn)) {
     if (x->kind == IR_LOOP && al_loop_is_busy_wait(f, x)) {
       al_vec_push(sites, (void *)x);
       al_vec_push(apis, NULL);
     } else if (x->kind == IR_CALL) {
-      al_vec_push(calls, (void *)x);
+      if (may_resolve(f, own, modules, x)) al_vec_push(calls, (void *)x);
       if (x->use == IR_USE_RETURNED) al_vec_push(returned, (void *)x);
       const al_kb_entry *e = al_blocking_entry(f, x);
       if (e) {
@@ -434,12 +513,61 @@ static void copy_list(ir_file *s, copy_map *m, ir_node *fc, const ir_node **list
   for (size_t i = 0; i < n; i++) list[i] = copy_site(s, m, fc, list[i]);
 }
 
+static _Thread_local al_summary_store *store;
+static _Thread_local al_arena *store_arena;
+static _Thread_local uint64_t store_serial;
+
+void al_summary_store_init(al_summary_store *st) {
+  static atomic_uint_fast64_t serials;
+  memset(st, 0, sizeof *st);
+  pthread_mutex_init(&st->lock, NULL);
+  st->serial = atomic_fetch_add(&serials, 1) + 1;
+}
+
+void al_summary_store_use(al_summary_store *st) { store = st; }
+
+/* This thread's arena in the store in use (made on first use). */
+static al_arena *store_take(void) {
+  if (store_arena && store_serial == store->serial) return store_arena;
+  al_arena *a = al_calloc(1, sizeof *a);
+  al_arena_init(a);
+  pthread_mutex_lock(&store->lock);
+  al_vec_push(&store->arenas, a);
+  pthread_mutex_unlock(&store->lock);
+  store_arena = a;
+  store_serial = store->serial;
+  return a;
+}
+
+size_t al_summary_store_bytes(al_summary_store *st) {
+  size_t n = 0;
+  for (size_t i = 0; i < st->arenas.len; i++) n += al_arena_bytes(st->arenas.items[i]);
+  return n;
+}
+
+void al_summary_store_free(al_summary_store *st) {
+  for (size_t i = 0; i < st->arenas.len; i++) {
+    al_arena_free(st->arenas.items[i]);
+    free(st->arenas.items[i]);
+  }
+  al_vec_free(&st->arenas);
+  pthread_mutex_destroy(&st->lock);
+  memset(st, 0, sizeof *st);
+}
+
 /* The lists are gathered in growable scratch, then the summary is laid out in one
  * block of exactly the size it needs (one free). */
-void al_index_summarize(ir_file *f) {
+void al_index_summarize(ir_file *f, const al_map *modules) {
   al_vec calls = {0}, returned = {0}, sites = {0}, apis = {0};
   fn_span *spans = NULL;
   size_t nfns = 0, cap = 0;
+  al_map own = {0}; /* the names the file's functions are indexed under */
+  if (f->lang != AL_LANG_C)
+    for (ir_node *x = f->root; x; x = ir_next(x, f->root))
+      if (indexed_func(x)) {
+        al_map_put(&own, x->name, x);
+        if (x->alias) al_map_put(&own, x->alias, x);
+      }
   for (ir_node *x = f->root; x; x = ir_next(x, f->root)) {
     if (!indexed_func(x)) continue;
     if (nfns == cap) {
@@ -449,7 +577,7 @@ void al_index_summarize(ir_file *f) {
     uint32_t facts = al_acquires_limiter(f, x) ? AL_FN_LIMITED : 0;
     if ((x->flags & IR_F_ASYNC) && al_func_handles_errors(x)) facts |= AL_FN_HANDLES_ERRORS;
     spans[nfns++] = (fn_span){x, calls.len, returned.len, sites.len, facts};
-    summarize_fn(f, x, &calls, &returned, &sites, &apis);
+    summarize_fn(f, x, f->lang != AL_LANG_C ? &own : NULL, modules, &calls, &returned, &sites, &apis);
   }
   size_t nptr = calls.len + returned.len + sites.len + apis.len;
   al_summary *sum = al_malloc(sizeof *sum + nfns * sizeof(al_fn_summary) + nptr * sizeof(void *));
@@ -478,6 +606,7 @@ void al_index_summarize(ir_file *f) {
                                   .facts = sp->facts};
   }
   free(spans);
+  al_map_free(&own);
   al_vec_free(&calls);
   al_vec_free(&returned);
   al_vec_free(&sites);
@@ -487,7 +616,8 @@ void al_index_summarize(ir_file *f) {
     al_source *src = (al_source *)f->src;
     ir_file *s = al_calloc(1, sizeof *s);
     s->serial = f->serial;
-    al_arena_init(&s->arena);
+    if (store) s->arena = *store_take(); /* borrowed: handed back below */
+    else al_arena_init(&s->arena);
     s->src = src;
     s->lang = f->lang;
     s->module = f->module ? al_arena_strdup(&s->arena, f->module) : NULL;
@@ -529,6 +659,10 @@ void al_index_summarize(ir_file *f) {
     }
     al_vec_free(&names);
     al_vec_free(&apis);
+  }
+  if (store && sum->ir != f) { /* the store's arena gets its state back; the copy owns none */
+    *store_arena = sum->ir->arena;
+    memset(&sum->ir->arena, 0, sizeof sum->ir->arena);
   }
   f->summary = sum;
 }
@@ -669,7 +803,7 @@ void al_index_build(al_index *idx, ir_file *const *files, size_t n) {
   al_summary **sums = al_calloc(n ? n : 1, sizeof *sums);
   for (size_t i = 0; i < n; i++) {
     if (!files[i]) continue;
-    if (!files[i]->summary) al_index_summarize(files[i]);
+    if (!files[i]->summary) al_index_summarize(files[i], NULL);
     sums[i] = files[i]->summary;
     files[i]->summary = NULL;
   }
@@ -747,28 +881,19 @@ void al_index_spec_init(al_index *idx) {
   pthread_mutexattr_destroy(&a);
 }
 
-void al_index_spec_add(al_index *idx, const al_summary *sum) {
-  pthread_mutex_lock(&idx->spec->lock);
+/* The derived part of records first.. (one file's, in summary order): whether they
+ * return awaitables and how they block, against what the index holds now. */
+static void spec_derive(al_index *idx, const al_summary *sum, size_t first) {
   ir_file *f = sum->ir;
-  size_t first = idx->infos.len;
-  for (size_t k = 0; k < sum->nfns; k++) {
-    ir_node *x = sum->fns[k].func;
-    al_func_info *info = al_calloc(1, sizeof *info);
-    info->file = f;
-    info->func = x;
-    info->flags = sum->fns[k].facts;
-    if (al_func_is_awaitable(f, x)) info->flags |= AL_FN_AWAITABLE;
-    al_vec_push(&idx->infos, info);
-    if (f->module) add_func(idx, f->module, x->name, info);
-    if (f->lang == AL_LANG_C && (x->flags & IR_F_EXPORTED)) add_func(idx, "c", x->name, info);
-    if (f->module && x->alias) add_func(idx, f->module, x->alias, info);
+  size_t end = first + sum->nfns;
+  for (size_t i = first; i < end; i++) {
+    al_func_info *info = idx->infos.items[i];
+    info->flags = sum->fns[i - first].facts | (al_func_is_awaitable(f, info->func) ? AL_FN_AWAITABLE : 0);
+    info->block_call = NULL;
+    info->block_api = NULL;
+    info->block_via = NULL;
+    info->block_depth = 0;
   }
-  for (size_t k = 0; k < sum->nprom; k++) {
-    char *key = al_fmt("%s" KEY_SEP "%s", f->module, sum->prom_names[k]);
-    al_map_put(&idx->promisified, key, (void *)sum->prom_apis[k]);
-    free(key);
-  }
-  size_t end = idx->infos.len;
   for (bool changed = true; changed;) {
     changed = false;
     for (size_t i = first; i < end; i++) {
@@ -797,39 +922,63 @@ void al_index_spec_add(al_index *idx, const al_summary *sum) {
       }
     }
   set_digests(idx, first, end);
+}
+
+size_t al_index_spec_add(al_index *idx, const al_summary *sum) {
+  pthread_mutex_lock(&idx->spec->lock);
+  ir_file *f = sum->ir;
+  size_t first = idx->infos.len;
+  for (size_t k = 0; k < sum->nfns; k++) {
+    ir_node *x = sum->fns[k].func;
+    al_func_info *info = al_calloc(1, sizeof *info);
+    info->file = f;
+    info->func = x;
+    al_vec_push(&idx->infos, info);
+    if (f->module) add_func(idx, f->module, x->name, info);
+    if (f->lang == AL_LANG_C && (x->flags & IR_F_EXPORTED)) add_func(idx, "c", x->name, info);
+    if (f->module && x->alias) add_func(idx, f->module, x->alias, info);
+  }
+  for (size_t k = 0; k < sum->nprom; k++) {
+    char *key = al_fmt("%s" KEY_SEP "%s", f->module, sum->prom_names[k]);
+    al_map_put(&idx->promisified, key, (void *)sum->prom_apis[k]);
+    free(key);
+  }
+  spec_derive(idx, sum, first);
+  pthread_mutex_unlock(&idx->spec->lock);
+  return first;
+}
+
+void al_index_spec_update(al_index *idx, const al_summary *sum, size_t first) {
+  pthread_mutex_lock(&idx->spec->lock);
+  spec_derive(idx, sum, first);
   pthread_mutex_unlock(&idx->spec->lock);
 }
 
-typedef struct holds_ctx {
-  const al_index *idx;
-  bool ok;
-} holds_ctx;
-
-static void holds_one(const char *key, void *val, void *ctx) {
-  holds_ctx *c = ctx;
-  if (!c->ok) return;
-  uint64_t d;
-  if (key[0] == 'f') {
-    const al_func_info *r = al_map_get(&c->idx->funcs, key + 2);
-    d = r ? r->digest : 0;
-  } else {
-    d = (uint64_t)(uintptr_t)al_map_get(&c->idx->promisified, key + 2);
-  }
-  if ((d | 1) != (uint64_t)(uintptr_t)val) {
-    c->ok = false;
-    if (getenv("AL_DEBUG_SPEC")) fprintf(stderr, "spec miss: %s (spec %s)\n", key, (uint64_t)(uintptr_t)val == 1 ? "absent" : "present");
-  }
-}
-
 bool al_readset_holds(const al_index *idx, const al_readset *rs) {
-  holds_ctx c = {idx, true};
-  al_map_each(&rs->seen, holds_one, &c);
-  return c.ok;
+  for (size_t i = 0; i < rs->cap; i++) {
+    const char *key = rs->key[i];
+    if (!key) continue;
+    uint64_t d;
+    if (key[0] == 'f') {
+      const al_func_info *r = al_map_get(&idx->funcs, key + 2);
+      d = r ? r->digest : 0;
+    } else {
+      d = (uint64_t)(uintptr_t)al_map_get(&idx->promisified, key + 2);
+    }
+    if (d != rs->digest[i]) {
+      if (getenv("AL_DEBUG_SPEC")) fprintf(stderr, "spec miss: %s\n", key);
+      return false;
+    }
+  }
+  return true;
 }
 
 void al_readset_free(al_readset *rs) {
   if (!rs) return;
-  al_map_free(&rs->seen);
+  free(rs->hash);
+  free(rs->digest);
+  free(rs->key);
+  al_arena_free(&rs->keys);
   free(rs);
 }
 

@@ -3,6 +3,8 @@
 #ifndef AL_INDEX_H
 #define AL_INDEX_H
 
+#include <pthread.h>
+
 #include "ir.h"
 #include "kb.h"
 
@@ -78,8 +80,24 @@ typedef struct al_summary {
   size_t nprom;
 } al_summary;
 
-/* Sets f->summary (one malloc'd block, and the copy; the index that consumes it owns it). */
-void al_index_summarize(ir_file *f);
+/* Sets f->summary (one malloc'd block, and the copy; the index that consumes it owns it).
+ * modules (module id -> anything), when given, holds every module the index will have:
+ * calls into other modules cannot resolve and are left out of `calls`. */
+void al_index_summarize(ir_file *f, const al_map *modules);
+/* Where a batch run keeps summary IR: every file a thread summarizes gets its copy in
+ * one arena of that thread's (instead of an arena each, whose last block is mostly
+ * empty). Freed after the index that holds the copies. */
+typedef struct al_summary_store {
+  pthread_mutex_t lock;
+  al_vec arenas; /* al_arena* */
+  uint64_t serial;
+} al_summary_store;
+void al_summary_store_init(al_summary_store *st);
+/* This thread's summaries go to st from now on (NULL: an arena each). */
+void al_summary_store_use(al_summary_store *st);
+size_t al_summary_store_bytes(al_summary_store *st);
+void al_summary_store_free(al_summary_store *st);
+
 /* Frees a summary that no index took. */
 void al_summary_free(al_summary *s);
 
@@ -98,14 +116,16 @@ void al_index_free(al_index *idx);
  * built; a file whose recorded lookups all get the same answers from it would get the same
  * findings, since rules are a function of the file's IR and those answers. The others are
  * lowered and checked again. */
-typedef struct al_readset {
-  al_map seen; /* lookup key -> answer digest | 1 */
-} al_readset;
+typedef struct al_readset al_readset;
+al_readset *al_readset_new(void);
 
 void al_index_spec_init(al_index *idx);
 /* Adds a file's functions (thread-safe); the summary stays the caller's. What the real
- * build propagates across files is computed against what the index has so far. */
-void al_index_spec_add(al_index *idx, const al_summary *sum);
+ * build propagates across files is computed against what the index has so far.
+ * Returns where the file's records start, for al_index_spec_update. */
+size_t al_index_spec_add(al_index *idx, const al_summary *sum);
+/* Computes that again (the files it imports were added since). */
+void al_index_spec_update(al_index *idx, const al_summary *sum, size_t first);
 /* This thread's lookups, in any index, are recorded into rs from now on (NULL: stop). */
 void al_index_record(al_readset *rs);
 /* Every lookup in rs gets the same answer from idx. */

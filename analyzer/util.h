@@ -37,6 +37,9 @@ typedef struct al_arena {
 } al_arena;
 
 void al_arena_init(al_arena *a);
+/* On: this thread's arenas keep freed blocks for its next arenas. Off: they are freed
+ * (and so are the kept ones). A thread turns it off before it ends. */
+void al_arena_recycling(bool on);
 void al_arena_free(al_arena *a);
 /* Bytes the arena holds (all blocks), for --stats. */
 size_t al_arena_bytes(const al_arena *a);
