@@ -135,12 +135,12 @@ static void imported_files(const al_map *mods, const al_file *f, al_vec *out, bo
  * index, checked against it, and their IR freed at once (its memory, still in the
  * cache, serves the next file). C files keep their IR: the index marks loop contexts on
  * it, and their rules run in pass 2. */
-static bool streamed(const al_file *f) { return f->lang != AL_LANG_C; }
+static bool streamed(const al_run *run, const al_file *f) { return f->lang != AL_LANG_C && !run->keep_ir; }
 
 static ir_file *lower(al_run *run, al_file *f) {
   char *err = NULL;
   al_lower_ctx ctx = {.abs_path = f->abs, .module = f->module};
-  al_pool_use(streamed(f) ? NULL : run->pool);
+  al_pool_use(streamed(run, f) ? NULL : run->pool);
   ir_file *ir = al_lower(&f->src, &ctx, &err);
   al_pool_use(NULL);
   if (!ir) f->error = err;
@@ -176,7 +176,7 @@ static void analyse(pool_job *job, al_file *f, int depth) {
     }
     al_vec_free(&imp);
   }
-  if (!streamed(f)) return;
+  if (!streamed(run, f)) return;
   size_t first = al_index_spec_add(&run->spec, f->summary);
   bool more = false;
   for (size_t i = 0; depth < MAX_IMPORT_DEPTH && i < f->imports.len; i++) {
@@ -417,6 +417,8 @@ void al_run_files(al_run *run, const al_options *opts, char **paths, size_t n) {
   run->pool = al_pool_new();
   al_index_spec_init(&run->spec);
   al_summary_store_init(&run->store);
+  const char *ks = getenv("ASYNCLINT_NO_STREAM");
+  run->keep_ir = ks && *ks && strcmp(ks, "0") != 0;
   al_cache *cache = al_cache_open(opts);
   struct timespec began;
   clock_gettime(CLOCK_REALTIME, &began); /* before any stat: the stat table's racy line */

@@ -81,6 +81,8 @@ typedef struct al_run {
   al_summary_store store; /* the summary IR of the run's files */
   const al_map *mods;  /* module id -> al_file* (runs with a cache) */
   size_t rechecked;    /* files whose speculative findings did not hold */
+  bool keep_ir;        /* ASYNCLINT_NO_STREAM: every file keeps its IR for pass 2 (the
+                        * reference the streamed run is tested against) */
   size_t *order;       /* file indices, biggest first (NULL: in order) */
 } al_run;
 
