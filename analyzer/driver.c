@@ -72,6 +72,10 @@ static void pool_run(al_run *run, const al_options *opts, void (*work)(pool_job 
   pool_run_ctx(run, opts, work, NULL);
 }
 
+static uint64_t content_hash(const al_source *s) {
+  return al_hash_fast(s->text, s->len) ^ (uint64_t)s->len * 0x9e3779b97f4a7c15ull;
+}
+
 /* Pass 0: read the file, note bad UTF-8, hash the content, compute the module id. */
 static void pass_load(pool_job *job, al_file *f) {
   (void)job;
@@ -86,7 +90,7 @@ static void pass_load(pool_job *job, al_file *f) {
     long at = al_utf8_invalid_at(f->src.text, f->src.len);
     f->warning = al_fmt("invalid UTF-8 at line %u; linted as bytes", al_source_line_of(&f->src, (uint32_t)at));
   }
-  f->content_hash = al_hash_fast(f->src.text, f->src.len) ^ (uint64_t)f->src.len * 0x9e3779b97f4a7c15ull;
+  f->content_hash = content_hash(&f->src);
   if (!f->module) f->module = al_module_id(f->abs, f->lang);
 }
 
@@ -195,6 +199,34 @@ static void analyse(pool_job *job, al_file *f, int depth) {
   }
   ir_file_free(f->ir);
   f->ir = NULL;
+  if (!f->findings.len) { /* nothing to show: the text goes too (read again for a recheck) */
+    free(f->src.text);
+    free(f->src.line_starts);
+    f->src.text = NULL;
+    f->src.line_starts = NULL;
+    f->text_dropped = true;
+  }
+}
+
+/* A file whose text was dropped, read again; false (with the reason in f->error) when
+ * it is gone or no longer what was analysed. */
+static bool read_again(al_file *f) {
+  if (!f->text_dropped) return true;
+  al_source s;
+  char *err = NULL;
+  if (al_source_load(&s, f->path, f->lang, &err) < 0) {
+    f->error = err;
+    return false;
+  }
+  if (content_hash(&s) != f->content_hash) {
+    al_source_free(&s);
+    f->error = al_fmt("changed while it was being linted; run again");
+    return false;
+  }
+  al_source_free(&f->src);
+  f->src = s;
+  f->text_dropped = false;
+  return true;
 }
 
 /* Pass 1: the files marked `lower`. */
@@ -216,7 +248,7 @@ static void pass2(pool_job *job, al_file *f) {
     run_rules(job, f, &job->run->index);
     return;
   }
-  if (!f->recheck || !(f->ir = lower(job->run, f))) return;
+  if (!f->recheck || !read_again(f) || !(f->ir = lower(job->run, f))) return;
   run_rules(job, f, &job->run->index);
   ir_file_free(f->ir);
   f->ir = NULL;
@@ -440,7 +472,7 @@ void al_run_files(al_run *run, const al_options *opts, char **paths, size_t n) {
                              (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec,
                              (int64_t)st.st_ctim.tv_sec * 1000000000 + st.st_ctim.tv_nsec};
   }
-  if (opts->jobs != 1) order_biggest_first(run);
+  order_biggest_first(run); /* also at -j1: the largest tree is parsed while little else is held */
   double t0 = now_ms();
   size_t hits = 0;
   al_map by_abs = {0}, mods = {0};
@@ -602,7 +634,8 @@ void al_run_files(al_run *run, const al_options *opts, char **paths, size_t n) {
     for (size_t i = 0; i < n; i++) {
       const al_file *f = &run->files[i];
       nread += f->loaded;
-      if (f->loaded) bytes += f->src.len, src += f->src.len + f->src.nlines * sizeof(uint32_t);
+      if (f->loaded) bytes += f->src.len;
+      if (f->src.text) src += f->src.len + f->src.nlines * sizeof(uint32_t);
       if (f->ir) ir += al_arena_bytes(&f->ir->arena) + sizeof *f->ir;
     }
     size_t copies = al_summary_store_bytes(&run->store) + run->index.copies.len * sizeof(ir_file);

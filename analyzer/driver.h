@@ -55,6 +55,7 @@ typedef struct al_file {
   al_lang lang;
   al_source src;
   bool loaded;
+  bool text_dropped;   /* read, then its text freed (no findings): read again if needed */
   ir_file *ir;         /* while it is analysed (C files: for the whole run) */
   bool lowered;        /* pass 1 lowered and summarized it */
   atomic_int claimed;  /* a pass 1 thread took it (to analyse it before a file importing it) */

@@ -44,12 +44,12 @@ class Streaming(unittest.TestCase):
         return path
 
     def test_wrong_speculation_is_checked_again(self):
-        # a.py is analysed first (file order at -j1); it imports b.py, which is analysed
+        # a.py is analysed first (the biggest file first); it imports b.py, which is analysed
         # before a's rules and calls a.make() while the speculative index still says
         # make() returns nothing awaitable (it returns b.fetch(), an async function of a
         # file not summarized when a's records were computed). The real index says it
         # does: b.py must be checked again and report the dropped coroutine.
-        self.write("a.py", "import b\n\n\ndef make():\n    return b.fetch()\n")
+        self.write("a.py", "import b\n\n\ndef make():\n    return b.fetch()\n" + "# padding\n" * 40)
         self.write("b.py", "import a\n\n\nasync def fetch():\n    return 1\n\n\n"
                            "async def main():\n    a.make()\n")
         out, again = lint([self.dir])
@@ -61,6 +61,12 @@ class Streaming(unittest.TestCase):
         self.assertEqual(ref_again, 0)
         out2, _ = lint([self.dir], jobs=2)
         self.assertEqual(out2, ref)
+        # b.py had nothing to show when first checked, so its text was freed; the recheck
+        # reads it again, and the text report quotes the line
+        r = subprocess.run([BIN, "check", "--no-cache", "-j", "1", "--color", "never", self.dir],
+                           capture_output=True, text=True, timeout=60)
+        self.assertEqual(r.returncode, 1, r.stderr)
+        self.assertIn("    a.make()", r.stdout)
 
     def test_import_chain_deeper_than_pass_one_follows(self):
         # m0 imports m1 ... imports m119; each mK.f() returns m(K+1).f(), and m119.f is
