@@ -185,7 +185,9 @@ static void analyse(pool_job *job, al_file *f, int depth) {
   bool more = false;
   for (size_t i = 0; depth < MAX_IMPORT_DEPTH && i < f->imports.len; i++) {
     al_file *g = f->imports.items[i];
-    if (g->lower && !g->lowered && atomic_exchange(&g->claimed, 1) == 0) {
+    /* (a warm run lowers what misses import anyway, in rounds: this is earlier; the
+     * rounds then find it lowered) */
+    if (!g->lowered && atomic_exchange(&g->claimed, 1) == 0) {
       analyse(job, g, depth + 1);
       more = true;
     }

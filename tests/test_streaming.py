@@ -68,6 +68,28 @@ class Streaming(unittest.TestCase):
         self.assertEqual(r.returncode, 1, r.stderr)
         self.assertIn("    a.make()", r.stdout)
 
+    def test_warm_run_analyses_imports_before_the_edited_file(self):
+        # warm run after an edit to user.py: helper.py is a cache hit, but user.py's rules
+        # need its record (slow() blocks), so it is lowered before them: no recheck
+        self.write("helper.py", "import time\n\n\ndef slow():\n    time.sleep(1)\n")
+        user = "import asyncio\nfrom helper import slow\n\n\nasync def f():\n    slow()\n"
+        self.write("user.py", user)
+        env = dict(os.environ, ASYNCLINT_CACHE_DIR=os.path.join(self.dir, "cache"))
+        env.pop("ASYNCLINT_NO_STREAM", None)
+
+        def warm():
+            r = subprocess.run([BIN, "check", "--format", "json", "--stats", "--exit-zero", self.dir],
+                               capture_output=True, text=True, env=env, timeout=60)
+            self.assertEqual(r.returncode, 0, r.stderr)
+            return r.stdout, int(re.search(r"checked again (\d+)", r.stderr).group(1))
+
+        warm()
+        self.write("user.py", user + "\n\nasync def g():\n    slow()\n")
+        out, again = warm()
+        self.assertEqual(again, 0)
+        self.assertEqual(sorted((f["code"], f["line"]) for f in json.loads(out) if f["path"].endswith("user.py")),
+                         [("AL210", 6), ("AL210", 10)])
+
     def test_import_chain_deeper_than_pass_one_follows(self):
         # m0 imports m1 ... imports m119; each mK.f() returns m(K+1).f(), and m119.f is
         # async: every f returns an awaitable, and each file's dropped call is reported.
