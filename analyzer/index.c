@@ -799,6 +799,32 @@ static void set_digests(al_index *idx, size_t from, size_t to) {
     }
 }
 
+/* A record per function of the summary (own facts and shape only), under its keys, and
+ * the file's promisified bindings. Returns where its records start. */
+static size_t add_records(al_index *idx, const al_summary *sum) {
+  ir_file *f = sum->ir;
+  size_t first = idx->infos.len;
+  for (size_t k = 0; k < sum->nfns; k++) {
+    ir_node *x = sum->fns[k].func;
+    al_func_info *info = al_calloc(1, sizeof *info);
+    info->file = f;
+    info->func = x;
+    info->flags = sum->fns[k].facts;
+    if (al_func_is_awaitable(f, x)) info->flags |= AL_FN_AWAITABLE;
+    al_vec_push(&idx->infos, info);
+    if (f->module) add_func(idx, f->module, x->name, info);
+    if (f->lang == AL_LANG_C && (x->flags & IR_F_EXPORTED)) add_func(idx, "c", x->name, info);
+    if (f->module && x->alias) add_func(idx, f->module, x->alias, info); /* export default */
+  }
+  /* JS `const readP = util.promisify(fs.readFile)` at module level */
+  for (size_t k = 0; k < sum->nprom; k++) {
+    char *key = al_fmt("%s" KEY_SEP "%s", f->module, sum->prom_names[k]);
+    al_map_put(&idx->promisified, key, (void *)sum->prom_apis[k]);
+    free(key);
+  }
+  return first;
+}
+
 void al_index_build(al_index *idx, ir_file *const *files, size_t n) {
   al_summary **sums = al_calloc(n ? n : 1, sizeof *sums);
   for (size_t i = 0; i < n; i++) {
@@ -822,25 +848,8 @@ void al_index_build_from(al_index *idx, al_summary *const *summaries, size_t n) 
     ir_file *f = sum->ir;
     if (f->lang == AL_LANG_C) reset_c_contexts(f);
     if (f->module) al_map_put(&idx->modules, f->module, f);
-    for (size_t k = 0; k < sum->nfns; k++) {
-      ir_node *x = sum->fns[k].func;
-      al_func_info *info = al_calloc(1, sizeof *info);
-      info->file = f;
-      info->func = x;
-      info->flags = sum->fns[k].facts;
-      if (al_func_is_awaitable(f, x)) info->flags |= AL_FN_AWAITABLE;
-      al_vec_push(&idx->infos, info);
-      al_vec_push(&sums, &sum->fns[k]);
-      if (f->module) add_func(idx, f->module, x->name, info);
-      if (f->lang == AL_LANG_C && (x->flags & IR_F_EXPORTED)) add_func(idx, "c", x->name, info);
-      if (f->module && x->alias) add_func(idx, f->module, x->alias, info); /* export default */
-    }
-    /* JS `const readP = util.promisify(fs.readFile)` at module level */
-    for (size_t k = 0; k < sum->nprom; k++) {
-      char *key = al_fmt("%s" KEY_SEP "%s", f->module, sum->prom_names[k]);
-      al_map_put(&idx->promisified, key, (void *)sum->prom_apis[k]);
-      free(key);
-    }
+    add_records(idx, sum);
+    for (size_t k = 0; k < sum->nfns; k++) al_vec_push(&sums, &sum->fns[k]);
   }
   /* Fixpoint: sync functions returning an awaitable call (bounded: each round must
    * mark at least one more function, and there are finitely many). */
@@ -926,23 +935,7 @@ static void spec_derive(al_index *idx, const al_summary *sum, size_t first) {
 
 size_t al_index_spec_add(al_index *idx, const al_summary *sum) {
   pthread_mutex_lock(&idx->spec->lock);
-  ir_file *f = sum->ir;
-  size_t first = idx->infos.len;
-  for (size_t k = 0; k < sum->nfns; k++) {
-    ir_node *x = sum->fns[k].func;
-    al_func_info *info = al_calloc(1, sizeof *info);
-    info->file = f;
-    info->func = x;
-    al_vec_push(&idx->infos, info);
-    if (f->module) add_func(idx, f->module, x->name, info);
-    if (f->lang == AL_LANG_C && (x->flags & IR_F_EXPORTED)) add_func(idx, "c", x->name, info);
-    if (f->module && x->alias) add_func(idx, f->module, x->alias, info);
-  }
-  for (size_t k = 0; k < sum->nprom; k++) {
-    char *key = al_fmt("%s" KEY_SEP "%s", f->module, sum->prom_names[k]);
-    al_map_put(&idx->promisified, key, (void *)sum->prom_apis[k]);
-    free(key);
-  }
+  size_t first = add_records(idx, sum);
   spec_derive(idx, sum, first);
   pthread_mutex_unlock(&idx->spec->lock);
   return first;
