@@ -33,11 +33,16 @@ struct al_spec {
   pthread_mutex_t lock; /* recursive: a lookup inside al_index_spec_add takes it again */
 };
 
-/* What a file's rules looked up: each key once, with the digest of its answer (an open
- * addressing table on the key's hash; keys in an arena). */
+/* What a file's rules looked up: each (map, key) once, with the digest of its answer (an
+ * open addressing table on the key's hash; keys in an arena). */
+typedef struct rs_slot {
+  uint64_t hash, digest;
+  const char *key; /* NULL: empty */
+  bool promisified; /* the key is one of idx->promisified, else of idx->funcs */
+} rs_slot;
+
 struct al_readset {
-  uint64_t *hash, *digest;
-  const char **key;
+  rs_slot *slots;
   size_t cap, len;
   al_arena keys;
 };
@@ -52,60 +57,44 @@ static _Thread_local al_readset *recording;
 
 void al_index_record(al_readset *rs) { recording = rs; }
 
-static size_t rs_slot(const al_readset *rs, uint64_t h, const char *key) {
-  size_t i = (size_t)h & (rs->cap - 1);
-  while (rs->key[i] && (rs->hash[i] != h || strcmp(rs->key[i], key))) i = (i + 1) & (rs->cap - 1);
-  return i;
+static rs_slot *rs_find(rs_slot *slots, size_t cap, uint64_t h, bool prom, const char *key) {
+  size_t i = (size_t)h & (cap - 1);
+  while (slots[i].key && (slots[i].hash != h || slots[i].promisified != prom || strcmp(slots[i].key, key)))
+    i = (i + 1) & (cap - 1);
+  return &slots[i];
 }
 
-static void record(const char *key, uint64_t digest) {
+static void record(uint64_t h, bool prom, const char *key, uint64_t digest) {
   al_readset *rs = recording;
   if (2 * (rs->len + 1) > rs->cap) {
-    al_readset old = *rs;
-    rs->cap = old.cap ? old.cap * 2 : 64;
-    rs->hash = al_calloc(rs->cap, sizeof *rs->hash);
-    rs->digest = al_calloc(rs->cap, sizeof *rs->digest);
-    rs->key = al_calloc(rs->cap, sizeof *rs->key);
-    for (size_t i = 0; i < old.cap; i++)
-      if (old.key[i]) {
-        size_t k = rs_slot(rs, old.hash[i], old.key[i]);
-        rs->hash[k] = old.hash[i];
-        rs->digest[k] = old.digest[i];
-        rs->key[k] = old.key[i];
-      }
-    free(old.hash);
-    free(old.digest);
-    free(old.key);
+    size_t ncap = rs->cap ? rs->cap * 2 : 256;
+    rs_slot *ns = al_calloc(ncap, sizeof *ns);
+    for (size_t i = 0; i < rs->cap; i++)
+      if (rs->slots[i].key) *rs_find(ns, ncap, rs->slots[i].hash, rs->slots[i].promisified, rs->slots[i].key) = rs->slots[i];
+    free(rs->slots);
+    rs->slots = ns;
+    rs->cap = ncap;
   }
-  uint64_t h = al_hash_fast(key, strlen(key));
-  size_t i = rs_slot(rs, h, key);
-  if (rs->key[i]) return; /* the first answer is the one the rules acted on */
-  rs->key[i] = al_arena_strdup(&rs->keys, key);
-  rs->hash[i] = h;
-  rs->digest[i] = digest;
+  rs_slot *sl = rs_find(rs->slots, rs->cap, h, prom, key);
+  if (sl->key) return; /* the first answer is the one the rules acted on */
+  *sl = (rs_slot){h, digest, al_arena_strdup(&rs->keys, key), prom};
   rs->len++;
 }
 
 /* A map lookup of the index: locked in a speculative index, recorded when asked for. */
 static void *index_get(const al_index *idx, const al_map *m, const char *key) {
+  uint64_t h = al_hash_fast(key, strlen(key));
   void *r;
   if (idx->spec) {
     pthread_mutex_lock(&idx->spec->lock);
-    r = al_map_get(m, key);
+    r = al_map_get_hashed(m, key, h);
     pthread_mutex_unlock(&idx->spec->lock);
   } else {
-    r = al_map_get(m, key);
+    r = al_map_get_hashed(m, key, h);
   }
   if (recording) {
-    char kind[2] = {m == &idx->funcs ? 'f' : 'p', 0};
-    char buf[520];
-    if (al_join(buf, sizeof buf, kind, KEY_SEP[0], key)) {
-      record(buf, m == &idx->funcs ? (r ? ((const al_func_info *)r)->digest : 0) : (uint64_t)(uintptr_t)r);
-    } else {
-      char *k = al_fmt("%s" KEY_SEP "%s", kind, key);
-      record(k, m == &idx->funcs ? (r ? ((const al_func_info *)r)->digest : 0) : (uint64_t)(uintptr_t)r);
-      free(k);
-    }
+    bool prom = m == &idx->promisified;
+    record(h, prom, key, prom ? (uint64_t)(uintptr_t)r : r ? ((const al_func_info *)r)->digest : 0);
   }
   return r;
 }
@@ -139,7 +128,44 @@ const al_func_info *al_index_func(const al_index *idx, const ir_file *f, const i
              : NULL;
 }
 
+static const al_func_info *resolve(const al_index *idx, const ir_file *f, const ir_node *call);
+
+/* Several rules resolve the same calls: answers are remembered per (index, file) in a
+ * small direct-mapped per-thread table. Keyed by what resolution reads besides the file
+ * (the node, its member, module and parent), so a made-up node a rule builds on its
+ * stack at a reused address cannot get another's answer. Not while a speculative index
+ * is computing records (it changes between rounds); while rules record their lookups
+ * the first answer is the recorded one, so it is the one to keep giving. */
+typedef struct resolve_slot {
+  uint64_t gen;
+  const ir_node *call, *parent;
+  const char *member, *module;
+  const al_func_info *r;
+} resolve_slot;
+
+#define RESOLVE_SLOTS 4096
+static _Thread_local resolve_slot resolved[RESOLVE_SLOTS];
+static _Thread_local uint64_t resolved_gen, resolved_idx, resolved_file;
+
 const al_func_info *al_index_resolve(const al_index *idx, const ir_file *f, const ir_node *call) {
+  if (idx->spec && !recording) return resolve(idx, f, call);
+  if (resolved_idx != idx->serial || resolved_file != f->serial || !resolved_gen) {
+    resolved_gen++;
+    resolved_idx = idx->serial;
+    resolved_file = f->serial;
+  }
+  size_t h = (size_t)((((uintptr_t)call >> 3) ^ (uintptr_t)call->member) * 0x9e3779b97f4a7c15ull >> 52) &
+             (RESOLVE_SLOTS - 1);
+  resolve_slot *sl = &resolved[h];
+  if (sl->gen == resolved_gen && sl->call == call && sl->parent == call->parent && sl->member == call->member &&
+      sl->module == call->module)
+    return sl->r;
+  const al_func_info *r = resolve(idx, f, call);
+  *sl = (resolve_slot){resolved_gen, call, call->parent, call->member, call->module, r};
+  return r;
+}
+
+static const al_func_info *resolve(const al_index *idx, const ir_file *f, const ir_node *call) {
   if (!call->member || !*call->member) {
     if (f->lang == AL_LANG_JS && call->module) return lookup(idx, call->module, "default");
     return NULL;
@@ -949,17 +975,12 @@ void al_index_spec_update(al_index *idx, const al_summary *sum, size_t first) {
 
 bool al_readset_holds(const al_index *idx, const al_readset *rs) {
   for (size_t i = 0; i < rs->cap; i++) {
-    const char *key = rs->key[i];
-    if (!key) continue;
-    uint64_t d;
-    if (key[0] == 'f') {
-      const al_func_info *r = al_map_get(&idx->funcs, key + 2);
-      d = r ? r->digest : 0;
-    } else {
-      d = (uint64_t)(uintptr_t)al_map_get(&idx->promisified, key + 2);
-    }
-    if (d != rs->digest[i]) {
-      if (getenv("AL_DEBUG_SPEC")) fprintf(stderr, "spec miss: %s\n", key);
+    const rs_slot *sl = &rs->slots[i];
+    if (!sl->key) continue;
+    void *r = al_map_get_hashed(sl->promisified ? &idx->promisified : &idx->funcs, sl->key, sl->hash);
+    uint64_t d = sl->promisified ? (uint64_t)(uintptr_t)r : r ? ((const al_func_info *)r)->digest : 0;
+    if (d != sl->digest) {
+      if (getenv("AL_DEBUG_SPEC")) fprintf(stderr, "asynclint: speculation: %s answered otherwise\n", sl->key);
       return false;
     }
   }
@@ -968,9 +989,7 @@ bool al_readset_holds(const al_index *idx, const al_readset *rs) {
 
 void al_readset_free(al_readset *rs) {
   if (!rs) return;
-  free(rs->hash);
-  free(rs->digest);
-  free(rs->key);
+  free(rs->slots);
   al_arena_free(&rs->keys);
   free(rs);
 }

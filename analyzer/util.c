@@ -333,9 +333,11 @@ static al_map_entry *map_find(al_map_entry *slots, size_t cap, const char *key, 
   }
 }
 
-void *al_map_get(const al_map *m, const char *key) {
+void *al_map_get(const al_map *m, const char *key) { return al_map_get_hashed(m, key, al_hash_fast(key, strlen(key))); }
+
+void *al_map_get_hashed(const al_map *m, const char *key, uint64_t hash) {
   if (!m->cap) return NULL;
-  al_map_entry *e = map_find(m->slots, m->cap, key, al_hash_fast(key, strlen(key)));
+  al_map_entry *e = map_find(m->slots, m->cap, key, hash);
   return e->key ? e->val : NULL;
 }
 

@@ -63,6 +63,8 @@ typedef struct al_map {
   size_t len, cap;
 } al_map;
 void *al_map_get(const al_map *m, const char *key);
+/* The same, with the key's al_hash_fast already computed. */
+void *al_map_get_hashed(const al_map *m, const char *key, uint64_t hash);
 /* Sets key to val; returns the previous value or NULL. */
 void *al_map_put(al_map *m, const char *key, void *val);
 void al_map_free(al_map *m);

@@ -48,9 +48,11 @@ static bool next_child(ts_frame *fr, TSNode *out) {
   }
   while (fr->more) {
     TSNode n = ts_tree_cursor_current_node(&fr->cursor);
+    TSFieldId field = ts_tree_cursor_current_field_id(&fr->cursor);
     fr->more = ts_tree_cursor_goto_next_sibling(&fr->cursor);
     if (ts_node_is_named(n)) {
       *out = n;
+      fr->field = field;
       return true;
     }
   }
@@ -83,19 +85,13 @@ void ts_walk_run(ts_walk *w, TSNode root, ts_enter_fn enter, ts_leave_fn leave) 
   }
 }
 
+/* The parent knows which of its named children is being walked: by index, or where its
+ * cursor was. */
 const char *ts_cur_field_name(ts_walk *w) {
-  ts_frame *me = ts_cur(w), *p = ts_up(w, 1);
+  ts_frame *p = ts_up(w, 1);
   if (!p) return NULL;
-  TSTreeCursor c = ts_tree_cursor_new(p->node);
-  const char *name = NULL;
-  for (bool ok = ts_tree_cursor_goto_first_child(&c); ok; ok = ts_tree_cursor_goto_next_sibling(&c)) {
-    if (ts_node_eq(ts_tree_cursor_current_node(&c), me->node)) {
-      name = ts_tree_cursor_current_field_name(&c);
-      break;
-    }
-  }
-  ts_tree_cursor_delete(&c);
-  return name;
+  if (p->wide) return p->field ? ts_language_field_name_for_id(ts_node_language(p->node), p->field) : NULL;
+  return ts_node_field_name_for_named_child(p->node, p->next - 1);
 }
 
 ir_node *ts_enclosing_own(ts_walk *w, ir_kind kind) {

@@ -17,6 +17,7 @@ typedef struct ts_frame {
   /* the walk's own state: named children by index, or (wide nodes) a cursor */
   uint32_t next, count;
   bool wide, more;
+  TSFieldId field;  /* wide nodes: the field of the child being walked (0: none) */
   TSTreeCursor cursor;
 } ts_frame;
 
