@@ -44,6 +44,7 @@ typedef struct rs_slot {
 struct al_readset {
   rs_slot *slots;
   size_t cap, len;
+  bool conflict; /* a key got two answers (the speculative index grew in between) */
   al_arena keys;
 };
 
@@ -76,7 +77,10 @@ static void record(uint64_t h, bool prom, const char *key, uint64_t digest) {
     rs->cap = ncap;
   }
   rs_slot *sl = rs_find(rs->slots, rs->cap, h, prom, key);
-  if (sl->key) return; /* the first answer is the one the rules acted on */
+  if (sl->key) { /* the rules acted on both answers: only a recheck is sure */
+    if (sl->digest != digest) rs->conflict = true;
+    return;
+  }
   *sl = (rs_slot){h, digest, al_arena_strdup(&rs->keys, key), prom};
   rs->len++;
 }
@@ -967,13 +971,34 @@ size_t al_index_spec_add(al_index *idx, const al_summary *sum) {
   return first;
 }
 
-void al_index_spec_update(al_index *idx, const al_summary *sum, size_t first) {
+/* Records, once published, never change: a rule on another thread may be reading one
+ * (outside the lock) and has recorded its digest. The file gets new records, and its
+ * keys that still lead to its old ones lead to the new ones. */
+size_t al_index_spec_update(al_index *idx, const al_summary *sum, size_t first) {
   pthread_mutex_lock(&idx->spec->lock);
-  spec_derive(idx, sum, first);
+  ir_file *f = sum->ir;
+  size_t nfirst = idx->infos.len;
+  for (size_t k = 0; k < sum->nfns; k++) {
+    const al_func_info *old = idx->infos.items[first + k];
+    al_func_info *info = al_calloc(1, sizeof *info);
+    info->file = old->file;
+    info->func = old->func;
+    al_vec_push(&idx->infos, info);
+    const char *names[2] = {old->func->name, old->func->alias};
+    for (int j = 0; j < 2 && f->module; j++) {
+      if (!names[j]) continue;
+      char *key = al_fmt("%s" KEY_SEP "%s", f->module, names[j]);
+      if (al_map_get(&idx->funcs, key) == old) al_map_put(&idx->funcs, key, info);
+      free(key);
+    }
+  }
+  spec_derive(idx, sum, nfirst);
   pthread_mutex_unlock(&idx->spec->lock);
+  return nfirst;
 }
 
 bool al_readset_holds(const al_index *idx, const al_readset *rs) {
+  if (rs->conflict) return false;
   for (size_t i = 0; i < rs->cap; i++) {
     const rs_slot *sl = &rs->slots[i];
     if (!sl->key) continue;

@@ -124,8 +124,9 @@ void al_index_spec_init(al_index *idx);
  * build propagates across files is computed against what the index has so far.
  * Returns where the file's records start, for al_index_spec_update. */
 size_t al_index_spec_add(al_index *idx, const al_summary *sum);
-/* Computes that again (the files it imports were added since). */
-void al_index_spec_update(al_index *idx, const al_summary *sum, size_t first);
+/* Computes that again (the files it imports were added since), into new records (what
+ * was published stays as it was); returns where they start. */
+size_t al_index_spec_update(al_index *idx, const al_summary *sum, size_t first);
 /* This thread's lookups, in any index, are recorded into rs from now on (NULL: stop). */
 void al_index_record(al_readset *rs);
 /* Every lookup in rs gets the same answer from idx. */
