@@ -198,6 +198,7 @@ static void analyse(pool_job *job, al_file *f, int depth) {
     al_index_record(f->readset);
     run_rules(job, f, &run->spec);
     al_index_record(NULL);
+    al_readset_freeze(f->readset);
   }
   ir_file_free(f->ir);
   f->ir = NULL;

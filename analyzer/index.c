@@ -1012,6 +1012,27 @@ bool al_readset_holds(const al_index *idx, const al_readset *rs) {
   return true;
 }
 
+void al_readset_freeze(al_readset *rs) {
+  size_t keys = 0;
+  for (size_t i = 0; i < rs->cap; i++)
+    if (rs->slots[i].key) keys += strlen(rs->slots[i].key) + 1;
+  rs_slot *block = al_malloc(rs->len * sizeof *block + keys + 1);
+  char *k = (char *)(block + rs->len);
+  size_t n = 0;
+  for (size_t i = 0; i < rs->cap; i++) {
+    if (!rs->slots[i].key) continue;
+    size_t l = strlen(rs->slots[i].key) + 1;
+    memcpy(k, rs->slots[i].key, l);
+    block[n] = rs->slots[i];
+    block[n++].key = k;
+    k += l;
+  }
+  free(rs->slots);
+  al_arena_free(&rs->keys);
+  rs->slots = block;
+  rs->cap = n; /* a plain array now: al_readset_holds walks it */
+}
+
 void al_readset_free(al_readset *rs) {
   if (!rs) return;
   free(rs->slots);

@@ -129,6 +129,9 @@ size_t al_index_spec_add(al_index *idx, const al_summary *sum);
 size_t al_index_spec_update(al_index *idx, const al_summary *sum, size_t first);
 /* This thread's lookups, in any index, are recorded into rs from now on (NULL: stop). */
 void al_index_record(al_readset *rs);
+/* Once the rules are done: the readset in one block of the size it needs (its table is
+ * mostly empty, and 100,000 small files keep theirs until the index is built). */
+void al_readset_freeze(al_readset *rs);
 /* Every lookup in rs gets the same answer from idx. */
 bool al_readset_holds(const al_index *idx, const al_readset *rs);
 void al_readset_free(al_readset *rs);
