@@ -562,6 +562,7 @@ static ir_node *js_enter(ts_walk *w, bool *descend) {
     break;
   case 's':
     if (!strcmp(t, "shorthand_property_identifier")) goto ident; /* `{ p }` reads p */
+    if (!strcmp(t, "string")) *descend = false; /* quotes, fragments, escapes (template strings do hold code) */
     break;
   case 'i':
     if (!strcmp(t, "identifier")) {

@@ -627,6 +627,15 @@ static ir_node *py_enter(ts_walk *w, bool *descend) {
       return x;
     }
     break;
+  case 's':
+    /* a string's parts are never code, except an f-string's interpolations */
+    if (!strcmp(t, "string")) {
+      const char *p = w->text + ts_node_start_byte(n);
+      bool f = false;
+      for (; *p && *p != '\'' && *p != '"'; p++) f |= *p == 'f' || *p == 'F';
+      if (!f) *descend = false;
+    }
+    break;
   case 't':
     if (!strcmp(t, "try_statement")) return ir_add(w->f, parent, IR_TRY, ts_span(n));
     break;
