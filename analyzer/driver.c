@@ -186,8 +186,8 @@ static void analyse(pool_job *job, al_file *f, int depth) {
   for (size_t i = 0; depth < MAX_IMPORT_DEPTH && i < f->imports.len; i++) {
     al_file *g = f->imports.items[i];
     /* (a warm run lowers what misses import anyway, in rounds: this is earlier; the
-     * rounds then find it lowered) */
-    if (!g->lowered && atomic_exchange(&g->claimed, 1) == 0) {
+     * rounds then find it lowered). The claim alone decides: a file is claimed once. */
+    if (atomic_exchange(&g->claimed, 1) == 0) {
       analyse(job, g, depth + 1);
       more = true;
     }
@@ -234,7 +234,7 @@ static bool read_again(al_file *f) {
 
 /* Pass 1: the files marked `lower`. */
 static void pass1(pool_job *job, al_file *f) {
-  if (f->lower && !f->lowered && atomic_exchange(&f->claimed, 1) == 0) analyse(job, f, 0);
+  if (f->lower && atomic_exchange(&f->claimed, 1) == 0) analyse(job, f, 0);
 }
 
 /* Module ids, from the paths. */

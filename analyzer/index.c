@@ -1005,7 +1005,7 @@ bool al_readset_holds(const al_index *idx, const al_readset *rs) {
     void *r = al_map_get_hashed(sl->promisified ? &idx->promisified : &idx->funcs, sl->key, sl->hash);
     uint64_t d = sl->promisified ? (uint64_t)(uintptr_t)r : r ? ((const al_func_info *)r)->digest : 0;
     if (d != sl->digest) {
-      if (getenv("AL_DEBUG_SPEC")) fprintf(stderr, "asynclint: speculation: %s answered otherwise\n", sl->key);
+      if (getenv("ASYNCLINT_DEBUG_SPEC")) fprintf(stderr, "asynclint: speculation: %s answered otherwise\n", sl->key);
       return false;
     }
   }
