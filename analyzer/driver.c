@@ -355,7 +355,7 @@ static void imported_files(const al_map *mods, const al_file *f, al_vec *out, bo
 
 /* The files f's findings depend on directly, into deps (without f, no repeats): what it
  * imports inside the run; for C, every C file (contexts cross files freely). */
-static void direct_deps(al_run *run, const al_map *mods, al_file *f, al_vec *deps, bool *open) {
+static void direct_deps(al_run *run, al_file *f, al_vec *deps, bool *open) {
   deps->len = 0;
   if (f->lang == AL_LANG_C) {
     for (size_t i = 0; i < run->nfiles; i++)
@@ -363,7 +363,6 @@ static void direct_deps(al_run *run, const al_map *mods, al_file *f, al_vec *dep
         al_vec_push(deps, &run->files[i]);
     return;
   }
-  (void)mods;
   for (size_t i = 0; i < f->imports.len; i++) al_vec_push(deps, f->imports.items[i]);
   *open = f->imports_open;
 }
@@ -616,7 +615,7 @@ void al_run_files(al_run *run, const al_options *opts, char **paths, size_t n) {
       al_file *f = &run->files[i];
       if (!f->lowered || f->cached || !f->in_shard || f->error) continue;
       bool open = false;
-      direct_deps(run, &mods, f, &deps, &open);
+      direct_deps(run, f, &deps, &open);
       keys[i] = al_cache_key(cache, f, cfg); /* from the content read, not the stat table */
       al_cache_store(cache, f, keys[i], &deps, open, manifest);
     }

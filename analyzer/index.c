@@ -829,6 +829,24 @@ static void set_digests(al_index *idx, size_t from, size_t to) {
     }
 }
 
+/* Fixpoint over the records from `from` on (sums[k]: the summary of record from + k):
+ * sync functions returning an awaitable call return one too (bounded: each round must
+ * mark at least one more function, and there are finitely many). */
+static void awaitable_fixpoint(al_index *idx, size_t from, const al_fn_summary *const *sums) {
+  for (bool changed = true; changed;) {
+    changed = false;
+    for (size_t i = from; i < idx->infos.len; i++) {
+      al_func_info *info = idx->infos.items[i];
+      if ((info->flags & AL_FN_AWAITABLE) || info->file->lang == AL_LANG_C || (info->func->flags & IR_F_GENERATOR))
+        continue;
+      if (returns_awaitable_call(idx, info, sums[i - from])) {
+        info->flags |= AL_FN_AWAITABLE;
+        changed = true;
+      }
+    }
+  }
+}
+
 /* A record per function of the summary (own facts and shape only), under its keys, and
  * the file's promisified bindings. Returns where its records start. */
 static size_t add_records(al_index *idx, const al_summary *sum) {
@@ -881,20 +899,7 @@ void al_index_build_from(al_index *idx, al_summary *const *summaries, size_t n) 
     add_records(idx, sum);
     for (size_t k = 0; k < sum->nfns; k++) al_vec_push(&sums, &sum->fns[k]);
   }
-  /* Fixpoint: sync functions returning an awaitable call (bounded: each round must
-   * mark at least one more function, and there are finitely many). */
-  for (bool changed = true; changed;) {
-    changed = false;
-    for (size_t i = 0; i < idx->infos.len; i++) {
-      al_func_info *info = idx->infos.items[i];
-      if (info->flags & AL_FN_AWAITABLE) continue;
-      if (info->file->lang == AL_LANG_C || (info->func->flags & IR_F_GENERATOR)) continue;
-      if (returns_awaitable_call(idx, info, sums.items[i])) {
-        info->flags |= AL_FN_AWAITABLE;
-        changed = true;
-      }
-    }
-  }
+  awaitable_fixpoint(idx, 0, (const al_fn_summary *const *)sums.items);
   mark_c_contexts(idx);
   summarize_blocking(idx, (const al_fn_summary *const *)sums.items);
   set_digests(idx, 0, idx->infos.len);
@@ -933,17 +938,10 @@ static void spec_derive(al_index *idx, const al_summary *sum, size_t first) {
     info->block_via = NULL;
     info->block_depth = 0;
   }
-  for (bool changed = true; changed;) {
-    changed = false;
-    for (size_t i = first; i < end; i++) {
-      al_func_info *info = idx->infos.items[i];
-      if ((info->flags & AL_FN_AWAITABLE) || f->lang == AL_LANG_C || (info->func->flags & IR_F_GENERATOR)) continue;
-      if (returns_awaitable_call(idx, info, &sum->fns[i - first])) {
-        info->flags |= AL_FN_AWAITABLE;
-        changed = true;
-      }
-    }
-  }
+  const al_fn_summary **fns = al_calloc(sum->nfns ? sum->nfns : 1, sizeof *fns);
+  for (size_t k = 0; k < sum->nfns; k++) fns[k] = &sum->fns[k];
+  awaitable_fixpoint(idx, first, fns);
+  free(fns);
   for (size_t i = first; i < end; i++) own_blocking(idx, idx->infos.items[i], &sum->fns[i - first]);
   for (uint32_t depth = 2; depth <= AL_BLOCK_MAX_DEPTH; depth++)
     for (size_t i = first; i < end; i++) {
