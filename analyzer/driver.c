@@ -24,16 +24,48 @@ typedef struct pool_job {
   atomic_size_t next;
   void (*work)(struct pool_job *job, al_file *f);
   void *ctx; /* what the work function needs beyond the run and the options */
+  /* Pass 1 from both ends: a file's tree and IR take some 25 times its size, and freed
+   * memory stays with the thread's malloc arena. So one thread takes the files biggest
+   * first and the others smallest first, until they meet: only the first thread's arena
+   * grows to the biggest tree, not every thread's. */
+  bool two_ends;
+  pthread_mutex_t mu;
+  size_t front, back;  /* under mu: the next biggest, one past the smallest left */
+  atomic_int threads;  /* thread numbers handed out */
 } pool_job;
+
+/* The biggest imported file a thread taking the small files analyses itself (bigger ones
+ * wait for the first thread, or for pass 2 when they change what the importer sees). */
+#define SMALL_END_IMPORT_CAP (256u << 10)
+
+static _Thread_local bool small_end; /* this thread takes the smallest files first */
+
+static uint64_t file_bytes(const al_file *f) { return f->st.size ? f->st.size : f->src.len; }
+
+/* The next file from this thread's end (SIZE_MAX: none left). */
+static size_t two_ends_next(pool_job *job) {
+  size_t i = SIZE_MAX;
+  pthread_mutex_lock(&job->mu);
+  if (job->front < job->back) i = job->run->order[small_end ? --job->back : job->front++];
+  pthread_mutex_unlock(&job->mu);
+  return i;
+}
 
 static void *pool_thread(void *arg) {
   pool_job *job = arg;
   al_arena_recycling(true);
+  small_end = job->two_ends && atomic_fetch_add(&job->threads, 1) > 0;
   for (;;) {
-    size_t i = atomic_fetch_add(&job->next, 1);
-    if (i >= job->run->nfiles) break;
-    job->work(job, &job->run->files[job->run->order ? job->run->order[i] : i]);
+    size_t i;
+    if (job->two_ends) {
+      if ((i = two_ends_next(job)) == SIZE_MAX) break;
+    } else {
+      if ((i = atomic_fetch_add(&job->next, 1)) >= job->run->nfiles) break;
+      if (job->run->order) i = job->run->order[i];
+    }
+    job->work(job, &job->run->files[i]);
   }
+  small_end = false;
   al_arena_recycling(false);
   return NULL;
 }
@@ -46,12 +78,10 @@ static int effective_jobs(const al_options *opts, size_t nfiles) {
   return (int)n;
 }
 
-static void pool_run_ctx(al_run *run, const al_options *opts, void (*work)(pool_job *, al_file *), void *ctx) {
-  pool_job job = {.run = run, .opts = opts, .work = work, .ctx = ctx};
-  atomic_init(&job.next, 0);
-  int n = effective_jobs(opts, run->nfiles);
+static void pool_start(pool_job *job) {
+  int n = effective_jobs(job->opts, job->run->nfiles);
   if (n == 1) {
-    pool_thread(&job);
+    pool_thread(job);
     return;
   }
   pthread_t *tids = al_calloc((size_t)n, sizeof *tids);
@@ -60,16 +90,36 @@ static void pool_run_ctx(al_run *run, const al_options *opts, void (*work)(pool_
     pthread_attr_t attr;
     pthread_attr_init(&attr);
     pthread_attr_setstacksize(&attr, 8u << 20); /* libclang wants a normal-sized stack */
-    if (pthread_create(&tids[i], &attr, pool_thread, &job) == 0) started++;
+    if (pthread_create(&tids[i], &attr, pool_thread, job) == 0) started++;
     pthread_attr_destroy(&attr);
   }
-  if (!started) pool_thread(&job);
+  if (!started) pool_thread(job);
   for (int i = 0; i < started; i++) pthread_join(tids[i], NULL);
   free(tids);
 }
 
+static void pool_run_ctx(al_run *run, const al_options *opts, void (*work)(pool_job *, al_file *), void *ctx) {
+  pool_job job = {.run = run, .opts = opts, .work = work, .ctx = ctx};
+  atomic_init(&job.next, 0);
+  pool_start(&job);
+}
+
 static void pool_run(al_run *run, const al_options *opts, void (*work)(pool_job *, al_file *)) {
   pool_run_ctx(run, opts, work, NULL);
+}
+
+/* Pass 1's pool: from both ends of run->order (biggest first). */
+static void pool_run_two_ends(al_run *run, const al_options *opts, void (*work)(pool_job *, al_file *)) {
+  if (!run->order) {
+    pool_run(run, opts, work);
+    return;
+  }
+  pool_job job = {.run = run, .opts = opts, .work = work, .two_ends = true, .back = run->nfiles};
+  atomic_init(&job.next, 0);
+  atomic_init(&job.threads, 0);
+  pthread_mutex_init(&job.mu, NULL);
+  pool_start(&job);
+  pthread_mutex_destroy(&job.mu);
 }
 
 static uint64_t content_hash(const al_source *s) {
@@ -187,6 +237,7 @@ static void analyse(pool_job *job, al_file *f, int depth) {
     al_file *g = f->imports.items[i];
     /* (a warm run lowers what misses import anyway, in rounds: this is earlier; the
      * rounds then find it lowered). The claim alone decides: a file is claimed once. */
+    if (small_end && file_bytes(g) > SMALL_END_IMPORT_CAP) continue;
     if (atomic_exchange(&g->claimed, 1) == 0) {
       analyse(job, g, depth + 1);
       more = true;
@@ -559,7 +610,7 @@ void al_run_files(al_run *run, const al_options *opts, char **paths, size_t n) {
      * in the round just done are scanned) */
     bool *scanned = al_calloc(n ? n : 1, sizeof *scanned);
     for (;;) {
-      pool_run(run, opts, pass1);
+      pool_run_two_ends(run, opts, pass1);
       work.len = 0;
       for (size_t i = 0; i < n; i++) {
         al_file *f = &run->files[i];
@@ -582,7 +633,7 @@ void al_run_files(al_run *run, const al_options *opts, char **paths, size_t n) {
     for (size_t i = 0; i < n; i++)
       if (run->files[i].module) al_map_put(&mods, run->files[i].module, &run->files[i]);
     run->mods = &mods;
-    pool_run(run, opts, pass1);
+    pool_run_two_ends(run, opts, pass1);
   }
   double t1 = now_ms();
   al_summary **sums = al_calloc(n ? n : 1, sizeof *sums);
