@@ -595,8 +595,8 @@ void al_index_summarize(ir_file *f, const al_map *modules) {
   if (f->lang != AL_LANG_C)
     for (ir_node *x = f->root; x; x = ir_next(x, f->root))
       if (indexed_func(x)) {
-        al_map_put(&own, x->name, x);
-        if (x->alias) al_map_put(&own, x->alias, x);
+        al_map_put_borrowed(&own, x->name, x); /* names in f: they outlive the map */
+        if (x->alias) al_map_put_borrowed(&own, x->alias, x);
       }
   for (ir_node *x = f->root; x; x = ir_next(x, f->root)) {
     if (!indexed_func(x)) continue;

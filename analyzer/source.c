@@ -61,16 +61,22 @@ static void build_lines(al_source *s) {
   uint32_t cap = 64, n = 0;
   uint32_t *ls = al_malloc(cap * sizeof *ls);
   ls[n++] = 0;
-  for (size_t i = 0; i < s->len; i++) {
-    char c = s->text[i];
-    /* \n, \r\n and a lone \r all end a line (as in Python's and JS's own rules). */
-    if (c == '\n' || (c == '\r' && (i + 1 >= s->len || s->text[i + 1] != '\n'))) {
-      if (n == cap) {
-        cap *= 2;
-        ls = al_realloc(ls, cap * sizeof *ls);
-      }
-      ls[n++] = (uint32_t)(i + 1);
+  const char *t = s->text, *end = t + s->len;
+  /* \n, \r\n and a lone \r all end a line (as in Python's and JS's own rules); a text
+   * without \r (nearly all) is scanned for \n with memchr */
+  bool cr = s->len && memchr(t, '\r', s->len) != NULL;
+  for (const char *p = t; p < end; p++) {
+    if (!cr) {
+      p = memchr(p, '\n', (size_t)(end - p));
+      if (!p) break;
+    } else if (*p != '\n' && !(*p == '\r' && (p + 1 >= end || p[1] != '\n'))) {
+      continue;
     }
+    if (n == cap) {
+      cap *= 2;
+      ls = al_realloc(ls, cap * sizeof *ls);
+    }
+    ls[n++] = (uint32_t)(p - t + 1);
   }
   s->line_starts = ls;
   s->nlines = n;

@@ -341,7 +341,7 @@ void *al_map_get_hashed(const al_map *m, const char *key, uint64_t hash) {
   return e->key ? e->val : NULL;
 }
 
-void *al_map_put(al_map *m, const char *key, void *val) {
+static void *map_put(al_map *m, const char *key, void *val, bool copy) {
   if ((m->len + 1) * 4 >= m->cap * 3) {
     size_t ncap = m->cap ? m->cap * 2 : 16;
     al_map_entry *ns = al_calloc(ncap, sizeof *ns);
@@ -359,15 +359,22 @@ void *al_map_put(al_map *m, const char *key, void *val) {
     e->val = val;
     return old;
   }
-  e->key = al_strdup(key);
+  e->key = copy ? al_strdup(key) : (char *)key;
   e->hash = h;
   e->val = val;
   m->len++;
   return NULL;
 }
 
+void *al_map_put(al_map *m, const char *key, void *val) { return map_put(m, key, val, true); }
+
+void *al_map_put_borrowed(al_map *m, const char *key, void *val) {
+  m->borrowed = true;
+  return map_put(m, key, val, false);
+}
+
 void al_map_free(al_map *m) {
-  for (size_t i = 0; i < m->cap; i++) free(m->slots[i].key);
+  for (size_t i = 0; !m->borrowed && i < m->cap; i++) free(m->slots[i].key);
   free(m->slots);
   memset(m, 0, sizeof *m);
 }

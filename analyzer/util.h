@@ -56,17 +56,22 @@ typedef struct al_vec {
 void al_vec_push(al_vec *v, void *item);
 void al_vec_free(al_vec *v);
 
-/* A string -> pointer hash map; keys are copied and owned by the map. */
+/* A string -> pointer hash map; keys are copied and owned by the map (unless it is
+ * filled with al_map_put_borrowed only). */
 typedef struct al_map_entry al_map_entry;
 typedef struct al_map {
   al_map_entry *slots;
   size_t len, cap;
+  bool borrowed; /* keys are the caller's: they outlive the map and are not freed */
 } al_map;
 void *al_map_get(const al_map *m, const char *key);
 /* The same, with the key's al_hash_fast already computed. */
 void *al_map_get_hashed(const al_map *m, const char *key, uint64_t hash);
 /* Sets key to val; returns the previous value or NULL. */
 void *al_map_put(al_map *m, const char *key, void *val);
+/* The same without copying key: for a scratch map whose keys outlive it (a map is
+ * filled with one of the two only). */
+void *al_map_put_borrowed(al_map *m, const char *key, void *val);
 void al_map_free(al_map *m);
 /* Bytes the map holds (slots and keys), for --stats. */
 size_t al_map_bytes(const al_map *m);

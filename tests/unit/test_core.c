@@ -57,6 +57,29 @@ START_TEST(line_map_handles_all_line_endings) {
 }
 END_TEST
 
+/* Text without \r takes the memchr path: the same line map. */
+START_TEST(line_map_without_carriage_returns) {
+  al_source s;
+  const char *text = "a\n\nccc\ndddd\n";
+  al_source_from_text(&s, "x.py", AL_LANG_PYTHON, text, strlen(text));
+  ck_assert_uint_eq(s.nlines, 5);
+  ck_assert_uint_eq(s.line_starts[1], 2);
+  ck_assert_uint_eq(s.line_starts[2], 3);
+  ck_assert_uint_eq(s.line_starts[3], 7);
+  ck_assert_uint_eq(s.line_starts[4], 12);
+  ck_assert_uint_eq(al_source_line_of(&s, 8), 4);
+  al_source_free(&s);
+  const char *cr_end = "x\r";
+  al_source_from_text(&s, "x.py", AL_LANG_PYTHON, cr_end, strlen(cr_end));
+  ck_assert_uint_eq(s.nlines, 2);
+  ck_assert_uint_eq(s.line_starts[1], 2);
+  al_source_free(&s);
+  al_source_from_text(&s, "x.py", AL_LANG_PYTHON, "", 0);
+  ck_assert_uint_eq(s.nlines, 1);
+  al_source_free(&s);
+}
+END_TEST
+
 START_TEST(languages_by_extension) {
   ck_assert_int_eq(al_lang_from_path("a/b.py"), AL_LANG_PYTHON);
   ck_assert_int_eq(al_lang_from_path("b.pyi"), AL_LANG_PYTHON);
@@ -251,6 +274,7 @@ int main(void) {
   tcase_add_test(tc, map_grows_and_finds);
   tcase_add_test(tc, utf8_validation);
   tcase_add_test(tc, line_map_handles_all_line_endings);
+  tcase_add_test(tc, line_map_without_carriage_returns);
   tcase_add_test(tc, languages_by_extension);
   tcase_add_test(tc, gitignore_globs);
   tcase_add_test(tc, inline_suppressions);
