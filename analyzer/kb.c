@@ -2,6 +2,7 @@
  * flat on purpose: a section is a list of names or small mappings with a `name`. */
 #include "kb.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 #include <yaml.h>
@@ -11,6 +12,7 @@ extern const size_t al_kb_python_yaml_len, al_kb_javascript_yaml_len, al_kb_c_ya
 
 static al_kb builtin[4];
 static bool builtin_loaded;
+static _Atomic unsigned builtin_gen = 1; /* bumped when the built-in kbs are freed */
 
 static const char *scalar(yaml_node_t *n) {
   return n && n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
@@ -57,8 +59,14 @@ static int add_entry(al_kb_section *sec, yaml_document_t *doc, yaml_node_t *item
   }
   al_vec_push(&sec->entries, e);
   al_map_put(&sec->by_name, e->name, e);
-  if (al_starts_with(e->name, "*.")) sec->suffix_wild = true;
-  else if (al_ends_with(e->name, ".*")) sec->prefix_wild = true;
+  if (al_starts_with(e->name, "*.")) {
+    sec->suffix_wild = true;
+  } else {
+    if (al_ends_with(e->name, ".*")) sec->prefix_wild = true;
+    char *head = al_strndup(e->name, strcspn(e->name, "."));
+    al_map_put(&sec->heads, head, e);
+    free(head);
+  }
   return 0;
 fail:
   for (size_t i = 0; i < e->nattrs; i++) {
@@ -134,6 +142,7 @@ static void free_section(const char *key, void *val, void *ctx) {
   }
   al_vec_free(&s->entries);
   al_map_free(&s->by_name);
+  al_map_free(&s->heads);
   free(s);
 }
 
@@ -157,13 +166,33 @@ int al_kb_init(char **err) {
 void al_kb_shutdown(void) {
   for (int i = 0; i < 4; i++) al_kb_free(&builtin[i]);
   builtin_loaded = false;
+  builtin_gen++;
 }
 
 const al_kb *al_kb_for(al_lang lang) { return &builtin[lang]; }
 al_kb *al_kb_mutable(al_lang lang) { return &builtin[lang]; }
 
+/* Section names are string literals at the call sites: a section of a built-in kb (a
+ * section once made stays until al_kb_shutdown) is remembered per (kb, literal). */
 const al_kb_section *al_kb_section_get(const al_kb *kb, const char *section) {
-  return al_map_get(&kb->sections, section);
+  static _Thread_local struct {
+    const al_kb *kb;
+    const char *name;
+    const al_kb_section *s;
+    unsigned gen;
+  } memo[64];
+  bool builtin_kb = kb >= builtin && kb < builtin + sizeof builtin / sizeof *builtin;
+  unsigned gen = builtin_gen;
+  size_t h = (((uintptr_t)section >> 3) ^ ((uintptr_t)kb >> 4)) & 63;
+  if (builtin_kb && memo[h].kb == kb && memo[h].name == section && memo[h].gen == gen) return memo[h].s;
+  const al_kb_section *s = al_map_get(&kb->sections, section);
+  if (builtin_kb && s) {
+    memo[h].kb = kb;
+    memo[h].name = section;
+    memo[h].s = s;
+    memo[h].gen = gen;
+  }
+  return s;
 }
 
 const al_kb_entry *al_kb_find(const al_kb *kb, const char *section, const char *name) {
@@ -180,14 +209,17 @@ const char *al_kb_attr(const al_kb_entry *e, const char *key) {
 const al_kb_entry *al_kb_match(const al_kb *kb, const char *section, const char *name) {
   const al_kb_section *s = al_kb_section_get(kb, section);
   if (!s || !name) return NULL;
-  const al_kb_entry *e = al_map_get(&s->by_name, name);
-  if (e || (!s->prefix_wild && !s->suffix_wild)) return e;
   char buf[512];
-  size_t n = strlen(name);
+  size_t n = strlen(name), hn = strcspn(name, ".");
   if (n >= sizeof buf - 3) return NULL;
+  memcpy(buf, name, hn);
+  buf[hn] = 0;
+  bool head = al_map_get(&s->heads, buf) != NULL; /* else no exact or `a.*` entry matches */
+  const al_kb_entry *e = head ? al_map_get(&s->by_name, name) : NULL;
+  if (e || (!s->prefix_wild && !s->suffix_wild)) return e;
   memcpy(buf, name, n + 1);
   char *dot;
-  while (s->prefix_wild && (dot = strrchr(buf, '.'))) {
+  while (head && s->prefix_wild && (dot = strrchr(buf, '.'))) {
     strcpy(dot, ".*");
     if ((e = al_map_get(&s->by_name, buf))) return e;
     *dot = 0;

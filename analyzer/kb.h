@@ -21,6 +21,8 @@ typedef struct al_kb {
 typedef struct al_kb_section {
   al_vec entries;  /* al_kb_entry*, in file order */
   al_map by_name;  /* name -> al_kb_entry* */
+  al_map heads;    /* the first dotted part of every name but `*.m` ones: a name whose
+                    * head is not here matches no exact or `a.*` entry */
   bool prefix_wild; /* has `a.*` entries */
   bool suffix_wild; /* has `*.m` entries */
 } al_kb_section;
@@ -44,6 +46,8 @@ const al_kb *al_kb_for(al_lang lang);
  * lint thread starts. */
 al_kb *al_kb_mutable(al_lang lang);
 
+/* section: a string literal (or any string that stays unchanged at its address): the
+ * lookups below remember a built-in kb's sections by the address of their name. */
 const al_kb_section *al_kb_section_get(const al_kb *kb, const char *section);
 const al_kb_entry *al_kb_find(const al_kb *kb, const char *section, const char *name);
 const char *al_kb_attr(const al_kb_entry *e, const char *key);
