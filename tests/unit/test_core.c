@@ -149,6 +149,24 @@ START_TEST(knowledge_loader) {
   ck_assert_ptr_null(al_kb_find(&kb, "nosuch", "a.b"));
   al_kb_free(&kb);
 
+  /* wildcards: exact before a.*, before *.m; a name whose head starts no entry still
+   * reaches *.m entries */
+  const char *wild = "blocking:\n  - {name: os.path.*, k: prefix}\n  - {name: os.path.exists, k: exact}\n"
+                     "  - {name: '*.read', k: suffix}\n  - {name: sleep, k: bare}\n";
+  ck_assert_int_eq(al_kb_load(&kb, wild, strlen(wild), "w.yaml", &err), 0);
+  ck_assert_str_eq(al_kb_attr(al_kb_match(&kb, "blocking", "os.path.exists"), "k"), "exact");
+  ck_assert_str_eq(al_kb_attr(al_kb_match(&kb, "blocking", "os.path.isdir"), "k"), "prefix");
+  ck_assert_str_eq(al_kb_attr(al_kb_match(&kb, "blocking", "os.path.x.y"), "k"), "prefix");
+  ck_assert_str_eq(al_kb_attr(al_kb_match(&kb, "blocking", "os.path.read"), "k"), "prefix");
+  ck_assert_str_eq(al_kb_attr(al_kb_match(&kb, "blocking", "fh.read"), "k"), "suffix");
+  ck_assert_str_eq(al_kb_attr(al_kb_match(&kb, "blocking", "a.b.read"), "k"), "suffix");
+  ck_assert_str_eq(al_kb_attr(al_kb_match(&kb, "blocking", "sleep"), "k"), "bare");
+  ck_assert_ptr_null(al_kb_match(&kb, "blocking", "os.getcwd"));
+  ck_assert_ptr_null(al_kb_match(&kb, "blocking", "time.sleep"));
+  ck_assert_ptr_null(al_kb_match(&kb, "blocking", "read"));
+  ck_assert_ptr_null(al_kb_match(&kb, "blocking", "ospath.exists"));
+  al_kb_free(&kb);
+
   const char *bad[] = {"awaitable: [a\n", "- just a list\n", "awaitable: 3\n", "awaitable:\n  - {note: x}\n",
                        "awaitable:\n  - {name: [1]}\n"};
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
