@@ -3,8 +3,9 @@
 their IR freed at once; a file whose lookups the real index answers differently is
 checked again) gives exactly the findings of the reference run that keeps every file's
 IR until the whole index is built (ASYNCLINT_NO_STREAM=1): on an import cycle where the
-speculation is wrong, on a chain of imports deeper than pass 1 follows, on the fixtures,
-at -j1 and -j2."""
+speculation is wrong, on a chain of imports deeper than pass 1 follows, on a big file
+that the threads taking small files leave to the big end, on the fixtures, at -j1 and
+-j2."""
 import json
 import os
 import re
@@ -105,6 +106,21 @@ class Streaming(unittest.TestCase):
         self.assertEqual(out, ref)
         self.assertEqual(sum(f["code"] == "AL101" for f in json.loads(out)), n - 1)
         self.assertEqual(lint([self.dir], jobs=2)[0], ref)
+
+    def test_big_import_left_to_the_big_end(self):
+        # Pass 1 hands the biggest file to one thread and the small ones to the others; a
+        # small-end thread does not analyse an import over 256 KB itself. Every small file
+        # imports big.py and drops its coroutine: the findings must be the reference run's
+        # at any thread count, whichever thread got to big.py first.
+        filler = "".join(f"def pad{k}():\n    return {k}\n\n\n" for k in range(12000))
+        self.write("big.py", "async def fetch():\n    return 1\n\n\n" + filler)
+        self.assertGreater(os.path.getsize(os.path.join(self.dir, "big.py")), 256 << 10)
+        for k in range(30):
+            self.write(f"s{k}.py", f"import big\n\n\nasync def use{k}():\n    big.fetch()\n")
+        ref, _ = lint([self.dir], stream=False)
+        self.assertEqual(sum(f["code"] == "AL101" for f in json.loads(ref)), 30)
+        for jobs in (1, 2, 3):
+            self.assertEqual(lint([self.dir], jobs=jobs)[0], ref, f"-j{jobs}")
 
     def test_fixtures_match_the_reference_run(self):
         root = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fixtures")
