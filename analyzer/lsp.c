@@ -5,6 +5,7 @@
  * .asynclint.yaml enables. Malformed input gets the JSON-RPC error and the server goes
  * on; end of input ends it. */
 #include "lsp.h"
+#include "lang/ts_walk.h"
 
 #include <errno.h>
 #include <jansson.h>
@@ -586,6 +587,7 @@ static void doc_free(doc *d) {
   if (!d) return;
   if (d->ir) ir_file_free(d->ir);
   if (d->tree) ts_tree_delete(d->tree);
+  ts_trees_changed();
   al_source_free(&d->src);
   free(d->module);
   free(d->uri);
@@ -733,6 +735,7 @@ static void edit_tree(TSTree *tree, const char *t, size_t a, size_t b, const cha
     }
   }
   ts_tree_edit(tree, &e);
+  ts_trees_changed();
 }
 
 static void did_change(server *s, json_t *params) {
@@ -756,6 +759,7 @@ static void did_change(server *s, json_t *params) {
       d->text.len = 0;
       al_buf_puts(&d->text, text);
       if (d->tree) ts_tree_delete(d->tree);
+      ts_trees_changed();
       d->tree = NULL;
       continue;
     }

@@ -206,15 +206,31 @@ bool ts_has_token(TSNode n, const char *tok) {
   return false;
 }
 
+/* Bumped whenever a tree is made, edited or freed: the node memo below is only good
+ * for the trees as they were when it was filled. */
+static _Atomic uint64_t trees_gen = 1;
+
+void ts_trees_changed(void) { trees_gen++; }
+
 /* Field names are string literals at the call sites: their ids are remembered per
  * (literal, grammar) in a small per-thread table, so a lookup by name costs one compare
- * instead of a scan of the grammar's field names. */
+ * instead of a scan of the grammar's field names. The front ends ask a node for the same
+ * field several times (a call's callee: for the call, for require(), for `await (x)`),
+ * and tree-sitter's lookup walks the children each time: the last answers per (node,
+ * field) are remembered too. */
 TSNode ts_field(TSNode n, const char *field) {
   static _Thread_local struct {
     const char *name;
     const TSLanguage *lang;
     TSFieldId id;
   } memo[256];
+  static _Thread_local struct {
+    const void *node;
+    const TSTree *tree;
+    uint64_t gen;
+    TSFieldId id;
+    TSNode child;
+  } seen[64];
   if (ts_node_is_null(n)) return n;
   const TSLanguage *lang = ts_node_language(n);
   size_t h = (((uintptr_t)field >> 3) ^ ((uintptr_t)field >> 11)) & 255;
@@ -223,8 +239,18 @@ TSNode ts_field(TSNode n, const char *field) {
     memo[h].lang = lang;
     memo[h].id = ts_language_field_id_for_name(lang, field, (uint32_t)strlen(field));
   }
-  if (!memo[h].id) return ts_node_child_by_field_name(n, field, (uint32_t)strlen(field));
-  return ts_node_child_by_field_id(n, memo[h].id);
+  TSFieldId id = memo[h].id;
+  if (!id) return ts_node_child_by_field_name(n, field, (uint32_t)strlen(field));
+  uint64_t gen = trees_gen;
+  size_t k = (((uintptr_t)n.id >> 4) ^ ((uintptr_t)n.id >> 10) ^ id) & 63;
+  if (seen[k].node == n.id && seen[k].tree == n.tree && seen[k].id == id && seen[k].gen == gen) return seen[k].child;
+  TSNode c = ts_node_child_by_field_id(n, id);
+  seen[k].node = n.id;
+  seen[k].tree = n.tree;
+  seen[k].id = id;
+  seen[k].gen = gen;
+  seen[k].child = c;
+  return c;
 }
 
 const TSLanguage *tree_sitter_python(void);
@@ -240,11 +266,13 @@ TSTree *ts_parse(const TSLanguage *lang, const al_source *src, const al_lower_ct
   TSTree *old = ctx && ctx->tree ? *ctx->tree : NULL;
   TSTree *tree = ts_parser_parse_string(p, old, src->text, (uint32_t)src->len);
   ts_parser_delete(p);
+  ts_trees_changed();
   if (!tree) *err = al_fmt("tree-sitter could not parse the file");
   return tree;
 }
 
 void ts_parse_done(TSTree *tree, const al_lower_ctx *ctx) {
+  ts_trees_changed();
   if (ctx && ctx->tree) {
     if (*ctx->tree) ts_tree_delete(*ctx->tree);
     *ctx->tree = tree;

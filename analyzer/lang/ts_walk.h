@@ -77,5 +77,8 @@ bool ts_is(TSNode n, const char *type);
 /* The first child token of n whose type is tok (e.g. "async"), or a null node. */
 bool ts_has_token(TSNode n, const char *tok);
 TSNode ts_field(TSNode n, const char *field);
+/* Call when a tree is made, edited (ts_tree_edit) or freed outside ts_parse/ts_parse_done:
+ * ts_field's memo of nodes forgets what it saw. */
+void ts_trees_changed(void);
 
 #endif
