@@ -213,11 +213,12 @@ static void analyse(pool_job *job, al_file *f, int depth) {
   al_run *run = job->run;
   if (!(f->ir = lower(run, f))) return;
   f->lowered = true;
-  al_pool_use(run->pool); /* the summary IR lives as long as the run */
+  /* The summary IR lives as long as the run, in malloc'd arena blocks (not the pool's
+   * mappings): they fill the holes a big file's freed tree left in this thread's heap
+   * (JS peak RSS -j1 68 -> 54 MB, -j2 91 -> 81 MB). */
   al_summary_store_use(&run->store);
   al_index_summarize(f->ir, run->mods); /* while its IR is still in the cache */
   al_summary_store_use(NULL);
-  al_pool_use(NULL);
   f->summary = f->ir->summary;
   f->ir->summary = NULL;
   if (run->mods) {
