@@ -8,9 +8,11 @@ a person pausing between keystrokes does; the server's 8 ms debounce is part of 
 
 Writes bench/results/lsp-latency.md."""
 import argparse
+import atexit
 import json
 import os
 import random
+import shutil
 import statistics
 import subprocess
 import sys
@@ -84,6 +86,7 @@ class Server:
 
 def run(binary, lang, text, edits):
     d = tempfile.mkdtemp(prefix="asynclint-lsp-bench-")
+    atexit.register(shutil.rmtree, d, True)
     uri = "file://" + os.path.join(d, "big.py" if lang == "python" else "big.js")
     s = Server(binary)
     s.send({"jsonrpc": "2.0", "id": 1, "method": "initialize",

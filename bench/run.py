@@ -8,6 +8,7 @@ asynclint -j1. Written to bench/results/latest.md with the machine and the versi
 
 Nothing here is a test: no figure is asserted; the targets are printed beside the ratios."""
 import argparse
+import atexit
 import datetime
 import glob
 import json
@@ -235,6 +236,7 @@ def main():
     reps = 1 if a.quick else a.reps
     files = corpora(a.quick)
     tmp = tempfile.mkdtemp(prefix="asynclint-bench-")
+    atexit.register(shutil.rmtree, tmp, True)
 
     def listfile(lang, fl):
         p = os.path.join(tmp, f"{lang}.txt")

@@ -1,18 +1,26 @@
 /* fuzz_config: bytes as a `.asynclint.yaml` -> the loader (libyaml, validation, knowledge
  * extensions merged into the knowledge base). Properties: no crash; a config is either
  * loaded or refused with a one-line "path:line: reason" (or "path: reason") message. */
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "config.h"
 #include "fuzz_common.h"
 
+static char dir[] = "/tmp/asynclint-fuzz-XXXXXX";
+static char path[64];
+
+static void remove_dir(void) {
+  unlink(path);
+  rmdir(dir);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-  static char path[64];
   if (!*path) {
-    char dir[] = "/tmp/asynclint-fuzz-XXXXXX";
     if (!mkdtemp(dir)) abort();
     snprintf(path, sizeof path, "%s/.asynclint.yaml", dir);
+    atexit(remove_dir);
   }
   fuzz_init_kb();
   FILE *fh = fopen(path, "wb");

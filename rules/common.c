@@ -20,6 +20,21 @@ static bool is_loop_callback_call(const ir_file *f, const ir_node *call) {
   return call && call->kind == IR_CALL && call->name && al_kb_match(al_kb_for(f->lang), "loop_callbacks", call->name);
 }
 
+/* A callback that must be synchronous (knowledge `sync_callbacks`): Node runs
+ * process.on('exit') listeners as the process ends, after the loop has stopped, and drops
+ * any asynchronous work they start; blocking calls there are the only way to finish.
+ * `event` names the first argument (a string literal) the entry applies to. */
+static bool is_sync_callback_call(const ir_file *f, const ir_node *call) {
+  if (!call || call->kind != IR_CALL || !call->name || !call->nargs) return false;
+  const al_kb_entry *e = al_kb_match(al_kb_for(f->lang), "sync_callbacks", call->name);
+  if (!e) return false;
+  const char *event = al_kb_attr(e, "event");
+  if (!event) return true;
+  const char *t = call->args[0].text;
+  size_t n = t ? strlen(t) : 0, m = strlen(event);
+  return n == m + 2 && (t[0] == '\'' || t[0] == '"' || t[0] == '`') && t[n - 1] == t[0] && !memcmp(t + 1, event, m);
+}
+
 bool al_on_loop(const ir_file *f, const ir_node *n, const ir_node **fn) {
   if (f->lang == AL_LANG_C) { /* contexts come from registrations (see the index) */
     const ir_node *p = ir_enclosing_func(n);
@@ -34,7 +49,7 @@ bool al_on_loop(const ir_file *f, const ir_node *n, const ir_node **fn) {
       return true;
     }
     bool inline_arg = p->parent && p->parent->kind == IR_CALL;
-    if (inline_arg && is_offloop_call(f, p->parent)) return false;
+    if (inline_arg && (is_offloop_call(f, p->parent) || is_sync_callback_call(f, p->parent))) return false;
     if (inline_arg && is_loop_callback_call(f, p->parent)) { /* a timer/emitter/reaction callback */
       if (fn) *fn = p;
       return true;

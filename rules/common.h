@@ -18,7 +18,8 @@ const char *al_list_find(const ir_file *f, const char *list, const char *seps, a
 /* True when n runs on the event loop: the nearest enclosing function is async, or is a
  * callback handed inline to a loop registration (knowledge `loop_callbacks`: timers,
  * emitters, promise reactions, request handlers); lambdas are looked through, except
- * one handed to an off-loop API (asyncio.to_thread, run_in_executor, ...). *fn
+ * one handed to an off-loop API (asyncio.to_thread, run_in_executor, ...) or to one that
+ * must run synchronously (knowledge `sync_callbacks`: process.on('exit', ...)). *fn
  * (optional) gets that function. */
 bool al_on_loop(const ir_file *f, const ir_node *n, const ir_node **fn);
 /* How to name the context al_on_loop found, for messages ("async function `f`", "a

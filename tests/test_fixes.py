@@ -5,6 +5,7 @@ unchanged by a second run (idempotent)."""
 import os
 import subprocess
 import sys
+import shutil
 import tempfile
 import unittest
 
@@ -99,6 +100,7 @@ NO_FIX = {
 class Fixes(unittest.TestCase):
     def run_fix(self, src, name="case.py"):
         d = tempfile.mkdtemp(prefix="asynclint-fix-")
+        self.addCleanup(shutil.rmtree, d, True)
         path = os.path.join(d, name)
         with open(path, "w") as fh:
             fh.write(src)
@@ -125,6 +127,7 @@ class Fixes(unittest.TestCase):
                 self.assertEqual(once, want)
                 self.assertEqual(twice, once, "second run changed the file")
                 d = tempfile.mkdtemp(prefix="asynclint-fix-")
+                self.addCleanup(shutil.rmtree, d, True)
                 path = os.path.join(d, name)
                 with open(path, "w") as fh:
                     fh.write(once)

@@ -6,6 +6,7 @@ correctly, never crashes, its memory stays bounded, and it exits cleanly on EOF.
 import json
 import os
 import sys
+import shutil
 import tempfile
 import unittest
 
@@ -66,6 +67,7 @@ class LspAbuse(unittest.TestCase):
                 f.close()
             except BrokenPipeError:
                 pass
+        shutil.rmtree(self.dir, ignore_errors=True)
 
     def diags(self, version=None):
         m = self.s.until(lambda m: m.get("method") == "textDocument/publishDiagnostics"
