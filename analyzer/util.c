@@ -341,6 +341,15 @@ void *al_map_get_hashed(const al_map *m, const char *key, uint64_t hash) {
   return e->key ? e->val : NULL;
 }
 
+size_t al_map_find_hash(const al_map *m, uint64_t hash, void **val) {
+  size_t n = 0;
+  *val = NULL;
+  if (!m->cap) return 0;
+  for (size_t i = hash & (m->cap - 1); m->slots[i].key; i = (i + 1) & (m->cap - 1))
+    if (m->slots[i].hash == hash && n++ == 0) *val = m->slots[i].val;
+  return n;
+}
+
 static void *map_put(al_map *m, const char *key, void *val, bool copy) {
   if ((m->len + 1) * 4 >= m->cap * 3) {
     size_t ncap = m->cap ? m->cap * 2 : 16;

@@ -67,6 +67,9 @@ typedef struct al_map {
 void *al_map_get(const al_map *m, const char *key);
 /* The same, with the key's al_hash_fast already computed. */
 void *al_map_get_hashed(const al_map *m, const char *key, uint64_t hash);
+/* How many keys of m have this hash (keys are not compared); *val gets the first one's
+ * value (NULL when none). */
+size_t al_map_find_hash(const al_map *m, uint64_t hash, void **val);
 /* Sets key to val; returns the previous value or NULL. */
 void *al_map_put(al_map *m, const char *key, void *val);
 /* The same without copying key: for a scratch map whose keys outlive it (a map is

@@ -21,6 +21,14 @@ START_TEST(map_grows_and_finds) {
   }
   ck_assert_ptr_null(al_map_get(&m, "missing"));
   ck_assert_int_eq((intptr_t)al_map_put(&m, "k7", (void *)99), 8);
+  /* by hash alone (a readset's frozen lookups): one key, or none */
+  void *v = (void *)1;
+  ck_assert_uint_eq(al_map_find_hash(&m, al_hash_fast("k42", 3), &v), 1);
+  ck_assert_int_eq((intptr_t)v, 43);
+  ck_assert_uint_eq(al_map_find_hash(&m, al_hash_fast("missing", 7), &v), 0);
+  ck_assert_ptr_null(v);
+  al_map empty = {0};
+  ck_assert_uint_eq(al_map_find_hash(&empty, al_hash_fast("k1", 2), &v), 0);
   al_map_free(&m);
 }
 END_TEST
