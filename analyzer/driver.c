@@ -637,6 +637,9 @@ void al_run_files(al_run *run, const al_options *opts, char **paths, size_t n) {
     pool_run_two_ends(run, opts, pass1);
   }
   double t1 = now_ms();
+  /* pass 1's rules are done: the speculative index goes before the real one is built
+   * (both at once were the peak of a big run) */
+  al_index_free(&run->spec);
   al_summary **sums = al_calloc(n ? n : 1, sizeof *sums);
   for (size_t i = 0; i < n; i++) {
     sums[i] = run->files[i].summary;
@@ -657,7 +660,6 @@ void al_run_files(al_run *run, const al_options *opts, char **paths, size_t n) {
     al_readset_free(f->readset);
     f->readset = NULL;
   }
-  al_index_free(&run->spec);
   double t2 = now_ms();
   pool_run(run, opts, pass2);
   double t3 = now_ms();
