@@ -14,7 +14,7 @@ const TSLanguage *tree_sitter_javascript(void);
 typedef struct js_ctx {
   al_names names;
   const char *dir; /* directory of this file, for relative specifiers */
-  al_map stored;   /* locals assigned a call result: reads of them are lowered to USE */
+  ts_names stored;  /* locals assigned a call result: reads of them are lowered to USE */
   al_map types;    /* locals / this.x holding `new X()`: their method calls resolve to X's */
 } js_ctx;
 
@@ -418,7 +418,7 @@ static ir_node *lower_call(ts_walk *w, js_ctx *c, TSNode n, ir_node *parent, boo
   call->use = (uint8_t)(awaited ? IR_USE_AWAITED : call_use(w, &var));
   call->alias = var;
   if (var && call->use == IR_USE_ASSIGNED && !strchr(var, '.') && !strchr(var, '[') && !strchr(var, '{'))
-    al_map_put(&c->stored, var, (void *)1);
+    ts_names_add(&c->stored, var);
   lower_args(w, call, ts_field(n, "arguments"));
   return call;
 }
@@ -651,7 +651,7 @@ ir_file *al_lower_javascript(const al_source *src, const al_lower_ctx *ctx, char
   ts_walk_run(&w, root, js_enter, NULL);
   free(w.frames);
   al_names_free(&c.names);
-  al_map_free(&c.stored);
+  ts_names_free(&c.stored);
   al_map_free(&c.types);
   ts_parse_done(tree, ctx);
   return f;

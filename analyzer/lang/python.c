@@ -16,7 +16,7 @@ typedef struct py_ctx {
   const char *module;
   bool is_package_init;
   al_map types;   /* "<scope>\x1f<var>" -> al_binding*: the class a local/attribute holds */
-  al_map stored;  /* locals assigned a call result: reads of them are lowered to USE */
+  ts_names stored; /* locals assigned a call result: reads of them are lowered to USE */
 } py_ctx;
 
 static const char *resolve_ref(ts_walk *w, py_ctx *c, const char *text, const char **name, const char **module,
@@ -386,7 +386,7 @@ static ir_node *lower_call(ts_walk *w, py_ctx *c, TSNode n, ir_node *parent) {
   const char *var = NULL;
   call->use = (uint8_t)call_use(w, &var);
   call->alias = var;
-  if (var && call->use == IR_USE_ASSIGNED && !strchr(var, '.')) al_map_put(&c->stored, var, (void *)1);
+  if (var && call->use == IR_USE_ASSIGNED && !strchr(var, '.')) ts_names_add(&c->stored, var);
   lower_args(w, call, ts_field(n, "arguments"));
   return call;
 }
@@ -721,7 +721,7 @@ ir_file *al_lower_python(const al_source *src, const al_lower_ctx *ctx, char **e
   free(w.frames);
   al_names_free(&c.names);
   al_map_free(&c.types);
-  al_map_free(&c.stored);
+  ts_names_free(&c.stored);
   ts_parse_done(tree, ctx);
   return f;
 }

@@ -102,15 +102,33 @@ ir_node *ts_enclosing_own(ts_walk *w, ir_kind kind) {
   return NULL;
 }
 
-ir_node *ts_lower_read(ts_walk *w, const al_map *stored, bool (*is_read)(ts_walk *w)) {
-  if (!stored->len) return NULL;
+static uint64_t name_filter(const char *s, size_t n) {
+  if (!n) return 1;
+  unsigned a = (unsigned)(n * 31 + (unsigned char)s[0]) & 63, b = (unsigned)((unsigned char)s[n - 1] * 17 + n) & 63;
+  return (1ull << a) | (1ull << b);
+}
+
+void ts_names_add(ts_names *s, const char *name) {
+  al_map_put(&s->map, name, (void *)1);
+  s->filter |= name_filter(name, strlen(name));
+}
+
+void ts_names_free(ts_names *s) {
+  al_map_free(&s->map);
+  s->filter = 0;
+}
+
+ir_node *ts_lower_read(ts_walk *w, const ts_names *stored, bool (*is_read)(ts_walk *w)) {
+  if (!stored->map.len) return NULL;
   TSNode n = ts_cur(w)->node;
   uint32_t s0 = ts_node_start_byte(n), e0 = ts_node_end_byte(n);
+  uint64_t bits = name_filter(w->text + s0, e0 - s0);
+  if ((stored->filter & bits) != bits) return NULL;
   char nm[128];
   if (e0 - s0 >= sizeof nm) return NULL;
   memcpy(nm, w->text + s0, e0 - s0);
   nm[e0 - s0] = 0;
-  if (!al_map_get(stored, nm) || !is_read(w)) return NULL;
+  if (!al_map_get(&stored->map, nm) || !is_read(w)) return NULL;
   ir_node *x = ir_add(w->f, ts_cur(w)->ir, IR_USE, ts_span(n));
   x->name = ir_str(w->f, nm, e0 - s0);
   return x;

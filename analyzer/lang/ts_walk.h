@@ -55,9 +55,18 @@ static inline ts_frame *ts_up(ts_walk *w, size_t k) { return k < w->depth ? &w->
 /* The nearest IR node of `kind` created by an ancestor of the current node, or NULL. */
 ir_node *ts_enclosing_own(ts_walk *w, ir_kind kind);
 
-/* For the current identifier node: a USE node when it names a local in `stored` (locals
- * assigned a call result) and is_read() says it is read here; else NULL. */
-ir_node *ts_lower_read(ts_walk *w, const al_map *stored, bool (*is_read)(ts_walk *w));
+/* Locals assigned a call result, with a 64-bit filter on (length, first and last
+ * character): most identifiers a walk meets are ruled out without hashing them. */
+typedef struct ts_names {
+  al_map map;
+  uint64_t filter;
+} ts_names;
+void ts_names_add(ts_names *s, const char *name);
+void ts_names_free(ts_names *s);
+
+/* For the current identifier node: a USE node when it names a local in `stored` and
+ * is_read() says it is read here; else NULL. */
+ir_node *ts_lower_read(ts_walk *w, const ts_names *stored, bool (*is_read)(ts_walk *w));
 
 /* Typed locals: which class a local (or a `self.x` / `this.x` attribute) holds, so that
  * `x.m()` resolves to the class's method. Keys live in `types`; bindings in the arena. */
