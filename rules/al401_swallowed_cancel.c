@@ -297,6 +297,21 @@ static void check_c_status_tests(const ir_file *f, al_sink *sink) {
   }
 }
 
+/* The handler's types as written in Python: `(A, B)` for a tuple (the IR joins them
+ * with commas). */
+static const char *except_types(const char *names, char *buf, size_t cap) {
+  if (!names || !strchr(names, ',')) return names ? names : "";
+  size_t n = 0;
+  buf[n++] = '(';
+  for (const char *p = names; *p && n + 4 < cap; p++) {
+    buf[n++] = *p;
+    if (*p == ',') buf[n++] = ' ';
+  }
+  buf[n++] = ')';
+  buf[n] = 0;
+  return buf;
+}
+
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   if (f->lang == AL_LANG_JS) {
     check_js(f, sink);
@@ -312,10 +327,11 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
     if (n->kind == IR_HANDLER) {
       if (!al_handler_catches_cancel(f, n, false) || al_handler_propagates(f, n) || !al_on_loop(f, n, &fn)) continue;
       if (cancel_then_wait(f, n->parent)) continue;
+      char types[256];
       al_report_fix(sink, n, raise_fix(f, n),
                     "`except %s` swallows cancellation in async function `%s`: the task goes on as if it had not been "
                     "cancelled (timeouts and shutdown stop working); clean up, then re-raise",
-                    n->name, fn && fn->name ? fn->name : "?");
+                    except_types(n->name, types, sizeof types), fn && fn->name ? fn->name : "?");
     } else if (n->kind == IR_WITH) {
       const char *what;
       if (!suppresses_cancel(f, n, &what) || !al_on_loop(f, n, &fn) || cancel_then_wait(f, n)) continue;

@@ -76,6 +76,14 @@ class Cli(unittest.TestCase):
         self.assertEqual((f["code"], f["name"], f["severity"]), ("AL101", "unawaited-coroutine", "error"))
         self.assertIn("asyncio.sleep", f["message"])
 
+    def test_messages_name_a_tuple_of_exception_types_as_written(self):
+        self.write("tup.py", "import asyncio\n\n\nasync def f(q):\n    try:\n        await q.get()\n"
+                   "    except (ValueError, asyncio.CancelledError):\n        return None\n")
+        proc = run("check", "--format", "json", self.dir)
+        [f] = json.loads(proc.stdout)
+        self.assertEqual(f["code"], "AL401")
+        self.assertIn("`except (ValueError, asyncio.CancelledError)` swallows cancellation", f["message"])
+
     def test_select_and_ignore(self):
         self.write("bug.py", BUG_PY)
         self.assertEqual(run("check", "--ignore", "AL101", self.dir).returncode, 0)
