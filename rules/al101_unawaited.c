@@ -102,7 +102,16 @@ static void truth_tested(const ir_file *f, const al_index *idx, al_sink *sink, c
                   "result (`await %s()`)", callee, callee);
 }
 
+/* "returned by `f()`", or "created by `new Promise()`" for a constructor call. */
+static const char *made_by(const ir_node *n, char *buf, size_t cap) {
+  const char *callee = n->text ? n->text : n->name ? n->name : "?";
+  snprintf(buf, cap, "%s by `%s%s()`", (n->flags & IR_F_NEW) ? "created" : "returned",
+           (n->flags & IR_F_NEW) ? "new " : "", callee);
+  return buf;
+}
+
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
+  char by[200];
   for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
     if (n->kind == IR_CALL && n->use == IR_USE_CONDITION) {
       truth_tested(f, idx, sink, n);
@@ -146,19 +155,19 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
       const char *how = f->lang == AL_LANG_C ? "returns a future"
                         : (fn->func->flags & IR_F_ASYNC) ? "is an async function"
                                                           : "returns an awaitable";
-      al_report_fix(sink, n, fx, "%s returned by `%s()` is never awaited: `%s` %s (defined at %s:%u); %s", kind,
-                n->text ? n->text : n->name, fn->func->name, how, fn->file->src->path, fn->func->span.line, advice(f->lang, in_async));
+      al_report_fix(sink, n, fx, "%s %s is never awaited: `%s` %s (defined at %s:%u); %s", kind,
+                made_by(n, by, sizeof by), fn->func->name, how, fn->file->src->path, fn->func->span.line, advice(f->lang, in_async));
     } else if (api) {
       if (f->lang == AL_LANG_PYTHON && al_expected_to_raise(f, n)) {
         al_fix_free(fx);
         continue;
       }
       const char *note = al_kb_attr(api, "note");
-      al_report_fix(sink, n, fx, "%s returned by `%s()` is never awaited: %s; %s", kind, n->text ? n->text : n->name,
+      al_report_fix(sink, n, fx, "%s %s is never awaited: %s; %s", kind, made_by(n, by, sizeof by),
                 note ? note : "it is a known awaitable API", advice(f->lang, in_async));
     } else {
-      al_report_fix(sink, n, fx, "%s returned by `%s()` is never awaited: its result type `%s` is a future; %s", kind,
-                n->text ? n->text : n->name, n->type ? n->type : "?", advice(f->lang, in_async));
+      al_report_fix(sink, n, fx, "%s %s is never awaited: its result type `%s` is a future; %s", kind,
+                made_by(n, by, sizeof by), n->type ? n->type : "?", advice(f->lang, in_async));
     }
   }
 }

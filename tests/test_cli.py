@@ -84,6 +84,13 @@ class Cli(unittest.TestCase):
         self.assertEqual(f["code"], "AL401")
         self.assertIn("`except (ValueError, asyncio.CancelledError)` swallows cancellation", f["message"])
 
+    def test_messages_name_a_dropped_constructor_call_as_written(self):
+        self.write("ctor.mjs", "export function f() {\n  new Promise((resolve, reject) => reject(new Error('x')));\n}\n")
+        proc = run("check", "--format", "json", self.dir)
+        [f] = json.loads(proc.stdout)
+        self.assertEqual(f["code"], "AL101")
+        self.assertIn("promise created by `new Promise()` is never awaited", f["message"])
+
     def test_select_and_ignore(self):
         self.write("bug.py", BUG_PY)
         self.assertEqual(run("check", "--ignore", "AL101", self.dir).returncode, 0)
