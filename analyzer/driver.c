@@ -651,7 +651,9 @@ void al_run_files(al_run *run, const al_options *opts, char **paths, size_t n) {
   for (size_t i = 0; i < n; i++) {
     al_file *f = &run->files[i];
     if (!f->readset) continue;
-    if (!al_readset_holds(&run->index, f->readset)) {
+    const char *why = NULL;
+    if (!al_readset_holds(&run->index, f->readset, &why)) {
+      if (getenv("ASYNCLINT_DEBUG_SPEC")) fprintf(stderr, "asynclint: speculation: %s is checked again: %s\n", f->path, why);
       for (size_t k = 0; k < f->findings.len; k++) al_finding_free(f->findings.items[k]);
       f->findings.len = 0;
       f->recheck = true;

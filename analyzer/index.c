@@ -1004,20 +1004,25 @@ size_t al_index_spec_update(al_index *idx, const al_summary *sum, size_t first) 
   return nfirst;
 }
 
-bool al_readset_holds(const al_index *idx, const al_readset *rs) {
-  if (rs->conflict) return false;
+bool al_readset_holds(const al_index *idx, const al_readset *rs, const char **why) {
+  if (rs->conflict) {
+    *why = "a lookup got two answers while its rules ran (the speculative index grew in between)";
+    return false;
+  }
   for (size_t i = 0; i < rs->nfrozen; i++) {
     const rs_pair *p = &rs->frozen[i];
     bool prom = i >= rs->nfuncs;
-    /* by hash alone: two keys of one hash in the map, and the answer is not known */
     void *r;
     size_t n = al_map_find_hash(prom ? &idx->promisified : &idx->funcs, p->hash, &r);
-    if (n > 1) return false;
+    if (n > 1) { /* asked by hash alone: the answer is not known */
+      *why = "two keys of the index share the hash of a key it looked up";
+      return false;
+    }
     uint64_t d = !n ? 0 : prom ? (uint64_t)(uintptr_t)r : ((const al_func_info *)r)->digest;
     /* a digest covers the function record itself: another key of the same hash that
      * answered with another function does not match */
     if (d != p->digest) {
-      if (getenv("ASYNCLINT_DEBUG_SPEC")) fprintf(stderr, "asynclint: speculation: a lookup answered otherwise\n");
+      *why = "the index answers one of its lookups otherwise";
       return false;
     }
   }

@@ -132,8 +132,9 @@ void al_index_record(al_readset *rs);
 /* Once the rules are done: the readset in one block of the size it needs (its table is
  * mostly empty, and 100,000 small files keep theirs until the index is built). */
 void al_readset_freeze(al_readset *rs);
-/* Every lookup in rs gets the same answer from idx. */
-bool al_readset_holds(const al_index *idx, const al_readset *rs);
+/* Every lookup in rs gets the same answer from idx; else false with *why set (a static
+ * string). */
+bool al_readset_holds(const al_index *idx, const al_readset *rs, const char **why);
 void al_readset_free(al_readset *rs);
 
 /* The index record of a FUNC node (C: by its file and name), or NULL. */
