@@ -68,6 +68,11 @@ class Streaming(unittest.TestCase):
                            capture_output=True, text=True, timeout=60)
         self.assertEqual(r.returncode, 1, r.stderr)
         self.assertIn("    a.make()", r.stdout)
+        # ASYNCLINT_DEBUG_SPEC says which file was checked again and why
+        r = subprocess.run([BIN, "check", "--no-cache", "-j", "1", "-q", self.dir], capture_output=True, text=True,
+                           timeout=60, env=dict(os.environ, ASYNCLINT_DEBUG_SPEC="1"))
+        self.assertIn("asynclint: speculation: " + os.path.join(self.dir, "b.py") +
+                      " is checked again: the index answers one of its lookups otherwise", r.stderr)
 
     def test_warm_run_analyses_imports_before_the_edited_file(self):
         # warm run after an edit to user.py: helper.py is a cache hit, but user.py's rules
