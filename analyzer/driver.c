@@ -15,7 +15,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "lang/ts_alloc.h"
 #include "discover.h"
 #include "frontend.h"
 
@@ -38,10 +37,6 @@ typedef struct pool_job {
 /* The biggest imported file a thread taking the small files analyses itself (bigger ones
  * wait for the first thread, or for pass 2 when they change what the importer sees). */
 #define SMALL_END_IMPORT_CAP (256u << 10)
-
-/* Files this big are parsed in the thread's tree-sitter region, handed back to the
- * kernel after the file (lang/ts_alloc.c): their trees leave no resident holes. */
-#define REGION_MIN (128u << 10)
 
 static _Thread_local bool small_end; /* this thread takes the smallest files first */
 
@@ -72,7 +67,6 @@ static void *pool_thread(void *arg) {
   }
   small_end = false;
   al_arena_recycling(false);
-  ts_alloc_thread_done();
   return NULL;
 }
 
@@ -201,10 +195,7 @@ static ir_file *lower(al_run *run, al_file *f) {
   char *err = NULL;
   al_lower_ctx ctx = {.abs_path = f->abs, .module = f->module};
   al_pool_use(streamed(run, f) ? NULL : run->pool);
-  bool big = file_bytes(f) >= REGION_MIN;
-  if (big) ts_alloc_region(true);
   ir_file *ir = al_lower(&f->src, &ctx, &err);
-  if (big) ts_alloc_region(false);
   al_pool_use(NULL);
   if (!ir) f->error = err;
   return ir;
@@ -352,10 +343,7 @@ static void parse_one(pool_job *job, al_file *f) {
     return;
   }
   f->loaded = true;
-  bool big = file_bytes(f) >= REGION_MIN; /* as in a lint run (see lower) */
-  if (big) ts_alloc_region(true);
   if (!al_parse_only(&f->src)) f->error = al_fmt("not parsed (C, or the parser failed)");
-  if (big) ts_alloc_region(false);
 }
 
 int al_parse_files(const al_options *opts, const char *const *paths, int npaths, FILE *out, FILE *err) {

@@ -6,7 +6,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "lang/ts_alloc.h"
 #include "driver.h"
 #include "staged.h"
 #include "lsp.h"
@@ -245,7 +244,6 @@ static int cmd_rules(void) {
 }
 
 int main(int argc, char **argv) {
-  ts_alloc_install(); /* before any tree-sitter object exists */
   char *err = NULL;
   if (al_kb_init(&err) < 0) {
     fprintf(stderr, "asynclint: internal error: built-in knowledge: %s\n", err);

@@ -1,13 +1,8 @@
 /* test_ir_javascript: the JavaScript front end lowers ESM, CommonJS and JSX snippets
  * into the expected IR. */
 #include <string.h>
-#include <unistd.h>
 
 #include "helpers.h"
-#include "lang/ts_alloc.h"
-#include "lang/ts_walk.h"
-
-const TSLanguage *tree_sitter_javascript(void);
 
 START_TEST(esm_imports_and_uses) {
   ck_assert_ir("/p/src/app.mjs", "/p/src/app",
@@ -138,49 +133,6 @@ START_TEST(script_await_reads_and_maps) {
 }
 END_TEST
 
-static long rss_kb(void) {
-  FILE *fp = fopen("/proc/self/statm", "r");
-  long pages = 0, res = 0;
-  if (fp && fscanf(fp, "%ld %ld", &pages, &res) != 2) res = 0;
-  if (fp) fclose(fp);
-  return res * (sysconf(_SC_PAGESIZE) / 1024);
-}
-
-/* A big file's tree lives in the thread's region and its pages go back to the kernel
- * once the tree is deleted and the region is off; the IR lowered from it is the same. */
-START_TEST(big_tree_in_a_region_is_handed_back) {
-  ts_alloc_install(); /* a forked test: no tree-sitter object exists yet */
-  size_t cap = 15000 * 64, len = 0;
-  char *text = malloc(cap);
-  for (int i = 0; i < 15000; i++) len += (size_t)snprintf(text + len, cap - len, "const v%d = f(%d, [1, 2], g.h);\n", i, i);
-  al_source src = {.path = "big.js", .lang = AL_LANG_JS, .text = text, .len = len};
-  char *plain = lower_print("/p/big.js", "/p/big", text);
-  if (ts_alloc_regions_used()) { /* not in sanitizer builds */
-    ts_alloc_region(true);
-    char *err = NULL;
-    TSTree *t = ts_parse(tree_sitter_javascript(), &src, NULL, &err);
-    ck_assert_ptr_nonnull(t);
-    ck_assert_uint_gt(ts_alloc_region_live(), 1000);
-    long with_tree = rss_kb();
-    ts_tree_delete(t);
-    ck_assert_uint_eq(ts_alloc_region_live(), 0);
-    ts_alloc_region(false);
-    long after = rss_kb();
-    ck_assert_msg(with_tree - after > 5 * 1024, "RSS %ld KB with the tree, %ld KB after", with_tree, after);
-  }
-  /* lowering in the region gives the IR a plain lowering gives */
-  ts_alloc_region(true);
-  char *regional = lower_print("/p/big.js", "/p/big", text);
-  ts_alloc_region(false);
-  ck_assert_uint_eq(ts_alloc_region_live(), 0);
-  ck_assert(strcmp(plain, regional) == 0);
-  free(plain);
-  free(regional);
-  free(text);
-  ts_alloc_thread_done();
-}
-END_TEST
-
 int main(void) {
   Suite *s = suite_create("ir_javascript");
   TCase *tc = tcase_create("lower");
@@ -188,8 +140,6 @@ int main(void) {
   tcase_add_test(tc, commonjs_and_function_names);
   tcase_add_test(tc, control_flow_and_jsx);
   tcase_add_test(tc, script_await_reads_and_maps);
-  tcase_add_test(tc, big_tree_in_a_region_is_handed_back);
-  tcase_set_timeout(tc, 60);
   suite_add_tcase(s, tc);
   return run_suite(s);
 }
