@@ -468,10 +468,19 @@ static bool handler_exits_quietly(const ir_node *h) {
   return false;
 }
 
+/* The handler asks whether the task is still being cancelled (knowledge `cancel_state`:
+ * `task.cancelling()`), so its quiet exit is for a withdrawn cancellation. */
+static bool handler_checks_cancel_state(const ir_file *f, const ir_node *h) {
+  const al_kb *kb = al_kb_for(f->lang);
+  for (const ir_node *n = h->child; n; n = ir_next(n, h))
+    if (n->kind == IR_CALL && n->name && al_kb_match(kb, "cancel_state", n->name)) return true;
+  return false;
+}
+
 bool al_handler_propagates(const ir_file *f, const ir_node *h) {
   /* a raise on one path and a quiet exit on another (`if x: raise` then `return`) still
    * swallows it on that other path (flake8-async ASYNC103/104) */
-  if (al_handler_reraises(h)) return !handler_exits_quietly(h);
+  if (al_handler_reraises(h)) return !handler_exits_quietly(h) || handler_checks_cancel_state(f, h);
   /* forwarded: fut.set_exception(exc), gen.throw(exc), self._add_exc(exc),
    * errors.append(exc) -- handed to code that deals with it; logging (knowledge
    * `log_calls`) is not */
