@@ -469,10 +469,11 @@ static bool handler_exits_quietly(const ir_node *h) {
 }
 
 /* The handler asks whether the task is still being cancelled (knowledge `cancel_state`:
- * `task.cancelling()`), so its quiet exit is for a withdrawn cancellation. */
+ * `task.cancelling()`), so its quiet exit is for a withdrawn cancellation. A function
+ * defined inside the handler is not the handler asking (as in handler_exits_quietly). */
 static bool handler_checks_cancel_state(const ir_file *f, const ir_node *h) {
   const al_kb *kb = al_kb_for(f->lang);
-  for (const ir_node *n = h->child; n; n = ir_next(n, h))
+  for (const ir_node *n = h->child; n; n = n->kind == IR_FUNC ? ir_next_skip(n, h) : ir_next(n, h))
     if (n->kind == IR_CALL && n->name && al_kb_match(kb, "cancel_state", n->name)) return true;
   return false;
 }
