@@ -113,7 +113,10 @@ static void check_category(const ir_file *f, const al_index *idx, al_sink *sink,
     }
     if (strcmp(al_kb_attr(s->e, "category"), category) || !al_on_loop(f, n, &fn)) continue;
     const char *use = al_kb_attr(s->e, "use");
-    if (n->kind == IR_CALL) {
+    if (n->kind == IR_CALL && f->lang == AL_LANG_PYTHON && !strcmp(category, "nested_loop")) {
+      al_report(sink, n, "`%s()` runs an event loop inside the running one in %s%s%s", n->text ? n->text : n->name,
+                al_context_label(fn), use ? "; use " : "", use ? use : "");
+    } else if (n->kind == IR_CALL) {
       al_fix *fx = !strcmp(category, "sleep")  ? sleep_fix(f, n)
                    : !strcmp(category, "file") ? fs_promise_fix(f, n, s->e, fn)
                                                : NULL;
@@ -157,8 +160,8 @@ CATEGORY_RULE_L(rule_al209, "AL209", "blocking-sync-mode", "sync_mode", AL_SEV_E
                 "an async API used in its synchronous mode (NULL callback / NULL dns base) in loop context",
                 AL_FIX_NONE, 1u << AL_LANG_C)
 CATEGORY_RULE_L(rule_al211, "AL211", "nested-event-loop", "nested_loop", AL_SEV_ERROR,
-                "an event loop run (or a blocking poll/select) from inside a loop callback", AL_FIX_NONE,
-                1u << AL_LANG_C)
+                "an event loop run (or a blocking poll/select) from inside a loop callback or async function",
+                AL_FIX_NONE, (1u << AL_LANG_C) | (1u << AL_LANG_PYTHON))
 CATEGORY_RULE_L(rule_al212, "AL212", "blocking-entropy", "entropy", AL_SEV_WARNING,
                 "waiting for entropy (getrandom, synchronous uv_random) in loop context", AL_FIX_NONE,
                 1u << AL_LANG_C)

@@ -62,6 +62,7 @@ DEFECTS = {
               "c": ("swallowed cancellation", lambda r: r["swallowed_cancellations"] > 0)},
     "AL402": {"python": ("cancellation not honoured", swallowed)},
     "AL403": {"python": ("cancellation not honoured", swallowed)},
+    "AL211": {"python": ("RuntimeError from the nested loop", lambda r: "RuntimeError" in (r["error"] or ""))},
     # Hygiene: no run-time defect to show; the pair checks flagging and the fix.
     "AL504": {"python": None},
     "AL506": {"python": None},
