@@ -19,6 +19,7 @@ struct al_cache {
 };
 
 extern const char al_kb_python_yaml[], al_kb_javascript_yaml[], al_kb_c_yaml[];
+extern const char al_build_id[]; /* build_id.c, from scripts/source_hash.cmake */
 extern const size_t al_kb_python_yaml_len, al_kb_javascript_yaml_len, al_kb_c_yaml_len;
 
 static uint64_t mix(uint64_t h, const void *p, size_t n) {
@@ -64,6 +65,7 @@ al_cache *al_cache_open(const al_options *opts) {
   }
   uint64_t h = 0;
   h = mix(h, AL_VERSION, strlen(AL_VERSION));
+  h = mix(h, al_build_id, strlen(al_build_id)); /* a rebuilt binary never reads stale findings */
   h = mix(h, al_kb_python_yaml, al_kb_python_yaml_len);
   h = mix(h, al_kb_javascript_yaml, al_kb_javascript_yaml_len);
   h = mix(h, al_kb_c_yaml, al_kb_c_yaml_len);

@@ -68,11 +68,21 @@ char *al_fix_apply(const al_source *src, al_fix *const *fixes, size_t n, size_t 
   flat_edit *fl = al_calloc(accepted.len ? accepted.len : 1, sizeof *fl);
   for (size_t i = 0; i < accepted.len; i++) fl[i].e = accepted.items[i];
   if (accepted.len > 1) qsort(fl, accepted.len, sizeof *fl, cmp_edit);
+  /* a file whose first line ends in CRLF gets CRLF in the inserted lines too */
+  const char *nl = memchr(src->text, '\n', src->len);
+  bool crlf = nl && nl > src->text && nl[-1] == '\r';
   al_buf b = {0};
   uint32_t pos = 0;
   for (size_t i = 0; i < accepted.len; i++) {
     al_buf_add(&b, src->text + pos, fl[i].e->start - pos);
-    al_buf_puts(&b, fl[i].e->text);
+    const char *t = fl[i].e->text;
+    if (!crlf) al_buf_puts(&b, t);
+    else
+      for (size_t k = 0; t[k]; k++) {
+        bool prev_cr = k ? t[k - 1] == '\r' : (fl[i].e->start > 0 && src->text[fl[i].e->start - 1] == '\r');
+        if (t[k] == '\n' && !prev_cr) al_buf_add(&b, "\r", 1);
+        al_buf_add(&b, t + k, 1);
+      }
     pos = fl[i].e->end;
   }
   al_buf_add(&b, src->text + pos, src->len - pos);

@@ -255,7 +255,8 @@ int main(int argc, char **argv) {
     fputs(usage_text, stderr);
     rc = 2;
   } else if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
-    printf("asynclint %s\n", AL_VERSION);
+    extern const char al_build_id[]; /* a hash of the sources: tells two builds of one version apart */
+    printf("asynclint %s (build %s)\n", AL_VERSION, al_build_id);
     rc = 0;
   } else if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
     fputs(usage_text, stdout);

@@ -89,7 +89,7 @@ static void truth_tested(const ir_file *f, const al_index *idx, al_sink *sink, c
   if (f->lang == AL_LANG_JS && n->child && n->child->kind == IR_CALL && n->child->use == IR_USE_CHAINED) return;
   const ir_node *encl = ir_enclosing_func(n);
   al_fix *fx = make_fix(f, n, encl);
-  const char *callee = n->text ? n->text : n->name;
+  const char *callee = al_call_label(f, n);
   if (f->lang == AL_LANG_PYTHON)
     al_report_fix(sink, n, fx,
                   "coroutine returned by `%s()` is tested for truth without being awaited: a coroutine object is "
@@ -103,8 +103,8 @@ static void truth_tested(const ir_file *f, const al_index *idx, al_sink *sink, c
 }
 
 /* "returned by `f()`", or "created by `new Promise()`" for a constructor call. */
-static const char *made_by(const ir_node *n, char *buf, size_t cap) {
-  const char *callee = n->text ? n->text : n->name ? n->name : "?";
+static const char *made_by(const ir_file *f, const ir_node *n, char *buf, size_t cap) {
+  const char *callee = al_call_label(f, n);
   snprintf(buf, cap, "%s by `%s%s()`", (n->flags & IR_F_NEW) ? "created" : "returned",
            (n->flags & IR_F_NEW) ? "new " : "", callee);
   return buf;
@@ -156,18 +156,18 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
                         : (fn->func->flags & IR_F_ASYNC) ? "is an async function"
                                                           : "returns an awaitable";
       al_report_fix(sink, n, fx, "%s %s is never awaited: `%s` %s (defined at %s:%u); %s", kind,
-                made_by(n, by, sizeof by), fn->func->name, how, fn->file->src->path, fn->func->span.line, advice(f->lang, in_async));
+                made_by(f, n, by, sizeof by), fn->func->name, how, fn->file->src->path, fn->func->span.line, advice(f->lang, in_async));
     } else if (api) {
       if (f->lang == AL_LANG_PYTHON && al_expected_to_raise(f, n)) {
         al_fix_free(fx);
         continue;
       }
       const char *note = al_kb_attr(api, "note");
-      al_report_fix(sink, n, fx, "%s %s is never awaited: %s; %s", kind, made_by(n, by, sizeof by),
+      al_report_fix(sink, n, fx, "%s %s is never awaited: %s; %s", kind, made_by(f, n, by, sizeof by),
                 note ? note : "it is a known awaitable API", advice(f->lang, in_async));
     } else {
       al_report_fix(sink, n, fx, "%s %s is never awaited: its result type `%s` is a future; %s", kind,
-                made_by(n, by, sizeof by), n->type ? n->type : "?", advice(f->lang, in_async));
+                made_by(f, n, by, sizeof by), n->type ? n->type : "?", advice(f->lang, in_async));
     }
   }
 }

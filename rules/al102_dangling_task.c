@@ -25,7 +25,7 @@ static void check_c_scopes(const ir_file *f, al_sink *sink) {
     }
     if (kept) continue;
     al_report(sink, n, "scope `%s` from `%s()` is never joined with %s(): the tasks spawned into it outlive `%s` "
-              "and their results and errors are lost", n->alias, n->text ? n->text : n->name, join,
+              "and their results and errors are lost", n->alias, al_call_label(f, n), join,
               fn->name ? fn->name : "?");
   }
 }
@@ -42,7 +42,7 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
               "task created by `%s()` is dropped: the event loop keeps only a weak reference, so it can be "
               "garbage-collected before it finishes and its exception is never seen; keep a reference (a set "
               "with add_done_callback(set.discard)) or use asyncio.TaskGroup",
-              n->text ? n->text : n->name);
+              al_call_label(f, n));
   }
 }
 

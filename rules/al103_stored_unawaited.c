@@ -26,17 +26,17 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
     if (task)
       al_report(sink, n, "task `%s` from `%s()` is stored but never awaited, returned or passed on: "
                 "its result and exception are lost; await it (or keep it where it is awaited later)",
-                n->alias, n->text ? n->text : n->name);
+                n->alias, al_call_label(f, n));
     else if (f->lang == AL_LANG_C)
       al_report(sink, n, "future `%s` from `%s()` is stored but never awaited or passed on: its result and error "
                 "are lost (the runtime reports it dropped); pass it to rt_await()", n->alias,
-                n->text ? n->text : n->name);
+                al_call_label(f, n));
     else if (f->lang == AL_LANG_JS)
       al_report(sink, n, "promise `%s` from `%s()` is stored but never awaited, returned or passed on: its "
-                "rejection is unhandled and nothing waits for it; await it", n->alias, n->text ? n->text : n->name);
+                "rejection is unhandled and nothing waits for it; await it", n->alias, al_call_label(f, n));
     else
       al_report(sink, n, "coroutine `%s` from `%s()` is stored but never awaited, returned or passed on: "
-                "it never runs; await it", n->alias, n->text ? n->text : n->name);
+                "it never runs; await it", n->alias, al_call_label(f, n));
   }
 }
 

@@ -53,7 +53,7 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
       if (cb) /* [..].map(async ...) as a statement: an array of promises nobody waits for */
         al_report(sink, n, "`%s()` with an async callback makes an array of promises, and it is dropped: nothing "
                   "waits for them and rejections are unhandled; await Promise.all(...) of it",
-                  n->text ? n->text : n->name);
+                  al_call_label(f, n));
       continue;
     }
     const al_kb_entry *e = al_kb_match(kb, "void_callbacks", n->name);
@@ -67,11 +67,11 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
       al_report_fix(sink, n, foreach_fix(f, n),
                     "async callback passed to `%s()`: forEach ignores the promises, so nothing waits for the work "
                     "and rejections are unhandled; use `for...of` with await, or await Promise.all(arr.map(...))",
-                    n->text ? n->text : n->name);
+                    al_call_label(f, n));
     else
       al_report(sink, n, "async callback passed to `%s()`, which ignores its promise: a rejection %s; wrap the body "
                 "in try/catch (or use a helper that handles rejections)",
-                n->text ? n->text : n->name,
+                al_call_label(f, n),
                 emitter ? "in the listener becomes an unhandled rejection (the emitter's 'error' path never sees it)"
                         : "becomes an unhandled rejection");
   }

@@ -114,13 +114,13 @@ static void check_category(const ir_file *f, const al_index *idx, al_sink *sink,
     if (strcmp(al_kb_attr(s->e, "category"), category) || !al_on_loop(f, n, &fn)) continue;
     const char *use = al_kb_attr(s->e, "use");
     if (n->kind == IR_CALL && f->lang == AL_LANG_PYTHON && !strcmp(category, "nested_loop")) {
-      al_report(sink, n, "`%s()` runs an event loop inside the running one in %s%s%s", n->text ? n->text : n->name,
+      al_report(sink, n, "`%s()` runs an event loop inside the running one in %s%s%s", al_call_label(f, n),
                 al_context_label(fn), use ? "; use " : "", use ? use : "");
     } else if (n->kind == IR_CALL) {
       al_fix *fx = !strcmp(category, "sleep")  ? sleep_fix(f, n)
                    : !strcmp(category, "file") ? fs_promise_fix(f, n, s->e, fn)
                                                : NULL;
-      al_report_fix(sink, n, fx, "`%s()` blocks the event loop (%s) in %s%s%s", n->text ? n->text : n->name,
+      al_report_fix(sink, n, fx, "`%s()` blocks the event loop (%s) in %s%s%s", al_call_label(f, n),
                     al_category_label(category), al_context_label(fn), use ? "; use " : "", use ? use : "");
     } else {
       al_report(sink, n, "`with` on a `%s` blocks the event loop (%s) in %s%s%s", s->item,

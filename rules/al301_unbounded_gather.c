@@ -69,7 +69,7 @@ static void check_c(const ir_file *f, al_sink *sink) {
     bool small = al_iter_small(f, n, bound);
     free(bound);
     if (small) continue;
-    al_report(sink, n, "`%s()` over `%s` items with limit 0 runs them all at once; pass a limit", n->text ? n->text : n->name,
+    al_report(sink, n, "`%s()` over `%s` items with limit 0 runs them all at once; pass a limit", al_call_label(f, n),
               n->args[ci].text ? n->args[ci].text : "?");
   }
 }
@@ -104,13 +104,13 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
                   "`%s()` over `%s` starts one promise per item at once with no limit: a large input exhausts "
                   "sockets, memory or the remote service; run the work through a limiter (p-limit, p-queue) or in "
                   "fixed-size chunks",
-                  n->text ? n->text : n->name, iter);
+                  al_call_label(f, n), iter);
       else
         al_report(sink, n,
                   "`%s()` starts one task per item of `%s` at once with no limit: a large input exhausts memory, "
                   "sockets or the remote service; acquire an asyncio.Semaphore (trio/anyio CapacityLimiter) in the "
                   "work, or gather in fixed-size chunks",
-                  n->text ? n->text : n->name, iter);
+                  al_call_label(f, n), iter);
       break;
     }
   }

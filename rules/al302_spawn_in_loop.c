@@ -101,18 +101,18 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
       al_report(sink, n,
                 "`%s()` inside a loop over `%s` starts one promise per item with no limit; run it through a limiter "
                 "(p-limit, p-queue) or process the items in fixed-size chunks",
-                n->text ? n->text : n->name, loop->name ? loop->name : "?");
+                al_call_label(f, n), loop->name ? loop->name : "?");
     else if (f->lang == AL_LANG_C)
       al_report(sink, n,
                 "`%s()` inside a loop (`%s`) starts one task/request per iteration with no limit; acquire an "
                 "rt_sem_t before each start (or rt_gather with a limit), or cap the requests in flight",
-                n->text ? n->text : n->name, loop->name ? loop->name : "?");
+                al_call_label(f, n), loop->name ? loop->name : "?");
     else
       al_report(sink, n,
                 "`%s()` inside a loop over `%s` starts one task per item with no limit; acquire an "
                 "asyncio.Semaphore (trio/anyio CapacityLimiter) before spawning or in the task, or use a fixed "
                 "pool of workers",
-                n->text ? n->text : n->name, loop->name ? loop->name : "?");
+                al_call_label(f, n), loop->name ? loop->name : "?");
   }
 }
 

@@ -4,6 +4,8 @@
  * cancelled. The idiom "cancel a task, then await it and ignore its CancelledError" is
  * not reported (the try awaits a task this function cancelled just before). */
 #include <stdio.h>
+#include <ctype.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "common.h"
@@ -166,10 +168,158 @@ static al_fix *abort_rethrow_fix(const ir_file *f, const ir_node *h) {
   char *txt = one_line ? al_fmt(" if (%s.name === 'AbortError') throw %s;%s", h->alias, h->alias,
                                 t[brace + 1] == '}' ? " " : "")
                        : al_fmt("\n%s  if (%s.name === 'AbortError') throw %s;", ind, h->alias, h->alias);
+  /* after a comment ending the brace's line (`} catch (err) { // why`): it stays there */
+  uint32_t at = brace + 1;
+  if (!one_line) {
+    uint32_t e = at;
+    while (e < close && (t[e] == ' ' || t[e] == '\t')) e++;
+    if (e + 1 < close && t[e] == '/' && t[e + 1] == '/')
+      while (e < close && t[e] != '\n') e++;
+    if (e < close && t[e] == '\n' && t[e - 1] == '\r') e--;
+    if (e < close && (t[e] == '\n' || t[e] == '\r')) at = e;
+  }
   al_fix *fx = al_fix_new(AL_FIX_APPLY_UNSAFE, "rethrow the AbortError");
-  al_fix_add(fx, brace + 1, brace + 1, txt);
+  al_fix_add(fx, at, at, txt);
   free(txt);
   return fx;
+}
+
+/* A scanner over JS source that steps over string literals and comments: the index
+ * after the bracket matching t[i] (`(` or `{`), or UINT32_MAX when it is not found
+ * before end. */
+static uint32_t skip_literal(const char *t, uint32_t i, uint32_t end) {
+  char q = t[i];
+  if (q == '/' && i + 1 < end && t[i + 1] == '/') {
+    while (i < end && t[i] != '\n') i++;
+    return i;
+  }
+  if (q == '/' && i + 1 < end && t[i + 1] == '*') {
+    for (i += 2; i + 1 < end && !(t[i] == '*' && t[i + 1] == '/'); i++) {}
+    return i + 2 < end ? i + 2 : end;
+  }
+  for (i++; i < end && t[i] != q; i++)
+    if (t[i] == '\\') i++;
+  return i + 1 < end ? i + 1 : end;
+}
+
+static bool literal_start(const char *t, uint32_t i, uint32_t end) {
+  return t[i] == '"' || t[i] == '\'' || t[i] == '`' ||
+         (t[i] == '/' && i + 1 < end && (t[i + 1] == '/' || t[i + 1] == '*'));
+}
+
+static uint32_t match_bracket(const char *t, uint32_t i, uint32_t end) {
+  char open = t[i], close = open == '(' ? ')' : '}';
+  int depth = 0;
+  while (i < end) {
+    if (literal_start(t, i, end)) {
+      i = skip_literal(t, i, end);
+      continue;
+    }
+    if (t[i] == open) depth++;
+    else if (t[i] == close && --depth == 0) return i + 1;
+    i++;
+  }
+  return UINT32_MAX;
+}
+
+static uint32_t skip_space(const char *t, uint32_t i, uint32_t end) {
+  while (i < end && (t[i] == ' ' || t[i] == '\t' || t[i] == '\r' || t[i] == '\n')) i++;
+  return i;
+}
+
+/* The end of the statement starting at i: a block, or up to `;` / the line's end
+ * outside brackets. */
+static uint32_t statement_end(const char *t, uint32_t i, uint32_t end) {
+  if (i < end && t[i] == '{') return match_bracket(t, i, end);
+  while (i < end && t[i] != ';' && t[i] != '\n' && t[i] != '}') {
+    if (literal_start(t, i, end)) i = skip_literal(t, i, end);
+    else if (t[i] == '(' || t[i] == '{') {
+      i = match_bracket(t, i, end);
+      if (i == UINT32_MAX) return end;
+    } else i++;
+  }
+  return i < end && t[i] == ';' ? i + 1 : i;
+}
+
+static bool word_at(const char *t, uint32_t i, uint32_t end, const char *w) {
+  size_t n = strlen(w);
+  return i + n <= end && !memcmp(t + i, w, n) && (i == 0 || !(isalnum((unsigned char)t[i - 1]) || t[i - 1] == '_')) &&
+         (i + n == end || !(isalnum((unsigned char)t[i + n]) || t[i + n] == '_'));
+}
+
+static bool path_exits(const ir_file *f, uint32_t from, uint32_t to) {
+  static const char *const exits[] = {"throw", "return", "break", "reject(", "process.exit"};
+  for (size_t k = 0; k < sizeof exits / sizeof *exits; k++)
+    if (from < to && al_code_contains(f, from, to, exits[k])) return true;
+  return false;
+}
+
+/* A catch inside a loop that recognises the abort (`if (err.name === 'AbortError')`,
+ * `if (signal.aborted)`, or the negated test guarding a rethrow of everything else)
+ * and then lets the loop go on: the branch taken on an abort neither throws, returns
+ * nor breaks. Every abort test must let the loop go on; none found: false. */
+static bool abort_branch_goes_on(const ir_file *f, const ir_node *h) {
+  const char *t = f->src->text;
+  uint32_t b = h->span.start, end = h->span.end;
+  while (b < end && t[b] != '{') b++;
+  if (b >= end) return false;
+  uint32_t close = match_bracket(t, b, end);
+  if (close == UINT32_MAX) return false;
+  uint32_t body_end = close - 1;
+  int tests = 0;
+  for (uint32_t i = b + 1; i < body_end;) {
+    if (literal_start(t, i, body_end)) {
+      i = skip_literal(t, i, body_end);
+      continue;
+    }
+    if (!word_at(t, i, body_end, "if")) {
+      i++;
+      continue;
+    }
+    uint32_t p = skip_space(t, i + 2, body_end);
+    if (p >= body_end || t[p] != '(') {
+      i++;
+      continue;
+    }
+    uint32_t q = match_bracket(t, p, body_end);
+    if (q == UINT32_MAX) return false;
+    bool abort_test = al_code_contains(f, p, q, "AbortError") || al_code_contains(f, p, q, "aborted") ||
+                      al_code_contains(f, p, q, "ABORT_ERR");
+    if (!abort_test) {
+      i = q;
+      continue;
+    }
+    uint32_t c = skip_space(t, p + 1, q);
+    bool negated = al_code_contains(f, p, q, "!=") || t[c] == '!';
+    uint32_t cons = skip_space(t, q, body_end), cons_end = statement_end(t, cons, body_end);
+    if (cons_end == UINT32_MAX || cons_end > body_end) return false;
+    uint32_t after = skip_space(t, cons_end, body_end), from, to;
+    bool has_else = word_at(t, after, body_end, "else");
+    if (!negated) from = cons, to = cons_end;
+    else if (has_else) from = skip_space(t, after + 4, body_end), to = statement_end(t, from, body_end);
+    else from = cons_end, to = body_end;
+    if (to == UINT32_MAX || to > body_end) return false;
+    if (path_exits(f, from, to)) return false;
+    tests++;
+    i = cons_end;
+  }
+  return tests > 0;
+}
+
+/* The loop (inside the handler's function) around the try, unless it stops on the
+ * abort by itself (`while (!signal.aborted)`, or a test of the abort elsewhere in it)
+ * or makes a signal per iteration (a timeout per attempt: going on is a retry). */
+static const ir_node *loop_going_on(const ir_file *f, const ir_node *h) {
+  for (const ir_node *p = h->parent ? h->parent->parent : NULL; p && p->kind != IR_FUNC; p = p->parent) {
+    if (p->kind != IR_LOOP) continue;
+    static const char *const stops[] = {"aborted", "throwIfAborted", "AbortController", "AbortSignal."};
+    for (size_t k = 0; k < sizeof stops / sizeof *stops; k++)
+      if (al_code_contains(f, p->span.start, h->span.start, stops[k]) ||
+          al_code_contains(f, h->span.end, p->span.end, stops[k]))
+        return NULL;
+    return p;
+  }
+  return NULL;
 }
 
 static void check_js(const ir_file *f, al_sink *sink) {
@@ -177,7 +327,17 @@ static void check_js(const ir_file *f, al_sink *sink) {
     const ir_node *fn = NULL;
     if (n->kind == IR_HANDLER && n->parent && n->parent->kind == IR_TRY) {
       const ir_node *op = awaits_abortable(f, n->parent);
-      if (!op || !al_on_loop(f, n, &fn) || handles_abort(f, n->span.start, n->span.end)) continue;
+      if (!op || !al_on_loop(f, n, &fn)) continue;
+      if (handles_abort(f, n->span.start, n->span.end)) {
+        const ir_node *loop = loop_going_on(f, n);
+        if (loop && abort_branch_goes_on(f, n))
+          al_report_fix(sink, n, abort_rethrow_fix(f, n),
+                        "this catch recognises the AbortError of `%s()` and the loop goes on: every later "
+                        "iteration runs with the aborted signal and the caller sees a normal return; rethrow it, "
+                        "or return/break when aborted",
+                        al_call_label(f, op));
+        continue;
+      }
       al_report_fix(sink, n, abort_rethrow_fix(f, n),
                     "this catch swallows the AbortError of `%s()`, which was given an AbortSignal: the abort is "
                     "treated as a failure and the code goes on; rethrow it (`if (err.name === 'AbortError') throw "

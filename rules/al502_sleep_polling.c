@@ -29,11 +29,11 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
     bool forever = n->name && (!strcmp(n->name, "True") || !strcmp(n->name, "1"));
     if (forever && !leaves)
       al_report(sink, sleep, "a `while True` loop whose body only awaits `%s()`: it wakes up for nothing; wait on an "
-                "Event (or trio/anyio sleep_forever()) instead", sleep->text ? sleep->text : sleep->name);
+                "Event (or trio/anyio sleep_forever()) instead", al_call_label(f, sleep));
     else
       al_report(sink, sleep, "`%s()` polls `%s` in a loop: the loop wakes up for nothing and reacts up to one "
                 "interval late; wait on an asyncio.Event / Condition (trio/anyio Event) set where the state changes",
-                sleep->text ? sleep->text : sleep->name, n->name ? n->name : "?");
+                al_call_label(f, sleep), n->name ? n->name : "?");
   }
 }
 

@@ -12,7 +12,7 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
     if (!cp || (strcmp(n->args[0].text, "0") && strcmp(n->args[0].text, "0.0"))) continue;
     al_fix *fx = al_py_call_fix(f, n, cp, AL_FIX_APPLY_SAFE, "use the explicit checkpoint");
     al_report_fix(sink, n, fx, "`%s(0)` as a checkpoint: use `%s()`, which says what is meant and skips the timer",
-                  n->text ? n->text : n->name, cp);
+                  al_call_label(f, n), cp);
   }
 }
 

@@ -37,7 +37,7 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
     if (!forever || !huge(n->args[0].text) || virtual_clock(f, n)) continue;
     al_fix *fx = al_py_call_fix(f, n, forever, AL_FIX_APPLY_UNSAFE, "use sleep_forever()");
     al_report_fix(sink, n, fx, "`%s(%s)` sleeps for more than a day: use `%s()`, which says it waits until "
-                  "cancelled", n->text ? n->text : n->name, n->args[0].text, forever);
+                  "cancelled", al_call_label(f, n), n->args[0].text, forever);
   }
 }
 

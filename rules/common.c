@@ -723,3 +723,60 @@ void al_c_object_of(const char *arg, char *out, size_t cap) {
   memcpy(out, s, n);
   out[n] = 0;
 }
+
+
+/* A call's name for messages: its dotted text, or, when the callee does not start at a
+ * name (`[1, 2].map`, `(await g()).then`, where the text is "().map"), the callee as
+ * written, its white space squeezed, when that is short: "Promise.resolve().then";
+ * else its head up to the first parenthesis: "serialize(…).then". The arguments are
+ * found by matching the closing parenthesis back from the end of the call. */
+static bool ident_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '$';
+}
+
+const char *al_call_label(const ir_file *f, const ir_node *n) {
+  const char *t = n->text ? n->text : n->name ? n->name : "?";
+  if (strncmp(t, "()", 2) || !f->src || n->span.end <= n->span.start) return t;
+  const char *src = f->src->text;
+  uint32_t e = n->span.end, open = e;
+  while (e > n->span.start && strchr(" \t\r\n", src[e - 1])) e--;
+  int depth = 0;
+  if (e > n->span.start && src[e - 1] == ')') {
+    while (open > n->span.start) {
+      char ch = src[--open];
+      if (ch == ')') depth++;
+      else if (ch == '(' && --depth == 0) break;
+    }
+  }
+  if (depth != 0 || open >= e) return al_arena_fmt((al_arena *)&f->arena, "\u2026%s", t + 2);
+  char buf[56];
+  size_t k = 0;
+  bool fits = true;
+  char quote = 0;
+  for (uint32_t i = n->span.start; i < open; i++) {
+    char ch = src[i];
+    if (quote || ch == '"' || ch == '\'' || ch == '`') { /* a literal is copied as written */
+      if (k + 1 >= sizeof buf) { fits = false; break; }
+      buf[k++] = ch;
+      if (!quote) quote = ch;
+      else if (ch == quote && src[i - 1] != '\\') quote = 0;
+      continue;
+    }
+    if (strchr(" \t\r\n", ch)) {
+      if (k && buf[k - 1] == ',' && k + 1 < sizeof buf) buf[k++] = ' '; /* `[1, 2]` stays as written */
+      continue;
+    } /* `a\n  .then`: squeezed; a space in `await x` is kept below */
+    if (k && i > n->span.start && strchr(" \t", src[i - 1]) && ident_char(ch) && ident_char(buf[k - 1])) {
+      if (k + 1 >= sizeof buf) { fits = false; break; }
+      buf[k++] = ' ';
+    }
+    if (k + 1 >= sizeof buf) { fits = false; break; }
+    buf[k++] = ch;
+  }
+  if (fits) return al_arena_fmt((al_arena *)&f->arena, "%.*s", (int)k, buf);
+  uint32_t h = n->span.start;
+  while (h < open && h - n->span.start < 40 && (ident_char(src[h]) || src[h] == '.')) h++;
+  if (h > n->span.start && src[h] == '(')
+    return al_arena_fmt((al_arena *)&f->arena, "%.*s(\u2026)%s", (int)(h - n->span.start), src + n->span.start, t + 2);
+  return al_arena_fmt((al_arena *)&f->arena, "\u2026%s", t + 2);
+}

@@ -79,6 +79,8 @@ uint32_t al_line_start(const ir_file *f, uint32_t off);
 size_t al_indent_at(const ir_file *f, uint32_t off, char *buf, size_t cap);
 /* The byte offset just past the callee text of a call (the opening parenthesis). */
 uint32_t al_callee_end(const ir_file *f, const ir_node *call);
+/* A call's name for messages ("a.b", or the callee as written for `[1].map()`). */
+const char *al_call_label(const ir_file *f, const ir_node *n);
 
 /* True when a call starts a task whose only reference is its result (knowledge `spawn`:
  * asyncio.create_task, ensure_future, loop.create_task; not TaskGroup/nursery spawns). */

@@ -38,7 +38,7 @@ class Cli(unittest.TestCase):
     def test_version_and_help(self):
         v = run("--version")
         self.assertEqual(v.returncode, 0)
-        self.assertRegex(v.stdout, r"^asynclint \d+\.\d+\.\d+\n$")
+        self.assertRegex(v.stdout, r"^asynclint \d+\.\d+\.\d+ \(build [0-9a-f]{16}\)\n$")
         h = run("--help")
         self.assertEqual(h.returncode, 0)
         for word in ("check", "--format", "--select", "--ignore", "--jobs", "exit codes"):
@@ -90,6 +90,22 @@ class Cli(unittest.TestCase):
         [f] = json.loads(proc.stdout)
         self.assertEqual(f["code"], "AL101")
         self.assertIn("promise created by `new Promise()` is never awaited", f["message"])
+
+    def test_messages_name_a_callee_that_starts_at_an_expression_as_written(self):
+        self.write("recv.mjs", "export async function f(keys, g, out) {\n"
+                   "  [1, 2].map(async (x) => x);\n"
+                   "  (await g()).map(async (x) => x);\n"
+                   "  for (const k of keys) {\n    out.push(\n      Promise.resolve()\n        .then(() => g(k)));\n  }\n"
+                   "  aFunctionWithAVeryLongNameIndeed(argumentNumberOne, argumentTwo).items.map(async (x) => x);\n"
+                   "  'a b'.split(' ').map(async (x) => x);\n}\n")
+        proc = run("check", "--no-cache", "--format", "json", "--select", "ALL", self.dir)
+        got = {(f["line"], f["code"]): f["message"] for f in json.loads(proc.stdout)}
+        self.assertIn("`[1, 2].map()` with an async callback", got[(2, "AL104")])
+        self.assertIn("`(await g()).map()` with an async callback", got[(3, "AL104")])
+        self.assertIn("`Promise.resolve().then()` inside a loop over `keys`", got[(6, "AL302")])
+        self.assertIn("`aFunctionWithAVeryLongNameIndeed(\u2026).items.map()`", got[(9, "AL104")])
+        self.assertIn("`'a b'.split(' ').map()`", got[(10, "AL104")])
+        self.assertFalse(any("`()" in m for m in got.values()), got)
 
     def test_select_and_ignore(self):
         self.write("bug.py", BUG_PY)

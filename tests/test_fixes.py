@@ -82,6 +82,12 @@ JS_CASES = {
         "export async function f(u, signal) {\n  try {\n    return await fetch(u, { signal });\n  } catch (e) {\n    return null;\n  }\n}\n",
         "export async function f(u, signal) {\n  try {\n    return await fetch(u, { signal });\n  } catch (e) {\n    if (e.name === 'AbortError') throw e;\n    return null;\n  }\n}\n",
     ),
+    # ... after a comment that ends the catch line (CRLF kept: the file is read back with universal
+    # newlines); and in a loop whose catch lets the abort go on
+    "abort_loop.mjs": (
+        "export async function f(us, signal) {\n  for (const u of us) {\n    try {\n      await fetch(u, { signal });\n    } catch (e) { // skip\r\n      if (e.name === 'AbortError') continue;\n      throw e;\n    }\n  }\n}\n",
+        "export async function f(us, signal) {\n  for (const u of us) {\n    try {\n      await fetch(u, { signal });\n    } catch (e) { // skip\n      if (e.name === 'AbortError') throw e;\n      if (e.name === 'AbortError') continue;\n      throw e;\n    }\n  }\n}\n",
+    ),
     "abort_inline.mjs": (
         "export async function f(u, signal) {\n  try { await fetch(u, { signal }); } catch (e) {}\n}\n",
         "export async function f(u, signal) {\n  try { await fetch(u, { signal }); } catch (e) { if (e.name === 'AbortError') throw e; }\n}\n",
@@ -133,6 +139,22 @@ class Fixes(unittest.TestCase):
                     fh.write(once)
                 check = subprocess.run(["node", "--check", path], capture_output=True, text=True)
                 self.assertEqual(check.returncode, 0, check.stderr)
+
+    def test_crlf_file_keeps_crlf(self):
+        # a fix that inserts lines writes them with the file's CRLF line ends
+        src = ("export async function f(us, signal) {\r\n  for (const u of us) {\r\n    try {\r\n"
+               "      await fetch(u, { signal });\r\n    } catch (e) { // skip\r\n"
+               "      if (e.name === 'AbortError') continue;\r\n      throw e;\r\n    }\r\n  }\r\n}\r\n")
+        d = tempfile.mkdtemp(prefix="asynclint-fix-")
+        self.addCleanup(shutil.rmtree, d, True)
+        path = os.path.join(d, "crlf.mjs")
+        with open(path, "wb") as fh:
+            fh.write(src.encode())
+        subprocess.run([BIN, "check", "--select", "ALL", "--fix", "--unsafe-fixes", "-q", path], capture_output=True)
+        with open(path, "rb") as fh:
+            got = fh.read().decode()
+        self.assertIn("// skip\r\n      if (e.name === 'AbortError') throw e;\r\n", got)
+        self.assertEqual(got.count("\n"), got.count("\r\n"), got)
 
     def test_no_fix(self):
         for name, src in NO_FIX.items():
