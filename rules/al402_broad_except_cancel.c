@@ -6,20 +6,6 @@
 
 #include "common.h"
 
-/* The try body awaits outside any shielded scope (a shield keeps outer cancellation out). */
-static bool body_awaits(const ir_file *f, const ir_node *try_node) {
-  for (const ir_node *c = try_node->child; c; c = c->next) {
-    if (c->kind == IR_HANDLER || c->kind == IR_FINALLY || c->kind == IR_FUNC) continue;
-    for (const ir_node *n = c; n; n = (n->kind == IR_FUNC || (n->kind == IR_WITH && al_shielded_with(f, n)))
-                                          ? ir_next_skip(n, c) : ir_next(n, c)) {
-      if (n->kind == IR_WITH && al_shielded_with(f, n)) continue;
-      if (n->kind == IR_AWAIT) return true;
-      if ((n->kind == IR_LOOP || n->kind == IR_WITH) && (n->flags & IR_F_ASYNC)) return true;
-    }
-  }
-  return false;
-}
-
 /* An earlier handler of the same try already deals with cancellation. */
 static bool earlier_cancel_handler(const ir_file *f, const ir_node *h) {
   for (const ir_node *c = h->parent->child; c && c != h; c = c->next)
@@ -52,7 +38,7 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
     if (n->kind != IR_HANDLER || !al_handler_catches_cancel(f, n, true) || al_handler_propagates(f, n)) continue;
     const ir_node *fn = NULL;
-    if (!n->parent || n->parent->kind != IR_TRY || !body_awaits(f, n->parent) || !al_on_loop(f, n, &fn)) continue;
+    if (!n->parent || n->parent->kind != IR_TRY || !al_try_awaits(f, n->parent) || !al_on_loop(f, n, &fn)) continue;
     if (earlier_cancel_handler(f, n)) continue;
     al_report_fix(sink, n, cancel_handler_fix(f, n),
                   "`%s` around an await in async function `%s` also catches cancellation and does not re-raise it: "

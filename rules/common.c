@@ -449,6 +449,21 @@ bool al_handler_catches_cancel(const ir_file *f, const ir_node *h, bool broad) {
   return al_list_find(f, h->name, ",", cancel_item, &broad) != NULL;
 }
 
+/* The try body awaits outside any shielded scope (a shield keeps outer cancellation out). */
+bool al_try_awaits(const ir_file *f, const ir_node *try_node) {
+  for (const ir_node *c = try_node->child; c; c = c->next) {
+    if (c->kind == IR_HANDLER || c->kind == IR_FINALLY || c->kind == IR_FUNC) continue;
+    for (const ir_node *n = c; n; n = (n->kind == IR_FUNC || (n->kind == IR_WITH && al_shielded_with(f, n)))
+                                          ? ir_next_skip(n, c) : ir_next(n, c)) {
+      if (n->kind == IR_WITH && al_shielded_with(f, n)) continue;
+      if (n->kind == IR_AWAIT) return true;
+      if ((n->kind == IR_LOOP || n->kind == IR_WITH) && (n->flags & IR_F_ASYNC)) return true;
+    }
+  }
+  return false;
+}
+
+
 bool al_handler_reraises(const ir_node *h) {
   for (const ir_node *n = h->child; n; n = n->kind == IR_FUNC ? ir_next_skip(n, h) : ir_next(n, h))
     if (n->kind == IR_RAISE) return true;
@@ -471,7 +486,7 @@ static bool handler_exits_quietly(const ir_node *h) {
 /* The handler asks whether the task is still being cancelled (knowledge `cancel_state`:
  * `task.cancelling()`), so its quiet exit is for a withdrawn cancellation. A function
  * defined inside the handler is not the handler asking (as in handler_exits_quietly). */
-static bool handler_checks_cancel_state(const ir_file *f, const ir_node *h) {
+bool al_handler_checks_cancel_state(const ir_file *f, const ir_node *h) {
   const al_kb *kb = al_kb_for(f->lang);
   for (const ir_node *n = h->child; n; n = n->kind == IR_FUNC ? ir_next_skip(n, h) : ir_next(n, h))
     if (n->kind == IR_CALL && n->name && al_kb_match(kb, "cancel_state", n->name)) return true;
@@ -481,7 +496,7 @@ static bool handler_checks_cancel_state(const ir_file *f, const ir_node *h) {
 bool al_handler_propagates(const ir_file *f, const ir_node *h) {
   /* a raise on one path and a quiet exit on another (`if x: raise` then `return`) still
    * swallows it on that other path (flake8-async ASYNC103/104) */
-  if (al_handler_reraises(h)) return !handler_exits_quietly(h) || handler_checks_cancel_state(f, h);
+  if (al_handler_reraises(h)) return !handler_exits_quietly(h) || al_handler_checks_cancel_state(f, h);
   /* forwarded: fut.set_exception(exc), gen.throw(exc), self._add_exc(exc),
    * errors.append(exc) -- handed to code that deals with it; logging (knowledge
    * `log_calls`) is not */

@@ -60,6 +60,10 @@ bool al_is_cancelled_type(const ir_file *f, const char *name);
  * those) or, when broad is set, is bare / catches BaseException. */
 bool al_handler_catches_cancel(const ir_file *f, const ir_node *h, bool broad);
 /* True when the handler body re-raises (any raise, not inside a nested function). */
+/* The try body awaits outside any shielded scope (only there can the task be cancelled). */
+bool al_try_awaits(const ir_file *f, const ir_node *try_node);
+/* The handler asks task.cancelling() (knowledge cancel_state). */
+bool al_handler_checks_cancel_state(const ir_file *f, const ir_node *h);
 bool al_handler_reraises(const ir_node *h);
 /* True when the handler lets the exception go on: re-raises it, forwards it
  * (fut.set_exception(e), gen.throw(e)), or records it and raises a cancellation or the
