@@ -110,11 +110,71 @@ static const char *made_by(const ir_file *f, const ir_node *n, char *buf, size_t
   return buf;
 }
 
+/* The call is in the body of a try with a catch or finally, or in a catch of a try with
+ * a finally, of the function encl (JS `return p` there: the rejection skips the catch,
+ * and the finally runs before p settles). */
+static bool in_guarded_try(const ir_node *n, const ir_node *encl) {
+  const ir_node *from = n;
+  for (const ir_node *p = n->parent; p && p != encl; from = p, p = p->parent) {
+    if (p->kind == IR_FUNC) return false;
+    if (p->kind != IR_TRY) continue;
+    bool handler = false, fin = false;
+    for (const ir_node *c = p->child; c; c = c->next) {
+      handler |= c->kind == IR_HANDLER;
+      fin |= c->kind == IR_FINALLY;
+    }
+    if (from->kind == IR_FINALLY) continue;
+    if (from->kind == IR_HANDLER ? fin : (handler || fin)) return true;
+  }
+  return false;
+}
+
+/* Python: the function's header declares an awaitable result (`-> Awaitable[int]`). */
+static bool returns_awaitable_by_design(const ir_file *f, const ir_node *fn) {
+  const char *t = f->src->text;
+  uint32_t e = fn->span.start;
+  while (e < fn->span.end && t[e] != '\n') e++;
+  static const char *const words[] = {"Awaitable", "Coroutine", "Future", "Task"};
+  for (size_t k = 0; k < 4; k++)
+    if (al_code_contains(f, fn->span.start, e, words[k])) return true;
+  return false;
+}
+
+/* `return g()` of an awaitable, not awaited, from an async function: Python hands the
+ * caller a coroutine in place of the result (`await f()` gives the coroutine); JS only
+ * matters inside try/catch/finally. */
+static void returned_unawaited(const ir_file *f, const al_index *idx, al_sink *sink, const ir_node *n) {
+  const ir_node *encl = ir_enclosing_func(n);
+  if (!encl || !(encl->flags & IR_F_ASYNC) || (encl->flags & IR_F_GENERATOR)) return;
+  if (f->lang == AL_LANG_JS ? !in_guarded_try(n, encl) : returns_awaitable_by_design(f, encl)) return;
+  const al_func_info *fn;
+  const al_kb_entry *api;
+  if (!al_index_call_awaitable(idx, f, n, &fn, &api)) return;
+  if (fn && !(fn->func->flags & IR_F_ASYNC)) return; /* a sync function returning an awaitable: by design */
+  const char *callee = al_call_label(f, n);
+  al_fix *fx = al_fix_new(f->lang == AL_LANG_JS ? AL_FIX_APPLY_SAFE : AL_FIX_APPLY_UNSAFE, "insert `await`");
+  al_fix_add(fx, n->span.start, n->span.start, "await ");
+  if (f->lang == AL_LANG_JS)
+    al_report_fix(sink, n, fx,
+                  "promise returned by `%s()` is returned without await inside `try`: its rejection skips this "
+                  "function's catch, and a finally runs before it settles; `return await %s()`",
+                  callee, callee);
+  else
+    al_report_fix(sink, n, fx,
+                  "coroutine returned by `%s()` is returned from async function `%s` without await: `await %s()` "
+                  "then gives the coroutine, not its result, and it may never run; `return await %s()`",
+                  callee, encl->name ? encl->name : "?", encl->name ? encl->name : "?", callee);
+}
+
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   char by[200];
   for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
     if (n->kind == IR_CALL && n->use == IR_USE_CONDITION) {
       truth_tested(f, idx, sink, n);
+      continue;
+    }
+    if (n->kind == IR_CALL && n->use == IR_USE_RETURNED && f->lang != AL_LANG_C) {
+      returned_unawaited(f, idx, sink, n);
       continue;
     }
     if (n->kind != IR_CALL || n->use != IR_USE_DISCARDED) continue;
