@@ -7,11 +7,13 @@
 #include "common.h"
 
 /* A call inside `root` (not root itself) that goes through a limiter (`limit(() => ...)`,
- * `queue.add(...)`) or whose callee acquires one. */
+ * `queue.add(...)`), hands the work to a bounded pool (knowledge `pooled`:
+ * run_in_executor, to_thread), or whose callee acquires a limiter. */
 static bool work_is_limited(const ir_file *f, const al_index *idx, const ir_node *root) {
   for (const ir_node *n = root->child; n; n = ir_next(n, root)) {
     if (n->kind != IR_CALL) continue;
     if (al_callee_limited(f, idx, n)) return true;
+    if (n->name && al_kb_match(al_kb_for(f->lang), "pooled", n->name)) return true; /* a bounded pool runs it */
     if (f->lang == AL_LANG_JS && n->name && al_is_limiter(f, n->name)) return true;
     if (f->lang == AL_LANG_JS && n->name && strchr(n->name, '.')) { /* queue.add(...), limiter.schedule(...) */
       char *recv = al_fmt("%.*s", (int)(strrchr(n->name, '.') - n->name), n->name);

@@ -73,6 +73,32 @@ static bool js_spawn(const ir_file *f, const al_index *idx, const ir_node *n) {
          al_ends_with(n->name, ".catch");
 }
 
+/* Python: `tasks = [tg.create_task(work(x)) for x in xs]` (the TaskGroup idiom) starts
+ * every task at once, as a loop does. Left to AL301 when the list is then gathered or
+ * waited on (reported there, once). */
+static void comprehension_spawn(const ir_file *f, const al_index *idx, al_sink *sink, const ir_node *n) {
+  const ir_node *comp = NULL;
+  for (const ir_node *p = n->parent; p && p->kind != IR_FUNC && !comp; p = p->parent)
+    if (p->kind == IR_ASSIGN && (p->flags & IR_F_COMPREHENSION)) comp = p;
+  if (!comp || !comp->member || !comp->name || al_iter_small(f, comp, comp->member)) return;
+  if (spawned_work_limited(f, idx, n) || per_resource(f, n)) return;
+  const ir_node *fn = al_real_func(comp);
+  const ir_node *root = fn ? fn : f->root;
+  const al_kb *kb = al_kb_for(f->lang);
+  size_t vl = strlen(comp->name);
+  for (const ir_node *g = root->child; g; g = ir_next(g, root)) {
+    if (g->kind != IR_CALL || !g->name || !al_kb_match(kb, "gather", g->name)) continue;
+    for (uint32_t i = 0; i < g->nargs; i++) {
+      const char *t = g->args[i].text;
+      if (t && !strncmp(t, comp->name, vl) && !t[vl]) return; /* gather(*tasks): AL301 reports it */
+    }
+  }
+  al_report(sink, n,
+            "`%s()` in a comprehension over `%s` starts one task per item at once with no limit; acquire an "
+            "asyncio.Semaphore (trio/anyio CapacityLimiter) in the task, or use a fixed pool of workers",
+            al_call_label(f, n), comp->member);
+}
+
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
     if (n->kind != IR_CALL) continue;
@@ -93,6 +119,10 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
         loop = p;
         break;
       }
+    if (!loop && f->lang == AL_LANG_PYTHON) {
+      comprehension_spawn(f, idx, sink, n);
+      continue;
+    }
     if (!loop || (loop->flags & IR_F_WHILE) || al_iter_small(f, loop, loop->name)) continue;
     if (al_acquires_limiter(f, loop) || spawned_work_limited(f, idx, n) || loop_batches(f, loop) ||
         loop_paced(f, loop) || per_resource(f, n) || al_loop_counts_in_flight(f, loop))

@@ -529,7 +529,8 @@ static ir_node *py_enter(ts_walk *w, bool *descend) {
             !strcmp(rt, "string") || !strcmp(rt, "integer"))
           x->flags |= IR_F_LITERAL;
         else if (!strcmp(rt, "list_comprehension") || !strcmp(rt, "generator_expression") ||
-                 !strcmp(rt, "set_comprehension") || (!strcmp(rt, "call") && is_map_call(w, right))) {
+                 !strcmp(rt, "set_comprehension") || !strcmp(rt, "dictionary_comprehension") ||
+                 (!strcmp(rt, "call") && is_map_call(w, right))) {
           x->flags |= IR_F_COMPREHENSION;
           x->member = comprehension_iter(w, right);
         }
