@@ -3,7 +3,8 @@
  * emitters' `on('x', async ...)`, timers. The promise floats: nothing waits for the work
  * and a rejection is unhandled. Emitter/timer callbacks whose whole body is guarded by
  * try/catch are not reported (their errors are handled); forEach always is (the caller
- * still does not wait). Fix (unsafe, in async code): `arr.forEach(async ...)` ->
+ * still does not wait). And an async predicate or comparator (knowledge
+ * `predicate_callbacks`: filter, some, every, find, sort): its promise is always truthy. Fix (unsafe, in async code): `arr.forEach(async ...)` ->
  * `await Promise.all(arr.map(async ...))`. */
 #include <string.h>
 
@@ -54,6 +55,27 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
         al_report(sink, n, "`%s()` with an async callback makes an array of promises, and it is dropped: nothing "
                   "waits for them and rejections are unhandled; await Promise.all(...) of it",
                   al_call_label(f, n));
+      continue;
+    }
+    const al_kb_entry *pred = al_kb_match(kb, "predicate_callbacks", n->name);
+    if (pred) {
+      bool handles;
+      if (!async_arg(f, idx, n, &handles)) continue;
+      const char *method = strrchr(n->name, '.') + 1;
+      if (al_kb_attr(pred, "compares"))
+        al_report(sink, n, "async comparator passed to `%s()`: it returns a promise, not a number, so the order "
+                  "is arbitrary; compute the keys first (`await Promise.all(...)`), then sort on them",
+                  al_call_label(f, n));
+      else
+        al_report(sink, n, "async callback passed to `%s()`, which tests its result for truth: a promise is always "
+                  "truthy, so %s; await the checks first (`const ok = await Promise.all(arr.map(check))`) and "
+                  "%s on the results",
+                  al_call_label(f, n),
+                  !strcmp(method, "filter")  ? "every element is kept"
+                  : !strcmp(method, "some")  ? "it is true for any non-empty array"
+                  : !strcmp(method, "every") ? "it is always true"
+                                             : "the first element always matches",
+                  method);
       continue;
     }
     const al_kb_entry *e = al_kb_match(kb, "void_callbacks", n->name);

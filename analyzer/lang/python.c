@@ -275,7 +275,18 @@ static bool py_truth_tested(ts_walk *w, size_t k) {
       return ts_node_eq(ts_field(p->node, "condition"), me->node);
     if (!strcmp(t, "assert_statement")) return ts_node_eq(ts_node_named_child(p->node, 0), me->node);
     if (!strcmp(t, "conditional_expression")) return ts_node_eq(ts_node_named_child(p->node, 1), me->node);
-    if (!strcmp(t, "not_operator")) return true;
+    if (!strcmp(t, "not_operator") || !strcmp(t, "if_clause")) return true; /* `[x for x in xs if f(x)]` */
+    if ((!strcmp(t, "generator_expression") || !strcmp(t, "list_comprehension")) &&
+        ts_node_eq(ts_field(p->node, "body"), me->node)) {
+      /* the element of any(f(x) for x in xs) / all([...]): tested for truth */
+      ts_frame *g = ts_up(w, k + 1);
+      if (g && ts_is(g->node, "argument_list")) g = ts_up(w, k + 2);
+      if (!g || !ts_is(g->node, "call")) return false;
+      TSNode fn = ts_field(g->node, "function");
+      uint32_t len = ts_node_end_byte(fn) - ts_node_start_byte(fn);
+      const char *ft = w->text + ts_node_start_byte(fn);
+      return ts_is(fn, "identifier") && len == 3 && (!strncmp(ft, "any", 3) || !strncmp(ft, "all", 3));
+    }
     if (!strcmp(t, "boolean_operator")) {
       if (ts_node_eq(ts_field(p->node, "left"), me->node)) return true;
     } else if (strcmp(t, "parenthesized_expression")) {
