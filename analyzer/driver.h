@@ -9,7 +9,7 @@
 #include "index.h"
 #include "rule.h"
 
-typedef enum { AL_FMT_TEXT, AL_FMT_JSON, AL_FMT_SARIF, AL_FMT_GITHUB } al_format;
+typedef enum { AL_FMT_TEXT, AL_FMT_JSON, AL_FMT_SARIF, AL_FMT_GITHUB, AL_FMT_CONCISE } al_format;
 
 typedef struct al_options {
   int jobs;            /* threads; <= 0: number of cores */
@@ -28,6 +28,7 @@ typedef struct al_options {
   const char *config_path;    /* --config FILE: this configuration for every file */
   int shard_k, shard_n;       /* --shard K/N: report on every N-th file from the K-th (0: all) */
   bool stats;                 /* --stats: phase times and memory on stderr */
+  bool statistics;            /* --statistics: a count per rule in place of the findings */
   bool no_cache;              /* --no-cache */
   const char *cache_dir;      /* --cache-dir DIR (see cache.h) */
   const al_map *file_configs; /* set by al_check: canonical path -> const al_config* */

@@ -28,7 +28,8 @@ static const char usage_text[] =
     "  lsp                  run the Language Server on stdin/stdout (editors)\n"
     "\n"
     "check options:\n"
-    "  --format FORMAT      text (default), json, sarif (2.1.0) or github (workflow annotations)\n"
+    "  --format FORMAT      text (default), concise (one line per finding), json, sarif (2.1.0)\n"
+    "                       or github (workflow annotations)\n"
     "  --select CODES       only these rules (comma separated codes or prefixes, ALL)\n"
     "  --ignore CODES       skip these rules (codes or prefixes)\n"
     "  -j, --jobs N         worker threads (default: number of cores)\n"
@@ -46,6 +47,8 @@ static const char usage_text[] =
     "                       .asynclint.yaml upward from each file)\n"
     "  --shard K/N          report only on the K-th of N slices of the files (CI matrices);\n"
     "                       every shard still reads the whole project for the index\n"
+    "  --statistics         print a count per rule (most frequent first) instead of the findings;\n"
+    "                       with --format json, as JSON\n"
     "  --stats              print phase times and memory to stderr\n"
     "  --no-cache           do not read or write the cache of per-file results\n"
     "  --cache-dir DIR      keep the cache in DIR (default: $ASYNCLINT_CACHE_DIR, else\n"
@@ -92,6 +95,7 @@ static int cmd_check(int argc, char **argv) {
       {"config", required_argument, 0, 'C'},   {"staged", no_argument, 0, 'S'},
       {"shard", required_argument, 0, 'K'},    {"stats", no_argument, 0, 'T'},
       {"no-cache", no_argument, 0, 'N'},       {"cache-dir", required_argument, 0, 'd'},
+      {"statistics", no_argument, 0, 'A'},
       {0, 0, 0, 0}};
   int ch, rc = 0;
   optind = 1;
@@ -103,7 +107,8 @@ static int cmd_check(int argc, char **argv) {
       else if (!strcmp(optarg, "json")) o.format = AL_FMT_JSON;
       else if (!strcmp(optarg, "sarif")) o.format = AL_FMT_SARIF;
       else if (!strcmp(optarg, "github")) o.format = AL_FMT_GITHUB;
-      else { rc = usage_error("unknown format '%s' (text, json, sarif, github)", optarg); goto out; }
+      else if (!strcmp(optarg, "concise")) o.format = AL_FMT_CONCISE;
+      else { rc = usage_error("unknown format '%s' (text, concise, json, sarif, github)", optarg); goto out; }
       break;
     case 's': split_codes(&o.select, optarg); break;
     case 'i': split_codes(&o.ignore, optarg); break;
@@ -143,6 +148,7 @@ static int cmd_check(int argc, char **argv) {
       break;
     }
     case 'T': o.stats = true; break;
+    case 'A': o.statistics = true; break;
     case 'N': o.no_cache = true; break;
     case 'd': o.cache_dir = optarg; break;
     case 'h': fputs(usage_text, stdout); goto out;

@@ -2,6 +2,7 @@
  * colour on a TTY), as stable JSON, as SARIF 2.1.0 (jansson) or as GitHub Actions
  * workflow commands. */
 #include <jansson.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "driver.h"
@@ -310,8 +311,95 @@ void al_output_github(const al_run *run, FILE *out) {
   }
 }
 
+/* One line per finding, for grep, editors' error formats and CI logs. */
+static void output_concise(const al_run *run, const al_options *opts, FILE *out) {
+  int color = opts->color;
+  size_t files_with = 0;
+  for (size_t i = 0; i < run->nfiles; i++) {
+    const al_file *f = &run->files[i];
+    if (f->findings.len) files_with++;
+    for (size_t k = 0; k < f->findings.len; k++) {
+      const al_finding *fd = f->findings.items[k];
+      fprintf(out, "%s%s:%u:%u:%s %s%s%s%s %s\n", color ? C_BOLD : "", fd->path, fd->span.line, fd->span.col,
+              color ? C_RESET : "", color ? C_RED : "", fd->code, color ? C_RESET : "",
+              fd->fix ? (fd->fix->safety == AL_FIX_APPLY_SAFE ? " [*]" : " [-]") : "", fd->message);
+    }
+  }
+  if (opts->quiet) return;
+  if (run->nfindings)
+    fprintf(out, "Found %zu finding%s in %zu file%s (%zu checked).\n", run->nfindings, run->nfindings == 1 ? "" : "s",
+            files_with, files_with == 1 ? "" : "s", run->nchecked);
+  else
+    fprintf(out, "No findings (%zu file%s checked).\n", run->nchecked, run->nchecked == 1 ? "" : "s");
+}
+
+/* --statistics: per rule, how many findings and how many have a safe / unsafe fix;
+ * most frequent first (then by code). Text, or JSON with --format json. */
+typedef struct stat_row {
+  const char *code, *name;
+  size_t count, safe, unsafe;
+} stat_row;
+
+static int cmp_stat(const void *a, const void *b) {
+  const stat_row *x = a, *y = b;
+  if (x->count != y->count) return x->count < y->count ? 1 : -1;
+  return strcmp(x->code, y->code);
+}
+
+static void output_statistics(const al_run *run, const al_options *opts, FILE *out) {
+  stat_row *rows = NULL;
+  size_t n = 0, cap = 0;
+  for (size_t i = 0; i < run->nfiles; i++) {
+    const al_file *f = &run->files[i];
+    for (size_t k = 0; k < f->findings.len; k++) {
+      const al_finding *fd = f->findings.items[k];
+      size_t r = 0;
+      while (r < n && strcmp(rows[r].code, fd->code)) r++;
+      if (r == n) {
+        if (n == cap) {
+          cap = cap ? cap * 2 : 16;
+          rows = al_realloc(rows, cap * sizeof *rows);
+        }
+        rows[n++] = (stat_row){fd->code, fd->name, 0, 0, 0};
+      }
+      rows[r].count++;
+      if (fd->fix && fd->fix->safety == AL_FIX_APPLY_SAFE) rows[r].safe++;
+      else if (fd->fix) rows[r].unsafe++;
+    }
+  }
+  if (n > 1) qsort(rows, n, sizeof *rows, cmp_stat);
+  if (opts->format == AL_FMT_JSON) {
+    json_t *arr = json_array();
+    for (size_t r = 0; r < n; r++) {
+      json_t *o = json_object();
+      json_object_set_new(o, "code", json_string(rows[r].code));
+      json_object_set_new(o, "name", json_string(rows[r].name));
+      json_object_set_new(o, "count", json_integer((json_int_t)rows[r].count));
+      json_object_set_new(o, "fixable", json_integer((json_int_t)rows[r].safe));
+      json_object_set_new(o, "unsafe_fixable", json_integer((json_int_t)rows[r].unsafe));
+      json_array_append_new(arr, o);
+    }
+    json_dumpf(arr, out, JSON_INDENT(2));
+    fputc('\n', out);
+    json_decref(arr);
+  } else {
+    for (size_t r = 0; r < n; r++)
+      fprintf(out, "%6zu  %s  %s %s\n", rows[r].count, rows[r].code,
+              rows[r].safe ? "[*]" : rows[r].unsafe ? "[-]" : "   ", rows[r].name);
+    if (!opts->quiet)
+      fprintf(out, "Found %zu finding%s (%zu checked); [*] safe fix (--fix), [-] unsafe fix (--unsafe-fixes).\n",
+              run->nfindings, run->nfindings == 1 ? "" : "s", run->nchecked);
+  }
+  free(rows);
+}
+
 void al_output(const al_run *run, const al_options *opts, FILE *out) {
+  if (opts->statistics) {
+    output_statistics(run, opts, out);
+    return;
+  }
   switch (opts->format) {
+  case AL_FMT_CONCISE: output_concise(run, opts, out); break;
   case AL_FMT_JSON: al_output_json(run, out); break;
   case AL_FMT_SARIF: al_output_sarif(run, opts, out); break;
   case AL_FMT_GITHUB: al_output_github(run, out); break;

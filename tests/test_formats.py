@@ -104,6 +104,34 @@ class Formats(unittest.TestCase):
         self.assertTrue(lines[0].startswith(f"::error file={esc},line=6,col=5,endLine=6,"), lines[0])
         self.assertIn(",title=AL201 blocking-sleep::", lines[0])
 
+    def test_concise(self):
+        proc = run("check", "--format", "concise", self.path)
+        self.assertEqual(proc.returncode, 1, proc.stderr)
+        lines = proc.stdout.splitlines()
+        self.assertEqual(len(lines), 3, proc.stdout)  # two findings and the summary
+        self.assertTrue(lines[0].startswith(f"{self.path}:6:5: AL201 [-] `time.sleep()` blocks"), lines[0])
+        self.assertTrue(lines[1].startswith(f"{self.path}:7:5: AL101 [*] "), lines[1])
+        self.assertEqual(lines[2], "Found 2 findings in 1 file (1 checked).")
+        quiet = run("check", "--format", "concise", "-q", self.path).stdout.splitlines()
+        self.assertEqual(quiet, lines[:2])
+
+    def test_statistics(self):
+        more = os.path.join(self.dir, "more.py")
+        with open(more, "w") as fh:
+            fh.write("import time\n\n\nasync def g():\n    time.sleep(1)\n    time.sleep(2)\n")
+        proc = run("check", "--statistics", self.dir)
+        self.assertEqual(proc.returncode, 1, proc.stderr)
+        lines = proc.stdout.splitlines()
+        self.assertEqual(lines[0].split(), ["3", "AL201", "[-]", "blocking-sleep"])
+        self.assertEqual(lines[1].split(), ["1", "AL101", "[*]", "unawaited-coroutine"])
+        self.assertTrue(lines[2].startswith("Found 4 findings (2 checked)"), lines[2])
+        js = json.loads(run("check", "--statistics", "--format", "json", self.dir).stdout)
+        self.assertEqual(js, [
+            {"code": "AL201", "name": "blocking-sleep", "count": 3, "fixable": 0, "unsafe_fixable": 3},
+            {"code": "AL101", "name": "unawaited-coroutine", "count": 1, "fixable": 1, "unsafe_fixable": 0},
+        ])
+        self.assertEqual(run("check", "--statistics", "--exit-zero", self.dir).returncode, 0)
+
     def test_exit_zero(self):
         proc = run("check", "--exit-zero", self.path)
         self.assertEqual(proc.returncode, 0)
