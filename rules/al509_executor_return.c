@@ -38,7 +38,9 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
       if (r->kind != IR_RETURN) continue;
       uint32_t i = r->span.start + 6;
       while (i < r->span.end && (t[i] == ' ' || t[i] == '\t')) i++;
-      if (i >= r->span.end || t[i] == ';' || !meaningful(f, idx, r, i)) continue;
+      /* `return;`, `return` ending the line (ASI), `return }`, `return void x` */
+      if (i >= r->span.end || strchr(";\r\n}", t[i]) || !strncmp(t + i, "void ", 5) || !meaningful(f, idx, r, i))
+        continue;
       al_report(sink, r, "Promise executor returns a value: it is ignored; call resolve(...) instead");
     }
   }
