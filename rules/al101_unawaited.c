@@ -223,7 +223,8 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
      * (eslint-plugin-promise's catch-or-return, without needing the root's type). */
     if (f->lang == AL_LANG_JS && n->child && n->child->kind == IR_CALL && n->child->use == IR_USE_CHAINED) {
       const char *last = n->name ? strrchr(n->name, '.') : NULL;
-      bool handled = !last || !strcmp(last, ".catch") || (!strcmp(last, ".then") && n->nargs >= 2);
+      /* `.catch()` with no handler handles nothing (typescript-eslint no-floating-promises) */
+      bool handled = !last || (!strcmp(last, ".catch") && n->nargs >= 1) || (!strcmp(last, ".then") && n->nargs >= 2);
       if (handled) continue;
       al_report(sink, n, "promise chain ends in `%s()` without a rejection handler: a rejection anywhere in the "
                 "chain becomes an unhandled rejection; end it with .catch(), or await it in a try block", last);

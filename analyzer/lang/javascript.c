@@ -258,6 +258,32 @@ static bool js_truth_tested(ts_walk *w, size_t k) {
   return false;
 }
 
+/* The node k-1 levels up is dropped: it reaches an expression statement through
+ * parentheses, a sequence (`a(), b()`), a branch of a ternary (`c ? p() : q()`) or the
+ * right operand of &&, ||, ?? (`ready && start()`). */
+static bool js_discarded(ts_walk *w, size_t k) {
+  for (int guard = 0; guard < 64; guard++, k++) {
+    ts_frame *p = ts_up(w, k), *me = ts_up(w, k - 1);
+    if (!p || !me) return false;
+    const char *t = ts_node_type(p->node);
+    if (!strcmp(t, "expression_statement")) return true;
+    if (!strcmp(t, "parenthesized_expression") || !strcmp(t, "sequence_expression")) continue;
+    if (!strcmp(t, "ternary_expression")) {
+      if (ts_node_eq(ts_field(p->node, "condition"), me->node)) return false;
+      continue;
+    }
+    if (!strcmp(t, "binary_expression")) {
+      TSNode op = ts_field(p->node, "operator");
+      if ((!ts_is(op, "&&") && !ts_is(op, "||") && !ts_is(op, "??")) ||
+          !ts_node_eq(ts_field(p->node, "right"), me->node))
+        return false;
+      continue;
+    }
+    return false;
+  }
+  return false;
+}
+
 static ir_use call_use(ts_walk *w, const char **var) {
   size_t k = 1;
   ts_frame *p = ts_up(w, k);
@@ -265,11 +291,7 @@ static ir_use call_use(ts_walk *w, const char **var) {
   if (!p) return IR_USE_OTHER;
   ts_frame *me = ts_up(w, k - 1);
   const char *t = ts_node_type(p->node);
-  if (!strcmp(t, "expression_statement")) return IR_USE_DISCARDED;
-  if (!strcmp(t, "sequence_expression")) {
-    ts_frame *q = ts_up(w, k + 1);
-    return q && ts_is(q->node, "expression_statement") ? IR_USE_DISCARDED : IR_USE_OTHER;
-  }
+  if (js_discarded(w, k)) return IR_USE_DISCARDED;
   if (!strcmp(t, "await_expression")) return IR_USE_AWAITED;
   if (!strcmp(t, "return_statement")) return IR_USE_RETURNED;
   if (!strcmp(t, "arrow_function")) return IR_USE_RETURNED; /* expression body */
