@@ -297,7 +297,28 @@ static bool py_truth_tested(ts_walk *w, size_t k) {
   return false;
 }
 
+/* The node k-1 levels up is dropped: it reaches an expression statement through
+ * parentheses, a branch of a conditional expression (`f() if c else g()`) or the right
+ * operand of `and`/`or` (`ready and start()`). */
+static bool py_discarded(ts_walk *w, size_t k) {
+  for (int guard = 0; guard < 64; guard++, k++) {
+    ts_frame *p = ts_up(w, k), *me = ts_up(w, k - 1);
+    if (!p || !me) return false;
+    const char *t = ts_node_type(p->node);
+    if (!strcmp(t, "expression_statement")) return k > 1; /* k == 1: the direct case, below */
+    if (!strcmp(t, "parenthesized_expression")) continue;
+    if (!strcmp(t, "conditional_expression")) {
+      if (ts_node_eq(ts_node_named_child(p->node, 1), me->node)) return false; /* the test */
+      continue;
+    }
+    if (!strcmp(t, "boolean_operator") && ts_node_eq(ts_field(p->node, "right"), me->node)) continue;
+    return false;
+  }
+  return false;
+}
+
 static ir_use call_use(ts_walk *w, const char **var) {
+  if (py_discarded(w, 1)) return IR_USE_DISCARDED;
   size_t k = 1;
   ts_frame *p = ts_up(w, k);
   while (p && ts_is(p->node, "parenthesized_expression")) p = ts_up(w, ++k);
