@@ -296,9 +296,25 @@ static bool nonblocking_fds(const ir_file *f, const ir_node *n) {
   return false;
 }
 
+/* An entry with `stdin_arg: N` (or `last`) has a variant `NAME@stdin` for when that
+ * argument is the standard input (`stdin`, `STDIN_FILENO`, fd 0): `fgets(b, n, f)` is
+ * file I/O, `fgets(b, n, stdin)` waits for the terminal. */
+static const al_kb_entry *stdin_variant(const ir_file *f, const ir_node *call, const al_kb_entry *e) {
+  const char *sa = al_kb_attr(e, "stdin_arg");
+  if (!sa || !call->nargs) return e;
+  uint32_t i = !strcmp(sa, "last") ? call->nargs - 1 : (uint32_t)strtoul(sa, NULL, 10);
+  const char *t = i < call->nargs ? call->args[i].text : NULL;
+  if (!t || (strcmp(t, "stdin") && strcmp(t, "STDIN_FILENO") && strcmp(t, "0"))) return e;
+  char key[128];
+  snprintf(key, sizeof key, "%s@stdin", e->name);
+  const al_kb_entry *alt = al_kb_find(al_kb_for(f->lang), "blocking", key);
+  return alt ? alt : e;
+}
+
 const al_kb_entry *al_blocking_entry(const ir_file *f, const ir_node *call) {
   const al_kb_entry *e = call->name ? al_kb_match(al_kb_for(f->lang), "blocking", call->name) : NULL;
   if (!e) return NULL;
+  e = stdin_variant(f, call, e);
   const char *cat = al_kb_attr(e, "category"), *w = al_kb_attr(e, "with");
   if (!cat || !strcmp(cat, "none") || (w && !strcmp(w, "true"))) return NULL;
   const char *only = al_kb_attr(e, "only_arg"); /* "last=NULL": blocking only then */
