@@ -18,9 +18,14 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
     const ir_node *fn = NULL;
     if (!fin || !al_on_loop(f, n, &fn)) continue;
     const char *what = n->kind == IR_RETURN ? "return" : n->kind == IR_BREAK ? "break" : "continue";
-    al_report(sink, n, "`%s` in `finally` of async function `%s` discards the exception in flight, cancellation "
-              "included: a cancelled task finishes normally; move it out of the finally block",
-              what, fn && fn->name ? fn->name : "?");
+    if (f->lang == AL_LANG_JS)
+      al_report(sink, n, "`%s` in `finally` of %s discards the exception in flight, an AbortError included: an "
+                "aborted operation looks like a normal completion; move it out of the finally block",
+                what, al_context_label(fn));
+    else
+      al_report(sink, n, "`%s` in `finally` of async function `%s` discards the exception in flight, cancellation "
+                "included: a cancelled task finishes normally; move it out of the finally block",
+                what, fn && fn->name ? fn->name : "?");
   }
 }
 
