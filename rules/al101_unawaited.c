@@ -194,6 +194,52 @@ static void returned_unawaited(const ir_file *f, const al_index *idx, al_sink *s
                   callee, encl->name ? encl->name : "?", encl->name ? encl->name : "?", callee);
 }
 
+/* Python: `nursery.start_soon(work(x))` / `trio.run(main())` — a coroutine handed to a
+ * call that takes the async function and its arguments (knowledge `takes_async_fn`).
+ * Trio/anyio raise TypeError and the coroutine is never awaited. Fix (safe): pass the
+ * function and its positional arguments, `start_soon(work, x)`. */
+static void coroutine_for_function(const ir_file *f, const al_index *idx, al_sink *sink, const ir_node *n) {
+  if (f->lang != AL_LANG_PYTHON || !n->name || !n->nargs || (n->args[0].flags & IR_ARG_KEYWORD) ||
+      !al_kb_match(al_kb_for(f->lang), "takes_async_fn", n->name))
+    return;
+  const ir_node *arg = NULL;
+  for (const ir_node *c = n->child; c; c = c->next)
+    if (c->kind == IR_CALL && c->use == IR_USE_PASSED) {
+      arg = c;
+      break;
+    }
+  if (!arg || !n->args[0].text || !arg->text) return;
+  /* the first argument is that call, as written */
+  size_t tl = strlen(n->args[0].text);
+  if (tl < 2 || n->args[0].text[tl - 1] != ')') return;
+  const al_func_info *fn;
+  const al_kb_entry *api;
+  if (!al_index_call_awaitable(idx, f, arg, &fn, &api)) return;
+  const char *callee = al_call_label(f, n), *what = al_call_label(f, arg);
+  /* the fix: `work(a, b)` -> `work, a, b` when its arguments are all positional */
+  al_fix *fx = NULL;
+  bool positional = true;
+  for (uint32_t i = 0; i < arg->nargs; i++)
+    if (arg->args[i].flags & (IR_ARG_KEYWORD | IR_ARG_SPREAD)) positional = false;
+  const char *t = f->src->text;
+  uint32_t open = al_callee_end(f, arg);
+  if (positional && open < arg->span.end && t[open] == '(' && t[arg->span.end - 1] == ')') {
+    uint32_t in = open + 1, out = arg->span.end - 1;
+    while (in < out && (t[in] == ' ' || t[in] == '\t')) in++;
+    while (out > in && (t[out - 1] == ' ' || t[out - 1] == '\t')) out--;
+    fx = al_fix_new(AL_FIX_APPLY_SAFE, "pass the function and its arguments");
+    if (in == out) al_fix_add(fx, open, arg->span.end, "");
+    else {
+      al_fix_add(fx, open, in, ", ");
+      al_fix_add(fx, out, arg->span.end, "");
+    }
+  }
+  al_report_fix(sink, arg, fx,
+                "coroutine `%s()` passed to `%s()`, which takes the async function and its arguments: it raises "
+                "TypeError and the coroutine is never awaited; pass `%s, ...` instead",
+                what, callee, arg->text);
+}
+
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   char by[200];
   for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
@@ -201,6 +247,7 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
       truth_tested(f, idx, sink, n);
       continue;
     }
+    if (n->kind == IR_CALL && n->nargs && f->lang == AL_LANG_PYTHON) coroutine_for_function(f, idx, sink, n);
     if (n->kind == IR_CALL && n->use == IR_USE_RETURNED && f->lang != AL_LANG_C) {
       returned_unawaited(f, idx, sink, n);
       continue;

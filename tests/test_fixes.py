@@ -17,6 +17,15 @@ CASES = {
         "import time\n\n\nasync def f():\n    time.sleep(1)\n",
         "import asyncio\nimport time\n\n\nasync def f():\n    await asyncio.sleep(1)\n",
     ),
+    # AL101: a coroutine given to start_soon / trio.run -> the function and its arguments
+    "start_soon": (
+        "import trio\n\n\nasync def w(a, b=0):\n    await trio.sleep(a)\n\n\nasync def f():\n"
+        "    async with trio.open_nursery() as n:\n        n.start_soon(w( 1, 2 ))\n        n.start_soon(w())\n\n\n"
+        "trio.run(f())\n",
+        "import trio\n\n\nasync def w(a, b=0):\n    await trio.sleep(a)\n\n\nasync def f():\n"
+        "    async with trio.open_nursery() as n:\n        n.start_soon(w, 1, 2)\n        n.start_soon(w)\n\n\n"
+        "trio.run(f)\n",
+    ),
     # ... through the alias asyncio is imported as, with `from time import sleep`
     "sleep_alias": (
         "import asyncio as aio\nfrom time import sleep\n\n\nasync def f():\n    sleep(0.5)\n",

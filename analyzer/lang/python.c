@@ -714,8 +714,14 @@ static ir_node *py_enter(ts_walk *w, bool *descend) {
           size_t before = args.len;
           with_item_args(w, c, v, &args);
           any_args |= args.len > before;
-          if (!ts_node_is_null(alias) && ts_is(alias, "identifier") && looks_like_class(name))
-            bind_type_resolved(w, c, ts_text(w, alias), mod, mem);
+          if (!ts_node_is_null(alias) && ts_is(alias, "identifier")) {
+            if (looks_like_class(name)) bind_type_resolved(w, c, ts_text(w, alias), mod, mem);
+            else { /* `async with trio.open_nursery() as n`: what the call returns (knowledge) */
+              const al_kb_entry *e = al_kb_match(al_kb_for(AL_LANG_PYTHON), "returns", name);
+              const char *t = e ? al_kb_attr(e, "type") : NULL;
+              if (t) bind_type_resolved(w, c, ts_text(w, alias), NULL, ir_str(w->f, t, strlen(t)));
+            }
+          }
         }
       }
       if (any_args) x->text = ir_str(w->f, args.data, args.len);
