@@ -1,6 +1,7 @@
 /* AL101 unawaited-coroutine: a call that yields a coroutine / promise / future whose
  * result is dropped on the floor. Knows project functions through the index and APIs
  * through the knowledge data ("awaitable", and for C "future_types"). */
+#include <ctype.h>
 #include <string.h>
 
 #include "common.h"
@@ -240,6 +241,40 @@ static void coroutine_for_function(const ir_file *f, const al_index *idx, al_sin
                 what, callee, arg->text);
 }
 
+/* Python: `asyncio.create_task(main)` / `asyncio.run(main)` — an async function passed
+ * by name where a coroutine is expected (knowledge `takes_coroutine`): TypeError, and
+ * the function never runs. Fix (safe): call it, `main()`. */
+static void function_for_coroutine(const ir_file *f, const al_index *idx, al_sink *sink, const ir_node *n) {
+  if (!n->name || !al_kb_match(al_kb_for(f->lang), "takes_coroutine", n->name)) return;
+  for (uint32_t i = 0; i < n->nargs; i++) {
+    const ir_arg *a = &n->args[i];
+    if (!a->text || (a->flags & (IR_ARG_KEYWORD | IR_ARG_LAMBDA | IR_ARG_LITERAL | IR_ARG_NULL | IR_ARG_SPREAD |
+                                 IR_ARG_COMPREHENSION)))
+      continue;
+    bool name = true;
+    for (const char *p = a->text; *p && name; p++) name = isalnum((unsigned char)*p) || *p == '_' || *p == '.';
+    if (!name) continue;
+    ir_node fake = {.kind = IR_CALL, .parent = (ir_node *)n, .member = a->text, .name = a->text};
+    const al_func_info *fn = al_index_resolve(idx, f, &fake);
+    if (!fn || !(fn->func->flags & IR_F_ASYNC) || (fn->func->flags & IR_F_GENERATOR)) continue;
+    /* where the argument is in the source: its text after the call's open parenthesis */
+    const char *t = f->src->text;
+    uint32_t open = al_callee_end(f, n);
+    const char *at = open < n->span.end ? memmem(t + open, n->span.end - open, a->text, strlen(a->text)) : NULL;
+    al_fix *fx = NULL;
+    if (at) {
+      uint32_t end = (uint32_t)(at - t) + (uint32_t)strlen(a->text);
+      fx = al_fix_new(AL_FIX_APPLY_SAFE, "call the async function");
+      al_fix_add(fx, end, end, "()");
+    }
+    al_report_fix(sink, n, fx,
+                  "async function `%s` passed to `%s()`, which takes a coroutine: it raises TypeError and `%s` never "
+                  "runs; call it: `%s()`",
+                  a->text, al_call_label(f, n), a->text, a->text);
+    return;
+  }
+}
+
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   char by[200];
   for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
@@ -247,7 +282,10 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
       truth_tested(f, idx, sink, n);
       continue;
     }
-    if (n->kind == IR_CALL && n->nargs && f->lang == AL_LANG_PYTHON) coroutine_for_function(f, idx, sink, n);
+    if (n->kind == IR_CALL && n->nargs && f->lang == AL_LANG_PYTHON) {
+      coroutine_for_function(f, idx, sink, n);
+      function_for_coroutine(f, idx, sink, n);
+    }
     if (n->kind == IR_CALL && n->use == IR_USE_RETURNED && f->lang != AL_LANG_C) {
       returned_unawaited(f, idx, sink, n);
       continue;

@@ -26,6 +26,11 @@ CASES = {
         "    async with trio.open_nursery() as n:\n        n.start_soon(w, 1, 2)\n        n.start_soon(w)\n\n\n"
         "trio.run(f)\n",
     ),
+    # ... and an async function given where a coroutine is expected -> call it
+    "run_function": (
+        "import asyncio\n\n\nasync def main():\n    await asyncio.sleep(0)\n\n\nasyncio.run(main)\n",
+        "import asyncio\n\n\nasync def main():\n    await asyncio.sleep(0)\n\n\nasyncio.run(main())\n",
+    ),
     # ... through the alias asyncio is imported as, with `from time import sleep`
     "sleep_alias": (
         "import asyncio as aio\nfrom time import sleep\n\n\nasync def f():\n    sleep(0.5)\n",
