@@ -124,6 +124,20 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
       continue;
     }
     if (!loop || (loop->flags & IR_F_WHILE) || al_iter_small(f, loop, loop->name)) continue;
+    /* `async with sem: create_task(work())`: the limiter is released as soon as the task
+     * is created, before it runs; it bounds nothing */
+    const ir_node *held = NULL;
+    for (const ir_node *p = n->parent; p && p != loop && !held; p = p->parent)
+      if (p->kind == IR_WITH && al_with_has_limiter(f, p) && !al_has_await(p)) held = p;
+    if (held && !spawned_work_limited(f, idx, n)) {
+      al_report(sink, n,
+                "`%s()` inside `%s` on a `%s` in a loop over `%s`: the limiter is released as soon as the task "
+                "is created, before it runs, so it bounds nothing; acquire it inside the task (or release it in a "
+                "done callback)",
+                al_call_label(f, n), (held->flags & IR_F_ASYNC) ? "async with" : "with",
+                held->name ? held->name : "?", loop->name ? loop->name : "?");
+      continue;
+    }
     if (al_acquires_limiter(f, loop) || spawned_work_limited(f, idx, n) || loop_batches(f, loop) ||
         loop_paced(f, loop) || per_resource(f, n) || al_loop_counts_in_flight(f, loop))
       continue;

@@ -400,13 +400,13 @@ static bool limiter_item(const ir_file *f, const char *item, void *ctx) {
   return al_is_limiter(f, item);
 }
 
-static bool with_has_limiter(const ir_file *f, const ir_node *w) {
+bool al_with_has_limiter(const ir_file *f, const ir_node *w) {
   return al_list_find(f, w->name, ",", limiter_item, NULL) != NULL;
 }
 
 bool al_acquires_limiter(const ir_file *f, const ir_node *root) {
   for (const ir_node *n = root->child; n; n = n->kind == IR_FUNC ? ir_next_skip(n, root) : ir_next(n, root)) {
-    if (n->kind == IR_WITH && with_has_limiter(f, n)) return true;
+    if (n->kind == IR_WITH && al_with_has_limiter(f, n)) return true;
     if (n->kind == IR_CALL && n->name && f->lang == AL_LANG_C && al_kb_find(al_kb_for(f->lang), "limiters", n->name))
       return true; /* rt_sem_acquire(&sem, ...) */
     if (n->kind == IR_CALL && n->name && al_ends_with(n->name, ".acquire")) {

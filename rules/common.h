@@ -47,6 +47,8 @@ bool al_iter_small(const ir_file *f, const ir_node *at, const char *iter);
 bool al_is_limiter(const ir_file *f, const char *name);
 /* True when the subtree at n (not entering nested functions) acquires a limiter:
  * `async with <limiter>` or `<limiter>.acquire()`. */
+/* `with`/`async with` over a limiter (a Semaphore, CapacityLimiter, or a name like `sem`). */
+bool al_with_has_limiter(const ir_file *f, const ir_node *w);
 bool al_acquires_limiter(const ir_file *f, const ir_node *n);
 /* C: the loop keeps an in-flight count (its code names `inflight`, `pending`, a
  * semaphore, ...: knowledge `limiter_name_hints`). */
