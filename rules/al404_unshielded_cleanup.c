@@ -12,7 +12,11 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   (void)idx;
   const al_kb *kb = al_kb_for(f->lang);
   for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
-    if (n->kind != IR_AWAIT) continue;
+    /* await points: `await`, and `async with` / `async for` (they await on entry, exit
+     * and each step) */
+    bool async_stmt = (n->kind == IR_WITH || n->kind == IR_LOOP) && (n->flags & IR_F_ASYNC);
+    if (n->kind != IR_AWAIT && !async_stmt) continue;
+    if (async_stmt && n->kind == IR_WITH && al_shielded_with(f, n)) continue;
     const ir_node *cleanup = NULL;
     bool shielded = false;
     for (const ir_node *p = n->parent; p && p->kind != IR_FUNC; p = p->parent) {
@@ -29,7 +33,7 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
       }
     }
     if (!cleanup || shielded) continue;
-    const ir_node *awaited = n->child;
+    const ir_node *awaited = async_stmt ? NULL : n->child;
     if (awaited && awaited->kind == IR_CALL && awaited->name &&
         (al_kb_match(kb, "shields", awaited->name) || al_kb_match(kb, "cancel_safe_cleanup", awaited->name)))
       continue;
@@ -40,8 +44,9 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
                           ? "wrap it in asyncio.shield() (bounded by asyncio.timeout())"
                           : !strcmp(lib, "trio") ? "run it under `with trio.move_on_after(t, shield=True):`"
                                                  : "run it under `with anyio.move_on_after(t, shield=True):`";
-    al_report(sink, n, "`await` in %s of async function `%s` is not shielded: if the task is being cancelled this "
+    al_report(sink, n, "`%s` in %s of async function `%s` is not shielded: if the task is being cancelled this "
               "cleanup is cancelled too and never completes; %s",
+              !async_stmt ? "await" : n->kind == IR_WITH ? "async with" : "async for",
               cleanup->kind == IR_FINALLY ? "`finally`" : "a cancellation handler", fn && fn->name ? fn->name : "?", how);
   }
 }

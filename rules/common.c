@@ -648,7 +648,10 @@ static bool shield_item(const ir_file *f, const char *item, void *ctx) {
   const ir_node *w = ctx;
   if (!al_kb_match(al_kb_for(f->lang), "shields", item)) return false;
   bool needs_flag = strstr(item, "CancelScope") || strstr(item, "move_on") || strstr(item, "fail_after");
-  return !needs_flag || (w->text && strstr(w->text, "shield=True"));
+  /* shield=True as an argument, or set on the scope in the block: `cs.shield = True` */
+  return !needs_flag || (w->text && strstr(w->text, "shield=True")) ||
+         al_code_contains(f, w->span.start, w->span.end, ".shield = True") ||
+         al_code_contains(f, w->span.start, w->span.end, ".shield=True");
 }
 
 bool al_shielded_with(const ir_file *f, const ir_node *w) {
