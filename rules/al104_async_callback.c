@@ -83,9 +83,15 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
     bool handles = false;
     if (!async_arg(f, idx, n, &handles)) continue;
     bool is_foreach = al_ends_with(n->name, ".forEach");
-    if (!is_foreach && handles) continue;
+    const char *effect = al_kb_attr(e, "effect");
+    if (!is_foreach && !effect && handles) continue;
     const char *emitter = al_kb_attr(e, "emitter");
-    if (is_foreach)
+    if (effect)
+      al_report(sink, n, "async callback passed to `%s()`: an effect returns its cleanup function, and an async one "
+                "returns a promise instead (React warns; a rejection is unhandled); define the async function inside "
+                "the effect and call it",
+                al_call_label(f, n));
+    else if (is_foreach)
       al_report_fix(sink, n, foreach_fix(f, n),
                     "async callback passed to `%s()`: forEach ignores the promises, so nothing waits for the work "
                     "and rejections are unhandled; use `for...of` with await, or await Promise.all(arr.map(...))",
