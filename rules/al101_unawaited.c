@@ -286,6 +286,15 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
       coroutine_for_function(f, idx, sink, n);
       function_for_coroutine(f, idx, sink, n);
     }
+    if (n->kind == IR_CALL && n->use == IR_USE_AWAITED && f->lang == AL_LANG_JS && n->name) {
+      const al_kb_entry *nt = al_kb_find(al_kb_for(f->lang), "not_thenable", n->name);
+      if (nt) {
+        const char *use = al_kb_attr(nt, "use");
+        al_report(sink, n, "`await %s()` does not wait: the global %s does not return a promise, so the code "
+                  "goes on at once; use %s", n->name, n->name, use ? use : "a promise");
+      }
+      continue;
+    }
     if (n->kind == IR_CALL && n->use == IR_USE_RETURNED && f->lang != AL_LANG_C) {
       returned_unawaited(f, idx, sink, n);
       continue;

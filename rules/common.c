@@ -781,12 +781,17 @@ const char *al_call_label(const ir_file *f, const ir_node *n) {
       continue;
     }
     if (strchr(" \t\r\n", ch)) {
-      if (k && buf[k - 1] == ',' && k + 1 < sizeof buf) buf[k++] = ' '; /* `[1, 2]` stays as written */
+      /* a run of white space: one space stays (`[1, 2]`, `await x`) unless it only
+       * breaks a chain (`a\n  .then`) or sits inside brackets */
+      uint32_t j = i;
+      while (j < open && strchr(" \t\r\n", src[j])) j++;
+      char nc = j < open ? src[j] : 0;
+      if (k && nc && !strchr(".,)]}", nc) && !strchr("([{.", buf[k - 1])) {
+        if (k + 1 >= sizeof buf) { fits = false; break; }
+        buf[k++] = ' ';
+      }
+      i = j - 1;
       continue;
-    } /* `a\n  .then`: squeezed; a space in `await x` is kept below */
-    if (k && i > n->span.start && strchr(" \t", src[i - 1]) && ident_char(ch) && ident_char(buf[k - 1])) {
-      if (k + 1 >= sizeof buf) { fits = false; break; }
-      buf[k++] = ' ';
     }
     if (k + 1 >= sizeof buf) { fits = false; break; }
     buf[k++] = ch;
