@@ -282,17 +282,17 @@ static bool arg_is(const ir_node *call, const char *cond) {
   return a->text && !strcmp(a->text, eq + 1);
 }
 
-/* The function around n makes its fds non-blocking (or uses MSG_DONTWAIT); in Python
- * `sock.setblocking(False)` / `sock.settimeout(0)` (then a call raises BlockingIOError
- * instead of waiting: the caller waits on the loop, as anyio's connect_unix does). */
+/* The function around n makes its fds non-blocking: its source names one of the
+ * knowledge `nonblocking_marks` (C: O_NONBLOCK, MSG_DONTWAIT, ...; Python:
+ * `sock.setblocking(False)`, where a call raises BlockingIOError instead of waiting and
+ * the caller waits on the loop, as anyio's connect_unix does). */
 static bool nonblocking_fds(const ir_file *f, const ir_node *n) {
   const ir_node *fn = ir_enclosing_func(n);
-  if (!fn) return false;
-  static const char *const marks[] = {"O_NONBLOCK",         "SOCK_NONBLOCK",    "MSG_DONTWAIT",  "FIONBIO",
-                                      "setblocking(False)", "setblocking(0)",   "settimeout(0)", "settimeout(0.0)"};
-  for (size_t k = 0; k < sizeof marks / sizeof *marks; k++)
-    if (memmem(f->src->text + fn->span.start, fn->span.end - fn->span.start, marks[k], strlen(marks[k])))
-      return true;
+  const al_kb_section *sec = fn ? al_kb_section_get(al_kb_for(f->lang), "nonblocking_marks") : NULL;
+  for (size_t k = 0; sec && k < sec->entries.len; k++) {
+    const char *m = ((const al_kb_entry *)sec->entries.items[k])->name;
+    if (memmem(f->src->text + fn->span.start, fn->span.end - fn->span.start, m, strlen(m))) return true;
+  }
   return false;
 }
 

@@ -34,6 +34,15 @@ static void print_snippet(const al_source *src, const al_finding *fd, int color,
   fputc('\n', out);
 }
 
+/* The last line of the text and concise formats. */
+static void print_summary(const al_run *run, size_t files_with, FILE *out) {
+  if (run->nfindings)
+    fprintf(out, "Found %zu finding%s in %zu file%s (%zu checked).\n", run->nfindings, run->nfindings == 1 ? "" : "s",
+            files_with, files_with == 1 ? "" : "s", run->nchecked);
+  else
+    fprintf(out, "No findings (%zu file%s checked).\n", run->nchecked, run->nchecked == 1 ? "" : "s");
+}
+
 void al_output_text(const al_run *run, const al_options *opts, FILE *out) {
   int color = opts->color;
   size_t files_with = 0;
@@ -54,12 +63,7 @@ void al_output_text(const al_run *run, const al_options *opts, FILE *out) {
       fputc('\n', out);
     }
   }
-  if (opts->quiet) return;
-  if (run->nfindings)
-    fprintf(out, "Found %zu finding%s in %zu file%s (%zu checked).\n", run->nfindings, run->nfindings == 1 ? "" : "s",
-            files_with, files_with == 1 ? "" : "s", run->nchecked);
-  else
-    fprintf(out, "No findings (%zu file%s checked).\n", run->nchecked, run->nchecked == 1 ? "" : "s");
+  if (!opts->quiet) print_summary(run, files_with, out);
 }
 
 /* A JSON string even for bytes that are not UTF-8 (they become U+FFFD). */
@@ -325,12 +329,7 @@ static void output_concise(const al_run *run, const al_options *opts, FILE *out)
               fd->fix ? (fd->fix->safety == AL_FIX_APPLY_SAFE ? " [*]" : " [-]") : "", fd->message);
     }
   }
-  if (opts->quiet) return;
-  if (run->nfindings)
-    fprintf(out, "Found %zu finding%s in %zu file%s (%zu checked).\n", run->nfindings, run->nfindings == 1 ? "" : "s",
-            files_with, files_with == 1 ? "" : "s", run->nchecked);
-  else
-    fprintf(out, "No findings (%zu file%s checked).\n", run->nchecked, run->nchecked == 1 ? "" : "s");
+  if (!opts->quiet) print_summary(run, files_with, out);
 }
 
 /* --statistics: per rule, how many findings and how many have a safe / unsafe fix;

@@ -158,14 +158,15 @@ static bool in_guarded_try(const ir_node *n, const ir_node *encl) {
   return false;
 }
 
-/* Python: the function's header declares an awaitable result (`-> Awaitable[int]`). */
+/* Python: the function's header declares an awaitable result (`-> Awaitable[int]`;
+ * knowledge `awaitable_types`). */
 static bool returns_awaitable_by_design(const ir_file *f, const ir_node *fn) {
   const char *t = f->src->text;
   uint32_t e = fn->span.start;
   while (e < fn->span.end && t[e] != '\n') e++;
-  static const char *const words[] = {"Awaitable", "Coroutine", "Future", "Task"};
-  for (size_t k = 0; k < 4; k++)
-    if (al_code_contains(f, fn->span.start, e, words[k])) return true;
+  const al_kb_section *sec = al_kb_section_get(al_kb_for(f->lang), "awaitable_types");
+  for (size_t k = 0; sec && k < sec->entries.len; k++)
+    if (al_code_contains(f, fn->span.start, e, ((const al_kb_entry *)sec->entries.items[k])->name)) return true;
   return false;
 }
 

@@ -146,11 +146,16 @@ static const ir_node *awaits_abortable(const ir_file *f, const ir_node *try_node
 
 /* The source of [from, to) mentions the abort (knowledge `abort_checks`): rethrows, or
  * checks the error name or the signal. */
-static bool handles_abort(const ir_file *f, uint32_t from, uint32_t to) {
-  const al_kb_section *sec = al_kb_section_get(al_kb_for(f->lang), "abort_checks");
-  for (size_t k = 0; sec && k < sec->entries.len; k++)
+/* The source of [from, to) contains a word of a knowledge section. */
+static bool code_mentions(const ir_file *f, const char *section, uint32_t from, uint32_t to) {
+  const al_kb_section *sec = al_kb_section_get(al_kb_for(f->lang), section);
+  for (size_t k = 0; sec && k < sec->entries.len && from < to; k++)
     if (al_code_contains(f, from, to, ((const al_kb_entry *)sec->entries.items[k])->name)) return true;
   return false;
+}
+
+static bool handles_abort(const ir_file *f, uint32_t from, uint32_t to) {
+  return code_mentions(f, "abort_checks", from, to);
 }
 
 /* `if (err.name === 'AbortError') throw err;` first in the catch block. */
@@ -247,13 +252,6 @@ static bool word_at(const char *t, uint32_t i, uint32_t end, const char *w) {
          (i + n == end || !(isalnum((unsigned char)t[i + n]) || t[i + n] == '_'));
 }
 
-static bool path_exits(const ir_file *f, uint32_t from, uint32_t to) {
-  static const char *const exits[] = {"throw", "return", "break", "reject(", "process.exit"};
-  for (size_t k = 0; k < sizeof exits / sizeof *exits; k++)
-    if (from < to && al_code_contains(f, from, to, exits[k])) return true;
-  return false;
-}
-
 /* A catch inside a loop that recognises the abort (`if (err.name === 'AbortError')`,
  * `if (signal.aborted)`, or the negated test guarding a rethrow of everything else)
  * and then lets the loop go on: the branch taken on an abort neither throws, returns
@@ -283,9 +281,7 @@ static bool abort_branch_goes_on(const ir_file *f, const ir_node *h) {
     }
     uint32_t q = match_bracket(t, p, body_end);
     if (q == UINT32_MAX) return false;
-    bool abort_test = al_code_contains(f, p, q, "AbortError") || al_code_contains(f, p, q, "aborted") ||
-                      al_code_contains(f, p, q, "ABORT_ERR");
-    if (!abort_test) {
+    if (!code_mentions(f, "abort_tests", p, q)) {
       i = q;
       continue;
     }
@@ -299,7 +295,7 @@ static bool abort_branch_goes_on(const ir_file *f, const ir_node *h) {
     else if (has_else) from = skip_space(t, after + 4, body_end), to = statement_end(t, from, body_end);
     else from = cons_end, to = body_end;
     if (to == UINT32_MAX || to > body_end) return false;
-    if (path_exits(f, from, to)) return false;
+    if (code_mentions(f, "abort_exits", from, to)) return false;
     tests++;
     i = cons_end;
   }
@@ -312,11 +308,9 @@ static bool abort_branch_goes_on(const ir_file *f, const ir_node *h) {
 static const ir_node *loop_going_on(const ir_file *f, const ir_node *h) {
   for (const ir_node *p = h->parent ? h->parent->parent : NULL; p && p->kind != IR_FUNC; p = p->parent) {
     if (p->kind != IR_LOOP) continue;
-    static const char *const stops[] = {"aborted", "throwIfAborted", "AbortController", "AbortSignal."};
-    for (size_t k = 0; k < sizeof stops / sizeof *stops; k++)
-      if (al_code_contains(f, p->span.start, h->span.start, stops[k]) ||
-          al_code_contains(f, h->span.end, p->span.end, stops[k]))
-        return NULL;
+    if (code_mentions(f, "abort_loop_stops", p->span.start, h->span.start) ||
+        code_mentions(f, "abort_loop_stops", h->span.end, p->span.end))
+      return NULL;
     return p;
   }
   return NULL;

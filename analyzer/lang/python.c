@@ -282,10 +282,8 @@ static bool py_truth_tested(ts_walk *w, size_t k) {
       ts_frame *g = ts_up(w, k + 1);
       if (g && ts_is(g->node, "argument_list")) g = ts_up(w, k + 2);
       if (!g || !ts_is(g->node, "call")) return false;
-      TSNode fn = ts_field(g->node, "function");
-      uint32_t len = ts_node_end_byte(fn) - ts_node_start_byte(fn);
-      const char *ft = w->text + ts_node_start_byte(fn);
-      return ts_is(fn, "identifier") && len == 3 && (!strncmp(ft, "any", 3) || !strncmp(ft, "all", 3));
+      TSNode fn = ts_field(g->node, "function"); /* any / all: knowledge `truth_tests` */
+      return ts_is(fn, "identifier") && al_kb_find(al_kb_for(AL_LANG_PYTHON), "truth_tests", ts_text(w, fn));
     }
     if (!strcmp(t, "boolean_operator")) {
       if (ts_node_eq(ts_field(p->node, "left"), me->node)) return true;
