@@ -37,12 +37,14 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
     return;
   }
   for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
-    if (n->kind != IR_CALL || n->use != IR_USE_DISCARDED || !al_spawn_dangles(f, n)) continue;
+    /* `_ = create_task(...)` (the throwaway name, often written to quiet a linter) drops it too */
+    bool throwaway = n->use == IR_USE_ASSIGNED && n->alias && !strcmp(n->alias, "_");
+    if (n->kind != IR_CALL || (n->use != IR_USE_DISCARDED && !throwaway) || !al_spawn_dangles(f, n)) continue;
     al_report(sink, n,
-              "task created by `%s()` is dropped: the event loop keeps only a weak reference, so it can be "
+              "task created by `%s()` is dropped%s: the event loop keeps only a weak reference, so it can be "
               "garbage-collected before it finishes and its exception is never seen; keep a reference (a set "
               "with add_done_callback(set.discard)) or use asyncio.TaskGroup",
-              al_call_label(f, n));
+              al_call_label(f, n), throwaway ? " (assigned to `_`, a throwaway name)" : "");
   }
 }
 
