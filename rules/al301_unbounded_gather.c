@@ -76,6 +76,28 @@ static void check_c(const ir_file *f, al_sink *sink) {
   }
 }
 
+/* `Promise.all(xs.map((x) => x.value * 2))`, `gather(*[t for t in tasks])`: the
+ * element makes no call (JS: the mapped function is not async and calls nothing), so
+ * this starts no work — it waits on values made elsewhere (where a spawn is AL302's). */
+static bool maps_to_plain_values(const ir_file *f, const ir_node *gather) {
+  if (f->lang == AL_LANG_PYTHON) {
+    for (const ir_node *x = gather->child; x; x = ir_next(x, gather))
+      if (x->kind == IR_CALL) return false;
+    return true;
+  }
+  for (const ir_node *m = gather->child; m; m = m->next) {
+    if (m->kind != IR_CALL) continue;
+    for (const ir_node *fn = m->child; fn; fn = fn->next) {
+      if (fn->kind != IR_FUNC) continue;
+      if (fn->flags & IR_F_ASYNC) return false;
+      for (const ir_node *x = fn->child; x; x = ir_next(x, fn))
+        if (x->kind == IR_CALL) return false;
+      return true;
+    }
+  }
+  return false;
+}
+
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   if (f->lang == AL_LANG_C) {
     check_c(f, sink);
@@ -94,7 +116,7 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
       const char *iter = NULL;
       bool limited = false;
       if (a->flags & IR_ARG_COMPREHENSION) {
-        if (al_iter_small(f, n, a->iter)) continue;
+        if (al_iter_small(f, n, a->iter) || maps_to_plain_values(f, n)) continue;
         iter = a->iter ? a->iter : a->text;
         limited = work_is_limited(f, idx, n);
       } else if (a->text) {
