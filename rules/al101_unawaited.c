@@ -201,16 +201,14 @@ static void returned_unawaited(const ir_file *f, const al_index *idx, al_sink *s
  * Trio/anyio raise TypeError and the coroutine is never awaited. Fix (safe): pass the
  * function and its positional arguments, `start_soon(work, x)`. */
 static void coroutine_for_function(const ir_file *f, const al_index *idx, al_sink *sink, const ir_node *n) {
-  if (f->lang != AL_LANG_PYTHON || !n->name || !n->nargs || (n->args[0].flags & IR_ARG_KEYWORD) ||
-      !al_kb_match(al_kb_for(f->lang), "takes_async_fn", n->name))
-    return;
+  if (f->lang != AL_LANG_PYTHON || !n->name || !n->nargs || (n->args[0].flags & IR_ARG_KEYWORD)) return;
   const ir_node *arg = NULL;
   for (const ir_node *c = n->child; c; c = c->next)
     if (c->kind == IR_CALL && c->use == IR_USE_PASSED) {
       arg = c;
       break;
     }
-  if (!arg || !n->args[0].text || !arg->text) return;
+  if (!arg || !n->args[0].text || !arg->text || !al_kb_match(al_kb_for(f->lang), "takes_async_fn", n->name)) return;
   /* the first argument is that call, as written */
   size_t tl = strlen(n->args[0].text);
   if (tl < 2 || n->args[0].text[tl - 1] != ')') return;
@@ -246,7 +244,8 @@ static void coroutine_for_function(const ir_file *f, const al_index *idx, al_sin
  * by name where a coroutine is expected (knowledge `takes_coroutine`): TypeError, and
  * the function never runs. Fix (safe): call it, `main()`. */
 static void function_for_coroutine(const ir_file *f, const al_index *idx, al_sink *sink, const ir_node *n) {
-  if (!n->name || !al_kb_match(al_kb_for(f->lang), "takes_coroutine", n->name)) return;
+  if (!n->name) return;
+  bool checked = false; /* the knowledge lookup, once a plain-name argument is seen */
   for (uint32_t i = 0; i < n->nargs; i++) {
     const ir_arg *a = &n->args[i];
     if (!a->text || (a->flags & (IR_ARG_KEYWORD | IR_ARG_LAMBDA | IR_ARG_LITERAL | IR_ARG_NULL | IR_ARG_SPREAD |
@@ -255,6 +254,8 @@ static void function_for_coroutine(const ir_file *f, const al_index *idx, al_sin
     bool name = true;
     for (const char *p = a->text; *p && name; p++) name = isalnum((unsigned char)*p) || *p == '_' || *p == '.';
     if (!name) continue;
+    if (!checked && !al_kb_match(al_kb_for(f->lang), "takes_coroutine", n->name)) return;
+    checked = true;
     ir_node fake = {.kind = IR_CALL, .parent = (ir_node *)n, .member = a->text, .name = a->text};
     const al_func_info *fn = al_index_resolve(idx, f, &fake);
     if (!fn || !(fn->func->flags & IR_F_ASYNC) || (fn->func->flags & IR_F_GENERATOR)) continue;

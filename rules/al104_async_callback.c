@@ -57,6 +57,7 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
                   al_call_label(f, n));
       continue;
     }
+    if (!n->nargs) continue; /* no callback passed */
     const al_kb_entry *pred = al_kb_match(kb, "predicate_callbacks", n->name);
     if (pred) {
       bool handles;

@@ -266,6 +266,7 @@ static bool js_discarded(ts_walk *w, size_t k) {
     ts_frame *p = ts_up(w, k), *me = ts_up(w, k - 1);
     if (!p || !me) return false;
     const char *t = ts_node_type(p->node);
+    if (!strchr("epstb", t[0])) return false; /* most parents (arguments, member, declarator): one compare */
     if (!strcmp(t, "expression_statement")) return true;
     if (!strcmp(t, "parenthesized_expression") || !strcmp(t, "sequence_expression")) continue;
     if (!strcmp(t, "ternary_expression")) {

@@ -303,6 +303,7 @@ static bool py_discarded(ts_walk *w, size_t k) {
     ts_frame *p = ts_up(w, k), *me = ts_up(w, k - 1);
     if (!p || !me) return false;
     const char *t = ts_node_type(p->node);
+    if (!strchr("epcb", t[0])) return false; /* most parents (arguments, assignment, ...): one compare */
     if (!strcmp(t, "expression_statement")) return k > 1; /* k == 1: the direct case, below */
     if (!strcmp(t, "parenthesized_expression")) continue;
     if (!strcmp(t, "conditional_expression")) {
