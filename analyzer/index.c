@@ -763,6 +763,10 @@ static void mark_position(al_index *idx, const ir_file *f, const ir_node *call, 
 }
 
 static void mark_c_contexts(al_index *idx) {
+  bool any_c = false; /* else the C knowledge need not even be loaded */
+  for (size_t i = 0; i < idx->infos.len && !any_c; i++)
+    any_c = ((al_func_info *)idx->infos.items[i])->file->lang == AL_LANG_C;
+  if (!any_c) return;
   const al_kb *kb = al_kb_for(AL_LANG_C);
   al_vec work = {0};
   for (size_t i = 0; i < idx->infos.len; i++) {

@@ -2,7 +2,10 @@
  * flat on purpose: a section is a list of names or small mappings with a `name`. */
 #include "kb.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <yaml.h>
@@ -11,7 +14,8 @@ extern const char al_kb_python_yaml[], al_kb_javascript_yaml[], al_kb_c_yaml[];
 extern const size_t al_kb_python_yaml_len, al_kb_javascript_yaml_len, al_kb_c_yaml_len;
 
 static al_kb builtin[4];
-static bool builtin_loaded;
+static _Atomic bool builtin_loaded[4]; /* per language, on first use: a Python-only run never parses c.yaml */
+static pthread_mutex_t builtin_mu = PTHREAD_MUTEX_INITIALIZER;
 static _Atomic unsigned builtin_gen = 1; /* bumped when the built-in kbs are freed */
 
 static const char *scalar(yaml_node_t *n) {
@@ -151,26 +155,62 @@ void al_kb_free(al_kb *kb) {
   al_map_free(&kb->sections);
 }
 
+/* The built-in knowledge of one language, parsed from the embedded YAML. */
+static int load_builtin(al_lang lang, char **err) {
+  static const char *const origin[4] = {NULL, "rules/knowledge/python.yaml", "rules/knowledge/javascript.yaml",
+                                        "rules/knowledge/c.yaml"};
+  const char *text = lang == AL_LANG_PYTHON ? al_kb_python_yaml : lang == AL_LANG_JS ? al_kb_javascript_yaml
+                     : lang == AL_LANG_C    ? al_kb_c_yaml : NULL;
+  size_t len = lang == AL_LANG_PYTHON ? al_kb_python_yaml_len : lang == AL_LANG_JS ? al_kb_javascript_yaml_len
+               : lang == AL_LANG_C    ? al_kb_c_yaml_len : 0;
+  if (!text) return 0; /* AL_LANG_NONE: an empty kb */
+  return al_kb_load(&builtin[lang], text, len, origin[lang], err);
+}
+
+static int ensure_loaded(al_lang lang, char **err) {
+  if ((unsigned)lang >= 4) lang = AL_LANG_NONE;
+  if (atomic_load_explicit(&builtin_loaded[lang], memory_order_acquire)) return 0;
+  pthread_mutex_lock(&builtin_mu);
+  int rc = 0;
+  if (!atomic_load_explicit(&builtin_loaded[lang], memory_order_relaxed)) {
+    rc = load_builtin(lang, err);
+    if (rc == 0) atomic_store_explicit(&builtin_loaded[lang], true, memory_order_release);
+  }
+  pthread_mutex_unlock(&builtin_mu);
+  return rc;
+}
+
+/* Loads every language now (tests and fuzzers check the embedded YAML this way); the
+ * analyzer itself loads each on first use. */
 int al_kb_init(char **err) {
-  if (builtin_loaded) return 0;
-  if (al_kb_load(&builtin[AL_LANG_PYTHON], al_kb_python_yaml, al_kb_python_yaml_len,
-                 "rules/knowledge/python.yaml", err) < 0 ||
-      al_kb_load(&builtin[AL_LANG_JS], al_kb_javascript_yaml, al_kb_javascript_yaml_len,
-                 "rules/knowledge/javascript.yaml", err) < 0 ||
-      al_kb_load(&builtin[AL_LANG_C], al_kb_c_yaml, al_kb_c_yaml_len, "rules/knowledge/c.yaml", err) < 0)
-    return -1;
-  builtin_loaded = true;
+  for (int l = AL_LANG_PYTHON; l <= AL_LANG_C; l++)
+    if (ensure_loaded((al_lang)l, err) < 0) return -1;
   return 0;
 }
 
 void al_kb_shutdown(void) {
-  for (int i = 0; i < 4; i++) al_kb_free(&builtin[i]);
-  builtin_loaded = false;
+  pthread_mutex_lock(&builtin_mu);
+  for (int i = 0; i < 4; i++) {
+    al_kb_free(&builtin[i]);
+    atomic_store(&builtin_loaded[i], false);
+  }
   builtin_gen++;
+  pthread_mutex_unlock(&builtin_mu);
 }
 
-const al_kb *al_kb_for(al_lang lang) { return &builtin[lang]; }
-al_kb *al_kb_mutable(al_lang lang) { return &builtin[lang]; }
+/* First use of a language's knowledge loads it. The embedded YAML is checked by the
+ * tests (al_kb_init), so a failure here is an internal error: one line, exit code 3. */
+static al_kb *builtin_kb(al_lang lang) {
+  char *err = NULL;
+  if (ensure_loaded(lang, &err) < 0) {
+    fprintf(stderr, "asynclint: internal error: built-in knowledge: %s\n", err ? err : "?");
+    exit(3);
+  }
+  return &builtin[(unsigned)lang < 4 ? lang : AL_LANG_NONE];
+}
+
+const al_kb *al_kb_for(al_lang lang) { return builtin_kb(lang); }
+al_kb *al_kb_mutable(al_lang lang) { return builtin_kb(lang); }
 
 /* Section names are string literals at the call sites: a section of a built-in kb (a
  * section once made stays until al_kb_shutdown) is remembered per (kb, literal). */

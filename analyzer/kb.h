@@ -38,7 +38,9 @@ struct yaml_node_s;
 int al_kb_load_node(al_kb *kb, struct yaml_document_s *doc, struct yaml_node_s *root, const char *origin,
                     char **err);
 
-/* Loads the embedded knowledge of all languages (idempotent; call before threads start). */
+/* Loads the embedded knowledge of all languages now (idempotent): tests and fuzzers check
+ * it this way. Without it, al_kb_for / al_kb_mutable load a language on first use
+ * (thread-safe), so a run that meets only Python never parses the C knowledge. */
 int al_kb_init(char **err);
 void al_kb_shutdown(void);
 const al_kb *al_kb_for(al_lang lang);

@@ -190,6 +190,21 @@ START_TEST(knowledge_loader) {
 }
 END_TEST
 
+/* Without al_kb_init, a language's knowledge is loaded on first use, and again after a
+ * shutdown (the run helper calls al_kb_init; this starts from a shutdown). */
+START_TEST(builtin_knowledge_loads_on_first_use) {
+  al_kb_shutdown();
+  ck_assert_ptr_nonnull(al_kb_find(al_kb_for(AL_LANG_JS), "awaitable", "fs/promises.*"));
+  ck_assert_ptr_nonnull(al_kb_find(al_kb_for(AL_LANG_JS), "not_thenable", "setTimeout"));
+  ck_assert_ptr_nonnull(al_kb_find(al_kb_for(AL_LANG_C), "blocking", "fgets@stdin"));
+  al_kb_shutdown();
+  ck_assert_ptr_null(al_kb_find(al_kb_for(AL_LANG_NONE), "awaitable", "asyncio.sleep"));
+  ck_assert_ptr_nonnull(al_kb_find(al_kb_for(AL_LANG_PYTHON), "awaitable", "asyncio.sleep"));
+  char *err = NULL;
+  ck_assert_int_eq(al_kb_init(&err), 0); /* the rest of the suite expects all loaded */
+}
+END_TEST
+
 START_TEST(builtin_knowledge_loads) {
   ck_assert_ptr_nonnull(al_kb_find(al_kb_for(AL_LANG_PYTHON), "awaitable", "asyncio.sleep"));
   ck_assert_ptr_nonnull(al_kb_find(al_kb_for(AL_LANG_JS), "awaitable", "fs/promises.*"));
@@ -305,6 +320,7 @@ int main(void) {
   tcase_add_test(tc, gitignore_globs);
   tcase_add_test(tc, inline_suppressions);
   tcase_add_test(tc, knowledge_loader);
+  tcase_add_test(tc, builtin_knowledge_loads_on_first_use);
   tcase_add_test(tc, builtin_knowledge_loads);
   tcase_add_test(tc, realpath_memo_matches_realpath);
   tcase_add_test(tc, fast_hash_sees_every_byte);
