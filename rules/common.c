@@ -743,21 +743,23 @@ void al_c_object_of(const char *arg, char *out, size_t cap) {
 }
 
 
+static bool ident_char(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '$';
+}
+
+static bool space_char(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
 /* A call's name for messages: its dotted text, or, when the callee does not start at a
  * name (`[1, 2].map`, `(await g()).then`, where the text is "().map"), the callee as
  * written, its white space squeezed, when that is short: "Promise.resolve().then";
  * else its head up to the first parenthesis: "serialize(…).then". The arguments are
  * found by matching the closing parenthesis back from the end of the call. */
-static bool ident_char(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '$';
-}
-
 const char *al_call_label(const ir_file *f, const ir_node *n) {
   const char *t = n->text ? n->text : n->name ? n->name : "?";
   if (strncmp(t, "()", 2) || !f->src || n->span.end <= n->span.start) return t;
   const char *src = f->src->text;
   uint32_t e = n->span.end, open = e;
-  while (e > n->span.start && strchr(" \t\r\n", src[e - 1])) e--;
+  while (e > n->span.start && space_char(src[e - 1])) e--;
   int depth = 0;
   if (e > n->span.start && src[e - 1] == ')') {
     while (open > n->span.start) {
@@ -780,11 +782,11 @@ const char *al_call_label(const ir_file *f, const ir_node *n) {
       else if (ch == quote && src[i - 1] != '\\') quote = 0;
       continue;
     }
-    if (strchr(" \t\r\n", ch)) {
+    if (space_char(ch)) {
       /* a run of white space: one space stays (`[1, 2]`, `await x`) unless it only
        * breaks a chain (`a\n  .then`) or sits inside brackets */
       uint32_t j = i;
-      while (j < open && strchr(" \t\r\n", src[j])) j++;
+      while (j < open && space_char(src[j])) j++;
       char nc = j < open ? src[j] : 0;
       if (k && nc && !strchr(".,)]}", nc) && !strchr("([{.", buf[k - 1])) {
         if (k + 1 >= sizeof buf) { fits = false; break; }
