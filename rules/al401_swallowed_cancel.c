@@ -189,9 +189,11 @@ static al_fix *abort_rethrow_fix(const ir_file *f, const ir_node *h) {
   return fx;
 }
 
-/* A scanner over JS source that steps over string literals and comments: the index
- * after the bracket matching t[i] (`(` or `{`), or UINT32_MAX when it is not found
- * before end. */
+/* A small scanner over the JS source of a catch block (the IR has no branch nodes, and
+ * the test of an `if` is kept only as text). It steps over string literals and
+ * comments; a regular expression literal holding a bracket makes match_bracket fail,
+ * and the check then reports nothing.
+ * skip_literal: the index after the literal or comment starting at t[i]. */
 static uint32_t skip_literal(const char *t, uint32_t i, uint32_t end) {
   char q = t[i];
   if (q == '/' && i + 1 < end && t[i + 1] == '/') {
@@ -212,6 +214,8 @@ static bool literal_start(const char *t, uint32_t i, uint32_t end) {
          (t[i] == '/' && i + 1 < end && (t[i + 1] == '/' || t[i + 1] == '*'));
 }
 
+/* The index after the bracket matching t[i] (`(` or `{`), or UINT32_MAX when it is not
+ * found before end. */
 static uint32_t match_bracket(const char *t, uint32_t i, uint32_t end) {
   char open = t[i], close = open == '(' ? ')' : '}';
   int depth = 0;

@@ -72,6 +72,13 @@ static al_binding *typed_var(ts_walk *w, py_ctx *c, const char *var) {
 
 /* Binds var to the type of the value expression node when it is known: a constructor
  * call (class-like callee) or a call whose result type the knowledge data gives. */
+/* var holds what a call of `callee` returns, when the knowledge says (`returns`). */
+static void bind_returned_type(ts_walk *w, py_ctx *c, const char *var, const char *callee) {
+  const al_kb_entry *e = al_kb_match(al_kb_for(AL_LANG_PYTHON), "returns", callee);
+  const char *t = e ? al_kb_attr(e, "type") : NULL;
+  if (t) bind_type_resolved(w, c, var, NULL, ir_str(w->f, t, strlen(t)));
+}
+
 static void bind_value_type(ts_walk *w, py_ctx *c, const char *var, TSNode value, bool is_annotation) {
   if (ts_node_is_null(value)) return;
   if (is_annotation) {
@@ -92,9 +99,7 @@ static void bind_value_type(ts_walk *w, py_ctx *c, const char *var, TSNode value
     bind_type_resolved(w, c, var, mod, mem);
     return;
   }
-  const al_kb_entry *e = al_kb_match(al_kb_for(AL_LANG_PYTHON), "returns", name);
-  const char *t = e ? al_kb_attr(e, "type") : NULL;
-  if (t) bind_type_resolved(w, c, var, NULL, ir_str(w->f, t, strlen(t)));
+  bind_returned_type(w, c, var, name);
 }
 
 
@@ -715,11 +720,7 @@ static ir_node *py_enter(ts_walk *w, bool *descend) {
           any_args |= args.len > before;
           if (!ts_node_is_null(alias) && ts_is(alias, "identifier")) {
             if (looks_like_class(name)) bind_type_resolved(w, c, ts_text(w, alias), mod, mem);
-            else { /* `async with trio.open_nursery() as n`: what the call returns (knowledge) */
-              const al_kb_entry *e = al_kb_match(al_kb_for(AL_LANG_PYTHON), "returns", name);
-              const char *t = e ? al_kb_attr(e, "type") : NULL;
-              if (t) bind_type_resolved(w, c, ts_text(w, alias), NULL, ir_str(w->f, t, strlen(t)));
-            }
+            else bind_returned_type(w, c, ts_text(w, alias), name); /* `async with trio.open_nursery() as n` */
           }
         }
       }
