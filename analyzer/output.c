@@ -1,4 +1,5 @@
-/* output: findings as text (path:line:col, code, message, source line with carets,
+/* output: findings as text (path:line:col, code, message, source line with carets, or one
+ * line each with --format concise,
  * colour on a TTY), as stable JSON, as SARIF 2.1.0 (jansson) or as GitHub Actions
  * workflow commands. */
 #include <jansson.h>
@@ -51,6 +52,12 @@ void al_output_text(const al_run *run, const al_options *opts, FILE *out) {
     if (f->findings.len) files_with++;
     for (size_t k = 0; k < f->findings.len; k++) {
       const al_finding *fd = f->findings.items[k];
+      if (opts->format == AL_FMT_CONCISE) { /* one line per finding: grep, editors' error formats, CI logs */
+        fprintf(out, "%s%s:%u:%u:%s %s%s%s%s %s\n", color ? C_BOLD : "", fd->path, fd->span.line, fd->span.col,
+                color ? C_RESET : "", color ? C_RED : "", fd->code, color ? C_RESET : "",
+                fd->fix ? (fd->fix->safety == AL_FIX_APPLY_SAFE ? " [*]" : " [-]") : "", fd->message);
+        continue;
+      }
       fprintf(out, "%s%s:%u:%u:%s %s%s%s [%s] %s\n", color ? C_BOLD : "", fd->path, fd->span.line, fd->span.col,
               color ? C_RESET : "", color ? C_RED : "", fd->code, color ? C_RESET : "", fd->name, fd->message);
       print_snippet(&f->src, fd, color, out);
@@ -315,23 +322,6 @@ void al_output_github(const al_run *run, FILE *out) {
   }
 }
 
-/* One line per finding, for grep, editors' error formats and CI logs. */
-static void output_concise(const al_run *run, const al_options *opts, FILE *out) {
-  int color = opts->color;
-  size_t files_with = 0;
-  for (size_t i = 0; i < run->nfiles; i++) {
-    const al_file *f = &run->files[i];
-    if (f->findings.len) files_with++;
-    for (size_t k = 0; k < f->findings.len; k++) {
-      const al_finding *fd = f->findings.items[k];
-      fprintf(out, "%s%s:%u:%u:%s %s%s%s%s %s\n", color ? C_BOLD : "", fd->path, fd->span.line, fd->span.col,
-              color ? C_RESET : "", color ? C_RED : "", fd->code, color ? C_RESET : "",
-              fd->fix ? (fd->fix->safety == AL_FIX_APPLY_SAFE ? " [*]" : " [-]") : "", fd->message);
-    }
-  }
-  if (!opts->quiet) print_summary(run, files_with, out);
-}
-
 /* --statistics: per rule, how many findings and how many have a safe / unsafe fix;
  * most frequent first (then by code). Text, or JSON with --format json. */
 typedef struct stat_row {
@@ -398,7 +388,6 @@ void al_output(const al_run *run, const al_options *opts, FILE *out) {
     return;
   }
   switch (opts->format) {
-  case AL_FMT_CONCISE: output_concise(run, opts, out); break;
   case AL_FMT_JSON: al_output_json(run, out); break;
   case AL_FMT_SARIF: al_output_sarif(run, opts, out); break;
   case AL_FMT_GITHUB: al_output_github(run, out); break;
