@@ -6,6 +6,8 @@
  * still does not wait). And an async predicate or comparator (knowledge
  * `predicate_callbacks`: filter, some, every, find, sort): its promise is always truthy. Fix (unsafe, in async code): `arr.forEach(async ...)` ->
  * `await Promise.all(arr.map(async ...))`. */
+#include <ctype.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "common.h"
@@ -44,6 +46,47 @@ static al_fix *foreach_fix(const ir_file *f, const ir_node *call) {
   return fx;
 }
 
+/* Python: an async function handed to a call that calls it and drops, tests or compares
+ * what it returns (knowledge `void_callbacks`, `predicate_callbacks`): the coroutine is
+ * never awaited (a RuntimeWarning at best) and the body never runs. */
+static void check_python(const ir_file *f, const al_index *idx, al_sink *sink, const ir_node *n, const al_kb *kb) {
+  const al_kb_entry *e = al_kb_match(kb, "void_callbacks", n->name);
+  const al_kb_entry *pred = e ? NULL : al_kb_match(kb, "predicate_callbacks", n->name);
+  if (!e && !pred) return;
+  /* the one argument that is the callback: a position or a keyword (knowledge `arg`) */
+  const char *which = al_kb_attr(e ? e : pred, "arg");
+  const ir_arg *a = NULL;
+  if (which && isdigit((unsigned char)which[0])) {
+    uint32_t want = (uint32_t)strtoul(which, NULL, 10), pos = 0;
+    for (uint32_t i = 0; i < n->nargs && !a; i++)
+      if (!n->args[i].keyword && pos++ == want) a = &n->args[i];
+  } else if (which) {
+    for (uint32_t i = 0; i < n->nargs && !a; i++)
+      if (n->args[i].keyword && !strcmp(n->args[i].keyword, which)) a = &n->args[i];
+  }
+  if (!a || !a->text || (a->flags & (IR_ARG_LAMBDA | IR_ARG_LITERAL | IR_ARG_NULL))) return;
+  ir_node fake = {.kind = IR_CALL, .parent = (ir_node *)n, .member = a->text, .name = a->text};
+  const al_func_info *info = al_index_resolve(idx, f, &fake);
+  if (!info || !(info->func->flags & IR_F_ASYNC) || (info->func->flags & IR_F_GENERATOR)) return;
+  const ir_node *fn = info->func;
+  const char *name = fn->name ? fn->name : "?";
+  if (pred)
+    al_report(sink, n, "async function `%s` passed to `%s()`, which tests or compares what it returns: a coroutine, "
+              "never awaited (the body never runs) and always true; await the results first (`await "
+              "asyncio.gather(...)`), then filter or sort on them",
+              name, al_call_label(f, n));
+  else if (al_kb_attr(e, "thread"))
+    al_report(sink, n, "async function `%s` passed to `%s()`, which calls it in a worker thread: that only builds a "
+              "coroutine, which nothing awaits, so the body never runs; await it on the loop, or pass a sync "
+              "function (asyncio.run() inside the thread if it must run there)",
+              name, al_call_label(f, n));
+  else
+    al_report(sink, n, "async function `%s` passed to `%s()`, which calls it and drops the result: the coroutine "
+              "is never awaited, so the body never runs; pass a sync function that schedules it "
+              "(asyncio.create_task / run_coroutine_threadsafe)",
+              name, al_call_label(f, n));
+}
+
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   const al_kb *kb = al_kb_for(f->lang);
   for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
@@ -58,6 +101,10 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
       continue;
     }
     if (!n->nargs) continue; /* no callback passed */
+    if (f->lang == AL_LANG_PYTHON) {
+      check_python(f, idx, sink, n, kb);
+      continue;
+    }
     const al_kb_entry *pred = al_kb_match(kb, "predicate_callbacks", n->name);
     if (pred) {
       bool handles;
@@ -110,7 +157,7 @@ const al_rule rule_al104 = {
     .code = "AL104",
     .name = "misused-async-callback",
     .family = AL_FAMILY_MISSING_AWAIT,
-    .langs = 1u << AL_LANG_JS,
+    .langs = (1u << AL_LANG_JS) | (1u << AL_LANG_PYTHON),
     .severity = AL_SEV_ERROR,
     .summary = "an async callback passed where its promise is ignored (forEach, event listeners, timers)",
     .fix = AL_FIX_UNSAFE,
