@@ -1,0 +1,80 @@
+/* AL510 yield-in-context (opt-in): an async generator that yields inside a `with` /
+ * `async with` block. When the consumer stops early (break, an exception, cancellation),
+ * the generator is suspended inside the block and its cleanup waits until the generator
+ * is finalized — by the garbage collector or at loop shutdown, where awaiting is no
+ * longer possible (PEP 533). flake8-async ASYNC119. Not reported in functions decorated
+ * as context managers or fixtures (knowledge `generator_managers`), which are driven to
+ * the end by their decorator. */
+#include <ctype.h>
+#include <string.h>
+
+#include "common.h"
+
+/* The decorators above fn name one of the knowledge `generator_managers`. */
+static bool managed(const ir_file *f, const ir_node *fn) {
+  if (!(fn->flags & IR_F_DECORATED)) return false;
+  const char *t = f->src->text;
+  uint32_t line_end = fn->span.start; /* the start of the `async def` line */
+  while (line_end > 0 && t[line_end - 1] != '\n') line_end--;
+  const al_kb_section *sec = al_kb_section_get(al_kb_for(f->lang), "generator_managers");
+  for (int lines = 0; line_end > 0 && lines < 16; lines++) {
+    uint32_t start = line_end - 1;
+    while (start > 0 && t[start - 1] != '\n') start--;
+    uint32_t s = start;
+    while (s < line_end && (t[s] == ' ' || t[s] == '\t')) s++;
+    if (s >= line_end || t[s] != '@') break; /* the decorators end here */
+    for (size_t k = 0; sec && k < sec->entries.len; k++)
+      if (al_code_contains(f, s, line_end, ((const al_kb_entry *)sec->entries.items[k])->name)) return true;
+    line_end = start;
+  }
+  return false;
+}
+
+/* A `yield` of fn itself (not of a function nested in it) within [from, to). */
+static bool yields_in(const ir_file *f, const ir_node *fn, uint32_t from, uint32_t to) {
+  const char *t = f->src->text;
+  for (uint32_t i = from; i + 5 <= to; i++) {
+    if (t[i] == '#') {
+      while (i < to && t[i] != '\n') i++;
+      continue;
+    }
+    if (memcmp(t + i, "yield", 5) || (i > 0 && (isalnum((unsigned char)t[i - 1]) || t[i - 1] == '_')) ||
+        (i + 5 < to && (isalnum((unsigned char)t[i + 5]) || t[i + 5] == '_')))
+      continue;
+    bool nested = false;
+    for (const ir_node *c = fn->child; c && !nested; c = ir_next(c, fn))
+      if (c->kind == IR_FUNC && c->span.start <= i && i < c->span.end) nested = true;
+    if (!nested) return true;
+  }
+  return false;
+}
+
+static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
+  (void)idx;
+  for (const ir_node *fn = f->root; fn; fn = ir_next(fn, f->root)) {
+    if (fn->kind != IR_FUNC || (fn->flags & (IR_F_ASYNC | IR_F_GENERATOR)) != (IR_F_ASYNC | IR_F_GENERATOR) ||
+        managed(f, fn))
+      continue;
+    uint32_t reported_to = 0; /* a `with` inside one already reported is the same finding */
+    for (const ir_node *w = fn->child; w; w = w->kind == IR_FUNC ? ir_next_skip(w, fn) : ir_next(w, fn)) {
+      if (w->kind != IR_WITH || w->span.start < reported_to || !yields_in(f, fn, w->span.start, w->span.end)) continue;
+      reported_to = w->span.end;
+      al_report(sink, w, "async generator `%s` yields inside this `%s` block: if the consumer stops early, the "
+                "block's cleanup waits for the generator to be finalized (garbage collection or loop shutdown), "
+                "where it can no longer await; keep the yield outside the block, or have callers use "
+                "contextlib.aclosing()", fn->name ? fn->name : "?", (w->flags & IR_F_ASYNC) ? "async with" : "with");
+    }
+  }
+}
+
+const al_rule rule_al510 = {
+    .code = "AL510",
+    .name = "yield-in-context",
+    .family = AL_FAMILY_HYGIENE,
+    .langs = 1u << AL_LANG_PYTHON,
+    .severity = AL_SEV_INFO,
+    .summary = "an async generator yields inside a with / async with block",
+    .fix = AL_FIX_NONE,
+    .opt_in = true,
+    .check = check,
+};
