@@ -38,6 +38,12 @@ static bool yields_in(const ir_file *f, const ir_node *fn, uint32_t from, uint32
       while (i < to && t[i] != '\n') i++;
       continue;
     }
+    if (t[i] == '"' || t[i] == '\'') { /* a string (a triple quote is three strings, its text inside one) */
+      char q = t[i];
+      for (i++; i < to && t[i] != q; i++)
+        if (t[i] == '\\') i++;
+      continue;
+    }
     if (memcmp(t + i, "yield", 5) || (i > 0 && (isalnum((unsigned char)t[i - 1]) || t[i - 1] == '_')) ||
         (i + 5 < to && (isalnum((unsigned char)t[i + 5]) || t[i + 5] == '_')))
       continue;
