@@ -256,9 +256,7 @@ static void function_for_coroutine(const ir_file *f, const al_index *idx, al_sin
     if (!name) continue;
     if (!checked && !al_kb_match(al_kb_for(f->lang), "takes_coroutine", n->name)) return;
     checked = true;
-    ir_node fake = {.kind = IR_CALL, .parent = (ir_node *)n, .member = a->text, .name = a->text};
-    const al_func_info *fn = al_index_resolve(idx, f, &fake);
-    if (!fn || !(fn->func->flags & IR_F_ASYNC) || (fn->func->flags & IR_F_GENERATOR)) continue;
+    if (!al_arg_async_fn(f, idx, n, a->text)) continue;
     /* where the argument is in the source: its text after the call's open parenthesis */
     const char *t = f->src->text;
     uint32_t open = al_callee_end(f, n);

@@ -24,9 +24,8 @@ static const ir_node *async_arg(const ir_file *f, const al_index *idx, const ir_
   for (uint32_t i = 0; i < call->nargs; i++) {
     const ir_arg *a = &call->args[i];
     if (!a->text || (a->flags & (IR_ARG_LAMBDA | IR_ARG_LITERAL | IR_ARG_NULL))) continue;
-    ir_node fake = {.kind = IR_CALL, .parent = (ir_node *)call, .member = a->text, .name = a->text};
-    const al_func_info *fn = al_index_resolve(idx, f, &fake);
-    if (fn && (fn->func->flags & IR_F_ASYNC) && !(fn->func->flags & IR_F_GENERATOR)) {
+    const al_func_info *fn = al_arg_async_fn(f, idx, call, a->text);
+    if (fn) {
       *handles = (fn->flags & AL_FN_HANDLES_ERRORS) != 0;
       return fn->func;
     }
@@ -65,9 +64,8 @@ static void check_python(const ir_file *f, const al_index *idx, al_sink *sink, c
       if (n->args[i].keyword && !strcmp(n->args[i].keyword, which)) a = &n->args[i];
   }
   if (!a || !a->text || (a->flags & (IR_ARG_LAMBDA | IR_ARG_LITERAL | IR_ARG_NULL))) return;
-  ir_node fake = {.kind = IR_CALL, .parent = (ir_node *)n, .member = a->text, .name = a->text};
-  const al_func_info *info = al_index_resolve(idx, f, &fake);
-  if (!info || !(info->func->flags & IR_F_ASYNC) || (info->func->flags & IR_F_GENERATOR)) return;
+  const al_func_info *info = al_arg_async_fn(f, idx, n, a->text);
+  if (!info) return;
   const ir_node *fn = info->func;
   const char *name = fn->name ? fn->name : "?";
   if (pred)

@@ -428,6 +428,13 @@ bool al_loop_counts_in_flight(const ir_file *f, const ir_node *loop) {
   return false;
 }
 
+const al_func_info *al_arg_async_fn(const ir_file *f, const al_index *idx, const ir_node *call, const char *text) {
+  if (!text) return NULL;
+  ir_node fake = {.kind = IR_CALL, .parent = (ir_node *)call, .member = text, .name = text};
+  const al_func_info *fn = al_index_resolve(idx, f, &fake);
+  return fn && (fn->func->flags & IR_F_ASYNC) && !(fn->func->flags & IR_F_GENERATOR) ? fn : NULL;
+}
+
 bool al_callee_limited(const ir_file *f, const al_index *idx, const ir_node *call) {
   const al_func_info *fn = al_index_resolve(idx, f, call);
   return fn && (fn->flags & AL_FN_LIMITED);

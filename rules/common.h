@@ -49,6 +49,9 @@ bool al_is_limiter(const ir_file *f, const char *name);
  * `async with <limiter>` or `<limiter>.acquire()`. */
 /* `with`/`async with` over a limiter (a Semaphore, CapacityLimiter, or a name like `sem`). */
 bool al_with_has_limiter(const ir_file *f, const ir_node *w);
+/* The project async function (not an async generator) an argument of `call` names, as
+ * written in the call's scope (`on_done`, `self.handler`), or NULL. */
+const al_func_info *al_arg_async_fn(const ir_file *f, const al_index *idx, const ir_node *call, const char *text);
 bool al_acquires_limiter(const ir_file *f, const ir_node *n);
 /* C: the loop keeps an in-flight count (its code names `inflight`, `pending`, a
  * semaphore, ...: knowledge `limiter_name_hints`). */
