@@ -36,7 +36,19 @@ static al_fix *fs_promise_fix(const ir_file *f, const ir_node *call, const al_kb
   const char *dot = strrchr(call->text, '.');
   al_fix *fx = al_fix_new(AL_FIX_APPLY_UNSAFE, "use the fs.promises API");
   char *repl;
-  if (dot) {
+  if (dot && call->text[0] == '(') {
+    /* `require('fs').readFileSync(p)`: the receiver as written (the dotted text has `()`) */
+    const char *src = f->src->text + call->span.start;
+    uint32_t end = al_callee_end(f, call);
+    const char *d = NULL;
+    for (const char *q = src; q < f->src->text + end; q++)
+      if (*q == '.') d = q;
+    if (!d) {
+      al_fix_free(fx);
+      return NULL;
+    }
+    repl = al_fmt("await %.*s.promises.%s", (int)(d - src), src, promise);
+  } else if (dot) {
     repl = al_fmt("await %.*s.promises.%s", (int)(dot - call->text), call->text, promise);
   } else {
     repl = al_fmt("await %sAsync", promise);

@@ -621,6 +621,24 @@ void al_py_add_import(al_fix *fx, const ir_file *f, const char *module) {
 uint32_t al_callee_end(const ir_file *f, const ir_node *call) {
   const char *t = f->src->text;
   uint32_t e = call->span.start;
+  if (call->text && call->text[0] == '(') {
+    /* the callee holds parentheses itself (`require('fs').readFileSync(p)`): the
+     * argument list is the last group opened at depth 0 (strings skipped) */
+    uint32_t open = call->span.end;
+    int depth = 0;
+    for (uint32_t i = call->span.start; i < call->span.end; i++) {
+      char ch = t[i];
+      if (ch == '\'' || ch == '"' || ch == '`') {
+        for (i++; i < call->span.end && t[i] != ch; i++)
+          if (t[i] == '\\') i++;
+      } else if (ch == '(') {
+        if (depth++ == 0) open = i;
+      } else if (ch == ')') {
+        depth--;
+      }
+    }
+    e = open;
+  }
   while (e < call->span.end && t[e] != '(') e++;
   while (e > call->span.start && (t[e - 1] == ' ' || t[e - 1] == '\t')) e--;
   return e;

@@ -86,6 +86,11 @@ JS_CASES = {
         "const { writeFileSync } = require('fs');\nasync function f(p, d) {\n  writeFileSync(p, d);\n}\nmodule.exports = { f };\n",
         "const { writeFile: writeFileAsync } = require('node:fs/promises');\nconst { writeFileSync } = require('fs');\nasync function f(p, d) {\n  await writeFileAsync(p, d);\n}\nmodule.exports = { f };\n",
     ),
+    # ... and on a module required in place (the callee holds parentheses)
+    "fs_required.cjs": (
+        "async function f(p) {\n  const t = require('fs').readFileSync(p, 'utf8');\n  return t;\n}\nmodule.exports = { f };\n",
+        "async function f(p) {\n  const t = await require('fs').promises.readFile(p, 'utf8');\n  return t;\n}\nmodule.exports = { f };\n",
+    ),
     # AL104: forEach(async) -> await Promise.all(map(async))
     "foreach.mjs": (
         "export async function f(xs, g) {\n  xs.forEach(async (x) => {\n    await g(x);\n  });\n}\n",

@@ -6,6 +6,7 @@
 #include <tree_sitter/api.h>
 
 #include "frontend.h"
+#include "kb.h"
 #include "names.h"
 #include "ts_walk.h"
 
@@ -372,16 +373,45 @@ static void lower_args(ts_walk *w, ir_node *call, TSNode args) {
   }
 }
 
-/* `var = new X(...)` (var a local or this.x): var holds an X. */
+/* `var = new X(...)` (var a local or this.x): var holds an X. `var = f(...)` and
+ * `var = await f(...)`: var holds the type the knowledge gives for what f returns
+ * (`returns`) or what its promise resolves to (`resolves`): `const res = await
+ * fetch(url)` makes `res.json()` a Response method. */
 static void bind_new(ts_walk *w, js_ctx *c, TSNode left, TSNode value) {
-  if (ts_node_is_null(value) || !ts_is(value, "new_expression")) return;
+  if (ts_node_is_null(value)) return;
+  const char *key = NULL;
+  if (ts_is(value, "await_expression")) {
+    value = ts_node_named_child(value, 0);
+    key = "resolves";
+  } else if (ts_is(value, "call_expression")) {
+    key = "returns";
+  }
+  if (!key ? !ts_is(value, "new_expression") : !ts_is(value, "call_expression")) return;
   const char *var = dotted(w, left);
   if (!ts_is(left, "identifier") && !al_starts_with(var, "this.")) return;
   if (strchr(var, '.') && strchr(strchr(var, '.') + 1, '.')) return; /* this.a.b */
   const char *name, *mod, *mem;
-  al_names_resolve(&c->names, dotted(w, ts_field(value, "constructor")), &name, &mod, &mem);
+  al_names_resolve(&c->names, dotted(w, ts_field(value, key ? "function" : "constructor")), &name, &mod, &mem);
+  if (key) {
+    const al_kb_entry *e = al_kb_match(al_kb_for(AL_LANG_JS), key, name);
+    const char *type = e ? al_kb_attr(e, "type") : NULL;
+    if (type) ts_bind_type(w, &c->types, ts_scope(w), "this.", var, NULL, ir_str(w->f, type, strlen(type)));
+    return;
+  }
   if (!*mem && mod) return; /* `new mod()`: the module's default export, not a class name */
   ts_bind_type(w, &c->types, ts_scope(w), "this.", var, mod, mod ? mem : name);
+}
+
+/* `require('m').f` as a callee: the module m (NULL when the chain does not start there). */
+static const char *required_module(ts_walk *w, js_ctx *c, TSNode fn) {
+  while (ts_is(fn, "member_expression")) fn = ts_field(fn, "object");
+  if (!ts_is(fn, "call_expression")) return NULL;
+  TSNode f = ts_field(fn, "function");
+  if (!ts_is(f, "identifier") || ts_node_end_byte(f) - ts_node_start_byte(f) != 7 ||
+      strncmp(w->text + ts_node_start_byte(f), "require", 7))
+    return NULL;
+  TSNode arg = ts_node_named_child(ts_field(fn, "arguments"), 0);
+  return ts_is(arg, "string") ? norm_spec(w, c, string_value(w, arg)) : NULL;
 }
 
 /* Resolves `x.m` / `this.x.m` through a typed receiver; false when the head is untyped. */
@@ -433,6 +463,9 @@ static ir_node *lower_call(ts_walk *w, js_ctx *c, TSNode n, ir_node *parent, boo
     const char *rest = text + 5;
     call->member = cls ? al_arena_fmt(&w->f->arena, "%s.%s", cls->name, rest) : rest;
     call->name = call->member;
+  } else if (text[0] == '(' && text[1] == ')' && text[2] == '.' && (call->module = required_module(w, c, fn))) {
+    call->member = text + 3; /* require('fs').readFileSync(p) */
+    call->name = al_arena_fmt(&w->f->arena, "%s.%s", call->module, call->member);
   } else {
     al_names_resolve(&c->names, text, &call->name, &call->module, &call->member);
   }
