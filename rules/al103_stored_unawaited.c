@@ -4,9 +4,15 @@
 
 #include "common.h"
 
-static bool read_later(const ir_node *fn, const char *var, const ir_node *assign_call) {
+/* Whether var is read again in fn; a read that is a statement of its own (`p;`: the
+ * value looked at and dropped, typescript-eslint's floating identifier) is not one, and
+ * the first such goes to *dropped. */
+static bool read_later(const ir_node *fn, const char *var, const ir_node *assign_call, const ir_node **dropped) {
   for (const ir_node *n = fn->child; n; n = ir_next(n, fn))
-    if (n->kind == IR_USE && n->name && !strcmp(n->name, var) && n != assign_call) return true;
+    if (n->kind == IR_USE && n->name && !strcmp(n->name, var) && n != assign_call) {
+      if (n->use != IR_USE_DISCARDED) return true;
+      if (!*dropped) *dropped = n;
+    }
   return false;
 }
 
@@ -22,8 +28,14 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
     if (!task && !al_index_call_awaitable(idx, f, n, &callee, &api)) continue;
     /* a nonlocal/global declaration or a read in a nested function counts: the
      * USE search covers the whole enclosing function including nested ones */
-    if (read_later(fn, n->alias, n)) continue;
-    if (task)
+    const ir_node *dropped = NULL;
+    if (read_later(fn, n->alias, n, &dropped)) continue;
+    if (dropped) {
+      const char *what = task ? "task" : f->lang == AL_LANG_JS ? "promise" : f->lang == AL_LANG_C ? "future" : "coroutine";
+      al_report(sink, dropped, "%s `%s` (from `%s()`) stands alone as a statement: that does not await it; %s",
+                what, n->alias, al_call_label(f, n),
+                f->lang == AL_LANG_C ? "pass it to rt_await()" : "await it");
+    } else if (task)
       al_report(sink, n, "task `%s` from `%s()` is stored but never awaited, returned or passed on: "
                 "its result and exception are lost; await it (or keep it where it is awaited later)",
                 n->alias, al_call_label(f, n));

@@ -131,6 +131,8 @@ ir_node *ts_lower_read(ts_walk *w, const ts_names *stored, bool (*is_read)(ts_wa
   if (!al_map_get(&stored->map, nm) || !is_read(w)) return NULL;
   ir_node *x = ir_add(w->f, ts_cur(w)->ir, IR_USE, ts_span(n));
   x->name = ir_str(w->f, nm, e0 - s0);
+  ts_frame *up = ts_up(w, 1); /* `p;` alone: the value is looked at and dropped */
+  if (up && !strcmp(ts_node_type(up->node), "expression_statement")) x->use = IR_USE_DISCARDED;
   return x;
 }
 
