@@ -73,10 +73,49 @@ static al_binding *typed_var(ts_walk *w, py_ctx *c, const char *var) {
 /* Binds var to the type of the value expression node when it is known: a constructor
  * call (class-like callee) or a call whose result type the knowledge data gives. */
 /* var holds what a call of `callee` returns, when the knowledge says (`returns`). */
-static void bind_returned_type(ts_walk *w, py_ctx *c, const char *var, const char *callee) {
-  const al_kb_entry *e = al_kb_match(al_kb_for(AL_LANG_PYTHON), "returns", callee);
+static bool bind_known_type(ts_walk *w, py_ctx *c, const char *var, const char *callee, const char *key) {
+  const al_kb_entry *e = al_kb_match(al_kb_for(AL_LANG_PYTHON), key, callee);
   const char *t = e ? al_kb_attr(e, "type") : NULL;
   if (t) bind_type_resolved(w, c, var, NULL, ir_str(w->f, t, strlen(t)));
+  return t != NULL;
+}
+
+static void bind_returned_type(ts_walk *w, py_ctx *c, const char *var, const char *callee) {
+  bind_known_type(w, c, var, callee, "returns");
+}
+
+static const char *resolve_ref(ts_walk *w, py_ctx *c, const char *text, const char **name, const char **module,
+                               const char **member);
+
+/* `x = await f(...)`, `r, w = await f(...)`: the targets hold what f's coroutine
+ * resolves to, when the knowledge says (`resolves`: `type`, or `types` for a tuple,
+ * comma-separated): `proc = await asyncio.create_subprocess_exec(...)` makes
+ * `proc.wait()` a Process method. */
+static void bind_awaited_type(ts_walk *w, py_ctx *c, TSNode left, TSNode value) {
+  if (!ts_is(value, "await")) return;
+  TSNode call = ts_node_named_child(value, 0);
+  if (!ts_is(call, "call")) return;
+  TSNode fn = ts_field(call, "function");
+  if (!ts_is(fn, "identifier") && !ts_is(fn, "attribute")) return;
+  const char *name, *mod, *mem;
+  resolve_ref(w, c, dotted(w, fn), &name, &mod, &mem);
+  if (ts_is(left, "identifier")) {
+    bind_known_type(w, c, ts_text(w, left), name, "resolves");
+    return;
+  }
+  if (!ts_is(left, "pattern_list") && !ts_is(left, "tuple_pattern")) return;
+  const al_kb_entry *e = al_kb_match(al_kb_for(AL_LANG_PYTHON), "resolves", name);
+  const char *types = e ? al_kb_attr(e, "types") : NULL;
+  uint32_t k = ts_node_named_child_count(left);
+  for (uint32_t i = 0; types && *types && i < k; i++) {
+    const char *end = strchr(types, ',');
+    size_t len = end ? (size_t)(end - types) : strlen(types);
+    TSNode v = ts_node_named_child(left, i);
+    if (ts_is(v, "identifier") && len)
+      bind_type_resolved(w, c, ts_text(w, v), NULL, ir_str(w->f, types, len));
+    types = end ? end + 1 : "";
+    while (*types == ' ') types++;
+  }
 }
 
 static void bind_value_type(ts_walk *w, py_ctx *c, const char *var, TSNode value, bool is_annotation) {
@@ -551,6 +590,7 @@ static ir_node *py_enter(ts_walk *w, bool *descend) {
       TSNode type = ts_field(n, "type");
       bool self_attr = ts_is(left, "attribute") && ts_is(ts_field(left, "object"), "identifier") &&
                        !strcmp(ts_text(w, ts_field(left, "object")), "self");
+      if (!ts_node_is_null(right) && ts_is(right, "await")) bind_awaited_type(w, c, left, right);
       if (!ts_is(left, "identifier") && !self_attr) return NULL;
       const char *var = ts_text(w, left);
       if (!ts_node_is_null(right) && ts_is(right, "call")) bind_value_type(w, c, var, right, false);
@@ -720,7 +760,8 @@ static ir_node *py_enter(ts_walk *w, bool *descend) {
           any_args |= args.len > before;
           if (!ts_node_is_null(alias) && ts_is(alias, "identifier")) {
             if (looks_like_class(name)) bind_type_resolved(w, c, ts_text(w, alias), mod, mem);
-            else bind_returned_type(w, c, ts_text(w, alias), name); /* `async with trio.open_nursery() as n` */
+            else if (!bind_known_type(w, c, ts_text(w, alias), name, "resolves")) /* `async with s.get(u) as r` */
+              bind_returned_type(w, c, ts_text(w, alias), name); /* `async with trio.open_nursery() as n` */
           }
         }
       }
