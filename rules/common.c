@@ -54,7 +54,10 @@ bool al_on_loop(const ir_file *f, const ir_node *n, const ir_node **fn) {
       if (fn) *fn = p;
       return true;
     }
-    if (p->flags & IR_F_LAMBDA) continue; /* runs where it is called: inline */
+    /* a lambda runs where it is called: inline when it is an argument; a Python lambda
+     * kept in a variable runs wherever that is called (ruff and flake8-async do not
+     * take it as async code either) */
+    if ((p->flags & IR_F_LAMBDA) && (inline_arg || f->lang != AL_LANG_PYTHON)) continue;
     if (fn) *fn = p;
     return false;
   }
