@@ -57,6 +57,7 @@ enum {
   IR_F_MAY_BLOCK = 1u << 18,   /* FUNC (C): annotated ASYNCLINT_MAY_BLOCK: blocking by intent */
   IR_F_ANNOT_ON = 1u << 19,    /* FUNC (C): annotated ASYNCLINT_ON_LOOP (the index may add LOOP_CALLBACK */
   IR_F_ANNOT_OFF = 1u << 20,   /*   and OFF_LOOP; these keep what the source says across rebuilds) */
+  IR_F_FALLS_THROUGH = 1u << 21, /* HANDLER (Python): its block can end normally, past its raises */
 };
 
 typedef enum {

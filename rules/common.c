@@ -506,7 +506,8 @@ bool al_handler_checks_cancel_state(const ir_file *f, const ir_node *h) {
 bool al_handler_propagates(const ir_file *f, const ir_node *h) {
   /* a raise on one path and a quiet exit on another (`if x: raise` then `return`) still
    * swallows it on that other path (flake8-async ASYNC103/104) */
-  if (al_handler_reraises(h)) return !handler_exits_quietly(h) || al_handler_checks_cancel_state(f, h);
+  if (al_handler_reraises(h))
+    return !(handler_exits_quietly(h) || (h->flags & IR_F_FALLS_THROUGH)) || al_handler_checks_cancel_state(f, h);
   /* forwarded: fut.set_exception(exc), gen.throw(exc), self._add_exc(exc),
    * errors.append(exc) -- handed to code that deals with it; logging (knowledge
    * `log_calls`) is not */

@@ -1,6 +1,7 @@
 /* python: lowers a tree-sitter-python tree into the async IR: functions, calls with
  * their resolved callees and use, awaits, try/except/finally, loops, with, imports. */
 #include <stdio.h>
+#include <ctype.h>
 #include <string.h>
 #include <tree_sitter/api.h>
 
@@ -573,6 +574,56 @@ static const char *with_item_args(ts_walk *w, py_ctx *c, TSNode call, al_buf *b)
   return NULL;
 }
 
+/* The condition looks at the caught exception: `isinstance(...)`, or the alias as a word. */
+static bool tests_exception(ts_walk *w, TSNode cond, const char *alias) {
+  uint32_t a = ts_node_start_byte(cond), b = ts_node_end_byte(cond);
+  const char *t = w->text + a;
+  size_t n = b - a, al = alias ? strlen(alias) : 0;
+  if (memmem(t, n, "isinstance", 10)) return true;
+  for (size_t i = 0; al && i + al <= n; i++)
+    if (!memcmp(t + i, alias, al) && (i == 0 || !(isalnum((unsigned char)t[i - 1]) || t[i - 1] == '_')) &&
+        (i + al == n || !(isalnum((unsigned char)t[i + al]) || t[i + al] == '_')))
+      return true;
+  return false;
+}
+
+/* Whether a block can end normally: false when it surely leaves by raise, return,
+ * break or continue (an if/elif/else or with whose every branch does). Anything it
+ * cannot tell (try, match, deep nesting) counts as leaving: a handler is reported as
+ * swallowing on a quiet path only when that path is certain (flake8-async ASYNC103).
+ * An `if` testing the caught exception itself (`isinstance(exc, ...)`, `exc.args`)
+ * sorts exceptions, so its quiet branch is taken as not the cancellation's. */
+static bool block_falls_through(ts_walk *w, TSNode block, const char *alias, int depth) {
+  if (depth > 8) return false;
+  uint32_t k = ts_node_named_child_count(block);
+  for (uint32_t i = 0; i < k; i++) {
+    TSNode s = ts_node_named_child(block, i);
+    const char *t = ts_node_type(s);
+    if (!strcmp(t, "raise_statement") || !strcmp(t, "return_statement") || !strcmp(t, "break_statement") ||
+        !strcmp(t, "continue_statement") || !strcmp(t, "try_statement") || !strcmp(t, "match_statement"))
+      return false;
+    if (!strcmp(t, "with_statement")) {
+      TSNode b = ts_field(s, "body");
+      if (!ts_node_is_null(b) && !block_falls_through(w, b, alias, depth + 1)) return false;
+    } else if (!strcmp(t, "if_statement")) {
+      TSNode cond = ts_field(s, "condition");
+      if (!ts_node_is_null(cond) && tests_exception(w, cond, alias)) return false;
+      TSNode b = ts_field(s, "consequence");
+      bool all_leave = !ts_node_is_null(b) && !block_falls_through(w, b, alias, depth + 1), has_else = false;
+      uint32_t m = ts_node_named_child_count(s);
+      for (uint32_t j = 0; j < m && all_leave; j++) {
+        TSNode a = ts_node_named_child(s, j);
+        if (!ts_is(a, "elif_clause") && !ts_is(a, "else_clause")) continue;
+        has_else |= ts_is(a, "else_clause");
+        TSNode ab = ts_field(a, ts_is(a, "elif_clause") ? "consequence" : "body");
+        all_leave = !ts_node_is_null(ab) && !block_falls_through(w, ab, alias, depth + 1);
+      }
+      if (all_leave && has_else) return false;
+    }
+  }
+  return true;
+}
+
 static ir_node *py_enter(ts_walk *w, bool *descend) {
   py_ctx *c = w->user;
   ts_frame *fr = ts_cur(w);
@@ -648,6 +699,9 @@ static ir_node *py_enter(ts_walk *w, bool *descend) {
       TSNode v = ts_field(n, "value");
       if (ts_node_is_null(alias) && ts_is(v, "as_pattern")) alias = ts_field(v, "alias");
       if (!ts_node_is_null(alias)) x->alias = ts_text(w, alias);
+      uint32_t k = ts_node_named_child_count(n);
+      TSNode body = k ? ts_node_named_child(n, k - 1) : n;
+      if (ts_is(body, "block") && block_falls_through(w, body, x->alias, 0)) x->flags |= IR_F_FALLS_THROUGH;
       return x;
     }
     break;
