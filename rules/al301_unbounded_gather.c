@@ -13,14 +13,13 @@ static bool work_is_limited(const ir_file *f, const al_index *idx, const ir_node
   for (const ir_node *n = root->child; n; n = ir_next(n, root)) {
     if (n->kind != IR_CALL) continue;
     if (al_callee_limited(f, idx, n)) return true;
-    if (n->name && al_kb_match(al_kb_for(f->lang), "pooled", n->name)) return true; /* a bounded pool runs it */
-    if (f->lang == AL_LANG_JS && n->name && al_is_limiter(f, n->name)) return true;
-    if (f->lang == AL_LANG_JS && n->name && strchr(n->name, '.')) { /* queue.add(...), limiter.schedule(...) */
-      char *recv = al_fmt("%.*s", (int)(strrchr(n->name, '.') - n->name), n->name);
-      bool lim = al_is_limiter(f, recv);
-      free(recv);
-      if (lim) return true;
+    if (n->nargs && n->name && (!strcmp(n->name, "map") || al_ends_with(n->name, ".map"))) {
+      /* map(work, xs) / xs.map(work): the function it maps */
+      const al_func_info *fn = al_arg_async_fn(f, idx, n, n->args[0].text);
+      if (fn && (fn->flags & AL_FN_LIMITED)) return true;
     }
+    if (n->name && al_kb_match(al_kb_for(f->lang), "pooled", n->name)) return true; /* a bounded pool runs it */
+    if (al_js_limiter_call(f, n)) return true;
   }
   return false;
 }

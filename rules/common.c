@@ -407,9 +407,21 @@ bool al_with_has_limiter(const ir_file *f, const ir_node *w) {
   return al_list_find(f, w->name, ",", limiter_item, NULL) != NULL;
 }
 
+bool al_js_limiter_call(const ir_file *f, const ir_node *n) {
+  if (f->lang != AL_LANG_JS || n->kind != IR_CALL || !n->name) return false;
+  if (al_is_limiter(f, n->name)) return true; /* limit(() => ...) */
+  const char *dot = strrchr(n->name, '.');
+  if (!dot) return false;
+  char *recv = al_fmt("%.*s", (int)(dot - n->name), n->name); /* queue.add(...), limiter.schedule(...) */
+  bool lim = al_is_limiter(f, recv);
+  free(recv);
+  return lim;
+}
+
 bool al_acquires_limiter(const ir_file *f, const ir_node *root) {
   for (const ir_node *n = root->child; n; n = n->kind == IR_FUNC ? ir_next_skip(n, root) : ir_next(n, root)) {
     if (n->kind == IR_WITH && al_with_has_limiter(f, n)) return true;
+    if (al_js_limiter_call(f, n)) return true; /* the function's work goes through a limiter */
     if (n->kind == IR_CALL && n->name && f->lang == AL_LANG_C && al_kb_find(al_kb_for(f->lang), "limiters", n->name))
       return true; /* rt_sem_acquire(&sem, ...) */
     if (n->kind == IR_CALL && n->name && al_ends_with(n->name, ".acquire")) {

@@ -45,13 +45,15 @@ const char *al_category_label(const char *category);
 bool al_iter_small(const ir_file *f, const ir_node *at, const char *iter);
 /* True when text names a limiter (knowledge `limiters`, or a name hint like `sem`). */
 bool al_is_limiter(const ir_file *f, const char *name);
-/* True when the subtree at n (not entering nested functions) acquires a limiter:
- * `async with <limiter>` or `<limiter>.acquire()`. */
 /* `with`/`async with` over a limiter (a Semaphore, CapacityLimiter, or a name like `sem`). */
 bool al_with_has_limiter(const ir_file *f, const ir_node *w);
 /* The project async function (not an async generator) an argument of `call` names, as
  * written in the call's scope (`on_done`, `self.handler`), or NULL. */
 const al_func_info *al_arg_async_fn(const ir_file *f, const al_index *idx, const ir_node *call, const char *text);
+/* JS: a call through a limiter (`limit(() => ...)`) or of a limiter's method (`queue.add(...)`). */
+bool al_js_limiter_call(const ir_file *f, const ir_node *n);
+/* True when the subtree at n (not entering nested functions) acquires a limiter:
+ * `async with <limiter>`, `<limiter>.acquire()`, or (JS) a call through one. */
 bool al_acquires_limiter(const ir_file *f, const ir_node *n);
 /* C: the loop keeps an in-flight count (its code names `inflight`, `pending`, a
  * semaphore, ...: knowledge `limiter_name_hints`). */
