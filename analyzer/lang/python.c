@@ -87,6 +87,7 @@ static void bind_returned_type(ts_walk *w, py_ctx *c, const char *var, const cha
 
 static const char *resolve_ref(ts_walk *w, py_ctx *c, const char *text, const char **name, const char **module,
                                const char **member);
+static const char *annotation_class(ts_walk *w, TSNode t);
 
 /* `x = await f(...)`, `r, w = await f(...)`: the targets hold what f's coroutine
  * resolves to, when the knowledge says (`resolves`: `type`, or `types` for a tuple,
@@ -122,10 +123,10 @@ static void bind_awaited_type(ts_walk *w, py_ctx *c, TSNode left, TSNode value) 
 static void bind_value_type(ts_walk *w, py_ctx *c, const char *var, TSNode value, bool is_annotation) {
   if (ts_node_is_null(value)) return;
   if (is_annotation) {
-    if (ts_is(value, "type")) value = ts_node_named_child(value, 0);
-    if (!ts_is(value, "identifier") && !ts_is(value, "attribute")) return;
+    const char *cls = annotation_class(w, value);
+    if (!cls) return;
     const char *name, *mod, *mem;
-    resolve_ref(w, c, dotted(w, value), &name, &mod, &mem);
+    resolve_ref(w, c, cls, &name, &mod, &mem);
     if (looks_like_class(name)) bind_type_resolved(w, c, var, mod, mem);
     return;
   }
@@ -502,6 +503,39 @@ static const char *handler_types(ts_walk *w, py_ctx *c, TSNode n) {
 
 /* Parameter names into FUNC args; annotated parameters of a class type are typed
  * locals of the function. */
+/* The dotted class an annotation names, as written: `Repo`, `db.Repo`, the base of a
+ * generic (`asyncio.Queue[int]`), the class in `Optional[Repo]`, and the same inside a
+ * string annotation (`"asyncio.Queue[int]"`). NULL for anything else. */
+static const char *annotation_class(ts_walk *w, TSNode t) {
+  for (int depth = 0; depth < 8; depth++) {
+    if (ts_is(t, "type")) t = ts_node_named_child(t, 0);
+    if (ts_is(t, "identifier") || ts_is(t, "attribute")) return dotted(w, t);
+    if (!ts_is(t, "subscript") && !ts_is(t, "generic_type")) break;
+    TSNode base = ts_is(t, "subscript") ? ts_field(t, "value") : ts_node_named_child(t, 0);
+    const char *b = ts_is(base, "identifier") || ts_is(base, "attribute") ? dotted(w, base) : NULL;
+    if (!b) return NULL;
+    if (strcmp(b, "Optional") && strcmp(b, "typing.Optional")) return b;
+    t = ts_is(t, "subscript") ? ts_field(t, "subscript") : ts_node_named_child(t, 1); /* Optional[X]: X */
+    if (ts_is(t, "type_parameter")) t = ts_node_named_child(t, 0);
+    if (ts_node_is_null(t)) return NULL;
+  }
+  if (ts_is(t, "string")) {
+    uint32_t a = ts_node_start_byte(t), e = ts_node_end_byte(t);
+    const char *q = w->text + a;
+    if (e - a < 3 || (*q != '"' && *q != '\'')) return NULL; /* no prefixes (f"", r"") */
+    const char *body = q + 1, *end = w->text + e - 1;
+    for (;;) {
+      size_t n = 0;
+      while (body + n < end && (isalnum((unsigned char)body[n]) || body[n] == '_' || body[n] == '.')) n++;
+      if (!n || (body + n < end && body[n] != '[' && body[n] != ']')) return NULL;
+      bool optional = (n == 8 && !strncmp(body, "Optional", 8)) || (n == 15 && !strncmp(body, "typing.Optional", 15));
+      if (!optional || body + n >= end || body[n] != '[') return ir_str(w->f, body, n);
+      body += n + 1; /* "Optional[X]": X */
+    }
+  }
+  return NULL;
+}
+
 static void lower_params(ts_walk *w, py_ctx *c, ir_node *fn, TSNode params) {
   if (ts_node_is_null(params)) return;
   uint32_t k = ts_node_named_child_count(params);
@@ -525,13 +559,11 @@ static void lower_params(ts_walk *w, py_ctx *c, ir_node *fn, TSNode params) {
     ir_arg *a = &fn->args[fn->nargs++];
     a->flags = flags;
     a->text = ts_text(w, nm);
-    if (!ts_node_is_null(type)) {
-      TSNode t = ts_is(type, "type") ? ts_node_named_child(type, 0) : type;
-      if (ts_is(t, "identifier") || ts_is(t, "attribute")) {
-        const char *name, *mod, *mem;
-        resolve_ref(w, c, dotted(w, t), &name, &mod, &mem);
-        if (looks_like_class(name)) ts_bind_type(w, &c->types, fn, "self.", a->text, mod, mem);
-      }
+    const char *cls = ts_node_is_null(type) ? NULL : annotation_class(w, type);
+    if (cls) {
+      const char *name, *mod, *mem;
+      resolve_ref(w, c, cls, &name, &mod, &mem);
+      if (looks_like_class(name)) ts_bind_type(w, &c->types, fn, "self.", a->text, mod, mem);
     }
   }
 }
