@@ -275,9 +275,32 @@ static void function_for_coroutine(const ir_file *f, const al_index *idx, al_sin
   }
 }
 
+/* Python: a plain `with` over an async-only context manager (`with lock:` for an
+ * asyncio.Lock, `with aiohttp.ClientSession() as s`): `__enter__` does not exist, so it
+ * raises TypeError, and the async acquire it meant is never awaited. Fix (safe, in an
+ * async def): `async with`. */
+static void sync_with_async_cm(const ir_file *f, al_sink *sink, const ir_node *n) {
+  const char *item = al_sync_with_async_cm(f, n);
+  if (!item) return;
+  const ir_node *encl = ir_enclosing_func(n);
+  bool in_async = encl && (encl->flags & IR_F_ASYNC);
+  al_fix *fx = NULL;
+  if (in_async && n->span.start + 4 <= f->src->len && !strncmp(f->src->text + n->span.start, "with", 4)) {
+    fx = al_fix_new(AL_FIX_APPLY_SAFE, "use `async with`");
+    al_fix_add(fx, n->span.start, n->span.start, "async ");
+  }
+  al_report_fix(sink, n, fx, "`with` over `%s`, an async context manager: it has no `__enter__`, so this raises "
+                "TypeError and the acquire/enter it meant is never awaited; %s", item,
+                in_async ? "use `async with`" : "use `async with` inside an async function");
+}
+
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   char by[200];
   for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
+    if (n->kind == IR_WITH && f->lang == AL_LANG_PYTHON) {
+      sync_with_async_cm(f, sink, n);
+      continue;
+    }
     if (n->kind == IR_CALL && n->use == IR_USE_CONDITION) {
       truth_tested(f, idx, sink, n);
       continue;

@@ -74,6 +74,7 @@ static bool drops_awaitable(const ir_file *f, const al_index *idx, const ir_node
         al_index_call_awaitable(idx, f, n, &callee, &api))
       return true;
     if (n->kind == IR_LOOP && al_loop_is_busy_wait(f, n)) return true;
+    if (al_sync_with_async_cm(f, n)) return true; /* `with lock:` meant `async with` (AL101) */
     /* an async callback handed to a call whose promise nobody waits for (AL104) */
     if (n->kind == IR_CALL && n->use != IR_USE_AWAITED)
       for (const ir_node *c = n->child; c; c = c->next)

@@ -407,6 +407,16 @@ bool al_with_has_limiter(const ir_file *f, const ir_node *w) {
   return al_list_find(f, w->name, ",", limiter_item, NULL) != NULL;
 }
 
+static bool async_cm_item(const ir_file *f, const char *item, void *ctx) {
+  (void)ctx;
+  return al_kb_match(al_kb_for(f->lang), "async_context_managers", item) != NULL;
+}
+
+const char *al_sync_with_async_cm(const ir_file *f, const ir_node *n) {
+  if (n->kind != IR_WITH || (n->flags & IR_F_ASYNC) || !n->name || f->lang != AL_LANG_PYTHON) return NULL;
+  return al_list_find(f, n->name, ",", async_cm_item, NULL);
+}
+
 bool al_js_limiter_call(const ir_file *f, const ir_node *n) {
   if (f->lang != AL_LANG_JS || n->kind != IR_CALL || !n->name) return false;
   if (al_is_limiter(f, n->name)) return true; /* limit(() => ...) */

@@ -50,6 +50,9 @@ bool al_with_has_limiter(const ir_file *f, const ir_node *w);
 /* The project async function (not an async generator) an argument of `call` names, as
  * written in the call's scope (`on_done`, `self.handler`), or NULL. */
 const al_func_info *al_arg_async_fn(const ir_file *f, const al_index *idx, const ir_node *call, const char *text);
+/* Python: the async-only context manager (knowledge `async_context_managers`) a plain
+ * `with` names — it raises TypeError (AL101) — or NULL. */
+const char *al_sync_with_async_cm(const ir_file *f, const ir_node *n);
 /* JS: a call through a limiter (`limit(() => ...)`) or of a limiter's method (`queue.add(...)`). */
 bool al_js_limiter_call(const ir_file *f, const ir_node *n);
 /* True when the subtree at n (not entering nested functions) acquires a limiter:

@@ -63,6 +63,11 @@ CASES = {
         "import trio\n\n\nasync def f(ch):\n    try:\n        await ch.receive()\n    except BaseException:\n        pass\n",
         "import trio\n\n\nasync def f(ch):\n    try:\n        await ch.receive()\n    except trio.Cancelled:\n        raise\n    except BaseException:\n        pass\n",
     ),
+    # AL101: a plain `with` over an async-only context manager becomes `async with`
+    "sync_with": (
+        "import asyncio\n\nlock = asyncio.Lock()\n\n\nasync def f(d):\n    with lock:\n        d.clear()\n",
+        "import asyncio\n\nlock = asyncio.Lock()\n\n\nasync def f(d):\n    async with lock:\n        d.clear()\n",
+    ),
     # AL504: explicit checkpoint
     "checkpoint": (
         "import anyio\n\n\nasync def f():\n    await anyio.sleep(0)\n",
