@@ -294,11 +294,45 @@ static void sync_with_async_cm(const ir_file *f, al_sink *sink, const ir_node *n
                 in_async ? "use `async with`" : "use `async with` inside an async function");
 }
 
+/* `for x in agen()` (Python) / `for (const x of agen())` (JS) over a project async
+ * generator: an async generator is not iterable, so the loop raises TypeError and the
+ * generator never runs. Fix (safe, in async code): `async for` / `for await`. */
+static void sync_for_async_gen(const ir_file *f, const al_index *idx, al_sink *sink, const ir_node *loop) {
+  if ((loop->flags & IR_F_ASYNC) || !loop->body || !loop->name || (f->lang != AL_LANG_PYTHON && f->lang != AL_LANG_JS))
+    return;
+  const ir_node *it = NULL;
+  for (const ir_node *c = loop->child; c && !it; c = c->next)
+    if (c->kind == IR_CALL && c->span.end <= loop->body) it = c;
+  if (!it) return;
+  size_t k = strcspn(loop->name, "(");
+  if (!k || it->span.start + k > f->src->len || strncmp(f->src->text + it->span.start, loop->name, k)) return;
+  if (f->lang == AL_LANG_JS && !al_code_contains(f, loop->span.start, it->span.start, " of")) return;
+  const al_func_info *fn = al_index_resolve(idx, f, it);
+  if (!fn || (fn->func->flags & (IR_F_ASYNC | IR_F_GENERATOR)) != (IR_F_ASYNC | IR_F_GENERATOR)) return;
+  const ir_node *encl = ir_enclosing_func(loop);
+  bool in_async = encl && (encl->flags & IR_F_ASYNC);
+  bool py = f->lang == AL_LANG_PYTHON;
+  al_fix *fx = NULL;
+  if (in_async && loop->span.start + 3 <= f->src->len && !strncmp(f->src->text + loop->span.start, "for", 3)) {
+    fx = al_fix_new(AL_FIX_APPLY_SAFE, py ? "use `async for`" : "use `for await`");
+    al_fix_add(fx, py ? loop->span.start : loop->span.start + 3, py ? loop->span.start : loop->span.start + 3,
+               py ? "async " : " await");
+  }
+  al_report_fix(sink, loop, fx, "`%s` over `%s()`, an async generator (defined at %s:%u): it is not iterable, so "
+                "this raises TypeError and the generator never runs; use `%s`%s", py ? "for" : "for...of",
+                al_call_label(f, it), fn->file->src->path, fn->func->span.line, py ? "async for" : "for await",
+                in_async ? "" : " inside an async function");
+}
+
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   char by[200];
   for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
     if (n->kind == IR_WITH && f->lang == AL_LANG_PYTHON) {
       sync_with_async_cm(f, sink, n);
+      continue;
+    }
+    if (n->kind == IR_LOOP) {
+      sync_for_async_gen(f, idx, sink, n);
       continue;
     }
     if (n->kind == IR_CALL && n->use == IR_USE_CONDITION) {

@@ -68,6 +68,11 @@ CASES = {
         "import asyncio\n\nlock = asyncio.Lock()\n\n\nasync def f(d):\n    with lock:\n        d.clear()\n",
         "import asyncio\n\nlock = asyncio.Lock()\n\n\nasync def f(d):\n    async with lock:\n        d.clear()\n",
     ),
+    # ... and a plain `for` over an async generator becomes `async for`
+    "sync_for": (
+        "async def g():\n    yield 1\n\n\nasync def f():\n    for x in g():\n        print(x)\n",
+        "async def g():\n    yield 1\n\n\nasync def f():\n    async for x in g():\n        print(x)\n",
+    ),
     # AL504: explicit checkpoint
     "checkpoint": (
         "import anyio\n\n\nasync def f():\n    await anyio.sleep(0)\n",
@@ -95,6 +100,11 @@ JS_CASES = {
     "fs_required.cjs": (
         "async function f(p) {\n  const t = require('fs').readFileSync(p, 'utf8');\n  return t;\n}\nmodule.exports = { f };\n",
         "async function f(p) {\n  const t = await require('fs').promises.readFile(p, 'utf8');\n  return t;\n}\nmodule.exports = { f };\n",
+    ),
+    # AL101: for...of over an async generator -> for await
+    "sync_for.mjs": (
+        "async function* g() {\n  yield 1;\n}\nexport async function f() {\n  for (const x of g()) console.log(x);\n}\n",
+        "async function* g() {\n  yield 1;\n}\nexport async function f() {\n  for await (const x of g()) console.log(x);\n}\n",
     ),
     # AL104: forEach(async) -> await Promise.all(map(async))
     "foreach.mjs": (
