@@ -85,6 +85,30 @@ static void check_python(const ir_file *f, const al_index *idx, al_sink *sink, c
               name, al_call_label(f, n));
 }
 
+/* JS: a timer (knowledge `not_thenable`: setTimeout, setImmediate, ...) given a call of
+ * an async function, not the function: `setTimeout(refresh(), 1000)`. The work starts at
+ * once, not after the delay, and the timer throws TypeError (its callback must be a
+ * function). Fix (unsafe: the work now waits for the timer): `setTimeout(() =>
+ * refresh(), 1000)`. */
+static bool timer_given_promise(const ir_file *f, const al_index *idx, al_sink *sink, const ir_node *n) {
+  uint32_t at = al_callee_end(f, n);
+  const char *t = f->src->text;
+  if (at >= n->span.end || t[at] != '(') return false;
+  for (at++; at < n->span.end && (t[at] == ' ' || t[at] == '\t' || t[at] == '\n' || t[at] == '\r'); at++) {}
+  const ir_node *arg = NULL;
+  for (const ir_node *c = n->child; c && !arg; c = c->next)
+    if (c->kind == IR_CALL && c->span.start == at && c->use == IR_USE_PASSED) arg = c;
+  const al_func_info *fn;
+  const al_kb_entry *api;
+  if (!arg || !al_index_call_awaitable(idx, f, arg, &fn, &api)) return false;
+  al_fix *fx = al_fix_new(AL_FIX_APPLY_UNSAFE, "pass a function that makes the call");
+  al_fix_add(fx, arg->span.start, arg->span.start, "() => ");
+  al_report_fix(sink, n, fx, "`%s()` is given the promise of `%s()`, not a function: the work starts now, not when "
+                "the timer fires, and the timer throws TypeError (its callback must be a function); pass "
+                "`() => %s()`", n->name, al_call_label(f, arg), al_call_label(f, arg));
+  return true;
+}
+
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   const al_kb *kb = al_kb_for(f->lang);
   for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
@@ -103,6 +127,7 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
       check_python(f, idx, sink, n, kb);
       continue;
     }
+    if (al_kb_find(kb, "not_thenable", n->name) && timer_given_promise(f, idx, sink, n)) continue;
     const al_kb_entry *pred = al_kb_match(kb, "predicate_callbacks", n->name);
     if (pred) {
       bool handles;

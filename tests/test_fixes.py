@@ -106,6 +106,11 @@ JS_CASES = {
         "async function* g() {\n  yield 1;\n}\nexport async function f() {\n  for (const x of g()) console.log(x);\n}\n",
         "async function* g() {\n  yield 1;\n}\nexport async function f() {\n  for await (const x of g()) console.log(x);\n}\n",
     ),
+    # AL104: a timer given a call's promise gets a function making the call (unsafe)
+    "timer_call.mjs": (
+        "async function r() {\n  await null;\n}\nexport function f() {\n  setTimeout(r(), 10);\n}\n",
+        "async function r() {\n  await null;\n}\nexport function f() {\n  setTimeout(() => r(), 10);\n}\n",
+    ),
     # AL104: forEach(async) -> await Promise.all(map(async))
     "foreach.mjs": (
         "export async function f(xs, g) {\n  xs.forEach(async (x) => {\n    await g(x);\n  });\n}\n",
