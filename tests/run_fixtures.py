@@ -11,6 +11,8 @@ import json
 import os
 import re
 import subprocess
+
+import sanitizer_retry
 import sys
 
 EXTS = (".py", ".pyi", ".js", ".mjs", ".cjs", ".jsx", ".c", ".h")
@@ -39,7 +41,7 @@ def expectations(root):
 
 
 def lint(binary, root):
-    proc = subprocess.run([binary, "check", "--select", "ALL", "--format", "json", "-j", "2", root],
+    proc = sanitizer_retry.run([binary, "check", "--select", "ALL", "--format", "json", "-j", "2", root],
                           capture_output=True, text=True, timeout=300)
     if proc.returncode not in (0, 1):
         raise RuntimeError(f"asynclint exited {proc.returncode} on {root}:\n{proc.stderr}")

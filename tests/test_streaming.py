@@ -11,6 +11,8 @@ import os
 import re
 import shutil
 import subprocess
+
+import sanitizer_retry
 import sys
 import tempfile
 import unittest
@@ -23,7 +25,7 @@ def lint(paths, jobs=1, stream=True, cwd=None):
     env.pop("ASYNCLINT_NO_STREAM", None)
     if not stream:
         env["ASYNCLINT_NO_STREAM"] = "1"
-    r = subprocess.run([BIN, "check", "--no-cache", "-j", str(jobs), "--select", "ALL", "--format", "json",
+    r = sanitizer_retry.run([BIN, "check", "--no-cache", "-j", str(jobs), "--select", "ALL", "--format", "json",
                         "--exit-zero", "--stats", *paths], capture_output=True, text=True, env=env, cwd=cwd,
                        timeout=300)
     assert r.returncode == 0, r.stderr

@@ -20,6 +20,8 @@ import subprocess
 import sys
 import tempfile
 
+import sanitizer_retry
+
 EXPECT = re.compile(r"expect:\s*(AL\d{3}(?:\s*,\s*AL\d{3})*)")
 EXPECT_COMMENT = re.compile(r"\s*(#|//|/\*)\s*expect:[^\n]*?(\*/)?$", re.M)
 LANG_EXT = {"python": ".py", "javascript": ".mjs", "c": ".c"}
@@ -86,18 +88,9 @@ def pythons():
     return found or [sys.executable]
 
 
-# LeakSanitizer's own tracer thread can crash at exit ("Tracer caught signal 11 ...
-# LeakSanitizer has encountered a fatal error"): seen once in the sanitizer build under
-# load, not reproducible in 150 reruns. That is the sanitizer failing, not asynclint:
-# such a run is retried, once; any other failure stands.
-LSAN_CRASH = "LeakSanitizer has encountered a fatal error"
-
-
 def lint(binary, path, *extra):
     cmd = [binary, "check", "--select", "ALL", "--format", "json", *extra, path]
-    proc = subprocess.run(cmd, capture_output=True, text=True)
-    if proc.returncode not in (0, 1) and LSAN_CRASH in proc.stderr:
-        proc = subprocess.run(cmd, capture_output=True, text=True)
+    proc = sanitizer_retry.run(cmd, capture_output=True, text=True)
     if proc.returncode not in (0, 1):
         raise RuntimeError(proc.stderr)
     return {(f["line"], f["code"]) for f in json.loads(proc.stdout)}
