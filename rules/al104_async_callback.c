@@ -91,6 +91,9 @@ static void check_python(const ir_file *f, const al_index *idx, al_sink *sink, c
  * function). Fix (unsafe: the work now waits for the timer): `setTimeout(() =>
  * refresh(), 1000)`. */
 static bool timer_given_promise(const ir_file *f, const al_index *idx, al_sink *sink, const ir_node *n) {
+  bool passes_call = false; /* (a call among the arguments, before any lookup) */
+  for (const ir_node *c = n->child; c && !passes_call; c = c->next) passes_call = c->kind == IR_CALL && c->use == IR_USE_PASSED;
+  if (!passes_call || !al_kb_find(al_kb_for(f->lang), "not_thenable", n->name)) return false;
   uint32_t at = al_callee_end(f, n);
   const char *t = f->src->text;
   if (at >= n->span.end || t[at] != '(') return false;
@@ -127,7 +130,7 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
       check_python(f, idx, sink, n, kb);
       continue;
     }
-    if (al_kb_find(kb, "not_thenable", n->name) && timer_given_promise(f, idx, sink, n)) continue;
+    if (timer_given_promise(f, idx, sink, n)) continue;
     const al_kb_entry *pred = al_kb_match(kb, "predicate_callbacks", n->name);
     if (pred) {
       bool handles;

@@ -421,17 +421,29 @@ bool al_js_limiter_call(const ir_file *f, const ir_node *n) {
   if (f->lang != AL_LANG_JS || n->kind != IR_CALL || !n->name) return false;
   if (al_is_limiter(f, n->name)) return true; /* limit(() => ...) */
   const char *dot = strrchr(n->name, '.');
-  if (!dot) return false;
-  char *recv = al_fmt("%.*s", (int)(dot - n->name), n->name); /* queue.add(...), limiter.schedule(...) */
-  bool lim = al_is_limiter(f, recv);
-  free(recv);
-  return lim;
+  if (!dot || (size_t)(dot - n->name) >= 256) return false;
+  char recv[256]; /* queue.add(...), limiter.schedule(...) */
+  memcpy(recv, n->name, (size_t)(dot - n->name));
+  recv[dot - n->name] = 0;
+  return al_is_limiter(f, recv);
+}
+
+/* JS: an argument that is a function: an inline one, or a name (not a call's result). */
+static bool handed_a_function(const ir_arg *a) {
+  if (a->flags & IR_ARG_LAMBDA) return true;
+  if (a->flags & (IR_ARG_LITERAL | IR_ARG_NULL | IR_ARG_SPREAD) || !a->text || !a->text[0]) return false;
+  return !strpbrk(a->text, "(`'\"");
 }
 
 bool al_acquires_limiter(const ir_file *f, const ir_node *root) {
   for (const ir_node *n = root->child; n; n = n->kind == IR_FUNC ? ir_next_skip(n, root) : ir_next(n, root)) {
     if (n->kind == IR_WITH && al_with_has_limiter(f, n)) return true;
-    if (al_js_limiter_call(f, n)) return true; /* the function's work goes through a limiter */
+    /* the function's work goes through a limiter: `limit(() => ...)`, `queue.add(task)`
+     * (a function as the first argument first: this runs on every call of every
+     * function the index records) */
+    if (f->lang == AL_LANG_JS && n->kind == IR_CALL && n->nargs && handed_a_function(&n->args[0]) &&
+        al_js_limiter_call(f, n))
+      return true;
     if (n->kind == IR_CALL && n->name && f->lang == AL_LANG_C && al_kb_find(al_kb_for(f->lang), "limiters", n->name))
       return true; /* rt_sem_acquire(&sem, ...) */
     if (n->kind == IR_CALL && n->name && al_ends_with(n->name, ".acquire")) {

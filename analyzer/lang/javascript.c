@@ -373,18 +373,15 @@ static void lower_args(ts_walk *w, ir_node *call, TSNode args) {
   }
 }
 
-/* `var = new X(...)` (var a local or this.x): var holds an X. `var = f(...)` and
- * `var = await f(...)`: var holds the type the knowledge gives for what f returns
- * (`returns`) or what its promise resolves to (`resolves`): `const res = await
- * fetch(url)` makes `res.json()` a Response method. */
+/* `var = new X(...)` (var a local or this.x): var holds an X. `var = await f(...)`:
+ * var holds the type the knowledge gives for what f's promise resolves to (`resolves`):
+ * `const res = await fetch(url)` makes `res.json()` a Response method. */
 static void bind_new(ts_walk *w, js_ctx *c, TSNode left, TSNode value) {
   if (ts_node_is_null(value)) return;
   const char *key = NULL;
   if (ts_is(value, "await_expression")) {
     value = ts_node_named_child(value, 0);
     key = "resolves";
-  } else if (ts_is(value, "call_expression")) {
-    key = "returns";
   }
   if (!key ? !ts_is(value, "new_expression") : !ts_is(value, "call_expression")) return;
   const char *var = dotted(w, left);

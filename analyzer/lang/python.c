@@ -1,7 +1,7 @@
 /* python: lowers a tree-sitter-python tree into the async IR: functions, calls with
  * their resolved callees and use, awaits, try/except/finally, loops, with, imports. */
-#include <stdio.h>
 #include <ctype.h>
+#include <stdio.h>
 #include <string.h>
 #include <tree_sitter/api.h>
 
@@ -71,9 +71,8 @@ static al_binding *typed_var(ts_walk *w, py_ctx *c, const char *var) {
   return ts_typed_var(w, &c->types, "self.", var);
 }
 
-/* Binds var to the type of the value expression node when it is known: a constructor
- * call (class-like callee) or a call whose result type the knowledge data gives. */
-/* var holds what a call of `callee` returns, when the knowledge says (`returns`). */
+/* var holds what a call of `callee` returns or resolves to, when the knowledge says
+ * (section `key`: `returns` or `resolves`); true when it did. */
 static bool bind_known_type(ts_walk *w, py_ctx *c, const char *var, const char *callee, const char *key) {
   const al_kb_entry *e = al_kb_match(al_kb_for(AL_LANG_PYTHON), key, callee);
   const char *t = e ? al_kb_attr(e, "type") : NULL;
@@ -120,6 +119,8 @@ static void bind_awaited_type(ts_walk *w, py_ctx *c, TSNode left, TSNode value) 
   }
 }
 
+/* Binds var to the type of the value expression node when it is known: a constructor
+ * call (class-like callee) or a call whose result type the knowledge data gives. */
 static void bind_value_type(ts_walk *w, py_ctx *c, const char *var, TSNode value, bool is_annotation) {
   if (ts_node_is_null(value)) return;
   if (is_annotation) {
@@ -501,8 +502,6 @@ static const char *handler_types(ts_walk *w, py_ctx *c, TSNode n) {
   return r;
 }
 
-/* Parameter names into FUNC args; annotated parameters of a class type are typed
- * locals of the function. */
 /* The dotted class an annotation names, as written: `Repo`, `db.Repo`, the base of a
  * generic (`asyncio.Queue[int]`), the class in `Optional[Repo]`, and the same inside a
  * string annotation (`"asyncio.Queue[int]"`). NULL for anything else. */
@@ -536,6 +535,8 @@ static const char *annotation_class(ts_walk *w, TSNode t) {
   return NULL;
 }
 
+/* Parameter names into FUNC args; annotated parameters of a class type are typed
+ * locals of the function. */
 static void lower_params(ts_walk *w, py_ctx *c, ir_node *fn, TSNode params) {
   if (ts_node_is_null(params)) return;
   uint32_t k = ts_node_named_child_count(params);
