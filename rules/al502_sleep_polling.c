@@ -2,7 +2,8 @@
  * break/return): it polls a condition on a timer. The reaction comes up to one
  * interval late and the task wakes up for nothing; wait on an Event/Condition. A
  * `while True:` whose body only sleeps is reported too (ruff's ASYNC110 does the same):
- * an Event, or sleep_forever(), says what is meant. */
+ * an Event, or sleep_forever(), says what is meant. Reported at the `while`, where ruff
+ * and flake8-async put ASYNC110: the loop is the defect, the sleep only its pace. */
 #include <string.h>
 
 #include "common.h"
@@ -28,10 +29,10 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
     if (!sleep || other) continue;
     bool forever = n->name && (!strcmp(n->name, "True") || !strcmp(n->name, "1"));
     if (forever && !leaves)
-      al_report(sink, sleep, "a `while True` loop whose body only awaits `%s()`: it wakes up for nothing; wait on an "
+      al_report(sink, n, "a `while True` loop whose body only awaits `%s()`: it wakes up for nothing; wait on an "
                 "Event (or trio/anyio sleep_forever()) instead", al_call_label(f, sleep));
     else
-      al_report(sink, sleep, "`%s()` polls `%s` in a loop: the loop wakes up for nothing and reacts up to one "
+      al_report(sink, n, "`%s()` polls `%s` in a loop: the loop wakes up for nothing and reacts up to one "
                 "interval late; wait on an asyncio.Event / Condition (trio/anyio Event) set where the state changes",
                 al_call_label(f, sleep), n->name ? n->name : "?");
   }
