@@ -1,8 +1,11 @@
 /* AL302 unbounded-spawn: a task started per item inside a for loop over a collection
  * that is not provably small (create_task, TaskGroup.create_task, nursery.start_soon),
- * with no limiter acquired around the work and no batching in the loop. */
+ * with no limiter acquired around the work and no batching in the loop. A `.forEach`
+ * callback (JS) and a while loop draining a collection count as loops over it. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "common.h"
 
@@ -73,6 +76,78 @@ static bool js_spawn(const ir_file *f, const al_index *idx, const ir_node *n) {
          al_ends_with(n->name, ".catch");
 }
 
+static bool name_char(char c) {
+  return c == '_' || c == '$' || c == '.' || (c >= '0' && c <= '9') || ((c | 32) >= 'a' && (c | 32) <= 'z');
+}
+
+/* The condition names a limiter's counter besides the collection drained (`while
+ * (active < max ...)` is caught by its `<` already): `while queue and slots_free()`. */
+static bool counts_in_flight(const ir_file *f, const char *cond, const char *coll) {
+  const al_kb_section *h = al_kb_section_get(al_kb_for(f->lang), "limiter_name_hints");
+  size_t cl = strlen(coll);
+  for (const char *p = cond; *p;) {
+    if (!name_char(*p)) {
+      p++;
+      continue;
+    }
+    size_t n = 0;
+    while (name_char(p[n])) n++;
+    bool mine = n >= cl && !strncmp(p, coll, cl) && (n == cl || p[cl] == '.');
+    for (size_t i = 0; h && !mine && i < h->entries.len; i++) {
+      const char *hint = ((const al_kb_entry *)h->entries.items[i])->name;
+      size_t hl = strlen(hint);
+      for (size_t k = 0; k + hl <= n; k++)
+        if (!strncasecmp(p + k, hint, hl)) return true;
+    }
+    p += n;
+  }
+  return false;
+}
+
+/* A while loop that drains a collection: its condition names `q` and its body takes an
+ * item out of it (`while (q.length) ps.push(work(q.shift()))`, `while queue:
+ * create_task(work(queue.pop()))`) runs once per item, as a for loop over `q` does. The
+ * collection's name into buf; false when the loop is not one, or its condition counts
+ * what is in flight (`while (active < max && q.length)`, a limiter's name). */
+static bool drains(const ir_file *f, const ir_node *loop, char *buf, size_t cap) {
+  static const char *const takes[] = {"shift", "pop", "popleft", "get_nowait", "splice"};
+  const char *cond = loop->name;
+  if (!cond || strchr(cond, '<') || f->lang == AL_LANG_C) return false;
+  /* each dotted name of the condition, and each prefix of it (`this.queue.length`:
+   * `this.queue` is the collection) */
+  for (const char *p = cond; *p;) {
+    if (!name_char(*p) || *p == '.' || (*p >= '0' && *p <= '9')) {
+      p++;
+      continue;
+    }
+    size_t n = 0;
+    while (name_char(p[n])) n++;
+    for (size_t end = n; end > 0; end--) {
+      if (end < n && p[end] != '.') continue;
+      if (end + 16 >= cap) continue;
+      for (size_t t = 0; t < sizeof takes / sizeof *takes; t++) {
+        memcpy(buf, p, end);
+        snprintf(buf + end, cap - end, ".%s(", takes[t]);
+        if (al_code_contains(f, loop->span.start, loop->span.end, buf)) { /* `while ((x = q.shift()))` too */
+          buf[end] = 0;
+          return !counts_in_flight(f, cond, buf);
+        }
+      }
+    }
+    p += n;
+  }
+  return false;
+}
+
+/* JS: a spawn in a callback handed to `xs.forEach(...)` runs once per item of xs. The
+ * forEach call (the callback is its child); NULL when fn is no such callback. */
+static const ir_node *foreach_call(const ir_file *f, const ir_node *fn) {
+  const ir_node *call = fn->parent;
+  if (f->lang != AL_LANG_JS || !call || call->kind != IR_CALL || !call->name || !al_ends_with(call->name, ".forEach"))
+    return NULL;
+  return call;
+}
+
 /* Python: `tasks = [tg.create_task(work(x)) for x in xs]` (the TaskGroup idiom) starts
  * every task at once, as a loop does. Left to AL301 when the list is then gathered or
  * waited on (reported there, once). */
@@ -113,17 +188,30 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
     if (f->lang == AL_LANG_JS && n->parent && n->parent->kind == IR_CALL && n->parent->name &&
         al_is_limiter(f, n->parent->name))
       continue;
-    const ir_node *loop = NULL;
-    for (const ir_node *p = n->parent; p && p->kind != IR_FUNC; p = p->parent)
+    const ir_node *loop = NULL, *p = n->parent;
+    for (; p && p->kind != IR_FUNC; p = p->parent)
       if (p->kind == IR_LOOP) {
         loop = p;
         break;
       }
+    char drained[128];
+    const char *over = loop ? loop->name : NULL;
+    if (!loop && p && (loop = foreach_call(f, p))) { /* over the receiver: `xs` of xs.forEach */
+      size_t rl = strlen(loop->name) - strlen(".forEach");
+      if (rl >= sizeof drained) continue;
+      memcpy(drained, loop->name, rl);
+      drained[rl] = 0;
+      over = drained;
+    }
     if (!loop && f->lang == AL_LANG_PYTHON) {
       comprehension_spawn(f, idx, sink, n);
       continue;
     }
-    if (!loop || (loop->flags & IR_F_WHILE) || al_iter_small(f, loop, loop->name)) continue;
+    if (loop && loop->kind == IR_LOOP && (loop->flags & IR_F_WHILE)) {
+      if (!drains(f, loop, drained, sizeof drained)) continue;
+      over = drained;
+    }
+    if (!loop || al_iter_small(f, loop, over)) continue;
     /* `async with sem: create_task(work())`: the limiter is released as soon as the task
      * is created, before it runs; it bounds nothing */
     const ir_node *held = NULL;
@@ -135,7 +223,7 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
                 "is created, before it runs, so it bounds nothing; acquire it inside the task (or release it in a "
                 "done callback)",
                 al_call_label(f, n), (held->flags & IR_F_ASYNC) ? "async with" : "with",
-                held->name ? held->name : "?", loop->name ? loop->name : "?");
+                held->name ? held->name : "?", over ? over : "?");
       continue;
     }
     if (al_acquires_limiter(f, loop) || spawned_work_limited(f, idx, n) || loop_batches(f, loop) ||
@@ -145,7 +233,7 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
       al_report(sink, n,
                 "`%s()` inside a loop over `%s` starts one promise per item with no limit; run it through a limiter "
                 "(p-limit, p-queue) or process the items in fixed-size chunks",
-                al_call_label(f, n), loop->name ? loop->name : "?");
+                al_call_label(f, n), over ? over : "?");
     else if (f->lang == AL_LANG_C)
       al_report(sink, n,
                 "`%s()` inside a loop (`%s`) starts one task/request per iteration with no limit; acquire an "
@@ -156,7 +244,7 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
                 "`%s()` inside a loop over `%s` starts one task per item with no limit; acquire an "
                 "asyncio.Semaphore (trio/anyio CapacityLimiter) before spawning or in the task, or use a fixed "
                 "pool of workers",
-                al_call_label(f, n), loop->name ? loop->name : "?");
+                al_call_label(f, n), over ? over : "?");
   }
 }
 
