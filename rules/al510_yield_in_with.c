@@ -30,8 +30,9 @@ static bool managed(const ir_file *f, const ir_node *fn) {
   return false;
 }
 
-/* A `yield` of fn itself (not of a function nested in it) within [from, to). */
-static bool yields_in(const ir_file *f, const ir_node *fn, uint32_t from, uint32_t to) {
+/* The first `yield` of fn itself (not of a function nested in it) within [from, to):
+ * its offset, or UINT32_MAX. */
+static uint32_t yield_in(const ir_file *f, const ir_node *fn, uint32_t from, uint32_t to) {
   const char *t = f->src->text;
   for (uint32_t i = from; i + 5 <= to; i++) {
     if (t[i] == '#') {
@@ -50,9 +51,9 @@ static bool yields_in(const ir_file *f, const ir_node *fn, uint32_t from, uint32
     bool nested = false;
     for (const ir_node *c = fn->child; c && !nested; c = ir_next(c, fn))
       if (c->kind == IR_FUNC && c->span.start <= i && i < c->span.end) nested = true;
-    if (!nested) return true;
+    if (!nested) return i;
   }
-  return false;
+  return UINT32_MAX;
 }
 
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
@@ -61,14 +62,23 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
     if (fn->kind != IR_FUNC || (fn->flags & (IR_F_ASYNC | IR_F_GENERATOR)) != (IR_F_ASYNC | IR_F_GENERATOR) ||
         managed(f, fn))
       continue;
-    uint32_t reported_to = 0; /* a `with` inside one already reported is the same finding */
+    /* each yield inside a with block, once (flake8-async reports ASYNC119 at the yield) */
+    uint32_t done_to = 0;
     for (const ir_node *w = fn->child; w; w = w->kind == IR_FUNC ? ir_next_skip(w, fn) : ir_next(w, fn)) {
-      if (w->kind != IR_WITH || w->span.start < reported_to || !yields_in(f, fn, w->span.start, w->span.end)) continue;
-      reported_to = w->span.end;
-      al_report(sink, w, "async generator `%s` yields inside this `%s` block: if the consumer stops early, the "
-                "block's cleanup waits for the generator to be finalized (garbage collection or loop shutdown), "
-                "where it can no longer await; keep the yield outside the block, or have callers use "
-                "contextlib.aclosing()", fn->name ? fn->name : "?", (w->flags & IR_F_ASYNC) ? "async with" : "with");
+      if (w->kind != IR_WITH) continue;
+      for (uint32_t at = w->span.start > done_to ? w->span.start : done_to;
+           (at = yield_in(f, fn, at, w->span.end)) != UINT32_MAX; at += 5) {
+        done_to = at + 5;
+        uint32_t line = al_source_line_of(f->src, at), ls = at;
+        while (ls > 0 && f->src->text[ls - 1] != '\n') ls--;
+        ir_node y = {.kind = IR_WITH, .parent = (ir_node *)w,
+                     .span = {at, at + 5, line, at - ls + 1, line, at - ls + 6}};
+        al_report(sink, &y, "async generator `%s` yields inside a `%s` block (line %u): if the consumer stops early, "
+                  "the block's cleanup waits for the generator to be finalized (garbage collection or loop "
+                  "shutdown), where it can no longer await; keep the yield outside the block, or have callers use "
+                  "contextlib.aclosing()", fn->name ? fn->name : "?", (w->flags & IR_F_ASYNC) ? "async with" : "with",
+                  (unsigned)w->span.line);
+      }
     }
   }
 }
