@@ -159,14 +159,34 @@ static void lower_args(c_ctx *c, ir_node *call, CXCursor cur) {
   if (n <= 0) return;
   call->args = al_arena_alloc(&c->f->arena, (size_t)n * sizeof *call->args);
   call->nargs = (uint32_t)n;
+  uint32_t call_start = span_of(c, cur).start;
   for (int i = 0; i < n; i++) {
     CXCursor a = clang_Cursor_getArgument(cur, (unsigned)i);
     ir_arg *x = &call->args[i];
     ir_span sp = span_of(c, a);
+    /* An argument cannot start where its call does, unless the call comes out of a macro
+     * (`evtimer_new(b, cb, arg)` is `event_new((b), -1, 0, (cb), (arg))`): the
+     * parentheses are the macro's, mapped to the whole invocation. The expression inside
+     * them was written in the invocation (a macro argument) and has its own place; a
+     * token of the macro's own body (`-1`) has none, and no text. */
+    if (sp.start == call_start) {
+      CXSourceRange r = clang_getCursorExtent(strip(a));
+      CXFile f1 = NULL, f2 = NULL;
+      unsigned o1 = 0, o2 = 0;
+      clang_getSpellingLocation(clang_getRangeStart(r), &f1, NULL, NULL, &o1);
+      clang_getSpellingLocation(clang_getRangeEnd(r), &f2, NULL, NULL, &o2);
+      CXFile main = NULL; /* the call's own file: where the invocation was written */
+      clang_getExpansionLocation(clang_getRangeStart(clang_getCursorExtent(cur)), &main, NULL, NULL, NULL);
+      bool written = f1 && f1 == main && f2 == main && o1 != call_start && o2 > o1 && o2 <= c->len;
+      sp.start = written ? o1 : call_start;
+      sp.end = written ? o2 : call_start;
+    }
     size_t len = sp.end - sp.start;
     if (len > 60) len = 60;
-    x->text = ir_str(c->f, c->text + sp.start, len);
-    if (!strcmp(x->text, "NULL") || !strcmp(x->text, "0") || !strcmp(x->text, "((void *)0)") ||
+    x->text = len ? ir_str(c->f, c->text + sp.start, len) : NULL;
+    if (!x->text) {
+      /* nothing more to tell */
+    } else if (!strcmp(x->text, "NULL") || !strcmp(x->text, "0") || !strcmp(x->text, "((void *)0)") ||
         !strcmp(x->text, "(void *)0") || !strcmp(x->text, "nullptr"))
       x->flags |= IR_ARG_NULL;
     CXCursor s = strip(a);

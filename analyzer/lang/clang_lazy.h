@@ -46,6 +46,7 @@
   X(clang_getNumDiagnostics) \
   X(clang_getRangeEnd) \
   X(clang_getRangeStart) \
+  X(clang_getSpellingLocation) \
   X(clang_getTokenKind) \
   X(clang_getTokenLocation) \
   X(clang_getTokenSpelling) \
@@ -100,6 +101,7 @@ bool al_clang_load(const char **why);
 #define clang_getDiagnostic (al_clang.clang_getDiagnostic)
 #define clang_getDiagnosticSeverity (al_clang.clang_getDiagnosticSeverity)
 #define clang_getExpansionLocation (al_clang.clang_getExpansionLocation)
+#define clang_getSpellingLocation (al_clang.clang_getSpellingLocation)
 #define clang_getNullCursor (al_clang.clang_getNullCursor)
 #define clang_getNumDiagnostics (al_clang.clang_getNumDiagnostics)
 #define clang_getRangeEnd (al_clang.clang_getRangeEnd)
