@@ -3,9 +3,9 @@
  * `contextlib.suppress(CancelledError)`: the task carries on as if it had not been
  * cancelled. The idiom "cancel a task, then await it and ignore its CancelledError" is
  * not reported (the try awaits a task this function cancelled just before). */
-#include <stdio.h>
 #include <ctype.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "common.h"
@@ -384,6 +384,104 @@ static void check_c_callbacks(const ir_file *f, const al_index *idx, al_sink *si
   }
 }
 
+/* The end of the statement or block that starts at s (after an if's condition or an
+ * else): one past its `}` or `;`. */
+static uint32_t stmt_end(const char *t, uint32_t s, uint32_t end) {
+  s += (uint32_t)strspn(t + s, " \t\r\n");
+  if (s < end && t[s] == '{') {
+    for (uint32_t d = 0; s < end; s++) {
+      if (t[s] == '{') d++;
+      else if (t[s] == '}' && --d == 0) return s + 1;
+    }
+    return end;
+  }
+  if (!strncmp(t + s, "if", 2) && (t[s + 2] == ' ' || t[s + 2] == '(')) { /* else if (...) ... */
+    uint32_t d = 0, c = s + 2;
+    for (; c < end; c++) {
+      if (t[c] == '(') d++;
+      else if (t[c] == ')' && --d == 0) break;
+    }
+    uint32_t e = stmt_end(t, c + 1, end), n = e + (uint32_t)strspn(t + e, " \t\r\n");
+    return !strncmp(t + n, "else", 4) ? stmt_end(t, n + 4, end) : e;
+  }
+  for (uint32_t d = 0; s < end; s++) { /* a statement: to its `;` outside parentheses */
+    if (t[s] == '(') d++;
+    else if (t[s] == ')' && d) d--;
+    else if (t[s] == ';' && !d) return s + 1;
+  }
+  return end;
+}
+
+/* From `from` to the end of fn, the callback does more than release things and return
+ * (knowledge `free_calls`, `release_calls`): it goes on to use the request's result. */
+static bool uses_after(const ir_file *f, const ir_node *fn, uint32_t from) {
+  const char *t = f->src->text;
+  const al_kb *kb = al_kb_for(f->lang);
+  uint32_t end = fn->span.end;
+  for (uint32_t s = from; s < end;) {
+    s += (uint32_t)strspn(t + s, " \t\r\n{}");
+    if (s >= end) break;
+    if (t[s] == '/' && s + 1 < end && (t[s + 1] == '/' || t[s + 1] == '*')) {
+      const char *e = t[s + 1] == '/' ? memchr(t + s, '\n', end - s) : memmem(t + s + 2, end - s - 2, "*/", 2);
+      s = e ? (uint32_t)(e - t) + 1 + (t[s + 1] == '*') : end;
+      continue;
+    }
+    if (!strncmp(t + s, "return", 6)) return false;
+    uint32_t n = s;
+    while (n < end && (isalnum((unsigned char)t[n]) || t[n] == '_')) n++;
+    char name[64];
+    if (n > s && n - s < sizeof name && t[n + strspn(t + n, " ")] == '(') {
+      memcpy(name, t + s, n - s);
+      name[n - s] = 0;
+      if (al_kb_find(kb, "free_calls", name) || al_kb_find(kb, "release_calls", name)) {
+        s = stmt_end(t, s, end);
+        continue;
+      }
+    }
+    return true;
+  }
+  return false;
+}
+
+/* A callback of a cancellable request that tests for UV_ECANCELED, does not leave, and
+ * then goes on to use the result (`if (status == UV_ECANCELED) log(...); use(req->data)`,
+ * `if (req->result == UV_ECANCELED) req->result = 0;`): the work it reads never ran. */
+static void check_c_callback_tests(const ir_file *f, const al_index *idx, al_sink *sink) {
+  const char *t = f->src->text;
+  for (const ir_node *fn = f->root->child; fn; fn = fn->next) {
+    if (fn->kind != IR_FUNC || !fn->body) continue;
+    const al_func_info *info = al_index_func(idx, f, fn);
+    if (!info || !info->reg_api || !al_kb_attr(info->reg_api, "cancel")) continue;
+    for (const char *w = "UV_ECANCELED", *o = t + fn->body; (o = memmem(o, t + fn->span.end - o, w, 12)); o += 12) {
+      uint32_t at = (uint32_t)(o - t), q = at;
+      while (q > fn->body && t[q] != '(' && t[q] != ';' && t[q] != '{' && t[q] != '}') q--;
+      if (t[q] != '(' || !memmem(t + q, at - q + 1, "==", 2)) continue;
+      uint32_t close = at + 12; /* the if's own `)`: past nested parentheses */
+      for (uint32_t d = 0; close < fn->span.end; close++) {
+        if (t[close] == '(') d++;
+        else if (t[close] == ')' && d-- == 0) break;
+      }
+      uint32_t b = close + 1, e = stmt_end(t, b, fn->span.end);
+      if (al_code_contains(f, b, e, "return") || al_code_contains(f, b, e, "goto") || al_code_contains(f, b, e, "abort"))
+        continue;
+      uint32_t n = e + (uint32_t)strspn(t + e, " \t\r\n");
+      if (!strncmp(t + n, "else", 4)) e = stmt_end(t, n + 4, fn->span.end);
+      if (!uses_after(f, fn, e)) continue;
+      ir_node x = {.kind = IR_CALL, .span = fn->span};
+      uint32_t ls = at;
+      while (ls > 0 && t[ls - 1] != '\n') ls--;
+      x.span.start = at;
+      x.span.end = at + 12;
+      x.span.line = x.span.end_line = al_source_line_of(f->src, at);
+      x.span.col = at - ls + 1;
+      x.span.end_col = x.span.col + 12;
+      al_report(sink, &x, "callback `%s` of `%s()` notes UV_ECANCELED and carries on: the code after the test runs "
+                "for the cancelled request too and uses a result that was never produced; return after the "
+                "cleanup", fn->name ? fn->name : "?", info->reg_api->name);
+    }
+  }
+}
+
 /* `if (rc == -ECANCELED) continue;` / `... return 0;`: the cancellation is noted and
  * dropped (the task goes on, or reports success). Read off the source after each test
  * of a cancellation status (knowledge `cancelled`). */
@@ -497,6 +595,7 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   }
   if (f->lang == AL_LANG_C) {
     check_c_callbacks(f, idx, sink);
+    check_c_callback_tests(f, idx, sink);
     check_c_status_tests(f, sink);
     return;
   }
