@@ -350,9 +350,15 @@ static bool py_discarded(ts_walk *w, size_t k) {
     ts_frame *p = ts_up(w, k), *me = ts_up(w, k - 1);
     if (!p || !me) return false;
     const char *t = ts_node_type(p->node);
-    if (!strchr("epcb", t[0])) return false; /* most parents (arguments, assignment, ...): one compare */
+    if (!strchr("epcbls", t[0])) return false; /* most parents (arguments, assignment, ...): one compare */
     if (!strcmp(t, "expression_statement")) return k > 1; /* k == 1: the direct case, below */
     if (!strcmp(t, "parenthesized_expression")) continue;
+    /* `[fetch(x) for x in xs]` as a statement: a list of coroutines nobody awaits (a
+     * generator expression is never run, so it starts nothing) */
+    if (!strcmp(t, "list_comprehension") || !strcmp(t, "set_comprehension")) {
+      if (!ts_node_eq(ts_field(p->node, "body"), me->node)) return false;
+      continue;
+    }
     if (!strcmp(t, "conditional_expression")) {
       if (ts_node_eq(ts_node_named_child(p->node, 1), me->node)) return false; /* the test */
       continue;
