@@ -267,9 +267,10 @@ static bool js_discarded(ts_walk *w, size_t k) {
     ts_frame *p = ts_up(w, k), *me = ts_up(w, k - 1);
     if (!p || !me) return false;
     const char *t = ts_node_type(p->node);
-    if (!strchr("epstb", t[0])) return false; /* most parents (arguments, member, declarator): one compare */
+    if (!strchr("epstba", t[0])) return false; /* most parents (arguments, member, declarator): one compare */
     if (!strcmp(t, "expression_statement")) return true;
-    if (!strcmp(t, "parenthesized_expression") || !strcmp(t, "sequence_expression")) continue;
+    /* (an array literal standing as a statement: `[save(a), save(b)];` drops them all) */
+    if (!strcmp(t, "parenthesized_expression") || !strcmp(t, "sequence_expression") || !strcmp(t, "array")) continue;
     if (!strcmp(t, "ternary_expression")) {
       if (ts_node_eq(ts_field(p->node, "condition"), me->node)) return false;
       continue;
