@@ -297,6 +297,22 @@ static bool is_chunk_var(const ir_file *f, const ir_node *at, const char *name) 
   return false;
 }
 
+static bool iter_small_depth(const ir_file *f, const ir_node *at, const char *text, int depth);
+
+/* Every assignment of name in the enclosing function is itself small: `batch =
+ * urls[i:i + 50]` (a chunk) then gather over batch. */
+static bool name_bound_to_small(const ir_file *f, const ir_node *at, const char *name, int depth) {
+  const ir_node *fn = al_real_func(at);
+  if (!fn) return false;
+  bool any = false;
+  for (const ir_node *n = fn->child; n; n = (n->kind == IR_FUNC || n->kind == IR_CLASS) ? ir_next_skip(n, fn) : ir_next(n, fn)) {
+    if (n->kind != IR_ASSIGN || !n->name || strcmp(n->name, name)) continue;
+    if (!n->text || !strcmp(n->text, name) || !iter_small_depth(f, at, n->text, depth + 1)) return false;
+    any = true;
+  }
+  return any && !grown(fn, name);
+}
+
 static bool iter_small_depth(const ir_file *f, const ir_node *at, const char *text, int depth) {
   if (!text || depth > 4) return false;
   text = skip_ws(text);
@@ -370,7 +386,7 @@ static bool iter_small_depth(const ir_file *f, const ir_node *at, const char *te
     }
   for (const char *p = text; *p; p++)
     if (!isalnum((unsigned char)*p) && *p != '_') return false;
-  return name_bound_to_literals(f, at, text) || is_chunk_var(f, at, text);
+  return name_bound_to_literals(f, at, text) || is_chunk_var(f, at, text) || name_bound_to_small(f, at, text, depth);
 }
 
 bool al_iter_small(const ir_file *f, const ir_node *at, const char *iter) {
