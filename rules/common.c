@@ -560,8 +560,11 @@ bool al_handler_propagates(const ir_file *f, const ir_node *h) {
     return !(handler_exits_quietly(h) || (h->flags & IR_F_FALLS_THROUGH)) || al_handler_checks_cancel_state(f, h);
   /* forwarded: fut.set_exception(exc), gen.throw(exc), self._add_exc(exc),
    * errors.append(exc) -- handed to code that deals with it; logging (knowledge
-   * `log_calls`) is not */
+   * `log_calls`) is not. Withdrawn on purpose (knowledge `cancel_withdrawals`:
+   * `task.uncancel()`): the handler decided. */
   const al_kb *kb = al_kb_for(f->lang);
+  for (const ir_node *n = h->child; n; n = ir_next(n, h))
+    if (n->kind == IR_CALL && n->name && al_kb_match(kb, "cancel_withdrawals", n->name)) return true;
   for (const ir_node *n = h->child; n; n = ir_next(n, h)) {
     if (n->kind != IR_CALL || !h->alias || !n->name) continue;
     const char *last = strrchr(n->name, '.');
