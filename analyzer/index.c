@@ -178,6 +178,58 @@ const al_func_info *al_index_resolve(const al_index *idx, const ir_file *f, cons
   return r;
 }
 
+#define MAX_BASE_DEPTH 8
+
+static const al_func_info *resolve_in(const al_index *idx, al_lang lang, const char *module, const char *member,
+                                      int depth);
+
+/* module.member; when member is Class.m and the class has none, m on its bases (in order:
+ * Python's MRO for single inheritance and the first base of mixins). */
+static const al_func_info *lookup_method(const al_index *idx, al_lang lang, const char *module, const char *member,
+                                         int depth) {
+  const al_func_info *r = lookup(idx, module, member);
+  const char *dot = r || depth >= MAX_BASE_DEPTH ? NULL : strrchr(member, '.');
+  if (!dot || dot == member) return r;
+  char key[512];
+  int kl = snprintf(key, sizeof key, "%s" KEY_SEP "%.*s" KEY_SEP, module, (int)(dot - member), member);
+  if (kl < 0 || (size_t)kl >= sizeof key) return NULL;
+  const ir_node *cls = index_get(idx, &idx->promisified, key);
+  for (uint32_t i = 0; cls && !r && i < cls->nargs; i++) {
+    const ir_arg *b = &cls->args[i];
+    if (!b->text) continue;
+    char *bm = al_fmt("%s%s", b->text, dot);
+    r = b->keyword ? resolve_in(idx, lang, b->keyword, bm, depth + 1) : lookup_method(idx, lang, module, bm, depth + 1);
+    free(bm);
+  }
+  return r;
+}
+
+/* member of an imported module: JS index files, Python packages (`import pkg` then
+ * pkg.sub.func(): leading members move into the module). */
+static const al_func_info *resolve_in(const al_index *idx, al_lang lang, const char *module, const char *member,
+                                      int depth) {
+  const al_func_info *r = lookup_method(idx, lang, module, member, depth);
+  if (r) return r;
+  if (lang == AL_LANG_JS) {
+    char *m = al_fmt("%s/index", module);
+    r = lookup_method(idx, lang, m, member, depth);
+    free(m);
+    return r;
+  }
+  char *mod = al_strdup(module);
+  const char *rest = member;
+  const char *dot;
+  while (!r && (dot = strchr(rest, '.'))) {
+    char *nm = al_fmt("%s.%.*s", mod, (int)(dot - rest), rest);
+    free(mod);
+    mod = nm;
+    rest = dot + 1;
+    r = lookup_method(idx, lang, mod, rest, depth);
+  }
+  free(mod);
+  return r;
+}
+
 static const al_func_info *resolve(const al_index *idx, const ir_file *f, const ir_node *call) {
   if (!call->member || !*call->member) {
     if (f->lang == AL_LANG_JS && call->module) return lookup(idx, call->module, "default");
@@ -189,7 +241,7 @@ static const al_func_info *resolve(const al_index *idx, const ir_file *f, const 
   }
   if (!call->module) {
     if (!f->module) return NULL;
-    const al_func_info *r = lookup(idx, f->module, call->member);
+    const al_func_info *r = lookup_method(idx, f->lang, f->module, call->member, 0);
     /* Python: a function nested in an enclosing function (outer.inner) */
     for (const ir_node *p = ir_enclosing_func(call); !r && p; p = ir_enclosing_func(p)) {
       if ((p->flags & IR_F_LAMBDA) || !p->name) continue;
@@ -197,27 +249,7 @@ static const al_func_info *resolve(const al_index *idx, const ir_file *f, const 
     }
     return r;
   }
-  const al_func_info *r = lookup(idx, call->module, call->member);
-  if (r) return r;
-  if (f->lang == AL_LANG_JS) {
-    char *m = al_fmt("%s/index", call->module);
-    r = lookup(idx, m, call->member);
-    free(m);
-    return r;
-  }
-  /* Python: `import pkg` then pkg.sub.func(): move leading members into the module. */
-  char *mod = al_strdup(call->module);
-  const char *rest = call->member;
-  const char *dot;
-  while (!r && (dot = strchr(rest, '.'))) {
-    char *nm = al_fmt("%s.%.*s", mod, (int)(dot - rest), rest);
-    free(mod);
-    mod = nm;
-    rest = dot + 1;
-    r = lookup(idx, mod, rest);
-  }
-  free(mod);
-  return r;
+  return resolve_in(idx, f->lang, call->module, call->member, 0);
 }
 
 static const al_kb_entry *kb_awaitable(const ir_file *f, const char *name) {
@@ -361,6 +393,7 @@ static void own_blocking(const al_index *idx, al_func_info *info, const al_fn_su
       info->block_depth = 1;
       return;
     }
+    if (sum->site_apis[k] && al_kb_attr(sum->site_apis[k], "direct")) continue; /* not through helpers */
     if (!al_index_resolve(idx, info->file, x)) {
       info->block_call = x;
       info->block_api = sum->site_apis[k];
@@ -718,6 +751,28 @@ void al_index_summarize(ir_file *f, const al_map *modules) {
     al_vec_free(&names);
     al_vec_free(&apis);
   }
+  sum->classes = NULL;
+  sum->nclasses = 0;
+  if (f->lang != AL_LANG_C && f->module) { /* classes with bases, for inherited methods */
+    al_vec cls = {0};
+    for (const ir_node *x = f->root; x; x = ir_next(x, f->root)) {
+      if (x->kind != IR_CLASS || !x->nargs || !x->name) continue;
+      ir_node *c = ir_add(sum->ir, sum->ir->root, IR_CLASS, x->span);
+      c->name = copy_str(sum->ir, x->name);
+      c->flags = x->flags;
+      c->nargs = x->nargs;
+      c->args = al_arena_alloc(&sum->ir->arena, x->nargs * sizeof *c->args);
+      for (uint32_t i = 0; i < x->nargs; i++)
+        c->args[i] = (ir_arg){.text = copy_str(sum->ir, x->args[i].text), .keyword = copy_str(sum->ir, x->args[i].keyword)};
+      al_vec_push(&cls, c);
+    }
+    if (cls.len) {
+      sum->classes = al_arena_alloc(&sum->ir->arena, cls.len * sizeof *sum->classes);
+      memcpy(sum->classes, cls.items, cls.len * sizeof *sum->classes);
+      sum->nclasses = cls.len;
+    }
+    al_vec_free(&cls);
+  }
   if (store && sum->ir != f) { /* the store's arena gets its state back; the copy owns none */
     *store_arena = sum->ir->arena;
     memset(&sum->ir->arena, 0, sizeof sum->ir->arena);
@@ -900,6 +955,14 @@ static size_t add_records(al_index *idx, const al_summary *sum) {
   for (size_t k = 0; k < sum->nprom; k++) {
     char *key = al_fmt("%s" KEY_SEP "%s", f->module, sum->prom_names[k]);
     al_map_put(&idx->promisified, key, (void *)sum->prom_apis[k]);
+    free(key);
+  }
+  /* classes with bases, in the same map of bindings (a key ending in KEY_SEP: no
+   * promisified name has one); the class node is the answer (its digest, for readsets,
+   * is its address in the summary IR, the same in the speculative and the real index) */
+  for (size_t k = 0; k < sum->nclasses; k++) {
+    char *key = al_fmt("%s" KEY_SEP "%s" KEY_SEP, f->module, sum->classes[k]->name);
+    al_map_put(&idx->promisified, key, (void *)sum->classes[k]);
     free(key);
   }
   return first;

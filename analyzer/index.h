@@ -78,6 +78,10 @@ typedef struct al_summary {
   const char **prom_names;
   const al_kb_entry **prom_apis;
   size_t nprom;
+  /* classes that name base classes (IR_CLASS copies with their args): a method not
+   * found on a class is looked up on its bases */
+  const ir_node **classes;
+  size_t nclasses;
 } al_summary;
 
 /* Sets f->summary (one malloc'd block, and the copy; the index that consumes it owns it).

@@ -15,7 +15,8 @@ typedef enum {
                 * parameter names; body: where the body starts; text (C, set by the
                 * index): how it runs on the loop (registering API or field, or the call
                 * chain from a loop callback) */
-  IR_CLASS,    /* name */
+  IR_CLASS,    /* name; args: the base classes, each text = its dotted name inside the
+                * module keyword (NULL: this file), resolved through the imports */
   IR_CALL,     /* name: resolved callee; module/member: where it resolves; use; args */
   IR_AWAIT,
   IR_RAISE,    /* name: what is raised (text), NULL for a bare raise */

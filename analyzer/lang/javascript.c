@@ -455,10 +455,11 @@ static ir_node *lower_call(ts_walk *w, js_ctx *c, TSNode n, ir_node *parent, boo
   call->text = text;
   if (resolve_typed(w, c, text, call)) {
     if (al_starts_with(text, "this.")) call->flags |= IR_F_SELF;
-  } else if (al_starts_with(text, "this.")) {
+  } else if (al_starts_with(text, "this.") || (al_starts_with(text, "super.") && !strchr(text + 6, '('))) {
+    /* super.m(): the method as the class sees it (its own, or its bases', in the index) */
     ir_node *cls = ts_enclosing_own(w, IR_CLASS);
     call->flags |= IR_F_SELF;
-    const char *rest = text + 5;
+    const char *rest = text + (text[0] == 't' ? 5 : 6);
     call->member = cls ? al_arena_fmt(&w->f->arena, "%s.%s", cls->name, rest) : rest;
     call->name = call->member;
   } else if (text[0] == '(' && text[1] == ')' && text[2] == '.' && (call->module = required_module(w, c, fn))) {
@@ -569,6 +570,21 @@ static ir_node *js_enter(ts_walk *w, bool *descend) {
       else {
         ts_frame *p = ts_up(w, 1);
         x->name = p && ts_is(p->node, "variable_declarator") ? ts_text(w, ts_field(p->node, "name")) : "<class>";
+      }
+      /* `extends Base` by name: methods not found on the class are looked up on it */
+      uint32_t k = ts_node_named_child_count(n);
+      for (uint32_t i = 0; i < k; i++) {
+        TSNode h = ts_node_named_child(n, i);
+        if (!ts_is(h, "class_heritage")) continue;
+        TSNode b = ts_node_named_child(h, 0);
+        if (ts_node_is_null(b) || (!ts_is(b, "identifier") && !ts_is(b, "member_expression"))) break;
+        const char *bn, *bmod, *bmem;
+        al_names_resolve(&c->names, ts_text(w, b), &bn, &bmod, &bmem);
+        x->args = al_arena_alloc(&w->f->arena, sizeof *x->args);
+        x->args[0] = (ir_arg){.text = bmem, .keyword = bmod};
+        x->nargs = 1;
+        x->flags |= IR_F_DERIVED;
+        break;
       }
       return x;
     }

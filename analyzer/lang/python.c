@@ -150,6 +150,14 @@ static void bind_value_type(ts_walk *w, py_ctx *c, const char *var, TSNode value
  * (`Path(p).read_text` -> pathlib.Path.read_text). Returns *name. */
 static const char *resolve_ref(ts_walk *w, py_ctx *c, const char *text, const char **name, const char **module,
                                const char **member) {
+  /* super().m(): the method as the class sees it (its own, or its bases', in the index) */
+  ir_node *sup_cls = al_starts_with(text, "super().") ? ts_enclosing_own(w, IR_CLASS) : NULL;
+  if (sup_cls && !strchr(text + 8, '(')) {
+    *module = NULL;
+    *member = al_arena_fmt(&w->f->arena, "%s.%s", sup_cls->name, text + 8);
+    *name = *member;
+    return *name;
+  }
   const char *paren = strstr(text, "()");
   if (paren) {
     const char *pn, *pm, *pmem;
@@ -722,6 +730,12 @@ static ir_node *py_enter(ts_walk *w, bool *descend) {
           if (ts_is(b, "keyword_argument") || ts_is(b, "comment")) continue;
           if (ts_is(b, "identifier") && !strcmp(ts_text(w, b), "object")) continue;
           x->flags |= IR_F_DERIVED;
+          if (!ts_is(b, "identifier") && !ts_is(b, "attribute")) continue;
+          /* a base by name: methods not found on the class are looked up on it (index) */
+          if (!x->args) x->args = al_arena_alloc(&w->f->arena, k * sizeof *x->args);
+          const char *bn, *bmod, *bmem;
+          al_names_resolve(&c->names, ts_text(w, b), &bn, &bmod, &bmem);
+          x->args[x->nargs++] = (ir_arg){.text = bmem, .keyword = bmod};
         }
       }
       if (ts_is(ts_node_parent(n), "decorated_definition")) x->flags |= IR_F_DECORATED;
