@@ -190,16 +190,32 @@ static const al_func_info *lookup_method(const al_index *idx, al_lang lang, cons
   const al_func_info *r = lookup(idx, module, member);
   const char *dot = r || depth >= MAX_BASE_DEPTH ? NULL : strrchr(member, '.');
   if (!dot || dot == member) return r;
-  char key[512];
-  int kl = snprintf(key, sizeof key, "%s" KEY_SEP "%.*s" KEY_SEP, module, (int)(dot - member), member);
-  if (kl < 0 || (size_t)kl >= sizeof key) return NULL;
+  /* only a class-like head (`Order.save`, `_Base.m`: a capital after any underscores) asks:
+   * most failed lookups are of modules and objects (`console.log`, `os.path.join`), and
+   * the test depends on the key alone, so a speculative run asks exactly what the real
+   * one does */
+  const char *seg = dot;
+  while (seg > member && seg[-1] != '.') seg--;
+  while (*seg == '_') seg++;
+  if (!(*seg >= 'A' && *seg <= 'Z')) return r;
+  char key[512]; /* module KEY_SEP Class KEY_SEP, joined by hand (snprintf: ~1,000 instructions) */
+  size_t ml = strlen(module), cl = (size_t)(dot - member);
+  if (ml + cl + 3 > sizeof key) return NULL;
+  memcpy(key, module, ml);
+  key[ml] = KEY_SEP[0];
+  memcpy(key + ml + 1, member, cl);
+  key[ml + 1 + cl] = KEY_SEP[0];
+  key[ml + 2 + cl] = 0;
   const ir_node *cls = index_get(idx, &idx->promisified, key);
   for (uint32_t i = 0; cls && !r && i < cls->nargs; i++) {
     const ir_arg *b = &cls->args[i];
     if (!b->text) continue;
-    char *bm = al_fmt("%s%s", b->text, dot);
+    char bm[512]; /* Base.m */
+    size_t tl = strlen(b->text), dl = strlen(dot);
+    if (tl + dl >= sizeof bm) continue;
+    memcpy(bm, b->text, tl);
+    memcpy(bm + tl, dot, dl + 1);
     r = b->keyword ? resolve_in(idx, lang, b->keyword, bm, depth + 1) : lookup_method(idx, lang, module, bm, depth + 1);
-    free(bm);
   }
   return r;
 }
@@ -653,12 +669,17 @@ void al_index_summarize(ir_file *f, const al_map *modules) {
   fn_span *spans = NULL;
   size_t nfns = 0, cap = 0;
   al_map own = {0}; /* the names the file's functions are indexed under */
-  if (f->lang != AL_LANG_C)
-    for (ir_node *x = f->root; x; x = ir_next(x, f->root))
+  al_vec bases = {0}; /* classes naming base classes (in the same walk) */
+  if (f->lang != AL_LANG_C) {
+    for (ir_node *x = f->root; x; x = ir_next(x, f->root)) {
       if (indexed_func(x)) {
         al_map_put_borrowed(&own, x->name, x); /* names in f: they outlive the map */
         if (x->alias) al_map_put_borrowed(&own, x->alias, x);
+      } else if (x->kind == IR_CLASS && x->nargs && x->name) {
+        al_vec_push(&bases, x);
       }
+    }
+  }
   for (ir_node *x = f->root; x; x = ir_next(x, f->root)) {
     if (!indexed_func(x)) continue;
     if (nfns == cap) {
@@ -755,8 +776,8 @@ void al_index_summarize(ir_file *f, const al_map *modules) {
   sum->nclasses = 0;
   if (f->lang != AL_LANG_C && f->module) { /* classes with bases, for inherited methods */
     al_vec cls = {0};
-    for (const ir_node *x = f->root; x; x = ir_next(x, f->root)) {
-      if (x->kind != IR_CLASS || !x->nargs || !x->name) continue;
+    for (size_t k = 0; k < bases.len; k++) {
+      const ir_node *x = bases.items[k];
       ir_node *c = ir_add(sum->ir, sum->ir->root, IR_CLASS, x->span);
       c->name = copy_str(sum->ir, x->name);
       c->flags = x->flags;
@@ -773,6 +794,7 @@ void al_index_summarize(ir_file *f, const al_map *modules) {
     }
     al_vec_free(&cls);
   }
+  al_vec_free(&bases);
   if (store && sum->ir != f) { /* the store's arena gets its state back; the copy owns none */
     *store_arena = sum->ir->arena;
     memset(&sum->ir->arena, 0, sizeof sum->ir->arena);
