@@ -691,8 +691,19 @@ static ir_node *py_enter(ts_walk *w, bool *descend) {
       if (!ts_node_is_null(right) && ts_is(right, "await")) bind_awaited_type(w, c, left, right);
       if (!ts_is(left, "identifier") && !self_attr) return NULL;
       const char *var = ts_text(w, left);
-      if (!ts_node_is_null(right) && ts_is(right, "call")) bind_value_type(w, c, var, right, false);
+      /* a class body's annotation (`client: httpx.AsyncClient`, dataclass and pydantic
+       * fields) types the instances' attribute */
+      ts_frame *blk = ts_up(w, 2), *body_of = ts_up(w, 3);
+      if (!self_attr && !ts_node_is_null(type) && blk && body_of && ts_is(blk->node, "block") &&
+          ts_is(body_of->node, "class_definition"))
+        bind_value_type(w, c, al_arena_fmt(&w->f->arena, "self.%s", var), type, true);
+      else if (!ts_node_is_null(right) && ts_is(right, "call")) bind_value_type(w, c, var, right, false);
       else if (!ts_node_is_null(type)) bind_value_type(w, c, var, type, true);
+      else if (!ts_node_is_null(right) && ts_is(right, "identifier")) {
+        /* `self.repo = repo` with `repo: Repo` (a parameter or a typed local) */
+        al_binding *b = typed_var(w, c, ts_text(w, right));
+        if (b) bind_type_resolved(w, c, var, b->module, b->member);
+      }
       if (self_attr) return NULL;
       x = ir_add(w->f, parent, IR_ASSIGN, ts_span(n));
       x->name = var;
