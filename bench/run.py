@@ -332,7 +332,7 @@ def main():
         if lang in pairs:
             r, lo, hi, k = pairs[lang]
             tab = f"; from the table's medians {base[lang][1] / fl[3]:.2f}" if fl else ""
-            lines.append(f"- {lang}: lint ÷ parse floor (-j1, user+sys) = {r:.2f}, median of {k} back-to-back pairs, "
+            lines.append(f"- {lang}: lint ÷ parse floor (-j1, user+sys) = {r:.3f}, median of {k} back-to-back pairs, "
                          f"alternating which runs first (range {lo:.2f}–{hi:.2f}{tab}) "
                          f"(target ≤ 1.3: {'met' if r <= 1.3 else 'missed'})")
         if lang in instr:
