@@ -387,8 +387,10 @@ static void check_c_callbacks(const ir_file *f, const al_index *idx, al_sink *si
 /* The end of the statement or block that starts at s (after an if's condition or an
  * else): one past its `}` or `;`. */
 static uint32_t stmt_end(const char *t, uint32_t s, uint32_t end) {
+  if (s >= end) return end;
   s += (uint32_t)strspn(t + s, " \t\r\n");
-  if (s < end && t[s] == '{') {
+  if (s >= end) return end;
+  if (t[s] == '{') {
     for (uint32_t d = 0; s < end; s++) {
       if (t[s] == '{') d++;
       else if (t[s] == '}' && --d == 0) return s + 1;
@@ -396,13 +398,17 @@ static uint32_t stmt_end(const char *t, uint32_t s, uint32_t end) {
     return end;
   }
   if (!strncmp(t + s, "if", 2) && (t[s + 2] == ' ' || t[s + 2] == '(')) { /* else if (...) ... */
-    uint32_t d = 0, c = s + 2;
-    for (; c < end; c++) {
+    uint32_t c = s + 2;
+    while (c < end && t[c] != '(') c++;
+    for (uint32_t d = 0; c < end; c++) { /* to the condition's own `)` */
       if (t[c] == '(') d++;
       else if (t[c] == ')' && --d == 0) break;
     }
-    uint32_t e = stmt_end(t, c + 1, end), n = e + (uint32_t)strspn(t + e, " \t\r\n");
-    return !strncmp(t + n, "else", 4) ? stmt_end(t, n + 4, end) : e;
+    if (c >= end) return end;
+    uint32_t e = stmt_end(t, c + 1, end);
+    if (e >= end) return end;
+    uint32_t n = e + (uint32_t)strspn(t + e, " \t\r\n");
+    return n + 4 <= end && !strncmp(t + n, "else", 4) ? stmt_end(t, n + 4, end) : e;
   }
   for (uint32_t d = 0; s < end; s++) { /* a statement: to its `;` outside parentheses */
     if (t[s] == '(') d++;
@@ -465,7 +471,7 @@ static void check_c_callback_tests(const ir_file *f, const al_index *idx, al_sin
       if (al_code_contains(f, b, e, "return") || al_code_contains(f, b, e, "goto") || al_code_contains(f, b, e, "abort"))
         continue;
       uint32_t n = e + (uint32_t)strspn(t + e, " \t\r\n");
-      if (!strncmp(t + n, "else", 4)) e = stmt_end(t, n + 4, fn->span.end);
+      if (n + 4 <= fn->span.end && !strncmp(t + n, "else", 4)) e = stmt_end(t, n + 4, fn->span.end);
       if (!uses_after(f, fn, e)) continue;
       ir_node x = {.kind = IR_CALL, .span = fn->span};
       uint32_t ls = at;
