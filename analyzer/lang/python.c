@@ -549,6 +549,36 @@ static const char *annotation_class(ts_walk *w, TSNode t) {
   return NULL;
 }
 
+/* The element class of a collection annotation (`list[Repo]`, `Sequence[db.Repo]`,
+ * `tuple[Repo, ...]`): what a for loop over it binds. NULL for anything else. */
+static const char *element_class(ts_walk *w, TSNode t) {
+  static const char *const colls[] = {"list", "List", "set", "Set", "frozenset", "FrozenSet", "tuple", "Tuple",
+                                      "Sequence", "MutableSequence", "Iterable", "Iterator", "Collection",
+                                      "AbstractSet", "deque", "Deque"};
+  if (ts_is(t, "type")) t = ts_node_named_child(t, 0);
+  if (!ts_is(t, "subscript") && !ts_is(t, "generic_type")) return NULL;
+  TSNode base = ts_is(t, "subscript") ? ts_field(t, "value") : ts_node_named_child(t, 0);
+  if (!ts_is(base, "identifier") && !ts_is(base, "attribute")) return NULL;
+  const char *b = dotted(w, base), *last = strrchr(b, '.');
+  last = last ? last + 1 : b;
+  bool coll = false;
+  for (size_t i = 0; i < sizeof colls / sizeof *colls && !coll; i++) coll = !strcmp(last, colls[i]);
+  if (!coll) return NULL;
+  TSNode e = ts_is(t, "subscript") ? ts_field(t, "subscript") : ts_node_named_child(t, 1);
+  if (ts_is(e, "type_parameter")) e = ts_node_named_child(e, 0);
+  return ts_node_is_null(e) ? NULL : annotation_class(w, e);
+}
+
+/* Binds "[]var": what a for loop over var binds, from var's collection annotation. */
+static void bind_element_type(ts_walk *w, py_ctx *c, const ir_node *scope, const char *var, TSNode type) {
+  const char *cls = ts_node_is_null(type) ? NULL : element_class(w, type);
+  if (!cls) return;
+  const char *name, *mod, *mem;
+  resolve_ref(w, c, cls, &name, &mod, &mem);
+  if (looks_like_class(name))
+    ts_bind_type(w, &c->types, scope, "self.", al_arena_fmt(&w->f->arena, "[]%s", var), mod, mem);
+}
+
 /* Parameter names into FUNC args; annotated parameters of a class type are typed
  * locals of the function. */
 static void lower_params(ts_walk *w, py_ctx *c, ir_node *fn, TSNode params) {
@@ -579,6 +609,7 @@ static void lower_params(ts_walk *w, py_ctx *c, ir_node *fn, TSNode params) {
       const char *name, *mod, *mem;
       resolve_ref(w, c, cls, &name, &mod, &mem);
       if (looks_like_class(name)) ts_bind_type(w, &c->types, fn, "self.", a->text, mod, mem);
+      else bind_element_type(w, c, fn, a->text, type); /* repos: list[Repo] */
     }
   }
 }
@@ -694,11 +725,13 @@ static ir_node *py_enter(ts_walk *w, bool *descend) {
       /* a class body's annotation (`client: httpx.AsyncClient`, dataclass and pydantic
        * fields) types the instances' attribute */
       ts_frame *blk = ts_up(w, 2), *body_of = ts_up(w, 3);
-      if (!self_attr && !ts_node_is_null(type) && blk && body_of && ts_is(blk->node, "block") &&
-          ts_is(body_of->node, "class_definition"))
+      bool class_field = !self_attr && !ts_node_is_null(type) && blk && body_of && ts_is(blk->node, "block") &&
+                         ts_is(body_of->node, "class_definition");
+      if (class_field)
         bind_value_type(w, c, al_arena_fmt(&w->f->arena, "self.%s", var), type, true);
       else if (!ts_node_is_null(right) && ts_is(right, "call")) bind_value_type(w, c, var, right, false);
       else if (!ts_node_is_null(type)) bind_value_type(w, c, var, type, true);
+      if (!self_attr && !class_field && !ts_node_is_null(type)) bind_element_type(w, c, ts_scope(w), var, type);
       else if (!ts_node_is_null(right) && ts_is(right, "identifier")) {
         /* `self.repo = repo` with `repo: Repo` (a parameter or a typed local) */
         al_binding *b = typed_var(w, c, ts_text(w, right));
@@ -784,6 +817,11 @@ static ir_node *py_enter(ts_walk *w, bool *descend) {
       return x;
     }
     if (!strcmp(t, "for_statement")) {
+      TSNode left = ts_field(n, "left"), right = ts_field(n, "right");
+      if (ts_is(left, "identifier") && ts_is(right, "identifier")) { /* for r in repos: (repos: list[Repo]) */
+        al_binding *b = typed_var(w, c, al_arena_fmt(&w->f->arena, "[]%s", ts_text(w, right)));
+        if (b) bind_type_resolved(w, c, ts_text(w, left), b->module, b->member);
+      }
       x = ir_add(w->f, parent, IR_LOOP, ts_span(n));
       x->name = ts_text_short(w, ts_field(n, "right"), 80);
       x->alias = ts_text_short(w, ts_field(n, "left"), 80);
