@@ -818,8 +818,12 @@ static ir_node *py_enter(ts_walk *w, bool *descend) {
     }
     if (!strcmp(t, "for_statement")) {
       TSNode left = ts_field(n, "left"), right = ts_field(n, "right");
-      if (ts_is(left, "identifier") && ts_is(right, "identifier")) { /* for r in repos: (repos: list[Repo]) */
-        al_binding *b = typed_var(w, c, al_arena_fmt(&w->f->arena, "[]%s", ts_text(w, right)));
+      uint32_t rs = ts_node_start_byte(right), re = ts_node_end_byte(right);
+      if (c->types.len && ts_is(left, "identifier") && ts_is(right, "identifier") && re - rs < 250) {
+        char key[256] = "[]"; /* for r in repos: (repos: list[Repo]) */
+        memcpy(key + 2, w->text + rs, re - rs);
+        key[re - rs + 2] = 0;
+        al_binding *b = typed_var(w, c, key);
         if (b) bind_type_resolved(w, c, ts_text(w, left), b->module, b->member);
       }
       x = ir_add(w->f, parent, IR_LOOP, ts_span(n));
