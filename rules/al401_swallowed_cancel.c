@@ -384,38 +384,35 @@ static void check_c_callbacks(const ir_file *f, const al_index *idx, al_sink *si
   }
 }
 
-/* The end of the statement or block that starts at s (after an if's condition or an
- * else): one past its `}` or `;`. */
-static uint32_t stmt_end(const char *t, uint32_t s, uint32_t end) {
-  if (s >= end) return end;
-  s += (uint32_t)strspn(t + s, " \t\r\n");
+/* C: the end of the statement or block starting at s (after an if's condition or an
+ * else; an `else if (...) ...` with its own else): statement_end without JS's line
+ * ends, on the same bracket and literal helpers. */
+static uint32_t c_statement_end(const char *t, uint32_t s, uint32_t end) {
+  s = skip_space(t, s, end);
   if (s >= end) return end;
   if (t[s] == '{') {
-    for (uint32_t d = 0; s < end; s++) {
-      if (t[s] == '{') d++;
-      else if (t[s] == '}' && --d == 0) return s + 1;
+    uint32_t e = match_bracket(t, s, end);
+    return e == UINT32_MAX ? end : e;
+  }
+  if (word_at(t, s, end, "if")) {
+    uint32_t c = skip_space(t, s + 2, end);
+    uint32_t e = c < end && t[c] == '(' ? match_bracket(t, c, end) : UINT32_MAX;
+    if (e == UINT32_MAX) return end;
+    e = c_statement_end(t, e, end);
+    uint32_t n = skip_space(t, e, end);
+    return word_at(t, n, end, "else") ? c_statement_end(t, n + 4, end) : e;
+  }
+  while (s < end && t[s] != ';') {
+    if (literal_start(t, s, end)) {
+      s = skip_literal(t, s, end);
+    } else if (t[s] == '(' || t[s] == '{') {
+      s = match_bracket(t, s, end);
+      if (s == UINT32_MAX) return end;
+    } else {
+      s++;
     }
-    return end;
   }
-  if (!strncmp(t + s, "if", 2) && (t[s + 2] == ' ' || t[s + 2] == '(')) { /* else if (...) ... */
-    uint32_t c = s + 2;
-    while (c < end && t[c] != '(') c++;
-    for (uint32_t d = 0; c < end; c++) { /* to the condition's own `)` */
-      if (t[c] == '(') d++;
-      else if (t[c] == ')' && --d == 0) break;
-    }
-    if (c >= end) return end;
-    uint32_t e = stmt_end(t, c + 1, end);
-    if (e >= end) return end;
-    uint32_t n = e + (uint32_t)strspn(t + e, " \t\r\n");
-    return n + 4 <= end && !strncmp(t + n, "else", 4) ? stmt_end(t, n + 4, end) : e;
-  }
-  for (uint32_t d = 0; s < end; s++) { /* a statement: to its `;` outside parentheses */
-    if (t[s] == '(') d++;
-    else if (t[s] == ')' && d) d--;
-    else if (t[s] == ';' && !d) return s + 1;
-  }
-  return end;
+  return s < end ? s + 1 : end;
 }
 
 /* From `from` to the end of fn, the callback does more than release things and return
@@ -425,22 +422,25 @@ static bool uses_after(const ir_file *f, const ir_node *fn, uint32_t from) {
   const al_kb *kb = al_kb_for(f->lang);
   uint32_t end = fn->span.end;
   for (uint32_t s = from; s < end;) {
-    s += (uint32_t)strspn(t + s, " \t\r\n{}");
-    if (s >= end) break;
-    if (t[s] == '/' && s + 1 < end && (t[s + 1] == '/' || t[s + 1] == '*')) {
-      const char *e = t[s + 1] == '/' ? memchr(t + s, '\n', end - s) : memmem(t + s + 2, end - s - 2, "*/", 2);
-      s = e ? (uint32_t)(e - t) + 1 + (t[s + 1] == '*') : end;
+    s = skip_space(t, s, end);
+    if (s < end && (t[s] == '{' || t[s] == '}')) {
+      s++;
       continue;
     }
-    if (!strncmp(t + s, "return", 6)) return false;
+    if (s >= end) break;
+    if (t[s] == '/' && literal_start(t, s, end)) { /* a comment */
+      s = skip_literal(t, s, end);
+      continue;
+    }
+    if (word_at(t, s, end, "return")) return false;
     uint32_t n = s;
     while (n < end && (isalnum((unsigned char)t[n]) || t[n] == '_')) n++;
     char name[64];
-    if (n > s && n - s < sizeof name && t[n + strspn(t + n, " ")] == '(') {
+    if (n > s && n - s < sizeof name && t[skip_space(t, n, end)] == '(') {
       memcpy(name, t + s, n - s);
       name[n - s] = 0;
       if (al_kb_find(kb, "free_calls", name) || al_kb_find(kb, "release_calls", name)) {
-        s = stmt_end(t, s, end);
+        s = c_statement_end(t, s, end);
         continue;
       }
     }
@@ -467,11 +467,12 @@ static void check_c_callback_tests(const ir_file *f, const al_index *idx, al_sin
         if (t[close] == '(') d++;
         else if (t[close] == ')' && d-- == 0) break;
       }
-      uint32_t b = close + 1, e = stmt_end(t, b, fn->span.end);
+      if (close >= fn->span.end) continue;
+      uint32_t b = close + 1, e = c_statement_end(t, b, fn->span.end);
       if (al_code_contains(f, b, e, "return") || al_code_contains(f, b, e, "goto") || al_code_contains(f, b, e, "abort"))
         continue;
-      uint32_t n = e + (uint32_t)strspn(t + e, " \t\r\n");
-      if (n + 4 <= fn->span.end && !strncmp(t + n, "else", 4)) e = stmt_end(t, n + 4, fn->span.end);
+      uint32_t n = skip_space(t, e, fn->span.end);
+      if (word_at(t, n, fn->span.end, "else")) e = c_statement_end(t, n + 4, fn->span.end);
       if (!uses_after(f, fn, e)) continue;
       ir_node x = {.kind = IR_CALL, .span = fn->span};
       uint32_t ls = at;
