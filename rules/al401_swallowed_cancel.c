@@ -474,14 +474,7 @@ static void check_c_callback_tests(const ir_file *f, const al_index *idx, al_sin
       uint32_t n = skip_space(t, e, fn->span.end);
       if (word_at(t, n, fn->span.end, "else")) e = c_statement_end(t, n + 4, fn->span.end);
       if (!uses_after(f, fn, e)) continue;
-      ir_node x = {.kind = IR_CALL, .span = fn->span};
-      uint32_t ls = at;
-      while (ls > 0 && t[ls - 1] != '\n') ls--;
-      x.span.start = at;
-      x.span.end = at + 12;
-      x.span.line = x.span.end_line = al_source_line_of(f->src, at);
-      x.span.col = at - ls + 1;
-      x.span.end_col = x.span.col + 12;
+      ir_node x = {.kind = IR_CALL, .span = al_span_at(f, at, 12)};
       al_report(sink, &x, "callback `%s` of `%s()` notes UV_ECANCELED and carries on: the code after the test runs "
                 "for the cancelled request too and uses a result that was never produced; return after the "
                 "cleanup", fn->name ? fn->name : "?", info->reg_api->name);
@@ -543,15 +536,7 @@ static void check_c_status_tests(const ir_file *f, al_sink *sink) {
           then = "the task goes on to another suspension point";
         }
         if (!swallow) continue;
-        ir_node at = {.kind = IR_CALL, .span = fn->span}; /* reported at the test */
-        at.span.start = o;
-        uint32_t line = 1;
-        for (uint32_t i = 0; i < o; i++) line += t[i] == '\n';
-        at.span.line = at.span.end_line = line;
-        at.span.col = 1;
-        for (uint32_t i = o; i > 0 && t[i - 1] != '\n'; i--) at.span.col++;
-        at.span.end = o + (uint32_t)wl;
-        at.span.end_col = at.span.col + (uint32_t)wl;
+        ir_node at = {.kind = IR_CALL, .span = al_span_at(f, o, (uint32_t)wl)}; /* reported at the test */
         al_report(sink, &at, "`%s` is tested and then %s: the cancellation is dropped and the task carries on; "
                   "return the error (or rt_uncancel() deliberately)",
                   w, then);

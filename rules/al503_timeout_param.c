@@ -24,10 +24,7 @@ static ir_node at_param(const ir_file *f, const ir_node *fn) {
     }
     depth += (t[i] == '(' || t[i] == '[') - (t[i] == ')' || t[i] == ']');
     if (memcmp(t + i, "timeout", 7) || word_char(t[i - 1]) || word_char(t[i + 7])) continue;
-    uint32_t ls = i;
-    while (ls > 0 && t[ls - 1] != '\n') ls--;
-    uint32_t line = al_source_line_of(f->src, i);
-    at.span = (ir_span){i, i + 7, line, i - ls + 1, line, i - ls + 8};
+    at.span = al_span_at(f, i, 7);
     break;
   }
   return at;

@@ -69,10 +69,7 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
       for (uint32_t at = w->span.start > done_to ? w->span.start : done_to;
            (at = yield_in(f, fn, at, w->span.end)) != UINT32_MAX; at += 5) {
         done_to = at + 5;
-        uint32_t line = al_source_line_of(f->src, at), ls = at;
-        while (ls > 0 && f->src->text[ls - 1] != '\n') ls--;
-        ir_node y = {.kind = IR_WITH, .parent = (ir_node *)w,
-                     .span = {at, at + 5, line, at - ls + 1, line, at - ls + 6}};
+        ir_node y = {.kind = IR_WITH, .parent = (ir_node *)w, .span = al_span_at(f, at, 5)};
         al_report(sink, &y, "async generator `%s` yields inside a `%s` block (line %u): if the consumer stops early, "
                   "the block's cleanup waits for the generator to be finalized (garbage collection or loop "
                   "shutdown), where it can no longer await; keep the yield outside the block, or have callers use "

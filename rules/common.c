@@ -836,6 +836,13 @@ static bool space_char(char c) { return c == ' ' || c == '\t' || c == '\r' || c 
  * written, its white space squeezed, when that is short: "Promise.resolve().then";
  * else its head up to the first parenthesis: "serialize(…).then". The arguments are
  * found by matching the closing parenthesis back from the end of the call. */
+ir_span al_span_at(const ir_file *f, uint32_t off, uint32_t len) {
+  uint32_t ls = off;
+  while (ls > 0 && f->src->text[ls - 1] != '\n') ls--;
+  uint32_t line = al_source_line_of(f->src, off);
+  return (ir_span){off, off + len, line, off - ls + 1, line, off - ls + 1 + len};
+}
+
 const char *al_call_label(const ir_file *f, const ir_node *n) {
   const char *t = n->text ? n->text : n->name ? n->name : "?";
   if (strncmp(t, "()", 2) || !f->src || n->span.end <= n->span.start) return t;

@@ -95,6 +95,9 @@ size_t al_indent_at(const ir_file *f, uint32_t off, char *buf, size_t cap);
 uint32_t al_callee_end(const ir_file *f, const ir_node *call);
 /* A call's name for messages ("a.b", or the callee as written for `[1].map()`). */
 const char *al_call_label(const ir_file *f, const ir_node *n);
+/* The span of the len bytes at offset off (on one line): where a rule reports a place
+ * inside a node (a yield, a parameter, a tested status) that has no node of its own. */
+ir_span al_span_at(const ir_file *f, uint32_t off, uint32_t len);
 
 /* True when a call starts a task whose only reference is its result (knowledge `spawn`:
  * asyncio.create_task, ensure_future, loop.create_task; not TaskGroup/nursery spawns). */
