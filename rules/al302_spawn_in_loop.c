@@ -110,9 +110,9 @@ static bool counts_in_flight(const ir_file *f, const char *cond, const char *col
  * collection's name into buf; false when the loop is not one, or its condition counts
  * what is in flight (`while (active < max && q.length)`, a limiter's name). */
 static bool drains(const ir_file *f, const ir_node *loop, char *buf, size_t cap) {
-  static const char *const takes[] = {"shift", "pop", "popleft", "get_nowait", "splice"};
+  const al_kb_section *takes = al_kb_section_get(al_kb_for(f->lang), "drain_takes");
   const char *cond = loop->name;
-  if (!cond || strchr(cond, '<') || f->lang == AL_LANG_C) return false;
+  if (!cond || !takes || strchr(cond, '<')) return false;
   /* each dotted name of the condition, and each prefix of it (`this.queue.length`:
    * `this.queue` is the collection) */
   for (const char *p = cond; *p;) {
@@ -124,10 +124,10 @@ static bool drains(const ir_file *f, const ir_node *loop, char *buf, size_t cap)
     while (name_char(p[n])) n++;
     for (size_t end = n; end > 0; end--) {
       if (end < n && p[end] != '.') continue;
-      if (end + 16 >= cap) continue;
-      for (size_t t = 0; t < sizeof takes / sizeof *takes; t++) {
+      if (end + 32 >= cap) continue; /* room for `.take(` */
+      for (size_t t = 0; t < takes->entries.len; t++) {
         memcpy(buf, p, end);
-        snprintf(buf + end, cap - end, ".%s(", takes[t]);
+        snprintf(buf + end, cap - end, ".%s(", ((const al_kb_entry *)takes->entries.items[t])->name);
         if (al_code_contains(f, loop->span.start, loop->span.end, buf)) { /* `while ((x = q.shift()))` too */
           buf[end] = 0;
           return !counts_in_flight(f, cond, buf);

@@ -449,7 +449,8 @@ static bool uses_after(const ir_file *f, const ir_node *fn, uint32_t from) {
   return false;
 }
 
-/* A callback of a cancellable request that tests for UV_ECANCELED, does not leave, and
+/* A callback of a cancellable request that tests for a cancellation status (knowledge
+ * `cancelled`: UV_ECANCELED, ...), does not leave, and
  * then goes on to use the result (`if (status == UV_ECANCELED) log(...); use(req->data)`,
  * `if (req->result == UV_ECANCELED) req->result = 0;`): the work it reads never ran. */
 static void check_c_callback_tests(const ir_file *f, const al_index *idx, al_sink *sink) {
@@ -458,26 +459,32 @@ static void check_c_callback_tests(const ir_file *f, const al_index *idx, al_sin
     if (fn->kind != IR_FUNC || !fn->body) continue;
     const al_func_info *info = al_index_func(idx, f, fn);
     if (!info || !info->reg_api || !al_kb_attr(info->reg_api, "cancel")) continue;
-    for (const char *w = "UV_ECANCELED", *o = t + fn->body; (o = memmem(o, t + fn->span.end - o, w, 12)); o += 12) {
-      uint32_t at = (uint32_t)(o - t), q = at;
-      while (q > fn->body && t[q] != '(' && t[q] != ';' && t[q] != '{' && t[q] != '}') q--;
-      if (t[q] != '(' || !memmem(t + q, at - q + 1, "==", 2)) continue;
-      uint32_t close = at + 12; /* the if's own `)`: past nested parentheses */
-      for (uint32_t d = 0; close < fn->span.end; close++) {
-        if (t[close] == '(') d++;
-        else if (t[close] == ')' && d-- == 0) break;
+    const al_kb_section *sec = al_kb_section_get(al_kb_for(f->lang), "cancelled");
+    for (size_t k = 0; sec && k < sec->entries.len; k++) {
+      const char *w = ((const al_kb_entry *)sec->entries.items[k])->name;
+      size_t wl = strlen(w);
+      for (const char *o = t + fn->body; (o = memmem(o, t + fn->span.end - o, w, wl)); o += wl) {
+        uint32_t at = (uint32_t)(o - t), q = at;
+        if (at > 0 && (t[at - 1] == '_' || (t[at - 1] >= 'A' && t[at - 1] <= 'Z'))) continue; /* in a longer name */
+        while (q > fn->body && t[q] != '(' && t[q] != ';' && t[q] != '{' && t[q] != '}') q--;
+        if (t[q] != '(' || !memmem(t + q, at - q + 1, "==", 2)) continue;
+        uint32_t close = at + (uint32_t)wl; /* the if's own `)`: past nested parentheses */
+        for (uint32_t d = 0; close < fn->span.end; close++) {
+          if (t[close] == '(') d++;
+          else if (t[close] == ')' && d-- == 0) break;
+        }
+        if (close >= fn->span.end) continue;
+        uint32_t b = close + 1, e = c_statement_end(t, b, fn->span.end);
+        if (al_code_contains(f, b, e, "return") || al_code_contains(f, b, e, "goto") || al_code_contains(f, b, e, "abort"))
+          continue;
+        uint32_t n = skip_space(t, e, fn->span.end);
+        if (word_at(t, n, fn->span.end, "else")) e = c_statement_end(t, n + 4, fn->span.end);
+        if (!uses_after(f, fn, e)) continue;
+        ir_node x = {.kind = IR_CALL, .span = al_span_at(f, at, (uint32_t)wl)};
+        al_report(sink, &x, "callback `%s` of `%s()` notes %s and carries on: the code after the test runs "
+                  "for the cancelled request too and uses a result that was never produced; return after the "
+                  "cleanup", fn->name ? fn->name : "?", info->reg_api->name, w);
       }
-      if (close >= fn->span.end) continue;
-      uint32_t b = close + 1, e = c_statement_end(t, b, fn->span.end);
-      if (al_code_contains(f, b, e, "return") || al_code_contains(f, b, e, "goto") || al_code_contains(f, b, e, "abort"))
-        continue;
-      uint32_t n = skip_space(t, e, fn->span.end);
-      if (word_at(t, n, fn->span.end, "else")) e = c_statement_end(t, n + 4, fn->span.end);
-      if (!uses_after(f, fn, e)) continue;
-      ir_node x = {.kind = IR_CALL, .span = al_span_at(f, at, 12)};
-      al_report(sink, &x, "callback `%s` of `%s()` notes UV_ECANCELED and carries on: the code after the test runs "
-                "for the cancelled request too and uses a result that was never produced; return after the "
-                "cleanup", fn->name ? fn->name : "?", info->reg_api->name);
     }
   }
 }
