@@ -517,19 +517,39 @@ static const char *handler_types(ts_walk *w, py_ctx *c, TSNode n) {
 }
 
 /* The dotted class an annotation names, as written: `Repo`, `db.Repo`, the base of a
- * generic (`asyncio.Queue[int]`), the class in `Optional[Repo]`, and the same inside a
+ * generic (`asyncio.Queue[int]`), the class in `Optional[Repo]`, `Repo | None` and
+ * `Union[Repo, None]`, and the same inside a
  * string annotation (`"asyncio.Queue[int]"`). NULL for anything else. */
 static const char *annotation_class(ts_walk *w, TSNode t) {
   for (int depth = 0; depth < 8; depth++) {
     if (ts_is(t, "type")) t = ts_node_named_child(t, 0);
     if (ts_is(t, "identifier") || ts_is(t, "attribute")) return dotted(w, t);
+    if (ts_is(t, "binary_operator")) { /* `X | None`, `None | X`: X */
+      TSNode l = ts_field(t, "left"), r = ts_field(t, "right");
+      if (ts_is(r, "none")) t = l;
+      else if (ts_is(l, "none")) t = r;
+      else return NULL;
+      continue;
+    }
     if (!ts_is(t, "subscript") && !ts_is(t, "generic_type")) break;
     TSNode base = ts_is(t, "subscript") ? ts_field(t, "value") : ts_node_named_child(t, 0);
     const char *b = ts_is(base, "identifier") || ts_is(base, "attribute") ? dotted(w, base) : NULL;
     if (!b) return NULL;
-    if (strcmp(b, "Optional") && strcmp(b, "typing.Optional")) return b;
-    t = ts_is(t, "subscript") ? ts_field(t, "subscript") : ts_node_named_child(t, 1); /* Optional[X]: X */
-    if (ts_is(t, "type_parameter")) t = ts_node_named_child(t, 0);
+    bool uni = !strcmp(b, "Union") || !strcmp(b, "typing.Union");
+    if (!uni && strcmp(b, "Optional") && strcmp(b, "typing.Optional")) return b;
+    TSNode t0 = t, sub = ts_is(t, "subscript") ? ts_field(t, "subscript") : ts_node_named_child(t, 1); /* Optional[X]: X */
+    t = ts_is(sub, "type_parameter") ? ts_node_named_child(sub, 0) : sub;
+    if (uni) { /* Union[X, None], Union[None, X]: X; other unions name no one class */
+      TSNode list = ts_is(sub, "type_parameter") ? sub : t0; /* a subscript: its value, then the two */
+      uint32_t k = ts_is(sub, "type_parameter") ? 0 : 1;
+      if (ts_node_named_child_count(list) != k + 2) return NULL;
+      TSNode a = ts_node_named_child(list, k), z = ts_node_named_child(list, k + 1);
+      if (ts_is(a, "type")) a = ts_node_named_child(a, 0);
+      if (ts_is(z, "type")) z = ts_node_named_child(z, 0);
+      if (ts_is(z, "none")) t = a;
+      else if (ts_is(a, "none")) t = z;
+      else return NULL;
+    }
     if (ts_node_is_null(t)) return NULL;
   }
   if (ts_is(t, "string")) {
