@@ -39,12 +39,21 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
     /* `_ = create_task(...)` (the throwaway name, often written to quiet a linter) drops it too */
     bool throwaway = n->use == IR_USE_ASSIGNED && n->alias && !strcmp(n->alias, "_");
-    if (n->kind != IR_CALL || (n->use != IR_USE_DISCARDED && !throwaway) || !al_spawn_dangles(f, n)) continue;
-    al_report(sink, n,
-              "task created by `%s()` is dropped%s: the event loop keeps only a weak reference, so it can be "
+    if (n->kind != IR_CALL || (n->use != IR_USE_DISCARDED && !throwaway)) continue;
+    /* `create_task(c).add_done_callback(cb)`: a method of the new task, whose result is
+     * dropped, drops the task too (its callbacks do not keep it alive) */
+    const ir_node *spawn = n, *r = n->child;
+    const char *method = NULL;
+    if (!throwaway && !al_spawn_dangles(f, n) && r && r->kind == IR_CALL && r->span.start == n->span.start && r->use != IR_USE_DISCARDED &&
+        n->name && (method = strrchr(n->name, '.')))
+      spawn = r;
+    if (!al_spawn_dangles(f, spawn)) continue;
+    al_report(sink, spawn,
+              "task created by `%s()` is dropped%s%s%s: the event loop keeps only a weak reference, so it can be "
               "garbage-collected before it finishes and its exception is never seen; keep a reference (a set "
               "with add_done_callback(set.discard)) or use asyncio.TaskGroup",
-              al_call_label(f, n), throwaway ? " (assigned to `_`, a throwaway name)" : "");
+              al_call_label(f, spawn), throwaway ? " (assigned to `_`, a throwaway name)" : "",
+              spawn != n ? " after `" : "", spawn != n ? al_arena_fmt((al_arena *)&f->arena, "%s()`", method) : "");
   }
 }
 
