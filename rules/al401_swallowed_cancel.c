@@ -360,6 +360,56 @@ static bool body_mentions(const ir_file *f, const ir_node *fn, const char *word)
   return al_code_contains(f, fn->body ? fn->body : fn->span.start, fn->span.end, word);
 }
 
+static bool uses_after(const ir_file *f, const ir_node *fn, uint32_t from);
+
+static bool is_comparison(const char *t, uint32_t i, uint32_t end) {
+  if (i >= end) return false;
+  if (t[i] == '<' || t[i] == '>') return i + 1 >= end || t[i + 1] != t[i]; /* not a shift */
+  return i + 1 < end && (t[i] == '=' || t[i] == '!') && t[i + 1] == '=';
+}
+
+/* An fs callback tests req->result: compares it (`req->result < 0`, `UV_ECANCELED ==
+ * req->result`), tests it in a condition (`if (req->result)`, `switch`), or keeps it in
+ * a variable (tested there, as far as we can tell). Reading it as a count or an fd
+ * (`fwrite(buf, 1, req->result, out)`) is not a test. */
+static bool result_tested(const ir_file *f, const ir_node *fn) {
+  const char *t = f->src->text;
+  uint32_t from = fn->body ? fn->body : fn->span.start, end = fn->span.end;
+  for (const char *o = t + from; (o = memmem(o, t + end - o, "result", 6)); o += 6) {
+    uint32_t at = (uint32_t)(o - t), after = at + 6;
+    if ((at > 0 && (isalnum((unsigned char)t[at - 1]) || t[at - 1] == '_')) ||
+        (after < end && (isalnum((unsigned char)t[after]) || t[after] == '_')))
+      continue; /* a longer word */
+    if (is_comparison(t, skip_space(t, after, end), end)) return true;
+    uint32_t b = at; /* before the operand (`req->`, `(ssize_t)`) */
+    while (b > from && (isalnum((unsigned char)t[b - 1]) || t[b - 1] == '_' || t[b - 1] == '-' || t[b - 1] == '>' ||
+                        t[b - 1] == '.' || t[b - 1] == ' '))
+      b--;
+    if (b >= 2 && is_comparison(t, b - 2, end)) return true;
+    if (b >= 1 && t[b - 1] == '!') return true;
+    /* the statement it is in: a condition, or `x = req->result` */
+    uint32_t q = at;
+    while (q > from && t[q - 1] != ';' && t[q - 1] != '{' && t[q - 1] != '}') q--;
+    q = skip_space(t, q, at);
+    if (word_at(t, q, at, "if") || word_at(t, q, at, "while") || word_at(t, q, at, "switch")) {
+      uint32_t open = q;
+      while (open < at && t[open] != '(') open++;
+      uint32_t close = open < at ? match_bracket(t, open, end) : UINT32_MAX;
+      if (close != UINT32_MAX && at < close) return true; /* in the condition, not the body */
+    }
+    if (b >= 1 && t[b - 1] == '=' && (b < 2 || !strchr("=!<>", t[b - 2]))) return true;
+    if (b >= 1 && t[b - 1] == ')' ) { /* a cast: look before it */
+      uint32_t c = b - 1;
+      while (c > from && t[c] != '(') c--;
+      uint32_t d = c;
+      while (d > from && t[d - 1] == ' ') d--;
+      if (d >= 1 && t[d - 1] == '=' && (d < 2 || !strchr("=!<>", t[d - 2]))) return true;
+      if (d >= 2 && is_comparison(t, d - 2, end)) return true;
+    }
+  }
+  return false;
+}
+
 /* A callback of a cancellable request (knowledge `registrations` with `cancel`) that
  * never looks at the status (or req->result) before using the result. */
 static void check_c_callbacks(const ir_file *f, const al_index *idx, al_sink *sink) {
@@ -375,9 +425,11 @@ static void check_c_callbacks(const ir_file *f, const al_index *idx, al_sink *si
       const char *param = i < fn->nargs ? fn->args[i].text : NULL;
       checked = !param || !*param || body_mentions(f, fn, param);
     } else {
-      checked = body_mentions(f, fn, "result") || body_mentions(f, fn, "ECANCELED");
+      checked = result_tested(f, fn) || body_mentions(f, fn, "ECANCELED");
     }
-    if (checked) continue;
+    /* a callback that only releases the request (`free(req)`, uv_fs_req_cleanup) is
+     * right for a cancelled one too */
+    if (checked || !fn->body || !uses_after(f, fn, fn->body)) continue;
     al_report(sink, fn, "callback `%s` of `%s()` uses the request without checking whether it was cancelled: a "
               "cancelled request completes with %s == UV_ECANCELED and no result; test it first",
               fn->name, info->reg_api->name, !strcmp(how, "status") ? "status" : "req->result");
@@ -433,6 +485,10 @@ static bool uses_after(const ir_file *f, const ir_node *fn, uint32_t from) {
       continue;
     }
     if (word_at(t, s, end, "return")) return false;
+    if (end - s > 6 && !memcmp(t + s, "(void)", 6)) { /* `(void)status;`: marked unused */
+      s = c_statement_end(t, s, end);
+      continue;
+    }
     uint32_t n = s;
     while (n < end && (isalnum((unsigned char)t[n]) || t[n] == '_')) n++;
     char name[64];
