@@ -532,6 +532,7 @@ void al_run_files(al_run *run, const al_options *opts, char **paths, size_t n) {
     /* --shard K/N: every shard lowers every file (the index sees the whole project);
      * rules run, and findings are reported, on the files i with i % N == K - 1 */
     f->in_shard = opts->shard_n <= 1 || i % (size_t)opts->shard_n == (size_t)(opts->shard_k - 1);
+    if (opts->index_only && al_map_get(opts->index_only, paths[i])) f->in_shard = false;
     run->nchecked += f->in_shard;
     f->lower = !cache;
     struct stat st;
@@ -858,12 +859,104 @@ fail:
   return -1;
 }
 
+/* Following imports: the project files that the files named import (and those import
+ * in turn, FOLLOW_DEPTH levels), when they are not named themselves, are read for the
+ * cross-file index and not reported. `asynclint check app.py` (a pre-commit hook, an
+ * editor's save) then still sees that app.py's helper in util.py blocks. Only when the
+ * files named are few (FOLLOW_MAX_BYTES): each is lowered once more to find its imports,
+ * and a run that names a whole project already has them. */
+#define FOLLOW_MAX_BYTES (4u << 20)
+#define FOLLOW_DEPTH 3
+#define FOLLOW_MAX_FILES 512
+
+typedef struct follow_ctx {
+  al_discovery *d;
+  al_realpaths *rp;
+  al_map *seen;  /* canonical paths in the run */
+  al_map *extra; /* paths added (as in d->files) */
+  al_vec *queue; /* char*: added paths still to read, at the next depth */
+  const char *cwd;
+} follow_ctx;
+
+static void follow_candidate(const char *path, void *ctx) {
+  follow_ctx *c = ctx;
+  struct stat st;
+  if (c->extra->len >= FOLLOW_MAX_FILES || al_lang_from_path(path) == AL_LANG_NONE || stat(path, &st) != 0 ||
+      !S_ISREG(st.st_mode))
+    return;
+  char *abs = al_realpath_memo(c->rp, path);
+  if (!abs) return;
+  if (al_map_get(c->seen, abs)) {
+    free(abs);
+    return;
+  }
+  al_map_put(c->seen, abs, (void *)1);
+  /* shown as the files named are: relative to the working folder when under it */
+  size_t n = c->cwd ? strlen(c->cwd) : 0;
+  char *copy = al_strdup(n && !strncmp(abs, c->cwd, n) && abs[n] == '/' ? abs + n + 1 : abs);
+  free(abs);
+  al_vec_push(&c->d->files, copy);
+  al_map_put(c->extra, copy, (void *)1);
+  al_vec_push(c->queue, copy);
+}
+
+static void follow_imports(al_discovery *d, al_realpaths *rp, al_map *extra) {
+  uint64_t bytes = 0;
+  for (size_t i = 0; i < d->files.len; i++) {
+    struct stat st;
+    if (stat(d->files.items[i], &st) == 0) bytes += (uint64_t)st.st_size;
+    if (bytes > FOLLOW_MAX_BYTES) return;
+  }
+  al_map seen = {0};
+  al_vec level = {0}, next = {0};
+  for (size_t i = 0; i < d->files.len; i++) {
+    char *abs = al_realpath_memo(rp, d->files.items[i]);
+    if (!abs) continue;
+    al_map_put(&seen, abs, (void *)1);
+    free(abs);
+    al_lang lang = al_lang_from_path(d->files.items[i]);
+    if (lang == AL_LANG_PYTHON || lang == AL_LANG_JS) al_vec_push(&level, d->files.items[i]);
+  }
+  char *cwd = getcwd(NULL, 0);
+  follow_ctx c = {d, rp, &seen, extra, &next, cwd};
+  for (int depth = 0; depth < FOLLOW_DEPTH && level.len; depth++) {
+    for (size_t i = 0; i < level.len; i++) {
+      const char *path = level.items[i];
+      al_lang lang = al_lang_from_path(path);
+      char *abs = al_realpath_memo(rp, path), *err = NULL;
+      al_source src;
+      if (!abs || al_source_load(&src, path, lang, &err) < 0) {
+        free(abs);
+        free(err);
+        continue;
+      }
+      char *module = al_module_id(abs, lang);
+      al_lower_ctx lc = {.abs_path = abs, .module = module};
+      ir_file *ir = al_lower(&src, &lc, &err);
+      if (ir) al_import_candidates(ir, abs, follow_candidate, &c);
+      if (ir) ir_file_free(ir);
+      free(err);
+      free(module);
+      free(abs);
+      al_source_free(&src);
+    }
+    al_vec t = level;
+    level = next;
+    next = t;
+    next.len = 0;
+  }
+  al_vec_free(&level);
+  al_vec_free(&next);
+  al_map_free(&seen);
+  free(cwd);
+}
+
 int al_check(const al_options *opts_in, const char *const *paths, int npaths, FILE *out, FILE *err) {
   al_discovery d;
   al_discover(paths, npaths, &d);
   for (size_t i = 0; i < d.errors.len; i++) fprintf(err, "asynclint: %s\n", (char *)d.errors.items[i]);
   al_configs cs = {0};
-  al_map by_file = {0};
+  al_map by_file = {0}, extra = {0};
   al_options o = *opts_in;
   const al_options *opts = &o;
   al_realpaths rp = {0};
@@ -876,6 +969,8 @@ int al_check(const al_options *opts_in, const char *const *paths, int npaths, FI
     goto done;
   }
   o.file_configs = &by_file;
+  if (!opts->no_follow) follow_imports(&d, &rp, &extra);
+  if (extra.len) o.index_only = &extra;
   al_run_files(&run, opts, (char **)d.files.items, d.files.len);
   for (size_t i = 0; i < run.nfiles; i++) {
     al_file *f = &run.files[i];
@@ -924,6 +1019,7 @@ done:
   al_run_free(&run);
   al_discovery_free(&d);
   al_map_free(&by_file);
+  al_map_free(&extra);
   al_configs_free(&cs);
   al_realpaths_free(&rp);
   return rc;

@@ -31,7 +31,10 @@ typedef struct al_options {
   bool statistics;            /* --statistics: a count per rule in place of the findings */
   bool no_cache;              /* --no-cache */
   const char *cache_dir;      /* --cache-dir DIR (see cache.h) */
+  bool no_follow;              /* --no-follow-imports */
   const al_map *file_configs; /* set by al_check: canonical path -> const al_config* */
+  const al_map *index_only;   /* set by al_check: paths read for the index only (imports of
+                               * the files named, outside them): not checked, not reported */
   al_realpaths *realpaths;    /* set by al_check: canonical paths, folders resolved once */
 } al_options;
 

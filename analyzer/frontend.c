@@ -81,3 +81,61 @@ char *al_module_id(const char *abs_path, al_lang lang) {
   }
   return al_strdup(abs_path);
 }
+
+/* Python: the folder the module id is rooted at (path minus one folder a component). */
+static char *python_root(const char *path, const char *module) {
+  char *r = al_strdup(path);
+  char *slash = strrchr(r, '/');
+  if (!slash) {
+    free(r);
+    return NULL;
+  }
+  *slash = 0; /* the file's folder */
+  size_t parts = 1;
+  for (const char *m = module; *m; m++) parts += *m == '.';
+  if (!al_ends_with(path, "/__init__.py")) parts--; /* the file itself was one */
+  for (size_t i = 0; i < parts; i++) {
+    slash = strrchr(r, '/');
+    if (!slash) break;
+    *slash = 0;
+  }
+  return r;
+}
+
+static void candidate(al_buf *b, size_t keep, const char *suffix, void (*visit)(const char *, void *), void *ctx) {
+  b->len = keep;
+  al_buf_puts(b, suffix);
+  visit(b->data, ctx);
+}
+
+void al_import_candidates(const ir_file *f, const char *abs_path, void (*visit)(const char *path, void *ctx),
+                          void *ctx) {
+  char *root = f->lang == AL_LANG_PYTHON && f->module ? python_root(abs_path, f->module) : NULL;
+  for (const ir_node *x = f->root; x; x = ir_next(x, f->root)) {
+    if (x->kind != IR_IMPORT || !x->name || !*x->name) continue;
+    al_buf b = {0};
+    if (f->lang == AL_LANG_PYTHON && root && x->name[0] != '.') {
+      al_buf_puts(&b, root);
+      al_buf_puts(&b, "/");
+      for (const char *m = x->name; *m; m++) al_buf_add(&b, *m == '.' ? "/" : m, 1);
+      size_t keep = b.len;
+      candidate(&b, keep, ".py", visit, ctx);
+      candidate(&b, keep, "/__init__.py", visit, ctx);
+      if (x->member && strcmp(x->member, "*")) { /* from pkg import submodule */
+        b.len = keep;
+        al_buf_puts(&b, "/");
+        al_buf_puts(&b, x->member);
+        keep = b.len;
+        candidate(&b, keep, ".py", visit, ctx);
+        candidate(&b, keep, "/__init__.py", visit, ctx);
+      }
+    } else if (f->lang == AL_LANG_JS && x->name[0] == '/') {
+      al_buf_puts(&b, x->name);
+      size_t keep = b.len;
+      static const char *const sfx[] = {"", ".js", ".mjs", ".cjs", ".jsx", "/index.js", "/index.mjs"};
+      for (size_t k = 0; k < sizeof sfx / sizeof *sfx; k++) candidate(&b, keep, sfx[k], visit, ctx);
+    }
+    al_buf_free(&b);
+  }
+  free(root);
+}

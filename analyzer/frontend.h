@@ -23,6 +23,14 @@ ir_file *al_lower(const al_source *src, const al_lower_ctx *ctx, char **err);
  * JS path without extension, C the path. Returns a malloc'd string. */
 char *al_module_id(const char *abs_path, al_lang lang);
 
+/* The files f's imports may name on disk, each handed to visit (whether it exists is
+ * the visitor's to check): Python modules under f's package root (`import a.b`:
+ * root/a/b.py and root/a/b/__init__.py; `from a import b` also root/a/b.py ...), and
+ * JS relative specifiers with the usual suffixes. Packages (node_modules, site-packages)
+ * are not searched. The LSP's index and the CLI's import following use it. */
+void al_import_candidates(const ir_file *f, const char *abs_path, void (*visit)(const char *path, void *ctx),
+                          void *ctx);
+
 ir_file *al_lower_python(const al_source *src, const al_lower_ctx *ctx, char **err);
 ir_file *al_lower_javascript(const al_source *src, const al_lower_ctx *ctx, char **err);
 ir_file *al_lower_c(const al_source *src, const al_lower_ctx *ctx, char **err);

@@ -286,34 +286,18 @@ static void load_disk(server *s, const char *path, int depth) {
   if (u->ir) load_neighbours(s, u->ir, path, depth + 1);
 }
 
-/* Python: the folder the module id is rooted at (path minus one folder a component). */
-static char *python_root(const char *path, const char *module) {
-  char *r = al_strdup(path);
-  char *slash = strrchr(r, '/');
-  if (!slash) {
-    free(r);
-    return NULL;
-  }
-  *slash = 0; /* the file's folder */
-  size_t parts = 1;
-  for (const char *m = module; *m; m++) parts += *m == '.';
-  if (!al_ends_with(path, "/__init__.py")) parts--; /* the file itself was one */
-  for (size_t i = 0; i < parts; i++) {
-    slash = strrchr(r, '/');
-    if (!slash) break;
-    *slash = 0;
-  }
-  return r;
+typedef struct neighbour_ctx {
+  server *s;
+  int depth;
+} neighbour_ctx;
+
+static void load_candidate(const char *path, void *ctx) {
+  neighbour_ctx *c = ctx;
+  load_disk(c->s, path, c->depth);
 }
 
-static void try_candidate(server *s, al_buf *b, size_t keep, const char *suffix, int depth) {
-  b->len = keep;
-  al_buf_puts(b, suffix);
-  load_disk(s, b->data, depth);
-}
-
-/* Loads the files f's imports name (Python modules under the same root, JS relative
- * paths) and, for C, the other .c files of its folder. */
+/* Loads the files f's imports name (al_import_candidates) and, for C, the other .c
+ * files of its folder. */
 static void load_neighbours(server *s, const ir_file *f, const char *path, int depth) {
   if (depth > MAX_IMPORT_DEPTH || s->ndisk >= MAX_DISK_UNITS) return;
   if (f->lang == AL_LANG_C) {
@@ -334,34 +318,8 @@ static void load_neighbours(server *s, const ir_file *f, const char *path, int d
     free(copy);
     return;
   }
-  char *root = f->lang == AL_LANG_PYTHON && f->module ? python_root(path, f->module) : NULL;
-  for (const ir_node *x = f->root; x; x = ir_next(x, f->root)) {
-    if (x->kind != IR_IMPORT || !x->name || !*x->name) continue;
-    al_buf b = {0};
-    if (f->lang == AL_LANG_PYTHON && root && x->name[0] != '.') {
-      al_buf_puts(&b, root);
-      al_buf_puts(&b, "/");
-      for (const char *m = x->name; *m; m++) al_buf_add(&b, *m == '.' ? "/" : m, 1);
-      size_t keep = b.len;
-      try_candidate(s, &b, keep, ".py", depth);
-      try_candidate(s, &b, keep, "/__init__.py", depth);
-      if (x->member && strcmp(x->member, "*")) { /* from pkg import submodule */
-        b.len = keep;
-        al_buf_puts(&b, "/");
-        al_buf_puts(&b, x->member);
-        keep = b.len;
-        try_candidate(s, &b, keep, ".py", depth);
-        try_candidate(s, &b, keep, "/__init__.py", depth);
-      }
-    } else if (f->lang == AL_LANG_JS && x->name[0] == '/') {
-      al_buf_puts(&b, x->name);
-      size_t keep = b.len;
-      static const char *const sfx[] = {"", ".js", ".mjs", ".cjs", ".jsx", "/index.js", "/index.mjs"};
-      for (size_t k = 0; k < sizeof sfx / sizeof *sfx; k++) try_candidate(s, &b, keep, sfx[k], depth);
-    }
-    al_buf_free(&b);
-  }
-  free(root);
+  neighbour_ctx c = {s, depth};
+  al_import_candidates(f, path, load_candidate, &c);
 }
 
 typedef struct refresh_ctx {

@@ -50,6 +50,8 @@ static const char usage_text[] =
     "  --statistics         print a count per rule (most frequent first) instead of the findings;\n"
     "                       with --format json, as JSON\n"
     "  --stats              print phase times and memory to stderr\n"
+    "  --no-follow-imports  do not read the project files that the files named import\n"
+    "                       (by default they feed the cross-file index, unreported)\n"
     "  --no-cache           do not read or write the cache of per-file results\n"
     "  --cache-dir DIR      keep the cache in DIR (default: $ASYNCLINT_CACHE_DIR, else\n"
     "                       $XDG_CACHE_HOME/asynclint, else ~/.cache/asynclint)\n"
@@ -95,7 +97,7 @@ static int cmd_check(int argc, char **argv) {
       {"config", required_argument, 0, 'C'},   {"staged", no_argument, 0, 'S'},
       {"shard", required_argument, 0, 'K'},    {"stats", no_argument, 0, 'T'},
       {"no-cache", no_argument, 0, 'N'},       {"cache-dir", required_argument, 0, 'd'},
-      {"statistics", no_argument, 0, 'A'},
+      {"statistics", no_argument, 0, 'A'},   {"no-follow-imports", no_argument, 0, 'O'},
       {0, 0, 0, 0}};
   int ch, rc = 0;
   optind = 1;
@@ -150,6 +152,7 @@ static int cmd_check(int argc, char **argv) {
     case 'T': o.stats = true; break;
     case 'A': o.statistics = true; break;
     case 'N': o.no_cache = true; break;
+    case 'O': o.no_follow = true; break;
     case 'd': o.cache_dir = optarg; break;
     case 'h': fputs(usage_text, stdout); goto out;
     default:
