@@ -876,14 +876,17 @@ typedef struct follow_ctx {
   al_map *extra; /* paths added (as in d->files) */
   al_vec *queue; /* char*: added paths still to read, at the next depth */
   const char *cwd;
+  const al_options *opts;
 } follow_ctx;
 
 static void follow_candidate(const char *path, void *ctx) {
   follow_ctx *c = ctx;
   struct stat st;
-  if (c->extra->len >= FOLLOW_MAX_FILES || al_lang_from_path(path) == AL_LANG_NONE || stat(path, &st) != 0 ||
-      !S_ISREG(st.st_mode))
+  if (c->extra->len >= FOLLOW_MAX_FILES || al_lang_from_path(path) == AL_LANG_NONE) return;
+  if (stat(path, &st) != 0 && !(c->opts->fetch_import && c->opts->fetch_import(path, c->opts->fetch_ctx) &&
+                                stat(path, &st) == 0))
     return;
+  if (!S_ISREG(st.st_mode)) return;
   char *abs = al_realpath_memo(c->rp, path);
   if (!abs) return;
   if (al_map_get(c->seen, abs)) {
@@ -900,7 +903,7 @@ static void follow_candidate(const char *path, void *ctx) {
   al_vec_push(c->queue, copy);
 }
 
-static void follow_imports(al_discovery *d, al_realpaths *rp, al_map *extra) {
+static void follow_imports(const al_options *opts, al_discovery *d, al_realpaths *rp, al_map *extra) {
   uint64_t bytes = 0;
   for (size_t i = 0; i < d->files.len; i++) {
     struct stat st;
@@ -918,7 +921,7 @@ static void follow_imports(al_discovery *d, al_realpaths *rp, al_map *extra) {
     if (lang == AL_LANG_PYTHON || lang == AL_LANG_JS) al_vec_push(&level, d->files.items[i]);
   }
   char *cwd = getcwd(NULL, 0);
-  follow_ctx c = {d, rp, &seen, extra, &next, cwd};
+  follow_ctx c = {d, rp, &seen, extra, &next, cwd, opts};
   for (int depth = 0; depth < FOLLOW_DEPTH && level.len; depth++) {
     for (size_t i = 0; i < level.len; i++) {
       const char *path = level.items[i];
@@ -969,7 +972,7 @@ int al_check(const al_options *opts_in, const char *const *paths, int npaths, FI
     goto done;
   }
   o.file_configs = &by_file;
-  if (!opts->no_follow) follow_imports(&d, &rp, &extra);
+  if (!opts->no_follow) follow_imports(opts, &d, &rp, &extra);
   if (extra.len) o.index_only = &extra;
   al_run_files(&run, opts, (char **)d.files.items, d.files.len);
   for (size_t i = 0; i < run.nfiles; i++) {

@@ -32,6 +32,10 @@ typedef struct al_options {
   bool no_cache;              /* --no-cache */
   const char *cache_dir;      /* --cache-dir DIR (see cache.h) */
   bool no_follow;              /* --no-follow-imports */
+  /* --staged: an import that the export of the staged files lacks is exported from the
+   * git index (true when abs_path then exists) */
+  bool (*fetch_import)(const char *abs_path, void *ctx);
+  void *fetch_ctx;
   const al_map *file_configs; /* set by al_check: canonical path -> const al_config* */
   const al_map *index_only;   /* set by al_check: paths read for the index only (imports of
                                * the files named, outside them): not checked, not reported */

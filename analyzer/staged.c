@@ -51,6 +51,43 @@ static char *quote(const char *s) {
   return r;
 }
 
+/* Imports of the staged files that are not staged themselves: exported from the index
+ * when the driver follows them (their staged content is what the commit will hold). */
+typedef struct staged_fetch {
+  const char *top, *tmp; /* the repository's root; the export's canonical path */
+  al_map index;          /* paths in the git index, relative to top */
+  bool loaded;
+} staged_fetch;
+
+static bool fetch_from_index(const char *abs_path, void *ctx) {
+  staged_fetch *s = ctx;
+  size_t n = strlen(s->tmp);
+  if (strncmp(abs_path, s->tmp, n) || abs_path[n] != '/') return false;
+  const char *rel = abs_path + n + 1;
+  if (!s->loaded) {
+    s->loaded = true;
+    char *q = quote(s->top), *cmd = al_fmt("git -C %s ls-files -z 2>/dev/null", q);
+    al_vec v = {0};
+    read_z(cmd, &v);
+    for (size_t i = 0; i < v.len; i++) {
+      al_map_put(&s->index, v.items[i], (void *)1);
+      free(v.items[i]);
+    }
+    al_vec_free(&v);
+    free(cmd);
+    free(q);
+  }
+  if (!al_map_get(&s->index, rel)) return false;
+  char *qtop = quote(s->top), *qtmp = quote(s->tmp), *qrel = quote(rel);
+  char *cmd = al_fmt("cd %s && git checkout-index -f --prefix=%s/ -- %s 2>/dev/null", qtop, qtmp, qrel);
+  int ex = system(cmd);
+  free(cmd);
+  free(qtop);
+  free(qtmp);
+  free(qrel);
+  return ex == 0;
+}
+
 int al_check_staged(const al_options *opts, FILE *out, FILE *err) {
   al_vec files = {0}, configs = {0};
   if (read_z("git diff --cached --name-only --diff-filter=ACMR -z 2>/dev/null", &files) < 0) {
@@ -103,7 +140,14 @@ int al_check_staged(const al_options *opts, FILE *out, FILE *err) {
     rc = 3;
   } else {
     /* `git diff --cached --name-only` paths are relative to the repository root */
-    rc = al_check(opts, (const char *const *)files.items, (int)files.len, out, err);
+    al_options o = *opts;
+    char *real = realpath(tmp, NULL);
+    staged_fetch sf = {.top = top, .tmp = real ? real : tmp};
+    o.fetch_import = fetch_from_index;
+    o.fetch_ctx = &sf;
+    rc = al_check(&o, (const char *const *)files.items, (int)files.len, out, err);
+    al_map_free(&sf.index);
+    free(real);
     if (chdir(cwd) != 0) fprintf(err, "asynclint: --staged: cannot return to %s\n", cwd);
   }
   rm_tree(tmp);

@@ -46,6 +46,24 @@ class PreCommit(unittest.TestCase):
         self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)
         self.assertEqual(subprocess.run([BIN, "check", "--staged", "a.py"], cwd=self.dir).returncode, 2)
 
+    def test_staged_follows_imports_as_staged(self):
+        # app.py is staged; the helper it imports is not part of the change, and is read
+        # as the index holds it (blocking), not as the working tree has it (fixed)
+        self.write("util.py", "import time\n\n\ndef pause():\n    time.sleep(1)\n")
+        self.git("add", "util.py")
+        self.git("commit", "-qm", "helper")
+        self.write("util.py", "def pause():\n    pass\n")  # fixed in the working tree only
+        self.write("app.py", "from util import pause\n\n\nasync def main():\n    pause()\n    pause()\n")
+        self.git("add", "app.py")
+        proc = subprocess.run([BIN, "check", "--staged", "--color", "never"], cwd=self.dir, capture_output=True,
+                              text=True)
+        self.assertEqual(proc.returncode, 1, proc.stdout + proc.stderr)
+        self.assertIn("app.py:5:5: AL210", proc.stdout)
+        self.assertIn("app.py:6:5: AL210", proc.stdout)
+        self.assertIn("note: util.py:5:5: sleep", proc.stdout)
+        self.assertIn("(1 checked)", proc.stdout)
+        self.assertNotRegex(proc.stdout, r"(?m)^util\.py:")  # read for the index, not reported
+
     def test_plain_git_hook(self):
         inst = subprocess.run([BIN, "install-hook"], cwd=self.dir, capture_output=True, text=True)
         self.assertEqual(inst.returncode, 0, inst.stderr)
