@@ -921,6 +921,8 @@ static ir_node *py_enter(ts_walk *w, bool *descend) {
           v = ts_node_named_child(v, 0);
         }
         if (ts_node_is_null(v)) continue;
+        if (ts_is(v, "await") && ts_is(ts_node_named_child(v, 0), "call"))
+          v = ts_node_named_child(v, 0); /* `async with await anyio.open_file(p) as f` */
         TSNode head = ts_is(v, "call") ? ts_field(v, "function") : v;
         const char *name, *mod, *mem;
         const char *htext = dotted(w, head);
