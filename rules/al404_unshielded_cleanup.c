@@ -3,7 +3,9 @@
  * is cancelled at that await (always under trio/anyio's level-triggered cancel scopes;
  * under asyncio as soon as a second cancel arrives, e.g. at shutdown), so it never
  * completes. Shields: asyncio.shield(...), trio/anyio CancelScope(shield=True) or
- * move_on_after/fail_after(..., shield=True). */
+ * move_on_after/fail_after(..., shield=True). A shielded scope needs a timeout too
+ * (flake8-async ASYNC102): `CancelScope(shield=True)` without a deadline, and no timeout
+ * scope inside it, lets a hung cleanup block cancellation forever. */
 #include <string.h>
 
 #include "common.h"
@@ -18,9 +20,15 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
     if (n->kind != IR_AWAIT && !async_stmt) continue;
     if (async_stmt && n->kind == IR_WITH && al_shielded_with(f, n)) continue;
     const ir_node *cleanup = NULL;
-    bool shielded = false;
+    bool shielded = false, timed = false;
+    const ir_node *untimed = NULL; /* the shield without a timeout */
     for (const ir_node *p = n->parent; p && p->kind != IR_FUNC; p = p->parent) {
-      if (p->kind == IR_WITH && al_shielded_with(f, p)) shielded = true;
+      /* a timeout inside the shield bounds the cleanup; one outside it cannot reach in */
+      if (p->kind == IR_WITH && !shielded && al_with_times_out(f, p)) timed = true;
+      if (p->kind == IR_WITH && !shielded && al_shielded_with(f, p)) {
+        shielded = true;
+        if (!timed && al_with_untimed(f, p)) untimed = p;
+      }
       /* the cleanup handles its own cancellation: try: await x / except Cancelled: */
       if (p->kind == IR_TRY && !cleanup)
         for (const ir_node *h = p->child; h; h = h->next)
@@ -32,7 +40,7 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
         break;
       }
     }
-    if (!cleanup || shielded) continue;
+    if (!cleanup || (shielded && !untimed)) continue;
     const ir_node *awaited = async_stmt ? NULL : n->child;
     if (awaited && awaited->kind == IR_CALL && awaited->name &&
         (al_kb_match(kb, "shields", awaited->name) || al_kb_match(kb, "cancel_safe_cleanup", awaited->name)))
@@ -44,10 +52,17 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
                           ? "wrap it in asyncio.shield() (bounded by asyncio.timeout())"
                           : !strcmp(lib, "trio") ? "run it under `with trio.move_on_after(t, shield=True):`"
                                                  : "run it under `with anyio.move_on_after(t, shield=True):`";
-    al_report(sink, n, "`%s` in %s of async function `%s` is not shielded: if the task is being cancelled this "
-              "cleanup is cancelled too and never completes; %s",
-              !async_stmt ? "await" : n->kind == IR_WITH ? "async with" : "async for",
-              cleanup->kind == IR_FINALLY ? "`finally`" : "a cancellation handler", fn && fn->name ? fn->name : "?", how);
+    const char *what = !async_stmt ? "await" : n->kind == IR_WITH ? "async with" : "async for";
+    const char *where = cleanup->kind == IR_FINALLY ? "`finally`" : "a cancellation handler";
+    if (untimed)
+      al_report(sink, n, "`%s` in %s of async function `%s` is shielded without a timeout: if it hangs, nothing "
+                "can cancel it and shutdown waits forever; give the scope a deadline (%s)", what, where,
+                fn && fn->name ? fn->name : "?",
+                strstr(untimed->name, "anyio") ? "`anyio.move_on_after(t, shield=True)`"
+                                                : "`trio.move_on_after(t, shield=True)`");
+    else
+      al_report(sink, n, "`%s` in %s of async function `%s` is not shielded: if the task is being cancelled this "
+                "cleanup is cancelled too and never completes; %s", what, where, fn && fn->name ? fn->name : "?", how);
   }
 }
 

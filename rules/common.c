@@ -726,18 +726,46 @@ bool al_is_spawn(const ir_file *f, const ir_node *call) {
   return call->name && al_kb_match(al_kb_for(f->lang), "spawn", call->name);
 }
 
+/* `attr=<value>` among the with's arguments, or `.attr = <value>` in its block
+ * (`cs.shield = True`); value NULL: any. */
+static bool with_sets(const ir_file *f, const ir_node *w, const char *attr, const char *value) {
+  char arg[64], set1[64], set2[64];
+  snprintf(arg, sizeof arg, "%s=%s", attr, value ? value : "");
+  snprintf(set1, sizeof set1, ".%s = %s", attr, value ? value : "");
+  snprintf(set2, sizeof set2, ".%s=%s", attr, value ? value : "");
+  return (w->text && strstr(w->text, arg)) || al_code_contains(f, w->span.start, w->span.end, set1) ||
+         al_code_contains(f, w->span.start, w->span.end, set2);
+}
+
 static bool shield_item(const ir_file *f, const char *item, void *ctx) {
   const ir_node *w = ctx;
-  if (!al_kb_match(al_kb_for(f->lang), "shields", item)) return false;
-  bool needs_flag = strstr(item, "CancelScope") || strstr(item, "move_on") || strstr(item, "fail_after");
-  /* shield=True as an argument, or set on the scope in the block: `cs.shield = True` */
-  return !needs_flag || (w->text && strstr(w->text, "shield=True")) ||
-         al_code_contains(f, w->span.start, w->span.end, ".shield = True") ||
-         al_code_contains(f, w->span.start, w->span.end, ".shield=True");
+  const al_kb_entry *e = al_kb_match(al_kb_for(f->lang), "shields", item);
+  if (!e) return false;
+  const char *flag = al_kb_attr(e, "flag"); /* CancelScope(shield=True), move_on_after(t, shield=True) */
+  return !flag || with_sets(f, w, flag, "True");
 }
 
 bool al_shielded_with(const ir_file *f, const ir_node *w) {
   return al_list_find(f, w->name, ",", shield_item, (void *)w) != NULL;
+}
+
+static bool untimed_item(const ir_file *f, const char *item, void *ctx) {
+  const al_kb_entry *e = al_kb_match(al_kb_for(f->lang), "shields", item);
+  const char *deadline = e ? al_kb_attr(e, "deadline") : NULL;
+  return deadline && !with_sets(f, ctx, deadline, NULL);
+}
+
+bool al_with_untimed(const ir_file *f, const ir_node *w) {
+  return w->name && al_list_find(f, w->name, ",", untimed_item, (void *)w) != NULL;
+}
+
+static bool timeout_item(const ir_file *f, const char *item, void *ctx) {
+  (void)ctx;
+  return al_kb_match(al_kb_for(f->lang), "timeout_scopes", item) != NULL;
+}
+
+bool al_with_times_out(const ir_file *f, const ir_node *w) {
+  return w->name && !al_with_untimed(f, w) && al_list_find(f, w->name, ",", timeout_item, NULL) != NULL;
 }
 
 

@@ -108,6 +108,11 @@ bool al_is_spawn(const ir_file *f, const ir_node *call);
 /* True when a `with` shields its body from outer cancellation: a `shields` entry
  * (CancelScope / move_on_after / fail_after need shield=True). */
 bool al_shielded_with(const ir_file *f, const ir_node *w);
+/* A with over a scope with no timeout of its own (knowledge `shields` with `deadline`,
+ * the deadline not given): `CancelScope(shield=True)`. */
+bool al_with_untimed(const ir_file *f, const ir_node *w);
+/* A with over a timeout scope (knowledge `timeout_scopes`) that has its timeout. */
+bool al_with_times_out(const ir_file *f, const ir_node *w);
 
 /* A fix replacing the whole call with `target()` (`trio.lowlevel.checkpoint`), written
  * through the name target's top module is imported as; NULL when it is not imported. */
