@@ -103,10 +103,24 @@ const char *al_list_find(const ir_file *f, const char *list, const char *seps, a
   return NULL;
 }
 
+/* fd I/O on the fd a readiness callback was handed (knowledge `registrations` with
+ * `ready_fd`: libevent's `cb(evutil_socket_t fd, short what, void *arg)`): the loop saw
+ * it ready, so the one read, recv or accept on it does not wait. */
+static bool on_ready_fd(const ir_file *f, const al_index *idx, const ir_node *call, const al_kb_entry *e) {
+  const char *fd = al_kb_attr(e, "fd_io");
+  if (!idx || !fd || strcmp(fd, "true") || !call->nargs || !call->args[0].text) return false;
+  const ir_node *fn = ir_enclosing_func(call);
+  const al_func_info *info = fn ? al_index_func(idx, f, fn) : NULL;
+  const char *rf = info && info->reg_api ? al_kb_attr(info->reg_api, "ready_fd") : NULL;
+  uint32_t i = rf ? (uint32_t)strtoul(rf, NULL, 10) : UINT32_MAX;
+  return i < fn->nargs && fn->args[i].text && !strcmp(fn->args[i].text, call->args[0].text);
+}
+
 const al_kb_entry *al_blocking_api(const ir_file *f, const al_index *idx, const ir_node *call) {
   const al_kb_entry *e = al_blocking_entry(f, call);
   if (!e) return NULL;
   if (idx && al_index_resolve(idx, f, call)) return NULL; /* a project function of that name */
+  if (f->lang == AL_LANG_C && on_ready_fd(f, idx, call, e)) return NULL;
   if (al_expected_to_raise(f, call)) return NULL;
   return e;
 }
