@@ -43,24 +43,64 @@ static const char *find_in(const char *line, size_t len, const char *needle) {
   return NULL;
 }
 
+/* The directive m (found in [text, end)) covers code: `[AL101, AL2]` right after it,
+ * or, ESLint's way, codes after a space (`asynclint-disable-line AL101 AL2`); neither:
+ * every code. */
+static bool directive_covers(const char *m, const char *end, const char *code) {
+  if (m < end && *m == '[') {
+    const char *close = memchr(m, ']', (size_t)(end - m));
+    return list_covers(m + 1, close ? close : end, code);
+  }
+  const char *p = m;
+  while (p < end && (*p == ' ' || *p == '\t')) p++;
+  if (p == m || p >= end || strncmp(p, "AL", 2)) return true; /* no list (a comment's end, `--`, prose) */
+  const char *stop = p;
+  while (stop < end && (isalnum((unsigned char)*stop) || *stop == ',' || *stop == ' ' || *stop == '\t')) stop++;
+  return list_covers(p, stop, code);
+}
+
+/* A directive on the line, or its end (m past the directive's name); NULL: none. */
+static const char *directive(const char *text, size_t len, const char *name) {
+  const char *m = find_in(text, len, name);
+  if (!m) return NULL;
+  m += strlen(name);
+  /* `ignore` is not `ignore-next-line`, nor `disable-line` part of `disable-next-line` */
+  return m < text + len && *m == '-' ? NULL : m;
+}
+
 bool al_suppressed(const al_source *src, uint32_t line, const char *code) {
   if (!src->has_markers) return false;
   size_t len;
   const char *text = al_source_line(src, line, &len);
   const char *end = text + len;
-  const char *m = find_in(text, len, "asynclint: ignore");
-  if (m) {
-    m += strlen("asynclint: ignore");
-    if (m >= end || *m != '[') return true; /* no list: every code */
-    const char *close = memchr(m, ']', (size_t)(end - m));
-    return list_covers(m + 1, close ? close : end, code);
-  }
+  const char *m;
+  if ((m = directive(text, len, "asynclint: ignore")) || (m = directive(text, len, "asynclint-disable-line")))
+    return directive_covers(m, end, code);
   if (src->lang == AL_LANG_PYTHON && (m = find_in(text, len, "# noqa"))) {
     m += strlen("# noqa");
     if (m >= end || *m != ':') return true;
     const char *stop = m + 1;
     while (stop < end && *stop != '#') stop++;
     return list_covers(m + 1, stop, code);
+  }
+  if (line > 1) { /* on the line before: `// asynclint-disable-next-line AL101` */
+    size_t plen;
+    const char *prev = al_source_line(src, line - 1, &plen);
+    if ((m = directive(prev, plen, "asynclint: ignore-next-line")) ||
+        (m = directive(prev, plen, "asynclint-disable-next-line")))
+      return directive_covers(m, prev + plen, code);
+  }
+  /* the whole file: `# asynclint: ignore-file[AL5]`, `// asynclint-disable-file AL501` */
+  for (const char *t = src->text, *e = src->text + src->len; t < e;) {
+    const char *hit = memmem(t, (size_t)(e - t), "asynclint", 9);
+    if (!hit) break;
+    const char *eol = memchr(hit, '\n', (size_t)(e - hit));
+    if (!eol) eol = e;
+    if ((m = directive(hit, (size_t)(eol - hit), "asynclint: ignore-file")) ||
+        (m = directive(hit, (size_t)(eol - hit), "asynclint-disable-file"))) {
+      if (directive_covers(m, eol, code)) return true;
+    }
+    t = hit + 9;
   }
   return false;
 }

@@ -142,6 +142,41 @@ START_TEST(inline_suppressions) {
   ck_assert(al_suppressed(&s, 1, "AL101"));
   ck_assert(!al_suppressed(&s, 2, "AL101")); /* noqa is Python's convention */
   al_source_free(&s);
+  /* ESLint's spellings, the line before, and the whole file */
+  const char *eslint = "f(); // asynclint-disable-line\n"              /* 1 */
+                       "f(); // asynclint-disable-line AL101 AL2\n"    /* 2 */
+                       "f(); // asynclint-disable-line AL3\n"          /* 3 */
+                       "// asynclint-disable-next-line AL101 -- why\n" /* 4 */
+                       "f();\n"                                        /* 5 */
+                       "// asynclint: ignore-next-line[AL1]\n"         /* 6 */
+                       "f();\n"                                        /* 7 */
+                       "f(); // asynclint: ignore-next-line\n"         /* 8 */
+                       "f();\n"                                        /* 9 */
+                       "f();\n";                                       /* 10 */
+  al_source_from_text(&s, "x.js", AL_LANG_JS, eslint, strlen(eslint));
+  ck_assert(al_suppressed(&s, 1, "AL501"));
+  ck_assert(al_suppressed(&s, 2, "AL101"));
+  ck_assert(al_suppressed(&s, 2, "AL210"));
+  ck_assert(!al_suppressed(&s, 2, "AL301"));
+  ck_assert(!al_suppressed(&s, 3, "AL101"));
+  ck_assert(al_suppressed(&s, 5, "AL101"));
+  ck_assert(!al_suppressed(&s, 5, "AL104"));
+  ck_assert(al_suppressed(&s, 7, "AL104"));
+  ck_assert(!al_suppressed(&s, 7, "AL201"));
+  ck_assert(!al_suppressed(&s, 8, "AL101")); /* it speaks of the next line only */
+  ck_assert(al_suppressed(&s, 9, "AL101"));
+  ck_assert(!al_suppressed(&s, 10, "AL101"));
+  al_source_free(&s);
+  const char *file = "import asyncio\n# asynclint: ignore-file[AL101, AL3]\nf()\n";
+  al_source_from_text(&s, "x.py", AL_LANG_PYTHON, file, strlen(file));
+  ck_assert(al_suppressed(&s, 3, "AL101"));
+  ck_assert(al_suppressed(&s, 1, "AL302"));
+  ck_assert(!al_suppressed(&s, 3, "AL102"));
+  al_source_free(&s);
+  const char *all = "/* asynclint-disable-file */\nf();\n";
+  al_source_from_text(&s, "x.js", AL_LANG_JS, all, strlen(all));
+  ck_assert(al_suppressed(&s, 2, "AL101"));
+  al_source_free(&s);
 }
 END_TEST
 
