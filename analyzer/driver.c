@@ -532,7 +532,7 @@ void al_run_files(al_run *run, const al_options *opts, char **paths, size_t n) {
     /* --shard K/N: every shard lowers every file (the index sees the whole project);
      * rules run, and findings are reported, on the files i with i % N == K - 1 */
     f->in_shard = opts->shard_n <= 1 || i % (size_t)opts->shard_n == (size_t)(opts->shard_k - 1);
-    if (opts->index_only && al_map_get(opts->index_only, paths[i])) f->in_shard = false;
+    if (opts->index_only && al_map_get(opts->index_only, paths[i])) f->in_shard = false, f->index_only = true;
     run->nchecked += f->in_shard;
     f->lower = !cache;
     struct stat st;
@@ -691,7 +691,9 @@ void al_run_files(al_run *run, const al_options *opts, char **paths, size_t n) {
     al_vec deps = {0};
     for (size_t i = 0; i < n; i++) {
       al_file *f = &run->files[i];
-      if (!f->lowered || f->cached || !f->in_shard || f->error) continue;
+      /* an import followed has an entry of its own kind (no findings: its rules never
+       * ran), so that the files depending on it can be usable next time */
+      if (!f->lowered || f->cached || (!f->in_shard && !f->index_only) || f->error) continue;
       bool open = false;
       direct_deps(run, f, &deps, &open);
       keys[i] = al_cache_key(cache, f, cfg); /* from the content read, not the stat table */
@@ -862,9 +864,10 @@ fail:
 /* Following imports: the project files that the files named import (and those import
  * in turn, FOLLOW_DEPTH levels), when they are not named themselves, are read for the
  * cross-file index and not reported. `asynclint check app.py` (a pre-commit hook, an
- * editor's save) then still sees that app.py's helper in util.py blocks. Only when the
- * files named are few (FOLLOW_MAX_BYTES): each is lowered once more to find its imports,
- * and a run that names a whole project already has them. */
+ * editor's save) then still sees that app.py's helper in util.py blocks. Only from
+ * files named as files (a folder brings its own imports), and only when they are few
+ * (FOLLOW_MAX_BYTES). Imports are found in the text, without parsing: a warm run stays
+ * warm. */
 #define FOLLOW_MAX_BYTES (4u << 20)
 #define FOLLOW_DEPTH 3
 #define FOLLOW_MAX_FILES 512
@@ -903,23 +906,35 @@ static void follow_candidate(const char *path, void *ctx) {
   al_vec_push(c->queue, copy);
 }
 
-static void follow_imports(const al_options *opts, al_discovery *d, al_realpaths *rp, al_map *extra) {
+static void follow_imports(const al_options *opts, const char *const *paths, int npaths, al_discovery *d,
+                           al_realpaths *rp, al_map *extra) {
+  /* from the files named as files (a folder named brings its imports with it) */
+  al_map named = {0};
   uint64_t bytes = 0;
-  for (size_t i = 0; i < d->files.len; i++) {
+  for (int i = 0; i < npaths; i++) {
     struct stat st;
-    if (stat(d->files.items[i], &st) == 0) bytes += (uint64_t)st.st_size;
-    if (bytes > FOLLOW_MAX_BYTES) return;
+    if (stat(paths[i], &st) != 0 || !S_ISREG(st.st_mode)) continue;
+    if ((bytes += (uint64_t)st.st_size) > FOLLOW_MAX_BYTES) {
+      al_map_free(&named);
+      return;
+    }
+    char *abs = al_realpath_memo(rp, paths[i]);
+    if (abs) al_map_put(&named, abs, (void *)1);
+    free(abs);
   }
+  if (!named.len) return;
   al_map seen = {0};
   al_vec level = {0}, next = {0};
   for (size_t i = 0; i < d->files.len; i++) {
     char *abs = al_realpath_memo(rp, d->files.items[i]);
     if (!abs) continue;
     al_map_put(&seen, abs, (void *)1);
-    free(abs);
     al_lang lang = al_lang_from_path(d->files.items[i]);
-    if (lang == AL_LANG_PYTHON || lang == AL_LANG_JS) al_vec_push(&level, d->files.items[i]);
+    if ((lang == AL_LANG_PYTHON || lang == AL_LANG_JS) && al_map_get(&named, abs))
+      al_vec_push(&level, d->files.items[i]);
+    free(abs);
   }
+  al_map_free(&named);
   char *cwd = getcwd(NULL, 0);
   follow_ctx c = {d, rp, &seen, extra, &next, cwd, opts};
   for (int depth = 0; depth < FOLLOW_DEPTH && level.len; depth++) {
@@ -934,11 +949,7 @@ static void follow_imports(const al_options *opts, al_discovery *d, al_realpaths
         continue;
       }
       char *module = al_module_id(abs, lang);
-      al_lower_ctx lc = {.abs_path = abs, .module = module};
-      ir_file *ir = al_lower(&src, &lc, &err);
-      if (ir) al_import_candidates(ir, abs, follow_candidate, &c);
-      if (ir) ir_file_free(ir);
-      free(err);
+      al_scan_import_candidates(&src, abs, module, follow_candidate, &c);
       free(module);
       free(abs);
       al_source_free(&src);
@@ -972,7 +983,7 @@ int al_check(const al_options *opts_in, const char *const *paths, int npaths, FI
     goto done;
   }
   o.file_configs = &by_file;
-  if (!opts->no_follow) follow_imports(opts, &d, &rp, &extra);
+  if (!opts->no_follow) follow_imports(opts, paths, npaths, &d, &rp, &extra);
   if (extra.len) o.index_only = &extra;
   al_run_files(&run, opts, (char **)d.files.items, d.files.len);
   for (size_t i = 0; i < run.nfiles; i++) {

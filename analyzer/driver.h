@@ -51,6 +51,7 @@ typedef struct al_file_stat {
 
 typedef struct al_file {
   bool in_shard;       /* rules run on it and it is reported (--shard) */
+  bool index_only;     /* read for the index only (an import followed): never checked */
   bool cached;         /* its findings came from the cache */
   bool lower;          /* pass 1 lowers it (not cached, or a dependency of a file that is not) */
   uint64_t content_hash;

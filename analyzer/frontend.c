@@ -1,6 +1,7 @@
 /* frontend: dispatch by language, and module ids (how files name each other). */
 #include "frontend.h"
 
+#include <ctype.h>
 #include <libgen.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -108,34 +109,179 @@ static void candidate(al_buf *b, size_t keep, const char *suffix, void (*visit)(
   visit(b->data, ctx);
 }
 
+/* The candidates of one import: Python `name` (dotted, absolute) with `member` (from
+ * name import member; NULL or "*": none) under root; JS `name`, an absolute path. */
+static void import_candidates(al_lang lang, const char *root, const char *name, size_t nlen, const char *member,
+                              size_t mlen, void (*visit)(const char *, void *), void *ctx) {
+  al_buf b = {0};
+  if (lang == AL_LANG_PYTHON && root && nlen && name[0] != '.') {
+    al_buf_puts(&b, root);
+    al_buf_puts(&b, "/");
+    for (size_t i = 0; i < nlen; i++) al_buf_add(&b, name[i] == '.' ? "/" : name + i, 1);
+    size_t keep = b.len;
+    candidate(&b, keep, ".py", visit, ctx);
+    candidate(&b, keep, "/__init__.py", visit, ctx);
+    if (member && mlen && !(mlen == 1 && *member == '*')) { /* from pkg import submodule */
+      b.len = keep;
+      al_buf_puts(&b, "/");
+      al_buf_add(&b, member, mlen);
+      keep = b.len;
+      candidate(&b, keep, ".py", visit, ctx);
+      candidate(&b, keep, "/__init__.py", visit, ctx);
+    }
+  } else if (lang == AL_LANG_JS && nlen && name[0] == '/') {
+    al_buf_add(&b, name, nlen);
+    size_t keep = b.len;
+    static const char *const sfx[] = {"", ".js", ".mjs", ".cjs", ".jsx", "/index.js", "/index.mjs"};
+    for (size_t k = 0; k < sizeof sfx / sizeof *sfx; k++) candidate(&b, keep, sfx[k], visit, ctx);
+  }
+  al_buf_free(&b);
+}
+
 void al_import_candidates(const ir_file *f, const char *abs_path, void (*visit)(const char *path, void *ctx),
                           void *ctx) {
   char *root = f->lang == AL_LANG_PYTHON && f->module ? python_root(abs_path, f->module) : NULL;
   for (const ir_node *x = f->root; x; x = ir_next(x, f->root)) {
     if (x->kind != IR_IMPORT || !x->name || !*x->name) continue;
-    al_buf b = {0};
-    if (f->lang == AL_LANG_PYTHON && root && x->name[0] != '.') {
-      al_buf_puts(&b, root);
-      al_buf_puts(&b, "/");
-      for (const char *m = x->name; *m; m++) al_buf_add(&b, *m == '.' ? "/" : m, 1);
-      size_t keep = b.len;
-      candidate(&b, keep, ".py", visit, ctx);
-      candidate(&b, keep, "/__init__.py", visit, ctx);
-      if (x->member && strcmp(x->member, "*")) { /* from pkg import submodule */
-        b.len = keep;
-        al_buf_puts(&b, "/");
-        al_buf_puts(&b, x->member);
-        keep = b.len;
-        candidate(&b, keep, ".py", visit, ctx);
-        candidate(&b, keep, "/__init__.py", visit, ctx);
-      }
-    } else if (f->lang == AL_LANG_JS && x->name[0] == '/') {
-      al_buf_puts(&b, x->name);
-      size_t keep = b.len;
-      static const char *const sfx[] = {"", ".js", ".mjs", ".cjs", ".jsx", "/index.js", "/index.mjs"};
-      for (size_t k = 0; k < sizeof sfx / sizeof *sfx; k++) candidate(&b, keep, sfx[k], visit, ctx);
-    }
-    al_buf_free(&b);
+    import_candidates(f->lang, root, x->name, strlen(x->name), x->member, x->member ? strlen(x->member) : 0,
+                      visit, ctx);
   }
   free(root);
+}
+
+static bool ident_char(char c) { return isalnum((unsigned char)c) || c == '_'; }
+
+static const char *skip_blank(const char *p, const char *e) {
+  while (p < e && (*p == ' ' || *p == '\t' || *p == '\\' || *p == '\r')) p++;
+  return p;
+}
+
+/* Python, from the text: `import a.b, c as d` and `from .x import y, (z)` at the start of
+ * a line (indented too). Relative names resolve against the file's package. */
+static void scan_python(const al_source *src, const char *root, const char *module, bool is_pkg,
+                        void (*visit)(const char *, void *), void *ctx) {
+  const char *t = src->text, *e = t + src->len;
+  for (const char *line = t; line < e;) {
+    const char *eol = memchr(line, '\n', (size_t)(e - line));
+    if (!eol) eol = e;
+    const char *p = skip_blank(line, eol);
+    bool from = eol - p > 5 && !memcmp(p, "from", 4) && (p[4] == ' ' || p[4] == '\t');
+    bool imp = eol - p > 7 && !memcmp(p, "import", 6) && (p[6] == ' ' || p[6] == '\t');
+    if (imp) { /* import a.b, c as d */
+      p += 6;
+      while (p < eol) {
+        p = skip_blank(p, eol);
+        const char *n = p;
+        while (p < eol && (ident_char(*p) || *p == '.')) p++;
+        if (p > n) import_candidates(AL_LANG_PYTHON, root, n, (size_t)(p - n), NULL, 0, visit, ctx);
+        while (p < eol && *p != ',' && *p != '#') p++;
+        if (p >= eol || *p == '#') break;
+        p++;
+      }
+    } else if (from) { /* from [.]*name import a, b */
+      p = skip_blank(p + 4, eol);
+      size_t dots = 0;
+      while (p < eol && *p == '.') dots++, p++;
+      const char *n = p;
+      while (p < eol && (ident_char(*p) || *p == '.')) p++;
+      size_t nlen = (size_t)(p - n);
+      al_buf abs = {0}; /* the absolute module */
+      if (dots) {
+        size_t keep = strlen(module), up = dots - (is_pkg ? 1 : 0);
+        for (size_t k = 0; k < up; k++) {
+          while (keep && module[keep - 1] != '.') keep--;
+          if (keep) keep--; /* the dot */
+        }
+        size_t parts = 1;
+        for (const char *m = module; *m; m++) parts += *m == '.';
+        if (up < parts) al_buf_add(&abs, module, keep); /* else above the top: nothing */
+        if (nlen && abs.len) al_buf_puts(&abs, ".");
+      }
+      al_buf_add(&abs, n, nlen);
+      p = skip_blank(p, eol);
+      if (abs.len && eol - p > 6 && !memcmp(p, "import", 6)) {
+        p += 6;
+        const char *stop = eol;
+        p = skip_blank(p, stop);
+        if (p < e && *p == '(') { /* a parenthesized list may span lines */
+          const char *close = memchr(p, ')', (size_t)(e - p));
+          stop = close ? close : e;
+          p++;
+        }
+        while (p < stop) {
+          while (p < stop && !ident_char(*p) && *p != '*') p++;
+          const char *m = p;
+          while (p < stop && (ident_char(*p) || *p == '*')) p++;
+          if (p > m) import_candidates(AL_LANG_PYTHON, root, abs.data, abs.len, m, (size_t)(p - m), visit, ctx);
+          while (p < stop && *p != ',' && *p != '#') p++; /* past `as name` */
+          if (p < stop && *p == '#') {
+            const char *nl = memchr(p, '\n', (size_t)(stop - p));
+            p = nl ? nl : stop;
+          } else if (p < stop) {
+            p++;
+          }
+        }
+        if (stop > eol) eol = stop;
+      }
+      al_buf_free(&abs);
+    }
+    line = eol < e ? eol + 1 : e;
+  }
+}
+
+/* JS, from the text: a relative specifier ('./x', "../y") right after `require(`,
+ * `import(`, `from`, or `import`, outside comments (JSDoc's `{import("./T")}` types are
+ * no imports). */
+static void scan_javascript(const al_source *src, const char *abs_path, void (*visit)(const char *, void *),
+                            void *ctx) {
+  const char *t = src->text, *e = t + src->len;
+  const char *slash = strrchr(abs_path, '/');
+  size_t dlen = slash ? (size_t)(slash - abs_path) : 0;
+  for (const char *q = t; q < e; q++) {
+    if (*q == '/' && q + 1 < e && (q[1] == '/' || q[1] == '*')) { /* a comment */
+      const char *end = q[1] == '/' ? memchr(q, '\n', (size_t)(e - q)) : memmem(q + 2, (size_t)(e - q - 2), "*/", 2);
+      if (!end) break;
+      q = end;
+      continue;
+    }
+    if (*q != '\'' && *q != '"' && *q != '`') continue;
+    char quote = *q;
+    const char *end = q + 1; /* the closing quote */
+    while (end < e && *end != quote && (quote == '`' || *end != '\n')) end += *end == '\\' ? 2 : 1;
+    if (end >= e) break;
+    const char *dot = q + 1;
+    bool rel = end - dot > 2 && dot[0] == '.' && (dot[1] == '/' || (dot[1] == '.' && dot[2] == '/'));
+    const char *k = q; /* before the quote: `require(`, `import(`, `from`, `import` */
+    while (rel && k > t && (k[-1] == ' ' || k[-1] == '\t')) k--;
+    bool call = rel && k > t && k[-1] == '(';
+    if (call) {
+      k--;
+      while (k > t && (k[-1] == ' ' || k[-1] == '\t')) k--;
+    }
+    const char *w = k;
+    while (rel && w > t && ident_char(w[-1])) w--;
+    size_t wl = (size_t)(k - w);
+    bool ok = rel && (call ? (wl == 7 && !memcmp(w, "require", 7)) || (wl == 6 && !memcmp(w, "import", 6))
+                           : (wl == 4 && !memcmp(w, "from", 4)) || (wl == 6 && !memcmp(w, "import", 6)));
+    if (ok && end - dot < 1024) {
+      al_buf p = {0};
+      al_buf_add(&p, abs_path, dlen);
+      al_buf_puts(&p, "/");
+      al_buf_add(&p, dot, (size_t)(end - dot));
+      import_candidates(AL_LANG_JS, NULL, p.data, p.len, NULL, 0, visit, ctx);
+      al_buf_free(&p);
+    }
+    q = end;
+  }
+}
+
+void al_scan_import_candidates(const al_source *src, const char *abs_path, const char *module,
+                               void (*visit)(const char *path, void *ctx), void *ctx) {
+  if (src->lang == AL_LANG_PYTHON && module) {
+    char *root = python_root(abs_path, module);
+    scan_python(src, root, module, al_ends_with(abs_path, "/__init__.py"), visit, ctx);
+    free(root);
+  } else if (src->lang == AL_LANG_JS) {
+    scan_javascript(src, abs_path, visit, ctx);
+  }
 }

@@ -31,6 +31,12 @@ char *al_module_id(const char *abs_path, al_lang lang);
 void al_import_candidates(const ir_file *f, const char *abs_path, void (*visit)(const char *path, void *ctx),
                           void *ctx);
 
+/* The same from the text alone, without parsing (the CLI's import following): Python
+ * `import` / `from ... import` lines, JS relative specifiers after `require(`, `import(`,
+ * `from`, `import`. An import in a string or comment is taken too (a file read in vain). */
+void al_scan_import_candidates(const al_source *src, const char *abs_path, const char *module,
+                               void (*visit)(const char *path, void *ctx), void *ctx);
+
 ir_file *al_lower_python(const al_source *src, const al_lower_ctx *ctx, char **err);
 ir_file *al_lower_javascript(const al_source *src, const al_lower_ctx *ctx, char **err);
 ir_file *al_lower_c(const al_source *src, const al_lower_ctx *ctx, char **err);

@@ -92,6 +92,30 @@ class Cache(unittest.TestCase):
         self.assertEqual(self.codes(out, "top.py"), [])
         self.assertEqual(out, self.lint("--no-cache")[0])
 
+    def test_named_file_with_imports_followed(self):
+        # a pre-commit run names user.py alone: helper.py is followed (index only), has an
+        # entry of its own kind, and its edit re-analyses user.py
+        user = os.path.join(self.proj, "user.py")
+        run = lambda: subprocess.run([BIN, "check", "--format", "json", "--stats", user], capture_output=True,
+                                     text=True, env=self.env, timeout=120)
+        cold = run()
+        self.assertEqual(sorted(f["code"] for f in json.loads(cold.stdout)), ["AL210"], cold.stderr)
+        self.assertIn("2 files", cold.stderr)
+        warm = run()
+        self.assertEqual(warm.stdout, cold.stdout)
+        self.assertIn("cache hits 1;", warm.stderr)
+        self.write("helper.py", HELPER_FAST)
+        edited = run()
+        self.assertEqual(json.loads(edited.stdout), [])
+        self.assertIn("cache hits 0", edited.stderr)
+        # the entry of helper.py as an import followed is not its entry as a file checked
+        full, _ = self.lint()
+        self.assertEqual(self.codes(full, "helper.py"), [])
+        self.write("helper.py", HELPER_SLOW + "\n\nasync def h():\n    slow()\n")
+        run()  # helper.py as an import followed: no findings stored for it
+        full, _ = self.lint()
+        self.assertEqual(self.codes(full, "helper.py"), ["AL210"])
+
     def test_unchanged_files_are_not_read(self):
         # files untouched for 2 s before a run are recognised by their stat next time
         past = time.time() - 30
