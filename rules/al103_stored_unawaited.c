@@ -1,5 +1,6 @@
 /* AL103 stored-unawaited: a coroutine or task is stored in a local variable that is
  * never read again in its function: never awaited, returned or passed on. */
+#include <ctype.h>
 #include <string.h>
 
 #include "common.h"
@@ -16,7 +17,77 @@ static bool read_later(const ir_node *fn, const char *var, const ir_node *assign
   return false;
 }
 
+/* The element of a comprehension or map stored in a local is awaitable: Python
+ * `[work(x) for x in xs]` / `{create_task(work(x)) for ...}` (the call right after the
+ * bracket), JS `xs.map(async (x) => ...)` / `xs.map((x) => work(x))`. Returns the
+ * element call (Python, JS expression body) or the mapped function (JS async). */
+static const ir_node *awaitable_elements(const ir_file *f, const al_index *idx, const ir_node *assign, bool *task) {
+  const char *t = f->src->text;
+  const al_func_info *callee;
+  const al_kb_entry *api;
+  for (const ir_node *c = assign->child; c; c = c->next) {
+    if (c->kind != IR_CALL) continue;
+    if (f->lang == AL_LANG_PYTHON) {
+      uint32_t b = c->span.start;
+      while (b > assign->span.start && (t[b - 1] == ' ' || t[b - 1] == '\n' || t[b - 1] == '\t')) b--;
+      if (b == assign->span.start || (t[b - 1] != '[' && t[b - 1] != '{')) continue; /* not the element */
+      if ((*task = al_spawn_dangles(f, c) || al_is_spawn(f, c))) return c;
+      if (al_index_call_awaitable(idx, f, c, &callee, &api)) return c;
+      continue;
+    }
+    if (c->use != IR_USE_ASSIGNED || !c->name || !al_ends_with(c->name, ".map")) continue;
+    for (const ir_node *fn = c->child; fn; fn = fn->next) {
+      if (fn->kind != IR_FUNC || !(fn->flags & IR_F_LAMBDA)) continue;
+      if (fn->flags & IR_F_ASYNC) return fn;
+      for (const ir_node *r = fn->child; r; r = r->next)
+        if (r->kind == IR_CALL && r->use == IR_USE_RETURNED && al_index_call_awaitable(idx, f, r, &callee, &api))
+          return r;
+      break;
+    }
+  }
+  return NULL;
+}
+
+/* name appears as a word in [from, to): read (or written) there. Collections get no
+ * USE nodes, so their reads are looked for in the text; any mention counts. */
+static bool mentioned(const ir_file *f, uint32_t from, uint32_t to, const char *name) {
+  const char *t = f->src->text;
+  size_t nl = strlen(name);
+  if (to > f->src->len) to = (uint32_t)f->src->len;
+  for (const char *o = t + from; from < to && (o = memmem(o, (size_t)(t + to - o), name, nl)); o += nl) {
+    char before = o > t ? o[-1] : ' ', after = o + nl < t + to ? o[nl] : ' ';
+    if (isalnum((unsigned char)before) || before == '_' || before == '.' || isalnum((unsigned char)after) ||
+        after == '_')
+      continue;
+    return true;
+  }
+  return false;
+}
+
+/* A collection of coroutines, tasks or promises stored in a local that is never read. */
+static void check_collections(const ir_file *f, const al_index *idx, al_sink *sink) {
+  for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
+    if (n->kind != IR_ASSIGN || !(n->flags & IR_F_COMPREHENSION) || !n->name || n->name[0] == '_' ||
+        strchr(n->name, '.') || strchr(n->name, '['))
+      continue;
+    const ir_node *fn = ir_enclosing_func(n);
+    bool task = false;
+    const ir_node *el = fn ? awaitable_elements(f, idx, n, &task) : NULL;
+    if (!el || mentioned(f, n->span.end, fn->span.end, n->name)) continue;
+    if (task)
+      al_report(sink, n, "the tasks in `%s` are never awaited, returned or passed on: their results and exceptions "
+                "are lost; await them (asyncio.gather(*%s)) or use a TaskGroup", n->name, n->name);
+    else if (f->lang == AL_LANG_JS)
+      al_report(sink, n, "the promises in `%s` are never awaited, returned or passed on: their rejections are "
+                "unhandled and nothing waits for them; await Promise.all(%s)", n->name, n->name);
+    else
+      al_report(sink, n, "the coroutines in `%s` (from `%s()`) are never awaited, returned or passed on: none of "
+                "them runs; await asyncio.gather(*%s)", n->name, al_call_label(f, el), n->name);
+  }
+}
+
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
+  if (f->lang != AL_LANG_C) check_collections(f, idx, sink);
   for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
     if (n->kind != IR_CALL || n->use != IR_USE_ASSIGNED || !n->alias || strchr(n->alias, '.')) continue;
     if (!strcmp(n->alias, "_") || n->alias[0] == '_' || strchr(n->alias, '[')) continue; /* deliberately unused */
