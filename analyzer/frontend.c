@@ -194,7 +194,11 @@ static void scan_python(const al_source *src, const char *root, const char *modu
         }
         size_t parts = 1;
         for (const char *m = module; *m; m++) parts += *m == '.';
-        if (up < parts) al_buf_add(&abs, module, keep); /* else above the top: nothing */
+        if (up >= parts) { /* above the top package: names nothing we can find */
+          line = eol < e ? eol + 1 : e;
+          continue;
+        }
+        al_buf_add(&abs, module, keep);
         if (nlen && abs.len) al_buf_puts(&abs, ".");
       }
       al_buf_add(&abs, n, nlen);

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include "discover.h"
+#include "frontend.h"
 #include "helpers.h"
 #include "rule.h"
 
@@ -176,6 +177,71 @@ START_TEST(inline_suppressions) {
   const char *all = "/* asynclint-disable-file */\nf();\n";
   al_source_from_text(&s, "x.js", AL_LANG_JS, all, strlen(all));
   ck_assert(al_suppressed(&s, 2, "AL101"));
+  al_source_free(&s);
+}
+END_TEST
+
+static void collect_path(const char *path, void *ctx) {
+  al_buf *b = ctx;
+  al_buf_puts(b, path);
+  al_buf_puts(b, "\n");
+}
+
+START_TEST(import_scan) {
+  /* Python: absolute, relative (from a module and from a package), submodules, a
+   * parenthesized list over lines, `as`, a comment; above the top package: nothing */
+  const char *py = "import os.path, json as j  # a comment\n"
+                   "from .util import pause\n"
+                   "from .. import top, (other)\n"
+                   "    from .deep.er import (\n      a,\n      b as c,\n)\n"
+                   "from .... import nowhere\n"
+                   "x = 'from here import nothing'\n";
+  al_source s;
+  al_source_from_text(&s, "/r/pkg/sub/app.py", AL_LANG_PYTHON, py, strlen(py));
+  al_buf b = {0};
+  al_scan_import_candidates(&s, "/r/pkg/sub/app.py", "pkg.sub.app", collect_path, &b);
+  al_buf_add(&b, "", 1);
+  const char *want[] = {"/r/os/path.py\n", "/r/json/__init__.py\n", "/r/pkg/sub/util.py\n",
+                        "/r/pkg/top.py\n", "/r/pkg/other/__init__.py\n", "/r/pkg/sub/deep/er/a.py\n",
+                        "/r/pkg/sub/deep/er/b.py\n"};
+  for (size_t i = 0; i < sizeof want / sizeof *want; i++) ck_assert_msg(strstr(b.data, want[i]), "%s", want[i]);
+  ck_assert(!strstr(b.data, "nowhere"));
+  ck_assert(!strstr(b.data, "/c.py")); /* `b as c` imports b */
+  ck_assert(!strstr(b.data, "here")); /* `from` not at a line's start */
+  al_buf_free(&b);
+  al_source_free(&s);
+  /* the same file as a package's __init__: `.` is the package itself */
+  const char *init = "from . import util\n";
+  al_source_from_text(&s, "/r/pkg/__init__.py", AL_LANG_PYTHON, init, strlen(init));
+  al_buf b2 = {0};
+  al_scan_import_candidates(&s, "/r/pkg/__init__.py", "pkg", collect_path, &b2);
+  al_buf_add(&b2, "", 1);
+  ck_assert(strstr(b2.data, "/r/pkg/util.py\n"));
+  al_buf_free(&b2);
+  al_source_free(&s);
+  /* JS: require, import, dynamic import, re-export; not packages, not JSDoc types, not
+   * a relative path in an ordinary string */
+  const char *js = "const a = require('./a');\n"
+                   "import b from \"../lib/b\";\n"
+                   "import './side.js';\n"
+                   "export { c } from './c';\n"
+                   "const d = await import(`./d`);\n"
+                   "const e = require('lodash');\n"
+                   "/** @type {import('./typeonly')} */\n"
+                   "// require('./commented')\n"
+                   "const f = './notimport';\n";
+  al_source_from_text(&s, "/w/src/x.js", AL_LANG_JS, js, strlen(js));
+  al_buf b3 = {0};
+  al_scan_import_candidates(&s, "/w/src/x.js", "/w/src/x", collect_path, &b3);
+  al_buf_add(&b3, "", 1);
+  const char *jwant[] = {"/w/src/./a.js\n", "/w/src/../lib/b/index.js\n", "/w/src/./side.js\n", "/w/src/./c.mjs\n",
+                         "/w/src/./d.js\n"};
+  for (size_t i = 0; i < sizeof jwant / sizeof *jwant; i++) ck_assert_msg(strstr(b3.data, jwant[i]), "%s", jwant[i]);
+  ck_assert(!strstr(b3.data, "lodash"));
+  ck_assert(!strstr(b3.data, "typeonly"));
+  ck_assert(!strstr(b3.data, "commented"));
+  ck_assert(!strstr(b3.data, "notimport"));
+  al_buf_free(&b3);
   al_source_free(&s);
 }
 END_TEST
@@ -354,6 +420,7 @@ int main(void) {
   tcase_add_test(tc, languages_by_extension);
   tcase_add_test(tc, gitignore_globs);
   tcase_add_test(tc, inline_suppressions);
+  tcase_add_test(tc, import_scan);
   tcase_add_test(tc, knowledge_loader);
   tcase_add_test(tc, builtin_knowledge_loads_on_first_use);
   tcase_add_test(tc, builtin_knowledge_loads);
