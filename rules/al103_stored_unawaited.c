@@ -1,6 +1,5 @@
 /* AL103 stored-unawaited: a coroutine or task is stored in a local variable that is
  * never read again in its function: never awaited, returned or passed on. */
-#include <ctype.h>
 #include <string.h>
 
 #include "common.h"
@@ -48,22 +47,6 @@ static const ir_node *awaitable_elements(const ir_file *f, const al_index *idx, 
   return NULL;
 }
 
-/* name appears as a word in [from, to): read (or written) there. Collections get no
- * USE nodes, so their reads are looked for in the text; any mention counts. */
-static bool mentioned(const ir_file *f, uint32_t from, uint32_t to, const char *name) {
-  const char *t = f->src->text;
-  size_t nl = strlen(name);
-  if (to > f->src->len) to = (uint32_t)f->src->len;
-  for (const char *o = t + from; from < to && (o = memmem(o, (size_t)(t + to - o), name, nl)); o += nl) {
-    char before = o > t ? o[-1] : ' ', after = o + nl < t + to ? o[nl] : ' ';
-    if (isalnum((unsigned char)before) || before == '_' || before == '.' || isalnum((unsigned char)after) ||
-        after == '_')
-      continue;
-    return true;
-  }
-  return false;
-}
-
 /* A collection of coroutines, tasks or promises stored in a local that is never read. */
 static void check_collections(const ir_file *f, const al_index *idx, al_sink *sink) {
   for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
@@ -73,7 +56,8 @@ static void check_collections(const ir_file *f, const al_index *idx, al_sink *si
     const ir_node *fn = ir_enclosing_func(n);
     bool task = false;
     const ir_node *el = fn ? awaitable_elements(f, idx, n, &task) : NULL;
-    if (!el || mentioned(f, n->span.end, fn->span.end, n->name)) continue;
+    const ir_node *dropped = NULL;
+    if (!el || read_later(fn, n->name, NULL, &dropped)) continue;
     if (task)
       al_report(sink, n, "the tasks in `%s` are never awaited, returned or passed on: their results and exceptions "
                 "are lost; await them (asyncio.gather(*%s)) or use a TaskGroup", n->name, n->name);

@@ -368,15 +368,16 @@ static bool is_comparison(const char *t, uint32_t i, uint32_t end) {
   return i + 1 < end && (t[i] == '=' || t[i] == '!') && t[i + 1] == '=';
 }
 
-/* An fs callback tests req->result: compares it (`req->result < 0`, `UV_ECANCELED ==
+/* An fs callback tests req->result (field: knowledge `cancel`): compares it (`req->result < 0`, `UV_ECANCELED ==
  * req->result`), tests it in a condition (`if (req->result)`, `switch`), or keeps it in
  * a variable (tested there, as far as we can tell). Reading it as a count or an fd
  * (`fwrite(buf, 1, req->result, out)`) is not a test. */
-static bool result_tested(const ir_file *f, const ir_node *fn) {
+static bool result_tested(const ir_file *f, const ir_node *fn, const char *field) {
   const char *t = f->src->text;
   uint32_t from = fn->body ? fn->body : fn->span.start, end = fn->span.end;
-  for (const char *o = t + from; (o = memmem(o, t + end - o, "result", 6)); o += 6) {
-    uint32_t at = (uint32_t)(o - t), after = at + 6;
+  size_t fl = strlen(field);
+  for (const char *o = t + from; fl && (o = memmem(o, t + end - o, field, fl)); o += fl) {
+    uint32_t at = (uint32_t)(o - t), after = at + (uint32_t)fl;
     if ((at > 0 && (isalnum((unsigned char)t[at - 1]) || t[at - 1] == '_')) ||
         (after < end && (isalnum((unsigned char)t[after]) || t[after] == '_')))
       continue; /* a longer word */
@@ -425,7 +426,7 @@ static void check_c_callbacks(const ir_file *f, const al_index *idx, al_sink *si
       const char *param = i < fn->nargs ? fn->args[i].text : NULL;
       checked = !param || !*param || body_mentions(f, fn, param);
     } else {
-      checked = result_tested(f, fn) || body_mentions(f, fn, "ECANCELED");
+      checked = result_tested(f, fn, how) || body_mentions(f, fn, "ECANCELED"); /* how: the field, `result` */
     }
     /* a callback that only releases the request (`free(req)`, uv_fs_req_cleanup) is
      * right for a cancelled one too */

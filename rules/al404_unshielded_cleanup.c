@@ -21,13 +21,13 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
     if (async_stmt && n->kind == IR_WITH && al_shielded_with(f, n)) continue;
     const ir_node *cleanup = NULL;
     bool shielded = false, timed = false;
-    const ir_node *untimed = NULL; /* the shield without a timeout */
+    const al_kb_entry *untimed = NULL; /* the shield without a timeout */
     for (const ir_node *p = n->parent; p && p->kind != IR_FUNC; p = p->parent) {
       /* a timeout inside the shield bounds the cleanup; one outside it cannot reach in */
       if (p->kind == IR_WITH && !shielded && al_with_times_out(f, p)) timed = true;
       if (p->kind == IR_WITH && !shielded && al_shielded_with(f, p)) {
         shielded = true;
-        if (!timed && al_with_untimed(f, p)) untimed = p;
+        if (!timed) untimed = al_with_untimed(f, p);
       }
       /* the cleanup handles its own cancellation: try: await x / except Cancelled: */
       if (p->kind == IR_TRY && !cleanup)
@@ -56,10 +56,9 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
     const char *where = cleanup->kind == IR_FINALLY ? "`finally`" : "a cancellation handler";
     if (untimed)
       al_report(sink, n, "`%s` in %s of async function `%s` is shielded without a timeout: if it hangs, nothing "
-                "can cancel it and shutdown waits forever; give the scope a deadline (%s)", what, where,
+                "can cancel it and shutdown waits forever; give the scope a deadline (`%s`)", what, where,
                 fn && fn->name ? fn->name : "?",
-                strstr(untimed->name, "anyio") ? "`anyio.move_on_after(t, shield=True)`"
-                                                : "`trio.move_on_after(t, shield=True)`");
+                al_kb_attr(untimed, "use") ? al_kb_attr(untimed, "use") : "move_on_after(t, shield=True)");
     else
       al_report(sink, n, "`%s` in %s of async function `%s` is not shielded: if the task is being cancelled this "
                 "cleanup is cancelled too and never completes; %s", what, where, fn && fn->name ? fn->name : "?", how);

@@ -769,8 +769,9 @@ static bool untimed_item(const ir_file *f, const char *item, void *ctx) {
   return deadline && !with_sets(f, ctx, deadline, NULL);
 }
 
-bool al_with_untimed(const ir_file *f, const ir_node *w) {
-  return w->name && al_list_find(f, w->name, ",", untimed_item, (void *)w) != NULL;
+const al_kb_entry *al_with_untimed(const ir_file *f, const ir_node *w) {
+  const char *item = w->name ? al_list_find(f, w->name, ",", untimed_item, (void *)w) : NULL;
+  return item ? al_kb_match(al_kb_for(f->lang), "shields", item) : NULL;
 }
 
 static bool timeout_item(const ir_file *f, const char *item, void *ctx) {

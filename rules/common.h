@@ -109,8 +109,8 @@ bool al_is_spawn(const ir_file *f, const ir_node *call);
  * (CancelScope / move_on_after / fail_after need shield=True). */
 bool al_shielded_with(const ir_file *f, const ir_node *w);
 /* A with over a scope with no timeout of its own (knowledge `shields` with `deadline`,
- * the deadline not given): `CancelScope(shield=True)`. */
-bool al_with_untimed(const ir_file *f, const ir_node *w);
+ * the deadline not given): `CancelScope(shield=True)`; its knowledge entry, or NULL. */
+const al_kb_entry *al_with_untimed(const ir_file *f, const ir_node *w);
 /* A with over a timeout scope (knowledge `timeout_scopes`) that has its timeout. */
 bool al_with_times_out(const ir_file *f, const ir_node *w);
 

@@ -771,6 +771,7 @@ static ir_node *py_enter(ts_walk *w, bool *descend) {
                  (!strcmp(rt, "call") && is_map_call(w, right))) {
           x->flags |= IR_F_COMPREHENSION;
           x->member = comprehension_iter(w, right);
+          if (!strchr(var, '.') && !strchr(var, '[')) ts_names_add(&c->stored, var); /* its reads: USE */
         }
       }
       return x;
