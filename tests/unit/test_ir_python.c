@@ -187,7 +187,8 @@ START_TEST(typed_receivers_and_reads) {
                "      ASSIGN 20:9 xs member=range(N) [comprehension]\n"
                "        CALL 20:15 go use=other\n"
                "        CALL 20:29 range use=other (N)\n"
-               "      LOOP 21:9 xs as=a\n");
+               "      LOOP 21:9 xs as=a\n"
+               "        USE 21:18 xs\n"); /* a comprehension's target is read: USE */
 }
 END_TEST
 
