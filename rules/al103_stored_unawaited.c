@@ -30,7 +30,8 @@ static const ir_node *awaitable_elements(const ir_file *f, const al_index *idx, 
       uint32_t b = c->span.start;
       while (b > assign->span.start && (t[b - 1] == ' ' || t[b - 1] == '\n' || t[b - 1] == '\t')) b--;
       if (b == assign->span.start || (t[b - 1] != '[' && t[b - 1] != '{')) continue; /* not the element */
-      if ((*task = al_spawn_dangles(f, c) || al_is_spawn(f, c))) return c;
+      if ((*task = al_spawn_dangles(f, c))) return c;
+      if (al_is_spawn(f, c)) return NULL; /* a group's spawns: the group awaits them */
       if (al_index_call_awaitable(idx, f, c, &callee, &api)) return c;
       continue;
     }
