@@ -533,7 +533,7 @@ void al_run_files(al_run *run, const al_options *opts, char **paths, size_t n) {
      * rules run, and findings are reported, on the files i with i % N == K - 1 */
     f->in_shard = opts->shard_n <= 1 || i % (size_t)opts->shard_n == (size_t)(opts->shard_k - 1);
     if (opts->index_only && al_map_get(opts->index_only, paths[i])) f->in_shard = false, f->index_only = true;
-    run->nchecked += f->in_shard;
+    run->nchecked += f->in_shard && f->lang != AL_LANG_NONE;
     f->lower = !cache;
     struct stat st;
     if (stat(paths[i], &st) == 0 && S_ISREG(st.st_mode))

@@ -128,6 +128,11 @@ class Cli(unittest.TestCase):
         # An explicit file path is linted even where a folder walk would skip it.
         explicit = run("check", "--format", "json", os.path.join(self.dir, "ignored/m.py"))
         self.assertEqual(len(json.loads(explicit.stdout)), 1)
+        # A file of another language named explicitly is skipped with a message, and
+        # not counted as checked.
+        other = run("check", os.path.join(self.dir, "o.txt"), os.path.join(self.dir, "a.py"))
+        self.assertIn("o.txt: skipped: not a Python, JavaScript or C file", other.stderr)
+        self.assertIn("(1 checked)", other.stdout)
 
     def test_default_path_is_cwd(self):
         self.write("bug.py", BUG_PY)
