@@ -783,6 +783,11 @@ static size_t apply_fixes(al_run *run, const al_options *opts, FILE *out, FILE *
     if (applied && opts->diff) {
       al_fix_diff(&f->src, text, len, out);
       total += applied;
+    } else if (applied && al_source_overlay(f->path, NULL)) {
+      /* stdin: the fixed text goes to out, and stands in for the file from now on */
+      fwrite(text, 1, len, out);
+      al_source_set_overlay(f->path, text, len);
+      total += applied;
     } else if (applied) {
       char *why = NULL;
       if (al_fix_write(&f->src, text, len, &why) < 0) {
@@ -967,12 +972,26 @@ static void follow_imports(const al_options *opts, const char *const *paths, int
 
 int al_check(const al_options *opts_in, const char *const *paths, int npaths, FILE *out, FILE *err) {
   al_discovery d;
-  al_discover(paths, npaths, &d);
+  const char *stdin_paths[1];
+  if (opts_in->stdin_path) { /* one file, whether or not it exists on disk */
+    memset(&d, 0, sizeof d);
+    al_vec_push(&d.files, al_strdup(opts_in->stdin_path));
+    stdin_paths[0] = opts_in->stdin_path;
+    paths = stdin_paths;
+    npaths = 1;
+  } else {
+    al_discover(paths, npaths, &d);
+  }
   for (size_t i = 0; i < d.errors.len; i++) fprintf(err, "asynclint: %s\n", (char *)d.errors.items[i]);
   al_configs cs = {0};
   al_map by_file = {0}, extra = {0};
   al_options o = *opts_in;
   const al_options *opts = &o;
+  if (o.stdin_path) o.no_cache = true; /* the text is not the file's: no stat table, no entry */
+  /* stdin with --fix: the text goes to stdout, fixed or not, and the findings left to err */
+  bool echo = o.stdin_path && o.fix && !o.diff;
+  FILE *report = echo ? err : out;
+  bool echoed = false;
   al_realpaths rp = {0};
   o.realpaths = &rp;
   al_run run;
@@ -1017,11 +1036,12 @@ int al_check(const al_options *opts_in, const char *const *paths, int npaths, FI
       al_run_free(&run);
       al_run_files(&run, opts, (char **)d.files.items, d.files.len);
       if (n || failed) fprintf(err, "asynclint: fixed %zu finding%s\n", n, n == 1 ? "" : "s");
+      echoed = echoed || n;
       if ((opts->baseline || opts->diff_base) && filter_findings(&run, opts, err) < 0) {
         rc = 2;
         goto done;
       }
-      al_output(&run, opts, out);
+      al_output(&run, opts, report);
       rc = d.missing ? 2 : run.nfindings && !opts->exit_zero ? 1 : 0;
     }
   } else {
@@ -1029,6 +1049,11 @@ int al_check(const al_options *opts_in, const char *const *paths, int npaths, FI
     rc = d.missing ? 2 : run.nfindings && !opts->exit_zero ? 1 : 0;
   }
 done:
+  if (echo && !echoed) { /* nothing fixed (or an error): the text as it came */
+    size_t len;
+    const char *text = al_source_overlay(o.stdin_path, &len);
+    if (text) fwrite(text, 1, len, out);
+  }
   fflush(out);
   al_run_free(&run);
   al_discovery_free(&d);

@@ -52,6 +52,8 @@ static const char usage_text[] =
     "  --stats              print phase times and memory to stderr\n"
     "  --no-follow-imports  do not read the project files that the files named import\n"
     "                       (by default they feed the cross-file index, unreported)\n"
+    "  --stdin-filename PATH  lint the text on stdin as the file PATH (editors; paths: none or\n"
+    "                       '-'); with --fix the text goes to stdout, fixed, and findings to stderr\n"
     "  --no-cache           do not read or write the cache of per-file results\n"
     "  --cache-dir DIR      keep the cache in DIR (default: $ASYNCLINT_CACHE_DIR, else\n"
     "                       $XDG_CACHE_HOME/asynclint, else ~/.cache/asynclint)\n"
@@ -82,6 +84,36 @@ static void free_opts(al_options *o) {
   al_vec_free(&o->ignore);
 }
 
+/* Reads all of stdin into the source overlay of path (at most AL_MAX_FILE_SIZE). */
+static int read_stdin(const char *path, char **why) {
+  size_t cap = 1 << 16, len = 0;
+  char *buf = al_malloc(cap);
+  for (;;) {
+    if (len == cap) {
+      if (cap > AL_MAX_FILE_SIZE) {
+        *why = al_fmt("larger than the %zu MB limit", AL_MAX_FILE_SIZE >> 20);
+        free(buf);
+        return -1;
+      }
+      cap *= 2;
+      buf = al_realloc(buf, cap);
+    }
+    size_t r = fread(buf + len, 1, cap - len, stdin);
+    len += r;
+    if (r == 0) {
+      if (ferror(stdin)) {
+        *why = al_fmt("cannot read");
+        free(buf);
+        return -1;
+      }
+      break;
+    }
+  }
+  al_source_set_overlay(path, buf, len);
+  free(buf);
+  return 0;
+}
+
 static int cmd_check(int argc, char **argv) {
   al_options o = {.jobs = 0, .format = AL_FMT_TEXT};
   const char *color = "auto";
@@ -98,6 +130,7 @@ static int cmd_check(int argc, char **argv) {
       {"shard", required_argument, 0, 'K'},    {"stats", no_argument, 0, 'T'},
       {"no-cache", no_argument, 0, 'N'},       {"cache-dir", required_argument, 0, 'd'},
       {"statistics", no_argument, 0, 'A'},   {"no-follow-imports", no_argument, 0, 'O'},
+      {"stdin-filename", required_argument, 0, 'I'},
       {0, 0, 0, 0}};
   int ch, rc = 0;
   optind = 1;
@@ -154,6 +187,10 @@ static int cmd_check(int argc, char **argv) {
     case 'N': o.no_cache = true; break;
     case 'O': o.no_follow = true; break;
     case 'd': o.cache_dir = optarg; break;
+    case 'I':
+      if (!*optarg) { rc = usage_error("%s", "--stdin-filename wants the path the text on stdin stands for"); goto out; }
+      o.stdin_path = optarg;
+      break;
     case 'h': fputs(usage_text, stdout); goto out;
     default:
       rc = usage_error("unknown or incomplete option '%s'", argv[optind - 1]);
@@ -167,6 +204,27 @@ static int cmd_check(int argc, char **argv) {
   else o.color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
   const char *dot[] = {"."};
   int npaths = argc - optind;
+  if (o.stdin_path) {
+    if (staged || o.diff_base || o.shard_n > 1 || npaths > 1 || (npaths == 1 && strcmp(argv[optind], "-"))) {
+      rc = usage_error("%s", "--stdin-filename lints stdin as one file: no other paths (only '-'), --staged, "
+                             "--diff-base or --shard with it");
+      goto out;
+    }
+    char *why = NULL;
+    if (read_stdin(o.stdin_path, &why) < 0) {
+      fprintf(stderr, "asynclint: stdin: %s\n", why);
+      free(why);
+      rc = 2;
+      goto out;
+    }
+    rc = al_check(&o, NULL, 0, stdout, stderr);
+    al_source_set_overlay(NULL, NULL, 0);
+    goto out;
+  }
+  if (npaths == 1 && !strcmp(argv[optind], "-")) {
+    rc = usage_error("%s", "'-' reads stdin: say which file it is with --stdin-filename PATH");
+    goto out;
+  }
   if (staged) {
     if (npaths || o.fix || o.diff) {
       rc = usage_error("%s", "--staged lints the staged files: no paths, --fix or --diff with it");

@@ -94,8 +94,38 @@ void al_source_from_text(al_source *s, const char *path, al_lang lang, const cha
   build_lines(s);
 }
 
+static struct {
+  char *path, *text;
+  size_t len;
+} overlay;
+
+void al_source_set_overlay(const char *path, const char *text, size_t len) {
+  free(overlay.path);
+  free(overlay.text);
+  overlay.path = path ? al_strdup(path) : NULL;
+  overlay.text = path ? al_strndup(text, len) : NULL;
+  overlay.len = path ? len : 0;
+}
+
+const char *al_source_overlay(const char *path, size_t *len) {
+  if (!overlay.path || !path || strcmp(path, overlay.path)) return NULL;
+  if (len) *len = overlay.len;
+  return overlay.text;
+}
+
 int al_source_load(al_source *s, const char *path, al_lang lang, char **err) {
   memset(s, 0, sizeof *s);
+  size_t olen;
+  const char *otext = al_source_overlay(path, &olen);
+  if (otext) {
+    const char *nul = memchr(otext, 0, olen);
+    if (nul) {
+      *err = al_fmt("skipped: binary input (NUL byte at offset %zu)", (size_t)(nul - otext));
+      return -1;
+    }
+    al_source_from_text(s, path, lang, otext, olen);
+    return 0;
+  }
   int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
   if (fd < 0) {
     *err = al_fmt("cannot open: %s", strerror(errno));

@@ -35,6 +35,11 @@ int al_source_load(al_source *s, const char *path, al_lang lang, char **err);
 /* Uses text (copied) as the content of path: for tests, stdin and the LSP. */
 void al_source_from_text(al_source *s, const char *path, al_lang lang, const char *text, size_t len);
 void al_source_free(al_source *s);
+/* Text standing in for one path (`check --stdin-filename PATH`): al_source_load(PATH)
+ * returns a copy of it instead of reading the disk. Set before a run, not during one;
+ * path NULL clears it. al_source_overlay(path) is the text standing in for path, or NULL. */
+void al_source_set_overlay(const char *path, const char *text, size_t len);
+const char *al_source_overlay(const char *path, size_t *len);
 /* The 1-based line containing byte offset off. */
 uint32_t al_source_line_of(const al_source *s, uint32_t off);
 /* The text of 1-based line (without its line break); *len receives its length. */

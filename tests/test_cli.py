@@ -256,6 +256,45 @@ class Cli(unittest.TestCase):
         self.assertEqual([(os.path.basename(f["path"]), f["code"]) for f in json.loads(off.stdout)],
                          [("app.py", "AL501")])
 
+    def test_stdin_filename(self):
+        """An editor pipes an unsaved buffer: it is linted as the file named, with that
+        file's imports, config and language; --fix prints the text, fixed or not."""
+        self.write("util.py", "import time\n\n\ndef pause():\n    time.sleep(1)\n")
+        self.write("app.py", "x = 1\n")  # on disk: nothing to find
+        self.write(".asynclint.yaml", "ignore: [AL501]\n")
+        buf = "from util import pause\nimport asyncio\n\n\nasync def main():\n    pause()\n    asyncio.sleep(1)\n"
+
+        def piped(*args, text=buf):
+            return subprocess.run([BIN, "check", "--color", "never", *args], input=text, capture_output=True,
+                                  text=True, cwd=self.dir, timeout=120)
+
+        proc = piped("--format", "json", "--stdin-filename", "app.py")
+        self.assertEqual(proc.returncode, 1, proc.stderr)
+        found = [(f["path"], f["line"], f["code"]) for f in json.loads(proc.stdout)]
+        self.assertEqual(found, [("app.py", 6, "AL210"), ("app.py", 7, "AL101")])
+        self.assertEqual(piped("--stdin-filename", "app.py", "-").returncode, 1)  # '-' is the same
+        # a file that does not exist yet is linted too; its language comes from its name
+        js = piped("--format", "json", "--stdin-filename", "new.js", text="async function f() {}\nf();\n")
+        self.assertEqual([(f["path"], f["code"]) for f in json.loads(js.stdout)], [("new.js", "AL101")])
+        # --fix: the fixed text on stdout, the findings left on stderr, the disk untouched
+        fixed = piped("--fix", "--stdin-filename", "app.py")
+        self.assertEqual(fixed.stdout, buf.replace("    asyncio.sleep", "    await asyncio.sleep"))
+        self.assertIn("AL210", fixed.stderr)
+        self.assertNotIn("AL101", fixed.stderr)
+        with open(os.path.join(self.dir, "app.py")) as fh:
+            self.assertEqual(fh.read(), "x = 1\n")
+        clean = piped("--fix", "--stdin-filename", "app.py", text="x = 2\n")
+        self.assertEqual((clean.returncode, clean.stdout), (0, "x = 2\n"))  # nothing to fix: echoed
+        binary = piped("--fix", "--stdin-filename", "app.py", text="a\0b")
+        self.assertEqual(binary.stdout, "a\0b")  # never a lost buffer
+        self.assertIn("binary input", binary.stderr)
+        diff = piped("--diff", "--stdin-filename", "app.py")
+        self.assertIn("+    await asyncio.sleep(1)", diff.stdout)
+        for bad in (["--stdin-filename", "app.py", "util.py"], ["--stdin-filename", "app.py", "--staged"], ["-"]):
+            proc = piped(*bad)
+            self.assertEqual(proc.returncode, 2, bad)
+            self.assertEqual(len(proc.stderr.strip().splitlines()), 2, proc.stderr)  # the error and the hint
+
 
 if __name__ == "__main__":
     BIN = os.path.abspath(sys.argv.pop(1))
