@@ -990,7 +990,7 @@ int al_check(const al_options *opts_in, const char *const *paths, int npaths, FI
   if (o.stdin_path) o.no_cache = true; /* the text is not the file's: no stat table, no entry */
   /* stdin with --fix: the text goes to stdout, fixed or not, and the findings left to err */
   bool echo = o.stdin_path && o.fix && !o.diff;
-  FILE *report = echo ? err : out;
+  FILE *report = o.report ? o.report : echo ? err : out;
   bool echoed = false;
   al_realpaths rp = {0};
   o.realpaths = &rp;
@@ -1027,7 +1027,7 @@ int al_check(const al_options *opts_in, const char *const *paths, int npaths, FI
   }
   if (opts->fix || opts->diff) {
     size_t failed = 0;
-    size_t n = apply_fixes(&run, opts, out, err, &failed);
+    size_t n = apply_fixes(&run, opts, opts->diff ? report : out, err, &failed);
     if (opts->diff) {
       fprintf(err, "asynclint: %zu fix%s would be applied\n", n, n == 1 ? "" : "es");
       rc = d.missing ? 2 : n ? 1 : 0;
@@ -1045,7 +1045,7 @@ int al_check(const al_options *opts_in, const char *const *paths, int npaths, FI
       rc = d.missing ? 2 : run.nfindings && !opts->exit_zero ? 1 : 0;
     }
   } else {
-    al_output(&run, opts, out);
+    al_output(&run, opts, report);
     rc = d.missing ? 2 : run.nfindings && !opts->exit_zero ? 1 : 0;
   }
 done:

@@ -32,6 +32,8 @@ typedef struct al_options {
   bool no_cache;              /* --no-cache */
   const char *cache_dir;      /* --cache-dir DIR (see cache.h) */
   bool no_follow;              /* --no-follow-imports */
+  FILE *report;                /* -o FILE: the report goes there (NULL: out; with --stdin-filename
+                                * and --fix, err) */
   const char *stdin_path;      /* --stdin-filename: the one file, its text in the source
                                 * overlay (al_source_set_overlay); --fix prints it fixed */
   /* --staged: an import that the export of the staged files lacks is exported from the

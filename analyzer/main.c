@@ -1,6 +1,8 @@
 /* main: the command line. `asynclint check [PATH...]`, `dump-ir FILE`, `rules`,
  * `--version`, `--help`; exit codes 0 none / 1 findings / 2 usage / 3 internal. */
+#include <errno.h>
 #include <getopt.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,6 +37,7 @@ static const char usage_text[] =
     "  -j, --jobs N         worker threads (default: number of cores)\n"
     "  --color auto|always|never\n"
     "  -q, --quiet          no summary line\n"
+    "  -o, --output-file FILE  write the report to FILE (replaced whole, at the end)\n"
     "  --fix                apply safe fixes (atomic writes; files changed meanwhile are skipped)\n"
     "  --unsafe-fixes       with --fix or --diff: unsafe fixes too\n"
     "  --diff               print the fixes as a unified diff instead of writing\n"
@@ -114,10 +117,18 @@ static int read_stdin(const char *path, char **why) {
   return 0;
 }
 
+static mode_t current_umask(void) {
+  mode_t m = umask(022);
+  umask(m);
+  return m;
+}
+
 static int cmd_check(int argc, char **argv) {
   al_options o = {.jobs = 0, .format = AL_FMT_TEXT};
   const char *color = "auto";
   bool staged = false;
+  const char *output_file = NULL;
+  char *output_tmp = NULL;
   static const struct option longopts[] = {
       {"format", required_argument, 0, 'f'}, {"select", required_argument, 0, 's'},
       {"ignore", required_argument, 0, 'i'}, {"jobs", required_argument, 0, 'j'},
@@ -130,12 +141,12 @@ static int cmd_check(int argc, char **argv) {
       {"shard", required_argument, 0, 'K'},    {"stats", no_argument, 0, 'T'},
       {"no-cache", no_argument, 0, 'N'},       {"cache-dir", required_argument, 0, 'd'},
       {"statistics", no_argument, 0, 'A'},   {"no-follow-imports", no_argument, 0, 'O'},
-      {"stdin-filename", required_argument, 0, 'I'},
+      {"stdin-filename", required_argument, 0, 'I'}, {"output-file", required_argument, 0, 'o'},
       {0, 0, 0, 0}};
   int ch, rc = 0;
   optind = 1;
   opterr = 0;
-  while ((ch = getopt_long(argc, argv, "j:qh", longopts, NULL)) != -1) {
+  while ((ch = getopt_long(argc, argv, "j:qho:", longopts, NULL)) != -1) {
     switch (ch) {
     case 'f':
       if (!strcmp(optarg, "text")) o.format = AL_FMT_TEXT;
@@ -187,6 +198,10 @@ static int cmd_check(int argc, char **argv) {
     case 'N': o.no_cache = true; break;
     case 'O': o.no_follow = true; break;
     case 'd': o.cache_dir = optarg; break;
+    case 'o':
+      if (!*optarg) { rc = usage_error("%s", "--output-file wants a path"); goto out; }
+      output_file = optarg;
+      break;
     case 'I':
       if (!*optarg) { rc = usage_error("%s", "--stdin-filename wants the path the text on stdin stands for"); goto out; }
       o.stdin_path = optarg;
@@ -202,6 +217,21 @@ static int cmd_check(int argc, char **argv) {
   if (!strcmp(color, "always")) o.color = 1;
   else if (!strcmp(color, "never")) o.color = 0;
   else o.color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
+  if (output_file) {
+    /* written beside the target and renamed over it at the end: never a half-written report */
+    output_tmp = al_fmt("%s.asynclint-XXXXXX", output_file);
+    int fd = mkstemp(output_tmp);
+    if (fd < 0 || !(o.report = fdopen(fd, "w"))) {
+      fprintf(stderr, "asynclint: %s: cannot write: %s\n", output_file, strerror(errno));
+      if (fd >= 0) close(fd), unlink(output_tmp);
+      free(output_tmp);
+      output_tmp = NULL;
+      rc = 2;
+      goto out;
+    }
+    fchmod(fd, 0644 & ~current_umask());
+    if (!strcmp(color, "auto") && (!o.stdin_path || !o.fix)) o.color = 0; /* a file, not a terminal */
+  }
   const char *dot[] = {"."};
   int npaths = argc - optind;
   if (o.stdin_path) {
@@ -235,6 +265,16 @@ static int cmd_check(int argc, char **argv) {
   }
   rc = al_check(&o, npaths ? (const char *const *)argv + optind : dot, npaths ? npaths : 1, stdout, stderr);
 out:
+  if (o.report) {
+    bool ok = !ferror(o.report) && fflush(o.report) == 0 && fsync(fileno(o.report)) == 0;
+    ok = fclose(o.report) == 0 && ok;
+    if (!ok || rename(output_tmp, output_file) < 0) {
+      fprintf(stderr, "asynclint: %s: cannot write: %s\n", output_file, strerror(errno));
+      unlink(output_tmp);
+      if (rc < 2) rc = 2;
+    }
+  }
+  free(output_tmp);
   free_opts(&o);
   return rc;
 }

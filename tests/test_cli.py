@@ -256,6 +256,26 @@ class Cli(unittest.TestCase):
         self.assertEqual([(os.path.basename(f["path"]), f["code"]) for f in json.loads(off.stdout)],
                          [("app.py", "AL501")])
 
+    def test_output_file(self):
+        """-o FILE: the report goes to FILE whole (nothing on stdout); a
+        folder that does not exist is a one-line error, and no stray file is left."""
+        bug = self.write("bug.py", BUG_PY)
+        report = os.path.join(self.dir, "report.json")
+        proc = run("check", "--format", "json", "--color", "always", "-o", report, bug)
+        self.assertEqual((proc.returncode, proc.stdout), (1, ""))
+        with open(report) as fh:
+            self.assertEqual([f["code"] for f in json.loads(fh.read())], ["AL101"])
+        text = run("check", "--output-file", report, bug)  # --color auto: a file gets none
+        with open(report) as fh:
+            body = fh.read()
+        self.assertIn("AL101", body)
+        self.assertNotIn("\x1b[", body)
+        self.assertEqual(text.stdout, "")
+        bad = run("check", "-o", os.path.join(self.dir, "no", "such", "r.txt"), bug)
+        self.assertEqual(bad.returncode, 2)
+        self.assertEqual(len(bad.stderr.strip().splitlines()), 1, bad.stderr)
+        self.assertEqual(sorted(os.listdir(self.dir)), ["bug.py", "report.json"])
+
     def test_stdin_filename(self):
         """An editor pipes an unsaved buffer: it is linted as the file named, with that
         file's imports, config and language; --fix prints the text, fixed or not."""
