@@ -26,6 +26,10 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
     if (n->kind != IR_WITH) continue;
     const char *item = al_list_find(f, n->name, ",", is_scope, NULL);
     if (!item || body_awaits(n)) continue;
+    /* a generator that yields inside the scope: the consumer's awaits run within it
+     * (an @asynccontextmanager's scope bounds the caller's block) */
+    const ir_node *fn = al_real_func(n);
+    if (fn && (fn->flags & IR_F_GENERATOR) && al_yield_in(f, fn, n->span.start, n->span.end) != UINT32_MAX) continue;
     /* a sync function may open a scope for async callers (a context factory) */
     if (!al_on_loop(f, n, NULL)) continue;
     al_report(sink, n, "`%s()` scope contains no await: cancellation is delivered only at await points, so this "

@@ -30,32 +30,6 @@ static bool managed(const ir_file *f, const ir_node *fn) {
   return false;
 }
 
-/* The first `yield` of fn itself (not of a function nested in it) within [from, to):
- * its offset, or UINT32_MAX. */
-static uint32_t yield_in(const ir_file *f, const ir_node *fn, uint32_t from, uint32_t to) {
-  const char *t = f->src->text;
-  for (uint32_t i = from; i + 5 <= to; i++) {
-    if (t[i] == '#') {
-      while (i < to && t[i] != '\n') i++;
-      continue;
-    }
-    if (t[i] == '"' || t[i] == '\'') { /* a string (a triple quote is three strings, its text inside one) */
-      char q = t[i];
-      for (i++; i < to && t[i] != q; i++)
-        if (t[i] == '\\') i++;
-      continue;
-    }
-    if (memcmp(t + i, "yield", 5) || (i > 0 && (isalnum((unsigned char)t[i - 1]) || t[i - 1] == '_')) ||
-        (i + 5 < to && (isalnum((unsigned char)t[i + 5]) || t[i + 5] == '_')))
-      continue;
-    bool nested = false;
-    for (const ir_node *c = fn->child; c && !nested; c = ir_next(c, fn))
-      if (c->kind == IR_FUNC && c->span.start <= i && i < c->span.end) nested = true;
-    if (!nested) return i;
-  }
-  return UINT32_MAX;
-}
-
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   (void)idx;
   for (const ir_node *fn = f->root; fn; fn = ir_next(fn, f->root)) {
@@ -67,7 +41,7 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
     for (const ir_node *w = fn->child; w; w = w->kind == IR_FUNC ? ir_next_skip(w, fn) : ir_next(w, fn)) {
       if (w->kind != IR_WITH) continue;
       for (uint32_t at = w->span.start > done_to ? w->span.start : done_to;
-           (at = yield_in(f, fn, at, w->span.end)) != UINT32_MAX; at += 5) {
+           (at = al_yield_in(f, fn, at, w->span.end)) != UINT32_MAX; at += 5) {
         done_to = at + 5;
         ir_node y = {.kind = IR_WITH, .parent = (ir_node *)w, .span = al_span_at(f, at, 5)};
         al_report(sink, &y, "async generator `%s` yields inside a `%s` block (line %u): if the consumer stops early, "

@@ -937,3 +937,29 @@ const char *al_call_label(const ir_file *f, const ir_node *n) {
     return al_arena_fmt((al_arena *)&f->arena, "%.*s(\u2026)%s", (int)(h - n->span.start), src + n->span.start, t + 2);
   return al_arena_fmt((al_arena *)&f->arena, "\u2026%s", t + 2);
 }
+
+/* The first `yield` of fn itself (not of a function nested in it) within [from, to):
+ * its offset, or UINT32_MAX. */
+uint32_t al_yield_in(const ir_file *f, const ir_node *fn, uint32_t from, uint32_t to) {
+  const char *t = f->src->text;
+  for (uint32_t i = from; i + 5 <= to; i++) {
+    if (t[i] == '#') {
+      while (i < to && t[i] != '\n') i++;
+      continue;
+    }
+    if (t[i] == '"' || t[i] == '\'') { /* a string (a triple quote is three strings, its text inside one) */
+      char q = t[i];
+      for (i++; i < to && t[i] != q; i++)
+        if (t[i] == '\\') i++;
+      continue;
+    }
+    if (memcmp(t + i, "yield", 5) || (i > 0 && (isalnum((unsigned char)t[i - 1]) || t[i - 1] == '_')) ||
+        (i + 5 < to && (isalnum((unsigned char)t[i + 5]) || t[i + 5] == '_')))
+      continue;
+    bool nested = false;
+    for (const ir_node *c = fn->child; c && !nested; c = ir_next(c, fn))
+      if (c->kind == IR_FUNC && c->span.start <= i && i < c->span.end) nested = true;
+    if (!nested) return i;
+  }
+  return UINT32_MAX;
+}

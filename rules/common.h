@@ -134,4 +134,8 @@ bool al_code_contains(const ir_file *f, uint32_t from, uint32_t to, const char *
 /* C: the object an argument names, without casts and address-of: `(uv_req_t *)&r` -> `r`. */
 void al_c_object_of(const char *arg, char *out, size_t cap);
 
+/* The first `yield` of fn itself (not of a function nested in it) within [from, to) of
+ * the text, outside comments and strings: its offset, or UINT32_MAX. */
+uint32_t al_yield_in(const ir_file *f, const ir_node *fn, uint32_t from, uint32_t to);
+
 #endif
