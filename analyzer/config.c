@@ -1,4 +1,5 @@
-/* config: loading and querying `.asynclint.yaml` (libyaml). See config.h. */
+/* config: loading and querying `.asynclint.yaml` (libyaml) or the [tool.asynclint] table of a
+ * pyproject.toml (toml.c). See config.h. */
 #include "config.h"
 
 #include <errno.h>
@@ -10,6 +11,7 @@
 
 #include "discover.h"
 #include "kb.h"
+#include "toml.h"
 
 static char config_none;
 
@@ -168,7 +170,9 @@ static void one_line(char **err) {
   *err = al_buf_steal(&b);
 }
 
-al_config *al_config_load(const char *path, char **err) {
+/* absent (may be NULL): set, with no error, when path is a pyproject.toml without a
+ * [tool.asynclint] table (a folder's pyproject.toml says nothing to asynclint then). */
+static al_config *load(const char *path, bool *absent, char **err) {
   al_source src;
   char *lerr = NULL;
   if (al_source_load(&src, path, AL_LANG_NONE, &lerr) < 0) {
@@ -182,20 +186,44 @@ al_config *al_config_load(const char *path, char **err) {
   char *copy = al_strdup(path);
   c->dir = al_strdup(dirname(copy));
   free(copy);
-  yaml_parser_t parser;
   yaml_document_t doc;
-  yaml_parser_initialize(&parser);
-  yaml_parser_set_input_string(&parser, (const unsigned char *)src.text, src.len);
   int rc = 0;
-  if (!yaml_parser_load(&parser, &doc)) {
-    *err = al_fmt("%s:%zu: %s", path, parser.problem_mark.line + 1, parser.problem ? parser.problem : "invalid YAML");
-    rc = -1;
+  if (al_ends_with(path, ".toml")) {
+    /* pyproject.toml: the [tool.asynclint] table; another .toml file: the whole file */
+    static const char *const table[] = {"tool", "asynclint"};
+    const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+    size_t ntable = !strcmp(base, "pyproject.toml") ? 2 : 0;
+    bool found = false;
+    size_t line = 0;
+    char *msg = NULL;
+    if (al_toml_table(src.text, src.len, table, ntable, &doc, &found, &line, &msg) < 0) {
+      *err = al_fmt("%s:%zu: %s", path, line, msg);
+      rc = -1;
+    } else {
+      if (ntable && !found) {
+        if (absent) *absent = true;
+        else *err = al_fmt("%s: no [tool.asynclint] table", path);
+        rc = -1;
+      } else {
+        rc = parse(c, &doc, yaml_document_get_root_node(&doc), err);
+      }
+      yaml_document_delete(&doc);
+    }
+    free(msg);
   } else {
-    yaml_node_t *root = yaml_document_get_root_node(&doc);
-    if (root) rc = parse(c, &doc, root, err);
-    yaml_document_delete(&doc);
+    yaml_parser_t parser;
+    yaml_parser_initialize(&parser);
+    yaml_parser_set_input_string(&parser, (const unsigned char *)src.text, src.len);
+    if (!yaml_parser_load(&parser, &doc)) {
+      *err = al_fmt("%s:%zu: %s", path, parser.problem_mark.line + 1, parser.problem ? parser.problem : "invalid YAML");
+      rc = -1;
+    } else {
+      yaml_node_t *root = yaml_document_get_root_node(&doc);
+      if (root) rc = parse(c, &doc, root, err);
+      yaml_document_delete(&doc);
+    }
+    yaml_parser_delete(&parser);
   }
-  yaml_parser_delete(&parser);
   al_source_free(&src);
   if (rc < 0) {
     al_config_free(c);
@@ -204,6 +232,8 @@ al_config *al_config_load(const char *path, char **err) {
   }
   return c;
 }
+
+al_config *al_config_load(const char *path, char **err) { return load(path, NULL, err); }
 
 static void free_strings(al_vec *v) {
   for (size_t i = 0; i < v->len; i++) free(v->items[i]);
@@ -244,20 +274,27 @@ int al_configs_for(al_configs *cs, const char *abs_path, const al_config **out, 
       break;
     }
     al_vec_push(&walked, al_strdup(dir));
-    char *cand = al_fmt("%s/.asynclint.yaml", strcmp(dir, "/") ? dir : "");
-    struct stat st;
-    if (stat(cand, &st) == 0 && S_ISREG(st.st_mode)) {
-      al_config *c = al_config_load(cand, err);
-      free(cand);
-      if (!c) {
-        rc = -1;
-        break;
+    /* .asynclint.yaml first, then a pyproject.toml that has a [tool.asynclint] table */
+    static const char *const names[] = {".asynclint.yaml", "pyproject.toml"};
+    bool stop = false;
+    for (size_t i = 0; i < 2 && !stop; i++) {
+      char *cand = al_fmt("%s/%s", strcmp(dir, "/") ? dir : "", names[i]);
+      struct stat st;
+      if (stat(cand, &st) == 0 && S_ISREG(st.st_mode)) {
+        bool absent = false;
+        al_config *c = load(cand, i ? &absent : NULL, err);
+        if (c) {
+          al_vec_push(&cs->owned, c);
+          found = c;
+          stop = true;
+        } else if (!absent) {
+          rc = -1;
+          stop = true;
+        }
       }
-      al_vec_push(&cs->owned, c);
-      found = c;
-      break;
+      free(cand);
     }
-    free(cand);
+    if (stop) break;
     char *tmp = al_strdup(dir); /* dirname may write into its argument */
     char *up = al_strdup(dirname(tmp));
     free(tmp);

@@ -744,7 +744,7 @@ static void mark_dirty_cb(const char *k, void *v, void *ctx) {
   if (v) ((doc *)v)->dirty = true;
 }
 
-/* .asynclint.yaml changed: read configurations afresh and re-lint every document. */
+/* .asynclint.yaml or pyproject.toml changed: read configurations afresh and re-lint every document. */
 static void reload_config(server *s) {
   al_configs_free(&s->configs);
   memset(&s->configs, 0, sizeof s->configs);
@@ -816,7 +816,7 @@ static void dispatch(server *s, json_t *msg) {
     did_change(s, params);
   } else if (!strcmp(method, "textDocument/didSave")) {
     const char *uri = json_string_value(json_object_get(json_object_get(params, "textDocument"), "uri"));
-    if (uri && al_ends_with(uri, ".asynclint.yaml")) reload_config(s);
+    if (uri && (al_ends_with(uri, "/.asynclint.yaml") || al_ends_with(uri, "/pyproject.toml"))) reload_config(s);
     doc *d = uri ? al_map_get(&s->docs, uri) : NULL;
     if (d) d->dirty = true;
     flush(s);

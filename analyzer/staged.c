@@ -94,7 +94,8 @@ int al_check_staged(const al_options *opts, FILE *out, FILE *err) {
     fprintf(err, "asynclint: --staged needs a git repository with an index (git diff --cached failed)\n");
     return 2;
   }
-  read_z("git ls-files -z -- '.asynclint.yaml' '**/.asynclint.yaml' 2>/dev/null", &configs);
+  read_z("git ls-files -z -- '.asynclint.yaml' '**/.asynclint.yaml' 'pyproject.toml' '**/pyproject.toml' 2>/dev/null",
+         &configs);
   size_t keep = 0;
   for (size_t i = 0; i < files.len; i++) {
     if (al_lang_from_path(files.items[i]) != AL_LANG_NONE) files.items[keep++] = files.items[i];

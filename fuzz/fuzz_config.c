@@ -1,6 +1,7 @@
-/* fuzz_config: bytes as a `.asynclint.yaml` -> the loader (libyaml, validation, knowledge
- * extensions merged into the knowledge base). Properties: no crash; a config is either
- * loaded or refused with a one-line "path:line: reason" (or "path: reason") message. */
+/* fuzz_config: bytes as a `.asynclint.yaml` and as a `pyproject.toml` -> the loader
+ * (libyaml or toml.c, validation, knowledge extensions merged into the knowledge base).
+ * Properties: no crash; a config is either loaded or refused with a one-line
+ * "path:line: reason" (or "path: reason") message. */
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -9,26 +10,21 @@
 #include "fuzz_common.h"
 
 static char dir[] = "/tmp/asynclint-fuzz-XXXXXX";
-static char path[64];
+static char path[64], toml_path[64];
 
 static void remove_dir(void) {
   unlink(path);
+  unlink(toml_path);
   rmdir(dir);
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
-  if (!*path) {
-    if (!mkdtemp(dir)) abort();
-    snprintf(path, sizeof path, "%s/.asynclint.yaml", dir);
-    atexit(remove_dir);
-  }
-  fuzz_init_kb();
-  FILE *fh = fopen(path, "wb");
+static void load_one(const char *p, const uint8_t *data, size_t size) {
+  FILE *fh = fopen(p, "wb");
   if (!fh) abort();
   fwrite(data, 1, size, fh);
   fclose(fh);
   char *err = NULL;
-  al_config *c = al_config_load(path, &err);
+  al_config *c = al_config_load(p, &err);
   if (c) {
     FUZZ_CHECK(!err, "a loaded config also reported an error");
     al_config_free(c);
@@ -37,9 +33,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     char *kerr = NULL;
     if (al_kb_init(&kerr) < 0) abort();
   } else {
-    FUZZ_CHECK(err && !strncmp(err, path, strlen(path)), "a refused config's message does not start with its path");
+    FUZZ_CHECK(err && !strncmp(err, p, strlen(p)), "a refused config's message does not start with its path");
     FUZZ_CHECK(!strchr(err, '\n'), "a refused config's message spans lines");
     free(err);
   }
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
+  if (!*path) {
+    if (!mkdtemp(dir)) abort();
+    snprintf(path, sizeof path, "%s/.asynclint.yaml", dir);
+    snprintf(toml_path, sizeof toml_path, "%s/pyproject.toml", dir);
+    atexit(remove_dir);
+  }
+  fuzz_init_kb();
+  load_one(path, data, size);
+  load_one(toml_path, data, size);
   return 0;
 }

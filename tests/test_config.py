@@ -79,6 +79,62 @@ class Config(unittest.TestCase):
                                  capture_output=True, text=True)
         self.assertEqual(missing.returncode, 2)
 
+    PYPROJECT = (
+        '[project]\nname = "demo"\ndescription = """\n[tool.asynclint]\nselect = ["AL1"]\n"""\n'
+        'dependencies = [\n  "httpx>=0.27",  # [tool.asynclint] in a comment\n  \'trio\',\n]\n'
+        'authors = [{name = "A", email = "a@example.org"}]\nreleased = 1979-05-27 07:32:00Z\n\n'
+        '[tool.ruff]\nline-length = 100\n\n'
+        '[tool.asynclint]\nignore = ["AL101"]  # a comment\nexclude = [\'gen\']\n\n'
+        '[tool.asynclint.per-path-ignores]\n"tests/*.py" = [\n  "AL201",\n]\n\n'
+        '[tool.asynclint.severity]\nAL201 = "warning"\n\n'
+        '[[tool.asynclint.knowledge.python.blocking]]\nname = "mylib.slow_call"\ncategory = "sleep"\n'
+        'use = "mylib.slow_call_async"\n')
+
+    def test_pyproject(self):
+        """A ruff user's place: the [tool.asynclint] table of pyproject.toml, read as
+        .asynclint.yaml is; a pyproject.toml without one is passed over upward, and
+        .asynclint.yaml wins in the same folder."""
+        self.write("pyproject.toml", self.PYPROJECT)
+        self.write("sub/pyproject.toml", '[project]\nname = "sub"\n')  # no table: the one above applies
+        want = [("m.py", 7, "AL201", "warning"), ("m.py", 8, "AL201", "warning"),
+                ("sub/m.py", 7, "AL201", "warning"), ("sub/m.py", 8, "AL201", "warning")]
+        self.assertEqual(self.findings(), want)
+        # the same settings, written with dotted keys and an inline table under [tool]
+        self.write("pyproject.toml", '[tool]\nasynclint.ignore = ["AL101"]\nasynclint.exclude = ["gen"]\n'
+                   'asynclint.per-path-ignores = { "tests/*.py" = ["AL201"] }\nasynclint.severity.AL201 = "warning"\n'
+                   'asynclint.knowledge = { python = { blocking = [{ name = "mylib.slow_call", category = "sleep" }] } }\n')
+        self.assertEqual(self.findings(), want)
+        self.write("sub/.asynclint.yaml", "select: [AL101]\n")
+        self.write("sub/pyproject.toml", '[tool.asynclint]\nselect = ["AL2"]\n')
+        self.assertEqual([(p, c) for p, _, c, _ in self.findings() if p.startswith("sub/")], [("sub/m.py", "AL101")])
+        forced = self.findings("--config", os.path.join(self.dir, "sub", "pyproject.toml"))
+        self.assertEqual({c for _, _, c, _ in forced}, {"AL201"})
+
+    def test_pyproject_errors(self):
+        cases = {
+            '[tool.asynclint]\nselct = ["AL1"]\n': "pyproject.toml:2: unknown setting 'selct'",
+            '[tool.asynclint]\nselect = "AL1"\n': "pyproject.toml:2: `select` must be a list",
+            '[tool.asynclint]\nignore = [\n  "AL1",\n  "AL9",\n]\n': "pyproject.toml:4: unknown rule code or prefix 'AL9'",
+            '[tool.asynclint]\nselect = ["AL1"\n': "pyproject.toml:3: expected ',' or ']' in an array",
+            '[tool.asynclint]\nselect = ["AL1"]\nselect = ["AL2"]\n': "pyproject.toml:3: duplicate key 'select'",
+            '[tool.asynclint]\nname = "unclosed\n': "pyproject.toml:2: a string is not closed on its line",
+            '[tool.asynclint.severity]\nAL201 = "loud"\n': "pyproject.toml:2: severity of AL201 must be error",
+            '[project]\ndescription = """never closed\n': "pyproject.toml:2: a string is not closed",
+            '[tool.asynclint\n': "pyproject.toml:1: expected ']' closing a table header",
+            '[tool.asynclint]\nx = ' + "[" * 100 + "]" * 100 + "\n": "values nested too deeply",
+        }
+        for text, want in cases.items():
+            with self.subTest(text):
+                self.write("pyproject.toml", text)
+                proc = subprocess.run([BIN, "check", "."], cwd=self.dir, capture_output=True, text=True)
+                self.assertEqual(proc.returncode, 2, proc.stdout)
+                self.assertEqual(len(proc.stderr.strip().splitlines()), 1, proc.stderr)
+                self.assertIn(want, proc.stderr)
+        self.write("pyproject.toml", '[project]\nname = "x"\n')
+        proc = subprocess.run([BIN, "check", "--config", "pyproject.toml", "."], cwd=self.dir, capture_output=True,
+                              text=True)
+        self.assertEqual((proc.returncode, proc.stderr.strip()), (2, "asynclint: pyproject.toml: no [tool.asynclint] table"))
+
 
 if __name__ == "__main__":
     BIN = os.path.abspath(sys.argv.pop(1))

@@ -289,6 +289,19 @@ class Lsp(unittest.TestCase):
                                                               "text": BUG}}, request=False)
         self.assertEqual(self.diags(), [])
 
+    def test_pyproject_configuration_reloads_on_save(self):
+        path = os.path.join(self.dir, "pyproject.toml")
+        with open(path, "w") as fh:
+            fh.write('[project]\nname = "x"\n\n[tool.asynclint]\nignore = ["AL201"]\n')
+        self.init()
+        self.c.send("textDocument/didOpen", {"textDocument": {"uri": self.uri, "languageId": "python", "version": 1,
+                                                              "text": BUG}}, request=False)
+        self.assertEqual(self.diags(), [])
+        with open(path, "w") as fh:
+            fh.write('[project]\nname = "x"\n\n[tool.asynclint]\n')
+        self.c.send("textDocument/didSave", {"textDocument": {"uri": "file://" + path}}, request=False)
+        self.assertEqual([d["code"] for d in self.diags()], ["AL201"])
+
     def test_malformed_input(self):
         r = self.c.request("textDocument/codeAction", {})
         self.assertEqual(r["error"]["code"], -32002)  # before initialize

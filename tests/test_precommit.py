@@ -46,6 +46,18 @@ class PreCommit(unittest.TestCase):
         self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)
         self.assertEqual(subprocess.run([BIN, "check", "--staged", "a.py"], cwd=self.dir).returncode, 2)
 
+    def test_staged_reads_configuration_as_staged(self):
+        # the index's pyproject.toml ignores AL101; the working tree's would not
+        self.write("pyproject.toml", '[tool.asynclint]\nignore = ["AL101"]\n')
+        self.write("a.py", BUG)
+        self.git("add", "pyproject.toml", "a.py")
+        self.write("pyproject.toml", '[tool.asynclint]\n')
+        proc = subprocess.run([BIN, "check", "--staged"], cwd=self.dir, capture_output=True, text=True)
+        self.assertEqual(proc.returncode, 0, proc.stdout + proc.stderr)
+        self.git("add", "pyproject.toml")
+        proc = subprocess.run([BIN, "check", "--staged"], cwd=self.dir, capture_output=True, text=True)
+        self.assertEqual(proc.returncode, 1, proc.stdout + proc.stderr)
+
     def test_staged_follows_imports_as_staged(self):
         # app.py is staged; the helper it imports is not part of the change, and is read
         # as the index holds it (blocking), not as the working tree has it (fixed)

@@ -8,6 +8,7 @@
 #include "frontend.h"
 #include "helpers.h"
 #include "rule.h"
+#include "toml.h"
 
 START_TEST(map_grows_and_finds) {
   al_map m = {0};
@@ -409,6 +410,92 @@ START_TEST(pooled_arenas) {
 }
 END_TEST
 
+/* The scalar at a path of mappings (and sequence indices) under a TOML table, or NULL. */
+static const char *toml_at(yaml_document_t *doc, const char *const *keys, size_t n) {
+  yaml_node_t *at = yaml_document_get_root_node(doc);
+  for (size_t i = 0; i < n && at; i++) {
+    yaml_node_t *next = NULL;
+    if (at->type == YAML_SEQUENCE_NODE) {
+      long k = strtol(keys[i], NULL, 10);
+      if (k >= 0 && at->data.sequence.items.start + k < at->data.sequence.items.top)
+        next = yaml_document_get_node(doc, at->data.sequence.items.start[k]);
+    } else if (at->type == YAML_MAPPING_NODE) {
+      for (yaml_node_pair_t *q = at->data.mapping.pairs.start; q < at->data.mapping.pairs.top; q++)
+        if (!strcmp((const char *)yaml_document_get_node(doc, q->key)->data.scalar.value, keys[i]))
+          next = yaml_document_get_node(doc, q->value);
+    }
+    at = next;
+  }
+  return at && at->type == YAML_SCALAR_NODE ? (const char *)at->data.scalar.value : NULL;
+}
+
+START_TEST(toml_table) {
+  static const char *const table[] = {"tool", "asynclint"};
+  const char *text =
+      "# a pyproject\n"
+      "[project]\nname = \"x\"\nreadme = '''\n[tool.asynclint]\nnot = 'a table'\n'''\n"
+      "deps = [ \"a\", # [tool.asynclint]\n  [\"nested\"], { k = \"}\" } ]\n\n"
+      "[ tool . \"asynclint\" ]  # spaces and a quoted part\n"
+      "basic = \"tab\\there \\u00e9 \\U0001F600 \\\"q\\\"\"\n"
+      "literal = 'C:\\path\\n'\n"
+      "multi = \"\"\"\nfirst \\\n    joined\"\"\"\n"
+      "quotes = \"\"\"a \"\"\"\"\"\n"
+      "num = 1_000\nflag = true\nwhen = 1979-05-27T07:32:00Z\n"
+      "dotted.inner.leaf = \"deep\"\n"
+      "inline = { a = \"1\", b.c = \"2\" }\n"
+      "[[tool.asynclint.list]]\nname = \"first\"\n[[tool.asynclint.list]]\nname = \"second\"\n"
+      "[tool.asynclint.list.sub]\nx = \"in the last\"\n"
+      "[other]\ny = 2\n";
+  yaml_document_t doc;
+  bool found = false;
+  size_t line = 0;
+  char *msg = NULL;
+  ck_assert_int_eq(al_toml_table(text, strlen(text), table, 2, &doc, &found, &line, &msg), 0);
+  ck_assert(found);
+  ck_assert_str_eq(toml_at(&doc, (const char *[]){"basic"}, 1), "tab\there \xc3\xa9 \xf0\x9f\x98\x80 \"q\"");
+  ck_assert_str_eq(toml_at(&doc, (const char *[]){"literal"}, 1), "C:\\path\\n");
+  ck_assert_str_eq(toml_at(&doc, (const char *[]){"multi"}, 1), "first joined");
+  ck_assert_str_eq(toml_at(&doc, (const char *[]){"quotes"}, 1), "a \"\"");
+  ck_assert_str_eq(toml_at(&doc, (const char *[]){"num"}, 1), "1_000");
+  ck_assert_str_eq(toml_at(&doc, (const char *[]){"when"}, 1), "1979-05-27T07:32:00Z");
+  ck_assert_str_eq(toml_at(&doc, (const char *[]){"dotted", "inner", "leaf"}, 3), "deep");
+  ck_assert_str_eq(toml_at(&doc, (const char *[]){"inline", "b", "c"}, 3), "2");
+  ck_assert_str_eq(toml_at(&doc, (const char *[]){"list", "1", "name"}, 3), "second");
+  ck_assert_str_eq(toml_at(&doc, (const char *[]){"list", "1", "sub", "x"}, 4), "in the last");
+  ck_assert_ptr_null(toml_at(&doc, (const char *[]){"not"}, 1)); /* inside a string of [project] */
+  ck_assert_ptr_null(toml_at(&doc, (const char *[]){"y"}, 1));
+  yaml_node_t *root = yaml_document_get_root_node(&doc);
+  yaml_node_t *first = yaml_document_get_node(&doc, root->data.mapping.pairs.start[0].value);
+  ck_assert_uint_eq(first->start_mark.line + 1, 12); /* TOML lines reach the validation's messages */
+  yaml_document_delete(&doc);
+  /* no table: found is false; errors: their line */
+  const char *none = "[project]\nname = 'x'\n";
+  ck_assert_int_eq(al_toml_table(none, strlen(none), table, 2, &doc, &found, &line, &msg), 0);
+  ck_assert(!found);
+  yaml_document_delete(&doc);
+  static const struct {
+    const char *text;
+    size_t line;
+    const char *msg;
+  } bad[] = {
+      {"[tool.asynclint]\na = 1\na = 2\n", 3, "duplicate key 'a'"},
+      {"[tool.asynclint]\na = \"\\q\"\n", 2, "unknown escape in a string"},
+      {"[tool.asynclint]\na = \"\\ud800\"\n", 2, "a \\u escape names no Unicode scalar value"},
+      {"[tool.asynclint]\na = 1 b\n", 2, "expected the end of the line"},
+      {"x = [1,\n2\n", 3, "an array or inline table is not closed"},
+      {"x = ]\n", 1, "a closing bracket without its opening one"},
+      {"[[tool.asynclint]]\n", 1, "the settings table cannot be an array of tables"},
+      {"[tool.asynclint]\na = 1\n[tool.asynclint.a]\n", 3, "'a' is already a value, not a table"},
+  };
+  for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+    ck_assert_int_eq(al_toml_table(bad[i].text, strlen(bad[i].text), table, 2, &doc, &found, &line, &msg), -1);
+    ck_assert_uint_eq(line, bad[i].line);
+    ck_assert_str_eq(msg, bad[i].msg);
+    free(msg);
+  }
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("core");
   TCase *tc = tcase_create("core");
@@ -427,6 +514,7 @@ int main(void) {
   tcase_add_test(tc, realpath_memo_matches_realpath);
   tcase_add_test(tc, fast_hash_sees_every_byte);
   tcase_add_test(tc, pooled_arenas);
+  tcase_add_test(tc, toml_table);
   suite_add_tcase(s, tc);
   return run_suite(s);
 }
