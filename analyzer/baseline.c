@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-static char *fingerprint(const al_file *f, const al_finding *fd) {
+char *al_finding_fingerprint(const al_file *f, const al_finding *fd) {
   size_t len;
   const char *line = al_source_line(&f->src, fd->span.line, &len);
   al_buf b = {0};
@@ -34,7 +34,7 @@ int al_baseline_write(const al_run *run, const char *path, char **err) {
   for (size_t i = 0; i < run->nfiles; i++)
     for (size_t k = 0; k < run->files[i].findings.len; k++) {
       const al_finding *fd = run->files[i].findings.items[k];
-      char *fp = fingerprint(&run->files[i], fd);
+      char *fp = al_finding_fingerprint(&run->files[i], fd);
       json_t *o = json_object();
       json_object_set_new(o, "code", json_string(fd->code));
       json_t *pj = json_string(fd->path); /* NULL when the path is not UTF-8 */
@@ -83,7 +83,7 @@ int al_baseline_apply(al_run *run, const char *path, size_t *accepted, char **er
     size_t keep = 0;
     for (size_t k = 0; k < f->findings.len; k++) {
       al_finding *fd = f->findings.items[k];
-      char *fp = fingerprint(f, fd);
+      char *fp = al_finding_fingerprint(f, fd);
       uintptr_t c = (uintptr_t)al_map_get(&counts, fp);
       if (c) {
         al_map_put(&counts, fp, (void *)(c - 1));

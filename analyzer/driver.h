@@ -9,7 +9,17 @@
 #include "index.h"
 #include "rule.h"
 
-typedef enum { AL_FMT_TEXT, AL_FMT_JSON, AL_FMT_SARIF, AL_FMT_GITHUB, AL_FMT_CONCISE } al_format;
+typedef enum {
+  AL_FMT_TEXT,
+  AL_FMT_JSON,
+  AL_FMT_SARIF,
+  AL_FMT_GITHUB,
+  AL_FMT_CONCISE,
+  AL_FMT_JSON_LINES, /* one JSON object per line */
+  AL_FMT_GITLAB,     /* GitLab Code Quality (Code Climate issues) */
+  AL_FMT_JUNIT,      /* JUnit XML: a test suite per file, a failed test case per finding */
+  AL_FMT_PYLINT,     /* path:line: [CODE] message */
+} al_format;
 
 typedef struct al_options {
   int jobs;            /* threads; <= 0: number of cores */

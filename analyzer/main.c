@@ -30,8 +30,9 @@ static const char usage_text[] =
     "  lsp                  run the Language Server on stdin/stdout (editors)\n"
     "\n"
     "check options:\n"
-    "  --format FORMAT      text (default), concise (one line per finding), json, sarif (2.1.0)\n"
-    "                       or github (workflow annotations)\n"
+    "  --format FORMAT      text (default), concise (one line per finding), json, json-lines,\n"
+    "                       sarif (2.1.0), github (workflow annotations), gitlab (Code Quality),\n"
+    "                       junit (XML) or pylint\n"
     "  --select CODES       only these rules (comma separated codes or prefixes, ALL)\n"
     "  --ignore CODES       skip these rules (codes or prefixes)\n"
     "  -j, --jobs N         worker threads (default: number of cores)\n"
@@ -154,7 +155,15 @@ static int cmd_check(int argc, char **argv) {
       else if (!strcmp(optarg, "sarif")) o.format = AL_FMT_SARIF;
       else if (!strcmp(optarg, "github")) o.format = AL_FMT_GITHUB;
       else if (!strcmp(optarg, "concise")) o.format = AL_FMT_CONCISE;
-      else { rc = usage_error("unknown format '%s' (text, concise, json, sarif, github)", optarg); goto out; }
+      else if (!strcmp(optarg, "json-lines")) o.format = AL_FMT_JSON_LINES;
+      else if (!strcmp(optarg, "gitlab")) o.format = AL_FMT_GITLAB;
+      else if (!strcmp(optarg, "junit")) o.format = AL_FMT_JUNIT;
+      else if (!strcmp(optarg, "pylint")) o.format = AL_FMT_PYLINT;
+      else {
+        rc = usage_error("unknown format '%s' (text, concise, json, json-lines, sarif, github, gitlab, junit, pylint)",
+                         optarg);
+        goto out;
+      }
       break;
     case 's': split_codes(&o.select, optarg); break;
     case 'i': split_codes(&o.ignore, optarg); break;

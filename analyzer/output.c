@@ -1,11 +1,13 @@
 /* output: findings as text (path:line:col, code, message, source line with carets, or one
- * line each with --format concise,
- * colour on a TTY), as stable JSON, as SARIF 2.1.0 (jansson) or as GitHub Actions
- * workflow commands. */
+ * line each with --format concise, colour on a TTY), as stable JSON (an array, or JSON
+ * lines), as SARIF 2.1.0 (jansson), as GitHub Actions workflow commands, as a GitLab Code
+ * Quality report, as JUnit XML or in pylint's parseable format. */
 #include <jansson.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "baseline.h"
 #include "driver.h"
 
 #define C_RESET "\033[0m"
@@ -94,59 +96,196 @@ static json_t *json_str_lossy(const char *s) {
   return j ? j : json_string("?");
 }
 
-void al_output_json(const al_run *run, FILE *out) {
-  json_t *arr = json_array();
-  for (size_t i = 0; i < run->nfiles; i++) {
-    const al_file *f = &run->files[i];
-    for (size_t k = 0; k < f->findings.len; k++) {
-      const al_finding *fd = f->findings.items[k];
-      json_t *o = json_object();
-      json_object_set_new(o, "path", json_str_lossy(fd->path));
-      json_object_set_new(o, "line", json_integer(fd->span.line));
-      json_object_set_new(o, "column", json_integer(fd->span.col));
-      json_object_set_new(o, "end_line", json_integer(fd->span.end_line));
-      json_object_set_new(o, "end_column", json_integer(fd->span.end_col));
-      json_object_set_new(o, "code", json_string(fd->code));
-      json_object_set_new(o, "name", json_string(fd->name));
-      json_object_set_new(o, "severity", json_string(al_severity_name(fd->severity)));
-      json_object_set_new(o, "message", json_str_lossy(fd->message)); /* may quote source bytes */
-      if (fd->fix) {
-        json_t *fx = json_object();
-        json_object_set_new(fx, "title", json_str_lossy(fd->fix->title));
-        json_object_set_new(fx, "safety", json_string(fd->fix->safety == AL_FIX_APPLY_SAFE ? "safe" : "unsafe"));
-        json_t *edits = json_array();
-        for (size_t e = 0; e < fd->fix->nedits; e++) {
-          json_t *ed = json_object();
-          json_object_set_new(ed, "start", json_integer(fd->fix->edits[e].start));
-          json_object_set_new(ed, "end", json_integer(fd->fix->edits[e].end));
-          json_object_set_new(ed, "text", json_str_lossy(fd->fix->edits[e].text));
-          json_array_append_new(edits, ed);
-        }
-        json_object_set_new(fx, "edits", edits);
-        json_object_set_new(o, "fix", fx);
-      } else {
-        json_object_set_new(o, "fix", json_null());
-      }
-      if (fd->rel_path) {
-        json_t *rel = json_object();
-        json_object_set_new(rel, "path", json_str_lossy(fd->rel_path));
-        json_object_set_new(rel, "line", json_integer(fd->rel_span.line));
-        json_object_set_new(rel, "column", json_integer(fd->rel_span.col));
-        json_object_set_new(rel, "message", json_str_lossy(fd->rel_message));
-        json_object_set_new(o, "related", rel);
-      } else {
-        json_object_set_new(o, "related", json_null());
-      }
-      json_array_append_new(arr, o);
+static json_t *finding_json(const al_finding *fd) {
+  json_t *o = json_object();
+  json_object_set_new(o, "path", json_str_lossy(fd->path));
+  json_object_set_new(o, "line", json_integer(fd->span.line));
+  json_object_set_new(o, "column", json_integer(fd->span.col));
+  json_object_set_new(o, "end_line", json_integer(fd->span.end_line));
+  json_object_set_new(o, "end_column", json_integer(fd->span.end_col));
+  json_object_set_new(o, "code", json_string(fd->code));
+  json_object_set_new(o, "name", json_string(fd->name));
+  json_object_set_new(o, "severity", json_string(al_severity_name(fd->severity)));
+  json_object_set_new(o, "message", json_str_lossy(fd->message)); /* may quote source bytes */
+  if (fd->fix) {
+    json_t *fx = json_object();
+    json_object_set_new(fx, "title", json_str_lossy(fd->fix->title));
+    json_object_set_new(fx, "safety", json_string(fd->fix->safety == AL_FIX_APPLY_SAFE ? "safe" : "unsafe"));
+    json_t *edits = json_array();
+    for (size_t e = 0; e < fd->fix->nedits; e++) {
+      json_t *ed = json_object();
+      json_object_set_new(ed, "start", json_integer(fd->fix->edits[e].start));
+      json_object_set_new(ed, "end", json_integer(fd->fix->edits[e].end));
+      json_object_set_new(ed, "text", json_str_lossy(fd->fix->edits[e].text));
+      json_array_append_new(edits, ed);
     }
+    json_object_set_new(fx, "edits", edits);
+    json_object_set_new(o, "fix", fx);
+  } else {
+    json_object_set_new(o, "fix", json_null());
   }
-  char *s = json_dumps(arr, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+  if (fd->rel_path) {
+    json_t *rel = json_object();
+    json_object_set_new(rel, "path", json_str_lossy(fd->rel_path));
+    json_object_set_new(rel, "line", json_integer(fd->rel_span.line));
+    json_object_set_new(rel, "column", json_integer(fd->rel_span.col));
+    json_object_set_new(rel, "message", json_str_lossy(fd->rel_message));
+    json_object_set_new(o, "related", rel);
+  } else {
+    json_object_set_new(o, "related", json_null());
+  }
+  return o;
+}
+
+static void dump_json(json_t *j, size_t flags, FILE *out) {
+  char *s = json_dumps(j, flags | JSON_PRESERVE_ORDER);
   if (s) {
     fputs(s, out);
     fputc('\n', out);
     free(s);
   }
-  json_decref(arr);
+  json_decref(j);
+}
+
+void al_output_json(const al_run *run, FILE *out) {
+  json_t *arr = json_array();
+  for (size_t i = 0; i < run->nfiles; i++)
+    for (size_t k = 0; k < run->files[i].findings.len; k++)
+      json_array_append_new(arr, finding_json(run->files[i].findings.items[k]));
+  dump_json(arr, JSON_INDENT(2), out);
+}
+
+/* --format json-lines: the same objects, one per line (streams, jq -c, log pipelines). */
+static void output_json_lines(const al_run *run, FILE *out) {
+  for (size_t i = 0; i < run->nfiles; i++)
+    for (size_t k = 0; k < run->files[i].findings.len; k++)
+      dump_json(finding_json(run->files[i].findings.items[k]), JSON_COMPACT, out);
+}
+
+/* --format gitlab: GitLab's Code Quality report (a subset of Code Climate's issue
+ * format). Fingerprints are the baseline's (code, path, source line), with a count for
+ * repeats, so an issue keeps its identity across commits that move it. */
+static void output_gitlab(const al_run *run, FILE *out) {
+  json_t *arr = json_array();
+  for (size_t i = 0; i < run->nfiles; i++) {
+    const al_file *f = &run->files[i];
+    al_map seen = {0};
+    for (size_t k = 0; k < f->findings.len; k++) {
+      const al_finding *fd = f->findings.items[k];
+      char *fp = al_finding_fingerprint(f, fd);
+      size_t n = (size_t)(uintptr_t)al_map_get(&seen, fp);
+      al_map_put(&seen, fp, (void *)(uintptr_t)(n + 1));
+      char *id = n ? al_fmt("%s-%zu", fp, n) : al_strdup(fp);
+      free(fp);
+      json_t *o = json_object();
+      char *desc = al_fmt("%s %s", fd->code, fd->message);
+      json_object_set_new(o, "description", json_str_lossy(desc));
+      free(desc);
+      json_object_set_new(o, "check_name", json_string(fd->code));
+      json_object_set_new(o, "fingerprint", json_string(id));
+      free(id);
+      json_object_set_new(o, "severity", json_string(fd->severity == AL_SEV_ERROR     ? "major"
+                                                     : fd->severity == AL_SEV_WARNING ? "minor"
+                                                                                      : "info"));
+      json_t *loc = json_object(), *pos = json_object(), *b = json_object(), *e = json_object();
+      json_object_set_new(loc, "path", json_str_lossy(fd->path));
+      json_object_set_new(b, "line", json_integer(fd->span.line));
+      json_object_set_new(b, "column", json_integer(fd->span.col));
+      json_object_set_new(e, "line", json_integer(fd->span.end_line ? fd->span.end_line : fd->span.line));
+      json_object_set_new(e, "column", json_integer(fd->span.end_col));
+      json_object_set_new(pos, "begin", b);
+      json_object_set_new(pos, "end", e);
+      json_object_set_new(loc, "positions", pos);
+      json_object_set_new(o, "location", loc);
+      json_array_append_new(arr, o);
+    }
+    al_map_free(&seen);
+  }
+  dump_json(arr, JSON_INDENT(2), out);
+}
+
+/* XML 1.0 text or attribute: the five entities, other control characters (not allowed
+ * in XML 1.0) as '?', bytes that are not UTF-8 as U+FFFD. */
+static void xml_escape(FILE *out, const char *s) {
+  size_t n = strlen(s);
+  for (size_t i = 0; i < n;) {
+    unsigned char c = (unsigned char)s[i];
+    if (c >= 0x80) {
+      long bad = al_utf8_invalid_at(s + i, n - i);
+      size_t good = bad < 0 ? n - i : (size_t)bad;
+      size_t run = 0; /* the valid multi-byte sequence(s) from here */
+      while (run < good && (unsigned char)s[i + run] >= 0x80) run++;
+      if (run) {
+        fwrite(s + i, 1, run, out);
+        i += run;
+      } else {
+        fputs("\xEF\xBF\xBD", out);
+        i++;
+      }
+      continue;
+    }
+    switch (c) {
+    case '&': fputs("&amp;", out); break;
+    case '<': fputs("&lt;", out); break;
+    case '>': fputs("&gt;", out); break;
+    case '"': fputs("&quot;", out); break;
+    case '\'': fputs("&apos;", out); break;
+    case '\n': case '\t': case '\r': fputc(c, out); break;
+    default: fputc(c < 0x20 || c == 0x7f ? '?' : c, out);
+    }
+    i++;
+  }
+}
+
+/* --format junit: a test suite per file checked; a failed test case per finding, or one
+ * passing case for a clean file (CI servers show the files that passed too). */
+static void output_junit(const al_run *run, FILE *out) {
+  size_t cases = 0;
+  for (size_t i = 0; i < run->nfiles; i++) {
+    const al_file *f = &run->files[i];
+    if (f->in_shard && !f->index_only && !f->error) cases += f->findings.len ? f->findings.len : 1;
+  }
+  fprintf(out, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+  fprintf(out, "<testsuites name=\"asynclint\" tests=\"%zu\" failures=\"%zu\" errors=\"0\">\n", cases,
+          run->nfindings);
+  for (size_t i = 0; i < run->nfiles; i++) {
+    const al_file *f = &run->files[i];
+    if (!f->in_shard || f->index_only || f->error) continue;
+    fputs("  <testsuite name=\"", out);
+    xml_escape(out, f->path);
+    fprintf(out, "\" tests=\"%zu\" failures=\"%zu\" errors=\"0\">\n", f->findings.len ? f->findings.len : 1,
+            f->findings.len);
+    if (!f->findings.len) {
+      fputs("    <testcase name=\"asynclint\" classname=\"", out);
+      xml_escape(out, f->path);
+      fputs("\"/>\n", out);
+    }
+    for (size_t k = 0; k < f->findings.len; k++) {
+      const al_finding *fd = f->findings.items[k];
+      fprintf(out, "    <testcase name=\"%s %s (line %u)\" classname=\"", fd->code, fd->name, fd->span.line);
+      xml_escape(out, f->path);
+      fprintf(out, "\" file=\"");
+      xml_escape(out, fd->path);
+      fprintf(out, "\" line=\"%u\">\n      <failure type=\"%s\" message=\"", fd->span.line, fd->code);
+      xml_escape(out, fd->message);
+      fputs("\">", out);
+      fprintf(out, "%u:%u: ", fd->span.line, fd->span.col);
+      xml_escape(out, fd->message);
+      fputs("</failure>\n    </testcase>\n", out);
+    }
+    fputs("  </testsuite>\n", out);
+  }
+  fputs("</testsuites>\n", out);
+}
+
+/* --format pylint: `path:line: [CODE] message`, as pylint's parseable format and ruff's
+ * pylint format (editors' and CI tools' error parsers). */
+static void output_pylint(const al_run *run, FILE *out) {
+  for (size_t i = 0; i < run->nfiles; i++)
+    for (size_t k = 0; k < run->files[i].findings.len; k++) {
+      const al_finding *fd = run->files[i].findings.items[k];
+      fprintf(out, "%s:%u: [%s] %s\n", fd->path, fd->span.line, fd->code, fd->message);
+    }
 }
 
 static const char *sarif_level(al_severity s) {
@@ -391,6 +530,10 @@ void al_output(const al_run *run, const al_options *opts, FILE *out) {
   case AL_FMT_JSON: al_output_json(run, out); break;
   case AL_FMT_SARIF: al_output_sarif(run, opts, out); break;
   case AL_FMT_GITHUB: al_output_github(run, out); break;
+  case AL_FMT_JSON_LINES: output_json_lines(run, out); break;
+  case AL_FMT_GITLAB: output_gitlab(run, out); break;
+  case AL_FMT_JUNIT: output_junit(run, out); break;
+  case AL_FMT_PYLINT: output_pylint(run, out); break;
   default: al_output_text(run, opts, out); break;
   }
 }

@@ -104,6 +104,41 @@ class Formats(unittest.TestCase):
         self.assertTrue(lines[0].startswith(f"::error file={esc},line=6,col=5,endLine=6,"), lines[0])
         self.assertIn(",title=AL201 blocking-sleep::", lines[0])
 
+    def test_json_lines_gitlab_junit_pylint(self):
+        """The other CI formats carry the same findings as --format json."""
+        full = json.loads(run("check", "--format", "json", self.path).stdout)
+        lines = run("check", "--format", "json-lines", self.path)
+        self.assertEqual(lines.returncode, 1)
+        self.assertEqual([json.loads(x) for x in lines.stdout.splitlines()], full)
+        # GitLab Code Quality: fingerprints stable across runs and lines moving, unique
+        gl = json.loads(run("check", "--format", "gitlab", self.path).stdout)
+        self.assertEqual([(g["check_name"], g["location"]["path"], g["location"]["positions"]["begin"]["line"],
+                           g["severity"]) for g in gl],
+                         [(f["code"], f["path"], f["line"], "major") for f in full])
+        self.assertTrue(all(g["description"].startswith(g["check_name"] + " ") for g in gl))
+        with open(self.path, "w") as fh:
+            fh.write("\n\n" + BUG + "\nasync def g():\n    time.sleep(1)\n")  # moved down, one copy more
+        moved = json.loads(run("check", "--format", "gitlab", self.path).stdout)
+        self.assertEqual([g["fingerprint"] for g in moved[:2]], [g["fingerprint"] for g in gl])
+        self.assertEqual(len({g["fingerprint"] for g in moved}), 3)  # the copy of time.sleep(1) is its own issue
+        # JUnit: well-formed XML, a failed case per finding, a passing case for a clean file
+        import xml.etree.ElementTree as ET
+        clean = os.path.join(self.dir, "clean & <ok>.py")
+        with open(clean, "w") as fh:
+            fh.write("x = 1\n")
+        ju = run("check", "--format", "junit", self.path, clean)
+        root = ET.fromstring(ju.stdout)
+        self.assertEqual((root.tag, root.get("tests"), root.get("failures")), ("testsuites", "4", "3"))
+        suites = {x.get("name"): x for x in root}
+        self.assertEqual(sorted(suites), sorted([self.path, clean]))
+        failures = [c.find("failure") for c in suites[self.path]]
+        self.assertEqual([f.get("type") for f in failures], ["AL201", "AL101", "AL201"])
+        self.assertIsNone(suites[clean][0].find("failure"))
+        pl = run("check", "--format", "pylint", self.path).stdout.splitlines()
+        self.assertEqual(pl[0].split(": ", 1)[0], f"{self.path}:8")
+        self.assertTrue(pl[0].split(": ", 1)[1].startswith("[AL201] `time.sleep()` blocks"), pl[0])
+        self.assertEqual(len(pl), 3)
+
     def test_concise(self):
         proc = run("check", "--format", "concise", self.path)
         self.assertEqual(proc.returncode, 1, proc.stderr)
