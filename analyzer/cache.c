@@ -69,9 +69,10 @@ al_cache *al_cache_open(const al_options *opts) {
   h = mix(h, al_kb_python_yaml, al_kb_python_yaml_len);
   h = mix(h, al_kb_javascript_yaml, al_kb_javascript_yaml_len);
   h = mix(h, al_kb_c_yaml, al_kb_c_yaml_len);
-  const al_vec *lists[2] = {&opts->select, &opts->ignore};
-  for (int l = 0; l < 2; l++) {
-    h = mix(h, l ? "|ignore" : "|select", 7);
+  const al_vec *lists[3] = {&opts->select, &opts->ignore, &opts->extend_select};
+  static const char *const names[3] = {"|select", "|ignore", "|extend"};
+  for (int l = 0; l < 3; l++) {
+    h = mix(h, names[l], 7);
     for (size_t i = 0; i < lists[l]->len; i++) h = mix(h, lists[l]->items[i], strlen(lists[l]->items[i]));
   }
   c->salt = h;

@@ -67,6 +67,8 @@ static int parse(al_config *c, yaml_document_t *doc, yaml_node_t *root, char **e
     if (!strcmp(key, "select")) {
       c->has_select = true;
       if (string_list(doc, v, &c->select, true, path, key, err) < 0) return -1;
+    } else if (!strcmp(key, "extend-select")) {
+      if (string_list(doc, v, &c->extend_select, true, path, key, err) < 0) return -1;
     } else if (!strcmp(key, "ignore")) {
       if (string_list(doc, v, &c->ignore, true, path, key, err) < 0) return -1;
     } else if (!strcmp(key, "exclude")) {
@@ -141,7 +143,7 @@ static int parse(al_config *c, yaml_document_t *doc, yaml_node_t *root, char **e
         if (al_kb_load_node(al_kb_mutable(l), doc, yaml_document_get_node(doc, q->value), path, err) < 0) return -1;
       }
     } else {
-      *err = al_fmt("%s:%zu: unknown setting '%s' (select, ignore, per-path-ignores, exclude, severity, knowledge, "
+      *err = al_fmt("%s:%zu: unknown setting '%s' (select, extend-select, ignore, per-path-ignores, exclude, severity, knowledge, "
                     "target-runtimes)", path, line, key);
       return -1;
     }
@@ -243,6 +245,7 @@ static void free_strings(al_vec *v) {
 void al_config_free(al_config *c) {
   if (!c) return;
   free_strings(&c->select);
+  free_strings(&c->extend_select);
   free_strings(&c->ignore);
   free_strings(&c->exclude);
   free_strings(&c->runtimes);
@@ -356,12 +359,15 @@ static bool matches(const al_vec *codes, const char *code) {
   return false;
 }
 
-bool al_config_rule_enabled(const al_config *cfg, const al_vec *cli_select, const al_vec *cli_ignore,
-                            const char *abs_path, const al_rule *r) {
+bool al_config_rule_enabled(const al_config *cfg, const al_vec *cli_select, const al_vec *cli_extend,
+                            const al_vec *cli_ignore, const char *abs_path, const al_rule *r) {
   bool on;
   if (cli_select->len) on = matches(cli_select, r->code);
   else if (cfg && cfg->has_select) on = matches(&cfg->select, r->code);
   else on = !r->opt_in;
+  /* extend-select adds to the selection; the configuration's only when the command
+   * line did not replace the selection */
+  on = on || matches(cli_extend, r->code) || (!cli_select->len && cfg && matches(&cfg->extend_select, r->code));
   if (!on || matches(cli_ignore, r->code)) return false;
   if (!cfg) return true;
   if (matches(&cfg->ignore, r->code)) return false;

@@ -12,6 +12,7 @@ typedef struct al_config {
   char *dir;           /* its folder: globs are relative to it */
   bool has_select;
   al_vec select;       /* char* code prefixes */
+  al_vec extend_select; /* char*: enabled on top of select (or the default set) */
   al_vec ignore;       /* char* */
   al_vec ppi_globs;    /* char*: per-path-ignores patterns */
   al_vec ppi_codes;    /* al_vec* of char*, parallel to ppi_globs */
@@ -44,7 +45,7 @@ uint64_t al_config_set_hash(const al_map *file_configs);
 /* The file (abs_path) is excluded by cfg. */
 bool al_config_excludes(const al_config *cfg, const char *abs_path);
 /* Whether rule r runs on abs_path under cfg, given the command line's select/ignore. */
-bool al_config_rule_enabled(const al_config *cfg, const al_vec *cli_select, const al_vec *cli_ignore,
+bool al_config_rule_enabled(const al_config *cfg, const al_vec *cli_select, const al_vec *cli_extend, const al_vec *cli_ignore,
                             const char *abs_path, const al_rule *r);
 /* The severity cfg gives code, or dflt. */
 al_severity al_config_severity(const al_config *cfg, const char *code, al_severity dflt);

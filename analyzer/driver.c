@@ -173,7 +173,9 @@ static void run_rules(pool_job *job, al_file *f, const al_index *idx) {
   for (size_t i = 0; i < al_rule_count; i++) {
     const al_rule *r = al_rules[i];
     if (!(r->langs & (1u << f->lang))) continue;
-    if (cfg ? !al_config_rule_enabled(cfg, &o->select, &o->ignore, f->abs, r) : !al_rule_enabled(o, r)) continue;
+    if (cfg ? !al_config_rule_enabled(cfg, &o->select, &o->extend_select, &o->ignore, f->abs, r)
+            : !al_rule_enabled(o, r))
+      continue;
     al_sink sink = {.file = f->ir, .rule = r, .out = &f->findings};
     r->check(f->ir, idx, &sink);
   }
@@ -330,14 +332,15 @@ static bool code_matches(const char *prefix, const char *code) {
 bool al_rule_enabled(const al_options *opts, const al_rule *r) {
   bool on = opts->select.len == 0 && !r->opt_in;
   for (size_t i = 0; i < opts->select.len && !on; i++) on = code_matches(opts->select.items[i], r->code);
+  for (size_t i = 0; i < opts->extend_select.len && !on; i++) on = code_matches(opts->extend_select.items[i], r->code);
   for (size_t i = 0; i < opts->ignore.len && on; i++)
     if (code_matches(opts->ignore.items[i], r->code)) on = false;
   return on;
 }
 
 const char *al_options_bad_code(const al_options *opts) {
-  const al_vec *lists[2] = {&opts->select, &opts->ignore};
-  for (int l = 0; l < 2; l++)
+  const al_vec *lists[3] = {&opts->select, &opts->ignore, &opts->extend_select};
+  for (int l = 0; l < 3; l++)
     for (size_t i = 0; i < lists[l]->len; i++) {
       const char *c = lists[l]->items[i];
       bool any = false;

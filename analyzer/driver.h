@@ -26,6 +26,7 @@ typedef struct al_options {
   al_format format;
   int color;           /* 1 on, 0 off */
   al_vec select;       /* char*: code prefixes (empty: all) */
+  al_vec extend_select; /* char*: --extend-select: enabled on top of the selection */
   al_vec ignore;       /* char*: code prefixes */
   bool quiet;          /* no summary line */
   bool fix;            /* --fix: apply fixes and write the files */

@@ -438,7 +438,7 @@ static void lint(server *s, doc *d, al_vec *out) {
   al_vec none = {0};
   for (size_t i = 0; i < al_rule_count; i++) {
     const al_rule *r = al_rules[i];
-    if (!(r->langs & (1u << d->lang)) || !al_config_rule_enabled(cfg, &none, &none, d->path, r)) continue;
+    if (!(r->langs & (1u << d->lang)) || !al_config_rule_enabled(cfg, &none, &none, &none, d->path, r)) continue;
     al_sink sink = {.file = d->ir, .rule = r, .out = out};
     r->check(d->ir, &s->idx, &sink);
   }

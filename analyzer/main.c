@@ -34,6 +34,7 @@ static const char usage_text[] =
     "                       sarif (2.1.0), github (workflow annotations), gitlab (Code Quality),\n"
     "                       junit (XML) or pylint\n"
     "  --select CODES       only these rules (comma separated codes or prefixes, ALL)\n"
+    "  --extend-select CODES  these rules too, on top of the selection (opt-in rules: AL503)\n"
     "  --ignore CODES       skip these rules (codes or prefixes)\n"
     "  -j, --jobs N         worker threads (default: number of cores)\n"
     "  --color auto|always|never\n"
@@ -84,6 +85,8 @@ static void split_codes(al_vec *v, const char *arg) {
 static void free_opts(al_options *o) {
   for (size_t i = 0; i < o->select.len; i++) free(o->select.items[i]);
   for (size_t i = 0; i < o->ignore.len; i++) free(o->ignore.items[i]);
+  for (size_t i = 0; i < o->extend_select.len; i++) free(o->extend_select.items[i]);
+  al_vec_free(&o->extend_select);
   al_vec_free(&o->select);
   al_vec_free(&o->ignore);
 }
@@ -131,7 +134,7 @@ static int cmd_check(int argc, char **argv) {
   const char *output_file = NULL;
   char *output_tmp = NULL;
   static const struct option longopts[] = {
-      {"format", required_argument, 0, 'f'}, {"select", required_argument, 0, 's'},
+      {"format", required_argument, 0, 'f'}, {"select", required_argument, 0, 's'}, {"extend-select", required_argument, 0, 'E'},
       {"ignore", required_argument, 0, 'i'}, {"jobs", required_argument, 0, 'j'},
       {"color", required_argument, 0, 'c'},  {"quiet", no_argument, 0, 'q'},
       {"help", no_argument, 0, 'h'},         {"fix", no_argument, 0, 'F'},
@@ -166,6 +169,7 @@ static int cmd_check(int argc, char **argv) {
       }
       break;
     case 's': split_codes(&o.select, optarg); break;
+    case 'E': split_codes(&o.extend_select, optarg); break;
     case 'i': split_codes(&o.ignore, optarg); break;
     case 'j': {
       char *end;

@@ -57,9 +57,26 @@ class Config(unittest.TestCase):
         self.assertEqual({(p, c) for p, _, c, _ in got},
                          {("m.py", "AL101"), ("sub/m.py", "AL101"), ("gen/m.py", "AL101"), ("tests/m.py", "AL101")})
 
+    def test_extend_select(self):
+        """extend-select adds rules (opt-in ones too) to the selection instead of replacing it."""
+        opt_in = "import asyncio\n\n\nasync def f(timeout):\n    await asyncio.sleep(timeout)\n"
+        self.write("o.py", opt_in)
+        codes = lambda got: sorted({(p, c) for p, _, c, _ in got if p == "o.py" or p == "m.py"})
+        base = codes(self.findings())
+        self.assertNotIn(("o.py", "AL503"), base)
+        self.assertIn(("m.py", "AL201"), base)
+        self.assertEqual(codes(self.findings("--extend-select", "AL503")), sorted(base + [("o.py", "AL503")]))
+        self.write(".asynclint.yaml", "select: [AL1]\nextend-select: [AL503]\n")
+        self.assertEqual(codes(self.findings()), [("m.py", "AL101"), ("o.py", "AL503")])
+        # the command line's --select replaces the configuration's selection, extension included
+        self.assertEqual(codes(self.findings("--select", "AL2")), [("m.py", "AL201")])
+        self.assertEqual(codes(self.findings("--select", "AL2", "--extend-select", "AL503")),
+                         [("m.py", "AL201"), ("o.py", "AL503")])
+
     def test_errors(self):
         cases = {
             "selct: [AL1]\n": ":1: unknown setting 'selct'",
+            "extend-select: [AL9]\n": ":1: unknown rule code or prefix 'AL9' in `extend-select`",
             "select: AL1\n": ":1: `select` must be a list",
             "ignore: [AL9]\n": ":1: unknown rule code or prefix 'AL9'",
             "\nseverity:\n  AL201: loud\n": ":3: severity of AL201 must be error, warning or info",
