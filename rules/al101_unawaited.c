@@ -131,6 +131,35 @@ static void truth_tested(const ir_file *f, const al_index *idx, al_sink *sink, c
                   "result (`await %s()`)", callee, callee);
 }
 
+/* A local holding a coroutine or promise, tested for truth (`p = fetch(); if (p)`): the
+ * local is assigned once in its function, before the test and in a block around it, and
+ * from the awaitable call itself (not `cond ? fetch() : null`). */
+static void stored_truth_tested(const ir_file *f, const al_index *idx, al_sink *sink, const ir_node *use) {
+  const ir_node *fn = ir_enclosing_func(use), *only = NULL;
+  if (!fn || !use->name) return;
+  int count = 0;
+  for (const ir_node *c = fn->child; c && count < 2; c = ir_next(c, fn))
+    if (c->kind == IR_ASSIGN && c->name && !strcmp(c->name, use->name)) count++, only = c;
+  if (count != 1 || only->span.start > use->span.start) return;
+  bool around = false;
+  for (const ir_node *p = use->parent; p && !around; p = p->parent) around = p == only->parent;
+  const ir_node *call = NULL;
+  for (const ir_node *c = only->child; c; c = c->next)
+    if (c->kind == IR_CALL && c->use == IR_USE_ASSIGNED) call = c;
+  const al_func_info *callee;
+  const al_kb_entry *api;
+  if (!around || !call || al_spawn_dangles(f, call) || !al_index_call_awaitable(idx, f, call, &callee, &api)) return;
+  const char *label = al_call_label(f, call);
+  if (f->lang == AL_LANG_PYTHON)
+    al_report(sink, use, "`%s` holds the coroutine returned by `%s()` (line %u) and is tested for truth: a coroutine "
+              "object is always true, so the test decides nothing; await it first and test the result",
+              use->name, label, call->span.line);
+  else
+    al_report(sink, use, "`%s` holds the promise returned by `%s()` (line %u) and is tested for truth: a promise is "
+              "always truthy, so the test decides nothing; await it first and test the result", use->name, label,
+              call->span.line);
+}
+
 /* "returned by `f()`", or "created by `new Promise()`" for a constructor call. */
 static const char *made_by(const ir_file *f, const ir_node *n, char *buf, size_t cap) {
   const char *callee = al_call_label(f, n);
@@ -337,6 +366,10 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
     }
     if (n->kind == IR_CALL && n->use == IR_USE_CONDITION) {
       truth_tested(f, idx, sink, n);
+      continue;
+    }
+    if (n->kind == IR_USE && n->use == IR_USE_CONDITION && f->lang != AL_LANG_C) {
+      stored_truth_tested(f, idx, sink, n);
       continue;
     }
     if (n->kind == IR_CALL && n->nargs && f->lang == AL_LANG_PYTHON) {

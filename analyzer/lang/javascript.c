@@ -636,8 +636,11 @@ static ir_node *js_enter(ts_walk *w, bool *descend) {
     break;
   case 'i':
     if (!strcmp(t, "identifier")) {
-    ident:
-      return ts_lower_read(w, &c->stored, js_is_read);
+    ident: {
+      ir_node *x = ts_lower_read(w, &c->stored, js_is_read);
+      if (x && x->use == IR_USE_NONE && js_truth_tested(w, 1)) x->use = IR_USE_CONDITION; /* `if (p)`, `!p` */
+      return x;
+    }
     }
     if (!strcmp(t, "import_statement")) {
       lower_esm_import(w, c, n, parent);

@@ -859,7 +859,9 @@ static ir_node *py_enter(ts_walk *w, bool *descend) {
     break;
   case 'i':
     if (!strcmp(t, "identifier")) {
-      return ts_lower_read(w, &c->stored, is_read);
+      ir_node *x = ts_lower_read(w, &c->stored, is_read);
+      if (x && x->use == IR_USE_NONE && py_truth_tested(w, 1)) x->use = IR_USE_CONDITION; /* `if c:`, `not c` */
+      return x;
     }
     if (!strcmp(t, "import_statement") || !strcmp(t, "import_from_statement")) {
       lower_import(w, c, n, parent);
