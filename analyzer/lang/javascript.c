@@ -220,6 +220,16 @@ static const char *func_name(ts_walk *w, TSNode n, uint32_t *flags) {
     return key;
   }
   if (!strcmp(pt, "export_statement")) return "default";
+  /* a class field holding a function (`load = async () => {}`): a method of the class
+   * for the calls through this (`this.load()`) */
+  if (!strcmp(pt, "field_definition") && ts_node_eq(ts_field(p->node, "value"), n)) {
+    ir_node *cls = ts_enclosing_own(w, IR_CLASS);
+    TSNode prop = ts_field(p->node, "property");
+    if (cls && !ts_node_is_null(prop) && ts_is(prop, "property_identifier")) {
+      *flags |= IR_F_METHOD;
+      return al_arena_fmt(&w->f->arena, "%s.%s", cls->name, ts_text(w, prop));
+    }
+  }
   if (!ts_node_is_null(own)) return ts_text(w, own);
   *flags |= IR_F_LAMBDA;
   return NULL;
