@@ -3,7 +3,11 @@
 
 #include <ctype.h>
 #include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "kb.h"
 #include <sys/stat.h>
 
 /* tree-sitter counts rows by \n only; Python and JS also end a line at a lone \r. */
@@ -26,10 +30,90 @@ static ir_file *fix_lines(const al_source *src, ir_file *f) {
   return f;
 }
 
+/* The function of f a callback argument names: `on_done`, `self.on_done` / `this.onTick`
+ * (a method of the class around the call), `this.onTick.bind(this)`. */
+static ir_node *named_callback(ir_file *f, const al_map *funcs, const ir_node *call, const char *arg) {
+  char buf[160];
+  size_t n = strlen(arg);
+  if (n >= sizeof buf) return NULL;
+  memcpy(buf, arg, n + 1);
+  char *bind = strstr(buf, ".bind(");
+  if (bind) *bind = 0;
+  for (const char *p = buf; *p; p++)
+    if (!(isalnum((unsigned char)*p) || *p == '_' || *p == '.' || *p == '$')) return NULL;
+  const char *dot = strchr(buf, '.');
+  if (!dot) return al_map_get(funcs, buf);
+  if (strchr(dot + 1, '.') || (strncmp(buf, "self.", 5) && strncmp(buf, "this.", 5))) return NULL;
+  for (const ir_node *c = call->parent; c; c = c->parent) {
+    if (c->kind != IR_CLASS || !c->name) continue;
+    char key[256];
+    snprintf(key, sizeof key, "%s.%s", c->name, dot + 1);
+    return al_map_get(funcs, key);
+  }
+  (void)f;
+  return NULL;
+}
+
+/* Python/JS: a function of this file handed by name to an API that calls it from the
+ * event loop (knowledge `loop_callbacks`; `arg`: its position), or a method the loop
+ * calls on a protocol class (knowledge `loop_callback_classes`), runs on the loop:
+ * IR_F_LOOP_CALLBACK, and text names the API. Inline functions are judged where they
+ * stand (rules/common.c al_on_loop). */
+static ir_file *mark_loop_callbacks(ir_file *f) {
+  if (!f) return f;
+  const al_kb *kb = al_kb_for(f->lang);
+  const al_kb_section *classes = al_kb_section_get(kb, "loop_callback_classes");
+  al_map funcs = {0};
+  for (ir_node *x = f->root; x; x = ir_next(x, f->root)) {
+    if (x->kind == IR_FUNC && x->name && !(x->flags & (IR_F_ASYNC | IR_F_LAMBDA))) al_map_put(&funcs, x->name, x);
+    if (x->kind != IR_CLASS || !classes || !x->nargs) continue;
+    for (uint32_t i = 0; i < x->nargs; i++) { /* class P(asyncio.Protocol): its callbacks */
+      char base[200];
+      snprintf(base, sizeof base, "%s%s%s", x->args[i].keyword ? x->args[i].keyword : "",
+               x->args[i].keyword ? "." : "", x->args[i].text ? x->args[i].text : "");
+      const al_kb_entry *e = al_kb_find(kb, "loop_callback_classes", base);
+      const char *methods = e ? al_kb_attr(e, "methods") : NULL;
+      if (!methods) continue;
+      for (ir_node *m = x->child; m; m = m->next) {
+        if (m->kind != IR_FUNC || !m->name || (m->flags & IR_F_ASYNC)) continue;
+        const char *last = strrchr(m->name, '.');
+        last = last ? last + 1 : m->name;
+        size_t ln = strlen(last);
+        for (const char *s = methods; (s = strstr(s, last)); s += ln)
+          if ((s == methods || s[-1] == ' ') && (s[ln] == ' ' || !s[ln])) {
+            m->flags |= IR_F_LOOP_CALLBACK;
+            m->text = e->name;
+            break;
+          }
+      }
+    }
+  }
+  if (funcs.len && al_kb_section_get(kb, "loop_callbacks")) {
+    for (ir_node *x = f->root; x; x = ir_next(x, f->root)) {
+      if (x->kind != IR_CALL || !x->name || !x->nargs) continue;
+      const al_kb_entry *e = NULL;
+      bool looked = false;
+      for (uint32_t i = 0; i < x->nargs; i++) {
+        if (!x->args[i].text || x->args[i].keyword) continue;
+        ir_node *fn = named_callback(f, &funcs, x, x->args[i].text);
+        if (!fn) continue;
+        if (!looked) e = al_kb_match(kb, "loop_callbacks", x->name), looked = true; /* only when a name hits */
+        if (!e) break;
+        const char *pos = al_kb_attr(e, "arg");
+        if (pos && strtoul(pos, NULL, 10) != i) continue;
+        fn->flags |= IR_F_LOOP_CALLBACK;
+        if (!fn->text) fn->text = x->name;
+      }
+    }
+  }
+  al_map_free(&funcs);
+  return f;
+}
+
 ir_file *al_lower(const al_source *src, const al_lower_ctx *ctx, char **err) {
   switch (src->lang) {
-  case AL_LANG_PYTHON: return fix_lines(src, al_lower_python(src, ctx, err));
-  case AL_LANG_JS: return fix_lines(src, al_lower_javascript(src, ctx, err));
+  case AL_LANG_PYTHON: return mark_loop_callbacks(fix_lines(src, al_lower_python(src, ctx, err)));
+  case AL_LANG_JS: return mark_loop_callbacks(fix_lines(src, al_lower_javascript(src, ctx, err)));
   case AL_LANG_C: return al_lower_c(src, ctx, err);
   default: *err = al_fmt("unknown language"); return NULL;
   }

@@ -40,7 +40,8 @@ enum {
   IR_F_ASYNC = 1u << 0,        /* FUNC: async def / async function; LOOP: async for; WITH: async with */
   IR_F_GENERATOR = 1u << 1,    /* FUNC */
   IR_F_LAMBDA = 1u << 2,       /* FUNC: lambda / arrow / anonymous function expression */
-  IR_F_LOOP_CALLBACK = 1u << 3,/* FUNC (C): registered with a loop API as a callback */
+  IR_F_LOOP_CALLBACK = 1u << 3,/* FUNC: registered with a loop API as a callback (C: by the index;
+                                * Python/JS: named as one in its file, frontend.c) */
   IR_F_OFF_LOOP = 1u << 4,     /* FUNC: runs off the event loop (executor, work_cb) */
   IR_F_METHOD = 1u << 5,       /* FUNC: defined in a class */
   IR_F_NEW = 1u << 6,          /* CALL: `new X(...)` */

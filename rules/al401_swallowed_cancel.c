@@ -325,7 +325,7 @@ static void check_js(const ir_file *f, al_sink *sink) {
     const ir_node *fn = NULL;
     if (n->kind == IR_HANDLER && n->parent && n->parent->kind == IR_TRY) {
       const ir_node *op = awaits_abortable(f, n->parent);
-      if (!op || !al_on_loop(f, n, &fn)) continue;
+      if (!op || !al_in_async_code(f, n, &fn)) continue;
       if (handles_abort(f, n->span.start, n->span.end)) {
         const ir_node *loop = loop_going_on(f, n);
         if (loop && abort_branch_goes_on(f, n))
@@ -658,7 +658,7 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
     const ir_node *fn = NULL;
     if (n->kind == IR_HANDLER) {
-      if (!al_handler_catches_cancel(f, n, false) || !al_on_loop(f, n, &fn)) continue;
+      if (!al_handler_catches_cancel(f, n, false) || !al_in_async_code(f, n, &fn)) continue;
       if (al_handler_propagates(f, n)) {
         /* re-raised as something else: only the task's own cancellation (the try awaits) */
         const ir_node *r = replacing_raise(f, n);
@@ -680,7 +680,7 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
                     except_types(n->name, types, sizeof types), fn && fn->name ? fn->name : "?");
     } else if (n->kind == IR_WITH) {
       const char *what;
-      if (!suppresses_cancel(f, n, &what) || !al_on_loop(f, n, &fn) || cancel_then_wait(f, n)) continue;
+      if (!suppresses_cancel(f, n, &what) || !al_in_async_code(f, n, &fn) || cancel_then_wait(f, n)) continue;
       al_report(sink, n, "`suppress(%s)` swallows cancellation in async function `%s`: the task goes on as if it had "
                 "not been cancelled; let the cancellation propagate",
                 what, fn && fn->name ? fn->name : "?");

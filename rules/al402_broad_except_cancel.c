@@ -38,7 +38,7 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
     if (n->kind != IR_HANDLER || !al_handler_catches_cancel(f, n, true) || al_handler_propagates(f, n)) continue;
     const ir_node *fn = NULL;
-    if (!n->parent || n->parent->kind != IR_TRY || !al_try_awaits(f, n->parent) || !al_on_loop(f, n, &fn)) continue;
+    if (!n->parent || n->parent->kind != IR_TRY || !al_try_awaits(f, n->parent) || !al_in_async_code(f, n, &fn)) continue;
     if (earlier_cancel_handler(f, n)) continue;
     al_report_fix(sink, n, cancel_handler_fix(f, n),
                   "`%s` around an await in async function `%s` also catches cancellation and does not re-raise it: "

@@ -16,7 +16,7 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
       }
     }
     const ir_node *fn = NULL;
-    if (!fin || !al_on_loop(f, n, &fn)) continue;
+    if (!fin || !al_in_async_code(f, n, &fn)) continue;
     const char *what = n->kind == IR_RETURN ? "return" : n->kind == IR_BREAK ? "break" : "continue";
     if (f->lang == AL_LANG_JS)
       al_report(sink, n, "`%s` in `finally` of %s discards the exception in flight, an AbortError included: an "

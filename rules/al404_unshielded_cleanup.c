@@ -46,7 +46,7 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
         (al_kb_match(kb, "shields", awaited->name) || al_kb_match(kb, "cancel_safe_cleanup", awaited->name)))
       continue;
     const ir_node *fn = NULL;
-    if (!al_on_loop(f, n, &fn) || al_expected_to_raise(f, n)) continue;
+    if (!al_in_async_code(f, n, &fn) || al_expected_to_raise(f, n)) continue;
     const char *lib = al_py_async_lib(f);
     const char *how = !strcmp(lib, "asyncio")
                           ? "wrap it in asyncio.shield() (bounded by asyncio.timeout())"

@@ -31,7 +31,7 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
     const ir_node *fn = al_real_func(n);
     if (fn && (fn->flags & IR_F_GENERATOR) && al_yield_in(f, fn, n->span.start, n->span.end) != UINT32_MAX) continue;
     /* a sync function may open a scope for async callers (a context factory) */
-    if (!al_on_loop(f, n, NULL)) continue;
+    if (!al_in_async_code(f, n, NULL)) continue;
     al_report(sink, n, "`%s()` scope contains no await: cancellation is delivered only at await points, so this "
               "timeout can never fire; put the awaits it should bound inside it, or remove it", item);
   }

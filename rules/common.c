@@ -35,7 +35,7 @@ static bool is_sync_callback_call(const ir_file *f, const ir_node *call) {
   return n == m + 2 && (t[0] == '\'' || t[0] == '"' || t[0] == '`') && t[n - 1] == t[0] && !memcmp(t + 1, event, m);
 }
 
-bool al_on_loop(const ir_file *f, const ir_node *n, const ir_node **fn) {
+static bool on_loop(const ir_file *f, const ir_node *n, const ir_node **fn, bool named_callbacks) {
   if (f->lang == AL_LANG_C) { /* contexts come from registrations (see the index) */
     const ir_node *p = ir_enclosing_func(n);
     if (fn) *fn = p;
@@ -59,10 +59,14 @@ bool al_on_loop(const ir_file *f, const ir_node *n, const ir_node **fn) {
      * take it as async code either) */
     if ((p->flags & IR_F_LAMBDA) && (inline_arg || f->lang != AL_LANG_PYTHON)) continue;
     if (fn) *fn = p;
-    return false;
+    return named_callbacks && (p->flags & IR_F_LOOP_CALLBACK); /* named where the loop calls it (frontend.c) */
   }
   return false;
 }
+
+bool al_on_loop(const ir_file *f, const ir_node *n, const ir_node **fn) { return on_loop(f, n, fn, true); }
+
+bool al_in_async_code(const ir_file *f, const ir_node *n, const ir_node **fn) { return on_loop(f, n, fn, false); }
 
 const char *al_context_label(const ir_node *fn) {
   static __thread char buf[320];

@@ -19,9 +19,14 @@ const char *al_list_find(const ir_file *f, const char *list, const char *seps, a
  * callback handed inline to a loop registration (knowledge `loop_callbacks`: timers,
  * emitters, promise reactions, request handlers); lambdas are looked through, except
  * one handed to an off-loop API (asyncio.to_thread, run_in_executor, ...) or to one that
- * must run synchronously (knowledge `sync_callbacks`: process.on('exit', ...)). *fn
+ * must run synchronously (knowledge `sync_callbacks`: process.on('exit', ...)); or a
+ * function of the file named as a loop callback (IR_F_LOOP_CALLBACK, frontend.c). *fn
  * (optional) gets that function. */
 bool al_on_loop(const ir_file *f, const ir_node *n, const ir_node **fn);
+/* al_on_loop without the named loop callbacks: code that cancellation can reach (a
+ * task's coroutine, or what runs inline in it). A sync callback the loop calls is no
+ * task: catching a future's CancelledError there is how it handles a cancelled future. */
+bool al_in_async_code(const ir_file *f, const ir_node *n, const ir_node **fn);
 /* How to name the context al_on_loop found, for messages ("async function `f`", "a
  * callback passed to `setTimeout()`"); per-thread buffer. */
 const char *al_context_label(const ir_node *fn);
