@@ -30,27 +30,37 @@ static ir_file *fix_lines(const al_source *src, ir_file *f) {
   return f;
 }
 
+/* The functions of a file by name: open addressing over their pointers (no copies). */
+typedef struct {
+  ir_node **slot;
+  size_t mask;
+} func_table;
+
+static ir_node *func_get(const func_table *t, const char *name, size_t n) {
+  for (size_t i = al_hash_fast(name, n) & t->mask;; i = (i + 1) & t->mask) {
+    ir_node *x = t->slot[i];
+    if (!x) return NULL;
+    if (!strncmp(x->name, name, n) && !x->name[n]) return x;
+  }
+}
+
 /* The function of f a callback argument names: `on_done`, `self.on_done` / `this.onTick`
  * (a method of the class around the call), `this.onTick.bind(this)`. */
-static ir_node *named_callback(ir_file *f, const al_map *funcs, const ir_node *call, const char *arg) {
-  char buf[160];
-  size_t n = strlen(arg);
-  if (n >= sizeof buf) return NULL;
-  memcpy(buf, arg, n + 1);
-  char *bind = strstr(buf, ".bind(");
-  if (bind) *bind = 0;
-  for (const char *p = buf; *p; p++)
-    if (!(isalnum((unsigned char)*p) || *p == '_' || *p == '.' || *p == '$')) return NULL;
-  const char *dot = strchr(buf, '.');
-  if (!dot) return al_map_get(funcs, buf);
-  if (strchr(dot + 1, '.') || (strncmp(buf, "self.", 5) && strncmp(buf, "this.", 5))) return NULL;
+static ir_node *named_callback(const func_table *t, const ir_node *call, const char *arg) {
+  size_t n = 0;
+  while (isalnum((unsigned char)arg[n]) || arg[n] == '_' || arg[n] == '$' || arg[n] == '.') n++;
+  if (arg[n] == '(' && n > 5 && !strncmp(arg + n - 5, ".bind", 5)) n -= 5; /* `this.x.bind(this)` */
+  else if (arg[n]) return NULL;
+  const char *dot = memchr(arg, '.', n);
+  if (!dot) return func_get(t, arg, n);
+  if (memchr(dot + 1, '.', n - (size_t)(dot + 1 - arg)) || (strncmp(arg, "self.", 5) && strncmp(arg, "this.", 5)))
+    return NULL;
   for (const ir_node *c = call->parent; c; c = c->parent) {
     if (c->kind != IR_CLASS || !c->name) continue;
     char key[256];
-    snprintf(key, sizeof key, "%s.%s", c->name, dot + 1);
-    return al_map_get(funcs, key);
+    int k = snprintf(key, sizeof key, "%s.%.*s", c->name, (int)(n - 5), arg + 5);
+    return k > 0 && (size_t)k < sizeof key ? func_get(t, key, (size_t)k) : NULL;
   }
-  (void)f;
   return NULL;
 }
 
@@ -63,9 +73,9 @@ static ir_file *mark_loop_callbacks(ir_file *f) {
   if (!f) return f;
   const al_kb *kb = al_kb_for(f->lang);
   const al_kb_section *classes = al_kb_section_get(kb, "loop_callback_classes");
-  al_map funcs = {0};
+  size_t nfuncs = 0;
   for (ir_node *x = f->root; x; x = ir_next(x, f->root)) {
-    if (x->kind == IR_FUNC && x->name && !(x->flags & (IR_F_ASYNC | IR_F_LAMBDA))) al_map_put(&funcs, x->name, x);
+    if (x->kind == IR_FUNC && x->name && !(x->flags & (IR_F_ASYNC | IR_F_LAMBDA))) nfuncs++;
     if (x->kind != IR_CLASS || !classes || !x->nargs) continue;
     for (uint32_t i = 0; i < x->nargs; i++) { /* class P(asyncio.Protocol): its callbacks */
       char base[200];
@@ -88,14 +98,26 @@ static ir_file *mark_loop_callbacks(ir_file *f) {
       }
     }
   }
-  if (funcs.len && al_kb_section_get(kb, "loop_callbacks")) {
+  if (nfuncs && al_kb_section_get(kb, "loop_callbacks")) {
+    ir_node *small[256];
+    func_table t = {0};
+    size_t cap = 16;
+    while (cap < nfuncs * 2) cap *= 2;
+    t.slot = cap <= 256 ? memset(small, 0, cap * sizeof *small) : al_calloc(cap, sizeof *t.slot);
+    t.mask = cap - 1;
+    for (ir_node *x = f->root; x; x = ir_next(x, f->root)) {
+      if (x->kind != IR_FUNC || !x->name || (x->flags & (IR_F_ASYNC | IR_F_LAMBDA))) continue;
+      size_t i = al_hash_fast(x->name, strlen(x->name)) & t.mask;
+      while (t.slot[i] && strcmp(t.slot[i]->name, x->name)) i = (i + 1) & t.mask;
+      if (!t.slot[i]) t.slot[i] = x; /* the first of a name (a redefinition keeps it) */
+    }
     for (ir_node *x = f->root; x; x = ir_next(x, f->root)) {
       if (x->kind != IR_CALL || !x->name || !x->nargs) continue;
       const al_kb_entry *e = NULL;
       bool looked = false;
       for (uint32_t i = 0; i < x->nargs; i++) {
         if (!x->args[i].text || x->args[i].keyword) continue;
-        ir_node *fn = named_callback(f, &funcs, x, x->args[i].text);
+        ir_node *fn = named_callback(&t, x, x->args[i].text);
         if (!fn) continue;
         if (!looked) e = al_kb_match(kb, "loop_callbacks", x->name), looked = true; /* only when a name hits */
         if (!e) break;
@@ -105,8 +127,8 @@ static ir_file *mark_loop_callbacks(ir_file *f) {
         if (!fn->text) fn->text = x->name;
       }
     }
+    if (t.slot != small) free(t.slot);
   }
-  al_map_free(&funcs);
   return f;
 }
 
