@@ -344,17 +344,23 @@ static bool nonblocking_fds(const ir_file *f, const ir_node *n) {
   return false;
 }
 
-/* An entry with `stdin_arg: N` (or `last`) has a variant `NAME@stdin` for when that
- * argument is the standard input (`stdin`, `STDIN_FILENO`, fd 0): `fgets(b, n, f)` is
- * file I/O, `fgets(b, n, stdin)` waits for the terminal. */
+/* An entry with `stdin_arg: N` (or `last`) has variants `NAME@stdin`, `NAME@stdout`,
+ * `NAME@stderr` for when that argument is a standard stream (`stdin`, `STDIN_FILENO`,
+ * fd 0, ...): `fgets(b, n, f)` is file I/O, `fgets(b, n, stdin)` waits for the terminal,
+ * `fputs(s, stderr)` is a log line. */
 static const al_kb_entry *stdin_variant(const ir_file *f, const ir_node *call, const al_kb_entry *e) {
   const char *sa = al_kb_attr(e, "stdin_arg");
   if (!sa || !call->nargs) return e;
   uint32_t i = !strcmp(sa, "last") ? call->nargs - 1 : (uint32_t)strtoul(sa, NULL, 10);
   const char *t = i < call->nargs ? call->args[i].text : NULL;
-  if (!t || (strcmp(t, "stdin") && strcmp(t, "STDIN_FILENO") && strcmp(t, "0"))) return e;
+  const char *which = !t ? NULL
+                      : !strcmp(t, "stdin") || !strcmp(t, "STDIN_FILENO") || !strcmp(t, "0")   ? "stdin"
+                      : !strcmp(t, "stdout") || !strcmp(t, "STDOUT_FILENO") || !strcmp(t, "1") ? "stdout"
+                      : !strcmp(t, "stderr") || !strcmp(t, "STDERR_FILENO") || !strcmp(t, "2") ? "stderr"
+                                                                                                 : NULL;
+  if (!which) return e;
   char key[128];
-  snprintf(key, sizeof key, "%s@stdin", e->name);
+  snprintf(key, sizeof key, "%s@%s", e->name, which);
   const al_kb_entry *alt = al_kb_find(al_kb_for(f->lang), "blocking", key);
   return alt ? alt : e;
 }

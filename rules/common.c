@@ -72,8 +72,12 @@ const char *al_context_label(const ir_node *fn) {
   static __thread char buf[320];
   if (!fn) return "module code";
   if (fn->flags & IR_F_LOOP_REACHED) {
-    snprintf(buf, sizeof buf, "`%.60s`, which runs on the loop (%.90s)", fn->name,
-             fn->text ? fn->text : "called from a loop callback");
+    /* a long chain keeps its end (the calls nearest the function), from an arrow */
+    const char *chain = fn->text ? fn->text : "called from a loop callback";
+    size_t n = strlen(chain);
+    const char *from = n > 150 ? strstr(chain + n - 150, " -> ") : NULL;
+    snprintf(buf, sizeof buf, "`%.60s`, which runs on the loop (%s%.150s)", fn->name, from ? "... ->" : "",
+             from ? from + 3 : chain);
     return buf;
   }
   if ((fn->flags & IR_F_LOOP_CALLBACK) && !(fn->flags & IR_F_ASYNC) && !(fn->flags & IR_F_LAMBDA) && fn->name &&
