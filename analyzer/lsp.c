@@ -23,6 +23,7 @@
 #include <tree_sitter/api.h>
 
 #include "config.h"
+#include "fix.h"
 #include "frontend.h"
 #include "index.h"
 #include "rule.h"
@@ -614,6 +615,56 @@ static json_t *quickfix(const doc *d, const char *title, json_t *edits, int pref
   return a;
 }
 
+/* Whether the client asked for actions of this kind (context.only: kinds or their
+ * prefixes, `source` covers `source.fixAll.asynclint`); no `only`: every kind. */
+static bool kind_wanted(json_t *params, const char *kind) {
+  json_t *only = json_object_get(json_object_get(params, "context"), "only");
+  if (!json_is_array(only)) return true;
+  size_t i;
+  json_t *k;
+  json_array_foreach(only, i, k) {
+    const char *w = json_string_value(k);
+    size_t n = w ? strlen(w) : 0;
+    if (n && !strncmp(kind, w, n) && (kind[n] == 0 || kind[n] == '.')) return true;
+  }
+  return false;
+}
+
+#define FIX_ALL_KIND "source.fixAll.asynclint"
+
+/* "Fix all": every safe fix of the document at once (overlapping ones skipped, as
+ * --fix does), as one edit of the whole text; NULL when there is nothing to fix. */
+static json_t *fix_all(const doc *d, al_vec *found) {
+  al_vec fixes = {0};
+  for (size_t i = 0; i < found->len; i++) {
+    const al_finding *fd = found->items[i];
+    if (fd->fix && fd->fix->safety == AL_FIX_APPLY_SAFE) al_vec_push(&fixes, fd->fix);
+  }
+  json_t *a = NULL;
+  size_t applied = 0, len = 0;
+  char *text = fixes.len ? al_fix_apply(&d->src, (al_fix *const *)fixes.items, fixes.len, &applied, &len) : NULL;
+  if (applied) {
+    json_t *te = json_object();
+    json_object_set_new(te, "range", range_of(d, 0, d->src.len));
+    json_object_set_new(te, "newText", json_stringn(text, len));
+    json_t *edits = json_array();
+    json_array_append_new(edits, te);
+    json_t *changes = json_object();
+    json_object_set_new(changes, d->uri, edits);
+    json_t *we = json_object();
+    json_object_set_new(we, "changes", changes);
+    a = json_object();
+    char *title = al_fmt("asynclint: fix all (%zu safe fix%s)", applied, applied == 1 ? "" : "es");
+    json_object_set_new(a, "title", json_string(title));
+    free(title);
+    json_object_set_new(a, "kind", json_string(FIX_ALL_KIND));
+    json_object_set_new(a, "edit", we);
+  }
+  free(text);
+  al_vec_free(&fixes);
+  return a;
+}
+
 static json_t *code_actions(server *s, json_t *params) {
   json_t *res = json_array();
   const char *uri = json_string_value(json_object_get(json_object_get(params, "textDocument"), "uri"));
@@ -624,7 +675,11 @@ static json_t *code_actions(server *s, json_t *params) {
   long l1 = json_integer_value(json_object_get(json_object_get(range, "end"), "line"));
   al_vec found = {0};
   lint(s, d, &found);
-  for (size_t i = 0; i < found.len; i++) {
+  if (kind_wanted(params, FIX_ALL_KIND)) {
+    json_t *all = fix_all(d, &found);
+    if (all) json_array_append_new(res, all);
+  }
+  for (size_t i = 0; i < found.len && kind_wanted(params, "quickfix"); i++) {
     al_finding *fd = found.items[i];
     long fl = (long)fd->span.line - 1;
     if (fl < l0 || fl > l1) continue;
@@ -768,7 +823,11 @@ static void dispatch(server *s, json_t *msg) {
     json_object_set_new(sync, "save", json_object());
     json_t *caps = json_object();
     json_object_set_new(caps, "textDocumentSync", sync);
-    json_object_set_new(caps, "codeActionProvider", json_true());
+    json_t *cap = json_object(), *kinds = json_array();
+    json_array_append_new(kinds, json_string("quickfix"));
+    json_array_append_new(kinds, json_string(FIX_ALL_KIND));
+    json_object_set_new(cap, "codeActionKinds", kinds);
+    json_object_set_new(caps, "codeActionProvider", cap);
     json_t *info = json_object();
     json_object_set_new(info, "name", json_string("asynclint"));
     json_object_set_new(info, "version", json_string(AL_VERSION));

@@ -130,6 +130,30 @@ class Lsp(unittest.TestCase):
         self.c.send("exit", request=False)
         self.assertEqual(self.c.p.wait(timeout=10), 0)
 
+    def test_fix_all_source_action(self):
+        """`source.fixAll.asynclint` (editors' fix-on-save): every safe fix at once, as one
+        edit of the whole text; `only` filters the kinds."""
+        r = self.c.request("initialize", {"processId": None, "rootUri": "file://" + self.dir, "capabilities": {}})
+        self.assertEqual(r["result"]["capabilities"]["codeActionProvider"]["codeActionKinds"],
+                         ["quickfix", "source.fixAll.asynclint"])
+        self.c.send("initialized", {}, request=False)
+        text = "import asyncio\n\n\nasync def f():\n    asyncio.sleep(1)\n    asyncio.sleep(2)\n"
+        self.c.send("textDocument/didOpen", {"textDocument": {"uri": self.uri, "languageId": "python", "version": 1,
+                                                              "text": text}}, request=False)
+        self.assertEqual(len(self.diags()), 2)
+        whole = {"start": {"line": 0, "character": 0}, "end": {"line": 6, "character": 0}}
+        r = self.c.request("textDocument/codeAction", {"textDocument": {"uri": self.uri}, "range": whole,
+                                                       "context": {"diagnostics": [], "only": ["source.fixAll"]}})
+        self.assertEqual([a["kind"] for a in r["result"]], ["source.fixAll.asynclint"])
+        edit = r["result"][0]["edit"]["changes"][self.uri]
+        self.assertEqual(len(edit), 1)
+        self.assertEqual(edit[0]["range"], whole)
+        self.assertEqual(edit[0]["newText"], text.replace("    asyncio.sleep", "    await asyncio.sleep"))
+        r = self.c.request("textDocument/codeAction", {"textDocument": {"uri": self.uri}, "range": whole,
+                                                       "context": {"diagnostics": [], "only": ["quickfix"]}})
+        self.assertEqual({a["kind"] for a in r["result"]}, {"quickfix"})
+        self.assertEqual(len(r["result"]), 4)  # a fix and an ignore per finding
+
     def test_burst_is_debounced(self):
         """40 edits sent at once are linted once (or a few times), on the final text."""
         self.init()
