@@ -28,8 +28,9 @@ al_lang al_lang_from_path(const char *path) {
   if (!dot || (slash && dot < slash)) return AL_LANG_NONE;
   dot++;
   if (!strcmp(dot, "py") || !strcmp(dot, "pyi")) return AL_LANG_PYTHON;
-  if (!strcmp(dot, "js") || !strcmp(dot, "mjs") || !strcmp(dot, "cjs") || !strcmp(dot, "jsx"))
-    return AL_LANG_JS;
+  if (!strcmp(dot, "js") || !strcmp(dot, "mjs") || !strcmp(dot, "cjs") || !strcmp(dot, "jsx") || !strcmp(dot, "ts") ||
+      !strcmp(dot, "mts") || !strcmp(dot, "cts") || !strcmp(dot, "tsx"))
+    return AL_LANG_JS; /* TypeScript: the JavaScript front end over the TypeScript grammar */
   if (!strcmp(dot, "c") || !strcmp(dot, "h")) return AL_LANG_C;
   return AL_LANG_NONE;
 }

@@ -15,7 +15,7 @@ import subprocess
 import sanitizer_retry
 import sys
 
-EXTS = (".py", ".pyi", ".js", ".mjs", ".cjs", ".jsx", ".c", ".h")
+EXTS = (".py", ".pyi", ".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx", ".c", ".h")
 EXPECT = re.compile(r"expect:\s*(AL\d{3}(?:\s*,\s*AL\d{3})*)")
 
 

@@ -116,15 +116,16 @@ class Cli(unittest.TestCase):
         self.assertEqual(run("check", "--select", "ALL", "--ignore", "AL101", self.dir).returncode, 0)
 
     def test_discovery_skips_and_extensions(self):
-        for rel in ("a.py", "b.pyi", "c.js", "d.mjs", "e.cjs", "f.jsx", "sub/g.py",
+        for rel in ("a.py", "b.pyi", "c.js", "d.mjs", "e.cjs", "f.jsx", "f2.ts", "f3.tsx", "sub/g.py",
                     "node_modules/x/h.js", ".venv/lib/i.py", "build/j.py", ".git/k.py",
                     "venvlike/pyvenv.cfg", "venvlike/l.py", "ignored/m.py", "n.log.py", "o.txt"):
-            text = BUG_JS if rel.endswith(("js", "jsx")) else BUG_PY
+            text = BUG_JS if rel.endswith(("js", "jsx", "ts", "tsx")) else BUG_PY
             self.write(rel, text)
         self.write(".gitignore", "ignored/\n*.log.py\n")
         subprocess.run(["git", "init", "-q", self.dir], check=True)
         proc = run("check", "--format", "json", self.dir)
-        self.assertEqual(self.paths(proc), ["a.py", "b.pyi", "c.js", "d.mjs", "e.cjs", "f.jsx", "sub/g.py"])
+        self.assertEqual(self.paths(proc), ["a.py", "b.pyi", "c.js", "d.mjs", "e.cjs", "f.jsx", "f2.ts", "f3.tsx",
+                                            "sub/g.py"])
         # An explicit file path is linted even where a folder walk would skip it.
         explicit = run("check", "--format", "json", os.path.join(self.dir, "ignored/m.py"))
         self.assertEqual(len(json.loads(explicit.stdout)), 1)

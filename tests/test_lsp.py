@@ -154,6 +154,18 @@ class Lsp(unittest.TestCase):
         self.assertEqual({a["kind"] for a in r["result"]}, {"quickfix"})
         self.assertEqual(len(r["result"]), 4)  # a fix and an ignore per finding
 
+    def test_typescript_document(self):
+        """A .ts document goes through the TypeScript grammar: annotations and a declared
+        Promise return type are understood."""
+        self.init()
+        uri = "file://" + os.path.join(self.dir, "svc.ts")
+        text = ("interface Repo { load(id: string): Promise<number>; }\n"
+                "export function go(r: Repo): void {\n  r.load('a');\n}\n")
+        self.c.send("textDocument/didOpen", {"textDocument": {"uri": uri, "languageId": "typescript", "version": 1,
+                                                              "text": text}}, request=False)
+        d = self.diags_for(uri)
+        self.assertEqual([(x["code"], x["range"]["start"]["line"]) for x in d], [("AL101", 2)])
+
     def test_burst_is_debounced(self):
         """40 edits sent at once are linted once (or a few times), on the final text."""
         self.init()

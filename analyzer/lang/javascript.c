@@ -19,7 +19,21 @@ typedef struct js_ctx {
   al_map types;    /* locals / this.x holding `new X()`: their method calls resolve to X's */
 } js_ctx;
 
-static const char *const js_exts[] = {".js", ".mjs", ".cjs", ".jsx", NULL};
+static const char *const js_exts[] = {".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx", NULL};
+
+/* Nodes that leave the value as it is: parentheses, and TypeScript's `x as T`, `x!`,
+ * `x satisfies T`, `<T>x`. */
+static bool js_transparent(TSNode n) {
+  const char *t = ts_node_type(n);
+  switch (t[0]) {
+  case 'p': return !strcmp(t, "parenthesized_expression");
+  case 'a': return !strcmp(t, "as_expression");
+  case 'n': return !strcmp(t, "non_null_expression");
+  case 's': return !strcmp(t, "satisfies_expression");
+  case 't': return !strcmp(t, "type_assertion");
+  default: return false;
+  }
+}
 
 /* Normalizes a module specifier: relative ones become absolute paths without a JS
  * extension; `node:fs` becomes `fs`. */
@@ -187,9 +201,9 @@ static const char *func_name(ts_walk *w, TSNode n, uint32_t *flags) {
   TSNode own = ts_field(n, "name");
   ts_frame *p = ts_up(w, 1);
   size_t k = 1;
-  while (p && ts_is(p->node, "parenthesized_expression")) p = ts_up(w, ++k);
+  while (p && js_transparent(p->node)) p = ts_up(w, ++k);
   const char *pt = p ? ts_node_type(p->node) : "";
-  if (ts_is(n, "method_definition")) {
+  if (ts_is(n, "method_definition") || ts_is(n, "method_signature") || ts_is(n, "abstract_method_signature")) {
     ir_node *cls = ts_enclosing_own(w, IR_CLASS);
     *flags |= IR_F_METHOD;
     const char *nm = ts_text(w, own);
@@ -222,9 +236,10 @@ static const char *func_name(ts_walk *w, TSNode n, uint32_t *flags) {
   if (!strcmp(pt, "export_statement")) return "default";
   /* a class field holding a function (`load = async () => {}`): a method of the class
    * for the calls through this (`this.load()`) */
-  if (!strcmp(pt, "field_definition") && ts_node_eq(ts_field(p->node, "value"), n)) {
+  if ((!strcmp(pt, "field_definition") || !strcmp(pt, "public_field_definition")) &&
+      ts_node_eq(ts_field(p->node, "value"), n)) {
     ir_node *cls = ts_enclosing_own(w, IR_CLASS);
-    TSNode prop = ts_field(p->node, "property");
+    TSNode prop = ts_field(p->node, pt[0] == 'f' ? "property" : "name"); /* TypeScript's: name */
     if (cls && !ts_node_is_null(prop) && ts_is(prop, "property_identifier")) {
       *flags |= IR_F_METHOD;
       return al_arena_fmt(&w->f->arena, "%s.%s", cls->name, ts_text(w, prop));
@@ -261,7 +276,7 @@ static bool js_truth_tested(ts_walk *w, size_t k) {
       TSNode op = ts_field(p->node, "operator");
       if (!ts_is(op, "&&") && !ts_is(op, "||") && !ts_is(op, "??")) return false;
       if (ts_node_eq(ts_field(p->node, "left"), me->node)) return true;
-    } else if (strcmp(t, "parenthesized_expression")) {
+    } else if (!js_transparent(p->node)) {
       return false;
     }
     k++; /* the right operand / parentheses: truth-tested when the whole is */
@@ -277,10 +292,10 @@ static bool js_discarded(ts_walk *w, size_t k) {
     ts_frame *p = ts_up(w, k), *me = ts_up(w, k - 1);
     if (!p || !me) return false;
     const char *t = ts_node_type(p->node);
-    if (!strchr("epstba", t[0])) return false; /* most parents (arguments, member, declarator): one compare */
+    if (!strchr("epstban", t[0])) return false; /* most parents (arguments, member, declarator): one compare */
     if (!strcmp(t, "expression_statement")) return true;
     /* (an array literal standing as a statement: `[save(a), save(b)];` drops them all) */
-    if (!strcmp(t, "parenthesized_expression") || !strcmp(t, "sequence_expression") || !strcmp(t, "array")) continue;
+    if (js_transparent(p->node) || !strcmp(t, "sequence_expression") || !strcmp(t, "array")) continue;
     if (!strcmp(t, "ternary_expression")) {
       if (ts_node_eq(ts_field(p->node, "condition"), me->node)) return false;
       continue;
@@ -300,7 +315,7 @@ static bool js_discarded(ts_walk *w, size_t k) {
 static ir_use call_use(ts_walk *w, const char **var) {
   size_t k = 1;
   ts_frame *p = ts_up(w, k);
-  while (p && ts_is(p->node, "parenthesized_expression")) p = ts_up(w, ++k);
+  while (p && js_transparent(p->node)) p = ts_up(w, ++k);
   if (!p) return IR_USE_OTHER;
   ts_frame *me = ts_up(w, k - 1);
   const char *t = ts_node_type(p->node);
@@ -488,6 +503,36 @@ static ir_node *lower_call(ts_walk *w, js_ctx *c, TSNode n, ir_node *parent, boo
   return call;
 }
 
+/* TypeScript: the named type of an annotation (`: Repo`, `: ns.Repo`), or NULL (a
+ * generic, union, literal or function type). */
+static const char *annotated_type(ts_walk *w, TSNode annotation) {
+  if (ts_node_is_null(annotation)) return NULL;
+  TSNode t = ts_is(annotation, "type_annotation") ? ts_node_named_child(annotation, 0) : annotation;
+  if (ts_is(t, "type_identifier") || ts_is(t, "nested_type_identifier")) return ts_text(w, t);
+  return NULL;
+}
+
+/* TypeScript: `x: T` binds x (a local, or this.x for a field or a parameter property)
+ * to T, as `x = new T()` does: x.m() resolves to T's method m. */
+static void bind_annotation(ts_walk *w, js_ctx *c, const ir_node *scope, const char *var, TSNode annotation) {
+  const char *type = annotated_type(w, annotation);
+  if (!type || !var) return;
+  const char *name, *mod, *mem;
+  al_names_resolve(&c->names, type, &name, &mod, &mem);
+  if (!*mem && mod) return;
+  ts_bind_type(w, &c->types, scope, "this.", var, mod, mod ? mem : name);
+}
+
+/* TypeScript: a declared return type that is a promise (`: Promise<T>`, `PromiseLike<T>`). */
+static bool returns_promise_type(ts_walk *w, TSNode rt) {
+  if (ts_node_is_null(rt)) return false;
+  TSNode t = ts_is(rt, "type_annotation") ? ts_node_named_child(rt, 0) : rt;
+  if (ts_is(t, "generic_type")) t = ts_field(t, "name");
+  if (!ts_is(t, "type_identifier")) return false;
+  const char *s = ts_text(w, t);
+  return !strcmp(s, "Promise") || !strcmp(s, "PromiseLike");
+}
+
 static ir_node *lower_func(ts_walk *w, TSNode n, ir_node *parent) {
   uint32_t flags = 0;
   const char *name = func_name(w, n, &flags);
@@ -495,6 +540,7 @@ static ir_node *lower_func(ts_walk *w, TSNode n, ir_node *parent) {
   x->flags |= flags;
   x->name = name ? name : "<anonymous>";
   if (ts_has_token(n, "async")) x->flags |= IR_F_ASYNC;
+  if (returns_promise_type(w, ts_field(n, "return_type"))) x->flags |= IR_F_RETURNS_PROMISE;
   if (ts_is(n, "generator_function_declaration") || ts_is(n, "generator_function") || ts_has_token(n, "*"))
     x->flags |= IR_F_GENERATOR;
   if (is_exported(w)) x->flags |= IR_F_EXPORTED;
@@ -512,6 +558,18 @@ static ir_node *lower_func(ts_walk *w, TSNode n, ir_node *parent) {
       for (uint32_t i = 0; i < k; i++) {
         TSNode p = ts_node_named_child(params, i);
         if (ts_is(p, "comment")) continue;
+        if (ts_is(p, "required_parameter") || ts_is(p, "optional_parameter")) { /* TypeScript: `x: T = v` */
+          TSNode pat = ts_field(p, "pattern");
+          if (ts_node_is_null(pat)) continue; /* `this: T` */
+          if (ts_is(pat, "identifier")) {
+            const char *pn = ts_text(w, pat);
+            bind_annotation(w, w->user, x, pn, ts_field(p, "type"));
+            /* a parameter property (`constructor(private repo: Repo)`) is this.repo too */
+            if (ts_node_named_child_count(p) && ts_is(ts_node_named_child(p, 0), "accessibility_modifier"))
+              bind_annotation(w, w->user, x, al_arena_fmt(&w->f->arena, "this.%s", pn), ts_field(p, "type"));
+          }
+          p = pat;
+        }
         if (ts_is(p, "assignment_pattern")) p = ts_field(p, "left");
         ir_arg *a = &x->args[x->nargs++];
         if (ts_is(p, "rest_pattern")) a->flags |= IR_ARG_SPREAD;
@@ -535,6 +593,8 @@ static bool js_is_read(ts_walk *w) {
     return false;
   if (fld && !strcmp(fld, "left") && !strcmp(pt, "assignment_expression")) return false;
   if (!strcmp(pt, "formal_parameters")) return false;
+  if ((!strcmp(pt, "required_parameter") || !strcmp(pt, "optional_parameter")) && fld && !strcmp(fld, "pattern"))
+    return false; /* TypeScript parameters */
   return true;
 }
 
@@ -559,6 +619,8 @@ static ir_node *js_enter(ts_walk *w, bool *descend) {
       return x;
     }
     if (!strcmp(t, "arrow_function")) return lower_func(w, n, parent);
+    if (!strcmp(t, "abstract_method_signature")) return lower_func(w, n, parent); /* TypeScript */
+    if (!strcmp(t, "abstract_class_declaration")) goto klass;
     break;
   case 'b':
     if (!strcmp(t, "break_statement")) return ir_add(w->f, parent, IR_BREAK, ts_span(n));
@@ -574,6 +636,7 @@ static ir_node *js_enter(ts_walk *w, bool *descend) {
       return lower_call(w, c, n, parent, false);
     }
     if (!strcmp(t, "class_declaration") || !strcmp(t, "class")) {
+    klass:
       TSNode nm = ts_field(n, "name");
       x = ir_add(w->f, parent, IR_CLASS, ts_span(n));
       if (!ts_node_is_null(nm)) x->name = ts_text(w, nm);
@@ -587,6 +650,7 @@ static ir_node *js_enter(ts_walk *w, bool *descend) {
         TSNode h = ts_node_named_child(n, i);
         if (!ts_is(h, "class_heritage")) continue;
         TSNode b = ts_node_named_child(h, 0);
+        if (ts_is(b, "extends_clause")) b = ts_field(b, "value"); /* TypeScript */
         if (ts_node_is_null(b) || (!ts_is(b, "identifier") && !ts_is(b, "member_expression"))) break;
         const char *bn, *bmod, *bmem;
         al_names_resolve(&c->names, ts_text(w, b), &bn, &bmod, &bmem);
@@ -616,7 +680,8 @@ static ir_node *js_enter(ts_walk *w, bool *descend) {
     }
     break;
   case 'f':
-    if (!strcmp(t, "function_declaration") || !strcmp(t, "function_expression") || !strcmp(t, "function"))
+    if (!strcmp(t, "function_declaration") || !strcmp(t, "function_expression") || !strcmp(t, "function") ||
+        !strcmp(t, "function_signature")) /* TypeScript `declare function f(): Promise<T>;` */
       return lower_func(w, n, parent);
     if (!strcmp(t, "for_statement")) {
       x = ir_add(w->f, parent, IR_LOOP, ts_span(n));
@@ -656,9 +721,17 @@ static ir_node *js_enter(ts_walk *w, bool *descend) {
       lower_esm_import(w, c, n, parent);
       *descend = false;
     }
+    if (!strcmp(t, "interface_declaration")) goto klass; /* TypeScript: its method signatures */
+    break;
+  case 'p':
+    if (!strcmp(t, "public_field_definition")) { /* TypeScript: `private repo: Repo;` */
+      TSNode nm = ts_field(n, "name");
+      if (ts_is(nm, "property_identifier"))
+        bind_annotation(w, c, NULL, al_arena_fmt(&w->f->arena, "this.%s", ts_text(w, nm)), ts_field(n, "type"));
+    }
     break;
   case 'm':
-    if (!strcmp(t, "method_definition")) return lower_func(w, n, parent);
+    if (!strcmp(t, "method_definition") || !strcmp(t, "method_signature")) return lower_func(w, n, parent);
     break;
   case 'n':
     if (!strcmp(t, "new_expression")) return lower_call(w, c, n, parent, true);
@@ -692,6 +765,7 @@ static ir_node *js_enter(ts_walk *w, bool *descend) {
       TSNode nm = ts_field(n, "name");
       TSNode val = ts_field(n, "value");
       bind_new(w, c, nm, val);
+      if (ts_is(nm, "identifier")) bind_annotation(w, c, ts_scope(w), ts_text(w, nm), ts_field(n, "type"));
       if (ts_is(nm, "identifier") && !ts_node_is_null(val)) {
         x = ir_add(w->f, parent, IR_ASSIGN, ts_span(n));
         x->name = ts_text(w, nm);
@@ -720,7 +794,7 @@ static ir_node *js_enter(ts_walk *w, bool *descend) {
 }
 
 ir_file *al_lower_javascript(const al_source *src, const al_lower_ctx *ctx, char **err) {
-  TSTree *tree = ts_parse(tree_sitter_javascript(), src, ctx, err);
+  TSTree *tree = ts_parse(ts_language_for(src), src, ctx, err);
   if (!tree) return NULL;
   ir_file *f = ir_file_new(src, ctx->module);
   TSNode root = ts_tree_root_node(tree);
@@ -729,7 +803,7 @@ ir_file *al_lower_javascript(const al_source *src, const al_lower_ctx *ctx, char
   const char *dir = dirname(pathcopy);
   js_ctx c = {.names = {.f = f}, .dir = ir_str(f, dir, strlen(dir))};
   free(pathcopy);
-  ts_walk w = {.f = f, .text = src->text, .lang = tree_sitter_javascript(), .user = &c};
+  ts_walk w = {.f = f, .text = src->text, .lang = ts_language_for(src), .user = &c};
   prebind_imports(&w, &c, root);
   ts_walk_run(&w, root, js_enter, NULL);
   free(w.frames);

@@ -275,6 +275,20 @@ TSNode ts_field(TSNode n, const char *field) {
 
 const TSLanguage *tree_sitter_python(void);
 const TSLanguage *tree_sitter_javascript(void);
+const TSLanguage *tree_sitter_typescript(void);
+const TSLanguage *tree_sitter_tsx(void);
+
+static bool al_is_typescript_path(const char *path) {
+  const char *dot = path ? strrchr(path, '.') : NULL;
+  return dot && (!strcmp(dot, ".ts") || !strcmp(dot, ".mts") || !strcmp(dot, ".cts") || !strcmp(dot, ".tsx"));
+}
+
+const TSLanguage *ts_language_for(const al_source *src) {
+  if (src->lang == AL_LANG_PYTHON) return tree_sitter_python();
+  if (src->lang != AL_LANG_JS) return NULL;
+  if (!al_is_typescript_path(src->path)) return tree_sitter_javascript();
+  return al_ends_with(src->path, ".tsx") ? tree_sitter_tsx() : tree_sitter_typescript();
+}
 
 TSTree *ts_parse(const TSLanguage *lang, const al_source *src, const al_lower_ctx *ctx, char **err) {
   TSParser *p = ts_parser_new();
@@ -302,9 +316,7 @@ void ts_parse_done(TSTree *tree, const al_lower_ctx *ctx) {
 }
 
 bool al_parse_only(const al_source *src) {
-  const TSLanguage *lang = src->lang == AL_LANG_PYTHON ? tree_sitter_python()
-                           : src->lang == AL_LANG_JS   ? tree_sitter_javascript()
-                                                       : NULL;
+  const TSLanguage *lang = ts_language_for(src);
   char *err = NULL;
   TSTree *t = lang ? ts_parse(lang, src, NULL, &err) : NULL;
   free(err);
@@ -313,9 +325,7 @@ bool al_parse_only(const al_source *src) {
 }
 
 char *al_dump_ast(const al_source *src) {
-  const TSLanguage *lang = src->lang == AL_LANG_PYTHON ? tree_sitter_python()
-                           : src->lang == AL_LANG_JS   ? tree_sitter_javascript()
-                                                       : NULL;
+  const TSLanguage *lang = ts_language_for(src);
   if (!lang) return al_strdup("(dump-ast covers Python and JavaScript; C goes through libclang)\n");
   TSParser *p = ts_parser_new();
   ts_parser_set_language(p, lang);

@@ -40,6 +40,9 @@ struct ts_walk {
  * on failure. Release the result with ts_parse_done. */
 struct al_lower_ctx;
 TSTree *ts_parse(const TSLanguage *lang, const al_source *src, const struct al_lower_ctx *ctx, char **err);
+/* The grammar of a source: Python, JavaScript, or (JS files named .ts .mts .cts / .tsx)
+ * TypeScript / TSX, which the JavaScript front end lowers; NULL for C. */
+const TSLanguage *ts_language_for(const al_source *src);
 /* Frees tree, or hands it to the caller through ctx->tree. */
 void ts_parse_done(TSTree *tree, const struct al_lower_ctx *ctx);
 
