@@ -98,7 +98,10 @@ START_TEST(languages_by_extension) {
   ck_assert_int_eq(al_lang_from_path("c.jsx"), AL_LANG_JS);
   ck_assert_int_eq(al_lang_from_path("d.h"), AL_LANG_C);
   ck_assert_int_eq(al_lang_from_path("d.c"), AL_LANG_C);
-  ck_assert_int_eq(al_lang_from_path("e.ts"), AL_LANG_NONE);
+  ck_assert_int_eq(al_lang_from_path("e.ts"), AL_LANG_JS); /* TypeScript: the JavaScript front end */
+  ck_assert_int_eq(al_lang_from_path("e.tsx"), AL_LANG_JS);
+  ck_assert_int_eq(al_lang_from_path("e.mts"), AL_LANG_JS);
+  ck_assert_int_eq(al_lang_from_path("e.rs"), AL_LANG_NONE);
   ck_assert_int_eq(al_lang_from_path("dir.py/noext"), AL_LANG_NONE);
 }
 END_TEST
