@@ -17,6 +17,7 @@ typedef struct js_ctx {
   const char *dir; /* directory of this file, for relative specifiers */
   ts_names stored;  /* locals assigned a call result: reads of them are lowered to USE */
   al_map types;    /* locals / this.x holding `new X()`: their method calls resolve to X's */
+  bool typescript; /* the TypeScript grammar: annotations are looked at */
 } js_ctx;
 
 static const char *const js_exts[] = {".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx", NULL};
@@ -540,7 +541,8 @@ static ir_node *lower_func(ts_walk *w, TSNode n, ir_node *parent) {
   x->flags |= flags;
   x->name = name ? name : "<anonymous>";
   if (ts_has_token(n, "async")) x->flags |= IR_F_ASYNC;
-  if (returns_promise_type(w, ts_field(n, "return_type"))) x->flags |= IR_F_RETURNS_PROMISE;
+  if (((js_ctx *)w->user)->typescript && returns_promise_type(w, ts_field(n, "return_type")))
+    x->flags |= IR_F_RETURNS_PROMISE;
   if (ts_is(n, "generator_function_declaration") || ts_is(n, "generator_function") || ts_has_token(n, "*"))
     x->flags |= IR_F_GENERATOR;
   if (is_exported(w)) x->flags |= IR_F_EXPORTED;
@@ -765,7 +767,8 @@ static ir_node *js_enter(ts_walk *w, bool *descend) {
       TSNode nm = ts_field(n, "name");
       TSNode val = ts_field(n, "value");
       bind_new(w, c, nm, val);
-      if (ts_is(nm, "identifier")) bind_annotation(w, c, ts_scope(w), ts_text(w, nm), ts_field(n, "type"));
+      if (c->typescript && ts_is(nm, "identifier"))
+        bind_annotation(w, c, ts_scope(w), ts_text(w, nm), ts_field(n, "type"));
       if (ts_is(nm, "identifier") && !ts_node_is_null(val)) {
         x = ir_add(w->f, parent, IR_ASSIGN, ts_span(n));
         x->name = ts_text(w, nm);
@@ -801,7 +804,9 @@ ir_file *al_lower_javascript(const al_source *src, const al_lower_ctx *ctx, char
   f->parse_errors = ts_node_has_error(root);
   char *pathcopy = al_strdup(ctx->abs_path ? ctx->abs_path : src->path);
   const char *dir = dirname(pathcopy);
-  js_ctx c = {.names = {.f = f}, .dir = ir_str(f, dir, strlen(dir))};
+  js_ctx c = {.names = {.f = f},
+              .dir = ir_str(f, dir, strlen(dir)),
+              .typescript = ts_language_for(src) != tree_sitter_javascript()};
   free(pathcopy);
   ts_walk w = {.f = f, .text = src->text, .lang = ts_language_for(src), .user = &c};
   prebind_imports(&w, &c, root);
