@@ -1,5 +1,5 @@
-/* fuzz_lint: bytes -> front end (Python or JS, by the first byte) -> IR -> index -> every
- * rule of the language -> the findings' fixes applied -> the result lowered again.
+/* fuzz_lint: bytes -> front end (Python, JS or TypeScript, by the first byte's low bits)
+ * -> IR -> index -> every rule of the language -> the findings' fixes applied -> the result lowered again.
  * Properties: no crash or sanitizer report; findings lie inside the text; the fixes of
  * a file that parsed cleanly leave it parsing cleanly. */
 #include <string.h>
@@ -21,7 +21,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   fuzz_init_kb();
   if (size < 1 || memchr(data, 0, size)) return 0; /* files with NUL bytes are refused as binary */
   al_lang lang = (data[0] & 1) ? AL_LANG_JS : AL_LANG_PYTHON;
-  const char *path = lang == AL_LANG_JS ? "/fuzz/mod.mjs" : "/fuzz/mod.py";
+  const char *path = lang == AL_LANG_PYTHON ? "/fuzz/mod.py" : (data[0] & 2) ? "/fuzz/mod.ts" : "/fuzz/mod.mjs";
   al_source src;
   al_source_from_text(&src, path, lang, (const char *)data + 1, size - 1);
   ir_file *ir = lower(&src, "mod");

@@ -638,7 +638,7 @@ static ir_node *js_enter(ts_walk *w, bool *descend) {
       return lower_call(w, c, n, parent, false);
     }
     if (!strcmp(t, "class_declaration") || !strcmp(t, "class")) {
-    klass:
+    klass:; /* (a label cannot stand before a declaration) */
       TSNode nm = ts_field(n, "name");
       x = ir_add(w->f, parent, IR_CLASS, ts_span(n));
       if (!ts_node_is_null(nm)) x->name = ts_text(w, nm);
