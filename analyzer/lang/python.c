@@ -18,7 +18,13 @@ typedef struct py_ctx {
   bool is_package_init;
   al_map types;   /* "<scope>\x1f<var>" -> al_binding*: the class a local/attribute holds */
   ts_names stored; /* locals assigned a call result: reads of them are lowered to USE */
+  al_map returns;  /* function (qualified name) -> py_return*: the class its `-> T` names */
 } py_ctx;
+
+typedef struct py_return {
+  al_binding type;
+  bool async;      /* T is what its coroutine gives (`x = await f()`), not what f() gives */
+} py_return;
 
 static const char *resolve_ref(ts_walk *w, py_ctx *c, const char *text, const char **name, const char **module,
                                const char **member);
@@ -101,6 +107,11 @@ static void bind_awaited_type(ts_walk *w, py_ctx *c, TSNode left, TSNode value) 
   const char *name, *mod, *mem;
   resolve_ref(w, c, dotted(w, fn), &name, &mod, &mem);
   if (ts_is(left, "identifier")) {
+    py_return *rb = c->returns.len ? al_map_get(&c->returns, name) : NULL; /* `async def create() -> Repo` */
+    if (rb && rb->async) {
+      bind_type_resolved(w, c, ts_text(w, left), rb->type.module, rb->type.member);
+      return;
+    }
     bind_known_type(w, c, ts_text(w, left), name, "resolves");
     return;
   }
@@ -139,6 +150,11 @@ static void bind_value_type(ts_walk *w, py_ctx *c, const char *var, TSNode value
   resolve_ref(w, c, dotted(w, fn), &name, &mod, &mem);
   if (looks_like_class(name)) {
     bind_type_resolved(w, c, var, mod, mem);
+    return;
+  }
+  py_return *rb = c->returns.len ? al_map_get(&c->returns, name) : NULL; /* `def make() -> Repo` above */
+  if (rb && !rb->async) {
+    bind_type_resolved(w, c, var, rb->type.module, rb->type.member);
     return;
   }
   bind_returned_type(w, c, var, name);
@@ -835,6 +851,18 @@ static ir_node *py_enter(ts_walk *w, bool *descend) {
       TSNode body = ts_field(n, "body");
       if (!ts_node_is_null(body)) x->body = ts_node_start_byte(body);
       lower_params(w, c, x, ts_field(n, "parameters"));
+      TSNode rt = ts_field(n, "return_type"); /* `-> Repo`: what a call of it holds, for the rest of the file */
+      const char *cls = ts_node_is_null(rt) ? NULL : annotation_class(w, rt);
+      if (cls) {
+        const char *rn, *rmod, *rmem;
+        resolve_ref(w, c, cls, &rn, &rmod, &rmem);
+        if (looks_like_class(rn)) {
+          py_return *b = al_arena_alloc(&w->f->arena, sizeof *b);
+          b->type = (al_binding){rmod, rmem};
+          b->async = (x->flags & IR_F_ASYNC) != 0;
+          al_map_put(&c->returns, x->name, b);
+        }
+      }
       return x;
     }
     if (!strcmp(t, "for_statement")) {
@@ -986,6 +1014,7 @@ ir_file *al_lower_python(const al_source *src, const al_lower_ctx *ctx, char **e
   free(w.frames);
   al_names_free(&c.names);
   al_map_free(&c.types);
+  al_map_free(&c.returns);
   ts_names_free(&c.stored);
   ts_parse_done(tree, ctx);
   return f;
