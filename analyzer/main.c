@@ -16,7 +16,7 @@
 static const char usage_text[] =
     "usage: asynclint <command> [options]\n"
     "\n"
-    "Finds async bugs in Python, JavaScript and C: missing awaits, blocking calls in\n"
+    "Finds async bugs in Python, JavaScript (and TypeScript) and C: missing awaits, blocking calls in\n"
     "async code, unbounded gathers and swallowed cancellation.\n"
     "\n"
     "commands:\n"
