@@ -39,7 +39,7 @@ static const char usage_text[] =
     "  -j, --jobs N         worker threads (default: number of cores)\n"
     "  --color auto|always|never\n"
     "  -q, --quiet          no summary line\n"
-    "  -o, --output-file FILE  write the report to FILE (replaced whole, at the end)\n"
+    "  -o, --output-file FILE  write the report to FILE (replaced whole at the end; kept on errors)\n"
     "  --fix                apply safe fixes (atomic writes; files changed meanwhile are skipped)\n"
     "  --unsafe-fixes       with --fix or --diff: unsafe fixes too\n"
     "  --diff               print the fixes as a unified diff instead of writing\n"
@@ -96,12 +96,12 @@ static int read_stdin(const char *path, char **why) {
   size_t cap = 1 << 16, len = 0;
   char *buf = al_malloc(cap);
   for (;;) {
+    if (len > AL_MAX_FILE_SIZE) {
+      *why = al_fmt("larger than the %zu MB limit", AL_MAX_FILE_SIZE >> 20);
+      free(buf);
+      return -1;
+    }
     if (len == cap) {
-      if (cap > AL_MAX_FILE_SIZE) {
-        *why = al_fmt("larger than the %zu MB limit", AL_MAX_FILE_SIZE >> 20);
-        free(buf);
-        return -1;
-      }
       cap *= 2;
       buf = al_realloc(buf, cap);
     }
@@ -134,7 +134,8 @@ static int cmd_check(int argc, char **argv) {
   const char *output_file = NULL;
   char *output_tmp = NULL;
   static const struct option longopts[] = {
-      {"format", required_argument, 0, 'f'}, {"select", required_argument, 0, 's'}, {"extend-select", required_argument, 0, 'E'},
+      {"format", required_argument, 0, 'f'}, {"select", required_argument, 0, 's'},
+      {"extend-select", required_argument, 0, 'E'},
       {"ignore", required_argument, 0, 'i'}, {"jobs", required_argument, 0, 'j'},
       {"color", required_argument, 0, 'c'},  {"quiet", no_argument, 0, 'q'},
       {"help", no_argument, 0, 'h'},         {"fix", no_argument, 0, 'F'},
@@ -281,10 +282,12 @@ out:
   if (o.report) {
     bool ok = !ferror(o.report) && fflush(o.report) == 0 && fsync(fileno(o.report)) == 0;
     ok = fclose(o.report) == 0 && ok;
-    if (!ok || rename(output_tmp, output_file) < 0) {
+    if (rc >= 2) { /* a usage, configuration or internal error: the last report stays as it was */
+      unlink(output_tmp);
+    } else if (!ok || rename(output_tmp, output_file) < 0) {
       fprintf(stderr, "asynclint: %s: cannot write: %s\n", output_file, strerror(errno));
       unlink(output_tmp);
-      if (rc < 2) rc = 2;
+      rc = 2;
     }
   }
   free(output_tmp);

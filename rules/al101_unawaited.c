@@ -141,6 +141,14 @@ static void stored_truth_tested(const ir_file *f, const al_index *idx, al_sink *
   for (const ir_node *c = fn->child; c && count < 2; c = ir_next(c, fn))
     if (c->kind == IR_ASSIGN && c->name && !strcmp(c->name, use->name)) count++, only = c;
   if (count != 1 || only->span.start > use->span.start) return;
+  if (f->lang == AL_LANG_JS) { /* the declaration itself (`const p = f()`), not `let p; if (c) p = f();` */
+    const char *t = f->src->text;
+    uint32_t b = only->span.start;
+    while (b > 0 && (t[b - 1] == ' ' || t[b - 1] == '\t' || t[b - 1] == '\n' || t[b - 1] == '\r')) b--;
+    bool decl = (b >= 5 && !memcmp(t + b - 5, "const", 5)) || (b >= 3 && (!memcmp(t + b - 3, "let", 3) ||
+                                                                          !memcmp(t + b - 3, "var", 3)));
+    if (!decl) return;
+  }
   bool around = false;
   for (const ir_node *p = use->parent; p && !around; p = p->parent) around = p == only->parent;
   const ir_node *call = NULL;

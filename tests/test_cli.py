@@ -276,6 +276,12 @@ class Cli(unittest.TestCase):
         self.assertEqual(bad.returncode, 2)
         self.assertEqual(len(bad.stderr.strip().splitlines()), 1, bad.stderr)
         self.assertEqual(sorted(os.listdir(self.dir)), ["bug.py", "report.json"])
+        # an error (here a path that does not exist) leaves the last report as it was
+        failed = run("check", "-o", report, bug, os.path.join(self.dir, "missing.py"))
+        self.assertEqual(failed.returncode, 2)
+        with open(report) as fh:
+            self.assertEqual(fh.read(), body)
+        self.assertEqual(sorted(os.listdir(self.dir)), ["bug.py", "report.json"])
 
     def test_stdin_filename(self):
         """An editor pipes an unsaved buffer: it is linted as the file named, with that

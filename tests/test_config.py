@@ -136,7 +136,8 @@ class Config(unittest.TestCase):
             '[tool.asynclint]\nselect = ["AL1"]\nselect = ["AL2"]\n': "pyproject.toml:3: duplicate key 'select'",
             '[tool.asynclint]\nname = "unclosed\n': "pyproject.toml:2: a string is not closed on its line",
             '[tool.asynclint.severity]\nAL201 = "loud"\n': "pyproject.toml:2: severity of AL201 must be error",
-            '[project]\ndescription = """never closed\n': "pyproject.toml:2: a string is not closed",
+            '[tool.asynclint]\nselect = ["AL1"]\n[project]\ndescription = """never closed\n':
+                "pyproject.toml:4: a string is not closed",
             '[tool.asynclint\n': "pyproject.toml:1: expected ']' closing a table header",
             '[tool.asynclint]\nx = ' + "[" * 100 + "]" * 100 + "\n": "values nested too deeply",
         }
@@ -147,6 +148,10 @@ class Config(unittest.TestCase):
                 self.assertEqual(proc.returncode, 2, proc.stdout)
                 self.assertEqual(len(proc.stderr.strip().splitlines()), 1, proc.stderr)
                 self.assertIn(want, proc.stderr)
+        # found on the way up, broken, and not naming asynclint: someone else's file, passed over
+        self.write("pyproject.toml", '[project\nname = = "x"\n')
+        proc = subprocess.run([BIN, "check", "."], cwd=self.dir, capture_output=True, text=True)
+        self.assertEqual((proc.returncode, proc.stderr), (1, ""))
         self.write("pyproject.toml", '[project]\nname = "x"\n')
         proc = subprocess.run([BIN, "check", "--config", "pyproject.toml", "."], cwd=self.dir, capture_output=True,
                               text=True)
