@@ -524,14 +524,14 @@ static void bind_annotation(ts_walk *w, js_ctx *c, const ir_node *scope, const c
   ts_bind_type(w, &c->types, scope, "this.", var, mod, mod ? mem : name);
 }
 
-/* TypeScript: a declared return type that is a promise (`: Promise<T>`, `PromiseLike<T>`). */
+/* TypeScript: a declared return type that is a promise (knowledge `promise_types`:
+ * `: Promise<T>`, `PromiseLike<T>`). */
 static bool returns_promise_type(ts_walk *w, TSNode rt) {
   if (ts_node_is_null(rt)) return false;
   TSNode t = ts_is(rt, "type_annotation") ? ts_node_named_child(rt, 0) : rt;
   if (ts_is(t, "generic_type")) t = ts_field(t, "name");
   if (!ts_is(t, "type_identifier")) return false;
-  const char *s = ts_text(w, t);
-  return !strcmp(s, "Promise") || !strcmp(s, "PromiseLike");
+  return al_kb_find(al_kb_for(AL_LANG_JS), "promise_types", ts_text(w, t)) != NULL;
 }
 
 static ir_node *lower_func(ts_walk *w, TSNode n, ir_node *parent) {
