@@ -529,6 +529,11 @@ void al_run_files(al_run *run, const al_options *opts, char **paths, size_t n) {
     al_file *f = &run->files[i];
     f->path = al_strdup(paths[i]);
     char *abs = opts->realpaths ? al_realpath_memo(opts->realpaths, paths[i]) : realpath(paths[i], NULL);
+    if (!abs && paths[i][0] != '/') { /* not on disk (stdin's new file): absolute all the same */
+      char *cwd = getcwd(NULL, 0);
+      if (cwd) abs = al_fmt("%s/%s", cwd, paths[i]);
+      free(cwd);
+    }
     f->abs = abs ? abs : al_strdup(paths[i]);
     f->lang = al_lang_from_path(paths[i]);
     if (f->lang == AL_LANG_NONE) f->error = al_fmt("skipped: not a Python, JavaScript or C file");

@@ -303,6 +303,12 @@ class Cli(unittest.TestCase):
         # a file that does not exist yet is linted too; its language comes from its name
         js = piped("--format", "json", "--stdin-filename", "new.js", text="async function f() {}\nf();\n")
         self.assertEqual([(f["path"], f["code"]) for f in json.loads(js.stdout)], [("new.js", "AL101")])
+        # a C file that does not exist yet, named relative to the working folder
+        c = piped("--format", "json", "--stdin-filename", "new.c",
+                  text="#include <uv.h>\n#include <unistd.h>\nstatic void cb(uv_timer_t *t) { sleep(1); }\n"
+                       "int main(void) { uv_timer_t t; uv_timer_start(&t, cb, 1, 0); return 0; }\n")
+        self.assertEqual([(f["path"], f["line"], f["code"]) for f in json.loads(c.stdout)], [("new.c", 3, "AL201")],
+                         c.stderr)
         # --fix: the fixed text on stdout, the findings left on stderr, the disk untouched
         fixed = piped("--fix", "--stdin-filename", "app.py")
         self.assertEqual(fixed.stdout, buf.replace("    asyncio.sleep", "    await asyncio.sleep"))

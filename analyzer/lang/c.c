@@ -41,9 +41,10 @@ static CXCompilationDatabase db_for_dir(const char *dir) {
     CXCompilationDatabase_Error e;
     db = clang_CompilationDatabase_fromDirectory(dir, &e);
     if (e != CXCompilationDatabase_NoError) db = NULL;
-  } else if (strcmp(dir, "/") != 0) {
+  } else {
     char *copy = al_strdup(dir);
-    db = db_for_dir(dirname(copy));
+    const char *up = dirname(copy);
+    if (strcmp(up, dir) != 0) db = db_for_dir(up); /* no higher folder: "/", "." (a relative path) */
     free(copy);
   }
   free(path);
