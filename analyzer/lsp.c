@@ -600,16 +600,16 @@ static void free_disk_cb(const char *k, void *v, void *ctx) {
 
 /* ---- methods ---- */
 
-/* A quick-fix code action applying edits (a JSON array, taken) to d; isPreferred is set
- * when preferred is 0 or 1 (fixes), left out when -1 (ignore comments). */
-static json_t *quickfix(const doc *d, const char *title, json_t *edits, int preferred) {
+/* A code action of kind applying edits (a JSON array, taken) to d; isPreferred is set
+ * when preferred is 0 or 1 (fixes), left out when -1 (ignore comments, fix all). */
+static json_t *code_action(const doc *d, const char *kind, const char *title, json_t *edits, int preferred) {
   json_t *changes = json_object();
   json_object_set_new(changes, d->uri, edits);
   json_t *we = json_object();
   json_object_set_new(we, "changes", changes);
   json_t *a = json_object();
   json_object_set_new(a, "title", json_string(title));
-  json_object_set_new(a, "kind", json_string("quickfix"));
+  json_object_set_new(a, "kind", json_string(kind));
   if (preferred >= 0) json_object_set_new(a, "isPreferred", json_boolean(preferred));
   json_object_set_new(a, "edit", we);
   return a;
@@ -649,16 +649,9 @@ static json_t *fix_all(const doc *d, al_vec *found) {
     json_object_set_new(te, "newText", json_stringn(text, len));
     json_t *edits = json_array();
     json_array_append_new(edits, te);
-    json_t *changes = json_object();
-    json_object_set_new(changes, d->uri, edits);
-    json_t *we = json_object();
-    json_object_set_new(we, "changes", changes);
-    a = json_object();
     char *title = al_fmt("asynclint: fix all (%zu safe fix%s)", applied, applied == 1 ? "" : "es");
-    json_object_set_new(a, "title", json_string(title));
+    a = code_action(d, FIX_ALL_KIND, title, edits, -1);
     free(title);
-    json_object_set_new(a, "kind", json_string(FIX_ALL_KIND));
-    json_object_set_new(a, "edit", we);
   }
   free(text);
   al_vec_free(&fixes);
@@ -692,7 +685,7 @@ static json_t *code_actions(server *s, json_t *params) {
         json_array_append_new(edits, te);
       }
       char *title = al_fmt("%s: %s", fd->code, fd->fix->title);
-      json_array_append_new(res, quickfix(d, title, edits, fd->fix->safety == AL_FIX_APPLY_SAFE));
+      json_array_append_new(res, code_action(d, "quickfix", title, edits, fd->fix->safety == AL_FIX_APPLY_SAFE));
       free(title);
     }
     /* "ignore on this line": a trailing suppression comment. lint() lowered d->src from
@@ -710,7 +703,7 @@ static json_t *code_actions(server *s, json_t *params) {
     json_t *edits = json_array();
     json_array_append_new(edits, te);
     char *title = al_fmt("%s: ignore on this line", fd->code);
-    json_array_append_new(res, quickfix(d, title, edits, -1));
+    json_array_append_new(res, code_action(d, "quickfix", title, edits, -1));
     free(title);
   }
   free_findings(&found);
