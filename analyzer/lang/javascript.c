@@ -18,7 +18,14 @@ typedef struct js_ctx {
   ts_names stored;  /* locals assigned a call result: reads of them are lowered to USE */
   al_map types;    /* locals / this.x holding `new X()`: their method calls resolve to X's */
   bool typescript; /* the TypeScript grammar: annotations are looked at */
+  al_map returns;  /* TypeScript: function name -> js_return*, the class its return type names */
 } js_ctx;
+
+/* `f(): Api` or `f(): Promise<Api>`: what `x = f()` or `x = await f()` holds. */
+typedef struct js_return {
+  al_binding type;
+  bool promise; /* Api is what the promise resolves to */
+} js_return;
 
 static const char *const js_exts[] = {".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx", NULL};
 
@@ -410,12 +417,21 @@ static void bind_new(ts_walk *w, js_ctx *c, TSNode left, TSNode value) {
     value = ts_node_named_child(value, 0);
     key = "resolves";
   }
-  if (!key ? !ts_is(value, "new_expression") : !ts_is(value, "call_expression")) return;
+  bool call = ts_is(value, "call_expression");
+  if (!call && (key || !ts_is(value, "new_expression"))) return;
+  if (call && !key && !c->returns.len) return;
   const char *var = dotted(w, left);
   if (!ts_is(left, "identifier") && !al_starts_with(var, "this.")) return;
   if (strchr(var, '.') && strchr(strchr(var, '.') + 1, '.')) return; /* this.a.b */
   const char *name, *mod, *mem;
-  al_names_resolve(&c->names, dotted(w, ts_field(value, key ? "function" : "constructor")), &name, &mod, &mem);
+  al_names_resolve(&c->names, dotted(w, ts_field(value, call ? "function" : "constructor")), &name, &mod, &mem);
+  js_return *rb = call && c->returns.len ? al_map_get(&c->returns, name) : NULL; /* `f(): Promise<Api>` above */
+  if (rb) {
+    if (rb->promise == (key != NULL))
+      ts_bind_type(w, &c->types, ts_scope(w), "this.", var, rb->type.module, rb->type.member);
+    return;
+  }
+  if (call && !key) return;
   if (key) {
     const al_kb_entry *e = al_kb_match(al_kb_for(AL_LANG_JS), key, name);
     const char *type = e ? al_kb_attr(e, "type") : NULL;
@@ -534,6 +550,45 @@ static bool returns_promise_type(ts_walk *w, TSNode rt) {
   return al_kb_find(al_kb_for(AL_LANG_JS), "promise_types", ts_text(w, t)) != NULL;
 }
 
+/* TypeScript: `f(): Api` and `f(): Promise<Api>` (Api a class or interface name) are
+ * remembered for the rest of the file: `const a = await f()` makes a an Api. */
+static void record_return(ts_walk *w, js_ctx *c, const char *fname, TSNode rt) {
+  if (ts_node_is_null(rt)) return;
+  TSNode t = ts_is(rt, "type_annotation") ? ts_node_named_child(rt, 0) : rt;
+  bool promise = returns_promise_type(w, t);
+  if (promise) {
+    TSNode targs = ts_field(t, "type_arguments");
+    if (ts_node_is_null(targs) || ts_node_named_child_count(targs) != 1) return;
+    t = ts_node_named_child(targs, 0);
+  }
+  const char *type = annotated_type(w, t);
+  if (!type) return;
+  const char *name, *mod, *mem;
+  al_names_resolve(&c->names, type, &name, &mod, &mem);
+  if (!*mem && mod) return;
+  js_return *r = al_arena_alloc(&w->f->arena, sizeof *r);
+  r->type = (al_binding){mod, mod ? mem : name};
+  r->promise = promise;
+  al_map_put(&c->returns, fname, r);
+}
+
+/* TypeScript: a variable, field or property typed as a function that returns a promise
+ * (`declare const load: (id: string) => Promise<Row>`, `handler: () => Promise<void>`)
+ * is lowered as a bodiless function of that name, as `declare function` is: calls of
+ * it are awaitable. */
+static ir_node *lower_fn_typed(ts_walk *w, ir_node *parent, TSNode name, TSNode annotation) {
+  if (ts_node_is_null(annotation) || ts_node_is_null(name)) return NULL;
+  TSNode t = ts_is(annotation, "type_annotation") ? ts_node_named_child(annotation, 0) : annotation;
+  if (!ts_is(t, "function_type") || !returns_promise_type(w, ts_field(t, "return_type"))) return NULL;
+  ir_node *x = ir_add(w->f, parent, IR_FUNC, ts_span(name));
+  x->flags |= IR_F_RETURNS_PROMISE;
+  const char *nm = ts_text(w, name);
+  ir_node *cls = parent && parent->kind == IR_CLASS ? parent : NULL;
+  x->name = cls ? al_arena_fmt(&w->f->arena, "%s.%s", cls->name, nm) : nm;
+  if (cls) x->flags |= IR_F_METHOD;
+  return x;
+}
+
 static ir_node *lower_func(ts_walk *w, TSNode n, ir_node *parent) {
   uint32_t flags = 0;
   const char *name = func_name(w, n, &flags);
@@ -541,8 +596,11 @@ static ir_node *lower_func(ts_walk *w, TSNode n, ir_node *parent) {
   x->flags |= flags;
   x->name = name ? name : "<anonymous>";
   if (ts_has_token(n, "async")) x->flags |= IR_F_ASYNC;
-  if (((js_ctx *)w->user)->typescript && returns_promise_type(w, ts_field(n, "return_type")))
-    x->flags |= IR_F_RETURNS_PROMISE;
+  if (((js_ctx *)w->user)->typescript) {
+    TSNode rt = ts_field(n, "return_type");
+    if (returns_promise_type(w, rt)) x->flags |= IR_F_RETURNS_PROMISE;
+    if (name) record_return(w, w->user, name, rt);
+  }
   if (ts_is(n, "generator_function_declaration") || ts_is(n, "generator_function") || ts_has_token(n, "*"))
     x->flags |= IR_F_GENERATOR;
   if (is_exported(w)) x->flags |= IR_F_EXPORTED;
@@ -728,8 +786,14 @@ static ir_node *js_enter(ts_walk *w, bool *descend) {
   case 'p':
     if (!strcmp(t, "public_field_definition")) { /* TypeScript: `private repo: Repo;` */
       TSNode nm = ts_field(n, "name");
-      if (ts_is(nm, "property_identifier"))
+      if (ts_is(nm, "property_identifier")) {
         bind_annotation(w, c, NULL, al_arena_fmt(&w->f->arena, "this.%s", ts_text(w, nm)), ts_field(n, "type"));
+        if (ts_node_is_null(ts_field(n, "value"))) return lower_fn_typed(w, parent, nm, ts_field(n, "type"));
+      }
+    }
+    if (!strcmp(t, "property_signature")) { /* TypeScript: `load: (id: string) => Promise<Row>;` */
+      TSNode nm = ts_field(n, "name");
+      if (ts_is(nm, "property_identifier")) return lower_fn_typed(w, parent, nm, ts_field(n, "type"));
     }
     break;
   case 'm':
@@ -767,8 +831,11 @@ static ir_node *js_enter(ts_walk *w, bool *descend) {
       TSNode nm = ts_field(n, "name");
       TSNode val = ts_field(n, "value");
       bind_new(w, c, nm, val);
-      if (c->typescript && ts_is(nm, "identifier"))
+      if (c->typescript && ts_is(nm, "identifier")) {
         bind_annotation(w, c, ts_scope(w), ts_text(w, nm), ts_field(n, "type"));
+        if (ts_node_is_null(val) || (!ts_is(val, "arrow_function") && !ts_is(val, "function_expression")))
+          lower_fn_typed(w, parent, nm, ts_field(n, "type"));
+      }
       if (ts_is(nm, "identifier") && !ts_node_is_null(val)) {
         x = ir_add(w->f, parent, IR_ASSIGN, ts_span(n));
         x->name = ts_text(w, nm);
@@ -815,6 +882,7 @@ ir_file *al_lower_javascript(const al_source *src, const al_lower_ctx *ctx, char
   al_names_free(&c.names);
   ts_names_free(&c.stored);
   al_map_free(&c.types);
+  al_map_free(&c.returns);
   ts_parse_done(tree, ctx);
   return f;
 }
