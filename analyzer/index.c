@@ -272,6 +272,22 @@ static const al_kb_entry *kb_awaitable(const ir_file *f, const char *name) {
   return al_kb_match(al_kb_for(f->lang), "awaitable", name);
 }
 
+/* An argument that is a callback: an inline function, a function name (C), or a name
+ * that says so (`cb`, `done`, `next`, `onResult`, `handleRows`, `this.callback`). */
+static bool callback_arg(const ir_arg *a) {
+  if (a->flags & (IR_ARG_LAMBDA | IR_ARG_FUNC_REF)) return true;
+  if (!a->text || (a->flags & (IR_ARG_LITERAL | IR_ARG_SPREAD | IR_ARG_NULL))) return false;
+  const char *t = strrchr(a->text, '.');
+  t = t ? t + 1 : a->text;
+  for (const char *p = t; *p; p++)
+    if (!(*p == '_' || *p == '$' || (*p >= '0' && *p <= '9') || ((*p | 32) >= 'a' && (*p | 32) <= 'z'))) return false;
+  static const char *const exact[] = {"cb", "callback", "done", "next", "fn", NULL};
+  for (int i = 0; exact[i]; i++)
+    if (!strcmp(t, exact[i])) return true;
+  return (al_starts_with(t, "on") && t[2] >= 'A' && t[2] <= 'Z') || (al_starts_with(t, "handle") && t[6] >= 'A' && t[6] <= 'Z') ||
+         al_ends_with(t, "Callback") || al_ends_with(t, "Cb") || al_ends_with(t, "Handler");
+}
+
 bool al_index_call_awaitable(const al_index *idx, const ir_file *f, const ir_node *call,
                              const al_func_info **fn, const al_kb_entry **api) {
   *fn = NULL;
@@ -296,7 +312,14 @@ bool al_index_call_awaitable(const al_index *idx, const ir_file *f, const ir_nod
       return false;
     return (info->flags & AL_FN_AWAITABLE) != 0;
   }
-  if (call->name && (*api = kb_awaitable(f, call->name))) return true;
+  if (call->name && (*api = kb_awaitable(f, call->name))) {
+    /* `callback: last`: a function as the last argument takes the callback form */
+    if (call->nargs && callback_arg(&call->args[call->nargs - 1]) && al_kb_attr(*api, "callback")) {
+      *api = NULL;
+      return false;
+    }
+    return true;
+  }
   /* JS: a module-level binding to util.promisify(...) yields promises */
   if (f->lang == AL_LANG_JS && call->name && !call->module && !strchr(call->name, '.') && f->module &&
       (idx->promisified.len || idx->spec || recording)) {

@@ -410,6 +410,8 @@ static void lower_args(ts_walk *w, ir_node *call, TSNode args) {
 /* `var = new X(...)` (var a local or this.x): var holds an X. `var = await f(...)`:
  * var holds the type the knowledge gives for what f's promise resolves to (`resolves`):
  * `const res = await fetch(url)` makes `res.json()` a Response method. */
+static bool resolve_typed(ts_walk *w, js_ctx *c, const char *text, ir_node *call);
+
 static void bind_new(ts_walk *w, js_ctx *c, TSNode left, TSNode value) {
   if (ts_node_is_null(value)) return;
   const char *key = NULL;
@@ -424,7 +426,10 @@ static void bind_new(ts_walk *w, js_ctx *c, TSNode left, TSNode value) {
   if (!ts_is(left, "identifier") && !al_starts_with(var, "this.")) return;
   if (strchr(var, '.') && strchr(strchr(var, '.') + 1, '.')) return; /* this.a.b */
   const char *name, *mod, *mem;
-  al_names_resolve(&c->names, dotted(w, ts_field(value, call ? "function" : "constructor")), &name, &mod, &mem);
+  const char *callee = dotted(w, ts_field(value, call ? "function" : "constructor"));
+  al_names_resolve(&c->names, callee, &name, &mod, &mem);
+  ir_node typed = {0};
+  if (call && !mod && resolve_typed(w, c, callee, &typed)) name = typed.name; /* `await pool.connect()` */
   js_return *rb = call && c->returns.len ? al_map_get(&c->returns, name) : NULL; /* `f(): Promise<Api>` above */
   if (rb) {
     if (rb->promise == (key != NULL))
@@ -438,7 +443,12 @@ static void bind_new(ts_walk *w, js_ctx *c, TSNode left, TSNode value) {
     if (type) ts_bind_type(w, &c->types, ts_scope(w), "this.", var, NULL, ir_str(w->f, type, strlen(type)));
     return;
   }
-  if (!*mem && mod) return; /* `new mod()`: the module's default export, not a class name */
+  if (!*mem && mod) { /* `new mod()`: the module's default export, a class the knowledge may name */
+    const al_kb_entry *e = al_kb_find(al_kb_for(AL_LANG_JS), "default_classes", mod);
+    const char *type = e ? al_kb_attr(e, "type") : NULL;
+    if (type) ts_bind_type(w, &c->types, ts_scope(w), "this.", var, NULL, ir_str(w->f, type, strlen(type)));
+    return;
+  }
   ts_bind_type(w, &c->types, ts_scope(w), "this.", var, mod, mod ? mem : name);
 }
 
