@@ -21,6 +21,21 @@ static const ir_node *async_arg(const ir_file *f, const al_index *idx, const ir_
       *handles = al_func_handles_errors(c);
       return c;
     }
+  /* JS: an arrow whose expression body is a promise (`(x) => save(x)`) returns it just
+   * as an async function would; one ending in a rejection handler handles its errors */
+  for (const ir_node *c = call->child; c && f->lang == AL_LANG_JS; c = c->next) {
+    if (c->kind != IR_FUNC || !(c->flags & IR_F_LAMBDA)) continue;
+    for (const ir_node *x = c->child; x; x = x->next) {
+      const al_func_info *fn;
+      const al_kb_entry *api;
+      const ir_node *r = x->kind == IR_RETURN ? x->child : x; /* `(x) => { return save(x); }` */
+      if (!r || r->kind != IR_CALL || r->use != IR_USE_RETURNED || !r->name) continue;
+      if (!al_index_call_awaitable(idx, f, r, &fn, &api)) continue;
+      if (al_ends_with(r->name, ".catch") || (al_ends_with(r->name, ".then") && r->nargs >= 2)) continue;
+      *handles = false;
+      return c;
+    }
+  }
   for (uint32_t i = 0; i < call->nargs; i++) {
     const ir_arg *a = &call->args[i];
     if (!a->text || (a->flags & (IR_ARG_LAMBDA | IR_ARG_LITERAL | IR_ARG_NULL))) continue;
@@ -31,6 +46,11 @@ static const ir_node *async_arg(const ir_file *f, const al_index *idx, const ir_
     }
   }
   return NULL;
+}
+
+/* "async" for an async function, the other word for a plain one returning a promise */
+static const char *kind_of(const ir_node *cb, const char *async, const char *other) {
+  return (cb->flags & IR_F_ASYNC) ? async : other;
 }
 
 static al_fix *foreach_fix(const ir_file *f, const ir_node *call) {
@@ -120,9 +140,9 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
       bool handles;
       const ir_node *cb = async_arg(f, idx, n, &handles);
       if (cb) /* [..].map(async ...) as a statement: an array of promises nobody waits for */
-        al_report(sink, n, "`%s()` with an async callback makes an array of promises, and it is dropped: nothing "
+        al_report(sink, n, "`%s()` with %s callback makes an array of promises, and it is dropped: nothing "
                   "waits for them and rejections are unhandled; await Promise.all(...) of it",
-                  al_call_label(f, n));
+                  al_call_label(f, n), kind_of(cb, "an async", "a promise-returning"));
       continue;
     }
     if (!n->nargs) continue; /* no callback passed */
@@ -134,17 +154,18 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
     const al_kb_entry *pred = al_kb_match(kb, "predicate_callbacks", n->name);
     if (pred) {
       bool handles;
-      if (!async_arg(f, idx, n, &handles)) continue;
+      const ir_node *cb = async_arg(f, idx, n, &handles);
+      if (!cb) continue;
       const char *method = strrchr(n->name, '.') + 1;
       if (al_kb_attr(pred, "compares"))
-        al_report(sink, n, "async comparator passed to `%s()`: it returns a promise, not a number, so the order "
+        al_report(sink, n, "%s comparator passed to `%s()`: it returns a promise, not a number, so the order "
                   "is arbitrary; compute the keys first (`await Promise.all(...)`), then sort on them",
-                  al_call_label(f, n));
+                  kind_of(cb, "async", "promise-returning"), al_call_label(f, n));
       else
-        al_report(sink, n, "async callback passed to `%s()`, which tests its result for truth: a promise is always "
+        al_report(sink, n, "%s callback passed to `%s()`, which tests its result for truth: a promise is always "
                   "truthy, so %s; await the checks first (`const ok = await Promise.all(arr.map(check))`) and "
                   "%s on the results",
-                  al_call_label(f, n),
+                  kind_of(cb, "async", "promise-returning"), al_call_label(f, n),
                   !strcmp(method, "filter")  ? "every element is kept"
                   : !strcmp(method, "some")  ? "it is true for any non-empty array"
                   : !strcmp(method, "every") ? "it is always true"
@@ -155,25 +176,29 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
     const al_kb_entry *e = al_kb_match(kb, "void_callbacks", n->name);
     if (!e) continue;
     bool handles = false;
-    if (!async_arg(f, idx, n, &handles)) continue;
+    const ir_node *cb = async_arg(f, idx, n, &handles);
+    if (!cb) continue;
+    /* a timer's `() => refresh()` is AL104's own fix for `setTimeout(refresh(), ms)` */
+    if (!(cb->flags & IR_F_ASYNC) && al_kb_find(kb, "not_thenable", n->name)) continue;
+    const char *kind = kind_of(cb, "async", "promise-returning");
     bool is_foreach = al_ends_with(n->name, ".forEach");
     const char *effect = al_kb_attr(e, "effect");
     if (!is_foreach && !effect && handles) continue;
     const char *emitter = al_kb_attr(e, "emitter");
     if (effect)
-      al_report(sink, n, "async callback passed to `%s()`: an effect returns its cleanup function, and an async one "
+      al_report(sink, n, "%s callback passed to `%s()`: an effect returns its cleanup function, and an async one "
                 "returns a promise instead (React warns; a rejection is unhandled); define the async function inside "
                 "the effect and call it",
-                al_call_label(f, n));
+                kind, al_call_label(f, n));
     else if (is_foreach)
       al_report_fix(sink, n, foreach_fix(f, n),
-                    "async callback passed to `%s()`: forEach ignores the promises, so nothing waits for the work "
+                    "%s callback passed to `%s()`: forEach ignores the promises, so nothing waits for the work "
                     "and rejections are unhandled; use `for...of` with await, or await Promise.all(arr.map(...))",
-                    al_call_label(f, n));
+                    kind, al_call_label(f, n));
     else
-      al_report(sink, n, "async callback passed to `%s()`, which ignores its promise: a rejection %s; wrap the body "
+      al_report(sink, n, "%s callback passed to `%s()`, which ignores its promise: a rejection %s; wrap the body "
                 "in try/catch (or use a helper that handles rejections)",
-                al_call_label(f, n),
+                kind, al_call_label(f, n),
                 emitter ? "in the listener becomes an unhandled rejection (the emitter's 'error' path never sees it)"
                         : "becomes an unhandled rejection");
   }
