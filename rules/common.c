@@ -335,6 +335,19 @@ static bool name_bound_to_small(const ir_file *f, const ir_node *at, const char 
   return any && !grown(fn, name);
 }
 
+/* A display that unpacks another collection: `[...items]`, `[*xs, y]`, `{**a}`: as big as
+ * what it unpacks. */
+static bool display_spreads(const char *text) {
+  if (strstr(text, "...")) return true;
+  for (const char *p = text; *p; p++) {
+    if (*p != '[' && *p != '(' && *p != '{' && *p != ',') continue;
+    const char *q = p + 1;
+    while (*q == ' ' || *q == '\n' || *q == '\t') q++;
+    if (*q == '*') return true;
+  }
+  return false;
+}
+
 static bool iter_small_depth(const ir_file *f, const ir_node *at, const char *text, int depth) {
   if (!text || depth > 4) return false;
   text = skip_ws(text);
@@ -362,7 +375,7 @@ static bool iter_small_depth(const ir_file *f, const ir_node *at, const char *te
     if (int_value(f, at, rhs, text + tl, &v)) return v <= AL_SMALL_COLLECTION;
   }
   if (text[0] == '[' || text[0] == '(' || text[0] == '{')
-    return !strstr(text, " for "); /* a literal display, not a comprehension */
+    return !strstr(text, " for ") && !display_spreads(text); /* a literal display, not a comprehension */
   if (call_of(text, "range", &args, &alen)) {
     const char *end = args + alen, *comma = memchr(args, ',', alen);
     long a = 0, b;
