@@ -19,6 +19,7 @@ typedef struct py_ctx {
   al_map types;   /* "<scope>\x1f<var>" -> al_binding*: the class a local/attribute holds */
   ts_names stored; /* locals assigned a call result: reads of them are lowered to USE */
   al_map returns;  /* function (qualified name) -> py_return*: the class its `-> T` names */
+  al_map partials; /* "<scope>\x1f<var>" -> dotted text: `p = functools.partial(f, ...)` calls f */
 } py_ctx;
 
 typedef struct py_return {
@@ -484,13 +485,46 @@ static void lower_args(ts_walk *w, ir_node *call, TSNode args) {
   }
 }
 
+/* `functools.partial(f, ...)` (knowledge `partials`): the dotted text of f, or NULL. */
+static const char *partial_target(ts_walk *w, py_ctx *c, TSNode call) {
+  TSNode fn = ts_field(call, "function");
+  if (!ts_is(fn, "identifier") && !ts_is(fn, "attribute")) return NULL;
+  const char *name, *mod, *mem;
+  resolve_ref(w, c, dotted(w, fn), &name, &mod, &mem);
+  if (!al_kb_find(al_kb_for(AL_LANG_PYTHON), "partials", name)) return NULL;
+  TSNode first = ts_node_named_child(ts_field(call, "arguments"), 0);
+  if (!ts_is(first, "identifier") && !ts_is(first, "attribute")) return NULL;
+  return dotted(w, first);
+}
+
+static char *partial_key(const ir_node *scope, const char *var) {
+  return al_fmt("%p\x1f%s", (const void *)scope, var);
+}
+
+/* The function a callee stands for when it is a partial: `functools.partial(f, 1)()`
+ * or `p()` after `p = functools.partial(f, 1)` in the same function (or at module
+ * level); NULL otherwise. */
+static const char *partial_callee(ts_walk *w, py_ctx *c, TSNode fn) {
+  if (ts_is(fn, "call")) return partial_target(w, c, fn);
+  if (!c->partials.len || !ts_is(fn, "identifier")) return NULL;
+  const char *var = ts_text(w, fn), *r = NULL;
+  const ir_node *scopes[2] = {ts_scope(w), NULL};
+  for (int i = 0; i < 2 && !r; i++) {
+    char *key = partial_key(scopes[i], var);
+    r = al_map_get(&c->partials, key);
+    free(key);
+  }
+  return r;
+}
+
 static ir_node *lower_call(ts_walk *w, py_ctx *c, TSNode n, ir_node *parent) {
   ir_node *call = ir_add(w->f, parent, IR_CALL, ts_span(n));
   TSNode fn = ts_field(n, "function");
   const char *text = dotted(w, fn);
   call->text = text;
   if (al_starts_with(text, "self.") || al_starts_with(text, "cls.")) call->flags |= IR_F_SELF;
-  resolve_ref(w, c, text, &call->name, &call->module, &call->member);
+  const char *target = partial_callee(w, c, fn);
+  resolve_ref(w, c, target ? target : text, &call->name, &call->module, &call->member);
   const char *var = NULL;
   call->use = (uint8_t)call_use(w, &var);
   call->alias = var;
@@ -774,6 +808,12 @@ static ir_node *py_enter(ts_walk *w, bool *descend) {
         if (b) bind_type_resolved(w, c, var, b->module, b->member);
       }
       if (self_attr) return NULL;
+      const char *target = !ts_node_is_null(right) && ts_is(right, "call") ? partial_target(w, c, right) : NULL;
+      if (target) {
+        char *key = partial_key(ts_scope(w), var);
+        al_map_put(&c->partials, key, (void *)target);
+        free(key);
+      }
       x = ir_add(w->f, parent, IR_ASSIGN, ts_span(n));
       x->name = var;
       if (!ts_node_is_null(right)) {
@@ -1015,6 +1055,7 @@ ir_file *al_lower_python(const al_source *src, const al_lower_ctx *ctx, char **e
   al_names_free(&c.names);
   al_map_free(&c.types);
   al_map_free(&c.returns);
+  al_map_free(&c.partials);
   ts_names_free(&c.stored);
   ts_parse_done(tree, ctx);
   return f;
