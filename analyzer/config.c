@@ -421,3 +421,11 @@ uint64_t al_config_set_hash(const al_map *file_configs) {
   al_map_free(&paths);
   return h;
 }
+
+const char *al_config_py_runtime(const al_config *cfg) {
+  for (size_t i = 0; cfg && i < cfg->runtimes.len; i++) {
+    const char *r = cfg->runtimes.items[i];
+    if (!strcmp(r, "asyncio") || !strcmp(r, "trio") || !strcmp(r, "anyio")) return r;
+  }
+  return NULL;
+}

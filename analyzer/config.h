@@ -49,5 +49,8 @@ bool al_config_rule_enabled(const al_config *cfg, const al_vec *cli_select, cons
                             const char *abs_path, const al_rule *r);
 /* The severity cfg gives code, or dflt. */
 al_severity al_config_severity(const al_config *cfg, const char *code, al_severity dflt);
+/* The first Python event-loop library of cfg's target-runtimes (asyncio, trio, anyio),
+ * or NULL: what fixes and advice use in a file that imports none of them. */
+const char *al_config_py_runtime(const al_config *cfg);
 
 #endif

@@ -129,6 +129,8 @@ typedef struct ir_file {
   uint64_t serial;     /* unique per lowering: memos derived from a file compare it */
   struct al_summary *summary; /* what the index needs of the file, computed beside the
                                * lowering (see index.h); consumed by al_index_build */
+  const char *py_runtime; /* the configuration's Python event-loop library (target-runtimes),
+                           * for fixes in a file that imports none; NULL: asyncio */
 } ir_file;
 
 ir_file *ir_file_new(const al_source *src, const char *module);

@@ -662,7 +662,8 @@ const char *al_py_async_lib(const ir_file *f) {
     if (!strcmp(n->name, "trio") || al_starts_with(n->name, "trio.")) trio = true;
     if (!strcmp(n->name, "anyio") || al_starts_with(n->name, "anyio.")) anyio = true;
   }
-  return anyio ? "anyio" : trio ? "trio" : "asyncio";
+  if (anyio || trio) return anyio ? "anyio" : "trio";
+  return f->py_runtime ? f->py_runtime : "asyncio"; /* none imported: the configured one */
 }
 
 uint32_t al_line_start(const ir_file *f, uint32_t off) {

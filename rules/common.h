@@ -87,7 +87,8 @@ bool al_handler_propagates(const ir_file *f, const ir_node *h);
 /* True when the subtree at n contains an await point (await, async for/with) outside
  * nested functions. */
 bool al_has_await(const ir_node *n);
-/* The cancellation library a file uses: "trio", "anyio" or "asyncio". */
+/* The event-loop library a file uses: "trio", "anyio" or "asyncio" by its imports; with
+ * none imported, the configured one (target-runtimes), else "asyncio". */
 const char *al_py_async_lib(const ir_file *f);
 /* The local name a whole-module import of `module` is bound to in f, or NULL. */
 const char *al_py_module_alias(const ir_file *f, const char *module);

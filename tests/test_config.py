@@ -73,6 +73,28 @@ class Config(unittest.TestCase):
         self.assertEqual(codes(self.findings("--select", "AL2", "--extend-select", "AL503")),
                          [("m.py", "AL201"), ("o.py", "AL503")])
 
+    def test_target_runtimes_pick_the_fix_library(self):
+        """A file that imports no event-loop library gets the configured one's fix (the first
+        Python one of target-runtimes); a file that imports one keeps it; the cache knows."""
+        plain = "import time\n\n\nasync def f():\n    time.sleep(1)\n"
+        self.write("p.py", plain)
+        self.write("q.py", "import asyncio\n" + plain)
+
+        def diff(name, *extra):
+            proc = subprocess.run([BIN, "check", "--diff", "--unsafe-fixes", "--select", "AL201", *extra, name],
+                                  cwd=self.dir, capture_output=True, text=True)
+            self.assertIn(proc.returncode, (0, 1), proc.stderr)
+            return [l for l in proc.stdout.splitlines() if l.startswith("+") and not l.startswith("+++")]
+
+        self.assertEqual(diff("p.py"), ["+import asyncio", "+    await asyncio.sleep(1)"])
+        self.write(".asynclint.yaml", "target-runtimes: [node, trio, asyncio]\n")
+        self.assertEqual(diff("p.py"), ["+import trio", "+    await trio.sleep(1)"])
+        self.assertEqual(diff("q.py"), ["+    await asyncio.sleep(1)"])
+        self.write(".asynclint.yaml", "target-runtimes: [anyio]\n")
+        self.assertEqual(diff("p.py"), ["+import anyio", "+    await anyio.sleep(1)"])
+        self.write(".asynclint.yaml", "target-runtimes: [libuv]\n")
+        self.assertEqual(diff("p.py"), ["+import asyncio", "+    await asyncio.sleep(1)"])
+
     def test_errors(self):
         cases = {
             "selct: [AL1]\n": ":1: unknown setting 'selct'",
