@@ -182,7 +182,9 @@ static char *python_module(const char *abs_path) {
 char *al_module_id(const char *abs_path, al_lang lang) {
   if (lang == AL_LANG_PYTHON) return python_module(abs_path);
   if (lang == AL_LANG_JS) {
-    static const char *const exts[] = {".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx", NULL};
+    /* a declaration file is the module its imports name: `./types` for types.d.ts */
+    static const char *const exts[] = {".d.ts", ".d.mts", ".d.cts", ".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts",
+                                       ".cts", ".tsx", NULL};
     for (int i = 0; exts[i]; i++)
       if (al_ends_with(abs_path, exts[i])) return al_strndup(abs_path, strlen(abs_path) - strlen(exts[i]));
   }
@@ -238,8 +240,8 @@ static void import_candidates(al_lang lang, const char *root, const char *name, 
   } else if (lang == AL_LANG_JS && nlen && name[0] == '/') {
     al_buf_add(&b, name, nlen);
     size_t keep = b.len;
-    static const char *const sfx[] = {"", ".js", ".mjs", ".cjs", ".jsx", ".ts", ".tsx", "/index.js", "/index.mjs",
-                                      "/index.ts"};
+    static const char *const sfx[] = {"", ".js", ".mjs", ".cjs", ".jsx", ".ts", ".tsx", ".d.ts", "/index.js",
+                                      "/index.mjs", "/index.ts", "/index.d.ts"};
     for (size_t k = 0; k < sizeof sfx / sizeof *sfx; k++) candidate(&b, keep, sfx[k], visit, ctx);
   }
   al_buf_free(&b);
