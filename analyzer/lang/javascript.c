@@ -512,7 +512,14 @@ static ir_node *lower_call(ts_walk *w, js_ctx *c, TSNode n, ir_node *parent, boo
     ir_node *cls = ts_enclosing_own(w, IR_CLASS);
     call->flags |= IR_F_SELF;
     const char *rest = text + (text[0] == 't' ? 5 : 6);
-    call->member = cls ? al_arena_fmt(&w->f->arena, "%s.%s", cls->name, rest) : rest;
+    const char *owner = cls ? cls->name : NULL;
+    size_t olen = owner ? strlen(owner) : 0;
+    if (!cls) { /* a method of an object literal (`const api = { go() { this.load(); } }`): this is api */
+      const ir_node *m = ts_scope(w);
+      const char *dot = m && (m->flags & IR_F_METHOD) && m->name ? strrchr(m->name, '.') : NULL;
+      if (dot) owner = m->name, olen = (size_t)(dot - m->name);
+    }
+    call->member = owner ? al_arena_fmt(&w->f->arena, "%.*s.%s", (int)olen, owner, rest) : rest;
     call->name = call->member;
   } else if (text[0] == '(' && text[1] == ')' && text[2] == '.' && (call->module = required_module(w, c, fn))) {
     call->member = text + 3; /* require('fs').readFileSync(p) */
