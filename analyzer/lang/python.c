@@ -94,6 +94,7 @@ static void bind_returned_type(ts_walk *w, py_ctx *c, const char *var, const cha
 static const char *resolve_ref(ts_walk *w, py_ctx *c, const char *text, const char **name, const char **module,
                                const char **member);
 static const char *annotation_class(ts_walk *w, TSNode t);
+static al_binding *element_of(ts_walk *w, py_ctx *c, const char *prefix, TSNode node);
 
 /* `x = await f(...)`, `r, w = await f(...)`: the targets hold what f's coroutine
  * resolves to, when the knowledge says (`resolves`: `type`, or `types` for a tuple,
@@ -144,6 +145,13 @@ static void bind_value_type(ts_walk *w, py_ctx *c, const char *var, TSNode value
     return;
   }
   if (ts_is(value, "await")) return;
+  if (ts_is(value, "subscript")) { /* `r = repos[0]`, `r = by_id[k]` */
+    TSNode coll = ts_field(value, "value");
+    al_binding *b = element_of(w, c, "[]", coll);
+    if (!b) b = element_of(w, c, "{}", coll);
+    if (b) bind_type_resolved(w, c, var, b->module, b->member);
+    return;
+  }
   if (!ts_is(value, "call")) return;
   TSNode fn = ts_field(value, "function");
   if (!ts_is(fn, "identifier") && !ts_is(fn, "attribute") && !ts_is(fn, "call")) return;
@@ -639,14 +647,62 @@ static const char *element_class(ts_walk *w, TSNode t) {
   return ts_node_is_null(e) ? NULL : annotation_class(w, e);
 }
 
-/* Binds "[]var": what a for loop over var binds, from var's collection annotation. */
+/* The value class of a mapping annotation (`dict[str, Repo]`, `Mapping[K, db.Repo]`,
+ * `defaultdict[str, Repo]`): what `d[k]`, `d.values()` and `d.items()` give. */
+static const char *mapping_value_class(ts_walk *w, TSNode t) {
+  static const char *const maps[] = {"dict", "Dict", "Mapping", "MutableMapping", "defaultdict", "DefaultDict",
+                                     "OrderedDict"};
+  if (ts_is(t, "type")) t = ts_node_named_child(t, 0);
+  if (!ts_is(t, "generic_type")) return NULL;
+  TSNode base = ts_node_named_child(t, 0);
+  if (!ts_is(base, "identifier") && !ts_is(base, "attribute")) return NULL;
+  const char *b = dotted(w, base), *last = strrchr(b, '.');
+  last = last ? last + 1 : b;
+  bool map = false;
+  for (size_t i = 0; i < sizeof maps / sizeof *maps && !map; i++) map = !strcmp(last, maps[i]);
+  TSNode params = ts_node_named_child(t, 1);
+  if (!map || !ts_is(params, "type_parameter") || ts_node_named_child_count(params) != 2) return NULL;
+  return annotation_class(w, ts_node_named_child(params, 1));
+}
+
+/* Binds "[]var" (what a for loop over var, or var[i], gives: its collection annotation's
+ * element) or "{}var" (var[k], var.values(): its mapping annotation's value). */
 static void bind_element_type(ts_walk *w, py_ctx *c, const ir_node *scope, const char *var, TSNode type) {
-  const char *cls = ts_node_is_null(type) ? NULL : element_class(w, type);
+  if (ts_node_is_null(type)) return;
+  const char *cls = element_class(w, type), *prefix = "[]";
+  if (!cls && (cls = mapping_value_class(w, type))) prefix = "{}";
   if (!cls) return;
   const char *name, *mod, *mem;
   resolve_ref(w, c, cls, &name, &mod, &mem);
   if (looks_like_class(name))
-    ts_bind_type(w, &c->types, scope, "self.", al_arena_fmt(&w->f->arena, "[]%s", var), mod, mem);
+    ts_bind_type(w, &c->types, scope, "self.", al_arena_fmt(&w->f->arena, "%s%s", prefix, var), mod, mem);
+}
+
+/* The element binding ("[]" or "{}" + the text of node, an identifier), or NULL. */
+static al_binding *element_of(ts_walk *w, py_ctx *c, const char *prefix, TSNode node) {
+  if (!c->types.len || !ts_is(node, "identifier")) return NULL;
+  uint32_t s0 = ts_node_start_byte(node), e0 = ts_node_end_byte(node);
+  if (e0 - s0 >= 250) return NULL;
+  char key[256];
+  memcpy(key, prefix, 2);
+  memcpy(key + 2, w->text + s0, e0 - s0);
+  key[e0 - s0 + 2] = 0;
+  return typed_var(w, c, key);
+}
+
+/* `d.items()` / `d.values()` / `enumerate(xs)`: the receiver or argument node when the
+ * call is the named method (or function) with that shape; a null node otherwise. */
+static TSNode iter_call_arg(ts_walk *w, TSNode call, const char *method) {
+  TSNode none = {0};
+  if (!ts_is(call, "call")) return none;
+  TSNode fn = ts_field(call, "function"), args = ts_field(call, "arguments");
+  if (!strcmp(method, "enumerate")) {
+    if (!ts_is(fn, "identifier") || strcmp(ts_text(w, fn), "enumerate")) return none;
+    return ts_node_named_child(args, 0);
+  }
+  if (!ts_is(fn, "attribute") || ts_node_named_child_count(args)) return none;
+  if (strcmp(ts_text(w, ts_field(fn, "attribute")), method)) return none;
+  return ts_field(fn, "object");
 }
 
 /* Parameter names into FUNC args; annotated parameters of a class type are typed
@@ -799,7 +855,8 @@ static ir_node *py_enter(ts_walk *w, bool *descend) {
                          ts_is(body_of->node, "class_definition");
       if (class_field)
         bind_value_type(w, c, al_arena_fmt(&w->f->arena, "self.%s", var), type, true);
-      else if (!ts_node_is_null(right) && ts_is(right, "call")) bind_value_type(w, c, var, right, false);
+      else if (!ts_node_is_null(right) && (ts_is(right, "call") || ts_is(right, "subscript")))
+        bind_value_type(w, c, var, right, false);
       else if (!ts_node_is_null(type)) bind_value_type(w, c, var, type, true);
       if (!self_attr && !class_field && !ts_node_is_null(type)) bind_element_type(w, c, ts_scope(w), var, type);
       else if (!ts_node_is_null(right) && ts_is(right, "identifier")) {
@@ -907,13 +964,19 @@ static ir_node *py_enter(ts_walk *w, bool *descend) {
     }
     if (!strcmp(t, "for_statement")) {
       TSNode left = ts_field(n, "left"), right = ts_field(n, "right");
-      uint32_t rs = ts_node_start_byte(right), re = ts_node_end_byte(right);
-      if (c->types.len && ts_is(left, "identifier") && ts_is(right, "identifier") && re - rs < 250) {
-        char key[256] = "[]"; /* for r in repos: (repos: list[Repo]) */
-        memcpy(key + 2, w->text + rs, re - rs);
-        key[re - rs + 2] = 0;
-        al_binding *b = typed_var(w, c, key);
-        if (b) bind_type_resolved(w, c, ts_text(w, left), b->module, b->member);
+      if (c->types.len) {
+        al_binding *b = NULL;
+        TSNode var = left;
+        if (ts_is(left, "identifier")) {
+          b = element_of(w, c, "[]", right); /* for r in repos: (repos: list[Repo]) */
+          if (!b) b = element_of(w, c, "{}", iter_call_arg(w, right, "values")); /* for r in by_id.values() */
+        } else if ((ts_is(left, "pattern_list") || ts_is(left, "tuple_pattern")) &&
+                   ts_node_named_child_count(left) == 2) {
+          var = ts_node_named_child(left, 1);
+          b = element_of(w, c, "{}", iter_call_arg(w, right, "items")); /* for k, r in by_id.items() */
+          if (!b) b = element_of(w, c, "[]", iter_call_arg(w, right, "enumerate")); /* for i, r in enumerate(repos) */
+        }
+        if (b && ts_is(var, "identifier")) bind_type_resolved(w, c, ts_text(w, var), b->module, b->member);
       }
       x = ir_add(w->f, parent, IR_LOOP, ts_span(n));
       x->name = ts_text_short(w, ts_field(n, "right"), 80);
