@@ -10,7 +10,8 @@
 
 #include "common.h"
 
-/* `x.cancel()` called earlier in the function, and the try body awaits x. */
+/* `x.cancel()` called earlier in the function (before the try or inside it), and the
+ * try body (or a `with suppress(...)` body) then awaits x. */
 static bool cancel_then_wait(const ir_file *f, const ir_node *body) {
   const ir_node *fn = al_real_func(body);
   if (!fn) return false;
@@ -52,7 +53,7 @@ static bool cancel_then_wait(const ir_file *f, const ir_node *body) {
     char *cancel = al_fmt("%s.cancel", target);
     bool hit = false;
     for (const ir_node *c = fn->child; c && !hit; c = ir_next(c, fn))
-      if (c->kind == IR_CALL && c->text && !strcmp(c->text, cancel) && c->span.start < body->span.start)
+      if (c->kind == IR_CALL && c->text && !strcmp(c->text, cancel) && c->span.start < n->span.start)
         hit = true;
     free(cancel);
     if (hit) return true;
