@@ -404,7 +404,8 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
       continue;
     }
     if (f->lang == AL_LANG_JS && n->name && (al_ends_with(n->name, ".then") || al_ends_with(n->name, ".finally")) &&
-        !(n->nargs >= 2 && al_ends_with(n->name, ".then")) && chain_on_stored_promise(f, idx, n)) {
+        !(n->nargs >= 2 && al_ends_with(n->name, ".then") && !(n->args[1].flags & IR_ARG_NULL)) &&
+        chain_on_stored_promise(f, idx, n)) {
       al_report(sink, n, "promise chain on `%s` ends in `%s()` without a rejection handler: a rejection becomes an "
                 "unhandled rejection; end it with .catch(), or await it in a try block", n->child->name,
                 strrchr(n->name, '.'));
@@ -416,7 +417,8 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
     if (f->lang == AL_LANG_JS && n->child && n->child->kind == IR_CALL && n->child->use == IR_USE_CHAINED) {
       const char *last = n->name ? strrchr(n->name, '.') : NULL;
       /* `.catch()` with no handler handles nothing (typescript-eslint no-floating-promises) */
-      bool handled = !last || (!strcmp(last, ".catch") && n->nargs >= 1) || (!strcmp(last, ".then") && n->nargs >= 2);
+      bool handled = !last || (!strcmp(last, ".catch") && n->nargs >= 1 && !(n->args[0].flags & IR_ARG_NULL)) ||
+                     (!strcmp(last, ".then") && n->nargs >= 2 && !(n->args[1].flags & IR_ARG_NULL));
       if (handled) continue;
       al_report(sink, n, "promise chain ends in `%s()` without a rejection handler: a rejection anywhere in the "
                 "chain becomes an unhandled rejection; end it with .catch(), or await it in a try block", last);

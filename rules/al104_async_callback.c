@@ -31,7 +31,9 @@ static const ir_node *async_arg(const ir_file *f, const al_index *idx, const ir_
       const ir_node *r = x->kind == IR_RETURN ? x->child : x; /* `(x) => { return save(x); }` */
       if (!r || r->kind != IR_CALL || r->use != IR_USE_RETURNED || !r->name) continue;
       if (!al_index_call_awaitable(idx, f, r, &fn, &api)) continue;
-      if (al_ends_with(r->name, ".catch") || (al_ends_with(r->name, ".then") && r->nargs >= 2)) continue;
+      if ((al_ends_with(r->name, ".catch") && r->nargs && !(r->args[0].flags & IR_ARG_NULL)) ||
+          (al_ends_with(r->name, ".then") && r->nargs >= 2 && !(r->args[1].flags & IR_ARG_NULL)))
+        continue;
       *handles = false;
       return c;
     }
