@@ -850,7 +850,10 @@ static ir_node *js_enter(ts_walk *w, bool *descend) {
       bind_new(w, c, nm, val);
       if (c->typescript && ts_is(nm, "identifier")) {
         bind_annotation(w, c, ts_scope(w), ts_text(w, nm), ts_field(n, "type"));
-        if (ts_node_is_null(val) || (!ts_is(val, "arrow_function") && !ts_is(val, "function_expression")))
+        /* (module level only: a function's locals are not scoped in the index, and a
+         * local of the same name elsewhere would take its type) */
+        if (!ts_scope(w) &&
+            (ts_node_is_null(val) || (!ts_is(val, "arrow_function") && !ts_is(val, "function_expression"))))
           lower_fn_typed(w, parent, nm, ts_field(n, "type"));
       }
       if (ts_is(nm, "identifier") && !ts_node_is_null(val)) {
