@@ -297,6 +297,9 @@ bool al_index_call_awaitable(const al_index *idx, const ir_file *f, const ir_nod
     *api = *fn ? NULL : al_kb_find(al_kb_for(f->lang), "awaitable", call->name);
     return true;
   }
+  /* TypeScript: a call assigned to a local annotated as a promise (`const p:
+   * Promise<T> = f()`): the front end sets its type */
+  if (f->lang == AL_LANG_JS && call->type && al_kb_find(al_kb_for(f->lang), "promise_types", call->type)) return true;
   /* JS: x.then()/.catch()/.finally() on an awaitable is an awaitable too. */
   if (f->lang == AL_LANG_JS && call->child && call->child->kind == IR_CALL && call->child->use == IR_USE_CHAINED &&
       (al_ends_with(call->name, ".then") || al_ends_with(call->name, ".catch") ||

@@ -168,6 +168,45 @@ static void stored_truth_tested(const ir_file *f, const al_index *idx, al_sink *
               call->span.line);
 }
 
+/* JS: the call is spread (`{...load()}`, `[...load()]`, `f(...load())`): 0 if not, else
+ * the bracket that holds the spread ('{', '[' or '('). */
+static char spread_in(const ir_file *f, const ir_node *n) {
+  const char *t = f->src->text;
+  uint32_t b = n->span.start;
+  while (b > 0 && (t[b - 1] == ' ' || t[b - 1] == '\t' || t[b - 1] == '\n' || t[b - 1] == '\r' || t[b - 1] == '('))
+    b--;
+  if (b < 3 || memcmp(t + b - 3, "...", 3)) return 0;
+  int depth = 0;
+  for (uint32_t i = b - 3; i > 0; i--) {
+    char ch = t[i - 1];
+    if (ch == ')' || ch == ']' || ch == '}') depth++;
+    else if (ch == '(' || ch == '[' || ch == '{') {
+      if (!depth) return ch;
+      depth--;
+    }
+  }
+  return 0;
+}
+
+/* JS: a promise spread into an object copies nothing (a promise has no own enumerable
+ * properties: typescript-eslint no-misused-promises' checksSpreads); into an array or
+ * the arguments of a call it throws TypeError (a promise is not iterable). */
+static void spread_promise(const ir_file *f, const al_index *idx, al_sink *sink, const ir_node *n) {
+  char where = spread_in(f, n);
+  const al_func_info *fn;
+  const al_kb_entry *api;
+  if (!where || !al_index_call_awaitable(idx, f, n, &fn, &api)) return;
+  const char *callee = al_call_label(f, n);
+  if (where == '{')
+    al_report(sink, n, "the promise returned by `%s()` is spread into an object without being awaited: a promise has "
+              "no own properties, so nothing is copied and a rejection goes unhandled; spread `...(await %s())`",
+              callee, callee);
+  else
+    al_report(sink, n, "the promise returned by `%s()` is spread into %s without being awaited: a promise is not "
+              "iterable, so this throws TypeError; spread `...(await %s())`", callee,
+              where == '[' ? "an array" : "the arguments of a call", callee);
+}
+
 /* "returned by `f()`", or "created by `new Promise()`" for a constructor call. */
 static const char *made_by(const ir_file *f, const ir_node *n, char *buf, size_t cap) {
   const char *callee = al_call_label(f, n);
@@ -393,6 +432,10 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
       }
       continue;
     }
+    if (n->kind == IR_CALL && n->use == IR_USE_PASSED && f->lang == AL_LANG_JS) {
+      spread_promise(f, idx, sink, n);
+      continue;
+    }
     if (n->kind == IR_CALL && n->use == IR_USE_RETURNED && f->lang != AL_LANG_C) {
       returned_unawaited(f, idx, sink, n);
       continue;
@@ -403,7 +446,9 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
                 "unhandled; add .catch(), await it, or mark it with `void` if that is intended");
       continue;
     }
-    if (f->lang == AL_LANG_JS && n->name && (al_ends_with(n->name, ".then") || al_ends_with(n->name, ".finally")) &&
+    if (f->lang == AL_LANG_JS && n->name &&
+        (al_ends_with(n->name, ".then") || al_ends_with(n->name, ".finally") ||
+         (al_ends_with(n->name, ".catch") && (!n->nargs || (n->args[0].flags & IR_ARG_NULL)))) &&
         !(n->nargs >= 2 && al_ends_with(n->name, ".then") && !(n->args[1].flags & IR_ARG_NULL)) &&
         chain_on_stored_promise(f, idx, n)) {
       al_report(sink, n, "promise chain on `%s` ends in `%s()` without a rejection handler: a rejection becomes an "
@@ -416,9 +461,17 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
      * (eslint-plugin-promise's catch-or-return, without needing the root's type). */
     if (f->lang == AL_LANG_JS && n->child && n->child->kind == IR_CALL && n->child->use == IR_USE_CHAINED) {
       const char *last = n->name ? strrchr(n->name, '.') : NULL;
+      /* `.finally(f)` passes on what it is called on: after `.catch(g)` or `.then(f, g)`
+       * the chain is handled */
+      const ir_node *h = n;
+      while (h->name && al_ends_with(h->name, ".finally") && h->child && h->child->kind == IR_CALL &&
+             h->child->use == IR_USE_CHAINED && h->child->name &&
+             (al_ends_with(h->child->name, ".then") || al_ends_with(h->child->name, ".catch")))
+        h = h->child;
+      const char *hl = h->name ? strrchr(h->name, '.') : NULL;
       /* `.catch()` with no handler handles nothing (typescript-eslint no-floating-promises) */
-      bool handled = !last || (!strcmp(last, ".catch") && n->nargs >= 1 && !(n->args[0].flags & IR_ARG_NULL)) ||
-                     (!strcmp(last, ".then") && n->nargs >= 2 && !(n->args[1].flags & IR_ARG_NULL));
+      bool handled = !last || (!strcmp(hl, ".catch") && h->nargs >= 1 && !(h->args[0].flags & IR_ARG_NULL)) ||
+                     (!strcmp(hl, ".then") && h->nargs >= 2 && !(h->args[1].flags & IR_ARG_NULL));
       if (handled) continue;
       al_report(sink, n, "promise chain ends in `%s()` without a rejection handler: a rejection anywhere in the "
                 "chain becomes an unhandled rejection; end it with .catch(), or await it in a try block", last);

@@ -8,12 +8,13 @@
  * value looked at and dropped, typescript-eslint's floating identifier) is not one, and
  * the first such goes to *dropped. */
 static bool read_later(const ir_node *fn, const char *var, const ir_node *assign_call, const ir_node **dropped) {
+  bool read = false;
   for (const ir_node *n = fn->child; n; n = ir_next(n, fn))
     if (n->kind == IR_USE && n->name && !strcmp(n->name, var) && n != assign_call) {
-      if (n->use != IR_USE_DISCARDED) return true;
-      if (!*dropped) *dropped = n;
+      if (n->use != IR_USE_DISCARDED) read = true;
+      else if (!*dropped) *dropped = n;
     }
-  return false;
+  return read;
 }
 
 /* The element of a comprehension or map stored in a local is awaitable: Python
@@ -85,7 +86,10 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
     /* a nonlocal/global declaration or a read in a nested function counts: the
      * USE search covers the whole enclosing function including nested ones */
     const ir_node *dropped = NULL;
-    if (read_later(fn, n->alias, n, &dropped)) continue;
+    /* JS: `p;` as a statement is a floating promise even when p is awaited elsewhere
+     * (typescript-eslint no-floating-promises); Python: a later await runs it */
+    if (read_later(fn, n->alias, n, &dropped) && !(f->lang == AL_LANG_JS && dropped && dropped->span.start > n->span.start))
+      continue;
     if (dropped) {
       const char *what = task ? "task" : f->lang == AL_LANG_JS ? "promise" : f->lang == AL_LANG_C ? "future" : "coroutine";
       al_report(sink, dropped, "%s `%s` (from `%s()`) stands alone as a statement: that does not await it; %s",

@@ -187,7 +187,12 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
     const char *effect = al_kb_attr(e, "effect");
     if (!is_foreach && !effect && handles) continue;
     const char *emitter = al_kb_attr(e, "emitter");
-    if (effect)
+    if (al_kb_attr(e, "jsx"))
+      al_report(sink, n, "%s handler given to `<%s %s>`: React ignores what a DOM event handler returns, so nothing "
+                "waits for the work and a rejection becomes an unhandled rejection; catch the errors inside the handler "
+                "(try/catch), or call the async work with `void` and a .catch()",
+                kind, n->text ? n->text : "element", strchr(n->name, '.') + 1);
+    else if (effect)
       al_report(sink, n, "%s callback passed to `%s()`: an effect returns its cleanup function, and an async one "
                 "returns a promise instead (React warns; a rejection is unhandled); define the async function inside "
                 "the effect and call it",

@@ -320,6 +320,17 @@ static bool js_discarded(ts_walk *w, size_t k) {
   return false;
 }
 
+static bool returns_promise_type(ts_walk *w, TSNode rt);
+
+/* TypeScript: the declarator around a call assigned to a local is annotated with a
+ * promise type (`const p: Promise<number> = load()`). */
+static bool declared_promise(ts_walk *w) {
+  size_t k = 1;
+  ts_frame *p = ts_up(w, k);
+  while (p && js_transparent(p->node)) p = ts_up(w, ++k);
+  return p && ts_is(p->node, "variable_declarator") && returns_promise_type(w, ts_field(p->node, "type"));
+}
+
 static ir_use call_use(ts_walk *w, const char **var) {
   size_t k = 1;
   ts_frame *p = ts_up(w, k);
@@ -531,6 +542,7 @@ static ir_node *lower_call(ts_walk *w, js_ctx *c, TSNode n, ir_node *parent, boo
   const char *var = NULL;
   call->use = (uint8_t)(awaited ? IR_USE_AWAITED : call_use(w, &var));
   call->alias = var;
+  if (var && call->use == IR_USE_ASSIGNED && c->typescript && declared_promise(w)) call->type = "Promise";
   if (var && call->use == IR_USE_ASSIGNED && !strchr(var, '.') && !strchr(var, '[') && !strchr(var, '{'))
     ts_names_add(&c->stored, var);
   lower_args(w, call, ts_field(n, "arguments"));
@@ -675,6 +687,32 @@ static bool js_is_read(ts_walk *w) {
   return true;
 }
 
+/* JSX: an event handler prop of an intrinsic element (`<button onClick={save}>`) is
+ * lowered as a call of `jsx.onClick` with the handler as its argument (knowledge
+ * `void_callbacks`: React ignores what a DOM handler returns); text is the element. A
+ * component's props (`<Form onSubmit>`) are its own to define, and are not. */
+static ir_node *lower_jsx_handler(ts_walk *w, TSNode n, ir_node *parent) {
+  TSNode name = ts_node_named_child(n, 0), value = ts_node_named_child(n, 1);
+  if (!ts_is(name, "property_identifier") || !ts_is(value, "jsx_expression")) return NULL;
+  const char *pn = ts_text(w, name);
+  if (strncmp(pn, "on", 2) || pn[2] < 'A' || pn[2] > 'Z') return NULL;
+  TSNode el = ts_node_parent(n), tag = ts_field(el, "name");
+  if (!ts_is(tag, "identifier")) return NULL;
+  const char *tn = ts_text(w, tag);
+  if (tn[0] < 'a' || tn[0] > 'z') return NULL;
+  TSNode e = ts_node_named_child(value, 0);
+  if (ts_node_is_null(e)) return NULL;
+  ir_node *x = ir_add(w->f, parent, IR_CALL, ts_span(n));
+  x->name = al_arena_fmt(&w->f->arena, "jsx.%s", pn);
+  x->text = tn;
+  x->use = IR_USE_OTHER;
+  x->args = al_arena_alloc(&w->f->arena, sizeof *x->args);
+  ir_arg *a = &x->args[x->nargs++];
+  if (ts_is(e, "arrow_function") || ts_is(e, "function_expression")) a->flags |= IR_ARG_LAMBDA;
+  a->text = ts_text_short(w, e, 60);
+  return x;
+}
+
 static ir_node *js_enter(ts_walk *w, bool *descend) {
   js_ctx *c = w->user;
   ts_frame *fr = ts_cur(w);
@@ -812,6 +850,9 @@ static ir_node *js_enter(ts_walk *w, bool *descend) {
       TSNode nm = ts_field(n, "name");
       if (ts_is(nm, "property_identifier")) return lower_fn_typed(w, parent, nm, ts_field(n, "type"));
     }
+    break;
+  case 'j':
+    if (!strcmp(t, "jsx_attribute")) return lower_jsx_handler(w, n, parent);
     break;
   case 'm':
     if (!strcmp(t, "method_definition") || !strcmp(t, "method_signature")) return lower_func(w, n, parent);
