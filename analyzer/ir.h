@@ -60,6 +60,7 @@ enum {
   IR_F_ANNOT_ON = 1u << 19,    /* FUNC (C): annotated ASYNCLINT_ON_LOOP (the index may add LOOP_CALLBACK */
   IR_F_ANNOT_OFF = 1u << 20,   /*   and OFF_LOOP; these keep what the source says across rebuilds) */
   IR_F_FALLS_THROUGH = 1u << 21, /* HANDLER (Python): its block can end normally, past its raises */
+  IR_F_YIELD_FROM = 1u << 22,  /* AWAIT (Python): a `yield from` inside an async def (a SyntaxError) */
 };
 
 typedef enum {

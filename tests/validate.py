@@ -65,6 +65,8 @@ DEFECTS = {
     "AL402": {"python": ("cancellation not honoured", swallowed)},
     "AL403": {"python": ("cancellation not honoured", swallowed)},
     "AL211": {"python": ("RuntimeError from the nested loop", lambda r: "RuntimeError" in (r["error"] or ""))},
+    "AL511": {"python": ("SyntaxError on import", lambda r: (r["error"] or "").startswith("SyntaxError")),
+              "javascript": ("SyntaxError on import", lambda r: (r["error"] or "").startswith("SyntaxError"))},
     # Hygiene: no run-time defect to show; the pair checks flagging and the fix.
     "AL504": {"python": None},
     "AL506": {"python": None},

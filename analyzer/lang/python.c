@@ -1094,6 +1094,11 @@ static ir_node *py_enter(ts_walk *w, bool *descend) {
         ir_node *o = w->frames[i].own;
         if (o && o->kind == IR_FUNC) {
           if (!(o->flags & IR_F_LAMBDA)) o->flags |= IR_F_GENERATOR;
+          if ((o->flags & IR_F_ASYNC) && ts_has_token(n, "from")) { /* AL511 reports it */
+            ir_node *x = ir_add(w->f, parent, IR_AWAIT, ts_span(n));
+            x->flags |= IR_F_YIELD_FROM;
+            return x;
+          }
           break;
         }
       }

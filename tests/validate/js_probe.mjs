@@ -8,7 +8,14 @@ import { pathToFileURL } from 'node:url';
 const report = { unhandled_rejections: 0, longest_stall_ms: 0, peak: 0, abort_honoured: null, error: null };
 process.on('unhandledRejection', () => { report.unhandled_rejections += 1; });
 
-const mod = await import(pathToFileURL(process.argv[2]).href);
+let mod;
+try {
+  mod = await import(pathToFileURL(process.argv[2]).href);
+} catch (err) { // the fixture does not even compile (AL511): data too
+  report.error = `${err.name}: ${err.message}`;
+  console.log(JSON.stringify(report));
+  process.exit(0);
+}
 // Stalls while importing (fixture setup) are not the fixture's main: the monitor starts
 // after the import, and gets a few samples in before main runs.
 const h = monitorEventLoopDelay({ resolution: 5 });

@@ -68,7 +68,12 @@ def main():
 
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        spec.loader.exec_module(mod)
+        try:
+            spec.loader.exec_module(mod)
+        except SyntaxError as exc:  # the fixture does not even compile (AL511): data too
+            report["error"] = f"SyntaxError: {exc.msg}"
+            print(json.dumps(report))
+            return
         asyncio.run(runner(), debug=True)
         gc.collect()
     report["never_awaited"] = sum("was never awaited" in str(w.message) for w in caught)
