@@ -90,8 +90,9 @@ START_TEST(control_flow_and_jsx) {
                "      FINALLY 4:45\n"
                "        CALL 4:55 done use=discarded\n"
                "    RETURN 5:3\n"
-               "      FUNC 5:24 <anonymous> [lambda]\n"
-               "        CALL 5:30 go use=returned\n");
+               "      CALL 5:15 jsx.onClick use=other (lambda:() => go())\n"
+               "        FUNC 5:24 <anonymous> [lambda]\n"
+               "          CALL 5:30 go use=returned\n");
 }
 END_TEST
 
