@@ -67,6 +67,8 @@ DEFECTS = {
     "AL211": {"python": ("RuntimeError from the nested loop", lambda r: "RuntimeError" in (r["error"] or ""))},
     "AL511": {"python": ("SyntaxError on import", lambda r: (r["error"] or "").startswith("SyntaxError")),
               "javascript": ("SyntaxError on import", lambda r: (r["error"] or "").startswith("SyntaxError"))},
+    "AL512": {"python": ("lost update", lambda r: "lost update" in (r["error"] or "")),
+              "javascript": ("lost update", lambda r: "lost update" in (r["error"] or ""))},
     # Hygiene: no run-time defect to show; the pair checks flagging and the fix.
     "AL504": {"python": None},
     "AL506": {"python": None},
