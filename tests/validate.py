@@ -69,6 +69,7 @@ DEFECTS = {
               "javascript": ("SyntaxError on import", lambda r: (r["error"] or "").startswith("SyntaxError"))},
     "AL512": {"python": ("lost update", lambda r: "lost update" in (r["error"] or "")),
               "javascript": ("lost update", lambda r: "lost update" in (r["error"] or ""))},
+    "AL513": {"python": ("TypeError from async with", lambda r: (r["error"] or "").startswith("TypeError"))},
     # Hygiene: no run-time defect to show; the pair checks flagging and the fix.
     "AL504": {"python": None},
     "AL506": {"python": None},

@@ -1,0 +1,94 @@
+/* AL513 not-async-context-manager: `async with` over something that is not an async
+ * context manager — a synchronous-only one (knowledge `sync_context_managers`: open(),
+ * threading.Lock, contextlib.suppress, trio.fail_after ...), or the coroutine of an
+ * `async def` (a project one without decorators, or knowledge `coroutine: true` such
+ * as anyio.open_file). `__aenter__` does not exist, so the statement raises TypeError
+ * before its body runs (pylint's not-async-context-manager, by inference; here without
+ * types). The reverse, a plain `with` over an async-only manager, is AL101's. */
+#include <string.h>
+
+#include "common.h"
+
+/* The end of the with header (the `:` at bracket depth 0 after the items). */
+static uint32_t header_end(const ir_file *f, const ir_node *n) {
+  const char *t = f->src->text;
+  int depth = 0;
+  for (uint32_t i = n->span.start; i < n->span.end; i++) {
+    char c = t[i];
+    if (c == '(' || c == '[' || c == '{') depth++;
+    else if (c == ')' || c == ']' || c == '}') depth--;
+    else if (c == '"' || c == '\'') { /* skip a simple string */
+      for (i++; i < n->span.end && t[i] != c && t[i] != '\n'; i++)
+        if (t[i] == '\\') i++;
+    } else if (c == ':' && depth == 0)
+      return i;
+  }
+  return n->span.end;
+}
+
+static bool sync_cm_item(const ir_file *f, const char *item, void *ctx) {
+  (void)ctx;
+  const al_kb_entry *e = al_kb_match(al_kb_for(f->lang), "sync_context_managers", item);
+  return e && !al_kb_attr(e, "coroutine");
+}
+
+static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
+  if (f->lang != AL_LANG_PYTHON) return;
+  const al_kb *kb = al_kb_for(f->lang);
+  for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
+    if (n->kind != IR_WITH || !(n->flags & IR_F_ASYNC)) continue;
+    uint32_t end = header_end(f, n);
+    bool reported = false;
+    for (const ir_node *c = n->child; c; c = c->next) {
+      if (c->kind != IR_CALL || c->span.start >= end || !c->name) continue;
+      /* the item itself, not a call in its arguments: `async with` or `,` before it */
+      const char *t = f->src->text;
+      uint32_t b = c->span.start;
+      while (b > n->span.start && (t[b - 1] == ' ' || t[b - 1] == '(' || t[b - 1] == '\n')) b--;
+      if (!(b >= 4 && !strncmp(t + b - 4, "with", 4)) && t[b - 1] != ',') continue;
+      const al_kb_entry *e = al_kb_match(kb, "sync_context_managers", c->name);
+      const char *use = e ? al_kb_attr(e, "use") : NULL;
+      if (e && al_kb_attr(e, "coroutine")) {
+        al_report(sink, c, "`async with %s(...)`: `%s()` is a coroutine function, and a coroutine is not an async "
+                  "context manager (no `__aenter__`), so this raises TypeError; await it first: %s",
+                  al_call_label(f, c), al_call_label(f, c), use ? use : "async with await ...");
+        reported = true;
+        continue;
+      }
+      if (e) {
+        al_report(sink, c, "`async with %s(...)`: `%s` is a synchronous context manager (no `__aenter__`), so this "
+                  "raises TypeError before the body runs; use %s", al_call_label(f, c), c->name,
+                  use ? use : "a plain `with`");
+        reported = true;
+        continue;
+      }
+      const al_func_info *fn = al_index_resolve(idx, f, c);
+      if (!fn || (fn->func->flags & (IR_F_ASYNC | IR_F_GENERATOR | IR_F_DECORATED)) != IR_F_ASYNC) continue;
+      al_report(sink, c, "`async with %s()`: `%s` is an async def (defined at %s:%u), and its coroutine is not an "
+                "async context manager (no `__aenter__`), so this raises TypeError; await it first (`async with "
+                "await %s()`), or make it one with @contextlib.asynccontextmanager", al_call_label(f, c),
+                fn->func->name, fn->file->src->path, fn->func->span.line, al_call_label(f, c));
+      reported = true;
+    }
+    /* an item that is not a call: a variable or attribute holding one (`self._lock =
+     * threading.Lock()` ... `async with self._lock:`), typed by the front end */
+    const char *item = reported || !n->name ? NULL : al_list_find(f, n->name, ",", sync_cm_item, NULL);
+    if (item) {
+      const al_kb_entry *e = al_kb_match(al_kb_for(f->lang), "sync_context_managers", item);
+      const char *use = al_kb_attr(e, "use");
+      al_report(sink, n, "`async with` over a `%s`, a synchronous context manager (no `__aenter__`): this raises "
+                "TypeError before the body runs; use %s", item, use ? use : "a plain `with`");
+    }
+  }
+}
+
+const al_rule rule_al513 = {
+    .code = "AL513",
+    .name = "not-async-context-manager",
+    .family = AL_FAMILY_HYGIENE,
+    .langs = 1u << AL_LANG_PYTHON,
+    .severity = AL_SEV_ERROR,
+    .summary = "async with over a synchronous context manager or a coroutine (raises TypeError)",
+    .fix = AL_FIX_NONE,
+    .check = check,
+};
