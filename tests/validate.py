@@ -70,6 +70,8 @@ DEFECTS = {
     "AL512": {"python": ("lost update", lambda r: "lost update" in (r["error"] or "")),
               "javascript": ("lost update", lambda r: "lost update" in (r["error"] or ""))},
     "AL513": {"python": ("TypeError from async with", lambda r: (r["error"] or "").startswith("TypeError"))},
+    "AL514": {"python": ("TypeError from gather", lambda r: (r["error"] or "").startswith("TypeError")),
+              "javascript": ("the jobs ran one at a time", lambda r: r["peak"] < 2)},
     # Hygiene: no run-time defect to show; the pair checks flagging and the fix.
     "AL504": {"python": None},
     "AL506": {"python": None},
