@@ -608,6 +608,16 @@ static void record_return(ts_walk *w, js_ctx *c, const char *fname, TSNode rt) {
 static ir_node *lower_fn_typed(ts_walk *w, ir_node *parent, TSNode name, TSNode annotation) {
   if (ts_node_is_null(annotation) || ts_node_is_null(name)) return NULL;
   TSNode t = ts_is(annotation, "type_annotation") ? ts_node_named_child(annotation, 0) : annotation;
+  /* `(() => Promise<T>) | undefined` (an optional callback): the function member */
+  if (ts_is(t, "union_type"))
+    for (uint32_t i = 0, k = ts_node_named_child_count(t); i < k; i++) {
+      TSNode m = ts_node_named_child(t, i);
+      if (ts_is(m, "parenthesized_type")) m = ts_node_named_child(m, 0);
+      if (ts_is(m, "function_type")) {
+        t = m;
+        break;
+      }
+    }
   if (!ts_is(t, "function_type") || !returns_promise_type(w, ts_field(t, "return_type"))) return NULL;
   ir_node *x = ir_add(w->f, parent, IR_FUNC, ts_span(name));
   x->flags |= IR_F_RETURNS_PROMISE;
