@@ -37,7 +37,8 @@ typedef enum {
 } ir_kind;
 
 enum {
-  IR_F_ASYNC = 1u << 0,        /* FUNC: async def / async function; LOOP: async for; WITH: async with */
+  IR_F_ASYNC = 1u << 0,        /* FUNC: async def / async function; LOOP: async for; WITH: async with;
+                                * AWAIT (Python): the `async for` of a comprehension */
   IR_F_GENERATOR = 1u << 1,    /* FUNC */
   IR_F_LAMBDA = 1u << 2,       /* FUNC: lambda / arrow / anonymous function expression */
   IR_F_LOOP_CALLBACK = 1u << 3,/* FUNC: registered with a loop API as a callback (C: by the index;

@@ -5,6 +5,7 @@
  * usual cause is a function that was made to await something and not marked async.
  * Fix (unsafe, first finding of a function): mark the function `async` — its callers
  * then get a coroutine/promise, so they must await it too. */
+#include <stdio.h>
 #include <string.h>
 
 #include "common.h"
@@ -98,7 +99,8 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   const ir_node *fixed = NULL; /* the function whose fix is already offered */
   for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
     const char *what;
-    if (n->kind == IR_AWAIT) what = (n->flags & IR_F_YIELD_FROM) ? NULL : "await";
+    if (n->kind == IR_AWAIT)
+      what = (n->flags & IR_F_YIELD_FROM) ? NULL : (n->flags & IR_F_ASYNC) ? "async for" : "await";
     else if (n->kind == IR_WITH && (n->flags & IR_F_ASYNC)) what = "async with";
     else if (n->kind == IR_LOOP && (n->flags & IR_F_ASYNC)) what = py ? "async for" : "for await";
     else continue;
@@ -110,11 +112,13 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
       continue;
     }
     if (fn && (fn->flags & IR_F_ASYNC)) continue;
+    char wq[64]; /* what, quoted */
+    snprintf(wq, sizeof wq, "`%s`%s", what, n->kind == IR_AWAIT && (n->flags & IR_F_ASYNC) ? " in a comprehension" : "");
     if (py && n->kind == IR_AWAIT && in_genexp(f, n, fn ? fn : f->root)) continue;
     if (!fn) {
       if (top < 0) top = py || commonjs(f);
       if (!top) continue;
-      al_report(sink, n, "`%s` at the top level of %s: a SyntaxError; %s", what,
+      al_report(sink, n, "%s at the top level of %s: a SyntaxError; %s", wq,
                 py ? "a module" : "a CommonJS file",
                 py ? "put the code in an async def main() and run it with asyncio.run(main())"
                    : "wrap it in an async function (or make the file an ES module)");
@@ -124,14 +128,14 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
     if (fx) fixed = fn;
     const char *kind = (fn->flags & IR_F_LAMBDA) ? (py ? "lambda" : "function") : "function";
     if ((fn->flags & IR_F_LAMBDA) && py)
-      al_report_fix(sink, n, fx, "`%s` inside a lambda: a lambda cannot be async, so this is a SyntaxError; use an "
-                    "async def", what);
+      al_report_fix(sink, n, fx, "%s inside a lambda: a lambda cannot be async, so this is a SyntaxError; use an "
+                    "async def", wq);
     else if (fn->flags & IR_F_LAMBDA)
-      al_report_fix(sink, n, fx, "`%s` inside a %s that is not async: a SyntaxError; mark it `async` (and await "
-                    "what calls it)", what, kind);
+      al_report_fix(sink, n, fx, "%s inside a %s that is not async: a SyntaxError; mark it `async` (and await "
+                    "what calls it)", wq, kind);
     else
-      al_report_fix(sink, n, fx, "`%s` inside `%s`, which is not async: a SyntaxError; mark it `async` (and await "
-                    "it where it is called)", what, fn->name ? fn->name : "?");
+      al_report_fix(sink, n, fx, "%s inside `%s`, which is not async: a SyntaxError; mark it `async` (and await "
+                    "it where it is called)", wq, fn->name ? fn->name : "?");
   }
 }
 

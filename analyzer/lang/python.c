@@ -937,6 +937,11 @@ static ir_node *py_enter(ts_walk *w, bool *descend) {
     }
     break;
   case 'f':
+    if (!strcmp(t, "for_in_clause") && ts_has_token(n, "async")) { /* `[x async for x in agen()]`: awaits */
+      x = ir_add(w->f, parent, IR_AWAIT, ts_span(n));
+      x->flags |= IR_F_ASYNC;
+      return x;
+    }
     if (!strcmp(t, "function_definition")) {
       x = ir_add(w->f, parent, IR_FUNC, ts_span(n));
       const char *q = enclosing_qual(w);
