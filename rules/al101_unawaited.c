@@ -423,6 +423,18 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
       coroutine_for_function(f, idx, sink, n);
       function_for_coroutine(f, idx, sink, n);
     }
+    if (n->kind == IR_CALL && n->use == IR_USE_AWAITED && f->lang == AL_LANG_PYTHON && n->name) {
+      const al_kb_entry *na = al_kb_find(al_kb_for(f->lang), "not_awaitable", n->name);
+      if (na && n->parent && n->parent->kind == IR_AWAIT && n->parent->span.start < n->span.start) {
+        const char *use = al_kb_attr(na, "use");
+        al_fix *fx = al_fix_new(AL_FIX_APPLY_UNSAFE, "drop the await");
+        al_fix_add(fx, n->parent->span.start, n->span.start, "");
+        al_report_fix(sink, n, fx, "`await %s()`: `%s` is a plain function that returns no awaitable, so the await "
+                      "raises TypeError (after the call has run); use %s", al_call_label(f, n), n->name,
+                      use ? use : "the call without await");
+      }
+      continue;
+    }
     if (n->kind == IR_CALL && n->use == IR_USE_AWAITED && f->lang == AL_LANG_JS && n->name) {
       const al_kb_entry *nt = al_kb_find(al_kb_for(f->lang), "not_thenable", n->name);
       if (nt) {
