@@ -909,6 +909,14 @@ static void mark_c_contexts(al_index *idx) {
       }
     }
   }
+  /* functions with a loop callback's parameters, not registered anywhere we can see */
+  for (size_t i = 0; i < idx->infos.len; i++) {
+    al_func_info *info = idx->infos.items[i];
+    ir_node *fx = (ir_node *)info->func;
+    if (info->file->lang == AL_LANG_C && (fx->flags & IR_F_CB_SIGNATURE) &&
+        !(fx->flags & (IR_F_LOOP_CALLBACK | IR_F_OFF_LOOP | IR_F_ANNOT_OFF)))
+      fx->flags |= IR_F_LOOP_CALLBACK;
+  }
   for (size_t i = 0; i < idx->infos.len; i++) {
     al_func_info *info = idx->infos.items[i];
     if (info->file->lang == AL_LANG_C && (info->func->flags & IR_F_LOOP_CALLBACK) &&

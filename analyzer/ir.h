@@ -62,6 +62,8 @@ enum {
   IR_F_ANNOT_OFF = 1u << 20,   /*   and OFF_LOOP; these keep what the source says across rebuilds) */
   IR_F_FALLS_THROUGH = 1u << 21, /* HANDLER (Python): its block can end normally, past its raises */
   IR_F_YIELD_FROM = 1u << 22,  /* AWAIT (Python): a `yield from` inside an async def (a SyntaxError) */
+  IR_F_CB_SIGNATURE = 1u << 23, /* FUNC (C): its parameters are a loop callback's (knowledge
+                                 * `callback_signatures`; alias: the callback type) */
 };
 
 typedef enum {

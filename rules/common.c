@@ -83,6 +83,8 @@ const char *al_context_label(const ir_node *fn) {
   if ((fn->flags & IR_F_LOOP_CALLBACK) && !(fn->flags & IR_F_ASYNC) && !(fn->flags & IR_F_LAMBDA) && fn->name &&
       !(fn->parent && fn->parent->kind == IR_CALL)) {
     if (fn->text) snprintf(buf, sizeof buf, "loop callback `%.60s` (registered via %.60s)", fn->name, fn->text);
+    else if ((fn->flags & IR_F_CB_SIGNATURE) && fn->alias)
+      snprintf(buf, sizeof buf, "loop callback `%.60s` (a %.60s, by its parameters)", fn->name, fn->alias);
     else snprintf(buf, sizeof buf, "loop callback `%.120s`", fn->name);
     return buf;
   }

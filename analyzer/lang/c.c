@@ -3,11 +3,13 @@
  * cursors of the main file are visited. */
 #include <libgen.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 
 #include "clang_lazy.h"
 #include "frontend.h"
+#include "kb.h"
 
 typedef struct c_frame {
   CXCursor cur;
@@ -325,6 +327,35 @@ static void loop_header(c_ctx *c, ir_node *x, bool is_for) {
   x->body = body;
 }
 
+/* A function whose parameters are those of a loop callback type (knowledge
+ * `callback_signatures`: each parameter's type as spelled; the function returns void)
+ * runs on the loop even when the index cannot see it registered (through a wrapper, or
+ * in code it does not have); the index marks it unless it is registered off the loop. */
+static void callback_signature(c_ctx *c, ir_node *x, CXCursor cur, int np) {
+  const al_kb_section *s = al_kb_section_get(al_kb_for(AL_LANG_C), "callback_signatures");
+  if (!s || !x->type || strcmp(x->type, "void") || np > 8) return;
+  char sig[512];
+  size_t len = 0;
+  sig[0] = 0;
+  for (int i = 0; i < np; i++) {
+    CXString sp = clang_getTypeSpelling(clang_getCursorType(clang_Cursor_getArgument(cur, (unsigned)i)));
+    const char *ty = clang_getCString(sp);
+    int w = snprintf(sig + len, sizeof sig - len, "%s%s", i ? ", " : "", ty ? ty : "?");
+    clang_disposeString(sp);
+    if (w < 0 || (size_t)w >= sizeof sig - len) return;
+    len += (size_t)w;
+  }
+  for (size_t i = 0; i < s->entries.len; i++) {
+    const al_kb_entry *e = s->entries.items[i];
+    const char *want = al_kb_attr(e, "params");
+    if (want && !strcmp(want, sig)) {
+      x->flags |= IR_F_CB_SIGNATURE;
+      x->alias = e->name;
+      return;
+    }
+  }
+}
+
 static ir_node *lower_cursor(c_ctx *c, CXCursor cur, enum CXCursorKind k, ir_node *parent, bool *descend) {
   ir_node *x;
   switch (k) {
@@ -346,6 +377,7 @@ static ir_node *lower_cursor(c_ctx *c, CXCursor cur, enum CXCursorKind k, ir_nod
           const char *pn = cx_str(c->f, clang_getCursorSpelling(clang_Cursor_getArgument(cur, (unsigned)i)));
           x->args[x->nargs++].text = pn ? pn : "";
         }
+        callback_signature(c, x, cur, np);
       }
       for (uint32_t o = x->span.start; o < x->span.end && o < c->len; o++)
         if (c->text[o] == '{') {
