@@ -126,10 +126,37 @@ static bool mentions(const ir_file *f, const char *section, const char *text, si
   return false;
 }
 
+/* The call's signal is its function's own timeout — `AbortSignal.timeout(ms)`, or the
+ * signal of an AbortController made in the function — and the function takes no signal
+ * of its own: an abort is then this function's decision (a timeout it handles), not a
+ * caller's cancellation. */
+static bool own_signal(const ir_file *f, const ir_node *c) {
+  const ir_node *fn = ir_enclosing_func(c);
+  if (!fn) return false;
+  for (uint32_t i = 0; i < fn->nargs; i++)
+    if (fn->args[i].text && (strstr(fn->args[i].text, "signal") || strstr(fn->args[i].text, "Signal"))) return false;
+  for (uint32_t i = 0; i < c->nargs; i++) {
+    const char *t = c->args[i].text;
+    if (!t) continue;
+    if (strstr(t, "AbortSignal.timeout(") && !strstr(t, "AbortSignal.any(")) return true;
+    const char *dot = strstr(t, ".signal");
+    if (!dot) continue;
+    const char *b = dot;
+    while (b > t && (b[-1] == '_' || b[-1] == '$' || isalnum((unsigned char)b[-1]))) b--;
+    if (b == dot) continue;
+    size_t n = (size_t)(dot - b);
+    for (const ir_node *a = fn->child; a; a = ir_next(a, fn))
+      if (a->kind == IR_ASSIGN && a->name && strlen(a->name) == n && !strncmp(a->name, b, n) && a->text &&
+          al_starts_with(a->text, "new AbortController"))
+        return true;
+  }
+  return false;
+}
+
 /* A call made abortable (knowledge `abort_args`): given `{ signal }`, `signal: ...`,
  * AbortSignal.timeout(). */
 static bool abortable_call(const ir_file *f, const ir_node *c) {
-  if (c->kind != IR_CALL) return false;
+  if (c->kind != IR_CALL || own_signal(f, c)) return false;
   for (uint32_t i = 0; i < c->nargs; i++)
     if (c->args[i].text && mentions(f, "abort_args", c->args[i].text, strlen(c->args[i].text))) return true;
   return false;
