@@ -83,41 +83,13 @@ static bool async_iife(const ir_node *n) {
  * coroutine/promise object, which is always true, and the work is never awaited
  * (pyright's reportUnnecessaryComparison on coroutines, typescript-eslint's
  * no-misused-promises checksConditionals, without types). */
-/* Python: the call is an element of a generator expression (`any(f(x) for x in xs)`),
- * where an inserted await would make it an async generator, which any() cannot
- * iterate. Found in the source: the innermost open bracket around the call is `(` and
- * a `for` follows the call inside it. */
-static bool py_in_genexp(const ir_file *f, const ir_node *n) {
-  const char *t = f->src->text;
-  uint32_t lo = n->span.start > 2000 ? n->span.start - 2000 : 0, i = n->span.start;
-  int depth = 0;
-  while (i > lo) {
-    char ch = t[--i];
-    if (ch == ')' || ch == ']' || ch == '}') depth++;
-    else if (ch == '(' || ch == '[' || ch == '{') {
-      if (depth-- == 0) break;
-    }
-  }
-  if (depth >= 0 || t[i] != '(') return false;
-  depth = 0;
-  for (uint32_t j = n->span.end; j < f->src->len && j < n->span.end + 2000; j++) {
-    char ch = t[j];
-    if (ch == '(' || ch == '[' || ch == '{') depth++;
-    else if (ch == ')' || ch == ']' || ch == '}') {
-      if (depth-- == 0) return false;
-    } else if (depth == 0 && ch == 'f' && !strncmp(t + j, "for ", 4) && (t[j - 1] == ' ' || t[j - 1] == '\n'))
-      return true;
-  }
-  return false;
-}
-
 static void truth_tested(const ir_file *f, const al_index *idx, al_sink *sink, const ir_node *n) {
   const al_func_info *fn;
   const al_kb_entry *api;
   if (f->lang == AL_LANG_C || !al_index_call_awaitable(idx, f, n, &fn, &api)) return;
   if (f->lang == AL_LANG_JS && n->child && n->child->kind == IR_CALL && n->child->use == IR_USE_CHAINED) return;
   const ir_node *encl = ir_enclosing_func(n);
-  al_fix *fx = f->lang == AL_LANG_PYTHON && py_in_genexp(f, n) ? NULL : make_fix(f, n, encl);
+  al_fix *fx = f->lang == AL_LANG_PYTHON && al_py_in_genexp(f, n) ? NULL : make_fix(f, n, encl);
   const char *callee = al_call_label(f, n);
   if (f->lang == AL_LANG_PYTHON)
     al_report_fix(sink, n, fx,

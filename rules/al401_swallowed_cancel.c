@@ -138,7 +138,8 @@ static bool own_signal(const ir_file *f, const ir_node *c) {
   for (uint32_t i = 0; i < c->nargs; i++) {
     const char *t = c->args[i].text;
     if (!t) continue;
-    if (strstr(t, "AbortSignal.timeout(") && !strstr(t, "AbortSignal.any(")) return true;
+    size_t tl = strlen(t);
+    if (mentions(f, "abort_own_deadlines", t, tl) && !mentions(f, "abort_combiners", t, tl)) return true;
     const char *dot = strstr(t, ".signal");
     if (!dot) continue;
     const char *b = dot;
@@ -147,7 +148,7 @@ static bool own_signal(const ir_file *f, const ir_node *c) {
     size_t n = (size_t)(dot - b);
     for (const ir_node *a = fn->child; a; a = ir_next(a, fn))
       if (a->kind == IR_ASSIGN && a->name && strlen(a->name) == n && !strncmp(a->name, b, n) && a->text &&
-          al_starts_with(a->text, "new AbortController"))
+          mentions(f, "abort_controllers", a->text, strlen(a->text)))
         return true;
   }
   return false;

@@ -10,13 +10,6 @@
 
 #include "common.h"
 
-static bool has_in(const char *t, size_t n, const char *needle) {
-  size_t k = strlen(needle);
-  for (size_t i = 0; i + k <= n; i++)
-    if (t[i] == needle[0] && !memcmp(t + i, needle, k)) return true;
-  return false;
-}
-
 /* JS: the file is CommonJS, where top-level await is a SyntaxError: .cjs/.cts, or a
  * .js/.ts file that uses require()/module.exports and no import/export statement. */
 static bool commonjs(const ir_file *f) {
@@ -32,40 +25,10 @@ static bool commonjs(const ir_file *f) {
     if (!cjs) {
       const char *eol = memchr(t + i, '\n', f->src->len - i);
       size_t n = eol ? (size_t)(eol - (t + i)) : f->src->len - i;
-      cjs = has_in(t + i, n, "require(") || has_in(t + i, n, "module.exports");
+      cjs = memmem(t + i, n, "require(", 8) || memmem(t + i, n, "module.exports", 14);
     }
   }
   return cjs;
-}
-
-/* Python: n is inside a generator expression (an enclosing `(...)` holding a `for` at
- * its own depth), which is an async generator when it awaits: legal in any function. */
-static bool in_genexp(const ir_file *f, const ir_node *n, const ir_node *fn) {
-  const char *t = f->src->text;
-  uint32_t lo = fn->span.start, i = n->span.start;
-  if (i - lo > 4000) lo = i - 4000;
-  int depth = 0;
-  while (i > lo) {
-    char ch = t[--i];
-    if (ch == ')' || ch == ']' || ch == '}') depth++;
-    else if (ch == '(' || ch == '[' || ch == '{') {
-      if (depth > 0) {
-        depth--;
-        continue;
-      }
-      if (ch != '(') continue; /* an enclosing [ or {: look further out */
-      int d = 0;
-      for (uint32_t j = i + 1; j < f->src->len && j < i + 4000; j++) {
-        char c = t[j];
-        if (c == '(' || c == '[' || c == '{') d++;
-        else if (c == ')' || c == ']' || c == '}') {
-          if (d-- == 0) break;
-        } else if (d == 0 && c == 'f' && !strncmp(t + j, "for ", 4) && strchr(" \t\n(", t[j - 1]))
-          return true;
-      }
-    }
-  }
-  return false;
 }
 
 /* An unsafe fix marking fn async, when its text starts where `async` goes: Python
@@ -114,7 +77,7 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
     if (fn && (fn->flags & IR_F_ASYNC)) continue;
     char wq[64]; /* what, quoted */
     snprintf(wq, sizeof wq, "`%s`%s", what, n->kind == IR_AWAIT && (n->flags & IR_F_ASYNC) ? " in a comprehension" : "");
-    if (py && n->kind == IR_AWAIT && in_genexp(f, n, fn ? fn : f->root)) continue;
+    if (py && n->kind == IR_AWAIT && al_py_in_genexp(f, n)) continue;
     if (!fn) {
       if (top < 0) top = py || commonjs(f);
       if (!top) continue;

@@ -19,7 +19,7 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
     if (n->kind != IR_AWAIT || (n->flags & IR_F_YIELD_FROM) || !n->parent || n->parent->kind != IR_CALL) continue;
     const ir_node *call = n->parent;
     if (!call->name) continue;
-    bool gather = al_kb_find(kb, "gather", call->name) != NULL;
+    const al_kb_entry *gather = al_kb_find(kb, "gather", call->name);
     if (!gather && !(py && al_kb_find(kb, "takes_coroutine", call->name))) continue;
     uint32_t b = n->span.start;
     while (b > call->span.start && (t[b - 1] == ' ' || t[b - 1] == '\n' || t[b - 1] == '\t' || t[b - 1] == '\r'))
@@ -32,9 +32,7 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
     /* Python: `gather(*await coros())` unpacks a list of awaitables; asyncio.wait and
      * as_completed take one iterable, which an await may well produce */
     if (py && before == '*') continue;
-    if (py && al_ends_with(call->name, "wait") + al_ends_with(call->name, "as_completed") && before != '[' &&
-        before != '{')
-      continue;
+    if (py && gather && al_kb_attr(gather, "iterable") && before != '[' && before != '{') continue;
     uint32_t e = n->span.start + 5;
     while (e < n->span.end && (t[e] == ' ' || t[e] == '\t')) e++;
     if (e >= n->span.end || strncmp(t + n->span.start, "await", 5)) continue;

@@ -850,6 +850,35 @@ bool al_func_handles_errors(const ir_node *fn) {
   return any;
 }
 
+bool al_py_in_genexp(const ir_file *f, const ir_node *n) {
+  const char *t = f->src->text;
+  const ir_node *fn = ir_enclosing_func(n);
+  uint32_t lo = fn ? fn->span.start : 0, i = n->span.start;
+  if (i - lo > 4000) lo = i - 4000;
+  int depth = 0;
+  while (i > lo) {
+    char ch = t[--i];
+    if (ch == ')' || ch == ']' || ch == '}') depth++;
+    else if (ch == '(' || ch == '[' || ch == '{') {
+      if (depth > 0) {
+        depth--;
+        continue;
+      }
+      if (ch != '(') continue; /* an enclosing [ or {: look further out */
+      int d = 0;
+      for (uint32_t j = i + 1; j < f->src->len && j < i + 4000; j++) {
+        char c = t[j];
+        if (c == '(' || c == '[' || c == '{') d++;
+        else if (c == ')' || c == ']' || c == '}') {
+          if (d-- == 0) break;
+        } else if (d == 0 && c == 'f' && !strncmp(t + j, "for ", 4) && strchr(" \t\n(", t[j - 1]))
+          return true;
+      }
+    }
+  }
+  return false;
+}
+
 bool al_code_contains(const ir_file *f, uint32_t from, uint32_t to, const char *word) {
   const char *t = f->src->text;
   size_t wl = strlen(word);

@@ -134,6 +134,11 @@ const char *al_sleep_attr(const ir_file *f, const ir_node *call, const char *att
  * await. */
 bool al_func_handles_errors(const ir_node *fn);
 
+/* Python: n is inside a generator expression — an enclosing `(...)` (up to n's function)
+ * holding a `for` at its own depth: an await there makes it an async generator, which
+ * is legal in any function and which any()/sum() cannot iterate. */
+bool al_py_in_genexp(const ir_file *f, const ir_node *n);
+
 /* The source between from and to contains word outside comments (#, //, slash-star). */
 bool al_code_contains(const ir_file *f, uint32_t from, uint32_t to, const char *word);
 
