@@ -92,8 +92,8 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
       continue;
     if (dropped) {
       const char *what = task ? "task" : f->lang == AL_LANG_JS ? "promise" : f->lang == AL_LANG_C ? "future" : "coroutine";
-      al_report(sink, dropped, "%s `%s` (from `%s()`) stands alone as a statement: that does not await it; %s",
-                what, n->alias, al_call_label(f, n),
+      al_report(sink, dropped, "%s `%s` (from `%s%s()`) stands alone as a statement: that does not await it; %s",
+                what, n->alias, (n->flags & IR_F_NEW) ? "new " : "", al_call_label(f, n),
                 f->lang == AL_LANG_C ? "pass it to rt_await()" : "await it");
     } else if (task)
       al_report(sink, n, "task `%s` from `%s()` is stored but never awaited, returned or passed on: "
@@ -104,8 +104,9 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
                 "are lost (the runtime reports it dropped); pass it to rt_await()", n->alias,
                 al_call_label(f, n));
     else if (f->lang == AL_LANG_JS)
-      al_report(sink, n, "promise `%s` from `%s()` is stored but never awaited, returned or passed on: its "
-                "rejection is unhandled and nothing waits for it; await it", n->alias, al_call_label(f, n));
+      al_report(sink, n, "promise `%s` from `%s%s()` is stored but never awaited, returned or passed on: its "
+                "rejection is unhandled and nothing waits for it; await it", n->alias, (n->flags & IR_F_NEW) ? "new " : "",
+                al_call_label(f, n));
     else
       al_report(sink, n, "coroutine `%s` from `%s()` is stored but never awaited, returned or passed on: "
                 "it never runs; await it", n->alias, al_call_label(f, n));
