@@ -300,6 +300,16 @@ bool al_index_call_awaitable(const al_index *idx, const ir_file *f, const ir_nod
   /* TypeScript: a call assigned to a local annotated as a promise (`const p:
    * Promise<T> = f()`): the front end sets its type */
   if (f->lang == AL_LANG_JS && call->type && al_kb_find(al_kb_for(f->lang), "promise_types", call->type)) return true;
+  /* TypeScript: a parameter typed as a promise-returning function (`load: () =>
+   * Promise<T>`) of an enclosing function, called by its name */
+  if (f->lang == AL_LANG_JS && call->name && !call->module && !strchr(call->name, '.'))
+    for (const ir_node *fn = ir_enclosing_func(call); fn; fn = ir_enclosing_func(fn))
+      for (uint32_t i = 0; i < fn->nargs; i++)
+        if (fn->args[i].text && !strcmp(fn->args[i].text, call->name)) {
+          if (fn->args[i].flags & IR_ARG_PROMISE_FN) return true;
+          goto not_param; /* a parameter of another type shadows any outer one */
+        }
+not_param:
   /* JS: x.then()/.catch()/.finally() on an awaitable is an awaitable too. */
   if (f->lang == AL_LANG_JS && call->child && call->child->kind == IR_CALL && call->child->use == IR_USE_CHAINED &&
       (al_ends_with(call->name, ".then") || al_ends_with(call->name, ".catch") ||

@@ -605,8 +605,8 @@ static void record_return(ts_walk *w, js_ctx *c, const char *fname, TSNode rt) {
  * (`declare const load: (id: string) => Promise<Row>`, `handler: () => Promise<void>`)
  * is lowered as a bodiless function of that name, as `declare function` is: calls of
  * it are awaitable. */
-static ir_node *lower_fn_typed(ts_walk *w, ir_node *parent, TSNode name, TSNode annotation) {
-  if (ts_node_is_null(annotation) || ts_node_is_null(name)) return NULL;
+static bool promise_fn_type(ts_walk *w, TSNode annotation) {
+  if (ts_node_is_null(annotation)) return false;
   TSNode t = ts_is(annotation, "type_annotation") ? ts_node_named_child(annotation, 0) : annotation;
   /* `(() => Promise<T>) | undefined` (an optional callback): the function member */
   if (ts_is(t, "union_type"))
@@ -618,7 +618,11 @@ static ir_node *lower_fn_typed(ts_walk *w, ir_node *parent, TSNode name, TSNode 
         break;
       }
     }
-  if (!ts_is(t, "function_type") || !returns_promise_type(w, ts_field(t, "return_type"))) return NULL;
+  return ts_is(t, "function_type") && returns_promise_type(w, ts_field(t, "return_type"));
+}
+
+static ir_node *lower_fn_typed(ts_walk *w, ir_node *parent, TSNode name, TSNode annotation) {
+  if (ts_node_is_null(name) || !promise_fn_type(w, annotation)) return NULL;
   ir_node *x = ir_add(w->f, parent, IR_FUNC, ts_span(name));
   x->flags |= IR_F_RETURNS_PROMISE;
   const char *nm = ts_text(w, name);
@@ -657,12 +661,14 @@ static ir_node *lower_func(ts_walk *w, TSNode n, ir_node *parent) {
       for (uint32_t i = 0; i < k; i++) {
         TSNode p = ts_node_named_child(params, i);
         if (ts_is(p, "comment")) continue;
+        bool promise_fn = false;
         if (ts_is(p, "required_parameter") || ts_is(p, "optional_parameter")) { /* TypeScript: `x: T = v` */
           TSNode pat = ts_field(p, "pattern");
           if (ts_node_is_null(pat)) continue; /* `this: T` */
           if (ts_is(pat, "identifier")) {
             const char *pn = ts_text(w, pat);
             bind_annotation(w, w->user, x, pn, ts_field(p, "type"));
+            if (promise_fn_type(w, ts_field(p, "type"))) promise_fn = true;
             /* a parameter property (`constructor(private repo: Repo)`) is this.repo too */
             if (ts_node_named_child_count(p) && ts_is(ts_node_named_child(p, 0), "accessibility_modifier"))
               bind_annotation(w, w->user, x, al_arena_fmt(&w->f->arena, "this.%s", pn), ts_field(p, "type"));
@@ -671,6 +677,7 @@ static ir_node *lower_func(ts_walk *w, TSNode n, ir_node *parent) {
         }
         if (ts_is(p, "assignment_pattern")) p = ts_field(p, "left");
         ir_arg *a = &x->args[x->nargs++];
+        if (promise_fn) a->flags |= IR_ARG_PROMISE_FN;
         if (ts_is(p, "rest_pattern")) a->flags |= IR_ARG_SPREAD;
         a->text = ts_text_short(w, p, 60);
       }
