@@ -300,9 +300,10 @@ bool al_index_call_awaitable(const al_index *idx, const ir_file *f, const ir_nod
   /* TypeScript: a call assigned to a local annotated as a promise (`const p:
    * Promise<T> = f()`): the front end sets its type */
   if (f->lang == AL_LANG_JS && call->type && al_kb_find(al_kb_for(f->lang), "promise_types", call->type)) return true;
-  /* TypeScript: a parameter typed as a promise-returning function (`load: () =>
-   * Promise<T>`) of an enclosing function, called by its name */
-  if (f->lang == AL_LANG_JS && call->name && !call->module && !strchr(call->name, '.'))
+  /* A parameter typed as a function returning an awaitable (TypeScript `load: () =>
+   * Promise<T>`, Python `load: Callable[[], Awaitable[T]]`) of an enclosing function,
+   * called by its name */
+  if (f->lang != AL_LANG_C && call->name && !call->module && !strchr(call->name, '.'))
     for (const ir_node *fn = ir_enclosing_func(call); fn; fn = ir_enclosing_func(fn))
       for (uint32_t i = 0; i < fn->nargs; i++)
         if (fn->args[i].text && !strcmp(fn->args[i].text, call->name)) {

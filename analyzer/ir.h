@@ -89,7 +89,8 @@ enum {
   IR_ARG_LAMBDA = 1u << 4,     /* an inline function / lambda */
   IR_ARG_LITERAL = 1u << 5,    /* a literal (number, string, list/array literal) */
   IR_ARG_KEYWORD = 1u << 6,    /* keyword argument: name holds the keyword */
-  IR_ARG_PROMISE_FN = 1u << 7, /* FUNC parameter (TypeScript): typed as a function returning a promise */
+  IR_ARG_PROMISE_FN = 1u << 7, /* FUNC parameter: typed as a function returning a promise (TypeScript
+                                * `() => Promise<T>`) or an awaitable (Python `Callable[..., Awaitable[T]]`) */
 };
 
 typedef struct ir_arg {

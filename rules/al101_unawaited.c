@@ -485,9 +485,10 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
       const char *note = al_kb_attr(api, "note");
       al_report_fix(sink, n, fx, "%s %s is never awaited: %s; %s", kind, made_by(f, n, by, sizeof by),
                 note ? note : "it is a known awaitable API", advice(f->lang, in_async));
-    } else if (f->lang == AL_LANG_JS) {
-      al_report_fix(sink, n, fx, "%s %s is never awaited: `%s` is declared to return a promise; %s", kind,
-                    made_by(f, n, by, sizeof by), al_call_label(f, n), advice(f->lang, in_async));
+    } else if (f->lang != AL_LANG_C) {
+      al_report_fix(sink, n, fx, "%s %s is never awaited: `%s` is declared to return %s; %s", kind,
+                    made_by(f, n, by, sizeof by), al_call_label(f, n),
+                    f->lang == AL_LANG_JS ? "a promise" : "an awaitable", advice(f->lang, in_async));
     } else {
       al_report_fix(sink, n, fx, "%s %s is never awaited: its result type `%s` is a future; %s", kind,
                 made_by(f, n, by, sizeof by), n->type ? n->type : "?", advice(f->lang, in_async));

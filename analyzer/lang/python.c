@@ -705,6 +705,34 @@ static TSNode iter_call_arg(ts_walk *w, TSNode call, const char *method) {
   return ts_field(fn, "object");
 }
 
+/* An annotation `Callable[..., Awaitable[T]]` / `Callable[..., Coroutine[...]]` (any
+ * module prefix, quoted or not): a function returning an awaitable. */
+static bool awaitable_callable(ts_walk *w, TSNode type) {
+  const char *t = ts_text_short(w, type, 200);
+  if (*t == '"' || *t == '\'') t++;
+  const char *cb = strstr(t, "Callable[");
+  if (!cb || (cb != t && cb[-1] != '.')) return false;
+  const char *ret = NULL;
+  int depth = 0;
+  for (const char *p = cb + 9; *p; p++) {
+    if (*p == '[') depth++;
+    else if (*p == ']') {
+      if (depth-- == 0) break;
+    } else if (*p == ',' && depth == 0)
+      ret = p + 1;
+  }
+  if (!ret) return false;
+  while (*ret == ' ') ret++;
+  const char *br = strchr(ret, '[');
+  size_t n = br ? (size_t)(br - ret) : strcspn(ret, "],");
+  const char *dot = NULL;
+  for (const char *p = ret; p < ret + n; p++)
+    if (*p == '.') dot = p;
+  const char *base = dot ? dot + 1 : ret;
+  size_t bn = (size_t)(ret + n - base);
+  return (bn == 9 && !strncmp(base, "Awaitable", 9)) || (bn == 9 && !strncmp(base, "Coroutine", 9));
+}
+
 /* Parameter names into FUNC args; annotated parameters of a class type are typed
  * locals of the function. */
 static void lower_params(ts_walk *w, py_ctx *c, ir_node *fn, TSNode params) {
@@ -730,6 +758,7 @@ static void lower_params(ts_walk *w, py_ctx *c, ir_node *fn, TSNode params) {
     ir_arg *a = &fn->args[fn->nargs++];
     a->flags = flags;
     a->text = ts_text(w, nm);
+    if (!ts_node_is_null(type) && awaitable_callable(w, type)) a->flags |= IR_ARG_PROMISE_FN;
     const char *cls = ts_node_is_null(type) ? NULL : annotation_class(w, type);
     if (cls) {
       const char *name, *mod, *mem;
