@@ -79,6 +79,25 @@ static bool async_iife(const ir_node *n) {
          !al_func_handles_errors(n->child); /* one that catches everything cannot reject */
 }
 
+/* JS: a plain function expression called in place whose expression body, or a
+ * top-level `return`, is an awaitable call (`(() => load())()`): the call returned. */
+static const ir_node *promise_iife(const ir_file *f, const al_index *idx, const ir_node *n) {
+  const ir_node *fn = n->child;
+  if (!fn || fn->kind != IR_FUNC || (fn->flags & IR_F_ASYNC) || !n->text || strcmp(n->text, "()")) return NULL;
+  for (const ir_node *x = fn->child; x; x = x->next) {
+    const ir_node *r = x->kind == IR_RETURN ? x->child : x;
+    const al_func_info *callee;
+    const al_kb_entry *api;
+    if (!r || r->kind != IR_CALL || r->use != IR_USE_RETURNED || !al_index_call_awaitable(idx, f, r, &callee, &api))
+      continue;
+    if (r->name && ((al_ends_with(r->name, ".catch") && r->nargs && !(r->args[0].flags & IR_ARG_NULL)) ||
+                    (al_ends_with(r->name, ".then") && r->nargs >= 2 && !(r->args[1].flags & IR_ARG_NULL))))
+      return NULL; /* the chain handles its rejection */
+    return r;
+  }
+  return NULL;
+}
+
 /* `if coro():` / `if (fetchUser())` / `!p()` / `p() || x`: the test sees the
  * coroutine/promise object, which is always true, and the work is never awaited
  * (pyright's reportUnnecessaryComparison on coroutines, typescript-eslint's
@@ -425,6 +444,12 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
       continue;
     }
     if (n->kind != IR_CALL || n->use != IR_USE_DISCARDED) continue;
+    if (f->lang == AL_LANG_JS && promise_iife(f, idx, n)) {
+      al_report(sink, n, "promise of a function called in place is dropped: it returns `%s()`'s promise, whose "
+                "rejection is unhandled; add .catch(), await it, or mark it with `void` if that is intended",
+                al_call_label(f, promise_iife(f, idx, n)));
+      continue;
+    }
     if (f->lang == AL_LANG_JS && async_iife(n)) {
       al_report(sink, n, "promise of an async function called in place is dropped: a rejection inside it is "
                 "unhandled; add .catch(), await it, or mark it with `void` if that is intended");
