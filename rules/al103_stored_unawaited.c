@@ -27,6 +27,15 @@ static const ir_node *awaitable_elements(const ir_file *f, const al_index *idx, 
   const al_kb_entry *api;
   for (const ir_node *c = assign->child; c; c = c->next) {
     if (c->kind != IR_CALL) continue;
+    if (assign->flags & IR_F_LITERAL) { /* `[load(a), load(b)]`: an element that is awaitable */
+      uint32_t b = c->span.start;
+      while (b > assign->span.start && (t[b - 1] == ' ' || t[b - 1] == '\n' || t[b - 1] == '\t' || t[b - 1] == '\r'))
+        b--;
+      if (b == assign->span.start || (t[b - 1] != '[' && t[b - 1] != ',' && t[b - 1] != '(')) continue;
+      if ((*task = al_spawn_dangles(f, c))) return c;
+      if (!al_is_spawn(f, c) && al_index_call_awaitable(idx, f, c, &callee, &api)) return c;
+      continue;
+    }
     if (f->lang == AL_LANG_PYTHON) {
       uint32_t b = c->span.start;
       while (b > assign->span.start && (t[b - 1] == ' ' || t[b - 1] == '\n' || t[b - 1] == '\t')) b--;
@@ -52,7 +61,7 @@ static const ir_node *awaitable_elements(const ir_file *f, const al_index *idx, 
 /* A collection of coroutines, tasks or promises stored in a local that is never read. */
 static void check_collections(const ir_file *f, const al_index *idx, al_sink *sink) {
   for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
-    if (n->kind != IR_ASSIGN || !(n->flags & IR_F_COMPREHENSION) || !n->name || n->name[0] == '_' ||
+    if (n->kind != IR_ASSIGN || !(n->flags & (IR_F_COMPREHENSION | IR_F_LITERAL)) || !n->name || n->name[0] == '_' ||
         strchr(n->name, '.') || strchr(n->name, '['))
       continue;
     const ir_node *fn = ir_enclosing_func(n);
