@@ -919,9 +919,15 @@ static ir_node *js_enter(ts_walk *w, bool *descend) {
         x->name = ts_text(w, nm);
         x->text = ts_text_short(w, val, 80);
         const char *vt = ts_node_type(val);
-        if (!strcmp(vt, "array") || !strcmp(vt, "object") || !strcmp(vt, "string") || !strcmp(vt, "number"))
+        if (!strcmp(vt, "array") || !strcmp(vt, "object") || !strcmp(vt, "string") || !strcmp(vt, "number")) {
           x->flags |= IR_F_LITERAL;
-        else if (!strcmp(vt, "call_expression") && (x->member = map_iter(w, val)))
+          /* `[load(a), load(b)]`: its reads are USEs (AL103 looks for them) */
+          for (uint32_t i = 0, k = vt[0] == 'a' ? ts_node_named_child_count(val) : 0; i < k; i++)
+            if (ts_is(ts_node_named_child(val, i), "call_expression")) {
+              ts_names_add(&c->stored, x->name);
+              break;
+            }
+        } else if (!strcmp(vt, "call_expression") && (x->member = map_iter(w, val)))
           x->flags |= IR_F_COMPREHENSION;
         return x;
       }

@@ -906,8 +906,15 @@ static ir_node *py_enter(ts_walk *w, bool *descend) {
         const char *rt = ts_node_type(right);
         x->text = ts_text_short(w, right, 80);
         if (!strcmp(rt, "list") || !strcmp(rt, "tuple") || !strcmp(rt, "set") || !strcmp(rt, "dictionary") ||
-            !strcmp(rt, "string") || !strcmp(rt, "integer"))
+            !strcmp(rt, "string") || !strcmp(rt, "integer")) {
           x->flags |= IR_F_LITERAL;
+          /* `[fetch(a), fetch(b)]`: its reads are USEs (AL103 looks for them) */
+          for (uint32_t i = 0, k = ts_node_named_child_count(right); i < k && rt[0] != 'd'; i++)
+            if (ts_is(ts_node_named_child(right, i), "call") && !strchr(var, '.') && !strchr(var, '[')) {
+              ts_names_add(&c->stored, var);
+              break;
+            }
+        }
         else if (!strcmp(rt, "list_comprehension") || !strcmp(rt, "generator_expression") ||
                  !strcmp(rt, "set_comprehension") || !strcmp(rt, "dictionary_comprehension") ||
                  (!strcmp(rt, "call") && is_map_call(w, right))) {
