@@ -331,7 +331,7 @@ static void loop_header(c_ctx *c, ir_node *x, bool is_for) {
  * `callback_signatures`: each parameter's type as spelled; the function returns void)
  * runs on the loop even when the index cannot see it registered (through a wrapper, or
  * in code it does not have); the index marks it unless it is registered off the loop. */
-static void callback_signature(c_ctx *c, ir_node *x, CXCursor cur, int np) {
+static void callback_signature(ir_node *x, CXCursor cur, int np) {
   const al_kb_section *s = al_kb_section_get(al_kb_for(AL_LANG_C), "callback_signatures");
   if (!s || !x->type || strcmp(x->type, "void") || np > 8) return;
   char sig[512];
@@ -377,7 +377,7 @@ static ir_node *lower_cursor(c_ctx *c, CXCursor cur, enum CXCursorKind k, ir_nod
           const char *pn = cx_str(c->f, clang_getCursorSpelling(clang_Cursor_getArgument(cur, (unsigned)i)));
           x->args[x->nargs++].text = pn ? pn : "";
         }
-        callback_signature(c, x, cur, np);
+        callback_signature(x, cur, np);
       }
       for (uint32_t o = x->span.start; o < x->span.end && o < c->len; o++)
         if (c->text[o] == '{') {

@@ -708,6 +708,8 @@ static TSNode iter_call_arg(ts_walk *w, TSNode call, const char *method) {
 /* An annotation `Callable[..., Awaitable[T]]` / `Callable[..., Coroutine[...]]` (any
  * module prefix, quoted or not): a function returning an awaitable. */
 static bool awaitable_callable(ts_walk *w, TSNode type) {
+  uint32_t s = ts_node_start_byte(type), e = ts_node_end_byte(type);
+  if (!memmem(w->text + s, e - s, "Callable[", 9)) return false; /* (no copy for the usual annotation) */
   const char *t = ts_text_short(w, type, 200);
   if (*t == '"' || *t == '\'') t++;
   const char *cb = strstr(t, "Callable[");
@@ -730,7 +732,7 @@ static bool awaitable_callable(ts_walk *w, TSNode type) {
     if (*p == '.') dot = p;
   const char *base = dot ? dot + 1 : ret;
   size_t bn = (size_t)(ret + n - base);
-  return (bn == 9 && !strncmp(base, "Awaitable", 9)) || (bn == 9 && !strncmp(base, "Coroutine", 9));
+  return bn == 9 && (!strncmp(base, "Awaitable", 9) || !strncmp(base, "Coroutine", 9));
 }
 
 /* Parameter names into FUNC args; annotated parameters of a class type are typed
@@ -909,9 +911,10 @@ static ir_node *py_enter(ts_walk *w, bool *descend) {
             !strcmp(rt, "string") || !strcmp(rt, "integer")) {
           x->flags |= IR_F_LITERAL;
           /* `[fetch(a), fetch(b)]`: its reads are USEs (AL103 looks for them) */
-          for (uint32_t i = 0, k = ts_node_named_child_count(right); i < k && rt[0] != 'd'; i++)
-            if (ts_is(ts_node_named_child(right, i), "call") && !strchr(var, '.') && !strchr(var, '[')) {
-              ts_names_add(&c->stored, var);
+          bool seq = rt[0] == 'l' || rt[0] == 't' || (rt[0] == 's' && rt[1] == 'e');
+          for (uint32_t i = 0, k = seq ? ts_node_named_child_count(right) : 0; i < k; i++)
+            if (ts_is(ts_node_named_child(right, i), "call")) {
+              if (!strchr(var, '.') && !strchr(var, '[')) ts_names_add(&c->stored, var);
               break;
             }
         }
