@@ -72,6 +72,7 @@ DEFECTS = {
     "AL513": {"python": ("TypeError from async with", lambda r: (r["error"] or "").startswith("TypeError"))},
     "AL514": {"python": ("TypeError from gather", lambda r: (r["error"] or "").startswith("TypeError")),
               "javascript": ("the jobs ran one at a time", lambda r: r["peak"] < 2)},
+    "AL515": {"python": ("TypeError creating the object", lambda r: (r["error"] or "").startswith("TypeError"))},
     # Hygiene: no run-time defect to show; the pair checks flagging and the fix.
     "AL504": {"python": None},
     "AL506": {"python": None},
