@@ -288,6 +288,34 @@ static bool callback_arg(const ir_arg *a) {
          al_ends_with(t, "Callback") || al_ends_with(t, "Cb") || al_ends_with(t, "Handler");
 }
 
+/* X.m for a constructor call X(): resolved without al_index_resolve's cache, which keys
+ * on the (here stack-allocated, reused) call and member pointers. */
+static const al_func_info *class_method(const al_index *idx, const ir_file *f, const ir_node *call, const char *m) {
+  char buf[512], full[600];
+  const char *member = call->member ? call->member : call->name;
+  if (!member || snprintf(buf, sizeof buf, "%s.%s", member, m) >= (int)sizeof buf) return NULL;
+  ir_node fake = {.kind = IR_CALL, .parent = (ir_node *)call, .module = call->module, .member = buf, .name = buf};
+  if (call->module) {
+    if (snprintf(full, sizeof full, "%s.%s", call->module, buf) >= (int)sizeof full) return NULL;
+    fake.name = full;
+  }
+  return resolve(idx, f, &fake);
+}
+
+int al_index_class_method(const al_index *idx, const ir_file *f, const ir_node *call, const char *m,
+                          const char *other) {
+  if (f->lang != AL_LANG_PYTHON || !call->name || (call->flags & IR_F_SELF)) return -1;
+  if (class_method(idx, f, call, m)) return 1;
+  if (!class_method(idx, f, call, other)) return -1; /* not a project class we know */
+  /* a class with bases may get m from one outside the project */
+  const char *module = call->module ? call->module : f->module;
+  const char *member = call->member ? call->member : call->name;
+  char key[512];
+  if (!module || snprintf(key, sizeof key, "%s%c%s%c", module, KEY_SEP[0], member, KEY_SEP[0]) >= (int)sizeof key)
+    return -1;
+  return index_get(idx, &idx->promisified, key) ? -1 : 0;
+}
+
 bool al_index_call_awaitable(const al_index *idx, const ir_file *f, const ir_node *call,
                              const al_func_info **fn, const al_kb_entry **api) {
   *fn = NULL;

@@ -147,6 +147,12 @@ const al_func_info *al_index_func(const al_index *idx, const ir_file *f, const i
 /* The project function a call resolves to (same file, imported, self.method), or NULL. */
 const al_func_info *al_index_resolve(const al_index *idx, const ir_file *f, const ir_node *call);
 
+/* Python: the protocol `call` (a constructor call `X()` of a project class) offers: 1 when
+ * X has method `m` (or inherits it from a project base), 0 when X is a project class with
+ * no bases that lacks it (found through `other`, a method it does have), -1 unknown. */
+int al_index_class_method(const al_index *idx, const ir_file *f, const ir_node *call, const char *m,
+                          const char *other);
+
 /* Why calling `call` yields an awaitable: fills *fn with the project function when the
  * callee is one, or *api with the knowledge entry when it is a known API. Returns false
  * when the call is not known to yield an awaitable. */

@@ -346,8 +346,13 @@ static void function_for_coroutine(const ir_file *f, const al_index *idx, al_sin
  * asyncio.Lock, `with aiohttp.ClientSession() as s`): `__enter__` does not exist, so it
  * raises TypeError, and the async acquire it meant is never awaited. Fix (safe, in an
  * async def): `async with`. */
-static void sync_with_async_cm(const ir_file *f, al_sink *sink, const ir_node *n) {
+static void sync_with_async_cm(const ir_file *f, const al_index *idx, al_sink *sink, const ir_node *n) {
   const char *item = al_sync_with_async_cm(f, n);
+  if (!item && !(n->flags & IR_F_ASYNC)) /* a project class with __aenter__ and no __enter__ */
+    for (const ir_node *c = n->child; c && !item; c = c->next)
+      if (c->kind == IR_CALL && c->use == IR_USE_OTHER && c->name && n->name && strstr(n->name, c->name) &&
+          al_index_class_method(idx, f, c, "__enter__", "__aenter__") == 0)
+        item = c->name;
   if (!item) return;
   const ir_node *encl = ir_enclosing_func(n);
   bool in_async = encl && (encl->flags & IR_F_ASYNC);
@@ -395,7 +400,7 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   char by[200];
   for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
     if (n->kind == IR_WITH && f->lang == AL_LANG_PYTHON) {
-      sync_with_async_cm(f, sink, n);
+      sync_with_async_cm(f, idx, sink, n);
       continue;
     }
     if (n->kind == IR_LOOP) {

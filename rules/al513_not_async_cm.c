@@ -62,6 +62,14 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
         reported = true;
         continue;
       }
+      /* a project class with __enter__ and no __aenter__ (nor bases that could bring one) */
+      if (al_index_class_method(idx, f, c, "__aenter__", "__enter__") == 0) {
+        al_report(sink, c, "`async with %s()`: the class `%s` has `__enter__` but no `__aenter__` (a synchronous "
+                  "context manager), so this raises TypeError before the body runs; use a plain `with`, or give it "
+                  "`async def __aenter__`/`__aexit__`", al_call_label(f, c), al_call_label(f, c));
+        reported = true;
+        continue;
+      }
       const al_func_info *fn = al_index_resolve(idx, f, c);
       if (!fn || (fn->func->flags & (IR_F_ASYNC | IR_F_GENERATOR | IR_F_DECORATED)) != IR_F_ASYNC) continue;
       al_report(sink, c, "`async with %s()`: `%s` is an async def (defined at %s:%u), and its coroutine is not an "
