@@ -348,11 +348,14 @@ static void function_for_coroutine(const ir_file *f, const al_index *idx, al_sin
  * async def): `async with`. */
 static void sync_with_async_cm(const ir_file *f, const al_index *idx, al_sink *sink, const ir_node *n) {
   const char *item = al_sync_with_async_cm(f, n);
-  if (!item && !(n->flags & IR_F_ASYNC)) /* a project class with __aenter__ and no __enter__ */
-    for (const ir_node *c = n->child; c && !item; c = c->next)
-      if (c->kind == IR_CALL && c->use == IR_USE_OTHER && c->name && n->name && strstr(n->name, c->name) &&
-          al_index_class_method(idx, f, c, "__enter__", "__aenter__") == 0)
-        item = c->name;
+  /* a project class with __aenter__ and no __enter__, or an @asynccontextmanager function */
+  for (const ir_node *c = n->child; !item && !(n->flags & IR_F_ASYNC) && c; c = c->next) {
+    bool cm_async = false;
+    if (c->kind == IR_CALL && c->use == IR_USE_OTHER && c->name && n->name && strstr(n->name, c->name) &&
+        ((al_py_cm_factory(idx, f, c, &cm_async) && cm_async) ||
+         al_index_class_method(idx, f, c, "__enter__", "__aenter__") == 0))
+      item = c->name;
+  }
   if (!item) return;
   const ir_node *encl = ir_enclosing_func(n);
   bool in_async = encl && (encl->flags & IR_F_ASYNC);

@@ -62,6 +62,14 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
         reported = true;
         continue;
       }
+      bool cm_async;
+      if (al_py_cm_factory(idx, f, c, &cm_async) && !cm_async) { /* `@contextmanager def f()` */
+        al_report(sink, c, "`async with %s()`: `%s` is a @contextmanager function, a synchronous context "
+                  "manager (no `__aenter__`), so this raises TypeError before the body runs; use a plain `with`, "
+                  "or make it an @asynccontextmanager async def", al_call_label(f, c), al_call_label(f, c));
+        reported = true;
+        continue;
+      }
       /* a project class with __enter__ and no __aenter__ (nor bases that could bring one) */
       if (al_index_class_method(idx, f, c, "__aenter__", "__enter__") == 0) {
         al_report(sink, c, "`async with %s()`: the class `%s` has `__enter__` but no `__aenter__` (a synchronous "

@@ -850,6 +850,15 @@ bool al_func_handles_errors(const ir_node *fn) {
   return any;
 }
 
+const al_kb_entry *al_py_cm_factory(const al_index *idx, const ir_file *f, const ir_node *call, bool *is_async) {
+  if (f->lang != AL_LANG_PYTHON || call->kind != IR_CALL) return NULL;
+  const al_func_info *fn = al_index_resolve(idx, f, call);
+  if (!fn || !fn->func->type) return NULL;
+  const al_kb_entry *e = al_kb_find(al_kb_for(f->lang), "context_manager_decorators", fn->func->type);
+  if (e) *is_async = al_kb_attr(e, "async") != NULL;
+  return e;
+}
+
 bool al_py_in_genexp(const ir_file *f, const ir_node *n) {
   const char *t = f->src->text;
   const ir_node *fn = ir_enclosing_func(n);

@@ -134,6 +134,11 @@ const char *al_sleep_attr(const ir_file *f, const ir_node *call, const char *att
  * await. */
 bool al_func_handles_errors(const ir_node *fn);
 
+/* Python: the knowledge `context_manager_decorators` entry of the project function a
+ * call resolves to (`@contextmanager def f()`, `@asynccontextmanager async def f()`), or
+ * NULL; *is_async: it makes an async context manager. */
+const al_kb_entry *al_py_cm_factory(const al_index *idx, const ir_file *f, const ir_node *call, bool *is_async);
+
 /* Python: n is inside a generator expression — an enclosing `(...)` (up to n's function)
  * holding a `for` at its own depth: an await there makes it an async generator, which
  * is legal in any function and which any()/sum() cannot iterate. */

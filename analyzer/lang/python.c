@@ -735,6 +735,24 @@ static bool awaitable_callable(ts_walk *w, TSNode type) {
   return bn == 9 && (!strncmp(base, "Awaitable", 9) || !strncmp(base, "Coroutine", 9));
 }
 
+/* The decorator (knowledge `context_manager_decorators`) that makes a function a
+ * context manager factory — `@contextlib.contextmanager`, `@asynccontextmanager` — by
+ * its resolved name, or NULL. AL101/AL513 read it (FUNC type) to tell `with` from
+ * `async with`. */
+static const char *cm_decorator(ts_walk *w, py_ctx *c, TSNode decorated) {
+  for (uint32_t i = 0, k = ts_node_named_child_count(decorated); i < k; i++) {
+    TSNode d = ts_node_named_child(decorated, i);
+    if (!ts_is(d, "decorator")) continue;
+    TSNode e = ts_node_named_child(d, 0);
+    if (!ts_is(e, "identifier") && !ts_is(e, "attribute")) continue;
+    const char *name, *mod, *mem;
+    resolve_ref(w, c, ts_text(w, e), &name, &mod, &mem);
+    const al_kb_entry *ke = al_kb_find(al_kb_for(AL_LANG_PYTHON), "context_manager_decorators", name);
+    if (ke) return ke->name;
+  }
+  return NULL;
+}
+
 /* Parameter names into FUNC args; annotated parameters of a class type are typed
  * locals of the function. */
 static void lower_params(ts_walk *w, py_ctx *c, ir_node *fn, TSNode params) {
@@ -988,7 +1006,10 @@ static ir_node *py_enter(ts_walk *w, bool *descend) {
       x->name = q ? al_arena_fmt(&w->f->arena, "%s.%s", q, name) : name;
       if (ts_has_token(n, "async")) x->flags |= IR_F_ASYNC;
       if (parent->kind == IR_CLASS) x->flags |= IR_F_METHOD;
-      if (ts_is(ts_node_parent(n), "decorated_definition")) x->flags |= IR_F_DECORATED;
+      if (ts_is(ts_node_parent(n), "decorated_definition")) {
+        x->flags |= IR_F_DECORATED;
+        x->type = cm_decorator(w, c, ts_node_parent(n));
+      }
       TSNode body = ts_field(n, "body");
       if (!ts_node_is_null(body)) x->body = ts_node_start_byte(body);
       lower_params(w, c, x, ts_field(n, "parameters"));
