@@ -452,10 +452,11 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
       continue;
     }
     if (n->kind != IR_CALL || n->use != IR_USE_DISCARDED) continue;
-    if (f->lang == AL_LANG_JS && promise_iife(f, idx, n)) {
+    const ir_node *returned = f->lang == AL_LANG_JS ? promise_iife(f, idx, n) : NULL;
+    if (returned) {
       al_report(sink, n, "promise of a function called in place is dropped: it returns `%s()`'s promise, whose "
                 "rejection is unhandled; add .catch(), await it, or mark it with `void` if that is intended",
-                al_call_label(f, promise_iife(f, idx, n)));
+                al_call_label(f, returned));
       continue;
     }
     if (f->lang == AL_LANG_JS && async_iife(n)) {

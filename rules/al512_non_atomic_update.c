@@ -14,15 +14,6 @@
 
 static bool ident_char(char c) { return c == '_' || c == '$' || isalnum((unsigned char)c); }
 
-/* word (a name) occurs in t[from, to) as a whole identifier, not after a dot */
-static bool has_word(const char *t, uint32_t from, uint32_t to, const char *word, size_t wl) {
-  for (uint32_t i = from; i + wl <= to; i++)
-    if (!memcmp(t + i, word, wl) && (i == from || (!ident_char(t[i - 1]) && t[i - 1] != '.')) &&
-        (i + wl == to || !ident_char(t[i + wl])))
-      return true;
-  return false;
-}
-
 /* The path text (`a.b[c]`, `this.x`) occurs in t[from, to) not preceded by an
  * identifier character or a dot, and not followed by one (a prefix of a longer path). */
 static bool has_path(const char *t, uint32_t from, uint32_t to, const char *path, size_t pl) {
@@ -59,7 +50,7 @@ static bool js_declared(const ir_file *f, const ir_node *fn, const char *name, s
       /* `let a = 1, name`, `const { name }`, `let [x, name]`: the declaration's line */
       uint32_t e = j;
       while (e < fn->span.end && t[e] != '\n' && t[e] != ';' && t[e] != '=') e++;
-      if (has_word(t, j, e, name, nl)) return true;
+      if (has_path(t, j, e, name, nl)) return true;
     }
   }
   return false;
@@ -76,7 +67,7 @@ static bool py_shared_name(const ir_file *f, const ir_node *fn, const char *name
       if (strncmp(t + i, kw[k], kl)) continue;
       uint32_t e = i + (uint32_t)kl;
       while (e < fn->span.end && t[e] != '\n' && t[e] != ';') e++;
-      if (has_word(t, i + (uint32_t)kl, e, name, nl)) return true;
+      if (has_path(t, i + (uint32_t)kl, e, name, nl)) return true;
     }
   }
   return false;
