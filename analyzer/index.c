@@ -733,6 +733,20 @@ void al_summary_store_free(al_summary_store *st) {
   memset(st, 0, sizeof *st);
 }
 
+/* Python: a plain def — not async, not a generator, not decorated, not a lambda —
+ * none of whose `return`s (outside nested functions) has a value: calling it gives None. */
+static bool returns_none(const ir_file *f, const ir_node *fn) {
+  if (fn->flags & (IR_F_ASYNC | IR_F_GENERATOR | IR_F_DECORATED | IR_F_LAMBDA)) return false;
+  const char *t = f->src->text;
+  for (const ir_node *r = fn->child; r; r = r->kind == IR_FUNC ? ir_next_skip(r, fn) : ir_next(r, fn)) {
+    if (r->kind != IR_RETURN) continue;
+    uint32_t i = r->span.start + 6;
+    while (i < r->span.end && (t[i] == ' ' || t[i] == '\t')) i++;
+    if (i < r->span.end && t[i] != '#' && t[i] != '\n' && t[i] != ';' && strncmp(t + i, "None", 4)) return false;
+  }
+  return true;
+}
+
 /* The lists are gathered in growable scratch, then the summary is laid out in one
  * block of exactly the size it needs (one free). */
 void al_index_summarize(ir_file *f, const al_map *modules) {
@@ -759,6 +773,7 @@ void al_index_summarize(ir_file *f, const al_map *modules) {
     }
     uint32_t facts = al_acquires_limiter(f, x) ? AL_FN_LIMITED : 0;
     if ((x->flags & IR_F_ASYNC) && al_func_handles_errors(x)) facts |= AL_FN_HANDLES_ERRORS;
+    if (f->lang == AL_LANG_PYTHON && returns_none(f, x)) facts |= AL_FN_RETURNS_NONE;
     spans[nfns++] = (fn_span){x, calls.len, returned.len, sites.len, facts};
     summarize_fn(f, x, f->lang != AL_LANG_C ? &own : NULL, modules, &calls, &returned, &sites, &apis);
   }
