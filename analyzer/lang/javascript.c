@@ -670,8 +670,11 @@ static ir_node *lower_func(ts_walk *w, TSNode n, ir_node *parent) {
             bind_annotation(w, w->user, x, pn, ts_field(p, "type"));
             if (promise_fn_type(w, ts_field(p, "type"))) promise_fn = true;
             /* a parameter property (`constructor(private repo: Repo)`) is this.repo too */
-            if (ts_node_named_child_count(p) && ts_is(ts_node_named_child(p, 0), "accessibility_modifier"))
+            if (ts_node_named_child_count(p) && ts_is(ts_node_named_child(p, 0), "accessibility_modifier")) {
               bind_annotation(w, w->user, x, al_arena_fmt(&w->f->arena, "this.%s", pn), ts_field(p, "type"));
+              /* `constructor(private load: () => Promise<T>)`: this.load() is awaitable, as for a field */
+              if (promise_fn && parent && parent->kind == IR_CLASS) lower_fn_typed(w, parent, pat, ts_field(p, "type"));
+            }
           }
           p = pat;
         }
