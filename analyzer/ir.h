@@ -91,6 +91,7 @@ enum {
   IR_ARG_KEYWORD = 1u << 6,    /* keyword argument: name holds the keyword */
   IR_ARG_PROMISE_FN = 1u << 7, /* FUNC parameter: typed as a function returning a promise (TypeScript
                                 * `() => Promise<T>`) or an awaitable (Python `Callable[..., Awaitable[T]]`) */
+  IR_ARG_PROMISE = 1u << 8,    /* FUNC parameter: typed as a promise itself (TypeScript `p: Promise<T>`) */
 };
 
 typedef struct ir_arg {

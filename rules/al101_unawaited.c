@@ -60,6 +60,7 @@ static al_fix *make_fix(const ir_file *f, const ir_node *call, const ir_node *en
 /* JS: `p.then(f)` on a local holding a promise (`const p = fetch(u)`). */
 static bool chain_on_stored_promise(const ir_file *f, const al_index *idx, const ir_node *n) {
   if (!n->child || n->child->kind != IR_USE || !n->child->name) return false;
+  if (f->lang == AL_LANG_JS && al_promise_param(n, n->child->name)) return true; /* `p: Promise<T>` */
   const ir_node *fn = ir_enclosing_func(n);
   const ir_node *root = fn ? fn : f->root;
   for (const ir_node *c = root->child; c && c != n; c = ir_next(c, root)) {

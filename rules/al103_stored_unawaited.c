@@ -81,8 +81,17 @@ static void check_collections(const ir_file *f, const al_index *idx, al_sink *si
   }
 }
 
+/* JS: a parameter typed as a promise (`p: Promise<T>`) standing alone as a statement. */
+static void check_promise_params(const ir_file *f, al_sink *sink) {
+  for (const ir_node *n = f->root; n; n = ir_next(n, f->root))
+    if (n->kind == IR_USE && n->use == IR_USE_DISCARDED && n->name && al_promise_param(n, n->name))
+      al_report(sink, n, "promise `%s` (a parameter typed as a promise) stands alone as a statement: that does not "
+                "await it; await it", n->name);
+}
+
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   if (f->lang != AL_LANG_C) check_collections(f, idx, sink);
+  if (f->lang == AL_LANG_JS) check_promise_params(f, sink);
   for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
     if (n->kind != IR_CALL || n->use != IR_USE_ASSIGNED || !n->alias || strchr(n->alias, '.')) continue;
     if (!strcmp(n->alias, "_") || n->alias[0] == '_' || strchr(n->alias, '[')) continue; /* deliberately unused */

@@ -840,6 +840,15 @@ static bool caught_quietly(const ir_node *n, const ir_node *fn) {
   return false;
 }
 
+const ir_node *al_promise_param(const ir_node *at, const char *name) {
+  if (!name) return NULL;
+  for (const ir_node *fn = ir_enclosing_func(at); fn; fn = ir_enclosing_func(fn))
+    for (uint32_t i = 0; i < fn->nargs; i++)
+      if (fn->args[i].text && !strcmp(fn->args[i].text, name))
+        return (fn->args[i].flags & IR_ARG_PROMISE) ? fn : NULL;
+  return NULL;
+}
+
 bool al_func_handles_errors(const ir_node *fn) {
   bool any = false;
   for (const ir_node *n = fn->child; n; n = n->kind == IR_FUNC ? ir_next_skip(n, fn) : ir_next(n, fn)) {

@@ -134,6 +134,11 @@ const char *al_sleep_attr(const ir_file *f, const ir_node *call, const char *att
  * await. */
 bool al_func_handles_errors(const ir_node *fn);
 
+/* The function a name read at node `at` is a parameter of, when that parameter is
+ * typed as a promise (IR_ARG_PROMISE: TypeScript `p: Promise<T>`); NULL otherwise (an
+ * inner parameter of the same name and another type shadows it). */
+const ir_node *al_promise_param(const ir_node *at, const char *name);
+
 /* Python: the knowledge `context_manager_decorators` entry of the project function a
  * call resolves to (`@contextmanager def f()`, `@asynccontextmanager async def f()`), or
  * NULL; *is_async: it makes an async context manager. */

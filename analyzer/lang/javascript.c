@@ -536,7 +536,9 @@ static ir_node *lower_call(ts_walk *w, js_ctx *c, TSNode n, ir_node *parent, boo
     call->member = text + 3; /* require('fs').readFileSync(p) */
     call->name = al_arena_fmt(&w->f->arena, "%s.%s", call->module, call->member);
   } else {
-    al_names_resolve(&c->names, text, &call->name, &call->module, &call->member);
+    /* `window.fetch()`, `globalThis.setTimeout()`: the global itself */
+    const char *g = al_starts_with(text, "globalThis.") ? text + 11 : al_starts_with(text, "window.") ? text + 7 : text;
+    al_names_resolve(&c->names, g, &call->name, &call->module, &call->member);
   }
   if (is_new) call->flags |= IR_F_NEW;
   const char *var = NULL;
@@ -661,7 +663,7 @@ static ir_node *lower_func(ts_walk *w, TSNode n, ir_node *parent) {
       for (uint32_t i = 0; i < k; i++) {
         TSNode p = ts_node_named_child(params, i);
         if (ts_is(p, "comment")) continue;
-        bool promise_fn = false;
+        bool promise_fn = false, promise = false;
         if (ts_is(p, "required_parameter") || ts_is(p, "optional_parameter")) { /* TypeScript: `x: T = v` */
           TSNode pat = ts_field(p, "pattern");
           if (ts_node_is_null(pat)) continue; /* `this: T` */
@@ -669,6 +671,11 @@ static ir_node *lower_func(ts_walk *w, TSNode n, ir_node *parent) {
             const char *pn = ts_text(w, pat);
             bind_annotation(w, w->user, x, pn, ts_field(p, "type"));
             if (promise_fn_type(w, ts_field(p, "type"))) promise_fn = true;
+            /* `p: Promise<T>`: `p;` and `p.then(f)` float; reads of p are lowered to USE */
+            else if (returns_promise_type(w, ts_field(p, "type"))) {
+              promise = true;
+              ts_names_add(&((js_ctx *)w->user)->stored, pn);
+            }
             /* a parameter property (`constructor(private repo: Repo)`) is this.repo too */
             if (ts_node_named_child_count(p) && ts_is(ts_node_named_child(p, 0), "accessibility_modifier")) {
               bind_annotation(w, w->user, x, al_arena_fmt(&w->f->arena, "this.%s", pn), ts_field(p, "type"));
@@ -681,6 +688,7 @@ static ir_node *lower_func(ts_walk *w, TSNode n, ir_node *parent) {
         if (ts_is(p, "assignment_pattern")) p = ts_field(p, "left");
         ir_arg *a = &x->args[x->nargs++];
         if (promise_fn) a->flags |= IR_ARG_PROMISE_FN;
+        if (promise) a->flags |= IR_ARG_PROMISE;
         if (ts_is(p, "rest_pattern")) a->flags |= IR_ARG_SPREAD;
         a->text = ts_text_short(w, p, 60);
       }
