@@ -653,7 +653,7 @@ static ir_node *copy_node(ir_file *s, ir_node *parent, const ir_node *x) {
   c->alias = copy_str(s, x->alias);
   c->type = copy_str(s, x->type);
   c->text = copy_str(s, x->text);
-  if (x->kind == IR_CALL && x->nargs) {
+  if ((x->kind == IR_CALL || x->kind == IR_FUNC) && x->nargs) { /* FUNC: parameters' type flags */
     c->nargs = x->nargs;
     c->args = al_arena_alloc(&s->arena, x->nargs * sizeof *c->args);
     for (uint32_t i = 0; i < x->nargs; i++) {

@@ -92,6 +92,8 @@ enum {
   IR_ARG_PROMISE_FN = 1u << 7, /* FUNC parameter: typed as a function returning a promise (TypeScript
                                 * `() => Promise<T>`) or an awaitable (Python `Callable[..., Awaitable[T]]`) */
   IR_ARG_PROMISE = 1u << 8,    /* FUNC parameter: typed as a promise itself (TypeScript `p: Promise<T>`) */
+  IR_ARG_VOID_FN = 1u << 9,    /* FUNC parameter: typed as a function returning void (TypeScript `cb: () =>
+                                * void`): a promise its argument returns is ignored */
 };
 
 typedef struct ir_arg {

@@ -128,7 +128,13 @@ static void truth_tested(const ir_file *f, const al_index *idx, al_sink *sink, c
  * from the awaitable call itself (not `cond ? fetch() : null`). */
 static void stored_truth_tested(const ir_file *f, const al_index *idx, al_sink *sink, const ir_node *use) {
   const ir_node *fn = ir_enclosing_func(use), *only = NULL;
-  if (!fn || !use->name) return;
+  if (!use->name) return;
+  if (f->lang == AL_LANG_JS && al_promise_param(use, use->name)) {
+    al_report(sink, use, "`%s` is a parameter typed as a promise and is tested for truth: a promise is always "
+              "truthy, so the test decides nothing; await it first and test the result", use->name);
+    return;
+  }
+  if (!fn) fn = f->root; /* a module-level `const p = load(); if (p) ...` */
   int count = 0;
   for (const ir_node *c = fn->child; c && count < 2; c = ir_next(c, fn))
     if (c->kind == IR_ASSIGN && c->name && !strcmp(c->name, use->name)) count++, only = c;

@@ -134,6 +134,46 @@ static bool timer_given_promise(const ir_file *f, const al_index *idx, al_sink *
   return true;
 }
 
+/* The position among call's arguments of the callback cb (an inline function, the
+ * k-th lambda argument; or a named function, the argument naming it); -1 if unknown. */
+static int arg_position(const ir_node *call, const ir_node *cb) {
+  if (cb->parent == call) {
+    int k = 0;
+    for (const ir_node *c = call->child; c && c != cb; c = c->next) k += c->kind == IR_FUNC && (c->flags & IR_F_LAMBDA);
+    for (uint32_t i = 0; i < call->nargs; i++)
+      if ((call->args[i].flags & IR_ARG_LAMBDA) && k-- == 0) return (int)i;
+    return -1;
+  }
+  const char *nm = cb->name ? strrchr(cb->name, '.') : NULL;
+  nm = nm ? nm + 1 : cb->name;
+  for (uint32_t i = 0; nm && i < call->nargs; i++) {
+    const char *t = call->args[i].text;
+    const char *d = t ? strrchr(t, '.') : NULL;
+    if (t && !strcmp(d ? d + 1 : t, nm)) return (int)i;
+  }
+  return -1;
+}
+
+/* TypeScript: an async callback given to a project function whose parameter is typed
+ * as returning void (`function run(cb: () => void)`): it ignores the promise
+ * (typescript-eslint no-misused-promises, checksVoidReturn arguments). */
+static void void_param(const ir_file *f, const al_index *idx, al_sink *sink, const ir_node *n) {
+  if (f->lang != AL_LANG_JS) return;
+  bool handles = false, typed = false;
+  const al_func_info *callee = al_index_resolve(idx, f, n);
+  for (uint32_t i = 0; callee && i < callee->func->nargs; i++) typed |= (callee->func->args[i].flags & IR_ARG_VOID_FN) != 0;
+  const ir_node *cb = typed ? async_arg(f, idx, n, &handles) : NULL;
+  if (!cb) return;
+  int i = arg_position(n, cb);
+  if (i < 0 || (uint32_t)i >= callee->func->nargs || !(callee->func->args[i].flags & IR_ARG_VOID_FN)) return;
+  al_report(sink, n, "%s callback passed to `%s()`, whose parameter %d is typed as returning void: it ignores the "
+            "promise, so nothing waits for the work and a rejection becomes an unhandled rejection; %s",
+            kind_of(cb, "async", "promise-returning"), al_call_label(f, n), i + 1,
+            handles ? "type the parameter as returning Promise<void> and await it"
+                    : "type the parameter as returning Promise<void> and await it, or catch the errors inside the "
+                      "callback");
+}
+
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   const al_kb *kb = al_kb_for(f->lang);
   for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
@@ -158,6 +198,11 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
       bool handles;
       const ir_node *cb = async_arg(f, idx, n, &handles);
       if (!cb) continue;
+      /* an array method takes its predicate first; `s.every(ms, job)` of a project class is another method */
+      if (arg_position(n, cb) != 0 || al_index_resolve(idx, f, n)) {
+        void_param(f, idx, sink, n);
+        continue;
+      }
       const char *method = strrchr(n->name, '.') + 1;
       if (al_kb_attr(pred, "compares"))
         al_report(sink, n, "%s comparator passed to `%s()`: it returns a promise, not a number, so the order "
@@ -176,7 +221,10 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
       continue;
     }
     const al_kb_entry *e = al_kb_match(kb, "void_callbacks", n->name);
-    if (!e) continue;
+    if (!e) {
+      void_param(f, idx, sink, n);
+      continue;
+    }
     bool handles = false;
     const ir_node *cb = async_arg(f, idx, n, &handles);
     if (!cb) continue;

@@ -607,8 +607,8 @@ static void record_return(ts_walk *w, js_ctx *c, const char *fname, TSNode rt) {
  * (`declare const load: (id: string) => Promise<Row>`, `handler: () => Promise<void>`)
  * is lowered as a bodiless function of that name, as `declare function` is: calls of
  * it are awaitable. */
-static bool promise_fn_type(ts_walk *w, TSNode annotation) {
-  if (ts_node_is_null(annotation)) return false;
+static TSNode fn_type(TSNode annotation) {
+  if (ts_node_is_null(annotation)) return annotation;
   TSNode t = ts_is(annotation, "type_annotation") ? ts_node_named_child(annotation, 0) : annotation;
   /* `(() => Promise<T>) | undefined` (an optional callback): the function member */
   if (ts_is(t, "union_type"))
@@ -620,7 +620,21 @@ static bool promise_fn_type(ts_walk *w, TSNode annotation) {
         break;
       }
     }
-  return ts_is(t, "function_type") && returns_promise_type(w, ts_field(t, "return_type"));
+  return ts_is(t, "function_type") ? t : (TSNode){0};
+}
+
+static bool promise_fn_type(ts_walk *w, TSNode annotation) {
+  TSNode t = fn_type(annotation);
+  return !ts_node_is_null(t) && returns_promise_type(w, ts_field(t, "return_type"));
+}
+
+/* `cb: (x: T) => void`: a callback whose result the function ignores */
+static bool void_fn_type(ts_walk *w, TSNode annotation) {
+  TSNode t = fn_type(annotation);
+  if (ts_node_is_null(t)) return false;
+  TSNode rt = ts_field(t, "return_type");
+  return ts_is(rt, "predefined_type") && ts_node_end_byte(rt) - ts_node_start_byte(rt) == 4 &&
+         !memcmp(w->text + ts_node_start_byte(rt), "void", 4);
 }
 
 static ir_node *lower_fn_typed(ts_walk *w, ir_node *parent, TSNode name, TSNode annotation) {
@@ -663,7 +677,7 @@ static ir_node *lower_func(ts_walk *w, TSNode n, ir_node *parent) {
       for (uint32_t i = 0; i < k; i++) {
         TSNode p = ts_node_named_child(params, i);
         if (ts_is(p, "comment")) continue;
-        bool promise_fn = false, promise = false;
+        bool promise_fn = false, promise = false, void_fn = false;
         if (ts_is(p, "required_parameter") || ts_is(p, "optional_parameter")) { /* TypeScript: `x: T = v` */
           TSNode pat = ts_field(p, "pattern");
           if (ts_node_is_null(pat)) continue; /* `this: T` */
@@ -672,6 +686,7 @@ static ir_node *lower_func(ts_walk *w, TSNode n, ir_node *parent) {
             bind_annotation(w, w->user, x, pn, ts_field(p, "type"));
             if (promise_fn_type(w, ts_field(p, "type"))) promise_fn = true;
             /* `p: Promise<T>`: `p;` and `p.then(f)` float; reads of p are lowered to USE */
+            else if (void_fn_type(w, ts_field(p, "type"))) void_fn = true;
             else if (returns_promise_type(w, ts_field(p, "type"))) {
               promise = true;
               ts_names_add(&((js_ctx *)w->user)->stored, pn);
@@ -689,6 +704,7 @@ static ir_node *lower_func(ts_walk *w, TSNode n, ir_node *parent) {
         ir_arg *a = &x->args[x->nargs++];
         if (promise_fn) a->flags |= IR_ARG_PROMISE_FN;
         if (promise) a->flags |= IR_ARG_PROMISE;
+        if (void_fn) a->flags |= IR_ARG_VOID_FN;
         if (ts_is(p, "rest_pattern")) a->flags |= IR_ARG_SPREAD;
         a->text = ts_text_short(w, p, 60);
       }
