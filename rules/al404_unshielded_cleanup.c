@@ -5,10 +5,65 @@
  * completes. Shields: asyncio.shield(...), trio/anyio CancelScope(shield=True) or
  * move_on_after/fail_after(..., shield=True). A shielded scope needs a timeout too
  * (flake8-async ASYNC102): `CancelScope(shield=True)` without a deadline, and no timeout
- * scope inside it, lets a hung cleanup block cancellation forever. */
+ * scope inside it, lets a hung cleanup block cancellation forever. An await in any
+ * except handler that re-raises afterwards (flake8-async ASYNC120): cancelled there, the
+ * handled exception is replaced by the cancellation and lost. */
 #include <string.h>
 
 #include "common.h"
+
+static uint32_t indent_of(const char *t, uint32_t i) {
+  uint32_t k = 0;
+  while (t[i + k] == ' ' || t[i + k] == '\t') k++;
+  return k;
+}
+
+static bool word_at(const char *t, uint32_t i, const char *w) {
+  size_t l = strlen(w);
+  return !strncmp(t + i, w, l) && !(t[i + l] == '_' || (t[i + l] >= 'a' && t[i + l] <= 'z') ||
+                                    (t[i + l] >= 'A' && t[i + l] <= 'Z') || (t[i + l] >= '0' && t[i + l] <= '9'));
+}
+
+/* Whether the raise can run after the await n: no line between them at a shallower
+ * indentation than n's statement opens another branch (else, elif, except, finally,
+ * case), and none at n's level or shallower leaves first (return, raise, break,
+ * continue). Python blocks are their indentation; the IR has no branches. */
+static bool on_path(const ir_file *f, const ir_node *n, const ir_node *r) {
+  const char *t = f->src->text;
+  uint32_t i = n->span.start;
+  while (i > 0 && t[i - 1] != '\n') i--;
+  uint32_t level = indent_of(t, i);
+  const char *end = memchr(t + n->span.end, '\n', r->span.start - n->span.end);
+  for (i = end ? (uint32_t)(end - t) + 1 : r->span.start; i < r->span.start;) {
+    uint32_t k = indent_of(t, i), s = i + k;
+    if (s >= r->span.start) break; /* the raise's own line */
+    if (t[s] != '\n' && t[s] != '#' && t[s] != '\r') {
+      if (k < level && (word_at(t, s, "else") || word_at(t, s, "elif") || word_at(t, s, "except") ||
+                        word_at(t, s, "finally") || word_at(t, s, "case")))
+        return false;
+      if (k <= level && (word_at(t, s, "return") || word_at(t, s, "raise") || word_at(t, s, "break") ||
+                         word_at(t, s, "continue")))
+        return false;
+    }
+    const char *nl = memchr(t + s, '\n', r->span.start - s);
+    if (!nl) break;
+    i = (uint32_t)(nl - t) + 1;
+  }
+  return true;
+}
+
+/* A raise of handler h (its own, not an inner handler's or a nested function's) that
+ * can run after node n: the handled exception is re-raised (bare `raise`, `raise X from
+ * e`, `raise e`). */
+static const ir_node *raise_after(const ir_file *f, const ir_node *h, const ir_node *n) {
+  for (const ir_node *x = h->child; x; x = x->kind == IR_FUNC ? ir_next_skip(x, h) : ir_next(x, h)) {
+    if (x->kind != IR_RAISE || x->span.start <= n->span.end) continue;
+    const ir_node *p = x->parent;
+    while (p != h && p->kind != IR_HANDLER) p = p->parent;
+    if (p == h && on_path(f, n, x)) return x;
+  }
+  return NULL;
+}
 
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   (void)idx;
@@ -19,7 +74,7 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
     bool async_stmt = (n->kind == IR_WITH || n->kind == IR_LOOP) && (n->flags & IR_F_ASYNC);
     if (n->kind != IR_AWAIT && !async_stmt) continue;
     if (async_stmt && n->kind == IR_WITH && al_shielded_with(f, n)) continue;
-    const ir_node *cleanup = NULL;
+    const ir_node *cleanup = NULL, *handler = NULL;
     bool shielded = false, timed = false;
     const al_kb_entry *untimed = NULL; /* the shield without a timeout */
     for (const ir_node *p = n->parent; p && p->kind != IR_FUNC; p = p->parent) {
@@ -39,7 +94,12 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
         cleanup = p;
         break;
       }
+      if (p->kind == IR_HANDLER && !handler) handler = p;
     }
+    /* an except handler that re-raises after the await (flake8-async ASYNC120): if the
+     * await is cancelled, Cancelled replaces the exception being handled, which is lost */
+    const ir_node *reraise = !cleanup && handler && !shielded ? raise_after(f, handler, n) : NULL;
+    if (reraise) cleanup = handler;
     if (!cleanup || (shielded && !untimed)) continue;
     const ir_node *awaited = async_stmt ? NULL : n->child;
     if (awaited && awaited->kind == IR_CALL && awaited->name &&
@@ -54,7 +114,11 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
                                                  : "run it under `with anyio.move_on_after(t, shield=True):`";
     const char *what = !async_stmt ? "await" : n->kind == IR_WITH ? "async with" : "async for";
     const char *where = cleanup->kind == IR_FINALLY ? "`finally`" : "a cancellation handler";
-    if (untimed)
+    if (reraise)
+      al_report(sink, n, "`%s` in an except handler of async function `%s` that re-raises (line %u): if the task is "
+                "cancelled at this await, the cancellation replaces the exception being handled and it is lost; "
+                "%s, or re-raise before awaiting", what, fn && fn->name ? fn->name : "?", reraise->span.line, how);
+    else if (untimed)
       al_report(sink, n, "`%s` in %s of async function `%s` is shielded without a timeout: if it hangs, nothing "
                 "can cancel it and shutdown waits forever; give the scope a deadline (`%s`)", what, where,
                 fn && fn->name ? fn->name : "?",
