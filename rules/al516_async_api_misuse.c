@@ -1,0 +1,236 @@
+/* AL516 async-api-misuse: a combinator or promise API called in a shape that fails at
+ * run time (knowledge `combinator_shapes`, `promise_statics`):
+ * - Python `asyncio.gather([a(), b()])` / `gather(tasks)` (a list: gather takes the
+ *   awaitables as separate arguments; TypeError, and the coroutines never run);
+ *   `asyncio.wait(a(), b())` (it takes one collection; TypeError); `asyncio.wait(coro())`
+ *   or `asyncio.wait([coro() ...])` (3.11+: coroutines are refused; TypeError);
+ * - JS `Promise.all(p1, p2)` (one iterable: p1 is used, a promise is not iterable, and
+ *   p2 is ignored), `Promise.all()` / `Promise.all(fetch(x))` (TypeError: not
+ *   iterable), `Promise.resolve(a, b)` (b ignored), `new Promise.resolve(x)` (not a
+ *   constructor), `new Promise()` without an executor function, an executor whose
+ *   parameters are swapped (`(reject, resolve) =>`), and a `then` method on a plain
+ *   object, class or module (eslint-plugin-promise no-new-statics, valid-params,
+ *   param-names; unicorn no-thenable): `await` and `Promise.resolve` call it, and the
+ *   await never ends unless it calls its first argument.
+ * Fix (unsafe: the program goes from failing to running the work): a list given to
+ * gather is spread (`gather(*xs)`); JS arguments given separately are wrapped in an
+ * array (`Promise.all([p1, p2])`). */
+#include <string.h>
+
+#include "common.h"
+
+/* A local assigned a collection (list/tuple literal or comprehension) last before `at`
+ * in its function: the ASSIGN, or NULL. */
+static const ir_node *collection_local(const ir_file *f, const ir_node *at, const char *name) {
+  const ir_node *fn = ir_enclosing_func(at), *root = fn ? fn : f->root, *last = NULL;
+  for (const ir_node *c = root->child; c && c->span.start < at->span.start; c = ir_next(c, root))
+    if (c->kind == IR_ASSIGN && c->name && !strcmp(c->name, name)) last = c;
+  return last && (last->flags & (IR_F_LITERAL | IR_F_COMPREHENSION)) ? last : NULL;
+}
+
+/* The call's argument i as a direct child call node, when the argument is exactly a call
+ * (`Promise.all(fetch(x))`): matched by its text. */
+static const ir_node *arg_call(const ir_file *f, const ir_node *call, uint32_t i) {
+  const char *t = call->args[i].text;
+  if (!t || !*t) return NULL;
+  size_t tl = strlen(t);
+  for (const ir_node *c = call->child; c; c = c->next)
+    if (c->kind == IR_CALL && c->span.end - c->span.start == tl && !memcmp(f->src->text + c->span.start, t, tl))
+      return c;
+  return NULL;
+}
+
+/* A call that makes a coroutine (not a task or future): a project `async def`, or a
+ * knowledge `coroutine_apis` entry. */
+static bool makes_coroutine(const ir_file *f, const al_index *idx, const ir_node *c) {
+  if (!c->name || al_is_spawn(f, c)) return false;
+  const al_func_info *fn = al_index_resolve(idx, f, c);
+  if (fn) return (fn->func->flags & IR_F_ASYNC) && !(fn->func->flags & IR_F_GENERATOR);
+  return al_kb_match(al_kb_for(f->lang), "coroutine_apis", c->name) != NULL;
+}
+
+static uint32_t positional(const ir_node *n) {
+  uint32_t k = 0;
+  for (uint32_t i = 0; i < n->nargs; i++) k += !(n->args[i].flags & IR_ARG_KEYWORD);
+  return k;
+}
+
+static void check_python(const ir_file *f, const al_index *idx, al_sink *sink, const ir_node *n,
+                         const al_kb_entry *e) {
+  const char *takes = al_kb_attr(e, "takes");
+  const char *label = al_call_label(f, n);
+  if (takes && !strcmp(takes, "varargs")) {
+    if (positional(n) != 1 || (n->args[0].flags & (IR_ARG_SPREAD | IR_ARG_KEYWORD))) return;
+    const ir_arg *a = &n->args[0];
+    bool lit = (a->flags & IR_ARG_COMPREHENSION) || ((a->flags & IR_ARG_LITERAL) && a->text &&
+                                                     (a->text[0] == '[' || a->text[0] == '('));
+    const ir_node *local = !lit && a->text ? collection_local(f, n, a->text) : NULL;
+    if (!lit && !local) return;
+    al_fix *fx = al_fix_new(AL_FIX_APPLY_UNSAFE, "spread the collection");
+    uint32_t at = al_callee_end(f, n) + 1;
+    while (at < n->span.end && (f->src->text[at] == ' ' || f->src->text[at] == '\n')) at++;
+    al_fix_add(fx, at, at, "*");
+    al_report_fix(sink, n, fx, "`%s()` is given %s as its one argument: it takes the awaitables as separate "
+                  "arguments, and a %s is not awaitable — TypeError, and none of them runs; spread it "
+                  "(`%s(*%s)`)", label, local ? "a list" : "a collection", local ? "list" : "collection", label,
+                  a->text);
+    return;
+  }
+  /* one collection */
+  const char *max = al_kb_attr(e, "positional");
+  uint32_t np = positional(n);
+  if (max && np > (uint32_t)(*max - '0')) {
+    al_report(sink, n, "`%s()` is given %u positional arguments: it takes one collection of awaitables (its "
+              "options are keyword-only) — TypeError; pass a list (`%s([...])`)", label, np, label);
+    return;
+  }
+  if (!al_kb_attr(e, "no_coroutines") || !np || (n->args[0].flags & (IR_ARG_KEYWORD | IR_ARG_SPREAD))) return;
+  const ir_node *one = arg_call(f, n, 0);
+  if (one && makes_coroutine(f, idx, one)) {
+    al_report(sink, n, "`%s()` is given the coroutine `%s()` itself: it takes a collection of tasks — TypeError; "
+              "pass `[asyncio.create_task(%s(...))]`, or await the coroutine directly", label,
+              al_call_label(f, one), al_call_label(f, one));
+    return;
+  }
+  if (!(n->args[0].flags & (IR_ARG_COMPREHENSION | IR_ARG_LITERAL))) return;
+  for (const ir_node *c = n->child; c; c = c->next)
+    if (c->kind == IR_CALL && makes_coroutine(f, idx, c)) {
+      al_report(sink, n, "`%s()` over coroutines (`%s()`): since Python 3.11 it accepts only tasks and futures — "
+                "TypeError (before, it wrapped them in tasks silently); wrap each in asyncio.create_task(), or "
+                "use asyncio.gather()", label, al_call_label(f, c));
+      return;
+    }
+}
+
+/* JS: `new Promise((reject, resolve) => ...)`: the names say the roles are swapped. */
+static bool swapped_executor(const ir_node *fn) {
+  if (fn->nargs < 1 || !fn->args[0].text) return false;
+  const char *a = fn->args[0].text, *b = fn->nargs > 1 ? fn->args[1].text : NULL;
+  while (*a == '_') a++;
+  bool first_rejects = !strncmp(a, "rej", 3) || !strcmp(a, "fail") || !strcmp(a, "reject");
+  bool second_resolves = !b || !strncmp(b + strspn(b, "_"), "res", 3);
+  return first_rejects && second_resolves;
+}
+
+static void check_js(const ir_file *f, const al_index *idx, al_sink *sink, const ir_node *n, const al_kb *kb) {
+  const char *label = al_call_label(f, n);
+  if ((n->flags & IR_F_NEW) && n->name && al_kb_find(kb, "promise_statics", n->name)) {
+    al_report(sink, n, "`new %s()`: %s is a static method, not a constructor — TypeError; call it without `new`",
+              n->name, n->name);
+    return;
+  }
+  if ((n->flags & IR_F_NEW) && n->name && !strcmp(n->name, "Promise")) {
+    if (!n->nargs || (n->args[0].flags & (IR_ARG_LITERAL | IR_ARG_NULL))) {
+      al_report(sink, n, "`new Promise(%s)` without an executor function — TypeError (the resolver is not a "
+                "function); pass `(resolve, reject) => { ... }`", n->nargs ? n->args[0].text : "");
+      return;
+    }
+    for (const ir_node *c = n->child; c; c = c->next)
+      if (c->kind == IR_FUNC && swapped_executor(c)) {
+        al_report(sink, c, "the Promise executor's parameters are named `%s, %s`: the first one resolves and the "
+                  "second rejects, whatever their names, so `%s(...)` fulfils the promise; name them "
+                  "`(resolve, reject)`", c->args[0].text, c->nargs > 1 ? c->args[1].text : "", c->args[0].text);
+        return;
+      }
+    return;
+  }
+  const al_kb_entry *e = n->name ? al_kb_find(kb, "combinator_shapes", n->name) : NULL;
+  if (!e) return;
+  const char *max = al_kb_attr(e, "positional");
+  const char *takes = al_kb_attr(e, "takes");
+  bool iterable = takes && !strcmp(takes, "iterable");
+  if (iterable && !n->nargs) {
+    al_report(sink, n, "`%s()` without an iterable rejects with a TypeError (undefined is not iterable); pass an "
+              "array of promises", label);
+    return;
+  }
+  if (max && n->nargs > (uint32_t)(*max - '0') && !(n->args[0].flags & IR_ARG_SPREAD)) {
+    al_fix *fx = NULL;
+    if (iterable) {
+      fx = al_fix_new(AL_FIX_APPLY_UNSAFE, "pass them in an array");
+      uint32_t open = al_callee_end(f, n), close = n->span.end - 1;
+      if (f->src->text[open] == '(' && f->src->text[close] == ')') {
+        al_fix_add(fx, open + 1, open + 1, "[");
+        al_fix_add(fx, close, close, "]");
+      } else {
+        fx = NULL;
+      }
+    }
+    if (iterable)
+      al_report_fix(sink, n, fx, "`%s()` is given %u arguments: it takes one iterable, so only `%s` is used (a "
+                    "promise is not iterable: TypeError) and the rest are ignored; pass an array (`%s([...])`)",
+                    label, n->nargs, n->args[0].text, label);
+    else
+      al_report(sink, n, "`%s()` is given %u arguments: it takes %s, the rest are ignored", label, n->nargs,
+                *max == '1' ? "one" : "two");
+    return;
+  }
+  if (iterable && n->nargs == 1) {
+    const ir_node *one = arg_call(f, n, 0);
+    const al_func_info *callee;
+    const al_kb_entry *api;
+    if (one && !(one->name && (al_ends_with(one->name, ".map") || al_ends_with(one->name, ".flatMap") ||
+                               al_ends_with(one->name, ".filter") || al_ends_with(one->name, ".slice"))) &&
+        al_index_call_awaitable(idx, f, one, &callee, &api))
+      al_report(sink, n, "`%s()` is given one promise (`%s()`), not an iterable of them: it rejects with a "
+                "TypeError (not iterable); pass `[%s]`, or await the promise directly", label,
+                al_call_label(f, one), n->args[0].text);
+  }
+}
+
+/* JS: a `then` method outside a promise-like class makes the object a thenable: await
+ * and Promise.resolve() call it (unicorn no-thenable, Biome noThenProperty). */
+static void check_thenable(const ir_file *f, al_sink *sink, const ir_node *n) {
+  const char *dot = strrchr(n->name, '.');
+  if (strcmp(dot ? dot + 1 : n->name, "then")) return;
+  if (!dot && !(n->flags & IR_F_EXPORTED)) return; /* a local function named then */
+  if (!n->body) return; /* a signature (interface, declare): a type, not an object */
+  if (dot) { /* a class that also has catch/finally is promise-like by design */
+    size_t ol = (size_t)(dot - n->name);
+    for (const ir_node *m = f->root; m; m = ir_next(m, f->root))
+      if (m->kind == IR_FUNC && m != n && m->name && !strncmp(m->name, n->name, ol) && m->name[ol] == '.' &&
+          (!strcmp(m->name + ol + 1, "catch") || !strcmp(m->name + ol + 1, "finally")))
+        return;
+  }
+  if (dot)
+    al_report(sink, n, "`%s` makes `%.*s` objects thenables: `await` and Promise.resolve() call it as a promise's "
+              "then, and the await hangs unless it calls its first argument; rename it", n->name,
+              (int)(dot - n->name), n->name);
+  else
+    al_report(sink, n, "an exported `then` makes the module namespace a thenable: `await import(...)` calls it as "
+              "a promise's then, and the import hangs unless it calls its first argument; rename it");
+}
+
+static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
+  const al_kb *kb = al_kb_for(f->lang);
+  for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
+    if (n->kind == IR_FUNC && f->lang == AL_LANG_JS && n->name && !(n->flags & IR_F_LAMBDA)) {
+      check_thenable(f, sink, n);
+      continue;
+    }
+    if (n->kind != IR_CALL || !n->name) continue;
+    if (f->lang == AL_LANG_JS) {
+      if (n->nargs >= 2 && (!strcmp(n->name, "Object.defineProperty") || !strcmp(n->name, "Reflect.defineProperty")) &&
+          n->args[1].text && (!strcmp(n->args[1].text, "'then'") || !strcmp(n->args[1].text, "\"then\"")))
+        al_report(sink, n, "`%s(..., %s)` makes the object a thenable: `await` and Promise.resolve() call its then "
+                  "as a promise's, and the await hangs unless it calls its first argument; use another name",
+                  n->name, n->args[1].text);
+      check_js(f, idx, sink, n, kb);
+      continue;
+    }
+    const al_kb_entry *e = al_kb_find(kb, "combinator_shapes", n->name);
+    if (e) check_python(f, idx, sink, n, e);
+  }
+}
+
+const al_rule rule_al516 = {
+    .code = "AL516",
+    .name = "async-api-misuse",
+    .family = AL_FAMILY_HYGIENE,
+    .langs = (1u << AL_LANG_JS) | (1u << AL_LANG_PYTHON),
+    .severity = AL_SEV_ERROR,
+    .summary = "a combinator or promise API called in a shape that fails (gather([...]), Promise.all(a, b), "
+               "new Promise.resolve(), a then method)",
+    .fix = AL_FIX_UNSAFE,
+    .check = check,
+};
