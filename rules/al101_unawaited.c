@@ -406,9 +406,85 @@ static void sync_for_async_gen(const ir_file *f, const al_index *idx, al_sink *s
                 in_async ? "" : " inside an async function");
 }
 
+/* JS: a `.map()` whose callback makes a promise (async, or an arrow returning one). */
+static bool maps_to_promises(const ir_file *f, const al_index *idx, const ir_node *call) {
+  const al_func_info *callee;
+  const al_kb_entry *api;
+  for (const ir_node *c = call->child; c; c = c->next) {
+    if (c->kind != IR_FUNC || !(c->flags & IR_F_LAMBDA)) continue;
+    if (c->flags & IR_F_ASYNC) return true;
+    for (const ir_node *r = c->child; r; r = r->next) {
+      const ir_node *x = r->kind == IR_RETURN ? r->child : r;
+      if (x && x->kind == IR_CALL && x->use == IR_USE_RETURNED && al_index_call_awaitable(idx, f, x, &callee, &api))
+        return true;
+    }
+    return false;
+  }
+  for (uint32_t i = 0; i < call->nargs; i++)
+    if (call->args[i].text && !(call->args[i].flags & (IR_ARG_LAMBDA | IR_ARG_LITERAL | IR_ARG_NULL)) &&
+        al_arg_async_fn(f, idx, call, call->args[i].text))
+      return true;
+  return false;
+}
+
+/* `await` of a collection of awaitables instead of the awaitables: JS `await
+ * xs.map(async ...)` / `await [a(), b()]` (an array is no thenable: the await returns it
+ * at once, and nothing waits for the promises in it); Python `await [c() for ...]`
+ * (a list is not awaitable: TypeError, and the coroutines never run). */
+static void awaited_collection(const ir_file *f, const al_index *idx, al_sink *sink, const ir_node *aw) {
+  const char *t = f->src->text;
+  uint32_t at = aw->span.start;
+  if (at + 5 > aw->span.end || strncmp(t + at, "await", 5)) return;
+  at += 5;
+  while (at < aw->span.end && (t[at] == ' ' || t[at] == '\t')) at++;
+  if (at >= aw->span.end) return;
+  const al_func_info *callee;
+  const al_kb_entry *api;
+  const ir_node *el = NULL;
+  bool js = f->lang == AL_LANG_JS, literal = t[at] == '[' || t[at] == '(';
+  if (t[at] == '[' || (!js && t[at] == '(')) {
+    for (const ir_node *c = aw->child; c && !el; c = c->next)
+      if (c->kind == IR_CALL && c->use != IR_USE_AWAITED && !al_is_spawn(f, c) &&
+          al_index_call_awaitable(idx, f, c, &callee, &api))
+        el = c;
+    /* a list of tasks is no more awaitable than one of coroutines */
+    for (const ir_node *c = aw->child; c && !el && !js; c = c->next)
+      if (c->kind == IR_CALL && al_is_spawn(f, c)) el = c;
+  } else if (js && aw->child && aw->child->kind == IR_CALL && aw->child->use == IR_USE_AWAITED && !aw->child->next &&
+             aw->child->name && (al_ends_with(aw->child->name, ".map") || al_ends_with(aw->child->name, ".flatMap")) &&
+             aw->child->span.start == at && aw->child->span.end == aw->span.end && maps_to_promises(f, idx, aw->child)) {
+    el = aw->child;
+  }
+  if (!el) return;
+  if (js) {
+    al_fix *fx = al_fix_new(AL_FIX_APPLY_UNSAFE, "await Promise.all(...)");
+    al_fix_add(fx, at, at, "Promise.all(");
+    al_fix_add(fx, aw->span.end, aw->span.end, ")");
+    al_report_fix(sink, aw, fx, "`await` of an array of promises (%s) does not wait for them: an array is not a "
+                  "promise, so the await returns it at once, the work goes on unobserved and rejections are "
+                  "unhandled; await Promise.all(...) of it", literal ? "a literal" : "from `.map()`");
+    return;
+  }
+  const char *alias = al_py_module_alias(f, "asyncio");
+  al_fix *fx = NULL;
+  if (alias && t[at] == '[') {
+    fx = al_fix_new(AL_FIX_APPLY_UNSAFE, "await asyncio.gather(*...)");
+    al_fix_add(fx, at, at, al_arena_fmt(&((ir_file *)f)->arena, "%s.gather(*", alias));
+    al_fix_add(fx, aw->span.end, aw->span.end, ")");
+  }
+  al_report_fix(sink, aw, fx, "`await` of a %s of %s (`%s()`): a %s is not awaitable — TypeError, and %s; await "
+                "asyncio.gather(*...) of it", t[at] == '[' ? "list" : "tuple",
+                al_is_spawn(f, el) ? "tasks" : "coroutines", al_call_label(f, el), t[at] == '[' ? "list" : "tuple",
+                al_is_spawn(f, el) ? "nothing waits for the tasks" : "none of them runs");
+}
+
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   char by[200];
   for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
+    if (n->kind == IR_AWAIT && f->lang != AL_LANG_C) {
+      awaited_collection(f, idx, sink, n);
+      continue;
+    }
     if (n->kind == IR_WITH && f->lang == AL_LANG_PYTHON) {
       sync_with_async_cm(f, idx, sink, n);
       continue;
