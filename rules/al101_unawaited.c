@@ -427,6 +427,42 @@ static bool maps_to_promises(const ir_file *f, const al_index *idx, const ir_nod
   return false;
 }
 
+/* `await save` / `await asyncio.sleep`: the async function itself awaited, not a call
+ * of it (no local or parameter of that name in the way). Python: TypeError; JS: the
+ * await returns the function at once, and it never runs. */
+static void awaited_function(const ir_file *f, const al_index *idx, al_sink *sink, const ir_node *aw, uint32_t at) {
+  const char *t = f->src->text;
+  if (aw->child) return;
+  uint32_t e = at;
+  while (e < aw->span.end && (isalnum((unsigned char)t[e]) || t[e] == '_' || t[e] == '.' || t[e] == '$')) e++;
+  if (e != aw->span.end || e == at || t[e - 1] == '.') return;
+  char name[128];
+  if (e - at >= sizeof name) return;
+  memcpy(name, t + at, e - at);
+  name[e - at] = 0;
+  const ir_node *fn = ir_enclosing_func(aw);
+  for (uint32_t i = 0; fn && i < fn->nargs; i++)
+    if (fn->args[i].text && !strncmp(fn->args[i].text, name, strcspn(name, ".")) &&
+        !isalnum((unsigned char)fn->args[i].text[strcspn(name, ".")]))
+      return;
+  for (const ir_node *c = fn ? fn->child : NULL; c; c = ir_next(c, fn))
+    if ((c->kind == IR_ASSIGN && c->name && !strcmp(c->name, name)) ||
+        (c->kind == IR_CALL && c->alias && !strcmp(c->alias, name)))
+      return;
+  const al_func_info *target = al_arg_async_fn(f, idx, aw, name);
+  const al_kb_entry *api = target ? NULL : al_kb_find(al_kb_for(f->lang), "awaitable", name);
+  if (!target && !api) return;
+  al_fix *fx = al_fix_new(AL_FIX_APPLY_UNSAFE, "call it");
+  al_fix_add(fx, e, e, "()");
+  if (f->lang == AL_LANG_JS)
+    al_report_fix(sink, aw, fx, "`await %s` awaits the function itself, not a call of it: a function is not a "
+                  "promise, so the await returns it at once and `%s` never runs; call it (`await %s(...)`)", name,
+                  name, name);
+  else
+    al_report_fix(sink, aw, fx, "`await %s` awaits the function itself, not a call of it: a function is not "
+                  "awaitable — TypeError, and `%s` never runs; call it (`await %s(...)`)", name, name, name);
+}
+
 /* `await` of a collection of awaitables instead of the awaitables: JS `await
  * xs.map(async ...)` / `await [a(), b()]` (an array is no thenable: the await returns it
  * at once, and nothing waits for the promises in it); Python `await [c() for ...]`
@@ -455,7 +491,10 @@ static void awaited_collection(const ir_file *f, const al_index *idx, al_sink *s
              aw->child->span.start == at && aw->child->span.end == aw->span.end && maps_to_promises(f, idx, aw->child)) {
     el = aw->child;
   }
-  if (!el) return;
+  if (!el) {
+    awaited_function(f, idx, sink, aw, at);
+    return;
+  }
   if (js) {
     al_fix *fx = al_fix_new(AL_FIX_APPLY_UNSAFE, "await Promise.all(...)");
     al_fix_add(fx, at, at, "Promise.all(");
