@@ -112,6 +112,29 @@ static bool swapped_executor(const ir_node *fn) {
   return first_rejects && second_resolves;
 }
 
+/* `.finally(() => { return v; })`: the value is ignored, the promise keeps its own
+ * result (eslint-plugin-promise no-return-in-finally). */
+static void finally_return(const ir_file *f, al_sink *sink, const ir_node *n) {
+  const char *t = f->src->text;
+  for (const ir_node *cb = n->child; cb; cb = cb->next) {
+    if (cb->kind != IR_FUNC || !(cb->flags & IR_F_LAMBDA)) continue;
+    for (const ir_node *r = cb->child; r; r = r->kind == IR_FUNC ? ir_next_skip(r, cb) : ir_next(r, cb)) {
+      if (r->kind != IR_RETURN || r->span.end - r->span.start < 7 || strncmp(t + r->span.start, "return", 6)) continue;
+      uint32_t i = r->span.start + 6;
+      while (i < r->span.end && (t[i] == ' ' || t[i] == '\t')) i++;
+      if (i >= r->span.end || t[i] == ';' || t[i] == '\n' || t[i] == '}') continue;
+      /* `return cleanup()` / `return await x`: finally waits for that promise (its
+       * rejection replaces the result), so the value is used */
+      if ((r->child && r->child->kind == IR_CALL) || !strncmp(t + i, "await", 5) || !strncmp(t + i, "new ", 4))
+        continue;
+      al_report(sink, r, "a value returned from a `.finally()` callback is ignored: the promise keeps the result "
+                "(or rejection) it had; return it from a `.then()` instead, or drop the value");
+      return;
+    }
+    return;
+  }
+}
+
 static void check_js(const ir_file *f, const al_index *idx, al_sink *sink, const ir_node *n, const al_kb *kb) {
   const char *label = al_call_label(f, n);
   if ((n->flags & IR_F_NEW) && n->name && al_kb_find(kb, "promise_statics", n->name)) {
@@ -132,6 +155,10 @@ static void check_js(const ir_file *f, const al_index *idx, al_sink *sink, const
                   "`(resolve, reject)`", c->args[0].text, c->nargs > 1 ? c->args[1].text : "", c->args[0].text);
         return;
       }
+    return;
+  }
+  if (al_ends_with(n->name, ".finally")) {
+    finally_return(f, sink, n);
     return;
   }
   const al_kb_entry *e = n->name ? al_kb_find(kb, "combinator_shapes", n->name) : NULL;
