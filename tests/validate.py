@@ -73,6 +73,7 @@ DEFECTS = {
     "AL514": {"python": ("TypeError from gather", lambda r: (r["error"] or "").startswith("TypeError")),
               "javascript": ("the jobs ran one at a time", lambda r: r["peak"] < 2)},
     "AL515": {"python": ("TypeError creating the object", lambda r: (r["error"] or "").startswith("TypeError"))},
+    "AL517": {"python": ("TimeoutError at once", lambda r: (r["error"] or "").startswith("TimeoutError"))},
     "AL516": {"python": ("TypeError from gather", lambda r: (r["error"] or "").startswith("TypeError")),
               "javascript": ("TypeError: not iterable", lambda r: "not iterable" in (r["error"] or ""))},
     # Hygiene: no run-time defect to show; the pair checks flagging and the fix.
