@@ -29,7 +29,8 @@ typedef enum {
   IR_HANDLER,  /* name: caught types, comma separated (resolved); NULL = bare/catch-all */
   IR_FINALLY,
   IR_WITH,     /* name: context manager expressions, comma separated (resolved); text: per
-                * item, ';'-separated, its call arguments ("a,b,kw=v") */
+                * item, ';'-separated, its call arguments ("a,b,kw=v"); alias (Python): per
+                * item, ','-separated, the name it binds (`as fh`; empty when none) */
   IR_ASSIGN,   /* name: the local variable assigned; text: the value (short) */
   IR_USE,      /* name: a local variable read */
   IR_IMPORT,   /* name: module spec; member: imported name (NULL: whole module); alias: local name */

@@ -73,6 +73,7 @@ DEFECTS = {
     "AL514": {"python": ("TypeError from gather", lambda r: (r["error"] or "").startswith("TypeError")),
               "javascript": ("the jobs ran one at a time", lambda r: r["peak"] < 2)},
     "AL515": {"python": ("TypeError creating the object", lambda r: (r["error"] or "").startswith("TypeError"))},
+    "AL518": {"python": ("closed file used by the task", lambda r: "closed file" in (r["error"] or ""))},
     "AL517": {"python": ("TimeoutError at once", lambda r: (r["error"] or "").startswith("TimeoutError"))},
     "AL516": {"python": ("TypeError from gather", lambda r: (r["error"] or "").startswith("TypeError")),
               "javascript": ("TypeError: not iterable", lambda r: "not iterable" in (r["error"] or ""))},

@@ -1108,8 +1108,8 @@ static ir_node *py_enter(ts_walk *w, bool *descend) {
       x = ir_add(w->f, parent, IR_WITH, ts_span(n));
       if (ts_has_token(n, "async")) x->flags |= IR_F_ASYNC;
       TSNode clause = ts_node_named_child(n, 0);
-      al_buf b = {0}, args = {0};
-      bool any_args = false;
+      al_buf b = {0}, args = {0}, as = {0};
+      bool any_args = false, any_as = false;
       uint32_t k = ts_node_named_child_count(clause);
       for (uint32_t i = 0; i < k; i++) {
         TSNode item = ts_node_named_child(clause, i);
@@ -1133,8 +1133,13 @@ static ir_node *py_enter(ts_walk *w, bool *descend) {
         if (b.len) {
           al_buf_puts(&b, ",");
           al_buf_puts(&args, ";");
+          al_buf_puts(&as, ",");
         }
         al_buf_puts(&b, name);
+        if (!ts_node_is_null(alias) && ts_is(alias, "identifier")) { /* `as fh`: the names the items bind */
+          al_buf_add(&as, w->text + ts_node_start_byte(alias), ts_node_end_byte(alias) - ts_node_start_byte(alias));
+          any_as = true;
+        }
         if (ts_is(v, "call")) {
           size_t before = args.len;
           with_item_args(w, c, v, &args);
@@ -1147,7 +1152,9 @@ static ir_node *py_enter(ts_walk *w, bool *descend) {
         }
       }
       if (any_args) x->text = ir_str(w->f, args.data, args.len);
+      if (any_as) x->alias = ir_str(w->f, as.data, as.len);
       al_buf_free(&args);
+      al_buf_free(&as);
       if (b.len) x->name = ir_str(w->f, b.data, b.len);
       al_buf_free(&b);
       return x;

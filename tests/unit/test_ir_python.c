@@ -76,7 +76,7 @@ START_TEST(classes_try_loops_with) {
                "        BREAK 14:13\n"
                "      LOOP 15:9 items as=x\n"
                "        CONTINUE 16:13\n"
-               "      WITH 17:9 lock,open args=;p\n"
+               "      WITH 17:9 lock,open as=,fh args=;p\n"
                "        CALL 17:20 open use=other (p)\n"
                "      RETURN 19:9\n"
                "        FUNC 19:16 <lambda> [lambda]\n"

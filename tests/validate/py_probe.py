@@ -62,6 +62,8 @@ def main():
                 await task
         except Exception as exc:  # the fixture's own failure is data, not a probe error
             report["error"] = f"{type(exc).__name__}: {exc}"
+            for sub in getattr(exc, "exceptions", ()):  # a TaskGroup's ExceptionGroup: what its tasks raised
+                report["error"] += f"; {type(sub).__name__}: {sub}"
         finally:
             stop.set()
             await samp  # asynclint: ignore[AL404] -- the sampler ends as soon as stop is set
