@@ -173,15 +173,11 @@ static void check_js(const ir_file *f, const al_index *idx, al_sink *sink, const
   }
   if (max && n->nargs > (uint32_t)(*max - '0') && !(n->args[0].flags & IR_ARG_SPREAD)) {
     al_fix *fx = NULL;
-    if (iterable) {
+    uint32_t open = al_callee_end(f, n), close = n->span.end - 1;
+    if (iterable && f->src->text[open] == '(' && f->src->text[close] == ')') {
       fx = al_fix_new(AL_FIX_APPLY_UNSAFE, "pass them in an array");
-      uint32_t open = al_callee_end(f, n), close = n->span.end - 1;
-      if (f->src->text[open] == '(' && f->src->text[close] == ')') {
-        al_fix_add(fx, open + 1, open + 1, "[");
-        al_fix_add(fx, close, close, "]");
-      } else {
-        fx = NULL;
-      }
+      al_fix_add(fx, open + 1, open + 1, "[");
+      al_fix_add(fx, close, close, "]");
     }
     if (iterable)
       al_report_fix(sink, n, fx, "`%s()` is given %u arguments: it takes one iterable, so only `%s` is used (a "
