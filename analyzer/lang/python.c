@@ -913,6 +913,17 @@ static ir_node *py_enter(ts_walk *w, bool *descend) {
         al_binding *b = typed_var(w, c, ts_text(w, right));
         if (b) bind_type_resolved(w, c, var, b->module, b->member);
       }
+      /* `on_done: Callable[..., Awaitable[None]]` (a class field) or `self.on_done:
+       * Callable[...] = cb`: a method that returns an awaitable, as a bodiless FUNC of
+       * the class (`self.on_done()` resolves to it) */
+      if ((class_field || self_attr) && !ts_node_is_null(type) && awaitable_callable(w, type)) {
+        ir_node *cls = ts_enclosing_own(w, IR_CLASS);
+        if (cls && cls->name) {
+          ir_node *m = ir_add(w->f, cls, IR_FUNC, ts_span(left));
+          m->flags |= IR_F_RETURNS_PROMISE | IR_F_METHOD;
+          m->name = al_arena_fmt(&w->f->arena, "%s.%s", cls->name, self_attr ? var + 5 : var);
+        }
+      }
       if (self_attr) return NULL;
       const char *target = !ts_node_is_null(right) && ts_is(right, "call") ? partial_target(w, c, right) : NULL;
       if (target) {
