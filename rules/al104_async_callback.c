@@ -174,6 +174,30 @@ static void void_param(const ir_file *f, const al_index *idx, al_sink *sink, con
                       "callback");
 }
 
+/* `xs.reduce(async (acc, x) => ...)`: from the second step on, acc is the promise the
+ * previous step returned; a reducer that never awaits it works on a promise (a property
+ * set on it is lost; a sum becomes "[object Promise]1"), and the steps overlap. */
+static void async_reducer(const ir_file *f, al_sink *sink, const ir_node *n) {
+  const ir_node *cb = NULL;
+  for (const ir_node *c = n->child; c && !cb; c = c->next)
+    if (c->kind == IR_FUNC && (c->flags & IR_F_LAMBDA)) cb = c;
+  if (!cb || !(cb->flags & IR_F_ASYNC) || !cb->nargs || !cb->args[0].text) return;
+  const char *acc = cb->args[0].text, *t = f->src->text;
+  size_t al = strlen(acc);
+  if (!al || !(isalpha((unsigned char)acc[0]) || acc[0] == '_' || acc[0] == '$')) return; /* a pattern */
+  for (const ir_node *a = cb->child; a; a = a->kind == IR_FUNC ? ir_next_skip(a, cb) : ir_next(a, cb)) {
+    if (a->kind != IR_AWAIT) continue;
+    uint32_t i = a->span.start + 5;
+    while (i < a->span.end && (t[i] == ' ' || t[i] == '(')) i++;
+    if (i + al <= a->span.end && !strncmp(t + i, acc, al) && !isalnum((unsigned char)t[i + al]) && t[i + al] != '_')
+      return; /* `await acc` */
+  }
+  al_report(sink, n, "async reducer passed to `%s()` never awaits its accumulator `%s`: from the second element on "
+            "`%s` is the previous step's promise, so the step works on a promise (what it sets or adds is lost) "
+            "and the steps overlap; start with `const done = await %s;`, or use a for...of loop",
+            al_call_label(f, n), acc, acc, acc);
+}
+
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   const al_kb *kb = al_kb_for(f->lang);
   for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
@@ -188,6 +212,10 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
       continue;
     }
     if (!n->nargs) continue; /* no callback passed */
+    if (f->lang == AL_LANG_JS && (al_ends_with(n->name, ".reduce") || al_ends_with(n->name, ".reduceRight"))) {
+      async_reducer(f, sink, n);
+      continue;
+    }
     if (f->lang == AL_LANG_PYTHON) {
       check_python(f, idx, sink, n, kb);
       continue;
