@@ -119,8 +119,10 @@ static void check_category(const ir_file *f, const al_index *idx, al_sink *sink,
     const ir_node *n = s->n, *fn = NULL;
     if (n->kind == IR_LOOP) {
       if (!strcmp(category, "sleep") && al_on_loop(f, n, &fn))
-        al_report(sink, n, "busy-wait loop on the clock (`%s`) blocks the event loop in %s; await a timer instead",
-                  n->name ? n->name : "?", al_context_label(fn));
+        al_report(sink, n, "busy-wait loop on the clock (`%s`) blocks the event loop in %s; %s",
+                  n->name ? n->name : "?", al_context_label(fn),
+                  f->lang == AL_LANG_C ? "start a loop timer (uv_timer_start / evtimer_add) and continue in its callback"
+                                       : "await a timer instead");
       continue;
     }
     if (strcmp(al_kb_attr(s->e, "category"), category) || !al_on_loop(f, n, &fn)) continue;
