@@ -39,6 +39,15 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
     }
     const char *cat = api ? al_kb_attr(api, "category") : NULL;
     const char *use = api ? al_kb_attr(api, "use") : NULL;
+    const ir_node *off = al_offloop_arg_of(f, n);
+    if (off) {
+      al_report_fix(sink, n, al_pass_function_fix(f, n), "`%s()` blocks the event loop in %s: %s — it is called "
+                    "here, and only its result is handed to `%s()`; pass the function and its arguments "
+                    "(`%s(%s, ...)`)", n->text ? n->text : n->name, al_context_label(fn), chain.data,
+                    al_call_label(f, off), al_call_label(f, off), n->text ? n->text : n->name);
+      al_buf_free(&chain);
+      continue;
+    }
     char *rel = al_fmt("%s: the blocking call", cat ? al_category_label(cat) : last && last->kind == IR_LOOP ? "busy-wait" : "blocking call");
     al_report_related(sink, n, c ? c->file : NULL, last, rel, "`%s()` blocks the event loop in %s: %s (%s at %s:%u)%s%s",
               n->text ? n->text : n->name, al_context_label(fn), chain.data,
@@ -57,6 +66,6 @@ const al_rule rule_al210 = {
     .langs = AL_LANGS_ALL,
     .severity = AL_SEV_WARNING,
     .summary = "an async function calls a synchronous project function that blocks (chain shown)",
-    .fix = AL_FIX_NONE,
+    .fix = AL_FIX_UNSAFE,
     .check = check,
 };

@@ -130,6 +130,12 @@ static void check_category(const ir_file *f, const al_index *idx, al_sink *sink,
     if (n->kind == IR_CALL && f->lang == AL_LANG_PYTHON && !strcmp(category, "nested_loop")) {
       al_report(sink, n, "`%s()` runs an event loop inside the running one in %s%s%s", al_call_label(f, n),
                 al_context_label(fn), use ? "; use " : "", use ? use : "");
+    } else if (n->kind == IR_CALL && al_offloop_arg_of(f, n)) {
+      const ir_node *off = al_offloop_arg_of(f, n);
+      al_report_fix(sink, n, al_pass_function_fix(f, n), "`%s()` blocks the event loop (%s) in %s: it is called "
+                    "here, and only its result is handed to `%s()`; pass the function and its arguments "
+                    "(`%s(%s, ...)`)", al_call_label(f, n), al_category_label(category), al_context_label(fn),
+                    al_call_label(f, off), al_call_label(f, off), al_call_label(f, n));
     } else if (n->kind == IR_CALL) {
       al_fix *fx = !strcmp(category, "sleep")  ? sleep_fix(f, n)
                    : !strcmp(category, "file") ? fs_promise_fix(f, n, s->e, fn)
@@ -156,17 +162,17 @@ static void check_category(const ir_file *f, const al_index *idx, al_sink *sink,
 CATEGORY_RULE(rule_al201, "AL201", "blocking-sleep", "sleep", AL_SEV_ERROR,
               "a blocking sleep (time.sleep) inside async code stalls every task", AL_FIX_UNSAFE)
 CATEGORY_RULE(rule_al202, "AL202", "blocking-network", "network", AL_SEV_ERROR,
-              "blocking HTTP/socket I/O inside async code", AL_FIX_NONE)
+              "blocking HTTP/socket I/O inside async code", AL_FIX_UNSAFE)
 CATEGORY_RULE(rule_al203, "AL203", "blocking-file-io", "file", AL_SEV_WARNING,
               "blocking file-system I/O inside async code", AL_FIX_UNSAFE)
 CATEGORY_RULE(rule_al204, "AL204", "blocking-subprocess", "subprocess", AL_SEV_ERROR,
-              "a blocking subprocess call or wait inside async code", AL_FIX_NONE)
+              "a blocking subprocess call or wait inside async code", AL_FIX_UNSAFE)
 CATEGORY_RULE(rule_al205, "AL205", "blocking-wait", "wait", AL_SEV_ERROR,
-              "a thread lock, queue, event or future wait inside async code", AL_FIX_NONE)
+              "a thread lock, queue, event or future wait inside async code", AL_FIX_UNSAFE)
 CATEGORY_RULE(rule_al206, "AL206", "blocking-dns", "dns", AL_SEV_WARNING,
-              "a blocking DNS lookup inside async code", AL_FIX_NONE)
+              "a blocking DNS lookup inside async code", AL_FIX_UNSAFE)
 CATEGORY_RULE(rule_al207, "AL207", "blocking-input", "input", AL_SEV_ERROR,
-              "blocking terminal input (input(), stdin reads) inside async code", AL_FIX_NONE)
+              "blocking terminal input (input(), stdin reads) inside async code", AL_FIX_UNSAFE)
 CATEGORY_RULE_L(rule_al208, "AL208", "blocking-cpu", "cpu", AL_SEV_WARNING,
                 "CPU-bound synchronous work (zlib/crypto *Sync) in async code or loop callbacks", AL_FIX_NONE,
                 1u << AL_LANG_JS)

@@ -840,6 +840,28 @@ static bool caught_quietly(const ir_node *n, const ir_node *fn) {
   return false;
 }
 
+const ir_node *al_offloop_arg_of(const ir_file *f, const ir_node *call) {
+  const ir_node *p = call->parent;
+  if (call->kind != IR_CALL || call->use != IR_USE_PASSED || !p || p->kind != IR_CALL || !is_offloop_call(f, p))
+    return NULL;
+  return p;
+}
+
+al_fix *al_pass_function_fix(const ir_file *f, const ir_node *call) {
+  const char *t = f->src->text;
+  uint32_t open = al_callee_end(f, call), close = call->span.end - 1;
+  if (open >= close || t[open] != '(' || t[close] != ')') return NULL;
+  for (uint32_t i = 0; i < call->nargs; i++)
+    if (call->args[i].flags & (IR_ARG_KEYWORD | IR_ARG_SPREAD)) return NULL;
+  uint32_t b = call->span.start;
+  while (b > 0 && (t[b - 1] == ' ' || t[b - 1] == '\t' || t[b - 1] == '\n')) b--;
+  if (call->nargs && b > 0 && t[b - 1] == '=') return NULL; /* `target=work(x)`: the arguments go to args= */
+  al_fix *fx = al_fix_new(AL_FIX_APPLY_UNSAFE, "pass the function and its arguments");
+  al_fix_add(fx, open, open + 1, call->nargs ? ", " : "");
+  al_fix_add(fx, close, close + 1, "");
+  return fx;
+}
+
 const ir_node *al_promise_param(const ir_node *at, const char *name) {
   if (!name) return NULL;
   for (const ir_node *fn = ir_enclosing_func(at); fn; fn = ir_enclosing_func(fn))

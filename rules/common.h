@@ -139,6 +139,15 @@ bool al_func_handles_errors(const ir_node *fn);
  * inner parameter of the same name and another type shadows it). */
 const ir_node *al_promise_param(const ir_node *at, const char *name);
 
+/* The off-loop API (knowledge `offloop`: asyncio.to_thread, run_in_executor, Thread,
+ * executor.submit, setTimeout's JS counterpart none) that call is an argument of —
+ * `to_thread(time.sleep(1))`: the call runs here, and only its result is handed over —
+ * or NULL. */
+const ir_node *al_offloop_arg_of(const ir_file *f, const ir_node *call);
+/* For such a call: the fix passing the function and its positional arguments instead
+ * (`to_thread(time.sleep, 1)`), or NULL when it has keyword arguments. Unsafe. */
+al_fix *al_pass_function_fix(const ir_file *f, const ir_node *call);
+
 /* Python: the knowledge `context_manager_decorators` entry of the project function a
  * call resolves to (`@contextmanager def f()`, `@asynccontextmanager async def f()`), or
  * NULL; *is_async: it makes an async context manager. */
