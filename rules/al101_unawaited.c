@@ -274,6 +274,30 @@ static void returned_unawaited(const ir_file *f, const al_index *idx, al_sink *s
  * call that takes the async function and its arguments (knowledge `takes_async_fn`).
  * Trio/anyio raise TypeError and the coroutine is never awaited. Fix (safe): pass the
  * function and its positional arguments, `start_soon(work, x)`. */
+/* Python: a coroutine given where a callback is expected (knowledge `void_callbacks`,
+ * its `arg` position): `loop.call_soon(handler())`, `fut.add_done_callback(done())` —
+ * the scheduler raises TypeError (not callable) and the coroutine is never awaited. */
+static void coroutine_for_callback(const ir_file *f, const al_index *idx, al_sink *sink, const ir_node *n) {
+  const al_kb_entry *e = al_kb_match(al_kb_for(f->lang), "void_callbacks", n->name);
+  const char *pos = e ? al_kb_attr(e, "arg") : NULL;
+  uint32_t k = pos ? (uint32_t)(*pos - '0') : 0;
+  if (!pos || k >= n->nargs || (n->args[k].flags & (IR_ARG_KEYWORD | IR_ARG_SPREAD)) || !n->args[k].text) return;
+  const char *want = n->args[k].text;
+  size_t wl = strlen(want);
+  for (const ir_node *c = n->child; c; c = c->next) {
+    if (c->kind != IR_CALL || c->use != IR_USE_PASSED || c->span.end - c->span.start != wl ||
+        memcmp(f->src->text + c->span.start, want, wl))
+      continue;
+    const al_func_info *fn;
+    const al_kb_entry *api;
+    if (al_spawn_dangles(f, c) || !al_index_call_awaitable(idx, f, c, &fn, &api)) return;
+    al_report(sink, c, "coroutine `%s()` passed to `%s()`, which expects a callback (a function to call): it "
+              "raises TypeError and the coroutine is never awaited; schedule the coroutine with "
+              "asyncio.create_task(%s), or pass a plain function", al_call_label(f, c), al_call_label(f, n), want);
+    return;
+  }
+}
+
 static void coroutine_for_function(const ir_file *f, const al_index *idx, al_sink *sink, const ir_node *n) {
   if (f->lang != AL_LANG_PYTHON || !n->name || !n->nargs || (n->args[0].flags & IR_ARG_KEYWORD)) return;
   const ir_node *arg = NULL;
@@ -282,7 +306,11 @@ static void coroutine_for_function(const ir_file *f, const al_index *idx, al_sin
       arg = c;
       break;
     }
-  if (!arg || !n->args[0].text || !arg->text || !al_kb_match(al_kb_for(f->lang), "takes_async_fn", n->name)) return;
+  if (arg && !al_kb_match(al_kb_for(f->lang), "takes_async_fn", n->name)) {
+    coroutine_for_callback(f, idx, sink, n);
+    return;
+  }
+  if (!arg || !n->args[0].text || !arg->text) return;
   /* the first argument is that call, as written */
   size_t tl = strlen(n->args[0].text);
   if (tl < 2 || n->args[0].text[tl - 1] != ')') return;
