@@ -302,10 +302,20 @@ static bool name_bound_to_literals(const ir_file *f, const ir_node *at, const ch
   return any && !other;
 }
 
+static bool iter_small_depth(const ir_file *f, const ir_node *at, const char *text, int depth);
+
 static bool is_chunk_var(const ir_file *f, const ir_node *at, const char *name) {
   const al_kb_section *ch = al_kb_section_get(al_kb_for(f->lang), "chunkers");
   for (const ir_node *p = at->parent; p && p->kind != IR_FUNC; p = p->parent) {
     if (p->kind != IR_LOOP || !p->alias || strcmp(p->alias, name) || !p->name) continue;
+    /* `for chunk in [xs[i:i + 10] for i in range(0, len(xs), 10)]`: each element a bounded slice */
+    const char *comp = (p->name[0] == '[' || p->name[0] == '(') ? strstr(p->name, " for ") : NULL;
+    if (comp) {
+      char *el = al_fmt("%.*s", (int)(comp - p->name - 1), p->name + 1);
+      bool r = el[0] && el[strlen(el) - 1] == ']' && iter_small_depth(f, at, el, 1);
+      free(el);
+      return r;
+    }
     const char *paren = strchr(p->name, '(');
     if (!paren || !ch) return false;
     for (size_t i = 0; i < ch->entries.len; i++) {
