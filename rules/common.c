@@ -317,6 +317,16 @@ static bool is_chunk_var(const ir_file *f, const ir_node *at, const char *name) 
       return r;
     }
     const char *paren = strchr(p->name, '(');
+    if (!paren && ch) { /* `for (const chunk of chunks)`: a collection named as the chunkers are */
+      const char *last = strrchr(p->name, '.');
+      last = last ? last + 1 : p->name;
+      for (size_t i = 0; i < ch->entries.len; i++) {
+        const al_kb_entry *e = ch->entries.items[i];
+        const char *el = strrchr(e->name, '.');
+        if (!strcmp(last, el ? el + 1 : e->name)) return true;
+      }
+      return false;
+    }
     if (!paren || !ch) return false;
     for (size_t i = 0; i < ch->entries.len; i++) {
       const al_kb_entry *e = ch->entries.items[i];
