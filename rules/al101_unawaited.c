@@ -462,17 +462,16 @@ static void awaited_function(const ir_file *f, const al_index *idx, al_sink *sin
   const char *t = f->src->text;
   if (aw->child) return;
   uint32_t e = at;
-  while (e < aw->span.end && (isalnum((unsigned char)t[e]) || t[e] == '_' || t[e] == '.' || t[e] == '$')) e++;
+  while (e < aw->span.end && (al_ident_char(t[e]) || t[e] == '.')) e++;
   if (e != aw->span.end || e == at || t[e - 1] == '.') return;
   char name[128];
   if (e - at >= sizeof name) return;
   memcpy(name, t + at, e - at);
   name[e - at] = 0;
   const ir_node *fn = ir_enclosing_func(aw);
+  size_t head = strcspn(name, ".");
   for (uint32_t i = 0; fn && i < fn->nargs; i++)
-    if (fn->args[i].text && !strncmp(fn->args[i].text, name, strcspn(name, ".")) &&
-        !isalnum((unsigned char)fn->args[i].text[strcspn(name, ".")]))
-      return;
+    if (fn->args[i].text && !strncmp(fn->args[i].text, name, head) && !al_ident_char(fn->args[i].text[head])) return;
   for (const ir_node *c = fn ? fn->child : NULL; c; c = ir_next(c, fn))
     if ((c->kind == IR_ASSIGN && c->name && !strcmp(c->name, name)) ||
         (c->kind == IR_CALL && c->alias && !strcmp(c->alias, name)))

@@ -209,12 +209,12 @@ static void async_reducer(const ir_file *f, al_sink *sink, const ir_node *n) {
   if (!cb || !(cb->flags & IR_F_ASYNC) || !cb->nargs || !cb->args[0].text) return;
   const char *acc = cb->args[0].text, *t = f->src->text;
   size_t al = strlen(acc);
-  if (!al || !(isalpha((unsigned char)acc[0]) || acc[0] == '_' || acc[0] == '$')) return; /* a pattern */
+  if (!al || !al_ident_char(acc[0])) return; /* a pattern (`{ total }`) */
   for (const ir_node *a = cb->child; a; a = a->kind == IR_FUNC ? ir_next_skip(a, cb) : ir_next(a, cb)) {
     if (a->kind != IR_AWAIT) continue;
     uint32_t i = a->span.start + 5;
     while (i < a->span.end && (t[i] == ' ' || t[i] == '(')) i++;
-    if (i + al <= a->span.end && !strncmp(t + i, acc, al) && !isalnum((unsigned char)t[i + al]) && t[i + al] != '_')
+    if (i + al <= a->span.end && !strncmp(t + i, acc, al) && !al_ident_char(t[i + al]))
       return; /* `await acc` */
   }
   al_report(sink, n, "async reducer passed to `%s()` never awaits its accumulator `%s`: from the second element on "

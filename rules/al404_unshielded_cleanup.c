@@ -20,8 +20,7 @@ static uint32_t indent_of(const char *t, uint32_t i) {
 
 static bool word_at(const char *t, uint32_t i, const char *w) {
   size_t l = strlen(w);
-  return !strncmp(t + i, w, l) && !(t[i + l] == '_' || (t[i + l] >= 'a' && t[i + l] <= 'z') ||
-                                    (t[i + l] >= 'A' && t[i + l] <= 'Z') || (t[i + l] >= '0' && t[i + l] <= '9'));
+  return !strncmp(t + i, w, l) && !al_ident_char(t[i + l]);
 }
 
 /* Whether the raise can run after the await n: no line between them at a shallower

@@ -12,15 +12,14 @@
 
 #include "common.h"
 
-static bool ident_char(char c) { return c == '_' || c == '$' || isalnum((unsigned char)c); }
 
 /* The path text (`a.b[c]`, `this.x`) occurs in t[from, to) not preceded by an
  * identifier character or a dot, and not followed by one (a prefix of a longer path). */
 static bool has_path(const char *t, uint32_t from, uint32_t to, const char *path, size_t pl) {
   for (uint32_t i = from; i + pl <= to; i++)
     if (!memcmp(t + i, path, pl) &&
-        (i == from || (!ident_char(t[i - 1]) && (t[i - 1] != '.' || (i >= 3 && !memcmp(t + i - 3, "...", 3))))) &&
-        (i + pl == to || (!ident_char(t[i + pl]) && t[i + pl] != '.')))
+        (i == from || (!al_ident_char(t[i - 1]) && (t[i - 1] != '.' || (i >= 3 && !memcmp(t + i - 3, "...", 3))))) &&
+        (i + pl == to || (!al_ident_char(t[i + pl]) && t[i + pl] != '.')))
       return true;
   return false;
 }
@@ -31,7 +30,7 @@ static bool is_param(const ir_node *fn, const char *name, size_t nl) {
     const char *a = fn->args[i].text;
     if (!a) continue;
     while (*a == '*' || *a == '.') a++;
-    if (!strncmp(a, name, nl) && !ident_char(a[nl])) return true;
+    if (!strncmp(a, name, nl) && !al_ident_char(a[nl])) return true;
   }
   return false;
 }
@@ -42,10 +41,10 @@ static bool js_declared(const ir_file *f, const ir_node *fn, const char *name, s
   const char *t = f->src->text;
   static const char *const kw[] = {"let", "const", "var", "function", NULL};
   for (uint32_t i = fn->span.start; i + nl < fn->span.end; i++) {
-    if (i > fn->span.start && ident_char(t[i - 1])) continue;
+    if (i > fn->span.start && al_ident_char(t[i - 1])) continue;
     for (int k = 0; kw[k]; k++) {
       size_t kl = strlen(kw[k]);
-      if (strncmp(t + i, kw[k], kl) || ident_char(t[i + kl])) continue;
+      if (strncmp(t + i, kw[k], kl) || al_ident_char(t[i + kl])) continue;
       uint32_t j = i + (uint32_t)kl;
       /* `let a = 1, name`, `const { name }`, `let [x, name]`: the declaration's line */
       uint32_t e = j;
@@ -61,7 +60,7 @@ static bool py_shared_name(const ir_file *f, const ir_node *fn, const char *name
   const char *t = f->src->text;
   static const char *const kw[] = {"global ", "nonlocal ", NULL};
   for (uint32_t i = fn->span.start; i < fn->span.end; i++) {
-    if (i > fn->span.start && ident_char(t[i - 1])) continue;
+    if (i > fn->span.start && al_ident_char(t[i - 1])) continue;
     for (int k = 0; kw[k]; k++) {
       size_t kl = strlen(kw[k]);
       if (strncmp(t + i, kw[k], kl)) continue;
@@ -80,8 +79,8 @@ static bool py_local(const ir_file *f, const ir_node *fn, const char *name, size
   if (is_param(fn, name, nl)) return true;
   const char *t = f->src->text;
   for (uint32_t i = fn->span.start; i + nl < fn->span.end; i++) {
-    if (memcmp(t + i, name, nl) || (i > fn->span.start && (ident_char(t[i - 1]) || t[i - 1] == '.')) ||
-        ident_char(t[i + nl]))
+    if (memcmp(t + i, name, nl) || (i > fn->span.start && (al_ident_char(t[i - 1]) || t[i - 1] == '.')) ||
+        al_ident_char(t[i + nl]))
       continue;
     uint32_t j = i + (uint32_t)nl;
     while (j < fn->span.end && t[j] == ' ') j++;
@@ -111,7 +110,7 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
     /* the target: a name, dotted path or subscript */
     uint32_t e = ls;
     int depth = 0;
-    while (e < n->span.start && (ident_char(t[e]) || t[e] == '.' || t[e] == '[' || t[e] == ']' || depth)) {
+    while (e < n->span.start && (al_ident_char(t[e]) || t[e] == '.' || t[e] == '[' || t[e] == ']' || depth)) {
       if (t[e] == '[') depth++;
       else if (t[e] == ']') depth--;
       e++;

@@ -142,7 +142,7 @@ static void check_js(const ir_file *f, const al_index *idx, al_sink *sink, const
               n->name, n->name);
     return;
   }
-  if ((n->flags & IR_F_NEW) && n->name && !strcmp(n->name, "Promise")) {
+  if ((n->flags & IR_F_NEW) && n->name && al_kb_find(kb, "promise_types", n->name)) {
     if (!n->nargs || (n->args[0].flags & (IR_ARG_LITERAL | IR_ARG_NULL))) {
       al_report(sink, n, "`new Promise(%s)` without an executor function — TypeError (the resolver is not a "
                 "function); pass `(resolve, reject) => { ... }`", n->nargs ? n->args[0].text : "");
@@ -233,8 +233,9 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
     }
     if (n->kind != IR_CALL || !n->name) continue;
     if (f->lang == AL_LANG_JS) {
-      if (n->nargs >= 2 && (!strcmp(n->name, "Object.defineProperty") || !strcmp(n->name, "Reflect.defineProperty")) &&
-          n->args[1].text && (!strcmp(n->args[1].text, "'then'") || !strcmp(n->args[1].text, "\"then\"")))
+      if (n->nargs >= 2 && n->args[1].text &&
+          (!strcmp(n->args[1].text, "'then'") || !strcmp(n->args[1].text, "\"then\"")) &&
+          al_kb_find(kb, "property_definers", n->name))
         al_report(sink, n, "`%s(..., %s)` makes the object a thenable: `await` and Promise.resolve() call its then "
                   "as a promise's, and the await hangs unless it calls its first argument; use another name",
                   n->name, n->args[1].text);

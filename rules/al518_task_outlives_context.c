@@ -8,19 +8,6 @@
 
 #include "common.h"
 
-/* Whether text mentions name as a whole identifier (`fh`, `client.get`, `f(fh)`). */
-static bool mentions(const char *text, const char *name, size_t nl) {
-  if (!text) return false;
-  for (const char *p = strstr(text, name); p; p = strstr(p + 1, name)) {
-    bool before = p == text || !(p[-1] == '_' || p[-1] == '.' || (p[-1] >= 'a' && p[-1] <= 'z') ||
-                                 (p[-1] >= 'A' && p[-1] <= 'Z') || (p[-1] >= '0' && p[-1] <= '9'));
-    char a = p[nl];
-    bool after = !(a == '_' || (a >= 'a' && a <= 'z') || (a >= 'A' && a <= 'Z') || (a >= '0' && a <= '9'));
-    if (before && after) return true;
-  }
-  return false;
-}
-
 /* A name bound by with w that the spawn call passes on (its arguments, or those of
  * calls inside them: `create_task(fetch(s))`); written to out. */
 static bool passes_bound(const ir_node *w, const ir_node *call, char *out, size_t cap) {
@@ -30,10 +17,10 @@ static bool passes_bound(const ir_node *w, const ir_node *call, char *out, size_
       memcpy(out, a, nl);
       out[nl] = 0;
       for (uint32_t i = 0; i < call->nargs; i++)
-        if (mentions(call->args[i].text, out, nl)) return true;
+        if (al_text_mentions(call->args[i].text, out)) return true;
       for (const ir_node *c = call->child; c; c = ir_next(c, call))
         for (uint32_t i = 0; c->kind == IR_CALL && i < c->nargs; i++)
-          if (mentions(c->args[i].text, out, nl)) return true;
+          if (al_text_mentions(c->args[i].text, out)) return true;
     }
     a += nl + (a[nl] == ',');
   }

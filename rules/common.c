@@ -860,6 +860,14 @@ static bool caught_quietly(const ir_node *n, const ir_node *fn) {
   return false;
 }
 
+bool al_text_mentions(const char *text, const char *name) {
+  size_t nl = strlen(name);
+  if (!text || !nl) return false;
+  for (const char *p = strstr(text, name); p; p = strstr(p + 1, name))
+    if ((p == text || (!al_ident_char(p[-1]) && p[-1] != '.')) && !al_ident_char(p[nl])) return true;
+  return false;
+}
+
 const ir_node *al_offloop_arg_of(const ir_file *f, const ir_node *call) {
   const ir_node *p = call->parent;
   if (call->kind != IR_CALL || call->use != IR_USE_PASSED || !p || p->kind != IR_CALL || !is_offloop_call(f, p))

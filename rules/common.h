@@ -158,6 +158,14 @@ const al_kb_entry *al_py_cm_factory(const al_index *idx, const ir_file *f, const
  * is legal in any function and which any()/sum() cannot iterate. */
 bool al_py_in_genexp(const ir_file *f, const ir_node *n);
 
+/* A character of an identifier (letters, digits, `_`, `$`). */
+static inline bool al_ident_char(char c) {
+  return c == '_' || c == '$' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+/* text mentions name as a whole identifier of its own (`fh`, `f(fh)`, `fh.read`), not
+ * as an attribute of something else (`self.fh`). */
+bool al_text_mentions(const char *text, const char *name);
+
 /* The source between from and to contains word outside comments (#, //, slash-star). */
 bool al_code_contains(const ir_file *f, uint32_t from, uint32_t to, const char *word);
 

@@ -19,6 +19,7 @@ typedef struct js_ctx {
   al_map types;    /* locals / this.x holding `new X()`: their method calls resolve to X's */
   bool typescript; /* the TypeScript grammar: annotations are looked at */
   al_map returns;  /* TypeScript: function name -> js_return*, the class its return type names */
+  const al_kb_section *globals; /* knowledge `global_objects`: `window.fetch()` is fetch() */
 } js_ctx;
 
 /* `f(): Api` or `f(): Promise<Api>`: what `x = f()` or `x = await f()` holds. */
@@ -537,7 +538,12 @@ static ir_node *lower_call(ts_walk *w, js_ctx *c, TSNode n, ir_node *parent, boo
     call->name = al_arena_fmt(&w->f->arena, "%s.%s", call->module, call->member);
   } else {
     /* `window.fetch()`, `globalThis.setTimeout()`: the global itself */
-    const char *g = al_starts_with(text, "globalThis.") ? text + 11 : al_starts_with(text, "window.") ? text + 7 : text;
+    const char *g = text;
+    for (size_t i = 0; c->globals && i < c->globals->entries.len && g == text; i++) {
+      const char *o = ((const al_kb_entry *)c->globals->entries.items[i])->name;
+      size_t ol = strlen(o);
+      if (!strncmp(text, o, ol) && text[ol] == '.' && text[ol + 1]) g = text + ol + 1;
+    }
     al_names_resolve(&c->names, g, &call->name, &call->module, &call->member);
   }
   if (is_new) call->flags |= IR_F_NEW;
@@ -984,7 +990,8 @@ ir_file *al_lower_javascript(const al_source *src, const al_lower_ctx *ctx, char
   const char *dir = dirname(pathcopy);
   js_ctx c = {.names = {.f = f},
               .dir = ir_str(f, dir, strlen(dir)),
-              .typescript = ts_language_for(src) != tree_sitter_javascript()};
+              .typescript = ts_language_for(src) != tree_sitter_javascript(),
+              .globals = al_kb_section_get(al_kb_for(AL_LANG_JS), "global_objects")};
   free(pathcopy);
   ts_walk w = {.f = f, .text = src->text, .lang = ts_language_for(src), .user = &c};
   prebind_imports(&w, &c, root);
