@@ -505,6 +505,16 @@ static void awaited_collection(const ir_file *f, const al_index *idx, al_sink *s
   const al_kb_entry *api;
   const ir_node *el = NULL;
   bool js = f->lang == AL_LANG_JS, literal = t[at] == '[' || t[at] == '(';
+  if (!js && t[at] == '(') { /* a tuple has a comma at its top level: `await (a() or b())` is none */
+    int depth = 0;
+    bool comma = false;
+    for (uint32_t i = at; i < aw->span.end && !comma; i++) {
+      if (t[i] == '(' || t[i] == '[' || t[i] == '{') depth++;
+      else if (t[i] == ')' || t[i] == ']' || t[i] == '}') depth--;
+      else if (t[i] == ',' && depth == 1) comma = true;
+    }
+    if (!comma) return;
+  }
   if (t[at] == '[' || (!js && t[at] == '(')) {
     for (const ir_node *c = aw->child; c && !el; c = c->next)
       if (c->kind == IR_CALL && c->use != IR_USE_AWAITED && !al_is_spawn(f, c) &&
