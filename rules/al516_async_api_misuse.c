@@ -135,6 +135,32 @@ static void finally_return(const ir_file *f, al_sink *sink, const ir_node *n) {
   }
 }
 
+/* `new Promise((resolve) => setTimeout(resolve(), ms))`: the timer is given what
+ * resolve() returns — the promise settles now, and the timer gets no function. */
+static void timer_given_settle(const ir_file *f, al_sink *sink, const ir_node *n) {
+  if (!n->nargs || !n->args[0].text) return;
+  const ir_node *c = arg_call(f, n, 0);
+  if (!c || !c->name || strchr(c->name, '.')) return;
+  for (const ir_node *fn = ir_enclosing_func(n); fn; fn = ir_enclosing_func(fn)) {
+    const ir_node *ctor = fn->parent;
+    bool executor = (fn->flags & IR_F_LAMBDA) && ctor && ctor->kind == IR_CALL && (ctor->flags & IR_F_NEW) &&
+                    ctor->name && al_kb_find(al_kb_for(f->lang), "promise_types", ctor->name);
+    for (uint32_t i = 0; i < fn->nargs && i < 2; i++)
+      if (fn->args[i].text && !strcmp(fn->args[i].text, c->name)) {
+        if (!executor) return; /* a parameter of another function shadows */
+        al_fix *fx = NULL;
+        if (!c->nargs && f->src->text[c->span.end - 1] == ')') {
+          fx = al_fix_new(AL_FIX_APPLY_SAFE, "pass the function");
+          al_fix_add(fx, al_callee_end(f, c), c->span.end, "");
+        }
+        al_report_fix(sink, c, fx, "`%s(%s)` calls the executor's `%s` now: the promise settles at once instead "
+                      "of when the timer fires, and the timer is given no function; pass `%s`%s", al_call_label(f, n),
+                      n->args[0].text, c->name, c->name, c->nargs ? " (and the value through a function)" : "");
+        return;
+      }
+  }
+}
+
 static void check_js(const ir_file *f, const al_index *idx, al_sink *sink, const ir_node *n, const al_kb *kb) {
   const char *label = al_call_label(f, n);
   if ((n->flags & IR_F_NEW) && n->name && al_kb_find(kb, "promise_statics", n->name)) {
@@ -159,6 +185,10 @@ static void check_js(const ir_file *f, const al_index *idx, al_sink *sink, const
   }
   if (al_ends_with(n->name, ".finally")) {
     finally_return(f, sink, n);
+    return;
+  }
+  if (al_kb_find(kb, "not_thenable", n->name)) {
+    timer_given_settle(f, sink, n);
     return;
   }
   const al_kb_entry *e = n->name ? al_kb_find(kb, "combinator_shapes", n->name) : NULL;
@@ -186,6 +216,11 @@ static void check_js(const ir_file *f, const al_index *idx, al_sink *sink, const
     else
       al_report(sink, n, "`%s()` is given %u arguments: it takes %s, the rest are ignored", label, n->nargs,
                 *max == '1' ? "one" : "two");
+    return;
+  }
+  const char *empty = al_kb_attr(e, "empty");
+  if (empty && n->nargs == 1 && n->args[0].text && !strcmp(n->args[0].text, "[]")) {
+    al_report(sink, n, "`%s([])` over an empty array %s", label, empty);
     return;
   }
   if (iterable && n->nargs == 1) {

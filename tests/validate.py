@@ -77,7 +77,8 @@ DEFECTS = {
     "AL518": {"python": ("closed file used by the task", lambda r: "closed file" in (r["error"] or ""))},
     "AL517": {"python": ("TimeoutError at once", lambda r: (r["error"] or "").startswith("TimeoutError"))},
     "AL516": {"python": ("TypeError from gather", lambda r: (r["error"] or "").startswith("TypeError")),
-              "javascript": ("TypeError: not iterable", lambda r: "not iterable" in (r["error"] or ""))},
+              "javascript": ("TypeError: not iterable, or a sleep that did not wait",
+                             lambda r: "not iterable" in (r["error"] or "") or "did not wait" in (r["error"] or ""))},
     # Hygiene: no run-time defect to show; the pair checks flagging and the fix.
     "AL504": {"python": None},
     "AL506": {"python": None},
