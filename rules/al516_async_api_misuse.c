@@ -161,6 +161,20 @@ static void timer_given_settle(const ir_file *f, al_sink *sink, const ir_node *n
   }
 }
 
+/* Python: `loop.call_later(1, fut.set_result(x))`: the future is settled now, and the
+ * scheduler is given None (TypeError: not callable). Knowledge `settle_methods`. */
+static void callback_given_settle(const ir_file *f, al_sink *sink, const ir_node *n, const al_kb_entry *e) {
+  const char *pos = al_kb_attr(e, "arg");
+  uint32_t k = pos ? (uint32_t)(*pos - '0') : 0;
+  if (!pos || k >= n->nargs || (n->args[k].flags & (IR_ARG_KEYWORD | IR_ARG_SPREAD))) return;
+  const ir_node *c = arg_call(f, n, k);
+  if (!c || !c->name || !al_kb_match(al_kb_for(f->lang), "settle_methods", c->name)) return;
+  al_report_fix(sink, c, al_pass_function_fix(f, c), "`%s()` is called now, in the arguments of `%s()`: the "
+                "future is settled at once instead of by the callback, and the scheduler is given its result, not a "
+                "function (TypeError: not callable); pass the method and its arguments (`%s(..., %s, ...)`)", al_call_label(f, c),
+                al_call_label(f, n), al_call_label(f, n), al_call_label(f, c));
+}
+
 static void check_js(const ir_file *f, const al_index *idx, al_sink *sink, const ir_node *n, const al_kb *kb) {
   const char *label = al_call_label(f, n);
   if ((n->flags & IR_F_NEW) && n->name && al_kb_find(kb, "promise_statics", n->name)) {
@@ -279,6 +293,7 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
     }
     const al_kb_entry *e = al_kb_find(kb, "combinator_shapes", n->name);
     if (e) check_python(f, idx, sink, n, e);
+    else if (n->nargs && (e = al_kb_match(kb, "void_callbacks", n->name))) callback_given_settle(f, sink, n, e);
   }
 }
 

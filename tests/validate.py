@@ -76,7 +76,7 @@ DEFECTS = {
     "AL515": {"python": ("TypeError creating the object", lambda r: (r["error"] or "").startswith("TypeError"))},
     "AL518": {"python": ("closed file used by the task", lambda r: "closed file" in (r["error"] or ""))},
     "AL517": {"python": ("TimeoutError at once", lambda r: (r["error"] or "").startswith("TimeoutError"))},
-    "AL516": {"python": ("TypeError from gather", lambda r: (r["error"] or "").startswith("TypeError")),
+    "AL516": {"python": ("TypeError (gather, call_later)", lambda r: (r["error"] or "").startswith("TypeError")),
               "javascript": ("TypeError: not iterable, or a sleep that did not wait",
                              lambda r: "not iterable" in (r["error"] or "") or "did not wait" in (r["error"] or ""))},
     # Hygiene: no run-time defect to show; the pair checks flagging and the fix.
