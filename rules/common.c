@@ -989,9 +989,6 @@ void al_c_object_of(const char *arg, char *out, size_t cap) {
 }
 
 
-static bool ident_char(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '$';
-}
 
 static bool space_char(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
 
@@ -1053,7 +1050,7 @@ const char *al_call_label(const ir_file *f, const ir_node *n) {
   }
   if (fits) return al_arena_fmt((al_arena *)&f->arena, "%.*s", (int)k, buf);
   uint32_t h = n->span.start;
-  while (h < open && h - n->span.start < 40 && (ident_char(src[h]) || src[h] == '.')) h++;
+  while (h < open && h - n->span.start < 40 && (al_ident_char(src[h]) || src[h] == '.')) h++;
   if (h > n->span.start && src[h] == '(')
     return al_arena_fmt((al_arena *)&f->arena, "%.*s(\u2026)%s", (int)(h - n->span.start), src + n->span.start, t + 2);
   return al_arena_fmt((al_arena *)&f->arena, "\u2026%s", t + 2);
