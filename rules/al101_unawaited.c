@@ -270,10 +270,6 @@ static void returned_unawaited(const ir_file *f, const al_index *idx, al_sink *s
                   callee, encl->name ? encl->name : "?", encl->name ? encl->name : "?", callee);
 }
 
-/* Python: `nursery.start_soon(work(x))` / `trio.run(main())` — a coroutine handed to a
- * call that takes the async function and its arguments (knowledge `takes_async_fn`).
- * Trio/anyio raise TypeError and the coroutine is never awaited. Fix (safe): pass the
- * function and its positional arguments, `start_soon(work, x)`. */
 /* Python: a coroutine given where a callback is expected (knowledge `void_callbacks`,
  * its `arg` position): `loop.call_soon(handler())`, `fut.add_done_callback(done())` —
  * the scheduler raises TypeError (not callable) and the coroutine is never awaited. */
@@ -281,23 +277,21 @@ static void coroutine_for_callback(const ir_file *f, const al_index *idx, al_sin
   const al_kb_entry *e = al_kb_match(al_kb_for(f->lang), "void_callbacks", n->name);
   const char *pos = e ? al_kb_attr(e, "arg") : NULL;
   uint32_t k = pos ? (uint32_t)(*pos - '0') : 0;
-  if (!pos || k >= n->nargs || (n->args[k].flags & (IR_ARG_KEYWORD | IR_ARG_SPREAD)) || !n->args[k].text) return;
-  const char *want = n->args[k].text;
-  size_t wl = strlen(want);
-  for (const ir_node *c = n->child; c; c = c->next) {
-    if (c->kind != IR_CALL || c->use != IR_USE_PASSED || c->span.end - c->span.start != wl ||
-        memcmp(f->src->text + c->span.start, want, wl))
-      continue;
-    const al_func_info *fn;
-    const al_kb_entry *api;
-    if (al_spawn_dangles(f, c) || !al_index_call_awaitable(idx, f, c, &fn, &api)) return;
-    al_report(sink, c, "coroutine `%s()` passed to `%s()`, which expects a callback (a function to call): it "
-              "raises TypeError and the coroutine is never awaited; schedule the coroutine with "
-              "asyncio.create_task(%s), or pass a plain function", al_call_label(f, c), al_call_label(f, n), want);
-    return;
-  }
+  if (!pos || k >= n->nargs || (n->args[k].flags & (IR_ARG_KEYWORD | IR_ARG_SPREAD))) return;
+  const ir_node *c = al_arg_call(f, n, k);
+  const al_func_info *fn;
+  const al_kb_entry *api;
+  if (!c || al_spawn_dangles(f, c) || !al_index_call_awaitable(idx, f, c, &fn, &api)) return;
+  al_report(sink, c, "coroutine `%s()` passed to `%s()`, which expects a callback (a function to call): it "
+            "raises TypeError and the coroutine is never awaited; schedule the coroutine with "
+            "asyncio.create_task(%s), or pass a plain function", al_call_label(f, c), al_call_label(f, n),
+            n->args[k].text);
 }
 
+/* Python: `nursery.start_soon(work(x))` / `trio.run(main())` — a coroutine handed to a
+ * call that takes the async function and its arguments (knowledge `takes_async_fn`).
+ * Trio/anyio raise TypeError and the coroutine is never awaited. Fix (safe): pass the
+ * function and its positional arguments, `start_soon(work, x)`. */
 static void coroutine_for_function(const ir_file *f, const al_index *idx, al_sink *sink, const ir_node *n) {
   if (f->lang != AL_LANG_PYTHON || !n->name || !n->nargs || (n->args[0].flags & IR_ARG_KEYWORD)) return;
   const ir_node *arg = NULL;
@@ -319,23 +313,7 @@ static void coroutine_for_function(const ir_file *f, const al_index *idx, al_sin
   if (!al_index_call_awaitable(idx, f, arg, &fn, &api)) return;
   const char *callee = al_call_label(f, n), *what = al_call_label(f, arg);
   /* the fix: `work(a, b)` -> `work, a, b` when its arguments are all positional */
-  al_fix *fx = NULL;
-  bool positional = true;
-  for (uint32_t i = 0; i < arg->nargs; i++)
-    if (arg->args[i].flags & (IR_ARG_KEYWORD | IR_ARG_SPREAD)) positional = false;
-  const char *t = f->src->text;
-  uint32_t open = al_callee_end(f, arg);
-  if (positional && open < arg->span.end && t[open] == '(' && t[arg->span.end - 1] == ')') {
-    uint32_t in = open + 1, out = arg->span.end - 1;
-    while (in < out && (t[in] == ' ' || t[in] == '\t')) in++;
-    while (out > in && (t[out - 1] == ' ' || t[out - 1] == '\t')) out--;
-    fx = al_fix_new(AL_FIX_APPLY_SAFE, "pass the function and its arguments");
-    if (in == out) al_fix_add(fx, open, arg->span.end, "");
-    else {
-      al_fix_add(fx, open, in, ", ");
-      al_fix_add(fx, out, arg->span.end, "");
-    }
-  }
+  al_fix *fx = al_pass_function_fix(f, arg, AL_FIX_APPLY_SAFE);
   al_report_fix(sink, arg, fx,
                 "coroutine `%s()` passed to `%s()`, which takes the async function and its arguments: it raises "
                 "TypeError and the coroutine is never awaited; pass `%s, ...` instead",

@@ -137,26 +137,16 @@ static bool timer_given_promise(const ir_file *f, const al_index *idx, al_sink *
 /* JS: `emitter.on('x', handler())` / `el.addEventListener('click', handler())`: the
  * listener (second argument) is the promise of a call, not a function. */
 static bool listener_given_promise(const ir_file *f, const al_index *idx, al_sink *sink, const ir_node *n) {
-  if (n->nargs < 2 || !n->args[1].text || (n->args[1].flags & (IR_ARG_LAMBDA | IR_ARG_LITERAL | IR_ARG_NULL)))
-    return false;
-  const char *want = n->args[1].text;
-  size_t wl = strlen(want);
-  if (wl < 3 || want[wl - 1] != ')') return false;
-  for (const ir_node *c = n->child; c; c = c->next) {
-    if (c->kind != IR_CALL || c->use != IR_USE_PASSED || c->span.end - c->span.start != wl ||
-        memcmp(f->src->text + c->span.start, want, wl))
-      continue;
-    const al_func_info *fn;
-    const al_kb_entry *api;
-    if (!al_index_call_awaitable(idx, f, c, &fn, &api)) return false;
-    al_fix *fx = al_fix_new(AL_FIX_APPLY_UNSAFE, "pass a function that makes the call");
-    al_fix_add(fx, c->span.start, c->span.start, "() => ");
-    al_report_fix(sink, n, fx, "`%s()` is given the promise of `%s()` as its listener, not a function: the work "
-                  "runs once, now, and never on the event (Node's emitters throw TypeError, addEventListener "
-                  "ignores it); pass `() => %s()`", al_call_label(f, n), al_call_label(f, c), al_call_label(f, c));
-    return true;
-  }
-  return false;
+  const ir_node *c = n->nargs >= 2 ? al_arg_call(f, n, 1) : NULL;
+  const al_func_info *fn;
+  const al_kb_entry *api;
+  if (!c || !al_index_call_awaitable(idx, f, c, &fn, &api)) return false;
+  al_fix *fx = al_fix_new(AL_FIX_APPLY_UNSAFE, "pass a function that makes the call");
+  al_fix_add(fx, c->span.start, c->span.start, "() => ");
+  al_report_fix(sink, n, fx, "`%s()` is given the promise of `%s()` as its listener, not a function: the work "
+                "runs once, now, and never on the event (Node's emitters throw TypeError, addEventListener "
+                "ignores it); pass `() => %s()`", al_call_label(f, n), al_call_label(f, c), al_call_label(f, c));
+  return true;
 }
 
 /* The position among call's arguments of the callback cb (an inline function, the

@@ -41,7 +41,7 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
     const char *use = api ? al_kb_attr(api, "use") : NULL;
     const ir_node *off = al_offloop_arg_of(f, n);
     if (off) {
-      al_report_fix(sink, n, al_pass_function_fix(f, n), "`%s()` blocks the event loop in %s: %s — it is called "
+      al_report_fix(sink, n, al_pass_function_fix(f, n, AL_FIX_APPLY_UNSAFE), "`%s()` blocks the event loop in %s: %s — it is called "
                     "here, and only its result is handed to `%s()`; pass the function and its arguments "
                     "(`%s(%s, ...)`)", n->text ? n->text : n->name, al_context_label(fn), chain.data,
                     al_call_label(f, off), al_call_label(f, off), n->text ? n->text : n->name);

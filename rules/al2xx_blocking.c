@@ -132,7 +132,7 @@ static void check_category(const ir_file *f, const al_index *idx, al_sink *sink,
                 al_context_label(fn), use ? "; use " : "", use ? use : "");
     } else if (n->kind == IR_CALL && al_offloop_arg_of(f, n)) {
       const ir_node *off = al_offloop_arg_of(f, n);
-      al_report_fix(sink, n, al_pass_function_fix(f, n), "`%s()` blocks the event loop (%s) in %s: it is called "
+      al_report_fix(sink, n, al_pass_function_fix(f, n, AL_FIX_APPLY_UNSAFE), "`%s()` blocks the event loop (%s) in %s: it is called "
                     "here, and only its result is handed to `%s()`; pass the function and its arguments "
                     "(`%s(%s, ...)`)", al_call_label(f, n), al_category_label(category), al_context_label(fn),
                     al_call_label(f, off), al_call_label(f, off), al_call_label(f, n));

@@ -28,18 +28,6 @@ static const ir_node *collection_local(const ir_file *f, const ir_node *at, cons
   return last && (last->flags & (IR_F_LITERAL | IR_F_COMPREHENSION)) ? last : NULL;
 }
 
-/* The call's argument i as a direct child call node, when the argument is exactly a call
- * (`Promise.all(fetch(x))`): matched by its text. */
-static const ir_node *arg_call(const ir_file *f, const ir_node *call, uint32_t i) {
-  const char *t = call->args[i].text;
-  if (!t || !*t) return NULL;
-  size_t tl = strlen(t);
-  for (const ir_node *c = call->child; c; c = c->next)
-    if (c->kind == IR_CALL && c->span.end - c->span.start == tl && !memcmp(f->src->text + c->span.start, t, tl))
-      return c;
-  return NULL;
-}
-
 /* A call that makes a coroutine (not a task or future): a project `async def`, or a
  * knowledge `coroutine_apis` entry. */
 static bool makes_coroutine(const ir_file *f, const al_index *idx, const ir_node *c) {
@@ -85,7 +73,7 @@ static void check_python(const ir_file *f, const al_index *idx, al_sink *sink, c
     return;
   }
   if (!al_kb_attr(e, "no_coroutines") || !np || (n->args[0].flags & (IR_ARG_KEYWORD | IR_ARG_SPREAD))) return;
-  const ir_node *one = arg_call(f, n, 0);
+  const ir_node *one = al_arg_call(f, n, 0);
   if (one && makes_coroutine(f, idx, one)) {
     al_report(sink, n, "`%s()` is given the coroutine `%s()` itself: it takes a collection of tasks — TypeError; "
               "pass `[asyncio.create_task(%s(...))]`, or await the coroutine directly", label,
@@ -139,7 +127,7 @@ static void finally_return(const ir_file *f, al_sink *sink, const ir_node *n) {
  * resolve() returns — the promise settles now, and the timer gets no function. */
 static void timer_given_settle(const ir_file *f, al_sink *sink, const ir_node *n) {
   if (!n->nargs || !n->args[0].text) return;
-  const ir_node *c = arg_call(f, n, 0);
+  const ir_node *c = al_arg_call(f, n, 0);
   if (!c || !c->name || strchr(c->name, '.')) return;
   for (const ir_node *fn = ir_enclosing_func(n); fn; fn = ir_enclosing_func(fn)) {
     const ir_node *ctor = fn->parent;
@@ -167,9 +155,9 @@ static void callback_given_settle(const ir_file *f, al_sink *sink, const ir_node
   const char *pos = al_kb_attr(e, "arg");
   uint32_t k = pos ? (uint32_t)(*pos - '0') : 0;
   if (!pos || k >= n->nargs || (n->args[k].flags & (IR_ARG_KEYWORD | IR_ARG_SPREAD))) return;
-  const ir_node *c = arg_call(f, n, k);
+  const ir_node *c = al_arg_call(f, n, k);
   if (!c || !c->name || !al_kb_match(al_kb_for(f->lang), "settle_methods", c->name)) return;
-  al_report_fix(sink, c, al_pass_function_fix(f, c), "`%s()` is called now, in the arguments of `%s()`: the "
+  al_report_fix(sink, c, al_pass_function_fix(f, c, AL_FIX_APPLY_UNSAFE), "`%s()` is called now, in the arguments of `%s()`: the "
                 "future is settled at once instead of by the callback, and the scheduler is given its result, not a "
                 "function (TypeError: not callable); pass the method and its arguments (`%s(..., %s, ...)`)", al_call_label(f, c),
                 al_call_label(f, n), al_call_label(f, n), al_call_label(f, c));
@@ -238,7 +226,7 @@ static void check_js(const ir_file *f, const al_index *idx, al_sink *sink, const
     return;
   }
   if (iterable && n->nargs == 1) {
-    const ir_node *one = arg_call(f, n, 0);
+    const ir_node *one = al_arg_call(f, n, 0);
     const al_func_info *callee;
     const al_kb_entry *api;
     if (one && !(one->name && (al_ends_with(one->name, ".map") || al_ends_with(one->name, ".flatMap") ||

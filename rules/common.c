@@ -860,6 +860,16 @@ static bool caught_quietly(const ir_node *n, const ir_node *fn) {
   return false;
 }
 
+const ir_node *al_arg_call(const ir_file *f, const ir_node *call, uint32_t i) {
+  const char *t = i < call->nargs ? call->args[i].text : NULL;
+  size_t tl = t ? strlen(t) : 0;
+  if (tl < 3 || t[tl - 1] != ')') return NULL;
+  for (const ir_node *c = call->child; c; c = c->next)
+    if (c->kind == IR_CALL && c->span.end - c->span.start == tl && !memcmp(f->src->text + c->span.start, t, tl))
+      return c;
+  return NULL;
+}
+
 bool al_text_mentions(const char *text, const char *name) {
   size_t nl = strlen(name);
   if (!text || !nl) return false;
@@ -875,7 +885,7 @@ const ir_node *al_offloop_arg_of(const ir_file *f, const ir_node *call) {
   return p;
 }
 
-al_fix *al_pass_function_fix(const ir_file *f, const ir_node *call) {
+al_fix *al_pass_function_fix(const ir_file *f, const ir_node *call, al_fix_safety safety) {
   const char *t = f->src->text;
   uint32_t open = al_callee_end(f, call), close = call->span.end - 1;
   if (open >= close || t[open] != '(' || t[close] != ')') return NULL;
@@ -884,9 +894,16 @@ al_fix *al_pass_function_fix(const ir_file *f, const ir_node *call) {
   uint32_t b = call->span.start;
   while (b > 0 && (t[b - 1] == ' ' || t[b - 1] == '\t' || t[b - 1] == '\n')) b--;
   if (call->nargs && b > 0 && t[b - 1] == '=') return NULL; /* `target=work(x)`: the arguments go to args= */
-  al_fix *fx = al_fix_new(AL_FIX_APPLY_UNSAFE, "pass the function and its arguments");
-  al_fix_add(fx, open, open + 1, call->nargs ? ", " : "");
-  al_fix_add(fx, close, close + 1, "");
+  uint32_t in = open + 1, out = close;
+  while (in < out && (t[in] == ' ' || t[in] == '\t')) in++;
+  while (out > in && (t[out - 1] == ' ' || t[out - 1] == '\t')) out--;
+  al_fix *fx = al_fix_new(safety, "pass the function and its arguments");
+  if (in == out) {
+    al_fix_add(fx, open, call->span.end, "");
+  } else {
+    al_fix_add(fx, open, in, ", ");
+    al_fix_add(fx, out, call->span.end, "");
+  }
   return fx;
 }
 

@@ -144,9 +144,10 @@ const ir_node *al_promise_param(const ir_node *at, const char *name);
  * `to_thread(time.sleep(1))`: the call runs here, and only its result is handed over —
  * or NULL. */
 const ir_node *al_offloop_arg_of(const ir_file *f, const ir_node *call);
-/* For such a call: the fix passing the function and its positional arguments instead
- * (`to_thread(time.sleep, 1)`), or NULL when it has keyword arguments. Unsafe. */
-al_fix *al_pass_function_fix(const ir_file *f, const ir_node *call);
+/* For a call written as an argument: the fix passing the function and its positional
+ * arguments instead (`to_thread(time.sleep, 1)`, `start_soon(work, x)`), or NULL when it
+ * has keyword arguments (or is a `target=` keyword with arguments). */
+al_fix *al_pass_function_fix(const ir_file *f, const ir_node *call, al_fix_safety safety);
 
 /* Python: the knowledge `context_manager_decorators` entry of the project function a
  * call resolves to (`@contextmanager def f()`, `@asynccontextmanager async def f()`), or
@@ -157,6 +158,11 @@ const al_kb_entry *al_py_cm_factory(const al_index *idx, const ir_file *f, const
  * holding a `for` at its own depth: an await there makes it an async generator, which
  * is legal in any function and which any()/sum() cannot iterate. */
 bool al_py_in_genexp(const ir_file *f, const ir_node *n);
+
+/* The call's argument i as a direct child call node, when that argument is exactly a
+ * call (`Promise.all(fetch(x))`, `loop.call_soon(refresh())`), matched by its text; or
+ * NULL. */
+const ir_node *al_arg_call(const ir_file *f, const ir_node *call, uint32_t i);
 
 /* A character of an identifier (letters, digits, `_`, `$`). */
 static inline bool al_ident_char(char c) {
