@@ -107,45 +107,28 @@ static void check_python(const ir_file *f, const al_index *idx, al_sink *sink, c
               name, al_call_label(f, n));
 }
 
-/* JS: a timer (knowledge `not_thenable`: setTimeout, setImmediate, ...) given a call of
- * an async function, not the function: `setTimeout(refresh(), 1000)`. The work starts at
- * once, not after the delay, and the timer throws TypeError (its callback must be a
- * function). Fix (unsafe: the work now waits for the timer): `setTimeout(() =>
- * refresh(), 1000)`. */
-static bool timer_given_promise(const ir_file *f, const al_index *idx, al_sink *sink, const ir_node *n) {
-  bool passes_call = false; /* (a call among the arguments, before any lookup) */
-  for (const ir_node *c = n->child; c && !passes_call; c = c->next) passes_call = c->kind == IR_CALL && c->use == IR_USE_PASSED;
-  if (!passes_call || !al_kb_find(al_kb_for(f->lang), "not_thenable", n->name)) return false;
-  uint32_t at = al_callee_end(f, n);
-  const char *t = f->src->text;
-  if (at >= n->span.end || t[at] != '(') return false;
-  for (at++; at < n->span.end && (t[at] == ' ' || t[at] == '\t' || t[at] == '\n' || t[at] == '\r'); at++) {}
-  const ir_node *arg = NULL;
-  for (const ir_node *c = n->child; c && !arg; c = c->next)
-    if (c->kind == IR_CALL && c->span.start == at && c->use == IR_USE_PASSED) arg = c;
+/* JS: a callback given as the promise of a call of an async function, not as a
+ * function: a timer's first argument (knowledge `not_thenable`: `setTimeout(refresh(),
+ * 1000)`), an emitter's listener, its second (`emitter.on('close', shutdown())`). The
+ * work starts at once, not when the timer fires or the event comes, and the callee gets
+ * no function (timers and Node's emitters throw TypeError, addEventListener ignores
+ * it). Fix (unsafe: the work now waits for the timer or event): `() => refresh()`. */
+static bool callback_given_promise(const ir_file *f, const al_index *idx, al_sink *sink, const ir_node *n,
+                                   bool listener) {
+  const ir_node *c = al_arg_call(f, n, listener ? 1 : 0);
   const al_func_info *fn;
   const al_kb_entry *api;
-  if (!arg || !al_index_call_awaitable(idx, f, arg, &fn, &api)) return false;
-  al_fix *fx = al_fix_new(AL_FIX_APPLY_UNSAFE, "pass a function that makes the call");
-  al_fix_add(fx, arg->span.start, arg->span.start, "() => ");
-  al_report_fix(sink, n, fx, "`%s()` is given the promise of `%s()`, not a function: the work starts now, not when "
-                "the timer fires, and the timer throws TypeError (its callback must be a function); pass "
-                "`() => %s()`", n->name, al_call_label(f, arg), al_call_label(f, arg));
-  return true;
-}
-
-/* JS: `emitter.on('x', handler())` / `el.addEventListener('click', handler())`: the
- * listener (second argument) is the promise of a call, not a function. */
-static bool listener_given_promise(const ir_file *f, const al_index *idx, al_sink *sink, const ir_node *n) {
-  const ir_node *c = n->nargs >= 2 ? al_arg_call(f, n, 1) : NULL;
-  const al_func_info *fn;
-  const al_kb_entry *api;
-  if (!c || !al_index_call_awaitable(idx, f, c, &fn, &api)) return false;
+  if (!c || c->use != IR_USE_PASSED || !al_index_call_awaitable(idx, f, c, &fn, &api)) return false;
   al_fix *fx = al_fix_new(AL_FIX_APPLY_UNSAFE, "pass a function that makes the call");
   al_fix_add(fx, c->span.start, c->span.start, "() => ");
-  al_report_fix(sink, n, fx, "`%s()` is given the promise of `%s()` as its listener, not a function: the work "
-                "runs once, now, and never on the event (Node's emitters throw TypeError, addEventListener "
-                "ignores it); pass `() => %s()`", al_call_label(f, n), al_call_label(f, c), al_call_label(f, c));
+  if (listener)
+    al_report_fix(sink, n, fx, "`%s()` is given the promise of `%s()` as its listener, not a function: the work "
+                  "runs once, now, and never on the event (Node's emitters throw TypeError, addEventListener "
+                  "ignores it); pass `() => %s()`", al_call_label(f, n), al_call_label(f, c), al_call_label(f, c));
+  else
+    al_report_fix(sink, n, fx, "`%s()` is given the promise of `%s()`, not a function: the work starts now, not "
+                  "when the timer fires, and the timer throws TypeError (its callback must be a function); pass "
+                  "`() => %s()`", n->name, al_call_label(f, c), al_call_label(f, c));
   return true;
 }
 
@@ -235,7 +218,10 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
       check_python(f, idx, sink, n, kb);
       continue;
     }
-    if (timer_given_promise(f, idx, sink, n)) continue;
+    /* (the knowledge lookup only when the first argument is a call) */
+    if (n->args[0].text && al_ends_with(n->args[0].text, ")") && al_kb_find(kb, "not_thenable", n->name) &&
+        callback_given_promise(f, idx, sink, n, false))
+      continue;
     const al_kb_entry *pred = al_kb_match(kb, "predicate_callbacks", n->name);
     if (pred) {
       bool handles;
@@ -268,7 +254,7 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
       void_param(f, idx, sink, n);
       continue;
     }
-    if (al_kb_attr(e, "emitter") && listener_given_promise(f, idx, sink, n)) continue;
+    if (al_kb_attr(e, "emitter") && callback_given_promise(f, idx, sink, n, true)) continue;
     bool handles = false;
     const ir_node *cb = async_arg(f, idx, n, &handles);
     if (!cb) continue;
