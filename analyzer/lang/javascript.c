@@ -691,8 +691,8 @@ static ir_node *lower_func(ts_walk *w, TSNode n, ir_node *parent) {
             const char *pn = ts_text(w, pat);
             bind_annotation(w, w->user, x, pn, ts_field(p, "type"));
             if (promise_fn_type(w, ts_field(p, "type"))) promise_fn = true;
-            /* `p: Promise<T>`: `p;` and `p.then(f)` float; reads of p are lowered to USE */
             else if (void_fn_type(w, ts_field(p, "type"))) void_fn = true;
+            /* `p: Promise<T>`: `p;` and `p.then(f)` float; reads of p are lowered to USE */
             else if (returns_promise_type(w, ts_field(p, "type"))) {
               promise = true;
               ts_names_add(&((js_ctx *)w->user)->stored, pn);
