@@ -225,6 +225,11 @@ static void check_js(const ir_file *f, const al_index *idx, al_sink *sink, const
     al_report(sink, n, "`%s([])` over an empty array %s", label, empty);
     return;
   }
+  if (iterable && n->nargs == 1 && n->args[0].text && n->args[0].text[0] == '{') {
+    al_report(sink, n, "`%s()` is given an object: it takes an iterable, so it rejects with a TypeError (object "
+              "is not iterable); pass `Object.values(...)` of it, or an array of the promises", label);
+    return;
+  }
   if (iterable && n->nargs == 1) {
     const ir_node *one = al_arg_call(f, n, 0);
     const al_func_info *callee;
