@@ -50,8 +50,8 @@ static void check_python(const ir_file *f, const al_index *idx, al_sink *sink, c
   if (takes && !strcmp(takes, "varargs")) {
     if (positional(n) != 1 || (n->args[0].flags & (IR_ARG_SPREAD | IR_ARG_KEYWORD))) return;
     const ir_arg *a = &n->args[0];
-    bool lit = (a->flags & IR_ARG_COMPREHENSION) || ((a->flags & IR_ARG_LITERAL) && a->text &&
-                                                     (a->text[0] == '[' || a->text[0] == '('));
+    bool lit = (a->flags & IR_ARG_COMPREHENSION) || (a->text && a->text[0] == '{') || /* a dict or set */
+               ((a->flags & IR_ARG_LITERAL) && a->text && (a->text[0] == '[' || a->text[0] == '('));
     const ir_node *local = !lit && a->text ? collection_local(f, n, a->text) : NULL;
     if (!lit && !local) return;
     al_fix *fx = al_fix_new(AL_FIX_APPLY_UNSAFE, "spread the collection");
