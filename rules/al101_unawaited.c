@@ -274,10 +274,9 @@ static void returned_unawaited(const ir_file *f, const al_index *idx, al_sink *s
  * its `arg` position): `loop.call_soon(handler())`, `fut.add_done_callback(done())` —
  * the scheduler raises TypeError (not callable) and the coroutine is never awaited. */
 static void coroutine_for_callback(const ir_file *f, const al_index *idx, al_sink *sink, const ir_node *n) {
-  const al_kb_entry *e = al_kb_match(al_kb_for(f->lang), "void_callbacks", n->name);
-  const char *pos = e ? al_kb_attr(e, "arg") : NULL;
-  uint32_t k = pos ? (uint32_t)(*pos - '0') : 0;
-  if (!pos || k >= n->nargs || (n->args[k].flags & (IR_ARG_KEYWORD | IR_ARG_SPREAD))) return;
+  uint32_t k;
+  const ir_arg *a = al_callback_arg(n, al_kb_match(al_kb_for(f->lang), "void_callbacks", n->name), &k);
+  if (!a || (a->flags & IR_ARG_SPREAD)) return;
   const ir_node *c = al_arg_call(f, n, k);
   const al_func_info *fn;
   const al_kb_entry *api;
@@ -285,7 +284,7 @@ static void coroutine_for_callback(const ir_file *f, const al_index *idx, al_sin
   al_report(sink, c, "coroutine `%s()` passed to `%s()`, which expects a callback (a function to call): it "
             "raises TypeError and the coroutine is never awaited; schedule the coroutine with "
             "asyncio.create_task(%s), or pass a plain function", al_call_label(f, c), al_call_label(f, n),
-            n->args[k].text);
+            a->text);
 }
 
 /* Python: `nursery.start_soon(work(x))` / `trio.run(main())` — a coroutine handed to a

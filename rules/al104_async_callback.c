@@ -6,8 +6,6 @@
  * still does not wait). And an async predicate or comparator (knowledge
  * `predicate_callbacks`: filter, some, every, find, sort): its promise is always truthy. Fix (unsafe, in async code): `arr.forEach(async ...)` ->
  * `await Promise.all(arr.map(async ...))`. */
-#include <ctype.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "common.h"
@@ -75,16 +73,8 @@ static void check_python(const ir_file *f, const al_index *idx, al_sink *sink, c
   const al_kb_entry *pred = e ? NULL : al_kb_match(kb, "predicate_callbacks", n->name);
   if (!e && !pred) return;
   /* the one argument that is the callback: a position or a keyword (knowledge `arg`) */
-  const char *which = al_kb_attr(e ? e : pred, "arg");
-  const ir_arg *a = NULL;
-  if (which && isdigit((unsigned char)which[0])) {
-    uint32_t want = (uint32_t)strtoul(which, NULL, 10), pos = 0;
-    for (uint32_t i = 0; i < n->nargs && !a; i++)
-      if (!n->args[i].keyword && pos++ == want) a = &n->args[i];
-  } else if (which) {
-    for (uint32_t i = 0; i < n->nargs && !a; i++)
-      if (n->args[i].keyword && !strcmp(n->args[i].keyword, which)) a = &n->args[i];
-  }
+  uint32_t at;
+  const ir_arg *a = al_callback_arg(n, e ? e : pred, &at);
   if (!a || !a->text || (a->flags & (IR_ARG_LAMBDA | IR_ARG_LITERAL | IR_ARG_NULL))) return;
   const al_func_info *info = al_arg_async_fn(f, idx, n, a->text);
   if (!info) return;

@@ -152,10 +152,9 @@ static void timer_given_settle(const ir_file *f, al_sink *sink, const ir_node *n
 /* Python: `loop.call_later(1, fut.set_result(x))`: the future is settled now, and the
  * scheduler is given None (TypeError: not callable). Knowledge `settle_methods`. */
 static void callback_given_settle(const ir_file *f, al_sink *sink, const ir_node *n, const al_kb_entry *e) {
-  const char *pos = al_kb_attr(e, "arg");
-  uint32_t k = pos ? (uint32_t)(*pos - '0') : 0;
-  if (!pos || k >= n->nargs || (n->args[k].flags & (IR_ARG_KEYWORD | IR_ARG_SPREAD))) return;
-  const ir_node *c = al_arg_call(f, n, k);
+  uint32_t k;
+  const ir_arg *a = al_callback_arg(n, e, &k);
+  const ir_node *c = a && !(a->flags & IR_ARG_SPREAD) ? al_arg_call(f, n, k) : NULL;
   if (!c || !c->name || !al_kb_match(al_kb_for(f->lang), "settle_methods", c->name)) return;
   al_report_fix(sink, c, al_pass_function_fix(f, c, AL_FIX_APPLY_UNSAFE), "`%s()` is called now, in the arguments of `%s()`: the "
                 "future is settled at once instead of by the callback, and the scheduler is given its result, not a "

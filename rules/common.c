@@ -860,6 +860,21 @@ static bool caught_quietly(const ir_node *n, const ir_node *fn) {
   return false;
 }
 
+const ir_arg *al_callback_arg(const ir_node *call, const al_kb_entry *e, uint32_t *index) {
+  const char *which = e ? al_kb_attr(e, "arg") : NULL;
+  if (!which) return NULL;
+  bool positional = isdigit((unsigned char)which[0]);
+  uint32_t want = positional ? (uint32_t)strtoul(which, NULL, 10) : 0, pos = 0;
+  for (uint32_t i = 0; i < call->nargs; i++) {
+    const ir_arg *a = &call->args[i];
+    if (positional ? (!a->keyword && pos++ == want) : (a->keyword && !strcmp(a->keyword, which))) {
+      *index = i;
+      return a;
+    }
+  }
+  return NULL;
+}
+
 const ir_node *al_arg_call(const ir_file *f, const ir_node *call, uint32_t i) {
   const char *t = i < call->nargs ? call->args[i].text : NULL;
   size_t tl = t ? strlen(t) : 0;

@@ -164,6 +164,11 @@ bool al_py_in_genexp(const ir_file *f, const ir_node *n);
  * NULL. */
 const ir_node *al_arg_call(const ir_file *f, const ir_node *call, uint32_t i);
 
+/* The argument of call that is its callback, by the knowledge entry's `arg`: a position
+ * among the positional arguments ("1") or a keyword ("target"); *index is its index in
+ * call->args. NULL when there is none. */
+const ir_arg *al_callback_arg(const ir_node *call, const al_kb_entry *e, uint32_t *index);
+
 /* A character of an identifier (letters, digits, `_`, `$`). */
 static inline bool al_ident_char(char c) {
   return c == '_' || c == '$' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
