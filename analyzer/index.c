@@ -640,6 +640,11 @@ static ir_node *copy_map_get(const copy_map *m, const ir_node *n) {
 
 static const char *copy_str(ir_file *s, const char *x) { return x ? ir_str(s, x, strlen(x)) : NULL; }
 
+/* The arguments of a summary node whose arguments carry nothing (all a summary keeps of
+ * an argument is its flags and keyword): nobody writes to a summary's arguments. */
+#define PLAIN_ARGS 64
+static const ir_arg plain_args[PLAIN_ARGS];
+
 /* A node's own fields (strings copied; arguments keep their flags and keyword only)
  * under parent in the summary IR. */
 static ir_node *copy_node(ir_file *s, ir_node *parent, const ir_node *x) {
@@ -647,18 +652,34 @@ static ir_node *copy_node(ir_file *s, ir_node *parent, const ir_node *x) {
   c->use = x->use;
   c->flags = x->flags;
   c->body = x->body;
-  c->name = copy_str(s, x->name);
-  c->module = copy_str(s, x->module);
-  c->member = copy_str(s, x->member);
-  c->alias = copy_str(s, x->alias);
-  c->type = copy_str(s, x->type);
-  c->text = copy_str(s, x->text);
+  /* a node's strings often repeat one another (a plain call's name, member and text):
+   * one copy each */
+  const char *from[6] = {x->name, x->module, x->member, x->alias, x->type, x->text};
+  const char *to[6];
+  for (int i = 0; i < 6; i++) {
+    to[i] = NULL;
+    for (int k = 0; k < i && from[i] && !to[i]; k++)
+      if (from[k] && !strcmp(from[k], from[i])) to[i] = to[k];
+    if (!to[i]) to[i] = copy_str(s, from[i]);
+  }
+  c->name = to[0];
+  c->module = to[1];
+  c->member = to[2];
+  c->alias = to[3];
+  c->type = to[4];
+  c->text = to[5];
   if ((x->kind == IR_CALL || x->kind == IR_FUNC) && x->nargs) { /* FUNC: parameters' type flags */
     c->nargs = x->nargs;
-    c->args = al_arena_alloc(&s->arena, x->nargs * sizeof *c->args);
-    for (uint32_t i = 0; i < x->nargs; i++) {
-      c->args[i].flags = x->args[i].flags;
-      c->args[i].keyword = copy_str(s, x->args[i].keyword);
+    bool plain = x->nargs <= PLAIN_ARGS;
+    for (uint32_t i = 0; i < x->nargs && plain; i++) plain = !x->args[i].flags && !x->args[i].keyword;
+    if (plain) { /* no flags, no keywords (most of them): one shared, read-only block */
+      c->args = (ir_arg *)plain_args;
+    } else {
+      c->args = al_arena_alloc(&s->arena, x->nargs * sizeof *c->args);
+      for (uint32_t i = 0; i < x->nargs; i++) {
+        c->args[i].flags = x->args[i].flags;
+        c->args[i].keyword = copy_str(s, x->args[i].keyword);
+      }
     }
   }
   return c;
