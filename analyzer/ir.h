@@ -95,6 +95,9 @@ enum {
   IR_ARG_PROMISE = 1u << 8,    /* FUNC parameter: typed as a promise itself (TypeScript `p: Promise<T>`) */
   IR_ARG_VOID_FN = 1u << 9,    /* FUNC parameter: typed as a function returning void (TypeScript `cb: () =>
                                 * void`): a promise its argument returns is ignored */
+  IR_ARG_NOT_ERROR = 1u << 10, /* CALL argument: a value that cannot be an Error object — a literal, a
+                                * template, an object/array literal, a function or class, `undefined`,
+                                * the result of an arithmetic/unary/comparison operator (JavaScript) */
 };
 
 typedef struct ir_arg {

@@ -79,6 +79,8 @@ DEFECTS = {
     "AL516": {"python": ("TypeError (gather, call_later)", lambda r: (r["error"] or "").startswith("TypeError")),
               "javascript": ("TypeError: not iterable, or a sleep that did not wait",
                              lambda r: "not iterable" in (r["error"] or "") or "did not wait" in (r["error"] or ""))},
+    "AL519": {"javascript": ("the handler fails: a string has no stack",
+                             lambda r: "Cannot read properties of undefined" in (r["error"] or ""))},
     # Hygiene: no run-time defect to show; the pair checks flagging and the fix.
     "AL504": {"python": None},
     "AL506": {"python": None},

@@ -390,6 +390,41 @@ static const char *map_iter(ts_walk *w, TSNode call) {
   return NULL;
 }
 
+/* Whether the expression could evaluate to an Error object (ESLint's couldBeError):
+ * names, calls, `new`, members, `await`/`yield` could; literals, templates, object and
+ * array literals, functions, classes, `undefined`, and what arithmetic, unary and
+ * comparison operators make cannot. Logical and conditional expressions could when an
+ * operand that may be their value could. Unknown shapes could (no finding). */
+static bool could_be_error(ts_walk *w, TSNode n, int depth) {
+  if (ts_node_is_null(n) || depth > 32) return true;
+  const char *t = ts_node_type(n);
+  static const char *const never[] = {"number", "string", "template_string", "regex", "true", "false", "null",
+                                      "undefined", "array", "object", "arrow_function", "function_expression",
+                                      "function", "class", "unary_expression", "update_expression", NULL};
+  for (int i = 0; never[i]; i++)
+    if (!strcmp(t, never[i])) return false;
+  if (!strcmp(t, "identifier")) return strcmp(ts_text(w, n), "undefined") != 0;
+  if (!strcmp(t, "parenthesized_expression")) return could_be_error(w, ts_node_named_child(n, 0), depth + 1);
+  if (!strcmp(t, "sequence_expression")) {
+    uint32_t k = ts_node_named_child_count(n);
+    return k ? could_be_error(w, ts_node_named_child(n, k - 1), depth + 1) : true;
+  }
+  if (!strcmp(t, "ternary_expression"))
+    return could_be_error(w, ts_field(n, "consequence"), depth + 1) ||
+           could_be_error(w, ts_field(n, "alternative"), depth + 1);
+  if (!strcmp(t, "assignment_expression")) return could_be_error(w, ts_field(n, "right"), depth + 1);
+  if (!strcmp(t, "binary_expression") || !strcmp(t, "augmented_assignment_expression")) {
+    TSNode op = ts_field(n, "operator");
+    const char *o = ts_node_is_null(op) ? "" : ts_node_type(op);
+    bool aug = t[0] == 'a';
+    if (!strcmp(o, aug ? "&&=" : "&&")) return could_be_error(w, ts_field(n, "right"), depth + 1);
+    if (!strcmp(o, aug ? "||=" : "||") || !strcmp(o, aug ? "?\?=" : "?\?"))
+      return could_be_error(w, ts_field(n, "left"), depth + 1) || could_be_error(w, ts_field(n, "right"), depth + 1);
+    return false; /* arithmetic, comparison, `in`, `instanceof`: a number, string or boolean */
+  }
+  return true;
+}
+
 static void lower_args(ts_walk *w, ir_node *call, TSNode args) {
   if (ts_node_is_null(args) || !ts_is(args, "arguments")) return;
   uint32_t k = ts_node_named_child_count(args);
@@ -415,6 +450,7 @@ static void lower_args(ts_walk *w, ir_node *call, TSNode args) {
         x->iter = iter;
       }
     }
+    if (!(x->flags & IR_ARG_SPREAD) && !could_be_error(w, a, 0)) x->flags |= IR_ARG_NOT_ERROR;
     x->text = ts_node_is_null(a) ? "" : ts_text_short(w, a, 60);
   }
 }
