@@ -186,8 +186,50 @@ static void async_reducer(const ir_file *f, al_sink *sink, const ir_node *n) {
             al_call_label(f, n), acc, acc, acc);
 }
 
+/* The names in f bound to an app or router of a framework that drops its handlers'
+ * promises (knowledge `route_apps`): `const app = express()`, `const r = express.Router()`. */
+static void route_app_names(const ir_file *f, const al_kb *kb, al_vec *out) {
+  for (const ir_node *a = f->root; a; a = ir_next(a, f->root)) {
+    const ir_node *c = a->kind == IR_ASSIGN && a->name ? a->child : NULL;
+    if (!c || c->kind != IR_CALL || !c->module || strchr(a->name, '.')) continue;
+    char key[256];
+    if (c->member && *c->member ? !al_join(key, sizeof key, c->module, '.', c->member) : snprintf(key, sizeof key, "%s", c->module) >= (int)sizeof key)
+      continue;
+    if (al_kb_find(kb, "route_apps", key)) al_vec_push(out, (void *)a->name);
+  }
+}
+
+/* `app.get('/', async (req, res) => ...)` on an Express app: Express 4 drops the
+ * promise. *apps: the app names, found on the first candidate (*scanned). */
+static bool route_handler(const ir_file *f, const al_index *idx, al_sink *sink, const ir_node *n, const al_kb *kb,
+                          al_vec *apps, bool *scanned) {
+  const char *dot = strchr(n->name, '.');
+  if (!dot || strchr(dot + 1, '.') || n->module || !al_kb_find(kb, "route_methods", dot + 1)) return false;
+  if (!*scanned) {
+    route_app_names(f, kb, apps);
+    *scanned = true;
+  }
+  bool app = false;
+  for (size_t i = 0; i < apps->len && !app; i++) {
+    const char *a = apps->items[i];
+    app = strlen(a) == (size_t)(dot - n->name) && !strncmp(n->name, a, (size_t)(dot - n->name));
+  }
+  if (!app) return false;
+  bool handles = false;
+  const ir_node *cb = async_arg(f, idx, n, &handles);
+  if (!cb) return false;
+  if (!handles)
+    al_report(sink, n, "%s handler given to `%s()`: Express 4 ignores the promise a handler returns, so a rejection "
+              "is an unhandled rejection, the error middleware never sees it and the request never gets a response; "
+              "catch the errors inside the handler and pass them to `next(err)` (Express 5 does this itself)",
+              kind_of(cb, "async", "promise-returning"), al_call_label(f, n));
+  return true;
+}
+
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   const al_kb *kb = al_kb_for(f->lang);
+  al_vec apps = {0};
+  bool scanned = false;
   for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
     if (n->kind != IR_CALL || !n->name) continue;
     if (n->use == IR_USE_DISCARDED && (al_ends_with(n->name, ".map") || al_ends_with(n->name, ".flatMap"))) {
@@ -239,6 +281,7 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
                   method);
       continue;
     }
+    if (route_handler(f, idx, sink, n, kb, &apps, &scanned)) continue;
     const al_kb_entry *e = al_kb_match(kb, "void_callbacks", n->name);
     if (!e) {
       void_param(f, idx, sink, n);
@@ -277,6 +320,7 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
                 emitter ? "in the listener becomes an unhandled rejection (the emitter's 'error' path never sees it)"
                         : "becomes an unhandled rejection");
   }
+  al_vec_free(&apps);
 }
 
 const al_rule rule_al104 = {
