@@ -48,7 +48,7 @@ static bool js_declared(const ir_file *f, const ir_node *fn, const char *name, s
       uint32_t j = i + (uint32_t)kl;
       /* `let a = 1, name`, `const { name }`, `let [x, name]`: the declaration's line */
       uint32_t e = j;
-      while (e < fn->span.end && t[e] != '\n' && t[e] != ';' && t[e] != '=') e++;
+      while (e < fn->span.end && t[e] != '\n' && t[e] != ';' && t[e] != '=' && (k != 3 || t[e] != '(')) e++;
       if (has_path(t, j, e, name, nl)) return true;
     }
   }
@@ -103,10 +103,27 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
     if (n->kind != IR_AWAIT || (n->flags & IR_F_YIELD_FROM) || n->span.line == last_line) continue;
     const ir_node *fn = ir_enclosing_func(n);
     if (!fn || !(fn->flags & IR_F_ASYNC)) continue;
-    /* the statement: from the first non-blank character of the await's line */
+    /* the statement: back from the await to the start of its line (Python) or, in
+     * JavaScript, to a `;`, `{` or `}` outside parentheses (`{ foo += await x; }` on
+     * one line) or a line break not after an assignment operator (`total +=\n await
+     * x` is one statement) */
     uint32_t ls = n->span.start;
-    while (ls > fn->span.start && t[ls - 1] != '\n') ls--;
-    while (ls < n->span.start && (t[ls] == ' ' || t[ls] == '\t')) ls++;
+    int pd = 0;
+    while (ls > fn->span.start) {
+      char c = t[ls - 1];
+      if (c == ')' || c == ']') pd++;
+      else if (c == '(' || c == '[') pd--;
+      if (c == '\n') {
+        if (py) break;
+        uint32_t b = ls - 1;
+        while (b > fn->span.start && strchr(" \t\r", t[b - 1])) b--;
+        if (pd > 0 || b == fn->span.start || t[b - 1] != '=') break;
+      } else if (!py && pd <= 0 && (c == ';' || c == '{' || c == '}')) {
+        break;
+      }
+      ls--;
+    }
+    while (ls < n->span.start && strchr(" \t\r\n", t[ls])) ls++;
     /* the target: a name, dotted path or subscript */
     uint32_t e = ls;
     int depth = 0;
