@@ -65,6 +65,10 @@ enum {
   IR_F_YIELD_FROM = 1u << 22,  /* AWAIT (Python): a `yield from` inside an async def (a SyntaxError) */
   IR_F_CB_SIGNATURE = 1u << 23, /* FUNC (C): its parameters are a loop callback's (knowledge
                                  * `callback_signatures`; alias: the callback type) */
+  IR_F_VOID_SLOT = 1u << 24,   /* FUNC (TypeScript): a function expression stored where a function
+                                * returning void is expected — a variable typed `() => void`, or
+                                * returned from a function whose return type is one: whoever calls
+                                * it ignores the promise an async one returns */
 };
 
 typedef enum {

@@ -231,6 +231,14 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   al_vec apps = {0};
   bool scanned = false;
   for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
+    if (n->kind == IR_FUNC && (n->flags & IR_F_VOID_SLOT) && !al_func_handles_errors(n)) {
+      /* typescript-eslint checksVoidReturn (variables, returns) */
+      al_report(sink, n, "async function stored where a function returning void is expected (%s): whoever calls "
+                "it ignores its promise, so nothing waits for the work and a rejection becomes an unhandled "
+                "rejection; type it as returning Promise<void>, or catch the errors inside",
+                n->name && strcmp(n->name, "<anonymous>") ? n->name : "its declared type");
+      continue;
+    }
     if (n->kind != IR_CALL || !n->name) continue;
     if (n->use == IR_USE_DISCARDED && (al_ends_with(n->name, ".map") || al_ends_with(n->name, ".flatMap"))) {
       bool handles;

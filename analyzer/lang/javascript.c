@@ -701,6 +701,23 @@ static ir_node *lower_func(ts_walk *w, TSNode n, ir_node *parent) {
     TSNode rt = ts_field(n, "return_type");
     if (returns_promise_type(w, rt)) x->flags |= IR_F_RETURNS_PROMISE;
     if (name) record_return(w, w->user, name, rt);
+    if (x->flags & IR_F_ASYNC) { /* stored where a `() => void` is expected */
+      int k = 1;
+      ts_frame *p = ts_up(w, k);
+      while (p && (ts_is(p->node, "parenthesized_expression") || ts_is(p->node, "as_expression"))) p = ts_up(w, ++k);
+      if (p && (ts_is(p->node, "variable_declarator") || ts_is(p->node, "public_field_definition")) &&
+          void_fn_type(w, ts_field(p->node, "type")))
+        x->flags |= IR_F_VOID_SLOT;
+      else if (p && ts_is(p->node, "return_statement"))
+        for (ts_frame *q = ts_up(w, ++k); q; q = ts_up(w, ++k)) {
+          const char *qt = ts_node_type(q->node);
+          if (!strcmp(qt, "function_declaration") || !strcmp(qt, "function_expression") || !strcmp(qt, "function") ||
+              !strcmp(qt, "arrow_function") || !strcmp(qt, "method_definition")) {
+            if (void_fn_type(w, ts_field(q->node, "return_type"))) x->flags |= IR_F_VOID_SLOT;
+            break;
+          }
+        }
+    }
   }
   if (ts_is(n, "generator_function_declaration") || ts_is(n, "generator_function") || ts_has_token(n, "*"))
     x->flags |= IR_F_GENERATOR;
