@@ -81,6 +81,7 @@ DEFECTS = {
                              lambda r: "not iterable" in (r["error"] or "") or "did not wait" in (r["error"] or ""))},
     "AL519": {"javascript": ("the handler fails: a string has no stack",
                              lambda r: "Cannot read properties of undefined" in (r["error"] or ""))},
+    "AL407": {"python": ("the second task's failure is lost", lambda r: "replica-b" not in (r["error"] or ""))},
     # Hygiene: no run-time defect to show; the pair checks flagging and the fix.
     "AL504": {"python": None},
     "AL506": {"python": None},
