@@ -1,0 +1,44 @@
+/* AL521 control-flow-in-task-group: `return`, `break` or `continue` inside the block of a
+ * task group (nursery, anyio task group, asyncio.TaskGroup — knowledge `task_groups`)
+ * that leaves the block. It does not take effect when it runs: leaving the block waits
+ * for every task of the group to finish (it may hang there for as long as they run), and
+ * if one of them fails its exception replaces the return or the jump (flake8-async
+ * ASYNC121). A `break`/`continue` of a loop inside the block stays inside and is fine. */
+#include <string.h>
+
+#include "common.h"
+
+static bool is_group(const ir_file *f, const char *item, void *ctx) {
+  (void)ctx;
+  return al_kb_match(al_kb_for(f->lang), "task_groups", item) != NULL;
+}
+
+static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
+  (void)idx;
+  for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
+    if (n->kind != IR_RETURN && n->kind != IR_BREAK && n->kind != IR_CONTINUE) continue;
+    const ir_node *group = NULL;
+    for (const ir_node *p = n->parent; p && p->kind != IR_FUNC && !group; p = p->parent) {
+      if (p->kind == IR_LOOP && n->kind != IR_RETURN) break; /* the loop it jumps in is inside */
+      if (p->kind == IR_WITH && (p->flags & IR_F_ASYNC) && p->name && al_list_find(f, p->name, ",", is_group, NULL))
+        group = p;
+    }
+    if (!group) continue;
+    const char *what = n->kind == IR_RETURN ? "return" : n->kind == IR_BREAK ? "break" : "continue";
+    al_report(sink, n, "`%s` inside the task group opened at line %u does not take effect until every task of "
+              "the group has finished (leaving the block waits for them), and a task's exception replaces it; "
+              "cancel the group (`%s.cancel_scope.cancel()` with trio/anyio) or let the tasks end, and %s after "
+              "the block", what, group->span.line, group->alias && *group->alias ? group->alias : "nursery", what);
+  }
+}
+
+const al_rule rule_al521 = {
+    .code = "AL521",
+    .name = "control-flow-in-task-group",
+    .family = AL_FAMILY_HYGIENE,
+    .langs = 1u << AL_LANG_PYTHON,
+    .severity = AL_SEV_WARNING,
+    .summary = "return, break or continue leaving a task group's block",
+    .fix = AL_FIX_NONE,
+    .check = check,
+};
