@@ -82,6 +82,7 @@ DEFECTS = {
     "AL519": {"javascript": ("the handler fails: a string has no stack",
                              lambda r: "Cannot read properties of undefined" in (r["error"] or ""))},
     "AL407": {"python": ("the second task's failure is lost", lambda r: "replica-b" not in (r["error"] or ""))},
+    "AL522": {"python": ("AttributeError in the handler", lambda r: "AttributeError" in (r["error"] or ""))},
     # Hygiene: no run-time defect to show; the pair checks flagging and the fix.
     "AL504": {"python": None},
     "AL506": {"python": None},
