@@ -3,7 +3,9 @@
  * that leaves the block. It does not take effect when it runs: leaving the block waits
  * for every task of the group to finish (it may hang there for as long as they run), and
  * if one of them fails its exception replaces the return or the jump (flake8-async
- * ASYNC121). A `break`/`continue` of a loop inside the block stays inside and is fine. */
+ * ASYNC121). A `break`/`continue` of a loop inside the block stays inside and is fine.
+ * Also the same statements leaving an `except*` block, where a task group's failures
+ * are handled: a SyntaxError. */
 #include <string.h>
 
 #include "common.h"
@@ -13,10 +15,32 @@ static bool is_group(const ir_file *f, const char *item, void *ctx) {
   return al_kb_match(al_kb_for(f->lang), "task_groups", item) != NULL;
 }
 
+/* h is an `except*` handler (what a task group's failures are caught with). */
+static bool star_handler(const ir_file *f, const ir_node *h) {
+  const char *t = f->src->text;
+  if (h->kind != IR_HANDLER || strncmp(t + h->span.start, "except", 6)) return false;
+  uint32_t i = h->span.start + 6;
+  while (i < h->span.end && (t[i] == ' ' || t[i] == '\t')) i++;
+  return i < h->span.end && t[i] == '*';
+}
+
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   (void)idx;
   for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
     if (n->kind != IR_RETURN && n->kind != IR_BREAK && n->kind != IR_CONTINUE) continue;
+    const char *what = n->kind == IR_RETURN ? "return" : n->kind == IR_BREAK ? "break" : "continue";
+    /* leaving an `except*` block: a SyntaxError (Python 3.11+) */
+    const ir_node *star = NULL;
+    for (const ir_node *p = n->parent; p && p->kind != IR_FUNC && !star; p = p->parent) {
+      if (p->kind == IR_LOOP && n->kind != IR_RETURN) break;
+      if (star_handler(f, p)) star = p;
+    }
+    if (star) {
+      al_report(sink, n, "`%s` inside the `except*` block at line %u: a SyntaxError (`except*` blocks cannot be left "
+                "by break, continue or return) — the module does not import; set a flag and %s after the try",
+                what, star->span.line, what);
+      continue;
+    }
     const ir_node *group = NULL;
     for (const ir_node *p = n->parent; p && p->kind != IR_FUNC && !group; p = p->parent) {
       if (p->kind == IR_LOOP && n->kind != IR_RETURN) break; /* the loop it jumps in is inside */
@@ -24,7 +48,6 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
         group = p;
     }
     if (!group) continue;
-    const char *what = n->kind == IR_RETURN ? "return" : n->kind == IR_BREAK ? "break" : "continue";
     al_report(sink, n, "`%s` inside the task group opened at line %u does not take effect until every task of "
               "the group has finished (leaving the block waits for them), and a task's exception replaces it; "
               "cancel the group (`%s.cancel_scope.cancel()` with trio/anyio) or let the tasks end, and %s after "
