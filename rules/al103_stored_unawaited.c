@@ -58,6 +58,23 @@ static const ir_node *awaitable_elements(const ir_file *f, const al_index *idx, 
   return NULL;
 }
 
+/* Whether the collection var is read in fn in a way that may consume its elements: its
+ * size (`xs.length`, `len(xs)`) does not; any other read may. */
+static bool collection_read_later(const ir_file *f, const ir_node *fn, const char *var) {
+  const char *t = f->src->text;
+  for (const ir_node *n = fn->child; n; n = ir_next(n, fn)) {
+    if (n->kind != IR_USE || !n->name || strcmp(n->name, var) || n->use == IR_USE_DISCARDED) continue;
+    uint32_t e = n->span.end;
+    if (f->lang == AL_LANG_JS && e + 7 <= f->src->len && !strncmp(t + e, ".length", 7) && !al_ident_char(t[e + 7]))
+      continue;
+    if (f->lang == AL_LANG_PYTHON && n->parent && n->parent->kind == IR_CALL && n->parent->name &&
+        !strcmp(n->parent->name, "len"))
+      continue;
+    return true;
+  }
+  return false;
+}
+
 /* A collection of coroutines, tasks or promises stored in a local that is never read. */
 static void check_collections(const ir_file *f, const al_index *idx, al_sink *sink) {
   for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
@@ -67,8 +84,7 @@ static void check_collections(const ir_file *f, const al_index *idx, al_sink *si
     const ir_node *fn = ir_enclosing_func(n);
     bool task = false;
     const ir_node *el = fn ? awaitable_elements(f, idx, n, &task) : NULL;
-    const ir_node *dropped = NULL;
-    if (!el || read_later(fn, n->name, NULL, &dropped)) continue;
+    if (!el || collection_read_later(f, fn, n->name)) continue;
     if (task)
       al_report(sink, n, "the tasks in `%s` are never awaited, returned or passed on: their results and exceptions "
                 "are lost; await them (asyncio.gather(*%s)) or use a TaskGroup", n->name, n->name);
