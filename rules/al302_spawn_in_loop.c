@@ -174,11 +174,6 @@ static void comprehension_spawn(const ir_file *f, const al_index *idx, al_sink *
             al_call_label(f, n), comp->member);
 }
 
-static bool is_task_group(const ir_file *f, const char *item, void *ctx) {
-  (void)ctx;
-  return al_kb_match(al_kb_for(f->lang), "task_groups", item) != NULL;
-}
-
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
     if (n->kind != IR_CALL) continue;
@@ -221,8 +216,7 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
      * `for g in groups: async with TaskGroup() as tg: tg.create_task(...)` */
     bool joined = false;
     for (const ir_node *q = n->parent; q && q != loop && !joined; q = q->parent)
-      joined = q->kind == IR_WITH && (q->flags & IR_F_ASYNC) && q->name && f->lang == AL_LANG_PYTHON &&
-               al_list_find(f, q->name, ",", is_task_group, NULL);
+      joined = (q->flags & IR_F_ASYNC) && al_py_task_group_with(f, q);
     if (joined) continue;
     /* `async with sem: create_task(work())`: the limiter is released as soon as the task
      * is created, before it runs; it bounds nothing */

@@ -12,10 +12,7 @@
 
 /* h catches an exception group: `except*`, or a group type by name. */
 static bool catches_group(const ir_file *f, const ir_node *h) {
-  const char *t = f->src->text;
-  uint32_t i = h->span.start + 6;
-  while (i < h->span.end && (t[i] == ' ' || t[i] == '\t')) i++;
-  if (!strncmp(t + h->span.start, "except", 6) && i < h->span.end && t[i] == '*') return true;
+  if (al_py_star_handler(f, h)) return true;
   const al_kb *kb = al_kb_for(f->lang);
   for (const char *s = h->name; s && *s;) {
     size_t n = strcspn(s, ",");

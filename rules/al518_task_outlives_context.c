@@ -27,11 +27,6 @@ static bool passes_bound(const ir_node *w, const ir_node *call, char *out, size_
   return false;
 }
 
-static bool is_group(const ir_file *f, const char *item, void *ctx) {
-  (void)ctx;
-  return al_kb_match(al_kb_for(f->lang), "task_groups", item) != NULL;
-}
-
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   (void)idx;
   if (f->lang != AL_LANG_PYTHON) return;
@@ -40,7 +35,7 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
     /* the nearest enclosing task group, and the aliased withs between it and the call */
     const ir_node *group = NULL;
     for (const ir_node *p = n->parent; p && p->kind != IR_FUNC && !group; p = p->parent)
-      if (p->kind == IR_WITH && p->name && al_list_find(f, p->name, ",", is_group, NULL)) group = p;
+      if (al_py_task_group_with(f, p)) group = p;
     if (!group) continue;
     char bound[96];
     for (const ir_node *p = n->parent; p != group; p = p->parent) {

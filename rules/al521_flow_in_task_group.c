@@ -10,20 +10,6 @@
 
 #include "common.h"
 
-static bool is_group(const ir_file *f, const char *item, void *ctx) {
-  (void)ctx;
-  return al_kb_match(al_kb_for(f->lang), "task_groups", item) != NULL;
-}
-
-/* h is an `except*` handler (what a task group's failures are caught with). */
-static bool star_handler(const ir_file *f, const ir_node *h) {
-  const char *t = f->src->text;
-  if (h->kind != IR_HANDLER || strncmp(t + h->span.start, "except", 6)) return false;
-  uint32_t i = h->span.start + 6;
-  while (i < h->span.end && (t[i] == ' ' || t[i] == '\t')) i++;
-  return i < h->span.end && t[i] == '*';
-}
-
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   (void)idx;
   for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
@@ -33,7 +19,7 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
     const ir_node *star = NULL;
     for (const ir_node *p = n->parent; p && p->kind != IR_FUNC && !star; p = p->parent) {
       if (p->kind == IR_LOOP && n->kind != IR_RETURN) break;
-      if (star_handler(f, p)) star = p;
+      if (al_py_star_handler(f, p)) star = p;
     }
     if (star) {
       al_report(sink, n, "`%s` inside the `except*` block at line %u: a SyntaxError (`except*` blocks cannot be left "
@@ -44,8 +30,7 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
     const ir_node *group = NULL;
     for (const ir_node *p = n->parent; p && p->kind != IR_FUNC && !group; p = p->parent) {
       if (p->kind == IR_LOOP && n->kind != IR_RETURN) break; /* the loop it jumps in is inside */
-      if (p->kind == IR_WITH && (p->flags & IR_F_ASYNC) && p->name && al_list_find(f, p->name, ",", is_group, NULL))
-        group = p;
+      if ((p->flags & IR_F_ASYNC) && al_py_task_group_with(f, p)) group = p;
     }
     if (!group) continue;
     al_report(sink, n, "`%s` inside the task group opened at line %u does not take effect until every task of "

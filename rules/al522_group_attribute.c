@@ -9,20 +9,12 @@
 
 #include "common.h"
 
-static bool star_handler(const ir_file *f, const ir_node *h) {
-  const char *t = f->src->text;
-  if (strncmp(t + h->span.start, "except", 6)) return false;
-  uint32_t i = h->span.start + 6;
-  while (i < h->span.end && (t[i] == ' ' || t[i] == '\t')) i++;
-  return i < h->span.end && t[i] == '*';
-}
-
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   (void)idx;
   const char *t = f->src->text;
   const al_kb *kb = al_kb_for(f->lang);
   for (const ir_node *h = f->root; h; h = ir_next(h, f->root)) {
-    if (h->kind != IR_HANDLER || !h->alias || !*h->alias || !star_handler(f, h)) continue;
+    if (h->kind != IR_HANDLER || !h->alias || !*h->alias || !al_py_star_handler(f, h)) continue;
     const char *al = h->alias;
     size_t an = strlen(al);
     /* the handler's block: after the `:` of its header */

@@ -1113,3 +1113,21 @@ uint32_t al_yield_in(const ir_file *f, const ir_node *fn, uint32_t from, uint32_
   }
   return UINT32_MAX;
 }
+
+static bool task_group_item(const ir_file *f, const char *item, void *ctx) {
+  (void)ctx;
+  return al_kb_match(al_kb_for(f->lang), "task_groups", item) != NULL;
+}
+
+bool al_py_task_group_with(const ir_file *f, const ir_node *w) {
+  return w->kind == IR_WITH && w->name && f->lang == AL_LANG_PYTHON &&
+         al_list_find(f, w->name, ",", task_group_item, NULL) != NULL;
+}
+
+bool al_py_star_handler(const ir_file *f, const ir_node *h) {
+  const char *t = f->src->text;
+  if (h->kind != IR_HANDLER || h->span.end - h->span.start < 7 || strncmp(t + h->span.start, "except", 6)) return false;
+  uint32_t i = h->span.start + 6;
+  while (i < h->span.end && (t[i] == ' ' || t[i] == '\t')) i++;
+  return i < h->span.end && t[i] == '*';
+}

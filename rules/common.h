@@ -177,6 +177,13 @@ static inline bool al_ident_char(char c) {
  * as an attribute of something else (`self.fh`). */
 bool al_text_mentions(const char *text, const char *name);
 
+/* Python: w opens a task group (a WITH one of whose managers is in knowledge
+ * `task_groups`: nursery, anyio task group, asyncio.TaskGroup). */
+bool al_py_task_group_with(const ir_file *f, const ir_node *w);
+
+/* Python: h is an `except*` handler (it binds a group of exceptions). */
+bool al_py_star_handler(const ir_file *f, const ir_node *h);
+
 /* The source between from and to contains word outside comments (#, //, slash-star). */
 bool al_code_contains(const ir_file *f, uint32_t from, uint32_t to, const char *word);
 
