@@ -48,7 +48,7 @@ static bool js_declared(const ir_file *f, const ir_node *fn, const char *name, s
       uint32_t j = i + (uint32_t)kl;
       /* `let a = 1, name`, `const { name }`, `let [x, name]`: the declaration's line */
       uint32_t e = j;
-      while (e < fn->span.end && t[e] != '\n' && t[e] != ';' && t[e] != '=' && (k != 3 || t[e] != '(')) e++;
+      while (e < fn->span.end && t[e] != '\n' && t[e] != ';' && t[e] != '=' && (strcmp(kw[k], "function") || t[e] != '(')) e++;
       if (has_path(t, j, e, name, nl)) return true;
     }
   }
