@@ -192,9 +192,10 @@ static void route_app_names(const ir_file *f, const al_kb *kb, al_vec *out) {
   for (const ir_node *a = f->root; a; a = ir_next(a, f->root)) {
     const ir_node *c = a->kind == IR_ASSIGN && a->name ? a->child : NULL;
     if (!c || c->kind != IR_CALL || !c->module || strchr(a->name, '.')) continue;
-    char key[256];
-    if (c->member && *c->member ? !al_join(key, sizeof key, c->module, '.', c->member) : snprintf(key, sizeof key, "%s", c->module) >= (int)sizeof key)
-      continue;
+    char key[256]; /* module[.member]: `express`, `express.Router` */
+    bool fits = c->member && *c->member ? al_join(key, sizeof key, c->module, '.', c->member)
+                                        : snprintf(key, sizeof key, "%s", c->module) < (int)sizeof key;
+    if (!fits) continue;
     if (al_kb_find(kb, "route_apps", key)) al_vec_push(out, (void *)a->name);
   }
 }
