@@ -193,7 +193,7 @@ static void route_app_names(const ir_file *f, const al_kb *kb, al_vec *out) {
     const ir_node *c = a->kind == IR_ASSIGN && a->name ? a->child : NULL;
     if (!c || c->kind != IR_CALL || !c->module || strchr(a->name, '.')) continue;
     char key[256]; /* module[.member]: `express`, `express.Router` */
-    bool fits = c->member && *c->member ? al_join(key, sizeof key, c->module, '.', c->member)
+    bool fits = c->member && *c->member ? al_join(key, sizeof key, c->module, '.', c->member) != NULL
                                         : snprintf(key, sizeof key, "%s", c->module) < (int)sizeof key;
     if (!fits) continue;
     if (al_kb_find(kb, "route_apps", key)) al_vec_push(out, (void *)a->name);
