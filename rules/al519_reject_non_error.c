@@ -1,9 +1,10 @@
 /* AL519 reject-non-error: a promise rejected with something that cannot be an Error —
  * `Promise.reject("timeout")`, `reject(404)`, `reject({code: 1})`, `reject()` — in
- * `Promise.reject` or through a Promise executor's second parameter. The rejection
- * reaches `catch (err)` and `.catch(err => ...)` handlers written for errors: no stack
- * to say where it came from, `err.message` undefined, `err.stack.split(...)` a
- * TypeError inside the handler (ESLint/typescript-eslint prefer-promise-reject-errors).
+ * `Promise.reject` (knowledge `rejecters`) or through a Promise executor's second
+ * parameter. The rejection reaches `catch (err)` and `.catch(err => ...)` handlers
+ * written for errors: no stack to say where it came from, `err.message` undefined,
+ * `err.stack.split(...)` a TypeError inside the handler (ESLint/typescript-eslint
+ * prefer-promise-reject-errors).
  * The front end marks the arguments that cannot be an Error (IR_ARG_NOT_ERROR). A
  * string or template is wrapped in `new Error(...)` (unsafe fix: a handler that compares
  * the value changes behaviour). */
@@ -29,12 +30,13 @@ static bool calls_executor_reject(const ir_node *call) {
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   (void)idx;
   const char *t = f->src->text;
+  const al_kb *kb = al_kb_for(f->lang);
   for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
     if (n->kind != IR_CALL || (n->flags & IR_F_NEW) || !n->name) continue;
-    bool statics = !strcmp(n->name, "Promise.reject") && !n->module;
+    bool statics = !n->module && al_kb_find(kb, "rejecters", n->name);
     if (!statics && !calls_executor_reject(n)) continue;
     if (n->nargs && !(n->args[0].flags & IR_ARG_NOT_ERROR)) continue;
-    const char *label = statics ? "Promise.reject" : n->name;
+    const char *label = n->name;
     if (!n->nargs) {
       al_report(sink, n, "`%s()` rejects with `undefined`: the handler that catches it gets no Error — no message, "
                 "no stack; reject with an Error (`%s(new Error(\"...\"))`)", label, label);
