@@ -398,12 +398,14 @@ static const char *map_iter(ts_walk *w, TSNode call) {
 static bool could_be_error(ts_walk *w, TSNode n, int depth) {
   if (ts_node_is_null(n) || depth > 32) return true;
   const char *t = ts_node_type(n);
+  /* the common arguments first: a name, a member, a call (every argument is asked) */
+  if (!strcmp(t, "identifier")) return strcmp(ts_text(w, n), "undefined") != 0;
+  if (!strcmp(t, "member_expression") || !strcmp(t, "call_expression")) return true;
   static const char *const never[] = {"number", "string", "template_string", "regex", "true", "false", "null",
                                       "undefined", "array", "object", "arrow_function", "function_expression",
                                       "function", "class", "unary_expression", "update_expression", NULL};
   for (int i = 0; never[i]; i++)
     if (!strcmp(t, never[i])) return false;
-  if (!strcmp(t, "identifier")) return strcmp(ts_text(w, n), "undefined") != 0;
   if (!strcmp(t, "parenthesized_expression")) return could_be_error(w, ts_node_named_child(n, 0), depth + 1);
   if (!strcmp(t, "sequence_expression")) {
     uint32_t k = ts_node_named_child_count(n);
