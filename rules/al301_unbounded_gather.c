@@ -97,6 +97,20 @@ static bool maps_to_plain_values(const ir_file *f, const ir_node *gather) {
   return false;
 }
 
+/* JS `for await (const r of xs.map(work))`: map has started every promise before the
+ * loop takes the first; the loop only awaits them in order. The map call of the loop's
+ * header, when the mapped function is async (inline, or a name resolving to one). */
+static const ir_node *for_await_map(const ir_file *f, const al_index *idx, const ir_node *loop) {
+  if (f->lang != AL_LANG_JS || !(loop->flags & IR_F_ASYNC) || (loop->flags & IR_F_WHILE)) return NULL;
+  const ir_node *m = loop->child;
+  if (!m || m->kind != IR_CALL || !m->name || !m->nargs || (loop->body && m->span.start >= loop->body) ||
+      !(al_ends_with(m->name, ".map") || al_ends_with(m->name, ".flatMap")))
+    return NULL;
+  for (const ir_node *fn = m->child; fn; fn = fn->next)
+    if (fn->kind == IR_FUNC) return (fn->flags & IR_F_ASYNC) ? m : NULL;
+  return al_arg_async_fn(f, idx, m, m->args[0].text) ? m : NULL;
+}
+
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   if (f->lang == AL_LANG_C) {
     check_c(f, sink);
@@ -104,6 +118,19 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   }
   const al_kb *kb = al_kb_for(f->lang);
   for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
+    const ir_node *m = n->kind == IR_LOOP ? for_await_map(f, idx, n) : NULL;
+    if (m) {
+      char over[128];
+      size_t ol = strlen(m->name) - (al_ends_with(m->name, ".flatMap") ? 8 : 4);
+      if (ol >= sizeof over) continue;
+      memcpy(over, m->name, ol);
+      over[ol] = 0;
+      if (al_iter_small(f, n, over) || work_is_limited(f, idx, m)) continue;
+      al_report(sink, m, "`for await` over `%s()` does not bound anything: map starts one promise per item of `%s` "
+                "before the loop takes the first, and the loop only awaits them in order; run the work through a "
+                "limiter (p-limit, p-queue), or await each item's work inside the loop", al_call_label(f, m), over);
+      continue;
+    }
     if (n->kind != IR_CALL || !n->name || !al_kb_match(kb, "gather", n->name)) continue;
     bool spread_style = f->lang == AL_LANG_PYTHON && !al_ends_with(n->name, ".wait") &&
                         !al_ends_with(n->name, ".as_completed");
