@@ -105,6 +105,33 @@ static void check_promise_params(const ir_file *f, al_sink *sink) {
                 "await it; await it", n->name);
 }
 
+/* Python: every read of the task var in fn is as the receiver of a method that does not
+ * keep it (knowledge `task_non_owning`: `task.add_done_callback(cb)`, `task.set_name(n)`):
+ * only the local holds it, and the loop holds tasks weakly. */
+static bool non_owning_call(const al_kb *kb, const ir_node *c, const char *var) {
+  const char *dot = c && c->kind == IR_CALL && c->name ? strrchr(c->name, '.') : NULL;
+  return dot && c->child && c->child->kind == IR_USE && c->child->name && !strcmp(c->child->name, var) &&
+         c->child->span.start == c->span.start && al_kb_find(kb, "task_non_owning", dot + 1);
+}
+
+/* ... and the function ends there: after the task is made nothing is awaited and nothing
+ * else is called (a later await, or a call that runs the loop, keeps the frame — and the
+ * local — alive while the task runs). Calls inside nested functions (the callbacks) do
+ * not run here. */
+static bool only_non_owning_reads(const ir_file *f, const ir_node *fn, const ir_node *made, const char *var) {
+  const al_kb *kb = al_kb_for(f->lang);
+  bool any = false;
+  for (const ir_node *n = fn->child; n; n = n->kind == IR_FUNC ? ir_next_skip(n, fn) : ir_next(n, fn)) {
+    if (n->span.start < made->span.end) continue; /* before the task, or making it */
+    if (n->kind == IR_AWAIT) return false;
+    if (n->kind == IR_CALL && !non_owning_call(kb, n, var)) return false;
+    if (n->kind != IR_USE || !n->name || strcmp(n->name, var)) continue;
+    if (!non_owning_call(kb, n->parent, var)) return false;
+    any = true;
+  }
+  return any;
+}
+
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   if (f->lang != AL_LANG_C) check_collections(f, idx, sink);
   if (f->lang == AL_LANG_JS) check_promise_params(f, sink);
@@ -122,8 +149,14 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
     const ir_node *dropped = NULL;
     /* JS: `p;` as a statement is a floating promise even when p is awaited elsewhere
      * (typescript-eslint no-floating-promises); Python: a later await runs it */
-    if (read_later(fn, n->alias, n, &dropped) && !(f->lang == AL_LANG_JS && dropped && dropped->span.start > n->span.start))
+    if (read_later(fn, n->alias, n, &dropped) && !(f->lang == AL_LANG_JS && dropped && dropped->span.start > n->span.start)) {
+      if (task && f->lang == AL_LANG_PYTHON && only_non_owning_reads(f, fn, n, n->alias))
+        al_report(sink, n, "task `%s` from `%s()` is held only by this local: `%s.add_done_callback()` and the like "
+                  "do not keep it, and the event loop holds tasks weakly, so it can be garbage-collected before it "
+                  "finishes; keep a reference (a module-level set, with `add_done_callback(tasks.discard)`) or await "
+                  "it", n->alias, al_call_label(f, n), n->alias);
       continue;
+    }
     if (dropped) {
       const char *what = task ? "task" : f->lang == AL_LANG_JS ? "promise" : f->lang == AL_LANG_C ? "future" : "coroutine";
       al_report(sink, dropped, "%s `%s` (from `%s%s()`) stands alone as a statement: that does not await it; %s",
