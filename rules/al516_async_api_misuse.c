@@ -100,6 +100,75 @@ static bool swapped_executor(const ir_node *fn) {
   return first_rejects && second_resolves;
 }
 
+/* The text of line `at` from its first non-blank character, up to `at`: in out. */
+static void line_before(const ir_file *f, uint32_t at, char *out, size_t cap) {
+  const char *t = f->src->text;
+  uint32_t s = al_line_start(f, at);
+  while (s < at && (t[s] == ' ' || t[s] == '\t')) s++;
+  size_t n = at - s < cap - 1 ? at - s : cap - 1;
+  memcpy(out, t + s, n);
+  out[n] = 0;
+}
+
+/* `if (err) reject(err);` then `resolve(data);` (eslint-plugin-promise
+ * no-multiple-resolved): a settle call alone under an `if` — on the if's own line, or
+ * as the only statement of its braces — with no `return`, and a settle call as the next
+ * statement at the if's indentation, not under `else`. When the condition holds both
+ * run; the second is silently ignored, and the code after the first runs on as if it
+ * had not failed. */
+static bool double_settle(const ir_file *f, al_sink *sink, const ir_node *ex) {
+  if (ex->nargs < 1 || !ex->args[0].text) return false;
+  const char *t = f->src->text;
+  const char *names[2] = {ex->args[0].text, ex->nargs > 1 ? ex->args[1].text : NULL};
+  const ir_node *prev = NULL;
+  for (const ir_node *c = ex; c; c = ir_next(c, ex)) {
+    if (c->kind != IR_CALL || c->use != IR_USE_DISCARDED || !c->name || strchr(c->name, '.')) continue;
+    if (strcmp(c->name, names[0]) && (!names[1] || strcmp(c->name, names[1]))) continue;
+    const ir_node *a = prev;
+    prev = c;
+    if (!a || ir_enclosing_func(a) != ir_enclosing_func(c)) continue;
+    char before[160];
+    line_before(f, a->span.start, before, sizeof before);
+    uint32_t if_line_at = al_line_start(f, a->span.start);
+    if (!al_starts_with(before, "if (") && !al_starts_with(before, "if(")) {
+      /* `if (err) {` / `  reject(err);` / `}`: the line above opens the braces */
+      if (*before || if_line_at < 2) continue;
+      uint32_t up = al_line_start(f, if_line_at - 1);
+      line_before(f, if_line_at - 1, before, sizeof before);
+      size_t bl = strlen(before);
+      while (bl && (before[bl - 1] == ' ' || before[bl - 1] == '\r')) before[--bl] = 0;
+      if (!(al_starts_with(before, "if (") || al_starts_with(before, "if(")) || !bl || before[bl - 1] != '{') continue;
+      /* the braces hold only a: the next non-blank after a's statement closes them */
+      uint32_t i = a->span.end;
+      while (i < c->span.start && strchr(" \t\r\n;", t[i])) i++;
+      if (i >= c->span.start || t[i] != '}') continue;
+      if_line_at = up;
+    } else {
+      /* `if (err) reject(err);` ends its line */
+      uint32_t i = a->span.end;
+      while (i < f->src->len && (t[i] == ' ' || t[i] == ';' || t[i] == '\t')) i++;
+      if (i < f->src->len && t[i] != '\n' && t[i] != '\r' && t[i] != '/') continue;
+    }
+    /* c starts its own line, at the if's indentation, and is not under else */
+    char cline[160];
+    line_before(f, c->span.start, cline, sizeof cline);
+    uint32_t ci = al_line_start(f, c->span.start), ii = if_line_at;
+    while (t[ci] == ' ' || t[ci] == '\t') ci++;
+    while (t[ii] == ' ' || t[ii] == '\t') ii++;
+    if (*cline || ci - al_line_start(f, c->span.start) != ii - if_line_at) continue;
+    /* nothing but blank lines and the closing brace between */
+    bool only = true;
+    for (uint32_t i = a->span.end; i < al_line_start(f, c->span.start) && only; i++) only = strchr(" \t\r\n;}", t[i]) != NULL;
+    if (!only) continue;
+    al_report(sink, c, "`%s()` runs after `%s()` whenever the `if` at line %u holds: a promise settles once, so the "
+              "second call is ignored and the code after the first runs on as if nothing failed; `return %s(...)` "
+              "in the `if`, or put `%s(...)` under `else`", c->name, a->name, al_source_line_of(f->src, if_line_at),
+              a->name, c->name);
+    return true;
+  }
+  return false;
+}
+
 /* `.finally(() => { return v; })`: the value is ignored, the promise keeps its own
  * result (eslint-plugin-promise no-return-in-finally). */
 static void finally_return(const ir_file *f, al_sink *sink, const ir_node *n) {
@@ -175,6 +244,8 @@ static void check_js(const ir_file *f, const al_index *idx, al_sink *sink, const
                 "function); pass `(resolve, reject) => { ... }`", n->nargs ? n->args[0].text : "");
       return;
     }
+    for (const ir_node *c = n->child; c; c = c->next)
+      if (c->kind == IR_FUNC && double_settle(f, sink, c)) return;
     for (const ir_node *c = n->child; c; c = c->next)
       if (c->kind == IR_FUNC && swapped_executor(c)) {
         al_report(sink, c, "the Promise executor's parameters are named `%s, %s`: the first one resolves and the "
