@@ -20,6 +20,7 @@ typedef struct js_ctx {
   bool typescript; /* the TypeScript grammar: annotations are looked at */
   al_map returns;  /* TypeScript: function name -> js_return*, the class its return type names */
   const al_kb_section *globals; /* knowledge `global_objects`: `window.fetch()` is fetch() */
+  al_map aliases;  /* "<scope>\x1f<var>" -> dotted text: `const f = load` makes f() call load ("": not here) */
 } js_ctx;
 
 /* `f(): Api` or `f(): Promise<Api>`: what `x = f()` or `x = await f()` holds. */
@@ -107,6 +108,40 @@ static const char *dotted(ts_walk *w, TSNode n) {
   const char *r = ir_str(w->f, b.data, b.len);
   al_buf_free(&b);
   return r;
+}
+
+static char *alias_key(const ir_node *scope, const char *var) {
+  return al_fmt("%p\x1f%s", (const void *)scope, var);
+}
+
+/* `const f = load` / `f = api.load` (an identifier or a member chain): f() calls load in
+ * this function (or at module level). Assigning f anything else ends it. */
+static void bind_alias(ts_walk *w, js_ctx *c, TSNode name, TSNode value) {
+  if (!ts_is(name, "identifier") || ts_node_is_null(value)) return;
+  const char *var = ts_text(w, name), *target = NULL;
+  if (ts_is(value, "identifier") || ts_is(value, "member_expression")) {
+    target = dotted(w, value);
+    if (!strcmp(target, var) || strchr(target, '(') || ts_is_param(w, target)) target = NULL;
+  }
+  if (!target && !c->aliases.len) return;
+  char *key = alias_key(ts_scope(w), var), *mkey = ts_scope(w) ? alias_key(NULL, var) : NULL;
+  if (target || al_map_get(&c->aliases, key) || (mkey && al_map_get(&c->aliases, mkey)))
+    al_map_put(&c->aliases, key, (void *)(target ? target : ""));
+  free(key);
+  free(mkey);
+}
+
+/* What a called identifier stands for through bind_alias, or NULL. */
+static const char *alias_callee(ts_walk *w, js_ctx *c, TSNode fn) {
+  if (!c->aliases.len || !ts_is(fn, "identifier")) return NULL;
+  const char *var = ts_text(w, fn), *r = NULL;
+  const ir_node *scopes[2] = {ts_scope(w), NULL};
+  for (int i = 0; i < 2 && !r; i++) {
+    char *key = alias_key(scopes[i], var);
+    r = al_map_get(&c->aliases, key);
+    free(key);
+  }
+  return r && *r ? r : NULL;
 }
 
 static void add_import(ts_walk *w, js_ctx *c, ir_node *parent, TSNode at, const char *local, const char *mod,
@@ -553,8 +588,9 @@ static ir_node *lower_call(ts_walk *w, js_ctx *c, TSNode n, ir_node *parent, boo
     }
   }
   ir_node *call = ir_add(w->f, parent, IR_CALL, ts_span(n));
-  const char *text = dotted(w, fn);
+  const char *text = dotted(w, fn), *target = is_new ? NULL : alias_callee(w, c, fn);
   call->text = text;
+  if (target) text = target; /* resolved as what it aliases; messages show it as written */
   if (resolve_typed(w, c, text, call)) {
     if (al_starts_with(text, "this.")) call->flags |= IR_F_SELF;
   } else if (al_starts_with(text, "this.") || (al_starts_with(text, "super.") && !strchr(text + 6, '('))) {
@@ -832,6 +868,7 @@ static ir_node *js_enter(ts_walk *w, bool *descend) {
     if (!strcmp(t, "assignment_expression") || !strcmp(t, "augmented_assignment_expression")) {
       TSNode left = ts_field(n, "left");
       bind_new(w, c, left, ts_field(n, "right"));
+      if (!strcmp(t, "assignment_expression")) bind_alias(w, c, left, ts_field(n, "right"));
       if (!ts_is(left, "identifier")) break;
       x = ir_add(w->f, parent, IR_ASSIGN, ts_span(n));
       x->name = ts_text(w, left);
@@ -994,6 +1031,7 @@ static ir_node *js_enter(ts_walk *w, bool *descend) {
       TSNode nm = ts_field(n, "name");
       TSNode val = ts_field(n, "value");
       bind_new(w, c, nm, val);
+      bind_alias(w, c, nm, val);
       if (c->typescript && ts_is(nm, "identifier")) {
         bind_annotation(w, c, ts_scope(w), ts_text(w, nm), ts_field(n, "type"));
         /* (module level only: a function's locals are not scoped in the index, and a
@@ -1056,6 +1094,7 @@ ir_file *al_lower_javascript(const al_source *src, const al_lower_ctx *ctx, char
   ts_names_free(&c.stored);
   al_map_free(&c.types);
   al_map_free(&c.returns);
+  al_map_free(&c.aliases);
   ts_parse_done(tree, ctx);
   return f;
 }

@@ -19,7 +19,7 @@ typedef struct py_ctx {
   al_map types;   /* "<scope>\x1f<var>" -> al_binding*: the class a local/attribute holds */
   ts_names stored; /* locals assigned a call result: reads of them are lowered to USE */
   al_map returns;  /* function (qualified name) -> py_return*: the class its `-> T` names */
-  al_map partials; /* "<scope>\x1f<var>" -> dotted text: `p = functools.partial(f, ...)` calls f */
+  al_map partials; /* "<scope>\x1f<var>" -> dotted text: `p = functools.partial(f, ...)` or `p = f` calls f ("": not here) */
 } py_ctx;
 
 typedef struct py_return {
@@ -509,8 +509,8 @@ static char *partial_key(const ir_node *scope, const char *var) {
   return al_fmt("%p\x1f%s", (const void *)scope, var);
 }
 
-/* The function a callee stands for when it is a partial: `functools.partial(f, 1)()`
- * or `p()` after `p = functools.partial(f, 1)` in the same function (or at module
+/* The function a callee stands for when it is a partial or an alias: `functools.partial(f, 1)()`,
+ * or `p()` after `p = functools.partial(f, 1)` or `p = f` in the same function (or at module
  * level); NULL otherwise. */
 static const char *partial_callee(ts_walk *w, py_ctx *c, TSNode fn) {
   if (ts_is(fn, "call")) return partial_target(w, c, fn);
@@ -522,7 +522,7 @@ static const char *partial_callee(ts_walk *w, py_ctx *c, TSNode fn) {
     r = al_map_get(&c->partials, key);
     free(key);
   }
-  return r;
+  return r && *r ? r : NULL;
 }
 
 static ir_node *lower_call(ts_walk *w, py_ctx *c, TSNode n, ir_node *parent) {
@@ -925,11 +925,20 @@ static ir_node *py_enter(ts_walk *w, bool *descend) {
         }
       }
       if (self_attr) return NULL;
-      const char *target = !ts_node_is_null(right) && ts_is(right, "call") ? partial_target(w, c, right) : NULL;
-      if (target) {
-        char *key = partial_key(ts_scope(w), var);
-        al_map_put(&c->partials, key, (void *)target);
+      /* `p = functools.partial(f, ...)`, or `p = f` / `p = mod.f` (an alias): p() calls f;
+       * assigning p anything else ends that */
+      const char *target = NULL;
+      if (!ts_node_is_null(right) && ts_is(right, "call")) target = partial_target(w, c, right);
+      else if (!ts_node_is_null(right) && (ts_is(right, "identifier") || ts_is(right, "attribute"))) {
+        target = dotted(w, right);
+        if (!strcmp(target, var) || strchr(target, '(') || ts_is_param(w, target)) target = NULL;
+      }
+      if (target || c->partials.len) { /* "": not an alias here (hides a module-level one) */
+        char *key = partial_key(ts_scope(w), var), *mkey = ts_scope(w) ? partial_key(NULL, var) : NULL;
+        if (target || al_map_get(&c->partials, key) || (mkey && al_map_get(&c->partials, mkey)))
+          al_map_put(&c->partials, key, (void *)(target ? target : ""));
         free(key);
+        free(mkey);
       }
       x = ir_add(w->f, parent, IR_ASSIGN, ts_span(n));
       x->name = var;

@@ -144,6 +144,16 @@ const ir_node *ts_scope(ts_walk *w) {
   return NULL;
 }
 
+bool ts_is_param(ts_walk *w, const char *name) {
+  for (size_t i = w->depth; i-- > 0;) {
+    const ir_node *o = w->frames[i].own;
+    if (!o || o->kind != IR_FUNC) continue;
+    for (uint32_t k = 0; k < o->nargs; k++)
+      if (o->args[k].text && !strcmp(o->args[k].text, name)) return true;
+  }
+  return false;
+}
+
 /* "<scope address in hex>\x1f<var>" into buf (strlen(var) + 18 bytes): a typed local's
  * key (snprintf's %p was 1,800 instructions a lookup). */
 static void scope_key(char *buf, const void *scope, const char *var) {

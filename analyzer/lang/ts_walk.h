@@ -75,6 +75,8 @@ ir_node *ts_lower_read(ts_walk *w, const ts_names *stored, bool (*is_read)(ts_wa
  * `x.m()` resolves to the class's method. Keys live in `types`; bindings in the arena. */
 /* The innermost non-lambda function being walked (a local's scope), NULL at module level. */
 const ir_node *ts_scope(ts_walk *w);
+/* name is a parameter of a function being walked (a lambda's too): it names no definition. */
+bool ts_is_param(ts_walk *w, const char *name);
 /* Binds var in scope (attributes starting with self_prefix bind to the enclosing class). */
 void ts_bind_type(ts_walk *w, al_map *types, const ir_node *scope, const char *self_prefix, const char *var,
                   const char *module, const char *member);
