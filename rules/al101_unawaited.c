@@ -126,26 +126,23 @@ static void truth_tested(const ir_file *f, const al_index *idx, al_sink *sink, c
 /* A local holding a coroutine or promise, tested for truth (`p = fetch(); if (p)`): the
  * local is assigned once in its function, before the test and in a block around it, and
  * from the awaitable call itself (not `cond ? fetch() : null`). */
-static void stored_truth_tested(const ir_file *f, const al_index *idx, al_sink *sink, const ir_node *use) {
+/* The call whose promise/coroutine the local `use` reads holds: its only assignment, a
+ * declaration before `use` in the same function around it (`const p = load(); ... p`),
+ * of an awaitable call that is not a kept task; NULL otherwise. */
+static const ir_node *stored_awaitable(const ir_file *f, const al_index *idx, const ir_node *use) {
   const ir_node *fn = ir_enclosing_func(use), *only = NULL;
-  if (!use->name) return;
-  if (f->lang == AL_LANG_JS && al_promise_param(use, use->name)) {
-    al_report(sink, use, "`%s` is a parameter typed as a promise and is tested for truth: a promise is always "
-              "truthy, so the test decides nothing; await it first and test the result", use->name);
-    return;
-  }
   if (!fn) fn = f->root; /* a module-level `const p = load(); if (p) ...` */
   int count = 0;
   for (const ir_node *c = fn->child; c && count < 2; c = ir_next(c, fn))
     if (c->kind == IR_ASSIGN && c->name && !strcmp(c->name, use->name)) count++, only = c;
-  if (count != 1 || only->span.start > use->span.start) return;
+  if (count != 1 || only->span.start > use->span.start) return NULL;
   if (f->lang == AL_LANG_JS) { /* the declaration itself (`const p = f()`), not `let p; if (c) p = f();` */
     const char *t = f->src->text;
     uint32_t b = only->span.start;
     while (b > 0 && (t[b - 1] == ' ' || t[b - 1] == '\t' || t[b - 1] == '\n' || t[b - 1] == '\r')) b--;
     bool decl = (b >= 5 && !memcmp(t + b - 5, "const", 5)) || (b >= 3 && (!memcmp(t + b - 3, "let", 3) ||
                                                                           !memcmp(t + b - 3, "var", 3)));
-    if (!decl) return;
+    if (!decl) return NULL;
   }
   bool around = false;
   for (const ir_node *p = use->parent; p && !around; p = p->parent) around = p == only->parent;
@@ -154,7 +151,20 @@ static void stored_truth_tested(const ir_file *f, const al_index *idx, al_sink *
     if (c->kind == IR_CALL && c->use == IR_USE_ASSIGNED) call = c;
   const al_func_info *callee;
   const al_kb_entry *api;
-  if (!around || !call || al_spawn_dangles(f, call) || !al_index_call_awaitable(idx, f, call, &callee, &api)) return;
+  if (!around || !call || al_spawn_dangles(f, call) || !al_index_call_awaitable(idx, f, call, &callee, &api))
+    return NULL;
+  return call;
+}
+
+static void stored_truth_tested(const ir_file *f, const al_index *idx, al_sink *sink, const ir_node *use) {
+  if (!use->name) return;
+  if (f->lang == AL_LANG_JS && al_promise_param(use, use->name)) {
+    al_report(sink, use, "`%s` is a parameter typed as a promise and is tested for truth: a promise is always "
+              "truthy, so the test decides nothing; await it first and test the result", use->name);
+    return;
+  }
+  const ir_node *call = stored_awaitable(f, idx, use);
+  if (!call) return;
   const char *label = al_call_label(f, call);
   if (f->lang == AL_LANG_PYTHON)
     al_report(sink, use, "`%s` holds the coroutine returned by `%s()` (line %u) and is tested for truth: a coroutine "
@@ -203,6 +213,22 @@ static void spread_promise(const ir_file *f, const al_index *idx, al_sink *sink,
     al_report(sink, n, "the promise returned by `%s()` is spread into %s without being awaited: a promise is not "
               "iterable, so this throws TypeError; spread `...(await %s())`", callee,
               where == '[' ? "an array" : "the arguments of a call", callee);
+}
+
+/* JS: `{...p}` / `[...p]` where the local p holds a promise (see stored_awaitable). */
+static void stored_spread(const ir_file *f, const al_index *idx, al_sink *sink, const ir_node *use) {
+  char where = use->name ? spread_in(f, use) : 0;
+  const ir_node *call = where ? stored_awaitable(f, idx, use) : NULL;
+  if (!call) return;
+  const char *label = al_call_label(f, call);
+  if (where == '{')
+    al_report(sink, use, "`%s` holds the promise returned by `%s()` (line %u) and is spread into an object: a promise "
+              "has no own properties, so nothing is copied; spread `...(await %s)`", use->name, label,
+              call->span.line, use->name);
+  else
+    al_report(sink, use, "`%s` holds the promise returned by `%s()` (line %u) and is spread into %s: a promise is not "
+              "iterable, so this throws TypeError; spread `...(await %s)`", use->name, label, call->span.line,
+              where == '[' ? "an array" : "the arguments of a call", use->name);
 }
 
 /* "returned by `f()`", or "created by `new Promise()`" for a constructor call. */
@@ -588,6 +614,10 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
         al_report(sink, n, "`await %s()` does not wait: the global %s does not return a promise, so the code "
                   "goes on at once; use %s", n->name, n->name, use ? use : "a promise");
       }
+      continue;
+    }
+    if (n->kind == IR_USE && n->use == IR_USE_PASSED && f->lang == AL_LANG_JS) {
+      stored_spread(f, idx, sink, n);
       continue;
     }
     if (n->kind == IR_CALL && n->use == IR_USE_PASSED && f->lang == AL_LANG_JS) {

@@ -304,7 +304,7 @@ static bool is_exported(ts_walk *w) {
 }
 
 /* The node k-1 levels up (the call, or the parentheses around it) is truth-tested by
- * its parent at level k: the condition of if/while/do/ternary, the operand of `!`, the
+ * its parent at level k: the condition of if/while/do/for/ternary, the operand of `!`, the
  * left operand of &&, || or ?? (a promise is never falsy or nullish), or the right one
  * when the whole expression is itself truth-tested. */
 static bool js_truth_tested(ts_walk *w, size_t k) {
@@ -313,7 +313,7 @@ static bool js_truth_tested(ts_walk *w, size_t k) {
     if (!p || !me) return false;
     const char *t = ts_node_type(p->node);
     if (!strcmp(t, "if_statement") || !strcmp(t, "while_statement") || !strcmp(t, "do_statement") ||
-        !strcmp(t, "ternary_expression"))
+        !strcmp(t, "for_statement") || !strcmp(t, "ternary_expression"))
       return ts_node_eq(ts_field(p->node, "condition"), me->node);
     if (!strcmp(t, "unary_expression")) return ts_is(ts_field(p->node, "operator"), "!");
     if (!strcmp(t, "binary_expression")) {
@@ -971,6 +971,8 @@ static ir_node *js_enter(ts_walk *w, bool *descend) {
     ident: {
       ir_node *x = ts_lower_read(w, &c->stored, js_is_read);
       if (x && x->use == IR_USE_NONE && js_truth_tested(w, 1)) x->use = IR_USE_CONDITION; /* `if (p)`, `!p` */
+      else if (x && x->use == IR_USE_NONE && ts_up(w, 1) && ts_is(ts_up(w, 1)->node, "spread_element"))
+        x->use = IR_USE_PASSED; /* `{...p}`, `[...p]` */
       return x;
     }
     }
