@@ -20,6 +20,7 @@ typedef struct js_ctx {
   bool typescript; /* the TypeScript grammar: annotations are looked at */
   al_map returns;  /* TypeScript: function name -> js_return*, the class its return type names */
   const al_kb_section *globals; /* knowledge `global_objects`: `window.fetch()` is fetch() */
+  al_map void_types; /* TypeScript: `type Fn = () => void` -> "Fn"; `interface P { on: () => void }` -> "P.on" */
   al_map aliases;  /* "<scope>\x1f<var>" -> dotted text: `const f = load` makes f() call load ("": not here) */
 } js_ctx;
 
@@ -708,13 +709,67 @@ static bool promise_fn_type(ts_walk *w, TSNode annotation) {
   return !ts_node_is_null(t) && returns_promise_type(w, ts_field(t, "return_type"));
 }
 
-/* `cb: (x: T) => void`: a callback whose result the function ignores */
+static bool is_void(ts_walk *w, TSNode t) {
+  if (ts_is(t, "type_annotation")) t = ts_node_named_child(t, 0);
+  return ts_is(t, "predefined_type") && ts_node_end_byte(t) - ts_node_start_byte(t) == 4 &&
+         !memcmp(w->text + ts_node_start_byte(t), "void", 4);
+}
+
+/* The name a type annotation gives (`: Fn`), or NULL. */
+static const char *named_type(ts_walk *w, TSNode annotation) {
+  TSNode t = ts_is(annotation, "type_annotation") ? ts_node_named_child(annotation, 0) : annotation;
+  return ts_is(t, "type_identifier") ? ts_text(w, t) : NULL;
+}
+
+/* `cb: (x: T) => void`, or `cb: Fn` after `type Fn = () => void`: a callback whose
+ * result the function ignores */
 static bool void_fn_type(ts_walk *w, TSNode annotation) {
   TSNode t = fn_type(annotation);
-  if (ts_node_is_null(t)) return false;
-  TSNode rt = ts_field(t, "return_type");
-  return ts_is(rt, "predefined_type") && ts_node_end_byte(rt) - ts_node_start_byte(rt) == 4 &&
-         !memcmp(w->text + ts_node_start_byte(rt), "void", 4);
+  if (ts_node_is_null(t)) {
+    js_ctx *c = w->user;
+    const char *nm = c->void_types.len && !ts_node_is_null(annotation) ? named_type(w, annotation) : NULL;
+    return nm && al_map_get(&c->void_types, nm);
+  }
+  return is_void(w, ts_field(t, "return_type"));
+}
+
+/* TypeScript: records `type Fn = () => void` as "Fn", and the members of an interface or
+ * an object type that are such functions (`onClick: () => void`, `run(): void`) as "P.onClick". */
+static void record_void_types(ts_walk *w, js_ctx *c, TSNode n) {
+  TSNode nm = ts_field(n, "name");
+  TSNode body = ts_field(n, ts_is(n, "interface_declaration") ? "body" : "value");
+  if (ts_node_is_null(nm) || ts_node_is_null(body)) return;
+  const char *name = ts_text(w, nm);
+  if (ts_is(n, "type_alias_declaration") && void_fn_type(w, body)) {
+    al_map_put(&c->void_types, name, (void *)name);
+    return;
+  }
+  if (!ts_is(body, "interface_body") && !ts_is(body, "object_type")) return;
+  for (uint32_t i = 0, k = ts_node_named_child_count(body); i < k; i++) {
+    TSNode m = ts_node_named_child(body, i);
+    bool slot = ts_is(m, "property_signature") ? void_fn_type(w, ts_field(m, "type"))
+              : ts_is(m, "method_signature") && is_void(w, ts_field(m, "return_type"));
+    TSNode mn = ts_field(m, "name");
+    if (slot && ts_is(mn, "property_identifier"))
+      al_map_put(&c->void_types, al_arena_fmt(&w->f->arena, "%s.%s", name, ts_text(w, mn)), (void *)name);
+  }
+}
+
+/* `const p: P = { onClick: async () => {...} }` with P's onClick a `() => void`: the
+ * pair's value goes to a void slot. */
+static bool void_member(ts_walk *w, js_ctx *c, ts_frame *pair, int k) {
+  if (!c->void_types.len || !ts_is(pair->node, "pair")) return false;
+  TSNode key = ts_field(pair->node, "key");
+  ts_frame *obj = ts_up(w, k + 1), *decl = ts_up(w, k + 2);
+  if (!ts_is(key, "property_identifier") || !obj || !ts_is(obj->node, "object") || !decl ||
+      !ts_is(decl->node, "variable_declarator"))
+    return false;
+  const char *t = named_type(w, ts_field(decl->node, "type"));
+  if (!t) return false;
+  char *full = al_fmt("%s.%s", t, ts_text(w, key));
+  bool r = al_map_get(&c->void_types, full) != NULL;
+  free(full);
+  return r;
 }
 
 static ir_node *lower_fn_typed(ts_walk *w, ir_node *parent, TSNode name, TSNode annotation) {
@@ -745,6 +800,8 @@ static ir_node *lower_func(ts_walk *w, TSNode n, ir_node *parent) {
       while (p && (ts_is(p->node, "parenthesized_expression") || ts_is(p->node, "as_expression"))) p = ts_up(w, ++k);
       if (p && (ts_is(p->node, "variable_declarator") || ts_is(p->node, "public_field_definition")) &&
           void_fn_type(w, ts_field(p->node, "type")))
+        x->flags |= IR_F_VOID_SLOT;
+      else if (p && void_member(w, w->user, p, k))
         x->flags |= IR_F_VOID_SLOT;
       else if (p && ts_is(p->node, "return_statement"))
         for (ts_frame *q = ts_up(w, ++k); q; q = ts_up(w, ++k)) {
@@ -980,7 +1037,10 @@ static ir_node *js_enter(ts_walk *w, bool *descend) {
       lower_esm_import(w, c, n, parent);
       *descend = false;
     }
-    if (!strcmp(t, "interface_declaration")) goto klass; /* TypeScript: its method signatures */
+    if (!strcmp(t, "interface_declaration")) {
+      if (c->typescript) record_void_types(w, c, n);
+      goto klass; /* TypeScript: its method signatures */
+    }
     break;
   case 'p':
     if (!strcmp(t, "public_field_definition")) { /* TypeScript: `private repo: Repo;` */
@@ -1021,6 +1081,10 @@ static ir_node *js_enter(ts_walk *w, bool *descend) {
     break;
   case 't':
     if (!strcmp(t, "try_statement")) return ir_add(w->f, parent, IR_TRY, ts_span(n));
+    if (!strcmp(t, "type_alias_declaration")) {
+      if (c->typescript) record_void_types(w, c, n);
+      break;
+    }
     if (!strcmp(t, "throw_statement")) {
       x = ir_add(w->f, parent, IR_RAISE, ts_span(n));
       x->name = ts_text_short(w, ts_node_named_child(n, 0), 80);
@@ -1097,6 +1161,7 @@ ir_file *al_lower_javascript(const al_source *src, const al_lower_ctx *ctx, char
   al_map_free(&c.types);
   al_map_free(&c.returns);
   al_map_free(&c.aliases);
+  al_map_free(&c.void_types);
   ts_parse_done(tree, ctx);
   return f;
 }
