@@ -111,10 +111,6 @@ static const char *dotted(ts_walk *w, TSNode n) {
   return r;
 }
 
-static char *alias_key(const ir_node *scope, const char *var) {
-  return al_fmt("%p\x1f%s", (const void *)scope, var);
-}
-
 /* `const f = load` / `f = api.load` (an identifier or a member chain): f() calls load in
  * this function (or at module level). Assigning f anything else ends it. */
 static void bind_alias(ts_walk *w, js_ctx *c, TSNode name, TSNode value) {
@@ -124,25 +120,7 @@ static void bind_alias(ts_walk *w, js_ctx *c, TSNode name, TSNode value) {
     target = dotted(w, value);
     if (!strcmp(target, var) || strchr(target, '(') || ts_is_param(w, target)) target = NULL;
   }
-  if (!target && !c->aliases.len) return;
-  char *key = alias_key(ts_scope(w), var), *mkey = ts_scope(w) ? alias_key(NULL, var) : NULL;
-  if (target || al_map_get(&c->aliases, key) || (mkey && al_map_get(&c->aliases, mkey)))
-    al_map_put(&c->aliases, key, (void *)(target ? target : ""));
-  free(key);
-  free(mkey);
-}
-
-/* What a called identifier stands for through bind_alias, or NULL. */
-static const char *alias_callee(ts_walk *w, js_ctx *c, TSNode fn) {
-  if (!c->aliases.len || !ts_is(fn, "identifier")) return NULL;
-  const char *var = ts_text(w, fn), *r = NULL;
-  const ir_node *scopes[2] = {ts_scope(w), NULL};
-  for (int i = 0; i < 2 && !r; i++) {
-    char *key = alias_key(scopes[i], var);
-    r = al_map_get(&c->aliases, key);
-    free(key);
-  }
-  return r && *r ? r : NULL;
+  ts_alias_bind(w, &c->aliases, var, target);
 }
 
 static void add_import(ts_walk *w, js_ctx *c, ir_node *parent, TSNode at, const char *local, const char *mod,
@@ -589,7 +567,7 @@ static ir_node *lower_call(ts_walk *w, js_ctx *c, TSNode n, ir_node *parent, boo
     }
   }
   ir_node *call = ir_add(w->f, parent, IR_CALL, ts_span(n));
-  const char *text = dotted(w, fn), *target = is_new ? NULL : alias_callee(w, c, fn);
+  const char *text = dotted(w, fn), *target = is_new || !ts_is(fn, "identifier") ? NULL : ts_alias_get(w, &c->aliases, text);
   call->text = text;
   if (target) text = target; /* resolved as what it aliases; messages show it as written */
   if (resolve_typed(w, c, text, call)) {

@@ -505,24 +505,12 @@ static const char *partial_target(ts_walk *w, py_ctx *c, TSNode call) {
   return dotted(w, first);
 }
 
-static char *partial_key(const ir_node *scope, const char *var) {
-  return al_fmt("%p\x1f%s", (const void *)scope, var);
-}
-
 /* The function a callee stands for when it is a partial or an alias: `functools.partial(f, 1)()`,
  * or `p()` after `p = functools.partial(f, 1)` or `p = f` in the same function (or at module
  * level); NULL otherwise. */
 static const char *partial_callee(ts_walk *w, py_ctx *c, TSNode fn) {
   if (ts_is(fn, "call")) return partial_target(w, c, fn);
-  if (!c->partials.len || !ts_is(fn, "identifier")) return NULL;
-  const char *var = ts_text(w, fn), *r = NULL;
-  const ir_node *scopes[2] = {ts_scope(w), NULL};
-  for (int i = 0; i < 2 && !r; i++) {
-    char *key = partial_key(scopes[i], var);
-    r = al_map_get(&c->partials, key);
-    free(key);
-  }
-  return r && *r ? r : NULL;
+  return ts_is(fn, "identifier") ? ts_alias_get(w, &c->partials, ts_text(w, fn)) : NULL;
 }
 
 static ir_node *lower_call(ts_walk *w, py_ctx *c, TSNode n, ir_node *parent) {
@@ -933,13 +921,7 @@ static ir_node *py_enter(ts_walk *w, bool *descend) {
         target = dotted(w, right);
         if (!strcmp(target, var) || strchr(target, '(') || ts_is_param(w, target)) target = NULL;
       }
-      if (target || c->partials.len) { /* "": not an alias here (hides a module-level one) */
-        char *key = partial_key(ts_scope(w), var), *mkey = ts_scope(w) ? partial_key(NULL, var) : NULL;
-        if (target || al_map_get(&c->partials, key) || (mkey && al_map_get(&c->partials, mkey)))
-          al_map_put(&c->partials, key, (void *)(target ? target : ""));
-        free(key);
-        free(mkey);
-      }
+      ts_alias_bind(w, &c->partials, var, target);
       x = ir_add(w->f, parent, IR_ASSIGN, ts_span(n));
       x->name = var;
       if (!ts_node_is_null(right)) {

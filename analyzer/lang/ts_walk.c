@@ -144,6 +144,32 @@ const ir_node *ts_scope(ts_walk *w) {
   return NULL;
 }
 
+static char *alias_key(const ir_node *scope, const char *var) {
+  return al_fmt("%p\x1f%s", (const void *)scope, var);
+}
+
+void ts_alias_bind(ts_walk *w, al_map *aliases, const char *var, const char *target) {
+  if (!target && !aliases->len) return;
+  const ir_node *scope = ts_scope(w);
+  char *key = alias_key(scope, var), *mkey = scope ? alias_key(NULL, var) : NULL;
+  if (target || al_map_get(aliases, key) || (mkey && al_map_get(aliases, mkey)))
+    al_map_put(aliases, key, (void *)(target ? target : "")); /* "": not an alias here */
+  free(key);
+  free(mkey);
+}
+
+const char *ts_alias_get(ts_walk *w, const al_map *aliases, const char *var) {
+  if (!aliases->len) return NULL;
+  const char *r = NULL;
+  const ir_node *scopes[2] = {ts_scope(w), NULL};
+  for (int i = 0; i < 2 && !r; i++) {
+    char *key = alias_key(scopes[i], var);
+    r = al_map_get(aliases, key);
+    free(key);
+  }
+  return r && *r ? r : NULL;
+}
+
 bool ts_is_param(ts_walk *w, const char *name) {
   for (size_t i = w->depth; i-- > 0;) {
     const ir_node *o = w->frames[i].own;

@@ -75,6 +75,12 @@ ir_node *ts_lower_read(ts_walk *w, const ts_names *stored, bool (*is_read)(ts_wa
  * `x.m()` resolves to the class's method. Keys live in `types`; bindings in the arena. */
 /* The innermost non-lambda function being walked (a local's scope), NULL at module level. */
 const ir_node *ts_scope(ts_walk *w);
+/* Function aliases (`get = fetch`, `const f = api.load`): in `aliases`, keyed by scope and
+ * variable, what a variable assigned in the current scope stands for when called. target
+ * NULL: var was assigned something else (this hides a module-level alias of that name). */
+void ts_alias_bind(ts_walk *w, al_map *aliases, const char *var, const char *target);
+/* What var stands for when called here (its scope's alias, else the module's), or NULL. */
+const char *ts_alias_get(ts_walk *w, const al_map *aliases, const char *var);
 /* name is a parameter of a function being walked (a lambda's too): it names no definition. */
 bool ts_is_param(ts_walk *w, const char *name);
 /* Binds var in scope (attributes starting with self_prefix bind to the enclosing class). */
