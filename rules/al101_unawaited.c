@@ -123,12 +123,10 @@ static void truth_tested(const ir_file *f, const al_index *idx, al_sink *sink, c
                   "result (`await %s()`)", callee, callee);
 }
 
-/* A local holding a coroutine or promise, tested for truth (`p = fetch(); if (p)`): the
- * local is assigned once in its function, before the test and in a block around it, and
- * from the awaitable call itself (not `cond ? fetch() : null`). */
-/* The call whose promise/coroutine the local `use` reads holds: its only assignment, a
- * declaration before `use` in the same function around it (`const p = load(); ... p`),
- * of an awaitable call that is not a kept task; NULL otherwise. */
+/* The call whose coroutine or promise the local `use` reads holds: the local is assigned
+ * once in its function, before `use` and in a block around it (in JS by its declaration,
+ * `const p = load()`), from the awaitable call itself (not `cond ? fetch() : null`), and
+ * it is not a kept task; NULL otherwise. */
 static const ir_node *stored_awaitable(const ir_file *f, const al_index *idx, const ir_node *use) {
   const ir_node *fn = ir_enclosing_func(use), *only = NULL;
   if (!fn) fn = f->root; /* a module-level `const p = load(); if (p) ...` */
@@ -156,6 +154,7 @@ static const ir_node *stored_awaitable(const ir_file *f, const al_index *idx, co
   return call;
 }
 
+/* A local holding a coroutine or promise, tested for truth (`p = fetch(); if (p)`). */
 static void stored_truth_tested(const ir_file *f, const al_index *idx, al_sink *sink, const ir_node *use) {
   if (!use->name) return;
   if (f->lang == AL_LANG_JS && al_promise_param(use, use->name)) {

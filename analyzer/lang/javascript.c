@@ -567,8 +567,9 @@ static ir_node *lower_call(ts_walk *w, js_ctx *c, TSNode n, ir_node *parent, boo
     }
   }
   ir_node *call = ir_add(w->f, parent, IR_CALL, ts_span(n));
-  const char *text = dotted(w, fn), *target = is_new || !ts_is(fn, "identifier") ? NULL : ts_alias_get(w, &c->aliases, text);
+  const char *text = dotted(w, fn);
   call->text = text;
+  const char *target = !is_new && ts_is(fn, "identifier") ? ts_alias_get(w, &c->aliases, text) : NULL;
   if (target) text = target; /* resolved as what it aliases; messages show it as written */
   if (resolve_typed(w, c, text, call)) {
     if (al_starts_with(text, "this.")) call->flags |= IR_F_SELF;

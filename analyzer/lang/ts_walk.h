@@ -71,10 +71,6 @@ void ts_names_free(ts_names *s);
  * is_read() says it is read here; else NULL. */
 ir_node *ts_lower_read(ts_walk *w, const ts_names *stored, bool (*is_read)(ts_walk *w));
 
-/* Typed locals: which class a local (or a `self.x` / `this.x` attribute) holds, so that
- * `x.m()` resolves to the class's method. Keys live in `types`; bindings in the arena. */
-/* The innermost non-lambda function being walked (a local's scope), NULL at module level. */
-const ir_node *ts_scope(ts_walk *w);
 /* Function aliases (`get = fetch`, `const f = api.load`): in `aliases`, keyed by scope and
  * variable, what a variable assigned in the current scope stands for when called. target
  * NULL: var was assigned something else (this hides a module-level alias of that name). */
@@ -83,6 +79,11 @@ void ts_alias_bind(ts_walk *w, al_map *aliases, const char *var, const char *tar
 const char *ts_alias_get(ts_walk *w, const al_map *aliases, const char *var);
 /* name is a parameter of a function being walked (a lambda's too): it names no definition. */
 bool ts_is_param(ts_walk *w, const char *name);
+
+/* Typed locals: which class a local (or a `self.x` / `this.x` attribute) holds, so that
+ * `x.m()` resolves to the class's method. Keys live in `types`; bindings in the arena. */
+/* The innermost non-lambda function being walked (a local's scope), NULL at module level. */
+const ir_node *ts_scope(ts_walk *w);
 /* Binds var in scope (attributes starting with self_prefix bind to the enclosing class). */
 void ts_bind_type(ts_walk *w, al_map *types, const ir_node *scope, const char *self_prefix, const char *var,
                   const char *module, const char *member);
