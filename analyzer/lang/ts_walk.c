@@ -144,32 +144,6 @@ const ir_node *ts_scope(ts_walk *w) {
   return NULL;
 }
 
-static char *alias_key(const ir_node *scope, const char *var) {
-  return al_fmt("%p\x1f%s", (const void *)scope, var);
-}
-
-void ts_alias_bind(ts_walk *w, al_map *aliases, const char *var, const char *target) {
-  if (!target && !aliases->len) return;
-  const ir_node *scope = ts_scope(w);
-  char *key = alias_key(scope, var), *mkey = scope ? alias_key(NULL, var) : NULL;
-  if (target || al_map_get(aliases, key) || (mkey && al_map_get(aliases, mkey)))
-    al_map_put(aliases, key, (void *)(target ? target : "")); /* "": not an alias here */
-  free(key);
-  free(mkey);
-}
-
-const char *ts_alias_get(ts_walk *w, const al_map *aliases, const char *var) {
-  if (!aliases->len) return NULL;
-  const char *r = NULL;
-  const ir_node *scopes[2] = {ts_scope(w), NULL};
-  for (int i = 0; i < 2 && !r; i++) {
-    char *key = alias_key(scopes[i], var);
-    r = al_map_get(aliases, key);
-    free(key);
-  }
-  return r && *r ? r : NULL;
-}
-
 bool ts_is_param(ts_walk *w, const char *name) {
   for (size_t i = w->depth; i-- > 0;) {
     const ir_node *o = w->frames[i].own;
@@ -188,6 +162,29 @@ static void scope_key(char *buf, const void *scope, const char *var) {
   for (int i = 15; i >= 0; i--, v >>= 4) buf[i] = hex[v & 15];
   buf[16] = '\x1f';
   strcpy(buf + 17, var);
+}
+
+/* Aliases are keyed like typed locals (scope_key: no snprintf on the call path). */
+void ts_alias_bind(ts_walk *w, al_map *aliases, const char *var, const char *target) {
+  if ((!target && !aliases->len) || strlen(var) > 256) return;
+  const ir_node *scope = ts_scope(w);
+  char key[320], mkey[320];
+  scope_key(key, scope, var);
+  scope_key(mkey, NULL, var);
+  if (target || al_map_get(aliases, key) || (scope && al_map_get(aliases, mkey)))
+    al_map_put(aliases, key, (void *)(target ? target : "")); /* "": not an alias here */
+}
+
+const char *ts_alias_get(ts_walk *w, const al_map *aliases, const char *var) {
+  if (!aliases->len || strlen(var) > 256) return NULL;
+  char key[320];
+  scope_key(key, ts_scope(w), var);
+  const char *r = al_map_get(aliases, key);
+  if (!r) {
+    scope_key(key, NULL, var);
+    r = al_map_get(aliases, key);
+  }
+  return r && *r ? r : NULL;
 }
 
 void ts_bind_type(ts_walk *w, al_map *types, const ir_node *scope, const char *self_prefix, const char *var,
