@@ -84,6 +84,7 @@ static al_fix *raise_fix(const ir_file *f, const ir_node *h) {
     while (s < end && t[s] == ' ') s++;
   }
   size_t len = end - s;
+  if (colon && !len) return NULL; /* the body is not where the parser put the handler's end */
   if ((len >= 6 && !strncmp(t + s, "return", 6)) || (len >= 5 && !strncmp(t + s, "break", 5)) ||
       (len >= 8 && !strncmp(t + s, "continue", 8)))
     return NULL;
