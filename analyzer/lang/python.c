@@ -170,6 +170,18 @@ static void bind_value_type(ts_walk *w, py_ctx *c, const char *var, TSNode value
 }
 
 
+/* `p1, p2 = Path(a), Path(b)` and `(r, n) = (Repo(), 3)`: each name takes the type of
+ * the value in its place, when the two lists are the same length (no starred unpacking). */
+static void bind_unpacked_types(ts_walk *w, py_ctx *c, TSNode left, TSNode right) {
+  uint32_t k = ts_node_named_child_count(left);
+  if (k != ts_node_named_child_count(right)) return;
+  for (uint32_t i = 0; i < k; i++) {
+    TSNode v = ts_node_named_child(left, i), x = ts_node_named_child(right, i);
+    if (ts_is(v, "identifier") && (ts_is(x, "call") || ts_is(x, "subscript")))
+      bind_value_type(w, c, ts_text(w, v), x, false);
+  }
+}
+
 /* Resolves dotted text (as `dotted` makes it) to a qualified name: through imports, the
  * class of `self`, locals and attributes of known class, and constructor calls
  * (`Path(p).read_text` -> pathlib.Path.read_text). Returns *name. */
@@ -883,6 +895,9 @@ static ir_node *py_enter(ts_walk *w, bool *descend) {
       bool self_attr = ts_is(left, "attribute") && ts_is(ts_field(left, "object"), "identifier") &&
                        !strcmp(ts_text(w, ts_field(left, "object")), "self");
       if (!ts_node_is_null(right) && ts_is(right, "await")) bind_awaited_type(w, c, left, right);
+      if (!ts_node_is_null(right) && (ts_is(left, "pattern_list") || ts_is(left, "tuple_pattern")) &&
+          (ts_is(right, "expression_list") || ts_is(right, "tuple")))
+        bind_unpacked_types(w, c, left, right);
       if (!ts_is(left, "identifier") && !self_attr) return NULL;
       const char *var = ts_text(w, left);
       /* a class body's annotation (`client: httpx.AsyncClient`, dataclass and pydantic
@@ -892,9 +907,11 @@ static ir_node *py_enter(ts_walk *w, bool *descend) {
                          ts_is(body_of->node, "class_definition");
       if (class_field)
         bind_value_type(w, c, al_arena_fmt(&w->f->arena, "self.%s", var), type, true);
-      else if (!ts_node_is_null(right) && (ts_is(right, "call") || ts_is(right, "subscript")))
-        bind_value_type(w, c, var, right, false);
-      else if (!ts_node_is_null(type)) bind_value_type(w, c, var, type, true);
+      else { /* the annotation, then a value of known type over it (`f: IO = make()` keeps IO) */
+        if (!ts_node_is_null(type)) bind_value_type(w, c, var, type, true);
+        if (!ts_node_is_null(right) && (ts_is(right, "call") || ts_is(right, "subscript")))
+          bind_value_type(w, c, var, right, false);
+      }
       if (!self_attr && !class_field && !ts_node_is_null(type)) bind_element_type(w, c, ts_scope(w), var, type);
       else if (!ts_node_is_null(right) && ts_is(right, "identifier")) {
         /* `self.repo = repo` with `repo: Repo` (a parameter or a typed local) */
