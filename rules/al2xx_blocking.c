@@ -96,6 +96,15 @@ static void find_sites(const ir_file *f, const al_index *idx) {
     else if (x->kind == IR_WITH) s.e = al_blocking_with(f, x, &s.item);
     else if (x->kind != IR_LOOP || !al_loop_is_busy_wait(f, x)) continue;
     if (x->kind != IR_LOOP && !s.e) continue;
+    /* `urlopen(u).read()`, `Popen(a).wait()`: one finding for the expression, at the call
+     * that starts it (the outer call came first in the walk and starts at the same byte) */
+    size_t k = n;
+    while (k > 0 && n - k < 4 && found[k - 1].n->span.start != x->span.start) k--;
+    if (x->kind == IR_CALL && k > 0 && found[k - 1].n->kind == IR_CALL && found[k - 1].n->span.start == x->span.start &&
+        found[k - 1].n->span.end > x->span.end) {
+      found[k - 1] = s;
+      continue;
+    }
     if (n == cap) {
       cap = cap ? cap * 2 : 16;
       found = al_realloc(found, cap * sizeof *found);

@@ -1,12 +1,14 @@
 #!/usr/bin/env python3
 """Fixture runner: lints each fixture folder and compares the findings with the
-`expect: CODE[, CODE]` comments on the flagged lines. Any missing or extra finding
+`expect: CODE[, CODE]` comments on the flagged lines (a code named twice: two findings of it
+on that line). Any missing or extra finding
 fails the run, and the difference is printed.
 
 Each fixtures/<CODE>/<lang>/ folder (and fixtures/demo/) is linted as one project, so
 cross-file expectations work. Every fixtures/<CODE>/<lang>/ folder must expect <CODE>
 at least once (a positive case) and hold at least one file expecting nothing of it
 (a negative case)."""
+import collections
 import json
 import os
 import re
@@ -20,7 +22,7 @@ EXPECT = re.compile(r"expect:\s*(AL\d{3}(?:\s*,\s*AL\d{3})*)")
 
 
 def expectations(root):
-    want = set()
+    want = collections.Counter()
     per_file = {}
     for dirpath, dirnames, filenames in os.walk(root):
         dirnames[:] = sorted(d for d in dirnames if d not in ("node_modules", "__pycache__"))
@@ -34,7 +36,7 @@ def expectations(root):
                     m = EXPECT.search(line)
                     if m:
                         for code in re.split(r"\s*,\s*", m.group(1)):
-                            want.add((path, lineno, code))
+                            want[(path, lineno, code)] += 1
                             codes_here.add(code)
             per_file[path] = codes_here
     return want, per_file
@@ -46,7 +48,7 @@ def lint(binary, root):
     if proc.returncode not in (0, 1):
         raise RuntimeError(f"asynclint exited {proc.returncode} on {root}:\n{proc.stderr}")
     findings = json.loads(proc.stdout)
-    got = {(f["path"], f["line"], f["code"]) for f in findings}
+    got = collections.Counter((f["path"], f["line"], f["code"]) for f in findings)
     messages = {(f["path"], f["line"], f["code"]): f["message"] for f in findings}
     return got, messages, proc.returncode
 
@@ -77,10 +79,10 @@ def main():
             if not any(code not in codes for codes in per_file.values()):
                 problems.append(f"every file expects {code}: add a negative case")
         got, messages, rc = lint(binary, root)
-        for item in sorted(want - got):
-            problems.append("missing: %s:%d: %s" % item)
-        for item in sorted(got - want):
-            problems.append("extra:   %s:%d: %s  (%s)" % (item + (messages[item],)))
+        for item, k in sorted((want - got).items()):
+            problems.append("missing: %s:%d: %s" % item + (" (x%d)" % k if k > 1 else ""))
+        for item, k in sorted((got - want).items()):
+            problems.append("extra:   %s:%d: %s  (%s)" % (item + (messages[item],)) + (" (x%d)" % k if k > 1 else ""))
         if rc != (1 if want else 0):
             problems.append(f"exit code {rc}, expected {1 if want else 0}")
         if problems:
@@ -90,7 +92,7 @@ def main():
                 print("  " + p)
         else:
             passed += 1
-            print(f"ok   {root} ({len(want)} expected findings)")
+            print(f"ok   {root} ({sum(want.values())} expected findings)")
     print(f"fixtures: {passed} passed, {failed} failed")
     return 1 if failed else 0
 
