@@ -4,7 +4,8 @@
  * The value is read, the task suspends, and the write uses the stale value: an update
  * made meanwhile by another task is lost (ESLint require-atomic-updates, Biome
  * useAtomicUpdates — narrowed to shared state, and to reads that precede the await).
- * A local of the function is not shared; nor is `x = await f(x)` (the await comes
+ * A local of the function is not shared (in JavaScript: unless a function nested in it
+ * names it, as ESLint counts it); nor is `x = await f(x)` (the await comes
  * first in the text); a parameter's property is the caller's to share, and not
  * reported. Found on the await's line: the target starts the statement. */
 #include <ctype.h>
@@ -93,6 +94,14 @@ static bool py_local(const ir_file *f, const ir_node *fn, const char *name, size
   return false;
 }
 
+/* JS: a function or arrow nested in fn names `name` (ESLint counts a local a closure
+ * sees as shared: the closure may run, and write it, while fn is suspended). */
+static bool js_captured(const ir_file *f, const ir_node *fn, const char *name, size_t nl) {
+  for (const ir_node *x = fn->child; x; x = ir_next(x, fn))
+    if (x->kind == IR_FUNC && has_path(f->src->text, x->span.start, x->span.end, name, nl)) return true;
+  return false;
+}
+
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   (void)idx;
   if (f->lang == AL_LANG_C) return;
@@ -158,8 +167,8 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
     bool self = !strcmp(head, "self") || !strcmp(head, "this") || !strcmp(head, "cls");
     bool shared;
     if (self) shared = hl < tl; /* this.x, self.x[...] */
-    else if (hl == tl) shared = py ? py_shared_name(f, fn, head, hl) : !js_declared(f, fn, head, hl);
-    else shared = py ? py_shared_name(f, fn, head, hl) || !py_local(f, fn, head, hl) : !js_declared(f, fn, head, hl);
+    else if (py) shared = py_shared_name(f, fn, head, hl) || (hl < tl && !py_local(f, fn, head, hl));
+    else shared = !js_declared(f, fn, head, hl) || (hl == tl && js_captured(f, fn, head, hl));
     if (!shared) continue;
     last_line = n->span.line;
     al_report(sink, n, "`%s` is read before this await and written after it: another task can change it while "
