@@ -492,6 +492,61 @@ static void awaited_function(const ir_file *f, const al_index *idx, al_sink *sin
                   "awaitable — TypeError, and `%s` never runs; call it (`await %s(...)`)", name, name, name);
 }
 
+/* The kind of literal t[at, end) is, whole ("a number", "a string" ...), or NULL: what
+ * `await 5`, `await "done"`, `await None` await. */
+static const char *literal_kind(const char *t, uint32_t at, uint32_t end, bool js) {
+  while (end > at && strchr(" \t\r\n", t[end - 1])) end--;
+  if (end <= at) return NULL;
+  size_t n = end - at;
+  /* not JavaScript's `await null` / `await undefined`: the usual way to yield a tick on
+   * purpose, and nothing can be meant by it but that */
+  static const char *const words[][3] = {{"true", "a boolean", "*"}, {"false", "a boolean", "*"},
+                                         {"True", "a bool", "py"},  {"False", "a bool", "py"},
+                                         {"None", "None", "py"}};
+  for (size_t i = 0; i < sizeof words / sizeof *words; i++)
+    if (strlen(words[i][0]) == n && !strncmp(t + at, words[i][0], n) &&
+        (words[i][2][0] == '*' || (words[i][2][0] == 'j') == js))
+      return words[i][1];
+  char c = t[at];
+  if (isdigit((unsigned char)c) || (c == '.' && n > 1 && isdigit((unsigned char)t[at + 1]))) {
+    for (uint32_t i = at; i < end; i++)
+      if (!al_ident_char(t[i]) && t[i] != '.') return NULL; /* `1 + x`, `0 .toString()` */
+    return "a number";
+  }
+  /* a string: one quoted token from `at` to the end (Python prefixes r/b/f/u before it) */
+  uint32_t q = at;
+  while (!js && q < end && q - at < 2 && strchr("rRbBfFuU", t[q])) q++;
+  char quote = t[q];
+  if (quote != '"' && quote != '\'' && !(js && quote == '`')) return NULL;
+  if (t[end - 1] != quote || end - q < 2) return NULL;
+  bool triple = !js && end - q >= 6 && t[q + 1] == quote && t[q + 2] == quote;
+  uint32_t close = end - (triple ? 3 : 1);
+  for (uint32_t i = q + (triple ? 3 : 1); i < close; i++) {
+    if (t[i] == '\\') i++;
+    else if (t[i] == quote && !triple) return NULL; /* `"a" + "b"` */
+  }
+  return "a string";
+}
+
+/* `await 5`, `await "ok"`, `await True`: a literal is no promise (JavaScript: the await
+ * only defers to a microtask and returns it — typescript-eslint await-thenable) and not
+ * awaitable (Python: TypeError). */
+static bool awaited_literal(const ir_file *f, al_sink *sink, const ir_node *aw, uint32_t at) {
+  bool js = f->lang == AL_LANG_JS;
+  const char *kind = aw->child ? NULL : literal_kind(f->src->text, at, aw->span.end, js);
+  if (!kind) return false;
+  al_fix *fx = al_fix_new(AL_FIX_APPLY_UNSAFE, "drop the await");
+  al_fix_add(fx, aw->span.start, at, "");
+  if (js)
+    al_report_fix(sink, aw, fx, "`await` of %s: it is not a promise, so the await only defers to the next "
+                  "microtask and returns it unchanged; drop the await (to yield on purpose, `await "
+                  "Promise.resolve()` says so)", kind);
+  else
+    al_report_fix(sink, aw, fx, "`await` of %s: it is not awaitable — TypeError when this line runs; drop the "
+                  "await (to yield to the loop, `await asyncio.sleep(0)`)", kind);
+  return true;
+}
+
 /* `await` of a collection of awaitables instead of the awaitables: JS `await
  * xs.map(async ...)` / `await [a(), b()]` (an array is no thenable: the await returns it
  * at once, and nothing waits for the promises in it); Python `await [c() for ...]`
@@ -531,7 +586,7 @@ static void awaited_collection(const ir_file *f, const al_index *idx, al_sink *s
     el = aw->child;
   }
   if (!el) {
-    awaited_function(f, idx, sink, aw, at);
+    if (!awaited_literal(f, sink, aw, at)) awaited_function(f, idx, sink, aw, at);
     return;
   }
   if (js) {
