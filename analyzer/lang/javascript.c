@@ -554,6 +554,24 @@ static bool is_await_call(ts_walk *w, TSNode n) {
          !strncmp(w->text + ts_node_start_byte(fn), "await", 5);
 }
 
+/* `new Svc(a).load()`: the method of the class constructed in place, as `s = new Svc(a);
+ * s.load()` resolves it (false for anything else). */
+static bool resolve_new_receiver(ts_walk *w, js_ctx *c, TSNode fn, ir_node *call) {
+  if (!ts_is(fn, "member_expression")) return false;
+  TSNode obj = ts_field(fn, "object"), prop = ts_field(fn, "property");
+  while (ts_is(obj, "parenthesized_expression")) obj = ts_node_named_child(obj, 0);
+  if (!ts_is(obj, "new_expression") || !ts_is(prop, "property_identifier")) return false;
+  TSNode ctor = ts_field(obj, "constructor");
+  if (!ts_is(ctor, "identifier") && !ts_is(ctor, "member_expression")) return false;
+  const char *name, *mod, *mem;
+  al_names_resolve(&c->names, dotted(w, ctor), &name, &mod, &mem);
+  if (!*mem && mod) return false; /* a module's default export: its class is not known here */
+  call->module = mod;
+  call->member = al_arena_fmt(&w->f->arena, "%s.%s", mod ? mem : name, ts_text(w, prop));
+  call->name = mod ? al_arena_fmt(&w->f->arena, "%s.%s", mod, call->member) : call->member;
+  return true;
+}
+
 static ir_node *lower_call(ts_walk *w, js_ctx *c, TSNode n, ir_node *parent, bool is_new) {
   TSNode fn = ts_field(n, is_new ? "constructor" : "function");
   bool awaited = false;
@@ -587,6 +605,8 @@ static ir_node *lower_call(ts_walk *w, js_ctx *c, TSNode n, ir_node *parent, boo
     }
     call->member = owner ? al_arena_fmt(&w->f->arena, "%.*s.%s", (int)olen, owner, rest) : rest;
     call->name = call->member;
+  } else if (!is_new && resolve_new_receiver(w, c, fn, call)) {
+    /* the class's method */
   } else if (text[0] == '(' && text[1] == ')' && text[2] == '.' && (call->module = required_module(w, c, fn))) {
     call->member = text + 3; /* require('fs').readFileSync(p) */
     call->name = al_arena_fmt(&w->f->arena, "%s.%s", call->module, call->member);
