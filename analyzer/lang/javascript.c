@@ -736,39 +736,86 @@ static bool void_fn_type(ts_walk *w, TSNode annotation) {
  * an object type that are such functions (`onClick: () => void`, `run(): void`) as "P.onClick". */
 static void record_void_types(ts_walk *w, js_ctx *c, TSNode n) {
   TSNode nm = ts_field(n, "name");
-  TSNode body = ts_field(n, ts_is(n, "interface_declaration") ? "body" : "value");
+  TSNode body = ts_field(n, ts_is(n, "type_alias_declaration") ? "value" : "body");
   if (ts_node_is_null(nm) || ts_node_is_null(body)) return;
   const char *name = ts_text(w, nm);
   if (ts_is(n, "type_alias_declaration") && void_fn_type(w, body)) {
     al_map_put(&c->void_types, name, (void *)name);
     return;
   }
-  if (!ts_is(body, "interface_body") && !ts_is(body, "object_type")) return;
+  if (!ts_is(body, "interface_body") && !ts_is(body, "object_type") && !ts_is(body, "class_body")) return;
   for (uint32_t i = 0, k = ts_node_named_child_count(body); i < k; i++) {
     TSNode m = ts_node_named_child(body, i);
-    bool slot = ts_is(m, "property_signature") ? void_fn_type(w, ts_field(m, "type"))
-              : ts_is(m, "method_signature") && is_void(w, ts_field(m, "return_type"));
+    bool slot = ts_is(m, "property_signature") || ts_is(m, "public_field_definition")
+                    ? void_fn_type(w, ts_field(m, "type"))
+                    : (ts_is(m, "method_signature") || ts_is(m, "abstract_method_signature") ||
+                       (ts_is(m, "method_definition") && !ts_has_token(m, "async"))) &&
+                          is_void(w, ts_field(m, "return_type"));
     TSNode mn = ts_field(m, "name");
     if (slot && ts_is(mn, "property_identifier"))
       al_map_put(&c->void_types, al_arena_fmt(&w->f->arena, "%s.%s", name, ts_text(w, mn)), (void *)name);
   }
 }
 
-/* `const p: P = { onClick: async () => {...} }` with P's onClick a `() => void`: the
- * pair's value goes to a void slot. */
+/* An object type written in place (`{ f: () => void; g(): void }`) has a member `key`
+ * that is a void function slot. */
+static bool void_in_object_type(ts_walk *w, TSNode ot, TSNode key) {
+  size_t kl = ts_node_end_byte(key) - ts_node_start_byte(key);
+  for (uint32_t i = 0, k = ts_node_named_child_count(ot); i < k; i++) {
+    TSNode m = ts_node_named_child(ot, i), mn = ts_field(m, "name");
+    if (!ts_is(mn, "property_identifier") || ts_node_end_byte(mn) - ts_node_start_byte(mn) != kl ||
+        memcmp(w->text + ts_node_start_byte(mn), w->text + ts_node_start_byte(key), kl))
+      continue;
+    return ts_is(m, "property_signature") ? void_fn_type(w, ts_field(m, "type"))
+           : ts_is(m, "method_signature") && is_void(w, ts_field(m, "return_type"));
+  }
+  return false;
+}
+
+/* `const p: P = { onClick: async () => {...} }` with P's onClick a `() => void` (or
+ * `const p: { onClick: () => void } = ...`): the pair's value goes to a void slot. */
 static bool void_member(ts_walk *w, js_ctx *c, ts_frame *pair, int k) {
-  if (!c->void_types.len || !ts_is(pair->node, "pair")) return false;
+  if (!ts_is(pair->node, "pair")) return false;
   TSNode key = ts_field(pair->node, "key");
   ts_frame *obj = ts_up(w, k + 1), *decl = ts_up(w, k + 2);
   if (!ts_is(key, "property_identifier") || !obj || !ts_is(obj->node, "object") || !decl ||
       !ts_is(decl->node, "variable_declarator"))
     return false;
-  const char *t = named_type(w, ts_field(decl->node, "type"));
+  TSNode ann = ts_field(decl->node, "type");
+  TSNode ot = ts_is(ann, "type_annotation") ? ts_node_named_child(ann, 0) : ann;
+  if (ts_is(ot, "object_type")) return void_in_object_type(w, ot, key);
+  if (!c->void_types.len) return false;
+  const char *t = named_type(w, ann);
   if (!t) return false;
   char *full = al_fmt("%s.%s", t, ts_text(w, key));
   bool r = al_map_get(&c->void_types, full) != NULL;
   free(full);
   return r;
+}
+
+/* An async method (or a field holding an async arrow) of a class that extends or
+ * implements (by name, in this file) a class or interface declaring that member as
+ * returning void (typescript-eslint checksVoidReturn: inheritedMethods). cls is the
+ * frame of the class around the member. */
+static bool overrides_void(ts_walk *w, js_ctx *c, TSNode member, ts_frame *cls) {
+  TSNode mn = ts_field(member, "name");
+  if (!c->void_types.len || !cls || !ts_is(mn, "property_identifier")) return false;
+  for (uint32_t i = 0, k = ts_node_named_child_count(cls->node); i < k; i++) {
+    TSNode h = ts_node_named_child(cls->node, i);
+    if (!ts_is(h, "class_heritage")) continue;
+    for (uint32_t j = 0, kj = ts_node_named_child_count(h); j < kj; j++) {
+      TSNode clause = ts_node_named_child(h, j);
+      for (uint32_t b = 0, kb = ts_node_named_child_count(clause); b < kb; b++) {
+        TSNode base = ts_node_named_child(clause, b);
+        if (!ts_is(base, "identifier") && !ts_is(base, "type_identifier")) continue;
+        char *full = al_fmt("%s.%s", ts_text(w, base), ts_text(w, mn));
+        bool r = al_map_get(&c->void_types, full) != NULL;
+        free(full);
+        if (r) return true;
+      }
+    }
+  }
+  return false;
 }
 
 static ir_node *lower_fn_typed(ts_walk *w, ir_node *parent, TSNode name, TSNode annotation) {
@@ -802,6 +849,10 @@ static ir_node *lower_func(ts_walk *w, TSNode n, ir_node *parent) {
         x->flags |= IR_F_VOID_SLOT;
       else if (p && void_member(w, w->user, p, k))
         x->flags |= IR_F_VOID_SLOT;
+      else if (ts_is(n, "method_definition") && overrides_void(w, w->user, n, ts_up(w, 2)))
+        x->flags |= IR_F_VOID_SLOT;
+      else if (p && ts_is(p->node, "public_field_definition") && overrides_void(w, w->user, p->node, ts_up(w, k + 2)))
+        x->flags |= IR_F_VOID_SLOT; /* `onTick = async () => {...}` */
       else if (p && ts_is(p->node, "return_statement"))
         for (ts_frame *q = ts_up(w, ++k); q; q = ts_up(w, ++k)) {
           const char *qt = ts_node_type(q->node);
@@ -933,7 +984,10 @@ static ir_node *js_enter(ts_walk *w, bool *descend) {
     }
     if (!strcmp(t, "arrow_function")) return lower_func(w, n, parent);
     if (!strcmp(t, "abstract_method_signature")) return lower_func(w, n, parent); /* TypeScript */
-    if (!strcmp(t, "abstract_class_declaration")) goto klass;
+    if (!strcmp(t, "abstract_class_declaration")) {
+      if (c->typescript) record_void_types(w, c, n);
+      goto klass;
+    }
     break;
   case 'b':
     if (!strcmp(t, "break_statement")) return ir_add(w->f, parent, IR_BREAK, ts_span(n));
@@ -949,6 +1003,7 @@ static ir_node *js_enter(ts_walk *w, bool *descend) {
       return lower_call(w, c, n, parent, false);
     }
     if (!strcmp(t, "class_declaration") || !strcmp(t, "class")) {
+      if (c->typescript) record_void_types(w, c, n);
     klass:; /* (a label cannot stand before a declaration) */
       TSNode nm = ts_field(n, "name");
       x = ir_add(w->f, parent, IR_CLASS, ts_span(n));
