@@ -110,12 +110,77 @@ static void line_before(const ir_file *f, uint32_t at, char *out, size_t cap) {
   out[n] = 0;
 }
 
-/* `if (err) reject(err);` then `resolve(data);` (eslint-plugin-promise
- * no-multiple-resolved): a settle call alone under an `if` — on the if's own line, or
- * as the only statement of its braces — with no `return`, and a settle call as the next
- * statement at the if's indentation, not under `else`. When the condition holds both
- * run; the second is silently ignored, and the code after the first runs on as if it
- * had not failed. */
+/* From `from` (just past a settle call) to `to` (the next one) the code runs straight
+ * on: the first call ends its statement (not `ok ? resolve() : reject()`), no brace
+ * closes its block (the second may sit deeper: `if (!ok) { resolve(v) }`), and no
+ * return, throw, break, continue, else or case stands between at its level. Strings
+ * and comments are skipped. */
+static bool runs_on_to(const char *t, uint32_t from, uint32_t to) {
+  uint32_t i = from;
+  while (i < to && (t[i] == ' ' || t[i] == '\t')) i++;
+  if (i < to && t[i] != ';' && t[i] != '\n' && t[i] != '\r') return false;
+  int depth = 0;
+  for (; i < to; i++) {
+    char ch = t[i];
+    if (ch == '/' && i + 1 < to && (t[i + 1] == '/' || t[i + 1] == '*')) { /* a comment */
+      bool line = t[i + 1] == '/';
+      for (i += 2; i < to && (line ? t[i] != '\n' : !(t[i] == '*' && i + 1 < to && t[i + 1] == '/')); i++) {}
+      if (!line) i++;
+      continue;
+    }
+    if (ch == '"' || ch == '\'' || ch == '`') {
+      for (i++; i < to && t[i] != ch; i++)
+        if (t[i] == '\\') i++;
+      continue;
+    }
+    if (ch == '{' || ch == '(' || ch == '[') depth++;
+    else if (ch == '}' || ch == ')' || ch == ']') {
+      if (--depth < 0) return false;
+    } else if (depth == 0 && !al_ident_char(t[i - 1])) {
+      static const char *const stops[] = {"return", "throw", "break", "continue", "else", "case", "default", NULL};
+      for (int k = 0; stops[k]; k++) {
+        size_t n = strlen(stops[k]);
+        if (i + n <= to && !strncmp(t + i, stops[k], n) && !al_ident_char(t[i + n])) return false;
+      }
+    }
+  }
+  return true;
+}
+
+/* The settle call a is alone under an `if` with no return: on the if's own line
+ * (`if (err) reject(err);`), or as the only statement of its braces. Returns the byte
+ * after that if's body (or after a, brace-less) and the if's line start in *if_at;
+ * 0 when a is not so placed. */
+static uint32_t alone_under_if(const ir_file *f, const ir_node *a, uint32_t limit, uint32_t *if_at) {
+  const char *t = f->src->text;
+  char before[160];
+  line_before(f, a->span.start, before, sizeof before);
+  *if_at = al_line_start(f, a->span.start);
+  if (al_starts_with(before, "if (") || al_starts_with(before, "if(")) {
+    /* `if (err) reject(err);` ends its line */
+    uint32_t i = a->span.end;
+    while (i < f->src->len && (t[i] == ' ' || t[i] == ';' || t[i] == '\t')) i++;
+    return i < f->src->len && t[i] != '\n' && t[i] != '\r' && t[i] != '/' ? 0 : a->span.end;
+  }
+  /* `if (err) {` / `  reject(err);` / `}`: the line above opens the braces */
+  if (*before || *if_at < 2) return 0;
+  uint32_t up = al_line_start(f, *if_at - 1);
+  line_before(f, *if_at - 1, before, sizeof before);
+  size_t bl = strlen(before);
+  while (bl && (before[bl - 1] == ' ' || before[bl - 1] == '\r')) before[--bl] = 0;
+  if (!(al_starts_with(before, "if (") || al_starts_with(before, "if(")) || !bl || before[bl - 1] != '{') return 0;
+  /* the braces hold only a: the next non-blank after a's statement closes them */
+  uint32_t i = a->span.end;
+  while (i < limit && strchr(" \t\r\n;", t[i])) i++;
+  if (i >= limit || t[i] != '}') return 0;
+  *if_at = up;
+  return i + 1;
+}
+
+/* Two settle calls of one executor on one path (eslint-plugin-promise
+ * no-multiple-resolved): `if (err) reject(err);` (no return) then `resolve(data)` after
+ * the if, not under its else; or `reject(err); resolve(v);` in a row. The second call is
+ * silently ignored, and the code after the first runs on as if it had not failed. */
 static bool double_settle(const ir_file *f, al_sink *sink, const ir_node *ex) {
   if (ex->nargs < 1 || !ex->args[0].text) return false;
   const char *t = f->src->text;
@@ -127,44 +192,20 @@ static bool double_settle(const ir_file *f, al_sink *sink, const ir_node *ex) {
     const ir_node *a = prev;
     prev = c;
     if (!a || ir_enclosing_func(a) != ir_enclosing_func(c)) continue;
-    char before[160];
-    line_before(f, a->span.start, before, sizeof before);
-    uint32_t if_line_at = al_line_start(f, a->span.start);
-    if (!al_starts_with(before, "if (") && !al_starts_with(before, "if(")) {
-      /* `if (err) {` / `  reject(err);` / `}`: the line above opens the braces */
-      if (*before || if_line_at < 2) continue;
-      uint32_t up = al_line_start(f, if_line_at - 1);
-      line_before(f, if_line_at - 1, before, sizeof before);
-      size_t bl = strlen(before);
-      while (bl && (before[bl - 1] == ' ' || before[bl - 1] == '\r')) before[--bl] = 0;
-      if (!(al_starts_with(before, "if (") || al_starts_with(before, "if(")) || !bl || before[bl - 1] != '{') continue;
-      /* the braces hold only a: the next non-blank after a's statement closes them */
-      uint32_t i = a->span.end;
-      while (i < c->span.start && strchr(" \t\r\n;", t[i])) i++;
-      if (i >= c->span.start || t[i] != '}') continue;
-      if_line_at = up;
-    } else {
-      /* `if (err) reject(err);` ends its line */
-      uint32_t i = a->span.end;
-      while (i < f->src->len && (t[i] == ' ' || t[i] == ';' || t[i] == '\t')) i++;
-      if (i < f->src->len && t[i] != '\n' && t[i] != '\r' && t[i] != '/') continue;
+    uint32_t if_at, after = alone_under_if(f, a, c->span.start, &if_at);
+    if (after && runs_on_to(t, after, c->span.start)) {
+      al_report(sink, c, "`%s()` runs after `%s()` whenever the `if` at line %u holds: a promise settles once, so "
+                "the second call is ignored and the code after the first runs on as if nothing failed; `return "
+                "%s(...)` in the `if`, or put `%s(...)` under `else`", c->name, a->name,
+                al_source_line_of(f->src, if_at), a->name, c->name);
+      return true;
     }
-    /* c starts its own line, at the if's indentation, and is not under else */
-    char cline[160];
-    line_before(f, c->span.start, cline, sizeof cline);
-    uint32_t ci = al_line_start(f, c->span.start), ii = if_line_at;
-    while (t[ci] == ' ' || t[ci] == '\t') ci++;
-    while (t[ii] == ' ' || t[ii] == '\t') ii++;
-    if (*cline || ci - al_line_start(f, c->span.start) != ii - if_line_at) continue;
-    /* nothing but blank lines and the closing brace between */
-    bool only = true;
-    for (uint32_t i = a->span.end; i < al_line_start(f, c->span.start) && only; i++) only = strchr(" \t\r\n;}", t[i]) != NULL;
-    if (!only) continue;
-    al_report(sink, c, "`%s()` runs after `%s()` whenever the `if` at line %u holds: a promise settles once, so the "
-              "second call is ignored and the code after the first runs on as if nothing failed; `return %s(...)` "
-              "in the `if`, or put `%s(...)` under `else`", c->name, a->name, al_source_line_of(f->src, if_line_at),
-              a->name, c->name);
-    return true;
+    if (!after && runs_on_to(t, a->span.end, c->span.start)) { /* `reject(err); resolve(v);` */
+      al_report(sink, c, "`%s()` runs after `%s()` (line %u) on the same path: a promise settles once, so the second "
+                "call is ignored and the code after the first runs on as if nothing happened; `return %s(...)`, "
+                "or settle once", c->name, a->name, a->span.line, a->name);
+      return true;
+    }
   }
   return false;
 }
