@@ -164,26 +164,39 @@ static void scope_key(char *buf, const void *scope, const char *var) {
   strcpy(buf + 17, var);
 }
 
-/* Aliases are keyed like typed locals (scope_key: no snprintf on the call path). */
+/* The alias entry of var as the code at the walk's position sees it: its function's,
+ * else an enclosing function's (a closure sees the outer function's `nap = asyncio.sleep`),
+ * else the module's; "" where a rebinding ended it. NULL: none. Keyed like typed locals
+ * (scope_key: no snprintf on the call path). */
+static const char *alias_entry(ts_walk *w, const al_map *aliases, const char *var) {
+  char key[320];
+  for (size_t i = w->depth; i-- > 0;) {
+    const ir_node *o = w->frames[i].own;
+    if (!o || o->kind != IR_FUNC) continue;
+    for (uint32_t k = 0; k < o->nargs; k++) /* a parameter of that name hides any alias */
+      if (o->args[k].text && !strcmp(o->args[k].text, var)) return NULL;
+    if (o->flags & IR_F_LAMBDA) continue;
+    scope_key(key, o, var);
+    const char *r = al_map_get(aliases, key);
+    if (r) return r;
+  }
+  scope_key(key, NULL, var);
+  return al_map_get(aliases, key);
+}
+
 void ts_alias_bind(ts_walk *w, al_map *aliases, const char *var, const char *target) {
   if ((!target && !aliases->len) || strlen(var) > 256) return;
-  const ir_node *scope = ts_scope(w);
-  char key[320], mkey[320];
-  scope_key(key, scope, var);
-  scope_key(mkey, NULL, var);
-  if (target || al_map_get(aliases, key) || (scope && al_map_get(aliases, mkey)))
+  char key[320];
+  scope_key(key, ts_scope(w), var);
+  const char *via = target && aliases->len && !strchr(target, '.') ? ts_alias_get(w, aliases, target) : NULL;
+  if (via) target = via; /* `pull = fetch_all` with `fetch_all = load`: pull names load */
+  if (target || alias_entry(w, aliases, var))
     al_map_put(aliases, key, (void *)(target ? target : "")); /* "": not an alias here */
 }
 
 const char *ts_alias_get(ts_walk *w, const al_map *aliases, const char *var) {
   if (!aliases->len || strlen(var) > 256) return NULL;
-  char key[320];
-  scope_key(key, ts_scope(w), var);
-  const char *r = al_map_get(aliases, key);
-  if (!r) {
-    scope_key(key, NULL, var);
-    r = al_map_get(aliases, key);
-  }
+  const char *r = alias_entry(w, aliases, var);
   return r && *r ? r : NULL;
 }
 
