@@ -1,5 +1,6 @@
 /* AL508 await-in-loop: an `await` in the body of a for / for...of / for...in loop in
  * which iterations look independent: no break/return/continue depending on a result,
+ * no value carried from one iteration into the next one's await,
  * no `for await`, not a pacing sleep, no lock. Awaiting one by one serialises work
  * that could overlap (bounded: see AL301/AL302 for the unbounded opposite). */
 #include <string.h>
@@ -21,6 +22,25 @@ static bool carries_state(const ir_node *loop) {
   return false;
 }
 
+/* A variable the body assigns is read by an await at or before that assignment
+ * (`prev = await step(x, prev)`, `await log(last); last = x`): each iteration waits on
+ * the previous one's value, so they cannot run together. */
+static bool carried_into_await(const ir_file *f, const ir_node *loop) {
+  const char *t = f->src->text;
+  for (const ir_node *a = loop->child; a; a = ir_next(a, loop)) {
+    if (a->kind != IR_ASSIGN || !a->name || a->span.start < loop->body || strpbrk(a->name, ".[")) continue;
+    size_t nl = strlen(a->name);
+    for (const ir_node *w = loop->child; w; w = ir_next(w, loop)) {
+      if (w->kind != IR_AWAIT || w->span.start < loop->body || w->span.start > a->span.end) continue;
+      for (uint32_t i = w->span.start; i + nl <= w->span.end; i++)
+        if (!memcmp(t + i, a->name, nl) && !al_ident_char(t[i - 1]) && t[i - 1] != '.' &&
+            (i + nl == w->span.end || !al_ident_char(t[i + nl])))
+          return true;
+    }
+  }
+  return false;
+}
+
 static bool deliberate(const ir_file *f, const ir_node *aw) {
   const ir_node *c = aw->child;
   if (!c || c->kind != IR_CALL || !c->name) return false;
@@ -32,7 +52,7 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   (void)idx;
   for (const ir_node *loop = f->root; loop; loop = ir_next(loop, f->root)) {
     if (loop->kind != IR_LOOP || (loop->flags & (IR_F_WHILE | IR_F_ASYNC)) || !loop->body) continue;
-    if (loop_exits(loop) || carries_state(loop)) continue;
+    if (loop_exits(loop) || carries_state(loop) || carried_into_await(f, loop)) continue;
     const ir_node *fn = al_real_func(loop);
     if (!fn || !(fn->flags & IR_F_ASYNC)) continue;
     for (const ir_node *n = loop->child; n; n = n->kind == IR_FUNC ? ir_next_skip(n, loop) : ir_next(n, loop)) {
