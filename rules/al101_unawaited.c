@@ -748,8 +748,14 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
         continue;
       }
       const char *note = al_kb_attr(api, "note");
-      al_report_fix(sink, n, fx, "%s %s is never awaited: %s; %s", kind, made_by(f, n, by, sizeof by),
-                note ? note : "it is a known awaitable API", advice(f->lang, in_async));
+      bool future = f->lang == AL_LANG_PYTHON && al_kb_attr(api, "kind") && !strcmp(al_kb_attr(api, "kind"), "future");
+      if (future) /* the work is scheduled already: what is lost is its outcome */
+        al_report_fix(sink, n, fx, "future %s is never awaited: %s; the work runs, but its result and exception "
+                      "are lost (\"exception was never retrieved\"); await it", made_by(f, n, by, sizeof by),
+                      note ? note : "it is scheduled already");
+      else
+        al_report_fix(sink, n, fx, "%s %s is never awaited: %s; %s", kind, made_by(f, n, by, sizeof by),
+                      note ? note : "it is a known awaitable API", advice(f->lang, in_async));
     } else if (f->lang != AL_LANG_C) {
       al_report_fix(sink, n, fx, "%s %s is never awaited: `%s` is declared to return %s; %s", kind,
                     made_by(f, n, by, sizeof by), al_call_label(f, n),

@@ -328,6 +328,18 @@ class Cli(unittest.TestCase):
             self.assertEqual(proc.returncode, 2, bad)
             self.assertEqual(len(proc.stderr.strip().splitlines()), 2, proc.stderr)  # the error and the hint
 
+    def test_messages_name_what_is_dropped(self):
+        """A dropped future is not a coroutine that never runs: the message says what is lost."""
+        path = self.write("fut.py", "import asyncio\nasync def f(loop):\n    loop = asyncio.get_running_loop()\n"
+                          "    loop.run_in_executor(None, print)\n    fut = loop.run_in_executor(None, print)\n"
+                          "    asyncio.sleep(1)\n")
+        proc = run("check", "--select", "AL101,AL103", "--format", "json", path)
+        got = {(f["line"], f["code"]): f["message"] for f in json.loads(proc.stdout)}
+        self.assertTrue(got[(4, "AL101")].startswith("future returned by"), got)
+        self.assertIn("its result and exception are lost", got[(4, "AL101")])
+        self.assertTrue(got[(5, "AL103")].startswith("future `fut`"), got)
+        self.assertTrue(got[(6, "AL101")].startswith("coroutine returned by"), got)
+
 
 if __name__ == "__main__":
     BIN = os.path.abspath(sys.argv.pop(1))
