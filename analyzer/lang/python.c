@@ -187,9 +187,21 @@ static void bind_unpacked_types(ts_walk *w, py_ctx *c, TSNode left, TSNode right
  * (`Path(p).read_text` -> pathlib.Path.read_text). Returns *name. */
 static const char *resolve_ref(ts_walk *w, py_ctx *c, const char *text, const char **name, const char **module,
                                const char **member) {
-  /* super().m(): the method as the class sees it (its own, or its bases', in the index) */
+  /* super().m(): the first base's method (found on it or its bases, in the index); the
+   * class's own when the base is not a plain name */
   ir_node *sup_cls = al_starts_with(text, "super().") ? ts_enclosing_own(w, IR_CLASS) : NULL;
   if (sup_cls && !strchr(text + 8, '(')) {
+    const char *base = sup_cls->nargs ? sup_cls->args[0].text : NULL;
+    if (base && !strchr(base, '(') && !strchr(base, '[') && !strchr(base, '=')) {
+      const char *bn, *bm, *bmem;
+      resolve_ref(w, c, base, &bn, &bm, &bmem);
+      if (looks_like_class(bn)) {
+        *module = bm;
+        *member = al_arena_fmt(&w->f->arena, "%s.%s", bmem, text + 8);
+        *name = al_arena_fmt(&w->f->arena, "%s.%s", bn, text + 8);
+        return *name;
+      }
+    }
     *module = NULL;
     *member = al_arena_fmt(&w->f->arena, "%s.%s", sup_cls->name, text + 8);
     *name = *member;
