@@ -603,8 +603,13 @@ static ir_node *lower_call(ts_walk *w, js_ctx *c, TSNode n, ir_node *parent, boo
       const char *dot = m && (m->flags & IR_F_METHOD) && m->name ? strrchr(m->name, '.') : NULL;
       if (dot) owner = m->name, olen = (size_t)(dot - m->name);
     }
+    if (text[0] == 's' && cls && cls->nargs && cls->args[0].text) { /* super.m(): the base's m */
+      owner = cls->args[0].text;
+      olen = strlen(owner);
+      call->module = cls->args[0].keyword;
+    }
     call->member = owner ? al_arena_fmt(&w->f->arena, "%.*s.%s", (int)olen, owner, rest) : rest;
-    call->name = call->member;
+    call->name = call->module ? al_arena_fmt(&w->f->arena, "%s.%s", call->module, call->member) : call->member;
   } else if (!is_new && resolve_new_receiver(w, c, fn, call)) {
     /* the class's method */
   } else if (text[0] == '(' && text[1] == ')' && text[2] == '.' && (call->module = required_module(w, c, fn))) {
