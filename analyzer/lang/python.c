@@ -170,6 +170,17 @@ static void bind_value_type(ts_walk *w, py_ctx *c, const char *var, TSNode value
 }
 
 
+/* The walk is in a class body (not in a method of it): an assignment there binds a
+ * class attribute, not a name of the enclosing scope. */
+static bool in_class_body(ts_walk *w) {
+  for (size_t i = w->depth; i-- > 0;) {
+    const ir_node *o = w->frames[i].own;
+    if (o && o->kind == IR_CLASS) return true;
+    if (o && o->kind == IR_FUNC && !(o->flags & IR_F_LAMBDA)) return false;
+  }
+  return false;
+}
+
 /* `p1, p2 = Path(a), Path(b)` and `(r, n) = (Repo(), 3)`: each name takes the type of
  * the value in its place, when the two lists are the same length (no starred unpacking). */
 static void bind_unpacked_types(ts_walk *w, py_ctx *c, TSNode left, TSNode right) {
@@ -950,7 +961,7 @@ static ir_node *py_enter(ts_walk *w, bool *descend) {
         target = dotted(w, right);
         if (!strcmp(target, var) || strchr(target, '(') || ts_is_param(w, target)) target = NULL;
       }
-      ts_alias_bind(w, &c->partials, var, target);
+      if (!in_class_body(w)) ts_alias_bind(w, &c->partials, var, target); /* a class attribute is no name here */
       x = ir_add(w->f, parent, IR_ASSIGN, ts_span(n));
       x->name = var;
       if (!ts_node_is_null(right)) {
