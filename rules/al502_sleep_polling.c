@@ -27,14 +27,21 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
       else if (c->parent->kind != IR_RAISE) other = true;
     }
     if (!sleep || other) continue;
-    bool forever = n->name && (!strcmp(n->name, "True") || !strcmp(n->name, "1"));
+    bool js = f->lang == AL_LANG_JS;
+    const char *cond = n->name ? n->name : "?";
+    size_t cl = strlen(cond);
+    if (js && cl >= 2 && cond[0] == '(' && cond[cl - 1] == ')') cond++, cl -= 2; /* `while (x)`: x */
+    bool forever = (cl == 4 && (!strncmp(cond, "True", 4) || !strncmp(cond, "true", 4))) || (cl == 1 && *cond == '1');
     if (forever && !leaves)
-      al_report(sink, n, "a `while True` loop whose body only awaits `%s()`: it wakes up for nothing; wait on an "
-                "Event (or trio/anyio sleep_forever()) instead", al_call_label(f, sleep));
+      al_report(sink, n, "a `while %s` loop whose body only awaits `%s()`: it wakes up for nothing; %s",
+                js ? "(true)" : "True", al_call_label(f, sleep),
+                js ? "await a promise that settles when there is work (or a timer that does the work)"
+                   : "wait on an Event (or trio/anyio sleep_forever()) instead");
     else
-      al_report(sink, n, "`%s()` polls `%s` in a loop: the loop wakes up for nothing and reacts up to one "
-                "interval late; wait on an asyncio.Event / Condition (trio/anyio Event) set where the state changes",
-                al_call_label(f, sleep), n->name ? n->name : "?");
+      al_report(sink, n, "`%s()` polls `%.*s` in a loop: the loop wakes up for nothing and reacts up to one "
+                "interval late; %s", al_call_label(f, sleep), (int)cl, cond,
+                js ? "await a promise resolved (or an event emitted: events.once) where the state changes"
+                   : "wait on an asyncio.Event / Condition (trio/anyio Event) set where the state changes");
   }
 }
 
@@ -42,7 +49,7 @@ const al_rule rule_al502 = {
     .code = "AL502",
     .name = "sleep-polling",
     .family = AL_FAMILY_HYGIENE,
-    .langs = 1u << AL_LANG_PYTHON,
+    .langs = (1u << AL_LANG_PYTHON) | (1u << AL_LANG_JS),
     .severity = AL_SEV_WARNING,
     .summary = "a while loop that only sleeps: polling instead of waiting on an event",
     .fix = AL_FIX_NONE,
