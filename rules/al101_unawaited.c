@@ -500,13 +500,13 @@ static const char *literal_kind(const char *t, uint32_t at, uint32_t end, bool j
   size_t n = end - at;
   /* not JavaScript's `await null` / `await undefined`: the usual way to yield a tick on
    * purpose, and nothing can be meant by it but that */
-  static const char *const words[][3] = {{"true", "a boolean", "*"}, {"false", "a boolean", "*"},
-                                         {"True", "a bool", "py"},  {"False", "a bool", "py"},
-                                         {"None", "None", "py"}};
+  static const struct {
+    const char *word, *kind;
+    bool js;
+  } words[] = {{"true", "a boolean", true}, {"false", "a boolean", true}, {"True", "a bool", false},
+               {"False", "a bool", false},  {"None", "None", false}};
   for (size_t i = 0; i < sizeof words / sizeof *words; i++)
-    if (strlen(words[i][0]) == n && !strncmp(t + at, words[i][0], n) &&
-        (words[i][2][0] == '*' || (words[i][2][0] == 'j') == js))
-      return words[i][1];
+    if (words[i].js == js && strlen(words[i].word) == n && !strncmp(t + at, words[i].word, n)) return words[i].kind;
   char c = t[at];
   if (isdigit((unsigned char)c) || (c == '.' && n > 1 && isdigit((unsigned char)t[at + 1]))) {
     for (uint32_t i = at; i < end; i++)
