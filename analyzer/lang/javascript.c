@@ -1123,6 +1123,12 @@ static ir_node *js_enter(ts_walk *w, bool *descend) {
   case 'n':
     if (!strcmp(t, "new_expression")) return lower_call(w, c, n, parent, true);
     break;
+  case 'o':
+    /* an object type in an annotation (`o: { save(): Promise<void> }`) declares no
+     * functions of the scope it is written in; `type S = {...}` is walked as a class */
+    if (!strcmp(t, "object_type") && !(ts_up(w, 1) && ts_is(ts_up(w, 1)->node, "type_alias_declaration")))
+      *descend = false;
+    break;
   case 'r':
     if (!strcmp(t, "return_statement")) {
       x = ir_add(w->f, parent, IR_RETURN, ts_span(n));
@@ -1142,6 +1148,7 @@ static ir_node *js_enter(ts_walk *w, bool *descend) {
     if (!strcmp(t, "try_statement")) return ir_add(w->f, parent, IR_TRY, ts_span(n));
     if (!strcmp(t, "type_alias_declaration")) {
       if (c->typescript) record_void_types(w, c, n);
+      if (ts_is(ts_field(n, "value"), "object_type")) goto klass; /* `type Store = { put(): Promise<void> }`: as an interface */
       break;
     }
     if (!strcmp(t, "throw_statement")) {
