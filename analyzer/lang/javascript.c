@@ -220,6 +220,27 @@ static void prebind_imports(ts_walk *w, js_ctx *c, TSNode root) {
 }
 
 /* The name a function expression gets from where it stands. */
+/* The name of member `key` of the object literal at frame k: `api.key` when the object
+ * is stored in a variable, the bare key when it is exported (`module.exports = {...}`,
+ * `export default {...}`: importers see its members by name), and `<object>.key`
+ * otherwise (an argument, an array element...): a member of an object nobody names
+ * must not answer for a module function called `key`. */
+static const char *object_member_name(ts_walk *w, size_t k, const char *key) {
+  ts_frame *d = ts_up(w, k + 1);
+  size_t j = k + 1;
+  while (d && ts_is(d->node, "parenthesized_expression")) d = ts_up(w, ++j);
+  if (d && ts_is(d->node, "variable_declarator"))
+    return al_arena_fmt(&w->f->arena, "%s.%s", ts_text(w, ts_field(d->node, "name")), key);
+  if (d && ts_is(d->node, "export_statement")) return key;
+  if (d && ts_is(d->node, "assignment_expression")) {
+    const char *left = dotted(w, ts_field(d->node, "left"));
+    if (!strcmp(left, "module.exports") || al_starts_with(left, "module.exports.") || al_starts_with(left, "exports."))
+      return key;
+    return al_arena_fmt(&w->f->arena, "%s.%s", left, key);
+  }
+  return al_arena_fmt(&w->f->arena, "<object>.%s", key);
+}
+
 static const char *func_name(ts_walk *w, TSNode n, uint32_t *flags) {
   TSNode own = ts_field(n, "name");
   ts_frame *p = ts_up(w, 1);
@@ -232,12 +253,7 @@ static const char *func_name(ts_walk *w, TSNode n, uint32_t *flags) {
     const char *nm = ts_text(w, own);
     /* An object-literal method: name it after the variable holding the object. */
     ts_frame *obj = ts_up(w, 1);
-    if (obj && ts_is(obj->node, "object")) {
-      ts_frame *d = ts_up(w, 2);
-      if (d && ts_is(d->node, "variable_declarator"))
-        return al_arena_fmt(&w->f->arena, "%s.%s", ts_text(w, ts_field(d->node, "name")), nm);
-      return nm;
-    }
+    if (obj && ts_is(obj->node, "object")) return object_member_name(w, 1, nm);
     return cls ? al_arena_fmt(&w->f->arena, "%s.%s", cls->name, nm) : nm;
   }
   if (!ts_node_is_null(own) && !ts_is(n, "function_expression")) return ts_text(w, own);
@@ -251,10 +267,8 @@ static const char *func_name(ts_walk *w, TSNode n, uint32_t *flags) {
   }
   if (!strcmp(pt, "pair")) {
     const char *key = ts_text(w, ts_field(p->node, "key"));
-    ts_frame *obj = ts_up(w, k + 1), *d = ts_up(w, k + 2);
-    if (obj && ts_is(obj->node, "object") && d && ts_is(d->node, "variable_declarator"))
-      return al_arena_fmt(&w->f->arena, "%s.%s", ts_text(w, ts_field(d->node, "name")), key);
-    return key;
+    ts_frame *obj = ts_up(w, k + 1);
+    return obj && ts_is(obj->node, "object") ? object_member_name(w, k + 1, key) : key;
   }
   if (!strcmp(pt, "export_statement")) return "default";
   /* a class field holding a function (`load = async () => {}`): a method of the class
