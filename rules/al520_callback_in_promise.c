@@ -37,7 +37,8 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
     if (!fn) continue;
     /* the handler's own calls: not those in functions inside it (a timer's deferred call) */
     for (const ir_node *c = fn->child; c; c = c->kind == IR_FUNC ? ir_next_skip(c, fn) : ir_next(c, fn))
-      if (c->kind == IR_CALL && is_callback_name(kb, c->name)) report(sink, c, c->name, "called inside");
+      if (c->kind == IR_CALL && is_callback_name(kb, c->text ? c->text : c->name)) /* as written: `cb` may be a local */
+        report(sink, c, c->text ? c->text : c->name, "called inside");
   }
 }
 

@@ -570,8 +570,8 @@ static bool is_await_call(ts_walk *w, TSNode n) {
 
 /* `new Svc(a).load()`: the method of the class constructed in place, as `s = new Svc(a);
  * s.load()` resolves it (false for anything else). */
-static bool resolve_new_receiver(ts_walk *w, js_ctx *c, TSNode fn, ir_node *call) {
-  if (!ts_is(fn, "member_expression")) return false;
+static bool resolve_new_receiver(ts_walk *w, js_ctx *c, const char *text, TSNode fn, ir_node *call) {
+  if (text[0] != '(' || text[1] != ')' || text[2] != '.' || !ts_is(fn, "member_expression")) return false;
   TSNode obj = ts_field(fn, "object"), prop = ts_field(fn, "property");
   while (ts_is(obj, "parenthesized_expression")) obj = ts_node_named_child(obj, 0);
   if (!ts_is(obj, "new_expression") || !ts_is(prop, "property_identifier")) return false;
@@ -624,7 +624,7 @@ static ir_node *lower_call(ts_walk *w, js_ctx *c, TSNode n, ir_node *parent, boo
     }
     call->member = owner ? al_arena_fmt(&w->f->arena, "%.*s.%s", (int)olen, owner, rest) : rest;
     call->name = call->module ? al_arena_fmt(&w->f->arena, "%s.%s", call->module, call->member) : call->member;
-  } else if (!is_new && resolve_new_receiver(w, c, fn, call)) {
+  } else if (!is_new && resolve_new_receiver(w, c, text, fn, call)) {
     /* the class's method */
   } else if (text[0] == '(' && text[1] == ')' && text[2] == '.' && (call->module = required_module(w, c, fn))) {
     call->member = text + 3; /* require('fs').readFileSync(p) */
@@ -851,9 +851,36 @@ static ir_node *lower_fn_typed(ts_walk *w, ir_node *parent, TSNode name, TSNode 
 static ir_node *lower_func(ts_walk *w, TSNode n, ir_node *parent) {
   uint32_t flags = 0;
   const char *name = func_name(w, n, &flags);
+  /* a function declared in a function (`function save() {}`, `const load = async () =>
+   * ...`) is that function's: qualified by it, and its bare name, called there, is this
+   * one (not a module function of the same name) */
+  const ir_node *scope = name && !(flags & IR_F_METHOD) && !strchr(name, '.') && !strchr(name, '<') ? ts_scope(w) : NULL;
+  if (scope && scope->name && strcmp(scope->name, "<anonymous>")) {
+    const char *q = al_arena_fmt(&w->f->arena, "%s.%s", scope->name, name);
+    ts_alias_bind(w, &((js_ctx *)w->user)->aliases, name, q);
+    name = q;
+  } else {
+    scope = NULL;
+  }
   ir_node *x = ir_add(w->f, parent, IR_FUNC, ts_span(n));
   x->flags |= flags;
   x->name = name ? name : "<anonymous>";
+  TSNode b = name && !(flags & IR_F_LAMBDA) ? ts_field(n, "body") : (TSNode){0};
+  uint32_t bs = ts_node_is_null(b) ? 0 : ts_node_start_byte(b), be = ts_node_is_null(b) ? 0 : ts_node_end_byte(b);
+  if (be > bs + 1 && memmem(w->text + bs + 1, be - bs - 1, "function", 8) && ts_is(b, "statement_block")) {
+    /* its function declarations are hoisted: callable before them */
+    TSTreeCursor cur = ts_tree_cursor_new(b);
+    for (bool more = ts_tree_cursor_goto_first_child(&cur); more; more = ts_tree_cursor_goto_next_sibling(&cur)) {
+      TSNode d = ts_tree_cursor_current_node(&cur);
+      const char *dt = ts_node_type(d);
+      if (strcmp(dt, "function_declaration") && strcmp(dt, "generator_function_declaration")) continue;
+      TSNode dn = ts_field(d, "name");
+      if (ts_is(dn, "identifier"))
+        ts_alias_bind_in(&((js_ctx *)w->user)->aliases, x, ts_text(w, dn),
+                         al_arena_fmt(&w->f->arena, "%s.%s", x->name, ts_text(w, dn)));
+    }
+    ts_tree_cursor_delete(&cur);
+  }
   if (ts_has_token(n, "async")) x->flags |= IR_F_ASYNC;
   if (((js_ctx *)w->user)->typescript) {
     TSNode rt = ts_field(n, "return_type");
@@ -885,7 +912,7 @@ static ir_node *lower_func(ts_walk *w, TSNode n, ir_node *parent) {
   }
   if (ts_is(n, "generator_function_declaration") || ts_is(n, "generator_function") || ts_has_token(n, "*"))
     x->flags |= IR_F_GENERATOR;
-  if (is_exported(w)) x->flags |= IR_F_EXPORTED;
+  if (!scope && is_exported(w)) x->flags |= IR_F_EXPORTED;
   TSNode body = ts_field(n, "body");
   if (!ts_node_is_null(body)) x->body = ts_node_start_byte(body);
   TSNode params = ts_field(n, "parameters");

@@ -1046,6 +1046,8 @@ static ir_node *py_enter(ts_walk *w, bool *descend) {
       const char *q = enclosing_qual(w);
       const char *name = ts_text(w, ts_field(n, "name"));
       x->name = q ? al_arena_fmt(&w->f->arena, "%s.%s", q, name) : name;
+      /* a function nested in a function: its bare name, called there, is this one */
+      if (q && !in_class_body(w)) ts_alias_bind(w, &c->partials, name, x->name);
       if (ts_has_token(n, "async")) x->flags |= IR_F_ASYNC;
       if (parent->kind == IR_CLASS) x->flags |= IR_F_METHOD;
       if (ts_is(ts_node_parent(n), "decorated_definition")) {

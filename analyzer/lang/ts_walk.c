@@ -194,6 +194,13 @@ void ts_alias_bind(ts_walk *w, al_map *aliases, const char *var, const char *tar
     al_map_put(aliases, key, (void *)(target ? target : "")); /* "": not an alias here */
 }
 
+void ts_alias_bind_in(al_map *aliases, const ir_node *scope, const char *var, const char *target) {
+  if (strlen(var) > 256) return;
+  char key[320];
+  scope_key(key, scope, var);
+  al_map_put(aliases, key, (void *)target);
+}
+
 const char *ts_alias_get(ts_walk *w, const al_map *aliases, const char *var) {
   if (!aliases->len || strlen(var) > 256) return NULL;
   const char *r = alias_entry(w, aliases, var);

@@ -75,6 +75,9 @@ ir_node *ts_lower_read(ts_walk *w, const ts_names *stored, bool (*is_read)(ts_wa
  * variable, what a variable assigned in the current scope stands for when called. target
  * NULL: var was assigned something else (this hides a module-level alias of that name). */
 void ts_alias_bind(ts_walk *w, al_map *aliases, const char *var, const char *target);
+/* var stands for target in the function `scope` (a hoisted declaration, bound before the
+ * walk reaches it). */
+void ts_alias_bind_in(al_map *aliases, const ir_node *scope, const char *var, const char *target);
 /* What var stands for when called here (its scope's alias, else the module's), or NULL. */
 const char *ts_alias_get(ts_walk *w, const al_map *aliases, const char *var);
 /* name is a parameter of a function being walked (a lambda's too): it names no definition. */
