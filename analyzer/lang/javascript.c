@@ -219,7 +219,6 @@ static void prebind_imports(ts_walk *w, js_ctx *c, TSNode root) {
   }
 }
 
-/* The name a function expression gets from where it stands. */
 /* The name of member `key` of the object literal at frame k: `api.key` when the object
  * is stored in a variable, the bare key when it is exported (`module.exports = {...}`,
  * `export default {...}`: importers see its members by name), and `<object>.key`
@@ -241,6 +240,7 @@ static const char *object_member_name(ts_walk *w, size_t k, const char *key) {
   return al_arena_fmt(&w->f->arena, "<object>.%s", key);
 }
 
+/* The name a function expression gets from where it stands. */
 static const char *func_name(ts_walk *w, TSNode n, uint32_t *flags) {
   TSNode own = ts_field(n, "name");
   ts_frame *p = ts_up(w, 1);
