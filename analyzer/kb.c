@@ -246,6 +246,11 @@ const char *al_kb_attr(const al_kb_entry *e, const char *key) {
   return NULL;
 }
 
+bool al_kb_attr_is(const al_kb_entry *e, const char *key, const char *value) {
+  const char *v = e ? al_kb_attr(e, key) : NULL;
+  return v && !strcmp(v, value);
+}
+
 const al_kb_entry *al_kb_match(const al_kb *kb, const char *section, const char *name) {
   const al_kb_section *s = al_kb_section_get(kb, section);
   if (!s || !name) return NULL;

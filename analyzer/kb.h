@@ -53,6 +53,8 @@ al_kb *al_kb_mutable(al_lang lang);
 const al_kb_section *al_kb_section_get(const al_kb *kb, const char *section);
 const al_kb_entry *al_kb_find(const al_kb *kb, const char *section, const char *name);
 const char *al_kb_attr(const al_kb_entry *e, const char *key);
+/* e (may be NULL) has attribute key with exactly this value (`kind: future`). */
+bool al_kb_attr_is(const al_kb_entry *e, const char *key, const char *value);
 /* Like al_kb_find, with wildcards: an entry `a.b.*` matches every name under a.b, and
  * `*.m` matches any name whose last component is m (a method on an unknown receiver).
  * Exact entries win over prefix wildcards, which win over `*.m`. */

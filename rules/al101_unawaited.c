@@ -748,8 +748,7 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
         continue;
       }
       const char *note = al_kb_attr(api, "note");
-      bool future = f->lang == AL_LANG_PYTHON && al_kb_attr(api, "kind") && !strcmp(al_kb_attr(api, "kind"), "future");
-      if (future) /* the work is scheduled already: what is lost is its outcome */
+      if (f->lang == AL_LANG_PYTHON && al_kb_attr_is(api, "kind", "future")) /* scheduled already: its outcome is lost */
         al_report_fix(sink, n, fx, "future %s is never awaited: %s; the work runs, but its result and exception "
                       "are lost (\"exception was never retrieved\"); await it", made_by(f, n, by, sizeof by),
                       note ? note : "it is scheduled already");

@@ -174,7 +174,7 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
       al_report(sink, n, "promise `%s` from `%s%s()` is stored but never awaited, returned or passed on: its "
                 "rejection is unhandled and nothing waits for it; await it", n->alias, (n->flags & IR_F_NEW) ? "new " : "",
                 al_call_label(f, n));
-    else if (!callee && api && al_kb_attr(api, "kind") && !strcmp(al_kb_attr(api, "kind"), "future"))
+    else if (!callee && al_kb_attr_is(api, "kind", "future"))
       al_report(sink, n, "future `%s` from `%s()` is stored but never awaited, returned or passed on: the work "
                 "runs, but its result and exception are lost; await it", n->alias, al_call_label(f, n));
     else
