@@ -1130,6 +1130,8 @@ static ir_node *js_enter(ts_walk *w, bool *descend) {
       if (x && x->use == IR_USE_NONE && js_truth_tested(w, 1)) x->use = IR_USE_CONDITION; /* `if (p)`, `!p` */
       else if (x && x->use == IR_USE_NONE && ts_up(w, 1) && ts_is(ts_up(w, 1)->node, "spread_element"))
         x->use = IR_USE_PASSED; /* `{...p}`, `[...p]` */
+      else if (x && x->use == IR_USE_NONE && js_discarded(w, 1))
+        x->use = IR_USE_DISCARDED; /* `c ? p : null;`, `x ?? p;`: dropped through a ternary or `??` */
       return x;
     }
     }
