@@ -1,27 +1,42 @@
-/* AL403 finally-exit: `return`, `break` or `continue` in a `finally` block of async code
- * (leaving the block, not a loop nested in it): it discards the exception in flight,
- * the cancellation included. */
+/* AL403 finally-exit: `return`, `break` or `continue` that leaves a `finally` block (not
+ * a loop nested in it), and in JavaScript `throw` too: it discards the exception in
+ * flight — in async code the cancellation (CancelledError, AbortError) included (a
+ * thrown name is taken for a deferred re-throw of a caught error). Sync
+ * code is reported as well (Ruff B012, ESLint no-unsafe-finally): the exception lost
+ * there may be a KeyboardInterrupt or the error of an awaited call further up. A
+ * Python `raise` in finally is not reported: the original stays as its __context__. */
 #include "common.h"
 
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   (void)idx;
   for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
-    if (n->kind != IR_RETURN && n->kind != IR_BREAK && n->kind != IR_CONTINUE) continue;
+    /* `throw err` of a stored error is the deferred re-throw (`catch (e) { err = e } finally
+     * { if (err) throw err }`): the error in flight is that one */
+    bool thrown = n->kind == IR_RAISE && f->lang == AL_LANG_JS && n->name && !al_is_identifier(n->name);
+    if (n->kind != IR_RETURN && n->kind != IR_BREAK && n->kind != IR_CONTINUE && !thrown) continue;
     const ir_node *fin = NULL;
-    for (const ir_node *p = n->parent; p && p->kind != IR_FUNC; p = p->parent) {
-      if (p->kind == IR_LOOP && n->kind != IR_RETURN) break; /* break/continue of an inner loop */
+    for (const ir_node *p = n->parent; p && p->kind != IR_FUNC && p->kind != IR_CLASS; p = p->parent) {
+      if (p->kind == IR_LOOP && (n->kind == IR_BREAK || n->kind == IR_CONTINUE)) break; /* of an inner loop */
       if (p->kind == IR_FINALLY) {
         fin = p;
         break;
       }
     }
+    if (!fin) continue;
     const ir_node *fn = NULL;
-    if (!fin || !al_in_async_code(f, n, &fn)) continue;
-    const char *what = n->kind == IR_RETURN ? "return" : n->kind == IR_BREAK ? "break" : "continue";
-    if (f->lang == AL_LANG_JS)
-      al_report(sink, n, "`%s` in `finally` of %s discards the exception in flight, an AbortError included: an "
-                "aborted operation looks like a normal completion; move it out of the finally block",
-                what, al_context_label(fn));
+    bool async = al_in_async_code(f, n, &fn);
+    if (!fn) fn = ir_enclosing_func(n);
+    const char *what = thrown ? "throw" : n->kind == IR_RETURN ? "return" : n->kind == IR_BREAK ? "break" : "continue";
+    const char *how = thrown ? "replaces" : "discards";
+    if (!async)
+      al_report(sink, n, "`%s` in `finally` of %s%s%s %s the exception in flight: the error (or interrupt) "
+                "raised in the try block is silently lost; move it out of the finally block", what,
+                fn && fn->name ? "function `" : "module code", fn && fn->name ? fn->name : "", fn && fn->name ? "`" : "",
+                how);
+    else if (f->lang == AL_LANG_JS)
+      al_report(sink, n, "`%s` in `finally` of %s %s the exception in flight, an AbortError included: an "
+                "aborted operation %s; move it out of the finally block", what, al_context_label(fn), how,
+                thrown ? "reports a different error" : "looks like a normal completion");
     else
       al_report(sink, n, "`%s` in `finally` of async function `%s` discards the exception in flight, cancellation "
                 "included: a cancelled task finishes normally; move it out of the finally block",
@@ -35,7 +50,7 @@ const al_rule rule_al403 = {
     .family = AL_FAMILY_CANCELLATION,
     .langs = (1u << AL_LANG_PYTHON) | (1u << AL_LANG_JS),
     .severity = AL_SEV_ERROR,
-    .summary = "return/break/continue in a finally block of async code swallows cancellation",
+    .summary = "return/break/continue (JS: also throw) leaving a finally block swallows the exception, cancellation included",
     .fix = AL_FIX_NONE,
     .check = check,
 };

@@ -173,6 +173,13 @@ const ir_arg *al_callback_arg(const ir_node *call, const al_kb_entry *e, uint32_
 static inline bool al_ident_char(char c) {
   return c == '_' || c == '$' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 }
+/* text is one identifier (`err`, `_e`, `$x`), not an expression. */
+static inline bool al_is_identifier(const char *text) {
+  if (!*text || (*text >= '0' && *text <= '9')) return false;
+  for (; *text; text++)
+    if (!al_ident_char(*text)) return false;
+  return true;
+}
 /* text mentions name as a whole identifier of its own (`fh`, `f(fh)`, `fh.read`), not
  * as an attribute of something else (`self.fh`). */
 bool al_text_mentions(const char *text, const char *name);

@@ -349,6 +349,21 @@ static bool js_discarded(ts_walk *w, size_t k) {
   return false;
 }
 
+/* An unlabelled `break` that ends a `switch` (the switch is nearer than any loop or
+ * function): it leaves no loop, try or finally, so it is not lowered. */
+static bool switch_break(ts_walk *w, TSNode n) {
+  if (!ts_node_is_null(ts_field(n, "label"))) return false;
+  for (size_t k = 1;; k++) {
+    ts_frame *p = ts_up(w, k);
+    if (!p) return false;
+    const char *t = ts_node_type(p->node);
+    if (!strcmp(t, "switch_statement")) return true;
+    if (strstr(t, "function") || strstr(t, "method") || !strcmp(t, "for_statement") || !strcmp(t, "for_in_statement") ||
+        !strcmp(t, "while_statement") || !strcmp(t, "do_statement") || !strcmp(t, "class_body"))
+      return false;
+  }
+}
+
 static bool returns_promise_type(ts_walk *w, TSNode rt);
 
 /* TypeScript: the declarator around a call assigned to a local is annotated with a
@@ -1036,7 +1051,7 @@ static ir_node *js_enter(ts_walk *w, bool *descend) {
     }
     break;
   case 'b':
-    if (!strcmp(t, "break_statement")) return ir_add(w->f, parent, IR_BREAK, ts_span(n));
+    if (!strcmp(t, "break_statement")) return switch_break(w, n) ? NULL : ir_add(w->f, parent, IR_BREAK, ts_span(n));
     break;
   case 'c':
     if (!strcmp(t, "call_expression")) {
