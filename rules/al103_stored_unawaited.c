@@ -36,6 +36,15 @@ static const ir_node *awaitable_elements(const ir_file *f, const al_index *idx, 
       if (!al_is_spawn(f, c) && al_index_call_awaitable(idx, f, c, &callee, &api)) return c;
       continue;
     }
+    const ir_node *m = c; /* `map(work, xs)`, `list(map(work, xs))`: a coroutine per item */
+    if (f->lang == AL_LANG_PYTHON && m->name && m->child && m->child->kind == IR_CALL &&
+        (!strcmp(m->name, "list") || !strcmp(m->name, "tuple") || !strcmp(m->name, "set") ||
+         !strcmp(m->name, "sorted")))
+      m = m->child;
+    if (f->lang == AL_LANG_PYTHON && m->name && !strcmp(m->name, "map") && m->nargs >= 2) {
+      if (al_arg_async_fn(f, idx, m, m->args[0].text)) return m;
+      continue;
+    }
     if (f->lang == AL_LANG_PYTHON) {
       uint32_t b = c->span.start;
       while (b > assign->span.start && (t[b - 1] == ' ' || t[b - 1] == '\n' || t[b - 1] == '\t')) b--;
@@ -93,7 +102,8 @@ static void check_collections(const ir_file *f, const al_index *idx, al_sink *si
                 "unhandled and nothing waits for them; await Promise.all(%s)", n->name, n->name);
     else
       al_report(sink, n, "the coroutines in `%s` (from `%s()`) are never awaited, returned or passed on: none of "
-                "them runs; await asyncio.gather(*%s)", n->name, al_call_label(f, el), n->name);
+                "them runs; await asyncio.gather(*%s)", n->name,
+                el->name && !strcmp(el->name, "map") && el->nargs ? el->args[0].text : al_call_label(f, el), n->name);
   }
 }
 

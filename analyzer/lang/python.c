@@ -469,6 +469,23 @@ static bool is_map_call(ts_walk *w, TSNode a) {
          !strncmp(w->text + ts_node_start_byte(fn), "map", 3);
 }
 
+/* `list(map(f, xs))`, `tuple(x for x in xs)`, `set([...])`: the map call or comprehension
+ * a list/tuple/set/sorted call materialises (one item per element, as the inner one
+ * makes), else n itself. */
+static TSNode materialized(ts_walk *w, TSNode n) {
+  if (!ts_is(n, "call")) return n;
+  TSNode fn = ts_field(n, "function"), args = ts_field(n, "arguments");
+  if (!ts_is(fn, "identifier")) return n;
+  const char *name = ts_text(w, fn);
+  if (strcmp(name, "list") && strcmp(name, "tuple") && strcmp(name, "set") && strcmp(name, "sorted")) return n;
+  if (ts_is(args, "generator_expression")) return args;
+  if (ts_node_named_child_count(args) != 1) return n;
+  TSNode a = ts_node_named_child(args, 0);
+  if (ts_is(a, "list_comprehension") || ts_is(a, "generator_expression") || (ts_is(a, "call") && is_map_call(w, a)))
+    return a;
+  return n;
+}
+
 /* What a comprehension (or map(f, xs)) iterates: the first for-clause's iterable. */
 static const char *comprehension_iter(ts_walk *w, TSNode n) {
   if (ts_is(n, "call")) {
@@ -980,9 +997,9 @@ static ir_node *py_enter(ts_walk *w, bool *descend) {
         }
         else if (!strcmp(rt, "list_comprehension") || !strcmp(rt, "generator_expression") ||
                  !strcmp(rt, "set_comprehension") || !strcmp(rt, "dictionary_comprehension") ||
-                 (!strcmp(rt, "call") && is_map_call(w, right))) {
+                 (!strcmp(rt, "call") && (is_map_call(w, right) || !ts_node_eq(materialized(w, right), right)))) {
           x->flags |= IR_F_COMPREHENSION;
-          x->member = comprehension_iter(w, right);
+          x->member = comprehension_iter(w, materialized(w, right));
           if (!strchr(var, '.') && !strchr(var, '[')) ts_names_add(&c->stored, var); /* its reads: USE */
         }
       }
