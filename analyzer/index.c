@@ -597,7 +597,10 @@ static void summarize_fn(const ir_file *f, const ir_node *fn, const al_map *own,
   }
 }
 
-static bool indexed_func(const ir_node *x) { return x->kind == IR_FUNC && !(x->flags & IR_F_LAMBDA) && x->name; }
+/* (a lambda is indexed when it has a name: Python's `cb = lambda: ...`) */
+static bool indexed_func(const ir_node *x) {
+  return x->kind == IR_FUNC && x->name && (!(x->flags & IR_F_LAMBDA) || x->name[0] != '<');
+}
 
 /* ---- the summary IR: copies of what the index and other files' rules read ---- */
 

@@ -1130,6 +1130,15 @@ static ir_node *py_enter(ts_walk *w, bool *descend) {
       x = ir_add(w->f, parent, IR_FUNC, ts_span(n));
       x->name = "<lambda>";
       x->flags |= IR_F_LAMBDA;
+      /* `cb = lambda: work()`: cb() calls it, as it would a def of that name (qualified in
+       * a function, bound there as the nested defs are) */
+      ts_frame *up = ts_up(w, 1);
+      if (up && ts_is(up->node, "assignment") && ts_node_eq(ts_field(up->node, "right"), n) &&
+          ts_is(ts_field(up->node, "left"), "identifier") && !in_class_body(w)) {
+        const char *q = enclosing_qual(w), *var = ts_text(w, ts_field(up->node, "left"));
+        x->name = q ? al_arena_fmt(&w->f->arena, "%s.%s", q, var) : var;
+        if (q) ts_alias_bind(w, &c->partials, var, x->name);
+      }
       lower_params(w, c, x, ts_field(n, "parameters"));
       return x;
     }
