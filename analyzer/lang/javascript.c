@@ -94,8 +94,23 @@ static const char *dotted(ts_walk *w, TSNode n) {
   al_buf b = {0};
   TSNode parts[64];
   size_t k = 0;
-  while (ts_is(n, "member_expression") && k < 63) {
-    parts[k++] = ts_field(n, "property");
+  while (k < 63) {
+    if (ts_is(n, "member_expression")) {
+      parts[k++] = ts_field(n, "property");
+    } else if (ts_is(n, "subscript_expression")) { /* `svc["load"]`: as svc.load */
+      TSNode s = ts_field(n, "index"), frag = ts_node_named_child(s, 0);
+      if (!ts_is(s, "string") || ts_node_named_child_count(s) != 1 || !ts_is(frag, "string_fragment")) break;
+      uint32_t a = ts_node_start_byte(frag), e = ts_node_end_byte(frag);
+      bool ident = a < e && !(w->text[a] >= '0' && w->text[a] <= '9');
+      for (uint32_t i = a; i < e && ident; i++) {
+        char ch = w->text[i];
+        ident = ch == '_' || ch == '$' || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9');
+      }
+      if (!ident) break;
+      parts[k++] = frag;
+    } else {
+      break;
+    }
     n = ts_field(n, "object");
   }
   if (ts_is(n, "identifier") || ts_is(n, "this") || ts_is(n, "super") || ts_is(n, "import"))
@@ -612,6 +627,12 @@ static ir_node *lower_call(ts_walk *w, js_ctx *c, TSNode n, ir_node *parent, boo
       fn = ts_node_named_child(args, k - 1);
       awaited = true;
     }
+  }
+  /* `(work)()`, `(0, svc.load)()`: the function the parentheses give (indirect call) */
+  for (TSNode in = fn; !is_new && ts_is(in, "parenthesized_expression");) {
+    in = ts_node_named_child(in, ts_node_named_child_count(in) - 1);
+    if (ts_is(in, "sequence_expression")) in = ts_node_named_child(in, ts_node_named_child_count(in) - 1);
+    if (ts_is(in, "identifier") || ts_is(in, "member_expression") || ts_is(in, "subscript_expression")) fn = in;
   }
   ir_node *call = ir_add(w->f, parent, IR_CALL, ts_span(n));
   const char *text = dotted(w, fn);
