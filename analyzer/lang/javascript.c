@@ -884,6 +884,15 @@ static ir_node *lower_fn_typed(ts_walk *w, ir_node *parent, TSNode name, TSNode 
   return x;
 }
 
+/* The function the walk is in, a lambda included (ts_scope skips those). */
+static const ir_node *nearest_func(ts_walk *w) {
+  for (size_t i = w->depth; i-- > 0;) {
+    const ir_node *o = w->frames[i].own;
+    if (o && o->kind == IR_FUNC) return o;
+  }
+  return NULL;
+}
+
 static ir_node *lower_func(ts_walk *w, TSNode n, ir_node *parent) {
   uint32_t flags = 0;
   const char *name = func_name(w, n, &flags);
@@ -891,7 +900,15 @@ static ir_node *lower_func(ts_walk *w, TSNode n, ir_node *parent) {
    * ...`) is that function's: qualified by it, and its bare name, called there, is this
    * one (not a module function of the same name) */
   const ir_node *scope = name && !(flags & IR_F_METHOD) && !strchr(name, '.') && !strchr(name, '<') ? ts_scope(w) : NULL;
-  if (scope && scope->name && strcmp(scope->name, "<anonymous>")) {
+  const ir_node *in = scope || (name && !(flags & IR_F_METHOD) && !strchr(name, '.') && !strchr(name, '<'))
+                          ? nearest_func(w) : NULL;
+  if (in && (in->flags & IR_F_LAMBDA)) {
+    /* declared in an anonymous callback (`app.get('/', async (req, res) => { function
+     * helper() {} ... })`): that callback's, named by where it starts */
+    const char *q = al_arena_fmt(&w->f->arena, "<anonymous@%u>.%s", in->span.line, name);
+    ts_alias_bind_in(&((js_ctx *)w->user)->aliases, in, name, q);
+    name = q;
+  } else if (scope && scope->name && strcmp(scope->name, "<anonymous>")) {
     const char *q = al_arena_fmt(&w->f->arena, "%s.%s", scope->name, name);
     ts_alias_bind(w, &((js_ctx *)w->user)->aliases, name, q);
     name = q;
@@ -901,7 +918,7 @@ static ir_node *lower_func(ts_walk *w, TSNode n, ir_node *parent) {
   ir_node *x = ir_add(w->f, parent, IR_FUNC, ts_span(n));
   x->flags |= flags;
   x->name = name ? name : "<anonymous>";
-  TSNode b = name && !(flags & IR_F_LAMBDA) ? ts_field(n, "body") : (TSNode){0};
+  TSNode b = name || (flags & IR_F_LAMBDA) ? ts_field(n, "body") : (TSNode){0};
   uint32_t bs = ts_node_is_null(b) ? 0 : ts_node_start_byte(b), be = ts_node_is_null(b) ? 0 : ts_node_end_byte(b);
   if (be > bs + 1 && memmem(w->text + bs + 1, be - bs - 1, "function", 8) && ts_is(b, "statement_block")) {
     /* its function declarations are hoisted: callable before them */
@@ -911,9 +928,11 @@ static ir_node *lower_func(ts_walk *w, TSNode n, ir_node *parent) {
       const char *dt = ts_node_type(d);
       if (strcmp(dt, "function_declaration") && strcmp(dt, "generator_function_declaration")) continue;
       TSNode dn = ts_field(d, "name");
-      if (ts_is(dn, "identifier"))
-        ts_alias_bind_in(&((js_ctx *)w->user)->aliases, x, ts_text(w, dn),
-                         al_arena_fmt(&w->f->arena, "%s.%s", x->name, ts_text(w, dn)));
+      if (!ts_is(dn, "identifier")) continue;
+      const char *q = (x->flags & IR_F_LAMBDA) /* named as lower_func names it, below */
+                          ? al_arena_fmt(&w->f->arena, "<anonymous@%u>.%s", x->span.line, ts_text(w, dn))
+                          : al_arena_fmt(&w->f->arena, "%s.%s", x->name, ts_text(w, dn));
+      ts_alias_bind_in(&((js_ctx *)w->user)->aliases, x, ts_text(w, dn), q);
     }
     ts_tree_cursor_delete(&cur);
   }

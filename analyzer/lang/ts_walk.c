@@ -175,8 +175,7 @@ static const char *alias_entry(ts_walk *w, const al_map *aliases, const char *va
     if (!o || o->kind != IR_FUNC) continue;
     for (uint32_t k = 0; k < o->nargs; k++) /* a parameter of that name hides any alias */
       if (o->args[k].text && !strcmp(o->args[k].text, var)) return NULL;
-    if (o->flags & IR_F_LAMBDA) continue;
-    scope_key(key, o, var);
+    scope_key(key, o, var); /* (a lambda's own: functions declared in an anonymous callback) */
     const char *r = al_map_get(aliases, key);
     if (r) return r;
   }
