@@ -8,6 +8,7 @@
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <ctype.h>
 #include <string.h>
 
 #define KEY_SEP "\x1f"
@@ -757,18 +758,43 @@ void al_summary_store_free(al_summary_store *st) {
   memset(st, 0, sizeof *st);
 }
 
-/* Python: a plain def — not async, not a generator, not decorated, not a lambda —
- * none of whose `return`s (outside nested functions) has a value: calling it gives None. */
-static bool returns_none(const ir_file *f, const ir_node *fn) {
-  if (fn->flags & (IR_F_ASYNC | IR_F_GENERATOR | IR_F_DECORATED | IR_F_LAMBDA)) return false;
+/* A Python value written as a literal — a number, a string, None/True/False, a list, dict
+ * or set display — never an awaitable. (Parenthesised expressions are not: `(f())`.) */
+static bool py_literal_value(const char *t, uint32_t i, uint32_t end) {
+  if (i >= end) return false;
+  char c = t[i];
+  if ((c >= '0' && c <= '9') || c == '"' || c == '\'' || c == '[' || c == '{') return true;
+  if (c == '-' && i + 1 < end && t[i + 1] >= '0' && t[i + 1] <= '9') return true;
+  /* string prefixes: f"", b'', r"", rb"" ... */
+  uint32_t j = i;
+  while (j < end && j < i + 2 && strchr("fFbBrRuU", t[j])) j++;
+  if (j > i && j < end && (t[j] == '"' || t[j] == '\'')) return true;
+  static const char *const words[] = {"None", "True", "False"};
+  for (size_t k = 0; k < 3; k++) {
+    size_t n = strlen(words[k]);
+    if (i + n <= end && !strncmp(t + i, words[k], n) &&
+        (i + n == end || !(isalnum((unsigned char)t[i + n]) || t[i + n] == '_' || t[i + n] == '.')))
+      return true;
+  }
+  return false;
+}
+
+/* Python: a plain def — not async, not a generator, not decorated, not a lambda — each
+ * of whose `return`s (outside nested functions) has no value or a literal one: calling
+ * it gives None, a number, a string, a list ... never an awaitable. */
+static uint32_t returns_plain_value(const ir_file *f, const ir_node *fn) {
+  if (fn->flags & (IR_F_ASYNC | IR_F_GENERATOR | IR_F_DECORATED | IR_F_LAMBDA)) return 0;
   const char *t = f->src->text;
+  uint32_t facts = AL_FN_RETURNS_PLAIN;
   for (const ir_node *r = fn->child; r; r = r->kind == IR_FUNC ? ir_next_skip(r, fn) : ir_next(r, fn)) {
     if (r->kind != IR_RETURN) continue;
     uint32_t i = r->span.start + 6;
     while (i < r->span.end && (t[i] == ' ' || t[i] == '\t')) i++;
-    if (i < r->span.end && t[i] != '#' && t[i] != '\n' && t[i] != ';' && strncmp(t + i, "None", 4)) return false;
+    if (i >= r->span.end || t[i] == '#' || t[i] == '\n' || t[i] == ';') continue;
+    if (!py_literal_value(t, i, r->span.end)) return 0;
+    if (strncmp(t + i, "None", 4)) facts |= AL_FN_RETURNS_VALUE;
   }
-  return true;
+  return facts;
 }
 
 /* The lists are gathered in growable scratch, then the summary is laid out in one
@@ -797,7 +823,7 @@ void al_index_summarize(ir_file *f, const al_map *modules) {
     }
     uint32_t facts = al_acquires_limiter(f, x) ? AL_FN_LIMITED : 0;
     if ((x->flags & IR_F_ASYNC) && al_func_handles_errors(x)) facts |= AL_FN_HANDLES_ERRORS;
-    if (f->lang == AL_LANG_PYTHON && returns_none(f, x)) facts |= AL_FN_RETURNS_NONE;
+    if (f->lang == AL_LANG_PYTHON) facts |= returns_plain_value(f, x);
     spans[nfns++] = (fn_span){x, calls.len, returned.len, sites.len, facts};
     summarize_fn(f, x, f->lang != AL_LANG_C ? &own : NULL, modules, &calls, &returned, &sites, &apis);
   }

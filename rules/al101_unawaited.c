@@ -640,17 +640,18 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
     }
     if (n->kind == IR_CALL && n->use == IR_USE_AWAITED && f->lang == AL_LANG_PYTHON && n->name) {
       const al_func_info *plain = al_index_resolve(idx, f, n);
-      if (plain && (plain->flags & AL_FN_RETURNS_NONE) && !(plain->func->flags & IR_F_METHOD) && n->parent &&
+      if (plain && (plain->flags & AL_FN_RETURNS_PLAIN) && !(plain->func->flags & IR_F_METHOD) && n->parent &&
           n->parent->kind == IR_AWAIT && n->parent->span.start < n->span.start) {
         al_fix *fx = al_fix_new(AL_FIX_APPLY_UNSAFE, "drop the await");
         al_fix_add(fx, n->parent->span.start, n->span.start, "");
-        al_report_fix(sink, n, fx, "`await %s()`: `%s` (defined at %s:%u) is a plain function that returns None, "
+        al_report_fix(sink, n, fx, "`await %s()`: `%s` (defined at %s:%u) is a plain function that returns %s, "
                       "so the await raises TypeError after the call has run; call it without await, or make it "
                       "an async def", al_call_label(f, n), plain->func->name, plain->file->src->path,
-                      plain->func->span.line);
+                      plain->func->span.line, (plain->flags & AL_FN_RETURNS_VALUE) ? "a plain value, not an awaitable" : "None");
         continue;
       }
-      const al_kb_entry *na = al_kb_find(al_kb_for(f->lang), "not_awaitable", n->name);
+      /* (a project function of that name is the one called: `print` defined in the module) */
+      const al_kb_entry *na = plain ? NULL : al_kb_find(al_kb_for(f->lang), "not_awaitable", n->name);
       if (na && n->parent && n->parent->kind == IR_AWAIT && n->parent->span.start < n->span.start) {
         const char *use = al_kb_attr(na, "use");
         al_fix *fx = al_fix_new(AL_FIX_APPLY_UNSAFE, "drop the await");
