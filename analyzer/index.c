@@ -779,6 +779,42 @@ static bool py_literal_value(const char *t, uint32_t i, uint32_t end) {
   return false;
 }
 
+/* A JavaScript value written as a literal: a number, a string or template, true/false/
+ * null/undefined, an array (not an object literal: it may be a thenable). */
+static bool js_literal_value(const char *t, uint32_t i, uint32_t end) {
+  if (i >= end) return false;
+  char c = t[i];
+  if ((c >= '0' && c <= '9') || c == '"' || c == '\'' || c == '`' || c == '[') return true;
+  if (c == '-' && i + 1 < end && t[i + 1] >= '0' && t[i + 1] <= '9') return true;
+  static const char *const words[] = {"true", "false", "null", "undefined"};
+  for (size_t k = 0; k < 4; k++) {
+    size_t n = strlen(words[k]);
+    if (i + n <= end && !strncmp(t + i, words[k], n) &&
+        (i + n == end || !(isalnum((unsigned char)t[i + n]) || t[i + n] == '_' || t[i + n] == '$' || t[i + n] == '.')))
+      return true;
+  }
+  return false;
+}
+
+/* JavaScript: a plain function with a block body (not async, not a generator, not
+ * returning a promise by its type) each of whose returns has no value or a literal one,
+ * and one a value other than null/undefined: awaiting its result awaits a plain value. */
+static uint32_t js_returns_plain_value(const ir_file *f, const ir_node *fn) {
+  if (fn->flags & (IR_F_ASYNC | IR_F_GENERATOR | IR_F_DECORATED | IR_F_LAMBDA | IR_F_RETURNS_PROMISE)) return 0;
+  const char *t = f->src->text;
+  if (!fn->body || fn->body >= f->src->len || t[fn->body] != '{') return 0; /* `() => expr`: no returns to read */
+  uint32_t facts = AL_FN_RETURNS_PLAIN;
+  for (const ir_node *r = fn->child; r; r = r->kind == IR_FUNC ? ir_next_skip(r, fn) : ir_next(r, fn)) {
+    if (r->kind != IR_RETURN) continue;
+    uint32_t i = r->span.start + 6;
+    while (i < r->span.end && (t[i] == ' ' || t[i] == '\t')) i++;
+    if (i >= r->span.end || t[i] == ';' || t[i] == '\n' || t[i] == '}') continue;
+    if (!js_literal_value(t, i, r->span.end)) return 0;
+    if (strncmp(t + i, "null", 4) && strncmp(t + i, "undefined", 9)) facts |= AL_FN_RETURNS_VALUE;
+  }
+  return (facts & AL_FN_RETURNS_VALUE) ? facts : 0;
+}
+
 /* Python: a plain def — not async, not a generator, not decorated, not a lambda — each
  * of whose `return`s (outside nested functions) has no value or a literal one: calling
  * it gives None, a number, a string, a list ... never an awaitable. */
@@ -824,6 +860,7 @@ void al_index_summarize(ir_file *f, const al_map *modules) {
     uint32_t facts = al_acquires_limiter(f, x) ? AL_FN_LIMITED : 0;
     if ((x->flags & IR_F_ASYNC) && al_func_handles_errors(x)) facts |= AL_FN_HANDLES_ERRORS;
     if (f->lang == AL_LANG_PYTHON) facts |= returns_plain_value(f, x);
+    else if (f->lang == AL_LANG_JS) facts |= js_returns_plain_value(f, x);
     spans[nfns++] = (fn_span){x, calls.len, returned.len, sites.len, facts};
     summarize_fn(f, x, f->lang != AL_LANG_C ? &own : NULL, modules, &calls, &returned, &sites, &apis);
   }

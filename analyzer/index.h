@@ -12,7 +12,7 @@ enum {
   AL_FN_AWAITABLE = 1u << 0,      /* calling it yields a coroutine / promise / future */
   AL_FN_HANDLES_ERRORS = 1u << 1, /* async: every await/raise in it is caught quietly (it cannot reject) */
   AL_FN_LIMITED = 1u << 2,        /* it acquires a limiter (semaphore, capacity limiter) */
-  AL_FN_RETURNS_PLAIN = 1u << 3,  /* Python: a plain def (no decorator, not a generator) returning no value or a literal */
+  AL_FN_RETURNS_PLAIN = 1u << 3,  /* a plain function returning no value or a literal (JS: and one literal value) */
   AL_FN_RETURNS_VALUE = 1u << 4,  /* with RETURNS_PLAIN: some return has a literal value other than None */
 };
 

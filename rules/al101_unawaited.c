@@ -663,7 +663,18 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
       continue;
     }
     if (n->kind == IR_CALL && n->use == IR_USE_AWAITED && f->lang == AL_LANG_JS && n->name) {
-      const al_kb_entry *nt = al_kb_find(al_kb_for(f->lang), "not_thenable", n->name);
+      const al_func_info *plain = al_index_resolve(idx, f, n);
+      if (plain && (plain->flags & AL_FN_RETURNS_PLAIN) && !(plain->func->flags & IR_F_METHOD) && n->parent &&
+          n->parent->kind == IR_AWAIT && n->parent->span.start < n->span.start) {
+        al_fix *fx = al_fix_new(AL_FIX_APPLY_UNSAFE, "drop the await");
+        al_fix_add(fx, n->parent->span.start, n->span.start, "");
+        al_report_fix(sink, n, fx, "`await %s()`: `%s` (defined at %s:%u) is a plain function that returns a plain "
+                      "value, not a promise, so the await only defers to the next microtask; drop the await (or "
+                      "make it async if it is meant to become one)", al_call_label(f, n), plain->func->name,
+                      plain->file->src->path, plain->func->span.line);
+        continue;
+      }
+      const al_kb_entry *nt = plain ? NULL : al_kb_find(al_kb_for(f->lang), "not_thenable", n->name);
       if (nt) {
         const char *use = al_kb_attr(nt, "use");
         al_report(sink, n, "`await %s()` does not wait: the global %s does not return a promise, so the code "
