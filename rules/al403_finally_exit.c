@@ -1,10 +1,10 @@
 /* AL403 finally-exit: `return`, `break` or `continue` that leaves a `finally` block (not
- * a loop nested in it), and in JavaScript `throw` too: it discards the exception in
- * flight — in async code the cancellation (CancelledError, AbortError) included (a
- * thrown name is taken for a deferred re-throw of a caught error). Sync
- * code is reported as well (Ruff B012, ESLint no-unsafe-finally): the exception lost
- * there may be a KeyboardInterrupt or the error of an awaited call further up. A
- * Python `raise` in finally is not reported: the original stays as its __context__. */
+ * a loop nested in it), and in JavaScript `throw` too (not of a plain name: that is the
+ * deferred re-throw of a caught error): it discards the exception in flight — in async
+ * code the cancellation (CancelledError, AbortError) included. Sync code is reported as
+ * well (Ruff B012, ESLint no-unsafe-finally): the exception lost there may be a
+ * KeyboardInterrupt, or an error a caller was about to handle. A Python `raise` in
+ * finally is not reported: the original stays as its __context__. */
 #include "common.h"
 
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
@@ -28,11 +28,12 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
     if (!fn) fn = ir_enclosing_func(n);
     const char *what = thrown ? "throw" : n->kind == IR_RETURN ? "return" : n->kind == IR_BREAK ? "break" : "continue";
     const char *how = thrown ? "replaces" : "discards";
+    bool named = fn && fn->name && fn->name[0] != '<';
     if (!async)
       al_report(sink, n, "`%s` in `finally` of %s%s%s %s the exception in flight: the error (or interrupt) "
                 "raised in the try block is silently lost; move it out of the finally block", what,
-                fn && fn->name ? "function `" : "module code", fn && fn->name ? fn->name : "", fn && fn->name ? "`" : "",
-                how);
+                named ? "function `" : fn ? "an anonymous function" : "module code", named ? fn->name : "",
+                named ? "`" : "", how);
     else if (f->lang == AL_LANG_JS)
       al_report(sink, n, "`%s` in `finally` of %s %s the exception in flight, an AbortError included: an "
                 "aborted operation %s; move it out of the finally block", what, al_context_label(fn), how,
