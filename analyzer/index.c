@@ -796,41 +796,28 @@ static bool js_literal_value(const char *t, uint32_t i, uint32_t end) {
   return false;
 }
 
-/* JavaScript: a plain function with a block body (not async, not a generator, not
- * returning a promise by its type) each of whose returns has no value or a literal one,
- * and one a value other than null/undefined: awaiting its result awaits a plain value. */
-static uint32_t js_returns_plain_value(const ir_file *f, const ir_node *fn) {
+/* A plain function — not async, not a generator, not decorated, not a lambda (JS: with
+ * a block body, no promise return type) — each of whose `return`s (outside nested
+ * functions) has no value or a literal one: calling it gives None/undefined, a number, a
+ * string, a list ... never an awaitable. AL_FN_RETURNS_VALUE: one of them has a value
+ * other than None/null/undefined. JavaScript needs one (awaiting a void function is the
+ * deliberate tick `await undefined` is); Python does not (awaiting None raises). */
+static uint32_t returns_plain_value(const ir_file *f, const ir_node *fn) {
+  bool js = f->lang == AL_LANG_JS;
   if (fn->flags & (IR_F_ASYNC | IR_F_GENERATOR | IR_F_DECORATED | IR_F_LAMBDA | IR_F_RETURNS_PROMISE)) return 0;
   const char *t = f->src->text;
-  if (!fn->body || fn->body >= f->src->len || t[fn->body] != '{') return 0; /* `() => expr`: no returns to read */
+  if (js && (!fn->body || fn->body >= f->src->len || t[fn->body] != '{')) return 0; /* `() => expr`: no returns */
   uint32_t facts = AL_FN_RETURNS_PLAIN;
   for (const ir_node *r = fn->child; r; r = r->kind == IR_FUNC ? ir_next_skip(r, fn) : ir_next(r, fn)) {
     if (r->kind != IR_RETURN) continue;
     uint32_t i = r->span.start + 6;
     while (i < r->span.end && (t[i] == ' ' || t[i] == '\t')) i++;
-    if (i >= r->span.end || t[i] == ';' || t[i] == '\n' || t[i] == '}') continue;
-    if (!js_literal_value(t, i, r->span.end)) return 0;
-    if (strncmp(t + i, "null", 4) && strncmp(t + i, "undefined", 9)) facts |= AL_FN_RETURNS_VALUE;
+    if (i >= r->span.end || t[i] == (js ? '}' : '#') || t[i] == '\n' || t[i] == ';') continue;
+    if (!(js ? js_literal_value : py_literal_value)(t, i, r->span.end)) return 0;
+    if (js ? strncmp(t + i, "null", 4) && strncmp(t + i, "undefined", 9) : strncmp(t + i, "None", 4) != 0)
+      facts |= AL_FN_RETURNS_VALUE;
   }
-  return (facts & AL_FN_RETURNS_VALUE) ? facts : 0;
-}
-
-/* Python: a plain def — not async, not a generator, not decorated, not a lambda — each
- * of whose `return`s (outside nested functions) has no value or a literal one: calling
- * it gives None, a number, a string, a list ... never an awaitable. */
-static uint32_t returns_plain_value(const ir_file *f, const ir_node *fn) {
-  if (fn->flags & (IR_F_ASYNC | IR_F_GENERATOR | IR_F_DECORATED | IR_F_LAMBDA)) return 0;
-  const char *t = f->src->text;
-  uint32_t facts = AL_FN_RETURNS_PLAIN;
-  for (const ir_node *r = fn->child; r; r = r->kind == IR_FUNC ? ir_next_skip(r, fn) : ir_next(r, fn)) {
-    if (r->kind != IR_RETURN) continue;
-    uint32_t i = r->span.start + 6;
-    while (i < r->span.end && (t[i] == ' ' || t[i] == '\t')) i++;
-    if (i >= r->span.end || t[i] == '#' || t[i] == '\n' || t[i] == ';') continue;
-    if (!py_literal_value(t, i, r->span.end)) return 0;
-    if (strncmp(t + i, "None", 4)) facts |= AL_FN_RETURNS_VALUE;
-  }
-  return facts;
+  return !js || (facts & AL_FN_RETURNS_VALUE) ? facts : 0;
 }
 
 /* The lists are gathered in growable scratch, then the summary is laid out in one
@@ -859,8 +846,7 @@ void al_index_summarize(ir_file *f, const al_map *modules) {
     }
     uint32_t facts = al_acquires_limiter(f, x) ? AL_FN_LIMITED : 0;
     if ((x->flags & IR_F_ASYNC) && al_func_handles_errors(x)) facts |= AL_FN_HANDLES_ERRORS;
-    if (f->lang == AL_LANG_PYTHON) facts |= returns_plain_value(f, x);
-    else if (f->lang == AL_LANG_JS) facts |= js_returns_plain_value(f, x);
+    if (f->lang != AL_LANG_C) facts |= returns_plain_value(f, x);
     spans[nfns++] = (fn_span){x, calls.len, returned.len, sites.len, facts};
     summarize_fn(f, x, f->lang != AL_LANG_C ? &own : NULL, modules, &calls, &returned, &sites, &apis);
   }

@@ -611,6 +611,28 @@ static void awaited_collection(const ir_file *f, const al_index *idx, al_sink *s
                 al_is_spawn(f, el) ? "nothing waits for the tasks" : "none of them runs");
 }
 
+/* `await f()` of a plain function of the project that returns no awaitable (the index's
+ * AL_FN_RETURNS_PLAIN; not a method: a subclass may override it with an async one).
+ * Python: TypeError once the call has run; JavaScript: the await only defers. */
+static bool awaited_plain(const ir_file *f, al_sink *sink, const ir_node *n, const al_func_info *plain) {
+  if (!plain || !(plain->flags & AL_FN_RETURNS_PLAIN) || (plain->func->flags & IR_F_METHOD) || !n->parent ||
+      n->parent->kind != IR_AWAIT || n->parent->span.start >= n->span.start)
+    return false;
+  al_fix *fx = al_fix_new(AL_FIX_APPLY_UNSAFE, "drop the await");
+  al_fix_add(fx, n->parent->span.start, n->span.start, "");
+  if (f->lang == AL_LANG_JS)
+    al_report_fix(sink, n, fx, "`await %s()`: `%s` (defined at %s:%u) is a plain function that returns a plain "
+                  "value, not a promise, so the await only defers to the next microtask; drop the await (or make "
+                  "it async if it is meant to become one)", al_call_label(f, n), plain->func->name,
+                  plain->file->src->path, plain->func->span.line);
+  else
+    al_report_fix(sink, n, fx, "`await %s()`: `%s` (defined at %s:%u) is a plain function that returns %s, so "
+                  "the await raises TypeError after the call has run; call it without await, or make it an async "
+                  "def", al_call_label(f, n), plain->func->name, plain->file->src->path, plain->func->span.line,
+                  (plain->flags & AL_FN_RETURNS_VALUE) ? "a plain value, not an awaitable" : "None");
+  return true;
+}
+
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   char by[200];
   for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
@@ -640,16 +662,7 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
     }
     if (n->kind == IR_CALL && n->use == IR_USE_AWAITED && f->lang == AL_LANG_PYTHON && n->name) {
       const al_func_info *plain = al_index_resolve(idx, f, n);
-      if (plain && (plain->flags & AL_FN_RETURNS_PLAIN) && !(plain->func->flags & IR_F_METHOD) && n->parent &&
-          n->parent->kind == IR_AWAIT && n->parent->span.start < n->span.start) {
-        al_fix *fx = al_fix_new(AL_FIX_APPLY_UNSAFE, "drop the await");
-        al_fix_add(fx, n->parent->span.start, n->span.start, "");
-        al_report_fix(sink, n, fx, "`await %s()`: `%s` (defined at %s:%u) is a plain function that returns %s, "
-                      "so the await raises TypeError after the call has run; call it without await, or make it "
-                      "an async def", al_call_label(f, n), plain->func->name, plain->file->src->path,
-                      plain->func->span.line, (plain->flags & AL_FN_RETURNS_VALUE) ? "a plain value, not an awaitable" : "None");
-        continue;
-      }
+      if (awaited_plain(f, sink, n, plain)) continue;
       /* (a project function of that name is the one called: `print` defined in the module) */
       const al_kb_entry *na = plain ? NULL : al_kb_find(al_kb_for(f->lang), "not_awaitable", n->name);
       if (na && n->parent && n->parent->kind == IR_AWAIT && n->parent->span.start < n->span.start) {
@@ -664,16 +677,7 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
     }
     if (n->kind == IR_CALL && n->use == IR_USE_AWAITED && f->lang == AL_LANG_JS && n->name) {
       const al_func_info *plain = al_index_resolve(idx, f, n);
-      if (plain && (plain->flags & AL_FN_RETURNS_PLAIN) && !(plain->func->flags & IR_F_METHOD) && n->parent &&
-          n->parent->kind == IR_AWAIT && n->parent->span.start < n->span.start) {
-        al_fix *fx = al_fix_new(AL_FIX_APPLY_UNSAFE, "drop the await");
-        al_fix_add(fx, n->parent->span.start, n->span.start, "");
-        al_report_fix(sink, n, fx, "`await %s()`: `%s` (defined at %s:%u) is a plain function that returns a plain "
-                      "value, not a promise, so the await only defers to the next microtask; drop the await (or "
-                      "make it async if it is meant to become one)", al_call_label(f, n), plain->func->name,
-                      plain->file->src->path, plain->func->span.line);
-        continue;
-      }
+      if (awaited_plain(f, sink, n, plain)) continue;
       const al_kb_entry *nt = plain ? NULL : al_kb_find(al_kb_for(f->lang), "not_thenable", n->name);
       if (nt) {
         const char *use = al_kb_attr(nt, "use");
