@@ -368,7 +368,10 @@ static void check_thenable(const ir_file *f, al_sink *sink, const ir_node *n) {
           (!strcmp(m->name + ol + 1, "catch") || !strcmp(m->name + ol + 1, "finally")))
         return;
   }
-  if (dot)
+  if (dot && n->name[0] == '<') /* `<object>.then`: a method of an object literal */
+    al_report(sink, n, "a `then` method makes this object a thenable: `await` and Promise.resolve() call it as a "
+              "promise's then, and the await hangs unless it calls its first argument; rename it");
+  else if (dot)
     al_report(sink, n, "`%s` makes `%.*s` objects thenables: `await` and Promise.resolve() call it as a promise's "
               "then, and the await hangs unless it calls its first argument; rename it", n->name,
               (int)(dot - n->name), n->name);
