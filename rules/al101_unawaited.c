@@ -623,12 +623,12 @@ static bool awaited_plain(const ir_file *f, al_sink *sink, const ir_node *n, con
   if (f->lang == AL_LANG_JS)
     al_report_fix(sink, n, fx, "`await %s()`: `%s` (defined at %s:%u) is a plain function that returns a plain "
                   "value, not a promise, so the await only defers to the next microtask; drop the await (or make "
-                  "it async if it is meant to become one)", al_call_label(f, n), plain->func->name,
+                  "it async if it is meant to become one)", al_call_label(f, n), al_display_name(plain->func->name),
                   plain->file->src->path, plain->func->span.line);
   else
     al_report_fix(sink, n, fx, "`await %s()`: `%s` (defined at %s:%u) is a plain function that returns %s, so "
                   "the await raises TypeError after the call has run; call it without await, or make it an async "
-                  "def", al_call_label(f, n), plain->func->name, plain->file->src->path, plain->func->span.line,
+                  "def", al_call_label(f, n), al_display_name(plain->func->name), plain->file->src->path, plain->func->span.line,
                   (plain->flags & AL_FN_RETURNS_VALUE) ? "a plain value, not an awaitable" : "None");
   return true;
 }
@@ -757,7 +757,7 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
                         : (fn->func->flags & IR_F_ASYNC) ? "is an async function"
                                                           : "returns an awaitable";
       al_report_fix(sink, n, fx, "%s %s is never awaited: `%s` %s (defined at %s:%u); %s", kind,
-                made_by(f, n, by, sizeof by), fn->func->name, how, fn->file->src->path, fn->func->span.line, advice(f->lang, in_async));
+                made_by(f, n, by, sizeof by), al_display_name(fn->func->name), how, fn->file->src->path, fn->func->span.line, advice(f->lang, in_async));
     } else if (api) {
       if (f->lang == AL_LANG_PYTHON && al_expected_to_raise(f, n)) {
         al_fix_free(fx);

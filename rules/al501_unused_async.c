@@ -114,7 +114,7 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
     if (f->lang == AL_LANG_JS)
       al_report(sink, n, "async function `%s` never awaits: it runs synchronously and only wraps its result in a "
                 "promise (and turns its exceptions into rejections); make it a plain function, or await something",
-                n->name);
+                al_display_name(n->name));
     else
       al_report(sink, n, "async function `%s` never awaits: calling it only builds a coroutine that runs "
                 "synchronously when awaited; make it a plain function (and drop the awaits at its call sites), or "

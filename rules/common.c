@@ -95,7 +95,7 @@ const char *al_context_label(const ir_node *fn) {
   }
   if (fn->flags & IR_F_LAMBDA || !fn->name || !strcmp(fn->name, "<anonymous>"))
     return "an async callback";
-  snprintf(buf, sizeof buf, "async function `%.120s`", fn->name);
+  snprintf(buf, sizeof buf, "async function `%.120s`", al_display_name(fn->name));
   return buf;
 }
 const char *al_list_find(const ir_file *f, const char *list, const char *seps, al_item_pred pred, void *ctx) {

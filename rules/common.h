@@ -4,6 +4,8 @@
 #ifndef AL_RULES_COMMON_H
 #define AL_RULES_COMMON_H
 
+#include <string.h>
+
 #include "rule.h"
 
 /* Collections up to this many items count as small (range(N), literal lists). */
@@ -30,6 +32,12 @@ bool al_in_async_code(const ir_file *f, const ir_node *n, const ir_node **fn);
 /* How to name the context al_on_loop found, for messages ("async function `f`", "a
  * callback passed to `setTimeout()`"); per-thread buffer. */
 const char *al_context_label(const ir_node *fn);
+/* A function's name as a message shows it: a function of an unnamed object or declared
+ * in an anonymous callback (`<object>.save`, `<anonymous@12>.load`) by its own name. */
+static inline const char *al_display_name(const char *name) {
+  const char *e = name && name[0] == '<' ? strstr(name, ">.") : NULL;
+  return e && e[2] ? e + 2 : name;
+}
 /* The nearest enclosing function that is not a lambda (NULL at module level). */
 const ir_node *al_real_func(const ir_node *n);
 
