@@ -107,6 +107,18 @@ class Cli(unittest.TestCase):
         self.assertIn("`'a b'.split(' ').map()`", got[(10, "AL104")])
         self.assertFalse(any("`()" in m for m in got.values()), got)
 
+    def test_messages_name_functions_of_unnamed_objects_and_callbacks_by_their_own_names(self):
+        self.write("anon.mjs", "export function reg(bus, register) {\n"
+                   "  bus.on('job', () => {\n    const load = async () => { await null; };\n    load();\n"
+                   "    async function tidy() { return 1; }\n  });\n"
+                   "  register({ then(cb) { cb(1); } });\n}\n")
+        proc = run("check", "--no-cache", "--format", "json", "--select", "ALL", self.dir)
+        got = {(f["line"], f["code"]): f["message"] for f in json.loads(proc.stdout)}
+        self.assertIn("`load` is an async function", got[(4, "AL101")])
+        self.assertIn("async function `tidy` never awaits", got[(5, "AL501")])
+        self.assertIn("a `then` method makes this object a thenable", got[(7, "AL516")])
+        self.assertFalse(any("<anonymous" in m or "<object>" in m for m in got.values()), got)
+
     def test_select_and_ignore(self):
         self.write("bug.py", BUG_PY)
         self.assertEqual(run("check", "--ignore", "AL101", self.dir).returncode, 0)
