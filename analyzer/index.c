@@ -247,6 +247,28 @@ static const al_func_info *resolve_in(const al_index *idx, al_lang lang, const c
   return r;
 }
 
+/* `make_repo().save` (a call chain, or a local holding what make_repo returned; module:
+ * where make_repo is, NULL for this file): save on the class make_repo's annotation
+ * names. `create(await).save`: the same through an await, for an async function. */
+static const al_func_info *resolve_returned(const al_index *idx, const ir_file *f, const char *module,
+                                            const char *member) {
+  const char *p = strstr(member, "()."), *q = strstr(member, "(await).");
+  if (!p && !q) return NULL;
+  bool awaited = !p || (q && q < p);
+  const char *open = awaited ? q : p, *rest = open + (awaited ? 8 : 3);
+  size_t fl = (size_t)(open - member);
+  char fname[256], key[512];
+  if (!fl || fl >= sizeof fname || memchr(member, '(', fl)) return NULL;
+  memcpy(fname, member, fl);
+  fname[fl] = 0;
+  const al_func_info *fn = module ? resolve_in(idx, f->lang, module, fname, 0)
+                                  : lookup_method(idx, f->lang, f->module, fname, 0);
+  if (!fn || !fn->func->member || awaited != ((fn->func->flags & IR_F_ASYNC) != 0)) return NULL;
+  if (snprintf(key, sizeof key, "%s.%s", fn->func->member, rest) >= (int)sizeof key) return NULL;
+  const char *home = fn->func->module ? fn->func->module : fn->file->module;
+  return home ? resolve_in(idx, f->lang, home, key, 0) : NULL;
+}
+
 static const al_func_info *resolve(const al_index *idx, const ir_file *f, const ir_node *call) {
   if (!call->member || !*call->member) {
     if (f->lang == AL_LANG_JS && call->module) return lookup(idx, call->module, "default");
@@ -264,9 +286,13 @@ static const al_func_info *resolve(const al_index *idx, const ir_file *f, const 
       if ((p->flags & IR_F_LAMBDA) || !p->name) continue;
       r = lookup_nested(idx, f->module, p->name, call->member);
     }
+    if (!r && f->lang == AL_LANG_PYTHON && strchr(call->member, '(')) r = resolve_returned(idx, f, NULL, call->member);
     return r;
   }
-  return resolve_in(idx, f->lang, call->module, call->member, 0);
+  const al_func_info *r = resolve_in(idx, f->lang, call->module, call->member, 0);
+  if (!r && f->lang == AL_LANG_PYTHON && strchr(call->member, '('))
+    r = resolve_returned(idx, f, call->module, call->member);
+  return r;
 }
 
 static const al_kb_entry *kb_awaitable(const ir_file *f, const char *name) {

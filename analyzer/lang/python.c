@@ -114,7 +114,9 @@ static void bind_awaited_type(ts_walk *w, py_ctx *c, TSNode left, TSNode value) 
       bind_type_resolved(w, c, ts_text(w, left), rb->type.module, rb->type.member);
       return;
     }
-    bind_known_type(w, c, ts_text(w, left), name, "resolves");
+    if (bind_known_type(w, c, ts_text(w, left), name, "resolves")) return;
+    if (!strchr(name, '(') && !ts_is_param(w, name)) /* imported or further down: as in bind_value_type */
+      bind_type_resolved(w, c, ts_text(w, left), mod, al_arena_fmt(&w->f->arena, "%s(await)", mod ? mem : name));
     return;
   }
   if (!ts_is(left, "pattern_list") && !ts_is(left, "tuple_pattern")) return;
@@ -133,8 +135,9 @@ static void bind_awaited_type(ts_walk *w, py_ctx *c, TSNode left, TSNode value) 
 }
 
 /* Binds var to the type of the value expression node when it is known: a constructor
- * call (class-like callee) or a call whose result type the knowledge data gives. */
-static void bind_value_type(ts_walk *w, py_ctx *c, const char *var, TSNode value, bool is_annotation) {
+ * call (class-like callee) or a call whose result type the knowledge data gives; else,
+ * with defer (not over an annotation), what the callee returns, for the index to read. */
+static void bind_value_type(ts_walk *w, py_ctx *c, const char *var, TSNode value, bool is_annotation, bool defer) {
   if (ts_node_is_null(value)) return;
   if (is_annotation) {
     const char *cls = annotation_class(w, value);
@@ -166,7 +169,11 @@ static void bind_value_type(ts_walk *w, py_ctx *c, const char *var, TSNode value
     bind_type_resolved(w, c, var, rb->type.module, rb->type.member);
     return;
   }
-  bind_returned_type(w, c, var, name);
+  if (bind_known_type(w, c, var, name, "returns")) return;
+  /* a function imported, or defined further down: var holds what it returns, which the
+   * index reads from its `->` annotation (`make_repo().save`, as the call chain reads) */
+  if (defer && !ts_is(fn, "call") && !strchr(name, '(') && !ts_is_param(w, name))
+    bind_type_resolved(w, c, var, mod, al_arena_fmt(&w->f->arena, "%s()", mod ? mem : name));
 }
 
 
@@ -189,7 +196,7 @@ static void bind_unpacked_types(ts_walk *w, py_ctx *c, TSNode left, TSNode right
   for (uint32_t i = 0; i < k; i++) {
     TSNode v = ts_node_named_child(left, i), x = ts_node_named_child(right, i);
     if (ts_is(v, "identifier") && (ts_is(x, "call") || ts_is(x, "subscript")))
-      bind_value_type(w, c, ts_text(w, v), x, false);
+      bind_value_type(w, c, ts_text(w, v), x, false, true);
   }
 }
 
@@ -946,11 +953,11 @@ static ir_node *py_enter(ts_walk *w, bool *descend) {
       bool class_field = !self_attr && !ts_node_is_null(type) && blk && body_of && ts_is(blk->node, "block") &&
                          ts_is(body_of->node, "class_definition");
       if (class_field)
-        bind_value_type(w, c, al_arena_fmt(&w->f->arena, "self.%s", var), type, true);
+        bind_value_type(w, c, al_arena_fmt(&w->f->arena, "self.%s", var), type, true, false);
       else { /* the annotation, then a value of known type over it (`f: IO = make()` keeps IO) */
-        if (!ts_node_is_null(type)) bind_value_type(w, c, var, type, true);
+        if (!ts_node_is_null(type)) bind_value_type(w, c, var, type, true, false);
         if (!ts_node_is_null(right) && (ts_is(right, "call") || ts_is(right, "subscript")))
-          bind_value_type(w, c, var, right, false);
+          bind_value_type(w, c, var, right, false, ts_node_is_null(type));
       }
       if (!self_attr && !class_field && !ts_node_is_null(type)) bind_element_type(w, c, ts_scope(w), var, type);
       else if (!ts_node_is_null(right) && ts_is(right, "identifier")) {
@@ -1084,6 +1091,8 @@ static ir_node *py_enter(ts_walk *w, bool *descend) {
           b->type = (al_binding){rmod, rmem};
           b->async = (x->flags & IR_F_ASYNC) != 0;
           al_map_put(&c->returns, x->name, b);
+          x->module = rmod; /* for other files, and calls above the def: the index reads it */
+          x->member = rmem;
         }
       }
       return x;
