@@ -263,7 +263,8 @@ static const al_func_info *resolve_returned(const al_index *idx, const ir_file *
   fname[fl] = 0;
   const al_func_info *fn = module ? resolve_in(idx, f->lang, module, fname, 0)
                                   : lookup_method(idx, f->lang, f->module, fname, 0);
-  if (!fn || !fn->func->member || awaited != ((fn->func->flags & IR_F_ASYNC) != 0)) return NULL;
+  if (!fn || !fn->func->member || awaited != ((fn->func->flags & (IR_F_ASYNC | IR_F_RETURNS_PROMISE)) != 0))
+    return NULL;
   if (snprintf(key, sizeof key, "%s.%s", fn->func->member, rest) >= (int)sizeof key) return NULL;
   const char *home = fn->func->module ? fn->func->module : fn->file->module;
   return home ? resolve_in(idx, f->lang, home, key, 0) : NULL;
@@ -286,12 +287,11 @@ static const al_func_info *resolve(const al_index *idx, const ir_file *f, const 
       if ((p->flags & IR_F_LAMBDA) || !p->name) continue;
       r = lookup_nested(idx, f->module, p->name, call->member);
     }
-    if (!r && f->lang == AL_LANG_PYTHON && strchr(call->member, '(')) r = resolve_returned(idx, f, NULL, call->member);
+    if (!r && strchr(call->member, '(')) r = resolve_returned(idx, f, NULL, call->member);
     return r;
   }
   const al_func_info *r = resolve_in(idx, f->lang, call->module, call->member, 0);
-  if (!r && f->lang == AL_LANG_PYTHON && strchr(call->member, '('))
-    r = resolve_returned(idx, f, call->module, call->member);
+  if (!r && strchr(call->member, '(')) r = resolve_returned(idx, f, call->module, call->member);
   return r;
 }
 

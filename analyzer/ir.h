@@ -12,8 +12,8 @@
 typedef enum {
   IR_FILE,
   IR_FUNC,     /* name: qualified name (Class.method); type: C return type; module/member
-                * (Python): the class its `->` annotation names, resolved as a callee is
-                * (module NULL: this file; an async def: what it resolves to); args: the
+                * (Python, TypeScript): the class its return annotation names, resolved as
+                * a callee is (module NULL: this file; async or Promise<T>: T); args: the
                 * parameter names; body: where the body starts; text (C, set by the
                 * index): how it runs on the loop (registering API or field, or the call
                 * chain from a loop callback) */

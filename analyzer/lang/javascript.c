@@ -22,6 +22,7 @@ typedef struct js_ctx {
   const al_kb_section *globals; /* knowledge `global_objects`: `window.fetch()` is fetch() */
   al_map void_types; /* TypeScript: `type Fn = () => void` -> "Fn"; `interface P { on: () => void }` -> "P.on" */
   al_map aliases;  /* "<scope>\x1f<var>" -> dotted text: `const f = load` makes f() call load ("": not here) */
+  bool project_imports; /* a relative specifier was seen: imports from files of the project */
 } js_ctx;
 
 /* `f(): Api` or `f(): Promise<Api>`: what `x = f()` or `x = await f()` holds. */
@@ -53,6 +54,7 @@ static const char *norm_spec(ts_walk *w, js_ctx *c, const char *spec) {
   if (!(al_starts_with(spec, "./") || al_starts_with(spec, "../") || spec[0] == '/' || !strcmp(spec, ".") ||
         !strcmp(spec, "..")))
     return spec;
+  c->project_imports = true;
   char *joined = spec[0] == '/' ? al_strdup(spec) : al_fmt("%s/%s", c->dir ? c->dir : ".", spec);
   /* Collapse "." and ".." segments in place. */
   char *segs[512];
@@ -529,13 +531,15 @@ static void bind_new(ts_walk *w, js_ctx *c, TSNode left, TSNode value) {
   }
   bool call = ts_is(value, "call_expression");
   if (!call && (key || !ts_is(value, "new_expression"))) return;
-  if (call && !key && !c->returns.len) return;
-  const char *var = dotted(w, left);
-  if (!ts_is(left, "identifier") && !al_starts_with(var, "this.")) return;
-  if (strchr(var, '.') && strchr(strchr(var, '.') + 1, '.')) return; /* this.a.b */
+  if (call && !key && !c->returns.len && !c->project_imports) return; /* nothing to type it by */
+  if (!ts_is(left, "identifier") && !ts_is(left, "member_expression")) return;
   const char *name, *mod, *mem;
   const char *callee = dotted(w, ts_field(value, call ? "function" : "constructor"));
   al_names_resolve(&c->names, callee, &name, &mod, &mem);
+  if (call && !key && !c->returns.len && !(mod && mod[0] == '/')) return; /* (as `defer` below) */
+  const char *var = dotted(w, left);
+  if (!ts_is(left, "identifier") && !al_starts_with(var, "this.")) return;
+  if (strchr(var, '.') && strchr(strchr(var, '.') + 1, '.')) return; /* this.a.b */
   ir_node typed = {0};
   if (call && !mod && resolve_typed(w, c, callee, &typed)) name = typed.name; /* `await pool.connect()` */
   js_return *rb = call && c->returns.len ? al_map_get(&c->returns, name) : NULL; /* `f(): Promise<Api>` above */
@@ -544,11 +548,23 @@ static void bind_new(ts_walk *w, js_ctx *c, TSNode left, TSNode value) {
       ts_bind_type(w, &c->types, ts_scope(w), "this.", var, rb->type.module, rb->type.member);
     return;
   }
-  if (call && !key) return;
+  /* a function imported from a file of the project (its module a resolved path, not a
+   * package: `express()`, `require(...)` keep what the knowledge says of them): var
+   * holds what it returns (or its promise resolves to), which the index reads from the
+   * function's return type (`makeRepo().save`) */
+  bool defer = call && mod && mod[0] == '/' && *mem && !strchr(callee, '(') && !ts_is_param(w, callee);
+  if (call && !key) {
+    if (defer)
+      ts_bind_type(w, &c->types, ts_scope(w), "this.", var, mod, al_arena_fmt(&w->f->arena, "%s()", mod ? mem : name));
+    return;
+  }
   if (key) {
     const al_kb_entry *e = al_kb_match(al_kb_for(AL_LANG_JS), key, name);
     const char *type = e ? al_kb_attr(e, "type") : NULL;
     if (type) ts_bind_type(w, &c->types, ts_scope(w), "this.", var, NULL, ir_str(w->f, type, strlen(type)));
+    else if (defer)
+      ts_bind_type(w, &c->types, ts_scope(w), "this.", var, mod,
+                   al_arena_fmt(&w->f->arena, "%s(await)", mod ? mem : name));
     return;
   }
   if (!*mem && mod) { /* `new mod()`: the module's default export, a class the knowledge may name */
@@ -718,7 +734,7 @@ static bool returns_promise_type(ts_walk *w, TSNode rt) {
 
 /* TypeScript: `f(): Api` and `f(): Promise<Api>` (Api a class or interface name) are
  * remembered for the rest of the file: `const a = await f()` makes a an Api. */
-static void record_return(ts_walk *w, js_ctx *c, const char *fname, TSNode rt) {
+static void record_return(ts_walk *w, js_ctx *c, ir_node *fn, const char *fname, TSNode rt) {
   if (ts_node_is_null(rt)) return;
   TSNode t = ts_is(rt, "type_annotation") ? ts_node_named_child(rt, 0) : rt;
   bool promise = returns_promise_type(w, t);
@@ -736,6 +752,8 @@ static void record_return(ts_walk *w, js_ctx *c, const char *fname, TSNode rt) {
   r->type = (al_binding){mod, mod ? mem : name};
   r->promise = promise;
   al_map_put(&c->returns, fname, r);
+  fn->module = mod; /* for other files, and calls above the function: the index reads it */
+  fn->member = mod ? mem : name;
 }
 
 /* TypeScript: a variable, field or property typed as a function that returns a promise
@@ -940,7 +958,7 @@ static ir_node *lower_func(ts_walk *w, TSNode n, ir_node *parent) {
   if (((js_ctx *)w->user)->typescript) {
     TSNode rt = ts_field(n, "return_type");
     if (returns_promise_type(w, rt)) x->flags |= IR_F_RETURNS_PROMISE;
-    if (name) record_return(w, w->user, name, rt);
+    if (name) record_return(w, w->user, x, name, rt);
     if (x->flags & IR_F_ASYNC) { /* stored where a `() => void` is expected */
       int k = 1;
       ts_frame *p = ts_up(w, k);
