@@ -92,13 +92,28 @@ static const char *string_value(ts_walk *w, TSNode s) {
   return ts_text(w, frag);
 }
 
+/* A member expression's object and property: its first and last named children (an
+ * optional chain `?.` sits between them), unless a comment is one of them. Cheaper than
+ * ts_field, which scans the field map for each. */
+static void member_parts(TSNode n, TSNode *object, TSNode *property) {
+  uint32_t k = ts_node_named_child_count(n);
+  *object = ts_node_named_child(n, 0);
+  *property = k ? ts_node_named_child(n, k - 1) : (TSNode){0};
+  if (k < 2 || ts_is(*object, "comment") || !(ts_is(*property, "property_identifier") || ts_is(*property, "private_property_identifier"))) {
+    *object = ts_field(n, "object");
+    *property = ts_field(n, "property");
+  }
+}
+
 static const char *dotted(ts_walk *w, TSNode n) {
-  al_buf b = {0};
   TSNode parts[64];
   size_t k = 0;
   while (k < 63) {
     if (ts_is(n, "member_expression")) {
-      parts[k++] = ts_field(n, "property");
+      TSNode object;
+      member_parts(n, &object, &parts[k++]);
+      n = object;
+      continue;
     } else if (ts_is(n, "subscript_expression")) { /* `svc["load"]`: as svc.load */
       TSNode s = ts_field(n, "index"), frag = ts_node_named_child(s, 0);
       if (!ts_is(s, "string") || ts_node_named_child_count(s) != 1 || !ts_is(frag, "string_fragment")) break;
@@ -115,9 +130,29 @@ static const char *dotted(ts_walk *w, TSNode n) {
     }
     n = ts_field(n, "object");
   }
-  if (ts_is(n, "identifier") || ts_is(n, "this") || ts_is(n, "super") || ts_is(n, "import"))
-    al_buf_add(&b, w->text + ts_node_start_byte(n), ts_node_end_byte(n) - ts_node_start_byte(n));
-  else al_buf_puts(&b, "()");
+  /* into a buffer on the stack (a heap one only for a chain longer than it) */
+  char stack[256];
+  al_buf b = {0};
+  size_t len = 0;
+  bool head = ts_is(n, "identifier") || ts_is(n, "this") || ts_is(n, "super") || ts_is(n, "import");
+  uint32_t hs = head ? ts_node_start_byte(n) : 0, he = head ? ts_node_end_byte(n) : 2;
+  const char *ht = head ? w->text + hs : "()";
+  if (he - hs < sizeof stack) {
+    memcpy(stack, ht, he - hs);
+    len = he - hs;
+  }
+  for (size_t i = k; i-- > 0 && len < sizeof stack;) {
+    uint32_t ps = ts_node_is_null(parts[i]) ? 0 : ts_node_start_byte(parts[i]);
+    uint32_t pe = ts_node_is_null(parts[i]) ? 0 : ts_node_end_byte(parts[i]);
+    if (len + 1 + (pe - ps) >= sizeof stack) len = sizeof stack;
+    else {
+      stack[len++] = '.';
+      memcpy(stack + len, w->text + ps, pe - ps);
+      len += pe - ps;
+    }
+  }
+  if (len < sizeof stack) return ir_str(w->f, stack, len);
+  al_buf_add(&b, ht, he - hs);
   while (k > 0) {
     TSNode p = parts[--k];
     al_buf_puts(&b, ".");
