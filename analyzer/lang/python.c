@@ -33,13 +33,23 @@ static const char *resolve_ref(ts_walk *w, py_ctx *c, const char *text, const ch
 /* Dotted text of an identifier/attribute chain ("a.b.c"); "()" stands for a call or
  * any other expression at the head. */
 static const char *dotted_depth(ts_walk *w, TSNode n, int depth) {
-  al_buf b = {0};
   TSNode parts[64];
   size_t k = 0;
   while (ts_is(n, "attribute") && k < 63) {
-    parts[k++] = ts_field(n, "attribute");
-    n = ts_field(n, "object");
+    /* object and attribute: the first and last named children (not ts_field's field
+     * scan), unless a comment sits in between (`a. # c` on a continued line) */
+    uint32_t nc = ts_node_named_child_count(n);
+    TSNode obj = ts_node_named_child(n, 0), attr = nc ? ts_node_named_child(n, nc - 1) : (TSNode){0};
+    if (nc != 2 || !ts_is(attr, "identifier")) {
+      obj = ts_field(n, "object");
+      attr = ts_field(n, "attribute");
+    }
+    parts[k++] = attr;
+    n = obj;
   }
+  if (ts_is(n, "identifier") && !k) /* a plain name: its text, no buffer */
+    return ir_str(w->f, w->text + ts_node_start_byte(n), ts_node_end_byte(n) - ts_node_start_byte(n));
+  al_buf b = {0};
   if (ts_is(n, "identifier")) al_buf_add(&b, w->text + ts_node_start_byte(n), ts_node_end_byte(n) - ts_node_start_byte(n));
   else if (ts_is(n, "call") && depth < 4) {
     /* a().b: the callee's dotted text plus "()" (a constructor call types the rest) */
