@@ -140,6 +140,8 @@ static const char *dotted(ts_walk *w, TSNode n) {
   if (he - hs < sizeof stack) {
     memcpy(stack, ht, he - hs);
     len = he - hs;
+  } else {
+    len = sizeof stack; /* a head longer than the buffer: the heap one */
   }
   for (size_t i = k; i-- > 0 && len < sizeof stack;) {
     uint32_t ps = ts_node_is_null(parts[i]) ? 0 : ts_node_start_byte(parts[i]);
@@ -590,7 +592,7 @@ static void bind_new(ts_walk *w, js_ctx *c, TSNode left, TSNode value) {
   bool defer = call && mod && mod[0] == '/' && *mem && !strchr(callee, '(') && !ts_is_param(w, callee);
   if (call && !key) {
     if (defer)
-      ts_bind_type(w, &c->types, ts_scope(w), "this.", var, mod, al_arena_fmt(&w->f->arena, "%s()", mod ? mem : name));
+      ts_bind_type(w, &c->types, ts_scope(w), "this.", var, mod, al_arena_fmt(&w->f->arena, "%s()", mem));
     return;
   }
   if (key) {
@@ -598,8 +600,7 @@ static void bind_new(ts_walk *w, js_ctx *c, TSNode left, TSNode value) {
     const char *type = e ? al_kb_attr(e, "type") : NULL;
     if (type) ts_bind_type(w, &c->types, ts_scope(w), "this.", var, NULL, ir_str(w->f, type, strlen(type)));
     else if (defer)
-      ts_bind_type(w, &c->types, ts_scope(w), "this.", var, mod,
-                   al_arena_fmt(&w->f->arena, "%s(await)", mod ? mem : name));
+      ts_bind_type(w, &c->types, ts_scope(w), "this.", var, mod, al_arena_fmt(&w->f->arena, "%s(await)", mem));
     return;
   }
   if (!*mem && mod) { /* `new mod()`: the module's default export, a class the knowledge may name */
