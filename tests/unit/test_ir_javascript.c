@@ -134,6 +134,28 @@ START_TEST(script_await_reads_and_maps) {
 }
 END_TEST
 
+START_TEST(callee_names) {
+  /* a member chain whose head is longer than dotted()'s stack buffer keeps its head; a
+   * string subscript, an indirect call through a sequence, an optional chain and a
+   * comment inside the chain all name the member */
+  char head[261], src[700], want[900];
+  memset(head, 'h', 260);
+  head[260] = 0;
+  snprintf(src, sizeof src,
+           "export function f(o) {\n  %s.b.c();\n  o['run']();\n  (0, o.stop)();\n  o?.go();\n"
+           "  o /* c */ .x();\n}\n", head);
+  snprintf(want, sizeof want,
+           "FILE /p/t3.mjs lang=javascript module=/p/t3\n"
+           "  FUNC 1:8 f [exported] (o)\n"
+           "    CALL 2:3 %s.b.c use=discarded\n"
+           "    CALL 3:3 o.run use=discarded\n"
+           "    CALL 4:3 o.stop use=discarded\n"
+           "    CALL 5:3 o.go use=discarded\n"
+           "    CALL 6:3 o.x use=discarded\n", head);
+  ck_assert_ir("/p/t3.mjs", "/p/t3", src, want);
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("ir_javascript");
   TCase *tc = tcase_create("lower");
@@ -141,6 +163,7 @@ int main(void) {
   tcase_add_test(tc, commonjs_and_function_names);
   tcase_add_test(tc, control_flow_and_jsx);
   tcase_add_test(tc, script_await_reads_and_maps);
+  tcase_add_test(tc, callee_names);
   suite_add_tcase(s, tc);
   return run_suite(s);
 }
