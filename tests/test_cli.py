@@ -32,6 +32,11 @@ class Cli(unittest.TestCase):
             fh.write(text)
         return path
 
+    def messages(self, *args):
+        """`check --format json ARGS`: the messages by (line, code)."""
+        proc = run("check", "--format", "json", *args)
+        return {(f["line"], f["code"]): f["message"] for f in json.loads(proc.stdout)}
+
     def paths(self, proc):
         return sorted(os.path.relpath(f["path"], self.dir) for f in json.loads(proc.stdout))
 
@@ -98,8 +103,7 @@ class Cli(unittest.TestCase):
                    "  for (const k of keys) {\n    out.push(\n      Promise.resolve()\n        .then(() => g(k)));\n  }\n"
                    "  aFunctionWithAVeryLongNameIndeed(argumentNumberOne, argumentTwo).items.map(async (x) => x);\n"
                    "  'a b'.split(' ').map(async (x) => x);\n}\n")
-        proc = run("check", "--no-cache", "--format", "json", "--select", "ALL", self.dir)
-        got = {(f["line"], f["code"]): f["message"] for f in json.loads(proc.stdout)}
+        got = self.messages("--no-cache", "--select", "ALL", self.dir)
         self.assertIn("`[1, 2].map()` with an async callback", got[(2, "AL104")])
         self.assertIn("`(await g()).map()` with an async callback", got[(3, "AL104")])
         self.assertIn("`Promise.resolve().then()` inside a loop over `keys`", got[(6, "AL302")])
@@ -112,8 +116,7 @@ class Cli(unittest.TestCase):
                    "  bus.on('job', () => {\n    const load = async () => { await null; };\n    load();\n"
                    "    async function tidy() { return 1; }\n  });\n"
                    "  register({ then(cb) { cb(1); } });\n}\n")
-        proc = run("check", "--no-cache", "--format", "json", "--select", "ALL", self.dir)
-        got = {(f["line"], f["code"]): f["message"] for f in json.loads(proc.stdout)}
+        got = self.messages("--no-cache", "--select", "ALL", self.dir)
         self.assertIn("`load` is an async function", got[(4, "AL101")])
         self.assertIn("async function `tidy` never awaits", got[(5, "AL501")])
         self.assertIn("a `then` method makes this object a thenable", got[(7, "AL516")])
@@ -345,8 +348,7 @@ class Cli(unittest.TestCase):
         path = self.write("fut.py", "import asyncio\nasync def f(loop):\n    loop = asyncio.get_running_loop()\n"
                           "    loop.run_in_executor(None, print)\n    fut = loop.run_in_executor(None, print)\n"
                           "    asyncio.sleep(1)\n")
-        proc = run("check", "--select", "AL101,AL103", "--format", "json", path)
-        got = {(f["line"], f["code"]): f["message"] for f in json.loads(proc.stdout)}
+        got = self.messages("--select", "AL101,AL103", path)
         self.assertTrue(got[(4, "AL101")].startswith("future returned by"), got)
         self.assertIn("its result and exception are lost", got[(4, "AL101")])
         self.assertTrue(got[(5, "AL103")].startswith("future `fut`"), got)
