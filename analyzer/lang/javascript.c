@@ -938,15 +938,6 @@ static ir_node *lower_fn_typed(ts_walk *w, ir_node *parent, TSNode name, TSNode 
   return x;
 }
 
-/* The function the walk is in, a lambda included (ts_scope skips those). */
-static const ir_node *nearest_func(ts_walk *w) {
-  for (size_t i = w->depth; i-- > 0;) {
-    const ir_node *o = w->frames[i].own;
-    if (o && o->kind == IR_FUNC) return o;
-  }
-  return NULL;
-}
-
 static ir_node *lower_func(ts_walk *w, TSNode n, ir_node *parent) {
   uint32_t flags = 0;
   const char *name = func_name(w, n, &flags);
@@ -955,7 +946,7 @@ static ir_node *lower_func(ts_walk *w, TSNode n, ir_node *parent) {
    * one (not a module function of the same name) */
   const ir_node *scope = name && !(flags & IR_F_METHOD) && !strchr(name, '.') && !strchr(name, '<') ? ts_scope(w) : NULL;
   const ir_node *in = scope || (name && !(flags & IR_F_METHOD) && !strchr(name, '.') && !strchr(name, '<'))
-                          ? nearest_func(w) : NULL;
+                          ? ts_enclosing_own(w, IR_FUNC) : NULL; /* (a lambda included) */
   if (in && (in->flags & IR_F_LAMBDA)) {
     /* declared in an anonymous callback (`app.get('/', async (req, res) => { function
      * helper() {} ... })`): that callback's, named by where it starts */
