@@ -2,13 +2,26 @@
  * `with trio.move_on_after()`, `anyio.fail_after()`, `CancelScope()`; knowledge
  * `timeout_scopes`) whose body never awaits: cancellation is only delivered at await
  * points, so the timeout can never fire and the scope does nothing. */
+#include <stdio.h>
 #include <string.h>
 
 #include "common.h"
 
+/* The first scope item of a `with`, and whether any item follows it: in an `async with`,
+ * entering a later item awaits inside the scope (ruff and flake8-async count it). */
+typedef struct {
+  char scope[256];
+  bool found, later;
+} scope_items;
+
 static bool is_scope(const ir_file *f, const char *item, void *ctx) {
-  (void)ctx;
-  return al_kb_find(al_kb_for(f->lang), "timeout_scopes", item) != NULL;
+  scope_items *s = ctx;
+  if (s->found) return s->later = true;
+  if (al_kb_find(al_kb_for(f->lang), "timeout_scopes", item)) {
+    snprintf(s->scope, sizeof s->scope, "%s", item);
+    s->found = true;
+  }
+  return false;
 }
 
 /* An await point in the body (not counting the scope's own `async with`). */
@@ -24,8 +37,10 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   (void)idx;
   for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
     if (n->kind != IR_WITH) continue;
-    const char *item = al_list_find(f, n->name, ",", is_scope, NULL);
-    if (!item || body_awaits(n)) continue;
+    scope_items items = {.found = false};
+    al_list_find(f, n->name, ",", is_scope, &items);
+    if (!items.found || body_awaits(n) || (items.later && (n->flags & IR_F_ASYNC))) continue;
+    const char *item = items.scope;
     /* a generator that yields inside the scope: the consumer's awaits run within it
      * (an @asynccontextmanager's scope bounds the caller's block) */
     const ir_node *fn = al_real_func(n);
