@@ -198,6 +198,48 @@ static bool in_class_body(ts_walk *w) {
   return false;
 }
 
+/* A function's `global var` (or `nonlocal var`): an assignment there rebinds the module's
+ * (or the outer function's) name, not a local of its own. */
+static bool declared_outside(ts_walk *w, const char *var) {
+  for (size_t i = w->depth; i-- > 0;) {
+    const ir_node *o = w->frames[i].own;
+    if (!o || o->kind != IR_FUNC || (o->flags & IR_F_LAMBDA)) continue;
+    TSNode body = ts_field(w->frames[i].node, "body");
+    uint32_t k = ts_node_is_null(body) ? 0 : ts_node_named_child_count(body);
+    for (uint32_t j = 0; j < k; j++) {
+      TSNode st = ts_node_named_child(body, j);
+      if (!ts_is(st, "global_statement") && !ts_is(st, "nonlocal_statement")) continue;
+      for (uint32_t m = 0, nm = ts_node_named_child_count(st); m < nm; m++) {
+        TSNode id = ts_node_named_child(st, m);
+        uint32_t s0 = ts_node_start_byte(id), e0 = ts_node_end_byte(id);
+        if (e0 - s0 == strlen(var) && !memcmp(w->text + s0, var, e0 - s0)) return true;
+      }
+    }
+    return false;
+  }
+  return true; /* module level: `try: import x / except ImportError: x = None` keeps x's calls x's */
+}
+
+/* A function's own `requests = 1`, `for time in ...`, `with open_clock() as time`: the
+ * imported module of that name is hidden there; its calls are a local's (`().get`, which no
+ * knowledge entry names), unless the value's own type was bound. */
+static void shadow_import(ts_walk *w, py_ctx *c, const char *var) {
+  if (!c->names.map.len || !al_map_get(&c->names.map, var) || in_class_body(w) || declared_outside(w, var)) return;
+  bind_type_resolved(w, c, var, NULL, "()");
+}
+
+static void shadow_targets(ts_walk *w, py_ctx *c, TSNode target) {
+  if (ts_is(target, "identifier")) {
+    shadow_import(w, c, ts_text(w, target));
+    return;
+  }
+  if (!ts_is(target, "pattern_list") && !ts_is(target, "tuple_pattern")) return;
+  for (uint32_t i = 0, k = ts_node_named_child_count(target); i < k; i++) {
+    TSNode v = ts_node_named_child(target, i);
+    if (ts_is(v, "identifier")) shadow_targets(w, c, v);
+  }
+}
+
 /* `p1, p2 = Path(a), Path(b)` and `(r, n) = (Repo(), 3)`: each name takes the type of
  * the value in its place, when the two lists are the same length (no starred unpacking). */
 static void bind_unpacked_types(ts_walk *w, py_ctx *c, TSNode left, TSNode right) {
@@ -836,6 +878,9 @@ static void lower_params(ts_walk *w, py_ctx *c, ir_node *fn, TSNode params) {
     a->flags = flags;
     a->text = ts_text(w, nm);
     if (!ts_node_is_null(type) && awaitable_callable(w, type)) a->flags |= IR_ARG_PROMISE_FN;
+    /* a parameter named like an imported module hides it (`async def f(requests)`) */
+    if (c->names.map.len && !(fn->flags & IR_F_LAMBDA) && al_map_get(&c->names.map, a->text))
+      ts_bind_type(w, &c->types, fn, "self.", a->text, NULL, "()");
     const char *cls = ts_node_is_null(type) ? NULL : annotation_class(w, type);
     if (cls) {
       const char *name, *mod, *mem;
@@ -957,6 +1002,7 @@ static ir_node *py_enter(ts_walk *w, bool *descend) {
         bind_unpacked_types(w, c, left, right);
       if (!ts_is(left, "identifier") && !self_attr) return NULL;
       const char *var = ts_text(w, left);
+      al_binding *before_typed = self_attr || !c->names.map.len ? NULL : typed_var(w, c, var);
       /* a class body's annotation (`client: httpx.AsyncClient`, dataclass and pydantic
        * fields) types the instances' attribute */
       ts_frame *blk = ts_up(w, 2), *body_of = ts_up(w, 3);
@@ -969,6 +1015,8 @@ static ir_node *py_enter(ts_walk *w, bool *descend) {
         if (!ts_node_is_null(right) && (ts_is(right, "call") || ts_is(right, "subscript")))
           bind_value_type(w, c, var, right, false, ts_node_is_null(type));
       }
+      if (!self_attr && !class_field && c->names.map.len && typed_var(w, c, var) == before_typed)
+        shadow_import(w, c, var);
       if (!self_attr && !class_field && !ts_node_is_null(type)) bind_element_type(w, c, ts_scope(w), var, type);
       else if (!ts_node_is_null(right) && ts_is(right, "identifier")) {
         /* `self.repo = repo` with `repo: Repo` (a parameter or a typed local) */
@@ -1109,6 +1157,7 @@ static ir_node *py_enter(ts_walk *w, bool *descend) {
     }
     if (!strcmp(t, "for_statement")) {
       TSNode left = ts_field(n, "left"), right = ts_field(n, "right");
+      if (c->names.map.len) shadow_targets(w, c, left); /* `for time in ...` (an element type overrides) */
       if (c->types.len) {
         al_binding *b = NULL;
         TSNode var = left;
@@ -1226,6 +1275,7 @@ static ir_node *py_enter(ts_walk *w, bool *descend) {
         }
         al_buf_puts(&b, name);
         if (!ts_node_is_null(alias) && ts_is(alias, "identifier")) { /* `as fh`: the names the items bind */
+          if (c->names.map.len) shadow_import(w, c, ts_text(w, alias)); /* a type bound below overrides */
           al_buf_add(&as, w->text + ts_node_start_byte(alias), ts_node_end_byte(alias) - ts_node_start_byte(alias));
           any_as = true;
         }
