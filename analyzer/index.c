@@ -286,6 +286,9 @@ static const al_func_info *resolve(const al_index *idx, const ir_file *f, const 
     for (const ir_node *p = ir_enclosing_func(call); !r && p; p = ir_enclosing_func(p)) {
       if ((p->flags & IR_F_LAMBDA) || !p->name) continue;
       r = lookup_nested(idx, f->module, p->name, call->member);
+      /* inside this very function: another def of the same name (`func` redefined, as
+       * test files do) has nested functions of its own */
+      if (r && (r->func->span.start < p->span.start || r->func->span.end > p->span.end)) r = NULL;
     }
     if (!r && strchr(call->member, '(')) r = resolve_returned(idx, f, NULL, call->member);
     return r;

@@ -20,6 +20,7 @@ typedef struct py_ctx {
   ts_names stored; /* locals assigned a call result: reads of them are lowered to USE */
   al_map returns;  /* function (qualified name) -> py_return*: the class its `-> T` names */
   al_map partials; /* "<scope>\x1f<var>" -> dotted text: `p = functools.partial(f, ...)` or `p = f` calls f ("": not here) */
+  al_map defs;     /* qualified name -> the first FUNC of that name (a redefinition qualifies its own nested defs apart) */
 } py_ctx;
 
 typedef struct py_return {
@@ -429,9 +430,15 @@ static void prebind_imports(ts_walk *w, py_ctx *c, TSNode root) {
 }
 
 static const char *enclosing_qual(ts_walk *w) {
+  py_ctx *c = w->user;
   for (size_t i = w->depth; i-- > 0;) {
     ir_node *o = w->frames[i].own;
-    if (o && (o->kind == IR_FUNC || o->kind == IR_CLASS) && !(o->flags & IR_F_LAMBDA)) return o->name;
+    if (!o || (o->kind != IR_FUNC && o->kind != IR_CLASS) || (o->flags & IR_F_LAMBDA)) continue;
+    /* `async def func()` defined again (as test files do): the functions nested in each
+     * are its own (`<func@12>.helper`; messages show `helper`), not the first one's */
+    const ir_node *first = o->kind == IR_FUNC && c->defs.len ? al_map_get(&c->defs, o->name) : NULL;
+    if (first && first != o) return al_arena_fmt(&w->f->arena, "<%s@%u>", o->name, o->span.line);
+    return o->name;
   }
   return NULL;
 }
@@ -1128,6 +1135,7 @@ static ir_node *py_enter(ts_walk *w, bool *descend) {
       const char *q = enclosing_qual(w);
       const char *name = ts_text(w, ts_field(n, "name"));
       x->name = q ? al_arena_fmt(&w->f->arena, "%s.%s", q, name) : name;
+      if (!al_map_get(&c->defs, x->name)) al_map_put(&c->defs, x->name, x);
       /* a function nested in a function: its bare name, called there, is this one */
       if (q && !in_class_body(w)) ts_alias_bind(w, &c->partials, name, x->name);
       if (ts_has_token(n, "async")) x->flags |= IR_F_ASYNC;
@@ -1335,6 +1343,7 @@ ir_file *al_lower_python(const al_source *src, const al_lower_ctx *ctx, char **e
   al_map_free(&c.types);
   al_map_free(&c.returns);
   al_map_free(&c.partials);
+  al_map_free(&c.defs);
   ts_names_free(&c.stored);
   ts_parse_done(tree, ctx);
   return f;
