@@ -15,6 +15,7 @@
 typedef struct cexpr {
   const char *p;
   int depth;
+  const char **inf; /* the local names `from math import inf` (as ...) binds, NULL-terminated */
 } cexpr;
 
 static bool c_sum(cexpr *c, double *v);
@@ -25,7 +26,16 @@ static void c_ws(cexpr *c) {
 
 static bool c_atom(cexpr *c, double *v) {
   c_ws(c);
-  static const char *const infs[] = {"math.inf", "float(\"inf\")", "float('inf')", "float(\"infinity\")"};
+  static const char *const infs[] = {"math.inf", "float(\"inf\")", "float('inf')", "float(\"infinity\")",
+                                     "numpy.inf", "np.inf"};
+  for (const char **nm = c->inf; nm && *nm; nm++) {
+    size_t il = strlen(*nm);
+    if (!strncmp(c->p, *nm, il) && !isalnum((unsigned char)c->p[il]) && c->p[il] != '_' && c->p[il] != '.') {
+      c->p += il;
+      *v = HUGE_VAL;
+      return true;
+    }
+  }
   for (size_t k = 0; k < sizeof infs / sizeof *infs; k++)
     if (!strncmp(c->p, infs[k], strlen(infs[k]))) {
       c->p += strlen(infs[k]);
@@ -105,8 +115,17 @@ static bool c_sum(cexpr *c, double *v) {
   }
 }
 
-static bool huge(const char *t) {
-  cexpr c = {t, 0};
+/* The names `from math import inf` (as ...) binds in the file (up to 7), NULL-terminated. */
+static void math_inf(const ir_file *f, const char **names) {
+  size_t k = 0;
+  for (const ir_node *n = f->root; n && k < 7; n = ir_next(n, f->root))
+    if (n->kind == IR_IMPORT && n->name && !strcmp(n->name, "math") && n->member && !strcmp(n->member, "inf"))
+      names[k++] = n->alias ? n->alias : n->member;
+  names[k] = NULL;
+}
+
+static bool huge(const char *t, const char **inf) {
+  cexpr c = {t, 0, inf};
   double v;
   if (!c_sum(&c, &v)) return false;
   c_ws(&c);
@@ -126,9 +145,13 @@ static bool virtual_clock(const ir_file *f, const ir_node *call) {
 
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   (void)idx;
+  const char *inf[8];
+  bool inf_known = false;
   for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
     const char *forever = al_sleep_attr(f, n, "forever");
-    if (!forever || !huge(n->args[0].text) || virtual_clock(f, n)) continue;
+    if (!forever) continue;
+    if (!inf_known) math_inf(f, inf), inf_known = true;
+    if (!huge(n->args[0].text, inf) || virtual_clock(f, n)) continue;
     al_fix *fx = al_py_call_fix(f, n, forever, AL_FIX_APPLY_UNSAFE, "use sleep_forever()");
     al_report_fix(sink, n, fx, "`%s(%s)` sleeps for more than a day: use `%s()`, which says it waits until "
                   "cancelled", al_call_label(f, n), n->args[0].text, forever);
