@@ -53,7 +53,7 @@ enum {
   IR_F_WHILE = 1u << 8,        /* LOOP: while / do-while (else: for) */
   IR_F_BARE = 1u << 9,         /* RAISE: bare re-raise; HANDLER: bare except / catch-all */
   IR_F_RETURNS_PROMISE = 1u << 10, /* FUNC (JS): returns `new Promise(...)` */
-  IR_F_EXPORTED = 1u << 11,    /* FUNC: exported (JS export / C external linkage) */
+  IR_F_EXPORTED = 1u << 11,    /* FUNC: exported (JS export / C external linkage); CLASS, ASSIGN (JS): exported */
   IR_F_DEFINITION = 1u << 12,  /* FUNC (C): has a body in this file */
   IR_F_DECORATED = 1u << 13,   /* FUNC/CLASS: has decorators */
   IR_F_DERIVED = 1u << 14,     /* CLASS: names base classes */

@@ -45,15 +45,17 @@ static void values_of(const ir_file *f, al_map *out) {
     const char *q = p;
     while (q < end && (*q == ' ' || *q == '\t')) q++;
     if (q < end && *q == '(') continue; /* a call */
+    bool head = q < end && *q == '.' && !(q + 1 < end && q[1] == '.'); /* `x.m`: 2, unless x is a value elsewhere */
     if (q + 1 < end && *q == '=' && q[1] != '=' && q[1] != '>') continue; /* its binding */
     const char *b = s0;
     while (b > text && b[-1] == ' ') b--;
     if (b - text >= 3 && !strncmp(b - 3, "def", 3)) continue; /* its definition */
+    if (b - text >= 5 && !strncmp(b - 5, "class", 5) && (b - text == 5 || !ident_char(b[-6]))) continue;
     if (n < 128) {
       char name[128];
       memcpy(name, s0, n);
       name[n] = 0;
-      al_map_put(out, name, (void *)1);
+      if (!head || !al_map_get(out, name)) al_map_put(out, name, (void *)(uintptr_t)(head ? 2 : 1));
     }
   }
 }
@@ -84,20 +86,53 @@ static bool drops_awaitable(const ir_file *f, const al_index *idx, const ir_node
   return false;
 }
 
+/* JS: an anonymous async function nobody else receives: awaited in place
+ * (`await (async () => {...})`) or called in place (`(async () => {...})()`). One passed
+ * as an argument is a callback: whoever takes it may need a promise (AL104 has those). */
+static bool lone_lambda(const ir_file *f, const ir_node *fn) {
+  const ir_node *p = fn->parent;
+  if (!p) return false;
+  /* `(async () => fn(...args))()`: an expression body called in place turns whatever fn
+   * does (a throw, a value) into a promise, which is what it is for */
+  if (fn->body && fn->body < f->src->len && f->src->text[fn->body] != '{') return false;
+  if (p->kind == IR_AWAIT) return true;
+  return p->kind == IR_CALL && p->name && !strcmp(p->name, "()") && p->child == fn &&
+         fn->span.start <= p->span.start + 1;
+}
+
+/* JS: a method of a class that extends or implements nothing, or of an object literal held
+ * in a local, where neither the class nor the object leaves the file (not exported, its
+ * name never used as a value: `module.exports = Store`, a subclass elsewhere): no
+ * interface the IR cannot see asks for a promise (ESLint's require-await reports every
+ * method; an exported class's async method is its promise-returning API). */
+static bool own_method(const ir_node *fn, const al_map *values) {
+  const ir_node *p = fn->parent;
+  if (!p || (fn->flags & IR_F_EXPORTED) || (p->flags & IR_F_EXPORTED) || !p->name) return false;
+  if (p->kind == IR_CLASS && (p->flags & IR_F_DERIVED)) return false;
+  if (p->kind != IR_CLASS && !(p->kind == IR_ASSIGN && (p->flags & IR_F_LITERAL))) return false;
+  return (uintptr_t)al_map_get(values, p->name) != 1; /* `registry.add(...)` keeps it here */
+}
+
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   al_map values = {0}, defs = {0};
-  bool counted = false;
+  bool counted = false, js = f->lang == AL_LANG_JS;
   for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
     /* async generators are left alone: code that wants an async iterator needs one even
      * when it never awaits (ESLint's require-await does the same) */
-    if (n->kind != IR_FUNC || !(n->flags & IR_F_ASYNC) || (n->flags & (IR_F_LAMBDA | IR_F_DECORATED | IR_F_GENERATOR)))
-      continue;
+    if (n->kind != IR_FUNC || !(n->flags & IR_F_ASYNC) || (n->flags & (IR_F_DECORATED | IR_F_GENERATOR))) continue;
     if (!n->name || al_has_await(n)) continue;
+    if (n->flags & IR_F_LAMBDA) {
+      if (js && lone_lambda(f, n) && !is_stub(f, n) && !drops_awaitable(f, idx, n))
+        al_report(sink, n, "this async function never awaits: it runs synchronously and only wraps its result in "
+                  "a promise (and turns its exceptions into rejections); make it a plain function, or await "
+                  "something");
+      continue;
+    }
     const char *simple = strrchr(n->name, '.');
     simple = simple ? simple + 1 : n->name;
     /* methods may implement an interface the IR cannot see (duck typing, overrides);
      * test functions must be coroutines for async test runners (pytest-asyncio/trio) */
-    if (n->flags & IR_F_METHOD) continue;
+    if ((n->flags & IR_F_METHOD) && !js) continue;
     if (al_starts_with(simple, "test")) continue;
     if (!counted) { /* once per file: linear, whatever the number of functions */
       counted = true;
@@ -106,6 +141,7 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
         if (x->kind == IR_FUNC && x->name)
           al_map_put(&defs, x->name, (void *)((uintptr_t)al_map_get(&defs, x->name) + 1));
     }
+    if ((n->flags & IR_F_METHOD) && !own_method(n, &values)) continue;
     bool overloaded = (uintptr_t)al_map_get(&defs, n->name) > 1; /* @overload siblings */
     bool named = *simple && !(*simple >= '0' && *simple <= '9');
     for (const char *c = simple; *c && named; c++) named = ident_char(*c);

@@ -1158,11 +1158,13 @@ static ir_node *js_enter(ts_walk *w, bool *descend) {
         ts_frame *p = ts_up(w, 1);
         x->name = p && ts_is(p->node, "variable_declarator") ? ts_text(w, ts_field(p->node, "name")) : "<class>";
       }
+      if (is_exported(w)) x->flags |= IR_F_EXPORTED;
       /* `extends Base` by name: methods not found on the class are looked up on it */
       uint32_t k = ts_node_named_child_count(n);
       for (uint32_t i = 0; i < k; i++) {
         TSNode h = ts_node_named_child(n, i);
         if (!ts_is(h, "class_heritage")) continue;
+        x->flags |= IR_F_DERIVED; /* extends or (TypeScript) implements something */
         TSNode b = ts_node_named_child(h, 0);
         if (ts_is(b, "extends_clause")) b = ts_field(b, "value"); /* TypeScript */
         if (ts_node_is_null(b) || (!ts_is(b, "identifier") && !ts_is(b, "member_expression"))) break;
@@ -1319,6 +1321,7 @@ static ir_node *js_enter(ts_walk *w, bool *descend) {
         x = ir_add(w->f, parent, IR_ASSIGN, ts_span(n));
         x->name = ts_text(w, nm);
         x->text = ts_text_short(w, val, 80);
+        if (!ts_scope(w) && is_exported(w)) x->flags |= IR_F_EXPORTED; /* `export const api = {...}` */
         const char *vt = ts_node_type(val);
         if (!strcmp(vt, "array") || !strcmp(vt, "object") || !strcmp(vt, "string") || !strcmp(vt, "number")) {
           x->flags |= IR_F_LITERAL;
