@@ -272,6 +272,34 @@ static void callback_given_settle(const ir_file *f, al_sink *sink, const ir_node
                 al_call_label(f, n), al_call_label(f, n), al_call_label(f, c));
 }
 
+/* eslint-plugin-promise valid-params: `.then()`, `.catch()`, `.finally()` without a
+ * handler do nothing (a `.catch()` handles no rejection); `.catch(a, b)` and
+ * `.finally(a, b)` ignore the second. A dropped or chained `p.catch()` is AL101's (a floating
+ * promise), not reported twice. (`.then` with three arguments is jQuery's progress
+ * callback: left alone.) */
+static bool promise_method_arity(const ir_file *f, al_sink *sink, const ir_node *n) {
+  const char *dot = n->name ? strrchr(n->name, '.') : NULL;
+  if (!dot || dot == n->name || (n->flags & IR_F_NEW)) return false;
+  const char *m = dot + 1;
+  bool then = !strcmp(m, "then"), catch_ = !strcmp(m, "catch"), fin = !strcmp(m, "finally");
+  if (!then && !catch_ && !fin) return false;
+  for (uint32_t i = 0; i < n->nargs; i++)
+    if (n->args[i].flags & IR_ARG_SPREAD) return false;
+  const char *label = al_call_label(f, n);
+  /* dropped (`p.catch();`), it is a floating promise: AL101 says so where p is one */
+  if (!n->nargs && n->use != IR_USE_DISCARDED && n->use != IR_USE_CHAINED) {
+    al_report(sink, n, "`%s()` without a handler does nothing%s; pass the callback it is for", label,
+              catch_ ? ": no rejection is handled, and the chain still rejects" : "");
+    return true;
+  }
+  if ((catch_ || fin) && n->nargs > 1) {
+    al_report(sink, n, "`%s()` is given %u arguments: it takes one callback, the rest are ignored%s", label,
+              n->nargs, catch_ ? " (to handle both outcomes, `.then(onFulfilled, onRejected)`)" : "");
+    return true;
+  }
+  return false;
+}
+
 static void check_js(const ir_file *f, const al_index *idx, al_sink *sink, const ir_node *n, const al_kb *kb) {
   const char *label = al_call_label(f, n);
   if ((n->flags & IR_F_NEW) && n->name && al_kb_find(kb, "promise_statics", n->name)) {
@@ -296,6 +324,7 @@ static void check_js(const ir_file *f, const al_index *idx, al_sink *sink, const
       }
     return;
   }
+  if (promise_method_arity(f, sink, n)) return;
   if (al_ends_with(n->name, ".finally")) {
     finally_return(f, sink, n);
     return;
