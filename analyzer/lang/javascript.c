@@ -668,6 +668,38 @@ static bool resolve_new_receiver(ts_walk *w, js_ctx *c, const char *text, TSNode
   return true;
 }
 
+/* `makeRepo().save()`: the method of what the called function returns — its TypeScript
+ * return type above in this file, or what the index reads of a function of this file or
+ * of a project file (`makeRepo().save`, resolved by al_index's resolve_returned: an
+ * annotation, or a plain function's `return new Repo()`). Packages and parameters are
+ * not followed; `.then/.catch/.finally` stay the promise's. */
+static bool resolve_call_receiver(ts_walk *w, js_ctx *c, const char *text, TSNode fn, ir_node *call) {
+  if (text[0] != '(' || text[1] != ')' || text[2] != '.' || !ts_is(fn, "member_expression")) return false;
+  TSNode obj = ts_field(fn, "object"), prop = ts_field(fn, "property");
+  while (ts_is(obj, "parenthesized_expression")) obj = ts_node_named_child(obj, 0);
+  if (!ts_is(obj, "call_expression") || !ts_is(prop, "property_identifier")) return false;
+  const char *m = ts_text(w, prop);
+  if (!strcmp(m, "then") || !strcmp(m, "catch") || !strcmp(m, "finally")) return false;
+  TSNode inner = ts_field(obj, "function");
+  if (!ts_is(inner, "identifier") && !ts_is(inner, "member_expression")) return false;
+  const char *it = dotted(w, inner);
+  if (strchr(it, '(') || al_starts_with(it, "this.") || ts_is_param(w, it)) return false;
+  const char *name, *mod, *mem;
+  al_names_resolve(&c->names, it, &name, &mod, &mem);
+  js_return *rb = c->returns.len ? al_map_get(&c->returns, name) : NULL;
+  if (rb && !rb->promise) {
+    call->module = rb->type.module;
+    call->member = al_arena_fmt(&w->f->arena, "%s.%s", rb->type.member, m);
+  } else if (!rb && (!mod || (mod[0] == '/' && *mem)) && !strchr(it, '.')) {
+    call->module = mod;
+    call->member = al_arena_fmt(&w->f->arena, "%s().%s", mod ? mem : name, m);
+  } else {
+    return false;
+  }
+  call->name = call->module ? al_arena_fmt(&w->f->arena, "%s.%s", call->module, call->member) : call->member;
+  return true;
+}
+
 static ir_node *lower_call(ts_walk *w, js_ctx *c, TSNode n, ir_node *parent, bool is_new) {
   TSNode fn = ts_field(n, is_new ? "constructor" : "function");
   bool awaited = false;
@@ -717,6 +749,8 @@ static ir_node *lower_call(ts_walk *w, js_ctx *c, TSNode n, ir_node *parent, boo
   } else if (text[0] == '(' && text[1] == ')' && text[2] == '.' && (call->module = required_module(w, c, fn))) {
     call->member = text + 3; /* require('fs').readFileSync(p) */
     call->name = al_arena_fmt(&w->f->arena, "%s.%s", call->module, call->member);
+  } else if (!is_new && resolve_call_receiver(w, c, text, fn, call)) {
+    /* the method of the class the callee returns */
   } else {
     /* `window.fetch()`, `globalThis.setTimeout()`: the global itself */
     const char *g = text;
@@ -1284,6 +1318,23 @@ static ir_node *js_enter(ts_walk *w, bool *descend) {
             !strncmp(w->text + ts_node_start_byte(ctor), "Promise", 7)) {
           ir_node *fn = ts_enclosing_own(w, IR_FUNC);
           if (fn) fn->flags |= IR_F_RETURNS_PROMISE;
+        }
+        else if (ts_is(ctor, "identifier") || ts_is(ctor, "member_expression")) {
+          /* `return new Repo()`: a plain function's calls hold a Repo (`makeRepo().save()`,
+           * as a `: Repo` annotation says it); the first such return, unless annotated */
+          ir_node *fn = ts_enclosing_own(w, IR_FUNC);
+          const char *name, *mod, *mem;
+          al_names_resolve(&c->names, dotted(w, ctor), &name, &mod, &mem);
+          if (fn && !fn->member && !(fn->flags & (IR_F_ASYNC | IR_F_GENERATOR)) && (*mem || !mod)) {
+            fn->module = mod;
+            fn->member = mod ? mem : name;
+            if (fn->name && !(fn->flags & (IR_F_LAMBDA | IR_F_METHOD)) && !al_map_get(&c->returns, fn->name)) {
+              js_return *r = al_arena_alloc(&w->f->arena, sizeof *r); /* for the calls below it */
+              r->type = (al_binding){fn->module, fn->member};
+              r->promise = false;
+              al_map_put(&c->returns, fn->name, r);
+            }
+          }
         }
       }
       return x;
