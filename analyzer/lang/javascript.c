@@ -668,6 +668,32 @@ static bool resolve_new_receiver(ts_walk *w, js_ctx *c, const char *text, TSNode
   return true;
 }
 
+/* The element type "[]name" binds for an identifier node (TypeScript arrays), or NULL. */
+static al_binding *element_binding(ts_walk *w, js_ctx *c, TSNode id) {
+  uint32_t s0 = ts_node_start_byte(id), e0 = ts_node_end_byte(id);
+  if (!c->types.len || e0 - s0 >= 250) return NULL;
+  char key[256];
+  key[0] = '[';
+  key[1] = ']';
+  memcpy(key + 2, w->text + s0, e0 - s0);
+  key[e0 - s0 + 2] = 0;
+  return ts_typed_var(w, &c->types, "this.", key);
+}
+
+/* `repos[0].save()` / `repos[i].save()` with `repos: Repo[]`: the element's method. */
+static bool resolve_element_receiver(ts_walk *w, js_ctx *c, const char *text, TSNode fn, ir_node *call) {
+  if (text[0] != '(' || text[1] != ')' || text[2] != '.' || !ts_is(fn, "member_expression")) return false;
+  TSNode obj = ts_field(fn, "object"), prop = ts_field(fn, "property");
+  if (!ts_is(obj, "subscript_expression") || !ts_is(prop, "property_identifier")) return false;
+  TSNode coll = ts_field(obj, "object");
+  al_binding *b = ts_is(coll, "identifier") ? element_binding(w, c, coll) : NULL;
+  if (!b) return false;
+  call->module = b->module;
+  call->member = al_arena_fmt(&w->f->arena, "%s.%s", b->member, ts_text(w, prop));
+  call->name = b->module ? al_arena_fmt(&w->f->arena, "%s.%s", b->module, call->member) : call->member;
+  return true;
+}
+
 /* `makeRepo().save()`: the method of what the called function returns — its TypeScript
  * return type above in this file, or what the index reads of a function of this file or
  * of a project file (`makeRepo().save`, resolved by al_index's resolve_returned: an
@@ -751,6 +777,8 @@ static ir_node *lower_call(ts_walk *w, js_ctx *c, TSNode n, ir_node *parent, boo
     call->name = al_arena_fmt(&w->f->arena, "%s.%s", call->module, call->member);
   } else if (!is_new && resolve_call_receiver(w, c, text, fn, call)) {
     /* the method of the class the callee returns */
+  } else if (!is_new && resolve_element_receiver(w, c, text, fn, call)) {
+    /* the method of the array's element type */
   } else {
     /* `window.fetch()`, `globalThis.setTimeout()`: the global itself */
     const char *g = text;
@@ -783,9 +811,34 @@ static const char *annotated_type(ts_walk *w, TSNode annotation) {
 
 /* TypeScript: `x: T` binds x (a local, or this.x for a field or a parameter property)
  * to T, as `x = new T()` does: x.m() resolves to T's method m. */
+/* TypeScript: the element type of an array annotation (`Repo[]`, `Array<Repo>`,
+ * `ReadonlyArray<Repo>`, `Set<Repo>`, `Iterable<Repo>`), or NULL. */
+static const char *element_type(ts_walk *w, TSNode annotation) {
+  TSNode t = ts_is(annotation, "type_annotation") ? ts_node_named_child(annotation, 0) : annotation;
+  if (ts_is(t, "readonly_type")) t = ts_node_named_child(t, 0);
+  if (ts_is(t, "array_type")) return annotated_type(w, ts_node_named_child(t, 0));
+  if (!ts_is(t, "generic_type")) return NULL;
+  static const char *const colls[] = {"Array", "ReadonlyArray", "Set", "ReadonlySet", "Iterable", "IterableIterator"};
+  TSNode nm = ts_field(t, "name"), args = ts_field(t, "type_arguments");
+  if (!ts_is(nm, "type_identifier") || ts_node_named_child_count(args) != 1) return NULL;
+  const char *base = ts_text(w, nm);
+  for (size_t i = 0; i < sizeof colls / sizeof *colls; i++)
+    if (!strcmp(base, colls[i])) return annotated_type(w, ts_node_named_child(args, 0));
+  return NULL;
+}
+
 static void bind_annotation(ts_walk *w, js_ctx *c, const ir_node *scope, const char *var, TSNode annotation) {
+  if (ts_node_is_null(annotation) || !var) return;
+  const char *et = strchr(var, '.') ? NULL : element_type(w, annotation);
+  if (et) { /* "[]var": what `for (const x of var)` and `var[i]` give */
+    const char *name, *mod, *mem;
+    al_names_resolve(&c->names, et, &name, &mod, &mem);
+    if (*mem || !mod)
+      ts_bind_type(w, &c->types, scope, "this.", al_arena_fmt(&w->f->arena, "[]%s", var), mod, mod ? mem : name);
+    return;
+  }
   const char *type = annotated_type(w, annotation);
-  if (!type || !var) return;
+  if (!type) return;
   const char *name, *mod, *mem;
   al_names_resolve(&c->names, type, &name, &mod, &mem);
   if (!*mem && mod) return;
@@ -1241,6 +1294,11 @@ static ir_node *js_enter(ts_walk *w, bool *descend) {
       return x;
     }
     if (!strcmp(t, "for_in_statement")) {
+      TSNode left = ts_field(n, "left"), right = ts_field(n, "right");
+      if (c->types.len && ts_is(left, "identifier") && ts_is(right, "identifier") && ts_has_token(n, "of")) {
+        al_binding *b = element_binding(w, c, right); /* for (const r of repos), repos: Repo[] */
+        if (b) ts_bind_type(w, &c->types, ts_scope(w), "this.", ts_text(w, left), b->module, b->member);
+      }
       x = ir_add(w->f, parent, IR_LOOP, ts_span(n));
       x->name = ts_text_short(w, ts_field(n, "right"), 80);
       x->alias = ts_text_short(w, ts_field(n, "left"), 80);
