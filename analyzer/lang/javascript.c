@@ -1194,6 +1194,18 @@ static ir_node *lower_jsx_handler(ts_walk *w, TSNode n, ir_node *parent) {
   return x;
 }
 
+/* Every node type js_enter looks at (ts_walk skips calling it for the others). */
+static const char *const js_handled[] = {
+    "abstract_class_declaration", "abstract_method_signature", "arrow_function", "assignment_expression",
+    "augmented_assignment_expression", "await_expression", "break_statement", "call_expression", "catch_clause",
+    "class", "class_declaration", "continue_statement", "do_statement", "finally_clause", "for_in_statement",
+    "for_statement", "function", "function_declaration", "function_expression", "function_signature",
+    "generator_function", "generator_function_declaration", "identifier", "import_statement",
+    "interface_declaration", "jsx_attribute", "method_definition", "method_signature", "new_expression",
+    "object_type", "property_signature", "public_field_definition", "return_statement",
+    "shorthand_property_identifier", "string", "throw_statement", "try_statement", "type_alias_declaration",
+    "variable_declarator", "while_statement", NULL};
+
 static ir_node *js_enter(ts_walk *w, bool *descend) {
   js_ctx *c = w->user;
   ts_frame *fr = ts_cur(w);
@@ -1473,7 +1485,7 @@ ir_file *al_lower_javascript(const al_source *src, const al_lower_ctx *ctx, char
               .typescript = ts_language_for(src) != tree_sitter_javascript(),
               .globals = al_kb_section_get(al_kb_for(AL_LANG_JS), "global_objects")};
   free(pathcopy);
-  ts_walk w = {.f = f, .text = src->text, .lang = ts_language_for(src), .user = &c};
+  ts_walk w = {.f = f, .text = src->text, .lang = ts_language_for(src), .user = &c, .handled = js_handled};
   prebind_imports(&w, &c, root);
   ts_walk_run(&w, root, js_enter, NULL);
   free(w.frames);

@@ -986,6 +986,13 @@ static bool block_falls_through(ts_walk *w, TSNode block, const char *alias, int
   return true;
 }
 
+/* Every node type py_enter looks at (ts_walk skips calling it for the others). */
+static const char *const py_handled[] = {
+    "assignment", "await", "break_statement", "call", "class_definition", "continue_statement", "except_clause",
+    "finally_clause", "for_in_clause", "for_statement", "function_definition", "identifier",
+    "import_from_statement", "import_statement", "lambda", "raise_statement", "return_statement", "string",
+    "try_statement", "while_statement", "with_statement", "yield", NULL};
+
 static ir_node *py_enter(ts_walk *w, bool *descend) {
   py_ctx *c = w->user;
   ts_frame *fr = ts_cur(w);
@@ -1335,7 +1342,7 @@ ir_file *al_lower_python(const al_source *src, const al_lower_ctx *ctx, char **e
   f->parse_errors = ts_node_has_error(root);
   py_ctx c = {.names = {.f = f}, .module = ctx->module,
               .is_package_init = ctx->abs_path && al_ends_with(ctx->abs_path, "/__init__.py")};
-  ts_walk w = {.f = f, .text = src->text, .lang = tree_sitter_python(), .user = &c};
+  ts_walk w = {.f = f, .text = src->text, .lang = tree_sitter_python(), .user = &c, .handled = py_handled};
   prebind_imports(&w, &c, root);
   ts_walk_run(&w, root, py_enter, NULL);
   free(w.frames);

@@ -5,7 +5,10 @@
 #include "frontend.h"
 #include "names.h"
 
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include <stdio.h>
 
 #include <string.h>
@@ -59,12 +62,59 @@ static bool next_child(ts_frame *fr, TSNode *out) {
   return false;
 }
 
+/* Whether sym's name is one of w->handled, from a table per (language, list) filled as
+ * symbols are first met (the name of a public symbol is the node's type). The tables are
+ * shared by the threads: made under a lock, filled with relaxed atomics (racing threads
+ * store the same answer), kept for the life of the process. */
+typedef struct handled_tab {
+  const TSLanguage *lang;
+  const char *const *names;
+  _Atomic uint8_t *tab; /* 0: not looked at yet, 1: handled, 2: not */
+  uint32_t n;
+} handled_tab;
+
+static bool handles(ts_walk *w, TSSymbol sym) {
+  static handled_tab tabs[8];
+  static _Atomic unsigned ntabs;
+  static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+  handled_tab *h = NULL;
+  unsigned k = atomic_load_explicit(&ntabs, memory_order_acquire);
+  for (unsigned i = 0; i < k && !h; i++)
+    if (tabs[i].lang == w->lang && tabs[i].names == w->handled) h = &tabs[i];
+  if (!h) {
+    pthread_mutex_lock(&lock);
+    k = atomic_load_explicit(&ntabs, memory_order_relaxed);
+    for (unsigned i = 0; i < k && !h; i++)
+      if (tabs[i].lang == w->lang && tabs[i].names == w->handled) h = &tabs[i];
+    if (!h && k < 8) {
+      h = &tabs[k];
+      h->lang = w->lang;
+      h->names = w->handled;
+      h->n = ts_language_symbol_count(w->lang);
+      h->tab = al_calloc(h->n ? h->n : 1, sizeof *h->tab);
+      atomic_store_explicit(&ntabs, k + 1, memory_order_release);
+    }
+    pthread_mutex_unlock(&lock);
+    if (!h) return true; /* (more lists than slots: call enter for everything) */
+  }
+  if (sym >= h->n) return true;
+  uint8_t v = atomic_load_explicit(&h->tab[sym], memory_order_relaxed);
+  if (!v) {
+    const char *name = ts_language_symbol_name(w->lang, sym);
+    v = 2;
+    for (const char *const *p = w->handled; name && *p; p++)
+      if (!strcmp(*p, name)) v = 1;
+    atomic_store_explicit(&h->tab[sym], v, memory_order_relaxed);
+  }
+  return v == 1;
+}
+
 void ts_walk_run(ts_walk *w, TSNode root, ts_enter_fn enter, ts_leave_fn leave) {
   w->depth = 0;
   push(w, root, w->f->root);
   for (;;) {
     bool descend = true;
-    ir_node *own = enter(w, &descend);
+    ir_node *own = !w->handled || handles(w, ts_cur(w)->sym) ? enter(w, &descend) : NULL;
     ts_frame *fr = ts_cur(w);
     if (own) {
       fr->own = own;

@@ -34,6 +34,10 @@ struct ts_walk {
   ts_frame *frames;
   size_t depth, cap;   /* frames[depth-1] is the current node */
   void *user;
+  /* The node types `enter` does anything for (NULL-terminated; NULL: all). The walk
+   * descends through the others without calling it: most nodes of a tree (member
+   * expressions, arguments, blocks, literals) only hold what is below them. */
+  const char *const *handled;
 };
 
 /* Parses src (incrementally when ctx->tree holds an edited old tree). NULL with *err set
