@@ -88,7 +88,7 @@ static const struct {
     {IR_F_BARE, "bare"},           {IR_F_RETURNS_PROMISE, "returns-promise"},
     {IR_F_EXPORTED, "exported"},   {IR_F_DEFINITION, "definition"}, {IR_F_DECORATED, "decorated"},
     {IR_F_DERIVED, "derived"},     {IR_F_LITERAL, "literal"},     {IR_F_COMPREHENSION, "comprehension"},
-    {IR_F_LOOP_REACHED, "loop-reached"}, {IR_F_MAY_BLOCK, "may-block"},
+    {IR_F_LOOP_REACHED, "loop-reached"}, {IR_F_MAY_BLOCK, "may-block"}, {IR_F_LEAVES_FINALLY, "leaves-finally"},
 };
 
 static const struct {

@@ -71,6 +71,8 @@ enum {
                                 * returning void is expected — a variable typed `() => void`, or
                                 * returned from a function whose return type is one: whoever calls
                                 * it ignores the promise an async one returns */
+  IR_F_LEAVES_FINALLY = 1u << 25, /* BREAK/CONTINUE (JS): its target (a label, a switch around the try) lies
+                                  * outside the finally block it is in, past any loops between */
 };
 
 typedef enum {

@@ -16,7 +16,9 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
     if (n->kind != IR_RETURN && n->kind != IR_BREAK && n->kind != IR_CONTINUE && !thrown) continue;
     const ir_node *fin = NULL;
     for (const ir_node *p = n->parent; p && p->kind != IR_FUNC && p->kind != IR_CLASS; p = p->parent) {
-      if (p->kind == IR_LOOP && (n->kind == IR_BREAK || n->kind == IR_CONTINUE)) break; /* of an inner loop */
+      /* of an inner loop, unless it jumps past it (JS `break outer;`, a switch around the try) */
+      if (p->kind == IR_LOOP && (n->kind == IR_BREAK || n->kind == IR_CONTINUE) && !(n->flags & IR_F_LEAVES_FINALLY))
+        break;
       if (p->kind == IR_FINALLY) {
         fin = p;
         break;

@@ -405,16 +405,39 @@ static bool js_discarded(ts_walk *w, size_t k) {
 
 /* An unlabelled `break` that ends a `switch` (the switch is nearer than any loop or
  * function): it leaves no loop, try or finally, so it is not lowered. */
-static bool switch_break(ts_walk *w, TSNode n) {
-  if (!ts_node_is_null(ts_field(n, "label"))) return false;
+/* Where a `break` / `continue` jumps: its label's statement, or the nearest loop (a
+ * `break`: loop or switch). *to_switch: an unlabelled break that ends a switch;
+ * *leaves: a `finally` block lies between the jump and its target (`break outer` from a
+ * loop inside finally, a switch around the try). *from_handler: a finally or catch does. */
+static void jump_target(ts_walk *w, TSNode n, bool is_break, bool *to_switch, bool *leaves, bool *from_handler) {
+  *to_switch = *leaves = *from_handler = false;
+  TSNode label = ts_field(n, "label");
+  uint32_t ls = ts_node_is_null(label) ? 0 : ts_node_start_byte(label);
+  uint32_t ll = ts_node_is_null(label) ? 0 : ts_node_end_byte(label) - ls;
+  bool fin = false, handler = false;
   for (size_t k = 1;; k++) {
     ts_frame *p = ts_up(w, k);
-    if (!p) return false;
+    if (!p) return;
     const char *t = ts_node_type(p->node);
-    if (!strcmp(t, "switch_statement")) return true;
-    if (strstr(t, "function") || strstr(t, "method") || !strcmp(t, "for_statement") || !strcmp(t, "for_in_statement") ||
-        !strcmp(t, "while_statement") || !strcmp(t, "do_statement") || !strcmp(t, "class_body"))
-      return false;
+    if (strstr(t, "function") || strstr(t, "method") || !strcmp(t, "class_body")) return; /* no target */
+    if (!strcmp(t, "finally_clause")) fin = handler = true;
+    if (!strcmp(t, "catch_clause")) handler = true;
+    bool loop = !strcmp(t, "for_statement") || !strcmp(t, "for_in_statement") || !strcmp(t, "while_statement") ||
+                !strcmp(t, "do_statement");
+    bool target;
+    if (ll) {
+      TSNode pl = !strcmp(t, "labeled_statement") ? ts_field(p->node, "label") : (TSNode){0};
+      target = !ts_node_is_null(pl) && ts_node_end_byte(pl) - ts_node_start_byte(pl) == ll &&
+               !memcmp(w->text + ts_node_start_byte(pl), w->text + ls, ll);
+    } else {
+      target = loop || (is_break && !strcmp(t, "switch_statement"));
+      *to_switch = target && !loop;
+    }
+    if (target) {
+      *leaves = fin;
+      *from_handler = handler;
+      return;
+    }
   }
 }
 
@@ -1235,7 +1258,16 @@ static ir_node *js_enter(ts_walk *w, bool *descend) {
     }
     break;
   case 'b':
-    if (!strcmp(t, "break_statement")) return switch_break(w, n) ? NULL : ir_add(w->f, parent, IR_BREAK, ts_span(n));
+    if (!strcmp(t, "break_statement")) {
+      /* a break ending a switch is no loop exit, unless it jumps out of a finally or catch
+       * to a switch around the try */
+      bool to_switch, leaves, from_handler;
+      jump_target(w, n, true, &to_switch, &leaves, &from_handler);
+      if (to_switch && !from_handler) return NULL;
+      x = ir_add(w->f, parent, IR_BREAK, ts_span(n));
+      if (leaves) x->flags |= IR_F_LEAVES_FINALLY;
+      return x;
+    }
     break;
   case 'c':
     if (!strcmp(t, "call_expression")) {
@@ -1284,7 +1316,13 @@ static ir_node *js_enter(ts_walk *w, bool *descend) {
       if (!ts_node_is_null(prm)) x->alias = ts_text(w, prm);
       return x;
     }
-    if (!strcmp(t, "continue_statement")) return ir_add(w->f, parent, IR_CONTINUE, ts_span(n));
+    if (!strcmp(t, "continue_statement")) {
+      bool to_switch, leaves, from_handler;
+      jump_target(w, n, false, &to_switch, &leaves, &from_handler);
+      x = ir_add(w->f, parent, IR_CONTINUE, ts_span(n));
+      if (leaves) x->flags |= IR_F_LEAVES_FINALLY;
+      return x;
+    }
     break;
   case 'd':
     if (!strcmp(t, "do_statement")) {
