@@ -484,9 +484,11 @@ static bool py_discarded(ts_walk *w, size_t k) {
     ts_frame *p = ts_up(w, k), *me = ts_up(w, k - 1);
     if (!p || !me) return false;
     const char *t = ts_node_type(p->node);
-    if (!strchr("epcbls", t[0])) return false; /* most parents (arguments, assignment, ...): one compare */
+    if (!strchr("epcblst", t[0])) return false; /* most parents (arguments, assignment, ...): one compare */
     if (!strcmp(t, "expression_statement")) return k > 1; /* k == 1: the direct case, below */
     if (!strcmp(t, "parenthesized_expression")) continue;
+    /* `[fetch(a), fetch(b)]`, `fetch(a), fetch(b)` as a statement: built and dropped */
+    if (!strcmp(t, "list") || !strcmp(t, "tuple") || !strcmp(t, "set") || !strcmp(t, "expression_list")) continue;
     /* `[fetch(x) for x in xs]` as a statement: a list of coroutines nobody awaits (a
      * generator expression is never run, so it starts nothing) */
     if (!strcmp(t, "list_comprehension") || !strcmp(t, "set_comprehension")) {
