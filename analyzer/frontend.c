@@ -132,9 +132,62 @@ static ir_file *mark_loop_callbacks(ir_file *f) {
   return f;
 }
 
+/* Renames the calls on `param` (`writer.drain`) in fn's own body (not nested functions)
+ * to methods of type (`asyncio.StreamWriter.drain`). */
+static void type_param_calls(ir_file *f, ir_node *fn, const char *param, const char *type, size_t tl) {
+  size_t pl = strlen(param);
+  for (ir_node *c = fn->child; c; c = c->kind == IR_FUNC ? ir_next_skip(c, fn) : ir_next(c, fn)) {
+    if (c->kind != IR_CALL || c->module || !c->name || strncmp(c->name, param, pl) || c->name[pl] != '.') continue;
+    c->name = c->member = al_arena_fmt(&f->arena, "%.*s%s", (int)tl, type, c->name + pl);
+  }
+}
+
+/* Python: a function of this file handed to an API that calls it with arguments of known
+ * types (knowledge `callback_param_types`: `asyncio.start_server(handle)` calls
+ * handle(reader, writer) with a StreamReader and a StreamWriter): calls on those
+ * parameters in its body are methods of those types (`writer.drain()` is a coroutine). */
+static void type_callback_params(ir_file *f) {
+  const al_kb *kb = al_kb_for(f->lang);
+  if (!al_kb_section_get(kb, "callback_param_types")) return;
+  for (ir_node *x = f->root; x; x = ir_next(x, f->root)) {
+    if (x->kind != IR_CALL || !x->name || !x->nargs) continue;
+    const al_kb_entry *e = al_kb_match(kb, "callback_param_types", x->name);
+    const char *types = e ? al_kb_attr(e, "types") : NULL;
+    const char *pos = e ? al_kb_attr(e, "arg") : NULL;
+    uint32_t at = pos ? (uint32_t)strtoul(pos, NULL, 10) : 0;
+    if (!types || at >= x->nargs || !x->args[at].text || x->args[at].keyword) continue;
+    const char *cb = x->args[at].text;
+    bool self = !strncmp(cb, "self.", 5);
+    const char *want = self ? cb + 5 : cb;
+    size_t wl = strlen(want);
+    ir_node *fn = NULL;
+    for (ir_node *y = f->root; y && !fn; y = ir_next(y, f->root)) {
+      if (y->kind != IR_FUNC || !y->name || (y->flags & IR_F_LAMBDA)) continue;
+      size_t nl = strlen(y->name);
+      if (self ? (nl > wl && y->name[nl - wl - 1] == '.' && !strcmp(y->name + nl - wl, want) && (y->flags & IR_F_METHOD))
+               : !strcmp(y->name, want))
+        fn = y;
+    }
+    if (!fn) continue;
+    uint32_t i = self ? 1 : 0;
+    for (const char *t = types; *t && i < fn->nargs; i++) {
+      size_t tl = strcspn(t, ",");
+      if (fn->args[i].text && tl) type_param_calls(f, fn, fn->args[i].text, t, tl);
+      t += tl;
+      while (*t == ',' || *t == ' ') t++;
+    }
+  }
+}
+
+static ir_file *lower_python(const al_source *src, const al_lower_ctx *ctx, char **err) {
+  ir_file *f = mark_loop_callbacks(fix_lines(src, al_lower_python(src, ctx, err)));
+  if (f) type_callback_params(f);
+  return f;
+}
+
 ir_file *al_lower(const al_source *src, const al_lower_ctx *ctx, char **err) {
   switch (src->lang) {
-  case AL_LANG_PYTHON: return mark_loop_callbacks(fix_lines(src, al_lower_python(src, ctx, err)));
+  case AL_LANG_PYTHON: return lower_python(src, ctx, err);
   case AL_LANG_JS: return mark_loop_callbacks(fix_lines(src, al_lower_javascript(src, ctx, err)));
   case AL_LANG_C: return al_lower_c(src, ctx, err);
   default: *err = al_fmt("unknown language"); return NULL;
