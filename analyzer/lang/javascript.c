@@ -403,8 +403,6 @@ static bool js_discarded(ts_walk *w, size_t k) {
   return false;
 }
 
-/* An unlabelled `break` that ends a `switch` (the switch is nearer than any loop or
- * function): it leaves no loop, try or finally, so it is not lowered. */
 /* Where a `break` / `continue` jumps: its label's statement, or the nearest loop (a
  * `break`: loop or switch). *to_switch: an unlabelled break that ends a switch;
  * *leaves: a `finally` block lies between the jump and its target (`break outer` from a
@@ -832,8 +830,6 @@ static const char *annotated_type(ts_walk *w, TSNode annotation) {
   return NULL;
 }
 
-/* TypeScript: `x: T` binds x (a local, or this.x for a field or a parameter property)
- * to T, as `x = new T()` does: x.m() resolves to T's method m. */
 /* TypeScript: the element type of an array annotation (`Repo[]`, `Array<Repo>`,
  * `ReadonlyArray<Repo>`, `Set<Repo>`, `Iterable<Repo>`), or NULL. */
 static const char *element_type(ts_walk *w, TSNode annotation) {
@@ -850,6 +846,8 @@ static const char *element_type(ts_walk *w, TSNode annotation) {
   return NULL;
 }
 
+/* TypeScript: `x: T` binds x (a local, or this.x for a field or a parameter property)
+ * to T, as `x = new T()` does: x.m() resolves to T's method m. `xs: T[]` binds "[]xs". */
 static void bind_annotation(ts_walk *w, js_ctx *c, const ir_node *scope, const char *var, TSNode annotation) {
   if (ts_node_is_null(annotation) || !var) return;
   const char *et = strchr(var, '.') ? NULL : element_type(w, annotation);

@@ -1018,7 +1018,9 @@ static ir_node *py_enter(ts_walk *w, bool *descend) {
         bind_unpacked_types(w, c, left, right);
       if (!ts_is(left, "identifier") && !self_attr) return NULL;
       const char *var = ts_text(w, left);
-      al_binding *before_typed = self_attr || !c->names.map.len ? NULL : typed_var(w, c, var);
+      /* a local named like an imported module hides it (shadow_import), unless typed below */
+      bool shadows = !self_attr && c->names.map.len && al_map_get(&c->names.map, var);
+      al_binding *before_typed = shadows ? typed_var(w, c, var) : NULL;
       /* a class body's annotation (`client: httpx.AsyncClient`, dataclass and pydantic
        * fields) types the instances' attribute */
       ts_frame *blk = ts_up(w, 2), *body_of = ts_up(w, 3);
@@ -1031,8 +1033,7 @@ static ir_node *py_enter(ts_walk *w, bool *descend) {
         if (!ts_node_is_null(right) && (ts_is(right, "call") || ts_is(right, "subscript")))
           bind_value_type(w, c, var, right, false, ts_node_is_null(type));
       }
-      if (!self_attr && !class_field && c->names.map.len && typed_var(w, c, var) == before_typed)
-        shadow_import(w, c, var);
+      if (shadows && !class_field && typed_var(w, c, var) == before_typed) shadow_import(w, c, var);
       if (!self_attr && !class_field && !ts_node_is_null(type)) bind_element_type(w, c, ts_scope(w), var, type);
       else if (!ts_node_is_null(right) && ts_is(right, "identifier")) {
         /* `self.repo = repo` with `repo: Repo` (a parameter or a typed local) */
