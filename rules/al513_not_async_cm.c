@@ -78,6 +78,16 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
         reported = true;
         continue;
       }
+      /* half the async protocol: `async with` needs both __aenter__ and __aexit__ */
+      bool enter = al_index_class_method(idx, f, c, "__aexit__", "__aenter__") == 0;
+      if (enter || al_index_class_method(idx, f, c, "__aenter__", "__aexit__") == 0) {
+        al_report(sink, c, "`async with %s()`: the class `%s` has `%s` but no `%s`, so this raises TypeError "
+                  "before the body runs; define both `async def __aenter__` and `async def __aexit__`",
+                  al_call_label(f, c), al_call_label(f, c), enter ? "__aenter__" : "__aexit__",
+                  enter ? "__aexit__" : "__aenter__");
+        reported = true;
+        continue;
+      }
       const al_func_info *fn = al_index_resolve(idx, f, c);
       if (!fn || (fn->func->flags & (IR_F_ASYNC | IR_F_GENERATOR | IR_F_DECORATED)) != IR_F_ASYNC) continue;
       al_report(sink, c, "`async with %s()`: `%s` is an async def (defined at %s:%u), and its coroutine is not an "
