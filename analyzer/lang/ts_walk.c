@@ -286,9 +286,14 @@ al_binding *ts_typed_var(ts_walk *w, const al_map *types, const char *self_prefi
   al_binding *b = NULL;
   for (size_t i = w->depth; i-- > 0 && !b;) {
     ir_node *o = w->frames[i].own;
-    if (!o || o->kind != IR_FUNC || (o->flags & IR_F_LAMBDA)) continue;
-    scope_key(buf, o, var);
-    b = al_map_get(types, buf);
+    if (!o || o->kind != IR_FUNC) continue;
+    if (!(o->flags & IR_F_LAMBDA)) {
+      scope_key(buf, o, var);
+      if ((b = al_map_get(types, buf))) break;
+    }
+    /* a parameter of that name (an arrow's `(r) => r.save()` too) hides an outer local's type */
+    for (uint32_t k = 0; k < o->nargs; k++)
+      if (o->args[k].text && !strcmp(o->args[k].text, var)) return NULL;
   }
   if (!b) {
     scope_key(buf, NULL, var);
