@@ -9,18 +9,20 @@
 
 #include "common.h"
 
-/* `new Promise((r) => setTimeout(r, ms))`: the inline sleep of JS code without a helper. */
-static bool is_timer_promise(const ir_node *call) {
-  if (!(call->flags & IR_F_NEW) || strcmp(call->name, "Promise")) return false;
+/* `new Promise((r) => setTimeout(r, ms))`: the inline sleep of JS code without a helper
+ * (knowledge `promise_types`, `delay_timers`). */
+static bool is_timer_promise(const ir_file *f, const ir_node *call) {
+  const al_kb *kb = al_kb_for(f->lang);
+  if (!(call->flags & IR_F_NEW) || !al_kb_find(kb, "promise_types", call->name)) return false;
   const ir_node *fn = call->child;
   if (!fn || fn->kind != IR_FUNC || fn->next) return false;
   const ir_node *c = fn->child;
-  return c && c->kind == IR_CALL && !c->next && !c->child && c->name && !strcmp(c->name, "setTimeout");
+  return c && c->kind == IR_CALL && !c->next && !c->child && c->name && al_kb_find(kb, "delay_timers", c->name);
 }
 
 static bool is_sleep(const ir_file *f, const ir_node *call) {
   return call->name && (al_kb_find(al_kb_for(f->lang), "sleeps", call->name) ||
-                        (f->lang == AL_LANG_JS && is_timer_promise(call)));
+                        (f->lang == AL_LANG_JS && is_timer_promise(f, call)));
 }
 
 /* Text in [a, b) that is only layout: blanks, comments, `pass`, `;`, braces. */
@@ -67,7 +69,7 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
     if (!sleep || other) continue;
     bool js = f->lang == AL_LANG_JS;
     char label[300];
-    if (js && is_timer_promise(sleep)) snprintf(label, sizeof label, "new Promise(... setTimeout ...)");
+    if (js && is_timer_promise(f, sleep)) snprintf(label, sizeof label, "new Promise(... setTimeout ...)");
     else snprintf(label, sizeof label, "%s()", al_call_label(f, sleep));
     const char *cond = n->name ? n->name : "?";
     size_t cl = strlen(cond);
