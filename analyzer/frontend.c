@@ -44,6 +44,26 @@ static ir_node *func_get(const func_table *t, const char *name, size_t n) {
   }
 }
 
+/* t over f's named functions without any of the `skip` flags (the first of a name: a
+ * redefinition keeps it); nfuncs of them at most. small holds 256 slots, used when they
+ * suffice; func_table_free releases the rest. */
+static void func_table_fill(func_table *t, ir_node **small, ir_file *f, size_t nfuncs, uint32_t skip) {
+  size_t cap = 16;
+  while (cap < nfuncs * 2) cap *= 2;
+  t->slot = cap <= 256 ? memset(small, 0, cap * sizeof *small) : al_calloc(cap, sizeof *t->slot);
+  t->mask = cap - 1;
+  for (ir_node *x = f->root; x; x = ir_next(x, f->root)) {
+    if (x->kind != IR_FUNC || !x->name || (x->flags & skip)) continue;
+    size_t i = al_hash_fast(x->name, strlen(x->name)) & t->mask;
+    while (t->slot[i] && strcmp(t->slot[i]->name, x->name)) i = (i + 1) & t->mask;
+    if (!t->slot[i]) t->slot[i] = x;
+  }
+}
+
+static void func_table_free(func_table *t, ir_node **small) {
+  if (t->slot != small) free(t->slot);
+}
+
 /* The function of f a callback argument names: `on_done`, `self.on_done` / `this.onTick`
  * (a method of the class around the call), `this.onTick.bind(this)`. */
 static ir_node *named_callback(const func_table *t, const ir_node *call, const char *arg) {
@@ -101,16 +121,7 @@ static ir_file *mark_loop_callbacks(ir_file *f) {
   if (nfuncs && al_kb_section_get(kb, "loop_callbacks")) {
     ir_node *small[256];
     func_table t = {0};
-    size_t cap = 16;
-    while (cap < nfuncs * 2) cap *= 2;
-    t.slot = cap <= 256 ? memset(small, 0, cap * sizeof *small) : al_calloc(cap, sizeof *t.slot);
-    t.mask = cap - 1;
-    for (ir_node *x = f->root; x; x = ir_next(x, f->root)) {
-      if (x->kind != IR_FUNC || !x->name || (x->flags & (IR_F_ASYNC | IR_F_LAMBDA))) continue;
-      size_t i = al_hash_fast(x->name, strlen(x->name)) & t.mask;
-      while (t.slot[i] && strcmp(t.slot[i]->name, x->name)) i = (i + 1) & t.mask;
-      if (!t.slot[i]) t.slot[i] = x; /* the first of a name (a redefinition keeps it) */
-    }
+    func_table_fill(&t, small, f, nfuncs, IR_F_ASYNC | IR_F_LAMBDA);
     for (ir_node *x = f->root; x; x = ir_next(x, f->root)) {
       if (x->kind != IR_CALL || !x->name || !x->nargs) continue;
       const al_kb_entry *e = NULL;
@@ -127,7 +138,7 @@ static ir_file *mark_loop_callbacks(ir_file *f) {
         if (!fn->text) fn->text = x->name;
       }
     }
-    if (t.slot != small) free(t.slot);
+    func_table_free(&t, small);
   }
   return f;
 }
@@ -149,6 +160,8 @@ static void type_param_calls(ir_file *f, ir_node *fn, const char *param, const c
 static void type_callback_params(ir_file *f) {
   const al_kb *kb = al_kb_for(f->lang);
   if (!al_kb_section_get(kb, "callback_param_types")) return;
+  ir_node *small[256];
+  func_table t = {0};
   for (ir_node *x = f->root; x; x = ir_next(x, f->root)) {
     if (x->kind != IR_CALL || !x->name || !x->nargs) continue;
     const al_kb_entry *e = al_kb_match(kb, "callback_param_types", x->name);
@@ -156,27 +169,22 @@ static void type_callback_params(ir_file *f) {
     const char *pos = e ? al_kb_attr(e, "arg") : NULL;
     uint32_t at = pos ? (uint32_t)strtoul(pos, NULL, 10) : 0;
     if (!types || at >= x->nargs || !x->args[at].text || x->args[at].keyword) continue;
-    const char *cb = x->args[at].text;
-    bool self = !strncmp(cb, "self.", 5);
-    const char *want = self ? cb + 5 : cb;
-    size_t wl = strlen(want);
-    ir_node *fn = NULL;
-    for (ir_node *y = f->root; y && !fn; y = ir_next(y, f->root)) {
-      if (y->kind != IR_FUNC || !y->name || (y->flags & IR_F_LAMBDA)) continue;
-      size_t nl = strlen(y->name);
-      if (self ? (nl > wl && y->name[nl - wl - 1] == '.' && !strcmp(y->name + nl - wl, want) && (y->flags & IR_F_METHOD))
-               : !strcmp(y->name, want))
-        fn = y;
+    if (!t.slot) { /* made when a registration is first met: most files have none */
+      size_t nfuncs = 0;
+      for (ir_node *y = f->root; y; y = ir_next(y, f->root)) nfuncs += y->kind == IR_FUNC;
+      func_table_fill(&t, small, f, nfuncs, IR_F_LAMBDA);
     }
+    ir_node *fn = named_callback(&t, x, x->args[at].text);
     if (!fn) continue;
-    uint32_t i = self ? 1 : 0;
-    for (const char *t = types; *t && i < fn->nargs; i++) {
-      size_t tl = strcspn(t, ",");
-      if (fn->args[i].text && tl) type_param_calls(f, fn, fn->args[i].text, t, tl);
-      t += tl;
-      while (*t == ',' || *t == ' ') t++;
+    uint32_t i = fn->flags & IR_F_METHOD ? 1 : 0; /* self */
+    for (const char *ty = types; *ty && i < fn->nargs; i++) {
+      size_t tl = strcspn(ty, ",");
+      if (fn->args[i].text && tl) type_param_calls(f, fn, fn->args[i].text, ty, tl);
+      ty += tl;
+      while (*ty == ',' || *ty == ' ') ty++;
     }
   }
+  if (t.slot) func_table_free(&t, small);
 }
 
 static ir_file *lower_python(const al_source *src, const al_lower_ctx *ctx, char **err) {
