@@ -691,14 +691,7 @@ static bool resolve_new_receiver(ts_walk *w, js_ctx *c, const char *text, TSNode
 
 /* The element type "[]name" binds for an identifier node (TypeScript arrays), or NULL. */
 static al_binding *element_binding(ts_walk *w, js_ctx *c, TSNode id) {
-  uint32_t s0 = ts_node_start_byte(id), e0 = ts_node_end_byte(id);
-  if (!c->types.len || e0 - s0 >= 250) return NULL;
-  char key[256];
-  key[0] = '[';
-  key[1] = ']';
-  memcpy(key + 2, w->text + s0, e0 - s0);
-  key[e0 - s0 + 2] = 0;
-  return ts_typed_var(w, &c->types, "this.", key);
+  return ts_typed_element(w, &c->types, "this.", "[]", id);
 }
 
 /* `repos[0].save()` / `repos[i].save()` with `repos: Repo[]`: the element's method. */

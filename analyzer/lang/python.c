@@ -788,14 +788,7 @@ static void bind_element_type(ts_walk *w, py_ctx *c, const ir_node *scope, const
 
 /* The element binding ("[]" or "{}" + the text of node, an identifier), or NULL. */
 static al_binding *element_of(ts_walk *w, py_ctx *c, const char *prefix, TSNode node) {
-  if (!c->types.len || !ts_is(node, "identifier")) return NULL;
-  uint32_t s0 = ts_node_start_byte(node), e0 = ts_node_end_byte(node);
-  if (e0 - s0 >= 250) return NULL;
-  char key[256];
-  memcpy(key, prefix, 2);
-  memcpy(key + 2, w->text + s0, e0 - s0);
-  key[e0 - s0 + 2] = 0;
-  return typed_var(w, c, key);
+  return ts_typed_element(w, &c->types, "self.", prefix, node);
 }
 
 /* `d.items()` / `d.values()` / `enumerate(xs)`: the receiver or argument node when the

@@ -302,6 +302,18 @@ al_binding *ts_typed_var(ts_walk *w, const al_map *types, const char *self_prefi
   return b;
 }
 
+al_binding *ts_typed_element(ts_walk *w, const al_map *types, const char *self_prefix, const char *prefix,
+                             TSNode node) {
+  if (!types->len || !ts_is(node, "identifier")) return NULL;
+  uint32_t s0 = ts_node_start_byte(node), e0 = ts_node_end_byte(node);
+  if (e0 - s0 >= 250) return NULL;
+  char key[256];
+  memcpy(key, prefix, 2);
+  memcpy(key + 2, w->text + s0, e0 - s0);
+  key[e0 - s0 + 2] = 0;
+  return ts_typed_var(w, types, self_prefix, key);
+}
+
 ir_span ts_span(TSNode n) {
   TSPoint s = ts_node_start_point(n), e = ts_node_end_point(n);
   ir_span sp = {ts_node_start_byte(n), ts_node_end_byte(n), s.row + 1, s.column + 1, e.row + 1, e.column + 1};

@@ -97,6 +97,11 @@ void ts_bind_type(ts_walk *w, al_map *types, const ir_node *scope, const char *s
 /* The class var holds where the walk is: innermost scope outwards (closures), then the
  * module; attributes through the enclosing class. NULL when unknown. */
 struct al_binding *ts_typed_var(ts_walk *w, const al_map *types, const char *self_prefix, const char *var);
+/* The element binding of the collection an identifier node names: prefix ("[]" for
+ * what iterating or indexing it gives, "{}" for a mapping's values) + its text, as the
+ * front ends bind it from a collection annotation. NULL when unknown. */
+struct al_binding *ts_typed_element(ts_walk *w, const al_map *types, const char *self_prefix, const char *prefix,
+                                    TSNode node);
 
 ir_span ts_span(TSNode n);
 const char *ts_text(ts_walk *w, TSNode n);           /* node text copied into the IR arena */
