@@ -87,6 +87,8 @@ typedef enum {
   IR_USE_OTHER,
   IR_USE_CONDITION, /* Python/JS: truth-tested (if/while/assert/ternary test, not/!, left of
                      * and/or/&&/||/??): a coroutine or promise there is always true */
+  IR_USE_FORMATTED, /* Python/JS: turned into text where it stands — an f-string / template
+                     * interpolation, an operand of `+` (or Python `%`) with a string literal */
   IR_USE__COUNT
 } ir_use;
 

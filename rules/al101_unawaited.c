@@ -436,6 +436,31 @@ static void sync_for_async_gen(const ir_file *f, const al_index *idx, al_sink *s
                 in_async ? "" : " inside an async function");
 }
 
+/* A coroutine or promise turned into text where its value was meant: `f"{fetch()}"`,
+ * `print(fetch())`, `${load()}`, `"n=" + load()`, `console.log(load())`. Python
+ * futures and tasks (scheduled already) are left alone. Returns whether it reported. */
+static bool formatted_unawaited(const ir_file *f, const al_index *idx, al_sink *sink, const ir_node *n) {
+  const ir_node *in = al_formatted(f, idx, n);
+  const al_func_info *fn;
+  const al_kb_entry *api;
+  if (!in || al_is_spawn(f, n) || !al_index_call_awaitable(idx, f, n, &fn, &api)) return false;
+  if (f->lang == AL_LANG_PYTHON && !fn && al_kb_attr_is(api, "kind", "future")) return false;
+  const ir_node *encl = ir_enclosing_func(n);
+  al_fix *fx = make_fix(f, n, encl);
+  char where[160] = "";
+  if (in != n) snprintf(where, sizeof where, " (an argument of `%s()`)", al_call_label(f, in));
+  if (f->lang == AL_LANG_PYTHON)
+    al_report_fix(sink, n, fx, "coroutine `%s()` is turned into text without being awaited%s: it shows as "
+                  "`<coroutine object ...>` instead of its result, and it never runs; await it%s", al_call_label(f, n), where,
+                  encl && (encl->flags & IR_F_ASYNC) ? "" : " (inside an async function)");
+  else
+    al_report_fix(sink, n, fx, "promise `%s%s()` is turned into text without being awaited%s: it shows as "
+                  "`[object Promise]` (or `{}`, `Promise { <pending> }`) instead of its value, and a rejection is "
+                  "unhandled; await it%s", (n->flags & IR_F_NEW) ? "new " : "", al_call_label(f, n), where,
+                  encl && (encl->flags & IR_F_ASYNC) ? "" : " (inside an async function), or use .then()");
+  return true;
+}
+
 /* JS: a `.map()` whose callback makes a promise (async, or an arrow returning one). */
 static bool maps_to_promises(const ir_file *f, const al_index *idx, const ir_node *call) {
   const al_func_info *callee;
@@ -686,6 +711,9 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
       }
       continue;
     }
+    if (n->kind == IR_CALL && (n->use == IR_USE_FORMATTED || n->use == IR_USE_PASSED) && f->lang != AL_LANG_C &&
+        formatted_unawaited(f, idx, sink, n))
+      continue;
     if (n->kind == IR_USE && n->use == IR_USE_PASSED && f->lang == AL_LANG_JS) {
       stored_spread(f, idx, sink, n);
       continue;

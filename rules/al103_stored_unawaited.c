@@ -6,13 +6,20 @@
 
 /* Whether var is read again in fn; a read that is a statement of its own (`p;`: the
  * value looked at and dropped, typescript-eslint's floating identifier) is not one, and
- * the first such goes to *dropped. */
-static bool read_later(const ir_node *fn, const char *var, const ir_node *assign_call, const ir_node **dropped) {
+ * the first such goes to *dropped; nor is one that only turns it into text (`f"{p}"`,
+ * `print(p)`), the first such going to *shown. */
+static bool read_later(const ir_file *f, const al_index *idx, const ir_node *fn, const char *var,
+                       const ir_node *assign_call, const ir_node **dropped, const ir_node **shown) {
   bool read = false;
   for (const ir_node *n = fn->child; n; n = ir_next(n, fn))
     if (n->kind == IR_USE && n->name && !strcmp(n->name, var) && n != assign_call) {
-      if (n->use != IR_USE_DISCARDED) read = true;
-      else if (!*dropped) *dropped = n;
+      if (n->use == IR_USE_DISCARDED) {
+        if (!*dropped) *dropped = n;
+      } else if (f->lang != AL_LANG_C && al_formatted(f, idx, n)) {
+        if (!*shown) *shown = n;
+      } else {
+        read = true;
+      }
     }
   return read;
 }
@@ -156,10 +163,10 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
     if (!task && !al_index_call_awaitable(idx, f, n, &callee, &api)) continue;
     /* a nonlocal/global declaration or a read in a nested function counts: the
      * USE search covers the whole enclosing function including nested ones */
-    const ir_node *dropped = NULL;
+    const ir_node *dropped = NULL, *shown = NULL;
     /* JS: `p;` as a statement is a floating promise even when p is awaited elsewhere
      * (typescript-eslint no-floating-promises); Python: a later await runs it */
-    if (read_later(fn, n->alias, n, &dropped) && !(f->lang == AL_LANG_JS && dropped && dropped->span.start > n->span.start)) {
+    if (read_later(f, idx, fn, n->alias, n, &dropped, &shown) && !(f->lang == AL_LANG_JS && dropped && dropped->span.start > n->span.start)) {
       if (task && f->lang == AL_LANG_PYTHON && only_non_owning_reads(f, fn, n, n->alias))
         al_report(sink, n, "task `%s` from `%s()` is held only by this local: `%s.add_done_callback()` and the like "
                   "do not keep it, and the event loop holds tasks weakly, so it can be garbage-collected before it "
@@ -167,7 +174,13 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
                   "it", n->alias, al_call_label(f, n), n->alias);
       continue;
     }
-    if (dropped) {
+    if (shown && !task && f->lang != AL_LANG_C) {
+      al_report(sink, shown, "%s `%s` (from `%s%s()`) is only turned into text, never awaited: it shows as %s "
+                "instead of its %s; await it", f->lang == AL_LANG_JS ? "promise" : "coroutine", n->alias,
+                (n->flags & IR_F_NEW) ? "new " : "", al_call_label(f, n),
+                f->lang == AL_LANG_JS ? "`[object Promise]` (or `{}`, `Promise { <pending> }`)" : "`<coroutine object ...>`",
+                f->lang == AL_LANG_JS ? "value, and a rejection is unhandled" : "result, and it never runs");
+    } else if (dropped) {
       const char *what = task ? "task" : f->lang == AL_LANG_JS ? "promise" : f->lang == AL_LANG_C ? "future" : "coroutine";
       al_report(sink, dropped, "%s `%s` (from `%s%s()`) stands alone as a statement: that does not await it; %s",
                 what, n->alias, (n->flags & IR_F_NEW) ? "new " : "", al_call_label(f, n),

@@ -1131,3 +1131,18 @@ bool al_py_star_handler(const ir_file *f, const ir_node *h) {
   while (i < h->span.end && (t[i] == ' ' || t[i] == '\t')) i++;
   return i < h->span.end && t[i] == '*';
 }
+
+const ir_node *al_formatted(const ir_file *f, const al_index *idx, const ir_node *n) {
+  if (n->use == IR_USE_FORMATTED) return n;
+  const ir_node *c = n->parent;
+  if (!c || c->kind != IR_CALL || !c->name || c == n) return NULL;
+  if (n->kind == IR_CALL && n->use != IR_USE_PASSED) return NULL;
+  if (n->kind == IR_USE) { /* the local itself is an argument, not a part of one (`len(p)` is a call of its own) */
+    bool arg = false;
+    for (uint32_t i = 0; i < c->nargs && !arg; i++) arg = c->args[i].text && !strcmp(c->args[i].text, n->name);
+    if (!arg || n->span.start < al_callee_end(f, c)) return NULL;
+  }
+  const char *last = strrchr(c->name, '.');
+  if (!al_kb_find(al_kb_for(f->lang), "formats", last ? last + 1 : c->name)) return NULL;
+  return al_index_resolve(idx, f, c) ? NULL : c; /* a project `log()` may await what it is given */
+}

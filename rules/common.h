@@ -171,6 +171,13 @@ bool al_py_in_genexp(const ir_file *f, const ir_node *n);
  * call (`Promise.all(fetch(x))`, `loop.call_soon(refresh())`), matched by its text; or
  * NULL. */
 const ir_node *al_arg_call(const ir_file *f, const ir_node *call, uint32_t i);
+/* n (a CALL, or a USE of a local) is turned into text where it stands, not awaited: in an
+ * f-string / template interpolation or beside a string literal's `+` (IR_USE_FORMATTED),
+ * or as an argument of a call that only prints or formats its arguments (knowledge
+ * `formats`, by the last name component: print, str, console.log, JSON.stringify; not
+ * a project function of that name). Returns that call, n itself for the first kind, or
+ * NULL. */
+const ir_node *al_formatted(const ir_file *f, const al_index *idx, const ir_node *n);
 
 /* The argument of call that is its callback, by the knowledge entry's `arg`: a position
  * among the positional arguments ("1") or a keyword ("target"); *index is its index in

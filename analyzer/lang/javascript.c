@@ -450,6 +450,20 @@ static bool declared_promise(ts_walk *w) {
   return p && ts_is(p->node, "variable_declarator") && returns_promise_type(w, ts_field(p->node, "type"));
 }
 
+/* The node k-1 levels up is turned into text by its parent at level k (through
+ * parentheses): a template's `${...}`, or an operand of `+` whose other operand is a
+ * string or template literal. */
+static bool js_formatted(ts_walk *w, size_t k) {
+  ts_frame *p = ts_up(w, k), *me = ts_up(w, k - 1);
+  while (p && me && js_transparent(p->node)) me = p, p = ts_up(w, ++k);
+  if (!p || !me) return false;
+  if (ts_is(p->node, "template_substitution")) return true;
+  if (!ts_is(p->node, "binary_expression") || !ts_is(ts_field(p->node, "operator"), "+")) return false;
+  TSNode l = ts_field(p->node, "left");
+  TSNode other = ts_node_eq(l, me->node) ? ts_field(p->node, "right") : l;
+  return ts_is(other, "string") || ts_is(other, "template_string");
+}
+
 static ir_use call_use(ts_walk *w, const char **var) {
   size_t k = 1;
   ts_frame *p = ts_up(w, k);
@@ -468,6 +482,7 @@ static ir_use call_use(ts_walk *w, const char **var) {
     return ts_is(op, "!") ? IR_USE_CONDITION : IR_USE_OTHER;
   }
   if (js_truth_tested(w, k)) return IR_USE_CONDITION;
+  if (js_formatted(w, 1)) return IR_USE_FORMATTED;
   if (!strcmp(t, "variable_declarator")) {
     *var = ts_text(w, ts_field(p->node, "name"));
     return IR_USE_ASSIGNED;
@@ -1367,6 +1382,8 @@ static ir_node *js_enter(ts_walk *w, bool *descend) {
         x->use = IR_USE_PASSED; /* `{...p}`, `[...p]` */
       else if (x && x->use == IR_USE_NONE && js_discarded(w, 1))
         x->use = IR_USE_DISCARDED; /* `c ? p : null;`, `x ?? p;`: dropped through a ternary or `??` */
+      else if (x && x->use == IR_USE_NONE && js_formatted(w, 1))
+        x->use = IR_USE_FORMATTED; /* `${p}` */
       return x;
     }
     }

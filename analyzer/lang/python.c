@@ -505,6 +505,23 @@ static bool py_discarded(ts_walk *w, size_t k) {
   return false;
 }
 
+/* The node k-1 levels up is turned into text by its parent at level k (through
+ * parentheses): an f-string's `{...}`, or an operand of `+` / `%` whose other operand is
+ * a string literal (`"n=" + str(x)` is not: only a literal tells the operator). */
+static bool py_formatted(ts_walk *w, size_t k) {
+  ts_frame *p = ts_up(w, k), *me = ts_up(w, k - 1);
+  while (p && me && ts_is(p->node, "parenthesized_expression")) me = p, p = ts_up(w, ++k);
+  if (!p || !me) return false;
+  const char *t = ts_node_type(p->node);
+  if (!strcmp(t, "interpolation")) return true;
+  if (strcmp(t, "binary_operator")) return false;
+  TSNode op = ts_field(p->node, "operator"), l = ts_field(p->node, "left"), r = ts_field(p->node, "right");
+  bool right = ts_node_eq(r, me->node);
+  TSNode other = right ? l : r;
+  bool lit = ts_is(other, "string") || ts_is(other, "concatenated_string");
+  return lit && (ts_is(op, "+") || (ts_is(op, "%") && right));
+}
+
 static ir_use call_use(ts_walk *w, const char **var) {
   if (py_discarded(w, 1)) return IR_USE_DISCARDED;
   size_t k = 1;
@@ -520,6 +537,7 @@ static ir_use call_use(ts_walk *w, const char **var) {
     return IR_USE_PASSED;
   if (!strcmp(t, "lambda")) return IR_USE_RETURNED;
   if (py_truth_tested(w, k)) return IR_USE_CONDITION;
+  if (py_formatted(w, 1)) return IR_USE_FORMATTED;
   if (!strcmp(t, "assignment")) {
     TSNode right = ts_field(p->node, "right");
     if (ts_node_eq(right, me->node)) {
@@ -1197,6 +1215,7 @@ static ir_node *py_enter(ts_walk *w, bool *descend) {
     if (!strcmp(t, "identifier")) {
       ir_node *x = ts_lower_read(w, &c->stored, is_read);
       if (x && x->use == IR_USE_NONE && py_truth_tested(w, 1)) x->use = IR_USE_CONDITION; /* `if c:`, `not c` */
+      else if (x && x->use == IR_USE_NONE && py_formatted(w, 1)) x->use = IR_USE_FORMATTED; /* f"{c}" */
       return x;
     }
     if (!strcmp(t, "import_statement") || !strcmp(t, "import_from_statement")) {
