@@ -24,6 +24,14 @@ static bool work_is_limited(const ir_file *f, const al_index *idx, const ir_node
   return false;
 }
 
+/* The value appended is a call that spawns (JS: any call): AL302 reports it, at the
+ * spawn. (The receiver's USE may come first among the children: `pending.add(...)`.) */
+static bool appends_spawn(const ir_file *f, const ir_node *append) {
+  const ir_node *c = append->child;
+  while (c && c->kind == IR_USE) c = c->next;
+  return c && c->kind == IR_CALL && (al_is_spawn(f, c) || f->lang == AL_LANG_JS);
+}
+
 /* What a named collection was built from, in the function around `at`: a comprehension
  * (its iterable) or appends/adds inside a for loop (the loop's iterable). Returns the
  * iterable text, or NULL when the provenance is unknown or provably small. *limited is
@@ -40,7 +48,7 @@ static const char *provenance(const ir_file *f, const al_index *idx, const ir_no
       found = n->member;
       if (work_is_limited(f, idx, n)) *limited = true;
     } else if (n->kind == IR_CALL && n->text && (!strcmp(n->text, append) || !strcmp(n->text, add)) &&
-               !(n->child && n->child->kind == IR_CALL && (al_is_spawn(f, n->child) || f->lang == AL_LANG_JS))) {
+               !appends_spawn(f, n)) {
       /* (appending a task spawned in the loop is AL302's finding, at the spawn) */
       for (const ir_node *p = n->parent; p && p != root; p = p->parent) {
         if (p->kind != IR_LOOP) continue;
