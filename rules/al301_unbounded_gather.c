@@ -8,10 +8,16 @@
 
 /* A call inside `root` (not root itself) that goes through a limiter (`limit(() => ...)`,
  * `queue.add(...)`), hands the work to a bounded pool (knowledge `pooled`:
- * run_in_executor, to_thread), or whose callee acquires a limiter. */
+ * run_in_executor, to_thread), or whose callee acquires a limiter; or one that tears
+ * down what is open (knowledge `teardown`, last name component: `c.close()`,
+ * `client.destroy(err)`): closing every connection at once is bounded by what was
+ * opened, and is how a pool shuts down. */
 static bool work_is_limited(const ir_file *f, const al_index *idx, const ir_node *root) {
+  const al_kb *kb = al_kb_for(f->lang);
   for (const ir_node *n = root->child; n; n = ir_next(n, root)) {
     if (n->kind != IR_CALL) continue;
+    const char *last = n->name ? strrchr(n->name, '.') : NULL;
+    if (last && al_kb_find(kb, "teardown", last + 1)) return true;
     if (al_callee_limited(f, idx, n)) return true;
     if (n->nargs && n->name && (!strcmp(n->name, "map") || al_ends_with(n->name, ".map"))) {
       /* map(work, xs) / xs.map(work): the function it maps */
@@ -24,12 +30,17 @@ static bool work_is_limited(const ir_file *f, const al_index *idx, const ir_node
   return false;
 }
 
-/* The value appended is a call that spawns (JS: any call): AL302 reports it, at the
- * spawn. (The receiver's USE may come first among the children: `pending.add(...)`.) */
-static bool appends_spawn(const ir_file *f, const ir_node *append) {
+/* The value appended is a call that spawns (JS: a call known to return a promise,
+ * which starts it): AL302 reports it, at the spawn. (The receiver's USE may come first
+ * among the children: `pending.add(...)`.) */
+static bool appends_spawn(const ir_file *f, const al_index *idx, const ir_node *append) {
   const ir_node *c = append->child;
   while (c && c->kind == IR_USE) c = c->next;
-  return c && c->kind == IR_CALL && (al_is_spawn(f, c) || f->lang == AL_LANG_JS);
+  if (!c || c->kind != IR_CALL) return false;
+  if (f->lang != AL_LANG_JS) return al_is_spawn(f, c);
+  const al_func_info *fn;
+  const al_kb_entry *api;
+  return al_index_call_awaitable(idx, f, c, &fn, &api);
 }
 
 /* What a named collection was built from, in the function around `at`: a comprehension
@@ -48,7 +59,7 @@ static const char *provenance(const ir_file *f, const al_index *idx, const ir_no
       found = n->member;
       if (work_is_limited(f, idx, n)) *limited = true;
     } else if (n->kind == IR_CALL && n->text && (!strcmp(n->text, append) || !strcmp(n->text, add)) &&
-               !appends_spawn(f, n)) {
+               !appends_spawn(f, idx, n)) {
       /* (appending a task spawned in the loop is AL302's finding, at the spawn) */
       for (const ir_node *p = n->parent; p && p != root; p = p->parent) {
         if (p->kind != IR_LOOP) continue;
