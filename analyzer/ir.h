@@ -73,6 +73,9 @@ enum {
                                 * it ignores the promise an async one returns */
   IR_F_LEAVES_FINALLY = 1u << 25, /* BREAK/CONTINUE (JS): its target (a label, a switch around the try) lies
                                   * outside the finally block it is in, past any loops between */
+  IR_F_PROMISE_TYPED = 1u << 26, /* ASSIGN (TypeScript): the variable is declared with a promise type
+                                  * (`declare const p: Promise<T>`, `let p: Promise<T>;`, `const p:
+                                  * Promise<T> = ...`); text: the value, or the type when there is none */
 };
 
 typedef enum {

@@ -157,9 +157,11 @@ static const ir_node *stored_awaitable(const ir_file *f, const al_index *idx, co
 /* A local holding a coroutine or promise, tested for truth (`p = fetch(); if (p)`). */
 static void stored_truth_tested(const ir_file *f, const al_index *idx, al_sink *sink, const ir_node *use) {
   if (!use->name) return;
-  if (f->lang == AL_LANG_JS && al_promise_param(use, use->name)) {
-    al_report(sink, use, "`%s` is a parameter typed as a promise and is tested for truth: a promise is always "
-              "truthy, so the test decides nothing; await it first and test the result", use->name);
+  const ir_node *typed = f->lang == AL_LANG_JS ? al_promise_param(use, use->name) : NULL;
+  if (typed) {
+    al_report(sink, use, "`%s` is a %s typed as a promise and is tested for truth: a promise is always "
+              "truthy, so the test decides nothing; await it first and test the result", use->name,
+              typed->kind == IR_FUNC ? "parameter" : "variable");
     return;
   }
   const ir_node *call = stored_awaitable(f, idx, use);

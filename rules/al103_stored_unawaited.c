@@ -114,12 +114,18 @@ static void check_collections(const ir_file *f, const al_index *idx, al_sink *si
   }
 }
 
-/* JS: a parameter typed as a promise (`p: Promise<T>`) standing alone as a statement. */
+/* JS: a parameter or variable typed as a promise (`p: Promise<T>`, `declare const p:
+ * Promise<T>`) standing alone as a statement. A local in a function assigned a call is
+ * the main check's (one report). */
 static void check_promise_params(const ir_file *f, al_sink *sink) {
-  for (const ir_node *n = f->root; n; n = ir_next(n, f->root))
-    if (n->kind == IR_USE && n->use == IR_USE_DISCARDED && n->name && al_promise_param(n, n->name))
-      al_report(sink, n, "promise `%s` (a parameter typed as a promise) stands alone as a statement: that does not "
-                "await it; await it", n->name);
+  for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
+    if (n->kind != IR_USE || n->use != IR_USE_DISCARDED || !n->name) continue;
+    const ir_node *d = al_promise_param(n, n->name);
+    if (!d) continue;
+    if (d->kind == IR_ASSIGN && ir_enclosing_func(d) && d->child && d->child->kind == IR_CALL) continue;
+    al_report(sink, n, "promise `%s` (%s typed as a promise) stands alone as a statement: that does not await it; "
+              "await it", n->name, d->kind == IR_FUNC ? "a parameter" : "a variable");
+  }
 }
 
 /* Python: every read of the task var in fn is as the receiver of a method that does not

@@ -922,13 +922,27 @@ al_fix *al_pass_function_fix(const ir_file *f, const ir_node *call, al_fix_safet
   return fx;
 }
 
+/* A promise-typed declaration of name directly in scope (not inside a nested function),
+ * before `at`. */
+static const ir_node *promise_decl_in(const ir_node *scope, const ir_node *at, const char *name) {
+  for (const ir_node *n = scope->child; n && n->span.start < at->span.start;
+       n = n->kind == IR_FUNC ? ir_next_skip(n, scope) : ir_next(n, scope))
+    if (n->kind == IR_ASSIGN && (n->flags & IR_F_PROMISE_TYPED) && n->name && !strcmp(n->name, name)) return n;
+  return NULL;
+}
+
 const ir_node *al_promise_param(const ir_node *at, const char *name) {
   if (!name) return NULL;
-  for (const ir_node *fn = ir_enclosing_func(at); fn; fn = ir_enclosing_func(fn))
+  const ir_node *fn = ir_enclosing_func(at), *top = at;
+  for (; fn; top = fn, fn = ir_enclosing_func(fn)) {
     for (uint32_t i = 0; i < fn->nargs; i++)
       if (fn->args[i].text && !strcmp(fn->args[i].text, name))
         return (fn->args[i].flags & IR_ARG_PROMISE) ? fn : NULL;
-  return NULL;
+    const ir_node *d = promise_decl_in(fn, at, name);
+    if (d) return d;
+  }
+  while (top->parent) top = top->parent; /* the file */
+  return promise_decl_in(top, at, name);
 }
 
 bool al_func_handles_errors(const ir_node *fn) {

@@ -142,9 +142,11 @@ const char *al_sleep_attr(const ir_file *f, const ir_node *call, const char *att
  * await. */
 bool al_func_handles_errors(const ir_node *fn);
 
-/* The function a name read at node `at` is a parameter of, when that parameter is
- * typed as a promise (IR_ARG_PROMISE: TypeScript `p: Promise<T>`); NULL otherwise (an
- * inner parameter of the same name and another type shadows it). */
+/* Where a name read at node `at` is declared with a promise type: the function it is a
+ * parameter of (IR_ARG_PROMISE: TypeScript `p: Promise<T>`), or the variable's
+ * declaration (an ASSIGN with IR_F_PROMISE_TYPED: `declare const p: Promise<T>`, in the
+ * function around `at`, one around that, or the module, before `at`); NULL otherwise (a
+ * parameter of the same name and another type in between shadows it). */
 const ir_node *al_promise_param(const ir_node *at, const char *name);
 
 /* The off-loop API (knowledge `offloop`: asyncio.to_thread, run_in_executor, Thread,

@@ -1484,10 +1484,22 @@ static ir_node *js_enter(ts_walk *w, bool *descend) {
             (ts_node_is_null(val) || (!ts_is(val, "arrow_function") && !ts_is(val, "function_expression"))))
           lower_fn_typed(w, parent, nm, ts_field(n, "type"));
       }
+      /* `declare const p: Promise<T>;`, `let p: Promise<T>;`, `const p: Promise<T> = x`:
+       * reads of p are lowered to USE (`p;` and `p.then(f)` float) */
+      bool promise_typed = c->typescript && ts_is(nm, "identifier") && returns_promise_type(w, ts_field(n, "type"));
+      if (promise_typed) ts_names_add(&c->stored, ts_text(w, nm));
+      if (promise_typed && ts_node_is_null(val)) {
+        x = ir_add(w->f, parent, IR_ASSIGN, ts_span(n));
+        x->name = ts_text(w, nm);
+        x->text = ts_text_short(w, ts_field(n, "type"), 80);
+        x->flags |= IR_F_PROMISE_TYPED;
+        return x;
+      }
       if (ts_is(nm, "identifier") && !ts_node_is_null(val)) {
         x = ir_add(w->f, parent, IR_ASSIGN, ts_span(n));
         x->name = ts_text(w, nm);
         x->text = ts_text_short(w, val, 80);
+        if (promise_typed) x->flags |= IR_F_PROMISE_TYPED;
         if (!ts_scope(w) && is_exported(w)) x->flags |= IR_F_EXPORTED; /* `export const api = {...}` */
         const char *vt = ts_node_type(val);
         if (!strcmp(vt, "array") || !strcmp(vt, "object") || !strcmp(vt, "string") || !strcmp(vt, "number")) {
