@@ -177,6 +177,23 @@ static void bind_alias(ts_walk *w, js_ctx *c, TSNode name, TSNode value) {
   ts_alias_bind(w, &c->aliases, var, target);
 }
 
+/* `const api = { load: fetchAll, save }`: `api.load()` calls fetchAll and `api.save()`
+ * save — the member aliases the function the pair names (key and value at level 0, the
+ * object at level 1). */
+static const char *object_member_name(ts_walk *w, size_t k, const char *key);
+
+static void bind_member_alias(ts_walk *w, js_ctx *c, TSNode key, TSNode value) {
+  if (!ts_is(value, "identifier") && !ts_is(value, "shorthand_property_identifier")) return;
+  if (!ts_is(key, "property_identifier") && !ts_is(key, "shorthand_property_identifier")) return;
+  ts_frame *obj = ts_up(w, 1);
+  if (!obj || !ts_is(obj->node, "object")) return;
+  const char *member = object_member_name(w, 1, ts_text(w, key));
+  const char *target = ts_text(w, value);
+  if (al_starts_with(member, "<object>.") || !strchr(member, '.') || ts_is_param(w, target)) return;
+  const char *via = ts_alias_get(w, &c->aliases, target);
+  ts_alias_bind(w, &c->aliases, member, via ? via : target);
+}
+
 static void add_import(ts_walk *w, js_ctx *c, ir_node *parent, TSNode at, const char *local, const char *mod,
                        const char *member) {
   al_names_bind(&c->names, local, mod, member);
@@ -776,7 +793,11 @@ static ir_node *lower_call(ts_walk *w, js_ctx *c, TSNode n, ir_node *parent, boo
   ir_node *call = ir_add(w->f, parent, IR_CALL, ts_span(n));
   const char *text = dotted(w, fn);
   call->text = text;
-  const char *target = !is_new && ts_is(fn, "identifier") ? ts_alias_get(w, &c->aliases, text) : NULL;
+  /* an alias of the name, or of an object's member (`api.load` for `{ load: fetchAll }`) */
+  const char *target = !is_new && (ts_is(fn, "identifier") || (ts_is(fn, "member_expression") && c->aliases.len &&
+                                                               !al_starts_with(text, "this.")))
+                           ? ts_alias_get(w, &c->aliases, text)
+                           : NULL;
   if (target) text = target; /* resolved as what it aliases; messages show it as written */
   if (resolve_typed(w, c, text, call)) {
     if (al_starts_with(text, "this.")) call->flags |= IR_F_SELF;
@@ -1231,7 +1252,7 @@ static const char *const js_handled[] = {
     "for_statement", "function", "function_declaration", "function_expression", "function_signature",
     "generator_function", "generator_function_declaration", "identifier", "import_statement",
     "interface_declaration", "jsx_attribute", "method_definition", "method_signature", "new_expression",
-    "object_type", "property_signature", "public_field_definition", "return_statement",
+    "object_type", "pair", "property_signature", "public_field_definition", "return_statement",
     "shorthand_property_identifier", "string", "throw_statement", "try_statement", "type_alias_declaration",
     "variable_declarator", "while_statement", NULL};
 
@@ -1370,7 +1391,10 @@ static ir_node *js_enter(ts_walk *w, bool *descend) {
       return lower_func(w, n, parent);
     break;
   case 's':
-    if (!strcmp(t, "shorthand_property_identifier")) goto ident; /* `{ p }` reads p */
+    if (!strcmp(t, "shorthand_property_identifier")) { /* `{ p }` reads p */
+      bind_member_alias(w, c, n, n);
+      goto ident;
+    }
     if (!strcmp(t, "string")) *descend = false; /* quotes, fragments, escapes (template strings do hold code) */
     break;
   case 'i':
@@ -1397,6 +1421,10 @@ static ir_node *js_enter(ts_walk *w, bool *descend) {
     }
     break;
   case 'p':
+    if (!strcmp(t, "pair")) {
+      bind_member_alias(w, c, ts_field(n, "key"), ts_field(n, "value"));
+      break;
+    }
     if (!strcmp(t, "public_field_definition")) { /* TypeScript: `private repo: Repo;` */
       TSNode nm = ts_field(n, "name");
       if (ts_is(nm, "property_identifier")) {
