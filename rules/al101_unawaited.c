@@ -123,11 +123,10 @@ static void truth_tested(const ir_file *f, const al_index *idx, al_sink *sink, c
                   "result (`await %s()`)", callee, callee);
 }
 
-/* The call whose coroutine or promise the local `use` reads holds: the local is assigned
- * once in its function, before `use` and in a block around it (in JS by its declaration,
- * `const p = load()`), from the awaitable call itself (not `cond ? fetch() : null`), and
- * it is not a kept task; NULL otherwise. */
-static const ir_node *stored_awaitable(const ir_file *f, const al_index *idx, const ir_node *use) {
+/* The call whose result the local `use` reads holds: the local is assigned once in its
+ * function, before `use` and in a block around it (in JS by its declaration, `const p =
+ * load()`), from the call itself (not `cond ? fetch() : null`); NULL otherwise. */
+static const ir_node *sole_assigned_call(const ir_file *f, const ir_node *use) {
   const ir_node *fn = ir_enclosing_func(use), *only = NULL;
   if (!fn) fn = f->root; /* a module-level `const p = load(); if (p) ...` */
   int count = 0;
@@ -147,11 +146,32 @@ static const ir_node *stored_awaitable(const ir_file *f, const al_index *idx, co
   const ir_node *call = NULL;
   for (const ir_node *c = only->child; c; c = c->next)
     if (c->kind == IR_CALL && c->use == IR_USE_ASSIGNED) call = c;
+  return around ? call : NULL;
+}
+
+/* The call whose coroutine or promise the local `use` reads holds (as above), when it
+ * is awaitable and not a kept task; NULL otherwise. */
+static const ir_node *stored_awaitable(const ir_file *f, const al_index *idx, const ir_node *use) {
+  const ir_node *call = sole_assigned_call(f, use);
   const al_func_info *callee;
   const al_kb_entry *api;
-  if (!around || !call || al_spawn_dangles(f, call) || !al_index_call_awaitable(idx, f, call, &callee, &api))
-    return NULL;
+  if (!call || al_spawn_dangles(f, call) || !al_index_call_awaitable(idx, f, call, &callee, &api)) return NULL;
   return call;
+}
+
+/* `gen.next()` / `gen.aclose()` on an async generator — a call of a project `async
+ * function*` / async generator def, in place (`ticks().next()`) or held by a local
+ * (`const gen = ticks()`): the method (knowledge `async_generator_methods`) returns a
+ * promise / awaitable. Returns the generator function, or NULL. */
+static const al_func_info *async_gen_method(const ir_file *f, const al_index *idx, const ir_node *n) {
+  const char *dot = n->name ? strrchr(n->name, '.') : NULL;
+  if (!dot || !n->child || !al_kb_find(al_kb_for(f->lang), "async_generator_methods", dot + 1)) return NULL;
+  const ir_node *recv = n->child;
+  if (recv->span.start != n->span.start) return NULL; /* the receiver comes first */
+  const ir_node *made = recv->kind == IR_CALL ? recv : recv->kind == IR_USE && recv->name ? sole_assigned_call(f, recv) : NULL;
+  if (!made) return NULL;
+  const al_func_info *fn = al_index_resolve(idx, f, made);
+  return fn && (fn->func->flags & (IR_F_ASYNC | IR_F_GENERATOR)) == (IR_F_ASYNC | IR_F_GENERATOR) ? fn : NULL;
 }
 
 /* A local holding a coroutine or promise, tested for truth (`p = fetch(); if (p)`). */
@@ -785,6 +805,16 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
     }
     const al_func_info *fn;
     const al_kb_entry *api;
+    const al_func_info *gen = f->lang != AL_LANG_C ? async_gen_method(f, idx, n) : NULL;
+    if (gen) {
+      const ir_node *encl = ir_enclosing_func(n);
+      al_report_fix(sink, n, make_fix(f, n, encl), "%s returned by `%s()` is never awaited: `%s` is an async "
+                    "generator (defined at %s:%u), whose `%s()` returns %s; %s", what(f->lang), al_call_label(f, n),
+                    al_display_name(gen->func->name), gen->file->src->path, gen->func->span.line,
+                    strrchr(n->name, '.') + 1, f->lang == AL_LANG_JS ? "a promise" : "an awaitable",
+                    advice(f->lang, encl && (encl->flags & IR_F_ASYNC)));
+      continue;
+    }
     if (!al_index_call_awaitable(idx, f, n, &fn, &api)) continue;
     /* JS fire-and-forget of a project async function that catches its own errors:
      * the promise cannot reject, nothing is lost */
