@@ -127,8 +127,15 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
         uint32_t b = ls - 1;
         while (b > fn->span.start && strchr(" \t\r", t[b - 1])) b--;
         if (pd > 0 || b == fn->span.start || t[b - 1] != '=') break;
-      } else if (!py && pd <= 0 && (c == ';' || c == '{' || c == '}')) {
+      } else if (!py && pd <= 0 && (c == ';' || c == '}')) {
         break;
+      } else if (!py && pd <= 0 && c == '{') {
+        /* an object literal's brace (after `=`, `(`, `,`, `:`, `[`, `?`: `foo = { bar: foo,
+         * baz: await qux }`) is inside the statement; a block's ends it */
+        uint32_t b = ls - 1;
+        while (b > fn->span.start && strchr(" \t\r\n", t[b - 1])) b--;
+        if (b == fn->span.start || !strchr("=(,:[?", t[b - 1]) || (t[b - 1] == '=' && b >= 2 && t[b - 2] == '>'))
+          break;
       }
       ls--;
     }
