@@ -270,6 +270,22 @@ static const al_func_info *resolve_returned(const al_index *idx, const ir_file *
   return home ? resolve_in(idx, f->lang, home, key, 0) : NULL;
 }
 
+/* The plain name a call makes (`cb` of `cb()`, `cb.call` of `cb.call(x)`) is a parameter
+ * of a function around it: the parameter, not the module's function of that name, is
+ * called (`function foo(cb) { cb(); }` beside an `async function cb`). */
+static bool param_named(const ir_node *call, const char *member) {
+  size_t hl = strcspn(member, ".(");
+  if (!hl || (call->flags & IR_F_SELF)) return false;
+  for (const ir_node *fn = ir_enclosing_func(call); fn; fn = ir_enclosing_func(fn))
+    for (uint32_t i = 0; i < fn->nargs; i++) {
+      const char *a = fn->args[i].text;
+      if (!a) continue;
+      while (*a == '*' || *a == '.') a++;
+      if (!strncmp(a, member, hl) && !(isalnum((unsigned char)a[hl]) || a[hl] == '_' || a[hl] == '$')) return true;
+    }
+  return false;
+}
+
 static const al_func_info *resolve(const al_index *idx, const ir_file *f, const ir_node *call) {
   if (!call->member || !*call->member) {
     if (f->lang == AL_LANG_JS && call->module) return lookup(idx, call->module, "default");
@@ -280,7 +296,7 @@ static const al_func_info *resolve(const al_index *idx, const ir_file *f, const 
     return r ? r : lookup(idx, "c", call->member);
   }
   if (!call->module) {
-    if (!f->module) return NULL;
+    if (!f->module || param_named(call, call->member)) return NULL;
     const al_func_info *r = lookup_method(idx, f->lang, f->module, call->member, 0);
     /* Python: a function nested in an enclosing function (outer.inner) */
     for (const ir_node *p = ir_enclosing_func(call); !r && p; p = ir_enclosing_func(p)) {
