@@ -286,6 +286,34 @@ static bool param_named(const ir_node *call, const char *member) {
   return false;
 }
 
+/* The name (its first hl bytes) is one of the comma/space separated names of list. */
+static bool names_list_has(const char *list, const char *name, size_t hl) {
+  for (const char *p = list; p && *p;) {
+    while (*p && !(isalnum((unsigned char)*p) || *p == '_' || *p == '$')) p++;
+    size_t n = 0;
+    while (isalnum((unsigned char)p[n]) || p[n] == '_' || p[n] == '$') n++;
+    if (n == hl && !strncmp(p, name, hl) && p[n] != '.' && (p == list || p[-1] != '.')) return true;
+    p += n;
+  }
+  return false;
+}
+
+/* ... or a local of one: assigned there (`notify = make()`), or bound by a loop, `with
+ * ... as`, `except ... as` (not inside a nested function). Asked only once the name
+ * has matched a module function. */
+static bool local_named(const ir_node *call, const char *member) {
+  size_t hl = strcspn(member, ".(");
+  if (!hl || (call->flags & IR_F_SELF)) return false;
+  for (const ir_node *fn = ir_enclosing_func(call); fn; fn = ir_enclosing_func(fn))
+    for (const ir_node *n = fn->child; n; n = n->kind == IR_FUNC ? ir_next_skip(n, fn) : ir_next(n, fn)) {
+      if (n->kind == IR_ASSIGN && n->name && strlen(n->name) == hl && !strncmp(n->name, member, hl)) return true;
+      if ((n->kind == IR_LOOP || n->kind == IR_WITH || n->kind == IR_HANDLER) && n->alias &&
+          names_list_has(n->alias, member, hl))
+        return true;
+    }
+  return false;
+}
+
 static const al_func_info *resolve(const al_index *idx, const ir_file *f, const ir_node *call) {
   if (!call->member || !*call->member) {
     if (f->lang == AL_LANG_JS && call->module) return lookup(idx, call->module, "default");
@@ -307,6 +335,8 @@ static const al_func_info *resolve(const al_index *idx, const ir_file *f, const 
       if (r && (r->func->span.start < p->span.start || r->func->span.end > p->span.end)) r = NULL;
     }
     if (!r && strchr(call->member, '(')) r = resolve_returned(idx, f, NULL, call->member);
+    if (r && r->func->name && !strpbrk(r->func->name, ".<") && !strchr(call->member, '.') && local_named(call, call->member))
+      r = NULL; /* a module function hidden by a local of its name */
     return r;
   }
   const al_func_info *r = resolve_in(idx, f->lang, call->module, call->member, 0);
