@@ -299,13 +299,15 @@ static bool names_list_has(const char *list, const char *name, size_t hl) {
 }
 
 /* ... or a local of one: assigned there (`notify = make()`), or bound by a loop, `with
- * ... as`, `except ... as` (not inside a nested function). Asked only once the name
- * has matched a module function. */
+ * ... as`, `except ... as` (not inside a nested function), before the call (after it,
+ * the call would fail: Python's UnboundLocalError, JavaScript's dead zone). Asked only
+ * once the name has matched a module function. */
 static bool local_named(const ir_node *call, const char *member) {
   size_t hl = strcspn(member, ".(");
   if (!hl || (call->flags & IR_F_SELF)) return false;
   for (const ir_node *fn = ir_enclosing_func(call); fn; fn = ir_enclosing_func(fn))
-    for (const ir_node *n = fn->child; n; n = n->kind == IR_FUNC ? ir_next_skip(n, fn) : ir_next(n, fn)) {
+    for (const ir_node *n = fn->child; n && n->span.start < call->span.start;
+         n = n->kind == IR_FUNC ? ir_next_skip(n, fn) : ir_next(n, fn)) {
       if (n->kind == IR_ASSIGN && n->name && strlen(n->name) == hl && !strncmp(n->name, member, hl)) return true;
       if ((n->kind == IR_LOOP || n->kind == IR_WITH || n->kind == IR_HANDLER) && n->alias &&
           names_list_has(n->alias, member, hl))
@@ -324,7 +326,7 @@ static const al_func_info *resolve(const al_index *idx, const ir_file *f, const 
     return r ? r : lookup(idx, "c", call->member);
   }
   if (!call->module) {
-    if (!f->module || param_named(call, call->member)) return NULL;
+    if (!f->module) return NULL;
     const al_func_info *r = lookup_method(idx, f->lang, f->module, call->member, 0);
     /* Python: a function nested in an enclosing function (outer.inner) */
     for (const ir_node *p = ir_enclosing_func(call); !r && p; p = ir_enclosing_func(p)) {
@@ -335,6 +337,7 @@ static const al_func_info *resolve(const al_index *idx, const ir_file *f, const 
       if (r && (r->func->span.start < p->span.start || r->func->span.end > p->span.end)) r = NULL;
     }
     if (!r && strchr(call->member, '(')) r = resolve_returned(idx, f, NULL, call->member);
+    if (r && param_named(call, call->member)) r = NULL; /* (asked once a function matched: most calls match none) */
     if (r && r->func->name && !strpbrk(r->func->name, ".<") && !strchr(call->member, '.') && local_named(call, call->member))
       r = NULL; /* a module function hidden by a local of its name */
     return r;

@@ -60,7 +60,7 @@ static al_fix *make_fix(const ir_file *f, const ir_node *call, const ir_node *en
 /* JS: `p.then(f)` on a local holding a promise (`const p = fetch(u)`). */
 static bool chain_on_stored_promise(const ir_file *f, const al_index *idx, const ir_node *n) {
   if (!n->child || n->child->kind != IR_USE || !n->child->name) return false;
-  if (f->lang == AL_LANG_JS && al_promise_param(n, n->child->name)) return true; /* `p: Promise<T>` */
+  if (f->lang == AL_LANG_JS && al_promise_param(f, n, n->child->name)) return true; /* `p: Promise<T>` */
   const ir_node *fn = ir_enclosing_func(n);
   const ir_node *root = fn ? fn : f->root;
   for (const ir_node *c = root->child; c && c != n; c = ir_next(c, root)) {
@@ -177,7 +177,7 @@ static const al_func_info *async_gen_method(const ir_file *f, const al_index *id
 /* A local holding a coroutine or promise, tested for truth (`p = fetch(); if (p)`). */
 static void stored_truth_tested(const ir_file *f, const al_index *idx, al_sink *sink, const ir_node *use) {
   if (!use->name) return;
-  const ir_node *typed = f->lang == AL_LANG_JS ? al_promise_param(use, use->name) : NULL;
+  const ir_node *typed = f->lang == AL_LANG_JS ? al_promise_param(f, use, use->name) : NULL;
   if (typed) {
     al_report(sink, use, "`%s` is a %s typed as a promise and is tested for truth: a promise is always "
               "truthy, so the test decides nothing; await it first and test the result", use->name,

@@ -120,7 +120,7 @@ static void check_collections(const ir_file *f, const al_index *idx, al_sink *si
 static void check_promise_params(const ir_file *f, al_sink *sink) {
   for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
     if (n->kind != IR_USE || n->use != IR_USE_DISCARDED || !n->name) continue;
-    const ir_node *d = al_promise_param(n, n->name);
+    const ir_node *d = al_promise_param(f, n, n->name);
     if (!d) continue;
     if (d->kind == IR_ASSIGN && ir_enclosing_func(d) && d->child && d->child->kind == IR_CALL) continue;
     al_report(sink, n, "promise `%s` (%s typed as a promise) stands alone as a statement: that does not await it; "

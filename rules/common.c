@@ -931,18 +931,20 @@ static const ir_node *promise_decl_in(const ir_node *scope, const ir_node *at, c
   return NULL;
 }
 
-const ir_node *al_promise_param(const ir_node *at, const char *name) {
+const ir_node *al_promise_param(const ir_file *f, const ir_node *at, const char *name) {
   if (!name) return NULL;
-  const ir_node *fn = ir_enclosing_func(at), *top = at;
-  for (; fn; top = fn, fn = ir_enclosing_func(fn)) {
+  /* declarations carry types only in TypeScript */
+  const char *ext = strrchr(f->src->path, '.');
+  bool ts = ext && (!strcmp(ext, ".ts") || !strcmp(ext, ".tsx") || !strcmp(ext, ".mts") || !strcmp(ext, ".cts"));
+  const ir_node *fn = ir_enclosing_func(at);
+  for (; fn; fn = ir_enclosing_func(fn)) {
     for (uint32_t i = 0; i < fn->nargs; i++)
       if (fn->args[i].text && !strcmp(fn->args[i].text, name))
         return (fn->args[i].flags & IR_ARG_PROMISE) ? fn : NULL;
-    const ir_node *d = promise_decl_in(fn, at, name);
+    const ir_node *d = ts ? promise_decl_in(fn, at, name) : NULL;
     if (d) return d;
   }
-  while (top->parent) top = top->parent; /* the file */
-  return promise_decl_in(top, at, name);
+  return ts ? promise_decl_in(f->root, at, name) : NULL;
 }
 
 bool al_func_handles_errors(const ir_node *fn) {

@@ -147,7 +147,7 @@ bool al_func_handles_errors(const ir_node *fn);
  * declaration (an ASSIGN with IR_F_PROMISE_TYPED: `declare const p: Promise<T>`, in the
  * function around `at`, one around that, or the module, before `at`); NULL otherwise (a
  * parameter of the same name and another type in between shadows it). */
-const ir_node *al_promise_param(const ir_node *at, const char *name);
+const ir_node *al_promise_param(const ir_file *f, const ir_node *at, const char *name);
 
 /* The off-loop API (knowledge `offloop`: asyncio.to_thread, run_in_executor, Thread,
  * executor.submit, setTimeout's JS counterpart none) that call is an argument of —

@@ -16,6 +16,7 @@ typedef struct js_ctx {
   al_names names;
   const char *dir; /* directory of this file, for relative specifiers */
   ts_names stored;  /* locals assigned a call result: reads of them are lowered to USE */
+  bool member_aliases; /* an object literal's member aliases a function (`{ list: fetchAll }`) */
   al_map types;    /* locals / this.x holding `new X()`: their method calls resolve to X's */
   bool typescript; /* the TypeScript grammar: annotations are looked at */
   al_map returns;  /* TypeScript: function name -> js_return*, the class its return type names */
@@ -192,6 +193,7 @@ static void bind_member_alias(ts_walk *w, js_ctx *c, TSNode key, TSNode value) {
   if (al_starts_with(member, "<object>.") || !strchr(member, '.') || ts_is_param(w, target)) return;
   const char *via = ts_alias_get(w, &c->aliases, target);
   ts_alias_bind(w, &c->aliases, member, via ? via : target);
+  c->member_aliases = true;
 }
 
 static void add_import(ts_walk *w, js_ctx *c, ir_node *parent, TSNode at, const char *local, const char *mod,
@@ -474,8 +476,9 @@ static bool js_formatted(ts_walk *w, size_t k) {
   ts_frame *p = ts_up(w, k), *me = ts_up(w, k - 1);
   while (p && me && js_transparent(p->node)) me = p, p = ts_up(w, ++k);
   if (!p || !me) return false;
-  if (ts_is(p->node, "template_substitution")) return true;
-  if (!ts_is(p->node, "binary_expression") || !ts_is(ts_field(p->node, "operator"), "+")) return false;
+  const char *t = ts_node_type(p->node);
+  if (t[0] == 't') return !strcmp(t, "template_substitution");
+  if (t[0] != 'b' || strcmp(t, "binary_expression") || !ts_is(ts_field(p->node, "operator"), "+")) return false;
   TSNode l = ts_field(p->node, "left");
   TSNode other = ts_node_eq(l, me->node) ? ts_field(p->node, "right") : l;
   return ts_is(other, "string") || ts_is(other, "template_string");
@@ -794,7 +797,7 @@ static ir_node *lower_call(ts_walk *w, js_ctx *c, TSNode n, ir_node *parent, boo
   const char *text = dotted(w, fn);
   call->text = text;
   /* an alias of the name, or of an object's member (`api.load` for `{ load: fetchAll }`) */
-  const char *target = !is_new && (ts_is(fn, "identifier") || (ts_is(fn, "member_expression") && c->aliases.len &&
+  const char *target = !is_new && (ts_is(fn, "identifier") || (ts_is(fn, "member_expression") && c->member_aliases &&
                                                                !al_starts_with(text, "this.")))
                            ? ts_alias_get(w, &c->aliases, text)
                            : NULL;
@@ -1504,22 +1507,23 @@ static ir_node *js_enter(ts_walk *w, bool *descend) {
       TSNode val = ts_field(n, "value");
       bind_new(w, c, nm, val);
       bind_alias(w, c, nm, val);
+      TSNode ty = c->typescript && ts_is(nm, "identifier") ? ts_field(n, "type") : (TSNode){0};
       if (c->typescript && ts_is(nm, "identifier")) {
-        bind_annotation(w, c, ts_scope(w), ts_text(w, nm), ts_field(n, "type"));
+        bind_annotation(w, c, ts_scope(w), ts_text(w, nm), ty);
         /* (module level only: a function's locals are not scoped in the index, and a
          * local of the same name elsewhere would take its type) */
         if (!ts_scope(w) &&
             (ts_node_is_null(val) || (!ts_is(val, "arrow_function") && !ts_is(val, "function_expression"))))
-          lower_fn_typed(w, parent, nm, ts_field(n, "type"));
+          lower_fn_typed(w, parent, nm, ty);
       }
       /* `declare const p: Promise<T>;`, `let p: Promise<T>;`, `const p: Promise<T> = x`:
        * reads of p are lowered to USE (`p;` and `p.then(f)` float) */
-      bool promise_typed = c->typescript && ts_is(nm, "identifier") && returns_promise_type(w, ts_field(n, "type"));
+      bool promise_typed = !ts_node_is_null(ty) && returns_promise_type(w, ty);
       if (promise_typed) ts_names_add(&c->stored, ts_text(w, nm));
       if (promise_typed && ts_node_is_null(val)) {
         x = ir_add(w->f, parent, IR_ASSIGN, ts_span(n));
         x->name = ts_text(w, nm);
-        x->text = ts_text_short(w, ts_field(n, "type"), 80);
+        x->text = ts_text_short(w, ty, 80);
         x->flags |= IR_F_PROMISE_TYPED;
         return x;
       }

@@ -513,8 +513,8 @@ static bool py_formatted(ts_walk *w, size_t k) {
   while (p && me && ts_is(p->node, "parenthesized_expression")) me = p, p = ts_up(w, ++k);
   if (!p || !me) return false;
   const char *t = ts_node_type(p->node);
-  if (!strcmp(t, "interpolation")) return true;
-  if (strcmp(t, "binary_operator")) return false;
+  if (t[0] == 'i') return !strcmp(t, "interpolation");
+  if (t[0] != 'b' || strcmp(t, "binary_operator")) return false;
   TSNode op = ts_field(p->node, "operator"), l = ts_field(p->node, "left"), r = ts_field(p->node, "right");
   bool right = ts_node_eq(r, me->node);
   TSNode other = right ? l : r;
