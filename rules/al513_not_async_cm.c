@@ -32,10 +32,51 @@ static bool sync_cm_item(const ir_file *f, const char *item, void *ctx) {
   return e && !al_kb_attr(e, "coroutine");
 }
 
+/* `async for x in <not an async iterable>`: a list/tuple/set/dict/string literal or a
+ * comprehension, a call of a builtin that returns a plain iterable (knowledge
+ * `sync_iterables`: range, enumerate, zip, sorted, open ...), or of a project generator
+ * that is not async. `__aiter__` does not exist: TypeError before the first iteration. */
+static void async_for_over_sync(const ir_file *f, const al_index *idx, al_sink *sink, const ir_node *loop) {
+  const char *it = loop->name;
+  if (!it || !*it) return;
+  const char *what = NULL;
+  char buf[160];
+  if (strchr("[({\"'0123456789", it[0]) || al_starts_with(it, "f\"") || al_starts_with(it, "f'")) {
+    what = it[0] == '[' ? "a list" : it[0] == '(' ? "a tuple or generator expression" : it[0] == '{' ? "a set or dict"
+           : (it[0] >= '0' && it[0] <= '9') ? "a number" : "a string";
+  } else {
+    const ir_node *c = NULL;
+    for (const ir_node *x = loop->child; x && !c; x = x->next)
+      if (x->kind == IR_CALL && x->span.end <= loop->body && !strncmp(f->src->text + x->span.start, it, 1) &&
+          x->text && al_starts_with(it, x->text))
+        c = x;
+    if (!c || !c->name) return;
+    size_t tl = strlen(c->text);
+    if (it[tl] != '(' || it[strlen(it) - 1] != ')') return; /* the call is the whole iterable */
+    const al_func_info *fn = al_index_resolve(idx, f, c);
+    if (fn) {
+      if ((fn->func->flags & (IR_F_ASYNC | IR_F_GENERATOR)) != IR_F_GENERATOR) return;
+      snprintf(buf, sizeof buf, "the generator `%s()` (defined at %s:%u, not async)", al_call_label(f, c),
+               fn->file->src->path, fn->func->span.line);
+    } else if (al_kb_find(al_kb_for(f->lang), "sync_iterables", c->name)) {
+      snprintf(buf, sizeof buf, "`%s()`, a plain iterable", al_call_label(f, c));
+    } else {
+      return;
+    }
+    what = buf;
+  }
+  al_report(sink, loop, "`async for` over %s: it has no `__aiter__`, so this raises TypeError before the first "
+            "iteration; use a plain `for`", what);
+}
+
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   if (f->lang != AL_LANG_PYTHON) return;
   const al_kb *kb = al_kb_for(f->lang);
   for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
+    if (n->kind == IR_LOOP && (n->flags & IR_F_ASYNC) && !(n->flags & IR_F_WHILE)) {
+      async_for_over_sync(f, idx, sink, n);
+      continue;
+    }
     if (n->kind != IR_WITH || !(n->flags & IR_F_ASYNC)) continue;
     uint32_t end = header_end(f, n);
     bool reported = false;
@@ -114,7 +155,7 @@ const al_rule rule_al513 = {
     .family = AL_FAMILY_HYGIENE,
     .langs = 1u << AL_LANG_PYTHON,
     .severity = AL_SEV_ERROR,
-    .summary = "async with over a synchronous context manager or a coroutine (raises TypeError)",
+    .summary = "async with / async for over a synchronous context manager, iterable or a coroutine (raises TypeError)",
     .fix = AL_FIX_NONE,
     .check = check,
 };
