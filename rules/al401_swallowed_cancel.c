@@ -350,6 +350,20 @@ static const ir_node *loop_going_on(const ir_file *f, const ir_node *h) {
   return NULL;
 }
 
+/* The handler is in a loop that stops on the abort by itself (`while (!signal.aborted)`,
+ * `if (signal.aborted) break;` in it): the catch goes on to that test, which ends the
+ * loop — a poll loop that ends quietly on an abort, by design. */
+static bool in_abort_checked_loop(const ir_file *f, const ir_node *h) {
+  const ir_node *try_node = h->parent;
+  for (const ir_node *p = try_node ? try_node->parent : NULL; p && p->kind != IR_FUNC; p = p->parent)
+    if (p->kind == IR_LOOP) /* a test of the signal in the loop, outside the try */
+      return al_code_contains(f, p->span.start, try_node->span.start, "aborted") ||
+             al_code_contains(f, p->span.start, try_node->span.start, "throwIfAborted") ||
+             al_code_contains(f, try_node->span.end, p->span.end, "aborted") ||
+             al_code_contains(f, try_node->span.end, p->span.end, "throwIfAborted");
+  return false;
+}
+
 static void check_js(const ir_file *f, al_sink *sink) {
   for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
     const ir_node *fn = NULL;
@@ -366,6 +380,7 @@ static void check_js(const ir_file *f, al_sink *sink) {
                         al_call_label(f, op));
         continue;
       }
+      if (in_abort_checked_loop(f, n)) continue;
       al_report_fix(sink, n, abort_rethrow_fix(f, n),
                     "this catch swallows the AbortError of `%s()`, which was given an AbortSignal: the abort is "
                     "treated as a failure and the code goes on; rethrow it (`if (err.name === 'AbortError') throw "
