@@ -67,6 +67,7 @@ static int add_entry(al_kb_section *sec, yaml_document_t *doc, yaml_node_t *item
     sec->suffix_wild = true;
   } else {
     if (al_ends_with(e->name, ".*")) sec->prefix_wild = true;
+    else if (strstr(e->name, ".*.")) sec->mid_wild = true;
     char *head = al_strndup(e->name, strcspn(e->name, "."));
     al_map_put(&sec->heads, head, e);
     free(head);
@@ -261,9 +262,21 @@ const al_kb_entry *al_kb_match(const al_kb *kb, const char *section, const char 
   buf[hn] = 0;
   bool head = al_map_get(&s->heads, buf) != NULL; /* else no exact or `a.*` entry matches */
   const al_kb_entry *e = head ? al_map_get(&s->by_name, name) : NULL;
-  if (e || (!s->prefix_wild && !s->suffix_wild)) return e;
+  if (e || (!s->prefix_wild && !s->suffix_wild && !s->mid_wild)) return e;
   memcpy(buf, name, n + 1);
   char *dot;
+  if (head && s->mid_wild && (dot = strrchr(buf, '.')) && dot > buf) { /* a.b.X.m -> a.b.*.m */
+    char *prev = dot - 1;
+    while (prev > buf && *prev != '.') prev--;
+    if (*prev == '.') {
+      char tail[512];
+      strcpy(tail, dot);
+      strcpy(prev + 1, "*");
+      strcat(prev + 2, tail);
+      if ((e = al_map_get(&s->by_name, buf))) return e;
+      memcpy(buf, name, n + 1);
+    }
+  }
   while (head && s->prefix_wild && (dot = strrchr(buf, '.'))) {
     strcpy(dot, ".*");
     if ((e = al_map_get(&s->by_name, buf))) return e;

@@ -24,6 +24,7 @@ typedef struct js_ctx {
   al_map void_types; /* TypeScript: `type Fn = () => void` -> "Fn"; `interface P { on: () => void }` -> "P.on" */
   al_map aliases;  /* "<scope>\x1f<var>" -> dotted text: `const f = load` makes f() call load ("": not here) */
   bool project_imports; /* a relative specifier was seen: imports from files of the project */
+  bool package_imports; /* an import or require of a package (knowledge `returns` may type its calls) */
 } js_ctx;
 
 /* `f(): Api` or `f(): Promise<Api>`: what `x = f()` or `x = await f()` holds. */
@@ -199,6 +200,7 @@ static void bind_member_alias(ts_walk *w, js_ctx *c, TSNode key, TSNode value) {
 static void add_import(ts_walk *w, js_ctx *c, ir_node *parent, TSNode at, const char *local, const char *mod,
                        const char *member) {
   al_names_bind(&c->names, local, mod, member);
+  if (mod && mod[0] != '/') c->package_imports = true;
   if (!parent) return;
   ir_node *imp = ir_add(w->f, parent, IR_IMPORT, ts_span(at));
   imp->name = mod;
@@ -615,6 +617,36 @@ static void lower_args(ts_walk *w, ir_node *call, TSNode args) {
  * `const res = await fetch(url)` makes `res.json()` a Response method. */
 static bool resolve_typed(ts_walk *w, js_ctx *c, const char *text, ir_node *call);
 
+/* What a call of a package API returns, by knowledge `returns` (a type name), through
+ * chains of such calls: `createClient()`, `client.db(name)` on a typed local,
+ * `client.db(name).collection(c)`; NULL when unknown. */
+static const char *known_result_type(ts_walk *w, js_ctx *c, TSNode call, int depth) {
+  if (depth > 4 || !ts_is(call, "call_expression")) return NULL;
+  TSNode fn = ts_field(call, "function");
+  const char *name = NULL;
+  if (ts_is(fn, "member_expression")) {
+    TSNode obj = ts_field(fn, "object"), prop = ts_field(fn, "property");
+    while (ts_is(obj, "parenthesized_expression")) obj = ts_node_named_child(obj, 0);
+    if (ts_is(obj, "call_expression")) {
+      const char *t = known_result_type(w, c, obj, depth + 1);
+      if (!t || !ts_is(prop, "property_identifier")) return NULL;
+      name = al_arena_fmt(&w->f->arena, "%s.%s", t, ts_text(w, prop));
+    }
+  }
+  if (!name) {
+    if (!ts_is(fn, "identifier") && !ts_is(fn, "member_expression")) return NULL;
+    const char *text = dotted(w, fn), *nm, *mod, *mem;
+    if (strchr(text, '(')) return NULL;
+    al_names_resolve(&c->names, text, &nm, &mod, &mem);
+    ir_node typed = {0};
+    if (mod && mod[0] != '/') name = nm;
+    else if (!mod && resolve_typed(w, c, text, &typed)) name = typed.name;
+    if (!name) return NULL;
+  }
+  const al_kb_entry *e = al_kb_match(al_kb_for(AL_LANG_JS), "returns", name);
+  return e ? al_kb_attr(e, "type") : NULL;
+}
+
 static void bind_new(ts_walk *w, js_ctx *c, TSNode left, TSNode value) {
   if (ts_node_is_null(value)) return;
   const char *key = NULL;
@@ -624,11 +656,19 @@ static void bind_new(ts_walk *w, js_ctx *c, TSNode left, TSNode value) {
   }
   bool call = ts_is(value, "call_expression");
   if (!call && (key || !ts_is(value, "new_expression"))) return;
-  if (call && !key && !c->returns.len && !c->project_imports) return; /* nothing to type it by */
+  if (call && !key && !c->returns.len && !c->project_imports && !c->package_imports)
+    return; /* nothing to type it by */
   if (!ts_is(left, "identifier") && !ts_is(left, "member_expression")) return;
   const char *name, *mod, *mem;
   const char *callee = dotted(w, ts_field(value, call ? "function" : "constructor"));
   al_names_resolve(&c->names, callee, &name, &mod, &mem);
+  if (call && !key && (!mod || mod[0] != '/')) { /* `const client = createClient()` (knowledge `returns`) */
+    const char *type = known_result_type(w, c, value, 0);
+    const char *var = dotted(w, left);
+    if (type && (ts_is(left, "identifier") || al_starts_with(var, "this.")))
+      ts_bind_type(w, &c->types, ts_scope(w), "this.", var, NULL, ir_str(w->f, type, strlen(type)));
+    if (type) return;
+  }
   if (call && !key && !c->returns.len && !(mod && mod[0] == '/')) return; /* (as `defer` below) */
   const char *var = dotted(w, left);
   if (!ts_is(left, "identifier") && !al_starts_with(var, "this.")) return;
@@ -755,6 +795,12 @@ static bool resolve_call_receiver(ts_walk *w, js_ctx *c, const char *text, TSNod
   if (!ts_is(obj, "call_expression") || !ts_is(prop, "property_identifier")) return false;
   const char *m = ts_text(w, prop);
   if (!strcmp(m, "then") || !strcmp(m, "catch") || !strcmp(m, "finally")) return false;
+  const char *kt = known_result_type(w, c, obj, 0); /* `client.db(n).collection(c).insertOne(d)` */
+  if (kt) {
+    call->module = NULL;
+    call->member = call->name = al_arena_fmt(&w->f->arena, "%s.%s", kt, m);
+    return true;
+  }
   TSNode inner = ts_field(obj, "function");
   if (!ts_is(inner, "identifier") && !ts_is(inner, "member_expression")) return false;
   const char *it = dotted(w, inner);

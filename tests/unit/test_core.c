@@ -280,6 +280,17 @@ START_TEST(knowledge_loader) {
   ck_assert_ptr_null(al_kb_match(&kb, "blocking", "ospath.exists"));
   al_kb_free(&kb);
 
+  /* a.b.*.m: one component before the last, any; exact wins; no match across two */
+  const char *mid = "awaitable:\n  - {name: 'db.Client.*.find', k: mid}\n  - {name: db.Client.raw.find, k: exact}\n"
+                    "  - {name: db.Client.*, k: prefix}\n";
+  ck_assert_int_eq(al_kb_load(&kb, mid, strlen(mid), "m.yaml", &err), 0);
+  ck_assert_str_eq(al_kb_attr(al_kb_match(&kb, "awaitable", "db.Client.user.find"), "k"), "mid");
+  ck_assert_str_eq(al_kb_attr(al_kb_match(&kb, "awaitable", "db.Client.raw.find"), "k"), "exact");
+  ck_assert_str_eq(al_kb_attr(al_kb_match(&kb, "awaitable", "db.Client.user.on"), "k"), "prefix");
+  ck_assert_str_eq(al_kb_attr(al_kb_match(&kb, "awaitable", "db.Client.a.b.find"), "k"), "prefix");
+  ck_assert_ptr_null(al_kb_match(&kb, "awaitable", "db.Other.user.find"));
+  al_kb_free(&kb);
+
   const char *bad[] = {"awaitable: [a\n", "- just a list\n", "awaitable: 3\n", "awaitable:\n  - {note: x}\n",
                        "awaitable:\n  - {name: [1]}\n"};
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
