@@ -479,7 +479,11 @@ static bool js_formatted(ts_walk *w, size_t k) {
   while (p && me && js_transparent(p->node)) me = p, p = ts_up(w, ++k);
   if (!p || !me) return false;
   const char *t = ts_node_type(p->node);
-  if (t[0] == 't') return !strcmp(t, "template_substitution");
+  if (t[0] == 't') { /* not a tagged template's: the tag gets the values as they are */
+    if (strcmp(t, "template_substitution")) return false;
+    ts_frame *tpl = ts_up(w, k + 1), *tag = ts_up(w, k + 2);
+    return !(tpl && tag && ts_is(tag->node, "call_expression"));
+  }
   if (t[0] != 'b' || strcmp(t, "binary_expression") || !ts_is(ts_field(p->node, "operator"), "+")) return false;
   TSNode l = ts_field(p->node, "left");
   TSNode other = ts_node_eq(l, me->node) ? ts_field(p->node, "right") : l;
