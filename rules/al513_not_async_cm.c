@@ -41,8 +41,10 @@ static void async_for_over_sync(const ir_file *f, const al_index *idx, al_sink *
   if (!it || !*it) return;
   const char *what = NULL;
   char buf[160];
-  if (strchr("[({\"'0123456789", it[0]) || al_starts_with(it, "f\"") || al_starts_with(it, "f'")) {
-    what = it[0] == '[' ? "a list" : it[0] == '(' ? "a tuple or generator expression" : it[0] == '{' ? "a set or dict"
+  /* (a parenthesised expression is not known: `async for x in (await make_stream())`) */
+  bool genexp = it[0] == '(' && strstr(it, " for ") && !strstr(it, "async for");
+  if (genexp || strchr("[{\"'0123456789", it[0]) || al_starts_with(it, "f\"") || al_starts_with(it, "f'")) {
+    what = genexp ? "a generator expression" : it[0] == '[' ? "a list" : it[0] == '{' ? "a set or dict"
            : (it[0] >= '0' && it[0] <= '9') ? "a number" : "a string";
   } else {
     const ir_node *c = NULL;
