@@ -70,7 +70,7 @@ DEFECTS = {
               "javascript": ("SyntaxError on import", lambda r: (r["error"] or "").startswith("SyntaxError"))},
     "AL512": {"python": ("lost update", lambda r: "lost update" in (r["error"] or "")),
               "javascript": ("lost update", lambda r: "lost update" in (r["error"] or ""))},
-    "AL513": {"python": ("TypeError from async with", lambda r: (r["error"] or "").startswith("TypeError"))},
+    "AL513": {"python": ("TypeError from async with / async for", lambda r: (r["error"] or "").startswith("TypeError"))},
     "AL514": {"python": ("TypeError from gather", lambda r: (r["error"] or "").startswith("TypeError")),
               "javascript": ("the jobs ran one at a time", lambda r: r["peak"] < 2)},
     "AL515": {"python": ("TypeError creating the object", lambda r: (r["error"] or "").startswith("TypeError"))},
