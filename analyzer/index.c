@@ -277,42 +277,18 @@ static bool param_named(const ir_node *call, const char *member) {
   size_t hl = strcspn(member, ".(");
   if (!hl || (call->flags & IR_F_SELF)) return false;
   for (const ir_node *fn = ir_enclosing_func(call); fn; fn = ir_enclosing_func(fn))
-    for (uint32_t i = 0; i < fn->nargs; i++) {
-      const char *a = fn->args[i].text;
-      if (!a) continue;
-      while (*a == '*' || *a == '.') a++;
-      if (!strncmp(a, member, hl) && !(isalnum((unsigned char)a[hl]) || a[hl] == '_' || a[hl] == '$')) return true;
-    }
+    if (ir_has_param(fn, member, hl)) return true;
   return false;
 }
 
-/* The name (its first hl bytes) is one of the comma/space separated names of list. */
-static bool names_list_has(const char *list, const char *name, size_t hl) {
-  for (const char *p = list; p && *p;) {
-    while (*p && !(isalnum((unsigned char)*p) || *p == '_' || *p == '$')) p++;
-    size_t n = 0;
-    while (isalnum((unsigned char)p[n]) || p[n] == '_' || p[n] == '$') n++;
-    if (n == hl && !strncmp(p, name, hl) && p[n] != '.' && (p == list || p[-1] != '.')) return true;
-    p += n;
-  }
-  return false;
-}
-
-/* ... or a local of one: assigned there (`notify = make()`), or bound by a loop, `with
- * ... as`, `except ... as` (not inside a nested function), before the call (after it,
- * the call would fail: Python's UnboundLocalError, JavaScript's dead zone). Asked only
- * once the name has matched a module function. */
+/* ... or a local of one, bound before the call (after it, the call would fail: Python's
+ * UnboundLocalError, JavaScript's dead zone). Asked only once the name has matched a
+ * module function. */
 static bool local_named(const ir_node *call, const char *member) {
   size_t hl = strcspn(member, ".(");
   if (!hl || (call->flags & IR_F_SELF)) return false;
   for (const ir_node *fn = ir_enclosing_func(call); fn; fn = ir_enclosing_func(fn))
-    for (const ir_node *n = fn->child; n && n->span.start < call->span.start;
-         n = n->kind == IR_FUNC ? ir_next_skip(n, fn) : ir_next(n, fn)) {
-      if (n->kind == IR_ASSIGN && n->name && strlen(n->name) == hl && !strncmp(n->name, member, hl)) return true;
-      if ((n->kind == IR_LOOP || n->kind == IR_WITH || n->kind == IR_HANDLER) && n->alias &&
-          names_list_has(n->alias, member, hl))
-        return true;
-    }
+    if (ir_binds_local(fn, member, hl, call->span.start)) return true;
   return false;
 }
 

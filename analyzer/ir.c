@@ -61,6 +61,45 @@ ir_node *ir_enclosing_func(const ir_node *n) {
   return p->kind == IR_FUNC ? (ir_node *)p : p->func;
 }
 
+static bool ident_char(char c) {
+  return c == '_' || c == '$' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+}
+
+bool ir_has_param(const ir_node *fn, const char *name, size_t len) {
+  for (uint32_t i = 0; len && i < fn->nargs; i++) {
+    const char *a = fn->args[i].text;
+    if (!a) continue;
+    while (*a == '*' || *a == '.') a++;
+    if (!strncmp(a, name, len) && !ident_char(a[len])) return true;
+  }
+  return false;
+}
+
+/* name[0, len) is one of the names of a target list (`k, v`, `(a, b)`, `const x`), not a
+ * part of a dotted one. */
+static bool targets_have(const char *list, const char *name, size_t len) {
+  for (const char *p = list; p && *p;) {
+    while (*p && !ident_char(*p)) p++;
+    size_t n = 0;
+    while (ident_char(p[n])) n++;
+    if (n == len && !strncmp(p, name, len) && p[n] != '.' && (p == list || p[-1] != '.')) return true;
+    p += n;
+  }
+  return false;
+}
+
+bool ir_binds_local(const ir_node *scope, const char *name, size_t len, uint32_t before) {
+  for (const ir_node *n = scope->child; n && n->span.start < before;
+       n = n->kind == IR_FUNC ? ir_next_skip(n, scope) : ir_next(n, scope)) {
+    const char *bound = n->kind == IR_ASSIGN ? n->name : n->kind == IR_CALL ? n->alias : NULL;
+    if (bound && strlen(bound) == len && !strncmp(bound, name, len)) return true;
+    if ((n->kind == IR_LOOP || n->kind == IR_WITH || n->kind == IR_HANDLER) && n->alias &&
+        targets_have(n->alias, name, len))
+      return true;
+  }
+  return false;
+}
+
 ir_node *ir_enclosing_class(const ir_node *n) {
   for (ir_node *p = n->parent; p; p = p->parent)
     if (p->kind == IR_CLASS) return p;

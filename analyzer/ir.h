@@ -171,6 +171,13 @@ ir_node *ir_next(const ir_node *n, const ir_node *root);
 ir_node *ir_next_skip(const ir_node *n, const ir_node *root);
 /* The nearest FUNC enclosing n (not n itself), or NULL at module level. */
 ir_node *ir_enclosing_func(const ir_node *n);
+/* fn (a FUNC) has a parameter named name[0, len): its text past `*` / `...`, before a
+ * default or a type. */
+bool ir_has_param(const ir_node *fn, const char *name, size_t len);
+/* A local named name[0, len) is bound in scope (a FUNC, or the file) before the byte
+ * offset `before`, outside nested functions: assigned (an ASSIGN, a call's result
+ * variable), or a target of a loop, `with ... as` or `except ... as`. */
+bool ir_binds_local(const ir_node *scope, const char *name, size_t len, uint32_t before);
 /* The nearest CLASS enclosing n, or NULL. */
 ir_node *ir_enclosing_class(const ir_node *n);
 

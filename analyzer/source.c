@@ -22,6 +22,11 @@ const char *al_lang_name(al_lang lang) {
   }
 }
 
+bool al_is_typescript_path(const char *path) {
+  const char *dot = path ? strrchr(path, '.') : NULL;
+  return dot && (!strcmp(dot, ".ts") || !strcmp(dot, ".mts") || !strcmp(dot, ".cts") || !strcmp(dot, ".tsx"));
+}
+
 al_lang al_lang_from_path(const char *path) {
   const char *dot = strrchr(path, '.');
   const char *slash = strrchr(path, '/');

@@ -13,6 +13,8 @@ typedef enum { AL_LANG_NONE = 0, AL_LANG_PYTHON, AL_LANG_JS, AL_LANG_C } al_lang
 const char *al_lang_name(al_lang lang);
 /* Language by extension: .py .pyi / .js .mjs .cjs .jsx / .c .h; AL_LANG_NONE otherwise. */
 al_lang al_lang_from_path(const char *path);
+/* A TypeScript file by extension: .ts .mts .cts .tsx (path may be NULL). */
+bool al_is_typescript_path(const char *path);
 
 typedef struct al_source {
   char *path;         /* as given or discovered; owned */

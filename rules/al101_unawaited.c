@@ -519,19 +519,14 @@ static void awaited_function(const ir_file *f, const al_index *idx, al_sink *sin
   name[e - at] = 0;
   const ir_node *fn = ir_enclosing_func(aw);
   size_t head = strcspn(name, ".");
-  for (uint32_t i = 0; fn && i < fn->nargs; i++)
-    if (fn->args[i].text && !strncmp(fn->args[i].text, name, head) && !al_ident_char(fn->args[i].text[head])) return;
+  if (fn && ir_has_param(fn, name, head)) return;
   /* a local of that name: assigned, or bound by a loop, `with ... as`, `except ... as`
    * (`for f in asyncio.as_completed(fs): await f` beside a function `f`) */
+  const ir_node *scope = fn ? fn : f->root;
+  if (ir_binds_local(scope, name, strlen(name), UINT32_MAX)) return;
   char head_name[128];
   memcpy(head_name, name, head);
   head_name[head] = 0;
-  const ir_node *scope = fn ? fn : f->root;
-  for (const ir_node *c = scope->child; c; c = ir_next(c, scope))
-    if ((c->kind == IR_ASSIGN && c->name && !strcmp(c->name, name)) ||
-        (c->kind == IR_CALL && c->alias && !strcmp(c->alias, name)) ||
-        ((c->kind == IR_LOOP || c->kind == IR_WITH || c->kind == IR_HANDLER) && al_text_mentions(c->alias, head_name)))
-      return;
   /* a comprehension's variable: `[await f for f in fs]` */
   char bind[140];
   snprintf(bind, sizeof bind, f->lang == AL_LANG_PYTHON ? "for %s in" : "const %s of", head_name);

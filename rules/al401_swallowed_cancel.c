@@ -357,10 +357,8 @@ static bool in_abort_checked_loop(const ir_file *f, const ir_node *h) {
   const ir_node *try_node = h->parent;
   for (const ir_node *p = try_node ? try_node->parent : NULL; p && p->kind != IR_FUNC; p = p->parent)
     if (p->kind == IR_LOOP) /* a test of the signal in the loop, outside the try */
-      return al_code_contains(f, p->span.start, try_node->span.start, "aborted") ||
-             al_code_contains(f, p->span.start, try_node->span.start, "throwIfAborted") ||
-             al_code_contains(f, try_node->span.end, p->span.end, "aborted") ||
-             al_code_contains(f, try_node->span.end, p->span.end, "throwIfAborted");
+      return code_mentions(f, "abort_state_checks", p->span.start, try_node->span.start) ||
+             code_mentions(f, "abort_state_checks", try_node->span.end, p->span.end);
   return false;
 }
 

@@ -25,20 +25,10 @@ static bool has_path(const char *t, uint32_t from, uint32_t to, const char *path
   return false;
 }
 
-/* A parameter named `name` (its text, without a default or a type). */
-static bool is_param(const ir_node *fn, const char *name, size_t nl) {
-  for (uint32_t i = 0; i < fn->nargs; i++) {
-    const char *a = fn->args[i].text;
-    if (!a) continue;
-    while (*a == '*' || *a == '.') a++;
-    if (!strncmp(a, name, nl) && !al_ident_char(a[nl])) return true;
-  }
-  return false;
-}
 
 /* JS: name is declared in fn (let/const/var, a parameter, or a function of that name). */
 static bool js_declared(const ir_file *f, const ir_node *fn, const char *name, size_t nl) {
-  if (is_param(fn, name, nl)) return true;
+  if (ir_has_param(fn, name, nl)) return true;
   const char *t = f->src->text;
   static const char *const kw[] = {"let", "const", "var", "function", NULL};
   for (uint32_t i = fn->span.start; i + nl < fn->span.end; i++) {
@@ -77,7 +67,7 @@ static bool py_shared_name(const ir_file *f, const ir_node *fn, const char *name
  * a local, unless declared global/nonlocal. Crude: `name =`, `name +=`, `for name`,
  * `as name` anywhere in fn. */
 static bool py_local(const ir_file *f, const ir_node *fn, const char *name, size_t nl) {
-  if (is_param(fn, name, nl)) return true;
+  if (ir_has_param(fn, name, nl)) return true;
   const char *t = f->src->text;
   for (uint32_t i = fn->span.start; i + nl < fn->span.end; i++) {
     if (memcmp(t + i, name, nl) || (i > fn->span.start && (al_ident_char(t[i - 1]) || t[i - 1] == '.')) ||

@@ -934,8 +934,7 @@ static const ir_node *promise_decl_in(const ir_node *scope, const ir_node *at, c
 const ir_node *al_promise_param(const ir_file *f, const ir_node *at, const char *name) {
   if (!name) return NULL;
   /* declarations carry types only in TypeScript */
-  const char *ext = f->src->path ? strrchr(f->src->path, '.') : NULL;
-  bool ts = ext && (!strcmp(ext, ".ts") || !strcmp(ext, ".tsx") || !strcmp(ext, ".mts") || !strcmp(ext, ".cts"));
+  bool ts = al_is_typescript_path(f->src->path);
   const ir_node *fn = ir_enclosing_func(at);
   for (; fn; fn = ir_enclosing_func(fn)) {
     for (uint32_t i = 0; i < fn->nargs; i++)

@@ -397,10 +397,6 @@ const TSLanguage *tree_sitter_javascript(void);
 const TSLanguage *tree_sitter_typescript(void);
 const TSLanguage *tree_sitter_tsx(void);
 
-static bool al_is_typescript_path(const char *path) {
-  const char *dot = path ? strrchr(path, '.') : NULL;
-  return dot && (!strcmp(dot, ".ts") || !strcmp(dot, ".mts") || !strcmp(dot, ".cts") || !strcmp(dot, ".tsx"));
-}
 
 const TSLanguage *ts_language_for(const al_source *src) {
   if (src->lang == AL_LANG_PYTHON) return tree_sitter_python();
