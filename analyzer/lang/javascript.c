@@ -24,7 +24,7 @@ typedef struct js_ctx {
   al_map void_types; /* TypeScript: `type Fn = () => void` -> "Fn"; `interface P { on: () => void }` -> "P.on" */
   al_map aliases;  /* "<scope>\x1f<var>" -> dotted text: `const f = load` makes f() call load ("": not here) */
   bool project_imports; /* a relative specifier was seen: imports from files of the project */
-  bool package_imports; /* an import or require of a package (knowledge `returns` may type its calls) */
+  bool returns_imports; /* an import of a package the knowledge `returns` names: its calls may be typed */
 } js_ctx;
 
 /* `f(): Api` or `f(): Promise<Api>`: what `x = f()` or `x = await f()` holds. */
@@ -200,7 +200,10 @@ static void bind_member_alias(ts_walk *w, js_ctx *c, TSNode key, TSNode value) {
 static void add_import(ts_walk *w, js_ctx *c, ir_node *parent, TSNode at, const char *local, const char *mod,
                        const char *member) {
   al_names_bind(&c->names, local, mod, member);
-  if (mod && mod[0] != '/') c->package_imports = true;
+  if (mod && mod[0] != '/' && !c->returns_imports) {
+    const al_kb_section *r = al_kb_section_get(al_kb_for(AL_LANG_JS), "returns");
+    c->returns_imports = r && al_map_get(&r->heads, mod);
+  }
   if (!parent) return;
   ir_node *imp = ir_add(w->f, parent, IR_IMPORT, ts_span(at));
   imp->name = mod;
@@ -660,13 +663,13 @@ static void bind_new(ts_walk *w, js_ctx *c, TSNode left, TSNode value) {
   }
   bool call = ts_is(value, "call_expression");
   if (!call && (key || !ts_is(value, "new_expression"))) return;
-  if (call && !key && !c->returns.len && !c->project_imports && !c->package_imports)
+  if (call && !key && !c->returns.len && !c->project_imports && !c->returns_imports)
     return; /* nothing to type it by */
   if (!ts_is(left, "identifier") && !ts_is(left, "member_expression")) return;
   const char *name, *mod, *mem;
   const char *callee = dotted(w, ts_field(value, call ? "function" : "constructor"));
   al_names_resolve(&c->names, callee, &name, &mod, &mem);
-  if (call && !key && (!mod || mod[0] != '/')) { /* `const client = createClient()` (knowledge `returns`) */
+  if (call && !key && c->returns_imports && (!mod || mod[0] != '/')) { /* `client = createClient()` (knowledge `returns`) */
     const char *type = known_result_type(w, c, value, 0);
     const char *var = dotted(w, left);
     if (type && (ts_is(left, "identifier") || al_starts_with(var, "this.")))
@@ -799,7 +802,7 @@ static bool resolve_call_receiver(ts_walk *w, js_ctx *c, const char *text, TSNod
   if (!ts_is(obj, "call_expression") || !ts_is(prop, "property_identifier")) return false;
   const char *m = ts_text(w, prop);
   if (!strcmp(m, "then") || !strcmp(m, "catch") || !strcmp(m, "finally")) return false;
-  const char *kt = known_result_type(w, c, obj, 0); /* `client.db(n).collection(c).insertOne(d)` */
+  const char *kt = c->returns_imports ? known_result_type(w, c, obj, 0) : NULL; /* `client.db(n).collection(c).insertOne(d)` */
   if (kt) {
     call->module = NULL;
     call->member = call->name = al_arena_fmt(&w->f->arena, "%s.%s", kt, m);
