@@ -171,6 +171,7 @@ static void run_rules(pool_job *job, al_file *f, const al_index *idx) {
   const al_options *o = job->opts;
   const al_config *cfg = o->file_configs && f->abs ? al_map_get(o->file_configs, f->abs) : NULL;
   f->ir->py_runtime = al_config_py_runtime(cfg);
+  if (al_is_declaration_path(f->path)) return; /* types only: nothing in it runs */
   for (size_t i = 0; i < al_rule_count; i++) {
     const al_rule *r = al_rules[i];
     if (!(r->langs & (1u << f->lang))) continue;

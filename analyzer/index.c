@@ -412,6 +412,13 @@ not_param:
     return (info->flags & AL_FN_AWAITABLE) != 0;
   }
   if (call->name && (*api = kb_awaitable(f, call->name))) {
+    /* a global API called by a bare name that a parameter or a local hides (`for (const
+     * { fetch } of schemes) fetch(url, cb)`) */
+    if (!call->module && call->text && !strpbrk(call->text, ".(") && f->lang != AL_LANG_C &&
+        (param_named(call, call->text) || local_named(call, call->text))) {
+      *api = NULL;
+      return false;
+    }
     /* `callback: last`: a function as the last argument takes the callback form */
     if (call->nargs && callback_arg(&call->args[call->nargs - 1]) && al_kb_attr(*api, "callback")) {
       *api = NULL;

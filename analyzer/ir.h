@@ -92,6 +92,9 @@ typedef enum {
                      * and/or/&&/||/??): a coroutine or promise there is always true */
   IR_USE_FORMATTED, /* Python/JS: turned into text where it stands — an f-string / template
                      * interpolation, an operand of `+` (or Python `%`) with a string literal */
+  IR_USE_ACCESSED,  /* Python/JS: used as if it were the result — a property, element or method of it
+                     * (`f().x`, `f()[0]`, `f().items()`, `p.length`; JS: not then/catch/finally,
+                     * which are CHAINED), or destructured (`const { x } = f()`) */
   IR_USE__COUNT
 } ir_use;
 

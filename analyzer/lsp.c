@@ -438,7 +438,7 @@ static void lint(server *s, doc *d, al_vec *out) {
   }
   al_vec none = {0};
   d->ir->py_runtime = al_config_py_runtime(cfg); /* (set anew each time: a reload frees cfg) */
-  for (size_t i = 0; i < al_rule_count; i++) {
+  for (size_t i = 0; i < al_rule_count && !al_is_declaration_path(d->path); i++) {
     const al_rule *r = al_rules[i];
     if (!(r->langs & (1u << d->lang)) || !al_config_rule_enabled(cfg, &none, &none, &none, d->path, r)) continue;
     al_sink sink = {.file = d->ir, .rule = r, .out = out};

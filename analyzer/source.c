@@ -27,6 +27,10 @@ bool al_is_typescript_path(const char *path) {
   return dot && (!strcmp(dot, ".ts") || !strcmp(dot, ".mts") || !strcmp(dot, ".cts") || !strcmp(dot, ".tsx"));
 }
 
+bool al_is_declaration_path(const char *path) {
+  return path && (al_ends_with(path, ".d.ts") || al_ends_with(path, ".d.mts") || al_ends_with(path, ".d.cts"));
+}
+
 al_lang al_lang_from_path(const char *path) {
   const char *dot = strrchr(path, '.');
   const char *slash = strrchr(path, '/');

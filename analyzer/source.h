@@ -15,6 +15,9 @@ const char *al_lang_name(al_lang lang);
 al_lang al_lang_from_path(const char *path);
 /* A TypeScript file by extension: .ts .mts .cts .tsx (path may be NULL). */
 bool al_is_typescript_path(const char *path);
+/* A TypeScript declaration file (.d.ts .d.mts .d.cts): types only, no code that runs —
+ * its functions feed the index, but no rule reports in it. */
+bool al_is_declaration_path(const char *path);
 
 typedef struct al_source {
   char *path;         /* as given or discovered; owned */

@@ -432,7 +432,8 @@ static void sync_with_async_cm(const ir_file *f, const al_index *idx, al_sink *s
  * generator: an async generator is not iterable, so the loop raises TypeError and the
  * generator never runs. Fix (safe, in async code): `async for` / `for await`. */
 static void sync_for_async_gen(const ir_file *f, const al_index *idx, al_sink *sink, const ir_node *loop) {
-  if ((loop->flags & IR_F_ASYNC) || !loop->body || !loop->name || (f->lang != AL_LANG_PYTHON && f->lang != AL_LANG_JS))
+  if ((loop->flags & (IR_F_ASYNC | IR_F_WHILE)) || !loop->body || !loop->name ||
+      (f->lang != AL_LANG_PYTHON && f->lang != AL_LANG_JS))
     return;
   const ir_node *it = NULL;
   for (const ir_node *c = loop->child; c && !it; c = c->next)
@@ -442,10 +443,28 @@ static void sync_for_async_gen(const ir_file *f, const al_index *idx, al_sink *s
   if (!k || it->span.start + k > f->src->len || strncmp(f->src->text + it->span.start, loop->name, k)) return;
   if (f->lang == AL_LANG_JS && !al_code_contains(f, loop->span.start, it->span.start, " of")) return;
   const al_func_info *fn = al_index_resolve(idx, f, it);
-  if (!fn || (fn->func->flags & (IR_F_ASYNC | IR_F_GENERATOR)) != (IR_F_ASYNC | IR_F_GENERATOR)) return;
   const ir_node *encl = ir_enclosing_func(loop);
   bool in_async = encl && (encl->flags & IR_F_ASYNC);
   bool py = f->lang == AL_LANG_PYTHON;
+  const al_func_info *callee;
+  const al_kb_entry *api;
+  if ((!fn || !(fn->func->flags & IR_F_GENERATOR)) && !al_is_spawn(f, it) &&
+      al_index_call_awaitable(idx, f, it, &callee, &api) &&
+      !(py && !callee && al_kb_attr_is(api, "kind", "future"))) {
+    /* `for r in rows()` over a coroutine / promise: its result was meant */
+    al_fix *fx = NULL;
+    if (in_async) {
+      fx = al_fix_new(AL_FIX_APPLY_SAFE, "iterate the awaited result");
+      al_fix_add(fx, it->span.start, it->span.start, "await ");
+    }
+    al_report_fix(sink, it, fx, "`%s` over `%s()`, which returns a %s: %s, so this raises TypeError%s; iterate its "
+                  "result: `%s await %s(...)`%s", py ? "for" : "for...of", al_call_label(f, it),
+                  py ? "coroutine" : "promise", py ? "a coroutine is not iterable" : "a promise is not iterable",
+                  py ? " and the coroutine never runs" : " (and a rejection is unhandled)", py ? "in" : "of",
+                  al_call_label(f, it), in_async ? "" : " inside an async function");
+    return;
+  }
+  if (!fn || (fn->func->flags & (IR_F_ASYNC | IR_F_GENERATOR)) != (IR_F_ASYNC | IR_F_GENERATOR)) return;
   al_fix *fx = NULL;
   if (in_async && loop->span.start + 3 <= f->src->len && !strncmp(f->src->text + loop->span.start, "for", 3)) {
     fx = al_fix_new(AL_FIX_APPLY_SAFE, py ? "use `async for`" : "use `for await`");
@@ -480,6 +499,49 @@ static bool formatted_unawaited(const ir_file *f, const al_index *idx, al_sink *
                   "`[object Promise]` (or `{}`, `Promise { <pending> }`) instead of its value, and a rejection is "
                   "unhandled; await it%s", (n->flags & IR_F_NEW) ? "new " : "", al_call_label(f, n), where,
                   encl && (encl->flags & IR_F_ASYNC) ? "" : " (inside an async function), or use .then()");
+  return true;
+}
+
+/* A coroutine or promise used as if it were its result: a member or element read off
+ * it (`fetch()["id"]`, `load().items`, `rows().forEach(f)`), or destructured (`const { x }
+ * = load()`). Python raises (AttributeError/TypeError) and the coroutine never runs; JS
+ * reads undefined (or throws) and a rejection is unhandled. Not a member the awaitable
+ * has of its own (knowledge `awaitable_own_members`: then/catch/finally, a coroutine's
+ * close/send), nor a chainable API (knowledge `chainable`: Prisma's fluent
+ * `findUnique(...).posts()`), nor Python tasks and futures. Fix (safe in an async
+ * function): `(await fetch())["id"]`. Returns whether it reported. */
+static bool accessed_unawaited(const ir_file *f, const al_index *idx, al_sink *sink, const ir_node *n) {
+  const al_func_info *fn;
+  const al_kb_entry *api;
+  if (al_is_spawn(f, n) || !al_index_call_awaitable(idx, f, n, &fn, &api)) return false;
+  if (!fn && (al_kb_attr(api, "chainable") || (f->lang == AL_LANG_PYTHON && al_kb_attr_is(api, "kind", "future"))))
+    return false;
+  if (fn && (fn->func->flags & IR_F_DECORATED)) return false; /* it may return something else (`@async_generator`) */
+  char mb[64];
+  const char *member = al_accessed_member(f, n, mb, sizeof mb);
+  if (al_own_member(f, member)) return false;
+  const ir_node *encl = ir_enclosing_func(n);
+  bool in_async = encl && (encl->flags & IR_F_ASYNC);
+  al_fix *fx = NULL;
+  if (in_async) {
+    fx = al_fix_new(AL_FIX_APPLY_SAFE, "await it first");
+    al_fix_add(fx, n->span.start, n->span.start, *member ? "(await " : "await ");
+    if (*member) al_fix_add(fx, n->span.end, n->span.end, ")");
+  }
+  const char *label = al_call_label(f, n);
+  char what[80];
+  if (!*member) snprintf(what, sizeof what, "destructuring it");
+  else if (!strcmp(member, "[]")) snprintf(what, sizeof what, "`[...]` on it");
+  else snprintf(what, sizeof what, "`.%s` on it", member);
+  if (f->lang == AL_LANG_PYTHON)
+    al_report_fix(sink, n, fx, "coroutine returned by `%s()` is used as its result without being awaited: %s reads "
+                  "the coroutine object (AttributeError/TypeError), and the coroutine never runs; await it first: "
+                  "`(await %s(...))`%s", label, what, label, in_async ? "" : " inside an async function");
+  else
+    al_report_fix(sink, n, fx, "promise returned by `%s%s()` is used as its value without being awaited: %s reads "
+                  "the promise (undefined, or a TypeError), not the value, and a rejection is unhandled; await it "
+                  "first: `(await %s(...))`%s", (n->flags & IR_F_NEW) ? "new " : "", label, what, label,
+                  in_async ? "" : " inside an async function");
   return true;
 }
 
@@ -741,6 +803,8 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
     }
     if (n->kind == IR_CALL && (n->use == IR_USE_FORMATTED || n->use == IR_USE_PASSED) && f->lang != AL_LANG_C &&
         formatted_unawaited(f, idx, sink, n))
+      continue;
+    if (n->kind == IR_CALL && n->use == IR_USE_ACCESSED && f->lang != AL_LANG_C && accessed_unawaited(f, idx, sink, n))
       continue;
     if (n->kind == IR_USE && n->use == IR_USE_PASSED && f->lang == AL_LANG_JS) {
       stored_spread(f, idx, sink, n);

@@ -6,16 +6,21 @@
 
 /* Whether var is read again in fn; a read that is a statement of its own (`p;`: the
  * value looked at and dropped, typescript-eslint's floating identifier) is not one, and
- * the first such goes to *dropped; nor is one that only turns it into text (`f"{p}"`,
- * `print(p)`), the first such going to *shown. */
+ * the first such goes to *dropped; nor, for a plain coroutine or promise (`value`: not a
+ * task or future, whose methods are theirs), one that only turns it into text
+ * (`f"{p}"`, `print(p)`) or reads a member or element off it as if it were the result
+ * (`p["id"]`, `p.items`), the first such going to *shown. */
 static bool read_later(const ir_file *f, const al_index *idx, const ir_node *fn, const char *var,
-                       const ir_node *assign_call, const ir_node **dropped, const ir_node **shown) {
+                       const ir_node *assign_call, bool value, const ir_node **dropped, const ir_node **shown) {
   bool read = false;
+  char mb[64];
   for (const ir_node *n = fn->child; n; n = ir_next(n, fn))
     if (n->kind == IR_USE && n->name && !strcmp(n->name, var) && n != assign_call) {
       if (n->use == IR_USE_DISCARDED) {
         if (!*dropped) *dropped = n;
-      } else if (f->lang != AL_LANG_C && al_formatted(f, idx, n)) {
+      } else if (value && f->lang != AL_LANG_C &&
+                 (al_formatted(f, idx, n) ||
+                  (n->use == IR_USE_ACCESSED && !al_own_member(f, al_accessed_member(f, n, mb, sizeof mb))))) {
         if (!*shown) *shown = n;
       } else {
         read = true;
@@ -172,7 +177,9 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
     const ir_node *dropped = NULL, *shown = NULL;
     /* JS: `p;` as a statement is a floating promise even when p is awaited elsewhere
      * (typescript-eslint no-floating-promises); Python: a later await runs it */
-    if (read_later(f, idx, fn, n->alias, n, &dropped, &shown) && !(f->lang == AL_LANG_JS && dropped && dropped->span.start > n->span.start)) {
+    /* (a decorated function may return something else: `@async_generator`) */
+    bool value = !task && (callee ? !(callee->func->flags & IR_F_DECORATED) : !al_kb_attr_is(api, "kind", "future"));
+    if (read_later(f, idx, fn, n->alias, n, value, &dropped, &shown) && !(f->lang == AL_LANG_JS && dropped && dropped->span.start > n->span.start)) {
       if (task && f->lang == AL_LANG_PYTHON && only_non_owning_reads(f, fn, n, n->alias))
         al_report(sink, n, "task `%s` from `%s()` is held only by this local: `%s.add_done_callback()` and the like "
                   "do not keep it, and the event loop holds tasks weakly, so it can be garbage-collected before it "
@@ -180,7 +187,18 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
                   "it", n->alias, al_call_label(f, n), n->alias);
       continue;
     }
-    if (shown && !task && f->lang != AL_LANG_C) {
+    if (shown && shown->use == IR_USE_ACCESSED) {
+      char mb[64];
+      const char *m = al_accessed_member(f, shown, mb, sizeof mb);
+      al_report(sink, shown, "%s `%s` (from `%s%s()`) is used as its %s (%s%s%s on it) but never awaited: that reads "
+                "the %s, not what it %s; await it first: `(await %s)`", f->lang == AL_LANG_JS ? "promise" : "coroutine",
+                n->alias, (n->flags & IR_F_NEW) ? "new " : "", al_call_label(f, n),
+                f->lang == AL_LANG_JS ? "value" : "result", *m == '[' || !*m ? "`" : "`.",
+                *m == '[' ? "[...]" : *m ? m : "destructuring", "`",
+                f->lang == AL_LANG_JS ? "promise (undefined, or a TypeError)" : "coroutine object (AttributeError/TypeError)",
+                f->lang == AL_LANG_JS ? "resolves to, and a rejection is unhandled" : "returns, and it never runs",
+                n->alias);
+    } else if (shown) {
       al_report(sink, shown, "%s `%s` (from `%s%s()`) is only turned into text, never awaited: it shows as %s "
                 "instead of its %s; await it", f->lang == AL_LANG_JS ? "promise" : "coroutine", n->alias,
                 (n->flags & IR_F_NEW) ? "new " : "", al_call_label(f, n),

@@ -1161,3 +1161,20 @@ const ir_node *al_formatted(const ir_file *f, const al_index *idx, const ir_node
   if (!al_kb_find(al_kb_for(f->lang), "formats", last ? last + 1 : c->name)) return NULL;
   return al_index_resolve(idx, f, c) ? NULL : c; /* a project `log()` may await what it is given */
 }
+
+const char *al_accessed_member(const ir_file *f, const ir_node *n, char *buf, size_t cap) {
+  const char *t = f->src->text;
+  size_t len = f->src->len, i = n->span.end;
+  while (i < len && (t[i] == ')' || t[i] == ' ' || t[i] == '\t' || t[i] == '\n' || t[i] == '\r')) i++;
+  if (i + 1 < len && t[i] == '?' && t[i + 1] == '.') i++;
+  if (i < len && t[i] == '[') return "[]";
+  if (i >= len || t[i] != '.') return "";
+  size_t k = 0;
+  for (i++; i < len && al_ident_char(t[i]) && k + 1 < cap; i++) buf[k++] = t[i];
+  buf[k] = 0;
+  return buf;
+}
+
+bool al_own_member(const ir_file *f, const char *member) {
+  return *member && strcmp(member, "[]") && al_kb_find(al_kb_for(f->lang), "awaitable_own_members", member);
+}

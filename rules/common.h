@@ -180,6 +180,14 @@ const ir_node *al_arg_call(const ir_file *f, const ir_node *call, uint32_t i);
  * a project function of that name). Returns that call, n itself for the first kind, or
  * NULL. */
 const ir_node *al_formatted(const ir_file *f, const al_index *idx, const ir_node *n);
+/* What is read off n (a CALL, or a USE of a local; IR_USE_ACCESSED) right after it in the
+ * text: a member (`.x`, `?.x`: its name into buf), an element (`[`: "[]"), or nothing (a
+ * destructuring pattern: ""). */
+const char *al_accessed_member(const ir_file *f, const ir_node *n, char *buf, size_t cap);
+/* member (from al_accessed_member) is one an awaitable has of its own (knowledge
+ * `awaitable_own_members`: then/catch/finally; a coroutine's close/send): reading it is
+ * not using the awaitable as its result. */
+bool al_own_member(const ir_file *f, const char *member);
 
 /* The argument of call that is its callback, by the knowledge entry's `arg`: a position
  * among the positional arguments ("1") or a keyword ("target"); *index is its index in

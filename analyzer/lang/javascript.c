@@ -493,6 +493,32 @@ static bool js_formatted(ts_walk *w, size_t k) {
   return ts_is(other, "string") || ts_is(other, "template_string");
 }
 
+/* The node k levels up is inside a TypeScript type (`type T = import("./x").T`,
+ * `typeof import("./y").y`): what is written there never runs. */
+static bool js_in_type(ts_walk *w, size_t k) {
+  for (ts_frame *p = ts_up(w, k); p; p = ts_up(w, ++k)) {
+    const char *t = ts_node_type(p->node);
+    if (!strncmp(t, "type_", 5) || !strcmp(t, "generic_type") || !strcmp(t, "lookup_type") ||
+        !strcmp(t, "index_type_query") || !strcmp(t, "extends_type_clause") || !strcmp(t, "implements_clause"))
+      return true;
+    if (strstr(t, "statement") || strstr(t, "function") || !strcmp(t, "program") || !strcmp(t, "class_body"))
+      return false;
+  }
+  return false;
+}
+
+/* The node k-1 levels up is the object of a property or element read by its parent at
+ * level k (through parentheses): `p.x`, `p[0]`, `p.map(f)`. */
+static bool js_accessed(ts_walk *w, size_t k) {
+  ts_frame *p = ts_up(w, k), *me = ts_up(w, k - 1);
+  while (p && me && js_transparent(p->node)) me = p, p = ts_up(w, ++k);
+  if (!p || !me) return false;
+  const char *t = ts_node_type(p->node);
+  if (t[0] == 'm') return !strcmp(t, "member_expression") && ts_node_eq(ts_field(p->node, "object"), me->node);
+  if (t[0] == 's') return !strcmp(t, "subscript_expression") && ts_node_eq(ts_field(p->node, "object"), me->node);
+  return false;
+}
+
 static ir_use call_use(ts_walk *w, const char **var) {
   size_t k = 1;
   ts_frame *p = ts_up(w, k);
@@ -513,7 +539,9 @@ static ir_use call_use(ts_walk *w, const char **var) {
   if (js_truth_tested(w, k)) return IR_USE_CONDITION;
   if (js_formatted(w, 1)) return IR_USE_FORMATTED;
   if (!strcmp(t, "variable_declarator")) {
-    *var = ts_text(w, ts_field(p->node, "name"));
+    TSNode nm = ts_field(p->node, "name");
+    if (ts_is(nm, "object_pattern") || ts_is(nm, "array_pattern")) return IR_USE_ACCESSED; /* `const { x } = f()` */
+    *var = ts_text(w, nm);
     return IR_USE_ASSIGNED;
   }
   if (!strcmp(t, "assignment_expression") && ts_node_eq(ts_field(p->node, "right"), me->node)) {
@@ -531,7 +559,9 @@ static ir_use call_use(ts_walk *w, const char **var) {
           (len == 7 && !strncmp(pn, "finally", 7)))
         return IR_USE_CHAINED;
     }
+    return js_in_type(w, k + 1) ? IR_USE_OTHER : IR_USE_ACCESSED; /* `type T = import("./x").T` */
   }
+  if (!strcmp(t, "subscript_expression") && ts_node_eq(ts_field(p->node, "object"), me->node)) return IR_USE_ACCESSED;
   return IR_USE_OTHER;
 }
 
@@ -1464,6 +1494,8 @@ static ir_node *js_enter(ts_walk *w, bool *descend) {
         x->use = IR_USE_DISCARDED; /* `c ? p : null;`, `x ?? p;`: dropped through a ternary or `??` */
       else if (x && x->use == IR_USE_NONE && js_formatted(w, 1))
         x->use = IR_USE_FORMATTED; /* `${p}` */
+      else if (x && x->use == IR_USE_NONE && js_accessed(w, 1))
+        x->use = IR_USE_ACCESSED; /* `p.x`, `p[0]`, `p.then(f)` (the rules tell then/catch/finally) */
       return x;
     }
     }

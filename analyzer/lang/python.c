@@ -522,6 +522,18 @@ static bool py_formatted(ts_walk *w, size_t k) {
   return lit && (ts_is(op, "+") || (ts_is(op, "%") && right));
 }
 
+/* The node k-1 levels up is the object of an attribute or the value of a subscript read
+ * by its parent at level k (through parentheses): `c.x`, `c[0]`, `c.items()`. */
+static bool py_accessed(ts_walk *w, size_t k) {
+  ts_frame *p = ts_up(w, k), *me = ts_up(w, k - 1);
+  while (p && me && ts_is(p->node, "parenthesized_expression")) me = p, p = ts_up(w, ++k);
+  if (!p || !me) return false;
+  const char *t = ts_node_type(p->node);
+  if (t[0] == 'a') return !strcmp(t, "attribute") && ts_node_eq(ts_field(p->node, "object"), me->node);
+  if (t[0] == 's') return !strcmp(t, "subscript") && ts_node_eq(ts_field(p->node, "value"), me->node);
+  return false;
+}
+
 static ir_use call_use(ts_walk *w, const char **var) {
   if (py_discarded(w, 1)) return IR_USE_DISCARDED;
   size_t k = 1;
@@ -538,6 +550,7 @@ static ir_use call_use(ts_walk *w, const char **var) {
   if (!strcmp(t, "lambda")) return IR_USE_RETURNED;
   if (py_truth_tested(w, k)) return IR_USE_CONDITION;
   if (py_formatted(w, 1)) return IR_USE_FORMATTED;
+  if (py_accessed(w, 1)) return IR_USE_ACCESSED;
   if (!strcmp(t, "assignment")) {
     TSNode right = ts_field(p->node, "right");
     if (ts_node_eq(right, me->node)) {
@@ -1216,6 +1229,7 @@ static ir_node *py_enter(ts_walk *w, bool *descend) {
       ir_node *x = ts_lower_read(w, &c->stored, is_read);
       if (x && x->use == IR_USE_NONE && py_truth_tested(w, 1)) x->use = IR_USE_CONDITION; /* `if c:`, `not c` */
       else if (x && x->use == IR_USE_NONE && py_formatted(w, 1)) x->use = IR_USE_FORMATTED; /* f"{c}" */
+      else if (x && x->use == IR_USE_NONE && py_accessed(w, 1)) x->use = IR_USE_ACCESSED; /* c.x, c[0] */
       return x;
     }
     if (!strcmp(t, "import_statement") || !strcmp(t, "import_from_statement")) {

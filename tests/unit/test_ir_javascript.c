@@ -51,7 +51,7 @@ START_TEST(commonjs_and_function_names) {
                "function delay(ms) { return new Promise((r) => setTimeout(r, ms)); }\n",
                "FILE /p/lib.cjs lang=javascript module=/p/lib\n"
                "  IMPORT 1:9 fs/promises member=readFile as=rf\n"
-               "  CALL 1:26 require var={ readFile: rf } use=assigned (lit:'fs/promises')\n"
+               "  CALL 1:26 require use=accessed (lit:'fs/promises')\n"
                "  FUNC 2:16 load [async] (p)\n"
                "    RETURN 2:37\n"
                "      CALL 2:44 fs/promises.readFile module=fs/promises member=readFile use=returned (p)\n"

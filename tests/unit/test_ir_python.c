@@ -178,7 +178,7 @@ START_TEST(typed_receivers_and_reads) {
                "          USE 14:13 loop\n"
                "          CALL 14:30 go use=passed\n"
                "      CALL 15:9 pathlib.Path.exists module=pathlib member=Path.exists use=discarded\n"
-               "        CALL 15:9 pathlib.Path module=pathlib member=Path use=other (lit:\"x\")\n"
+               "        CALL 15:9 pathlib.Path module=pathlib member=Path use=accessed (lit:\"x\")\n"
                "      CALL 16:9 asyncio.Task.cancel use=discarded\n"
                "        USE 16:9 t\n"
                "      WITH 17:9 suppress args=asyncio.CancelledError\n"
