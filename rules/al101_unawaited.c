@@ -502,6 +502,34 @@ static bool formatted_unawaited(const ir_file *f, const al_index *idx, al_sink *
   return true;
 }
 
+/* A coroutine or promise handed to a call that uses its argument as a value (knowledge
+ * `takes_value`, by resolved name: len, list, sorted, sum; Object.keys, Array.from,
+ * Number, new Set): it gets the awaitable object, not the result — TypeError, or a wrong
+ * answer — and the work is never awaited. Not a project function of that name. Returns
+ * whether it reported. */
+static bool value_taken(const ir_file *f, const al_index *idx, al_sink *sink, const ir_node *n) {
+  const ir_node *c = n->parent;
+  if (!c || c->kind != IR_CALL || !c->name || !al_kb_find(al_kb_for(f->lang), "takes_value", c->name) ||
+      al_index_resolve(idx, f, c))
+    return false;
+  const al_func_info *fn;
+  const al_kb_entry *api;
+  if (al_is_spawn(f, n) || !al_index_call_awaitable(idx, f, n, &fn, &api)) return false;
+  if (!fn && f->lang == AL_LANG_PYTHON && al_kb_attr_is(api, "kind", "future")) return false;
+  const ir_node *encl = ir_enclosing_func(n);
+  bool in_async = encl && (encl->flags & IR_F_ASYNC);
+  bool py = f->lang == AL_LANG_PYTHON;
+  al_report_fix(sink, n, make_fix(f, n, encl), "%s `%s()` is passed to `%s%s()` without being awaited: it gets the %s, "
+                "not its %s%s; await it: `%s%s(await %s(...))`%s", what(f->lang), al_call_label(f, n),
+                (c->flags & IR_F_NEW) ? "new " : "", al_call_label(f, c), py ? "coroutine object" : "promise",
+                py ? "result" : "value",
+                py ? " (TypeError), and the coroutine never runs" : " (a wrong answer, or a TypeError), and a rejection "
+                                                                    "is unhandled",
+                (c->flags & IR_F_NEW) ? "new " : "", al_call_label(f, c), al_call_label(f, n),
+                in_async ? "" : " inside an async function");
+  return true;
+}
+
 /* A coroutine or promise used as if it were its result: a member or element read off
  * it (`fetch()["id"]`, `load().items`, `rows().forEach(f)`), or destructured (`const { x }
  * = load()`). Python raises (AttributeError/TypeError) and the coroutine never runs; JS
@@ -806,6 +834,7 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
       continue;
     if (n->kind == IR_CALL && n->use == IR_USE_ACCESSED && f->lang != AL_LANG_C && accessed_unawaited(f, idx, sink, n))
       continue;
+    if (n->kind == IR_CALL && n->use == IR_USE_PASSED && f->lang != AL_LANG_C && value_taken(f, idx, sink, n)) continue;
     if (n->kind == IR_USE && n->use == IR_USE_PASSED && f->lang == AL_LANG_JS) {
       stored_spread(f, idx, sink, n);
       continue;
