@@ -113,7 +113,7 @@ static const char *const kind_names[IR__COUNT] = {
 const char *ir_kind_name(ir_kind k) { return k < IR__COUNT ? kind_names[k] : "?"; }
 
 static const char *const use_names[IR_USE__COUNT] = {
-    "none", "discarded", "awaited", "assigned", "returned", "passed", "chained", "voided", "other", "condition", "formatted", "accessed"};
+    "none", "discarded", "awaited", "assigned", "returned", "passed", "chained", "voided", "other", "condition", "formatted", "accessed", "operand"};
 
 const char *ir_use_name(ir_use u) { return u < IR_USE__COUNT ? use_names[u] : "?"; }
 

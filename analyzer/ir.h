@@ -95,6 +95,8 @@ typedef enum {
   IR_USE_ACCESSED,  /* Python/JS: used as if it were the result — a property, element or method of it
                      * (`f().x`, `f()[0]`, `f().items()`, `p.length`; JS: not then/catch/finally,
                      * which are CHAINED), or destructured (`const { x } = f()`) */
+  IR_USE_OPERAND,   /* Python/JS: an operand of a comparison or arithmetic operator (`f() == 1`,
+                     * `f() > 0`, `f() * 2`; not `+` beside a string literal: FORMATTED) */
   IR_USE__COUNT
 } ir_use;
 

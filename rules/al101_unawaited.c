@@ -530,6 +530,33 @@ static bool value_taken(const ir_file *f, const al_index *idx, al_sink *sink, co
   return true;
 }
 
+/* A coroutine or promise as an operand of a comparison or arithmetic operator
+ * (`count() > 10`, `load() === undefined`, `total() * 2`): the operator gets the
+ * awaitable object — never equal, NaN, or TypeError — and the work is never awaited.
+ * Fix (safe in an async function): `(await count()) > 10`. Returns whether it reported. */
+static bool operand_unawaited(const ir_file *f, const al_index *idx, al_sink *sink, const ir_node *n) {
+  const al_func_info *fn;
+  const al_kb_entry *api;
+  if (al_is_spawn(f, n) || !al_index_call_awaitable(idx, f, n, &fn, &api)) return false;
+  if (!fn && f->lang == AL_LANG_PYTHON && al_kb_attr_is(api, "kind", "future")) return false;
+  const ir_node *encl = ir_enclosing_func(n);
+  bool in_async = encl && (encl->flags & IR_F_ASYNC), py = f->lang == AL_LANG_PYTHON;
+  al_fix *fx = NULL;
+  if (in_async) {
+    fx = al_fix_new(AL_FIX_APPLY_SAFE, "await it first");
+    al_fix_add(fx, n->span.start, n->span.start, "(await ");
+    al_fix_add(fx, n->span.end, n->span.end, ")");
+  }
+  const char *label = al_call_label(f, n);
+  al_report_fix(sink, n, fx, "%s returned by `%s()` is compared or computed with, without being awaited: the "
+                "operator gets the %s, not its %s (%s), and %s; await it first: `(await %s(...))`%s", what(f->lang),
+                label, py ? "coroutine object" : "promise", py ? "result" : "value",
+                py ? "never equal, or TypeError" : "never equal, NaN, or a string of `[object Promise]`",
+                py ? "the coroutine never runs" : "a rejection is unhandled", label,
+                in_async ? "" : " inside an async function");
+  return true;
+}
+
 /* A coroutine or promise used as if it were its result: a member or element read off
  * it (`fetch()["id"]`, `load().items`, `rows().forEach(f)`), or destructured (`const { x }
  * = load()`). Python raises (AttributeError/TypeError) and the coroutine never runs; JS
@@ -835,6 +862,8 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
     if (n->kind == IR_CALL && n->use == IR_USE_ACCESSED && f->lang != AL_LANG_C && accessed_unawaited(f, idx, sink, n))
       continue;
     if (n->kind == IR_CALL && n->use == IR_USE_PASSED && f->lang != AL_LANG_C && value_taken(f, idx, sink, n)) continue;
+    if (n->kind == IR_CALL && n->use == IR_USE_OPERAND && f->lang != AL_LANG_C && operand_unawaited(f, idx, sink, n))
+      continue;
     if (n->kind == IR_USE && n->use == IR_USE_PASSED && f->lang == AL_LANG_JS) {
       stored_spread(f, idx, sink, n);
       continue;

@@ -507,6 +507,20 @@ static bool js_in_type(ts_walk *w, size_t k) {
   return false;
 }
 
+/* The node k-1 levels up is an operand of a comparison or arithmetic operator at level k
+ * (through parentheses): `p === 1`, `p > 0`, `p * 2` (not &&, ||, ??: truth tests; not
+ * `+` beside a string: formatted; not instanceof / in, which ask about the object). */
+static bool js_operand(ts_walk *w, size_t k) {
+  ts_frame *p = ts_up(w, k), *me = ts_up(w, k - 1);
+  while (p && me && js_transparent(p->node)) me = p, p = ts_up(w, ++k);
+  if (!p || !me || !ts_is(p->node, "binary_expression")) return false;
+  TSNode op = ts_field(p->node, "operator");
+  static const char *const ops[] = {"==", "===", "!=", "!==", "<", ">", "<=", ">=", "-", "*", "/", "%", "**", "+", NULL};
+  for (int i = 0; ops[i]; i++)
+    if (ts_is(op, ops[i])) return true;
+  return false;
+}
+
 /* The node k-1 levels up is the object of a property or element read by its parent at
  * level k (through parentheses): `p.x`, `p[0]`, `p.map(f)`. */
 static bool js_accessed(ts_walk *w, size_t k) {
@@ -538,6 +552,7 @@ static ir_use call_use(ts_walk *w, const char **var) {
   }
   if (js_truth_tested(w, k)) return IR_USE_CONDITION;
   if (js_formatted(w, 1)) return IR_USE_FORMATTED;
+  if (js_operand(w, 1)) return IR_USE_OPERAND;
   if (!strcmp(t, "variable_declarator")) {
     TSNode nm = ts_field(p->node, "name");
     if (ts_is(nm, "object_pattern") || ts_is(nm, "array_pattern")) return IR_USE_ACCESSED; /* `const { x } = f()` */
@@ -1496,6 +1511,8 @@ static ir_node *js_enter(ts_walk *w, bool *descend) {
         x->use = IR_USE_FORMATTED; /* `${p}` */
       else if (x && x->use == IR_USE_NONE && js_accessed(w, 1))
         x->use = IR_USE_ACCESSED; /* `p.x`, `p[0]`, `p.then(f)` (the rules tell then/catch/finally) */
+      else if (x && x->use == IR_USE_NONE && js_operand(w, 1))
+        x->use = IR_USE_OPERAND; /* `p === null`, `p > 0` */
       return x;
     }
     }

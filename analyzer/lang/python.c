@@ -534,6 +534,24 @@ static bool py_accessed(ts_walk *w, size_t k) {
   return false;
 }
 
+/* The node k-1 levels up is an operand of a comparison or arithmetic operator at level
+ * k (through parentheses; not `in` / `is`, which ask about the object itself). */
+static bool py_operand(ts_walk *w, size_t k) {
+  ts_frame *p = ts_up(w, k), *me = ts_up(w, k - 1);
+  while (p && me && ts_is(p->node, "parenthesized_expression")) me = p, p = ts_up(w, ++k);
+  if (!p || !me) return false;
+  const char *t = ts_node_type(p->node);
+  if (t[0] == 'b') return !strcmp(t, "binary_operator");
+  if (t[0] != 'c' || strcmp(t, "comparison_operator")) return false;
+  for (uint32_t i = 0, n = ts_node_child_count(p->node); i < n; i++) {
+    TSNode op = ts_node_child(p->node, i);
+    if (!ts_node_is_named(op) && (ts_is(op, "is") || ts_is(op, "in") || ts_is(op, "not") || ts_is(op, "is not") ||
+                                  ts_is(op, "not in")))
+      return false;
+  }
+  return true;
+}
+
 static ir_use call_use(ts_walk *w, const char **var) {
   if (py_discarded(w, 1)) return IR_USE_DISCARDED;
   size_t k = 1;
@@ -551,6 +569,7 @@ static ir_use call_use(ts_walk *w, const char **var) {
   if (py_truth_tested(w, k)) return IR_USE_CONDITION;
   if (py_formatted(w, 1)) return IR_USE_FORMATTED;
   if (py_accessed(w, 1)) return IR_USE_ACCESSED;
+  if (py_operand(w, 1)) return IR_USE_OPERAND;
   if (!strcmp(t, "assignment")) {
     TSNode right = ts_field(p->node, "right");
     if (ts_node_eq(right, me->node)) {
@@ -1230,6 +1249,7 @@ static ir_node *py_enter(ts_walk *w, bool *descend) {
       if (x && x->use == IR_USE_NONE && py_truth_tested(w, 1)) x->use = IR_USE_CONDITION; /* `if c:`, `not c` */
       else if (x && x->use == IR_USE_NONE && py_formatted(w, 1)) x->use = IR_USE_FORMATTED; /* f"{c}" */
       else if (x && x->use == IR_USE_NONE && py_accessed(w, 1)) x->use = IR_USE_ACCESSED; /* c.x, c[0] */
+      else if (x && x->use == IR_USE_NONE && py_operand(w, 1)) x->use = IR_USE_OPERAND; /* c > 0 */
       return x;
     }
     if (!strcmp(t, "import_statement") || !strcmp(t, "import_from_statement")) {
