@@ -477,6 +477,23 @@ static void sync_for_async_gen(const ir_file *f, const al_index *idx, al_sink *s
                 in_async ? "" : " inside an async function");
 }
 
+/* n yields a coroutine or promise whose value the code meant to use: awaitable, and not
+ * a task or Python future (those run whether or not their result is read). */
+static bool value_awaitable(const ir_file *f, const al_index *idx, const ir_node *n, const al_func_info **fn,
+                            const al_kb_entry **api) {
+  if (al_is_spawn(f, n) || !al_index_call_awaitable(idx, f, n, fn, api)) return false;
+  return *fn || f->lang != AL_LANG_PYTHON || !al_kb_attr_is(*api, "kind", "future");
+}
+
+/* `(await n)` (or `await n` when no parentheses are needed), in an async function only. */
+static al_fix *await_first_fix(const ir_node *n, bool in_async, bool parens) {
+  if (!in_async) return NULL;
+  al_fix *fx = al_fix_new(AL_FIX_APPLY_SAFE, "await it first");
+  al_fix_add(fx, n->span.start, n->span.start, parens ? "(await " : "await ");
+  if (parens) al_fix_add(fx, n->span.end, n->span.end, ")");
+  return fx;
+}
+
 /* A coroutine or promise turned into text where its value was meant: `f"{fetch()}"`,
  * `print(fetch())`, `${load()}`, `"n=" + load()`, `console.log(load())`. Python
  * futures and tasks (scheduled already) are left alone. Returns whether it reported. */
@@ -484,8 +501,7 @@ static bool formatted_unawaited(const ir_file *f, const al_index *idx, al_sink *
   const ir_node *in = al_formatted(f, idx, n);
   const al_func_info *fn;
   const al_kb_entry *api;
-  if (!in || al_is_spawn(f, n) || !al_index_call_awaitable(idx, f, n, &fn, &api)) return false;
-  if (f->lang == AL_LANG_PYTHON && !fn && al_kb_attr_is(api, "kind", "future")) return false;
+  if (!in || !value_awaitable(f, idx, n, &fn, &api)) return false;
   const ir_node *encl = ir_enclosing_func(n);
   al_fix *fx = make_fix(f, n, encl);
   char where[160] = "";
@@ -514,8 +530,7 @@ static bool value_taken(const ir_file *f, const al_index *idx, al_sink *sink, co
     return false;
   const al_func_info *fn;
   const al_kb_entry *api;
-  if (al_is_spawn(f, n) || !al_index_call_awaitable(idx, f, n, &fn, &api)) return false;
-  if (!fn && f->lang == AL_LANG_PYTHON && al_kb_attr_is(api, "kind", "future")) return false;
+  if (!value_awaitable(f, idx, n, &fn, &api)) return false;
   const ir_node *encl = ir_enclosing_func(n);
   bool in_async = encl && (encl->flags & IR_F_ASYNC);
   bool py = f->lang == AL_LANG_PYTHON;
@@ -537,16 +552,10 @@ static bool value_taken(const ir_file *f, const al_index *idx, al_sink *sink, co
 static bool operand_unawaited(const ir_file *f, const al_index *idx, al_sink *sink, const ir_node *n) {
   const al_func_info *fn;
   const al_kb_entry *api;
-  if (al_is_spawn(f, n) || !al_index_call_awaitable(idx, f, n, &fn, &api)) return false;
-  if (!fn && f->lang == AL_LANG_PYTHON && al_kb_attr_is(api, "kind", "future")) return false;
+  if (!value_awaitable(f, idx, n, &fn, &api)) return false;
   const ir_node *encl = ir_enclosing_func(n);
   bool in_async = encl && (encl->flags & IR_F_ASYNC), py = f->lang == AL_LANG_PYTHON;
-  al_fix *fx = NULL;
-  if (in_async) {
-    fx = al_fix_new(AL_FIX_APPLY_SAFE, "await it first");
-    al_fix_add(fx, n->span.start, n->span.start, "(await ");
-    al_fix_add(fx, n->span.end, n->span.end, ")");
-  }
+  al_fix *fx = await_first_fix(n, in_async, true);
   const char *label = al_call_label(f, n);
   al_report_fix(sink, n, fx, "%s returned by `%s()` is compared or computed with, without being awaited: the "
                 "operator gets the %s, not its %s (%s), and %s; await it first: `(await %s(...))`%s", what(f->lang),
@@ -568,21 +577,14 @@ static bool operand_unawaited(const ir_file *f, const al_index *idx, al_sink *si
 static bool accessed_unawaited(const ir_file *f, const al_index *idx, al_sink *sink, const ir_node *n) {
   const al_func_info *fn;
   const al_kb_entry *api;
-  if (al_is_spawn(f, n) || !al_index_call_awaitable(idx, f, n, &fn, &api)) return false;
-  if (!fn && (al_kb_attr(api, "chainable") || (f->lang == AL_LANG_PYTHON && al_kb_attr_is(api, "kind", "future"))))
-    return false;
+  if (!value_awaitable(f, idx, n, &fn, &api) || (!fn && al_kb_attr(api, "chainable"))) return false;
   if (fn && (fn->func->flags & IR_F_DECORATED)) return false; /* it may return something else (`@async_generator`) */
   char mb[64];
   const char *member = al_accessed_member(f, n, mb, sizeof mb);
   if (al_own_member(f, member)) return false;
   const ir_node *encl = ir_enclosing_func(n);
   bool in_async = encl && (encl->flags & IR_F_ASYNC);
-  al_fix *fx = NULL;
-  if (in_async) {
-    fx = al_fix_new(AL_FIX_APPLY_SAFE, "await it first");
-    al_fix_add(fx, n->span.start, n->span.start, *member ? "(await " : "await ");
-    if (*member) al_fix_add(fx, n->span.end, n->span.end, ")");
-  }
+  al_fix *fx = await_first_fix(n, in_async, *member != 0);
   const char *label = al_call_label(f, n);
   char what[80];
   if (!*member) snprintf(what, sizeof what, "destructuring it");

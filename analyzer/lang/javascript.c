@@ -474,25 +474,6 @@ static bool declared_promise(ts_walk *w) {
   return p && ts_is(p->node, "variable_declarator") && returns_promise_type(w, ts_field(p->node, "type"));
 }
 
-/* The node k-1 levels up is turned into text by its parent at level k (through
- * parentheses): a template's `${...}`, or an operand of `+` whose other operand is a
- * string or template literal. */
-static bool js_formatted(ts_walk *w, size_t k) {
-  ts_frame *p = ts_up(w, k), *me = ts_up(w, k - 1);
-  while (p && me && js_transparent(p->node)) me = p, p = ts_up(w, ++k);
-  if (!p || !me) return false;
-  const char *t = ts_node_type(p->node);
-  if (t[0] == 't') { /* not a tagged template's: the tag gets the values as they are */
-    if (strcmp(t, "template_substitution")) return false;
-    ts_frame *tpl = ts_up(w, k + 1), *tag = ts_up(w, k + 2);
-    return !(tpl && tag && ts_is(tag->node, "call_expression"));
-  }
-  if (t[0] != 'b' || strcmp(t, "binary_expression") || !ts_is(ts_field(p->node, "operator"), "+")) return false;
-  TSNode l = ts_field(p->node, "left");
-  TSNode other = ts_node_eq(l, me->node) ? ts_field(p->node, "right") : l;
-  return ts_is(other, "string") || ts_is(other, "template_string");
-}
-
 /* The node k levels up is inside a TypeScript type (`type T = import("./x").T`,
  * `typeof import("./y").y`): what is written there never runs. */
 static bool js_in_type(ts_walk *w, size_t k) {
@@ -507,30 +488,46 @@ static bool js_in_type(ts_walk *w, size_t k) {
   return false;
 }
 
-/* The node k-1 levels up is an operand of a comparison or arithmetic operator at level k
- * (through parentheses): `p === 1`, `p > 0`, `p * 2` (not &&, ||, ??: truth tests; not
- * `+` beside a string: formatted; not instanceof / in, which ask about the object). */
-static bool js_operand(ts_walk *w, size_t k) {
-  ts_frame *p = ts_up(w, k), *me = ts_up(w, k - 1);
+/* How the node at level 0 is used as a value by its parent (through parentheses): turned
+ * into text (FORMATTED: a template's `${...}` — not a tagged template's, whose tag gets the
+ * value itself — or an operand of `+` beside a string or template literal), a property or
+ * element read off it (ACCESSED: `p.x`, `p[0]`, `p.then(f)`: call_use tells then/catch/
+ * finally and types apart), or an operand of a comparison or arithmetic operator
+ * (OPERAND: `p === 1`, `p > 0`, `p * 2`; not &&, ||, ??: truth tests; not instanceof /
+ * in, which ask about the object). IR_USE_NONE otherwise. One parent lookup. */
+static ir_use js_value_use(ts_walk *w) {
+  size_t k = 1;
+  ts_frame *p = ts_up(w, k), *me = ts_up(w, 0);
   while (p && me && js_transparent(p->node)) me = p, p = ts_up(w, ++k);
-  if (!p || !me || !ts_is(p->node, "binary_expression")) return false;
-  TSNode op = ts_field(p->node, "operator");
-  static const char *const ops[] = {"==", "===", "!=", "!==", "<", ">", "<=", ">=", "-", "*", "/", "%", "**", "+", NULL};
-  for (int i = 0; ops[i]; i++)
-    if (ts_is(op, ops[i])) return true;
-  return false;
-}
-
-/* The node k-1 levels up is the object of a property or element read by its parent at
- * level k (through parentheses): `p.x`, `p[0]`, `p.map(f)`. */
-static bool js_accessed(ts_walk *w, size_t k) {
-  ts_frame *p = ts_up(w, k), *me = ts_up(w, k - 1);
-  while (p && me && js_transparent(p->node)) me = p, p = ts_up(w, ++k);
-  if (!p || !me) return false;
+  if (!p || !me) return IR_USE_NONE;
   const char *t = ts_node_type(p->node);
-  if (t[0] == 'm') return !strcmp(t, "member_expression") && ts_node_eq(ts_field(p->node, "object"), me->node);
-  if (t[0] == 's') return !strcmp(t, "subscript_expression") && ts_node_eq(ts_field(p->node, "object"), me->node);
-  return false;
+  switch (t[0]) {
+  case 't': {
+    if (strcmp(t, "template_substitution")) return IR_USE_NONE;
+    ts_frame *tpl = ts_up(w, k + 1), *tag = ts_up(w, k + 2);
+    return tpl && tag && ts_is(tag->node, "call_expression") ? IR_USE_NONE : IR_USE_FORMATTED;
+  }
+  case 'm':
+    return !strcmp(t, "member_expression") && ts_node_eq(ts_field(p->node, "object"), me->node) ? IR_USE_ACCESSED
+                                                                                                 : IR_USE_NONE;
+  case 's':
+    return !strcmp(t, "subscript_expression") && ts_node_eq(ts_field(p->node, "object"), me->node) ? IR_USE_ACCESSED
+                                                                                                   : IR_USE_NONE;
+  case 'b': {
+    if (strcmp(t, "binary_expression")) return IR_USE_NONE;
+    TSNode op = ts_field(p->node, "operator");
+    if (ts_is(op, "+")) {
+      TSNode l = ts_field(p->node, "left");
+      TSNode other = ts_node_eq(l, me->node) ? ts_field(p->node, "right") : l;
+      return ts_is(other, "string") || ts_is(other, "template_string") ? IR_USE_FORMATTED : IR_USE_OPERAND;
+    }
+    static const char *const ops[] = {"==", "===", "!=", "!==", "<", ">", "<=", ">=", "-", "*", "/", "%", "**", NULL};
+    for (int i = 0; ops[i]; i++)
+      if (ts_is(op, ops[i])) return IR_USE_OPERAND;
+    return IR_USE_NONE;
+  }
+  default: return IR_USE_NONE;
+  }
 }
 
 static ir_use call_use(ts_walk *w, const char **var) {
@@ -551,8 +548,8 @@ static ir_use call_use(ts_walk *w, const char **var) {
     return ts_is(op, "!") ? IR_USE_CONDITION : IR_USE_OTHER;
   }
   if (js_truth_tested(w, k)) return IR_USE_CONDITION;
-  if (js_formatted(w, 1)) return IR_USE_FORMATTED;
-  if (js_operand(w, 1)) return IR_USE_OPERAND;
+  ir_use v = js_value_use(w); /* (member and element reads: below, with then/catch/finally and types) */
+  if (v == IR_USE_FORMATTED || v == IR_USE_OPERAND) return v;
   if (!strcmp(t, "variable_declarator")) {
     TSNode nm = ts_field(p->node, "name");
     if (ts_is(nm, "object_pattern") || ts_is(nm, "array_pattern")) return IR_USE_ACCESSED; /* `const { x } = f()` */
@@ -1507,12 +1504,8 @@ static ir_node *js_enter(ts_walk *w, bool *descend) {
         x->use = IR_USE_PASSED; /* `{...p}`, `[...p]` */
       else if (x && x->use == IR_USE_NONE && js_discarded(w, 1))
         x->use = IR_USE_DISCARDED; /* `c ? p : null;`, `x ?? p;`: dropped through a ternary or `??` */
-      else if (x && x->use == IR_USE_NONE && js_formatted(w, 1))
-        x->use = IR_USE_FORMATTED; /* `${p}` */
-      else if (x && x->use == IR_USE_NONE && js_accessed(w, 1))
-        x->use = IR_USE_ACCESSED; /* `p.x`, `p[0]`, `p.then(f)` (the rules tell then/catch/finally) */
-      else if (x && x->use == IR_USE_NONE && js_operand(w, 1))
-        x->use = IR_USE_OPERAND; /* `p === null`, `p > 0` */
+      else if (x && x->use == IR_USE_NONE)
+        x->use = (uint8_t)js_value_use(w); /* `${p}`, `p.x`, `p.then(f)` (the rules tell then/catch/finally), `p > 0` */
       return x;
     }
     }

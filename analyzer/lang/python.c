@@ -505,51 +505,45 @@ static bool py_discarded(ts_walk *w, size_t k) {
   return false;
 }
 
-/* The node k-1 levels up is turned into text by its parent at level k (through
- * parentheses): an f-string's `{...}`, or an operand of `+` / `%` whose other operand is
- * a string literal (`"n=" + str(x)` is not: only a literal tells the operator). */
-static bool py_formatted(ts_walk *w, size_t k) {
-  ts_frame *p = ts_up(w, k), *me = ts_up(w, k - 1);
+/* How the node at level 0 is used as a value by its parent (through parentheses):
+ * turned into text (FORMATTED: an f-string's `{...}`, an operand of `+` / `%` whose other
+ * operand is a string literal — only a literal tells the operator), a member or element
+ * read off it (ACCESSED: `c.x`, `c[0]`, `c.items()`), or an operand of a comparison or
+ * arithmetic operator (OPERAND; not `in` / `is`, which ask about the object itself).
+ * IR_USE_NONE otherwise. One parent lookup for the three. */
+static ir_use py_value_use(ts_walk *w) {
+  size_t k = 1;
+  ts_frame *p = ts_up(w, k), *me = ts_up(w, 0);
   while (p && me && ts_is(p->node, "parenthesized_expression")) me = p, p = ts_up(w, ++k);
-  if (!p || !me) return false;
+  if (!p || !me) return IR_USE_NONE;
   const char *t = ts_node_type(p->node);
-  if (t[0] == 'i') return !strcmp(t, "interpolation");
-  if (t[0] != 'b' || strcmp(t, "binary_operator")) return false;
-  TSNode op = ts_field(p->node, "operator"), l = ts_field(p->node, "left"), r = ts_field(p->node, "right");
-  bool right = ts_node_eq(r, me->node);
-  TSNode other = right ? l : r;
-  bool lit = ts_is(other, "string") || ts_is(other, "concatenated_string");
-  return lit && (ts_is(op, "+") || (ts_is(op, "%") && right));
-}
-
-/* The node k-1 levels up is the object of an attribute or the value of a subscript read
- * by its parent at level k (through parentheses): `c.x`, `c[0]`, `c.items()`. */
-static bool py_accessed(ts_walk *w, size_t k) {
-  ts_frame *p = ts_up(w, k), *me = ts_up(w, k - 1);
-  while (p && me && ts_is(p->node, "parenthesized_expression")) me = p, p = ts_up(w, ++k);
-  if (!p || !me) return false;
-  const char *t = ts_node_type(p->node);
-  if (t[0] == 'a') return !strcmp(t, "attribute") && ts_node_eq(ts_field(p->node, "object"), me->node);
-  if (t[0] == 's') return !strcmp(t, "subscript") && ts_node_eq(ts_field(p->node, "value"), me->node);
-  return false;
-}
-
-/* The node k-1 levels up is an operand of a comparison or arithmetic operator at level
- * k (through parentheses; not `in` / `is`, which ask about the object itself). */
-static bool py_operand(ts_walk *w, size_t k) {
-  ts_frame *p = ts_up(w, k), *me = ts_up(w, k - 1);
-  while (p && me && ts_is(p->node, "parenthesized_expression")) me = p, p = ts_up(w, ++k);
-  if (!p || !me) return false;
-  const char *t = ts_node_type(p->node);
-  if (t[0] == 'b') return !strcmp(t, "binary_operator");
-  if (t[0] != 'c' || strcmp(t, "comparison_operator")) return false;
-  for (uint32_t i = 0, n = ts_node_child_count(p->node); i < n; i++) {
-    TSNode op = ts_node_child(p->node, i);
-    if (!ts_node_is_named(op) && (ts_is(op, "is") || ts_is(op, "in") || ts_is(op, "not") || ts_is(op, "is not") ||
-                                  ts_is(op, "not in")))
-      return false;
+  switch (t[0]) {
+  case 'i': return !strcmp(t, "interpolation") ? IR_USE_FORMATTED : IR_USE_NONE;
+  case 'a':
+    return !strcmp(t, "attribute") && ts_node_eq(ts_field(p->node, "object"), me->node) ? IR_USE_ACCESSED
+                                                                                         : IR_USE_NONE;
+  case 's':
+    return !strcmp(t, "subscript") && ts_node_eq(ts_field(p->node, "value"), me->node) ? IR_USE_ACCESSED
+                                                                                       : IR_USE_NONE;
+  case 'b': {
+    if (strcmp(t, "binary_operator")) return IR_USE_NONE;
+    TSNode op = ts_field(p->node, "operator"), l = ts_field(p->node, "left"), r = ts_field(p->node, "right");
+    bool right = ts_node_eq(r, me->node);
+    TSNode other = right ? l : r;
+    bool lit = ts_is(other, "string") || ts_is(other, "concatenated_string");
+    return lit && (ts_is(op, "+") || (ts_is(op, "%") && right)) ? IR_USE_FORMATTED : IR_USE_OPERAND;
   }
-  return true;
+  case 'c':
+    if (strcmp(t, "comparison_operator")) return IR_USE_NONE;
+    for (uint32_t i = 0, n = ts_node_child_count(p->node); i < n; i++) {
+      TSNode op = ts_node_child(p->node, i);
+      if (!ts_node_is_named(op) && (ts_is(op, "is") || ts_is(op, "in") || ts_is(op, "not") || ts_is(op, "is not") ||
+                                    ts_is(op, "not in")))
+        return IR_USE_NONE;
+    }
+    return IR_USE_OPERAND;
+  default: return IR_USE_NONE;
+  }
 }
 
 static ir_use call_use(ts_walk *w, const char **var) {
@@ -567,9 +561,8 @@ static ir_use call_use(ts_walk *w, const char **var) {
     return IR_USE_PASSED;
   if (!strcmp(t, "lambda")) return IR_USE_RETURNED;
   if (py_truth_tested(w, k)) return IR_USE_CONDITION;
-  if (py_formatted(w, 1)) return IR_USE_FORMATTED;
-  if (py_accessed(w, 1)) return IR_USE_ACCESSED;
-  if (py_operand(w, 1)) return IR_USE_OPERAND;
+  ir_use v = py_value_use(w);
+  if (v != IR_USE_NONE) return v;
   if (!strcmp(t, "assignment")) {
     TSNode right = ts_field(p->node, "right");
     if (ts_node_eq(right, me->node)) {
@@ -1247,9 +1240,7 @@ static ir_node *py_enter(ts_walk *w, bool *descend) {
     if (!strcmp(t, "identifier")) {
       ir_node *x = ts_lower_read(w, &c->stored, is_read);
       if (x && x->use == IR_USE_NONE && py_truth_tested(w, 1)) x->use = IR_USE_CONDITION; /* `if c:`, `not c` */
-      else if (x && x->use == IR_USE_NONE && py_formatted(w, 1)) x->use = IR_USE_FORMATTED; /* f"{c}" */
-      else if (x && x->use == IR_USE_NONE && py_accessed(w, 1)) x->use = IR_USE_ACCESSED; /* c.x, c[0] */
-      else if (x && x->use == IR_USE_NONE && py_operand(w, 1)) x->use = IR_USE_OPERAND; /* c > 0 */
+      else if (x && x->use == IR_USE_NONE) x->use = (uint8_t)py_value_use(w); /* f"{c}", c.x, c[0], c > 0 */
       return x;
     }
     if (!strcmp(t, "import_statement") || !strcmp(t, "import_from_statement")) {
