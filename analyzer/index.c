@@ -385,6 +385,11 @@ bool al_index_call_awaitable(const al_index *idx, const ir_file *f, const ir_nod
   /* TypeScript: a call assigned to a local annotated as a promise (`const p:
    * Promise<T> = f()`): the front end sets its type */
   if (f->lang == AL_LANG_JS && call->type && al_kb_find(al_kb_for(f->lang), "promise_types", call->type)) return true;
+  /* JS `new X()` makes an object, a promise only when X is the promise constructor
+   * (`new Resolver()` of dns/promises is not one, whatever its module's wildcard says) */
+  if (f->lang == AL_LANG_JS && (call->flags & IR_F_NEW))
+    return call->name && (*api = al_kb_find(al_kb_for(f->lang), "promise_types", call->name)) &&
+           (*api = kb_awaitable(f, call->name));
   /* A parameter typed as a function returning an awaitable (TypeScript `load: () =>
    * Promise<T>`, Python `load: Callable[[], Awaitable[T]]`) of an enclosing function,
    * called by its name */
