@@ -72,7 +72,18 @@ static ir_node *named_callback(const func_table *t, const ir_node *call, const c
   if (arg[n] == '(' && n > 5 && !strncmp(arg + n - 5, ".bind", 5)) n -= 5; /* `this.x.bind(this)` */
   else if (arg[n]) return NULL;
   const char *dot = memchr(arg, '.', n);
-  if (!dot) return func_get(t, arg, n);
+  if (!dot) {
+    /* a function defined in the function around the call first (`def inner(): ...`,
+     * `const cb = () => ...`, `cb = lambda: ...`: named after it, `outer.inner`), the
+     * innermost first; then the module's */
+    ir_node *x = NULL;
+    for (const ir_node *fn = ir_enclosing_func(call); !x && fn; fn = ir_enclosing_func(fn)) {
+      char key[256];
+      int k = fn->name ? snprintf(key, sizeof key, "%s.%.*s", fn->name, (int)n, arg) : -1;
+      if (k > 0 && (size_t)k < sizeof key) x = func_get(t, key, (size_t)k);
+    }
+    return x ? x : func_get(t, arg, n);
+  }
   if (memchr(dot + 1, '.', n - (size_t)(dot + 1 - arg)) || (strncmp(arg, "self.", 5) && strncmp(arg, "this.", 5)))
     return NULL;
   for (const ir_node *c = call->parent; c; c = c->parent) {
@@ -95,7 +106,7 @@ static ir_file *mark_loop_callbacks(ir_file *f) {
   const al_kb_section *classes = al_kb_section_get(kb, "loop_callback_classes");
   size_t nfuncs = 0;
   for (ir_node *x = f->root; x; x = ir_next(x, f->root)) {
-    if (x->kind == IR_FUNC && x->name && !(x->flags & (IR_F_ASYNC | IR_F_LAMBDA))) nfuncs++;
+    if (x->kind == IR_FUNC && x->name && !(x->flags & IR_F_ASYNC)) nfuncs++; /* (a lambda stored in a name too) */
     if (x->kind != IR_CLASS || !classes || !x->nargs) continue;
     for (uint32_t i = 0; i < x->nargs; i++) { /* class P(asyncio.Protocol): its callbacks */
       char base[200];
@@ -121,7 +132,7 @@ static ir_file *mark_loop_callbacks(ir_file *f) {
   if (nfuncs && al_kb_section_get(kb, "loop_callbacks")) {
     ir_node *small[256];
     func_table t = {0};
-    func_table_fill(&t, small, f, nfuncs, IR_F_ASYNC | IR_F_LAMBDA);
+    func_table_fill(&t, small, f, nfuncs, IR_F_ASYNC);
     for (ir_node *x = f->root; x; x = ir_next(x, f->root)) {
       if (x->kind != IR_CALL || !x->name || !x->nargs) continue;
       const al_kb_entry *e = NULL;

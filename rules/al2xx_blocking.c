@@ -121,6 +121,21 @@ static void find_sites(const ir_file *f, const al_index *idx) {
   memo.n = n;
 }
 
+/* A loop callback reading the future it was handed (knowledge `loop_callbacks`, `done`:
+ * `fut.result()` / `fut.exception()` in a done callback): that future is done, so
+ * nothing waits. */
+static bool reads_done_future(const ir_file *f, const ir_node *n, const ir_node *fn) {
+  if (n->kind != IR_CALL || !fn || !fn->text || !n->text || !(fn->flags & IR_F_LOOP_CALLBACK)) return false;
+  const al_kb_entry *reg = al_kb_match(al_kb_for(f->lang), "loop_callbacks", fn->text);
+  const char *done = reg ? al_kb_attr(reg, "done") : NULL;
+  const char *dot = strrchr(n->text, '.');
+  if (!done || !dot || !al_text_mentions(done, dot + 1)) return false;
+  uint32_t first = (fn->flags & IR_F_METHOD) ? 1 : 0; /* past self */
+  size_t hl = (size_t)(dot - n->text);
+  return fn->nargs > first && fn->args[first].text && !strncmp(fn->args[first].text, n->text, hl) &&
+         !al_ident_char(fn->args[first].text[hl]);
+}
+
 static void check_category(const ir_file *f, const al_index *idx, al_sink *sink, const char *category) {
   find_sites(f, idx);
   for (size_t i = 0; i < memo.n; i++) {
@@ -134,7 +149,8 @@ static void check_category(const ir_file *f, const al_index *idx, al_sink *sink,
                                        : "await a timer instead");
       continue;
     }
-    if (strcmp(al_kb_attr(s->e, "category"), category) || !al_on_loop(f, n, &fn)) continue;
+    if (strcmp(al_kb_attr(s->e, "category"), category) || !al_on_loop(f, n, &fn) || reads_done_future(f, n, fn))
+      continue;
     const char *use = al_kb_attr(s->e, "use");
     if (n->kind == IR_CALL && f->lang == AL_LANG_PYTHON && !strcmp(category, "nested_loop")) {
       al_report(sink, n, "`%s()` runs an event loop inside the running one in %s%s%s", al_call_label(f, n),

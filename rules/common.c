@@ -80,7 +80,8 @@ const char *al_context_label(const ir_node *fn) {
              from ? from + 3 : chain);
     return buf;
   }
-  if ((fn->flags & IR_F_LOOP_CALLBACK) && !(fn->flags & IR_F_ASYNC) && !(fn->flags & IR_F_LAMBDA) && fn->name &&
+  /* (a lambda here is one stored in a name and registered by it: `cb = lambda: ...`) */
+  if ((fn->flags & IR_F_LOOP_CALLBACK) && !(fn->flags & IR_F_ASYNC) && fn->name &&
       !(fn->parent && fn->parent->kind == IR_CALL)) {
     if (fn->text) snprintf(buf, sizeof buf, "loop callback `%.60s` (registered via %.60s)", fn->name, fn->text);
     else if ((fn->flags & IR_F_CB_SIGNATURE) && fn->alias)
