@@ -577,7 +577,7 @@ static bool operand_unawaited(const ir_file *f, const al_index *idx, al_sink *si
 static bool accessed_unawaited(const ir_file *f, const al_index *idx, al_sink *sink, const ir_node *n) {
   const al_func_info *fn;
   const al_kb_entry *api;
-  if (!value_awaitable(f, idx, n, &fn, &api) || (!fn && al_kb_attr(api, "chainable"))) return false;
+  if (!value_awaitable(f, idx, n, &fn, &api) || (!fn && api && al_kb_attr(api, "chainable"))) return false;
   if (fn && (fn->func->flags & IR_F_DECORATED)) return false; /* it may return something else (`@async_generator`) */
   char mb[64];
   const char *member = al_accessed_member(f, n, mb, sizeof mb);
