@@ -623,6 +623,32 @@ static bool maps_to_promises(const ir_file *f, const al_index *idx, const ir_nod
   return false;
 }
 
+/* Python: `map(work, xs)` of an async function dropped as a statement, or materialised
+ * and dropped (`list(map(work, xs))`): a coroutine per item, none awaited — a lazy map
+ * does not even call work. */
+static bool dropped_map(const ir_file *f, const al_index *idx, al_sink *sink, const ir_node *n) {
+  const ir_node *m = n;
+  if (!n->name) return false;
+  bool lazy = !strcmp(n->name, "map");
+  if (!lazy && n->child && n->child->kind == IR_CALL &&
+      (!strcmp(n->name, "list") || !strcmp(n->name, "tuple") || !strcmp(n->name, "set") || !strcmp(n->name, "sorted")))
+    m = n->child;
+  if (!m->name || strcmp(m->name, "map") || m->nargs < 2 || al_index_resolve(idx, f, m) ||
+      (m != n && al_index_resolve(idx, f, n)))
+    return false;
+  const al_func_info *fn = al_arg_async_fn(f, idx, m, m->args[0].text);
+  if (!fn) return false;
+  if (lazy)
+    al_report(sink, n, "`map(%s, ...)` is dropped: map is lazy, so `%s` is never even called (it is an async "
+              "function, defined at %s:%u); await asyncio.gather(*map(%s, ...)), or loop and await each",
+              m->args[0].text, m->args[0].text, fn->file->src->path, fn->func->span.line, m->args[0].text);
+  else
+    al_report(sink, n, "the coroutines made by `%s(map(%s, ...))` are dropped: `%s` is an async function (defined at "
+              "%s:%u), so each item is a coroutine that never runs; await asyncio.gather(*map(%s, ...))",
+              n->name, m->args[0].text, m->args[0].text, fn->file->src->path, fn->func->span.line, m->args[0].text);
+  return true;
+}
+
 /* `await save` / `await asyncio.sleep`: the async function itself awaited, not a call
  * of it (no local or parameter of that name in the way). Python: TypeError; JS: the
  * await returns the function at once, and it never runs. */
@@ -922,6 +948,7 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
                 "chain becomes an unhandled rejection; end it with .catch(), or await it in a try block", last);
       continue;
     }
+    if (f->lang == AL_LANG_PYTHON && dropped_map(f, idx, sink, n)) continue;
     const al_func_info *fn;
     const al_kb_entry *api;
     const al_func_info *gen = f->lang != AL_LANG_C ? async_gen_method(f, idx, n) : NULL;

@@ -119,6 +119,65 @@ static void check_collections(const ir_file *f, const al_index *idx, al_sink *si
   }
 }
 
+/* What a loop iterates, when its items are coroutines or promises: `for c in map(work,
+ * xs)` (work async), `for c in [work(x) for x in xs]`, or a local the function filled so
+ * (`coros = [work(x) for x in xs]; for c in coros:`). Returns the call that makes an item
+ * (the map call for map); a collection of tasks is not one (they run anyway). */
+static const ir_node *loop_items(const ir_file *f, const al_index *idx, const ir_node *loop) {
+  const char *t = f->src->text;
+  const al_func_info *callee;
+  const al_kb_entry *api;
+  bool task = false;
+  for (const ir_node *c = loop->child; c && c->span.start < loop->body; c = c->next) {
+    if (c->kind == IR_USE && c->name) { /* the local: its last assignment before the loop */
+      const ir_node *fn = ir_enclosing_func(loop), *as = NULL;
+      if (!fn) return NULL;
+      for (const ir_node *n = fn->child; n && n->span.start < loop->span.start; n = ir_next(n, fn))
+        if (n->kind == IR_ASSIGN && n->name && !strcmp(n->name, c->name)) as = n;
+      if (!as || !(as->flags & (IR_F_COMPREHENSION | IR_F_LITERAL))) return NULL;
+      const ir_node *el = awaitable_elements(f, idx, as, &task);
+      return task ? NULL : el;
+    }
+    if (c->kind != IR_CALL || !c->name) continue;
+    const ir_node *m = c;
+    if (m->child && m->child->kind == IR_CALL && (!strcmp(m->name, "list") || !strcmp(m->name, "tuple") ||
+                                                  !strcmp(m->name, "set") || !strcmp(m->name, "sorted")))
+      m = m->child;
+    if (m->name && !strcmp(m->name, "map") && m->nargs >= 2 && !al_index_resolve(idx, f, m))
+      return al_arg_async_fn(f, idx, m, m->args[0].text) ? m : NULL;
+    /* an element of a comprehension or list in the header: the call right after its bracket */
+    uint32_t b = c->span.start;
+    while (b > loop->span.start && (t[b - 1] == ' ' || t[b - 1] == '\n' || t[b - 1] == '\t')) b--;
+    if (b == loop->span.start || (t[b - 1] != '[' && t[b - 1] != '{' && t[b - 1] != ',' &&
+                                  !(t[b - 1] == '(' && loop->name && strstr(loop->name, " for "))))
+      return NULL;
+    if (al_spawn_dangles(f, c) || al_is_spawn(f, c)) return NULL;
+    return al_index_call_awaitable(idx, f, c, &callee, &api) ? c : NULL;
+  }
+  return NULL;
+}
+
+/* A loop over coroutines or promises whose body never awaits, returns or passes on the
+ * loop variable: each is made and dropped (printed at most). */
+static void check_loop_items(const ir_file *f, const al_index *idx, const ir_node *loop, al_sink *sink) {
+  if ((loop->flags & (IR_F_WHILE | IR_F_ASYNC)) || !loop->alias || !loop->body || !al_ident_char(loop->alias[0]))
+    return;
+  for (const char *p = loop->alias; *p; p++)
+    if (!al_ident_char(*p)) return;
+  const ir_node *el = loop_items(f, idx, loop);
+  if (!el) return;
+  const ir_node *dropped = NULL, *shown = NULL;
+  if (read_later(f, idx, loop, loop->alias, NULL, true, &dropped, &shown)) return;
+  bool js = f->lang == AL_LANG_JS;
+  const char *kind = js ? "promises" : "coroutines";
+  const char *from = el->name && !strcmp(el->name, "map") && el->nargs ? el->args[0].text : al_call_label(f, el);
+  al_report(sink, shown ? shown : dropped ? dropped : loop,
+            "loop variable `%s` holds %s (from `%s()`) that the loop never awaits, returns or passes on%s: %s; "
+            "await `%s` in the loop body, or %s", loop->alias, kind, from, shown ? " (it only shows them)" : "",
+            js ? "their rejections are unhandled and nothing waits for them" : "none of them runs", loop->alias,
+            js ? "await Promise.all() of them" : "await asyncio.gather() of them");
+}
+
 /* JS: a parameter or variable typed as a promise (`p: Promise<T>`, `declare const p:
  * Promise<T>`) standing alone as a statement. A local in a function assigned a call is
  * the main check's (one report). */
@@ -164,6 +223,7 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   if (f->lang != AL_LANG_C) check_collections(f, idx, sink);
   if (f->lang == AL_LANG_JS) check_promise_params(f, sink);
   for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
+    if (n->kind == IR_LOOP && f->lang != AL_LANG_C) check_loop_items(f, idx, n, sink);
     if (n->kind != IR_CALL || n->use != IR_USE_ASSIGNED || !n->alias || strchr(n->alias, '.')) continue;
     if (!strcmp(n->alias, "_") || n->alias[0] == '_' || strchr(n->alias, '[')) continue; /* deliberately unused */
     const ir_node *fn = ir_enclosing_func(n);

@@ -1226,6 +1226,23 @@ static ir_node *py_enter(ts_walk *w, bool *descend) {
         }
         if (b && ts_is(var, "identifier")) bind_type_resolved(w, c, ts_text(w, var), b->module, b->member);
       }
+      /* `for c in map(work, xs)`, `for c in [work(x) for x in xs]`, `for c in coros`:
+       * the loop variable may hold a coroutine, so its reads are USEs (AL103) */
+      if (ts_is(left, "identifier") && !ts_node_is_null(right)) {
+        TSNode m = materialized(w, right);
+        bool items = ts_is(m, "list_comprehension") || ts_is(m, "generator_expression") ||
+                     ts_is(m, "set_comprehension") || ts_is(m, "list") || (ts_is(m, "call") && is_map_call(w, m));
+        if (!items && ts_is(right, "identifier") && c->stored.map.len) {
+          char nm[128];
+          uint32_t s0 = ts_node_start_byte(right), e0 = ts_node_end_byte(right);
+          if (e0 - s0 < sizeof nm) {
+            memcpy(nm, w->text + s0, e0 - s0);
+            nm[e0 - s0] = 0;
+            items = al_map_get(&c->stored.map, nm) != NULL;
+          }
+        }
+        if (items) ts_names_add(&c->stored, ts_text(w, left));
+      }
       x = ir_add(w->f, parent, IR_LOOP, ts_span(n));
       x->name = ts_text_short(w, ts_field(n, "right"), 80);
       x->alias = ts_text_short(w, ts_field(n, "left"), 80);
