@@ -34,7 +34,8 @@ typedef enum {
                 * item, ';'-separated, its call arguments ("a,b,kw=v"); alias (Python): per
                 * item, ','-separated, the name it binds (`as fh`; empty when none) */
   IR_ASSIGN,   /* name: the local variable assigned; text: the value (short) */
-  IR_USE,      /* name: a local variable read */
+  IR_USE,      /* name: a local variable read; member (JS): the property read off it when that
+                * member expression is a statement of its own (`obj.user;`) */
   IR_IMPORT,   /* name: module spec; member: imported name (NULL: whole module); alias: local name */
   IR__COUNT
 } ir_kind;

@@ -61,11 +61,18 @@ static al_fix *make_fix(const ir_file *f, const ir_node *call, const ir_node *en
 static bool chain_on_stored_promise(const ir_file *f, const al_index *idx, const ir_node *n) {
   if (!n->child || n->child->kind != IR_USE || !n->child->name) return false;
   if (f->lang == AL_LANG_JS && al_promise_param(f, n, n->child->name)) return true; /* `p: Promise<T>` */
+  size_t vl = strlen(n->child->name);
+  const al_func_info *callee;
+  const al_kb_entry *api;
+  const char *prop = n->name && !strncmp(n->name, n->child->name, vl) && n->name[vl] == '.' ? n->name + vl + 1 : NULL;
+  const char *dot = prop ? strchr(prop, '.') : NULL;
+  if (dot) { /* `obj.user.then(f)`, obj an object literal */
+    const ir_node *v = !strchr(dot + 1, '.') ? al_literal_member_call(f, n, n->child->name, prop, (size_t)(dot - prop)) : NULL;
+    return v && al_index_call_awaitable(idx, f, v, &callee, &api);
+  }
   const ir_node *fn = ir_enclosing_func(n);
   const ir_node *root = fn ? fn : f->root;
   for (const ir_node *c = root->child; c && c != n; c = ir_next(c, root)) {
-    const al_func_info *callee;
-    const al_kb_entry *api;
     if (c->kind == IR_CALL && c->use == IR_USE_ASSIGNED && c->alias && !strcmp(c->alias, n->child->name) &&
         al_index_call_awaitable(idx, f, c, &callee, &api))
       return true;
@@ -922,9 +929,9 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
          (al_ends_with(n->name, ".catch") && (!n->nargs || (n->args[0].flags & IR_ARG_NULL)))) &&
         !(n->nargs >= 2 && al_ends_with(n->name, ".then") && !(n->args[1].flags & IR_ARG_NULL)) &&
         chain_on_stored_promise(f, idx, n)) {
-      al_report(sink, n, "promise chain on `%s` ends in `%s()` without a rejection handler: a rejection becomes an "
-                "unhandled rejection; end it with .catch(), or await it in a try block", n->child->name,
-                strrchr(n->name, '.'));
+      al_report(sink, n, "promise chain on `%.*s` ends in `%s()` without a rejection handler: a rejection becomes an "
+                "unhandled rejection; end it with .catch(), or await it in a try block",
+                (int)(strrchr(n->name, '.') - n->name), n->name, strrchr(n->name, '.'));
       continue;
     }
     /* A floating .then/.catch/.finally chain is handled when it ends in .catch(f) or

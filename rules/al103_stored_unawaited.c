@@ -192,6 +192,18 @@ static void check_promise_params(const ir_file *f, al_sink *sink) {
   }
 }
 
+/* JS: `obj.user;` alone, where obj is an object literal whose `user` is a promise
+ * (`const obj = { user: load(id) }`): typescript-eslint's floating member. */
+static void check_member_statement(const ir_file *f, const al_index *idx, const ir_node *n, al_sink *sink) {
+  const ir_node *v = al_literal_member_call(f, n, n->name, n->member, strlen(n->member));
+  const al_func_info *callee;
+  const al_kb_entry *api;
+  if (!v || !al_index_call_awaitable(idx, f, v, &callee, &api)) return;
+  al_report(sink, n, "promise `%s.%s` (from `%s%s()`) stands alone as a statement: that does not await it, and "
+            "a rejection is unhandled; await it", n->name, n->member, (v->flags & IR_F_NEW) ? "new " : "",
+            al_call_label(f, v));
+}
+
 /* Python: every read of the task var in fn is as the receiver of a method that does not
  * keep it (knowledge `task_non_owning`: `task.add_done_callback(cb)`, `task.set_name(n)`):
  * only the local holds it, and the loop holds tasks weakly. */
@@ -224,6 +236,7 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   if (f->lang == AL_LANG_JS) check_promise_params(f, sink);
   for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
     if (n->kind == IR_LOOP && f->lang != AL_LANG_C) check_loop_items(f, idx, n, sink);
+    if (n->kind == IR_USE && n->name && n->member && f->lang == AL_LANG_JS) check_member_statement(f, idx, n, sink);
     if (n->kind != IR_CALL || n->use != IR_USE_ASSIGNED || !n->alias || strchr(n->alias, '.')) continue;
     if (!strcmp(n->alias, "_") || n->alias[0] == '_' || strchr(n->alias, '[')) continue; /* deliberately unused */
     const ir_node *fn = ir_enclosing_func(n);

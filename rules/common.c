@@ -947,6 +947,31 @@ const ir_node *al_promise_param(const ir_file *f, const ir_node *at, const char 
   return ts ? promise_decl_in(f->root, at, name) : NULL;
 }
 
+const ir_node *al_literal_member_call(const ir_file *f, const ir_node *at, const char *var, const char *prop,
+                                     size_t plen) {
+  const ir_node *fn = ir_enclosing_func(at), *root = fn ? fn : f->root, *as = NULL;
+  for (const ir_node *n = root->child; n && n->span.start < at->span.start;
+       n = n->kind == IR_FUNC ? ir_next_skip(n, root) : ir_next(n, root))
+    if (n->kind == IR_ASSIGN && n->name && !strcmp(n->name, var)) as = n;
+  if (!as || !(as->flags & IR_F_LITERAL) || !as->text || as->text[0] != '{') return NULL;
+  const char *t = f->src->text;
+  for (const ir_node *c = as->child; c; c = c->next) {
+    if (c->kind != IR_CALL) continue;
+    uint32_t b = c->span.start; /* `prop: call`, `"prop": call` */
+    while (b > as->span.start && (t[b - 1] == ' ' || t[b - 1] == '\t' || t[b - 1] == '\n' || t[b - 1] == '\r')) b--;
+    if (b == as->span.start || t[b - 1] != ':') continue;
+    b--;
+    while (b > as->span.start && (t[b - 1] == ' ' || t[b - 1] == '\t')) b--;
+    if (b > as->span.start && (t[b - 1] == '"' || t[b - 1] == '\'')) b--;
+    if (b < as->span.start + plen || strncmp(t + b - plen, prop, plen)) continue;
+    uint32_t s0 = b - (uint32_t)plen;
+    if (s0 > as->span.start && (t[s0 - 1] == '"' || t[s0 - 1] == '\'')) s0--;
+    if (s0 > as->span.start && al_ident_char(t[s0 - 1])) continue;
+    return c;
+  }
+  return NULL;
+}
+
 bool al_func_handles_errors(const ir_node *fn) {
   bool any = false;
   for (const ir_node *n = fn->child; n; n = n->kind == IR_FUNC ? ir_next_skip(n, fn) : ir_next(n, fn)) {

@@ -149,6 +149,12 @@ bool al_func_handles_errors(const ir_node *fn);
  * parameter of the same name and another type in between shadows it). */
 const ir_node *al_promise_param(const ir_file *f, const ir_node *at, const char *name);
 
+/* JS: the call that is the value of member `prop` (prop[0, plen)) of the object literal
+ * last assigned to local `var` before `at`, in the function around `at` (or the module)
+ * — `const obj = { user: load(id) }` — or NULL. */
+const ir_node *al_literal_member_call(const ir_file *f, const ir_node *at, const char *var, const char *prop,
+                                     size_t plen);
+
 /* The off-loop API (knowledge `offloop`: asyncio.to_thread, run_in_executor, Thread,
  * executor.submit, setTimeout's JS counterpart none) that call is an argument of —
  * `to_thread(time.sleep(1))`: the call runs here, and only its result is handed over —

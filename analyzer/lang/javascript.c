@@ -1506,6 +1506,11 @@ static ir_node *js_enter(ts_walk *w, bool *descend) {
         x->use = IR_USE_DISCARDED; /* `c ? p : null;`, `x ?? p;`: dropped through a ternary or `??` */
       else if (x && x->use == IR_USE_NONE)
         x->use = (uint8_t)js_value_use(w); /* `${p}`, `p.x`, `p.then(f)` (the rules tell then/catch/finally), `p > 0` */
+      ts_frame *m = x ? ts_up(w, 1) : NULL, *st = m ? ts_up(w, 2) : NULL;
+      if (st && ts_is(m->node, "member_expression") && ts_is(st->node, "expression_statement")) {
+        TSNode pr = ts_field(m->node, "property"); /* `obj.user;` alone: member is what is read */
+        if (ts_is(pr, "property_identifier")) x->member = ts_text(w, pr);
+      }
       return x;
     }
     }
@@ -1637,6 +1642,16 @@ static ir_node *js_enter(ts_walk *w, bool *descend) {
               ts_names_add(&c->stored, x->name);
               break;
             }
+          /* `{ user: load(id) }`: `obj.user;` alone floats the promise (AL103) */
+          for (uint32_t i = 0, k = vt[0] == 'o' ? ts_node_named_child_count(val) : 0; i < k; i++) {
+            TSNode pr = ts_node_named_child(val, i);
+            if (!ts_is(pr, "pair")) continue;
+            TSNode pv = ts_field(pr, "value");
+            if (ts_is(pv, "call_expression") || ts_is(pv, "new_expression")) {
+              ts_names_add(&c->stored, x->name);
+              break;
+            }
+          }
         } else if (!strcmp(vt, "call_expression") && (x->member = map_iter(w, val)))
           x->flags |= IR_F_COMPREHENSION;
         return x;
