@@ -43,14 +43,14 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
     if (off) {
       al_report_fix(sink, n, al_pass_function_fix(f, n, AL_FIX_APPLY_UNSAFE), "`%s()` blocks the event loop in %s: %s — it is called "
                     "here, and only its result is handed to `%s()`; pass the function and its arguments "
-                    "(`%s(%s, ...)`)", n->text ? n->text : n->name, al_context_label(fn), chain.data,
+                    "(`%s(%s, ...)`)", n->text ? n->text : n->name, al_context_label(f, fn), chain.data,
                     al_call_label(f, off), al_call_label(f, off), n->text ? n->text : n->name);
       al_buf_free(&chain);
       continue;
     }
     char *rel = al_fmt("%s: the blocking call", cat ? al_category_label(cat) : last && last->kind == IR_LOOP ? "busy-wait" : "blocking call");
     al_report_related(sink, n, c ? c->file : NULL, last, rel, "`%s()` blocks the event loop in %s: %s (%s at %s:%u)%s%s",
-              n->text ? n->text : n->name, al_context_label(fn), chain.data,
+              n->text ? n->text : n->name, al_context_label(f, fn), chain.data,
               cat ? al_category_label(cat) : last && last->kind == IR_LOOP ? "busy-wait" : "blocking call", c ? c->file->src->path : "?", last ? last->span.line : 0,
               use ? (f->lang == AL_LANG_PYTHON ? "; run the helper with asyncio.to_thread() or use " : "; use ") : "",
               use ? use : "");

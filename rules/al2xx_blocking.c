@@ -144,7 +144,7 @@ static void check_category(const ir_file *f, const al_index *idx, al_sink *sink,
     if (n->kind == IR_LOOP) {
       if (!strcmp(category, "sleep") && al_on_loop(f, n, &fn))
         al_report(sink, n, "busy-wait loop on the clock (`%s`) blocks the event loop in %s; %s",
-                  n->name ? n->name : "?", al_context_label(fn),
+                  n->name ? n->name : "?", al_context_label(f, fn),
                   f->lang == AL_LANG_C ? "start a loop timer (uv_timer_start / evtimer_add) and continue in its callback"
                                        : "await a timer instead");
       continue;
@@ -154,22 +154,22 @@ static void check_category(const ir_file *f, const al_index *idx, al_sink *sink,
     const char *use = al_kb_attr(s->e, "use");
     if (n->kind == IR_CALL && f->lang == AL_LANG_PYTHON && !strcmp(category, "nested_loop")) {
       al_report(sink, n, "`%s()` runs an event loop inside the running one in %s%s%s", al_call_label(f, n),
-                al_context_label(fn), use ? "; use " : "", use ? use : "");
+                al_context_label(f, fn), use ? "; use " : "", use ? use : "");
     } else if (n->kind == IR_CALL && al_offloop_arg_of(f, n)) {
       const ir_node *off = al_offloop_arg_of(f, n);
       al_report_fix(sink, n, al_pass_function_fix(f, n, AL_FIX_APPLY_UNSAFE), "`%s()` blocks the event loop (%s) in %s: it is called "
                     "here, and only its result is handed to `%s()`; pass the function and its arguments "
-                    "(`%s(%s, ...)`)", al_call_label(f, n), al_category_label(category), al_context_label(fn),
+                    "(`%s(%s, ...)`)", al_call_label(f, n), al_category_label(category), al_context_label(f, fn),
                     al_call_label(f, off), al_call_label(f, off), al_call_label(f, n));
     } else if (n->kind == IR_CALL) {
       al_fix *fx = !strcmp(category, "sleep")  ? sleep_fix(f, n)
                    : !strcmp(category, "file") ? fs_promise_fix(f, n, s->e, fn)
                                                : NULL;
       al_report_fix(sink, n, fx, "`%s()` blocks the event loop (%s) in %s%s%s", al_call_label(f, n),
-                    al_category_label(category), al_context_label(fn), use ? "; use " : "", use ? use : "");
+                    al_category_label(category), al_context_label(f, fn), use ? "; use " : "", use ? use : "");
     } else {
       al_report(sink, n, "`with` on a `%s` blocks the event loop (%s) in %s%s%s", s->item,
-                al_category_label(category), al_context_label(fn), use ? "; use " : "", use ? use : "");
+                al_category_label(category), al_context_label(f, fn), use ? "; use " : "", use ? use : "");
     }
   }
 }

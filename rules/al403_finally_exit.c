@@ -38,7 +38,7 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
                 named ? "`" : "", how);
     else if (f->lang == AL_LANG_JS)
       al_report(sink, n, "`%s` in `finally` of %s %s the exception in flight, an AbortError included: an "
-                "aborted operation %s; move it out of the finally block", what, al_context_label(fn), how,
+                "aborted operation %s; move it out of the finally block", what, al_context_label(f, fn), how,
                 thrown ? "reports a different error" : "looks like a normal completion");
     else
       al_report(sink, n, "`%s` in `finally` of async function `%s` discards the exception in flight, cancellation "

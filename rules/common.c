@@ -68,7 +68,7 @@ bool al_on_loop(const ir_file *f, const ir_node *n, const ir_node **fn) { return
 
 bool al_in_async_code(const ir_file *f, const ir_node *n, const ir_node **fn) { return on_loop(f, n, fn, false); }
 
-const char *al_context_label(const ir_node *fn) {
+const char *al_context_label(const ir_file *f, const ir_node *fn) {
   static __thread char buf[320];
   if (!fn) return "module code";
   if (fn->flags & IR_F_LOOP_REACHED) {
@@ -91,7 +91,7 @@ const char *al_context_label(const ir_node *fn) {
   }
   if (!(fn->flags & IR_F_ASYNC) && fn->parent && fn->parent->kind == IR_CALL) {
     const ir_node *reg = fn->parent;
-    snprintf(buf, sizeof buf, "a callback passed to `%.100s()`", reg->text ? reg->text : reg->name ? reg->name : "?");
+    snprintf(buf, sizeof buf, "a callback passed to `%.100s()`", al_call_label(f, reg));
     return buf;
   }
   if (fn->flags & IR_F_LAMBDA || !fn->name || !strcmp(fn->name, "<anonymous>"))
