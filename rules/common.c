@@ -611,18 +611,26 @@ bool al_handler_checks_cancel_state(const ir_file *f, const ir_node *h) {
   return false;
 }
 
-bool al_handler_propagates(const ir_file *f, const ir_node *h) {
-  /* a raise on one path and a quiet exit on another (`if x: raise` then `return`) still
-   * swallows it on that other path (flake8-async ASYNC103/104) */
-  if (al_handler_reraises(h))
-    return !(handler_exits_quietly(h) || (h->flags & IR_F_FALLS_THROUGH)) || al_handler_checks_cancel_state(f, h);
-  /* forwarded: fut.set_exception(exc), gen.throw(exc), self._add_exc(exc),
-   * errors.append(exc) -- handed to code that deals with it; logging (knowledge
-   * `log_calls`) is not. Withdrawn on purpose (knowledge `cancel_withdrawals`:
-   * `task.uncancel()`): the handler decided. */
-  const al_kb *kb = al_kb_for(f->lang);
+/* The handler withdraws the cancellation on purpose (knowledge `cancel_withdrawals`:
+ * `task.uncancel()`): it decided. */
+static bool handler_withdraws(const al_kb *kb, const ir_node *h) {
   for (const ir_node *n = h->child; n; n = ir_next(n, h))
     if (n->kind == IR_CALL && n->name && al_kb_match(kb, "cancel_withdrawals", n->name)) return true;
+  return false;
+}
+
+bool al_handler_propagates(const ir_file *f, const ir_node *h) {
+  const al_kb *kb = al_kb_for(f->lang);
+  /* a raise on one path and a quiet exit on another (`if x: raise` then `return`) still
+   * swallows it on that other path (flake8-async ASYNC103/104) — unless that path is
+   * the one the task's own accounting chose (`if task.uncancel() == 0: return`) */
+  if (al_handler_reraises(h))
+    return !(handler_exits_quietly(h) || (h->flags & IR_F_FALLS_THROUGH)) || al_handler_checks_cancel_state(f, h) ||
+           handler_withdraws(kb, h);
+  /* forwarded: fut.set_exception(exc), gen.throw(exc), self._add_exc(exc),
+   * errors.append(exc) -- handed to code that deals with it; logging (knowledge
+   * `log_calls`) is not. Withdrawn on purpose: the handler decided. */
+  if (handler_withdraws(kb, h)) return true;
   for (const ir_node *n = h->child; n; n = ir_next(n, h)) {
     if (n->kind != IR_CALL || !h->alias || !n->name) continue;
     const char *last = strrchr(n->name, '.');
