@@ -321,7 +321,8 @@ static const al_func_info *resolve(const al_index *idx, const ir_file *f, const 
   const al_func_info *r = resolve_in(idx, f->lang, call->module, call->member, 0);
   if (!r && strchr(call->member, '(')) r = resolve_returned(idx, f, call->module, call->member);
   /* an imported function called by a bare name that a parameter hides */
-  if (r && call->text && !strpbrk(call->text, ".(") && param_named(call, call->text)) r = NULL;
+  if (r && call->text && !strpbrk(call->text, ".(") && !(call->flags & IR_F_TYPED_CALLEE) && param_named(call, call->text))
+    r = NULL;
   return r;
 }
 

@@ -77,6 +77,8 @@ enum {
   IR_F_PROMISE_TYPED = 1u << 26, /* ASSIGN (TypeScript): the variable is declared with a promise type
                                   * (`declare const p: Promise<T>`, `let p: Promise<T>;`, `const p:
                                   * Promise<T> = ...`); text: the value, or the type when there is none */
+  IR_F_TYPED_CALLEE = 1u << 27, /* CALL (TypeScript): made by a name whose declared type is what it resolves
+                                 * to (`load: Loader; load()` -> Loader, a function type alias) */
 };
 
 typedef enum {

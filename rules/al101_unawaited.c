@@ -976,7 +976,11 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
     bool in_async = encl && (encl->flags & IR_F_ASYNC);
     const char *kind = what(f->lang);
     al_fix *fx = make_fix(f, n, encl);
-    if (fn) {
+    if (fn && (n->flags & IR_F_TYPED_CALLEE)) {
+      al_report_fix(sink, n, fx, "%s %s is never awaited: `%s` is typed `%s`, a function type that returns a promise "
+                    "(defined at %s:%u); %s", kind, made_by(f, n, by, sizeof by), n->text ? n->text : n->name,
+                    al_display_name(fn->func->name), fn->file->src->path, fn->func->span.line, advice(f->lang, in_async));
+    } else if (fn) {
       const char *how = f->lang == AL_LANG_C ? "returns a future"
                         : (fn->func->flags & IR_F_ASYNC) ? "is an async function"
                                                           : "returns an awaitable";

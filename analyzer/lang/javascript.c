@@ -2,6 +2,7 @@
  * IR: functions of every shape with their names, calls with resolved callees and use,
  * awaits, try/catch/finally, loops, ESM imports and require() bindings. */
 #include <libgen.h>
+#include <ctype.h>
 #include <string.h>
 #include <tree_sitter/api.h>
 
@@ -772,6 +773,16 @@ static const char *required_module(ts_walk *w, js_ctx *c, TSNode fn) {
 /* Resolves `x.m` / `this.x.m` through a typed receiver; false when the head is untyped. */
 static bool resolve_typed(ts_walk *w, js_ctx *c, const char *text, ir_node *call) {
   const char *dot = strchr(text, '.');
+  if (!dot && c->typescript && c->types.len && (isalpha((unsigned char)text[0]) || text[0] == '_' || text[0] == '$')) {
+    /* `load()` with `load: Loader`: the function type's (a type alias, see IR_FUNC) */
+    al_binding *b = ts_typed_var(w, &c->types, "this.", text);
+    if (!b || !b->member || strpbrk(b->member, "().[<")) return false;
+    call->module = b->module;
+    call->member = b->member;
+    call->name = b->module ? al_arena_fmt(&w->f->arena, "%s.%s", b->module, b->member) : b->member;
+    call->flags |= IR_F_TYPED_CALLEE;
+    return true;
+  }
   if (!dot) return false;
   if (al_starts_with(text, "this.")) dot = strchr(dot + 1, '.');
   if (!dot || (size_t)(dot - text) >= 256) return false;
@@ -1591,6 +1602,13 @@ static ir_node *js_enter(ts_walk *w, bool *descend) {
     if (!strcmp(t, "try_statement")) return ir_add(w->f, parent, IR_TRY, ts_span(n));
     if (!strcmp(t, "type_alias_declaration")) {
       if (c->typescript) record_void_types(w, c, n);
+      /* `type Loader = () => Promise<T>`: a function of that type returns a promise, so a
+       * call of a name typed so (`load: Loader; load()`) resolves here */
+      if (c->typescript && !ts_scope(w) && promise_fn_type(w, ts_field(n, "value"))) {
+        x = lower_fn_typed(w, parent, ts_field(n, "name"), ts_field(n, "value"));
+        if (x && is_exported(w)) x->flags |= IR_F_EXPORTED;
+        return x;
+      }
       if (ts_is(ts_field(n, "value"), "object_type")) goto klass; /* `type Store = { put(): Promise<void> }`: as an interface */
       break;
     }
