@@ -21,6 +21,7 @@ typedef struct py_ctx {
   al_map returns;  /* function (qualified name) -> py_return*: the class its `-> T` names */
   al_map partials; /* "<scope>\x1f<var>" -> dotted text: `p = functools.partial(f, ...)` or `p = f` calls f ("": not here) */
   al_map defs;     /* qualified name -> the first FUNC of that name (a redefinition qualifies its own nested defs apart) */
+  ts_names awaitable_aliases; /* module-level `Loader = Callable[..., Awaitable[T]]`: annotations naming one */
 } py_ctx;
 
 typedef struct py_return {
@@ -853,6 +854,19 @@ static TSNode iter_call_arg(ts_walk *w, TSNode call, const char *method) {
  * module prefix, quoted or not): a function returning an awaitable. */
 static bool awaitable_callable(ts_walk *w, TSNode type) {
   uint32_t s = ts_node_start_byte(type), e = ts_node_end_byte(type);
+  py_ctx *c = w->user;
+  if (c->awaitable_aliases.map.len && e - s < 128) { /* `load: Loader`, `load: "Loader"` */
+    char nm[128];
+    memcpy(nm, w->text + s, e - s);
+    nm[e - s] = 0;
+    size_t n = e - s;
+    char *p = nm;
+    if (n >= 2 && (nm[0] == '"' || nm[0] == '\'') && nm[n - 1] == nm[0]) { /* a forward reference */
+      nm[n - 1] = 0;
+      p++;
+    }
+    if (al_map_get(&c->awaitable_aliases.map, p)) return true;
+  }
   if (!memmem(w->text + s, e - s, "Callable[", 9)) return false; /* (no copy for the usual annotation) */
   const char *t = ts_text_short(w, type, 200);
   if (*t == '"' || *t == '\'') t++;
@@ -1054,6 +1068,9 @@ static ir_node *py_enter(ts_walk *w, bool *descend) {
         bind_unpacked_types(w, c, left, right);
       if (!ts_is(left, "identifier") && !self_attr) return NULL;
       const char *var = ts_text(w, left);
+      if (!self_attr && !ts_scope(w) && !ts_node_is_null(right) && ts_is(right, "subscript") &&
+          awaitable_callable(w, right))
+        ts_names_add(&c->awaitable_aliases, var); /* `Loader = Callable[[], Awaitable[int]]` */
       /* a local named like an imported module hides it (shadow_import), unless typed below */
       bool shadows = !self_attr && c->names.map.len && al_map_get(&c->names.map, var);
       al_binding *before_typed = shadows ? typed_var(w, c, var) : NULL;
@@ -1409,6 +1426,7 @@ ir_file *al_lower_python(const al_source *src, const al_lower_ctx *ctx, char **e
   al_map_free(&c.partials);
   al_map_free(&c.defs);
   ts_names_free(&c.stored);
+  ts_names_free(&c.awaitable_aliases);
   ts_parse_done(tree, ctx);
   return f;
 }
