@@ -93,7 +93,8 @@ static void find_sites(const ir_file *f, const al_index *idx) {
   for (const ir_node *x = f->root; x; x = ir_next(x, f->root)) {
     site s = {x, NULL, NULL};
     if (x->kind == IR_CALL) s.e = al_blocking_api(f, idx, x);
-    else if (x->kind == IR_WITH) s.e = al_blocking_with(f, x, &s.item);
+    else if (x->kind == IR_WITH && (s.e = al_blocking_with(f, x, &s.item)))
+      s.item = al_arena_strdup((al_arena *)&f->arena, s.item); /* (al_list_find's buffer is reused) */
     else if (x->kind != IR_LOOP || !al_loop_is_busy_wait(f, x)) continue;
     if (x->kind != IR_LOOP && !s.e) continue;
     /* `urlopen(u).read()`, `Popen(a).wait()`: one finding for the expression, at the call

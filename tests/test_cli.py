@@ -122,6 +122,18 @@ class Cli(unittest.TestCase):
         self.assertIn("a `then` method makes this object a thenable", got[(7, "AL516")])
         self.assertFalse(any("<anonymous" in m or "<object>" in m for m in got.values()), got)
 
+    def test_messages_name_each_blocking_with_item_and_chained_registrations(self):
+        # each `with` names its own item (not the last one looked at), and a callback
+        # registered on a call's result names that call (`fetch('u').then()`, not `().then()`)
+        self.write("w.py", "import threading\nlock = threading.Lock()\n\n\nasync def f():\n"
+                   "    with lock:\n        pass\n    with open('x') as fh:\n        fh.read()\n")
+        self.write("t.mjs", "import { execSync } from 'node:child_process';\n"
+                   "fetch('u').then(() => { execSync('ls'); }).catch(() => {});\n")
+        got = self.messages("--no-cache", "--select", "ALL", self.dir)
+        self.assertIn("`with` on a `threading.Lock` blocks", got[(6, "AL205")])
+        self.assertIn("`open()` blocks", got[(8, "AL203")])
+        self.assertIn("in a callback passed to `fetch('u').then()`", got[(2, "AL204")])
+
     def test_select_and_ignore(self):
         self.write("bug.py", BUG_PY)
         self.assertEqual(run("check", "--ignore", "AL101", self.dir).returncode, 0)
