@@ -79,6 +79,16 @@ static bool looks_like_class(const char *name) {
   return *last >= 'A' && *last <= 'Z';
 }
 
+/* An annotation's (resolved) name is a class: capitalised, or a lowercase class the
+ * knowledge names (`sock: socket.socket`: calling it gives one, `returns` says). */
+static bool annotation_names_class(const char *name) {
+  if (looks_like_class(name)) return true;
+  if (!strchr(name, '.')) return false; /* (builtins: `str`, `int`, `list`...) */
+  const al_kb_entry *e = al_kb_find(al_kb_for(AL_LANG_PYTHON), "returns", name);
+  const char *t = e ? al_kb_attr(e, "type") : NULL;
+  return t && !strcmp(t, name);
+}
+
 /* Records that `var` (a local, or `self.x`) holds an instance of the class `cls_text`
  * (dotted, as written) in the current scope; `self.x` bindings belong to the class. */
 
@@ -156,7 +166,7 @@ static void bind_value_type(ts_walk *w, py_ctx *c, const char *var, TSNode value
     if (!cls) return;
     const char *name, *mod, *mem;
     resolve_ref(w, c, cls, &name, &mod, &mem);
-    if (looks_like_class(name)) bind_type_resolved(w, c, var, mod, mem);
+    if (annotation_names_class(name)) bind_type_resolved(w, c, var, mod, mem);
     return;
   }
   if (ts_is(value, "await")) return;
@@ -944,7 +954,7 @@ static void lower_params(ts_walk *w, py_ctx *c, ir_node *fn, TSNode params) {
     if (cls) {
       const char *name, *mod, *mem;
       resolve_ref(w, c, cls, &name, &mod, &mem);
-      if (looks_like_class(name)) ts_bind_type(w, &c->types, fn, "self.", a->text, mod, mem);
+      if (annotation_names_class(name)) ts_bind_type(w, &c->types, fn, "self.", a->text, mod, mem);
       else bind_element_type(w, c, fn, a->text, type); /* repos: list[Repo] */
     }
   }
