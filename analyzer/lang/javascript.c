@@ -252,16 +252,25 @@ static void lower_require(ts_walk *w, js_ctx *c, TSNode decl, ir_node *parent) {
     value = ts_field(value, "object");
   }
   if (ts_is(value, "await_expression")) value = ts_node_named_child(value, 0);
-  if (!ts_is(value, "call_expression")) return;
-  TSNode fn = ts_field(value, "function");
-  bool is_require = ts_is(fn, "identifier") && ts_node_end_byte(fn) - ts_node_start_byte(fn) == 7 &&
-                    !strncmp(w->text + ts_node_start_byte(fn), "require", 7);
-  bool is_import = ts_is(fn, "import");
-  if (!is_require && !is_import) return;
-  TSNode args = ts_field(value, "arguments");
-  TSNode arg = ts_node_named_child(args, 0);
-  if (!ts_is(arg, "string")) return;
-  const char *mod = norm_spec(w, c, string_value(w, arg));
+  const char *mod = NULL;
+  if (ts_is(value, "identifier") && ts_is(name, "object_pattern") && !member && c->names.map.len) {
+    /* `const { readFileSync } = fs` with fs a package's or builtin's module object
+     * (`import fs from 'node:fs'`, `import * as fs`, `const fs = require('fs')`) */
+    const char *nm, *mem;
+    al_names_resolve(&c->names, ts_text(w, value), &nm, &mod, &mem);
+    if (!mod || *mem || mod[0] == '/' || mod[0] == '.') return;
+  } else {
+    if (!ts_is(value, "call_expression")) return;
+    TSNode fn = ts_field(value, "function");
+    bool is_require = ts_is(fn, "identifier") && ts_node_end_byte(fn) - ts_node_start_byte(fn) == 7 &&
+                      !strncmp(w->text + ts_node_start_byte(fn), "require", 7);
+    bool is_import = ts_is(fn, "import");
+    if (!is_require && !is_import) return;
+    TSNode args = ts_field(value, "arguments");
+    TSNode arg = ts_node_named_child(args, 0);
+    if (!ts_is(arg, "string")) return;
+    mod = norm_spec(w, c, string_value(w, arg));
+  }
   if (ts_is(name, "identifier")) {
     add_import(w, c, parent, decl, ts_text(w, name), mod, member);
   } else if (ts_is(name, "object_pattern")) {
