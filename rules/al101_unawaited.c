@@ -153,7 +153,12 @@ static const ir_node *sole_assigned_call(const ir_file *f, const ir_node *use) {
   const ir_node *call = NULL;
   for (const ir_node *c = only->child; c; c = c->next)
     if (c->kind == IR_CALL && c->use == IR_USE_ASSIGNED) call = c;
-  return around ? call : NULL;
+  if (!call || !around) return NULL;
+  /* the whole value: not a branch of one (`maybe = f() if c else None`: the test means something) */
+  const char *t = f->src->text;
+  uint32_t e = call->span.end;
+  while (e < only->span.end && (t[e] == ' ' || t[e] == '\t' || t[e] == '\n' || t[e] == '\r' || t[e] == ')')) e++;
+  return e >= only->span.end ? call : NULL;
 }
 
 /* The call whose coroutine or promise the local `use` reads holds (as above), when it

@@ -560,6 +560,15 @@ static ir_use call_use(ts_walk *w, const char **var) {
   if (js_truth_tested(w, k)) return IR_USE_CONDITION;
   ir_use v = js_value_use(w); /* (member and element reads: below, with then/catch/finally and types) */
   if (v == IR_USE_FORMATTED || v == IR_USE_OPERAND) return v;
+  if (!strcmp(t, "ternary_expression") && !ts_node_eq(ts_field(p->node, "condition"), me->node)) {
+    /* `const p = c ? load() : null`: a branch of the value assigned is assigned */
+    size_t j = k + 1;
+    ts_frame *q = ts_up(w, j), *qm = p;
+    while (q && js_transparent(q->node)) qm = q, q = ts_up(w, ++j);
+    if (q && ((ts_is(q->node, "variable_declarator") && ts_node_eq(ts_field(q->node, "value"), qm->node)) ||
+              (ts_is(q->node, "assignment_expression") && ts_node_eq(ts_field(q->node, "right"), qm->node))))
+      p = q, me = qm, t = ts_node_type(q->node);
+  }
   if (!strcmp(t, "variable_declarator")) {
     TSNode nm = ts_field(p->node, "name");
     if (ts_is(nm, "object_pattern") || ts_is(nm, "array_pattern")) return IR_USE_ACCESSED; /* `const { x } = f()` */

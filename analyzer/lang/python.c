@@ -574,6 +574,13 @@ static ir_use call_use(ts_walk *w, const char **var) {
   if (py_truth_tested(w, k)) return IR_USE_CONDITION;
   ir_use v = py_value_use(w);
   if (v != IR_USE_NONE) return v;
+  if (!strcmp(t, "conditional_expression") && !ts_node_eq(ts_node_named_child(p->node, 1), me->node)) {
+    /* `x = f() if c else None`: a branch of the value assigned is assigned */
+    size_t j = k + 1;
+    ts_frame *q = ts_up(w, j), *qm = p;
+    while (q && ts_is(q->node, "parenthesized_expression")) qm = q, q = ts_up(w, ++j);
+    if (q && ts_is(q->node, "assignment") && ts_node_eq(ts_field(q->node, "right"), qm->node)) p = q, me = qm, t = "assignment";
+  }
   if (!strcmp(t, "assignment")) {
     TSNode right = ts_field(p->node, "right");
     if (ts_node_eq(right, me->node)) {
