@@ -7,7 +7,9 @@
  * A local of the function is not shared (in JavaScript: unless a function nested in it
  * names it, as ESLint counts it); nor is `x = await f(x)` (the await comes
  * first in the text); a parameter's property is the caller's to share, and not
- * reported. Found on the await's line: the target starts the statement. */
+ * reported. Found on the await's line: the target starts the statement. Also a
+ * check-then-act: `if (!client) client = await connect()` (the `if` tests the target),
+ * not under a lock. */
 #include <ctype.h>
 #include <string.h>
 
@@ -92,6 +94,101 @@ static bool js_captured(const ir_file *f, const ir_node *fn, const char *name, s
   return false;
 }
 
+/* `if (cond) x = await f()` / `if not x: x = await f()` on one line: the condition's
+ * range into cs and ce, and the statement after it into ls. */
+static bool inline_if(const char *t, uint32_t end, bool py, uint32_t *ls, uint32_t *cs, uint32_t *ce) {
+  uint32_t i = *ls;
+  if (end - i < 4 || strncmp(t + i, "if", 2) || al_ident_char(t[i + 2])) return false;
+  i += 2;
+  while (i < end && t[i] == ' ') i++;
+  int depth = 0;
+  if (py) {
+    uint32_t c0 = i;
+    for (; i < end; i++) {
+      if (t[i] == '(' || t[i] == '[' || t[i] == '{') depth++;
+      else if (t[i] == ')' || t[i] == ']' || t[i] == '}') depth--;
+      else if (t[i] == ':' && !depth) break;
+    }
+    if (i >= end) return false;
+    *cs = c0, *ce = i++;
+  } else {
+    if (i >= end || t[i] != '(') return false;
+    uint32_t c0 = ++i;
+    for (depth = 1; i < end && depth; i++) depth += t[i] == '(' ? 1 : t[i] == ')' ? -1 : 0;
+    if (depth) return false;
+    *cs = c0, *ce = i - 1;
+  }
+  while (i < end && (t[i] == ' ' || t[i] == '\t')) i++;
+  if (!py && i < end && t[i] == '{') return false; /* `if (c) { x = await f(); }`: the block's (below) */
+  *ls = i;
+  return true;
+}
+
+/* The condition of the `if` whose block the statement at ls opens or sits in: JS `if
+ * (cond) {` just before it; Python the nearest less-indented line above, when it is an
+ * `if`/`elif`. */
+static bool block_if(const char *t, const ir_node *fn, bool py, uint32_t ls, uint32_t *cs, uint32_t *ce) {
+  if (py) {
+    uint32_t l0 = ls;
+    while (l0 > fn->span.start && t[l0 - 1] != '\n') l0--;
+    uint32_t ind = ls - l0;
+    for (uint32_t e = l0; e > fn->span.start;) {
+      uint32_t s0 = e - 1; /* the line before: [s0, e - 1) */
+      while (s0 > fn->span.start && t[s0 - 1] != '\n') s0--;
+      uint32_t k = s0;
+      while (k < e - 1 && (t[k] == ' ' || t[k] == '\t')) k++;
+      if (k < e - 1 && t[k] != '#') {
+        if (k - s0 >= ind) {
+          e = s0;
+          continue;
+        }
+        uint32_t kw = !strncmp(t + k, "if ", 3) ? 3 : !strncmp(t + k, "elif ", 5) ? 5 : 0;
+        uint32_t colon = e - 1;
+        while (colon > k && t[colon] != ':') colon--;
+        if (!kw || colon <= k + kw) return false;
+        *cs = k + kw, *ce = colon;
+        return true;
+      }
+      e = s0;
+    }
+    return false;
+  }
+  uint32_t b = ls;
+  while (b > fn->span.start && strchr(" \t\r\n", t[b - 1])) b--;
+  if (b == fn->span.start || t[b - 1] != '{') return false;
+  b--;
+  while (b > fn->span.start && strchr(" \t\r\n", t[b - 1])) b--;
+  if (b == fn->span.start || t[b - 1] != ')') return false;
+  uint32_t close = b - 1, o = close;
+  int depth = 0;
+  for (;; o--) {
+    depth += t[o] == ')' ? 1 : t[o] == '(' ? -1 : 0;
+    if (!depth || o == fn->span.start) break;
+  }
+  if (depth) return false;
+  uint32_t k = o;
+  while (k > fn->span.start && (t[k - 1] == ' ' || t[k - 1] == '\t')) k--;
+  if (k < fn->span.start + 2 || strncmp(t + k - 2, "if", 2) || (k > 2 && al_ident_char(t[k - 3]))) return false;
+  *cs = o + 1, *ce = close;
+  return true;
+}
+
+/* The statement runs under a lock: a `with`/`async with` whose item names one (`async
+ * with self._lock:`, `with mutex`), or a callback handed to one (`mutex.runExclusive(async
+ * () => ...)`, `lock.acquire(...)`) — the test and the write cannot interleave. */
+static bool lockish(const char *name) {
+  static const char *const words[] = {"lock", "Lock", "mutex", "Mutex", "exclusive", "Exclusive", "sem", "Sem", NULL};
+  for (int i = 0; name && words[i]; i++)
+    if (strstr(name, words[i])) return true;
+  return false;
+}
+
+static bool under_lock(const ir_node *n, const ir_node *fn) {
+  for (const ir_node *p = n->parent; p && p != fn; p = p->parent)
+    if (p->kind == IR_WITH && lockish(p->name)) return true;
+  return (fn->flags & IR_F_LAMBDA) && fn->parent && fn->parent->kind == IR_CALL && lockish(fn->parent->name);
+}
+
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   (void)idx;
   if (f->lang == AL_LANG_C) return;
@@ -130,6 +227,8 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
       ls--;
     }
     while (ls < n->span.start && strchr(" \t\r\n", t[ls])) ls++;
+    uint32_t cs = 0, ce = 0; /* a test of the target before the statement (check-then-act) */
+    bool tested = inline_if(t, n->span.start, py, &ls, &cs, &ce);
     /* the target: a name, dotted path or subscript */
     uint32_t e = ls;
     int depth = 0;
@@ -154,8 +253,14 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
     memcpy(target, t + ls, tl);
     target[tl] = 0;
     if (!py && (!strcmp(target, "let") || !strcmp(target, "const") || !strcmp(target, "var"))) continue;
-    /* a plain `=` must read the target before the await */
-    if (!compound && !has_path(t, eq + 1, n->span.start, target, tl)) continue;
+    /* a plain `=` must read the target before the await, in the statement or in the test
+     * of the `if` it is guarded by (`if (!cache) cache = await load()`) */
+    bool guarded = false;
+    if (!compound && !has_path(t, eq + 1, n->span.start, target, tl)) {
+      if (!tested) tested = block_if(t, fn, py, ls, &cs, &ce);
+      if (!tested || !has_path(t, cs, ce, target, tl) || under_lock(n, fn)) continue;
+      guarded = true;
+    }
     /* shared? */
     size_t hl = strcspn(target, ".[");
     char head[160];
@@ -168,6 +273,13 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
     else shared = !js_declared(f, fn, head, hl) || (hl == tl && js_captured(f, fn, head, hl));
     if (!shared) continue;
     last_line = n->span.line;
+    if (guarded) {
+      al_report(sink, n, "`%s` is tested before this await and written after it: two tasks can both pass the test "
+                "while this one is suspended, and both write it (a second client, connection or load, and the "
+                "first is lost or leaked); guard the check and the write with a lock, or store the pending "
+                "promise/task first and await that", target);
+      continue;
+    }
     al_report(sink, n, "`%s` is read before this await and written after it: another task can change it while "
               "this one is suspended, and that update is lost; await into a local first, then update `%s` in a "
               "statement without await", target, target);
