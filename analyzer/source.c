@@ -67,6 +67,17 @@ long al_utf8_invalid_at(const char *text, size_t len) {
   return -1;
 }
 
+/* word[0, n) occurs in t[0, len): found by memchr for its letter at index k. */
+static bool has_word(const char *t, size_t len, const char *word, size_t n, size_t k) {
+  const char *end = t + len;
+  for (const char *p = t + k; p < end; p++) {
+    p = memchr(p, word[k], (size_t)(end - p));
+    if (!p) return false;
+    if ((size_t)(p - t) >= k && (size_t)(end - p) >= n - k && !memcmp(p - k, word, n)) return true;
+  }
+  return false;
+}
+
 static void build_lines(al_source *s) {
   uint32_t cap = 64, n = 0;
   uint32_t *ls = al_malloc(cap * sizeof *ls);
@@ -90,8 +101,10 @@ static void build_lines(al_source *s) {
   }
   s->line_starts = ls;
   s->nlines = n;
-  /* one scan here spares a scan of the line per finding (minified code: one long line) */
-  s->has_markers = memmem(s->text, s->len, "asynclint", 9) || memmem(s->text, s->len, "noqa", 4);
+  /* one scan here spares a scan of the line per finding (minified code: one long line);
+   * by their rarest letters (`q` of noqa, `y` of asynclint) with memchr: glibc's memmem
+   * took ~3 instructions a byte for each */
+  s->has_markers = has_word(s->text, s->len, "noqa", 4, 2) || has_word(s->text, s->len, "asynclint", 9, 2);
 }
 
 void al_source_from_text(al_source *s, const char *path, al_lang lang, const char *text, size_t len) {
