@@ -78,9 +78,13 @@ static ir_node *named_callback(const func_table *t, const ir_node *call, const c
      * innermost first; then the module's */
     ir_node *x = NULL;
     for (const ir_node *fn = ir_enclosing_func(call); !x && fn; fn = ir_enclosing_func(fn)) {
-      char key[256];
-      int k = fn->name ? snprintf(key, sizeof key, "%s.%.*s", fn->name, (int)n, arg) : -1;
-      if (k > 0 && (size_t)k < sizeof key) x = func_get(t, key, (size_t)k);
+      char key[256]; /* "outer.name", joined by hand (snprintf: ~900 instructions a call) */
+      size_t fl = fn->name ? strlen(fn->name) : 0;
+      if (!fl || fl + 1 + n >= sizeof key) continue;
+      memcpy(key, fn->name, fl);
+      key[fl] = '.';
+      memcpy(key + fl + 1, arg, n);
+      x = func_get(t, key, fl + 1 + n);
     }
     return x ? x : func_get(t, arg, n);
   }
