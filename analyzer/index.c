@@ -227,23 +227,28 @@ static const al_func_info *resolve_in(const al_index *idx, al_lang lang, const c
                                       int depth) {
   const al_func_info *r = lookup_method(idx, lang, module, member, depth);
   if (r) return r;
+  /* the keys are joined on the stack (al_fmt's vasprintf: ~1,000 instructions a call,
+   * and most lookups here fail) */
+  char mod[512];
+  size_t ml = strlen(module);
+  if (ml + 7 > sizeof mod) return NULL;
+  memcpy(mod, module, ml + 1);
   if (lang == AL_LANG_JS) {
-    char *m = al_fmt("%s/index", module);
-    r = lookup_method(idx, lang, m, member, depth);
-    free(m);
-    return r;
+    memcpy(mod + ml, "/index", 7);
+    return lookup_method(idx, lang, mod, member, depth);
   }
-  char *mod = al_strdup(module);
   const char *rest = member;
   const char *dot;
-  while (!r && (dot = strchr(rest, '.'))) {
-    char *nm = al_fmt("%s.%.*s", mod, (int)(dot - rest), rest);
-    free(mod);
-    mod = nm;
+  while (!r && (dot = strchr(rest, '.'))) { /* `a.b` + `c.d`: module a.b.c, member d */
+    size_t sl = (size_t)(dot - rest);
+    if (ml + 1 + sl + 1 > sizeof mod) return NULL;
+    mod[ml] = '.';
+    memcpy(mod + ml + 1, rest, sl);
+    ml += 1 + sl;
+    mod[ml] = 0;
     rest = dot + 1;
     r = lookup_method(idx, lang, mod, rest, depth);
   }
-  free(mod);
   return r;
 }
 
