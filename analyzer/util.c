@@ -42,8 +42,67 @@ char *al_strndup(const char *s, size_t n) {
   return p;
 }
 
+/* The formats the analyzer builds keys and names with — text, `%s`, `%.*s`, `%u`, `%d`,
+ * `%zu`, `%%` — written into buf[cap]; the length, or -1 for anything else or a text that
+ * does not fit (the caller falls back to vasprintf: ~1,000 instructions a call). */
+static int fast_format(char *buf, size_t cap, const char *fmt, va_list ap) {
+  size_t n = 0;
+  for (const char *p = fmt; *p; p++) {
+    const char *src;
+    size_t len;
+    char num[24];
+    if (*p != '%') {
+      src = p, len = 1;
+    } else if (p[1] == '%') {
+      src = p++, len = 1;
+    } else if (p[1] == 's') {
+      src = va_arg(ap, const char *);
+      if (!src) return -1;
+      len = strlen(src);
+      p++;
+    } else if (p[1] == '.' && p[2] == '*' && p[3] == 's') {
+      int w = va_arg(ap, int);
+      src = va_arg(ap, const char *);
+      if (!src || w < 0) return -1;
+      len = strnlen(src, (size_t)w);
+      p += 3;
+    } else if (p[1] == 'u' || p[1] == 'd' || (p[1] == 'z' && p[2] == 'u')) {
+      unsigned long long v;
+      bool neg = false;
+      if (p[1] == 'u') v = va_arg(ap, unsigned);
+      else if (p[1] == 'z') v = va_arg(ap, size_t);
+      else {
+        int d = va_arg(ap, int);
+        neg = d < 0;
+        v = neg ? 0ull - (unsigned long long)(long long)d : (unsigned long long)d;
+      }
+      size_t k = sizeof num;
+      do num[--k] = (char)('0' + v % 10); while ((v /= 10));
+      if (neg) num[--k] = '-';
+      src = num + k, len = sizeof num - k;
+      p += p[1] == 'z' ? 2 : 1;
+    } else {
+      return -1;
+    }
+    if (n + len >= cap) return -1;
+    memcpy(buf + n, src, len);
+    n += len;
+  }
+  buf[n] = 0;
+  return (int)n;
+}
+
 char *al_fmt(const char *fmt, ...) {
+  char buf[512];
   va_list ap;
+  va_start(ap, fmt);
+  int n = fast_format(buf, sizeof buf, fmt, ap);
+  va_end(ap);
+  if (n >= 0) {
+    char *r = al_malloc((size_t)n + 1);
+    memcpy(r, buf, (size_t)n + 1);
+    return r;
+  }
   va_start(ap, fmt);
   char *s = NULL;
   if (vasprintf(&s, fmt, ap) < 0) oom(0);
@@ -234,7 +293,14 @@ char *al_arena_strndup(al_arena *a, const char *s, size_t n) {
 char *al_arena_strdup(al_arena *a, const char *s) { return al_arena_strndup(a, s, strlen(s)); }
 
 char *al_arena_fmt(al_arena *a, const char *fmt, ...) {
+  char buf[512];
   va_list ap;
+  va_start(ap, fmt);
+  int n = fast_format(buf, sizeof buf, fmt, ap);
+  va_end(ap);
+  if (n >= 0) {
+    return al_arena_strndup(a, buf, (size_t)n);
+  }
   va_start(ap, fmt);
   char *s = NULL;
   if (vasprintf(&s, fmt, ap) < 0) oom(0);

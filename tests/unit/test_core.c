@@ -35,6 +35,41 @@ START_TEST(map_grows_and_finds) {
 }
 END_TEST
 
+/* al_fmt / al_arena_fmt write the common formats themselves: the same text as snprintf,
+ * and anything else (or a long result) through vasprintf. */
+START_TEST(formats_match_snprintf) {
+  char want[1024];
+  al_arena a;
+  al_arena_init(&a);
+  char *s = al_fmt("%s.%s", "mod", "name");
+  ck_assert_str_eq(s, "mod.name");
+  free(s);
+  s = al_fmt("%.*s|%u|%d|%zu|%%|%d", 3, "abcdef", 42u, -17, (size_t)123456789, 0);
+  snprintf(want, sizeof want, "%.*s|%u|%d|%zu|%%|%d", 3, "abcdef", 42u, -17, (size_t)123456789, 0);
+  ck_assert_str_eq(s, want);
+  free(s);
+  s = al_fmt("%.*s", 10, "ab"); /* a precision past the string's end */
+  ck_assert_str_eq(s, "ab");
+  free(s);
+  s = al_fmt("%x-%5d", 255, 7); /* not written by hand: vasprintf */
+  ck_assert_str_eq(s, "ff-    7");
+  free(s);
+  char big[800];
+  memset(big, 'x', sizeof big - 1);
+  big[sizeof big - 1] = 0;
+  s = al_fmt("<%s>", big); /* longer than the stack buffer */
+  ck_assert_uint_eq(strlen(s), sizeof big + 1);
+  ck_assert_int_eq(s[0], '<');
+  ck_assert_int_eq(s[sizeof big], '>');
+  free(s);
+  const char *r = al_arena_fmt(&a, "%s()%s", "f", ".then");
+  ck_assert_str_eq(r, "f().then");
+  r = al_arena_fmt(&a, "<anonymous@%u>.%s", 12u, "helper");
+  ck_assert_str_eq(r, "<anonymous@12>.helper");
+  al_arena_free(&a);
+}
+END_TEST
+
 START_TEST(utf8_validation) {
   ck_assert_int_eq(al_utf8_invalid_at("plain ascii", 11), -1);
   ck_assert_int_eq(al_utf8_invalid_at("caf\xc3\xa9 \xe2\x82\xac \xf0\x9f\x98\x80", 14), -1);
@@ -515,6 +550,7 @@ int main(void) {
   TCase *tc = tcase_create("core");
   tcase_set_timeout(tc, 30); /* sanitizer builds on a loaded machine */
   tcase_add_test(tc, map_grows_and_finds);
+  tcase_add_test(tc, formats_match_snprintf);
   tcase_add_test(tc, utf8_validation);
   tcase_add_test(tc, line_map_handles_all_line_endings);
   tcase_add_test(tc, line_map_without_carriage_returns);
