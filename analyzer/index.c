@@ -289,11 +289,35 @@ static bool param_named(const ir_node *call, const char *member) {
 /* ... or a local of one, bound before the call (after it, the call would fail: Python's
  * UnboundLocalError, JavaScript's dead zone). Asked only once the name has matched a
  * module function. */
-static bool local_named(const ir_node *call, const char *member) {
+/* The first binding of a name in a function, remembered per (file, function, name): a
+ * long function calling a module function many times would scan itself once per call
+ * (20,000 `x = await f()` lines: seconds). */
+typedef struct binding_slot {
+  uint64_t serial;
+  const ir_node *fn;
+  const char *name; /* the member text asked with (the IR's: lives as long as the file) */
+  size_t len;
+  uint32_t first;
+} binding_slot;
+
+#define BINDING_SLOTS 256
+static _Thread_local binding_slot binding_memo[BINDING_SLOTS];
+
+static uint32_t first_binding(const ir_file *f, const ir_node *fn, const char *name, size_t len) {
+  uint64_t h = (al_hash_fast(name, len) ^ (uint64_t)(uintptr_t)fn) * 0x9e3779b97f4a7c15ull;
+  binding_slot *sl = &binding_memo[h >> 56];
+  if (sl->serial == f->serial && sl->fn == fn && sl->len == len && !strncmp(sl->name, name, len))
+    return sl->first;
+  uint32_t first = ir_first_binding(fn, name, len, UINT32_MAX);
+  *sl = (binding_slot){f->serial, fn, name, len, first};
+  return first;
+}
+
+static bool local_named(const ir_file *f, const ir_node *call, const char *member) {
   size_t hl = strcspn(member, ".(");
   if (!hl || (call->flags & IR_F_SELF)) return false;
   for (const ir_node *fn = ir_enclosing_func(call); fn; fn = ir_enclosing_func(fn))
-    if (ir_binds_local(fn, member, hl, call->span.start)) return true;
+    if (first_binding(f, fn, member, hl) < call->span.start) return true;
   return false;
 }
 
@@ -319,7 +343,7 @@ static const al_func_info *resolve(const al_index *idx, const ir_file *f, const 
     }
     if (!r && strchr(call->member, '(')) r = resolve_returned(idx, f, NULL, call->member);
     if (r && param_named(call, call->member)) r = NULL; /* (asked once a function matched: most calls match none) */
-    if (r && r->func->name && !strpbrk(r->func->name, ".<") && !strchr(call->member, '.') && local_named(call, call->member))
+    if (r && r->func->name && !strpbrk(r->func->name, ".<") && !strchr(call->member, '.') && local_named(f, call, call->member))
       r = NULL; /* a module function hidden by a local of its name */
     return r;
   }
@@ -426,7 +450,7 @@ not_param:
     /* a global API called by a bare name that a parameter or a local hides (`for (const
      * { fetch } of schemes) fetch(url, cb)`) */
     if (!call->module && call->text && !strpbrk(call->text, ".(") && f->lang != AL_LANG_C &&
-        (param_named(call, call->text) || local_named(call, call->text))) {
+        (param_named(call, call->text) || local_named(f, call, call->text))) {
       *api = NULL;
       return false;
     }

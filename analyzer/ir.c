@@ -88,16 +88,20 @@ static bool targets_have(const char *list, const char *name, size_t len) {
   return false;
 }
 
-bool ir_binds_local(const ir_node *scope, const char *name, size_t len, uint32_t before) {
+uint32_t ir_first_binding(const ir_node *scope, const char *name, size_t len, uint32_t before) {
   for (const ir_node *n = scope->child; n && n->span.start < before;
        n = n->kind == IR_FUNC ? ir_next_skip(n, scope) : ir_next(n, scope)) {
     const char *bound = n->kind == IR_ASSIGN ? n->name : n->kind == IR_CALL ? n->alias : NULL;
-    if (bound && strlen(bound) == len && !strncmp(bound, name, len)) return true;
+    if (bound && bound[0] == name[0] && !strncmp(bound, name, len) && !bound[len]) return n->span.start;
     if ((n->kind == IR_LOOP || n->kind == IR_WITH || n->kind == IR_HANDLER) && n->alias &&
         targets_have(n->alias, name, len))
-      return true;
+      return n->span.start;
   }
-  return false;
+  return UINT32_MAX;
+}
+
+bool ir_binds_local(const ir_node *scope, const char *name, size_t len, uint32_t before) {
+  return ir_first_binding(scope, name, len, before) != UINT32_MAX;
 }
 
 ir_node *ir_enclosing_class(const ir_node *n) {

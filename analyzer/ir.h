@@ -186,6 +186,8 @@ bool ir_has_param(const ir_node *fn, const char *name, size_t len);
  * offset `before`, outside nested functions: assigned (an ASSIGN, a call's result
  * variable), or a target of a loop, `with ... as` or `except ... as`. */
 bool ir_binds_local(const ir_node *scope, const char *name, size_t len, uint32_t before);
+/* Where the first such binding starts (UINT32_MAX: none before `before`). */
+uint32_t ir_first_binding(const ir_node *scope, const char *name, size_t len, uint32_t before);
 /* The nearest CLASS enclosing n, or NULL. */
 ir_node *ir_enclosing_class(const ir_node *n);
 

@@ -10,12 +10,49 @@
  * task or future, whose methods are theirs), one that only turns it into text
  * (`f"{p}"`, `print(p)`) or reads a member or element off it as if it were the result
  * (`p["id"]`, `p.items`), the first such going to *shown. */
+/* The file's reads (USE nodes) by variable name, in source order: built once per file
+ * (AL103 asks per stored value; walking the function each time was quadratic in a long
+ * one). Valid while check() runs. */
+static _Thread_local struct {
+  const ir_file *f; /* the file check() runs on; the map is built on the first ask */
+  bool built;
+  al_map map;
+} uses_memo;
+
+static void uses_add(al_map *m, const ir_node *n) {
+  al_vec *v = al_map_get(m, n->name);
+  if (!v) {
+    v = al_calloc(1, sizeof *v);
+    al_map_put_borrowed(m, n->name, v);
+  }
+  al_vec_push(v, (void *)n);
+}
+
+static void uses_free_one(const char *key, void *val, void *ctx) {
+  (void)key, (void)ctx;
+  al_vec_free(val);
+  free(val);
+}
+
+static const al_vec *uses_of(const char *var) {
+  if (!uses_memo.f) return NULL;
+  if (!uses_memo.built) {
+    for (const ir_node *n = uses_memo.f->root; n; n = ir_next(n, uses_memo.f->root))
+      if (n->kind == IR_USE && n->name) uses_add(&uses_memo.map, n);
+    uses_memo.built = true;
+  }
+  return al_map_get(&uses_memo.map, var);
+}
+
 static bool read_later(const ir_file *f, const al_index *idx, const ir_node *fn, const char *var,
                        const ir_node *assign_call, bool value, const ir_node **dropped, const ir_node **shown) {
   bool read = false;
   char mb[64];
-  for (const ir_node *n = fn->child; n; n = ir_next(n, fn))
-    if (n->kind == IR_USE && n->name && !strcmp(n->name, var) && n != assign_call) {
+  const al_vec *uses = uses_of(var);
+  for (size_t i = 0; uses && i < uses->len; i++) {
+    const ir_node *n = uses->items[i];
+    if (n->span.start < fn->span.start || n->span.end > fn->span.end || n == fn) continue; /* (in fn: its span) */
+    if (n != assign_call) {
       if (n->use == IR_USE_DISCARDED) {
         if (!*dropped) *dropped = n;
       } else if (value && f->lang != AL_LANG_C &&
@@ -26,6 +63,7 @@ static bool read_later(const ir_file *f, const al_index *idx, const ir_node *fn,
         read = true;
       }
     }
+  }
   return read;
 }
 
@@ -83,8 +121,10 @@ static const ir_node *awaitable_elements(const ir_file *f, const al_index *idx, 
  * size (`xs.length`, `len(xs)`) does not; any other read may. */
 static bool collection_read_later(const ir_file *f, const ir_node *fn, const char *var) {
   const char *t = f->src->text;
-  for (const ir_node *n = fn->child; n; n = ir_next(n, fn)) {
-    if (n->kind != IR_USE || !n->name || strcmp(n->name, var) || n->use == IR_USE_DISCARDED) continue;
+  const al_vec *uses = uses_of(var);
+  for (size_t i = 0; uses && i < uses->len; i++) {
+    const ir_node *n = uses->items[i];
+    if (n->span.start < fn->span.start || n->span.end > fn->span.end || n->use == IR_USE_DISCARDED) continue;
     uint32_t e = n->span.end;
     if (f->lang == AL_LANG_JS && e + 7 <= f->src->len && !strncmp(t + e, ".length", 7) && !al_ident_char(t[e + 7]))
       continue;
@@ -231,7 +271,18 @@ static bool only_non_owning_reads(const ir_file *f, const ir_node *fn, const ir_
   return any;
 }
 
+static void check_file(const ir_file *f, const al_index *idx, al_sink *sink);
+
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
+  uses_memo.f = f;
+  uses_memo.built = false;
+  check_file(f, idx, sink);
+  al_map_each(&uses_memo.map, uses_free_one, NULL);
+  al_map_free(&uses_memo.map);
+  memset(&uses_memo, 0, sizeof uses_memo);
+}
+
+static void check_file(const ir_file *f, const al_index *idx, al_sink *sink) {
   if (f->lang != AL_LANG_C) check_collections(f, idx, sink);
   if (f->lang == AL_LANG_JS) check_promise_params(f, sink);
   for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {

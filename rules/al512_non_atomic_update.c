@@ -132,9 +132,12 @@ static bool block_if(const char *t, const ir_node *fn, bool py, uint32_t ls, uin
     uint32_t l0 = ls;
     while (l0 > fn->span.start && t[l0 - 1] != '\n') l0--;
     uint32_t ind = ls - l0;
-    for (uint32_t e = l0; e > fn->span.start;) {
+    /* (a header more than 4 KB up is not looked for: a long flat function would make
+     * every `x = await f()` in it scan back to its `def`) */
+    uint32_t floor = l0 - fn->span.start > 4096 ? l0 - 4096 : fn->span.start;
+    for (uint32_t e = l0; e > floor;) {
       uint32_t s0 = e - 1; /* the line before: [s0, e - 1) */
-      while (s0 > fn->span.start && t[s0 - 1] != '\n') s0--;
+      while (s0 > floor && t[s0 - 1] != '\n') s0--;
       uint32_t k = s0;
       while (k < e - 1 && (t[k] == ' ' || t[k] == '\t')) k++;
       if (k < e - 1 && t[k] != '#') {

@@ -116,6 +116,34 @@ class Adversarial(unittest.TestCase):
         got = [(f["line"], f["code"]) for f in findings if f["path"].endswith("lines.py")]
         self.assertEqual(got, [(1_000_004, "AL101")])
 
+    def test_long_flat_async_functions(self):
+        """One async function of 60,000 statements that each store, await or call what the
+        module defines: every finding is there, and the work stays linear — a per-call
+        look back over the function (shadowing, later reads, the `if` above) made these
+        take minutes. The CPU bound is a hang guard (linear: under a second here), not a
+        speed target: those live in the bench."""
+        n = 30000
+        py = ["import asyncio", "", "async def f():", "    return 1", "", "async def big():"]
+        for i in range(n):
+            py += [f"    c{i} = f()", f"    x{i} = await c{i}"]
+        py += ["    f()", ""]
+        self.write("flat.py", "\n".join(py))
+        js = ["async function f() { return 1; }", "export async function big() {"]
+        js += [f"  const p{i} = f(); let y{i} = 0; y{i} = await p{i};" for i in range(n)]
+        js += ["  f();", "}", ""]
+        self.write("flat.mjs", "\n".join(js))
+        cmd = [BIN, "check", "--format", "json", "--no-cache", "--select", "AL101,AL103,AL512", self.dir]
+        with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+            p = subprocess.Popen(cmd, stdout=out, stderr=err)
+            _, status, ru = os.wait4(p.pid, 0)
+            out.seek(0)
+            findings = json.loads(out.read())
+        self.assertIn(os.waitstatus_to_exitcode(status), (0, 1))
+        got = sorted((os.path.basename(f["path"]), f["line"], f["code"]) for f in findings)
+        self.assertEqual(got, [("flat.mjs", n + 3, "AL101"), ("flat.py", 2 * n + 7, "AL101"),
+                               ("good.py", 4, "AL101")])
+        self.assertLess(ru.ru_utime, 60 if not ASAN else 300, "quadratic work in a long function")
+
     def test_minified_js_one_5_mb_line(self):
         """One 5 MB line: the finding at its end has the right column, and the text
         output's snippet stays short. Peak RSS under 800 MB."""
