@@ -286,9 +286,6 @@ static bool param_named(const ir_node *call, const char *member) {
   return false;
 }
 
-/* ... or a local of one, bound before the call (after it, the call would fail: Python's
- * UnboundLocalError, JavaScript's dead zone). Asked only once the name has matched a
- * module function. */
 /* The first binding of a name in a function, remembered per (file, function, name): a
  * long function calling a module function many times would scan itself once per call
  * (20,000 `x = await f()` lines: seconds). */
@@ -313,6 +310,9 @@ static uint32_t first_binding(const ir_file *f, const ir_node *fn, const char *n
   return first;
 }
 
+/* ... or a local of one, bound before the call (after it, the call would fail: Python's
+ * UnboundLocalError, JavaScript's dead zone). Asked only once the name has matched a
+ * module function. */
 static bool local_named(const ir_file *f, const ir_node *call, const char *member) {
   size_t hl = strcspn(member, ".(");
   if (!hl || (call->flags & IR_F_SELF)) return false;

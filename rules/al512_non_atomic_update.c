@@ -178,18 +178,23 @@ static bool block_if(const char *t, const ir_node *fn, bool py, uint32_t ls, uin
 
 /* The statement runs under a lock: a `with`/`async with` whose item names one (`async
  * with self._lock:`, `with mutex`), or a callback handed to one (`mutex.runExclusive(async
- * () => ...)`, `lock.acquire(...)`) — the test and the write cannot interleave. */
-static bool lockish(const char *name) {
-  static const char *const words[] = {"lock", "Lock", "mutex", "Mutex", "exclusive", "Exclusive", "sem", "Sem", NULL};
-  for (int i = 0; name && words[i]; i++)
-    if (strstr(name, words[i])) return true;
+ * () => ...)`, `lock.acquire(...)`) — the test and the write cannot interleave (names:
+ * knowledge `lock_name_hints`). */
+static bool lockish(const ir_file *f, const char *name) {
+  const al_kb_section *h = name ? al_kb_section_get(al_kb_for(f->lang), "lock_name_hints") : NULL;
+  char low[160];
+  size_t n = 0;
+  for (; h && name[n] && n + 1 < sizeof low; n++) low[n] = (char)tolower((unsigned char)name[n]);
+  low[n] = 0;
+  for (size_t i = 0; h && i < h->entries.len; i++)
+    if (strstr(low, ((const al_kb_entry *)h->entries.items[i])->name)) return true;
   return false;
 }
 
-static bool under_lock(const ir_node *n, const ir_node *fn) {
+static bool under_lock(const ir_file *f, const ir_node *n, const ir_node *fn) {
   for (const ir_node *p = n->parent; p && p != fn; p = p->parent)
-    if (p->kind == IR_WITH && lockish(p->name)) return true;
-  return (fn->flags & IR_F_LAMBDA) && fn->parent && fn->parent->kind == IR_CALL && lockish(fn->parent->name);
+    if (p->kind == IR_WITH && lockish(f, p->name)) return true;
+  return (fn->flags & IR_F_LAMBDA) && fn->parent && fn->parent->kind == IR_CALL && lockish(f, fn->parent->name);
 }
 
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
@@ -261,7 +266,7 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
     bool guarded = false;
     if (!compound && !has_path(t, eq + 1, n->span.start, target, tl)) {
       if (!tested) tested = block_if(t, fn, py, ls, &cs, &ce);
-      if (!tested || !has_path(t, cs, ce, target, tl) || under_lock(n, fn)) continue;
+      if (!tested || !has_path(t, cs, ce, target, tl) || under_lock(f, n, fn)) continue;
       guarded = true;
     }
     /* shared? */
