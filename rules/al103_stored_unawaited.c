@@ -67,6 +67,27 @@ static bool read_later(const ir_file *f, const al_index *idx, const ir_node *fn,
   return read;
 }
 
+/* JS `xs.map(async (x) => ...)` / `xs.map((x) => work(x))` / `xs.map(load)` (load async):
+ * the mapped function, the call its arrow returns, or the map call itself; NULL when the
+ * items are not promises. */
+static const ir_node *js_map_element(const ir_file *f, const al_index *idx, const ir_node *c) {
+  const al_func_info *callee;
+  const al_kb_entry *api;
+  if (!c->name || !al_ends_with(c->name, ".map")) return NULL;
+  for (const ir_node *fn = c->child; fn; fn = fn->next) {
+    if (fn->kind != IR_FUNC || !(fn->flags & IR_F_LAMBDA)) continue;
+    if (fn->flags & IR_F_ASYNC) return fn;
+    for (const ir_node *r = fn->child; r; r = r->next)
+      if (r->kind == IR_CALL && r->use == IR_USE_RETURNED && al_index_call_awaitable(idx, f, r, &callee, &api))
+        return r;
+    return NULL;
+  }
+  return c->nargs && c->args[0].text && !(c->args[0].flags & (IR_ARG_LITERAL | IR_ARG_NULL | IR_ARG_SPREAD)) &&
+                 al_arg_async_fn(f, idx, c, c->args[0].text)
+             ? c
+             : NULL;
+}
+
 /* The element of a comprehension or map stored in a local is awaitable: Python
  * `[work(x) for x in xs]` / `{create_task(work(x)) for ...}` (the call right after the
  * bracket), JS `xs.map(async (x) => ...)` / `xs.map((x) => work(x))`. Returns the
@@ -104,15 +125,9 @@ static const ir_node *awaitable_elements(const ir_file *f, const al_index *idx, 
       if (al_index_call_awaitable(idx, f, c, &callee, &api)) return c;
       continue;
     }
-    if (c->use != IR_USE_ASSIGNED || !c->name || !al_ends_with(c->name, ".map")) continue;
-    for (const ir_node *fn = c->child; fn; fn = fn->next) {
-      if (fn->kind != IR_FUNC || !(fn->flags & IR_F_LAMBDA)) continue;
-      if (fn->flags & IR_F_ASYNC) return fn;
-      for (const ir_node *r = fn->child; r; r = r->next)
-        if (r->kind == IR_CALL && r->use == IR_USE_RETURNED && al_index_call_awaitable(idx, f, r, &callee, &api))
-          return r;
-      break;
-    }
+    if (c->use != IR_USE_ASSIGNED) continue;
+    const ir_node *el = js_map_element(f, idx, c);
+    if (el) return el;
   }
   return NULL;
 }
@@ -179,6 +194,7 @@ static const ir_node *loop_items(const ir_file *f, const al_index *idx, const ir
       return task ? NULL : el;
     }
     if (c->kind != IR_CALL || !c->name) continue;
+    if (f->lang == AL_LANG_JS) return js_map_element(f, idx, c); /* `for (const p of xs.map(load))` */
     const ir_node *m = c;
     if (m->child && m->child->kind == IR_CALL && (!strcmp(m->name, "list") || !strcmp(m->name, "tuple") ||
                                                   !strcmp(m->name, "set") || !strcmp(m->name, "sorted")))
@@ -210,7 +226,9 @@ static void check_loop_items(const ir_file *f, const al_index *idx, const ir_nod
   if (read_later(f, idx, loop, loop->alias, NULL, true, &dropped, &shown)) return;
   bool js = f->lang == AL_LANG_JS;
   const char *kind = js ? "promises" : "coroutines";
-  const char *from = el->name && !strcmp(el->name, "map") && el->nargs ? el->args[0].text : al_call_label(f, el);
+  if (el->kind == IR_FUNC && el->parent && el->parent->kind == IR_CALL) el = el->parent; /* JS: the .map call */
+  const char *from = el->kind == IR_CALL && el->name && !strcmp(el->name, "map") && el->nargs ? el->args[0].text
+                                                                                              : al_call_label(f, el);
   al_report(sink, shown ? shown : dropped ? dropped : loop,
             "loop variable `%s` holds %s (from `%s()`) that the loop never awaits, returns or passes on%s: %s; "
             "await `%s` in the loop body, or %s", loop->alias, kind, from, shown ? " (it only shows them)" : "",

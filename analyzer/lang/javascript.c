@@ -1338,7 +1338,8 @@ static bool js_is_read(ts_walk *w) {
   if (fld && !strcmp(fld, "name") && (!strcmp(pt, "variable_declarator") || !strcmp(pt, "function_declaration") ||
                                       !strcmp(pt, "class_declaration")))
     return false;
-  if (fld && !strcmp(fld, "left") && !strcmp(pt, "assignment_expression")) return false;
+  if (fld && !strcmp(fld, "left") && (!strcmp(pt, "assignment_expression") || !strcmp(pt, "for_in_statement")))
+    return false; /* (`for (const p of ps)`: p is bound, not read) */
   if (!strcmp(pt, "formal_parameters")) return false;
   if ((!strcmp(pt, "required_parameter") || !strcmp(pt, "optional_parameter")) && fld && !strcmp(fld, "pattern"))
     return false; /* TypeScript parameters */
@@ -1503,6 +1504,12 @@ static ir_node *js_enter(ts_walk *w, bool *descend) {
         al_binding *b = element_binding(w, c, right); /* for (const r of repos), repos: Repo[] */
         if (b) ts_bind_type(w, &c->types, ts_scope(w), "this.", ts_text(w, left), b->module, b->member);
       }
+      /* `for (const p of xs.map(load))`, `for (const p of promises)`: the loop variable may
+       * hold a promise, so its reads are USEs (AL103) */
+      if (ts_is(left, "identifier") && ts_has_token(n, "of") &&
+          ((ts_is(right, "call_expression") && ts_is(ts_field(right, "function"), "member_expression")) ||
+           (ts_is(right, "identifier") && c->stored.map.len && al_map_get(&c->stored.map, ts_text(w, right)))))
+        ts_names_add(&c->stored, ts_text(w, left));
       x = ir_add(w->f, parent, IR_LOOP, ts_span(n));
       x->name = ts_text_short(w, ts_field(n, "right"), 80);
       x->alias = ts_text_short(w, ts_field(n, "left"), 80);
