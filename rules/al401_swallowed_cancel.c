@@ -709,18 +709,20 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
         if (r && n->parent && n->parent->kind == IR_TRY && al_try_awaits(f, n->parent) &&
             !cancel_then_wait(f, n->parent) && !al_handler_checks_cancel_state(f, n))
           al_report(sink, n,
-                    "`except %s` in async function `%s` turns the cancellation into `raise %.60s`: the task ends "
+                    "`except%s %s` in async function `%s` turns the cancellation into `raise %.60s`: the task ends "
                     "with another error, so the canceller (asyncio.timeout, a TaskGroup, task.cancel()) never "
                     "sees it cancelled; clean up, then re-raise the cancellation",
-                    except_types(n->name, types, sizeof types), fn && fn->name ? fn->name : "?", r->name);
+                    al_py_star_handler(f, n) ? "*" : "", except_types(n->name, types, sizeof types),
+                    fn && fn->name ? fn->name : "?", r->name);
         continue;
       }
       if (cancel_then_wait(f, n->parent)) continue;
       char types[256];
       al_report_fix(sink, n, raise_fix(f, n),
-                    "`except %s` swallows cancellation in async function `%s`: the task goes on as if it had not been "
+                    "`except%s %s` swallows cancellation in async function `%s`: the task goes on as if it had not been "
                     "cancelled (timeouts and shutdown stop working); clean up, then re-raise",
-                    except_types(n->name, types, sizeof types), fn && fn->name ? fn->name : "?");
+                    al_py_star_handler(f, n) ? "*" : "", except_types(n->name, types, sizeof types),
+                    fn && fn->name ? fn->name : "?");
     } else if (n->kind == IR_WITH) {
       const char *what;
       if (!suppresses_cancel(f, n, &what) || !al_in_async_code(f, n, &fn) || cancel_then_wait(f, n)) continue;

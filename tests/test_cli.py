@@ -88,6 +88,11 @@ class Cli(unittest.TestCase):
         [f] = json.loads(proc.stdout)
         self.assertEqual(f["code"], "AL401")
         self.assertIn("`except (ValueError, asyncio.CancelledError)` swallows cancellation", f["message"])
+        self.write("tup.py", "import asyncio\n\n\nasync def f(q):\n    try:\n        await q.get()\n"
+                   "    except* asyncio.CancelledError:\n        return None\n")
+        proc = run("check", "--format", "json", self.dir)
+        [f] = json.loads(proc.stdout)
+        self.assertIn("`except* asyncio.CancelledError` swallows cancellation", f["message"])
 
     def test_messages_name_a_dropped_constructor_call_as_written(self):
         self.write("ctor.mjs", "export function f() {\n  new Promise((resolve, reject) => reject(new Error('x')));\n}\n")
