@@ -89,7 +89,7 @@ class Cli(unittest.TestCase):
         self.assertEqual(f["code"], "AL401")
         self.assertIn("`except (ValueError, asyncio.CancelledError)` swallows cancellation", f["message"])
         self.write("tup.py", "import asyncio\n\n\nasync def f(q):\n    try:\n        await q.get()\n"
-                   "    except* asyncio.CancelledError:\n        return None\n")
+                   "    except* asyncio.CancelledError:\n        pass\n")
         proc = run("check", "--format", "json", self.dir)
         [f] = json.loads(proc.stdout)
         self.assertIn("`except* asyncio.CancelledError` swallows cancellation", f["message"])
