@@ -161,8 +161,10 @@ typedef struct resolve_slot {
 static _Thread_local resolve_slot resolved[RESOLVE_SLOTS];
 static _Thread_local uint64_t resolved_gen, resolved_idx, resolved_file;
 
+static const al_func_info *resolve_getter(const al_func_info *r, const ir_node *call);
+
 const al_func_info *al_index_resolve(const al_index *idx, const ir_file *f, const ir_node *call) {
-  if (idx->spec && !recording) return resolve(idx, f, call);
+  if (idx->spec && !recording) return resolve_getter(resolve(idx, f, call), call);
   if (resolved_idx != idx->serial || resolved_file != f->serial || !resolved_gen) {
     resolved_gen++;
     resolved_idx = idx->serial;
@@ -174,9 +176,15 @@ const al_func_info *al_index_resolve(const al_index *idx, const ir_file *f, cons
   if (sl->gen == resolved_gen && sl->call == call && sl->parent == call->parent && sl->member == call->member &&
       sl->module == call->module)
     return sl->r;
-  const al_func_info *r = resolve(idx, f, call);
+  const al_func_info *r = resolve_getter(resolve(idx, f, call), call);
   *sl = (resolve_slot){resolved_gen, call, call->parent, call->member, call->module, r};
   return r;
+}
+
+/* A property read (IR_F_PROPERTY) calls a getter, or nothing: an attribute of that name
+ * on another class is data. */
+static const al_func_info *resolve_getter(const al_func_info *r, const ir_node *call) {
+  return r && (call->flags & IR_F_PROPERTY) && !(r->func->flags & IR_F_PROPERTY) ? NULL : r;
 }
 
 #define MAX_BASE_DEPTH 8
@@ -437,6 +445,7 @@ not_param:
        al_ends_with(call->name, ".finally")))
     return al_index_call_awaitable(idx, f, call->child, fn, api);
   const al_func_info *info = al_index_resolve(idx, f, call);
+  if (!info && (call->flags & IR_F_PROPERTY)) return false; /* a read, not a call of an API */
   if (info) {
     *fn = info;
     /* JS dual APIs: `close(cb)` takes the callback form of a function that returns a

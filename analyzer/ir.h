@@ -79,6 +79,10 @@ enum {
                                   * Promise<T> = ...`); text: the value, or the type when there is none */
   IR_F_TYPED_CALLEE = 1u << 27, /* CALL (TypeScript): made by a name whose declared type is what it resolves
                                  * to (`load: Loader; load()` -> Loader, a function type alias) */
+  IR_F_PROPERTY = 1u << 28,    /* FUNC (Python): a property getter (`@property`, `@cached_property`);
+                                * CALL (Python): a read of an attribute named like a property of this file
+                                * (`self.config`): it calls the getter. It resolves only to a getter, and
+                                * no knowledge entry answers for it (the read is not a call of an API) */
 };
 
 typedef enum {

@@ -16,7 +16,7 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
       continue;
     if (!al_on_loop(f, n, &fn) || al_expected_to_raise(f, n)) continue;
     al_buf chain = {0};
-    al_buf_printf(&chain, "%s()", n->text ? n->text : n->name);
+    al_buf_printf(&chain, "%s%s", n->text ? n->text : n->name, al_call_parens(n));
     const al_func_info *c = callee;
     const al_kb_entry *api = NULL;
     const ir_node *last = NULL;
@@ -32,7 +32,7 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
         else al_buf_printf(&chain, cond[0] == '(' ? " -> while %s {}" : " -> while (%s) {}", cond);
         break;
       }
-      al_buf_printf(&chain, " -> %s()", last->text ? last->text : last->name);
+      al_buf_printf(&chain, " -> %s%s", last->text ? last->text : last->name, al_call_parens(last));
       api = c->block_api;
       if (api) break;
       c = c->block_via;
@@ -49,8 +49,8 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
       continue;
     }
     char *rel = al_fmt("%s: the blocking call", cat ? al_category_label(cat) : last && last->kind == IR_LOOP ? "busy-wait" : "blocking call");
-    al_report_related(sink, n, c ? c->file : NULL, last, rel, "`%s()` blocks the event loop in %s: %s (%s at %s:%u)%s%s",
-              n->text ? n->text : n->name, al_context_label(f, fn), chain.data,
+    al_report_related(sink, n, c ? c->file : NULL, last, rel, "`%s%s` blocks the event loop in %s: %s (%s at %s:%u)%s%s",
+              n->text ? n->text : n->name, al_call_parens(n), al_context_label(f, fn), chain.data,
               cat ? al_category_label(cat) : last && last->kind == IR_LOOP ? "busy-wait" : "blocking call", c ? c->file->src->path : "?", last ? last->span.line : 0,
               use ? (f->lang == AL_LANG_PYTHON ? "; run the helper with asyncio.to_thread() or use " : "; use ") : "",
               use ? use : "");

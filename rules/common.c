@@ -128,6 +128,7 @@ static bool on_ready_fd(const ir_file *f, const al_index *idx, const ir_node *ca
 }
 
 const al_kb_entry *al_blocking_api(const ir_file *f, const al_index *idx, const ir_node *call) {
+  if (call->flags & IR_F_PROPERTY) return NULL; /* a read of the project's getter: AL210's */
   const al_kb_entry *e = al_blocking_entry(f, call);
   if (!e) return NULL;
   if (idx && al_index_resolve(idx, f, call)) return NULL; /* a project function of that name */
@@ -790,7 +791,7 @@ bool al_spawn_dangles(const ir_file *f, const ir_node *call) {
 
 
 bool al_is_spawn(const ir_file *f, const ir_node *call) {
-  return call->name && al_kb_match(al_kb_for(f->lang), "spawn", call->name);
+  return call->name && !(call->flags & IR_F_PROPERTY) && al_kb_match(al_kb_for(f->lang), "spawn", call->name);
 }
 
 /* `attr=<value>` among the with's arguments, or `.attr = <value>` in its block

@@ -32,6 +32,10 @@ bool al_in_async_code(const ir_file *f, const ir_node *n, const ir_node **fn);
 /* How to name the context al_on_loop found, for messages ("async function `f`", "a
  * callback passed to `setTimeout()`"); per-thread buffer. */
 const char *al_context_label(const ir_file *f, const ir_node *fn);
+/* What follows a call's label in a message: "()", or nothing for a property read
+ * (`self.config`, IR_F_PROPERTY), which calls its getter without parentheses. */
+static inline const char *al_call_parens(const ir_node *n) { return (n->flags & IR_F_PROPERTY) ? "" : "()"; }
+
 /* A function's name as a message shows it: a function of an unnamed object or declared
  * in an anonymous callback (`<object>.save`, `<anonymous@12>.load`) by its own name. */
 static inline const char *al_display_name(const char *name) {

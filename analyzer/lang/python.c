@@ -22,6 +22,7 @@ typedef struct py_ctx {
   al_map partials; /* "<scope>\x1f<var>" -> dotted text: `p = functools.partial(f, ...)` or `p = f` calls f ("": not here) */
   al_map defs;     /* qualified name -> the first FUNC of that name (a redefinition qualifies its own nested defs apart) */
   ts_names awaitable_aliases; /* module-level `Loader = Callable[..., Awaitable[T]]`: annotations naming one */
+  ts_names props;  /* names of the properties this file defines: reads of attributes so named are CALLs */
 } py_ctx;
 
 typedef struct py_return {
@@ -1055,6 +1056,98 @@ static bool block_falls_through(ts_walk *w, TSNode block, const char *alias, int
   return true;
 }
 
+static bool py_ident_char(char ch) {
+  return ch == '_' || (ch >= '0' && ch <= '9') || ((ch | 32) >= 'a' && (ch | 32) <= 'z') || (unsigned char)ch >= 0x80;
+}
+
+/* The decorators that make a method a property getter: reading the attribute calls it. */
+static bool property_decorator(const char *d, size_t n) {
+  static const char *const names[] = {"property", "cached_property", "functools.cached_property", NULL};
+  for (int i = 0; names[i]; i++)
+    if (strlen(names[i]) == n && !strncmp(d, names[i], n)) return true;
+  return false;
+}
+
+static bool is_property(ts_walk *w, TSNode decorated) {
+  for (uint32_t i = 0, k = ts_node_named_child_count(decorated); i < k; i++) {
+    TSNode d = ts_node_named_child(decorated, i);
+    if (!ts_is(d, "decorator")) continue;
+    TSNode e = ts_node_named_child(d, 0);
+    uint32_t s0 = ts_node_start_byte(e), e0 = ts_node_end_byte(e);
+    if (property_decorator(w->text + s0, e0 - s0)) return true;
+  }
+  return false;
+}
+
+/* The names of the properties the file defines (`@property` then `def name`), by a scan
+ * of the text before the walk: a read may come before the def (a method above it). */
+static void scan_properties(const char *t, size_t len, ts_names *props) {
+  const char *end = t + len;
+  for (const char *p = t; (p = memchr(p, '@', (size_t)(end - p)));) {
+    const char *d = ++p, *q = d;
+    while (q < end && (py_ident_char(*q) || *q == '.')) q++;
+    if (!property_decorator(d, (size_t)(q - d))) continue;
+    while (q < end && *q != '\n') q++; /* the rest of the decorator line */
+    for (;;) { /* more decorators, blank lines, then `def` or `async def` */
+      while (q < end && (*q == ' ' || *q == '\t' || *q == '\n' || *q == '\r')) q++;
+      if (q < end && *q == '@') {
+        while (q < end && *q != '\n') q++;
+        continue;
+      }
+      break;
+    }
+    if (end - q > 6 && !strncmp(q, "async ", 6)) q += 6;
+    while (q < end && *q == ' ') q++;
+    if (end - q < 5 || strncmp(q, "def ", 4)) continue;
+    q += 4;
+    while (q < end && *q == ' ') q++;
+    const char *nm = q;
+    while (q < end && py_ident_char(*q)) q++;
+    if (q > nm && q - nm < 128) {
+      char buf[128];
+      memcpy(buf, nm, (size_t)(q - nm));
+      buf[q - nm] = 0;
+      ts_names_add(props, buf);
+    }
+    p = q;
+  }
+}
+
+/* `self.config` where config names a property of this file: a CALL of the getter (flag
+ * IR_F_PROPERTY), unless the attribute is called, assigned or deleted. n: the attribute's
+ * name identifier (the current node). */
+static ir_node *lower_property_read(ts_walk *w, py_ctx *c, TSNode n) {
+  uint32_t s0 = ts_node_start_byte(n), e0 = ts_node_end_byte(n);
+  if (!ts_names_maybe(&c->props, w->text + s0, e0 - s0)) return NULL; /* (most identifiers: here) */
+  ts_frame *up = ts_up(w, 1), *up2 = ts_up(w, 2);
+  if (!up || !ts_is(up->node, "attribute") || !ts_node_eq(ts_field(up->node, "attribute"), n)) return NULL;
+  char nm[128];
+  if (e0 - s0 >= sizeof nm) return NULL;
+  memcpy(nm, w->text + s0, e0 - s0);
+  nm[e0 - s0] = 0;
+  if (!al_map_get(&c->props.map, nm)) return NULL;
+  if (up2) {
+    const char *pt = ts_node_type(up2->node);
+    if (!strcmp(pt, "call") && ts_node_eq(ts_field(up2->node, "function"), up->node)) return NULL; /* self.x() */
+    if ((!strcmp(pt, "assignment") || !strcmp(pt, "augmented_assignment")) &&
+        ts_node_eq(ts_field(up2->node, "left"), up->node))
+      return NULL; /* self.x = v (a setter) */
+    if (!strcmp(pt, "delete_statement") || !strcmp(pt, "decorator")) return NULL;
+  }
+  ir_node *call = ir_add(w->f, up->ir, IR_CALL, ts_span(up->node));
+  call->flags |= IR_F_PROPERTY;
+  const char *text = dotted(w, up->node);
+  call->text = text;
+  if (al_starts_with(text, "self.") || al_starts_with(text, "cls.")) call->flags |= IR_F_SELF;
+  resolve_ref(w, c, text, &call->name, &call->module, &call->member);
+  const char *var = NULL;
+  w->depth--; /* the use of the attribute, not of its name */
+  call->use = (uint8_t)call_use(w, &var);
+  w->depth++;
+  call->alias = var;
+  return call;
+}
+
 /* Every node type py_enter looks at (ts_walk skips calling it for the others). */
 static const char *const py_handled[] = {
     "assignment", "await", "break_statement", "call", "class_definition", "continue_statement", "except_clause",
@@ -1223,6 +1316,7 @@ static ir_node *py_enter(ts_walk *w, bool *descend) {
       if (ts_is(ts_node_parent(n), "decorated_definition")) {
         x->flags |= IR_F_DECORATED;
         x->type = cm_decorator(w, c, ts_node_parent(n));
+        if (c->props.map.len && is_property(w, ts_node_parent(n))) x->flags |= IR_F_PROPERTY;
       }
       TSNode body = ts_field(n, "body");
       if (!ts_node_is_null(body)) x->body = ts_node_start_byte(body);
@@ -1289,6 +1383,7 @@ static ir_node *py_enter(ts_walk *w, bool *descend) {
     break;
   case 'i':
     if (!strcmp(t, "identifier")) {
+      if (c->props.map.len && lower_property_read(w, c, n)) return NULL;
       ir_node *x = ts_lower_read(w, &c->stored, is_read);
       if (x && x->use == IR_USE_NONE && py_truth_tested(w, 1)) x->use = IR_USE_CONDITION; /* `if c:`, `not c` */
       else if (x && x->use == IR_USE_NONE) x->use = (uint8_t)py_value_use(w); /* f"{c}", c.x, c[0], c > 0 */
@@ -1435,6 +1530,7 @@ ir_file *al_lower_python(const al_source *src, const al_lower_ctx *ctx, char **e
               .is_package_init = ctx->abs_path && al_ends_with(ctx->abs_path, "/__init__.py")};
   ts_walk w = {.f = f, .text = src->text, .lang = tree_sitter_python(), .user = &c, .handled = py_handled};
   prebind_imports(&w, &c, root);
+  scan_properties(src->text, src->len, &c.props); /* (memchr for '@': decorators are rare bytes) */
   ts_walk_run(&w, root, py_enter, NULL);
   free(w.frames);
   al_names_free(&c.names);
@@ -1444,6 +1540,7 @@ ir_file *al_lower_python(const al_source *src, const al_lower_ctx *ctx, char **e
   al_map_free(&c.defs);
   ts_names_free(&c.stored);
   ts_names_free(&c.awaitable_aliases);
+  ts_names_free(&c.props);
   ts_parse_done(tree, ctx);
   return f;
 }

@@ -158,6 +158,11 @@ static uint64_t name_filter(const char *s, size_t n) {
   return (1ull << a) | (1ull << b);
 }
 
+bool ts_names_maybe(const ts_names *s, const char *name, size_t n) {
+  uint64_t bits = name_filter(name, n);
+  return s->map.len && (s->filter & bits) == bits;
+}
+
 void ts_names_add(ts_names *s, const char *name) {
   al_map_put(&s->map, name, (void *)1);
   s->filter |= name_filter(name, strlen(name));

@@ -69,6 +69,8 @@ typedef struct ts_names {
   uint64_t filter;
 } ts_names;
 void ts_names_add(ts_names *s, const char *name);
+/* name[0, n) may be in s (the filter says; false: it is not). */
+bool ts_names_maybe(const ts_names *s, const char *name, size_t n);
 void ts_names_free(ts_names *s);
 
 /* For the current identifier node: a USE node when it names a local in `stored` and
