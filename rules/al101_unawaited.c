@@ -639,17 +639,10 @@ static bool maps_to_promises(const ir_file *f, const al_index *idx, const ir_nod
  * and dropped (`list(map(work, xs))`): a coroutine per item, none awaited — a lazy map
  * does not even call work. */
 static bool dropped_map(const ir_file *f, const al_index *idx, al_sink *sink, const ir_node *n) {
-  const ir_node *m = n;
-  if (!n->name) return false;
-  bool lazy = !strcmp(n->name, "map");
-  if (!lazy && n->child && n->child->kind == IR_CALL &&
-      (!strcmp(n->name, "list") || !strcmp(n->name, "tuple") || !strcmp(n->name, "set") || !strcmp(n->name, "sorted")))
-    m = n->child;
-  if (!m->name || strcmp(m->name, "map") || m->nargs < 2 || al_index_resolve(idx, f, m) ||
-      (m != n && al_index_resolve(idx, f, n)))
-    return false;
-  const al_func_info *fn = al_arg_async_fn(f, idx, m, m->args[0].text);
-  if (!fn) return false;
+  const al_func_info *fn = NULL;
+  const ir_node *m = al_py_async_map(f, idx, n, &fn);
+  if (!m) return false;
+  bool lazy = m == n;
   if (lazy)
     al_report(sink, n, "`map(%s, ...)` is dropped: map is lazy, so `%s` is never even called (it is an async "
               "function, defined at %s:%u); await asyncio.gather(*map(%s, ...)), or loop and await each",

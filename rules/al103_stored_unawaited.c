@@ -107,15 +107,8 @@ static const ir_node *awaitable_elements(const ir_file *f, const al_index *idx, 
       if (!al_is_spawn(f, c) && al_index_call_awaitable(idx, f, c, &callee, &api)) return c;
       continue;
     }
-    const ir_node *m = c; /* `map(work, xs)`, `list(map(work, xs))`: a coroutine per item */
-    if (f->lang == AL_LANG_PYTHON && m->name && m->child && m->child->kind == IR_CALL &&
-        (!strcmp(m->name, "list") || !strcmp(m->name, "tuple") || !strcmp(m->name, "set") ||
-         !strcmp(m->name, "sorted")))
-      m = m->child;
-    if (f->lang == AL_LANG_PYTHON && m->name && !strcmp(m->name, "map") && m->nargs >= 2) {
-      if (al_arg_async_fn(f, idx, m, m->args[0].text)) return m;
-      continue;
-    }
+    const ir_node *m = al_py_async_map(f, idx, c, NULL); /* `map(work, xs)`, `list(map(work, xs))` */
+    if (m) return m;
     if (f->lang == AL_LANG_PYTHON) {
       uint32_t b = c->span.start;
       while (b > assign->span.start && (t[b - 1] == ' ' || t[b - 1] == '\n' || t[b - 1] == '\t')) b--;
@@ -195,12 +188,8 @@ static const ir_node *loop_items(const ir_file *f, const al_index *idx, const ir
     }
     if (c->kind != IR_CALL || !c->name) continue;
     if (f->lang == AL_LANG_JS) return js_map_element(f, idx, c); /* `for (const p of xs.map(load))` */
-    const ir_node *m = c;
-    if (m->child && m->child->kind == IR_CALL && (!strcmp(m->name, "list") || !strcmp(m->name, "tuple") ||
-                                                  !strcmp(m->name, "set") || !strcmp(m->name, "sorted")))
-      m = m->child;
-    if (m->name && !strcmp(m->name, "map") && m->nargs >= 2 && !al_index_resolve(idx, f, m))
-      return al_arg_async_fn(f, idx, m, m->args[0].text) ? m : NULL;
+    const ir_node *m = al_py_async_map(f, idx, c, NULL);
+    if (m) return m;
     /* an element of a comprehension or list in the header: the call right after its bracket */
     uint32_t b = c->span.start;
     while (b > loop->span.start && (t[b - 1] == ' ' || t[b - 1] == '\n' || t[b - 1] == '\t')) b--;

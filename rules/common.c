@@ -956,6 +956,20 @@ const ir_node *al_promise_param(const ir_file *f, const ir_node *at, const char 
   return ts ? promise_decl_in(f->root, at, name) : NULL;
 }
 
+const ir_node *al_py_async_map(const ir_file *f, const al_index *idx, const ir_node *call, const al_func_info **fn) {
+  if (f->lang != AL_LANG_PYTHON || call->kind != IR_CALL || !call->name) return NULL;
+  const ir_node *m = call;
+  if (strcmp(call->name, "map") && call->child && call->child->kind == IR_CALL && call->child->name &&
+      !strcmp(call->child->name, "map") && al_kb_find(al_kb_for(f->lang), "materializers", call->name))
+    m = call->child;
+  if (!m->name || strcmp(m->name, "map") || m->nargs < 2 || al_index_resolve(idx, f, m) ||
+      (m != call && al_index_resolve(idx, f, call)))
+    return NULL;
+  const al_func_info *a = al_arg_async_fn(f, idx, m, m->args[0].text);
+  if (fn) *fn = a;
+  return a ? m : NULL;
+}
+
 const ir_node *al_literal_member_call(const ir_file *f, const ir_node *at, const char *var, const char *prop,
                                      size_t plen) {
   const ir_node *fn = ir_enclosing_func(at), *root = fn ? fn : f->root, *as = NULL;

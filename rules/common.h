@@ -153,6 +153,12 @@ bool al_func_handles_errors(const ir_node *fn);
  * parameter of the same name and another type in between shadows it). */
 const ir_node *al_promise_param(const ir_file *f, const ir_node *at, const char *name);
 
+/* Python: `map(work, xs)` with work an async function of the project, called as is or
+ * materialised (`list(map(...))`, `tuple`, `set`, `sorted`): the map call, with the
+ * function in *fn; NULL otherwise (also when a project function named map or list is
+ * called). A coroutine per item. */
+const ir_node *al_py_async_map(const ir_file *f, const al_index *idx, const ir_node *call, const al_func_info **fn);
+
 /* JS: the call that is the value of member `prop` (prop[0, plen)) of the object literal
  * last assigned to local `var` before `at`, in the function around `at` (or the module)
  * — `const obj = { user: load(id) }` — or NULL. */

@@ -1060,12 +1060,14 @@ static bool py_ident_char(char ch) {
   return ch == '_' || (ch >= '0' && ch <= '9') || ((ch | 32) >= 'a' && (ch | 32) <= 'z') || (unsigned char)ch >= 0x80;
 }
 
-/* The decorators that make a method a property getter: reading the attribute calls it. */
+/* The decorators that make a method a property getter (knowledge `property_decorators`):
+ * reading the attribute calls it. */
 static bool property_decorator(const char *d, size_t n) {
-  static const char *const names[] = {"property", "cached_property", "functools.cached_property", NULL};
-  for (int i = 0; names[i]; i++)
-    if (strlen(names[i]) == n && !strncmp(d, names[i], n)) return true;
-  return false;
+  char name[64];
+  if (!n || n >= sizeof name) return false;
+  memcpy(name, d, n);
+  name[n] = 0;
+  return al_kb_find(al_kb_for(AL_LANG_PYTHON), "property_decorators", name) != NULL;
 }
 
 static bool is_property(ts_walk *w, TSNode decorated) {
