@@ -4,12 +4,6 @@
 
 #include "common.h"
 
-/* Whether var is read again in fn; a read that is a statement of its own (`p;`: the
- * value looked at and dropped, typescript-eslint's floating identifier) is not one, and
- * the first such goes to *dropped; nor, for a plain coroutine or promise (`value`: not a
- * task or future, whose methods are theirs), one that only turns it into text
- * (`f"{p}"`, `print(p)`) or reads a member or element off it as if it were the result
- * (`p["id"]`, `p.items`), the first such going to *shown. */
 /* The file's reads (USE nodes) by variable name, in source order: built once per file
  * (AL103 asks per stored value; walking the function each time was quadratic in a long
  * one). Valid while check() runs. */
@@ -44,6 +38,13 @@ static const al_vec *uses_of(const char *var) {
   return al_map_get(&uses_memo.map, var);
 }
 
+/* Whether var is read again in fn (a function or a loop: the reads inside its span); a
+ * read that is a statement of its own (`p;`: the value looked at and dropped,
+ * typescript-eslint's floating identifier) is not one, and the first such goes to
+ * *dropped; nor, for a plain coroutine or promise (`value`: not a task or future, whose
+ * methods are theirs), one that only turns it into text (`f"{p}"`, `print(p)`) or reads a
+ * member or element off it as if it were the result (`p["id"]`, `p.items`), the first
+ * such going to *shown. */
 static bool read_later(const ir_file *f, const al_index *idx, const ir_node *fn, const char *var,
                        const ir_node *assign_call, bool value, const ir_node **dropped, const ir_node **shown) {
   bool read = false;
@@ -51,7 +52,7 @@ static bool read_later(const ir_file *f, const al_index *idx, const ir_node *fn,
   const al_vec *uses = uses_of(var);
   for (size_t i = 0; uses && i < uses->len; i++) {
     const ir_node *n = uses->items[i];
-    if (n->span.start < fn->span.start || n->span.end > fn->span.end || n == fn) continue; /* (in fn: its span) */
+    if (n->span.start < fn->span.start || n->span.end > fn->span.end) continue;
     if (n != assign_call) {
       if (n->use == IR_USE_DISCARDED) {
         if (!*dropped) *dropped = n;
