@@ -17,6 +17,7 @@ typedef struct js_ctx {
   al_names names;
   const char *dir; /* directory of this file, for relative specifiers */
   ts_names stored;  /* locals assigned a call result: reads of them are lowered to USE */
+  ts_names getters; /* names of the getters this file defines (`get config() {}`): reads of them are CALLs */
   bool member_aliases; /* an object literal's member aliases a function (`{ list: fetchAll }`) */
   al_map types;    /* locals / this.x holding `new X()`: their method calls resolve to X's */
   bool typescript; /* the TypeScript grammar: annotations are looked at */
@@ -899,27 +900,11 @@ static bool resolve_call_receiver(ts_walk *w, js_ctx *c, const char *text, TSNod
   return true;
 }
 
-static ir_node *lower_call(ts_walk *w, js_ctx *c, TSNode n, ir_node *parent, bool is_new) {
-  TSNode fn = ts_field(n, is_new ? "constructor" : "function");
-  bool awaited = false;
-  if (!is_new && is_await_call(w, fn)) { /* await (0, x.f)(args): the callee is x.f */
-    TSNode args = ts_field(fn, "arguments");
-    uint32_t k = ts_node_named_child_count(args);
-    if (k) {
-      parent = ir_add(w->f, parent, IR_AWAIT, ts_span(n));
-      fn = ts_node_named_child(args, k - 1);
-      awaited = true;
-    }
-  }
-  /* `(work)()`, `(0, svc.load)()`: the function the parentheses give (indirect call) */
-  for (TSNode in = fn; !is_new && ts_is(in, "parenthesized_expression");) {
-    in = ts_node_named_child(in, ts_node_named_child_count(in) - 1);
-    if (ts_is(in, "sequence_expression")) in = ts_node_named_child(in, ts_node_named_child_count(in) - 1);
-    if (ts_is(in, "identifier") || ts_is(in, "member_expression") || ts_is(in, "subscript_expression")) fn = in;
-  }
-  ir_node *call = ir_add(w->f, parent, IR_CALL, ts_span(n));
-  const char *text = dotted(w, fn);
-  call->text = text;
+/* What the callee `fn` (its dotted text) of a call resolves to: an alias of the name or
+ * of an object's member, a typed receiver, this/super, a class constructed in place, a
+ * require()d module, the class a call returns, an array's element type, or the names
+ * the file binds. Sets call->name/module/member (and IR_F_SELF). */
+static void resolve_callee(ts_walk *w, js_ctx *c, TSNode fn, const char *text, ir_node *call, bool is_new) {
   /* an alias of the name, or of an object's member (`api.load` for `{ load: fetchAll }`) */
   const char *target = !is_new && (ts_is(fn, "identifier") || (ts_is(fn, "member_expression") && c->member_aliases &&
                                                                !al_starts_with(text, "this.")))
@@ -966,6 +951,30 @@ static ir_node *lower_call(ts_walk *w, js_ctx *c, TSNode n, ir_node *parent, boo
     }
     al_names_resolve(&c->names, g, &call->name, &call->module, &call->member);
   }
+}
+
+static ir_node *lower_call(ts_walk *w, js_ctx *c, TSNode n, ir_node *parent, bool is_new) {
+  TSNode fn = ts_field(n, is_new ? "constructor" : "function");
+  bool awaited = false;
+  if (!is_new && is_await_call(w, fn)) { /* await (0, x.f)(args): the callee is x.f */
+    TSNode args = ts_field(fn, "arguments");
+    uint32_t k = ts_node_named_child_count(args);
+    if (k) {
+      parent = ir_add(w->f, parent, IR_AWAIT, ts_span(n));
+      fn = ts_node_named_child(args, k - 1);
+      awaited = true;
+    }
+  }
+  /* `(work)()`, `(0, svc.load)()`: the function the parentheses give (indirect call) */
+  for (TSNode in = fn; !is_new && ts_is(in, "parenthesized_expression");) {
+    in = ts_node_named_child(in, ts_node_named_child_count(in) - 1);
+    if (ts_is(in, "sequence_expression")) in = ts_node_named_child(in, ts_node_named_child_count(in) - 1);
+    if (ts_is(in, "identifier") || ts_is(in, "member_expression") || ts_is(in, "subscript_expression")) fn = in;
+  }
+  ir_node *call = ir_add(w->f, parent, IR_CALL, ts_span(n));
+  const char *text = dotted(w, fn);
+  call->text = text;
+  resolve_callee(w, c, fn, text, call, is_new);
   if (is_new) call->flags |= IR_F_NEW;
   const char *var = NULL;
   call->use = (uint8_t)(awaited ? IR_USE_AWAITED : call_use(w, &var));
@@ -1227,6 +1236,8 @@ static ir_node *lower_func(ts_walk *w, TSNode n, ir_node *parent) {
   ir_node *x = ir_add(w->f, parent, IR_FUNC, ts_span(n));
   x->flags |= flags;
   x->name = name ? name : "<anonymous>";
+  if (ts_is(n, "method_definition") && ((js_ctx *)w->user)->getters.map.len && ts_has_token(n, "get"))
+    x->flags |= IR_F_PROPERTY; /* a getter: reading the member calls it */
   TSNode b = name || (flags & IR_F_LAMBDA) ? ts_field(n, "body") : (TSNode){0};
   uint32_t bs = ts_node_is_null(b) ? 0 : ts_node_start_byte(b), be = ts_node_is_null(b) ? 0 : ts_node_end_byte(b);
   if (be > bs + 1 && memmem(w->text + bs + 1, be - bs - 1, "function", 8) && ts_is(b, "statement_block")) {
@@ -1373,6 +1384,84 @@ static ir_node *lower_jsx_handler(ts_walk *w, TSNode n, ir_node *parent) {
 }
 
 /* Every node type js_enter looks at (ts_walk skips calling it for the others). */
+static bool js_ident_char(char ch) {
+  return ch == '_' || ch == '$' || (ch >= '0' && ch <= '9') || ((ch | 32) >= 'a' && (ch | 32) <= 'z') ||
+         (unsigned char)ch >= 0x80;
+}
+
+/* The names of the getters the file defines (`get config() {`, `static get x() {`), by a
+ * scan of the text before the walk (a read may come before the getter): `get`, not after a
+ * dot or inside a word, then a name and `(`. */
+static void scan_getters(const char *t, size_t len, ts_names *getters) {
+  for (size_t i = 0; i + 5 < len; i++) {
+    const char *p = memchr(t + i, 'g', len - i);
+    if (!p) return;
+    i = (size_t)(p - t);
+    if (i + 4 >= len || p[1] != 'e' || p[2] != 't' || (p[3] != ' ' && p[3] != '\t')) continue;
+    if (i > 0 && (js_ident_char(t[i - 1]) || t[i - 1] == '.')) continue;
+    size_t j = i + 4;
+    while (j < len && (t[j] == ' ' || t[j] == '\t')) j++;
+    size_t s0 = j;
+    while (j < len && js_ident_char(t[j])) j++;
+    if (j == s0 || j - s0 >= 128 || (t[s0] >= '0' && t[s0] <= '9')) continue;
+    size_t e0 = j;
+    while (j < len && (t[j] == ' ' || t[j] == '\t')) j++;
+    if (j >= len || t[j] != '(') continue;
+    char nm[128];
+    memcpy(nm, t + s0, e0 - s0);
+    nm[e0 - s0] = 0;
+    ts_names_add(getters, nm);
+    i = j;
+  }
+}
+
+/* `this.config` where config names a getter of this file: a CALL of the getter (flag
+ * IR_F_PROPERTY), unless the member is called, assigned, updated or deleted. n: the
+ * member's property_identifier (the current node). */
+static ir_node *lower_getter_read(ts_walk *w, js_ctx *c, TSNode n) {
+  uint32_t s0 = ts_node_start_byte(n), e0 = ts_node_end_byte(n);
+  if (!ts_names_maybe(&c->getters, w->text + s0, e0 - s0)) return NULL;
+  ts_frame *up = ts_up(w, 1), *up2 = ts_up(w, 2);
+  if (!up || !ts_is(up->node, "member_expression") || !ts_node_eq(ts_field(up->node, "property"), n)) return NULL;
+  char nm[128];
+  if (e0 - s0 >= sizeof nm) return NULL;
+  memcpy(nm, w->text + s0, e0 - s0);
+  nm[e0 - s0] = 0;
+  if (!al_map_get(&c->getters.map, nm)) return NULL;
+  if (up2) {
+    const char *pt = ts_node_type(up2->node);
+    if (!strcmp(pt, "call_expression") && ts_node_eq(ts_field(up2->node, "function"), up->node)) return NULL;
+    if ((!strcmp(pt, "assignment_expression") || !strcmp(pt, "augmented_assignment_expression")) &&
+        ts_node_eq(ts_field(up2->node, "left"), up->node))
+      return NULL; /* a setter */
+    if (!strcmp(pt, "update_expression")) return NULL;
+    if (!strcmp(pt, "unary_expression") && ts_is(ts_field(up2->node, "operator"), "delete")) return NULL;
+  }
+  ir_node *call = ir_add(w->f, up->ir, IR_CALL, ts_span(up->node));
+  call->flags |= IR_F_PROPERTY;
+  const char *text = dotted(w, up->node);
+  call->text = text;
+  resolve_callee(w, c, up->node, text, call, false);
+  const char *var = NULL;
+  w->depth--; /* the use of the member, not of its name */
+  call->use = (uint8_t)call_use(w, &var);
+  w->depth++;
+  call->alias = var;
+  return call;
+}
+
+/* The same list with property_identifier: for a file that defines getters. */
+static const char *const js_handled_getters[] = {
+    "abstract_class_declaration", "abstract_method_signature", "arrow_function", "assignment_expression",
+    "augmented_assignment_expression", "await_expression", "break_statement", "call_expression", "catch_clause",
+    "class", "class_declaration", "continue_statement", "do_statement", "finally_clause", "for_in_statement",
+    "for_statement", "function", "function_declaration", "function_expression", "function_signature",
+    "generator_function", "generator_function_declaration", "identifier", "import_statement",
+    "interface_declaration", "jsx_attribute", "method_definition", "method_signature", "new_expression",
+    "object_type", "pair", "property_identifier", "property_signature", "public_field_definition", "return_statement",
+    "shorthand_property_identifier", "string", "throw_statement", "try_statement", "type_alias_declaration",
+    "variable_declarator", "while_statement", NULL};
+
 static const char *const js_handled[] = {
     "abstract_class_declaration", "abstract_method_signature", "arrow_function", "assignment_expression",
     "augmented_assignment_expression", "await_expression", "break_statement", "call_expression", "catch_clause",
@@ -1564,6 +1653,10 @@ static ir_node *js_enter(ts_walk *w, bool *descend) {
       bind_member_alias(w, c, ts_field(n, "key"), ts_field(n, "value"));
       break;
     }
+    if (!strcmp(t, "property_identifier")) { /* (visited only in a file that defines getters) */
+      lower_getter_read(w, c, n);
+      break;
+    }
     if (!strcmp(t, "public_field_definition")) { /* TypeScript: `private repo: Repo;` */
       TSNode nm = ts_field(n, "name");
       if (ts_is(nm, "property_identifier")) {
@@ -1728,12 +1821,15 @@ ir_file *al_lower_javascript(const al_source *src, const al_lower_ctx *ctx, char
               .typescript = ts_language_for(src) != tree_sitter_javascript(),
               .globals = al_kb_section_get(al_kb_for(AL_LANG_JS), "global_objects")};
   free(pathcopy);
-  ts_walk w = {.f = f, .text = src->text, .lang = ts_language_for(src), .user = &c, .handled = js_handled};
+  scan_getters(src->text, src->len, &c.getters);
+  ts_walk w = {.f = f, .text = src->text, .lang = ts_language_for(src), .user = &c,
+               .handled = c.getters.map.len ? js_handled_getters : js_handled};
   prebind_imports(&w, &c, root);
   ts_walk_run(&w, root, js_enter, NULL);
   free(w.frames);
   al_names_free(&c.names);
   ts_names_free(&c.stored);
+  ts_names_free(&c.getters);
   al_map_free(&c.types);
   al_map_free(&c.returns);
   al_map_free(&c.aliases);
