@@ -1383,7 +1383,6 @@ static ir_node *lower_jsx_handler(ts_walk *w, TSNode n, ir_node *parent) {
   return x;
 }
 
-/* Every node type js_enter looks at (ts_walk skips calling it for the others). */
 static bool js_ident_char(char ch) {
   return ch == '_' || ch == '$' || (ch >= '0' && ch <= '9') || ((ch | 32) >= 'a' && (ch | 32) <= 'z') ||
          (unsigned char)ch >= 0x80;
@@ -1450,28 +1449,20 @@ static ir_node *lower_getter_read(ts_walk *w, js_ctx *c, TSNode n) {
   return call;
 }
 
-/* The same list with property_identifier: for a file that defines getters. */
-static const char *const js_handled_getters[] = {
-    "abstract_class_declaration", "abstract_method_signature", "arrow_function", "assignment_expression",
-    "augmented_assignment_expression", "await_expression", "break_statement", "call_expression", "catch_clause",
-    "class", "class_declaration", "continue_statement", "do_statement", "finally_clause", "for_in_statement",
-    "for_statement", "function", "function_declaration", "function_expression", "function_signature",
-    "generator_function", "generator_function_declaration", "identifier", "import_statement",
-    "interface_declaration", "jsx_attribute", "method_definition", "method_signature", "new_expression",
-    "object_type", "pair", "property_identifier", "property_signature", "public_field_definition", "return_statement",
-    "shorthand_property_identifier", "string", "throw_statement", "try_statement", "type_alias_declaration",
-    "variable_declarator", "while_statement", NULL};
-
-static const char *const js_handled[] = {
-    "abstract_class_declaration", "abstract_method_signature", "arrow_function", "assignment_expression",
-    "augmented_assignment_expression", "await_expression", "break_statement", "call_expression", "catch_clause",
-    "class", "class_declaration", "continue_statement", "do_statement", "finally_clause", "for_in_statement",
-    "for_statement", "function", "function_declaration", "function_expression", "function_signature",
-    "generator_function", "generator_function_declaration", "identifier", "import_statement",
-    "interface_declaration", "jsx_attribute", "method_definition", "method_signature", "new_expression",
-    "object_type", "pair", "property_signature", "public_field_definition", "return_statement",
-    "shorthand_property_identifier", "string", "throw_statement", "try_statement", "type_alias_declaration",
-    "variable_declarator", "while_statement", NULL};
+/* Every node type js_enter looks at (ts_walk skips calling it for the others); a file that
+ * defines getters adds property_identifier (member reads that may call one). */
+#define JS_HANDLED \
+  "abstract_class_declaration", "abstract_method_signature", "arrow_function", "assignment_expression", \
+  "augmented_assignment_expression", "await_expression", "break_statement", "call_expression", "catch_clause", \
+  "class", "class_declaration", "continue_statement", "do_statement", "finally_clause", "for_in_statement", \
+  "for_statement", "function", "function_declaration", "function_expression", "function_signature", \
+  "generator_function", "generator_function_declaration", "identifier", "import_statement", \
+  "interface_declaration", "jsx_attribute", "method_definition", "method_signature", "new_expression", \
+  "object_type", "pair", "property_signature", "public_field_definition", "return_statement", \
+  "shorthand_property_identifier", "string", "throw_statement", "try_statement", "type_alias_declaration", \
+  "variable_declarator", "while_statement"
+static const char *const js_handled_getters[] = {JS_HANDLED, "property_identifier", NULL};
+static const char *const js_handled[] = {JS_HANDLED, NULL};
 
 static ir_node *js_enter(ts_walk *w, bool *descend) {
   js_ctx *c = w->user;
