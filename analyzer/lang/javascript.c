@@ -1419,14 +1419,9 @@ static void scan_getters(const char *t, size_t len, ts_names *getters) {
  * member's property_identifier (the current node). */
 static ir_node *lower_getter_read(ts_walk *w, js_ctx *c, TSNode n) {
   uint32_t s0 = ts_node_start_byte(n), e0 = ts_node_end_byte(n);
-  if (!ts_names_maybe(&c->getters, w->text + s0, e0 - s0)) return NULL;
+  if (!ts_names_has(&c->getters, w->text + s0, e0 - s0)) return NULL;
   ts_frame *up = ts_up(w, 1), *up2 = ts_up(w, 2);
   if (!up || !ts_is(up->node, "member_expression") || !ts_node_eq(ts_field(up->node, "property"), n)) return NULL;
-  char nm[128];
-  if (e0 - s0 >= sizeof nm) return NULL;
-  memcpy(nm, w->text + s0, e0 - s0);
-  nm[e0 - s0] = 0;
-  if (!al_map_get(&c->getters.map, nm)) return NULL;
   if (up2) {
     const char *pt = ts_node_type(up2->node);
     if (!strcmp(pt, "call_expression") && ts_node_eq(ts_field(up2->node, "function"), up->node)) return NULL;

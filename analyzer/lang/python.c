@@ -1120,14 +1120,9 @@ static void scan_properties(const char *t, size_t len, ts_names *props) {
  * name identifier (the current node). */
 static ir_node *lower_property_read(ts_walk *w, py_ctx *c, TSNode n) {
   uint32_t s0 = ts_node_start_byte(n), e0 = ts_node_end_byte(n);
-  if (!ts_names_maybe(&c->props, w->text + s0, e0 - s0)) return NULL; /* (most identifiers: here) */
+  if (!ts_names_has(&c->props, w->text + s0, e0 - s0)) return NULL; /* (most identifiers: the filter) */
   ts_frame *up = ts_up(w, 1), *up2 = ts_up(w, 2);
   if (!up || !ts_is(up->node, "attribute") || !ts_node_eq(ts_field(up->node, "attribute"), n)) return NULL;
-  char nm[128];
-  if (e0 - s0 >= sizeof nm) return NULL;
-  memcpy(nm, w->text + s0, e0 - s0);
-  nm[e0 - s0] = 0;
-  if (!al_map_get(&c->props.map, nm)) return NULL;
   if (up2) {
     const char *pt = ts_node_type(up2->node);
     if (!strcmp(pt, "call") && ts_node_eq(ts_field(up2->node, "function"), up->node)) return NULL; /* self.x() */

@@ -163,6 +163,14 @@ bool ts_names_maybe(const ts_names *s, const char *name, size_t n) {
   return s->map.len && (s->filter & bits) == bits;
 }
 
+bool ts_names_has(const ts_names *s, const char *name, size_t n) {
+  char nm[128];
+  if (!ts_names_maybe(s, name, n) || n >= sizeof nm) return false;
+  memcpy(nm, name, n);
+  nm[n] = 0;
+  return al_map_get(&s->map, nm) != NULL;
+}
+
 void ts_names_add(ts_names *s, const char *name) {
   al_map_put(&s->map, name, (void *)1);
   s->filter |= name_filter(name, strlen(name));

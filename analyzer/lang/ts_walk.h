@@ -71,6 +71,8 @@ typedef struct ts_names {
 void ts_names_add(ts_names *s, const char *name);
 /* name[0, n) may be in s (the filter says; false: it is not). */
 bool ts_names_maybe(const ts_names *s, const char *name, size_t n);
+/* name[0, n) is in s (the filter first, then the map). */
+bool ts_names_has(const ts_names *s, const char *name, size_t n);
 void ts_names_free(ts_names *s);
 
 /* For the current identifier node: a USE node when it names a local in `stored` and
