@@ -695,6 +695,34 @@ static const char *partial_callee(ts_walk *w, py_ctx *c, TSNode fn) {
   return ts_is(fn, "identifier") ? ts_alias_get(w, &c->partials, ts_text(w, fn)) : NULL;
 }
 
+/* The class of `a / b` (a path join, a Decimal division...): the class of its leftmost
+ * operand — a class called (`Path(x) / "y"`) or a name typed so (`root / name`, `self.root
+ * / name`) — as `__truediv__` keeps it; false when that is not known. */
+static bool div_type(ts_walk *w, py_ctx *c, TSNode e, const char **mod, const char **mem) {
+  for (int depth = 0; depth < 32; depth++) {
+    while (ts_is(e, "parenthesized_expression")) e = ts_node_named_child(e, 0);
+    if (ts_is(e, "binary_operator")) {
+      if (!ts_is(ts_field(e, "operator"), "/")) return false;
+      e = ts_field(e, "left");
+      continue;
+    }
+    if (depth == 0) return false; /* not a division at all */
+    const char *name;
+    if (ts_is(e, "call")) {
+      TSNode fn = ts_field(e, "function");
+      if (!ts_is(fn, "identifier") && !ts_is(fn, "attribute")) return false;
+      resolve_ref(w, c, dotted(w, fn), &name, mod, mem);
+      return looks_like_class(name) && *mem;
+    }
+    if (!ts_is(e, "identifier") && !ts_is(e, "attribute")) return false;
+    al_binding *b = c->types.len ? typed_var(w, c, dotted(w, e)) : NULL;
+    if (!b || !b->member || strchr(b->member, '(')) return false;
+    *mod = b->module, *mem = b->member;
+    return true;
+  }
+  return false;
+}
+
 static ir_node *lower_call(ts_walk *w, py_ctx *c, TSNode n, ir_node *parent) {
   ir_node *call = ir_add(w->f, parent, IR_CALL, ts_span(n));
   TSNode fn = ts_field(n, "function");
@@ -702,7 +730,17 @@ static ir_node *lower_call(ts_walk *w, py_ctx *c, TSNode n, ir_node *parent) {
   call->text = text;
   if (al_starts_with(text, "self.") || al_starts_with(text, "cls.")) call->flags |= IR_F_SELF;
   const char *target = partial_callee(w, c, fn);
-  resolve_ref(w, c, target ? target : text, &call->name, &call->module, &call->member);
+  const char *dmod = NULL, *dmem = NULL;
+  TSNode recv = ts_is(fn, "attribute") ? ts_field(fn, "object") : (TSNode){0};
+  if (!target && text[0] == '(' && !ts_node_is_null(recv) && div_type(w, c, recv, &dmod, &dmem)) {
+    /* `(root / "x").exists()`: the method of the joined path's class */
+    const char *m = ts_text(w, ts_field(fn, "attribute"));
+    call->module = dmod;
+    call->member = al_arena_fmt(&w->f->arena, "%s.%s", dmem, m);
+    call->name = dmod ? al_arena_fmt(&w->f->arena, "%s.%s", dmod, call->member) : call->member;
+  } else {
+    resolve_ref(w, c, target ? target : text, &call->name, &call->module, &call->member);
+  }
   const char *var = NULL;
   call->use = (uint8_t)call_use(w, &var);
   call->alias = var;
@@ -1192,6 +1230,9 @@ static ir_node *py_enter(ts_walk *w, bool *descend) {
         if (!ts_node_is_null(type)) bind_value_type(w, c, var, type, true, false);
         if (!ts_node_is_null(right) && (ts_is(right, "call") || ts_is(right, "subscript")))
           bind_value_type(w, c, var, right, false, ts_node_is_null(type));
+        const char *dmod = NULL, *dmem = NULL; /* `cfg = root / "config.json"` */
+        if (ts_node_is_null(type) && ts_is(right, "binary_operator") && div_type(w, c, right, &dmod, &dmem))
+          bind_type_resolved(w, c, var, dmod, dmem);
       }
       if (shadows && !class_field && typed_var(w, c, var) == before_typed) shadow_import(w, c, var);
       if (!self_attr && !class_field && !ts_node_is_null(type)) bind_element_type(w, c, ts_scope(w), var, type);
