@@ -731,8 +731,7 @@ static ir_node *lower_call(ts_walk *w, py_ctx *c, TSNode n, ir_node *parent) {
   if (al_starts_with(text, "self.") || al_starts_with(text, "cls.")) call->flags |= IR_F_SELF;
   const char *target = partial_callee(w, c, fn);
   const char *dmod = NULL, *dmem = NULL;
-  TSNode recv = ts_is(fn, "attribute") ? ts_field(fn, "object") : (TSNode){0};
-  if (!target && text[0] == '(' && !ts_node_is_null(recv) && div_type(w, c, recv, &dmod, &dmem)) {
+  if (!target && text[0] == '(' && ts_is(fn, "attribute") && div_type(w, c, ts_field(fn, "object"), &dmod, &dmem)) {
     /* `(root / "x").exists()`: the method of the joined path's class */
     const char *m = ts_text(w, ts_field(fn, "attribute"));
     call->module = dmod;
