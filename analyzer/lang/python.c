@@ -118,6 +118,7 @@ static const char *resolve_ref(ts_walk *w, py_ctx *c, const char *text, const ch
                                const char **member);
 static const char *annotation_class(ts_walk *w, TSNode t);
 static al_binding *element_of(ts_walk *w, py_ctx *c, const char *prefix, TSNode node);
+static bool div_type(ts_walk *w, py_ctx *c, TSNode e, const char **mod, const char **mem);
 
 /* `x = await f(...)`, `r, w = await f(...)`: the targets hold what f's coroutine
  * resolves to, when the knowledge says (`resolves`: `type`, or `types` for a tuple,
@@ -171,6 +172,11 @@ static void bind_value_type(ts_walk *w, py_ctx *c, const char *var, TSNode value
     return;
   }
   if (ts_is(value, "await")) return;
+  const char *dmod = NULL, *dmem = NULL;
+  if (ts_is(value, "binary_operator")) { /* `cfg = root / "config.json"`: the joined path's class */
+    if (div_type(w, c, value, &dmod, &dmem)) bind_type_resolved(w, c, var, dmod, dmem);
+    return;
+  }
   if (ts_is(value, "subscript")) { /* `r = repos[0]`, `r = by_id[k]` */
     TSNode coll = ts_field(value, "value");
     al_binding *b = element_of(w, c, "[]", coll);
@@ -1227,11 +1233,9 @@ static ir_node *py_enter(ts_walk *w, bool *descend) {
         bind_value_type(w, c, al_arena_fmt(&w->f->arena, "self.%s", var), type, true, false);
       else { /* the annotation, then a value of known type over it (`f: IO = make()` keeps IO) */
         if (!ts_node_is_null(type)) bind_value_type(w, c, var, type, true, false);
-        if (!ts_node_is_null(right) && (ts_is(right, "call") || ts_is(right, "subscript")))
+        if (!ts_node_is_null(right) && (ts_is(right, "call") || ts_is(right, "subscript") ||
+                                        (ts_is(right, "binary_operator") && ts_node_is_null(type))))
           bind_value_type(w, c, var, right, false, ts_node_is_null(type));
-        const char *dmod = NULL, *dmem = NULL; /* `cfg = root / "config.json"` */
-        if (ts_node_is_null(type) && ts_is(right, "binary_operator") && div_type(w, c, right, &dmod, &dmem))
-          bind_type_resolved(w, c, var, dmod, dmem);
       }
       if (shadows && !class_field && typed_var(w, c, var) == before_typed) shadow_import(w, c, var);
       if (!self_attr && !class_field && !ts_node_is_null(type)) bind_element_type(w, c, ts_scope(w), var, type);
