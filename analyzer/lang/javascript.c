@@ -818,6 +818,12 @@ static bool resolve_typed(ts_walk *w, js_ctx *c, const char *text, ir_node *call
 
 /* In a script (CommonJS) `await (0, x.f)(a)` parses as a call of a function named
  * `await`; tree-sitter cannot know the file is not a module. */
+/* n, a call_expression, is TypeScript's `await f<T>(x)` as the grammar parses it: a
+ * call of `await f` with type arguments. */
+static bool typed_await_callee(TSNode n) {
+  return ts_is(ts_field(n, "function"), "await_expression") && !ts_node_is_null(ts_field(n, "type_arguments"));
+}
+
 static bool is_await_call(ts_walk *w, TSNode n) {
   if (!ts_is(n, "call_expression")) return false;
   TSNode fn = ts_field(n, "function");
@@ -964,6 +970,13 @@ static ir_node *lower_call(ts_walk *w, js_ctx *c, TSNode n, ir_node *parent, boo
       fn = ts_node_named_child(args, k - 1);
       awaited = true;
     }
+  }
+  /* TypeScript `await load<T>(x)`: the grammar makes it a call of `await load` with type
+   * arguments; it awaits the call */
+  if (!is_new && !awaited && typed_await_callee(n)) {
+    parent = ir_add(w->f, parent, IR_AWAIT, ts_span(n));
+    fn = ts_node_named_child(fn, 0);
+    awaited = true;
   }
   /* `(work)()`, `(0, svc.load)()`: the function the parentheses give (indirect call) */
   for (TSNode in = fn; !is_new && ts_is(in, "parenthesized_expression");) {
@@ -1469,7 +1482,13 @@ static ir_node *js_enter(ts_walk *w, bool *descend) {
   ir_node *x = NULL;
   switch (t[0]) {
   case 'a':
-    if (!strcmp(t, "await_expression")) return ir_add(w->f, parent, IR_AWAIT, ts_span(n));
+    if (!strcmp(t, "await_expression")) {
+      ts_frame *up = ts_up(w, 1); /* `await f<T>(x)`: lowered with the call around it */
+      if (up && ts_is(up->node, "call_expression") && typed_await_callee(up->node) &&
+          ts_node_eq(ts_field(up->node, "function"), n))
+        return NULL;
+      return ir_add(w->f, parent, IR_AWAIT, ts_span(n));
+    }
     if (!strcmp(t, "assignment_expression") || !strcmp(t, "augmented_assignment_expression")) {
       TSNode left = ts_field(n, "left");
       bind_new(w, c, left, ts_field(n, "right"));

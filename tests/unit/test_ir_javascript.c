@@ -156,6 +156,25 @@ START_TEST(callee_names) {
 }
 END_TEST
 
+START_TEST(typescript_generic_await) {
+  /* `await load<T>(x)`: the grammar parses a call of `await load` with type arguments;
+   * it is lowered as the await of the call of load, once */
+  ck_assert_ir("/p/t4.ts", "/p/t4",
+               "export async function f(id: string) {\n"
+               "  const u = await load<User>(id);\n"
+               "  return await api.get<Item[]>(id);\n"
+               "}\n",
+               "FILE /p/t4.ts lang=javascript module=/p/t4\n"
+               "  FUNC 1:8 f [async] [exported] (id)\n"
+               "    ASSIGN 2:9 u\n"
+               "      AWAIT 2:13\n"
+               "        CALL 2:13 load use=awaited (id)\n"
+               "    RETURN 3:3\n"
+               "      AWAIT 3:10\n"
+               "        CALL 3:10 api.get use=awaited (id)\n");
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("ir_javascript");
   TCase *tc = tcase_create("lower");
@@ -164,6 +183,7 @@ int main(void) {
   tcase_add_test(tc, control_flow_and_jsx);
   tcase_add_test(tc, script_await_reads_and_maps);
   tcase_add_test(tc, callee_names);
+  tcase_add_test(tc, typescript_generic_await);
   suite_add_tcase(s, tc);
   return run_suite(s);
 }
