@@ -10,31 +10,11 @@
 
 #include "common.h"
 
-/* The decorators above fn name one of the knowledge `generator_managers`. */
-static bool managed(const ir_file *f, const ir_node *fn) {
-  if (!(fn->flags & IR_F_DECORATED)) return false;
-  const char *t = f->src->text;
-  uint32_t line_end = fn->span.start; /* the start of the `async def` line */
-  while (line_end > 0 && t[line_end - 1] != '\n') line_end--;
-  const al_kb_section *sec = al_kb_section_get(al_kb_for(f->lang), "generator_managers");
-  for (int lines = 0; line_end > 0 && lines < 16; lines++) {
-    uint32_t start = line_end - 1;
-    while (start > 0 && t[start - 1] != '\n') start--;
-    uint32_t s = start;
-    while (s < line_end && (t[s] == ' ' || t[s] == '\t')) s++;
-    if (s >= line_end || t[s] != '@') break; /* the decorators end here */
-    for (size_t k = 0; sec && k < sec->entries.len; k++)
-      if (al_code_contains(f, s, line_end, ((const al_kb_entry *)sec->entries.items[k])->name)) return true;
-    line_end = start;
-  }
-  return false;
-}
-
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   (void)idx;
   for (const ir_node *fn = f->root; fn; fn = ir_next(fn, f->root)) {
     if (fn->kind != IR_FUNC || (fn->flags & (IR_F_ASYNC | IR_F_GENERATOR)) != (IR_F_ASYNC | IR_F_GENERATOR) ||
-        managed(f, fn))
+        al_py_generator_managed(f, fn))
       continue;
     /* each yield inside a with block, once (flake8-async reports ASYNC119 at the yield) */
     uint32_t done_to = 0;

@@ -540,10 +540,60 @@ bool al_loop_counts_in_flight(const ir_file *f, const ir_node *loop) {
   return false;
 }
 
-const al_func_info *al_arg_async_fn(const ir_file *f, const al_index *idx, const ir_node *call, const char *text) {
-  if (!text) return NULL;
+/* text (`fetch`, `lib.fetch`, `B.load`) names something imported: the module it comes
+ * from and the dotted name inside it (in the file's arena). */
+static bool import_of(const ir_file *f, const char *text, const char **module, const char **member) {
+  size_t head = strcspn(text, ".");
+  ir_file *fw = (ir_file *)f;
+  for (const ir_node *n = f->root->child; n; n = n->next) {
+    if (n->kind != IR_IMPORT || !n->name) continue;
+    if (n->member && n->alias && strlen(n->alias) == head && !strncmp(n->alias, text, head)) {
+      *module = n->name;
+      *member = text[head] ? al_arena_fmt(&fw->arena, "%s%s", n->member, text + head) : n->member;
+      return true;
+    }
+    if (!n->member) { /* the module itself: `import lib`, `import a.b`, `import * as B` */
+      const char *local = n->alias ? n->alias : n->name;
+      size_t ll = strlen(local);
+      if (strncmp(text, local, ll) || text[ll] != '.') continue;
+      *module = n->name;
+      *member = text + ll + 1;
+      return true;
+    }
+  }
+  return false;
+}
+
+const char *al_imported_name(const ir_file *f, const char *text) {
+  const char *module, *member;
+  if (!text || !import_of(f, text, &module, &member)) return text;
+  return al_arena_fmt(&((ir_file *)f)->arena, "%s.%s", module, member);
+}
+
+const al_func_info *al_ref_fn(const ir_file *f, const al_index *idx, const ir_node *call, const char *text) {
+  if (!text || !*text) return NULL;
+  /* resolved as the front end resolves a call of that name: a method of the class
+   * around (`self.m`, `this.m`, `cls.m` -> Class.m), an imported name (`fetch` after
+   * `from lib import fetch`, `lib.fetch` after `import lib` -> module lib, member
+   * fetch), else a function of this file. The strings built here live in the file's
+   * arena: the index's answer memo keys on their addresses. */
   ir_node fake = {.kind = IR_CALL, .parent = (ir_node *)call, .member = text, .name = text};
-  const al_func_info *fn = al_index_resolve(idx, f, &fake);
+  size_t head = strcspn(text, ".");
+  const ir_node *cls = text[head] ? ir_enclosing_class(call) : NULL;
+  ir_file *fw = (ir_file *)f;
+  if (cls && cls->name && ((head == 4 && (!strncmp(text, "self", 4) || !strncmp(text, "this", 4))) ||
+                           (head == 3 && !strncmp(text, "cls", 3)))) {
+    fake.name = fake.member = al_arena_fmt(&fw->arena, "%s%s", cls->name, text + head);
+    fake.flags = IR_F_SELF;
+    return al_index_resolve(idx, f, &fake);
+  }
+  if (import_of(f, text, &fake.module, &fake.member))
+    fake.name = al_arena_fmt(&fw->arena, "%s.%s", fake.module, fake.member);
+  return al_index_resolve(idx, f, &fake);
+}
+
+const al_func_info *al_arg_async_fn(const ir_file *f, const al_index *idx, const ir_node *call, const char *text) {
+  const al_func_info *fn = al_ref_fn(f, idx, call, text);
   return fn && (fn->func->flags & IR_F_ASYNC) && !(fn->func->flags & IR_F_GENERATOR) ? fn : NULL;
 }
 
@@ -1176,6 +1226,25 @@ uint32_t al_yield_in(const ir_file *f, const ir_node *fn, uint32_t from, uint32_
     if (!nested) return i;
   }
   return UINT32_MAX;
+}
+
+bool al_py_generator_managed(const ir_file *f, const ir_node *fn) {
+  if (!(fn->flags & IR_F_DECORATED)) return false;
+  const char *t = f->src->text;
+  uint32_t line_end = fn->span.start; /* the start of the `async def` line */
+  while (line_end > 0 && t[line_end - 1] != '\n') line_end--;
+  const al_kb_section *sec = al_kb_section_get(al_kb_for(f->lang), "generator_managers");
+  for (int lines = 0; line_end > 0 && lines < 16; lines++) {
+    uint32_t start = line_end - 1;
+    while (start > 0 && t[start - 1] != '\n') start--;
+    uint32_t s = start;
+    while (s < line_end && (t[s] == ' ' || t[s] == '\t')) s++;
+    if (s >= line_end || t[s] != '@') break; /* the decorators end here */
+    for (size_t k = 0; sec && k < sec->entries.len; k++)
+      if (al_code_contains(f, s, line_end, ((const al_kb_entry *)sec->entries.items[k])->name)) return true;
+    line_end = start;
+  }
+  return false;
 }
 
 static bool task_group_item(const ir_file *f, const char *item, void *ctx) {

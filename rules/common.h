@@ -64,6 +64,12 @@ bool al_iter_small(const ir_file *f, const ir_node *at, const char *iter);
 bool al_is_limiter(const ir_file *f, const char *name);
 /* `with`/`async with` over a limiter (a Semaphore, CapacityLimiter, or a name like `sem`). */
 bool al_with_has_limiter(const ir_file *f, const ir_node *w);
+/* The project function an argument names (a callback: `fetch`, `lib.fetch`, `self.serve`),
+ * resolved like a call of it at `call`, or NULL. */
+const al_func_info *al_ref_fn(const ir_file *f, const al_index *idx, const ir_node *call, const char *text);
+/* text as the file's imports spell it out (`serve_tcp` after `from trio import serve_tcp`
+ * -> trio.serve_tcp), or text itself. */
+const char *al_imported_name(const ir_file *f, const char *text);
 /* The project async function (not an async generator) an argument of `call` names, as
  * written in the call's scope (`on_done`, `self.handler`), or NULL. */
 const al_func_info *al_arg_async_fn(const ir_file *f, const al_index *idx, const ir_node *call, const char *text);
@@ -237,6 +243,10 @@ bool al_code_contains(const ir_file *f, uint32_t from, uint32_t to, const char *
 
 /* C: the object an argument names, without casts and address-of: `(uv_req_t *)&r` -> `r`. */
 void al_c_object_of(const char *arg, char *out, size_t cap);
+
+/* Python: the decorators above fn name one of the knowledge `generator_managers`
+ * (@asynccontextmanager, pytest fixtures): a generator driven as set-up, yield, tear-down. */
+bool al_py_generator_managed(const ir_file *f, const ir_node *fn);
 
 /* The first `yield` of fn itself (not of a function nested in it) within [from, to) of
  * the text, outside comments and strings: its offset, or UINT32_MAX. */
