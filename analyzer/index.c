@@ -954,6 +954,8 @@ void al_index_summarize(ir_file *f, const al_map *modules) {
     uint32_t facts = al_acquires_limiter(f, x) ? AL_FN_LIMITED : 0;
     if ((x->flags & IR_F_ASYNC) && al_func_handles_errors(x)) facts |= AL_FN_HANDLES_ERRORS;
     if (f->lang != AL_LANG_C) facts |= returns_plain_value(f, x);
+    if (f->lang == AL_LANG_PYTHON && (x->flags & IR_F_ASYNC) && ir_has_param(x, "task_status", 11))
+      facts |= AL_FN_STARTABLE;
     spans[nfns++] = (fn_span){x, calls.len, returned.len, sites.len, facts};
     summarize_fn(f, x, f->lang != AL_LANG_C ? &own : NULL, modules, &calls, &returned, &sites, &apis);
   }

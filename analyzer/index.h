@@ -14,6 +14,7 @@ enum {
   AL_FN_LIMITED = 1u << 2,        /* it acquires a limiter (semaphore, capacity limiter) */
   AL_FN_RETURNS_PLAIN = 1u << 3,  /* a plain function returning no value or a literal (JS: and one literal value) */
   AL_FN_RETURNS_VALUE = 1u << 4,  /* with RETURNS_PLAIN: some return has a literal value other than None */
+  AL_FN_STARTABLE = 1u << 5,      /* Python async: takes `task_status`, reports readiness (nursery.start) */
 };
 
 /* An index record. file and func are the file's summary IR (see al_summary): they stay
@@ -67,7 +68,7 @@ typedef struct al_fn_summary {
   const ir_node **calls, **returned, **sites;
   const al_kb_entry **site_apis; /* per site: the knowledge entry (NULL: a busy-wait loop) */
   uint32_t ncalls, nreturned, nsites;
-  uint32_t facts; /* AL_FN_HANDLES_ERRORS, AL_FN_LIMITED: read off the full IR */
+  uint32_t facts; /* AL_FN_HANDLES_ERRORS, AL_FN_LIMITED, AL_FN_STARTABLE: read off the full IR */
 } al_fn_summary;
 
 typedef struct al_summary {

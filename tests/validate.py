@@ -83,6 +83,8 @@ DEFECTS = {
                              lambda r: "Cannot read properties of undefined" in (r["error"] or ""))},
     "AL407": {"python": ("the second task's failure is lost", lambda r: "replica-b" not in (r["error"] or ""))},
     "AL522": {"python": ("AttributeError in the handler", lambda r: "AttributeError" in (r["error"] or ""))},
+    "AL523": {"python": ("the service used before it was ready",
+                         lambda r: "before the service was ready" in (r["error"] or ""))},
     # Hygiene: no run-time defect to show; the pair checks flagging and the fix.
     "AL504": {"python": None},
     "AL506": {"python": None},
@@ -162,10 +164,28 @@ def run_c(build, path):
         shutil.rmtree(tmp)
 
 
+LIBRARY_IMPORT = re.compile(r"^(?:import|from)\s+(trio|anyio)\b", re.M)
+
+
+def pythons_for(path):
+    """The interpreters to run a Python fixture under: pythons(), or for a fixture that
+    imports trio/anyio those of them that have it, else Debian's python3, where
+    scripts/setup installs python3-trio."""
+    libs = set(LIBRARY_IMPORT.findall(open(path, encoding="utf-8").read()))
+    if not libs:
+        return pythons()
+    check = "; ".join(f"import {lib}" for lib in sorted(libs))
+    found = [py for py in pythons() + ["/usr/bin/python3"]
+             if os.path.exists(py) and subprocess.run([py, "-c", check], capture_output=True).returncode == 0]
+    if not found:
+        raise RuntimeError(f"{path}: no Python here has {', '.join(sorted(libs))} (scripts/setup installs python3-trio)")
+    return found[:1] if found[0] == "/usr/bin/python3" else [p for p in found if p != "/usr/bin/python3"]
+
+
 def run_fixture(build, lang, path):
     if lang == "python":
         out = []
-        for py in pythons():
+        for py in pythons_for(path):
             env = {**os.environ, "PYTHONASYNCIODEBUG": "1"}
             proc = subprocess.run([py, "tests/validate/py_probe.py", path], capture_output=True, text=True,
                                   timeout=60, env=env)
