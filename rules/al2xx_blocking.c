@@ -137,22 +137,39 @@ static bool reads_done_future(const ir_file *f, const ir_node *n, const ir_node 
          !al_ident_char(fn->args[first].text[hl]);
 }
 
+/* C: the timer of the loop fn was registered with, when its registration names one
+ * (knowledge `registrations`, attribute `timer`: GLib, Redis ae, libev), or NULL. */
+static const char *c_loop_timer(const ir_file *f, const ir_node *fn) {
+  if (f->lang != AL_LANG_C || !fn || !fn->text || (fn->flags & IR_F_LOOP_REACHED)) return NULL;
+  const al_kb_entry *reg = al_kb_find(al_kb_for(f->lang), "registrations", fn->text);
+  return reg ? al_kb_attr(reg, "timer") : NULL;
+}
+
 static void check_category(const ir_file *f, const al_index *idx, al_sink *sink, const char *category) {
   find_sites(f, idx);
   for (size_t i = 0; i < memo.n; i++) {
     const site *s = &memo.sites[i];
     const ir_node *n = s->n, *fn = NULL;
     if (n->kind == IR_LOOP) {
-      if (!strcmp(category, "sleep") && al_on_loop(f, n, &fn))
-        al_report(sink, n, "busy-wait loop on the clock (`%s`) blocks the event loop in %s; %s",
+      if (!strcmp(category, "sleep") && al_on_loop(f, n, &fn)) {
+        const char *timer = c_loop_timer(f, fn);
+        al_report(sink, n, "busy-wait loop on the clock (`%s`) blocks the event loop in %s; %s%s%s",
                   n->name ? n->name : "?", al_context_label(f, fn),
-                  f->lang == AL_LANG_C ? "start a loop timer (uv_timer_start / evtimer_add) and continue in its callback"
-                                       : "await a timer instead");
+                  f->lang != AL_LANG_C ? "await a timer instead" : "start a loop timer (",
+                  f->lang != AL_LANG_C ? "" : timer ? timer : "uv_timer_start / evtimer_add",
+                  f->lang != AL_LANG_C ? "" : ") and continue in its callback");
+      }
       continue;
     }
     if (strcmp(al_kb_attr(s->e, "category"), category) || !al_on_loop(f, n, &fn) || reads_done_future(f, n, fn))
       continue;
     const char *use = al_kb_attr(s->e, "use");
+    char timer_use[160];
+    const char *timer = c_loop_timer(f, fn);
+    if (timer && !strcmp(category, "sleep")) { /* GLib, ae, libev: that loop's own timer */
+      snprintf(timer_use, sizeof timer_use, "a loop timer (%s) and continue in its callback", timer);
+      use = timer_use;
+    }
     if (n->kind == IR_CALL && f->lang == AL_LANG_PYTHON && !strcmp(category, "nested_loop")) {
       al_report(sink, n, "`%s()` runs an event loop inside the running one in %s%s%s", al_call_label(f, n),
                 al_context_label(f, fn), use ? "; use " : "", use ? use : "");
