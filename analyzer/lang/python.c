@@ -189,8 +189,9 @@ static void bind_value_type(ts_walk *w, py_ctx *c, const char *var, TSNode value
   if (!ts_is(fn, "identifier") && !ts_is(fn, "attribute") && !ts_is(fn, "call")) return;
   const char *name, *mod, *mem;
   resolve_ref(w, c, dotted(w, fn), &name, &mod, &mem);
-  if (looks_like_class(name)) {
-    bind_type_resolved(w, c, var, mod, mem);
+  if (looks_like_class(name)) { /* (unless the knowledge names what it makes: multiprocessing.Pool ->
+                                  * multiprocessing.pool.Pool, where its methods are listed) */
+    if (!bind_known_type(w, c, var, name, "returns")) bind_type_resolved(w, c, var, mod, mem);
     return;
   }
   py_return *rb = c->returns.len ? al_map_get(&c->returns, name) : NULL; /* `def make() -> Repo` above */
@@ -302,13 +303,13 @@ static const char *resolve_ref(ts_walk *w, py_ctx *c, const char *text, const ch
     const char *prefix = ir_str(w->f, text, (size_t)(paren - text));
     resolve_ref(w, c, prefix, &pn, &pm, &pmem);
     const char *rest = paren + 2; /* "" or ".x..." */
-    if (*rest == '.' && looks_like_class(pn)) {
+    const al_kb_entry *e = *rest == '.' ? al_kb_match(al_kb_for(AL_LANG_PYTHON), "returns", pn) : NULL;
+    if (*rest == '.' && looks_like_class(pn) && !(e && al_kb_attr(e, "type"))) {
       *module = pm;
       *member = al_arena_fmt(&w->f->arena, "%s%s", pmem, rest);
       *name = al_arena_fmt(&w->f->arena, "%s%s", pn, rest);
       return *name;
     }
-    const al_kb_entry *e = *rest == '.' ? al_kb_match(al_kb_for(AL_LANG_PYTHON), "returns", pn) : NULL;
     const char *t = e ? al_kb_attr(e, "type") : NULL;
     *module = t ? NULL : pm;
     *name = al_arena_fmt(&w->f->arena, "%s%s%s", t ? t : pn, t ? "" : "()", rest);
