@@ -133,7 +133,7 @@ static const struct {
     {IR_F_DERIVED, "derived"},     {IR_F_LITERAL, "literal"},     {IR_F_COMPREHENSION, "comprehension"},
     {IR_F_LOOP_REACHED, "loop-reached"}, {IR_F_MAY_BLOCK, "may-block"}, {IR_F_LEAVES_FINALLY, "leaves-finally"},
     {IR_F_PROMISE_TYPED, "promise-typed"},
-    {IR_F_TYPED_CALLEE, "typed-callee"}, {IR_F_PROPERTY, "property"},
+    {IR_F_TYPED_CALLEE, "typed-callee"}, {IR_F_PROPERTY, "property"}, {IR_F_ONE_STATEMENT, "one-statement"},
 };
 
 static const struct {

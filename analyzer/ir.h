@@ -83,6 +83,7 @@ enum {
                                 * CALL (Python): a read of an attribute named like a property of this file
                                 * (`self.config`): it calls the getter. It resolves only to a getter, and
                                 * no knowledge entry answers for it (the read is not a call of an API) */
+  IR_F_ONE_STATEMENT = 1u << 29, /* WITH (Python): its body is a single statement */
 };
 
 typedef enum {

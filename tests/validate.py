@@ -83,6 +83,8 @@ DEFECTS = {
                              lambda r: "Cannot read properties of undefined" in (r["error"] or ""))},
     "AL407": {"python": ("the second task's failure is lost", lambda r: "replica-b" not in (r["error"] or ""))},
     "AL522": {"python": ("AttributeError in the handler", lambda r: "AttributeError" in (r["error"] or ""))},
+    "AL524": {"python": ("the task's error escapes as an ExceptionGroup",
+                         lambda r: "ExceptionGroup" in (r["error"] or ""))},
     "AL523": {"python": ("the service used before it was ready",
                          lambda r: "before the service was ready" in (r["error"] or ""))},
     # Hygiene: no run-time defect to show; the pair checks flagging and the fix.
@@ -134,7 +136,7 @@ def fix_matches(binary, bad, fixed):
     try:
         copy = os.path.join(tmp, "case" + os.path.splitext(bad)[1])
         shutil.copyfile(bad, copy)
-        subprocess.run([binary, "check", "--fix", "--unsafe-fixes", "-q", copy], capture_output=True)
+        subprocess.run([binary, "check", "--select", "ALL", "--fix", "--unsafe-fixes", "-q", copy], capture_output=True)
         got = open(copy).read()
         before = open(bad).read()
         if got == before:

@@ -1488,6 +1488,13 @@ static ir_node *py_enter(ts_walk *w, bool *descend) {
     if (!strcmp(t, "with_statement")) {
       x = ir_add(w->f, parent, IR_WITH, ts_span(n));
       if (ts_has_token(n, "async")) x->flags |= IR_F_ASYNC;
+      if (x->flags & IR_F_ASYNC) { /* (AL524 asks of a task group's block) */
+        TSNode body = ts_field(n, "body");
+        uint32_t stmts = 0;
+        for (uint32_t i = 0, k = ts_node_named_child_count(body); i < k && stmts < 2; i++)
+          if (!ts_is(ts_node_named_child(body, i), "comment")) stmts++;
+        if (stmts == 1) x->flags |= IR_F_ONE_STATEMENT;
+      }
       TSNode clause = ts_node_named_child(n, 0);
       al_buf b = {0}, args = {0}, as = {0};
       bool any_args = false, any_as = false;

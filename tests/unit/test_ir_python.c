@@ -106,7 +106,7 @@ START_TEST(uses_and_async_constructs) {
                "      CALL 4:9 g var=x use=assigned\n"
                "    RETURN 5:5\n"
                "      CALL 5:13 h use=returned\n"
-               "    WITH 6:5 asyncio.timeout [async] args=1\n"
+               "    WITH 6:5 asyncio.timeout [async] [one-statement] args=1\n"
                "      CALL 6:16 asyncio.timeout module=asyncio member=timeout use=other (lit:1)\n"
                "      LOOP 7:9 stream() as=y [async]\n"
                "        CALL 7:24 stream use=other\n"
