@@ -83,6 +83,8 @@ DEFECTS = {
                              lambda r: "Cannot read properties of undefined" in (r["error"] or ""))},
     "AL407": {"python": ("the second task's failure is lost", lambda r: "replica-b" not in (r["error"] or ""))},
     "AL522": {"python": ("AttributeError in the handler", lambda r: "AttributeError" in (r["error"] or ""))},
+    "AL525": {"python": ("RuntimeError: a non-thread-safe call into the loop",
+                         lambda r: "Non-thread-safe" in (r["error"] or ""))},
     "AL524": {"python": ("the task's error escapes as an ExceptionGroup",
                          lambda r: "ExceptionGroup" in (r["error"] or ""))},
     "AL523": {"python": ("the service used before it was ready",
