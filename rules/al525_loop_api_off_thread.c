@@ -85,9 +85,16 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
     check_python(f, idx, sink);
     return;
   }
-  /* C: the index marked the functions registered to run off the loop */
+  /* C: the index marked the functions registered to run off the loop; a thread that
+   * makes and runs a loop of its own (knowledge `loop_owners`: uv_loop_init, uv_run)
+   * calls into that one */
+  const al_kb *kb = al_kb_for(f->lang);
   for (const ir_node *fn = f->root; fn; fn = ir_next(fn, f->root)) {
     if (fn->kind != IR_FUNC || !(fn->flags & IR_F_OFF_LOOP) || !(fn->flags & IR_F_DEFINITION)) continue;
+    bool owner = false;
+    for (const ir_node *n = fn->child; n && !owner; n = ir_next(n, fn))
+      owner = n->kind == IR_CALL && n->name && al_kb_find(kb, "loop_owners", n->name);
+    if (owner) continue;
     char how[160];
     snprintf(how, sizeof how, "%s%s%s", fn->text ? "registered via " : "a thread or work callback",
              fn->text ? fn->text : "", "");

@@ -172,6 +172,26 @@ class Cli(unittest.TestCase):
         proc = run("check", "--format", "json", cwd=self.dir)
         self.assertEqual([f["path"] for f in json.loads(proc.stdout)], ["bug.py"])
 
+    def test_c_compile_directory_does_not_move_relative_paths(self):
+        # compile_commands.json names a build directory other than the one asynclint runs
+        # in: libclang's -working-directory would chdir() the whole process, and the other
+        # files named relative to the cwd could no longer be opened
+        build = os.path.join(self.dir, "build")
+        os.makedirs(build)
+        src = os.path.join(self.dir, "src")
+        cb = "#include <unistd.h>\nvoid on_timer(void *t) { sleep(1); }\n"
+        names = [f"f{i}.c" for i in range(4)]
+        for n in names:
+            self.write(f"src/{n}", cb)
+        self.write("src/inc/h.h", "#define X 1\n")
+        with open(os.path.join(self.dir, "compile_commands.json"), "w") as fh:
+            json.dump([{"directory": build, "file": os.path.join(src, n),
+                        "arguments": ["cc", "-I../src/inc", "-c", os.path.join(src, n)]} for n in names], fh)
+        proc = run("check", "-j2", "--no-cache", "--format", "json", *names, cwd=src)
+        self.assertNotIn("cannot open", proc.stderr)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        self.assertEqual(len(json.loads(proc.stdout)), 0)
+
     def test_shards_partition_the_findings_and_see_the_whole_index(self):
         """--shard K/N: the shards' findings are disjoint and add up to the full run; a
         finding that needs a helper in a file of another shard is still made."""

@@ -64,6 +64,29 @@ static bool skip_arg(const char *a, bool *skip_next) {
   return !strcmp(a, "-c") || !strcmp(a, "-MD") || !strcmp(a, "-MMD") || !strcmp(a, "-MP") || !strcmp(a, "-M");
 }
 
+/* Include options whose value is a path (`-Ifoo`, `-I foo`, `-isystem foo`, `--sysroot=x`). */
+static const char *const path_opts[] = {"--include-directory=", "--sysroot=", "-isysroot", "-idirafter", "-isystem",
+                                        "-iquote", "-imacros", "-include", "-I", NULL};
+
+/* a with a relative path made absolute against the command's directory wd (malloc'd).
+ * `-working-directory=wd` would do it inside libclang — by chdir(), for the whole
+ * process: every other thread's relative paths then point elsewhere. *path_next: a is
+ * an option whose path is the next argument. */
+static char *absolute_arg(const char *wd, const char *a, bool path_arg, bool *path_next) {
+  *path_next = false;
+  if (path_arg) return a[0] == '/' ? al_strdup(a) : al_fmt("%s/%s", wd, a);
+  for (int i = 0; path_opts[i]; i++) {
+    size_t n = strlen(path_opts[i]);
+    if (strncmp(a, path_opts[i], n)) continue;
+    if (!a[n]) {
+      *path_next = true;
+      return al_strdup(a);
+    }
+    return a[n] == '/' ? al_strdup(a) : al_fmt("%s%s/%s", path_opts[i], wd, a + n);
+  }
+  return al_strdup(a);
+}
+
 /* Arguments for parsing abs_path: from the compilation database if it has the file,
  * otherwise defaults. Returns argc; *argv entries are malloc'd (free with free_args). */
 static int build_args(const char *abs_path, char ***argv_out) {
@@ -75,19 +98,20 @@ static int build_args(const char *abs_path, char ***argv_out) {
   CXCompileCommands cmds = db ? clang_CompilationDatabase_getCompileCommands(db, abs_path) : NULL;
   if (cmds && clang_CompileCommands_getSize(cmds) > 0) {
     CXCompileCommand cmd = clang_CompileCommands_getCommand(cmds, 0);
-    CXString wd = clang_CompileCommand_getDirectory(cmd);
-    al_vec_push(&args, al_fmt("-working-directory=%s", clang_getCString(wd)));
-    clang_disposeString(wd);
+    CXString wds = clang_CompileCommand_getDirectory(cmd);
+    char *wd = al_strdup(clang_getCString(wds));
+    clang_disposeString(wds);
     unsigned n = clang_CompileCommand_getNumArgs(cmd);
-    bool skip_next = false;
+    bool skip_next = false, path_next = false;
     for (unsigned i = 1; i < n; i++) {
       CXString s = clang_CompileCommand_getArg(cmd, i);
       const char *a = clang_getCString(s);
       if (skip_next) skip_next = false;
-      else if (!skip_arg(a, &skip_next) && strcmp(a, abs_path) != 0 && !al_ends_with(abs_path, a))
-        al_vec_push(&args, al_strdup(a));
+      else if (path_next || (!skip_arg(a, &skip_next) && strcmp(a, abs_path) != 0 && !al_ends_with(abs_path, a)))
+        al_vec_push(&args, absolute_arg(wd, a, path_next, &path_next));
       clang_disposeString(s);
     }
+    free(wd);
   } else {
     al_vec_push(&args, al_strdup("-xc"));
     al_vec_push(&args, al_strdup("-std=gnu11"));
