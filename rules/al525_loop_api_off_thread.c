@@ -14,13 +14,37 @@
 
 #include "common.h"
 
+#define MAX_TYPED 8
+
+/* What the thread's function gets from the caller: a parameter and the type of the
+ * local passed for it there (`fut` <- `fut = loop.create_future()`: asyncio.Future). */
+typedef struct {
+  const char *param[MAX_TYPED], *type[MAX_TYPED];
+  int n;
+} typed_params;
+
+/* The call's name as its receiver's type spells it (`fut.set_result` with fut typed
+ * asyncio.Future -> asyncio.Future.set_result), in buf; or the name itself. */
+static const char *typed_name(const ir_node *n, const typed_params *tp, char *buf, size_t cap) {
+  const char *t = n->text ? n->text : n->name;
+  for (int i = 0; tp && i < tp->n; i++) {
+    size_t pl = strlen(tp->param[i]);
+    if (!strncmp(t, tp->param[i], pl) && t[pl] == '.' && !strchr(t + pl + 1, '.')) {
+      snprintf(buf, cap, "%s%s", tp->type[i], t + pl);
+      return buf;
+    }
+  }
+  return n->name;
+}
+
 /* The calls of fn's own body (not of functions nested in it) that only the loop thread
  * may make, reported as running in a thread started at `start`. */
-static void check_body(const ir_file *f, al_sink *sink, const ir_node *fn, const char *how) {
+static void check_body(const ir_file *f, al_sink *sink, const ir_node *fn, const char *how, const typed_params *tp) {
   const al_kb *kb = al_kb_for(f->lang);
   for (const ir_node *n = fn->child; n; n = n->kind == IR_FUNC ? ir_next_skip(n, fn) : ir_next(n, fn)) {
     if (n->kind != IR_CALL || !n->name) continue;
-    const al_kb_entry *e = al_kb_match(kb, "loop_thread_only", n->name);
+    char buf[256];
+    const al_kb_entry *e = al_kb_match(kb, "loop_thread_only", typed_name(n, tp, buf, sizeof buf));
     if (!e) continue;
     const char *use = al_kb_attr(e, "use");
     /* `loop.call_soon(cb, x)` -> `loop.call_soon_threadsafe(cb, x)`: the same call, made safely */
@@ -49,6 +73,66 @@ static const ir_node *own_func(const ir_file *f, const al_func_info *info) {
   return NULL;
 }
 
+/* The type of the local `name` where `at` passes it: what the call that last assigned it
+ * before `at` makes (a class constructed, or knowledge `returns`), or NULL. */
+static const char *local_type(const ir_file *f, const ir_node *at, const char *name) {
+  const ir_node *fn = ir_enclosing_func(at), *root = fn ? fn : f->root, *bound = NULL;
+  for (const ir_node *n = root->child; n && n->span.start < at->span.start;
+       n = n->kind == IR_FUNC ? ir_next_skip(n, root) : ir_next(n, root))
+    if (n->kind == IR_CALL && n->alias && n->name && !strcmp(n->alias, name)) bound = n;
+  if (!bound) return NULL;
+  const al_kb_entry *r = al_kb_match(al_kb_for(f->lang), "returns", bound->name);
+  if (r && al_kb_attr(r, "type")) return al_kb_attr(r, "type");
+  const char *last = strrchr(bound->name, '.');
+  last = last ? last + 1 : bound->name;
+  return *last >= 'A' && *last <= 'Z' ? bound->name : NULL;
+}
+
+/* Binds the thread function's parameters to the types of the locals the start passes
+ * after the function (`to_thread(work, fut)`, `run_in_executor(None, work, fut)`) or in
+ * `args=(fut,)`. */
+static void bind_params(const ir_file *f, const ir_node *call, uint32_t fn_arg, const ir_node *fn, typed_params *tp) {
+  tp->n = 0;
+  uint32_t first = fn->nargs && fn->args[0].text && (!strcmp(fn->args[0].text, "self") || !strcmp(fn->args[0].text,
+                                                                                                     "cls"))
+                       ? 1 : 0;
+  char one[64];
+  for (uint32_t i = fn_arg + 1, p = first; i < call->nargs && p < fn->nargs && tp->n < MAX_TYPED; i++) {
+    const ir_arg *a = &call->args[i];
+    const char *text = a->text;
+    if (a->keyword && !strcmp(a->keyword, "args") && text && (text[0] == '(' || text[0] == '[')) {
+      /* `args=(fut, ev)`: its names, in order */
+      const char *q = text + 1;
+      while (*q && tp->n < MAX_TYPED && p < fn->nargs) {
+        while (*q == ' ') q++;
+        size_t k = 0;
+        while (al_ident_char(q[k])) k++;
+        if (k && k < sizeof one && (q[k] == ',' || q[k] == ')' || q[k] == ']' || q[k] == ' ')) {
+          memcpy(one, q, k);
+          one[k] = 0;
+          const char *ty = local_type(f, call, one);
+          if (ty && fn->args[p].text) {
+            tp->param[tp->n] = fn->args[p].text;
+            tp->type[tp->n++] = ty;
+          }
+        }
+        p++;
+        const char *comma = strchr(q, ',');
+        if (!comma) break;
+        q = comma + 1;
+      }
+      continue;
+    }
+    if (a->keyword || !text) continue;
+    const char *ty = al_is_identifier(text) ? local_type(f, call, text) : NULL;
+    if (ty && fn->args[p].text) {
+      tp->param[tp->n] = fn->args[p].text;
+      tp->type[tp->n++] = ty;
+    }
+    p++;
+  }
+}
+
 static void check_python(const ir_file *f, const al_index *idx, al_sink *sink) {
   const al_kb *kb = al_kb_for(f->lang);
   const ir_node *done[16]; /* functions checked (each once, for the first thread that runs it) */
@@ -75,7 +159,10 @@ static void check_python(const ir_file *f, const al_index *idx, al_sink *sink) {
       if (ndone < sizeof done / sizeof *done) done[ndone++] = fn;
       char how[160];
       snprintf(how, sizeof how, "started by `%s()` at line %u", al_call_label(f, call), (unsigned)call->span.line);
-      check_body(f, sink, fn, how);
+      typed_params tp;
+      if (inner) bind_params(f, inner, 0, fn, &tp); /* functools.partial(work, fut) */
+      else bind_params(f, call, i, fn, &tp);
+      check_body(f, sink, fn, how, &tp);
     }
   }
 }
@@ -98,7 +185,7 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
     char how[160];
     snprintf(how, sizeof how, "%s%s%s", fn->text ? "registered via " : "a thread or work callback",
              fn->text ? fn->text : "", "");
-    check_body(f, sink, fn, how);
+    check_body(f, sink, fn, how, NULL);
   }
 }
 
