@@ -267,7 +267,7 @@ static void analyse(pool_job *job, al_file *f, int depth) {
   f->ir = NULL;
   /* A big file's tree and IR (some 25 times its size) are free pages in this thread's
    * malloc arena now, which the other threads' allocations cannot reuse: give them back
-   * at once rather than after pass 1 (JS corpus -j2 peak RSS 68.8-69.7 -> 67.2-67.5 MB;
+   * at once rather than after pass 1 (JS corpus -j2 peak RSS 68.8-69.7 -> 65.8-67.4 MB;
    * a few big files, a few ms). With one worker what follows reuses them. */
   if (job->trim_big && file_bytes(f) > TRIM_AFTER_BYTES) malloc_trim(0);
   if (!f->findings.len) { /* nothing to show: the text goes too (read again for a recheck) */

@@ -50,11 +50,10 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
     }
     char recv[128];
     snprintf(recv, sizeof recv, "%.*s", (int)(len - 11), n->text);
-    al_report_fix(sink, n, fx, "`%s(%s)` in %s%s%s does not wait for `%s` to start: it reports when it is ready "
+    al_report_fix(sink, n, fx, "`%s(%s)` in `%s`%s does not wait for `%s` to start: it reports when it is ready "
                   "(task_status.started()), but start_soon only schedules it, so the caller's `async with` block "
                   "runs before it is (a start-up race that fails under load); use `await %s.start(%s)`",
-                  n->text, text, "`", fn->name, aenter ? "`" : "` before its yield", text, recv,
-                  text);
+                  n->text, text, fn->name, aenter ? "" : " before its yield", text, recv, text);
   }
 }
 

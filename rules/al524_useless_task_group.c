@@ -97,10 +97,17 @@ static al_fix *await_fix(const ir_file *f, const ir_node *w, const ir_node *call
                al_arena_fmt(&((ir_file *)f)->arena, "await %.*s%s", (int)(e - a), t + a, moved));
     return fx;
   }
-  /* start_soon(fn, a, b) -> await fn(a, b) */
-  const char *comma = memchr(t + a, ',', e - a);
-  uint32_t fn_end = comma ? (uint32_t)(comma - t) : e;
-  uint32_t rest = comma ? fn_end + 1 : e;
+  /* start_soon(fn, a, b) -> await fn(a, b): fn ends at the first comma outside brackets */
+  uint32_t fn_end = e;
+  for (uint32_t i = a, depth = 0; i < e && fn_end == e; i++) {
+    if (t[i] == '(' || t[i] == '[' || t[i] == '{') depth++;
+    else if ((t[i] == ')' || t[i] == ']' || t[i] == '}') && depth) depth--;
+    else if (t[i] == '"' || t[i] == '\'') {
+      al_fix_free(fx);
+      return NULL; /* a string among the arguments: left to the user */
+    } else if (t[i] == ',' && !depth) fn_end = i;
+  }
+  uint32_t rest = fn_end < e ? fn_end + 1 : e;
   while (rest < e && t[rest] == ' ') rest++;
   al_fix_add(fx, w->span.start, call->span.end,
              al_arena_fmt(&((ir_file *)f)->arena, "await %.*s(%.*s)%s", (int)(fn_end - a), t + a, (int)(e - rest),
@@ -112,7 +119,7 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   (void)idx;
   for (const ir_node *w = f->root; w; w = ir_next(w, f->root)) {
     if (w->kind != IR_WITH || !(w->flags & IR_F_ASYNC) || !(w->flags & IR_F_ONE_STATEMENT) || !w->alias ||
-        !al_is_identifier(w->alias) || strchr(w->name, ',') || !al_py_task_group_with(f, w))
+        !w->name || !al_is_identifier(w->alias) || strchr(w->name, ',') || !al_py_task_group_with(f, w))
       continue;
     const char *method = NULL;
     const ir_node *call = only_start(f, w, w->alias, &method);

@@ -587,7 +587,10 @@ const al_func_info *al_ref_fn(const ir_file *f, const al_index *idx, const ir_no
     fake.flags = IR_F_SELF;
     return al_index_resolve(idx, f, &fake);
   }
-  if (import_of(f, text, &fake.module, &fake.member))
+  /* (not when a parameter or a local of the function around has the name) */
+  const ir_node *scope = ir_enclosing_func(call);
+  bool local = scope && (ir_has_param(scope, text, head) || ir_binds_local(scope, text, head, call->span.start));
+  if (!local && import_of(f, text, &fake.module, &fake.member))
     fake.name = al_arena_fmt(&fw->arena, "%s.%s", fake.module, fake.member);
   return al_index_resolve(idx, f, &fake);
 }

@@ -816,14 +816,14 @@ static bool resolve_typed(ts_walk *w, js_ctx *c, const char *text, ir_node *call
   return true;
 }
 
-/* In a script (CommonJS) `await (0, x.f)(a)` parses as a call of a function named
- * `await`; tree-sitter cannot know the file is not a module. */
 /* n, a call_expression, is TypeScript's `await f<T>(x)` as the grammar parses it: a
  * call of `await f` with type arguments. */
 static bool typed_await_callee(TSNode n) {
   return ts_is(ts_field(n, "function"), "await_expression") && !ts_node_is_null(ts_field(n, "type_arguments"));
 }
 
+/* In a script (CommonJS) `await (0, x.f)(a)` parses as a call of a function named
+ * `await`; tree-sitter cannot know the file is not a module. */
 static bool is_await_call(ts_walk *w, TSNode n) {
   if (!ts_is(n, "call_expression")) return false;
   TSNode fn = ts_field(n, "function");
