@@ -101,7 +101,9 @@ static void bind_params(const ir_file *f, const ir_node *call, uint32_t fn_arg, 
     const ir_arg *a = &call->args[i];
     const char *text = a->text;
     if (a->keyword && !strcmp(a->keyword, "args") && text && (text[0] == '(' || text[0] == '[')) {
-      /* `args=(fut, ev)`: its names, in order */
+      /* `args=(fut, ev)`: its names, in order (not past a nested bracket: the commas
+       * would no longer count the elements) */
+      if (strpbrk(text + 1, "([{")) continue;
       const char *q = text + 1;
       while (*q && tp->n < MAX_TYPED && p < fn->nargs) {
         while (*q == ' ') q++;

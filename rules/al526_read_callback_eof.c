@@ -1,5 +1,5 @@
-/* AL526 read-callback-eof: a libuv read callback (`uv_read_cb`: registered by
- * uv_read_start, or with its parameters) that never tests `nread` for end of stream or
+/* AL526 read-callback-eof: a libuv read callback (a function with the parameters of a
+ * `uv_read_cb`) that uses `nread` as a length and never tests it for end of stream or
  * an error. At EOF `nread` is UV_EOF and on an error another negative code: used as a
  * length it is a huge size_t (fwrite, memcpy, write past the buffer), and the stream is
  * never closed — libuv's docs: the callee "is responsible for stopping/closing the
@@ -88,8 +88,7 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
     size_t nl = strlen(nread);
     if (!nl || !al_is_identifier(nread)) continue;
     uint32_t from = fn->body ? fn->body : fn->span.start, to = fn->span.end;
-    const char *eof = al_code_contains(f, from, to, "UV_EOF") ? "" : NULL;
-    bool as_length = false, tested = eof != NULL;
+    bool as_length = false, tested = al_code_contains(f, from, to, "UV_EOF");
     for (uint32_t i = from; !tested && i + nl <= to; i++) {
       if (memcmp(t + i, nread, nl) || (i > 0 && al_ident_char(t[i - 1])) || al_ident_char(t[i + nl])) continue;
       arg_role role = argument_role(f, from, i);
