@@ -164,7 +164,9 @@ static _Thread_local uint64_t resolved_gen, resolved_idx, resolved_file;
 static const al_func_info *resolve_getter(const al_func_info *r, const ir_node *call);
 
 const al_func_info *al_index_resolve(const al_index *idx, const ir_file *f, const ir_node *call) {
-  if (idx->spec && !recording) return resolve_getter(resolve(idx, f, call), call);
+  /* a node a rule made up (no span: not in the IR) may name its callee in a buffer of
+   * its own, whose address a later question reuses with other contents: not remembered */
+  if ((idx->spec && !recording) || !call->span.end) return resolve_getter(resolve(idx, f, call), call);
   if (resolved_idx != idx->serial || resolved_file != f->serial || !resolved_gen) {
     resolved_gen++;
     resolved_idx = idx->serial;
@@ -297,10 +299,12 @@ static bool param_named(const ir_node *call, const char *member) {
 /* The first binding of a name in a function, remembered per (file, function, name): a
  * long function calling a module function many times would scan itself once per call
  * (20,000 `x = await f()` lines: seconds). */
+#define BINDING_NAME 40
+
 typedef struct binding_slot {
   uint64_t serial;
   const ir_node *fn;
-  const char *name; /* the member text asked with (the IR's: lives as long as the file) */
+  char name[BINDING_NAME]; /* a copy: callers may ask with a name in a buffer of their own */
   size_t len;
   uint32_t first;
 } binding_slot;
@@ -309,12 +313,17 @@ typedef struct binding_slot {
 static _Thread_local binding_slot binding_memo[BINDING_SLOTS];
 
 static uint32_t first_binding(const ir_file *f, const ir_node *fn, const char *name, size_t len) {
+  if (len >= BINDING_NAME) return ir_first_binding(fn, name, len, UINT32_MAX); /* (rare: not remembered) */
   uint64_t h = (al_hash_fast(name, len) ^ (uint64_t)(uintptr_t)fn) * 0x9e3779b97f4a7c15ull;
   binding_slot *sl = &binding_memo[h >> 56];
-  if (sl->serial == f->serial && sl->fn == fn && sl->len == len && !strncmp(sl->name, name, len))
+  if (sl->serial == f->serial && sl->fn == fn && sl->len == len && !memcmp(sl->name, name, len))
     return sl->first;
   uint32_t first = ir_first_binding(fn, name, len, UINT32_MAX);
-  *sl = (binding_slot){f->serial, fn, name, len, first};
+  sl->serial = f->serial;
+  sl->fn = fn;
+  memcpy(sl->name, name, len);
+  sl->len = len;
+  sl->first = first;
   return first;
 }
 
