@@ -33,14 +33,26 @@ static bool work_is_limited(const ir_file *f, const al_index *idx, const ir_node
 /* The value appended is a call that spawns (JS: a call known to return a promise,
  * which starts it): AL302 reports it, at the spawn. (The receiver's USE may come first
  * among the children: `pending.add(...)`.) */
-static bool appends_spawn(const ir_file *f, const al_index *idx, const ir_node *append) {
-  const ir_node *c = append->child;
-  while (c && c->kind == IR_USE) c = c->next;
-  if (!c || c->kind != IR_CALL) return false;
+static bool spawn_call(const ir_file *f, const al_index *idx, const ir_node *c) {
   if (f->lang != AL_LANG_JS) return al_is_spawn(f, c);
   const al_func_info *fn;
   const al_kb_entry *api;
   return al_index_call_awaitable(idx, f, c, &fn, &api);
+}
+
+static bool appends_spawn(const ir_file *f, const al_index *idx, const ir_node *append) {
+  const ir_node *c = append->child;
+  while (c && c->kind == IR_USE) c = c->next;
+  if (c && c->kind == IR_CALL) return spawn_call(f, idx, c);
+  /* `t = asyncio.ensure_future(work(u)); pending.add(t)` in the same loop */
+  const char *var = append->nargs == 1 ? append->args[0].text : NULL;
+  if (!var || !al_is_identifier(var)) return false;
+  const ir_node *loop = append->parent;
+  while (loop && loop->kind != IR_LOOP && loop->kind != IR_FUNC) loop = loop->parent;
+  if (!loop || loop->kind != IR_LOOP) return false;
+  for (const ir_node *n = loop->child; n && n->span.start < append->span.start; n = ir_next(n, loop))
+    if (n->kind == IR_CALL && n->alias && !strcmp(n->alias, var) && spawn_call(f, idx, n)) return true;
+  return false;
 }
 
 /* What a named collection was built from, in the function around `at`: a comprehension
