@@ -391,6 +391,14 @@ static bool iter_small_depth(const ir_file *f, const ir_node *at, const char *te
     }
   }
   if (text[0] == '"' || text[0] == '\'' || text[0] == '`') return true;
+  /* `i < n && i < 8`: bounded when any of the conditions is (C / JS loop headers) */
+  const char *and = strstr(text, "&&");
+  if (and && strchr(text, '<')) {
+    char *left = al_fmt("%.*s", (int)(and - text), text);
+    bool r = iter_small_depth(f, at, left, depth + 1) || iter_small_depth(f, at, and + 2, depth + 1);
+    free(left);
+    return r;
+  }
   /* a counted loop header `i < N` / `i <= N` (JS for (;;)) */
   const char *lt = strchr(text, '<');
   if (lt && !strchr(lt + 1, '<')) {

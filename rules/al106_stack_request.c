@@ -1,0 +1,105 @@
+/* AL106 stack-request: a libuv request or handle that is a local variable of the calling
+ * function, handed to a call that completes later through a callback — `uv_write_t req;
+ * uv_write(&req, ...)`, `uv_fs_t req; uv_fs_stat(loop, &req, path, on_stat)`, `uv_timer_t
+ * t; uv_timer_init(...); uv_timer_start(&t, ...)` (knowledge `registrations` with
+ * `req_arg`). libuv keeps the pointer until the callback has run (a handle: until it is
+ * closed); the function returns first, so the loop later writes into, and calls back
+ * with, a dead stack frame. The C equivalent of a missing await: the work was started
+ * and the function went on as if it were done. Not reported for a `static` local, when
+ * the callback argument is NULL (an fs request is then synchronous), or when the
+ * function itself runs the loop after the call (`uv_run`: main's locals outlive it). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common.h"
+
+/* The variable a `&name` / `&name[i]` argument takes the address of, in buf; NULL for
+ * anything else (a pointer, a member of one, a global the caller cannot tell). */
+static const char *address_of_local_name(const char *arg, char *buf, size_t cap) {
+  if (!arg || arg[0] != '&') return NULL;
+  const char *p = arg + 1;
+  while (*p == ' ') p++;
+  size_t n = 0;
+  while (al_ident_char(p[n])) n++;
+  if (!n || n >= cap || (p[n] && p[n] != '[')) return NULL;
+  memcpy(buf, p, n);
+  buf[n] = 0;
+  return buf;
+}
+
+/* name is declared in [from, to) of the text as a non-static, non-pointer local of a
+ * libuv type: `uv_write_t name;`, `uv_fs_t a, name;`, `uv_write_t name[4];`. */
+static bool declared_local(const ir_file *f, uint32_t from, uint32_t to, const char *name) {
+  const char *t = f->src->text;
+  size_t nl = strlen(name);
+  for (uint32_t i = from; i + nl <= to; i++) {
+    if (memcmp(t + i, name, nl) || (i > 0 && al_ident_char(t[i - 1])) || al_ident_char(t[i + nl])) continue;
+    uint32_t e = i + nl;
+    while (e < to && (t[e] == ' ' || t[e] == '\t')) e++;
+    if (e >= to || (t[e] != ';' && t[e] != '=' && t[e] != '[' && t[e] != ',')) continue;
+    /* back to the start of the declaration: the type, after `;`, `{` or `}` */
+    uint32_t b = i;
+    while (b > from && t[b - 1] != ';' && t[b - 1] != '{' && t[b - 1] != '}') b--;
+    const char *decl = t + b;
+    size_t dl = i - b;
+    while (dl && (decl[0] == ' ' || decl[0] == '\t' || decl[0] == '\n' || decl[0] == '\r')) decl++, dl--;
+    if (dl < 5 || strncmp(decl, "uv_", 3)) continue; /* `uv_write_t name`, not `x = &name` */
+    if (memchr(decl, '*', dl) || memchr(decl, '(', dl) || memchr(decl, '=', dl)) continue;
+    size_t tl = 0;
+    while (tl < dl && al_ident_char(decl[tl])) tl++;
+    if (tl < 5 || strncmp(decl + tl - 2, "_t", 2)) continue;
+    /* `static uv_write_t req;` lives on */
+    uint32_t line = b;
+    while (line > from && t[line - 1] != '\n') line--;
+    if (al_code_contains(f, line, i, "static")) continue;
+    return true;
+  }
+  return false;
+}
+
+static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
+  (void)idx;
+  const al_kb *kb = al_kb_for(f->lang);
+  for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
+    if (n->kind != IR_CALL || !n->name) continue;
+    if (n->text && strcmp(n->text, n->name)) continue; /* made by a macro: its arguments are not the call's */
+    const al_kb_entry *e = al_kb_find(kb, "registrations", n->name);
+    const char *ra = e ? al_kb_attr(e, "req_arg") : NULL, *on = e ? al_kb_attr(e, "on") : NULL;
+    if (!ra || !on) continue;
+    uint32_t ri = (uint32_t)strtoul(ra, NULL, 10);
+    if (ri >= n->nargs) continue;
+    /* the callback: NULL makes an fs request synchronous */
+    uint32_t ci = !strncmp(on, "last", 4) ? n->nargs - 1 : (uint32_t)strtoul(on, NULL, 10);
+    if (ci < n->nargs && (n->args[ci].flags & IR_ARG_NULL)) continue;
+    char name[96];
+    if (!address_of_local_name(n->args[ri].text, name, sizeof name)) continue;
+    const ir_node *fn = ir_enclosing_func(n);
+    if (!fn || !(fn->flags & IR_F_DEFINITION)) continue;
+    uint32_t from = fn->body ? fn->body : fn->span.start;
+    if (!declared_local(f, from, n->span.start, name)) continue;
+    /* the function runs the loop itself after the call: its locals outlive the work */
+    bool runs = false;
+    for (const ir_node *c = fn->child; c && !runs; c = ir_next(c, fn))
+      runs = c->kind == IR_CALL && c->span.start > n->span.start && c->name && !strcmp(c->name, "uv_run");
+    if (runs) continue;
+    al_report(sink, n, "`%s` is a local of `%s`, handed to `%s()`, which completes later through a callback: the "
+              "function returns first and the loop then uses (and calls back with) a dead stack frame; allocate "
+              "it (malloc, freed in the callback%s) or keep it in a longer-lived struct",
+              name, fn->name ? fn->name : "?", al_call_label(f, n),
+              strstr(n->name, "_start") || !strcmp(n->name, "uv_listen") || !strcmp(n->name, "uv_async_init")
+                  ? " — a handle: in its close callback"
+                  : "");
+  }
+}
+
+const al_rule rule_al106 = {
+    .code = "AL106",
+    .name = "stack-request",
+    .family = AL_FAMILY_MISSING_AWAIT,
+    .langs = 1u << AL_LANG_C,
+    .severity = AL_SEV_ERROR,
+    .summary = "a libuv request or handle on the stack of a function that returns before its callback",
+    .fix = AL_FIX_NONE,
+    .check = check,
+};
