@@ -6,8 +6,9 @@
  * closed); the function returns first, so the loop later writes into, and calls back
  * with, a dead stack frame. The C equivalent of a missing await: the work was started
  * and the function went on as if it were done. Not reported for a `static` local, when
- * the callback argument is NULL (an fs request is then synchronous), or when the
- * function itself runs the loop after the call (`uv_run`: main's locals outlive it). */
+ * the callback argument is NULL (an fs request is then synchronous), in `main` (its frame
+ * lasts as long as the program), or when the function itself runs the loop after the
+ * call (`uv_run`: its locals outlive the work). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -75,7 +76,8 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
     char name[96];
     if (!address_of_local_name(n->args[ri].text, name, sizeof name)) continue;
     const ir_node *fn = ir_enclosing_func(n);
-    if (!fn || !(fn->flags & IR_F_DEFINITION)) continue;
+    if (!fn || !(fn->flags & IR_F_DEFINITION) || (fn->name && !strcmp(fn->name, "main"))) continue; /* (main's
+                                                                              frame lasts as long as the program) */
     uint32_t from = fn->body ? fn->body : fn->span.start;
     if (!declared_local(f, from, n->span.start, name)) continue;
     /* the function runs the loop itself after the call: its locals outlive the work */
