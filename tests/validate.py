@@ -83,6 +83,8 @@ DEFECTS = {
                              lambda r: "Cannot read properties of undefined" in (r["error"] or ""))},
     "AL407": {"python": ("the second task's failure is lost", lambda r: "replica-b" not in (r["error"] or ""))},
     "AL522": {"python": ("AttributeError in the handler", lambda r: "AttributeError" in (r["error"] or ""))},
+    "AL106": {"c": ("ASan: stack-use-after-return in the callback",
+                    lambda r: "stack-use-after-return" in (r["error"] or ""))},
     "AL523": {"python": ("the service used before it was ready",
                          lambda r: "before the service was ready" in (r["error"] or ""))},
     "AL524": {"python": ("the task's error escapes as an ExceptionGroup",
@@ -148,7 +150,27 @@ def fix_matches(binary, bad, fixed):
         shutil.rmtree(tmp)
 
 
+def run_c_libuv(path):
+    """A fixture that includes <uv.h> runs against libuv itself, under AddressSanitizer
+    with stack-use-after-return detection: its report is the sanitizer's first error."""
+    tmp = tempfile.mkdtemp(prefix="asynclint-validate-uv-")
+    try:
+        exe = os.path.join(tmp, "prog")
+        cc = subprocess.run(["cc", "-std=gnu11", "-Wall", "-g", "-fsanitize=address", path, "-luv", "-o", exe],
+                            capture_output=True, text=True)
+        if cc.returncode:
+            raise RuntimeError(cc.stderr)
+        env = {**os.environ, "ASAN_OPTIONS": "detect_stack_use_after_return=1:detect_leaks=0"}
+        proc = subprocess.run([exe], env=env, capture_output=True, text=True, timeout=30)
+        err = next((line.strip() for line in proc.stderr.splitlines() if "ERROR: AddressSanitizer" in line), None)
+        return [{"error": err, "exit": proc.returncode}]
+    finally:
+        shutil.rmtree(tmp)
+
+
 def run_c(build, path):
+    if "#include <uv.h>" in open(path, encoding="utf-8").read():
+        return run_c_libuv(path)
     tmp = tempfile.mkdtemp(prefix="asynclint-validate-c-")
     try:
         exe = os.path.join(tmp, "prog")
