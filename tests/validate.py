@@ -85,6 +85,9 @@ DEFECTS = {
     "AL522": {"python": ("AttributeError in the handler", lambda r: "AttributeError" in (r["error"] or ""))},
     "AL106": {"c": ("ASan: stack-use-after-return in the callback",
                     lambda r: "stack-use-after-return" in (r["error"] or ""))},
+    "AL526": {"c": ("ASan: memcpy of UV_EOF bytes (a huge size_t)",
+                    lambda r: "AddressSanitizer: memcpy" in (r["error"] or "")
+                    or "negative-size-param" in (r["error"] or ""))},
     "AL523": {"python": ("the service used before it was ready",
                          lambda r: "before the service was ready" in (r["error"] or ""))},
     "AL524": {"python": ("the task's error escapes as an ExceptionGroup",
