@@ -83,6 +83,8 @@ DEFECTS = {
                              lambda r: "Cannot read properties of undefined" in (r["error"] or ""))},
     "AL407": {"python": ("the second task's failure is lost", lambda r: "replica-b" not in (r["error"] or ""))},
     "AL522": {"python": ("AttributeError in the handler", lambda r: "AttributeError" in (r["error"] or ""))},
+    "AL105": {"c": ("the result read before the callback",
+                    lambda r: "read before the callback" in (r["error"] or ""))},
     "AL106": {"c": ("ASan: stack-use-after-return in the callback",
                     lambda r: "stack-use-after-return" in (r["error"] or ""))},
     "AL526": {"c": ("ASan: memcpy of UV_EOF bytes (a huge size_t)",
@@ -155,7 +157,8 @@ def fix_matches(binary, bad, fixed):
 
 def run_c_libuv(path):
     """A fixture that includes <uv.h> runs against libuv itself, under AddressSanitizer
-    with stack-use-after-return detection: its report is the sanitizer's first error."""
+    with stack-use-after-return detection: its report is the sanitizer's first error, or
+    the error the program printed on its last line (`{"error": ...}`)."""
     tmp = tempfile.mkdtemp(prefix="asynclint-validate-uv-")
     try:
         exe = os.path.join(tmp, "prog")
@@ -166,6 +169,10 @@ def run_c_libuv(path):
         env = {**os.environ, "ASAN_OPTIONS": "detect_stack_use_after_return=1:detect_leaks=0"}
         proc = subprocess.run([exe], env=env, capture_output=True, text=True, timeout=30)
         err = next((line.strip() for line in proc.stderr.splitlines() if "ERROR: AddressSanitizer" in line), None)
+        if not err:  # what the program itself saw wrong: its last line, `{"error": ...}`
+            last = proc.stdout.strip().splitlines()[-1] if proc.stdout.strip() else ""
+            if last.startswith("{"):
+                err = json.loads(last).get("error")
         return [{"error": err, "exit": proc.returncode}]
     finally:
         shutil.rmtree(tmp)
