@@ -938,6 +938,17 @@ static uint32_t returns_plain_value(const ir_file *f, const ir_node *fn) {
 
 /* The lists are gathered in growable scratch, then the summary is laid out in one
  * block of exactly the size it needs (one free). */
+/* fn takes a parameter that reports readiness (knowledge `readiness_params`: trio's and
+ * anyio's `task_status`). */
+static bool readiness_param(const ir_node *fn) {
+  const al_kb_section *sec = al_kb_section_get(al_kb_for(AL_LANG_PYTHON), "readiness_params");
+  for (size_t k = 0; sec && k < sec->entries.len; k++) {
+    const char *p = ((const al_kb_entry *)sec->entries.items[k])->name;
+    if (ir_has_param(fn, p, strlen(p))) return true;
+  }
+  return false;
+}
+
 void al_index_summarize(ir_file *f, const al_map *modules) {
   al_vec calls = {0}, returned = {0}, sites = {0}, apis = {0};
   fn_span *spans = NULL;
@@ -963,8 +974,7 @@ void al_index_summarize(ir_file *f, const al_map *modules) {
     uint32_t facts = al_acquires_limiter(f, x) ? AL_FN_LIMITED : 0;
     if ((x->flags & IR_F_ASYNC) && al_func_handles_errors(x)) facts |= AL_FN_HANDLES_ERRORS;
     if (f->lang != AL_LANG_C) facts |= returns_plain_value(f, x);
-    if (f->lang == AL_LANG_PYTHON && (x->flags & IR_F_ASYNC) && ir_has_param(x, "task_status", 11))
-      facts |= AL_FN_STARTABLE;
+    if (f->lang == AL_LANG_PYTHON && (x->flags & IR_F_ASYNC) && x->nargs && readiness_param(x)) facts |= AL_FN_STARTABLE;
     spans[nfns++] = (fn_span){x, calls.len, returned.len, sites.len, facts};
     summarize_fn(f, x, f->lang != AL_LANG_C ? &own : NULL, modules, &calls, &returned, &sites, &apis);
   }

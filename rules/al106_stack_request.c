@@ -8,7 +8,7 @@
  * and the function went on as if it were done. Not reported for a `static` local, when
  * the callback argument is NULL (an fs request is then synchronous), in `main` (its frame
  * lasts as long as the program), or when the function itself runs the loop after the
- * call (`uv_run`: its locals outlive the work). */
+ * call (knowledge `loop_runners`: uv_run; its locals outlive the work). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,7 +83,7 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
     /* the function runs the loop itself after the call: its locals outlive the work */
     bool runs = false;
     for (const ir_node *c = fn->child; c && !runs; c = ir_next(c, fn))
-      runs = c->kind == IR_CALL && c->span.start > n->span.start && c->name && !strcmp(c->name, "uv_run");
+      runs = c->kind == IR_CALL && c->span.start > n->span.start && c->name && al_kb_find(kb, "loop_runners", c->name);
     if (runs) continue;
     al_report(sink, n, "`%s` is a local of `%s`, handed to `%s()`, which completes later through a callback: the "
               "function returns first and the loop then uses (and calls back with) a dead stack frame; allocate "

@@ -15,7 +15,7 @@
 static const char *started_text(const ir_file *f, const ir_node *call) {
   if (!call->nargs || (call->args[0].flags & (IR_ARG_KEYWORD | IR_ARG_SPREAD))) return NULL;
   const ir_node *inner = al_arg_call(f, call, 0);
-  if (inner && inner->name && (!strcmp(inner->name, "functools.partial") || !strcmp(inner->name, "partial")))
+  if (inner && inner->name && al_kb_find(al_kb_for(f->lang), "partials", inner->name))
     return inner->nargs && !(inner->args[0].flags & IR_ARG_KEYWORD) ? inner->args[0].text : NULL;
   return inner ? NULL : call->args[0].text;
 }
@@ -28,32 +28,38 @@ static bool startable(const ir_file *f, const al_index *idx, const ir_node *call
 }
 
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
+  const al_kb *kb = al_kb_for(f->lang);
   for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
     if (n->kind != IR_CALL || !n->name || !n->text) continue;
-    size_t len = strlen(n->text);
-    if (len < 11 || strcmp(n->text + len - 11, ".start_soon")) continue;
+    /* a spawn that does not wait, whose group has a method that does (knowledge `spawn`, `waits`) */
+    const al_kb_entry *sp = al_kb_match(kb, "spawn", n->name);
+    const char *waits = sp ? al_kb_attr(sp, "waits") : NULL;
+    const char *method = strrchr(n->text, '.');
+    if (!waits || !method || method == n->text) continue;
+    method++;
     const ir_node *fn = al_real_func(n);
     if (!fn || !(fn->flags & IR_F_ASYNC) || !fn->name) continue;
     const char *dot = strrchr(fn->name, '.');
-    bool aenter = (fn->flags & IR_F_METHOD) && dot && !strcmp(dot + 1, "__aenter__");
+    bool aenter = (fn->flags & IR_F_METHOD) && dot && al_kb_find(kb, "setup_methods", dot + 1);
     bool setup = (fn->flags & IR_F_GENERATOR) && al_py_generator_managed(f, fn) &&
                  al_yield_in(f, fn, fn->body ? fn->body : fn->span.start, n->span.start) == UINT32_MAX;
     if (!aenter && !setup) continue;
     const char *text = started_text(f, n);
     if (!text || !startable(f, idx, n, text)) continue;
+    size_t ml = strlen(method);
     al_fix *fx = NULL;
     uint32_t open = al_callee_end(f, n);
-    if (n->use == IR_USE_DISCARDED && open >= 10 && !memcmp(f->src->text + open - 10, "start_soon", 10)) {
-      fx = al_fix_new(AL_FIX_APPLY_UNSAFE, "await `start()`");
+    if (n->use == IR_USE_DISCARDED && open >= ml && !memcmp(f->src->text + open - ml, method, ml)) {
+      fx = al_fix_new(AL_FIX_APPLY_UNSAFE, "await the starting call that waits");
       al_fix_add(fx, n->span.start, n->span.start, "await ");
-      al_fix_add(fx, open - 10, open, "start");
+      al_fix_add(fx, open - ml, open, waits);
     }
     char recv[128];
-    snprintf(recv, sizeof recv, "%.*s", (int)(len - 11), n->text);
+    snprintf(recv, sizeof recv, "%.*s", (int)(method - 1 - n->text), n->text);
     al_report_fix(sink, n, fx, "`%s(%s)` in `%s`%s does not wait for `%s` to start: it reports when it is ready "
-                  "(task_status.started()), but start_soon only schedules it, so the caller's `async with` block "
-                  "runs before it is (a start-up race that fails under load); use `await %s.start(%s)`",
-                  n->text, text, fn->name, aenter ? "" : " before its yield", text, recv, text);
+                  "(task_status.started()), but %s only schedules it, so the caller's `async with` block "
+                  "runs before it is (a start-up race that fails under load); use `await %s.%s(%s)`",
+                  n->text, text, fn->name, aenter ? "" : " before its yield", text, method, recv, waits, text);
   }
 }
 

@@ -12,13 +12,11 @@
 
 #include "common.h"
 
-/* `<group>.<method>`: the call starts a task in the group. */
-static const char *group_start(const ir_node *call, const char *group) {
-  if (!call->text) return NULL;
+/* `<group>.<method>(...)`, a spawn (knowledge `spawn`): the call starts a task in the group. */
+static bool group_start(const ir_file *f, const ir_node *call, const char *group) {
+  if (!call->text || !call->name || !al_is_spawn(f, call)) return false;
   size_t gl = strlen(group);
-  if (strncmp(call->text, group, gl) || call->text[gl] != '.') return NULL;
-  const char *m = call->text + gl + 1;
-  return !strcmp(m, "start_soon") || !strcmp(m, "start") || !strcmp(m, "create_task") ? m : NULL;
+  return !strncmp(call->text, group, gl) && call->text[gl] == '.' && !strchr(call->text + gl + 1, '.');
 }
 
 /* Where the `async with` header ends: its `:` outside brackets and strings. */
@@ -42,15 +40,14 @@ static uint32_t header_end(const ir_file *f, const ir_node *w) {
 }
 
 /* The single statement of the block: the start call, alone or awaited. */
-static const ir_node *only_start(const ir_file *f, const ir_node *w, const char *group, const char **method) {
+static const ir_node *only_start(const ir_file *f, const ir_node *w, const char *group) {
   uint32_t body = header_end(f, w);
   const ir_node *c = w->child;
   while (c && c->span.start < body) c = c->next; /* the items' own calls */
   if (!c || c->next) return NULL;
   if (c->kind == IR_AWAIT && c->child && !c->child->next) c = c->child;
   if (c->kind != IR_CALL || (c->use != IR_USE_DISCARDED && c->use != IR_USE_AWAITED)) return NULL;
-  *method = group_start(c, group);
-  if (!*method) return NULL;
+  if (!group_start(f, c, group)) return NULL;
   for (uint32_t i = 0; i < c->nargs; i++)
     if (c->args[i].text && al_text_mentions(c->args[i].text, group)) return NULL; /* `n.start_soon(f, n)` */
   return c;
@@ -59,10 +56,12 @@ static const ir_node *only_start(const ir_file *f, const ir_node *w, const char 
 /* `await f(a, b)` for `n.start_soon(f, a, b)` / `tg.create_task(f(a, b))`: the call's
  * argument text rewritten, or NULL (keywords such as name=, a start() with its
  * task_status protocol). */
-static al_fix *await_fix(const ir_file *f, const ir_node *w, const ir_node *call, const char *method) {
+static al_fix *await_fix(const ir_file *f, const ir_node *w, const ir_node *call, bool takes_fn) {
   const char *t = f->src->text;
   uint32_t open = al_callee_end(f, call), close = call->span.end - 1;
-  if (open >= close || t[open] != '(' || t[close] != ')' || !strcmp(method, "start") || !call->nargs) return NULL;
+  if (open >= close || t[open] != '(' || t[close] != ')' || !call->nargs ||
+      al_kb_attr_is(al_kb_match(al_kb_for(f->lang), "spawn", call->name), "ready", "true"))
+    return NULL;
   for (uint32_t i = 0; i < call->nargs; i++)
     if (call->args[i].flags & (IR_ARG_KEYWORD | IR_ARG_SPREAD)) return NULL;
   uint32_t a = open + 1, e = close;
@@ -88,7 +87,7 @@ static al_fix *await_fix(const ir_file *f, const ir_node *w, const ir_node *call
   if (c1) snprintf(moved, sizeof moved, "  %.*s", (int)(c1 - c0 < 200 ? c1 - c0 : 200), t + c0);
   if (c1 && c1 - c0 >= 200) return NULL;
   al_fix *fx = al_fix_new(AL_FIX_APPLY_UNSAFE, "await the call");
-  if (!strcmp(method, "create_task")) {
+  if (!takes_fn) { /* `tg.create_task(work(x))` -> `await work(x)` */
     if (call->nargs != 1) {
       al_fix_free(fx);
       return NULL;
@@ -121,14 +120,15 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
     if (w->kind != IR_WITH || !(w->flags & IR_F_ASYNC) || !(w->flags & IR_F_ONE_STATEMENT) || !w->alias ||
         !w->name || !al_is_identifier(w->alias) || strchr(w->name, ',') || !al_py_task_group_with(f, w))
       continue;
-    const char *method = NULL;
-    const ir_node *call = only_start(f, w, w->alias, &method);
+    const ir_node *call = only_start(f, w, w->alias);
     if (!call) continue;
     const char *what = call->nargs && call->args[0].text ? call->args[0].text : "?";
-    al_report_fix(sink, w, await_fix(f, w, call, method),
+    /* `n.start_soon(work, x)` takes the function and its arguments (knowledge `takes_async_fn`) */
+    bool takes_fn = al_kb_match(al_kb_for(f->lang), "takes_async_fn", call->name) != NULL;
+    al_report_fix(sink, w, await_fix(f, w, call, takes_fn),
                   "task group `%s` only runs `%s` and waits for it: `await` it instead (`%s(...)` as `await %s%s`) — "
                   "no extra task, and its exception is not wrapped in an ExceptionGroup",
-                  w->alias, what, call->text, what, !strcmp(method, "create_task") ? "" : "(...)");
+                  w->alias, what, call->text, what, takes_fn ? "(...)" : "");
   }
 }
 

@@ -16,6 +16,12 @@
 
 #define MAX_TYPED 8
 
+/* keyword is a thread start's keyword of that role (knowledge `thread_start_keywords`:
+ * `target`/`function` name the function, `args` its arguments). */
+static bool keyword_role(const ir_file *f, const char *keyword, const char *role) {
+  return al_kb_attr_is(al_kb_find(al_kb_for(f->lang), "thread_start_keywords", keyword), "role", role);
+}
+
 /* What the thread's function gets from the caller: a parameter and the type of the
  * local passed for it there (`fut` <- `fut = loop.create_future()`: asyncio.Future). */
 typedef struct {
@@ -47,13 +53,16 @@ static void check_body(const ir_file *f, al_sink *sink, const ir_node *fn, const
     const al_kb_entry *e = al_kb_match(kb, "loop_thread_only", typed_name(n, tp, buf, sizeof buf));
     if (!e) continue;
     const char *use = al_kb_attr(e, "use");
-    /* `loop.call_soon(cb, x)` -> `loop.call_soon_threadsafe(cb, x)`: the same call, made safely */
+    /* `loop.call_soon(cb, x)` -> `loop.call_soon_threadsafe(cb, x)`: the same call, made
+     * safely (the entry's `safe` method) */
     al_fix *fx = NULL;
+    const char *safe = al_kb_attr(e, "safe"), *method = n->text ? strrchr(n->text, '.') : NULL;
     uint32_t open = al_callee_end(f, n);
-    if (f->lang == AL_LANG_PYTHON && open >= 9 && !memcmp(f->src->text + open - 9, "call_soon", 9) &&
-        open - 9 > n->span.start && f->src->text[open - 10] == '.') {
-      fx = al_fix_new(AL_FIX_APPLY_SAFE, "use call_soon_threadsafe()");
-      al_fix_add(fx, open, open, "_threadsafe");
+    size_t ml = method ? strlen(method + 1) : 0;
+    if (safe && ml && open >= ml && open - ml > n->span.start && !memcmp(f->src->text + open - ml, method + 1, ml) &&
+        f->src->text[open - ml - 1] == '.') {
+      fx = al_fix_new(AL_FIX_APPLY_SAFE, "use the thread-safe method");
+      al_fix_add(fx, open - ml, open, safe);
     }
     al_report_fix(sink, n, fx, "`%s()` in `%s`, which runs on another thread (%s): the event loop and its objects are not "
               "thread-safe — the call is not seen by the loop until it wakes for something else, or corrupts its "
@@ -100,7 +109,7 @@ static void bind_params(const ir_file *f, const ir_node *call, uint32_t fn_arg, 
   for (uint32_t i = fn_arg + 1, p = first; i < call->nargs && p < fn->nargs && tp->n < MAX_TYPED; i++) {
     const ir_arg *a = &call->args[i];
     const char *text = a->text;
-    if (a->keyword && !strcmp(a->keyword, "args") && text && (text[0] == '(' || text[0] == '[')) {
+    if (a->keyword && keyword_role(f, a->keyword, "args") && text && (text[0] == '(' || text[0] == '[')) {
       /* `args=(fut, ev)`: its names, in order (not past a nested bracket: the commas
        * would no longer count the elements) */
       if (strpbrk(text + 1, "([{")) continue;
@@ -141,15 +150,15 @@ static void check_python(const ir_file *f, const al_index *idx, al_sink *sink) {
   size_t ndone = 0;
   for (const ir_node *call = f->root; call; call = ir_next(call, f->root)) {
     if (call->kind != IR_CALL || !call->name || !al_kb_match(kb, "offloop", call->name) ||
-        !strcmp(call->name, "functools.partial"))
+        al_kb_find(kb, "partials", call->name))
       continue;
     for (uint32_t i = 0; i < call->nargs; i++) {
       const ir_arg *a = &call->args[i];
-      if (!a->text || (a->keyword && strcmp(a->keyword, "target") && strcmp(a->keyword, "function"))) continue;
+      if (!a->text || (a->keyword && !keyword_role(f, a->keyword, "function"))) continue;
       const char *text = a->text;
       const ir_node *inner = al_arg_call(f, call, i); /* functools.partial(worker, x) */
       if (inner) {
-        if (!inner->name || strcmp(inner->name, "functools.partial") || !inner->nargs) continue;
+        if (!inner->name || !al_kb_find(kb, "partials", inner->name) || !inner->nargs) continue;
         text = inner->args[0].text;
       }
       if (!text || !*text) continue;

@@ -8,6 +8,7 @@
  * an else), switched on, named beside UV_EOF, or handed to a call other than one that
  * only uses it as a length (a project function, a test macro, uv_strerror). */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "common.h"
@@ -81,14 +82,17 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   (void)idx;
   const char *t = f->src->text;
   for (const ir_node *fn = f->root; fn; fn = ir_next(fn, f->root)) {
-    if (fn->kind != IR_FUNC || !(fn->flags & IR_F_DEFINITION) || fn->nargs != 3 || !fn->args[1].text) continue;
-    /* a uv_read_cb by its parameters (knowledge callback_signatures) */
-    if (!fn->alias || strcmp(fn->alias, "uv_read_cb")) continue;
-    const char *nread = fn->args[1].text;
+    if (fn->kind != IR_FUNC || !(fn->flags & IR_F_DEFINITION) || !fn->alias) continue;
+    /* a read callback by its parameters (knowledge callback_signatures, read_callbacks) */
+    const al_kb_entry *rc = al_kb_find(al_kb_for(f->lang), "read_callbacks", fn->alias);
+    const char *la = rc ? al_kb_attr(rc, "length_arg") : NULL, *eof = rc ? al_kb_attr(rc, "eof") : NULL;
+    uint32_t li = la ? (uint32_t)strtoul(la, NULL, 10) : UINT32_MAX;
+    if (li >= fn->nargs || !fn->args[li].text) continue;
+    const char *nread = fn->args[li].text;
     size_t nl = strlen(nread);
     if (!nl || !al_is_identifier(nread)) continue;
     uint32_t from = fn->body ? fn->body : fn->span.start, to = fn->span.end;
-    bool as_length = false, tested = al_code_contains(f, from, to, "UV_EOF");
+    bool as_length = false, tested = eof && al_code_contains(f, from, to, eof);
     for (uint32_t i = from; !tested && i + nl <= to; i++) {
       if (memcmp(t + i, nread, nl) || (i > 0 && al_ident_char(t[i - 1])) || al_ident_char(t[i + nl])) continue;
       arg_role role = argument_role(f, from, i);
