@@ -87,11 +87,8 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
     if (runs) continue;
     al_report(sink, n, "`%s` is a local of `%s`, handed to `%s()`, which completes later through a callback: the "
               "function returns first and the loop then uses (and calls back with) a dead stack frame; allocate "
-              "it (malloc, freed in the callback%s) or keep it in a longer-lived struct",
-              name, fn->name ? fn->name : "?", al_call_label(f, n),
-              strstr(n->name, "_start") || !strcmp(n->name, "uv_listen") || !strcmp(n->name, "uv_async_init")
-                  ? " — a handle: in its close callback"
-                  : "");
+              "it (malloc; free a request in its callback, a handle in its close callback) or keep it in a "
+              "longer-lived struct", name, fn->name ? fn->name : "?", al_call_label(f, n));
   }
 }
 
