@@ -29,8 +29,8 @@ static const char *address_of_local_name(const char *arg, char *buf, size_t cap)
   return buf;
 }
 
-/* name is declared in [from, to) of the text as a non-static, non-pointer local of a
- * libuv type: `uv_write_t name;`, `uv_fs_t a, name;`, `uv_write_t name[4];`. */
+/* name is declared in [from, to) of the text as a non-static, non-pointer local:
+ * `uv_write_t name;`, `uv_fs_t a, name;`, `uv_write_t name[4];`, `struct req name;`. */
 static bool declared_local(const ir_file *f, uint32_t from, uint32_t to, const char *name) {
   const char *t = f->src->text;
   size_t nl = strlen(name);
@@ -45,11 +45,19 @@ static bool declared_local(const ir_file *f, uint32_t from, uint32_t to, const c
     const char *decl = t + b;
     size_t dl = i - b;
     while (dl && (decl[0] == ' ' || decl[0] == '\t' || decl[0] == '\n' || decl[0] == '\r')) decl++, dl--;
-    if (dl < 5 || strncmp(decl, "uv_", 3)) continue; /* `uv_write_t name`, not `x = &name` */
-    if (memchr(decl, '*', dl) || memchr(decl, '(', dl) || memchr(decl, '=', dl)) continue;
+    /* a declaration: a type and qualifiers, maybe other declarators (`uv_fs_t a, name`) —
+     * names, spaces and commas only (not `x = name`, `f(name`, `*p, name`), and not a
+     * statement (`return name;`) */
+    bool decl_only = dl > 0;
+    for (size_t k = 0; k < dl && decl_only; k++)
+      decl_only = al_ident_char(decl[k]) || decl[k] == ' ' || decl[k] == '\t' || decl[k] == '\n' || decl[k] == ',';
+    if (!decl_only) continue;
+    static const char *const statements[] = {"return", "goto", "case", "else", "do", "sizeof", NULL};
     size_t tl = 0;
     while (tl < dl && al_ident_char(decl[tl])) tl++;
-    if (tl < 5 || strncmp(decl + tl - 2, "_t", 2)) continue;
+    bool stmt = false;
+    for (int k = 0; statements[k] && !stmt; k++) stmt = strlen(statements[k]) == tl && !strncmp(decl, statements[k], tl);
+    if (stmt) continue;
     /* `static uv_write_t req;` lives on */
     uint32_t line = b;
     while (line > from && t[line - 1] != '\n') line--;
