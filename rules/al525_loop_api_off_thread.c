@@ -144,8 +144,38 @@ static void bind_params(const ir_file *f, const ir_node *call, uint32_t fn_arg, 
   }
 }
 
+/* `run()` of a class derived from one of the knowledge `thread_classes`
+ * (`class Pump(threading.Thread)`): it runs on the thread the class starts. */
+static void check_thread_classes(const ir_file *f, al_sink *sink) {
+  const al_kb *kb = al_kb_for(f->lang);
+  for (const ir_node *cls = f->root; cls; cls = ir_next(cls, f->root)) {
+    if (cls->kind != IR_CLASS || !cls->name) continue;
+    const char *method = NULL, *base = NULL;
+    for (uint32_t i = 0; i < cls->nargs && !method; i++) {
+      const ir_arg *b = &cls->args[i]; /* a base: its name in its module (keyword: the module), or as written */
+      char full[256];
+      if (!b->text) continue;
+      if (b->keyword) snprintf(full, sizeof full, "%s.%s", b->keyword, b->text);
+      const al_kb_entry *e = al_kb_find(kb, "thread_classes", b->keyword ? full : al_imported_name(f, b->text));
+      if (e) {
+        method = al_kb_attr(e, "method");
+        base = e->name;
+      }
+    }
+    if (!method) continue;
+    for (const ir_node *fn = cls->child; fn; fn = fn->next) {
+      const char *dot = fn->kind == IR_FUNC && fn->name ? strrchr(fn->name, '.') : NULL;
+      if (!dot || strcmp(dot + 1, method) || (fn->flags & IR_F_ASYNC)) continue;
+      char how[160];
+      snprintf(how, sizeof how, "the %s() of a %s subclass", method, base);
+      check_body(f, sink, fn, how, NULL);
+    }
+  }
+}
+
 static void check_python(const ir_file *f, const al_index *idx, al_sink *sink) {
   const al_kb *kb = al_kb_for(f->lang);
+  check_thread_classes(f, sink);
   const ir_node *done[16]; /* functions checked (each once, for the first thread that runs it) */
   size_t ndone = 0;
   for (const ir_node *call = f->root; call; call = ir_next(call, f->root)) {
