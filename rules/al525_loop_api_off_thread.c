@@ -44,7 +44,8 @@ static const char *typed_name(const ir_node *n, const typed_params *tp, char *bu
 }
 
 /* The calls of fn's own body (not of functions nested in it) that only the loop thread
- * may make, reported as running in a thread started at `start`. */
+ * may make, reported as running on another thread (`how` says which start); tp types
+ * fn's parameters by what the start passes (NULL: none known). */
 static void check_body(const ir_file *f, al_sink *sink, const ir_node *fn, const char *how, const typed_params *tp) {
   const al_kb *kb = al_kb_for(f->lang);
   for (const ir_node *n = fn->child; n; n = n->kind == IR_FUNC ? ir_next_skip(n, fn) : ir_next(n, fn)) {
