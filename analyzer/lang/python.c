@@ -168,7 +168,8 @@ static void bind_value_type(ts_walk *w, py_ctx *c, const char *var, TSNode value
     if (!cls) return;
     const char *name, *mod, *mem;
     resolve_ref(w, c, cls, &name, &mod, &mem);
-    if (annotation_names_class(name)) bind_type_resolved(w, c, var, mod, mem);
+    if (annotation_names_class(name) && !bind_known_type(w, c, var, name, "annotation_types"))
+      bind_type_resolved(w, c, var, mod, mem);
     return;
   }
   if (ts_is(value, "await")) return;
@@ -1006,7 +1007,10 @@ static void lower_params(ts_walk *w, py_ctx *c, ir_node *fn, TSNode params) {
     if (cls) {
       const char *name, *mod, *mem;
       resolve_ref(w, c, cls, &name, &mod, &mem);
-      if (annotation_names_class(name)) ts_bind_type(w, &c->types, fn, "self.", a->text, mod, mem);
+      const al_kb_entry *e = al_kb_find(al_kb_for(AL_LANG_PYTHON), "annotation_types", name);
+      const char *t = e ? al_kb_attr(e, "type") : NULL; /* `f: typing.TextIO`: the class it stands for */
+      if (t) ts_bind_type(w, &c->types, fn, "self.", a->text, NULL, ir_str(w->f, t, strlen(t)));
+      else if (annotation_names_class(name)) ts_bind_type(w, &c->types, fn, "self.", a->text, mod, mem);
       else bind_element_type(w, c, fn, a->text, type); /* repos: list[Repo] */
     }
   }
