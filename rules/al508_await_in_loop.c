@@ -1,7 +1,8 @@
 /* AL508 await-in-loop: an `await` in the body of a for / for...of / for...in loop in
  * which iterations look independent: no break/return/continue depending on a result,
  * no value carried from one iteration into the next one's await,
- * no `for await`, not a pacing sleep, no lock. Awaiting one by one serialises work
+ * not itself a `for await` (one nested in its body counts as an await), not a pacing
+ * sleep, no lock. Awaiting one by one serialises work
  * that could overlap (bounded: see AL301/AL302 for the unbounded opposite). */
 #include <string.h>
 
@@ -56,10 +57,12 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
     const ir_node *fn = al_real_func(loop);
     if (!fn || !(fn->flags & IR_F_ASYNC)) continue;
     for (const ir_node *n = loop->child; n; n = n->kind == IR_FUNC ? ir_next_skip(n, loop) : ir_next(n, loop)) {
-      if (n->kind != IR_AWAIT || n->span.start < loop->body) continue;
-      if (deliberate(f, n)) break;
-      al_report(sink, n, "`await` inside a loop runs the iterations one after another; if they are independent, "
-                "start them together and await Promise.all() (with a limit for large inputs)");
+      bool inner_for_await = n->kind == IR_LOOP && (n->flags & IR_F_ASYNC); /* awaits each step */
+      if ((n->kind != IR_AWAIT && !inner_for_await) || n->span.start < loop->body) continue;
+      if (!inner_for_await && deliberate(f, n)) break;
+      al_report(sink, n, "%s inside a loop runs the iterations one after another; if they are independent, "
+                "start them together and await Promise.all() (with a limit for large inputs)",
+                inner_for_await ? "`for await`" : "`await`");
       break;
     }
   }
