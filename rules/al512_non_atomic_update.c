@@ -6,8 +6,8 @@
  * useAtomicUpdates — narrowed to shared state, and to reads that precede the await).
  * A local of the function is not shared (in JavaScript: unless a function nested in it
  * names it, as ESLint counts it); nor is `x = await f(x)` (the await comes
- * first in the text); a parameter's property is the caller's to share, and not
- * reported. Found on the await's line: the target starts the statement. Also a
+ * first in the text); a parameter's property is the caller's object's (shared, as
+ * ESLint counts it), unless the parameter was rebound or is a rest one. Found on the await's line: the target starts the statement. Also a
  * check-then-act: `if (!client) client = await connect()` (the `if` tests the target),
  * not under a lock. */
 #include <ctype.h>
@@ -197,6 +197,25 @@ static bool under_lock(const ir_file *f, const ir_node *n, const ir_node *fn) {
   return (fn->flags & IR_F_LAMBDA) && fn->parent && fn->parent->kind == IR_CALL && lockish(f, fn->parent->name);
 }
 
+/* name is a parameter that still holds what the caller passed at `at`: not a rest
+ * parameter (`*args`, `...xs`: a fresh tuple/array each call) and not rebound before
+ * (`args = list(args)`). Its properties are the caller's object's: shared, as ESLint's
+ * require-atomic-updates counts them by default (`acc.total += await count(x)`). */
+static bool caller_object(const ir_node *fn, const ir_node *at, const char *name) {
+  size_t nl = strlen(name);
+  bool param = false;
+  for (uint32_t i = 0; i < fn->nargs && !param; i++) {
+    const char *a = fn->args[i].text;
+    if (a && !(fn->args[i].flags & IR_ARG_SPREAD) && *a != '*' && *a != '.' && !strncmp(a, name, nl) &&
+        !al_ident_char(a[nl]))
+      param = true;
+  }
+  if (!param) return false;
+  for (const ir_node *x = fn->child; x && x->span.start < at->span.start; x = ir_next(x, fn))
+    if (x->kind == IR_ASSIGN && x->name && !strcmp(x->name, name)) return false;
+  return true;
+}
+
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   (void)idx;
   if (f->lang == AL_LANG_C) return;
@@ -277,8 +296,10 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
     bool self = !strcmp(head, "self") || !strcmp(head, "this") || !strcmp(head, "cls");
     bool shared;
     if (self) shared = hl < tl; /* this.x, self.x[...] */
-    else if (py) shared = py_shared_name(f, fn, head, hl) || (hl < tl && !py_local(f, fn, head, hl));
-    else shared = !js_declared(f, fn, head, hl) || (hl == tl && js_captured(f, fn, head, hl));
+    else if (py)
+      shared = py_shared_name(f, fn, head, hl) || (hl < tl && (!py_local(f, fn, head, hl) || caller_object(fn, n, head)));
+    else shared = !js_declared(f, fn, head, hl) || (hl == tl && js_captured(f, fn, head, hl)) ||
+                  (hl < tl && caller_object(fn, n, head));
     if (!shared) continue;
     last_line = n->span.line;
     if (guarded) {
