@@ -215,6 +215,58 @@ static bool call_of(const char *text, const char *fname, const char **args, size
 /* An integer literal, or a name bound (only) to one in the function or module. */
 static bool int_value_depth(const ir_file *f, const ir_node *at, const char *s, const char *e, long *out, int depth);
 
+/* C: `#define NAME 100` (or `(100)`, or a sum or product of such) in the file: the value
+ * a loop bounded by NAME runs to. */
+static bool c_define(const ir_file *f, const ir_node *at, const char *name, long *out, int depth) {
+  const char *t = f->src->text, *end = t + f->src->len;
+  size_t nl = strlen(name);
+  for (const char *p = t; (p = memmem(p, (size_t)(end - p), "#define", 7)); p += 7) {
+    const char *q = p + 7;
+    while (q < end && (*q == ' ' || *q == '\t')) q++;
+    if ((size_t)(end - q) <= nl || strncmp(q, name, nl) || (q[nl] != ' ' && q[nl] != '\t')) continue;
+    const char *v = q + nl, *ve = v;
+    while (ve < end && *ve != '\n' && *ve != '/') ve++; /* (to a comment or the line's end) */
+    return int_value_depth(f, at, v, ve, out, depth + 1);
+  }
+  return false;
+}
+
+/* C: the element count of a fixed array, `ARRAY_SIZE(reqs)` or `sizeof(reqs) /
+ * sizeof(reqs[0])` (or `sizeof reqs / sizeof *reqs`), where reqs is declared `T
+ * reqs[N]` in the file with N known: a loop over it starts at most N requests. */
+static bool c_array_count(const ir_file *f, const ir_node *at, const char *s, const char *e, long *out, int depth) {
+  char name[65];
+  size_t n = 0;
+  const char *p = s;
+  if ((size_t)(e - s) > 11 && !strncmp(s, "ARRAY_SIZE(", 11) && e[-1] == ')') {
+    p = s + 11;
+  } else if ((size_t)(e - s) > 7 && !strncmp(s, "sizeof", 6) && memchr(s, '/', (size_t)(e - s))) {
+    p = s + 6;
+    while (p < e && (*p == ' ' || *p == '(')) p++;
+  } else {
+    return false;
+  }
+  while (p < e && (isalnum((unsigned char)*p) || *p == '_') && n + 1 < sizeof name) name[n++] = *p++;
+  name[n] = 0;
+  if (!n || isdigit((unsigned char)name[0])) return false;
+  const char *t = f->src->text, *end = t + f->src->len;
+  for (const char *d = t; (d = memmem(d, (size_t)(end - d), name, n)); d += n) {
+    if ((d > t && (isalnum((unsigned char)d[-1]) || d[-1] == '_')) || d + n >= end || d[n] != '[') continue;
+    const char *ty = d; /* a type before it (`uv_fs_t reqs[`, `char *bufs[`), not `= reqs[` or `(reqs[` */
+    while (ty > t && (ty[-1] == ' ' || ty[-1] == '*')) ty--;
+    if (ty == d || ty == t || !(isalnum((unsigned char)ty[-1]) || ty[-1] == '_')) continue;
+    const char *b = d + n + 1, *be = memchr(b, ']', (size_t)(end - b));
+    if (!be || be == b || (be + 1 < end && be[1] != ';' && be[1] != ' ' && be[1] != '=' && be[1] != '[')) continue;
+    /* a declaration's dimension: `uv_fs_t reqs[N];` — not a use `reqs[i]` (an index variable) */
+    long v;
+    if (int_value_depth(f, at, b, be, &v, depth + 1)) {
+      *out = v;
+      return true;
+    }
+  }
+  return false;
+}
+
 static bool int_value(const ir_file *f, const ir_node *at, const char *s, const char *e, long *out) {
   return int_value_depth(f, at, s, e, out, 0);
 }
@@ -222,6 +274,16 @@ static bool int_value(const ir_file *f, const ir_node *at, const char *s, const 
 static bool int_value_depth(const ir_file *f, const ir_node *at, const char *s, const char *e, long *out, int depth) {
   if (int_lit(s, e, out)) return true;
   if (depth > 3) return false;
+  while (s < e && isspace((unsigned char)*s)) s++;
+  while (e > s && isspace((unsigned char)e[-1])) e--;
+  if (e - s > 2 && *s == '(' && e[-1] == ')') { /* `(N)`: when its paren closes at the end */
+    int level = 0;
+    const char *q = s;
+    for (; q < e; q++)
+      if ((level += *q == '(' ? 1 : *q == ')' ? -1 : 0) == 0) break;
+    if (q == e - 1) return int_value_depth(f, at, s + 1, e - 1, out, depth + 1);
+  }
+  if (f->lang == AL_LANG_C && c_array_count(f, at, s, e, out, depth)) return true;
   /* a + b, a * b of known integers */
   for (const char *p = s; p < e; p++) {
     if (*p != '+' && *p != '*') continue;
@@ -238,6 +300,7 @@ static bool int_value_depth(const ir_file *f, const ir_node *at, const char *s, 
   name[e - s] = 0;
   for (const char *p = name; *p; p++)
     if (!isalnum((unsigned char)*p) && *p != '_') return false;
+  if (f->lang == AL_LANG_C) return c_define(f, at, name, out, depth);
   const ir_node *fn = al_real_func(at);
   const ir_node *scopes[8];
   int ns = 0;
