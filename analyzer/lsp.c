@@ -1,6 +1,7 @@
 /* lsp: `asynclint lsp`, a Language Server over stdio (JSON-RPC 2.0, jansson):
  * initialize/initialized/shutdown/exit, didOpen/didChange (full and incremental)/
- * didSave/didClose with publishDiagnostics, and codeAction (the fixes, and "ignore on
+ * didSave/didClose with publishDiagnostics, hover (a finding's message and why it
+ * matters), and codeAction (the fixes, and "ignore on
  * this line"). Each open document is linted from memory with the rules its
  * .asynclint.yaml enables. Malformed input gets the JSON-RPC error and the server goes
  * on; end of input ends it. */
@@ -711,6 +712,59 @@ static json_t *code_actions(server *s, json_t *params) {
   return res;
 }
 
+/* The part of a rule's page from `## Why is this bad?` up to the first section after
+ * `## Use instead` (the language-specific ones stay on the full page). */
+static void doc_core(al_buf *b, const char *doc) {
+  const char *why = doc ? strstr(doc, "\n## Why is this bad?") : NULL;
+  if (!why) return;
+  const char *use = strstr(why, "\n## Use instead");
+  const char *end = use ? strstr(use + 1, "\n## ") : NULL;
+  size_t n = end ? (size_t)(end - why) : strlen(why);
+  al_buf_add(b, why + 1, n - 1);
+}
+
+/* Hover over a finding: its message, the fix on offer, and why the rule matters with
+ * its example (the rule's own page); null where there is no finding. */
+static json_t *hover(server *s, json_t *params) {
+  const char *uri = json_string_value(json_object_get(json_object_get(params, "textDocument"), "uri"));
+  doc *d = uri ? al_map_get(&s->docs, uri) : NULL;
+  json_t *pos = json_object_get(params, "position");
+  if (!d || !json_is_object(pos)) return json_null();
+  size_t at = offset_of(d->text.data, d->text.len, (long)json_integer_value(json_object_get(pos, "line")),
+                        (long)json_integer_value(json_object_get(pos, "character")));
+  al_vec found = {0};
+  lint(s, d, &found);
+  al_buf b = {0};
+  size_t from = SIZE_MAX, to = 0;
+  for (size_t i = 0; i < found.len; i++) {
+    const al_finding *fd = found.items[i];
+    if (at < fd->span.start || at > fd->span.end) continue;
+    const al_rule *r = al_rule_find(fd->code);
+    if (b.len) al_buf_puts(&b, "\n\n---\n\n");
+    al_buf_printf(&b, "**%s %s**: %s", fd->code, r ? r->name : "", fd->message);
+    if (fd->fix)
+      al_buf_printf(&b, "\n\nFix (%s): %s", fd->fix->safety == AL_FIX_APPLY_SAFE ? "safe" : "unsafe", fd->fix->title);
+    al_buf_puts(&b, "\n\n");
+    doc_core(&b, r ? al_rule_doc(r->code) : NULL);
+    al_buf_printf(&b, "\n\n`asynclint rule %s` prints the whole page.", fd->code);
+    if (fd->span.start < from) from = fd->span.start;
+    if (fd->span.end > to) to = fd->span.end;
+  }
+  free_findings(&found);
+  if (!b.len) {
+    al_buf_free(&b);
+    return json_null();
+  }
+  json_t *contents = json_object();
+  json_object_set_new(contents, "kind", json_string("markdown"));
+  json_object_set_new(contents, "value", json_stringn(b.data, b.len));
+  al_buf_free(&b);
+  json_t *res = json_object();
+  json_object_set_new(res, "contents", contents);
+  json_object_set_new(res, "range", range_of(d, from, to));
+  return res;
+}
+
 /* The tree-sitter point (row, byte column) of byte offset off. */
 static TSPoint point_of(const char *t, size_t off) {
   TSPoint p = {0, 0};
@@ -822,6 +876,7 @@ static void dispatch(server *s, json_t *msg) {
     json_array_append_new(kinds, json_string(FIX_ALL_KIND));
     json_object_set_new(cap, "codeActionKinds", kinds);
     json_object_set_new(caps, "codeActionProvider", cap);
+    json_object_set_new(caps, "hoverProvider", json_true());
     json_t *info = json_object();
     json_object_set_new(info, "name", json_string("asynclint"));
     json_object_set_new(info, "version", json_string(AL_VERSION));
@@ -902,6 +957,9 @@ static void dispatch(server *s, json_t *msg) {
   } else if (!strcmp(method, "textDocument/codeAction")) {
     flush(s); /* answer about the text the client has */
     if (request) send_result(s, id, code_actions(s, params));
+  } else if (!strcmp(method, "textDocument/hover")) {
+    flush(s);
+    if (request) send_result(s, id, hover(s, params));
   } else if (request) {
     char *m = al_fmt("Method not found: %s", method);
     send_error(s, id, -32601, m);

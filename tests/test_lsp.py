@@ -130,6 +130,35 @@ class Lsp(unittest.TestCase):
         self.c.send("exit", request=False)
         self.assertEqual(self.c.p.wait(timeout=10), 0)
 
+    def test_hover_explains_the_finding(self):
+        """Hover over a finding: its code, name and message, the fix on offer, and the rule
+        page's why and example; nothing elsewhere."""
+        caps = self.c.request("initialize", {"processId": None, "capabilities": {}})["result"]["capabilities"]
+        self.assertTrue(caps.get("hoverProvider"))
+        self.c.send("initialized", {}, request=False)
+        self.c.send("textDocument/didOpen", {"textDocument": {"uri": self.uri, "languageId": "python", "version": 1,
+                                                              "text": BUG}}, request=False)
+        self.assertEqual(len(self.diags()), 1)
+        r = self.c.request("textDocument/hover", {"textDocument": {"uri": self.uri},
+                                                  "position": {"line": 5, "character": 9}})["result"]
+        self.assertEqual(r["contents"]["kind"], "markdown")
+        text = r["contents"]["value"]
+        self.assertTrue(text.startswith("**AL201 blocking-sleep**: `time.sleep()` blocks the event loop"), text)
+        self.assertIn("Fix (unsafe): ", text)
+        self.assertIn("## Why is this bad?", text)
+        self.assertIn("## Example", text)
+        self.assertNotIn("## What it does", text)
+        self.assertEqual(r["range"]["start"], {"line": 5, "character": 4})
+        self.assertEqual(r["range"]["end"], {"line": 5, "character": 17})
+        # a position with no finding, and a document that is not open
+        self.assertIsNone(self.c.request("textDocument/hover", {"textDocument": {"uri": self.uri},
+                                                                "position": {"line": 0, "character": 3}})["result"])
+        self.assertIsNone(self.c.request("textDocument/hover", {"textDocument": {"uri": self.uri + "x"},
+                                                                "position": {"line": 5, "character": 9}})["result"])
+        # a malformed position is an empty answer, not a crash
+        self.assertIsNone(self.c.request("textDocument/hover", {"textDocument": {"uri": self.uri},
+                                                                "position": "x"})["result"])
+
     def test_fix_all_source_action(self):
         """`source.fixAll.asynclint` (editors' fix-on-save): every safe fix at once, as one
         edit of the whole text; `only` filters the kinds."""
