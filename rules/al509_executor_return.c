@@ -2,7 +2,8 @@
  * an expression body, or `return x;`) — a plain value or a promise. It is ignored:
  * usually `resolve(x)` was meant, or a promise is returned that nobody waits for (the
  * outer promise then never settles). `void expr`, a bare `return;` and calls whose
- * result is ignored by design (`setTimeout(resolve, ms)`, `return resolve(x)`) are fine. */
+ * result is ignored by design (`setTimeout(resolve, ms)`, `return resolve(x)`) are fine
+ * — unless the executor never names resolve or reject: then nothing settles it. */
 #include <string.h>
 
 #include "common.h"
@@ -21,6 +22,18 @@ static bool meaningful(const ir_file *f, const al_index *idx, const ir_node *ex,
   return true; /* not a call: a value */
 }
 
+/* The executor's body never names its resolve or reject parameter (nor passes them
+ * on): nothing can settle the promise, so a returned call's result was meant as its
+ * value (`new Promise((resolve) => cache.get(key))`: pending forever). */
+static bool never_settles(const ir_file *f, const ir_node *ex) {
+  char *body = al_fmt("%.*s", (int)(ex->span.end - ex->body), f->src->text + ex->body);
+  bool named = false;
+  for (uint32_t i = 0; i < ex->nargs && i < 2 && !named; i++)
+    named = !ex->args[i].text || !al_is_identifier(ex->args[i].text) || al_text_mentions(body, ex->args[i].text);
+  free(body);
+  return !named;
+}
+
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   const char *t = f->src->text;
   for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
@@ -29,9 +42,11 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
     while (ex && ex->kind != IR_FUNC) ex = ex->next;
     if (!ex || !ex->body) continue;
     if (t[ex->body] != '{') {
-      if (!strncmp(t + ex->body, "void ", 5) || !meaningful(f, idx, ex, ex->body)) continue;
-      al_report(sink, ex, "Promise executor returns a value (expression-bodied arrow): it is ignored; call "
-                "resolve(...) or wrap the body in braces");
+      bool pending = never_settles(f, ex);
+      if (!strncmp(t + ex->body, "void ", 5) || (!meaningful(f, idx, ex, ex->body) && !pending)) continue;
+      al_report(sink, ex, "Promise executor returns a value (expression-bodied arrow): it is ignored%s; call "
+                "resolve(...) or wrap the body in braces",
+                pending ? ", and nothing calls resolve or reject, so the promise never settles" : "");
       continue;
     }
     for (const ir_node *r = ex->child; r; r = r->kind == IR_FUNC ? ir_next_skip(r, ex) : ir_next(r, ex)) {
@@ -39,9 +54,11 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
       uint32_t i = r->span.start + 6;
       while (i < r->span.end && (t[i] == ' ' || t[i] == '\t')) i++;
       /* `return;`, `return` ending the line (ASI), `return }`, `return void x` */
-      if (i >= r->span.end || strchr(";\r\n}", t[i]) || !strncmp(t + i, "void ", 5) || !meaningful(f, idx, r, i))
-        continue;
-      al_report(sink, r, "Promise executor returns a value: it is ignored; call resolve(...) instead");
+      if (i >= r->span.end || strchr(";\r\n}", t[i]) || !strncmp(t + i, "void ", 5)) continue;
+      bool pending = never_settles(f, ex);
+      if (!meaningful(f, idx, r, i) && !pending) continue;
+      al_report(sink, r, "Promise executor returns a value: it is ignored%s; call resolve(...) instead",
+                pending ? ", and nothing calls resolve or reject, so the promise never settles" : "");
     }
   }
 }
