@@ -82,6 +82,7 @@ DEFECTS = {
     "AL507": {"javascript": ("the promise never settles, the executor's rejection is unhandled",
                              lambda r: "never settled" in (r["error"] or "") and r["unhandled_rejections"] > 0)},
     "AL509": {"javascript": ("the promise never settles", lambda r: "never settled" in (r["error"] or ""))},
+    "AL520": {"javascript": ("the callback ran twice", lambda r: "callback ran 2 times" in (r["error"] or ""))},
     "AL519": {"javascript": ("the handler fails: a string has no stack",
                              lambda r: "Cannot read properties of undefined" in (r["error"] or ""))},
     "AL407": {"python": ("the second task's failure is lost", lambda r: "replica-b" not in (r["error"] or ""))},
