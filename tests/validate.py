@@ -92,6 +92,8 @@ DEFECTS = {
                     lambda r: "read before the callback" in (r["error"] or ""))},
     "AL106": {"c": ("ASan: stack-use-after-return in the callback",
                     lambda r: "stack-use-after-return" in (r["error"] or ""))},
+    "AL406": {"c": ("ASan: heap-use-after-free in the close callback",
+                    lambda r: "heap-use-after-free" in (r["error"] or ""))},
     "AL526": {"c": ("ASan: memcpy of UV_EOF bytes (a huge size_t)",
                     lambda r: "AddressSanitizer: memcpy" in (r["error"] or "")
                     or "negative-size-param" in (r["error"] or ""))},
