@@ -9,7 +9,7 @@
 
 static al_fix *sleep_fix(const ir_file *f, const ir_node *call) {
   if (f->lang != AL_LANG_PYTHON || call->use != IR_USE_DISCARDED) return NULL;
-  const char *lib = al_py_async_lib(f);
+  const char *lib = al_py_async_lib_at(f, call);
   const char *alias = al_py_module_alias(f, lib);
   char *title = al_fmt("replace with `await %s.sleep(...)`", alias ? alias : lib);
   al_fix *fx = al_fix_new(AL_FIX_APPLY_UNSAFE, title);

@@ -14,7 +14,7 @@ static bool earlier_cancel_handler(const ir_file *f, const ir_node *h) {
 }
 
 static al_fix *cancel_handler_fix(const ir_file *f, const ir_node *h) {
-  const char *lib = al_py_async_lib(f);
+  const char *lib = al_py_async_lib_at(f, h);
   const char *alias = al_py_module_alias(f, lib);
   const char *mod = alias ? alias : lib;
   const al_kb_entry *spell = al_kb_find(al_kb_for(f->lang), "cancel_catch", lib);

@@ -106,7 +106,7 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
       continue;
     const ir_node *fn = NULL;
     if (!al_in_async_code(f, n, &fn) || al_expected_to_raise(f, n)) continue;
-    const char *lib = al_py_async_lib(f);
+    const char *lib = al_py_async_lib_at(f, n);
     const char *how = !strcmp(lib, "asyncio")
                           ? "wrap it in asyncio.shield() (bounded by asyncio.timeout())"
                           : !strcmp(lib, "trio") ? "run it under `with trio.move_on_after(t, shield=True):`"

@@ -822,6 +822,21 @@ const char *al_py_async_lib(const ir_file *f) {
   return f->py_runtime ? f->py_runtime : "asyncio"; /* none imported: the configured one */
 }
 
+const char *al_py_async_lib_at(const ir_file *f, const ir_node *at) {
+  static const char *const libs[] = {"asyncio", "trio", "anyio"};
+  const ir_node *fn = at ? al_real_func(at) : NULL;
+  bool seen[3] = {false, false, false};
+  for (const ir_node *n = fn ? fn->child : NULL; n; n = ir_next(n, fn)) {
+    if ((n->kind != IR_CALL && n->kind != IR_WITH) || !n->name) continue;
+    for (int i = 0; i < 3; i++) {
+      size_t l = strlen(libs[i]);
+      if (!strncmp(n->name, libs[i], l) && n->name[l] == '.') seen[i] = true;
+    }
+  }
+  if (seen[0] + seen[1] + seen[2] == 1) return seen[0] ? libs[0] : seen[1] ? libs[1] : libs[2];
+  return al_py_async_lib(f);
+}
+
 uint32_t al_line_start(const ir_file *f, uint32_t off) {
   const char *t = f->src->text;
   while (off > 0 && t[off - 1] != '\n' && t[off - 1] != '\r') off--;

@@ -64,6 +64,8 @@ DEFECTS = {
               "javascript": ("abort not honoured", lambda r: r["abort_honoured"] is False),
               "c": ("swallowed cancellation", lambda r: r["swallowed_cancellations"] > 0)},
     "AL402": {"python": ("cancellation not honoured", swallowed)},
+    "AL404": {"python": ("the cleanup was cancelled: a connection leaked",
+                         lambda r: "connection leaked" in (r["error"] or ""))},
     "AL403": {"python": ("cancellation not honoured", swallowed)},
     "AL211": {"python": ("RuntimeError from the nested loop", lambda r: "RuntimeError" in (r["error"] or ""))},
     "AL511": {"python": ("SyntaxError on import", lambda r: (r["error"] or "").startswith("SyntaxError")),
