@@ -90,6 +90,7 @@ DEFECTS = {
     "AL519": {"javascript": ("the handler fails: a string has no stack",
                              lambda r: "Cannot read properties of undefined" in (r["error"] or ""))},
     "AL407": {"python": ("the second task's failure is lost", lambda r: "replica-b" not in (r["error"] or ""))},
+    "AL521": {"python": ("the return waited for the slowest task", lambda r: "only after the slowest" in (r["error"] or ""))},
     "AL522": {"python": ("AttributeError in the handler", lambda r: "AttributeError" in (r["error"] or ""))},
     "AL105": {"c": ("the result read before the callback",
                     lambda r: "read before the callback" in (r["error"] or ""))},
