@@ -83,6 +83,7 @@ DEFECTS = {
               "javascript": ("TypeError: not iterable, or a sleep that did not wait",
                              lambda r: "not iterable" in (r["error"] or "") or "did not wait" in (r["error"] or ""))},
     "AL405": {"javascript": ("abort not honoured", lambda r: r["abort_honoured"] is False)},
+    "AL502": {"python": ("the waiter noticed the change an interval late", lambda r: "ms late" in (r["error"] or ""))},
     "AL505": {"python": ("the timeout did not stop the work", lambda r: "did not stop the work" in (r["error"] or ""))},
     "AL507": {"javascript": ("the promise never settles, the executor's rejection is unhandled",
                              lambda r: "never settled" in (r["error"] or "") and r["unhandled_rejections"] > 0)},
