@@ -54,6 +54,7 @@ DEFECTS = {
               "javascript": (f"loop stalled >= {STALL_MS} ms", stalled)},
     "AL205": {"python": (f"loop stalled >= {STALL_MS} ms", stalled)},
     "AL208": {"javascript": (f"loop stalled >= {STALL_MS} ms", stalled)},
+    "AL209": {"c": (f"loop stalled >= {STALL_MS} ms", lambda r: "loop stalled" in (r["error"] or ""))},
     "AL210": {"python": (f"loop stalled >= {STALL_MS} ms", stalled),
               "javascript": (f"loop stalled >= {STALL_MS} ms", stalled)},
     "AL301": {"python": ("more than 100 tasks at once", lambda r: r["peak_tasks"] > 100),
