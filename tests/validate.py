@@ -53,6 +53,7 @@ DEFECTS = {
     "AL204": {"python": (f"loop stalled >= {STALL_MS} ms", stalled),
               "javascript": (f"loop stalled >= {STALL_MS} ms", stalled)},
     "AL205": {"python": (f"loop stalled >= {STALL_MS} ms", stalled)},
+    "AL207": {"python": (f"loop stalled >= {STALL_MS} ms", stalled)},
     "AL208": {"javascript": (f"loop stalled >= {STALL_MS} ms", stalled)},
     "AL209": {"c": (f"loop stalled >= {STALL_MS} ms", lambda r: "loop stalled" in (r["error"] or ""))},
     "AL210": {"python": (f"loop stalled >= {STALL_MS} ms", stalled),
