@@ -89,6 +89,7 @@ DEFECTS = {
     "AL505": {"python": ("the timeout did not stop the work", lambda r: "did not stop the work" in (r["error"] or ""))},
     "AL507": {"javascript": ("the promise never settles, the executor's rejection is unhandled",
                              lambda r: "never settled" in (r["error"] or "") and r["unhandled_rejections"] > 0)},
+    "AL508": {"javascript": ("the independent parts ran one at a time", lambda r: r["peak"] < 2)},
     "AL509": {"javascript": ("the promise never settles", lambda r: "never settled" in (r["error"] or ""))},
     "AL520": {"javascript": ("the callback ran twice", lambda r: "callback ran 2 times" in (r["error"] or ""))},
     "AL519": {"javascript": ("the handler fails: a string has no stack",
