@@ -24,10 +24,10 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
            (at = al_yield_in(f, fn, at, w->span.end)) != UINT32_MAX; at += 5) {
         done_to = at + 5;
         ir_node y = {.kind = IR_WITH, .parent = (ir_node *)w, .span = al_span_at(f, at, 5)};
-        al_report(sink, &y, "async generator `%s` yields inside a `%s` block (line %u): if the consumer stops early, "
+        al_report(sink, &y, "async generator `%s` yields inside %s block (line %u): if the consumer stops early, "
                   "the block's cleanup waits for the generator to be finalized (garbage collection or loop "
                   "shutdown), where it can no longer await; keep the yield outside the block, or have callers use "
-                  "contextlib.aclosing()", fn->name ? fn->name : "?", (w->flags & IR_F_ASYNC) ? "async with" : "with",
+                  "contextlib.aclosing()", fn->name ? fn->name : "?", (w->flags & IR_F_ASYNC) ? "an `async with`" : "a `with`",
                   (unsigned)w->span.line);
       }
     }

@@ -71,6 +71,7 @@ DEFECTS = {
                          lambda r: "connection leaked" in (r["error"] or ""))},
     "AL403": {"python": ("cancellation not honoured", swallowed)},
     "AL211": {"python": ("RuntimeError from the nested loop", lambda r: "RuntimeError" in (r["error"] or ""))},
+    "AL510": {"python": ("the abandoned generator still holds the lock", lambda r: "still held" in (r["error"] or ""))},
     "AL511": {"python": ("SyntaxError on import", lambda r: (r["error"] or "").startswith("SyntaxError")),
               "javascript": ("SyntaxError on import", lambda r: (r["error"] or "").startswith("SyntaxError"))},
     "AL512": {"python": ("lost update", lambda r: "lost update" in (r["error"] or "")),
