@@ -1,13 +1,17 @@
 #!/usr/bin/env python3
 """Every registered rule has a docs page with the four sections and a fixtures folder,
 `asynclint rules` lists exactly the registry, and the README's rule table names each
-rule with the languages its page gives (which cover the languages it has fixtures in)."""
+rule with the languages its page gives (which cover the languages it has fixtures in),
+and every rule but the listed few has a validated bad/fixed pair (as the README says)."""
 import os
 import re
 import subprocess
 import sys
 
 SECTIONS = ["## What it does", "## Why is this bad?", "## Example", "## Use instead"]
+# Rules without a validated pair, and why (the README names them): style rules, and
+# defects a test machine cannot stage reliably.
+NO_PAIR = {"AL501": "style", "AL503": "style", "AL206": "needs a slow DNS server", "AL212": "needs an empty entropy pool"}
 
 
 def main():
@@ -44,6 +48,15 @@ def main():
                         problems.append(f"{doc}: fixtures/{code}/{d}/ exists but the page's languages are {langs!r}")
         if not os.path.isdir(f"fixtures/{code}"):
             problems.append(f"{code}: no fixtures/{code}/")
+            continue
+        paired = any(f.endswith(tuple(".bad" + e for e in (".py", ".mjs", ".c", ".ts")))
+                     for _, _, files in os.walk(f"fixtures/{code}") for f in files)
+        if paired == (code in NO_PAIR):
+            problems.append(f"{code}: " + ("has a validated pair now: drop it from NO_PAIR and the README" if paired
+                                           else "no validated pair (fixtures/<CODE>/<lang>/<case>.bad.* + .fixed.*)"))
+    for code in NO_PAIR:
+        if code not in open("README.md").read().split("## Fixes proven by running them")[1].split("\n## ")[0]:
+            problems.append(f"README.md: the validation section does not name {code}, which has no pair")
     for p in problems:
         print("FAIL " + p)
     n = len(listed)
