@@ -5,7 +5,7 @@ BUILD_TYPE ?= RelWithDebInfo
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
-.PHONY: all setup build run test validate realworld asan test-asan fuzz valgrind bench clean
+.PHONY: all setup build run test validate realworld asan test-asan fuzz valgrind bench clean install
 
 all: build
 
@@ -21,6 +21,12 @@ build: setup $(BUILD)/CMakeCache.txt
 # Findings make asynclint exit 1: that is the demo working, not make failing.
 run: build
 	@$(BUILD)/asynclint check fixtures/demo; rc=$$?; [ $$rc -le 1 ]
+
+# The binary into $(PREFIX)/bin, the rule pages into $(PREFIX)/share/doc/asynclint
+# (DESTDIR=... for packaging).
+PREFIX ?= /usr/local
+install: build
+	cmake --install $(BUILD) --prefix $(PREFIX)
 
 test: build
 	ctest --test-dir $(BUILD) --output-on-failure -j$(JOBS)

@@ -391,6 +391,24 @@ class Cli(unittest.TestCase):
         self.assertTrue(got[(5, "AL103")].startswith("future `fut`"), got)
         self.assertTrue(got[(6, "AL101")].startswith("coroutine returned by"), got)
 
+    def test_install_puts_a_standalone_binary_and_the_rule_pages_under_the_prefix(self):
+        """`cmake --install` (what `make install` runs): the installed binary works from
+        anywhere (knowledge and pages embedded), the rule pages are there as files."""
+        build = os.path.dirname(BIN)
+        if not os.path.exists(os.path.join(build, "cmake_install.cmake")):
+            self.skipTest("not a CMake build directory")
+        prefix = os.path.join(self.dir, "prefix")
+        proc = subprocess.run(["cmake", "--install", build, "--prefix", prefix], capture_output=True, text=True)
+        self.assertEqual(proc.returncode, 0, proc.stderr)
+        installed = os.path.join(prefix, "bin", "asynclint")
+        app = self.write("app.py", "import time\nasync def f():\n    time.sleep(1)\n")
+        run = subprocess.run([installed, "check", "--no-cache", "--format", "concise", app], capture_output=True,
+                             text=True, cwd="/")
+        self.assertEqual(run.returncode, 1, run.stderr)
+        self.assertIn(":3:5: AL201", run.stdout)
+        pages = os.listdir(os.path.join(prefix, "share", "doc", "asynclint", "rules"))
+        self.assertEqual(sorted(pages), sorted(os.listdir("docs/rules")))
+
 
 if __name__ == "__main__":
     BIN = os.path.abspath(sys.argv.pop(1))
