@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "kb.h"
 #include "rule.h"
 
 const char *al_family_name(al_family f) {
@@ -68,6 +69,65 @@ static const char *directive(const char *text, size_t len, const char *name) {
   return m < text + len && *m == '-' ? NULL : m;
 }
 
+/* A peer's suppression: the rule names in [p, stop) — separated by commas or spaces, up
+ * to ESLint's `--` reason or Biome's `:` — include one that knowledge `peer_codes` maps
+ * to codes covering code (`# noqa: ASYNC251` covers AL201, `// eslint-disable-next-line
+ * no-await-in-loop` AL508). */
+static bool peer_covers(al_lang lang, const char *p, const char *stop, const char *code) {
+  const al_kb *kb = al_kb_for(lang);
+  while (p < stop) {
+    while (p < stop && (*p == ',' || *p == ' ' || *p == '\t')) p++;
+    if (stop - p >= 2 && p[0] == '-' && p[1] == '-') break;
+    const char *s = p;
+    while (p < stop && *p != ',' && *p != ' ' && *p != '\t' && *p != ':' && !(p[0] == '*' && p + 1 < stop && p[1] == '/'))
+      p++;
+    char name[96];
+    size_t n = (size_t)(p - s);
+    if (!n) break;
+    if (n < sizeof name) {
+      memcpy(name, s, n);
+      name[n] = 0;
+      const al_kb_entry *e = al_kb_find(kb, "peer_codes", name);
+      const char *codes = e ? al_kb_attr(e, "codes") : NULL;
+      if (codes && list_covers(codes, codes + strlen(codes), code)) return true;
+    }
+    if (p < stop && *p == ':') break; /* `biome-ignore lint/a/b: why` */
+  }
+  return false;
+}
+
+/* The rules after an ESLint or Biome directive found at m on [.., end) (just past its
+ * name: `eslint-disable-next-line` then ` rule, rule -- why`) cover code. */
+static bool peer_directive_covers(al_lang lang, const char *m, const char *end, const char *code) {
+  return m && m < end && (*m == ' ' || *m == '\t') && peer_covers(lang, m, end, code);
+}
+
+/* JavaScript: an ESLint region open at line: an `eslint-disable rule` block comment
+ * naming a rule that covers code, before the line, with no `eslint-enable` after it
+ * (one naming no rule, or that rule). */
+static bool eslint_region(const al_source *src, uint32_t line, const char *code) {
+  size_t len;
+  const char *upto = al_source_line(src, line, &len);
+  bool off = false;
+  for (const char *t = src->text; t < upto;) {
+    const char *hit = memmem(t, (size_t)(upto - t), "eslint-", 7);
+    if (!hit) break;
+    const char *eol = memchr(hit, '\n', (size_t)(src->text + src->len - hit));
+    if (!eol) eol = src->text + src->len;
+    const char *m = hit + 7;
+    if (!strncmp(m, "disable", 7) && (m[7] == ' ' || m[7] == '\t')) {
+      if (peer_covers(src->lang, m + 7, eol, code)) off = true;
+    } else if (!strncmp(m, "enable", 6)) {
+      const char *r = m + 6;
+      while (r < eol && (*r == ' ' || *r == '\t')) r++;
+      if (r >= eol || (r[0] == '*' && r + 1 < eol && r[1] == '/') || peer_covers(src->lang, m + 6, eol, code))
+        off = false;
+    }
+    t = hit + 7;
+  }
+  return off;
+}
+
 bool al_suppressed(const al_source *src, uint32_t line, const char *code) {
   if (!src->has_markers) return false;
   size_t len;
@@ -81,15 +141,21 @@ bool al_suppressed(const al_source *src, uint32_t line, const char *code) {
     if (m >= end || *m != ':') return true;
     const char *stop = m + 1;
     while (stop < end && *stop != '#') stop++;
-    return list_covers(m + 1, stop, code);
+    return list_covers(m + 1, stop, code) || peer_covers(src->lang, m + 1, stop, code);
   }
+  bool js = src->lang == AL_LANG_JS;
+  if (js && peer_directive_covers(src->lang, directive(text, len, "eslint-disable-line"), end, code)) return true;
   if (line > 1) { /* on the line before: `// asynclint-disable-next-line AL101` */
     size_t plen;
     const char *prev = al_source_line(src, line - 1, &plen);
     if ((m = directive(prev, plen, "asynclint: ignore-next-line")) ||
         (m = directive(prev, plen, "asynclint-disable-next-line")))
       return directive_covers(m, prev + plen, code);
+    if (js && (peer_directive_covers(src->lang, directive(prev, plen, "eslint-disable-next-line"), prev + plen, code) ||
+               peer_directive_covers(src->lang, directive(prev, plen, "biome-ignore"), prev + plen, code)))
+      return true;
   }
+  if (js && eslint_region(src, line, code)) return true;
   /* the whole file: `# asynclint: ignore-file[AL5]`, `// asynclint-disable-file AL501` */
   for (const char *t = src->text, *e = src->text + src->len; t < e;) {
     const char *hit = memmem(t, (size_t)(e - t), "asynclint", 9);

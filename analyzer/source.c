@@ -104,7 +104,9 @@ static void build_lines(al_source *s) {
   /* one scan here spares a scan of the line per finding (minified code: one long line);
    * by their rarest letters (`q` of noqa, `y` of asynclint) with memchr: glibc's memmem
    * took ~3 instructions a byte for each */
-  s->has_markers = has_word(s->text, s->len, "noqa", 4, 2) || has_word(s->text, s->len, "asynclint", 9, 2);
+  s->has_markers = has_word(s->text, s->len, "noqa", 4, 2) || has_word(s->text, s->len, "asynclint", 9, 2) ||
+                   (s->lang == AL_LANG_JS && (has_word(s->text, s->len, "eslint-", 7, 6) ||
+                                              has_word(s->text, s->len, "biome-ignore", 12, 7)));
 }
 
 void al_source_from_text(al_source *s, const char *path, al_lang lang, const char *text, size_t len) {

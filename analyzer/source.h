@@ -29,7 +29,7 @@ typedef struct al_source {
   off_t size;         /* identity at read time: lets --fix detect a concurrent change */
   int64_t mtime_ns;
   bool bad_utf8;      /* the file has invalid UTF-8 (linted as bytes) */
-  bool has_markers;   /* the text mentions `asynclint` or `noqa` (suppressions possible) */
+  bool has_markers;   /* the text mentions `asynclint` or `noqa` (JS: `eslint-`, `biome-ignore`): suppressions possible */
 } al_source;
 
 #define AL_MAX_FILE_SIZE ((size_t)128 << 20)

@@ -220,6 +220,54 @@ START_TEST(inline_suppressions) {
 }
 END_TEST
 
+/* The peers' own suppressions, for the rules of theirs that ours cover (knowledge
+ * `peer_codes`): a project moving over keeps its decisions; other rules' do not count. */
+START_TEST(peer_suppressions) {
+  const char *py = "time.sleep(1)  # noqa: ASYNC251\n"       /* 1 */
+                   "time.sleep(1)  # noqa: E501, ASYNC251\n" /* 2 */
+                   "time.sleep(1)  # noqa: ASYNC210\n"       /* 3 */
+                   "create_task(f())  # noqa: RUF006\n";     /* 4 */
+  al_source s;
+  al_source_from_text(&s, "x.py", AL_LANG_PYTHON, py, strlen(py));
+  ck_assert(al_suppressed(&s, 1, "AL201"));
+  ck_assert(!al_suppressed(&s, 1, "AL202"));
+  ck_assert(al_suppressed(&s, 2, "AL201"));
+  ck_assert(!al_suppressed(&s, 3, "AL201"));
+  ck_assert(al_suppressed(&s, 4, "AL102"));
+  al_source_free(&s);
+  const char *js = "f(); // eslint-disable-line @typescript-eslint/no-floating-promises\n"        /* 1 */
+                   "// eslint-disable-next-line no-console, require-await -- not async\n"     /* 2 */
+                   "async function g() {}\n"                                                 /* 3 */
+                   "// eslint-disable-next-line no-console\n"                                 /* 4 */
+                   "f();\n"                                                                   /* 5 */
+                   "// biome-ignore lint/nursery/noFloatingPromises: fire and forget\n"       /* 6 */
+                   "f();\n"                                                                   /* 7 */
+                   "/* eslint-disable no-await-in-loop, n/no-sync */\n"                       /* 8 */
+                   "for (const x of xs) await f(x);\n"                                        /* 9 */
+                   "/* eslint-enable no-await-in-loop */\n"                                   /* 10 */
+                   "for (const x of xs) await f(x);\n"                                        /* 11 */
+                   "fs.readFileSync(p);\n"                                                    /* 12 */
+                   "/* eslint-enable */\n"                                                    /* 13 */
+                   "fs.readFileSync(p);\n";                                                   /* 14 */
+  al_source_from_text(&s, "x.js", AL_LANG_JS, js, strlen(js));
+  ck_assert(al_suppressed(&s, 1, "AL101"));
+  ck_assert(!al_suppressed(&s, 1, "AL104"));
+  ck_assert(al_suppressed(&s, 3, "AL501"));
+  ck_assert(!al_suppressed(&s, 5, "AL101")); /* another rule's suppression */
+  ck_assert(al_suppressed(&s, 7, "AL101"));
+  ck_assert(al_suppressed(&s, 9, "AL508"));
+  ck_assert(!al_suppressed(&s, 11, "AL508"));
+  ck_assert(al_suppressed(&s, 12, "AL203"));
+  ck_assert(!al_suppressed(&s, 14, "AL203"));
+  al_source_free(&s);
+  /* ESLint's names mean nothing in Python, ruff's nothing in JavaScript */
+  const char *mixed = "f()  # eslint-disable-line require-await\n";
+  al_source_from_text(&s, "x.py", AL_LANG_PYTHON, mixed, strlen(mixed));
+  ck_assert(!al_suppressed(&s, 1, "AL501"));
+  al_source_free(&s);
+}
+END_TEST
+
 static void collect_path(const char *path, void *ctx) {
   al_buf *b = ctx;
   al_buf_puts(b, path);
@@ -557,6 +605,7 @@ int main(void) {
   tcase_add_test(tc, languages_by_extension);
   tcase_add_test(tc, gitignore_globs);
   tcase_add_test(tc, inline_suppressions);
+  tcase_add_test(tc, peer_suppressions);
   tcase_add_test(tc, import_scan);
   tcase_add_test(tc, knowledge_loader);
   tcase_add_test(tc, builtin_knowledge_loads_on_first_use);
