@@ -731,6 +731,7 @@ void al_run_files(al_run *run, const al_options *opts, char **paths, size_t n) {
   for (size_t i = 0; i < n; i++) {
     run->nfindings += run->files[i].findings.len;
     if (run->files[i].error && run->files[i].in_shard) run->nerrors++;
+    if (run->files[i].error && run->files[i].in_shard && run->files[i].lang != AL_LANG_NONE) run->nunread++;
   }
   if (opts->stats) {
     size_t bytes = 0, ir = 0, src = 0, nread = 0;

@@ -101,6 +101,7 @@ typedef struct al_run {
   al_index index;
   size_t nfindings;
   size_t nerrors;
+  size_t nunread;      /* of the files checked, those that could not be read (binary, unreadable ...) */
   al_pool *pool;       /* where the IR arenas of the run take their blocks (C files) */
   al_index spec;       /* the speculative index Python/JS rules run on in pass 1 */
   al_summary_store store; /* the summary IR of the run's files */

@@ -39,11 +39,15 @@ static void print_snippet(const al_source *src, const al_finding *fd, int color,
 
 /* The last line of the text and concise formats. */
 static void print_summary(const al_run *run, size_t files_with, FILE *out) {
+  /* files that could not be read (binary, unreadable: each said so on stderr) were not checked */
+  size_t checked = run->nchecked > run->nunread ? run->nchecked - run->nunread : 0;
+  char unread[48] = "";
+  if (run->nunread) snprintf(unread, sizeof unread, ", %zu not read", run->nunread);
   if (run->nfindings)
-    fprintf(out, "Found %zu finding%s in %zu file%s (%zu checked).\n", run->nfindings, run->nfindings == 1 ? "" : "s",
-            files_with, files_with == 1 ? "" : "s", run->nchecked);
+    fprintf(out, "Found %zu finding%s in %zu file%s (%zu checked%s).\n", run->nfindings, run->nfindings == 1 ? "" : "s",
+            files_with, files_with == 1 ? "" : "s", checked, unread);
   else
-    fprintf(out, "No findings (%zu file%s checked).\n", run->nchecked, run->nchecked == 1 ? "" : "s");
+    fprintf(out, "No findings (%zu file%s checked%s).\n", checked, checked == 1 ? "" : "s", unread);
 }
 
 void al_output_text(const al_run *run, const al_options *opts, FILE *out) {

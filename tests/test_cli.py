@@ -166,6 +166,11 @@ class Cli(unittest.TestCase):
         other = run("check", os.path.join(self.dir, "o.txt"), os.path.join(self.dir, "a.py"))
         self.assertIn("o.txt: skipped: not a Python, JavaScript or C file", other.stderr)
         self.assertIn("(1 checked)", other.stdout)
+        # A file that cannot be read is not counted as checked either: the summary says so.
+        self.write("bin.py", "x = 1\0\n")
+        unread = run("check", "--no-cache", os.path.join(self.dir, "bin.py"), os.path.join(self.dir, "a.py"))
+        self.assertIn("bin.py: skipped: binary file", unread.stderr)
+        self.assertIn("(1 checked, 1 not read)", unread.stdout)
 
     def test_default_path_is_cwd(self):
         self.write("bug.py", BUG_PY)
