@@ -1,5 +1,5 @@
-/* AL512 non-atomic-update: shared state read before an await and written after it, in
- * one statement — `this.total += await count(x)`, `self.items = self.items + await
+/* AL512 non-atomic-update: shared state read before an await (in a JavaScript generator,
+ * a yield: co, redux-saga) and written after it, in one statement — `this.total += await count(x)`, `self.items = self.items + await
  * more()`, `total += await count(i)` on an outer (closure, global, nonlocal) variable.
  * The value is read, the task suspends, and the write uses the stale value: an update
  * made meanwhile by another task is lost (ESLint require-atomic-updates, Biome
@@ -216,102 +216,147 @@ static bool caller_object(const ir_node *fn, const ir_node *at, const char *name
   return true;
 }
 
+/* The statement around the suspension point n (an await; in a JavaScript generator, a
+ * yield) of fn: a shared target read before it and written after it is a lost update. */
+static void at_suspension(const ir_file *f, al_sink *sink, const ir_node *n, const ir_node *fn, bool py,
+                          const char *point, uint32_t *last_line) {
+  const char *t = f->src->text;
+  /* the statement: back from the await to the start of its line (Python) or, in
+   * JavaScript, to a `;`, `{` or `}` outside parentheses (`{ foo += await x; }` on
+   * one line) or a line break not after an assignment operator (`total +=\n await
+   * x` is one statement) */
+  uint32_t ls = n->span.start;
+  int pd = 0;
+  while (ls > fn->span.start) {
+    char c = t[ls - 1];
+    if (c == ')' || c == ']') pd++;
+    else if (c == '(' || c == '[') pd--;
+    if (c == '\n') {
+      if (py) break;
+      uint32_t b = ls - 1;
+      while (b > fn->span.start && strchr(" \t\r", t[b - 1])) b--;
+      if (pd > 0 || b == fn->span.start || t[b - 1] != '=') break;
+    } else if (!py && pd <= 0 && (c == ';' || c == '}')) {
+      break;
+    } else if (!py && pd <= 0 && c == '{') {
+      /* an object literal's brace (after `=`, `(`, `,`, `:`, `[`, `?`: `foo = { bar: foo,
+       * baz: await qux }`) is inside the statement; a block's ends it */
+      uint32_t b = ls - 1;
+      while (b > fn->span.start && strchr(" \t\r\n", t[b - 1])) b--;
+      if (b == fn->span.start || !strchr("=(,:[?", t[b - 1]) || (t[b - 1] == '=' && b >= 2 && t[b - 2] == '>'))
+        break;
+    }
+    ls--;
+  }
+  while (ls < n->span.start && strchr(" \t\r\n", t[ls])) ls++;
+  uint32_t cs = 0, ce = 0; /* a test of the target before the statement (check-then-act) */
+  bool tested = inline_if(t, n->span.start, py, &ls, &cs, &ce);
+  /* the target: a name, dotted path or subscript */
+  uint32_t e = ls;
+  int depth = 0;
+  while (e < n->span.start && (al_ident_char(t[e]) || t[e] == '.' || t[e] == '[' || t[e] == ']' || depth)) {
+    if (t[e] == '[') depth++;
+    else if (t[e] == ']') depth--;
+    e++;
+  }
+  if (e == ls || depth || !(isalpha((unsigned char)t[ls]) || t[ls] == '_' || t[ls] == '$')) return;
+  size_t tl = e - ls;
+  uint32_t op = e;
+  while (op < n->span.start && t[op] == ' ') op++;
+  /* the assignment operator: `=`, or a compound one ending in `=` */
+  uint32_t eq = op;
+  while (eq < n->span.start && strchr("+-*/%|&^<>?@", t[eq]) && eq - op < 3) eq++;
+  if (eq >= n->span.start || t[eq] != '=' || t[eq + 1] == '=' || t[eq + 1] == '>') return;
+  bool compound = eq > op;
+  if (compound && (t[eq - 1] == '<' || t[eq - 1] == '>') && eq - op == 1) return; /* `<=`, `>=` */
+  if (!compound && eq != op) return;
+  char target[160];
+  if (tl >= sizeof target) return;
+  memcpy(target, t + ls, tl);
+  target[tl] = 0;
+  if (!py && (!strcmp(target, "let") || !strcmp(target, "const") || !strcmp(target, "var"))) return;
+  /* a plain `=` must read the target before the await, in the statement or in the test
+   * of the `if` it is guarded by (`if (!cache) cache = await load()`) */
+  bool guarded = false;
+  if (!compound && !has_path(t, eq + 1, n->span.start, target, tl)) {
+    if (!tested) tested = block_if(t, fn, py, ls, &cs, &ce);
+    if (!tested || !has_path(t, cs, ce, target, tl) || under_lock(f, n, fn)) return;
+    guarded = true;
+  }
+  /* shared? */
+  size_t hl = strcspn(target, ".[");
+  char head[160];
+  memcpy(head, target, hl);
+  head[hl] = 0;
+  bool self = !strcmp(head, "self") || !strcmp(head, "this") || !strcmp(head, "cls");
+  bool shared;
+  if (self) shared = hl < tl; /* this.x, self.x[...] */
+  else if (py)
+    shared = py_shared_name(f, fn, head, hl) || (hl < tl && (!py_local(f, fn, head, hl) || caller_object(fn, n, head)));
+  else shared = !js_declared(f, fn, head, hl) || (hl == tl && js_captured(f, fn, head, hl)) ||
+                (hl < tl && caller_object(fn, n, head));
+  if (!shared) return;
+  *last_line = n->span.line;
+  if (guarded) {
+    al_report(sink, n, "`%s` is tested before this %s and written after it: two tasks can both pass the test "
+              "while this one is suspended, and both write it (a second client, connection or load, and the "
+              "first is lost or leaked); guard the check and the write with a lock, or store the pending "
+              "promise/task first and await that", target, point);
+    return;
+  }
+  al_report(sink, n, "`%s` is read before this %s and written after it: another task can change it while "
+            "this one is suspended, and that update is lost; take the %s's result into a local first, then update "
+            "`%s` in a statement without %s", target, point, point, target, point);
+}
+
+/* The first `yield` of the JavaScript generator fn itself (not of a function nested in
+ * it) within [from, to), outside comments, strings and templates: its offset, or
+ * UINT32_MAX. */
+static uint32_t js_yield_in(const ir_file *f, const ir_node *fn, uint32_t from, uint32_t to) {
+  const char *t = f->src->text;
+  for (uint32_t i = from; i + 5 <= to; i++) {
+    if (t[i] == '/' && i + 1 < to && (t[i + 1] == '/' || t[i + 1] == '*')) {
+      bool line = t[i + 1] == '/';
+      for (i += 2; i + 1 < to && (line ? t[i] != '\n' : !(t[i] == '*' && t[i + 1] == '/')); i++) {}
+      i += !line;
+      continue;
+    }
+    if (t[i] == '"' || t[i] == '\'' || t[i] == '`') {
+      char q = t[i];
+      for (i++; i < to && t[i] != q; i++)
+        if (t[i] == '\\') i++;
+      continue;
+    }
+    if (memcmp(t + i, "yield", 5) || (i > 0 && (al_ident_char(t[i - 1]) || t[i - 1] == '.')) ||
+        (i + 5 < to && al_ident_char(t[i + 5])))
+      continue;
+    bool nested = false;
+    for (const ir_node *c = fn->child; c && !nested; c = ir_next(c, fn))
+      if (c->kind == IR_FUNC && c->span.start <= i && i < c->span.end) nested = true;
+    if (!nested) return i;
+  }
+  return UINT32_MAX;
+}
+
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   (void)idx;
   if (f->lang == AL_LANG_C) return;
   bool py = f->lang == AL_LANG_PYTHON;
-  const char *t = f->src->text;
   uint32_t last_line = 0;
   for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
+    if (n->kind == IR_FUNC && !py && (n->flags & IR_F_GENERATOR) && !(n->flags & IR_F_ASYNC) && n->body) {
+      /* `function* saga() { total += yield call(count) }`: the yield suspends like an
+       * await (co, redux-saga), and ESLint's require-atomic-updates counts it so */
+      for (uint32_t at = n->body; (at = js_yield_in(f, n, at, n->span.end)) != UINT32_MAX; at += 5) {
+        ir_node y = {.kind = IR_AWAIT, .parent = (ir_node *)n, .span = al_span_at(f, at, 5)};
+        if (y.span.line != last_line) at_suspension(f, sink, &y, n, py, "yield", &last_line);
+      }
+      continue;
+    }
     if (n->kind != IR_AWAIT || (n->flags & IR_F_YIELD_FROM) || n->span.line == last_line) continue;
     const ir_node *fn = ir_enclosing_func(n);
     if (!fn || !(fn->flags & IR_F_ASYNC)) continue;
-    /* the statement: back from the await to the start of its line (Python) or, in
-     * JavaScript, to a `;`, `{` or `}` outside parentheses (`{ foo += await x; }` on
-     * one line) or a line break not after an assignment operator (`total +=\n await
-     * x` is one statement) */
-    uint32_t ls = n->span.start;
-    int pd = 0;
-    while (ls > fn->span.start) {
-      char c = t[ls - 1];
-      if (c == ')' || c == ']') pd++;
-      else if (c == '(' || c == '[') pd--;
-      if (c == '\n') {
-        if (py) break;
-        uint32_t b = ls - 1;
-        while (b > fn->span.start && strchr(" \t\r", t[b - 1])) b--;
-        if (pd > 0 || b == fn->span.start || t[b - 1] != '=') break;
-      } else if (!py && pd <= 0 && (c == ';' || c == '}')) {
-        break;
-      } else if (!py && pd <= 0 && c == '{') {
-        /* an object literal's brace (after `=`, `(`, `,`, `:`, `[`, `?`: `foo = { bar: foo,
-         * baz: await qux }`) is inside the statement; a block's ends it */
-        uint32_t b = ls - 1;
-        while (b > fn->span.start && strchr(" \t\r\n", t[b - 1])) b--;
-        if (b == fn->span.start || !strchr("=(,:[?", t[b - 1]) || (t[b - 1] == '=' && b >= 2 && t[b - 2] == '>'))
-          break;
-      }
-      ls--;
-    }
-    while (ls < n->span.start && strchr(" \t\r\n", t[ls])) ls++;
-    uint32_t cs = 0, ce = 0; /* a test of the target before the statement (check-then-act) */
-    bool tested = inline_if(t, n->span.start, py, &ls, &cs, &ce);
-    /* the target: a name, dotted path or subscript */
-    uint32_t e = ls;
-    int depth = 0;
-    while (e < n->span.start && (al_ident_char(t[e]) || t[e] == '.' || t[e] == '[' || t[e] == ']' || depth)) {
-      if (t[e] == '[') depth++;
-      else if (t[e] == ']') depth--;
-      e++;
-    }
-    if (e == ls || depth || !(isalpha((unsigned char)t[ls]) || t[ls] == '_' || t[ls] == '$')) continue;
-    size_t tl = e - ls;
-    uint32_t op = e;
-    while (op < n->span.start && t[op] == ' ') op++;
-    /* the assignment operator: `=`, or a compound one ending in `=` */
-    uint32_t eq = op;
-    while (eq < n->span.start && strchr("+-*/%|&^<>?@", t[eq]) && eq - op < 3) eq++;
-    if (eq >= n->span.start || t[eq] != '=' || t[eq + 1] == '=' || t[eq + 1] == '>') continue;
-    bool compound = eq > op;
-    if (compound && (t[eq - 1] == '<' || t[eq - 1] == '>') && eq - op == 1) continue; /* `<=`, `>=` */
-    if (!compound && eq != op) continue;
-    char target[160];
-    if (tl >= sizeof target) continue;
-    memcpy(target, t + ls, tl);
-    target[tl] = 0;
-    if (!py && (!strcmp(target, "let") || !strcmp(target, "const") || !strcmp(target, "var"))) continue;
-    /* a plain `=` must read the target before the await, in the statement or in the test
-     * of the `if` it is guarded by (`if (!cache) cache = await load()`) */
-    bool guarded = false;
-    if (!compound && !has_path(t, eq + 1, n->span.start, target, tl)) {
-      if (!tested) tested = block_if(t, fn, py, ls, &cs, &ce);
-      if (!tested || !has_path(t, cs, ce, target, tl) || under_lock(f, n, fn)) continue;
-      guarded = true;
-    }
-    /* shared? */
-    size_t hl = strcspn(target, ".[");
-    char head[160];
-    memcpy(head, target, hl);
-    head[hl] = 0;
-    bool self = !strcmp(head, "self") || !strcmp(head, "this") || !strcmp(head, "cls");
-    bool shared;
-    if (self) shared = hl < tl; /* this.x, self.x[...] */
-    else if (py)
-      shared = py_shared_name(f, fn, head, hl) || (hl < tl && (!py_local(f, fn, head, hl) || caller_object(fn, n, head)));
-    else shared = !js_declared(f, fn, head, hl) || (hl == tl && js_captured(f, fn, head, hl)) ||
-                  (hl < tl && caller_object(fn, n, head));
-    if (!shared) continue;
-    last_line = n->span.line;
-    if (guarded) {
-      al_report(sink, n, "`%s` is tested before this await and written after it: two tasks can both pass the test "
-                "while this one is suspended, and both write it (a second client, connection or load, and the "
-                "first is lost or leaked); guard the check and the write with a lock, or store the pending "
-                "promise/task first and await that", target);
-      continue;
-    }
-    al_report(sink, n, "`%s` is read before this await and written after it: another task can change it while "
-              "this one is suspended, and that update is lost; await into a local first, then update `%s` in a "
-              "statement without await", target, target);
+    at_suspension(f, sink, n, fn, py, "await", &last_line);
   }
 }
 
