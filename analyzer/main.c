@@ -30,9 +30,9 @@ static const char usage_text[] =
     "  lsp                  run the Language Server on stdin/stdout (editors)\n"
     "\n"
     "check options:\n"
-    "  --format FORMAT      text (default), concise (one line per finding), json, json-lines,\n"
+    "  -f, --format FORMAT  text (default), concise (one line per finding), json, json-lines,\n"
     "                       sarif (2.1.0), github (workflow annotations), gitlab (Code Quality),\n"
-    "                       junit (XML) or pylint\n"
+    "                       junit (XML) or pylint (also --output-format, as Ruff spells it)\n"
     "  --select CODES       only these rules (comma separated codes or prefixes, ALL)\n"
     "  --extend-select CODES  these rules too, on top of the selection (opt-in rules: AL503)\n"
     "  --ignore CODES       skip these rules (codes or prefixes)\n"
@@ -134,7 +134,8 @@ static int cmd_check(int argc, char **argv) {
   const char *output_file = NULL;
   char *output_tmp = NULL;
   static const struct option longopts[] = {
-      {"format", required_argument, 0, 'f'}, {"select", required_argument, 0, 's'},
+      {"format", required_argument, 0, 'f'}, {"output-format", required_argument, 0, 'f'},
+      {"select", required_argument, 0, 's'},
       {"extend-select", required_argument, 0, 'E'},
       {"ignore", required_argument, 0, 'i'}, {"jobs", required_argument, 0, 'j'},
       {"color", required_argument, 0, 'c'},  {"quiet", no_argument, 0, 'q'},
@@ -151,7 +152,7 @@ static int cmd_check(int argc, char **argv) {
   int ch, rc = 0;
   optind = 1;
   opterr = 0;
-  while ((ch = getopt_long(argc, argv, "j:qho:", longopts, NULL)) != -1) {
+  while ((ch = getopt_long(argc, argv, "f:j:qho:", longopts, NULL)) != -1) {
     switch (ch) {
     case 'f':
       if (!strcmp(optarg, "text")) o.format = AL_FMT_TEXT;

@@ -80,6 +80,9 @@ class Cli(unittest.TestCase):
         self.assertEqual((f["line"], f["column"], f["end_line"], f["end_column"]), (3, 5, 3, 21))
         self.assertEqual((f["code"], f["name"], f["severity"]), ("AL101", "unawaited-coroutine", "error"))
         self.assertIn("asyncio.sleep", f["message"])
+        # ESLint's `-f` and Ruff's `--output-format` spell the same option
+        for spelling in (["-f", "json"], ["--output-format", "json"], ["--output-format=json"]):
+            self.assertEqual(run("check", *spelling, self.dir).stdout, proc.stdout, spelling)
 
     def test_messages_name_a_tuple_of_exception_types_as_written(self):
         self.write("tup.py", "import asyncio\n\n\nasync def f(q):\n    try:\n        await q.get()\n"
