@@ -234,7 +234,7 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
     if (n->kind == IR_FUNC && (n->flags & IR_F_VOID_SLOT) && !al_func_handles_errors(n)) {
       /* typescript-eslint checksVoidReturn (variables, returns, inherited methods) */
-      if (n->flags & IR_F_METHOD)
+      if ((n->flags & IR_F_METHOD) && n->parent && n->parent->kind == IR_CLASS)
         al_report(sink, n, "async method `%s` overrides or implements a method declared to return void: callers "
                   "through the base type ignore its promise, so nothing waits for the work and a rejection "
                   "becomes an unhandled rejection; declare the base method as returning Promise<void>, or "

@@ -1169,13 +1169,20 @@ static bool void_in_object_type(ts_walk *w, TSNode ot, TSNode key) {
 
 /* `const p: P = { onClick: async () => {...} }` with P's onClick a `() => void` (or
  * `const p: { onClick: () => void } = ...`): the pair's value goes to a void slot. */
+static bool void_key(ts_walk *w, js_ctx *c, TSNode key, ts_frame *decl);
+
 static bool void_member(ts_walk *w, js_ctx *c, ts_frame *pair, int k) {
   if (!ts_is(pair->node, "pair")) return false;
-  TSNode key = ts_field(pair->node, "key");
-  ts_frame *obj = ts_up(w, k + 1), *decl = ts_up(w, k + 2);
-  if (!ts_is(key, "property_identifier") || !obj || !ts_is(obj->node, "object") || !decl ||
-      !ts_is(decl->node, "variable_declarator"))
-    return false;
+  ts_frame *obj = ts_up(w, k + 1);
+  if (!obj || !ts_is(obj->node, "object")) return false;
+  return void_key(w, c, ts_field(pair->node, "key"), ts_up(w, k + 2));
+}
+
+/* The member key of an object literal declared as decl (`const o: T = {...}`) is typed
+ * as a function returning void by T: an inline object type, or a type or interface of
+ * this file (c->void_types). */
+static bool void_key(ts_walk *w, js_ctx *c, TSNode key, ts_frame *decl) {
+  if (!ts_is(key, "property_identifier") || !decl || !ts_is(decl->node, "variable_declarator")) return false;
   TSNode ann = ts_field(decl->node, "type");
   TSNode ot = ts_is(ann, "type_annotation") ? ts_node_named_child(ann, 0) : ann;
   if (ts_is(ot, "object_type")) return void_in_object_type(w, ot, key);
@@ -1285,6 +1292,9 @@ static ir_node *lower_func(ts_walk *w, TSNode n, ir_node *parent) {
         x->flags |= IR_F_VOID_SLOT;
       else if (ts_is(n, "method_definition") && overrides_void(w, w->user, n, ts_up(w, 2)))
         x->flags |= IR_F_VOID_SLOT;
+      else if (ts_is(n, "method_definition") && p && ts_is(p->node, "object") &&
+               void_key(w, w->user, ts_field(n, "name"), ts_up(w, k + 1)))
+        x->flags |= IR_F_VOID_SLOT; /* `const impl: Handler = { async run() {...} }` */
       else if (p && ts_is(p->node, "public_field_definition") && overrides_void(w, w->user, p->node, ts_up(w, k + 2)))
         x->flags |= IR_F_VOID_SLOT; /* `onTick = async () => {...}` */
       else if (p && ts_is(p->node, "return_statement"))
