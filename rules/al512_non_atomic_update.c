@@ -1,15 +1,16 @@
-/* AL512 non-atomic-update: shared state read before an await (in a JavaScript generator,
- * a yield: co, redux-saga) and written after it, in one statement — `this.total += await count(x)`, `self.items = self.items + await
- * more()`, `total += await count(i)` on an outer (closure, global, nonlocal) variable.
- * The value is read, the task suspends, and the write uses the stale value: an update
- * made meanwhile by another task is lost (ESLint require-atomic-updates, Biome
- * useAtomicUpdates — narrowed to shared state, and to reads that precede the await).
- * A local of the function is not shared (in JavaScript: unless a function nested in it
- * names it, as ESLint counts it); nor is `x = await f(x)` (the await comes
- * first in the text); a parameter's property is the caller's object's (shared, as
- * ESLint counts it), unless the parameter was rebound or is a rest one. Found on the await's line: the target starts the statement. Also a
- * check-then-act: `if (!client) client = await connect()` (the `if` tests the target),
- * not under a lock. */
+/* AL512 non-atomic-update: shared state read before an await (in a JavaScript
+ * generator, a yield: co, redux-saga) and written after it, in one statement —
+ * `this.total += await count(x)`, `self.items = self.items + await more()`, `total +=
+ * await count(i)` on an outer (closure, global, nonlocal) variable. The value is read,
+ * the task suspends, and the write uses the stale value: an update made meanwhile by
+ * another task is lost (ESLint require-atomic-updates, Biome useAtomicUpdates — narrowed
+ * to shared state, and to reads that precede the await). A local of the function is not
+ * shared (in JavaScript: unless a function nested in it names it, as ESLint counts it);
+ * nor is `x = await f(x)` (the await comes first in the text); a parameter's property
+ * is the caller's object's (shared, as ESLint counts it), unless the parameter was
+ * rebound or is a rest one. Found on the await's line: the target starts the
+ * statement. Also a check-then-act: `if (!client) client = await connect()` (the `if`
+ * tests the target), not under a lock. */
 #include <ctype.h>
 #include <string.h>
 

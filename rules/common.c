@@ -257,9 +257,10 @@ static bool c_array_count(const ir_file *f, const ir_node *at, const char *s, co
     if (ty == d || ty == t || !(isalnum((unsigned char)ty[-1]) || ty[-1] == '_')) continue;
     const char *b = d + n + 1, *be = memchr(b, ']', (size_t)(end - b));
     if (!be || be == b || (be + 1 < end && be[1] != ';' && be[1] != ' ' && be[1] != '=' && be[1] != '[')) continue;
-    /* a declaration's dimension: `uv_fs_t reqs[N];` — not a use `reqs[i]` (an index variable) */
+    /* a declaration's dimension: `uv_fs_t reqs[N];` — not a use `reqs[i]` (an index
+     * variable), nor `return reqs[0];` (an index of 0 is no dimension) */
     long v;
-    if (int_value_depth(f, at, b, be, &v, depth + 1)) {
+    if (int_value_depth(f, at, b, be, &v, depth + 1) && v > 0) {
       *out = v;
       return true;
     }
