@@ -143,6 +143,10 @@ bool al_suppressed(const al_source *src, uint32_t line, const char *code) {
     while (stop < end && *stop != '#') stop++;
     return list_covers(m + 1, stop, code) || peer_covers(src->lang, m + 1, stop, code);
   }
+  /* pylint's `# pylint: disable=lost-exception, W0702` on the line */
+  if (src->lang == AL_LANG_PYTHON && (m = find_in(text, len, "pylint: disable=")) &&
+      peer_covers(src->lang, m + strlen("pylint: disable="), end, code))
+    return true;
   bool js = src->lang == AL_LANG_JS;
   if (js && peer_directive_covers(src->lang, directive(text, len, "eslint-disable-line"), end, code)) return true;
   if (line > 1) { /* on the line before: `// asynclint-disable-next-line AL101` */

@@ -105,6 +105,7 @@ static void build_lines(al_source *s) {
    * by their rarest letters (`q` of noqa, `y` of asynclint) with memchr: glibc's memmem
    * took ~3 instructions a byte for each */
   s->has_markers = has_word(s->text, s->len, "noqa", 4, 2) || has_word(s->text, s->len, "asynclint", 9, 2) ||
+                   (s->lang == AL_LANG_PYTHON && has_word(s->text, s->len, "pylint:", 7, 1)) ||
                    (s->lang == AL_LANG_JS && (has_word(s->text, s->len, "eslint-", 7, 6) ||
                                               has_word(s->text, s->len, "biome-ignore", 12, 7)));
 }

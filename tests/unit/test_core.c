@@ -226,7 +226,10 @@ START_TEST(peer_suppressions) {
   const char *py = "time.sleep(1)  # noqa: ASYNC251\n"       /* 1 */
                    "time.sleep(1)  # noqa: E501, ASYNC251\n" /* 2 */
                    "time.sleep(1)  # noqa: ASYNC210\n"       /* 3 */
-                   "create_task(f())  # noqa: RUF006\n";     /* 4 */
+                   "create_task(f())  # noqa: RUF006\n"      /* 4 */
+                   "return  # pylint: disable=lost-exception\n" /* 5 */
+                   "except:  # pylint: disable=W0702,C0301\n"   /* 6 */
+                   "return  # pylint: disable=unused-import\n"; /* 7 */
   al_source s;
   al_source_from_text(&s, "x.py", AL_LANG_PYTHON, py, strlen(py));
   ck_assert(al_suppressed(&s, 1, "AL201"));
@@ -234,6 +237,10 @@ START_TEST(peer_suppressions) {
   ck_assert(al_suppressed(&s, 2, "AL201"));
   ck_assert(!al_suppressed(&s, 3, "AL201"));
   ck_assert(al_suppressed(&s, 4, "AL102"));
+  ck_assert(al_suppressed(&s, 5, "AL403"));
+  ck_assert(al_suppressed(&s, 6, "AL402"));
+  ck_assert(!al_suppressed(&s, 6, "AL404"));
+  ck_assert(!al_suppressed(&s, 7, "AL403"));
   al_source_free(&s);
   const char *js = "f(); // eslint-disable-line @typescript-eslint/no-floating-promises\n"        /* 1 */
                    "// eslint-disable-next-line no-console, require-await -- not async\n"     /* 2 */
