@@ -172,6 +172,25 @@ bool al_suppressed(const al_source *src, uint32_t line, const char *code) {
     }
     t = hit + 9;
   }
+  /* Ruff's and flake8's whole-file exemptions, on a line of their own: `# ruff: noqa`,
+   * `# flake8: noqa` (every code), `# ruff: noqa: ASYNC251, AL1` (those) */
+  for (const char *t = src->text, *e = src->text + src->len; src->lang == AL_LANG_PYTHON && t < e;) {
+    const char *hit = memmem(t, (size_t)(e - t), ": noqa", 6);
+    if (!hit) break;
+    const char *bol = hit;
+    while (bol > src->text && bol[-1] != '\n') bol--;
+    const char *eol = memchr(hit, '\n', (size_t)(e - hit));
+    if (!eol) eol = e;
+    while (bol < hit && (*bol == ' ' || *bol == '\t')) bol++;
+    size_t head = (size_t)(hit - bol);
+    if ((head == 6 && !strncmp(bol, "# ruff", 6)) || (head == 8 && !strncmp(bol, "# flake8", 8))) {
+      const char *p = hit + 6;
+      while (p < eol && (*p == ' ' || *p == '\t' || *p == '\r')) p++;
+      if (p == eol) return true;
+      if (*p == ':' && (list_covers(p + 1, eol, code) || peer_covers(src->lang, p + 1, eol, code))) return true;
+    }
+    t = hit + 6;
+  }
   return false;
 }
 

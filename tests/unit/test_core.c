@@ -267,6 +267,20 @@ START_TEST(peer_suppressions) {
   ck_assert(al_suppressed(&s, 12, "AL203"));
   ck_assert(!al_suppressed(&s, 14, "AL203"));
   al_source_free(&s);
+  /* Ruff's and flake8's whole-file exemptions */
+  const char *ruff = "import time\n# ruff: noqa: ASYNC251, E501\ntime.sleep(1)\nf()\n";
+  al_source_from_text(&s, "x.py", AL_LANG_PYTHON, ruff, strlen(ruff));
+  ck_assert(al_suppressed(&s, 3, "AL201"));
+  ck_assert(!al_suppressed(&s, 4, "AL101"));
+  al_source_free(&s);
+  const char *flake8 = "# flake8: noqa\nf()\n";
+  al_source_from_text(&s, "x.py", AL_LANG_PYTHON, flake8, strlen(flake8));
+  ck_assert(al_suppressed(&s, 2, "AL101"));
+  al_source_free(&s);
+  const char *prose = "x = 1  # see the ruff: noqa docs\nf()\n";
+  al_source_from_text(&s, "x.py", AL_LANG_PYTHON, prose, strlen(prose));
+  ck_assert(!al_suppressed(&s, 2, "AL101")); /* not a line of its own */
+  al_source_free(&s);
   /* ESLint's names mean nothing in Python, ruff's nothing in JavaScript */
   const char *mixed = "f()  # eslint-disable-line require-await\n";
   al_source_from_text(&s, "x.py", AL_LANG_PYTHON, mixed, strlen(mixed));
