@@ -12,6 +12,7 @@
 #include "staged.h"
 #include "lsp.h"
 #include "frontend.h"
+#include "kb.h"
 
 static const char usage_text[] =
     "usage: asynclint <command> [options]\n"
@@ -25,7 +26,8 @@ static const char usage_text[] =
     "  dump-ast FILE        print the parser tree of one Python/JavaScript file\n"
     "  parse [-j N] PATH... parse only (tree-sitter, nothing else): the benchmark's floor\n"
     "  rules                list the rules\n"
-    "  rule CODE            print the documentation of a rule\n"
+    "  rule CODE            print the documentation of a rule (or of ours that cover a peer's:\n"
+    "                       ASYNC251, no-floating-promises)\n"
     "  install-hook [--force]  write a git pre-commit hook running `check --staged`\n"
     "  lsp                  run the Language Server on stdin/stdout (editors)\n"
     "\n"
@@ -353,6 +355,27 @@ static int cmd_rule(int argc, char **argv) {
   if (argc != 3) return usage_error("%s", "rule wants one rule code, e.g. 'asynclint rule AL101'");
   const al_rule *r = al_rule_find(argv[2]);
   const char *doc = r ? al_rule_doc(r->code) : NULL;
+  if (!r) { /* a peer's rule (`asynclint rule ASYNC251`, `... no-floating-promises`): the pages of ours */
+    const al_kb_entry *e = NULL;
+    const al_lang langs[] = {AL_LANG_PYTHON, AL_LANG_JS};
+    for (size_t i = 0; !e && i < sizeof langs / sizeof *langs; i++) e = al_kb_find(al_kb_for(langs[i]), "peer_codes", argv[2]);
+    const char *codes = e ? al_kb_attr(e, "codes") : NULL;
+    if (codes) {
+      printf("%s is covered by %s (docs/peers.md).\n", argv[2], codes);
+      for (size_t i = 0; i < al_rule_count; i++) { /* every rule a listed code or prefix covers */
+        const char *c = al_rules[i]->code;
+        bool listed = false;
+        for (const char *p = codes; *p && !listed;) {
+          size_t n = strcspn(p, ",");
+          listed = n && n <= strlen(c) && !strncmp(p, c, n);
+          p += n + (p[n] == ',');
+        }
+        const char *page = listed ? al_rule_doc(c) : NULL;
+        if (page) printf("\n%s", page);
+      }
+      return 0;
+    }
+  }
   if (!r || !doc) return usage_error("unknown rule code '%s' (see 'asynclint rules')", argv[2]);
   fputs(doc, stdout);
   return 0;

@@ -49,6 +49,19 @@ class Cli(unittest.TestCase):
         for word in ("check", "--format", "--select", "--ignore", "--jobs", "exit codes"):
             self.assertIn(word, h.stdout)
 
+    def test_rule_pages_by_our_code_or_a_peers(self):
+        own = run("rule", "AL201")
+        self.assertEqual(own.returncode, 0)
+        self.assertTrue(own.stdout.startswith("# AL201 blocking-sleep\n"), own.stdout[:80])
+        peer = run("rule", "ASYNC251")
+        self.assertEqual(peer.returncode, 0)
+        self.assertTrue(peer.stdout.startswith("ASYNC251 is covered by AL201"), peer.stdout[:80])
+        self.assertIn(own.stdout, peer.stdout)
+        ts = run("rule", "@typescript-eslint/no-floating-promises")
+        self.assertEqual([l for l in ts.stdout.splitlines() if l.startswith("# AL")],
+                         ["# AL101 unawaited-coroutine", "# AL103 stored-unawaited"])
+        self.assertEqual(run("rule", "no-such-rule").returncode, 2)
+
     def test_usage_errors_exit_2(self):
         for args in (["frobnicate"], ["check", "--format", "xml"], ["check", "--bogus"],
                      ["check", "--select", "XY999"], ["check", "-j", "0"], []):
