@@ -750,6 +750,47 @@ static bool awaited_literal(const ir_file *f, al_sink *sink, const ir_node *aw, 
   return true;
 }
 
+/* `await ps` where ps is a local bound once, before, to an array of promises: a literal
+ * holding an awaitable call (`const ps = [load(a), load(b)]`) or a map to promises (`const
+ * ps = ids.map(async (id) => ...)`); in Python a list (or list comprehension) of
+ * coroutines or tasks (`coros = [fetch(u) for u in urls]`). The binding; *el: the call. */
+static const ir_node *local_promise_array(const ir_file *f, const al_index *idx, const ir_node *aw, uint32_t at,
+                                          const ir_node **el) {
+  const char *t = f->src->text;
+  uint32_t e = at;
+  while (e < aw->span.end && al_ident_char(t[e])) e++;
+  if (e == at || e != aw->span.end || (t[at] >= '0' && t[at] <= '9')) return NULL;
+  const ir_node *fn = ir_enclosing_func(aw), *only = NULL;
+  if (!fn) return NULL;
+  int count = 0;
+  for (const ir_node *c = fn->child; c && count < 2; c = ir_next(c, fn))
+    if (c->kind == IR_ASSIGN && c->name && strlen(c->name) == e - at && !strncmp(c->name, t + at, e - at))
+      count++, only = c;
+  if (count != 1 || only->span.start > aw->span.start) return NULL;
+  uint32_t v = only->span.start; /* the value: after the `=` (past a type annotation) */
+  while (v < only->span.end && (t[v] != '=' || t[v + 1] == '>')) v++;
+  for (v++; v < only->span.end && (t[v] == ' ' || t[v] == '\t' || t[v] == '\n' || t[v] == '\r');) v++;
+  if (v >= only->span.end) return NULL;
+  uint32_t b = only->span.start; /* JS: `const ps = ...` (not a reassignment of a parameter) */
+  while (b > 0 && (t[b - 1] == ' ' || t[b - 1] == '\t' || t[b - 1] == '\n' || t[b - 1] == '\r')) b--;
+  if (f->lang == AL_LANG_JS && !((b >= 5 && !memcmp(t + b - 5, "const", 5)) ||
+                                 (b >= 3 && (!memcmp(t + b - 3, "let", 3) || !memcmp(t + b - 3, "var", 3)))))
+    return NULL;
+  if (f->lang == AL_LANG_PYTHON && ir_has_param(fn, only->name, strlen(only->name))) return NULL;
+  const al_func_info *callee;
+  const al_kb_entry *api;
+  for (const ir_node *c = only->child; c && !*el; c = c->next) {
+    if (c->kind != IR_CALL || c->use == IR_USE_AWAITED) continue;
+    if (t[v] == '[' && c->span.start > v && (f->lang == AL_LANG_PYTHON ? al_is_spawn(f, c) : false)) *el = c;
+    else if (t[v] == '[' && c->span.start > v && !al_is_spawn(f, c) && al_index_call_awaitable(idx, f, c, &callee, &api))
+      *el = c;
+    else if (c->name && (al_ends_with(c->name, ".map") || al_ends_with(c->name, ".flatMap")) && c->span.start == v &&
+             c->span.end >= only->span.end - 1 && maps_to_promises(f, idx, c))
+      *el = c;
+  }
+  return *el ? only : NULL;
+}
+
 /* `await` of a collection of awaitables instead of the awaitables: JS `await
  * xs.map(async ...)` / `await [a(), b()]` (an array is no thenable: the await returns it
  * at once, and nothing waits for the promises in it); Python `await [c() for ...]`
@@ -788,8 +829,34 @@ static void awaited_collection(const ir_file *f, const al_index *idx, al_sink *s
              aw->child->span.start == at && aw->child->span.end == aw->span.end && maps_to_promises(f, idx, aw->child)) {
     el = aw->child;
   }
+  const ir_node *held = NULL; /* `const ps = [a(), b()]` / `xs.map(async ...)`, then `await ps` */
+  if (!el && aw->child && aw->child->kind == IR_USE && !aw->child->next)
+    held = local_promise_array(f, idx, aw, at, &el);
   if (!el) {
     if (!awaited_literal(f, sink, aw, at)) awaited_function(f, idx, sink, aw, at);
+    return;
+  }
+  if (held && js) {
+    al_fix *fx = al_fix_new(AL_FIX_APPLY_UNSAFE, "await Promise.all(...)");
+    al_fix_add(fx, at, at, "Promise.all(");
+    al_fix_add(fx, aw->span.end, aw->span.end, ")");
+    al_report_fix(sink, aw, fx, "`await %s`: `%s` holds an array of promises (line %u), not a promise, so the await "
+                  "returns it at once, the work goes on unobserved and rejections are unhandled; await "
+                  "Promise.all(%s)", held->name, held->name, held->span.line, held->name);
+    return;
+  }
+  if (held) {
+    const char *alias = al_py_module_alias(f, "asyncio");
+    al_fix *fx = NULL;
+    if (alias) {
+      fx = al_fix_new(AL_FIX_APPLY_UNSAFE, "await asyncio.gather(*...)");
+      al_fix_add(fx, at, at, al_arena_fmt(&((ir_file *)f)->arena, "%s.gather(*", alias));
+      al_fix_add(fx, aw->span.end, aw->span.end, ")");
+    }
+    al_report_fix(sink, aw, fx, "`await %s`: `%s` holds a list of %s (line %u): a list is not awaitable — TypeError, "
+                  "and %s; await asyncio.gather(*%s)", held->name, held->name,
+                  al_is_spawn(f, el) ? "tasks" : "coroutines", held->span.line,
+                  al_is_spawn(f, el) ? "nothing waits for the tasks" : "none of them runs", held->name);
     return;
   }
   if (js) {
