@@ -310,34 +310,6 @@ static void at_suspension(const ir_file *f, al_sink *sink, const ir_node *n, con
             "`%s` in a statement without %s", target, point, point, target, point);
 }
 
-/* The first `yield` of the JavaScript generator fn itself (not of a function nested in
- * it) within [from, to), outside comments, strings and templates: its offset, or
- * UINT32_MAX. */
-static uint32_t js_yield_in(const ir_file *f, const ir_node *fn, uint32_t from, uint32_t to) {
-  const char *t = f->src->text;
-  for (uint32_t i = from; i + 5 <= to; i++) {
-    if (t[i] == '/' && i + 1 < to && (t[i + 1] == '/' || t[i + 1] == '*')) {
-      bool line = t[i + 1] == '/';
-      for (i += 2; i + 1 < to && (line ? t[i] != '\n' : !(t[i] == '*' && t[i + 1] == '/')); i++) {}
-      i += !line;
-      continue;
-    }
-    if (t[i] == '"' || t[i] == '\'' || t[i] == '`') {
-      char q = t[i];
-      for (i++; i < to && t[i] != q; i++)
-        if (t[i] == '\\') i++;
-      continue;
-    }
-    if (memcmp(t + i, "yield", 5) || (i > 0 && (al_ident_char(t[i - 1]) || t[i - 1] == '.')) ||
-        (i + 5 < to && al_ident_char(t[i + 5])))
-      continue;
-    bool nested = false;
-    for (const ir_node *c = fn->child; c && !nested; c = ir_next(c, fn))
-      if (c->kind == IR_FUNC && c->span.start <= i && i < c->span.end) nested = true;
-    if (!nested) return i;
-  }
-  return UINT32_MAX;
-}
 
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   (void)idx;
@@ -348,7 +320,7 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
     if (n->kind == IR_FUNC && !py && (n->flags & IR_F_GENERATOR) && !(n->flags & IR_F_ASYNC) && n->body) {
       /* `function* saga() { total += yield call(count) }`: the yield suspends like an
        * await (co, redux-saga), and ESLint's require-atomic-updates counts it so */
-      for (uint32_t at = n->body; (at = js_yield_in(f, n, at, n->span.end)) != UINT32_MAX; at += 5) {
+      for (uint32_t at = n->body; (at = al_yield_in(f, n, at, n->span.end)) != UINT32_MAX; at += 5) {
         ir_node y = {.kind = IR_AWAIT, .parent = (ir_node *)n, .span = al_span_at(f, at, 5)};
         if (y.span.line != last_line) at_suspension(f, sink, &y, n, py, "yield", &last_line);
       }

@@ -1292,23 +1292,31 @@ const char *al_call_label(const ir_file *f, const ir_node *n) {
   return al_arena_fmt((al_arena *)&f->arena, "\u2026%s", t + 2);
 }
 
-/* The first `yield` of fn itself (not of a function nested in it) within [from, to):
+/* The first `yield` of fn itself (not of a function nested in it) within [from, to),
+ * outside comments and strings (JavaScript: also `//`, block comments and templates):
  * its offset, or UINT32_MAX. */
 uint32_t al_yield_in(const ir_file *f, const ir_node *fn, uint32_t from, uint32_t to) {
   const char *t = f->src->text;
+  bool js = f->lang == AL_LANG_JS;
   for (uint32_t i = from; i + 5 <= to; i++) {
-    if (t[i] == '#') {
+    if (!js && t[i] == '#') {
       while (i < to && t[i] != '\n') i++;
       continue;
     }
-    if (t[i] == '"' || t[i] == '\'') { /* a string (a triple quote is three strings, its text inside one) */
+    if (js && t[i] == '/' && i + 1 < to && (t[i + 1] == '/' || t[i + 1] == '*')) { /* a comment */
+      bool line = t[i + 1] == '/';
+      for (i += 2; i + 1 < to && (line ? t[i] != '\n' : !(t[i] == '*' && t[i + 1] == '/')); i++) {}
+      i += !line;
+      continue;
+    }
+    if (t[i] == '"' || t[i] == '\'' || (js && t[i] == '`')) { /* a string (a triple quote is three strings, its text inside one) */
       char q = t[i];
       for (i++; i < to && t[i] != q; i++)
         if (t[i] == '\\') i++;
       continue;
     }
-    if (memcmp(t + i, "yield", 5) || (i > 0 && (isalnum((unsigned char)t[i - 1]) || t[i - 1] == '_')) ||
-        (i + 5 < to && (isalnum((unsigned char)t[i + 5]) || t[i + 5] == '_')))
+    if (memcmp(t + i, "yield", 5) || (i > 0 && (al_ident_char(t[i - 1]) || t[i - 1] == '.')) ||
+        (i + 5 < to && al_ident_char(t[i + 5])))
       continue;
     bool nested = false;
     for (const ir_node *c = fn->child; c && !nested; c = ir_next(c, fn))
