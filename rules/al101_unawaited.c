@@ -750,6 +750,56 @@ static bool awaited_literal(const ir_file *f, al_sink *sink, const ir_node *aw, 
   return true;
 }
 
+/* The bindings that could hold an array of promises — a value starting with `[`, or a
+ * `.map()`/`.flatMap()` call — found in one pass per file (per thread, keyed by the
+ * lowering's serial; kept in the file's arena), with how often their function binds
+ * the name: looking each `await name` up in them keeps long functions linear. */
+typedef struct held_cand {
+  const ir_node *assign, *fn;
+  uint32_t value; /* where the value starts */
+  int count;      /* bindings of the name in fn */
+} held_cand;
+
+#define HELD_CANDS_MAX 256
+
+static _Thread_local struct {
+  uint64_t file;
+  held_cand *c;
+  size_t n;
+} held_memo;
+
+static uint32_t value_start(const char *t, const ir_node *a) {
+  uint32_t v = a->span.start; /* after the `=` (past a type annotation) */
+  while (v < a->span.end && (t[v] != '=' || t[v + 1] == '>')) v++;
+  for (v++; v < a->span.end && (t[v] == ' ' || t[v] == '\t' || t[v] == '\n' || t[v] == '\r');) v++;
+  return v;
+}
+
+static void held_candidates(const ir_file *f) {
+  if (held_memo.file == f->serial) return;
+  const char *t = f->src->text;
+  held_cand *c = al_arena_alloc((al_arena *)&f->arena, HELD_CANDS_MAX * sizeof *c);
+  size_t n = 0;
+  for (const ir_node *a = f->root; a && n < HELD_CANDS_MAX; a = ir_next(a, f->root)) {
+    if (a->kind != IR_ASSIGN || !a->name) continue;
+    uint32_t v = value_start(t, a);
+    if (v >= a->span.end) continue;
+    bool maps = false;
+    for (const ir_node *k = a->child; k && !maps; k = k->next)
+      maps = k->kind == IR_CALL && k->span.start == v && k->name &&
+             (al_ends_with(k->name, ".map") || al_ends_with(k->name, ".flatMap"));
+    if (t[v] == '[' || maps) c[n++] = (held_cand){a, ir_enclosing_func(a), v, 0};
+  }
+  for (const ir_node *a = f->root; a && n; a = ir_next(a, f->root)) {
+    if (a->kind != IR_ASSIGN || !a->name) continue;
+    for (size_t i = 0; i < n; i++)
+      if (!strcmp(c[i].assign->name, a->name) && c[i].fn == ir_enclosing_func(a)) c[i].count++;
+  }
+  held_memo.file = f->serial;
+  held_memo.c = c;
+  held_memo.n = n;
+}
+
 /* `await ps` where ps is a local bound once, before, to an array of promises: a literal
  * holding an awaitable call (`const ps = [load(a), load(b)]`) or a map to promises (`const
  * ps = ids.map(async (id) => ...)`); in Python a list (or list comprehension) of
@@ -762,15 +812,16 @@ static const ir_node *local_promise_array(const ir_file *f, const al_index *idx,
   if (e == at || e != aw->span.end || (t[at] >= '0' && t[at] <= '9')) return NULL;
   const ir_node *fn = ir_enclosing_func(aw), *only = NULL;
   if (!fn) return NULL;
-  int count = 0;
-  for (const ir_node *c = fn->child; c && count < 2; c = ir_next(c, fn))
-    if (c->kind == IR_ASSIGN && c->name && strlen(c->name) == e - at && !strncmp(c->name, t + at, e - at))
-      count++, only = c;
-  if (count != 1 || only->span.start > aw->span.start) return NULL;
-  uint32_t v = only->span.start; /* the value: after the `=` (past a type annotation) */
-  while (v < only->span.end && (t[v] != '=' || t[v + 1] == '>')) v++;
-  for (v++; v < only->span.end && (t[v] == ' ' || t[v] == '\t' || t[v] == '\n' || t[v] == '\r');) v++;
-  if (v >= only->span.end) return NULL;
+  held_candidates(f);
+  uint32_t v = 0;
+  for (size_t i = 0; i < held_memo.n && !only; i++) {
+    const held_cand *h = &held_memo.c[i];
+    if (h->fn == fn && strlen(h->assign->name) == e - at && !strncmp(h->assign->name, t + at, e - at)) {
+      if (h->count != 1) return NULL;
+      only = h->assign, v = h->value;
+    }
+  }
+  if (!only || only->span.start > aw->span.start) return NULL;
   uint32_t b = only->span.start; /* JS: `const ps = ...` (not a reassignment of a parameter) */
   while (b > 0 && (t[b - 1] == ' ' || t[b - 1] == '\t' || t[b - 1] == '\n' || t[b - 1] == '\r')) b--;
   if (f->lang == AL_LANG_JS && !((b >= 5 && !memcmp(t + b - 5, "const", 5)) ||

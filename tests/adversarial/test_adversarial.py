@@ -144,6 +144,27 @@ class Adversarial(unittest.TestCase):
                                ("good.py", 4, "AL101")])
         self.assertLess(ru.ru_utime, 60 if not ASAN else 300, "quadratic work in a long function")
 
+    def test_long_run_of_shared_updates(self):
+        """30,000 `acc.total += await f()` in one function (a parameter's property: each a
+        finding): what decides that the target is shared is found once per function and
+        name, not per statement (it took minutes when every await re-read the function)."""
+        n = 30000
+        self.write("upd.mjs", "\n".join(["async function f() { await null; return 1; }",
+                                          "export async function big(acc) {"] +
+                                         ["  acc.total += await f();"] * n + ["}", ""]))
+        self.write("upd.py", "\n".join(["async def f():", "    return 1", "", "async def big(acc):"] +
+                                        ["    acc.total += await f()"] * n + [""]))
+        cmd = [BIN, "check", "--format", "json", "--no-cache", "--select", "AL512", self.dir]
+        with tempfile.TemporaryFile() as out:
+            p = subprocess.Popen(cmd, stdout=out, stderr=subprocess.DEVNULL)
+            _, status, ru = os.wait4(p.pid, 0)
+            out.seek(0)
+            findings = json.loads(out.read())
+        self.assertIn(os.waitstatus_to_exitcode(status), (0, 1))
+        self.assertEqual(len([f for f in findings if f["path"].endswith("upd.mjs")]), n)
+        self.assertEqual(len([f for f in findings if f["path"].endswith("upd.py")]), n)
+        self.assertLess(ru.ru_utime, 60 if not ASAN else 300, "quadratic work in a long function")
+
     def test_minified_js_one_5_mb_line(self):
         """One 5 MB line: the finding at its end has the right column, and the text
         output's snippet stays short. Peak RSS under 800 MB."""
