@@ -10,7 +10,8 @@
  * is the caller's object's (shared, as ESLint counts it), unless the parameter was
  * rebound or is a rest one. Found on the await's line: the target starts the
  * statement. Also a check-then-act: `if (!client) client = await connect()` (the `if`
- * tests the target), not under a lock. */
+ * tests the target), not under a lock; and a stale copy written back (`n = self.count;
+ * await ...; self.count = n + 1`). */
 #include <ctype.h>
 #include <string.h>
 
@@ -83,6 +84,14 @@ static bool py_local(const ir_file *f, const ir_node *fn, const char *name, size
     uint32_t b = i;
     while (b > fn->span.start && t[b - 1] == ' ') b--;
     if ((b >= 3 && !strncmp(t + b - 3, "for", 3)) || (b >= 2 && !strncmp(t + b - 2, "as", 2))) return true;
+    /* a target of an unpacking statement: `s, r = pair()`, `(a, name) = x` */
+    uint32_t s0 = i;
+    while (s0 > fn->span.start && (al_ident_char(t[s0 - 1]) || strchr(" ,()*", t[s0 - 1]))) s0--;
+    if (s0 == fn->span.start || t[s0 - 1] == '\n') {
+      uint32_t k = i + (uint32_t)nl;
+      while (k < fn->span.end && (al_ident_char(t[k]) || strchr(" ,()*", t[k]))) k++;
+      if (k + 1 < fn->span.end && t[k] == '=' && t[k + 1] != '=' && memchr(t + s0, ',', k - s0)) return true;
+    }
   }
   return false;
 }
@@ -249,6 +258,24 @@ static const head_facts *facts_of(const ir_file *f, const ir_node *fn, const cha
   return h;
 }
 
+/* The target (`this.x`, `self.items[k]`, `total`, `acc.total`) is state other tasks can
+ * reach from fn, at offset at: an attribute of this/self/cls; a global/nonlocal (Python)
+ * or undeclared (JavaScript: closure, module) name or an item/attribute of one; a local
+ * a nested function names (JavaScript); a property of a parameter not rebound before at. */
+static bool shared_target(const ir_file *f, const ir_node *fn, const char *target, size_t tl, bool py, uint32_t at) {
+  size_t hl = strcspn(target, ".[");
+  char head[160];
+  if (hl >= sizeof head) return false;
+  memcpy(head, target, hl);
+  head[hl] = 0;
+  if (!strcmp(head, "self") || !strcmp(head, "this") || !strcmp(head, "cls")) return hl < tl; /* this.x, self.x[...] */
+  head_facts scratch;
+  const head_facts *h = facts_of(f, fn, head, hl, py, &scratch);
+  bool caller_object = h->param && h->rebound > at;
+  if (py) return h->shared_name || (hl < tl && (!h->declared || caller_object));
+  return !h->declared || (hl == tl && h->captured) || (hl < tl && caller_object);
+}
+
 /* The statement around the suspension point n (an await; in a JavaScript generator, a
  * yield) of fn: a shared target read before it and written after it is a lost update. */
 static void at_suspension(const ir_file *f, al_sink *sink, const ir_node *n, const ir_node *fn, bool py,
@@ -316,20 +343,7 @@ static void at_suspension(const ir_file *f, al_sink *sink, const ir_node *n, con
     if (!tested || !has_path(t, cs, ce, target, tl) || under_lock(f, n, fn)) return;
     guarded = true;
   }
-  /* shared? */
-  size_t hl = strcspn(target, ".[");
-  char head[160];
-  memcpy(head, target, hl);
-  head[hl] = 0;
-  bool self = !strcmp(head, "self") || !strcmp(head, "this") || !strcmp(head, "cls");
-  bool shared;
-  head_facts scratch;
-  const head_facts *h = self ? NULL : facts_of(f, fn, head, hl, py, &scratch);
-  bool caller_object = h && h->param && h->rebound > n->span.start;
-  if (self) shared = hl < tl; /* this.x, self.x[...] */
-  else if (py) shared = h->shared_name || (hl < tl && (!h->declared || caller_object));
-  else shared = !h->declared || (hl == tl && h->captured) || (hl < tl && caller_object);
-  if (!shared) return;
+  if (!shared_target(f, fn, target, tl, py, n->span.start)) return;
   *last_line = n->span.line;
   if (guarded) {
     al_report(sink, n, "`%s` is tested before this %s and written after it: two tasks can both pass the test "
@@ -341,6 +355,82 @@ static void at_suspension(const ir_file *f, al_sink *sink, const ir_node *n, con
   al_report(sink, n, "`%s` is read before this %s and written after it: another task can change it while "
             "this one is suspended, and that update is lost; take the %s's result into a local first, then update "
             "`%s` in a statement without %s", target, point, point, target, point);
+}
+
+/* Length of the path (`a.b[c]`, `this.x`) that starts s, or 0. */
+static size_t path_len(const char *s) {
+  if (!(isalpha((unsigned char)*s) || *s == '_' || *s == '$')) return 0;
+  size_t e = 0;
+  int depth = 0;
+  while (s[e] && (al_ident_char(s[e]) || s[e] == '.' || s[e] == '[' || s[e] == ']' || depth)) {
+    if (s[e] == '[') depth++;
+    else if (s[e] == ']') depth--;
+    e++;
+  }
+  return depth ? 0 : e;
+}
+
+/* A stale copy written back: `n = self.count` (a local takes a copy of shared state,
+ * perhaps with arithmetic: `next = this.count + 1`), then an await, then `self.count = n
+ * + 1` with nothing re-reading the state after the await — every task that ran meanwhile
+ * has its update overwritten (the classic asyncio counter race). Looked for within a
+ * window after the copy (linear in long functions); not under a lock, and not when the
+ * state is read again after the await (`if self.count == n:` is a compare-and-set). */
+#define STALE_WINDOW 4096u
+static void stale_copy(const ir_file *f, al_sink *sink, const ir_node *a, const ir_node *fn, bool py) {
+  const char *v = a->text, *name = a->name, *t = f->src->text;
+  if (!v || !name || strpbrk(name, ".[")) return;
+  size_t pl = path_len(v), nl = strlen(name);
+  if (!pl || pl >= 160 || (pl == nl && !memcmp(v, name, nl))) return;
+  const char *rest = v + pl;
+  while (*rest == ' ') rest++;
+  if (*rest && !strchr("+-*/%|?", *rest) && strncmp(rest, "or ", 3)) return;
+  char target[160];
+  memcpy(target, v, pl);
+  target[pl] = 0;
+  if (!py && (!strcmp(target, "await") || !strcmp(target, "new") || !strcmp(target, "typeof"))) return;
+  if (py && (!strcmp(target, "await") || !strcmp(target, "not") || !strcmp(target, "lambda"))) return;
+  uint32_t end = fn->span.end < a->span.end + STALE_WINDOW ? fn->span.end : a->span.end + STALE_WINDOW;
+  const ir_node *aw = NULL;
+  for (const ir_node *x = ir_next(a, fn); x && x->span.start < end;
+       x = x->kind == IR_FUNC ? ir_next_skip(x, fn) : ir_next(x, fn)) { /* a nested function's awaits are its own */
+    if (x->kind == IR_FUNC) continue;
+    if (x->kind == IR_ASSIGN && x->name && !strcmp(x->name, name)) return; /* the copy rebound */
+    if (x->kind == IR_AWAIT && x->span.start >= a->span.end && !(x->flags & IR_F_YIELD_FROM)) {
+      aw = x;
+      break;
+    }
+  }
+  if (!aw || under_lock(f, aw, fn)) return;
+  /* the state set before the await (`old = s.hook; s.hook = None; await ...; s.hook =
+   * old`): a save and restore, not an update */
+  for (uint32_t i = a->span.end; i + pl <= aw->span.start; i++)
+    if (!memcmp(t + i, target, pl) && !al_ident_char(t[i + pl]) && !al_ident_char(t[i - 1]) && t[i - 1] != '.')
+      return;
+  /* the first mention of the state after the await must be the write-back */
+  uint32_t w = UINT32_MAX;
+  for (uint32_t i = aw->span.end; i + pl <= end; i++)
+    if (!memcmp(t + i, target, pl) && !al_ident_char(t[i + pl]) &&
+        (i == 0 || (!al_ident_char(t[i - 1]) && t[i - 1] != '.'))) {
+      w = i;
+      break;
+    }
+  if (w == UINT32_MAX) return;
+  uint32_t b = w; /* it starts a statement */
+  while (b > fn->span.start && strchr(" \t", t[b - 1])) b--;
+  if (b > fn->span.start && t[b - 1] != '\n' && (py || !strchr(";{", t[b - 1]))) return;
+  uint32_t eq = w + (uint32_t)pl;
+  while (eq < end && t[eq] == ' ') eq++;
+  if (eq + 1 >= end || t[eq] != '=' || t[eq + 1] == '=' || t[eq + 1] == '>') return;
+  uint32_t se = eq + 1; /* the right side: to the end of the line (or `;`) */
+  while (se < end && t[se] != '\n' && (py || t[se] != ';')) se++;
+  if (!has_path(t, eq + 1, se, name, nl) || has_path(t, eq + 1, se, target, pl)) return;
+  if (!shared_target(f, fn, target, pl, py, w)) return;
+  ir_node at = {.kind = IR_ASSIGN, .parent = (ir_node *)fn, .span = al_span_at(f, w, se - w)};
+  al_report(sink, &at, "`%s` is written back from `%s`, a copy taken before the await on line %u: another task "
+            "can change `%s` while this one is suspended, and that update is lost; re-read it after the await "
+            "(update it in one statement with no await in between), or hold a lock across",
+            target, name, aw->span.line, target);
 }
 
 
@@ -357,6 +447,11 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
         ir_node y = {.kind = IR_AWAIT, .parent = (ir_node *)n, .span = al_span_at(f, at, 5)};
         if (y.span.line != last_line) at_suspension(f, sink, &y, n, py, "yield", &last_line);
       }
+      continue;
+    }
+    if (n->kind == IR_ASSIGN) {
+      const ir_node *fn = ir_enclosing_func(n);
+      if (fn && (fn->flags & IR_F_ASYNC)) stale_copy(f, sink, n, fn, py);
       continue;
     }
     if (n->kind != IR_AWAIT || (n->flags & IR_F_YIELD_FROM) || n->span.line == last_line) continue;
