@@ -11,7 +11,8 @@
  * rebound or is a rest one. Found on the await's line: the target starts the
  * statement. Also a check-then-act: `if (!client) client = await connect()` (the `if`
  * tests the target), not under a lock; and a stale copy written back (`n = self.count;
- * await ...; self.count = n + 1`). */
+ * await ...; self.count = n + 1`), and a test, an await, then a write in the if block.
+ */
 #include <ctype.h>
 #include <string.h>
 
@@ -433,12 +434,120 @@ static void stale_copy(const ir_file *f, al_sink *sink, const ir_node *a, const 
             target, name, aw->span.line, target);
 }
 
+/* A test then a write across an await: `if self.balance >= amount:` ... `await
+ * charge(amount)` ... `self.balance -= amount` — the state the `if` tests (shared) is
+ * written after an await in its block, not set before the await (`if not self.busy:
+ * self.busy = True` is the flag done right) and not tested again after it. Two tasks both
+ * pass the test while the first is suspended: two withdrawals from one balance, two
+ * connects. Looked for within 4 KB (linear in long functions); not under a lock. */
+static void tested_then_written(const ir_file *f, al_sink *sink, const ir_node *aw, const ir_node *fn, bool py,
+                                uint32_t *last_write) {
+  const char *t = f->src->text;
+  uint32_t floor = aw->span.start - fn->span.start > STALE_WINDOW ? aw->span.start - STALE_WINDOW : fn->span.start;
+  uint32_t cs = 0, ce = 0, bend = 0, ls = aw->span.start;
+  if (py) {
+    while (ls > fn->span.start && t[ls - 1] != '\n') ls--;
+    while (ls < aw->span.start && (t[ls] == ' ' || t[ls] == '\t')) ls++;
+    if (!block_if(t, fn, true, ls, &cs, &ce)) return;
+    uint32_t h = cs, ind = 0; /* the if's indentation */
+    while (h > fn->span.start && t[h - 1] != '\n') h--;
+    while (t[h + ind] == ' ' || t[h + ind] == '\t') ind++;
+    /* the block ends at the first line (not blank, not a comment) indented no deeper */
+    uint32_t end = fn->span.end < aw->span.end + STALE_WINDOW ? fn->span.end : aw->span.end + STALE_WINDOW;
+    bend = end;
+    for (uint32_t i = aw->span.end; i < end; i++) {
+      if (t[i] != '\n') continue;
+      uint32_t k = i + 1, d = 0;
+      while (k < end && (t[k] == ' ' || t[k] == '\t')) k++, d++;
+      if (k >= end || t[k] == '\n' || t[k] == '#' || t[k] == '\r') continue;
+      if (d <= ind) {
+        bend = i;
+        break;
+      }
+    }
+  } else {
+    int depth = 0;
+    uint32_t o = aw->span.start;
+    while (o > floor) {
+      char c = t[o - 1];
+      if (c == '}' || c == ')') depth++;
+      else if (c == '(' && --depth < 0) return; /* inside parentheses: an argument, a condition */
+      else if (c == '{' && --depth < 0) break;
+      o--;
+    }
+    if (o <= floor || !block_if(t, fn, false, o, &cs, &ce)) return;
+    uint32_t end = fn->span.end < aw->span.end + STALE_WINDOW ? fn->span.end : aw->span.end + STALE_WINDOW;
+    depth = 0;
+    for (bend = o; bend < end; bend++) {
+      if (t[bend] == '{') depth++;
+      else if (t[bend] == '}' && --depth < 0) break;
+    }
+  }
+  if (bend <= aw->span.end) return;
+  /* each path the condition names */
+  for (uint32_t i = cs; i < ce;) {
+    if (i > cs && (al_ident_char(t[i - 1]) || t[i - 1] == '.')) {
+      i++;
+      continue;
+    }
+    char path[160];
+    size_t pl = 0;
+    int depth = 0;
+    while (i + pl < ce && pl + 1 < sizeof path &&
+           (al_ident_char(t[i + pl]) || t[i + pl] == '.' || t[i + pl] == '[' || t[i + pl] == ']' || depth)) {
+      if (t[i + pl] == '[') depth++;
+      else if (t[i + pl] == ']') depth--;
+      path[pl] = t[i + pl];
+      pl++;
+    }
+    if (!pl || depth || !(isalpha((unsigned char)t[i]) || t[i] == '_' || t[i] == '$')) {
+      i += pl ? (uint32_t)pl : 1;
+      continue;
+    }
+    path[pl] = 0;
+    i += (uint32_t)pl;
+    while (pl && path[pl - 1] == '.') path[--pl] = 0;
+    if (i < ce && t[i] == '(') continue; /* a call: `if self.ready():` */
+    /* not mentioned between the test and the await; the first mention after the await
+     * writes it, in the block */
+    bool before = false;
+    for (uint32_t k = ce; k + pl <= aw->span.start && !before; k++)
+      before = !memcmp(t + k, path, pl) && !al_ident_char(t[k + pl]) && !al_ident_char(t[k - 1]) && t[k - 1] != '.';
+    if (before) continue;
+    uint32_t w = UINT32_MAX;
+    for (uint32_t k = aw->span.end; k + pl <= bend; k++)
+      if (!memcmp(t + k, path, pl) && !al_ident_char(t[k + pl]) && !al_ident_char(t[k - 1]) && t[k - 1] != '.') {
+        w = k;
+        break;
+      }
+    if (w == UINT32_MAX || w <= *last_write) continue;
+    uint32_t b = w;
+    while (b > fn->span.start && strchr(" \t", t[b - 1])) b--;
+    if (b > fn->span.start && t[b - 1] != '\n' && (py || !strchr(";{", t[b - 1]))) continue;
+    uint32_t op = w + (uint32_t)pl;
+    while (op < bend && t[op] == ' ') op++;
+    uint32_t eq = op;
+    while (eq < bend && strchr("+-*/%|&^", t[eq]) && eq - op < 2) eq++;
+    if (eq + 1 >= bend || t[eq] != '=' || t[eq + 1] == '=' || t[eq + 1] == '>') continue;
+    if (!shared_target(f, fn, path, pl, py, w) || under_lock(f, aw, fn)) continue;
+    uint32_t se = eq + 1;
+    while (se < bend && t[se] != '\n' && (py || t[se] != ';')) se++;
+    ir_node at = {.kind = IR_ASSIGN, .parent = (ir_node *)fn, .span = al_span_at(f, w, se - w)};
+    *last_write = w;
+    al_report(sink, &at, "`%s` is tested by the `if` above and written after the await on line %u: another task "
+              "can pass the same test while this one is suspended, and both act on it (two withdrawals from "
+              "one balance, two connects); test it again after the await, set it before the await, or hold a "
+              "lock across the test and the write", path, aw->span.line);
+    return;
+  }
+}
+
 
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   (void)idx;
   if (f->lang == AL_LANG_C) return;
   bool py = f->lang == AL_LANG_PYTHON;
-  uint32_t last_line = 0;
+  uint32_t last_line = 0, last_write = 0;
   for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
     if (n->kind == IR_FUNC && !py && (n->flags & IR_F_GENERATOR) && !(n->flags & IR_F_ASYNC) && n->body) {
       /* `function* saga() { total += yield call(count) }`: the yield suspends like an
@@ -458,6 +567,7 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
     const ir_node *fn = ir_enclosing_func(n);
     if (!fn || !(fn->flags & IR_F_ASYNC)) continue;
     at_suspension(f, sink, n, fn, py, "await", &last_line);
+    if (n->span.line != last_line) tested_then_written(f, sink, n, fn, py, &last_write);
   }
 }
 
