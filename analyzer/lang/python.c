@@ -775,7 +775,9 @@ static const char *handler_types(ts_walk *w, py_ctx *c, TSNode n) {
     }
     for (uint32_t j = 0; j < m; j++) {
       const char *name, *mod, *mem;
-      resolve_ref(w, c, dotted(w, items[j]), &name, &mod, &mem);
+      const char *held = ts_is(items[j], "identifier") ? ts_alias_get(w, &c->partials, ts_text(w, items[j])) : NULL;
+      if (held && al_ends_with(held, "()")) name = held; /* `cancelled = anyio.get_cancelled_exc_class()` */
+      else resolve_ref(w, c, dotted(w, items[j]), &name, &mod, &mem);
       if (b.len) al_buf_puts(&b, ",");
       al_buf_puts(&b, name);
     }
@@ -1264,7 +1266,16 @@ static ir_node *py_enter(ts_walk *w, bool *descend) {
       /* `p = functools.partial(f, ...)`, or `p = f` / `p = mod.f` (an alias): p() calls f;
        * assigning p anything else ends that */
       const char *target = NULL;
-      if (!ts_node_is_null(right) && ts_is(right, "call")) target = partial_target(w, c, right);
+      if (!ts_node_is_null(right) && ts_is(right, "call")) {
+        target = partial_target(w, c, right);
+        /* `cancelled = anyio.get_cancelled_exc_class()`: `except cancelled:` catches
+         * the cancellation (its alias holds the resolved call: handler_types) */
+        const char *rn, *rmod, *rmem;
+        if (!target) {
+          resolve_ref(w, c, dotted(w, right), &rn, &rmod, &rmem);
+          if (al_ends_with(rn, "get_cancelled_exc_class()")) target = rn;
+        }
+      }
       else if (!ts_node_is_null(right) && (ts_is(right, "identifier") || ts_is(right, "attribute"))) {
         target = dotted(w, right);
         if (!strcmp(target, var) || strchr(target, '(') || ts_is_param(w, target)) target = NULL;
