@@ -750,6 +750,36 @@ static bool awaited_literal(const ir_file *f, al_sink *sink, const ir_node *aw, 
   return true;
 }
 
+/* `await (async () => { ... })` with the call's `()` left off: the function itself is
+ * awaited (JavaScript: returned at once; Python `await (lambda: x)`: TypeError), and its
+ * body never runs. */
+static bool awaited_lambda(const ir_file *f, al_sink *sink, const ir_node *aw, uint32_t at) {
+  const ir_node *fn = aw->child;
+  if (!fn || fn->kind != IR_FUNC || !(fn->flags & IR_F_LAMBDA) || fn->next) return false;
+  const char *t = f->src->text;
+  uint32_t s = at, e = aw->span.end;
+  while (e > s && strchr(" \t\r\n", t[e - 1])) e--;
+  while (s < fn->span.start && t[s] == '(' && t[e - 1] == ')') { /* `(async () => {...})` */
+    s++, e--;
+    while (s < e && strchr(" \t\r\n", t[s])) s++;
+    while (e > s && strchr(" \t\r\n", t[e - 1])) e--;
+  }
+  if (fn->span.start != s || fn->span.end != e) return false;
+  al_fix *fx = NULL; /* parenthesized, `()` after it calls it */
+  if (t[aw->span.end - 1] == ')') {
+    fx = al_fix_new(AL_FIX_APPLY_UNSAFE, "call it");
+    al_fix_add(fx, aw->span.end, aw->span.end, "()");
+  }
+  if (f->lang == AL_LANG_JS)
+    al_report_fix(sink, aw, fx, "`await` of a function expression that is never called: a function is not a promise, "
+                  "so the await returns the function at once and its body never runs; call it (`await (async () "
+                  "=> { ... })()`)");
+  else
+    al_report_fix(sink, aw, fx, "`await` of a lambda that is never called: a function is not awaitable — TypeError, "
+                  "and its body never runs; call it");
+  return true;
+}
+
 /* The bindings that could hold an array of promises — a value starting with `[`, or a
  * `.map()`/`.flatMap()` call — found in one pass per file (per thread, keyed by the
  * lowering's serial; kept in the file's arena), with how often their function binds
@@ -884,7 +914,7 @@ static void awaited_collection(const ir_file *f, const al_index *idx, al_sink *s
   if (!el && aw->child && aw->child->kind == IR_USE && !aw->child->next)
     held = local_promise_array(f, idx, aw, at, &el);
   if (!el) {
-    if (!awaited_literal(f, sink, aw, at)) awaited_function(f, idx, sink, aw, at);
+    if (!awaited_literal(f, sink, aw, at) && !awaited_lambda(f, sink, aw, at)) awaited_function(f, idx, sink, aw, at);
     return;
   }
   if (held && js) {
