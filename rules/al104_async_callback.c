@@ -65,6 +65,40 @@ static al_fix *foreach_fix(const ir_file *f, const ir_node *call) {
   return fx;
 }
 
+/* Python: `loop.call_soon(lambda: tick())`, `sorted(xs, key=lambda x: score(x))` — a
+ * lambda whose body calls an async function returns the coroutine, and the API drops,
+ * tests or compares it: never awaited, the body never runs. (`lambda:
+ * asyncio.create_task(tick())` schedules it: fine.) */
+static void python_lambda(const ir_file *f, const al_index *idx, al_sink *sink, const ir_node *n, const ir_arg *a,
+                          const al_kb_entry *e, const al_kb_entry *pred) {
+  int k = 0; /* which lambda among the arguments */
+  for (const ir_arg *b = n->args; b < a; b++) k += (b->flags & IR_ARG_LAMBDA) != 0;
+  const ir_node *lam = n->child;
+  for (; lam; lam = lam->next)
+    if (lam->kind == IR_FUNC && (lam->flags & IR_F_LAMBDA) && k-- == 0) break;
+  if (!lam) return;
+  const ir_node *body = lam->child;
+  while (body && body->kind == IR_USE) body = body->next;
+  if (!body || body->kind != IR_CALL || body->use != IR_USE_RETURNED || !body->name || al_is_spawn(f, body)) return;
+  const al_func_info *fn;
+  const al_kb_entry *api;
+  if (!al_index_call_awaitable(idx, f, body, &fn, &api)) return;
+  if (pred)
+    al_report(sink, n, "the lambda passed to `%s()` returns the coroutine of `%s()`, and `%s()` tests or compares "
+              "it: never awaited (the body never runs) and always true; await the results first (`await "
+              "asyncio.gather(...)`), then filter or sort on them",
+              al_call_label(f, n), al_call_label(f, body), al_call_label(f, n));
+  else if (al_kb_attr(e, "thread"))
+    al_report(sink, n, "the lambda passed to `%s()` returns the coroutine of `%s()` in a worker thread, where "
+              "nothing awaits it: the body never runs; await it on the loop (asyncio.run() inside the thread if "
+              "it must run there)", al_call_label(f, n), al_call_label(f, body));
+  else
+    al_report(sink, n, "the lambda passed to `%s()` returns the coroutine of `%s()`, and `%s()` drops it: never "
+              "awaited, the body never runs; schedule it in the lambda (`lambda: asyncio.create_task(%s())`, "
+              "keeping the task)", al_call_label(f, n), al_call_label(f, body), al_call_label(f, n),
+              al_call_label(f, body));
+}
+
 /* Python: an async function handed to a call that calls it and drops, tests or compares
  * what it returns (knowledge `void_callbacks`, `predicate_callbacks`): the coroutine is
  * never awaited (a RuntimeWarning at best) and the body never runs. */
@@ -75,6 +109,10 @@ static void check_python(const ir_file *f, const al_index *idx, al_sink *sink, c
   /* the one argument that is the callback: a position or a keyword (knowledge `arg`) */
   uint32_t at;
   const ir_arg *a = al_callback_arg(n, e ? e : pred, &at);
+  if (a && (a->flags & IR_ARG_LAMBDA)) {
+    python_lambda(f, idx, sink, n, a, e, pred);
+    return;
+  }
   if (!a || !a->text || (a->flags & (IR_ARG_LAMBDA | IR_ARG_LITERAL | IR_ARG_NULL))) return;
   const al_func_info *info = al_arg_async_fn(f, idx, n, a->text);
   if (!info) return;
