@@ -128,6 +128,61 @@ static bool eslint_region(const al_source *src, uint32_t line, const char *code)
   return off;
 }
 
+/* Python: pylint's block-scoped disable — `# pylint: disable=lost-exception` on a line of
+ * its own turns the message off from there to the end of the block it stands in (the
+ * lines after it indented at least as deep; at the top level, the rest of the module),
+ * until a `# pylint: enable=` of it on a line of its own. */
+static _Thread_local struct { /* where the last scan stopped: findings come in line order */
+  const al_source *src;
+  const char *text;
+  char code[16];
+  uint32_t next;
+  bool off;
+  uint32_t indent;
+} pylint_memo;
+
+static bool pylint_block(const al_source *src, uint32_t line, const char *code) {
+  if (!src->pylint_line || src->pylint_line >= line) return false;
+  size_t len, ulen;
+  const char *upto = al_source_line(src, line, &ulen);
+  bool off = false;
+  uint32_t indent = 0, l = src->pylint_line;
+  if (pylint_memo.src == src && pylint_memo.text == src->text && !strcmp(pylint_memo.code, code) &&
+      pylint_memo.next <= line && pylint_memo.next > l)
+    l = pylint_memo.next, off = pylint_memo.off, indent = pylint_memo.indent;
+  for (; l < line; l++) {
+    const char *t = al_source_line(src, l, &len), *end = t + len;
+    while (end > t && (end[-1] == '\n' || end[-1] == '\r')) end--;
+    const char *p = t;
+    while (p < end && (*p == ' ' || *p == '\t')) p++;
+    if (p == end) continue; /* blank */
+    uint32_t ind = (uint32_t)(p - t);
+    if (*p != '#') {
+      if (off && ind < indent) off = false; /* the block has ended */
+      continue;
+    }
+    const char *m = find_in(p, (size_t)(end - p), "pylint:");
+    if (!m) continue;
+    m += 7;
+    while (m < end && *m == ' ') m++;
+    if (end - m > 8 && !strncmp(m, "disable=", 8) && peer_covers(src->lang, m + 8, end, code)) {
+      off = true;
+      indent = ind;
+    } else if (end - m > 7 && !strncmp(m, "enable=", 7) && peer_covers(src->lang, m + 7, end, code)) {
+      off = false;
+    }
+  }
+  if (strlen(code) < sizeof pylint_memo.code) {
+    pylint_memo.src = src, pylint_memo.text = src->text, pylint_memo.next = line;
+    pylint_memo.off = off, pylint_memo.indent = indent;
+    strcpy(pylint_memo.code, code);
+  }
+  if (!off) return false;
+  const char *p = upto; /* the finding's own line: still inside the block */
+  while (p < upto + ulen && (*p == ' ' || *p == '\t')) p++;
+  return (uint32_t)(p - upto) >= indent;
+}
+
 bool al_suppressed(const al_source *src, uint32_t line, const char *code) {
   if (!src->has_markers) return false;
   size_t len;
@@ -147,6 +202,7 @@ bool al_suppressed(const al_source *src, uint32_t line, const char *code) {
   if (src->lang == AL_LANG_PYTHON && (m = find_in(text, len, "pylint: disable=")) &&
       peer_covers(src->lang, m + strlen("pylint: disable="), end, code))
     return true;
+  if (src->lang == AL_LANG_PYTHON && pylint_block(src, line, code)) return true;
   bool js = src->lang == AL_LANG_JS;
   if (js && peer_directive_covers(src->lang, directive(text, len, "eslint-disable-line"), end, code)) return true;
   if (line > 1) { /* on the line before: `// asynclint-disable-next-line AL101` */

@@ -281,6 +281,29 @@ START_TEST(peer_suppressions) {
   al_source_from_text(&s, "x.py", AL_LANG_PYTHON, prose, strlen(prose));
   ck_assert(!al_suppressed(&s, 2, "AL101")); /* not a line of its own */
   al_source_free(&s);
+  /* pylint's disable on a line of its own: to the end of its block, or an enable */
+  const char *block = "def f():\n"                             /* 1 */
+                      "    # pylint: disable=broad-except\n"   /* 2 */
+                      "    try:\n"                             /* 3 */
+                      "        pass\n"                         /* 4 */
+                      "\n"                                     /* 5 */
+                      "    except BaseException:\n"            /* 6 */
+                      "        pass\n"                         /* 7 */
+                      "def g():\n"                             /* 8 */
+                      "    except BaseException:\n"            /* 9 */
+                      "# pylint: disable=lost-exception\n"     /* 10 */
+                      "def h():\n"                             /* 11 */
+                      "    return\n"                           /* 12 */
+                      "    # pylint: enable=W0150\n"           /* 13 */
+                      "    return\n";                          /* 14 */
+  al_source_from_text(&s, "x.py", AL_LANG_PYTHON, block, strlen(block));
+  ck_assert(al_suppressed(&s, 6, "AL402"));
+  ck_assert(!al_suppressed(&s, 6, "AL403")); /* another message */
+  ck_assert(!al_suppressed(&s, 9, "AL402")); /* the block ended at line 8 */
+  ck_assert(al_suppressed(&s, 12, "AL403")); /* module level: the rest of the file */
+  ck_assert(!al_suppressed(&s, 14, "AL403")); /* enabled again */
+  ck_assert(al_suppressed(&s, 6, "AL401")); /* out of line order: scanned afresh */
+  al_source_free(&s);
   /* ESLint's names mean nothing in Python, ruff's nothing in JavaScript */
   const char *mixed = "f()  # eslint-disable-line require-await\n";
   al_source_from_text(&s, "x.py", AL_LANG_PYTHON, mixed, strlen(mixed));
