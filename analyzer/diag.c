@@ -133,8 +133,7 @@ static bool eslint_region(const al_source *src, uint32_t line, const char *code)
  * lines after it indented at least as deep; at the top level, the rest of the module),
  * until a `# pylint: enable=` of it on a line of its own. */
 static _Thread_local struct { /* where the last scan stopped: findings come in line order */
-  const al_source *src;
-  const char *text;
+  uint64_t serial;
   char code[16];
   uint32_t next;
   bool off;
@@ -147,7 +146,7 @@ static bool pylint_block(const al_source *src, uint32_t line, const char *code) 
   const char *upto = al_source_line(src, line, &ulen);
   bool off = false;
   uint32_t indent = 0, l = src->pylint_line;
-  if (pylint_memo.src == src && pylint_memo.text == src->text && !strcmp(pylint_memo.code, code) &&
+  if (pylint_memo.serial == src->serial && !strcmp(pylint_memo.code, code) &&
       pylint_memo.next <= line && pylint_memo.next > l)
     l = pylint_memo.next, off = pylint_memo.off, indent = pylint_memo.indent;
   for (; l < line; l++) {
@@ -173,7 +172,7 @@ static bool pylint_block(const al_source *src, uint32_t line, const char *code) 
     }
   }
   if (strlen(code) < sizeof pylint_memo.code) {
-    pylint_memo.src = src, pylint_memo.text = src->text, pylint_memo.next = line;
+    pylint_memo.serial = src->serial, pylint_memo.next = line;
     pylint_memo.off = off, pylint_memo.indent = indent;
     strcpy(pylint_memo.code, code);
   }

@@ -104,6 +104,8 @@ static void build_lines(al_source *s) {
   /* one scan here spares a scan of the line per finding (minified code: one long line);
    * by their rarest letters (`q` of noqa, `y` of asynclint) with memchr: glibc's memmem
    * took ~3 instructions a byte for each */
+  static _Atomic uint64_t serials;
+  s->serial = ++serials;
   s->pylint_line = 0;
   if (s->lang == AL_LANG_PYTHON) {
     const char *m = memmem(s->text, s->len, "pylint:", 7);

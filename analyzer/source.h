@@ -29,6 +29,7 @@ typedef struct al_source {
   off_t size;         /* identity at read time: lets --fix detect a concurrent change */
   int64_t mtime_ns;
   bool bad_utf8;      /* the file has invalid UTF-8 (linted as bytes) */
+  uint64_t serial;     /* unique per source built in this process (memos key on it, not on addresses) */
   uint32_t pylint_line; /* Python: the first line mentioning `pylint:` (0: none) — block-scoped disables */
   bool has_markers;   /* the text mentions `asynclint` or `noqa` (JS: `eslint-`, `biome-ignore`): suppressions possible */
 } al_source;
