@@ -131,6 +131,9 @@ typedef struct ir_arg {
   const char *text;    /* a short text of the argument (identifier, dotted name, literal) */
   const char *keyword; /* keyword argument name, or NULL */
   const char *iter;    /* COMPREHENSION: the iterated expression (text), or NULL */
+  const char *ref_module, *ref_member; /* a method named through a typed receiver (`s.save` with `s = new
+                                        * Svc()`, `self.repo.save`): where it resolves, as a call's
+                                        * module/member (ref_member NULL: not known) */
 } ir_arg;
 
 typedef struct ir_span {

@@ -650,6 +650,12 @@ const al_func_info *al_ref_fn(const ir_file *f, const al_index *idx, const ir_no
    * fetch), else a function of this file. The strings built here live in the file's
    * arena: the index's answer memo keys on their addresses. */
   ir_node fake = {.kind = IR_CALL, .parent = (ir_node *)call, .member = text, .name = text};
+  for (uint32_t i = 0; i < call->nargs; i++) /* the front end resolved it through a typed receiver */
+    if (call->args[i].text == text && call->args[i].ref_member) {
+      fake.module = call->args[i].ref_module, fake.member = call->args[i].ref_member;
+      fake.name = fake.module ? al_arena_fmt((al_arena *)&f->arena, "%s.%s", fake.module, fake.member) : fake.member;
+      return al_index_resolve(idx, f, &fake);
+    }
   size_t head = strcspn(text, ".");
   const ir_node *cls = text[head] ? ir_enclosing_class(call) : NULL;
   ir_file *fw = (ir_file *)f;

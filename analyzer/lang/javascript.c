@@ -651,7 +651,9 @@ static bool could_be_error(ts_walk *w, TSNode n, int depth) {
   return true;
 }
 
-static void lower_args(ts_walk *w, ir_node *call, TSNode args) {
+static bool resolve_typed(ts_walk *w, js_ctx *c, const char *text, ir_node *call);
+
+static void lower_args(ts_walk *w, js_ctx *c, ir_node *call, TSNode args) {
   if (ts_node_is_null(args) || !ts_is(args, "arguments")) return;
   uint32_t k = ts_node_named_child_count(args);
   call->args = al_arena_alloc(&w->f->arena, (k ? k : 1) * sizeof *call->args);
@@ -678,6 +680,11 @@ static void lower_args(ts_walk *w, ir_node *call, TSNode args) {
     }
     if (!(x->flags & IR_ARG_SPREAD) && !could_be_error(w, a, 0)) x->flags |= IR_ARG_NOT_ERROR;
     x->text = ts_node_is_null(a) ? "" : ts_text_short(w, a, 60);
+    if (!strcmp(t, "member_expression") && c->types.len && !al_starts_with(x->text, "this.") &&
+        !strpbrk(x->text, "()[")) { /* `s.save` with `s = new Svc()`: Svc.save */
+      ir_node r = {0};
+      if (resolve_typed(w, c, x->text, &r)) x->ref_module = r.module, x->ref_member = r.member;
+    }
   }
 }
 
@@ -995,7 +1002,7 @@ static ir_node *lower_call(ts_walk *w, js_ctx *c, TSNode n, ir_node *parent, boo
   if (var && call->use == IR_USE_ASSIGNED && c->typescript && declared_promise(w)) call->type = "Promise";
   if (var && call->use == IR_USE_ASSIGNED && !strchr(var, '.') && !strchr(var, '[') && !strchr(var, '{'))
     ts_names_add(&c->stored, var);
-  lower_args(w, call, ts_field(n, "arguments"));
+  lower_args(w, c, call, ts_field(n, "arguments"));
   return call;
 }
 

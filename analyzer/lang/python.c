@@ -639,7 +639,7 @@ static const char *comprehension_iter(ts_walk *w, TSNode n) {
   return NULL;
 }
 
-static void lower_args(ts_walk *w, ir_node *call, TSNode args) {
+static void lower_args(ts_walk *w, py_ctx *c, ir_node *call, TSNode args) {
   if (ts_is(args, "generator_expression")) {
     call->nargs = 1;
     call->args = al_arena_alloc(&w->f->arena, sizeof *call->args);
@@ -680,6 +680,15 @@ static void lower_args(ts_walk *w, ir_node *call, TSNode args) {
       }
     }
     x->text = ts_node_is_null(a) ? "" : ts_text_short(w, a, 60);
+    if (!strcmp(t, "attribute") && c->types.len && !strpbrk(x->text, "()[")) {
+      /* `repo.save` with `repo = Repo()`, `self.repo.save`: Repo.save (when typed) */
+      const char *nm, *mod, *mem, *last = strrchr(x->text, '.');
+      al_binding *b = last ? typed_var(w, c, ir_str(w->f, x->text, (size_t)(last - x->text))) : NULL;
+      if (b) {
+        resolve_ref(w, c, x->text, &nm, &mod, &mem);
+        if (mem && *mem) x->ref_module = mod, x->ref_member = mem;
+      }
+    }
   }
 }
 
@@ -752,7 +761,7 @@ static ir_node *lower_call(ts_walk *w, py_ctx *c, TSNode n, ir_node *parent) {
   call->use = (uint8_t)call_use(w, &var);
   call->alias = var;
   if (var && call->use == IR_USE_ASSIGNED && !strchr(var, '.')) ts_names_add(&c->stored, var);
-  lower_args(w, call, ts_field(n, "arguments"));
+  lower_args(w, c, call, ts_field(n, "arguments"));
   return call;
 }
 
