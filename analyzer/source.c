@@ -101,13 +101,11 @@ static void build_lines(al_source *s) {
   }
   s->line_starts = ls;
   s->nlines = n;
-  /* one scan here spares a scan of the line per finding (minified code: one long line);
-   * by their rarest letters (`q` of noqa, `y` of asynclint) with memchr: glibc's memmem
-   * took ~3 instructions a byte for each */
   static _Atomic uint64_t serials;
   s->serial = ++serials;
   s->pylint_line = 0;
-  if (s->lang == AL_LANG_PYTHON) {
+  bool pylint = s->lang == AL_LANG_PYTHON && has_word(s->text, s->len, "pylint:", 7, 1);
+  if (pylint) { /* (memmem only where the cheap scan saw one) */
     const char *m = memmem(s->text, s->len, "pylint:", 7);
     if (m) {
       uint32_t off = (uint32_t)(m - s->text), lo = 0, hi = n; /* the line holding it */
@@ -119,8 +117,11 @@ static void build_lines(al_source *s) {
       s->pylint_line = lo + 1;
     }
   }
+  /* one scan here spares a scan of the line per finding (minified code: one long line);
+   * by their rarest letters (`q` of noqa, `y` of asynclint) with memchr: glibc's memmem
+   * took ~3 instructions a byte for each */
   s->has_markers = has_word(s->text, s->len, "noqa", 4, 2) || has_word(s->text, s->len, "asynclint", 9, 2) ||
-                   (s->lang == AL_LANG_PYTHON && has_word(s->text, s->len, "pylint:", 7, 1)) ||
+                   pylint ||
                    (s->lang == AL_LANG_JS && (has_word(s->text, s->len, "eslint-", 7, 6) ||
                                               has_word(s->text, s->len, "biome-ignore", 12, 7)));
 }

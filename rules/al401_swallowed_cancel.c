@@ -383,7 +383,9 @@ static void check_js(const ir_file *f, al_sink *sink) {
                     "this catch swallows the AbortError of `%s()`, which was given an AbortSignal: the abort is "
                     "treated as a failure and the code goes on; rethrow it (`if (err.name === 'AbortError') throw "
                     "err`) or check `signal.aborted`",
-                    (op->flags & IR_F_NEW) ? al_arena_fmt((al_arena *)&f->arena, "new %s", op->text ? op->text : op->name) : al_call_label(f, op));
+                    (op->flags & IR_F_NEW)
+                        ? al_arena_fmt((al_arena *)&f->arena, "new %s", op->text ? op->text : op->name)
+                        : al_call_label(f, op));
     } else if (n->kind == IR_CALL && n->name && al_ends_with(n->name, ".catch") && n->child &&
                n->child->kind == IR_CALL && n->child->use == IR_USE_CHAINED && abortable_call(f, n->child)) {
       const ir_node *cb = n->child->next;

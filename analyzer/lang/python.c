@@ -1280,7 +1280,8 @@ static ir_node *py_enter(ts_walk *w, bool *descend) {
         /* `cancelled = anyio.get_cancelled_exc_class()`: `except cancelled:` catches
          * the cancellation (its alias holds the resolved call: handler_types) */
         const char *rn, *rmod, *rmem;
-        if (!target) {
+        uint32_t r0 = ts_node_start_byte(right), r1 = ts_node_end_byte(right);
+        if (!target && memmem(w->text + r0, r1 - r0, "get_cancelled_exc_class", 23)) {
           resolve_ref(w, c, dotted(w, right), &rn, &rmod, &rmem);
           if (al_ends_with(rn, "get_cancelled_exc_class()")) target = rn;
         }
