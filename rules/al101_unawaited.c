@@ -750,12 +750,11 @@ static bool awaited_literal(const ir_file *f, al_sink *sink, const ir_node *aw, 
   return true;
 }
 
-/* `await (async () => { ... })` with the call's `()` left off: the function itself is
- * awaited (JavaScript: returned at once; Python `await (lambda: x)`: TypeError), and its
- * body never runs. */
+/* JavaScript: `await (async () => { ... })` with the call's `()` left off: the function
+ * itself is awaited (returned at once), and its body never runs. */
 static bool awaited_lambda(const ir_file *f, al_sink *sink, const ir_node *aw, uint32_t at) {
   const ir_node *fn = aw->child;
-  if (!fn || fn->kind != IR_FUNC || !(fn->flags & IR_F_LAMBDA) || fn->next) return false;
+  if (f->lang != AL_LANG_JS || !fn || fn->kind != IR_FUNC || !(fn->flags & IR_F_LAMBDA) || fn->next) return false;
   const char *t = f->src->text;
   uint32_t s = at, e = aw->span.end;
   while (e > s && strchr(" \t\r\n", t[e - 1])) e--;
@@ -770,13 +769,9 @@ static bool awaited_lambda(const ir_file *f, al_sink *sink, const ir_node *aw, u
     fx = al_fix_new(AL_FIX_APPLY_UNSAFE, "call it");
     al_fix_add(fx, aw->span.end, aw->span.end, "()");
   }
-  if (f->lang == AL_LANG_JS)
-    al_report_fix(sink, aw, fx, "`await` of a function expression that is never called: a function is not a promise, "
-                  "so the await returns the function at once and its body never runs; call it (`await (async () "
-                  "=> { ... })()`)");
-  else
-    al_report_fix(sink, aw, fx, "`await` of a lambda that is never called: a function is not awaitable — TypeError, "
-                  "and its body never runs; call it");
+  al_report_fix(sink, aw, fx, "`await` of a function expression that is never called: a function is not a promise, "
+                "so the await returns the function at once and its body never runs; call it (`await (async () "
+                "=> { ... })()`)");
   return true;
 }
 
