@@ -358,6 +358,12 @@ static void at_suspension(const ir_file *f, al_sink *sink, const ir_node *n, con
             "`%s` in a statement without %s", target, point, point, target, point);
 }
 
+/* The path (pl bytes) is mentioned at t + i, whole: not part of a longer name or of a
+ * member chain before it (i > 0). */
+static bool mention_at(const char *t, uint32_t i, const char *path, size_t pl) {
+  return !memcmp(t + i, path, pl) && !al_ident_char(t[i + pl]) && !al_ident_char(t[i - 1]) && t[i - 1] != '.';
+}
+
 /* Length of the path (`a.b[c]`, `this.x`) that starts s, or 0. */
 static size_t path_len(const char *s) {
   if (!(isalpha((unsigned char)*s) || *s == '_' || *s == '$')) return 0;
@@ -406,13 +412,11 @@ static void stale_copy(const ir_file *f, al_sink *sink, const ir_node *a, const 
   /* the state set before the await (`old = s.hook; s.hook = None; await ...; s.hook =
    * old`): a save and restore, not an update */
   for (uint32_t i = a->span.end; i + pl <= aw->span.start; i++)
-    if (!memcmp(t + i, target, pl) && !al_ident_char(t[i + pl]) && !al_ident_char(t[i - 1]) && t[i - 1] != '.')
-      return;
+    if (mention_at(t, i, target, pl)) return;
   /* the first mention of the state after the await must be the write-back */
   uint32_t w = UINT32_MAX;
   for (uint32_t i = aw->span.end; i + pl <= end; i++)
-    if (!memcmp(t + i, target, pl) && !al_ident_char(t[i + pl]) &&
-        (i == 0 || (!al_ident_char(t[i - 1]) && t[i - 1] != '.'))) {
+    if (mention_at(t, i, target, pl)) {
       w = i;
       break;
     }
@@ -512,11 +516,11 @@ static void tested_then_written(const ir_file *f, al_sink *sink, const ir_node *
      * writes it, in the block */
     bool before = false;
     for (uint32_t k = ce; k + pl <= aw->span.start && !before; k++)
-      before = !memcmp(t + k, path, pl) && !al_ident_char(t[k + pl]) && !al_ident_char(t[k - 1]) && t[k - 1] != '.';
+      before = mention_at(t, k, path, pl);
     if (before) continue;
     uint32_t w = UINT32_MAX;
     for (uint32_t k = aw->span.end; k + pl <= bend; k++)
-      if (!memcmp(t + k, path, pl) && !al_ident_char(t[k + pl]) && !al_ident_char(t[k - 1]) && t[k - 1] != '.') {
+      if (mention_at(t, k, path, pl)) {
         w = k;
         break;
       }
