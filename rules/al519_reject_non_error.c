@@ -8,6 +8,7 @@
  * The front end marks the arguments that cannot be an Error (IR_ARG_NOT_ERROR). A
  * string or template is wrapped in `new Error(...)` (unsafe fix: a handler that compares
  * the value changes behaviour). */
+#include <ctype.h>
 #include <string.h>
 
 #include "common.h"
@@ -27,11 +28,31 @@ static bool calls_executor_reject(const ir_node *call) {
   return false;
 }
 
+/* `throw "failed"` in an async function rejects its promise with a string, number or
+ * plain object: the awaiting caller's catch gets no stack and no `.message` (ESLint
+ * no-throw-literal, typescript-eslint only-throw-error — asked here where the throw
+ * becomes a rejection). */
+static void thrown_literal(const ir_file *f, al_sink *sink, const ir_node *n) {
+  const char *v = n->name;
+  const ir_node *fn = ir_enclosing_func(n);
+  if (!v || !fn || !(fn->flags & IR_F_ASYNC)) return;
+  bool literal = *v == '"' || *v == '\'' || *v == '`' || *v == '{' || isdigit((unsigned char)*v) ||
+                 !strcmp(v, "null") || !strcmp(v, "undefined") || !strcmp(v, "true") || !strcmp(v, "false");
+  if (!literal) return;
+  al_report(sink, n, "`throw %s` in async function `%s` rejects its promise with a value that is not an Error: the "
+            "caller's catch gets no stack and no `.message`; throw an Error (`throw new Error(...)`)", v,
+            fn->name ? fn->name : "<anonymous>");
+}
+
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   (void)idx;
   const char *t = f->src->text;
   const al_kb *kb = al_kb_for(f->lang);
   for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
+    if (n->kind == IR_RAISE) {
+      thrown_literal(f, sink, n);
+      continue;
+    }
     if (n->kind != IR_CALL || (n->flags & IR_F_NEW) || !n->name) continue;
     bool statics = !n->module && al_kb_find(kb, "rejecters", n->name);
     if (!statics && !calls_executor_reject(n)) continue;
