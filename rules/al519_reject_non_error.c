@@ -36,11 +36,17 @@ static void thrown_literal(const ir_file *f, al_sink *sink, const ir_node *n) {
   const char *v = n->name;
   const ir_node *fn = ir_enclosing_func(n);
   if (!v || !fn || !(fn->flags & IR_F_ASYNC)) return;
-  bool literal = *v == '"' || *v == '\'' || *v == '`' || *v == '{' || isdigit((unsigned char)*v) ||
-                 !strcmp(v, "null") || !strcmp(v, "undefined") || !strcmp(v, "true") || !strcmp(v, "false");
-  if (!literal) return;
-  al_report(sink, n, "`throw %s` in async function `%s` rejects its promise with a value that is not an Error: the "
-            "caller's catch gets no stack and no `.message`; throw an Error (`throw new Error(...)`)", v,
+  const char *kind = *v == '"' || *v == '\'' ? "a string"
+                     : *v == '`'               ? "a template string"
+                     : *v == '{'               ? "a plain object"
+                     : isdigit((unsigned char)*v) ? "a number"
+                     : !strcmp(v, "true") || !strcmp(v, "false") ? "a boolean"
+                     : !strcmp(v, "null")      ? "null"
+                     : !strcmp(v, "undefined") ? "undefined"
+                                               : NULL;
+  if (!kind) return;
+  al_report(sink, n, "`throw` of %s in async function `%s` rejects its promise with a value that is not an Error: "
+            "the caller's catch gets no stack and no `.message`; throw an Error (`throw new Error(...)`)", kind,
             fn->name ? fn->name : "<anonymous>");
 }
 
