@@ -105,11 +105,22 @@ static bool peer_directive_covers(al_lang lang, const char *m, const char *end, 
 /* JavaScript: an ESLint region open at line: an `eslint-disable rule` block comment
  * naming a rule that covers code, before the line, with no `eslint-enable` after it
  * (one naming no rule, or that rule). */
+static _Thread_local struct { /* where the last scan stopped: findings come in line order */
+  uint64_t serial;
+  char code[16];
+  size_t at;
+  bool off;
+} eslint_memo;
+
 static bool eslint_region(const al_source *src, uint32_t line, const char *code) {
   size_t len;
   const char *upto = al_source_line(src, line, &len);
   bool off = false;
-  for (const char *t = src->text; t < upto;) {
+  const char *t = src->text;
+  if (src->serial && eslint_memo.serial == src->serial && !strcmp(eslint_memo.code, code) &&
+      src->text + eslint_memo.at <= upto)
+    t = src->text + eslint_memo.at, off = eslint_memo.off;
+  while (t < upto) {
     const char *hit = memmem(t, (size_t)(upto - t), "eslint-", 7);
     if (!hit) break;
     const char *eol = memchr(hit, '\n', (size_t)(src->text + src->len - hit));
@@ -124,6 +135,11 @@ static bool eslint_region(const al_source *src, uint32_t line, const char *code)
         off = false;
     }
     t = hit + 7;
+  }
+  if (strlen(code) < sizeof eslint_memo.code) {
+    /* resume at the line's start next time: a directive on the line itself is not yet seen */
+    eslint_memo.serial = src->serial, eslint_memo.at = (size_t)(upto - src->text), eslint_memo.off = off;
+    strcpy(eslint_memo.code, code);
   }
   return off;
 }
@@ -146,7 +162,7 @@ static bool pylint_block(const al_source *src, uint32_t line, const char *code) 
   const char *upto = al_source_line(src, line, &ulen);
   bool off = false;
   uint32_t indent = 0, l = src->pylint_line;
-  if (pylint_memo.serial == src->serial && !strcmp(pylint_memo.code, code) &&
+  if (src->serial && pylint_memo.serial == src->serial && !strcmp(pylint_memo.code, code) &&
       pylint_memo.next <= line && pylint_memo.next > l)
     l = pylint_memo.next, off = pylint_memo.off, indent = pylint_memo.indent;
   for (; l < line; l++) {
@@ -182,6 +198,61 @@ static bool pylint_block(const al_source *src, uint32_t line, const char *code) 
   return (uint32_t)(p - upto) >= indent;
 }
 
+/* The whole file is exempt from code: `# asynclint: ignore-file[AL5]`, `// asynclint-disable-file
+ * AL501`, Ruff's and flake8's `# ruff: noqa[: codes]` / `# flake8: noqa`. One scan of the file
+ * per (source, rule), remembered per thread: findings of one rule come together, and a scan
+ * per finding made a file with many findings quadratic. */
+static bool file_exempt_scan(const al_source *src, const char *code) {
+  const char *m;
+  for (const char *t = src->text, *e = src->text + src->len; t < e;) {
+    const char *hit = memmem(t, (size_t)(e - t), "asynclint", 9);
+    if (!hit) break;
+    const char *eol = memchr(hit, '\n', (size_t)(e - hit));
+    if (!eol) eol = e;
+    if ((m = directive(hit, (size_t)(eol - hit), "asynclint: ignore-file")) ||
+        (m = directive(hit, (size_t)(eol - hit), "asynclint-disable-file"))) {
+      if (directive_covers(m, eol, code)) return true;
+    }
+    t = hit + 9;
+  }
+  /* Ruff's and flake8's whole-file exemptions, on a line of their own: `# ruff: noqa`,
+   * `# flake8: noqa` (every code), `# ruff: noqa: ASYNC251, AL1` (those) */
+  for (const char *t = src->text, *e = src->text + src->len; src->lang == AL_LANG_PYTHON && t < e;) {
+    const char *hit = memmem(t, (size_t)(e - t), ": noqa", 6);
+    if (!hit) break;
+    const char *bol = hit;
+    while (bol > src->text && bol[-1] != '\n') bol--;
+    const char *eol = memchr(hit, '\n', (size_t)(e - hit));
+    if (!eol) eol = e;
+    while (bol < hit && (*bol == ' ' || *bol == '\t')) bol++;
+    size_t head = (size_t)(hit - bol);
+    if ((head == 6 && !strncmp(bol, "# ruff", 6)) || (head == 8 && !strncmp(bol, "# flake8", 8))) {
+      const char *p = hit + 6;
+      while (p < eol && (*p == ' ' || *p == '\t' || *p == '\r')) p++;
+      if (p == eol) return true;
+      if (*p == ':' && (list_covers(p + 1, eol, code) || peer_covers(src->lang, p + 1, eol, code))) return true;
+    }
+    t = hit + 6;
+  }
+  return false;
+}
+
+static _Thread_local struct {
+  uint64_t serial;
+  char code[16];
+  bool exempt;
+} exempt_memo;
+
+static bool file_exempt(const al_source *src, const char *code) {
+  if (src->serial && exempt_memo.serial == src->serial && !strcmp(exempt_memo.code, code)) return exempt_memo.exempt;
+  bool r = file_exempt_scan(src, code);
+  if (strlen(code) < sizeof exempt_memo.code) {
+    exempt_memo.serial = src->serial, exempt_memo.exempt = r;
+    strcpy(exempt_memo.code, code);
+  }
+  return r;
+}
+
 bool al_suppressed(const al_source *src, uint32_t line, const char *code) {
   if (!src->has_markers) return false;
   size_t len;
@@ -215,38 +286,7 @@ bool al_suppressed(const al_source *src, uint32_t line, const char *code) {
       return true;
   }
   if (js && eslint_region(src, line, code)) return true;
-  /* the whole file: `# asynclint: ignore-file[AL5]`, `// asynclint-disable-file AL501` */
-  for (const char *t = src->text, *e = src->text + src->len; t < e;) {
-    const char *hit = memmem(t, (size_t)(e - t), "asynclint", 9);
-    if (!hit) break;
-    const char *eol = memchr(hit, '\n', (size_t)(e - hit));
-    if (!eol) eol = e;
-    if ((m = directive(hit, (size_t)(eol - hit), "asynclint: ignore-file")) ||
-        (m = directive(hit, (size_t)(eol - hit), "asynclint-disable-file"))) {
-      if (directive_covers(m, eol, code)) return true;
-    }
-    t = hit + 9;
-  }
-  /* Ruff's and flake8's whole-file exemptions, on a line of their own: `# ruff: noqa`,
-   * `# flake8: noqa` (every code), `# ruff: noqa: ASYNC251, AL1` (those) */
-  for (const char *t = src->text, *e = src->text + src->len; src->lang == AL_LANG_PYTHON && t < e;) {
-    const char *hit = memmem(t, (size_t)(e - t), ": noqa", 6);
-    if (!hit) break;
-    const char *bol = hit;
-    while (bol > src->text && bol[-1] != '\n') bol--;
-    const char *eol = memchr(hit, '\n', (size_t)(e - hit));
-    if (!eol) eol = e;
-    while (bol < hit && (*bol == ' ' || *bol == '\t')) bol++;
-    size_t head = (size_t)(hit - bol);
-    if ((head == 6 && !strncmp(bol, "# ruff", 6)) || (head == 8 && !strncmp(bol, "# flake8", 8))) {
-      const char *p = hit + 6;
-      while (p < eol && (*p == ' ' || *p == '\t' || *p == '\r')) p++;
-      if (p == eol) return true;
-      if (*p == ':' && (list_covers(p + 1, eol, code) || peer_covers(src->lang, p + 1, eol, code))) return true;
-    }
-    t = hit + 6;
-  }
-  return false;
+  return file_exempt(src, code);
 }
 
 static al_finding *report_v(al_sink *sink, const ir_node *at, al_fix *fix, const char *fmt, va_list ap) {
