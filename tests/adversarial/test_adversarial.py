@@ -38,6 +38,16 @@ def run(cmd, env=None, timeout=600, cwd=None):
         return p.returncode, out.read(), err.read(), ru.ru_maxrss
 
 
+def check_json(select, folder):
+    """`check --format json` of folder with the rules select: (exit code, findings, CPU
+    seconds in user mode) — what the long-input tests bound."""
+    cmd = [BIN, "check", "--format", "json", "--no-cache", "--select", select, folder]
+    with tempfile.TemporaryFile() as out:
+        p = subprocess.Popen(cmd, stdout=out, stderr=subprocess.DEVNULL)
+        _, status, ru = os.wait4(p.pid, 0)
+        out.seek(0)
+        return os.waitstatus_to_exitcode(status), json.loads(out.read()), ru.ru_utime
+
 class Adversarial(unittest.TestCase):
     def setUp(self):
         self.dir = tempfile.mkdtemp(prefix="asynclint-adv-")
@@ -132,17 +142,12 @@ class Adversarial(unittest.TestCase):
         js += [f"  const p{i} = f(); let y{i} = 0; y{i} = await p{i};" for i in range(n)]
         js += ["  f();", "}", ""]
         self.write("flat.mjs", "\n".join(js))
-        cmd = [BIN, "check", "--format", "json", "--no-cache", "--select", "AL101,AL103,AL512", self.dir]
-        with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
-            p = subprocess.Popen(cmd, stdout=out, stderr=err)
-            _, status, ru = os.wait4(p.pid, 0)
-            out.seek(0)
-            findings = json.loads(out.read())
-        self.assertIn(os.waitstatus_to_exitcode(status), (0, 1))
+        code, findings, cpu = check_json("AL101,AL103,AL512", self.dir)
+        self.assertIn(code, (0, 1))
         got = sorted((os.path.basename(f["path"]), f["line"], f["code"]) for f in findings)
         self.assertEqual(got, [("flat.mjs", n + 3, "AL101"), ("flat.py", 2 * n + 7, "AL101"),
                                ("good.py", 4, "AL101")])
-        self.assertLess(ru.ru_utime, 60 if not ASAN else 300, "quadratic work in a long function")
+        self.assertLess(cpu, 60 if not ASAN else 300, "quadratic work in a long function")
 
     def test_long_run_of_shared_updates(self):
         """30,000 `acc.total += await f()` in one function (a parameter's property: each a
@@ -154,16 +159,11 @@ class Adversarial(unittest.TestCase):
                                          ["  acc.total += await f();"] * n + ["}", ""]))
         self.write("upd.py", "\n".join(["async def f():", "    return 1", "", "async def big(acc):"] +
                                         ["    acc.total += await f()"] * n + [""]))
-        cmd = [BIN, "check", "--format", "json", "--no-cache", "--select", "AL512", self.dir]
-        with tempfile.TemporaryFile() as out:
-            p = subprocess.Popen(cmd, stdout=out, stderr=subprocess.DEVNULL)
-            _, status, ru = os.wait4(p.pid, 0)
-            out.seek(0)
-            findings = json.loads(out.read())
-        self.assertIn(os.waitstatus_to_exitcode(status), (0, 1))
+        code, findings, cpu = check_json("AL512", self.dir)
+        self.assertIn(code, (0, 1))
         self.assertEqual(len([f for f in findings if f["path"].endswith("upd.mjs")]), n)
         self.assertEqual(len([f for f in findings if f["path"].endswith("upd.py")]), n)
-        self.assertLess(ru.ru_utime, 60 if not ASAN else 300, "quadratic work in a long function")
+        self.assertLess(cpu, 60 if not ASAN else 300, "quadratic work in a long function")
 
     def test_many_findings_in_a_file_with_suppression_markers(self):
         """60,000 findings in one file that also holds suppression comments (an ESLint
@@ -180,16 +180,11 @@ class Adversarial(unittest.TestCase):
         self.write("marked.py", "\n".join(["# pylint: disable=lost-exception", "# asynclint: see the docs",
                                             "async def g():", "    pass", "", "async def f():"] +
                                            ["    g()  # " + "pad " * 12] * n + [""]))
-        cmd = [BIN, "check", "--format", "json", "--no-cache", "--select", "AL101", self.dir]
-        with tempfile.TemporaryFile() as out:
-            p = subprocess.Popen(cmd, stdout=out, stderr=subprocess.DEVNULL)
-            _, status, ru = os.wait4(p.pid, 0)
-            out.seek(0)
-            findings = json.loads(out.read())
-        self.assertIn(os.waitstatus_to_exitcode(status), (0, 1))
+        code, findings, cpu = check_json("AL101", self.dir)
+        self.assertIn(code, (0, 1))
         self.assertEqual(len([f for f in findings if f["path"].endswith("marked.mjs")]), n)  # not the last g()
         self.assertEqual(len([f for f in findings if f["path"].endswith("marked.py")]), n)
-        self.assertLess(ru.ru_utime, 30 if not ASAN else 150, "a scan of the file per finding")
+        self.assertLess(cpu, 30 if not ASAN else 150, "a scan of the file per finding")
 
     def test_minified_js_one_5_mb_line(self):
         """One 5 MB line: the finding at its end has the right column, and the text
