@@ -1277,13 +1277,14 @@ static ir_node *py_enter(ts_walk *w, bool *descend) {
       const char *target = NULL;
       if (!ts_node_is_null(right) && ts_is(right, "call")) {
         target = partial_target(w, c, right);
-        /* `cancelled = anyio.get_cancelled_exc_class()`: `except cancelled:` catches
-         * the cancellation (its alias holds the resolved call: handler_types) */
+        /* `cancelled = anyio.get_cancelled_exc_class()`: a call the knowledge lists among
+         * the cancellation classes (`cancelled`), kept in a name — `except cancelled:`
+         * catches the cancellation (its alias holds the resolved call: handler_types).
+         * Only calls without arguments are resolved for it. */
         const char *rn, *rmod, *rmem;
-        uint32_t r0 = ts_node_start_byte(right), r1 = ts_node_end_byte(right);
-        if (!target && memmem(w->text + r0, r1 - r0, "get_cancelled_exc_class", 23)) {
+        if (!target && !ts_node_named_child_count(ts_field(right, "arguments"))) {
           resolve_ref(w, c, dotted(w, right), &rn, &rmod, &rmem);
-          if (al_ends_with(rn, "get_cancelled_exc_class()")) target = rn;
+          if (al_ends_with(rn, "()") && al_kb_match(al_kb_for(AL_LANG_PYTHON), "cancelled", rn)) target = rn;
         }
       }
       else if (!ts_node_is_null(right) && (ts_is(right, "identifier") || ts_is(right, "attribute"))) {
