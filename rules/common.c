@@ -756,7 +756,10 @@ bool al_handler_propagates(const ir_file *f, const ir_node *h) {
   /* a raise on one path and a quiet exit on another (`if x: raise` then `return`) still
    * swallows it on that other path (flake8-async ASYNC103/104) — unless that path is
    * the one the task's own accounting chose (`if task.uncancel() == 0: return`) */
-  if (al_handler_reraises(h))
+  /* a handler that sorts what it caught (`isinstance(e, ...)`): the front end followed the
+   * cancellation's own path through it */
+  if (h->flags & IR_F_CANCEL_RAISES) return true;
+  if (al_handler_reraises(h) && !(h->flags & IR_F_CANCEL_QUIET))
     return !(handler_exits_quietly(h) || (h->flags & IR_F_FALLS_THROUGH)) || al_handler_checks_cancel_state(f, h) ||
            handler_withdraws(kb, h);
   /* forwarded: fut.set_exception(exc), gen.throw(exc), self._add_exc(exc),

@@ -569,6 +569,9 @@ static ir_use call_use(ts_walk *w, const char **var) {
     if (q && ((ts_is(q->node, "variable_declarator") && ts_node_eq(ts_field(q->node, "value"), qm->node)) ||
               (ts_is(q->node, "assignment_expression") && ts_node_eq(ts_field(q->node, "right"), qm->node))))
       p = q, me = qm, t = ts_node_type(q->node);
+    /* `(c ? load() : fetchAll()).then(f)`: a branch of what the chain is called on is chained */
+    else if (q && ts_is(q->node, "member_expression") && ts_node_eq(ts_field(q->node, "object"), qm->node))
+      p = q, me = qm, t = ts_node_type(q->node), k = j;
   }
   if (!strcmp(t, "variable_declarator")) {
     TSNode nm = ts_field(p->node, "name");

@@ -1115,6 +1115,132 @@ static bool block_falls_through(ts_walk *w, TSNode block, const char *alias, int
   return true;
 }
 
+/* ---- The path a cancellation takes through a handler that sorts what it caught ----
+ * `except BaseException as e:` then `if isinstance(e, ValueError): return` and `raise`:
+ * the return is ValueError's, the cancellation reaches the raise. `if isinstance(e,
+ * (KeyboardInterrupt, SystemExit)): raise` then `log(e)`: the cancellation is logged and
+ * dropped. Decided only where each `if` on the way either does not look at the exception
+ * or is `[not] isinstance(alias, class or tuple of classes)` naming classes it can place. */
+typedef enum { CP_FALLS, CP_RAISES, CP_QUIET, CP_UNKNOWN } cancel_path;
+
+/* Whether the class a name resolves to is the cancellation's (1), not it (0), or
+ * cannot be told (-1: an ALL_CAPS name may hold a tuple of classes). */
+static int class_is_cancel(ts_walk *w, py_ctx *c, TSNode t) {
+  if (ts_is(t, "call")) {
+    const char *name, *mod, *mem;
+    resolve_ref(w, c, dotted(w, ts_field(t, "function")), &name, &mod, &mem);
+    char *full = al_arena_fmt(&w->f->arena, "%s()", name);
+    return al_kb_find(al_kb_for(AL_LANG_PYTHON), "cancelled", full) ? 1 : -1;
+  }
+  if (!ts_is(t, "identifier") && !ts_is(t, "attribute")) return -1;
+  const char *text = dotted(w, t);
+  if (ts_is(t, "identifier") && ts_alias_get(w, &c->partials, text)) return -1; /* a class held in a name */
+  const char *last = strrchr(text, '.');
+  last = last ? last + 1 : text;
+  bool caps = true;
+  for (const char *q = last; *q && caps; q++) caps = !(*q >= 'a' && *q <= 'z');
+  if (caps) return -1;
+  const char *name, *mod, *mem;
+  resolve_ref(w, c, text, &name, &mod, &mem);
+  const al_kb *kb = al_kb_for(AL_LANG_PYTHON);
+  if (al_kb_find(kb, "cancelled", name) || al_kb_find(kb, "catch_all", name) || strstr(last, "Cancel")) return 1;
+  return 0;
+}
+
+/* Whether a condition holds for the cancellation: 1, 0, -1 (cannot tell; also for a
+ * condition that does not look at the exception, which *test_free says). */
+static int cond_for_cancel(ts_walk *w, py_ctx *c, TSNode cond, const char *alias, bool *test_free) {
+  *test_free = false;
+  if (ts_is(cond, "parenthesized_expression")) return cond_for_cancel(w, c, ts_node_named_child(cond, 0), alias, test_free);
+  if (ts_is(cond, "not_operator")) {
+    int v = cond_for_cancel(w, c, ts_field(cond, "argument"), alias, test_free);
+    return v < 0 ? v : !v;
+  }
+  if (ts_is(cond, "call") && !strcmp(ts_text(w, ts_field(cond, "function")), "isinstance")) {
+    TSNode args = ts_field(cond, "arguments");
+    if (ts_node_named_child_count(args) != 2) return -1;
+    TSNode a0 = ts_node_named_child(args, 0), a1 = ts_node_named_child(args, 1);
+    if (!alias || !ts_is(a0, "identifier") || strcmp(ts_text(w, a0), alias)) {
+      *test_free = !alias || !tests_exception(w, cond, alias);
+      return -1;
+    }
+    if (!ts_is(a1, "tuple") && !ts_is(a1, "parenthesized_expression")) return class_is_cancel(w, c, a1);
+    int any = 0;
+    for (uint32_t i = 0, k = ts_node_named_child_count(a1); i < k; i++) {
+      int v = class_is_cancel(w, c, ts_node_named_child(a1, i));
+      if (v < 0) return -1;
+      any |= v;
+    }
+    return any;
+  }
+  *test_free = !tests_exception(w, cond, alias);
+  return -1;
+}
+
+static cancel_path block_cancel_path(ts_walk *w, py_ctx *c, TSNode block, const char *alias, int depth,
+                                     bool *decided);
+
+/* Where the branches of an `if` lead a cancellation; CP_FALLS: on past the `if`. */
+static cancel_path if_cancel_path(ts_walk *w, py_ctx *c, TSNode s, const char *alias, int depth, bool *decided) {
+  cancel_path seen[34];
+  uint32_t n = 0, m = ts_node_named_child_count(s);
+  bool has_else = false;
+  for (int32_t j = -1; j < (int32_t)m && n < 33; j++) {
+    TSNode cl = j < 0 ? s : ts_node_named_child(s, (uint32_t)j);
+    if (j >= 0 && !ts_is(cl, "elif_clause") && !ts_is(cl, "else_clause")) continue;
+    bool is_else = j >= 0 && ts_is(cl, "else_clause");
+    TSNode body = ts_field(cl, is_else ? "body" : "consequence");
+    if (ts_node_is_null(body)) return CP_UNKNOWN;
+    if (!is_else) {
+      bool free_;
+      int v = cond_for_cancel(w, c, ts_field(cl, "condition"), alias, &free_);
+      if (v < 0 && !free_) return CP_UNKNOWN;
+      if (v >= 0) *decided = true;
+      if (v == 0) continue; /* not the cancellation's branch */
+      cancel_path r = block_cancel_path(w, c, body, alias, depth + 1, decided);
+      if (v == 1) { /* the cancellation's branch: the later ones are not taken */
+        seen[n++] = r;
+        has_else = true;
+        break;
+      }
+      seen[n++] = r;
+    } else {
+      seen[n++] = block_cancel_path(w, c, body, alias, depth + 1, decided);
+      has_else = true;
+    }
+  }
+  if (!has_else) seen[n++] = CP_FALLS;
+  bool quiet = false, unknown = false, falls = false;
+  for (uint32_t i = 0; i < n; i++) quiet |= seen[i] == CP_QUIET, unknown |= seen[i] == CP_UNKNOWN, falls |= seen[i] == CP_FALLS;
+  if (quiet) return CP_QUIET; /* a quiet exit on one path swallows it there */
+  if (unknown) return CP_UNKNOWN;
+  return falls ? CP_FALLS : CP_RAISES;
+}
+
+static cancel_path block_cancel_path(ts_walk *w, py_ctx *c, TSNode block, const char *alias, int depth,
+                                     bool *decided) {
+  if (depth > 8) return CP_UNKNOWN;
+  for (uint32_t i = 0, k = ts_node_named_child_count(block); i < k; i++) {
+    TSNode s = ts_node_named_child(block, i);
+    const char *t = ts_node_type(s);
+    cancel_path r = CP_FALLS;
+    if (!strcmp(t, "raise_statement")) r = CP_RAISES;
+    else if (!strcmp(t, "return_statement") || !strcmp(t, "break_statement") || !strcmp(t, "continue_statement"))
+      r = CP_QUIET;
+    else if (!strcmp(t, "try_statement") || !strcmp(t, "match_statement") || !strcmp(t, "for_statement") ||
+             !strcmp(t, "while_statement"))
+      r = CP_UNKNOWN;
+    else if (!strcmp(t, "with_statement")) {
+      TSNode b = ts_field(s, "body");
+      r = ts_node_is_null(b) ? CP_UNKNOWN : block_cancel_path(w, c, b, alias, depth + 1, decided);
+    } else if (!strcmp(t, "if_statement")) {
+      r = if_cancel_path(w, c, s, alias, depth, decided);
+    }
+    if (r != CP_FALLS) return r;
+  }
+  return CP_FALLS;
+}
+
 static bool py_ident_char(char ch) {
   return ch == '_' || (ch >= '0' && ch <= '9') || ((ch | 32) >= 'a' && (ch | 32) <= 'z') || (unsigned char)ch >= 0x80;
 }
@@ -1362,6 +1488,10 @@ static ir_node *py_enter(ts_walk *w, bool *descend) {
       uint32_t k = ts_node_named_child_count(n);
       TSNode body = k ? ts_node_named_child(n, k - 1) : n;
       if (ts_is(body, "block") && block_falls_through(w, body, x->alias, 0)) x->flags |= IR_F_FALLS_THROUGH;
+      bool decided = false;
+      cancel_path cp = ts_is(body, "block") ? block_cancel_path(w, c, body, x->alias, 0, &decided) : CP_UNKNOWN;
+      if (decided && cp == CP_RAISES) x->flags |= IR_F_CANCEL_RAISES;
+      if (decided && (cp == CP_QUIET || cp == CP_FALLS)) x->flags |= IR_F_CANCEL_QUIET;
       return x;
     }
     break;
