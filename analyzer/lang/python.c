@@ -28,6 +28,8 @@ typedef struct py_ctx {
 typedef struct py_return {
   al_binding type;
   bool async;      /* T is what its coroutine gives (`x = await f()`), not what f() gives */
+  bool inferred;   /* from its return statements, not an annotation */
+  bool mixed;      /* inferred, and its returns name different classes: none is known */
 } py_return;
 
 static const char *resolve_ref(ts_walk *w, py_ctx *c, const char *text, const char **name, const char **module,
@@ -134,7 +136,7 @@ static void bind_awaited_type(ts_walk *w, py_ctx *c, TSNode left, TSNode value) 
   resolve_ref(w, c, dotted(w, fn), &name, &mod, &mem);
   if (ts_is(left, "identifier")) {
     py_return *rb = c->returns.len ? al_map_get(&c->returns, name) : NULL; /* `async def create() -> Repo` */
-    if (rb && rb->async) {
+    if (rb && rb->async && !rb->mixed) {
       bind_type_resolved(w, c, ts_text(w, left), rb->type.module, rb->type.member);
       return;
     }
@@ -156,6 +158,14 @@ static void bind_awaited_type(ts_walk *w, py_ctx *c, TSNode left, TSNode value) 
     types = end ? end + 1 : "";
     while (*types == ' ') types++;
   }
+}
+
+/* `cls` called in a method of a class (a classmethod's constructor call): the class. */
+static const ir_node *cls_called(ts_walk *w, TSNode fn) {
+  uint32_t a = ts_node_start_byte(fn), b = ts_node_end_byte(fn);
+  if (b - a != 3 || memcmp(w->text + a, "cls", 3)) return NULL;
+  const ir_node *f = ts_enclosing_own(w, IR_FUNC);
+  return f && f->parent && f->parent->kind == IR_CLASS && f->parent->name ? f->parent : NULL;
 }
 
 /* Binds var to the type of the value expression node when it is known: a constructor
@@ -189,6 +199,12 @@ static void bind_value_type(ts_walk *w, py_ctx *c, const char *var, TSNode value
   TSNode fn = ts_field(value, "function");
   if (!ts_is(fn, "identifier") && !ts_is(fn, "attribute") && !ts_is(fn, "call")) return;
   const char *name, *mod, *mem;
+  const ir_node *own_cls = ts_is(fn, "identifier") ? cls_called(w, fn) : NULL;
+  if (own_cls) { /* `self = cls()` in a classmethod: an instance of its class */
+    resolve_ref(w, c, own_cls->name, &name, &mod, &mem);
+    bind_type_resolved(w, c, var, mod, mem);
+    return;
+  }
   resolve_ref(w, c, dotted(w, fn), &name, &mod, &mem);
   if (looks_like_class(name)) { /* (unless the knowledge names what it makes: multiprocessing.Pool ->
                                   * multiprocessing.pool.Pool, where its methods are listed) */
@@ -196,7 +212,7 @@ static void bind_value_type(ts_walk *w, py_ctx *c, const char *var, TSNode value
     return;
   }
   py_return *rb = c->returns.len ? al_map_get(&c->returns, name) : NULL; /* `def make() -> Repo` above */
-  if (rb && !rb->async) {
+  if (rb && !rb->async && !rb->mixed) {
     bind_type_resolved(w, c, var, rb->type.module, rb->type.member);
     return;
   }
@@ -1241,6 +1257,57 @@ static cancel_path block_cancel_path(ts_walk *w, py_ctx *c, TSNode block, const 
   return CP_FALLS;
 }
 
+/* A function without a `-> T` annotation returns what its return statements make:
+ * `return cls()` / `return self` in a method (its class), `return Repo(...)`, or a local
+ * holding one (`conn = cls(); await conn.open(); return conn`). Calls of it then hold
+ * that class, as with the annotation (`c = await Conn.create(); c.close()`). Returns
+ * naming different classes name none. */
+static void infer_return(ts_walk *w, py_ctx *c, TSNode ret) {
+  ir_node *fn = ts_enclosing_own(w, IR_FUNC);
+  TSNode v = ts_node_named_child(ret, 0);
+  if (!fn || !fn->name || ts_node_is_null(v) || (fn->flags & IR_F_GENERATOR)) return;
+  py_return *rb = c->returns.len ? al_map_get(&c->returns, fn->name) : NULL;
+  if (rb && (!rb->inferred || rb->mixed)) return;
+  const char *name = NULL, *mod = NULL, *mem = NULL;
+  const ir_node *cls = fn->parent && fn->parent->kind == IR_CLASS ? fn->parent : NULL;
+  if (ts_is(v, "call")) {
+    TSNode callee = ts_field(v, "function");
+    if (ts_is(callee, "identifier") && cls_called(w, callee)) resolve_ref(w, c, cls->name, &name, &mod, &mem);
+    else if (ts_is(callee, "identifier") || ts_is(callee, "attribute")) {
+      resolve_ref(w, c, dotted(w, callee), &name, &mod, &mem);
+      if (!looks_like_class(name)) return;
+    } else return;
+  } else if (ts_is(v, "identifier")) {
+    uint32_t a = ts_node_start_byte(v), b = ts_node_end_byte(v);
+    if (cls && b - a == 4 && !memcmp(w->text + a, "self", 4) && cls->name) {
+      resolve_ref(w, c, cls->name, &name, &mod, &mem);
+    } else {
+      al_binding *t = c->types.len ? typed_var(w, c, ts_text(w, v)) : NULL;
+      if (!t || !t->member || strchr(t->member, '(')) return;
+      mod = t->module, mem = t->member;
+    }
+  } else {
+    return;
+  }
+  if (!mem) return;
+  if (rb) { /* a second return: the same class, or none */
+    if ((rb->type.module != mod && (!rb->type.module || !mod || strcmp(rb->type.module, mod))) ||
+        strcmp(rb->type.member, mem)) {
+      rb->mixed = true;
+      fn->module = fn->member = NULL;
+    }
+    return;
+  }
+  rb = al_arena_alloc(&w->f->arena, sizeof *rb);
+  memset(rb, 0, sizeof *rb);
+  rb->type = (al_binding){mod, mem};
+  rb->async = (fn->flags & IR_F_ASYNC) != 0;
+  rb->inferred = true;
+  al_map_put(&c->returns, fn->name, rb);
+  fn->module = mod;
+  fn->member = mem;
+}
+
 static bool py_ident_char(char ch) {
   return ch == '_' || (ch >= '0' && ch <= '9') || ((ch | 32) >= 'a' && (ch | 32) <= 'z') || (unsigned char)ch >= 0x80;
 }
@@ -1526,6 +1593,7 @@ static ir_node *py_enter(ts_walk *w, bool *descend) {
         resolve_ref(w, c, cls, &rn, &rmod, &rmem);
         if (looks_like_class(rn)) {
           py_return *b = al_arena_alloc(&w->f->arena, sizeof *b);
+          memset(b, 0, sizeof *b);
           b->type = (al_binding){rmod, rmem};
           b->async = (x->flags & IR_F_ASYNC) != 0;
           al_map_put(&c->returns, x->name, b);
@@ -1611,7 +1679,10 @@ static ir_node *py_enter(ts_walk *w, bool *descend) {
     }
     break;
   case 'r':
-    if (!strcmp(t, "return_statement")) return ir_add(w->f, parent, IR_RETURN, ts_span(n));
+    if (!strcmp(t, "return_statement")) {
+      infer_return(w, c, n);
+      return ir_add(w->f, parent, IR_RETURN, ts_span(n));
+    }
     if (!strcmp(t, "raise_statement")) {
       x = ir_add(w->f, parent, IR_RAISE, ts_span(n));
       TSNode e = ts_node_named_child(n, 0);
