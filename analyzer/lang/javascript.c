@@ -33,6 +33,8 @@ typedef struct js_ctx {
 typedef struct js_return {
   al_binding type;
   bool promise; /* Api is what the promise resolves to */
+  bool inferred; /* from its return statements, not a return type */
+  bool mixed;    /* inferred, and its returns make different classes: none is known */
 } js_return;
 
 static const char *const js_exts[] = {".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx", NULL};
@@ -755,6 +757,7 @@ static void bind_new(ts_walk *w, js_ctx *c, TSNode left, TSNode value) {
   ir_node typed = {0};
   if (call && !mod && resolve_typed(w, c, callee, &typed)) name = typed.name; /* `await pool.connect()` */
   js_return *rb = call && c->returns.len ? al_map_get(&c->returns, name) : NULL; /* `f(): Promise<Api>` above */
+  if (rb && rb->mixed) return;
   if (rb) {
     if (rb->promise == (key != NULL))
       ts_bind_type(w, &c->types, ts_scope(w), "this.", var, rb->type.module, rb->type.member);
@@ -785,6 +788,62 @@ static void bind_new(ts_walk *w, js_ctx *c, TSNode left, TSNode value) {
     return;
   }
   ts_bind_type(w, &c->types, ts_scope(w), "this.", var, mod, mod ? mem : name);
+}
+
+/* A function without a return type returns what its return statements make: `return
+ * new Repo()`, `return new this()` / `return this` in a method (its class), or a local
+ * holding one (`const c = new Conn(); await c.open(); return c`). Calls of it then hold
+ * that class (`makeRepo().save()`, `const c = await Conn.create(); c.close()`), as a
+ * `: Repo` annotation says. Returns making different classes make none. */
+static void infer_return(ts_walk *w, js_ctx *c, TSNode e) {
+  ir_node *fn = ts_enclosing_own(w, IR_FUNC);
+  if (!fn || ts_node_is_null(e) || (fn->flags & IR_F_GENERATOR)) return;
+  js_return *rb = fn->name && c->returns.len ? al_map_get(&c->returns, fn->name) : NULL;
+  if ((rb && (!rb->inferred || rb->mixed)) || (fn->member && !rb)) return; /* annotated */
+  const ir_node *cls = fn->parent && fn->parent->kind == IR_CLASS && fn->parent->name ? fn->parent : NULL;
+  const char *name, *mod = NULL, *mem = NULL;
+  if (ts_is(e, "new_expression")) {
+    TSNode ctor = ts_field(e, "constructor");
+    if (ts_is(ctor, "this")) {
+      if (!cls) return;
+      al_names_resolve(&c->names, cls->name, &name, &mod, &mem);
+    } else if (ts_is(ctor, "identifier") || ts_is(ctor, "member_expression")) {
+      al_names_resolve(&c->names, dotted(w, ctor), &name, &mod, &mem);
+      if (mod && !*mem) return; /* a module's default export */
+    } else {
+      return;
+    }
+  } else if (ts_is(e, "this")) {
+    if (!cls || (fn->flags & IR_F_LAMBDA)) return;
+    al_names_resolve(&c->names, cls->name, &name, &mod, &mem);
+  } else if (ts_is(e, "identifier")) {
+    al_binding *b = c->types.len ? ts_typed_var(w, &c->types, "this.", ts_text(w, e)) : NULL;
+    if (!b || !b->member || strchr(b->member, '(')) return;
+    name = mem = b->member, mod = b->module;
+  } else {
+    return;
+  }
+  const char *type = mod ? mem : name;
+  if (!type || !*type) return;
+  if (rb) { /* a second return: the same class, or none */
+    if ((rb->type.module != mod && (!rb->type.module || !mod || strcmp(rb->type.module, mod))) ||
+        strcmp(rb->type.member, type)) {
+      rb->mixed = true;
+      fn->module = fn->member = NULL;
+    }
+    return;
+  }
+  if (fn->member) return;
+  fn->module = mod; /* for other files, and calls above the function: the index reads it */
+  fn->member = type;
+  if (fn->name && !(fn->flags & IR_F_LAMBDA)) { /* for the calls below it */
+    rb = al_arena_alloc(&w->f->arena, sizeof *rb);
+    memset(rb, 0, sizeof *rb);
+    rb->type = (al_binding){mod, type};
+    rb->promise = (fn->flags & IR_F_ASYNC) != 0;
+    rb->inferred = true;
+    al_map_put(&c->returns, fn->name, rb);
+  }
 }
 
 /* `require('m').f` as a callee: the module m (NULL when the chain does not start there). */
@@ -903,6 +962,7 @@ static bool resolve_call_receiver(ts_walk *w, js_ctx *c, const char *text, TSNod
   const char *name, *mod, *mem;
   al_names_resolve(&c->names, it, &name, &mod, &mem);
   js_return *rb = c->returns.len ? al_map_get(&c->returns, name) : NULL;
+  if (rb && rb->mixed) return false;
   if (rb && !rb->promise) {
     call->module = rb->type.module;
     call->member = al_arena_fmt(&w->f->arena, "%s.%s", rb->type.member, m);
@@ -1719,25 +1779,10 @@ static ir_node *js_enter(ts_walk *w, bool *descend) {
             !strncmp(w->text + ts_node_start_byte(ctor), "Promise", 7)) {
           ir_node *fn = ts_enclosing_own(w, IR_FUNC);
           if (fn) fn->flags |= IR_F_RETURNS_PROMISE;
-        }
-        else if (ts_is(ctor, "identifier") || ts_is(ctor, "member_expression")) {
-          /* `return new Repo()`: a plain function's calls hold a Repo (`makeRepo().save()`,
-           * as a `: Repo` annotation says it); the first such return, unless annotated */
-          ir_node *fn = ts_enclosing_own(w, IR_FUNC);
-          const char *name, *mod, *mem;
-          al_names_resolve(&c->names, dotted(w, ctor), &name, &mod, &mem);
-          if (fn && !fn->member && !(fn->flags & (IR_F_ASYNC | IR_F_GENERATOR)) && (*mem || !mod)) {
-            fn->module = mod;
-            fn->member = mod ? mem : name;
-            if (fn->name && !(fn->flags & (IR_F_LAMBDA | IR_F_METHOD)) && !al_map_get(&c->returns, fn->name)) {
-              js_return *r = al_arena_alloc(&w->f->arena, sizeof *r); /* for the calls below it */
-              r->type = (al_binding){fn->module, fn->member};
-              r->promise = false;
-              al_map_put(&c->returns, fn->name, r);
-            }
-          }
+          return x;
         }
       }
+      infer_return(w, c, e);
       return x;
     }
     break;
