@@ -160,6 +160,22 @@ static bool callback_given_promise(const ir_file *f, const al_index *idx, al_sin
   return true;
 }
 
+/* `<Editor onSave={async () => ...} />`: the name of the JSX attribute an inline
+ * function is the value of (`onSave`), read back from the source; NULL otherwise. */
+static const char *jsx_attribute_name(const ir_file *f, const ir_node *fn, char *buf, size_t cap) {
+  if (!(fn->flags & IR_F_LAMBDA) || !fn->span.start) return NULL;
+  const char *t = f->src->text;
+  uint32_t i = fn->span.start;
+  while (i > 0 && (t[i - 1] == ' ' || t[i - 1] == '\n' || t[i - 1] == '\t' || t[i - 1] == '\r')) i--;
+  if (i < 2 || t[i - 1] != '{' || t[i - 2] != '=') return NULL;
+  uint32_t e = i - 2, b = e;
+  while (b > 0 && (al_ident_char(t[b - 1]) || t[b - 1] == '-')) b--;
+  if (b == e || e - b >= cap || b == 0 || !(t[b - 1] == ' ' || t[b - 1] == '\n' || t[b - 1] == '\t')) return NULL;
+  memcpy(buf, t + b, e - b);
+  buf[e - b] = 0;
+  return buf;
+}
+
 /* The position among call's arguments of the callback cb (an inline function, the
  * k-th lambda argument; or a named function, the argument naming it); -1 if unknown. */
 static int arg_position(const ir_node *call, const ir_node *cb) {
@@ -271,12 +287,24 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   bool scanned = false;
   for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
     if (n->kind == IR_FUNC && (n->flags & IR_F_VOID_SLOT) && !al_func_handles_errors(n)) {
+      char attr_buf[64];
+      const char *attr;
       /* typescript-eslint checksVoidReturn (variables, returns, inherited methods) */
       if ((n->flags & IR_F_METHOD) && n->parent && n->parent->kind == IR_CLASS)
         al_report(sink, n, "async method `%s` overrides or implements a method declared to return void: callers "
                   "through the base type ignore its promise, so nothing waits for the work and a rejection "
                   "becomes an unhandled rejection; declare the base method as returning Promise<void>, or "
                   "catch the errors inside", n->name);
+      else if (n->name && al_starts_with(n->name, "<object>.") && n->parent && n->parent->kind == IR_CALL)
+        al_report(sink, n, "async function given as `%s` in the object passed to `%s()`, whose parameter type "
+                  "declares `%s` as returning void: whoever calls it ignores its promise, so nothing waits for "
+                  "the work and a rejection becomes an unhandled rejection; declare it as returning "
+                  "Promise<void>, or catch the errors inside", n->name + 9, al_call_label(f, n->parent), n->name + 9);
+      else if ((attr = jsx_attribute_name(f, n, attr_buf, sizeof attr_buf)))
+        al_report(sink, n, "async function given as the `%s` prop, which the component's props type declares as "
+                  "returning void: the component calls it and ignores its promise, so nothing waits for the work "
+                  "and a rejection becomes an unhandled rejection; declare the prop as returning Promise<void>, "
+                  "or catch the errors inside", attr);
       else
         al_report(sink, n, "async function stored where a function returning void is expected (%s): whoever calls "
                 "it ignores its promise, so nothing waits for the work and a rejection becomes an unhandled "

@@ -1265,6 +1265,98 @@ static bool void_key(ts_walk *w, js_ctx *c, TSNode key, ts_frame *decl) {
   return r;
 }
 
+/* The top-level declaration (through `export`) of one of the given node types named
+ * nm, or a null node: a function or type can be declared after its first use. */
+static TSNode top_decl(ts_walk *w, TSNode name_of, const char *const *types) {
+  TSNode root = w->frames[0].node, none = {0};
+  uint32_t nl = ts_node_end_byte(name_of) - ts_node_start_byte(name_of);
+  const char *nm = w->text + ts_node_start_byte(name_of);
+  for (uint32_t i = 0, k = ts_node_named_child_count(root); i < k; i++) {
+    TSNode d = ts_node_named_child(root, i);
+    if (ts_is(d, "export_statement")) d = ts_field(d, "declaration");
+    if (ts_node_is_null(d)) continue;
+    bool kind = false;
+    for (int j = 0; types[j] && !kind; j++) kind = ts_is(d, types[j]);
+    TSNode dn = kind ? ts_field(d, "name") : none;
+    if (!ts_node_is_null(dn) && ts_node_end_byte(dn) - ts_node_start_byte(dn) == nl &&
+        !memcmp(w->text + ts_node_start_byte(dn), nm, nl))
+      return d;
+  }
+  return none;
+}
+
+/* The parameters of the top-level function named by callee: `function f(...)`, a
+ * declared signature, or `const f = (...) => ...` / `function (...)`. */
+static TSNode top_fn_params(ts_walk *w, TSNode callee) {
+  static const char *const fns[] = {"function_declaration", "function_signature", NULL};
+  TSNode fn = top_decl(w, callee, fns);
+  if (!ts_node_is_null(fn)) return ts_field(fn, "parameters");
+  TSNode root = w->frames[0].node, none = {0};
+  uint32_t nl = ts_node_end_byte(callee) - ts_node_start_byte(callee);
+  const char *nm = w->text + ts_node_start_byte(callee);
+  for (uint32_t i = 0, k = ts_node_named_child_count(root); i < k; i++) {
+    TSNode d = ts_node_named_child(root, i);
+    if (ts_is(d, "export_statement")) d = ts_field(d, "declaration");
+    if (ts_node_is_null(d) || !ts_is(d, "lexical_declaration")) continue;
+    for (uint32_t j = 0, m = ts_node_named_child_count(d); j < m; j++) {
+      TSNode v = ts_node_named_child(d, j), dn = ts_field(v, "name"), val = ts_field(v, "value");
+      if (!ts_is(v, "variable_declarator") || !ts_is(dn, "identifier") ||
+          ts_node_end_byte(dn) - ts_node_start_byte(dn) != nl || memcmp(w->text + ts_node_start_byte(dn), nm, nl))
+        continue;
+      if (ts_is(val, "arrow_function") || ts_is(val, "function_expression")) return ts_field(val, "parameters");
+      return none;
+    }
+  }
+  return none;
+}
+
+/* Parameter pos of params is typed (an object type in place, or an interface or type
+ * alias of this file) with a member key declared as returning void. */
+static bool param_void_key(ts_walk *w, TSNode params, uint32_t pos, TSNode key) {
+  if (ts_node_is_null(params) || pos >= ts_node_named_child_count(params)) return false;
+  TSNode p = ts_node_named_child(params, pos);
+  if (!ts_is(p, "required_parameter") && !ts_is(p, "optional_parameter")) return false;
+  TSNode ann = ts_field(p, "type");
+  TSNode t = ts_is(ann, "type_annotation") ? ts_node_named_child(ann, 0) : ann;
+  if (ts_is(t, "object_type")) return void_in_object_type(w, t, key);
+  if (!ts_is(t, "type_identifier")) return false;
+  static const char *const decls[] = {"interface_declaration", "type_alias_declaration", NULL};
+  TSNode d = top_decl(w, t, decls);
+  TSNode body = ts_node_is_null(d) ? d : ts_field(d, ts_is(d, "type_alias_declaration") ? "value" : "body");
+  return !ts_node_is_null(body) && void_in_object_type(w, body, key);
+}
+
+/* `register({ onDone: async () => {...} })` where `function register(o: Opts)` and Opts
+ * (an interface or object type of this file, or written in place) declares onDone as
+ * returning void (typescript-eslint checksVoidReturn: an object literal argument). key:
+ * the pair's key; frame k: the object literal, an argument of a call. */
+static bool void_arg_key(ts_walk *w, TSNode key, int k) {
+  ts_frame *obj = ts_up(w, k), *args = ts_up(w, k + 1), *call = ts_up(w, k + 2);
+  if (!obj || !args || !call || !ts_is(obj->node, "object") || !ts_is(args->node, "arguments") ||
+      !ts_is(call->node, "call_expression") || !ts_is(key, "property_identifier"))
+    return false;
+  TSNode callee = ts_field(call->node, "function");
+  if (!ts_is(callee, "identifier")) return false;
+  uint32_t pos = 0, n = ts_node_named_child_count(args->node);
+  while (pos < n && !ts_node_eq(ts_node_named_child(args->node, pos), obj->node)) pos++;
+  return pos < n && param_void_key(w, top_fn_params(w, callee), pos, key);
+}
+
+/* `<Editor onSave={async () => {...}} />` where `function Editor(props: Props)` and
+ * Props declares onSave as returning void (checksVoidReturn: JSX attributes). Frame k:
+ * the attribute's jsx_expression. */
+static bool void_jsx_attribute(ts_walk *w, int k) {
+  ts_frame *attr = ts_up(w, k + 1), *el = ts_up(w, k + 2);
+  if (!attr || !el || !ts_is(attr->node, "jsx_attribute") ||
+      (!ts_is(el->node, "jsx_self_closing_element") && !ts_is(el->node, "jsx_opening_element")))
+    return false;
+  TSNode key = ts_node_named_child(attr->node, 0), name = ts_field(el->node, "name");
+  if (!ts_is(key, "property_identifier") || !ts_is(name, "identifier")) return false;
+  char first = w->text[ts_node_start_byte(name)];
+  if (first < 'A' || first > 'Z') return false; /* a DOM element: the handler rules by name */
+  return param_void_key(w, top_fn_params(w, name), 0, key);
+}
+
 /* An async method (or a field holding an async arrow) of a class that extends or
  * implements (by name, in this file) a class or interface declaring that member as
  * returning void (typescript-eslint checksVoidReturn: inheritedMethods). cls is the
@@ -1360,11 +1452,18 @@ static ir_node *lower_func(ts_walk *w, TSNode n, ir_node *parent) {
         x->flags |= IR_F_VOID_SLOT;
       else if (p && void_member(w, w->user, p, k))
         x->flags |= IR_F_VOID_SLOT;
+      else if (p && ts_is(p->node, "pair") && void_arg_key(w, ts_field(p->node, "key"), k + 1))
+        x->flags |= IR_F_VOID_SLOT; /* `register({ onDone: async () => {...} })` */
       else if (ts_is(n, "method_definition") && overrides_void(w, w->user, n, ts_up(w, 2)))
         x->flags |= IR_F_VOID_SLOT;
       else if (ts_is(n, "method_definition") && p && ts_is(p->node, "object") &&
                void_key(w, w->user, ts_field(n, "name"), ts_up(w, k + 1)))
         x->flags |= IR_F_VOID_SLOT; /* `const impl: Handler = { async run() {...} }` */
+      else if (ts_is(n, "method_definition") && p && ts_is(p->node, "object") &&
+               void_arg_key(w, ts_field(n, "name"), k))
+        x->flags |= IR_F_VOID_SLOT; /* `register({ async onDone() {...} })` */
+      else if (p && ts_is(p->node, "jsx_expression") && void_jsx_attribute(w, k))
+        x->flags |= IR_F_VOID_SLOT; /* `<Editor onSave={async () => {...}} />` */
       else if (p && ts_is(p->node, "public_field_definition") && overrides_void(w, w->user, p->node, ts_up(w, k + 2)))
         x->flags |= IR_F_VOID_SLOT; /* `onTick = async () => {...}` */
       else if (p && ts_is(p->node, "return_statement"))
