@@ -537,9 +537,21 @@ static bool formatted_unawaited(const ir_file *f, const al_index *idx, al_sink *
  * whether it reported. */
 static bool value_taken(const ir_file *f, const al_index *idx, al_sink *sink, const ir_node *n) {
   const ir_node *c = n->parent;
-  if (!c || c->kind != IR_CALL || !c->name || !al_kb_find(al_kb_for(f->lang), "takes_value", c->name) ||
-      al_index_resolve(idx, f, c))
-    return false;
+  if (!c || c->kind != IR_CALL || !c->name || al_index_resolve(idx, f, c)) return false;
+  /* `list(agen())`, `next(agen())`: a project async generator handed to what iterates
+   * synchronously (knowledge `iterates`): not iterable, TypeError */
+  const al_func_info *gen = f->lang == AL_LANG_PYTHON && al_kb_find(al_kb_for(f->lang), "iterates", c->name)
+                                ? al_index_resolve(idx, f, n) : NULL;
+  if (gen && (gen->func->flags & (IR_F_ASYNC | IR_F_GENERATOR)) == (IR_F_ASYNC | IR_F_GENERATOR) &&
+      !(gen->func->flags & IR_F_DECORATED)) {
+    const char *label = al_call_label(f, n);
+    al_report(sink, n, "`%s()` is given `%s()`, an async generator (defined at %s:%u): it is not iterable, so this "
+              "raises TypeError and the generator never runs; collect it with `[x async for x in %s(...)]` "
+              "(or `await anext(...)` for one item)", al_call_label(f, c), label, gen->file->src->path,
+              gen->func->span.line, label);
+    return true;
+  }
+  if (!al_kb_find(al_kb_for(f->lang), "takes_value", c->name)) return false;
   const al_func_info *fn;
   const al_kb_entry *api;
   if (!value_awaitable(f, idx, n, &fn, &api)) return false;
