@@ -248,6 +248,32 @@ static void spread_promise(const ir_file *f, const al_index *idx, al_sink *sink,
               where == '[' ? "an array" : "the arguments of a call", callee);
 }
 
+/* JS: a project async generator spread (`[...pages()]`, `f(...pages())`: TypeError, it
+ * is not iterable) or given to Array.from (`Array.from(pages())`: an empty array, it has
+ * no length either); Array.fromAsync / for await collect it. */
+static bool js_async_gen_consumed(const ir_file *f, const al_index *idx, al_sink *sink, const ir_node *n) {
+  const al_func_info *gen = al_index_resolve(idx, f, n);
+  if (!gen || (gen->func->flags & (IR_F_ASYNC | IR_F_GENERATOR)) != (IR_F_ASYNC | IR_F_GENERATOR)) return false;
+  const char *label = al_call_label(f, n);
+  char where = spread_in(f, n);
+  const ir_node *c = n->parent;
+  if (where == '[' || where == '(') {
+    al_report(sink, n, "`%s()`, an async generator (defined at %s:%u), is spread into %s: it is not iterable, so "
+              "this throws TypeError and the generator never runs; collect it with `await Array.fromAsync(%s())` "
+              "or `for await`", label, gen->file->src->path, gen->func->span.line,
+              where == '[' ? "an array" : "the arguments of a call", label);
+    return true;
+  }
+  if (c && c->kind == IR_CALL && c->name && !strcmp(c->name, "Array.from") && c->nargs &&
+      c->args[0].text && al_starts_with(c->args[0].text, label)) {
+    al_report(sink, n, "`Array.from()` is given `%s()`, an async generator (defined at %s:%u): it is neither "
+              "iterable nor array-like, so the result is an empty array and the generator never runs; use `await "
+              "Array.fromAsync(%s())`", label, gen->file->src->path, gen->func->span.line, label);
+    return true;
+  }
+  return false;
+}
+
 /* JS: `{...p}` / `[...p]` where the local p holds a promise (see stored_awaitable). */
 static void stored_spread(const ir_file *f, const al_index *idx, al_sink *sink, const ir_node *use) {
   char where = use->name ? spread_in(f, use) : 0;
@@ -1057,7 +1083,7 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
       continue;
     }
     if (n->kind == IR_CALL && n->use == IR_USE_PASSED && f->lang == AL_LANG_JS) {
-      spread_promise(f, idx, sink, n);
+      if (!js_async_gen_consumed(f, idx, sink, n)) spread_promise(f, idx, sink, n);
       continue;
     }
     if (n->kind == IR_CALL && n->use == IR_USE_RETURNED && f->lang != AL_LANG_C) {
