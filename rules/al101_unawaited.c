@@ -248,6 +248,53 @@ static void spread_promise(const ir_file *f, const al_index *idx, al_sink *sink,
               where == '[' ? "an array" : "the arguments of a call", callee);
 }
 
+/* Python: a project async generator after `in` — a comprehension's plain `for x in
+ * agen()` or a membership test `v in agen()`: not iterable, TypeError. (`async for x in
+ * agen()` is fine; a `for` statement is sync_for_async_gen's.) */
+static bool py_in_async_gen(const ir_file *f, const al_index *idx, al_sink *sink, const ir_node *n) {
+  if (n->parent && n->parent->kind == IR_LOOP) return false;
+  const char *t = f->src->text;
+  uint32_t b = n->span.start;
+  while (b > 0 && (t[b - 1] == ' ' || t[b - 1] == '\t' || t[b - 1] == '\n' || t[b - 1] == '\\')) b--;
+  if (b < 3 || memcmp(t + b - 2, "in", 2) || al_ident_char(t[b - 3])) return false;
+  const al_func_info *gen = al_index_resolve(idx, f, n);
+  if (!gen || (gen->func->flags & (IR_F_ASYNC | IR_F_GENERATOR)) != (IR_F_ASYNC | IR_F_GENERATOR) ||
+      (gen->func->flags & IR_F_DECORATED))
+    return false;
+  /* back to the `for` of this clause, at the same bracket depth; none: a membership test */
+  int depth = 0;
+  bool comp = false;
+  uint32_t i = b - 2;
+  for (uint32_t steps = 0; i > 0 && steps < 4096; steps++) {
+    char ch = t[--i];
+    if (ch == ')' || ch == ']' || ch == '}') depth++;
+    else if (ch == '(' || ch == '[' || ch == '{') {
+      if (!depth) break;
+      depth--;
+    } else if (ch == '\n' && !depth) break;
+    else if (!depth && ch == 'f' && i + 3 <= b && !memcmp(t + i, "for", 3) && (i == 0 || !al_ident_char(t[i - 1])) &&
+             !al_ident_char(t[i + 3])) {
+      comp = true;
+      break;
+    }
+  }
+  if (comp) {
+    uint32_t j = i;
+    while (j > 0 && (t[j - 1] == ' ' || t[j - 1] == '\t' || t[j - 1] == '\n')) j--;
+    if (j >= 5 && !memcmp(t + j - 5, "async", 5) && (j == 5 || !al_ident_char(t[j - 6]))) return false;
+  }
+  const char *label = al_call_label(f, n);
+  if (comp)
+    al_report(sink, n, "a comprehension's plain `for` over `%s()`, an async generator (defined at %s:%u): it is "
+              "not iterable, so this raises TypeError and the generator never runs; use `async for` in the "
+              "comprehension", label, gen->file->src->path, gen->func->span.line);
+  else
+    al_report(sink, n, "`in %s()` tests membership in an async generator (defined at %s:%u): it is not iterable, "
+              "so this raises TypeError; collect it first (`[x async for x in %s(...)]`)", label,
+              gen->file->src->path, gen->func->span.line, label);
+  return true;
+}
+
 /* JS: a project async generator spread (`[...pages()]`, `f(...pages())`: TypeError, it
  * is not iterable) or given to Array.from (`Array.from(pages())`: an empty array, it has
  * no length either); Array.fromAsync / for await collect it. */
@@ -1076,6 +1123,8 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
     if (n->kind == IR_CALL && n->use == IR_USE_ACCESSED && f->lang != AL_LANG_C && accessed_unawaited(f, idx, sink, n))
       continue;
     if (n->kind == IR_CALL && n->use == IR_USE_PASSED && f->lang != AL_LANG_C && value_taken(f, idx, sink, n)) continue;
+    if (n->kind == IR_CALL && n->use == IR_USE_OTHER && f->lang == AL_LANG_PYTHON && py_in_async_gen(f, idx, sink, n))
+      continue;
     if (n->kind == IR_CALL && n->use == IR_USE_OPERAND && f->lang != AL_LANG_C && operand_unawaited(f, idx, sink, n))
       continue;
     if (n->kind == IR_USE && n->use == IR_USE_PASSED && f->lang == AL_LANG_JS) {
