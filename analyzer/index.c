@@ -582,6 +582,39 @@ bool al_loop_is_busy_wait(const ir_file *f, const ir_node *loop) {
  * (depth-limited): the summary AL210 reports through. */
 /* Depth 1: the function blocks by itself (a blocking API that is not a project function
  * of that name, a busy-wait loop, or an annotation). */
+int al_guard_eval(uint8_t guard, const ir_node *via) {
+  int p = IR_GUARD_PARAM(guard);
+  if (!guard || !via || p < 0 || (uint32_t)p >= via->nargs) return 1;
+  const ir_arg *a = &via->args[p];
+  const char *t = a->text;
+  if (!t) return 1;
+  bool when_null = (guard & IR_GUARD_NULL) != 0;
+  if (!strcmp(t, "NULL") || !strcmp(t, "0") || !strcmp(t, "nullptr") || !strcmp(t, "(void *)0") ||
+      !strcmp(t, "((void *)0)") || !strcmp(t, "(void*)0") || !strcmp(t, "((void*)0)"))
+    return when_null;
+  if ((a->flags & IR_ARG_FUNC_REF) || t[0] == '&' || t[0] == '"' || (t[0] >= '1' && t[0] <= '9')) return !when_null;
+  const ir_node *fn = ir_enclosing_func(via);
+  for (uint32_t i = 0; fn && i < fn->nargs && i < 0x7f; i++)
+    if (fn->args[i].text && !strcmp(fn->args[i].text, t)) return 2 + (int)i;
+  return 1;
+}
+
+/* What a guarded call makes of the function it is in: blocking on the condition that
+ * the guard, or the callee's own condition forwarded through an argument, names. */
+static uint8_t edge_cond(const ir_node *call, const al_func_info *callee, bool *counts) {
+  *counts = true;
+  uint8_t cond = call->guard;
+  if (callee && callee->block_cond) {
+    int e = al_guard_eval(callee->block_cond, call);
+    if (!e) {
+      *counts = false; /* `store_get(key, on_done)` where store_get blocks only without a callback */
+      return 0;
+    }
+    if (e >= 2 && !cond) cond = (uint8_t)((e - 1) | (callee->block_cond & IR_GUARD_NULL));
+  }
+  return cond;
+}
+
 static void own_blocking(const al_index *idx, al_func_info *info, const al_fn_summary *sum) {
   const ir_node *fn = info->func;
   if (fn->flags & (IR_F_ASYNC | IR_F_GENERATOR)) return;
@@ -590,21 +623,46 @@ static void own_blocking(const al_index *idx, al_func_info *info, const al_fn_su
     info->block_depth = 1;
     return;
   }
-  for (uint32_t k = 0; k < sum->nsites; k++) {
-    const ir_node *x = sum->sites[k];
-    if (x->kind == IR_LOOP) { /* a spin: block_api stays NULL */
-      info->block_call = x;
-      info->block_depth = 1;
-      return;
+  /* an unconditional site first; else one made only when a parameter is (not) NULL */
+  for (int guarded = 0; guarded < 2; guarded++)
+    for (uint32_t k = 0; k < sum->nsites; k++) {
+      const ir_node *x = sum->sites[k];
+      if ((x->kind == IR_CALL && x->guard) != (guarded == 1)) continue;
+      if (x->kind == IR_LOOP) { /* a spin: block_api stays NULL */
+        info->block_call = x;
+        info->block_depth = 1;
+        return;
+      }
+      if (sum->site_apis[k] && al_kb_attr(sum->site_apis[k], "direct")) continue; /* not through helpers */
+      if (!al_index_resolve(idx, info->file, x)) {
+        info->block_call = x;
+        info->block_api = sum->site_apis[k];
+        info->block_depth = 1;
+        info->block_cond = x->guard;
+        return;
+      }
     }
-    if (sum->site_apis[k] && al_kb_attr(sum->site_apis[k], "direct")) continue; /* not through helpers */
-    if (!al_index_resolve(idx, info->file, x)) {
-      info->block_call = x;
-      info->block_api = sum->site_apis[k];
-      info->block_depth = 1;
-      return;
+}
+
+/* Depth `depth` of the blocking summary for info, over its calls to project functions
+ * (calls[k] made to callees[k]): the first that blocks unconditionally, else the first
+ * that blocks on a condition of info's parameters. Returns whether info now blocks. */
+static bool blocks_through(al_func_info *info, const ir_node *const *calls, const al_func_info *const *callees,
+                           size_t n, uint32_t depth) {
+  for (int pass = 0; pass < 2; pass++)
+    for (size_t k = 0; k < n; k++) {
+      const al_func_info *callee = callees[k];
+      if (!callee || callee == info || !callee->block_depth || callee->block_depth >= depth) continue;
+      bool counts;
+      uint8_t cond = edge_cond(calls[k], callee, &counts);
+      if (!counts || (cond != 0) != (pass == 1)) continue;
+      info->block_call = calls[k];
+      info->block_via = callee;
+      info->block_depth = depth;
+      info->block_cond = cond;
+      return true;
     }
-  }
+  return false;
 }
 
 static void summarize_blocking(al_index *idx, const al_fn_summary *const *sums) {
@@ -636,16 +694,7 @@ static void summarize_blocking(al_index *idx, const al_fn_summary *const *sums) 
     for (size_t i = 0; i < ninfos; i++) {
       al_func_info *info = idx->infos.items[i];
       if (info->block_depth) continue;
-      for (size_t k = first[i]; k < first[i + 1]; k++) {
-        const al_func_info *callee = callees[k];
-        if (callee->block_depth && callee->block_depth < depth) {
-          info->block_call = calls[k];
-          info->block_via = callee;
-          info->block_depth = depth;
-          changed = true;
-          break;
-        }
-      }
+      changed |= blocks_through(info, calls + first[i], callees + first[i], first[i + 1] - first[i], depth);
     }
     if (!changed) break;
   }
@@ -1133,10 +1182,12 @@ static void mark_c_contexts(al_index *idx) {
   if (!any_c) return;
   const al_kb *kb = al_kb_for(AL_LANG_C);
   al_vec work = {0};
+  bool any_guard = false; /* a call made only when a parameter is (not) NULL: contexts matter */
   for (size_t i = 0; i < idx->infos.len; i++) {
     al_func_info *info = idx->infos.items[i];
     if (info->file->lang != AL_LANG_C) continue;
     for (const ir_node *x = info->func->child; x; x = ir_next(x, info->func)) {
+      any_guard |= x->kind == IR_CALL && x->guard;
       if (x->kind != IR_CALL || !x->name) continue;
       const al_kb_entry *e = al_kb_find(kb, "registrations", x->name);
       if (!e) continue;
@@ -1172,20 +1223,65 @@ static void mark_c_contexts(al_index *idx) {
         !(fx->flags & (IR_F_LOOP_CALLBACK | IR_F_OFF_LOOP | IR_F_ANNOT_OFF)))
       fx->flags |= IR_F_LOOP_CALLBACK;
   }
+  /* work items: a function, the call it is reached by (NULL: a loop callback, which the
+   * loop calls with arguments we cannot see) and the item that call was made in. A call
+   * guarded by a parameter's NULL test (`if (cb == NULL) read_sync();`) is followed only
+   * when the argument allows it, through wrappers that forward it; a function reached
+   * again by another call has its guarded calls looked at again for that call (each call
+   * at most once). */
+  typedef struct reach_item {
+    al_func_info *info;
+    const ir_node *via;
+    size_t parent; /* index + 1, 0: none */
+  } reach_item;
+  reach_item *items = NULL;
+  size_t nitems = 0, cap = 0;
+  al_map again = {0}; /* calls that sent a function reached already back for its guarded calls */
+#define PUSH_ITEM(I, V, P)                                                                                          \
+  do {                                                                                                          \
+    if (nitems == cap) items = al_realloc(items, (cap = cap ? cap * 2 : 64) * sizeof *items);                    \
+    items[nitems++] = (reach_item){(I), (V), (P)};                                                             \
+    al_vec_push(&work, (void *)(uintptr_t)nitems);                                                             \
+  } while (0)
   for (size_t i = 0; i < idx->infos.len; i++) {
     al_func_info *info = idx->infos.items[i];
     if (info->file->lang == AL_LANG_C && (info->func->flags & IR_F_LOOP_CALLBACK) &&
         !(info->func->flags & (IR_F_OFF_LOOP | IR_F_MAY_BLOCK)))
-      al_vec_push(&work, info);
+      PUSH_ITEM(info, NULL, 0);
   }
   while (work.len) {
-    al_func_info *info = work.items[--work.len];
-    for (const ir_node *x = info->func->child; x; x = ir_next(x, info->func)) {
+    size_t me = (size_t)(uintptr_t)work.items[--work.len];
+    al_func_info *info = items[me - 1].info;
+    for (ir_node *x = info->func->child; x; x = ir_next(x, info->func)) {
       if (x->kind != IR_CALL) continue;
+      if (x->guard) {
+        /* through wrappers that pass the parameter on: `cached_get(k, cb)` -> store_get(k, cb) */
+        uint8_t g = x->guard;
+        int e = 1;
+        for (size_t it = me, hops = 0; it && hops < 8; hops++) {
+          e = al_guard_eval(g, items[it - 1].via);
+          if (e < 2) break;
+          g = (uint8_t)((e - 1) | (g & IR_GUARD_NULL));
+          it = items[it - 1].parent;
+          e = 1;
+        }
+        if (!e) continue; /* not made when called this way */
+        x->flags |= IR_F_GUARD_TAKEN;
+      }
       const al_func_info *callee = al_index_resolve(idx, info->file, x);
       if (!callee) continue;
       ir_node *cf = (ir_node *)callee->func;
-      if (cf->flags & (IR_F_LOOP_CALLBACK | IR_F_LOOP_REACHED | IR_F_OFF_LOOP | IR_F_MAY_BLOCK)) continue;
+      if (cf->flags & (IR_F_LOOP_CALLBACK | IR_F_OFF_LOOP | IR_F_MAY_BLOCK)) continue;
+      if (cf->flags & IR_F_LOOP_REACHED) {
+        /* reached already, by other calls: this one may pass what a guard below takes */
+        char xkey[32];
+        snprintf(xkey, sizeof xkey, "%p", (const void *)x);
+        if (any_guard && !al_map_get(&again, xkey)) {
+          al_map_put(&again, xkey, (void *)1);
+          PUSH_ITEM((al_func_info *)callee, x, me);
+        }
+        continue;
+      }
       cf->flags |= IR_F_LOOP_REACHED;
       /* C FUNC text: the call chain from the loop callback, for messages */
       const ir_node *caller = info->func;
@@ -1193,16 +1289,20 @@ static void mark_c_contexts(al_index *idx) {
       cf->text = (caller->flags & IR_F_LOOP_REACHED) && caller->text
                      ? al_arena_fmt(&cfile->arena, "%s -> %s()", caller->text, cf->name)
                      : al_arena_fmt(&cfile->arena, "%s() -> %s()", caller->name, cf->name);
-      al_vec_push(&work, (void *)callee);
+      PUSH_ITEM((al_func_info *)callee, x, me);
     }
   }
+#undef PUSH_ITEM
+  free(items);
   al_vec_free(&work);
+  al_map_free(&again);
 }
 
 /* What an earlier build marked on C functions (the LSP rebuilds the index over the same
  * IR as files change): back to what the front end lowered. */
 static void reset_c_contexts(ir_file *f) {
   for (ir_node *x = f->root; x; x = ir_next(x, f->root)) {
+    if (x->kind == IR_CALL) x->flags &= ~IR_F_GUARD_TAKEN;
     if (x->kind != IR_FUNC) continue;
     x->flags &= ~(IR_F_LOOP_REACHED | IR_F_LOOP_CALLBACK | IR_F_OFF_LOOP);
     if (x->flags & IR_F_ANNOT_ON) x->flags |= IR_F_LOOP_CALLBACK;
@@ -1228,6 +1328,7 @@ static void set_digests(al_index *idx, size_t from, size_t to) {
       h = mix(h, (uintptr_t)x->block_api);
       h = mix(h, x->block_via ? x->block_via->digest : 0);
       h = mix(h, x->block_depth);
+      h = mix(h, x->block_cond);
       h = mix(h, (uintptr_t)x->reg_api);
       x->digest = h | 2; /* never 0: 0 is "no such function" */
     }
@@ -1349,6 +1450,7 @@ static void spec_derive(al_index *idx, const al_summary *sum, size_t first) {
     info->block_api = NULL;
     info->block_via = NULL;
     info->block_depth = 0;
+    info->block_cond = 0;
   }
   const al_fn_summary **fns = al_calloc(sum->nfns ? sum->nfns : 1, sizeof *fns);
   for (size_t k = 0; k < sum->nfns; k++) fns[k] = &sum->fns[k];
@@ -1359,16 +1461,11 @@ static void spec_derive(al_index *idx, const al_summary *sum, size_t first) {
     for (size_t i = first; i < end; i++) {
       al_func_info *info = idx->infos.items[i];
       const al_fn_summary *fs = &sum->fns[i - first];
-      if (info->block_depth || (info->func->flags & (IR_F_ASYNC | IR_F_GENERATOR))) continue;
-      for (uint32_t k = 0; k < fs->ncalls; k++) {
-        const al_func_info *callee = al_index_resolve(idx, f, fs->calls[k]);
-        if (callee && callee != info && callee->block_depth && callee->block_depth < depth) {
-          info->block_call = fs->calls[k];
-          info->block_via = callee;
-          info->block_depth = depth;
-          break;
-        }
-      }
+      if (info->block_depth || (info->func->flags & (IR_F_ASYNC | IR_F_GENERATOR)) || !fs->ncalls) continue;
+      const al_func_info **callees = al_calloc(fs->ncalls, sizeof *callees);
+      for (uint32_t k = 0; k < fs->ncalls; k++) callees[k] = al_index_resolve(idx, f, fs->calls[k]);
+      blocks_through(info, fs->calls, callees, fs->ncalls, depth);
+      free(callees);
     }
   set_digests(idx, first, end);
 }

@@ -31,6 +31,9 @@ struct al_func_info {
   const al_kb_entry *block_api;
   const al_func_info *block_via;
   uint32_t block_depth;
+  /* C: it blocks only when a pointer parameter is (not) NULL (an ir_node guard: `if (cb
+   * == NULL) read_sync()`), 0: whatever it is given */
+  uint8_t block_cond;
   /* C: the `registrations` entry of an API this function is passed to as a callback */
   const al_kb_entry *reg_api;
   /* What a rule can learn from this record (everything above, by identity): equal
@@ -104,6 +107,11 @@ void al_summary_store_init(al_summary_store *st);
 void al_summary_store_use(al_summary_store *st);
 size_t al_summary_store_bytes(al_summary_store *st);
 void al_summary_store_free(al_summary_store *st);
+
+/* C guards (ir_node.guard): whether a call so guarded is made when its function is
+ * called by `via`: 1 yes (or cannot tell), 0 no (the argument is surely the other
+ * way), 2 + q when via's argument is its own function's parameter q (forwarded). */
+int al_guard_eval(uint8_t guard, const ir_node *via);
 
 /* Frees a summary that no index took. */
 void al_summary_free(al_summary *s);

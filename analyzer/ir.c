@@ -166,6 +166,9 @@ static void print_node(const ir_file *f, const ir_node *n, int depth, al_buf *ou
   if (n->alias && (!n->name || strcmp(n->alias, n->name))) al_buf_printf(out, " %s=%s", n->kind == IR_CALL ? "var" : "as", n->alias);
   if (n->type) al_buf_printf(out, " type=\"%s\"", n->type);
   if (n->kind == IR_CALL) al_buf_printf(out, " use=%s", ir_use_name(n->use));
+  if (n->kind == IR_CALL && n->guard)
+    al_buf_printf(out, " only-if-param%d-%s", IR_GUARD_PARAM(n->guard) + 1,
+                  (n->guard & IR_GUARD_NULL) ? "null" : "set");
   for (size_t i = 0; i < sizeof flag_names / sizeof flag_names[0]; i++)
     if (n->flags & flag_names[i].bit) al_buf_printf(out, " [%s]", flag_names[i].name);
   if (n->kind == IR_WITH && n->text && *n->text) al_buf_printf(out, " args=%s", n->text);

@@ -87,6 +87,8 @@ enum {
   IR_F_CANCEL_RAISES = 1u << 30, /* HANDLER (Python): sorts what it caught (`isinstance(e, ...)`), and the
                                   * path a cancellation takes through it surely raises */
   IR_F_CANCEL_QUIET = 1u << 31,  /* HANDLER (Python): ... and that path surely ends quietly */
+  IR_F_GUARD_TAKEN = 1u << 31,   /* CALL (C), with a guard: the index found a call of its function from the
+                                  * loop that makes it (its argument is (not) NULL as the guard asks, or unknown) */
 };
 
 typedef enum {
@@ -149,6 +151,9 @@ typedef struct ir_node ir_node;
 struct ir_node {
   uint8_t kind;
   uint8_t use;
+  uint8_t guard;       /* CALL (C): made only when a pointer parameter of its function is NULL
+                        * (IR_GUARD_NULL) or is not: the parameter's index + 1 in the low
+                        * bits (`if (cb == NULL) run_sync(); else submit(...)`); 0: always */
   uint32_t flags;
   ir_span span;
   const char *name;
@@ -163,6 +168,9 @@ struct ir_node {
   ir_node *parent, *child, *last, *next;
   ir_node *func;       /* the nearest enclosing FUNC (O(1) for deeply nested input), or NULL */
 };
+
+#define IR_GUARD_NULL 0x80u
+#define IR_GUARD_PARAM(g) ((int)((g) & 0x7fu) - 1)
 
 typedef struct ir_file {
   al_arena arena;

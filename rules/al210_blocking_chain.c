@@ -11,6 +11,8 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
     const ir_node *fn = NULL;
     const al_func_info *callee = al_index_resolve(idx, f, n);
     if (!callee || !callee->block_depth || (callee->func->flags & IR_F_ASYNC)) continue;
+    /* C: it blocks only when given (no) callback, and this call gives the other */
+    if (callee->block_cond && !al_guard_eval(callee->block_cond, n)) continue;
     /* C: a helper that itself runs on the loop gets its blocking call reported in place */
     if (f->lang == AL_LANG_C && (callee->func->flags & IR_F_LOOP_REACHED) && !(callee->func->flags & IR_F_MAY_BLOCK))
       continue;

@@ -39,6 +39,11 @@ static bool on_loop(const ir_file *f, const ir_node *n, const ir_node **fn, bool
   if (f->lang == AL_LANG_C) { /* contexts come from registrations (see the index) */
     const ir_node *p = ir_enclosing_func(n);
     if (fn) *fn = p;
+    /* a call made only when a parameter is (not) NULL, in a function the loop reaches
+     * only through calls that pass the other (`store_get(key, on_done)` never takes
+     * `if (cb == NULL) read_sync()`): the index did not take the guard */
+    if (n->kind == IR_CALL && n->guard && p && !(p->flags & IR_F_LOOP_CALLBACK) && !(n->flags & IR_F_GUARD_TAKEN))
+      return false;
     return p && (p->flags & (IR_F_LOOP_CALLBACK | IR_F_LOOP_REACHED)) &&
            !(p->flags & (IR_F_OFF_LOOP | IR_F_MAY_BLOCK));
   }

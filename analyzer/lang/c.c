@@ -17,6 +17,8 @@ typedef struct c_frame {
   unsigned index;    /* position among its parent's children */
   unsigned nchild;
   ir_node *ir;       /* IR parent for children */
+  uint8_t after_guard; /* CompoundStmt: the guard of the statements after child after_index */
+  unsigned after_index; /*  (`if (cb) { submit(...); return 0; }` then the synchronous path) */
 } c_frame;
 
 typedef struct c_ctx {
@@ -380,6 +382,106 @@ static void callback_signature(ir_node *x, CXCursor cur, int np) {
   }
 }
 
+/* `cb`, `!cb`, `cb == NULL`, `cb != NULL`, `NULL != cb` (NULL or 0; spaces and
+ * parentheses ignored) over a parameter of fn: its guard for the `then` branch, or 0. */
+static uint8_t null_test(const ir_node *fn, const char *t, size_t n) {
+  char buf[96];
+  size_t k = 0;
+  for (size_t i = 0; i < n && k + 1 < sizeof buf; i++)
+    if (t[i] != ' ' && t[i] != '\t' && t[i] != '\n' && t[i] != '(' && t[i] != ')') buf[k++] = t[i];
+  if (k + 1 >= sizeof buf || !k) return 0;
+  buf[k] = 0;
+  bool when_null = false;
+  char *name = buf, *op = NULL;
+  if (buf[0] == '!') when_null = true, name = buf + 1;
+  else if ((op = strstr(buf, "==")) || (op = strstr(buf, "!="))) {
+    bool eq = op[0] == '=';
+    *op = 0;
+    char *l = buf, *r = op + 2;
+    bool lnull = !strcmp(l, "NULL") || !strcmp(l, "0"), rnull = !strcmp(r, "NULL") || !strcmp(r, "0");
+    if (lnull == rnull) return 0;
+    name = lnull ? r : l;
+    when_null = eq;
+  }
+  for (uint32_t i = 0; i < fn->nargs && i < 0x7f; i++)
+    if (fn->args[i].text && !strcmp(fn->args[i].text, name)) return (uint8_t)((i + 1) | (when_null ? IR_GUARD_NULL : 0));
+  return 0;
+}
+
+/* A call in the `then` or `else` branch of an `if` testing a parameter of its function
+ * against NULL: taken only when the parameter is (not) NULL. The innermost such `if`
+ * decides. A condition written by a macro (libuv's POST) has no text of its own here. */
+static uint8_t call_guard(c_ctx *c) {
+  const ir_node *fn = NULL;
+  for (size_t i = c->depth; i-- > 0 && !fn;)
+    if (c->frames[i].kind == CXCursor_FunctionDecl) fn = c->frames[i].ir;
+  if (!fn || fn->kind != IR_FUNC || !fn->nargs) return 0;
+  for (size_t i = c->depth - 1; i-- > 0;) {
+    if (c->frames[i].kind == CXCursor_FunctionDecl) break;
+    if (c->frames[i].kind != CXCursor_IfStmt) continue;
+    unsigned branch = c->frames[i + 1].index; /* 0: the condition, 1: then, 2: else */
+    if (branch != 1 && branch != 2) continue;
+    CXCursor cond = clang_getNullCursor();
+    clang_visitChildren(c->frames[i].cur, first_child_cb, &cond);
+    if (clang_Cursor_isNull(cond)) continue;
+    ir_span sp = span_of(c, cond);
+    uint8_t g = sp.end > sp.start ? null_test(fn, c->text + sp.start, sp.end - sp.start) : 0;
+    if (!g) continue;
+    return branch == 1 ? g : (uint8_t)(g ^ IR_GUARD_NULL);
+  }
+  for (size_t i = c->depth - 1; i-- > 0;) { /* after an early return */
+    if (c->frames[i].kind == CXCursor_FunctionDecl) break;
+    if (c->frames[i].after_guard && c->frames[i + 1].index > c->frames[i].after_index) return c->frames[i].after_guard;
+  }
+  return 0;
+}
+
+typedef struct if_kids {
+  CXCursor kid[3]; /* condition, then, else */
+  unsigned n;
+} if_kids;
+
+static enum CXChildVisitResult collect_cb(CXCursor cur, CXCursor parent, CXClientData d) {
+  (void)parent;
+  if_kids *k = d;
+  if (k->n < 3) k->kid[k->n] = cur;
+  k->n++;
+  return CXChildVisit_Continue;
+}
+
+static enum CXChildVisitResult last_child_cb(CXCursor cur, CXCursor parent, CXClientData d) {
+  (void)parent;
+  *(CXCursor *)d = cur;
+  return CXChildVisit_Continue;
+}
+
+/* `if (cb) { ...; return ...; }` without an else, in a block of a function testing its
+ * parameter: what follows in the block runs only when the test failed. */
+static void early_return(c_ctx *c, CXCursor ifs) {
+  if (c->depth < 2 || c->frames[c->depth - 2].kind != CXCursor_CompoundStmt) return;
+  const ir_node *fn = NULL;
+  for (size_t i = c->depth; i-- > 0 && !fn;)
+    if (c->frames[i].kind == CXCursor_FunctionDecl) fn = c->frames[i].ir;
+  if (!fn || fn->kind != IR_FUNC || !fn->nargs) return;
+  if_kids k = {{clang_getNullCursor(), clang_getNullCursor(), clang_getNullCursor()}, 0};
+  clang_visitChildren(ifs, collect_cb, &k);
+  if (k.n != 2) return; /* an else, or no then */
+  ir_span sp = span_of(c, k.kid[0]);
+  uint8_t g = sp.end > sp.start ? null_test(fn, c->text + sp.start, sp.end - sp.start) : 0;
+  if (!g) return;
+  CXCursor last = k.kid[1];
+  if (clang_getCursorKind(last) == CXCursor_CompoundStmt) {
+    CXCursor l = clang_getNullCursor();
+    clang_visitChildren(last, last_child_cb, &l);
+    last = l;
+  }
+  if (clang_Cursor_isNull(last) || clang_getCursorKind(last) != CXCursor_ReturnStmt) return;
+  c_frame *blk = &c->frames[c->depth - 2];
+  if (blk->after_guard) return; /* the first such `if` decides */
+  blk->after_guard = (uint8_t)(g ^ IR_GUARD_NULL);
+  blk->after_index = c->frames[c->depth - 1].index;
+}
+
 static ir_node *lower_cursor(c_ctx *c, CXCursor cur, enum CXCursorKind k, ir_node *parent, bool *descend) {
   ir_node *x;
   switch (k) {
@@ -437,10 +539,14 @@ static ir_node *lower_cursor(c_ctx *c, CXCursor cur, enum CXCursorKind k, ir_nod
     x->alias = var;
     if (var && x->use == IR_USE_ASSIGNED && !strpbrk(var, ".-[*")) al_map_put(&c->stored, var, (void *)1);
     lower_args(c, x, cur);
+    x->guard = call_guard(c);
     return x;
   }
   case CXCursor_DeclRefExpr:
     return lower_ref(c, cur, parent);
+  case CXCursor_IfStmt:
+    early_return(c, cur);
+    return NULL;
   case CXCursor_ReturnStmt: return ir_add(c->f, parent, IR_RETURN, span_of(c, cur));
   case CXCursor_BreakStmt: return ir_add(c->f, parent, IR_BREAK, span_of(c, cur));
   case CXCursor_ContinueStmt: return ir_add(c->f, parent, IR_CONTINUE, span_of(c, cur));
@@ -473,6 +579,7 @@ static enum CXChildVisitResult visit(CXCursor cur, CXCursor parent, CXClientData
   fr->index = index;
   fr->nchild = 0;
   fr->ir = top->ir;
+  fr->after_guard = 0;
   bool descend = true;
   ir_node *own = lower_cursor(c, cur, fr->kind, top->ir, &descend);
   if (own) fr->ir = own;
