@@ -693,7 +693,7 @@ static void summarize_blocking(al_index *idx, const al_fn_summary *const *sums) 
     bool changed = false;
     for (size_t i = 0; i < ninfos; i++) {
       al_func_info *info = idx->infos.items[i];
-      if (info->block_depth) continue;
+      if (info->block_depth || first[i + 1] == first[i]) continue; /* (no calls: `calls` may be NULL) */
       changed |= blocks_through(info, calls + first[i], callees + first[i], first[i + 1] - first[i], depth);
     }
     if (!changed) break;

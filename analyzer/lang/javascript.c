@@ -27,6 +27,11 @@ typedef struct js_ctx {
   al_map aliases;  /* "<scope>\x1f<var>" -> dotted text: `const f = load` makes f() call load ("": not here) */
   bool project_imports; /* a relative specifier was seen: imports from files of the project */
   bool returns_imports; /* an import of a package the knowledge `returns` names: its calls may be typed */
+  /* TypeScript: the file's top-level declarations by name, built on first need: "f:name"
+   * -> TSNode* (a function's parameters), "t:name" -> TSNode* (an interface's or type
+   * alias's body) */
+  al_map top;
+  bool top_built;
 } js_ctx;
 
 /* `f(): Api` or `f(): Promise<Api>`: what `x = f()` or `x = await f()` holds. */
@@ -1265,49 +1270,58 @@ static bool void_key(ts_walk *w, js_ctx *c, TSNode key, ts_frame *decl) {
   return r;
 }
 
-/* The top-level declaration (through `export`) of one of the given node types named
- * nm, or a null node: a function or type can be declared after its first use. */
-static TSNode top_decl(ts_walk *w, TSNode name_of, const char *const *types) {
-  TSNode root = w->frames[0].node, none = {0};
-  uint32_t nl = ts_node_end_byte(name_of) - ts_node_start_byte(name_of);
-  const char *nm = w->text + ts_node_start_byte(name_of);
-  for (uint32_t i = 0, k = ts_node_named_child_count(root); i < k; i++) {
-    TSNode d = ts_node_named_child(root, i);
+/* The file's top-level declarations (through `export`), once per file: functions
+ * (`function f`, `declare function f`, `const f = (...) => ...`) by their parameters,
+ * interfaces and type aliases by their bodies. A declaration may come after its use. */
+static void build_top(ts_walk *w, js_ctx *c) {
+  c->top_built = true;
+  TSTreeCursor cur = ts_tree_cursor_new(w->frames[0].node);
+  for (bool more = ts_tree_cursor_goto_first_child(&cur); more; more = ts_tree_cursor_goto_next_sibling(&cur)) {
+    TSNode d = ts_tree_cursor_current_node(&cur);
     if (ts_is(d, "export_statement")) d = ts_field(d, "declaration");
     if (ts_node_is_null(d)) continue;
-    bool kind = false;
-    for (int j = 0; types[j] && !kind; j++) kind = ts_is(d, types[j]);
-    TSNode dn = kind ? ts_field(d, "name") : none;
-    if (!ts_node_is_null(dn) && ts_node_end_byte(dn) - ts_node_start_byte(dn) == nl &&
-        !memcmp(w->text + ts_node_start_byte(dn), nm, nl))
-      return d;
+    TSNode key = {0}, val = {0};
+    char kind = 0;
+    if (ts_is(d, "function_declaration") || ts_is(d, "function_signature")) {
+      key = ts_field(d, "name"), val = ts_field(d, "parameters"), kind = 'f';
+    } else if (ts_is(d, "interface_declaration") || ts_is(d, "type_alias_declaration")) {
+      key = ts_field(d, "name"), val = ts_field(d, ts_is(d, "type_alias_declaration") ? "value" : "body"), kind = 't';
+    } else if (ts_is(d, "lexical_declaration")) {
+      for (uint32_t j = 0, m = ts_node_named_child_count(d); j < m; j++) {
+        TSNode v = ts_node_named_child(d, j), dn = ts_field(v, "name"), fv = ts_field(v, "value");
+        if (!ts_is(v, "variable_declarator") || !ts_is(dn, "identifier") ||
+            !(ts_is(fv, "arrow_function") || ts_is(fv, "function_expression")))
+          continue;
+        TSNode *slot = al_arena_alloc(&w->f->arena, sizeof *slot);
+        *slot = ts_field(fv, "parameters");
+        char *k = al_fmt("f:%s", ts_text(w, dn));
+        if (!al_map_get(&c->top, k)) al_map_put(&c->top, k, slot);
+        free(k);
+      }
+      continue;
+    }
+    if (!kind || ts_node_is_null(key) || ts_node_is_null(val)) continue;
+    TSNode *slot = al_arena_alloc(&w->f->arena, sizeof *slot);
+    *slot = val;
+    char *k = al_fmt("%c:%s", kind, ts_text(w, key));
+    if (!al_map_get(&c->top, k)) al_map_put(&c->top, k, slot);
+    free(k);
   }
-  return none;
+  ts_tree_cursor_delete(&cur);
 }
 
-/* The parameters of the top-level function named by callee: `function f(...)`, a
- * declared signature, or `const f = (...) => ...` / `function (...)`. */
-static TSNode top_fn_params(ts_walk *w, TSNode callee) {
-  static const char *const fns[] = {"function_declaration", "function_signature", NULL};
-  TSNode fn = top_decl(w, callee, fns);
-  if (!ts_node_is_null(fn)) return ts_field(fn, "parameters");
-  TSNode root = w->frames[0].node, none = {0};
-  uint32_t nl = ts_node_end_byte(callee) - ts_node_start_byte(callee);
-  const char *nm = w->text + ts_node_start_byte(callee);
-  for (uint32_t i = 0, k = ts_node_named_child_count(root); i < k; i++) {
-    TSNode d = ts_node_named_child(root, i);
-    if (ts_is(d, "export_statement")) d = ts_field(d, "declaration");
-    if (ts_node_is_null(d) || !ts_is(d, "lexical_declaration")) continue;
-    for (uint32_t j = 0, m = ts_node_named_child_count(d); j < m; j++) {
-      TSNode v = ts_node_named_child(d, j), dn = ts_field(v, "name"), val = ts_field(v, "value");
-      if (!ts_is(v, "variable_declarator") || !ts_is(dn, "identifier") ||
-          ts_node_end_byte(dn) - ts_node_start_byte(dn) != nl || memcmp(w->text + ts_node_start_byte(dn), nm, nl))
-        continue;
-      if (ts_is(val, "arrow_function") || ts_is(val, "function_expression")) return ts_field(val, "parameters");
-      return none;
-    }
-  }
-  return none;
+/* What build_top recorded for name (kind 'f' or 't'), or a null node. */
+static TSNode top_decl(ts_walk *w, js_ctx *c, char kind, TSNode name) {
+  if (!c->top_built) build_top(w, c);
+  TSNode none = {0};
+  uint32_t nl = ts_node_end_byte(name) - ts_node_start_byte(name);
+  if (!c->top.len || nl > 200) return none;
+  char k[208];
+  k[0] = kind, k[1] = ':';
+  memcpy(k + 2, w->text + ts_node_start_byte(name), nl);
+  k[nl + 2] = 0;
+  TSNode *slot = al_map_get(&c->top, k);
+  return slot ? *slot : none;
 }
 
 /* Parameter pos of params is typed (an object type in place, or an interface or type
@@ -1320,9 +1334,7 @@ static bool param_void_key(ts_walk *w, TSNode params, uint32_t pos, TSNode key) 
   TSNode t = ts_is(ann, "type_annotation") ? ts_node_named_child(ann, 0) : ann;
   if (ts_is(t, "object_type")) return void_in_object_type(w, t, key);
   if (!ts_is(t, "type_identifier")) return false;
-  static const char *const decls[] = {"interface_declaration", "type_alias_declaration", NULL};
-  TSNode d = top_decl(w, t, decls);
-  TSNode body = ts_node_is_null(d) ? d : ts_field(d, ts_is(d, "type_alias_declaration") ? "value" : "body");
+  TSNode body = top_decl(w, w->user, 't', t);
   return !ts_node_is_null(body) && void_in_object_type(w, body, key);
 }
 
@@ -1337,9 +1349,9 @@ static bool void_arg_key(ts_walk *w, TSNode key, int k) {
     return false;
   TSNode callee = ts_field(call->node, "function");
   if (!ts_is(callee, "identifier")) return false;
-  uint32_t pos = 0, n = ts_node_named_child_count(args->node);
-  while (pos < n && !ts_node_eq(ts_node_named_child(args->node, pos), obj->node)) pos++;
-  return pos < n && param_void_key(w, top_fn_params(w, callee), pos, key);
+  if (args->wide) return false; /* (a call with that many arguments: not looked into) */
+  uint32_t pos = args->next - 1; /* the argument being walked */
+  return param_void_key(w, top_decl(w, w->user, 'f', callee), pos, key);
 }
 
 /* `<Editor onSave={async () => {...}} />` where `function Editor(props: Props)` and
@@ -1354,7 +1366,7 @@ static bool void_jsx_attribute(ts_walk *w, int k) {
   if (!ts_is(key, "property_identifier") || !ts_is(name, "identifier")) return false;
   char first = w->text[ts_node_start_byte(name)];
   if (first < 'A' || first > 'Z') return false; /* a DOM element: the handler rules by name */
-  return param_void_key(w, top_fn_params(w, name), 0, key);
+  return param_void_key(w, top_decl(w, w->user, 'f', name), 0, key);
 }
 
 /* An async method (or a field holding an async arrow) of a class that extends or
@@ -2003,6 +2015,7 @@ ir_file *al_lower_javascript(const al_source *src, const al_lower_ctx *ctx, char
   al_map_free(&c.returns);
   al_map_free(&c.aliases);
   al_map_free(&c.void_types);
+  al_map_free(&c.top);
   ts_parse_done(tree, ctx);
   return f;
 }

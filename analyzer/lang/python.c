@@ -1201,7 +1201,8 @@ static cancel_path if_cancel_path(ts_walk *w, py_ctx *c, TSNode s, const char *a
   cancel_path seen[34];
   uint32_t n = 0, m = ts_node_named_child_count(s);
   bool has_else = false;
-  for (int32_t j = -1; j < (int32_t)m && n < 33; j++) {
+  for (int32_t j = -1; j < (int32_t)m; j++) {
+    if (n >= 33) return CP_UNKNOWN; /* (an elif chain that long: not followed) */
     TSNode cl = j < 0 ? s : ts_node_named_child(s, (uint32_t)j);
     if (j >= 0 && !ts_is(cl, "elif_clause") && !ts_is(cl, "else_clause")) continue;
     bool is_else = j >= 0 && ts_is(cl, "else_clause");
@@ -1556,7 +1557,10 @@ static ir_node *py_enter(ts_walk *w, bool *descend) {
       TSNode body = k ? ts_node_named_child(n, k - 1) : n;
       if (ts_is(body, "block") && block_falls_through(w, body, x->alias, 0)) x->flags |= IR_F_FALLS_THROUGH;
       bool decided = false;
-      cancel_path cp = ts_is(body, "block") ? block_cancel_path(w, c, body, x->alias, 0, &decided) : CP_UNKNOWN;
+      uint32_t b0 = ts_node_start_byte(body), b1 = ts_node_end_byte(body);
+      cancel_path cp = x->alias && ts_is(body, "block") && memmem(w->text + b0, b1 - b0, "isinstance", 10)
+                           ? block_cancel_path(w, c, body, x->alias, 0, &decided)
+                           : CP_UNKNOWN;
       if (decided && cp == CP_RAISES) x->flags |= IR_F_CANCEL_RAISES;
       if (decided && (cp == CP_QUIET || cp == CP_FALLS)) x->flags |= IR_F_CANCEL_QUIET;
       return x;
