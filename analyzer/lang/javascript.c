@@ -831,8 +831,7 @@ static void infer_return(ts_walk *w, js_ctx *c, TSNode e) {
   const char *type = mod ? mem : name;
   if (!type || !*type) return;
   if (rb) { /* a second return: the same class, or none */
-    if ((rb->type.module != mod && (!rb->type.module || !mod || strcmp(rb->type.module, mod))) ||
-        strcmp(rb->type.member, type)) {
+    if (!al_binding_is(&rb->type, mod, type)) {
       rb->mixed = true;
       fn->module = fn->member = NULL;
     }

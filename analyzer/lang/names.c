@@ -38,3 +38,8 @@ void al_names_resolve(al_names *n, const char *dotted, const char **name, const 
   *member = mem ? mem : "";
   *name = mem ? al_arena_fmt(&n->f->arena, "%s.%s", b->module, mem) : b->module;
 }
+
+bool al_binding_is(const al_binding *b, const char *module, const char *member) {
+  if ((b->module == NULL) != (module == NULL) || (module && strcmp(b->module, module))) return false;
+  return b->member && member && !strcmp(b->member, member);
+}

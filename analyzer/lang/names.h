@@ -22,5 +22,8 @@ void al_names_free(al_names *n);
  * Unbound heads stay local: module NULL, member = the text. */
 void al_names_resolve(al_names *n, const char *dotted, const char **name, const char **module,
                       const char **member);
+/* Whether b names the class (module, member): the same member in the same module (NULL
+ * modules: this file). Two returns of a function inferring its result type must agree. */
+bool al_binding_is(const al_binding *b, const char *module, const char *member);
 
 #endif

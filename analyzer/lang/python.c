@@ -1292,8 +1292,7 @@ static void infer_return(ts_walk *w, py_ctx *c, TSNode ret) {
   }
   if (!mem) return;
   if (rb) { /* a second return: the same class, or none */
-    if ((rb->type.module != mod && (!rb->type.module || !mod || strcmp(rb->type.module, mod))) ||
-        strcmp(rb->type.member, mem)) {
+    if (!al_binding_is(&rb->type, mod, mem)) {
       rb->mixed = true;
       fn->module = fn->member = NULL;
     }
