@@ -53,9 +53,14 @@ DEFECTS = {
     "AL204": {"python": (f"loop stalled >= {STALL_MS} ms", stalled),
               "javascript": (f"loop stalled >= {STALL_MS} ms", stalled)},
     "AL205": {"python": (f"loop stalled >= {STALL_MS} ms", stalled)},
+    "AL206": {"python": (f"loop stalled >= {STALL_MS} ms (a resolver answering in 100 ms)", stalled),
+              "c": (f"loop stalled >= {STALL_MS} ms (a resolver answering in 100 ms)",
+                    lambda r: "loop stalled" in (r["error"] or ""))},
     "AL207": {"python": (f"loop stalled >= {STALL_MS} ms", stalled)},
     "AL208": {"javascript": (f"loop stalled >= {STALL_MS} ms", stalled)},
     "AL209": {"c": (f"loop stalled >= {STALL_MS} ms", lambda r: "loop stalled" in (r["error"] or ""))},
+    "AL212": {"c": (f"loop stalled >= {STALL_MS} ms (an entropy pool not yet initialised)",
+                    lambda r: "loop stalled" in (r["error"] or ""))},
     "AL210": {"python": (f"loop stalled >= {STALL_MS} ms", stalled),
               "javascript": (f"loop stalled >= {STALL_MS} ms", stalled)},
     "AL301": {"python": ("more than 100 tasks at once", lambda r: r["peak_tasks"] > 100),
@@ -112,7 +117,9 @@ DEFECTS = {
     "AL524": {"python": ("the task's error escapes as an ExceptionGroup",
                          lambda r: "ExceptionGroup" in (r["error"] or ""))},
     "AL525": {"python": ("RuntimeError: a non-thread-safe call into the loop",
-                         lambda r: "Non-thread-safe" in (r["error"] or ""))},
+                         lambda r: "Non-thread-safe" in (r["error"] or "")),
+              "c": ("a timer started off the loop fired late: the loop was not woken",
+                    lambda r: "the loop was not woken" in (r["error"] or ""))},
     # Hygiene: no run-time defect to show; the pair checks flagging and the fix.
     "AL504": {"python": None},
     "AL506": {"python": None},
@@ -172,6 +179,11 @@ def fix_matches(binary, bad, fixed):
         shutil.rmtree(tmp)
 
 
+# What a C fixture can ask the harness to stage by naming it (a Python fixture sets
+# SLOW_DNS for tests/validate/py_probe.py).
+STAGED_ENV = ("SLOW_DNS", "ENTROPY_NOT_READY")
+
+
 def run_c_libuv(path):
     """A fixture that includes <uv.h> runs against libuv itself, under AddressSanitizer
     with stack-use-after-return detection: its report is the sanitizer's first error, or
@@ -179,8 +191,12 @@ def run_c_libuv(path):
     tmp = tempfile.mkdtemp(prefix="asynclint-validate-uv-")
     try:
         exe = os.path.join(tmp, "prog")
-        cc = subprocess.run(["cc", "-std=gnu11", "-Wall", "-g", "-fsanitize=address", path, "-luv", "-o", exe],
-                            capture_output=True, text=True)
+        src = open(path, encoding="utf-8").read()
+        staged = [f"-DSTAGE_{name}" for name in STAGED_ENV if re.search(rf"\b{name}\b", src)]
+        if staged:  # the environment the defect needs (tests/validate/staged_env.c says which)
+            staged += [os.path.join(os.path.dirname(os.path.abspath(__file__)), "validate", "staged_env.c"), "-ldl"]
+        cc = subprocess.run(["cc", "-std=gnu11", "-Wall", "-g", "-fsanitize=address", path, *staged, "-luv", "-o",
+                             exe], capture_output=True, text=True)
         if cc.returncode:
             raise RuntimeError(cc.stderr)
         env = {**os.environ, "ASAN_OPTIONS": "detect_stack_use_after_return=1:detect_leaks=0"}

@@ -2,12 +2,18 @@
 """Runs a Python fixture's `async def main()` under asyncio in debug mode and prints
 what it did, as JSON: coroutines never awaited, slow callbacks (loop stalls), peak
 concurrent tasks, task exceptions never retrieved, and whether a cancelled main
-finished within a deadline (when the fixture sets CANCEL_AFTER)."""
+finished within a deadline (when the fixture sets CANCEL_AFTER).
+
+A fixture that sets SLOW_DNS (seconds) gets a resolver that answers that late, as a DNS
+server across a network does: this machine resolves from /etc/hosts at once (or fails at
+once without a network), which would hide a lookup made on the loop. The names still
+resolve for real, after the delay, on whichever thread asked."""
 import asyncio
 import gc
 import importlib.util
 import json
 import logging
+import socket
 import sys
 import time
 import warnings
@@ -22,6 +28,17 @@ class Capture(logging.Handler):
 
     def emit(self, record):
         self.records.append(record.getMessage())
+
+
+def stage_slow_dns(delay):
+    """The resolver functions of the socket module answer after `delay` seconds."""
+    def slow(real):
+        def lookup(*args, **kwargs):
+            time.sleep(delay)
+            return real(*args, **kwargs)
+        return lookup
+    for name in ("getaddrinfo", "gethostbyname", "gethostbyname_ex", "gethostbyaddr", "getnameinfo"):
+        setattr(socket, name, slow(getattr(socket, name)))
 
 
 def main():
@@ -76,6 +93,9 @@ def main():
             report["error"] = f"SyntaxError: {exc.msg}"
             print(json.dumps(report))
             return
+        slow_dns = getattr(mod, "SLOW_DNS", None)
+        if slow_dns:
+            stage_slow_dns(slow_dns)
         asyncio.run(runner(), debug=True)
         gc.collect()
     report["never_awaited"] = sum("was never awaited" in str(w.message) for w in caught)
