@@ -22,6 +22,24 @@ static const char *scalar(yaml_node_t *n) {
   return n && n->type == YAML_SCALAR_NODE ? (const char *)n->data.scalar.value : NULL;
 }
 
+/* The filters' hash (FNV-1a) and their two probes, 9 bits each. */
+static uint64_t bloom_hash(const char *s, size_t n) {
+  uint64_t h = 0xcbf29ce484222325ull;
+  for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 0x100000001b3ull;
+  return h;
+}
+
+static void bloom_add(uint64_t bits[8], uint64_t h) {
+  unsigned a = (unsigned)(h >> 20) & 511, b = (unsigned)(h >> 40) & 511;
+  bits[a >> 6] |= 1ull << (a & 63);
+  bits[b >> 6] |= 1ull << (b & 63);
+}
+
+static bool bloom_maybe(const uint64_t bits[8], uint64_t h) {
+  unsigned a = (unsigned)(h >> 20) & 511, b = (unsigned)(h >> 40) & 511;
+  return (bits[a >> 6] >> (a & 63) & 1) && (bits[b >> 6] >> (b & 63) & 1);
+}
+
 static al_kb_section *section_for(al_kb *kb, const char *name) {
   al_kb_section *s = al_map_get(&kb->sections, name);
   if (!s) {
@@ -65,7 +83,10 @@ static int add_entry(al_kb_section *sec, yaml_document_t *doc, yaml_node_t *item
   al_map_put(&sec->by_name, e->name, e);
   if (al_starts_with(e->name, "*.")) {
     sec->suffix_wild = true;
+    const char *last = strrchr(e->name, '.') + 1;
+    bloom_add(sec->tail_bits, bloom_hash(last, strlen(last)));
   } else {
+    bloom_add(sec->head_bits, bloom_hash(e->name, strcspn(e->name, ".")));
     if (al_ends_with(e->name, ".*")) sec->prefix_wild = true;
     else if (strstr(e->name, ".*.")) sec->mid_wild = true;
     char *head = al_strndup(e->name, strcspn(e->name, "."));
@@ -256,13 +277,29 @@ const al_kb_entry *al_kb_match(const al_kb *kb, const char *section, const char 
   const al_kb_section *s = al_kb_section_get(kb, section);
   if (!s || !name) return NULL;
   char buf[512];
-  size_t n = strlen(name), hn = strcspn(name, ".");
-  if (n >= sizeof buf - 3) return NULL;
-  memcpy(buf, name, hn);
-  buf[hn] = 0;
-  bool head = al_map_get(&s->heads, buf) != NULL; /* else no exact or `a.*` entry matches */
+  /* the head's hash on the way to its end, and the last component's start */
+  uint64_t hh = 0xcbf29ce484222325ull;
+  size_t hn = 0;
+  for (; name[hn] && name[hn] != '.'; hn++) hh = (hh ^ (unsigned char)name[hn]) * 0x100000001b3ull;
+  bool head = false; /* else no exact or `a.*` entry matches */
+  if (bloom_maybe(s->head_bits, hh) && hn < sizeof buf) {
+    memcpy(buf, name, hn);
+    buf[hn] = 0;
+    head = al_map_get(&s->heads, buf) != NULL;
+  }
   const al_kb_entry *e = head ? al_map_get(&s->by_name, name) : NULL;
   if (e || (!s->prefix_wild && !s->suffix_wild && !s->mid_wild)) return e;
+  if (!head) { /* only a `*.m` entry can match */
+    const char *last = name[hn] ? strrchr(name + hn, '.') : NULL;
+    if (!last || !s->suffix_wild) return NULL;
+    size_t ln = strlen(last);
+    if (ln >= sizeof buf - 1 || !bloom_maybe(s->tail_bits, bloom_hash(last + 1, ln - 1))) return NULL;
+    buf[0] = '*';
+    memcpy(buf + 1, last, ln + 1);
+    return al_map_get(&s->by_name, buf);
+  }
+  size_t n = strlen(name);
+  if (n >= sizeof buf - 3) return NULL;
   memcpy(buf, name, n + 1);
   char *dot;
   if (head && s->mid_wild && (dot = strrchr(buf, '.')) && dot > buf) { /* a.b.X.m -> a.b.*.m */
@@ -283,7 +320,7 @@ const al_kb_entry *al_kb_match(const al_kb *kb, const char *section, const char 
     *dot = 0;
   }
   const char *last = strrchr(name, '.');
-  if (!last || !s->suffix_wild) return NULL;
+  if (!last || !s->suffix_wild || !bloom_maybe(s->tail_bits, bloom_hash(last + 1, strlen(last + 1)))) return NULL;
   buf[0] = '*';
   memcpy(buf + 1, last, strlen(last) + 1); /* fits: last is a suffix of name */
   return al_map_get(&s->by_name, buf);

@@ -23,6 +23,10 @@ typedef struct al_kb_section {
   al_map by_name;  /* name -> al_kb_entry* */
   al_map heads;    /* the first dotted part of every name but `*.m` ones: a name whose
                     * head is not here matches no exact or `a.*` entry */
+  /* Bloom filters (512 bits, two probes) over the heads above and over the last
+   * components of the `*.m` entries: most names a rule asks about (a project's own
+   * calls, `self.x`, `append`) are ruled out without hashing them for the maps. */
+  uint64_t head_bits[8], tail_bits[8];
   bool prefix_wild; /* has `a.*` entries */
   bool suffix_wild; /* has `*.m` entries */
   bool mid_wild;    /* has `a.b.*.m` entries (any one component before the last) */

@@ -407,6 +407,32 @@ START_TEST(knowledge_loader) {
   ck_assert_ptr_null(al_kb_match(&kb, "blocking", "ospath.exists"));
   al_kb_free(&kb);
 
+  /* a section of hundreds of heads and `*.m` entries: the filters that rule names out
+   * before hashing them never rule out one that matches */
+  al_buf big = {0};
+  al_buf_puts(&big, "blocking:\n");
+  for (int i = 0; i < 400; i++) {
+    char line[96];
+    snprintf(line, sizeof line, "  - mod%d.call%d\n  - mod%d.sub.*\n  - '*.meth%d'\n", i, i, i, i);
+    al_buf_puts(&big, line);
+  }
+  ck_assert_int_eq(al_kb_load(&kb, big.data, big.len, "big.yaml", &err), 0);
+  for (int i = 0; i < 400; i++) {
+    char name[64];
+    snprintf(name, sizeof name, "mod%d.call%d", i, i);
+    ck_assert_ptr_nonnull(al_kb_match(&kb, "blocking", name));
+    snprintf(name, sizeof name, "mod%d.sub.x.y", i);
+    ck_assert_ptr_nonnull(al_kb_match(&kb, "blocking", name));
+    snprintf(name, sizeof name, "self.conn.meth%d", i);
+    ck_assert_ptr_nonnull(al_kb_match(&kb, "blocking", name));
+    snprintf(name, sizeof name, "mod%d.other", i);
+    ck_assert_ptr_null(al_kb_match(&kb, "blocking", name));
+    snprintf(name, sizeof name, "self.conn.meth%d_", i);
+    ck_assert_ptr_null(al_kb_match(&kb, "blocking", name));
+  }
+  al_buf_free(&big);
+  al_kb_free(&kb);
+
   /* a.b.*.m: one component before the last, any; exact wins; no match across two */
   const char *mid = "awaitable:\n  - {name: 'db.Client.*.find', k: mid}\n  - {name: db.Client.raw.find, k: exact}\n"
                     "  - {name: db.Client.*, k: prefix}\n";
