@@ -302,14 +302,17 @@ const al_kb_entry *al_kb_match(const al_kb *kb, const char *section, const char 
   if (n >= sizeof buf - 3) return NULL;
   memcpy(buf, name, n + 1);
   char *dot;
-  if (head && s->mid_wild && (dot = strrchr(buf, '.')) && dot > buf) { /* a.b.X.m -> a.b.*.m */
-    char *prev = dot - 1;
-    while (prev > buf && *prev != '.') prev--;
-    if (*prev == '.') {
+  if (head && s->mid_wild && (dot = strrchr(buf, '.')) && dot > buf) {
+    /* a.b.X.m -> a.b.*.m, then a.b.X.Y.m -> a.b.*.*.m (a client's database's collection) */
+    char *prev = dot;
+    for (int k = 1; k <= 2 && prev > buf; k++) {
+      prev--;
+      while (prev > buf && *prev != '.') prev--;
+      if (*prev != '.') break;
       char tail[512];
-      strcpy(tail, dot);
-      strcpy(prev + 1, "*");
-      strcat(prev + 2, tail);
+      strcpy(tail, name + (dot - buf));
+      strcpy(prev + 1, k == 1 ? "*" : "*.*");
+      strcat(prev + 1, tail);
       if ((e = al_map_get(&s->by_name, buf))) return e;
       memcpy(buf, name, n + 1);
     }

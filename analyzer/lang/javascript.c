@@ -717,6 +717,15 @@ static const char *known_result_type(ts_walk *w, js_ctx *c, TSNode call, int dep
       const char *t = known_result_type(w, c, obj, depth + 1);
       if (!t || !ts_is(prop, "property_identifier")) return NULL;
       name = al_arena_fmt(&w->f->arena, "%s.%s", t, ts_text(w, prop));
+    } else if (ts_is(obj, "new_expression")) { /* `new MongoClient(u).db(name)`: a method of a package class */
+      TSNode ctor = ts_field(obj, "constructor");
+      if (!ts_is(prop, "property_identifier") || (!ts_is(ctor, "identifier") && !ts_is(ctor, "member_expression")))
+        return NULL;
+      const char *text = dotted(w, ctor), *nm, *mod, *mem;
+      if (strchr(text, '(')) return NULL;
+      al_names_resolve(&c->names, text, &nm, &mod, &mem);
+      if (!mod || mod[0] == '/' || !*mem) return NULL;
+      name = al_arena_fmt(&w->f->arena, "%s.%s", nm, ts_text(w, prop));
     }
   }
   if (!name) {

@@ -444,6 +444,16 @@ START_TEST(knowledge_loader) {
   ck_assert_ptr_null(al_kb_match(&kb, "awaitable", "db.Other.user.find"));
   al_kb_free(&kb);
 
+  /* a.b.*.*.m: two components (client.db.coll.insert_one); one or three do not match it */
+  const char *mid2 = "awaitable:\n  - {name: 'm.Client.*.*.insert', k: two}\n  - {name: 'm.Client.*.command', k: one}\n";
+  ck_assert_int_eq(al_kb_load(&kb, mid2, strlen(mid2), "m2.yaml", &err), 0);
+  ck_assert_str_eq(al_kb_attr(al_kb_match(&kb, "awaitable", "m.Client.shop.orders.insert"), "k"), "two");
+  ck_assert_str_eq(al_kb_attr(al_kb_match(&kb, "awaitable", "m.Client.shop.command"), "k"), "one");
+  ck_assert_ptr_null(al_kb_match(&kb, "awaitable", "m.Client.shop.insert"));
+  ck_assert_ptr_null(al_kb_match(&kb, "awaitable", "m.Client.a.b.c.insert"));
+  ck_assert_ptr_null(al_kb_match(&kb, "awaitable", "m.Client.a.b.command"));
+  al_kb_free(&kb);
+
   const char *bad[] = {"awaitable: [a\n", "- just a list\n", "awaitable: 3\n", "awaitable:\n  - {note: x}\n",
                        "awaitable:\n  - {name: [1]}\n"};
   for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
