@@ -420,6 +420,54 @@ int al_index_class_method(const al_index *idx, const ir_file *f, const ir_node *
   return index_get(idx, &idx->promisified, key) ? -1 : 0;
 }
 
+/* Class.m where the project's Class has no m but a base outside the project does, by the
+ * knowledge of `section`: `class Api(httpx.AsyncClient)`, then `self.get(url)`;
+ * `class Jobs(asyncio.Queue)`, then `jobs.get()`. Project bases are followed (up to
+ * MAX_BASE_DEPTH); the first base with an entry answers. */
+static const al_kb_entry *kb_inherited(const al_index *idx, const ir_file *f, const char *section, const char *module,
+                                       const char *member, int depth) {
+  const char *dot = member ? strrchr(member, '.') : NULL;
+  if (!dot || dot == member || !module || depth >= MAX_BASE_DEPTH) return NULL;
+  char key[512];
+  size_t ml = strlen(module), cl = (size_t)(dot - member);
+  if (ml + cl + 3 > sizeof key) return NULL;
+  memcpy(key, module, ml);
+  key[ml] = KEY_SEP[0];
+  memcpy(key + ml + 1, member, cl);
+  key[ml + 1 + cl] = KEY_SEP[0];
+  key[ml + 2 + cl] = 0;
+  const ir_node *cls = index_get(idx, &idx->promisified, key);
+  for (uint32_t i = 0; cls && i < cls->nargs; i++) {
+    const ir_arg *b = &cls->args[i];
+    char bm[512];
+    if (b->text && !*b->text && b->keyword && b->keyword[0] != '/') { /* JS `extends Redis`, a default export */
+      const al_kb_entry *d = al_kb_find(al_kb_for(f->lang), "default_classes", b->keyword);
+      const char *type = d ? al_kb_attr(d, "type") : NULL;
+      const al_kb_entry *e = type && snprintf(bm, sizeof bm, "%s%s", type, dot) < (int)sizeof bm
+                                 ? al_kb_match(al_kb_for(f->lang), section, bm)
+                                 : NULL;
+      if (e) return e;
+    }
+    if (!b->text || !*b->text) continue;
+    if (b->keyword && b->keyword[0] != '/' &&
+        snprintf(bm, sizeof bm, "%s.%s%s", b->keyword, b->text, dot) < (int)sizeof bm) {
+      const al_kb_entry *e = al_kb_match(al_kb_for(f->lang), section, bm);
+      if (e) return e;
+    }
+    if (snprintf(bm, sizeof bm, "%s%s", b->text, dot) >= (int)sizeof bm) continue;
+    const al_kb_entry *e = kb_inherited(idx, f, section, b->keyword ? b->keyword : module, bm, depth + 1);
+    if (e) return e;
+  }
+  return NULL;
+}
+
+const al_kb_entry *al_index_inherited_api(const al_index *idx, const ir_file *f, const ir_node *call,
+                                          const char *section) {
+  if (f->lang == AL_LANG_C || !call->name) return NULL;
+  return kb_inherited(idx, f, section, call->module ? call->module : f->module,
+                      call->member ? call->member : call->name, 0);
+}
+
 bool al_index_call_awaitable(const al_index *idx, const ir_file *f, const ir_node *call,
                              const al_func_info **fn, const al_kb_entry **api) {
   *fn = NULL;
@@ -479,6 +527,9 @@ not_param:
     }
     return true;
   }
+  /* a method a project class inherits from a library class the knowledge names */
+  if (call->name && strchr(call->name, '.') && (*api = al_index_inherited_api(idx, f, call, "awaitable")))
+    return true;
   /* JS: a module-level binding to util.promisify(...) yields promises */
   if (f->lang == AL_LANG_JS && call->name && !call->module && !strchr(call->name, '.') && f->module &&
       (idx->promisified.len || idx->spec || recording)) {

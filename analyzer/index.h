@@ -167,6 +167,11 @@ int al_index_class_method(const al_index *idx, const ir_file *f, const ir_node *
 /* Why calling `call` yields an awaitable: fills *fn with the project function when the
  * callee is one, or *api with the knowledge entry when it is a known API. Returns false
  * when the call is not known to yield an awaitable. */
+/* The knowledge entry (in `section`) of a method a project class inherits from a base
+ * outside the project: `Api.get` with `class Api(httpx.AsyncClient)` gives
+ * httpx.AsyncClient.get's. NULL when none. */
+const al_kb_entry *al_index_inherited_api(const al_index *idx, const ir_file *f, const ir_node *call,
+                                          const char *section);
 bool al_index_call_awaitable(const al_index *idx, const ir_file *f, const ir_node *call,
                              const al_func_info **fn, const al_kb_entry **api);
 
