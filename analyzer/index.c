@@ -428,6 +428,10 @@ static const al_kb_entry *kb_inherited(const al_index *idx, const ir_file *f, co
                                        const char *member, int depth) {
   const char *dot = member ? strrchr(member, '.') : NULL;
   if (!dot || dot == member || !module || depth >= MAX_BASE_DEPTH) return NULL;
+  const char *seg = dot; /* a class-like head only, as lookup_method asks */
+  while (seg > member && seg[-1] != '.') seg--;
+  while (*seg == '_') seg++;
+  if (!(*seg >= 'A' && *seg <= 'Z')) return NULL;
   char key[512];
   size_t ml = strlen(module), cl = (size_t)(dot - member);
   if (ml + cl + 3 > sizeof key) return NULL;
