@@ -672,7 +672,7 @@ static uint8_t edge_cond(const ir_node *call, const al_func_info *callee, bool *
 
 static void own_blocking(const al_index *idx, al_func_info *info, const al_fn_summary *sum) {
   const ir_node *fn = info->func;
-  if (fn->flags & (IR_F_ASYNC | IR_F_GENERATOR)) return;
+  if (fn->flags & (IR_F_ASYNC | IR_F_GENERATOR | IR_F_RETURNS_PROMISE)) return;
   if (fn->flags & IR_F_MAY_BLOCK) { /* annotated: blocks by intent */
     info->block_call = fn;
     info->block_depth = 1;
@@ -730,7 +730,7 @@ static void summarize_blocking(al_index *idx, const al_fn_summary *const *sums) 
   for (size_t i = 0; i < ninfos; i++) {
     first[i] = nedges;
     al_func_info *info = idx->infos.items[i];
-    if (info->block_depth || (info->func->flags & (IR_F_ASYNC | IR_F_GENERATOR))) continue;
+    if (info->block_depth || (info->func->flags & (IR_F_ASYNC | IR_F_GENERATOR | IR_F_RETURNS_PROMISE))) continue;
     for (uint32_t k = 0; k < sums[i]->ncalls; k++) {
       const al_func_info *callee = al_index_resolve(idx, info->file, sums[i]->calls[k]);
       if (!callee || callee == info) continue;
@@ -1516,7 +1516,9 @@ static void spec_derive(al_index *idx, const al_summary *sum, size_t first) {
     for (size_t i = first; i < end; i++) {
       al_func_info *info = idx->infos.items[i];
       const al_fn_summary *fs = &sum->fns[i - first];
-      if (info->block_depth || (info->func->flags & (IR_F_ASYNC | IR_F_GENERATOR)) || !fs->ncalls) continue;
+      if (info->block_depth || (info->func->flags & (IR_F_ASYNC | IR_F_GENERATOR | IR_F_RETURNS_PROMISE)) ||
+          !fs->ncalls)
+        continue;
       const al_func_info **callees = al_calloc(fs->ncalls, sizeof *callees);
       for (uint32_t k = 0; k < fs->ncalls; k++) callees[k] = al_index_resolve(idx, f, fs->calls[k]);
       blocks_through(info, fs->calls, callees, fs->ncalls, depth);

@@ -83,6 +83,7 @@ static int add_entry(al_kb_section *sec, yaml_document_t *doc, yaml_node_t *item
   al_map_put(&sec->by_name, e->name, e);
   if (al_starts_with(e->name, "*.")) {
     sec->suffix_wild = true;
+    if (strchr(e->name + 2, '.')) sec->suffix2_wild = true;
     const char *last = strrchr(e->name, '.') + 1;
     bloom_add(sec->tail_bits, bloom_hash(last, strlen(last)));
   } else {
@@ -273,6 +274,27 @@ bool al_kb_attr_is(const al_kb_entry *e, const char *key, const char *value) {
   return v && !strcmp(v, value);
 }
 
+/* The `*.a.m` entry (the longer suffix first), else the `*.m` one, matching name. */
+static const al_kb_entry *suffix_match(const al_kb_section *s, const char *name, char *buf, size_t cap) {
+  const char *last = strrchr(name, '.');
+  if (!last || !s->suffix_wild) return NULL;
+  size_t ln = strlen(last);
+  if (ln + 2 > cap || !bloom_maybe(s->tail_bits, bloom_hash(last + 1, ln - 1))) return NULL;
+  if (s->suffix2_wild && last > name) {
+    const char *prev = last - 1;
+    while (prev > name && *prev != '.') prev--;
+    if (*prev == '.' && strlen(prev) + 2 <= cap) {
+      buf[0] = '*';
+      strcpy(buf + 1, prev);
+      const al_kb_entry *e = al_map_get(&s->by_name, buf);
+      if (e) return e;
+    }
+  }
+  buf[0] = '*';
+  memcpy(buf + 1, last, ln + 1);
+  return al_map_get(&s->by_name, buf);
+}
+
 const al_kb_entry *al_kb_match(const al_kb *kb, const char *section, const char *name) {
   const al_kb_section *s = al_kb_section_get(kb, section);
   if (!s || !name) return NULL;
@@ -289,15 +311,7 @@ const al_kb_entry *al_kb_match(const al_kb *kb, const char *section, const char 
   }
   const al_kb_entry *e = head ? al_map_get(&s->by_name, name) : NULL;
   if (e || (!s->prefix_wild && !s->suffix_wild && !s->mid_wild)) return e;
-  if (!head) { /* only a `*.m` entry can match */
-    const char *last = name[hn] ? strrchr(name + hn, '.') : NULL;
-    if (!last || !s->suffix_wild) return NULL;
-    size_t ln = strlen(last);
-    if (ln >= sizeof buf - 1 || !bloom_maybe(s->tail_bits, bloom_hash(last + 1, ln - 1))) return NULL;
-    buf[0] = '*';
-    memcpy(buf + 1, last, ln + 1);
-    return al_map_get(&s->by_name, buf);
-  }
+  if (!head) return suffix_match(s, name, buf, sizeof buf); /* only a `*.m` entry can match */
   size_t n = strlen(name);
   if (n >= sizeof buf - 3) return NULL;
   memcpy(buf, name, n + 1);
@@ -322,9 +336,5 @@ const al_kb_entry *al_kb_match(const al_kb *kb, const char *section, const char 
     if ((e = al_map_get(&s->by_name, buf))) return e;
     *dot = 0;
   }
-  const char *last = strrchr(name, '.');
-  if (!last || !s->suffix_wild || !bloom_maybe(s->tail_bits, bloom_hash(last + 1, strlen(last + 1)))) return NULL;
-  buf[0] = '*';
-  memcpy(buf + 1, last, strlen(last) + 1); /* fits: last is a suffix of name */
-  return al_map_get(&s->by_name, buf);
+  return suffix_match(s, name, buf, sizeof buf);
 }

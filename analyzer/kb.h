@@ -29,6 +29,7 @@ typedef struct al_kb_section {
   uint64_t head_bits[8], tail_bits[8];
   bool prefix_wild; /* has `a.*` entries */
   bool suffix_wild; /* has `*.m` entries */
+  bool suffix2_wild; /* has `*.a.m` entries (Django's `*.objects.get`) */
   bool mid_wild;    /* has `a.b.*.m` or `a.b.*.*.m` entries (components before the last, any) */
 } al_kb_section;
 
@@ -62,9 +63,10 @@ const char *al_kb_attr(const al_kb_entry *e, const char *key);
 bool al_kb_attr_is(const al_kb_entry *e, const char *key, const char *value);
 /* Like al_kb_find, with wildcards: an entry `a.b.*` matches every name under a.b,
  * `a.b.*.m` any name a.b.X.m (X one component: a model of an ORM client), `a.b.*.*.m`
- * any a.b.X.Y.m (a collection of a database of a MongoDB client), and `*.m` any
+ * any a.b.X.Y.m (a collection of a database of a MongoDB client), `*.a.m` any name
+ * ending in a.m (a Django model's manager: `*.objects.get`), and `*.m` any
  * name whose last component is m (a method on an unknown receiver). Exact entries win
- * over `a.b.*.m`, which wins over prefix wildcards, which win over `*.m`. */
+ * over `a.b.*.m`, which wins over prefix wildcards, which win over `*.a.m`, which wins over `*.m`. */
 const al_kb_entry *al_kb_match(const al_kb *kb, const char *section, const char *name);
 
 #endif

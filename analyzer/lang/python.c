@@ -1001,6 +1001,23 @@ static const char *cm_decorator(ts_walk *w, py_ctx *c, TSNode decorated) {
   return NULL;
 }
 
+/* A decorator (knowledge `offloop_decorators`) that runs a sync function on a thread and
+ * makes calling it give an awaitable — `@sync_to_async`, `@sync_to_async(thread_sensitive=
+ * False)`, `@asyncify` — by its resolved name. */
+static bool offloop_decorator(ts_walk *w, py_ctx *c, TSNode decorated) {
+  for (uint32_t i = 0, k = ts_node_named_child_count(decorated); i < k; i++) {
+    TSNode d = ts_node_named_child(decorated, i);
+    if (!ts_is(d, "decorator")) continue;
+    TSNode e = ts_node_named_child(d, 0);
+    if (ts_is(e, "call")) e = ts_field(e, "function");
+    if (!ts_is(e, "identifier") && !ts_is(e, "attribute")) continue;
+    const char *name, *mod, *mem;
+    resolve_ref(w, c, ts_text(w, e), &name, &mod, &mem);
+    if (al_kb_find(al_kb_for(AL_LANG_PYTHON), "offloop_decorators", name)) return true;
+  }
+  return false;
+}
+
 /* Parameter names into FUNC args; annotated parameters of a class type are typed
  * locals of the function. */
 static void lower_params(ts_walk *w, py_ctx *c, ir_node *fn, TSNode params) {
@@ -1584,6 +1601,9 @@ static ir_node *py_enter(ts_walk *w, bool *descend) {
       if (ts_is(ts_node_parent(n), "decorated_definition")) {
         x->flags |= IR_F_DECORATED;
         x->type = cm_decorator(w, c, ts_node_parent(n));
+        /* a sync function run on a thread by its decorator: calls of it are awaitable, and
+         * what it does blocks no loop */
+        if (!(x->flags & IR_F_ASYNC) && offloop_decorator(w, c, ts_node_parent(n))) x->flags |= IR_F_RETURNS_PROMISE;
         if (c->props.map.len && is_property(w, ts_node_parent(n))) x->flags |= IR_F_PROPERTY;
       }
       TSNode body = ts_field(n, "body");

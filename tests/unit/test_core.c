@@ -444,6 +444,16 @@ START_TEST(knowledge_loader) {
   ck_assert_ptr_null(al_kb_match(&kb, "awaitable", "db.Other.user.find"));
   al_kb_free(&kb);
 
+  /* *.a.m: a two-component suffix wins over *.m; not a longer or shorter one */
+  const char *suf2 = "blocking:\n  - {name: '*.objects.get', k: two}\n  - {name: '*.get', k: one}\n";
+  ck_assert_int_eq(al_kb_load(&kb, suf2, strlen(suf2), "s2.yaml", &err), 0);
+  ck_assert_str_eq(al_kb_attr(al_kb_match(&kb, "blocking", "app.models.User.objects.get"), "k"), "two");
+  ck_assert_str_eq(al_kb_attr(al_kb_match(&kb, "blocking", "User.objects.get"), "k"), "two");
+  ck_assert_str_eq(al_kb_attr(al_kb_match(&kb, "blocking", "cache.get"), "k"), "one");
+  ck_assert_str_eq(al_kb_attr(al_kb_match(&kb, "blocking", "User.objects.filter().get"), "k"), "one");
+  ck_assert_ptr_null(al_kb_match(&kb, "blocking", "objects.get_or_create"));
+  al_kb_free(&kb);
+
   /* a.b.*.*.m: two components (client.db.coll.insert_one); one or three do not match it */
   const char *mid2 = "awaitable:\n  - {name: 'm.Client.*.*.insert', k: two}\n  - {name: 'm.Client.*.command', k: one}\n";
   ck_assert_int_eq(al_kb_load(&kb, mid2, strlen(mid2), "m2.yaml", &err), 0);
