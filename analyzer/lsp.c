@@ -1,6 +1,7 @@
 /* lsp: `asynclint lsp`, a Language Server over stdio (JSON-RPC 2.0, jansson):
  * initialize/initialized/shutdown/exit, didOpen/didChange (full and incremental)/
- * didSave/didClose with publishDiagnostics, hover (a finding's message and why it
+ * didSave/didClose with publishDiagnostics (or, for a client that pulls them, LSP 3.17's
+ * textDocument/diagnostic with workspace/diagnostic/refresh), hover (a finding's message and why it
  * matters), and codeAction (the fixes, and "ignore on
  * this line"). Each open document is linted from memory with the rules its
  * .asynclint.yaml enables. Malformed input gets the JSON-RPC error and the server goes
@@ -38,6 +39,7 @@ typedef struct doc {
   bool dirty;      /* changed since its diagnostics were last published */
   bool stale;      /* text changed since ir was lowered */
   bool too_big_told; /* the client was told it is too big to lint as you type */
+  unsigned long result_seq; /* pull model: bumped whenever its diagnostics may have changed */
   char *module;
   al_source src;   /* the text ir was lowered from */
   ir_file *ir;
@@ -69,6 +71,11 @@ typedef struct server {
   bool idx_valid;
   al_configs configs;
   bool initialized, shutdown, exiting;
+  /* The client pulls diagnostics (textDocument/diagnostic, LSP 3.17) instead of being
+   * sent them; refresh: it takes workspace/diagnostic/refresh when another document's
+   * change alters a document's findings. */
+  bool pull, pull_refresh;
+  long next_request;
   FILE *out;
 } server;
 
@@ -493,7 +500,8 @@ static void show_message(server *s, int type, const char *text) {
   send_json(s, msg);
 }
 
-static void publish(server *s, doc *d, bool empty) {
+/* d's findings as LSP Diagnostic objects (an empty array for `empty`). */
+static json_t *diagnostics_json(server *s, doc *d, bool empty) {
   al_vec found = {0};
   if (!empty && d->text.len > AL_LSP_MAX_LINT_BYTES && !d->too_big_told) {
     d->too_big_told = true;
@@ -534,6 +542,12 @@ static void publish(server *s, doc *d, bool empty) {
     json_array_append_new(diags, g);
   }
   free_findings(&found);
+  return diags;
+}
+
+static void publish(server *s, doc *d, bool empty) {
+  if (s->pull) return; /* the client asks (textDocument/diagnostic) */
+  json_t *diags = diagnostics_json(s, d, empty);
   json_t *params = json_object();
   json_object_set_new(params, "uri", json_string(d->uri));
   if (d->version >= 0) json_object_set_new(params, "version", json_integer(d->version));
@@ -580,14 +594,45 @@ static void flush(server *s) {
       d->dirty = disk_changed || depends_on(d->ir, ((doc *)changed.items[k])->ir);
     if (disk_changed) d->dirty = true;
   }
+  bool others = false; /* a document's findings changed by another's edit (or the disk) */
   for (size_t i = 0; i < docs.len; i++) {
     doc *d = docs.items[i];
     if (!d->dirty) continue;
     d->dirty = false;
+    d->result_seq++;
+    bool own = false;
+    for (size_t k = 0; k < changed.len && !own; k++) own = changed.items[k] == d;
+    if (!own) others = true;
     publish(s, d, false);
+  }
+  if (s->pull && s->pull_refresh && others) { /* the client pulls again what it shows */
+    json_t *msg = json_object();
+    json_object_set_new(msg, "id", json_integer(++s->next_request));
+    json_object_set_new(msg, "method", json_string("workspace/diagnostic/refresh"));
+    send_json(s, msg);
   }
   al_vec_free(&changed);
   al_vec_free(&docs);
+}
+
+/* textDocument/diagnostic: the document's findings, or `unchanged` when the client's
+ * previousResultId is still current. A document not open gets an empty report. */
+static json_t *pull_diagnostics(server *s, json_t *params) {
+  const char *uri = json_string_value(json_object_get(json_object_get(params, "textDocument"), "uri"));
+  const char *prev = json_string_value(json_object_get(params, "previousResultId"));
+  doc *d = uri ? al_map_get(&s->docs, uri) : NULL;
+  json_t *res = json_object();
+  char id[32];
+  snprintf(id, sizeof id, "%lu", d ? d->result_seq : 0ul);
+  if (d && prev && !strcmp(prev, id)) {
+    json_object_set_new(res, "kind", json_string("unchanged"));
+    json_object_set_new(res, "resultId", json_string(id));
+    return res;
+  }
+  json_object_set_new(res, "kind", json_string("full"));
+  if (d) json_object_set_new(res, "resultId", json_string(id));
+  json_object_set_new(res, "items", d ? diagnostics_json(s, d, false) : json_array());
+  return res;
 }
 
 static void free_doc_cb(const char *k, void *v, void *ctx) {
@@ -859,12 +904,18 @@ static void dispatch(server *s, json_t *msg) {
   const char *method = json_string_value(json_object_get(msg, "method"));
   json_t *params = json_object_get(msg, "params");
   bool request = id != NULL;
+  if (!method && id && (json_object_get(msg, "result") || json_object_get(msg, "error")))
+    return; /* the client's answer to a request of ours (workspace/diagnostic/refresh) */
   if (!method) {
     if (request) send_error(s, id, -32600, "Invalid Request: no method");
     return;
   }
   if (!strcmp(method, "initialize")) {
     s->initialized = true;
+    json_t *ccaps = json_object_get(params, "capabilities");
+    s->pull = json_is_object(json_object_get(json_object_get(ccaps, "textDocument"), "diagnostic"));
+    s->pull_refresh = json_is_true(
+        json_object_get(json_object_get(json_object_get(ccaps, "workspace"), "diagnostics"), "refreshSupport"));
     json_t *sync = json_object();
     json_object_set_new(sync, "openClose", json_true());
     json_object_set_new(sync, "change", json_integer(2));
@@ -877,6 +928,13 @@ static void dispatch(server *s, json_t *msg) {
     json_object_set_new(cap, "codeActionKinds", kinds);
     json_object_set_new(caps, "codeActionProvider", cap);
     json_object_set_new(caps, "hoverProvider", json_true());
+    if (s->pull) { /* else diagnostics are pushed (publishDiagnostics) */
+      json_t *dp = json_object();
+      json_object_set_new(dp, "identifier", json_string("asynclint"));
+      json_object_set_new(dp, "interFileDependencies", json_true()); /* AL101/AL210 look across files */
+      json_object_set_new(dp, "workspaceDiagnostics", json_false());
+      json_object_set_new(caps, "diagnosticProvider", dp);
+    }
     json_t *info = json_object();
     json_object_set_new(info, "name", json_string("asynclint"));
     json_object_set_new(info, "version", json_string(AL_VERSION));
@@ -957,6 +1015,9 @@ static void dispatch(server *s, json_t *msg) {
   } else if (!strcmp(method, "textDocument/codeAction")) {
     flush(s); /* answer about the text the client has */
     if (request) send_result(s, id, code_actions(s, params));
+  } else if (!strcmp(method, "textDocument/diagnostic")) {
+    flush(s);
+    if (request) send_result(s, id, pull_diagnostics(s, params));
   } else if (!strcmp(method, "textDocument/hover")) {
     flush(s);
     if (request) send_result(s, id, hover(s, params));

@@ -367,6 +367,59 @@ class Lsp(unittest.TestCase):
         self.c.send("textDocument/didSave", {"textDocument": {"uri": "file://" + path}}, request=False)
         self.assertEqual([d["code"] for d in self.diags()], ["AL201"])
 
+    def test_pull_diagnostics(self):
+        """A client that pulls diagnostics (LSP 3.17 textDocument/diagnostic) gets
+        diagnosticProvider, no publishDiagnostics, full reports with a resultId and
+        `unchanged` while it is current; an edit of another file that changes a document's
+        findings sends workspace/diagnostic/refresh, whose answer the server takes quietly."""
+        caps = {"textDocument": {"diagnostic": {"dynamicRegistration": False}},
+                "workspace": {"diagnostics": {"refreshSupport": True}}}
+        r = self.c.request("initialize", {"processId": None, "rootUri": "file://" + self.dir, "capabilities": caps})
+        dp = r["result"]["capabilities"]["diagnosticProvider"]
+        self.assertEqual((dp["interFileDependencies"], dp["workspaceDiagnostics"]), (True, False))
+        self.c.send("initialized", {}, request=False)
+        helper = os.path.join(self.dir, "helper.py")
+        helper_uri = "file://" + helper
+        slow = "import time\n\n\ndef slow():\n    time.sleep(1)\n"
+        with open(helper, "w") as fh:
+            fh.write(slow)
+        self.open_doc(self.uri, BUG + "\n\nfrom helper import slow\n\n\nasync def g():\n    slow()\n"
+                                      "    await asyncio.sleep(0)\n")
+        i = self.c.send("textDocument/diagnostic", {"textDocument": {"uri": self.uri}})
+        m = self.c.read()  # the answer comes first: nothing was pushed
+        self.assertEqual(m.get("id"), i, m)
+        rep = m["result"]
+        self.assertEqual(rep["kind"], "full")
+        self.assertEqual(sorted(x["code"] for x in rep["items"]), ["AL201", "AL210"])
+        rid = rep["resultId"]
+        rep = self.c.request("textDocument/diagnostic", {"textDocument": {"uri": self.uri}, "previousResultId": rid})
+        self.assertEqual(rep["result"], {"kind": "unchanged", "resultId": rid})
+        # the document's own edit: a new report (the client pulls after its change)
+        self.c.send("textDocument/didChange", {
+            "textDocument": {"uri": self.uri, "version": 2},
+            "contentChanges": [{"range": {"start": {"line": 5, "character": 4}, "end": {"line": 5, "character": 14}},
+                                "text": "await asyncio.sleep"}]}, request=False)
+        rep = self.c.request("textDocument/diagnostic", {"textDocument": {"uri": self.uri}, "previousResultId": rid})
+        self.assertEqual(rep["result"]["kind"], "full")
+        self.assertEqual([x["code"] for x in rep["result"]["items"]], ["AL210"])
+        rid = rep["result"]["resultId"]
+        # another document's edit changes this one's findings: the server asks for a refresh
+        self.open_doc(helper_uri, slow)
+        self.c.send("textDocument/didChange", {"textDocument": {"uri": helper_uri, "version": 2},
+                                               "contentChanges": [{"text": "def slow():\n    return 1\n"}]},
+                    request=False)
+        i = self.c.send("textDocument/diagnostic", {"textDocument": {"uri": self.uri}, "previousResultId": rid})
+        refresh = self.c.until(lambda m: m.get("method") == "workspace/diagnostic/refresh")
+        self.assertIn("id", refresh)
+        body = json.dumps({"jsonrpc": "2.0", "id": refresh["id"], "result": None}).encode()
+        self.c.raw(b"Content-Length: %d\r\n\r\n" % len(body) + body)
+        rep = self.c.until(lambda m: m.get("id") == i)["result"]
+        self.assertEqual((rep["kind"], rep["items"]), ("full", []))
+        # the answer to the refresh made no error reply, and a document not open is empty
+        rep = self.c.request("textDocument/diagnostic", {"textDocument": {"uri": self.uri + "x"}})
+        self.assertEqual(rep["result"], {"kind": "full", "items": []})
+        self.assertIsNone(self.c.request("shutdown")["result"])
+
     def test_malformed_input(self):
         r = self.c.request("textDocument/codeAction", {})
         self.assertEqual(r["error"]["code"], -32002)  # before initialize
