@@ -602,8 +602,9 @@ static const al_kb_entry *stdin_variant(const ir_file *f, const ir_node *call, c
   return alt ? alt : e;
 }
 
-const al_kb_entry *al_blocking_entry(const ir_file *f, const ir_node *call) {
-  const al_kb_entry *e = call->name ? al_kb_match(al_kb_for(f->lang), "blocking", call->name) : NULL;
+/* e, the blocking entry matched for call, unless its attributes say this call does not
+ * block (or it is not a blocking category at all). */
+static const al_kb_entry *blocking_checked(const ir_file *f, const ir_node *call, const al_kb_entry *e) {
   if (!e) return NULL;
   e = stdin_variant(f, call, e);
   const char *cat = al_kb_attr(e, "category"), *w = al_kb_attr(e, "with");
@@ -618,6 +619,15 @@ const al_kb_entry *al_blocking_entry(const ir_file *f, const ir_node *call) {
   const char *fd = al_kb_attr(e, "fd_io");
   if (fd && !strcmp(fd, "true") && nonblocking_fds(f, call)) return NULL;
   return e;
+}
+
+const al_kb_entry *al_blocking_entry(const ir_file *f, const ir_node *call) {
+  return blocking_checked(f, call, call->name ? al_kb_match(al_kb_for(f->lang), "blocking", call->name) : NULL);
+}
+
+const al_kb_entry *al_blocking_inherited(const ir_file *f, const al_index *idx, const ir_node *call) {
+  if (!idx || !call->name || !strchr(call->name, '.')) return NULL;
+  return blocking_checked(f, call, al_index_inherited_api(idx, f, call, "blocking"));
 }
 
 bool al_loop_is_busy_wait(const ir_file *f, const ir_node *loop) {

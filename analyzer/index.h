@@ -179,6 +179,9 @@ bool al_index_call_awaitable(const al_index *idx, const ir_file *f, const ir_nod
  * are applied (only_arg, unless_arg, unless_arg_at, fd_io on non-blocking fds); NULL when
  * it does not block. Does not look at the project index. */
 const al_kb_entry *al_blocking_entry(const ir_file *f, const ir_node *call);
+/* The same for a method a project class inherits from a library class (`class
+ * Http(requests.Session)`: `self.get(url)`), by al_index_inherited_api. */
+const al_kb_entry *al_blocking_inherited(const ir_file *f, const al_index *idx, const ir_node *call);
 
 /* `while (Date.now() < end) {}`: a while loop whose condition reads a clock (knowledge
  * `clocks`) and whose body neither awaits nor calls anything. */

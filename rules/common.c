@@ -135,7 +135,7 @@ static bool on_ready_fd(const ir_file *f, const al_index *idx, const ir_node *ca
 const al_kb_entry *al_blocking_api(const ir_file *f, const al_index *idx, const ir_node *call) {
   if (call->flags & IR_F_PROPERTY) return NULL; /* a read of the project's getter: AL210's */
   const al_kb_entry *e = al_blocking_entry(f, call);
-  if (!e) return NULL;
+  if (!e && !(e = al_blocking_inherited(f, idx, call))) return NULL;
   if (idx && al_index_resolve(idx, f, call)) return NULL; /* a project function of that name */
   if (f->lang == AL_LANG_C && on_ready_fd(f, idx, call, e)) return NULL;
   if (al_expected_to_raise(f, call)) return NULL;
