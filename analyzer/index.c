@@ -465,6 +465,27 @@ static const al_kb_entry *kb_inherited(const al_index *idx, const ir_file *f, co
   return NULL;
 }
 
+/* member "E.m" of module: m on the type of the module's typed value E; or member "m"
+ * (a default import called through) on its default value's type. */
+static const al_kb_entry *value_method_api(const al_index *idx, const char *module, const char *member,
+                                           const char *section) {
+  char key[512], name[512];
+  const char *dot = strchr(member, '.');
+  for (int pass = 0; pass < 2; pass++) {
+    const char *e = pass == 0 ? member : "default";
+    size_t el = pass == 0 ? (dot ? (size_t)(dot - member) : 0) : 7;
+    const char *rest = pass == 0 ? (dot ? dot + 1 : NULL) : member;
+    if (!el || !rest || strchr(rest, '(')) continue;
+    if (snprintf(key, sizeof key, "%s" KEY_SEP "=%.*s", module, (int)el, e) >= (int)sizeof key) continue;
+    const ir_node *v = index_get(idx, &idx->promisified, key);
+    if (!v || v->kind != IR_ASSIGN || !v->type) continue;
+    if (snprintf(name, sizeof name, "%s.%s", v->type, rest) >= (int)sizeof name) continue;
+    const al_kb_entry *r = al_kb_match(al_kb_for(AL_LANG_JS), section, name);
+    if (r) return r;
+  }
+  return NULL;
+}
+
 const al_kb_entry *al_index_inherited_api(const al_index *idx, const ir_file *f, const ir_node *call,
                                           const char *section) {
   if (f->lang == AL_LANG_C || !call->name) return NULL;
@@ -533,6 +554,11 @@ not_param:
   }
   /* a method a project class inherits from a library class the knowledge names */
   if (call->name && strchr(call->name, '.') && (*api = al_index_inherited_api(idx, f, call, "awaitable")))
+    return true;
+  /* JS: a method of a typed value another module exports (`import User from './user'`
+   * where that module's default is mongoose.model(...): `User.findById()`) */
+  if (f->lang == AL_LANG_JS && call->module && call->module[0] == '/' && call->member &&
+      (*api = value_method_api(idx, call->module, call->member, "awaitable")))
     return true;
   /* JS: a module-level binding to util.promisify(...) yields promises */
   if (f->lang == AL_LANG_JS && call->name && !call->module && !strchr(call->name, '.') && f->module &&
@@ -1173,6 +1199,25 @@ void al_index_summarize(ir_file *f, const al_map *modules) {
     al_vec_free(&names);
     al_vec_free(&apis);
   }
+  sum->values = NULL;
+  sum->nvalues = 0;
+  if (f->lang == AL_LANG_JS && f->module) {
+    al_vec vals = {0};
+    for (const ir_node *x = f->root->child; x; x = x->next) {
+      if (x->kind != IR_ASSIGN || !x->name || !x->type) continue;
+      ir_node *v = ir_add(sum->ir, sum->ir->root, IR_ASSIGN, x->span);
+      v->name = copy_str(sum->ir, x->name);
+      v->type = copy_str(sum->ir, x->type);
+      v->flags = x->flags;
+      al_vec_push(&vals, v);
+    }
+    if (vals.len) {
+      sum->values = al_arena_alloc(&sum->ir->arena, vals.len * sizeof *sum->values);
+      memcpy(sum->values, vals.items, vals.len * sizeof *sum->values);
+      sum->nvalues = vals.len;
+    }
+    al_vec_free(&vals);
+  }
   sum->classes = NULL;
   sum->nclasses = 0;
   if (f->lang != AL_LANG_C && f->module) { /* classes with bases, for inherited methods */
@@ -1438,6 +1483,13 @@ static size_t add_records(al_index *idx, const al_summary *sum) {
   for (size_t k = 0; k < sum->nprom; k++) {
     char *key = al_fmt("%s" KEY_SEP "%s", f->module, sum->prom_names[k]);
     al_map_put(&idx->promisified, key, (void *)sum->prom_apis[k]);
+    free(key);
+  }
+  /* typed module values, in the same map: `module KEY_SEP = name` (no binding name has
+   * an `=`); the ASSIGN copy is the answer */
+  for (size_t k = 0; k < sum->nvalues; k++) {
+    char *key = al_fmt("%s" KEY_SEP "=%s", f->module, sum->values[k]->name);
+    al_map_put(&idx->promisified, key, (void *)sum->values[k]);
     free(key);
   }
   /* classes with bases, in the same map of bindings (a key ending in KEY_SEP: no

@@ -88,6 +88,11 @@ typedef struct al_summary {
    * found on a class is looked up on its bases */
   const ir_node **classes;
   size_t nclasses;
+  /* JS: module-level values of a type the knowledge names (`export const Post =
+   * mongoose.model(...)`, `export default ...`, `module.exports = ...`): ASSIGN copies
+   * with name and type, so importers' calls on them resolve (`Post.deleteMany()`) */
+  const ir_node **values;
+  size_t nvalues;
 } al_summary;
 
 /* Sets f->summary (one malloc'd block, and the copy; the index that consumes it owns it).

@@ -795,6 +795,16 @@ static void bind_new(ts_walk *w, js_ctx *c, TSNode left, TSNode value) {
       ts_bind_type(w, &c->types, ts_scope(w), "this.", var, mod, al_arena_fmt(&w->f->arena, "%s(await)", mem));
     return;
   }
+  if (!call && !mod && c->types.len) { /* `new User()` with `const User = mongoose.model(...)`: its instances */
+    al_binding *cb = ts_typed_var(w, &c->types, "this.", callee);
+    const al_kb_entry *e = cb && !cb->module && cb->member ? al_kb_find(al_kb_for(AL_LANG_JS), "instance_types", cb->member)
+                                                            : NULL;
+    const char *type = e ? al_kb_attr(e, "type") : NULL;
+    if (type) {
+      ts_bind_type(w, &c->types, ts_scope(w), "this.", var, NULL, ir_str(w->f, type, strlen(type)));
+      return;
+    }
+  }
   if (!*mem && mod) { /* `new mod()`: the module's default export, a class the knowledge may name */
     const al_kb_entry *e = al_kb_find(al_kb_for(AL_LANG_JS), "default_classes", mod);
     const char *type = e ? al_kb_attr(e, "type") : NULL;
@@ -1079,6 +1089,27 @@ static ir_node *lower_call(ts_walk *w, js_ctx *c, TSNode n, ir_node *parent, boo
   if (var && call->use == IR_USE_ASSIGNED && !strchr(var, '.') && !strchr(var, '[') && !strchr(var, '{'))
     ts_names_add(&c->stored, var);
   lower_args(w, c, call, ts_field(n, "arguments"));
+  /* `export default mongoose.model(...)`, `module.exports = mongoose.model(...)`: the
+   * module's default value has the type the knowledge gives the call (an ASSIGN named
+   * "default" with `type`, which the summary hands to the index for importers) */
+  if (!is_new && c->returns_imports && !ts_scope(w)) {
+    TSNode up = ts_node_parent(n);
+    const char *name = ts_is(up, "export_statement") && ts_has_token(up, "default") ? "default" : NULL;
+    if (!name && ts_is(up, "assignment_expression") && ts_node_eq(ts_field(up, "right"), n)) {
+      TSNode l = ts_field(up, "left"); /* module.exports = ..., module.exports.X = / exports.X = ... */
+      const char *lt = ts_is(l, "member_expression") ? ts_text(w, l) : "";
+      if (!strcmp(lt, "module.exports")) name = "default";
+      else if (al_starts_with(lt, "module.exports.") && !strchr(lt + 15, '.')) name = lt + 15;
+      else if (al_starts_with(lt, "exports.") && !strchr(lt + 8, '.')) name = lt + 8;
+    }
+    const char *type = name ? known_result_type(w, c, n, 0) : NULL;
+    if (type) {
+      ir_node *a = ir_add(w->f, w->f->root, IR_ASSIGN, ts_span(n));
+      a->name = name;
+      a->type = ir_str(w->f, type, strlen(type));
+      a->flags |= IR_F_EXPORTED;
+    }
+  }
   return call;
 }
 
@@ -1958,6 +1989,10 @@ static ir_node *js_enter(ts_walk *w, bool *descend) {
         x->text = ts_text_short(w, val, 80);
         if (promise_typed) x->flags |= IR_F_PROMISE_TYPED;
         if (!ts_scope(w) && is_exported(w)) x->flags |= IR_F_EXPORTED; /* `export const api = {...}` */
+        if (!ts_scope(w) && c->returns_imports && ts_is(val, "call_expression")) { /* what importers call it as */
+          const char *type = known_result_type(w, c, val, 0);
+          if (type) x->type = ir_str(w->f, type, strlen(type));
+        }
         const char *vt = ts_node_type(val);
         if (!strcmp(vt, "array") || !strcmp(vt, "object") || !strcmp(vt, "string") || !strcmp(vt, "number")) {
           x->flags |= IR_F_LITERAL;
