@@ -467,11 +467,33 @@ static const al_kb_entry *kb_inherited(const al_index *idx, const ir_file *f, co
 
 /* member "E.m" of module: m on the type of the module's typed value E; or member "m"
  * (a default import called through) on its default value's type. */
-static const al_kb_entry *value_method_api(const al_index *idx, const char *module, const char *member,
+static const al_kb_entry *value_method_api(const al_index *idx, al_lang lang, const char *module, const char *member,
+                                           const char *section);
+
+/* The same with leading members moved into the module (Python `from pkg import mod`:
+ * `mod.http.get` is module pkg.mod's value http), a few levels. */
+static const al_kb_entry *value_api_moved(const al_index *idx, al_lang lang, const char *module, const char *member,
+                                          const char *section) {
+  if (!idx->nvalues) return NULL;
+  const al_kb_entry *e = value_method_api(idx, lang, module, member, section);
+  char mod[2][512];
+  const char *dot;
+  for (int k = 0; !e && lang == AL_LANG_PYTHON && k < 3 && (dot = strchr(member, '.')) && strchr(dot + 1, '.'); k++) {
+    if (snprintf(mod[k & 1], sizeof mod[0], "%s.%.*s", module, (int)(dot - member), member) >= (int)sizeof mod[0])
+      break;
+    module = mod[k & 1];
+    member = dot + 1;
+    e = value_method_api(idx, lang, module, member, section);
+  }
+  return e;
+}
+
+static const al_kb_entry *value_method_api(const al_index *idx, al_lang lang, const char *module, const char *member,
                                            const char *section) {
+  if (!idx->nvalues) return NULL;
   char key[512], name[512];
   const char *dot = strchr(member, '.');
-  for (int pass = 0; pass < 2; pass++) {
+  for (int pass = 0; pass < (lang == AL_LANG_JS ? 2 : 1); pass++) {
     const char *e = pass == 0 ? member : "default";
     size_t el = pass == 0 ? (dot ? (size_t)(dot - member) : 0) : 7;
     const char *rest = pass == 0 ? (dot ? dot + 1 : NULL) : member;
@@ -480,7 +502,7 @@ static const al_kb_entry *value_method_api(const al_index *idx, const char *modu
     const ir_node *v = index_get(idx, &idx->promisified, key);
     if (!v || v->kind != IR_ASSIGN || !v->type) continue;
     if (snprintf(name, sizeof name, "%s.%s", v->type, rest) >= (int)sizeof name) continue;
-    const al_kb_entry *r = al_kb_match(al_kb_for(AL_LANG_JS), section, name);
+    const al_kb_entry *r = al_kb_match(al_kb_for(lang), section, name);
     if (r) return r;
   }
   return NULL;
@@ -555,10 +577,11 @@ not_param:
   /* a method a project class inherits from a library class the knowledge names */
   if (call->name && strchr(call->name, '.') && (*api = al_index_inherited_api(idx, f, call, "awaitable")))
     return true;
-  /* JS: a method of a typed value another module exports (`import User from './user'`
-   * where that module's default is mongoose.model(...): `User.findById()`) */
-  if (f->lang == AL_LANG_JS && call->module && call->module[0] == '/' && call->member &&
-      (*api = value_method_api(idx, call->module, call->member, "awaitable")))
+  /* a method of a typed value another module has (`import User from './user'` where that
+   * module's default is mongoose.model(...): `User.findById()`; `from net import http`
+   * with `http = httpx.AsyncClient()` there: `http.get(url)`) */
+  if (call->module && call->member && f->lang != AL_LANG_C &&
+      (*api = value_api_moved(idx, f->lang, call->module, call->member, "awaitable")))
     return true;
   /* JS: a module-level binding to util.promisify(...) yields promises */
   if (f->lang == AL_LANG_JS && call->name && !call->module && !strchr(call->name, '.') && f->module &&
@@ -652,8 +675,10 @@ const al_kb_entry *al_blocking_entry(const ir_file *f, const ir_node *call) {
 }
 
 const al_kb_entry *al_blocking_inherited(const ir_file *f, const al_index *idx, const ir_node *call) {
-  if (!idx || !call->name || !strchr(call->name, '.')) return NULL;
-  return blocking_checked(f, call, al_index_inherited_api(idx, f, call, "blocking"));
+  if (!idx || !call->name || !strchr(call->name, '.') || f->lang == AL_LANG_C) return NULL;
+  const al_kb_entry *e = al_index_inherited_api(idx, f, call, "blocking");
+  if (!e && call->module && call->member) e = value_api_moved(idx, f->lang, call->module, call->member, "blocking");
+  return blocking_checked(f, call, e);
 }
 
 bool al_loop_is_busy_wait(const ir_file *f, const ir_node *loop) {
@@ -1201,7 +1226,7 @@ void al_index_summarize(ir_file *f, const al_map *modules) {
   }
   sum->values = NULL;
   sum->nvalues = 0;
-  if (f->lang == AL_LANG_JS && f->module) {
+  if (f->lang != AL_LANG_C && f->module) {
     al_vec vals = {0};
     for (const ir_node *x = f->root->child; x; x = x->next) {
       if (x->kind != IR_ASSIGN || !x->name || !x->type) continue;
@@ -1491,6 +1516,7 @@ static size_t add_records(al_index *idx, const al_summary *sum) {
     char *key = al_fmt("%s" KEY_SEP "=%s", f->module, sum->values[k]->name);
     al_map_put(&idx->promisified, key, (void *)sum->values[k]);
     free(key);
+    idx->nvalues++;
   }
   /* classes with bases, in the same map of bindings (a key ending in KEY_SEP: no
    * promisified name has one); the class node is the answer (its digest, for readsets,

@@ -50,6 +50,7 @@ typedef struct al_index {
   al_vec copies;     /* owns the summary IRs the records point into (ir_file*) */
   al_map modules;    /* module id -> ir_file* */
   al_map promisified; /* JS: "module\x1fname" of module-level bindings to util.promisify(...) */
+  size_t nvalues;     /* typed module values in promisified ("module\x1f=name") */
   uint64_t serial;   /* unique per build: memos derived from an index compare it */
   struct al_spec *spec; /* a speculative index (al_index_spec_init), else NULL */
 } al_index;

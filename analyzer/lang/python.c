@@ -1504,6 +1504,13 @@ static ir_node *py_enter(ts_walk *w, bool *descend) {
       if (!in_class_body(w)) ts_alias_bind(w, &c->partials, var, target); /* a class attribute is no name here */
       x = ir_add(w->f, parent, IR_ASSIGN, ts_span(n));
       x->name = var;
+      /* a module-level value of a library class (`http = httpx.AsyncClient()`): its type,
+       * which the summary hands to the index for importers (`from net import http`) */
+      if (!ts_scope(w) && c->types.len && !strchr(var, '.') && !in_class_body(w)) {
+        al_binding *b = typed_var(w, c, var);
+        if (b && b->member && !strchr(b->member, '('))
+          x->type = b->module ? al_arena_fmt(&w->f->arena, "%s.%s", b->module, b->member) : b->member;
+      }
       if (!ts_node_is_null(right)) {
         const char *rt = ts_node_type(right);
         x->text = ts_text_short(w, right, 80);
