@@ -194,21 +194,17 @@ static const al_func_info *resolve_getter(const al_func_info *r, const ir_node *
 static const al_func_info *resolve_in(const al_index *idx, al_lang lang, const char *module, const char *member,
                                       int depth);
 
-/* module.member; when member is Class.m and the class has none, m on its bases (in order:
- * Python's MRO for single inheritance and the first base of mixins). */
-static const al_func_info *lookup_method(const al_index *idx, al_lang lang, const char *module, const char *member,
-                                         int depth) {
-  const al_func_info *r = lookup(idx, module, member);
-  const char *dot = r || depth >= MAX_BASE_DEPTH ? NULL : strrchr(member, '.');
-  if (!dot || dot == member) return r;
-  /* only a class-like head (`Order.save`, `_Base.m`: a capital after any underscores) asks:
-   * most failed lookups are of modules and objects (`console.log`, `os.path.join`), and
-   * the test depends on the key alone, so a speculative run asks exactly what the real
-   * one does */
+/* The project class `member` up to `dot` names in module, when it has bases (its IR_CLASS
+ * copy), else NULL. Only a class-like head asks (`Order.save`, `_Base.m`: a capital
+ * after any underscores): most failed lookups are of modules and objects
+ * (`console.log`, `os.path.join`), and the test depends on the key alone, so a
+ * speculative run asks exactly what the real one does. */
+static const ir_node *class_with_bases(const al_index *idx, const char *module, const char *member,
+                                       const char *dot) {
   const char *seg = dot;
   while (seg > member && seg[-1] != '.') seg--;
   while (*seg == '_') seg++;
-  if (!(*seg >= 'A' && *seg <= 'Z')) return r;
+  if (!(*seg >= 'A' && *seg <= 'Z')) return NULL;
   char key[512]; /* module KEY_SEP Class KEY_SEP, joined by hand (snprintf: ~1,000 instructions) */
   size_t ml = strlen(module), cl = (size_t)(dot - member);
   if (ml + cl + 3 > sizeof key) return NULL;
@@ -217,7 +213,17 @@ static const al_func_info *lookup_method(const al_index *idx, al_lang lang, cons
   memcpy(key + ml + 1, member, cl);
   key[ml + 1 + cl] = KEY_SEP[0];
   key[ml + 2 + cl] = 0;
-  const ir_node *cls = index_get(idx, &idx->promisified, key);
+  return index_get(idx, &idx->promisified, key);
+}
+
+/* module.member; when member is Class.m and the class has none, m on its bases (in order:
+ * Python's MRO for single inheritance and the first base of mixins). */
+static const al_func_info *lookup_method(const al_index *idx, al_lang lang, const char *module, const char *member,
+                                         int depth) {
+  const al_func_info *r = lookup(idx, module, member);
+  const char *dot = r || depth >= MAX_BASE_DEPTH ? NULL : strrchr(member, '.');
+  if (!dot || dot == member) return r;
+  const ir_node *cls = class_with_bases(idx, module, member, dot);
   for (uint32_t i = 0; cls && !r && i < cls->nargs; i++) {
     const ir_arg *b = &cls->args[i];
     if (!b->text) continue;
@@ -428,19 +434,7 @@ static const al_kb_entry *kb_inherited(const al_index *idx, const ir_file *f, co
                                        const char *member, int depth) {
   const char *dot = member ? strrchr(member, '.') : NULL;
   if (!dot || dot == member || !module || depth >= MAX_BASE_DEPTH) return NULL;
-  const char *seg = dot; /* a class-like head only, as lookup_method asks */
-  while (seg > member && seg[-1] != '.') seg--;
-  while (*seg == '_') seg++;
-  if (!(*seg >= 'A' && *seg <= 'Z')) return NULL;
-  char key[512];
-  size_t ml = strlen(module), cl = (size_t)(dot - member);
-  if (ml + cl + 3 > sizeof key) return NULL;
-  memcpy(key, module, ml);
-  key[ml] = KEY_SEP[0];
-  memcpy(key + ml + 1, member, cl);
-  key[ml + 1 + cl] = KEY_SEP[0];
-  key[ml + 2 + cl] = 0;
-  const ir_node *cls = index_get(idx, &idx->promisified, key);
+  const ir_node *cls = class_with_bases(idx, module, member, dot);
   for (uint32_t i = 0; cls && i < cls->nargs; i++) {
     const ir_arg *b = &cls->args[i];
     char bm[512];
