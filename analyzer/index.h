@@ -89,9 +89,10 @@ typedef struct al_summary {
    * found on a class is looked up on its bases */
   const ir_node **classes;
   size_t nclasses;
-  /* JS: module-level values of a type the knowledge names (`export const Post =
-   * mongoose.model(...)`, `export default ...`, `module.exports = ...`): ASSIGN copies
-   * with name and type, so importers' calls on them resolve (`Post.deleteMany()`) */
+  /* module-level values of a type the front end knows (JS `export const Post =
+   * mongoose.model(...)`, `export default ...`, `module.exports = ...`; Python `http =
+   * httpx.AsyncClient()`): ASSIGN copies with name and type, so importers' calls on them
+   * resolve (`Post.deleteMany()`, `http.get(url)`) */
   const ir_node **values;
   size_t nvalues;
 } al_summary;
@@ -170,14 +171,14 @@ const al_func_info *al_index_resolve(const al_index *idx, const ir_file *f, cons
 int al_index_class_method(const al_index *idx, const ir_file *f, const ir_node *call, const char *m,
                           const char *other);
 
-/* Why calling `call` yields an awaitable: fills *fn with the project function when the
- * callee is one, or *api with the knowledge entry when it is a known API. Returns false
- * when the call is not known to yield an awaitable. */
 /* The knowledge entry (in `section`) of a method a project class inherits from a base
  * outside the project: `Api.get` with `class Api(httpx.AsyncClient)` gives
  * httpx.AsyncClient.get's. NULL when none. */
 const al_kb_entry *al_index_inherited_api(const al_index *idx, const ir_file *f, const ir_node *call,
                                           const char *section);
+/* Why calling `call` yields an awaitable: fills *fn with the project function when the
+ * callee is one, or *api with the knowledge entry when it is a known API. Returns false
+ * when the call is not known to yield an awaitable. */
 bool al_index_call_awaitable(const al_index *idx, const ir_file *f, const ir_node *call,
                              const al_func_info **fn, const al_kb_entry **api);
 
@@ -186,7 +187,8 @@ bool al_index_call_awaitable(const al_index *idx, const ir_file *f, const ir_nod
  * it does not block. Does not look at the project index. */
 const al_kb_entry *al_blocking_entry(const ir_file *f, const ir_node *call);
 /* The same for a method a project class inherits from a library class (`class
- * Http(requests.Session)`: `self.get(url)`), by al_index_inherited_api. */
+ * Http(requests.Session)`: `self.get(url)`, by al_index_inherited_api) or called on a
+ * typed value another module has (`from net import session; session.get(url)`). */
 const al_kb_entry *al_blocking_inherited(const ir_file *f, const al_index *idx, const ir_node *call);
 
 /* `while (Date.now() < end) {}`: a while loop whose condition reads a clock (knowledge

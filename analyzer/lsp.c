@@ -583,9 +583,10 @@ static void flush(server *s) {
   al_vec docs = {0};
   al_map_each(&s->docs, push_doc_cb, &docs);
   bool disk_changed = s->ndisk && refresh_disk(s);
-  al_vec changed = {0};
+  al_vec changed = {0}, own = {0}; /* own: dirty by an event of their own (open, change, save) */
   for (size_t i = 0; i < docs.len; i++) {
     doc *d = docs.items[i];
+    if (d->dirty) al_vec_push(&own, d);
     if (d->dirty && lower_doc(s, d) && d->ir) al_vec_push(&changed, d);
   }
   for (size_t i = 0; i < docs.len; i++) {
@@ -600,9 +601,9 @@ static void flush(server *s) {
     if (!d->dirty) continue;
     d->dirty = false;
     d->result_seq++;
-    bool own = false;
-    for (size_t k = 0; k < changed.len && !own; k++) own = changed.items[k] == d;
-    if (!own) others = true;
+    bool mine = false;
+    for (size_t k = 0; k < own.len && !mine; k++) mine = own.items[k] == d;
+    if (!mine) others = true;
     publish(s, d, false);
   }
   if (s->pull && s->pull_refresh && others) { /* the client pulls again what it shows */
@@ -612,6 +613,7 @@ static void flush(server *s) {
     send_json(s, msg);
   }
   al_vec_free(&changed);
+  al_vec_free(&own);
   al_vec_free(&docs);
 }
 

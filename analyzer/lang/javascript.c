@@ -1092,8 +1092,9 @@ static ir_node *lower_call(ts_walk *w, js_ctx *c, TSNode n, ir_node *parent, boo
   /* `export default mongoose.model(...)`, `module.exports = mongoose.model(...)`: the
    * module's default value has the type the knowledge gives the call (an ASSIGN named
    * "default" with `type`, which the summary hands to the index for importers) */
-  if (!is_new && c->returns_imports && !ts_scope(w)) {
-    TSNode up = ts_node_parent(n);
+  ts_frame *upf = ts_up(w, 1); /* (lower_call is entered for the walk's current node) */
+  if (!is_new && c->returns_imports && !ts_scope(w) && upf) {
+    TSNode up = upf->node;
     const char *name = ts_is(up, "export_statement") && ts_has_token(up, "default") ? "default" : NULL;
     if (!name && ts_is(up, "assignment_expression") && ts_node_eq(ts_field(up, "right"), n)) {
       TSNode l = ts_field(up, "left"); /* module.exports = ..., module.exports.X = / exports.X = ... */
