@@ -752,6 +752,22 @@ static void own_blocking(const al_index *idx, al_func_info *info, const al_fn_su
         return;
       }
     }
+  /* a blocking method inherited from a library class, or called on a typed value of
+   * another module (`class Http(requests.Session)`: `self.get(url)`; `from net import
+   * session`: `session.get(url)`): the summary kept these calls (they name the project),
+   * the index answers what they are */
+  for (int guarded = 0; guarded < 2; guarded++)
+    for (uint32_t k = 0; k < sum->ncalls; k++) {
+      const ir_node *x = sum->calls[k];
+      if ((x->guard != 0) != (guarded == 1) || al_index_resolve(idx, info->file, x)) continue;
+      const al_kb_entry *e = al_blocking_inherited(info->file, idx, x);
+      if (!e || al_kb_attr(e, "direct")) continue;
+      info->block_call = x;
+      info->block_api = e;
+      info->block_depth = 1;
+      info->block_cond = x->guard;
+      return;
+    }
 }
 
 /* Depth `depth` of the blocking summary for info, over its calls to project functions
@@ -847,6 +863,17 @@ static bool may_resolve(const ir_file *f, const al_map *own, const al_map *modul
   }
   if (!call->member || !*call->member) return false;
   if (al_map_get(own, call->member)) return true;
+  const char *last = strrchr(call->member, '.'); /* Class.m of a class with bases: the index asks them */
+  if (last) {
+    char key[512];
+    size_t n = (size_t)(last - call->member);
+    if (n + 2 <= sizeof key) {
+      memcpy(key, call->member, n);
+      key[n] = KEY_SEP[0];
+      key[n + 1] = 0;
+      if (al_map_get(own, key)) return true;
+    }
+  }
   for (const ir_node *p = ir_enclosing_func(call); p; p = ir_enclosing_func(p)) {
     if ((p->flags & IR_F_LAMBDA) || !p->name) continue;
     char buf[512];
@@ -1121,6 +1148,8 @@ void al_index_summarize(ir_file *f, const al_map *modules) {
         if (x->alias) al_map_put_borrowed(&own, x->alias, x);
       } else if (x->kind == IR_CLASS && x->nargs && x->name) {
         al_vec_push(&bases, x);
+        /* "Class KEY_SEP": its methods may come from a base outside the project */
+        al_map_put_borrowed(&own, al_arena_fmt(&f->arena, "%s" KEY_SEP, x->name), x);
       }
     }
   }
