@@ -742,6 +742,21 @@ static const char *known_result_type(ts_walk *w, js_ctx *c, TSNode call, int dep
   return e ? al_kb_attr(e, "type") : NULL;
 }
 
+/* What `new C(...)` makes when C is a package's class (`new pg.Pool()`: pg.Pool; a
+ * default export the knowledge names: `new Redis()` from ioredis), or NULL. */
+static const char *package_new_type(ts_walk *w, js_ctx *c, TSNode value) {
+  if (!ts_is(value, "new_expression")) return NULL;
+  TSNode ctor = ts_field(value, "constructor");
+  if (!ts_is(ctor, "identifier") && !ts_is(ctor, "member_expression")) return NULL;
+  const char *text = dotted(w, ctor), *nm, *mod, *mem;
+  if (strchr(text, '(')) return NULL;
+  al_names_resolve(&c->names, text, &nm, &mod, &mem);
+  if (!mod || mod[0] == '/') return NULL;
+  if (*mem) return nm;
+  const al_kb_entry *e = al_kb_find(al_kb_for(AL_LANG_JS), "default_classes", mod);
+  return e ? al_kb_attr(e, "type") : NULL;
+}
+
 static void bind_new(ts_walk *w, js_ctx *c, TSNode left, TSNode value) {
   if (ts_node_is_null(value)) return;
   const char *key = NULL;
@@ -1093,7 +1108,7 @@ static ir_node *lower_call(ts_walk *w, js_ctx *c, TSNode n, ir_node *parent, boo
    * module's default value has the type the knowledge gives the call (an ASSIGN named
    * "default" with `type`, which the summary hands to the index for importers) */
   ts_frame *upf = ts_up(w, 1); /* (lower_call is entered for the walk's current node) */
-  if (!is_new && c->returns_imports && !ts_scope(w) && upf) {
+  if (!ts_scope(w) && upf && (is_new || c->returns_imports)) {
     TSNode up = upf->node;
     const char *name = ts_is(up, "export_statement") && ts_has_token(up, "default") ? "default" : NULL;
     if (!name && ts_is(up, "assignment_expression") && ts_node_eq(ts_field(up, "right"), n)) {
@@ -1103,7 +1118,7 @@ static ir_node *lower_call(ts_walk *w, js_ctx *c, TSNode n, ir_node *parent, boo
       else if (al_starts_with(lt, "module.exports.") && !strchr(lt + 15, '.')) name = lt + 15;
       else if (al_starts_with(lt, "exports.") && !strchr(lt + 8, '.')) name = lt + 8;
     }
-    const char *type = name ? known_result_type(w, c, n, 0) : NULL;
+    const char *type = !name ? NULL : is_new ? package_new_type(w, c, n) : known_result_type(w, c, n, 0);
     if (type) {
       ir_node *a = ir_add(w->f, w->f->root, IR_ASSIGN, ts_span(n));
       a->name = name;
@@ -1990,8 +2005,9 @@ static ir_node *js_enter(ts_walk *w, bool *descend) {
         x->text = ts_text_short(w, val, 80);
         if (promise_typed) x->flags |= IR_F_PROMISE_TYPED;
         if (!ts_scope(w) && is_exported(w)) x->flags |= IR_F_EXPORTED; /* `export const api = {...}` */
-        if (!ts_scope(w) && c->returns_imports && ts_is(val, "call_expression")) { /* what importers call it as */
-          const char *type = known_result_type(w, c, val, 0);
+        if (!ts_scope(w) && (ts_is(val, "new_expression") || (c->returns_imports && ts_is(val, "call_expression")))) {
+          /* what importers call it as */
+          const char *type = ts_is(val, "new_expression") ? package_new_type(w, c, val) : known_result_type(w, c, val, 0);
           if (type) x->type = ir_str(w->f, type, strlen(type));
         }
         const char *vt = ts_node_type(val);
