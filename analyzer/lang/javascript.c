@@ -1167,10 +1167,18 @@ static void bind_annotation(ts_walk *w, js_ctx *c, const ir_node *scope, const c
     return;
   }
   const char *type = annotated_type(w, annotation);
+  bool generic = false;
+  if (!type) { /* `repo: Repository<User>`, `model: Model<User>`: a package's generic class */
+    TSNode t = ts_is(annotation, "type_annotation") ? ts_node_named_child(annotation, 0) : annotation;
+    TSNode nm = ts_is(t, "generic_type") ? ts_field(t, "name") : (TSNode){0};
+    if (ts_is(nm, "type_identifier") || ts_is(nm, "nested_type_identifier")) type = ts_text(w, nm);
+    generic = true;
+  }
   if (!type) return;
   const char *name, *mod, *mem;
   al_names_resolve(&c->names, type, &name, &mod, &mem);
   if (!*mem && mod) return;
+  if (generic && (!mod || mod[0] == '/')) return; /* (Map<K, V>, Promise<T>, a project's own generics: not these) */
   ts_bind_type(w, &c->types, scope, "this.", var, mod, mod ? mem : name);
 }
 
