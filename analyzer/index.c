@@ -344,6 +344,28 @@ static bool local_named(const ir_file *f, const ir_node *call, const char *membe
   return false;
 }
 
+static const ir_node *typed_value(const al_index *idx, const char *module, const char *e, size_t el);
+
+/* member "E.m" of module, E a module-level instance of a project class (`repo = Repo()`,
+ * `export const repo = new Repo()`): the class's method m (Python: leading members of
+ * member moved into the module, as resolve_in does). */
+static const al_func_info *value_method(const al_index *idx, al_lang lang, const char *module, const char *member) {
+  char mod[2][512], m[512];
+  for (int k = 0; k < 4; k++) {
+    const char *dot = strchr(member, '.');
+    if (!dot || strchr(dot + 1, '(')) return NULL;
+    const ir_node *v = typed_value(idx, module, member, (size_t)(dot - member));
+    if (v && v->member && v->module && snprintf(m, sizeof m, "%s%s", v->member, dot) < (int)sizeof m)
+      return resolve_in(idx, lang, v->module, m, 0);
+    if (lang != AL_LANG_PYTHON || !strchr(dot + 1, '.') ||
+        snprintf(mod[k & 1], sizeof mod[0], "%s.%.*s", module, (int)(dot - member), member) >= (int)sizeof mod[0])
+      return NULL;
+    module = mod[k & 1];
+    member = dot + 1;
+  }
+  return NULL;
+}
+
 static const al_func_info *resolve(const al_index *idx, const ir_file *f, const ir_node *call) {
   if (!call->member || !*call->member) {
     if (f->lang == AL_LANG_JS && call->module) return lookup(idx, call->module, "default");
@@ -372,6 +394,7 @@ static const al_func_info *resolve(const al_index *idx, const ir_file *f, const 
   }
   const al_func_info *r = resolve_in(idx, f->lang, call->module, call->member, 0);
   if (!r && strchr(call->member, '(')) r = resolve_returned(idx, f, call->module, call->member);
+  if (!r && idx->nvalues) r = value_method(idx, f->lang, call->module, call->member);
   /* an imported function called by a bare name that a parameter hides */
   if (r && call->text && !strpbrk(call->text, ".(") && !(call->flags & IR_F_TYPED_CALLEE) && param_named(call, call->text))
     r = NULL;
@@ -482,19 +505,27 @@ static const al_kb_entry *value_api_moved(const al_index *idx, al_lang lang, con
   return e;
 }
 
+/* The module-level typed value e[0, el) of module (its ASSIGN copy), or NULL. */
+static const ir_node *typed_value(const al_index *idx, const char *module, const char *e, size_t el) {
+  char key[512];
+  if (!idx->nvalues || snprintf(key, sizeof key, "%s" KEY_SEP "=%.*s", module, (int)el, e) >= (int)sizeof key)
+    return NULL;
+  const ir_node *v = index_get(idx, &idx->promisified, key);
+  return v && v->kind == IR_ASSIGN ? v : NULL;
+}
+
 static const al_kb_entry *value_method_api(const al_index *idx, al_lang lang, const char *module, const char *member,
                                            const char *section) {
   if (!idx->nvalues) return NULL;
-  char key[512], name[512];
+  char name[512];
   const char *dot = strchr(member, '.');
   for (int pass = 0; pass < (lang == AL_LANG_JS ? 2 : 1); pass++) {
     const char *e = pass == 0 ? member : "default";
     size_t el = pass == 0 ? (dot ? (size_t)(dot - member) : 0) : 7;
     const char *rest = pass == 0 ? (dot ? dot + 1 : NULL) : member;
     if (!el || !rest || strchr(rest, '(')) continue;
-    if (snprintf(key, sizeof key, "%s" KEY_SEP "=%.*s", module, (int)el, e) >= (int)sizeof key) continue;
-    const ir_node *v = index_get(idx, &idx->promisified, key);
-    if (!v || v->kind != IR_ASSIGN || !v->type) continue;
+    const ir_node *v = typed_value(idx, module, e, el);
+    if (!v || !v->type) continue;
     if (snprintf(name, sizeof name, "%s.%s", v->type, rest) >= (int)sizeof name) continue;
     const al_kb_entry *r = al_kb_match(al_kb_for(lang), section, name);
     if (r) return r;
@@ -1252,10 +1283,12 @@ void al_index_summarize(ir_file *f, const al_map *modules) {
   if (f->lang != AL_LANG_C && f->module) {
     al_vec vals = {0};
     for (const ir_node *x = f->root->child; x; x = x->next) {
-      if (x->kind != IR_ASSIGN || !x->name || !x->type) continue;
+      if (x->kind != IR_ASSIGN || !x->name || (!x->type && !x->member)) continue;
       ir_node *v = ir_add(sum->ir, sum->ir->root, IR_ASSIGN, x->span);
       v->name = copy_str(sum->ir, x->name);
       v->type = copy_str(sum->ir, x->type);
+      v->module = copy_str(sum->ir, x->module);
+      v->member = copy_str(sum->ir, x->member);
       v->flags = x->flags;
       al_vec_push(&vals, v);
     }

@@ -757,6 +757,20 @@ static const char *package_new_type(ts_walk *w, js_ctx *c, TSNode value) {
   return e ? al_kb_attr(e, "type") : NULL;
 }
 
+/* `new Repo()` of a class of the project (this file's, or imported from another):
+ * x (a module-level ASSIGN) gets where the class is, so that importers' `repo.save()`
+ * resolves to Repo.save. */
+static void project_new_class(ts_walk *w, js_ctx *c, TSNode value, ir_node *x) {
+  TSNode ctor = ts_field(value, "constructor");
+  if (!ts_is(ctor, "identifier") && !ts_is(ctor, "member_expression")) return;
+  const char *text = dotted(w, ctor), *nm, *mod, *mem;
+  if (strchr(text, '(')) return;
+  al_names_resolve(&c->names, text, &nm, &mod, &mem);
+  if (mod && (mod[0] != '/' || !*mem)) return;
+  x->module = mod ? mod : w->f->module;
+  x->member = mod ? mem : nm;
+}
+
 static void bind_new(ts_walk *w, js_ctx *c, TSNode left, TSNode value) {
   if (ts_node_is_null(value)) return;
   const char *key = NULL;
@@ -2017,6 +2031,7 @@ static ir_node *js_enter(ts_walk *w, bool *descend) {
           /* what importers call it as */
           const char *type = ts_is(val, "new_expression") ? package_new_type(w, c, val) : known_result_type(w, c, val, 0);
           if (type) x->type = ir_str(w->f, type, strlen(type));
+          else if (ts_is(val, "new_expression")) project_new_class(w, c, val, x); /* `new Repo()` */
         }
         const char *vt = ts_node_type(val);
         if (!strcmp(vt, "array") || !strcmp(vt, "object") || !strcmp(vt, "string") || !strcmp(vt, "number")) {

@@ -1508,8 +1508,11 @@ static ir_node *py_enter(ts_walk *w, bool *descend) {
        * which the summary hands to the index for importers (`from net import http`) */
       if (!ts_scope(w) && c->types.len && !strchr(var, '.') && !in_class_body(w)) {
         al_binding *b = typed_var(w, c, var);
-        if (b && b->member && !strchr(b->member, '('))
+        if (b && b->member && !strchr(b->member, '(')) {
           x->type = b->module ? al_arena_fmt(&w->f->arena, "%s.%s", b->module, b->member) : b->member;
+          x->module = b->module ? b->module : w->f->module; /* a project class's methods, by the index */
+          x->member = b->member;
+        }
       }
       if (!ts_node_is_null(right)) {
         const char *rt = ts_node_type(right);
