@@ -286,6 +286,13 @@ static const al_func_info *resolve_returned(const al_index *idx, const ir_file *
                                   : lookup_method(idx, f->lang, f->module, fname, 0);
   if (!fn || !fn->func->member || awaited != ((fn->func->flags & (IR_F_ASYNC | IR_F_RETURNS_PROMISE)) != 0))
     return NULL;
+  /* `return cls()` / `return self` called on a subclass (`Child.create()`): the subclass,
+   * whose own methods answer first (its bases after) */
+  const char *dot = strrchr(fname, '.');
+  if ((fn->func->flags & IR_F_RETURNS_RECEIVER) && fn->func->kind == IR_FUNC && dot && dot > fname) {
+    if (snprintf(key, sizeof key, "%.*s.%s", (int)(dot - fname), fname, rest) >= (int)sizeof key) return NULL;
+    return module ? resolve_in(idx, f->lang, module, key, 0) : lookup_method(idx, f->lang, f->module, key, 0);
+  }
   if (snprintf(key, sizeof key, "%s.%s", fn->func->member, rest) >= (int)sizeof key) return NULL;
   const char *home = fn->func->module ? fn->func->module : fn->file->module;
   return home ? resolve_in(idx, f->lang, home, key, 0) : NULL;

@@ -1288,9 +1288,13 @@ static void infer_return(ts_walk *w, py_ctx *c, TSNode ret) {
   if (rb && (!rb->inferred || rb->mixed)) return;
   const char *name = NULL, *mod = NULL, *mem = NULL;
   const ir_node *cls = fn->parent && fn->parent->kind == IR_CLASS ? fn->parent : NULL;
+  bool receiver = false; /* `cls()` / `self`: the class it is called on, a subclass too */
   if (ts_is(v, "call")) {
     TSNode callee = ts_field(v, "function");
-    if (ts_is(callee, "identifier") && cls_called(w, callee)) resolve_ref(w, c, cls->name, &name, &mod, &mem);
+    if (ts_is(callee, "identifier") && cls_called(w, callee)) {
+      resolve_ref(w, c, cls->name, &name, &mod, &mem);
+      receiver = true;
+    }
     else if (ts_is(callee, "identifier") || ts_is(callee, "attribute")) {
       resolve_ref(w, c, dotted(w, callee), &name, &mod, &mem);
       if (!looks_like_class(name)) return;
@@ -1299,6 +1303,7 @@ static void infer_return(ts_walk *w, py_ctx *c, TSNode ret) {
     uint32_t a = ts_node_start_byte(v), b = ts_node_end_byte(v);
     if (cls && b - a == 4 && !memcmp(w->text + a, "self", 4) && cls->name) {
       resolve_ref(w, c, cls->name, &name, &mod, &mem);
+      receiver = true;
     } else {
       al_binding *t = c->types.len ? typed_var(w, c, ts_text(w, v)) : NULL;
       if (!t || !t->member || strchr(t->member, '(')) return;
@@ -1313,8 +1318,10 @@ static void infer_return(ts_walk *w, py_ctx *c, TSNode ret) {
       rb->mixed = true;
       fn->module = fn->member = NULL;
     }
+    if (!receiver) fn->flags &= ~IR_F_RETURNS_RECEIVER;
     return;
   }
+  if (receiver) fn->flags |= IR_F_RETURNS_RECEIVER;
   rb = al_arena_alloc(&w->f->arena, sizeof *rb);
   memset(rb, 0, sizeof *rb);
   rb->type = (al_binding){mod, mem};
