@@ -703,6 +703,17 @@ static void lower_args(ts_walk *w, js_ctx *c, ir_node *call, TSNode args) {
  * `const res = await fetch(url)` makes `res.json()` a Response method. */
 static bool resolve_typed(ts_walk *w, js_ctx *c, const char *text, ir_node *call);
 
+/* The class `new C(...)` makes, resolved through the imports (*mod NULL: this file's);
+ * false when C is not a plain or dotted name. */
+static bool new_ctor(ts_walk *w, js_ctx *c, TSNode value, const char **nm, const char **mod, const char **mem) {
+  TSNode ctor = ts_field(value, "constructor");
+  if (!ts_is(ctor, "identifier") && !ts_is(ctor, "member_expression")) return false;
+  const char *text = dotted(w, ctor);
+  if (strchr(text, '(')) return false;
+  al_names_resolve(&c->names, text, nm, mod, mem);
+  return true;
+}
+
 /* What a call of a package API returns, by knowledge `returns` (a type name), through
  * chains of such calls: `createClient()`, `client.db(name)` on a typed local,
  * `client.db(name).collection(c)`; NULL when unknown. */
@@ -718,13 +729,10 @@ static const char *known_result_type(ts_walk *w, js_ctx *c, TSNode call, int dep
       if (!t || !ts_is(prop, "property_identifier")) return NULL;
       name = al_arena_fmt(&w->f->arena, "%s.%s", t, ts_text(w, prop));
     } else if (ts_is(obj, "new_expression")) { /* `new MongoClient(u).db(name)`: a method of a package class */
-      TSNode ctor = ts_field(obj, "constructor");
-      if (!ts_is(prop, "property_identifier") || (!ts_is(ctor, "identifier") && !ts_is(ctor, "member_expression")))
+      const char *nm, *mod, *mem;
+      if (!ts_is(prop, "property_identifier") || !new_ctor(w, c, obj, &nm, &mod, &mem) || !mod || mod[0] == '/' ||
+          !*mem)
         return NULL;
-      const char *text = dotted(w, ctor), *nm, *mod, *mem;
-      if (strchr(text, '(')) return NULL;
-      al_names_resolve(&c->names, text, &nm, &mod, &mem);
-      if (!mod || mod[0] == '/' || !*mem) return NULL;
       name = al_arena_fmt(&w->f->arena, "%s.%s", nm, ts_text(w, prop));
     }
   }
@@ -745,13 +753,8 @@ static const char *known_result_type(ts_walk *w, js_ctx *c, TSNode call, int dep
 /* What `new C(...)` makes when C is a package's class (`new pg.Pool()`: pg.Pool; a
  * default export the knowledge names: `new Redis()` from ioredis), or NULL. */
 static const char *package_new_type(ts_walk *w, js_ctx *c, TSNode value) {
-  if (!ts_is(value, "new_expression")) return NULL;
-  TSNode ctor = ts_field(value, "constructor");
-  if (!ts_is(ctor, "identifier") && !ts_is(ctor, "member_expression")) return NULL;
-  const char *text = dotted(w, ctor), *nm, *mod, *mem;
-  if (strchr(text, '(')) return NULL;
-  al_names_resolve(&c->names, text, &nm, &mod, &mem);
-  if (!mod || mod[0] == '/') return NULL;
+  const char *nm, *mod, *mem;
+  if (!ts_is(value, "new_expression") || !new_ctor(w, c, value, &nm, &mod, &mem) || !mod || mod[0] == '/') return NULL;
   if (*mem) return nm;
   const al_kb_entry *e = al_kb_find(al_kb_for(AL_LANG_JS), "default_classes", mod);
   return e ? al_kb_attr(e, "type") : NULL;
@@ -761,12 +764,8 @@ static const char *package_new_type(ts_walk *w, js_ctx *c, TSNode value) {
  * x (a module-level ASSIGN) gets where the class is, so that importers' `repo.save()`
  * resolves to Repo.save. */
 static void project_new_class(ts_walk *w, js_ctx *c, TSNode value, ir_node *x) {
-  TSNode ctor = ts_field(value, "constructor");
-  if (!ts_is(ctor, "identifier") && !ts_is(ctor, "member_expression")) return;
-  const char *text = dotted(w, ctor), *nm, *mod, *mem;
-  if (strchr(text, '(')) return;
-  al_names_resolve(&c->names, text, &nm, &mod, &mem);
-  if (mod && (mod[0] != '/' || !*mem)) return;
+  const char *nm, *mod, *mem;
+  if (!new_ctor(w, c, value, &nm, &mod, &mem) || (mod && (mod[0] != '/' || !*mem))) return;
   x->module = mod ? mod : w->f->module;
   x->member = mod ? mem : nm;
 }
