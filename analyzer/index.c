@@ -144,6 +144,11 @@ const al_func_info *al_index_func(const al_index *idx, const ir_file *f, const i
 
 static const al_func_info *resolve(const al_index *idx, const ir_file *f, const ir_node *call);
 
+/* Typed module values may answer: the index has some, or it is speculative or recording
+ * (a value found later must be a lookup the readset remembers, so the file is checked
+ * again). Without any, the lookups are skipped. */
+static bool values_possible(const al_index *idx);
+
 /* Several rules resolve the same calls: answers are remembered per (index, file) in a
  * small direct-mapped per-thread table. Keyed by what resolution reads besides the file
  * (the node, its member, module and parent), so a made-up node a rule builds on its
@@ -373,6 +378,8 @@ static const al_func_info *value_method(const al_index *idx, al_lang lang, const
   return NULL;
 }
 
+static bool values_possible(const al_index *idx) { return idx->nvalues || idx->spec || recording; }
+
 static const al_func_info *resolve(const al_index *idx, const ir_file *f, const ir_node *call) {
   if (!call->member || !*call->member) {
     if (f->lang == AL_LANG_JS && call->module) return lookup(idx, call->module, "default");
@@ -401,7 +408,7 @@ static const al_func_info *resolve(const al_index *idx, const ir_file *f, const 
   }
   const al_func_info *r = resolve_in(idx, f->lang, call->module, call->member, 0);
   if (!r && strchr(call->member, '(')) r = resolve_returned(idx, f, call->module, call->member);
-  if (!r && idx->nvalues) r = value_method(idx, f->lang, call->module, call->member);
+  if (!r && values_possible(idx)) r = value_method(idx, f->lang, call->module, call->member);
   /* an imported function called by a bare name that a parameter hides */
   if (r && call->text && !strpbrk(call->text, ".(") && !(call->flags & IR_F_TYPED_CALLEE) && param_named(call, call->text))
     r = NULL;
@@ -498,7 +505,7 @@ static const al_kb_entry *value_method_api(const al_index *idx, al_lang lang, co
  * `mod.http.get` is module pkg.mod's value http), a few levels. */
 static const al_kb_entry *value_api_moved(const al_index *idx, al_lang lang, const char *module, const char *member,
                                           const char *section) {
-  if (!idx->nvalues) return NULL;
+  if (!values_possible(idx)) return NULL;
   const al_kb_entry *e = value_method_api(idx, lang, module, member, section);
   char mod[2][512];
   const char *dot;
@@ -515,7 +522,7 @@ static const al_kb_entry *value_api_moved(const al_index *idx, al_lang lang, con
 /* The module-level typed value e[0, el) of module (its ASSIGN copy), or NULL. */
 static const ir_node *typed_value(const al_index *idx, const char *module, const char *e, size_t el) {
   char key[512];
-  if (!idx->nvalues || snprintf(key, sizeof key, "%s" KEY_SEP "=%.*s", module, (int)el, e) >= (int)sizeof key)
+  if (!values_possible(idx) || snprintf(key, sizeof key, "%s" KEY_SEP "=%.*s", module, (int)el, e) >= (int)sizeof key)
     return NULL;
   const ir_node *v = index_get(idx, &idx->promisified, key);
   return v && v->kind == IR_ASSIGN ? v : NULL;
@@ -523,7 +530,7 @@ static const ir_node *typed_value(const al_index *idx, const char *module, const
 
 static const al_kb_entry *value_method_api(const al_index *idx, al_lang lang, const char *module, const char *member,
                                            const char *section) {
-  if (!idx->nvalues) return NULL;
+  if (!values_possible(idx)) return NULL;
   char name[512];
   const char *dot = strchr(member, '.');
   for (int pass = 0; pass < (lang == AL_LANG_JS ? 2 : 1); pass++) {
