@@ -1462,8 +1462,11 @@ static ir_node *py_enter(ts_walk *w, bool *descend) {
       ts_frame *blk = ts_up(w, 2), *body_of = ts_up(w, 3);
       bool class_field = !self_attr && !ts_node_is_null(type) && blk && body_of && ts_is(blk->node, "block") &&
                          ts_is(body_of->node, "class_definition");
+      bool in_body = blk && body_of && ts_is(blk->node, "block") && ts_is(body_of->node, "class_definition");
       if (class_field)
         bind_value_type(w, c, al_arena_fmt(&w->f->arena, "self.%s", var), type, true, false);
+      else if (!self_attr && in_body && ts_node_is_null(type) && ts_is(right, "call")) /* `http = httpx.AsyncClient()` */
+        bind_value_type(w, c, al_arena_fmt(&w->f->arena, "self.%s", var), right, false, false);
       else { /* the annotation, then a value of known type over it (`f: IO = make()` keeps IO) */
         if (!ts_node_is_null(type)) bind_value_type(w, c, var, type, true, false);
         if (!ts_node_is_null(right) && (ts_is(right, "call") || ts_is(right, "subscript") ||
