@@ -84,9 +84,9 @@ enum {
                                 * (`self.config`): it calls the getter. It resolves only to a getter, and
                                 * no knowledge entry answers for it (the read is not a call of an API) */
   IR_F_ONE_STATEMENT = 1u << 29, /* WITH (Python): its body is a single statement */
-  IR_F_RETURNS_RECEIVER = 1u << 29, /* FUNC (Python): its returns make the class it is called on
-                                     * (`return cls()`, `return self`): a subclass's call gives the
-                                     * subclass */
+  IR_F_RETURNS_RECEIVER = 1u << 29, /* FUNC: its returns make the class it is called on (`return
+                                     * cls()` / `self`, `return new this()` / `this`): a subclass's
+                                     * call gives the subclass */
   IR_F_CANCEL_RAISES = 1u << 30, /* HANDLER (Python): sorts what it caught (`isinstance(e, ...)`), and the
                                   * path a cancellation takes through it surely raises */
   IR_F_CANCEL_QUIET = 1u << 31,  /* HANDLER (Python): ... and that path surely ends quietly */

@@ -810,6 +810,13 @@ static void bind_new(ts_walk *w, js_ctx *c, TSNode left, TSNode value) {
    * holds what it returns (or its promise resolves to), which the index reads from the
    * function's return type (`makeRepo().save`) */
   bool defer = call && mod && mod[0] == '/' && *mem && !strchr(callee, '(') && !ts_is_param(w, callee);
+  /* `Child.create()` of a class of this file that inherits create: the index follows the
+   * bases (and a factory returning `new this()` makes the Child) */
+  if (call && !mod && !defer && !strchr(callee, '(') && strchr(callee, '.') && callee[0] >= 'A' && callee[0] <= 'Z' &&
+      !strchr(strchr(callee, '.') + 1, '.')) {
+    defer = true;
+    mem = name;
+  }
   if (call && !key) {
     if (defer)
       ts_bind_type(w, &c->types, ts_scope(w), "this.", var, mod, al_arena_fmt(&w->f->arena, "%s()", mem));
@@ -854,11 +861,13 @@ static void infer_return(ts_walk *w, js_ctx *c, TSNode e) {
   if ((rb && (!rb->inferred || rb->mixed)) || (fn->member && !rb)) return; /* annotated */
   const ir_node *cls = fn->parent && fn->parent->kind == IR_CLASS && fn->parent->name ? fn->parent : NULL;
   const char *name, *mod = NULL, *mem = NULL;
+  bool receiver = false; /* `new this()` / `this`: the class it is called on, a subclass too */
   if (ts_is(e, "new_expression")) {
     TSNode ctor = ts_field(e, "constructor");
     if (ts_is(ctor, "this")) {
       if (!cls) return;
       al_names_resolve(&c->names, cls->name, &name, &mod, &mem);
+      receiver = true;
     } else if (ts_is(ctor, "identifier") || ts_is(ctor, "member_expression")) {
       al_names_resolve(&c->names, dotted(w, ctor), &name, &mod, &mem);
       if (mod && !*mem) return; /* a module's default export */
@@ -868,6 +877,7 @@ static void infer_return(ts_walk *w, js_ctx *c, TSNode e) {
   } else if (ts_is(e, "this")) {
     if (!cls || (fn->flags & IR_F_LAMBDA)) return;
     al_names_resolve(&c->names, cls->name, &name, &mod, &mem);
+    receiver = true;
   } else if (ts_is(e, "identifier")) {
     al_binding *b = c->types.len ? ts_typed_var(w, &c->types, "this.", ts_text(w, e)) : NULL;
     if (!b || !b->member || strchr(b->member, '(')) return;
@@ -882,11 +892,13 @@ static void infer_return(ts_walk *w, js_ctx *c, TSNode e) {
       rb->mixed = true;
       fn->module = fn->member = NULL;
     }
+    if (!receiver) fn->flags &= ~IR_F_RETURNS_RECEIVER;
     return;
   }
   if (fn->member) return;
   fn->module = mod; /* for other files, and calls above the function: the index reads it */
   fn->member = type;
+  if (receiver) fn->flags |= IR_F_RETURNS_RECEIVER;
   if (fn->name && !(fn->flags & IR_F_LAMBDA)) { /* for the calls below it */
     rb = al_arena_alloc(&w->f->arena, sizeof *rb);
     memset(rb, 0, sizeof *rb);
@@ -1008,6 +1020,16 @@ static bool resolve_call_receiver(ts_walk *w, js_ctx *c, const char *text, TSNod
   }
   TSNode inner = ts_field(obj, "function");
   if (!ts_is(inner, "identifier") && !ts_is(inner, "member_expression")) return false;
+  TSNode made = ts_is(inner, "member_expression") ? ts_field(inner, "object") : (TSNode){0};
+  while (ts_is(made, "parenthesized_expression")) made = ts_node_named_child(made, 0);
+  const char *nm, *mod0, *mem0; /* `new Repo().configured().save()`: what Repo's method returns */
+  if (ts_is(made, "new_expression") && ts_is(ts_field(inner, "property"), "property_identifier") &&
+      new_ctor(w, c, made, &nm, &mod0, &mem0) && (!mod0 || (mod0[0] == '/' && *mem0))) {
+    call->module = mod0;
+    call->member = al_arena_fmt(&w->f->arena, "%s.%s().%s", mod0 ? mem0 : nm, ts_text(w, ts_field(inner, "property")), m);
+    call->name = call->module ? al_arena_fmt(&w->f->arena, "%s.%s", call->module, call->member) : call->member;
+    return true;
+  }
   const char *it = dotted(w, inner);
   if (strchr(it, '(') || al_starts_with(it, "this.") || ts_is_param(w, it)) return false;
   const char *name, *mod, *mem;
