@@ -888,11 +888,7 @@ static void infer_return(ts_walk *w, js_ctx *c, TSNode e) {
   const char *type = mod ? mem : name;
   if (!type || !*type) return;
   if (rb) { /* a second return: the same class, or none */
-    if (!al_binding_is(&rb->type, mod, type)) {
-      rb->mixed = true;
-      fn->module = fn->member = NULL;
-    }
-    if (!receiver) fn->flags &= ~IR_F_RETURNS_RECEIVER;
+    al_return_again(fn, &rb->type, &rb->mixed, mod, type, receiver);
     return;
   }
   if (fn->member) return;

@@ -43,3 +43,12 @@ bool al_binding_is(const al_binding *b, const char *module, const char *member) 
   if ((b->module == NULL) != (module == NULL) || (module && strcmp(b->module, module))) return false;
   return b->member && member && !strcmp(b->member, member);
 }
+
+void al_return_again(ir_node *fn, const al_binding *known, bool *mixed, const char *module, const char *member,
+                     bool receiver) {
+  if (!al_binding_is(known, module, member)) {
+    *mixed = true;
+    fn->module = fn->member = NULL;
+  }
+  if (!receiver) fn->flags &= ~IR_F_RETURNS_RECEIVER;
+}

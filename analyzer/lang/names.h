@@ -25,5 +25,11 @@ void al_names_resolve(al_names *n, const char *dotted, const char **name, const 
 /* Whether b names the class (module, member): the same member in the same module (NULL
  * modules: this file). Two returns of a function inferring its result type must agree. */
 bool al_binding_is(const al_binding *b, const char *module, const char *member);
+/* A further return of fn (whose returns so far make `known`) making (module, member):
+ * the same class keeps it, another makes none (*mixed; fn's module/member cleared); one
+ * that is not the receiver's class (`cls()`/`self`, `new this()`/`this`) ends
+ * IR_F_RETURNS_RECEIVER. */
+void al_return_again(ir_node *fn, const al_binding *known, bool *mixed, const char *module, const char *member,
+                     bool receiver);
 
 #endif

@@ -1314,11 +1314,7 @@ static void infer_return(ts_walk *w, py_ctx *c, TSNode ret) {
   }
   if (!mem) return;
   if (rb) { /* a second return: the same class, or none */
-    if (!al_binding_is(&rb->type, mod, mem)) {
-      rb->mixed = true;
-      fn->module = fn->member = NULL;
-    }
-    if (!receiver) fn->flags &= ~IR_F_RETURNS_RECEIVER;
+    al_return_again(fn, &rb->type, &rb->mixed, mod, mem, receiver);
     return;
   }
   if (receiver) fn->flags |= IR_F_RETURNS_RECEIVER;
