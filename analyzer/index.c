@@ -991,6 +991,14 @@ static ir_node *copy_map_get(const copy_map *m, const ir_node *n) {
 
 static const char *copy_str(ir_file *s, const char *x) { return x ? ir_str(s, x, strlen(x)) : NULL; }
 
+/* v's items as an array in s's arena (NULL when empty): the summary's lists outlive v. */
+static const void **arena_list(ir_file *s, const al_vec *v) {
+  if (!v->len) return NULL;
+  const void **a = al_arena_alloc(&s->arena, v->len * sizeof *a);
+  memcpy(a, v->items, v->len * sizeof *a);
+  return a;
+}
+
 /* The arguments of a summary node whose arguments carry nothing (all a summary keeps of
  * an argument is its flags and keyword): nobody writes to a summary's arguments. */
 #define PLAIN_ARGS 64
@@ -1282,13 +1290,9 @@ void al_index_summarize(ir_file *f, const al_map *modules) {
       al_vec_push(&names, (void *)copy_str(sum->ir, x->name));
       al_vec_push(&apis, (void *)e);
     }
-    if (names.len) {
-      sum->prom_names = al_arena_alloc(&sum->ir->arena, names.len * sizeof *sum->prom_names);
-      sum->prom_apis = al_arena_alloc(&sum->ir->arena, names.len * sizeof *sum->prom_apis);
-      memcpy(sum->prom_names, names.items, names.len * sizeof *sum->prom_names);
-      memcpy(sum->prom_apis, apis.items, names.len * sizeof *sum->prom_apis);
-      sum->nprom = names.len;
-    }
+    sum->prom_names = (const char **)arena_list(sum->ir, &names);
+    sum->prom_apis = (const al_kb_entry **)arena_list(sum->ir, &apis);
+    sum->nprom = names.len;
     al_vec_free(&names);
     al_vec_free(&apis);
   }
@@ -1306,11 +1310,8 @@ void al_index_summarize(ir_file *f, const al_map *modules) {
       v->flags = x->flags;
       al_vec_push(&vals, v);
     }
-    if (vals.len) {
-      sum->values = al_arena_alloc(&sum->ir->arena, vals.len * sizeof *sum->values);
-      memcpy(sum->values, vals.items, vals.len * sizeof *sum->values);
-      sum->nvalues = vals.len;
-    }
+    sum->values = (const ir_node **)arena_list(sum->ir, &vals);
+    sum->nvalues = vals.len;
     al_vec_free(&vals);
   }
   sum->classes = NULL;
@@ -1328,11 +1329,8 @@ void al_index_summarize(ir_file *f, const al_map *modules) {
         c->args[i] = (ir_arg){.text = copy_str(sum->ir, x->args[i].text), .keyword = copy_str(sum->ir, x->args[i].keyword)};
       al_vec_push(&cls, c);
     }
-    if (cls.len) {
-      sum->classes = al_arena_alloc(&sum->ir->arena, cls.len * sizeof *sum->classes);
-      memcpy(sum->classes, cls.items, cls.len * sizeof *sum->classes);
-      sum->nclasses = cls.len;
-    }
+    sum->classes = (const ir_node **)arena_list(sum->ir, &cls);
+    sum->nclasses = cls.len;
     al_vec_free(&cls);
   }
   al_vec_free(&bases);
