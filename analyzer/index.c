@@ -369,7 +369,7 @@ static const al_func_info *value_method(const al_index *idx, al_lang lang, const
     const ir_node *v = typed_value(idx, module, member, (size_t)(dot - member));
     if (v && v->member && v->module && snprintf(m, sizeof m, "%s%s", v->member, dot) < (int)sizeof m)
       return resolve_in(idx, lang, v->module, m, 0);
-    if (lang != AL_LANG_PYTHON || !strchr(dot + 1, '.') ||
+    if ((lang != AL_LANG_PYTHON && k) || !strchr(dot + 1, '.') ||
         snprintf(mod[k & 1], sizeof mod[0], "%s.%.*s", module, (int)(dot - member), member) >= (int)sizeof mod[0])
       return NULL;
     module = mod[k & 1];
@@ -502,14 +502,15 @@ static const al_kb_entry *value_method_api(const al_index *idx, al_lang lang, co
                                            const char *section);
 
 /* The same with leading members moved into the module (Python `from pkg import mod`:
- * `mod.http.get` is module pkg.mod's value http), a few levels. */
+ * `mod.http.get` is module pkg.mod's value http), a few levels; JavaScript one (a
+ * class's static field: `Services.pool.query` is the value pool of "module.Services"). */
 static const al_kb_entry *value_api_moved(const al_index *idx, al_lang lang, const char *module, const char *member,
                                           const char *section) {
   if (!values_possible(idx)) return NULL;
   const al_kb_entry *e = value_method_api(idx, lang, module, member, section);
   char mod[2][512];
   const char *dot;
-  for (int k = 0; !e && lang == AL_LANG_PYTHON && k < 3 && (dot = strchr(member, '.')) && strchr(dot + 1, '.'); k++) {
+  for (int k = 0; !e && k < (lang == AL_LANG_PYTHON ? 3 : 1) && (dot = strchr(member, '.')) && strchr(dot + 1, '.'); k++) {
     if (snprintf(mod[k & 1], sizeof mod[0], "%s.%.*s", module, (int)(dot - member), member) >= (int)sizeof mod[0])
       break;
     module = mod[k & 1];
@@ -1300,15 +1301,21 @@ void al_index_summarize(ir_file *f, const al_map *modules) {
   sum->nvalues = 0;
   if (f->lang != AL_LANG_C && f->module) {
     al_vec vals = {0};
-    for (const ir_node *x = f->root->child; x; x = x->next) {
-      if (x->kind != IR_ASSIGN || !x->name || (!x->type && !x->member)) continue;
-      ir_node *v = ir_add(sum->ir, sum->ir->root, IR_ASSIGN, x->span);
-      v->name = copy_str(sum->ir, x->name);
-      v->type = copy_str(sum->ir, x->type);
-      v->module = copy_str(sum->ir, x->module);
-      v->member = copy_str(sum->ir, x->member);
-      v->flags = x->flags;
-      al_vec_push(&vals, v);
+    for (const ir_node *t = f->root->child; t; t = t->next) {
+      /* module-level values, and a module-level class's attributes (Python `class
+       * Services: http = httpx.AsyncClient()`, JS `static pool = new Pool()`: "Services.http",
+       * for `Services.http.get()`) */
+      bool cls = t->kind == IR_CLASS && t->name;
+      for (const ir_node *x = cls ? t->child : t; x; x = cls ? x->next : NULL) {
+        if (x->kind != IR_ASSIGN || !x->name || (!x->type && !x->member)) continue;
+        ir_node *v = ir_add(sum->ir, sum->ir->root, IR_ASSIGN, x->span);
+        v->name = cls ? al_arena_fmt(&sum->ir->arena, "%s.%s", t->name, x->name) : copy_str(sum->ir, x->name);
+        v->type = copy_str(sum->ir, x->type);
+        v->module = copy_str(sum->ir, x->module);
+        v->member = copy_str(sum->ir, x->member);
+        v->flags = x->flags;
+        al_vec_push(&vals, v);
+      }
     }
     sum->values = (const ir_node **)arena_list(sum->ir, &vals);
     sum->nvalues = vals.len;
@@ -1581,7 +1588,11 @@ static size_t add_records(al_index *idx, const al_summary *sum) {
   /* typed module values, in the same map: `module KEY_SEP = name` (no binding name has
    * an `=`); the ASSIGN copy is the answer */
   for (size_t k = 0; k < sum->nvalues; k++) {
-    char *key = al_fmt("%s" KEY_SEP "=%s", f->module, sum->values[k]->name);
+    /* a class attribute "C.a" is the value a of "module.C", as a Python importer's
+     * `C.a.m` (or `mod.C.a.m`) is looked up with its leading members moved into the module */
+    const char *nm = sum->values[k]->name, *dot = strrchr(nm, '.');
+    char *key = dot ? al_fmt("%s.%.*s" KEY_SEP "=%s", f->module, (int)(dot - nm), nm, dot + 1)
+                    : al_fmt("%s" KEY_SEP "=%s", f->module, nm);
     al_map_put(&idx->promisified, key, (void *)sum->values[k]);
     free(key);
     idx->nvalues++;

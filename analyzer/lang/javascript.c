@@ -770,8 +770,15 @@ static void project_new_class(ts_walk *w, js_ctx *c, TSNode value, ir_node *x) {
   x->member = mod ? mem : nm;
 }
 
+static void bind_new_var(ts_walk *w, js_ctx *c, const char *var, TSNode value);
+
 static void bind_new(ts_walk *w, js_ctx *c, TSNode left, TSNode value) {
-  if (ts_node_is_null(value)) return;
+  if (ts_node_is_null(value) || (!ts_is(left, "identifier") && !ts_is(left, "member_expression"))) return;
+  bind_new_var(w, c, dotted(w, left), value);
+}
+
+/* var (a local, or this.x) = value */
+static void bind_new_var(ts_walk *w, js_ctx *c, const char *var, TSNode value) {
   const char *key = NULL;
   if (ts_is(value, "await_expression")) {
     value = ts_node_named_child(value, 0);
@@ -781,20 +788,17 @@ static void bind_new(ts_walk *w, js_ctx *c, TSNode left, TSNode value) {
   if (!call && (key || !ts_is(value, "new_expression"))) return;
   if (call && !key && !c->returns.len && !c->project_imports && !c->returns_imports)
     return; /* nothing to type it by */
-  if (!ts_is(left, "identifier") && !ts_is(left, "member_expression")) return;
   const char *name, *mod, *mem;
   const char *callee = dotted(w, ts_field(value, call ? "function" : "constructor"));
   al_names_resolve(&c->names, callee, &name, &mod, &mem);
   if (call && !key && c->returns_imports && (!mod || mod[0] != '/')) { /* `client = createClient()` (knowledge `returns`) */
     const char *type = known_result_type(w, c, value, 0);
-    const char *var = dotted(w, left);
-    if (type && (ts_is(left, "identifier") || al_starts_with(var, "this.")))
+    if (type && (!strchr(var, '.') || al_starts_with(var, "this.")))
       ts_bind_type(w, &c->types, ts_scope(w), "this.", var, NULL, ir_str(w->f, type, strlen(type)));
     if (type) return;
   }
   if (call && !key && !c->returns.len && !(mod && mod[0] == '/')) return; /* (as `defer` below) */
-  const char *var = dotted(w, left);
-  if (!ts_is(left, "identifier") && !al_starts_with(var, "this.")) return;
+  if (strchr(var, '.') && !al_starts_with(var, "this.")) return;
   if (strchr(var, '.') && strchr(strchr(var, '.') + 1, '.')) return; /* this.a.b */
   ir_node typed = {0};
   if (call && !mod && resolve_typed(w, c, callee, &typed)) name = typed.name; /* `await pool.connect()` */
@@ -937,6 +941,12 @@ static bool resolve_typed(ts_walk *w, js_ctx *c, const char *text, ir_node *call
   memcpy(head, text, (size_t)(dot - text));
   head[dot - text] = 0;
   al_binding *b = ts_typed_var(w, &c->types, "this.", head);
+  const char *d2 = b || al_starts_with(text, "this.") ? NULL : strchr(dot + 1, '.');
+  if (d2 && (size_t)(d2 - text) < sizeof head) { /* `Services.pool.query`: a static field */
+    memcpy(head, text, (size_t)(d2 - text));
+    head[d2 - text] = 0;
+    if ((b = ts_typed_var(w, &c->types, "this.", head))) dot = d2;
+  }
   if (!b) return false;
   call->module = b->module;
   call->member = al_arena_fmt(&w->f->arena, "%s%s", b->member, dot);
@@ -1747,7 +1757,7 @@ static ir_node *lower_getter_read(ts_walk *w, js_ctx *c, TSNode n) {
 #define JS_HANDLED \
   "abstract_class_declaration", "abstract_method_signature", "arrow_function", "assignment_expression", \
   "augmented_assignment_expression", "await_expression", "break_statement", "call_expression", "catch_clause", \
-  "class", "class_declaration", "continue_statement", "do_statement", "finally_clause", "for_in_statement", \
+  "class", "class_body", "class_declaration", "continue_statement", "do_statement", "finally_clause", "for_in_statement", \
   "for_statement", "function", "function_declaration", "function_expression", "function_signature", \
   "generator_function", "generator_function_declaration", "identifier", "import_statement", \
   "interface_declaration", "jsx_attribute", "method_definition", "method_signature", "new_expression", \
@@ -1812,6 +1822,31 @@ static ir_node *js_enter(ts_walk *w, bool *descend) {
         return ir_add(w->f, parent, IR_AWAIT, ts_span(n));
       }
       return lower_call(w, c, n, parent, false);
+    }
+    if (!strcmp(t, "class_body")) { /* its fields first: a method above `pool = new Pool()` uses it too */
+      for (uint32_t i = 0, k = ts_node_named_child_count(n); i < k; i++) {
+        TSNode m = ts_node_named_child(n, i);
+        bool js = ts_is(m, "field_definition");
+        if (!js && !ts_is(m, "public_field_definition")) continue;
+        TSNode nm = ts_field(m, js ? "property" : "name");
+        if (!ts_is(nm, "property_identifier")) continue;
+        TSNode val = ts_field(m, "value");
+        if (js || ts_node_is_null(ts_field(m, "type")))
+          bind_new_var(w, c, al_arena_fmt(&w->f->arena, "this.%s", ts_text(w, nm)), val);
+        /* a static field of a module-level class holding a package's client (`static pool
+         * = new Pool()`), or a project class's instance: its type, for importers'
+         * `Services.pool.query()` (the index reads it as the value pool of "module.Services") */
+        if (!ts_is(val, "new_expression") && !(c->returns_imports && ts_is(val, "call_expression"))) continue;
+        if (!parent || parent->kind != IR_CLASS || !parent->name || parent->parent != w->f->root ||
+            !ts_has_token(m, "static"))
+          continue;
+        const char *type = ts_is(val, "new_expression") ? package_new_type(w, c, val) : known_result_type(w, c, val, 0);
+        ir_node *a = ir_add(w->f, parent, IR_ASSIGN, ts_span(m));
+        a->name = ts_text(w, nm);
+        if (type) a->type = ir_str(w->f, type, strlen(type));
+        else if (ts_is(val, "new_expression")) project_new_class(w, c, val, a);
+      }
+      break;
     }
     if (!strcmp(t, "class_declaration") || !strcmp(t, "class")) {
       if (c->typescript) record_void_types(w, c, n);
@@ -1950,8 +1985,9 @@ static ir_node *js_enter(ts_walk *w, bool *descend) {
     if (!strcmp(t, "public_field_definition")) { /* TypeScript: `private repo: Repo;` */
       TSNode nm = ts_field(n, "name");
       if (ts_is(nm, "property_identifier")) {
-        bind_annotation(w, c, NULL, al_arena_fmt(&w->f->arena, "this.%s", ts_text(w, nm)), ts_field(n, "type"));
-        if (ts_node_is_null(ts_field(n, "value"))) return lower_fn_typed(w, parent, nm, ts_field(n, "type"));
+        TSNode ty = ts_field(n, "type");
+        bind_annotation(w, c, NULL, al_arena_fmt(&w->f->arena, "this.%s", ts_text(w, nm)), ty);
+        if (ts_node_is_null(ts_field(n, "value"))) return lower_fn_typed(w, parent, nm, ty);
       }
     }
     if (!strcmp(t, "property_signature")) { /* TypeScript: `load: (id: string) => Promise<Row>;` */

@@ -346,6 +346,13 @@ static const char *resolve_ref(ts_walk *w, py_ctx *c, const char *text, const ch
     memcpy(head, text, hl);
     head[hl] = 0;
     al_binding *b = typed_var(w, c, head);
+    const char *d2 = b || dot != text + hl ? NULL : strchr(dot + 1, '.');
+    if (d2 && (size_t)(d2 - text) < sizeof head) { /* `Services.http.get`: a class attribute */
+      hl = (size_t)(d2 - text);
+      memcpy(head, text, hl);
+      head[hl] = 0;
+      b = typed_var(w, c, head);
+    }
     if (b) {
       const char *rest = text + hl; /* ".m" */
       *module = b->module;
@@ -1512,8 +1519,11 @@ static ir_node *py_enter(ts_walk *w, bool *descend) {
       x->name = var;
       /* a module-level value of a library class (`http = httpx.AsyncClient()`): its type,
        * which the summary hands to the index for importers (`from net import http`) */
-      if (!ts_scope(w) && c->types.len && !strchr(var, '.') && !in_class_body(w)) {
-        al_binding *b = typed_var(w, c, var);
+      /* ... or a class attribute of a module-level class (`class Services: http =
+       * httpx.AsyncClient()`: importers' `Services.http.get()`) */
+      bool cls_attr = in_body && parent && parent->kind == IR_CLASS && parent->parent && parent->parent->kind == IR_FILE;
+      if (!ts_scope(w) && c->types.len && !strchr(var, '.') && (cls_attr || !in_class_body(w))) {
+        al_binding *b = typed_var(w, c, cls_attr ? al_arena_fmt(&w->f->arena, "self.%s", var) : var);
         if (b && b->member && !strchr(b->member, '(')) {
           x->type = b->module ? al_arena_fmt(&w->f->arena, "%s.%s", b->module, b->member) : b->member;
           x->module = b->module ? b->module : w->f->module; /* a project class's methods, by the index */

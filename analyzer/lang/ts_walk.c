@@ -312,6 +312,22 @@ al_binding *ts_typed_var(ts_walk *w, const al_map *types, const char *self_prefi
     scope_key(buf, NULL, var);
     b = al_map_get(types, buf);
   }
+  /* `Services.http` (Python `cls.http` in a classmethod): a class attribute read through
+   * the class, typed as its instances' (a class body's `http = httpx.AsyncClient()`, a
+   * JS `static pool = new Pool()`) */
+  const char *dot = b ? NULL : strchr(var, '.');
+  if (dot && dot > var && !strchr(dot + 1, '.') && dot[1]) {
+    const char *cls = var;
+    size_t cl = (size_t)(dot - var);
+    if (cl == 3 && !strncmp(var, "cls", 3) && !strcmp(self_prefix, "self.")) {
+      ir_node *o = ts_enclosing_own(w, IR_CLASS);
+      if (!o || !o->name || strlen(o->name) > 200) return NULL;
+      cls = o->name;
+      cl = strlen(cls);
+    }
+    snprintf(buf, sizeof buf, "cls:%.*s\x1f%s%s", (int)cl, cls, self_prefix, dot + 1);
+    b = al_map_get(types, buf);
+  }
   return b;
 }
 

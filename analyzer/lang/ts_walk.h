@@ -99,7 +99,8 @@ const ir_node *ts_scope(ts_walk *w);
 void ts_bind_type(ts_walk *w, al_map *types, const ir_node *scope, const char *self_prefix, const char *var,
                   const char *module, const char *member);
 /* The class var holds where the walk is: innermost scope outwards (closures), then the
- * module; attributes through the enclosing class. NULL when unknown. */
+ * module; attributes through the enclosing class, and `Cls.attr` through the class named
+ * (a class attribute). NULL when unknown. */
 struct al_binding *ts_typed_var(ts_walk *w, const al_map *types, const char *self_prefix, const char *var);
 /* The element binding of the collection an identifier node names: prefix ("[]" for
  * what iterating or indexing it gives, "{}" for a mapping's values) + its text, as the
