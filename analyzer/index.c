@@ -597,6 +597,11 @@ not_param:
     if (f->lang == AL_LANG_JS && !(info->func->flags & IR_F_ASYNC) && call->nargs &&
         (call->args[call->nargs - 1].flags & IR_ARG_LAMBDA))
       return false;
+    /* `f(): Promise<T> | null`: a test or a comparison of the result decides something */
+    if ((info->func->flags & (IR_F_MAYBE_PROMISE | IR_F_ASYNC)) == IR_F_MAYBE_PROMISE &&
+        (call->use == IR_USE_CONDITION || call->use == IR_USE_OPERAND || call->use == IR_USE_FORMATTED ||
+         call->use == IR_USE_ACCESSED))
+      return false;
     return (info->flags & AL_FN_AWAITABLE) != 0;
   }
   if (call->name && (*api = kb_awaitable(f, call->name))) {

@@ -170,9 +170,11 @@ static void print_node(const ir_file *f, const ir_node *n, int depth, al_buf *ou
     al_buf_printf(out, " only-if-param%d-%s", IR_GUARD_PARAM(n->guard) + 1,
                   (n->guard & IR_GUARD_NULL) ? "null" : "set");
   for (size_t i = 0; i < sizeof flag_names / sizeof flag_names[0]; i++)
-    if ((n->flags & flag_names[i].bit) && (flag_names[i].bit != IR_F_ONE_STATEMENT || n->kind == IR_WITH))
+    if ((n->flags & flag_names[i].bit) && (flag_names[i].bit != IR_F_ONE_STATEMENT || n->kind == IR_WITH) &&
+        (flag_names[i].bit != IR_F_WHILE || n->kind == IR_LOOP))
       al_buf_printf(out, " [%s]", flag_names[i].name);
   if (n->kind == IR_FUNC && (n->flags & IR_F_RETURNS_RECEIVER)) al_buf_puts(out, " [returns-receiver]");
+  if (n->kind == IR_FUNC && (n->flags & IR_F_MAYBE_PROMISE)) al_buf_puts(out, " [maybe-promise]");
   if (n->kind == IR_WITH && n->text && *n->text) al_buf_printf(out, " args=%s", n->text);
   if ((n->kind == IR_CALL || n->kind == IR_FUNC) && n->nargs) {
     al_buf_puts(out, " (");

@@ -52,6 +52,9 @@ enum {
   IR_F_NEW = 1u << 6,          /* CALL: `new X(...)` */
   IR_F_SELF = 1u << 7,         /* CALL: receiver is self / this / cls */
   IR_F_WHILE = 1u << 8,        /* LOOP: while / do-while (else: for) */
+  IR_F_MAYBE_PROMISE = 1u << 8, /* FUNC (TypeScript): with IR_F_RETURNS_PROMISE, the promise type is one of a
+                                 * union (`Promise<T> | null`): dropping the result floats a promise, but a
+                                 * test of it (`if (f())`, `f() ?? x`, `f() === null`) decides something */
   IR_F_BARE = 1u << 9,         /* RAISE: bare re-raise; HANDLER: bare except / catch-all */
   IR_F_RETURNS_PROMISE = 1u << 10, /* FUNC (JS): returns `new Promise(...)` */
   IR_F_EXPORTED = 1u << 11,    /* FUNC: exported (JS export / C external linkage); CLASS, ASSIGN (JS): exported */

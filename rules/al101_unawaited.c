@@ -168,6 +168,8 @@ static const ir_node *stored_awaitable(const ir_file *f, const al_index *idx, co
   const al_func_info *callee;
   const al_kb_entry *api;
   if (!call || al_spawn_dangles(f, call) || !al_index_call_awaitable(idx, f, call, &callee, &api)) return NULL;
+  if (callee && (callee->func->flags & (IR_F_MAYBE_PROMISE | IR_F_ASYNC)) == IR_F_MAYBE_PROMISE)
+    return NULL; /* `const p = f()` with `f(): Promise<T> | null`: `if (p)` decides something */
   return call;
 }
 

@@ -1225,12 +1225,31 @@ static void bind_annotation(ts_walk *w, js_ctx *c, const ir_node *scope, const c
 
 /* TypeScript: a declared return type that is a promise (knowledge `promise_types`:
  * `: Promise<T>`, `PromiseLike<T>`). */
+static bool promise_type_name(ts_walk *w, TSNode t) {
+  while (ts_is(t, "parenthesized_type")) t = ts_node_named_child(t, 0);
+  if (ts_is(t, "generic_type")) t = ts_field(t, "name");
+  return ts_is(t, "type_identifier") && al_kb_find(al_kb_for(AL_LANG_JS), "promise_types", ts_text(w, t)) != NULL;
+}
+
 static bool returns_promise_type(ts_walk *w, TSNode rt) {
   if (ts_node_is_null(rt)) return false;
+  return promise_type_name(w, ts_is(rt, "type_annotation") ? ts_node_named_child(rt, 0) : rt);
+}
+
+/* A union with a promise type (`Promise<T> | null`: a call's result, dropped, may float a
+ * promise, as typescript-eslint's no-floating-promises says). Unions nest to the left:
+ * walked in a loop, whatever their length. */
+static bool union_with_promise(ts_walk *w, TSNode rt) {
+  if (ts_node_is_null(rt)) return false;
   TSNode t = ts_is(rt, "type_annotation") ? ts_node_named_child(rt, 0) : rt;
-  if (ts_is(t, "generic_type")) t = ts_field(t, "name");
-  if (!ts_is(t, "type_identifier")) return false;
-  return al_kb_find(al_kb_for(AL_LANG_JS), "promise_types", ts_text(w, t)) != NULL;
+  while (ts_is(t, "parenthesized_type")) t = ts_node_named_child(t, 0);
+  for (int guard = 0; guard < 4096 && ts_is(t, "union_type"); guard++) {
+    if (promise_type_name(w, ts_node_named_child(t, 1))) return true;
+    t = ts_node_named_child(t, 0);
+    while (ts_is(t, "parenthesized_type")) t = ts_node_named_child(t, 0);
+    if (!ts_is(t, "union_type")) return promise_type_name(w, t);
+  }
+  return false;
 }
 
 /* TypeScript: `f(): Api` and `f(): Promise<Api>` (Api a class or interface name) are
@@ -1558,6 +1577,8 @@ static ir_node *lower_func(ts_walk *w, TSNode n, ir_node *parent) {
   if (((js_ctx *)w->user)->typescript) {
     TSNode rt = ts_field(n, "return_type");
     if (returns_promise_type(w, rt)) x->flags |= IR_F_RETURNS_PROMISE;
+    else if (!(x->flags & IR_F_ASYNC) && union_with_promise(w, rt))
+      x->flags |= IR_F_RETURNS_PROMISE | IR_F_MAYBE_PROMISE;
     if (name) record_return(w, w->user, x, name, rt);
     if (x->flags & IR_F_ASYNC) { /* stored where a `() => void` is expected */
       int k = 1;
