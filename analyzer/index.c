@@ -702,7 +702,7 @@ static const al_kb_entry *blocking_checked(const ir_file *f, const ir_node *call
   if (!e) return NULL;
   e = stdin_variant(f, call, e);
   const char *cat = al_kb_attr(e, "category"), *w = al_kb_attr(e, "with");
-  if (!cat || !strcmp(cat, "none") || (w && !strcmp(w, "true"))) return NULL;
+  if (!cat || !strcmp(cat, "none") || (w && (!strcmp(w, "true") || !strcmp(w, "submitted")))) return NULL;
   const char *only = al_kb_attr(e, "only_arg"); /* "last=NULL": blocking only then */
   if (only && !arg_is(call, only)) return NULL;
   const char *unless_at = al_kb_attr(e, "unless_arg_at"); /* "2=0": a zero timeout polls */
@@ -717,6 +717,41 @@ static const al_kb_entry *blocking_checked(const ir_file *f, const ir_node *call
 
 const al_kb_entry *al_blocking_entry(const ir_file *f, const ir_node *call) {
   return blocking_checked(f, call, call->name ? al_kb_match(al_kb_for(f->lang), "blocking", call->name) : NULL);
+}
+
+/* `with: submitted`: the block's exit waits for the work submitted in it (an executor's
+ * shutdown(wait=True)) — when the block hands it work (`ex.submit(f)`, `ex.map(f, xs)`)
+ * and awaits nothing, that work is still running there. */
+static bool exit_waits_for_work(const ir_node *with, const char *item) {
+  size_t il = strlen(item);
+  bool submitted = false;
+  for (const ir_node *x = with->child; x; x = ir_next(x, with)) {
+    if (x->kind == IR_AWAIT) return false;
+    if (x->kind == IR_CALL && x->name && !strncmp(x->name, item, il) &&
+        (!strcmp(x->name + il, ".submit") || !strcmp(x->name + il, ".map")))
+      submitted = true;
+  }
+  return submitted;
+}
+
+const al_kb_entry *al_blocking_with(const ir_file *f, const ir_node *with, const char **item) {
+  static __thread char buf[256];
+  if ((with->flags & IR_F_ASYNC) || !with->name) return NULL;
+  for (const char *s = with->name; *s;) {
+    size_t n = strcspn(s, ",");
+    if (n < sizeof buf) {
+      memcpy(buf, s, n);
+      buf[n] = 0;
+      const al_kb_entry *e = al_kb_find(al_kb_for(f->lang), "blocking", buf);
+      const char *w = e ? al_kb_attr(e, "with") : NULL;
+      if (w && (!strcmp(w, "true") || (!strcmp(w, "submitted") && exit_waits_for_work(with, buf)))) {
+        *item = buf;
+        return e;
+      }
+    }
+    s += n + (s[n] != 0);
+  }
+  return NULL;
 }
 
 const al_kb_entry *al_blocking_inherited(const ir_file *f, const al_index *idx, const ir_node *call) {
@@ -943,6 +978,13 @@ static void summarize_fn(const ir_file *f, const ir_node *fn, const al_map *own,
       if (may_resolve(f, own, modules, x)) al_vec_push(calls, (void *)x);
       if (x->use == IR_USE_RETURNED) al_vec_push(returned, (void *)x);
       const al_kb_entry *e = al_blocking_entry(f, x);
+      if (e) {
+        al_vec_push(sites, (void *)x);
+        al_vec_push(apis, (void *)e);
+      }
+    } else if (x->kind == IR_WITH) { /* `with ProcessPoolExecutor() as p: p.map(...)` */
+      const char *item;
+      const al_kb_entry *e = al_blocking_with(f, x, &item);
       if (e) {
         al_vec_push(sites, (void *)x);
         al_vec_push(apis, (void *)e);

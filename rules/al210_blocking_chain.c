@@ -34,7 +34,10 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
         else al_buf_printf(&chain, cond[0] == '(' ? " -> while %s {}" : " -> while (%s) {}", cond);
         break;
       }
-      al_buf_printf(&chain, " -> %s%s", last->text ? last->text : last->name, al_call_parens(last));
+      if (last->kind == IR_WITH) /* an executor's exit waiting for the work submitted in the block */
+        al_buf_printf(&chain, " -> leaving `with %s` (it waits for the work submitted in it)", last->name ? last->name : "?");
+      else
+        al_buf_printf(&chain, " -> %s%s", last->text ? last->text : last->name, al_call_parens(last));
       api = c->block_api;
       if (api) break;
       c = c->block_via;

@@ -185,6 +185,10 @@ static void check_category(const ir_file *f, const al_index *idx, al_sink *sink,
                                                : NULL;
       al_report_fix(sink, n, fx, "`%s()` blocks the event loop (%s) in %s%s%s", al_call_label(f, n),
                     al_category_label(category), al_context_label(f, fn), use ? "; use " : "", use ? use : "");
+    } else if (al_kb_attr_is(s->e, "with", "submitted")) {
+      al_report(sink, n, "leaving `with %s` blocks the event loop (%s) in %s: its exit waits for the work "
+                "submitted in the block, which nothing there awaits%s%s", s->item, al_category_label(category),
+                al_context_label(f, fn), use ? "; use " : "", use ? use : "");
     } else {
       al_report(sink, n, "`with` on a `%s` blocks the event loop (%s) in %s%s%s", s->item,
                 al_category_label(category), al_context_label(f, fn), use ? "; use " : "", use ? use : "");

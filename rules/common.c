@@ -141,20 +141,6 @@ const al_kb_entry *al_blocking_api(const ir_file *f, const al_index *idx, const 
   if (al_expected_to_raise(f, call)) return NULL;
   return e;
 }
-static bool is_blocking_with(const ir_file *f, const char *item, void *ctx) {
-  const al_kb_entry *e = al_kb_find(al_kb_for(f->lang), "blocking", item);
-  const char *w = e ? al_kb_attr(e, "with") : NULL;
-  *(const al_kb_entry **)ctx = e;
-  return w && !strcmp(w, "true");
-}
-
-const al_kb_entry *al_blocking_with(const ir_file *f, const ir_node *with, const char **item) {
-  if (with->flags & IR_F_ASYNC) return NULL;
-  const al_kb_entry *e = NULL;
-  *item = al_list_find(f, with->name, ",", is_blocking_with, &e);
-  return *item ? e : NULL;
-}
-
 const char *al_category_label(const char *c) {
   if (!strcmp(c, "sleep")) return "sleep";
   if (!strcmp(c, "network")) return "network I/O";

@@ -48,8 +48,6 @@ const ir_node *al_real_func(const ir_node *n);
 /* The `blocking` knowledge entry a call matches (NULL when it is a project function
  * or not blocking). */
 const al_kb_entry *al_blocking_api(const ir_file *f, const al_index *idx, const ir_node *call);
-/* The `blocking` entry a synchronous `with X:` item names (entries with `with: true`). */
-const al_kb_entry *al_blocking_with(const ir_file *f, const ir_node *with, const char **item);
 /* True when the call sits in a context that expects it to raise (`with pytest.raises`,
  * assertRaises: knowledge `expects_raise`). */
 bool al_expected_to_raise(const ir_file *f, const ir_node *call);
