@@ -1528,6 +1528,34 @@ static ir_node *lower_fn_typed(ts_walk *w, ir_node *parent, TSNode name, TSNode 
   return x;
 }
 
+/* A parameter typed with an object type written in place (`o: { save(): Promise<void>;
+ * load: () => Promise<Row> }`): its methods that return promises become bodiless
+ * methods of a class named after the function and the parameter (`f.o`, module level),
+ * and the parameter holds that class — `o.save()` floats as an interface's method would. */
+static void inline_object_type(ts_walk *w, const ir_node *fn, const char *param, TSNode annotation) {
+  TSNode t = ts_is(annotation, "type_annotation") ? ts_node_named_child(annotation, 0) : annotation;
+  if (!ts_is(t, "object_type") || !fn->name || strpbrk(fn->name, "<")) return;
+  ir_node *cls = NULL;
+  for (uint32_t i = 0, k = ts_node_named_child_count(t); i < k && i < 256; i++) {
+    TSNode m = ts_node_named_child(t, i);
+    TSNode nm = ts_field(m, "name");
+    if (!ts_is(nm, "property_identifier")) continue;
+    bool method = ts_is(m, "method_signature");
+    if (method ? !returns_promise_type(w, ts_field(m, "return_type")) && !union_with_promise(w, ts_field(m, "return_type"))
+               : !ts_is(m, "property_signature") || !promise_fn_type(w, ts_field(m, "type")))
+      continue;
+    if (!cls) {
+      cls = ir_add(w->f, w->f->root, IR_CLASS, ts_span(t));
+      cls->name = al_arena_fmt(&w->f->arena, "%s.%s", fn->name, param);
+    }
+    ir_node *f = ir_add(w->f, cls, IR_FUNC, ts_span(nm));
+    f->name = al_arena_fmt(&w->f->arena, "%s.%s", cls->name, ts_text(w, nm));
+    f->flags |= IR_F_RETURNS_PROMISE | IR_F_METHOD;
+    if (method && !returns_promise_type(w, ts_field(m, "return_type"))) f->flags |= IR_F_MAYBE_PROMISE;
+  }
+  if (cls) ts_bind_type(w, &((js_ctx *)w->user)->types, fn, "this.", param, NULL, cls->name);
+}
+
 static ir_node *lower_func(ts_walk *w, TSNode n, ir_node *parent) {
   uint32_t flags = 0;
   const char *name = func_name(w, n, &flags);
@@ -1638,6 +1666,7 @@ static ir_node *lower_func(ts_walk *w, TSNode n, ir_node *parent) {
           if (ts_is(pat, "identifier")) {
             const char *pn = ts_text(w, pat);
             bind_annotation(w, w->user, x, pn, ts_field(p, "type"));
+            inline_object_type(w, x, pn, ts_field(p, "type"));
             if (promise_fn_type(w, ts_field(p, "type"))) promise_fn = true;
             else if (void_fn_type(w, ts_field(p, "type"))) void_fn = true;
             /* `p: Promise<T>`: `p;` and `p.then(f)` float; reads of p are lowered to USE */
