@@ -1528,13 +1528,14 @@ static ir_node *lower_fn_typed(ts_walk *w, ir_node *parent, TSNode name, TSNode 
   return x;
 }
 
-/* A parameter typed with an object type written in place (`o: { save(): Promise<void>;
- * load: () => Promise<Row> }`): its methods that return promises become bodiless
- * methods of a class named after the function and the parameter (`f.o`, module level),
- * and the parameter holds that class — `o.save()` floats as an interface's method would. */
+/* A parameter (or a variable: fn its function, NULL at module level) typed with an object
+ * type written in place (`o: { save(): Promise<void>; load: () => Promise<Row> }`): its
+ * methods that return promises become bodiless methods of a class named after the
+ * function and the parameter (`f.o`, module level), and the parameter holds that class —
+ * `o.save()` floats as an interface's method would. */
 static void inline_object_type(ts_walk *w, const ir_node *fn, const char *param, TSNode annotation) {
   TSNode t = ts_is(annotation, "type_annotation") ? ts_node_named_child(annotation, 0) : annotation;
-  if (!ts_is(t, "object_type") || !fn->name || strpbrk(fn->name, "<")) return;
+  if (!ts_is(t, "object_type") || (fn && (!fn->name || strpbrk(fn->name, "<")))) return;
   ir_node *cls = NULL;
   for (uint32_t i = 0, k = ts_node_named_child_count(t); i < k && i < 256; i++) {
     TSNode m = ts_node_named_child(t, i);
@@ -1546,7 +1547,7 @@ static void inline_object_type(ts_walk *w, const ir_node *fn, const char *param,
       continue;
     if (!cls) {
       cls = ir_add(w->f, w->f->root, IR_CLASS, ts_span(t));
-      cls->name = al_arena_fmt(&w->f->arena, "%s.%s", fn->name, param);
+      cls->name = fn ? al_arena_fmt(&w->f->arena, "%s.%s", fn->name, param) : param;
     }
     ir_node *f = ir_add(w->f, cls, IR_FUNC, ts_span(nm));
     f->name = al_arena_fmt(&w->f->arena, "%s.%s", cls->name, ts_text(w, nm));
@@ -2107,6 +2108,7 @@ static ir_node *js_enter(ts_walk *w, bool *descend) {
       TSNode ty = c->typescript && ts_is(nm, "identifier") ? ts_field(n, "type") : (TSNode){0};
       if (c->typescript && ts_is(nm, "identifier")) {
         bind_annotation(w, c, ts_scope(w), ts_text(w, nm), ty);
+        inline_object_type(w, ts_scope(w), ts_text(w, nm), ty);
         /* (module level only: a function's locals are not scoped in the index, and a
          * local of the same name elsewhere would take its type) */
         if (!ts_scope(w) &&
