@@ -141,6 +141,7 @@ const al_kb_entry *al_blocking_api(const ir_file *f, const al_index *idx, const 
   if (al_expected_to_raise(f, call)) return NULL;
   return e;
 }
+
 const char *al_category_label(const char *c) {
   if (!strcmp(c, "sleep")) return "sleep";
   if (!strcmp(c, "network")) return "network I/O";

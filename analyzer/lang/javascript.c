@@ -1892,10 +1892,14 @@ static ir_node *js_enter(ts_walk *w, bool *descend) {
             !ts_has_token(m, "static"))
           continue;
         const char *type = ts_is(val, "new_expression") ? package_new_type(w, c, val) : known_result_type(w, c, val, 0);
+        ir_node made = {0}; /* (an ASSIGN only for a field of known type) */
+        if (!type && ts_is(val, "new_expression")) project_new_class(w, c, val, &made);
+        if (!type && !made.member) continue;
         ir_node *a = ir_add(w->f, parent, IR_ASSIGN, ts_span(m));
         a->name = ts_text(w, nm);
-        if (type) a->type = ir_str(w->f, type, strlen(type));
-        else if (ts_is(val, "new_expression")) project_new_class(w, c, val, a);
+        a->type = type ? ir_str(w->f, type, strlen(type)) : NULL;
+        a->module = made.module;
+        a->member = made.member;
       }
       break;
     }
@@ -2036,9 +2040,8 @@ static ir_node *js_enter(ts_walk *w, bool *descend) {
     if (!strcmp(t, "public_field_definition")) { /* TypeScript: `private repo: Repo;` */
       TSNode nm = ts_field(n, "name");
       if (ts_is(nm, "property_identifier")) {
-        TSNode ty = ts_field(n, "type");
-        bind_annotation(w, c, NULL, al_arena_fmt(&w->f->arena, "this.%s", ts_text(w, nm)), ty);
-        if (ts_node_is_null(ts_field(n, "value"))) return lower_fn_typed(w, parent, nm, ty);
+        bind_annotation(w, c, NULL, al_arena_fmt(&w->f->arena, "this.%s", ts_text(w, nm)), ts_field(n, "type"));
+        if (ts_node_is_null(ts_field(n, "value"))) return lower_fn_typed(w, parent, nm, ts_field(n, "type"));
       }
     }
     if (!strcmp(t, "property_signature")) { /* TypeScript: `load: (id: string) => Promise<Row>;` */
