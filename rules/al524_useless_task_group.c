@@ -125,6 +125,7 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
     const char *what = call->nargs && call->args[0].text ? call->args[0].text : "?";
     /* `n.start_soon(work, x)` takes the function and its arguments (knowledge `takes_async_fn`) */
     bool takes_fn = al_kb_match(al_kb_for(f->lang), "takes_async_fn", call->name) != NULL;
+    if (takes_fn && strchr(what, '(')) continue; /* `start_soon(job(1))`: a TypeError first (AL101) */
     al_report_fix(sink, w, await_fix(f, w, call, takes_fn),
                   "task group `%s` only runs `%s` and waits for it: `await` it instead (`%s(...)` as `await %s%s`) — "
                   "no extra task, and its exception is not wrapped in an ExceptionGroup",
