@@ -771,8 +771,16 @@ static void awaited_function(const ir_file *f, const al_index *idx, al_sink *sin
   const al_func_info *target = al_arg_async_fn(f, idx, aw, name);
   const al_kb_entry *api = target ? NULL : al_kb_find(al_kb_for(f->lang), "awaitable", name);
   if (!target && !api) return;
-  al_fix *fx = al_fix_new(AL_FIX_APPLY_UNSAFE, "call it");
-  al_fix_add(fx, e, e, "()");
+  /* the fix calls it without arguments: only for a project function that takes none
+   * (`asyncio.sleep()` would raise TypeError in turn) */
+  const ir_node *tf = target ? target->func : NULL;
+  bool no_params = tf && (tf->nargs == 0 || (tf->nargs == 1 && (tf->flags & IR_F_METHOD) && tf->args[0].text &&
+                                             (!strcmp(tf->args[0].text, "self") || !strcmp(tf->args[0].text, "cls"))));
+  al_fix *fx = NULL;
+  if (no_params) {
+    fx = al_fix_new(AL_FIX_APPLY_UNSAFE, "call it");
+    al_fix_add(fx, e, e, "()");
+  }
   if (f->lang == AL_LANG_JS)
     al_report_fix(sink, aw, fx, "`await %s` awaits the function itself, not a call of it: a function is not a "
                   "promise, so the await returns it at once and `%s` never runs; call it (`await %s(...)`)", name,

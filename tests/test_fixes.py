@@ -31,6 +31,14 @@ CASES = {
         "import asyncio\n\n\nasync def main():\n    await asyncio.sleep(0)\n\n\nasyncio.run(main)\n",
         "import asyncio\n\n\nasync def main():\n    await asyncio.sleep(0)\n\n\nasyncio.run(main())\n",
     ),
+    # AL101: `await f` -> `await f()` only for a function that takes no arguments (a call of
+    # asyncio.sleep or of refresh(item) without them would raise TypeError in turn)
+    "await_function": (
+        "import asyncio\n\n\nasync def ping():\n    await asyncio.sleep(0)\n\n\nasync def refresh(item):\n"
+        "    await asyncio.sleep(item)\n\n\nasync def f():\n    await ping\n    await refresh\n    await asyncio.sleep\n",
+        "import asyncio\n\n\nasync def ping():\n    await asyncio.sleep(0)\n\n\nasync def refresh(item):\n"
+        "    await asyncio.sleep(item)\n\n\nasync def f():\n    await ping()\n    await refresh\n    await asyncio.sleep\n",
+    ),
     # ... through the alias asyncio is imported as, with `from time import sleep`
     "sleep_alias": (
         "import asyncio as aio\nfrom time import sleep\n\n\nasync def f():\n    sleep(0.5)\n",
