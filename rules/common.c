@@ -446,6 +446,50 @@ static bool iter_small_depth(const ir_file *f, const ir_node *at, const char *te
       return r;
     }
   }
+  /* JS: `Object.values(o)`, `Object.keys(o)`, `Object.entries(o)`, `Array.from(xs, fn)`: as
+   * many as what they are given (its first argument, up to a comma outside brackets);
+   * `Array(4)`, `new Array(4)`, `Array.from({ length: 4 })`: that many */
+  static const char *const js_wrappers[] = {"Object.values", "Object.keys", "Object.entries", "Array.from"};
+  for (size_t i = 0; f->lang == AL_LANG_JS && i < sizeof js_wrappers / sizeof *js_wrappers; i++) {
+    if (!call_of(text, js_wrappers[i], &args, &alen)) continue;
+    size_t n = 0;
+    for (int level = 0; n < alen && (level || args[n] != ','); n++)
+      level += args[n] == '(' || args[n] == '[' || args[n] == '{' ? 1 : args[n] == ')' || args[n] == ']' || args[n] == '}' ? -1 : 0;
+    char *inner = al_fmt("%.*s", (int)n, args);
+    bool r = iter_small_depth(f, at, inner, depth + 1);
+    free(inner);
+    return r;
+  }
+  if (f->lang == AL_LANG_JS) {
+    const char *a = al_starts_with(text, "new ") ? skip_ws(text + 4) : text;
+    long k;
+    /* `{ length: N }` (what Array.from is given): N items */
+    const char *len = text[0] == '{' ? strstr(text, "length") : NULL;
+    if (len && skip_ws(text + 1) == len) {
+      const char *v = skip_ws(len + 6), *ve;
+      if (*v != ':') return false;
+      for (ve = v + 1; *ve && *ve != '}' && *ve != ','; ve++) {}
+      return int_value(f, at, v + 1, ve, &k) && k <= AL_SMALL_COLLECTION;
+    }
+    /* `xs.fill(v)`: as many as xs */
+    const char *fill = strstr(text, ".fill(");
+    if (fill && text[tl - 1] == ')' && !strchr(fill + 6, '(')) {
+      char *recv = al_fmt("%.*s", (int)(fill - text), text);
+      bool r = iter_small_depth(f, at, recv, depth + 1);
+      free(recv);
+      return r;
+    }
+    if (call_of(a, "Array", &args, &alen) && !memchr(args, ',', alen))
+      return int_value(f, at, args, args + alen, &k) && k <= AL_SMALL_COLLECTION;
+    /* `[...X]`: X's items */
+    if (text[0] == '[' && text[tl - 1] == ']' && !strncmp(skip_ws(text + 1), "...", 3)) {
+      const char *in = skip_ws(text + 1) + 3;
+      char *inner = al_fmt("%.*s", (int)(text + tl - 1 - in), in);
+      bool r = !strchr(inner, ',') && iter_small_depth(f, at, inner, depth + 1);
+      free(inner);
+      return r;
+    }
+  }
   if (text[0] == '"' || text[0] == '\'' || text[0] == '`') return true;
   /* `i < n && i < 8`: bounded when any of the conditions is (C / JS loop headers) */
   const char *and = strstr(text, "&&");
