@@ -378,7 +378,7 @@ static void check_js(const ir_file *f, al_sink *sink) {
                         al_call_label(f, op));
         continue;
       }
-      if (in_abort_checked_loop(f, n)) continue;
+      if (in_abort_checked_loop(f, n) || al_handler_exits_process(al_kb_for(f->lang), n)) continue;
       al_report_fix(sink, n, abort_rethrow_fix(f, n),
                     "this catch swallows the AbortError of `%s()`, which was given an AbortSignal: the abort is "
                     "treated as a failure and the code goes on; rethrow it (`if (err.name === 'AbortError') throw "
@@ -390,7 +390,8 @@ static void check_js(const ir_file *f, al_sink *sink) {
                n->child->kind == IR_CALL && n->child->use == IR_USE_CHAINED && abortable_call(f, n->child)) {
       const ir_node *cb = n->child->next;
       while (cb && cb->kind != IR_FUNC) cb = cb->next;
-      if (cb && handles_abort(f, cb->span.start, cb->span.end)) continue;
+      if (cb && (handles_abort(f, cb->span.start, cb->span.end) || al_handler_exits_process(al_kb_for(f->lang), cb)))
+        continue;
       if (!cb && n->nargs && n->args[0].text && !strstr(n->args[0].text, "noop")) continue; /* a named handler */
       al_report(sink, n, "`.catch()` on `%s()`, which was given an AbortSignal, ignores the AbortError: the abort "
                 "looks like a normal completion; rethrow it or check `signal.aborted`",

@@ -780,10 +780,16 @@ bool al_handler_checks_cancel_state(const ir_file *f, const ir_node *h) {
 }
 
 /* The handler withdraws the cancellation on purpose (knowledge `cancel_withdrawals`:
- * `task.uncancel()`): it decided. */
+ * `task.uncancel()`): it decided; or it ends the process. */
 static bool handler_withdraws(const al_kb *kb, const ir_node *h) {
   for (const ir_node *n = h->child; n; n = ir_next(n, h))
     if (n->kind == IR_CALL && n->name && al_kb_match(kb, "cancel_withdrawals", n->name)) return true;
+  return al_handler_exits_process(kb, h);
+}
+
+bool al_handler_exits_process(const al_kb *kb, const ir_node *h) {
+  for (const ir_node *n = h->child; n; n = ir_next(n, h))
+    if (n->kind == IR_CALL && n->name && al_kb_find(kb, "process_exits", n->name)) return true;
   return false;
 }
 

@@ -51,6 +51,9 @@ const al_kb_entry *al_blocking_api(const ir_file *f, const al_index *idx, const 
 /* True when the call sits in a context that expects it to raise (`with pytest.raises`,
  * assertRaises: knowledge `expects_raise`). */
 bool al_expected_to_raise(const ir_file *f, const ir_node *call);
+/* The handler ends the process (knowledge `process_exits`: `sys.exit(0)`, `process.exit(1)`):
+ * it does not go on as if the cancellation had not happened. */
+bool al_handler_exits_process(const al_kb *kb, const ir_node *h);
 /* Human name of a blocking category ("file I/O"). */
 const char *al_category_label(const char *category);
 
