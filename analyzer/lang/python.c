@@ -1008,10 +1008,11 @@ static const char *cm_decorator(ts_walk *w, py_ctx *c, TSNode decorated) {
   return NULL;
 }
 
-/* A decorator (knowledge `offloop_decorators`) that runs a sync function on a thread and
- * makes calling it give an awaitable — `@sync_to_async`, `@sync_to_async(thread_sensitive=
- * False)`, `@asyncify` — by its resolved name. */
-static bool offloop_decorator(ts_walk *w, py_ctx *c, TSNode decorated) {
+/* A decorator of the function that the knowledge lists in section, by its resolved name
+ * (`@x` or `@x(...)`): `offloop_decorators` run a sync function on a thread and make
+ * calling it give an awaitable — `@sync_to_async`, `@sync_to_async(thread_sensitive=
+ * False)`, `@asyncify`. */
+static bool decorator_in(ts_walk *w, py_ctx *c, TSNode decorated, const char *section) {
   for (uint32_t i = 0, k = ts_node_named_child_count(decorated); i < k; i++) {
     TSNode d = ts_node_named_child(decorated, i);
     if (!ts_is(d, "decorator")) continue;
@@ -1020,7 +1021,7 @@ static bool offloop_decorator(ts_walk *w, py_ctx *c, TSNode decorated) {
     if (!ts_is(e, "identifier") && !ts_is(e, "attribute")) continue;
     const char *name, *mod, *mem;
     resolve_ref(w, c, ts_text(w, e), &name, &mod, &mem);
-    if (al_kb_find(al_kb_for(AL_LANG_PYTHON), "offloop_decorators", name)) return true;
+    if (al_kb_find(al_kb_for(AL_LANG_PYTHON), section, name)) return true;
   }
   return false;
 }
@@ -1082,6 +1083,9 @@ static bool is_read(ts_walk *w) {
       !strcmp(pt, "as_pattern_target") || !strcmp(pt, "pattern_list") || !strcmp(pt, "global_statement") ||
       !strcmp(pt, "nonlocal_statement"))
     return false;
+  /* `del coro` drops the name without running it (`del a, b` too) */
+  if (!strcmp(pt, "delete_statement")) return false;
+  if (!strcmp(pt, "expression_list") && ts_up(w, 2) && ts_is(ts_up(w, 2)->node, "delete_statement")) return false;
   return true;
 }
 
@@ -1629,7 +1633,12 @@ static ir_node *py_enter(ts_walk *w, bool *descend) {
         x->type = cm_decorator(w, c, ts_node_parent(n));
         /* a sync function run on a thread by its decorator: calls of it are awaitable, and
          * what it does blocks no loop */
-        if (!(x->flags & IR_F_ASYNC) && offloop_decorator(w, c, ts_node_parent(n))) x->flags |= IR_F_RETURNS_PROMISE;
+        if (!(x->flags & IR_F_ASYNC) && decorator_in(w, c, ts_node_parent(n), "offloop_decorators"))
+          x->flags |= IR_F_RETURNS_PROMISE;
+        /* the async_generator package's `@async_generator async def` (yield_()): calls make
+         * an async generator, not a coroutine */
+        if ((x->flags & IR_F_ASYNC) && decorator_in(w, c, ts_node_parent(n), "async_generator_decorators"))
+          x->flags |= IR_F_GENERATOR;
         if (c->props.map.len && is_property(w, ts_node_parent(n))) x->flags |= IR_F_PROPERTY;
       }
       TSNode body = ts_field(n, "body");
