@@ -465,10 +465,10 @@ static bool iter_small_depth(const ir_file *f, const ir_node *at, const char *te
     long k;
     /* `{ length: N }` (what Array.from is given): N items */
     const char *len = text[0] == '{' ? strstr(text, "length") : NULL;
-    if (len && skip_ws(text + 1) == len) {
-      const char *v = skip_ws(len + 6), *ve;
-      if (*v != ':') return false;
-      for (ve = v + 1; *ve && *ve != '}' && *ve != ','; ve++) {}
+    const char *v = len && skip_ws(text + 1) == len ? skip_ws(len + 6) : NULL;
+    if (v && *v == ':') {
+      const char *ve = v + 1;
+      while (*ve && *ve != '}' && *ve != ',') ve++;
       return int_value(f, at, v + 1, ve, &k) && k <= AL_SMALL_COLLECTION;
     }
     /* `xs.fill(v)`: as many as xs */
