@@ -720,16 +720,22 @@ const al_kb_entry *al_blocking_entry(const ir_file *f, const ir_node *call) {
 }
 
 /* `with: submitted`: the block's exit waits for the work submitted in it (an executor's
- * shutdown(wait=True)) — when the block hands it work (`ex.submit(f)`, `ex.map(f, xs)`)
- * and awaits nothing, that work is still running there. */
-static bool exit_waits_for_work(const ir_node *with, const char *item) {
+ * shutdown(wait=True)) — when the block hands it work through one of the entry's
+ * `submits` methods (`ex.submit(f)`, `ex.map(f, xs)`) and awaits nothing, that work is
+ * still running there. */
+static bool exit_waits_for_work(const ir_node *with, const char *item, const char *submits) {
   size_t il = strlen(item);
   bool submitted = false;
   for (const ir_node *x = with->child; x; x = ir_next(x, with)) {
     if (x->kind == IR_AWAIT) return false;
-    if (x->kind == IR_CALL && x->name && !strncmp(x->name, item, il) &&
-        (!strcmp(x->name + il, ".submit") || !strcmp(x->name + il, ".map")))
-      submitted = true;
+    if (submitted || x->kind != IR_CALL || !x->name || strncmp(x->name, item, il) || x->name[il] != '.') continue;
+    const char *m = x->name + il + 1;
+    size_t ml = strlen(m);
+    for (const char *s = submits; s && *s && !submitted;) {
+      size_t n = strcspn(s, ",");
+      submitted = n == ml && !strncmp(s, m, n);
+      s += n + (s[n] != 0);
+    }
   }
   return submitted;
 }
@@ -744,7 +750,8 @@ const al_kb_entry *al_blocking_with(const ir_file *f, const ir_node *with, const
       buf[n] = 0;
       const al_kb_entry *e = al_kb_find(al_kb_for(f->lang), "blocking", buf);
       const char *w = e ? al_kb_attr(e, "with") : NULL;
-      if (w && (!strcmp(w, "true") || (!strcmp(w, "submitted") && exit_waits_for_work(with, buf)))) {
+      if (w && (!strcmp(w, "true") ||
+                (!strcmp(w, "submitted") && exit_waits_for_work(with, buf, al_kb_attr(e, "submits"))))) {
         *item = buf;
         return e;
       }

@@ -770,6 +770,15 @@ static void project_new_class(ts_walk *w, js_ctx *c, TSNode value, ir_node *x) {
   x->member = mod ? mem : nm;
 }
 
+/* What importers call a module-level value (or a class's static field) as: the type of
+ * a package's class made with new or of a call the knowledge types (x->type), or where a
+ * project class made with new is (x->module/member). Nothing set when unknown. */
+static void value_type(ts_walk *w, js_ctx *c, TSNode val, ir_node *x) {
+  const char *type = ts_is(val, "new_expression") ? package_new_type(w, c, val) : known_result_type(w, c, val, 0);
+  if (type) x->type = ir_str(w->f, type, strlen(type));
+  else if (ts_is(val, "new_expression")) project_new_class(w, c, val, x); /* `new Repo()` */
+}
+
 static void bind_new_var(ts_walk *w, js_ctx *c, const char *var, TSNode value);
 
 static void bind_new(ts_walk *w, js_ctx *c, TSNode left, TSNode value) {
@@ -1542,17 +1551,22 @@ static void inline_object_type(ts_walk *w, const ir_node *fn, const char *param,
     TSNode nm = ts_field(m, "name");
     if (!ts_is(nm, "property_identifier")) continue;
     bool method = ts_is(m, "method_signature");
-    if (method ? !returns_promise_type(w, ts_field(m, "return_type")) && !union_with_promise(w, ts_field(m, "return_type"))
+    TSNode rt = ts_field(m, "return_type");
+    if (method ? !returns_promise_type(w, rt) && !union_with_promise(w, rt)
                : !ts_is(m, "property_signature") || !promise_fn_type(w, ts_field(m, "type")))
       continue;
     if (!cls) {
       cls = ir_add(w->f, w->f->root, IR_CLASS, ts_span(t));
       cls->name = fn ? al_arena_fmt(&w->f->arena, "%s.%s", fn->name, param) : param;
     }
+    if (!method) { /* `load: () => Promise<Row>`, as a class field of that type */
+      lower_fn_typed(w, cls, nm, ts_field(m, "type"));
+      continue;
+    }
     ir_node *f = ir_add(w->f, cls, IR_FUNC, ts_span(nm));
     f->name = al_arena_fmt(&w->f->arena, "%s.%s", cls->name, ts_text(w, nm));
     f->flags |= IR_F_RETURNS_PROMISE | IR_F_METHOD;
-    if (method && !returns_promise_type(w, ts_field(m, "return_type"))) f->flags |= IR_F_MAYBE_PROMISE;
+    if (!returns_promise_type(w, rt)) f->flags |= IR_F_MAYBE_PROMISE;
   }
   if (cls) ts_bind_type(w, &((js_ctx *)w->user)->types, fn, "this.", param, NULL, cls->name);
 }
@@ -1891,13 +1905,12 @@ static ir_node *js_enter(ts_walk *w, bool *descend) {
         if (!parent || parent->kind != IR_CLASS || !parent->name || parent->parent != w->f->root ||
             !ts_has_token(m, "static"))
           continue;
-        const char *type = ts_is(val, "new_expression") ? package_new_type(w, c, val) : known_result_type(w, c, val, 0);
         ir_node made = {0}; /* (an ASSIGN only for a field of known type) */
-        if (!type && ts_is(val, "new_expression")) project_new_class(w, c, val, &made);
-        if (!type && !made.member) continue;
+        value_type(w, c, val, &made);
+        if (!made.type && !made.member) continue;
         ir_node *a = ir_add(w->f, parent, IR_ASSIGN, ts_span(m));
         a->name = ts_text(w, nm);
-        a->type = type ? ir_str(w->f, type, strlen(type)) : NULL;
+        a->type = made.type;
         a->module = made.module;
         a->member = made.member;
       }
@@ -2136,10 +2149,7 @@ static ir_node *js_enter(ts_walk *w, bool *descend) {
         if (promise_typed) x->flags |= IR_F_PROMISE_TYPED;
         if (!ts_scope(w) && is_exported(w)) x->flags |= IR_F_EXPORTED; /* `export const api = {...}` */
         if (!ts_scope(w) && (ts_is(val, "new_expression") || (c->returns_imports && ts_is(val, "call_expression")))) {
-          /* what importers call it as */
-          const char *type = ts_is(val, "new_expression") ? package_new_type(w, c, val) : known_result_type(w, c, val, 0);
-          if (type) x->type = ir_str(w->f, type, strlen(type));
-          else if (ts_is(val, "new_expression")) project_new_class(w, c, val, x); /* `new Repo()` */
+          value_type(w, c, val, x); /* what importers call it as */
         }
         const char *vt = ts_node_type(val);
         if (!strcmp(vt, "array") || !strcmp(vt, "object") || !strcmp(vt, "string") || !strcmp(vt, "number")) {
