@@ -786,6 +786,21 @@ static void bind_new(ts_walk *w, js_ctx *c, TSNode left, TSNode value) {
   bind_new_var(w, c, dotted(w, left), value);
 }
 
+/* A class's pre-pass: `this.x = new Pool()` (or a call, or an await of one) in a method
+ * binds x's type for every method of the class, the ones written above it too. */
+static void prebind_this_attr(ts_walk *w, void *seen, TSNode st) {
+  js_ctx *c = w->user;
+  TSNode a = ts_node_named_child(st, 0);
+  TSNode left = ts_field(a, "left"), right = ts_field(a, "right");
+  if (!ts_is(a, "assignment_expression") || !ts_is(left, "member_expression")) return;
+  if (!ts_is(ts_field(left, "object"), "this") || !ts_is(ts_field(left, "property"), "property_identifier")) return;
+  if (!ts_is(right, "new_expression") && !ts_is(right, "call_expression") && !ts_is(right, "await_expression")) return;
+  const char *var = dotted(w, left);
+  al_binding *before = ts_typed_var(w, &c->types, "this.", var);
+  bind_new_var(w, c, var, right);
+  ts_prebind_settle(w, &c->types, seen, "this.", var, before);
+}
+
 /* var (a local, or this.x) = value */
 static void bind_new_var(ts_walk *w, js_ctx *c, const char *var, TSNode value) {
   const char *key = NULL;
@@ -1889,8 +1904,13 @@ static ir_node *js_enter(ts_walk *w, bool *descend) {
       return lower_call(w, c, n, parent, false);
     }
     if (!strcmp(t, "class_body")) { /* its fields first: a method above `pool = new Pool()` uses it too */
+      al_map seen = {0};
       for (uint32_t i = 0, k = ts_node_named_child_count(n); i < k; i++) {
         TSNode m = ts_node_named_child(n, i);
+        if (ts_is(m, "method_definition")) { /* and `this.pool = new Pool()` in any method */
+          ts_each_expression_statement(w, ts_field(m, "body"), prebind_this_attr, &seen);
+          continue;
+        }
         bool js = ts_is(m, "field_definition");
         if (!js && !ts_is(m, "public_field_definition")) continue;
         TSNode nm = ts_field(m, js ? "property" : "name");
@@ -1914,6 +1934,7 @@ static ir_node *js_enter(ts_walk *w, bool *descend) {
         a->module = made.module;
         a->member = made.member;
       }
+      al_map_free(&seen);
       break;
     }
     if (!strcmp(t, "class_declaration") || !strcmp(t, "class")) {

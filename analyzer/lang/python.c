@@ -289,6 +289,55 @@ static void bind_unpacked_types(ts_walk *w, py_ctx *c, TSNode left, TSNode right
   }
 }
 
+/* One attribute a class's pre-pass met: `self.<attr> = value` in a method, `attr = value`
+ * or `attr: T` in the class body. */
+static void prebind_attr(ts_walk *w, py_ctx *c, al_map *seen, const char *attr, TSNode value, bool is_annotation) {
+  TSNode fn = ts_is(value, "call") ? ts_field(value, "function") : value;
+  uint32_t s0 = ts_node_start_byte(fn);
+  if (ts_is(fn, "identifier") && ts_node_end_byte(fn) - s0 == 3 && !memcmp(w->text + s0, "cls", 3))
+    return; /* `self.x = cls()`: the walk knows the classmethod's class where it is */
+  const char *var = al_arena_fmt(&w->f->arena, "self.%s", attr);
+  al_binding *before = typed_var(w, c, var);
+  bind_value_type(w, c, var, value, is_annotation, false);
+  ts_prebind_settle(w, &c->types, seen, "self.", var, before);
+}
+
+/* `self.x = Session()` in a method (its nested blocks too, not its nested functions). */
+static void prebind_self_attr(ts_walk *w, void *seen, TSNode st) {
+  TSNode a = ts_node_named_child(st, 0);
+  TSNode left = ts_field(a, "left"), right = ts_field(a, "right");
+  if (!ts_is(a, "assignment") || !ts_is(left, "attribute") || !ts_is(right, "call")) return;
+  TSNode obj = ts_field(left, "object"), attr = ts_field(left, "attribute");
+  uint32_t s0 = ts_node_start_byte(obj);
+  if (ts_is(obj, "identifier") && ts_node_end_byte(obj) - s0 == 4 && !memcmp(w->text + s0, "self", 4) &&
+      ts_is(attr, "identifier"))
+    prebind_attr(w, w->user, seen, ts_text(w, attr), right, false);
+}
+
+/* On entering a class: the types of its attributes, wherever in the class they are
+ * assigned, so a method written above `__init__` (or above the class attribute, or above
+ * the method that connects) resolves `self.session.get()` as one written below does. */
+static void prebind_class_attrs(ts_walk *w, py_ctx *c, TSNode body) {
+  if (!ts_is(body, "block")) return;
+  al_map seen = {0};
+  TSTreeCursor cur = ts_tree_cursor_new(body);
+  for (bool more = ts_tree_cursor_goto_first_child(&cur); more; more = ts_tree_cursor_goto_next_sibling(&cur)) {
+    TSNode st = ts_tree_cursor_current_node(&cur);
+    if (ts_is(st, "decorated_definition")) st = ts_field(st, "definition");
+    if (ts_is(st, "function_definition")) {
+      ts_each_expression_statement(w, ts_field(st, "body"), prebind_self_attr, &seen);
+    } else if (ts_is(st, "expression_statement")) {
+      TSNode a = ts_node_named_child(st, 0);
+      TSNode left = ts_field(a, "left"), right = ts_field(a, "right"), type = ts_field(a, "type");
+      if (!ts_is(a, "assignment") || !ts_is(left, "identifier")) continue;
+      if (!ts_node_is_null(type)) prebind_attr(w, c, &seen, ts_text(w, left), type, true);
+      else if (ts_is(right, "call")) prebind_attr(w, c, &seen, ts_text(w, left), right, false);
+    }
+  }
+  ts_tree_cursor_delete(&cur);
+  al_map_free(&seen);
+}
+
 /* Resolves dotted text (as `dotted` makes it) to a qualified name: through imports, the
  * class of `self`, locals and attributes of known class, and constructor calls
  * (`Path(p).read_text` -> pathlib.Path.read_text). Returns *name. */
@@ -1586,6 +1635,8 @@ static ir_node *py_enter(ts_walk *w, bool *descend) {
         }
       }
       if (ts_is(ts_node_parent(n), "decorated_definition")) x->flags |= IR_F_DECORATED;
+      ts_cur(w)->own = x; /* (what the walk sets on return) the class the attributes bind to */
+      prebind_class_attrs(w, c, ts_field(n, "body"));
       return x;
     }
     if (!strcmp(t, "continue_statement")) return ir_add(w->f, parent, IR_CONTINUE, ts_span(n));

@@ -269,11 +269,18 @@ const char *ts_alias_get(ts_walk *w, const al_map *aliases, const char *var) {
   return r && *r ? r : NULL;
 }
 
+/* The class `self.` attributes bind to: the enclosing one, or the current node's own (a
+ * class's front end binds its attributes on entering it). */
+static ir_node *self_class(ts_walk *w) {
+  ir_node *o = ts_cur(w)->own;
+  return o && o->kind == IR_CLASS ? o : ts_enclosing_own(w, IR_CLASS);
+}
+
 void ts_bind_type(ts_walk *w, al_map *types, const ir_node *scope, const char *self_prefix, const char *var,
                   const char *module, const char *member) {
   char *key;
   if (al_starts_with(var, self_prefix)) {
-    ir_node *cls = ts_enclosing_own(w, IR_CLASS);
+    ir_node *cls = self_class(w);
     if (!cls) return;
     key = al_fmt("cls:%s\x1f%s", cls->name, var);
   } else {
@@ -291,7 +298,7 @@ al_binding *ts_typed_var(ts_walk *w, const al_map *types, const char *self_prefi
   if (!types->len || strlen(var) > 256) return NULL;
   char buf[320];
   if (al_starts_with(var, self_prefix)) {
-    ir_node *cls = ts_enclosing_own(w, IR_CLASS);
+    ir_node *cls = self_class(w);
     if (!cls || strlen(cls->name) > 200) return NULL;
     snprintf(buf, sizeof buf, "cls:%s\x1f%s", cls->name, var);
     return al_map_get(types, buf);
@@ -341,6 +348,51 @@ al_binding *ts_typed_element(ts_walk *w, const al_map *types, const char *self_p
   memcpy(key + 2, w->text + s0, e0 - s0);
   key[e0 - s0 + 2] = 0;
   return ts_typed_var(w, types, self_prefix, key);
+}
+
+void ts_each_expression_statement(ts_walk *w, TSNode block, void (*fn)(ts_walk *w, void *ud, TSNode st), void *ud) {
+  if (ts_node_is_null(block)) return;
+  TSTreeCursor cur = ts_tree_cursor_new(block);
+  uint32_t depth = 0;
+  if (!ts_tree_cursor_goto_first_child(&cur)) goto done;
+  depth = 1;
+  for (;;) {
+    TSNode x = ts_tree_cursor_current_node(&cur);
+    const char *t = ts_node_type(x);
+    bool into = false;
+    if (!strcmp(t, "expression_statement")) fn(w, ud, x);
+    else if (ts_node_is_named(x) && depth < 16)
+      into = al_ends_with(t, "_statement") || al_ends_with(t, "_clause") || !strcmp(t, "block") ||
+             !strcmp(t, "statement_block");
+    if (into && ts_tree_cursor_goto_first_child(&cur)) {
+      depth++;
+      continue;
+    }
+    while (!ts_tree_cursor_goto_next_sibling(&cur)) {
+      if (depth <= 1 || !ts_tree_cursor_goto_parent(&cur)) goto done;
+      depth--;
+    }
+  }
+done:
+  ts_tree_cursor_delete(&cur);
+}
+
+void ts_prebind_settle(ts_walk *w, al_map *types, al_map *seen, const char *self_prefix, const char *var,
+                       const al_binding *before) {
+  static al_binding unknown; /* (in seen: an assignment of a type not known) */
+  al_binding *b = ts_typed_var(w, types, self_prefix, var);
+  if (b == before) b = &unknown;
+  al_binding *first = al_map_get(seen, var);
+  if (!first) {
+    al_map_put(seen, var, b);
+    if (b != &unknown) return;
+  }
+  bool same = first && first != &unknown && b != &unknown && first->member && b->member &&
+              !strcmp(first->member, b->member) &&
+              (first->module == b->module || (first->module && b->module && !strcmp(first->module, b->module)));
+  if (same) return;
+  if (first) al_map_put(seen, var, &unknown);
+  if (first || before) ts_bind_type(w, types, NULL, self_prefix, var, NULL, "()");
 }
 
 ir_span ts_span(TSNode n) {

@@ -108,6 +108,17 @@ struct al_binding *ts_typed_var(ts_walk *w, const al_map *types, const char *sel
 struct al_binding *ts_typed_element(ts_walk *w, const al_map *types, const char *self_prefix, const char *prefix,
                                     TSNode node);
 
+/* Calls fn(w, ud, st) for each expression_statement of block: through nested blocks and
+ * compound statements (node types ending in _statement or _clause, `block`,
+ * `statement_block`), not into functions or classes. */
+void ts_each_expression_statement(ts_walk *w, TSNode block, void (*fn)(ts_walk *w, void *ud, TSNode st), void *ud);
+/* A class's pre-pass assigned attribute var (`self.x`, `this.x`) a value, which bound it
+ * from `before` to its type, or left it (a value of unknown type): the first type is kept;
+ * a second assignment of another type, or of one not known, leaves var unknown above the
+ * assignments (the walk binds each where it is). `seen` maps var to what the first bound. */
+void ts_prebind_settle(ts_walk *w, al_map *types, al_map *seen, const char *self_prefix, const char *var,
+                       const struct al_binding *before);
+
 ir_span ts_span(TSNode n);
 const char *ts_text(ts_walk *w, TSNode n);           /* node text copied into the IR arena */
 const char *ts_text_short(ts_walk *w, TSNode n, size_t max); /* truncated with "..." */
