@@ -1462,11 +1462,13 @@ static void mark_c_contexts(al_index *idx) {
   /* functions stored in callback fields (`opts.exit_cb = f`, `.read_cb = f`, `ev->handler = f`) */
   const al_kb_section *fields = al_kb_section_get(kb, "callback_fields");
   const al_kb_section *suffixes = al_kb_section_get(kb, "callback_field_suffixes");
+  const al_kb_section *not_fields = al_kb_section_get(kb, "not_callback_fields");
   for (size_t i = 0; i < idx->infos.len; i++) {
     al_func_info *info = idx->infos.items[i];
     if (info->file->lang != AL_LANG_C) continue;
     for (const ir_node *a = info->func->child; a; a = ir_next(a, info->func)) {
       if (a->kind != IR_ASSIGN || !a->member || !(a->flags & IR_F_METHOD)) continue;
+      if (not_fields && al_map_get(&not_fields->by_name, a->name)) continue;
       bool cb = fields && al_map_get(&fields->by_name, a->name);
       for (size_t k = 0; suffixes && !cb && k < suffixes->entries.len; k++)
         cb = al_ends_with(a->name, ((const al_kb_entry *)suffixes->entries.items[k])->name);

@@ -398,7 +398,9 @@ static uint8_t null_test(const ir_node *fn, const char *t, size_t n) {
     bool eq = op[0] == '=';
     *op = 0;
     char *l = buf, *r = op + 2;
-    bool lnull = !strcmp(l, "NULL") || !strcmp(l, "0"), rnull = !strcmp(r, "NULL") || !strcmp(r, "0");
+    /* (`void*0`: NULL as the pretty printer writes it, `((void *)0)`) */
+    bool lnull = !strcmp(l, "NULL") || !strcmp(l, "0") || !strcmp(l, "void*0");
+    bool rnull = !strcmp(r, "NULL") || !strcmp(r, "0") || !strcmp(r, "void*0");
     if (lnull == rnull) return 0;
     name = lnull ? r : l;
     when_null = eq;
@@ -408,9 +410,89 @@ static uint8_t null_test(const ir_node *fn, const char *t, size_t n) {
   return 0;
 }
 
+static bool ident_char(char ch) {
+  return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '_';
+}
+
+static enum CXChildVisitResult first_ref_cb(CXCursor cur, CXCursor parent, CXClientData d) {
+  (void)parent;
+  if (clang_getCursorKind(cur) != CXCursor_DeclRefExpr) return CXChildVisit_Recurse;
+  *(CXCursor *)d = cur;
+  return CXChildVisit_Break;
+}
+
+/* The guard of an `if` written by a macro defined in this file (libuv's POST: `if (cb !=
+ * NULL)` in its body), whose condition has no text of its own here (libclang places the
+ * whole expansion where the macro is named, and gives no location inside its body): the
+ * `if` conditions of the macro's definition, when those that test a parameter agree, and
+ * the condition in the tree names that parameter. `at`: where the macro is named. */
+static uint8_t macro_guard(c_ctx *c, const ir_node *fn, CXCursor cond, size_t at) {
+  size_t n = 0;
+  while (at + n < c->len && ident_char(c->text[at + n])) n++;
+  if (!n || (at && ident_char(c->text[at - 1]))) return 0;
+  const char *name = c->text + at, *end = c->text + c->len, *body = NULL;
+  for (const char *p = c->text; !body && (p = memmem(p, (size_t)(end - p), "define", 6)); p += 6) {
+    const char *h = p;
+    while (h > c->text && (h[-1] == ' ' || h[-1] == '\t')) h--;
+    if (h == c->text || h[-1] != '#') continue;
+    const char *q = p + 6;
+    if (q >= end || (*q != ' ' && *q != '\t')) continue;
+    while (q < end && (*q == ' ' || *q == '\t')) q++;
+    if ((size_t)(end - q) > n && !memcmp(q, name, n) && !ident_char(q[n])) body = q + n;
+  }
+  if (!body) return 0;
+  const char *stop = body; /* the definition's end: the first line not continued by a backslash */
+  while (stop < end && *stop != '\n') {
+    const char *nl = memchr(stop, '\n', (size_t)(end - stop));
+    if (!nl) nl = end;
+    const char *last = nl;
+    while (last > stop && (last[-1] == ' ' || last[-1] == '\t' || last[-1] == '\r')) last--;
+    stop = nl;
+    if (last > body && last[-1] == '\\' && nl < end) stop = nl + 1;
+    else break;
+  }
+  uint8_t found = 0;
+  for (const char *p = body; p + 2 < stop; p++) {
+    if (p[0] != 'i' || p[1] != 'f' || ident_char(p[2]) || (p > body && ident_char(p[-1]))) continue;
+    const char *q = p + 2;
+    while (q < stop && (*q == ' ' || *q == '\t' || *q == '\\' || *q == '\n' || *q == '\r')) q++;
+    if (q >= stop || *q != '(') continue;
+    int depth = 0;
+    const char *r = q;
+    for (; r < stop; r++) {
+      if (*r == '(') depth++;
+      else if (*r == ')' && --depth == 0) break;
+    }
+    if (r >= stop) break;
+    uint8_t g = null_test(fn, q + 1, (size_t)(r - q - 1));
+    if (g && found && g != found) return 0; /* two tests that disagree: not known which this is */
+    if (g) found = g;
+  }
+  if (!found) return 0;
+  CXCursor ref = clang_getNullCursor();
+  clang_visitChildren(cond, first_ref_cb, &ref);
+  if (clang_getCursorKind(cond) == CXCursor_DeclRefExpr) ref = cond;
+  if (clang_Cursor_isNull(ref)) return 0;
+  CXString sp = clang_getCursorSpelling(ref);
+  const char *ref_name = clang_getCString(sp);
+  const char *param = fn->args[(found & 0x7fu) - 1].text;
+  bool same = ref_name && param && !strcmp(ref_name, param);
+  clang_disposeString(sp);
+  return same ? found : 0;
+}
+
+/* The guard an `if` condition sets (null_test), also when a macro wrote it. */
+static uint8_t cond_guard(c_ctx *c, const ir_node *fn, CXCursor ifs, CXCursor cond) {
+  ir_span sp = span_of(c, cond);
+  uint8_t g = sp.end > sp.start ? null_test(fn, c->text + sp.start, sp.end - sp.start) : 0;
+  if (g) return g;
+  /* from a macro: the `if` and its condition both start where the macro is named */
+  return sp.start <= span_of(c, ifs).start ? macro_guard(c, fn, cond, sp.start) : 0;
+}
+
 /* A call in the `then` or `else` branch of an `if` testing a parameter of its function
  * against NULL: taken only when the parameter is (not) NULL. The innermost such `if`
- * decides. A condition written by a macro (libuv's POST) has no text of its own here. */
+ * decides. */
 static uint8_t call_guard(c_ctx *c) {
   const ir_node *fn = NULL;
   for (size_t i = c->depth; i-- > 0 && !fn;)
@@ -424,8 +506,7 @@ static uint8_t call_guard(c_ctx *c) {
     CXCursor cond = clang_getNullCursor();
     clang_visitChildren(c->frames[i].cur, first_child_cb, &cond);
     if (clang_Cursor_isNull(cond)) continue;
-    ir_span sp = span_of(c, cond);
-    uint8_t g = sp.end > sp.start ? null_test(fn, c->text + sp.start, sp.end - sp.start) : 0;
+    uint8_t g = cond_guard(c, fn, c->frames[i].cur, cond);
     if (!g) continue;
     return branch == 1 ? g : (uint8_t)(g ^ IR_GUARD_NULL);
   }
@@ -466,8 +547,7 @@ static void early_return(c_ctx *c, CXCursor ifs) {
   if_kids k = {{clang_getNullCursor(), clang_getNullCursor(), clang_getNullCursor()}, 0};
   clang_visitChildren(ifs, collect_cb, &k);
   if (k.n != 2) return; /* an else, or no then */
-  ir_span sp = span_of(c, k.kid[0]);
-  uint8_t g = sp.end > sp.start ? null_test(fn, c->text + sp.start, sp.end - sp.start) : 0;
+  uint8_t g = cond_guard(c, fn, ifs, k.kid[0]);
   if (!g) return;
   CXCursor last = k.kid[1];
   if (clang_getCursorKind(last) == CXCursor_CompoundStmt) {
@@ -480,6 +560,20 @@ static void early_return(c_ctx *c, CXCursor ifs) {
   if (blk->after_guard) return; /* the first such `if` decides */
   blk->after_guard = (uint8_t)(g ^ IR_GUARD_NULL);
   blk->after_index = c->frames[c->depth - 1].index;
+}
+
+/* A call written by a macro that expands to statements (libuv's POST: `do { if (cb) ...
+ * else uv__fs_work(req); } while (0)`): the statement around it starts where the macro is
+ * named too. Such a call is shown by its function's name, not the macro's. */
+static bool in_statement_macro(c_ctx *c, uint32_t start) {
+  for (size_t i = c->depth - 1; i-- > 0;) {
+    enum CXCursorKind k = c->frames[i].kind;
+    if (k == CXCursor_FunctionDecl) return false;
+    if (k == CXCursor_CompoundStmt || k == CXCursor_IfStmt || k == CXCursor_DoStmt || k == CXCursor_WhileStmt ||
+        k == CXCursor_ForStmt || k == CXCursor_SwitchStmt)
+      return span_of(c, c->frames[i].cur).start == start;
+  }
+  return false;
 }
 
 static ir_node *lower_cursor(c_ctx *c, CXCursor cur, enum CXCursorKind k, ir_node *parent, bool *descend) {
@@ -532,7 +626,7 @@ static ir_node *lower_cursor(c_ctx *c, CXCursor cur, enum CXCursorKind k, ir_nod
     while (e < c->len && (c->text[e] == '_' || (c->text[e] >= 'a' && c->text[e] <= 'z') ||
                           (c->text[e] >= 'A' && c->text[e] <= 'Z') || (e > s && c->text[e] >= '0' && c->text[e] <= '9')))
       e++;
-    if (e > s && e < c->len && c->text[e] == '(') x->text = ir_str(c->f, c->text + s, e - s);
+    if (e > s && e < c->len && c->text[e] == '(' && !in_statement_macro(c, s)) x->text = ir_str(c->f, c->text + s, e - s);
     x->type = type_str(c->f, clang_getCursorType(cur));
     const char *var = NULL;
     x->use = (uint8_t)call_use(c, &var, x->span.start);
