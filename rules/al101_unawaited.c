@@ -80,6 +80,15 @@ static bool chain_on_stored_promise(const ir_file *f, const al_index *idx, const
   return false;
 }
 
+/* JS: `promise.then(f)` / `.finally(f)` with a handler, on a name or property whose type
+ * is not known: `then` is a promise's method (a thenable's, which is one), and the
+ * statement drops what it returns (eslint-plugin-promise's catch-or-return reports it
+ * without types; typescript-eslint does once the receiver is typed). */
+static bool then_on_unknown(const ir_node *n) {
+  return n->nargs >= 1 && !(n->args[0].flags & IR_ARG_NULL) && !strchr(n->name, '(') &&
+         (al_ends_with(n->name, ".then") || al_ends_with(n->name, ".finally"));
+}
+
 /* JS: an async function expression called in place (async IIFE): the callee is the
  * call's first child, an async FUNC. */
 static bool async_iife(const ir_node *n) {
@@ -1166,10 +1175,11 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
         (al_ends_with(n->name, ".then") || al_ends_with(n->name, ".finally") ||
          (al_ends_with(n->name, ".catch") && (!n->nargs || (n->args[0].flags & IR_ARG_NULL)))) &&
         !(n->nargs >= 2 && al_ends_with(n->name, ".then") && !(n->args[1].flags & IR_ARG_NULL)) &&
-        chain_on_stored_promise(f, idx, n)) {
+        (chain_on_stored_promise(f, idx, n) || then_on_unknown(n))) {
+      const char *as = n->text && strrchr(n->text, '.') ? n->text : n->name; /* `this.ready`, not `Loader.ready` */
       al_report(sink, n, "promise chain on `%.*s` ends in `%s()` without a rejection handler: a rejection becomes an "
                 "unhandled rejection; end it with .catch(), or await it in a try block",
-                (int)(strrchr(n->name, '.') - n->name), n->name, strrchr(n->name, '.'));
+                (int)(strrchr(as, '.') - as), as, strrchr(as, '.'));
       continue;
     }
     /* A floating .then/.catch/.finally chain is handled when it ends in .catch(f) or
