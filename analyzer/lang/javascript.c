@@ -1908,7 +1908,10 @@ static ir_node *js_enter(ts_walk *w, bool *descend) {
       for (uint32_t i = 0, k = ts_node_named_child_count(n); i < k; i++) {
         TSNode m = ts_node_named_child(n, i);
         if (ts_is(m, "method_definition")) { /* and `this.pool = new Pool()` in any method */
-          ts_each_expression_statement(w, ts_field(m, "body"), prebind_this_attr, &seen);
+          TSNode mb = ts_field(m, "body");
+          uint32_t offs[32];
+          size_t k = ts_attr_assignments(w, mb, "this.", offs, 32);
+          if (k) ts_each_expression_statement(w, mb, offs, k > 32 ? 0 : k, prebind_this_attr, &seen);
           continue;
         }
         bool js = ts_is(m, "field_definition");

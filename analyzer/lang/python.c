@@ -325,7 +325,10 @@ static void prebind_class_attrs(ts_walk *w, py_ctx *c, TSNode body) {
     TSNode st = ts_tree_cursor_current_node(&cur);
     if (ts_is(st, "decorated_definition")) st = ts_field(st, "definition");
     if (ts_is(st, "function_definition")) {
-      ts_each_expression_statement(w, ts_field(st, "body"), prebind_self_attr, &seen);
+      TSNode mb = ts_field(st, "body");
+      uint32_t offs[32];
+      size_t k = ts_attr_assignments(w, mb, "self.", offs, 32);
+      if (k) ts_each_expression_statement(w, mb, offs, k > 32 ? 0 : k, prebind_self_attr, &seen);
     } else if (ts_is(st, "expression_statement")) {
       TSNode a = ts_node_named_child(st, 0);
       TSNode left = ts_field(a, "left"), right = ts_field(a, "right"), type = ts_field(a, "type");

@@ -350,20 +350,29 @@ al_binding *ts_typed_element(ts_walk *w, const al_map *types, const char *self_p
   return ts_typed_var(w, types, self_prefix, key);
 }
 
-void ts_each_expression_statement(ts_walk *w, TSNode block, void (*fn)(ts_walk *w, void *ud, TSNode st), void *ud) {
+void ts_each_expression_statement(ts_walk *w, TSNode block, const uint32_t *offs, size_t n,
+                                  void (*fn)(ts_walk *w, void *ud, TSNode st), void *ud) {
   if (ts_node_is_null(block)) return;
   TSTreeCursor cur = ts_tree_cursor_new(block);
   uint32_t depth = 0;
+  size_t first = 0; /* offsets before the node being looked at are behind the walk */
   if (!ts_tree_cursor_goto_first_child(&cur)) goto done;
   depth = 1;
   for (;;) {
     TSNode x = ts_tree_cursor_current_node(&cur);
-    const char *t = ts_node_type(x);
-    bool into = false;
-    if (!strcmp(t, "expression_statement")) fn(w, ud, x);
-    else if (ts_node_is_named(x) && depth < 16)
-      into = al_ends_with(t, "_statement") || al_ends_with(t, "_clause") || !strcmp(t, "block") ||
-             !strcmp(t, "statement_block");
+    bool into = false, holds = true;
+    if (n) {
+      uint32_t s0 = ts_node_start_byte(x), e0 = ts_node_end_byte(x);
+      while (first < n && offs[first] < s0) first++;
+      holds = first < n && offs[first] < e0;
+    }
+    if (holds && ts_node_is_named(x)) {
+      const char *t = ts_node_type(x);
+      if (!strcmp(t, "expression_statement")) fn(w, ud, x);
+      else if (depth < 16)
+        into = al_ends_with(t, "_statement") || al_ends_with(t, "_clause") || !strcmp(t, "block") ||
+               !strcmp(t, "statement_block");
+    }
     if (into && ts_tree_cursor_goto_first_child(&cur)) {
       depth++;
       continue;
@@ -375,6 +384,28 @@ void ts_each_expression_statement(ts_walk *w, TSNode block, void (*fn)(ts_walk *
   }
 done:
   ts_tree_cursor_delete(&cur);
+}
+
+static bool word_char(char ch) {
+  return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '_' || ch == '$';
+}
+
+size_t ts_attr_assignments(ts_walk *w, TSNode n, const char *prefix, uint32_t *offs, size_t max) {
+  size_t pl = strlen(prefix), k = 0;
+  const char *p = w->text + ts_node_start_byte(n), *end = w->text + ts_node_end_byte(n);
+  while (p < end && (p = memmem(p, (size_t)(end - p), prefix, pl))) {
+    const char *at = p, *q = p + pl;
+    p = q;
+    if (at > w->text && word_char(at[-1])) continue;
+    const char *id = q;
+    while (q < end && word_char(*q)) q++;
+    if (q == id) continue;
+    while (q < end && (*q == ' ' || *q == '\t')) q++;
+    if (q + 1 >= end || (q[0] != ':' && (q[0] != '=' || q[1] == '='))) continue; /* `=`, or `:` (annotated) */
+    if (k == max) return max + 1;
+    offs[k++] = (uint32_t)(at - w->text);
+  }
+  return k;
 }
 
 void ts_prebind_settle(ts_walk *w, al_map *types, al_map *seen, const char *self_prefix, const char *var,

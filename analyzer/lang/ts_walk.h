@@ -108,10 +108,16 @@ struct al_binding *ts_typed_var(ts_walk *w, const al_map *types, const char *sel
 struct al_binding *ts_typed_element(ts_walk *w, const al_map *types, const char *self_prefix, const char *prefix,
                                     TSNode node);
 
-/* Calls fn(w, ud, st) for each expression_statement of block: through nested blocks and
- * compound statements (node types ending in _statement or _clause, `block`,
- * `statement_block`), not into functions or classes. */
-void ts_each_expression_statement(ts_walk *w, TSNode block, void (*fn)(ts_walk *w, void *ud, TSNode st), void *ud);
+/* Where the text of n has `<prefix><identifier> =` or `:` (`self.pool = `, `this.pool =`): up to
+ * max offsets of the prefix, in order; returns how many there are (max + 1: more). A cheap
+ * test before looking for the assignments in the tree. */
+size_t ts_attr_assignments(ts_walk *w, TSNode n, const char *prefix, uint32_t *offs, size_t max);
+/* Calls fn(w, ud, st) for each expression_statement of block holding one of the n offsets
+ * (sorted; all statements when n is 0): through nested blocks and compound statements
+ * (node types ending in _statement or _clause, `block`, `statement_block`), not into
+ * functions or classes. */
+void ts_each_expression_statement(ts_walk *w, TSNode block, const uint32_t *offs, size_t n,
+                                  void (*fn)(ts_walk *w, void *ud, TSNode st), void *ud);
 /* A class's pre-pass assigned attribute var (`self.x`, `this.x`) a value, which bound it
  * from `before` to its type, or left it (a value of unknown type): the first type is kept;
  * a second assignment of another type, or of one not known, leaves var unknown above the
