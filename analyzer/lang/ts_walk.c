@@ -294,14 +294,30 @@ void ts_bind_type(ts_walk *w, al_map *types, const ir_node *scope, const char *s
   free(key);
 }
 
+/* The type of attribute var (`self.x`) of cls: bound in its own methods, else in a base
+ * class of the same file (`class Child(Base)`, `extends Base`: Base's `__init__` or
+ * constructor assigned it), a few levels up. */
+static al_binding *class_attr(ts_walk *w, const al_map *types, const ir_node *cls, const char *var, int depth) {
+  char buf[320];
+  if (!cls->name || strlen(cls->name) > 200) return NULL;
+  snprintf(buf, sizeof buf, "cls:%s\x1f%s", cls->name, var);
+  al_binding *b = al_map_get(types, buf);
+  if (b || depth >= 3 || !(cls->flags & IR_F_DERIVED)) return b;
+  for (uint32_t i = 0; i < cls->nargs && !b; i++) {
+    const ir_arg *base = &cls->args[i];
+    if (base->keyword || !base->text || !strcmp(base->text, cls->name)) continue; /* (imported: not here) */
+    for (const ir_node *o = w->f->root->child; o && !b; o = o->next)
+      if (o->kind == IR_CLASS && o->name && !strcmp(o->name, base->text)) b = class_attr(w, types, o, var, depth + 1);
+  }
+  return b;
+}
+
 al_binding *ts_typed_var(ts_walk *w, const al_map *types, const char *self_prefix, const char *var) {
   if (!types->len || strlen(var) > 256) return NULL;
   char buf[320];
   if (al_starts_with(var, self_prefix)) {
     ir_node *cls = self_class(w);
-    if (!cls || strlen(cls->name) > 200) return NULL;
-    snprintf(buf, sizeof buf, "cls:%s\x1f%s", cls->name, var);
-    return al_map_get(types, buf);
+    return cls ? class_attr(w, types, cls, var, 0) : NULL;
   }
   al_binding *b = NULL;
   for (size_t i = w->depth; i-- > 0 && !b;) {
