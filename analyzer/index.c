@@ -795,12 +795,7 @@ static bool exit_waits_for_work(const ir_node *with, const char *item, const cha
     if (x->kind == IR_AWAIT) return false;
     if (submitted || x->kind != IR_CALL || !x->name || strncmp(x->name, item, il) || x->name[il] != '.') continue;
     const char *m = x->name + il + 1;
-    size_t ml = strlen(m);
-    for (const char *s = submits; s && *s && !submitted;) {
-      size_t n = strcspn(s, ",");
-      submitted = n == ml && !strncmp(s, m, n);
-      s += n + (s[n] != 0);
-    }
+    submitted = word_in(submits, m, strlen(m));
   }
   return submitted;
 }

@@ -398,7 +398,7 @@ static uint8_t null_test(const ir_node *fn, const char *t, size_t n) {
     bool eq = op[0] == '=';
     *op = 0;
     char *l = buf, *r = op + 2;
-    /* (`void*0`: NULL as the pretty printer writes it, `((void *)0)`) */
+    /* (`void*0`: NULL written out, `(void *)0`) */
     bool lnull = !strcmp(l, "NULL") || !strcmp(l, "0") || !strcmp(l, "void*0");
     bool rnull = !strcmp(r, "NULL") || !strcmp(r, "0") || !strcmp(r, "void*0");
     if (lnull == rnull) return 0;
@@ -408,10 +408,6 @@ static uint8_t null_test(const ir_node *fn, const char *t, size_t n) {
   for (uint32_t i = 0; i < fn->nargs && i < 0x7f; i++)
     if (fn->args[i].text && !strcmp(fn->args[i].text, name)) return (uint8_t)((i + 1) | (when_null ? IR_GUARD_NULL : 0));
   return 0;
-}
-
-static bool ident_char(char ch) {
-  return (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') || ch == '_';
 }
 
 static enum CXChildVisitResult first_ref_cb(CXCursor cur, CXCursor parent, CXClientData d) {
@@ -428,8 +424,8 @@ static enum CXChildVisitResult first_ref_cb(CXCursor cur, CXCursor parent, CXCli
  * the condition in the tree names that parameter. `at`: where the macro is named. */
 static uint8_t macro_guard(c_ctx *c, const ir_node *fn, CXCursor cond, size_t at) {
   size_t n = 0;
-  while (at + n < c->len && ident_char(c->text[at + n])) n++;
-  if (!n || (at && ident_char(c->text[at - 1]))) return 0;
+  while (at + n < c->len && c_ident(c->text[at + n])) n++;
+  if (!n || (at && c_ident(c->text[at - 1]))) return 0;
   const char *name = c->text + at, *end = c->text + c->len, *body = NULL;
   for (const char *p = c->text; !body && (p = memmem(p, (size_t)(end - p), "define", 6)); p += 6) {
     const char *h = p;
@@ -438,7 +434,7 @@ static uint8_t macro_guard(c_ctx *c, const ir_node *fn, CXCursor cond, size_t at
     const char *q = p + 6;
     if (q >= end || (*q != ' ' && *q != '\t')) continue;
     while (q < end && (*q == ' ' || *q == '\t')) q++;
-    if ((size_t)(end - q) > n && !memcmp(q, name, n) && !ident_char(q[n])) body = q + n;
+    if ((size_t)(end - q) > n && !memcmp(q, name, n) && !c_ident(q[n])) body = q + n;
   }
   if (!body) return 0;
   const char *stop = body; /* the definition's end: the first line not continued by a backslash */
@@ -453,7 +449,7 @@ static uint8_t macro_guard(c_ctx *c, const ir_node *fn, CXCursor cond, size_t at
   }
   uint8_t found = 0;
   for (const char *p = body; p + 2 < stop; p++) {
-    if (p[0] != 'i' || p[1] != 'f' || ident_char(p[2]) || (p > body && ident_char(p[-1]))) continue;
+    if (p[0] != 'i' || p[1] != 'f' || c_ident(p[2]) || (p > body && c_ident(p[-1]))) continue;
     const char *q = p + 2;
     while (q < stop && (*q == ' ' || *q == '\t' || *q == '\\' || *q == '\n' || *q == '\r')) q++;
     if (q >= stop || *q != '(') continue;

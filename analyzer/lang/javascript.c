@@ -1910,8 +1910,8 @@ static ir_node *js_enter(ts_walk *w, bool *descend) {
         if (ts_is(m, "method_definition")) { /* and `this.pool = new Pool()` in any method */
           TSNode mb = ts_field(m, "body");
           uint32_t offs[32];
-          size_t k = ts_attr_assignments(w, mb, "this.", offs, 32);
-          if (k) ts_each_expression_statement(w, mb, offs, k > 32 ? 0 : k, prebind_this_attr, &seen);
+          size_t na = ts_attr_assignments(w, mb, "this.", offs, 32);
+          if (na) ts_each_expression_statement(w, mb, offs, na > 32 ? 0 : na, prebind_this_attr, &seen);
           continue;
         }
         bool js = ts_is(m, "field_definition");
