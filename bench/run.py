@@ -298,6 +298,22 @@ def main():
             if all(counts):
                 instr[lang] = (counts[1] / counts[0], counts[0], counts[1], len(sub))
                 print(f"bench: instructions ({lang}): floor {counts[0]:,}, lint {counts[1]:,}", file=sys.stderr)
+    # What the process holds before it reads a byte of the corpus: asynclint on a file with
+    # one declaration. For C that is libclang and libLLVM loaded (their code pages mapped from
+    # disk and their relocated data), which no choice of ours sizes; the report gives the
+    # peak both whole and above this start-up.
+    startup = {}
+    for lang, fl in files.items():
+        if not fl:
+            continue
+        ext, body = {"python": (".py", "x = 1\n"), "javascript": (".js", "let x = 1;\n"),
+                     "c": (".c", "int asynclint_empty;\n")}[lang]
+        ef = os.path.join(tmp, "startup" + ext)
+        with open(ef, "w") as fh:
+            fh.write(body)
+        startup[lang] = statistics.median(measure([al, "check", "-j1", "--no-cache", "--select", "ALL", "--format",
+                                                   "json", "--exit-zero", ef])[2] for _ in range(3))
+        print(f"bench: start-up RSS ({lang}): {startup[lang] / 1024:.0f} MB", file=sys.stderr)
     size = {lang: sum(os.path.getsize(p) for p in fl) for lang, fl in files.items()}
     rows = []
     base = {}
@@ -376,9 +392,14 @@ def main():
             if peak is None:
                 continue
             fl_txt = f", parse floor {floor:.0f} MB" if floor is not None else ""
-            parts.append(f"{j} {peak:.0f} MB ({'met' if peak <= bound else 'missed'}{fl_txt})")
+            up = ""
+            if lang in startup:
+                above = peak - startup[lang] / 1024
+                up = f"; {above:.0f} MB above the start-up's {startup[lang] / 1024:.0f} MB ({'met' if above <= bound else 'missed'})"
+            parts.append(f"{j} {peak:.0f} MB ({'met' if peak <= bound else 'missed'}{fl_txt}{up})")
         lines.append(f"- {lang}: peak RSS of asynclint {'; '.join(parts)}; bound 2 × largest file ({big / 1e6:.1f} MB) "
-                     f"+ 64 MB = {bound:.0f} MB")
+                     f"+ 64 MB = {bound:.0f} MB; start-up = asynclint on a file of one declaration"
+                     f"{' (libclang and libLLVM loaded)' if lang == 'c' else ''}")
     lines += ["", "## Versions", "",
               f"- asynclint: {version([al, '--version'])}",
               f"- node: {version(['node', '--version'])}",
