@@ -18,9 +18,9 @@ struct al_cache {
   uint64_t salt;  /* version, knowledge, options */
 };
 
-extern const char al_kb_python_yaml[], al_kb_javascript_yaml[], al_kb_c_yaml[];
+extern const unsigned char al_kb_python_flat[], al_kb_javascript_flat[], al_kb_c_flat[];
 extern const char al_build_id[]; /* build_id.c, from scripts/source_hash.cmake */
-extern const size_t al_kb_python_yaml_len, al_kb_javascript_yaml_len, al_kb_c_yaml_len;
+extern const size_t al_kb_python_flat_len, al_kb_javascript_flat_len, al_kb_c_flat_len;
 
 static uint64_t mix(uint64_t h, const void *p, size_t n) {
   return (h ^ al_hash_fast(p, n)) * 0x100000001b3ull + 0x9e3779b97f4a7c15ull;
@@ -66,9 +66,9 @@ al_cache *al_cache_open(const al_options *opts) {
   uint64_t h = 0;
   h = mix(h, AL_VERSION, strlen(AL_VERSION));
   h = mix(h, al_build_id, strlen(al_build_id)); /* a rebuilt binary never reads stale findings */
-  h = mix(h, al_kb_python_yaml, al_kb_python_yaml_len);
-  h = mix(h, al_kb_javascript_yaml, al_kb_javascript_yaml_len);
-  h = mix(h, al_kb_c_yaml, al_kb_c_yaml_len);
+  h = mix(h, al_kb_python_flat, al_kb_python_flat_len);
+  h = mix(h, al_kb_javascript_flat, al_kb_javascript_flat_len);
+  h = mix(h, al_kb_c_flat, al_kb_c_flat_len);
   const al_vec *lists[3] = {&opts->select, &opts->ignore, &opts->extend_select};
   static const char *const names[3] = {"|select", "|ignore", "|extend"};
   for (int l = 0; l < 3; l++) {

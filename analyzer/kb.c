@@ -10,8 +10,9 @@
 #include <string.h>
 #include <yaml.h>
 
-extern const char al_kb_python_yaml[], al_kb_javascript_yaml[], al_kb_c_yaml[];
-extern const size_t al_kb_python_yaml_len, al_kb_javascript_yaml_len, al_kb_c_yaml_len;
+/* The built-in knowledge, compiled out of rules/knowledge/ YAML files by tools/kb_compile.c */
+extern const unsigned char al_kb_python_flat[], al_kb_javascript_flat[], al_kb_c_flat[];
+extern const size_t al_kb_python_flat_len, al_kb_javascript_flat_len, al_kb_c_flat_len;
 
 static al_kb builtin[4];
 static _Atomic bool builtin_loaded[4]; /* per language, on first use: a Python-only run never parses c.yaml */
@@ -49,6 +50,8 @@ static al_kb_section *section_for(al_kb *kb, const char *name) {
   return s;
 }
 
+static void index_entry(al_kb_section *sec, al_kb_entry *e);
+
 static int add_entry(al_kb_section *sec, yaml_document_t *doc, yaml_node_t *item, const char *origin,
                      char **err) {
   al_kb_entry *e = al_calloc(1, sizeof *e);
@@ -79,6 +82,22 @@ static int add_entry(al_kb_section *sec, yaml_document_t *doc, yaml_node_t *item
     *err = al_fmt("%s:%zu: each entry needs a name", origin, item->start_mark.line + 1);
     goto fail;
   }
+  index_entry(sec, e);
+  return 0;
+fail:
+  for (size_t i = 0; i < e->nattrs; i++) {
+    free((char *)e->keys[i]);
+    free((char *)e->vals[i]);
+  }
+  free(e->keys);
+  free(e->vals);
+  free((char *)e->name);
+  free(e);
+  return -1;
+}
+
+/* An entry joins its section: the list, the by-name map and the filters. */
+static void index_entry(al_kb_section *sec, al_kb_entry *e) {
   al_vec_push(&sec->entries, e);
   al_map_put(&sec->by_name, e->name, e);
   if (al_starts_with(e->name, "*.")) {
@@ -94,17 +113,6 @@ static int add_entry(al_kb_section *sec, yaml_document_t *doc, yaml_node_t *item
     al_map_put(&sec->heads, head, e);
     free(head);
   }
-  return 0;
-fail:
-  for (size_t i = 0; i < e->nattrs; i++) {
-    free((char *)e->keys[i]);
-    free((char *)e->vals[i]);
-  }
-  free(e->keys);
-  free(e->vals);
-  free((char *)e->name);
-  free(e);
-  return -1;
 }
 
 int al_kb_load(al_kb *kb, const char *text, size_t len, const char *origin, char **err) {
@@ -178,16 +186,60 @@ void al_kb_free(al_kb *kb) {
   al_map_free(&kb->sections);
 }
 
-/* The built-in knowledge of one language, parsed from the embedded YAML. */
+/* Loads knowledge in tools/kb_compile.c's flat form ('S' section NUL, then per entry 'E',
+ * its attribute count, name NUL and key NUL value NUL pairs), checked as it is read. */
+int al_kb_load_flat(al_kb *kb, const unsigned char *p, size_t len, const char *origin, char **err) {
+  const char *s = (const char *)p, *end = s + len;
+  al_kb_section *sec = NULL;
+  while (s < end) {
+    const char *at = s;
+    char tag = *s++;
+    /* the strings the record holds: a section's name, or an entry's name and pairs */
+    unsigned n = tag == 'E' && s < end ? (unsigned char)*s++ : 0, want = tag == 'S' ? 1 : 1 + 2 * n;
+    const char *first = s;
+    bool ok = (tag == 'S' || (tag == 'E' && sec && at + 1 < end));
+    for (unsigned i = 0; ok && i < want; i++) {
+      const char *z = s < end ? memchr(s, 0, (size_t)(end - s)) : NULL;
+      if (!z) ok = false;
+      else s = z + 1;
+    }
+    if (!ok || !*first) {
+      *err = al_fmt("%s: broken compiled knowledge at byte %zu", origin, (size_t)(at - (const char *)p));
+      return -1;
+    }
+    if (tag == 'S') {
+      sec = section_for(kb, first);
+      continue;
+    }
+    al_kb_entry *e = al_calloc(1, sizeof *e);
+    e->name = al_strdup(first);
+    if (n) {
+      e->keys = al_calloc(n, sizeof *e->keys);
+      e->vals = al_calloc(n, sizeof *e->vals);
+    }
+    const char *a = first + strlen(first) + 1;
+    for (unsigned i = 0; i < n; i++) {
+      e->keys[i] = al_strdup(a);
+      a += strlen(a) + 1;
+      e->vals[i] = al_strdup(a);
+      a += strlen(a) + 1;
+    }
+    e->nattrs = n;
+    index_entry(sec, e);
+  }
+  return 0;
+}
+
+/* The built-in knowledge of one language, compiled in at build time. */
 static int load_builtin(al_lang lang, char **err) {
   static const char *const origin[4] = {NULL, "rules/knowledge/python.yaml", "rules/knowledge/javascript.yaml",
                                         "rules/knowledge/c.yaml"};
-  const char *text = lang == AL_LANG_PYTHON ? al_kb_python_yaml : lang == AL_LANG_JS ? al_kb_javascript_yaml
-                     : lang == AL_LANG_C    ? al_kb_c_yaml : NULL;
-  size_t len = lang == AL_LANG_PYTHON ? al_kb_python_yaml_len : lang == AL_LANG_JS ? al_kb_javascript_yaml_len
-               : lang == AL_LANG_C    ? al_kb_c_yaml_len : 0;
-  if (!text) return 0; /* AL_LANG_NONE: an empty kb */
-  return al_kb_load(&builtin[lang], text, len, origin[lang], err);
+  const unsigned char *p = lang == AL_LANG_PYTHON ? al_kb_python_flat : lang == AL_LANG_JS ? al_kb_javascript_flat
+                           : lang == AL_LANG_C    ? al_kb_c_flat : NULL;
+  size_t len = lang == AL_LANG_PYTHON ? al_kb_python_flat_len : lang == AL_LANG_JS ? al_kb_javascript_flat_len
+               : lang == AL_LANG_C    ? al_kb_c_flat_len : 0;
+  if (!p) return 0; /* AL_LANG_NONE: an empty kb */
+  return al_kb_load_flat(&builtin[lang], p, len, origin[lang], err);
 }
 
 static int ensure_loaded(al_lang lang, char **err) {

@@ -36,6 +36,10 @@ typedef struct al_kb_section {
 /* Parses YAML text of the form `section: [name | {name: ..., key: value}, ...]` into kb.
  * Returns 0, or -1 with *err a malloc'd "origin:line: reason" message. */
 int al_kb_load(al_kb *kb, const char *text, size_t len, const char *origin, char **err);
+/* Loads knowledge in the flat form tools/kb_compile.c makes of the YAML at build time
+ * (the built-in knowledge: no YAML parse at start-up). Same results as al_kb_load of the
+ * YAML; -1 with *err on a malformed blob. */
+int al_kb_load_flat(al_kb *kb, const unsigned char *p, size_t len, const char *origin, char **err);
 void al_kb_free(al_kb *kb);
 /* Adds the sections of a parsed YAML mapping node (libyaml) to kb; entries with an
  * existing name replace it. For configuration files' knowledge extensions. */

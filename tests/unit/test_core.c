@@ -494,6 +494,94 @@ START_TEST(builtin_knowledge_loads_on_first_use) {
 }
 END_TEST
 
+/* The built-in knowledge, compiled at build time (tools/kb_compile.c), is what the YAML in
+ * rules/knowledge says: every section, entry, attribute and order, both ways. */
+typedef struct {
+  const al_kb *other;
+  int sections, entries;
+} kb_cmp;
+
+static void cmp_section(const char *name, void *val, void *ctx) {
+  kb_cmp *c = ctx;
+  const al_kb_section *a = val, *b = al_map_get(&c->other->sections, name);
+  ck_assert_msg(b != NULL, "section %s missing", name);
+  ck_assert_uint_eq(a->entries.len, b->entries.len);
+  for (size_t i = 0; i < a->entries.len; i++) {
+    const al_kb_entry *x = a->entries.items[i], *y = b->entries.items[i];
+    ck_assert_str_eq(x->name, y->name);
+    ck_assert_uint_eq(x->nattrs, y->nattrs);
+    for (size_t k = 0; k < x->nattrs; k++) {
+      ck_assert_str_eq(x->keys[k], y->keys[k]);
+      ck_assert_str_eq(x->vals[k], y->vals[k]);
+    }
+  }
+  ck_assert(memcmp(a->head_bits, b->head_bits, sizeof a->head_bits) == 0);
+  ck_assert(memcmp(a->tail_bits, b->tail_bits, sizeof a->tail_bits) == 0);
+  c->sections++;
+  c->entries += (int)a->entries.len;
+}
+
+START_TEST(builtin_knowledge_matches_yaml) {
+  static const char *const files[] = {NULL, "rules/knowledge/python.yaml", "rules/knowledge/javascript.yaml",
+                                      "rules/knowledge/c.yaml"};
+  for (int l = AL_LANG_PYTHON; l <= AL_LANG_C; l++) {
+    FILE *f = fopen(files[l], "rb");
+    ck_assert_ptr_nonnull(f);
+    char *text = NULL;
+    size_t cap = 0;
+    FILE *m = open_memstream(&text, &cap);
+    char chunk[4096];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) fwrite(chunk, 1, n, m);
+    fclose(f);
+    fclose(m);
+    al_kb yaml = {0};
+    char *err = NULL;
+    ck_assert_int_eq(al_kb_load(&yaml, text, cap, files[l], &err), 0);
+    const al_kb *built = al_kb_for((al_lang)l);
+    kb_cmp one = {built, 0, 0}, two = {&yaml, 0, 0};
+    al_map_each(&yaml.sections, cmp_section, &one);
+    al_map_each(&built->sections, cmp_section, &two);
+    ck_assert_int_eq(one.sections, two.sections);
+    ck_assert_int_eq(one.entries, two.entries);
+    ck_assert_int_gt(one.entries, 100);
+    al_kb_free(&yaml);
+    free(text);
+  }
+}
+END_TEST
+
+/* A damaged blob is refused with a message, not read past its end. */
+START_TEST(flat_knowledge_rejects_damage) {
+  static const unsigned char good[] = "Sawaitable\0E\1asyncio.sleep\0note\0x\0";
+  al_kb kb = {0};
+  char *err = NULL;
+  ck_assert_int_eq(al_kb_load_flat(&kb, good, sizeof good - 1, "g", &err), 0);
+  const al_kb_entry *e = al_kb_find(&kb, "awaitable", "asyncio.sleep");
+  ck_assert_ptr_nonnull(e);
+  ck_assert_str_eq(al_kb_attr(e, "note"), "x");
+  al_kb_free(&kb);
+  for (size_t cut = 1; cut < sizeof good - 1; cut++) { /* every truncation but the section alone */
+    al_kb k2 = {0};
+    err = NULL;
+    int rc = al_kb_load_flat(&k2, good, cut, "t", &err);
+    if (cut != 11) {
+      ck_assert_int_eq(rc, -1);
+      ck_assert_ptr_nonnull(strstr(err, "broken compiled knowledge"));
+      free(err);
+    } else {
+      ck_assert_int_eq(rc, 0);
+    }
+    al_kb_free(&k2);
+  }
+  static const unsigned char orphan[] = "E\0name\0"; /* an entry before any section */
+  al_kb k3 = {0};
+  ck_assert_int_eq(al_kb_load_flat(&k3, orphan, sizeof orphan - 1, "o", &err), -1);
+  free(err);
+  al_kb_free(&k3);
+}
+END_TEST
+
 START_TEST(builtin_knowledge_loads) {
   ck_assert_ptr_nonnull(al_kb_find(al_kb_for(AL_LANG_PYTHON), "awaitable", "asyncio.sleep"));
   ck_assert_ptr_nonnull(al_kb_find(al_kb_for(AL_LANG_JS), "awaitable", "fs/promises.*"));
@@ -700,6 +788,8 @@ int main(void) {
   tcase_add_test(tc, knowledge_loader);
   tcase_add_test(tc, builtin_knowledge_loads_on_first_use);
   tcase_add_test(tc, builtin_knowledge_loads);
+  tcase_add_test(tc, builtin_knowledge_matches_yaml);
+  tcase_add_test(tc, flat_knowledge_rejects_damage);
   tcase_add_test(tc, realpath_memo_matches_realpath);
   tcase_add_test(tc, fast_hash_sees_every_byte);
   tcase_add_test(tc, pooled_arenas);
