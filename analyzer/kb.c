@@ -166,13 +166,13 @@ static void free_section(const char *key, void *val, void *ctx) {
   al_kb_section *s = val;
   for (size_t i = 0; i < s->entries.len; i++) {
     al_kb_entry *e = s->entries.items[i];
-    for (size_t k = 0; k < e->nattrs; k++) {
+    for (size_t k = 0; !e->borrowed && k < e->nattrs; k++) {
       free((char *)e->keys[k]);
       free((char *)e->vals[k]);
     }
     free(e->keys);
     free(e->vals);
-    free((char *)e->name);
+    if (!e->borrowed) free((char *)e->name);
     free(e);
   }
   al_vec_free(&s->entries);
@@ -212,16 +212,17 @@ int al_kb_load_flat(al_kb *kb, const unsigned char *p, size_t len, const char *o
       continue;
     }
     al_kb_entry *e = al_calloc(1, sizeof *e);
-    e->name = al_strdup(first);
+    e->name = first;
+    e->borrowed = true;
     if (n) {
       e->keys = al_calloc(n, sizeof *e->keys);
       e->vals = al_calloc(n, sizeof *e->vals);
     }
     const char *a = first + strlen(first) + 1;
     for (unsigned i = 0; i < n; i++) {
-      e->keys[i] = al_strdup(a);
+      e->keys[i] = a;
       a += strlen(a) + 1;
-      e->vals[i] = al_strdup(a);
+      e->vals[i] = a;
       a += strlen(a) + 1;
     }
     e->nattrs = n;

@@ -1,5 +1,6 @@
-/* kb: knowledge about APIs as data. rules/knowledge/<lang>.yaml is embedded at build
- * time and parsed once at start; rules ask it by section and resolved name. */
+/* kb: knowledge about APIs as data. rules/knowledge/<lang>.yaml is compiled into the
+ * binary at build time (tools/kb_compile.c) and loaded on a language's first use; rules
+ * ask it by section and resolved name. */
 #ifndef AL_KB_H
 #define AL_KB_H
 
@@ -12,6 +13,7 @@ typedef struct al_kb_entry {
   size_t nattrs;
   const char **keys;
   const char **vals;
+  bool borrowed; /* name, keys and values point into the compiled knowledge (not freed) */
 } al_kb_entry;
 
 typedef struct al_kb {
@@ -38,7 +40,8 @@ typedef struct al_kb_section {
 int al_kb_load(al_kb *kb, const char *text, size_t len, const char *origin, char **err);
 /* Loads knowledge in the flat form tools/kb_compile.c makes of the YAML at build time
  * (the built-in knowledge: no YAML parse at start-up). Same results as al_kb_load of the
- * YAML; -1 with *err on a malformed blob. */
+ * YAML; -1 with *err on a malformed blob. The entries' strings point into p, which must
+ * outlive kb (the built-in blobs are static). */
 int al_kb_load_flat(al_kb *kb, const unsigned char *p, size_t len, const char *origin, char **err);
 void al_kb_free(al_kb *kb);
 /* Adds the sections of a parsed YAML mapping node (libyaml) to kb; entries with an
