@@ -259,41 +259,31 @@ def main():
     # order alternates (floor first, then lint first): a drift within a pair then biases
     # half the pairs one way and half the other (session 10's run drifted from 1.52 to
     # 1.21 over five floor-first pairs).
-    pairs = {}
-    for lang in ("python", "javascript"):
-        fl, li = t.get(f"parse floor -j1 ({lang})"), t.get(f"asynclint -j1 ({lang})")
-        if not fl or not li:
-            continue
+    def alternating(num, den, field, label, k):
+        """(median, min, max, count) of num's ÷ den's measure()[field] over k back-to-back
+        pairs, alternating which of the two runs first."""
         rs = []
-        for k in range(1 if a.quick else 8):
-            if k % 2 == 0:
-                f_cpu = measure(fl[1], fl[2])[1]
-                l_cpu = measure(li[1], li[2])[1]
+        for i in range(k):
+            if i % 2 == 0:
+                d = measure(den[1], den[2])[field]
+                n_ = measure(num[1], num[2])[field]
             else:
-                l_cpu = measure(li[1], li[2])[1]
-                f_cpu = measure(fl[1], fl[2])[1]
-            rs.append(l_cpu / f_cpu)
-        pairs[lang] = (statistics.median(rs), min(rs), max(rs), len(rs))
-        print(f"bench: lint ÷ floor pairs ({lang}): {', '.join(f'{x:.2f}' for x in rs)}", file=sys.stderr)
-    # The -j1 → -j2 speed-up the same way: back-to-back pairs, alternating which runs first
-    # (the table's medians come from runs minutes apart; session 28's bench read 1.59× from
-    # them where quiet pairs gave 1.79-1.81×).
-    speedups = {}
+                n_ = measure(num[1], num[2])[field]
+                d = measure(den[1], den[2])[field]
+            rs.append(n_ / d)
+        print(f"bench: {label}: {', '.join(f'{x:.2f}' for x in rs)}", file=sys.stderr)
+        return statistics.median(rs), min(rs), max(rs), len(rs)
+
+    # The -j1 → -j2 speed-up the same way (wall time: -j1's over -j2's); the table's medians
+    # come from runs minutes apart (session 28's bench read 1.59× from them where quiet
+    # pairs gave 1.79-1.81×).
+    pairs, speedups = {}, {}
     for lang in ("python", "javascript"):
-        j1, j2 = t.get(f"asynclint -j1 ({lang})"), t.get(f"asynclint -j2 ({lang})")
-        if not j1 or not j2:
-            continue
-        rs = []
-        for k in range(1 if a.quick else 8):
-            if k % 2 == 0:
-                w1 = measure(j1[1], j1[2])[0]
-                w2 = measure(j2[1], j2[2])[0]
-            else:
-                w2 = measure(j2[1], j2[2])[0]
-                w1 = measure(j1[1], j1[2])[0]
-            rs.append(w1 / w2)
-        speedups[lang] = (statistics.median(rs), min(rs), max(rs), len(rs))
-        print(f"bench: -j1 ÷ -j2 pairs ({lang}): {', '.join(f'{x:.2f}' for x in rs)}", file=sys.stderr)
+        fl, li, j2 = (t.get(f"{x} ({lang})") for x in ("parse floor -j1", "asynclint -j1", "asynclint -j2"))
+        if fl and li:
+            pairs[lang] = alternating(li, fl, 1, f"lint ÷ floor pairs ({lang})", 1 if a.quick else 8)
+        if li and j2:
+            speedups[lang] = alternating(li, j2, 0, f"-j1 ÷ -j2 pairs ({lang})", 1 if a.quick else 8)
     # The same ratio in instructions (callgrind, every 10th file): what the VM's noise
     # cannot move, to tell a change of ours from a change of the machine. A tenth of the
     # corpus is small enough for asynclint to follow its imports into the other nine
