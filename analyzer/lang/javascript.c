@@ -780,6 +780,8 @@ static void value_type(ts_walk *w, js_ctx *c, TSNode val, ir_node *x) {
 }
 
 static void bind_new_var(ts_walk *w, js_ctx *c, const char *var, TSNode value);
+static void resolve_callee(ts_walk *w, js_ctx *c, TSNode fn, const char *text, ir_node *call, bool is_new);
+static const char *awaited_type(ts_walk *w, js_ctx *c, TSNode call, int depth);
 
 static void bind_new(ts_walk *w, js_ctx *c, TSNode left, TSNode value) {
   if (ts_node_is_null(value) || (!ts_is(left, "identifier") && !ts_is(left, "member_expression"))) return;
@@ -853,6 +855,7 @@ static void bind_new_var(ts_walk *w, js_ctx *c, const char *var, TSNode value) {
   if (key) {
     const al_kb_entry *e = al_kb_match(al_kb_for(AL_LANG_JS), key, name);
     const char *type = e ? al_kb_attr(e, "type") : NULL;
+    if (!type && call && strchr(callee, '(')) type = awaited_type(w, c, value, 0); /* `await new Pool().connect()` */
     if (type) ts_bind_type(w, &c->types, ts_scope(w), "this.", var, NULL, ir_str(w->f, type, strlen(type)));
     else if (defer)
       ts_bind_type(w, &c->types, ts_scope(w), "this.", var, mod, al_arena_fmt(&w->f->arena, "%s(await)", mem));
@@ -1011,6 +1014,39 @@ static bool resolve_new_receiver(ts_walk *w, js_ctx *c, const char *text, TSNode
   return true;
 }
 
+/* What the knowledge says the promise of `call` resolves to (`resolves`: `pool.connect()`
+ * gives a pg.PoolClient), its callee resolved as any call's is; NULL when unknown. */
+static const char *awaited_type(ts_walk *w, js_ctx *c, TSNode call, int depth) {
+  while (ts_is(call, "parenthesized_expression")) call = ts_node_named_child(call, 0);
+  if (depth > 4 || !ts_is(call, "call_expression")) return NULL;
+  TSNode fn = ts_field(call, "function");
+  if (!ts_is(fn, "identifier") && !ts_is(fn, "member_expression")) return NULL;
+  ir_node r = {0};
+  const char *text = dotted(w, fn);
+  TSNode obj = ts_is(fn, "member_expression") ? ts_field(fn, "object") : (TSNode){0};
+  while (ts_is(obj, "parenthesized_expression")) obj = ts_node_named_child(obj, 0);
+  const char *t = ts_is(obj, "await_expression") ? awaited_type(w, c, ts_node_named_child(obj, 0), depth + 1) : NULL;
+  if (t) r.name = al_arena_fmt(&w->f->arena, "%s.%s", t, ts_text(w, ts_field(fn, "property")));
+  else resolve_callee(w, c, fn, text, &r, false);
+  const al_kb_entry *e = r.name ? al_kb_match(al_kb_for(AL_LANG_JS), "resolves", r.name) : NULL;
+  return e ? al_kb_attr(e, "type") : NULL;
+}
+
+/* `(await pool.connect()).query(q)`: a method of what the awaited promise resolves to, as
+ * `const client = await pool.connect(); client.query(q)` resolves it (false for anything
+ * else). */
+static bool resolve_await_receiver(ts_walk *w, js_ctx *c, const char *text, TSNode fn, ir_node *call) {
+  if (text[0] != '(' || text[1] != ')' || text[2] != '.' || !ts_is(fn, "member_expression")) return false;
+  TSNode obj = ts_field(fn, "object"), prop = ts_field(fn, "property");
+  while (ts_is(obj, "parenthesized_expression")) obj = ts_node_named_child(obj, 0);
+  if (!ts_is(obj, "await_expression") || !ts_is(prop, "property_identifier")) return false;
+  const char *t = awaited_type(w, c, ts_node_named_child(obj, 0), 0);
+  if (!t) return false;
+  call->module = NULL;
+  call->member = call->name = al_arena_fmt(&w->f->arena, "%s.%s", t, ts_text(w, prop));
+  return true;
+}
+
 /* The element type "[]name" binds for an identifier node (TypeScript arrays), or NULL. */
 static al_binding *element_binding(ts_walk *w, js_ctx *c, TSNode id) {
   return ts_typed_element(w, &c->types, "this.", "[]", id);
@@ -1120,6 +1156,8 @@ static void resolve_callee(ts_walk *w, js_ctx *c, TSNode fn, const char *text, i
     /* the method of the class the callee returns */
   } else if (!is_new && resolve_element_receiver(w, c, text, fn, call)) {
     /* the method of the array's element type */
+  } else if (!is_new && resolve_await_receiver(w, c, text, fn, call)) {
+    /* the method of what the awaited promise resolves to */
   } else {
     /* `window.fetch()`, `globalThis.setTimeout()`: the global itself */
     const char *g = text;
