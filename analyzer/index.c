@@ -380,6 +380,20 @@ static const al_func_info *value_method(const al_index *idx, al_lang lang, const
 
 static bool values_possible(const al_index *idx) { return idx->nvalues || idx->spec || recording; }
 
+static const ir_node *inherited_attr(const al_index *idx, al_lang lang, const char *module, const char *member,
+                                     int depth);
+
+/* `self.repo.save()` in a subclass whose base (in another module) made repo a project
+ * class's instance: that class's save. */
+static const al_func_info *inherited_attr_method(const al_index *idx, al_lang lang, const char *module,
+                                                 const char *member) {
+  const ir_node *v = inherited_attr(idx, lang, module, member, 0);
+  char m[512];
+  if (!v || !v->module || !v->member || snprintf(m, sizeof m, "%s%s", v->member, strrchr(member, '.')) >= (int)sizeof m)
+    return NULL;
+  return resolve_in(idx, lang, v->module, m, 0);
+}
+
 static const al_func_info *resolve(const al_index *idx, const ir_file *f, const ir_node *call) {
   if (!call->member || !*call->member) {
     if (f->lang == AL_LANG_JS && call->module) return lookup(idx, call->module, "default");
@@ -401,6 +415,7 @@ static const al_func_info *resolve(const al_index *idx, const ir_file *f, const 
       if (r && (r->func->span.start < p->span.start || r->func->span.end > p->span.end)) r = NULL;
     }
     if (!r && strchr(call->member, '(')) r = resolve_returned(idx, f, NULL, call->member);
+    if (!r && (call->flags & IR_F_SELF)) r = inherited_attr_method(idx, f->lang, f->module, call->member);
     if (r && param_named(call, call->member)) r = NULL; /* (asked once a function matched: most calls match none) */
     if (r && r->func->name && !strpbrk(r->func->name, ".<") && !strchr(call->member, '.') && local_named(f, call, call->member))
       r = NULL; /* a module function hidden by a local of its name */
@@ -559,11 +574,47 @@ static const al_kb_entry *value_method_api(const al_index *idx, al_lang lang, co
   return NULL;
 }
 
+/* member "C.a.m" of module, where class C has bases: the value a base class in another
+ * module gives its attribute a (`self.http = httpx.AsyncClient()` in the base's
+ * __init__, `this.repo = new Repo()` in its constructor: see the summary's values),
+ * bases followed up to MAX_BASE_DEPTH; NULL when none. */
+static const ir_node *inherited_attr(const al_index *idx, al_lang lang, const char *module, const char *member,
+                                     int depth) {
+  const char *d1 = strchr(member, '.'), *d2 = d1 ? strchr(d1 + 1, '.') : NULL;
+  if (!d2 || strchr(d2 + 1, '.') || !module || depth >= MAX_BASE_DEPTH || !values_possible(idx)) return NULL;
+  const ir_node *cls = class_with_bases(idx, module, member, d1);
+  for (uint32_t i = 0; cls && i < cls->nargs; i++) {
+    const ir_arg *b = &cls->args[i];
+    if (!b->text || !*b->text || strchr(b->text, '(')) continue;
+    /* the base's module: where it was imported from (Python `base.Base` of `from pkg import
+     * base`: its leading members move into the module) */
+    char bmod[512], bmem[512], cm[600];
+    const char *bm = b->keyword ? b->keyword : module, *bn = b->text, *bdot = strrchr(bn, '.');
+    if (bdot) {
+      if (snprintf(bmod, sizeof bmod, "%s.%.*s", bm, (int)(bdot - bn), bn) >= (int)sizeof bmod) continue;
+      bm = bmod;
+      bn = bdot + 1;
+    }
+    if (lang == AL_LANG_JS && bm[0] != '/') continue; /* a package's class: kb_inherited's */
+    if (snprintf(cm, sizeof cm, "%s.%s", bm, bn) >= (int)sizeof cm) continue;
+    const ir_node *v = typed_value(idx, cm, d1 + 1, (size_t)(d2 - d1 - 1));
+    if (v) return v;
+    if (snprintf(bmem, sizeof bmem, "%s%s", bn, d1) >= (int)sizeof bmem) continue;
+    if ((v = inherited_attr(idx, lang, bm, bmem, depth + 1))) return v;
+  }
+  return NULL;
+}
+
 const al_kb_entry *al_index_inherited_api(const al_index *idx, const ir_file *f, const ir_node *call,
                                           const char *section) {
   if (f->lang == AL_LANG_C || !call->name) return NULL;
-  return kb_inherited(idx, f, section, call->module ? call->module : f->module,
-                      call->member ? call->member : call->name, 0);
+  const char *module = call->module ? call->module : f->module, *member = call->member ? call->member : call->name;
+  const al_kb_entry *e = kb_inherited(idx, f, section, module, member, 0);
+  const ir_node *v = !e && (call->flags & IR_F_SELF) ? inherited_attr(idx, f->lang, module, member, 0) : NULL;
+  char name[512];
+  if (v && v->type && snprintf(name, sizeof name, "%s%s", v->type, strrchr(member, '.')) < (int)sizeof name)
+    e = al_kb_match(al_kb_for(f->lang), section, name);
+  return e;
 }
 
 bool al_index_call_awaitable(const al_index *idx, const ir_file *f, const ir_node *call,
@@ -631,8 +682,13 @@ not_param:
     return true;
   }
   /* a method a project class inherits from a library class the knowledge names */
-  if (call->name && strchr(call->name, '.') && (*api = al_index_inherited_api(idx, f, call, "awaitable")))
+  if (call->name && strchr(call->name, '.') && (*api = al_index_inherited_api(idx, f, call, "awaitable"))) {
+    if (call->nargs && callback_arg(&call->args[call->nargs - 1]) && al_kb_attr(*api, "callback")) {
+      *api = NULL; /* the callback form, as above */
+      return false;
+    }
     return true;
+  }
   /* a method of a typed value another module has (`import User from './user'` where that
    * module's default is mongoose.model(...): `User.findById()`; `from net import http`
    * with `http = httpx.AsyncClient()` there: `http.get(url)`) */
@@ -1303,6 +1359,20 @@ static bool readiness_param(const ir_node *fn) {
   return false;
 }
 
+/* The package type a call assigned to an instance attribute makes: what the knowledge
+ * says it returns (`returns`), else the class it constructs (JS `new pg.Pool()`, Python
+ * `httpx.AsyncClient()`: a capitalised last name); NULL when unknown. */
+static const char *instance_type(const ir_file *f, const ir_node *call) {
+  const al_kb_entry *e = al_kb_match(al_kb_for(f->lang), "returns", call->name);
+  const char *t = e ? al_kb_attr(e, "type") : NULL;
+  if (t) return t;
+  if (call->module && call->module[0] == '/') return NULL; /* a project class: not the knowledge's */
+  const char *last = strrchr(call->name, '.');
+  last = last ? last + 1 : call->name;
+  if (f->lang == AL_LANG_JS) return (call->flags & IR_F_NEW) && strchr(call->name, '.') ? call->name : NULL;
+  return *last >= 'A' && *last <= 'Z' && strchr(call->name, '.') && !strchr(call->name, '(') ? call->name : NULL;
+}
+
 void al_index_summarize(ir_file *f, const al_map *modules) {
   al_vec calls = {0}, returned = {0}, sites = {0}, apis = {0};
   fn_span *spans = NULL;
@@ -1429,6 +1499,44 @@ void al_index_summarize(ir_file *f, const al_map *modules) {
         v->member = copy_str(sum->ir, x->member);
         v->flags = x->flags;
         al_vec_push(&vals, v);
+      }
+    }
+    /* a module-level class's instance attributes, typed by the call assigned to them in
+     * its methods (`self.http = httpx.AsyncClient()`, `this.pool = new pg.Pool()`): "C.a"
+     * too, for a subclass in another module (`self.http.get()` there); the class body's
+     * own attributes above come first */
+    const char *self = f->lang == AL_LANG_PYTHON ? "self." : "this.";
+    size_t sl = strlen(self);
+    for (const ir_node *t = f->root->child; t; t = t->next) {
+      if (t->kind != IR_CLASS || !t->name) continue;
+      for (const ir_node *m = t->child; m; m = m->next) {
+        if (m->kind != IR_FUNC) continue;
+        for (const ir_node *x = m->child; x; x = ir_next(x, m)) {
+          const char *attr = x->kind == IR_CALL && x->use == IR_USE_ASSIGNED && x->alias && x->name &&
+                                     al_starts_with(x->alias, self) && !strchr(x->alias + sl, '.')
+                                 ? x->alias + sl
+                                 : NULL;
+          const char *type = attr ? instance_type(f, x) : NULL;
+          /* (or a class of the project: where it is, for its methods; a Python class's
+           * module may be the project's or a package's, so both are kept) */
+          bool project = attr && (!type || f->lang == AL_LANG_PYTHON) && x->module && x->member && *x->member && !strchr(x->member, '(') &&
+                         (f->lang == AL_LANG_JS ? x->module[0] == '/' && (x->flags & IR_F_NEW)
+                                                : *(strrchr(x->member, '.') ? strrchr(x->member, '.') + 1 : x->member) >= 'A' &&
+                                                      *(strrchr(x->member, '.') ? strrchr(x->member, '.') + 1 : x->member) <= 'Z');
+          if (!type && !project) continue;
+          char *nm = al_arena_fmt(&sum->ir->arena, "%s.%s", t->name, attr);
+          bool seen = false;
+          for (size_t k = 0; k < vals.len && !seen; k++) seen = !strcmp(((const ir_node *)vals.items[k])->name, nm);
+          if (seen) continue;
+          ir_node *v = ir_add(sum->ir, sum->ir->root, IR_ASSIGN, x->span);
+          v->name = nm;
+          v->type = copy_str(sum->ir, type);
+          if (project) {
+            v->module = copy_str(sum->ir, x->module);
+            v->member = copy_str(sum->ir, x->member);
+          }
+          al_vec_push(&vals, v);
+        }
       }
     }
     sum->values = (const ir_node **)arena_list(sum->ir, &vals);
