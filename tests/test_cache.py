@@ -92,6 +92,22 @@ class Cache(unittest.TestCase):
         self.assertEqual(self.codes(out, "top.py"), [])
         self.assertEqual(out, self.lint("--no-cache")[0])
 
+    def test_edit_of_a_base_class_reanalyses_its_subclass(self):
+        # the type of an attribute the base class assigns travels to the subclass's module
+        base = "import httpx\n\n\nclass Base:\n    def __init__(self):\n        self.http = {}\n" + PAD
+        self.write("base.py", base.format("httpx.AsyncClient()"))
+        self.write("sub.py", "from base import Base\n\n\nclass Sub(Base):\n    async def go(self):\n"
+                             "        self.http.get('/')\n" + PAD)
+        cold, _ = self.lint()
+        self.assertEqual(self.codes(cold, "sub.py"), ["AL101"])
+        self.write("base.py", base.format("None"))
+        out, _ = self.lint()
+        self.assertEqual(self.codes(out, "sub.py"), [])
+        self.assertEqual(out, self.lint("--no-cache")[0])
+        self.write("base.py", base.format("httpx.AsyncClient()"))
+        out, _ = self.lint()
+        self.assertEqual(self.codes(out, "sub.py"), ["AL101"])
+
     def test_named_file_with_imports_followed(self):
         # a pre-commit run names user.py alone: helper.py is followed (index only), has an
         # entry of its own kind, and its edit re-analyses user.py
