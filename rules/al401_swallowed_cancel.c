@@ -457,17 +457,40 @@ static bool result_tested(const ir_file *f, const ir_node *fn, const char *field
   return false;
 }
 
+/* How callback fn learns its request was cancelled: the `registrations` entry (with
+ * `cancel`) of the API it is registered with, else that of its callback type, known by
+ * its parameters (`callback_signatures` with `cancel`: registered where the index cannot
+ * see, `void after(uv_work_t *req, int status)`), when by_signature; NULL: neither.
+ * label: how the messages name it. */
+static const al_kb_entry *cancel_api(const ir_file *f, const al_index *idx, const ir_node *fn, bool by_signature,
+                                     char *label, size_t cap) {
+  const al_func_info *info = al_index_func(idx, f, fn);
+  if (info && info->reg_api && al_kb_attr(info->reg_api, "cancel")) {
+    snprintf(label, cap, "of `%s()`", info->reg_api->name);
+    return info->reg_api;
+  }
+  if ((info && info->reg_api) || !by_signature) return NULL; /* (registered with an API whose requests are not cancelled) */
+  const al_kb_entry *e = (fn->flags & IR_F_CB_SIGNATURE) && fn->alias
+                             ? al_kb_find(al_kb_for(f->lang), "callback_signatures", fn->alias)
+                             : NULL;
+  if (!e || !al_kb_attr(e, "cancel")) return NULL;
+  snprintf(label, cap, "(a %s, by its parameters)", e->name);
+  return e;
+}
+
 /* A callback of a cancellable request (knowledge `registrations` with `cancel`) that
  * never looks at the status (or req->result) before using the result. */
 static void check_c_callbacks(const ir_file *f, const al_index *idx, al_sink *sink) {
   for (const ir_node *fn = f->root->child; fn; fn = fn->next) {
     if (fn->kind != IR_FUNC) continue;
-    const al_func_info *info = al_index_func(idx, f, fn);
-    const char *how = info && info->reg_api ? al_kb_attr(info->reg_api, "cancel") : NULL;
+    char label[160];
+    /* (registered only: a function of `uv_fs_t *` alone may be any helper) */
+    const al_kb_entry *api = cancel_api(f, idx, fn, false, label, sizeof label);
+    const char *how = api ? al_kb_attr(api, "cancel") : NULL;
     if (!how) continue;
     bool checked;
     if (!strcmp(how, "status")) {
-      const char *sa = al_kb_attr(info->reg_api, "status_arg");
+      const char *sa = al_kb_attr(api, "status_arg");
       uint32_t i = sa ? (uint32_t)strtoul(sa, NULL, 10) : 1;
       const char *param = i < fn->nargs ? fn->args[i].text : NULL;
       checked = !param || !*param || body_mentions(f, fn, param);
@@ -477,9 +500,9 @@ static void check_c_callbacks(const ir_file *f, const al_index *idx, al_sink *si
     /* a callback that only releases the request (`free(req)`, uv_fs_req_cleanup) is
      * right for a cancelled one too */
     if (checked || !fn->body || !uses_after(f, fn, fn->body)) continue;
-    al_report(sink, fn, "callback `%s` of `%s()` uses the request without checking whether it was cancelled: a "
+    al_report(sink, fn, "callback `%s` %s uses the request without checking whether it was cancelled: a "
               "cancelled request completes with %s == UV_ECANCELED and no result; test it first",
-              fn->name, info->reg_api->name, !strcmp(how, "status") ? "status" : "req->result");
+              fn->name, label, !strcmp(how, "status") ? "status" : "req->result");
   }
 }
 
@@ -560,8 +583,9 @@ static void check_c_callback_tests(const ir_file *f, const al_index *idx, al_sin
   const char *t = f->src->text;
   for (const ir_node *fn = f->root->child; fn; fn = fn->next) {
     if (fn->kind != IR_FUNC || !fn->body) continue;
-    const al_func_info *info = al_index_func(idx, f, fn);
-    if (!info || !info->reg_api || !al_kb_attr(info->reg_api, "cancel")) continue;
+    char label[160];
+    /* (by its parameters too: a function that tests for UV_ECANCELED is a callback) */
+    if (!cancel_api(f, idx, fn, true, label, sizeof label)) continue;
     const al_kb_section *sec = al_kb_section_get(al_kb_for(f->lang), "cancelled");
     for (size_t k = 0; sec && k < sec->entries.len; k++) {
       const char *w = ((const al_kb_entry *)sec->entries.items[k])->name;
@@ -584,9 +608,9 @@ static void check_c_callback_tests(const ir_file *f, const al_index *idx, al_sin
         if (word_at(t, n, fn->span.end, "else")) e = c_statement_end(t, n + 4, fn->span.end);
         if (!uses_after(f, fn, e)) continue;
         ir_node x = {.kind = IR_CALL, .span = al_span_at(f, at, (uint32_t)wl)};
-        al_report(sink, &x, "callback `%s` of `%s()` notes %s and carries on: the code after the test runs "
+        al_report(sink, &x, "callback `%s` %s notes %s and carries on: the code after the test runs "
                   "for the cancelled request too and uses a result that was never produced; return after the "
-                  "cleanup", fn->name ? fn->name : "?", info->reg_api->name, w);
+                  "cleanup", fn->name ? fn->name : "?", label, w);
       }
     }
   }
