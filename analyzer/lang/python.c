@@ -815,6 +815,23 @@ static bool div_type(ts_walk *w, py_ctx *c, TSNode e, const char **mod, const ch
   return false;
 }
 
+/* `(await session.get(url)).json()`: the type the knowledge says the awaited call's
+ * result is (`resolves`: an aiohttp ClientResponse), as `r = await session.get(url);
+ * r.json()` types r; NULL when the receiver is not such an await or the type unknown. */
+static const char *awaited_receiver_type(ts_walk *w, py_ctx *c, TSNode obj) {
+  while (ts_is(obj, "parenthesized_expression")) obj = ts_node_named_child(obj, 0);
+  if (!ts_is(obj, "await")) return NULL;
+  TSNode inner = ts_node_named_child(obj, 0);
+  while (ts_is(inner, "parenthesized_expression")) inner = ts_node_named_child(inner, 0);
+  if (!ts_is(inner, "call")) return NULL;
+  TSNode ifn = ts_field(inner, "function");
+  if (!ts_is(ifn, "identifier") && !ts_is(ifn, "attribute")) return NULL;
+  const char *name, *mod, *mem;
+  resolve_ref(w, c, dotted(w, ifn), &name, &mod, &mem);
+  const al_kb_entry *e = name ? al_kb_match(al_kb_for(AL_LANG_PYTHON), "resolves", name) : NULL;
+  return e ? al_kb_attr(e, "type") : NULL;
+}
+
 static ir_node *lower_call(ts_walk *w, py_ctx *c, TSNode n, ir_node *parent) {
   ir_node *call = ir_add(w->f, parent, IR_CALL, ts_span(n));
   TSNode fn = ts_field(n, "function");
@@ -822,8 +839,13 @@ static ir_node *lower_call(ts_walk *w, py_ctx *c, TSNode n, ir_node *parent) {
   call->text = text;
   if (al_starts_with(text, "self.") || al_starts_with(text, "cls.")) call->flags |= IR_F_SELF;
   const char *target = partial_callee(w, c, fn);
-  const char *dmod = NULL, *dmem = NULL;
-  if (!target && text[0] == '(' && ts_is(fn, "attribute") && div_type(w, c, ts_field(fn, "object"), &dmod, &dmem)) {
+  const char *dmod = NULL, *dmem = NULL, *awaited = NULL;
+  if (!target && text[0] == '(' && ts_is(fn, "attribute") &&
+      (awaited = awaited_receiver_type(w, c, ts_field(fn, "object")))) {
+    /* `(await session.get(url)).json()`: the method of what the await gives */
+    call->member = call->name = al_arena_fmt(&w->f->arena, "%s.%s", awaited, ts_text(w, ts_field(fn, "attribute")));
+  } else if (!target && text[0] == '(' && ts_is(fn, "attribute") &&
+             div_type(w, c, ts_field(fn, "object"), &dmod, &dmem)) {
     /* `(root / "x").exists()`: the method of the joined path's class */
     const char *m = ts_text(w, ts_field(fn, "attribute"));
     call->module = dmod;
