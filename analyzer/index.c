@@ -782,55 +782,17 @@ static const al_kb_entry *blocking_checked(const ir_file *f, const ir_node *call
   return e;
 }
 
-/* s[0, n) is one of the comma-separated words of list. */
-static bool word_in(const char *list, const char *s, size_t n) {
-  for (const char *p = list; p && *p;) {
-    size_t k = strcspn(p, ",");
-    if (k == n && !strncmp(p, s, n)) return true;
-    p += k + (p[k] != 0);
-  }
-  return false;
-}
-
-/* The query_chains entry whose chain call's name is (`X.objects.filter().count`), or
- * NULL: after `.<name>.` (or `.<name>().`), `through` calls, then a `terminal` method; or
- * an `instance` call then an `instance_terminal` method; or only `through` calls when
- * the result is iterated by a (sync) `for` or read by a `consumers` call. */
+/* The query_chains entry of a chain call that runs a query where it stands: a terminal
+ * call, or a lazy queryset iterated by a (sync) `for` or read by a `consumers` call. */
 static const al_kb_entry *query_chain(const ir_file *f, const ir_node *call) {
-  const al_kb_section *sec = al_kb_section_get(al_kb_for(f->lang), "query_chains");
-  if (!sec || !call->name) return NULL;
-  for (size_t i = 0; i < sec->entries.len; i++) {
-    const al_kb_entry *e = sec->entries.items[i];
-    size_t nl = strlen(e->name);
-    const char *rest = NULL;
-    for (const char *p = strchr(call->name, '.'); p && !rest; p = strchr(p + 1, '.')) {
-      if (strncmp(p + 1, e->name, nl)) continue;
-      if (p[1 + nl] == '.') rest = p + 2 + nl;
-      else if (!strncmp(p + 1 + nl, "().", 3)) rest = p + 4 + nl;
-    }
-    if (!rest || !*rest) continue;
-    const char *through = al_kb_attr(e, "through"), *terminal = al_kb_attr(e, "terminal");
-    const char *instance = al_kb_attr(e, "instance"), *inst_terminal = al_kb_attr(e, "instance_terminal");
-    bool inst = false, ok = true;
-    const char *c = rest;
-    for (const char *dot; ok && (dot = strchr(c, '.'));) { /* the calls before the last */
-      size_t n = (size_t)(dot - c);
-      if (inst || n < 3 || strncmp(dot - 2, "()", 2)) ok = false;
-      else if (word_in(through, c, n - 2)) inst = false;
-      else if (word_in(instance, c, n - 2)) inst = true;
-      else ok = false;
-      c = dot + 1;
-    }
-    if (!ok || strchr(c, '(')) continue;
-    size_t n = strlen(c);
-    if (inst ? word_in(inst_terminal, c, n) : word_in(terminal, c, n)) return e;
-    if (inst || !word_in(through, c, n)) continue;
-    const ir_node *up = call->parent; /* a lazy queryset: executed when iterated or read */
-    if (up && up->kind == IR_LOOP && up->child == call && !(up->flags & (IR_F_ASYNC | IR_F_WHILE))) return e;
-    if (up && up->kind == IR_CALL && call->use == IR_USE_PASSED && up->name &&
-        word_in(al_kb_attr(e, "consumers"), up->name, strlen(up->name)))
-      return e;
-  }
+  char kind = 0;
+  const al_kb_entry *e = al_kb_query_chain(f->lang, call->name, &kind);
+  if (!e || kind == 't') return e;
+  const ir_node *up = call->parent; /* a lazy queryset: executed when iterated or read */
+  if (up && up->kind == IR_LOOP && up->child == call && !(up->flags & (IR_F_ASYNC | IR_F_WHILE))) return e;
+  if (up && up->kind == IR_CALL && call->use == IR_USE_PASSED && up->name &&
+      al_kb_word_in(al_kb_attr(e, "consumers"), up->name, strlen(up->name)))
+    return e;
   return NULL;
 }
 
@@ -851,7 +813,7 @@ static bool exit_waits_for_work(const ir_node *with, const char *item, const cha
     if (x->kind == IR_AWAIT) return false;
     if (submitted || x->kind != IR_CALL || !x->name || strncmp(x->name, item, il) || x->name[il] != '.') continue;
     const char *m = x->name + il + 1;
-    submitted = word_in(submits, m, strlen(m));
+    submitted = al_kb_word_in(submits, m, strlen(m));
   }
   return submitted;
 }

@@ -52,6 +52,8 @@ enum {
   IR_F_NEW = 1u << 6,          /* CALL: `new X(...)` */
   IR_F_SELF = 1u << 7,         /* CALL: receiver is self / this / cls */
   IR_F_WHILE = 1u << 8,        /* LOOP: while / do-while (else: for) */
+  IR_F_READ_LOCAL = 1u << 8,   /* CALL (Python): stands for the query a local's lazy queryset runs where it is
+                                * read (`for x in qs`, `list(qs)`); text: the local */
   IR_F_MAYBE_PROMISE = 1u << 8, /* FUNC (TypeScript): with IR_F_RETURNS_PROMISE, the promise type is one of a
                                  * union (`Promise<T> | null`): dropping the result floats a promise, but a
                                  * test of it (`if (f())`, `f() ?? x`, `f() === null`) decides something */

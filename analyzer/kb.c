@@ -391,3 +391,61 @@ const al_kb_entry *al_kb_match(const al_kb *kb, const char *section, const char 
   }
   return suffix_match(s, name, buf, sizeof buf);
 }
+
+bool al_kb_word_in(const char *list, const char *s, size_t n) {
+  for (const char *p = list; p && *p;) {
+    size_t k = strcspn(p, ",");
+    if (k == n && !strncmp(p, s, n)) return true;
+    p += k + (p[k] != 0);
+  }
+  return false;
+}
+
+/* The query_chains entry a chain call's name (`X.objects.filter().count`) is on, or
+ * NULL: after `.<name>.` (or `.<name>().`), `through` calls, then a `terminal` method
+ * (*kind 't'); or an `instance` call then an `instance_terminal` method ('t'); or only
+ * `through` calls, a lazy queryset ('l'), which runs when iterated or read. */
+const al_kb_entry *al_kb_query_chain(al_lang lang, const char *name, char *kind) {
+  const al_kb_section *sec = al_kb_section_get(al_kb_for(lang), "query_chains");
+  if (!sec || !name) return NULL;
+  for (size_t i = 0; i < sec->entries.len; i++) {
+    const al_kb_entry *e = sec->entries.items[i];
+    size_t nl = strlen(e->name);
+    const char *rest = NULL;
+    for (const char *p = strchr(name, '.'); p && !rest; p = strchr(p + 1, '.')) {
+      if (strncmp(p + 1, e->name, nl)) continue;
+      if (p[1 + nl] == '.') rest = p + 2 + nl;
+      else if (!strncmp(p + 1 + nl, "().", 3)) rest = p + 4 + nl;
+    }
+    if (!rest || !*rest) continue;
+    const char *through = al_kb_attr(e, "through"), *terminal = al_kb_attr(e, "terminal");
+    const char *instance = al_kb_attr(e, "instance"), *inst_terminal = al_kb_attr(e, "instance_terminal");
+    bool inst = false, ok = true;
+    const char *c = rest;
+    for (const char *dot; ok && (dot = strchr(c, '.'));) { /* the calls before the last */
+      size_t n = (size_t)(dot - c);
+      if (inst || n < 3 || strncmp(dot - 2, "()", 2)) ok = false;
+      else if (al_kb_word_in(through, c, n - 2)) inst = false;
+      else if (al_kb_word_in(instance, c, n - 2)) inst = true;
+      else ok = false;
+      c = dot + 1;
+    }
+    if (!ok || strchr(c, '(')) continue;
+    size_t n = strlen(c);
+    if (inst ? al_kb_word_in(inst_terminal, c, n) : al_kb_word_in(terminal, c, n)) {
+      *kind = 't';
+      return e;
+    }
+    if (!inst && al_kb_word_in(through, c, n)) {
+      *kind = 'l';
+      return e;
+    }
+  }
+  return NULL;
+}
+
+const al_kb_entry *al_lazy_query_chain(al_lang lang, const char *name) {
+  char kind = 0;
+  const al_kb_entry *e = al_kb_query_chain(lang, name, &kind);
+  return kind == 'l' ? e : NULL;
+}

@@ -75,5 +75,14 @@ bool al_kb_attr_is(const al_kb_entry *e, const char *key, const char *value);
  * name whose last component is m (a method on an unknown receiver). Exact entries win
  * over `a.b.*.m`, which wins over prefix wildcards, which win over `*.a.m`, which wins over `*.m`. */
 const al_kb_entry *al_kb_match(const al_kb *kb, const char *section, const char *name);
+/* s[0, n) is one of the comma-separated words of list (a list attribute's value). */
+bool al_kb_word_in(const char *list, const char *s, size_t n);
+/* The query_chains entry a chain call's name (`X.objects.filter().count`) is on, or NULL;
+ * *kind 't' when the chain ends in a call that runs the query, 'l' when it makes a lazy
+ * queryset (only `through` calls), which runs where it is iterated or read. */
+const al_kb_entry *al_kb_query_chain(al_lang lang, const char *name, char *kind);
+/* The query_chains entry when name (`app.models.Book.objects.filter`) makes a lazy
+ * queryset, else NULL. */
+const al_kb_entry *al_lazy_query_chain(al_lang lang, const char *name);
 
 #endif

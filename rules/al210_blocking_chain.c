@@ -36,6 +36,8 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
       }
       if (last->kind == IR_WITH) /* an executor's exit waiting for the work submitted in the block */
         al_buf_printf(&chain, " -> leaving `with %s` (it waits for the work submitted in it)", last->name ? last->name : "?");
+      else if (last->kind == IR_CALL && (last->flags & IR_F_READ_LOCAL)) /* `for b in qs`: the query qs holds */
+        al_buf_printf(&chain, " -> %s (a lazy %s() queryset, read)", last->text, last->member ? last->member : last->name);
       else
         al_buf_printf(&chain, " -> %s%s", last->text ? last->text : last->name, al_call_parens(last));
       api = c->block_api;

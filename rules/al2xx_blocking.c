@@ -179,6 +179,11 @@ static void check_category(const ir_file *f, const al_index *idx, al_sink *sink,
                     "here, and only its result is handed to `%s()`; pass the function and its arguments "
                     "(`%s(%s, ...)`)", al_call_label(f, n), al_category_label(category), al_context_label(f, fn),
                     al_call_label(f, off), al_call_label(f, off), al_call_label(f, n));
+    } else if (n->kind == IR_CALL && (n->flags & IR_F_READ_LOCAL)) {
+      al_report(sink, n, "`%s` holds a lazy `%s()` queryset, and %s runs its query: it blocks the event loop (%s) "
+                "in %s%s%s", n->text, n->member ? n->member : n->name,
+                n->parent && n->parent->kind == IR_LOOP ? "iterating it" : "reading it here", al_category_label(category),
+                al_context_label(f, fn), use ? "; use " : "", use ? use : "");
     } else if (n->kind == IR_CALL) {
       al_fix *fx = !strcmp(category, "sleep")  ? sleep_fix(f, n)
                    : !strcmp(category, "file") ? fs_promise_fix(f, n, s->e, fn)

@@ -815,6 +815,26 @@ static bool div_type(ts_walk *w, py_ctx *c, TSNode e, const char **mod, const ch
   return false;
 }
 
+/* A local holding a lazy queryset (`qs = Book.objects.filter(...)`), read where that runs
+ * its query: a CALL of the chain under parent (flagged IR_F_READ_LOCAL, its text the
+ * local), as `for x in Book.objects.filter(...)` itself would be. */
+static void lazy_query_read(ts_walk *w, py_ctx *c, TSNode id, ir_node *parent, uint8_t use) {
+  if (!c->types.len || !ts_is(id, "identifier")) return;
+  al_binding *b = typed_var(w, c, ts_text(w, id));
+  size_t ml = b && b->member ? strlen(b->member) : 0;
+  if (ml < 3 || strcmp(b->member + ml - 2, "()")) return;
+  const char *member = ir_str(w->f, b->member, ml - 2);
+  const char *name = b->module ? al_arena_fmt(&w->f->arena, "%s.%s", b->module, member) : member;
+  if (!al_lazy_query_chain(AL_LANG_PYTHON, name)) return;
+  ir_node *q = ir_add(w->f, parent, IR_CALL, ts_span(id));
+  q->module = b->module;
+  q->member = member;
+  q->name = name;
+  q->text = ts_text(w, id);
+  q->use = use;
+  q->flags |= IR_F_READ_LOCAL;
+}
+
 /* `(await session.get(url)).json()`: the type the knowledge says the awaited call's
  * result is (`resolves`: an aiohttp ClientResponse), as `r = await session.get(url);
  * r.json()` types r; NULL when the receiver is not such an await or the type unknown. */
@@ -1777,6 +1797,7 @@ static ir_node *py_enter(ts_walk *w, bool *descend) {
       TSNode body = ts_field(n, "body");
       if (!ts_node_is_null(body)) x->body = ts_node_start_byte(body);
       if (ts_has_token(n, "async")) x->flags |= IR_F_ASYNC;
+      else lazy_query_read(w, c, right, x, IR_USE_OTHER); /* `for b in qs` runs qs's query */
       return x;
     }
     if (!strcmp(t, "finally_clause")) return ir_add(w->f, parent, IR_FINALLY, ts_span(n));
@@ -1784,6 +1805,9 @@ static ir_node *py_enter(ts_walk *w, bool *descend) {
   case 'i':
     if (!strcmp(t, "identifier")) {
       if (c->props.map.len && lower_property_read(w, c, n)) return NULL;
+      ts_frame *args = ts_up(w, 1);
+      if (c->types.len && args && parent->kind == IR_CALL && parent->name && ts_is(args->node, "argument_list"))
+        lazy_query_read(w, c, n, parent, IR_USE_PASSED); /* `list(qs)`: a consumer runs it (the index decides) */
       ir_node *x = ts_lower_read(w, &c->stored, is_read);
       if (x && x->use == IR_USE_NONE && py_truth_tested(w, 1)) x->use = IR_USE_CONDITION; /* `if c:`, `not c` */
       else if (x && x->use == IR_USE_NONE) x->use = (uint8_t)py_value_use(w); /* f"{c}", c.x, c[0], c > 0 */
