@@ -13,6 +13,7 @@
 const TSLanguage *tree_sitter_python(void);
 
 typedef struct py_ctx {
+  const char *consumers; /* knowledge query_chains `consumers` (`list(qs)` reads qs), or NULL */
   al_names names;
   const char *module;
   bool is_package_init;
@@ -1806,8 +1807,10 @@ static ir_node *py_enter(ts_walk *w, bool *descend) {
     if (!strcmp(t, "identifier")) {
       if (c->props.map.len && lower_property_read(w, c, n)) return NULL;
       ts_frame *args = ts_up(w, 1);
-      if (c->types.len && args && parent->kind == IR_CALL && parent->name && ts_is(args->node, "argument_list"))
-        lazy_query_read(w, c, n, parent, IR_USE_PASSED); /* `list(qs)`: a consumer runs it (the index decides) */
+      if (c->types.len && c->consumers && args && parent->kind == IR_CALL && parent->name &&
+          !strchr(parent->name, '.') && ts_is(args->node, "argument_list") &&
+          al_kb_word_in(c->consumers, parent->name, strlen(parent->name)))
+        lazy_query_read(w, c, n, parent, IR_USE_PASSED); /* `list(qs)`: a consumer runs it */
       ir_node *x = ts_lower_read(w, &c->stored, is_read);
       if (x && x->use == IR_USE_NONE && py_truth_tested(w, 1)) x->use = IR_USE_CONDITION; /* `if c:`, `not c` */
       else if (x && x->use == IR_USE_NONE) x->use = (uint8_t)py_value_use(w); /* f"{c}", c.x, c[0], c > 0 */
@@ -1963,6 +1966,8 @@ ir_file *al_lower_python(const al_source *src, const al_lower_ctx *ctx, char **e
   py_ctx c = {.names = {.f = f}, .module = ctx->module,
               .is_package_init = ctx->abs_path && al_ends_with(ctx->abs_path, "/__init__.py")};
   ts_walk w = {.f = f, .text = src->text, .lang = tree_sitter_python(), .user = &c, .handled = py_handled};
+  const al_kb_section *chains = al_kb_section_get(al_kb_for(AL_LANG_PYTHON), "query_chains");
+  c.consumers = chains && chains->entries.len ? al_kb_attr(chains->entries.items[0], "consumers") : NULL;
   prebind_imports(&w, &c, root);
   scan_properties(src->text, src->len, &c.props); /* (memchr for '@': decorators are rare bytes) */
   ts_walk_run(&w, root, py_enter, NULL);
