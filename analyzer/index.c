@@ -1324,15 +1324,21 @@ static bool readiness_param(const ir_node *fn) {
 /* The package type a call assigned to an instance attribute makes: what the knowledge
  * says it returns (`returns`), else the class it constructs (JS `new pg.Pool()`, Python
  * `httpx.AsyncClient()`: a capitalised last name); NULL when unknown. */
+/* The last dotted component of name starts with a capital (a class, by convention). */
+static bool capitalised_last(const char *name) {
+  const char *last = strrchr(name, '.');
+  last = last ? last + 1 : name;
+  return *last >= 'A' && *last <= 'Z';
+}
+
 static const char *instance_type(const ir_file *f, const ir_node *call) {
   const al_kb_entry *e = al_kb_match(al_kb_for(f->lang), "returns", call->name);
   const char *t = e ? al_kb_attr(e, "type") : NULL;
   if (t) return t;
   if (call->module && call->module[0] == '/') return NULL; /* a project class: not the knowledge's */
-  const char *last = strrchr(call->name, '.');
-  last = last ? last + 1 : call->name;
-  if (f->lang == AL_LANG_JS) return (call->flags & IR_F_NEW) && strchr(call->name, '.') ? call->name : NULL;
-  return *last >= 'A' && *last <= 'Z' && strchr(call->name, '.') && !strchr(call->name, '(') ? call->name : NULL;
+  if (!strchr(call->name, '.') || strchr(call->name, '(')) return NULL;
+  if (f->lang == AL_LANG_JS) return (call->flags & IR_F_NEW) ? call->name : NULL;
+  return capitalised_last(call->name) ? call->name : NULL;
 }
 
 void al_index_summarize(ir_file *f, const al_map *modules) {
@@ -1481,10 +1487,10 @@ void al_index_summarize(ir_file *f, const al_map *modules) {
           const char *type = attr ? instance_type(f, x) : NULL;
           /* (or a class of the project: where it is, for its methods; a Python class's
            * module may be the project's or a package's, so both are kept) */
-          bool project = attr && (!type || f->lang == AL_LANG_PYTHON) && x->module && x->member && *x->member && !strchr(x->member, '(') &&
+          bool project = attr && (!type || f->lang == AL_LANG_PYTHON) && x->module && x->member &&
+                         !strchr(x->member, '(') &&
                          (f->lang == AL_LANG_JS ? x->module[0] == '/' && (x->flags & IR_F_NEW)
-                                                : *(strrchr(x->member, '.') ? strrchr(x->member, '.') + 1 : x->member) >= 'A' &&
-                                                      *(strrchr(x->member, '.') ? strrchr(x->member, '.') + 1 : x->member) <= 'Z');
+                                                : capitalised_last(x->member));
           if (!type && !project) continue;
           char *nm = al_arena_fmt(&sum->ir->arena, "%s.%s", t->name, attr);
           bool seen = false;

@@ -186,7 +186,6 @@ bool al_index_call_awaitable(const al_index *idx, const ir_file *f, const ir_nod
  * are applied (only_arg, unless_arg, unless_arg_at, fd_io on non-blocking fds); NULL when
  * it does not block. Does not look at the project index. */
 const al_kb_entry *al_blocking_entry(const ir_file *f, const ir_node *call);
-
 /* The `blocking` entry a synchronous `with X:` item names (entries with `with: true`; with
  * `with: submitted`, when the block submits work to X and awaits nothing), *item the
  * item (a per-thread buffer); NULL when none blocks. */
