@@ -218,6 +218,12 @@ static void bind_value_type(ts_walk *w, py_ctx *c, const char *var, TSNode value
     return;
   }
   if (bind_known_type(w, c, var, name, "returns")) return;
+  /* `unpaid = pending.filter(...)` on a local lazy queryset: a lazy queryset too (a
+   * chain written out, `Order.objects.filter(...)`, is bound below, by `defer`) */
+  if (mem && strstr(mem, "()") && al_lazy_query_chain(AL_LANG_PYTHON, name)) {
+    bind_type_resolved(w, c, var, mod, al_arena_fmt(&w->f->arena, "%s()", mem));
+    return;
+  }
   /* a function imported, or defined further down: var holds what it returns, which the
    * index reads from its `->` annotation (`make_repo().save`, as the call chain reads) */
   if (defer && !ts_is(fn, "call") && !strchr(name, '(') && !ts_is_param(w, name))
