@@ -1177,6 +1177,8 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
         !(n->nargs >= 2 && al_ends_with(n->name, ".then") && !(n->args[1].flags & IR_ARG_NULL)) &&
         (chain_on_stored_promise(f, idx, n) || then_on_unknown(n))) {
       const char *as = n->text && strrchr(n->text, '.') ? n->text : n->name; /* `this.ready`, not `Loader.ready` */
+      if (!strncmp(as, "()", 2) && strrchr(al_call_label(f, n), '.'))
+        as = al_call_label(f, n); /* `new Promise(...).then`: as written */
       al_report(sink, n, "promise chain on `%.*s` ends in `%s()` without a rejection handler: a rejection becomes an "
                 "unhandled rejection; end it with .catch(), or await it in a try block",
                 (int)(strrchr(as, '.') - as), as, strrchr(as, '.'));

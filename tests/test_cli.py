@@ -123,13 +123,15 @@ class Cli(unittest.TestCase):
                    "  (await g()).map(async (x) => x);\n"
                    "  for (const k of keys) {\n    out.push(\n      Promise.resolve()\n        .then(() => g(k)));\n  }\n"
                    "  aFunctionWithAVeryLongNameIndeed(argumentNumberOne, argumentTwo).items.map(async (x) => x);\n"
-                   "  'a b'.split(' ').map(async (x) => x);\n}\n")
+                   "  'a b'.split(' ').map(async (x) => x);\n"
+                   "  new Promise((resolve) => resolve(1)).then(() => g(1));\n}\n")
         got = self.messages("--no-cache", "--select", "ALL", self.dir)
         self.assertIn("`[1, 2].map()` with an async callback", got[(2, "AL104")])
         self.assertIn("`(await g()).map()` with an async callback", got[(3, "AL104")])
         self.assertIn("`Promise.resolve().then()` inside a loop over `keys`", got[(6, "AL302")])
         self.assertIn("`aFunctionWithAVeryLongNameIndeed(\u2026).items.map()`", got[(9, "AL104")])
         self.assertIn("`'a b'.split(' ').map()`", got[(10, "AL104")])
+        self.assertIn("promise chain on `new Promise((resolve) => resolve(1))` ends in `.then()`", got[(11, "AL101")])
         self.assertFalse(any("`()" in m for m in got.values()), got)
 
     def test_messages_name_functions_of_unnamed_objects_and_callbacks_by_their_own_names(self):
