@@ -1324,13 +1324,6 @@ static bool readiness_param(const ir_node *fn) {
 /* The package type a call assigned to an instance attribute makes: what the knowledge
  * says it returns (`returns`), else the class it constructs (JS `new pg.Pool()`, Python
  * `httpx.AsyncClient()`: a capitalised last name); NULL when unknown. */
-/* The last dotted component of name starts with a capital (a class, by convention). */
-static bool capitalised_last(const char *name) {
-  const char *last = strrchr(name, '.');
-  last = last ? last + 1 : name;
-  return *last >= 'A' && *last <= 'Z';
-}
-
 static const char *instance_type(const ir_file *f, const ir_node *call) {
   const al_kb_entry *e = al_kb_match(al_kb_for(f->lang), "returns", call->name);
   const char *t = e ? al_kb_attr(e, "type") : NULL;
@@ -1338,7 +1331,7 @@ static const char *instance_type(const ir_file *f, const ir_node *call) {
   if (call->module && call->module[0] == '/') return NULL; /* a project class: not the knowledge's */
   if (!strchr(call->name, '.') || strchr(call->name, '(')) return NULL;
   if (f->lang == AL_LANG_JS) return (call->flags & IR_F_NEW) ? call->name : NULL;
-  return capitalised_last(call->name) ? call->name : NULL;
+  return al_capitalised_last(call->name) ? call->name : NULL;
 }
 
 void al_index_summarize(ir_file *f, const al_map *modules) {
@@ -1490,7 +1483,7 @@ void al_index_summarize(ir_file *f, const al_map *modules) {
           bool project = attr && (!type || f->lang == AL_LANG_PYTHON) && x->module && x->member &&
                          !strchr(x->member, '(') &&
                          (f->lang == AL_LANG_JS ? x->module[0] == '/' && (x->flags & IR_F_NEW)
-                                                : capitalised_last(x->member));
+                                                : al_capitalised_last(x->member));
           if (!type && !project) continue;
           char *nm = al_arena_fmt(&sum->ir->arena, "%s.%s", t->name, attr);
           bool seen = false;

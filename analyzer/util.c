@@ -468,6 +468,12 @@ bool al_ends_with(const char *s, const char *suffix) {
   return n >= m && memcmp(s + n - m, suffix, m) == 0;
 }
 
+bool al_capitalised_last(const char *name) {
+  const char *last = strrchr(name, '.');
+  last = last ? last + 1 : name;
+  return *last >= 'A' && *last <= 'Z';
+}
+
 /* ---- buf ---- */
 void al_buf_add(al_buf *b, const char *s, size_t n) {
   if (b->len + n + 1 > b->cap) {

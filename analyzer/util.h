@@ -90,6 +90,9 @@ uint64_t al_hash_fast(const char *s, size_t n);
 char *al_join(char *buf, size_t cap, const char *a, char sep, const char *b);
 bool al_starts_with(const char *s, const char *prefix);
 bool al_ends_with(const char *s, const char *suffix);
+/* The last dotted component of name starts with a capital letter (a class, by the
+ * naming convention: `httpx.AsyncClient`, `Repo`). */
+bool al_capitalised_last(const char *name);
 
 /* realpath(3) for many files in few folders: each folder is resolved once, and a file
  * costs one lstat (a symlinked file still goes through realpath). Not thread-safe. */

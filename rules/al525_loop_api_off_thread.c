@@ -93,9 +93,7 @@ static const char *local_type(const ir_file *f, const ir_node *at, const char *n
   if (!bound) return NULL;
   const al_kb_entry *r = al_kb_match(al_kb_for(f->lang), "returns", bound->name);
   if (r && al_kb_attr(r, "type")) return al_kb_attr(r, "type");
-  const char *last = strrchr(bound->name, '.');
-  last = last ? last + 1 : bound->name;
-  return *last >= 'A' && *last <= 'Z' ? bound->name : NULL;
+  return al_capitalised_last(bound->name) ? bound->name : NULL;
 }
 
 /* Binds the thread function's parameters to the types of the locals the start passes

@@ -77,11 +77,7 @@ static const char *dotted(ts_walk *w, TSNode n) { return dotted_depth(w, n, 0); 
 /* The scope a local binding lives in: the enclosing (non-lambda) function, or the module. */
 
 /* A class-like name: its last component starts with an upper-case letter. */
-static bool looks_like_class(const char *name) {
-  const char *last = strrchr(name, '.');
-  last = last ? last + 1 : name;
-  return *last >= 'A' && *last <= 'Z';
-}
+static bool looks_like_class(const char *name) { return al_capitalised_last(name); }
 
 /* An annotation's (resolved) name is a class: capitalised, or a lowercase class the
  * knowledge names (`sock: socket.socket`: calling it gives one, `returns` says). */
