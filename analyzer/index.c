@@ -745,14 +745,16 @@ static bool nonblocking_fds(const ir_file *f, const ir_node *n) {
 /* An entry with `stdin_arg: N` (or `last`) has variants `NAME@stdin`, `NAME@stdout`,
  * `NAME@stderr` for when that argument is a standard stream (`stdin`, `STDIN_FILENO`,
  * fd 0, ...): `fgets(b, n, f)` is file I/O, `fgets(b, n, stdin)` waits for the terminal,
- * `fputs(s, stderr)` is a log line. */
+ * `fputs(s, stderr)` is a log line; Python `os.read(sys.stdin.fileno(), n)` reads the terminal. */
 static const al_kb_entry *stdin_variant(const ir_file *f, const ir_node *call, const al_kb_entry *e) {
   const char *sa = al_kb_attr(e, "stdin_arg");
   if (!sa || !call->nargs) return e;
   uint32_t i = !strcmp(sa, "last") ? call->nargs - 1 : (uint32_t)strtoul(sa, NULL, 10);
   const char *t = i < call->nargs ? call->args[i].text : NULL;
   const char *which = !t ? NULL
-                      : !strcmp(t, "stdin") || !strcmp(t, "STDIN_FILENO") || !strcmp(t, "0")   ? "stdin"
+                      : !strcmp(t, "stdin") || !strcmp(t, "STDIN_FILENO") || !strcmp(t, "0") ||
+                              !strcmp(t, "sys.stdin.fileno()") || !strcmp(t, "sys.stdin.buffer.fileno()")
+                          ? "stdin"
                       : !strcmp(t, "stdout") || !strcmp(t, "STDOUT_FILENO") || !strcmp(t, "1") ? "stdout"
                       : !strcmp(t, "stderr") || !strcmp(t, "STDERR_FILENO") || !strcmp(t, "2") ? "stderr"
                                                                                                  : NULL;
@@ -768,6 +770,7 @@ static const al_kb_entry *stdin_variant(const ir_file *f, const ir_node *call, c
 static const al_kb_entry *blocking_checked(const ir_file *f, const ir_node *call, const al_kb_entry *e) {
   if (!e) return NULL;
   e = stdin_variant(f, call, e);
+  if (al_kb_attr(e, "iterated")) return NULL; /* blocking where a `for` iterates it, not here */
   const char *cat = al_kb_attr(e, "category"), *w = al_kb_attr(e, "with");
   if (!cat || !strcmp(cat, "none") || (w && (!strcmp(w, "true") || !strcmp(w, "submitted")))) return NULL;
   const char *only = al_kb_attr(e, "only_arg"); /* "last=NULL": blocking only then */

@@ -86,6 +86,14 @@ static _Thread_local struct {
   size_t n;
 } memo;
 
+/* A sync `for` over a stream whose iteration blocks (knowledge `blocking`, `iterated`:
+ * `for line in sys.stdin` waits for each line): its entry, or NULL. */
+static const al_kb_entry *blocking_iterated(const ir_file *f, const ir_node *loop) {
+  if ((loop->flags & (IR_F_ASYNC | IR_F_WHILE)) || !loop->name) return NULL;
+  const al_kb_entry *e = al_kb_find(al_kb_for(f->lang), "blocking", al_imported_name(f, loop->name));
+  return e && al_kb_attr_is(e, "iterated", "true") ? e : NULL;
+}
+
 static void find_sites(const ir_file *f, const al_index *idx) {
   if (memo.file == f->serial && memo.index == idx->serial) return;
   site *found = NULL;
@@ -95,6 +103,8 @@ static void find_sites(const ir_file *f, const al_index *idx) {
     if (x->kind == IR_CALL) s.e = al_blocking_api(f, idx, x);
     else if (x->kind == IR_WITH && (s.e = al_blocking_with(f, x, &s.item)))
       s.item = al_arena_strdup((al_arena *)&f->arena, s.item); /* (al_list_find's buffer is reused) */
+    else if (x->kind == IR_LOOP && (s.e = blocking_iterated(f, x)))
+      s.item = x->name;
     else if (x->kind != IR_LOOP || !al_loop_is_busy_wait(f, x)) continue;
     if (x->kind != IR_LOOP && !s.e) continue;
     /* `urlopen(u).read()`, `Popen(a).wait()`: one finding for the expression, at the call
@@ -137,6 +147,19 @@ static bool reads_done_future(const ir_file *f, const ir_node *n, const ir_node 
          !al_ident_char(fn->args[first].text[hl]);
 }
 
+/* A read in a readiness callback (`loop.add_reader(sys.stdin, cb)`: knowledge
+ * `loop_callbacks` with `ready`) of an entry marked `after_ready` (`sys.stdin.readline()`,
+ * `os.read(0, n)`): the loop saw the input ready, so the read returns what is there. */
+static bool reads_ready_input(const ir_file *f, const al_kb_entry *e, const ir_node *fn) {
+  if (!fn || !al_kb_attr_is(e, "after_ready", "true")) return false;
+  /* a named callback knows its registration; a lambda is the registering call's argument */
+  const char *via = (fn->flags & IR_F_LOOP_CALLBACK) && fn->text                   ? fn->text
+                    : fn->parent && fn->parent->kind == IR_CALL && fn->parent->name ? fn->parent->name
+                                                                                   : NULL;
+  const al_kb_entry *reg = via ? al_kb_match(al_kb_for(f->lang), "loop_callbacks", via) : NULL;
+  return reg && al_kb_attr_is(reg, "ready", "true");
+}
+
 /* C: the timer of the loop fn was registered with, when its registration names one
  * (knowledge `registrations`, attribute `timer`: GLib, Redis ae, libev), or NULL. */
 static const char *c_loop_timer(const ir_file *f, const ir_node *fn) {
@@ -150,6 +173,14 @@ static void check_category(const ir_file *f, const al_index *idx, al_sink *sink,
   for (size_t i = 0; i < memo.n; i++) {
     const site *s = &memo.sites[i];
     const ir_node *n = s->n, *fn = NULL;
+    if (n->kind == IR_LOOP && s->e) { /* a `for` over a stream */
+      if (!strcmp(al_kb_attr(s->e, "category"), category) && al_on_loop(f, n, &fn)) {
+        const char *use = al_kb_attr(s->e, "use");
+        al_report(sink, n, "`for` over `%s` blocks the event loop (%s) in %s: each step waits for the next line%s%s",
+                  s->item, al_category_label(category), al_context_label(f, fn), use ? "; use " : "", use ? use : "");
+      }
+      continue;
+    }
     if (n->kind == IR_LOOP) {
       if (!strcmp(category, "sleep") && al_on_loop(f, n, &fn)) {
         const char *timer = c_loop_timer(f, fn);
@@ -161,7 +192,8 @@ static void check_category(const ir_file *f, const al_index *idx, al_sink *sink,
       }
       continue;
     }
-    if (strcmp(al_kb_attr(s->e, "category"), category) || !al_on_loop(f, n, &fn) || reads_done_future(f, n, fn))
+    if (strcmp(al_kb_attr(s->e, "category"), category) || !al_on_loop(f, n, &fn) || reads_done_future(f, n, fn) ||
+        reads_ready_input(f, s->e, fn))
       continue;
     const char *use = al_kb_attr(s->e, "use");
     char timer_use[160];
