@@ -745,7 +745,8 @@ static bool nonblocking_fds(const ir_file *f, const ir_node *n) {
 /* An entry with `stdin_arg: N` (or `last`) has variants `NAME@stdin`, `NAME@stdout`,
  * `NAME@stderr` for when that argument is a standard stream (`stdin`, `STDIN_FILENO`,
  * fd 0, ...): `fgets(b, n, f)` is file I/O, `fgets(b, n, stdin)` waits for the terminal,
- * `fputs(s, stderr)` is a log line; Python `os.read(sys.stdin.fileno(), n)` reads the terminal. */
+ * `fputs(s, stderr)` is a log line; Python `os.read(sys.stdin.fileno(), n)` and JS
+ * `fs.readFileSync(0)` / `fs.readSync(process.stdin.fd, b)` read the terminal. */
 static const al_kb_entry *stdin_variant(const ir_file *f, const ir_node *call, const al_kb_entry *e) {
   const char *sa = al_kb_attr(e, "stdin_arg");
   if (!sa || !call->nargs) return e;
@@ -753,7 +754,9 @@ static const al_kb_entry *stdin_variant(const ir_file *f, const ir_node *call, c
   const char *t = i < call->nargs ? call->args[i].text : NULL;
   const char *which = !t ? NULL
                       : !strcmp(t, "stdin") || !strcmp(t, "STDIN_FILENO") || !strcmp(t, "0") ||
-                              !strcmp(t, "sys.stdin.fileno()") || !strcmp(t, "sys.stdin.buffer.fileno()")
+                              !strcmp(t, "sys.stdin.fileno()") || !strcmp(t, "sys.stdin.buffer.fileno()") ||
+                              !strcmp(t, "process.stdin.fd") || !strcmp(t, "'/dev/stdin'") ||
+                              !strcmp(t, "\"/dev/stdin\"")
                           ? "stdin"
                       : !strcmp(t, "stdout") || !strcmp(t, "STDOUT_FILENO") || !strcmp(t, "1") ? "stdout"
                       : !strcmp(t, "stderr") || !strcmp(t, "STDERR_FILENO") || !strcmp(t, "2") ? "stderr"

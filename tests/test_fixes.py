@@ -149,6 +149,13 @@ NO_FIX = {
     "sleep_in_expr": "import time\n\n\nasync def f():\n    x = time.sleep(1)\n    return x\n",
 }
 
+# The same for JavaScript (the file name picks the module kind).
+NO_FIX_JS = {
+    # fs.promises.readFile takes a path or a FileHandle, not an fd (ERR_INVALID_ARG_TYPE)
+    "fs_fd.mjs": "import fs from 'node:fs';\nexport async function f(fd) {\n  return fs.readFileSync(fd, 'utf8');\n}\n",
+    "fs_out_fd.mjs": "import fs from 'node:fs';\nexport async function f(p) {\n  const t = fs.readFileSync(p.outFd);\n  return t;\n}\n",
+}
+
 
 class Fixes(unittest.TestCase):
     def run_fix(self, src, name="case.py"):
@@ -207,6 +214,10 @@ class Fixes(unittest.TestCase):
         for name, src in NO_FIX.items():
             with self.subTest(name):
                 once, _ = self.run_fix(src)
+                self.assertEqual(once, src)
+        for name, src in NO_FIX_JS.items():
+            with self.subTest(name):
+                once, _ = self.run_fix(src, name)
                 self.assertEqual(once, src)
 
 
