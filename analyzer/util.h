@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 void *al_malloc(size_t n);
 void *al_calloc(size_t n, size_t size);
@@ -89,6 +90,9 @@ uint64_t al_hash_fast(const char *s, size_t n);
 /* Writes a SEP b NUL into buf (cap bytes); returns buf, or NULL when it does not fit. */
 char *al_join(char *buf, size_t cap, const char *a, char sep, const char *b);
 bool al_starts_with(const char *s, const char *prefix);
+/* s equals lit (a non-empty literal): the first characters compared inline, so the
+ * usual miss (a node type tested against the types a front end handles) costs no call. */
+static inline bool al_streq(const char *s, const char *lit) { return s[0] == lit[0] && !strcmp(s, lit); }
 bool al_ends_with(const char *s, const char *suffix);
 /* The last dotted component of name starts with a capital letter (a class, by the
  * naming convention: `httpx.AsyncClient`, `Repo`). */

@@ -49,11 +49,11 @@ static const char *const js_exts[] = {".js", ".mjs", ".cjs", ".jsx", ".ts", ".mt
 static bool js_transparent(TSNode n) {
   const char *t = ts_node_type(n);
   switch (t[0]) {
-  case 'p': return !strcmp(t, "parenthesized_expression");
-  case 'a': return !strcmp(t, "as_expression");
-  case 'n': return !strcmp(t, "non_null_expression");
-  case 's': return !strcmp(t, "satisfies_expression");
-  case 't': return !strcmp(t, "type_assertion");
+  case 'p': return al_streq(t, "parenthesized_expression");
+  case 'a': return al_streq(t, "as_expression");
+  case 'n': return al_streq(t, "non_null_expression");
+  case 's': return al_streq(t, "satisfies_expression");
+  case 't': return al_streq(t, "type_assertion");
   default: return false;
   }
 }
@@ -62,8 +62,8 @@ static bool js_transparent(TSNode n) {
  * extension; `node:fs` becomes `fs`. */
 static const char *norm_spec(ts_walk *w, js_ctx *c, const char *spec) {
   if (al_starts_with(spec, "node:")) return spec + 5;
-  if (!(al_starts_with(spec, "./") || al_starts_with(spec, "../") || spec[0] == '/' || !strcmp(spec, ".") ||
-        !strcmp(spec, "..")))
+  if (!(al_starts_with(spec, "./") || al_starts_with(spec, "../") || spec[0] == '/' || al_streq(spec, ".") ||
+        al_streq(spec, "..")))
     return spec;
   c->project_imports = true;
   char *joined = spec[0] == '/' ? al_strdup(spec) : al_fmt("%s/%s", c->dir ? c->dir : ".", spec);
@@ -71,8 +71,8 @@ static const char *norm_spec(ts_walk *w, js_ctx *c, const char *spec) {
   char *segs[512];
   size_t n = 0;
   for (char *save = NULL, *s = strtok_r(joined, "/", &save); s; s = strtok_r(NULL, "/", &save)) {
-    if (!strcmp(s, ".")) continue;
-    if (!strcmp(s, "..")) {
+    if (al_streq(s, ".")) continue;
+    if (al_streq(s, "..")) {
       if (n) n--;
       continue;
     }
@@ -329,7 +329,7 @@ static const char *object_member_name(ts_walk *w, size_t k, const char *key) {
   if (d && ts_is(d->node, "export_statement")) return key;
   if (d && ts_is(d->node, "assignment_expression")) {
     const char *left = dotted(w, ts_field(d->node, "left"));
-    if (!strcmp(left, "module.exports") || al_starts_with(left, "module.exports.") || al_starts_with(left, "exports."))
+    if (al_streq(left, "module.exports") || al_starts_with(left, "module.exports.") || al_starts_with(left, "exports."))
       return key;
     return al_arena_fmt(&w->f->arena, "%s.%s", left, key);
   }
@@ -353,23 +353,23 @@ static const char *func_name(ts_walk *w, TSNode n, uint32_t *flags) {
     return cls ? al_arena_fmt(&w->f->arena, "%s.%s", cls->name, nm) : nm;
   }
   if (!ts_node_is_null(own) && !ts_is(n, "function_expression")) return ts_text(w, own);
-  if (!strcmp(pt, "variable_declarator")) return ts_text(w, ts_field(p->node, "name"));
-  if (!strcmp(pt, "assignment_expression")) {
+  if (al_streq(pt, "variable_declarator")) return ts_text(w, ts_field(p->node, "name"));
+  if (al_streq(pt, "assignment_expression")) {
     const char *left = dotted(w, ts_field(p->node, "left"));
-    if (!strcmp(left, "module.exports")) return "default";
+    if (al_streq(left, "module.exports")) return "default";
     const char *last = strrchr(left, '.');
     if (al_starts_with(left, "exports.") || al_starts_with(left, "module.exports.")) return last + 1;
     return left;
   }
-  if (!strcmp(pt, "pair")) {
+  if (al_streq(pt, "pair")) {
     const char *key = ts_text(w, ts_field(p->node, "key"));
     ts_frame *obj = ts_up(w, k + 1);
     return obj && ts_is(obj->node, "object") ? object_member_name(w, k + 1, key) : key;
   }
-  if (!strcmp(pt, "export_statement")) return "default";
+  if (al_streq(pt, "export_statement")) return "default";
   /* a class field holding a function (`load = async () => {}`): a method of the class
    * for the calls through this (`this.load()`) */
-  if ((!strcmp(pt, "field_definition") || !strcmp(pt, "public_field_definition")) &&
+  if ((al_streq(pt, "field_definition") || al_streq(pt, "public_field_definition")) &&
       ts_node_eq(ts_field(p->node, "value"), n)) {
     ir_node *cls = ts_enclosing_own(w, IR_CLASS);
     TSNode prop = ts_field(p->node, pt[0] == 'f' ? "property" : "name"); /* TypeScript's: name */
@@ -401,11 +401,11 @@ static bool js_truth_tested(ts_walk *w, size_t k) {
     ts_frame *p = ts_up(w, k), *me = ts_up(w, k - 1);
     if (!p || !me) return false;
     const char *t = ts_node_type(p->node);
-    if (!strcmp(t, "if_statement") || !strcmp(t, "while_statement") || !strcmp(t, "do_statement") ||
-        !strcmp(t, "for_statement") || !strcmp(t, "ternary_expression"))
+    if (al_streq(t, "if_statement") || al_streq(t, "while_statement") || al_streq(t, "do_statement") ||
+        al_streq(t, "for_statement") || al_streq(t, "ternary_expression"))
       return ts_node_eq(ts_field(p->node, "condition"), me->node);
-    if (!strcmp(t, "unary_expression")) return ts_is(ts_field(p->node, "operator"), "!");
-    if (!strcmp(t, "binary_expression")) {
+    if (al_streq(t, "unary_expression")) return ts_is(ts_field(p->node, "operator"), "!");
+    if (al_streq(t, "binary_expression")) {
       TSNode op = ts_field(p->node, "operator");
       if (!ts_is(op, "&&") && !ts_is(op, "||") && !ts_is(op, "??")) return false;
       if (ts_node_eq(ts_field(p->node, "left"), me->node)) return true;
@@ -426,14 +426,14 @@ static bool js_discarded(ts_walk *w, size_t k) {
     if (!p || !me) return false;
     const char *t = ts_node_type(p->node);
     if (!strchr("epstban", t[0])) return false; /* most parents (arguments, member, declarator): one compare */
-    if (!strcmp(t, "expression_statement")) return true;
+    if (al_streq(t, "expression_statement")) return true;
     /* (an array literal standing as a statement: `[save(a), save(b)];` drops them all) */
-    if (js_transparent(p->node) || !strcmp(t, "sequence_expression") || !strcmp(t, "array")) continue;
-    if (!strcmp(t, "ternary_expression")) {
+    if (js_transparent(p->node) || al_streq(t, "sequence_expression") || al_streq(t, "array")) continue;
+    if (al_streq(t, "ternary_expression")) {
       if (ts_node_eq(ts_field(p->node, "condition"), me->node)) return false;
       continue;
     }
-    if (!strcmp(t, "binary_expression")) {
+    if (al_streq(t, "binary_expression")) {
       TSNode op = ts_field(p->node, "operator");
       if ((!ts_is(op, "&&") && !ts_is(op, "||") && !ts_is(op, "??")) ||
           !ts_node_eq(ts_field(p->node, "right"), me->node))
@@ -459,18 +459,18 @@ static void jump_target(ts_walk *w, TSNode n, bool is_break, bool *to_switch, bo
     ts_frame *p = ts_up(w, k);
     if (!p) return;
     const char *t = ts_node_type(p->node);
-    if (strstr(t, "function") || strstr(t, "method") || !strcmp(t, "class_body")) return; /* no target */
-    if (!strcmp(t, "finally_clause")) fin = handler = true;
-    if (!strcmp(t, "catch_clause")) handler = true;
-    bool loop = !strcmp(t, "for_statement") || !strcmp(t, "for_in_statement") || !strcmp(t, "while_statement") ||
-                !strcmp(t, "do_statement");
+    if (strstr(t, "function") || strstr(t, "method") || al_streq(t, "class_body")) return; /* no target */
+    if (al_streq(t, "finally_clause")) fin = handler = true;
+    if (al_streq(t, "catch_clause")) handler = true;
+    bool loop = al_streq(t, "for_statement") || al_streq(t, "for_in_statement") || al_streq(t, "while_statement") ||
+                al_streq(t, "do_statement");
     bool target;
     if (ll) {
-      TSNode pl = !strcmp(t, "labeled_statement") ? ts_field(p->node, "label") : (TSNode){0};
+      TSNode pl = al_streq(t, "labeled_statement") ? ts_field(p->node, "label") : (TSNode){0};
       target = !ts_node_is_null(pl) && ts_node_end_byte(pl) - ts_node_start_byte(pl) == ll &&
                !memcmp(w->text + ts_node_start_byte(pl), w->text + ls, ll);
     } else {
-      target = loop || (is_break && !strcmp(t, "switch_statement"));
+      target = loop || (is_break && al_streq(t, "switch_statement"));
       *to_switch = target && !loop;
     }
     if (target) {
@@ -497,10 +497,10 @@ static bool declared_promise(ts_walk *w) {
 static bool js_in_type(ts_walk *w, size_t k) {
   for (ts_frame *p = ts_up(w, k); p; p = ts_up(w, ++k)) {
     const char *t = ts_node_type(p->node);
-    if (!strncmp(t, "type_", 5) || !strcmp(t, "generic_type") || !strcmp(t, "lookup_type") ||
-        !strcmp(t, "index_type_query") || !strcmp(t, "extends_type_clause") || !strcmp(t, "implements_clause"))
+    if (!strncmp(t, "type_", 5) || al_streq(t, "generic_type") || al_streq(t, "lookup_type") ||
+        al_streq(t, "index_type_query") || al_streq(t, "extends_type_clause") || al_streq(t, "implements_clause"))
       return true;
-    if (strstr(t, "statement") || strstr(t, "function") || !strcmp(t, "program") || !strcmp(t, "class_body"))
+    if (strstr(t, "statement") || strstr(t, "function") || al_streq(t, "program") || al_streq(t, "class_body"))
       return false;
   }
   return false;
@@ -526,10 +526,10 @@ static ir_use js_value_use(ts_walk *w) {
     return tpl && tag && ts_is(tag->node, "call_expression") ? IR_USE_NONE : IR_USE_FORMATTED;
   }
   case 'm':
-    return !strcmp(t, "member_expression") && ts_node_eq(ts_field(p->node, "object"), me->node) ? IR_USE_ACCESSED
+    return al_streq(t, "member_expression") && ts_node_eq(ts_field(p->node, "object"), me->node) ? IR_USE_ACCESSED
                                                                                                  : IR_USE_NONE;
   case 's':
-    return !strcmp(t, "subscript_expression") && ts_node_eq(ts_field(p->node, "object"), me->node) ? IR_USE_ACCESSED
+    return al_streq(t, "subscript_expression") && ts_node_eq(ts_field(p->node, "object"), me->node) ? IR_USE_ACCESSED
                                                                                                    : IR_USE_NONE;
   case 'b': {
     if (strcmp(t, "binary_expression")) return IR_USE_NONE;
@@ -556,11 +556,11 @@ static ir_use call_use(ts_walk *w, const char **var) {
   ts_frame *me = ts_up(w, k - 1);
   const char *t = ts_node_type(p->node);
   if (js_discarded(w, k)) return IR_USE_DISCARDED;
-  if (!strcmp(t, "await_expression")) return IR_USE_AWAITED;
-  if (!strcmp(t, "return_statement")) return IR_USE_RETURNED;
-  if (!strcmp(t, "arrow_function")) return IR_USE_RETURNED; /* expression body */
-  if (!strcmp(t, "arguments") || !strcmp(t, "spread_element") || !strcmp(t, "array")) return IR_USE_PASSED;
-  if (!strcmp(t, "unary_expression")) {
+  if (al_streq(t, "await_expression")) return IR_USE_AWAITED;
+  if (al_streq(t, "return_statement")) return IR_USE_RETURNED;
+  if (al_streq(t, "arrow_function")) return IR_USE_RETURNED; /* expression body */
+  if (al_streq(t, "arguments") || al_streq(t, "spread_element") || al_streq(t, "array")) return IR_USE_PASSED;
+  if (al_streq(t, "unary_expression")) {
     TSNode op = ts_field(p->node, "operator");
     if (ts_is(op, "void")) return IR_USE_VOIDED;
     return ts_is(op, "!") ? IR_USE_CONDITION : IR_USE_OTHER;
@@ -568,7 +568,7 @@ static ir_use call_use(ts_walk *w, const char **var) {
   if (js_truth_tested(w, k)) return IR_USE_CONDITION;
   ir_use v = js_value_use(w); /* (member and element reads: below, with then/catch/finally and types) */
   if (v == IR_USE_FORMATTED || v == IR_USE_OPERAND) return v;
-  if (!strcmp(t, "ternary_expression") && !ts_node_eq(ts_field(p->node, "condition"), me->node)) {
+  if (al_streq(t, "ternary_expression") && !ts_node_eq(ts_field(p->node, "condition"), me->node)) {
     /* `const p = c ? load() : null`: a branch of the value assigned is assigned */
     size_t j = k + 1;
     ts_frame *q = ts_up(w, j), *qm = p;
@@ -580,17 +580,17 @@ static ir_use call_use(ts_walk *w, const char **var) {
     else if (q && ts_is(q->node, "member_expression") && ts_node_eq(ts_field(q->node, "object"), qm->node))
       p = q, me = qm, t = ts_node_type(q->node), k = j;
   }
-  if (!strcmp(t, "variable_declarator")) {
+  if (al_streq(t, "variable_declarator")) {
     TSNode nm = ts_field(p->node, "name");
     if (ts_is(nm, "object_pattern") || ts_is(nm, "array_pattern")) return IR_USE_ACCESSED; /* `const { x } = f()` */
     *var = ts_text(w, nm);
     return IR_USE_ASSIGNED;
   }
-  if (!strcmp(t, "assignment_expression") && ts_node_eq(ts_field(p->node, "right"), me->node)) {
+  if (al_streq(t, "assignment_expression") && ts_node_eq(ts_field(p->node, "right"), me->node)) {
     *var = ts_text(w, ts_field(p->node, "left"));
     return IR_USE_ASSIGNED;
   }
-  if (!strcmp(t, "member_expression") && ts_node_eq(ts_field(p->node, "object"), me->node)) {
+  if (al_streq(t, "member_expression") && ts_node_eq(ts_field(p->node, "object"), me->node)) {
     TSNode prop = ts_field(p->node, "property");
     ts_frame *q = ts_up(w, k + 1);
     if (q && ts_is(q->node, "call_expression")) {
@@ -603,7 +603,7 @@ static ir_use call_use(ts_walk *w, const char **var) {
     }
     return js_in_type(w, k + 1) ? IR_USE_OTHER : IR_USE_ACCESSED; /* `type T = import("./x").T` */
   }
-  if (!strcmp(t, "subscript_expression") && ts_node_eq(ts_field(p->node, "object"), me->node)) return IR_USE_ACCESSED;
+  if (al_streq(t, "subscript_expression") && ts_node_eq(ts_field(p->node, "object"), me->node)) return IR_USE_ACCESSED;
   return IR_USE_OTHER;
 }
 
@@ -614,8 +614,8 @@ static const char *map_iter(ts_walk *w, TSNode call) {
   if (ts_is(fn, "member_expression")) {
     TSNode prop = ts_field(fn, "property");
     const char *pn = ts_text(w, prop);
-    if (!strcmp(pn, "map") || !strcmp(pn, "flatMap")) return ts_text_short(w, ts_field(fn, "object"), 80);
-    if (!strcmp(pn, "from") && ts_is(ts_field(fn, "object"), "identifier") &&
+    if (al_streq(pn, "map") || al_streq(pn, "flatMap")) return ts_text_short(w, ts_field(fn, "object"), 80);
+    if (al_streq(pn, "from") && ts_is(ts_field(fn, "object"), "identifier") &&
         !strcmp(ts_text(w, ts_field(fn, "object")), "Array")) {
       TSNode first = ts_node_named_child(ts_field(call, "arguments"), 0);
       return ts_node_is_null(first) ? NULL : ts_text_short(w, first, 80);
@@ -633,23 +633,23 @@ static bool could_be_error(ts_walk *w, TSNode n, int depth) {
   if (ts_node_is_null(n) || depth > 32) return true;
   const char *t = ts_node_type(n);
   /* the common arguments first: a name, a member, a call (every argument is asked) */
-  if (!strcmp(t, "identifier")) return strcmp(ts_text(w, n), "undefined") != 0;
-  if (!strcmp(t, "member_expression") || !strcmp(t, "call_expression")) return true;
+  if (al_streq(t, "identifier")) return strcmp(ts_text(w, n), "undefined") != 0;
+  if (al_streq(t, "member_expression") || al_streq(t, "call_expression")) return true;
   static const char *const never[] = {"number", "string", "template_string", "regex", "true", "false", "null",
                                       "undefined", "array", "object", "arrow_function", "function_expression",
                                       "function", "class", "unary_expression", "update_expression", NULL};
   for (int i = 0; never[i]; i++)
     if (!strcmp(t, never[i])) return false;
-  if (!strcmp(t, "parenthesized_expression")) return could_be_error(w, ts_node_named_child(n, 0), depth + 1);
-  if (!strcmp(t, "sequence_expression")) {
+  if (al_streq(t, "parenthesized_expression")) return could_be_error(w, ts_node_named_child(n, 0), depth + 1);
+  if (al_streq(t, "sequence_expression")) {
     uint32_t k = ts_node_named_child_count(n);
     return k ? could_be_error(w, ts_node_named_child(n, k - 1), depth + 1) : true;
   }
-  if (!strcmp(t, "ternary_expression"))
+  if (al_streq(t, "ternary_expression"))
     return could_be_error(w, ts_field(n, "consequence"), depth + 1) ||
            could_be_error(w, ts_field(n, "alternative"), depth + 1);
-  if (!strcmp(t, "assignment_expression")) return could_be_error(w, ts_field(n, "right"), depth + 1);
-  if (!strcmp(t, "binary_expression") || !strcmp(t, "augmented_assignment_expression")) {
+  if (al_streq(t, "assignment_expression")) return could_be_error(w, ts_field(n, "right"), depth + 1);
+  if (al_streq(t, "binary_expression") || al_streq(t, "augmented_assignment_expression")) {
     TSNode op = ts_field(n, "operator");
     const char *o = ts_node_is_null(op) ? "" : ts_node_type(op);
     bool aug = t[0] == 'a';
@@ -676,12 +676,12 @@ static void lower_args(ts_walk *w, js_ctx *c, ir_node *call, TSNode args) {
       a = ts_node_named_child(a, 0);
     }
     const char *t = ts_node_is_null(a) ? "" : ts_node_type(a);
-    if (!strcmp(t, "null") || !strcmp(t, "undefined")) x->flags |= IR_ARG_NULL;
-    else if (!strcmp(t, "arrow_function") || !strcmp(t, "function_expression")) x->flags |= IR_ARG_LAMBDA;
-    else if (!strcmp(t, "number") || !strcmp(t, "string") || !strcmp(t, "template_string") ||
-             !strcmp(t, "array") || !strcmp(t, "true") || !strcmp(t, "false"))
+    if (al_streq(t, "null") || al_streq(t, "undefined")) x->flags |= IR_ARG_NULL;
+    else if (al_streq(t, "arrow_function") || al_streq(t, "function_expression")) x->flags |= IR_ARG_LAMBDA;
+    else if (al_streq(t, "number") || al_streq(t, "string") || al_streq(t, "template_string") ||
+             al_streq(t, "array") || al_streq(t, "true") || al_streq(t, "false"))
       x->flags |= IR_ARG_LITERAL;
-    else if (!strcmp(t, "call_expression")) {
+    else if (al_streq(t, "call_expression")) {
       const char *iter = map_iter(w, a);
       if (iter) {
         x->flags |= IR_ARG_COMPREHENSION;
@@ -690,7 +690,7 @@ static void lower_args(ts_walk *w, js_ctx *c, ir_node *call, TSNode args) {
     }
     if (!(x->flags & IR_ARG_SPREAD) && !could_be_error(w, a, 0)) x->flags |= IR_ARG_NOT_ERROR;
     x->text = ts_node_is_null(a) ? "" : ts_text_short(w, a, 60);
-    if (!strcmp(t, "member_expression") && c->types.len && !al_starts_with(x->text, "this.") &&
+    if (al_streq(t, "member_expression") && c->types.len && !al_starts_with(x->text, "this.") &&
         !strpbrk(x->text, "()[")) { /* `s.save` with `s = new Svc()`: Svc.save */
       ir_node r = {0};
       if (resolve_typed(w, c, x->text, &r)) x->ref_module = r.module, x->ref_member = r.member;
@@ -1077,7 +1077,7 @@ static bool resolve_call_receiver(ts_walk *w, js_ctx *c, const char *text, TSNod
   while (ts_is(obj, "parenthesized_expression")) obj = ts_node_named_child(obj, 0);
   if (!ts_is(obj, "call_expression") || !ts_is(prop, "property_identifier")) return false;
   const char *m = ts_text(w, prop);
-  if (!strcmp(m, "then") || !strcmp(m, "catch") || !strcmp(m, "finally")) return false;
+  if (al_streq(m, "then") || al_streq(m, "catch") || al_streq(m, "finally")) return false;
   const char *kt = c->returns_imports ? known_result_type(w, c, obj, 0) : NULL; /* `client.db(n).collection(c).insertOne(d)` */
   if (kt) {
     call->module = NULL;
@@ -1217,7 +1217,7 @@ static ir_node *lower_call(ts_walk *w, js_ctx *c, TSNode n, ir_node *parent, boo
     if (!name && ts_is(up, "assignment_expression") && ts_node_eq(ts_field(up, "right"), n)) {
       TSNode l = ts_field(up, "left"); /* module.exports = ..., module.exports.X = / exports.X = ... */
       const char *lt = ts_is(l, "member_expression") ? ts_text(w, l) : "";
-      if (!strcmp(lt, "module.exports")) name = "default";
+      if (al_streq(lt, "module.exports")) name = "default";
       else if (al_starts_with(lt, "module.exports.") && !strchr(lt + 15, '.')) name = lt + 15;
       else if (al_starts_with(lt, "exports.") && !strchr(lt + 8, '.')) name = lt + 8;
     }
@@ -1702,8 +1702,8 @@ static ir_node *lower_func(ts_walk *w, TSNode n, ir_node *parent) {
       else if (p && ts_is(p->node, "return_statement"))
         for (ts_frame *q = ts_up(w, ++k); q; q = ts_up(w, ++k)) {
           const char *qt = ts_node_type(q->node);
-          if (!strcmp(qt, "function_declaration") || !strcmp(qt, "function_expression") || !strcmp(qt, "function") ||
-              !strcmp(qt, "arrow_function") || !strcmp(qt, "method_definition")) {
+          if (al_streq(qt, "function_declaration") || al_streq(qt, "function_expression") || al_streq(qt, "function") ||
+              al_streq(qt, "arrow_function") || al_streq(qt, "method_definition")) {
             if (void_fn_type(w, ts_field(q->node, "return_type"))) x->flags |= IR_F_VOID_SLOT;
             break;
           }
@@ -1772,13 +1772,13 @@ static bool js_is_read(ts_walk *w) {
   if (!p) return false;
   const char *fld = ts_cur_field_name(w);
   const char *pt = ts_node_type(p->node);
-  if (fld && !strcmp(fld, "name") && (!strcmp(pt, "variable_declarator") || !strcmp(pt, "function_declaration") ||
-                                      !strcmp(pt, "class_declaration")))
+  if (fld && al_streq(fld, "name") && (al_streq(pt, "variable_declarator") || al_streq(pt, "function_declaration") ||
+                                      al_streq(pt, "class_declaration")))
     return false;
-  if (fld && !strcmp(fld, "left") && (!strcmp(pt, "assignment_expression") || !strcmp(pt, "for_in_statement")))
+  if (fld && al_streq(fld, "left") && (al_streq(pt, "assignment_expression") || al_streq(pt, "for_in_statement")))
     return false; /* (`for (const p of ps)`: p is bound, not read) */
-  if (!strcmp(pt, "formal_parameters")) return false;
-  if ((!strcmp(pt, "required_parameter") || !strcmp(pt, "optional_parameter")) && fld && !strcmp(fld, "pattern"))
+  if (al_streq(pt, "formal_parameters")) return false;
+  if ((al_streq(pt, "required_parameter") || al_streq(pt, "optional_parameter")) && fld && al_streq(fld, "pattern"))
     return false; /* TypeScript parameters */
   return true;
 }
@@ -1850,12 +1850,12 @@ static ir_node *lower_getter_read(ts_walk *w, js_ctx *c, TSNode n) {
   if (!up || !ts_is(up->node, "member_expression") || !ts_node_eq(ts_field(up->node, "property"), n)) return NULL;
   if (up2) {
     const char *pt = ts_node_type(up2->node);
-    if (!strcmp(pt, "call_expression") && ts_node_eq(ts_field(up2->node, "function"), up->node)) return NULL;
-    if ((!strcmp(pt, "assignment_expression") || !strcmp(pt, "augmented_assignment_expression")) &&
+    if (al_streq(pt, "call_expression") && ts_node_eq(ts_field(up2->node, "function"), up->node)) return NULL;
+    if ((al_streq(pt, "assignment_expression") || al_streq(pt, "augmented_assignment_expression")) &&
         ts_node_eq(ts_field(up2->node, "left"), up->node))
       return NULL; /* a setter */
-    if (!strcmp(pt, "update_expression")) return NULL;
-    if (!strcmp(pt, "unary_expression") && ts_is(ts_field(up2->node, "operator"), "delete")) return NULL;
+    if (al_streq(pt, "update_expression")) return NULL;
+    if (al_streq(pt, "unary_expression") && ts_is(ts_field(up2->node, "operator"), "delete")) return NULL;
   }
   ir_node *call = ir_add(w->f, up->ir, IR_CALL, ts_span(up->node));
   call->flags |= IR_F_PROPERTY;
@@ -1895,32 +1895,32 @@ static ir_node *js_enter(ts_walk *w, bool *descend) {
   ir_node *x = NULL;
   switch (t[0]) {
   case 'a':
-    if (!strcmp(t, "await_expression")) {
+    if (al_streq(t, "await_expression")) {
       ts_frame *up = ts_up(w, 1); /* `await f<T>(x)`: lowered with the call around it */
       if (up && ts_is(up->node, "call_expression") && typed_await_callee(up->node) &&
           ts_node_eq(ts_field(up->node, "function"), n))
         return NULL;
       return ir_add(w->f, parent, IR_AWAIT, ts_span(n));
     }
-    if (!strcmp(t, "assignment_expression") || !strcmp(t, "augmented_assignment_expression")) {
+    if (al_streq(t, "assignment_expression") || al_streq(t, "augmented_assignment_expression")) {
       TSNode left = ts_field(n, "left");
       bind_new(w, c, left, ts_field(n, "right"));
-      if (!strcmp(t, "assignment_expression")) bind_alias(w, c, left, ts_field(n, "right"));
+      if (al_streq(t, "assignment_expression")) bind_alias(w, c, left, ts_field(n, "right"));
       if (!ts_is(left, "identifier")) break;
       x = ir_add(w->f, parent, IR_ASSIGN, ts_span(n));
       x->name = ts_text(w, left);
       x->text = ts_text_short(w, ts_field(n, "right"), 80);
       return x;
     }
-    if (!strcmp(t, "arrow_function")) return lower_func(w, n, parent);
-    if (!strcmp(t, "abstract_method_signature")) return lower_func(w, n, parent); /* TypeScript */
-    if (!strcmp(t, "abstract_class_declaration")) {
+    if (al_streq(t, "arrow_function")) return lower_func(w, n, parent);
+    if (al_streq(t, "abstract_method_signature")) return lower_func(w, n, parent); /* TypeScript */
+    if (al_streq(t, "abstract_class_declaration")) {
       if (c->typescript) record_void_types(w, c, n);
       goto klass;
     }
     break;
   case 'b':
-    if (!strcmp(t, "break_statement")) {
+    if (al_streq(t, "break_statement")) {
       /* a break ending a switch is no loop exit, unless it jumps out of a finally or catch
        * to a switch around the try */
       bool to_switch, leaves, from_handler;
@@ -1932,7 +1932,7 @@ static ir_node *js_enter(ts_walk *w, bool *descend) {
     }
     break;
   case 'c':
-    if (!strcmp(t, "call_expression")) {
+    if (al_streq(t, "call_expression")) {
       if (is_await_call(w, n)) { /* `await (x)` in a script: an await, not a call */
         ts_frame *up = ts_up(w, 1);
         if (up && ts_is(up->node, "call_expression") && ts_node_eq(ts_field(up->node, "function"), n))
@@ -1941,7 +1941,7 @@ static ir_node *js_enter(ts_walk *w, bool *descend) {
       }
       return lower_call(w, c, n, parent, false);
     }
-    if (!strcmp(t, "class_body")) { /* its fields first: a method above `pool = new Pool()` uses it too */
+    if (al_streq(t, "class_body")) { /* its fields first: a method above `pool = new Pool()` uses it too */
       al_map seen = {0};
       for (uint32_t i = 0, k = ts_node_named_child_count(n); i < k; i++) {
         TSNode m = ts_node_named_child(n, i);
@@ -1978,7 +1978,7 @@ static ir_node *js_enter(ts_walk *w, bool *descend) {
       al_map_free(&seen);
       break;
     }
-    if (!strcmp(t, "class_declaration") || !strcmp(t, "class")) {
+    if (al_streq(t, "class_declaration") || al_streq(t, "class")) {
       if (c->typescript) record_void_types(w, c, n);
     klass:; /* (a label cannot stand before a declaration) */
       TSNode nm = ts_field(n, "name");
@@ -2008,14 +2008,14 @@ static ir_node *js_enter(ts_walk *w, bool *descend) {
       }
       return x;
     }
-    if (!strcmp(t, "catch_clause")) {
+    if (al_streq(t, "catch_clause")) {
       x = ir_add(w->f, parent, IR_HANDLER, ts_span(n));
       x->flags |= IR_F_BARE; /* a JS catch catches everything */
       TSNode prm = ts_field(n, "parameter");
       if (!ts_node_is_null(prm)) x->alias = ts_text(w, prm);
       return x;
     }
-    if (!strcmp(t, "continue_statement")) {
+    if (al_streq(t, "continue_statement")) {
       bool to_switch, leaves, from_handler;
       jump_target(w, n, false, &to_switch, &leaves, &from_handler);
       x = ir_add(w->f, parent, IR_CONTINUE, ts_span(n));
@@ -2024,7 +2024,7 @@ static ir_node *js_enter(ts_walk *w, bool *descend) {
     }
     break;
   case 'd':
-    if (!strcmp(t, "do_statement")) {
+    if (al_streq(t, "do_statement")) {
       x = ir_add(w->f, parent, IR_LOOP, ts_span(n));
       x->flags |= IR_F_WHILE;
       x->name = ts_text_short(w, ts_field(n, "condition"), 80);
@@ -2032,17 +2032,17 @@ static ir_node *js_enter(ts_walk *w, bool *descend) {
     }
     break;
   case 'f':
-    if (!strcmp(t, "function_declaration") || !strcmp(t, "function_expression") || !strcmp(t, "function") ||
-        !strcmp(t, "function_signature")) /* TypeScript `declare function f(): Promise<T>;` */
+    if (al_streq(t, "function_declaration") || al_streq(t, "function_expression") || al_streq(t, "function") ||
+        al_streq(t, "function_signature")) /* TypeScript `declare function f(): Promise<T>;` */
       return lower_func(w, n, parent);
-    if (!strcmp(t, "for_statement")) {
+    if (al_streq(t, "for_statement")) {
       x = ir_add(w->f, parent, IR_LOOP, ts_span(n));
       x->name = ts_text_short(w, ts_field(n, "condition"), 80);
       TSNode body = ts_field(n, "body");
       if (!ts_node_is_null(body)) x->body = ts_node_start_byte(body);
       return x;
     }
-    if (!strcmp(t, "for_in_statement")) {
+    if (al_streq(t, "for_in_statement")) {
       TSNode left = ts_field(n, "left"), right = ts_field(n, "right");
       if (c->types.len && ts_is(left, "identifier") && ts_is(right, "identifier") && ts_has_token(n, "of")) {
         al_binding *b = element_binding(w, c, right); /* for (const r of repos), repos: Repo[] */
@@ -2062,21 +2062,21 @@ static ir_node *js_enter(ts_walk *w, bool *descend) {
       if (ts_is(ts_field(n, "kind"), "await") || ts_has_token(n, "await")) x->flags |= IR_F_ASYNC;
       return x;
     }
-    if (!strcmp(t, "finally_clause")) return ir_add(w->f, parent, IR_FINALLY, ts_span(n));
+    if (al_streq(t, "finally_clause")) return ir_add(w->f, parent, IR_FINALLY, ts_span(n));
     break;
   case 'g':
-    if (!strcmp(t, "generator_function_declaration") || !strcmp(t, "generator_function"))
+    if (al_streq(t, "generator_function_declaration") || al_streq(t, "generator_function"))
       return lower_func(w, n, parent);
     break;
   case 's':
-    if (!strcmp(t, "shorthand_property_identifier")) { /* `{ p }` reads p */
+    if (al_streq(t, "shorthand_property_identifier")) { /* `{ p }` reads p */
       bind_member_alias(w, c, n, n);
       goto ident;
     }
-    if (!strcmp(t, "string")) *descend = false; /* quotes, fragments, escapes (template strings do hold code) */
+    if (al_streq(t, "string")) *descend = false; /* quotes, fragments, escapes (template strings do hold code) */
     break;
   case 'i':
-    if (!strcmp(t, "identifier")) {
+    if (al_streq(t, "identifier")) {
     ident: {
       ir_node *x = ts_lower_read(w, &c->stored, js_is_read);
       if (x && x->use == IR_USE_NONE && js_truth_tested(w, 1)) x->use = IR_USE_CONDITION; /* `if (p)`, `!p` */
@@ -2094,53 +2094,53 @@ static ir_node *js_enter(ts_walk *w, bool *descend) {
       return x;
     }
     }
-    if (!strcmp(t, "import_statement")) {
+    if (al_streq(t, "import_statement")) {
       lower_esm_import(w, c, n, parent);
       *descend = false;
     }
-    if (!strcmp(t, "interface_declaration")) {
+    if (al_streq(t, "interface_declaration")) {
       if (c->typescript) record_void_types(w, c, n);
       goto klass; /* TypeScript: its method signatures */
     }
     break;
   case 'p':
-    if (!strcmp(t, "pair")) {
+    if (al_streq(t, "pair")) {
       bind_member_alias(w, c, ts_field(n, "key"), ts_field(n, "value"));
       break;
     }
-    if (!strcmp(t, "property_identifier")) { /* (visited only in a file that defines getters) */
+    if (al_streq(t, "property_identifier")) { /* (visited only in a file that defines getters) */
       lower_getter_read(w, c, n);
       break;
     }
-    if (!strcmp(t, "public_field_definition")) { /* TypeScript: `private repo: Repo;` */
+    if (al_streq(t, "public_field_definition")) { /* TypeScript: `private repo: Repo;` */
       TSNode nm = ts_field(n, "name");
       if (ts_is(nm, "property_identifier")) {
         bind_annotation(w, c, NULL, al_arena_fmt(&w->f->arena, "this.%s", ts_text(w, nm)), ts_field(n, "type"));
         if (ts_node_is_null(ts_field(n, "value"))) return lower_fn_typed(w, parent, nm, ts_field(n, "type"));
       }
     }
-    if (!strcmp(t, "property_signature")) { /* TypeScript: `load: (id: string) => Promise<Row>;` */
+    if (al_streq(t, "property_signature")) { /* TypeScript: `load: (id: string) => Promise<Row>;` */
       TSNode nm = ts_field(n, "name");
       if (ts_is(nm, "property_identifier")) return lower_fn_typed(w, parent, nm, ts_field(n, "type"));
     }
     break;
   case 'j':
-    if (!strcmp(t, "jsx_attribute")) return lower_jsx_handler(w, n, parent);
+    if (al_streq(t, "jsx_attribute")) return lower_jsx_handler(w, n, parent);
     break;
   case 'm':
-    if (!strcmp(t, "method_definition") || !strcmp(t, "method_signature")) return lower_func(w, n, parent);
+    if (al_streq(t, "method_definition") || al_streq(t, "method_signature")) return lower_func(w, n, parent);
     break;
   case 'n':
-    if (!strcmp(t, "new_expression")) return lower_call(w, c, n, parent, true);
+    if (al_streq(t, "new_expression")) return lower_call(w, c, n, parent, true);
     break;
   case 'o':
     /* an object type in an annotation (`o: { save(): Promise<void> }`) declares no
      * functions of the scope it is written in; `type S = {...}` is walked as a class */
-    if (!strcmp(t, "object_type") && !(ts_up(w, 1) && ts_is(ts_up(w, 1)->node, "type_alias_declaration")))
+    if (al_streq(t, "object_type") && !(ts_up(w, 1) && ts_is(ts_up(w, 1)->node, "type_alias_declaration")))
       *descend = false;
     break;
   case 'r':
-    if (!strcmp(t, "return_statement")) {
+    if (al_streq(t, "return_statement")) {
       x = ir_add(w->f, parent, IR_RETURN, ts_span(n));
       TSNode e = ts_node_named_child(n, 0);
       if (ts_is(e, "new_expression")) {
@@ -2157,8 +2157,8 @@ static ir_node *js_enter(ts_walk *w, bool *descend) {
     }
     break;
   case 't':
-    if (!strcmp(t, "try_statement")) return ir_add(w->f, parent, IR_TRY, ts_span(n));
-    if (!strcmp(t, "type_alias_declaration")) {
+    if (al_streq(t, "try_statement")) return ir_add(w->f, parent, IR_TRY, ts_span(n));
+    if (al_streq(t, "type_alias_declaration")) {
       if (c->typescript) record_void_types(w, c, n);
       /* `type Loader = () => Promise<T>`: a function of that type returns a promise, so a
        * call of a name typed so (`load: Loader; load()`) resolves here */
@@ -2170,14 +2170,14 @@ static ir_node *js_enter(ts_walk *w, bool *descend) {
       if (ts_is(ts_field(n, "value"), "object_type")) goto klass; /* `type Store = { put(): Promise<void> }`: as an interface */
       break;
     }
-    if (!strcmp(t, "throw_statement")) {
+    if (al_streq(t, "throw_statement")) {
       x = ir_add(w->f, parent, IR_RAISE, ts_span(n));
       x->name = ts_text_short(w, ts_node_named_child(n, 0), 80);
       return x;
     }
     break;
   case 'v':
-    if (!strcmp(t, "variable_declarator")) {
+    if (al_streq(t, "variable_declarator")) {
       lower_require(w, c, n, parent);
       TSNode nm = ts_field(n, "name");
       TSNode val = ts_field(n, "value");
@@ -2214,7 +2214,7 @@ static ir_node *js_enter(ts_walk *w, bool *descend) {
           value_type(w, c, val, x); /* what importers call it as */
         }
         const char *vt = ts_node_type(val);
-        if (!strcmp(vt, "array") || !strcmp(vt, "object") || !strcmp(vt, "string") || !strcmp(vt, "number")) {
+        if (al_streq(vt, "array") || al_streq(vt, "object") || al_streq(vt, "string") || al_streq(vt, "number")) {
           x->flags |= IR_F_LITERAL;
           /* `[load(a), load(b)]`: its reads are USEs (AL103 looks for them) */
           for (uint32_t i = 0, k = vt[0] == 'a' ? ts_node_named_child_count(val) : 0; i < k; i++)
@@ -2232,14 +2232,14 @@ static ir_node *js_enter(ts_walk *w, bool *descend) {
               break;
             }
           }
-        } else if (!strcmp(vt, "call_expression") && (x->member = map_iter(w, val)))
+        } else if (al_streq(vt, "call_expression") && (x->member = map_iter(w, val)))
           x->flags |= IR_F_COMPREHENSION;
         return x;
       }
     }
     break;
   case 'w':
-    if (!strcmp(t, "while_statement")) {
+    if (al_streq(t, "while_statement")) {
       x = ir_add(w->f, parent, IR_LOOP, ts_span(n));
       x->flags |= IR_F_WHILE;
       x->name = ts_text_short(w, ts_field(n, "condition"), 80);

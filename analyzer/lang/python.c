@@ -550,12 +550,12 @@ static bool py_truth_tested(ts_walk *w, size_t k) {
     ts_frame *p = ts_up(w, k), *me = ts_up(w, k - 1);
     if (!p || !me) return false;
     const char *t = ts_node_type(p->node);
-    if (!strcmp(t, "if_statement") || !strcmp(t, "elif_clause") || !strcmp(t, "while_statement"))
+    if (al_streq(t, "if_statement") || al_streq(t, "elif_clause") || al_streq(t, "while_statement"))
       return ts_node_eq(ts_field(p->node, "condition"), me->node);
-    if (!strcmp(t, "assert_statement")) return ts_node_eq(ts_node_named_child(p->node, 0), me->node);
-    if (!strcmp(t, "conditional_expression")) return ts_node_eq(ts_node_named_child(p->node, 1), me->node);
-    if (!strcmp(t, "not_operator") || !strcmp(t, "if_clause")) return true; /* `[x for x in xs if f(x)]` */
-    if ((!strcmp(t, "generator_expression") || !strcmp(t, "list_comprehension")) &&
+    if (al_streq(t, "assert_statement")) return ts_node_eq(ts_node_named_child(p->node, 0), me->node);
+    if (al_streq(t, "conditional_expression")) return ts_node_eq(ts_node_named_child(p->node, 1), me->node);
+    if (al_streq(t, "not_operator") || al_streq(t, "if_clause")) return true; /* `[x for x in xs if f(x)]` */
+    if ((al_streq(t, "generator_expression") || al_streq(t, "list_comprehension")) &&
         ts_node_eq(ts_field(p->node, "body"), me->node)) {
       /* the element of any(f(x) for x in xs) / all([...]): tested for truth */
       ts_frame *g = ts_up(w, k + 1);
@@ -564,7 +564,7 @@ static bool py_truth_tested(ts_walk *w, size_t k) {
       TSNode fn = ts_field(g->node, "function"); /* any / all: knowledge `truth_tests` */
       return ts_is(fn, "identifier") && al_kb_find(al_kb_for(AL_LANG_PYTHON), "truth_tests", ts_text(w, fn));
     }
-    if (!strcmp(t, "boolean_operator")) {
+    if (al_streq(t, "boolean_operator")) {
       if (ts_node_eq(ts_field(p->node, "left"), me->node)) return true;
     } else if (strcmp(t, "parenthesized_expression")) {
       return false;
@@ -583,21 +583,21 @@ static bool py_discarded(ts_walk *w, size_t k) {
     if (!p || !me) return false;
     const char *t = ts_node_type(p->node);
     if (!strchr("epcblst", t[0])) return false; /* most parents (arguments, assignment, ...): one compare */
-    if (!strcmp(t, "expression_statement")) return k > 1; /* k == 1: the direct case, below */
-    if (!strcmp(t, "parenthesized_expression")) continue;
+    if (al_streq(t, "expression_statement")) return k > 1; /* k == 1: the direct case, below */
+    if (al_streq(t, "parenthesized_expression")) continue;
     /* `[fetch(a), fetch(b)]`, `fetch(a), fetch(b)` as a statement: built and dropped */
-    if (!strcmp(t, "list") || !strcmp(t, "tuple") || !strcmp(t, "set") || !strcmp(t, "expression_list")) continue;
+    if (al_streq(t, "list") || al_streq(t, "tuple") || al_streq(t, "set") || al_streq(t, "expression_list")) continue;
     /* `[fetch(x) for x in xs]` as a statement: a list of coroutines nobody awaits (a
      * generator expression is never run, so it starts nothing) */
-    if (!strcmp(t, "list_comprehension") || !strcmp(t, "set_comprehension")) {
+    if (al_streq(t, "list_comprehension") || al_streq(t, "set_comprehension")) {
       if (!ts_node_eq(ts_field(p->node, "body"), me->node)) return false;
       continue;
     }
-    if (!strcmp(t, "conditional_expression")) {
+    if (al_streq(t, "conditional_expression")) {
       if (ts_node_eq(ts_node_named_child(p->node, 1), me->node)) return false; /* the test */
       continue;
     }
-    if (!strcmp(t, "boolean_operator") && ts_node_eq(ts_field(p->node, "right"), me->node)) continue;
+    if (al_streq(t, "boolean_operator") && ts_node_eq(ts_field(p->node, "right"), me->node)) continue;
     return false;
   }
   return false;
@@ -616,12 +616,12 @@ static ir_use py_value_use(ts_walk *w) {
   if (!p || !me) return IR_USE_NONE;
   const char *t = ts_node_type(p->node);
   switch (t[0]) {
-  case 'i': return !strcmp(t, "interpolation") ? IR_USE_FORMATTED : IR_USE_NONE;
+  case 'i': return al_streq(t, "interpolation") ? IR_USE_FORMATTED : IR_USE_NONE;
   case 'a':
-    return !strcmp(t, "attribute") && ts_node_eq(ts_field(p->node, "object"), me->node) ? IR_USE_ACCESSED
+    return al_streq(t, "attribute") && ts_node_eq(ts_field(p->node, "object"), me->node) ? IR_USE_ACCESSED
                                                                                          : IR_USE_NONE;
   case 's':
-    return !strcmp(t, "subscript") && ts_node_eq(ts_field(p->node, "value"), me->node) ? IR_USE_ACCESSED
+    return al_streq(t, "subscript") && ts_node_eq(ts_field(p->node, "value"), me->node) ? IR_USE_ACCESSED
                                                                                        : IR_USE_NONE;
   case 'b': {
     if (strcmp(t, "binary_operator")) return IR_USE_NONE;
@@ -652,23 +652,23 @@ static ir_use call_use(ts_walk *w, const char **var) {
   if (!p) return IR_USE_OTHER;
   ts_frame *me = ts_up(w, k - 1);
   const char *t = ts_node_type(p->node);
-  if (!strcmp(t, "expression_statement")) return IR_USE_DISCARDED;
-  if (!strcmp(t, "await")) return IR_USE_AWAITED;
-  if (!strcmp(t, "return_statement")) return IR_USE_RETURNED;
-  if (!strcmp(t, "argument_list") || !strcmp(t, "keyword_argument") || !strcmp(t, "list_splat"))
+  if (al_streq(t, "expression_statement")) return IR_USE_DISCARDED;
+  if (al_streq(t, "await")) return IR_USE_AWAITED;
+  if (al_streq(t, "return_statement")) return IR_USE_RETURNED;
+  if (al_streq(t, "argument_list") || al_streq(t, "keyword_argument") || al_streq(t, "list_splat"))
     return IR_USE_PASSED;
-  if (!strcmp(t, "lambda")) return IR_USE_RETURNED;
+  if (al_streq(t, "lambda")) return IR_USE_RETURNED;
   if (py_truth_tested(w, k)) return IR_USE_CONDITION;
   ir_use v = py_value_use(w);
   if (v != IR_USE_NONE) return v;
-  if (!strcmp(t, "conditional_expression") && !ts_node_eq(ts_node_named_child(p->node, 1), me->node)) {
+  if (al_streq(t, "conditional_expression") && !ts_node_eq(ts_node_named_child(p->node, 1), me->node)) {
     /* `x = f() if c else None`: a branch of the value assigned is assigned */
     size_t j = k + 1;
     ts_frame *q = ts_up(w, j), *qm = p;
     while (q && ts_is(q->node, "parenthesized_expression")) qm = q, q = ts_up(w, ++j);
     if (q && ts_is(q->node, "assignment") && ts_node_eq(ts_field(q->node, "right"), qm->node)) p = q, me = qm, t = "assignment";
   }
-  if (!strcmp(t, "assignment")) {
+  if (al_streq(t, "assignment")) {
     TSNode right = ts_field(p->node, "right");
     if (ts_node_eq(right, me->node)) {
       TSNode left = ts_field(p->node, "left");
@@ -741,24 +741,24 @@ static void lower_args(ts_walk *w, py_ctx *c, ir_node *call, TSNode args) {
       a = ts_node_named_child(a, 0);
     }
     const char *t = ts_node_is_null(a) ? "" : ts_node_type(a);
-    if (!strcmp(t, "list_comprehension") || !strcmp(t, "generator_expression") ||
-        !strcmp(t, "set_comprehension")) {
+    if (al_streq(t, "list_comprehension") || al_streq(t, "generator_expression") ||
+        al_streq(t, "set_comprehension")) {
       x->flags |= IR_ARG_COMPREHENSION;
       x->iter = comprehension_iter(w, a);
     }
-    else if (!strcmp(t, "none")) x->flags |= IR_ARG_NULL;
-    else if (!strcmp(t, "lambda")) x->flags |= IR_ARG_LAMBDA;
-    else if (!strcmp(t, "integer") || !strcmp(t, "float") || !strcmp(t, "string") || !strcmp(t, "list") ||
-             !strcmp(t, "tuple") || !strcmp(t, "true") || !strcmp(t, "false"))
+    else if (al_streq(t, "none")) x->flags |= IR_ARG_NULL;
+    else if (al_streq(t, "lambda")) x->flags |= IR_ARG_LAMBDA;
+    else if (al_streq(t, "integer") || al_streq(t, "float") || al_streq(t, "string") || al_streq(t, "list") ||
+             al_streq(t, "tuple") || al_streq(t, "true") || al_streq(t, "false"))
       x->flags |= IR_ARG_LITERAL;
-    else if (!strcmp(t, "call")) {
+    else if (al_streq(t, "call")) {
       if (is_map_call(w, a)) {
         x->flags |= IR_ARG_COMPREHENSION;
         x->iter = comprehension_iter(w, a);
       }
     }
     x->text = ts_node_is_null(a) ? "" : ts_text_short(w, a, 60);
-    if (!strcmp(t, "attribute") && c->types.len && !strpbrk(x->text, "()[")) {
+    if (al_streq(t, "attribute") && c->types.len && !strpbrk(x->text, "()[")) {
       /* `repo.save` with `repo = Repo()`, `self.repo.save`: Repo.save (when typed) */
       const char *nm, *mod, *mem, *last = strrchr(x->text, '.');
       al_binding *b = last ? typed_var(w, c, ir_str(w->f, x->text, (size_t)(last - x->text))) : NULL;
@@ -939,7 +939,7 @@ static const char *annotation_class(ts_walk *w, TSNode t) {
     TSNode base = ts_is(t, "subscript") ? ts_field(t, "value") : ts_node_named_child(t, 0);
     const char *b = ts_is(base, "identifier") || ts_is(base, "attribute") ? dotted(w, base) : NULL;
     if (!b) return NULL;
-    bool uni = !strcmp(b, "Union") || !strcmp(b, "typing.Union");
+    bool uni = al_streq(b, "Union") || al_streq(b, "typing.Union");
     if (!uni && strcmp(b, "Optional") && strcmp(b, "typing.Optional")) return b;
     TSNode t0 = t, sub = ts_is(t, "subscript") ? ts_field(t, "subscript") : ts_node_named_child(t, 1); /* Optional[X]: X */
     t = ts_is(sub, "type_parameter") ? ts_node_named_child(sub, 0) : sub;
@@ -1035,7 +1035,7 @@ static TSNode iter_call_arg(ts_walk *w, TSNode call, const char *method) {
   TSNode none = {0};
   if (!ts_is(call, "call")) return none;
   TSNode fn = ts_field(call, "function"), args = ts_field(call, "arguments");
-  if (!strcmp(method, "enumerate")) {
+  if (al_streq(method, "enumerate")) {
     if (!ts_is(fn, "identifier") || strcmp(ts_text(w, fn), "enumerate")) return none;
     return ts_node_named_child(args, 0);
   }
@@ -1171,18 +1171,18 @@ static bool is_read(ts_walk *w) {
   if (!p) return false;
   const char *fld = ts_cur_field_name(w);
   const char *pt = ts_node_type(p->node);
-  if (fld && !strcmp(fld, "attribute")) return false;
-  if (fld && !strcmp(fld, "name")) return false; /* def/class/keyword names */
-  if (fld && !strcmp(fld, "left") && (!strcmp(pt, "assignment") || !strcmp(pt, "for_statement") ||
-                                      !strcmp(pt, "for_in_clause")))
+  if (fld && al_streq(fld, "attribute")) return false;
+  if (fld && al_streq(fld, "name")) return false; /* def/class/keyword names */
+  if (fld && al_streq(fld, "left") && (al_streq(pt, "assignment") || al_streq(pt, "for_statement") ||
+                                      al_streq(pt, "for_in_clause")))
     return false;
-  if (!strcmp(pt, "parameters") || !strcmp(pt, "typed_parameter") || !strcmp(pt, "lambda_parameters") ||
-      !strcmp(pt, "as_pattern_target") || !strcmp(pt, "pattern_list") || !strcmp(pt, "global_statement") ||
-      !strcmp(pt, "nonlocal_statement"))
+  if (al_streq(pt, "parameters") || al_streq(pt, "typed_parameter") || al_streq(pt, "lambda_parameters") ||
+      al_streq(pt, "as_pattern_target") || al_streq(pt, "pattern_list") || al_streq(pt, "global_statement") ||
+      al_streq(pt, "nonlocal_statement"))
     return false;
   /* `del coro` drops the name without running it (`del a, b` too) */
-  if (!strcmp(pt, "delete_statement")) return false;
-  if (!strcmp(pt, "expression_list") && ts_up(w, 2) && ts_is(ts_up(w, 2)->node, "delete_statement")) return false;
+  if (al_streq(pt, "delete_statement")) return false;
+  if (al_streq(pt, "expression_list") && ts_up(w, 2) && ts_is(ts_up(w, 2)->node, "delete_statement")) return false;
   return true;
 }
 
@@ -1231,13 +1231,13 @@ static bool block_falls_through(ts_walk *w, TSNode block, const char *alias, int
   for (uint32_t i = 0; i < k; i++) {
     TSNode s = ts_node_named_child(block, i);
     const char *t = ts_node_type(s);
-    if (!strcmp(t, "raise_statement") || !strcmp(t, "return_statement") || !strcmp(t, "break_statement") ||
-        !strcmp(t, "continue_statement") || !strcmp(t, "try_statement") || !strcmp(t, "match_statement"))
+    if (al_streq(t, "raise_statement") || al_streq(t, "return_statement") || al_streq(t, "break_statement") ||
+        al_streq(t, "continue_statement") || al_streq(t, "try_statement") || al_streq(t, "match_statement"))
       return false;
-    if (!strcmp(t, "with_statement")) {
+    if (al_streq(t, "with_statement")) {
       TSNode b = ts_field(s, "body");
       if (!ts_node_is_null(b) && !block_falls_through(w, b, alias, depth + 1)) return false;
-    } else if (!strcmp(t, "if_statement")) {
+    } else if (al_streq(t, "if_statement")) {
       TSNode cond = ts_field(s, "condition");
       if (!ts_node_is_null(cond) && tests_exception(w, cond, alias)) return false;
       TSNode b = ts_field(s, "consequence");
@@ -1366,16 +1366,16 @@ static cancel_path block_cancel_path(ts_walk *w, py_ctx *c, TSNode block, const 
     TSNode s = ts_node_named_child(block, i);
     const char *t = ts_node_type(s);
     cancel_path r = CP_FALLS;
-    if (!strcmp(t, "raise_statement")) r = CP_RAISES;
-    else if (!strcmp(t, "return_statement") || !strcmp(t, "break_statement") || !strcmp(t, "continue_statement"))
+    if (al_streq(t, "raise_statement")) r = CP_RAISES;
+    else if (al_streq(t, "return_statement") || al_streq(t, "break_statement") || al_streq(t, "continue_statement"))
       r = CP_QUIET;
-    else if (!strcmp(t, "try_statement") || !strcmp(t, "match_statement") || !strcmp(t, "for_statement") ||
-             !strcmp(t, "while_statement"))
+    else if (al_streq(t, "try_statement") || al_streq(t, "match_statement") || al_streq(t, "for_statement") ||
+             al_streq(t, "while_statement"))
       r = CP_UNKNOWN;
-    else if (!strcmp(t, "with_statement")) {
+    else if (al_streq(t, "with_statement")) {
       TSNode b = ts_field(s, "body");
       r = ts_node_is_null(b) ? CP_UNKNOWN : block_cancel_path(w, c, b, alias, depth + 1, decided);
-    } else if (!strcmp(t, "if_statement")) {
+    } else if (al_streq(t, "if_statement")) {
       r = if_cancel_path(w, c, s, alias, depth, decided);
     }
     if (r != CP_FALLS) return r;
@@ -1505,11 +1505,11 @@ static ir_node *lower_property_read(ts_walk *w, py_ctx *c, TSNode n) {
   if (!up || !ts_is(up->node, "attribute") || !ts_node_eq(ts_field(up->node, "attribute"), n)) return NULL;
   if (up2) {
     const char *pt = ts_node_type(up2->node);
-    if (!strcmp(pt, "call") && ts_node_eq(ts_field(up2->node, "function"), up->node)) return NULL; /* self.x() */
-    if ((!strcmp(pt, "assignment") || !strcmp(pt, "augmented_assignment")) &&
+    if (al_streq(pt, "call") && ts_node_eq(ts_field(up2->node, "function"), up->node)) return NULL; /* self.x() */
+    if ((al_streq(pt, "assignment") || al_streq(pt, "augmented_assignment")) &&
         ts_node_eq(ts_field(up2->node, "left"), up->node))
       return NULL; /* self.x = v (a setter) */
-    if (!strcmp(pt, "delete_statement") || !strcmp(pt, "decorator")) return NULL;
+    if (al_streq(pt, "delete_statement") || al_streq(pt, "decorator")) return NULL;
   }
   ir_node *call = ir_add(w->f, up->ir, IR_CALL, ts_span(up->node));
   call->flags |= IR_F_PROPERTY;
@@ -1542,8 +1542,8 @@ static ir_node *py_enter(ts_walk *w, bool *descend) {
   ir_node *x = NULL;
   switch (t[0]) {
   case 'a':
-    if (!strcmp(t, "await")) return ir_add(w->f, parent, IR_AWAIT, ts_span(n));
-    if (!strcmp(t, "assignment")) {
+    if (al_streq(t, "await")) return ir_add(w->f, parent, IR_AWAIT, ts_span(n));
+    if (al_streq(t, "assignment")) {
       TSNode left = ts_field(n, "left");
       TSNode right = ts_field(n, "right");
       TSNode type = ts_field(n, "type");
@@ -1634,8 +1634,8 @@ static ir_node *py_enter(ts_walk *w, bool *descend) {
       if (!ts_node_is_null(right)) {
         const char *rt = ts_node_type(right);
         x->text = ts_text_short(w, right, 80);
-        if (!strcmp(rt, "list") || !strcmp(rt, "tuple") || !strcmp(rt, "set") || !strcmp(rt, "dictionary") ||
-            !strcmp(rt, "string") || !strcmp(rt, "integer")) {
+        if (al_streq(rt, "list") || al_streq(rt, "tuple") || al_streq(rt, "set") || al_streq(rt, "dictionary") ||
+            al_streq(rt, "string") || al_streq(rt, "integer")) {
           x->flags |= IR_F_LITERAL;
           /* `[fetch(a), fetch(b)]`: its reads are USEs (AL103 looks for them) */
           bool seq = rt[0] == 'l' || rt[0] == 't' || (rt[0] == 's' && rt[1] == 'e');
@@ -1645,9 +1645,9 @@ static ir_node *py_enter(ts_walk *w, bool *descend) {
               break;
             }
         }
-        else if (!strcmp(rt, "list_comprehension") || !strcmp(rt, "generator_expression") ||
-                 !strcmp(rt, "set_comprehension") || !strcmp(rt, "dictionary_comprehension") ||
-                 (!strcmp(rt, "call") && (is_map_call(w, right) || !ts_node_eq(materialized(w, right), right)))) {
+        else if (al_streq(rt, "list_comprehension") || al_streq(rt, "generator_expression") ||
+                 al_streq(rt, "set_comprehension") || al_streq(rt, "dictionary_comprehension") ||
+                 (al_streq(rt, "call") && (is_map_call(w, right) || !ts_node_eq(materialized(w, right), right)))) {
           x->flags |= IR_F_COMPREHENSION;
           x->member = comprehension_iter(w, materialized(w, right));
           if (!strchr(var, '.') && !strchr(var, '[')) ts_names_add(&c->stored, var); /* its reads: USE */
@@ -1657,11 +1657,11 @@ static ir_node *py_enter(ts_walk *w, bool *descend) {
     }
     break;
   case 'b':
-    if (!strcmp(t, "break_statement")) return ir_add(w->f, parent, IR_BREAK, ts_span(n));
+    if (al_streq(t, "break_statement")) return ir_add(w->f, parent, IR_BREAK, ts_span(n));
     break;
   case 'c':
-    if (!strcmp(t, "call")) return lower_call(w, c, n, parent);
-    if (!strcmp(t, "class_definition")) {
+    if (al_streq(t, "call")) return lower_call(w, c, n, parent);
+    if (al_streq(t, "class_definition")) {
       x = ir_add(w->f, parent, IR_CLASS, ts_span(n));
       const char *q = enclosing_qual(w);
       const char *name = ts_text(w, ts_field(n, "name"));
@@ -1687,10 +1687,10 @@ static ir_node *py_enter(ts_walk *w, bool *descend) {
       prebind_class_attrs(w, c, ts_field(n, "body"));
       return x;
     }
-    if (!strcmp(t, "continue_statement")) return ir_add(w->f, parent, IR_CONTINUE, ts_span(n));
+    if (al_streq(t, "continue_statement")) return ir_add(w->f, parent, IR_CONTINUE, ts_span(n));
     break;
   case 'e':
-    if (!strcmp(t, "except_clause")) {
+    if (al_streq(t, "except_clause")) {
       x = ir_add(w->f, parent, IR_HANDLER, ts_span(n));
       x->name = handler_types(w, c, n);
       if (!x->name) x->flags |= IR_F_BARE;
@@ -1712,12 +1712,12 @@ static ir_node *py_enter(ts_walk *w, bool *descend) {
     }
     break;
   case 'f':
-    if (!strcmp(t, "for_in_clause") && ts_has_token(n, "async")) { /* `[x async for x in agen()]`: awaits */
+    if (al_streq(t, "for_in_clause") && ts_has_token(n, "async")) { /* `[x async for x in agen()]`: awaits */
       x = ir_add(w->f, parent, IR_AWAIT, ts_span(n));
       x->flags |= IR_F_ASYNC;
       return x;
     }
-    if (!strcmp(t, "function_definition")) {
+    if (al_streq(t, "function_definition")) {
       x = ir_add(w->f, parent, IR_FUNC, ts_span(n));
       const char *q = enclosing_qual(w);
       const char *name = ts_text(w, ts_field(n, "name"));
@@ -1760,7 +1760,7 @@ static ir_node *py_enter(ts_walk *w, bool *descend) {
       }
       return x;
     }
-    if (!strcmp(t, "for_statement")) {
+    if (al_streq(t, "for_statement")) {
       TSNode left = ts_field(n, "left"), right = ts_field(n, "right");
       if (c->names.map.len) shadow_targets(w, c, left); /* `for time in ...` (an element type overrides) */
       if (c->types.len) {
@@ -1803,10 +1803,10 @@ static ir_node *py_enter(ts_walk *w, bool *descend) {
       else lazy_query_read(w, c, right, x, IR_USE_OTHER); /* `for b in qs` runs qs's query */
       return x;
     }
-    if (!strcmp(t, "finally_clause")) return ir_add(w->f, parent, IR_FINALLY, ts_span(n));
+    if (al_streq(t, "finally_clause")) return ir_add(w->f, parent, IR_FINALLY, ts_span(n));
     break;
   case 'i':
-    if (!strcmp(t, "identifier")) {
+    if (al_streq(t, "identifier")) {
       if (c->props.map.len && lower_property_read(w, c, n)) return NULL;
       ts_frame *args = ts_up(w, 1);
       if (c->types.len && c->consumers && args && parent->kind == IR_CALL && parent->name &&
@@ -1818,13 +1818,13 @@ static ir_node *py_enter(ts_walk *w, bool *descend) {
       else if (x && x->use == IR_USE_NONE) x->use = (uint8_t)py_value_use(w); /* f"{c}", c.x, c[0], c > 0 */
       return x;
     }
-    if (!strcmp(t, "import_statement") || !strcmp(t, "import_from_statement")) {
+    if (al_streq(t, "import_statement") || al_streq(t, "import_from_statement")) {
       lower_import(w, c, n, parent);
       *descend = false;
     }
     break;
   case 'l':
-    if (!strcmp(t, "lambda")) {
+    if (al_streq(t, "lambda")) {
       x = ir_add(w->f, parent, IR_FUNC, ts_span(n));
       x->name = "<lambda>";
       x->flags |= IR_F_LAMBDA;
@@ -1842,11 +1842,11 @@ static ir_node *py_enter(ts_walk *w, bool *descend) {
     }
     break;
   case 'r':
-    if (!strcmp(t, "return_statement")) {
+    if (al_streq(t, "return_statement")) {
       infer_return(w, c, n);
       return ir_add(w->f, parent, IR_RETURN, ts_span(n));
     }
-    if (!strcmp(t, "raise_statement")) {
+    if (al_streq(t, "raise_statement")) {
       x = ir_add(w->f, parent, IR_RAISE, ts_span(n));
       TSNode e = ts_node_named_child(n, 0);
       if (ts_node_is_null(e) || ts_is(e, "comment")) x->flags |= IR_F_BARE;
@@ -1856,7 +1856,7 @@ static ir_node *py_enter(ts_walk *w, bool *descend) {
     break;
   case 's':
     /* a string's parts are never code, except an f-string's interpolations */
-    if (!strcmp(t, "string")) {
+    if (al_streq(t, "string")) {
       const char *p = w->text + ts_node_start_byte(n);
       bool f = false;
       for (; *p && *p != '\'' && *p != '"'; p++) f |= *p == 'f' || *p == 'F';
@@ -1864,10 +1864,10 @@ static ir_node *py_enter(ts_walk *w, bool *descend) {
     }
     break;
   case 't':
-    if (!strcmp(t, "try_statement")) return ir_add(w->f, parent, IR_TRY, ts_span(n));
+    if (al_streq(t, "try_statement")) return ir_add(w->f, parent, IR_TRY, ts_span(n));
     break;
   case 'w':
-    if (!strcmp(t, "while_statement")) {
+    if (al_streq(t, "while_statement")) {
       x = ir_add(w->f, parent, IR_LOOP, ts_span(n));
       x->flags |= IR_F_WHILE;
       x->name = ts_text_short(w, ts_field(n, "condition"), 80);
@@ -1875,7 +1875,7 @@ static ir_node *py_enter(ts_walk *w, bool *descend) {
       if (!ts_node_is_null(body)) x->body = ts_node_start_byte(body);
       return x;
     }
-    if (!strcmp(t, "with_statement")) {
+    if (al_streq(t, "with_statement")) {
       x = ir_add(w->f, parent, IR_WITH, ts_span(n));
       if (ts_has_token(n, "async")) x->flags |= IR_F_ASYNC;
       if (x->flags & IR_F_ASYNC) { /* (AL524 asks of a task group's block) */
@@ -1940,7 +1940,7 @@ static ir_node *py_enter(ts_walk *w, bool *descend) {
     }
     break;
   case 'y':
-    if (!strcmp(t, "yield")) {
+    if (al_streq(t, "yield")) {
       for (size_t i = w->depth - 1; i-- > 0;) {
         ir_node *o = w->frames[i].own;
         if (o && o->kind == IR_FUNC) {

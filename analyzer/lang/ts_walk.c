@@ -462,7 +462,6 @@ const char *ts_text_short(ts_walk *w, TSNode n, size_t max) {
   return p;
 }
 
-bool ts_is(TSNode n, const char *type) { return !ts_node_is_null(n) && !strcmp(ts_node_type(n), type); }
 
 bool ts_has_token(TSNode n, const char *tok) {
   uint32_t k = ts_node_child_count(n);
