@@ -951,7 +951,10 @@ static const char *required_module(ts_walk *w, js_ctx *c, TSNode fn) {
 /* Resolves `x.m` / `this.x.m` through a typed receiver; false when the head is untyped. */
 static bool resolve_typed(ts_walk *w, js_ctx *c, const char *text, ir_node *call) {
   const char *dot = strchr(text, '.');
-  if (!dot && c->typescript && c->types.len && (isalpha((unsigned char)text[0]) || text[0] == '_' || text[0] == '$')) {
+  /* `this.load()` with a field or parameter property `load: Loader` */
+  bool this_field = dot && al_starts_with(text, "this.") && !strchr(dot + 1, '.');
+  if ((!dot || this_field) && c->typescript && c->types.len &&
+      (isalpha((unsigned char)text[0]) || text[0] == '_' || text[0] == '$')) {
     /* `load()` with `load: Loader`: the function type's (a type alias, see IR_FUNC) */
     al_binding *b = ts_typed_var(w, &c->types, "this.", text);
     if (!b || !b->member || strpbrk(b->member, "().[<")) return false;
