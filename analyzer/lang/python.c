@@ -105,6 +105,10 @@ static al_binding *typed_var(ts_walk *w, py_ctx *c, const char *var) {
 static bool bind_known_type(ts_walk *w, py_ctx *c, const char *var, const char *callee, const char *key) {
   const al_kb_entry *e = al_kb_match(al_kb_for(AL_LANG_PYTHON), key, callee);
   const char *t = e ? al_kb_attr(e, "type") : NULL;
+  if (t && al_kb_attr(e, "sync_only")) { /* (in async code the call is reported itself) */
+    const ir_node *scope = ts_scope(w);
+    if (scope && (scope->flags & IR_F_ASYNC)) return true;
+  }
   if (t) bind_type_resolved(w, c, var, NULL, ir_str(w->f, t, strlen(t)));
   return t != NULL;
 }
