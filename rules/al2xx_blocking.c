@@ -185,7 +185,7 @@ static void check_category(const ir_file *f, const al_index *idx, al_sink *sink,
     const site *s = &memo.sites[i];
     const ir_node *n = s->n, *fn = NULL;
     if (n->kind == IR_LOOP && s->e) { /* a `for` over a stream */
-      if (!strcmp(al_kb_attr(s->e, "category"), category) && al_on_loop(f, n, &fn)) {
+      if (al_kb_attr_is(s->e, "category", category) && al_on_loop(f, n, &fn)) {
         const char *use = al_kb_attr(s->e, "use");
         al_report(sink, n, "`for` over `%s` blocks the event loop (%s) in %s: each step waits for the next line%s%s",
                   s->item, al_category_label(category), al_context_label(f, fn), use ? "; use " : "", use ? use : "");
