@@ -1078,6 +1078,27 @@ static bool resolve_call_receiver(ts_walk *w, js_ctx *c, const char *text, TSNod
   if (text[0] != '(' || text[1] != ')' || text[2] != '.' || !ts_is(fn, "member_expression")) return false;
   TSNode obj = ts_field(fn, "object"), prop = ts_field(fn, "property");
   while (ts_is(obj, "parenthesized_expression")) obj = ts_node_named_child(obj, 0);
+  if (ts_is(obj, "member_expression") && ts_is(prop, "property_identifier") && c->returns_imports) {
+    /* `expect(page).not.toHaveURL(u)`, `expect(p).resolves.not.toBe(x)`: properties of a
+     * typed call's result that the knowledge types too (`returns` of `Assertions.not`) */
+    TSNode props[4], inner = obj;
+    int np = 0;
+    while (np < 4 && ts_is(inner, "member_expression") && ts_is(ts_field(inner, "property"), "property_identifier")) {
+      props[np++] = ts_field(inner, "property");
+      inner = ts_field(inner, "object");
+      while (ts_is(inner, "parenthesized_expression")) inner = ts_node_named_child(inner, 0);
+    }
+    const char *t = np && ts_is(inner, "call_expression") ? known_result_type(w, c, inner, 0) : NULL;
+    while (t && np > 0) {
+      const al_kb_entry *e = al_kb_find(al_kb_for(AL_LANG_JS), "returns",
+                                        al_arena_fmt(&w->f->arena, "%s.%s", t, ts_text(w, props[--np])));
+      t = e ? al_kb_attr(e, "type") : NULL;
+    }
+    if (!t) return false;
+    call->module = NULL;
+    call->member = call->name = al_arena_fmt(&w->f->arena, "%s.%s", t, ts_text(w, prop));
+    return true;
+  }
   if (!ts_is(obj, "call_expression") || !ts_is(prop, "property_identifier")) return false;
   const char *m = ts_text(w, prop);
   if (al_streq(m, "then") || al_streq(m, "catch") || al_streq(m, "finally")) return false;
@@ -1286,6 +1307,44 @@ static void bind_annotation(ts_walk *w, js_ctx *c, const ir_node *scope, const c
   if (!*mem && mod) return;
   if (generic && (!mod || mod[0] == '/')) return; /* (Map<K, V>, Promise<T>, a project's own generics: not these) */
   ts_bind_type(w, &c->types, scope, "this.", var, mod, mod ? mem : name);
+}
+
+/* A callback an API calls with an object of known members (knowledge `callback_params`:
+ * Playwright's `test('t', async ({ page }) => ...)` is handed its fixtures, page a Page):
+ * the names its first parameter destructures hold those types, so that `page.goto(u)` and
+ * `page.getByRole(r).click()` resolve to the Page's and Locator's methods. */
+static void bind_destructured_params(ts_walk *w, js_ctx *c, const ir_node *call, TSNode params) {
+  if (!call || call->kind != IR_CALL || !call->name || !ts_is(params, "formal_parameters")) return;
+  const al_kb_entry *e = al_kb_match(al_kb_for(AL_LANG_JS), "callback_params", call->name);
+  const char *types = e ? al_kb_attr(e, "destructured") : NULL, *mod = e ? al_kb_attr(e, "module") : NULL;
+  if (!types) return;
+  TSNode p = ts_node_named_child(params, 0);
+  if (ts_is(p, "required_parameter") || ts_is(p, "optional_parameter")) p = ts_field(p, "pattern"); /* TypeScript */
+  if (!ts_is(p, "object_pattern")) return;
+  uint32_t k = ts_node_named_child_count(p);
+  for (uint32_t i = 0; i < k; i++) {
+    TSNode ch = ts_node_named_child(p, i), key = ch, var = ch;
+    if (ts_is(ch, "pair_pattern")) { /* `{ page: p }` */
+      key = ts_field(ch, "key");
+      var = ts_field(ch, "value");
+    } else if (!ts_is(ch, "shorthand_property_identifier_pattern")) {
+      continue;
+    }
+    if (!ts_is(var, "identifier") && !ts_is(var, "shorthand_property_identifier_pattern")) continue;
+    const char *kn = ts_text(w, key);
+    size_t kl = strlen(kn);
+    for (const char *t = types; *t;) { /* "page=Page, context=BrowserContext" */
+      size_t n = strcspn(t, ",");
+      const char *eq = memchr(t, '=', n);
+      if (eq && (size_t)(eq - t) == kl && !strncmp(t, kn, kl)) {
+        const char *type = al_arena_fmt(&w->f->arena, "%.*s", (int)(n - kl - 1), eq + 1);
+        ts_bind_type(w, &c->types, ts_scope(w), "this.", ts_text(w, var), mod, type);
+        break;
+      }
+      t += n;
+      while (*t == ',' || *t == ' ') t++;
+    }
+  }
 }
 
 /* TypeScript: a declared return type that is a promise (knowledge `promise_types`:
@@ -1720,6 +1779,8 @@ static ir_node *lower_func(ts_walk *w, TSNode n, ir_node *parent) {
   if (!ts_node_is_null(body)) x->body = ts_node_start_byte(body);
   TSNode params = ts_field(n, "parameters");
   if (ts_node_is_null(params)) params = ts_field(n, "parameter"); /* x => ... */
+  if ((x->flags & IR_F_LAMBDA) && parent && parent->kind == IR_CALL && ((js_ctx *)w->user)->returns_imports)
+    bind_destructured_params(w, w->user, parent, params);
   if (!ts_node_is_null(params)) {
     if (!ts_is(params, "formal_parameters")) {
       x->args = al_arena_alloc(&w->f->arena, sizeof *x->args);
