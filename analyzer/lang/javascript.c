@@ -744,6 +744,10 @@ static const char *known_result_type(ts_walk *w, js_ctx *c, TSNode call, int dep
     ir_node typed = {0};
     if (mod && mod[0] != '/') name = nm;
     else if (!mod && resolve_typed(w, c, text, &typed)) name = typed.name;
+    else if (!mod && !strchr(text, '.') && !ts_is_param(w, text)) { /* a global the knowledge types */
+      const al_kb_entry *g = al_kb_find(al_kb_for(AL_LANG_JS), "returns", text);
+      if (g && al_kb_attr(g, "global")) name = text;
+    }
     if (!name) return NULL;
   }
   const al_kb_entry *e = al_kb_match(al_kb_for(AL_LANG_JS), "returns", name);
@@ -2330,6 +2334,10 @@ ir_file *al_lower_javascript(const al_source *src, const al_lower_ctx *ctx, char
               .globals = al_kb_section_get(al_kb_for(AL_LANG_JS), "global_objects")};
   free(pathcopy);
   scan_getters(src->text, src->len, &c.getters);
+  /* Jest's global `expect` (no import): `expect(p).resolves.toBe(x)` is typed as an
+   * import would be (knowledge `returns`, entries marked `global`) */
+  if (memmem(src->text, src->len, ".resolves.", 10) || memmem(src->text, src->len, ".rejects.", 9))
+    c.returns_imports = true;
   ts_walk w = {.f = f, .text = src->text, .lang = ts_language_for(src), .user = &c,
                .handled = c.getters.map.len ? js_handled_getters : js_handled};
   prebind_imports(&w, &c, root);
