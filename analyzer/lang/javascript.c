@@ -1073,6 +1073,12 @@ static bool resolve_element_receiver(ts_walk *w, js_ctx *c, const char *text, TS
   return true;
 }
 
+/* id names a global the knowledge `returns` types (marked `global`: Jest's `expect`). */
+static bool global_returns(ts_walk *w, TSNode id) {
+  const al_kb_entry *g = al_kb_find(al_kb_for(AL_LANG_JS), "returns", ts_text(w, id));
+  return g && al_kb_attr(g, "global");
+}
+
 /* `makeRepo().save()`: the method of what the called function returns — its TypeScript
  * return type above in this file, or what the index reads of a function of this file or
  * of a project file (`makeRepo().save`, resolved by al_index's resolve_returned: an
@@ -1082,7 +1088,7 @@ static bool resolve_call_receiver(ts_walk *w, js_ctx *c, const char *text, TSNod
   if (text[0] != '(' || text[1] != ')' || text[2] != '.' || !ts_is(fn, "member_expression")) return false;
   TSNode obj = ts_field(fn, "object"), prop = ts_field(fn, "property");
   while (ts_is(obj, "parenthesized_expression")) obj = ts_node_named_child(obj, 0);
-  if (ts_is(obj, "member_expression") && ts_is(prop, "property_identifier") && c->returns_imports) {
+  if (ts_is(obj, "member_expression") && ts_is(prop, "property_identifier")) {
     /* `expect(page).not.toHaveURL(u)`, `expect(p).resolves.not.toBe(x)`: properties of a
      * typed call's result that the knowledge types too (`returns` of `Assertions.not`) */
     TSNode props[4], inner = obj;
@@ -1092,7 +1098,11 @@ static bool resolve_call_receiver(ts_walk *w, js_ctx *c, const char *text, TSNod
       inner = ts_field(inner, "object");
       while (ts_is(inner, "parenthesized_expression")) inner = ts_node_named_child(inner, 0);
     }
-    const char *t = np && ts_is(inner, "call_expression") ? known_result_type(w, c, inner, 0) : NULL;
+    /* (without an import the knowledge types, only a global it marks: Jest's `expect`) */
+    TSNode callee = ts_is(inner, "call_expression") ? ts_field(inner, "function") : (TSNode){0};
+    bool typed = np && !ts_node_is_null(callee) &&
+                 (c->returns_imports || (ts_is(callee, "identifier") && global_returns(w, callee)));
+    const char *t = typed ? known_result_type(w, c, inner, 0) : NULL;
     while (t && np > 0) {
       const al_kb_entry *e = al_kb_find(al_kb_for(AL_LANG_JS), "returns",
                                         al_arena_fmt(&w->f->arena, "%s.%s", t, ts_text(w, props[--np])));
@@ -2334,10 +2344,6 @@ ir_file *al_lower_javascript(const al_source *src, const al_lower_ctx *ctx, char
               .globals = al_kb_section_get(al_kb_for(AL_LANG_JS), "global_objects")};
   free(pathcopy);
   scan_getters(src->text, src->len, &c.getters);
-  /* Jest's global `expect` (no import): `expect(p).resolves.toBe(x)` is typed as an
-   * import would be (knowledge `returns`, entries marked `global`) */
-  if (memmem(src->text, src->len, ".resolves.", 10) || memmem(src->text, src->len, ".rejects.", 9))
-    c.returns_imports = true;
   ts_walk w = {.f = f, .text = src->text, .lang = ts_language_for(src), .user = &c,
                .handled = c.getters.map.len ? js_handled_getters : js_handled};
   prebind_imports(&w, &c, root);
