@@ -2,10 +2,54 @@
  * synchronously and whose result it uses (knowledge `sync_dunders`: __init__,
  * __enter__/__exit__, __iter__/__next__, __aiter__, __await__, __len__, __bool__,
  * __eq__ ...). It returns a coroutine instead: a TypeError, a value that is always
- * true, or a body that never runs. Fix (unsafe: the body may await): drop `async`. */
+ * true, or a body that never runs. Fix (unsafe: the body may await): drop `async`.
+ * Also test methods of a unittest.TestCase (knowledge `sync_test_cases`): the runner
+ * drops their coroutines, and the test passes without running. */
 #include <string.h>
 
 #include "common.h"
+
+/* The knowledge `sync_test_cases` entry of a base of cls, through classes of this file
+ * (`class Base(unittest.TestCase)`, `class T(Base)`), or NULL. */
+static const al_kb_entry *sync_test_base(const ir_file *f, const ir_node *cls, int depth) {
+  const al_kb *kb = al_kb_for(f->lang);
+  for (uint32_t i = 0; depth < 8 && i < cls->nargs; i++) {
+    const ir_arg *b = &cls->args[i];
+    if (!b->text) continue;
+    if (b->keyword) {
+      char full[256];
+      if (!al_join(full, sizeof full, b->keyword, '.', b->text)) continue;
+      const al_kb_entry *e = al_kb_find(kb, "sync_test_cases", full);
+      if (e) return e;
+      continue;
+    }
+    for (const ir_node *c = f->root->child; c; c = c->next) /* a class of this file */
+      if (c->kind == IR_CLASS && c != cls && c->name && !strcmp(c->name, b->text)) {
+        const al_kb_entry *e = sync_test_base(f, c, depth + 1);
+        if (e) return e;
+      }
+  }
+  return NULL;
+}
+
+/* An `async def` test method (or set-up/tear-down) of a unittest.TestCase: the runner
+ * calls it, gets a coroutine, and drops it. Decorated methods are left alone (a
+ * decorator such as an `async_test` helper may run the coroutine). */
+static bool async_test_method(const ir_file *f, al_sink *sink, const ir_node *n, const char *method) {
+  const ir_node *cls = n->parent;
+  if (!cls || cls->kind != IR_CLASS || (n->flags & IR_F_DECORATED) ||
+      (strncmp(method, "test", 4) && !al_text_mentions("setUp tearDown setUpClass tearDownClass", method)))
+    return false;
+  const al_kb_entry *e = sync_test_base(f, cls, 0);
+  if (!e || (strncmp(method, "test", 4) && !al_text_mentions(al_kb_attr(e, "methods"), method))) return false;
+  const char *use = al_kb_attr(e, "use");
+  bool test = !strncmp(method, "test", 4);
+  al_report(sink, n, "`async def %s` in a %s: its runner calls %s synchronously and drops the coroutine it gets, so "
+            "%s; derive `%s` from %s", method, e->name, method,
+            test ? "the body never runs and the test passes whatever it asserts" : "its body never runs",
+            cls->name, use ? use : "an async test case");
+  return true;
+}
 
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   (void)idx;
@@ -15,6 +59,7 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
     if (n->kind != IR_FUNC || !(n->flags & IR_F_ASYNC) || !(n->flags & IR_F_METHOD) || !n->name) continue;
     const char *dot = strrchr(n->name, '.');
+    if (dot && async_test_method(f, sink, n, dot + 1)) continue;
     const al_kb_entry *e = al_kb_find(kb, "sync_dunders", dot ? dot + 1 : n->name);
     if (!e || ((n->flags & IR_F_GENERATOR) && al_kb_attr(e, "generator_ok"))) continue;
     const char *what = al_kb_attr(e, "what");
