@@ -563,6 +563,7 @@ void al_run_files(al_run *run, const al_options *opts, char **paths, size_t n) {
                              (int64_t)st.st_ctim.tv_sec * 1000000000 + st.st_ctim.tv_nsec};
   }
   order_biggest_first(run); /* also at -j1: the largest tree is parsed while little else is held */
+  al_index_spec_single(&run->spec, effective_jobs(opts, n) == 1);
   double t0 = now_ms();
   size_t hits = 0;
   al_map by_abs = {0}, mods = {0};

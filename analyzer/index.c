@@ -32,7 +32,16 @@ bool al_func_is_awaitable(const ir_file *f, const ir_node *fn) {
 /* ---- speculative runs ---- */
 struct al_spec {
   pthread_mutex_t lock; /* recursive: a lookup inside al_index_spec_add takes it again */
+  bool single;          /* one worker: nothing to lock against (al_index_spec_single) */
 };
+
+static void spec_lock(const al_index *idx) {
+  if (!idx->spec->single) pthread_mutex_lock(&idx->spec->lock);
+}
+
+static void spec_unlock(const al_index *idx) {
+  if (!idx->spec->single) pthread_mutex_unlock(&idx->spec->lock);
+}
 
 /* What a file's rules looked up: each (map, key) once, with the digest of its answer (an
  * open addressing table on the key's hash; keys in an arena). */
@@ -100,9 +109,9 @@ static void *index_get(const al_index *idx, const al_map *m, const char *key) {
   uint64_t h = al_hash_fast(key, strlen(key));
   void *r;
   if (idx->spec) {
-    pthread_mutex_lock(&idx->spec->lock);
+    spec_lock(idx);
     r = al_map_get_hashed(m, key, h);
-    pthread_mutex_unlock(&idx->spec->lock);
+    spec_unlock(idx);
   } else {
     r = al_map_get_hashed(m, key, h);
   }
@@ -1851,6 +1860,10 @@ void al_index_spec_init(al_index *idx) {
   pthread_mutexattr_destroy(&a);
 }
 
+void al_index_spec_single(al_index *idx, bool single) {
+  if (idx->spec) idx->spec->single = single;
+}
+
 /* The derived part of records first.. (one file's, in summary order): whether they
  * return awaitables and how they block, against what the index holds now. */
 static void spec_derive(al_index *idx, const al_summary *sum, size_t first) {
@@ -1886,10 +1899,10 @@ static void spec_derive(al_index *idx, const al_summary *sum, size_t first) {
 }
 
 size_t al_index_spec_add(al_index *idx, const al_summary *sum) {
-  pthread_mutex_lock(&idx->spec->lock);
+  spec_lock(idx);
   size_t first = add_records(idx, sum);
   spec_derive(idx, sum, first);
-  pthread_mutex_unlock(&idx->spec->lock);
+  spec_unlock(idx);
   return first;
 }
 
@@ -1897,7 +1910,7 @@ size_t al_index_spec_add(al_index *idx, const al_summary *sum) {
  * (outside the lock) and has recorded its digest. The file gets new records, and its
  * keys that still lead to its old ones lead to the new ones. */
 size_t al_index_spec_update(al_index *idx, const al_summary *sum, size_t first) {
-  pthread_mutex_lock(&idx->spec->lock);
+  spec_lock(idx);
   ir_file *f = sum->ir;
   size_t nfirst = idx->infos.len;
   for (size_t k = 0; k < sum->nfns; k++) {
@@ -1915,7 +1928,7 @@ size_t al_index_spec_update(al_index *idx, const al_summary *sum, size_t first) 
     }
   }
   spec_derive(idx, sum, nfirst);
-  pthread_mutex_unlock(&idx->spec->lock);
+  spec_unlock(idx);
   return nfirst;
 }
 

@@ -142,6 +142,8 @@ typedef struct al_readset al_readset;
 al_readset *al_readset_new(void);
 
 void al_index_spec_init(al_index *idx);
+/* Only one thread uses the speculative index (a -j1 run): its lookups take no lock. */
+void al_index_spec_single(al_index *idx, bool single);
 /* Adds a file's functions (thread-safe); the summary stays the caller's. What the real
  * build propagates across files is computed against what the index has so far.
  * Returns where the file's records start, for al_index_spec_update. */

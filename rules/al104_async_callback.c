@@ -281,6 +281,16 @@ static bool route_handler(const ir_file *f, const al_index *idx, al_sink *sink, 
   return true;
 }
 
+/* Some argument of the call may be a function (or a call, for `setTimeout(f(), ms)`):
+ * not all literals (`require('x')`, `log('done', 1)`), which most calls are. */
+static bool may_take_callback(const ir_node *call) {
+  for (const ir_node *c = call->child; c; c = c->next)
+    if (c->kind == IR_FUNC) return true;
+  for (uint32_t i = 0; i < call->nargs; i++)
+    if (!(call->args[i].flags & (IR_ARG_LITERAL | IR_ARG_NULL))) return true;
+  return false;
+}
+
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   const al_kb *kb = al_kb_for(f->lang);
   al_vec apps = {0};
@@ -322,7 +332,7 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
                   al_call_label(f, n), kind_of(cb, "an async", "a promise-returning"));
       continue;
     }
-    if (!n->nargs) continue; /* no callback passed */
+    if (!n->nargs || !may_take_callback(n)) continue; /* no callback passed */
     if (f->lang == AL_LANG_JS && (al_ends_with(n->name, ".reduce") || al_ends_with(n->name, ".reduceRight"))) {
       async_reducer(f, sink, n);
       continue;
