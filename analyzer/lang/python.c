@@ -127,6 +127,8 @@ static bool div_type(ts_walk *w, py_ctx *c, TSNode e, const char **mod, const ch
  * resolves to, when the knowledge says (`resolves`: `type`, or `types` for a tuple,
  * comma-separated): `proc = await asyncio.create_subprocess_exec(...)` makes
  * `proc.wait()` a Process method. */
+static void bind_tuple_types(ts_walk *w, py_ctx *c, TSNode left, const char *name, const char *section);
+
 static void bind_awaited_type(ts_walk *w, py_ctx *c, TSNode left, TSNode value) {
   if (!ts_is(value, "await")) return;
   TSNode call = ts_node_named_child(value, 0);
@@ -147,7 +149,23 @@ static void bind_awaited_type(ts_walk *w, py_ctx *c, TSNode left, TSNode value) 
     return;
   }
   if (!ts_is(left, "pattern_list") && !ts_is(left, "tuple_pattern")) return;
-  const al_kb_entry *e = al_kb_match(al_kb_for(AL_LANG_PYTHON), "resolves", name);
+  bind_tuple_types(w, c, left, name, "resolves");
+}
+
+/* `send, recv = trio.open_memory_channel(0)`: the targets hold what the knowledge says
+ * the call returns (`returns`, `types`), as `r, w = await f()` does for `resolves`. */
+static void bind_returned_tuple(ts_walk *w, py_ctx *c, TSNode left, TSNode value) {
+  if (!ts_is(value, "call")) return;
+  TSNode fn = ts_field(value, "function");
+  if (ts_is(fn, "subscript")) fn = ts_field(fn, "value"); /* `create_memory_object_stream[int](5)` */
+  if (!ts_is(fn, "identifier") && !ts_is(fn, "attribute")) return;
+  const char *name, *mod, *mem;
+  resolve_ref(w, c, dotted(w, fn), &name, &mod, &mem);
+  bind_tuple_types(w, c, left, name, "returns");
+}
+
+static void bind_tuple_types(ts_walk *w, py_ctx *c, TSNode left, const char *name, const char *section) {
+  const al_kb_entry *e = al_kb_match(al_kb_for(AL_LANG_PYTHON), section, name);
   const char *types = e ? al_kb_attr(e, "types") : NULL;
   uint32_t k = ts_node_named_child_count(left);
   for (uint32_t i = 0; types && *types && i < k; i++) {
@@ -1554,6 +1572,8 @@ static ir_node *py_enter(ts_walk *w, bool *descend) {
       bool self_attr = ts_is(left, "attribute") && ts_is(ts_field(left, "object"), "identifier") &&
                        !strcmp(ts_text(w, ts_field(left, "object")), "self");
       if (!ts_node_is_null(right) && ts_is(right, "await")) bind_awaited_type(w, c, left, right);
+      else if (!ts_node_is_null(right) && ts_is(right, "call") && (ts_is(left, "pattern_list") || ts_is(left, "tuple_pattern")))
+        bind_returned_tuple(w, c, left, right);
       if (!ts_node_is_null(right) && (ts_is(left, "pattern_list") || ts_is(left, "tuple_pattern")) &&
           (ts_is(right, "expression_list") || ts_is(right, "tuple")))
         bind_unpacked_types(w, c, left, right);
