@@ -752,8 +752,8 @@ static bool nonblocking_fds(const ir_file *f, const ir_node *n) {
 }
 
 /* An entry with `stdin_arg: N` (or `last`) has variants `NAME@stdin`, `NAME@stdout`,
- * `NAME@stderr` for when that argument is a standard stream (`stdin`, `STDIN_FILENO`,
- * fd 0, ...): `fgets(b, n, f)` is file I/O, `fgets(b, n, stdin)` waits for the terminal,
+ * `NAME@stderr` for when that argument is a standard stream (knowledge `stdin_names`...:
+ * `stdin`, `STDIN_FILENO`, fd 0, ...): `fgets(b, n, f)` is file I/O, `fgets(b, n, stdin)` waits for the terminal,
  * `fputs(s, stderr)` is a log line; Python `os.read(sys.stdin.fileno(), n)` and JS
  * `fs.readFileSync(0)` / `fs.readSync(process.stdin.fd, b)` read the terminal. */
 static const al_kb_entry *stdin_variant(const ir_file *f, const ir_node *call, const al_kb_entry *e) {
@@ -761,19 +761,16 @@ static const al_kb_entry *stdin_variant(const ir_file *f, const ir_node *call, c
   if (!sa || !call->nargs) return e;
   uint32_t i = !strcmp(sa, "last") ? call->nargs - 1 : (uint32_t)strtoul(sa, NULL, 10);
   const char *t = i < call->nargs ? call->args[i].text : NULL;
-  const char *which = !t ? NULL
-                      : !strcmp(t, "stdin") || !strcmp(t, "STDIN_FILENO") || !strcmp(t, "0") ||
-                              !strcmp(t, "sys.stdin.fileno()") || !strcmp(t, "sys.stdin.buffer.fileno()") ||
-                              !strcmp(t, "process.stdin.fd") || !strcmp(t, "'/dev/stdin'") ||
-                              !strcmp(t, "\"/dev/stdin\"")
-                          ? "stdin"
-                      : !strcmp(t, "stdout") || !strcmp(t, "STDOUT_FILENO") || !strcmp(t, "1") ? "stdout"
-                      : !strcmp(t, "stderr") || !strcmp(t, "STDERR_FILENO") || !strcmp(t, "2") ? "stderr"
-                                                                                                 : NULL;
+  if (!t) return e;
+  const al_kb *kb = al_kb_for(f->lang);
+  const char *which = al_kb_find(kb, "stdin_names", t)    ? "stdin"
+                      : al_kb_find(kb, "stdout_names", t) ? "stdout"
+                      : al_kb_find(kb, "stderr_names", t) ? "stderr"
+                                                           : NULL;
   if (!which) return e;
   char key[128];
   snprintf(key, sizeof key, "%s@%s", e->name, which);
-  const al_kb_entry *alt = al_kb_find(al_kb_for(f->lang), "blocking", key);
+  const al_kb_entry *alt = al_kb_find(kb, "blocking", key);
   return alt ? alt : e;
 }
 

@@ -22,14 +22,16 @@ static al_fix *sleep_fix(const ir_file *f, const ir_node *call) {
 }
 
 
-/* An argument that looks like a file descriptor (`0`, `fd`, `process.stdin.fd`, `outFd`):
- * fs.readFileSync takes one, fs.promises.readFile does not (ERR_INVALID_ARG_TYPE). */
-static bool looks_like_fd(const char *t) {
+/* An argument that looks like a file descriptor (`0`, or ending as knowledge
+ * `fd_name_suffixes` says: `fd`, `process.stdin.fd`, `outFd`): fs.readFileSync takes
+ * one, fs.promises.readFile does not (ERR_INVALID_ARG_TYPE). */
+static bool looks_like_fd(const ir_file *f, const char *t) {
   if (!t || !*t) return false;
   if (*t >= '0' && *t <= '9') return true;
-  size_t n = strlen(t);
-  return !strcmp(t, "fd") || (n > 3 && (!strcmp(t + n - 3, ".fd") || !strcmp(t + n - 3, "_fd"))) ||
-         (n > 2 && !strcmp(t + n - 2, "Fd"));
+  const al_kb_section *sx = al_kb_section_get(al_kb_for(f->lang), "fd_name_suffixes");
+  for (size_t i = 0; sx && i < sx->entries.len; i++)
+    if (al_ends_with(t, ((const al_kb_entry *)sx->entries.items[i])->name)) return true;
+  return false;
 }
 
 /* JS, inside an async function: fs.xSync(args) -> await <fs>.promises.x(args), through
@@ -43,7 +45,7 @@ static al_fix *fs_promise_fix(const ir_file *f, const ir_node *call, const al_kb
       call->use != IR_USE_PASSED)
     return NULL; /* `fs.readFileSync(p).toString()`: await would bind to the wrong call */
   if (!call->module || strcmp(call->module, "fs")) return NULL;
-  if (call->nargs && looks_like_fd(call->args[0].text)) return NULL; /* the promise API takes no fd */
+  if (call->nargs && looks_like_fd(f, call->args[0].text)) return NULL; /* the promise API takes no fd */
   const char *dot = strrchr(call->text, '.');
   al_fix *fx = al_fix_new(AL_FIX_APPLY_UNSAFE, "use the fs.promises API");
   char *repl;

@@ -37,13 +37,12 @@ static const al_kb_entry *sync_test_base(const ir_file *f, const ir_node *cls, i
  * decorator such as an `async_test` helper may run the coroutine). */
 static bool async_test_method(const ir_file *f, al_sink *sink, const ir_node *n, const char *method) {
   const ir_node *cls = n->parent;
-  if (!cls || cls->kind != IR_CLASS || (n->flags & IR_F_DECORATED) ||
-      (strncmp(method, "test", 4) && !al_text_mentions("setUp tearDown setUpClass tearDownClass", method)))
-    return false;
+  if (!cls || cls->kind != IR_CLASS || !cls->nargs || (n->flags & IR_F_DECORATED)) return false;
   const al_kb_entry *e = sync_test_base(f, cls, 0);
-  if (!e || (strncmp(method, "test", 4) && !al_text_mentions(al_kb_attr(e, "methods"), method))) return false;
+  const char *prefix = e ? al_kb_attr(e, "prefix") : NULL, *others = e ? al_kb_attr(e, "methods") : NULL;
+  bool test = prefix && al_starts_with(method, prefix);
+  if (!test && !(others && al_text_mentions(others, method))) return false;
   const char *use = al_kb_attr(e, "use");
-  bool test = !strncmp(method, "test", 4);
   al_report(sink, n, "`async def %s` in a %s: its runner calls %s synchronously and drops the coroutine it gets, so "
             "%s; derive `%s` from %s", method, e->name, method,
             test ? "the body never runs and the test passes whatever it asserts" : "its body never runs",
