@@ -714,6 +714,12 @@ static bool new_ctor(ts_walk *w, js_ctx *c, TSNode value, const char **nm, const
   return true;
 }
 
+/* name is a global the knowledge `returns` types (entries marked `global`: Jest's `expect`). */
+static bool global_returns(const char *name) {
+  const al_kb_entry *g = al_kb_find(al_kb_for(AL_LANG_JS), "returns", name);
+  return g && al_kb_attr(g, "global");
+}
+
 /* What a call of a package API returns, by knowledge `returns` (a type name), through
  * chains of such calls: `createClient()`, `client.db(name)` on a typed local,
  * `client.db(name).collection(c)`; NULL when unknown. */
@@ -744,10 +750,8 @@ static const char *known_result_type(ts_walk *w, js_ctx *c, TSNode call, int dep
     ir_node typed = {0};
     if (mod && mod[0] != '/') name = nm;
     else if (!mod && resolve_typed(w, c, text, &typed)) name = typed.name;
-    else if (!mod && !strchr(text, '.') && !ts_is_param(w, text)) { /* a global the knowledge types */
-      const al_kb_entry *g = al_kb_find(al_kb_for(AL_LANG_JS), "returns", text);
-      if (g && al_kb_attr(g, "global")) name = text;
-    }
+    else if (!mod && !strchr(text, '.') && !ts_is_param(w, text) && global_returns(text))
+      name = text; /* a global the knowledge types */
     if (!name) return NULL;
   }
   const al_kb_entry *e = al_kb_match(al_kb_for(AL_LANG_JS), "returns", name);
@@ -1073,12 +1077,6 @@ static bool resolve_element_receiver(ts_walk *w, js_ctx *c, const char *text, TS
   return true;
 }
 
-/* id names a global the knowledge `returns` types (marked `global`: Jest's `expect`). */
-static bool global_returns(ts_walk *w, TSNode id) {
-  const al_kb_entry *g = al_kb_find(al_kb_for(AL_LANG_JS), "returns", ts_text(w, id));
-  return g && al_kb_attr(g, "global");
-}
-
 /* `makeRepo().save()`: the method of what the called function returns — its TypeScript
  * return type above in this file, or what the index reads of a function of this file or
  * of a project file (`makeRepo().save`, resolved by al_index's resolve_returned: an
@@ -1101,7 +1099,7 @@ static bool resolve_call_receiver(ts_walk *w, js_ctx *c, const char *text, TSNod
     /* (without an import the knowledge types, only a global it marks: Jest's `expect`) */
     TSNode callee = ts_is(inner, "call_expression") ? ts_field(inner, "function") : (TSNode){0};
     bool typed = np && !ts_node_is_null(callee) &&
-                 (c->returns_imports || (ts_is(callee, "identifier") && global_returns(w, callee)));
+                 (c->returns_imports || (ts_is(callee, "identifier") && global_returns(ts_text(w, callee))));
     const char *t = typed ? known_result_type(w, c, inner, 0) : NULL;
     while (t && np > 0) {
       const al_kb_entry *e = al_kb_find(al_kb_for(AL_LANG_JS), "returns",
