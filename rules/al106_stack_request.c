@@ -15,15 +15,25 @@
 
 #include "common.h"
 
-/* The variable a `&name` / `&name[i]` argument takes the address of, in buf; NULL for
+/* The variable a `&name` / `&name[i]` / `&name.member` argument takes the address of (also through a
+ * pointer cast), in buf; NULL for
  * anything else (a pointer, a member of one, a global the caller cannot tell). */
 static const char *address_of_local_name(const char *arg, char *buf, size_t cap) {
-  if (!arg || arg[0] != '&') return NULL;
+  if (!arg) return NULL;
+  /* through a cast: `(uv_stream_t *)&client`, `(uv_handle_t *) &t` */
+  while (*arg == '(') {
+    const char *close = strchr(arg, ')');
+    if (!close || close[-1] != '*') return NULL;
+    arg = close + 1;
+    while (*arg == ' ') arg++;
+  }
+  if (arg[0] != '&') return NULL;
   const char *p = arg + 1;
   while (*p == ' ') p++;
   size_t n = 0;
   while (al_ident_char(p[n])) n++;
-  if (!n || n >= cap || (p[n] && p[n] != '[')) return NULL;
+  /* `&name`, `&name[i]`, or a member of a local struct: `&conn.req` (not `&c->req`) */
+  if (!n || n >= cap || (p[n] && p[n] != '[' && p[n] != '.')) return NULL;
   memcpy(buf, p, n);
   buf[n] = 0;
   return buf;
