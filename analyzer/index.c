@@ -660,7 +660,12 @@ not_param:
        al_ends_with(call->name, ".finally")))
     return al_index_call_awaitable(idx, f, call->child, fn, api);
   const al_func_info *info = al_index_resolve(idx, f, call);
-  if (!info && (call->flags & IR_F_PROPERTY)) return false; /* a read, not a call of an API */
+  if (!info && (call->flags & IR_F_PROPERTY)) { /* a read, not a call of an API: unless the knowledge
+                                                  * marks the property a getter of a promise (chai-as-promised) */
+    *api = call->name ? kb_awaitable(f, call->name) : NULL;
+    if (*api && !al_kb_attr_is(*api, "property", "true")) *api = NULL;
+    return *api != NULL;
+  }
   if (info) {
     *fn = info;
     /* JS dual APIs: `close(cb)` takes the callback form of a function that returns a

@@ -351,8 +351,11 @@ static void stored_spread(const ir_file *f, const al_index *idx, al_sink *sink, 
 /* "returned by `f()`", or "created by `new Promise()`" for a constructor call. */
 static const char *made_by(const ir_file *f, const ir_node *n, char *buf, size_t cap) {
   const char *callee = al_call_label(f, n);
-  snprintf(buf, cap, "%s by `%s%s()`", (n->flags & IR_F_NEW) ? "created" : "returned",
-           (n->flags & IR_F_NEW) ? "new " : "", callee);
+  if (n->flags & IR_F_PROPERTY) /* a getter of a promise (chai-as-promised's `.to.be.fulfilled`) */
+    snprintf(buf, cap, "read as `%s`", callee);
+  else
+    snprintf(buf, cap, "%s by `%s%s()`", (n->flags & IR_F_NEW) ? "created" : "returned",
+             (n->flags & IR_F_NEW) ? "new " : "", callee);
   return buf;
 }
 

@@ -261,9 +261,11 @@ static void lower_require(ts_walk *w, js_ctx *c, TSNode decl, ir_node *parent) {
   }
   if (ts_is(value, "await_expression")) value = ts_node_named_child(value, 0);
   const char *mod = NULL;
-  if (ts_is(value, "identifier") && ts_is(name, "object_pattern") && !member && c->names.map.len) {
-    /* `const { readFileSync } = fs` with fs a package's or builtin's module object
-     * (`import fs from 'node:fs'`, `import * as fs`, `const fs = require('fs')`) */
+  if (ts_is(value, "identifier") && c->names.map.len &&
+      ((ts_is(name, "object_pattern") && !member) || (ts_is(name, "identifier") && member))) {
+    /* `const { readFileSync } = fs`, `const expect = chai.expect` with fs / chai a package's
+     * or builtin's module object (`import fs from 'node:fs'`, `import * as fs`,
+     * `const fs = require('fs')`) */
     const char *nm, *mem;
     al_names_resolve(&c->names, ts_text(w, value), &nm, &mod, &mem);
     if (!mod || *mem || mod[0] == '/' || mod[0] == '.') return;
@@ -1206,6 +1208,43 @@ static void resolve_callee(ts_walk *w, js_ctx *c, TSNode fn, const char *text, i
   }
 }
 
+/* `expect(p).to.be.fulfilled;` (chai-as-promised): a chain of properties read off a call
+ * the knowledge types, alone as a statement, whose last property the knowledge `awaitable`
+ * marks `property: true` — a getter that returns a promise. Lowered as a CALL of it
+ * (IR_F_PROPERTY) that is dropped; n: the call (the walk's current node). */
+static void lower_property_chain(ts_walk *w, js_ctx *c, TSNode n, ir_node *parent) {
+  enum { MAX_PROPS = 8 };
+  ts_frame *up = ts_up(w, 1);
+  if (!up || !ts_is(up->node, "member_expression")) return;
+  TSNode props[MAX_PROPS], top = n;
+  int np = 0, k = 1;
+  for (ts_frame *m = up; m && ts_is(m->node, "member_expression"); m = ts_up(w, ++k)) {
+    TSNode pr = ts_field(m->node, "property");
+    if (np == MAX_PROPS || !ts_is(pr, "property_identifier") || !ts_node_eq(ts_field(m->node, "object"), top)) return;
+    props[np++] = pr;
+    top = m->node;
+  }
+  ts_frame *st = ts_up(w, k);
+  if (!st || !ts_is(st->node, "expression_statement")) return;
+  TSNode callee = ts_field(n, "function");
+  if (!c->returns_imports && !(ts_is(callee, "identifier") && global_returns(ts_text(w, callee)))) return;
+  const char *t = known_result_type(w, c, n, 0);
+  const al_kb *kb = al_kb_for(AL_LANG_JS);
+  for (int i = 0; t && i < np - 1; i++) {
+    const al_kb_entry *e = al_kb_find(kb, "returns", al_arena_fmt(&w->f->arena, "%s.%s", t, ts_text(w, props[i])));
+    t = e ? al_kb_attr(e, "type") : NULL;
+  }
+  if (!t) return;
+  const char *name = al_arena_fmt(&w->f->arena, "%s.%s", t, ts_text(w, props[np - 1]));
+  const al_kb_entry *api = al_kb_match(kb, "awaitable", name);
+  if (!api || !al_kb_attr_is(api, "property", "true")) return;
+  ir_node *x = ir_add(w->f, parent, IR_CALL, ts_span(top));
+  x->flags |= IR_F_PROPERTY;
+  x->text = ts_text_short(w, top, 80);
+  x->name = x->member = name;
+  x->use = IR_USE_DISCARDED;
+}
+
 static ir_node *lower_call(ts_walk *w, js_ctx *c, TSNode n, ir_node *parent, bool is_new) {
   TSNode fn = ts_field(n, is_new ? "constructor" : "function");
   bool awaited = false;
@@ -1243,6 +1282,7 @@ static ir_node *lower_call(ts_walk *w, js_ctx *c, TSNode n, ir_node *parent, boo
   if (var && call->use == IR_USE_ASSIGNED && !strchr(var, '.') && !strchr(var, '[') && !strchr(var, '{'))
     ts_names_add(&c->stored, var);
   lower_args(w, c, call, ts_field(n, "arguments"));
+  if (!is_new && !awaited) lower_property_chain(w, c, n, parent);
   /* `export default mongoose.model(...)`, `module.exports = mongoose.model(...)`: the
    * module's default value has the type the knowledge gives the call (an ASSIGN named
    * "default" with `type`, which the summary hands to the index for importers) */
