@@ -626,6 +626,49 @@ const al_kb_entry *al_index_inherited_api(const al_index *idx, const ir_file *f,
   return e;
 }
 
+const al_kb_entry *al_index_library_base(const al_index *idx, const ir_file *f, const char *module, const char *cls,
+                                         const char *section, const char *unless_defines, int depth) {
+  if (!idx || !module || !cls || depth >= MAX_BASE_DEPTH) return NULL;
+  char member[512]; /* "Class.-": class_with_bases takes a method's name */
+  size_t cl = strlen(cls);
+  if (cl + 3 > sizeof member) return NULL;
+  memcpy(member, cls, cl);
+  memcpy(member + cl, ".-", 3);
+  const ir_node *c = class_with_bases(idx, module, member, member + cl);
+  const char *dot = c ? NULL : strchr(cls, '.');
+  if (dot) { /* `base.BaseTest` with `from tests import base`: class BaseTest of module tests.base */
+    char mod[512];
+    if (snprintf(mod, sizeof mod, "%s.%.*s", module, (int)(dot - cls), cls) >= (int)sizeof mod) return NULL;
+    return al_index_library_base(idx, f, mod, dot + 1, section, unless_defines, depth + 1);
+  }
+  /* a class on the way that defines one of unless_defines (a test case that runs its
+   * coroutine methods itself: `run`, `_callTestMethod`) ends the search */
+  for (const char *m = unless_defines; c && m && *m;) {
+    size_t ml = strcspn(m, " ");
+    char cm[512];
+    if (ml && cl + 1 + ml < sizeof cm) {
+      memcpy(cm, cls, cl);
+      cm[cl] = '.';
+      memcpy(cm + cl + 1, m, ml);
+      cm[cl + 1 + ml] = 0;
+      if (lookup(idx, module, cm)) return NULL;
+    }
+    m += ml;
+    while (*m == ' ') m++;
+  }
+  for (uint32_t i = 0; c && i < c->nargs; i++) {
+    const ir_arg *b = &c->args[i];
+    if (!b->text || !*b->text) continue;
+    char full[512];
+    const al_kb_entry *e = NULL;
+    if (b->keyword && b->keyword[0] != '/' && al_join(full, sizeof full, b->keyword, '.', b->text))
+      e = al_kb_find(al_kb_for(f->lang), section, full);
+    if (!e) e = al_index_library_base(idx, f, b->keyword ? b->keyword : module, b->text, section, unless_defines, depth + 1);
+    if (e) return e;
+  }
+  return NULL;
+}
+
 bool al_index_call_awaitable(const al_index *idx, const ir_file *f, const ir_node *call,
                              const al_func_info **fn, const al_kb_entry **api) {
   *fn = NULL;

@@ -178,6 +178,13 @@ int al_index_class_method(const al_index *idx, const ir_file *f, const ir_node *
  * httpx.AsyncClient.get's. NULL when none. */
 const al_kb_entry *al_index_inherited_api(const al_index *idx, const ir_file *f, const ir_node *call,
                                           const char *section);
+/* The knowledge entry (in `section`, keyed by class name: `sync_test_cases`) of a library
+ * class that the project class cls of module derives from, through project classes in any
+ * module (`class T(BaseTest)`, `from tests.base import BaseTest`, `class
+ * BaseTest(unittest.TestCase)`); depth: 0. NULL when none, or when a class on the way
+ * defines a method named in unless_defines (space separated; NULL: none). */
+const al_kb_entry *al_index_library_base(const al_index *idx, const ir_file *f, const char *module, const char *cls,
+                                         const char *section, const char *unless_defines, int depth);
 /* Why calling `call` yields an awaitable: fills *fn with the project function when the
  * callee is one, or *api with the knowledge entry when it is a known API. Returns false
  * when the call is not known to yield an awaitable. */

@@ -32,13 +32,39 @@ static const al_kb_entry *sync_test_base(const ir_file *f, const ir_node *cls, i
   return NULL;
 }
 
+/* cls or one of its bases in this file defines a method named in runner (space separated). */
+static bool defines_runner(const ir_file *f, const ir_node *cls, const char *runner, int depth) {
+  if (depth >= 8) return false;
+  for (const ir_node *m = cls->child; m; m = m->next) {
+    const char *dot = m->kind == IR_FUNC && m->name ? strrchr(m->name, '.') : NULL;
+    if (dot && al_text_mentions(runner, dot + 1)) return true;
+  }
+  for (uint32_t i = 0; i < cls->nargs; i++)
+    if (cls->args[i].text && !cls->args[i].keyword)
+      for (const ir_node *c = f->root->child; c; c = c->next)
+        if (c->kind == IR_CLASS && c != cls && c->name && !strcmp(c->name, cls->args[i].text) &&
+            defines_runner(f, c, runner, depth + 1))
+          return true;
+  return false;
+}
+
 /* An `async def` test method (or set-up/tear-down) of a unittest.TestCase: the runner
  * calls it, gets a coroutine, and drops it. Decorated methods are left alone (a
  * decorator such as an `async_test` helper may run the coroutine). */
-static bool async_test_method(const ir_file *f, al_sink *sink, const ir_node *n, const char *method) {
+static bool async_test_method(const ir_file *f, const al_index *idx, al_sink *sink, const ir_node *n,
+                              const char *method) {
   const ir_node *cls = n->parent;
   if (!cls || cls->kind != IR_CLASS || !cls->nargs || (n->flags & IR_F_DECORATED)) return false;
   const al_kb_entry *e = sync_test_base(f, cls, 0);
+  bool other_module = false;
+  if (!e && cls->name) /* through bases of other modules */
+    other_module = (e = al_index_library_base(idx, f, f->module, cls->name, "sync_test_cases", NULL, 0)) != NULL;
+  /* a project test case that runs coroutine methods itself (overrides `run`,
+   * `_callTestMethod` ...: the entry's `runner`) */
+  const char *runner = e ? al_kb_attr(e, "runner") : NULL;
+  if (runner && (defines_runner(f, cls, runner, 0) ||
+                 (other_module && !al_index_library_base(idx, f, f->module, cls->name, "sync_test_cases", runner, 0))))
+    return false;
   const char *prefix = e ? al_kb_attr(e, "prefix") : NULL, *others = e ? al_kb_attr(e, "methods") : NULL;
   bool test = prefix && al_starts_with(method, prefix);
   if (!test && !(others && al_text_mentions(others, method))) return false;
@@ -51,14 +77,13 @@ static bool async_test_method(const ir_file *f, al_sink *sink, const ir_node *n,
 }
 
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
-  (void)idx;
   if (f->lang != AL_LANG_PYTHON) return;
   const al_kb *kb = al_kb_for(f->lang);
   const char *t = f->src->text;
   for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
     if (n->kind != IR_FUNC || !(n->flags & IR_F_ASYNC) || !(n->flags & IR_F_METHOD) || !n->name) continue;
     const char *dot = strrchr(n->name, '.');
-    if (dot && async_test_method(f, sink, n, dot + 1)) continue;
+    if (dot && async_test_method(f, idx, sink, n, dot + 1)) continue;
     const al_kb_entry *e = al_kb_find(kb, "sync_dunders", dot ? dot + 1 : n->name);
     if (!e || ((n->flags & IR_F_GENERATOR) && al_kb_attr(e, "generator_ok"))) continue;
     const char *what = al_kb_attr(e, "what");
