@@ -32,6 +32,7 @@ typedef struct js_ctx {
    * alias's body) */
   al_map top;
   bool top_built;
+  const char *default_name; /* `export default Store;`, `module.exports = Store;`: the name exported */
 } js_ctx;
 
 /* `f(): Api` or `f(): Promise<Api>`: what `x = f()` or `x = await f()` holds. */
@@ -882,6 +883,10 @@ static void bind_new_var(ts_walk *w, js_ctx *c, const char *var, TSNode value) {
     }
   }
   if (!*mem && mod) { /* `new mod()`: the module's default export, a class the knowledge may name */
+    if (mod[0] == '/') { /* a project file's: its methods are "default.m" there (index) */
+      ts_bind_type(w, &c->types, ts_scope(w), "this.", var, mod, "default");
+      return;
+    }
     const al_kb_entry *e = al_kb_find(al_kb_for(AL_LANG_JS), "default_classes", mod);
     const char *type = e ? al_kb_attr(e, "type") : NULL;
     if (type) ts_bind_type(w, &c->types, ts_scope(w), "this.", var, NULL, ir_str(w->f, type, strlen(type)));
@@ -1208,6 +1213,13 @@ static void resolve_callee(ts_walk *w, js_ctx *c, TSNode fn, const char *text, i
   }
 }
 
+/* A method of the default-exported class (CLASS alias "default"): the index also files
+ * it as "default.m", what importers' `new Store().m()` calls (alias). */
+static void default_method(ir_file *f, ir_node *m) {
+  const char *dot = m->name ? strrchr(m->name, '.') : NULL;
+  if (dot && !m->alias) m->alias = al_arena_fmt(&f->arena, "default%s", dot);
+}
+
 /* `expect(p).to.be.fulfilled;` (chai-as-promised): a chain of properties read off a call
  * the knowledge types, alone as a statement, whose last property the knowledge `awaitable`
  * marks `property: true` — a getter that returns a promise. Lowered as a CALL of it
@@ -1356,6 +1368,7 @@ static void bind_annotation(ts_walk *w, js_ctx *c, const ir_node *scope, const c
   if (!type) return;
   const char *name, *mod, *mem;
   al_names_resolve(&c->names, type, &name, &mod, &mem);
+  if (!*mem && mod && mod[0] == '/' && !generic) mem = "default"; /* a project file's default export (index) */
   if (!*mem && mod) return;
   if (generic && (!mod || mod[0] == '/')) return; /* (Map<K, V>, Promise<T>, a project's own generics: not these) */
   ts_bind_type(w, &c->types, scope, "this.", var, mod, mod ? mem : name);
@@ -1879,6 +1892,7 @@ static ir_node *lower_func(ts_walk *w, TSNode n, ir_node *parent) {
   }
   ts_frame *up = ts_up(w, 1);
   if (up && ts_is(up->node, "export_statement") && ts_has_token(up->node, "default")) x->alias = "default";
+  else if ((x->flags & IR_F_METHOD) && parent->kind == IR_CLASS && parent->alias) default_method(w->f, x);
   return x;
 }
 
@@ -1991,7 +2005,7 @@ static ir_node *lower_getter_read(ts_walk *w, js_ctx *c, TSNode n) {
 #define JS_HANDLED \
   "abstract_class_declaration", "abstract_method_signature", "arrow_function", "assignment_expression", \
   "augmented_assignment_expression", "await_expression", "break_statement", "call_expression", "catch_clause", \
-  "class", "class_body", "class_declaration", "continue_statement", "do_statement", "finally_clause", "for_in_statement", \
+  "class", "class_body", "class_declaration", "continue_statement", "do_statement", "export_statement", "finally_clause", "for_in_statement", \
   "for_statement", "function", "function_declaration", "function_expression", "function_signature", \
   "generator_function", "generator_function_declaration", "identifier", "import_statement", \
   "interface_declaration", "jsx_attribute", "method_definition", "method_signature", "new_expression", \
@@ -2022,7 +2036,12 @@ static ir_node *js_enter(ts_walk *w, bool *descend) {
       TSNode left = ts_field(n, "left");
       bind_new(w, c, left, ts_field(n, "right"));
       if (al_streq(t, "assignment_expression")) bind_alias(w, c, left, ts_field(n, "right"));
-      if (!ts_is(left, "identifier")) break;
+      if (!ts_is(left, "identifier")) {
+        TSNode right = ts_field(n, "right");
+        if (ts_is(right, "identifier") && !ts_scope(w) && al_streq(dotted(w, left), "module.exports"))
+          c->default_name = ts_text(w, right); /* `module.exports = Store;` */
+        break;
+      }
       x = ir_add(w->f, parent, IR_ASSIGN, ts_span(n));
       x->name = ts_text(w, left);
       x->text = ts_text_short(w, ts_field(n, "right"), 80);
@@ -2105,6 +2124,9 @@ static ir_node *js_enter(ts_walk *w, bool *descend) {
         x->name = p && ts_is(p->node, "variable_declarator") ? ts_text(w, ts_field(p->node, "name")) : "<class>";
       }
       if (is_exported(w)) x->flags |= IR_F_EXPORTED;
+      ts_frame *ex = ts_up(w, 1);
+      if (ex && ts_is(ex->node, "export_statement") && ts_has_token(ex->node, "default"))
+        x->alias = "default"; /* importers' `new Store()` of the default export: its methods (index) */
       /* `extends Base` by name: methods not found on the class are looked up on it */
       uint32_t k = ts_node_named_child_count(n);
       for (uint32_t i = 0; i < k; i++) {
@@ -2179,6 +2201,12 @@ static ir_node *js_enter(ts_walk *w, bool *descend) {
       return x;
     }
     if (al_streq(t, "finally_clause")) return ir_add(w->f, parent, IR_FINALLY, ts_span(n));
+    break;
+  case 'e':
+    if (al_streq(t, "export_statement") && !ts_scope(w)) { /* `export default Store;` */
+      TSNode v = ts_field(n, "value");
+      if (ts_is(v, "identifier")) c->default_name = ts_text(w, v);
+    }
     break;
   case 'g':
     if (al_streq(t, "generator_function_declaration") || al_streq(t, "generator_function"))
@@ -2386,6 +2414,13 @@ ir_file *al_lower_javascript(const al_source *src, const al_lower_ctx *ctx, char
                .handled = c.getters.map.len ? js_handled_getters : js_handled};
   prebind_imports(&w, &c, root);
   ts_walk_run(&w, root, js_enter, NULL);
+  if (c.default_name) /* `export default Store;` of a class above: importers' `new Store()` */
+    for (ir_node *x = f->root->child; x; x = x->next)
+      if (x->kind == IR_CLASS && x->name && !x->alias && !strcmp(x->name, c.default_name)) {
+        x->alias = "default";
+        for (ir_node *m = x->child; m; m = m->next)
+          if (m->kind == IR_FUNC && (m->flags & IR_F_METHOD)) default_method(f, m);
+      }
   free(w.frames);
   al_names_free(&c.names);
   ts_names_free(&c.stored);
