@@ -1228,16 +1228,18 @@ static void lower_property_chain(ts_walk *w, js_ctx *c, TSNode n, ir_node *paren
   enum { MAX_PROPS = 8 };
   ts_frame *up = ts_up(w, 1);
   if (!up || !ts_is(up->node, "member_expression")) return;
-  TSNode props[MAX_PROPS], top = n;
-  int np = 0, k = 1;
-  for (ts_frame *m = up; m && ts_is(m->node, "member_expression"); m = ts_up(w, ++k)) {
-    TSNode pr = ts_field(m->node, "property");
-    if (np == MAX_PROPS || !ts_is(pr, "property_identifier") || !ts_node_eq(ts_field(m->node, "object"), top)) return;
-    props[np++] = pr;
-    top = m->node;
-  }
+  int k = 2; /* (the shape first, cheaply: members up to a statement) */
+  while (k <= MAX_PROPS && ts_up(w, k) && ts_is(ts_up(w, k)->node, "member_expression")) k++;
   ts_frame *st = ts_up(w, k);
   if (!st || !ts_is(st->node, "expression_statement")) return;
+  TSNode props[MAX_PROPS], top = n;
+  int np = 0;
+  for (int i = 1; i < k; i++) {
+    TSNode m = ts_up(w, i)->node, pr = ts_field(m, "property");
+    if (!ts_is(pr, "property_identifier") || !ts_node_eq(ts_field(m, "object"), top)) return;
+    props[np++] = pr;
+    top = m;
+  }
   TSNode callee = ts_field(n, "function");
   if (!c->returns_imports && !(ts_is(callee, "identifier") && global_returns(ts_text(w, callee)))) return;
   const char *t = known_result_type(w, c, n, 0);
