@@ -638,13 +638,23 @@ static bool value_taken(const ir_file *f, const al_index *idx, al_sink *sink, co
               gen->func->span.line, label);
     return true;
   }
-  if (!al_kb_find(al_kb_for(f->lang), "takes_value", c->name)) return false;
+  const al_kb_entry *taker = al_kb_find(al_kb_for(f->lang), "takes_value", c->name);
+  if (!taker) taker = al_kb_match(al_kb_for(f->lang), "value_assertions", c->name);
+  if (!taker) return false;
   const al_func_info *fn;
   const al_kb_entry *api;
   if (!value_awaitable(f, idx, n, &fn, &api)) return false;
   const ir_node *encl = ir_enclosing_func(n);
   bool in_async = encl && (encl->flags & IR_F_ASYNC);
   bool py = f->lang == AL_LANG_PYTHON;
+  const char *note = al_kb_attr(taker, "note"); /* an assertion: `self.assertTrue(ok())` */
+  if (note) {
+    al_report_fix(sink, n, make_fix(f, n, encl), "%s `%s()` is passed to `%s()` without being awaited: %s, and the "
+                  "%s never runs; pass its result: `await %s(...)`%s", what(f->lang), al_call_label(f, n),
+                  al_call_label(f, c), note, py ? "coroutine" : "work", al_call_label(f, n),
+                  in_async ? "" : " (in an async test: unittest.IsolatedAsyncioTestCase)");
+    return true;
+  }
   al_report_fix(sink, n, make_fix(f, n, encl), "%s `%s()` is passed to `%s%s()` without being awaited: it gets the %s, "
                 "not its %s%s; await it: `%s%s(await %s(...))`%s", what(f->lang), al_call_label(f, n),
                 (c->flags & IR_F_NEW) ? "new " : "", al_call_label(f, c), py ? "coroutine object" : "promise",

@@ -653,15 +653,21 @@ static ir_use py_value_use(ts_walk *w) {
     bool lit = ts_is(other, "string") || ts_is(other, "concatenated_string");
     return lit && (ts_is(op, "+") || (ts_is(op, "%") && right)) ? IR_USE_FORMATTED : IR_USE_OPERAND;
   }
-  case 'c':
+  case 'c': {
     if (strcmp(t, "comparison_operator")) return IR_USE_NONE;
-    for (uint32_t i = 0, n = ts_node_child_count(p->node); i < n; i++) {
+    uint32_t n = ts_node_child_count(p->node);
+    for (uint32_t i = 0; i < n; i++) {
       TSNode op = ts_node_child(p->node, i);
-      if (!ts_node_is_named(op) && (ts_is(op, "is") || ts_is(op, "in") || ts_is(op, "not") || ts_is(op, "is not") ||
-                                    ts_is(op, "not in")))
+      if (ts_node_is_named(op)) continue;
+      if (ts_is(op, "in") || ts_is(op, "not") || ts_is(op, "not in")) return IR_USE_NONE;
+      /* `c is None` / `c is not None`: a coroutine is never None (an assertion that always
+       * holds); `is` with anything else asks about the object itself */
+      if ((ts_is(op, "is") || ts_is(op, "is not")) &&
+          !(n == 3 && ts_is(ts_node_child(p->node, 2 - (ts_node_eq(ts_node_child(p->node, 0), me->node) ? 0 : 2)), "none")))
         return IR_USE_NONE;
     }
     return IR_USE_OPERAND;
+  }
   default: return IR_USE_NONE;
   }
 }
