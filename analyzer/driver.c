@@ -73,6 +73,7 @@ static void *pool_thread(void *arg) {
   }
   small_end = false;
   al_arena_recycling(false);
+  al_readset_thread_done();
   return NULL;
 }
 

@@ -84,10 +84,26 @@ static rs_slot *rs_find(rs_slot *slots, size_t cap, uint64_t h, bool prom, const
   return &slots[i];
 }
 
+/* This thread's empty table of RS_FIRST_CAP slots, kept from the last readset that did
+ * not outgrow it: most files need no more, and a fresh 8 KB calloc per file made glibc
+ * consolidate its fastbins each time (9 M instructions on the JS sample). */
+enum { RS_FIRST_CAP = 256 };
+static _Thread_local rs_slot *rs_spare;
+
+void al_readset_thread_done(void) {
+  free(rs_spare);
+  rs_spare = NULL;
+}
+
 static void record(uint64_t h, bool prom, const char *key, uint64_t digest) {
   al_readset *rs = recording;
+  if (!rs->cap && rs_spare) {
+    rs->slots = rs_spare;
+    rs->cap = RS_FIRST_CAP;
+    rs_spare = NULL;
+  }
   if (2 * (rs->len + 1) > rs->cap) {
-    size_t ncap = rs->cap ? rs->cap * 2 : 256;
+    size_t ncap = rs->cap ? rs->cap * 2 : RS_FIRST_CAP;
     rs_slot *ns = al_calloc(ncap, sizeof *ns);
     for (size_t i = 0; i < rs->cap; i++)
       if (rs->slots[i].key) *rs_find(ns, ncap, rs->slots[i].hash, rs->slots[i].promisified, rs->slots[i].key) = rs->slots[i];
@@ -2011,7 +2027,12 @@ void al_readset_freeze(al_readset *rs) {
       if (rs->slots[i].key && rs->slots[i].promisified == prom)
         pairs[n++] = (rs_pair){rs->slots[i].hash, rs->slots[i].digest};
   }
-  free(rs->slots);
+  if (rs->cap == RS_FIRST_CAP && !rs_spare) { /* emptied for the next file */
+    memset(rs->slots, 0, RS_FIRST_CAP * sizeof *rs->slots);
+    rs_spare = rs->slots;
+  } else {
+    free(rs->slots);
+  }
   rs->slots = NULL;
   rs->cap = rs->len = 0;
   al_arena_free(&rs->keys);

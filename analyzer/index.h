@@ -151,6 +151,8 @@ size_t al_index_spec_add(al_index *idx, const al_summary *sum);
 /* Computes that again (the files it imports were added since), into new records (what
  * was published stays as it was); returns where they start. */
 size_t al_index_spec_update(al_index *idx, const al_summary *sum, size_t first);
+/* A worker thread ends: what this thread kept for its next readset is freed. */
+void al_readset_thread_done(void);
 /* This thread's lookups, in any index, are recorded into rs from now on (NULL: stop). */
 void al_index_record(al_readset *rs);
 /* Once the rules are done: the readset in one block of the size it needs (its table is
