@@ -356,29 +356,35 @@ static inline uint64_t fmix64(uint64_t x) {
   return x;
 }
 
-static inline uint64_t mix_word(uint64_t v) {
-  v *= 0x87c37b91114253d5ULL;
-  v = (v << 31) | (v >> 33);
-  return v * 0x4cf5ad432745937fULL;
+/* The 128-bit product of a and b folded to 64 bits (wyhash's mixer). */
+static inline uint64_t mum(uint64_t a, uint64_t b) {
+  unsigned __int128 r = (unsigned __int128)a * b;
+  return (uint64_t)r ^ (uint64_t)(r >> 64);
 }
 
 uint64_t al_hash_fast(const char *s, size_t n) {
-  /* murmur-style body over 8-byte words (memcpy: unaligned and strict-aliasing safe),
-   * the tail packed into one word, and a full avalanche at the end */
-  uint64_t h = 0x9e3779b97f4a7c15ULL ^ (n * 0xc2b2ae3d27d4eb4fULL);
+  /* 16 bytes per multiply (memcpy: unaligned and strict-aliasing safe), the tail packed
+   * into two words, the length mixed in, and a full avalanche at the end: about half the
+   * instructions of a murmur-style 8-byte loop on the index's 100-byte keys */
+  const uint64_t k0 = 0xa0761d6478bd642fULL, k1 = 0xe7037ed1a0b428dbULL, k2 = 0x8ebc6af09c88c6e3ULL;
+  uint64_t h = k0 ^ (n * k2);
   size_t i = 0;
-  for (; i + 8 <= n; i += 8) {
-    uint64_t v;
-    memcpy(&v, s + i, 8);
-    h ^= mix_word(v);
-    h = ((h << 27) | (h >> 37)) * 5 + 0x52dce729;
+  for (; i + 16 <= n; i += 16) {
+    uint64_t a, b;
+    memcpy(&a, s + i, 8);
+    memcpy(&b, s + i + 8, 8);
+    h = mum(a ^ k1, b ^ h);
   }
-  if (i < n) {
-    uint64_t v = 0;
-    memcpy(&v, s + i, n - i);
-    h ^= mix_word(v);
+  uint64_t a = 0, b = 0;
+  size_t r = n - i;
+  if (r > 8) {
+    memcpy(&a, s + i, 8);
+    memcpy(&b, s + i + 8, r - 8);
+  } else if (r) {
+    memcpy(&a, s + i, r);
   }
-  return fmix64(h);
+  h = mum(a ^ k1, b ^ h ^ k2);
+  return fmix64(h ^ n);
 }
 
 char *al_join(char *buf, size_t cap, const char *a, char sep, const char *b) {
