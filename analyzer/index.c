@@ -44,10 +44,12 @@ static void spec_unlock(const al_index *idx) {
 }
 
 /* What a file's rules looked up: each (map, key) once, with the digest of its answer (an
- * open addressing table on the key's hash; keys in an arena). */
+ * open addressing table on the key's hash). Keys are told apart by their 64-bit hash
+ * alone, as the frozen readset does: two keys sharing one would be one lookup, and a
+ * conflict (a recheck) if their answers differed. */
 typedef struct rs_slot {
   uint64_t hash, digest;
-  const char *key; /* NULL: empty */
+  bool used;        /* else empty */
   bool promisified; /* the key is one of idx->promisified, else of idx->funcs */
 } rs_slot;
 
@@ -62,24 +64,21 @@ struct al_readset {
   rs_slot *slots; /* while recording */
   size_t cap, len;
   bool conflict; /* a key got two answers (the speculative index grew in between) */
-  al_arena keys;
   rs_pair *frozen; /* after al_readset_freeze: nfuncs lookups of idx->funcs, then the rest of idx->promisified */
   size_t nfuncs, nfrozen;
 };
 
 al_readset *al_readset_new(void) {
-  al_readset *rs = al_calloc(1, sizeof *rs);
-  al_arena_init(&rs->keys);
-  return rs;
+  return al_calloc(1, sizeof(al_readset));
 }
 
 static _Thread_local al_readset *recording;
 
 void al_index_record(al_readset *rs) { recording = rs; }
 
-static rs_slot *rs_find(rs_slot *slots, size_t cap, uint64_t h, bool prom, const char *key) {
+static rs_slot *rs_find(rs_slot *slots, size_t cap, uint64_t h, bool prom) {
   size_t i = (size_t)h & (cap - 1);
-  while (slots[i].key && (slots[i].hash != h || slots[i].promisified != prom || strcmp(slots[i].key, key)))
+  while (slots[i].used && (slots[i].hash != h || slots[i].promisified != prom))
     i = (i + 1) & (cap - 1);
   return &slots[i];
 }
@@ -95,7 +94,7 @@ void al_readset_thread_done(void) {
   rs_spare = NULL;
 }
 
-static void record(uint64_t h, bool prom, const char *key, uint64_t digest) {
+static void record(uint64_t h, bool prom, uint64_t digest) {
   al_readset *rs = recording;
   if (!rs->cap && rs_spare) {
     rs->slots = rs_spare;
@@ -106,23 +105,23 @@ static void record(uint64_t h, bool prom, const char *key, uint64_t digest) {
     size_t ncap = rs->cap ? rs->cap * 2 : RS_FIRST_CAP;
     rs_slot *ns = al_calloc(ncap, sizeof *ns);
     for (size_t i = 0; i < rs->cap; i++)
-      if (rs->slots[i].key) *rs_find(ns, ncap, rs->slots[i].hash, rs->slots[i].promisified, rs->slots[i].key) = rs->slots[i];
+      if (rs->slots[i].used) *rs_find(ns, ncap, rs->slots[i].hash, rs->slots[i].promisified) = rs->slots[i];
     free(rs->slots);
     rs->slots = ns;
     rs->cap = ncap;
   }
-  rs_slot *sl = rs_find(rs->slots, rs->cap, h, prom, key);
-  if (sl->key) { /* the rules acted on both answers: only a recheck is sure */
+  rs_slot *sl = rs_find(rs->slots, rs->cap, h, prom);
+  if (sl->used) { /* the rules acted on both answers: only a recheck is sure */
     if (sl->digest != digest) rs->conflict = true;
     return;
   }
-  *sl = (rs_slot){h, digest, al_arena_strdup(&rs->keys, key), prom};
+  *sl = (rs_slot){h, digest, true, prom};
   rs->len++;
 }
 
 /* A map lookup of the index: locked in a speculative index, recorded when asked for. */
-static void *index_get(const al_index *idx, const al_map *m, const char *key) {
-  uint64_t h = al_hash_fast(key, strlen(key));
+static void *index_get_len(const al_index *idx, const al_map *m, const char *key, size_t len) {
+  uint64_t h = al_hash_fast(key, len);
   void *r;
   if (idx->spec) {
     spec_lock(idx);
@@ -133,14 +132,24 @@ static void *index_get(const al_index *idx, const al_map *m, const char *key) {
   }
   if (recording) {
     bool prom = m == &idx->promisified;
-    record(h, prom, key, prom ? (uint64_t)(uintptr_t)r : r ? ((const al_func_info *)r)->digest : 0);
+    record(h, prom, prom ? (uint64_t)(uintptr_t)r : r ? ((const al_func_info *)r)->digest : 0);
   }
   return r;
 }
 
+static void *index_get(const al_index *idx, const al_map *m, const char *key) {
+  return index_get_len(idx, m, key, strlen(key));
+}
+
 static const al_func_info *lookup(const al_index *idx, const char *module, const char *member) {
   char buf[512];
-  if (al_join(buf, sizeof buf, module, KEY_SEP[0], member)) return index_get(idx, &idx->funcs, buf);
+  size_t ml = strlen(module), nl = strlen(member);
+  if (ml + nl + 2 <= sizeof buf) {
+    memcpy(buf, module, ml);
+    buf[ml] = KEY_SEP[0];
+    memcpy(buf + ml + 1, member, nl + 1);
+    return index_get_len(idx, &idx->funcs, buf, ml + 1 + nl);
+  }
   char *key = al_fmt("%s" KEY_SEP "%s", module, member);
   const al_func_info *r = index_get(idx, &idx->funcs, key);
   free(key);
@@ -243,7 +252,7 @@ static const ir_node *class_with_bases(const al_index *idx, const char *module, 
   memcpy(key + ml + 1, member, cl);
   key[ml + 1 + cl] = KEY_SEP[0];
   key[ml + 2 + cl] = 0;
-  return index_get(idx, &idx->promisified, key);
+  return index_get_len(idx, &idx->promisified, key, ml + 2 + cl);
 }
 
 /* module.member; when member is Class.m and the class has none, m on its bases (in order:
@@ -2024,7 +2033,7 @@ void al_readset_freeze(al_readset *rs) {
   for (int prom = 0; prom < 2; prom++) {
     if (prom) rs->nfuncs = n;
     for (size_t i = 0; i < rs->cap; i++)
-      if (rs->slots[i].key && rs->slots[i].promisified == prom)
+      if (rs->slots[i].used && rs->slots[i].promisified == prom)
         pairs[n++] = (rs_pair){rs->slots[i].hash, rs->slots[i].digest};
   }
   if (rs->cap == RS_FIRST_CAP && !rs_spare) { /* emptied for the next file */
@@ -2035,7 +2044,6 @@ void al_readset_freeze(al_readset *rs) {
   }
   rs->slots = NULL;
   rs->cap = rs->len = 0;
-  al_arena_free(&rs->keys);
   rs->frozen = pairs;
   rs->nfrozen = n;
 }
@@ -2044,7 +2052,6 @@ void al_readset_free(al_readset *rs) {
   if (!rs) return;
   free(rs->slots);
   free(rs->frozen);
-  al_arena_free(&rs->keys);
   free(rs);
 }
 
