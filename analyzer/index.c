@@ -688,7 +688,9 @@ const al_kb_entry *al_index_library_base(const al_index *idx, const ir_file *f, 
     const al_kb_entry *e = NULL;
     if (b->keyword && b->keyword[0] != '/' && al_join(full, sizeof full, b->keyword, '.', b->text))
       e = al_kb_find(al_kb_for(f->lang), section, full);
-    if (!e) e = al_index_library_base(idx, f, b->keyword ? b->keyword : module, b->text, section, unless_defines, depth + 1);
+    if (!e)
+      e = al_index_library_base(idx, f, b->keyword ? b->keyword : module, b->text, section, unless_defines,
+                                depth + 1);
     if (e) return e;
   }
   return NULL;

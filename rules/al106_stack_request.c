@@ -15,9 +15,9 @@
 
 #include "common.h"
 
-/* The variable a `&name` / `&name[i]` / `&name.member` argument takes the address of (also through a
- * pointer cast), in buf; NULL for
- * anything else (a pointer, a member of one, a global the caller cannot tell). */
+/* The variable a `&name` / `&name[i]` / `&name.member` argument takes the address of (also
+ * through a pointer cast), in buf; NULL for anything else (a pointer, a member of one, a
+ * global the caller cannot tell). */
 static const char *address_of_local_name(const char *arg, char *buf, size_t cap) {
   if (!arg) return NULL;
   /* through a cast: `(uv_stream_t *)&client`, `(uv_handle_t *) &t` */

@@ -59,15 +59,15 @@ static bool async_test_method(const ir_file *f, const al_index *idx, al_sink *si
   bool other_module = false;
   if (!e && cls->name) /* through bases of other modules */
     other_module = (e = al_index_library_base(idx, f, f->module, cls->name, "sync_test_cases", NULL, 0)) != NULL;
-  /* a project test case that runs coroutine methods itself (overrides `run`,
-   * `_callTestMethod` ...: the entry's `runner`) */
-  const char *runner = e ? al_kb_attr(e, "runner") : NULL;
-  if (runner && (defines_runner(f, cls, runner, 0) ||
-                 (other_module && !al_index_library_base(idx, f, f->module, cls->name, "sync_test_cases", runner, 0))))
-    return false;
   const char *prefix = e ? al_kb_attr(e, "prefix") : NULL, *others = e ? al_kb_attr(e, "methods") : NULL;
   bool test = prefix && al_starts_with(method, prefix);
   if (!test && !(others && al_text_mentions(others, method))) return false;
+  /* a project test case that runs coroutine methods itself (overrides `run`,
+   * `_callTestMethod` ...: the entry's `runner`) */
+  const char *runner = al_kb_attr(e, "runner");
+  if (runner && (defines_runner(f, cls, runner, 0) ||
+                 (other_module && !al_index_library_base(idx, f, f->module, cls->name, "sync_test_cases", runner, 0))))
+    return false;
   const char *use = al_kb_attr(e, "use");
   al_report(sink, n, "`async def %s` in a %s: its runner calls %s synchronously and drops the coroutine it gets, so "
             "%s; derive `%s` from %s", method, e->name, method,

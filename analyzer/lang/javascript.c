@@ -2007,7 +2007,8 @@ static ir_node *lower_getter_read(ts_walk *w, js_ctx *c, TSNode n) {
 #define JS_HANDLED \
   "abstract_class_declaration", "abstract_method_signature", "arrow_function", "assignment_expression", \
   "augmented_assignment_expression", "await_expression", "break_statement", "call_expression", "catch_clause", \
-  "class", "class_body", "class_declaration", "continue_statement", "do_statement", "export_statement", "finally_clause", "for_in_statement", \
+  "class", "class_body", "class_declaration", "continue_statement", "do_statement", "export_statement", \
+  "finally_clause", "for_in_statement", \
   "for_statement", "function", "function_declaration", "function_expression", "function_signature", \
   "generator_function", "generator_function_declaration", "identifier", "import_statement", \
   "interface_declaration", "jsx_attribute", "method_definition", "method_signature", "new_expression", \

@@ -656,15 +656,15 @@ static ir_use py_value_use(ts_walk *w) {
   case 'c': {
     if (strcmp(t, "comparison_operator")) return IR_USE_NONE;
     uint32_t n = ts_node_child_count(p->node);
+    /* `c is None` / `c is not None`: a coroutine is never None (an assertion that always
+     * holds); `is` with anything else asks about the object itself */
+    TSNode other = n == 3 ? ts_node_child(p->node, ts_node_eq(ts_node_child(p->node, 0), me->node) ? 2 : 0)
+                          : (TSNode){0};
     for (uint32_t i = 0; i < n; i++) {
       TSNode op = ts_node_child(p->node, i);
       if (ts_node_is_named(op)) continue;
       if (ts_is(op, "in") || ts_is(op, "not") || ts_is(op, "not in")) return IR_USE_NONE;
-      /* `c is None` / `c is not None`: a coroutine is never None (an assertion that always
-       * holds); `is` with anything else asks about the object itself */
-      if ((ts_is(op, "is") || ts_is(op, "is not")) &&
-          !(n == 3 && ts_is(ts_node_child(p->node, 2 - (ts_node_eq(ts_node_child(p->node, 0), me->node) ? 0 : 2)), "none")))
-        return IR_USE_NONE;
+      if ((ts_is(op, "is") || ts_is(op, "is not")) && !ts_is(other, "none")) return IR_USE_NONE;
     }
     return IR_USE_OPERAND;
   }
