@@ -43,10 +43,56 @@ static uint32_t positional(const ir_node *n) {
   return k;
 }
 
+/* `Promise.all([fetchA, fetchB])`, `asyncio.gather(fetch_a, fetch_b)`: an async function
+ * of the project named among a combinator's awaitables, not called. items: one element, or
+ * an array / list literal whose top-level elements are looked at. Reports once. */
+static bool uncalled_async_fn(const ir_file *f, const al_index *idx, al_sink *sink, const ir_node *n,
+                              const char *items) {
+  if (!items) return false;
+  size_t len = strlen(items);
+  const char *p = items, *end = items + len;
+  if (len >= 2 && (items[0] == '[' || items[0] == '(')) {
+    if (items[len - 1] != (items[0] == '[' ? ']' : ')')) return false; /* (a shortened text) */
+    p++;
+    end--;
+  }
+  while (p < end) {
+    while (p < end && (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r')) p++;
+    const char *s0 = p;
+    while (p < end && (al_ident_char(*p) || *p == '.')) p++;
+    const char *e0 = p;
+    while (p < end && (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r')) p++;
+    if (p < end && *p != ',') return false; /* not a plain list of names */
+    p++;
+    char name[128];
+    if (e0 == s0 || (size_t)(e0 - s0) >= sizeof name) continue;
+    memcpy(name, s0, (size_t)(e0 - s0));
+    name[e0 - s0] = 0;
+    const al_func_info *fn = al_arg_async_fn(f, idx, n, name);
+    if (!fn) continue;
+    if (f->lang == AL_LANG_JS)
+      al_report(sink, n, "`%s()` is given `%s`, the async function itself, not a call of it: a value that is not a "
+                "promise passes through as it is, so the result holds the function and `%s` never runs (defined "
+                "at %s:%u); call it (`%s(...)`)", al_call_label(f, n), name, name, fn->file->src->path,
+                fn->func->span.line, name);
+    else
+      al_report(sink, n, "`%s()` is given `%s`, the async function itself, not a call of it: a function is not "
+                "awaitable — TypeError, and `%s` never runs (defined at %s:%u); call it (`%s(...)`)",
+                al_call_label(f, n), name, name, fn->file->src->path, fn->func->span.line, name);
+    return true;
+  }
+  return false;
+}
+
 static void check_python(const ir_file *f, const al_index *idx, al_sink *sink, const ir_node *n,
                          const al_kb_entry *e) {
   const char *takes = al_kb_attr(e, "takes");
   const char *label = al_call_label(f, n);
+  /* `wait([fetch_a])` (`gather(fetch_a)` given the function is AL101's: knowledge takes_coroutine) */
+  for (uint32_t i = 0; i < n->nargs; i++)
+    if (!(n->args[i].flags & (IR_ARG_KEYWORD | IR_ARG_SPREAD | IR_ARG_COMPREHENSION)) && n->args[i].text &&
+        (n->args[i].text[0] == '[' || n->args[i].text[0] == '(') && uncalled_async_fn(f, idx, sink, n, n->args[i].text))
+      return;
   if (takes && !strcmp(takes, "varargs")) {
     if (positional(n) != 1 || (n->args[0].flags & (IR_ARG_SPREAD | IR_ARG_KEYWORD))) return;
     const ir_arg *a = &n->args[0];
@@ -360,6 +406,9 @@ static void check_js(const ir_file *f, const al_index *idx, al_sink *sink, const
                 *max == '1' ? "one" : "two");
     return;
   }
+  if (iterable && n->nargs == 1 && n->args[0].text && n->args[0].text[0] == '[' &&
+      uncalled_async_fn(f, idx, sink, n, n->args[0].text))
+    return;
   const char *empty = al_kb_attr(e, "empty");
   if (empty && n->nargs == 1 && n->args[0].text && !strcmp(n->args[0].text, "[]")) {
     al_report(sink, n, "`%s([])` over an empty array %s", label, empty);
