@@ -20,11 +20,7 @@ static bool is_loop_callback_call(const ir_file *f, const ir_node *call) {
   return call && call->kind == IR_CALL && call->name && al_kb_match(al_kb_for(f->lang), "loop_callbacks", call->name);
 }
 
-/* A callback that must be synchronous (knowledge `sync_callbacks`): Node runs
- * process.on('exit') listeners as the process ends, after the loop has stopped, and drops
- * any asynchronous work they start; blocking calls there are the only way to finish.
- * `event` names the first argument (a string literal) the entry applies to. */
-static bool is_sync_callback_call(const ir_file *f, const ir_node *call) {
+bool al_is_sync_callback_call(const ir_file *f, const ir_node *call) {
   if (!call || call->kind != IR_CALL || !call->name || !call->nargs) return false;
   const al_kb_entry *e = al_kb_match(al_kb_for(f->lang), "sync_callbacks", call->name);
   if (!e) return false;
@@ -54,7 +50,7 @@ static bool on_loop(const ir_file *f, const ir_node *n, const ir_node **fn, bool
       return true;
     }
     bool inline_arg = p->parent && p->parent->kind == IR_CALL;
-    if (inline_arg && (is_offloop_call(f, p->parent) || is_sync_callback_call(f, p->parent))) return false;
+    if (inline_arg && (is_offloop_call(f, p->parent) || al_is_sync_callback_call(f, p->parent))) return false;
     if (inline_arg && is_loop_callback_call(f, p->parent)) { /* a timer/emitter/reaction callback */
       if (fn) *fn = p;
       return true;

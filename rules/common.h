@@ -25,6 +25,11 @@ const char *al_list_find(const ir_file *f, const char *list, const char *seps, a
  * function of the file named as a loop callback (IR_F_LOOP_CALLBACK, frontend.c). *fn
  * (optional) gets that function. */
 bool al_on_loop(const ir_file *f, const ir_node *n, const ir_node **fn);
+/* call registers a callback that must be synchronous (knowledge `sync_callbacks`): Node
+ * runs process.on('exit') listeners as the process ends, after the loop has stopped, and
+ * drops any asynchronous work they start; blocking calls there are the only way to
+ * finish. `event` names the first argument (a string literal) the entry applies to. */
+bool al_is_sync_callback_call(const ir_file *f, const ir_node *call);
 /* al_on_loop without the named loop callbacks: code that cancellation can reach (a
  * task's coroutine, or what runs inline in it). A sync callback the loop calls is no
  * task: catching a future's CancelledError there is how it handles a cancelled future. */
