@@ -41,7 +41,15 @@ static const char *address_of_local_name(const char *arg, char *buf, size_t cap)
 
 /* name is declared in [from, to) of the text as a non-static, non-pointer local:
  * `uv_write_t name;`, `uv_fs_t a, name;`, `uv_write_t name[4];`, `struct req name;`. */
+static bool declared_local_as(const ir_file *f, uint32_t from, uint32_t to, const char *name, bool *array);
+
 static bool declared_local(const ir_file *f, uint32_t from, uint32_t to, const char *name) {
+  bool array;
+  return declared_local_as(f, from, to, name, &array);
+}
+
+/* The same, and *array: the declaration makes it an array (`char line[64];`). */
+static bool declared_local_as(const ir_file *f, uint32_t from, uint32_t to, const char *name, bool *array) {
   const char *t = f->src->text;
   size_t nl = strlen(name);
   for (uint32_t i = from; i + nl <= to; i++) {
@@ -49,6 +57,7 @@ static bool declared_local(const ir_file *f, uint32_t from, uint32_t to, const c
     uint32_t e = i + nl;
     while (e < to && (t[e] == ' ' || t[e] == '\t')) e++;
     if (e >= to || (t[e] != ';' && t[e] != '=' && t[e] != '[' && t[e] != ',')) continue;
+    *array = t[e] == '[';
     /* back to the start of the declaration: the type, after `;`, `{` or `}` */
     uint32_t b = i;
     while (b > from && t[b - 1] != ';' && t[b - 1] != '{' && t[b - 1] != '}') b--;
@@ -77,6 +86,49 @@ static bool declared_local(const ir_file *f, uint32_t from, uint32_t to, const c
   return false;
 }
 
+/* The function around call runs the loop itself after it (knowledge `loop_runners`): its
+ * locals outlive the work. */
+static bool runs_loop_after(const al_kb *kb, const ir_node *fn, const ir_node *call) {
+  for (const ir_node *c = fn->child; c; c = ir_next(c, fn))
+    if (c->kind == IR_CALL && c->span.start > call->span.start && c->name && al_kb_find(kb, "loop_runners", c->name))
+      return true;
+  return false;
+}
+
+/* `char line[64]; uv_buf_t buf = uv_buf_init(line, n); uv_write(req, s, &buf, 1, cb);`:
+ * the bytes a write sends later (knowledge `bufs_arg`) are a local array of the function,
+ * which returns first — libuv sends whatever the stack holds by then. Returns whether it
+ * reported. */
+static bool stack_buffer(const ir_file *f, al_sink *sink, const ir_node *n, const al_kb_entry *e,
+                         const ir_node *fn) {
+  const char *ba = al_kb_attr(e, "bufs_arg");
+  uint32_t bi = ba ? (uint32_t)strtoul(ba, NULL, 10) : UINT32_MAX;
+  if (bi >= n->nargs || !n->args[bi].text) return false;
+  char bufname[96];
+  const char *bn = address_of_local_name(n->args[bi].text, bufname, sizeof bufname);
+  if (!bn) bn = n->args[bi].text; /* an array of uv_buf_t: `bufs` */
+  uint32_t from = fn->body ? fn->body : fn->span.start;
+  for (const ir_node *c = fn->child; c && c->span.start < n->span.start; c = ir_next(c, fn)) {
+    if (c->kind != IR_CALL || !c->name || strcmp(c->name, "uv_buf_init") || !c->alias || strcmp(c->alias, bn) ||
+        !c->nargs || !c->args[0].text)
+      continue;
+    char dn[96];
+    const char *data = c->args[0].text;
+    bool array = false;
+    if (address_of_local_name(data, dn, sizeof dn)) array = true; /* `&value`: a scalar local */
+    else if (strlen(data) < sizeof dn && al_ident_char(data[0])) strcpy(dn, data);
+    else continue;
+    bool arr;
+    if (!declared_local_as(f, from, c->span.start, dn, &arr) || !(array || arr)) continue;
+    al_report(sink, n, "the bytes `%s()` sends are `%s`, a local array of `%s`: libuv keeps the buffer until the "
+              "write callback runs, but the function returns first and the loop then sends whatever that stack "
+              "memory holds; copy the data to the heap (free it in the callback) or keep it in a longer-lived "
+              "struct", al_call_label(f, n), dn, fn->name ? fn->name : "?");
+    return true;
+  }
+  return false;
+}
+
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   (void)idx;
   const al_kb *kb = al_kb_for(f->lang);
@@ -91,18 +143,21 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
     /* the callback: NULL makes an fs request synchronous */
     uint32_t ci = !strncmp(on, "last", 4) ? n->nargs - 1 : (uint32_t)strtoul(on, NULL, 10);
     if (ci < n->nargs && (n->args[ci].flags & IR_ARG_NULL)) continue;
-    char name[96];
-    if (!address_of_local_name(n->args[ri].text, name, sizeof name)) continue;
     const ir_node *fn = ir_enclosing_func(n);
     if (!fn || !(fn->flags & IR_F_DEFINITION) || (fn->name && !strcmp(fn->name, "main"))) continue; /* (main's
                                                                               frame lasts as long as the program) */
+    char name[96];
+    if (!address_of_local_name(n->args[ri].text, name, sizeof name)) {
+      if (al_kb_attr(e, "bufs_arg") && !runs_loop_after(kb, fn, n)) stack_buffer(f, sink, n, e, fn);
+      continue;
+    }
     uint32_t from = fn->body ? fn->body : fn->span.start;
-    if (!declared_local(f, from, n->span.start, name)) continue;
+    if (!declared_local(f, from, n->span.start, name)) {
+      if (al_kb_attr(e, "bufs_arg") && !runs_loop_after(kb, fn, n)) stack_buffer(f, sink, n, e, fn);
+      continue;
+    }
     /* the function runs the loop itself after the call: its locals outlive the work */
-    bool runs = false;
-    for (const ir_node *c = fn->child; c && !runs; c = ir_next(c, fn))
-      runs = c->kind == IR_CALL && c->span.start > n->span.start && c->name && al_kb_find(kb, "loop_runners", c->name);
-    if (runs) continue;
+    if (runs_loop_after(kb, fn, n)) continue;
     al_report(sink, n, "`%s` is a local of `%s`, handed to `%s()`, which completes later through a callback: the "
               "function returns first and the loop then uses (and calls back with) a dead stack frame; allocate "
               "it (malloc; free a request in its callback, a handle in its close callback) or keep it in a "

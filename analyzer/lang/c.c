@@ -183,6 +183,26 @@ static CXCursor strip(CXCursor cur) {
   return cur;
 }
 
+/* a is a null pointer constant: `((void *)0)`, `__null`, `0` (what NULL expands to). */
+static bool null_constant(CXCursor a) {
+  CXCursor s = strip(a);
+  enum CXCursorKind k = clang_getCursorKind(s);
+  if (k == CXCursor_GNUNullExpr) return true;
+  if (k == CXCursor_CStyleCastExpr) {
+    CXCursor ch = clang_getNullCursor();
+    clang_visitChildren(s, first_child_cb, &ch);
+    if (clang_Cursor_isNull(ch)) return false;
+    s = strip(ch);
+    k = clang_getCursorKind(s);
+  }
+  if (k != CXCursor_IntegerLiteral) return false;
+  CXEvalResult r = clang_Cursor_Evaluate(s);
+  if (!r) return false;
+  bool zero = clang_EvalResult_getKind(r) == CXEval_Int && clang_EvalResult_getAsLongLong(r) == 0;
+  clang_EvalResult_dispose(r);
+  return zero;
+}
+
 static void lower_args(c_ctx *c, ir_node *call, CXCursor cur) {
   int n = clang_Cursor_getNumArguments(cur);
   if (n <= 0) return;
@@ -214,7 +234,8 @@ static void lower_args(c_ctx *c, ir_node *call, CXCursor cur) {
     if (len > 60) len = 60;
     x->text = len ? ir_str(c->f, c->text + sp.start, len) : NULL;
     if (!x->text) {
-      /* nothing more to tell */
+      /* a token of the macro's body: NULL is ((void *)0) (or GCC's __null) there */
+      if (null_constant(a)) x->flags |= IR_ARG_NULL;
     } else if (!strcmp(x->text, "NULL") || !strcmp(x->text, "0") || !strcmp(x->text, "((void *)0)") ||
         !strcmp(x->text, "(void *)0") || !strcmp(x->text, "nullptr"))
       x->flags |= IR_ARG_NULL;

@@ -18,6 +18,10 @@
   X(clang_CompileCommands_dispose) \
   X(clang_CompileCommands_getCommand) \
   X(clang_CompileCommands_getSize) \
+  X(clang_EvalResult_dispose) \
+  X(clang_EvalResult_getAsLongLong) \
+  X(clang_EvalResult_getKind) \
+  X(clang_Cursor_Evaluate) \
   X(clang_Cursor_getArgument) \
   X(clang_Cursor_getNumArguments) \
   X(clang_Cursor_isNull) \
@@ -77,6 +81,10 @@ bool al_clang_load(const char **why);
 #define clang_CompileCommands_dispose (al_clang.clang_CompileCommands_dispose)
 #define clang_CompileCommands_getCommand (al_clang.clang_CompileCommands_getCommand)
 #define clang_CompileCommands_getSize (al_clang.clang_CompileCommands_getSize)
+#define clang_EvalResult_dispose (al_clang.clang_EvalResult_dispose)
+#define clang_EvalResult_getAsLongLong (al_clang.clang_EvalResult_getAsLongLong)
+#define clang_EvalResult_getKind (al_clang.clang_EvalResult_getKind)
+#define clang_Cursor_Evaluate (al_clang.clang_Cursor_Evaluate)
 #define clang_Cursor_getArgument (al_clang.clang_Cursor_getArgument)
 #define clang_Cursor_getNumArguments (al_clang.clang_Cursor_getNumArguments)
 #define clang_Cursor_isNull (al_clang.clang_Cursor_isNull)
