@@ -95,6 +95,36 @@ static bool runs_loop_after(const al_kb *kb, const ir_node *fn, const ir_node *c
   return false;
 }
 
+/* A later call of fn named in `armed` (space separated) takes &name: the registration is
+ * armed (libevent's event_add after event_assign). */
+static bool armed_after(const ir_node *fn, const ir_node *call, const char *name, const char *armed) {
+  for (const ir_node *c = fn->child; c; c = ir_next(c, fn)) {
+    char got[96];
+    if (c->kind == IR_CALL && c->span.start > call->span.start && c->name && c->nargs &&
+        al_text_mentions(armed, c->name) && address_of_local_name(c->args[0].text, got, sizeof got) &&
+        !strcmp(got, name))
+      return true;
+  }
+  return false;
+}
+
+/* After call, the function takes its local `name` back from the loop, or ends the loop's
+ * events (knowledge `stack_releases`: `event_del(&ev)`, `event_base_free(base)`). */
+static bool released_after(const al_kb *kb, const ir_node *fn, const ir_node *call, const char *name) {
+  for (const ir_node *c = fn->child; c; c = ir_next(c, fn)) {
+    const al_kb_entry *e;
+    if (c->kind != IR_CALL || c->span.start <= call->span.start || !c->name ||
+        !(e = al_kb_find(kb, "stack_releases", c->name)))
+      continue;
+    const char *a = al_kb_attr(e, "arg");
+    if (!a) return true;
+    uint32_t i = (uint32_t)strtoul(a, NULL, 10);
+    char got[96];
+    if (i < c->nargs && address_of_local_name(c->args[i].text, got, sizeof got) && !strcmp(got, name)) return true;
+  }
+  return false;
+}
+
 /* `char line[64]; uv_buf_t buf = uv_buf_init(line, n); uv_write(req, s, &buf, 1, cb);`:
  * the bytes a write sends later (knowledge `bufs_arg`) are a local array of the function,
  * which returns first — libuv sends whatever the stack holds by then. Returns whether it
@@ -156,8 +186,11 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
       if (al_kb_attr(e, "bufs_arg") && !runs_loop_after(kb, fn, n)) stack_buffer(f, sink, n, e, fn);
       continue;
     }
-    /* the function runs the loop itself after the call: its locals outlive the work */
-    if (runs_loop_after(kb, fn, n)) continue;
+    /* the function runs the loop itself after the call (its locals outlive the work), or
+     * takes the object back from the loop before it returns */
+    if (runs_loop_after(kb, fn, n) || released_after(kb, fn, n, name)) continue;
+    const char *armed = al_kb_attr(e, "armed_by"); /* prepared only: nothing calls back yet */
+    if (armed && !armed_after(fn, n, name, armed)) continue;
     al_report(sink, n, "`%s` is a local of `%s`, handed to `%s()`, which completes later through a callback: the "
               "function returns first and the loop then uses (and calls back with) a dead stack frame; allocate "
               "it (malloc; free a request in its callback, a handle in its close callback) or keep it in a "
