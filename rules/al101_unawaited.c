@@ -705,12 +705,25 @@ static bool accessed_unawaited(const ir_file *f, const al_index *idx, al_sink *s
   if (al_own_member(f, member)) return false;
   const ir_node *encl = ir_enclosing_func(n);
   bool in_async = encl && (encl->flags & IR_F_ASYNC);
-  al_fix *fx = await_first_fix(n, in_async, *member != 0);
+  bool assertion = f->lang == AL_LANG_JS && *member && al_kb_find(al_kb_for(f->lang), "assertion_members", member);
+  al_fix *fx = assertion ? NULL : await_first_fix(n, in_async, *member != 0); /* (not for an assertion) */
   const char *label = al_call_label(f, n);
   char what[80];
   if (!*member) snprintf(what, sizeof what, "destructuring it");
   else if (!strcmp(member, "[]")) snprintf(what, sizeof what, "`[...]` on it");
   else snprintf(what, sizeof what, "`.%s` on it", member);
+  if (assertion) {
+    /* the chain around it awaited, returned or kept: `await p.should.eventually.equal(v)` */
+    const ir_node *up = n->parent;
+    bool dropped = up && up->kind == IR_CALL
+                       ? up->use == IR_USE_DISCARDED
+                       : !(up && (up->kind == IR_RETURN || up->kind == IR_AWAIT || up->kind == IR_ASSIGN));
+    if (!dropped) return true;
+    al_report(sink, n, "promise returned by `%s()` is asserted on through `.%s` (chai-as-promised) and nothing awaits "
+              "the assertion, itself a promise: the test ends before it settles, so it passes whatever the value "
+              "is; await or return the whole chain (`await %s().%s.eventually...`)", label, member, label, member);
+    return true;
+  }
   if (f->lang == AL_LANG_PYTHON)
     al_report_fix(sink, n, fx, "coroutine returned by `%s()` is used as its result without being awaited: %s reads "
                   "the coroutine object (AttributeError/TypeError), and the coroutine never runs; await it first: "
