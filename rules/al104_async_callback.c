@@ -291,13 +291,6 @@ static bool may_take_callback(const ir_node *call) {
   return false;
 }
 
-/* fn's own body awaits (an await, `for await`), not a function inside it. */
-static bool awaits(const ir_node *fn) {
-  for (const ir_node *c = fn->child; c; c = c->kind == IR_FUNC ? ir_next_skip(c, fn) : ir_next(c, fn))
-    if (c->kind == IR_AWAIT || (c->kind == IR_LOOP && (c->flags & IR_F_ASYNC))) return true;
-  return false;
-}
-
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   const al_kb *kb = al_kb_for(f->lang);
   al_vec apps = {0};
@@ -392,7 +385,7 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
     /* a timer's `() => refresh()` is AL104's own fix for `setTimeout(refresh(), ms)` */
     if (!(cb->flags & IR_F_ASYNC) && al_kb_find(kb, "not_thenable", n->name)) continue;
     const char *kind = kind_of(cb, "async", "promise-returning");
-    if ((cb->flags & IR_F_ASYNC) && al_is_sync_callback_call(f, n) && awaits(cb)) {
+    if ((cb->flags & IR_F_ASYNC) && al_is_sync_callback_call(f, n) && al_has_await(cb)) {
       al_report(sink, n, "async listener passed to `%s(%s, ...)`: Node runs it as the process ends, after the event "
                 "loop has stopped, so I/O and timers it awaits never complete and the code after such an await never "
                 "runs (a try/catch does not help); do that work synchronously there (fs.writeFileSync ...), or in a "

@@ -20,13 +20,7 @@
  * global the caller cannot tell). */
 static const char *address_of_local_name(const char *arg, char *buf, size_t cap) {
   if (!arg) return NULL;
-  /* through a cast: `(uv_stream_t *)&client`, `(uv_handle_t *) &t` */
-  while (*arg == '(') {
-    const char *close = strchr(arg, ')');
-    if (!close || close[-1] != '*') return NULL;
-    arg = close + 1;
-    while (*arg == ' ') arg++;
-  }
+  arg = al_c_skip_casts(arg); /* `(uv_stream_t *)&client`, `(uv_handle_t *) &t` */
   if (arg[0] != '&') return NULL;
   const char *p = arg + 1;
   while (*p == ' ') p++;

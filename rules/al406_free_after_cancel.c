@@ -17,18 +17,6 @@ static bool runs_loop(const al_kb *kb, const ir_node *n) {
   return cat && !strcmp(cat, "nested_loop");
 }
 
-/* arg takes an address (`&c->tcp`, `(uv_handle_t *)&t`) rather than passing a pointer. */
-static bool takes_address(const char *arg) {
-  for (const char *s = arg;;) {
-    while (*s == ' ') s++;
-    if (*s == '&') return true;
-    if (*s != '(') return false;
-    const char *close = strchr(s, ')');
-    if (!close) return false;
-    s = close + 1;
-  }
-}
-
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   (void)idx;
   const al_kb *kb = al_kb_for(f->lang);
@@ -52,7 +40,7 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
       /* the request itself, or the object it is a member of (`&c->tcp` is freed with c; not
        * `req->handle`, a pointer kept in req: freeing req leaves the handle alone) */
       if (strncmp(freed, req, fl) ||
-          (req[fl] && ((strncmp(req + fl, "->", 2) && req[fl] != '.') || !takes_address(c->args[0].text))))
+          (req[fl] && ((strncmp(req + fl, "->", 2) && req[fl] != '.') || *al_c_skip_casts(c->args[0].text) != '&')))
         continue;
       al_report(sink, n, "`%s(%s)` right after `%s()`: %s; release it in the callback", n->text ? n->text : n->name,
                 freed, c->text ? c->text : c->name,

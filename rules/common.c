@@ -1256,15 +1256,19 @@ bool al_code_contains(const ir_file *f, uint32_t from, uint32_t to, const char *
 }
 
 /* The request an argument names, without casts and address-of: `(uv_req_t *)&r` -> `r`. */
-void al_c_object_of(const char *arg, char *out, size_t cap) {
-  const char *s = arg;
-  for (;;) {
-    while (*s == ' ' || *s == '&') s++;
-    if (*s != '(') break;
+const char *al_c_skip_casts(const char *arg) {
+  for (const char *s = arg;;) {
+    while (*s == ' ') s++;
+    if (*s != '(') return s;
     const char *close = strchr(s, ')');
-    if (!close) break;
+    if (!close) return s;
     s = close + 1;
   }
+}
+
+void al_c_object_of(const char *arg, char *out, size_t cap) {
+  const char *s = al_c_skip_casts(arg);
+  while (*s == '&' || *s == ' ') s++;
   size_t n = strcspn(s, " )[");
   if (n >= cap) n = cap - 1;
   memcpy(out, s, n);

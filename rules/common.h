@@ -251,6 +251,8 @@ bool al_py_star_handler(const ir_file *f, const ir_node *h);
 /* The source between from and to contains word outside comments (#, //, slash-star). */
 bool al_code_contains(const ir_file *f, uint32_t from, uint32_t to, const char *word);
 
+/* C: arg past its leading casts and spaces (`(uv_handle_t *) &t` -> `&t`). */
+const char *al_c_skip_casts(const char *arg);
 /* C: the object an argument names, without casts and address-of: `(uv_req_t *)&r` -> `r`. */
 void al_c_object_of(const char *arg, char *out, size_t cap);
 
