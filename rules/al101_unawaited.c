@@ -14,11 +14,21 @@ static const char *what(al_lang lang) {
   }
 }
 
-static const char *advice(al_lang lang, bool in_async) {
-  switch (lang) {
-  case AL_LANG_PYTHON:
+/* What to do with the dropped awaitable at n, in the words of the event-loop library the
+ * code uses (Python: asyncio, trio or anyio). */
+static const char *advice(const ir_file *f, const ir_node *n, bool in_async) {
+  switch (f->lang) {
+  case AL_LANG_PYTHON: {
+    const char *lib = al_py_async_lib_at(f, n);
+    if (!strcmp(lib, "trio"))
+      return in_async ? "await it, or start it in a nursery (`nursery.start_soon(fn, ...)`)"
+                      : "await it from an async function, or run it with trio.run()";
+    if (!strcmp(lib, "anyio"))
+      return in_async ? "await it, or start it in a task group (`tg.start_soon(fn, ...)`)"
+                      : "await it from an async function, or run it with anyio.run()";
     return in_async ? "await it, or keep the task from asyncio.create_task()"
                     : "await it from an async function, or run it with asyncio.run()";
+  }
   case AL_LANG_JS:
     return in_async ? "await it, return it, or handle rejection with .catch()"
                     : "return it, handle rejection with .catch(), or mark it with `void` if dropping it is intended";
@@ -1241,7 +1251,7 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
                     "generator (defined at %s:%u), whose `%s()` returns %s; %s", what(f->lang), al_call_label(f, n),
                     al_display_name(gen->func->name), gen->file->src->path, gen->func->span.line,
                     strrchr(n->name, '.') + 1, f->lang == AL_LANG_JS ? "a promise" : "an awaitable",
-                    advice(f->lang, encl && (encl->flags & IR_F_ASYNC)));
+                    advice(f, n, encl && (encl->flags & IR_F_ASYNC)));
       continue;
     }
     if (!al_index_call_awaitable(idx, f, n, &fn, &api)) continue;
@@ -1255,13 +1265,13 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
     if (fn && (n->flags & IR_F_TYPED_CALLEE)) {
       al_report_fix(sink, n, fx, "%s %s is never awaited: `%s` is typed `%s`, a function type that returns a promise "
                     "(defined at %s:%u); %s", kind, made_by(f, n, by, sizeof by), n->text ? n->text : n->name,
-                    al_display_name(fn->func->name), fn->file->src->path, fn->func->span.line, advice(f->lang, in_async));
+                    al_display_name(fn->func->name), fn->file->src->path, fn->func->span.line, advice(f, n, in_async));
     } else if (fn) {
       const char *how = f->lang == AL_LANG_C ? "returns a future"
                         : (fn->func->flags & IR_F_ASYNC) ? "is an async function"
                                                           : "returns an awaitable";
       al_report_fix(sink, n, fx, "%s %s is never awaited: `%s` %s (defined at %s:%u); %s", kind,
-                made_by(f, n, by, sizeof by), al_display_name(fn->func->name), how, fn->file->src->path, fn->func->span.line, advice(f->lang, in_async));
+                made_by(f, n, by, sizeof by), al_display_name(fn->func->name), how, fn->file->src->path, fn->func->span.line, advice(f, n, in_async));
     } else if (api) {
       if (f->lang == AL_LANG_PYTHON && al_expected_to_raise(f, n)) {
         al_fix_free(fx);
@@ -1274,14 +1284,14 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
                       note ? note : "it is scheduled already");
       else
         al_report_fix(sink, n, fx, "%s %s is never awaited: %s; %s", kind, made_by(f, n, by, sizeof by),
-                      note ? note : "it is a known awaitable API", advice(f->lang, in_async));
+                      note ? note : "it is a known awaitable API", advice(f, n, in_async));
     } else if (f->lang != AL_LANG_C) {
       al_report_fix(sink, n, fx, "%s %s is never awaited: `%s` is declared to return %s; %s", kind,
                     made_by(f, n, by, sizeof by), al_call_label(f, n),
-                    f->lang == AL_LANG_JS ? "a promise" : "an awaitable", advice(f->lang, in_async));
+                    f->lang == AL_LANG_JS ? "a promise" : "an awaitable", advice(f, n, in_async));
     } else {
       al_report_fix(sink, n, fx, "%s %s is never awaited: its result type `%s` is a future; %s", kind,
-                made_by(f, n, by, sizeof by), n->type ? n->type : "?", advice(f->lang, in_async));
+                made_by(f, n, by, sizeof by), n->type ? n->type : "?", advice(f, n, in_async));
     }
   }
 }
