@@ -873,6 +873,15 @@ const char *al_py_async_lib(const ir_file *f) {
 const char *al_py_async_lib_at(const ir_file *f, const ir_node *at) {
   static const char *const libs[] = {"asyncio", "trio", "anyio"};
   const ir_node *fn = at ? al_real_func(at) : NULL;
+  /* the last answer, per thread: a rule asks for every finding of one function (60,000
+   * findings in one function made this quadratic) */
+  static _Thread_local uint64_t memo_serial;
+  static _Thread_local const ir_node *memo_fn;
+  static _Thread_local const char *memo_lib;
+  if (memo_lib && memo_serial == f->serial && memo_fn == fn) return memo_lib;
+  memo_serial = f->serial;
+  memo_fn = fn;
+  memo_lib = NULL;
   bool seen[3] = {false, false, false};
   for (const ir_node *n = fn ? fn->child : NULL; n; n = ir_next(n, fn)) {
     if ((n->kind != IR_CALL && n->kind != IR_WITH) || !n->name) continue;
@@ -881,8 +890,8 @@ const char *al_py_async_lib_at(const ir_file *f, const ir_node *at) {
       if (!strncmp(n->name, libs[i], l) && n->name[l] == '.') seen[i] = true;
     }
   }
-  if (seen[0] + seen[1] + seen[2] == 1) return seen[0] ? libs[0] : seen[1] ? libs[1] : libs[2];
-  return al_py_async_lib(f);
+  if (seen[0] + seen[1] + seen[2] == 1) return memo_lib = seen[0] ? libs[0] : seen[1] ? libs[1] : libs[2];
+  return memo_lib = al_py_async_lib(f);
 }
 
 uint32_t al_line_start(const ir_file *f, uint32_t off) {
