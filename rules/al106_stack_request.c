@@ -80,13 +80,13 @@ static bool declared_local_as(const ir_file *f, uint32_t from, uint32_t to, cons
   return false;
 }
 
-/* The function around call runs the loop itself after it (knowledge `loop_runners`): its
- * locals outlive the work. */
-static bool runs_loop_after(const al_kb *kb, const ir_node *fn, const ir_node *call) {
+/* Where fn last runs the loop itself (knowledge `loop_runners`), 0 when it does not: a
+ * call before that keeps its locals alive for the work. */
+static uint32_t last_loop_run(const al_kb *kb, const ir_node *fn) {
+  uint32_t at = 0;
   for (const ir_node *c = fn->child; c; c = ir_next(c, fn))
-    if (c->kind == IR_CALL && c->span.start > call->span.start && c->name && al_kb_find(kb, "loop_runners", c->name))
-      return true;
-  return false;
+    if (c->kind == IR_CALL && c->name && al_kb_find(kb, "loop_runners", c->name)) at = c->span.start;
+  return at;
 }
 
 /* A later call of fn named in `armed` (space separated) takes &name: the registration is
@@ -124,7 +124,7 @@ static bool released_after(const al_kb *kb, const ir_node *fn, const ir_node *ca
  * which returns first — libuv sends whatever the stack holds by then. Returns whether it
  * reported. */
 static bool stack_buffer(const ir_file *f, al_sink *sink, const ir_node *n, const al_kb_entry *e,
-                         const ir_node *fn) {
+                         const ir_node *fn, const al_vec *makers) {
   const char *ba = al_kb_attr(e, "bufs_arg");
   uint32_t bi = ba ? (uint32_t)strtoul(ba, NULL, 10) : UINT32_MAX;
   if (bi >= n->nargs || !n->args[bi].text) return false;
@@ -132,18 +132,21 @@ static bool stack_buffer(const ir_file *f, al_sink *sink, const ir_node *n, cons
   const char *bn = address_of_local_name(n->args[bi].text, bufname, sizeof bufname);
   if (!bn) bn = n->args[bi].text; /* an array of uv_buf_t: `bufs` */
   uint32_t from = fn->body ? fn->body : fn->span.start;
-  for (const ir_node *c = fn->child; c && c->span.start < n->span.start; c = ir_next(c, fn)) {
-    if (c->kind != IR_CALL || !c->name || strcmp(c->name, "uv_buf_init") || !c->alias || strcmp(c->alias, bn) ||
-        !c->nargs || !c->args[0].text)
-      continue;
+  const al_kb *kb = al_kb_for(f->lang);
+  for (size_t k = makers->len; k-- > 0;) { /* the buffer's last maker before the call */
+    const ir_node *c = makers->items[k];
+    if (!c->alias || strcmp(c->alias, bn)) continue;
+    const char *da = al_kb_attr(al_kb_find(kb, "buffer_makers", c->name), "data_arg");
+    uint32_t di = da ? (uint32_t)strtoul(da, NULL, 10) : 0;
+    if (di >= c->nargs || !c->args[di].text) return false;
     char dn[96];
-    const char *data = c->args[0].text;
+    const char *data = c->args[di].text;
     bool array = false;
     if (address_of_local_name(data, dn, sizeof dn)) array = true; /* `&value`: a scalar local */
     else if (strlen(data) < sizeof dn && al_ident_char(data[0])) strcpy(dn, data);
     else continue;
     bool arr;
-    if (!declared_local_as(f, from, c->span.start, dn, &arr) || !(array || arr)) continue;
+    if (!declared_local_as(f, from, c->span.start, dn, &arr) || !(array || arr)) return false;
     al_report(sink, n, "the bytes `%s()` sends are `%s`, a local array of `%s`: libuv keeps the buffer until the "
               "write callback runs, but the function returns first and the loop then sends whatever that stack "
               "memory holds; copy the data to the heap (free it in the callback) or keep it in a longer-lived "
@@ -156,8 +159,24 @@ static bool stack_buffer(const ir_file *f, al_sink *sink, const ir_node *n, cons
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   (void)idx;
   const al_kb *kb = al_kb_for(f->lang);
+  /* per function (C's are not nested; the walk meets them one after another): where it
+   * last runs the loop, and the buffer makers met so far (`uv_buf_init`: knowledge
+   * `buffer_makers`), so that no call walks its function again */
+  const ir_node *cur = NULL;
+  uint32_t loop_run = 0;
+  al_vec makers = {0};
   for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
     if (n->kind != IR_CALL || !n->name) continue;
+    const ir_node *fn = ir_enclosing_func(n);
+    if (fn != cur) {
+      cur = fn;
+      loop_run = fn ? last_loop_run(kb, fn) : 0;
+      makers.len = 0;
+    }
+    if (al_kb_find(kb, "buffer_makers", n->name)) {
+      al_vec_push(&makers, (void *)n);
+      continue;
+    }
     if (n->text && strcmp(n->text, n->name)) continue; /* made by a macro: its arguments are not the call's */
     const al_kb_entry *e = al_kb_find(kb, "registrations", n->name);
     const char *ra = e ? al_kb_attr(e, "req_arg") : NULL, *on = e ? al_kb_attr(e, "on") : NULL;
@@ -167,22 +186,19 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
     /* the callback: NULL makes an fs request synchronous */
     uint32_t ci = !strncmp(on, "last", 4) ? n->nargs - 1 : (uint32_t)strtoul(on, NULL, 10);
     if (ci < n->nargs && (n->args[ci].flags & IR_ARG_NULL)) continue;
-    const ir_node *fn = ir_enclosing_func(n);
     if (!fn || !(fn->flags & IR_F_DEFINITION) || (fn->name && !strcmp(fn->name, "main"))) continue; /* (main's
                                                                               frame lasts as long as the program) */
+    bool loop_after = loop_run > n->span.start; /* the function runs the loop itself after the call: its
+                                                    * locals outlive the work */
     char name[96];
-    if (!address_of_local_name(n->args[ri].text, name, sizeof name)) {
-      if (al_kb_attr(e, "bufs_arg") && !runs_loop_after(kb, fn, n)) stack_buffer(f, sink, n, e, fn);
-      continue;
-    }
     uint32_t from = fn->body ? fn->body : fn->span.start;
-    if (!declared_local(f, from, n->span.start, name)) {
-      if (al_kb_attr(e, "bufs_arg") && !runs_loop_after(kb, fn, n)) stack_buffer(f, sink, n, e, fn);
+    if (!address_of_local_name(n->args[ri].text, name, sizeof name) ||
+        !declared_local(f, from, n->span.start, name)) {
+      if (al_kb_attr(e, "bufs_arg") && !loop_after) stack_buffer(f, sink, n, e, fn, &makers);
       continue;
     }
-    /* the function runs the loop itself after the call (its locals outlive the work), or
-     * takes the object back from the loop before it returns */
-    if (runs_loop_after(kb, fn, n) || released_after(kb, fn, n, name)) continue;
+    /* or takes the object back from the loop before it returns */
+    if (loop_after || released_after(kb, fn, n, name)) continue;
     const char *armed = al_kb_attr(e, "armed_by"); /* prepared only: nothing calls back yet */
     if (armed && !armed_after(fn, n, name, armed)) continue;
     al_report(sink, n, "`%s` is a local of `%s`, handed to `%s()`, which completes later through a callback: the "
@@ -190,6 +206,7 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
               "it (malloc; free a request in its callback, a handle in its close callback) or keep it in a "
               "longer-lived struct", name, fn->name ? fn->name : "?", al_call_label(f, n));
   }
+  al_vec_free(&makers);
 }
 
 const al_rule rule_al106 = {
