@@ -135,7 +135,8 @@ static bool stack_buffer(const ir_file *f, al_sink *sink, const ir_node *n, cons
   const al_kb *kb = al_kb_for(f->lang);
   for (size_t k = makers->len; k-- > 0;) { /* the buffer's last maker before the call */
     const ir_node *c = makers->items[k];
-    if (!c->alias || strcmp(c->alias, bn)) continue;
+    if (!c->alias) return false; /* made into a target the IR does not name (`buf = uv_buf_init(...)`): maybe ours */
+    if (strcmp(c->alias, bn)) continue;
     const char *da = al_kb_attr(al_kb_find(kb, "buffer_makers", c->name), "data_arg");
     uint32_t di = da ? (uint32_t)strtoul(da, NULL, 10) : 0;
     if (di >= c->nargs || !c->args[di].text) return false;
@@ -144,7 +145,7 @@ static bool stack_buffer(const ir_file *f, al_sink *sink, const ir_node *n, cons
     bool array = false;
     if (address_of_local_name(data, dn, sizeof dn)) array = true; /* `&value`: a scalar local */
     else if (strlen(data) < sizeof dn && al_ident_char(data[0])) strcpy(dn, data);
-    else continue;
+    else return false; /* a literal, an expression: the last maker decides */
     bool arr;
     if (!declared_local_as(f, from, c->span.start, dn, &arr) || !(array || arr)) return false;
     al_report(sink, n, "the bytes `%s()` sends are `%s`, a local array of `%s`: libuv keeps the buffer until the "
@@ -164,13 +165,14 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
    * `buffer_makers`), so that no call walks its function again */
   const ir_node *cur = NULL;
   uint32_t loop_run = 0;
+  bool loop_known = false; /* (loop_run found on the function's first registration call) */
   al_vec makers = {0};
   for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
     if (n->kind != IR_CALL || !n->name) continue;
     const ir_node *fn = ir_enclosing_func(n);
     if (fn != cur) {
       cur = fn;
-      loop_run = fn ? last_loop_run(kb, fn) : 0;
+      loop_known = false;
       makers.len = 0;
     }
     if (al_kb_find(kb, "buffer_makers", n->name)) {
@@ -188,6 +190,10 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
     if (ci < n->nargs && (n->args[ci].flags & IR_ARG_NULL)) continue;
     if (!fn || !(fn->flags & IR_F_DEFINITION) || (fn->name && !strcmp(fn->name, "main"))) continue; /* (main's
                                                                               frame lasts as long as the program) */
+    if (!loop_known) {
+      loop_run = last_loop_run(kb, fn);
+      loop_known = true;
+    }
     bool loop_after = loop_run > n->span.start; /* the function runs the loop itself after the call: its
                                                     * locals outlive the work */
     char name[96];
