@@ -127,7 +127,8 @@ DEFECTS = {
     "AL506": {"python": None},
     "AL101": {
         "python": ("coroutine never awaited", lambda r: r["never_awaited"] > 0),
-        "javascript": ("unhandled rejection", lambda r: r["unhandled_rejections"] > 0),
+        "javascript": ("unhandled rejection, or a subtest cancelled by its parent (node:test)",
+                       lambda r: r["unhandled_rejections"] > 0 or "cancelled by their parent" in (r["error"] or "")),
         "c": ("future dropped without await", lambda r: r["dropped_futures"] > 0),
     },
 }

@@ -212,7 +212,8 @@ static void add_import(ts_walk *w, js_ctx *c, ir_node *parent, TSNode at, const 
   al_names_bind(&c->names, local, mod, member);
   if (mod && mod[0] != '/' && !c->returns_imports) {
     const al_kb_section *r = al_kb_section_get(al_kb_for(AL_LANG_JS), "returns");
-    c->returns_imports = r && al_map_get(&r->heads, mod);
+    const al_kb_section *cp = al_kb_section_get(al_kb_for(AL_LANG_JS), "callback_params");
+    c->returns_imports = (r && al_map_get(&r->heads, mod)) || (cp && al_map_get(&cp->heads, mod));
   }
   if (!parent) return;
   ir_node *imp = ir_add(w->f, parent, IR_IMPORT, ts_span(at));
@@ -1376,15 +1377,38 @@ static void bind_annotation(ts_walk *w, js_ctx *c, const ir_node *scope, const c
   ts_bind_type(w, &c->types, scope, "this.", var, mod, mod ? mem : name);
 }
 
-/* A callback an API calls with an object of known members (knowledge `callback_params`:
- * Playwright's `test('t', async ({ page }) => ...)` is handed its fixtures, page a Page):
+/* A callback an API calls with arguments of known types (knowledge `callback_params`):
+ * Playwright's `test('t', async ({ page }) => ...)` is handed its fixtures, page a Page:
  * the names its first parameter destructures hold those types, so that `page.goto(u)` and
- * `page.getByRole(r).click()` resolve to the Page's and Locator's methods. */
-static void bind_destructured_params(ts_walk *w, js_ctx *c, const ir_node *call, TSNode params) {
-  if (!call || call->kind != IR_CALL || !call->name || !ts_is(params, "formal_parameters")) return;
+ * `page.getByRole(r).click()` resolve to the Page's and Locator's methods; node:test's
+ * `test('t', async (t) => ...)` is handed a TestContext (`params`: the types by position),
+ * whose `t.test()` subtest is a promise. `from`: the module the called name must come
+ * from (node:test's default export is named `test`, as Jest's global is). */
+static void bind_destructured_params(ts_walk *w, js_ctx *c, const ir_node *call, const ir_node *fn, TSNode params) {
+  if (!call || call->kind != IR_CALL || !call->name || ts_node_is_null(params)) return;
   const al_kb_entry *e = al_kb_match(al_kb_for(AL_LANG_JS), "callback_params", call->name);
-  const char *types = e ? al_kb_attr(e, "destructured") : NULL, *mod = e ? al_kb_attr(e, "module") : NULL;
-  if (!types) return;
+  if (!e) return;
+  const char *types = al_kb_attr(e, "destructured"), *mod = al_kb_attr(e, "module");
+  const char *positional = al_kb_attr(e, "params"), *from = al_kb_attr(e, "from");
+  if (from && !(call->module && al_streq(call->module, from))) return;
+  if (positional) {
+    uint32_t k = ts_is(params, "formal_parameters") ? ts_node_named_child_count(params) : 1, i = 0;
+    for (const char *t = positional; *t && i < k; i++) {
+      size_t n = strcspn(t, ",");
+      TSNode p = ts_is(params, "formal_parameters") ? ts_node_named_child(params, i) : params;
+      bool declared = false; /* `(t: TestContext)`: its own type stands */
+      if (ts_is(p, "required_parameter") || ts_is(p, "optional_parameter")) {
+        declared = !ts_node_is_null(ts_field(p, "type"));
+        p = ts_field(p, "pattern");
+      }
+      if (n && !declared && ts_is(p, "identifier"))
+        ts_bind_type(w, &c->types, fn, "this.", ts_text(w, p), mod, /* under the lambda: ts_typed_var */
+                     al_arena_fmt(&w->f->arena, "%.*s", (int)n, t));
+      t += n;
+      while (*t == ',' || *t == ' ') t++;
+    }
+  }
+  if (!types || !ts_is(params, "formal_parameters")) return;
   TSNode p = ts_node_named_child(params, 0);
   if (ts_is(p, "required_parameter") || ts_is(p, "optional_parameter")) p = ts_field(p, "pattern"); /* TypeScript */
   if (!ts_is(p, "object_pattern")) return;
@@ -1847,7 +1871,7 @@ static ir_node *lower_func(ts_walk *w, TSNode n, ir_node *parent) {
   TSNode params = ts_field(n, "parameters");
   if (ts_node_is_null(params)) params = ts_field(n, "parameter"); /* x => ... */
   if ((x->flags & IR_F_LAMBDA) && parent && parent->kind == IR_CALL && ((js_ctx *)w->user)->returns_imports)
-    bind_destructured_params(w, w->user, parent, params);
+    bind_destructured_params(w, w->user, parent, x, params);
   if (!ts_node_is_null(params)) {
     if (!ts_is(params, "formal_parameters")) {
       x->args = al_arena_alloc(&w->f->arena, sizeof *x->args);

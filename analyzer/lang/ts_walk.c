@@ -327,9 +327,14 @@ al_binding *ts_typed_var(ts_walk *w, const al_map *types, const char *self_prefi
       scope_key(buf, o, var);
       if ((b = al_map_get(types, buf))) break;
     }
-    /* a parameter of that name (an arrow's `(r) => r.save()` too) hides an outer local's type */
+    /* a parameter of that name (an arrow's `(r) => r.save()` too) hides an outer local's type;
+     * a lambda's parameter has the type its caller gives (bound under the lambda: callback_params) */
     for (uint32_t k = 0; k < o->nargs; k++)
-      if (o->args[k].text && !strcmp(o->args[k].text, var)) return NULL;
+      if (o->args[k].text && !strcmp(o->args[k].text, var)) {
+        if (!(o->flags & IR_F_LAMBDA)) return NULL;
+        scope_key(buf, o, var);
+        return al_map_get(types, buf);
+      }
   }
   if (!b) {
     scope_key(buf, NULL, var);

@@ -2,10 +2,23 @@
 // JSON: unhandled rejections, the longest event-loop delay (stall), peak concurrency
 // (the fixture may export a `probe` object with a `peak` counter), and whether an
 // aborted main finished within a deadline (when the fixture exports ABORT_AFTER).
+// A `*.test.mjs` fixture is a node:test file instead: it runs under `node --test`, and the
+// report counts the tests that failed and the subtests cancelled by their parent.
+import { spawnSync } from 'node:child_process';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 
 const report = { unhandled_rejections: 0, longest_stall_ms: 0, peak: 0, abort_honoured: null, error: null };
+if (process.argv[2].endsWith('.test.mjs')) {
+  const run = spawnSync(process.execPath, ['--test', '--test-reporter=tap', process.argv[2]], { encoding: 'utf8' });
+  const count = (re) => Number((run.stdout.match(re) || [0, 0])[1]);
+  const cancelled = (run.stdout.match(/failureType: 'cancelledByParent'/g) || []).length;
+  report.tests_failed = count(/^# fail (\d+)$/m);
+  if (cancelled) report.error = `${cancelled} subtests cancelled by their parent`;
+  else if (report.tests_failed) report.error = `${report.tests_failed} tests failed`;
+  console.log(JSON.stringify(report));
+  process.exit(0);
+}
 process.on('unhandledRejection', () => { report.unhandled_rejections += 1; });
 
 let mod;
