@@ -71,6 +71,8 @@ enum {
   IR_F_ANNOT_OFF = 1u << 20,   /*   and OFF_LOOP; these keep what the source says across rebuilds) */
   IR_F_FALLS_THROUGH = 1u << 21, /* HANDLER (Python): its block can end normally, past its raises */
   IR_F_YIELD_FROM = 1u << 22,  /* AWAIT (Python): a `yield from` inside an async def (a SyntaxError) */
+  IR_F_PROMISE_ARRAY = 1u << 22, /* ASSIGN (TypeScript): the variable is declared an array of promises
+                                  * (`declare const ps: Promise<T>[]`, `Array<Promise<T>>`) */
   IR_F_CB_SIGNATURE = 1u << 23, /* FUNC (C): its parameters are a loop callback's (knowledge
                                  * `callback_signatures`; alias: the callback type) */
   IR_F_VOID_SLOT = 1u << 24,   /* FUNC (TypeScript): a function expression stored where a function
@@ -134,6 +136,7 @@ enum {
   IR_ARG_PROMISE = 1u << 8,    /* FUNC parameter: typed as a promise itself (TypeScript `p: Promise<T>`) */
   IR_ARG_VOID_FN = 1u << 9,    /* FUNC parameter: typed as a function returning void (TypeScript `cb: () =>
                                 * void`): a promise its argument returns is ignored */
+  IR_ARG_PROMISE_ARRAY = 1u << 11, /* FUNC parameter: typed as an array of promises (`ps: Promise<T>[]`) */
   IR_ARG_NOT_ERROR = 1u << 10, /* CALL argument: a value that cannot be an Error object — a literal, a
                                 * template, an object/array literal, a function or class, `undefined`,
                                 * the result of an arithmetic/unary/comparison operator (JavaScript) */

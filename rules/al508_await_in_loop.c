@@ -42,6 +42,14 @@ static bool carried_into_await(const ir_file *f, const ir_node *loop) {
   return false;
 }
 
+/* use (a read of a variable) reads one the loop's body assigns. */
+static bool made_in_body(const ir_node *loop, const ir_node *use) {
+  if (!use || use->kind != IR_USE || !use->name) return false;
+  for (const ir_node *a = loop->child; a; a = ir_next(a, loop))
+    if (a->kind == IR_ASSIGN && a->name && a->span.start >= loop->body && !strcmp(a->name, use->name)) return true;
+  return false;
+}
+
 static bool deliberate(const ir_file *f, const ir_node *aw) {
   const ir_node *c = aw->child;
   if (!c || c->kind != IR_CALL || !c->name) return false;
@@ -59,6 +67,10 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
     for (const ir_node *n = loop->child; n; n = n->kind == IR_FUNC ? ir_next_skip(n, loop) : ir_next(n, loop)) {
       bool inner_for_await = n->kind == IR_LOOP && (n->flags & IR_F_ASYNC); /* awaits each step */
       if ((n->kind != IR_AWAIT && !inner_for_await) || n->span.start < loop->body) continue;
+      /* `for (const p of pending) await p;`: a promise made before the loop is already running,
+       * and awaiting it in turn serialises nothing (one the body makes, `const p = load(x);
+       * await p;`, does) */
+      if (!inner_for_await && !(n->child && n->child->kind == IR_CALL) && !made_in_body(loop, n->child)) continue;
       if (!inner_for_await && deliberate(f, n)) break;
       al_report(sink, n, "%s inside a loop runs the iterations one after another; if they are independent, "
                 "start them together and await Promise.all() (with a limit for large inputs)",

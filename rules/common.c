@@ -1130,26 +1130,37 @@ al_fix *al_pass_function_fix(const ir_file *f, const ir_node *call, al_fix_safet
 
 /* A promise-typed declaration of name directly in scope (not inside a nested function),
  * before `at`. */
-static const ir_node *promise_decl_in(const ir_node *scope, const ir_node *at, const char *name) {
+static const ir_node *promise_decl_in(const ir_node *scope, const ir_node *at, const char *name, uint32_t flag) {
   for (const ir_node *n = scope->child; n && n->span.start < at->span.start;
        n = n->kind == IR_FUNC ? ir_next_skip(n, scope) : ir_next(n, scope))
-    if (n->kind == IR_ASSIGN && (n->flags & IR_F_PROMISE_TYPED) && n->name && !strcmp(n->name, name)) return n;
+    if (n->kind == IR_ASSIGN && (n->flags & flag) && n->name && !strcmp(n->name, name)) return n;
   return NULL;
 }
 
-const ir_node *al_promise_param(const ir_file *f, const ir_node *at, const char *name) {
+/* The parameter's function or the declaration that types name as (an array of) promises. */
+static const ir_node *promise_typed(const ir_file *f, const ir_node *at, const char *name, bool array) {
   if (!name) return NULL;
   /* declarations carry types only in TypeScript */
   bool ts = al_is_typescript_path(f->src->path);
+  uint32_t arg_flag = array ? IR_ARG_PROMISE_ARRAY : IR_ARG_PROMISE;
+  uint32_t decl_flag = array ? IR_F_PROMISE_ARRAY : IR_F_PROMISE_TYPED;
   const ir_node *fn = ir_enclosing_func(at);
   for (; fn; fn = ir_enclosing_func(fn)) {
     for (uint32_t i = 0; i < fn->nargs; i++)
       if (fn->args[i].text && !strcmp(fn->args[i].text, name))
-        return (fn->args[i].flags & IR_ARG_PROMISE) ? fn : NULL;
-    const ir_node *d = ts ? promise_decl_in(fn, at, name) : NULL;
+        return (fn->args[i].flags & arg_flag) ? fn : NULL;
+    const ir_node *d = ts ? promise_decl_in(fn, at, name, decl_flag) : NULL;
     if (d) return d;
   }
-  return ts ? promise_decl_in(f->root, at, name) : NULL;
+  return ts ? promise_decl_in(f->root, at, name, decl_flag) : NULL;
+}
+
+const ir_node *al_promise_param(const ir_file *f, const ir_node *at, const char *name) {
+  return promise_typed(f, at, name, false);
+}
+
+const ir_node *al_promise_array_param(const ir_file *f, const ir_node *at, const char *name) {
+  return promise_typed(f, at, name, true);
 }
 
 const ir_node *al_py_async_map(const ir_file *f, const al_index *idx, const ir_node *call, const al_func_info **fn) {

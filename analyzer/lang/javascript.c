@@ -1451,6 +1451,20 @@ static bool returns_promise_type(ts_walk *w, TSNode rt) {
   return promise_type_name(w, ts_is(rt, "type_annotation") ? ts_node_named_child(rt, 0) : rt);
 }
 
+/* TypeScript: an array of promises (`Promise<T>[]`, `readonly Promise<T>[]`, `Array<Promise<T>>`,
+ * `ReadonlyArray<Promise<T>>`): `ps;` alone floats them all, as typescript-eslint says. */
+static bool promise_array_type(ts_walk *w, TSNode t) {
+  if (ts_node_is_null(t)) return false;
+  if (ts_is(t, "type_annotation")) t = ts_node_named_child(t, 0);
+  while (ts_is(t, "parenthesized_type") || ts_is(t, "readonly_type")) t = ts_node_named_child(t, 0);
+  if (ts_is(t, "array_type")) return promise_type_name(w, ts_node_named_child(t, 0));
+  if (!ts_is(t, "generic_type")) return false;
+  TSNode name = ts_field(t, "name"), targs = ts_field(t, "type_arguments");
+  if (!ts_is(name, "type_identifier") || ts_node_is_null(targs) || ts_node_named_child_count(targs) != 1) return false;
+  const char *nm = ts_text(w, name);
+  return (al_streq(nm, "Array") || al_streq(nm, "ReadonlyArray")) && promise_type_name(w, ts_node_named_child(targs, 0));
+}
+
 /* A union with a promise type (`Promise<T> | null`: a call's result, dropped, may float a
  * promise, as typescript-eslint's no-floating-promises says). Unions nest to the left:
  * walked in a loop, whatever their length. */
@@ -1882,7 +1896,7 @@ static ir_node *lower_func(ts_walk *w, TSNode n, ir_node *parent) {
       for (uint32_t i = 0; i < k; i++) {
         TSNode p = ts_node_named_child(params, i);
         if (ts_is(p, "comment")) continue;
-        bool promise_fn = false, promise = false, void_fn = false;
+        bool promise_fn = false, promise = false, void_fn = false, promise_array = false;
         if (ts_is(p, "required_parameter") || ts_is(p, "optional_parameter")) { /* TypeScript: `x: T = v` */
           TSNode pat = ts_field(p, "pattern");
           if (ts_node_is_null(pat)) continue; /* `this: T` */
@@ -1895,6 +1909,9 @@ static ir_node *lower_func(ts_walk *w, TSNode n, ir_node *parent) {
             /* `p: Promise<T>`: `p;` and `p.then(f)` float; reads of p are lowered to USE */
             else if (returns_promise_type(w, ts_field(p, "type"))) {
               promise = true;
+              ts_names_add(&((js_ctx *)w->user)->stored, pn);
+            } else if (promise_array_type(w, ts_field(p, "type"))) {
+              promise_array = true;
               ts_names_add(&((js_ctx *)w->user)->stored, pn);
             }
             /* a parameter property (`constructor(private repo: Repo)`) is this.repo too */
@@ -1910,6 +1927,7 @@ static ir_node *lower_func(ts_walk *w, TSNode n, ir_node *parent) {
         ir_arg *a = &x->args[x->nargs++];
         if (promise_fn) a->flags |= IR_ARG_PROMISE_FN;
         if (promise) a->flags |= IR_ARG_PROMISE;
+        if (promise_array) a->flags |= IR_ARG_PROMISE_ARRAY;
         if (void_fn) a->flags |= IR_ARG_VOID_FN;
         if (ts_is(p, "rest_pattern")) a->flags |= IR_ARG_SPREAD;
         a->text = ts_text_short(w, p, 60);
@@ -2367,12 +2385,13 @@ static ir_node *js_enter(ts_walk *w, bool *descend) {
       /* `declare const p: Promise<T>;`, `let p: Promise<T>;`, `const p: Promise<T> = x`:
        * reads of p are lowered to USE (`p;` and `p.then(f)` float) */
       bool promise_typed = !ts_node_is_null(ty) && returns_promise_type(w, ty);
-      if (promise_typed) ts_names_add(&c->stored, ts_text(w, nm));
-      if (promise_typed && ts_node_is_null(val)) {
+      bool promise_array = !promise_typed && !ts_node_is_null(ty) && promise_array_type(w, ty);
+      if (promise_typed || promise_array) ts_names_add(&c->stored, ts_text(w, nm));
+      if ((promise_typed || promise_array) && ts_node_is_null(val)) {
         x = ir_add(w->f, parent, IR_ASSIGN, ts_span(n));
         x->name = ts_text(w, nm);
         x->text = ts_text_short(w, ty, 80);
-        x->flags |= IR_F_PROMISE_TYPED;
+        x->flags |= promise_typed ? IR_F_PROMISE_TYPED : IR_F_PROMISE_ARRAY;
         return x;
       }
       if (ts_is(nm, "identifier") && !ts_node_is_null(val)) {
@@ -2380,6 +2399,7 @@ static ir_node *js_enter(ts_walk *w, bool *descend) {
         x->name = ts_text(w, nm);
         x->text = ts_text_short(w, val, 80);
         if (promise_typed) x->flags |= IR_F_PROMISE_TYPED;
+        if (promise_array) x->flags |= IR_F_PROMISE_ARRAY;
         if (!ts_scope(w) && is_exported(w)) x->flags |= IR_F_EXPORTED; /* `export const api = {...}` */
         if (!ts_scope(w) && (ts_is(val, "new_expression") || (c->returns_imports && ts_is(val, "call_expression")))) {
           value_type(w, c, val, x); /* what importers call it as */
