@@ -64,16 +64,17 @@ static bool loop_paced(const ir_file *f, const ir_node *loop) {
 
 /* JS has no spawn call: calling an async function starts it. A promise started in the
  * loop and handed on without being awaited (pushed, passed, voided, or a chain handled
- * with .catch) is a spawn; a dropped one is AL101's, an awaited one is sequential. */
+ * with .catch(f) or .then(f, g)) is a spawn; a dropped one is AL101's, an awaited one is sequential. */
 static bool js_spawn(const ir_file *f, const al_index *idx, const ir_node *n) {
   if (n->use != IR_USE_PASSED && n->use != IR_USE_VOIDED && n->use != IR_USE_DISCARDED) return false;
   const al_func_info *fn;
   const al_kb_entry *api;
   if (!al_index_call_awaitable(idx, f, n, &fn, &api)) return false;
   if (n->use != IR_USE_DISCARDED) return true;
-  /* a discarded chain ending in .catch(): handled, but not waited for */
+  /* a discarded chain ending in .catch(f) or .then(f, g): handled, but not waited for */
   return n->child && n->child->kind == IR_CALL && n->child->use == IR_USE_CHAINED && n->name &&
-         al_ends_with(n->name, ".catch");
+         (al_ends_with(n->name, ".catch") ||
+          (al_ends_with(n->name, ".then") && n->nargs >= 2 && !(n->args[1].flags & IR_ARG_NULL)));
 }
 
 static bool name_char(char c) {
