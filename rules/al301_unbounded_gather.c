@@ -180,12 +180,13 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
         iter = provenance(f, idx, n, a->text, &limited);
       }
       if (!iter || limited) continue;
+      char coll[128];
       if (f->lang == AL_LANG_JS)
         al_report(sink, n,
                   "`%s()` over `%s` starts one promise per item at once with no limit: a large input exhausts "
                   "sockets, memory or the remote service; run the work through a limiter (p-limit, p-queue) or in "
                   "fixed-size chunks",
-                  al_call_label(f, n), iter);
+                  al_call_label(f, n), al_loop_over(iter, coll, sizeof coll));
       else
         al_report(sink, n,
                   "`%s()` starts one task per item of `%s` at once with no limit: a large input exhausts memory, "

@@ -236,11 +236,12 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
     if (al_acquires_limiter(f, loop) || spawned_work_limited(f, idx, n) || loop_batches(f, loop) ||
         loop_paced(f, loop) || per_resource(f, n) || al_loop_counts_in_flight(f, loop))
       continue;
+    char coll[128];
     if (f->lang == AL_LANG_JS)
       al_report(sink, n,
                 "`%s()` inside a loop over `%s` starts one promise per item with no limit; run it through a limiter "
                 "(p-limit, p-queue) or process the items in fixed-size chunks",
-                al_call_label(f, n), over ? over : "?");
+                al_call_label(f, n), over ? al_loop_over(over, coll, sizeof coll) : "?");
     else if (f->lang == AL_LANG_C)
       al_report(sink, n,
                 "`%s()` inside a loop (`%s`) starts one task/request per iteration with no limit; acquire an "

@@ -552,6 +552,32 @@ static bool iter_small_depth(const ir_file *f, const ir_node *at, const char *te
   return name_bound_to_literals(f, at, text) || is_chunk_var(f, at, text) || name_bound_to_small(f, at, text, depth);
 }
 
+const char *al_loop_over(const char *header, char *buf, size_t size) {
+  if (!header) return NULL;
+  const char *lt = strchr(header, '<'), *gt = strchr(header, '>');
+  const char *op = lt && !gt ? lt : gt && !lt ? gt : NULL, *coll;
+  if (!op) return header;
+  size_t cl;
+  if (op == lt) { /* `i < items.length`, `i <= xs.length - 1` */
+    coll = op + 1 + (op[1] == '=');
+    while (*coll == ' ') coll++;
+    const char *dot = strstr(coll, ".length");
+    if (!dot) return header;
+    cl = (size_t)(dot - coll);
+  } else { /* `items.length > i` */
+    const char *dot = strstr(header, ".length");
+    if (!dot || dot > op) return header;
+    coll = header;
+    cl = (size_t)(dot - header);
+  }
+  if (!cl || cl >= size) return header;
+  for (size_t i = 0; i < cl; i++)
+    if (!al_ident_char(coll[i]) && coll[i] != '.') return header;
+  memcpy(buf, coll, cl);
+  buf[cl] = 0;
+  return buf;
+}
+
 bool al_iter_small(const ir_file *f, const ir_node *at, const char *iter) {
   return iter_small_depth(f, at, iter, 0);
 }

@@ -66,6 +66,9 @@ const char *al_category_label(const char *category);
  * range(<= AL_SMALL_COLLECTION), a slice, a name bound only to literals, a chunk of a
  * chunking loop. */
 bool al_iter_small(const ir_file *f, const ir_node *at, const char *iter);
+/* What a loop's header iterates, for messages: the collection of a counting loop's
+ * condition (`i < items.length`, `items.length > i` -> `items`), else the header as is. */
+const char *al_loop_over(const char *header, char *buf, size_t size);
 /* True when text names a limiter (knowledge `limiters`, or a name hint like `sem`). */
 bool al_is_limiter(const ir_file *f, const char *name);
 /* `with`/`async with` over a limiter (a Semaphore, CapacityLimiter, or a name like `sem`). */

@@ -134,6 +134,22 @@ class Cli(unittest.TestCase):
         self.assertIn("promise chain on `new Promise((resolve) => resolve(1))` ends in `.then()`", got[(11, "AL101")])
         self.assertFalse(any("`()" in m for m in got.values()), got)
 
+    def test_messages_name_the_collection_a_counting_loop_walks(self):
+        self.write("count.mjs", "async function send(x) { return fetch(x); }\nexport async function f(items) {\n"
+                   "  const out = [];\n"
+                   "  for (let i = 0; i < items.length; i++) out.push(send(items[i]));\n"
+                   "  for (let k = 0; this.jobs.length > k; k++) send(this.jobs[k]).catch(() => {});\n"
+                   "  for (let n = 0; n < limit(); n++) send(n).catch(() => {});\n"
+                   "  return Promise.all(out);\n}\n"
+                   "export function g(xs, load) {\n  const out = [];\n"
+                   "  for (let i = 0; i <= xs.length - 1; i++) out.push(load(xs[i]));\n"
+                   "  return Promise.all(out);\n}\n")
+        got = self.messages("--no-cache", "--select", "ALL", self.dir)
+        self.assertIn("inside a loop over `items` starts", got[(4, "AL302")])
+        self.assertIn("inside a loop over `this.jobs` starts", got[(5, "AL302")])
+        self.assertIn("inside a loop over `n < limit()` starts", got[(6, "AL302")])  # no collection: as written
+        self.assertIn("`Promise.all()` over `xs` starts", got[(12, "AL301")])
+
     def test_messages_name_functions_of_unnamed_objects_and_callbacks_by_their_own_names(self):
         self.write("anon.mjs", "export function reg(bus, register) {\n"
                    "  bus.on('job', () => {\n    const load = async () => { await null; };\n    load();\n"
