@@ -77,6 +77,14 @@ static bool js_spawn(const ir_file *f, const al_index *idx, const ir_node *n) {
           (al_ends_with(n->name, ".then") && n->nargs >= 2 && !(n->args[1].flags & IR_ARG_NULL)));
 }
 
+/* The limiter of the library the code at n uses (asyncio's, trio's or anyio's). */
+static const char *py_limiter(const ir_file *f, const ir_node *n) {
+  const char *lib = al_py_async_lib_at(f, n);
+  if (!strcmp(lib, "trio")) return "a trio.CapacityLimiter (or trio.Semaphore)";
+  if (!strcmp(lib, "anyio")) return "an anyio.CapacityLimiter (or anyio.Semaphore)";
+  return "an asyncio.Semaphore";
+}
+
 static bool name_char(char c) {
   return c == '_' || c == '$' || c == '.' || (c >= '0' && c <= '9') || ((c | 32) >= 'a' && (c | 32) <= 'z');
 }
@@ -170,9 +178,9 @@ static void comprehension_spawn(const ir_file *f, const al_index *idx, al_sink *
     }
   }
   al_report(sink, n,
-            "`%s()` in a comprehension over `%s` starts one task per item at once with no limit; acquire an "
-            "asyncio.Semaphore (trio/anyio CapacityLimiter) in the task, or use a fixed pool of workers",
-            al_call_label(f, n), comp->member);
+            "`%s()` in a comprehension over `%s` starts one task per item at once with no limit; acquire %s in "
+            "the task, or use a fixed pool of workers",
+            al_call_label(f, n), comp->member, py_limiter(f, n));
 }
 
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
@@ -249,10 +257,9 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
                 al_call_label(f, n), loop->name ? loop->name : "?");
     else
       al_report(sink, n,
-                "`%s()` inside a loop over `%s` starts one task per item with no limit; acquire an "
-                "asyncio.Semaphore (trio/anyio CapacityLimiter) before spawning or in the task, or use a fixed "
-                "pool of workers",
-                al_call_label(f, n), over ? over : "?");
+                "`%s()` inside a loop over `%s` starts one task per item with no limit; acquire %s before "
+                "spawning or in the task, or use a fixed pool of workers",
+                al_call_label(f, n), over ? over : "?", py_limiter(f, n));
   }
 }
 

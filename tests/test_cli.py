@@ -150,6 +150,19 @@ class Cli(unittest.TestCase):
         self.assertIn("inside a loop over `n < limit()` starts", got[(6, "AL302")])  # no collection: as written
         self.assertIn("`Promise.all()` over `xs` starts", got[(12, "AL301")])
 
+    def test_spawn_advice_names_the_library_in_use(self):
+        self.write("t.py", "import trio\n\n\nasync def main(urls, work):\n"
+                   "    async with trio.open_nursery() as n:\n        for u in urls:\n            n.start_soon(work, u)\n")
+        self.write("a.py", "import asyncio\n\n\nasync def work(u):\n    await asyncio.sleep(0)\n\n\n"
+                   "async def main(urls):\n    ts = []\n    for u in urls:\n"
+                   "        ts.append(asyncio.create_task(work(u)))\n    await asyncio.wait(ts)\n")
+        proc = run("check", "--format", "json", "--no-cache", "--select", "AL302", self.dir)
+        got = {os.path.basename(f["path"]): f["message"] for f in json.loads(proc.stdout)}
+        self.assertIn("acquire a trio.CapacityLimiter", got["t.py"])
+        self.assertNotIn("asyncio", got["t.py"])
+        self.assertIn("acquire an asyncio.Semaphore", got["a.py"])
+        self.assertNotIn("trio", got["a.py"])
+
     def test_messages_name_functions_of_unnamed_objects_and_callbacks_by_their_own_names(self):
         self.write("anon.mjs", "export function reg(bus, register) {\n"
                    "  bus.on('job', () => {\n    const load = async () => { await null; };\n    load();\n"
