@@ -1383,7 +1383,9 @@ static void bind_annotation(ts_walk *w, js_ctx *c, const ir_node *scope, const c
  * `page.getByRole(r).click()` resolve to the Page's and Locator's methods; node:test's
  * `test('t', async (t) => ...)` is handed a TestContext (`params`: the types by position),
  * whose `t.test()` subtest is a promise. `from`: the module the called name must come
- * from (node:test's default export is named `test`, as Jest's global is). */
+ * from (node:test's default export is named `test`, as Jest's global is); `global`: the API
+ * is a global (`Deno.test`); `object_member`: the callback may also be that member of an
+ * object argument (`Deno.test({ name, fn: async (t) => ... })`). */
 static void bind_destructured_params(ts_walk *w, js_ctx *c, const ir_node *call, const ir_node *fn, TSNode params) {
   if (!call || call->kind != IR_CALL || !call->name || ts_node_is_null(params)) return;
   const al_kb_entry *e = al_kb_match(al_kb_for(AL_LANG_JS), "callback_params", call->name);
@@ -1391,6 +1393,11 @@ static void bind_destructured_params(ts_walk *w, js_ctx *c, const ir_node *call,
   const char *types = al_kb_attr(e, "destructured"), *mod = al_kb_attr(e, "module");
   const char *positional = al_kb_attr(e, "params"), *from = al_kb_attr(e, "from");
   if (from && !(call->module && al_streq(call->module, from))) return;
+  if (!call->module && !al_kb_attr(e, "global")) return; /* a local of that name is not the API */
+  if (!(fn->flags & IR_F_LAMBDA)) { /* `Deno.test({ name, async fn(t) {...} })`: the member the entry names */
+    const char *om = al_kb_attr(e, "object_member");
+    if (!om || !al_streq(fn->name + strlen("<object>."), om)) return;
+  }
   if (positional) {
     uint32_t k = ts_is(params, "formal_parameters") ? ts_node_named_child_count(params) : 1, i = 0;
     for (const char *t = positional; *t && i < k; i++) {
@@ -1884,7 +1891,10 @@ static ir_node *lower_func(ts_walk *w, TSNode n, ir_node *parent) {
   if (!ts_node_is_null(body)) x->body = ts_node_start_byte(body);
   TSNode params = ts_field(n, "parameters");
   if (ts_node_is_null(params)) params = ts_field(n, "parameter"); /* x => ... */
-  if ((x->flags & IR_F_LAMBDA) && parent && parent->kind == IR_CALL && ((js_ctx *)w->user)->returns_imports)
+  /* (a global API's callbacks too: `Deno.test('t', async (t) => ...)`, an entry marked `global`,
+   * and a typed receiver's: `t.step('s', async (t) => ...)`) */
+  if (parent && parent->kind == IR_CALL && parent->name &&
+      ((x->flags & IR_F_LAMBDA) || (x->name && al_starts_with(x->name, "<object>."))))
     bind_destructured_params(w, w->user, parent, x, params);
   if (!ts_node_is_null(params)) {
     if (!ts_is(params, "formal_parameters")) {
