@@ -1394,7 +1394,8 @@ static void bind_destructured_params(ts_walk *w, js_ctx *c, const ir_node *call,
   const char *positional = al_kb_attr(e, "params"), *from = al_kb_attr(e, "from");
   if (from && !(call->module && al_streq(call->module, from))) return;
   if (!call->module && !al_kb_attr(e, "global")) return; /* a local of that name is not the API */
-  if (!(fn->flags & IR_F_LAMBDA)) { /* `Deno.test({ name, async fn(t) {...} })`: the member the entry names */
+  if (!(fn->flags & IR_F_LAMBDA) && fn->name && al_starts_with(fn->name, "<object>.")) {
+    /* `Deno.test({ name, async fn(t) {...} })`: the member the entry names */
     const char *om = al_kb_attr(e, "object_member");
     if (!om || !al_streq(fn->name + strlen("<object>."), om)) return;
   }
@@ -1893,8 +1894,9 @@ static ir_node *lower_func(ts_walk *w, TSNode n, ir_node *parent) {
   if (ts_node_is_null(params)) params = ts_field(n, "parameter"); /* x => ... */
   /* (a global API's callbacks too: `Deno.test('t', async (t) => ...)`, an entry marked `global`,
    * and a typed receiver's: `t.step('s', async (t) => ...)`) */
+  bool fn_expr = ts_is(n, "function_expression") || ts_is(n, "function"); /* `async function named(t) {...}` */
   if (parent && parent->kind == IR_CALL && parent->name &&
-      ((x->flags & IR_F_LAMBDA) || (x->name && al_starts_with(x->name, "<object>."))))
+      ((x->flags & IR_F_LAMBDA) || fn_expr || (x->name && al_starts_with(x->name, "<object>."))))
     bind_destructured_params(w, w->user, parent, x, params);
   if (!ts_node_is_null(params)) {
     if (!ts_is(params, "formal_parameters")) {
