@@ -10,6 +10,8 @@
 #include <string.h>
 #include <yaml.h>
 
+#include "kb_expand.h"
+
 /* The built-in knowledge, compiled out of rules/knowledge/ YAML files by tools/kb_compile.c */
 extern const unsigned char al_kb_python_flat[], al_kb_javascript_flat[], al_kb_c_flat[];
 extern const size_t al_kb_python_flat_len, al_kb_javascript_flat_len, al_kb_c_flat_len;
@@ -52,8 +54,31 @@ static al_kb_section *section_for(al_kb *kb, const char *name) {
 
 static void index_entry(al_kb_section *sec, al_kb_entry *e);
 
+typedef struct {
+  al_kb_section *sec;
+  const al_kb_entry *tmpl;
+} expansion;
+
+/* One entry of a brace template (`find{,All}By{Text,Role}`): its own copies of the attributes. */
+static void expand_one(const char *name, void *ud) {
+  expansion *x = ud;
+  al_kb_entry *e = al_calloc(1, sizeof *e);
+  e->name = al_strdup(name);
+  if (x->tmpl->nattrs) {
+    e->keys = al_calloc(x->tmpl->nattrs, sizeof *e->keys);
+    e->vals = al_calloc(x->tmpl->nattrs, sizeof *e->vals);
+  }
+  for (size_t i = 0; i < x->tmpl->nattrs; i++) {
+    e->keys[i] = al_strdup(x->tmpl->keys[i]);
+    e->vals[i] = al_strdup(x->tmpl->vals[i]);
+  }
+  e->nattrs = x->tmpl->nattrs;
+  index_entry(x->sec, e);
+}
+
 static int add_entry(al_kb_section *sec, yaml_document_t *doc, yaml_node_t *item, const char *origin,
                      char **err) {
+  int rc = -1;
   al_kb_entry *e = al_calloc(1, sizeof *e);
   if (item->type == YAML_SCALAR_NODE) {
     e->name = al_strdup(scalar(item));
@@ -82,6 +107,17 @@ static int add_entry(al_kb_section *sec, yaml_document_t *doc, yaml_node_t *item
     *err = al_fmt("%s:%zu: each entry needs a name", origin, item->start_mark.line + 1);
     goto fail;
   }
+  if (strpbrk(e->name, "{}")) { /* brace alternatives (kb_expand.h): one entry per name */
+    if (kb_expand_count(e->name) < 0) {
+      *err = al_fmt("%s:%zu: `%s`: unmatched or nested braces, or over %d alternatives", origin,
+                    item->start_mark.line + 1, e->name, KB_EXPAND_MAX);
+      goto fail;
+    }
+    expansion x = {sec, e};
+    kb_expand(e->name, expand_one, &x);
+    rc = 0; /* the template itself is not an entry: freed below */
+    goto fail;
+  }
   index_entry(sec, e);
   return 0;
 fail:
@@ -93,13 +129,13 @@ fail:
   free(e->vals);
   free((char *)e->name);
   free(e);
-  return -1;
+  return rc;
 }
 
 /* An entry joins its section: the list, the by-name map and the filters. */
 static void index_entry(al_kb_section *sec, al_kb_entry *e) {
   al_vec_push(&sec->entries, e);
-  al_map_put(&sec->by_name, e->name, e);
+  al_map_put_borrowed(&sec->by_name, e->name, e); /* (names live as long as their section) */
   if (al_starts_with(e->name, "*.")) {
     sec->suffix_wild = true;
     if (strchr(e->name + 2, '.')) sec->suffix2_wild = true;
@@ -109,9 +145,12 @@ static void index_entry(al_kb_section *sec, al_kb_entry *e) {
     bloom_add(sec->head_bits, bloom_hash(e->name, strcspn(e->name, ".")));
     if (al_ends_with(e->name, ".*")) sec->prefix_wild = true;
     else if (strstr(e->name, ".*.")) sec->mid_wild = true;
-    char *head = al_strndup(e->name, strcspn(e->name, "."));
-    al_map_put(&sec->heads, head, e);
-    free(head);
+    size_t hn = strcspn(e->name, ".");
+    char small[128], *head = hn < sizeof small ? small : al_malloc(hn + 1);
+    memcpy(head, e->name, hn);
+    head[hn] = 0;
+    if (!al_map_get(&sec->heads, head)) al_map_put(&sec->heads, head, e); /* most entries share a head */
+    if (head != small) free(head);
   }
 }
 
@@ -166,14 +205,16 @@ static void free_section(const char *key, void *val, void *ctx) {
   al_kb_section *s = val;
   for (size_t i = 0; i < s->entries.len; i++) {
     al_kb_entry *e = s->entries.items[i];
-    for (size_t k = 0; !e->borrowed && k < e->nattrs; k++) {
-      free((char *)e->keys[k]);
-      free((char *)e->vals[k]);
+    if (!e->borrowed) {
+      for (size_t k = 0; k < e->nattrs; k++) {
+        free((char *)e->keys[k]);
+        free((char *)e->vals[k]);
+      }
+      free(e->keys);
+      free(e->vals);
+      free((char *)e->name);
     }
-    free(e->keys);
-    free(e->vals);
-    if (!e->borrowed) free((char *)e->name);
-    free(e);
+    free(e); /* (a borrowed entry's pointers are in its own block) */
   }
   al_vec_free(&s->entries);
   al_map_free(&s->by_name);
@@ -211,12 +252,13 @@ int al_kb_load_flat(al_kb *kb, const unsigned char *p, size_t len, const char *o
       sec = section_for(kb, first);
       continue;
     }
-    al_kb_entry *e = al_calloc(1, sizeof *e);
+    /* one block: the entry, then its key and value pointers (freed with it) */
+    al_kb_entry *e = al_calloc(1, sizeof *e + 2 * n * sizeof(const char *));
     e->name = first;
     e->borrowed = true;
     if (n) {
-      e->keys = al_calloc(n, sizeof *e->keys);
-      e->vals = al_calloc(n, sizeof *e->vals);
+      e->keys = (const char **)(e + 1);
+      e->vals = e->keys + n;
     }
     const char *a = first + strlen(first) + 1;
     for (unsigned i = 0; i < n; i++) {

@@ -13,7 +13,8 @@ typedef struct al_kb_entry {
   size_t nattrs;
   const char **keys;
   const char **vals;
-  bool borrowed; /* name, keys and values point into the compiled knowledge (not freed) */
+  bool borrowed; /* name, keys and values point into the compiled knowledge (not freed); the
+                  * keys and vals arrays are in the entry's own allocation */
 } al_kb_entry;
 
 typedef struct al_kb {

@@ -46,6 +46,15 @@ class Config(unittest.TestCase):
             ("sub/m.py", 9, "AL101", "error"),
         ])
 
+    def test_knowledge_names_with_brace_alternatives(self):
+        # `mylib.{slow,slower}_call` stands for two names, each with the entry's attributes
+        self.write("sub/m.py", "import mylib\n\n\nasync def f():\n    mylib.slower_call()\n    mylib.slow_call()\n"
+                   "    mylib.slowest_call()\n")
+        self.write(".asynclint.yaml", "select: [AL201]\nknowledge:\n  python:\n    blocking:\n"
+                   "      - {name: 'mylib.{slow,slower}_call', category: sleep}\n")
+        got = [(p, line) for p, line, _, _ in self.findings() if p.startswith("sub/")]
+        self.assertEqual(got, [("sub/m.py", 5), ("sub/m.py", 6)])
+
     def test_cli_overrides(self):
         self.write(".asynclint.yaml", "ignore: [AL201]\n")
         got = self.findings("--select", "AL2")
@@ -106,6 +115,9 @@ class Config(unittest.TestCase):
             "target-runtimes: [tokio]\n": ":1: unknown target runtime 'tokio'",
             "select: [AL1\n": ".asynclint.yaml:",
             "knowledge:\n  python:\n    blocking:\n      - {category: sleep}\n": ":4: each entry needs a name",
+            "knowledge:\n  python:\n    blocking:\n      - {name: 'mylib.{a,b', category: sleep}\n":
+                ":4: `mylib.{a,b`: unmatched or nested braces",
+            "knowledge:\n  python:\n    awaitable:\n      - 'm.{a,{b,c}}'\n": ":4: `m.{a,{b,c}}`: unmatched or nested braces",
         }
         for text, want in cases.items():
             with self.subTest(text):

@@ -16,6 +16,8 @@
 #include <string.h>
 #include <yaml.h>
 
+#include "../analyzer/kb_expand.h"
+
 typedef struct {
   unsigned char *p;
   size_t len, cap;
@@ -45,6 +47,27 @@ static void fail(const char *path, size_t line, const char *what) {
   exit(1);
 }
 
+typedef struct {
+  buf *b;
+  yaml_document_t *doc;
+  yaml_node_t *item;
+  size_t nattrs;
+} record;
+
+static void record_one(const char *name, void *ud) {
+  record *r = ud;
+  unsigned char head[2] = {'E', (unsigned char)r->nattrs};
+  put(r->b, head, 2);
+  put_str(r->b, name);
+  if (r->item->type != YAML_MAPPING_NODE) return;
+  for (yaml_node_pair_t *p = r->item->data.mapping.pairs.start; p < r->item->data.mapping.pairs.top; p++) {
+    const char *k = scalar(yaml_document_get_node(r->doc, p->key));
+    if (!strcmp(k, "name")) continue;
+    put_str(r->b, k);
+    put_str(r->b, scalar(yaml_document_get_node(r->doc, p->value)));
+  }
+}
+
 static void entry(buf *b, yaml_document_t *doc, yaml_node_t *item, const char *path) {
   const char *name = NULL;
   size_t n = 0;
@@ -61,16 +84,11 @@ static void entry(buf *b, yaml_document_t *doc, yaml_node_t *item, const char *p
   }
   if (!name || !*name) fail(path, item->start_mark.line, "each entry needs a name");
   if (n > 255) fail(path, item->start_mark.line, "more than 255 attributes");
-  unsigned char head[2] = {'E', (unsigned char)n};
-  put(b, head, 2);
-  put_str(b, name);
-  if (item->type != YAML_MAPPING_NODE) return;
-  for (yaml_node_pair_t *p = item->data.mapping.pairs.start; p < item->data.mapping.pairs.top; p++) {
-    const char *k = scalar(yaml_document_get_node(doc, p->key));
-    if (!strcmp(k, "name")) continue;
-    put_str(b, k);
-    put_str(b, scalar(yaml_document_get_node(doc, p->value)));
-  }
+  if (kb_expand_count(name) < 0)
+    fail(path, item->start_mark.line, "unmatched or nested braces in the name, or over 4096 alternatives");
+  /* one record per name the entry stands for (brace alternatives: kb_expand.h) */
+  record r = {b, doc, item, n};
+  kb_expand(name, record_one, &r);
 }
 
 static void compile(buf *b, const char *path) {

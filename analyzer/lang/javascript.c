@@ -795,7 +795,35 @@ static void bind_new_var(ts_walk *w, js_ctx *c, const char *var, TSNode value);
 static void resolve_callee(ts_walk *w, js_ctx *c, TSNode fn, const char *text, ir_node *call, bool is_new);
 static const char *awaited_type(ts_walk *w, js_ctx *c, TSNode call, int depth);
 
+static void bind_new_var(ts_walk *w, js_ctx *c, const char *var, TSNode value);
+
+/* `const { findByText, getByRole: get } = render(<App />)` with render's result of a known
+ * type: the value is typed under a name no code can write (`@d` and its offset), and each
+ * name the pattern takes aliases that name's member, so `findByText(t)` resolves as
+ * `view.findByText(t)` would. */
+static void bind_destructured_result(ts_walk *w, js_ctx *c, TSNode pattern, TSNode value) {
+  TSNode v = ts_is(value, "await_expression") ? ts_node_named_child(value, 0) : value;
+  if (!ts_is(v, "call_expression")) return;
+  const char *var = al_arena_fmt(&w->f->arena, "@d%u", ts_node_start_byte(pattern));
+  bind_new_var(w, c, var, value);
+  if (!ts_typed_var(w, &c->types, "this.", var)) return;
+  for (uint32_t i = 0, k = ts_node_named_child_count(pattern); i < k; i++) {
+    TSNode p = ts_node_named_child(pattern, i), key = p, local = p;
+    if (ts_is(p, "pair_pattern")) {
+      key = ts_field(p, "key");
+      local = ts_field(p, "value");
+    } else if (!ts_is(p, "shorthand_property_identifier_pattern")) {
+      continue;
+    }
+    if (!ts_is(local, "identifier") && !ts_is(local, "shorthand_property_identifier_pattern")) continue;
+    if (!ts_is(key, "property_identifier") && !ts_is(key, "shorthand_property_identifier_pattern")) continue;
+    ts_alias_bind(w, &c->aliases, ts_text(w, local), al_arena_fmt(&w->f->arena, "%s.%s", var, ts_text(w, key)));
+  }
+}
+
 static void bind_new(ts_walk *w, js_ctx *c, TSNode left, TSNode value) {
+  if (c->returns_imports && !ts_node_is_null(value) && ts_is(left, "object_pattern"))
+    bind_destructured_result(w, c, left, value);
   if (ts_node_is_null(value) || (!ts_is(left, "identifier") && !ts_is(left, "member_expression"))) return;
   bind_new_var(w, c, dotted(w, left), value);
 }

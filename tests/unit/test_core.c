@@ -7,6 +7,7 @@
 #include "discover.h"
 #include "frontend.h"
 #include "helpers.h"
+#include "kb_expand.h"
 #include "rule.h"
 #include "toml.h"
 
@@ -32,6 +33,39 @@ START_TEST(map_grows_and_finds) {
   al_map empty = {0};
   ck_assert_uint_eq(al_map_find_hash(&empty, al_hash_fast("k1", 2), &v), 0);
   al_map_free(&m);
+}
+END_TEST
+
+static void collect_name(const char *name, void *ud) {
+  char *out = ud;
+  strcat(out, name);
+  strcat(out, "|");
+}
+
+/* Brace alternatives in knowledge names: every combination, in order; an empty
+ * alternative is allowed; unmatched or nested braces and too many names are refused. */
+START_TEST(knowledge_names_expand_braces) {
+  char out[512] = "";
+  ck_assert_int_eq(kb_expand("m.s.find{,All}By{Text,Role}", collect_name, out), 4);
+  ck_assert_str_eq(out, "m.s.findByText|m.s.findByRole|m.s.findAllByText|m.s.findAllByRole|");
+  out[0] = 0;
+  ck_assert_int_eq(kb_expand("plain.name", collect_name, out), 1);
+  ck_assert_str_eq(out, "plain.name|");
+  out[0] = 0;
+  ck_assert_int_eq(kb_expand("{a,b}", collect_name, out), 2);
+  ck_assert_str_eq(out, "a|b|");
+  const char *bad[] = {"m.{a,b", "m.a}", "m.{a,{b,c}}", "m.}{",
+                       "{a,b,c,d,e,f,g,h}{a,b,c,d,e,f,g,h}{a,b,c,d,e,f,g,h}{a,b,c,d,e,f,g,h,i}"};
+  for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+    out[0] = 0;
+    ck_assert_int_eq(kb_expand(bad[i], collect_name, out), -1);
+    ck_assert_str_eq(out, ""); /* nothing emitted */
+  }
+  /* the built-in knowledge holds the expanded names, not the templates */
+  const al_kb *kb = al_kb_for(AL_LANG_JS);
+  ck_assert_ptr_nonnull(al_kb_match(kb, "awaitable", "@testing-library/vue.screen.findAllByTestId"));
+  ck_assert_ptr_nonnull(al_kb_match(kb, "awaitable", "@testing-library/user-event.UserEvent.click"));
+  ck_assert_ptr_null(al_kb_match(kb, "awaitable", "@testing-library/react.screen.getByText"));
 }
 END_TEST
 
@@ -769,6 +803,7 @@ int main(void) {
   TCase *tc = tcase_create("core");
   tcase_set_timeout(tc, 30); /* sanitizer builds on a loaded machine */
   tcase_add_test(tc, map_grows_and_finds);
+  tcase_add_test(tc, knowledge_names_expand_braces);
   tcase_add_test(tc, formats_match_snprintf);
   tcase_add_test(tc, utf8_validation);
   tcase_add_test(tc, line_map_handles_all_line_endings);
