@@ -465,7 +465,11 @@ static const al_func_info *resolve(const al_index *idx, const ir_file *f, const 
 }
 
 static const al_kb_entry *kb_awaitable(const ir_file *f, const char *name) {
-  return al_kb_match(al_kb_for(f->lang), "awaitable", name);
+  const al_kb *kb = al_kb_for(f->lang);
+  const al_kb_entry *e = al_kb_match(kb, "awaitable", name);
+  /* a wildcard (`redis.asyncio.Redis.*`) does not cover the names listed as exceptions */
+  if (e && strchr(e->name, '*') && al_kb_find(kb, "awaitable_except", name)) return NULL;
+  return e;
 }
 
 /* An argument that is a callback: an inline function, a function name (C), or a name
