@@ -227,13 +227,14 @@ static void check_loop_items(const ir_file *f, const al_index *idx, const ir_nod
 }
 
 /* JS: a parameter or variable typed as a promise (`p: Promise<T>`, `declare const p:
- * Promise<T>`) or an array of them (`ps: Promise<T>[]`) standing alone as a statement. A local in a function assigned a call is
- * the main check's (one report). */
+ * Promise<T>`) or an array of them (`ps: Promise<T>[]`) standing alone as a statement. A
+ * local in a function assigned a call is the main check's (one report). */
 static void check_promise_params(const ir_file *f, al_sink *sink) {
   for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
     if (n->kind != IR_USE || n->use != IR_USE_DISCARDED || !n->name) continue;
-    const ir_node *d = al_promise_param(f, n, n->name);
-    if (!d && (d = al_promise_array_param(f, n, n->name))) {
+    bool array;
+    const ir_node *d = al_promise_or_array_param(f, n, n->name, &array);
+    if (d && array) {
       al_report(sink, n, "the promises in `%s` (%s typed as an array of promises) stand alone as a statement: "
                 "that awaits none of them, and their rejections are unhandled; await Promise.all(%s)", n->name,
                 d->kind == IR_FUNC ? "a parameter" : "a variable", n->name);

@@ -171,8 +171,9 @@ bool al_func_handles_errors(const ir_node *fn);
  * function around `at`, one around that, or the module, before `at`); NULL otherwise (a
  * parameter of the same name and another type in between shadows it). */
 const ir_node *al_promise_param(const ir_file *f, const ir_node *at, const char *name);
-/* The same for an array of promises (IR_ARG_PROMISE_ARRAY, IR_F_PROMISE_ARRAY: `ps: Promise<T>[]`). */
-const ir_node *al_promise_array_param(const ir_file *f, const ir_node *at, const char *name);
+/* The same, or for an array of promises (IR_ARG_PROMISE_ARRAY, IR_F_PROMISE_ARRAY: `ps:
+ * Promise<T>[]`): *array says which (one walk for both). */
+const ir_node *al_promise_or_array_param(const ir_file *f, const ir_node *at, const char *name, bool *array);
 
 /* Python: `map(work, xs)` with work an async function of the project, called as is or
  * materialised (`list(map(...))`, `tuple`, `set`, `sorted`): the map call, with the

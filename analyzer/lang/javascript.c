@@ -795,8 +795,6 @@ static void bind_new_var(ts_walk *w, js_ctx *c, const char *var, TSNode value);
 static void resolve_callee(ts_walk *w, js_ctx *c, TSNode fn, const char *text, ir_node *call, bool is_new);
 static const char *awaited_type(ts_walk *w, js_ctx *c, TSNode call, int depth);
 
-static void bind_new_var(ts_walk *w, js_ctx *c, const char *var, TSNode value);
-
 /* `const { findByText, getByRole: get } = render(<App />)` with render's result of a known
  * type: the value is typed under a name no code can write (`@d` and its offset), and each
  * name the pattern takes aliases that name's member, so `findByText(t)` resolves as
