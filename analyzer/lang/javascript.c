@@ -1496,7 +1496,8 @@ static bool promise_array_type(ts_walk *w, TSNode t) {
   TSNode name = ts_field(t, "name"), targs = ts_field(t, "type_arguments");
   if (!ts_is(name, "type_identifier") || ts_node_is_null(targs) || ts_node_named_child_count(targs) != 1) return false;
   const char *nm = ts_text(w, name);
-  return (al_streq(nm, "Array") || al_streq(nm, "ReadonlyArray")) && promise_type_name(w, ts_node_named_child(targs, 0));
+  return (al_streq(nm, "Array") || al_streq(nm, "ReadonlyArray")) &&
+         promise_type_name(w, ts_node_named_child(targs, 0));
 }
 
 /* A union with a promise type (`Promise<T> | null`: a call's result, dropped, may float a
