@@ -392,6 +392,15 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
                 "'beforeExit' listener or before calling process.exit()", al_call_label(f, n), n->args[0].text);
       continue;
     }
+    if (al_kb_attr(e, "suite")) { /* Mocha's and Jest's describe(): the suite is collected synchronously */
+      if (!(cb->flags & IR_F_ASYNC) || al_index_resolve(idx, f, n)) continue; /* (a project's own describe()) */
+      al_report(sink, n, "async callback passed to `%s()`: Mocha and Jest collect a suite's tests synchronously — "
+                "Mocha ignores the promise, so tests defined after an await are never registered and the run "
+                "passes without them, and Jest fails the file (\"Returning a Promise from describe is not "
+                "supported\"); keep the callback synchronous and load data in a before()/beforeAll() hook (Vitest "
+                "and node:test await an async describe: import it from there)", al_call_label(f, n));
+      continue;
+    }
     bool is_foreach = al_ends_with(n->name, ".forEach");
     const char *effect = al_kb_attr(e, "effect");
     if (!is_foreach && !effect && handles) continue;
