@@ -676,6 +676,45 @@ static bool value_taken(const ir_file *f, const al_index *idx, al_sink *sink, co
   return true;
 }
 
+/* JS: a promise handed to Jest's or Vitest's `expect()` and checked with a matcher on its
+ * value (knowledge `expect_makers`: `matchers`, and `literal_matchers` that count only
+ * against a literal — `expect(cache.get(k)).toBe(first)` may compare two promises on
+ * purpose): `expect(isAdmin(0)).toBeTruthy()` passes whatever the result, `.toBe(false)`
+ * fails against the promise. `.resolves` / `.rejects` are the way to assert on one. */
+static bool expect_value(const ir_file *f, const al_index *idx, al_sink *sink, const ir_node *n) {
+  const ir_node *c = n->parent, *m = c ? c->parent : NULL;
+  if (f->lang != AL_LANG_JS || !c || c->kind != IR_CALL || !c->name || !m || m->kind != IR_CALL || !m->name ||
+      c->child != n || m->child != c)
+    return false;
+  const al_kb_entry *e = al_kb_find(al_kb_for(f->lang), "expect_makers", c->name);
+  if (!e || al_index_resolve(idx, f, c)) return false;
+  /* the matcher straight after `expect(x)`, or after `.not` (not `.resolves.toBe`) */
+  const char *t = f->src->text, *end = t + m->span.end;
+  const char *p = t + c->span.end;
+  while (p < end && (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r')) p++;
+  if (p + 5 <= end && !strncmp(p, ".not.", 5)) p += 4;
+  if (p >= end || *p != '.') return false;
+  p++;
+  size_t ml = 0;
+  while (p + ml < end && al_ident_char(p[ml])) ml++;
+  if (!ml) return false;
+  const char *any = al_kb_attr(e, "matchers"), *lit = al_kb_attr(e, "literal_matchers");
+  bool literal_only = lit && al_word_in(lit, p, ml);
+  if (!literal_only && !(any && al_word_in(any, p, ml))) return false;
+  if (literal_only && !(m->nargs && (m->args[0].flags & (IR_ARG_LITERAL | IR_ARG_NULL)))) return false;
+  const al_func_info *fn;
+  const al_kb_entry *api;
+  if (!value_awaitable(f, idx, n, &fn, &api)) return false;
+  const ir_node *encl = ir_enclosing_func(n);
+  bool in_async = encl && (encl->flags & IR_F_ASYNC);
+  al_report_fix(sink, n, await_first_fix(n, in_async, false),
+                "promise `%s()` is handed to `%s()` unawaited and checked with `.%.*s()`: the matcher sees the "
+                "promise, not its value (a promise is always truthy, never equal to a value), and a rejection is "
+                "unhandled; await it — `expect(await %s(...))` — or assert with `await expect(...).resolves`",
+                al_call_label(f, n), al_call_label(f, c), (int)ml, p, al_call_label(f, n));
+  return true;
+}
+
 /* A coroutine or promise as an operand of a comparison or arithmetic operator
  * (`count() > 10`, `load() === undefined`, `total() * 2`): the operator gets the
  * awaitable object — never equal, NaN, or TypeError — and the work is never awaited.
@@ -1178,6 +1217,7 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
     if (n->kind == IR_CALL && n->use == IR_USE_ACCESSED && f->lang != AL_LANG_C && accessed_unawaited(f, idx, sink, n))
       continue;
     if (n->kind == IR_CALL && n->use == IR_USE_PASSED && f->lang != AL_LANG_C && value_taken(f, idx, sink, n)) continue;
+    if (n->kind == IR_CALL && n->use == IR_USE_PASSED && f->lang == AL_LANG_JS && expect_value(f, idx, sink, n)) continue;
     if (n->kind == IR_CALL && n->use == IR_USE_OTHER && f->lang == AL_LANG_PYTHON && py_in_async_gen(f, idx, sink, n))
       continue;
     if (n->kind == IR_CALL && n->use == IR_USE_OPERAND && f->lang != AL_LANG_C && operand_unawaited(f, idx, sink, n))
