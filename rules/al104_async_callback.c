@@ -291,6 +291,34 @@ static bool may_take_callback(const ir_node *call) {
   return false;
 }
 
+/* Jest's and Vitest's `expect(fn).toThrow()` calls fn and looks for a synchronous throw: an
+ * async fn returns a rejected promise instead, so `.not.toThrow()` passes whatever happens
+ * (and the rejection is unhandled) and `.toThrow()` fails (checked with Jest 30). */
+static bool expect_throw(const ir_file *f, const al_index *idx, al_sink *sink, const ir_node *n) {
+  const ir_node *m = n->parent;
+  if (!m || m->kind != IR_CALL || m->child != n || !n->nargs || !al_kb_find(al_kb_for(f->lang), "expect_makers", n->name))
+    return false;
+  const char *t = f->src->text, *end = t + m->span.end, *p = t + n->span.end;
+  while (p < end && (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r')) p++;
+  bool negated = p + 5 <= end && !strncmp(p, ".not.", 5);
+  if (negated) p += 4;
+  size_t ml = 0; /* the matcher's name after the dot: toThrow or toThrowError */
+  if (p + 13 <= end && !strncmp(p, ".toThrowError", 13)) ml = 12;
+  else if (p + 8 <= end && !strncmp(p, ".toThrow", 8)) ml = 7;
+  if (!ml || (p + ml + 1 < end && al_ident_char(p[ml + 1]))) return false;
+  bool handles;
+  const ir_node *cb = async_arg(f, idx, n, &handles);
+  if (!cb || cb->parent != n) return false;
+  al_report(sink, cb, "%s function passed to `expect()` with `.%s%.*s()`: the matcher calls it and looks for a "
+            "synchronous throw, but it returns a promise — %s; assert on the promise: `await "
+            "expect(fn()).%s`", kind_of(cb, "async", "promise-returning"), negated ? "not." : "",
+            (int)ml, p + 1,
+            negated ? "`.not.toThrow()` passes whatever happens, and a rejection is unhandled"
+                    : "`.toThrow()` fails even when it rejects",
+            negated ? "resolves.not.toThrow()" : "rejects.toThrow()");
+  return true;
+}
+
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   const al_kb *kb = al_kb_for(f->lang);
   al_vec apps = {0};
@@ -323,6 +351,7 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
       continue;
     }
     if (n->kind != IR_CALL || !n->name) continue;
+    if (f->lang == AL_LANG_JS && expect_throw(f, idx, sink, n)) continue;
     if (n->use == IR_USE_DISCARDED && (al_ends_with(n->name, ".map") || al_ends_with(n->name, ".flatMap"))) {
       bool handles;
       const ir_node *cb = async_arg(f, idx, n, &handles);
