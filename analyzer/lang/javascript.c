@@ -1476,6 +1476,12 @@ static void bind_destructured_params(ts_walk *w, js_ctx *c, const ir_node *call,
  * `: Promise<T>`, `PromiseLike<T>`). */
 static bool promise_type_name(ts_walk *w, TSNode t) {
   while (ts_is(t, "parenthesized_type")) t = ts_node_named_child(t, 0);
+  /* `Promise<T> & Brand`: a promise still (intersections nest to the left) */
+  for (int guard = 0; guard < 64 && ts_is(t, "intersection_type"); guard++) {
+    if (promise_type_name(w, ts_node_named_child(t, 1))) return true;
+    t = ts_node_named_child(t, 0);
+    while (ts_is(t, "parenthesized_type")) t = ts_node_named_child(t, 0);
+  }
   if (ts_is(t, "generic_type")) t = ts_field(t, "name");
   return ts_is(t, "type_identifier") && al_kb_find(al_kb_for(AL_LANG_JS), "promise_types", ts_text(w, t)) != NULL;
 }
