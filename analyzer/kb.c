@@ -136,22 +136,26 @@ fail:
 static void index_entry(al_kb_section *sec, al_kb_entry *e) {
   al_vec_push(&sec->entries, e);
   al_map_put_borrowed(&sec->by_name, e->name, e); /* (names live as long as their section) */
-  if (al_starts_with(e->name, "*.")) {
+  bool star = strchr(e->name, '*') != NULL; /* (most names hold none) */
+  if (star && e->name[0] == '*' && e->name[1] == '.') {
     sec->suffix_wild = true;
     if (strchr(e->name + 2, '.')) sec->suffix2_wild = true;
     const char *last = strrchr(e->name, '.') + 1;
     bloom_add(sec->tail_bits, bloom_hash(last, strlen(last)));
-  } else {
-    bloom_add(sec->head_bits, bloom_hash(e->name, strcspn(e->name, ".")));
-    if (al_ends_with(e->name, ".*")) sec->prefix_wild = true;
-    else if (strstr(e->name, ".*.")) sec->mid_wild = true;
-    size_t hn = strcspn(e->name, ".");
-    char small[128], *head = hn < sizeof small ? small : al_malloc(hn + 1);
-    memcpy(head, e->name, hn);
-    head[hn] = 0;
-    if (!al_map_get(&sec->heads, head)) al_map_put(&sec->heads, head, e); /* most entries share a head */
-    if (head != small) free(head);
+    return;
   }
+  size_t hn = strcspn(e->name, ".");
+  bloom_add(sec->head_bits, bloom_hash(e->name, hn));
+  if (star && al_ends_with(e->name, ".*")) sec->prefix_wild = true;
+  else if (star && strstr(e->name, ".*.")) sec->mid_wild = true;
+  if (sec->last_head && sec->last_head_len == hn && !memcmp(sec->last_head, e->name, hn)) return;
+  sec->last_head = e->name; /* (neighbours mostly share the head: no map lookup for them) */
+  sec->last_head_len = hn;
+  char small[128], *head = hn < sizeof small ? small : al_malloc(hn + 1);
+  memcpy(head, e->name, hn);
+  head[hn] = 0;
+  if (!al_map_get(&sec->heads, head)) al_map_put(&sec->heads, head, e); /* most entries share a head */
+  if (head != small) free(head);
 }
 
 int al_kb_load(al_kb *kb, const char *text, size_t len, const char *origin, char **err) {

@@ -34,6 +34,8 @@ typedef struct al_kb_section {
   bool suffix_wild; /* has `*.m` entries */
   bool suffix2_wild; /* has `*.a.m` entries (Django's `*.objects.get`) */
   bool mid_wild;    /* has `a.b.*.m` or `a.b.*.*.m` entries (components before the last, any) */
+  const char *last_head; /* while loading: the head of the last entry indexed (neighbours share */
+  size_t last_head_len;  /* one: `heads` is not asked again) */
 } al_kb_section;
 
 /* Parses YAML text of the form `section: [name | {name: ..., key: value}, ...]` into kb.

@@ -296,7 +296,8 @@ static bool may_take_callback(const ir_node *call) {
  * (and the rejection is unhandled) and `.toThrow()` fails (checked with Jest 30). */
 static bool expect_throw(const ir_file *f, const al_index *idx, al_sink *sink, const ir_node *n) {
   const ir_node *m = n->parent;
-  if (!m || m->kind != IR_CALL || m->child != n || !n->nargs || !al_kb_find(al_kb_for(f->lang), "expect_makers", n->name))
+  if (!m || m->kind != IR_CALL || m->child != n || !n->nargs || !al_ends_with(n->name, "expect") ||
+      !al_kb_find(al_kb_for(f->lang), "expect_makers", n->name)) /* (every entry's name ends so) */
     return false;
   const char *t = f->src->text, *end = t + m->span.end, *p = t + n->span.end;
   while (p < end && (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r')) p++;
@@ -308,8 +309,8 @@ static bool expect_throw(const ir_file *f, const al_index *idx, al_sink *sink, c
   if (!ml || (p + ml + 1 < end && al_ident_char(p[ml + 1]))) return false;
   bool handles;
   const ir_node *cb = async_arg(f, idx, n, &handles);
-  if (!cb || cb->parent != n) return false;
-  al_report(sink, cb, "%s function passed to `expect()` with `.%s%.*s()`: the matcher calls it and looks for a "
+  if (!cb) return false;
+  al_report(sink, cb->parent == n ? cb : n, "%s function passed to `expect()` with `.%s%.*s()`: the matcher calls it and looks for a "
             "synchronous throw, but it returns a promise — %s; assert on the promise: `await "
             "expect(fn()).%s`", kind_of(cb, "async", "promise-returning"), negated ? "not." : "",
             (int)ml, p + 1,

@@ -728,7 +728,18 @@ const al_func_info *al_ref_fn(const ir_file *f, const al_index *idx, const ir_no
   bool local = scope && (ir_has_param(scope, text, head) || ir_binds_local(scope, text, head, call->span.start));
   if (!local && import_of(f, text, &fake.module, &fake.member))
     fake.name = al_arena_fmt(&fw->arena, "%s.%s", fake.module, fake.member);
-  return al_index_resolve(idx, f, &fake);
+  const al_func_info *fn = al_index_resolve(idx, f, &fake);
+  /* JS: a function declared in an anonymous callback around the call is named by where that
+   * callback starts (`const refuse = async () => ...` in `test('t', () => {...})` at line L:
+   * `<anonymous@L>.refuse`, as the front end names it and rewrites its direct calls) */
+  for (const ir_node *in = scope; !fn && f->lang == AL_LANG_JS && !text[head] && in;
+       in = ir_enclosing_func(in)) {
+    if (!(in->flags & IR_F_LAMBDA)) break; /* a named function qualifies its own (its name.text) */
+    fake.module = NULL;
+    fake.name = fake.member = al_arena_fmt(&fw->arena, "<anonymous@%u>.%s", in->span.line, text);
+    fn = al_index_resolve(idx, f, &fake);
+  }
+  return fn;
 }
 
 const al_func_info *al_arg_async_fn(const ir_file *f, const al_index *idx, const ir_node *call, const char *text) {
