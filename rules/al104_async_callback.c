@@ -310,7 +310,8 @@ static bool expect_throw(const ir_file *f, const al_index *idx, al_sink *sink, c
   bool handles;
   const ir_node *cb = async_arg(f, idx, n, &handles);
   if (!cb) return false;
-  al_report(sink, cb->parent == n ? cb : n, "%s function passed to `expect()` with `.%s%.*s()`: the matcher calls it and looks for a "
+  al_report(sink, cb->parent == n ? cb : n, /* (a function passed by name: at the expect() call) */
+            "%s function passed to `expect()` with `.%s%.*s()`: the matcher calls it and looks for a "
             "synchronous throw, but it returns a promise — %s; assert on the promise: `await "
             "expect(fn()).%s`", kind_of(cb, "async", "promise-returning"), negated ? "not." : "",
             (int)ml, p + 1,
