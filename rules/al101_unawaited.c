@@ -1218,7 +1218,8 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
     if (n->kind == IR_CALL && n->use == IR_USE_ACCESSED && f->lang != AL_LANG_C && accessed_unawaited(f, idx, sink, n))
       continue;
     if (n->kind == IR_CALL && n->use == IR_USE_PASSED && f->lang != AL_LANG_C && value_taken(f, idx, sink, n)) continue;
-    if (n->kind == IR_CALL && n->use == IR_USE_PASSED && f->lang == AL_LANG_JS && expect_value(f, idx, sink, n)) continue;
+    if (n->kind == IR_CALL && n->use == IR_USE_PASSED && f->lang == AL_LANG_JS && expect_value(f, idx, sink, n))
+      continue;
     if (n->kind == IR_CALL && n->use == IR_USE_OTHER && f->lang == AL_LANG_PYTHON && py_in_async_gen(f, idx, sink, n))
       continue;
     if (n->kind == IR_CALL && n->use == IR_USE_OPERAND && f->lang != AL_LANG_C && operand_unawaited(f, idx, sink, n))
