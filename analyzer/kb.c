@@ -54,6 +54,21 @@ static al_kb_section *section_for(al_kb *kb, const char *name) {
 
 static void index_entry(al_kb_section *sec, al_kb_entry *e);
 
+/* An entry of a YAML load owns its strings and arrays; a compiled (borrowed) one points
+ * into the static blob, and its key/value arrays are in its own allocation. */
+static void entry_free(al_kb_entry *e) {
+  if (!e->borrowed) {
+    for (size_t k = 0; k < e->nattrs; k++) {
+      free((char *)e->keys[k]);
+      free((char *)e->vals[k]);
+    }
+    free(e->keys);
+    free(e->vals);
+    free((char *)e->name);
+  }
+  free(e);
+}
+
 typedef struct {
   al_kb_section *sec;
   const al_kb_entry *tmpl;
@@ -121,14 +136,7 @@ static int add_entry(al_kb_section *sec, yaml_document_t *doc, yaml_node_t *item
   index_entry(sec, e);
   return 0;
 fail:
-  for (size_t i = 0; i < e->nattrs; i++) {
-    free((char *)e->keys[i]);
-    free((char *)e->vals[i]);
-  }
-  free(e->keys);
-  free(e->vals);
-  free((char *)e->name);
-  free(e);
+  entry_free(e);
   return rc;
 }
 
@@ -208,17 +216,7 @@ int al_kb_load_node(al_kb *kb, struct yaml_document_s *doc, struct yaml_node_s *
 static void free_section(const char *key, void *val, void *ctx) {
   al_kb_section *s = val;
   for (size_t i = 0; i < s->entries.len; i++) {
-    al_kb_entry *e = s->entries.items[i];
-    if (!e->borrowed) {
-      for (size_t k = 0; k < e->nattrs; k++) {
-        free((char *)e->keys[k]);
-        free((char *)e->vals[k]);
-      }
-      free(e->keys);
-      free(e->vals);
-      free((char *)e->name);
-    }
-    free(e); /* (a borrowed entry's pointers are in its own block) */
+    entry_free(s->entries.items[i]);
   }
   al_vec_free(&s->entries);
   al_map_free(&s->by_name);
