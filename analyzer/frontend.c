@@ -80,8 +80,19 @@ static ir_node *named_callback(const func_table *t, const ir_node *call, const c
     for (const ir_node *fn = ir_enclosing_func(call); !x && fn; fn = ir_enclosing_func(fn)) {
       char key[256]; /* "outer.name", joined by hand (snprintf: ~900 instructions a call) */
       size_t fl = fn->name ? strlen(fn->name) : 0;
+      if (fl == 11 && (fn->flags & IR_F_LAMBDA) && !memcmp(fn->name, "<anonymous>", 11)) {
+        /* JS: a function declared in an anonymous callback is `<anonymous@L>.name` (L written
+         * by hand too) */
+        char digits[10];
+        size_t nd = 0;
+        for (uint32_t line = fn->span.line; nd == 0 || line; line /= 10) digits[nd++] = (char)('0' + line % 10);
+        memcpy(key, "<anonymous@", 11);
+        for (fl = 11; nd; fl++) key[fl] = digits[--nd];
+        key[fl++] = '>';
+      } else if (fl && fl + 1 + n < sizeof key) {
+        memcpy(key, fn->name, fl);
+      }
       if (!fl || fl + 1 + n >= sizeof key) continue;
-      memcpy(key, fn->name, fl);
       key[fl] = '.';
       memcpy(key + fl + 1, arg, n);
       x = func_get(t, key, fl + 1 + n);
@@ -202,6 +213,48 @@ static void type_callback_params(ir_file *f) {
   if (t.slot) func_table_free(&t, small);
 }
 
+/* JS: a function of this file handed by name to an API that calls it with arguments of
+ * known types (knowledge `callback_params` with positional `params`: node:test's
+ * `test('t', sharedBody)` with `async function sharedBody(t) {...}`): calls on those
+ * parameters in its body are that type's methods (`t.test()`, a promise). The front end
+ * types an inline function itself; only files importing a typed package are walked. */
+static void type_named_callbacks(ir_file *f) {
+  if (!f || !f->typed_apis) return;
+  const al_kb *kb = al_kb_for(f->lang);
+  ir_node *small[256];
+  func_table t = {0};
+  for (ir_node *x = f->root; x; x = ir_next(x, f->root)) {
+    if (x->kind != IR_CALL || !x->name || !x->module || !x->nargs) continue;
+    const ir_arg *last = &x->args[x->nargs - 1];
+    if (!last->text || (last->flags & (IR_ARG_LAMBDA | IR_ARG_LITERAL | IR_ARG_NULL | IR_ARG_SPREAD))) continue;
+    const al_kb_entry *e = al_kb_match(kb, "callback_params", x->name);
+    const char *types = e ? al_kb_attr(e, "params") : NULL, *mod = e ? al_kb_attr(e, "module") : NULL;
+    const char *from = e ? al_kb_attr(e, "from") : NULL;
+    if (!types || !mod || (from && strcmp(x->module, from))) continue;
+    if (!t.slot) {
+      size_t nfuncs = 0;
+      for (ir_node *y = f->root; y; y = ir_next(y, f->root)) nfuncs += y->kind == IR_FUNC;
+      func_table_fill(&t, small, f, nfuncs, IR_F_LAMBDA);
+    }
+    ir_node *fn = named_callback(&t, x, last->text);
+    if (!fn) continue;
+    size_t ml = strlen(mod);
+    for (uint32_t i = 0; *types && i < fn->nargs; i++) {
+      size_t tl = strcspn(types, ",");
+      if (fn->args[i].text && tl && ml + 1 + tl < 256) {
+        char type[256]; /* module.Type */
+        memcpy(type, mod, ml);
+        type[ml] = '.';
+        memcpy(type + ml + 1, types, tl);
+        type_param_calls(f, fn, fn->args[i].text, type, ml + 1 + tl);
+      }
+      types += tl;
+      while (*types == ',' || *types == ' ') types++;
+    }
+  }
+  if (t.slot) func_table_free(&t, small);
+}
+
 static ir_file *lower_python(const al_source *src, const al_lower_ctx *ctx, char **err) {
   ir_file *f = mark_loop_callbacks(fix_lines(src, al_lower_python(src, ctx, err)));
   if (f) type_callback_params(f);
@@ -211,7 +264,11 @@ static ir_file *lower_python(const al_source *src, const al_lower_ctx *ctx, char
 ir_file *al_lower(const al_source *src, const al_lower_ctx *ctx, char **err) {
   switch (src->lang) {
   case AL_LANG_PYTHON: return lower_python(src, ctx, err);
-  case AL_LANG_JS: return mark_loop_callbacks(fix_lines(src, al_lower_javascript(src, ctx, err)));
+  case AL_LANG_JS: {
+    ir_file *f = mark_loop_callbacks(fix_lines(src, al_lower_javascript(src, ctx, err)));
+    type_named_callbacks(f);
+    return f;
+  }
   case AL_LANG_C: return al_lower_c(src, ctx, err);
   default: *err = al_fmt("unknown language"); return NULL;
   }

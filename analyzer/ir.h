@@ -190,6 +190,7 @@ typedef struct ir_file {
   const char *module;  /* Python: dotted module; JS: path without extension; C: path */
   ir_node *root;
   bool parse_errors;   /* the parser recovered from syntax errors */
+  bool typed_apis;     /* JS: imports a package whose callbacks' parameters are typed (`callback_params`) */
   uint64_t serial;     /* unique per lowering: memos derived from a file compare it */
   struct al_summary *summary; /* what the index needs of the file, computed beside the
                                * lowering (see index.h); consumed by al_index_build */

@@ -27,6 +27,7 @@ typedef struct js_ctx {
   al_map aliases;  /* "<scope>\x1f<var>" -> dotted text: `const f = load` makes f() call load ("": not here) */
   bool project_imports; /* a relative specifier was seen: imports from files of the project */
   bool returns_imports; /* an import of a package the knowledge `returns` names: its calls may be typed */
+  bool callback_apis;   /* an import of a package whose callbacks' parameters are typed (`callback_params`) */
   /* TypeScript: the file's top-level declarations by name, built on first need: "f:name"
    * -> TSNode* (a function's parameters), "t:name" -> TSNode* (an interface's or type
    * alias's body) */
@@ -213,7 +214,9 @@ static void add_import(ts_walk *w, js_ctx *c, ir_node *parent, TSNode at, const 
   if (mod && mod[0] != '/' && !c->returns_imports) {
     const al_kb_section *r = al_kb_section_get(al_kb_for(AL_LANG_JS), "returns");
     const al_kb_section *cp = al_kb_section_get(al_kb_for(AL_LANG_JS), "callback_params");
-    c->returns_imports = (r && al_map_get(&r->heads, mod)) || (cp && al_map_get(&cp->heads, mod));
+    bool cb_api = cp && al_map_get(&cp->heads, mod);
+    c->returns_imports = (r && al_map_get(&r->heads, mod)) || cb_api;
+    c->callback_apis |= cb_api;
   }
   if (!parent) return;
   ir_node *imp = ir_add(w->f, parent, IR_IMPORT, ts_span(at));
@@ -2513,6 +2516,7 @@ ir_file *al_lower_javascript(const al_source *src, const al_lower_ctx *ctx, char
         for (ir_node *m = x->child; m; m = m->next)
           if (m->kind == IR_FUNC && (m->flags & IR_F_METHOD)) default_method(f, m);
       }
+  f->typed_apis = c.callback_apis;
   free(w.frames);
   al_names_free(&c.names);
   ts_names_free(&c.stored);
