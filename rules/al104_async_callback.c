@@ -296,17 +296,19 @@ static bool may_take_callback(const ir_node *call) {
  * (and the rejection is unhandled) and `.toThrow()` fails (checked with Jest 30). */
 static bool expect_throw(const ir_file *f, const al_index *idx, al_sink *sink, const ir_node *n) {
   const ir_node *m = n->parent;
-  if (!m || m->kind != IR_CALL || m->child != n || !n->nargs || !al_ends_with(n->name, "expect") ||
-      !al_kb_find(al_kb_for(f->lang), "expect_makers", n->name)) /* (every entry's name ends so) */
-    return false;
+  const al_kb_entry *e = m && m->kind == IR_CALL && m->child == n && n->nargs && al_ends_with(n->name, "expect")
+                            ? al_kb_find(al_kb_for(f->lang), "expect_makers", n->name) /* (every name ends so) */
+                            : NULL;
+  const char *throws = e ? al_kb_attr(e, "throw_matchers") : NULL;
+  if (!throws) return false;
   const char *t = f->src->text, *end = t + m->span.end, *p = t + n->span.end;
   while (p < end && (*p == ' ' || *p == '\n' || *p == '\t' || *p == '\r')) p++;
   bool negated = p + 5 <= end && !strncmp(p, ".not.", 5);
   if (negated) p += 4;
-  size_t ml = 0; /* the matcher's name after the dot: toThrow or toThrowError */
-  if (p + 13 <= end && !strncmp(p, ".toThrowError", 13)) ml = 12;
-  else if (p + 8 <= end && !strncmp(p, ".toThrow", 8)) ml = 7;
-  if (!ml || (p + ml + 1 < end && al_ident_char(p[ml + 1]))) return false;
+  if (p >= end || *p != '.') return false;
+  size_t ml = 0; /* the matcher's name after the dot */
+  while (p + 1 + ml < end && al_ident_char(p[1 + ml])) ml++;
+  if (!ml || !al_word_in(throws, p + 1, ml)) return false;
   bool handles;
   const ir_node *cb = async_arg(f, idx, n, &handles);
   if (!cb) return false;

@@ -77,12 +77,11 @@ static bool js_spawn(const ir_file *f, const al_index *idx, const ir_node *n) {
           (al_ends_with(n->name, ".then") && n->nargs >= 2 && !(n->args[1].flags & IR_ARG_NULL)));
 }
 
-/* The limiter of the library the code at n uses (asyncio's, trio's or anyio's). */
+/* The limiter of the library the code at n uses (knowledge `limiter_advice`). */
 static const char *py_limiter(const ir_file *f, const ir_node *n) {
-  const char *lib = al_py_async_lib_at(f, n);
-  if (!strcmp(lib, "trio")) return "a trio.CapacityLimiter (or trio.Semaphore)";
-  if (!strcmp(lib, "anyio")) return "an anyio.CapacityLimiter (or anyio.Semaphore)";
-  return "an asyncio.Semaphore";
+  const al_kb_entry *e = al_kb_find(al_kb_for(f->lang), "limiter_advice", al_py_async_lib_at(f, n));
+  const char *use = e ? al_kb_attr(e, "use") : NULL;
+  return use ? use : "a semaphore";
 }
 
 static bool name_char(char c) {
