@@ -179,6 +179,37 @@ static void type_param_calls(ir_file *f, ir_node *fn, const char *param, const c
   }
 }
 
+/* The table of f's named functions, made when a registration is first met (most files
+ * have none). */
+static void func_table_ensure(func_table *t, ir_node **small, ir_file *f) {
+  if (t->slot) return;
+  size_t nfuncs = 0;
+  for (ir_node *y = f->root; y; y = ir_next(y, f->root)) nfuncs += y->kind == IR_FUNC;
+  func_table_fill(t, small, f, nfuncs, IR_F_LAMBDA);
+}
+
+/* fn's parameters from the first on take the types of the comma-separated list, each
+ * prefixed with `mod.` when mod is given: calls on them become that type's methods. */
+static void type_fn_params(ir_file *f, ir_node *fn, uint32_t first, const char *types, const char *mod) {
+  size_t ml = mod ? strlen(mod) : 0;
+  for (uint32_t i = first; *types && i < fn->nargs; i++) {
+    size_t tl = strcspn(types, ",");
+    if (fn->args[i].text && tl && ml + 1 + tl < 256) {
+      char type[256]; /* [mod.]Type */
+      size_t n = 0;
+      if (mod) {
+        memcpy(type, mod, ml);
+        type[ml] = '.';
+        n = ml + 1;
+      }
+      memcpy(type + n, types, tl);
+      type_param_calls(f, fn, fn->args[i].text, type, n + tl);
+    }
+    types += tl;
+    while (*types == ',' || *types == ' ') types++;
+  }
+}
+
 /* Python: a function of this file handed to an API that calls it with arguments of known
  * types (knowledge `callback_param_types`: `asyncio.start_server(handle)` calls
  * handle(reader, writer) with a StreamReader and a StreamWriter): calls on those
@@ -195,20 +226,9 @@ static void type_callback_params(ir_file *f) {
     const char *pos = e ? al_kb_attr(e, "arg") : NULL;
     uint32_t at = pos ? (uint32_t)strtoul(pos, NULL, 10) : 0;
     if (!types || at >= x->nargs || !x->args[at].text || x->args[at].keyword) continue;
-    if (!t.slot) { /* made when a registration is first met: most files have none */
-      size_t nfuncs = 0;
-      for (ir_node *y = f->root; y; y = ir_next(y, f->root)) nfuncs += y->kind == IR_FUNC;
-      func_table_fill(&t, small, f, nfuncs, IR_F_LAMBDA);
-    }
+    func_table_ensure(&t, small, f);
     ir_node *fn = named_callback(&t, x, x->args[at].text);
-    if (!fn) continue;
-    uint32_t i = fn->flags & IR_F_METHOD ? 1 : 0; /* self */
-    for (const char *ty = types; *ty && i < fn->nargs; i++) {
-      size_t tl = strcspn(ty, ",");
-      if (fn->args[i].text && tl) type_param_calls(f, fn, fn->args[i].text, ty, tl);
-      ty += tl;
-      while (*ty == ',' || *ty == ' ') ty++;
-    }
+    if (fn) type_fn_params(f, fn, fn->flags & IR_F_METHOD ? 1 : 0 /* self */, types, NULL);
   }
   if (t.slot) func_table_free(&t, small);
 }
@@ -231,26 +251,9 @@ static void type_named_callbacks(ir_file *f) {
     const char *types = e ? al_kb_attr(e, "params") : NULL, *mod = e ? al_kb_attr(e, "module") : NULL;
     const char *from = e ? al_kb_attr(e, "from") : NULL;
     if (!types || !mod || (from && strcmp(x->module, from))) continue;
-    if (!t.slot) {
-      size_t nfuncs = 0;
-      for (ir_node *y = f->root; y; y = ir_next(y, f->root)) nfuncs += y->kind == IR_FUNC;
-      func_table_fill(&t, small, f, nfuncs, IR_F_LAMBDA);
-    }
+    func_table_ensure(&t, small, f);
     ir_node *fn = named_callback(&t, x, last->text);
-    if (!fn) continue;
-    size_t ml = strlen(mod);
-    for (uint32_t i = 0; *types && i < fn->nargs; i++) {
-      size_t tl = strcspn(types, ",");
-      if (fn->args[i].text && tl && ml + 1 + tl < 256) {
-        char type[256]; /* module.Type */
-        memcpy(type, mod, ml);
-        type[ml] = '.';
-        memcpy(type + ml + 1, types, tl);
-        type_param_calls(f, fn, fn->args[i].text, type, ml + 1 + tl);
-      }
-      types += tl;
-      while (*types == ',' || *types == ' ') types++;
-    }
+    if (fn) type_fn_params(f, fn, 0, types, mod);
   }
   if (t.slot) func_table_free(&t, small);
 }
