@@ -696,12 +696,14 @@ static bool expect_value(const ir_file *f, const al_index *idx, al_sink *sink, c
   if (p + 5 <= end && !strncmp(p, ".not.", 5)) p += 4;
   if (p >= end || *p != '.') return false;
   p++;
+  char matcher[64];
   size_t ml = 0;
-  while (p + ml < end && al_ident_char(p[ml])) ml++;
+  while (p + ml < end && ml + 1 < sizeof matcher && al_ident_char(p[ml])) matcher[ml] = p[ml], ml++;
+  matcher[ml] = 0;
   if (!ml) return false;
   const char *any = al_kb_attr(e, "matchers"), *lit = al_kb_attr(e, "literal_matchers");
-  bool literal_only = lit && al_word_in(lit, p, ml);
-  if (!literal_only && !(any && al_word_in(any, p, ml))) return false;
+  bool literal_only = lit && al_text_mentions(lit, matcher);
+  if (!literal_only && !(any && al_text_mentions(any, matcher))) return false;
   if (literal_only && !(m->nargs && (m->args[0].flags & (IR_ARG_LITERAL | IR_ARG_NULL)))) return false;
   const al_func_info *fn;
   const al_kb_entry *api;
@@ -712,7 +714,7 @@ static bool expect_value(const ir_file *f, const al_index *idx, al_sink *sink, c
                 "promise `%s()` is handed to `%s()` unawaited and checked with `.%.*s()`: the matcher sees the "
                 "promise, not its value (a promise is always truthy, never equal to a value), and a rejection is "
                 "unhandled; await it — `expect(await %s(...))` — or assert with `await expect(...).resolves`",
-                al_call_label(f, n), al_call_label(f, c), (int)ml, p, al_call_label(f, n));
+                al_call_label(f, n), al_call_label(f, c), (int)ml, matcher, al_call_label(f, n));
   return true;
 }
 

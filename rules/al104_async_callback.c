@@ -306,9 +306,11 @@ static bool expect_throw(const ir_file *f, const al_index *idx, al_sink *sink, c
   bool negated = p + 5 <= end && !strncmp(p, ".not.", 5);
   if (negated) p += 4;
   if (p >= end || *p != '.') return false;
-  size_t ml = 0; /* the matcher's name after the dot */
-  while (p + 1 + ml < end && al_ident_char(p[1 + ml])) ml++;
-  if (!ml || !al_word_in(throws, p + 1, ml)) return false;
+  char matcher[64]; /* the matcher's name after the dot */
+  size_t ml = 0;
+  while (p + 1 + ml < end && ml + 1 < sizeof matcher && al_ident_char(p[1 + ml])) matcher[ml] = p[1 + ml], ml++;
+  matcher[ml] = 0;
+  if (!ml || !al_text_mentions(throws, matcher)) return false;
   bool handles;
   const ir_node *cb = async_arg(f, idx, n, &handles);
   if (!cb) return false;

@@ -237,16 +237,6 @@ static inline bool al_ident_char(char c) {
   return c == '_' || c == '$' || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
 }
 
-/* The word w (n bytes) is one of the space-separated words of list. */
-static inline bool al_word_in(const char *list, const char *w, size_t n) {
-  for (const char *p = list; *p;) {
-    while (*p == ' ') p++;
-    size_t l = strcspn(p, " ");
-    if (l == n && !strncmp(p, w, n)) return true;
-    p += l;
-  }
-  return false;
-}
 /* text is one identifier (`err`, `_e`, `$x`), not an expression. */
 static inline bool al_is_identifier(const char *text) {
   if (!*text || (*text >= '0' && *text <= '9')) return false;
