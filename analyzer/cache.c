@@ -90,6 +90,7 @@ uint64_t al_cache_key(const al_cache *c, const al_file *f, uint64_t cfg_hash) {
   h = mix(h, f->abs, strlen(f->abs));
   h = mix(h, f->path, strlen(f->path)); /* findings carry the display path */
   if (f->index_only) h = mix(h, "index only", 10); /* no findings: not an entry for a check */
+  if (f->pytest) h = mix(h, &f->pytest, 1);          /* what the test's conftest/settings say */
   return mix(h, &f->content_hash, sizeof f->content_hash);
 }
 

@@ -18,6 +18,7 @@
 
 #include "discover.h"
 #include "frontend.h"
+#include "pytest_ctx.h"
 
 typedef struct pool_job {
   al_run *run;
@@ -178,6 +179,7 @@ static void run_rules(pool_job *job, al_file *f, const al_index *idx) {
   const al_options *o = job->opts;
   const al_config *cfg = o->file_configs && f->abs ? al_map_get(o->file_configs, f->abs) : NULL;
   f->ir->py_runtime = al_config_py_runtime(cfg);
+  f->ir->pytest = f->pytest;
   if (al_is_declaration_path(f->path)) return; /* types only: nothing in it runs */
   for (size_t i = 0; i < al_rule_count; i++) {
     const al_rule *r = al_rules[i];
@@ -539,6 +541,7 @@ void al_run_files(al_run *run, const al_options *opts, char **paths, size_t n) {
   al_cache *cache = al_cache_open(opts);
   struct timespec began;
   clock_gettime(CLOCK_REALTIME, &began); /* before any stat: the stat table's racy line */
+  al_map pytest_dirs = {0};
   for (size_t i = 0; i < n; i++) {
     al_file *f = &run->files[i];
     f->path = al_strdup(paths[i]);
@@ -551,6 +554,7 @@ void al_run_files(al_run *run, const al_options *opts, char **paths, size_t n) {
     f->abs = abs ? abs : al_strdup(paths[i]);
     f->lang = al_lang_from_path(paths[i]);
     if (f->lang == AL_LANG_NONE) f->error = al_fmt("skipped: not a Python, JavaScript or C file");
+    if (f->lang == AL_LANG_PYTHON) f->pytest = al_pytest_context(&pytest_dirs, f->abs);
     /* --shard K/N: every shard lowers every file (the index sees the whole project);
      * rules run, and findings are reported, on the files i with i % N == K - 1 */
     f->in_shard = opts->shard_n <= 1 || i % (size_t)opts->shard_n == (size_t)(opts->shard_k - 1);
@@ -563,6 +567,7 @@ void al_run_files(al_run *run, const al_options *opts, char **paths, size_t n) {
                              (int64_t)st.st_mtim.tv_sec * 1000000000 + st.st_mtim.tv_nsec,
                              (int64_t)st.st_ctim.tv_sec * 1000000000 + st.st_ctim.tv_nsec};
   }
+  al_map_free(&pytest_dirs);
   order_biggest_first(run); /* also at -j1: the largest tree is parsed while little else is held */
   al_index_spec_single(&run->spec, effective_jobs(opts, n) == 1);
   double t0 = now_ms();

@@ -77,6 +77,7 @@ typedef struct al_file {
   char *path;          /* display path */
   char *abs;           /* canonical path (module ids, relative imports) */
   al_lang lang;
+  uint8_t pytest;      /* Python: AL_PYTEST_* (pytest_ctx.h), from the files around it */
   al_source src;
   bool loaded;
   bool text_dropped;   /* read, then its text freed (no findings): read again if needed */

@@ -194,6 +194,8 @@ typedef struct ir_file {
   uint64_t serial;     /* unique per lowering: memos derived from a file compare it */
   struct al_summary *summary; /* what the index needs of the file, computed beside the
                                * lowering (see index.h); consumed by al_index_build */
+  uint8_t pytest;      /* Python: AL_PYTEST_* (pytest_ctx.h): a test file pytest collects, and
+                        * whether its project runs unmarked coroutine tests */
   const char *py_runtime; /* the configuration's Python event-loop library (target-runtimes),
                            * for fixes in a file that imports none; NULL: asyncio */
 } ir_file;

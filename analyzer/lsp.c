@@ -28,6 +28,7 @@
 #include "fix.h"
 #include "frontend.h"
 #include "index.h"
+#include "pytest_ctx.h"
 #include "rule.h"
 
 /* An open document: the editor's text, and what was last lowered from it. */
@@ -446,6 +447,11 @@ static void lint(server *s, doc *d, al_vec *out) {
   }
   al_vec none = {0};
   d->ir->py_runtime = al_config_py_runtime(cfg); /* (set anew each time: a reload frees cfg) */
+  if (d->lang == AL_LANG_PYTHON) { /* the conftest/settings as they are now: a few small files */
+    al_map dirs = {0};
+    d->ir->pytest = al_pytest_context(&dirs, d->path);
+    al_map_free(&dirs);
+  }
   for (size_t i = 0; i < al_rule_count && !al_is_declaration_path(d->path); i++) {
     const al_rule *r = al_rules[i];
     if (!(r->langs & (1u << d->lang)) || !al_config_rule_enabled(cfg, &none, &none, &none, d->path, r)) continue;

@@ -172,6 +172,25 @@ class Cache(unittest.TestCase):
         out, hits = self.lint("--select", "AL1")  # other options: other keys
         self.assertEqual(hits, 0)
 
+    def test_pytest_settings_change_misses(self):
+        # AL515's pytest check reads the settings and conftest files around a test file:
+        # a change there re-analyses the test file, and only it
+        self.write("test_orders.py", "import asyncio\n\n\nasync def test_total():\n    await asyncio.sleep(0)\n")
+        out, _ = self.lint()
+        self.assertEqual(self.codes(out, "test_orders.py"), ["AL515"])
+        self.write("pyproject.toml", '[tool.pytest.ini_options]\nasyncio_mode = "auto"\n')
+        out, hits = self.lint()
+        self.assertEqual(self.codes(out, "test_orders.py"), [])
+        self.assertEqual(hits, 7)  # the other files' entries still hold
+        self.write("pyproject.toml", '[tool.pytest.ini_options]\nasyncio_mode = "strict"\n')
+        out, hits = self.lint()
+        self.assertEqual(self.codes(out, "test_orders.py"), ["AL515"])
+        self.assertEqual(hits, 8)  # strict mode says what no setting said: the first run's entry again
+        os.remove(os.path.join(self.proj, "pyproject.toml"))
+        self.write("conftest.py", "def pytest_pyfunc_call(pyfuncitem):\n    return None\n")
+        out, _ = self.lint()
+        self.assertEqual(self.codes(out, "test_orders.py"), [])
+
     def test_damaged_entries_are_misses(self):
         cold, _ = self.lint()
         root = os.path.join(self.dir, "cache")

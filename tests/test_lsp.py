@@ -367,6 +367,19 @@ class Lsp(unittest.TestCase):
         self.c.send("textDocument/didSave", {"textDocument": {"uri": "file://" + path}}, request=False)
         self.assertEqual([d["code"] for d in self.diags()], ["AL201"])
 
+    def test_pytest_settings_are_read_at_each_lint(self):
+        """AL515 on a pytest file: its conftest is read as it is when the file is linted."""
+        test_uri = "file://" + os.path.join(self.dir, "test_orders.py")
+        text = "import asyncio\n\n\nasync def test_total():\n    await asyncio.sleep(0)\n"
+        self.init()
+        self.open_doc(test_uri, text)
+        self.assertEqual([d["code"] for d in self.diags_for(test_uri)], ["AL515"])
+        with open(os.path.join(self.dir, "conftest.py"), "w") as fh:
+            fh.write("def pytest_pyfunc_call(pyfuncitem):\n    return None\n")
+        self.c.send("textDocument/didChange", {"textDocument": {"uri": test_uri, "version": 2},
+                                               "contentChanges": [{"text": text + "\n"}]}, request=False)
+        self.assertEqual(self.diags_for(test_uri), [])
+
     def test_pull_diagnostics(self):
         """A client that pulls diagnostics (LSP 3.17 textDocument/diagnostic) gets
         diagnosticProvider, no publishDiagnostics, full reports with a resultId and

@@ -9,7 +9,8 @@ For every pair fixtures/<CODE>/<lang>/<case>.bad.<ext> + <case>.fixed.<ext> it c
             (expect: comments aside), or, for a manual fix, leaves it unchanged;
   defect    running the bad file shows the defect (per rule and language, below);
   gone      running the fixed file does not.
-Python runs under CPython's asyncio in debug mode (3.11 and 3.12 when installed), JS
+Python runs under CPython's asyncio in debug mode (3.11 and 3.12 when installed; a pytest
+file, test_*.bad.py, under Debian's pytest with pytest-asyncio), JS
 under Node, C against runtime/ (judged by its JSON report). Prints a table."""
 import glob
 import json
@@ -84,9 +85,11 @@ DEFECTS = {
     "AL513": {"python": ("TypeError from async with / async for", lambda r: (r["error"] or "").startswith("TypeError"))},
     "AL514": {"python": ("TypeError from gather", lambda r: (r["error"] or "").startswith("TypeError")),
               "javascript": ("the jobs ran one at a time", lambda r: r["peak"] < 2)},
-    "AL515": {"python": ("TypeError creating the object, or a test that passed without running",
+    "AL515": {"python": ("TypeError creating the object, a test that passed or was skipped without running, "
+                         "or a fixture that gave a coroutine",
                          lambda r: (r["error"] or "").startswith("TypeError")
-                         or "without running its body" in (r["error"] or ""))},
+                         or "without running its body" in (r["error"] or "")
+                         or "gave a coroutine" in (r["error"] or ""))},
     "AL518": {"python": ("closed file used by the task", lambda r: "closed file" in (r["error"] or ""))},
     "AL517": {"python": ("TimeoutError at once", lambda r: (r["error"] or "").startswith("TimeoutError"))},
     "AL516": {"python": ("TypeError (gather, call_later)", lambda r: (r["error"] or "").startswith("TypeError")),
@@ -170,7 +173,8 @@ def strip_expect(text):
 def fix_matches(binary, bad, fixed):
     tmp = tempfile.mkdtemp(prefix="asynclint-validate-")
     try:
-        copy = os.path.join(tmp, "case" + os.path.splitext(bad)[1])
+        # under its own name (a pytest file is test_*.py): x.bad.py -> x.py
+        copy = os.path.join(tmp, os.path.basename(bad).replace(".bad.", "."))
         shutil.copyfile(bad, copy)
         subprocess.run([binary, "check", "--select", "ALL", "--fix", "--unsafe-fixes", "-q", copy], capture_output=True)
         got = open(copy).read()
@@ -254,7 +258,35 @@ def pythons_for(path):
     return found[:1] if found[0] == "/usr/bin/python3" else [p for p in found if p != "/usr/bin/python3"]
 
 
+def run_pytest(path):
+    """A pytest file (test_*.bad.py / .fixed.py) run by Debian's pytest with pytest-asyncio
+    (scripts/setup installs python3-pytest and python3-pytest-asyncio) in a scratch folder,
+    under its name without .bad/.fixed: the report says what pytest skipped or failed."""
+    tmp = tempfile.mkdtemp(prefix="asynclint-validate-pytest-")
+    try:
+        name = os.path.basename(path).replace(".bad.", ".").replace(".fixed.", ".")
+        shutil.copyfile(path, os.path.join(tmp, name))
+        proc = subprocess.run(["/usr/bin/python3", "-m", "pytest", "-q", "-rs", "-p", "no:cacheprovider", name],
+                              cwd=tmp, capture_output=True, text=True, timeout=120)
+        summary = (proc.stdout.strip().splitlines() or [""])[-1]
+        if not re.search(r"\d+ (passed|failed|skipped)", summary):
+            raise RuntimeError(f"pytest did not run {path}: {proc.stdout[-400:]}{proc.stderr[-400:]}")
+        problems = []
+        m = re.search(r"(\d+) skipped", summary)
+        if m:
+            problems.append(f"{m.group(1)} skipped without running its body")
+        m = re.search(r"(\d+) failed", summary)
+        if m:
+            why = ": a fixture gave a coroutine object" if re.search(r"<coroutine object", proc.stdout) else ""
+            problems.append(f"{m.group(1)} failed{why}")
+        return [{"error": "pytest: " + "; ".join(problems) if problems else None, "exit": proc.returncode}]
+    finally:
+        shutil.rmtree(tmp)
+
+
 def run_fixture(build, lang, path):
+    if lang == "python" and os.path.basename(path).startswith("test_"):
+        return run_pytest(path)
     if lang == "python":
         out = []
         for py in pythons_for(path):

@@ -8,6 +8,7 @@
 #include "frontend.h"
 #include "helpers.h"
 #include "kb_expand.h"
+#include "pytest_ctx.h"
 #include "rule.h"
 #include "toml.h"
 
@@ -731,6 +732,65 @@ static const char *toml_at(yaml_document_t *doc, const char *const *keys, size_t
   return at && at->type == YAML_SCALAR_NODE ? (const char *)at->data.scalar.value : NULL;
 }
 
+static void write_text(const char *path, const char *text) {
+  FILE *fh = fopen(path, "w");
+  ck_assert_ptr_nonnull(fh);
+  fputs(text, fh);
+  fclose(fh);
+}
+
+/* AL515's pytest context: the file names pytest collects, the settings that run unmarked
+ * coroutine tests (not the strict mode, not a longer name), found in a folder above. */
+START_TEST(pytest_context) {
+  ck_assert(al_pytest_file_name("/p/tests/test_orders.py"));
+  ck_assert(al_pytest_file_name("orders_test.py"));
+  ck_assert(!al_pytest_file_name("/p/tests/helpers.py"));
+  ck_assert(!al_pytest_file_name("/p/test_/x.py"));
+  ck_assert(!al_pytest_file_name("/p/test_x.pyi"));
+  ck_assert(!al_pytest_file_name("_test.py"));
+  static const struct { const char *text; bool runs; } cases[] = {
+      {"[pytest]\nasyncio_mode = auto\n", true},
+      {"[tool.pytest.ini_options]\nasyncio_mode = \"strict\"\n", false},
+      {"[pytest]\nasyncio_mode=strict", false},
+      {"[pytest]\naddopts = -q --asyncio-mode=auto\n", true},
+      {"[pytest]\naddopts = --asyncio-mode strict\n", false},
+      {"my_asyncio_mode = auto\n", false},
+      {"[pytest]\ntrio_mode = true\n", true},
+      {"def pytest_pyfunc_call(pyfuncitem):\n", true},
+      {"pytest_plugins = [\"aiohttp.pytest_plugin\"]\n", true},
+      {"def pytest_addoption(parser):\n    pass\n", false},
+      {"", false},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
+    ck_assert_msg(al_pytest_text_runs_async(cases[i].text, strlen(cases[i].text)) == cases[i].runs, "%s",
+                  cases[i].text);
+  char tmpl[] = "/tmp/asynclint-pytest-XXXXXX";
+  char *root = mkdtemp(tmpl);
+  ck_assert_ptr_nonnull(root);
+  char *a = al_fmt("%s/a", root), *ab = al_fmt("%s/a/b", root), *c = al_fmt("%s/c", root);
+  char *tox = al_fmt("%s/a/tox.ini", root), *conf = al_fmt("%s/c/conftest.py", root);
+  ck_assert_int_eq(mkdir(a, 0755), 0);
+  ck_assert_int_eq(mkdir(ab, 0755), 0);
+  ck_assert_int_eq(mkdir(c, 0755), 0);
+  write_text(tox, "[pytest]\nasyncio_mode = auto\n");
+  write_text(conf, "import pytest\n");
+  al_map memo = {0};
+  char *t1 = al_fmt("%s/test_x.py", ab), *t2 = al_fmt("%s/test_y.py", c), *t3 = al_fmt("%s/helper.py", c);
+  ck_assert_int_eq(al_pytest_context(&memo, t1), AL_PYTEST_FILE | AL_PYTEST_RUNS_ASYNC);
+  ck_assert_int_eq(al_pytest_context(&memo, t2), AL_PYTEST_FILE);
+  ck_assert_int_eq(al_pytest_context(&memo, t3), 0);
+  ck_assert_int_eq(al_pytest_context(&memo, t1), AL_PYTEST_FILE | AL_PYTEST_RUNS_ASYNC); /* memoized */
+  al_map_free(&memo);
+  unlink(tox);
+  unlink(conf);
+  rmdir(ab);
+  rmdir(a);
+  rmdir(c);
+  rmdir(root);
+  free(a), free(ab), free(c), free(tox), free(conf), free(t1), free(t2), free(t3);
+}
+END_TEST
+
 START_TEST(toml_table) {
   static const char *const table[] = {"tool", "asynclint"};
   const char *text =
@@ -822,6 +882,7 @@ int main(void) {
   tcase_add_test(tc, fast_hash_sees_every_byte);
   tcase_add_test(tc, pooled_arenas);
   tcase_add_test(tc, toml_table);
+  tcase_add_test(tc, pytest_context);
   suite_add_tcase(s, tc);
   return run_suite(s);
 }
