@@ -84,10 +84,11 @@ static bool async_test_method(const ir_file *f, const al_index *idx, al_sink *si
 /* ---- pytest ---- */
 
 /* What a decorator is to pytest. */
-typedef enum { DEC_OTHER, DEC_MARK, DEC_ASYNC_MARK, DEC_FIXTURE, DEC_ASYNC_FIXTURE } dec_kind;
+typedef enum { DEC_OTHER, DEC_MARK, DEC_SKIP, DEC_ASYNC_MARK, DEC_FIXTURE, DEC_ASYNC_FIXTURE } dec_kind;
 
 typedef struct {
   bool other;                 /* a decorator that may run the coroutine itself */
+  bool skip;                  /* a marker that skips the test anyway (knowledge `pytest_skip_markers`) */
   bool async_mark;            /* a marker of knowledge `pytest_async_markers` */
   bool fixture;               /* @pytest.fixture (plain) */
   bool async_fixture;         /* @pytest_asyncio.fixture */
@@ -107,7 +108,9 @@ static dec_kind classify(const ir_file *f, const char *name, size_t n, const al_
   if (!strcmp(full, "pytest.fixture")) return DEC_FIXTURE;
   if (!strcmp(full, "pytest_asyncio.fixture")) return DEC_ASYNC_FIXTURE;
   if (!al_starts_with(full, "pytest.mark.") || strchr(full + 12, '.')) return DEC_OTHER;
-  *marker = al_kb_find(al_kb_for(AL_LANG_PYTHON), "pytest_async_markers", full + 12);
+  const al_kb *kb = al_kb_for(AL_LANG_PYTHON);
+  if (al_kb_find(kb, "pytest_skip_markers", full + 12)) return DEC_SKIP;
+  *marker = al_kb_find(kb, "pytest_async_markers", full + 12);
   return *marker ? DEC_ASYNC_MARK : DEC_MARK;
 }
 
@@ -137,6 +140,7 @@ static decorators decorators_of(const ir_file *f, uint32_t at) {
     switch (classify(f, t + p, q - p, &marker)) {
     case DEC_OTHER: d.other = true; break;
     case DEC_MARK: break;
+    case DEC_SKIP: d.skip = true; break;
     case DEC_ASYNC_MARK: d.async_mark = true, d.marker = marker; break;
     case DEC_FIXTURE: d.fixture = true, d.fixture_at = p, d.fixture_len = q - p; break;
     case DEC_ASYNC_FIXTURE: d.async_fixture = true; break;
@@ -252,7 +256,7 @@ static void pytest_func(const ir_file *f, al_sink *sink, const ir_node *fn, cons
     if (pf->strict_asyncio && !pf->other_plugins && !d.other) report_fixture(f, sink, fn, name, &d);
     return;
   }
-  if (class_marked || d.other || d.async_mark || d.async_fixture || !al_starts_with(name, "test")) return;
+  if (class_marked || d.other || d.skip || d.async_mark || d.async_fixture || !al_starts_with(name, "test")) return;
   if (async_fixture_param(fn) || name_used(f, fn, name)) return;
   report_test(f, sink, fn, name, pf);
 }
@@ -298,7 +302,7 @@ static void pytest_tests(const ir_file *f, al_sink *sink) {
     decorators cd = (n->flags & IR_F_DECORATED) ? decorators_of(f, n->span.start) : (decorators){0};
     for (const ir_node *m = n->child; m; m = m->next) {
       const char *dot = m->kind == IR_FUNC && m->name ? strrchr(m->name, '.') : NULL;
-      if (dot) pytest_func(f, sink, m, dot + 1, cd.other || cd.async_mark, &pf);
+      if (dot) pytest_func(f, sink, m, dot + 1, cd.other || cd.skip || cd.async_mark, &pf);
     }
   }
 }
