@@ -346,6 +346,70 @@ static bool promise_method_arity(const ir_file *f, al_sink *sink, const ir_node 
   return false;
 }
 
+/* fn's body calls `name` or hands it on (`setTimeout(done)`, `.then(done)`). */
+static bool uses_callback(const ir_node *fn, const char *name) {
+  for (const ir_node *c = fn->child; c; c = ir_next(c, fn)) {
+    if (c->kind != IR_CALL) continue;
+    if (c->name && !strcmp(c->name, name)) return true;
+    for (uint32_t i = 0; i < c->nargs; i++)
+      if (c->args[i].text && !strcmp(c->args[i].text, name)) return true;
+  }
+  return false;
+}
+
+/* fn returns a promise: async, or it returns a promise chain or an awaitable call. */
+static bool returns_promise(const ir_file *f, const al_index *idx, const ir_node *fn) {
+  if (fn->flags & IR_F_ASYNC) return true;
+  for (const ir_node *x = fn->child; x; x = x->kind == IR_FUNC ? ir_next_skip(x, fn) : ir_next(x, fn)) {
+    const ir_node *r = x->kind == IR_RETURN ? x->child : x;
+    if (!r || r->kind != IR_CALL || r->use != IR_USE_RETURNED || !r->name || ir_enclosing_func(r) != fn) continue;
+    const al_func_info *callee;
+    const al_kb_entry *api;
+    if (al_ends_with(r->name, ".then") || al_ends_with(r->name, ".catch") || al_ends_with(r->name, ".finally") ||
+        al_index_call_awaitable(idx, f, r, &callee, &api))
+      return true;
+  }
+  return false;
+}
+
+/* JS: a Mocha/Jest/node:test test or hook whose function declares the `done` callback and
+ * also returns a promise: the framework fails it. */
+static bool done_and_promise(const ir_file *f, const al_index *idx, al_sink *sink, const ir_node *n,
+                             const al_kb *kb) {
+  const ir_node *fn = NULL;
+  for (const ir_node *c = n->child; c && !fn; c = c->next)
+    if (c->kind == IR_FUNC) fn = c;
+  if (!fn || !fn->nargs) return false;
+  char key[128];
+  const char *name = n->name;
+  if (n->module && !strcmp(n->module, "test")) { /* node:test (its default export is `test`) */
+    if (!al_join(key, sizeof key, "test", '.', n->member && *n->member ? n->member : "test")) return false;
+    name = key;
+  } else if (n->module && strcmp(n->module, "mocha") && strcmp(n->module, "@jest/globals")) {
+    return false;
+  }
+  const al_kb_entry *e = al_kb_find(kb, "done_callback_tests", name);
+  const char *pos = e ? al_kb_attr(e, "done") : NULL;
+  if (!pos || (al_kb_attr(e, "module") && !n->module) || al_index_resolve(idx, f, n)) return false;
+  uint32_t i = (uint32_t)(*pos - '1');
+  const char *param = i < fn->nargs ? fn->args[i].text : NULL;
+  if (!param || !al_is_identifier(param)) return false;
+  if (!al_kb_find(kb, "done_callback_names", param) && !uses_callback(fn, param)) return false;
+  if (!returns_promise(f, idx, fn)) return false;
+#define MOCHA_SAYS "\"Resolution method is overspecified\""
+#define JEST_SAYS "\"Test functions cannot both take a 'done' callback and return something\""
+  const char *fails = n->module && !strcmp(n->module, "test")
+                          ? "node:test fails it (\"passed a callback but also returned a Promise\")"
+                      : n->module && !strcmp(n->module, "mocha") ? "Mocha fails it (" MOCHA_SAYS ")"
+                      : n->module                                ? "Jest fails it (" JEST_SAYS ")"
+                                     : "Mocha and Jest fail it (" MOCHA_SAYS "; " JEST_SAYS ")";
+  al_report(sink, fn, "the function given to `%s()` declares the `%s` callback and %s: %s; drop `%s` and let the "
+            "promise end the test (throw or reject instead of `%s(err)`)", al_call_label(f, n), param,
+            (fn->flags & IR_F_ASYNC) ? "is async, so it also returns a promise" : "also returns a promise", fails,
+            param, param);
+  return true;
+}
+
 static void check_js(const ir_file *f, const al_index *idx, al_sink *sink, const ir_node *n, const al_kb *kb) {
   const char *label = al_call_label(f, n);
   if ((n->flags & IR_F_NEW) && n->name && al_kb_find(kb, "promise_statics", n->name)) {
@@ -371,6 +435,7 @@ static void check_js(const ir_file *f, const al_index *idx, al_sink *sink, const
     return;
   }
   if (promise_method_arity(f, sink, n)) return;
+  if (done_and_promise(f, idx, sink, n, kb)) return;
   if (al_ends_with(n->name, ".finally")) {
     finally_return(f, sink, n);
     return;

@@ -93,8 +93,10 @@ DEFECTS = {
     "AL518": {"python": ("closed file used by the task", lambda r: "closed file" in (r["error"] or ""))},
     "AL517": {"python": ("TimeoutError at once", lambda r: (r["error"] or "").startswith("TimeoutError"))},
     "AL516": {"python": ("TypeError (gather, call_later)", lambda r: (r["error"] or "").startswith("TypeError")),
-              "javascript": ("TypeError: not iterable, or a sleep that did not wait",
-                             lambda r: "not iterable" in (r["error"] or "") or "did not wait" in (r["error"] or ""))},
+              "javascript": ("TypeError: not iterable, a sleep that did not wait, or a test failed for taking a "
+                             "done callback and returning a promise (node:test)",
+                             lambda r: "not iterable" in (r["error"] or "") or "did not wait" in (r["error"] or "")
+                             or "callback but also returned a Promise" in (r["error"] or ""))},
     "AL405": {"javascript": ("abort not honoured", lambda r: r["abort_honoured"] is False)},
     "AL502": {"python": ("the waiter noticed the change an interval late", lambda r: "ms late" in (r["error"] or ""))},
     "AL505": {"python": ("the timeout did not stop the work", lambda r: "did not stop the work" in (r["error"] or ""))},

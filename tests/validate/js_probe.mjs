@@ -3,7 +3,8 @@
 // (the fixture may export a `probe` object with a `peak` counter), and whether an
 // aborted main finished within a deadline (when the fixture exports ABORT_AFTER).
 // A `*.test.mjs` fixture is a node:test file instead: it runs under `node --test`, and the
-// report counts the tests that failed and the subtests cancelled by their parent.
+// report counts the tests that failed, the subtests cancelled by their parent and the tests
+// that took a done callback and returned a promise.
 import { spawnSync } from 'node:child_process';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
@@ -14,7 +15,9 @@ if (process.argv[2].endsWith('.test.mjs')) {
   const count = (re) => Number((run.stdout.match(re) || [0, 0])[1]);
   const cancelled = (run.stdout.match(/failureType: 'cancelledByParent'/g) || []).length;
   report.tests_failed = count(/^# fail (\d+)$/m);
+  const overspecified = (run.stdout.match(/passed a callback but also returned a Promise/g) || []).length;
   if (cancelled) report.error = `${cancelled} subtests cancelled by their parent`;
+  else if (overspecified) report.error = `${overspecified} tests failed: passed a callback but also returned a Promise`;
   else if (report.tests_failed) report.error = `${report.tests_failed} tests failed`;
   console.log(JSON.stringify(report));
   process.exit(0);
