@@ -46,37 +46,42 @@ bool al_pytest_text_runs_async(const char *text, size_t len) {
   return false;
 }
 
-/* A file of the folder names a setting that runs coroutine tests. */
-static bool file_runs_async(const char *dir, const char *name) {
+/* What a file of the folder says: it is pytest's (`section`: the header that makes a
+ * shared settings file pytest's; NULL: the file is pytest's by its name), and whether it
+ * names a setting that runs coroutine tests. */
+static uint8_t file_flags(const char *dir, const char *name, const char *section) {
   char *path = al_fmt("%s/%s", strcmp(dir, "/") ? dir : "", name);
   struct stat st;
-  bool yes = false;
+  uint8_t flags = 0;
   FILE *fh = stat(path, &st) == 0 && S_ISREG(st.st_mode) ? fopen(path, "rb") : NULL;
   if (fh) {
     size_t cap = (size_t)st.st_size < MAX_CONFIG_BYTES ? (size_t)st.st_size : MAX_CONFIG_BYTES;
     char *buf = al_malloc(cap + 1);
     size_t got = fread(buf, 1, cap, fh);
-    yes = al_pytest_text_runs_async(buf, got);
+    if (!section || memmem(buf, got, section, strlen(section))) flags |= AL_PYTEST_CONFIGURED;
+    if (al_pytest_text_runs_async(buf, got)) flags |= AL_PYTEST_RUNS_ASYNC;
     free(buf);
     fclose(fh);
   }
   free(path);
-  return yes;
+  return flags;
 }
 
 /* The folder's own files, then the folders above it (memoized: 1 + flags). */
 static uint8_t dir_flags(al_map *memo, const char *dir, int depth) {
   void *v = al_map_get(memo, dir);
   if (v) return (uint8_t)((uintptr_t)v - 1);
-  static const char *const names[] = {"conftest.py", "pytest.ini", ".pytest.ini", "pyproject.toml", "tox.ini",
-                                      "setup.cfg"};
+  static const struct { const char *name, *section; } files[] = {
+      {"conftest.py", NULL}, {"pytest.ini", NULL}, {".pytest.ini", NULL}, {"pyproject.toml", "[tool.pytest"},
+      {"tox.ini", "[pytest]"}, {"setup.cfg", "[tool:pytest]"}};
+  const uint8_t all = AL_PYTEST_RUNS_ASYNC | AL_PYTEST_CONFIGURED;
   uint8_t flags = 0;
-  for (size_t i = 0; i < sizeof names / sizeof *names && !flags; i++)
-    if (file_runs_async(dir, names[i])) flags = AL_PYTEST_RUNS_ASYNC;
-  if (!flags && depth < 64) {
+  for (size_t i = 0; i < sizeof files / sizeof *files && flags != all; i++)
+    flags |= file_flags(dir, files[i].name, files[i].section);
+  if (flags != all && depth < 64) {
     char *tmp = al_strdup(dir); /* dirname may write into its argument */
     char *up = al_strdup(dirname(tmp));
-    if (strcmp(up, dir)) flags = dir_flags(memo, up, depth + 1);
+    if (strcmp(up, dir)) flags |= dir_flags(memo, up, depth + 1);
     free(up);
     free(tmp);
   }

@@ -13,8 +13,10 @@
 #include "util.h"
 
 enum {
-  AL_PYTEST_FILE = 1u << 0,      /* pytest collects it by default: test_*.py, *_test.py */
-  AL_PYTEST_RUNS_ASYNC = 1u << 1 /* a setting, conftest or plugin may run unmarked coroutine tests */
+  AL_PYTEST_FILE = 1u << 0,       /* pytest collects it by default: test_*.py, *_test.py */
+  AL_PYTEST_RUNS_ASYNC = 1u << 1, /* a setting, conftest or plugin may run unmarked coroutine tests */
+  AL_PYTEST_CONFIGURED = 1u << 2  /* a conftest.py or a pytest section of the settings is there: the
+                                   * project runs pytest (else the file must import it) */
 };
 
 /* path's basename is one pytest collects by default. */

@@ -266,9 +266,10 @@ static void pytest_tests(const ir_file *f, al_sink *sink) {
   if (al_pytest_text_runs_async(f->src->text, f->src->len) || pytestmark_marker(f)) return;
   const al_kb *kb = al_kb_for(AL_LANG_PYTHON);
   pytest_file pf = {0};
-  bool any = false;
+  bool any = false, pytest = (f->pytest & AL_PYTEST_CONFIGURED) != 0;
   for (const ir_node *n = f->root->child; n; n = n->next) {
     if (n->kind == IR_IMPORT && n->name) {
+      pytest |= al_starts_with(n->name, "pytest"); /* pytest, pytest_asyncio ... */
       char head[64];
       size_t k = strcspn(n->name, ".");
       if (k < sizeof head && (memcpy(head, n->name, k), head[k] = 0, al_kb_find(kb, "pytest_async_imports", head)))
@@ -277,7 +278,7 @@ static void pytest_tests(const ir_file *f, al_sink *sink) {
     any |= n->kind == IR_FUNC && (n->flags & IR_F_ASYNC);
     if (n->kind == IR_CLASS) any = true;
   }
-  if (!any) return;
+  if (!any || !pytest) return; /* neither a pytest configuration around it nor an import of pytest */
   /* which async markers the file uses (the strict mode is in evidence when it marks tests) */
   for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
     if ((n->kind != IR_FUNC && n->kind != IR_CLASS) || !(n->flags & IR_F_DECORATED)) continue;

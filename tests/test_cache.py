@@ -175,7 +175,8 @@ class Cache(unittest.TestCase):
     def test_pytest_settings_change_misses(self):
         # AL515's pytest check reads the settings and conftest files around a test file:
         # a change there re-analyses the test file, and only it
-        self.write("test_orders.py", "import asyncio\n\n\nasync def test_total():\n    await asyncio.sleep(0)\n")
+        self.write("test_orders.py", "import asyncio\n\nimport pytest\n\n\nasync def test_total():\n"
+                                     "    await asyncio.sleep(0)\n")
         out, _ = self.lint()
         self.assertEqual(self.codes(out, "test_orders.py"), ["AL515"])
         self.write("pyproject.toml", '[tool.pytest.ini_options]\nasyncio_mode = "auto"\n')
@@ -185,7 +186,12 @@ class Cache(unittest.TestCase):
         self.write("pyproject.toml", '[tool.pytest.ini_options]\nasyncio_mode = "strict"\n')
         out, hits = self.lint()
         self.assertEqual(self.codes(out, "test_orders.py"), ["AL515"])
-        self.assertEqual(hits, 8)  # strict mode says what no setting said: the first run's entry again
+        self.assertEqual(hits, 7)
+        # an edit that changes nothing pytest-asyncio reads keeps the entry
+        self.write("pyproject.toml", '[tool.pytest.ini_options]\n# markers required\nasyncio_mode = "strict"\n')
+        out, hits = self.lint()
+        self.assertEqual(self.codes(out, "test_orders.py"), ["AL515"])
+        self.assertEqual(hits, 8)
         os.remove(os.path.join(self.proj, "pyproject.toml"))
         self.write("conftest.py", "def pytest_pyfunc_call(pyfuncitem):\n    return None\n")
         out, _ = self.lint()

@@ -370,7 +370,7 @@ class Lsp(unittest.TestCase):
     def test_pytest_settings_are_read_at_each_lint(self):
         """AL515 on a pytest file: its conftest is read as it is when the file is linted."""
         test_uri = "file://" + os.path.join(self.dir, "test_orders.py")
-        text = "import asyncio\n\n\nasync def test_total():\n    await asyncio.sleep(0)\n"
+        text = "import asyncio\n\nimport pytest\n\n\nasync def test_total():\n    await asyncio.sleep(0)\n"
         self.init()
         self.open_doc(test_uri, text)
         self.assertEqual([d["code"] for d in self.diags_for(test_uri)], ["AL515"])

@@ -776,10 +776,15 @@ START_TEST(pytest_context) {
   write_text(conf, "import pytest\n");
   al_map memo = {0};
   char *t1 = al_fmt("%s/test_x.py", ab), *t2 = al_fmt("%s/test_y.py", c), *t3 = al_fmt("%s/helper.py", c);
-  ck_assert_int_eq(al_pytest_context(&memo, t1), AL_PYTEST_FILE | AL_PYTEST_RUNS_ASYNC);
-  ck_assert_int_eq(al_pytest_context(&memo, t2), AL_PYTEST_FILE);
+  const int all = AL_PYTEST_FILE | AL_PYTEST_RUNS_ASYNC | AL_PYTEST_CONFIGURED;
+  ck_assert_int_eq(al_pytest_context(&memo, t1), all); /* tox.ini's [pytest], two folders up */
+  ck_assert_int_eq(al_pytest_context(&memo, t2), AL_PYTEST_FILE | AL_PYTEST_CONFIGURED); /* a conftest.py */
   ck_assert_int_eq(al_pytest_context(&memo, t3), 0);
-  ck_assert_int_eq(al_pytest_context(&memo, t1), AL_PYTEST_FILE | AL_PYTEST_RUNS_ASYNC); /* memoized */
+  ck_assert_int_eq(al_pytest_context(&memo, t1), all); /* memoized */
+  write_text(tox, "[tox]\nenvlist = py311\n"); /* no [pytest] section: not pytest's settings */
+  al_map_free(&memo);
+  memo = (al_map){0};
+  ck_assert_int_eq(al_pytest_context(&memo, t1) & AL_PYTEST_CONFIGURED, 0);
   al_map_free(&memo);
   unlink(tox);
   unlink(conf);
