@@ -341,7 +341,8 @@ const al_rule rule_al515 = {
     .family = AL_FAMILY_HYGIENE,
     .langs = 1u << AL_LANG_PYTHON,
     .severity = AL_SEV_ERROR,
-    .summary = "async def for a method Python calls synchronously (__init__, __enter__, __iter__, __aiter__, ...)",
+    .summary = "async def for a method Python calls synchronously (__init__, __enter__, __iter__, __aiter__, ...), "
+               "or for a test its runner never awaits (unittest.TestCase, pytest without its plugin's marker)",
     .fix = AL_FIX_UNSAFE,
     .check = check,
 };

@@ -11,7 +11,9 @@
  *   parameters are swapped (`(reject, resolve) =>`), and a `then` method on a plain
  *   object, class or module (eslint-plugin-promise no-new-statics, valid-params,
  *   param-names; unicorn no-thenable): `await` and `Promise.resolve` call it, and the
- *   await never ends unless it calls its first argument.
+ *   await never ends unless it calls its first argument;
+ * - a Mocha/Jest/node:test test or hook whose function declares the `done` callback and
+ *   also returns a promise (knowledge `done_callback_tests`): the framework fails it.
  * Fix (unsafe: the program goes from failing to running the work): a list given to
  * gather is spread (`gather(*xs)`); JS arguments given separately are wrapped in an
  * array (`Promise.all([p1, p2])`). */
@@ -407,6 +409,8 @@ static bool done_and_promise(const ir_file *f, const al_index *idx, al_sink *sin
             "promise end the test (throw or reject instead of `%s(err)`)", al_call_label(f, n), param,
             (fn->flags & IR_F_ASYNC) ? "is async, so it also returns a promise" : "also returns a promise", fails,
             param, param);
+#undef MOCHA_SAYS
+#undef JEST_SAYS
   return true;
 }
 
@@ -554,7 +558,7 @@ const al_rule rule_al516 = {
     .langs = (1u << AL_LANG_JS) | (1u << AL_LANG_PYTHON),
     .severity = AL_SEV_ERROR,
     .summary = "a combinator or promise API called in a shape that fails (gather([...]), Promise.all(a, b), "
-               "new Promise.resolve(), a then method)",
+               "new Promise.resolve(), a then method, a test taking `done` that returns a promise)",
     .fix = AL_FIX_UNSAFE,
     .check = check,
 };
