@@ -372,8 +372,14 @@ static void prebind_class_attrs(ts_walk *w, py_ctx *c, TSNode body) {
 static const char *resolve_ref(ts_walk *w, py_ctx *c, const char *text, const char **name, const char **module,
                                const char **member) {
   /* super().m(): the first base's method (found on it or its bases, in the index); the
-   * class's own when the base is not a plain name */
+   * class's own when the base is not a plain name; nothing for a class without bases
+   * (object's: a mixin's `super().close()` reaches whatever the MRO puts next) */
   ir_node *sup_cls = al_starts_with(text, "super().") ? ts_enclosing_own(w, IR_CLASS) : NULL;
+  if (sup_cls && !sup_cls->nargs && !strchr(text + 8, '(')) {
+    *module = NULL;
+    *member = *name = text;
+    return *name;
+  }
   if (sup_cls && !strchr(text + 8, '(')) {
     const char *base = sup_cls->nargs ? sup_cls->args[0].text : NULL;
     if (base && !strchr(base, '(') && !strchr(base, '[') && !strchr(base, '=')) {
