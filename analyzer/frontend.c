@@ -237,20 +237,21 @@ static void type_callback_params(ir_file *f) {
  * known types (knowledge `callback_params` with positional `params`: node:test's
  * `test('t', sharedBody)` with `async function sharedBody(t) {...}`): calls on those
  * parameters in its body are that type's methods (`t.test()`, a promise). The front end
- * types an inline function itself; only files importing a typed package are walked. */
+ * types an inline function itself; only files importing a typed package, or naming a
+ * global one (`Deno.test`: knowledge `global`), are walked. */
 static void type_named_callbacks(ir_file *f) {
-  if (!f || !f->typed_apis) return;
+  if (!f || (!f->typed_apis && !memmem(f->src->text, f->src->len, "Deno.test", 9))) return;
   const al_kb *kb = al_kb_for(f->lang);
   ir_node *small[256];
   func_table t = {0};
   for (ir_node *x = f->root; x; x = ir_next(x, f->root)) {
-    if (x->kind != IR_CALL || !x->name || !x->module || !x->nargs) continue;
+    if (x->kind != IR_CALL || !x->name || !x->nargs) continue;
     const ir_arg *last = &x->args[x->nargs - 1];
     if (!last->text || (last->flags & (IR_ARG_LAMBDA | IR_ARG_LITERAL | IR_ARG_NULL | IR_ARG_SPREAD))) continue;
     const al_kb_entry *e = al_kb_match(kb, "callback_params", x->name);
     const char *types = e ? al_kb_attr(e, "params") : NULL, *mod = e ? al_kb_attr(e, "module") : NULL;
     const char *from = e ? al_kb_attr(e, "from") : NULL;
-    if (!types || !mod || (from && strcmp(x->module, from))) continue;
+    if (!types || !mod || (x->module ? from && strcmp(x->module, from) : !al_kb_attr(e, "global"))) continue;
     func_table_ensure(&t, small, f);
     ir_node *fn = named_callback(&t, x, last->text);
     if (fn) type_fn_params(f, fn, 0, types, mod);
