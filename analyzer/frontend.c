@@ -237,10 +237,10 @@ static void type_callback_params(ir_file *f) {
  * known types (knowledge `callback_params` with positional `params`: node:test's
  * `test('t', sharedBody)` with `async function sharedBody(t) {...}`): calls on those
  * parameters in its body are that type's methods (`t.test()`, a promise). The front end
- * types an inline function itself; only files importing a typed package, or naming a
+ * types an inline function itself; only files importing a typed package, or calling a
  * global one (`Deno.test`: knowledge `global`), are walked. */
 static void type_named_callbacks(ir_file *f) {
-  if (!f || (!f->typed_apis && !memmem(f->src->text, f->src->len, "Deno.test", 9))) return;
+  if (!f || !f->typed_apis) return;
   const al_kb *kb = al_kb_for(f->lang);
   ir_node *small[256];
   func_table t = {0};

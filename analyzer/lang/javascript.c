@@ -27,7 +27,8 @@ typedef struct js_ctx {
   al_map aliases;  /* "<scope>\x1f<var>" -> dotted text: `const f = load` makes f() call load ("": not here) */
   bool project_imports; /* a relative specifier was seen: imports from files of the project */
   bool returns_imports; /* an import of a package the knowledge `returns` names: its calls may be typed */
-  bool callback_apis;   /* an import of a package whose callbacks' parameters are typed (`callback_params`) */
+  bool callback_apis;   /* an import of a package whose callbacks' parameters are typed (`callback_params`),
+                         * or a call of a global one (`Deno.test`) */
   /* TypeScript: the file's top-level declarations by name, built on first need: "f:name"
    * -> TSNode* (a function's parameters), "t:name" -> TSNode* (an interface's or type
    * alias's body) */
@@ -1319,6 +1320,10 @@ static ir_node *lower_call(ts_walk *w, js_ctx *c, TSNode n, ir_node *parent, boo
   call->text = text;
   resolve_callee(w, c, fn, text, call, is_new);
   if (is_new) call->flags |= IR_F_NEW;
+  /* Deno's test API is a global: no import marks the file for the by-name typing of its
+   * callbacks (frontend.c type_named_callbacks) */
+  if (call->name && call->name[0] == 'D' && !call->module && al_starts_with(call->name, "Deno.test"))
+    c->callback_apis = true;
   const char *var = NULL;
   call->use = (uint8_t)(awaited ? IR_USE_AWAITED : call_use(w, &var));
   call->alias = var;
