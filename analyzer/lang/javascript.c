@@ -731,10 +731,17 @@ static bool global_returns(const char *name) {
 /* What a call of a package API returns, by knowledge `returns` (a type name), through
  * chains of such calls: `createClient()`, `client.db(name)` on a typed local,
  * `client.db(name).collection(c)`; NULL when unknown. */
+static const char *required_module(ts_walk *w, js_ctx *c, TSNode fn);
+
 static const char *known_result_type(ts_walk *w, js_ctx *c, TSNode call, int depth) {
   if (depth > 4 || !ts_is(call, "call_expression")) return NULL;
   TSNode fn = ts_field(call, "function");
   const char *name = NULL;
+  if (ts_is(fn, "call_expression")) { /* `require('knex')(config)`: the package's export called */
+    const char *m = required_module(w, c, fn);
+    if (!m || m[0] == '/') return NULL;
+    name = m;
+  }
   if (ts_is(fn, "member_expression")) {
     TSNode obj = ts_field(fn, "object"), prop = ts_field(fn, "property");
     while (ts_is(obj, "parenthesized_expression")) obj = ts_node_named_child(obj, 0);
@@ -845,9 +852,21 @@ static void prebind_this_attr(ts_walk *w, void *seen, TSNode st) {
   ts_prebind_settle(w, &c->types, seen, "this.", var, before);
 }
 
+/* value is `require('m')(...)` for a package m the knowledge `returns` types (knex's
+ * `require('knex')(config)`): the file imports a typed package, as an import of it says. */
+static void note_required_call(ts_walk *w, js_ctx *c, TSNode value) {
+  if (c->returns_imports || ts_node_is_null(value) || strncmp(w->text + ts_node_start_byte(value), "require(", 8) ||
+      !ts_is(value, "call_expression") || !ts_is(ts_field(value, "function"), "call_expression"))
+    return;
+  const char *m = required_module(w, c, ts_field(value, "function"));
+  const al_kb_section *r = m && m[0] != '/' ? al_kb_section_get(al_kb_for(AL_LANG_JS), "returns") : NULL;
+  if (r && al_map_get(&r->heads, m)) c->returns_imports = true;
+}
+
 /* var (a local, or this.x) = value */
 static void bind_new_var(ts_walk *w, js_ctx *c, const char *var, TSNode value) {
   const char *key = NULL;
+  note_required_call(w, c, value);
   if (ts_is(value, "await_expression")) {
     value = ts_node_named_child(value, 0);
     key = "resolves";
@@ -999,11 +1018,16 @@ static bool resolve_typed(ts_walk *w, js_ctx *c, const char *text, ir_node *call
   const char *dot = strchr(text, '.');
   /* `this.load()` with a field or parameter property `load: Loader` */
   bool this_field = dot && al_starts_with(text, "this.") && !strchr(dot + 1, '.');
-  if ((!dot || this_field) && c->typescript && c->types.len &&
+  if ((!dot || this_field) && (c->typescript || (!dot && c->returns_imports)) && c->types.len &&
       (isalpha((unsigned char)text[0]) || text[0] == '_' || text[0] == '$')) {
-    /* `load()` with `load: Loader`: the function type's (a type alias, see IR_FUNC) */
+    /* `load()` with `load: Loader`: the function type's (a type alias, see IR_FUNC); in
+     * JavaScript a package's value called (`db('users')` with `db = knex(config)`) */
     al_binding *b = ts_typed_var(w, &c->types, "this.", text);
-    if (!b || !b->member || strpbrk(b->member, "().[<")) return false;
+    bool ok = b && b->member && !strpbrk(b->member, c->typescript ? "().[<" : "()[<");
+    if (!c->typescript && ok && (b->module ? b->module[0] == '/' : !strchr(b->member, '.')))
+      ok = false; /* (a package's type: `knex.Knex`, bound without a module) */
+    if (!ok && c->typescript) return false;
+    if (!ok) return false; /* (JavaScript: `!dot` here) */
     call->module = b->module;
     call->member = b->member;
     call->name = b->module ? al_arena_fmt(&w->f->arena, "%s.%s", b->module, b->member) : b->member;
