@@ -1026,8 +1026,7 @@ static bool resolve_typed(ts_walk *w, js_ctx *c, const char *text, ir_node *call
     bool ok = b && b->member && !strpbrk(b->member, c->typescript ? "().[<" : "()[<");
     if (!c->typescript && ok && (b->module ? b->module[0] == '/' : !strchr(b->member, '.')))
       ok = false; /* (a package's type: `knex.Knex`, bound without a module) */
-    if (!ok && c->typescript) return false;
-    if (!ok) return false; /* (JavaScript: `!dot` here) */
+    if (!ok) return false; /* (JavaScript: `!dot` here, nothing more to try) */
     call->module = b->module;
     call->member = b->member;
     call->name = b->module ? al_arena_fmt(&w->f->arena, "%s.%s", b->module, b->member) : b->member;
