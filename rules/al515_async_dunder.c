@@ -93,24 +93,36 @@ typedef struct {
   bool fixture;               /* @pytest.fixture (plain) */
   bool async_fixture;         /* @pytest_asyncio.fixture */
   uint32_t fixture_at, fixture_len; /* the plain fixture decorator's dotted name */
+  const al_kb_entry *fixture_entry; /* its knowledge `pytest_decorators` entry */
   const al_kb_entry *marker;  /* the async marker named */
 } decorators;
 
-/* name[0, n) names pytest's `mark.X` / `fixture`, through `import pytest` (any alias) or
- * `from pytest import mark, fixture`. */
-static dec_kind classify(const ir_file *f, const char *name, size_t n, const al_kb_entry **marker) {
-  char buf[160], full[200];
+/* The `pytest_decorators` entry of pytest's markers (`pytest.mark.*`), or NULL. */
+static const al_kb_entry *mark_entry(void) {
+  const al_kb_section *sec = al_kb_section_get(al_kb_for(AL_LANG_PYTHON), "pytest_decorators");
+  for (size_t i = 0; sec && i < sec->entries.len; i++)
+    if (al_kb_attr_is(sec->entries.items[i], "kind", "mark")) return sec->entries.items[i];
+  return NULL;
+}
+
+/* name[0, n) as pytest sees it (knowledge `pytest_decorators`), resolved through the imports
+ * (`import pytest` under any alias, `from pytest import mark, fixture`); *entry: its entry. */
+static dec_kind classify(const ir_file *f, const char *name, size_t n, const al_kb_entry **marker,
+                         const al_kb_entry **entry) {
+  char buf[160];
   if (n >= sizeof buf) return DEC_OTHER;
   memcpy(buf, name, n);
   buf[n] = 0;
-  const char *res = al_imported_name(f, buf); /* `pytest.mark.asyncio`, `pytest_asyncio.fixture` */
-  snprintf(full, sizeof full, "%s", res ? res : buf);
-  if (!strcmp(full, "pytest.fixture")) return DEC_FIXTURE;
-  if (!strcmp(full, "pytest_asyncio.fixture")) return DEC_ASYNC_FIXTURE;
-  if (!al_starts_with(full, "pytest.mark.") || strchr(full + 12, '.')) return DEC_OTHER;
+  const char *full = al_imported_name(f, buf); /* `pytest.mark.asyncio`, `pytest_asyncio.fixture` */
   const al_kb *kb = al_kb_for(AL_LANG_PYTHON);
-  if (al_kb_find(kb, "pytest_skip_markers", full + 12)) return DEC_SKIP;
-  *marker = al_kb_find(kb, "pytest_async_markers", full + 12);
+  const al_kb_entry *e = *entry = al_kb_match(kb, "pytest_decorators", full);
+  if (al_kb_attr_is(e, "kind", "fixture")) return DEC_FIXTURE;
+  if (al_kb_attr_is(e, "kind", "async_fixture")) return DEC_ASYNC_FIXTURE;
+  if (!al_kb_attr_is(e, "kind", "mark") || !al_ends_with(e->name, ".*")) return DEC_OTHER;
+  const char *m = full + strlen(e->name) - 1; /* past `pytest.mark.` (the entry is `pytest.mark.*`) */
+  if (strchr(m, '.')) return DEC_OTHER;
+  if (al_kb_find(kb, "pytest_skip_markers", m)) return DEC_SKIP;
+  *marker = al_kb_find(kb, "pytest_async_markers", m);
   return *marker ? DEC_ASYNC_MARK : DEC_MARK;
 }
 
@@ -136,13 +148,13 @@ static decorators decorators_of(const ir_file *f, uint32_t at) {
     if (p >= end || t[p] != '@') break;
     uint32_t q = ++p;
     while (q < end && (al_ident_char(t[q]) || t[q] == '.')) q++;
-    const al_kb_entry *marker = NULL;
-    switch (classify(f, t + p, q - p, &marker)) {
+    const al_kb_entry *marker = NULL, *entry = NULL;
+    switch (classify(f, t + p, q - p, &marker, &entry)) {
     case DEC_OTHER: d.other = true; break;
     case DEC_MARK: break;
     case DEC_SKIP: d.skip = true; break;
     case DEC_ASYNC_MARK: d.async_mark = true, d.marker = marker; break;
-    case DEC_FIXTURE: d.fixture = true, d.fixture_at = p, d.fixture_len = q - p; break;
+    case DEC_FIXTURE: d.fixture = true, d.fixture_at = p, d.fixture_len = q - p, d.fixture_entry = entry; break;
     case DEC_ASYNC_FIXTURE: d.async_fixture = true; break;
     }
   }
@@ -217,7 +229,8 @@ static void report_test(const ir_file *f, al_sink *sink, const ir_node *fn, cons
                         const pytest_file *pf) {
   const char *marker = pf->marker ? pf->marker->name : "asyncio";
   const char *plugin = pf->marker ? al_kb_attr(pf->marker, "plugin") : "pytest-asyncio";
-  const char *alias = al_py_module_alias(f, "pytest");
+  const al_kb_entry *mark = mark_entry();
+  const char *alias = al_kb_attr(mark, "module") ? al_py_module_alias(f, al_kb_attr(mark, "module")) : NULL;
   al_fix *fx = NULL;
   if (alias) { /* the marker on a line of its own above the def */
     char indent[64];
@@ -235,15 +248,20 @@ static void report_test(const ir_file *f, al_sink *sink, const ir_node *fn, cons
 
 static void report_fixture(const ir_file *f, al_sink *sink, const ir_node *fn, const char *name,
                            const decorators *d) {
-  const char *use = "pytest_asyncio.fixture";
-  const al_kb_entry *e = al_kb_find(al_kb_for(AL_LANG_PYTHON), "pytest_async_fixture_decorators", "asyncio");
-  if (e && al_kb_attr(e, "use")) use = al_kb_attr(e, "use");
-  al_fix *fx = al_fix_new(AL_FIX_APPLY_UNSAFE, "use pytest-asyncio's fixture decorator");
-  al_fix_add(fx, d->fixture_at, d->fixture_at + d->fixture_len, use);
-  al_py_add_import(fx, f, "pytest_asyncio");
+  const char *use = al_kb_attr(d->fixture_entry, "async_use"), *dot = use ? strrchr(use, '.') : NULL;
+  al_fix *fx = NULL;
+  char module[128];
+  if (dot && (size_t)(dot - use) < sizeof module) { /* the decorator, and an import of its module */
+    memcpy(module, use, (size_t)(dot - use));
+    module[dot - use] = 0;
+    fx = al_fix_new(AL_FIX_APPLY_UNSAFE, "use pytest-asyncio's fixture decorator");
+    al_fix_add(fx, d->fixture_at, d->fixture_at + d->fixture_len, use);
+    al_py_add_import(fx, f, module);
+  }
   al_report_fix(sink, fn, fx, "`async def %s` under a plain `@pytest.fixture`: in pytest-asyncio's strict mode the "
                 "tests that use it get %s instead of its value; decorate it with `@%s`", name,
-                (fn->flags & IR_F_GENERATOR) ? "an async generator object" : "a coroutine object", use);
+                (fn->flags & IR_F_GENERATOR) ? "an async generator object" : "a coroutine object",
+                use ? use : "pytest-asyncio's fixture decorator");
 }
 
 /* One function of a test file: an unmarked coroutine test, or an async fixture that the
@@ -268,12 +286,14 @@ static void pytest_tests(const ir_file *f, al_sink *sink) {
   pytest_file pf = {0};
   bool any = false, pytest = (f->pytest & AL_PYTEST_CONFIGURED) != 0;
   for (const ir_node *n = f->root->child; n; n = n->next) {
-    if (n->kind == IR_IMPORT && n->name) {
-      pytest |= al_starts_with(n->name, "pytest"); /* pytest, pytest_asyncio ... */
-      char head[64];
-      size_t k = strcspn(n->name, ".");
-      if (k < sizeof head && (memcpy(head, n->name, k), head[k] = 0, al_kb_find(kb, "pytest_async_imports", head)))
-        return; /* a plugin of the library may run every coroutine test */
+    char head[64];
+    size_t k = n->kind == IR_IMPORT && n->name ? strcspn(n->name, ".") : sizeof head;
+    if (k < sizeof head) {
+      memcpy(head, n->name, k);
+      head[k] = 0;
+      if (al_kb_find(kb, "pytest_async_imports", head)) return; /* its plugin may run every coroutine test */
+      const al_kb_section *decs = al_kb_section_get(kb, "pytest_decorators"); /* pytest, pytest_asyncio */
+      pytest |= decs && al_map_get(&decs->heads, head) != NULL;
     }
     any |= n->kind == IR_FUNC && (n->flags & IR_F_ASYNC);
     if (n->kind == IR_CLASS) any = true;
