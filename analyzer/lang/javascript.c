@@ -3,6 +3,7 @@
  * awaits, try/catch/finally, loops, ESM imports and require() bindings. */
 #include <libgen.h>
 #include <ctype.h>
+#include <pthread.h>
 #include <string.h>
 #include <tree_sitter/api.h>
 
@@ -1313,6 +1314,24 @@ static void lower_property_chain(ts_walk *w, js_ctx *c, TSNode n, ir_node *paren
   x->use = IR_USE_DISCARDED;
 }
 
+/* The first bytes of the global APIs of knowledge `callback_params` (`Deno.test`): most calls
+ * are ruled out by their first byte before the knowledge is asked. */
+static bool global_cb_first[256];
+static pthread_once_t global_cb_once = PTHREAD_ONCE_INIT;
+
+static void global_cb_init(void) {
+  const al_kb_section *sec = al_kb_section_get(al_kb_for(AL_LANG_JS), "callback_params");
+  for (size_t i = 0; sec && i < sec->entries.len; i++) {
+    const al_kb_entry *e = sec->entries.items[i];
+    if (al_kb_attr(e, "global")) global_cb_first[(unsigned char)e->name[0]] = true;
+  }
+}
+
+static bool global_callback_first(unsigned char ch) {
+  pthread_once(&global_cb_once, global_cb_init);
+  return global_cb_first[ch];
+}
+
 static ir_node *lower_call(ts_walk *w, js_ctx *c, TSNode n, ir_node *parent, bool is_new) {
   TSNode fn = ts_field(n, is_new ? "constructor" : "function");
   bool awaited = false;
@@ -1343,10 +1362,6 @@ static ir_node *lower_call(ts_walk *w, js_ctx *c, TSNode n, ir_node *parent, boo
   call->text = text;
   resolve_callee(w, c, fn, text, call, is_new);
   if (is_new) call->flags |= IR_F_NEW;
-  /* Deno's test API is a global: no import marks the file for the by-name typing of its
-   * callbacks (frontend.c type_named_callbacks) */
-  if (call->name && call->name[0] == 'D' && !call->module && al_starts_with(call->name, "Deno.test"))
-    c->callback_apis = true;
   const char *var = NULL;
   call->use = (uint8_t)(awaited ? IR_USE_AWAITED : call_use(w, &var));
   call->alias = var;
@@ -1354,6 +1369,15 @@ static ir_node *lower_call(ts_walk *w, js_ctx *c, TSNode n, ir_node *parent, boo
   if (var && call->use == IR_USE_ASSIGNED && !strchr(var, '.') && !strchr(var, '[') && !strchr(var, '{'))
     ts_names_add(&c->stored, var);
   lower_args(w, c, call, ts_field(n, "arguments"));
+  /* a global API that calls a function handed by name with typed arguments (`Deno.test("t",
+   * body)`: knowledge `callback_params`, `global`): no import marks the file for the by-name
+   * typing (frontend.c type_named_callbacks) */
+  if (!c->callback_apis && !call->module && call->name && global_callback_first((unsigned char)call->name[0]) &&
+      call->nargs && call->args[call->nargs - 1].text &&
+      !(call->args[call->nargs - 1].flags & (IR_ARG_LAMBDA | IR_ARG_LITERAL | IR_ARG_NULL | IR_ARG_SPREAD))) {
+    const al_kb_entry *e = al_kb_match(al_kb_for(AL_LANG_JS), "callback_params", call->name);
+    c->callback_apis = e && al_kb_attr(e, "global");
+  }
   if (!is_new && !awaited) lower_property_chain(w, c, n, parent);
   /* `export default mongoose.model(...)`, `module.exports = mongoose.model(...)`: the
    * module's default value has the type the knowledge gives the call (an ASSIGN named
