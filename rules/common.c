@@ -1034,13 +1034,41 @@ static bool with_sets(const ir_file *f, const ir_node *w, const char *attr, cons
   snprintf(arg, sizeof arg, "%s=%s", attr, value ? value : "");
   snprintf(set1, sizeof set1, ".%s = %s", attr, value ? value : "");
   snprintf(set2, sizeof set2, ".%s=%s", attr, value ? value : "");
-  return (w->text && strstr(w->text, arg)) || al_code_contains(f, w->span.start, w->span.end, set1) ||
-         al_code_contains(f, w->span.start, w->span.end, set2);
+  if ((w->text && strstr(w->text, arg)) || al_code_contains(f, w->span.start, w->span.end, set1) ||
+      al_code_contains(f, w->span.start, w->span.end, set2))
+    return true;
+  /* a scope made before the with and entered by name (`cs = CancelScope(shield=True)`
+   * ... `with cs:`): its last assignment's call, and `cs.shield = True` after it */
+  const ir_node *use = w->child && w->child->kind == IR_USE && w->child->name ? w->child : NULL;
+  if (!use) return false;
+  const ir_node *fn = ir_enclosing_func(w), *root = fn ? fn : f->root, *as = NULL;
+  for (const ir_node *n = root->child; n && n->span.start < w->span.start;
+       n = n->kind == IR_FUNC || n->kind == IR_CLASS ? ir_next_skip(n, root) : ir_next(n, root))
+    if (n->kind == IR_ASSIGN && n->name && !strcmp(n->name, use->name)) as = n;
+  if (!as) return false;
+  const ir_node *call = as->child && as->child->kind == IR_CALL ? as->child : NULL;
+  for (uint32_t i = 0; call && i < call->nargs; i++)
+    if (call->args[i].keyword && !strcmp(call->args[i].keyword, attr) &&
+        (!value || (call->args[i].text && !strcmp(call->args[i].text, value))))
+      return true;
+  return al_code_contains(f, as->span.end, w->span.end, set1) || al_code_contains(f, as->span.end, w->span.end, set2);
+}
+
+/* A with item in a knowledge section: the manager itself, or the result of the call a
+ * variable holds (`cs = trio.move_on_after(5, shield=True)` ... `with cs:` names
+ * `trio.move_on_after()`). */
+static const al_kb_entry *with_item_match(const ir_file *f, const char *section, char *item) {
+  size_t n = strlen(item);
+  bool result = n > 2 && !strcmp(item + n - 2, "()");
+  if (result) item[n - 2] = 0;
+  const al_kb_entry *e = al_kb_match(al_kb_for(f->lang), section, item);
+  if (result) item[n - 2] = '(';
+  return e;
 }
 
 static bool shield_item(const ir_file *f, const char *item, void *ctx) {
   const ir_node *w = ctx;
-  const al_kb_entry *e = al_kb_match(al_kb_for(f->lang), "shields", item);
+  const al_kb_entry *e = with_item_match(f, "shields", (char *)item);
   if (!e) return false;
   const char *flag = al_kb_attr(e, "flag"); /* CancelScope(shield=True), move_on_after(t, shield=True) */
   return !flag || with_sets(f, w, flag, "True");
@@ -1051,19 +1079,19 @@ bool al_shielded_with(const ir_file *f, const ir_node *w) {
 }
 
 static bool untimed_item(const ir_file *f, const char *item, void *ctx) {
-  const al_kb_entry *e = al_kb_match(al_kb_for(f->lang), "shields", item);
+  const al_kb_entry *e = with_item_match(f, "shields", (char *)item);
   const char *deadline = e ? al_kb_attr(e, "deadline") : NULL;
   return deadline && !with_sets(f, ctx, deadline, NULL);
 }
 
 const al_kb_entry *al_with_untimed(const ir_file *f, const ir_node *w) {
   const char *item = w->name ? al_list_find(f, w->name, ",", untimed_item, (void *)w) : NULL;
-  return item ? al_kb_match(al_kb_for(f->lang), "shields", item) : NULL;
+  return item ? with_item_match(f, "shields", (char *)item) : NULL;
 }
 
 static bool timeout_item(const ir_file *f, const char *item, void *ctx) {
   (void)ctx;
-  return al_kb_match(al_kb_for(f->lang), "timeout_scopes", item) != NULL;
+  return with_item_match(f, "timeout_scopes", (char *)item) != NULL;
 }
 
 bool al_with_times_out(const ir_file *f, const ir_node *w) {
