@@ -694,26 +694,6 @@ static const char *except_types(const char *names, char *buf, size_t cap) {
   return buf;
 }
 
-/* Every raise of the handler raises another exception (`raise TimeoutError() from
- * exc`), none re-raises the cancellation (bare `raise`, `raise exc`, a Cancelled...):
- * the first such raise, else NULL. flake8-async ASYNC104. */
-static const ir_node *replacing_raise(const ir_file *f, const ir_node *h) {
-  const ir_node *first = NULL;
-  for (const ir_node *n = h->child; n; n = n->kind == IR_FUNC ? ir_next_skip(n, h) : ir_next(n, h)) {
-    if (n->kind != IR_RAISE) continue;
-    if (!n->name) return NULL;
-    size_t head = strcspn(n->name, "( "); /* the raised class or variable, not its arguments */
-    if (memmem(n->name, head, "Cancel", 6) || memmem(n->name, head, "cancel", 6) || al_is_cancelled_type(f, n->name))
-      return NULL;
-    if (h->alias) {
-      size_t l = strlen(h->alias);
-      if (!strncmp(n->name, h->alias, l) && !(isalnum((unsigned char)n->name[l]) || n->name[l] == '_')) return NULL;
-    }
-    if (!first) first = n;
-  }
-  return first;
-}
-
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   if (f->lang == AL_LANG_JS) {
     check_js(f, sink);
@@ -731,7 +711,7 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
       if (!al_handler_catches_cancel(f, n, false) || !al_in_async_code(f, n, &fn)) continue;
       if (al_handler_propagates(f, n)) {
         /* re-raised as something else: only the task's own cancellation (the try awaits) */
-        const ir_node *r = replacing_raise(f, n);
+        const ir_node *r = al_handler_replacing_raise(f, n);
         char types[256];
         if (r && n->parent && n->parent->kind == IR_TRY && al_try_awaits(f, n->parent) &&
             !cancel_then_wait(f, n->parent) && !al_handler_checks_cancel_state(f, n))

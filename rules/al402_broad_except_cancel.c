@@ -36,10 +36,22 @@ static al_fix *cancel_handler_fix(const ir_file *f, const ir_node *h) {
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   (void)idx;
   for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
-    if (n->kind != IR_HANDLER || !al_handler_catches_cancel(f, n, true) || al_handler_propagates(f, n)) continue;
+    if (n->kind != IR_HANDLER || !al_handler_catches_cancel(f, n, true)) continue;
+    /* re-raised only as another exception (`raise AppError() from e`, flake8-async
+     * ASYNC104): the cancellation ends as an error */
+    const ir_node *conv = al_handler_propagates(f, n) ? al_handler_replacing_raise(f, n) : NULL;
+    if (al_handler_propagates(f, n) && !conv) continue;
     const ir_node *fn = NULL;
     if (!n->parent || n->parent->kind != IR_TRY || !al_try_awaits(f, n->parent) || !al_in_async_code(f, n, &fn)) continue;
     if (earlier_cancel_handler(f, n)) continue;
+    if (conv) {
+      if (al_handler_checks_cancel_state(f, n)) continue;
+      al_report(sink, n, "`%s` around an await in async function `%s` turns the cancellation into `raise %.60s`: the "
+                "task ends with another error, so the canceller (a timeout, a task group, task.cancel()) never sees "
+                "it cancelled; catch Exception, or re-raise the cancellation first",
+                n->name ? n->name : "except:", fn && fn->name ? fn->name : "?", conv->name);
+      continue;
+    }
     al_report_fix(sink, n, cancel_handler_fix(f, n),
                   "`%s` around an await in async function `%s` also catches cancellation and does not re-raise it: "
                   "the task cannot be cancelled or timed out here; catch Exception, or re-raise the cancellation",

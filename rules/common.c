@@ -820,6 +820,26 @@ static bool handler_withdraws(const al_kb *kb, const ir_node *h) {
   return al_handler_exits_process(kb, h);
 }
 
+/* Every raise of the handler raises another exception (`raise TimeoutError() from
+ * exc`), none re-raises the cancellation (bare `raise`, `raise exc`, a Cancelled...):
+ * the first such raise, else NULL. flake8-async ASYNC104. */
+const ir_node *al_handler_replacing_raise(const ir_file *f, const ir_node *h) {
+  const ir_node *first = NULL;
+  for (const ir_node *n = h->child; n; n = n->kind == IR_FUNC ? ir_next_skip(n, h) : ir_next(n, h)) {
+    if (n->kind != IR_RAISE) continue;
+    if (!n->name || (n->flags & IR_F_BARE)) return NULL;
+    size_t head = strcspn(n->name, "( "); /* the raised class or variable, not its arguments */
+    if (memmem(n->name, head, "Cancel", 6) || memmem(n->name, head, "cancel", 6) || al_is_cancelled_type(f, n->name))
+      return NULL;
+    if (h->alias) {
+      size_t l = strlen(h->alias);
+      if (!strncmp(n->name, h->alias, l) && !(isalnum((unsigned char)n->name[l]) || n->name[l] == '_')) return NULL;
+    }
+    if (!first) first = n;
+  }
+  return first;
+}
+
 bool al_handler_exits_process(const al_kb *kb, const ir_node *h) {
   for (const ir_node *n = h->child; n; n = ir_next(n, h))
     if (n->kind == IR_CALL && n->name && al_kb_find(kb, "process_exits", n->name)) return true;

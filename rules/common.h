@@ -107,6 +107,10 @@ bool al_try_awaits(const ir_file *f, const ir_node *try_node);
 /* The handler asks task.cancelling() (knowledge cancel_state). */
 bool al_handler_checks_cancel_state(const ir_file *f, const ir_node *h);
 bool al_handler_reraises(const ir_node *h);
+/* Every raise of the handler raises another exception (`raise TimeoutError() from exc`),
+ * none re-raises the cancellation (bare `raise`, `raise exc`, a Cancelled...): the first
+ * such raise, else NULL. flake8-async ASYNC104. */
+const ir_node *al_handler_replacing_raise(const ir_file *f, const ir_node *h);
 /* True when the handler lets the exception go on: re-raises it, forwards it
  * (fut.set_exception(e), gen.throw(e)), or records it and raises a cancellation or the
  * recorded variable later in the function. */
