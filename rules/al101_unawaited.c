@@ -573,12 +573,23 @@ static void sync_for_async_gen(const ir_file *f, const al_index *idx, al_sink *s
                   al_call_label(f, it), in_async ? "" : " inside an async function");
     return;
   }
-  if (!fn || (fn->func->flags & (IR_F_ASYNC | IR_F_GENERATOR)) != (IR_F_ASYNC | IR_F_GENERATOR)) return;
+  /* a library call returning an async iterator (knowledge `async_iterators`:
+   * `anyio.Path(p).iterdir()`, httpx's `response.aiter_lines()`) */
+  const al_kb_entry *ai = !fn && it->name ? al_kb_match(al_kb_for(f->lang), "async_iterators", it->name) : NULL;
+  if (!ai && (!fn || (fn->func->flags & (IR_F_ASYNC | IR_F_GENERATOR)) != (IR_F_ASYNC | IR_F_GENERATOR))) return;
   al_fix *fx = NULL;
   if (in_async && loop->span.start + 3 <= f->src->len && !strncmp(f->src->text + loop->span.start, "for", 3)) {
     fx = al_fix_new(AL_FIX_APPLY_SAFE, py ? "use `async for`" : "use `for await`");
     al_fix_add(fx, py ? loop->span.start : loop->span.start + 3, py ? loop->span.start : loop->span.start + 3,
                py ? "async " : " await");
+  }
+  if (ai) {
+    const char *note = al_kb_attr(ai, "note");
+    al_report_fix(sink, loop, fx, "`%s` over `%s()`, which returns an async iterator%s%s: it is not iterable, so "
+                  "this raises TypeError; use `%s`%s", py ? "for" : "for...of", al_call_label(f, it),
+                  note ? " — " : "", note ? note : "", py ? "async for" : "for await",
+                  in_async ? "" : " inside an async function");
+    return;
   }
   al_report_fix(sink, loop, fx, "`%s` over `%s()`, an async generator (defined at %s:%u): it is not iterable, so "
                 "this raises TypeError and the generator never runs; use `%s`%s", py ? "for" : "for...of",
