@@ -602,10 +602,22 @@ static const al_kb_entry *value_method_api(const al_index *idx, al_lang lang, co
     const char *e = pass == 0 ? member : "default";
     size_t el = pass == 0 ? (dot ? (size_t)(dot - member) : 0) : 7;
     const char *rest = pass == 0 ? (dot ? dot + 1 : NULL) : member;
-    if (!el || !rest || strchr(rest, '(')) continue;
+    if (!el || !rest) continue;
+    /* `m(await).x`: x of what the value's m resolves to (knowledge `resolves`: `const
+     * user = await User.findById(id); user.save()` with User an exported model) */
+    const char *aw = strstr(rest, "(await).");
+    size_t ml = aw ? (size_t)(aw - rest) : 0;
+    if (aw ? (!ml || memchr(rest, '(', ml) || strpbrk(aw + 8, "(.")) : strchr(rest, '(') != NULL) continue;
     const ir_node *v = typed_value(idx, module, e, el);
     if (!v || !v->type) continue;
-    if (snprintf(name, sizeof name, "%s.%s", v->type, rest) >= (int)sizeof name) continue;
+    const char *type = v->type;
+    if (aw) {
+      if (snprintf(name, sizeof name, "%s.%.*s", v->type, (int)ml, rest) >= (int)sizeof name) continue;
+      const al_kb_entry *res = al_kb_match(al_kb_for(lang), "resolves", name);
+      if (!(type = res ? al_kb_attr(res, "type") : NULL)) continue;
+      rest = aw + 8;
+    }
+    if (snprintf(name, sizeof name, "%s.%s", type, rest) >= (int)sizeof name) continue;
     const al_kb_entry *r = al_kb_match(al_kb_for(lang), section, name);
     if (r) return r;
   }
