@@ -271,8 +271,8 @@ CATEGORY_RULE(rule_al206, "AL206", "blocking-dns", "dns", AL_SEV_WARNING,
 CATEGORY_RULE(rule_al207, "AL207", "blocking-input", "input", AL_SEV_ERROR,
               "blocking terminal input (input(), stdin reads) inside async code", AL_FIX_UNSAFE)
 CATEGORY_RULE_L(rule_al208, "AL208", "blocking-cpu", "cpu", AL_SEV_WARNING,
-                "CPU-bound synchronous work (zlib/crypto *Sync) in async code or loop callbacks", AL_FIX_NONE,
-                1u << AL_LANG_JS)
+                "CPU-bound synchronous work (zlib/crypto *Sync, password hashing) in async code or loop callbacks",
+                AL_FIX_NONE, (1u << AL_LANG_JS) | (1u << AL_LANG_PYTHON))
 CATEGORY_RULE_L(rule_al209, "AL209", "blocking-sync-mode", "sync_mode", AL_SEV_ERROR,
                 "an async API used in its synchronous mode (NULL callback / NULL dns base) in loop context",
                 AL_FIX_NONE, 1u << AL_LANG_C)
