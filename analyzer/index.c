@@ -467,8 +467,14 @@ static const al_func_info *resolve(const al_index *idx, const ir_file *f, const 
 static const al_kb_entry *kb_awaitable(const ir_file *f, const char *name) {
   const al_kb *kb = al_kb_for(f->lang);
   const al_kb_entry *e = al_kb_match(kb, "awaitable", name);
-  /* a wildcard (`redis.asyncio.Redis.*`) does not cover the names listed as exceptions */
+  /* a wildcard (`redis.asyncio.Redis.*`) does not cover the names listed as exceptions,
+   * and one marked `one_member` (a class's methods) not a method of an attribute of the
+   * instance (`r.scripts.add()`: a set's add) */
   if (e && strchr(e->name, '*') && al_kb_find(kb, "awaitable_except", name)) return NULL;
+  if (e && al_kb_attr_is(e, "one_member", "true")) {
+    const char *last = strrchr(name, '.'), *star = strstr(e->name, ".*"); /* (braces are expanded at load) */
+    if (star && last && last - name != star - e->name) return NULL;
+  }
   return e;
 }
 
