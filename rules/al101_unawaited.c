@@ -411,6 +411,11 @@ static void returned_unawaited(const ir_file *f, const al_index *idx, al_sink *s
   const al_kb_entry *api;
   if (!al_index_call_awaitable(idx, f, n, &fn, &api)) return;
   if (fn && !(fn->func->flags & IR_F_ASYNC)) return; /* a sync function returning an awaitable: by design */
+  /* an async context manager that is also awaitable (`aiofiles.open(p)`): handed back for
+   * `async with await f()` (Quart's open_resource), not a coroutine to run */
+  if (!fn && f->lang == AL_LANG_PYTHON && n->name &&
+      al_kb_match(al_kb_for(f->lang), "async_context_managers", n->name))
+    return;
   const char *callee = al_call_label(f, n);
   al_fix *fx = al_fix_new(f->lang == AL_LANG_JS ? AL_FIX_APPLY_SAFE : AL_FIX_APPLY_UNSAFE, "insert `await`");
   al_fix_add(fx, n->span.start, n->span.start, "await ");
