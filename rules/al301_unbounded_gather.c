@@ -55,6 +55,33 @@ static bool appends_spawn(const ir_file *f, const al_index *idx, const ir_node *
   return false;
 }
 
+/* A Python comprehension whose element makes no call (`[t for t in tasks if not t.done()]`,
+ * `[ws.handler_task for ws in conns]`): it collects tasks or values made elsewhere and
+ * starts nothing. s: its opening bracket; false when unsure (a call, a string, no `for`). */
+static bool element_plain(const char *s, const char *end) {
+  if (s >= end || (*s != '[' && *s != '(' && *s != '{')) return false;
+  int depth = 0;
+  for (const char *p = s + 1; p + 5 <= end; p++) {
+    char c = *p;
+    if (c == '(' || c == '"' || c == '\'' || c == '#') return false;
+    if (c == '[' || c == '{') depth++;
+    else if (c == ']' || c == '}') depth--;
+    else if (!depth && (c == ' ' || c == '\n' || c == '\t') && !strncmp(p + 1, "for", 3) &&
+             (p[4] == ' ' || p[4] == '\n' || p[4] == '\t'))
+      return p > s + 1;
+    else if (!depth && !strncmp(p, "await", 5)) return false;
+  }
+  return false;
+}
+
+/* The same for the comprehension assigned by ASSIGN n (its value in the source). */
+static bool assigned_element_plain(const ir_file *f, const ir_node *n) {
+  const char *t = f->src->text, *p = t + n->span.start, *end = t + n->span.end;
+  while (p < end && *p != '=') p++;
+  for (p++; p < end && (*p == ' ' || *p == '\t'); p++) {}
+  return element_plain(p, end);
+}
+
 /* What a named collection was built from, in the function around `at`: a comprehension
  * (its iterable) or appends/adds inside a for loop (the loop's iterable). Returns the
  * iterable text, or NULL when the provenance is unknown or provably small. *limited is
@@ -67,7 +94,7 @@ static const char *provenance(const ir_file *f, const al_index *idx, const ir_no
   const char *found = NULL;
   for (const ir_node *n = root->child; n && !found; n = ir_next(n, root)) {
     if (n->kind == IR_ASSIGN && n->name && !strcmp(n->name, var) && (n->flags & IR_F_COMPREHENSION) &&
-        !al_iter_small(f, n, n->member)) {
+        !al_iter_small(f, n, n->member) && !(f->lang == AL_LANG_PYTHON && assigned_element_plain(f, n))) {
       found = n->member;
       if (work_is_limited(f, idx, n)) *limited = true;
     } else if (n->kind == IR_CALL && n->text && (!strcmp(n->text, append) || !strcmp(n->text, add)) &&
@@ -173,7 +200,9 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
       const char *iter = NULL;
       bool limited = false;
       if (a->flags & IR_ARG_COMPREHENSION) {
-        if (al_iter_small(f, n, a->iter) || maps_to_plain_values(f, n)) continue;
+        if (al_iter_small(f, n, a->iter) || maps_to_plain_values(f, n) ||
+            (f->lang == AL_LANG_PYTHON && a->text && element_plain(a->text, a->text + strlen(a->text))))
+          continue;
         iter = a->iter ? a->iter : a->text;
         limited = work_is_limited(f, idx, n);
       } else if (a->text) {
