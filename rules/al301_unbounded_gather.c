@@ -55,6 +55,28 @@ static bool appends_spawn(const ir_file *f, const al_index *idx, const ir_node *
   return false;
 }
 
+/* The value appended is an attribute read, no call (`waits.append(conn.closed_future)`,
+ * `waits.push(c.closed)`): it collects futures or promises that already exist, and starts
+ * nothing per item. */
+static bool appends_plain_value(const ir_node *append) {
+  if (append->nargs != 1 || !append->args[0].text) return false;
+  for (const ir_node *c = append->child; c; c = c->next)
+    if (c->kind != IR_USE) return false; /* a call, a function, anything the IR lowered */
+  const char *v = append->args[0].text;
+  if (strpbrk(v, "([{`'\"") || !*v) return false;
+  /* `c.closed`, `c.fut`: an attribute read. (A bare name is unsure: the item of a loop
+   * over `ids.map(load)` is work started per item upstream.) Not one of a local the loop
+   * made (`const d = Promise.withResolvers(); start(d); waits.push(d.promise)`). */
+  size_t hl = strcspn(v, ".");
+  if (al_is_identifier(v) || !v[hl]) return false;
+  const ir_node *loop = append->parent;
+  while (loop && loop->kind != IR_LOOP && loop->kind != IR_FUNC) loop = loop->parent;
+  if (!loop || loop->kind != IR_LOOP) return false;
+  for (const ir_node *n = loop->child; n && n->span.start < append->span.start; n = ir_next(n, loop))
+    if (n->kind == IR_ASSIGN && n->name && strlen(n->name) == hl && !strncmp(n->name, v, hl)) return false;
+  return true;
+}
+
 /* A Python comprehension whose element makes no call (`[t for t in tasks if not t.done()]`,
  * `[ws.handler_task for ws in conns]`): it collects tasks or values made elsewhere and
  * starts nothing. s: its opening bracket; false when unsure (a call, a string, no `for`). */
@@ -98,7 +120,7 @@ static const char *provenance(const ir_file *f, const al_index *idx, const ir_no
       found = n->member;
       if (work_is_limited(f, idx, n)) *limited = true;
     } else if (n->kind == IR_CALL && n->text && (!strcmp(n->text, append) || !strcmp(n->text, add)) &&
-               !appends_spawn(f, idx, n)) {
+               !appends_spawn(f, idx, n) && !appends_plain_value(n)) {
       /* (appending a task spawned in the loop is AL302's finding, at the spawn) */
       for (const ir_node *p = n->parent; p && p != root; p = p->parent) {
         if (p->kind != IR_LOOP) continue;
