@@ -39,8 +39,9 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
     if (n->kind != IR_HANDLER || !al_handler_catches_cancel(f, n, true)) continue;
     /* re-raised only as another exception (`raise AppError() from e`, flake8-async
      * ASYNC104): the cancellation ends as an error */
-    const ir_node *conv = al_handler_propagates(f, n) ? al_handler_replacing_raise(f, n) : NULL;
-    if (al_handler_propagates(f, n) && !conv) continue;
+    bool propagates = al_handler_propagates(f, n);
+    const ir_node *conv = propagates ? al_handler_replacing_raise(f, n) : NULL;
+    if (propagates && !conv) continue;
     const ir_node *fn = NULL;
     if (!n->parent || n->parent->kind != IR_TRY || !al_try_awaits(f, n->parent) || !al_in_async_code(f, n, &fn)) continue;
     if (earlier_cancel_handler(f, n)) continue;

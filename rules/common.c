@@ -1077,18 +1077,20 @@ static bool with_sets(const ir_file *f, const ir_node *w, const char *attr, cons
 /* A with item in a knowledge section: the manager itself, or the result of the call a
  * variable holds (`cs = trio.move_on_after(5, shield=True)` ... `with cs:` names
  * `trio.move_on_after()`). */
-static const al_kb_entry *with_item_match(const ir_file *f, const char *section, char *item) {
+static const al_kb_entry *with_item_match(const ir_file *f, const char *section, const char *item) {
   size_t n = strlen(item);
-  bool result = n > 2 && !strcmp(item + n - 2, "()");
-  if (result) item[n - 2] = 0;
-  const al_kb_entry *e = al_kb_match(al_kb_for(f->lang), section, item);
-  if (result) item[n - 2] = '(';
-  return e;
+  char called[256];
+  if (n > 2 && n < sizeof called && !strcmp(item + n - 2, "()")) {
+    memcpy(called, item, n - 2);
+    called[n - 2] = 0;
+    item = called;
+  }
+  return al_kb_match(al_kb_for(f->lang), section, item);
 }
 
 static bool shield_item(const ir_file *f, const char *item, void *ctx) {
   const ir_node *w = ctx;
-  const al_kb_entry *e = with_item_match(f, "shields", (char *)item);
+  const al_kb_entry *e = with_item_match(f, "shields", item);
   if (!e) return false;
   const char *flag = al_kb_attr(e, "flag"); /* CancelScope(shield=True), move_on_after(t, shield=True) */
   return !flag || with_sets(f, w, flag, "True");
@@ -1099,19 +1101,19 @@ bool al_shielded_with(const ir_file *f, const ir_node *w) {
 }
 
 static bool untimed_item(const ir_file *f, const char *item, void *ctx) {
-  const al_kb_entry *e = with_item_match(f, "shields", (char *)item);
+  const al_kb_entry *e = with_item_match(f, "shields", item);
   const char *deadline = e ? al_kb_attr(e, "deadline") : NULL;
   return deadline && !with_sets(f, ctx, deadline, NULL);
 }
 
 const al_kb_entry *al_with_untimed(const ir_file *f, const ir_node *w) {
   const char *item = w->name ? al_list_find(f, w->name, ",", untimed_item, (void *)w) : NULL;
-  return item ? with_item_match(f, "shields", (char *)item) : NULL;
+  return item ? with_item_match(f, "shields", item) : NULL;
 }
 
 static bool timeout_item(const ir_file *f, const char *item, void *ctx) {
   (void)ctx;
-  return with_item_match(f, "timeout_scopes", (char *)item) != NULL;
+  return with_item_match(f, "timeout_scopes", item) != NULL;
 }
 
 bool al_with_times_out(const ir_file *f, const ir_node *w) {
