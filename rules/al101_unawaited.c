@@ -542,6 +542,60 @@ static void sync_with_async_cm(const ir_file *f, const al_index *idx, al_sink *s
                 in_async ? "use `async with`" : "use `async with` inside an async function");
 }
 
+/* The library type of local var at `at`: its last assignment before `at` in the function
+ * (a type the front end gave it, a `new X()`, or what knowledge says the call returns or
+ * its awaited promise resolves to), or Python's `async with f(...) as var` (what f
+ * resolves to); NULL when unknown. */
+static const char *local_library_type(const ir_file *f, const ir_node *at, const char *var) {
+  const al_kb *kb = al_kb_for(f->lang);
+  const ir_node *fn = ir_enclosing_func(at), *root = fn ? fn : f->root;
+  const char *type = NULL;
+  for (const ir_node *n = root->child; n && n->span.start < at->span.start;
+       n = n->kind == IR_FUNC || n->kind == IR_CLASS ? ir_next_skip(n, root) : ir_next(n, root)) {
+    const al_kb_entry *e = NULL;
+    if (n->kind == IR_ASSIGN && n->name && !strcmp(n->name, var)) {
+      type = n->type;
+      const ir_node *c = n->child;
+      bool awaited = c && c->kind == IR_AWAIT;
+      if (awaited) c = c->child;
+      if (!type && c && c->kind == IR_CALL && c->name) {
+        if (c->flags & IR_F_NEW) type = c->name;
+        else if ((e = al_kb_match(kb, awaited ? "resolves" : "returns", c->name))) type = al_kb_attr(e, "type");
+      }
+    } else if (n->kind == IR_WITH && (n->flags & IR_F_ASYNC) && n->alias && n->name && !strcmp(n->alias, var) &&
+               !strchr(n->name, ',')) {
+      type = (e = al_kb_match(kb, "resolves", n->name)) ? al_kb_attr(e, "type") : NULL;
+    }
+  }
+  return type;
+}
+
+/* `for line in f` / `for (const line of rl)` over a local holding a library object that
+ * is only async-iterable (knowledge `async_iterables`: an aiofiles file, a websockets
+ * connection, a readline interface, a Readable): TypeError, `async for` was meant. */
+static void sync_for_async_iterable(const ir_file *f, al_sink *sink, const ir_node *loop) {
+  if ((loop->flags & (IR_F_ASYNC | IR_F_WHILE)) || !loop->body || !loop->name || !al_is_identifier(loop->name) ||
+      (f->lang != AL_LANG_PYTHON && f->lang != AL_LANG_JS))
+    return;
+  bool py = f->lang == AL_LANG_PYTHON;
+  if (!py && !al_code_contains(f, loop->span.start, loop->body, " of")) return;
+  const char *type = local_library_type(f, loop, loop->name);
+  const al_kb_entry *e = type ? al_kb_match(al_kb_for(f->lang), "async_iterables", type) : NULL;
+  if (!e) return;
+  const ir_node *encl = ir_enclosing_func(loop);
+  bool in_async = encl && (encl->flags & IR_F_ASYNC);
+  al_fix *fx = NULL;
+  if (in_async && loop->span.start + 3 <= f->src->len && !strncmp(f->src->text + loop->span.start, "for", 3)) {
+    fx = al_fix_new(AL_FIX_APPLY_SAFE, py ? "use `async for`" : "use `for await`");
+    al_fix_add(fx, py ? loop->span.start : loop->span.start + 3, py ? loop->span.start : loop->span.start + 3,
+               py ? "async " : " await");
+  }
+  const char *note = al_kb_attr(e, "note");
+  al_report_fix(sink, loop, fx, "`%s` over `%s` raises TypeError: `%s` is only async-iterable%s%s; use `%s`%s",
+                py ? "for" : "for...of", loop->name, type, note ? " — " : "", note ? note : "",
+                py ? "async for" : "for await", in_async ? "" : " inside an async function");
+}
+
 /* `for x in agen()` (Python) / `for (const x of agen())` (JS) over a project async
  * generator: an async generator is not iterable, so the loop raises TypeError and the
  * generator never runs. Fix (safe, in async code): `async for` / `for await`. */
@@ -1190,6 +1244,7 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
     }
     if (n->kind == IR_LOOP) {
       sync_for_async_gen(f, idx, sink, n);
+      sync_for_async_iterable(f, sink, n);
       continue;
     }
     if (n->kind == IR_CALL && n->use == IR_USE_CONDITION) {
