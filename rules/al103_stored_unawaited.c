@@ -38,6 +38,17 @@ static const al_vec *uses_of(const char *var) {
   return al_map_get(&uses_memo.map, var);
 }
 
+/* The read is the argument of a call that uses the value itself (knowledge `takes_value`:
+ * `len(data)`, `json.loads(data)`, `Object.keys(p)`): it gets the coroutine or promise. */
+static bool taken_as_value(const ir_file *f, const ir_node *use) {
+  const ir_node *c = use->parent;
+  if (!c || c->kind != IR_CALL || !c->name || !use->name || !al_kb_find(al_kb_for(f->lang), "takes_value", c->name))
+    return false;
+  for (uint32_t i = 0; i < c->nargs; i++) /* the argument itself, not a part of one (`len(p.items)`) */
+    if (!c->args[i].keyword && c->args[i].text && !strcmp(c->args[i].text, use->name)) return true;
+  return false;
+}
+
 /* Whether var is read again in fn (a function or a loop: the reads inside its span); a
  * read that is a statement of its own (`p;`: the value looked at and dropped,
  * typescript-eslint's floating identifier) is not one, and the first such goes to
@@ -57,7 +68,7 @@ static bool read_later(const ir_file *f, const al_index *idx, const ir_node *fn,
       if (n->use == IR_USE_DISCARDED) {
         if (!*dropped) *dropped = n;
       } else if (value && f->lang != AL_LANG_C &&
-                 (al_formatted(f, idx, n) ||
+                 (al_formatted(f, idx, n) || taken_as_value(f, n) ||
                   (n->use == IR_USE_ACCESSED && !al_own_member(f, al_accessed_member(f, n, mb, sizeof mb))))) {
         if (!*shown) *shown = n;
       } else {
@@ -337,6 +348,13 @@ static void check_file(const ir_file *f, const al_index *idx, al_sink *sink) {
                 f->lang == AL_LANG_JS ? "promise (undefined, or a TypeError)" : "coroutine object (AttributeError/TypeError)",
                 f->lang == AL_LANG_JS ? "resolves to, and a rejection is unhandled" : "returns, and it never runs",
                 n->alias);
+    } else if (shown && taken_as_value(f, shown)) {
+      al_report(sink, shown, "%s `%s` (from `%s%s()`) is passed to `%s()` but never awaited: it gets the %s, not its "
+                "%s; await it first: `%s(await %s)`", f->lang == AL_LANG_JS ? "promise" : "coroutine", n->alias,
+                (n->flags & IR_F_NEW) ? "new " : "", al_call_label(f, n), shown->parent->name,
+                f->lang == AL_LANG_JS ? "promise (a wrong answer, or a TypeError)" : "coroutine object (TypeError)",
+                f->lang == AL_LANG_JS ? "value, and a rejection is unhandled" : "result, and it never runs",
+                shown->parent->name, n->alias);
     } else if (shown) {
       al_report(sink, shown, "%s `%s` (from `%s%s()`) is only turned into text, never awaited: it shows as %s "
                 "instead of its %s; await it", f->lang == AL_LANG_JS ? "promise" : "coroutine", n->alias,
