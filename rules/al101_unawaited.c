@@ -388,25 +388,13 @@ static bool in_guarded_try(const ir_node *n, const ir_node *encl) {
   return false;
 }
 
-/* Python: the function's header declares an awaitable result (`-> Awaitable[int]`;
- * knowledge `awaitable_types`). */
-static bool returns_awaitable_by_design(const ir_file *f, const ir_node *fn) {
-  const char *t = f->src->text;
-  uint32_t e = fn->span.start;
-  while (e < fn->span.end && t[e] != '\n') e++;
-  const al_kb_section *sec = al_kb_section_get(al_kb_for(f->lang), "awaitable_types");
-  for (size_t k = 0; sec && k < sec->entries.len; k++)
-    if (al_code_contains(f, fn->span.start, e, ((const al_kb_entry *)sec->entries.items[k])->name)) return true;
-  return false;
-}
-
 /* `return g()` of an awaitable, not awaited, from an async function: Python hands the
  * caller a coroutine in place of the result (`await f()` gives the coroutine); JS only
  * matters inside try/catch/finally. */
 static void returned_unawaited(const ir_file *f, const al_index *idx, al_sink *sink, const ir_node *n) {
   const ir_node *encl = ir_enclosing_func(n);
   if (!encl || !(encl->flags & IR_F_ASYNC) || (encl->flags & IR_F_GENERATOR)) return;
-  if (f->lang == AL_LANG_JS ? !in_guarded_try(n, encl) : returns_awaitable_by_design(f, encl)) return;
+  if (f->lang == AL_LANG_JS ? !in_guarded_try(n, encl) : al_py_returns_awaitable_by_design(f, encl)) return;
   const al_func_info *fn;
   const al_kb_entry *api;
   if (!al_index_call_awaitable(idx, f, n, &fn, &api)) return;

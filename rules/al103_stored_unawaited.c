@@ -49,6 +49,25 @@ static bool taken_as_value(const ir_file *f, const ir_node *use) {
   return false;
 }
 
+/* Python: the read is `return var` in an async function (not a generator, not declared to
+ * return an awaitable) and the coroutine is no awaitable context manager handed back for
+ * `async with await f()`: the caller's `await f()` gets the coroutine, not its result. */
+static bool returned_unawaited(const ir_file *f, const ir_node *use, const ir_node *assign_call) {
+  /* (the whole value: `return results, coro` hands a coroutine over in a tuple) */
+  if (f->lang != AL_LANG_PYTHON || !use->parent || use->parent->kind != IR_RETURN || !use->name) return false;
+  const ir_node *r = use->parent;
+  const char *t = f->src->text;
+  uint32_t b = r->span.start + 6, e = r->span.end; /* after `return` */
+  while (b < e && (t[b] == ' ' || t[b] == '\t')) b++;
+  while (e > b && (t[e - 1] == ' ' || t[e - 1] == '\t' || t[e - 1] == '\n' || t[e - 1] == '\r')) e--;
+  if (e - b != strlen(use->name) || strncmp(t + b, use->name, e - b)) return false;
+  const ir_node *fn = ir_enclosing_func(use);
+  if (!fn || (fn->flags & (IR_F_ASYNC | IR_F_GENERATOR)) != IR_F_ASYNC || al_py_returns_awaitable_by_design(f, fn))
+    return false;
+  return !(assign_call && assign_call->name &&
+           al_kb_match(al_kb_for(f->lang), "async_context_managers", assign_call->name));
+}
+
 /* Whether var is read again in fn (a function or a loop: the reads inside its span); a
  * read that is a statement of its own (`p;`: the value looked at and dropped,
  * typescript-eslint's floating identifier) is not one, and the first such goes to
@@ -68,7 +87,7 @@ static bool read_later(const ir_file *f, const al_index *idx, const ir_node *fn,
       if (n->use == IR_USE_DISCARDED) {
         if (!*dropped) *dropped = n;
       } else if (value && f->lang != AL_LANG_C &&
-                 (al_formatted(f, idx, n) || taken_as_value(f, n) ||
+                 (al_formatted(f, idx, n) || taken_as_value(f, n) || returned_unawaited(f, n, assign_call) ||
                   (n->use == IR_USE_ACCESSED && !al_own_member(f, al_accessed_member(f, n, mb, sizeof mb))))) {
         if (!*shown) *shown = n;
       } else {
@@ -348,6 +367,12 @@ static void check_file(const ir_file *f, const al_index *idx, al_sink *sink) {
                 f->lang == AL_LANG_JS ? "promise (undefined, or a TypeError)" : "coroutine object (AttributeError/TypeError)",
                 f->lang == AL_LANG_JS ? "resolves to, and a rejection is unhandled" : "returns, and it never runs",
                 n->alias);
+    } else if (shown && shown->parent && shown->parent->kind == IR_RETURN) {
+      const ir_node *encl = ir_enclosing_func(shown);
+      al_report(sink, shown, "coroutine `%s` (from `%s()`) is returned from async function `%s` without await: "
+                "`await %s()` then gives the coroutine, not its result, and it may never run; `return await %s`",
+                n->alias, al_call_label(f, n), encl && encl->name ? encl->name : "?",
+                encl && encl->name ? encl->name : "?", n->alias);
     } else if (shown && taken_as_value(f, shown)) {
       al_report(sink, shown, "%s `%s` (from `%s%s()`) is passed to `%s()` but never awaited: it gets the %s, not its "
                 "%s; await it first: `%s(await %s)`", f->lang == AL_LANG_JS ? "promise" : "coroutine", n->alias,

@@ -840,6 +840,18 @@ const ir_node *al_handler_replacing_raise(const ir_file *f, const ir_node *h) {
   return first;
 }
 
+/* Python: the function's header declares an awaitable result (`-> Awaitable[int]`;
+ * knowledge `awaitable_types`). */
+bool al_py_returns_awaitable_by_design(const ir_file *f, const ir_node *fn) {
+  const char *t = f->src->text;
+  uint32_t e = fn->span.start;
+  while (e < fn->span.end && t[e] != '\n') e++;
+  const al_kb_section *sec = al_kb_section_get(al_kb_for(f->lang), "awaitable_types");
+  for (size_t k = 0; sec && k < sec->entries.len; k++)
+    if (al_code_contains(f, fn->span.start, e, ((const al_kb_entry *)sec->entries.items[k])->name)) return true;
+  return false;
+}
+
 bool al_handler_exits_process(const al_kb *kb, const ir_node *h) {
   for (const ir_node *n = h->child; n; n = ir_next(n, h))
     if (n->kind == IR_CALL && n->name && al_kb_find(kb, "process_exits", n->name)) return true;

@@ -111,6 +111,9 @@ bool al_handler_reraises(const ir_node *h);
  * none re-raises the cancellation (bare `raise`, `raise exc`, a Cancelled...): the first
  * such raise, else NULL. flake8-async ASYNC104. */
 const ir_node *al_handler_replacing_raise(const ir_file *f, const ir_node *h);
+/* Python: the function's header declares an awaitable result (`-> Awaitable[int]`;
+ * knowledge `awaitable_types`): returning a coroutine unawaited is its design. */
+bool al_py_returns_awaitable_by_design(const ir_file *f, const ir_node *fn);
 /* True when the handler lets the exception go on: re-raises it, forwards it
  * (fut.set_exception(e), gen.throw(e)), or records it and raises a cancellation or the
  * recorded variable later in the function. */
