@@ -530,6 +530,16 @@ static void sync_with_async_cm(const ir_file *f, const al_index *idx, al_sink *s
                 in_async ? "use `async with`" : "use `async with` inside an async function");
 }
 
+/* `for` -> `async for` (Python) / `for await` (JS), in async code only (safe). */
+static al_fix *async_for_fix(const ir_file *f, const ir_node *loop, bool py, bool in_async) {
+  if (!in_async || loop->span.start + 3 > f->src->len || strncmp(f->src->text + loop->span.start, "for", 3))
+    return NULL;
+  al_fix *fx = al_fix_new(AL_FIX_APPLY_SAFE, py ? "use `async for`" : "use `for await`");
+  uint32_t at = py ? loop->span.start : loop->span.start + 3;
+  al_fix_add(fx, at, at, py ? "async " : " await");
+  return fx;
+}
+
 /* The library type of local var at `at`: its last assignment before `at` in the function
  * (a type the front end gave it, a `new X()`, or what knowledge says the call returns or
  * its awaited promise resolves to), or Python's `async with f(...) as var` (what f
@@ -572,12 +582,7 @@ static void sync_for_async_iterable(const ir_file *f, al_sink *sink, const ir_no
   if (!e) return;
   const ir_node *encl = ir_enclosing_func(loop);
   bool in_async = encl && (encl->flags & IR_F_ASYNC);
-  al_fix *fx = NULL;
-  if (in_async && loop->span.start + 3 <= f->src->len && !strncmp(f->src->text + loop->span.start, "for", 3)) {
-    fx = al_fix_new(AL_FIX_APPLY_SAFE, py ? "use `async for`" : "use `for await`");
-    al_fix_add(fx, py ? loop->span.start : loop->span.start + 3, py ? loop->span.start : loop->span.start + 3,
-               py ? "async " : " await");
-  }
+  al_fix *fx = async_for_fix(f, loop, py, in_async);
   const char *note = al_kb_attr(e, "note");
   al_report_fix(sink, loop, fx, "`%s` over `%s` raises TypeError: `%s` is only async-iterable%s%s; use `%s`%s",
                 py ? "for" : "for...of", loop->name, type, note ? " — " : "", note ? note : "",
@@ -624,12 +629,7 @@ static void sync_for_async_gen(const ir_file *f, const al_index *idx, al_sink *s
    * `anyio.Path(p).iterdir()`, httpx's `response.aiter_lines()`) */
   const al_kb_entry *ai = !fn && it->name ? al_kb_match(al_kb_for(f->lang), "async_iterators", it->name) : NULL;
   if (!ai && (!fn || (fn->func->flags & (IR_F_ASYNC | IR_F_GENERATOR)) != (IR_F_ASYNC | IR_F_GENERATOR))) return;
-  al_fix *fx = NULL;
-  if (in_async && loop->span.start + 3 <= f->src->len && !strncmp(f->src->text + loop->span.start, "for", 3)) {
-    fx = al_fix_new(AL_FIX_APPLY_SAFE, py ? "use `async for`" : "use `for await`");
-    al_fix_add(fx, py ? loop->span.start : loop->span.start + 3, py ? loop->span.start : loop->span.start + 3,
-               py ? "async " : " await");
-  }
+  al_fix *fx = async_for_fix(f, loop, py, in_async);
   if (ai) {
     const char *note = al_kb_attr(ai, "note");
     al_report_fix(sink, loop, fx, "`%s` over `%s()`, which returns an async iterator%s%s: it is not iterable, so "

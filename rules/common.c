@@ -1059,6 +1059,14 @@ bool al_is_spawn(const ir_file *f, const ir_node *call) {
   return call->name && !(call->flags & IR_F_PROPERTY) && al_kb_match(al_kb_for(f->lang), "spawn", call->name);
 }
 
+const ir_node *al_last_assign(const ir_file *f, const ir_node *at, const char *var) {
+  const ir_node *fn = ir_enclosing_func(at), *root = fn ? fn : f->root, *as = NULL;
+  for (const ir_node *n = root->child; n && n->span.start < at->span.start;
+       n = n->kind == IR_FUNC ? ir_next_skip(n, root) : ir_next(n, root))
+    if (n->kind == IR_ASSIGN && n->name && !strcmp(n->name, var)) as = n;
+  return as;
+}
+
 /* `attr=<value>` among the with's arguments, or `.attr = <value>` in its block
  * (`cs.shield = True`); value NULL: any. */
 static bool with_sets(const ir_file *f, const ir_node *w, const char *attr, const char *value) {
@@ -1073,10 +1081,7 @@ static bool with_sets(const ir_file *f, const ir_node *w, const char *attr, cons
    * ... `with cs:`): its last assignment's call, and `cs.shield = True` after it */
   const ir_node *use = w->child && w->child->kind == IR_USE && w->child->name ? w->child : NULL;
   if (!use) return false;
-  const ir_node *fn = ir_enclosing_func(w), *root = fn ? fn : f->root, *as = NULL;
-  for (const ir_node *n = root->child; n && n->span.start < w->span.start;
-       n = n->kind == IR_FUNC || n->kind == IR_CLASS ? ir_next_skip(n, root) : ir_next(n, root))
-    if (n->kind == IR_ASSIGN && n->name && !strcmp(n->name, use->name)) as = n;
+  const ir_node *as = al_last_assign(f, w, use->name);
   if (!as) return false;
   const ir_node *call = as->child && as->child->kind == IR_CALL ? as->child : NULL;
   for (uint32_t i = 0; call && i < call->nargs; i++)
@@ -1284,10 +1289,7 @@ const ir_node *al_py_async_map(const ir_file *f, const al_index *idx, const ir_n
 
 const ir_node *al_literal_member_call(const ir_file *f, const ir_node *at, const char *var, const char *prop,
                                      size_t plen) {
-  const ir_node *fn = ir_enclosing_func(at), *root = fn ? fn : f->root, *as = NULL;
-  for (const ir_node *n = root->child; n && n->span.start < at->span.start;
-       n = n->kind == IR_FUNC ? ir_next_skip(n, root) : ir_next(n, root))
-    if (n->kind == IR_ASSIGN && n->name && !strcmp(n->name, var)) as = n;
+  const ir_node *as = al_last_assign(f, at, var);
   if (!as || !(as->flags & IR_F_LITERAL) || !as->text || as->text[0] != '{') return NULL;
   const char *t = f->src->text;
   for (const ir_node *c = as->child; c; c = c->next) {

@@ -188,6 +188,10 @@ const ir_node *al_promise_or_array_param(const ir_file *f, const ir_node *at, co
  * called). A coroutine per item. */
 const ir_node *al_py_async_map(const ir_file *f, const al_index *idx, const ir_node *call, const al_func_info **fn);
 
+/* The last assignment of local `var` before `at`, in the function around `at` (or the
+ * module; nested functions skipped), or NULL. */
+const ir_node *al_last_assign(const ir_file *f, const ir_node *at, const char *var);
+
 /* JS: the call that is the value of member `prop` (prop[0, plen)) of the object literal
  * last assigned to local `var` before `at`, in the function around `at` (or the module)
  * — `const obj = { user: load(id) }` — or NULL. */
