@@ -33,7 +33,6 @@ typedef struct pool_job {
   bool two_ends;
   pthread_mutex_t mu;
   size_t front, back;  /* under mu: the next biggest, one past the smallest left */
-  atomic_int threads;  /* thread numbers handed out */
   bool trim_big;       /* more than one worker: trim the heap after a big file */
 } pool_job;
 
@@ -45,7 +44,8 @@ typedef struct pool_job {
  * when several workers run. */
 #define TRIM_AFTER_BYTES (512u << 10)
 
-static _Thread_local bool small_end; /* this thread takes the smallest files first */
+static _Thread_local bool small_end;   /* this thread takes the smallest files first */
+static _Thread_local bool pool_caller; /* this thread started the pool's others */
 
 static uint64_t file_bytes(const al_file *f) { return f->st.size ? f->st.size : f->src.len; }
 
@@ -61,7 +61,7 @@ static size_t two_ends_next(pool_job *job) {
 static void *pool_thread(void *arg) {
   pool_job *job = arg;
   al_arena_recycling(true);
-  small_end = job->two_ends && atomic_fetch_add(&job->threads, 1) > 0;
+  small_end = job->two_ends && !pool_caller; /* the calling thread takes the big end */
   for (;;) {
     size_t i;
     if (job->two_ends) {
@@ -89,19 +89,28 @@ static int effective_jobs(const al_options *opts, size_t nfiles) {
 static void pool_start(pool_job *job) {
   int n = effective_jobs(job->opts, job->run->nfiles);
   if (n == 1) {
+    pool_caller = true;
     pool_thread(job);
+    pool_caller = false;
     return;
   }
+  /* The calling thread is a worker too, the one taking the biggest files: the pages of
+   * their freed trees stay in its malloc arena, which is the one the index and the
+   * report allocate from next. With n new threads and this one waiting, the index build
+   * found its arena empty and took fresh pages (JS corpus: its records 7.6 ms at -j1,
+   * 25-31 ms at -j2). */
   pthread_t *tids = al_calloc((size_t)n, sizeof *tids);
   int started = 0;
-  for (int i = 0; i < n; i++) {
+  for (int i = 1; i < n; i++) {
     pthread_attr_t attr;
     pthread_attr_init(&attr);
     pthread_attr_setstacksize(&attr, 8u << 20); /* libclang wants a normal-sized stack */
-    if (pthread_create(&tids[i], &attr, pool_thread, job) == 0) started++;
+    if (pthread_create(&tids[started], &attr, pool_thread, job) == 0) started++;
     pthread_attr_destroy(&attr);
   }
-  if (!started) pool_thread(job);
+  pool_caller = true;
+  pool_thread(job);
+  pool_caller = false;
   for (int i = 0; i < started; i++) pthread_join(tids[i], NULL);
   free(tids);
 }
@@ -125,7 +134,6 @@ static void pool_run_two_ends(al_run *run, const al_options *opts, void (*work)(
   pool_job job = {.run = run, .opts = opts, .work = work, .two_ends = true, .back = run->nfiles,
                   .trim_big = effective_jobs(opts, run->nfiles) > 1};
   atomic_init(&job.next, 0);
-  atomic_init(&job.threads, 0);
   pthread_mutex_init(&job.mu, NULL);
   pool_start(&job);
   pthread_mutex_destroy(&job.mu);
@@ -218,6 +226,16 @@ static ir_file *lower(al_run *run, al_file *f) {
 /* How deep pass 1 goes into imports before a file's rules (each level keeps an IR). */
 #define MAX_IMPORT_DEPTH 48
 
+/* The next file of this thread's end is less than half of f's size, or none is left. */
+static bool next_much_smaller(pool_job *job, const al_file *f) {
+  uint64_t next = 0;
+  pthread_mutex_lock(&job->mu);
+  if (job->front < job->back)
+    next = file_bytes(&job->run->files[job->run->order[small_end ? job->back - 1 : job->front]]);
+  pthread_mutex_unlock(&job->mu);
+  return 2 * next < file_bytes(f);
+}
+
 /* Pass 1 on a claimed file: lower, summarize, and for a streamed file, analyse first
  * the files it imports that no thread has taken yet (so that the speculative index
  * knows them when its rules run: fewer files checked again), then its rules. */
@@ -271,8 +289,12 @@ static void analyse(pool_job *job, al_file *f, int depth) {
   /* A big file's tree and IR (some 25 times its size) are free pages in this thread's
    * malloc arena now, which the other threads' allocations cannot reuse: give them back
    * at once rather than after pass 1 (JS corpus -j2 peak RSS 68.8-69.7 -> 65.8-67.4 MB;
-   * a few big files, a few ms). With one worker what follows reuses them. */
-  if (job->trim_big && file_bytes(f) > TRIM_AFTER_BYTES) malloc_trim(0);
+   * a few big files, a few ms). With one worker what follows reuses them. Only when the
+   * next file of this end is less than half as big: one of about the same size reuses
+   * the pages, which a trim made it fault in again (JS corpus -j2: a trim after each of
+   * its four files over 512 KB, 33.5k page faults; after the first only, 25.6k, the
+   * same peak RSS, 60 ms less wall). */
+  if (job->trim_big && file_bytes(f) > TRIM_AFTER_BYTES && next_much_smaller(job, f)) malloc_trim(0);
   if (!f->findings.len) { /* nothing to show: the text goes too (read again for a recheck) */
     free(f->src.text);
     free(f->src.line_starts);
@@ -683,13 +705,11 @@ void al_run_files(al_run *run, const al_options *opts, char **paths, size_t n) {
   /* pass 1's rules are done: the speculative index goes before the real one is built
    * (both at once were the peak of a big run) */
   al_index_free(&run->spec);
-  /* The biggest trees were parsed early in pass 1 (biggest first); their memory is free
-   * pages in the worker threads' malloc arenas, which the main thread's allocations from
-   * here on (the real index, the report) cannot reuse. One trim returns them: JS -j2 peak
-   * RSS 68-76 -> 63-71 MB, for a few hundred madvise calls (docs/architecture.md). With
-   * one worker, pass 1 ran on this thread and its arena: the peak (the biggest tree)
-   * is behind us and what follows reuses the free pages, so the 10-15 ms are saved. */
-  if (effective_jobs(opts, n) > 1) malloc_trim(0);
+  /* No trim here: the biggest trees were parsed by this thread (the big end of pass 1),
+   * so their freed pages are in the arena that the real index and the report allocate
+   * from next. (When pass 1 ran on new threads only, a trim here returned those pages —
+   * JS -j2 peak RSS 68-76 -> 63-71 MB — but cost 11-15 ms, and the index build then
+   * took fresh pages: its records 7 ms at -j1, 21-31 ms at -j2.) */
   al_summary **sums = al_calloc(n ? n : 1, sizeof *sums);
   for (size_t i = 0; i < n; i++) {
     sums[i] = run->files[i].summary;
