@@ -33,6 +33,7 @@ typedef struct pool_job {
   bool two_ends;
   pthread_mutex_t mu;
   size_t front, back;  /* under mu: the next biggest, one past the smallest left */
+  al_vec later;        /* under mu: al_file* postponed (their rules run when the ends meet) */
   bool trim_big;       /* more than one worker: trim the heap after a big file */
 } pool_job;
 
@@ -58,6 +59,38 @@ static size_t two_ends_next(pool_job *job) {
   return i;
 }
 
+static void finish_postponed(pool_job *job, al_file *f);
+
+/* The big imports of a postponed file are settled, or no thread took them. A thread
+ * that took one is analysing it (claims are analysed at once, and that never waits). */
+static bool imports_settled(const al_file *f) {
+  for (size_t i = 0; i < f->imports.len; i++) {
+    al_file *g = f->imports.items[i];
+    if (file_bytes(g) > SMALL_END_IMPORT_CAP && atomic_load(&g->claimed) && !atomic_load(&g->settled)) return false;
+  }
+  return true;
+}
+
+/* A postponed file whose big imports are settled, once the ends met (NULL: none left).
+ * None ready yet: wait for the threads analysing them (bounded; then any). */
+static al_file *later_next(pool_job *job) {
+  for (int waited = 0;; waited++) {
+    al_file *f = NULL;
+    pthread_mutex_lock(&job->mu);
+    for (size_t i = job->later.len; i-- > 0 && !f;) {
+      al_file *g = job->later.items[i];
+      if (waited >= 10000 || imports_settled(g)) {
+        f = g;
+        job->later.items[i] = job->later.items[--job->later.len];
+      }
+    }
+    bool empty = !job->later.len;
+    pthread_mutex_unlock(&job->mu);
+    if (f || empty) return f;
+    nanosleep(&(struct timespec){0, 200000}, NULL); /* 0.2 ms; 10,000 of them at most */
+  }
+}
+
 static void *pool_thread(void *arg) {
   pool_job *job = arg;
   al_arena_recycling(true);
@@ -65,7 +98,12 @@ static void *pool_thread(void *arg) {
   for (;;) {
     size_t i;
     if (job->two_ends) {
-      if ((i = two_ends_next(job)) == SIZE_MAX) break;
+      if ((i = two_ends_next(job)) == SIZE_MAX) {
+        al_file *f = later_next(job);
+        if (!f) break;
+        finish_postponed(job, f);
+        continue;
+      }
     } else {
       if ((i = atomic_fetch_add(&job->next, 1)) >= job->run->nfiles) break;
       if (job->run->order) i = job->run->order[i];
@@ -137,6 +175,7 @@ static void pool_run_two_ends(al_run *run, const al_options *opts, void (*work)(
   pthread_mutex_init(&job.mu, NULL);
   pool_start(&job);
   pthread_mutex_destroy(&job.mu);
+  al_vec_free(&job.later);
 }
 
 static uint64_t content_hash(const al_source *s) {
@@ -236,10 +275,19 @@ static bool next_much_smaller(pool_job *job, const al_file *f) {
   return 2 * next < file_bytes(f);
 }
 
+static void run_rules_streamed(pool_job *job, al_file *f);
+
 /* Pass 1 on a claimed file: lower, summarize, and for a streamed file, analyse first
  * the files it imports that no thread has taken yet (so that the speculative index
  * knows them when its rules run: fewer files checked again), then its rules. */
+static void analyse_claimed(pool_job *job, al_file *f, int depth);
+
 static void analyse(pool_job *job, al_file *f, int depth) {
+  analyse_claimed(job, f, depth);
+  atomic_store(&f->settled, true);
+}
+
+static void analyse_claimed(pool_job *job, al_file *f, int depth) {
   pass_load(job, f);
   if (!f->loaded) return;
   al_run *run = job->run;
@@ -265,18 +313,42 @@ static void analyse(pool_job *job, al_file *f, int depth) {
   }
   if (!streamed(run, f)) return;
   size_t first = al_index_spec_add(&run->spec, f->summary);
-  bool more = false;
+  atomic_store(&f->in_spec, true);
+  bool more = false, big_missing = false;
   for (size_t i = 0; depth < MAX_IMPORT_DEPTH && i < f->imports.len; i++) {
     al_file *g = f->imports.items[i];
     /* (a warm run lowers what misses import anyway, in rounds: this is earlier; the
      * rounds then find it lowered). The claim alone decides: a file is claimed once. */
-    if (small_end && file_bytes(g) > SMALL_END_IMPORT_CAP) continue;
+    if (small_end && file_bytes(g) > SMALL_END_IMPORT_CAP) {
+      big_missing |= !atomic_load(&g->in_spec);
+      continue;
+    }
     if (atomic_exchange(&g->claimed, 1) == 0) {
       analyse(job, g, depth + 1);
       more = true;
     }
   }
   if (more) al_index_spec_update(&run->spec, f->summary, first);
+  /* A big import the other end has not summarized yet: the rules would look it up in
+   * vain and the file be checked again after pass 1, alone (webpack's
+   * JavascriptParser.js, which a small file imports, waited for its syntax-parser.js, the
+   * big end's third file). Its rules run when the ends meet, the big files done. */
+  if (big_missing && job->two_ends && f->in_shard && !f->cached) {
+    ir_file_free(f->ir);
+    f->ir = NULL;
+    f->postponed = true;
+    pthread_mutex_lock(&job->mu);
+    al_vec_push(&job->later, f);
+    pthread_mutex_unlock(&job->mu);
+    return;
+  }
+  run_rules_streamed(job, f);
+}
+
+/* The rules of a streamed file on the speculative index, what they look up recorded;
+ * then its IR goes, and its text unless it has findings. */
+static void run_rules_streamed(pool_job *job, al_file *f) {
+  al_run *run = job->run;
   if (f->in_shard && !f->cached) {
     f->readset = al_readset_new();
     al_index_record(f->readset);
@@ -336,6 +408,11 @@ static bool read_again(al_file *f) {
   f->src.has_markers = s.has_markers;
   f->text_dropped = false;
   return true;
+}
+
+/* A postponed file: lowered again for its rules (its summary is the index's already). */
+static void finish_postponed(pool_job *job, al_file *f) {
+  if ((f->ir = lower(job->run, f))) run_rules_streamed(job, f);
 }
 
 /* Pass 1: the files marked `lower`. */
@@ -761,10 +838,11 @@ void al_run_files(al_run *run, const al_options *opts, char **paths, size_t n) {
     if (run->files[i].error && run->files[i].in_shard && run->files[i].lang != AL_LANG_NONE) run->nunread++;
   }
   if (opts->stats) {
-    size_t bytes = 0, ir = 0, src = 0, nread = 0;
+    size_t bytes = 0, ir = 0, src = 0, nread = 0, postponed = 0;
     for (size_t i = 0; i < n; i++) {
       const al_file *f = &run->files[i];
       nread += f->loaded;
+      postponed += f->postponed;
       if (f->loaded) bytes += f->src.len;
       if (f->src.text) src += f->src.len + f->src.nlines * sizeof(uint32_t);
       if (f->ir) ir += al_arena_bytes(&f->ir->arena) + sizeof *f->ir;
@@ -778,9 +856,9 @@ void al_run_files(al_run *run, const al_options *opts, char **paths, size_t n) {
     fprintf(stderr,
             "asynclint: stats: %zu files, %.1f MB; pass 1 (load, parse, lower, streamed rules) %.0f ms, index %.0f ms, "
             "pass 2 (C rules, rechecks) %.0f ms; sources %.1f MB, IR kept %.1f MB, summary IR %.1f MB, index %.2f MB "
-            "(%zu functions); checked again %zu; cache hits %zu; files read %zu; peak RSS %.0f MB\n",
+            "(%zu functions); postponed %zu; checked again %zu; cache hits %zu; files read %zu; peak RSS %.0f MB\n",
             n, (double)bytes / 1e6, t1 - t0, t2 - t1, t3 - t2, (double)src / 1e6, (double)ir / 1e6,
-            (double)copies / 1e6, (double)idx / 1e6, x->infos.len, run->rechecked, run->cache_hits, nread,
+            (double)copies / 1e6, (double)idx / 1e6, x->infos.len, postponed, run->rechecked, run->cache_hits, nread,
             (double)ru.ru_maxrss / 1024);
   }
 }

@@ -84,6 +84,9 @@ typedef struct al_file {
   ir_file *ir;         /* while it is analysed (C files: for the whole run) */
   bool lowered;        /* pass 1 lowered and summarized it */
   atomic_int claimed;  /* a pass 1 thread took it (to analyse it before a file importing it) */
+  atomic_bool in_spec; /* its summary is in the speculative index */
+  atomic_bool settled; /* pass 1 is done with it (summarized, postponed, or failed) */
+  bool postponed;      /* lowered and summarized, its rules left for the end of pass 1 */
   struct al_summary *summary; /* until the index takes it */
   struct al_readset *readset; /* its rules ran on the speculative index: what they looked up */
   bool recheck;        /* the real index answers a lookup differently: analysed again */
