@@ -2343,6 +2343,12 @@ static ir_node *js_enter(ts_walk *w, bool *descend) {
       TSNode body = ts_field(n, "body");
       if (!ts_node_is_null(body)) x->body = ts_node_start_byte(body);
       if (ts_is(ts_field(n, "kind"), "await") || ts_has_token(n, "await")) x->flags |= IR_F_ASYNC;
+      else if (c->types.len && ts_is(right, "identifier") && ts_has_token(n, "of")) {
+        /* `for (const line of rl)` with `rl: readline.Interface` (a parameter's annotation) */
+        al_binding *b = ts_typed_var(w, &c->types, "this.", x->name);
+        if (b && b->module && b->member && *b->member && !strchr(b->member, '('))
+          x->type = al_arena_fmt(&w->f->arena, "%s.%s", b->module, b->member);
+      }
       return x;
     }
     if (al_streq(t, "finally_clause")) return ir_add(w->f, parent, IR_FINALLY, ts_span(n));

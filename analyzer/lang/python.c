@@ -1837,6 +1837,12 @@ static ir_node *py_enter(ts_walk *w, bool *descend) {
       if (!ts_node_is_null(body)) x->body = ts_node_start_byte(body);
       if (ts_has_token(n, "async")) x->flags |= IR_F_ASYNC;
       else lazy_query_read(w, c, right, x, IR_USE_OTHER); /* `for b in qs` runs qs's query */
+      if (!(x->flags & IR_F_ASYNC) && c->types.len && ts_is(right, "identifier")) {
+        /* `for m in ws` with `ws: ServerConnection`, or `send, recv = open_memory_channel(0)` */
+        al_binding *b = typed_var(w, c, x->name);
+        if (b && b->member && !strchr(b->member, '('))
+          x->type = b->module ? al_arena_fmt(&w->f->arena, "%s.%s", b->module, b->member) : b->member;
+      }
       return x;
     }
     if (al_streq(t, "finally_clause")) return ir_add(w->f, parent, IR_FINALLY, ts_span(n));
