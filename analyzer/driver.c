@@ -50,40 +50,51 @@ static _Thread_local bool pool_caller; /* this thread started the pool's others 
 
 static uint64_t file_bytes(const al_file *f) { return f->st.size ? f->st.size : f->src.len; }
 
-/* The next file from this thread's end (SIZE_MAX: none left). */
-static size_t two_ends_next(pool_job *job) {
-  size_t i = SIZE_MAX;
-  pthread_mutex_lock(&job->mu);
-  if (job->front < job->back) i = job->run->order[small_end ? --job->back : job->front++];
-  pthread_mutex_unlock(&job->mu);
-  return i;
-}
-
 static void finish_postponed(pool_job *job, al_file *f);
 
-/* The big imports of a postponed file are settled, or no thread took them. A thread
- * that took one is analysing it (claims are analysed at once, and that never waits). */
-static bool imports_settled(const al_file *f) {
+/* The big imports of a postponed file are settled; once every file is handed out (met),
+ * also those no thread took (this round does not lower them). A thread that took one is
+ * analysing it (claims are analysed at once, and that never waits). */
+static bool imports_settled(const al_file *f, bool met) {
   for (size_t i = 0; i < f->imports.len; i++) {
     al_file *g = f->imports.items[i];
-    if (file_bytes(g) > SMALL_END_IMPORT_CAP && atomic_load(&g->claimed) && !atomic_load(&g->settled)) return false;
+    if (file_bytes(g) > SMALL_END_IMPORT_CAP && !atomic_load(&g->settled) && (!met || atomic_load(&g->claimed)))
+      return false;
   }
   return true;
+}
+
+/* Under mu: a postponed file whose big imports are settled (any, with `any`), taken off
+ * the list; NULL if none. */
+static al_file *take_postponed(pool_job *job, bool any) {
+  bool met = job->front >= job->back;
+  for (size_t i = job->later.len; i-- > 0;) {
+    al_file *g = job->later.items[i];
+    if (any || imports_settled(g, met)) {
+      job->later.items[i] = job->later.items[--job->later.len];
+      return g;
+    }
+  }
+  return NULL;
+}
+
+/* The next work of this thread: a postponed file whose imports are settled now (*ready),
+ * else the next file from its end (SIZE_MAX: none left). */
+static size_t two_ends_next(pool_job *job, al_file **ready) {
+  size_t i = SIZE_MAX;
+  pthread_mutex_lock(&job->mu);
+  *ready = job->later.len ? take_postponed(job, false) : NULL;
+  if (!*ready && job->front < job->back) i = job->run->order[small_end ? --job->back : job->front++];
+  pthread_mutex_unlock(&job->mu);
+  return i;
 }
 
 /* A postponed file whose big imports are settled, once the ends met (NULL: none left).
  * None ready yet: wait for the threads analysing them (bounded; then any). */
 static al_file *later_next(pool_job *job) {
   for (int waited = 0;; waited++) {
-    al_file *f = NULL;
     pthread_mutex_lock(&job->mu);
-    for (size_t i = job->later.len; i-- > 0 && !f;) {
-      al_file *g = job->later.items[i];
-      if (waited >= 10000 || imports_settled(g)) {
-        f = g;
-        job->later.items[i] = job->later.items[--job->later.len];
-      }
-    }
+    al_file *f = take_postponed(job, waited >= 10000);
     bool empty = !job->later.len;
     pthread_mutex_unlock(&job->mu);
     if (f || empty) return f;
@@ -98,10 +109,10 @@ static void *pool_thread(void *arg) {
   for (;;) {
     size_t i;
     if (job->two_ends) {
-      if ((i = two_ends_next(job)) == SIZE_MAX) {
-        al_file *f = later_next(job);
-        if (!f) break;
-        finish_postponed(job, f);
+      al_file *ready;
+      if ((i = two_ends_next(job, &ready)) == SIZE_MAX && !ready && !(ready = later_next(job))) break;
+      if (ready) {
+        finish_postponed(job, ready);
         continue;
       }
     } else {

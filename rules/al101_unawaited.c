@@ -540,53 +540,14 @@ static al_fix *async_for_fix(const ir_file *f, const ir_node *loop, bool py, boo
   return fx;
 }
 
-/* The library type of local var at `at`: its last assignment before `at` in the function
- * (a type the front end gave it, a `new X()`, or what knowledge says the call returns or
- * its awaited promise resolves to), or Python's `async with f(...) as var` (what f
- * resolves to); NULL when unknown. *assigned: the function assigns var before `at`. */
-static const char *local_library_type(const ir_file *f, const ir_node *at, const char *var, bool *assigned) {
-  const al_kb *kb = al_kb_for(f->lang);
-  const ir_node *fn = ir_enclosing_func(at), *root = fn ? fn : f->root;
-  const char *type = NULL;
-  *assigned = false;
-  for (const ir_node *n = root->child; n && n->span.start < at->span.start;
-       n = n->kind == IR_FUNC || n->kind == IR_CLASS ? ir_next_skip(n, root) : ir_next(n, root)) {
-    const al_kb_entry *e = NULL;
-    if (n->kind == IR_ASSIGN && n->name && !strcmp(n->name, var)) {
-      *assigned = true;
-      type = n->type;
-      const ir_node *c = n->child;
-      bool awaited = c && c->kind == IR_AWAIT;
-      if (awaited) c = c->child;
-      if (!type && c && c->kind == IR_CALL && c->name) {
-        if (c->flags & IR_F_NEW) type = c->name;
-        else if ((e = al_kb_match(kb, awaited ? "resolves" : "returns", c->name))) type = al_kb_attr(e, "type");
-      }
-    } else if (n->kind == IR_WITH && (n->flags & IR_F_ASYNC) && n->alias && n->name && !strcmp(n->alias, var) &&
-               !strchr(n->name, ',')) {
-      *assigned = true;
-      type = (e = al_kb_match(kb, "resolves", n->name)) ? al_kb_attr(e, "type") : NULL;
-    }
-  }
-  return type;
-}
-
 /* `for line in f` / `for (const line of rl)` over a local holding a library object that
  * is only async-iterable (knowledge `async_iterables`: an aiofiles file, a websockets
  * connection, a readline interface, a Readable): TypeError, `async for` was meant. */
 static void sync_for_async_iterable(const ir_file *f, al_sink *sink, const ir_node *loop) {
-  if ((loop->flags & (IR_F_ASYNC | IR_F_WHILE)) || !loop->body || !loop->name || !al_is_identifier(loop->name) ||
-      (f->lang != AL_LANG_PYTHON && f->lang != AL_LANG_JS))
-    return;
-  bool py = f->lang == AL_LANG_PYTHON;
-  if (!py && !al_code_contains(f, loop->span.start, loop->body, " of")) return;
-  bool assigned;
-  const char *type = local_library_type(f, loop, loop->name, &assigned);
-  /* not assigned in the function: the type the front end knows (a parameter's annotation,
-   * a tuple target's) */
-  if (!assigned) type = loop->type;
-  const al_kb_entry *e = type ? al_kb_match(al_kb_for(f->lang), "async_iterables", type) : NULL;
+  const char *type;
+  const al_kb_entry *e = al_loop_over_async_only(f, loop, &type);
   if (!e) return;
+  bool py = f->lang == AL_LANG_PYTHON;
   const ir_node *encl = ir_enclosing_func(loop);
   bool in_async = encl && (encl->flags & IR_F_ASYNC);
   al_fix *fx = async_for_fix(f, loop, py, in_async);

@@ -612,6 +612,52 @@ bool al_with_has_limiter(const ir_file *f, const ir_node *w) {
   return al_list_find(f, w->name, ",", limiter_item, NULL) != NULL;
 }
 
+/* The library type of local var at `at`: its last assignment before `at` in the function
+ * (a type the front end gave it, a `new X()`, or what knowledge says the call returns or
+ * its awaited promise resolves to), or Python's `async with f(...) as var` (what f
+ * resolves to); NULL when unknown. *assigned: the function assigns var before `at`. */
+static const char *local_library_type(const ir_file *f, const ir_node *at, const char *var, bool *assigned) {
+  const al_kb *kb = al_kb_for(f->lang);
+  const ir_node *fn = ir_enclosing_func(at), *root = fn ? fn : f->root;
+  const char *type = NULL;
+  *assigned = false;
+  for (const ir_node *n = root->child; n && n->span.start < at->span.start;
+       n = n->kind == IR_FUNC || n->kind == IR_CLASS ? ir_next_skip(n, root) : ir_next(n, root)) {
+    const al_kb_entry *e = NULL;
+    if (n->kind == IR_ASSIGN && n->name && !strcmp(n->name, var)) {
+      *assigned = true;
+      type = n->type;
+      const ir_node *c = n->child;
+      bool awaited = c && c->kind == IR_AWAIT;
+      if (awaited) c = c->child;
+      if (!type && c && c->kind == IR_CALL && c->name) {
+        if (c->flags & IR_F_NEW) type = c->name;
+        else if ((e = al_kb_match(kb, awaited ? "resolves" : "returns", c->name))) type = al_kb_attr(e, "type");
+      }
+    } else if (n->kind == IR_WITH && (n->flags & IR_F_ASYNC) && n->alias && n->name && !strcmp(n->alias, var) &&
+               !strchr(n->name, ',')) {
+      *assigned = true;
+      type = (e = al_kb_match(kb, "resolves", n->name)) ? al_kb_attr(e, "type") : NULL;
+    }
+  }
+  return type;
+}
+
+const al_kb_entry *al_loop_over_async_only(const ir_file *f, const ir_node *loop, const char **type) {
+  if ((loop->flags & (IR_F_ASYNC | IR_F_WHILE)) || !loop->body || !loop->name || !al_is_identifier(loop->name) ||
+      (f->lang != AL_LANG_PYTHON && f->lang != AL_LANG_JS))
+    return NULL;
+  if (f->lang == AL_LANG_JS && !al_code_contains(f, loop->span.start, loop->body, " of")) return NULL;
+  bool assigned;
+  const char *t = local_library_type(f, loop, loop->name, &assigned);
+  /* not assigned in the function: the type the front end knows (a parameter's annotation,
+   * a tuple target's) */
+  if (!assigned) t = loop->type;
+  const al_kb_entry *e = t ? al_kb_match(al_kb_for(f->lang), "async_iterables", t) : NULL;
+  if (e && type) *type = t;
+  return e;
+}
+
 static bool async_cm_item(const ir_file *f, const char *item, void *ctx) {
   (void)ctx;
   return al_kb_match(al_kb_for(f->lang), "async_context_managers", item) != NULL;

@@ -85,6 +85,10 @@ const al_func_info *al_arg_async_fn(const ir_file *f, const al_index *idx, const
 /* Python: the async-only context manager (knowledge `async_context_managers`) a plain
  * `with` names — it raises TypeError (AL101) — or NULL. */
 const char *al_sync_with_async_cm(const ir_file *f, const ir_node *n);
+/* Python/JS: a plain `for` / `for...of` over a local holding a library object that is only
+ * async-iterable (knowledge `async_iterables`) — it raises TypeError (AL101): the entry,
+ * and its type in *type; else NULL. */
+const al_kb_entry *al_loop_over_async_only(const ir_file *f, const ir_node *loop, const char **type);
 /* JS: a call through a limiter (`limit(() => ...)`) or of a limiter's method (`queue.add(...)`). */
 bool al_js_limiter_call(const ir_file *f, const ir_node *n);
 /* True when the subtree at n (not entering nested functions) acquires a limiter:
