@@ -33,7 +33,7 @@ typedef struct pool_job {
   bool two_ends;
   pthread_mutex_t mu;
   size_t front, back;  /* under mu: the next biggest, one past the smallest left */
-  al_vec later;        /* under mu: al_file* postponed (their rules run when the ends meet) */
+  al_vec later;        /* under mu: al_file* postponed (their rules wait for their big imports) */
   bool trim_big;       /* more than one worker: trim the heap after a big file */
 } pool_job;
 
@@ -288,11 +288,12 @@ static bool next_much_smaller(pool_job *job, const al_file *f) {
 
 static void run_rules_streamed(pool_job *job, al_file *f);
 
-/* Pass 1 on a claimed file: lower, summarize, and for a streamed file, analyse first
- * the files it imports that no thread has taken yet (so that the speculative index
- * knows them when its rules run: fewer files checked again), then its rules. */
 static void analyse_claimed(pool_job *job, al_file *f, int depth);
 
+/* Pass 1 on a claimed file: lower, summarize, and for a streamed file, analyse first
+ * the files it imports that no thread has taken yet (so that the speculative index
+ * knows them when its rules run: fewer files checked again), then its rules (or
+ * postpone them); then it is settled. */
 static void analyse(pool_job *job, al_file *f, int depth) {
   analyse_claimed(job, f, depth);
   atomic_store(&f->settled, true);
@@ -343,7 +344,8 @@ static void analyse_claimed(pool_job *job, al_file *f, int depth) {
   /* A big import the other end has not summarized yet: the rules would look it up in
    * vain and the file be checked again after pass 1, alone (webpack's
    * JavascriptParser.js, which a small file imports, waited for its syntax-parser.js, the
-   * big end's third file). Its rules run when the ends meet, the big files done. */
+   * big end's third file). Its rules run once those imports are settled (a thread
+   * takes it then, before its next file), or when the ends meet. */
   if (big_missing && job->two_ends && f->in_shard && !f->cached) {
     ir_file_free(f->ir);
     f->ir = NULL;
