@@ -564,13 +564,8 @@ static void sync_for_async_gen(const ir_file *f, const al_index *idx, al_sink *s
   if ((loop->flags & (IR_F_ASYNC | IR_F_WHILE)) || !loop->body || !loop->name ||
       (f->lang != AL_LANG_PYTHON && f->lang != AL_LANG_JS))
     return;
-  const ir_node *it = NULL;
-  for (const ir_node *c = loop->child; c && !it; c = c->next)
-    if (c->kind == IR_CALL && c->span.end <= loop->body) it = c;
+  const ir_node *it = al_loop_iterated_call(f, loop);
   if (!it) return;
-  size_t k = strcspn(loop->name, "(");
-  if (!k || it->span.start + k > f->src->len || strncmp(f->src->text + it->span.start, loop->name, k)) return;
-  if (f->lang == AL_LANG_JS && !al_code_contains(f, loop->span.start, it->span.start, " of")) return;
   const al_func_info *fn = al_index_resolve(idx, f, it);
   const ir_node *encl = ir_enclosing_func(loop);
   bool in_async = encl && (encl->flags & IR_F_ASYNC);

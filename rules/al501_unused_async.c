@@ -80,11 +80,8 @@ static bool drops_awaitable(const ir_file *f, const al_index *idx, const ir_node
     /* `for m in ws:` over an async-only object meant `async for` (AL101) */
     if (n->kind == IR_LOOP && al_loop_over_async_only(f, n, NULL)) return true;
     /* ... or over a library call returning an async iterator (`for d in users.find()`) */
-    if (n->kind == IR_LOOP && !(n->flags & (IR_F_ASYNC | IR_F_WHILE)) && n->body)
-      for (const ir_node *c = n->child; c; c = c->next)
-        if (c->kind == IR_CALL && c->span.end <= n->body && c->name &&
-            al_kb_match(al_kb_for(f->lang), "async_iterators", c->name))
-          return true;
+    const ir_node *it = n->kind == IR_LOOP && !(n->flags & IR_F_ASYNC) ? al_loop_iterated_call(f, n) : NULL;
+    if (it && it->name && al_kb_match(al_kb_for(f->lang), "async_iterators", it->name)) return true;
     /* an async callback handed to a call whose promise nobody waits for (AL104) */
     if (n->kind == IR_CALL && n->use != IR_USE_AWAITED)
       for (const ir_node *c = n->child; c; c = c->next)

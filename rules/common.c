@@ -658,6 +658,18 @@ const al_kb_entry *al_loop_over_async_only(const ir_file *f, const ir_node *loop
   return e;
 }
 
+const ir_node *al_loop_iterated_call(const ir_file *f, const ir_node *loop) {
+  if (loop->kind != IR_LOOP || (loop->flags & IR_F_WHILE) || !loop->body || !loop->name) return NULL;
+  const ir_node *it = NULL;
+  for (const ir_node *c = loop->child; c && !it; c = c->next)
+    if (c->kind == IR_CALL && c->span.end <= loop->body) it = c;
+  if (!it) return NULL;
+  size_t k = strcspn(loop->name, "(");
+  if (!k || it->span.start + k > f->src->len || strncmp(f->src->text + it->span.start, loop->name, k)) return NULL;
+  if (f->lang == AL_LANG_JS && !al_code_contains(f, loop->span.start, it->span.start, " of")) return NULL;
+  return it;
+}
+
 static bool async_cm_item(const ir_file *f, const char *item, void *ctx) {
   (void)ctx;
   return al_kb_match(al_kb_for(f->lang), "async_context_managers", item) != NULL;

@@ -89,6 +89,9 @@ const char *al_sync_with_async_cm(const ir_file *f, const ir_node *n);
  * async-iterable (knowledge `async_iterables`) — it raises TypeError (AL101): the entry,
  * and its type in *type; else NULL. */
 const al_kb_entry *al_loop_over_async_only(const ir_file *f, const ir_node *loop, const char **type);
+/* The call a `for` iterates (`for x in rows()`, `for (const x of pages())`: the loop's
+ * expression is that call), or NULL. */
+const ir_node *al_loop_iterated_call(const ir_file *f, const ir_node *loop);
 /* JS: a call through a limiter (`limit(() => ...)`) or of a limiter's method (`queue.add(...)`). */
 bool al_js_limiter_call(const ir_file *f, const ir_node *n);
 /* True when the subtree at n (not entering nested functions) acquires a limiter:
