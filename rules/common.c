@@ -644,14 +644,17 @@ static const char *local_library_type(const ir_file *f, const ir_node *at, const
 }
 
 const al_kb_entry *al_loop_over_async_only(const ir_file *f, const ir_node *loop, const char **type) {
-  if ((loop->flags & (IR_F_ASYNC | IR_F_WHILE)) || !loop->body || !loop->name || !al_is_identifier(loop->name) ||
+  if ((loop->flags & (IR_F_ASYNC | IR_F_WHILE)) || !loop->body || !loop->name ||
       (f->lang != AL_LANG_PYTHON && f->lang != AL_LANG_JS))
     return NULL;
+  /* a local, or an attribute of the instance (`self.ws`, `this.rl`: only what the front end typed) */
+  bool local = al_is_identifier(loop->name);
+  if (!local && !loop->type) return NULL;
   if (f->lang == AL_LANG_JS && !al_code_contains(f, loop->span.start, loop->body, " of")) return NULL;
-  bool assigned;
-  const char *t = local_library_type(f, loop, loop->name, &assigned);
+  bool assigned = false;
+  const char *t = local ? local_library_type(f, loop, loop->name, &assigned) : NULL;
   /* not assigned in the function: the type the front end knows (a parameter's annotation,
-   * a tuple target's) */
+   * a tuple target's, an attribute's) */
   if (!assigned) t = loop->type;
   const al_kb_entry *e = t ? al_kb_match(al_kb_for(f->lang), "async_iterables", t) : NULL;
   if (e && type) *type = t;

@@ -2343,8 +2343,10 @@ static ir_node *js_enter(ts_walk *w, bool *descend) {
       TSNode body = ts_field(n, "body");
       if (!ts_node_is_null(body)) x->body = ts_node_start_byte(body);
       if (ts_is(ts_field(n, "kind"), "await") || ts_has_token(n, "await")) x->flags |= IR_F_ASYNC;
-      else if (c->types.len && ts_is(right, "identifier") && ts_has_token(n, "of")) {
-        /* `for (const line of rl)` with `rl: readline.Interface` (a parameter's annotation) */
+      else if (c->types.len && ts_has_token(n, "of") &&
+               (ts_is(right, "identifier") || (ts_is(right, "member_expression") && al_starts_with(x->name, "this.")))) {
+        /* `for (const line of rl)` with `rl: readline.Interface` (a parameter's annotation),
+         * `for (const line of this.rl)` with the field typed */
         al_binding *b = ts_typed_var(w, &c->types, "this.", x->name);
         if (b && b->module && b->member && *b->member && !strchr(b->member, '('))
           x->type = al_arena_fmt(&w->f->arena, "%s.%s", b->module, b->member);

@@ -1837,8 +1837,10 @@ static ir_node *py_enter(ts_walk *w, bool *descend) {
       if (!ts_node_is_null(body)) x->body = ts_node_start_byte(body);
       if (ts_has_token(n, "async")) x->flags |= IR_F_ASYNC;
       else lazy_query_read(w, c, right, x, IR_USE_OTHER); /* `for b in qs` runs qs's query */
-      if (!(x->flags & IR_F_ASYNC) && c->types.len && ts_is(right, "identifier")) {
-        /* `for m in ws` with `ws: ServerConnection`, or `send, recv = open_memory_channel(0)` */
+      if (!(x->flags & IR_F_ASYNC) && c->types.len &&
+          (ts_is(right, "identifier") || (ts_is(right, "attribute") && al_starts_with(x->name, "self.")))) {
+        /* `for m in ws` with `ws: ServerConnection`, `send, recv = open_memory_channel(0)`,
+         * `for m in self.ws` with the attribute typed in the class */
         al_binding *b = typed_var(w, c, x->name);
         if (b && b->member && !strchr(b->member, '('))
           x->type = b->module ? al_arena_fmt(&w->f->arena, "%s.%s", b->module, b->member) : b->member;
