@@ -172,9 +172,9 @@ struct ir_node {
   const char *member;  /* CALL: dotted name inside module (or the local dotted text) */
   const char *alias;   /* IMPORT: local name; CALL: variable the result is assigned to */
   const char *type;    /* C: result type (CALL) / return type (FUNC); Python: the library type
-                        * of the value (ASSIGN); Python/JS: of the local a LOOP iterates,
-                        * as the front end typed it (a parameter's annotation, a tuple
-                        * target's `returns` type) */
+                        * of the value (ASSIGN); Python/JS: of the local or instance
+                        * attribute a LOOP iterates, as the front end typed it (a parameter's
+                        * annotation, a tuple target's `returns` type, the class's) */
   const char *text;    /* CALL: the callee as written in the source (for messages) */
   uint32_t nargs;
   uint32_t body;       /* FUNC/LOOP: byte offset where the body starts (0: unknown) */
