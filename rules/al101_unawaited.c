@@ -648,6 +648,56 @@ static bool formatted_unawaited(const ir_file *f, const al_index *idx, al_sink *
   return true;
 }
 
+/* A local holding an object that only `async for` / `for await` iterates (knowledge
+ * `async_iterables`) given to what iterates synchronously: Python's `list(fh)`,
+ * `next(fh)` (knowledge `iterates`) or a comprehension's plain `for` over it (`[l for l
+ * in fh]`); JS's spread (`[...rl]`, `f(...rl)`) or `Array.from(rl)`. TypeError (JS
+ * Array.from: an empty array). n: a Python CALL, a JS USE. */
+static void async_only_consumed(const ir_file *f, al_sink *sink, const ir_node *n) {
+  const char *type;
+  const al_kb_entry *e;
+  /* such objects are made and kept in async code (`async with`, awaited factories) */
+  if (!n->func || !(n->func->flags & IR_F_ASYNC)) return;
+  if (f->lang == AL_LANG_PYTHON && n->kind == IR_CALL && n->name) {
+    bool iterates = al_kb_find(al_kb_for(f->lang), "iterates", n->name) != NULL;
+    for (uint32_t i = 0; i < n->nargs; i++) {
+      const ir_arg *a = &n->args[i];
+      if (a->flags & IR_ARG_KEYWORD) continue;
+      /* (the argument's text is cut at 80 bytes: the call's own text says whether it is `async for`) */
+      bool comp = (a->flags & IR_ARG_COMPREHENSION) && a->iter &&
+                  !al_code_contains(f, n->span.start, n->span.end, "async for");
+      const char *var = comp ? a->iter : iterates && !(a->flags & IR_ARG_COMPREHENSION) ? a->text : NULL;
+      if (!var || !(e = al_local_async_only(f, n, var, &type))) continue;
+      const char *note = al_kb_attr(e, "note");
+      if (comp)
+        al_report(sink, n, "the comprehension's plain `for` over `%s` raises TypeError: `%s` is only "
+                  "async-iterable%s%s; use `async for` in it (inside an async function)", var, type, note ? " — " : "",
+                  note ? note : "");
+      else
+        al_report(sink, n, "`%s()` is given `%s`, which is only async-iterable (`%s`%s%s): it iterates synchronously, "
+                  "so this raises TypeError; collect it with `[x async for x in %s]` (or `await anext(%s)` for one "
+                  "item)", al_call_label(f, n), var, type, note ? " — " : "", note ? note : "", var, var);
+      return;
+    }
+    return;
+  }
+  if (f->lang != AL_LANG_JS || n->kind != IR_USE || !n->name) return;
+  const ir_node *c = n->parent;
+  char where = spread_in(f, n);
+  bool from = !where && c && c->kind == IR_CALL && c->name && !strcmp(c->name, "Array.from") && c->nargs &&
+              c->args[0].text && !strcmp(c->args[0].text, n->name);
+  if ((where != '[' && where != '(' && !from) || !(e = al_local_async_only(f, n, n->name, &type))) return;
+  const char *note = al_kb_attr(e, "note");
+  if (from)
+    al_report(sink, n, "`Array.from()` is given `%s`, which is only async-iterable (`%s`%s%s): it has no "
+              "Symbol.iterator, so this makes an empty array; collect it with `await Array.fromAsync(%s)`", n->name,
+              type, note ? " — " : "", note ? note : "", n->name);
+  else
+    al_report(sink, n, "`%s` is spread into %s, but it is only async-iterable (`%s`%s%s): this throws TypeError; "
+              "collect it with `await Array.fromAsync(%s)`, or use `for await`", n->name,
+              where == '[' ? "an array" : "a call's arguments", type, note ? " — " : "", note ? note : "", n->name);
+}
+
 /* A coroutine or promise handed to a call that uses its argument as a value (knowledge
  * `takes_value`, by resolved name: len, list, sorted, sum; Object.keys, Array.from,
  * Number, new Set): it gets the awaitable object, not the result — TypeError, or a wrong
@@ -1198,6 +1248,8 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
       sync_for_async_iterable(f, sink, n);
       continue;
     }
+    if ((n->kind == IR_CALL && f->lang == AL_LANG_PYTHON) || (n->kind == IR_USE && f->lang == AL_LANG_JS))
+      async_only_consumed(f, sink, n);
     if (n->kind == IR_CALL && n->use == IR_USE_CONDITION) {
       truth_tested(f, idx, sink, n);
       continue;

@@ -633,6 +633,7 @@ static const char *local_library_type(const ir_file *f, const ir_node *at, const
       if (!type && c && c->kind == IR_CALL && c->name) {
         if (c->flags & IR_F_NEW) type = c->name;
         else if ((e = al_kb_match(kb, awaited ? "resolves" : "returns", c->name))) type = al_kb_attr(e, "type");
+        else if (!awaited && f->lang == AL_LANG_PYTHON && al_capitalised_last(c->name)) type = c->name; /* a class */
       }
     } else if (n->kind == IR_WITH && (n->flags & IR_F_ASYNC) && n->alias && n->name && !strcmp(n->alias, var) &&
                !strchr(n->name, ',')) {
@@ -641,6 +642,14 @@ static const char *local_library_type(const ir_file *f, const ir_node *at, const
     }
   }
   return type;
+}
+
+const al_kb_entry *al_local_async_only(const ir_file *f, const ir_node *at, const char *var, const char **type) {
+  bool assigned;
+  const char *t = al_is_identifier(var) ? local_library_type(f, at, var, &assigned) : NULL;
+  const al_kb_entry *e = t ? al_kb_match(al_kb_for(f->lang), "async_iterables", t) : NULL;
+  if (e && type) *type = t;
+  return e;
 }
 
 const al_kb_entry *al_loop_over_async_only(const ir_file *f, const ir_node *loop, const char **type) {

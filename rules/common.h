@@ -89,6 +89,9 @@ const char *al_sync_with_async_cm(const ir_file *f, const ir_node *n);
  * async-iterable (knowledge `async_iterables`) — it raises TypeError (AL101): the entry,
  * and its type in *type; else NULL. */
 const al_kb_entry *al_loop_over_async_only(const ir_file *f, const ir_node *loop, const char **type);
+/* The local var holds, at `at`, a library object that is only async-iterable (its last
+ * assignment in the function, or `async with ... as var`): the entry, its type in *type. */
+const al_kb_entry *al_local_async_only(const ir_file *f, const ir_node *at, const char *var, const char **type);
 /* The call a `for` iterates (`for x in rows()`, `for (const x of pages())`: the loop's
  * expression is that call), or NULL. */
 const ir_node *al_loop_iterated_call(const ir_file *f, const ir_node *loop);
