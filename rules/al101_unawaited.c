@@ -651,13 +651,22 @@ static bool formatted_unawaited(const ir_file *f, const al_index *idx, al_sink *
 /* A local holding an object that only `async for` / `for await` iterates (knowledge
  * `async_iterables`) given to what iterates synchronously: Python's `list(fh)`,
  * `next(fh)` (knowledge `iterates`) or a comprehension's plain `for` over it (`[l for l
- * in fh]`); JS's spread (`[...rl]`, `f(...rl)`) or `Array.from(rl)`. TypeError (JS
- * Array.from: an empty array). n: a Python CALL, a JS USE. */
+ * in fh]`, also a generator expression: its first iterable is iterated at once); JS's
+ * spread (`[...rl]`, `f(...rl)`) or `Array.from(rl)`. TypeError (JS Array.from: an empty
+ * array). n: a Python CALL or ASSIGN, a JS USE. */
 static void async_only_consumed(const ir_file *f, al_sink *sink, const ir_node *n) {
   const char *type;
   const al_kb_entry *e;
   /* such objects are made and kept in async code (`async with`, awaited factories) */
   if (!n->func || !(n->func->flags & IR_F_ASYNC)) return;
+  if (f->lang == AL_LANG_PYTHON && n->kind == IR_ASSIGN && (n->flags & IR_F_COMPREHENSION) && n->member &&
+      !al_code_contains(f, n->span.start, n->span.end, "async for") &&
+      (e = al_local_async_only(f, n, n->member, &type))) { /* `lines = [l for l in fh]`, `(l for l in fh)` */
+    const char *note = al_kb_attr(e, "note");
+    al_report(sink, n, "the comprehension's plain `for` over `%s` raises TypeError: `%s` is only async-iterable%s%s; "
+              "use `async for` in it", n->member, type, note ? " — " : "", note ? note : "");
+    return;
+  }
   if (f->lang == AL_LANG_PYTHON && n->kind == IR_CALL && n->name) {
     bool iterates = al_kb_find(al_kb_for(f->lang), "iterates", n->name) != NULL;
     for (uint32_t i = 0; i < n->nargs; i++) {
@@ -1248,7 +1257,8 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
       sync_for_async_iterable(f, sink, n);
       continue;
     }
-    if ((n->kind == IR_CALL && f->lang == AL_LANG_PYTHON) || (n->kind == IR_USE && f->lang == AL_LANG_JS))
+    if (((n->kind == IR_CALL || n->kind == IR_ASSIGN) && f->lang == AL_LANG_PYTHON) ||
+        (n->kind == IR_USE && f->lang == AL_LANG_JS))
       async_only_consumed(f, sink, n);
     if (n->kind == IR_CALL && n->use == IR_USE_CONDITION) {
       truth_tested(f, idx, sink, n);
