@@ -648,6 +648,14 @@ static bool formatted_unawaited(const ir_file *f, const al_index *idx, al_sink *
   return true;
 }
 
+/* A comprehension's (or generator expression's) plain `for` over var, of async-only type. */
+static void report_sync_comprehension(al_sink *sink, const ir_node *n, const char *var, const char *type,
+                                      const al_kb_entry *e) {
+  const char *note = al_kb_attr(e, "note");
+  al_report(sink, n, "the comprehension's plain `for` over `%s` raises TypeError: `%s` is only async-iterable%s%s; "
+            "use `async for` in it", var, type, note ? " — " : "", note ? note : "");
+}
+
 /* A local holding an object that only `async for` / `for await` iterates (knowledge
  * `async_iterables`) given to what iterates synchronously: Python's `list(fh)`,
  * `next(fh)` (knowledge `iterates`) or a comprehension's plain `for` over it (`[l for l
@@ -662,9 +670,7 @@ static void async_only_consumed(const ir_file *f, al_sink *sink, const ir_node *
   if (f->lang == AL_LANG_PYTHON && n->kind == IR_ASSIGN && (n->flags & IR_F_COMPREHENSION) && n->member &&
       !al_code_contains(f, n->span.start, n->span.end, "async for") &&
       (e = al_local_async_only(f, n, n->member, &type))) { /* `lines = [l for l in fh]`, `(l for l in fh)` */
-    const char *note = al_kb_attr(e, "note");
-    al_report(sink, n, "the comprehension's plain `for` over `%s` raises TypeError: `%s` is only async-iterable%s%s; "
-              "use `async for` in it", n->member, type, note ? " — " : "", note ? note : "");
+    report_sync_comprehension(sink, n, n->member, type, e);
     return;
   }
   if (f->lang == AL_LANG_PYTHON && n->kind == IR_CALL && n->name) {
@@ -679,9 +685,7 @@ static void async_only_consumed(const ir_file *f, al_sink *sink, const ir_node *
       if (!var || !(e = al_local_async_only(f, n, var, &type))) continue;
       const char *note = al_kb_attr(e, "note");
       if (comp)
-        al_report(sink, n, "the comprehension's plain `for` over `%s` raises TypeError: `%s` is only "
-                  "async-iterable%s%s; use `async for` in it (inside an async function)", var, type, note ? " — " : "",
-                  note ? note : "");
+        report_sync_comprehension(sink, n, var, type, e);
       else
         al_report(sink, n, "`%s()` is given `%s`, which is only async-iterable (`%s`%s%s): it iterates synchronously, "
                   "so this raises TypeError; collect it with `[x async for x in %s]` (or `await anext(%s)` for one "
