@@ -42,6 +42,26 @@ ir_node *ir_add(ir_file *f, ir_node *parent, ir_kind kind, ir_span span) {
 
 const char *ir_str(ir_file *f, const char *s, size_t n) { return al_arena_strndup(&f->arena, s, n); }
 
+ir_node *const *ir_of_kind(const ir_file *cf, ir_kind k) {
+  static ir_node *const none[1] = {NULL};
+  ir_file *f = (ir_file *)cf; /* (the lists are a cache: built once, on the checking thread) */
+  if (!f->root || (unsigned)k >= IR__COUNT) return none;
+  if (!f->by_kind) {
+    uint32_t count[IR__COUNT] = {0}, total = 0;
+    for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) count[n->kind < IR__COUNT ? n->kind : IR_FILE]++;
+    for (unsigned i = 0; i < IR__COUNT; i++) {
+      f->kind_at[i] = total;
+      total += count[i] + 1;
+    }
+    ir_node **all = al_arena_alloc(&f->arena, (size_t)total * sizeof *all); /* zeroed: the NULLs */
+    uint32_t at[IR__COUNT];
+    memcpy(at, f->kind_at, sizeof at);
+    for (ir_node *n = f->root; n; n = ir_next(n, f->root)) all[at[n->kind < IR__COUNT ? n->kind : IR_FILE]++] = n;
+    f->by_kind = all;
+  }
+  return f->by_kind + f->kind_at[k];
+}
+
 ir_node *ir_next_skip(const ir_node *n, const ir_node *root) {
   while (n && n != root) {
     if (n->next) return n->next;

@@ -201,6 +201,10 @@ typedef struct ir_file {
                         * whether its project runs unmarked coroutine tests */
   const char *py_runtime; /* the configuration's Python event-loop library (target-runtimes),
                            * for fixes in a file that imports none; NULL: asyncio */
+  /* ir_of_kind's lists: the nodes grouped by kind, pre-order within a kind, each group
+   * NULL-terminated and starting at by_kind + kind_at[kind]; NULL until first asked */
+  ir_node **by_kind;
+  uint32_t kind_at[IR__COUNT];
 } ir_file;
 
 ir_file *ir_file_new(const al_source *src, const char *module);
@@ -208,6 +212,34 @@ void ir_file_free(ir_file *f);
 /* Creates a node of kind under parent (appended as last child). */
 ir_node *ir_add(ir_file *f, ir_node *parent, ir_kind kind, ir_span span);
 const char *ir_str(ir_file *f, const char *s, size_t n); /* copy into the file's arena */
+
+/* The nodes of kind k in f, in pre-order, NULL-terminated. Built for the whole file on
+ * the first call, after which f's tree must not change (rules only read it): a rule's
+ * walk over the nodes of one kind reads an array instead of chasing the tree's
+ * pointers through every node, which missed the cache on each of the ~40 walks a file
+ * had (ir_next: 13 % of a lint's L1 data misses, 1.9 % of its CPU samples). */
+ir_node *const *ir_of_kind(const ir_file *f, ir_kind k);
+
+/* The nodes of a few kinds, kind by kind (each in pre-order), for walks that keep no
+ * state from one node to the next:
+ *   ir_kinds_iter it = ir_kinds(f, IR_KINDS(IR_HANDLER, IR_WITH));
+ *   for (const ir_node *n; (n = ir_kinds_next(&it));) ... */
+#define IR_KINDS(...) ((const ir_kind[]){__VA_ARGS__, IR__COUNT})
+typedef struct ir_kinds_iter {
+  const ir_file *f;
+  const ir_kind *kind; /* the kind being walked; IR__COUNT-terminated */
+  ir_node *const *at;
+} ir_kinds_iter;
+static inline ir_kinds_iter ir_kinds(const ir_file *f, const ir_kind *kinds) {
+  return (ir_kinds_iter){f, kinds, ir_of_kind(f, kinds[0])};
+}
+static inline ir_node *ir_kinds_next(ir_kinds_iter *it) {
+  while (!*it->at) {
+    if (*it->kind == IR__COUNT || *++it->kind == IR__COUNT) return NULL;
+    it->at = ir_of_kind(it->f, *it->kind);
+  }
+  return *it->at++;
+}
 
 /* Pre-order traversal without recursion: the node after n inside root, or NULL. */
 ir_node *ir_next(const ir_node *n, const ir_node *root);

@@ -1071,8 +1071,9 @@ static void held_candidates(const ir_file *f) {
   const char *t = f->src->text;
   held_cand *c = al_arena_alloc((al_arena *)&f->arena, HELD_CANDS_MAX * sizeof *c);
   size_t n = 0;
-  for (const ir_node *a = f->root; a && n < HELD_CANDS_MAX; a = ir_next(a, f->root)) {
-    if (a->kind != IR_ASSIGN || !a->name) continue;
+  for (ir_node *const *a_at = ir_of_kind(f, IR_ASSIGN); *a_at && n < HELD_CANDS_MAX; a_at++) {
+    const ir_node *a = *a_at;
+    if (!a->name) continue;
     uint32_t v = value_start(t, a);
     if (v >= a->span.end) continue;
     bool maps = false;
@@ -1081,8 +1082,9 @@ static void held_candidates(const ir_file *f) {
              (al_ends_with(k->name, ".map") || al_ends_with(k->name, ".flatMap"));
     if (t[v] == '[' || maps) c[n++] = (held_cand){a, ir_enclosing_func(a), v, 0};
   }
-  for (const ir_node *a = f->root; a && n; a = ir_next(a, f->root)) {
-    if (a->kind != IR_ASSIGN || !a->name) continue;
+  for (ir_node *const *a_at = ir_of_kind(f, IR_ASSIGN); *a_at && n; a_at++) {
+    const ir_node *a = *a_at;
+    if (!a->name) continue;
     for (size_t i = 0; i < n; i++)
       if (!strcmp(c[i].assign->name, a->name) && c[i].fn == ir_enclosing_func(a)) c[i].count++;
   }
@@ -1247,7 +1249,8 @@ static bool awaited_plain(const ir_file *f, al_sink *sink, const ir_node *n, con
 
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   char by[200];
-  for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
+  ir_kinds_iter n_it = ir_kinds(f, IR_KINDS(IR_AWAIT, IR_WITH, IR_LOOP, IR_CALL, IR_ASSIGN, IR_USE));
+  for (const ir_node *n; (n = ir_kinds_next(&n_it));) {
     if (n->kind == IR_AWAIT && f->lang != AL_LANG_C) {
       awaited_collection(f, idx, sink, n);
       continue;

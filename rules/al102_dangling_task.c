@@ -10,8 +10,9 @@
  * on (returned, passed to something other than a spawn): its tasks outlive the function. */
 static void check_c_scopes(const ir_file *f, al_sink *sink) {
   const al_kb *kb = al_kb_for(f->lang);
-  for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
-    if (n->kind != IR_CALL || !n->name || n->use != IR_USE_ASSIGNED || !n->alias) continue;
+  for (ir_node *const *n_at = ir_of_kind(f, IR_CALL); *n_at; n_at++) {
+    const ir_node *n = *n_at;
+    if (!n->name || n->use != IR_USE_ASSIGNED || !n->alias) continue;
     const al_kb_entry *e = al_kb_find(kb, "scope_api", n->name);
     const char *join = e ? al_kb_attr(e, "join") : NULL;
     const ir_node *fn = ir_enclosing_func(n);
@@ -36,7 +37,8 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
     check_c_scopes(f, sink);
     return;
   }
-  for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
+  for (ir_node *const *n_at = ir_of_kind(f, IR_CALL); *n_at; n_at++) {
+    const ir_node *n = *n_at;
     /* `_ = create_task(...)` (the throwaway name, often written to quiet a linter) drops it too */
     bool throwaway = n->use == IR_USE_ASSIGNED && n->alias && !strcmp(n->alias, "_");
     if (n->kind != IR_CALL || (n->use != IR_USE_DISCARDED && !throwaway)) continue;

@@ -177,8 +177,9 @@ static bool collection_read_later(const ir_file *f, const ir_node *fn, const cha
 
 /* A collection of coroutines, tasks or promises stored in a local that is never read. */
 static void check_collections(const ir_file *f, const al_index *idx, al_sink *sink) {
-  for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
-    if (n->kind != IR_ASSIGN || !(n->flags & (IR_F_COMPREHENSION | IR_F_LITERAL)) || !n->name || n->name[0] == '_' ||
+  for (ir_node *const *n_at = ir_of_kind(f, IR_ASSIGN); *n_at; n_at++) {
+    const ir_node *n = *n_at;
+    if (!(n->flags & (IR_F_COMPREHENSION | IR_F_LITERAL)) || !n->name || n->name[0] == '_' ||
         strchr(n->name, '.') || strchr(n->name, '['))
       continue;
     const ir_node *fn = ir_enclosing_func(n);
@@ -260,8 +261,9 @@ static void check_loop_items(const ir_file *f, const al_index *idx, const ir_nod
  * Promise<T>`) or an array of them (`ps: Promise<T>[]`) standing alone as a statement. A
  * local in a function assigned a call is the main check's (one report). */
 static void check_promise_params(const ir_file *f, al_sink *sink) {
-  for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
-    if (n->kind != IR_USE || n->use != IR_USE_DISCARDED || !n->name) continue;
+  for (ir_node *const *n_at = ir_of_kind(f, IR_USE); *n_at; n_at++) {
+    const ir_node *n = *n_at;
+    if (n->use != IR_USE_DISCARDED || !n->name) continue;
     bool array;
     const ir_node *d = al_promise_or_array_param(f, n, n->name, &array);
     if (d && array) {
@@ -330,7 +332,8 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
 static void check_file(const ir_file *f, const al_index *idx, al_sink *sink) {
   if (f->lang != AL_LANG_C) check_collections(f, idx, sink);
   if (f->lang == AL_LANG_JS) check_promise_params(f, sink);
-  for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
+  ir_kinds_iter n_it = ir_kinds(f, IR_KINDS(IR_LOOP, IR_USE, IR_CALL));
+  for (const ir_node *n; (n = ir_kinds_next(&n_it));) {
     if (n->kind == IR_LOOP && f->lang != AL_LANG_C) check_loop_items(f, idx, n, sink);
     if (n->kind == IR_USE && n->name && n->member && f->lang == AL_LANG_JS) check_member_statement(f, idx, n, sink);
     if (n->kind != IR_CALL || n->use != IR_USE_ASSIGNED || !n->alias || strchr(n->alias, '.')) continue;

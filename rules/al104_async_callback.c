@@ -243,7 +243,8 @@ static void async_reducer(const ir_file *f, al_sink *sink, const ir_node *n) {
 /* The names in f bound to an app or router of a framework that drops its handlers'
  * promises (knowledge `route_apps`): `const app = express()`, `const r = express.Router()`. */
 static void route_app_names(const ir_file *f, const al_kb *kb, al_vec *out) {
-  for (const ir_node *a = f->root; a; a = ir_next(a, f->root)) {
+  for (ir_node *const *a_at = ir_of_kind(f, IR_ASSIGN); *a_at; a_at++) {
+    const ir_node *a = *a_at;
     const ir_node *c = a->kind == IR_ASSIGN && a->name ? a->child : NULL;
     if (!c || c->kind != IR_CALL || !c->module || strchr(a->name, '.')) continue;
     char key[256]; /* module[.member]: `express`, `express.Router` */

@@ -12,8 +12,9 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   const al_kb *kb = al_kb_for(f->lang);
   const al_kb_section *fields = al_kb_section_get(kb, "request_results");
   const char *t = f->src->text;
-  for (const ir_node *c = f->root; c && fields; c = ir_next(c, f->root)) {
-    if (c->kind != IR_CALL || !c->name || c->nargs < 3) continue;
+  for (ir_node *const *c_at = ir_of_kind(f, IR_CALL); *c_at && fields; c_at++) {
+    const ir_node *c = *c_at;
+    if (!c->name || c->nargs < 3) continue;
     const al_kb_entry *e = al_kb_find(kb, "registrations", c->name);
     if (!e || !al_kb_attr(e, "cancel") || (c->args[c->nargs - 1].flags & IR_ARG_NULL)) continue;
     if (!strncmp(c->name, "uv_queue_work", 13)) continue; /* no result fields */

@@ -167,8 +167,9 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   uint32_t loop_run = 0;
   bool loop_known = false; /* (loop_run found on the function's first registration call) */
   al_vec makers = {0};
-  for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
-    if (n->kind != IR_CALL || !n->name) continue;
+  for (ir_node *const *n_at = ir_of_kind(f, IR_CALL); *n_at; n_at++) {
+    const ir_node *n = *n_at;
+    if (!n->name) continue;
     const ir_node *fn = ir_enclosing_func(n);
     if (fn != cur) {
       cur = fn;

@@ -6,8 +6,8 @@
 #include "common.h"
 
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
-  for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
-    if (n->kind != IR_CALL) continue;
+  for (ir_node *const *n_at = ir_of_kind(f, IR_CALL); *n_at; n_at++) {
+    const ir_node *n = *n_at;
     const ir_node *fn = NULL;
     const al_func_info *callee = al_index_resolve(idx, f, n);
     if (!callee || !callee->block_depth || (callee->func->flags & IR_F_ASYNC)) continue;

@@ -140,8 +140,9 @@ static const char *provenance(const ir_file *f, const al_index *idx, const ir_no
 /* C: rt_gather(fns, args, n, 0, deadline): limit 0 means all n at once. */
 static void check_c(const ir_file *f, al_sink *sink) {
   const al_kb *kb = al_kb_for(f->lang);
-  for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
-    const al_kb_entry *e = n->kind == IR_CALL && n->name ? al_kb_find(kb, "gather", n->name) : NULL;
+  for (ir_node *const *n_at = ir_of_kind(f, IR_CALL); *n_at; n_at++) {
+    const ir_node *n = *n_at;
+    const al_kb_entry *e = n->name ? al_kb_find(kb, "gather", n->name) : NULL;
     const char *ca = e ? al_kb_attr(e, "count_arg") : NULL, *la = e ? al_kb_attr(e, "limit_arg") : NULL;
     if (!ca || !la) continue;
     uint32_t ci = (uint32_t)strtoul(ca, NULL, 10), li = (uint32_t)strtoul(la, NULL, 10);
@@ -197,7 +198,8 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
     return;
   }
   const al_kb *kb = al_kb_for(f->lang);
-  for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
+  ir_kinds_iter n_it = ir_kinds(f, IR_KINDS(IR_LOOP, IR_CALL));
+  for (const ir_node *n; (n = ir_kinds_next(&n_it));) {
     const ir_node *m = n->kind == IR_LOOP ? for_await_map(f, idx, n) : NULL;
     if (m) {
       char over[128];

@@ -183,8 +183,8 @@ static void comprehension_spawn(const ir_file *f, const al_index *idx, al_sink *
 }
 
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
-  for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
-    if (n->kind != IR_CALL) continue;
+  for (ir_node *const *n_at = ir_of_kind(f, IR_CALL); *n_at; n_at++) {
+    const ir_node *n = *n_at;
     if (f->lang == AL_LANG_JS ? !js_spawn(f, idx, n) : !al_is_spawn(f, n)) continue;
     if (f->lang == AL_LANG_C) { /* uv_getaddrinfo with a NULL callback is synchronous (AL209) */
       const al_kb_entry *e = al_kb_match(al_kb_for(f->lang), "spawn", n->name);

@@ -363,7 +363,8 @@ static bool in_abort_checked_loop(const ir_file *f, const ir_node *h) {
 }
 
 static void check_js(const ir_file *f, al_sink *sink) {
-  for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
+  ir_kinds_iter n_it = ir_kinds(f, IR_KINDS(IR_HANDLER, IR_CALL));
+  for (const ir_node *n; (n = ir_kinds_next(&n_it));) {
     const ir_node *fn = NULL;
     if (n->kind == IR_HANDLER && n->parent && n->parent->kind == IR_TRY) {
       const ir_node *op = awaits_abortable(f, n->parent);
@@ -705,7 +706,8 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
     check_c_status_tests(f, sink);
     return;
   }
-  for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
+  ir_kinds_iter n_it = ir_kinds(f, IR_KINDS(IR_HANDLER, IR_WITH));
+  for (const ir_node *n; (n = ir_kinds_next(&n_it));) {
     const ir_node *fn = NULL;
     if (n->kind == IR_HANDLER) {
       if (!al_handler_catches_cancel(f, n, false) || !al_in_async_code(f, n, &fn)) continue;

@@ -35,8 +35,9 @@ static al_fix *cancel_handler_fix(const ir_file *f, const ir_node *h) {
 
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   (void)idx;
-  for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
-    if (n->kind != IR_HANDLER || !al_handler_catches_cancel(f, n, true)) continue;
+  for (ir_node *const *n_at = ir_of_kind(f, IR_HANDLER); *n_at; n_at++) {
+    const ir_node *n = *n_at;
+    if (!al_handler_catches_cancel(f, n, true)) continue;
     /* re-raised only as another exception (`raise AppError() from e`, flake8-async
      * ASYNC104): the cancellation ends as an error */
     bool propagates = al_handler_propagates(f, n);

@@ -9,7 +9,8 @@
 
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   (void)idx;
-  for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
+  ir_kinds_iter n_it = ir_kinds(f, IR_KINDS(IR_RETURN, IR_BREAK, IR_CONTINUE, IR_RAISE));
+  for (const ir_node *n; (n = ir_kinds_next(&n_it));) {
     /* `throw err` of a stored error is the deferred re-throw (`catch (e) { err = e } finally
      * { if (err) throw err }`): the error in flight is that one */
     bool thrown = n->kind == IR_RAISE && f->lang == AL_LANG_JS && n->name && !al_is_identifier(n->name);

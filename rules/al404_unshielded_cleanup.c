@@ -67,7 +67,8 @@ static const ir_node *raise_after(const ir_file *f, const ir_node *h, const ir_n
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   (void)idx;
   const al_kb *kb = al_kb_for(f->lang);
-  for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
+  ir_kinds_iter n_it = ir_kinds(f, IR_KINDS(IR_AWAIT, IR_WITH, IR_LOOP));
+  for (const ir_node *n; (n = ir_kinds_next(&n_it));) {
     /* await points: `await`, and `async with` / `async for` (they await on entry, exit
      * and each step) */
     bool async_stmt = (n->kind == IR_WITH || n->kind == IR_LOOP) && (n->flags & IR_F_ASYNC);

@@ -39,8 +39,9 @@ static void unforwarded(const ir_file *f, al_sink *sink, const ir_node *fn) {
 
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   (void)idx;
-  for (const ir_node *fn = f->root; fn; fn = ir_next(fn, f->root)) {
-    if (fn->kind != IR_FUNC || !(fn->flags & IR_F_ASYNC) || !takes_signal(fn) || body_mentions_signal(f, fn)) continue;
+  for (ir_node *const *fn_at = ir_of_kind(f, IR_FUNC); *fn_at; fn_at++) {
+    const ir_node *fn = *fn_at;
+    if (!(fn->flags & IR_F_ASYNC) || !takes_signal(fn) || body_mentions_signal(f, fn)) continue;
     unforwarded(f, sink, fn);
     for (const ir_node *n = fn->child; n; n = n->kind == IR_FUNC ? ir_next_skip(n, fn) : ir_next(n, fn)) {
       if (n->kind != IR_LOOP || !al_has_await(n)) continue;

@@ -20,7 +20,8 @@ static bool runs_loop(const al_kb *kb, const ir_node *n) {
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   (void)idx;
   const al_kb *kb = al_kb_for(f->lang);
-  for (const ir_node *c = f->root; c; c = ir_next(c, f->root)) {
+  for (ir_node *const *c_at = ir_of_kind(f, IR_CALL); *c_at; c_at++) {
+    const ir_node *c = *c_at;
     const al_kb_entry *e;
     if (c->kind != IR_CALL || !c->name || !c->nargs || !c->args[0].text || !(e = al_kb_find(kb, "cancel_calls", c->name)))
       continue;

@@ -36,8 +36,9 @@ static bool member_of_group(const char *text, const char *alias) {
 
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   (void)idx;
-  for (const ir_node *h = f->root; h; h = ir_next(h, f->root)) {
-    if (h->kind != IR_HANDLER || !h->alias || !*h->alias || !catches_group(f, h)) continue;
+  for (ir_node *const *h_at = ir_of_kind(f, IR_HANDLER); *h_at; h_at++) {
+    const ir_node *h = *h_at;
+    if (!h->alias || !*h->alias || !catches_group(f, h)) continue;
     for (const ir_node *r = h->child; r; r = r->kind == IR_FUNC ? ir_next_skip(r, h) : ir_next(r, h)) {
       if (r->kind != IR_RAISE || !r->name) continue;
       char raised[128];

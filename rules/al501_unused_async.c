@@ -121,10 +121,11 @@ static bool own_method(const ir_node *fn, const al_map *values) {
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   al_map values = {0}, defs = {0};
   bool counted = false, js = f->lang == AL_LANG_JS;
-  for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
+  for (ir_node *const *n_at = ir_of_kind(f, IR_FUNC); *n_at; n_at++) {
+    const ir_node *n = *n_at;
     /* async generators are left alone: code that wants an async iterator needs one even
      * when it never awaits (ESLint's require-await does the same) */
-    if (n->kind != IR_FUNC || !(n->flags & IR_F_ASYNC) || (n->flags & (IR_F_DECORATED | IR_F_GENERATOR))) continue;
+    if (!(n->flags & IR_F_ASYNC) || (n->flags & (IR_F_DECORATED | IR_F_GENERATOR))) continue;
     if (!n->name || al_has_await(n)) continue;
     if (n->flags & IR_F_LAMBDA) {
       if (js && lone_lambda(f, n) && !is_stub(f, n) && !drops_awaitable(f, idx, n))
@@ -142,9 +143,11 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
     if (!counted) { /* once per file: linear, whatever the number of functions */
       counted = true;
       values_of(f, &values);
-      for (const ir_node *x = f->root; x; x = ir_next(x, f->root))
-        if (x->kind == IR_FUNC && x->name)
+      for (ir_node *const *x_at = ir_of_kind(f, IR_FUNC); *x_at; x_at++) {
+        const ir_node *x = *x_at;
+        if (x->name)
           al_map_put(&defs, x->name, (void *)((uintptr_t)al_map_get(&defs, x->name) + 1));
+      }
     }
     if ((n->flags & IR_F_METHOD) && !own_method(n, &values)) continue;
     bool overloaded = (uintptr_t)al_map_get(&defs, n->name) > 1; /* @overload siblings */

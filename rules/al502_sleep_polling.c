@@ -54,8 +54,9 @@ static bool sleep_alone(const ir_file *f, const ir_node *loop, const ir_node *sl
 
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   (void)idx;
-  for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
-    if (n->kind != IR_LOOP || !(n->flags & IR_F_WHILE) || !n->body) continue;
+  for (ir_node *const *n_at = ir_of_kind(f, IR_LOOP); *n_at; n_at++) {
+    const ir_node *n = *n_at;
+    if (!(n->flags & IR_F_WHILE) || !n->body) continue;
     const ir_node *sleep = NULL;
     bool other = false, leaves = false;
     for (const ir_node *c = n->child; c && !other; c = c->kind == IR_FUNC ? ir_next_skip(c, n) : ir_next(c, n)) {

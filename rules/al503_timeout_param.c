@@ -32,8 +32,9 @@ static ir_node at_param(const ir_file *f, const ir_node *fn) {
 
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   (void)idx;
-  for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
-    if (n->kind != IR_FUNC || !(n->flags & IR_F_ASYNC) || (n->flags & IR_F_LAMBDA)) continue;
+  for (ir_node *const *n_at = ir_of_kind(f, IR_FUNC); *n_at; n_at++) {
+    const ir_node *n = *n_at;
+    if (!(n->flags & IR_F_ASYNC) || (n->flags & IR_F_LAMBDA)) continue;
     if ((n->flags & IR_F_METHOD) && n->parent && (n->parent->flags & IR_F_DERIVED)) continue;
     for (uint32_t i = 0; i < n->nargs; i++) {
       if (!n->args[i].text || strcmp(n->args[i].text, "timeout")) continue;

@@ -7,7 +7,8 @@
 
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   (void)idx;
-  for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
+  for (ir_node *const *n_at = ir_of_kind(f, IR_CALL); *n_at; n_at++) {
+    const ir_node *n = *n_at;
     const char *cp = al_sleep_attr(f, n, "checkpoint");
     if (!cp || (strcmp(n->args[0].text, "0") && strcmp(n->args[0].text, "0.0"))) continue;
     al_fix *fx = al_py_call_fix(f, n, cp, AL_FIX_APPLY_SAFE, "use the explicit checkpoint");

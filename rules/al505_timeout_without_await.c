@@ -35,8 +35,8 @@ static bool body_awaits(const ir_node *w) {
 
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   (void)idx;
-  for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
-    if (n->kind != IR_WITH) continue;
+  for (ir_node *const *n_at = ir_of_kind(f, IR_WITH); *n_at; n_at++) {
+    const ir_node *n = *n_at;
     scope_items items = {.found = false};
     al_list_find(f, n->name, ",", is_scope, &items);
     if (!items.found || body_awaits(n) || (items.later && (n->flags & IR_F_ASYNC))) continue;

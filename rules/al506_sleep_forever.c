@@ -118,9 +118,11 @@ static bool c_sum(cexpr *c, double *v) {
 /* The names `from math import inf` (as ...) binds in the file (up to 7), NULL-terminated. */
 static void math_inf(const ir_file *f, const char **names) {
   size_t k = 0;
-  for (const ir_node *n = f->root; n && k < 7; n = ir_next(n, f->root))
-    if (n->kind == IR_IMPORT && n->name && !strcmp(n->name, "math") && n->member && !strcmp(n->member, "inf"))
+  for (ir_node *const *n_at = ir_of_kind(f, IR_IMPORT); *n_at && k < 7; n_at++) {
+    const ir_node *n = *n_at;
+    if (n->name && !strcmp(n->name, "math") && n->member && !strcmp(n->member, "inf"))
       names[k++] = n->alias ? n->alias : n->member;
+  }
   names[k] = NULL;
 }
 
@@ -147,7 +149,8 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   (void)idx;
   const char *inf[8];
   bool inf_known = false;
-  for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
+  for (ir_node *const *n_at = ir_of_kind(f, IR_CALL); *n_at; n_at++) {
+    const ir_node *n = *n_at;
     const char *forever = al_sleep_attr(f, n, "forever");
     if (!forever) continue;
     if (!inf_known) math_inf(f, inf), inf_known = true;

@@ -7,8 +7,9 @@
 
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   (void)idx;
-  for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
-    if (n->kind != IR_CALL || !(n->flags & IR_F_NEW) || !n->name || strcmp(n->name, "Promise")) continue;
+  for (ir_node *const *n_at = ir_of_kind(f, IR_CALL); *n_at; n_at++) {
+    const ir_node *n = *n_at;
+    if (!(n->flags & IR_F_NEW) || !n->name || strcmp(n->name, "Promise")) continue;
     const ir_node *ex = n->child;
     while (ex && ex->kind != IR_FUNC) ex = ex->next;
     if (!ex || !(ex->flags & IR_F_ASYNC)) continue;

@@ -59,8 +59,9 @@ static bool deliberate(const ir_file *f, const ir_node *aw) {
 
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   (void)idx;
-  for (const ir_node *loop = f->root; loop; loop = ir_next(loop, f->root)) {
-    if (loop->kind != IR_LOOP || (loop->flags & (IR_F_WHILE | IR_F_ASYNC)) || !loop->body) continue;
+  for (ir_node *const *loop_at = ir_of_kind(f, IR_LOOP); *loop_at; loop_at++) {
+    const ir_node *loop = *loop_at;
+    if ((loop->flags & (IR_F_WHILE | IR_F_ASYNC)) || !loop->body) continue;
     if (loop_exits(loop) || carries_state(loop) || carried_into_await(f, loop)) continue;
     const ir_node *fn = al_real_func(loop);
     if (!fn || !(fn->flags & IR_F_ASYNC)) continue;

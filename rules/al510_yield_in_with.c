@@ -12,8 +12,9 @@
 
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   (void)idx;
-  for (const ir_node *fn = f->root; fn; fn = ir_next(fn, f->root)) {
-    if (fn->kind != IR_FUNC || (fn->flags & (IR_F_ASYNC | IR_F_GENERATOR)) != (IR_F_ASYNC | IR_F_GENERATOR) ||
+  for (ir_node *const *fn_at = ir_of_kind(f, IR_FUNC); *fn_at; fn_at++) {
+    const ir_node *fn = *fn_at;
+    if ((fn->flags & (IR_F_ASYNC | IR_F_GENERATOR)) != (IR_F_ASYNC | IR_F_GENERATOR) ||
         al_py_generator_managed(f, fn))
       continue;
     /* each yield inside a with block, once (flake8-async reports ASYNC119 at the yield) */

@@ -74,7 +74,8 @@ static void async_for_over_sync(const ir_file *f, const al_index *idx, al_sink *
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   if (f->lang != AL_LANG_PYTHON) return;
   const al_kb *kb = al_kb_for(f->lang);
-  for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
+  ir_kinds_iter n_it = ir_kinds(f, IR_KINDS(IR_LOOP, IR_WITH));
+  for (const ir_node *n; (n = ir_kinds_next(&n_it));) {
     if (n->kind == IR_LOOP && (n->flags & IR_F_ASYNC) && !(n->flags & IR_F_WHILE)) {
       async_for_over_sync(f, idx, sink, n);
       continue;

@@ -15,8 +15,9 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   bool py = f->lang == AL_LANG_PYTHON;
   const al_kb *kb = al_kb_for(f->lang);
   const char *t = f->src->text;
-  for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
-    if (n->kind != IR_AWAIT || (n->flags & IR_F_YIELD_FROM) || !n->parent || n->parent->kind != IR_CALL) continue;
+  for (ir_node *const *n_at = ir_of_kind(f, IR_AWAIT); *n_at; n_at++) {
+    const ir_node *n = *n_at;
+    if ((n->flags & IR_F_YIELD_FROM) || !n->parent || n->parent->kind != IR_CALL) continue;
     const ir_node *call = n->parent;
     if (!call->name) continue;
     const al_kb_entry *gather = al_kb_find(kb, "gather", call->name);

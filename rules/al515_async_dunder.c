@@ -333,8 +333,9 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   pytest_tests(f, sink);
   const al_kb *kb = al_kb_for(f->lang);
   const char *t = f->src->text;
-  for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
-    if (n->kind != IR_FUNC || !(n->flags & IR_F_ASYNC) || !(n->flags & IR_F_METHOD) || !n->name) continue;
+  for (ir_node *const *n_at = ir_of_kind(f, IR_FUNC); *n_at; n_at++) {
+    const ir_node *n = *n_at;
+    if (!(n->flags & IR_F_ASYNC) || !(n->flags & IR_F_METHOD) || !n->name) continue;
     const char *dot = strrchr(n->name, '.');
     if (dot && async_test_method(f, idx, sink, n, dot + 1)) continue;
     const al_kb_entry *e = al_kb_find(kb, "sync_dunders", dot ? dot + 1 : n->name);

@@ -500,10 +500,12 @@ static void check_thenable(const ir_file *f, al_sink *sink, const ir_node *n) {
   if (!n->body) return; /* a signature (interface, declare): a type, not an object */
   if (dot) { /* a class that also has catch/finally is promise-like by design */
     size_t ol = (size_t)(dot - n->name);
-    for (const ir_node *m = f->root; m; m = ir_next(m, f->root))
-      if (m->kind == IR_FUNC && m != n && m->name && !strncmp(m->name, n->name, ol) && m->name[ol] == '.' &&
+    for (ir_node *const *m_at = ir_of_kind(f, IR_FUNC); *m_at; m_at++) {
+      const ir_node *m = *m_at;
+      if (m != n && m->name && !strncmp(m->name, n->name, ol) && m->name[ol] == '.' &&
           (!strcmp(m->name + ol + 1, "catch") || !strcmp(m->name + ol + 1, "finally")))
         return;
+    }
   }
   if (dot && n->name[0] == '<') /* `<object>.then`: a method of an object literal */
     al_report(sink, n, "a `then` method makes this object a thenable: `await` and Promise.resolve() call it as a "
@@ -519,7 +521,8 @@ static void check_thenable(const ir_file *f, al_sink *sink, const ir_node *n) {
 
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   const al_kb *kb = al_kb_for(f->lang);
-  for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
+  ir_kinds_iter n_it = ir_kinds(f, IR_KINDS(IR_FUNC, IR_CALL));
+  for (const ir_node *n; (n = ir_kinds_next(&n_it));) {
     if (n->kind == IR_FUNC && f->lang == AL_LANG_JS && n->name && !(n->flags & IR_F_LAMBDA)) {
       check_thenable(f, sink, n);
       continue;

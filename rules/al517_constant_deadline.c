@@ -24,8 +24,9 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   (void)idx;
   if (f->lang != AL_LANG_PYTHON) return;
   const al_kb *kb = al_kb_for(f->lang);
-  for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
-    if (n->kind != IR_CALL || !n->name || !n->nargs) continue;
+  for (ir_node *const *n_at = ir_of_kind(f, IR_CALL); *n_at; n_at++) {
+    const ir_node *n = *n_at;
+    if (!n->name || !n->nargs) continue;
     const al_kb_entry *e = al_kb_find(kb, "absolute_deadlines", n->name);
     if (!e) continue;
     const char *kw = al_kb_attr(e, "keyword");

@@ -30,8 +30,9 @@ static bool passes_bound(const ir_node *w, const ir_node *call, char *out, size_
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   (void)idx;
   if (f->lang != AL_LANG_PYTHON) return;
-  for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
-    if (n->kind != IR_CALL || !n->nargs || !al_is_spawn(f, n) || al_spawn_dangles(f, n)) continue;
+  for (ir_node *const *n_at = ir_of_kind(f, IR_CALL); *n_at; n_at++) {
+    const ir_node *n = *n_at;
+    if (!n->nargs || !al_is_spawn(f, n) || al_spawn_dangles(f, n)) continue;
     /* the nearest enclosing task group, and the aliased withs between it and the call */
     const ir_node *group = NULL;
     for (const ir_node *p = n->parent; p && p->kind != IR_FUNC && !group; p = p->parent)

@@ -54,7 +54,8 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   (void)idx;
   const char *t = f->src->text;
   const al_kb *kb = al_kb_for(f->lang);
-  for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
+  ir_kinds_iter n_it = ir_kinds(f, IR_KINDS(IR_RAISE, IR_CALL));
+  for (const ir_node *n; (n = ir_kinds_next(&n_it));) {
     if (n->kind == IR_RAISE) {
       thrown_literal(f, sink, n);
       continue;

@@ -25,8 +25,9 @@ static void report(al_sink *sink, const ir_node *at, const char *cb, const char 
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   (void)idx;
   const al_kb *kb = al_kb_for(f->lang);
-  for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
-    if (n->kind != IR_CALL || !n->name || !al_ends_with(n->name, ".then") || !n->nargs) continue;
+  for (ir_node *const *n_at = ir_of_kind(f, IR_CALL); *n_at; n_at++) {
+    const ir_node *n = *n_at;
+    if (!n->name || !al_ends_with(n->name, ".then") || !n->nargs) continue;
     const ir_arg *a = &n->args[0];
     if (!(a->flags & IR_ARG_LAMBDA)) {
       if (is_callback_name(kb, a->text)) report(sink, n, a->text, "given as");

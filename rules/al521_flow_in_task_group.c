@@ -12,7 +12,8 @@
 
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   (void)idx;
-  for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
+  ir_kinds_iter n_it = ir_kinds(f, IR_KINDS(IR_RETURN, IR_BREAK, IR_CONTINUE));
+  for (const ir_node *n; (n = ir_kinds_next(&n_it));) {
     if (n->kind != IR_RETURN && n->kind != IR_BREAK && n->kind != IR_CONTINUE) continue;
     const char *what = n->kind == IR_RETURN ? "return" : n->kind == IR_BREAK ? "break" : "continue";
     /* leaving an `except*` block: a SyntaxError (Python 3.11+) */

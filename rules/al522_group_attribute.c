@@ -13,8 +13,9 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   (void)idx;
   const char *t = f->src->text;
   const al_kb *kb = al_kb_for(f->lang);
-  for (const ir_node *h = f->root; h; h = ir_next(h, f->root)) {
-    if (h->kind != IR_HANDLER || !h->alias || !*h->alias || !al_py_star_handler(f, h)) continue;
+  for (ir_node *const *h_at = ir_of_kind(f, IR_HANDLER); *h_at; h_at++) {
+    const ir_node *h = *h_at;
+    if (!h->alias || !*h->alias || !al_py_star_handler(f, h)) continue;
     const char *al = h->alias;
     size_t an = strlen(al);
     /* the handler's block: after the `:` of its header */

@@ -29,8 +29,9 @@ static bool startable(const ir_file *f, const al_index *idx, const ir_node *call
 
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   const al_kb *kb = al_kb_for(f->lang);
-  for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
-    if (n->kind != IR_CALL || !n->name || !n->text) continue;
+  for (ir_node *const *n_at = ir_of_kind(f, IR_CALL); *n_at; n_at++) {
+    const ir_node *n = *n_at;
+    if (!n->name || !n->text) continue;
     /* a spawn that does not wait, whose group has a method that does (knowledge `spawn`, `waits`) */
     const al_kb_entry *sp = al_kb_match(kb, "spawn", n->name);
     const char *waits = sp ? al_kb_attr(sp, "waits") : NULL;

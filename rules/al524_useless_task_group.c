@@ -116,8 +116,9 @@ static al_fix *await_fix(const ir_file *f, const ir_node *w, const ir_node *call
 
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   (void)idx;
-  for (const ir_node *w = f->root; w; w = ir_next(w, f->root)) {
-    if (w->kind != IR_WITH || !(w->flags & IR_F_ASYNC) || !(w->flags & IR_F_ONE_STATEMENT) || !w->alias ||
+  for (ir_node *const *w_at = ir_of_kind(f, IR_WITH); *w_at; w_at++) {
+    const ir_node *w = *w_at;
+    if (!(w->flags & IR_F_ASYNC) || !(w->flags & IR_F_ONE_STATEMENT) || !w->alias ||
         !w->name || !al_is_identifier(w->alias) || strchr(w->name, ',') || !al_py_task_group_with(f, w))
       continue;
     const ir_node *call = only_start(f, w, w->alias);

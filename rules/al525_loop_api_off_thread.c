@@ -76,10 +76,12 @@ static void check_body(const ir_file *f, al_sink *sink, const ir_node *fn, const
  * into a summary copy of the file). */
 static const ir_node *own_func(const ir_file *f, const al_func_info *info) {
   if (!info || !info->file || !info->file->module || !f->module || strcmp(info->file->module, f->module)) return NULL;
-  for (const ir_node *n = f->root; n; n = ir_next(n, f->root))
-    if (n->kind == IR_FUNC && n->span.start == info->func->span.start && n->name && info->func->name &&
+  for (ir_node *const *n_at = ir_of_kind(f, IR_FUNC); *n_at; n_at++) {
+    const ir_node *n = *n_at;
+    if (n->span.start == info->func->span.start && n->name && info->func->name &&
         !strcmp(n->name, info->func->name))
       return n;
+  }
   return NULL;
 }
 
@@ -147,8 +149,9 @@ static void bind_params(const ir_file *f, const ir_node *call, uint32_t fn_arg, 
  * (`class Pump(threading.Thread)`): it runs on the thread the class starts. */
 static void check_thread_classes(const ir_file *f, al_sink *sink) {
   const al_kb *kb = al_kb_for(f->lang);
-  for (const ir_node *cls = f->root; cls; cls = ir_next(cls, f->root)) {
-    if (cls->kind != IR_CLASS || !cls->name) continue;
+  for (ir_node *const *cls_at = ir_of_kind(f, IR_CLASS); *cls_at; cls_at++) {
+    const ir_node *cls = *cls_at;
+    if (!cls->name) continue;
     const char *method = NULL, *base = NULL;
     for (uint32_t i = 0; i < cls->nargs && !method; i++) {
       const ir_arg *b = &cls->args[i]; /* a base: its name in its module (keyword: the module), or as written */
@@ -177,8 +180,9 @@ static void check_python(const ir_file *f, const al_index *idx, al_sink *sink) {
   check_thread_classes(f, sink);
   const ir_node *done[16]; /* functions checked (each once, for the first thread that runs it) */
   size_t ndone = 0;
-  for (const ir_node *call = f->root; call; call = ir_next(call, f->root)) {
-    if (call->kind != IR_CALL || !call->name || !al_kb_match(kb, "offloop", call->name) ||
+  for (ir_node *const *call_at = ir_of_kind(f, IR_CALL); *call_at; call_at++) {
+    const ir_node *call = *call_at;
+    if (!call->name || !al_kb_match(kb, "offloop", call->name) ||
         al_kb_find(kb, "partials", call->name))
       continue;
     for (uint32_t i = 0; i < call->nargs; i++) {
@@ -216,8 +220,9 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
    * makes and runs a loop of its own (knowledge `loop_owners`: uv_loop_init, uv_run)
    * calls into that one */
   const al_kb *kb = al_kb_for(f->lang);
-  for (const ir_node *fn = f->root; fn; fn = ir_next(fn, f->root)) {
-    if (fn->kind != IR_FUNC || !(fn->flags & IR_F_OFF_LOOP) || !(fn->flags & IR_F_DEFINITION)) continue;
+  for (ir_node *const *fn_at = ir_of_kind(f, IR_FUNC); *fn_at; fn_at++) {
+    const ir_node *fn = *fn_at;
+    if (!(fn->flags & IR_F_OFF_LOOP) || !(fn->flags & IR_F_DEFINITION)) continue;
     bool owner = false;
     for (const ir_node *n = fn->child; n && !owner; n = ir_next(n, fn))
       owner = n->kind == IR_CALL && n->name && al_kb_find(kb, "loop_owners", n->name);

@@ -81,8 +81,9 @@ static arg_role argument_role(const ir_file *f, uint32_t from, uint32_t at) {
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   (void)idx;
   const char *t = f->src->text;
-  for (const ir_node *fn = f->root; fn; fn = ir_next(fn, f->root)) {
-    if (fn->kind != IR_FUNC || !(fn->flags & IR_F_DEFINITION) || !fn->alias) continue;
+  for (ir_node *const *fn_at = ir_of_kind(f, IR_FUNC); *fn_at; fn_at++) {
+    const ir_node *fn = *fn_at;
+    if (!(fn->flags & IR_F_DEFINITION) || !fn->alias) continue;
     /* a read callback by its parameters (knowledge callback_signatures, read_callbacks) */
     const al_kb_entry *rc = al_kb_find(al_kb_for(f->lang), "read_callbacks", fn->alias);
     const char *la = rc ? al_kb_attr(rc, "length_arg") : NULL, *eof = rc ? al_kb_attr(rc, "eof") : NULL;
