@@ -52,8 +52,9 @@ static void func_table_fill(func_table *t, ir_node **small, ir_file *f, size_t n
   while (cap < nfuncs * 2) cap *= 2;
   t->slot = cap <= 256 ? memset(small, 0, cap * sizeof *small) : al_calloc(cap, sizeof *t->slot);
   t->mask = cap - 1;
-  for (ir_node *x = f->root; x; x = ir_next(x, f->root)) {
-    if (x->kind != IR_FUNC || !x->name || (x->flags & skip)) continue;
+  for (ir_node *const *at = ir_of_kind(f, IR_FUNC); *at; at++) {
+    ir_node *x = *at;
+    if (!x->name || (x->flags & skip)) continue;
     size_t i = al_hash_fast(x->name, strlen(x->name)) & t->mask;
     while (t->slot[i] && strcmp(t->slot[i]->name, x->name)) i = (i + 1) & t->mask;
     if (!t->slot[i]) t->slot[i] = x;
@@ -120,9 +121,11 @@ static ir_file *mark_loop_callbacks(ir_file *f) {
   const al_kb *kb = al_kb_for(f->lang);
   const al_kb_section *classes = al_kb_section_get(kb, "loop_callback_classes");
   size_t nfuncs = 0;
-  for (ir_node *x = f->root; x; x = ir_next(x, f->root)) {
-    if (x->kind == IR_FUNC && x->name && !(x->flags & IR_F_ASYNC)) nfuncs++; /* (a lambda stored in a name too) */
-    if (x->kind != IR_CLASS || !classes || !x->nargs) continue;
+  for (ir_node *const *at = ir_of_kind(f, IR_FUNC); *at; at++)
+    if ((*at)->name && !((*at)->flags & IR_F_ASYNC)) nfuncs++; /* (a lambda stored in a name too) */
+  for (ir_node *const *at = ir_of_kind(f, IR_CLASS); *at && classes; at++) {
+    ir_node *x = *at;
+    if (!x->nargs) continue;
     for (uint32_t i = 0; i < x->nargs; i++) { /* class P(asyncio.Protocol): its callbacks */
       char base[200];
       snprintf(base, sizeof base, "%s%s%s", x->args[i].keyword ? x->args[i].keyword : "",
@@ -148,8 +151,9 @@ static ir_file *mark_loop_callbacks(ir_file *f) {
     ir_node *small[256];
     func_table t = {0};
     func_table_fill(&t, small, f, nfuncs, IR_F_ASYNC);
-    for (ir_node *x = f->root; x; x = ir_next(x, f->root)) {
-      if (x->kind != IR_CALL || !x->name || !x->nargs) continue;
+    for (ir_node *const *at = ir_of_kind(f, IR_CALL); *at; at++) {
+      ir_node *x = *at;
+      if (!x->name || !x->nargs) continue;
       const al_kb_entry *e = NULL;
       bool looked = false;
       for (uint32_t i = 0; i < x->nargs; i++) {
@@ -184,7 +188,7 @@ static void type_param_calls(ir_file *f, ir_node *fn, const char *param, const c
 static void func_table_ensure(func_table *t, ir_node **small, ir_file *f) {
   if (t->slot) return;
   size_t nfuncs = 0;
-  for (ir_node *y = f->root; y; y = ir_next(y, f->root)) nfuncs += y->kind == IR_FUNC;
+  for (ir_node *const *at = ir_of_kind(f, IR_FUNC); *at; at++) nfuncs++;
   func_table_fill(t, small, f, nfuncs, IR_F_LAMBDA);
 }
 
@@ -219,8 +223,9 @@ static void type_callback_params(ir_file *f) {
   if (!al_kb_section_get(kb, "callback_param_types")) return;
   ir_node *small[256];
   func_table t = {0};
-  for (ir_node *x = f->root; x; x = ir_next(x, f->root)) {
-    if (x->kind != IR_CALL || !x->name || !x->nargs) continue;
+  for (ir_node *const *at = ir_of_kind(f, IR_CALL); *at; at++) {
+    ir_node *x = *at;
+    if (!x->name || !x->nargs) continue;
     const al_kb_entry *e = al_kb_match(kb, "callback_param_types", x->name);
     const char *types = e ? al_kb_attr(e, "types") : NULL;
     const char *pos = e ? al_kb_attr(e, "arg") : NULL;
@@ -244,8 +249,9 @@ static void type_named_callbacks(ir_file *f) {
   const al_kb *kb = al_kb_for(f->lang);
   ir_node *small[256];
   func_table t = {0};
-  for (ir_node *x = f->root; x; x = ir_next(x, f->root)) {
-    if (x->kind != IR_CALL || !x->name || !x->nargs) continue;
+  for (ir_node *const *at = ir_of_kind(f, IR_CALL); *at; at++) {
+    ir_node *x = *at;
+    if (!x->name || !x->nargs) continue;
     const ir_arg *last = &x->args[x->nargs - 1];
     if (!last->text || (last->flags & (IR_ARG_LAMBDA | IR_ARG_LITERAL | IR_ARG_NULL | IR_ARG_SPREAD))) continue;
     const al_kb_entry *e = al_kb_match(kb, "callback_params", x->name);

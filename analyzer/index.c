@@ -1450,7 +1450,8 @@ void al_index_summarize(ir_file *f, const al_map *modules) {
   al_map own = {0}; /* the names the file's functions are indexed under */
   al_vec bases = {0}; /* classes naming base classes (in the same walk) */
   if (f->lang != AL_LANG_C) {
-    for (ir_node *x = f->root; x; x = ir_next(x, f->root)) {
+    ir_kinds_iter it = ir_kinds(f, IR_KINDS(IR_FUNC, IR_CLASS)); /* (each kind in source order) */
+    for (ir_node *x; (x = ir_kinds_next(&it));) {
       if (indexed_func(x)) {
         al_map_put_borrowed(&own, x->name, x); /* names in f: they outlive the map */
         if (x->alias) al_map_put_borrowed(&own, x->alias, x);
@@ -1461,7 +1462,8 @@ void al_index_summarize(ir_file *f, const al_map *modules) {
       }
     }
   }
-  for (ir_node *x = f->root; x; x = ir_next(x, f->root)) {
+  for (ir_node *const *at = ir_of_kind(f, IR_FUNC); *at; at++) {
+    ir_node *x = *at;
     if (!indexed_func(x)) continue;
     if (nfns == cap) {
       cap = cap ? cap * 2 : 16;

@@ -330,7 +330,8 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   const al_kb *kb = al_kb_for(f->lang);
   al_vec apps = {0};
   bool scanned = false;
-  for (const ir_node *n = f->root; n; n = ir_next(n, f->root)) {
+  ir_kinds_iter it = ir_kinds(f, IR_KINDS(IR_FUNC, IR_CALL));
+  for (const ir_node *n; (n = ir_kinds_next(&it));) {
     if (n->kind == IR_FUNC && (n->flags & IR_F_VOID_SLOT) && !al_func_handles_errors(n)) {
       char attr_buf[64];
       const char *attr;

@@ -111,7 +111,9 @@ static void find_sites(const ir_file *f, const al_index *idx) {
   if (memo.file == f->serial && memo.index == idx->serial) return;
   site *found = NULL;
   size_t n = 0, cap = 0;
-  for (const ir_node *x = f->root; x; x = ir_next(x, f->root)) {
+  /* calls first, each kind in source order: the outer call of a chain still comes first */
+  ir_kinds_iter it = ir_kinds(f, IR_KINDS(IR_CALL, IR_WITH, IR_LOOP));
+  for (const ir_node *x; (x = ir_kinds_next(&it));) {
     site s = {x, NULL, NULL};
     if (x->kind == IR_CALL) s.e = al_blocking_api(f, idx, x);
     else if (x->kind == IR_WITH && (s.e = al_blocking_with(f, x, &s.item)))

@@ -992,15 +992,16 @@ bool al_has_await(const ir_node *root) {
 /* ---- Python fix helpers ---- */
 
 const char *al_py_module_alias(const ir_file *f, const char *module) {
-  for (const ir_node *n = f->root->child; n; n = ir_next(n, f->root))
-    if (n->kind == IR_IMPORT && !n->member && n->name && !strcmp(n->name, module)) return n->alias;
+  for (ir_node *const *at = ir_of_kind(f, IR_IMPORT); *at; at++)
+    if (!(*at)->member && (*at)->name && !strcmp((*at)->name, module)) return (*at)->alias;
   return NULL;
 }
 
 const char *al_py_async_lib(const ir_file *f) {
   bool trio = false, anyio = false;
-  for (const ir_node *n = f->root->child; n; n = ir_next(n, f->root)) {
-    if (n->kind != IR_IMPORT || !n->name) continue;
+  for (ir_node *const *at = ir_of_kind(f, IR_IMPORT); *at; at++) {
+    const ir_node *n = *at;
+    if (!n->name) continue;
     if (!strcmp(n->name, "asyncio") || al_starts_with(n->name, "asyncio.")) return "asyncio";
     if (!strcmp(n->name, "trio") || al_starts_with(n->name, "trio.")) trio = true;
     if (!strcmp(n->name, "anyio") || al_starts_with(n->name, "anyio.")) anyio = true;
