@@ -149,7 +149,9 @@ typedef struct ir_arg {
   const char *iter;    /* COMPREHENSION: the iterated expression (text), or NULL */
   const char *ref_module, *ref_member; /* a method named through a typed receiver (`s.save` with `s = new
                                         * Svc()`, `self.repo.save`): where it resolves, as a call's
-                                        * module/member (ref_member NULL: not known) */
+                                        * module/member (ref_member NULL: not known); a
+                                        * Python FUNC's parameter: the class its annotation
+                                        * names (`ws: websockets.ServerConnection`) */
 } ir_arg;
 
 typedef struct ir_span {

@@ -232,29 +232,11 @@ static void stored_truth_tested(const ir_file *f, const al_index *idx, al_sink *
 
 /* JS: the call is spread (`{...load()}`, `[...load()]`, `f(...load())`): 0 if not, else
  * the bracket that holds the spread ('{', '[' or '('). */
-static char spread_in(const ir_file *f, const ir_node *n) {
-  const char *t = f->src->text;
-  uint32_t b = n->span.start;
-  while (b > 0 && (t[b - 1] == ' ' || t[b - 1] == '\t' || t[b - 1] == '\n' || t[b - 1] == '\r' || t[b - 1] == '('))
-    b--;
-  if (b < 3 || memcmp(t + b - 3, "...", 3)) return 0;
-  int depth = 0;
-  for (uint32_t i = b - 3; i > 0; i--) {
-    char ch = t[i - 1];
-    if (ch == ')' || ch == ']' || ch == '}') depth++;
-    else if (ch == '(' || ch == '[' || ch == '{') {
-      if (!depth) return ch;
-      depth--;
-    }
-  }
-  return 0;
-}
-
 /* JS: a promise spread into an object copies nothing (a promise has no own enumerable
  * properties: typescript-eslint no-misused-promises' checksSpreads); into an array or
  * the arguments of a call it throws TypeError (a promise is not iterable). */
 static void spread_promise(const ir_file *f, const al_index *idx, al_sink *sink, const ir_node *n) {
-  char where = spread_in(f, n);
+  char where = al_spread_in(f, n);
   const al_func_info *fn;
   const al_kb_entry *api;
   if (!where || !al_index_call_awaitable(idx, f, n, &fn, &api)) return;
@@ -323,7 +305,7 @@ static bool js_async_gen_consumed(const ir_file *f, const al_index *idx, al_sink
   const al_func_info *gen = al_index_resolve(idx, f, n);
   if (!gen || (gen->func->flags & (IR_F_ASYNC | IR_F_GENERATOR)) != (IR_F_ASYNC | IR_F_GENERATOR)) return false;
   const char *label = al_call_label(f, n);
-  char where = spread_in(f, n);
+  char where = al_spread_in(f, n);
   const ir_node *c = n->parent;
   if (where == '[' || where == '(') {
     al_report(sink, n, "`%s()`, an async generator (defined at %s:%u), is spread into %s: it is not iterable, so "
@@ -344,7 +326,7 @@ static bool js_async_gen_consumed(const ir_file *f, const al_index *idx, al_sink
 
 /* JS: `{...p}` / `[...p]` where the local p holds a promise (see stored_awaitable). */
 static void stored_spread(const ir_file *f, const al_index *idx, al_sink *sink, const ir_node *use) {
-  char where = use->name ? spread_in(f, use) : 0;
+  char where = use->name ? al_spread_in(f, use) : 0;
   const ir_node *call = where ? stored_awaitable(f, idx, use) : NULL;
   if (!call) return;
   const char *label = al_call_label(f, call);
@@ -656,59 +638,27 @@ static void report_sync_comprehension(al_sink *sink, const ir_node *n, const cha
             "use `async for` in it", var, type, note ? " — " : "", note ? note : "");
 }
 
-/* A local holding an object that only `async for` / `for await` iterates (knowledge
- * `async_iterables`) given to what iterates synchronously: Python's `list(fh)`,
- * `next(fh)` (knowledge `iterates`) or a comprehension's plain `for` over it (`[l for l
- * in fh]`, also a generator expression: its first iterable is iterated at once); JS's
- * spread (`[...rl]`, `f(...rl)`) or `Array.from(rl)`. TypeError (JS Array.from: an empty
+/* A local holding an object that only `async for` / `for await` iterates, given to what
+ * iterates synchronously (al_async_only_consumed): TypeError (JS Array.from: an empty
  * array). n: a Python CALL or ASSIGN, a JS USE. */
 static void async_only_consumed(const ir_file *f, al_sink *sink, const ir_node *n) {
-  const char *type;
-  const al_kb_entry *e;
-  /* such objects are made and kept in async code (`async with`, awaited factories) */
-  if (!n->func || !(n->func->flags & IR_F_ASYNC)) return;
-  if (f->lang == AL_LANG_PYTHON && n->kind == IR_ASSIGN && (n->flags & IR_F_COMPREHENSION) && n->member &&
-      !al_code_contains(f, n->span.start, n->span.end, "async for") &&
-      (e = al_local_async_only(f, n, n->member, &type))) { /* `lines = [l for l in fh]`, `(l for l in fh)` */
-    report_sync_comprehension(sink, n, n->member, type, e);
-    return;
-  }
-  if (f->lang == AL_LANG_PYTHON && n->kind == IR_CALL && n->name) {
-    bool iterates = al_kb_find(al_kb_for(f->lang), "iterates", n->name) != NULL;
-    for (uint32_t i = 0; i < n->nargs; i++) {
-      const ir_arg *a = &n->args[i];
-      if (a->flags & IR_ARG_KEYWORD) continue;
-      /* (the argument's text is cut at 80 bytes: the call's own text says whether it is `async for`) */
-      bool comp = (a->flags & IR_ARG_COMPREHENSION) && a->iter &&
-                  !al_code_contains(f, n->span.start, n->span.end, "async for");
-      const char *var = comp ? a->iter : iterates && !(a->flags & IR_ARG_COMPREHENSION) ? a->text : NULL;
-      if (!var || !(e = al_local_async_only(f, n, var, &type))) continue;
-      const char *note = al_kb_attr(e, "note");
-      if (comp)
-        report_sync_comprehension(sink, n, var, type, e);
-      else
-        al_report(sink, n, "`%s()` is given `%s`, which is only async-iterable (`%s`%s%s): it iterates synchronously, "
-                  "so this raises TypeError; collect it with `[x async for x in %s]` (or `await anext(%s)` for one "
-                  "item)", al_call_label(f, n), var, type, note ? " — " : "", note ? note : "", var, var);
-      return;
-    }
-    return;
-  }
-  if (f->lang != AL_LANG_JS || n->kind != IR_USE || !n->name) return;
-  const ir_node *c = n->parent;
-  char where = spread_in(f, n);
-  bool from = !where && c && c->kind == IR_CALL && c->name && !strcmp(c->name, "Array.from") && c->nargs &&
-              c->args[0].text && !strcmp(c->args[0].text, n->name);
-  if ((where != '[' && where != '(' && !from) || !(e = al_local_async_only(f, n, n->name, &type))) return;
-  const char *note = al_kb_attr(e, "note");
-  if (from)
+  al_consumed c;
+  if (!al_async_only_consumed(f, n, &c)) return;
+  const char *note = al_kb_attr(c.e, "note");
+  if (c.how == 'c')
+    report_sync_comprehension(sink, n, c.var, c.type, c.e);
+  else if (c.how == 'i')
+    al_report(sink, n, "`%s()` is given `%s`, which is only async-iterable (`%s`%s%s): it iterates synchronously, "
+              "so this raises TypeError; collect it with `[x async for x in %s]` (or `await anext(%s)` for one "
+              "item)", al_call_label(f, n), c.var, c.type, note ? " — " : "", note ? note : "", c.var, c.var);
+  else if (c.how == 'f')
     al_report(sink, n, "`Array.from()` is given `%s`, which is only async-iterable (`%s`%s%s): it has no "
-              "Symbol.iterator, so this makes an empty array; collect it with `await Array.fromAsync(%s)`", n->name,
-              type, note ? " — " : "", note ? note : "", n->name);
+              "Symbol.iterator, so this makes an empty array; collect it with `await Array.fromAsync(%s)`", c.var,
+              c.type, note ? " — " : "", note ? note : "", c.var);
   else
     al_report(sink, n, "`%s` is spread into %s, but it is only async-iterable (`%s`%s%s): this throws TypeError; "
-              "collect it with `await Array.fromAsync(%s)`, or use `for await`", n->name,
-              where == '[' ? "an array" : "a call's arguments", type, note ? " — " : "", note ? note : "", n->name);
+              "collect it with `await Array.fromAsync(%s)`, or use `for await`", c.var,
+              c.how == '[' ? "an array" : "a call's arguments", c.type, note ? " — " : "", note ? note : "", c.var);
 }
 
 /* A coroutine or promise handed to a call that uses its argument as a value (knowledge

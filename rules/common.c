@@ -641,6 +641,12 @@ static const char *local_library_type(const ir_file *f, const ir_node *at, const
       type = (e = al_kb_match(kb, "resolves", n->name)) ? al_kb_attr(e, "type") : NULL;
     }
   }
+  /* not assigned before: a parameter of the function, typed by its annotation (Python) */
+  for (uint32_t i = 0; fn && !*assigned && !type && i < fn->nargs; i++) {
+    const ir_arg *a = &fn->args[i];
+    if (a->ref_member && a->text && !strcmp(a->text, var))
+      type = a->ref_module ? al_arena_fmt((al_arena *)&f->arena, "%s.%s", a->ref_module, a->ref_member) : a->ref_member;
+  }
   return type;
 }
 
@@ -668,6 +674,63 @@ const al_kb_entry *al_loop_over_async_only(const ir_file *f, const ir_node *loop
   const al_kb_entry *e = t ? al_kb_match(al_kb_for(f->lang), "async_iterables", t) : NULL;
   if (e && type) *type = t;
   return e;
+}
+
+char al_spread_in(const ir_file *f, const ir_node *n) {
+  const char *t = f->src->text;
+  uint32_t b = n->span.start;
+  while (b > 0 && (t[b - 1] == ' ' || t[b - 1] == '\t' || t[b - 1] == '\n' || t[b - 1] == '\r' || t[b - 1] == '('))
+    b--;
+  if (b < 3 || memcmp(t + b - 3, "...", 3)) return 0;
+  int depth = 0;
+  for (uint32_t i = b - 3; i > 0; i--) {
+    char ch = t[i - 1];
+    if (ch == ')' || ch == ']' || ch == '}') depth++;
+    else if (ch == '(' || ch == '[' || ch == '{') {
+      if (!depth) return ch;
+      depth--;
+    }
+  }
+  return 0;
+}
+
+bool al_async_only_consumed(const ir_file *f, const ir_node *n, al_consumed *out) {
+  /* such objects are made and kept in async code (`async with`, awaited factories) */
+  if (!n->func || !(n->func->flags & IR_F_ASYNC)) return false;
+  out->how = 0;
+  if (f->lang == AL_LANG_PYTHON && n->kind == IR_ASSIGN && (n->flags & IR_F_COMPREHENSION) && n->member &&
+      !al_code_contains(f, n->span.start, n->span.end, "async for") &&
+      (out->e = al_local_async_only(f, n, n->member, &out->type))) { /* `lines = [l for l in fh]`, `(l for l in fh)` */
+    out->var = n->member;
+    out->how = 'c';
+    return true;
+  }
+  if (f->lang == AL_LANG_PYTHON && n->kind == IR_CALL && n->name) {
+    bool iterates = al_kb_find(al_kb_for(f->lang), "iterates", n->name) != NULL;
+    for (uint32_t i = 0; i < n->nargs; i++) {
+      const ir_arg *a = &n->args[i];
+      if (a->flags & IR_ARG_KEYWORD) continue;
+      /* (the argument's text is cut at 80 bytes: the call's own text says whether it is `async for`) */
+      bool comp = (a->flags & IR_ARG_COMPREHENSION) && a->iter &&
+                  !al_code_contains(f, n->span.start, n->span.end, "async for");
+      const char *var = comp ? a->iter : iterates && !(a->flags & IR_ARG_COMPREHENSION) ? a->text : NULL;
+      if (!var || !(out->e = al_local_async_only(f, n, var, &out->type))) continue;
+      out->var = var;
+      out->how = comp ? 'c' : 'i';
+      return true;
+    }
+    return false;
+  }
+  if (f->lang != AL_LANG_JS || n->kind != IR_USE || !n->name) return false;
+  const ir_node *c = n->parent;
+  char where = al_spread_in(f, n);
+  bool from = !where && c && c->kind == IR_CALL && c->name && !strcmp(c->name, "Array.from") && c->nargs &&
+              c->args[0].text && !strcmp(c->args[0].text, n->name);
+  if ((where != '[' && where != '(' && !from) || !(out->e = al_local_async_only(f, n, n->name, &out->type)))
+    return false;
+  out->var = n->name;
+  out->how = from ? 'f' : where;
+  return true;
 }
 
 const ir_node *al_loop_iterated_call(const ir_file *f, const ir_node *loop) {

@@ -92,6 +92,23 @@ const al_kb_entry *al_loop_over_async_only(const ir_file *f, const ir_node *loop
 /* The local var holds, at `at`, a library object that is only async-iterable (its last
  * assignment in the function, or `async with ... as var`): the entry, its type in *type. */
 const al_kb_entry *al_local_async_only(const ir_file *f, const ir_node *at, const char *var, const char **type);
+/* An async-only local given to what iterates synchronously (al_async_only_consumed). */
+typedef struct al_consumed {
+  const al_kb_entry *e; /* the `async_iterables` entry */
+  const char *var, *type;
+  char how;             /* 'c' a comprehension's plain `for`, 'i' a call of knowledge `iterates`
+                         * (`list(fh)`), '[' '(' JS spread into an array / arguments, 'f'
+                         * JS `Array.from(rl)` */
+} al_consumed;
+/* n (in an async function) gives a local or parameter holding an only-async-iterable
+ * object (al_local_async_only) to what iterates synchronously: Python's `list(fh)`,
+ * `next(fh)` (knowledge `iterates`), a comprehension's or generator expression's plain
+ * `for` (`[l for l in fh]`; n: a CALL of it or its ASSIGN); JS's spread (`[...rl]`,
+ * `f(...rl)`) or `Array.from(rl)` (n: a USE). TypeError (Array.from: an empty array). */
+bool al_async_only_consumed(const ir_file *f, const ir_node *n, al_consumed *out);
+/* JS: n is spread (`...n`) into an array literal ('['), a call's arguments ('('), an
+ * object ('{'); 0: not spread. */
+char al_spread_in(const ir_file *f, const ir_node *n);
 /* The call a `for` iterates (`for x in rows()`, `for (const x of pages())`: the loop's
  * expression is that call), or NULL. */
 const ir_node *al_loop_iterated_call(const ir_file *f, const ir_node *loop);

@@ -1192,9 +1192,15 @@ static void lower_params(ts_walk *w, py_ctx *c, ir_node *fn, TSNode params) {
       resolve_ref(w, c, cls, &name, &mod, &mem);
       const al_kb_entry *e = al_kb_find(al_kb_for(AL_LANG_PYTHON), "annotation_types", name);
       const char *t = e ? al_kb_attr(e, "type") : NULL; /* `f: typing.TextIO`: the class it stands for */
-      if (t) ts_bind_type(w, &c->types, fn, "self.", a->text, NULL, ir_str(w->f, t, strlen(t)));
-      else if (annotation_names_class(name)) ts_bind_type(w, &c->types, fn, "self.", a->text, mod, mem);
-      else bind_element_type(w, c, fn, a->text, type); /* repos: list[Repo] */
+      if (t) {
+        ts_bind_type(w, &c->types, fn, "self.", a->text, NULL, ir_str(w->f, t, strlen(t)));
+        a->ref_member = ir_str(w->f, t, strlen(t));
+      } else if (annotation_names_class(name)) {
+        ts_bind_type(w, &c->types, fn, "self.", a->text, mod, mem);
+        if (mem && *mem && !strchr(mem, '(')) a->ref_module = mod, a->ref_member = mem;
+      } else {
+        bind_element_type(w, c, fn, a->text, type); /* repos: list[Repo] */
+      }
     }
   }
 }
