@@ -64,7 +64,8 @@ enum {
   IR_F_DECORATED = 1u << 13,   /* FUNC/CLASS: has decorators */
   IR_F_DERIVED = 1u << 14,     /* CLASS: names base classes */
   IR_F_LITERAL = 1u << 15,     /* ASSIGN: the value is a list/tuple/set/dict literal */
-  IR_F_COMPREHENSION = 1u << 16, /* ASSIGN: the value is a comprehension (member: what it iterates) */
+  IR_F_COMPREHENSION = 1u << 16, /* ASSIGN, RETURN (Python): the value is a comprehension (member: what
+                                  * it iterates) */
   IR_F_LOOP_REACHED = 1u << 17, /* FUNC (C): called (transitively) from a loop callback */
   IR_F_MAY_BLOCK = 1u << 18,   /* FUNC (C): annotated ASYNCLINT_MAY_BLOCK: blocking by intent */
   IR_F_ANNOT_ON = 1u << 19,    /* FUNC (C): annotated ASYNCLINT_ON_LOOP (the index may add LOOP_CALLBACK */

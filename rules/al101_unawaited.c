@@ -1199,7 +1199,7 @@ static bool awaited_plain(const ir_file *f, al_sink *sink, const ir_node *n, con
 
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   char by[200];
-  ir_kinds_iter n_it = ir_kinds(f, IR_KINDS(IR_AWAIT, IR_WITH, IR_LOOP, IR_CALL, IR_ASSIGN, IR_USE));
+  ir_kinds_iter n_it = ir_kinds(f, IR_KINDS(IR_AWAIT, IR_WITH, IR_LOOP, IR_CALL, IR_ASSIGN, IR_USE, IR_RETURN));
   for (const ir_node *n; (n = ir_kinds_next(&n_it));) {
     if (n->kind == IR_AWAIT && f->lang != AL_LANG_C) {
       awaited_collection(f, idx, sink, n);
@@ -1214,9 +1214,10 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
       sync_for_async_iterable(f, sink, n);
       continue;
     }
-    if (((n->kind == IR_CALL || n->kind == IR_ASSIGN) && f->lang == AL_LANG_PYTHON) ||
+    if (((n->kind == IR_CALL || n->kind == IR_ASSIGN || n->kind == IR_RETURN) && f->lang == AL_LANG_PYTHON) ||
         (n->kind == IR_USE && f->lang == AL_LANG_JS))
       async_only_consumed(f, sink, n);
+    if (n->kind == IR_RETURN) continue;
     if (n->kind == IR_CALL && n->use == IR_USE_CONDITION) {
       truth_tested(f, idx, sink, n);
       continue;

@@ -81,7 +81,8 @@ static bool drops_awaitable(const ir_file *f, const al_index *idx, const ir_node
     if (n->kind == IR_LOOP && al_loop_over_async_only(f, n, NULL)) return true;
     /* ... or `list(ws)`, `[m for m in ws]`, `[...rl]` meant `[m async for m in ws]` (AL101) */
     al_consumed consumed;
-    if ((n->kind == IR_CALL || n->kind == IR_ASSIGN || n->kind == IR_USE) && al_async_only_consumed(f, n, &consumed))
+    if ((n->kind == IR_CALL || n->kind == IR_ASSIGN || n->kind == IR_RETURN || n->kind == IR_USE) &&
+        al_async_only_consumed(f, n, &consumed))
       return true;
     /* ... or over a library call returning an async iterator (`for d in users.find()`) */
     const ir_node *it = n->kind == IR_LOOP && !(n->flags & IR_F_ASYNC) ? al_loop_iterated_call(f, n) : NULL;

@@ -698,7 +698,8 @@ bool al_async_only_consumed(const ir_file *f, const ir_node *n, al_consumed *out
   /* such objects are made and kept in async code (`async with`, awaited factories) */
   if (!n->func || !(n->func->flags & IR_F_ASYNC)) return false;
   out->how = 0;
-  if (f->lang == AL_LANG_PYTHON && n->kind == IR_ASSIGN && (n->flags & IR_F_COMPREHENSION) && n->member &&
+  if (f->lang == AL_LANG_PYTHON && (n->kind == IR_ASSIGN || n->kind == IR_RETURN) &&
+      (n->flags & IR_F_COMPREHENSION) && n->member &&
       !al_code_contains(f, n->span.start, n->span.end, "async for") &&
       (out->e = al_local_async_only(f, n, n->member, &out->type))) { /* `lines = [l for l in fh]`, `(l for l in fh)` */
     out->var = n->member;

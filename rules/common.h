@@ -103,7 +103,7 @@ typedef struct al_consumed {
 /* n (in an async function) gives a local or parameter holding an only-async-iterable
  * object (al_local_async_only) to what iterates synchronously: Python's `list(fh)`,
  * `next(fh)` (knowledge `iterates`), a comprehension's or generator expression's plain
- * `for` (`[l for l in fh]`; n: a CALL of it or its ASSIGN); JS's spread (`[...rl]`,
+ * `for` (`[l for l in fh]`; n: a CALL of it, its ASSIGN or RETURN); JS's spread (`[...rl]`,
  * `f(...rl)`) or `Array.from(rl)` (n: a USE). TypeError (Array.from: an empty array). */
 bool al_async_only_consumed(const ir_file *f, const ir_node *n, al_consumed *out);
 /* JS: n is spread (`...n`) into an array literal ('['), a call's arguments ('('), an

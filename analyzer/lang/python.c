@@ -1894,7 +1894,14 @@ static ir_node *py_enter(ts_walk *w, bool *descend) {
   case 'r':
     if (al_streq(t, "return_statement")) {
       infer_return(w, c, n);
-      return ir_add(w->f, parent, IR_RETURN, ts_span(n));
+      x = ir_add(w->f, parent, IR_RETURN, ts_span(n));
+      TSNode v = ts_node_named_child_count(n) ? ts_node_named_child(n, 0) : (TSNode){0};
+      if (!ts_node_is_null(v) && (ts_is(v, "list_comprehension") || ts_is(v, "generator_expression") ||
+                                  ts_is(v, "set_comprehension") || ts_is(v, "dictionary_comprehension"))) {
+        x->flags |= IR_F_COMPREHENSION; /* `return [l for l in fh]`: what it iterates */
+        x->member = comprehension_iter(w, v);
+      }
+      return x;
     }
     if (al_streq(t, "raise_statement")) {
       x = ir_add(w->f, parent, IR_RAISE, ts_span(n));
