@@ -186,9 +186,11 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
     if (!ra || !on) continue;
     uint32_t ri = (uint32_t)strtoul(ra, NULL, 10);
     if (ri >= n->nargs) continue;
-    /* the callback: NULL makes an fs request synchronous */
+    /* the callback: NULL makes an fs request (a DNS lookup, uv_random) synchronous; a
+     * write, shutdown or send without one is still pending when the function returns */
     uint32_t ci = !strncmp(on, "last", 4) ? n->nargs - 1 : (uint32_t)strtoul(on, NULL, 10);
-    if (ci < n->nargs && (n->args[ci].flags & IR_ARG_NULL)) continue;
+    bool no_cb = ci < n->nargs && (n->args[ci].flags & IR_ARG_NULL);
+    if (no_cb && al_kb_attr_is(e, "null_cb_sync", "true")) continue;
     if (!fn || !(fn->flags & IR_F_DEFINITION) || (fn->name && !strcmp(fn->name, "main"))) continue; /* (main's
                                                                               frame lasts as long as the program) */
     if (!loop_known) {
@@ -208,10 +210,16 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
     if (loop_after || released_after(kb, fn, n, name)) continue;
     const char *armed = al_kb_attr(e, "armed_by"); /* prepared only: nothing calls back yet */
     if (armed && !armed_after(fn, n, name, armed)) continue;
-    al_report(sink, n, "`%s` is a local of `%s`, handed to `%s()`, which completes later through a callback: the "
-              "function returns first and the loop then uses (and calls back with) a dead stack frame; allocate "
-              "it (malloc; free a request in its callback, a handle in its close callback) or keep it in a "
-              "longer-lived struct", name, fn->name ? fn->name : "?", al_call_label(f, n));
+    if (no_cb)
+      al_report(sink, n, "`%s` is a local of `%s`, handed to `%s()` without a callback: the request still completes "
+                "later, and the loop keeps it queued until then, after the function has returned — in a dead stack "
+                "frame; allocate it (malloc; free it once the request is done) or keep it in a longer-lived struct",
+                name, fn->name ? fn->name : "?", al_call_label(f, n));
+    else
+      al_report(sink, n, "`%s` is a local of `%s`, handed to `%s()`, which completes later through a callback: the "
+                "function returns first and the loop then uses (and calls back with) a dead stack frame; allocate "
+                "it (malloc; free a request in its callback, a handle in its close callback) or keep it in a "
+                "longer-lived struct", name, fn->name ? fn->name : "?", al_call_label(f, n));
   }
   al_vec_free(&makers);
 }

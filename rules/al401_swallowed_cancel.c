@@ -538,6 +538,34 @@ static uint32_t c_statement_end(const char *t, uint32_t s, uint32_t end) {
   return s < end ? s + 1 : end;
 }
 
+/* The statement at s only names the request (or its user data) again: `write_req_t *wr =
+ * (write_req_t *)req;`, `baton_t *b = req->data;` — a declaration whose value is a name,
+ * maybe cast, maybe `->data` / `.data` off it. Reading no result, it is part of the
+ * cleanup that follows. */
+static bool alias_declaration(const char *t, uint32_t s, uint32_t end) {
+  uint32_t i = s, words = 0;
+  while (i < end && (isalnum((unsigned char)t[i]) || t[i] == '_' || t[i] == '*' || t[i] == ' ' || t[i] == '\t')) {
+    if ((isalpha((unsigned char)t[i]) || t[i] == '_') && (i == s || !(isalnum((unsigned char)t[i - 1]) || t[i - 1] == '_')))
+      words++;
+    i++;
+  }
+  if (words < 2 || i >= end || t[i] != '=' || (i + 1 < end && t[i + 1] == '=')) return false; /* a type and a name */
+  i = skip_space(t, i + 1, end);
+  if (i < end && t[i] == '(') { /* a cast */
+    uint32_t j = i + 1;
+    while (j < end && (isalnum((unsigned char)t[j]) || t[j] == '_' || t[j] == '*' || t[j] == ' ' || t[j] == '\t')) j++;
+    if (j >= end || t[j] != ')') return false;
+    i = skip_space(t, j + 1, end);
+  }
+  uint32_t n = i;
+  while (n < end && (isalnum((unsigned char)t[n]) || t[n] == '_')) n++;
+  if (n == i || isdigit((unsigned char)t[i])) return false;
+  if (n + 6 <= end && !memcmp(t + n, "->data", 6)) n += 6;
+  else if (n + 5 <= end && !memcmp(t + n, ".data", 5)) n += 5;
+  n = skip_space(t, n, end);
+  return n < end && t[n] == ';';
+}
+
 /* From `from` to the end of fn, the callback does more than release things and return
  * (knowledge `free_calls`, `release_calls`): it goes on to use the request's result. */
 static bool uses_after(const ir_file *f, const ir_node *fn, uint32_t from) {
@@ -556,7 +584,8 @@ static bool uses_after(const ir_file *f, const ir_node *fn, uint32_t from) {
       continue;
     }
     if (word_at(t, s, end, "return")) return false;
-    if (end - s > 6 && !memcmp(t + s, "(void)", 6)) { /* `(void)status;`: marked unused */
+    if ((end - s > 6 && !memcmp(t + s, "(void)", 6)) /* `(void)status;`: marked unused */ ||
+        alias_declaration(t, s, end)) {
       s = c_statement_end(t, s, end);
       continue;
     }
