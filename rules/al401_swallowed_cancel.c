@@ -620,8 +620,14 @@ static void check_c_callback_tests(const ir_file *f, const al_index *idx, al_sin
     for (size_t k = 0; sec && k < sec->entries.len; k++) {
       const char *w = ((const al_kb_entry *)sec->entries.items[k])->name;
       size_t wl = strlen(w);
-      for (const char *o = t + fn->body; (o = memmem(o, t + fn->span.end - o, w, wl)); o += wl) {
-        uint32_t at = (uint32_t)(o - t), q = at;
+      for (uint32_t i = fn->body; i + wl <= fn->span.end; i++) {
+        uint32_t past = al_skip_comment_or_literal(f, i, fn->span.end); /* not in a comment or a string */
+        if (past != i) {
+          i = past - 1;
+          continue;
+        }
+        if (memcmp(t + i, w, wl)) continue;
+        uint32_t at = i, q = at;
         if (at > 0 && (t[at - 1] == '_' || (t[at - 1] >= 'A' && t[at - 1] <= 'Z'))) continue; /* in a longer name */
         while (q > fn->body && t[q] != '(' && t[q] != ';' && t[q] != '{' && t[q] != '}') q--;
         if (t[q] != '(' || !memmem(t + q, at - q + 1, "==", 2)) continue;
@@ -658,6 +664,11 @@ static void check_c_status_tests(const ir_file *f, al_sink *sink) {
       const char *w = ((const al_kb_entry *)sec->entries.items[k])->name;
       size_t wl = strlen(w);
       for (uint32_t o = fn->body; o + wl < fn->span.end; o++) {
+        uint32_t past = al_skip_comment_or_literal(f, o, fn->span.end); /* not in a comment or a string */
+        if (past != o) {
+          o = past - 1;
+          continue;
+        }
         if (strncmp(t + o, w, wl) || (o > 0 && (t[o - 1] == '_' || (t[o - 1] >= 'A' && t[o - 1] <= 'Z')))) continue;
         /* the condition holding it: `== W` within an if (...) */
         uint32_t q = o;

@@ -95,6 +95,11 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
     uint32_t from = fn->body ? fn->body : fn->span.start, to = fn->span.end;
     bool as_length = false, tested = eof && al_code_contains(f, from, to, eof);
     for (uint32_t i = from; !tested && i + nl <= to; i++) {
+      uint32_t past = al_skip_comment_or_literal(f, i, to); /* not in a comment or a string */
+      if (past != i) {
+        i = past - 1;
+        continue;
+      }
       if (memcmp(t + i, nread, nl) || (i > 0 && al_ident_char(t[i - 1])) || al_ident_char(t[i + nl])) continue;
       arg_role role = argument_role(f, from, i);
       tested = compared_at(t, from, i, (uint32_t)nl, to) || role == ARG_CHECK;

@@ -1517,6 +1517,26 @@ bool al_code_contains(const ir_file *f, uint32_t from, uint32_t to, const char *
   return false;
 }
 
+uint32_t al_skip_comment_or_literal(const ir_file *f, uint32_t i, uint32_t to) {
+  const char *t = f->src->text;
+  if (to > f->src->len) to = (uint32_t)f->src->len;
+  if (i + 1 < to && t[i] == '/' && t[i + 1] == '/') {
+    while (i < to && t[i] != '\n') i++;
+    return i;
+  }
+  if (i + 1 < to && t[i] == '/' && t[i + 1] == '*') {
+    for (i += 2; i + 1 < to && !(t[i] == '*' && t[i + 1] == '/');) i++;
+    return i + 2 <= to ? i + 2 : to;
+  }
+  if (i < to && (t[i] == '"' || t[i] == '\'')) {
+    char q = t[i];
+    for (i++; i < to && t[i] != q && t[i] != '\n'; i++)
+      if (t[i] == '\\' && i + 1 < to) i++;
+    return i < to ? i + 1 : to;
+  }
+  return i;
+}
+
 /* The request an argument names, without casts and address-of: `(uv_req_t *)&r` -> `r`. */
 const char *al_c_skip_casts(const char *arg) {
   for (const char *s = arg;;) {

@@ -296,6 +296,10 @@ bool al_py_star_handler(const ir_file *f, const ir_node *h);
 /* The source between from and to contains word outside comments (#, //, slash-star). */
 bool al_code_contains(const ir_file *f, uint32_t from, uint32_t to, const char *word);
 
+/* C: past the comment or the string/char literal that starts at i (before to), or i
+ * when none does: for scans of a body's text that must not read commented-out code. */
+uint32_t al_skip_comment_or_literal(const ir_file *f, uint32_t i, uint32_t to);
+
 /* C: arg past its leading casts and spaces (`(uv_handle_t *) &t` -> `&t`). */
 const char *al_c_skip_casts(const char *arg);
 /* C: the object an argument names, without casts and address-of: `(uv_req_t *)&r` -> `r`. */
