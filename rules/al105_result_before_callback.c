@@ -30,6 +30,11 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
       snprintf(dot, sizeof dot, "%s.%s", req, fld);
       snprintf(arrow, sizeof arrow, "%s->%s", req, fld);
       for (uint32_t o = c->span.end; o < fn->span.end && !found; o++) {
+        uint32_t past = al_skip_comment_or_literal(f, o, fn->span.end); /* not in a comment or a string */
+        if (past != o) {
+          o = past - 1;
+          continue;
+        }
         if (o > 0 && (t[o - 1] == '_' || t[o - 1] == '.' || t[o - 1] == '>' ||
                       (t[o - 1] >= 'a' && t[o - 1] <= 'z') || (t[o - 1] >= 'A' && t[o - 1] <= 'Z')))
           continue;
