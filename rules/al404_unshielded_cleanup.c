@@ -77,7 +77,8 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
     const ir_node *cleanup = NULL, *handler = NULL;
     bool shielded = false, timed = false;
     const al_kb_entry *untimed = NULL; /* the shield without a timeout */
-    for (const ir_node *p = n->parent; p && p->kind != IR_FUNC; p = p->parent) {
+    const ir_node *p = n->parent;
+    for (; p && p->kind != IR_FUNC; p = p->parent) {
       /* a timeout inside the shield bounds the cleanup; one outside it cannot reach in */
       if (p->kind == IR_WITH && !shielded && al_with_times_out(f, p)) timed = true;
       if (p->kind == IR_WITH && !shielded && al_shielded_with(f, p)) {
@@ -96,6 +97,16 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
       }
       if (p->kind == IR_HANDLER && !handler) handler = p;
     }
+    /* an async context manager's `__aexit__` runs as the `async with` block is left, also
+     * when the block was cancelled (flake8-async ASYNC102 counts it as cleanup): under trio
+     * and anyio, whose cancellation is level-triggered, its await raises at once. (Under
+     * asyncio the cancellation was delivered already; handing on to an inner manager's
+     * `__aexit__` is that manager's own exit.) */
+    if (!cleanup && !handler && p && p->kind == IR_FUNC && (p->flags & IR_F_ASYNC) && p->name &&
+        (al_ends_with(p->name, ".__aexit__") || !strcmp(p->name, "__aexit__")) && !async_stmt && n->child &&
+        !(n->child->kind == IR_CALL && n->child->name && al_ends_with(n->child->name, ".__aexit__")) &&
+        strcmp(al_py_async_lib_at(f, n), "asyncio"))
+      cleanup = p;
     /* an except handler that re-raises after the await (flake8-async ASYNC120): if the
      * await is cancelled, Cancelled replaces the exception being handled, which is lost */
     const ir_node *reraise = !cleanup && handler && !shielded ? raise_after(f, handler, n) : NULL;
@@ -113,7 +124,9 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
                           : !strcmp(lib, "trio") ? "run it under `with trio.move_on_after(t, shield=True):`"
                                                  : "run it under `with anyio.move_on_after(t, shield=True):`";
     const char *what = !async_stmt ? "await" : n->kind == IR_WITH ? "async with" : "async for";
-    const char *where = cleanup->kind == IR_FINALLY ? "`finally`" : "a cancellation handler";
+    const char *where = cleanup->kind == IR_FINALLY ? "`finally`"
+                        : cleanup->kind == IR_FUNC  ? "`__aexit__` (it also runs when the block was cancelled)"
+                                                    : "a cancellation handler";
     if (reraise)
       al_report(sink, n, "`%s` in an except handler of async function `%s` that re-raises (line %u): if the task is "
                 "cancelled at this await, the cancellation replaces the exception being handled and it is lost; "
