@@ -327,10 +327,42 @@ static void prebind_attr(ts_walk *w, py_ctx *c, al_map *seen, const char *attr, 
   ts_prebind_settle(w, &c->types, seen, "self.", var, before);
 }
 
+/* `self.send, self.recv = trio.open_memory_channel(0)`: each attribute target takes its
+ * place's type of what the knowledge says the call returns (`returns`, `types`), as
+ * bind_returned_tuple does for names. */
+static void prebind_self_tuple(ts_walk *w, py_ctx *c, al_map *seen, TSNode left, TSNode value) {
+  TSNode fn = ts_field(value, "function");
+  if (ts_is(fn, "subscript")) fn = ts_field(fn, "value"); /* `create_memory_object_stream[int](5)` */
+  if (!ts_is(fn, "identifier") && !ts_is(fn, "attribute")) return;
+  const char *name, *mod, *mem;
+  resolve_ref(w, c, dotted(w, fn), &name, &mod, &mem);
+  const al_kb_entry *e = al_kb_match(al_kb_for(AL_LANG_PYTHON), "returns", name);
+  const char *types = e ? al_kb_attr(e, "types") : NULL;
+  for (uint32_t i = 0, k = ts_node_named_child_count(left); types && *types && i < k; i++) {
+    const char *end = strchr(types, ',');
+    size_t len = end ? (size_t)(end - types) : strlen(types);
+    TSNode v = ts_node_named_child(left, i);
+    TSNode obj = ts_field(v, "object"), attr = ts_field(v, "attribute");
+    if (len && ts_is(v, "attribute") && ts_is(obj, "identifier") && ts_is(attr, "identifier") &&
+        ts_node_end_byte(obj) - ts_node_start_byte(obj) == 4 && !memcmp(w->text + ts_node_start_byte(obj), "self", 4)) {
+      const char *var = al_arena_fmt(&w->f->arena, "self.%s", ts_text(w, attr));
+      al_binding *before = typed_var(w, c, var);
+      bind_type_resolved(w, c, var, NULL, ir_str(w->f, types, len));
+      ts_prebind_settle(w, &c->types, seen, "self.", var, before);
+    }
+    types = end ? end + 1 : "";
+    while (*types == ' ') types++;
+  }
+}
+
 /* `self.x = Session()` in a method (its nested blocks too, not its nested functions). */
 static void prebind_self_attr(ts_walk *w, void *seen, TSNode st) {
   TSNode a = ts_node_named_child(st, 0);
   TSNode left = ts_field(a, "left"), right = ts_field(a, "right");
+  if (ts_is(a, "assignment") && (ts_is(left, "pattern_list") || ts_is(left, "tuple_pattern")) && ts_is(right, "call")) {
+    prebind_self_tuple(w, w->user, seen, left, right);
+    return;
+  }
   if (!ts_is(a, "assignment") || !ts_is(left, "attribute") || !ts_is(right, "call")) return;
   TSNode obj = ts_field(left, "object"), attr = ts_field(left, "attribute");
   uint32_t s0 = ts_node_start_byte(obj);
