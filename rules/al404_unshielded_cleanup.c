@@ -103,8 +103,8 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
      * asyncio the cancellation was delivered already; handing on to an inner manager's
      * `__aexit__` is that manager's own exit.) */
     if (!cleanup && !handler && p && p->kind == IR_FUNC && (p->flags & IR_F_ASYNC) && p->name &&
-        (al_ends_with(p->name, ".__aexit__") || !strcmp(p->name, "__aexit__")) && !async_stmt && n->child &&
-        !(n->child->kind == IR_CALL && n->child->name && al_ends_with(n->child->name, ".__aexit__")) &&
+        (al_ends_with(p->name, ".__aexit__") || !strcmp(p->name, "__aexit__")) && !async_stmt &&
+        !(n->child && n->child->kind == IR_CALL && n->child->name && al_ends_with(n->child->name, ".__aexit__")) &&
         strcmp(al_py_async_lib_at(f, n), "asyncio"))
       cleanup = p;
     /* an except handler that re-raises after the await (flake8-async ASYNC120): if the
