@@ -127,7 +127,8 @@ static bool div_type(ts_walk *w, py_ctx *c, TSNode e, const char **mod, const ch
  * resolves to, when the knowledge says (`resolves`: `type`, or `types` for a tuple,
  * comma-separated): `proc = await asyncio.create_subprocess_exec(...)` makes
  * `proc.wait()` a Process method. */
-static void bind_tuple_types(ts_walk *w, py_ctx *c, TSNode left, const char *name, const char *section);
+static void bind_tuple_types(ts_walk *w, py_ctx *c, TSNode left, const char *name, const char *section,
+                             al_map *seen);
 
 static void bind_awaited_type(ts_walk *w, py_ctx *c, TSNode left, TSNode value) {
   if (!ts_is(value, "await")) return;
@@ -149,31 +150,43 @@ static void bind_awaited_type(ts_walk *w, py_ctx *c, TSNode left, TSNode value) 
     return;
   }
   if (!ts_is(left, "pattern_list") && !ts_is(left, "tuple_pattern")) return;
-  bind_tuple_types(w, c, left, name, "resolves");
+  bind_tuple_types(w, c, left, name, "resolves", NULL);
 }
 
 /* `send, recv = trio.open_memory_channel(0)`: the targets hold what the knowledge says
- * the call returns (`returns`, `types`), as `r, w = await f()` does for `resolves`. */
-static void bind_returned_tuple(ts_walk *w, py_ctx *c, TSNode left, TSNode value) {
+ * the call returns (`returns`, `types`), as `r, w = await f()` does for `resolves`. With
+ * seen, a class's pre-pass: `self.send, self.recv = ...` types the attributes. */
+static void bind_returned_tuple(ts_walk *w, py_ctx *c, TSNode left, TSNode value, al_map *seen) {
   if (!ts_is(value, "call")) return;
   TSNode fn = ts_field(value, "function");
   if (ts_is(fn, "subscript")) fn = ts_field(fn, "value"); /* `create_memory_object_stream[int](5)` */
   if (!ts_is(fn, "identifier") && !ts_is(fn, "attribute")) return;
   const char *name, *mod, *mem;
   resolve_ref(w, c, dotted(w, fn), &name, &mod, &mem);
-  bind_tuple_types(w, c, left, name, "returns");
+  bind_tuple_types(w, c, left, name, "returns", seen);
 }
 
-static void bind_tuple_types(ts_walk *w, py_ctx *c, TSNode left, const char *name, const char *section) {
+/* Each target of left takes its place's type in the knowledge entry's `types`: a name
+ * (seen NULL), or, in a class's pre-pass (seen: the attributes met), `self.<attr>`. */
+static void bind_tuple_types(ts_walk *w, py_ctx *c, TSNode left, const char *name, const char *section,
+                             al_map *seen) {
   const al_kb_entry *e = al_kb_match(al_kb_for(AL_LANG_PYTHON), section, name);
   const char *types = e ? al_kb_attr(e, "types") : NULL;
   uint32_t k = ts_node_named_child_count(left);
   for (uint32_t i = 0; types && *types && i < k; i++) {
     const char *end = strchr(types, ',');
     size_t len = end ? (size_t)(end - types) : strlen(types);
-    TSNode v = ts_node_named_child(left, i);
-    if (ts_is(v, "identifier") && len)
+    TSNode v = ts_node_named_child(left, i), obj = ts_field(v, "object"), attr = ts_field(v, "attribute");
+    if (!seen && ts_is(v, "identifier") && len) {
       bind_type_resolved(w, c, ts_text(w, v), NULL, ir_str(w->f, types, len));
+    } else if (seen && len && ts_is(v, "attribute") && ts_is(obj, "identifier") && ts_is(attr, "identifier") &&
+               ts_node_end_byte(obj) - ts_node_start_byte(obj) == 4 &&
+               !memcmp(w->text + ts_node_start_byte(obj), "self", 4)) {
+      const char *var = al_arena_fmt(&w->f->arena, "self.%s", ts_text(w, attr));
+      al_binding *before = typed_var(w, c, var);
+      bind_type_resolved(w, c, var, NULL, ir_str(w->f, types, len));
+      ts_prebind_settle(w, &c->types, seen, "self.", var, before);
+    }
     types = end ? end + 1 : "";
     while (*types == ' ') types++;
   }
@@ -327,40 +340,12 @@ static void prebind_attr(ts_walk *w, py_ctx *c, al_map *seen, const char *attr, 
   ts_prebind_settle(w, &c->types, seen, "self.", var, before);
 }
 
-/* `self.send, self.recv = trio.open_memory_channel(0)`: each attribute target takes its
- * place's type of what the knowledge says the call returns (`returns`, `types`), as
- * bind_returned_tuple does for names. */
-static void prebind_self_tuple(ts_walk *w, py_ctx *c, al_map *seen, TSNode left, TSNode value) {
-  TSNode fn = ts_field(value, "function");
-  if (ts_is(fn, "subscript")) fn = ts_field(fn, "value"); /* `create_memory_object_stream[int](5)` */
-  if (!ts_is(fn, "identifier") && !ts_is(fn, "attribute")) return;
-  const char *name, *mod, *mem;
-  resolve_ref(w, c, dotted(w, fn), &name, &mod, &mem);
-  const al_kb_entry *e = al_kb_match(al_kb_for(AL_LANG_PYTHON), "returns", name);
-  const char *types = e ? al_kb_attr(e, "types") : NULL;
-  for (uint32_t i = 0, k = ts_node_named_child_count(left); types && *types && i < k; i++) {
-    const char *end = strchr(types, ',');
-    size_t len = end ? (size_t)(end - types) : strlen(types);
-    TSNode v = ts_node_named_child(left, i);
-    TSNode obj = ts_field(v, "object"), attr = ts_field(v, "attribute");
-    if (len && ts_is(v, "attribute") && ts_is(obj, "identifier") && ts_is(attr, "identifier") &&
-        ts_node_end_byte(obj) - ts_node_start_byte(obj) == 4 && !memcmp(w->text + ts_node_start_byte(obj), "self", 4)) {
-      const char *var = al_arena_fmt(&w->f->arena, "self.%s", ts_text(w, attr));
-      al_binding *before = typed_var(w, c, var);
-      bind_type_resolved(w, c, var, NULL, ir_str(w->f, types, len));
-      ts_prebind_settle(w, &c->types, seen, "self.", var, before);
-    }
-    types = end ? end + 1 : "";
-    while (*types == ' ') types++;
-  }
-}
-
 /* `self.x = Session()` in a method (its nested blocks too, not its nested functions). */
 static void prebind_self_attr(ts_walk *w, void *seen, TSNode st) {
   TSNode a = ts_node_named_child(st, 0);
   TSNode left = ts_field(a, "left"), right = ts_field(a, "right");
   if (ts_is(a, "assignment") && (ts_is(left, "pattern_list") || ts_is(left, "tuple_pattern")) && ts_is(right, "call")) {
-    prebind_self_tuple(w, w->user, seen, left, right);
+    bind_returned_tuple(w, w->user, left, right, seen); /* `self.send, self.recv = open_memory_channel(0)` */
     return;
   }
   if (!ts_is(a, "assignment") || !ts_is(left, "attribute") || !ts_is(right, "call")) return;
@@ -1623,7 +1608,7 @@ static ir_node *py_enter(ts_walk *w, bool *descend) {
                        !strcmp(ts_text(w, ts_field(left, "object")), "self");
       if (!ts_node_is_null(right) && ts_is(right, "await")) bind_awaited_type(w, c, left, right);
       else if (!ts_node_is_null(right) && ts_is(right, "call") && (ts_is(left, "pattern_list") || ts_is(left, "tuple_pattern")))
-        bind_returned_tuple(w, c, left, right);
+        bind_returned_tuple(w, c, left, right, NULL);
       if (!ts_node_is_null(right) && (ts_is(left, "pattern_list") || ts_is(left, "tuple_pattern")) &&
           (ts_is(right, "expression_list") || ts_is(right, "tuple")))
         bind_unpacked_types(w, c, left, right);
