@@ -727,8 +727,13 @@ bool al_async_only_consumed(const ir_file *f, const ir_node *n, al_consumed *out
   char where = al_spread_in(f, n);
   bool from = !where && c && c->kind == IR_CALL && c->name && !strcmp(c->name, "Array.from") && c->nargs &&
               c->args[0].text && !strcmp(c->args[0].text, n->name);
-  if ((where != '[' && where != '(' && !from) || !(out->e = al_local_async_only(f, n, n->name, &out->type)))
-    return false;
+  if (where != '[' && where != '(' && !from) return false;
+  /* a local's last assignment, else the type the front end bound (a parameter's annotation) */
+  bool assigned = false;
+  const char *t = local_library_type(f, n, n->name, &assigned);
+  if (!assigned) t = n->type;
+  if (!t || !(out->e = al_kb_match(al_kb_for(f->lang), "async_iterables", t))) return false;
+  out->type = t;
   out->var = n->name;
   out->how = from ? 'f' : where;
   return true;

@@ -2160,6 +2160,29 @@ static ir_node *lower_getter_read(ts_walk *w, js_ctx *c, TSNode n) {
 static const char *const js_handled_getters[] = {JS_HANDLED, "property_identifier", NULL};
 static const char *const js_handled[] = {JS_HANDLED, NULL};
 
+/* `[...rl]`, `f(...rl)`, `Array.from(rl)` with rl a name the annotations typed (`rl:
+ * readline.Interface`) as an object only `for await` iterates (knowledge
+ * `async_iterables`): a USE carrying that type, for AL101 (a local assigned a call
+ * result is a USE already, typed by its assignment). */
+static ir_node *typed_spread_read(ts_walk *w, js_ctx *c, TSNode n, ir_node *parent) {
+  ts_frame *up = ts_up(w, 1), *call = ts_up(w, 2);
+  bool spread = up && ts_is(up->node, "spread_element");
+  bool from = !spread && up && call && ts_is(up->node, "arguments") && ts_is(call->node, "call_expression") &&
+              ts_node_eq(ts_node_named_child(up->node, 0), n) &&
+              al_streq(ts_text_short(w, ts_field(call->node, "function"), 40), "Array.from");
+  if (!spread && !from) return NULL;
+  const char *name = ts_text(w, n);
+  al_binding *b = ts_typed_var(w, &c->types, "this.", name);
+  if (!b || !b->module || !b->member || !*b->member || strchr(b->member, '(')) return NULL;
+  const char *type = al_arena_fmt(&w->f->arena, "%s.%s", b->module, b->member);
+  if (!al_kb_match(al_kb_for(AL_LANG_JS), "async_iterables", type)) return NULL;
+  ir_node *x = ir_add(w->f, parent, IR_USE, ts_span(n));
+  x->name = name;
+  x->use = IR_USE_PASSED;
+  x->type = type;
+  return x;
+}
+
 static ir_node *js_enter(ts_walk *w, bool *descend) {
   js_ctx *c = w->user;
   ts_frame *fr = ts_cur(w);
@@ -2388,6 +2411,7 @@ static ir_node *js_enter(ts_walk *w, bool *descend) {
         TSNode pr = ts_field(m->node, "property"); /* `obj.user;` alone: member is what is read */
         if (ts_is(pr, "property_identifier")) x->member = ts_text(w, pr);
       }
+      if (!x && c->types.len) x = typed_spread_read(w, c, n, parent);
       return x;
     }
     }
