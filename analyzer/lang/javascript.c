@@ -2165,6 +2165,11 @@ static const char *const js_handled[] = {JS_HANDLED, NULL};
  * `async_iterables`): a USE carrying that type, for AL101 (a local assigned a call
  * result is a USE already, typed by its assignment). */
 static ir_node *typed_spread_read(ts_walk *w, js_ctx *c, TSNode n, ir_node *parent) {
+  uint32_t at = ts_node_start_byte(n); /* first the text before it: `...rl`, `Array.from(rl` (most reads are neither) */
+  while (at > 0 && (w->text[at - 1] == ' ' || w->text[at - 1] == '\t' || w->text[at - 1] == '\n' || w->text[at - 1] == '\r'))
+    at--;
+  bool dots = at >= 3 && !memcmp(w->text + at - 3, "...", 3);
+  if (!dots && (at < 11 || memcmp(w->text + at - 11, "Array.from(", 11))) return NULL;
   ts_frame *up = ts_up(w, 1), *call = ts_up(w, 2);
   bool spread = up && ts_is(up->node, "spread_element");
   bool from = !spread && up && call && ts_is(up->node, "arguments") && ts_is(call->node, "call_expression") &&
