@@ -188,8 +188,8 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
     if (ri >= n->nargs) continue;
     /* the callback: NULL makes an fs request (a DNS lookup, uv_random) synchronous; a
      * write, shutdown or send without one is still pending when the function returns */
-    uint32_t ci = !strncmp(on, "last", 4) ? n->nargs - 1 : (uint32_t)strtoul(on, NULL, 10);
-    bool no_cb = ci < n->nargs && (n->args[ci].flags & IR_ARG_NULL);
+    uint32_t ci = al_c_callback_arg(e, n);
+    bool no_cb = ci != UINT32_MAX && (n->args[ci].flags & IR_ARG_NULL);
     if (no_cb && al_kb_attr_is(e, "null_cb_sync", "true")) continue;
     if (!fn || !(fn->flags & IR_F_DEFINITION) || (fn->name && !strcmp(fn->name, "main"))) continue; /* (main's
                                                                               frame lasts as long as the program) */

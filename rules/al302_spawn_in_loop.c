@@ -186,12 +186,8 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   for (ir_node *const *n_at = ir_of_kind(f, IR_CALL); *n_at; n_at++) {
     const ir_node *n = *n_at;
     if (f->lang == AL_LANG_JS ? !js_spawn(f, idx, n) : !al_is_spawn(f, n)) continue;
-    if (f->lang == AL_LANG_C) { /* uv_getaddrinfo with a NULL callback is synchronous (AL209) */
-      const al_kb_entry *e = al_kb_match(al_kb_for(f->lang), "spawn", n->name);
-      const char *nul = e ? al_kb_attr(e, "unless_null_arg") : NULL;
-      uint32_t i = !nul ? 0 : !strcmp(nul, "last") ? (n->nargs ? n->nargs - 1 : 0) : (uint32_t)strtoul(nul, NULL, 10);
-      if (nul && i < n->nargs && (n->args[i].flags & IR_ARG_NULL)) continue;
-    }
+    /* uv_getaddrinfo (an fs request) with a NULL callback is synchronous (AL209): it starts nothing */
+    if (f->lang == AL_LANG_C && al_c_sync_without_callback(f, n)) continue;
     /* an argument of a limiter (`limit(() => ...)` is a lambda; `queue.add(p)`) */
     if (f->lang == AL_LANG_JS && n->parent && n->parent->kind == IR_CALL && n->parent->name &&
         al_is_limiter(f, n->parent->name))

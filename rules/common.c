@@ -1542,6 +1542,20 @@ uint32_t al_skip_comment_or_literal(const ir_file *f, uint32_t i, uint32_t to) {
   return i;
 }
 
+uint32_t al_c_callback_arg(const al_kb_entry *reg, const ir_node *call) {
+  const char *on = reg ? al_kb_attr(reg, "on") : NULL;
+  if (!on || !call->nargs) return UINT32_MAX;
+  uint32_t i = !strncmp(on, "last", 4) ? call->nargs - 1 : (uint32_t)strtoul(on, NULL, 10);
+  return i < call->nargs ? i : UINT32_MAX;
+}
+
+bool al_c_sync_without_callback(const ir_file *f, const ir_node *call) {
+  const al_kb_entry *reg = call->name ? al_kb_find(al_kb_for(f->lang), "registrations", call->name) : NULL;
+  if (!reg || !al_kb_attr_is(reg, "null_cb_sync", "true")) return false;
+  uint32_t i = al_c_callback_arg(reg, call);
+  return i != UINT32_MAX && (call->args[i].flags & IR_ARG_NULL);
+}
+
 /* The request an argument names, without casts and address-of: `(uv_req_t *)&r` -> `r`. */
 const char *al_c_skip_casts(const char *arg) {
   for (const char *s = arg;;) {

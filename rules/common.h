@@ -300,6 +300,14 @@ bool al_code_contains(const ir_file *f, uint32_t from, uint32_t to, const char *
  * when none does: for scans of a body's text that must not read commented-out code. */
 uint32_t al_skip_comment_or_literal(const ir_file *f, uint32_t i, uint32_t to);
 
+/* C: the position of the callback a `registrations` entry's call takes (its `on`: a
+ * position, `last`, or the first of a list), or UINT32_MAX past the call's arguments. */
+uint32_t al_c_callback_arg(const al_kb_entry *reg, const ir_node *call);
+/* C: call is one that runs synchronously when given a NULL callback (knowledge
+ * `registrations` with `null_cb_sync`: libuv's fs requests, uv_getaddrinfo, ...) and is
+ * given one. */
+bool al_c_sync_without_callback(const ir_file *f, const ir_node *call);
+
 /* C: arg past its leading casts and spaces (`(uv_handle_t *) &t` -> `&t`). */
 const char *al_c_skip_casts(const char *arg);
 /* C: the object an argument names, without casts and address-of: `(uv_req_t *)&r` -> `r`. */
