@@ -19,8 +19,35 @@ static void add_func(al_index *idx, const char *module, const char *name, al_fun
   free(key);
 }
 
+/* A pointer to an object a runtime names after the word (knowledge `future_type_words`):
+ * `future_t *`, `struct my_future *`, `struct Promise *`, `TaskFuture *` — the word at the
+ * end of the type's name (before a `_t`/`_s` suffix), starting it or after `_` or at a
+ * capital. Not `struct nofuture *`, not a pointer to a pointer, not a function pointer. */
+static bool named_future_type(const ir_file *f, const char *type) {
+  size_t n = strlen(type);
+  if (n < 3 || strcmp(type + n - 2, " *") || strchr(type, '(')) return false;
+  n -= 2;
+  if (n && type[n - 1] == '*') return false;
+  const char *name = type;
+  for (const char *q = type; q < type + n; q++)
+    if (*q == ' ') name = q + 1; /* (drops `struct `, `const `) */
+  size_t len = (size_t)(type + n - name);
+  if (len > 2 && name[len - 2] == '_' && (name[len - 1] == 't' || name[len - 1] == 's')) len -= 2;
+  const al_kb_section *sec = al_kb_section_get(al_kb_for(f->lang), "future_type_words");
+  for (size_t i = 0; sec && i < sec->entries.len; i++) {
+    const char *w = ((const al_kb_entry *)sec->entries.items[i])->name;
+    size_t wn = strlen(w);
+    if (!wn || wn > len) continue;
+    const char *at = name + len - wn;
+    bool same = true;
+    for (size_t k = 0; k < wn && same; k++) same = tolower((unsigned char)at[k]) == w[k];
+    if (same && (at == name || at[-1] == '_' || isupper((unsigned char)at[0]))) return true;
+  }
+  return false;
+}
+
 static bool kb_is_future_type(const ir_file *f, const char *type) {
-  return type && al_kb_find(al_kb_for(f->lang), "future_types", type);
+  return type && (al_kb_find(al_kb_for(f->lang), "future_types", type) || named_future_type(f, type));
 }
 
 bool al_func_is_awaitable(const ir_file *f, const ir_node *fn) {

@@ -32,7 +32,11 @@ static const char *advice(const ir_file *f, const ir_node *n, bool in_async) {
   case AL_LANG_JS:
     return in_async ? "await it, return it, or handle rejection with .catch()"
                     : "return it, handle rejection with .catch(), or mark it with `void` if dropping it is intended";
-  default: return "pass it to rt_await() (or keep it and await it later)";
+  default:
+    /* the reference runtime's future, or another runtime's (knowledge `future_type_words`) */
+    return n->type && al_kb_find(al_kb_for(f->lang), "future_types", n->type)
+               ? "pass it to rt_await() (or keep it and await it later)"
+               : "wait for it with its runtime's await or join (or keep it and wait later)";
   }
 }
 

@@ -7,8 +7,9 @@
 
 #include "common.h"
 
-/* The first scope item of a `with`, and whether any item follows it: in an `async with`,
- * entering a later item awaits inside the scope (ruff and flake8-async count it). */
+/* The last scope item of a `with`, and whether any item follows it: in an `async with`,
+ * entering a later item awaits inside that scope (ruff and flake8-async count it), so
+ * `async with timeout(), TaskGroup(), timeout():` leaves only the last scope empty. */
 typedef struct {
   char scope[256];
   bool found, later;
@@ -16,10 +17,12 @@ typedef struct {
 
 static bool is_scope(const ir_file *f, const char *item, void *ctx) {
   scope_items *s = ctx;
-  if (s->found) return s->later = true;
   if (al_kb_find(al_kb_for(f->lang), "timeout_scopes", item)) {
     snprintf(s->scope, sizeof s->scope, "%s", item);
     s->found = true;
+    s->later = false;
+  } else if (s->found) {
+    s->later = true;
   }
   return false;
 }
