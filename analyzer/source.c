@@ -48,6 +48,10 @@ long al_utf8_invalid_at(const char *text, size_t len) {
   const unsigned char *p = (const unsigned char *)text;
   size_t i = 0;
   while (i < len) {
+    /* ASCII (nearly all source text) eight bytes at a time */
+    uint64_t word;
+    while (i + 8 <= len && (memcpy(&word, p + i, 8), !(word & 0x8080808080808080ull))) i += 8;
+    if (i >= len) break;
     unsigned c = p[i];
     if (c < 0x80) { i++; continue; }
     size_t n;

@@ -113,6 +113,19 @@ START_TEST(utf8_validation) {
   ck_assert_int_eq(al_utf8_invalid_at("\xed\xa0\x80", 3), 0);     /* surrogate */
   ck_assert_int_eq(al_utf8_invalid_at("x\xe2\x82", 3), 1);        /* truncated */
   ck_assert_int_eq(al_utf8_invalid_at("\xf4\x90\x80\x80", 4), 0); /* > U+10FFFF */
+  /* ASCII is skipped eight bytes at a time: a bad byte in or after such runs, at every
+   * offset, and a sequence cut by the end right after a run */
+  char buf[40];
+  for (int at = 0; at < 24; at++) {
+    memset(buf, 'a', sizeof buf);
+    buf[at] = (char)0xe9;
+    ck_assert_int_eq(al_utf8_invalid_at(buf, sizeof buf), at);
+    memcpy(buf + at, "\xc3\xa9", 2); /* valid there */
+    ck_assert_int_eq(al_utf8_invalid_at(buf, sizeof buf), -1);
+    ck_assert_int_eq(al_utf8_invalid_at(buf, (size_t)at + 1), at); /* cut after its first byte */
+  }
+  ck_assert_int_eq(al_utf8_invalid_at("0123456789abcdef\xe2\x82\xac!", 20), -1);
+  ck_assert_int_eq(al_utf8_invalid_at("0123456789abcdef\xe2\x82", 18), 16);
 }
 END_TEST
 
