@@ -181,5 +181,10 @@ const al_rule rule_al501 = {
     .severity = AL_SEV_INFO,
     .summary = "an async function that never awaits",
     .fix = AL_FIX_NONE,
+    /* off by default, as its peers are (ruff's RUF029 is a preview rule, ESLint's
+     * require-await and Biome's useAwait are not in their recommended sets): a helper
+     * that returns at once (`async def fetch(): return 1`) is a deliberate interface
+     * often enough, and an unresolved import makes a caller look like it never awaits */
+    .opt_in = true,
     .check = check,
 };
