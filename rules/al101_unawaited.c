@@ -34,8 +34,7 @@ static const char *advice(const ir_file *f, const ir_node *n, bool in_async) {
                     : "return it, handle rejection with .catch(), or mark it with `void` if dropping it is intended";
   default:
     /* the reference runtime's future, or another runtime's (knowledge `future_type_words`) */
-    return n->type && al_kb_find(al_kb_for(f->lang), "future_types", n->type)
-               ? "pass it to rt_await() (or keep it and await it later)"
+    return al_c_reference_future(f, n) ? "pass it to rt_await() (or keep it and await it later)"
                : "wait for it with its runtime's await or join (or keep it and wait later)";
   }
 }

@@ -393,15 +393,18 @@ static void check_file(const ir_file *f, const al_index *idx, al_sink *sink) {
       const char *what = task ? "task" : f->lang == AL_LANG_JS ? "promise" : f->lang == AL_LANG_C ? "future" : "coroutine";
       al_report(sink, dropped, "%s `%s` (from `%s%s()`) stands alone as a statement: that does not await it; %s",
                 what, n->alias, (n->flags & IR_F_NEW) ? "new " : "", al_call_label(f, n),
-                f->lang == AL_LANG_C ? "pass it to rt_await()" : "await it");
+                f->lang != AL_LANG_C           ? "await it"
+                : al_c_reference_future(f, n) ? "pass it to rt_await()"
+                                               : "wait for it with its runtime's await or join");
     } else if (task)
       al_report(sink, n, "task `%s` from `%s()` is stored but never awaited, returned or passed on: "
                 "its result and exception are lost; await it (or keep it where it is awaited later)",
                 n->alias, al_call_label(f, n));
     else if (f->lang == AL_LANG_C)
       al_report(sink, n, "future `%s` from `%s()` is stored but never awaited or passed on: its result and error "
-                "are lost (the runtime reports it dropped); pass it to rt_await()", n->alias,
-                al_call_label(f, n));
+                "are lost%s", n->alias, al_call_label(f, n),
+                al_c_reference_future(f, n) ? " (the runtime reports it dropped); pass it to rt_await()"
+                                            : "; wait for it with its runtime's await or join");
     else if (f->lang == AL_LANG_JS)
       al_report(sink, n, "promise `%s` from `%s%s()` is stored but never awaited, returned or passed on: its "
                 "rejection is unhandled and nothing waits for it; await it", n->alias, (n->flags & IR_F_NEW) ? "new " : "",

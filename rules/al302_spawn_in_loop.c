@@ -182,10 +182,49 @@ static void comprehension_spawn(const ir_file *f, const al_index *idx, al_sink *
             al_call_label(f, n), comp->member, py_limiter(f, n));
 }
 
+/* C: the text `x` or `futs[i]` of `x = call(...)` / `futs[i] = call(...)` before the call
+ * at `at` (a plain `=`), into buf; false when the call is not so assigned. */
+static bool c_assign_target(const ir_file *f, uint32_t at, char *buf, size_t cap) {
+  const char *t = f->src->text;
+  uint32_t p = at;
+  while (p > 0 && (t[p - 1] == ' ' || t[p - 1] == '\t' || t[p - 1] == '\n' || t[p - 1] == '\r')) p--;
+  if (p < 2 || t[p - 1] != '=' || strchr("=!<>+-*/%&|^", t[p - 2])) return false;
+  uint32_t end = --p, start = p;
+  while (start > 0 && !strchr(";{}()\n,", t[start - 1])) start--;
+  while (start < end && (t[start] == ' ' || t[start] == '\t')) start++;
+  while (end > start && (t[end - 1] == ' ' || t[end - 1] == '\t')) end--;
+  if (end <= start || end - start >= cap) return false;
+  memcpy(buf, t + start, end - start);
+  buf[end - start] = 0;
+  return true;
+}
+
+/* C: a call returning a future (the work has started) kept in a variable, an array or a
+ * field (`futs[i] = async_fetch(urls[i])`) that the rest of the iteration does not hand to
+ * anything (a wait, a list of pending work): every iteration adds one more operation in
+ * flight. A declared local (`future_t *f = ...`) is AL103's when it is never used. */
+static bool c_future_stored(const ir_file *f, const al_index *idx, const ir_node *n) {
+  const al_func_info *fn;
+  const al_kb_entry *api;
+  if (f->lang != AL_LANG_C || n->use != IR_USE_ASSIGNED || n->alias || !al_index_call_awaitable(idx, f, n, &fn, &api))
+    return false;
+  const ir_node *loop = n->parent;
+  while (loop && loop->kind != IR_FUNC && loop->kind != IR_LOOP) loop = loop->parent;
+  char target[128];
+  if (!loop || loop->kind != IR_LOOP || !c_assign_target(f, n->span.start, target, sizeof target)) return false;
+  for (const ir_node *x = loop->child; x; x = ir_next(x, loop))
+    if (x->kind == IR_CALL && x != n && x->span.start > n->span.start)
+      for (uint32_t i = 0; i < x->nargs; i++)
+        if (x->args[i].text && !strcmp(x->args[i].text, target)) return false; /* waited for (or passed on) */
+  return true;
+}
+
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   for (ir_node *const *n_at = ir_of_kind(f, IR_CALL); *n_at; n_at++) {
     const ir_node *n = *n_at;
-    if (f->lang == AL_LANG_JS ? !js_spawn(f, idx, n) : !al_is_spawn(f, n)) continue;
+    bool stored_future = false;
+    if (f->lang == AL_LANG_JS ? !js_spawn(f, idx, n) : !al_is_spawn(f, n) && !(stored_future = c_future_stored(f, idx, n)))
+      continue;
     /* uv_getaddrinfo (an fs request) with a NULL callback is synchronous (AL209): it starts nothing */
     if (f->lang == AL_LANG_C && al_c_sync_without_callback(f, n)) continue;
     /* an argument of a limiter (`limit(() => ...)` is a lambda; `queue.add(p)`) */
@@ -245,6 +284,15 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
                 "`%s()` inside a loop over `%s` starts one promise per item with no limit; run it through a limiter "
                 "(p-limit, p-queue) or process the items in fixed-size chunks",
                 al_call_label(f, n), over ? al_loop_over(over, coll, sizeof coll) : "?");
+    else if (stored_future)
+      al_report(sink, n,
+                "`%s()` inside a loop (`%s`) starts one operation per iteration and keeps its future for later, "
+                "with no limit on how many are in flight; %s",
+                al_call_label(f, n), loop->name ? loop->name : "?",
+                al_c_reference_future(f, n) ? "acquire an rt_sem_t before each start (or run the work with "
+                                              "rt_gather and a limit)"
+                                            : "wait for the oldest one once a fixed number are pending, or "
+                                              "bound them with a semaphore");
     else if (f->lang == AL_LANG_C)
       al_report(sink, n,
                 "`%s()` inside a loop (`%s`) starts one task/request per iteration with no limit; acquire an "

@@ -1542,6 +1542,10 @@ uint32_t al_skip_comment_or_literal(const ir_file *f, uint32_t i, uint32_t to) {
   return i;
 }
 
+bool al_c_reference_future(const ir_file *f, const ir_node *call) {
+  return call->type && al_kb_find(al_kb_for(f->lang), "future_types", call->type);
+}
+
 uint32_t al_c_callback_arg(const al_kb_entry *reg, const ir_node *call) {
   const char *on = reg ? al_kb_attr(reg, "on") : NULL;
   if (!on || !call->nargs) return UINT32_MAX;

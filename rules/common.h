@@ -303,6 +303,9 @@ uint32_t al_skip_comment_or_literal(const ir_file *f, uint32_t i, uint32_t to);
 /* C: the position of the callback a `registrations` entry's call takes (its `on`: a
  * position, `last`, or the first of a list), or UINT32_MAX past the call's arguments. */
 uint32_t al_c_callback_arg(const al_kb_entry *reg, const ir_node *call);
+/* C: how to wait for the future a call returns: `rt_await()` for the reference runtime's
+ * (knowledge `future_types`), the runtime's own await for another's (`future_type_words`). */
+bool al_c_reference_future(const ir_file *f, const ir_node *call);
 /* C: call is one that runs synchronously when given a NULL callback (knowledge
  * `registrations` with `null_cb_sync`: libuv's fs requests, uv_getaddrinfo, ...) and is
  * given one. */
