@@ -182,23 +182,6 @@ static void comprehension_spawn(const ir_file *f, const al_index *idx, al_sink *
             al_call_label(f, n), comp->member, py_limiter(f, n));
 }
 
-/* C: the text `x` or `futs[i]` of `x = call(...)` / `futs[i] = call(...)` before the call
- * at `at` (a plain `=`), into buf; false when the call is not so assigned. */
-static bool c_assign_target(const ir_file *f, uint32_t at, char *buf, size_t cap) {
-  const char *t = f->src->text;
-  uint32_t p = at;
-  while (p > 0 && (t[p - 1] == ' ' || t[p - 1] == '\t' || t[p - 1] == '\n' || t[p - 1] == '\r')) p--;
-  if (p < 2 || t[p - 1] != '=' || strchr("=!<>+-*/%&|^", t[p - 2])) return false;
-  uint32_t end = --p, start = p;
-  while (start > 0 && !strchr(";{}()\n,", t[start - 1])) start--;
-  while (start < end && (t[start] == ' ' || t[start] == '\t')) start++;
-  while (end > start && (t[end - 1] == ' ' || t[end - 1] == '\t')) end--;
-  if (end <= start || end - start >= cap) return false;
-  memcpy(buf, t + start, end - start);
-  buf[end - start] = 0;
-  return true;
-}
-
 /* C: a call returning a future (the work has started) kept in a variable, an array or a
  * field (`futs[i] = async_fetch(urls[i])`) that the rest of the iteration does not hand to
  * anything (a wait, a list of pending work): every iteration adds one more operation in
@@ -211,7 +194,7 @@ static bool c_future_stored(const ir_file *f, const al_index *idx, const ir_node
   const ir_node *loop = n->parent;
   while (loop && loop->kind != IR_FUNC && loop->kind != IR_LOOP) loop = loop->parent;
   char target[128];
-  if (!loop || loop->kind != IR_LOOP || !c_assign_target(f, n->span.start, target, sizeof target)) return false;
+  if (!loop || loop->kind != IR_LOOP || !al_c_assign_target(f, n->span.start, target, sizeof target)) return false;
   for (const ir_node *x = loop->child; x; x = ir_next(x, loop))
     if (x->kind == IR_CALL && x != n && x->span.start > n->span.start)
       for (uint32_t i = 0; i < x->nargs; i++)

@@ -652,6 +652,22 @@ static void check_c_callback_tests(const ir_file *f, const al_index *idx, al_sin
   }
 }
 
+/* The first `return` in [from, to) (not in a comment or a literal) is `return 0;`. */
+static bool first_return_is_success(const ir_file *f, uint32_t from, uint32_t to) {
+  const char *t = f->src->text;
+  for (uint32_t i = from; i < to; i++) {
+    uint32_t past = al_skip_comment_or_literal(f, i, to);
+    if (past != i) {
+      i = past - 1;
+      continue;
+    }
+    if (!word_at(t, i, to, "return") || (i > 0 && (isalnum((unsigned char)t[i - 1]) || t[i - 1] == '_'))) continue;
+    uint32_t v = skip_space(t, i + 6, to);
+    return v + 1 < to && t[v] == '0' && t[skip_space(t, v + 1, to)] == ';';
+  }
+  return false;
+}
+
 /* `if (rc == -ECANCELED) continue;` / `... return 0;`: the cancellation is noted and
  * dropped (the task goes on, or reports success). Read off the source after each test
  * of a cancellation status (knowledge `cancelled`). */
@@ -709,6 +725,11 @@ static void check_c_status_tests(const ir_file *f, al_sink *sink) {
             swallow = al_code_contains(f, e, fn->span.end, call);
           }
           then = "the task goes on to another suspension point";
+          /* or it goes on to report success: `if (rc == -ECANCELED) { log(); } ... return 0;` */
+          if (!leaves && !swallow && first_return_is_success(f, e, fn->span.end)) {
+            swallow = true;
+            then = "the function goes on to report success (`return 0`)";
+          }
         }
         if (!swallow) continue;
         ir_node at = {.kind = IR_CALL, .span = al_span_at(f, o, (uint32_t)wl)}; /* reported at the test */
@@ -717,6 +738,97 @@ static void check_c_status_tests(const ir_file *f, al_sink *sink) {
                   w, then);
       }
     }
+  }
+}
+
+/* The condition of the `if (...)` whose `(` is at open, spaces removed, into buf. */
+static bool condition_text(const char *t, uint32_t open, uint32_t close, char *buf, size_t cap) {
+  size_t k = 0;
+  for (uint32_t i = open + 1; i < close; i++) {
+    if (t[i] == ' ' || t[i] == '\t' || t[i] == '\n' || t[i] == '\r') continue;
+    if (k + 1 >= cap) return false;
+    buf[k++] = t[i];
+  }
+  buf[k] = 0;
+  return true;
+}
+
+/* `int rc = rt_sleep_until(d); if (rc < 0) continue;`, `if (rt_fd_wait(fd, ev, d) != 0)
+ * return 0;`: every failure of a suspension point (knowledge `checkpoints`), -ECANCELED
+ * with the rest, is dropped — the loop goes on (and as the cancellation stays pending,
+ * every later suspension point fails at once: the task spins), or the task reports
+ * success. A test that names a cancellation status is the check above's. */
+static void check_c_broad_tests(const ir_file *f, al_sink *sink) {
+  const char *t = f->src->text;
+  const al_kb *kb = al_kb_for(f->lang);
+  for (ir_node *const *at = ir_of_kind(f, IR_CALL); *at; at++) {
+    const ir_node *n = *at;
+    const ir_node *fn = n->name && al_kb_find(kb, "checkpoints", n->name) ? ir_enclosing_func(n) : NULL;
+    if (!fn) continue;
+    if (n->use == IR_USE_DISCARDED) { /* (`(void)rt_sleep(...)` says it is deliberate) */
+      al_report(sink, n,
+                "the result of `%s()` is dropped: when the task is cancelled it returns -ECANCELED, and the task "
+                "carries on as if nothing happened; test it and return the error (or cast it to void where a "
+                "cancellation here cannot matter)",
+                al_call_label(f, n));
+      continue;
+    }
+    uint32_t end = fn->span.end, open, close;
+    char var[128], cond[256], want[3][160];
+    if (n->alias || al_c_assign_target(f, n->span.start, var, sizeof var)) {
+      if (n->alias) snprintf(var, sizeof var, "%s", n->alias);
+      /* the next statement tests it */
+      uint32_t s = skip_space(t, c_statement_end(t, n->span.end, end), end);
+      if (!word_at(t, s, end, "if")) continue;
+      open = skip_space(t, s + 2, end);
+      if (open >= end || t[open] != '(' || (close = match_bracket(t, open, end)) == UINT32_MAX) continue;
+      close--; /* (match_bracket gives the index after it) */
+      snprintf(want[0], sizeof want[0], "%s<0", var);
+      snprintf(want[1], sizeof want[1], "%s!=0", var);
+      snprintf(want[2], sizeof want[2], "%s", var);
+    } else {
+      /* `if (rt_x(...) < 0)`: the call opens the condition */
+      uint32_t p = n->span.start;
+      while (p > fn->body && (t[p - 1] == ' ' || t[p - 1] == '\t')) p--;
+      if (p == 0 || t[p - 1] != '(') continue;
+      open = p - 1;
+      uint32_t w = open;
+      while (w > fn->body && (t[w - 1] == ' ' || t[w - 1] == '\t')) w--;
+      if (w < 2 || memcmp(t + w - 2, "if", 2) || (w > 2 && (isalnum((unsigned char)t[w - 3]) || t[w - 3] == '_')))
+        continue;
+      if ((close = match_bracket(t, open, end)) == UINT32_MAX) continue;
+      close--;
+      char call[128];
+      if (!condition_text(t, open, n->span.end, call, sizeof call)) continue; /* `rt_x(...)` */
+      snprintf(want[0], sizeof want[0], "%s<0", call);
+      snprintf(want[1], sizeof want[1], "%s!=0", call);
+      snprintf(want[2], sizeof want[2], "%s", call);
+    }
+    if (!condition_text(t, open, close, cond, sizeof cond)) continue;
+    if (strcmp(cond, want[0]) && strcmp(cond, want[1]) && strcmp(cond, want[2])) continue;
+    uint32_t s = close + 1;
+    while (s < end && (t[s] == ' ' || t[s] == '\t' || t[s] == '\n' || t[s] == '\r' || t[s] == '{')) s++;
+    bool cont = word_at(t, s, end, "continue");
+    uint32_t v = word_at(t, s, end, "return") ? skip_space(t, s + 6, end) : end;
+    bool ok = v + 1 < end && t[v] == '0' && t[skip_space(t, v + 1, end)] == ';';
+    if (!cont && !ok) {
+      /* a branch that only notes the failure (`{ log(rc); }`), after which the task reports
+       * success */
+      uint32_t b = skip_space(t, close + 1, end), e = c_statement_end(t, b, end);
+      if (al_code_contains(f, b, e, "return") || al_code_contains(f, b, e, "goto") ||
+          al_code_contains(f, b, e, "break") || al_code_contains(f, b, e, "continue") ||
+          al_code_contains(f, b, e, "abort") || al_code_contains(f, b, e, "exit") || !first_return_is_success(f, e, end))
+        continue;
+      ok = true;
+    }
+    ir_node x = {.kind = IR_CALL, .span = al_span_at(f, open + 1, close - open - 1)};
+    al_report(sink, &x,
+              "`%s()` fails with -ECANCELED once the task is cancelled, and this test %s every failure alike: %s; "
+              "test for -ECANCELED first and return it",
+              al_call_label(f, n), cont ? "continues the loop on" : "turns into success (`return 0`)",
+              cont ? "the cancellation is dropped, and as it stays pending every later suspension point fails at "
+                     "once — the task spins"
+                   : "the cancellation is dropped and the canceller sees the task succeed");
   }
 }
 
@@ -744,6 +856,7 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
     check_c_callbacks(f, idx, sink);
     check_c_callback_tests(f, idx, sink);
     check_c_status_tests(f, sink);
+    check_c_broad_tests(f, sink);
     return;
   }
   ir_kinds_iter n_it = ir_kinds(f, IR_KINDS(IR_HANDLER, IR_WITH));

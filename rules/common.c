@@ -1542,6 +1542,23 @@ uint32_t al_skip_comment_or_literal(const ir_file *f, uint32_t i, uint32_t to) {
   return i;
 }
 
+/* C: the text `x` or `futs[i]` of `x = call(...)` / `futs[i] = call(...)` before the call
+ * at `at` (a plain `=`), into buf; false when the call is not so assigned. */
+bool al_c_assign_target(const ir_file *f, uint32_t at, char *buf, size_t cap) {
+  const char *t = f->src->text;
+  uint32_t p = at;
+  while (p > 0 && (t[p - 1] == ' ' || t[p - 1] == '\t' || t[p - 1] == '\n' || t[p - 1] == '\r')) p--;
+  if (p < 2 || t[p - 1] != '=' || strchr("=!<>+-*/%&|^", t[p - 2])) return false;
+  uint32_t end = --p, start = p;
+  while (start > 0 && !strchr(";{}()\n,", t[start - 1])) start--;
+  while (start < end && (t[start] == ' ' || t[start] == '\t')) start++;
+  while (end > start && (t[end - 1] == ' ' || t[end - 1] == '\t')) end--;
+  if (end <= start || end - start >= cap) return false;
+  memcpy(buf, t + start, end - start);
+  buf[end - start] = 0;
+  return true;
+}
+
 bool al_c_reference_future(const ir_file *f, const ir_node *call) {
   return call->type && al_kb_find(al_kb_for(f->lang), "future_types", call->type);
 }

@@ -306,6 +306,9 @@ uint32_t al_c_callback_arg(const al_kb_entry *reg, const ir_node *call);
 /* C: how to wait for the future a call returns: `rt_await()` for the reference runtime's
  * (knowledge `future_types`), the runtime's own await for another's (`future_type_words`). */
 bool al_c_reference_future(const ir_file *f, const ir_node *call);
+/* C: the text `x` or `futs[i]` of `x = call(...)` / `futs[i] = call(...)` before the call
+ * starting at `at` (a plain `=`), into buf; false when the call is not so assigned. */
+bool al_c_assign_target(const ir_file *f, uint32_t at, char *buf, size_t cap);
 /* C: call is one that runs synchronously when given a NULL callback (knowledge
  * `registrations` with `null_cb_sync`: libuv's fs requests, uv_getaddrinfo, ...) and is
  * given one. */
