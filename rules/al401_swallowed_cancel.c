@@ -393,7 +393,14 @@ static void check_js(const ir_file *f, al_sink *sink) {
       while (cb && cb->kind != IR_FUNC) cb = cb->next;
       if (cb && (handles_abort(f, cb->span.start, cb->span.end) || al_handler_exits_process(al_kb_for(f->lang), cb)))
         continue;
-      if (!cb && n->nargs && n->args[0].text && !strstr(n->args[0].text, "noop")) continue; /* a named handler */
+      /* a named handler may rethrow, unless it is a no-op or only logs (`.catch(console.error)`,
+       * `.catch(logger.warn)`: knowledge `log_calls`), which settles the chain as a success */
+      if (!cb && n->nargs && n->args[0].text && !strstr(n->args[0].text, "noop")) {
+        const char *h = n->args[0].text, *last = strrchr(h, '.');
+        last = last ? last + 1 : h;
+        bool logs = (al_starts_with(h, "console.") || last != h) && al_kb_find(al_kb_for(f->lang), "log_calls", last);
+        if (!logs) continue;
+      }
       al_report(sink, n, "`.catch()` on `%s()`, which was given an AbortSignal, ignores the AbortError: the abort "
                 "looks like a normal completion; rethrow it or check `signal.aborted`",
                 n->child->text ? n->child->text : n->child->name);
