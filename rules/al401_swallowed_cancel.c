@@ -773,6 +773,15 @@ static void check_c_broad_tests(const ir_file *f, al_sink *sink) {
     const ir_node *fn = n->name && al_kb_find(kb, "checkpoints", n->name) ? ir_enclosing_func(n) : NULL;
     if (!fn) continue;
     if (n->use == IR_USE_DISCARDED) { /* (`(void)rt_sleep(...)` says it is deliberate) */
+      /* unless the task then asks whether it was cancelled: `rt_yield(); if (rt_cancelled()) ...` */
+      bool asks = false;
+      const al_kb_section *cs = al_kb_section_get(kb, "cancel_state");
+      for (size_t k = 0; cs && k < cs->entries.len && !asks; k++) {
+        char call[64];
+        snprintf(call, sizeof call, "%s(", ((const al_kb_entry *)cs->entries.items[k])->name);
+        asks = al_code_contains(f, n->span.end, fn->span.end, call);
+      }
+      if (asks) continue;
       al_report(sink, n,
                 "the result of `%s()` is dropped: when the task is cancelled it returns -ECANCELED, and the task "
                 "carries on as if nothing happened; test it and return the error (or cast it to void where a "
