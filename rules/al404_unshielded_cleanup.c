@@ -8,6 +8,7 @@
  * scope inside it, lets a hung cleanup block cancellation forever. An await in any
  * except handler that re-raises afterwards (flake8-async ASYNC120): cancelled there, the
  * handled exception is replaced by the cancellation and lost. */
+#include <stdio.h>
 #include <string.h>
 
 #include "common.h"
@@ -64,8 +65,34 @@ static const ir_node *raise_after(const ir_file *f, const ir_node *h, const ir_n
   return NULL;
 }
 
+/* ---- C: the reference runtime's sticky cancellation ---- */
+
+/* A suspension point (knowledge `checkpoints`) in the branch that found the task
+ * cancelled: cancellation is sticky in the reference runtime's design, so unless the
+ * branch shielded it (`rt_shield_begin()`, knowledge `shield_calls`), it fails at once
+ * with -ECANCELED — the cleanup it was for never happens. */
+static void check_c(const ir_file *f, al_sink *sink) {
+  const al_kb *kb = al_kb_for(f->lang);
+  for (ir_node *const *at = ir_of_kind(f, IR_CALL); *at; at++) {
+    const ir_node *n = *at;
+    const ir_node *fn = n->name && al_kb_find(kb, "checkpoints", n->name) ? ir_enclosing_func(n) : NULL;
+    if (!fn || !fn->body) continue;
+    uint32_t b = al_c_cancelled_branch(f, fn, n->span.start);
+    if (b == UINT32_MAX || al_c_names_any(f, "shield_calls", true, b, n->span.start)) continue;
+    al_report(sink, n,
+              "`%s()` runs after the task was found cancelled: cancellation stays pending, so it fails at once "
+              "with -ECANCELED and the cleanup it is for never completes; shield it with rt_shield_begin(deadline) "
+              "... rt_shield_end()",
+              al_call_label(f, n));
+  }
+}
+
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   (void)idx;
+  if (f->lang == AL_LANG_C) {
+    check_c(f, sink);
+    return;
+  }
   const al_kb *kb = al_kb_for(f->lang);
   ir_kinds_iter n_it = ir_kinds(f, IR_KINDS(IR_AWAIT, IR_WITH, IR_LOOP));
   for (const ir_node *n; (n = ir_kinds_next(&n_it));) {
@@ -146,7 +173,7 @@ const al_rule rule_al404 = {
     .code = "AL404",
     .name = "unshielded-cleanup",
     .family = AL_FAMILY_CANCELLATION,
-    .langs = 1u << AL_LANG_PYTHON,
+    .langs = (1u << AL_LANG_PYTHON) | (1u << AL_LANG_C),
     .severity = AL_SEV_WARNING,
     .summary = "an await in finally/cancellation cleanup without a shield",
     .fix = AL_FIX_NONE,

@@ -1542,6 +1542,65 @@ uint32_t al_skip_comment_or_literal(const ir_file *f, uint32_t i, uint32_t to) {
   return i;
 }
 
+/* The text [from, to) names one of a knowledge section's words (`ECANCELED`) or, with
+ * `(` added, calls one of its functions (`rt_cancelled(`). */
+bool al_c_names_any(const ir_file *f, const char *section, bool calls, uint32_t from, uint32_t to) {
+  const al_kb_section *sec = al_kb_section_get(al_kb_for(f->lang), section);
+  for (size_t k = 0; sec && k < sec->entries.len; k++) {
+    const char *w = ((const al_kb_entry *)sec->entries.items[k])->name;
+    char buf[80];
+    snprintf(buf, sizeof buf, calls ? "%s(" : "%s", w);
+    if (al_code_contains(f, from, to, buf)) return true;
+  }
+  return false;
+}
+
+/* The `(` of an `if (...)` whose `)` is the last thing before offset p, else UINT32_MAX;
+ * *close gets the `)`. */
+static uint32_t c_if_before(const ir_file *f, const ir_node *fn, uint32_t p, uint32_t *close) {
+  const char *t = f->src->text;
+  while (p > fn->body && (t[p - 1] == ' ' || t[p - 1] == '\t' || t[p - 1] == '\n' || t[p - 1] == '\r')) p--;
+  if (p <= fn->body || t[p - 1] != ')') return UINT32_MAX;
+  uint32_t open = p - 1, d = 0;
+  for (; open > fn->body; open--) {
+    if (t[open] == ')') d++;
+    else if (t[open] == '(' && --d == 0) break;
+  }
+  if (t[open] != '(') return UINT32_MAX;
+  uint32_t w = open;
+  while (w > fn->body && (t[w - 1] == ' ' || t[w - 1] == '\t')) w--;
+  if (w < fn->body + 2 || memcmp(t + w - 2, "if", 2) || al_ident_char(t[w - 3])) return UINT32_MAX;
+  *close = p - 1;
+  return open;
+}
+
+/* Where the branch holding offset at starts, when it is the branch of an `if` whose
+ * condition finds the task cancelled (a cancellation status, knowledge `cancelled`; or
+ * `rt_cancelled()`, knowledge `cancel_state`), else UINT32_MAX: the statement right
+ * after the `)` (an unbraced branch), or the innermost block around at. */
+uint32_t al_c_cancelled_branch(const ir_file *f, const ir_node *fn, uint32_t at) {
+  const char *t = f->src->text;
+  uint32_t p = at; /* past a `(void)` cast */
+  while (p > fn->body && (t[p - 1] == ' ' || t[p - 1] == '\t')) p--;
+  if (p >= fn->body + 6 && !memcmp(t + p - 6, "(void)", 6)) p -= 6;
+  uint32_t start = at, close = 0, open = c_if_before(f, fn, p, &close);
+  if (open == UINT32_MAX) {
+    uint32_t i = at, depth = 0;
+    while (i > fn->body) {
+      i--;
+      if (t[i] == '}') depth++;
+      else if (t[i] == '{' && depth-- == 0) break;
+    }
+    if (t[i] != '{' || i <= fn->body) return UINT32_MAX; /* (the function's own body) */
+    start = i;
+    open = c_if_before(f, fn, i, &close);
+  }
+  if (open == UINT32_MAX) return UINT32_MAX;
+  if (!al_c_names_any(f, "cancelled", false, open, close) && !al_c_names_any(f, "cancel_state", true, open, close))
+    return UINT32_MAX;
+  return start;
+}
+
 /* C: the text `x` or `futs[i]` of `x = call(...)` / `futs[i] = call(...)` before the call
  * at `at` (a plain `=`), into buf; false when the call is not so assigned. */
 bool al_c_assign_target(const ir_file *f, uint32_t at, char *buf, size_t cap) {

@@ -309,6 +309,13 @@ bool al_c_reference_future(const ir_file *f, const ir_node *call);
 /* C: the text `x` or `futs[i]` of `x = call(...)` / `futs[i] = call(...)` before the call
  * starting at `at` (a plain `=`), into buf; false when the call is not so assigned. */
 bool al_c_assign_target(const ir_file *f, uint32_t at, char *buf, size_t cap);
+/* C: the text [from, to) names a word of a knowledge section (`ECANCELED`) or, with
+ * calls, calls one of its names (`rt_cancelled(`). */
+bool al_c_names_any(const ir_file *f, const char *section, bool calls, uint32_t from, uint32_t to);
+/* C: where the branch holding offset at starts, when it is the branch of an `if` whose
+ * condition finds the task cancelled (knowledge `cancelled`, `cancel_state`), else
+ * UINT32_MAX. */
+uint32_t al_c_cancelled_branch(const ir_file *f, const ir_node *fn, uint32_t at);
 /* C: call is one that runs synchronously when given a NULL callback (knowledge
  * `registrations` with `null_cb_sync`: libuv's fs requests, uv_getaddrinfo, ...) and is
  * given one. */
