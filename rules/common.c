@@ -1569,7 +1569,7 @@ static uint32_t c_if_before(const ir_file *f, const ir_node *fn, uint32_t p, uin
   if (t[open] != '(') return UINT32_MAX;
   uint32_t w = open;
   while (w > fn->body && (t[w - 1] == ' ' || t[w - 1] == '\t')) w--;
-  if (w < fn->body + 2 || memcmp(t + w - 2, "if", 2) || al_ident_char(t[w - 3])) return UINT32_MAX;
+  if (w < fn->body + 2 || memcmp(t + w - 2, "if", 2) || (w >= 3 && al_ident_char(t[w - 3]))) return UINT32_MAX;
   *close = p - 1;
   return open;
 }
