@@ -396,10 +396,8 @@ static void check_js(const ir_file *f, al_sink *sink) {
       /* a named handler may rethrow, unless it is a no-op or only logs (`.catch(console.error)`,
        * `.catch(logger.warn)`: knowledge `log_calls`), which settles the chain as a success */
       if (!cb && n->nargs && n->args[0].text && !strstr(n->args[0].text, "noop")) {
-        const char *h = n->args[0].text, *last = strrchr(h, '.');
-        last = last ? last + 1 : h;
-        bool logs = (al_starts_with(h, "console.") || last != h) && al_kb_find(al_kb_for(f->lang), "log_calls", last);
-        if (!logs) continue;
+        const char *last = strrchr(n->args[0].text, '.'); /* (a bare `log` may be anything) */
+        if (!last || !al_kb_find(al_kb_for(f->lang), "log_calls", last + 1)) continue;
       }
       al_report(sink, n, "`.catch()` on `%s()`, which was given an AbortSignal, ignores the AbortError: the abort "
                 "looks like a normal completion; rethrow it or check `signal.aborted`",
@@ -725,12 +723,7 @@ static void check_c_status_tests(const ir_file *f, al_sink *sink) {
           }
           bool leaves = al_code_contains(f, b, e, "return") || al_code_contains(f, b, e, "goto") ||
                         al_code_contains(f, b, e, "break") || al_code_contains(f, b, e, "abort");
-          const al_kb_section *cps = al_kb_section_get(al_kb_for(f->lang), "checkpoints");
-          for (size_t q2 = 0; !leaves && cps && q2 < cps->entries.len && !swallow; q2++) {
-            char call[64];
-            snprintf(call, sizeof call, "%s(", ((const al_kb_entry *)cps->entries.items[q2])->name);
-            swallow = al_code_contains(f, e, fn->span.end, call);
-          }
+          swallow = !leaves && al_c_names_any(f, "checkpoints", true, e, fn->span.end);
           then = "the task goes on to another suspension point";
           /* or it goes on to report success: `if (rc == -ECANCELED) { log(); } ... return 0;` */
           if (!leaves && !swallow && first_return_is_success(f, e, fn->span.end)) {
@@ -773,16 +766,11 @@ static void check_c_broad_tests(const ir_file *f, al_sink *sink) {
     const ir_node *fn = n->name && al_kb_find(kb, "checkpoints", n->name) ? ir_enclosing_func(n) : NULL;
     if (!fn) continue;
     if (n->use == IR_USE_DISCARDED) { /* (`(void)rt_sleep(...)` says it is deliberate) */
-      /* unless the task then asks whether it was cancelled: `rt_yield(); if (rt_cancelled()) ...` */
-      bool asks = false;
-      const al_kb_section *cs = al_kb_section_get(kb, "cancel_state");
-      for (size_t k = 0; cs && k < cs->entries.len && !asks; k++) {
-        char call[64];
-        snprintf(call, sizeof call, "%s(", ((const al_kb_entry *)cs->entries.items[k])->name);
-        asks = al_code_contains(f, n->span.end, fn->span.end, call);
-      }
-      /* a cleanup await in the branch that found the task cancelled is AL404's */
-      if (asks || (fn->body && al_c_cancelled_branch(f, fn, n->span.start) != UINT32_MAX)) continue;
+      /* unless the task then asks whether it was cancelled (`rt_yield(); if (rt_cancelled())
+       * ...`); a cleanup await in the branch that found the task cancelled is AL404's */
+      if (al_c_names_any(f, "cancel_state", true, n->span.end, fn->span.end) ||
+          (fn->body && al_c_cancelled_branch(f, fn, n->span.start) != UINT32_MAX))
+        continue;
       al_report(sink, n,
                 "the result of `%s()` is dropped: when the task is cancelled it returns -ECANCELED, and the task "
                 "carries on as if nothing happened; test it and return the error (or cast it to void where a "
