@@ -238,6 +238,44 @@ static void type_callback_params(ir_file *f) {
   if (t.slot) func_table_free(&t, small);
 }
 
+/* Does f import module (`import asyncio`, `from asyncio import ...`)? */
+static bool imports_module(ir_file *f, const char *module) {
+  for (ir_node *const *at = ir_of_kind(f, IR_IMPORT); *at; at++)
+    if ((*at)->name && !strcmp((*at)->name, module)) return true;
+  return false;
+}
+
+/* Python: untyped parameters of an async function named by a library's convention, in a
+ * file importing it (knowledge `param_name_types`: `async def handle(self, reader, writer)`
+ * beside `import asyncio` is a stream handler, whoever registers it): calls on them are
+ * that type's methods (`writer.drain()` is a coroutine), as for `callback_param_types`. */
+static void type_conventional_params(ir_file *f) {
+  const al_kb_section *sec = al_kb_section_get(al_kb_for(f->lang), "param_name_types");
+  for (size_t k = 0; sec && k < sec->entries.len; k++) {
+    const al_kb_entry *e = sec->entries.items[k];
+    const char *types = al_kb_attr(e, "types"), *mod = al_kb_attr(e, "module");
+    if (!types || !mod || !imports_module(f, mod)) continue;
+    for (ir_node *const *at = ir_of_kind(f, IR_FUNC); *at; at++) {
+      ir_node *fn = *at;
+      if (!(fn->flags & IR_F_ASYNC)) continue;
+      for (uint32_t i = 0; i < fn->nargs; i++) {
+        const char *names = e->name;
+        uint32_t j = i;
+        for (; *names && j < fn->nargs; j++) { /* the names, in order, from parameter i */
+          size_t n = strcspn(names, ",");
+          const ir_arg *a = &fn->args[j];
+          if (!a->text || a->ref_member || strlen(a->text) != n || strncmp(a->text, names, n)) break;
+          names += n;
+          while (*names == ',' || *names == ' ') names++;
+        }
+        if (*names) continue;
+        type_fn_params(f, fn, i, types, NULL);
+        break;
+      }
+    }
+  }
+}
+
 /* JS: a function of this file handed by name to an API that calls it with arguments of
  * known types (knowledge `callback_params` with positional `params`: node:test's
  * `test('t', sharedBody)` with `async function sharedBody(t) {...}`): calls on those
@@ -267,7 +305,7 @@ static void type_named_callbacks(ir_file *f) {
 
 static ir_file *lower_python(const al_source *src, const al_lower_ctx *ctx, char **err) {
   ir_file *f = mark_loop_callbacks(fix_lines(src, al_lower_python(src, ctx, err)));
-  if (f) type_callback_params(f);
+  if (f) type_callback_params(f), type_conventional_params(f);
   return f;
 }
 
