@@ -192,6 +192,47 @@ static const ir_node *for_await_map(const ir_file *f, const al_index *idx, const
   return al_arg_async_fn(f, idx, m, m->args[0].text) ? m : NULL;
 }
 
+/* JS: does map call m make a promise per item? Its function is async, or returns a call
+ * known to make a promise (`i => fetchOne(i)`), or is named and resolves to an async one. */
+static bool map_makes_promises(const ir_file *f, const al_index *idx, const ir_node *m) {
+  for (const ir_node *fn = m->child; fn; fn = fn->next) {
+    if (fn->kind != IR_FUNC) continue;
+    if (fn->flags & IR_F_ASYNC) return true;
+    for (const ir_node *c = fn->child; c; c = c->next) {
+      const ir_node *x = c->kind == IR_RETURN ? c->child : c;
+      const al_func_info *afn;
+      const al_kb_entry *api;
+      if (x && x->kind == IR_CALL && x->use == IR_USE_RETURNED && al_index_call_awaitable(idx, f, x, &afn, &api))
+        return true;
+    }
+    return false;
+  }
+  return m->nargs && al_arg_async_fn(f, idx, m, m->args[0].text);
+}
+
+/* JS `const tasks = xs.map(work); for (const t of tasks) await t;`: as `for await` over
+ * the map itself, every promise is started before the loop takes the first. The map call
+ * assigned to the loop's iterable, earlier in the same function. */
+static const ir_node *loop_over_mapped(const ir_file *f, const al_index *idx, const ir_node *loop) {
+  if (f->lang != AL_LANG_JS || (loop->flags & IR_F_WHILE) || !loop->name || !al_is_identifier(loop->name))
+    return NULL;
+  const ir_node *fn = al_real_func(loop);
+  if (!fn) return NULL;
+  const ir_node *found = NULL;
+  for (const ir_node *n = fn->child; n && n->span.start < loop->span.start; n = ir_next(n, fn))
+    if (n->kind == IR_ASSIGN && n->name && !strcmp(n->name, loop->name)) found = n; /* the last one before */
+  if (!found || !(found->flags & IR_F_COMPREHENSION)) return NULL;
+  if (!(loop->flags & IR_F_ASYNC)) { /* a loop that awaits nothing lets them float (AL103's) */
+    const ir_node *a = loop->child;
+    while (a && a->kind != IR_AWAIT) a = ir_next(a, loop);
+    if (!a) return NULL;
+  }
+  const ir_node *m = found->child;
+  if (!m || m->kind != IR_CALL || !m->name || !(al_ends_with(m->name, ".map") || al_ends_with(m->name, ".flatMap")))
+    return NULL;
+  return map_makes_promises(f, idx, m) ? m : NULL;
+}
+
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   if (f->lang == AL_LANG_C) {
     check_c(f, sink);
@@ -201,6 +242,20 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   ir_kinds_iter n_it = ir_kinds(f, IR_KINDS(IR_LOOP, IR_CALL));
   for (const ir_node *n; (n = ir_kinds_next(&n_it));) {
     const ir_node *m = n->kind == IR_LOOP ? for_await_map(f, idx, n) : NULL;
+    const ir_node *mapped = n->kind == IR_LOOP && !m ? loop_over_mapped(f, idx, n) : NULL;
+    if (mapped) {
+      char over[128];
+      size_t ol = strlen(mapped->name) - (al_ends_with(mapped->name, ".flatMap") ? 8 : 4);
+      if (ol >= sizeof over) continue;
+      memcpy(over, mapped->name, ol);
+      over[ol] = 0;
+      if (al_iter_small(f, mapped, over) || work_is_limited(f, idx, mapped)) continue;
+      al_report(sink, mapped, "`%s()` starts one promise per item of `%s` at once, before the loop over `%s` (line %u) "
+                "takes the first: the loop only awaits them in order and bounds nothing; run the work through a "
+                "limiter (p-limit, p-queue), or start each item's work inside the loop",
+                al_call_label(f, mapped), over, n->name, n->span.line);
+      continue;
+    }
     if (m) {
       char over[128];
       size_t ol = strlen(m->name) - (al_ends_with(m->name, ".flatMap") ? 8 : 4);
