@@ -362,6 +362,18 @@ static bool in_abort_checked_loop(const ir_file *f, const ir_node *h) {
   return false;
 }
 
+/* The first call or await of fn after the try around handler h (in fn's own body, not a
+ * nested function's), unless the code after the try tests the abort itself (`if
+ * (signal.aborted) return;`, knowledge `abort_state_checks`): the work the function goes on
+ * to after the catch. */
+static const ir_node *work_after_try(const ir_file *f, const ir_node *h, const ir_node *fn) {
+  const ir_node *try_node = h->parent;
+  if (!fn || !try_node || code_mentions(f, "abort_state_checks", try_node->span.end, fn->span.end)) return NULL;
+  for (const ir_node *x = fn->child; x; x = x->kind == IR_FUNC ? ir_next_skip(x, fn) : ir_next(x, fn))
+    if (x->span.start >= try_node->span.end && (x->kind == IR_CALL || x->kind == IR_AWAIT) && x->func == fn) return x;
+  return NULL;
+}
+
 static void check_js(const ir_file *f, al_sink *sink) {
   ir_kinds_iter n_it = ir_kinds(f, IR_KINDS(IR_HANDLER, IR_CALL));
   for (const ir_node *n; (n = ir_kinds_next(&n_it));) {
@@ -371,12 +383,19 @@ static void check_js(const ir_file *f, al_sink *sink) {
       if (!op || !al_in_async_code(f, n, &fn)) continue;
       if (handles_abort(f, n->span.start, n->span.end)) {
         const ir_node *loop = loop_going_on(f, n);
+        const ir_node *next = NULL;
         if (loop && abort_branch_goes_on(f, n))
           al_report_fix(sink, n, abort_rethrow_fix(f, n),
                         "this catch recognises the AbortError of `%s()` and the loop goes on: every later "
                         "iteration runs with the aborted signal and the caller sees a normal return; rethrow it, "
                         "or return/break when aborted",
                         al_call_label(f, op));
+        else if (!loop && (next = work_after_try(f, n, fn)) && abort_branch_goes_on(f, n))
+          al_report_fix(sink, n, abort_rethrow_fix(f, n),
+                        "this catch recognises the AbortError of `%s()` and goes on to the work after the try "
+                        "(line %u): the aborted function carries on as if nothing happened; rethrow it, or return "
+                        "when aborted",
+                        al_call_label(f, op), next->span.line);
         continue;
       }
       if (in_abort_checked_loop(f, n) || al_handler_exits_process(al_kb_for(f->lang), n)) continue;
