@@ -157,6 +157,61 @@ static bool stack_buffer(const ir_file *f, al_sink *sink, const ir_node *n, cons
   return false;
 }
 
+/* The function of this file named `name` runs the loop, itself or through the functions
+ * of this file it calls (a test's `do_writes_and_reads(&pipe)` ending in uv_run). */
+static bool file_func_runs_loop(const ir_file *f, const al_kb *kb, const char *name, int depth) {
+  if (!name || depth > 4) return false;
+  for (ir_node *const *at = ir_of_kind(f, IR_FUNC); *at; at++) {
+    const ir_node *g = *at;
+    if (!(g->flags & IR_F_DEFINITION) || !g->name || strcmp(g->name, name)) continue;
+    for (const ir_node *c = g->child; c; c = ir_next(c, g))
+      if (c->kind == IR_CALL && c->name &&
+          (al_kb_find(kb, "loop_runners", c->name) || (strcmp(c->name, name) && file_func_runs_loop(f, kb, c->name, depth + 1))))
+        return true;
+    return false;
+  }
+  return false;
+}
+
+/* After the init of the handle `name`, fn runs the loop through a function of this file,
+ * or hands the handle to a function outside libuv's API (which may run the loop, or keep
+ * the handle and close it): the frame may well outlive the handle. */
+static bool handle_outlived(const ir_file *f, const al_kb *kb, const ir_node *fn, const ir_node *init,
+                            const char *name) {
+  for (const ir_node *c = fn->child; c; c = ir_next(c, fn)) {
+    if (c->kind != IR_CALL || c->span.start <= init->span.start || !c->name) continue;
+    if (file_func_runs_loop(f, kb, c->name, 0)) return true;
+    bool api = false;
+    const al_kb_section *sec = al_kb_section_get(kb, "loop_api_prefixes");
+    for (size_t k = 0; sec && k < sec->entries.len && !api; k++) {
+      const char *p = ((const al_kb_entry *)sec->entries.items[k])->name;
+      api = !strncmp(c->name, p, strlen(p));
+    }
+    if (api) continue;
+    for (uint32_t i = 0; i < c->nargs; i++) {
+      char got[96];
+      if (address_of_local_name(c->args[i].text, got, sizeof got) && !strcmp(got, name)) return true;
+    }
+  }
+  return false;
+}
+
+/* After call, fn hands its local `name` to a registration that keeps it (knowledge
+ * `registrations` with `req_arg`): that call is the one reported. */
+static bool registered_after(const al_kb *kb, const ir_node *fn, const ir_node *call, const char *name) {
+  for (const ir_node *c = fn->child; c; c = ir_next(c, fn)) {
+    const al_kb_entry *e;
+    const char *ra;
+    if (c->kind != IR_CALL || c->span.start <= call->span.start || !c->name ||
+        !(e = al_kb_find(kb, "registrations", c->name)) || !(ra = al_kb_attr(e, "req_arg")))
+      continue;
+    uint32_t i = (uint32_t)strtoul(ra, NULL, 10);
+    char got[96];
+    if (i < c->nargs && address_of_local_name(c->args[i].text, got, sizeof got) && !strcmp(got, name)) return true;
+  }
+  return false;
+}
+
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   (void)idx;
   const al_kb *kb = al_kb_for(f->lang);
@@ -181,6 +236,27 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
       continue;
     }
     if (n->text && strcmp(n->text, n->name)) continue; /* made by a macro: its arguments are not the call's */
+    const al_kb_entry *hi = al_kb_find(kb, "handle_inits", n->name);
+    if (hi) { /* a handle the loop lists from its init until its close callback */
+      const char *ha = al_kb_attr(hi, "handle_arg");
+      uint32_t i = ha ? (uint32_t)strtoul(ha, NULL, 10) : UINT32_MAX;
+      char name[96];
+      if (i >= n->nargs || !fn || !(fn->flags & IR_F_DEFINITION) || (fn->name && !strcmp(fn->name, "main")) ||
+          !address_of_local_name(n->args[i].text, name, sizeof name) ||
+          !declared_local(f, fn->body ? fn->body : fn->span.start, n->span.start, name))
+        continue;
+      if (!loop_known) {
+        loop_run = last_loop_run(kb, fn);
+        loop_known = true;
+      }
+      if (loop_run > n->span.start || registered_after(kb, fn, n, name) || handle_outlived(f, kb, fn, n, name))
+        continue;
+      al_report(sink, n, "`%s` is a local of `%s`, initialised by `%s()`: the loop keeps the handle in its handle list "
+                "until it is closed and its close callback has run, long after the function has returned — in a dead "
+                "stack frame; allocate it (malloc; free it in its close callback) or keep it in a longer-lived struct",
+                name, fn->name ? fn->name : "?", al_call_label(f, n));
+      continue;
+    }
     const al_kb_entry *e = al_kb_find(kb, "registrations", n->name);
     const char *ra = e ? al_kb_attr(e, "req_arg") : NULL, *on = e ? al_kb_attr(e, "on") : NULL;
     if (!ra || !on) continue;
