@@ -206,7 +206,10 @@ static void bind_member_alias(ts_walk *w, js_ctx *c, TSNode key, TSNode value) {
   const char *target = ts_text(w, value);
   if (al_starts_with(member, "<object>.") || !strchr(member, '.') || ts_is_param(w, target)) return;
   const char *via = ts_alias_get(w, &c->aliases, target);
-  ts_alias_bind(w, &c->aliases, member, via ? via : target);
+  if (strstr(member, "().")) /* a factory's (`return { load }`): seen from the calls of the whole file */
+    ts_alias_bind_in(&c->aliases, NULL, member, via ? via : target);
+  else
+    ts_alias_bind(w, &c->aliases, member, via ? via : target);
   c->member_aliases = true;
 }
 
@@ -336,6 +339,22 @@ static const char *object_member_name(ts_walk *w, size_t k, const char *key) {
   if (d && ts_is(d->node, "variable_declarator"))
     return al_arena_fmt(&w->f->arena, "%s.%s", ts_text(w, ts_field(d->node, "name")), key);
   if (d && ts_is(d->node, "export_statement")) return key;
+  if (d && ts_is(d->node, "pair")) { /* `const api = { db: { async query() {} } }`: api.db.query */
+    ts_frame *outer = ts_up(w, j + 1);
+    const char *ok = ts_text(w, ts_field(d->node, "key"));
+    if (outer && ts_is(outer->node, "object") && ok && ts_is(ts_field(d->node, "key"), "property_identifier")) {
+      const char *up = object_member_name(w, j + 1, ok);
+      if (!al_starts_with(up, "<object>.")) return al_arena_fmt(&w->f->arena, "%s.%s", up, key);
+    }
+  }
+  if (d && (ts_is(d->node, "return_statement") || ts_is(d->node, "arrow_function"))) {
+    /* a factory's object (`function makeClient() { return { async load() {} } }`, `const
+     * make = () => ({...})`): `makeClient().load`, what a call of it holds */
+    const ir_node *fn = ts_enclosing_own(w, IR_FUNC);
+    if (fn && fn->name && !(fn->flags & IR_F_LAMBDA) && !strchr(fn->name, '<') &&
+        (ts_is(d->node, "return_statement") || ts_node_eq(ts_field(d->node, "body"), ts_up(w, j - 1)->node)))
+      return al_arena_fmt(&w->f->arena, "%s().%s", fn->name, key);
+  }
   if (d && ts_is(d->node, "assignment_expression")) {
     const char *left = dotted(w, ts_field(d->node, "left"));
     if (al_streq(left, "module.exports") || al_starts_with(left, "module.exports.") || al_starts_with(left, "exports."))
@@ -951,6 +970,24 @@ static void bind_new_var(ts_walk *w, js_ctx *c, const char *var, TSNode value) {
  * holding one (`const c = new Conn(); await c.open(); return c`). Calls of it then hold
  * that class (`makeRepo().save()`, `const c = await Conn.create(); c.close()`), as a
  * `: Repo` annotation says. Returns making different classes make none. */
+/* The object literal o (or `(o)`) has a function member: a method, a function or arrow
+ * value, or a shorthand naming a function declared in the function around it. */
+static bool object_has_functions(ts_walk *w, js_ctx *c, TSNode o) {
+  while (ts_is(o, "parenthesized_expression")) o = ts_node_named_child(o, 0);
+  uint32_t k = ts_node_named_child_count(o);
+  for (uint32_t i = 0; i < k; i++) {
+    TSNode m = ts_node_named_child(o, i);
+    if (ts_is(m, "method_definition")) return true;
+    if (ts_is(m, "pair")) {
+      TSNode v = ts_field(m, "value");
+      if (ts_is(v, "arrow_function") || ts_is(v, "function_expression") || ts_is(v, "function")) return true;
+    } else if (ts_is(m, "shorthand_property_identifier") && ts_alias_get(w, &c->aliases, ts_text(w, m))) {
+      return true;
+    }
+  }
+  return false;
+}
+
 static void infer_return(ts_walk *w, js_ctx *c, TSNode e) {
   ir_node *fn = ts_enclosing_own(w, IR_FUNC);
   if (!fn || ts_node_is_null(e) || (fn->flags & IR_F_GENERATOR)) return;
@@ -971,6 +1008,11 @@ static void infer_return(ts_walk *w, js_ctx *c, TSNode e) {
     } else {
       return;
     }
+  } else if (ts_is(e, "object") || (ts_is(e, "parenthesized_expression") && ts_is(ts_node_named_child(e, 0), "object"))) {
+    /* a factory's object literal with functions: its members are named `f().m`
+     * (object_member_name) */
+    if (!fn->name || (fn->flags & IR_F_LAMBDA) || strchr(fn->name, '<') || !object_has_functions(w, c, e)) return;
+    name = mem = al_arena_fmt(&w->f->arena, "%s()", fn->name);
   } else if (ts_is(e, "this")) {
     if (!cls || (fn->flags & IR_F_LAMBDA)) return;
     al_names_resolve(&c->names, cls->name, &name, &mod, &mem);
@@ -1213,6 +1255,14 @@ static bool resolve_call_receiver(ts_walk *w, js_ctx *c, const char *text, TSNod
   return true;
 }
 
+/* `s.load()` with `s = createStore()`, whose object literal names a function of the
+ * factory (`return { load }`): that function (`createStore.load`). */
+static void factory_member_alias(ts_walk *w, js_ctx *c, ir_node *call) {
+  if (!c->member_aliases || call->module || !call->member || !strstr(call->member, "().")) return;
+  const char *target = ts_alias_get(w, &c->aliases, call->member);
+  if (target) call->member = call->name = target;
+}
+
 /* What the callee `fn` (its dotted text) of a call resolves to: an alias of the name or
  * of an object's member, a typed receiver, this/super, a class constructed in place, a
  * require()d module, the class a call returns, an array's element type, or the names
@@ -1226,6 +1276,7 @@ static void resolve_callee(ts_walk *w, js_ctx *c, TSNode fn, const char *text, i
   if (target) text = target; /* resolved as what it aliases; messages show it as written */
   if (resolve_typed(w, c, text, call)) {
     if (al_starts_with(text, "this.")) call->flags |= IR_F_SELF;
+    factory_member_alias(w, c, call);
   } else if (al_starts_with(text, "this.") || (al_starts_with(text, "super.") && !strchr(text + 6, '('))) {
     /* super.m(): the method as the class sees it (its own, or its bases', in the index) */
     ir_node *cls = ts_enclosing_own(w, IR_CLASS);
@@ -1252,6 +1303,7 @@ static void resolve_callee(ts_walk *w, js_ctx *c, TSNode fn, const char *text, i
     call->name = al_arena_fmt(&w->f->arena, "%s.%s", call->module, call->member);
   } else if (!is_new && resolve_call_receiver(w, c, text, fn, call)) {
     /* the method of the class the callee returns */
+    factory_member_alias(w, c, call);
   } else if (!is_new && resolve_element_receiver(w, c, text, fn, call)) {
     /* the method of the array's element type */
   } else if (!is_new && resolve_await_receiver(w, c, text, fn, call)) {
@@ -1978,6 +2030,21 @@ static ir_node *lower_func(ts_walk *w, TSNode n, ir_node *parent) {
   if (!scope && is_exported(w)) x->flags |= IR_F_EXPORTED;
   TSNode body = ts_field(n, "body");
   if (!ts_node_is_null(body)) x->body = ts_node_start_byte(body);
+  if (ts_is(n, "arrow_function") && !(x->flags & (IR_F_LAMBDA | IR_F_GENERATOR)) && !strchr(x->name, '<') &&
+      !x->member) { /* `const makeClient = () => ({ async load() {} })`: as infer_return's `return {...}` */
+    TSNode e = body;
+    while (ts_is(e, "parenthesized_expression")) e = ts_node_named_child(e, 0);
+    js_ctx *c = w->user;
+    if (ts_is(e, "object") && !(c->returns.len && al_map_get(&c->returns, x->name)) && object_has_functions(w, c, e)) {
+      x->member = al_arena_fmt(&w->f->arena, "%s()", x->name);
+      js_return *rb = al_arena_alloc(&w->f->arena, sizeof *rb);
+      memset(rb, 0, sizeof *rb);
+      rb->type = (al_binding){NULL, x->member};
+      rb->promise = (x->flags & IR_F_ASYNC) != 0;
+      rb->inferred = true;
+      al_map_put(&c->returns, x->name, rb);
+    }
+  }
   TSNode params = ts_field(n, "parameters");
   if (ts_node_is_null(params)) params = ts_field(n, "parameter"); /* x => ... */
   /* (a global API's callbacks too: `Deno.test('t', async (t) => ...)`, an entry marked `global`,
