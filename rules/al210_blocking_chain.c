@@ -55,11 +55,32 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
       al_buf_free(&chain);
       continue;
     }
+    /* Python's advice starts with the helper on a thread; an API's own advice that ends in
+     * the same (`aiosqlite, or asyncio.to_thread()`) keeps the rest only */
+    char use_rest[256] = "";
+    if (use && f->lang == AL_LANG_PYTHON) {
+      snprintf(use_rest, sizeof use_rest, "%s", use);
+      size_t ul = strlen(use_rest), tl = strlen("asyncio.to_thread()");
+      if (ul >= tl && !strcmp(use_rest + ul - tl, "asyncio.to_thread()")) {
+        ul -= tl;
+        static const char *const joins[] = {", or ", " or ", ", "};
+        for (int k = 0; k < 3; k++) {
+          size_t jl = strlen(joins[k]);
+          if (ul >= jl && !strncmp(use_rest + ul - jl, joins[k], jl)) {
+            ul -= jl;
+            break;
+          }
+        }
+        use_rest[ul] = 0;
+      }
+      use = use_rest;
+    }
     char *rel = al_fmt("%s: the blocking call", cat ? al_category_label(cat) : last && last->kind == IR_LOOP ? "busy-wait" : "blocking call");
     al_report_related(sink, n, c ? c->file : NULL, last, rel, "`%s%s` blocks the event loop in %s: %s (%s at %s:%u)%s%s",
               n->text ? n->text : n->name, al_call_parens(n), al_context_label(f, fn), chain.data,
               cat ? al_category_label(cat) : last && last->kind == IR_LOOP ? "busy-wait" : "blocking call", c ? c->file->src->path : "?", last ? last->span.line : 0,
-              use ? (f->lang == AL_LANG_PYTHON ? "; run the helper with asyncio.to_thread() or use " : "; use ") : "",
+              !use ? "" : f->lang != AL_LANG_PYTHON ? "; use " : *use ? "; run the helper with asyncio.to_thread(), or use "
+                                                                     : "; run the helper with asyncio.to_thread()",
               use ? use : "");
     free(rel);
     al_buf_free(&chain);
