@@ -692,6 +692,54 @@ static bool first_return_is_success(const ir_file *f, uint32_t from, uint32_t to
   return false;
 }
 
+/* The cancellation status at o (wl bytes) singled out of a failure path that the function
+ * then leaves with success: `if (rc < 0 && rc != -ECANCELED) return rc; ... return 0;`, or
+ * `switch (rc) { case -ECANCELED: break; ... } ... return 0;` (`case -ECANCELED: return 0;`).
+ * Returns how, or NULL. */
+static const char *cancel_excluded(const ir_file *f, const ir_node *fn, uint32_t o, size_t wl) {
+  const char *t = f->src->text;
+  uint32_t end = fn->span.end, b = o;
+  /* (a task's status, from a suspension point before it: a libuv request cancelled by
+   * the program's own uv_cancel() may well end in success) */
+  if (!al_c_names_any(f, "checkpoints", true, fn->body, o)) return NULL;
+  while (b > fn->body && (t[b - 1] == ' ' || t[b - 1] == '-' || t[b - 1] == '\t')) b--;
+  uint32_t after = 0;
+  if (b >= 2 && t[b - 2] == '!' && t[b - 1] == '=') { /* `!= -ECANCELED` in an if's condition */
+    uint32_t q = b;
+    while (q > fn->body && t[q] != '(' && t[q] != ';' && t[q] != '{' && t[q] != '}') q--;
+    uint32_t p = q;
+    while (p > fn->body && (t[p - 1] == ' ' || t[p - 1] == '\t')) p--;
+    if (t[q] != '(' || p < fn->body + 2 || !word_at(t, p - 2, end, "if")) return NULL;
+    uint32_t close = match_bracket(t, q, end);
+    if (close == UINT32_MAX) return NULL;
+    uint32_t st = c_statement_end(t, close, end);
+    if (word_at(t, skip_space(t, st, end), end, "else") || first_return_is_success(f, close, st) ||
+        !(al_code_contains(f, close, st, "return") || al_code_contains(f, close, st, "goto")))
+      return NULL; /* the failures it keeps must leave */
+    after = st;
+  } else if (b >= fn->body + 4 && word_at(t, b - 4, end, "case")) { /* `case -ECANCELED:` */
+    uint32_t c = o + (uint32_t)wl;
+    while (c < end && t[c] != ':') c++;
+    uint32_t s = skip_space(t, c + 1, end);
+    for (uint32_t past; s < end && (past = al_skip_comment_or_literal(f, s, end)) != s;) s = skip_space(t, past, end);
+    if (first_return_is_success(f, s, c_statement_end(t, s, end)) && word_at(t, s, end, "return"))
+      return al_c_names_any(f, "uncancel_calls", true, s, end) ? NULL : "the function reports success (`return 0`)";
+    if (!word_at(t, s, end, "break")) return NULL;
+    int depth = 0; /* the switch's closing brace */
+    for (after = s; after < end; after++) {
+      if (t[after] == '{') depth++;
+      else if (t[after] == '}' && depth-- == 0) break;
+    }
+    if (after >= end) return NULL;
+  } else {
+    return NULL;
+  }
+  if (!first_return_is_success(f, after, end) || al_c_names_any(f, "uncancel_calls", true, o, end) ||
+      al_c_names_any(f, "checkpoints", true, after, end))
+    return NULL;
+  return "the function goes on to report success (`return 0`)";
+}
+
 /* `if (rc == -ECANCELED) continue;` / `... return 0;`: the cancellation is noted and
  * dropped (the task goes on, or reports success). Read off the source after each test
  * of a cancellation status (knowledge `cancelled`). */
@@ -711,6 +759,13 @@ static void check_c_status_tests(const ir_file *f, al_sink *sink) {
         }
         if (strncmp(t + o, w, wl) || (o > 0 && (t[o - 1] == '_' || (t[o - 1] >= 'A' && t[o - 1] <= 'Z')))) continue;
         /* the condition holding it: `== W` within an if (...) */
+        const char *excluded = cancel_excluded(f, fn, o, wl);
+        if (excluded) {
+          ir_node at = {.kind = IR_CALL, .span = al_span_at(f, o, (uint32_t)wl)};
+          al_report(sink, &at, "`%s` is singled out of the failures and %s: the cancellation is dropped and the "
+                    "canceller sees the task succeed; return the error (or rt_uncancel() deliberately)", w, excluded);
+          continue;
+        }
         uint32_t q = o;
         while (q > fn->body && t[q] != '(' && t[q] != ';' && t[q] != '{' && t[q] != '}') q--;
         if (t[q] != '(' || !memmem(t + q, o - q + 1, "==", 2)) continue;
