@@ -20,6 +20,8 @@ typedef struct js_ctx {
   ts_names stored;  /* locals assigned a call result: reads of them are lowered to USE */
   ts_names getters; /* names of the getters this file defines (`get config() {}`): reads of them are CALLs */
   bool member_aliases; /* an object literal's member aliases a function (`{ list: fetchAll }`) */
+  const char *next_function_kw; /* the first `function` at or after the last body asked about (the walk
+                                 * asks in source order: found once for all the bodies around it) */
   al_map types;    /* locals / this.x holding `new X()`: their method calls resolve to X's */
   bool typescript; /* the TypeScript grammar: annotations are looked at */
   al_map returns;  /* TypeScript: function name -> js_return*, the class its return type names */
@@ -332,18 +334,27 @@ static void prebind_imports(ts_walk *w, js_ctx *c, TSNode root) {
  * `export default {...}`: importers see its members by name), and `<object>.key`
  * otherwise (an argument, an array element...): a member of an object nobody names
  * must not answer for a module function called `key`. */
+#define OBJECT_NAME_DEPTH 8 /* nested object literals named through their holders (`api.users.list`) */
+#define FACTORY_NAME_MAX 128 /* factories named longer (nested ones: `a().b().c`) name their literals <object> */
+
+static const char *object_member_name_at(ts_walk *w, size_t k, const char *key, int depth);
+
 static const char *object_member_name(ts_walk *w, size_t k, const char *key) {
+  return object_member_name_at(w, k, key, 0);
+}
+
+static const char *object_member_name_at(ts_walk *w, size_t k, const char *key, int depth) {
   ts_frame *d = ts_up(w, k + 1);
   size_t j = k + 1;
   while (d && ts_is(d->node, "parenthesized_expression")) d = ts_up(w, ++j);
   if (d && ts_is(d->node, "variable_declarator"))
     return al_arena_fmt(&w->f->arena, "%s.%s", ts_text(w, ts_field(d->node, "name")), key);
   if (d && ts_is(d->node, "export_statement")) return key;
-  if (d && ts_is(d->node, "pair")) { /* `const api = { db: { async query() {} } }`: api.db.query */
+  if (d && ts_is(d->node, "pair") && depth < OBJECT_NAME_DEPTH) { /* `const api = { db: { async query() {} } }`: api.db.query */
     ts_frame *outer = ts_up(w, j + 1);
-    const char *ok = ts_text(w, ts_field(d->node, "key"));
-    if (outer && ts_is(outer->node, "object") && ok && ts_is(ts_field(d->node, "key"), "property_identifier")) {
-      const char *up = object_member_name(w, j + 1, ok);
+    TSNode okey = ts_field(d->node, "key");
+    if (outer && ts_is(outer->node, "object") && ts_is(okey, "property_identifier")) {
+      const char *up = object_member_name_at(w, j + 1, ts_text(w, okey), depth + 1);
       if (!al_starts_with(up, "<object>.")) return al_arena_fmt(&w->f->arena, "%s.%s", up, key);
     }
   }
@@ -351,7 +362,7 @@ static const char *object_member_name(ts_walk *w, size_t k, const char *key) {
     /* a factory's object (`function makeClient() { return { async load() {} } }`, `const
      * make = () => ({...})`): `makeClient().load`, what a call of it holds */
     const ir_node *fn = ts_enclosing_own(w, IR_FUNC);
-    if (fn && fn->name && !(fn->flags & IR_F_LAMBDA) && !strchr(fn->name, '<') &&
+    if (fn && fn->name && !(fn->flags & IR_F_LAMBDA) && !strchr(fn->name, '<') && strlen(fn->name) < FACTORY_NAME_MAX &&
         (ts_is(d->node, "return_statement") || ts_node_eq(ts_field(d->node, "body"), ts_up(w, j - 1)->node)))
       return al_arena_fmt(&w->f->arena, "%s().%s", fn->name, key);
   }
@@ -372,12 +383,14 @@ static const char *func_name(ts_walk *w, TSNode n, uint32_t *flags) {
   while (p && js_transparent(p->node)) p = ts_up(w, ++k);
   const char *pt = p ? ts_node_type(p->node) : "";
   if (ts_is(n, "method_definition") || ts_is(n, "method_signature") || ts_is(n, "abstract_method_signature")) {
-    ir_node *cls = ts_enclosing_own(w, IR_CLASS);
     *flags |= IR_F_METHOD;
     const char *nm = ts_text(w, own);
     /* An object-literal method: name it after the variable holding the object. */
     ts_frame *obj = ts_up(w, 1);
     if (obj && ts_is(obj->node, "object")) return object_member_name(w, 1, nm);
+    /* (asked only here: the walk up from a method of an object 100,000 levels deep was
+     * quadratic) */
+    ir_node *cls = ts_enclosing_own(w, IR_CLASS);
     return cls ? al_arena_fmt(&w->f->arena, "%s.%s", cls->name, nm) : nm;
   }
   if (!ts_node_is_null(own) && !ts_is(n, "function_expression")) return ts_text(w, own);
@@ -1011,7 +1024,9 @@ static void infer_return(ts_walk *w, js_ctx *c, TSNode e) {
   } else if (ts_is(e, "object") || (ts_is(e, "parenthesized_expression") && ts_is(ts_node_named_child(e, 0), "object"))) {
     /* a factory's object literal with functions: its members are named `f().m`
      * (object_member_name) */
-    if (!fn->name || (fn->flags & IR_F_LAMBDA) || strchr(fn->name, '<') || !object_has_functions(w, c, e)) return;
+    if (!fn->name || (fn->flags & IR_F_LAMBDA) || strchr(fn->name, '<') || strlen(fn->name) >= FACTORY_NAME_MAX ||
+        !object_has_functions(w, c, e))
+      return;
     name = mem = al_arena_fmt(&w->f->arena, "%s()", fn->name);
   } else if (ts_is(e, "this")) {
     if (!cls || (fn->flags & IR_F_LAMBDA)) return;
@@ -1968,7 +1983,12 @@ static ir_node *lower_func(ts_walk *w, TSNode n, ir_node *parent) {
     x->flags |= IR_F_PROPERTY; /* a getter: reading the member calls it */
   TSNode b = name || (flags & IR_F_LAMBDA) ? ts_field(n, "body") : (TSNode){0};
   uint32_t bs = ts_node_is_null(b) ? 0 : ts_node_start_byte(b), be = ts_node_is_null(b) ? 0 : ts_node_end_byte(b);
-  if (be > bs + 1 && memmem(w->text + bs + 1, be - bs - 1, "function", 8) && ts_is(b, "statement_block")) {
+  js_ctx *jc = w->user;
+  if (be > bs + 1 && (!jc->next_function_kw || jc->next_function_kw < w->text + bs + 1)) { /* (see next_function_kw) */
+    const char *kw = memmem(w->text + bs + 1, w->f->src->len - bs - 1, "function", 8);
+    jc->next_function_kw = kw ? kw : w->text + w->f->src->len; /* none: the end, not asked again */
+  }
+  if (be > bs + 1 && jc->next_function_kw < w->text + be && ts_is(b, "statement_block")) {
     /* its function declarations are hoisted: callable before them */
     TSTreeCursor cur = ts_tree_cursor_new(b);
     for (bool more = ts_tree_cursor_goto_first_child(&cur); more; more = ts_tree_cursor_goto_next_sibling(&cur)) {
@@ -2031,7 +2051,7 @@ static ir_node *lower_func(ts_walk *w, TSNode n, ir_node *parent) {
   TSNode body = ts_field(n, "body");
   if (!ts_node_is_null(body)) x->body = ts_node_start_byte(body);
   if (ts_is(n, "arrow_function") && !(x->flags & (IR_F_LAMBDA | IR_F_GENERATOR)) && !strchr(x->name, '<') &&
-      !x->member) { /* `const makeClient = () => ({ async load() {} })`: as infer_return's `return {...}` */
+      strlen(x->name) < FACTORY_NAME_MAX && !x->member) { /* `const makeClient = () => ({ async load() {} })`: as infer_return's `return {...}` */
     TSNode e = body;
     while (ts_is(e, "parenthesized_expression")) e = ts_node_named_child(e, 0);
     js_ctx *c = w->user;

@@ -94,6 +94,10 @@ class Adversarial(unittest.TestCase):
         self.write("deep_arrays.js", "const x = " + "[" * d + "]" * d + ";\n")
         self.write("deep_calls.js", "async function f() { " + "g(" * d + ")" * d + "; }\n")
         self.write("deep_fns.js", "f(" + "function () { " * d + "}" * d + ");\n")
+        # object literals named through their holders, factories' literals by the factory
+        # (`api.a.a.go`, `f().m1().m2`): bounded, not a name per level of the nesting
+        self.write("deep_objects.js", "const api = " + "{ a: " * d + "{ async go() {} }" + " }" * d + ";\n")
+        self.write("deep_factories.js", "function f() { return " + "{ m() { return " * d + "1" + " } }" * d + " }\n")
         self.write("deep_blocks.c", "void f(void) {" + "{" * d + "}" * d + "}\n")
         findings, err, _ = self.lint(rss_mb=900)
         self.at_most_one_line_each(err, ["deep_"])
