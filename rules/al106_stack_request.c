@@ -158,18 +158,28 @@ static bool stack_buffer(const ir_file *f, al_sink *sink, const ir_node *n, cons
 }
 
 /* The function of this file named `name` runs the loop, itself or through the functions
- * of this file it calls (a test's `do_writes_and_reads(&pipe)` ending in uv_run). */
-static bool file_func_runs_loop(const ir_file *f, const al_kb *kb, const char *name, int depth) {
-  if (!name || depth > 4) return false;
-  for (ir_node *const *at = ir_of_kind(f, IR_FUNC); *at; at++) {
-    const ir_node *g = *at;
-    if (!(g->flags & IR_F_DEFINITION) || !g->name || strcmp(g->name, name)) continue;
-    for (const ir_node *c = g->child; c; c = ir_next(c, g))
-      if (c->kind == IR_CALL && c->name &&
-          (al_kb_find(kb, "loop_runners", c->name) || (strcmp(c->name, name) && file_func_runs_loop(f, kb, c->name, depth + 1))))
-        return true;
-    return false;
+ * of this file it calls (a test's `do_writes_and_reads(&pipe)` ending in uv_run). Answers
+ * are remembered in memo (name -> 1 yes, 2 no or being asked: a cycle), the file's
+ * definitions found by name in funcs (made on the first question): linear in the calls. */
+static bool file_func_runs_loop(const ir_file *f, const al_kb *kb, al_map *funcs, al_map *memo, const char *name) {
+  if (!name) return false;
+  if (!funcs->len) {
+    for (ir_node *const *at = ir_of_kind(f, IR_FUNC); *at; at++)
+      if (((*at)->flags & IR_F_DEFINITION) && (*at)->name && !al_map_get(funcs, (*at)->name))
+        al_map_put(funcs, (*at)->name, *at);
+    if (!funcs->len) al_map_put(funcs, "", (void *)1); /* (none: not looked for again) */
   }
+  void *known = al_map_get(memo, name);
+  if (known) return known == (void *)1;
+  const ir_node *g = al_map_get(funcs, name);
+  if (!g || !*name) return false;
+  al_map_put(memo, name, (void *)2);
+  for (const ir_node *c = g->child; c; c = ir_next(c, g))
+    if (c->kind == IR_CALL && c->name &&
+        (al_kb_find(kb, "loop_runners", c->name) || file_func_runs_loop(f, kb, funcs, memo, c->name))) {
+      al_map_put(memo, name, (void *)1);
+      return true;
+    }
   return false;
 }
 
@@ -177,10 +187,10 @@ static bool file_func_runs_loop(const ir_file *f, const al_kb *kb, const char *n
  * or hands the handle to a function outside libuv's API (which may run the loop, or keep
  * the handle and close it): the frame may well outlive the handle. */
 static bool handle_outlived(const ir_file *f, const al_kb *kb, const ir_node *fn, const ir_node *init,
-                            const char *name) {
+                            const char *name, al_map *funcs, al_map *memo) {
   for (const ir_node *c = fn->child; c; c = ir_next(c, fn)) {
     if (c->kind != IR_CALL || c->span.start <= init->span.start || !c->name) continue;
-    if (file_func_runs_loop(f, kb, c->name, 0)) return true;
+    if (file_func_runs_loop(f, kb, funcs, memo, c->name)) return true;
     bool api = false;
     const al_kb_section *sec = al_kb_section_get(kb, "loop_api_prefixes");
     for (size_t k = 0; sec && k < sec->entries.len && !api; k++) {
@@ -222,6 +232,7 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   uint32_t loop_run = 0;
   bool loop_known = false; /* (loop_run found on the function's first registration call) */
   al_vec makers = {0};
+  al_map funcs = {0}, runs_loop = {0}; /* file_func_runs_loop's */
   for (ir_node *const *n_at = ir_of_kind(f, IR_CALL); *n_at; n_at++) {
     const ir_node *n = *n_at;
     if (!n->name) continue;
@@ -249,7 +260,8 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
         loop_run = last_loop_run(kb, fn);
         loop_known = true;
       }
-      if (loop_run > n->span.start || registered_after(kb, fn, n, name) || handle_outlived(f, kb, fn, n, name))
+      if (loop_run > n->span.start || registered_after(kb, fn, n, name) ||
+          handle_outlived(f, kb, fn, n, name, &funcs, &runs_loop))
         continue;
       al_report(sink, n, "`%s` is a local of `%s`, initialised by `%s()`: the loop keeps the handle in its handle list "
                 "until it is closed and its close callback has run, long after the function has returned — in a dead "
@@ -298,6 +310,8 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
                 "longer-lived struct", name, fn->name ? fn->name : "?", al_call_label(f, n));
   }
   al_vec_free(&makers);
+  al_map_free(&funcs);
+  al_map_free(&runs_loop);
 }
 
 const al_rule rule_al106 = {

@@ -213,14 +213,28 @@ static bool map_makes_promises(const ir_file *f, const al_index *idx, const ir_n
 /* JS `const tasks = xs.map(work); for (const t of tasks) await t;`: as `for await` over
  * the map itself, every promise is started before the loop takes the first. The map call
  * assigned to the loop's iterable, earlier in the same function. */
-static const ir_node *loop_over_mapped(const ir_file *f, const al_index *idx, const ir_node *loop) {
+static const ir_node *loop_over_mapped(const ir_file *f, const al_index *idx, const ir_node *loop, al_map *assigns,
+                                       bool *built) {
   if (f->lang != AL_LANG_JS || (loop->flags & IR_F_WHILE) || !loop->name || !al_is_identifier(loop->name))
     return NULL;
   const ir_node *fn = al_real_func(loop);
   if (!fn) return NULL;
+  if (!*built) { /* the file's assignments by name, in source order (once: a function of many loops stays linear) */
+    for (ir_node *const *at = ir_of_kind(f, IR_ASSIGN); *at; at++) {
+      if (!(*at)->name || !al_is_identifier((*at)->name)) continue;
+      al_vec *v = al_map_get(assigns, (*at)->name);
+      if (!v) al_map_put(assigns, (*at)->name, v = al_calloc(1, sizeof *v));
+      al_vec_push(v, *at);
+    }
+    *built = true;
+  }
+  const al_vec *v = al_map_get(assigns, loop->name);
   const ir_node *found = NULL;
-  for (const ir_node *n = fn->child; n && n->span.start < loop->span.start; n = ir_next(n, fn))
-    if (n->kind == IR_ASSIGN && n->name && !strcmp(n->name, loop->name)) found = n; /* the last one before */
+  for (size_t i = 0; v && i < v->len; i++) { /* the last one before the loop, in its function */
+    const ir_node *n = v->items[i];
+    if (n->span.start >= loop->span.start) break;
+    if (al_real_func(n) == fn) found = n;
+  }
   if (!found || !(found->flags & IR_F_COMPREHENSION)) return NULL;
   if (!(loop->flags & IR_F_ASYNC)) { /* a loop that awaits nothing lets them float (AL103's) */
     const ir_node *a = loop->child;
@@ -233,16 +247,24 @@ static const ir_node *loop_over_mapped(const ir_file *f, const al_index *idx, co
   return map_makes_promises(f, idx, m) ? m : NULL;
 }
 
+static void free_assign_list(const char *key, void *val, void *ctx) {
+  (void)key, (void)ctx;
+  al_vec_free(val);
+  free(val);
+}
+
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   if (f->lang == AL_LANG_C) {
     check_c(f, sink);
     return;
   }
   const al_kb *kb = al_kb_for(f->lang);
+  al_map assigns = {0}; /* loop_over_mapped's */
+  bool assigns_built = false;
   ir_kinds_iter n_it = ir_kinds(f, IR_KINDS(IR_LOOP, IR_CALL));
   for (const ir_node *n; (n = ir_kinds_next(&n_it));) {
     const ir_node *m = n->kind == IR_LOOP ? for_await_map(f, idx, n) : NULL;
-    const ir_node *mapped = n->kind == IR_LOOP && !m ? loop_over_mapped(f, idx, n) : NULL;
+    const ir_node *mapped = n->kind == IR_LOOP && !m ? loop_over_mapped(f, idx, n, &assigns, &assigns_built) : NULL;
     if (mapped) {
       char over[128];
       size_t ol = strlen(mapped->name) - (al_ends_with(mapped->name, ".flatMap") ? 8 : 4);
@@ -304,6 +326,8 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
       break;
     }
   }
+  al_map_each(&assigns, free_assign_list, NULL);
+  al_map_free(&assigns);
 }
 
 const al_rule rule_al301 = {

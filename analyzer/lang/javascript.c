@@ -978,11 +978,6 @@ static void bind_new_var(ts_walk *w, js_ctx *c, const char *var, TSNode value) {
   ts_bind_type(w, &c->types, ts_scope(w), "this.", var, mod, mod ? mem : name);
 }
 
-/* A function without a return type returns what its return statements make: `return
- * new Repo()`, `return new this()` / `return this` in a method (its class), or a local
- * holding one (`const c = new Conn(); await c.open(); return c`). Calls of it then hold
- * that class (`makeRepo().save()`, `const c = await Conn.create(); c.close()`), as a
- * `: Repo` annotation says. Returns making different classes make none. */
 /* The object literal o (or `(o)`) has a function member: a method, a function or arrow
  * value, or a shorthand naming a function declared in the function around it. */
 static bool object_has_functions(ts_walk *w, js_ctx *c, TSNode o) {
@@ -1001,6 +996,11 @@ static bool object_has_functions(ts_walk *w, js_ctx *c, TSNode o) {
   return false;
 }
 
+/* A function without a return type returns what its return statements make: `return
+ * new Repo()`, `return new this()` / `return this` in a method (its class), or a local
+ * holding one (`const c = new Conn(); await c.open(); return c`). Calls of it then hold
+ * that class (`makeRepo().save()`, `const c = await Conn.create(); c.close()`), as a
+ * `: Repo` annotation says. Returns making different classes make none. */
 static void infer_return(ts_walk *w, js_ctx *c, TSNode e) {
   ir_node *fn = ts_enclosing_own(w, IR_FUNC);
   if (!fn || ts_node_is_null(e) || (fn->flags & IR_F_GENERATOR)) return;
