@@ -758,7 +758,6 @@ static void check_c_status_tests(const ir_file *f, al_sink *sink) {
           continue;
         }
         if (strncmp(t + o, w, wl) || (o > 0 && (t[o - 1] == '_' || (t[o - 1] >= 'A' && t[o - 1] <= 'Z')))) continue;
-        /* the condition holding it: `== W` within an if (...) */
         const char *excluded = cancel_excluded(f, fn, o, wl);
         if (excluded) {
           ir_node at = {.kind = IR_CALL, .span = al_span_at(f, o, (uint32_t)wl)};
@@ -766,6 +765,7 @@ static void check_c_status_tests(const ir_file *f, al_sink *sink) {
                     "canceller sees the task succeed; return the error (or rt_uncancel() deliberately)", w, excluded);
           continue;
         }
+        /* the condition holding it: `== W` within an if (...) */
         uint32_t q = o;
         while (q > fn->body && t[q] != '(' && t[q] != ';' && t[q] != '{' && t[q] != '}') q--;
         if (t[q] != '(' || !memmem(t + q, o - q + 1, "==", 2)) continue;
