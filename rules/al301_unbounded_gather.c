@@ -265,29 +265,23 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   for (const ir_node *n; (n = ir_kinds_next(&n_it));) {
     const ir_node *m = n->kind == IR_LOOP ? for_await_map(f, idx, n) : NULL;
     const ir_node *mapped = n->kind == IR_LOOP && !m ? loop_over_mapped(f, idx, n, &assigns, &assigns_built) : NULL;
-    if (mapped) {
+    const ir_node *mc = m ? m : mapped;
+    if (mc) { /* the collection the map runs over: its receiver (`xs` of `xs.map`) */
       char over[128];
-      size_t ol = strlen(mapped->name) - (al_ends_with(mapped->name, ".flatMap") ? 8 : 4);
+      size_t ol = strlen(mc->name) - (al_ends_with(mc->name, ".flatMap") ? 8 : 4);
       if (ol >= sizeof over) continue;
-      memcpy(over, mapped->name, ol);
+      memcpy(over, mc->name, ol);
       over[ol] = 0;
-      if (al_iter_small(f, mapped, over) || work_is_limited(f, idx, mapped)) continue;
-      al_report(sink, mapped, "`%s()` starts one promise per item of `%s` at once, before the loop over `%s` (line %u) "
-                "takes the first: the loop only awaits them in order and bounds nothing; run the work through a "
-                "limiter (p-limit, p-queue), or start each item's work inside the loop",
-                al_call_label(f, mapped), over, n->name, n->span.line);
-      continue;
-    }
-    if (m) {
-      char over[128];
-      size_t ol = strlen(m->name) - (al_ends_with(m->name, ".flatMap") ? 8 : 4);
-      if (ol >= sizeof over) continue;
-      memcpy(over, m->name, ol);
-      over[ol] = 0;
-      if (al_iter_small(f, n, over) || work_is_limited(f, idx, m)) continue;
-      al_report(sink, m, "`for await` over `%s()` does not bound anything: map starts one promise per item of `%s` "
-                "before the loop takes the first, and the loop only awaits them in order; run the work through a "
-                "limiter (p-limit, p-queue), or await each item's work inside the loop", al_call_label(f, m), over);
+      if (al_iter_small(f, m ? n : mc, over) || work_is_limited(f, idx, mc)) continue;
+      if (m)
+        al_report(sink, m, "`for await` over `%s()` does not bound anything: map starts one promise per item of `%s` "
+                  "before the loop takes the first, and the loop only awaits them in order; run the work through a "
+                  "limiter (p-limit, p-queue), or await each item's work inside the loop", al_call_label(f, m), over);
+      else
+        al_report(sink, mapped, "`%s()` starts one promise per item of `%s` at once, before the loop over `%s` (line "
+                  "%u) takes the first: the loop only awaits them in order and bounds nothing; run the work through a "
+                  "limiter (p-limit, p-queue), or start each item's work inside the loop",
+                  al_call_label(f, mapped), over, n->name, n->span.line);
       continue;
     }
     if (n->kind != IR_CALL || !n->name || !al_kb_match(kb, "gather", n->name)) continue;
