@@ -375,37 +375,6 @@ static bool param_named(const ir_node *call, const char *member) {
   return false;
 }
 
-/* The first binding of a name in a function, remembered per (file, function, name): a
- * long function calling a module function many times would scan itself once per call
- * (20,000 `x = await f()` lines: seconds). */
-#define BINDING_NAME 40
-
-typedef struct binding_slot {
-  uint64_t serial;
-  const ir_node *fn;
-  char name[BINDING_NAME]; /* a copy: callers may ask with a name in a buffer of their own */
-  size_t len;
-  uint32_t first;
-} binding_slot;
-
-#define BINDING_SLOTS 256
-static _Thread_local binding_slot binding_memo[BINDING_SLOTS];
-
-static uint32_t first_binding(const ir_file *f, const ir_node *fn, const char *name, size_t len) {
-  if (len >= BINDING_NAME) return ir_first_binding(fn, name, len, UINT32_MAX); /* (rare: not remembered) */
-  uint64_t h = (al_hash_fast(name, len) ^ (uint64_t)(uintptr_t)fn) * 0x9e3779b97f4a7c15ull;
-  binding_slot *sl = &binding_memo[h >> 56];
-  if (sl->serial == f->serial && sl->fn == fn && sl->len == len && !memcmp(sl->name, name, len))
-    return sl->first;
-  uint32_t first = ir_first_binding(fn, name, len, UINT32_MAX);
-  sl->serial = f->serial;
-  sl->fn = fn;
-  memcpy(sl->name, name, len);
-  sl->len = len;
-  sl->first = first;
-  return first;
-}
-
 /* ... or a local of one, bound before the call (after it, the call would fail: Python's
  * UnboundLocalError, JavaScript's dead zone). Asked only once the name has matched a
  * module function. */
@@ -413,7 +382,7 @@ static bool local_named(const ir_file *f, const ir_node *call, const char *membe
   size_t hl = strcspn(member, ".(");
   if (!hl || (call->flags & IR_F_SELF)) return false;
   for (const ir_node *fn = ir_enclosing_func(call); fn; fn = ir_enclosing_func(fn))
-    if (first_binding(f, fn, member, hl) < call->span.start) return true;
+    if (ir_first_binding(f, fn, member, hl, call->span.start) != UINT32_MAX) return true;
   return false;
 }
 

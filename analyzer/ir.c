@@ -95,33 +95,128 @@ bool ir_has_param(const ir_node *fn, const char *name, size_t len) {
   return false;
 }
 
-/* name[0, len) is one of the names of a target list (`k, v`, `(a, b)`, `const x`), not a
- * part of a dotted one. */
-static bool targets_have(const char *list, const char *name, size_t len) {
-  for (const char *p = list; p && *p;) {
-    while (*p && !ident_char(*p)) p++;
-    size_t n = 0;
-    while (ident_char(p[n])) n++;
-    if (n == len && !strncmp(p, name, len) && p[n] != '.' && (p == list || p[-1] != '.')) return true;
-    p += n;
+static int cmp_name(const ir_binding *x, const char *name, uint32_t len) {
+  int c = memcmp(x->name, name, x->len < len ? x->len : len);
+  if (c) return c;
+  return x->len < len ? -1 : x->len > len;
+}
+
+static int cmp_binding(const void *a, const void *b) {
+  const ir_binding *x = a, *y = b;
+  int c = cmp_name(x, y->name, y->len);
+  if (c) return c;
+  if (x->n->span.start != y->n->span.start) return x->n->span.start < y->n->span.start ? -1 : 1;
+  return x->n->kind - y->n->kind;
+}
+
+/* The next name of a target list (`k, v`, `(a, b)`, `const x`) from *p on that is not
+ * part of a dotted one, or NULL; *len its length. */
+static const char *next_target(const char *list, const char **p, uint32_t *len) {
+  while (**p) {
+    const char *q = *p;
+    while (*q && !ident_char(*q)) q++;
+    uint32_t n = 0;
+    while (ident_char(q[n])) n++;
+    *p = q + n;
+    if (n && q[n] != '.' && (q == list || q[-1] != '.')) {
+      *len = n;
+      return q;
+    }
   }
+  return NULL;
+}
+
+/* The whole name an ASSIGN or a CALL binds, or NULL (a LOOP, WITH or HANDLER: a target list). */
+static const char *whole_name(const ir_node *n) {
+  return n->kind == IR_ASSIGN ? n->name : n->kind == IR_CALL ? n->alias : NULL;
+}
+
+static bool has_targets(const ir_node *n) {
+  return (n->kind == IR_LOOP || n->kind == IR_WITH || n->kind == IR_HANDLER) && n->alias;
+}
+
+/* The names n binds (see ir_binding), into out unless NULL; returns how many. */
+static uint32_t names_bound(ir_node *n, ir_binding *out) {
+  const char *whole = whole_name(n);
+  if (whole) {
+    if (out) *out = (ir_binding){whole, (uint32_t)strlen(whole), n};
+    return 1;
+  }
+  if (!has_targets(n)) return 0;
+  uint32_t k = 0, len;
+  for (const char *p = n->alias, *q; (q = next_target(n->alias, &p, &len)); k++)
+    if (out) out[k] = (ir_binding){q, len, n};
+  return k;
+}
+
+/* n binds name[0, len). */
+static bool binds(const ir_node *n, const char *name, size_t len) {
+  const char *whole = whole_name(n);
+  if (whole) return !strncmp(whole, name, len) && !whole[len];
+  if (!has_targets(n)) return false;
+  uint32_t l;
+  for (const char *p = n->alias, *q; (q = next_target(n->alias, &p, &l));)
+    if (l == len && !memcmp(q, name, len)) return true;
   return false;
 }
 
-uint32_t ir_first_binding(const ir_node *scope, const char *name, size_t len, uint32_t before) {
-  for (const ir_node *n = scope->child; n && n->span.start < before;
-       n = n->kind == IR_FUNC ? ir_next_skip(n, scope) : ir_next(n, scope)) {
-    const char *bound = n->kind == IR_ASSIGN ? n->name : n->kind == IR_CALL ? n->alias : NULL;
-    if (bound && bound[0] == name[0] && !strncmp(bound, name, len) && !bound[len]) return n->span.start;
-    if ((n->kind == IR_LOOP || n->kind == IR_WITH || n->kind == IR_HANDLER) && n->alias &&
-        targets_have(n->alias, name, len))
-      return n->span.start;
+const ir_binding *ir_bindings_of(const ir_file *cf, const char *name, size_t len, size_t *count) {
+  ir_file *f = (ir_file *)cf; /* (a cache: built once, on the checking thread) */
+  *count = 0;
+  if (!f->root) return NULL;
+  if (!f->bindings) { /* from the kinds' lists (built already for the rules): no walk of the tree */
+    static const ir_kind kinds[] = {IR_ASSIGN, IR_CALL, IR_LOOP, IR_WITH, IR_HANDLER};
+    uint32_t total = 0;
+    for (size_t k = 0; k < sizeof kinds / sizeof *kinds; k++)
+      for (ir_node *const *at = ir_of_kind(f, kinds[k]); *at; at++) total += names_bound(*at, NULL);
+    ir_binding *all = al_arena_alloc(&f->arena, (total ? total : 1) * sizeof *all);
+    uint32_t n = 0;
+    for (size_t k = 0; k < sizeof kinds / sizeof *kinds; k++)
+      for (ir_node *const *at = ir_of_kind(f, kinds[k]); *at; at++) n += names_bound(*at, all + n);
+    if (n > 1) qsort(all, n, sizeof *all, cmp_binding);
+    f->bindings = all;
+    f->nbindings = n;
+  }
+  /* the first entry of the name */
+  size_t lo = 0, hi = f->nbindings;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    if (cmp_name(&f->bindings[mid], name, (uint32_t)len) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  size_t end = lo;
+  while (end < f->nbindings && f->bindings[end].len == len && !memcmp(f->bindings[end].name, name, len)) end++;
+  *count = end - lo;
+  return f->bindings + lo;
+}
+
+/* The root of the tree n is in. */
+static const ir_node *root_of(const ir_node *n) {
+  while (n->parent) n = n->parent;
+  return n;
+}
+
+uint32_t ir_first_binding(const ir_file *f, const ir_node *scope, const char *name, size_t len, uint32_t before) {
+  /* a small scope (most functions), or a node of another tree (a summary's copy): walk it */
+  if (scope->span.end - scope->span.start <= IR_SCAN_BYTES || root_of(scope) != f->root) {
+    for (const ir_node *n = scope->child; n && n->span.start < before;
+         n = n->kind == IR_FUNC ? ir_next_skip(n, scope) : ir_next(n, scope))
+      if (binds(n, name, len)) return n->span.start;
+    return UINT32_MAX;
+  }
+  size_t count;
+  const ir_binding *b = ir_bindings_of(f, name, len, &count);
+  const ir_node *owner = scope->kind == IR_FUNC ? scope : NULL; /* outside nested functions */
+  for (size_t i = 0; i < count; i++) {
+    const ir_node *n = b[i].n;
+    if (n->span.start >= before) break;
+    if (n->func == owner) return n->span.start;
   }
   return UINT32_MAX;
 }
 
-bool ir_binds_local(const ir_node *scope, const char *name, size_t len, uint32_t before) {
-  return ir_first_binding(scope, name, len, before) != UINT32_MAX;
+bool ir_binds_local(const ir_file *f, const ir_node *scope, const char *name, size_t len, uint32_t before) {
+  return ir_first_binding(f, scope, name, len, before) != UINT32_MAX;
 }
 
 ir_node *ir_enclosing_class(const ir_node *n) {

@@ -208,6 +208,8 @@ typedef struct ir_file {
    * NULL-terminated and starting at by_kind + kind_at[kind]; NULL until first asked */
   ir_node **by_kind;
   uint32_t kind_at[IR__COUNT];
+  struct ir_binding *bindings; /* ir_bindings_of's table; NULL until first asked */
+  uint32_t nbindings;
 } ir_file;
 
 ir_file *ir_file_new(const al_source *src, const char *module);
@@ -254,12 +256,27 @@ ir_node *ir_enclosing_func(const ir_node *n);
 /* fn (a FUNC) has a parameter named name[0, len): its text past `*` / `...`, before a
  * default or a type. */
 bool ir_has_param(const ir_node *fn, const char *name, size_t len);
-/* A local named name[0, len) is bound in scope (a FUNC, or the file) before the byte
- * offset `before`, outside nested functions: assigned (an ASSIGN, a call's result
+/* A node that binds a local name: an ASSIGN (its name), a CALL whose result is assigned
+ * (its alias), or a LOOP, WITH or HANDLER with one of the names of its target list. */
+typedef struct ir_binding {
+  const char *name; /* not NUL-terminated at len for a name of a target list */
+  uint32_t len;
+  ir_node *n;
+} ir_binding;
+/* The nodes anywhere in f that bind name[0, len), in source order (*count of them). Built
+ * for the whole file on the first call, like ir_of_kind's lists: a function of 20,000
+ * loops asked once per loop for the last assignment before it scanned the function from
+ * its start each time (seconds). */
+const ir_binding *ir_bindings_of(const ir_file *f, const char *name, size_t len, size_t *count);
+/* A scope up to this size is walked rather than looked up in ir_bindings_of's table
+ * (most functions: the table's sort costs more than their walks). */
+#define IR_SCAN_BYTES 16384u
+/* A local named name[0, len) is bound in scope (a FUNC of f, or f's root) before the
+ * byte offset `before`, outside nested functions: assigned (an ASSIGN, a call's result
  * variable), or a target of a loop, `with ... as` or `except ... as`. */
-bool ir_binds_local(const ir_node *scope, const char *name, size_t len, uint32_t before);
+bool ir_binds_local(const ir_file *f, const ir_node *scope, const char *name, size_t len, uint32_t before);
 /* Where the first such binding starts (UINT32_MAX: none before `before`). */
-uint32_t ir_first_binding(const ir_node *scope, const char *name, size_t len, uint32_t before);
+uint32_t ir_first_binding(const ir_file *f, const ir_node *scope, const char *name, size_t len, uint32_t before);
 /* The nearest CLASS enclosing n, or NULL. */
 ir_node *ir_enclosing_class(const ir_node *n);
 

@@ -884,7 +884,7 @@ static void awaited_function(const ir_file *f, const al_index *idx, al_sink *sin
   /* a local of that name: assigned, or bound by a loop, `with ... as`, `except ... as`
    * (`for f in asyncio.as_completed(fs): await f` beside a function `f`) */
   const ir_node *scope = fn ? fn : f->root;
-  if (ir_binds_local(scope, name, strlen(name), UINT32_MAX)) return;
+  if (ir_binds_local(f, scope, name, strlen(name), UINT32_MAX)) return;
   char head_name[128];
   memcpy(head_name, name, head);
   head_name[head] = 0;

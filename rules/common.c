@@ -612,33 +612,47 @@ bool al_with_has_limiter(const ir_file *f, const ir_node *w) {
   return al_list_find(f, w->name, ",", limiter_item, NULL) != NULL;
 }
 
+/* local_library_type's step: n, in the function's own body before `at`, may assign var. */
+static void library_type_from(const ir_file *f, const ir_node *n, const char *var, const char **type, bool *assigned) {
+  const al_kb *kb = al_kb_for(f->lang);
+  const al_kb_entry *e = NULL;
+  if (n->kind == IR_ASSIGN && n->name && !strcmp(n->name, var)) {
+    *assigned = true;
+    *type = n->type;
+    const ir_node *c = n->child;
+    bool awaited = c && c->kind == IR_AWAIT;
+    if (awaited) c = c->child;
+    if (!*type && c && c->kind == IR_CALL && c->name) {
+      if (c->flags & IR_F_NEW) *type = c->name;
+      else if ((e = al_kb_match(kb, awaited ? "resolves" : "returns", c->name))) *type = al_kb_attr(e, "type");
+      else if (!awaited && f->lang == AL_LANG_PYTHON && al_capitalised_last(c->name)) *type = c->name; /* a class */
+    }
+  } else if (n->kind == IR_WITH && (n->flags & IR_F_ASYNC) && n->alias && n->name && !strcmp(n->alias, var) &&
+             !strchr(n->name, ',')) {
+    *assigned = true;
+    *type = (e = al_kb_match(kb, "resolves", n->name)) ? al_kb_attr(e, "type") : NULL;
+  }
+}
+
 /* The library type of local var at `at`: its last assignment before `at` in the function
  * (a type the front end gave it, a `new X()`, or what knowledge says the call returns or
  * its awaited promise resolves to), or Python's `async with f(...) as var` (what f
  * resolves to); NULL when unknown. *assigned: the function assigns var before `at`. */
 static const char *local_library_type(const ir_file *f, const ir_node *at, const char *var, bool *assigned) {
-  const al_kb *kb = al_kb_for(f->lang);
   const ir_node *fn = ir_enclosing_func(at), *root = fn ? fn : f->root;
   const char *type = NULL;
   *assigned = false;
-  for (const ir_node *n = root->child; n && n->span.start < at->span.start;
-       n = n->kind == IR_FUNC || n->kind == IR_CLASS ? ir_next_skip(n, root) : ir_next(n, root)) {
-    const al_kb_entry *e = NULL;
-    if (n->kind == IR_ASSIGN && n->name && !strcmp(n->name, var)) {
-      *assigned = true;
-      type = n->type;
-      const ir_node *c = n->child;
-      bool awaited = c && c->kind == IR_AWAIT;
-      if (awaited) c = c->child;
-      if (!type && c && c->kind == IR_CALL && c->name) {
-        if (c->flags & IR_F_NEW) type = c->name;
-        else if ((e = al_kb_match(kb, awaited ? "resolves" : "returns", c->name))) type = al_kb_attr(e, "type");
-        else if (!awaited && f->lang == AL_LANG_PYTHON && al_capitalised_last(c->name)) type = c->name; /* a class */
-      }
-    } else if (n->kind == IR_WITH && (n->flags & IR_F_ASYNC) && n->alias && n->name && !strcmp(n->alias, var) &&
-               !strchr(n->name, ',')) {
-      *assigned = true;
-      type = (e = al_kb_match(kb, "resolves", n->name)) ? al_kb_attr(e, "type") : NULL;
+  if (root->span.end - root->span.start <= IR_SCAN_BYTES) {
+    for (const ir_node *n = root->child; n && n->span.start < at->span.start;
+         n = n->kind == IR_FUNC || n->kind == IR_CLASS ? ir_next_skip(n, root) : ir_next(n, root))
+      library_type_from(f, n, var, &type, assigned);
+  } else { /* a big one: its bindings of var (a function of 20,000 loops: seconds when walked per loop) */
+    size_t count;
+    const ir_binding *b = ir_bindings_of(f, var, strlen(var), &count);
+    for (size_t i = 0; i < count && b[i].n->span.start < at->span.start; i++) {
+      const ir_node *p = b[i].n->parent; /* in root's own body: not in a function or class inside it */
+      while (p && p != root && p->kind != IR_FUNC && p->kind != IR_CLASS) p = p->parent;
+      if (p == root) library_type_from(f, b[i].n, var, &type, assigned);
     }
   }
   /* not assigned before: a parameter of the function, typed by its annotation (Python) */
@@ -864,7 +878,7 @@ const al_func_info *al_ref_fn(const ir_file *f, const al_index *idx, const ir_no
   }
   /* (not when a parameter or a local of the function around has the name) */
   const ir_node *scope = ir_enclosing_func(call);
-  bool local = scope && (ir_has_param(scope, text, head) || ir_binds_local(scope, text, head, call->span.start));
+  bool local = scope && (ir_has_param(scope, text, head) || ir_binds_local(f, scope, text, head, call->span.start));
   if (!local && import_of(f, text, &fake.module, &fake.member))
     fake.name = al_arena_fmt(&fw->arena, "%s.%s", fake.module, fake.member);
   const al_func_info *fn = al_index_resolve(idx, f, &fake);

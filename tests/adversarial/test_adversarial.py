@@ -153,6 +153,28 @@ class Adversarial(unittest.TestCase):
                                ("good.py", 4, "AL101")])
         self.assertLess(cpu, 60 if not ASAN else 300, "quadratic work in a long function")
 
+    def test_long_run_of_loops(self):
+        """One async function of 100,000 loops: whether each iterates an async-only object
+        (`for line in fh` over an aiofiles handle) asks for the loop variable's last
+        assignment before it — from a table of the file's bindings, not a walk from the
+        function's start per loop (45 s for the Python file when it walked). The CPU bound
+        is a hang guard, not a speed target."""
+        n = 100000
+        py = ["async def g():", "    return 1", "", "async def big(xs):"]
+        py += [f"    for x{i} in xs:\n        print(x{i})" for i in range(n)]
+        py += ["    g()", ""]
+        self.write("loops.py", "\n".join(py))
+        js = ["async function g() { return 1; }", "export async function big(xs) {"]
+        js += [f"  for (const x{i} of xs) console.log(x{i});" for i in range(n)]
+        js += ["  g();", "}", ""]
+        self.write("loops.mjs", "\n".join(js))
+        code, findings, cpu = check_json("AL101", self.dir)
+        self.assertEqual(code, 1)
+        got = sorted((os.path.basename(f["path"]), f["line"], f["code"]) for f in findings)
+        self.assertEqual(got, [("good.py", 4, "AL101"), ("loops.mjs", n + 3, "AL101"),
+                               ("loops.py", 2 * n + 5, "AL101")])
+        self.assertLess(cpu, 30 if not ASAN else 300, "quadratic work in a long function")
+
     def test_long_run_of_shared_updates(self):
         """30,000 `acc.total += await f()` in one function (a parameter's property: each a
         finding): what decides that the target is shared is found once per function and
