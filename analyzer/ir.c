@@ -62,6 +62,16 @@ ir_node *const *ir_of_kind(const ir_file *cf, ir_kind k) {
   return f->by_kind + f->kind_at[k];
 }
 
+size_t ir_count_of_kind(const ir_file *f, ir_kind k) {
+  ir_node *const *all = ir_of_kind(f, k);
+  if (!f->by_kind || (unsigned)k >= IR__COUNT) return 0;
+  uint32_t end = k + 1 < IR__COUNT ? f->kind_at[k + 1] : UINT32_MAX;
+  if (end != UINT32_MAX) return end - f->kind_at[k] - 1; /* (each group ends in a NULL) */
+  size_t n = 0;
+  while (all[n]) n++;
+  return n;
+}
+
 ir_node *ir_next_skip(const ir_node *n, const ir_node *root) {
   while (n && n != root) {
     if (n->next) return n->next;

@@ -225,6 +225,8 @@ const char *ir_str(ir_file *f, const char *s, size_t n); /* copy into the file's
  * cache on each of the dozens of walks a file had (ir_next: 13 % of a lint's L1 data
  * misses, 1.9 % of its CPU samples). */
 ir_node *const *ir_of_kind(const ir_file *f, ir_kind k);
+/* How many nodes ir_of_kind(f, k) lists. */
+size_t ir_count_of_kind(const ir_file *f, ir_kind k);
 
 /* The nodes of a few kinds, kind by kind (each in pre-order), for walks that keep no
  * state from one node to the next:
@@ -270,7 +272,9 @@ typedef struct ir_binding {
 const ir_binding *ir_bindings_of(const ir_file *f, const char *name, size_t len, size_t *count);
 /* A scope up to this size is walked rather than looked up in ir_bindings_of's table
  * (most functions: the table's sort costs more than their walks). */
+#ifndef IR_SCAN_BYTES /* (a build with 0 checks the table against the walks) */
 #define IR_SCAN_BYTES 16384u
+#endif
 /* A local named name[0, len) is bound in scope (a FUNC of f, or f's root) before the
  * byte offset `before`, outside nested functions: assigned (an ASSIGN, a call's result
  * variable), or a target of a loop, `with ... as` or `except ... as`. */

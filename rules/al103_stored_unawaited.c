@@ -307,8 +307,9 @@ static bool non_owning_call(const al_kb *kb, const ir_node *c, const char *var) 
 static bool only_non_owning_reads(const ir_file *f, const ir_node *fn, const ir_node *made, const char *var) {
   const al_kb *kb = al_kb_for(f->lang);
   bool any = false;
-  for (const ir_node *n = fn->child; n; n = n->kind == IR_FUNC ? ir_next_skip(n, fn) : ir_next(n, fn)) {
-    if (n->span.start < made->span.end) continue; /* before the task, or making it */
+  /* from the node after the task's making on (in pre-order, what is before it starts earlier) */
+  for (const ir_node *n = ir_next_skip(made, fn); n; n = n->kind == IR_FUNC ? ir_next_skip(n, fn) : ir_next(n, fn)) {
+    if (n->span.start < made->span.end) continue; /* (a node of the statement around it) */
     if (n->kind == IR_AWAIT) return false;
     if (n->kind == IR_CALL && !non_owning_call(kb, n, var)) return false;
     if (n->kind != IR_USE || !n->name || strcmp(n->name, var)) continue;

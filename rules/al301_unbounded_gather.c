@@ -108,29 +108,60 @@ static bool assigned_element_plain(const ir_file *f, const ir_node *n) {
  * (its iterable) or appends/adds inside a for loop (the loop's iterable). Returns the
  * iterable text, or NULL when the provenance is unknown or provably small. *limited is
  * set when the appended work acquires a limiter, *batched when the loop also gathers. */
+/* provenance's step: what n (in root) says the collection var was built from, or NULL. */
+static const char *provenance_at(const ir_file *f, const al_index *idx, const ir_node *root, const ir_node *n,
+                                 const char *var, const char *append, const char *add, bool *limited) {
+  if (n->kind == IR_ASSIGN && n->name && !strcmp(n->name, var) && (n->flags & IR_F_COMPREHENSION) &&
+      !al_iter_small(f, n, n->member) && !(f->lang == AL_LANG_PYTHON && assigned_element_plain(f, n))) {
+    if (work_is_limited(f, idx, n)) *limited = true;
+    return n->member;
+  }
+  if (n->kind == IR_CALL && n->text && (!strcmp(n->text, append) || !strcmp(n->text, add)) &&
+      !appends_spawn(f, idx, n) && !appends_plain_value(n)) {
+    /* (appending a task spawned in the loop is AL302's finding, at the spawn) */
+    for (const ir_node *p = n->parent; p && p != root; p = p->parent) {
+      if (p->kind != IR_LOOP) continue;
+      if (!(p->flags & IR_F_WHILE) && !al_iter_small(f, p, p->name)) {
+        if (work_is_limited(f, idx, n) || al_acquires_limiter(f, p)) *limited = true;
+        return p->name;
+      }
+      break;
+    }
+  }
+  return NULL;
+}
+
+static int cmp_start(const void *a, const void *b) {
+  const ir_node *x = *(const ir_node *const *)a, *y = *(const ir_node *const *)b;
+  return x->span.start < y->span.start ? -1 : x->span.start > y->span.start;
+}
+
+/* What a named collection was built from, in the function around `at`: a comprehension
+ * (its iterable) or appends/adds inside a for loop (the loop's iterable). Returns the
+ * iterable text, or NULL when the provenance is unknown or provably small. *limited is
+ * set when the appended work acquires a limiter, *batched when the loop also gathers. */
 static const char *provenance(const ir_file *f, const al_index *idx, const ir_node *at, const char *var,
                               bool *limited) {
   const ir_node *fn = al_real_func(at);
   const ir_node *root = fn ? fn : f->root;
   char *append = al_fmt("%s.%s", var, f->lang == AL_LANG_JS ? "push" : "append"), *add = al_fmt("%s.add", var);
   const char *found = NULL;
-  for (const ir_node *n = root->child; n && !found; n = ir_next(n, root)) {
-    if (n->kind == IR_ASSIGN && n->name && !strcmp(n->name, var) && (n->flags & IR_F_COMPREHENSION) &&
-        !al_iter_small(f, n, n->member) && !(f->lang == AL_LANG_PYTHON && assigned_element_plain(f, n))) {
-      found = n->member;
-      if (work_is_limited(f, idx, n)) *limited = true;
-    } else if (n->kind == IR_CALL && n->text && (!strcmp(n->text, append) || !strcmp(n->text, add)) &&
-               !appends_spawn(f, idx, n) && !appends_plain_value(n)) {
-      /* (appending a task spawned in the loop is AL302's finding, at the spawn) */
-      for (const ir_node *p = n->parent; p && p != root; p = p->parent) {
-        if (p->kind != IR_LOOP) continue;
-        if (!(p->flags & IR_F_WHILE) && !al_iter_small(f, p, p->name)) {
-          found = p->name;
-          if (work_is_limited(f, idx, n) || al_acquires_limiter(f, p)) *limited = true;
-        }
-        break;
-      }
-    }
+  if (root->span.end - root->span.start <= IR_SCAN_BYTES) {
+    for (const ir_node *n = root->child; n && !found; n = ir_next(n, root))
+      found = provenance_at(f, idx, root, n, var, append, add, limited);
+  } else { /* a big root (a function of 30,000 gathers): its assignments and growing calls of var, in order */
+    size_t na, ng;
+    const ir_binding *b = ir_bindings_of(f, var, strlen(var), &na);
+    const ir_node *const *g = al_growth_calls(f, var, &ng);
+    const ir_node **cand = al_malloc((na + ng + 1) * sizeof *cand);
+    size_t k = 0;
+    for (size_t i = 0; i < na; i++)
+      if (b[i].n->kind == IR_ASSIGN && al_node_within(b[i].n, root)) cand[k++] = b[i].n;
+    for (size_t i = 0; i < ng; i++)
+      if (al_node_within(g[i], root)) cand[k++] = g[i];
+    if (k > 1) qsort(cand, k, sizeof *cand, cmp_start);
+    for (size_t i = 0; i < k && !found; i++) found = provenance_at(f, idx, root, cand[i], var, append, add, limited);
+    free(cand);
   }
   free(append);
   free(add);

@@ -177,15 +177,8 @@ static const ir_node *awaits_abortable(const ir_file *f, const ir_node *try_node
 /* The source of [from, to) mentions the abort (knowledge `abort_checks`): rethrows, or
  * checks the error name or the signal. */
 /* The source of [from, to) contains a word of a knowledge section. */
-static bool code_mentions(const ir_file *f, const char *section, uint32_t from, uint32_t to) {
-  const al_kb_section *sec = al_kb_section_get(al_kb_for(f->lang), section);
-  for (size_t k = 0; sec && k < sec->entries.len && from < to; k++)
-    if (al_code_contains(f, from, to, ((const al_kb_entry *)sec->entries.items[k])->name)) return true;
-  return false;
-}
-
 static bool handles_abort(const ir_file *f, uint32_t from, uint32_t to) {
-  return code_mentions(f, "abort_checks", from, to);
+  return al_code_mentions(f, "abort_checks", from, to);
 }
 
 /* `if (err.name === 'AbortError') throw err;` first in the catch block. */
@@ -315,7 +308,7 @@ static bool abort_branch_goes_on(const ir_file *f, const ir_node *h) {
     }
     uint32_t q = match_bracket(t, p, body_end);
     if (q == UINT32_MAX) return false;
-    if (!code_mentions(f, "abort_tests", p, q)) {
+    if (!al_code_mentions(f, "abort_tests", p, q)) {
       i = q;
       continue;
     }
@@ -329,7 +322,7 @@ static bool abort_branch_goes_on(const ir_file *f, const ir_node *h) {
     else if (has_else) from = skip_space(t, after + 4, body_end), to = statement_end(t, from, body_end);
     else from = cons_end, to = body_end;
     if (to == UINT32_MAX || to > body_end) return false;
-    if (code_mentions(f, "abort_exits", from, to)) return false;
+    if (al_code_mentions(f, "abort_exits", from, to)) return false;
     tests++;
     i = cons_end;
   }
@@ -342,8 +335,8 @@ static bool abort_branch_goes_on(const ir_file *f, const ir_node *h) {
 static const ir_node *loop_going_on(const ir_file *f, const ir_node *h) {
   for (const ir_node *p = h->parent ? h->parent->parent : NULL; p && p->kind != IR_FUNC; p = p->parent) {
     if (p->kind != IR_LOOP) continue;
-    if (code_mentions(f, "abort_loop_stops", p->span.start, h->span.start) ||
-        code_mentions(f, "abort_loop_stops", h->span.end, p->span.end))
+    if (al_code_mentions(f, "abort_loop_stops", p->span.start, h->span.start) ||
+        al_code_mentions(f, "abort_loop_stops", h->span.end, p->span.end))
       return NULL;
     return p;
   }
@@ -357,8 +350,8 @@ static bool in_abort_checked_loop(const ir_file *f, const ir_node *h) {
   const ir_node *try_node = h->parent;
   for (const ir_node *p = try_node ? try_node->parent : NULL; p && p->kind != IR_FUNC; p = p->parent)
     if (p->kind == IR_LOOP) /* a test of the signal in the loop, outside the try */
-      return code_mentions(f, "abort_state_checks", p->span.start, try_node->span.start) ||
-             code_mentions(f, "abort_state_checks", try_node->span.end, p->span.end);
+      return al_code_mentions(f, "abort_state_checks", p->span.start, try_node->span.start) ||
+             al_code_mentions(f, "abort_state_checks", try_node->span.end, p->span.end);
   return false;
 }
 
@@ -368,10 +361,23 @@ static bool in_abort_checked_loop(const ir_file *f, const ir_node *h) {
  * to after the catch. */
 static const ir_node *work_after_try(const ir_file *f, const ir_node *h, const ir_node *fn) {
   const ir_node *try_node = h->parent;
-  if (!fn || !try_node || code_mentions(f, "abort_state_checks", try_node->span.end, fn->span.end)) return NULL;
-  for (const ir_node *x = fn->child; x; x = x->kind == IR_FUNC ? ir_next_skip(x, fn) : ir_next(x, fn))
-    if (x->span.start >= try_node->span.end && (x->kind == IR_CALL || x->kind == IR_AWAIT) && x->func == fn) return x;
-  return NULL;
+  if (!fn || !try_node || al_code_mentions(f, "abort_state_checks", try_node->span.end, fn->span.end)) return NULL;
+  const ir_node *first = NULL; /* the earliest of the first call and the first await after the try */
+  for (int k = 0; k < 2; k++) {
+    ir_node *const *all = ir_of_kind(f, k ? IR_AWAIT : IR_CALL); /* (pre-order: by start) */
+    size_t lo = 0, hi = ir_count_of_kind(f, k ? IR_AWAIT : IR_CALL);
+    while (lo < hi) {
+      size_t mid = lo + (hi - lo) / 2;
+      if (all[mid]->span.start < try_node->span.end) lo = mid + 1;
+      else hi = mid;
+    }
+    for (ir_node *const *x = all + lo; *x && (*x)->span.start < fn->span.end; x++)
+      if ((*x)->func == fn) {
+        if (!first || (*x)->span.start < first->span.start) first = *x;
+        break;
+      }
+  }
+  return first;
 }
 
 static void check_js(const ir_file *f, al_sink *sink) {

@@ -260,6 +260,46 @@ static bool int_value(const ir_file *f, const ir_node *at, const char *s, const 
   return int_value_depth(f, at, s, e, out, 0);
 }
 
+/* Calls each(n, ctx) for the ASSIGNs of name in root's own body (not in a function or
+ * class inside it) until it returns false; false then. A big root's are found in the
+ * file's table of bindings (ir_bindings_of): asked once per gather, the walks made a
+ * function of 30,000 gathers take 100 s. */
+static bool each_own_assign(const ir_file *f, const ir_node *root, const char *name,
+                            bool (*each)(const ir_node *n, void *ctx), void *ctx) {
+  if (root->span.end - root->span.start <= IR_SCAN_BYTES) {
+    for (const ir_node *n = root->child; n; n = (n->kind == IR_FUNC || n->kind == IR_CLASS) ? ir_next_skip(n, root) : ir_next(n, root))
+      if (n->kind == IR_ASSIGN && n->name && !strcmp(n->name, name) && !each(n, ctx)) return false;
+    return true;
+  }
+  size_t count;
+  const ir_binding *b = ir_bindings_of(f, name, strlen(name), &count);
+  for (size_t i = 0; i < count; i++) {
+    const ir_node *n = b[i].n;
+    if (n->kind != IR_ASSIGN || strcmp(n->name, name)) continue;
+    const ir_node *p = n->parent;
+    while (p && p != root && p->kind != IR_FUNC && p->kind != IR_CLASS) p = p->parent;
+    if (p == root && !each(n, ctx)) return false;
+  }
+  return true;
+}
+
+typedef struct int_assigns {
+  const ir_file *f;
+  long *out;
+  int depth;
+  bool found;
+} int_assigns;
+
+/* int_value_depth's: an assignment of a known integer (the largest of them wins) */
+static bool int_assign(const ir_node *n, void *ctx) {
+  int_assigns *st = ctx;
+  long v;
+  if (!n->text || !int_value_depth(st->f, n, n->text, n->text + strlen(n->text), &v, st->depth + 1)) return false;
+  if (!st->found || v > *st->out) *st->out = v;
+  st->found = true;
+  return true;
+}
+
 static bool int_value_depth(const ir_file *f, const ir_node *at, const char *s, const char *e, long *out, int depth) {
   if (int_lit(s, e, out)) return true;
   if (depth > 3) return false;
@@ -295,17 +335,10 @@ static bool int_value_depth(const ir_file *f, const ir_node *at, const char *s, 
   int ns = 0;
   for (const ir_node *p = fn; p && ns < 7; p = al_real_func(p)) scopes[ns++] = p; /* closures see outer locals */
   scopes[ns++] = f->root;
-  bool found = false;
-  for (int k = 0; k < ns && !found; k++) {
-    const ir_node *root = scopes[k];
-    for (const ir_node *n = root->child; n; n = (n->kind == IR_FUNC || n->kind == IR_CLASS) ? ir_next_skip(n, root) : ir_next(n, root)) {
-      if (n->kind != IR_ASSIGN || !n->name || strcmp(n->name, name)) continue;
-      long v;
-      if (!n->text || !int_value_depth(f, n, n->text, n->text + strlen(n->text), &v, depth + 1)) return false;
-      if (!found || v > *out) *out = v;
-      found = true;
-    }
-  }
+  int_assigns st = {f, out, depth, false};
+  for (int k = 0; k < ns && !st.found; k++)
+    if (!each_own_assign(f, scopes[k], name, int_assign, &st)) return false;
+  bool found = st.found;
   /* a parameter: its literal default says the size callers use */
   if (!found && fn) {
     const char *src = f->src->text;
@@ -324,16 +357,87 @@ static bool int_value_depth(const ir_file *f, const ir_node *at, const char *s, 
   return found;
 }
 
-/* `name.push(...)` / `.append` / `.add` / `.extend` / `.unshift` somewhere in root. */
-static bool grown(const ir_node *root, const char *name) {
-  size_t nl = strlen(name);
-  static const char *const ops[] = {".push", ".append", ".add", ".extend", ".unshift", ".insert"};
-  for (const ir_node *n = root->child; n; n = ir_next(n, root)) {
-    if (n->kind != IR_CALL || !n->text || strncmp(n->text, name, nl)) continue;
-    for (size_t k = 0; k < sizeof ops / sizeof *ops; k++)
-      if (!strcmp(n->text + nl, ops[k])) return true;
+static const char *const grow_ops[] = {".push", ".append", ".add", ".extend", ".unshift", ".insert"};
+
+/* The length of the collection's name in a growing call's text (`xs` of `xs.push`), or 0. */
+static size_t grown_name_len(const ir_node *c) {
+  const char *t = c->text, *dot = t ? strrchr(t, '.') : NULL;
+  if (!dot || dot == t) return 0;
+  for (size_t i = 0; i < sizeof grow_ops / sizeof *grow_ops; i++)
+    if (!strcmp(dot, grow_ops[i])) return (size_t)(dot - t);
+  return 0;
+}
+
+static int cmp_growth(const void *a, const void *b) {
+  const ir_node *x = *(const ir_node *const *)a, *y = *(const ir_node *const *)b;
+  size_t xl = grown_name_len(x), yl = grown_name_len(y);
+  int c = memcmp(x->text, y->text, xl < yl ? xl : yl);
+  if (c) return c;
+  if (xl != yl) return xl < yl ? -1 : 1;
+  return x->span.start < y->span.start ? -1 : x->span.start > y->span.start;
+}
+
+/* The file's growing calls by collection name (in its arena), made on first use. */
+static _Thread_local struct {
+  uint64_t serial;
+  const ir_node **at;
+  size_t n;
+} growths;
+
+const ir_node *const *al_growth_calls(const ir_file *f, const char *name, size_t *count) {
+  if (growths.serial != f->serial) {
+    size_t n = ir_count_of_kind(f, IR_CALL), k = 0;
+    const ir_node **g = al_arena_alloc((al_arena *)&f->arena, (n ? n : 1) * sizeof *g);
+    for (ir_node *const *c = ir_of_kind(f, IR_CALL); *c; c++)
+      if (grown_name_len(*c)) g[k++] = *c;
+    if (k > 1) qsort(g, k, sizeof *g, cmp_growth);
+    growths.serial = f->serial;
+    growths.at = g;
+    growths.n = k;
   }
+  size_t nl = strlen(name), lo = 0, hi = growths.n;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    const ir_node *g = growths.at[mid];
+    size_t gl = grown_name_len(g);
+    int c = memcmp(g->text, name, gl < nl ? gl : nl);
+    if (c < 0 || (!c && gl < nl)) lo = mid + 1;
+    else hi = mid;
+  }
+  size_t end = lo;
+  while (end < growths.n && grown_name_len(growths.at[end]) == nl && !memcmp(growths.at[end]->text, name, nl)) end++;
+  *count = end - lo;
+  return growths.at + lo;
+}
+
+bool al_node_within(const ir_node *n, const ir_node *root) {
+  if (n->span.start < root->span.start || n->span.start >= root->span.end) return false;
+  for (const ir_node *p = n->parent; p; p = p->parent)
+    if (p == root) return true;
   return false;
+}
+
+/* `name.push(...)` / `.append` / `.add` / `.extend` / `.unshift` somewhere in root. */
+static bool grown(const ir_file *f, const ir_node *root, const char *name) {
+  size_t nl = strlen(name);
+  if (root->span.end - root->span.start <= IR_SCAN_BYTES) {
+    for (const ir_node *n = root->child; n; n = ir_next(n, root)) {
+      if (n->kind != IR_CALL || !n->text || strncmp(n->text, name, nl)) continue;
+      for (size_t k = 0; k < sizeof grow_ops / sizeof *grow_ops; k++)
+        if (!strcmp(n->text + nl, grow_ops[k])) return true;
+    }
+    return false;
+  }
+  size_t count; /* a big root (a function of 30,000 gathers): from the file's list */
+  const ir_node *const *g = al_growth_calls(f, name, &count);
+  for (size_t i = 0; i < count; i++)
+    if (al_node_within(g[i], root)) return true;
+  return false;
+}
+
+static bool literal_assign(const ir_node *n, void *ctx) {
+  ((bool *)ctx)[(n->flags & IR_F_LITERAL) ? 0 : 1] = true;
+  return true;
 }
 
 static bool name_bound_to_literals(const ir_file *f, const ir_node *at, const char *name) {
@@ -343,13 +447,12 @@ static bool name_bound_to_literals(const ir_file *f, const ir_node *at, const ch
   for (int s = 0; s < 2; s++) {
     const ir_node *root = scopes[s];
     if (!root) continue;
-    for (const ir_node *n = root->child; n; n = (n->kind == IR_FUNC || n->kind == IR_CLASS) ? ir_next_skip(n, root) : ir_next(n, root)) {
-      if (n->kind != IR_ASSIGN || !n->name || strcmp(n->name, name)) continue;
-      if (n->flags & IR_F_LITERAL) any = true;
-      else other = true;
-    }
+    bool seen[2] = {false, false}; /* a literal, something else */
+    each_own_assign(f, root, name, literal_assign, seen);
+    any |= seen[0];
+    other |= seen[1];
     if (any || other) {
-      if (grown(root, name)) return false; /* a literal that a loop fills */
+      if (grown(f, root, name)) return false; /* a literal that a loop fills */
       break;
     }
   }
@@ -397,18 +500,29 @@ static bool is_chunk_var(const ir_file *f, const ir_node *at, const char *name) 
 
 static bool iter_small_depth(const ir_file *f, const ir_node *at, const char *text, int depth);
 
+typedef struct small_assigns {
+  const ir_file *f;
+  const ir_node *at;
+  const char *name;
+  int depth;
+  bool any;
+} small_assigns;
+
+static bool small_assign(const ir_node *n, void *ctx) {
+  small_assigns *st = ctx;
+  if (!n->text || !strcmp(n->text, st->name) || !iter_small_depth(st->f, st->at, n->text, st->depth + 1)) return false;
+  st->any = true;
+  return true;
+}
+
 /* Every assignment of name in the enclosing function is itself small: `batch =
  * urls[i:i + 50]` (a chunk) then gather over batch. */
 static bool name_bound_to_small(const ir_file *f, const ir_node *at, const char *name, int depth) {
   const ir_node *fn = al_real_func(at);
   if (!fn) return false;
-  bool any = false;
-  for (const ir_node *n = fn->child; n; n = (n->kind == IR_FUNC || n->kind == IR_CLASS) ? ir_next_skip(n, fn) : ir_next(n, fn)) {
-    if (n->kind != IR_ASSIGN || !n->name || strcmp(n->name, name)) continue;
-    if (!n->text || !strcmp(n->text, name) || !iter_small_depth(f, at, n->text, depth + 1)) return false;
-    any = true;
-  }
-  return any && !grown(fn, name);
+  small_assigns st = {f, at, name, depth, false};
+  if (!each_own_assign(f, fn, name, small_assign, &st)) return false;
+  return st.any && !grown(f, fn, name);
 }
 
 /* A display that unpacks another collection: `[...items]`, `[*xs, y]`, `{**a}`: as big as
@@ -1536,6 +1650,99 @@ bool al_code_contains(const ir_file *f, uint32_t from, uint32_t to, const char *
   return false;
 }
 
+/* A range longer than this is answered from the file's occurrences (al_code_mentions). */
+#ifndef MENTION_SCAN_BYTES
+#define MENTION_SCAN_BYTES 4096u
+#endif
+
+typedef struct mention {
+  uint32_t start, end;
+} mention;
+
+/* The occurrences in f of a section's names outside comments, by start (in f's arena). */
+typedef struct mentions {
+  uint64_t serial;
+  const al_kb_section *sec;
+  bool calls; /* each name followed by `(` */
+  mention *at;
+  uint32_t n;
+} mentions;
+
+#define MENTION_MEMO 4
+static _Thread_local mentions mention_memo[MENTION_MEMO];
+
+static const mentions *mentions_of(const ir_file *f, const al_kb_section *sec, bool calls) {
+  mentions *m = NULL;
+  for (int i = 0; i < MENTION_MEMO && !m; i++)
+    if (mention_memo[i].serial == f->serial && mention_memo[i].sec == sec && mention_memo[i].calls == calls)
+      m = &mention_memo[i];
+  if (m) return m;
+  static _Thread_local unsigned next;
+  m = &mention_memo[next++ % MENTION_MEMO];
+  const char *t = f->src->text;
+  uint32_t len = (uint32_t)f->src->len;
+  *m = (mentions){f->serial, sec, calls, NULL, 0};
+  bool hash_comments = f->lang == AL_LANG_PYTHON;
+  for (int pass = 0; pass < 2; pass++) { /* count, then fill (al_code_contains's reading of comments) */
+    uint32_t k = 0;
+    for (uint32_t i = 0; i < len; i++) {
+      if (hash_comments && t[i] == '#') {
+        while (i < len && t[i] != '\n') i++;
+        continue;
+      }
+      if (!hash_comments && t[i] == '/' && i + 1 < len && t[i + 1] == '/') {
+        while (i < len && t[i] != '\n') i++;
+        continue;
+      }
+      if (!hash_comments && t[i] == '/' && i + 1 < len && t[i + 1] == '*') {
+        i += 2;
+        while (i + 1 < len && !(t[i] == '*' && t[i + 1] == '/')) i++;
+        i++;
+        continue;
+      }
+      for (size_t e = 0; e < sec->entries.len; e++) {
+        const char *w = ((const al_kb_entry *)sec->entries.items[e])->name;
+        size_t wl = strlen(w);
+        if (t[i] != w[0] || i + wl + calls > len || memcmp(t + i, w, wl) || (calls && t[i + wl] != '(')) continue;
+        if (pass) m->at[k] = (mention){i, i + (uint32_t)(wl + calls)};
+        k++;
+      }
+    }
+    if (!pass) m->at = al_arena_alloc((al_arena *)&f->arena, (k ? k : 1) * sizeof *m->at);
+    else m->n = k;
+  }
+  return m;
+}
+
+/* al_code_mentions, and with calls the names followed by `(` (al_c_names_any). */
+static bool mentions_in(const ir_file *f, const char *section, bool calls, uint32_t from, uint32_t to) {
+  const al_kb_section *sec = al_kb_section_get(al_kb_for(f->lang), section);
+  if (!sec || from >= to) return false;
+  if (to - from <= MENTION_SCAN_BYTES) {
+    for (size_t k = 0; k < sec->entries.len; k++) {
+      const char *w = ((const al_kb_entry *)sec->entries.items[k])->name;
+      char buf[80];
+      if (calls) snprintf(buf, sizeof buf, "%s(", w);
+      if (al_code_contains(f, from, to, calls ? buf : w)) return true;
+    }
+    return false;
+  }
+  const mentions *m = mentions_of(f, sec, calls);
+  uint32_t lo = 0, hi = m->n;
+  while (lo < hi) {
+    uint32_t mid = lo + (hi - lo) / 2;
+    if (m->at[mid].start < from) lo = mid + 1;
+    else hi = mid;
+  }
+  for (uint32_t i = lo; i < m->n && m->at[i].start < to; i++)
+    if (m->at[i].end <= to) return true;
+  return false;
+}
+
+bool al_code_mentions(const ir_file *f, const char *section, uint32_t from, uint32_t to) {
+  return mentions_in(f, section, false, from, to);
+}
+
 uint32_t al_skip_comment_or_literal(const ir_file *f, uint32_t i, uint32_t to) {
   const char *t = f->src->text;
   if (to > f->src->len) to = (uint32_t)f->src->len;
@@ -1559,14 +1766,7 @@ uint32_t al_skip_comment_or_literal(const ir_file *f, uint32_t i, uint32_t to) {
 /* The text [from, to) names one of a knowledge section's words (`ECANCELED`) or, with
  * `(` added, calls one of its functions (`rt_cancelled(`). */
 bool al_c_names_any(const ir_file *f, const char *section, bool calls, uint32_t from, uint32_t to) {
-  const al_kb_section *sec = al_kb_section_get(al_kb_for(f->lang), section);
-  for (size_t k = 0; sec && k < sec->entries.len; k++) {
-    const char *w = ((const al_kb_entry *)sec->entries.items[k])->name;
-    char buf[80];
-    snprintf(buf, sizeof buf, calls ? "%s(" : "%s", w);
-    if (al_code_contains(f, from, to, buf)) return true;
-  }
-  return false;
+  return mentions_in(f, section, calls, from, to);
 }
 
 /* The `(` of an `if (...)` whose `)` is the last thing before offset p, else UINT32_MAX;
@@ -1588,6 +1788,62 @@ static uint32_t c_if_before(const ir_file *f, const ir_node *fn, uint32_t p, uin
   return open;
 }
 
+/* A function's blocks: its braces paired, by the offset of the `{` (in f's arena). */
+static _Thread_local struct {
+  uint64_t serial;
+  const ir_node *fn;
+  uint32_t *open, *close, *parent; /* parent: the index of the block around, or UINT32_MAX */
+  uint32_t n;
+} c_blocks;
+
+/* The `{` of the innermost block of fn around offset at (read back from at, braces
+ * matched), or UINT32_MAX. A long function's are paired once: read back per call, a
+ * function of 10,000 `rc = rt_sleep(...)` took seconds. */
+static uint32_t c_block_open(const ir_file *f, const ir_node *fn, uint32_t at) {
+  const char *t = f->src->text;
+  if (fn->span.end - fn->body <= IR_SCAN_BYTES) {
+    uint32_t i = at, depth = 0;
+    while (i > fn->body) {
+      i--;
+      if (t[i] == '}') depth++;
+      else if (t[i] == '{' && depth-- == 0) break;
+    }
+    return i;
+  }
+  if (c_blocks.serial != f->serial || c_blocks.fn != fn) {
+    uint32_t n = 0, end = fn->span.end < f->src->len ? fn->span.end : (uint32_t)f->src->len;
+    for (uint32_t i = fn->body; i < end; i++) n += t[i] == '{';
+    al_arena *a = (al_arena *)&f->arena;
+    c_blocks.open = al_arena_alloc(a, (n ? n : 1) * sizeof(uint32_t));
+    c_blocks.close = al_arena_alloc(a, (n ? n : 1) * sizeof(uint32_t));
+    c_blocks.parent = al_arena_alloc(a, (n ? n : 1) * sizeof(uint32_t));
+    uint32_t k = 0, top = UINT32_MAX; /* the innermost open block */
+    for (uint32_t i = fn->body; i < end; i++) {
+      if (t[i] == '{') {
+        c_blocks.open[k] = i;
+        c_blocks.close[k] = end; /* (until closed) */
+        c_blocks.parent[k] = top;
+        top = k++;
+      } else if (t[i] == '}' && top != UINT32_MAX) {
+        c_blocks.close[top] = i;
+        top = c_blocks.parent[top];
+      }
+    }
+    c_blocks.serial = f->serial;
+    c_blocks.fn = fn;
+    c_blocks.n = k;
+  }
+  uint32_t lo = 0, hi = c_blocks.n; /* the last block opened before at */
+  while (lo < hi) {
+    uint32_t mid = lo + (hi - lo) / 2;
+    if (c_blocks.open[mid] < at) lo = mid + 1;
+    else hi = mid;
+  }
+  for (uint32_t k = lo ? lo - 1 : UINT32_MAX; k != UINT32_MAX; k = c_blocks.parent[k])
+    if (c_blocks.close[k] >= at) return c_blocks.open[k];
+  return UINT32_MAX;
+}
+
 /* Where the branch holding offset at starts, when it is the branch of an `if` whose
  * condition finds the task cancelled (a cancellation status, knowledge `cancelled`; or
  * `rt_cancelled()`, knowledge `cancel_state`), else UINT32_MAX: the statement right
@@ -1599,13 +1855,8 @@ uint32_t al_c_cancelled_branch(const ir_file *f, const ir_node *fn, uint32_t at)
   if (p >= fn->body + 6 && !memcmp(t + p - 6, "(void)", 6)) p -= 6;
   uint32_t start = at, close = 0, open = c_if_before(f, fn, p, &close);
   if (open == UINT32_MAX) {
-    uint32_t i = at, depth = 0;
-    while (i > fn->body) {
-      i--;
-      if (t[i] == '}') depth++;
-      else if (t[i] == '{' && depth-- == 0) break;
-    }
-    if (t[i] != '{' || i <= fn->body) return UINT32_MAX; /* (the function's own body) */
+    uint32_t i = c_block_open(f, fn, at);
+    if (i == UINT32_MAX || t[i] != '{' || i <= fn->body) return UINT32_MAX; /* (the function's own body) */
     start = i;
     open = c_if_before(f, fn, i, &close);
   }

@@ -293,8 +293,22 @@ bool al_py_task_group_with(const ir_file *f, const ir_node *w);
 /* Python: h is an `except*` handler (it binds a group of exceptions). */
 bool al_py_star_handler(const ir_file *f, const ir_node *h);
 
+/* The calls in f that grow the collection called name (`name.push(...)`, `.append`,
+ * `.add`, `.extend`, `.unshift`, `.insert`), in source order (*count of them). */
+const ir_node *const *al_growth_calls(const ir_file *f, const char *name, size_t *count);
+
+/* n is inside root's subtree (not root itself). */
+bool al_node_within(const ir_node *n, const ir_node *root);
+
 /* The source between from and to contains word outside comments (#, //, slash-star). */
 bool al_code_contains(const ir_file *f, uint32_t from, uint32_t to, const char *word);
+
+/* The source between from and to contains one of the names of a knowledge section
+ * (al_code_contains of each). A long range (the rest of a long function, a loop around
+ * thousands of statements) is answered from the file's occurrences of the section's
+ * names, found once: asked once per handler, the scans made a function of 30,000
+ * try/catch blocks take minutes. */
+bool al_code_mentions(const ir_file *f, const char *section, uint32_t from, uint32_t to);
 
 /* C: past the comment or the string/char literal that starts at i (before to), or i
  * when none does: for scans of a body's text that must not read commented-out code. */

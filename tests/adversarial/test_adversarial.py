@@ -175,6 +175,44 @@ class Adversarial(unittest.TestCase):
                                ("loops.py", 2 * n + 5, "AL101")])
         self.assertLess(cpu, 30 if not ASAN else 300, "quadratic work in a long function")
 
+    def test_long_run_of_rule_questions(self):
+        """One async function of 30,000 small gathers over a literal list, tasks awaited
+        next, and (JS) fetches whose catch rethrows the abort; a C function of 10,000
+        results of the runtime's sleep, each tested: none is a finding, but each asks about
+        the whole function — the list's other assignments and growth, where a gathered
+        display came from (AL301), what runs after the task (AL103), a test of the abort
+        after the try and the work that follows it (AL401), the block around a call and the
+        checkpoints before it (AL401, AL404). From the file's tables and occurrence lists,
+        not a walk or a text scan per statement (minutes each when they were). The CPU bound
+        is a hang guard, not a speed target."""
+        n = 30000
+        py = ["import asyncio", "", "async def g():", "    await asyncio.sleep(0)", "", "async def big(xs):"]
+        for i in range(n):
+            py += [f"    b{i} = [1, 2, 3]", f"    await asyncio.gather(*[g() for _ in b{i}])",
+                   f"    t{i} = asyncio.create_task(g())", f"    await t{i}"]
+        py += ["    g()", ""]
+        self.write("questions.py", "\n".join(py))
+        js = ["async function g() { await null; }", "export async function big(u, signal) {"]
+        for i in range(n):
+            js += [f"  const b{i} = [1, 2];", f"  await Promise.all(b{i}.map((x) => g(x)));",
+                   f"  try {{ await fetch(u, {{ signal }}); }} catch (e) {{ if (e.name === 'AbortError') throw e; }}",
+                   "  await Promise.all([g(), g()]);"]
+        js += ["  g();", "}", ""]
+        self.write("questions.mjs", "\n".join(js))
+        # C: each result of the runtime's sleep tested, outside an `if` (AL401/AL404 look
+        # for the block around each)
+        c = ["#include <errno.h>", "int rt_sleep(long ms);", "int big(void) {", "  int rc;"]
+        for i in range(n // 3):
+            c += [f"  rc = rt_sleep({i});", "  if (rc == -ECANCELED) return rc;"]
+        c += ["  rt_sleep(1);", "  return 0;", "}", ""]
+        self.write("questions.c", "\n".join(c))
+        code, findings, cpu = check_json("ALL", self.dir)
+        self.assertEqual(code, 1)
+        got = sorted((os.path.basename(f["path"]), f["line"], f["code"]) for f in findings)
+        self.assertEqual(got, [("good.py", 4, "AL101"), ("questions.c", 2 * (n // 3) + 5, "AL401"),
+                               ("questions.mjs", 4 * n + 3, "AL101"), ("questions.py", 4 * n + 7, "AL101")])
+        self.assertLess(cpu, 30 if not ASAN else 300, "quadratic work in a long function")
+
     def test_long_run_of_shared_updates(self):
         """30,000 `acc.total += await f()` in one function (a parameter's property: each a
         finding): what decides that the target is shared is found once per function and
