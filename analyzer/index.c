@@ -1649,6 +1649,38 @@ void al_summary_free(al_summary *s) {
  * ASYNCLINT_ON_LOOP / _OFF_LOOP gets IR_F_LOOP_CALLBACK / IR_F_OFF_LOOP; functions those
  * callbacks call (transitively, across files) get IR_F_LOOP_REACHED, unless they are
  * off-loop or annotated may-block. */
+/* What a callback argument t names when it is a variable assigned a function before the
+ * call in fn: `uv_timer_cb cb = on_tick; uv_timer_start(&t, cb, ...)` (each assignment
+ * in turn, as they come). */
+static bool fn_assign(const ir_node *a, const char *t) {
+  return a->kind == IR_ASSIGN && a->member && a->name && !(a->flags & IR_F_METHOD) && !strcmp(a->name, t);
+}
+
+static const char *through_variable(const ir_file *f, const ir_node *fn, const ir_node *call, const char *t) {
+  if (!fn) return t;
+  if (fn->span.end - fn->span.start <= IR_SCAN_BYTES) {
+    for (const ir_node *a = fn->child; a && a != call; a = ir_next(a, fn))
+      if (fn_assign(a, t)) t = a->member;
+    return t;
+  }
+  /* a long function (10,000 timers started in one): from the file's table of bindings */
+  uint32_t from = 0;
+  for (bool again = true; again;) {
+    again = false;
+    size_t count;
+    const ir_binding *b = ir_bindings_of(f, t, strlen(t), &count);
+    for (size_t i = 0; i < count && b[i].n->span.start < call->span.start; i++) {
+      const ir_node *a = b[i].n;
+      if (a->span.start < from || !fn_assign(a, t) || !ir_within(a, fn)) continue;
+      t = a->member; /* then the assignments of that name after this one */
+      from = a->span.start + 1;
+      again = true;
+      break;
+    }
+  }
+  return t;
+}
+
 static void mark_position(al_index *idx, const ir_file *f, const ir_node *call, const char *list, uint32_t flag,
                           const al_kb_entry *api) {
   for (const char *s = list; s && *s;) {
@@ -1657,10 +1689,7 @@ static void mark_position(al_index *idx, const ir_file *f, const ir_node *call, 
       const char *t = call->args[pos].text;
       while (*t == '&' || *t == '(' || *t == ' ') t++;
       /* passed through one variable: `uv_timer_cb cb = on_tick; uv_timer_start(&t, cb, ...)` */
-      const ir_node *fn_scope = ir_enclosing_func(call);
-      for (const ir_node *a = fn_scope ? fn_scope->child : NULL; a && a != call; a = ir_next(a, fn_scope))
-        if (a->kind == IR_ASSIGN && a->member && a->name && !(a->flags & IR_F_METHOD) && !strcmp(a->name, t))
-          t = a->member;
+      t = through_variable(f, ir_enclosing_func(call), call, t);
       ir_node fake = {.kind = IR_CALL, .parent = (ir_node *)call, .member = t, .name = t};
       al_func_info *fn = (al_func_info *)al_index_resolve(idx, f, &fake);
       if (fn) {

@@ -85,6 +85,12 @@ ir_node *ir_next(const ir_node *n, const ir_node *root) {
   return ir_next_skip(n, root);
 }
 
+bool ir_within(const ir_node *n, const ir_node *root) {
+  for (const ir_node *p = n->parent; p; p = p->parent)
+    if (p == root) return true;
+  return false;
+}
+
 ir_node *ir_enclosing_func(const ir_node *n) {
   const ir_node *p = n->parent; /* not n->func: rules also ask for made-up nodes hung below real ones */
   if (!p) return NULL;

@@ -253,6 +253,8 @@ static inline ir_node *ir_kinds_next(ir_kinds_iter *it) {
 ir_node *ir_next(const ir_node *n, const ir_node *root);
 /* Like ir_next but skips n's children. */
 ir_node *ir_next_skip(const ir_node *n, const ir_node *root);
+/* n is inside root's subtree (not root itself). */
+bool ir_within(const ir_node *n, const ir_node *root);
 /* The nearest FUNC enclosing n (not n itself), or NULL at module level. */
 ir_node *ir_enclosing_func(const ir_node *n);
 /* fn (a FUNC) has a parameter named name[0, len): its text past `*` / `...`, before a

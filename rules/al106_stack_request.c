@@ -33,51 +33,139 @@ static const char *address_of_local_name(const char *arg, char *buf, size_t cap)
   return buf;
 }
 
-/* name is declared in [from, to) of the text as a non-static, non-pointer local:
+/* name is declared in fn's body before `to` as a non-static, non-pointer local:
  * `uv_write_t name;`, `uv_fs_t a, name;`, `uv_write_t name[4];`, `struct req name;`. */
-static bool declared_local_as(const ir_file *f, uint32_t from, uint32_t to, const char *name, bool *array);
+static bool declared_local_as(const ir_file *f, const ir_node *fn, uint32_t to, const char *name, bool *array);
 
-static bool declared_local(const ir_file *f, uint32_t from, uint32_t to, const char *name) {
+static bool declared_local(const ir_file *f, const ir_node *fn, uint32_t to, const char *name) {
   bool array;
-  return declared_local_as(f, from, to, name, &array);
+  return declared_local_as(f, fn, to, name, &array);
 }
 
-/* The same, and *array: the declaration makes it an array (`char line[64];`). */
-static bool declared_local_as(const ir_file *f, uint32_t from, uint32_t to, const char *name, bool *array) {
+/* Is the occurrence of name (nl bytes) at i, in [from, to), such a declaration? */
+static bool declaration_at(const ir_file *f, uint32_t from, uint32_t to, uint32_t i, size_t nl, bool *array) {
+  const char *t = f->src->text;
+  uint32_t e = i + (uint32_t)nl;
+  while (e < to && (t[e] == ' ' || t[e] == '\t')) e++;
+  if (e >= to || (t[e] != ';' && t[e] != '=' && t[e] != '[' && t[e] != ',')) return false;
+  *array = t[e] == '[';
+  /* back to the start of the declaration: the type, after `;`, `{` or `}` */
+  uint32_t b = i;
+  while (b > from && t[b - 1] != ';' && t[b - 1] != '{' && t[b - 1] != '}') b--;
+  const char *decl = t + b;
+  size_t dl = i - b;
+  while (dl && (decl[0] == ' ' || decl[0] == '\t' || decl[0] == '\n' || decl[0] == '\r')) decl++, dl--;
+  /* a declaration: a type and qualifiers, maybe other declarators (`uv_fs_t a, name`) —
+   * names, spaces and commas only (not `x = name`, `f(name`, `*p, name`), and not a
+   * statement (`return name;`) */
+  bool decl_only = dl > 0;
+  for (size_t k = 0; k < dl && decl_only; k++)
+    decl_only = al_ident_char(decl[k]) || decl[k] == ' ' || decl[k] == '\t' || decl[k] == '\n' || decl[k] == ',';
+  if (!decl_only) return false;
+  static const char *const statements[] = {"return", "goto", "case", "else", "do", "sizeof", NULL};
+  size_t tl = 0;
+  while (tl < dl && al_ident_char(decl[tl])) tl++;
+  for (int k = 0; statements[k]; k++)
+    if (strlen(statements[k]) == tl && !strncmp(decl, statements[k], tl)) return false;
+  /* `static uv_write_t req;` lives on */
+  uint32_t line = b;
+  while (line > from && t[line - 1] != '\n') line--;
+  return !al_code_contains(f, line, i, "static");
+}
+
+/* A long function's declarations of locals (as declaration_at finds them), by name then
+ * offset, made once per function: scanned per call, a function of 10,000
+ * `uv_timer_start(&ts[i], ...)` took 25 s. In f's arena. */
+typedef struct declarator {
+  uint32_t at, len;
+  uint32_t next;  /* where the `;`, `=`, `[` or `,` after the name is */
+  bool array;
+} declarator;
+
+static _Thread_local struct {
+  uint64_t serial;
+  uint32_t from, to;
+  const char *text;
+  declarator *d;
+  size_t n;
+} declarators;
+
+static int cmp_declarator(const void *a, const void *b) {
+  const declarator *x = a, *y = b;
+  int c = memcmp(declarators.text + x->at, declarators.text + y->at, x->len < y->len ? x->len : y->len);
+  if (c) return c;
+  if (x->len != y->len) return x->len < y->len ? -1 : 1;
+  return x->at < y->at ? -1 : x->at > y->at;
+}
+
+static void declarators_of(const ir_file *f, uint32_t from, uint32_t to) {
+  if (declarators.serial == f->serial && declarators.from == from && declarators.to == to) return;
+  const char *t = f->src->text;
+  size_t n = 0, cap = 64;
+  declarator *d = al_malloc(cap * sizeof *d);
+  for (uint32_t i = from; i < to;) {
+    if (!al_ident_char(t[i]) || (i > 0 && al_ident_char(t[i - 1]))) {
+      i++;
+      continue;
+    }
+    uint32_t e = i;
+    while (e < to && al_ident_char(t[e])) e++;
+    uint32_t k = e;
+    while (k < to && (t[k] == ' ' || t[k] == '\t')) k++;
+    bool array;
+    if (k < to && strchr(";=[,", t[k]) && declaration_at(f, from, to, i, e - i, &array)) {
+      if (n == cap) d = al_realloc(d, (cap *= 2) * sizeof *d);
+      d[n++] = (declarator){i, e - i, k, array};
+    }
+    i = e;
+  }
+  declarators.serial = f->serial;
+  declarators.from = from;
+  declarators.to = to;
+  declarators.text = t;
+  if (n > 1) qsort(d, n, sizeof *d, cmp_declarator);
+  declarators.d = al_arena_alloc((al_arena *)&f->arena, (n ? n : 1) * sizeof *d);
+  memcpy(declarators.d, d, n * sizeof *d);
+  declarators.n = n;
+  free(d);
+}
+
+/* The same, and *array: the declaration makes it an array (`char line[64];`). fn_end:
+ * where the function around [from, to) ends. */
+static bool declared_local_in(const ir_file *f, uint32_t from, uint32_t to, uint32_t fn_end, const char *name,
+                              bool *array) {
   const char *t = f->src->text;
   size_t nl = strlen(name);
-  for (uint32_t i = from; i + nl <= to; i++) {
-    if (memcmp(t + i, name, nl) || (i > 0 && al_ident_char(t[i - 1])) || al_ident_char(t[i + nl])) continue;
-    uint32_t e = i + nl;
-    while (e < to && (t[e] == ' ' || t[e] == '\t')) e++;
-    if (e >= to || (t[e] != ';' && t[e] != '=' && t[e] != '[' && t[e] != ',')) continue;
-    *array = t[e] == '[';
-    /* back to the start of the declaration: the type, after `;`, `{` or `}` */
-    uint32_t b = i;
-    while (b > from && t[b - 1] != ';' && t[b - 1] != '{' && t[b - 1] != '}') b--;
-    const char *decl = t + b;
-    size_t dl = i - b;
-    while (dl && (decl[0] == ' ' || decl[0] == '\t' || decl[0] == '\n' || decl[0] == '\r')) decl++, dl--;
-    /* a declaration: a type and qualifiers, maybe other declarators (`uv_fs_t a, name`) —
-     * names, spaces and commas only (not `x = name`, `f(name`, `*p, name`), and not a
-     * statement (`return name;`) */
-    bool decl_only = dl > 0;
-    for (size_t k = 0; k < dl && decl_only; k++)
-      decl_only = al_ident_char(decl[k]) || decl[k] == ' ' || decl[k] == '\t' || decl[k] == '\n' || decl[k] == ',';
-    if (!decl_only) continue;
-    static const char *const statements[] = {"return", "goto", "case", "else", "do", "sizeof", NULL};
-    size_t tl = 0;
-    while (tl < dl && al_ident_char(decl[tl])) tl++;
-    bool stmt = false;
-    for (int k = 0; statements[k] && !stmt; k++) stmt = strlen(statements[k]) == tl && !strncmp(decl, statements[k], tl);
-    if (stmt) continue;
-    /* `static uv_write_t req;` lives on */
-    uint32_t line = b;
-    while (line > from && t[line - 1] != '\n') line--;
-    if (al_code_contains(f, line, i, "static")) continue;
-    return true;
+  bool ident = nl > 0;
+  for (size_t k = 0; k < nl && ident; k++) ident = al_ident_char(name[k]);
+  if (!ident || fn_end - from <= IR_SCAN_BYTES) {
+    for (uint32_t i = from; i + nl <= to; i++) {
+      if (memcmp(t + i, name, nl) || (i > 0 && al_ident_char(t[i - 1])) || al_ident_char(t[i + nl])) continue;
+      if (declaration_at(f, from, to, i, nl, array)) return true;
+    }
+    return false;
   }
+  declarators_of(f, from, fn_end);
+  size_t lo = 0, hi = declarators.n;
+  while (lo < hi) {
+    size_t mid = lo + (hi - lo) / 2;
+    const declarator *x = &declarators.d[mid];
+    int c = memcmp(t + x->at, name, x->len < nl ? x->len : nl);
+    if (c < 0 || (!c && x->len < nl)) lo = mid + 1;
+    else hi = mid;
+  }
+  for (size_t k = lo; k < declarators.n && declarators.d[k].len == nl && !memcmp(t + declarators.d[k].at, name, nl) &&
+                      declarators.d[k].at + nl <= to;
+       k++)
+    if (declarators.d[k].next < to) {
+      *array = declarators.d[k].array;
+      return true;
+    }
   return false;
+}
+
+static bool declared_local_as(const ir_file *f, const ir_node *fn, uint32_t to, const char *name, bool *array) {
+  return declared_local_in(f, fn->body ? fn->body : fn->span.start, to, fn->span.end, name, array);
 }
 
 /* Where fn last runs the loop itself (knowledge `loop_runners`), 0 when it does not: a
@@ -131,7 +219,6 @@ static bool stack_buffer(const ir_file *f, al_sink *sink, const ir_node *n, cons
   char bufname[96];
   const char *bn = address_of_local_name(n->args[bi].text, bufname, sizeof bufname);
   if (!bn) bn = n->args[bi].text; /* an array of uv_buf_t: `bufs` */
-  uint32_t from = fn->body ? fn->body : fn->span.start;
   const al_kb *kb = al_kb_for(f->lang);
   for (size_t k = makers->len; k-- > 0;) { /* the buffer's last maker before the call */
     const ir_node *c = makers->items[k];
@@ -147,7 +234,7 @@ static bool stack_buffer(const ir_file *f, al_sink *sink, const ir_node *n, cons
     else if (strlen(data) < sizeof dn && al_ident_char(data[0])) strcpy(dn, data);
     else return false; /* a literal, an expression: the last maker decides */
     bool arr;
-    if (!declared_local_as(f, from, c->span.start, dn, &arr) || !(array || arr)) return false;
+    if (!declared_local_as(f, fn, c->span.start, dn, &arr) || !(array || arr)) return false;
     al_report(sink, n, "the bytes `%s()` sends are `%s`, a local array of `%s`: libuv keeps the buffer until the "
               "write callback runs, but the function returns first and the loop then sends whatever that stack "
               "memory holds; copy the data to the heap (free it in the callback) or keep it in a longer-lived "
@@ -254,7 +341,7 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
       char name[96];
       if (i >= n->nargs || !fn || !(fn->flags & IR_F_DEFINITION) || (fn->name && !strcmp(fn->name, "main")) ||
           !address_of_local_name(n->args[i].text, name, sizeof name) ||
-          !declared_local(f, fn->body ? fn->body : fn->span.start, n->span.start, name))
+          !declared_local(f, fn, n->span.start, name))
         continue;
       if (!loop_known) {
         loop_run = last_loop_run(kb, fn);
@@ -288,9 +375,8 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
     bool loop_after = loop_run > n->span.start; /* the function runs the loop itself after the call: its
                                                     * locals outlive the work */
     char name[96];
-    uint32_t from = fn->body ? fn->body : fn->span.start;
     if (!address_of_local_name(n->args[ri].text, name, sizeof name) ||
-        !declared_local(f, from, n->span.start, name)) {
+        !declared_local(f, fn, n->span.start, name)) {
       if (al_kb_attr(e, "bufs_arg") && !loop_after) stack_buffer(f, sink, n, e, fn, &makers);
       continue;
     }

@@ -156,9 +156,9 @@ static const char *provenance(const ir_file *f, const al_index *idx, const ir_no
     const ir_node **cand = al_malloc((na + ng + 1) * sizeof *cand);
     size_t k = 0;
     for (size_t i = 0; i < na; i++)
-      if (b[i].n->kind == IR_ASSIGN && al_node_within(b[i].n, root)) cand[k++] = b[i].n;
+      if (b[i].n->kind == IR_ASSIGN && ir_within(b[i].n, root)) cand[k++] = b[i].n;
     for (size_t i = 0; i < ng; i++)
-      if (al_node_within(g[i], root)) cand[k++] = g[i];
+      if (ir_within(g[i], root)) cand[k++] = g[i];
     if (k > 1) qsort(cand, k, sizeof *cand, cmp_start);
     for (size_t i = 0; i < k && !found; i++) found = provenance_at(f, idx, root, cand[i], var, append, add, limited);
     free(cand);

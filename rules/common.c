@@ -410,13 +410,6 @@ const ir_node *const *al_growth_calls(const ir_file *f, const char *name, size_t
   return growths.at + lo;
 }
 
-bool al_node_within(const ir_node *n, const ir_node *root) {
-  if (n->span.start < root->span.start || n->span.start >= root->span.end) return false;
-  for (const ir_node *p = n->parent; p; p = p->parent)
-    if (p == root) return true;
-  return false;
-}
-
 /* `name.push(...)` / `.append` / `.add` / `.extend` / `.unshift` somewhere in root. */
 static bool grown(const ir_file *f, const ir_node *root, const char *name) {
   size_t nl = strlen(name);
@@ -431,7 +424,7 @@ static bool grown(const ir_file *f, const ir_node *root, const char *name) {
   size_t count; /* a big root (a function of 30,000 gathers): from the file's list */
   const ir_node *const *g = al_growth_calls(f, name, &count);
   for (size_t i = 0; i < count; i++)
-    if (al_node_within(g[i], root)) return true;
+    if (ir_within(g[i], root)) return true;
   return false;
 }
 

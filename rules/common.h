@@ -297,9 +297,6 @@ bool al_py_star_handler(const ir_file *f, const ir_node *h);
  * `.add`, `.extend`, `.unshift`, `.insert`), in source order (*count of them). */
 const ir_node *const *al_growth_calls(const ir_file *f, const char *name, size_t *count);
 
-/* n is inside root's subtree (not root itself). */
-bool al_node_within(const ir_node *n, const ir_node *root);
-
 /* The source between from and to contains word outside comments (#, //, slash-star). */
 bool al_code_contains(const ir_file *f, uint32_t from, uint32_t to, const char *word);
 

@@ -182,7 +182,8 @@ class Adversarial(unittest.TestCase):
         the whole function — the list's other assignments and growth, where a gathered
         display came from (AL301), what runs after the task (AL103), a test of the abort
         after the try and the work that follows it (AL401), the block around a call and the
-        checkpoints before it (AL401, AL404). From the file's tables and occurrence lists,
+        checkpoints before it (AL401, AL404), a callback passed through a variable (10,000
+        timers started). From the file's tables and occurrence lists,
         not a walk or a text scan per statement (minutes each when they were). The CPU bound
         is a hang guard, not a speed target."""
         n = 30000
@@ -206,6 +207,16 @@ class Adversarial(unittest.TestCase):
             c += [f"  rc = rt_sleep({i});", "  if (rc == -ECANCELED) return rc;"]
         c += ["  rt_sleep(1);", "  return 0;", "}", ""]
         self.write("questions.c", "\n".join(c))
+        # libuv timers started in one function (the index looks for a callback passed
+        # through a variable assigned before each start)
+        c = ["typedef struct uv_loop_s uv_loop_t;", "typedef struct { void *data; char pad[152]; } uv_timer_t;",
+             "typedef void (*uv_timer_cb)(uv_timer_t *);", "int uv_timer_init(uv_loop_t *, uv_timer_t *);",
+             "int uv_timer_start(uv_timer_t *, uv_timer_cb, unsigned long, unsigned long);",
+             "static void on_tick(uv_timer_t *t) { (void)t; }", "void start_all(uv_loop_t *loop, uv_timer_t *ts) {"]
+        for i in range(n // 3):
+            c += [f"  uv_timer_init(loop, &ts[{i}]);", f"  uv_timer_start(&ts[{i}], on_tick, 1, 0);"]
+        c += ["}", ""]
+        self.write("timers.c", "\n".join(c))
         code, findings, cpu = check_json("ALL", self.dir)
         self.assertEqual(code, 1)
         got = sorted((os.path.basename(f["path"]), f["line"], f["code"]) for f in findings)
