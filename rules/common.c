@@ -1618,26 +1618,29 @@ bool al_py_in_genexp(const ir_file *f, const ir_node *n) {
   return false;
 }
 
+/* A comment starts at *i (`#` with hash, else `//` or slash-star): *i moves to its last
+ * byte (the scan's i++ then passes it). */
+static bool comment_at(const char *t, bool hash, uint32_t *i, uint32_t to) {
+  uint32_t k = *i;
+  if (hash ? t[k] != '#' : t[k] != '/' || k + 1 >= to || (t[k + 1] != '/' && t[k + 1] != '*')) return false;
+  if (hash || t[k + 1] == '/') {
+    while (k < to && t[k] != '\n') k++;
+  } else {
+    k += 2;
+    while (k + 1 < to && !(t[k] == '*' && t[k + 1] == '/')) k++;
+    k++;
+  }
+  *i = k;
+  return true;
+}
+
 bool al_code_contains(const ir_file *f, uint32_t from, uint32_t to, const char *word) {
   const char *t = f->src->text;
   size_t wl = strlen(word);
   if (to > f->src->len) to = (uint32_t)f->src->len;
   bool hash_comments = f->lang == AL_LANG_PYTHON;
   for (uint32_t i = from; i < to; i++) {
-    if (hash_comments && t[i] == '#') {
-      while (i < to && t[i] != '\n') i++;
-      continue;
-    }
-    if (!hash_comments && t[i] == '/' && i + 1 < to && t[i + 1] == '/') {
-      while (i < to && t[i] != '\n') i++;
-      continue;
-    }
-    if (!hash_comments && t[i] == '/' && i + 1 < to && t[i + 1] == '*') {
-      i += 2;
-      while (i + 1 < to && !(t[i] == '*' && t[i + 1] == '/')) i++;
-      i++;
-      continue;
-    }
+    if (comment_at(t, hash_comments, &i, to)) continue;
     if (i + wl <= to && !memcmp(t + i, word, wl)) return true;
   }
   return false;
@@ -1679,20 +1682,7 @@ static const mentions *mentions_of(const ir_file *f, const al_kb_section *sec, b
   for (int pass = 0; pass < 2; pass++) { /* count, then fill (al_code_contains's reading of comments) */
     uint32_t k = 0;
     for (uint32_t i = 0; i < len; i++) {
-      if (hash_comments && t[i] == '#') {
-        while (i < len && t[i] != '\n') i++;
-        continue;
-      }
-      if (!hash_comments && t[i] == '/' && i + 1 < len && t[i + 1] == '/') {
-        while (i < len && t[i] != '\n') i++;
-        continue;
-      }
-      if (!hash_comments && t[i] == '/' && i + 1 < len && t[i + 1] == '*') {
-        i += 2;
-        while (i + 1 < len && !(t[i] == '*' && t[i + 1] == '/')) i++;
-        i++;
-        continue;
-      }
+      if (comment_at(t, hash_comments, &i, len)) continue;
       for (size_t e = 0; e < sec->entries.len; e++) {
         const char *w = ((const al_kb_entry *)sec->entries.items[e])->name;
         size_t wl = strlen(w);

@@ -130,6 +130,15 @@ class Adversarial(unittest.TestCase):
         got = [(f["line"], f["code"]) for f in findings if f["path"].endswith("lines.py")]
         self.assertEqual(got, [(1_000_004, "AL101")])
 
+    def assert_long_findings(self, select, expected, cpu_bound):
+        """check_json of the folder: exactly the findings expected ((file, line, code)),
+        within cpu_bound CPU seconds (a hang guard for quadratic work, not a speed target)."""
+        code, findings, cpu = check_json(select, self.dir)
+        self.assertIn(code, (0, 1))
+        got = sorted((os.path.basename(f["path"]), f["line"], f["code"]) for f in findings)
+        self.assertEqual(got, sorted(expected))
+        self.assertLess(cpu, cpu_bound if not ASAN else 300, "quadratic work in a long function")
+
     def test_long_flat_async_functions(self):
         """One async function of 60,000 statements that each store, await or call what the
         module defines: every finding is there, and the work stays linear — a per-call
@@ -146,12 +155,8 @@ class Adversarial(unittest.TestCase):
         js += [f"  const p{i} = f(); let y{i} = 0; y{i} = await p{i};" for i in range(n)]
         js += ["  f();", "}", ""]
         self.write("flat.mjs", "\n".join(js))
-        code, findings, cpu = check_json("AL101,AL103,AL512", self.dir)
-        self.assertIn(code, (0, 1))
-        got = sorted((os.path.basename(f["path"]), f["line"], f["code"]) for f in findings)
-        self.assertEqual(got, [("flat.mjs", n + 3, "AL101"), ("flat.py", 2 * n + 7, "AL101"),
-                               ("good.py", 4, "AL101")])
-        self.assertLess(cpu, 60 if not ASAN else 300, "quadratic work in a long function")
+        self.assert_long_findings("AL101,AL103,AL512", [("flat.mjs", n + 3, "AL101"), ("flat.py", 2 * n + 7, "AL101"),
+                                                        ("good.py", 4, "AL101")], 60)
 
     def test_long_run_of_loops(self):
         """One async function of 100,000 loops: whether each iterates an async-only object
@@ -168,12 +173,8 @@ class Adversarial(unittest.TestCase):
         js += [f"  for (const x{i} of xs) console.log(x{i});" for i in range(n)]
         js += ["  g();", "}", ""]
         self.write("loops.mjs", "\n".join(js))
-        code, findings, cpu = check_json("AL101", self.dir)
-        self.assertEqual(code, 1)
-        got = sorted((os.path.basename(f["path"]), f["line"], f["code"]) for f in findings)
-        self.assertEqual(got, [("good.py", 4, "AL101"), ("loops.mjs", n + 3, "AL101"),
-                               ("loops.py", 2 * n + 5, "AL101")])
-        self.assertLess(cpu, 30 if not ASAN else 300, "quadratic work in a long function")
+        self.assert_long_findings("AL101", [("good.py", 4, "AL101"), ("loops.mjs", n + 3, "AL101"),
+                                            ("loops.py", 2 * n + 5, "AL101")], 30)
 
     def test_long_run_of_rule_questions(self):
         """One async function of 30,000 small gathers over a literal list, tasks awaited
@@ -217,12 +218,9 @@ class Adversarial(unittest.TestCase):
             c += [f"  uv_timer_init(loop, &ts[{i}]);", f"  uv_timer_start(&ts[{i}], on_tick, 1, 0);"]
         c += ["}", ""]
         self.write("timers.c", "\n".join(c))
-        code, findings, cpu = check_json("ALL", self.dir)
-        self.assertEqual(code, 1)
-        got = sorted((os.path.basename(f["path"]), f["line"], f["code"]) for f in findings)
-        self.assertEqual(got, [("good.py", 4, "AL101"), ("questions.c", 2 * (n // 3) + 5, "AL401"),
-                               ("questions.mjs", 4 * n + 3, "AL101"), ("questions.py", 4 * n + 7, "AL101")])
-        self.assertLess(cpu, 30 if not ASAN else 300, "quadratic work in a long function")
+        self.assert_long_findings("ALL", [("good.py", 4, "AL101"), ("questions.c", 2 * (n // 3) + 5, "AL401"),
+                                          ("questions.mjs", 4 * n + 3, "AL101"), ("questions.py", 4 * n + 7, "AL101")],
+                                  30)
 
     def test_long_run_of_shared_updates(self):
         """30,000 `acc.total += await f()` in one function (a parameter's property: each a
