@@ -260,6 +260,13 @@ static bool int_value(const ir_file *f, const ir_node *at, const char *s, const 
   return int_value_depth(f, at, s, e, out, 0);
 }
 
+/* n is in root's own body: inside it, not in a function or class inside it. */
+static bool in_own_body(const ir_node *n, const ir_node *root) {
+  const ir_node *p = n->parent;
+  while (p && p != root && p->kind != IR_FUNC && p->kind != IR_CLASS) p = p->parent;
+  return p == root;
+}
+
 /* Calls each(n, ctx) for the ASSIGNs of name in root's own body (not in a function or
  * class inside it) until it returns false; false then. A big root's are found in the
  * file's table of bindings (ir_bindings_of): asked once per gather, the walks made a
@@ -276,9 +283,7 @@ static bool each_own_assign(const ir_file *f, const ir_node *root, const char *n
   for (size_t i = 0; i < count; i++) {
     const ir_node *n = b[i].n;
     if (n->kind != IR_ASSIGN || strcmp(n->name, name)) continue;
-    const ir_node *p = n->parent;
-    while (p && p != root && p->kind != IR_FUNC && p->kind != IR_CLASS) p = p->parent;
-    if (p == root && !each(n, ctx)) return false;
+    if (in_own_body(n, root) && !each(n, ctx)) return false;
   }
   return true;
 }
@@ -757,9 +762,7 @@ static const char *local_library_type(const ir_file *f, const ir_node *at, const
     size_t count;
     const ir_binding *b = ir_bindings_of(f, var, strlen(var), &count);
     for (size_t i = 0; i < count && b[i].n->span.start < at->span.start; i++) {
-      const ir_node *p = b[i].n->parent; /* in root's own body: not in a function or class inside it */
-      while (p && p != root && p->kind != IR_FUNC && p->kind != IR_CLASS) p = p->parent;
-      if (p == root) library_type_from(f, b[i].n, var, &type, assigned);
+      if (in_own_body(b[i].n, root)) library_type_from(f, b[i].n, var, &type, assigned);
     }
   }
   /* not assigned before: a parameter of the function, typed by its annotation (Python) */
