@@ -1288,6 +1288,19 @@ static void resolve_callee(ts_walk *w, js_ctx *c, TSNode fn, const char *text, i
                                                                !al_starts_with(text, "this.")))
                            ? ts_alias_get(w, &c->aliases, text)
                            : NULL;
+  if (!target && !is_new && c->member_aliases && ts_is(fn, "member_expression")) {
+    /* a member of an object another object holds (`const tracer = { profiler }`):
+     * `tracer.profiler.start` is `profiler.start` */
+    const char *dot = strrchr(text, '.');
+    char obj[257];
+    size_t n = dot ? (size_t)(dot - text) : 0;
+    if (n && n < sizeof obj && memchr(text, '.', n) && !memchr(text, '(', n) && !al_starts_with(text, "this.")) {
+      memcpy(obj, text, n);
+      obj[n] = 0;
+      const char *holder = ts_alias_get(w, &c->aliases, obj);
+      if (holder) target = al_arena_fmt(&w->f->arena, "%s%s", holder, dot);
+    }
+  }
   if (target) text = target; /* resolved as what it aliases; messages show it as written */
   if (resolve_typed(w, c, text, call)) {
     if (al_starts_with(text, "this.")) call->flags |= IR_F_SELF;
