@@ -208,9 +208,21 @@ static void bind_member_alias(ts_walk *w, js_ctx *c, TSNode key, TSNode value) {
   const char *target = ts_text(w, value);
   if (al_starts_with(member, "<object>.") || !strchr(member, '.') || ts_is_param(w, target)) return;
   const char *via = ts_alias_get(w, &c->aliases, target);
-  if (strstr(member, "().")) /* a factory's (`return { load }`): seen from the calls of the whole file */
+  if (strstr(member, "().")) { /* a factory's (`return { load }`): seen from the calls of the whole file */
     ts_alias_bind_in(&c->aliases, NULL, member, via ? via : target);
-  else
+    /* and from other files': the factory's own function, declared above, is filed in
+     * the index under the member too (`createStore().load`, what an importer's
+     * `createStore().load()` or `s = createStore(); s.load()` calls) */
+    const ir_node *fn = ts_enclosing_own(w, IR_FUNC);
+    const char *own = via ? via : target;
+    for (ir_node *x = fn ? fn->child : NULL; x; x = x->next) {
+      ir_node *d = x->kind == IR_ASSIGN && x->child && x->child->kind == IR_FUNC ? x->child : x; /* `const load = async () => ...` */
+      if (d->kind == IR_FUNC && !d->alias && al_streq(d->name, own)) {
+        d->alias = member;
+        break;
+      }
+    }
+  } else
     ts_alias_bind(w, &c->aliases, member, via ? via : target);
   c->member_aliases = true;
 }
@@ -1260,7 +1272,8 @@ static bool resolve_call_receiver(ts_walk *w, js_ctx *c, const char *text, TSNod
   if (rb && !rb->promise) {
     call->module = rb->type.module;
     call->member = al_arena_fmt(&w->f->arena, "%s.%s", rb->type.member, m);
-  } else if (!rb && (!mod || (mod[0] == '/' && *mem)) && !strchr(it, '.')) {
+  } else if (!rb && (!mod || (mod[0] == '/' && *mem)) &&
+             (!strchr(it, '.') || (mod && !strchr(mem, '.')))) { /* (or a project module's, `store.createStore()`) */
     call->module = mod;
     call->member = al_arena_fmt(&w->f->arena, "%s().%s", mod ? mem : name, m);
   } else {
