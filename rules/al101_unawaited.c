@@ -152,6 +152,15 @@ static void truth_tested(const ir_file *f, const al_index *idx, al_sink *sink, c
                   "result (`await %s()`)", callee, callee);
 }
 
+/* The call is the whole value the assignment assigns: not a branch of one (`maybe = f()
+ * if c else None`: the test means something). */
+static bool whole_value(const ir_file *f, const ir_node *assign, const ir_node *call) {
+  const char *t = f->src->text;
+  uint32_t e = call->span.end;
+  while (e < assign->span.end && (t[e] == ' ' || t[e] == '\t' || t[e] == '\n' || t[e] == '\r' || t[e] == ')')) e++;
+  return e >= assign->span.end;
+}
+
 /* The call whose result the local `use` reads holds: the local is assigned once in its
  * function, before `use` and in a block around it (in JS by its declaration, `const p =
  * load()`), from the call itself (not `cond ? fetch() : null`); NULL otherwise. */
@@ -161,6 +170,25 @@ static const ir_node *sole_assigned_call(const ir_file *f, const ir_node *use) {
   int count = 0;
   for (const ir_node *c = fn->child; c && count < 2; c = ir_next(c, fn))
     if (c->kind == IR_ASSIGN && c->name && !strcmp(c->name, use->name)) count++, only = c;
+  if (!count && fn != f->root && f->lang == AL_LANG_JS) {
+    /* a module-level `const ready = load()` read in a function (`if (ready)`): no function
+     * around the use binds the name (a parameter, a local), and the module binds it once,
+     * by a top-level const (never reassigned; the use runs when the function is called) */
+    size_t len = strlen(use->name);
+    for (const ir_node *g = fn; g; g = ir_enclosing_func(g))
+      if (ir_has_param(g, use->name, len) || ir_binds_local(f, g, use->name, len, UINT32_MAX)) return NULL;
+    for (const ir_node *c = f->root->child; c && count < 2; c = c->next)
+      if (c->kind == IR_ASSIGN && c->name && !strcmp(c->name, use->name)) count++, only = c;
+    if (count != 1) return NULL;
+    const char *t = f->src->text;
+    uint32_t b = only->span.start;
+    while (b > 0 && (t[b - 1] == ' ' || t[b - 1] == '\t' || t[b - 1] == '\n' || t[b - 1] == '\r')) b--;
+    if (b < 5 || memcmp(t + b - 5, "const", 5)) return NULL;
+    const ir_node *call = NULL;
+    for (const ir_node *c = only->child; c; c = c->next)
+      if (c->kind == IR_CALL && c->use == IR_USE_ASSIGNED) call = c;
+    return call && whole_value(f, only, call) ? call : NULL;
+  }
   if (count != 1 || only->span.start > use->span.start) return NULL;
   if (f->lang == AL_LANG_JS) { /* the declaration itself (`const p = f()`), not `let p; if (c) p = f();` */
     const char *t = f->src->text;
@@ -175,12 +203,7 @@ static const ir_node *sole_assigned_call(const ir_file *f, const ir_node *use) {
   const ir_node *call = NULL;
   for (const ir_node *c = only->child; c; c = c->next)
     if (c->kind == IR_CALL && c->use == IR_USE_ASSIGNED) call = c;
-  if (!call || !around) return NULL;
-  /* the whole value: not a branch of one (`maybe = f() if c else None`: the test means something) */
-  const char *t = f->src->text;
-  uint32_t e = call->span.end;
-  while (e < only->span.end && (t[e] == ' ' || t[e] == '\t' || t[e] == '\n' || t[e] == '\r' || t[e] == ')')) e++;
-  return e >= only->span.end ? call : NULL;
+  return call && around && whole_value(f, only, call) ? call : NULL;
 }
 
 /* The call whose coroutine or promise the local `use` reads holds (as above), when it
