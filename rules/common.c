@@ -1145,6 +1145,18 @@ bool al_handler_propagates(const ir_file *f, const ir_node *h) {
     for (uint32_t i = 0; i < n->nargs; i++)
       if (n->args[i].text && !strcmp(n->args[i].text, h->alias)) return true;
   }
+  /* the same without an `as` name: `state.set_exception(sys.exc_info())`, `self._exc_info =
+   * sys.exc_info()` (knowledge `current_exception`) */
+  for (const ir_node *n = h->child; n; n = ir_next(n, h)) {
+    if (n->kind != IR_CALL || !n->name || !al_kb_find(kb, "current_exception", n->name)) continue;
+    const ir_node *to = n->parent;
+    if (n->use == IR_USE_PASSED && to && to->kind == IR_CALL && to->name) {
+      const char *last = strrchr(to->name, '.');
+      if (!al_kb_find(kb, "log_calls", last ? last + 1 : to->name)) return true;
+    } else if (n->use == IR_USE_ASSIGNED && n->alias && strpbrk(n->alias, ".[")) {
+      return true;
+    }
+  }
   /* handed off by storing the exception object: `errors[i] = exc`, `self._exc = exc` */
   if (h->alias) {
     const char *t = f->src->text;
