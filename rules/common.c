@@ -1121,6 +1121,41 @@ bool al_handler_exits_process(const al_kb *kb, const ir_node *h) {
   return false;
 }
 
+/* Python: the handler is in an `__aexit__`/`__exit__`, compares what it caught with the
+ * exception passed in (`if exc is not value: raise`, `if sys.exc_info()[1] is value:
+ * return False`) and leaves quietly only by a falsy return — contextlib's protocol: the
+ * `with` statement then re-raises the exception passed in, which is the one caught, and
+ * any other is raised. */
+static bool exit_passes_on(const ir_file *f, const ir_node *h) {
+  const ir_node *fn = al_real_func(h);
+  if (f->lang != AL_LANG_PYTHON || !fn || !fn->name || fn->nargs < 3 || !fn->args[2].text) return false;
+  const char *dot = strrchr(fn->name, '.'), *base = dot ? dot + 1 : fn->name;
+  if (strcmp(base, "__aexit__") && strcmp(base, "__exit__")) return false;
+  const char *v = fn->args[2].text;
+  size_t vl = 0;
+  while (isalnum((unsigned char)v[vl]) || v[vl] == '_') vl++;
+  if (!vl) return false;
+  const char *t = f->src->text;
+  bool compared = false; /* `is v` / `is not v`, v a whole word */
+  for (uint32_t i = h->span.start; i + 3 + vl <= h->span.end && !compared; i++) {
+    if (t[i] != 'i' || t[i + 1] != 's' || t[i + 2] != ' ' || (i > 0 && (isalnum((unsigned char)t[i - 1]) || t[i - 1] == '_')))
+      continue;
+    uint32_t j = i + 3;
+    if (j + 4 <= h->span.end && !memcmp(t + j, "not ", 4)) j += 4;
+    compared = j + vl <= h->span.end && !memcmp(t + j, v, vl) &&
+               (j + vl == h->span.end || !(isalnum((unsigned char)t[j + vl]) || t[j + vl] == '_'));
+  }
+  if (!compared) return false;
+  for (const ir_node *n = h->child; n; n = n->kind == IR_FUNC ? ir_next_skip(n, h) : ir_next(n, h)) {
+    if (n->kind == IR_BREAK || n->kind == IR_CONTINUE) return false;
+    if (n->kind != IR_RETURN) continue;
+    uint32_t i = n->span.start + 6;
+    while (i < n->span.end && t[i] == ' ') i++;
+    if (i < n->span.end && strncmp(t + i, "False", 5) && strncmp(t + i, "None", 4)) return false;
+  }
+  return true;
+}
+
 bool al_handler_propagates(const ir_file *f, const ir_node *h) {
   const al_kb *kb = al_kb_for(f->lang);
   /* a raise on one path and a quiet exit on another (`if x: raise` then `return`) still
@@ -1131,7 +1166,7 @@ bool al_handler_propagates(const ir_file *f, const ir_node *h) {
   if (h->flags & IR_F_CANCEL_RAISES) return true;
   if (al_handler_reraises(h) && !(h->flags & IR_F_CANCEL_QUIET))
     return !(handler_exits_quietly(h) || (h->flags & IR_F_FALLS_THROUGH)) || al_handler_checks_cancel_state(f, h) ||
-           handler_withdraws(kb, h);
+           handler_withdraws(kb, h) || exit_passes_on(f, h);
   /* forwarded: fut.set_exception(exc), gen.throw(exc), self._add_exc(exc),
    * errors.append(exc) -- handed to code that deals with it; logging (knowledge
    * `log_calls`) is not. Withdrawn on purpose: the handler decided. */
@@ -1180,7 +1215,8 @@ bool al_handler_propagates(const ir_file *f, const ir_node *h) {
     for (const ir_node *a = h->child; a; a = ir_next(a, h))
       if (a->kind == IR_ASSIGN && a->name && al_starts_with(r->name, a->name)) {
         size_t l = strlen(a->name);
-        if (r->name[l] == 0 || r->name[l] == '.' || r->name[l] == ' ' || r->name[l] == '(') return true;
+        if (r->name[l] == 0 || r->name[l] == '.' || r->name[l] == ' ' || r->name[l] == '(' || r->name[l] == '[')
+          return true; /* (`raise exc_details[1]`, of `exc_details = sys.exc_info()`) */
       }
   }
   return false;
