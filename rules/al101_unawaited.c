@@ -406,7 +406,9 @@ static void returned_unawaited(const ir_file *f, const al_index *idx, al_sink *s
   const al_func_info *fn;
   const al_kb_entry *api;
   if (!al_index_call_awaitable(idx, f, n, &fn, &api)) return;
-  if (fn && !(fn->func->flags & IR_F_ASYNC)) return; /* a sync function returning an awaitable: by design */
+  /* Python: a sync function returning an awaitable is a wrapper by design (JS: inside the
+   * try, any promise's rejection skips the catch, whoever made it) */
+  if (fn && !(fn->func->flags & IR_F_ASYNC) && f->lang == AL_LANG_PYTHON) return;
   /* an async context manager that is also awaitable (`aiofiles.open(p)`): handed back for
    * `async with await f()` (Quart's open_resource), not a coroutine to run */
   if (!fn && f->lang == AL_LANG_PYTHON && n->name &&
