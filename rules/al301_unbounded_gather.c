@@ -187,6 +187,23 @@ static void check_c(const ir_file *f, al_sink *sink) {
   }
 }
 
+/* JS `pMap(xs, fn)` (knowledge `mappers`): fn runs over every item of xs at once unless
+ * the options give the limit (`{ concurrency: 8 }`). Options held in a variable may give
+ * it: only an object literal without it, or none, is reported. */
+static void unlimited_mapper(const ir_file *f, al_sink *sink, const ir_node *n, const al_kb_entry *e) {
+  const char *opt = al_kb_attr(e, "limit_option"), *over = n->args[0].text;
+  if (!opt || !over || (n->args[0].flags & IR_ARG_SPREAD)) return;
+  for (uint32_t i = 2; i < n->nargs; i++)
+    if (!n->args[i].text || n->args[i].text[0] != '{' || strstr(n->args[i].text, opt) || strstr(n->args[i].text, "..."))
+      return;
+  if (al_iter_small(f, n, over)) return;
+  char coll[128];
+  al_report(sink, n,
+            "`%s()` over `%s` without a `%s` option runs the mapper on every item at once (its default is no "
+            "limit): a large input exhausts sockets, memory or the remote service; pass `{ %s: N }`",
+            al_call_label(f, n), al_loop_over(over, coll, sizeof coll), opt, opt);
+}
+
 /* `Promise.all(xs.map((x) => x.value * 2))`, `gather(*[t for t in tasks])`: the
  * element makes no call (JS: the mapped function is not async and calls nothing), so
  * this starts no work — it waits on values made elsewhere (where a spawn is AL302's). */
@@ -313,6 +330,12 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
                   "%u) takes the first: the loop only awaits them in order and bounds nothing; run the work through a "
                   "limiter (p-limit, p-queue), or start each item's work inside the loop",
                   al_call_label(f, mapped), over, n->name, n->span.line);
+      continue;
+    }
+    const al_kb_entry *mapper = n->kind == IR_CALL && n->name && n->nargs >= 2 && f->lang == AL_LANG_JS
+                                    ? al_kb_find(kb, "mappers", n->name) : NULL;
+    if (mapper) {
+      unlimited_mapper(f, sink, n, mapper);
       continue;
     }
     if (n->kind != IR_CALL || !n->name || !al_kb_match(kb, "gather", n->name)) continue;
