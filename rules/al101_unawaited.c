@@ -152,13 +152,46 @@ static void truth_tested(const ir_file *f, const al_index *idx, al_sink *sink, c
                   "result (`await %s()`)", callee, callee);
 }
 
-/* The call is the whole value the assignment assigns: not a branch of one (`maybe = f()
- * if c else None`: the test means something). */
-static bool whole_value(const ir_file *f, const ir_node *assign, const ir_node *call) {
+/* The call whose result the assignment assigns, when it is the whole value: not a branch
+ * of one (`maybe = f() if c else None`: the test means something); NULL otherwise. */
+static const ir_node *whole_assigned_call(const ir_file *f, const ir_node *assign) {
+  const ir_node *call = NULL;
+  for (const ir_node *c = assign->child; c; c = c->next)
+    if (c->kind == IR_CALL && c->use == IR_USE_ASSIGNED) call = c;
+  if (!call) return NULL;
   const char *t = f->src->text;
   uint32_t e = call->span.end;
   while (e < assign->span.end && (t[e] == ' ' || t[e] == '\t' || t[e] == '\n' || t[e] == '\r' || t[e] == ')')) e++;
-  return e >= assign->span.end;
+  return e >= assign->span.end ? call : NULL;
+}
+
+/* JS: the keyword that declares the assignment's variable (`const p = f()`): 'c'onst,
+ * 'l'et or 'v'ar; 0 for a plain assignment. */
+static char js_declared_by(const ir_file *f, const ir_node *assign) {
+  const char *t = f->src->text;
+  uint32_t b = assign->span.start;
+  while (b > 0 && (t[b - 1] == ' ' || t[b - 1] == '\t' || t[b - 1] == '\n' || t[b - 1] == '\r')) b--;
+  if (b >= 5 && !memcmp(t + b - 5, "const", 5)) return 'c';
+  if (b >= 3 && (!memcmp(t + b - 3, "let", 3) || !memcmp(t + b - 3, "var", 3))) return t[b - 3];
+  return 0;
+}
+
+/* JS: the one top-level `const name = ...` of the module (NULL: none, several, or not a
+ * const). Big files look it up in the file's bindings table rather than walk the
+ * module's statements, once per test of a name. */
+static const ir_node *module_const(const ir_file *f, const char *name) {
+  const ir_node *only = NULL;
+  int count = 0;
+  if (f->src->len <= IR_SCAN_BYTES) {
+    for (const ir_node *c = f->root->child; c && count < 2; c = c->next)
+      if (c->kind == IR_ASSIGN && c->name && !strcmp(c->name, name)) count++, only = c;
+  } else {
+    size_t nb;
+    const ir_binding *b = ir_bindings_of(f, name, strlen(name), &nb);
+    for (size_t i = 0; i < nb && count < 2; i++)
+      if (b[i].n->kind == IR_ASSIGN && b[i].n->parent == f->root) count++, only = b[i].n;
+  }
+  return count == 1 && js_declared_by(f, only) == 'c' ? only : NULL;
 }
 
 /* The call whose result the local `use` reads holds: the local is assigned once in its
@@ -177,33 +210,15 @@ static const ir_node *sole_assigned_call(const ir_file *f, const ir_node *use) {
     size_t len = strlen(use->name);
     for (const ir_node *g = fn; g; g = ir_enclosing_func(g))
       if (ir_has_param(g, use->name, len) || ir_binds_local(f, g, use->name, len, UINT32_MAX)) return NULL;
-    for (const ir_node *c = f->root->child; c && count < 2; c = c->next)
-      if (c->kind == IR_ASSIGN && c->name && !strcmp(c->name, use->name)) count++, only = c;
-    if (count != 1) return NULL;
-    const char *t = f->src->text;
-    uint32_t b = only->span.start;
-    while (b > 0 && (t[b - 1] == ' ' || t[b - 1] == '\t' || t[b - 1] == '\n' || t[b - 1] == '\r')) b--;
-    if (b < 5 || memcmp(t + b - 5, "const", 5)) return NULL;
-    const ir_node *call = NULL;
-    for (const ir_node *c = only->child; c; c = c->next)
-      if (c->kind == IR_CALL && c->use == IR_USE_ASSIGNED) call = c;
-    return call && whole_value(f, only, call) ? call : NULL;
+    only = module_const(f, use->name);
+    return only ? whole_assigned_call(f, only) : NULL;
   }
   if (count != 1 || only->span.start > use->span.start) return NULL;
-  if (f->lang == AL_LANG_JS) { /* the declaration itself (`const p = f()`), not `let p; if (c) p = f();` */
-    const char *t = f->src->text;
-    uint32_t b = only->span.start;
-    while (b > 0 && (t[b - 1] == ' ' || t[b - 1] == '\t' || t[b - 1] == '\n' || t[b - 1] == '\r')) b--;
-    bool decl = (b >= 5 && !memcmp(t + b - 5, "const", 5)) || (b >= 3 && (!memcmp(t + b - 3, "let", 3) ||
-                                                                          !memcmp(t + b - 3, "var", 3)));
-    if (!decl) return NULL;
-  }
+  /* JS: the declaration itself (`const p = f()`), not `let p; if (c) p = f();` */
+  if (f->lang == AL_LANG_JS && !js_declared_by(f, only)) return NULL;
   bool around = false;
   for (const ir_node *p = use->parent; p && !around; p = p->parent) around = p == only->parent;
-  const ir_node *call = NULL;
-  for (const ir_node *c = only->child; c; c = c->next)
-    if (c->kind == IR_CALL && c->use == IR_USE_ASSIGNED) call = c;
-  return call && around && whole_value(f, only, call) ? call : NULL;
+  return around ? whole_assigned_call(f, only) : NULL;
 }
 
 /* The call whose coroutine or promise the local `use` reads holds (as above), when it
