@@ -1219,10 +1219,13 @@ static void awaited_collection(const ir_file *f, const al_index *idx, al_sink *s
 }
 
 /* `await f()` of a plain function of the project that returns no awaitable (the index's
- * AL_FN_RETURNS_PLAIN; not a method: a subclass may override it with an async one).
- * Python: TypeError once the call has run; JavaScript: the await only defers. */
+ * AL_FN_RETURNS_PLAIN; not a method: a subclass may override it with an async one —
+ * unless TypeScript declares it to return a primitive, `m(): number`, which an async
+ * override would not type-check against). Python: TypeError once the call has run;
+ * JavaScript: the await only defers. */
 static bool awaited_plain(const ir_file *f, al_sink *sink, const ir_node *n, const al_func_info *plain) {
-  if (!plain || !(plain->flags & AL_FN_RETURNS_PLAIN) || (plain->func->flags & IR_F_METHOD) || !n->parent ||
+  if (!plain || !(plain->flags & AL_FN_RETURNS_PLAIN) ||
+      ((plain->func->flags & IR_F_METHOD) && !(plain->file->lang == AL_LANG_JS && plain->func->type)) || !n->parent ||
       n->parent->kind != IR_AWAIT || n->parent->span.start >= n->span.start)
     return false;
   al_fix *fx = al_fix_new(AL_FIX_APPLY_UNSAFE, "drop the await");

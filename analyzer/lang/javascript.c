@@ -1725,6 +1725,18 @@ static bool is_void(ts_walk *w, TSNode t) {
          !memcmp(w->text + ts_node_start_byte(t), "void", 4);
 }
 
+/* The primitive a type annotation names (`: number`, `: string`, `: boolean`, `: bigint`,
+ * `: symbol`), or NULL (void, any, unknown, a named or composite type). */
+static const char *primitive_type(ts_walk *w, TSNode t) {
+  if (ts_is(t, "type_annotation")) t = ts_node_named_child(t, 0);
+  if (!ts_is(t, "predefined_type")) return NULL;
+  const char *s = ts_text(w, t);
+  return al_streq(s, "number") || al_streq(s, "string") || al_streq(s, "boolean") || al_streq(s, "bigint") ||
+                 al_streq(s, "symbol")
+             ? s
+             : NULL;
+}
+
 /* The name a type annotation gives (`: Fn`), or NULL. */
 static const char *named_type(ts_walk *w, TSNode annotation) {
   TSNode t = ts_is(annotation, "type_annotation") ? ts_node_named_child(annotation, 0) : annotation;
@@ -2036,6 +2048,8 @@ static ir_node *lower_func(ts_walk *w, TSNode n, ir_node *parent) {
     if (returns_promise_type(w, rt)) x->flags |= IR_F_RETURNS_PROMISE;
     else if (!(x->flags & IR_F_ASYNC) && union_with_promise(w, rt))
       x->flags |= IR_F_RETURNS_PROMISE | IR_F_MAYBE_PROMISE;
+    else if (!(x->flags & IR_F_ASYNC))
+      x->type = primitive_type(w, rt); /* `(): number`: never a promise, whatever the body (or none: `declare`) */
     if (name) record_return(w, w->user, x, name, rt);
     if (x->flags & IR_F_ASYNC) { /* stored where a `() => void` is expected */
       int k = 1;
