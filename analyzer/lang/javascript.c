@@ -2048,8 +2048,9 @@ static ir_node *lower_func(ts_walk *w, TSNode n, ir_node *parent) {
     if (returns_promise_type(w, rt)) x->flags |= IR_F_RETURNS_PROMISE;
     else if (!(x->flags & IR_F_ASYNC) && union_with_promise(w, rt))
       x->flags |= IR_F_RETURNS_PROMISE | IR_F_MAYBE_PROMISE;
-    else if (!(x->flags & IR_F_ASYNC))
-      x->type = primitive_type(w, rt); /* `(): number`: never a promise, whatever the body (or none: `declare`) */
+    else if (!(x->flags & IR_F_ASYNC) && !ts_node_is_null(ts_field(n, "body")))
+      x->type = primitive_type(w, rt); /* `(): number`: never a promise, whatever the body (a body-less
+                                        * signature may be one overload of several) */
     if (name) record_return(w, w->user, x, name, rt);
     if (x->flags & IR_F_ASYNC) { /* stored where a `() => void` is expected */
       int k = 1;
