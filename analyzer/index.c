@@ -1398,7 +1398,7 @@ static bool js_literal_value(const char *t, uint32_t i, uint32_t end) {
 static uint32_t returns_plain_value(const ir_file *f, const ir_node *fn) {
   bool js = f->lang == AL_LANG_JS;
   if (fn->flags & (IR_F_ASYNC | IR_F_GENERATOR | IR_F_DECORATED | IR_F_LAMBDA | IR_F_RETURNS_PROMISE)) return 0;
-  /* TypeScript: declared to return a primitive (`(): number`, also without a body) */
+  /* TypeScript: declared to return a primitive (`(): number`), whatever the body */
   if (js && fn->type) return AL_FN_RETURNS_PLAIN | AL_FN_RETURNS_VALUE;
   const char *t = f->src->text;
   if (js && (!fn->body || fn->body >= f->src->len || t[fn->body] != '{')) return 0; /* `() => expr`: no returns */

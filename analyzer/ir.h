@@ -174,7 +174,8 @@ struct ir_node {
   const char *module;  /* CALL/IMPORT: module spec the name resolves to, NULL when local */
   const char *member;  /* CALL: dotted name inside module (or the local dotted text) */
   const char *alias;   /* IMPORT: local name; CALL: variable the result is assigned to */
-  const char *type;    /* C: result type (CALL) / return type (FUNC); Python: the library type
+  const char *type;    /* C: result type (CALL) / return type (FUNC); TypeScript: the primitive a
+                        * FUNC with a body is declared to return (`number`); Python: the library type
                         * of the value (ASSIGN); Python/JS: of the local or instance
                         * attribute a LOOP iterates, as the front end typed it (a parameter's
                         * annotation, a tuple target's `returns` type, the class's) */
