@@ -1011,6 +1011,43 @@ static bool awaited_literal(const ir_file *f, al_sink *sink, const ir_node *aw, 
 
 /* JavaScript: `await (async () => { ... })` with the call's `()` left off: the function
  * itself is awaited (returned at once), and its body never runs. */
+/* JS `await new C()` of a class of this file that makes no thenable: neither it nor a base
+ * defines `then`, and its bases are classes of this file or built-ins the knowledge names
+ * (`not_thenable_classes`: `class NonPromise extends Array {}`) — the await only defers
+ * (typescript-eslint await-thenable). */
+static bool awaited_new_plain(const ir_file *f, al_sink *sink, const ir_node *aw, uint32_t at) {
+  const ir_node *n = aw->child;
+  if (f->lang != AL_LANG_JS || !n || n->next || n->kind != IR_CALL || !(n->flags & IR_F_NEW) || n->module ||
+      !n->name || n->span.start != at)
+    return false;
+  const char *name = n->name;
+  const ir_node *made = NULL;
+  for (int depth = 0; depth < 8; depth++) {
+    const ir_node *cls = NULL;
+    for (ir_node *const *c = ir_of_kind(f, IR_CLASS); *c && !cls; c++)
+      if ((*c)->name && !strcmp((*c)->name, name)) cls = *c;
+    if (!cls) {
+      if (!made || !al_kb_find(al_kb_for(f->lang), "not_thenable_classes", name)) return false;
+      break;
+    }
+    if (!made) made = cls;
+    size_t nl = strlen(cls->name);
+    for (const ir_node *m = cls->child; m; m = m->next)
+      if (m->kind == IR_FUNC && m->name && !strncmp(m->name, cls->name, nl) && !strcmp(m->name + nl, ".then"))
+        return false;
+    if (!(cls->flags & IR_F_DERIVED)) break;
+    if (!cls->nargs || !cls->args[0].text || cls->args[0].keyword) return false; /* an imported base */
+    name = cls->args[0].text;
+    if (depth == 7) return false;
+  }
+  al_fix *fx = al_fix_new(AL_FIX_APPLY_UNSAFE, "drop the await");
+  al_fix_add(fx, aw->span.start, at, "");
+  al_report_fix(sink, aw, fx, "`await new %s()`: `%s` (line %u) makes objects without a `then` method, not promises, so "
+                "the await only defers to the next microtask and returns the object; drop the await", n->name, n->name,
+                made->span.line);
+  return true;
+}
+
 static bool awaited_lambda(const ir_file *f, al_sink *sink, const ir_node *aw, uint32_t at) {
   const ir_node *fn = aw->child;
   if (f->lang != AL_LANG_JS || !fn || fn->kind != IR_FUNC || !(fn->flags & IR_F_LAMBDA) || fn->next) return false;
@@ -1170,7 +1207,8 @@ static void awaited_collection(const ir_file *f, const al_index *idx, al_sink *s
   if (!el && aw->child && aw->child->kind == IR_USE && !aw->child->next)
     held = local_promise_array(f, idx, aw, at, &el);
   if (!el) {
-    if (!awaited_literal(f, sink, aw, at) && !awaited_lambda(f, sink, aw, at)) awaited_function(f, idx, sink, aw, at);
+    if (!awaited_literal(f, sink, aw, at) && !awaited_lambda(f, sink, aw, at) && !awaited_new_plain(f, sink, aw, at))
+      awaited_function(f, idx, sink, aw, at);
     return;
   }
   if (held && js) {
