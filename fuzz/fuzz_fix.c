@@ -44,6 +44,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
    * in range, none overlaps another of its own, and none overlaps an accepted one. */
   al_vec acc = {0};
   size_t expect_len = slen, n_ok = 0;
+  /* a source whose first line ends in CRLF gets a CR before each inserted lone LF */
+  const char *nl = memchr(src.text, '\n', slen);
+  bool crlf = nl && nl > src.text && nl[-1] == '\r';
   for (int i = 0; i < 8; i++) {
     bool ok = true;
     for (size_t k = 0; k < fixes[i]->nedits && ok; k++) {
@@ -64,6 +67,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
       const al_edit *e = &fixes[i]->edits[k];
       al_vec_push(&acc, (void *)e);
       expect_len = expect_len - (e->end - e->start) + strlen(e->text);
+      for (size_t c = 0; crlf && e->text[c]; c++)
+        if (e->text[c] == '\n' && !(c ? e->text[c - 1] == '\r' : e->start > 0 && src.text[e->start - 1] == '\r'))
+          expect_len++;
     }
   }
   FUZZ_CHECK(n_ok == applied, "the applier accepted a different set of fixes");
