@@ -364,12 +364,28 @@ char *al_module_id(const char *abs_path, al_lang lang) {
   if (lang == AL_LANG_PYTHON) return python_module(abs_path);
   if (lang == AL_LANG_JS) {
     /* a declaration file is the module its imports name: `./types` for types.d.ts */
-    static const char *const exts[] = {".d.ts", ".d.mts", ".d.cts", ".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts",
-                                       ".cts", ".tsx", NULL};
-    for (int i = 0; exts[i]; i++)
-      if (al_ends_with(abs_path, exts[i])) return al_strndup(abs_path, strlen(abs_path) - strlen(exts[i]));
+    size_t len = strlen(abs_path), strip;
+    const char *keep = al_js_module_suffix(abs_path, len, &strip, true);
+    if (keep) return al_fmt("%.*s%s", (int)(len - strip), abs_path, keep);
   }
   return al_strdup(abs_path);
+}
+
+const char *al_js_module_suffix(const char *path, size_t len, size_t *strip, bool declarations) {
+  static const struct {
+    const char *ext, *keep;
+  } exts[] = {{".d.ts", ""},  {".d.mts", ".mjs"}, {".d.cts", ".cjs"}, {".js", ""},     {".mjs", ".mjs"},
+              {".cjs", ".cjs"}, {".jsx", ""},      {".ts", ""},        {".mts", ".mjs"}, {".cts", ".cjs"},
+              {".tsx", ""}};
+  for (size_t i = declarations ? 0 : 3; i < sizeof exts / sizeof *exts; i++) {
+    size_t el = strlen(exts[i].ext);
+    if (len > el && !memcmp(path + len - el, exts[i].ext, el)) {
+      *strip = el;
+      return exts[i].keep;
+    }
+  }
+  *strip = 0;
+  return NULL;
 }
 
 /* Python: the folder the module id is rooted at (path minus one folder a component). */
@@ -420,6 +436,17 @@ static void import_candidates(al_lang lang, const char *root, const char *name, 
     }
   } else if (lang == AL_LANG_JS && nlen && name[0] == '/') {
     al_buf_add(&b, name, nlen);
+    size_t strip;
+    const char *own = al_js_module_suffix(b.data, b.len, &strip, false);
+    if (own && *own) { /* `./a.mjs` (or `./a.mts`): a.mjs, or the TypeScript it is built from */
+      size_t stem = b.len - strip;
+      bool esm = own[1] == 'm';
+      static const char *const mjs[] = {".mjs", ".mts", ".d.mts"}, *const cjs[] = {".cjs", ".cts", ".d.cts"};
+      for (size_t k = 0; k < 3; k++) candidate(&b, stem, esm ? mjs[k] : cjs[k], visit, ctx);
+      al_buf_free(&b);
+      return;
+    }
+    if (own) b.len -= strip; /* `./a.js` is also a.ts (TypeScript's ES module imports name the output) */
     size_t keep = b.len;
     static const char *const sfx[] = {"", ".js", ".mjs", ".cjs", ".jsx", ".ts", ".tsx", ".d.ts", "/index.js",
                                       "/index.mjs", "/index.ts", "/index.d.ts"};

@@ -23,6 +23,14 @@ ir_file *al_lower(const al_source *src, const al_lower_ctx *ctx, char **err);
  * JS path without extension, C the path. Returns a malloc'd string. */
 char *al_module_id(const char *abs_path, al_lang lang);
 
+/* JS: how a path's extension enters its module id. Returns the suffix the id keeps and
+ * sets *strip to the length of the extension dropped (0 and NULL: not a JS extension).
+ * `.js`, `.jsx`, `.ts`, `.tsx`, `.d.ts` keep nothing (`./a` names any of them); an ES
+ * module `.mjs` and a CommonJS `.cjs` keep their own (`./a.mjs` and `./a.cjs` are two
+ * modules a package often ships side by side), and TypeScript's `.mts` / `.d.mts` are
+ * named `./a.mjs` by their importers (`.cts` likewise `.cjs`). */
+const char *al_js_module_suffix(const char *path, size_t len, size_t *strip, bool declarations);
+
 /* The files f's imports may name on disk, each handed to visit (whether it exists is
  * the visitor's to check): Python modules under f's package root (`import a.b`:
  * root/a/b.py and root/a/b/__init__.py; `from a import b` also root/a/b.py ...), and

@@ -365,6 +365,22 @@ class Cli(unittest.TestCase):
         self.assertEqual([(os.path.basename(f["path"]), f["code"]) for f in json.loads(off.stdout)],
                          [("app.py", "AL501")])
 
+    def test_followed_imports_name_the_output(self):
+        """TypeScript's ES module imports name the file the compiler writes (`./util.js`
+        for util.ts, `./jobs.mjs` for jobs.mts), and a dual package's `./dual.mjs` and
+        `./dual.cjs` are two modules: each import is followed to its own source."""
+        self.write("src/util.ts", "export async function sync(): Promise<void> { await fetch('/x'); }\n")
+        self.write("src/jobs.mts", "export async function run(): Promise<void> { await fetch('/r'); }\n")
+        self.write("src/dual.mjs", "export async function load() { await null; }\nexport function save() {}\n")
+        self.write("src/dual.cjs", "function load() {}\nasync function save() { await null; }\n"
+                                   "module.exports = { load, save };\n")
+        main = self.write("src/main.ts", "import { sync } from './util.js';\nimport { run as go } from './jobs.mjs';\n"
+                                         "import { load, save } from './dual.mjs';\n"
+                                         "export function start() {\n  sync();\n  go();\n  load();\n  save();\n}\n")
+        proc = run("check", "--no-cache", "--format", "json", main, cwd=self.dir)
+        found = [(f["line"], f["code"]) for f in json.loads(proc.stdout)]
+        self.assertEqual(found, [(5, "AL101"), (6, "AL101"), (7, "AL101")], proc.stderr)
+
     def test_output_file(self):
         """-o FILE: the report goes to FILE whole (nothing on stdout); a
         folder that does not exist is a one-line error, and no stray file is left."""

@@ -48,8 +48,6 @@ typedef struct js_return {
   bool mixed;    /* inferred, and its returns make different classes: none is known */
 } js_return;
 
-static const char *const js_exts[] = {".js", ".mjs", ".cjs", ".jsx", ".ts", ".mts", ".cts", ".tsx", NULL};
-
 /* Nodes that leave the value as it is: parentheses, and TypeScript's `x as T`, `x!`,
  * `x satisfies T`, `<T>x`. */
 static bool js_transparent(TSNode n) {
@@ -89,12 +87,12 @@ static const char *norm_spec(ts_walk *w, js_ctx *c, const char *spec) {
     al_buf_puts(&b, "/");
     al_buf_puts(&b, segs[i]);
   }
-  for (int i = 0; js_exts[i]; i++) {
-    if (b.len > strlen(js_exts[i]) && al_ends_with(b.data, js_exts[i])) {
-      b.len -= strlen(js_exts[i]);
-      b.data[b.len] = 0;
-      break;
-    }
+  size_t strip;
+  const char *keep = b.data ? al_js_module_suffix(b.data, b.len, &strip, false) : NULL;
+  if (keep) { /* `./a.js` is `/dir/a`, `./a.mjs` `/dir/a.mjs` (al_module_id's ids) */
+    b.len -= strip;
+    b.data[b.len] = 0;
+    al_buf_puts(&b, keep);
   }
   const char *r = ir_str(w->f, b.data ? b.data : "/", b.data ? b.len : 1);
   al_buf_free(&b);
