@@ -183,6 +183,25 @@ static const char *dotted(ts_walk *w, TSNode n) {
 /* `const f = load` / `f = api.load` (an identifier or a member chain): f() calls load in
  * this function (or at module level). Assigning f anything else ends it. */
 static void bind_alias(ts_walk *w, js_ctx *c, TSNode name, TSNode value) {
+  if (ts_is(name, "object_pattern") && !ts_node_is_null(value)) { /* `const { start, stop: end } = profiler` */
+    if (!ts_is(value, "identifier") && !ts_is(value, "member_expression")) return;
+    const char *holder = dotted(w, value);
+    if (strchr(holder, '(') || ts_is_param(w, holder)) return;
+    for (uint32_t i = 0, k = ts_node_named_child_count(name); i < k; i++) {
+      TSNode p = ts_node_named_child(name, i), key = p, local = p;
+      if (ts_is(p, "pair_pattern")) {
+        key = ts_field(p, "key");
+        local = ts_field(p, "value");
+      } else if (!ts_is(p, "shorthand_property_identifier_pattern")) {
+        continue;
+      }
+      if ((!ts_is(local, "identifier") && !ts_is(local, "shorthand_property_identifier_pattern")) ||
+          (!ts_is(key, "property_identifier") && !ts_is(key, "shorthand_property_identifier_pattern")))
+        continue;
+      ts_alias_bind(w, &c->aliases, ts_text(w, local), al_arena_fmt(&w->f->arena, "%s.%s", holder, ts_text(w, key)));
+    }
+    return;
+  }
   if (!ts_is(name, "identifier") || ts_node_is_null(value)) return;
   const char *var = ts_text(w, name), *target = NULL;
   if (ts_is(value, "identifier") || ts_is(value, "member_expression")) {
@@ -1299,14 +1318,18 @@ static void resolve_callee(ts_walk *w, js_ctx *c, TSNode fn, const char *text, i
                                                                !al_starts_with(text, "this.")))
                            ? ts_alias_get(w, &c->aliases, text)
                            : NULL;
-  if (!target && !is_new && c->member_aliases && ts_is(fn, "member_expression")) {
+  /* `start = profiler.start` with `{ start: run }`: run */
+  const char *via = target && c->member_aliases && strchr(target, '.') ? ts_alias_get(w, &c->aliases, target) : NULL;
+  if (via) target = via;
+  const char *chain = target ? target : ts_is(fn, "member_expression") ? text : NULL;
+  if (!via && chain && !is_new && c->member_aliases) {
     /* a member of an object another object holds (`const tracer = { profiler }`):
      * `tracer.profiler.start` is `profiler.start` */
-    const char *dot = strrchr(text, '.');
+    const char *dot = strrchr(chain, '.');
     char obj[257];
-    size_t n = dot ? (size_t)(dot - text) : 0;
-    if (n && n < sizeof obj && memchr(text, '.', n) && !memchr(text, '(', n) && !al_starts_with(text, "this.")) {
-      memcpy(obj, text, n);
+    size_t n = dot ? (size_t)(dot - chain) : 0;
+    if (n && n < sizeof obj && memchr(chain, '.', n) && !memchr(chain, '(', n) && !al_starts_with(chain, "this.")) {
+      memcpy(obj, chain, n);
       obj[n] = 0;
       const char *holder = ts_alias_get(w, &c->aliases, obj);
       if (holder) target = al_arena_fmt(&w->f->arena, "%s%s", holder, dot);
