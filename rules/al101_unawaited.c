@@ -990,12 +990,128 @@ static const char *literal_kind(const char *t, uint32_t at, uint32_t end, bool j
   return "a string";
 }
 
+/* JS: past the string, template or bracketed group opening at t[i] (t[e]: the end). */
+static uint32_t js_skip_group(const char *t, uint32_t i, uint32_t e) {
+  char open = t[i];
+  if (open == '"' || open == '\'' || open == '`') {
+    for (i++; i < e && t[i] != open; i++)
+      if (t[i] == '\\') i++;
+    return i < e ? i + 1 : e;
+  }
+  int depth = 0;
+  for (; i < e; i++) {
+    char ch = t[i];
+    if (ch == '"' || ch == '\'' || ch == '`') {
+      i = js_skip_group(t, i, e) - 1;
+      continue;
+    }
+    depth += ch == '(' || ch == '[' || ch == '{';
+    depth -= ch == ')' || ch == ']' || ch == '}';
+    if (!depth) return i + 1;
+  }
+  return e;
+}
+
+/* JS: the kind of plain value t[at, end) always makes, whatever its operands are, or
+ * NULL: a literal (not null/undefined), both branches of `c ? a : b` such values, a
+ * unary `!` / `typeof` / `-` / `+` / `~`, or a binary arithmetic, comparison,
+ * `instanceof` or `in` at the top level (not `&&`, `||`, `??`, which pass an operand on). */
+static const char *js_plain_kind(const char *t, uint32_t at, uint32_t end, int depth) {
+  while (at < end && strchr(" \t\r\n", t[at])) at++;
+  while (end > at && strchr(" \t\r\n", t[end - 1])) end--;
+  if (end <= at || depth > 8) return NULL;
+  if (t[at] == '(' && js_skip_group(t, at, end) == end) return js_plain_kind(t, at + 1, end - 1, depth + 1);
+  const char *lit = literal_kind(t, at, end, true);
+  if (lit) return lit;
+  if (t[at] == '<' || (end - at > 4 && !strncmp(t + at, "new", 3) && !al_ident_char(t[at + 3]))) return NULL;
+  uint32_t question = 0, colon = 0, nested = 0;
+  bool logical = false, compare = false, arith = false, plus = false;
+  for (uint32_t i = at; i < end; i++) {
+    char ch = t[i], nx = i + 1 < end ? t[i + 1] : 0;
+    if (strchr("\"'`([{", ch)) {
+      i = js_skip_group(t, i, end) - 1;
+      continue;
+    }
+    if (ch == '/' && (nx == '/' || nx == '*')) return NULL; /* a comment: not worth reading */
+    if (ch == '=' && nx == '>') return NULL;                 /* an arrow function */
+    if (ch == ',' ) return NULL;
+    if (ch == '?') {
+      if (nx == '.' && !(i + 2 < end && isdigit((unsigned char)t[i + 2]))) { i++; continue; } /* `a?.b` */
+      if (nx == '?') { logical = true; i++; continue; }
+      if (!question) question = i;
+      else nested++;
+      continue;
+    }
+    if (ch == ':' && question) {
+      if (nested) nested--;
+      else if (!colon) colon = i;
+      continue;
+    }
+    if ((ch == '&' && nx == '&') || (ch == '|' && nx == '|')) { logical = true; i++; continue; }
+    if (ch == '<' && nx != '=' && nx != '<') { /* TypeScript's `load<User>(id)`, `new Box<T>()` */
+      uint32_t j = i + 1;
+      int angle = 1;
+      while (j < end && angle) {
+        if (strchr("\"'`([{", t[j])) {
+          j = js_skip_group(t, j, end);
+          continue;
+        }
+        if (t[j] == '=' && j + 1 < end && t[j + 1] == '>') { /* `<(x: T) => void>` */
+          j += 2;
+          continue;
+        }
+        angle += t[j] == '<';
+        angle -= t[j] == '>';
+        j++;
+      }
+      while (!angle && j < end && t[j] == ' ') j++;
+      if (!angle && (j >= end || t[j] == '(' || t[j] == '`')) {
+        i = j - 1;
+        continue;
+      }
+    }
+    if (ch == '=' || ch == '!' || ch == '<' || ch == '>') {
+      bool eq = nx == '=';
+      if (ch == '=' && !eq && i > at && !strchr("=!<>", t[i - 1])) return NULL; /* an assignment */
+      if (i > at || ch != '!') compare = compare || ch != '!' || eq;
+      continue;
+    }
+    if (strchr("*/%&|^", ch) && i > at) arith = true;
+    if ((ch == '-' || ch == '+') && i > at) {
+      if (nx == ch) return NULL; /* `x++`, `--x`: an update, and `a - -b` is left alone */
+      if (ch == '+') plus = true; else arith = true;
+    }
+    if (al_ident_char(ch)) {
+      uint32_t s = i;
+      while (i < end && (al_ident_char(t[i]) || t[i] == '$')) i++;
+      size_t n = i - s;
+      if ((s == 0 || t[s - 1] != '.') && s > at &&
+          ((n == 10 && !strncmp(t + s, "instanceof", 10)) || (n == 2 && !strncmp(t + s, "in", 2))))
+        compare = true;
+      i--;
+    }
+  }
+  if (question && colon) { /* `a && b ? x : y` too: only the branches matter */
+    const char *a = js_plain_kind(t, question + 1, colon, depth + 1), *b = a ? js_plain_kind(t, colon + 1, end, depth + 1) : NULL;
+    return a && b ? (strcmp(a, b) ? "a plain value" : a) : NULL;
+  }
+  if (question || logical) return NULL;
+  if (compare) return "a boolean";
+  if (arith) return "a number";
+  if (plus) return "a number or string";
+  if (t[at] == '!') return "a boolean";
+  if (t[at] == '-' || t[at] == '+' || t[at] == '~') return "a number";
+  if (end - at > 7 && !strncmp(t + at, "typeof", 6) && !al_ident_char(t[at + 6])) return "a string";
+  return NULL;
+}
+
 /* `await 5`, `await "ok"`, `await True`: a literal is no promise (JavaScript: the await
  * only defers to a microtask and returns it — typescript-eslint await-thenable) and not
  * awaitable (Python: TypeError). */
 static bool awaited_literal(const ir_file *f, al_sink *sink, const ir_node *aw, uint32_t at) {
   bool js = f->lang == AL_LANG_JS;
-  const char *kind = aw->child ? NULL : literal_kind(f->src->text, at, aw->span.end, js);
+  const char *kind = js ? js_plain_kind(f->src->text, at, aw->span.end, 0)
+                        : aw->child ? NULL : literal_kind(f->src->text, at, aw->span.end, js);
   if (!kind) return false;
   al_fix *fx = al_fix_new(AL_FIX_APPLY_UNSAFE, "drop the await");
   al_fix_add(fx, aw->span.start, at, "");
