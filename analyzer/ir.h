@@ -54,6 +54,8 @@ enum {
   IR_F_WHILE = 1u << 8,        /* LOOP: while / do-while (else: for) */
   IR_F_READ_LOCAL = 1u << 8,   /* CALL (Python): stands for the query a local's lazy queryset runs where it is
                                 * read (`for x in qs`, `list(qs)`); text: the local */
+  IR_F_PLAIN_TYPED = 1u << 8,  /* ASSIGN (TypeScript): the variable is declared with a type that is never a
+                                * promise (`declare const n: number`; see IR_ARG_PLAIN) */
   IR_F_MAYBE_PROMISE = 1u << 8, /* FUNC (TypeScript): with IR_F_RETURNS_PROMISE, the promise type is one of a
                                  * union (`Promise<T> | null`): dropping the result floats a promise, but a
                                  * test of it (`if (f())`, `f() ?? x`, `f() === null`) decides something */
@@ -138,6 +140,8 @@ enum {
   IR_ARG_VOID_FN = 1u << 9,    /* FUNC parameter: typed as a function returning void (TypeScript `cb: () =>
                                 * void`): a promise its argument returns is ignored */
   IR_ARG_PROMISE_ARRAY = 1u << 11, /* FUNC parameter: typed as an array of promises (`ps: Promise<T>[]`) */
+  IR_ARG_PLAIN = 1u << 12,     /* FUNC parameter (TypeScript): typed as a value that is never a promise
+                                * (`n: number`, `s: 'a' | 'b'`, `ids: string[]`) */
   IR_ARG_NOT_ERROR = 1u << 10, /* CALL argument: a value that cannot be an Error object — a literal, a
                                 * template, an object/array literal, a function or class, `undefined`,
                                 * the result of an arithmetic/unary/comparison operator (JavaScript) */

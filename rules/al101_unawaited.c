@@ -1164,6 +1164,64 @@ static bool awaited_new_plain(const ir_file *f, al_sink *sink, const ir_node *aw
   return true;
 }
 
+/* JS `await n` of a name that never holds a promise: a parameter or variable TypeScript
+ * declares a plain type (`n: number`, `declare const ids: string[]`), or a `const` the
+ * function (or the module) binds once to a number or string literal. Its declaration, or NULL. */
+static const ir_node *plain_name_decl(const ir_file *f, const ir_node *aw, const char *name, size_t len, bool *param) {
+  *param = false;
+  for (const ir_node *g = ir_enclosing_func(aw); g; g = ir_enclosing_func(g)) {
+    for (uint32_t i = 0; i < g->nargs; i++)
+      if (g->args[i].text && strlen(g->args[i].text) == len && !strncmp(g->args[i].text, name, len)) {
+        *param = true;
+        return g->args[i].flags & IR_ARG_PLAIN ? g : NULL;
+      }
+    const ir_node *only = NULL;
+    int count = 0;
+    for (const ir_node *c = g->child; c && count < 2; c = ir_next(c, g))
+      if (c->kind == IR_ASSIGN && c->name && strlen(c->name) == len && !strncmp(c->name, name, len)) count++, only = c;
+    if (count || ir_binds_local(f, g, name, len, UINT32_MAX)) {
+      if (count != 1 || only->span.start > aw->span.start || only->func != g) return NULL;
+      return only;
+    }
+  }
+  const ir_node *only = NULL;
+  int count = 0;
+  for (const ir_node *c = f->root->child; c && count < 2; c = c->next)
+    if (c->kind == IR_ASSIGN && c->name && strlen(c->name) == len && !strncmp(c->name, name, len)) count++, only = c;
+  return count == 1 ? only : NULL;
+}
+
+static bool awaited_plain_name(const ir_file *f, al_sink *sink, const ir_node *aw, uint32_t at) {
+  if (f->lang != AL_LANG_JS || aw->child) return false;
+  const char *t = f->src->text;
+  uint32_t e = aw->span.end, s = at;
+  while (e > s && strchr(" \t\r\n", t[e - 1])) e--;
+  while (s < e && t[s] == '(' && t[e - 1] == ')') s++, e--;
+  if (s >= e || e - s > 64 || isdigit((unsigned char)t[s])) return false;
+  for (uint32_t i = s; i < e; i++)
+    if (!al_ident_char(t[i]) && t[i] != '$') return false;
+  char name[65];
+  memcpy(name, t + s, e - s);
+  name[e - s] = 0;
+  if (!strcmp(name, "undefined") || !strcmp(name, "null") || !strcmp(name, "this")) return false;
+  bool param;
+  const ir_node *d = plain_name_decl(f, aw, name, e - s, &param);
+  if (!d) return false;
+  const char *what;
+  if (param) what = "a parameter declared with a type that is never a promise";
+  else if (d->flags & IR_F_PLAIN_TYPED) what = "declared with a type that is never a promise";
+  else if (js_declared_by(f, d) == 'c' && (d->flags & IR_F_LITERAL) && d->text &&
+           (isdigit((unsigned char)d->text[0]) || strchr("\"'", d->text[0])))
+    what = d->text[0] == '"' || d->text[0] == '\'' ? "a constant string" : "a constant number";
+  else
+    return false;
+  al_fix *fx = al_fix_new(AL_FIX_APPLY_UNSAFE, "drop the await");
+  al_fix_add(fx, aw->span.start, at, "");
+  al_report_fix(sink, aw, fx, "`await %s`: `%s` is %s (line %u), so the await only defers to the next microtask and "
+                "returns it unchanged; drop the await", name, name, what, d->span.line);
+  return true;
+}
+
 static bool awaited_lambda(const ir_file *f, al_sink *sink, const ir_node *aw, uint32_t at) {
   const ir_node *fn = aw->child;
   if (f->lang != AL_LANG_JS || !fn || fn->kind != IR_FUNC || !(fn->flags & IR_F_LAMBDA) || fn->next) return false;
@@ -1323,7 +1381,8 @@ static void awaited_collection(const ir_file *f, const al_index *idx, al_sink *s
   if (!el && aw->child && aw->child->kind == IR_USE && !aw->child->next)
     held = local_promise_array(f, idx, aw, at, &el);
   if (!el) {
-    if (!awaited_literal(f, sink, aw, at) && !awaited_lambda(f, sink, aw, at) && !awaited_new_plain(f, sink, aw, at))
+    if (!awaited_literal(f, sink, aw, at) && !awaited_lambda(f, sink, aw, at) && !awaited_new_plain(f, sink, aw, at) &&
+        !awaited_plain_name(f, sink, aw, at))
       awaited_function(f, idx, sink, aw, at);
     return;
   }

@@ -1758,6 +1758,30 @@ static const char *primitive_type(ts_walk *w, TSNode t) {
              : NULL;
 }
 
+/* A type whose values are never promises: a primitive, a literal type, a union of them
+ * (with null / undefined), an array of them (`number`, `'a' | 'b'`, `string[] | null`). */
+static bool plain_type(ts_walk *w, TSNode t, int depth) {
+  if (ts_is(t, "type_annotation")) t = ts_node_named_child(t, 0);
+  if (ts_node_is_null(t) || depth > 8) return false;
+  if (primitive_type(w, t)) return true;
+  if (ts_is(t, "literal_type")) {
+    TSNode v = ts_node_named_child(t, 0);
+    return !ts_is(v, "null") && !ts_is(v, "undefined");
+  }
+  if (ts_is(t, "parenthesized_type") || ts_is(t, "array_type")) return plain_type(w, ts_node_named_child(t, 0), depth + 1);
+  if (!ts_is(t, "union_type")) return false;
+  bool any = false;
+  for (uint32_t i = 0, k = ts_node_named_child_count(t); i < k; i++) {
+    TSNode m = ts_node_named_child(t, i);
+    TSNode v = ts_is(m, "literal_type") ? ts_node_named_child(m, 0) : m;
+    bool nothing = ts_is(v, "null") || ts_is(v, "undefined") ||
+                   (ts_is(v, "predefined_type") && (al_streq(ts_text(w, v), "null") || al_streq(ts_text(w, v), "undefined")));
+    if (!nothing && !plain_type(w, m, depth + 1)) return false;
+    any |= !nothing;
+  }
+  return any;
+}
+
 /* The name a type annotation gives (`: Fn`), or NULL. */
 static const char *named_type(ts_walk *w, TSNode annotation) {
   TSNode t = ts_is(annotation, "type_annotation") ? ts_node_named_child(annotation, 0) : annotation;
@@ -2145,7 +2169,7 @@ static ir_node *lower_func(ts_walk *w, TSNode n, ir_node *parent) {
       for (uint32_t i = 0; i < k; i++) {
         TSNode p = ts_node_named_child(params, i);
         if (ts_is(p, "comment")) continue;
-        bool promise_fn = false, promise = false, void_fn = false, promise_array = false;
+        bool promise_fn = false, promise = false, void_fn = false, promise_array = false, plain = false;
         if (ts_is(p, "required_parameter") || ts_is(p, "optional_parameter")) { /* TypeScript: `x: T = v` */
           TSNode pat = ts_field(p, "pattern");
           if (ts_node_is_null(pat)) continue; /* `this: T` */
@@ -2162,6 +2186,8 @@ static ir_node *lower_func(ts_walk *w, TSNode n, ir_node *parent) {
             } else if (promise_array_type(w, ts_field(p, "type"))) {
               promise_array = true;
               ts_names_add(&((js_ctx *)w->user)->stored, pn);
+            } else {
+              plain = plain_type(w, ts_field(p, "type"), 0);
             }
             /* a parameter property (`constructor(private repo: Repo)`) is this.repo too */
             if (ts_node_named_child_count(p) && ts_is(ts_node_named_child(p, 0), "accessibility_modifier")) {
@@ -2178,6 +2204,7 @@ static ir_node *lower_func(ts_walk *w, TSNode n, ir_node *parent) {
         if (promise) a->flags |= IR_ARG_PROMISE;
         if (promise_array) a->flags |= IR_ARG_PROMISE_ARRAY;
         if (void_fn) a->flags |= IR_ARG_VOID_FN;
+        if (plain) a->flags |= IR_ARG_PLAIN;
         if (ts_is(p, "rest_pattern")) a->flags |= IR_ARG_SPREAD;
         a->text = ts_text_short(w, p, 60);
       }
@@ -2673,11 +2700,21 @@ static ir_node *js_enter(ts_walk *w, bool *descend) {
       bool promise_typed = !ts_node_is_null(ty) && returns_promise_type(w, ty);
       bool promise_array = !promise_typed && !ts_node_is_null(ty) && promise_array_type(w, ty);
       if (promise_typed || promise_array) ts_names_add(&c->stored, ts_text(w, nm));
+      bool plain = !promise_typed && !promise_array && !ts_node_is_null(ty) && plain_type(w, ty, 0);
       if ((promise_typed || promise_array) && ts_node_is_null(val)) {
         x = ir_add(w->f, parent, IR_ASSIGN, ts_span(n));
         x->name = ts_text(w, nm);
         x->text = ts_text_short(w, ty, 80);
         x->flags |= promise_typed ? IR_F_PROMISE_TYPED : IR_F_PROMISE_ARRAY;
+        return x;
+      }
+      if (plain && ts_node_is_null(val)) { /* `declare const n: number`: known from its type alone */
+        ts_frame *d = ts_up(w, 2);
+        if (!d || !ts_is(d->node, "ambient_declaration")) break;
+        x = ir_add(w->f, parent, IR_ASSIGN, ts_span(n));
+        x->name = ts_text(w, nm);
+        x->text = ts_text_short(w, ty, 80);
+        x->flags |= IR_F_PLAIN_TYPED;
         return x;
       }
       if (ts_is(nm, "identifier") && !ts_node_is_null(val)) {
@@ -2686,6 +2723,7 @@ static ir_node *js_enter(ts_walk *w, bool *descend) {
         x->text = ts_text_short(w, val, 80);
         if (promise_typed) x->flags |= IR_F_PROMISE_TYPED;
         if (promise_array) x->flags |= IR_F_PROMISE_ARRAY;
+        if (plain) x->flags |= IR_F_PLAIN_TYPED;
         if (!ts_scope(w) && is_exported(w)) x->flags |= IR_F_EXPORTED; /* `export const api = {...}` */
         if (!ts_scope(w) && (ts_is(val, "new_expression") || (c->returns_imports && ts_is(val, "call_expression")))) {
           value_type(w, c, val, x); /* what importers call it as */
