@@ -4,8 +4,8 @@
  * length it is a huge size_t (fwrite, memcpy, write past the buffer), and the stream is
  * never closed — libuv's docs: the callee "is responsible for stopping/closing the
  * stream when an error happens by calling uv_read_stop or uv_close"; reading again is
- * undefined. `nread` counts as tested when it is compared (`< 0`, `== UV_EOF`, `> 0` with
- * an else), switched on, named beside UV_EOF, or handed to a call other than one that
+ * undefined. `nread` counts as tested when it is compared (`< 0`, `== UV_EOF`, `> 0`: the
+ * length is then safe), switched on, named beside UV_EOF, or handed to a call other than one that
  * only uses it as a length (a project function, a test macro, uv_strerror). */
 #include <stdio.h>
 #include <stdlib.h>
