@@ -1782,6 +1782,35 @@ static bool plain_type(ts_walk *w, TSNode t, int depth) {
   return any;
 }
 
+/* A body-less `function f(): T;` (`declare function`, an overload signature) that is the
+ * only declaration of its name among its siblings (the statements around it, through
+ * `declare` and `export`). */
+static TSNode unwrap_declaration(TSNode c) {
+  while (ts_is(c, "ambient_declaration") || ts_is(c, "export_statement")) {
+    TSNode d = ts_field(c, "declaration");
+    c = ts_node_is_null(d) ? ts_node_named_child(c, 0) : d;
+  }
+  return c;
+}
+
+static bool sole_signature(ts_walk *w, TSNode n) {
+  if (!ts_is(n, "function_signature")) return false;
+  TSNode name = ts_field(n, "name");
+  if (ts_node_is_null(name)) return false;
+  const char *nm = ts_text(w, name);
+  TSNode box = ts_node_parent(n);
+  while (!ts_node_is_null(box) && (ts_is(box, "ambient_declaration") || ts_is(box, "export_statement")))
+    box = ts_node_parent(box);
+  if (ts_node_is_null(box)) return false;
+  for (uint32_t i = 0, k = ts_node_named_child_count(box); i < k; i++) {
+    TSNode c = unwrap_declaration(ts_node_named_child(box, i));
+    if (ts_node_eq(c, n) || !(ts_is(c, "function_signature") || ts_is(c, "function_declaration"))) continue;
+    TSNode cn = ts_field(c, "name");
+    if (!ts_node_is_null(cn) && al_streq(ts_text(w, cn), nm)) return false;
+  }
+  return true;
+}
+
 /* The name a type annotation gives (`: Fn`), or NULL. */
 static const char *named_type(ts_walk *w, TSNode annotation) {
   TSNode t = ts_is(annotation, "type_annotation") ? ts_node_named_child(annotation, 0) : annotation;
@@ -2093,9 +2122,10 @@ static ir_node *lower_func(ts_walk *w, TSNode n, ir_node *parent) {
     if (returns_promise_type(w, rt)) x->flags |= IR_F_RETURNS_PROMISE;
     else if (!(x->flags & IR_F_ASYNC) && union_with_promise(w, rt))
       x->flags |= IR_F_RETURNS_PROMISE | IR_F_MAYBE_PROMISE;
-    else if (!(x->flags & IR_F_ASYNC) && !ts_node_is_null(ts_field(n, "body")))
+    else if (!(x->flags & IR_F_ASYNC) && (!ts_node_is_null(ts_field(n, "body")) || sole_signature(w, n)))
       x->type = primitive_type(w, rt); /* `(): number`: never a promise, whatever the body (a body-less
-                                        * signature may be one overload of several) */
+                                        * signature only when it is the name's one declaration: else it
+                                        * is one overload of several) */
     if (name) record_return(w, w->user, x, name, rt);
     if (x->flags & IR_F_ASYNC) { /* stored where a `() => void` is expected */
       int k = 1;
