@@ -1222,6 +1222,69 @@ static bool awaited_plain_name(const ir_file *f, al_sink *sink, const ir_node *a
   return true;
 }
 
+/* JS `for await (const v of [1, 2, 3])`, or of a name declared an array of plain values
+ * (`ids: string[]`): nothing there is a promise, so `for await` only adds a microtask per
+ * item (typescript-eslint await-thenable). */
+static void for_await_plain(const ir_file *f, al_sink *sink, const ir_node *loop) {
+  if (f->lang != AL_LANG_JS || !(loop->flags & IR_F_ASYNC) || (loop->flags & IR_F_WHILE) || !loop->body || !loop->name)
+    return;
+  const char *t = f->src->text;
+  uint32_t open = loop->span.start, end = loop->body;
+  while (open < end && t[open] != '(') open++;
+  uint32_t of = UINT32_MAX;
+  for (uint32_t i = open; i + 4 < end; i++)
+    if (!memcmp(t + i, " of ", 4) || !memcmp(t + i, " of[", 4) || !memcmp(t + i, " of(", 4)) {
+      of = i + 3;
+      break;
+    }
+  uint32_t close = end;
+  while (close > of && t[close - 1] != ')') close--;
+  if (of == UINT32_MAX || close <= of + 1) return;
+  uint32_t s = of, e = close - 1;
+  while (s < e && strchr(" \t\r\n", t[s])) s++;
+  while (e > s && strchr(" \t\r\n", t[e - 1])) e--;
+  const char *what = NULL;
+  if (t[s] == '[' && js_skip_group(t, s, e) == e) {
+    uint32_t from = s + 1, items = 0;
+    for (uint32_t i = from; i < e; i++) {
+      bool last = i == e - 1;
+      if (!last && strchr("\"'`([{", t[i])) {
+        i = js_skip_group(t, i, e - 1) - 1;
+        continue;
+      }
+      if (t[i] != ',' && !last) continue;
+      uint32_t a = from, b = i;
+      while (a < b && strchr(" \t\r\n", t[a])) a++;
+      if (a < b || !last) {
+        if (!js_plain_kind(t, a, b, 0)) return;
+        items++;
+      }
+      from = i + 1;
+    }
+    if (!items) return;
+    what = "an array of plain values";
+  } else {
+    if (e - s > 64) return;
+    for (uint32_t i = s; i < e; i++)
+      if (!al_ident_char(t[i]) && t[i] != '$') return;
+    bool param;
+    const ir_node *d = plain_name_decl(f, loop, t + s, e - s, &param);
+    if (!d || !(param || (d->flags & IR_F_PLAIN_TYPED))) return;
+    what = "declared with a type that holds no promise";
+  }
+  uint32_t aw = open;
+  while (aw > loop->span.start && memcmp(t + aw, "await", 5)) aw--;
+  al_fix *fx = NULL;
+  if (!memcmp(t + aw, "await", 5)) {
+    uint32_t past = aw + 5;
+    while (past < open && (t[past] == ' ' || t[past] == '\t')) past++;
+    fx = al_fix_new(AL_FIX_APPLY_UNSAFE, "use for...of");
+    al_fix_add(fx, aw, past, "");
+  }
+  al_report_fix(sink, loop, fx, "`for await` over `%.*s`, %s: nothing in it is a promise, so the `await` only adds a "
+                "microtask per item; use `for...of`", (int)(e - s > 40 ? 40 : e - s), t + s, what);
+}
+
 static bool awaited_lambda(const ir_file *f, al_sink *sink, const ir_node *aw, uint32_t at) {
   const ir_node *fn = aw->child;
   if (f->lang != AL_LANG_JS || !fn || fn->kind != IR_FUNC || !(fn->flags & IR_F_LAMBDA) || fn->next) return false;
@@ -1471,6 +1534,7 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
     if (n->kind == IR_LOOP) {
       sync_for_async_gen(f, idx, sink, n);
       sync_for_async_iterable(f, sink, n);
+      for_await_plain(f, sink, n);
       continue;
     }
     if (((n->kind == IR_CALL || n->kind == IR_ASSIGN || n->kind == IR_RETURN) && f->lang == AL_LANG_PYTHON) ||
