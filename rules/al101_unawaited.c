@@ -1243,6 +1243,7 @@ static void for_await_plain(const ir_file *f, al_sink *sink, const ir_node *loop
   uint32_t s = of, e = close - 1;
   while (s < e && strchr(" \t\r\n", t[s])) s++;
   while (e > s && strchr(" \t\r\n", t[e - 1])) e--;
+  if (s >= e) return;
   const char *what = NULL;
   if (t[s] == '[' && js_skip_group(t, s, e) == e) {
     uint32_t from = s + 1, items = 0;
@@ -1272,10 +1273,10 @@ static void for_await_plain(const ir_file *f, al_sink *sink, const ir_node *loop
     if (!d || !(param || (d->flags & IR_F_PLAIN_TYPED))) return;
     what = "declared with a type that holds no promise";
   }
-  uint32_t aw = open;
-  while (aw > loop->span.start && memcmp(t + aw, "await", 5)) aw--;
+  uint32_t aw = open; /* `for await (`: the `await` before the parenthesis */
+  while (aw > loop->span.start && (aw + 5 > open || memcmp(t + aw, "await", 5))) aw--;
   al_fix *fx = NULL;
-  if (!memcmp(t + aw, "await", 5)) {
+  if (aw + 5 <= open && !memcmp(t + aw, "await", 5)) {
     uint32_t past = aw + 5;
     while (past < open && (t[past] == ' ' || t[past] == '\t')) past++;
     fx = al_fix_new(AL_FIX_APPLY_UNSAFE, "use for...of");
