@@ -180,6 +180,23 @@ static const char *dotted(ts_walk *w, TSNode n) {
   return r;
 }
 
+/* Each name an object pattern takes (`{ load, save: put }`) aliases that member of holder
+ * (`holder.load`, `holder.save`); defaults, rest and nested patterns are skipped. */
+static void alias_pattern_members(ts_walk *w, js_ctx *c, TSNode pattern, const char *holder) {
+  for (uint32_t i = 0, k = ts_node_named_child_count(pattern); i < k; i++) {
+    TSNode p = ts_node_named_child(pattern, i), key = p, local = p;
+    if (ts_is(p, "pair_pattern")) {
+      key = ts_field(p, "key");
+      local = ts_field(p, "value");
+    } else if (!ts_is(p, "shorthand_property_identifier_pattern")) {
+      continue;
+    }
+    if (!ts_is(local, "identifier") && !ts_is(local, "shorthand_property_identifier_pattern")) continue;
+    if (!ts_is(key, "property_identifier") && !ts_is(key, "shorthand_property_identifier_pattern")) continue;
+    ts_alias_bind(w, &c->aliases, ts_text(w, local), al_arena_fmt(&w->f->arena, "%s.%s", holder, ts_text(w, key)));
+  }
+}
+
 /* `const f = load` / `f = api.load` (an identifier or a member chain): f() calls load in
  * this function (or at module level). Assigning f anything else ends it. */
 static void bind_alias(ts_walk *w, js_ctx *c, TSNode name, TSNode value) {
@@ -187,19 +204,7 @@ static void bind_alias(ts_walk *w, js_ctx *c, TSNode name, TSNode value) {
     if (!ts_is(value, "identifier") && !ts_is(value, "member_expression")) return;
     const char *holder = dotted(w, value);
     if (strchr(holder, '(') || ts_is_param(w, holder)) return;
-    for (uint32_t i = 0, k = ts_node_named_child_count(name); i < k; i++) {
-      TSNode p = ts_node_named_child(name, i), key = p, local = p;
-      if (ts_is(p, "pair_pattern")) {
-        key = ts_field(p, "key");
-        local = ts_field(p, "value");
-      } else if (!ts_is(p, "shorthand_property_identifier_pattern")) {
-        continue;
-      }
-      if ((!ts_is(local, "identifier") && !ts_is(local, "shorthand_property_identifier_pattern")) ||
-          (!ts_is(key, "property_identifier") && !ts_is(key, "shorthand_property_identifier_pattern")))
-        continue;
-      ts_alias_bind(w, &c->aliases, ts_text(w, local), al_arena_fmt(&w->f->arena, "%s.%s", holder, ts_text(w, key)));
-    }
+    alias_pattern_members(w, c, name, holder);
     return;
   }
   if (!ts_is(name, "identifier") || ts_node_is_null(value)) return;
@@ -878,18 +883,7 @@ static void bind_destructured_result(ts_walk *w, js_ctx *c, TSNode pattern, TSNo
   const char *var = al_arena_fmt(&w->f->arena, "@d%u", ts_node_start_byte(pattern));
   bind_new_var(w, c, var, value);
   if (!ts_typed_var(w, &c->types, "this.", var)) return;
-  for (uint32_t i = 0, k = ts_node_named_child_count(pattern); i < k; i++) {
-    TSNode p = ts_node_named_child(pattern, i), key = p, local = p;
-    if (ts_is(p, "pair_pattern")) {
-      key = ts_field(p, "key");
-      local = ts_field(p, "value");
-    } else if (!ts_is(p, "shorthand_property_identifier_pattern")) {
-      continue;
-    }
-    if (!ts_is(local, "identifier") && !ts_is(local, "shorthand_property_identifier_pattern")) continue;
-    if (!ts_is(key, "property_identifier") && !ts_is(key, "shorthand_property_identifier_pattern")) continue;
-    ts_alias_bind(w, &c->aliases, ts_text(w, local), al_arena_fmt(&w->f->arena, "%s.%s", var, ts_text(w, key)));
-  }
+  alias_pattern_members(w, c, pattern, var);
 }
 
 static void bind_new(ts_walk *w, js_ctx *c, TSNode left, TSNode value) {
