@@ -307,6 +307,7 @@ static void print_node(const ir_file *f, const ir_node *n, int depth, al_buf *ou
   if (n->kind == IR_FUNC && (n->flags & IR_F_RETURNS_RECEIVER)) al_buf_puts(out, " [returns-receiver]");
   if (n->kind == IR_FUNC && (n->flags & IR_F_MAYBE_PROMISE)) al_buf_puts(out, " [maybe-promise]");
   if (n->kind == IR_CALL && (n->flags & IR_F_READ_LOCAL)) al_buf_puts(out, " [read-local]");
+  if (n->kind == IR_ASSIGN && (n->flags & IR_F_PLAIN_TYPED)) al_buf_puts(out, " [plain-typed]");
   if (n->kind == IR_WITH && n->text && *n->text) al_buf_printf(out, " args=%s", n->text);
   if ((n->kind == IR_CALL || n->kind == IR_FUNC) && n->nargs) {
     al_buf_puts(out, " (");

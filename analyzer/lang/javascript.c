@@ -1776,9 +1776,7 @@ static bool plain_type(ts_walk *w, TSNode t, int depth) {
   return any;
 }
 
-/* A body-less `function f(): T;` (`declare function`, an overload signature) that is the
- * only declaration of its name among its siblings (the statements around it, through
- * `declare` and `export`). */
+/* The declaration inside `declare ...` / `export ...` (the node itself otherwise). */
 static TSNode unwrap_declaration(TSNode c) {
   while (ts_is(c, "ambient_declaration") || ts_is(c, "export_statement")) {
     TSNode d = ts_field(c, "declaration");
@@ -1787,6 +1785,9 @@ static TSNode unwrap_declaration(TSNode c) {
   return c;
 }
 
+/* A body-less `function f(): T;` (`declare function`, an overload signature) that is the
+ * only declaration of its name among its siblings (the statements around it, through
+ * `declare` and `export`). */
 static bool sole_signature(ts_walk *w, TSNode n) {
   if (!ts_is(n, "function_signature")) return false;
   TSNode name = ts_field(n, "name");
