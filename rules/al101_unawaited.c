@@ -1034,7 +1034,7 @@ static const char *js_plain_kind(const char *t, uint32_t at, uint32_t end, int d
     }
     if (ch == '/' && (nx == '/' || nx == '*')) return NULL; /* a comment: not worth reading */
     if (ch == '=' && nx == '>') return NULL;                 /* an arrow function */
-    if (ch == ',' ) return NULL;
+    if (ch == ',') return NULL;
     if (ch == '?') {
       if (nx == '.' && !(i + 2 < end && isdigit((unsigned char)t[i + 2]))) { i++; continue; } /* `a?.b` */
       if (nx == '?') { logical = true; i++; continue; }
@@ -1167,28 +1167,39 @@ static bool awaited_new_plain(const ir_file *f, al_sink *sink, const ir_node *aw
 /* JS `await n` of a name that never holds a promise: a parameter or variable TypeScript
  * declares a plain type (`n: number`, `declare const ids: string[]`), or a `const` the
  * function (or the module) binds once to a number or string literal. Its declaration, or NULL. */
+/* How many ASSIGNs of name scope g holds itself (not its nested functions; the module:
+ * its top-level statements), up to 2; *only: the last. Big scopes are looked up in the
+ * file's bindings table rather than walked, once per name asked. */
+static int own_assigns(const ir_file *f, const ir_node *g, const char *name, size_t len, const ir_node **only) {
+  int count = 0;
+  if (g->span.end - g->span.start <= IR_SCAN_BYTES) {
+    for (const ir_node *c = g->child; c && count < 2;
+         c = g == f->root ? c->next : c->kind == IR_FUNC ? ir_next_skip(c, g) : ir_next(c, g))
+      if (c->kind == IR_ASSIGN && c->name && strlen(c->name) == len && !strncmp(c->name, name, len)) count++, *only = c;
+    return count;
+  }
+  size_t nb;
+  const ir_binding *b = ir_bindings_of(f, name, len, &nb);
+  for (size_t i = 0; i < nb && count < 2; i++)
+    if (b[i].n->kind == IR_ASSIGN && (g == f->root ? b[i].n->parent == f->root : b[i].n->func == g))
+      count++, *only = b[i].n;
+  return count;
+}
+
 static const ir_node *plain_name_decl(const ir_file *f, const ir_node *aw, const char *name, size_t len, bool *param) {
   *param = false;
+  const ir_node *only = NULL;
   for (const ir_node *g = ir_enclosing_func(aw); g; g = ir_enclosing_func(g)) {
     for (uint32_t i = 0; i < g->nargs; i++)
       if (g->args[i].text && strlen(g->args[i].text) == len && !strncmp(g->args[i].text, name, len)) {
         *param = true;
         return g->args[i].flags & IR_ARG_PLAIN ? g : NULL;
       }
-    const ir_node *only = NULL;
-    int count = 0;
-    for (const ir_node *c = g->child; c && count < 2; c = ir_next(c, g))
-      if (c->kind == IR_ASSIGN && c->name && strlen(c->name) == len && !strncmp(c->name, name, len)) count++, only = c;
-    if (count || ir_binds_local(f, g, name, len, UINT32_MAX)) {
-      if (count != 1 || only->span.start > aw->span.start || only->func != g) return NULL;
-      return only;
-    }
+    int count = own_assigns(f, g, name, len, &only);
+    if (count || ir_binds_local(f, g, name, len, UINT32_MAX))
+      return count == 1 && only->span.start < aw->span.start ? only : NULL;
   }
-  const ir_node *only = NULL;
-  int count = 0;
-  for (const ir_node *c = f->root->child; c && count < 2; c = c->next)
-    if (c->kind == IR_ASSIGN && c->name && strlen(c->name) == len && !strncmp(c->name, name, len)) count++, only = c;
-  return count == 1 ? only : NULL;
+  return own_assigns(f, f->root, name, len, &only) == 1 ? only : NULL;
 }
 
 static bool awaited_plain_name(const ir_file *f, al_sink *sink, const ir_node *aw, uint32_t at) {
