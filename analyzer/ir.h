@@ -179,7 +179,8 @@ struct ir_node {
   const char *member;  /* CALL: dotted name inside module (or the local dotted text) */
   const char *alias;   /* IMPORT: local name; CALL: variable the result is assigned to */
   const char *type;    /* C: result type (CALL) / return type (FUNC); TypeScript: the primitive a
-                        * FUNC with a body is declared to return (`number`); Python: the library type
+                        * FUNC is declared to return (`number`; a body-less signature only
+                        * when it is the name's one declaration); Python: the library type
                         * of the value (ASSIGN); Python/JS: of the local or instance
                         * attribute a LOOP iterates, as the front end typed it (a parameter's
                         * annotation, a tuple target's `returns` type, the class's) */

@@ -1125,8 +1125,6 @@ static bool awaited_literal(const ir_file *f, al_sink *sink, const ir_node *aw, 
   return true;
 }
 
-/* JavaScript: `await (async () => { ... })` with the call's `()` left off: the function
- * itself is awaited (returned at once), and its body never runs. */
 /* JS `await new C()` of a class of this file that makes no thenable: neither it nor a base
  * defines `then`, and its bases are classes of this file or built-ins the knowledge names
  * (`not_thenable_classes`: `class NonPromise extends Array {}`) — the await only defers
@@ -1297,6 +1295,8 @@ static void for_await_plain(const ir_file *f, al_sink *sink, const ir_node *loop
                 "microtask per item; use `for...of`", (int)(e - s > 40 ? 40 : e - s), t + s, what);
 }
 
+/* JavaScript: `await (async () => { ... })` with the call's `()` left off: the function
+ * itself is awaited (returned at once), and its body never runs. */
 static bool awaited_lambda(const ir_file *f, al_sink *sink, const ir_node *aw, uint32_t at) {
   const ir_node *fn = aw->child;
   if (f->lang != AL_LANG_JS || !fn || fn->kind != IR_FUNC || !(fn->flags & IR_F_LAMBDA) || fn->next) return false;
