@@ -31,6 +31,61 @@ static bool has_path(const char *t, uint32_t from, uint32_t to, const char *path
 }
 
 
+/* The mention of the target at m and the await at aw sit in the two branches of one
+ * conditional expression in t[from, aw): `foo = cond ? foo : await bar` (JS), `foo =
+ * foo if cond else await bar` (Python). Only one branch runs, so the read and the
+ * suspension never meet: not a lost update (ESLint's require-atomic-updates follows code
+ * paths and agrees). A read in the condition, or outside the conditional, still comes
+ * before the await. */
+#define BRANCH_DEPTH 32
+static bool branches_apart(const char *t, uint32_t from, uint32_t m, uint32_t aw, bool py) {
+  uint32_t open[BRANCH_DEPTH][8], seg[BRANCH_DEPTH]; /* pending `?` (JS) or `if` (Python); a segment's start */
+  uint8_t nopen[BRANCH_DEPTH] = {0};
+  int depth = 0, cand = -1;
+  seg[0] = from;
+  for (uint32_t i = from; i < aw; i++) {
+    char c = t[i];
+    if (c == '"' || c == '\'' || c == '`') { /* a string: to its closing quote */
+      for (i++; i < aw && t[i] != c; i++)
+        if (t[i] == '\\') i++;
+      continue;
+    }
+    if (c == '(' || c == '[' || c == '{') {
+      if (++depth >= BRANCH_DEPTH) return false;
+      nopen[depth] = 0, seg[depth] = i + 1;
+    } else if (c == ')' || c == ']' || c == '}') {
+      if (--depth < 0) return false;
+      if (cand > depth) cand = -1; /* the conditional ended before the await */
+    } else if (c == ',' || c == ';') {
+      if (cand == depth) cand = -1;
+      nopen[depth] = 0, seg[depth] = i + 1;
+    } else if (!py && c == '?' && t[i + 1] != '?' && t[i + 1] != '.' && (i == from || t[i - 1] != '?')) {
+      if (nopen[depth] < 8) open[depth][nopen[depth]++] = i;
+    } else if (!py && c == ':' && nopen[depth]) {
+      uint32_t q = open[depth][--nopen[depth]];
+      if (q < m && m < i && cand < 0) cand = depth;
+    } else if (py && (i == from || !al_ident_char(t[i - 1])) && !strncmp(t + i, "if", 2) && !al_ident_char(t[i + 2])) {
+      if (nopen[depth] < 8) open[depth][nopen[depth]++] = i;
+    } else if (py && (i == from || !al_ident_char(t[i - 1])) && !strncmp(t + i, "else", 4) && !al_ident_char(t[i + 4]) &&
+               nopen[depth]) {
+      uint32_t q = open[depth][--nopen[depth]];
+      if (seg[depth] <= m && m < q && cand < 0) cand = depth;
+    }
+  }
+  return cand >= 0 && cand <= depth;
+}
+
+/* The target is read in t[from, aw) on a path that reaches the await: a mention not in
+ * the other branch of a conditional. */
+static bool read_before(const char *t, uint32_t from, uint32_t aw, const char *path, size_t pl, bool py) {
+  for (uint32_t i = from; i + pl <= aw; i++)
+    if (!memcmp(t + i, path, pl) && !al_ident_char(t[i + pl]) && t[i + pl] != '.' &&
+        (i == from || (!al_ident_char(t[i - 1]) && (t[i - 1] != '.' || (i >= 3 && !memcmp(t + i - 3, "...", 3))))) &&
+        !branches_apart(t, from, i, aw, py))
+      return true;
+  return false;
+}
+
 /* JS: name is declared in fn (let/const/var, a parameter, or a function of that name). */
 static bool js_declared(const ir_file *f, const ir_node *fn, const char *name, size_t nl) {
   if (ir_has_param(fn, name, nl)) return true;
@@ -339,7 +394,7 @@ static void at_suspension(const ir_file *f, al_sink *sink, const ir_node *n, con
   /* a plain `=` must read the target before the await, in the statement or in the test
    * of the `if` it is guarded by (`if (!cache) cache = await load()`) */
   bool guarded = false;
-  if (!compound && !has_path(t, eq + 1, n->span.start, target, tl)) {
+  if (!compound && !read_before(t, eq + 1, n->span.start, target, tl, py)) {
     if (!tested) tested = block_if(t, fn, py, ls, &cs, &ce);
     if (!tested || !has_path(t, cs, ce, target, tl) || under_lock(f, n, fn)) return;
     guarded = true;
