@@ -153,10 +153,17 @@ static bool py_local(const ir_file *f, const ir_node *fn, const char *name, size
 }
 
 /* JS: a function or arrow nested in fn names `name` (ESLint counts a local a closure
- * sees as shared: the closure may run, and write it, while fn is suspended). */
+ * sees as shared: the closure may run, and write it, while fn is suspended) — not one
+ * that declares a `name` of its own (a parameter, a let/const/var: it names that one). */
 static bool js_captured(const ir_file *f, const ir_node *fn, const char *name, size_t nl) {
-  for (const ir_node *x = fn->child; x; x = ir_next(x, fn))
-    if (x->kind == IR_FUNC && has_path(f->src->text, x->span.start, x->span.end, name, nl)) return true;
+  for (const ir_node *x = fn->child; x;) {
+    if (x->kind == IR_FUNC && has_path(f->src->text, x->span.start, x->span.end, name, nl)) {
+      if (!js_declared(f, x, name, nl)) return true;
+      x = ir_next_skip(x, fn); /* its nested functions name its own */
+      continue;
+    }
+    x = ir_next(x, fn);
+  }
   return false;
 }
 
