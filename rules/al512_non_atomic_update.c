@@ -152,19 +152,43 @@ static bool py_local(const ir_file *f, const ir_node *fn, const char *name, size
   return false;
 }
 
+/* t[i, i + nl) is a whole name written there: an assignment (`name = `, `name += `,
+ * `name ??= `), or `++`/`--` before or after it. */
+static bool js_written_at(const char *t, uint32_t lo, uint32_t hi, uint32_t i, size_t nl) {
+  uint32_t j = i + (uint32_t)nl, b = i;
+  while (j < hi && (t[j] == ' ' || t[j] == '\t')) j++;
+  while (b > lo && (t[b - 1] == ' ' || t[b - 1] == '\t')) b--;
+  if (j + 1 < hi && ((t[j] == '+' && t[j + 1] == '+') || (t[j] == '-' && t[j + 1] == '-'))) return true;
+  if (b >= lo + 2 && ((t[b - 1] == '+' && t[b - 2] == '+') || (t[b - 1] == '-' && t[b - 2] == '-'))) return true;
+  uint32_t eq = j;
+  while (eq < hi && strchr("+-*/%|&^<>?", t[eq]) && eq - j < 3) eq++;
+  if (eq + 1 >= hi || t[eq] != '=' || t[eq + 1] == '=' || t[eq + 1] == '>') return false;
+  return eq == j || !(eq - j == 1 && (t[j] == '<' || t[j] == '>')); /* not `<=`, `>=` */
+}
+
 /* JS: a function or arrow nested in fn names `name` (ESLint counts a local a closure
- * sees as shared: the closure may run, and write it, while fn is suspended) — not one
- * that declares a `name` of its own (a parameter, a let/const/var: it names that one). */
-static bool js_captured(const ir_file *f, const ir_node *fn, const char *name, size_t nl) {
+ * sees as shared: the closure may run while fn is suspended) — not one that declares
+ * a `name` of its own (a parameter, a let/const/var: it names that one). 2 when such a
+ * function writes it (only then can it change the local under fn's feet), 1 when they
+ * only read it, 0 when none names it. */
+static int js_captured(const ir_file *f, const ir_node *fn, const char *name, size_t nl) {
+  const char *t = f->src->text;
+  int seen = 0;
   for (const ir_node *x = fn->child; x;) {
-    if (x->kind == IR_FUNC && has_path(f->src->text, x->span.start, x->span.end, name, nl)) {
-      if (!js_declared(f, x, name, nl)) return true;
-      x = ir_next_skip(x, fn); /* its nested functions name its own */
+    if (x->kind == IR_FUNC && has_path(t, x->span.start, x->span.end, name, nl)) {
+      if (!js_declared(f, x, name, nl)) {
+        seen = 1;
+        for (uint32_t i = x->span.start; i + nl <= x->span.end; i++)
+          if (!memcmp(t + i, name, nl) && !al_ident_char(t[i + nl]) && !al_ident_char(t[i - 1]) && t[i - 1] != '.' &&
+              js_written_at(t, x->span.start, x->span.end, i, nl))
+            return 2;
+      }
+      x = ir_next_skip(x, fn); /* its nested functions are looked at with it */
       continue;
     }
     x = ir_next(x, fn);
   }
-  return false;
+  return seen;
 }
 
 /* `if (cond) x = await f()` / `if not x: x = await f()` on one line: the condition's
@@ -282,7 +306,8 @@ typedef struct head_facts {
   uint64_t serial;
   const ir_node *fn;
   char head[64];
-  bool declared, shared_name, captured, param;
+  bool declared, shared_name, param;
+  int captured; /* js_captured's answer */
   uint32_t rebound;
 } head_facts;
 
@@ -292,7 +317,7 @@ static _Thread_local unsigned facts_next;
 static void find_facts(const ir_file *f, const ir_node *fn, const char *head, size_t hl, bool py, head_facts *h) {
   h->declared = py ? py_local(f, fn, head, hl) : js_declared(f, fn, head, hl);
   h->shared_name = py && py_shared_name(f, fn, head, hl);
-  h->captured = !py && js_captured(f, fn, head, hl);
+  h->captured = py ? 0 : js_captured(f, fn, head, hl);
   h->param = false;
   for (uint32_t i = 0; i < fn->nargs && !h->param; i++) {
     const char *a = fn->args[i].text;
@@ -324,8 +349,12 @@ static const head_facts *facts_of(const ir_file *f, const ir_node *fn, const cha
 /* The target (`this.x`, `self.items[k]`, `total`, `acc.total`) is state other tasks can
  * reach from fn, at offset at: an attribute of this/self/cls; a global/nonlocal (Python)
  * or undeclared (JavaScript: closure, module) name or an item/attribute of one; a local
- * a nested function names (JavaScript); a property of a parameter not rebound before at. */
-static bool shared_target(const ir_file *f, const ir_node *fn, const char *target, size_t tl, bool py, uint32_t at) {
+ * a nested function names (JavaScript; with race — a test and a write, a stale copy
+ * written back — one a nested function writes: each call has its own local, and a
+ * closure that only reads it changes nothing); a property of a parameter not rebound
+ * before at. */
+static bool shared_target(const ir_file *f, const ir_node *fn, const char *target, size_t tl, bool py, uint32_t at,
+                          bool race) {
   size_t hl = strcspn(target, ".[");
   char head[160];
   if (hl >= sizeof head) return false;
@@ -336,7 +365,7 @@ static bool shared_target(const ir_file *f, const ir_node *fn, const char *targe
   const head_facts *h = facts_of(f, fn, head, hl, py, &scratch);
   bool caller_object = h->param && h->rebound > at;
   if (py) return h->shared_name || (hl < tl && (!h->declared || caller_object));
-  return !h->declared || (hl == tl && h->captured) || (hl < tl && caller_object);
+  return !h->declared || (hl == tl && h->captured > (race ? 1 : 0)) || (hl < tl && caller_object);
 }
 
 /* The statement around the suspension point n (an await; in a JavaScript generator, a
@@ -406,7 +435,7 @@ static void at_suspension(const ir_file *f, al_sink *sink, const ir_node *n, con
     if (!tested || !has_path(t, cs, ce, target, tl) || under_lock(f, n, fn)) return;
     guarded = true;
   }
-  if (!shared_target(f, fn, target, tl, py, n->span.start)) return;
+  if (!shared_target(f, fn, target, tl, py, n->span.start, guarded)) return;
   *last_line = n->span.line;
   if (guarded) {
     al_report(sink, n, "`%s` is tested before this %s and written after it: two tasks can both pass the test "
@@ -492,7 +521,7 @@ static void stale_copy(const ir_file *f, al_sink *sink, const ir_node *a, const 
   uint32_t se = eq + 1; /* the right side: to the end of the line (or `;`) */
   while (se < end && t[se] != '\n' && (py || t[se] != ';')) se++;
   if (!has_path(t, eq + 1, se, name, nl) || has_path(t, eq + 1, se, target, pl)) return;
-  if (!shared_target(f, fn, target, pl, py, w)) return;
+  if (!shared_target(f, fn, target, pl, py, w, true)) return;
   ir_node at = {.kind = IR_ASSIGN, .parent = (ir_node *)fn, .span = al_span_at(f, w, se - w)};
   al_report(sink, &at, "`%s` is written back from `%s`, a copy taken before the await on line %u: another task "
             "can change `%s` while this one is suspended, and that update is lost; re-read it after the await "
@@ -595,7 +624,7 @@ static void tested_then_written(const ir_file *f, al_sink *sink, const ir_node *
     uint32_t eq = op;
     while (eq < bend && strchr("+-*/%|&^", t[eq]) && eq - op < 2) eq++;
     if (eq + 1 >= bend || t[eq] != '=' || t[eq + 1] == '=' || t[eq + 1] == '>') continue;
-    if (!shared_target(f, fn, path, pl, py, w) || under_lock(f, aw, fn)) continue;
+    if (!shared_target(f, fn, path, pl, py, w, true) || under_lock(f, aw, fn)) continue;
     uint32_t se = eq + 1;
     while (se < bend && t[se] != '\n' && (py || t[se] != ';')) se++;
     ir_node at = {.kind = IR_ASSIGN, .parent = (ir_node *)fn, .span = al_span_at(f, w, se - w)};
