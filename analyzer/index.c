@@ -902,6 +902,9 @@ static const al_kb_entry *query_chain(const ir_file *f, const ir_node *call) {
 }
 
 const al_kb_entry *al_blocking_entry(const ir_file *f, const ir_node *call) {
+  /* C: a call through a struct field (`c->ops->read(c)`) calls what was stored there,
+   * not the library function its field is named like */
+  if (f->lang == AL_LANG_C && (call->flags & IR_F_METHOD)) return NULL;
   const al_kb_entry *e = call->name ? al_kb_match(al_kb_for(f->lang), "blocking", call->name) : NULL;
   if (!e && f->lang == AL_LANG_PYTHON) e = query_chain(f, call);
   return blocking_checked(f, call, e);
@@ -1706,6 +1709,12 @@ static void mark_position(al_index *idx, const ir_file *f, const ir_node *call, 
   }
 }
 
+static void free_target_vec(const char *key, void *val, void *ctx) {
+  (void)key, (void)ctx;
+  al_vec_free(val);
+  free(val);
+}
+
 static void mark_c_contexts(al_index *idx) {
   bool any_c = false; /* else the C knowledge need not even be loaded */
   for (size_t i = 0; i < idx->infos.len && !any_c; i++)
@@ -1726,26 +1735,41 @@ static void mark_c_contexts(al_index *idx) {
       mark_position(idx, info->file, x, al_kb_attr(e, "off"), IR_F_OFF_LOOP, e);
     }
   }
-  /* functions stored in callback fields (`opts.exit_cb = f`, `.read_cb = f`, `ev->handler = f`) */
+  /* functions stored in callback fields (`opts.exit_cb = f`, `.read_cb = f`, `ev->handler = f`);
+   * and every function stored in a field, by record and field, for the calls made
+   * through one (`.on_msg = handle_msg` ... `s->on_msg(s)`: handle_msg runs where that
+   * call does) */
   const al_kb_section *fields = al_kb_section_get(kb, "callback_fields");
   const al_kb_section *suffixes = al_kb_section_get(kb, "callback_field_suffixes");
   const al_kb_section *not_fields = al_kb_section_get(kb, "not_callback_fields");
+  al_map targets = {0}; /* "record USR.field" -> al_vec* of al_func_info* */
   for (size_t i = 0; i < idx->infos.len; i++) {
     al_func_info *info = idx->infos.items[i];
-    if (info->file->lang != AL_LANG_C) continue;
-    for (const ir_node *a = info->func->child; a; a = ir_next(a, info->func)) {
+    if (info->file->lang != AL_LANG_C || (i && ((al_func_info *)idx->infos.items[i - 1])->file == info->file)) continue;
+    /* each file once, whole: file-scope initializers too (`static const struct ops
+     * file_ops = { .read = file_read }`); a file's records are consecutive */
+    for (const ir_node *a = info->file->root; a; a = ir_next(a, info->file->root)) {
       if (a->kind != IR_ASSIGN || !a->member || !(a->flags & IR_F_METHOD)) continue;
+      ir_node fake = {.kind = IR_CALL, .parent = (ir_node *)a, .member = a->member, .name = a->member};
+      const al_func_info *fn = al_index_resolve(idx, info->file, &fake);
+      if (!fn) continue;
+      if (a->type) { /* the record's USR: `c:@S@server` */
+        char key[512];
+        if (al_join(key, sizeof key, a->type, '.', a->name)) {
+          al_vec *v = al_map_get(&targets, key);
+          if (!v) al_map_put(&targets, key, v = al_calloc(1, sizeof *v));
+          bool seen = false;
+          for (size_t k = 0; k < v->len && !seen; k++) seen = v->items[k] == fn;
+          if (!seen) al_vec_push(v, (void *)fn);
+        }
+      }
       if (not_fields && al_map_get(&not_fields->by_name, a->name)) continue;
       bool cb = fields && al_map_get(&fields->by_name, a->name);
       for (size_t k = 0; suffixes && !cb && k < suffixes->entries.len; k++)
         cb = al_ends_with(a->name, ((const al_kb_entry *)suffixes->entries.items[k])->name);
       if (!cb) continue;
-      ir_node fake = {.kind = IR_CALL, .parent = (ir_node *)a, .member = a->member, .name = a->member};
-      const al_func_info *fn = al_index_resolve(idx, info->file, &fake);
-      if (fn) {
-        ((ir_node *)fn->func)->flags |= IR_F_LOOP_CALLBACK;
-        if (!fn->func->text) ((ir_node *)fn->func)->text = a->name; /* the field */
-      }
+      ((ir_node *)fn->func)->flags |= IR_F_LOOP_CALLBACK;
+      if (!fn->func->text) ((ir_node *)fn->func)->text = a->name; /* the field */
     }
   }
   /* functions with a loop callback's parameters, not registered anywhere we can see */
@@ -1801,31 +1825,38 @@ static void mark_c_contexts(al_index *idx) {
         if (!e) continue; /* not made when called this way */
         x->flags |= IR_F_GUARD_TAKEN;
       }
-      const al_func_info *callee = al_index_resolve(idx, info->file, x);
-      if (!callee) continue;
-      ir_node *cf = (ir_node *)callee->func;
-      if (cf->flags & (IR_F_LOOP_CALLBACK | IR_F_OFF_LOOP | IR_F_MAY_BLOCK)) continue;
-      if (cf->flags & IR_F_LOOP_REACHED) {
-        /* reached already, by other calls: this one may pass what a guard below takes */
-        char xkey[32];
-        snprintf(xkey, sizeof xkey, "%p", (const void *)x);
-        if (any_guard && !al_map_get(&again, xkey)) {
-          al_map_put(&again, xkey, (void *)1);
-          PUSH_ITEM((al_func_info *)callee, x, me);
+      /* a call through a struct field: each function stored in a field of that name */
+      const al_vec *through = (x->flags & IR_F_METHOD) && x->member ? al_map_get(&targets, x->member) : NULL;
+      const al_func_info *one = through ? NULL : al_index_resolve(idx, info->file, x);
+      for (size_t t = 0; t < (through ? through->len : one ? 1 : 0); t++) {
+        const al_func_info *callee = through ? through->items[t] : one;
+        ir_node *cf = (ir_node *)callee->func;
+        if (cf->flags & (IR_F_LOOP_CALLBACK | IR_F_OFF_LOOP | IR_F_MAY_BLOCK)) continue;
+        if (cf->flags & IR_F_LOOP_REACHED) {
+          /* reached already, by other calls: this one may pass what a guard below takes */
+          char xkey[48];
+          snprintf(xkey, sizeof xkey, "%p/%p", (const void *)x, (const void *)callee);
+          if (any_guard && !al_map_get(&again, xkey)) {
+            al_map_put(&again, xkey, (void *)1);
+            PUSH_ITEM((al_func_info *)callee, x, me);
+          }
+          continue;
         }
-        continue;
+        cf->flags |= IR_F_LOOP_REACHED;
+        /* C FUNC text: the call chain from the loop callback, for messages */
+        const ir_node *caller = info->func;
+        ir_file *cfile = (ir_file *)callee->file;
+        const char *via = through ? al_arena_fmt(&cfile->arena, " via the field `%s`", x->name) : "";
+        cf->text = (caller->flags & IR_F_LOOP_REACHED) && caller->text
+                       ? al_arena_fmt(&cfile->arena, "%s -> %s()%s", caller->text, cf->name, via)
+                       : al_arena_fmt(&cfile->arena, "%s() -> %s()%s", caller->name, cf->name, via);
+        PUSH_ITEM((al_func_info *)callee, x, me);
       }
-      cf->flags |= IR_F_LOOP_REACHED;
-      /* C FUNC text: the call chain from the loop callback, for messages */
-      const ir_node *caller = info->func;
-      ir_file *cfile = (ir_file *)callee->file;
-      cf->text = (caller->flags & IR_F_LOOP_REACHED) && caller->text
-                     ? al_arena_fmt(&cfile->arena, "%s -> %s()", caller->text, cf->name)
-                     : al_arena_fmt(&cfile->arena, "%s() -> %s()", caller->name, cf->name);
-      PUSH_ITEM((al_func_info *)callee, x, me);
     }
   }
 #undef PUSH_ITEM
+  al_map_each(&targets, free_target_vec, NULL);
+  al_map_free(&targets);
   free(items);
   al_vec_free(&work);
   al_map_free(&again);

@@ -48,7 +48,9 @@ enum {
   IR_F_LOOP_CALLBACK = 1u << 3,/* FUNC: registered with a loop API as a callback (C: by the index;
                                 * Python/JS: named as one in its file, frontend.c) */
   IR_F_OFF_LOOP = 1u << 4,     /* FUNC: runs off the event loop (executor, work_cb) */
-  IR_F_METHOD = 1u << 5,       /* FUNC: defined in a class */
+  IR_F_METHOD = 1u << 5,       /* FUNC: defined in a class; ASSIGN (C): of a function to a struct field
+                                * (name: the field); CALL (C): through a struct field's function
+                                * pointer (`s->on_msg(s)`; name: the field) */
   IR_F_NEW = 1u << 6,          /* CALL: `new X(...)` */
   IR_F_SELF = 1u << 7,         /* CALL: receiver is self / this / cls */
   IR_F_WHILE = 1u << 8,        /* LOOP: while / do-while (else: for) */

@@ -296,6 +296,39 @@ static bool c_ident(char ch) {
   return ch == '_' || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9');
 }
 
+/* The record a field belongs to, by its USR (`c:@S@server`: the same struct in every
+ * file that includes its header), or NULL when cur is not a field. */
+static const char *record_of_field(c_ctx *c, CXCursor field) {
+  if (clang_getCursorKind(field) != CXCursor_FieldDecl) return NULL;
+  return cx_str(c->f, clang_getCursorUSR(clang_getCursorSemanticParent(field)));
+}
+
+static enum CXChildVisitResult first_child(CXCursor cur, CXCursor parent, CXClientData d) {
+  (void)parent;
+  *(CXCursor *)d = cur;
+  return CXChildVisit_Break;
+}
+
+/* The record whose field the function being lowered is stored into: `s->on_msg =
+ * handle_msg` (the assignment's left side names the field), `{ .on_msg = handle_msg }`
+ * (the initializer list's type). */
+static const char *assigned_record(c_ctx *c) {
+  for (int d = (int)c->depth - 2; d >= 1 && d >= (int)c->depth - 5; d--) {
+    const c_frame *fr = &c->frames[d];
+    if (fr->kind == CXCursor_BinaryOperator) {
+      CXCursor lhs = clang_getNullCursor();
+      clang_visitChildren(fr->cur, first_child, &lhs);
+      return clang_getCursorKind(lhs) == CXCursor_MemberRefExpr ? record_of_field(c, clang_getCursorReferenced(lhs))
+                                                                 : NULL;
+    }
+    if (fr->kind == CXCursor_InitListExpr) {
+      CXCursor decl = clang_getTypeDeclaration(clang_getCanonicalType(clang_getCursorType(fr->cur)));
+      return clang_Cursor_isNull(decl) ? NULL : cx_str(c->f, clang_getCursorUSR(decl));
+    }
+  }
+  return NULL;
+}
+
 /* A reference to a function stored somewhere (`opts.exit_cb = on_exit`, `.exit_cb =
  * on_exit` in an initializer, `cb = on_read`): an ASSIGN whose name is the target (a
  * field's own name for members) and member the function. A read of a stored call
@@ -325,7 +358,10 @@ static ir_node *lower_ref(c_ctx *c, CXCursor cur, ir_node *parent) {
     x->name = ir_str(c->f, t + b, e - b);
     x->member = cx_str(c->f, clang_getCursorSpelling(ref));
     bool field = b > 0 && (t[b - 1] == '.' || (b >= 2 && t[b - 1] == '>' && t[b - 2] == '-'));
-    if (field) x->flags |= IR_F_METHOD; /* marks a struct field target */
+    if (field) {
+      x->flags |= IR_F_METHOD; /* marks a struct field target */
+      x->type = assigned_record(c);
+    }
     return x;
   }
   if ((rk == CXCursor_VarDecl || rk == CXCursor_ParmDecl) && c->stored.len) {
@@ -644,6 +680,13 @@ static ir_node *lower_cursor(c_ctx *c, CXCursor cur, enum CXCursorKind k, ir_nod
                           (c->text[e] >= 'A' && c->text[e] <= 'Z') || (e > s && c->text[e] >= '0' && c->text[e] <= '9')))
       e++;
     if (e > s && e < c->len && c->text[e] == '(' && !in_statement_macro(c, s)) x->text = ir_str(c->f, c->text + s, e - s);
+    /* through a struct field's function pointer: named by its record and field, which no
+     * function is (`c:@S@server.on_msg`; the index knows the functions stored there) */
+    const char *rec = x->text == x->name ? record_of_field(c, clang_getCursorReferenced(cur)) : NULL;
+    if (rec) {
+      x->flags |= IR_F_METHOD;
+      x->member = al_arena_fmt(&c->f->arena, "%s.%s", rec, x->name);
+    }
     x->type = type_str(c->f, clang_getCursorType(cur));
     const char *var = NULL;
     x->use = (uint8_t)call_use(c, &var, x->span.start);

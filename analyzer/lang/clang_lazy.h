@@ -41,7 +41,9 @@
   X(clang_getCursorLocation) \
   X(clang_getCursorReferenced) \
   X(clang_getCursorResultType) \
+  X(clang_getCursorSemanticParent) \
   X(clang_getCursorSpelling) \
+  X(clang_getCursorUSR) \
   X(clang_getCursorType) \
   X(clang_getDiagnostic) \
   X(clang_getDiagnosticSeverity) \
@@ -55,6 +57,7 @@
   X(clang_getTokenLocation) \
   X(clang_getTokenSpelling) \
   X(clang_getTranslationUnitCursor) \
+  X(clang_getTypeDeclaration) \
   X(clang_getTypeSpelling) \
   X(clang_isCursorDefinition) \
   X(clang_parseTranslationUnit2) \
@@ -104,7 +107,9 @@ bool al_clang_load(const char **why);
 #define clang_getCursorLocation (al_clang.clang_getCursorLocation)
 #define clang_getCursorReferenced (al_clang.clang_getCursorReferenced)
 #define clang_getCursorResultType (al_clang.clang_getCursorResultType)
+#define clang_getCursorSemanticParent (al_clang.clang_getCursorSemanticParent)
 #define clang_getCursorSpelling (al_clang.clang_getCursorSpelling)
+#define clang_getCursorUSR (al_clang.clang_getCursorUSR)
 #define clang_getCursorType (al_clang.clang_getCursorType)
 #define clang_getDiagnostic (al_clang.clang_getDiagnostic)
 #define clang_getDiagnosticSeverity (al_clang.clang_getDiagnosticSeverity)
@@ -118,6 +123,7 @@ bool al_clang_load(const char **why);
 #define clang_getTokenLocation (al_clang.clang_getTokenLocation)
 #define clang_getTokenSpelling (al_clang.clang_getTokenSpelling)
 #define clang_getTranslationUnitCursor (al_clang.clang_getTranslationUnitCursor)
+#define clang_getTypeDeclaration (al_clang.clang_getTypeDeclaration)
 #define clang_getTypeSpelling (al_clang.clang_getTypeSpelling)
 #define clang_isCursorDefinition (al_clang.clang_isCursorDefinition)
 #define clang_parseTranslationUnit2 (al_clang.clang_parseTranslationUnit2)

@@ -53,8 +53,10 @@ END_TEST
 
 START_TEST(callbacks_annotations_loops) {
   /* Functions stored in struct fields (designated initializer or assignment) and in a
-   * variable become ASSIGN nodes naming the function; annotations set context flags;
-   * loops carry their condition; functions their parameters. */
+   * variable become ASSIGN nodes naming the function (a field's record, by USR, in
+   * type); a call through a field names the record and field in member, which no
+   * function is; annotations set context flags; loops carry their condition; functions
+   * their parameters. */
   ck_assert_ir("/nonexistent/p/c.c", "/nonexistent/p/c.c",
                "typedef void (*cb_t)(int);\n"
                "struct ops { cb_t on_done_cb; };\n"
@@ -69,18 +71,20 @@ START_TEST(callbacks_annotations_loops) {
                "  reg(cb, 0);\n"
                "  for (int i = 0; i < n; i++) {}\n"
                "  do { n--; } while (n > 3);\n"
+               "  o->on_done_cb(n);\n"
                "}\n",
                "FILE /nonexistent/p/c.c lang=c module=/nonexistent/p/c.c\n"
                "  FUNC 4:1 on_done type=\"void\" [exported] [definition] (s)\n"
                "  FUNC 5:1 tick type=\"void\" [loop-callback] [exported] [definition] (s)\n"
                "  FUNC 6:1 slow type=\"void\" [exported] [definition] [may-block]\n"
                "  FUNC 7:1 setup type=\"void\" [exported] [definition] (o, n)\n"
-               "    ASSIGN 8:33 on_done_cb member=on_done [method]\n"
-               "    ASSIGN 9:19 on_done_cb member=on_done [method]\n"
+               "    ASSIGN 8:33 on_done_cb member=on_done type=\"c:@S@ops\" [method]\n"
+               "    ASSIGN 9:19 on_done_cb member=on_done type=\"c:@S@ops\" [method]\n"
                "    ASSIGN 10:13 cb member=tick\n"
                "    CALL 11:3 reg type=\"int\" use=discarded (cb, null:lit:0)\n"
                "    LOOP 12:3 i < n\n"
-               "    LOOP 13:3 n > 3 [while]\n");
+               "    LOOP 13:3 n > 3 [while]\n"
+               "    CALL 14:3 on_done_cb member=c:@S@ops.on_done_cb type=\"void\" use=discarded [method] (n)\n");
 }
 END_TEST
 
