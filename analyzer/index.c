@@ -1709,6 +1709,48 @@ static void mark_position(al_index *idx, const ir_file *f, const ir_node *call, 
   }
 }
 
+/* A function reached from the loop: the call it is reached by (NULL: a loop callback,
+ * which the loop calls with arguments we cannot see) and the item that call was made in. */
+typedef struct reach_item {
+  al_func_info *info;
+  const ir_node *via;
+  size_t parent; /* index + 1, 0: none */
+} reach_item;
+
+static int param_index(const ir_node *fn, const char *name) {
+  for (uint32_t k = 0; k < fn->nargs; k++)
+    if (fn->args[k].text && !strcmp(fn->args[k].text, name)) return (int)k;
+  return -1;
+}
+
+/* fn calls one of its parameters (`each(void (*fn)(void)) { fn(); }`). */
+static bool calls_param(const ir_node *fn) {
+  for (const ir_node *x = fn->child; x; x = ir_next(x, fn))
+    if (x->kind == IR_CALL && x->name && !(x->flags & IR_F_METHOD) && param_index(fn, x->name) >= 0) return true;
+  return false;
+}
+
+/* The function a call of the parameter `name` of item me's function calls: what the
+ * call that reached it passed there (`each(flush_disk)`), through wrappers that pass
+ * their own parameter on (`all(fn)` -> each(fn)), up to 8. */
+static const al_func_info *param_target(const al_index *idx, const reach_item *items, size_t me, const char *name) {
+  for (size_t it = me, hops = 0; it && hops < 8; hops++) {
+    const reach_item *r = &items[it - 1];
+    int p = param_index(r->info->func, name);
+    if (p < 0 || !r->via || (uint32_t)p >= r->via->nargs || !r->via->args[p].text || !r->parent) return NULL;
+    const ir_arg *a = &r->via->args[p];
+    it = r->parent;
+    if (a->flags & IR_ARG_FUNC_REF) {
+      const char *t = a->text;
+      while (*t == '&' || *t == '(' || *t == ' ') t++;
+      ir_node fake = {.kind = IR_CALL, .parent = (ir_node *)r->via, .member = t, .name = t};
+      return al_index_resolve(idx, items[it - 1].info->file, &fake);
+    }
+    name = a->text; /* a parameter of the caller's, passed on? */
+  }
+  return NULL;
+}
+
 static void free_target_vec(const char *key, void *val, void *ctx) {
   (void)key, (void)ctx;
   al_vec_free(val);
@@ -1780,17 +1822,11 @@ static void mark_c_contexts(al_index *idx) {
         !(fx->flags & (IR_F_LOOP_CALLBACK | IR_F_OFF_LOOP | IR_F_ANNOT_OFF)))
       fx->flags |= IR_F_LOOP_CALLBACK;
   }
-  /* work items: a function, the call it is reached by (NULL: a loop callback, which the
-   * loop calls with arguments we cannot see) and the item that call was made in. A call
-   * guarded by a parameter's NULL test (`if (cb == NULL) read_sync();`) is followed only
-   * when the argument allows it, through wrappers that forward it; a function reached
-   * again by another call has its guarded calls looked at again for that call (each call
-   * at most once). */
-  typedef struct reach_item {
-    al_func_info *info;
-    const ir_node *via;
-    size_t parent; /* index + 1, 0: none */
-  } reach_item;
+  /* work items (reach_item). A call guarded by a parameter's NULL test (`if (cb ==
+   * NULL) read_sync();`) is followed only when the argument allows it, through wrappers
+   * that forward it; a call of a parameter reaches what the reaching call passed there. A
+   * function reached again by another call has its guarded calls and its calls of
+   * parameters looked at again for that call (each call at most once). */
   reach_item *items = NULL;
   size_t nitems = 0, cap = 0;
   al_map again = {0}; /* calls that sent a function reached already back for its guarded calls */
@@ -1828,6 +1864,10 @@ static void mark_c_contexts(al_index *idx) {
       /* a call through a struct field: each function stored in a field of that name */
       const al_vec *through = (x->flags & IR_F_METHOD) && x->member ? al_map_get(&targets, x->member) : NULL;
       const al_func_info *one = through ? NULL : al_index_resolve(idx, info->file, x);
+      /* a call of a parameter: the function the reaching call passed there */
+      bool param = false;
+      if (!through && !one && x->name && !(x->flags & IR_F_METHOD) && (one = param_target(idx, items, me, x->name)))
+        param = true;
       for (size_t t = 0; t < (through ? through->len : one ? 1 : 0); t++) {
         const al_func_info *callee = through ? through->items[t] : one;
         ir_node *cf = (ir_node *)callee->func;
@@ -1836,7 +1876,7 @@ static void mark_c_contexts(al_index *idx) {
           /* reached already, by other calls: this one may pass what a guard below takes */
           char xkey[48];
           snprintf(xkey, sizeof xkey, "%p/%p", (const void *)x, (const void *)callee);
-          if (any_guard && !al_map_get(&again, xkey)) {
+          if ((any_guard || calls_param(cf)) && !al_map_get(&again, xkey)) {
             al_map_put(&again, xkey, (void *)1);
             PUSH_ITEM((al_func_info *)callee, x, me);
           }
@@ -1846,7 +1886,9 @@ static void mark_c_contexts(al_index *idx) {
         /* C FUNC text: the call chain from the loop callback, for messages */
         const ir_node *caller = info->func;
         ir_file *cfile = (ir_file *)callee->file;
-        const char *via = through ? al_arena_fmt(&cfile->arena, " via the field `%s`", x->name) : "";
+        const char *via = through ? al_arena_fmt(&cfile->arena, " via the field `%s`", x->name)
+                          : param ? al_arena_fmt(&cfile->arena, " passed as `%s`", x->name)
+                                  : "";
         cf->text = (caller->flags & IR_F_LOOP_REACHED) && caller->text
                        ? al_arena_fmt(&cfile->arena, "%s -> %s()%s", caller->text, cf->name, via)
                        : al_arena_fmt(&cfile->arena, "%s() -> %s()%s", caller->name, cf->name, via);
