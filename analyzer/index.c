@@ -1868,6 +1868,15 @@ static void mark_c_contexts(al_index *idx) {
       bool param = false;
       if (!through && !one && x->name && !(x->flags & IR_F_METHOD) && (one = param_target(idx, items, me, x->name)))
         param = true;
+      /* a call of a local a function was stored in first (`cb_t f = flush; f();`) */
+      const char *var = NULL;
+      if (!through && !one && x->name && !(x->flags & IR_F_METHOD)) {
+        const char *t = through_variable(info->file, info->func, x, x->name);
+        if (t != x->name) {
+          ir_node fake = {.kind = IR_CALL, .parent = x, .member = t, .name = t};
+          if ((one = al_index_resolve(idx, info->file, &fake))) var = x->name;
+        }
+      }
       for (size_t t = 0; t < (through ? through->len : one ? 1 : 0); t++) {
         const al_func_info *callee = through ? through->items[t] : one;
         ir_node *cf = (ir_node *)callee->func;
@@ -1888,6 +1897,7 @@ static void mark_c_contexts(al_index *idx) {
         ir_file *cfile = (ir_file *)callee->file;
         const char *via = through ? al_arena_fmt(&cfile->arena, " via the field `%s`", x->name)
                           : param ? al_arena_fmt(&cfile->arena, " passed as `%s`", x->name)
+                          : var   ? al_arena_fmt(&cfile->arena, " stored in `%s`", var)
                                   : "";
         cf->text = (caller->flags & IR_F_LOOP_REACHED) && caller->text
                        ? al_arena_fmt(&cfile->arena, "%s -> %s()%s", caller->text, cf->name, via)

@@ -349,6 +349,18 @@ static ir_node *lower_ref(c_ctx *c, CXCursor cur, ir_node *parent) {
     uint32_t b = sp.start;
     while (b > 0 && (t[b - 1] == ' ' || t[b - 1] == '\t' || t[b - 1] == '\n')) b--;
     if (b == 0 || t[b - 1] != '=' || (b >= 2 && strchr("=!<>", t[b - 2]))) return NULL;
+    /* a variable declared with it: `void (*step)(void) = rotate;` (the declarator's
+     * name is not just before the `=`) */
+    for (int d = (int)c->depth - 2; d >= 1 && d >= (int)c->depth - 4; d--) {
+      enum CXCursorKind pk = c->frames[d].kind;
+      if (pk == CXCursor_VarDecl) {
+        ir_node *x = ir_add(c->f, parent, IR_ASSIGN, sp);
+        x->name = cx_str(c->f, clang_getCursorSpelling(c->frames[d].cur));
+        x->member = cx_str(c->f, clang_getCursorSpelling(ref));
+        return x->name ? x : NULL;
+      }
+      if (pk != CXCursor_UnexposedExpr && pk != CXCursor_CStyleCastExpr && pk != CXCursor_ParenExpr) break;
+    }
     b--;
     while (b > 0 && (t[b - 1] == ' ' || t[b - 1] == '\t')) b--;
     uint32_t e = b;
