@@ -13,11 +13,26 @@
 
 #include "common.h"
 
+/* The name is bound again before call in fn, outside fn's nested functions: `const
+ * reject = somethingElse;` in a block, `reject = other`. */
+static bool rebound_before(const ir_node *fn, const ir_node *call) {
+  for (const ir_node *x = fn->child; x && x->span.start < call->span.start;) {
+    if (x->kind == IR_FUNC) {
+      x = ir_next_skip(x, fn);
+      continue;
+    }
+    if (x->kind == IR_ASSIGN && x->name && !strcmp(x->name, call->name)) return true;
+    x = ir_next(x, fn);
+  }
+  return false;
+}
+
 /* The executor's reject parameter, when call is one of its calls (not shadowed by an
- * inner function's parameter of the same name). */
+ * inner function's parameter of the same name, nor bound again before the call). */
 static bool calls_executor_reject(const ir_node *call) {
   if (!call->name || strchr(call->name, '.') || call->module) return false;
   for (const ir_node *fn = ir_enclosing_func(call); fn; fn = ir_enclosing_func(fn)) {
+    if (rebound_before(fn, call)) return false;
     for (uint32_t i = 0; i < fn->nargs; i++) {
       if (!fn->args[i].text || strcmp(fn->args[i].text, call->name)) continue;
       const ir_node *np = fn->parent;
