@@ -2357,7 +2357,7 @@ static ir_node *lower_getter_read(ts_walk *w, js_ctx *c, TSNode n) {
   "interface_declaration", "jsx_attribute", "method_definition", "method_signature", "new_expression", \
   "object_type", "pair", "property_signature", "public_field_definition", "return_statement", \
   "shorthand_property_identifier", "string", "throw_statement", "try_statement", "type_alias_declaration", \
-  "variable_declarator", "while_statement"
+  "using_declaration", "variable_declarator", "while_statement"
 static const char *const js_handled_getters[] = {JS_HANDLED, "property_identifier", NULL};
 static const char *const js_handled[] = {JS_HANDLED, NULL};
 
@@ -2702,6 +2702,11 @@ static ir_node *js_enter(ts_walk *w, bool *descend) {
       x->name = ts_text_short(w, ts_node_named_child(n, 0), 80);
       return x;
     }
+    break;
+  case 'u':
+    /* `await using conn = await pool.connect()`: leaving the scope awaits the resource's
+     * [Symbol.asyncDispose]() — an await of the function's own */
+    if (al_streq(t, "using_declaration") && ts_has_token(n, "await")) return ir_add(w->f, parent, IR_AWAIT, ts_span(n));
     break;
   case 'v':
     if (al_streq(t, "variable_declarator")) {
