@@ -329,6 +329,43 @@ static const char *assigned_record(c_ctx *c) {
   return NULL;
 }
 
+typedef struct nth_field {
+  unsigned want, at;
+  CXCursor found;
+} nth_field;
+
+static enum CXVisitorResult nth_field_visit(CXCursor fld, CXClientData d) {
+  nth_field *n = d;
+  if (n->at++ != n->want) return CXVisit_Continue;
+  n->found = fld;
+  return CXVisit_Break;
+}
+
+/* The field a positional initializer fills: `{"get", get_command, 2}` in a table of
+ * commands gives the record's second field the function — the k-th field of the
+ * initializer list's record type, when the list names no field (`.f =`) before it. */
+static bool positional_field(c_ctx *c, uint32_t at, const char **field, const char **record) {
+  unsigned idx = c->frames[c->depth - 1].index;
+  for (int d = (int)c->depth - 2; d >= 1 && d >= (int)c->depth - 4; d--) {
+    const c_frame *fr = &c->frames[d];
+    if (fr->kind == CXCursor_InitListExpr) {
+      CXType ty = clang_getCanonicalType(clang_getCursorType(fr->cur));
+      uint32_t from = span_of(c, fr->cur).start;
+      if (ty.kind != CXType_Record || from >= at || memchr(c->text + from, '=', at - from)) return false;
+      nth_field n = {.want = idx, .found = clang_getNullCursor()};
+      clang_Type_visitFields(ty, nth_field_visit, &n);
+      if (clang_Cursor_isNull(n.found)) return false;
+      *field = cx_str(c->f, clang_getCursorSpelling(n.found));
+      *record = cx_str(c->f, clang_getCursorUSR(clang_getTypeDeclaration(ty)));
+      return *field && *record;
+    }
+    if (fr->kind != CXCursor_UnexposedExpr && fr->kind != CXCursor_CStyleCastExpr && fr->kind != CXCursor_ParenExpr)
+      return false;
+    idx = fr->index;
+  }
+  return false;
+}
+
 /* A reference to a function stored somewhere (`opts.exit_cb = on_exit`, `.exit_cb =
  * on_exit` in an initializer, `cb = on_read`): an ASSIGN whose name is the target (a
  * field's own name for members) and member the function. A read of a stored call
@@ -348,7 +385,16 @@ static ir_node *lower_ref(c_ctx *c, CXCursor cur, ir_node *parent) {
       return NULL; /* inside a macro expansion: not written here */
     uint32_t b = sp.start;
     while (b > 0 && (t[b - 1] == ' ' || t[b - 1] == '\t' || t[b - 1] == '\n')) b--;
-    if (b == 0 || t[b - 1] != '=' || (b >= 2 && strchr("=!<>", t[b - 2]))) return NULL;
+    if (b == 0 || t[b - 1] != '=' || (b >= 2 && strchr("=!<>", t[b - 2]))) {
+      const char *field, *record;
+      if (!positional_field(c, sp.start, &field, &record)) return NULL;
+      ir_node *x = ir_add(c->f, parent, IR_ASSIGN, sp);
+      x->name = field;
+      x->member = cx_str(c->f, clang_getCursorSpelling(ref));
+      x->type = record;
+      x->flags |= IR_F_METHOD;
+      return x;
+    }
     /* a variable declared with it: `void (*step)(void) = rotate;` (the declarator's
      * name is not just before the `=`) */
     for (int d = (int)c->depth - 2; d >= 1 && d >= (int)c->depth - 4; d--) {

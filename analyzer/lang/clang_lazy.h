@@ -25,6 +25,7 @@
   X(clang_Cursor_getArgument) \
   X(clang_Cursor_getNumArguments) \
   X(clang_Cursor_isNull) \
+  X(clang_Type_visitFields) \
   X(clang_Location_isFromMainFile) \
   X(clang_createIndex) \
   X(clang_disposeDiagnostic) \
@@ -91,6 +92,7 @@ bool al_clang_load(const char **why);
 #define clang_Cursor_getArgument (al_clang.clang_Cursor_getArgument)
 #define clang_Cursor_getNumArguments (al_clang.clang_Cursor_getNumArguments)
 #define clang_Cursor_isNull (al_clang.clang_Cursor_isNull)
+#define clang_Type_visitFields (al_clang.clang_Type_visitFields)
 #define clang_Location_isFromMainFile (al_clang.clang_Location_isFromMainFile)
 #define clang_createIndex (al_clang.clang_createIndex)
 #define clang_disposeDiagnostic (al_clang.clang_disposeDiagnostic)
