@@ -1829,7 +1829,8 @@ static void mark_c_contexts(al_index *idx) {
    * parameters looked at again for that call (each call at most once). */
   reach_item *items = NULL;
   size_t nitems = 0, cap = 0;
-  al_map again = {0}; /* calls that sent a function reached already back for its guarded calls */
+  al_map again = {0}; /* (call, function) pairs that sent a function reached already back for its guarded
+                       * calls and its calls of parameters */
 #define PUSH_ITEM(I, V, P)                                                                                          \
   do {                                                                                                          \
     if (nitems == cap) items = al_realloc(items, (cap = cap ? cap * 2 : 64) * sizeof *items);                    \
@@ -1861,7 +1862,7 @@ static void mark_c_contexts(al_index *idx) {
         if (!e) continue; /* not made when called this way */
         x->flags |= IR_F_GUARD_TAKEN;
       }
-      /* a call through a struct field: each function stored in a field of that name */
+      /* a call through a struct field: each function stored in that record's field */
       const al_vec *through = (x->flags & IR_F_METHOD) && x->member ? al_map_get(&targets, x->member) : NULL;
       const al_func_info *one = through ? NULL : al_index_resolve(idx, info->file, x);
       /* a call of a parameter: the function the reaching call passed there */

@@ -49,8 +49,9 @@ enum {
                                 * Python/JS: named as one in its file, frontend.c) */
   IR_F_OFF_LOOP = 1u << 4,     /* FUNC: runs off the event loop (executor, work_cb) */
   IR_F_METHOD = 1u << 5,       /* FUNC: defined in a class; ASSIGN (C): of a function to a struct field
-                                * (name: the field); CALL (C): through a struct field's function
-                                * pointer (`s->on_msg(s)`; name: the field) */
+                                * (name: the field; type: the record's USR, when clang knows it);
+                                * CALL (C): through a struct field's function pointer
+                                * (`s->on_msg(s)`; name: the field; member: `<record USR>.<field>`) */
   IR_F_NEW = 1u << 6,          /* CALL: `new X(...)` */
   IR_F_SELF = 1u << 7,         /* CALL: receiver is self / this / cls */
   IR_F_WHILE = 1u << 8,        /* LOOP: while / do-while (else: for) */
