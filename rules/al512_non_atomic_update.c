@@ -42,6 +42,7 @@ static bool branches_apart(const char *t, uint32_t from, uint32_t m, uint32_t aw
   uint32_t open[BRANCH_DEPTH][8], seg[BRANCH_DEPTH]; /* pending `?` (JS) or `if` (Python); a segment's start */
   uint8_t nopen[BRANCH_DEPTH] = {0};
   int depth = 0, cand = -1;
+  if (aw - from > 4096) return false; /* (each mention scans the statement: bounded) */
   seg[0] = from;
   for (uint32_t i = from; i < aw; i++) {
     char c = t[i];

@@ -32,12 +32,16 @@ static bool rebound_before(const ir_node *fn, const ir_node *call) {
 static bool calls_executor_reject(const ir_node *call) {
   if (!call->name || strchr(call->name, '.') || call->module) return false;
   for (const ir_node *fn = ir_enclosing_func(call); fn; fn = ir_enclosing_func(fn)) {
-    if (rebound_before(fn, call)) return false;
     for (uint32_t i = 0; i < fn->nargs; i++) {
       if (!fn->args[i].text || strcmp(fn->args[i].text, call->name)) continue;
       const ir_node *np = fn->parent;
-      return i == 1 && np && np->kind == IR_CALL && (np->flags & IR_F_NEW) && np->name &&
-             !strcmp(np->name, "Promise");
+      if (i != 1 || !np || np->kind != IR_CALL || !(np->flags & IR_F_NEW) || !np->name || strcmp(np->name, "Promise"))
+        return false;
+      /* the executor's: unless bound again on the way (walked only for such calls) */
+      for (const ir_node *in = ir_enclosing_func(call);; in = ir_enclosing_func(in)) {
+        if (rebound_before(in, call)) return false;
+        if (in == fn) return true;
+      }
     }
   }
   return false;
