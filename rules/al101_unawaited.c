@@ -1162,9 +1162,6 @@ static bool awaited_new_plain(const ir_file *f, al_sink *sink, const ir_node *aw
   return true;
 }
 
-/* JS `await n` of a name that never holds a promise: a parameter or variable TypeScript
- * declares a plain type (`n: number`, `declare const ids: string[]`), or a `const` the
- * function (or the module) binds once to a number or string literal. Its declaration, or NULL. */
 /* How many ASSIGNs of name scope g holds itself (not its nested functions; the module:
  * its top-level statements), up to 2; *only: the last. Big scopes are looked up in the
  * file's bindings table rather than walked, once per name asked. */
@@ -1184,6 +1181,9 @@ static int own_assigns(const ir_file *f, const ir_node *g, const char *name, siz
   return count;
 }
 
+/* JS `await n` of a name that never holds a promise: a parameter or variable TypeScript
+ * declares a plain type (`n: number`, `declare const ids: string[]`), or a `const` the
+ * function (or the module) binds once to a number or string literal. Its declaration, or NULL. */
 static const ir_node *plain_name_decl(const ir_file *f, const ir_node *aw, const char *name, size_t len, bool *param) {
   *param = false;
   const ir_node *only = NULL;
