@@ -329,6 +329,12 @@ static const char *assigned_record(c_ctx *c) {
   return NULL;
 }
 
+/* An expression that only passes its operand on (an implicit conversion, a cast,
+ * parentheses): looked through on the way up from a function's name. */
+static bool wraps_value(enum CXCursorKind k) {
+  return k == CXCursor_UnexposedExpr || k == CXCursor_CStyleCastExpr || k == CXCursor_ParenExpr;
+}
+
 typedef struct nth_field {
   unsigned want, at;
   CXCursor found;
@@ -359,8 +365,7 @@ static bool positional_field(c_ctx *c, uint32_t at, const char **field, const ch
       *record = cx_str(c->f, clang_getCursorUSR(clang_getTypeDeclaration(ty)));
       return *field && *record;
     }
-    if (fr->kind != CXCursor_UnexposedExpr && fr->kind != CXCursor_CStyleCastExpr && fr->kind != CXCursor_ParenExpr)
-      return false;
+    if (!wraps_value(fr->kind)) return false;
     idx = fr->index;
   }
   return false;
@@ -405,7 +410,7 @@ static ir_node *lower_ref(c_ctx *c, CXCursor cur, ir_node *parent) {
         x->member = cx_str(c->f, clang_getCursorSpelling(ref));
         return x->name ? x : NULL;
       }
-      if (pk != CXCursor_UnexposedExpr && pk != CXCursor_CStyleCastExpr && pk != CXCursor_ParenExpr) break;
+      if (!wraps_value(pk)) break;
     }
     b--;
     while (b > 0 && (t[b - 1] == ' ' || t[b - 1] == '\t')) b--;
