@@ -1896,7 +1896,8 @@ static void mark_c_contexts(al_index *idx) {
         /* C FUNC text: the call chain from the loop callback, for messages */
         const ir_node *caller = info->func;
         ir_file *cfile = (ir_file *)callee->file;
-        const char *via = through ? al_arena_fmt(&cfile->arena, " via the field `%s`", x->name)
+        const char *via = through ? al_arena_fmt(&cfile->arena, " via the %s `%s`",
+                                                 al_ends_with(x->member, ".[]") ? "array" : "field", x->name)
                           : param ? al_arena_fmt(&cfile->arena, " passed as `%s`", x->name)
                           : var   ? al_arena_fmt(&cfile->arena, " stored in `%s`", var)
                                   : "";

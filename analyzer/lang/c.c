@@ -166,6 +166,7 @@ static const char *type_str(ir_file *f, CXType t) {
 }
 
 static enum CXChildVisitResult first_child_cb(CXCursor cur, CXCursor parent, CXClientData d) {
+  (void)parent;
   *(CXCursor *)d = cur;
   return CXChildVisit_Break;
 }
@@ -296,6 +297,12 @@ static bool c_ident(char ch) {
   return ch == '_' || (ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9');
 }
 
+/* An expression that only passes its operand on (an implicit conversion, a cast,
+ * parentheses): looked through on the way up from a function's name. */
+static bool wraps_value(enum CXCursorKind k) {
+  return k == CXCursor_UnexposedExpr || k == CXCursor_CStyleCastExpr || k == CXCursor_ParenExpr;
+}
+
 /* The record a field belongs to, by its USR (`c:@S@server`: the same struct in every
  * file that includes its header), or NULL when cur is not a field. */
 static const char *record_of_field(c_ctx *c, CXCursor field) {
@@ -303,10 +310,60 @@ static const char *record_of_field(c_ctx *c, CXCursor field) {
   return cx_str(c->f, clang_getCursorUSR(clang_getCursorSemanticParent(field)));
 }
 
-static enum CXChildVisitResult first_child(CXCursor cur, CXCursor parent, CXClientData d) {
-  (void)parent;
-  *(CXCursor *)d = cur;
-  return CXChildVisit_Break;
+/* The array an expression indexes, when it holds functions: `handlers[op]`,
+ * `*handlers[op]` — keyed like a field, `<the variable's USR>.[]` (`<record USR>.<field>`
+ * for an array in a struct: `s->on[i]`), with the array's name for messages. */
+static bool function_array(c_ctx *c, CXCursor expr, const char **key, const char **label) {
+  CXCursor e = strip(expr), ch = clang_getNullCursor();
+  if (clang_getCursorKind(e) == CXCursor_UnaryOperator) {
+    uint32_t at = span_of(c, e).start;
+    if (at >= c->len || c->text[at] != '*') return false;
+    clang_visitChildren(e, first_child_cb, &ch);
+    e = strip(ch);
+  }
+  if (clang_getCursorKind(e) != CXCursor_ArraySubscriptExpr) return false;
+  ch = clang_getNullCursor();
+  clang_visitChildren(e, first_child_cb, &ch);
+  CXCursor base = strip(ch), ref = clang_getCursorReferenced(base);
+  const char *name = cx_str(c->f, clang_getCursorSpelling(ref)), *owner = NULL;
+  if (!name) return false;
+  if (clang_getCursorKind(base) == CXCursor_DeclRefExpr && clang_getCursorKind(ref) == CXCursor_VarDecl) {
+    owner = cx_str(c->f, clang_getCursorUSR(ref));
+    *key = owner ? al_arena_fmt(&c->f->arena, "%s.[]", owner) : NULL;
+  } else if (clang_getCursorKind(base) == CXCursor_MemberRefExpr && (owner = record_of_field(c, ref))) {
+    *key = al_arena_fmt(&c->f->arena, "%s.%s", owner, name);
+  }
+  *label = name;
+  return owner && *key;
+}
+
+/* The array slot the function being lowered is stored in: an entry of an array
+ * variable's initializer (`= {on_get, on_set}`, `= {[OP_GET] = on_get}`) or an
+ * assignment to an element (`handlers[OP_GET] = on_get`). The ASSIGN's name and type
+ * make function_array's key. */
+static bool array_slot(c_ctx *c, const char **name, const char **type) {
+  int d = (int)c->depth - 2;
+  while (d >= 1 && wraps_value(c->frames[d].kind)) d--;
+  if (d < 1) return false;
+  const c_frame *fr = &c->frames[d];
+  if (fr->kind == CXCursor_InitListExpr) {
+    enum CXTypeKind tk = clang_getCanonicalType(clang_getCursorType(fr->cur)).kind;
+    if (tk != CXType_ConstantArray && tk != CXType_IncompleteArray) return false;
+    for (d--; d >= 1 && wraps_value(c->frames[d].kind);) d--;
+    if (d < 1 || c->frames[d].kind != CXCursor_VarDecl) return false;
+    *name = "[]";
+    *type = cx_str(c->f, clang_getCursorUSR(c->frames[d].cur));
+    return *type != NULL;
+  }
+  if (fr->kind != CXCursor_BinaryOperator || c->frames[d + 1].index != 1) return false;
+  CXCursor lhs = clang_getNullCursor();
+  clang_visitChildren(fr->cur, first_child_cb, &lhs);
+  const char *key, *label;
+  if (clang_Cursor_isNull(lhs) || !function_array(c, lhs, &key, &label)) return false;
+  const char *dot = strrchr(key, '.');
+  *name = dot + 1;
+  *type = ir_str(c->f, key, (size_t)(dot - key));
+  return true;
 }
 
 /* The record whose field the function being lowered is stored into: `s->on_msg =
@@ -317,7 +374,7 @@ static const char *assigned_record(c_ctx *c) {
     const c_frame *fr = &c->frames[d];
     if (fr->kind == CXCursor_BinaryOperator) {
       CXCursor lhs = clang_getNullCursor();
-      clang_visitChildren(fr->cur, first_child, &lhs);
+      clang_visitChildren(fr->cur, first_child_cb, &lhs);
       return clang_getCursorKind(lhs) == CXCursor_MemberRefExpr ? record_of_field(c, clang_getCursorReferenced(lhs))
                                                                  : NULL;
     }
@@ -327,12 +384,6 @@ static const char *assigned_record(c_ctx *c) {
     }
   }
   return NULL;
-}
-
-/* An expression that only passes its operand on (an implicit conversion, a cast,
- * parentheses): looked through on the way up from a function's name. */
-static bool wraps_value(enum CXCursorKind k) {
-  return k == CXCursor_UnexposedExpr || k == CXCursor_CStyleCastExpr || k == CXCursor_ParenExpr;
 }
 
 typedef struct nth_field {
@@ -388,6 +439,15 @@ static ir_node *lower_ref(c_ctx *c, CXCursor cur, ir_node *parent) {
     size_t fl = fname ? strlen(fname) : 0;
     if (!fl || sp.start + fl > c->len || strncmp(t + sp.start, fname, fl) || (sp.start + fl < c->len && c_ident(t[sp.start + fl])))
       return NULL; /* inside a macro expansion: not written here */
+    const char *slot, *array;
+    if (array_slot(c, &slot, &array)) {
+      ir_node *x = ir_add(c->f, parent, IR_ASSIGN, sp);
+      x->name = slot;
+      x->member = cx_str(c->f, clang_getCursorSpelling(ref));
+      x->type = array;
+      x->flags |= IR_F_METHOD;
+      return x;
+    }
     uint32_t b = sp.start;
     while (b > 0 && (t[b - 1] == ' ' || t[b - 1] == '\t' || t[b - 1] == '\n')) b--;
     if (b == 0 || t[b - 1] != '=' || (b >= 2 && strchr("=!<>", t[b - 2]))) {
@@ -749,6 +809,15 @@ static ir_node *lower_cursor(c_ctx *c, CXCursor cur, enum CXCursorKind k, ir_nod
     if (rec) {
       x->flags |= IR_F_METHOD;
       x->member = al_arena_fmt(&c->f->arena, "%s.%s", rec, x->name);
+    }
+    /* through an array of functions: `handlers[op](c)` */
+    const char *key, *label;
+    CXCursor callee = clang_getNullCursor();
+    if (!rec && !strcmp(x->name, "()")) clang_visitChildren(cur, first_child_cb, &callee);
+    if (!clang_Cursor_isNull(callee) && function_array(c, callee, &key, &label)) {
+      x->flags |= IR_F_METHOD;
+      x->member = key;
+      x->name = label;
     }
     x->type = type_str(c->f, clang_getCursorType(cur));
     const char *var = NULL;
