@@ -1757,11 +1757,10 @@ static void free_target_vec(const char *key, void *val, void *ctx) {
   free(val);
 }
 
-static void mark_c_contexts(al_index *idx) {
-  bool any_c = false; /* else the C knowledge need not even be loaded */
-  for (size_t i = 0; i < idx->infos.len && !any_c; i++)
-    any_c = ((al_func_info *)idx->infos.items[i])->file->lang == AL_LANG_C;
-  if (!any_c) return;
+/* cfiles: the C files of the build (ir_file*), those without a function too (a file
+ * holding only a table of operations). */
+static void mark_c_contexts(al_index *idx, const al_vec *cfiles) {
+  if (!cfiles->len) return; /* else the C knowledge need not even be loaded */
   const al_kb *kb = al_kb_for(AL_LANG_C);
   al_vec work = {0};
   bool any_guard = false; /* a call made only when a parameter is (not) NULL: contexts matter */
@@ -1785,15 +1784,14 @@ static void mark_c_contexts(al_index *idx) {
   const al_kb_section *suffixes = al_kb_section_get(kb, "callback_field_suffixes");
   const al_kb_section *not_fields = al_kb_section_get(kb, "not_callback_fields");
   al_map targets = {0}; /* "record USR.field" -> al_vec* of al_func_info* */
-  for (size_t i = 0; i < idx->infos.len; i++) {
-    al_func_info *info = idx->infos.items[i];
-    if (info->file->lang != AL_LANG_C || (i && ((al_func_info *)idx->infos.items[i - 1])->file == info->file)) continue;
-    /* each file once, whole: file-scope initializers too (`static const struct ops
-     * file_ops = { .read = file_read }`); a file's records are consecutive */
-    for (const ir_node *a = info->file->root; a; a = ir_next(a, info->file->root)) {
+  for (size_t i = 0; i < cfiles->len; i++) {
+    const ir_file *file = cfiles->items[i];
+    /* each file whole: file-scope initializers too (`static const struct ops file_ops =
+     * { .read = file_read }`) */
+    for (const ir_node *a = file->root; a; a = ir_next(a, file->root)) {
       if (a->kind != IR_ASSIGN || !a->member || !(a->flags & IR_F_METHOD)) continue;
       ir_node fake = {.kind = IR_CALL, .parent = (ir_node *)a, .member = a->member, .name = a->member};
-      const al_func_info *fn = al_index_resolve(idx, info->file, &fake);
+      const al_func_info *fn = al_index_resolve(idx, file, &fake);
       if (!fn) continue;
       if (a->type) { /* the record's USR: `c:@S@server` */
         char key[512];
@@ -2033,17 +2031,22 @@ void al_index_build_from(al_index *idx, al_summary *const *summaries, size_t n) 
   memset(idx, 0, sizeof *idx);
   idx->serial = atomic_fetch_add(&serials, 1) + 1;
   al_vec sums = {0}; /* al_fn_summary*, parallel to idx->infos */
+  al_vec cfiles = {0};
   for (size_t i = 0; i < n; i++) {
     const al_summary *sum = summaries[i];
     if (!sum) continue;
     ir_file *f = sum->ir;
-    if (f->lang == AL_LANG_C) reset_c_contexts(f);
+    if (f->lang == AL_LANG_C) {
+      reset_c_contexts(f);
+      al_vec_push(&cfiles, f);
+    }
     if (f->module) al_map_put(&idx->modules, f->module, f);
     add_records(idx, sum);
     for (size_t k = 0; k < sum->nfns; k++) al_vec_push(&sums, &sum->fns[k]);
   }
   awaitable_fixpoint(idx, 0, (const al_fn_summary *const *)sums.items);
-  mark_c_contexts(idx);
+  mark_c_contexts(idx, &cfiles);
+  al_vec_free(&cfiles);
   summarize_blocking(idx, (const al_fn_summary *const *)sums.items);
   set_digests(idx, 0, idx->infos.len);
   al_vec_free(&sums);
