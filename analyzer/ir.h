@@ -66,7 +66,9 @@ enum {
   IR_F_RETURNS_PROMISE = 1u << 10, /* FUNC (JS): returns `new Promise(...)` */
   IR_F_EXPORTED = 1u << 11,    /* FUNC: exported (JS export / C external linkage); CLASS, ASSIGN (JS): exported */
   IR_F_DEFINITION = 1u << 12,  /* FUNC (C): has a body in this file */
-  IR_F_DECORATED = 1u << 13,   /* FUNC/CLASS: has decorators */
+  IR_F_DECORATED = 1u << 13,   /* FUNC/CLASS: has decorators; CALL (Python): a decorator that caches
+                                * results (knowledge `result_caching_decorators`) on an `async def`,
+                                * args[0] the function's name */
   IR_F_DERIVED = 1u << 14,     /* CLASS: names base classes */
   IR_F_LITERAL = 1u << 15,     /* ASSIGN: the value is a list/tuple/set/dict literal */
   IR_F_COMPREHENSION = 1u << 16, /* ASSIGN, RETURN (Python): the value is a comprehension (member: what

@@ -519,6 +519,22 @@ static void check_thenable(const ir_file *f, al_sink *sink, const ir_node *n) {
               "a promise's then, and the import hangs unless it calls its first argument; rename it");
 }
 
+/* `@functools.lru_cache` on an `async def` (or `lru_cache(fetch)` of one): the cache keeps
+ * the coroutine object a call made, and the next call with the same arguments gets that
+ * one again, already awaited. */
+static void caches_coroutine(const ir_file *f, const al_index *idx, al_sink *sink, const ir_node *n) {
+  const char *fn = n->args[0].text;
+  if (!fn || (n->args[0].flags & IR_ARG_KEYWORD)) return;
+  if (!(n->flags & IR_F_DECORATED) && !al_arg_async_fn(f, idx, n, fn)) return;
+  const char *dot = strrchr(n->name, '.');
+  bool property = !strcmp(dot ? dot + 1 : n->name, "cached_property");
+  al_report(sink, n, "`%s` on async function `%s` caches the coroutine object, not its result: the %s gets the "
+            "coroutine already awaited and raises RuntimeError (cannot reuse already awaited coroutine); cache the "
+            "awaited value (async_lru's @alru_cache, or a dict of results or of tasks)",
+            n->text ? n->text : n->name, fn,
+            property ? "second read of the property" : "next call with the same arguments");
+}
+
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   const al_kb *kb = al_kb_for(f->lang);
   ir_kinds_iter n_it = ir_kinds(f, IR_KINDS(IR_FUNC, IR_CALL));
@@ -540,6 +556,7 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
     }
     const al_kb_entry *e = al_kb_find(kb, "combinator_shapes", n->name);
     if (e) check_python(f, idx, sink, n, e);
+    else if (n->nargs == 1 && al_kb_find(kb, "result_caching_decorators", n->name)) caches_coroutine(f, idx, sink, n);
     else if (n->nargs && (e = al_kb_match(kb, "void_callbacks", n->name))) callback_given_settle(f, sink, n, e);
   }
 }
@@ -551,7 +568,8 @@ const al_rule rule_al516 = {
     .langs = (1u << AL_LANG_JS) | (1u << AL_LANG_PYTHON),
     .severity = AL_SEV_ERROR,
     .summary = "a combinator or promise API called in a shape that fails (gather([...]), Promise.all(a, b), "
-               "new Promise.resolve(), a then method, a test taking `done` that returns a promise)",
+               "new Promise.resolve(), a then method, a test taking `done` that returns a promise, "
+               "@lru_cache on an async def)",
     .fix = AL_FIX_UNSAFE,
     .check = check,
 };

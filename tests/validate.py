@@ -94,7 +94,9 @@ DEFECTS = {
                          or "gave a coroutine" in (r["error"] or ""))},
     "AL518": {"python": ("closed file used by the task", lambda r: "closed file" in (r["error"] or ""))},
     "AL517": {"python": ("TimeoutError at once", lambda r: (r["error"] or "").startswith("TimeoutError"))},
-    "AL516": {"python": ("TypeError (gather, call_later)", lambda r: (r["error"] or "").startswith("TypeError")),
+    "AL516": {"python": ("TypeError (gather, call_later), or a cached coroutine awaited again",
+                         lambda r: (r["error"] or "").startswith("TypeError")
+                         or "cannot reuse already awaited coroutine" in (r["error"] or "")),
               "javascript": ("TypeError: not iterable, a sleep that did not wait, or a test failed for taking a "
                              "done callback and returning a promise (node:test)",
                              lambda r: "not iterable" in (r["error"] or "") or "did not wait" in (r["error"] or "")

@@ -1582,9 +1582,38 @@ static ir_node *lower_property_read(ts_walk *w, py_ctx *c, TSNode n) {
   return call;
 }
 
+/* A decorator of an `async def` that caches what the function returns (knowledge
+ * `result_caching_decorators`: `@functools.lru_cache`, `@cache`, `@cached_property`): a
+ * CALL of the decorator, flagged IR_F_DECORATED, whose one argument is the function's
+ * name. What it caches is the coroutine object, which can be awaited once (AL516). */
+static ir_node *lower_caching_decorator(ts_walk *w, py_ctx *c, TSNode n, ir_node *parent) {
+  TSNode def = ts_field(ts_node_parent(n), "definition");
+  if (!ts_is(def, "function_definition") || !ts_has_token(def, "async")) return NULL;
+  TSNode e = ts_node_named_child(n, 0);
+  if (ts_is(e, "call")) e = ts_field(e, "function");
+  if (!ts_is(e, "identifier") && !ts_is(e, "attribute")) return NULL;
+  const char *text = dotted(w, e), *name, *mod, *mem;
+  resolve_ref(w, c, text, &name, &mod, &mem);
+  if (!name || !al_kb_find(al_kb_for(AL_LANG_PYTHON), "result_caching_decorators", name)) return NULL;
+  ir_node *call = ir_add(w->f, parent, IR_CALL, ts_span(n));
+  call->name = name;
+  call->module = mod;
+  call->member = mem;
+  call->text = text;
+  call->use = IR_USE_OTHER;
+  call->flags |= IR_F_DECORATED;
+  call->args = al_arena_alloc(&w->f->arena, sizeof *call->args);
+  memset(call->args, 0, sizeof *call->args);
+  call->args[0].text = ts_text(w, ts_field(def, "name"));
+  call->args[0].flags = IR_ARG_FUNC_REF;
+  call->nargs = 1;
+  return call;
+}
+
 /* Every node type py_enter looks at (ts_walk skips calling it for the others). */
 static const char *const py_handled[] = {
-    "assignment", "await", "break_statement", "call", "class_definition", "continue_statement", "except_clause",
+    "assignment", "await", "break_statement", "call", "class_definition", "continue_statement", "decorator",
+    "except_clause",
     "finally_clause", "for_in_clause", "for_statement", "function_definition", "identifier",
     "import_from_statement", "import_statement", "lambda", "raise_statement", "return_statement", "string",
     "try_statement", "while_statement", "with_statement", "yield", NULL};
@@ -1717,6 +1746,9 @@ static ir_node *py_enter(ts_walk *w, bool *descend) {
     break;
   case 'b':
     if (al_streq(t, "break_statement")) return ir_add(w->f, parent, IR_BREAK, ts_span(n));
+    break;
+  case 'd':
+    if (al_streq(t, "decorator")) return lower_caching_decorator(w, c, n, parent);
     break;
   case 'c':
     if (al_streq(t, "call")) return lower_call(w, c, n, parent);
