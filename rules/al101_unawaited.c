@@ -142,9 +142,10 @@ static void truth_tested(const ir_file *f, const al_index *idx, al_sink *sink, c
   const char *callee = al_call_label(f, n);
   if (f->lang == AL_LANG_PYTHON)
     al_report_fix(sink, n, fx,
-                  "coroutine returned by `%s()` is tested for truth without being awaited: a coroutine object is "
+                  "coroutine %s `%s%s` is tested for truth without being awaited: a coroutine object is "
                   "always true, so the test decides nothing and the coroutine never runs; test its awaited result "
-                  "(`await %s()`)", callee, callee);
+                  "(`await %s%s`)", (n->flags & IR_F_PROPERTY) ? "read as" : "returned by", callee,
+                  al_call_parens(n), callee, al_call_parens(n));
   else
     al_report_fix(sink, n, fx,
                   "promise returned by `%s()` is tested for truth without being awaited: a promise is always truthy "
@@ -662,8 +663,9 @@ static bool formatted_unawaited(const ir_file *f, const al_index *idx, al_sink *
   char where[160] = "";
   if (in != n) snprintf(where, sizeof where, " (an argument of `%s()`)", al_call_label(f, in));
   if (f->lang == AL_LANG_PYTHON)
-    al_report_fix(sink, n, fx, "coroutine `%s()` is turned into text without being awaited%s: it shows as "
-                  "`<coroutine object ...>` instead of its result, and it never runs; await it%s", al_call_label(f, n), where,
+    al_report_fix(sink, n, fx, "coroutine `%s%s` is turned into text without being awaited%s: it shows as "
+                  "`<coroutine object ...>` instead of its result, and it never runs; await it%s", al_call_label(f, n),
+                  al_call_parens(n), where,
                   encl && (encl->flags & IR_F_ASYNC) ? "" : " (inside an async function)");
   else
     al_report_fix(sink, n, fx, "promise `%s%s()` is turned into text without being awaited%s: it shows as "
@@ -828,7 +830,8 @@ static bool accessed_unawaited(const ir_file *f, const al_index *idx, al_sink *s
   const al_func_info *fn;
   const al_kb_entry *api;
   if (!value_awaitable(f, idx, n, &fn, &api) || (!fn && api && al_kb_attr(api, "chainable"))) return false;
-  if (fn && (fn->func->flags & IR_F_DECORATED)) return false; /* it may return something else (`@async_generator`) */
+  /* it may return something else (`@async_generator`); a property getter's decorator does not */
+  if (fn && (fn->func->flags & IR_F_DECORATED) && !(fn->func->flags & IR_F_PROPERTY)) return false;
   char mb[64];
   const char *member = al_accessed_member(f, n, mb, sizeof mb);
   if (al_own_member(f, member)) return false;
@@ -854,9 +857,10 @@ static bool accessed_unawaited(const ir_file *f, const al_index *idx, al_sink *s
     return true;
   }
   if (f->lang == AL_LANG_PYTHON)
-    al_report_fix(sink, n, fx, "coroutine returned by `%s()` is used as its result without being awaited: %s reads "
+    al_report_fix(sink, n, fx, "coroutine %s `%s%s` is used as its result without being awaited: %s reads "
                   "the coroutine object (AttributeError/TypeError), and the coroutine never runs; await it first: "
-                  "`(await %s(...))`%s", label, what, label, in_async ? "" : " inside an async function");
+                  "`(await %s%s)`%s", (n->flags & IR_F_PROPERTY) ? "read as" : "returned by", label, al_call_parens(n),
+                  what, label, (n->flags & IR_F_PROPERTY) ? "" : "(...)", in_async ? "" : " inside an async function");
   else
     al_report_fix(sink, n, fx, "promise returned by `%s%s()` is used as its value without being awaited: %s reads "
                   "the promise (undefined, or a TypeError), not the value, and a rejection is unhandled; await it "

@@ -414,8 +414,8 @@ static void check_file(const ir_file *f, const al_index *idx, al_sink *sink) {
       al_report(sink, n, "future `%s` from `%s()` is stored but never awaited, returned or passed on: the work "
                 "runs, but its result and exception are lost; await it", n->alias, al_call_label(f, n));
     else
-      al_report(sink, n, "coroutine `%s` from `%s()` is stored but never awaited, returned or passed on: "
-                "it never runs; await it", n->alias, al_call_label(f, n));
+      al_report(sink, n, "coroutine `%s` from `%s%s` is stored but never awaited, returned or passed on: "
+                "it never runs; await it", n->alias, al_call_label(f, n), al_call_parens(n));
   }
 }
 
