@@ -310,21 +310,60 @@ static const char *record_of_field(c_ctx *c, CXCursor field) {
   return cx_str(c->f, clang_getCursorUSR(clang_getCursorSemanticParent(field)));
 }
 
+typedef struct nth_field {
+  unsigned want, at;
+  CXCursor found;
+} nth_field;
+
+static enum CXVisitorResult nth_field_visit(CXCursor fld, CXClientData d) {
+  nth_field *n = d;
+  if (n->at++ != n->want) return CXVisit_Continue;
+  n->found = fld;
+  return CXVisit_Break;
+}
+
+/* The first child that is an expression (a cast's first child is its type's TypeRef). */
+static enum CXChildVisitResult first_expr_cb(CXCursor cur, CXCursor parent, CXClientData d) {
+  (void)parent;
+  enum CXCursorKind k = clang_getCursorKind(cur);
+  if (k < CXCursor_FirstExpr || k > CXCursor_LastExpr) return CXChildVisit_Continue;
+  *(CXCursor *)d = cur;
+  return CXChildVisit_Break;
+}
+
+/* e itself, or its operand when e only wraps one (casts too), repeatedly. */
+static CXCursor unwrap(CXCursor e) {
+  for (int i = 0; i < 16 && wraps_value(clang_getCursorKind(e)); i++) {
+    CXCursor in = clang_getNullCursor();
+    clang_visitChildren(e, first_expr_cb, &in);
+    if (clang_Cursor_isNull(in)) break;
+    e = in;
+  }
+  return e;
+}
+
+/* e's first operand, unwrapped. */
+static CXCursor operand(CXCursor e) {
+  CXCursor ch = clang_getNullCursor();
+  clang_visitChildren(e, first_expr_cb, &ch);
+  return clang_Cursor_isNull(ch) ? ch : unwrap(ch);
+}
+
 /* The array an expression indexes, when it holds functions: `handlers[op]`,
- * `*handlers[op]` — keyed like a field, `<the variable's USR>.[]` (`<record USR>.<field>`
- * for an array in a struct: `s->on[i]`), with the array's name for messages. */
+ * `*handlers[op]`, `(cb_t *)handlers[op]`, `grid[i][j]` — keyed like a field, `<the
+ * variable's USR>.[]` (`<record USR>.<field>` for an array in a struct: `s->on[i]`), with
+ * the array's name for messages. */
 static bool function_array(c_ctx *c, CXCursor expr, const char **key, const char **label) {
-  CXCursor e = strip(expr), ch = clang_getNullCursor();
+  CXCursor e = unwrap(expr);
   if (clang_getCursorKind(e) == CXCursor_UnaryOperator) {
     uint32_t at = span_of(c, e).start;
     if (at >= c->len || c->text[at] != '*') return false;
-    clang_visitChildren(e, first_child_cb, &ch);
-    e = strip(ch);
+    e = operand(e);
   }
   if (clang_getCursorKind(e) != CXCursor_ArraySubscriptExpr) return false;
-  ch = clang_getNullCursor();
-  clang_visitChildren(e, first_child_cb, &ch);
-  CXCursor base = strip(ch), ref = clang_getCursorReferenced(base);
+  CXCursor base = operand(e);
+  for (int i = 0; i < 8 && clang_getCursorKind(base) == CXCursor_ArraySubscriptExpr; i++) base = operand(base);
+  CXCursor ref = clang_getCursorReferenced(base);
   const char *name = cx_str(c->f, clang_getCursorSpelling(ref)), *owner = NULL;
   if (!name) return false;
   if (clang_getCursorKind(base) == CXCursor_DeclRefExpr && clang_getCursorKind(ref) == CXCursor_VarDecl) {
@@ -337,8 +376,43 @@ static bool function_array(c_ctx *c, CXCursor expr, const char **key, const char
   return owner && *key;
 }
 
+static bool array_type(CXCursor cur) {
+  enum CXTypeKind tk = clang_getCanonicalType(clang_getCursorType(cur)).kind;
+  return tk == CXType_ConstantArray || tk == CXType_IncompleteArray;
+}
+
+/* The field of a record's initializer list (frame d) that the entry starting at `at`,
+ * its child at frame d + 1, fills: designated (`.fns = {...}`: the name before the
+ * `=`), or positional (the k-th field, when no designator comes before it in the list). */
+static bool list_field(c_ctx *c, int d, uint32_t at, const char **field, const char **record) {
+  const c_frame *up = &c->frames[d];
+  CXType ty = clang_getCanonicalType(clang_getCursorType(up->cur));
+  if (up->kind != CXCursor_InitListExpr || ty.kind != CXType_Record) return false;
+  uint32_t from = span_of(c, up->cur).start, b = at;
+  const char *t = c->text;
+  if (at > c->len || from >= at) return false;
+  while (b > from && (t[b - 1] == ' ' || t[b - 1] == '\t' || t[b - 1] == '\n')) b--;
+  if (b > from && t[b - 1] == '=') { /* `.fns = {` */
+    b--;
+    while (b > from && (t[b - 1] == ' ' || t[b - 1] == '\t')) b--;
+    uint32_t e = b;
+    while (b > from && c_ident(t[b - 1])) b--;
+    if (b == e || b == from || t[b - 1] != '.') return false;
+    *field = ir_str(c->f, t + b, e - b);
+  } else {
+    if (memchr(t + from, '=', at - from)) return false;
+    nth_field n = {.want = c->frames[d + 1].index, .found = clang_getNullCursor()};
+    clang_Type_visitFields(ty, nth_field_visit, &n);
+    if (clang_Cursor_isNull(n.found)) return false;
+    *field = cx_str(c->f, clang_getCursorSpelling(n.found));
+  }
+  *record = cx_str(c->f, clang_getCursorUSR(clang_getTypeDeclaration(ty)));
+  return *field && *record;
+}
+
 /* The array slot the function being lowered is stored in: an entry of an array
- * variable's initializer (`= {on_get, on_set}`, `= {[OP_GET] = on_get}`) or an
+ * variable's initializer (`= {on_get, on_set}`, `= {[OP_GET] = on_get}`, nested lists of
+ * a 2-D array), of an array field's in a struct initializer (`{.fns = {a, b}}`), or an
  * assignment to an element (`handlers[OP_GET] = on_get`). The ASSIGN's name and type
  * make function_array's key. */
 static bool array_slot(c_ctx *c, const char **name, const char **type) {
@@ -347,13 +421,17 @@ static bool array_slot(c_ctx *c, const char **name, const char **type) {
   if (d < 1) return false;
   const c_frame *fr = &c->frames[d];
   if (fr->kind == CXCursor_InitListExpr) {
-    enum CXTypeKind tk = clang_getCanonicalType(clang_getCursorType(fr->cur)).kind;
-    if (tk != CXType_ConstantArray && tk != CXType_IncompleteArray) return false;
+    if (!array_type(fr->cur)) return false;
+    while (d >= 2 && c->frames[d - 1].kind == CXCursor_InitListExpr && array_type(c->frames[d - 1].cur)) d--;
+    uint32_t list_at = span_of(c, c->frames[d].cur).start;
     for (d--; d >= 1 && wraps_value(c->frames[d].kind);) d--;
-    if (d < 1 || c->frames[d].kind != CXCursor_VarDecl) return false;
-    *name = "[]";
-    *type = cx_str(c->f, clang_getCursorUSR(c->frames[d].cur));
-    return *type != NULL;
+    if (d < 1) return false;
+    if (c->frames[d].kind == CXCursor_VarDecl) {
+      *name = "[]";
+      *type = cx_str(c->f, clang_getCursorUSR(c->frames[d].cur));
+      return *type != NULL;
+    }
+    return list_field(c, d, list_at, name, type);
   }
   if (fr->kind != CXCursor_BinaryOperator || c->frames[d + 1].index != 1) return false;
   CXCursor lhs = clang_getNullCursor();
@@ -384,18 +462,6 @@ static const char *assigned_record(c_ctx *c) {
     }
   }
   return NULL;
-}
-
-typedef struct nth_field {
-  unsigned want, at;
-  CXCursor found;
-} nth_field;
-
-static enum CXVisitorResult nth_field_visit(CXCursor fld, CXClientData d) {
-  nth_field *n = d;
-  if (n->at++ != n->want) return CXVisit_Continue;
-  n->found = fld;
-  return CXVisit_Break;
 }
 
 /* The field a positional initializer fills: `{"get", get_command, 2}` in a table of
