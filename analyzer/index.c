@@ -1700,6 +1700,7 @@ static void mark_position(al_index *idx, const ir_file *f, const ir_node *call, 
       if (fn) {
         ir_node *fx = (ir_node *)fn->func;
         fx->flags |= flag;
+        if (flag == IR_F_LOOP_CALLBACK && !fx->member) fx->member = api->name; /* C FUNC member: the loop's API */
         if (!fn->reg_api || al_kb_attr(api, "cancel")) fn->reg_api = api;
         if (!fx->text) fx->text = api->name; /* C FUNC text: how it got its context */
       }
@@ -1891,6 +1892,7 @@ static void mark_c_contexts(al_index *idx, const al_vec *cfiles) {
           continue;
         }
         cf->flags |= IR_F_LOOP_REACHED;
+        if (!cf->member) cf->member = info->func->member; /* (runs under the same loop) */
         /* C FUNC text: the call chain from the loop callback, for messages */
         const ir_node *caller = info->func;
         ir_file *cfile = (ir_file *)callee->file;
@@ -1924,6 +1926,7 @@ static void reset_c_contexts(ir_file *f) {
     if (x->flags & IR_F_ANNOT_ON) x->flags |= IR_F_LOOP_CALLBACK;
     if (x->flags & IR_F_ANNOT_OFF) x->flags |= IR_F_OFF_LOOP;
     x->text = NULL; /* C FUNC text is the index's: how the function got its context */
+    x->member = NULL; /* and member: the registering API of the loop it runs under */
   }
 }
 

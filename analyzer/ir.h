@@ -181,7 +181,8 @@ struct ir_node {
   ir_span span;
   const char *name;
   const char *module;  /* CALL/IMPORT: module spec the name resolves to, NULL when local */
-  const char *member;  /* CALL: dotted name inside module (or the local dotted text) */
+  const char *member;  /* CALL: dotted name inside module (or the local dotted text); FUNC (C): the
+                        * API that registered the loop callback it is or runs under (index) */
   const char *alias;   /* IMPORT: local name; CALL: variable the result is assigned to */
   const char *type;    /* C: result type (CALL) / return type (FUNC); TypeScript: the primitive a
                         * FUNC is declared to return (`number`; a body-less signature only

@@ -175,12 +175,37 @@ static bool reads_ready_input(const ir_file *f, const al_kb_entry *e, const ir_n
   return reg && al_kb_attr_is(reg, "ready", "true");
 }
 
-/* C: the timer of the loop fn was registered with, when its registration names one
- * (knowledge `registrations`, attribute `timer`: GLib, Redis ae, libev), or NULL. */
+/* C: the timer of the loop fn runs under (FUNC member: the API that registered it or
+ * the callback it is reached from), when its registration names one (knowledge
+ * `registrations`, attribute `timer`: GLib, Redis ae, libev), or NULL. */
 static const char *c_loop_timer(const ir_file *f, const ir_node *fn) {
-  if (f->lang != AL_LANG_C || !fn || !fn->text || (fn->flags & IR_F_LOOP_REACHED)) return NULL;
-  const al_kb_entry *reg = al_kb_find(al_kb_for(f->lang), "registrations", fn->text);
+  if (f->lang != AL_LANG_C || !fn || !fn->member) return NULL;
+  const al_kb_entry *reg = al_kb_find(al_kb_for(f->lang), "registrations", fn->member);
   return reg ? al_kb_attr(reg, "timer") : NULL;
+}
+
+/* C: what the loop fn runs under says to use instead of a call of `category` whose
+ * knowledge advice `use` is libuv's or the runtime's (knowledge `loop_libraries`, by the
+ * prefix of the registering API, or of the callback type its parameters match); `use`
+ * itself otherwise. */
+static const char *c_loop_advice(const ir_file *f, const ir_node *fn, const char *category, const char *use) {
+  if (f->lang != AL_LANG_C || !fn || (use && !strstr(use, "uv_") && !strstr(use, "rt_"))) return use;
+  const char *api = fn->member ? fn->member : (fn->flags & IR_F_CB_SIGNATURE) ? fn->alias : NULL;
+  const al_kb_section *libs = api ? al_kb_section_get(al_kb_for(f->lang), "loop_libraries") : NULL;
+  for (size_t i = 0; libs && i < libs->entries.len; i++) {
+    const al_kb_entry *lib = libs->entries.items[i];
+    const char *p = al_kb_attr(lib, "prefixes");
+    while (p && *p) {
+      size_t n = strcspn(p, " ");
+      if (n && !strncmp(api, p, n)) {
+        const char *advice = al_kb_attr(lib, category);
+        return advice ? advice : use;
+      }
+      p += n;
+      while (*p == ' ') p++;
+    }
+  }
+  return use;
 }
 
 static void check_category(const ir_file *f, const al_index *idx, al_sink *sink, const char *category) {
@@ -210,7 +235,7 @@ static void check_category(const ir_file *f, const al_index *idx, al_sink *sink,
     if (strcmp(al_kb_attr(s->e, "category"), category) || !al_on_loop(f, n, &fn) || reads_done_future(f, n, fn) ||
         reads_ready_input(f, s->e, fn))
       continue;
-    const char *use = al_kb_attr(s->e, "use");
+    const char *use = c_loop_advice(f, fn, category, al_kb_attr(s->e, "use"));
     char timer_use[160];
     const char *timer = c_loop_timer(f, fn);
     if (timer && !strcmp(category, "sleep")) { /* GLib, ae, libev: that loop's own timer */

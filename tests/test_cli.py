@@ -163,6 +163,32 @@ class Cli(unittest.TestCase):
         self.assertIn("acquire an asyncio.Semaphore", got["a.py"])
         self.assertNotIn("trio", got["a.py"])
 
+    def test_c_blocking_advice_names_the_loop_in_use(self):
+        # a libevent callback, and a helper it calls, get libevent's advice (not libuv's
+        # thread pool); a libuv callback keeps libuv's; a GLib helper gets GLib's timer
+        self.write("ev.c", "#include <stdio.h>\n#include <unistd.h>\nstruct event_base;\n"
+                   "typedef int evutil_socket_t;\nstruct event *event_new(struct event_base *, evutil_socket_t, "
+                   "short, void (*)(evutil_socket_t, short, void *), void *);\n"
+                   "static void helper(void) {\n  usleep(10);\n}\n"
+                   "static void on_tick(evutil_socket_t fd, short what, void *arg) {\n"
+                   "  FILE *f = fopen(\"/tmp/x\", \"r\");\n  helper();\n  (void)f; (void)fd; (void)what; (void)arg;\n}\n"
+                   "void go(struct event_base *b) {\n  event_new(b, -1, 0, on_tick, NULL);\n}\n")
+        self.write("uv.c", "#include <stdio.h>\n#include <uv.h>\n"
+                   "static void on_timer(uv_timer_t *t) {\n  FILE *f = fopen(\"/tmp/x\", \"r\");\n  (void)f; (void)t;\n}\n"
+                   "void go_uv(uv_timer_t *t) {\n  uv_timer_start(t, on_timer, 1, 1);\n}\n")
+        self.write("g.c", "#include <unistd.h>\ntypedef int gboolean;\ntypedef void *gpointer;\n"
+                   "unsigned g_idle_add(gboolean (*)(gpointer), gpointer);\n"
+                   "static void nap(void) {\n  sleep(1);\n}\n"
+                   "static gboolean on_idle(gpointer p) {\n  nap();\n  (void)p;\n  return 0;\n}\n"
+                   "void go_g(void) {\n  g_idle_add(on_idle, 0);\n}\n")
+        proc = run("check", "--format", "json", "--no-cache", "--select", "AL2", self.dir)
+        got = {(os.path.basename(f["path"]), f["line"]): f["message"] for f in json.loads(proc.stdout)}
+        self.assertIn("libevent has no file I/O of its own", got[("ev.c", 10)])
+        self.assertNotIn("uv_", got[("ev.c", 10)])
+        self.assertIn("use a loop timer (evtimer_add)", got[("ev.c", 7)])
+        self.assertIn("uv_fs_", got[("uv.c", 4)])
+        self.assertIn("g_timeout_add", got[("g.c", 6)])
+
     def test_messages_name_functions_of_unnamed_objects_and_callbacks_by_their_own_names(self):
         self.write("anon.mjs", "export function reg(bus, register) {\n"
                    "  bus.on('job', () => {\n    const load = async () => { await null; };\n    load();\n"
