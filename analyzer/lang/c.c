@@ -434,6 +434,11 @@ static bool array_slot(c_ctx *c, const char **name, const char **type) {
     return list_field(c, d, list_at, name, type);
   }
   if (fr->kind != CXCursor_BinaryOperator || c->frames[d + 1].index != 1) return false;
+  /* an assignment (`=`), not a comparison (`table[i] == on_get`) */
+  uint32_t r = span_of(c, c->frames[d + 1].cur).start;
+  while (r > 0 && r <= c->len && (c->text[r - 1] == ' ' || c->text[r - 1] == '\t' || c->text[r - 1] == '\n')) r--;
+  if (r == 0 || r > c->len || c->text[r - 1] != '=' || (r >= 2 && strchr("=!<>+-*/%&|^", c->text[r - 2])))
+    return false;
   CXCursor lhs = clang_getNullCursor();
   clang_visitChildren(fr->cur, first_child_cb, &lhs);
   const char *key, *label;
