@@ -171,18 +171,29 @@ static enum CXChildVisitResult first_child_cb(CXCursor cur, CXCursor parent, CXC
   return CXChildVisit_Break;
 }
 
-/* Looks through implicit casts and parentheses. */
-static CXCursor strip(CXCursor cur) {
+/* The first child that is an expression (a cast's first child is its type's TypeRef). */
+static enum CXChildVisitResult first_expr_cb(CXCursor cur, CXCursor parent, CXClientData d) {
+  (void)parent;
+  enum CXCursorKind k = clang_getCursorKind(cur);
+  if (k < CXCursor_FirstExpr || k > CXCursor_LastExpr) return CXChildVisit_Continue;
+  *(CXCursor *)d = cur;
+  return CXChildVisit_Break;
+}
+
+/* Looks through implicit conversions and parentheses (and explicit casts, with `casts`). */
+static CXCursor strip_wrappers(CXCursor cur, bool casts) {
   for (int i = 0; i < 16; i++) {
     enum CXCursorKind k = clang_getCursorKind(cur);
-    if (k != CXCursor_UnexposedExpr && k != CXCursor_ParenExpr) break;
+    if (k != CXCursor_UnexposedExpr && k != CXCursor_ParenExpr && (!casts || k != CXCursor_CStyleCastExpr)) break;
     CXCursor ch = clang_getNullCursor();
-    clang_visitChildren(cur, first_child_cb, &ch);
+    clang_visitChildren(cur, first_expr_cb, &ch);
     if (clang_Cursor_isNull(ch)) break;
     cur = ch;
   }
   return cur;
 }
+
+static CXCursor strip(CXCursor cur) { return strip_wrappers(cur, false); }
 
 /* a is a null pointer constant: `((void *)0)`, `__null`, `0` (what NULL expands to). */
 static bool null_constant(CXCursor a) {
@@ -322,31 +333,11 @@ static enum CXVisitorResult nth_field_visit(CXCursor fld, CXClientData d) {
   return CXVisit_Break;
 }
 
-/* The first child that is an expression (a cast's first child is its type's TypeRef). */
-static enum CXChildVisitResult first_expr_cb(CXCursor cur, CXCursor parent, CXClientData d) {
-  (void)parent;
-  enum CXCursorKind k = clang_getCursorKind(cur);
-  if (k < CXCursor_FirstExpr || k > CXCursor_LastExpr) return CXChildVisit_Continue;
-  *(CXCursor *)d = cur;
-  return CXChildVisit_Break;
-}
-
-/* e itself, or its operand when e only wraps one (casts too), repeatedly. */
-static CXCursor unwrap(CXCursor e) {
-  for (int i = 0; i < 16 && wraps_value(clang_getCursorKind(e)); i++) {
-    CXCursor in = clang_getNullCursor();
-    clang_visitChildren(e, first_expr_cb, &in);
-    if (clang_Cursor_isNull(in)) break;
-    e = in;
-  }
-  return e;
-}
-
 /* e's first operand, unwrapped. */
 static CXCursor operand(CXCursor e) {
   CXCursor ch = clang_getNullCursor();
   clang_visitChildren(e, first_expr_cb, &ch);
-  return clang_Cursor_isNull(ch) ? ch : unwrap(ch);
+  return clang_Cursor_isNull(ch) ? ch : strip_wrappers(ch, true);
 }
 
 /* The array an expression indexes, when it holds functions: `handlers[op]`,
@@ -354,7 +345,7 @@ static CXCursor operand(CXCursor e) {
  * variable's USR>.[]` (`<record USR>.<field>` for an array in a struct: `s->on[i]`), with
  * the array's name for messages. */
 static bool function_array(c_ctx *c, CXCursor expr, const char **key, const char **label) {
-  CXCursor e = unwrap(expr);
+  CXCursor e = strip_wrappers(expr, true);
   if (clang_getCursorKind(e) == CXCursor_UnaryOperator) {
     uint32_t at = span_of(c, e).start;
     if (at >= c->len || c->text[at] != '*') return false;
@@ -510,27 +501,20 @@ static ir_node *lower_ref(c_ctx *c, CXCursor cur, ir_node *parent) {
     size_t fl = fname ? strlen(fname) : 0;
     if (!fl || sp.start + fl > c->len || strncmp(t + sp.start, fname, fl) || (sp.start + fl < c->len && c_ident(t[sp.start + fl])))
       return NULL; /* inside a macro expansion: not written here */
-    const char *slot, *array;
-    if (array_slot(c, &slot, &array)) {
+    uint32_t b = sp.start;
+    while (b > 0 && (t[b - 1] == ' ' || t[b - 1] == '\t' || t[b - 1] == '\n')) b--;
+    bool assigned = b > 0 && t[b - 1] == '=' && !(b >= 2 && strchr("=!<>", t[b - 2]));
+    /* an array's slot (`[]`, and the array's USR) or a positional field (and its record) */
+    const char *slot, *owner;
+    if (array_slot(c, &slot, &owner) || (!assigned && positional_field(c, sp.start, &slot, &owner))) {
       ir_node *x = ir_add(c->f, parent, IR_ASSIGN, sp);
       x->name = slot;
       x->member = cx_str(c->f, clang_getCursorSpelling(ref));
-      x->type = array;
+      x->type = owner;
       x->flags |= IR_F_METHOD;
       return x;
     }
-    uint32_t b = sp.start;
-    while (b > 0 && (t[b - 1] == ' ' || t[b - 1] == '\t' || t[b - 1] == '\n')) b--;
-    if (b == 0 || t[b - 1] != '=' || (b >= 2 && strchr("=!<>", t[b - 2]))) {
-      const char *field, *record;
-      if (!positional_field(c, sp.start, &field, &record)) return NULL;
-      ir_node *x = ir_add(c->f, parent, IR_ASSIGN, sp);
-      x->name = field;
-      x->member = cx_str(c->f, clang_getCursorSpelling(ref));
-      x->type = record;
-      x->flags |= IR_F_METHOD;
-      return x;
-    }
+    if (!assigned) return NULL;
     /* a variable declared with it: `void (*step)(void) = rotate;` (the declarator's
      * name is not just before the `=`) */
     for (int d = (int)c->depth - 2; d >= 1 && d >= (int)c->depth - 4; d--) {
