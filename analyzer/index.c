@@ -1842,8 +1842,10 @@ static void mark_c_contexts(al_index *idx, const al_vec *cfiles) {
         !(info->func->flags & (IR_F_OFF_LOOP | IR_F_MAY_BLOCK)))
       PUSH_ITEM(info, NULL, 0);
   }
-  while (work.len) {
-    size_t me = (size_t)(uintptr_t)work.items[--work.len];
+  /* breadth first: a function's context text names the shortest chain of calls from a
+   * loop callback (the first to reach it) */
+  for (size_t head = 0; head < work.len;) {
+    size_t me = (size_t)(uintptr_t)work.items[head++];
     al_func_info *info = items[me - 1].info;
     for (ir_node *x = info->func->child; x; x = ir_next(x, info->func)) {
       if (x->kind != IR_CALL) continue;

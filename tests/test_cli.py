@@ -189,6 +189,15 @@ class Cli(unittest.TestCase):
         self.assertIn("uv_fs_", got[("uv.c", 4)])
         self.assertIn("g_timeout_add", got[("g.c", 6)])
 
+    def test_c_context_names_the_shortest_chain(self):
+        self.write("chain.c", "#include <unistd.h>\n#include <uv.h>\n"
+                   "static void x(void) {\n  sleep(1);\n}\nstatic void c(void) {\n  x();\n}\n"
+                   "static void a(void) {\n  c();\n}\nstatic void b(void) {\n  x();\n}\n"
+                   "static void cb(uv_timer_t *t) {\n  b();\n  a();\n  (void)t;\n}\n"
+                   "void go(uv_timer_t *t) {\n  uv_timer_start(t, cb, 1, 1);\n}\n")
+        got = self.messages("--no-cache", "--select", "AL201", self.dir)
+        self.assertIn("(cb() -> b() -> x())", got[(4, "AL201")])
+
     def test_messages_name_functions_of_unnamed_objects_and_callbacks_by_their_own_names(self):
         self.write("anon.mjs", "export function reg(bus, register) {\n"
                    "  bus.on('job', () => {\n    const load = async () => { await null; };\n    load();\n"
