@@ -1523,10 +1523,11 @@ static bool awaited_plain(const ir_file *f, al_sink *sink, const ir_node *n, con
   al_fix *fx = al_fix_new(AL_FIX_APPLY_UNSAFE, "drop the await");
   al_fix_add(fx, n->parent->span.start, n->span.start, "");
   if (f->lang == AL_LANG_JS)
-    al_report_fix(sink, n, fx, "`await %s()`: `%s` (defined at %s:%u) is a plain function that returns a plain "
-                  "value, not a promise, so the await only defers to the next microtask; drop the await (or make "
-                  "it async if it is meant to become one)", al_call_label(f, n), al_display_name(plain->func->name),
-                  plain->file->src->path, plain->func->span.line);
+    al_report_fix(sink, n, fx, "`await %s()`: `%s` (defined at %s:%u) is a plain function that returns %s, not a "
+                  "promise, so the await only defers to the next microtask; drop the await (or make it async if it "
+                  "is meant to become one)", al_call_label(f, n), al_display_name(plain->func->name),
+                  plain->file->src->path, plain->func->span.line,
+                  plain->func->type && !strcmp(plain->func->type, "void") ? "nothing (`void`)" : "a plain value");
   else
     al_report_fix(sink, n, fx, "`await %s()`: `%s` (defined at %s:%u) is a plain function that returns %s, so "
                   "the await raises TypeError after the call has run; call it without await, or make it an async "

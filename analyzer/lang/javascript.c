@@ -2121,6 +2121,11 @@ static ir_node *lower_func(ts_walk *w, TSNode n, ir_node *parent) {
       x->type = primitive_type(w, rt); /* `(): number`: never a promise, whatever the body (a body-less
                                         * signature only when it is the name's one declaration: else it
                                         * is one overload of several) */
+    /* `function log(): void { ... }`: a declaration with a body says it returns nothing (not a
+     * method or a signature: an async implementation may stand behind a `(): void` one) */
+    if (!x->type && !(x->flags & (IR_F_ASYNC | IR_F_RETURNS_PROMISE)) && ts_is(n, "function_declaration") &&
+        !ts_node_is_null(ts_field(n, "body")) && is_void(w, rt))
+      x->type = "void";
     if (name) record_return(w, w->user, x, name, rt);
     if (x->flags & IR_F_ASYNC) { /* stored where a `() => void` is expected */
       int k = 1;
