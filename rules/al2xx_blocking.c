@@ -184,6 +184,11 @@ static const char *c_loop_timer(const ir_file *f, const ir_node *fn) {
   return reg ? al_kb_attr(reg, "timer") : NULL;
 }
 
+static bool api_has_prefix(const ir_file *f, const char *prefix, void *api) {
+  (void)f;
+  return *prefix && al_starts_with(api, prefix);
+}
+
 /* C: what the loop fn runs under says to use instead of a call of `category` whose
  * knowledge advice `use` is libuv's or the runtime's (knowledge `loop_libraries`, by the
  * prefix of the registering API, or of the callback type its parameters match); `use`
@@ -194,15 +199,9 @@ static const char *c_loop_advice(const ir_file *f, const ir_node *fn, const char
   const al_kb_section *libs = api ? al_kb_section_get(al_kb_for(f->lang), "loop_libraries") : NULL;
   for (size_t i = 0; libs && i < libs->entries.len; i++) {
     const al_kb_entry *lib = libs->entries.items[i];
-    const char *p = al_kb_attr(lib, "prefixes");
-    while (p && *p) {
-      size_t n = strcspn(p, " ");
-      if (n && !strncmp(api, p, n)) {
-        const char *advice = al_kb_attr(lib, category);
-        return advice ? advice : use;
-      }
-      p += n;
-      while (*p == ' ') p++;
+    if (al_list_find(f, al_kb_attr(lib, "prefixes"), " ", api_has_prefix, (void *)api)) {
+      const char *advice = al_kb_attr(lib, category);
+      return advice ? advice : use;
     }
   }
   return use;

@@ -13,20 +13,6 @@
 
 #include "common.h"
 
-/* The name is bound again before call in fn, outside fn's nested functions: `const
- * reject = somethingElse;` in a block, `reject = other`. */
-static bool rebound_before(const ir_node *fn, const ir_node *call) {
-  for (const ir_node *x = fn->child; x && x->span.start < call->span.start;) {
-    if (x->kind == IR_FUNC) {
-      x = ir_next_skip(x, fn);
-      continue;
-    }
-    if (x->kind == IR_ASSIGN && x->name && !strcmp(x->name, call->name)) return true;
-    x = ir_next(x, fn);
-  }
-  return false;
-}
-
 /* The executor's reject parameter, when call is one of its calls (not shadowed by an
  * inner function's parameter of the same name, nor bound again before the call). */
 static bool calls_executor_reject(const ir_node *call) {
@@ -39,7 +25,7 @@ static bool calls_executor_reject(const ir_node *call) {
         return false;
       /* the executor's: unless bound again on the way (walked only for such calls) */
       for (const ir_node *in = ir_enclosing_func(call);; in = ir_enclosing_func(in)) {
-        if (rebound_before(in, call)) return false;
+        if (al_last_assign_in(in, call, call->name)) return false; /* `const reject = other` */
         if (in == fn) return true;
       }
     }

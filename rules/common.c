@@ -1371,12 +1371,17 @@ bool al_is_spawn(const ir_file *f, const ir_node *call) {
   return call->name && !(call->flags & IR_F_PROPERTY) && al_kb_match(al_kb_for(f->lang), "spawn", call->name);
 }
 
-const ir_node *al_last_assign(const ir_file *f, const ir_node *at, const char *var) {
-  const ir_node *fn = ir_enclosing_func(at), *root = fn ? fn : f->root, *as = NULL;
+const ir_node *al_last_assign_in(const ir_node *root, const ir_node *at, const char *var) {
+  const ir_node *as = NULL;
   for (const ir_node *n = root->child; n && n->span.start < at->span.start;
        n = n->kind == IR_FUNC ? ir_next_skip(n, root) : ir_next(n, root))
     if (n->kind == IR_ASSIGN && n->name && !strcmp(n->name, var)) as = n;
   return as;
+}
+
+const ir_node *al_last_assign(const ir_file *f, const ir_node *at, const char *var) {
+  const ir_node *fn = ir_enclosing_func(at);
+  return al_last_assign_in(fn ? fn : f->root, at, var);
 }
 
 /* `attr=<value>` among the with's arguments, or `.attr = <value>` in its block

@@ -218,6 +218,8 @@ const ir_node *al_py_async_map(const ir_file *f, const al_index *idx, const ir_n
 /* The last assignment of local `var` before `at`, in the function around `at` (or the
  * module; nested functions skipped), or NULL. */
 const ir_node *al_last_assign(const ir_file *f, const ir_node *at, const char *var);
+/* The same in scope `scope` (a function around `at`, or the file's root). */
+const ir_node *al_last_assign_in(const ir_node *scope, const ir_node *at, const char *var);
 
 /* JS: the call that is the value of member `prop` (prop[0, plen)) of the object literal
  * last assigned to local `var` before `at`, in the function around `at` (or the module)
