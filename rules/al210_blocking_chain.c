@@ -45,7 +45,8 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
       c = c->block_via;
     }
     const char *cat = api ? al_kb_attr(api, "category") : NULL;
-    const char *use = api ? al_kb_attr(api, "use") : NULL;
+    char advice_buf[320];
+    const char *use = api ? al_c_loop_advice(f, fn, cat, api, advice_buf, sizeof advice_buf) : NULL;
     const ir_node *off = al_offloop_arg_of(f, n);
     if (off) {
       al_report_fix(sink, n, al_pass_function_fix(f, n, AL_FIX_APPLY_UNSAFE), "`%s()` blocks the event loop in %s: %s — it is called "

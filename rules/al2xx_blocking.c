@@ -184,29 +184,6 @@ static const char *c_loop_timer(const ir_file *f, const ir_node *fn) {
   return reg ? al_kb_attr(reg, "timer") : NULL;
 }
 
-static bool api_has_prefix(const ir_file *f, const char *prefix, void *api) {
-  (void)f;
-  return *prefix && al_starts_with(api, prefix);
-}
-
-/* C: what the loop fn runs under says to use instead of a call of `category` whose
- * knowledge advice `use` is libuv's or the runtime's (knowledge `loop_libraries`, by the
- * prefix of the registering API, or of the callback type its parameters match); `use`
- * itself otherwise. */
-static const char *c_loop_advice(const ir_file *f, const ir_node *fn, const char *category, const char *use) {
-  if (f->lang != AL_LANG_C || !fn || (use && !strstr(use, "uv_") && !strstr(use, "rt_"))) return use;
-  const char *api = fn->member ? fn->member : (fn->flags & IR_F_CB_SIGNATURE) ? fn->alias : NULL;
-  const al_kb_section *libs = api ? al_kb_section_get(al_kb_for(f->lang), "loop_libraries") : NULL;
-  for (size_t i = 0; libs && i < libs->entries.len; i++) {
-    const al_kb_entry *lib = libs->entries.items[i];
-    if (al_list_find(f, al_kb_attr(lib, "prefixes"), " ", api_has_prefix, (void *)api)) {
-      const char *advice = al_kb_attr(lib, category);
-      return advice ? advice : use;
-    }
-  }
-  return use;
-}
-
 static void check_category(const ir_file *f, const al_index *idx, al_sink *sink, const char *category) {
   find_sites(f, idx);
   for (size_t i = 0; i < memo.n; i++) {
@@ -214,7 +191,8 @@ static void check_category(const ir_file *f, const al_index *idx, al_sink *sink,
     const ir_node *n = s->n, *fn = NULL;
     if (n->kind == IR_LOOP && s->e) { /* a `for` over a stream */
       if (al_kb_attr_is(s->e, "category", category) && al_on_loop(f, n, &fn)) {
-        const char *use = al_kb_attr(s->e, "use");
+        char advice_buf[320];
+        const char *use = al_c_loop_advice(f, fn, category, s->e, advice_buf, sizeof advice_buf);
         al_report(sink, n, "`for` over `%s` blocks the event loop (%s) in %s: each step waits for the next line%s%s",
                   s->item, al_category_label(category), al_context_label(f, fn), use ? "; use " : "", use ? use : "");
       }
@@ -234,7 +212,8 @@ static void check_category(const ir_file *f, const al_index *idx, al_sink *sink,
     if (strcmp(al_kb_attr(s->e, "category"), category) || !al_on_loop(f, n, &fn) || reads_done_future(f, n, fn) ||
         reads_ready_input(f, s->e, fn))
       continue;
-    const char *use = c_loop_advice(f, fn, category, al_kb_attr(s->e, "use"));
+    char advice_buf[320];
+    const char *use = al_c_loop_advice(f, fn, category, s->e, advice_buf, sizeof advice_buf);
     char timer_use[160];
     const char *timer = c_loop_timer(f, fn);
     if (timer && !strcmp(category, "sleep")) { /* GLib, ae, libev: that loop's own timer */

@@ -1251,6 +1251,43 @@ const char *al_py_async_lib(const ir_file *f) {
   return f->py_runtime ? f->py_runtime : "asyncio"; /* none imported: the configured one */
 }
 
+static bool api_has_prefix(const ir_file *f, const char *prefix, void *api) {
+  (void)f;
+  return *prefix && al_starts_with(api, prefix);
+}
+
+/* C: the loop library fn runs under (knowledge `loop_libraries`, by the prefix of the
+ * API that registered it, or of the callback type its parameters match), or NULL. */
+static const al_kb_entry *c_loop_library(const ir_file *f, const ir_node *fn) {
+  const char *api = fn->member ? fn->member : (fn->flags & IR_F_CB_SIGNATURE) ? fn->alias : NULL;
+  const al_kb_section *libs = api ? al_kb_section_get(al_kb_for(f->lang), "loop_libraries") : NULL;
+  for (size_t i = 0; libs && i < libs->entries.len; i++) {
+    const al_kb_entry *lib = libs->entries.items[i];
+    if (al_list_find(f, al_kb_attr(lib, "prefixes"), " ", api_has_prefix, (void *)api)) return lib;
+  }
+  return NULL;
+}
+
+/* C: what to use instead of the blocking call of entry e (of `category`) in fn: the text
+ * of the entry's `advice` key for the loop fn runs under — that library's key, else its
+ * category, else the `any` entry's key — after the entry's own `use` when it has both
+ * (written into buf); the entry's `use` alone otherwise. */
+const char *al_c_loop_advice(const ir_file *f, const ir_node *fn, const char *category, const al_kb_entry *e, char *buf,
+                             size_t cap) {
+  const char *use = al_kb_attr(e, "use"), *key = al_kb_attr(e, "advice");
+  if (f->lang != AL_LANG_C || !key) return use;
+  const al_kb_entry *lib = fn ? c_loop_library(f, fn) : NULL;
+  const char *text = lib ? al_kb_attr(lib, key) : NULL;
+  if (!text && lib && category) text = al_kb_attr(lib, category);
+  if (!text) {
+    const al_kb_entry *any = al_kb_find(al_kb_for(f->lang), "loop_libraries", "any");
+    text = any ? al_kb_attr(any, key) : NULL;
+  }
+  if (!text || !use) return text ? text : use;
+  snprintf(buf, cap, "%s, or %s", use, text);
+  return buf;
+}
+
 const char *al_py_async_lib_at(const ir_file *f, const ir_node *at) {
   static const char *const libs[] = {"asyncio", "trio", "anyio"};
   const ir_node *fn = at ? al_real_func(at) : NULL;

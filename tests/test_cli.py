@@ -189,6 +189,35 @@ class Cli(unittest.TestCase):
         self.assertIn("uv_fs_", got[("uv.c", 4)])
         self.assertIn("g_timeout_add", got[("g.c", 6)])
 
+    def test_c_blocking_advice_keys_resolve_per_loop(self):
+        # a blocking entry's `advice` key takes the text of the loop in use: libuv alone for a
+        # helper of a libuv callback (not libevent's evdns), the runtime's own calls in a task,
+        # libevent's stdout and worker thread after flock's own LOCK_NB advice
+        self.write("uv.c", "#include <netdb.h>\n#include <uv.h>\n"
+                   "static void helper(void) {\n  struct addrinfo *ai;\n  getaddrinfo(\"h\", \"80\", 0, &ai);\n}\n"
+                   "static void on_timer(uv_timer_t *t) {\n  helper();\n  (void)t;\n}\n"
+                   "void go(uv_timer_t *t) {\n  uv_timer_start(t, on_timer, 1, 1);\n}\n")
+        self.write("rt.c", "#include <unistd.h>\ntypedef struct rt_scope rt_scope_t;\ntypedef struct rt_task rt_task_t;\n"
+                   "rt_task_t *rt_spawn_named(rt_scope_t *, int (*)(void *), void *, const char *);\n"
+                   "static int task(void *arg) {\n  sleep(1);\n  (void)arg;\n  return 0;\n}\n"
+                   "void go_rt(rt_scope_t *s) {\n  rt_spawn_named(s, task, 0, \"task\");\n}\n")
+        self.write("ev.c", "#include <stdio.h>\n#include <sys/file.h>\nstruct event_base;\ntypedef int evutil_socket_t;\n"
+                   "struct event *event_new(struct event_base *, evutil_socket_t, short, "
+                   "void (*)(evutil_socket_t, short, void *), void *);\n"
+                   "static void on_tick(evutil_socket_t fd, short what, void *arg) {\n  flock(fd, LOCK_EX);\n"
+                   "  fwrite(\"x\", 1, 1, stdout);\n  (void)what; (void)arg;\n}\n"
+                   "void go(struct event_base *b) {\n  event_new(b, -1, 0, on_tick, NULL);\n}\n")
+        proc = run("check", "--format", "json", "--no-cache", "--select", "AL2", self.dir)
+        got = {(os.path.basename(f["path"]), f["line"]): f["message"] for f in json.loads(proc.stdout)}
+        self.assertIn("use uv_getaddrinfo with a callback", got[("uv.c", 5)])
+        self.assertNotIn("evdns", got[("uv.c", 5)])
+        self.assertIn("use rt_sleep()", got[("rt.c", 6)])
+        self.assertNotIn("uv_", got[("rt.c", 6)])
+        self.assertIn("flock(fd, op | LOCK_NB) and a retry timer, or take it on a worker thread", got[("ev.c", 7)])
+        self.assertIn("event_active()", got[("ev.c", 7)])
+        self.assertIn("a bufferevent over fd 1", got[("ev.c", 8)])
+        self.assertFalse(any("uv_" in m for (name, _), m in got.items() if name == "ev.c"), got)
+
     def test_c_context_names_the_shortest_chain(self):
         self.write("chain.c", "#include <unistd.h>\n#include <uv.h>\n"
                    "static void x(void) {\n  sleep(1);\n}\nstatic void c(void) {\n  x();\n}\n"
