@@ -105,6 +105,8 @@ enum {
   IR_F_CANCEL_RAISES = 1u << 30, /* HANDLER (Python): sorts what it caught (`isinstance(e, ...)`), and the
                                   * path a cancellation takes through it surely raises */
   IR_F_CANCEL_QUIET = 1u << 31,  /* HANDLER (Python): ... and that path surely ends quietly */
+  IR_F_MAYBE_PROMISE_TYPED = 1u << 30, /* ASSIGN (TypeScript): declared with a union holding a promise type
+                                        * (`let p: Promise<T> | null`): standing alone it may float one */
   IR_F_GUARD_TAKEN = 1u << 31,   /* CALL (C), with a guard: the index found a call of its function from the
                                   * loop that makes it (its argument is (not) NULL as the guard asks, or unknown) */
 };
@@ -147,6 +149,7 @@ enum {
   IR_ARG_PROMISE_ARRAY = 1u << 11, /* FUNC parameter: typed as an array of promises (`ps: Promise<T>[]`) */
   IR_ARG_PLAIN = 1u << 12,     /* FUNC parameter (TypeScript): typed as a value that is never a promise
                                 * (`n: number`, `s: 'a' | 'b'`, `ids: string[]`) */
+  IR_ARG_MAYBE_PROMISE = 1u << 13, /* FUNC parameter (TypeScript): typed as a union holding a promise */
   IR_ARG_NOT_ERROR = 1u << 10, /* CALL argument: a value that cannot be an Error object — a literal, a
                                 * template, an object/array literal, a function or class, `undefined`,
                                 * the result of an arithmetic/unary/comparison operator (JavaScript) */

@@ -264,8 +264,8 @@ static void check_promise_params(const ir_file *f, al_sink *sink) {
   for (ir_node *const *n_at = ir_of_kind(f, IR_USE); *n_at; n_at++) {
     const ir_node *n = *n_at;
     if (n->use != IR_USE_DISCARDED || !n->name) continue;
-    bool array;
-    const ir_node *d = al_promise_or_array_param(f, n, n->name, &array);
+    bool array, maybe;
+    const ir_node *d = al_promise_or_array_param(f, n, n->name, &array, &maybe);
     if (d && array) {
       al_report(sink, n, "the promises in `%s` (%s typed as an array of promises) stand alone as a statement: "
                 "that awaits none of them, and their rejections are unhandled; await Promise.all(%s)", n->name,
@@ -273,7 +273,14 @@ static void check_promise_params(const ir_file *f, al_sink *sink) {
       continue;
     }
     if (!d) continue;
-    if (d->kind == IR_ASSIGN && ir_enclosing_func(d) && d->child && d->child->kind == IR_CALL) continue;
+    if (d->kind == IR_ASSIGN && ir_enclosing_func(d) && d->child && d->child->kind == IR_CALL && !maybe) continue;
+    if (maybe) {
+      al_report(sink, n, "`%s` (%s typed as a union holding a promise) stands alone as a statement: when it "
+                "holds the promise, that does not await it and a rejection is unhandled; await it (`await %s` "
+                "waits for a promise and passes any other value through)", n->name,
+                d->kind == IR_FUNC ? "a parameter" : "a variable", n->name);
+      continue;
+    }
     al_report(sink, n, "promise `%s` (%s typed as a promise) stands alone as a statement: that does not await it; "
               "await it", n->name, d->kind == IR_FUNC ? "a parameter" : "a variable");
   }

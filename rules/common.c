@@ -1596,35 +1596,39 @@ static const ir_node *promise_decl_in(const ir_node *scope, const ir_node *at, c
 }
 
 /* The parameter's function or the declaration that types name as a promise (or, with
- * `array`, as either: *array then says which). */
-static const ir_node *promise_typed(const ir_file *f, const ir_node *at, const char *name, bool *array) {
+ * `array`, as an array of promises or a union holding one too: *array and *maybe then say
+ * which). */
+static const ir_node *promise_typed(const ir_file *f, const ir_node *at, const char *name, bool *array, bool *maybe) {
   if (!name) return NULL;
   /* declarations carry types only in TypeScript */
   bool ts = al_is_typescript_path(f->src->path);
-  uint32_t arg_flags = IR_ARG_PROMISE | (array ? IR_ARG_PROMISE_ARRAY : 0);
-  uint32_t decl_flags = IR_F_PROMISE_TYPED | (array ? IR_F_PROMISE_ARRAY : 0);
+  uint32_t arg_flags = IR_ARG_PROMISE | (array ? IR_ARG_PROMISE_ARRAY | IR_ARG_MAYBE_PROMISE : 0);
+  uint32_t decl_flags = IR_F_PROMISE_TYPED | (array ? IR_F_PROMISE_ARRAY | IR_F_MAYBE_PROMISE_TYPED : 0);
   const ir_node *d = NULL;
   for (const ir_node *fn = ir_enclosing_func(at); fn && !d; fn = ir_enclosing_func(fn)) {
     for (uint32_t i = 0; i < fn->nargs; i++)
       if (fn->args[i].text && !strcmp(fn->args[i].text, name)) {
         if (!(fn->args[i].flags & arg_flags)) return NULL;
         if (array) *array = (fn->args[i].flags & IR_ARG_PROMISE_ARRAY) != 0;
+        if (maybe) *maybe = (fn->args[i].flags & IR_ARG_MAYBE_PROMISE) != 0;
         return fn;
       }
     d = ts ? promise_decl_in(fn, at, name, decl_flags) : NULL;
   }
   if (!d && ts) d = promise_decl_in(f->root, at, name, decl_flags);
   if (d && array) *array = (d->flags & IR_F_PROMISE_ARRAY) != 0;
+  if (d && maybe) *maybe = (d->flags & IR_F_MAYBE_PROMISE_TYPED) != 0;
   return d;
 }
 
 const ir_node *al_promise_param(const ir_file *f, const ir_node *at, const char *name) {
-  return promise_typed(f, at, name, NULL);
+  return promise_typed(f, at, name, NULL, NULL);
 }
 
-const ir_node *al_promise_or_array_param(const ir_file *f, const ir_node *at, const char *name, bool *array) {
-  *array = false;
-  return promise_typed(f, at, name, array);
+const ir_node *al_promise_or_array_param(const ir_file *f, const ir_node *at, const char *name, bool *array,
+                                         bool *maybe) {
+  *array = *maybe = false;
+  return promise_typed(f, at, name, array, maybe);
 }
 
 const ir_node *al_py_async_map(const ir_file *f, const al_index *idx, const ir_node *call, const al_func_info **fn) {

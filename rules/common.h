@@ -211,8 +211,10 @@ bool al_func_handles_errors(const ir_node *fn);
  * parameter of the same name and another type in between shadows it). */
 const ir_node *al_promise_param(const ir_file *f, const ir_node *at, const char *name);
 /* The same, or for an array of promises (IR_ARG_PROMISE_ARRAY, IR_F_PROMISE_ARRAY: `ps:
- * Promise<T>[]`): *array says which (one walk for both). */
-const ir_node *al_promise_or_array_param(const ir_file *f, const ir_node *at, const char *name, bool *array);
+ * Promise<T>[]`) or a union holding a promise (IR_ARG_MAYBE_PROMISE, IR_F_MAYBE_PROMISE_TYPED:
+ * `p: Promise<T> | null`): *array and *maybe say which (one walk for all). */
+const ir_node *al_promise_or_array_param(const ir_file *f, const ir_node *at, const char *name, bool *array,
+                                         bool *maybe);
 
 /* Python: `map(work, xs)` with work an async function of the project, called as is or
  * materialised (`list(map(...))`, `tuple`, `set`, `sorted`): the map call, with the

@@ -2199,7 +2199,8 @@ static ir_node *lower_func(ts_walk *w, TSNode n, ir_node *parent) {
       for (uint32_t i = 0; i < k; i++) {
         TSNode p = ts_node_named_child(params, i);
         if (ts_is(p, "comment")) continue;
-        bool promise_fn = false, promise = false, void_fn = false, promise_array = false, plain = false;
+        bool promise_fn = false, promise = false, void_fn = false, promise_array = false, plain = false,
+             maybe_promise = false;
         if (ts_is(p, "required_parameter") || ts_is(p, "optional_parameter")) { /* TypeScript: `x: T = v` */
           TSNode pat = ts_field(p, "pattern");
           if (ts_node_is_null(pat)) continue; /* `this: T` */
@@ -2215,6 +2216,9 @@ static ir_node *lower_func(ts_walk *w, TSNode n, ir_node *parent) {
               ts_names_add(&((js_ctx *)w->user)->stored, pn);
             } else if (promise_array_type(w, ts_field(p, "type"))) {
               promise_array = true;
+              ts_names_add(&((js_ctx *)w->user)->stored, pn);
+            } else if (union_with_promise(w, ts_field(p, "type"))) { /* `p: Promise<T> | null` */
+              maybe_promise = true;
               ts_names_add(&((js_ctx *)w->user)->stored, pn);
             } else {
               plain = plain_type(w, ts_field(p, "type"), 0);
@@ -2233,6 +2237,7 @@ static ir_node *lower_func(ts_walk *w, TSNode n, ir_node *parent) {
         if (promise_fn) a->flags |= IR_ARG_PROMISE_FN;
         if (promise) a->flags |= IR_ARG_PROMISE;
         if (promise_array) a->flags |= IR_ARG_PROMISE_ARRAY;
+        if (maybe_promise) a->flags |= IR_ARG_MAYBE_PROMISE;
         if (void_fn) a->flags |= IR_ARG_VOID_FN;
         if (plain) a->flags |= IR_ARG_PLAIN;
         if (ts_is(p, "rest_pattern")) a->flags |= IR_ARG_SPREAD;
@@ -2734,13 +2739,16 @@ static ir_node *js_enter(ts_walk *w, bool *descend) {
        * reads of p are lowered to USE (`p;` and `p.then(f)` float) */
       bool promise_typed = !ts_node_is_null(ty) && returns_promise_type(w, ty);
       bool promise_array = !promise_typed && !ts_node_is_null(ty) && promise_array_type(w, ty);
-      if (promise_typed || promise_array) ts_names_add(&c->stored, ts_text(w, nm));
+      /* `let p: Promise<T> | null`: `p;` alone may float a promise (not tested for truth:
+       * that is how such a variable is checked) */
+      bool maybe_promise = !promise_typed && !promise_array && !ts_node_is_null(ty) && union_with_promise(w, ty);
+      if (promise_typed || promise_array || maybe_promise) ts_names_add(&c->stored, ts_text(w, nm));
       bool plain = !promise_typed && !promise_array && !ts_node_is_null(ty) && plain_type(w, ty, 0);
-      if ((promise_typed || promise_array) && ts_node_is_null(val)) {
+      if ((promise_typed || promise_array || maybe_promise) && ts_node_is_null(val)) {
         x = ir_add(w->f, parent, IR_ASSIGN, ts_span(n));
         x->name = ts_text(w, nm);
         x->text = ts_text_short(w, ty, 80);
-        x->flags |= promise_typed ? IR_F_PROMISE_TYPED : IR_F_PROMISE_ARRAY;
+        x->flags |= promise_typed ? IR_F_PROMISE_TYPED : promise_array ? IR_F_PROMISE_ARRAY : IR_F_MAYBE_PROMISE_TYPED;
         return x;
       }
       if (plain && ts_node_is_null(val)) { /* `declare const n: number`: known from its type alone */
@@ -2758,6 +2766,7 @@ static ir_node *js_enter(ts_walk *w, bool *descend) {
         x->text = ts_text_short(w, val, 80);
         if (promise_typed) x->flags |= IR_F_PROMISE_TYPED;
         if (promise_array) x->flags |= IR_F_PROMISE_ARRAY;
+        if (maybe_promise) x->flags |= IR_F_MAYBE_PROMISE_TYPED;
         if (plain) x->flags |= IR_F_PLAIN_TYPED;
         if (!ts_scope(w) && is_exported(w)) x->flags |= IR_F_EXPORTED; /* `export const api = {...}` */
         if (!ts_scope(w) && (ts_is(val, "new_expression") || (c->returns_imports && ts_is(val, "call_expression")))) {
