@@ -1275,6 +1275,7 @@ static const al_kb_entry *c_loop_library(const ir_file *f, const ir_node *fn) {
 const char *al_c_loop_advice(const ir_file *f, const ir_node *fn, const char *category, const al_kb_entry *e, char *buf,
                              size_t cap) {
   const char *use = al_kb_attr(e, "use"), *key = al_kb_attr(e, "advice");
+  if (!key && !use) key = category; /* an entry a configuration adds (`{name: f, category: sleep}`) */
   if (f->lang != AL_LANG_C || !key) return use;
   const al_kb_entry *lib = fn ? c_loop_library(f, fn) : NULL;
   const char *text = lib ? al_kb_attr(lib, key) : NULL;

@@ -207,8 +207,17 @@ class Cli(unittest.TestCase):
                    "static void on_tick(evutil_socket_t fd, short what, void *arg) {\n  flock(fd, LOCK_EX);\n"
                    "  fwrite(\"x\", 1, 1, stdout);\n  (void)what; (void)arg;\n}\n"
                    "void go(struct event_base *b) {\n  event_new(b, -1, 0, on_tick, NULL);\n}\n")
+        # an entry a configuration adds with a category only gets that category's advice
+        self.write(".asynclint.yaml", "knowledge:\n  c:\n    blocking:\n      - {name: my_nap, category: sleep}\n")
+        self.write("ev2.c", "struct event_base;\ntypedef int evutil_socket_t;\nvoid my_nap(int);\n"
+                   "struct event *event_new(struct event_base *, evutil_socket_t, short, "
+                   "void (*)(evutil_socket_t, short, void *), void *);\n"
+                   "static void on_beat(evutil_socket_t fd, short what, void *arg) {\n  my_nap(1);\n"
+                   "  (void)fd; (void)what; (void)arg;\n}\n"
+                   "void go2(struct event_base *b) {\n  event_new(b, -1, 0, on_beat, 0);\n}\n")
         proc = run("check", "--format", "json", "--no-cache", "--select", "AL2", self.dir)
         got = {(os.path.basename(f["path"]), f["line"]): f["message"] for f in json.loads(proc.stdout)}
+        self.assertIn("use a loop timer (evtimer_add)", got[("ev2.c", 6)])
         self.assertIn("use uv_getaddrinfo with a callback", got[("uv.c", 5)])
         self.assertNotIn("evdns", got[("uv.c", 5)])
         self.assertIn("use rt_sleep()", got[("rt.c", 6)])
