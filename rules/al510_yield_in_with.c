@@ -20,7 +20,8 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
     /* each yield inside a with block, once (flake8-async reports ASYNC119 at the yield) */
     uint32_t done_to = 0;
     for (const ir_node *w = fn->child; w; w = w->kind == IR_FUNC ? ir_next_skip(w, fn) : ir_next(w, fn)) {
-      if (w->kind != IR_WITH) continue;
+      /* a cancel scope or task group around the yield is AL527's (a worse defect) */
+      if (w->kind != IR_WITH || al_py_cancel_scope_item(f, w)) continue;
       for (uint32_t at = w->span.start > done_to ? w->span.start : done_to;
            (at = al_yield_in(f, fn, at, w->span.end)) != UINT32_MAX; at += 5) {
         done_to = at + 5;

@@ -2133,6 +2133,16 @@ bool al_py_task_group_with(const ir_file *f, const ir_node *w) {
          al_list_find(f, w->name, ",", task_group_item, NULL) != NULL;
 }
 
+static bool scope_or_group_item(const ir_file *f, const char *item, void *ctx) {
+  (void)ctx;
+  return with_item_match(f, "timeout_scopes", item) != NULL || task_group_item(f, item, NULL);
+}
+
+const char *al_py_cancel_scope_item(const ir_file *f, const ir_node *w) {
+  if (w->kind != IR_WITH || !w->name || f->lang != AL_LANG_PYTHON) return NULL;
+  return al_list_find(f, w->name, ",", scope_or_group_item, NULL);
+}
+
 bool al_py_star_handler(const ir_file *f, const ir_node *h) {
   const char *t = f->src->text;
   if (h->kind != IR_HANDLER || h->span.end - h->span.start < 7 || strncmp(t + h->span.start, "except", 6)) return false;

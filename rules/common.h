@@ -298,6 +298,10 @@ bool al_text_mentions(const char *text, const char *name);
 /* Python: w opens a task group (a WITH one of whose managers is in knowledge
  * `task_groups`: nursery, anyio task group, asyncio.TaskGroup). */
 bool al_py_task_group_with(const ir_file *f, const ir_node *w);
+/* Python: the first item of WITH w that opens a cancel scope or a task group (knowledge
+ * `timeout_scopes`, `task_groups`: `asyncio.timeout(5)`, `trio.CancelScope()`,
+ * `trio.open_nursery()`), or NULL (the text is in a per-thread buffer). */
+const char *al_py_cancel_scope_item(const ir_file *f, const ir_node *w);
 
 /* Python: h is an `except*` handler (it binds a group of exceptions). */
 bool al_py_star_handler(const ir_file *f, const ir_node *h);

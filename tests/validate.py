@@ -79,6 +79,8 @@ DEFECTS = {
               "c": ("the cleanup was cancelled: nothing flushed", lambda r: "cleanup cancelled" in (r["error"] or ""))},
     "AL403": {"python": ("cancellation not honoured", swallowed)},
     "AL211": {"python": ("RuntimeError from the nested loop", lambda r: "RuntimeError" in (r["error"] or ""))},
+    "AL527": {"python": ("the generator's timeout cancelled the consumer's own work",
+                         lambda r: "cancelled the consumer's own work" in (r["error"] or ""))},
     "AL510": {"python": ("the abandoned generator still holds the lock", lambda r: "still held" in (r["error"] or ""))},
     "AL511": {"python": ("SyntaxError on import", lambda r: (r["error"] or "").startswith("SyntaxError")),
               "javascript": ("SyntaxError on import", lambda r: (r["error"] or "").startswith("SyntaxError"))},
