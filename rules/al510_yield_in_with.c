@@ -10,6 +10,18 @@
 
 #include "common.h"
 
+/* a cancel scope or task group around the yield is AL527's (a worse defect) */
+static bool plain_with(const ir_file *f, const ir_node *w) { return !al_py_cancel_scope_item(f, w); }
+
+static void report(const ir_file *f, const ir_node *fn, const ir_node *w, const ir_node *y, void *sink) {
+  (void)f;
+  al_report(sink, y, "async generator `%s` yields inside %s block (line %u): if the consumer stops early, "
+            "the block's cleanup waits for the generator to be finalized (garbage collection or loop "
+            "shutdown), where it can no longer await; keep the yield outside the block, or have callers use "
+            "contextlib.aclosing()", fn->name ? fn->name : "?", (w->flags & IR_F_ASYNC) ? "an `async with`" : "a `with`",
+            (unsigned)w->span.line);
+}
+
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   (void)idx;
   for (ir_node *const *fn_at = ir_of_kind(f, IR_FUNC); *fn_at; fn_at++) {
@@ -18,21 +30,7 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
         al_py_generator_managed(f, fn))
       continue;
     /* each yield inside a with block, once (flake8-async reports ASYNC119 at the yield) */
-    uint32_t done_to = 0;
-    for (const ir_node *w = fn->child; w; w = w->kind == IR_FUNC ? ir_next_skip(w, fn) : ir_next(w, fn)) {
-      /* a cancel scope or task group around the yield is AL527's (a worse defect) */
-      if (w->kind != IR_WITH || al_py_cancel_scope_item(f, w)) continue;
-      for (uint32_t at = w->span.start > done_to ? w->span.start : done_to;
-           (at = al_yield_in(f, fn, at, w->span.end)) != UINT32_MAX; at += 5) {
-        done_to = at + 5;
-        ir_node y = {.kind = IR_WITH, .parent = (ir_node *)w, .span = al_span_at(f, at, 5)};
-        al_report(sink, &y, "async generator `%s` yields inside %s block (line %u): if the consumer stops early, "
-                  "the block's cleanup waits for the generator to be finalized (garbage collection or loop "
-                  "shutdown), where it can no longer await; keep the yield outside the block, or have callers use "
-                  "contextlib.aclosing()", fn->name ? fn->name : "?", (w->flags & IR_F_ASYNC) ? "an `async with`" : "a `with`",
-                  (unsigned)w->span.line);
-      }
-    }
+    al_each_yield_in_with(f, fn, plain_with, report, sink);
   }
 }
 

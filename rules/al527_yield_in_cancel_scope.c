@@ -13,33 +13,28 @@
 
 #include "common.h"
 
+static bool scope_with(const ir_file *f, const ir_node *w) { return al_py_cancel_scope_item(f, w) != NULL; }
+
+static void report(const ir_file *f, const ir_node *fn, const ir_node *w, const ir_node *y, void *sink) {
+  char scope[128];
+  snprintf(scope, sizeof scope, "%s", al_py_cancel_scope_item(f, w));
+  bool group = al_py_task_group_with(f, w);
+  al_report(sink, y, "%sgenerator `%s` yields inside `%s%s` (line %u): while it is suspended there, the %s "
+            "still covers the task, now running the consumer's code — %s cancels whatever the consumer "
+            "awaits instead of the generator's work (trio and anyio: \"cancel scope stack corrupted\"); keep "
+            "the yield outside the block (%s inside the generator, then yield), or make the generator an "
+            "@asynccontextmanager",
+            (fn->flags & IR_F_ASYNC) ? "async " : "", fn->name ? fn->name : "?", scope,
+            strchr(scope, '(') ? "" : "()", (unsigned)w->span.line, group ? "task group" : "cancel scope",
+            group ? "a failing child task" : "its timeout", group ? "run the tasks to the end" : "time out each step");
+}
+
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   (void)idx;
   for (ir_node *const *fn_at = ir_of_kind(f, IR_FUNC); *fn_at; fn_at++) {
     const ir_node *fn = *fn_at;
-    if (!(fn->flags & IR_F_GENERATOR) || al_py_generator_managed(f, fn)) continue;
-    uint32_t done_to = 0; /* each yield once, under the outermost scope around it */
-    for (const ir_node *w = fn->child; w; w = w->kind == IR_FUNC ? ir_next_skip(w, fn) : ir_next(w, fn)) {
-      if (w->kind != IR_WITH || w->span.end <= done_to) continue;
-      const char *item = al_py_cancel_scope_item(f, w);
-      if (!item) continue;
-      char scope[128];
-      snprintf(scope, sizeof scope, "%s", item);
-      bool group = al_py_task_group_with(f, w);
-      for (uint32_t at = w->span.start > done_to ? w->span.start : done_to;
-           (at = al_yield_in(f, fn, at, w->span.end)) != UINT32_MAX; at += 5) {
-        done_to = at + 5;
-        ir_node y = {.kind = IR_WITH, .parent = (ir_node *)w, .span = al_span_at(f, at, 5)};
-        al_report(sink, &y, "%sgenerator `%s` yields inside `%s%s` (line %u): while it is suspended there, the %s "
-                  "still covers the task, now running the consumer's code — %s cancels whatever the consumer "
-                  "awaits instead of the generator's work (trio and anyio: \"cancel scope stack corrupted\"); keep "
-                  "the yield outside the block (%s inside the generator, then yield), or make the generator an "
-                  "@asynccontextmanager",
-                  (fn->flags & IR_F_ASYNC) ? "async " : "", fn->name ? fn->name : "?", scope,
-                  strchr(scope, '(') ? "" : "()", (unsigned)w->span.line, group ? "task group" : "cancel scope",
-                  group ? "a failing child task" : "its timeout", group ? "run the tasks to the end" : "time out each step");
-      }
-    }
+    if ((fn->flags & IR_F_GENERATOR) && !al_py_generator_managed(f, fn))
+      al_each_yield_in_with(f, fn, scope_with, report, sink);
   }
 }
 
