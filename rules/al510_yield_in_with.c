@@ -24,14 +24,8 @@ static void report(const ir_file *f, const ir_node *fn, const ir_node *w, const 
 
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   (void)idx;
-  for (ir_node *const *fn_at = ir_of_kind(f, IR_FUNC); *fn_at; fn_at++) {
-    const ir_node *fn = *fn_at;
-    if ((fn->flags & (IR_F_ASYNC | IR_F_GENERATOR)) != (IR_F_ASYNC | IR_F_GENERATOR) ||
-        al_py_generator_managed(f, fn))
-      continue;
-    /* each yield inside a with block, once (flake8-async reports ASYNC119 at the yield) */
-    al_each_yield_in_with(f, fn, plain_with, report, sink);
-  }
+  /* each yield inside a with block, once (flake8-async reports ASYNC119 at the yield) */
+  al_each_yield_in_with(f, true, plain_with, report, sink);
 }
 
 const al_rule rule_al510 = {

@@ -31,11 +31,7 @@ static void report(const ir_file *f, const ir_node *fn, const ir_node *w, const 
 
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   (void)idx;
-  for (ir_node *const *fn_at = ir_of_kind(f, IR_FUNC); *fn_at; fn_at++) {
-    const ir_node *fn = *fn_at;
-    if ((fn->flags & IR_F_GENERATOR) && !al_py_generator_managed(f, fn))
-      al_each_yield_in_with(f, fn, scope_with, report, sink);
-  }
+  al_each_yield_in_with(f, false, scope_with, report, sink);
 }
 
 const al_rule rule_al527 = {

@@ -2104,16 +2104,21 @@ uint32_t al_yield_in(const ir_file *f, const ir_node *fn, uint32_t from, uint32_
   return UINT32_MAX;
 }
 
-void al_each_yield_in_with(const ir_file *f, const ir_node *fn, bool (*pick)(const ir_file *, const ir_node *),
+void al_each_yield_in_with(const ir_file *f, bool async_only, bool (*pick)(const ir_file *, const ir_node *),
                            al_yield_visit visit, void *ctx) {
-  uint32_t done_to = 0; /* each yield once, with the outermost picked block around it */
-  for (const ir_node *w = fn->child; w; w = w->kind == IR_FUNC ? ir_next_skip(w, fn) : ir_next(w, fn)) {
-    if (w->kind != IR_WITH || w->span.end <= done_to || !pick(f, w)) continue;
-    for (uint32_t at = w->span.start > done_to ? w->span.start : done_to;
-         (at = al_yield_in(f, fn, at, w->span.end)) != UINT32_MAX; at += 5) {
-      done_to = at + 5;
-      ir_node y = {.kind = IR_WITH, .parent = (ir_node *)w, .span = al_span_at(f, at, 5)};
-      visit(f, fn, w, &y, ctx);
+  for (ir_node *const *fn_at = ir_of_kind(f, IR_FUNC); *fn_at; fn_at++) {
+    const ir_node *fn = *fn_at;
+    if (!(fn->flags & IR_F_GENERATOR) || (async_only && !(fn->flags & IR_F_ASYNC)) || al_py_generator_managed(f, fn))
+      continue;
+    uint32_t done_to = 0; /* each yield once, with the outermost picked block around it */
+    for (const ir_node *w = fn->child; w; w = w->kind == IR_FUNC ? ir_next_skip(w, fn) : ir_next(w, fn)) {
+      if (w->kind != IR_WITH || w->span.end <= done_to || !pick(f, w)) continue;
+      for (uint32_t at = w->span.start > done_to ? w->span.start : done_to;
+           (at = al_yield_in(f, fn, at, w->span.end)) != UINT32_MAX; at += 5) {
+        done_to = at + 5;
+        ir_node y = {.kind = IR_WITH, .parent = (ir_node *)w, .span = al_span_at(f, at, 5)};
+        visit(f, fn, w, &y, ctx);
+      }
     }
   }
 }

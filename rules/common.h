@@ -357,10 +357,12 @@ bool al_py_generator_managed(const ir_file *f, const ir_node *fn);
 /* The first `yield` of fn itself (not of a function nested in it) within [from, to) of
  * the text, outside comments and strings: its offset, or UINT32_MAX. */
 uint32_t al_yield_in(const ir_file *f, const ir_node *fn, uint32_t from, uint32_t to);
-/* Calls visit for each `yield` of fn itself inside a WITH block that pick accepts, once,
- * with the outermost such block (w) and a node spanning the `yield` keyword (y). */
+/* Calls visit for each `yield` of a generator of f (async ones only, with async_only;
+ * not one decorated as a context manager or fixture, knowledge `generator_managers`)
+ * inside a WITH block that pick accepts, once, with the outermost such block (w) and a
+ * node spanning the `yield` keyword (y). Yields of nested functions are theirs. */
 typedef void (*al_yield_visit)(const ir_file *f, const ir_node *fn, const ir_node *w, const ir_node *y, void *ctx);
-void al_each_yield_in_with(const ir_file *f, const ir_node *fn, bool (*pick)(const ir_file *, const ir_node *),
+void al_each_yield_in_with(const ir_file *f, bool async_only, bool (*pick)(const ir_file *, const ir_node *),
                            al_yield_visit visit, void *ctx);
 
 #endif
