@@ -227,6 +227,15 @@ class Cli(unittest.TestCase):
         self.assertIn("a bufferevent over fd 1", got[("ev.c", 8)])
         self.assertFalse(any("uv_" in m for (name, _), m in got.items() if name == "ev.c"), got)
 
+    def test_unawaited_trio_and_anyio_apis_get_their_own_advice(self):
+        # a function using several libraries: the dropped API's own library speaks
+        self.write("mixed.py", "import asyncio\nimport anyio\nimport trio\n\n\nasync def f():\n"
+                   "    await asyncio.sleep(0)\n    trio.sleep(1)\n    anyio.sleep(1)\n    asyncio.sleep(1)\n")
+        got = self.messages("--no-cache", "--select", "AL101", self.dir)
+        self.assertIn("start it in a nursery", got[(8, "AL101")])
+        self.assertIn("start it in a task group", got[(9, "AL101")])
+        self.assertIn("asyncio.create_task()", got[(10, "AL101")])
+
     def test_c_context_names_the_shortest_chain(self):
         self.write("chain.c", "#include <unistd.h>\n#include <uv.h>\n"
                    "static void x(void) {\n  sleep(1);\n}\nstatic void c(void) {\n  x();\n}\n"
