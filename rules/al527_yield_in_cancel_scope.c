@@ -22,11 +22,12 @@ static void report(const ir_file *f, const ir_node *fn, const ir_node *w, const 
   al_report(sink, y, "%sgenerator `%s` yields inside `%s%s` (line %u): while it is suspended there, the %s "
             "still covers the task, now running the consumer's code — %s cancels whatever the consumer "
             "awaits instead of the generator's work (trio and anyio: \"cancel scope stack corrupted\"); keep "
-            "the yield outside the block (%s inside the generator, then yield), or make the generator an "
-            "@asynccontextmanager",
+            "the yield outside the block (%s inside the generator, then yield), or make the generator a "
+            "context manager (%s)",
             (fn->flags & IR_F_ASYNC) ? "async " : "", fn->name ? fn->name : "?", scope,
             strchr(scope, '(') ? "" : "()", (unsigned)w->span.line, group ? "task group" : "cancel scope",
-            group ? "a failing child task" : "its timeout", group ? "run the tasks to the end" : "time out each step");
+            group ? "a failing child task" : "its timeout", group ? "run the tasks to the end" : "time out each step",
+            (fn->flags & IR_F_ASYNC) ? "@asynccontextmanager" : "@contextmanager");
 }
 
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
