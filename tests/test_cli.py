@@ -207,6 +207,12 @@ class Cli(unittest.TestCase):
                    "static void on_tick(evutil_socket_t fd, short what, void *arg) {\n  flock(fd, LOCK_EX);\n"
                    "  fwrite(\"x\", 1, 1, stdout);\n  (void)what; (void)arg;\n}\n"
                    "void go(struct event_base *b) {\n  event_new(b, -1, 0, on_tick, NULL);\n}\n")
+        self.write("ae.c", "#include <netdb.h>\ntypedef struct aeEventLoop aeEventLoop;\n"
+                   "typedef void aeFileProc(aeEventLoop *, int, void *, int);\n"
+                   "int aeCreateFileEvent(aeEventLoop *, int, int, aeFileProc *, void *);\n"
+                   "static void readable(aeEventLoop *el, int fd, void *d, int mask) {\n  struct addrinfo *ai;\n"
+                   "  getaddrinfo(\"h\", \"1\", 0, &ai);\n  (void)el; (void)fd; (void)d; (void)mask;\n}\n"
+                   "void go_ae(aeEventLoop *el) {\n  aeCreateFileEvent(el, 0, 1, readable, 0);\n}\n")
         # an entry a configuration adds with a category only gets that category's advice
         self.write(".asynclint.yaml", "knowledge:\n  c:\n    blocking:\n      - {name: my_nap, category: sleep}\n")
         self.write("ev2.c", "struct event_base;\ntypedef int evutil_socket_t;\nvoid my_nap(int);\n"
@@ -218,6 +224,9 @@ class Cli(unittest.TestCase):
         proc = run("check", "--format", "json", "--no-cache", "--select", "AL2", self.dir)
         got = {(os.path.basename(f["path"]), f["line"]): f["message"] for f in json.loads(proc.stdout)}
         self.assertIn("use a loop timer (evtimer_add)", got[("ev2.c", 6)])
+        # a loop without a resolver of its own (Redis ae): a thread, not libuv's or libevent's
+        self.assertIn("(ae has no resolver)", got[("ae.c", 7)])
+        self.assertFalse(any(w in got[("ae.c", 7)] for w in ("uv_", "evdns")), got[("ae.c", 7)])
         self.assertIn("use uv_getaddrinfo with a callback", got[("uv.c", 5)])
         self.assertNotIn("evdns", got[("uv.c", 5)])
         self.assertIn("use rt_sleep()", got[("rt.c", 6)])
