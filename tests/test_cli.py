@@ -10,6 +10,10 @@ import tempfile
 import unittest
 
 BIN = None
+# libevent's declarations a test file needs (three lines)
+LIBEVENT_DECLS = ("struct event_base;\ntypedef int evutil_socket_t;\n"
+                  "struct event *event_new(struct event_base *, evutil_socket_t, short, "
+                  "void (*)(evutil_socket_t, short, void *), void *);\n")
 BUG_PY = "import asyncio\nasync def f():\n    asyncio.sleep(1)\n"
 BUG_JS = "async function f() {}\nf();\n"
 
@@ -163,12 +167,14 @@ class Cli(unittest.TestCase):
         self.assertIn("acquire an asyncio.Semaphore", got["a.py"])
         self.assertNotIn("trio", got["a.py"])
 
+    def messages_by_file(self, *args):
+        proc = run("check", "--format", "json", "--no-cache", *args, self.dir)
+        return {(os.path.basename(f["path"]), f["line"]): f["message"] for f in json.loads(proc.stdout)}
+
     def test_c_blocking_advice_names_the_loop_in_use(self):
         # a libevent callback, and a helper it calls, get libevent's advice (not libuv's
         # thread pool); a libuv callback keeps libuv's; a GLib helper gets GLib's timer
-        self.write("ev.c", "#include <stdio.h>\n#include <unistd.h>\nstruct event_base;\n"
-                   "typedef int evutil_socket_t;\nstruct event *event_new(struct event_base *, evutil_socket_t, "
-                   "short, void (*)(evutil_socket_t, short, void *), void *);\n"
+        self.write("ev.c", "#include <stdio.h>\n#include <unistd.h>\n" + LIBEVENT_DECLS +
                    "static void helper(void) {\n  usleep(10);\n}\n"
                    "static void on_tick(evutil_socket_t fd, short what, void *arg) {\n"
                    "  FILE *f = fopen(\"/tmp/x\", \"r\");\n  helper();\n  (void)f; (void)fd; (void)what; (void)arg;\n}\n"
@@ -181,8 +187,7 @@ class Cli(unittest.TestCase):
                    "static void nap(void) {\n  sleep(1);\n}\n"
                    "static gboolean on_idle(gpointer p) {\n  nap();\n  (void)p;\n  return 0;\n}\n"
                    "void go_g(void) {\n  g_idle_add(on_idle, 0);\n}\n")
-        proc = run("check", "--format", "json", "--no-cache", "--select", "AL2", self.dir)
-        got = {(os.path.basename(f["path"]), f["line"]): f["message"] for f in json.loads(proc.stdout)}
+        got = self.messages_by_file("--select", "AL2")
         self.assertIn("libevent has no file I/O of its own", got[("ev.c", 10)])
         self.assertNotIn("uv_", got[("ev.c", 10)])
         self.assertIn("use a loop timer (evtimer_add)", got[("ev.c", 7)])
@@ -201,9 +206,7 @@ class Cli(unittest.TestCase):
                    "rt_task_t *rt_spawn_named(rt_scope_t *, int (*)(void *), void *, const char *);\n"
                    "static int task(void *arg) {\n  sleep(1);\n  (void)arg;\n  return 0;\n}\n"
                    "void go_rt(rt_scope_t *s) {\n  rt_spawn_named(s, task, 0, \"task\");\n}\n")
-        self.write("ev.c", "#include <stdio.h>\n#include <sys/file.h>\nstruct event_base;\ntypedef int evutil_socket_t;\n"
-                   "struct event *event_new(struct event_base *, evutil_socket_t, short, "
-                   "void (*)(evutil_socket_t, short, void *), void *);\n"
+        self.write("ev.c", "#include <stdio.h>\n#include <sys/file.h>\n" + LIBEVENT_DECLS +
                    "static void on_tick(evutil_socket_t fd, short what, void *arg) {\n  flock(fd, LOCK_EX);\n"
                    "  fwrite(\"x\", 1, 1, stdout);\n  (void)what; (void)arg;\n}\n"
                    "void go(struct event_base *b) {\n  event_new(b, -1, 0, on_tick, NULL);\n}\n")
@@ -215,14 +218,11 @@ class Cli(unittest.TestCase):
                    "void go_ae(aeEventLoop *el) {\n  aeCreateFileEvent(el, 0, 1, readable, 0);\n}\n")
         # an entry a configuration adds with a category only gets that category's advice
         self.write(".asynclint.yaml", "knowledge:\n  c:\n    blocking:\n      - {name: my_nap, category: sleep}\n")
-        self.write("ev2.c", "struct event_base;\ntypedef int evutil_socket_t;\nvoid my_nap(int);\n"
-                   "struct event *event_new(struct event_base *, evutil_socket_t, short, "
-                   "void (*)(evutil_socket_t, short, void *), void *);\n"
+        self.write("ev2.c", "void my_nap(int);\n" + LIBEVENT_DECLS +
                    "static void on_beat(evutil_socket_t fd, short what, void *arg) {\n  my_nap(1);\n"
                    "  (void)fd; (void)what; (void)arg;\n}\n"
                    "void go2(struct event_base *b) {\n  event_new(b, -1, 0, on_beat, 0);\n}\n")
-        proc = run("check", "--format", "json", "--no-cache", "--select", "AL2", self.dir)
-        got = {(os.path.basename(f["path"]), f["line"]): f["message"] for f in json.loads(proc.stdout)}
+        got = self.messages_by_file("--select", "AL2")
         self.assertIn("use a loop timer (evtimer_add)", got[("ev2.c", 6)])
         # a loop without a resolver of its own (Redis ae): a thread, not libuv's or libevent's
         self.assertIn("(ae has no resolver)", got[("ae.c", 7)])
