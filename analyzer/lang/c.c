@@ -427,9 +427,7 @@ static bool array_slot(c_ctx *c, const char **name, const char **type) {
   if (fr->kind != CXCursor_BinaryOperator || c->frames[d + 1].index != 1) return false;
   /* an assignment (`=`), not a comparison (`table[i] == on_get`) */
   uint32_t r = span_of(c, c->frames[d + 1].cur).start;
-  while (r > 0 && r <= c->len && (c->text[r - 1] == ' ' || c->text[r - 1] == '\t' || c->text[r - 1] == '\n')) r--;
-  if (r == 0 || r > c->len || c->text[r - 1] != '=' || (r >= 2 && strchr("=!<>+-*/%&|^", c->text[r - 2])))
-    return false;
+  if (r > c->len || !assign_before(c, r)) return false;
   CXCursor lhs = clang_getNullCursor();
   clang_visitChildren(fr->cur, first_child_cb, &lhs);
   const char *key, *label;
@@ -503,7 +501,7 @@ static ir_node *lower_ref(c_ctx *c, CXCursor cur, ir_node *parent) {
       return NULL; /* inside a macro expansion: not written here */
     uint32_t b = sp.start;
     while (b > 0 && (t[b - 1] == ' ' || t[b - 1] == '\t' || t[b - 1] == '\n')) b--;
-    bool assigned = b > 0 && t[b - 1] == '=' && !(b >= 2 && strchr("=!<>", t[b - 2]));
+    bool assigned = b > 0 && t[b - 1] == '=' && assign_before(c, b);
     /* an array's slot (`[]`, and the array's USR) or a positional field (and its record) */
     const char *slot, *owner;
     if (array_slot(c, &slot, &owner) || (!assigned && positional_field(c, sp.start, &slot, &owner))) {
