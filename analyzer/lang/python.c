@@ -1276,8 +1276,40 @@ static bool tests_exception(ts_walk *w, TSNode cond, const char *alias) {
   return false;
 }
 
+/* Whether n holds a `break` of the loop whose body it is (not one of a nested loop or
+ * function). */
+static bool breaks_out(TSNode n, int depth) {
+  if (depth > 64) return true;
+  uint32_t k = ts_node_named_child_count(n);
+  for (uint32_t i = 0; i < k; i++) {
+    TSNode s = ts_node_named_child(n, i);
+    const char *t = ts_node_type(s);
+    if (al_streq(t, "break_statement")) return true;
+    if (al_streq(t, "for_statement") || al_streq(t, "while_statement")) {
+      /* (their else clause runs in this loop) */
+      TSNode e = ts_field(s, "alternative");
+      if (!ts_node_is_null(e) && breaks_out(e, depth + 1)) return true;
+      continue;
+    }
+    if (al_streq(t, "function_definition") || al_streq(t, "class_definition") || al_streq(t, "lambda")) continue;
+    if (breaks_out(s, depth + 1)) return true;
+  }
+  return false;
+}
+
+/* `while True:` (or `while 1:`) with no break of its own: it never ends normally. */
+static bool endless_while(ts_walk *w, TSNode s) {
+  TSNode cond = ts_field(s, "condition");
+  if (ts_node_is_null(cond)) return false;
+  if (!ts_is(cond, "true") && !(ts_is(cond, "integer") && strspn(ts_text(w, cond), "0xXoObB_") < strlen(ts_text(w, cond))))
+    return false;
+  TSNode b = ts_field(s, "body");
+  return !ts_node_is_null(b) && !breaks_out(b, 0);
+}
+
 /* Whether a block can end normally: false when it surely leaves by raise, return,
- * break or continue (an if/elif/else or with whose every branch does). Anything it
+ * break or continue (an if/elif/else or with whose every branch does; a `while True:`
+ * that has no break of its own never ends). Anything it
  * cannot tell (try, match, deep nesting) counts as leaving: a handler is reported as
  * swallowing on a quiet path only when that path is certain (flake8-async ASYNC103).
  * An `if` testing the caught exception itself (`isinstance(exc, ...)`, `exc.args`)
@@ -1291,6 +1323,7 @@ static bool block_falls_through(ts_walk *w, TSNode block, const char *alias, int
     if (al_streq(t, "raise_statement") || al_streq(t, "return_statement") || al_streq(t, "break_statement") ||
         al_streq(t, "continue_statement") || al_streq(t, "try_statement") || al_streq(t, "match_statement"))
       return false;
+    if (al_streq(t, "while_statement") && endless_while(w, s)) return false;
     if (al_streq(t, "with_statement")) {
       TSNode b = ts_field(s, "body");
       if (!ts_node_is_null(b) && !block_falls_through(w, b, alias, depth + 1)) return false;
