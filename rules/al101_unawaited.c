@@ -636,6 +636,50 @@ static void sync_for_async_gen(const ir_file *f, const al_index *idx, al_sink *s
                 in_async ? "" : " inside an async function");
 }
 
+/* The project async generator (`async def` with a yield / `async function*`, not
+ * decorated: a decorator may make something else of it) that the call n makes, or NULL. */
+static const al_func_info *async_gen_call(const ir_file *f, const al_index *idx, const ir_node *n) {
+  if (f->lang != AL_LANG_PYTHON && f->lang != AL_LANG_JS) return NULL;
+  const al_func_info *fn = al_index_resolve(idx, f, n);
+  return fn && (fn->func->flags & (IR_F_ASYNC | IR_F_GENERATOR | IR_F_DECORATED)) == (IR_F_ASYNC | IR_F_GENERATOR)
+             ? fn
+             : NULL;
+}
+
+/* `await agen()` of a project async generator: Python raises TypeError (an async
+ * generator is not awaitable); JavaScript's await hands back the generator object at once.
+ * Either way its body never runs. */
+static bool awaited_async_gen(const ir_file *f, const al_index *idx, al_sink *sink, const ir_node *n) {
+  const al_func_info *gen = async_gen_call(f, idx, n);
+  if (!gen || !n->parent || n->parent->kind != IR_AWAIT || n->parent->span.start >= n->span.start) return false;
+  bool py = f->lang == AL_LANG_PYTHON;
+  al_report(sink, n, "`await %s()`: `%s` is an async generator (defined at %s:%u), and %s, so its body never runs; "
+            "iterate it with `%s`%s", al_call_label(f, n), al_display_name(gen->func->name), gen->file->src->path,
+            gen->func->span.line,
+            py ? "an async generator is not awaitable: this raises TypeError"
+               : "an async generator object is not a promise: the await hands it back at once",
+            py ? "async for x in" : "for await (const x of", py ? " (or `await anext(...)` for one item)" : ")");
+  return true;
+}
+
+/* `async for x in fetch()` / `for await (const x of fetch())` over a project async
+ * function that is not a generator: its coroutine / promise is no async iterable, so the
+ * loop raises TypeError (and, in Python, the coroutine never runs). */
+static void async_for_coroutine(const ir_file *f, const al_index *idx, al_sink *sink, const ir_node *loop) {
+  if (!(loop->flags & IR_F_ASYNC) || (loop->flags & IR_F_WHILE) || !loop->body || !loop->name ||
+      (f->lang != AL_LANG_PYTHON && f->lang != AL_LANG_JS))
+    return;
+  const ir_node *it = al_loop_iterated_call(f, loop);
+  const al_func_info *fn = it ? al_index_resolve(idx, f, it) : NULL;
+  if (!fn || (fn->func->flags & (IR_F_ASYNC | IR_F_GENERATOR | IR_F_DECORATED)) != IR_F_ASYNC) return;
+  bool py = f->lang == AL_LANG_PYTHON;
+  al_report(sink, it, "`%s` over `%s()`, an async function (defined at %s:%u) that is no generator: its %s is not "
+            "an async iterable, so this raises TypeError%s; iterate what it returns: `%s await %s(...)%s`",
+            py ? "async for" : "for await", al_call_label(f, it), fn->file->src->path, fn->func->span.line,
+            py ? "coroutine" : "promise", py ? " and the coroutine never runs" : "", py ? "async for x in" : "for await (const x of",
+            al_call_label(f, it), py ? "" : ")");
+}
+
 /* n yields a coroutine or promise whose value the code meant to use: awaitable, and not
  * a task or Python future (those run whether or not their result is read). */
 static bool value_awaitable(const ir_file *f, const al_index *idx, const ir_node *n, const al_func_info **fn,
@@ -1553,6 +1597,7 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
     }
     if (n->kind == IR_LOOP) {
       sync_for_async_gen(f, idx, sink, n);
+      async_for_coroutine(f, idx, sink, n);
       sync_for_async_iterable(f, sink, n);
       for_await_plain(f, sink, n);
       continue;
@@ -1573,6 +1618,9 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
       coroutine_for_function(f, idx, sink, n);
       function_for_coroutine(f, idx, sink, n);
     }
+    if (n->kind == IR_CALL && n->use == IR_USE_AWAITED && f->lang != AL_LANG_C && n->name &&
+        awaited_async_gen(f, idx, sink, n))
+      continue;
     if (n->kind == IR_CALL && n->use == IR_USE_AWAITED && f->lang == AL_LANG_PYTHON && n->name) {
       const al_func_info *plain = al_index_resolve(idx, f, n);
       if (awaited_plain(f, sink, n, plain)) continue;
