@@ -648,11 +648,24 @@ static const al_func_info *async_gen_call(const ir_file *f, const al_index *idx,
 
 /* `await agen()` of a project async generator: Python raises TypeError (an async
  * generator is not awaitable); JavaScript's await hands back the generator object at once.
- * Either way its body never runs. */
+ * Either way its body never runs. The same for a plain generator function in Python (not
+ * a method, nor one decorated `@types.coroutine`: decorated ones are left alone). */
 static bool awaited_async_gen(const ir_file *f, const al_index *idx, al_sink *sink, const ir_node *n) {
+  if (!n->parent || n->parent->kind != IR_AWAIT || n->parent->span.start >= n->span.start) return false;
   const al_func_info *gen = async_gen_call(f, idx, n);
-  if (!gen || !n->parent || n->parent->kind != IR_AWAIT || n->parent->span.start >= n->span.start) return false;
   bool py = f->lang == AL_LANG_PYTHON;
+  if (!gen && py) {
+    const al_func_info *sg = al_index_resolve(idx, f, n);
+    /* (not a method: a subclass may override it with an async def, as for awaited_plain) */
+    if (!sg || (sg->func->flags & (IR_F_ASYNC | IR_F_GENERATOR | IR_F_DECORATED | IR_F_METHOD)) != IR_F_GENERATOR)
+      return false;
+    al_report(sink, n, "`await %s()`: `%s` is a generator (defined at %s:%u), and a generator is not awaitable, so "
+              "this raises TypeError and its body never runs; iterate it with `for`, or make it an `async def` "
+              "that returns its result", al_call_label(f, n), al_display_name(sg->func->name), sg->file->src->path,
+              sg->func->span.line);
+    return true;
+  }
+  if (!gen) return false;
   al_report(sink, n, "`await %s()`: `%s` is an async generator (defined at %s:%u), and %s, so its body never runs; "
             "iterate it with `%s`%s", al_call_label(f, n), al_display_name(gen->func->name), gen->file->src->path,
             gen->func->span.line,

@@ -133,6 +133,16 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
         continue;
       }
       const al_func_info *fn = al_index_resolve(idx, f, c);
+      if (fn && (fn->func->flags & (IR_F_ASYNC | IR_F_GENERATOR | IR_F_DECORATED)) == (IR_F_ASYNC | IR_F_GENERATOR)) {
+        /* the decorator forgotten: an async generator is no context manager by itself */
+        al_report(sink, c, "`async with %s()`: `%s` is an async generator (defined at %s:%u) without "
+                  "@contextlib.asynccontextmanager, and an async generator is not an async context manager (no "
+                  "`__aenter__`), so this raises TypeError before the body runs; decorate it with "
+                  "@contextlib.asynccontextmanager", al_call_label(f, c), fn->func->name, fn->file->src->path,
+                  fn->func->span.line);
+        reported = true;
+        continue;
+      }
       if (!fn || (fn->func->flags & (IR_F_ASYNC | IR_F_GENERATOR | IR_F_DECORATED)) != IR_F_ASYNC) continue;
       al_report(sink, c, "`async with %s()`: `%s` is an async def (defined at %s:%u), and its coroutine is not an "
                 "async context manager (no `__aenter__`), so this raises TypeError; await it first (`async with "
