@@ -502,7 +502,7 @@ static void coroutine_for_function(const ir_file *f, const al_index *idx, al_sin
  * the function never runs. Fix (safe): call it, `main()`. */
 static void function_for_coroutine(const ir_file *f, const al_index *idx, al_sink *sink, const ir_node *n) {
   if (!n->name) return;
-  bool checked = false; /* the knowledge lookup, once a plain-name argument is seen */
+  const al_kb_entry *takes = NULL; /* the knowledge lookup, once a plain-name argument is seen */
   for (uint32_t i = 0; i < n->nargs; i++) {
     const ir_arg *a = &n->args[i];
     if (!a->text || (a->flags & (IR_ARG_KEYWORD | IR_ARG_LAMBDA | IR_ARG_LITERAL | IR_ARG_NULL | IR_ARG_SPREAD |
@@ -511,8 +511,7 @@ static void function_for_coroutine(const ir_file *f, const al_index *idx, al_sin
     bool name = true;
     for (const char *p = a->text; *p && name; p++) name = isalnum((unsigned char)*p) || *p == '_' || *p == '.';
     if (!name) continue;
-    if (!checked && !al_kb_match(al_kb_for(f->lang), "takes_coroutine", n->name)) return;
-    checked = true;
+    if (!takes && !(takes = al_kb_match(al_kb_for(f->lang), "takes_coroutine", n->name))) return;
     if (!al_arg_async_fn(f, idx, n, a->text)) continue;
     /* where the argument is in the source: its text after the call's open parenthesis */
     const char *t = f->src->text;
@@ -525,9 +524,10 @@ static void function_for_coroutine(const ir_file *f, const al_index *idx, al_sin
       al_fix_add(fx, end, end, "()");
     }
     al_report_fix(sink, n, fx,
-                  "async function `%s` passed to `%s()`, which takes a coroutine: it raises TypeError and `%s` never "
+                  "async function `%s` passed to `%s()`, which takes a coroutine: it raises %s and `%s` never "
                   "runs; call it: `%s()`",
-                  a->text, al_call_label(f, n), a->text, a->text);
+                  a->text, al_call_label(f, n), al_kb_attr(takes, "raises") ? al_kb_attr(takes, "raises") : "TypeError",
+                  a->text, a->text);
     return;
   }
 }

@@ -245,6 +245,14 @@ class Cli(unittest.TestCase):
         self.assertIn("start it in a task group", got[(9, "AL101")])
         self.assertIn("asyncio.create_task()", got[(10, "AL101")])
 
+    def test_function_for_coroutine_names_the_exception_each_api_raises(self):
+        # asyncio.run() checks its argument and raises ValueError; create_task() raises TypeError
+        self.write("runner.py", "import asyncio\n\n\nasync def main():\n    asyncio.create_task(main)\n\n\n"
+                   "asyncio.run(main)\n")
+        got = self.messages("--no-cache", "--select", "AL101", self.dir)
+        self.assertIn("it raises TypeError", got[(5, "AL101")])
+        self.assertIn("it raises ValueError", got[(8, "AL101")])
+
     def test_c_context_names_the_shortest_chain(self):
         self.write("chain.c", "#include <unistd.h>\n#include <uv.h>\n"
                    "static void x(void) {\n  sleep(1);\n}\nstatic void c(void) {\n  x();\n}\n"
