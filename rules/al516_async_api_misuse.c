@@ -138,6 +138,43 @@ static void check_python(const ir_file *f, const al_index *idx, al_sink *sink, c
     }
 }
 
+/* Python: a plain function where an async one is taken — `nursery.start_soon(job, x)`,
+ * `trio.run(main)` (knowledge `takes_async_fn`): trio and anyio call it, then raise
+ * TypeError on what it returns; or a plain function's result where a coroutine is taken —
+ * `asyncio.create_task(job(x))`, `gather(job(x))` (knowledge `takes_coroutine`): TypeError
+ * (asyncio.run: ValueError). Only functions that surely return no awaitable. */
+static bool plain_for_async(const ir_file *f, const al_index *idx, al_sink *sink, const ir_node *n, const al_kb *kb) {
+  const al_kb_entry *e;
+  const char *label = al_call_label(f, n);
+  if (al_kb_match(kb, "takes_async_fn", n->name)) {
+    const ir_arg *a = n->nargs ? &n->args[0] : NULL;
+    if (!a || !a->text || (a->flags & (IR_ARG_KEYWORD | IR_ARG_SPREAD | IR_ARG_LAMBDA)) || strchr(a->text, '('))
+      return false;
+    const al_func_info *fn = al_ref_fn(f, idx, n, a->text);
+    if (!al_fn_surely_plain(fn)) return false;
+    al_report(sink, n, "`%s()` is given `%s`, a plain function (defined at %s:%u): it takes an async function, "
+              "calls it and raises TypeError on what it returns, which is no coroutine — the body has run on the "
+              "loop by then; make `%s` an async def, or run it in a thread (`to_thread.run_sync(%s, ...)`)",
+              label, a->text, fn->file->src->path, fn->func->span.line, a->text, a->text);
+    return true;
+  }
+  if (!(e = al_kb_match(kb, "takes_coroutine", n->name))) return false;
+  for (uint32_t i = 0; i < n->nargs; i++) {
+    if (n->args[i].flags & (IR_ARG_KEYWORD | IR_ARG_SPREAD | IR_ARG_COMPREHENSION)) continue;
+    const ir_node *c = al_arg_call(f, n, i);
+    const al_func_info *fn = c ? al_index_resolve(idx, f, c) : NULL;
+    if (!al_fn_surely_plain(fn)) continue;
+    const char *raises = al_kb_attr(e, "raises");
+    al_report(sink, c, "`%s()` is given `%s()`, a call of a plain function (defined at %s:%u): it takes a "
+              "coroutine, and `%s` returns no coroutine (nothing, or a plain value) — %s, after the call has run "
+              "where it stands; make `%s` an async def, or call it without `%s()`", label, al_call_label(f, c),
+              fn->file->src->path, fn->func->span.line, al_call_label(f, c), raises ? raises : "TypeError",
+              al_call_label(f, c), label);
+    return true;
+  }
+  return false;
+}
+
 /* JS: `new Promise((reject, resolve) => ...)`: the names say the roles are swapped. */
 static bool swapped_executor(const ir_node *fn) {
   if (fn->nargs < 1 || !fn->args[0].text) return false;
@@ -554,6 +591,7 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
       check_js(f, idx, sink, n, kb);
       continue;
     }
+    if (n->nargs && plain_for_async(f, idx, sink, n, kb)) continue;
     const al_kb_entry *e = al_kb_find(kb, "combinator_shapes", n->name);
     if (e) check_python(f, idx, sink, n, e);
     else if (n->nargs == 1 && al_kb_find(kb, "result_caching_decorators", n->name)) caches_coroutine(f, idx, sink, n);

@@ -115,7 +115,6 @@ static al_fix *await_fix(const ir_file *f, const ir_node *w, const ir_node *call
 }
 
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
-  (void)idx;
   for (ir_node *const *w_at = ir_of_kind(f, IR_WITH); *w_at; w_at++) {
     const ir_node *w = *w_at;
     if (!(w->flags & IR_F_ASYNC) || !(w->flags & IR_F_ONE_STATEMENT) || !w->alias ||
@@ -127,6 +126,10 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
     /* `n.start_soon(work, x)` takes the function and its arguments (knowledge `takes_async_fn`) */
     bool takes_fn = al_kb_match(al_kb_for(f->lang), "takes_async_fn", call->name) != NULL;
     if (takes_fn && strchr(what, '(')) continue; /* `start_soon(job(1))`: a TypeError first (AL101) */
+    /* a plain function there (`start_soon(job)`, `create_task(job())`): a TypeError first (AL516) */
+    const ir_node *made = takes_fn ? NULL : al_arg_call(f, call, 0);
+    if (al_fn_surely_plain(takes_fn ? al_ref_fn(f, idx, call, what) : made ? al_index_resolve(idx, f, made) : NULL))
+      continue;
     al_report_fix(sink, w, await_fix(f, w, call, takes_fn),
                   "task group `%s` only runs `%s` and waits for it: `await` it instead (`%s(...)` as `await %s%s`) — "
                   "no extra task, and its exception is not wrapped in an ExceptionGroup",

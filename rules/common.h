@@ -76,6 +76,10 @@ bool al_with_has_limiter(const ir_file *f, const ir_node *w);
 /* The project function an argument names (a callback: `fetch`, `lib.fetch`, `self.serve`),
  * resolved like a call of it at `call`, or NULL. */
 const al_func_info *al_ref_fn(const ir_file *f, const al_index *idx, const ir_node *call, const char *text);
+/* A project function that surely returns no awaitable: a plain def / function (not async,
+ * not a generator, not decorated, not a method a subclass may override) whose returns give
+ * nothing or a literal (the index's AL_FN_RETURNS_PLAIN). */
+bool al_fn_surely_plain(const al_func_info *fn);
 /* text as the file's imports spell it out (`serve_tcp` after `from trio import serve_tcp`
  * -> trio.serve_tcp), or text itself. */
 const char *al_imported_name(const ir_file *f, const char *text);
