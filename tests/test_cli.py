@@ -245,6 +245,20 @@ class Cli(unittest.TestCase):
         self.assertIn("start it in a task group", got[(9, "AL101")])
         self.assertIn("asyncio.create_task()", got[(10, "AL101")])
 
+    def test_unbounded_spawn_gets_the_limiter_of_the_spawns_own_library(self):
+        # one function with a trio nursery, an anyio task group and asyncio: each spawn its own limiter
+        self.write("mixed.py", "import asyncio\nimport anyio\nimport trio\n\n\nasync def fetch(i):\n"
+                   "    await trio.lowlevel.checkpoint()\n\n\nasync def mixed(items):\n"
+                   "    async with trio.open_nursery() as nursery:\n        for item in items:\n"
+                   "            nursery.start_soon(fetch, item)\n"
+                   "    async with anyio.create_task_group() as tg:\n        for item in items:\n"
+                   "            tg.start_soon(fetch, item)\n"
+                   "    for item in items:\n        asyncio.ensure_future(fetch(item))\n")
+        got = self.messages("--no-cache", "--select", "AL302", self.dir)
+        self.assertIn("a trio.CapacityLimiter", got[(13, "AL302")])
+        self.assertIn("an anyio.CapacityLimiter", got[(16, "AL302")])
+        self.assertIn("an asyncio.Semaphore", got[(18, "AL302")])
+
     def test_function_for_coroutine_names_the_exception_each_api_raises(self):
         # asyncio.run() checks its argument and raises ValueError; create_task() raises TypeError
         self.write("runner.py", "import asyncio\n\n\nasync def main():\n    asyncio.create_task(main)\n\n\n"
