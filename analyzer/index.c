@@ -1415,7 +1415,7 @@ static uint32_t returns_plain_value(const ir_file *f, const ir_node *fn) {
     if (js ? strncmp(t + i, "null", 4) && strncmp(t + i, "undefined", 9) : strncmp(t + i, "None", 4) != 0)
       facts |= AL_FN_RETURNS_VALUE;
   }
-  return !js || (facts & AL_FN_RETURNS_VALUE) ? facts : 0;
+  return !js || (facts & AL_FN_RETURNS_VALUE) ? facts : AL_FN_RETURNS_NOTHING;
 }
 
 /* The lists are gathered in growable scratch, then the summary is laid out in one

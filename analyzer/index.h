@@ -15,6 +15,9 @@ enum {
   AL_FN_RETURNS_PLAIN = 1u << 3,  /* a plain function returning no value or a literal (JS: and one literal value) */
   AL_FN_RETURNS_VALUE = 1u << 4,  /* with RETURNS_PLAIN: some return has a literal value other than None */
   AL_FN_STARTABLE = 1u << 5,      /* Python async: takes `task_status`, reports readiness (nursery.start) */
+  AL_FN_RETURNS_NOTHING = 1u << 6, /* JS: a plain function none of whose returns has a value (or only null /
+                                    * undefined): calling it gives undefined (RETURNS_PLAIN is not set: an
+                                    * await of it is the deliberate tick `await undefined` is) */
 };
 
 /* An index record. file and func are the file's summary IR (see al_summary): they stay

@@ -385,6 +385,35 @@ static bool promise_method_arity(const ir_file *f, al_sink *sink, const ir_node 
   return false;
 }
 
+/* `p.then(log())`, `p.then(save(x))`, `p.catch(report())`: the handler called where the chain
+ * is built instead of passed. then/catch/finally ignore what is not a function, so the call
+ * runs at once, before p settles, and the chain passes p's outcome on unhandled. Only a
+ * project function known to return no function: an async one (its promise floats too) or
+ * one whose returns give nothing or a literal (`.catch(handleError('x'))`, a factory
+ * returning a handler, is the usual shape and left alone). */
+static bool handler_called(const ir_file *f, const al_index *idx, al_sink *sink, const ir_node *n) {
+  const char *dot = n->name ? strrchr(n->name, '.') : NULL;
+  if (!dot || dot == n->name || (n->flags & IR_F_NEW)) return false;
+  bool then = !strcmp(dot + 1, "then");
+  if (!then && strcmp(dot + 1, "catch") && strcmp(dot + 1, "finally")) return false;
+  for (uint32_t i = 0; i < n->nargs && i < (then ? 2u : 1u); i++) {
+    if (n->args[i].flags & (IR_ARG_SPREAD | IR_ARG_LAMBDA | IR_ARG_FUNC_REF | IR_ARG_NULL)) continue;
+    const ir_node *c = al_arg_call(f, n, i);
+    const al_func_info *fn = c ? al_index_resolve(idx, f, c) : NULL;
+    if (!fn || (c->flags & IR_F_NEW)) continue;
+    bool async = (fn->func->flags & (IR_F_ASYNC | IR_F_GENERATOR)) == IR_F_ASYNC;
+    if (!async && !al_fn_surely_plain(fn)) continue;
+    const char *label = al_call_label(f, c);
+    al_report(sink, c, "`%s()` is given `%s()`, the result of calling it, not the function: %s ignores what is "
+              "not a function, so `%s` runs at once, before the promise settles, and the chain passes the "
+              "outcome on as if there were no handler%s; pass the function (`%s`, or `() => %s(...)`)",
+              al_call_label(f, n), label, dot + 1, label,
+              async ? " (and the promise it returns floats: a rejection is unhandled)" : "", label, label);
+    return true;
+  }
+  return false;
+}
+
 /* fn's body calls `name` or hands it on (`setTimeout(done)`, `.then(done)`). */
 static bool uses_callback(const ir_node *fn, const char *name) {
   for (const ir_node *c = fn->child; c; c = ir_next(c, fn)) {
@@ -466,6 +495,7 @@ static void check_js(const ir_file *f, const al_index *idx, al_sink *sink, const
     return;
   }
   if (promise_method_arity(f, sink, n)) return;
+  if (handler_called(f, idx, sink, n)) return;
   if (done_and_promise(f, idx, sink, n, kb)) return;
   if (al_ends_with(n->name, ".finally")) {
     finally_return(f, sink, n);

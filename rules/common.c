@@ -964,7 +964,7 @@ const char *al_imported_name(const ir_file *f, const char *text) {
 }
 
 bool al_fn_surely_plain(const al_func_info *fn) {
-  return fn && (fn->flags & AL_FN_RETURNS_PLAIN) &&
+  return fn && (fn->flags & (AL_FN_RETURNS_PLAIN | AL_FN_RETURNS_NOTHING)) &&
          !(fn->func->flags & (IR_F_ASYNC | IR_F_GENERATOR | IR_F_DECORATED | IR_F_METHOD | IR_F_LAMBDA));
 }
 

@@ -78,7 +78,7 @@ bool al_with_has_limiter(const ir_file *f, const ir_node *w);
 const al_func_info *al_ref_fn(const ir_file *f, const al_index *idx, const ir_node *call, const char *text);
 /* A project function that surely returns no awaitable: a plain def / function (not async,
  * not a generator, not decorated, not a method a subclass may override) whose returns give
- * nothing or a literal (the index's AL_FN_RETURNS_PLAIN). */
+ * nothing or a literal (the index's AL_FN_RETURNS_PLAIN, or JS's AL_FN_RETURNS_NOTHING). */
 bool al_fn_surely_plain(const al_func_info *fn);
 /* text as the file's imports spell it out (`serve_tcp` after `from trio import serve_tcp`
  * -> trio.serve_tcp), or text itself. */
