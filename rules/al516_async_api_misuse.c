@@ -470,6 +470,43 @@ static bool done_and_promise(const ir_file *f, const al_index *idx, al_sink *sin
   return true;
 }
 
+/* name stands as an identifier of its own in the source between b and e (not a property:
+ * `this.resolve`); strings and comments count (a mention is a mention). */
+static bool span_mentions(const ir_file *f, uint32_t b, uint32_t e, const char *name) {
+  const char *t = f->src->text;
+  size_t n = strlen(name);
+  for (const char *p = t + b; n && (p = memmem(p, (size_t)(t + e - p), name, n)); p += n) {
+    bool before = p > t + b && (al_ident_char(p[-1]) || p[-1] == '.');
+    bool after = p + n < t + e && al_ident_char(p[n]);
+    if (!before && !after) return true;
+  }
+  return false;
+}
+
+/* `new Promise((resolve, reject) => { ... })` whose body never mentions its parameters (nor
+ * `arguments`): nothing can settle the promise but a throw in the executor itself, so an
+ * await of it waits forever. `new Promise(() => {})`, with no parameters, says so on
+ * purpose and is left alone, as is a parameter named `_...`, and an executor that returns
+ * a value (AL509's). */
+static bool never_settles(const ir_file *f, al_sink *sink, const ir_node *ex) {
+  if (!ex->nargs || !ex->body || ex->body >= ex->span.end) return false;
+  for (uint32_t i = 0; i < ex->nargs && i < 2; i++) {
+    const char *p = ex->args[i].text;
+    if (!p || !al_is_identifier(p) || p[0] == '_' || span_mentions(f, ex->body, ex->span.end, p)) return false;
+  }
+  if (span_mentions(f, ex->body, ex->span.end, "arguments")) return false;
+  /* a value returned instead (also an arrow's expression body): AL509 says so (that value
+   * was meant as the promise's) */
+  if (f->src->text[ex->body] != '{') return false;
+  for (const ir_node *r = ex->child; r; r = r->kind == IR_FUNC ? ir_next_skip(r, ex) : ir_next(r, ex))
+    if (r->kind == IR_RETURN) return false;
+  al_report(sink, ex, "the Promise executor never calls or hands on `%s`%s%s%s: nothing settles the promise, so "
+            "whatever awaits it waits forever (and its `.then` callbacks never run); call `%s(value)` when the work "
+            "is done%s", ex->args[0].text, ex->nargs > 1 ? " nor `" : "", ex->nargs > 1 ? ex->args[1].text : "",
+            ex->nargs > 1 ? "`" : "", ex->args[0].text, ex->nargs > 1 ? " and reject on failure" : "");
+  return true;
+}
+
 static void check_js(const ir_file *f, const al_index *idx, al_sink *sink, const ir_node *n, const al_kb *kb) {
   const char *label = al_call_label(f, n);
   if ((n->flags & IR_F_NEW) && n->name && al_kb_find(kb, "promise_statics", n->name)) {
@@ -484,7 +521,7 @@ static void check_js(const ir_file *f, const al_index *idx, al_sink *sink, const
       return;
     }
     for (const ir_node *c = n->child; c; c = c->next)
-      if (c->kind == IR_FUNC && double_settle(f, sink, c)) return;
+      if (c->kind == IR_FUNC && (double_settle(f, sink, c) || never_settles(f, sink, c))) return;
     for (const ir_node *c = n->child; c; c = c->next)
       if (c->kind == IR_FUNC && swapped_executor(c)) {
         al_report(sink, c, "the Promise executor's parameters are named `%s, %s`: the first one resolves and the "
