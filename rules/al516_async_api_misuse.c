@@ -641,6 +641,10 @@ static void caches_coroutine(const ir_file *f, const al_index *idx, al_sink *sin
 
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   const al_kb *kb = al_kb_for(f->lang);
+  /* Python code that awaits at module level runs inside a loop (a notebook, `python -m asyncio`) */
+  bool top_level_await = false;
+  for (ir_node *const *a = f->lang == AL_LANG_PYTHON ? ir_of_kind(f, IR_AWAIT) : NULL; a && *a && !top_level_await; a++)
+    top_level_await = !ir_enclosing_func(*a);
   ir_kinds_iter n_it = ir_kinds(f, IR_KINDS(IR_FUNC, IR_CALL));
   for (const ir_node *n; (n = ir_kinds_next(&n_it));) {
     if (n->kind == IR_FUNC && f->lang == AL_LANG_JS && n->name && !(n->flags & IR_F_LAMBDA)) {
@@ -659,6 +663,12 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
       continue;
     }
     if (n->nargs && plain_for_async(f, idx, sink, n, kb)) continue;
+    if (!ir_enclosing_func(n) && !top_level_await && al_kb_match(kb, "needs_running_loop", n->name)) {
+      al_report(sink, n, "`%s()` at import time (%s): no event loop runs here yet, so it raises RuntimeError "
+                "(\"no running event loop\"); call it inside the async code the program starts (`asyncio.run(main())`, "
+                "`trio.run(main)`)", al_call_label(f, n), ir_enclosing_class(n) ? "in a class body" : "module level");
+      continue;
+    }
     const al_kb_entry *e = al_kb_find(kb, "combinator_shapes", n->name);
     if (e) check_python(f, idx, sink, n, e);
     else if (n->nargs == 1 && al_kb_find(kb, "result_caching_decorators", n->name)) caches_coroutine(f, idx, sink, n);
