@@ -684,7 +684,8 @@ const al_rule rule_al516 = {
     .severity = AL_SEV_ERROR,
     .summary = "a combinator or promise API called in a shape that fails (gather([...]), Promise.all(a, b), "
                "new Promise.resolve(), a then method, a test taking `done` that returns a promise, "
-               "@lru_cache on an async def)",
+               "@lru_cache on an async def, a plain function given to start_soon/create_task, a loop API at "
+               "import time, a handler called in .then(), an executor that never settles)",
     .fix = AL_FIX_UNSAFE,
     .check = check,
 };
