@@ -146,10 +146,11 @@ static void check_python(const ir_file *f, const al_index *idx, al_sink *sink, c
 static bool plain_for_async(const ir_file *f, const al_index *idx, al_sink *sink, const ir_node *n, const al_kb *kb) {
   const al_kb_entry *e;
   const char *label = al_call_label(f, n);
-  if (al_kb_match(kb, "takes_async_fn", n->name)) {
-    const ir_arg *a = n->nargs ? &n->args[0] : NULL;
-    if (!a || !a->text || (a->flags & (IR_ARG_KEYWORD | IR_ARG_SPREAD | IR_ARG_LAMBDA)) || strchr(a->text, '('))
-      return false;
+  /* (the cheap tests first: most calls have neither a name nor a call to look at) */
+  const ir_arg *a = n->nargs ? &n->args[0] : NULL;
+  bool named = a && a->text && !(a->flags & (IR_ARG_KEYWORD | IR_ARG_SPREAD | IR_ARG_LAMBDA | IR_ARG_LITERAL |
+                                             IR_ARG_NULL)) && !strchr(a->text, '(');
+  if (named && al_kb_match(kb, "takes_async_fn", n->name)) {
     const al_func_info *fn = al_ref_fn(f, idx, n, a->text);
     if (!al_fn_surely_plain(fn)) return false;
     al_report(sink, n, "`%s()` is given `%s`, a plain function (defined at %s:%u): it takes an async function, "
@@ -158,7 +159,9 @@ static bool plain_for_async(const ir_file *f, const al_index *idx, al_sink *sink
               label, a->text, fn->file->src->path, fn->func->span.line, a->text, a->text);
     return true;
   }
-  if (!(e = al_kb_match(kb, "takes_coroutine", n->name))) return false;
+  bool call_arg = false;
+  for (const ir_node *c = n->child; c && !call_arg; c = c->next) call_arg = c->kind == IR_CALL && c->use == IR_USE_PASSED;
+  if (!call_arg || !(e = al_kb_match(kb, "takes_coroutine", n->name))) return false;
   for (uint32_t i = 0; i < n->nargs; i++) {
     if (n->args[i].flags & (IR_ARG_KEYWORD | IR_ARG_SPREAD | IR_ARG_COMPREHENSION)) continue;
     const ir_node *c = al_arg_call(f, n, i);
