@@ -138,11 +138,17 @@ static void check_python(const ir_file *f, const al_index *idx, al_sink *sink, c
     }
 }
 
+/* A project async generator function, not decorated. */
+static bool async_gen(const al_func_info *fn) {
+  return fn && (fn->func->flags & (IR_F_ASYNC | IR_F_GENERATOR | IR_F_DECORATED)) == (IR_F_ASYNC | IR_F_GENERATOR);
+}
+
 /* Python: a plain function where an async one is taken — `nursery.start_soon(job, x)`,
  * `trio.run(main)` (knowledge `takes_async_fn`): trio and anyio call it, then raise
  * TypeError on what it returns; or a plain function's result where a coroutine is taken —
  * `asyncio.create_task(job(x))`, `gather(job(x))` (knowledge `takes_coroutine`): TypeError
- * (asyncio.run: ValueError). Only functions that surely return no awaitable. */
+ * (asyncio.run: ValueError). Only functions that surely return no awaitable; an async
+ * generator function fails the same way (its call is no coroutine). */
 static bool plain_for_async(const ir_file *f, const al_index *idx, al_sink *sink, const ir_node *n, const al_kb *kb) {
   const al_kb_entry *e;
   const char *label = al_call_label(f, n);
@@ -152,6 +158,13 @@ static bool plain_for_async(const ir_file *f, const al_index *idx, al_sink *sink
                                              IR_ARG_NULL)) && !strchr(a->text, '(');
   if (named && al_kb_match(kb, "takes_async_fn", n->name)) {
     const al_func_info *fn = al_ref_fn(f, idx, n, a->text);
+    if (async_gen(fn)) {
+      al_report(sink, n, "`%s()` is given `%s`, an async generator function (defined at %s:%u): it takes an async "
+                "function whose call is a coroutine, and an async generator is none — TypeError; iterate it with "
+                "`async for` inside an async def that you start instead", label, a->text, fn->file->src->path,
+                fn->func->span.line);
+      return true;
+    }
     if (!al_fn_surely_plain(fn)) return false;
     al_report(sink, n, "`%s()` is given `%s`, a plain function (defined at %s:%u): it takes an async function, "
               "calls it and raises TypeError on what it returns, which is no coroutine — the body has run on the "
@@ -166,8 +179,15 @@ static bool plain_for_async(const ir_file *f, const al_index *idx, al_sink *sink
     if (n->args[i].flags & (IR_ARG_KEYWORD | IR_ARG_SPREAD | IR_ARG_COMPREHENSION)) continue;
     const ir_node *c = al_arg_call(f, n, i);
     const al_func_info *fn = c ? al_index_resolve(idx, f, c) : NULL;
-    if (!al_fn_surely_plain(fn)) continue;
     const char *raises = al_kb_attr(e, "raises");
+    if (async_gen(fn)) {
+      al_report(sink, c, "`%s()` is given `%s()`, an async generator (defined at %s:%u): it takes a coroutine, and "
+                "an async generator is none — %s, and nothing of its body runs; iterate it with `async for` inside "
+                "an async def, and pass that def's coroutine", label, al_call_label(f, c), fn->file->src->path,
+                fn->func->span.line, raises ? raises : "TypeError");
+      return true;
+    }
+    if (!al_fn_surely_plain(fn)) continue;
     al_report(sink, c, "`%s()` is given `%s()`, a call of a plain function (defined at %s:%u): it takes a "
               "coroutine, and `%s` returns no coroutine (nothing, or a plain value) — %s, after the call has run "
               "where it stands; make `%s` an async def, or call it without `%s()`", label, al_call_label(f, c),

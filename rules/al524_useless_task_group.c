@@ -126,9 +126,12 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
     /* `n.start_soon(work, x)` takes the function and its arguments (knowledge `takes_async_fn`) */
     bool takes_fn = al_kb_match(al_kb_for(f->lang), "takes_async_fn", call->name) != NULL;
     if (takes_fn && strchr(what, '(')) continue; /* `start_soon(job(1))`: a TypeError first (AL101) */
-    /* a plain function there (`start_soon(job)`, `create_task(job())`): a TypeError first (AL516) */
+    /* a plain function or an async generator there (`start_soon(job)`, `create_task(job())`): a
+     * TypeError first (AL516) */
     const ir_node *made = takes_fn ? NULL : al_arg_call(f, call, 0);
-    if (al_fn_surely_plain(takes_fn ? al_ref_fn(f, idx, call, what) : made ? al_index_resolve(idx, f, made) : NULL))
+    const al_func_info *target = takes_fn ? al_ref_fn(f, idx, call, what) : made ? al_index_resolve(idx, f, made) : NULL;
+    if (al_fn_surely_plain(target) ||
+        (target && (target->func->flags & (IR_F_ASYNC | IR_F_GENERATOR)) == (IR_F_ASYNC | IR_F_GENERATOR)))
       continue;
     al_report_fix(sink, w, await_fix(f, w, call, takes_fn),
                   "task group `%s` only runs `%s` and waits for it: `await` it instead (`%s(...)` as `await %s%s`) — "
