@@ -636,14 +636,11 @@ static void sync_for_async_gen(const ir_file *f, const al_index *idx, al_sink *s
                 in_async ? "" : " inside an async function");
 }
 
-/* The project async generator (`async def` with a yield / `async function*`, not
- * decorated: a decorator may make something else of it) that the call n makes, or NULL. */
+/* The project async generator (al_fn_async_gen) that the call n makes, or NULL. */
 static const al_func_info *async_gen_call(const ir_file *f, const al_index *idx, const ir_node *n) {
   if (f->lang != AL_LANG_PYTHON && f->lang != AL_LANG_JS) return NULL;
   const al_func_info *fn = al_index_resolve(idx, f, n);
-  return fn && (fn->func->flags & (IR_F_ASYNC | IR_F_GENERATOR | IR_F_DECORATED)) == (IR_F_ASYNC | IR_F_GENERATOR)
-             ? fn
-             : NULL;
+  return al_fn_async_gen(fn) ? fn : NULL;
 }
 
 /* `await agen()` of a project async generator: Python raises TypeError (an async

@@ -133,7 +133,7 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
         continue;
       }
       const al_func_info *fn = al_index_resolve(idx, f, c);
-      if (fn && (fn->func->flags & (IR_F_ASYNC | IR_F_GENERATOR | IR_F_DECORATED)) == (IR_F_ASYNC | IR_F_GENERATOR)) {
+      if (al_fn_async_gen(fn)) {
         /* the decorator forgotten: an async generator is no context manager by itself */
         al_report(sink, c, "`async with %s()`: `%s` is an async generator (defined at %s:%u) without "
                   "@contextlib.asynccontextmanager, and an async generator is not an async context manager (no "

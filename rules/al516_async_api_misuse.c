@@ -138,11 +138,6 @@ static void check_python(const ir_file *f, const al_index *idx, al_sink *sink, c
     }
 }
 
-/* A project async generator function, not decorated. */
-static bool async_gen(const al_func_info *fn) {
-  return fn && (fn->func->flags & (IR_F_ASYNC | IR_F_GENERATOR | IR_F_DECORATED)) == (IR_F_ASYNC | IR_F_GENERATOR);
-}
-
 /* Python: a plain function where an async one is taken — `nursery.start_soon(job, x)`,
  * `trio.run(main)` (knowledge `takes_async_fn`): trio and anyio call it, then raise
  * TypeError on what it returns; or a plain function's result where a coroutine is taken —
@@ -158,7 +153,7 @@ static bool plain_for_async(const ir_file *f, const al_index *idx, al_sink *sink
                                              IR_ARG_NULL)) && !strchr(a->text, '(');
   if (named && al_kb_match(kb, "takes_async_fn", n->name)) {
     const al_func_info *fn = al_ref_fn(f, idx, n, a->text);
-    if (async_gen(fn)) {
+    if (al_fn_async_gen(fn)) {
       al_report(sink, n, "`%s()` is given `%s`, an async generator function (defined at %s:%u): it takes an async "
                 "function whose call is a coroutine, and an async generator is none — TypeError; iterate it with "
                 "`async for` inside an async def that you start instead", label, a->text, fn->file->src->path,
@@ -180,7 +175,7 @@ static bool plain_for_async(const ir_file *f, const al_index *idx, al_sink *sink
     const ir_node *c = al_arg_call(f, n, i);
     const al_func_info *fn = c ? al_index_resolve(idx, f, c) : NULL;
     const char *raises = al_kb_attr(e, "raises");
-    if (async_gen(fn)) {
+    if (al_fn_async_gen(fn)) {
       al_report(sink, c, "`%s()` is given `%s()`, an async generator (defined at %s:%u): it takes a coroutine, and "
                 "an async generator is none — %s, and nothing of its body runs; iterate it with `async for` inside "
                 "an async def, and pass that def's coroutine", label, al_call_label(f, c), fn->file->src->path,

@@ -130,9 +130,7 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
      * TypeError first (AL516) */
     const ir_node *made = takes_fn ? NULL : al_arg_call(f, call, 0);
     const al_func_info *target = takes_fn ? al_ref_fn(f, idx, call, what) : made ? al_index_resolve(idx, f, made) : NULL;
-    if (al_fn_surely_plain(target) ||
-        (target && (target->func->flags & (IR_F_ASYNC | IR_F_GENERATOR)) == (IR_F_ASYNC | IR_F_GENERATOR)))
-      continue;
+    if (al_fn_surely_plain(target) || al_fn_async_gen(target)) continue;
     al_report_fix(sink, w, await_fix(f, w, call, takes_fn),
                   "task group `%s` only runs `%s` and waits for it: `await` it instead (`%s(...)` as `await %s%s`) — "
                   "no extra task, and its exception is not wrapped in an ExceptionGroup",

@@ -80,6 +80,9 @@ const al_func_info *al_ref_fn(const ir_file *f, const al_index *idx, const ir_no
  * not a generator, not decorated, not a method a subclass may override) whose returns give
  * nothing or a literal (the index's AL_FN_RETURNS_PLAIN, or JS's AL_FN_RETURNS_NOTHING). */
 bool al_fn_surely_plain(const al_func_info *fn);
+/* A project async generator function (`async def` with a yield / `async function*`), not
+ * decorated: a decorator may make something else of it. */
+bool al_fn_async_gen(const al_func_info *fn);
 /* text as the file's imports spell it out (`serve_tcp` after `from trio import serve_tcp`
  * -> trio.serve_tcp), or text itself. */
 const char *al_imported_name(const ir_file *f, const char *text);
