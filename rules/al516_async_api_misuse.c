@@ -151,6 +151,23 @@ static bool plain_for_async(const ir_file *f, const al_index *idx, al_sink *sink
   const ir_arg *a = n->nargs ? &n->args[0] : NULL;
   bool named = a && a->text && !(a->flags & (IR_ARG_KEYWORD | IR_ARG_SPREAD | IR_ARG_LAMBDA | IR_ARG_LITERAL |
                                              IR_ARG_NULL)) && !strchr(a->text, '(');
+  /* `await nursery.start(worker, x)` (knowledge `spawn`, `ready`): trio/anyio pass `task_status=` */
+  const char *dot = strrchr(n->name, '.');
+  const al_kb_entry *sp = named && dot && !strcmp(dot, ".start") ? al_kb_match(kb, "spawn", n->name) : NULL;
+  if (sp && al_kb_attr_is(sp, "ready", "true")) {
+    const al_func_info *fn = al_ref_fn(f, idx, n, a->text);
+    if (!fn || (fn->func->flags & (IR_F_ASYNC | IR_F_GENERATOR | IR_F_DECORATED)) != IR_F_ASYNC ||
+        (fn->flags & AL_FN_STARTABLE))
+      return false;
+    for (uint32_t i = 0; i < fn->func->nargs; i++)
+      if (fn->func->args[i].flags & IR_ARG_SPREAD) return false; /* (`**kwargs` takes it) */
+    al_report(sink, n, "`%s()` is given `%s` (defined at %s:%u), which takes no `task_status`: start() passes "
+              "`task_status=` to it and waits for `task_status.started()`, so this raises TypeError (\"unexpected "
+              "keyword argument 'task_status'\"); use `start_soon()`, or give `%s` a `task_status="
+              "trio.TASK_STATUS_IGNORED` parameter and call `task_status.started()` when it is ready", label, a->text,
+              fn->file->src->path, fn->func->span.line, a->text);
+    return true;
+  }
   if (named && al_kb_match(kb, "takes_async_fn", n->name)) {
     const al_func_info *fn = al_ref_fn(f, idx, n, a->text);
     if (al_fn_async_gen(fn)) {
