@@ -19,10 +19,8 @@ static const char *what(al_lang lang) {
 static const char *advice(const ir_file *f, const ir_node *n, bool in_async) {
   switch (f->lang) {
   case AL_LANG_PYTHON: {
-    /* a trio/anyio API names its library itself; else the one the function (file) uses */
-    const char *lib = n->kind == IR_CALL && n->name && al_starts_with(n->name, "trio.")    ? "trio"
-                      : n->kind == IR_CALL && n->name && al_starts_with(n->name, "anyio.") ? "anyio"
-                                                                                          : al_py_async_lib_at(f, n);
+    /* an API names its library itself; else the one the function (file) uses */
+    const char *lib = al_py_async_lib_of(f, n);
     if (!strcmp(lib, "trio"))
       return in_async ? "await it, or start it in a nursery (`nursery.start_soon(fn, ...)`)"
                       : "await it from an async function, or run it with trio.run()";

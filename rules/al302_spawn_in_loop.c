@@ -80,15 +80,7 @@ static bool js_spawn(const ir_file *f, const al_index *idx, const ir_node *n) {
 /* The limiter of the library the spawn at n belongs to (`trio.Nursery.start_soon`), else
  * of the one the code around uses (knowledge `limiter_advice`). */
 static const char *py_limiter(const ir_file *f, const ir_node *n) {
-  const char *lib = NULL;
-  char own[16];
-  size_t head = n->name ? strcspn(n->name, ".") : 0;
-  if (head && n->name[head] == '.' && head < sizeof own) {
-    memcpy(own, n->name, head);
-    own[head] = 0;
-    if (al_kb_find(al_kb_for(f->lang), "limiter_advice", own)) lib = own;
-  }
-  const al_kb_entry *e = al_kb_find(al_kb_for(f->lang), "limiter_advice", lib ? lib : al_py_async_lib_at(f, n));
+  const al_kb_entry *e = al_kb_find(al_kb_for(f->lang), "limiter_advice", al_py_async_lib_of(f, n));
   const char *use = e ? al_kb_attr(e, "use") : NULL;
   return use ? use : "a semaphore";
 }

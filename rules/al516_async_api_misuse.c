@@ -152,8 +152,7 @@ static bool plain_for_async(const ir_file *f, const al_index *idx, al_sink *sink
   bool named = a && a->text && !(a->flags & (IR_ARG_KEYWORD | IR_ARG_SPREAD | IR_ARG_LAMBDA | IR_ARG_LITERAL |
                                              IR_ARG_NULL)) && !strchr(a->text, '(');
   /* `await nursery.start(worker, x)` (knowledge `spawn`, `ready`): trio/anyio pass `task_status=` */
-  const char *dot = strrchr(n->name, '.');
-  const al_kb_entry *sp = named && dot && !strcmp(dot, ".start") ? al_kb_match(kb, "spawn", n->name) : NULL;
+  const al_kb_entry *sp = named ? al_kb_find(kb, "spawn", n->name) : NULL; /* (the `ready` ones are exact names) */
   if (sp && al_kb_attr_is(sp, "ready", "true")) {
     const al_func_info *fn = al_ref_fn(f, idx, n, a->text);
     if (!fn || (fn->func->flags & (IR_F_ASYNC | IR_F_GENERATOR | IR_F_DECORATED)) != IR_F_ASYNC ||

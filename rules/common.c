@@ -1298,8 +1298,23 @@ const char *al_c_loop_advice(const ir_file *f, const ir_node *fn, const char *ca
   return buf;
 }
 
+static const char *const py_async_libs[] = {"asyncio", "trio", "anyio"};
+
+/* The index in py_async_libs of the library a dotted name starts with, or -1. */
+static int py_lib_of_name(const char *name) {
+  for (int i = 0; name && i < 3; i++) {
+    size_t l = strlen(py_async_libs[i]);
+    if (!strncmp(name, py_async_libs[i], l) && name[l] == '.') return i;
+  }
+  return -1;
+}
+
+const char *al_py_async_lib_of(const ir_file *f, const ir_node *n) {
+  int i = n->kind == IR_CALL ? py_lib_of_name(n->name) : -1;
+  return i >= 0 ? py_async_libs[i] : al_py_async_lib_at(f, n);
+}
+
 const char *al_py_async_lib_at(const ir_file *f, const ir_node *at) {
-  static const char *const libs[] = {"asyncio", "trio", "anyio"};
   const ir_node *fn = at ? al_real_func(at) : NULL;
   /* the last answer, per thread: a rule asks for every finding of one function (60,000
    * findings in one function made this quadratic) */
@@ -1312,13 +1327,10 @@ const char *al_py_async_lib_at(const ir_file *f, const ir_node *at) {
   memo_lib = NULL;
   bool seen[3] = {false, false, false};
   for (const ir_node *n = fn ? fn->child : NULL; n; n = ir_next(n, fn)) {
-    if ((n->kind != IR_CALL && n->kind != IR_WITH) || !n->name) continue;
-    for (int i = 0; i < 3; i++) {
-      size_t l = strlen(libs[i]);
-      if (!strncmp(n->name, libs[i], l) && n->name[l] == '.') seen[i] = true;
-    }
+    int i = n->kind == IR_CALL || n->kind == IR_WITH ? py_lib_of_name(n->name) : -1;
+    if (i >= 0) seen[i] = true;
   }
-  if (seen[0] + seen[1] + seen[2] == 1) return memo_lib = seen[0] ? libs[0] : seen[1] ? libs[1] : libs[2];
+  if (seen[0] + seen[1] + seen[2] == 1) return memo_lib = py_async_libs[seen[0] ? 0 : seen[1] ? 1 : 2];
   return memo_lib = al_py_async_lib(f);
 }
 

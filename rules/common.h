@@ -158,15 +158,18 @@ bool al_has_await(const ir_node *n);
 /* The event-loop library a file uses: "trio", "anyio" or "asyncio" by its imports; with
  * none imported, the configured one (target-runtimes), else "asyncio". */
 const char *al_py_async_lib(const ir_file *f);
-/* The library the function around `at` uses, when it calls into exactly one of asyncio,
- * trio and anyio (a trio function in a file that also imports asyncio to run it); else
- * al_py_async_lib's answer for the file. */
 /* What to use instead of the blocking call of knowledge entry e (of `category`) in fn:
  * the entry's `use`, or for C the text of its `advice` key for the loop fn runs under
  * (knowledge `loop_libraries`), after its `use` when it has both (then written in buf). */
 const char *al_c_loop_advice(const ir_file *f, const ir_node *fn, const char *category, const al_kb_entry *e, char *buf,
                              size_t cap);
+/* The library the function around `at` uses, when it calls into exactly one of asyncio,
+ * trio and anyio (a trio function in a file that also imports asyncio to run it); else
+ * al_py_async_lib's answer for the file. */
 const char *al_py_async_lib_at(const ir_file *f, const ir_node *at);
+/* The library a call names itself (`trio.sleep`, `trio.Nursery.start_soon` -> "trio"), else
+ * al_py_async_lib_at's answer at it. */
+const char *al_py_async_lib_of(const ir_file *f, const ir_node *n);
 /* The local name a whole-module import of `module` is bound to in f, or NULL. */
 const char *al_py_module_alias(const ir_file *f, const char *module);
 /* Adds `import module` to fx, before the first top-level import (after __future__). */
