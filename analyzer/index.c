@@ -1198,6 +1198,8 @@ typedef struct copy_map {
   const ir_node **from;
   ir_node **to;
   size_t cap, len;
+  al_map strs; /* a string's one copy in the summary IR (keys borrowed: the copies) */
+  al_map args; /* an argument array's one copy (copy_args_once's keys) */
 } copy_map;
 
 static size_t copy_slot(const copy_map *m, const ir_node *n) {
@@ -1232,6 +1234,19 @@ static ir_node *copy_map_get(const copy_map *m, const ir_node *n) {
 
 static const char *copy_str(ir_file *s, const char *x) { return x ? ir_str(s, x, strlen(x)) : NULL; }
 
+/* The same, one copy per summary: a file's calls repeat names, callee texts and the
+ * modules they resolve to (JS corpus: 2.8 MB of strings, 1.3 MB of them distinct within
+ * their file). */
+static const char *copy_str_once(ir_file *s, copy_map *m, const char *x) {
+  if (!x) return NULL;
+  const char *c = al_map_get(&m->strs, x);
+  if (!c) {
+    c = copy_str(s, x);
+    al_map_put_borrowed(&m->strs, c, (void *)c);
+  }
+  return c;
+}
+
 /* v's items as an array in s's arena (NULL when empty): the summary's lists outlive v. */
 static const void **arena_list(ir_file *s, const al_vec *v) {
   if (!v->len) return NULL;
@@ -1245,29 +1260,45 @@ static const void **arena_list(ir_file *s, const al_vec *v) {
 #define PLAIN_ARGS 64
 static const ir_arg plain_args[PLAIN_ARGS];
 
-/* A node's own fields (strings copied; arguments keep their flags and keyword only)
- * under parent in the summary IR. */
-static ir_node *copy_node(ir_file *s, ir_node *parent, const ir_node *x) {
+/* x's arguments as a summary keeps them (flags and keyword), one copy per summary of each
+ * such array: most are one of a few shapes (JS corpus: 932 KB of them, 272 KB distinct
+ * within their file). */
+static ir_arg *copy_args_once(ir_file *s, copy_map *m, const ir_node *x) {
+  const char *kw[PLAIN_ARGS];
+  char key[PLAIN_ARGS * 24 + 1], *k = key;
+  bool keyed = x->nargs <= PLAIN_ARGS;
+  for (uint32_t i = 0; i < x->nargs && keyed; i++) {
+    kw[i] = copy_str_once(s, m, x->args[i].keyword);
+    /* the flags and the keyword's copy (one per summary: its address names it), in hex */
+    uint64_t parts[2] = {x->args[i].flags, (uint64_t)(uintptr_t)kw[i]};
+    for (int p = 0; p < 2; p++)
+      for (int b = p ? 60 : 28; b >= 0; b -= 4) *k++ = "0123456789abcdef"[(parts[p] >> b) & 15];
+  }
+  *k = 0;
+  ir_arg *a = keyed ? al_map_get(&m->args, key) : NULL;
+  if (a) return a;
+  a = al_arena_alloc(&s->arena, x->nargs * sizeof *a);
+  for (uint32_t i = 0; i < x->nargs; i++) {
+    a[i].flags = x->args[i].flags;
+    a[i].keyword = keyed ? kw[i] : copy_str_once(s, m, x->args[i].keyword);
+  }
+  if (keyed) al_map_put(&m->args, key, a);
+  return a;
+}
+
+/* A node's own fields (strings copied once per summary; arguments keep their flags and
+ * keyword only) under parent in the summary IR. */
+static ir_node *copy_node(ir_file *s, copy_map *m, ir_node *parent, const ir_node *x) {
   ir_node *c = ir_add(s, parent, (ir_kind)x->kind, x->span);
   c->use = x->use;
   c->flags = x->flags;
   c->body = x->body;
-  /* a node's strings often repeat one another (a plain call's name, member and text):
-   * one copy each */
-  const char *from[6] = {x->name, x->module, x->member, x->alias, x->type, x->text};
-  const char *to[6];
-  for (int i = 0; i < 6; i++) {
-    to[i] = NULL;
-    for (int k = 0; k < i && from[i] && !to[i]; k++)
-      if (from[k] && !strcmp(from[k], from[i])) to[i] = to[k];
-    if (!to[i]) to[i] = copy_str(s, from[i]);
-  }
-  c->name = to[0];
-  c->module = to[1];
-  c->member = to[2];
-  c->alias = to[3];
-  c->type = to[4];
-  c->text = to[5];
+  c->name = copy_str_once(s, m, x->name);
+  c->module = copy_str_once(s, m, x->module);
+  c->member = copy_str_once(s, m, x->member);
+  c->alias = copy_str_once(s, m, x->alias);
+  c->type = copy_str_once(s, m, x->type);
+  c->text = copy_str_once(s, m, x->text);
   if ((x->kind == IR_CALL || x->kind == IR_FUNC) && x->nargs) { /* FUNC: parameters' type flags */
     c->nargs = x->nargs;
     bool plain = x->nargs <= PLAIN_ARGS;
@@ -1275,11 +1306,7 @@ static ir_node *copy_node(ir_file *s, ir_node *parent, const ir_node *x) {
     if (plain) { /* no flags, no keywords (most of them): one shared, read-only block */
       c->args = (ir_arg *)plain_args;
     } else {
-      c->args = al_arena_alloc(&s->arena, x->nargs * sizeof *c->args);
-      for (uint32_t i = 0; i < x->nargs; i++) {
-        c->args[i].flags = x->args[i].flags;
-        c->args[i].keyword = copy_str(s, x->args[i].keyword);
-      }
+      c->args = copy_args_once(s, m, x);
     }
   }
   return c;
@@ -1290,7 +1317,7 @@ static ir_node *copy_func(ir_file *s, copy_map *m, const ir_node *fn) {
   ir_node *c = copy_map_get(m, fn);
   if (c) return c;
   const ir_node *up = ir_enclosing_func(fn);
-  c = copy_node(s, up ? copy_func(s, m, up) : s->root, fn);
+  c = copy_node(s, m, up ? copy_func(s, m, up) : s->root, fn);
   copy_map_put(m, fn, c);
   return c;
 }
@@ -1300,11 +1327,11 @@ static ir_node *copy_func(ir_file *s, copy_map *m, const ir_node *fn) {
 static ir_node *copy_site(ir_file *s, copy_map *m, ir_node *fc, const ir_node *x) {
   ir_node *c = copy_map_get(m, x);
   if (c) return c;
-  c = copy_node(s, fc, x);
+  c = copy_node(s, m, fc, x);
   copy_map_put(m, x, c);
   ir_node *at = c;
   for (const ir_node *k = x->child; k && k->kind == IR_CALL && k->use == IR_USE_CHAINED; k = k->child)
-    at = copy_node(s, at, k);
+    at = copy_node(s, m, at, k);
   return c;
 }
 
@@ -1532,6 +1559,8 @@ void al_index_summarize(ir_file *f, const al_map *modules) {
     }
     free(m.from);
     free(m.to);
+    al_map_free(&m.strs);
+    al_map_free(&m.args);
     sum->ir = s;
   }
   sum->prom_names = NULL;
