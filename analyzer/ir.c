@@ -33,10 +33,23 @@ ir_node *ir_add(ir_file *f, ir_node *parent, ir_kind kind, ir_span span) {
   n->parent = parent;
   if (parent) {
     n->func = parent->kind == IR_FUNC ? parent : parent->func;
-    if (parent->last) parent->last->next = n;
-    else parent->child = n;
-    parent->last = n;
+    if (!parent->child) {
+      parent->child = n;
+    } else {
+      /* The parent's last child, without a pointer to it in every node: nodes are made
+       * in pre-order, so the node made last is that child or below it — found by
+       * climbing from it. A parent given a child out of that order (a class a JS
+       * prototype method is added to) has its children scanned: the climb finds an
+       * earlier child, or none, and the scan goes to the end. */
+      ir_node *l = NULL;
+      for (ir_node *x = f->recent; x && !l; x = x->parent)
+        if (x->parent == parent) l = x;
+      if (!l) l = parent->child;
+      while (l->next) l = l->next;
+      l->next = n;
+    }
   }
+  f->recent = n;
   return n;
 }
 

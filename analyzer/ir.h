@@ -197,7 +197,7 @@ struct ir_node {
   uint32_t nargs;
   uint32_t body;       /* FUNC/LOOP: byte offset where the body starts (0: unknown) */
   ir_arg *args;
-  ir_node *parent, *child, *last, *next;
+  ir_node *parent, *child, *next;
   ir_node *func;       /* the nearest enclosing FUNC (O(1) for deeply nested input), or NULL */
 };
 
@@ -210,6 +210,7 @@ typedef struct ir_file {
   al_lang lang;
   const char *module;  /* Python: dotted module; JS: path without extension; C: path */
   ir_node *root;
+  ir_node *recent;     /* the node ir_add made last: where it finds a parent's last child */
   bool parse_errors;   /* the parser recovered from syntax errors */
   bool typed_apis;     /* JS: imports a package whose callbacks' parameters are typed (`callback_params`) */
   uint64_t serial;     /* unique per lowering: memos derived from a file compare it */
