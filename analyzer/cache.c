@@ -98,12 +98,13 @@ static char *entry_path(const al_cache *c, uint64_t key) {
   return al_fmt("%s/%02x/%016llx.json", c->dir, (unsigned)(key >> 56), (unsigned long long)key);
 }
 
-static json_t *span_json(const ir_span *s) {
+/* A place: its span and where the span ends (line and column; 0 when not known). */
+static json_t *span_json(const ir_span *s, uint32_t end_line, uint32_t end_col) {
   return json_pack("[iiiiii]", (json_int_t)s->start, (json_int_t)s->end, (json_int_t)s->line, (json_int_t)s->col,
-                   (json_int_t)s->end_line, (json_int_t)s->end_col);
+                   (json_int_t)end_line, (json_int_t)end_col);
 }
 
-static bool span_from(json_t *j, ir_span *s) {
+static bool span_from(json_t *j, ir_span *s, uint32_t *end_line, uint32_t *end_col) {
   json_int_t v[6];
   if (!json_is_array(j) || json_array_size(j) != 6) return false;
   for (size_t i = 0; i < 6; i++) {
@@ -111,7 +112,9 @@ static bool span_from(json_t *j, ir_span *s) {
     if (!json_is_integer(x) || json_integer_value(x) < 0) return false;
     v[i] = json_integer_value(x);
   }
-  *s = (ir_span){(uint32_t)v[0], (uint32_t)v[1], (uint32_t)v[2], (uint32_t)v[3], (uint32_t)v[4], (uint32_t)v[5]};
+  *s = (ir_span){(uint32_t)v[0], (uint32_t)v[1], (uint32_t)v[2], (uint32_t)v[3]};
+  *end_line = (uint32_t)v[4];
+  *end_col = (uint32_t)v[5];
   return true;
 }
 
@@ -123,11 +126,15 @@ static bool finding_from(json_t *o, const al_file *f, al_finding **out) {
   const al_rule *r = code ? al_rule_find(code) : NULL;
   json_t *sev = json_object_get(o, "severity");
   ir_span sp;
-  if (!r || !msg || !json_is_integer(sev) || !span_from(json_object_get(o, "span"), &sp) || sp.end > f->src.len)
+  uint32_t end_line, end_col;
+  if (!r || !msg || !json_is_integer(sev) || !span_from(json_object_get(o, "span"), &sp, &end_line, &end_col) ||
+      sp.end > f->src.len)
     return false;
   al_finding *fd = al_calloc(1, sizeof *fd);
   fd->path = f->path;
   fd->span = sp;
+  fd->end_line = end_line;
+  fd->end_col = end_col;
   fd->code = r->code;
   fd->name = r->name;
   fd->severity = (al_severity)json_integer_value(sev);
@@ -154,7 +161,8 @@ static bool finding_from(json_t *o, const al_file *f, al_finding **out) {
   if (rel) {
     const char *rp = json_string_value(json_object_get(rel, "path"));
     const char *rm = json_string_value(json_object_get(rel, "message"));
-    if (!rp || !rm || !span_from(json_object_get(rel, "span"), &fd->rel_span)) {
+    uint32_t unused[2];
+    if (!rp || !rm || !span_from(json_object_get(rel, "span"), &fd->rel_span, &unused[0], &unused[1])) {
       al_finding_free(fd);
       return false;
     }
@@ -265,7 +273,7 @@ void al_cache_store(al_cache *c, const al_file *f, uint64_t key, const al_vec *d
     json_object_set_new(o, "code", json_string(fd->code));
     json_object_set_new(o, "message", msg);
     json_object_set_new(o, "severity", json_integer(fd->severity));
-    json_object_set_new(o, "span", span_json(&fd->span));
+    json_object_set_new(o, "span", span_json(&fd->span, fd->end_line, fd->end_col));
     if (fd->fix) {
       json_t *edits = json_array();
       for (size_t e = 0; e < fd->fix->nedits; e++) {
@@ -280,7 +288,7 @@ void al_cache_store(al_cache *c, const al_file *f, uint64_t key, const al_vec *d
     if (fd->rel_path) {
       json_t *rp = json_string(fd->rel_path), *rm = json_string(fd->rel_message ? fd->rel_message : "");
       if (rp && rm) json_object_set_new(o, "related", json_pack("{s:o,s:o,s:o}", "path", rp, "message", rm, "span",
-                                                                span_json(&fd->rel_span)));
+                                                                span_json(&fd->rel_span, 0, 0)));
       else json_decref(rp), json_decref(rm);
     }
     json_array_append_new(fj, o);

@@ -298,6 +298,7 @@ static al_finding *report_v(al_sink *sink, const ir_node *at, al_fix *fix, const
   f->fix = fix;
   f->path = sink->file->src->path;
   f->span = at->span;
+  al_source_position(sink->file->src, at->span.end, &f->end_line, &f->end_col);
   f->code = sink->rule->code;
   f->name = sink->rule->name;
   f->severity = sink->rule->severity;

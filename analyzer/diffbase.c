@@ -121,7 +121,7 @@ int al_diffbase_apply(al_run *run, const char *rev, size_t *dropped, char **err)
     for (size_t k = 0; k < f->findings.len; k++) {
       al_finding *fd = f->findings.items[k];
       bool hit = cf && cf->all;
-      uint32_t a = fd->span.line, b = fd->span.end_line >= a ? fd->span.end_line : a;
+      uint32_t a = fd->span.line, b = fd->end_line >= a ? fd->end_line : a;
       for (size_t r = 0; cf && !hit && r < cf->ranges.len; r++) {
         const range *rg = cf->ranges.items[r];
         hit = a <= rg->to && b >= rg->from;

@@ -20,8 +20,6 @@ static bool has_lone_cr(const al_source *src) {
 static void respan(const al_source *src, ir_span *sp) {
   sp->line = al_source_line_of(src, sp->start);
   sp->col = sp->start - src->line_starts[sp->line - 1] + 1;
-  sp->end_line = al_source_line_of(src, sp->end);
-  sp->end_col = sp->end - src->line_starts[sp->end_line - 1] + 1;
 }
 
 static ir_file *fix_lines(const al_source *src, ir_file *f) {

@@ -14,7 +14,7 @@ ir_file *ir_file_new(const al_source *src, const char *module) {
   f->src = src;
   f->lang = src->lang;
   f->module = module ? al_arena_strdup(&f->arena, module) : NULL;
-  ir_span sp = {0, (uint32_t)src->len, 1, 1, src->nlines, 1};
+  ir_span sp = {0, (uint32_t)src->len, 1, 1};
   f->root = ir_add(f, NULL, IR_FILE, sp);
   f->root->name = al_arena_strdup(&f->arena, src->path);
   return f;

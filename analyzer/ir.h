@@ -169,8 +169,7 @@ typedef struct ir_arg {
 
 typedef struct ir_span {
   uint32_t start, end;       /* byte offsets */
-  uint32_t line, col;        /* 1-based; col counts bytes */
-  uint32_t end_line, end_col;
+  uint32_t line, col;        /* 1-based, of start; col counts bytes (a finding adds where it ends) */
 } ir_span;
 
 typedef struct ir_node ir_node;

@@ -25,7 +25,7 @@ static void print_snippet(const al_source *src, const al_finding *fd, int color,
   fprintf(out, "%s%*s |%s\n", color ? C_BLUE : "", w, "", color ? C_RESET : "");
   fprintf(out, "%s%s |%s %.*s\n", color ? C_BLUE : "", num, color ? C_RESET : "", (int)len, line);
   size_t start = fd->span.col ? fd->span.col - 1 : 0;
-  size_t end = fd->span.end_line == fd->span.line && fd->span.end_col > fd->span.col ? fd->span.end_col - 1 : len;
+  size_t end = fd->end_line == fd->span.line && fd->end_col > fd->span.col ? fd->end_col - 1 : len;
   if (start > len) start = len;
   if (end > len) end = len;
   if (end <= start) end = start + 1;
@@ -105,8 +105,8 @@ static json_t *finding_json(const al_finding *fd) {
   json_object_set_new(o, "path", json_str_lossy(fd->path));
   json_object_set_new(o, "line", json_integer(fd->span.line));
   json_object_set_new(o, "column", json_integer(fd->span.col));
-  json_object_set_new(o, "end_line", json_integer(fd->span.end_line));
-  json_object_set_new(o, "end_column", json_integer(fd->span.end_col));
+  json_object_set_new(o, "end_line", json_integer(fd->end_line));
+  json_object_set_new(o, "end_column", json_integer(fd->end_col));
   json_object_set_new(o, "code", json_string(fd->code));
   json_object_set_new(o, "name", json_string(fd->name));
   json_object_set_new(o, "severity", json_string(al_severity_name(fd->severity)));
@@ -195,8 +195,8 @@ static void output_gitlab(const al_run *run, FILE *out) {
       json_object_set_new(loc, "path", json_str_lossy(fd->path));
       json_object_set_new(b, "line", json_integer(fd->span.line));
       json_object_set_new(b, "column", json_integer(fd->span.col));
-      json_object_set_new(e, "line", json_integer(fd->span.end_line ? fd->span.end_line : fd->span.line));
-      json_object_set_new(e, "column", json_integer(fd->span.end_col));
+      json_object_set_new(e, "line", json_integer(fd->end_line ? fd->end_line : fd->span.line));
+      json_object_set_new(e, "column", json_integer(fd->end_col));
       json_object_set_new(pos, "begin", b);
       json_object_set_new(pos, "end", e);
       json_object_set_new(loc, "positions", pos);
@@ -300,8 +300,10 @@ static json_t *sarif_location(const al_finding *fd) {
   json_t *region = json_object();
   json_object_set_new(region, "startLine", json_integer(fd->span.line));
   json_object_set_new(region, "startColumn", json_integer(fd->span.col));
-  json_object_set_new(region, "endLine", json_integer(fd->span.end_line ? fd->span.end_line : fd->span.line));
-  json_object_set_new(region, "endColumn", json_integer(fd->span.end_col > 0 ? fd->span.end_col : fd->span.col + 1));
+  if (fd->end_line) { /* (not known for a related place in another file) */
+    json_object_set_new(region, "endLine", json_integer(fd->end_line));
+    json_object_set_new(region, "endColumn", json_integer(fd->end_col));
+  }
   json_t *artifact = json_object();
   json_object_set_new(artifact, "uri", json_str_lossy(fd->path));
   json_t *phys = json_object();
@@ -454,7 +456,7 @@ void al_output_github(const al_run *run, FILE *out) {
       fprintf(out, "::%s file=", level);
       gh_escape(out, fd->path, true);
       fprintf(out, ",line=%u,col=%u,endLine=%u,endColumn=%u,title=", fd->span.line, fd->span.col,
-              fd->span.end_line ? fd->span.end_line : fd->span.line, fd->span.end_col);
+              fd->end_line ? fd->end_line : fd->span.line, fd->end_col);
       char *title = al_fmt("%s %s", fd->code, fd->name);
       gh_escape(out, title, true);
       free(title);

@@ -24,6 +24,7 @@ typedef enum { AL_FIX_NONE, AL_FIX_SAFE, AL_FIX_UNSAFE, AL_FIX_SOMETIMES } al_fi
 typedef struct al_finding {
   const char *path;    /* owned by the file record */
   ir_span span;
+  uint32_t end_line, end_col; /* where span ends (1-based; 0: not known) */
   const char *code;    /* static, from the rule */
   const char *name;    /* static, from the rule */
   al_severity severity;

@@ -254,6 +254,15 @@ uint32_t al_source_line_of(const al_source *s, uint32_t off) {
   return lo + 1;
 }
 
+void al_source_position(const al_source *s, uint32_t off, uint32_t *line, uint32_t *col) {
+  if (!s || !s->line_starts || !s->nlines) {
+    *line = *col = 0;
+    return;
+  }
+  *line = al_source_line_of(s, off);
+  *col = off - s->line_starts[*line - 1] + 1;
+}
+
 const char *al_source_line(const al_source *s, uint32_t line, size_t *len) {
   if (line < 1 || line > s->nlines) {
     *len = 0;

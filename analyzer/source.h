@@ -49,6 +49,8 @@ void al_source_set_overlay(const char *path, const char *text, size_t len);
 const char *al_source_overlay(const char *path, size_t *len);
 /* The 1-based line containing byte offset off. */
 uint32_t al_source_line_of(const al_source *s, uint32_t off);
+/* The 1-based line and column (in bytes) of byte offset off; 0 and 0 without a text. */
+void al_source_position(const al_source *s, uint32_t off, uint32_t *line, uint32_t *col);
 /* The text of 1-based line (without its line break); *len receives its length. */
 const char *al_source_line(const al_source *s, uint32_t line, size_t *len);
 /* True when a Python file declares a non-UTF-8 source encoding (PEP 263) in its first

@@ -2036,7 +2036,7 @@ ir_span al_span_at(const ir_file *f, uint32_t off, uint32_t len) {
   uint32_t ls = off;
   while (ls > 0 && f->src->text[ls - 1] != '\n') ls--;
   uint32_t line = al_source_line_of(f->src, off);
-  return (ir_span){off, off + len, line, off - ls + 1, line, off - ls + 1 + len};
+  return (ir_span){off, off + len, line, off - ls + 1};
 }
 
 const char *al_call_label(const ir_file *f, const ir_node *n) {

@@ -145,12 +145,12 @@ static int build_args(const char *abs_path, char ***argv_out) {
 /* ---- spans and text ---- */
 static ir_span span_of(c_ctx *c, CXCursor cur) {
   CXSourceRange r = clang_getCursorExtent(cur);
-  unsigned l1, c1, l2, c2, o1, o2;
+  unsigned l1, c1, o1, o2;
   clang_getExpansionLocation(clang_getRangeStart(r), NULL, &l1, &c1, &o1);
-  clang_getExpansionLocation(clang_getRangeEnd(r), NULL, &l2, &c2, &o2);
+  clang_getExpansionLocation(clang_getRangeEnd(r), NULL, NULL, NULL, &o2);
   if (o1 > c->len) o1 = (unsigned)c->len;
   if (o2 > c->len || o2 < o1) o2 = o1;
-  ir_span sp = {o1, o2, l1, c1, l2, c2};
+  ir_span sp = {o1, o2, l1, c1};
   return sp;
 }
 
@@ -990,9 +990,8 @@ static void recover_calls(c_ctx *c, CXTranslationUnit tu, CXCursor fn_cur, ir_no
     clang_getExpansionLocation(clang_getTokenLocation(tu, t[i]), NULL, &line, &col, NULL);
     sp.start = off;
     sp.end = end <= c->len ? end : off;
-    sp.line = sp.end_line = line;
+    sp.line = line;
     sp.col = col;
-    sp.end_col = col + (sp.end - off);
     ir_node *x = ir_add(c->f, fn, IR_CALL, sp);
     CXString name = clang_getTokenSpelling(tu, t[i]);
     x->name = x->member = x->text = al_arena_strdup(&c->f->arena, clang_getCString(name));

@@ -448,8 +448,8 @@ void ts_prebind_settle(ts_walk *w, al_map *types, al_map *seen, const char *self
 }
 
 ir_span ts_span(TSNode n) {
-  TSPoint s = ts_node_start_point(n), e = ts_node_end_point(n);
-  ir_span sp = {ts_node_start_byte(n), ts_node_end_byte(n), s.row + 1, s.column + 1, e.row + 1, e.column + 1};
+  TSPoint s = ts_node_start_point(n);
+  ir_span sp = {ts_node_start_byte(n), ts_node_end_byte(n), s.row + 1, s.column + 1};
   return sp;
 }
 
