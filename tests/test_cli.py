@@ -100,6 +100,11 @@ class Cli(unittest.TestCase):
         # ESLint's `-f` and Ruff's `--output-format` spell the same option
         for spelling in (["-f", "json"], ["--output-format", "json"], ["--output-format=json"]):
             self.assertEqual(run("check", *spelling, self.dir).stdout, proc.stdout, spelling)
+        # a finding over two lines ends on the second (computed from the line table when
+        # reported; the IR keeps only where a node starts)
+        two = self.write("two_lines.py", "import asyncio\r\n\r\nasync def main():\r\n    asyncio.sleep(\r\n        1)\r\n")
+        [f] = json.loads(run("check", "--format", "json", two).stdout)
+        self.assertEqual((f["line"], f["column"], f["end_line"], f["end_column"]), (4, 5, 5, 11))
 
     def test_messages_name_a_tuple_of_exception_types_as_written(self):
         self.write("tup.py", "import asyncio\n\n\nasync def f(q):\n    try:\n        await q.get()\n"

@@ -173,6 +173,66 @@ START_TEST(line_map_without_carriage_returns) {
 }
 END_TEST
 
+/* A finding's end: line and column of an offset, \r\n and lone \r ending lines too. */
+START_TEST(source_positions) {
+  al_source s;
+  const char *text = "a\r\nbb\rccc\ndddd";
+  al_source_from_text(&s, "x.py", AL_LANG_PYTHON, text, strlen(text));
+  uint32_t line, col;
+  const uint32_t want[][3] = {{0, 1, 1}, {1, 1, 2}, {3, 2, 1}, {4, 2, 2}, {6, 3, 1}, {9, 3, 4}, {10, 4, 1}, {14, 4, 5}};
+  for (size_t i = 0; i < sizeof want / sizeof *want; i++) {
+    al_source_position(&s, want[i][0], &line, &col);
+    ck_assert_uint_eq(line, want[i][1]);
+    ck_assert_uint_eq(col, want[i][2]);
+  }
+  al_source_free(&s);
+  al_source_position(NULL, 3, &line, &col); /* no text: not known */
+  ck_assert_uint_eq(line, 0);
+  ck_assert_uint_eq(col, 0);
+}
+END_TEST
+
+/* ir_add appends each child after its parent's last one, without a last-child pointer:
+ * in pre-order, and for a parent given children out of that order. */
+static void ck_children(const ir_node *p, const char *want) {
+  char got[64] = "";
+  for (const ir_node *c = p->child; c; c = c->next) {
+    ck_assert_ptr_eq(c->parent, p);
+    strncat(got, c->name, sizeof got - strlen(got) - 1);
+  }
+  ck_assert_str_eq(got, want);
+}
+
+START_TEST(ir_add_keeps_child_order) {
+  al_source s;
+  al_source_from_text(&s, "x.py", AL_LANG_PYTHON, "pass\n", 5);
+  ir_file *f = ir_file_new(&s, "x");
+  ir_span sp = {0, 1, 1, 1};
+  ir_node *n[16];
+  const char *names[16] = {"a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l", "m", "n", "o", "p"};
+  int k = 0;
+#define ADD(parent) (n[k] = ir_add(f, (parent), IR_CALL, sp), n[k]->name = names[k], n[k++])
+  ir_node *a = ADD(f->root);      /* a */
+  ir_node *b = ADD(a);            /*   b */
+  ir_node *c = ADD(b);            /*     c */
+  ADD(c);                         /*       d */
+  ADD(f->root);                   /* e: after a, climbing from d */
+  ADD(b);                         /* f: b's second child, out of order (e was made last) */
+  ADD(a);                         /* g: a's second child, out of order */
+  ADD(b);                         /* h: after f (made two nodes ago) */
+  ADD(f->root);                   /* i: after e, with the last node made under a */
+  ADD(c);                         /* j: c's second child, nothing on the climb */
+#undef ADD
+  ck_children(f->root, "aei");
+  ck_children(a, "bg");
+  ck_children(b, "cfh");
+  ck_children(c, "dj");
+  ck_assert_ptr_eq(n[9]->next, NULL);
+  ir_file_free(f);
+  al_source_free(&s);
+}
+END_TEST
+
 START_TEST(languages_by_extension) {
   ck_assert_int_eq(al_lang_from_path("a/b.py"), AL_LANG_PYTHON);
   ck_assert_int_eq(al_lang_from_path("b.pyi"), AL_LANG_PYTHON);
@@ -886,6 +946,8 @@ int main(void) {
   tcase_add_test(tc, utf8_validation);
   tcase_add_test(tc, line_map_handles_all_line_endings);
   tcase_add_test(tc, line_map_without_carriage_returns);
+  tcase_add_test(tc, source_positions);
+  tcase_add_test(tc, ir_add_keeps_child_order);
   tcase_add_test(tc, languages_by_extension);
   tcase_add_test(tc, gitignore_globs);
   tcase_add_test(tc, inline_suppressions);
