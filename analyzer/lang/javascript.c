@@ -2121,11 +2121,17 @@ static ir_node *lower_func(ts_walk *w, TSNode n, ir_node *parent) {
       x->type = primitive_type(w, rt); /* `(): number`: never a promise, whatever the body (a body-less
                                         * signature only when it is the name's one declaration: else it
                                         * is one overload of several) */
-    /* `function log(): void { ... }`: a declaration with a body says it returns nothing (not a
-     * method or a signature: an async implementation may stand behind a `(): void` one) */
-    if (!x->type && !(x->flags & (IR_F_ASYNC | IR_F_RETURNS_PROMISE)) && ts_is(n, "function_declaration") &&
-        !ts_node_is_null(ts_field(n, "body")) && is_void(w, rt))
-      x->type = "void";
+    /* `function log(): void { ... }`, `const log = (): void => { ... }`: a function with a body
+     * says it returns nothing (not a method, which a subclass may override with an async one,
+     * nor a signature: an async implementation may stand behind a `(): void` one) */
+    if (!x->type && !(x->flags & (IR_F_ASYNC | IR_F_RETURNS_PROMISE)) && is_void(w, rt)) {
+      TSNode body = ts_field(n, "body");
+      ts_frame *up = ts_up(w, 1), *decl = ts_up(w, 2); /* (a `let` may be given an async one later) */
+      bool bound = (ts_is(n, "arrow_function") || ts_is(n, "function_expression")) && ts_is(body, "statement_block") &&
+                   up && ts_is(up->node, "variable_declarator") && decl && ts_is(decl->node, "lexical_declaration") &&
+                   ts_has_token(decl->node, "const");
+      if ((ts_is(n, "function_declaration") && !ts_node_is_null(body)) || bound) x->type = "void";
+    }
     if (name) record_return(w, w->user, x, name, rt);
     if (x->flags & IR_F_ASYNC) { /* stored where a `() => void` is expected */
       int k = 1;
