@@ -679,7 +679,7 @@ static void async_for_coroutine(const ir_file *f, const al_index *idx, al_sink *
     return;
   const ir_node *it = al_loop_iterated_call(f, loop);
   const al_func_info *fn = it ? al_index_resolve(idx, f, it) : NULL;
-  if (!fn || (fn->func->flags & (IR_F_ASYNC | IR_F_GENERATOR | IR_F_DECORATED)) != IR_F_ASYNC) return;
+  if (!al_fn_coroutine(fn)) return;
   bool py = f->lang == AL_LANG_PYTHON;
   al_report(sink, it, "`%s` over `%s()`, an async function (defined at %s:%u) that is no generator: its %s is not "
             "an async iterable, so this raises TypeError%s; iterate what it returns: `%s await %s(...)%s`",

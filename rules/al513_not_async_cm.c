@@ -143,7 +143,7 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
         reported = true;
         continue;
       }
-      if (!fn || (fn->func->flags & (IR_F_ASYNC | IR_F_GENERATOR | IR_F_DECORATED)) != IR_F_ASYNC) continue;
+      if (!al_fn_coroutine(fn)) continue;
       al_report(sink, c, "`async with %s()`: `%s` is an async def (defined at %s:%u), and its coroutine is not an "
                 "async context manager (no `__aenter__`), so this raises TypeError; await it first (`async with "
                 "await %s()`), or make it one with @contextlib.asynccontextmanager", al_call_label(f, c),

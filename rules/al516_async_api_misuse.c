@@ -155,16 +155,14 @@ static bool plain_for_async(const ir_file *f, const al_index *idx, al_sink *sink
   const al_kb_entry *sp = named ? al_kb_find(kb, "spawn", n->name) : NULL; /* (the `ready` ones are exact names) */
   if (sp && al_kb_attr_is(sp, "ready", "true")) {
     const al_func_info *fn = al_ref_fn(f, idx, n, a->text);
-    if (!fn || (fn->func->flags & (IR_F_ASYNC | IR_F_GENERATOR | IR_F_DECORATED)) != IR_F_ASYNC ||
-        (fn->flags & AL_FN_STARTABLE))
-      return false;
+    if (!al_fn_coroutine(fn) || (fn->flags & AL_FN_STARTABLE)) return false;
     for (uint32_t i = 0; i < fn->func->nargs; i++)
       if (fn->func->args[i].flags & IR_ARG_SPREAD) return false; /* (`**kwargs` takes it) */
     al_report(sink, n, "`%s()` is given `%s` (defined at %s:%u), which takes no `task_status`: start() passes "
               "`task_status=` to it and waits for `task_status.started()`, so this raises TypeError (\"unexpected "
               "keyword argument 'task_status'\"); use `start_soon()`, or give `%s` a `task_status="
-              "trio.TASK_STATUS_IGNORED` parameter and call `task_status.started()` when it is ready", label, a->text,
-              fn->file->src->path, fn->func->span.line, a->text);
+              "%s.TASK_STATUS_IGNORED` parameter and call `task_status.started()` when it is ready", label, a->text,
+              fn->file->src->path, fn->func->span.line, a->text, al_py_async_lib_of(f, n));
     return true;
   }
   if (named && al_kb_match(kb, "takes_async_fn", n->name)) {
@@ -391,17 +389,24 @@ static void callback_given_settle(const ir_file *f, al_sink *sink, const ir_node
                 al_call_label(f, n), al_call_label(f, n), al_call_label(f, c));
 }
 
+/* The method of a `p.then(...)` / `p.catch(...)` / `p.finally(...)` call ("then", "catch",
+ * "finally"), or NULL. */
+static const char *promise_method(const ir_node *n) {
+  const char *dot = n->name ? strrchr(n->name, '.') : NULL;
+  if (!dot || dot == n->name || (n->flags & IR_F_NEW)) return NULL;
+  const char *m = dot + 1;
+  return !strcmp(m, "then") || !strcmp(m, "catch") || !strcmp(m, "finally") ? m : NULL;
+}
+
 /* eslint-plugin-promise valid-params: `.then()`, `.catch()`, `.finally()` without a
  * handler do nothing (a `.catch()` handles no rejection); `.catch(a, b)` and
  * `.finally(a, b)` ignore the second. A dropped or chained `p.catch()` is AL101's (a floating
  * promise), not reported twice. (`.then` with three arguments is jQuery's progress
  * callback: left alone.) */
 static bool promise_method_arity(const ir_file *f, al_sink *sink, const ir_node *n) {
-  const char *dot = n->name ? strrchr(n->name, '.') : NULL;
-  if (!dot || dot == n->name || (n->flags & IR_F_NEW)) return false;
-  const char *m = dot + 1;
-  bool then = !strcmp(m, "then"), catch_ = !strcmp(m, "catch"), fin = !strcmp(m, "finally");
-  if (!then && !catch_ && !fin) return false;
+  const char *m = promise_method(n);
+  if (!m) return false;
+  bool catch_ = !strcmp(m, "catch"), fin = !strcmp(m, "finally");
   for (uint32_t i = 0; i < n->nargs; i++)
     if (n->args[i].flags & IR_ARG_SPREAD) return false;
   const char *label = al_call_label(f, n);
@@ -426,10 +431,9 @@ static bool promise_method_arity(const ir_file *f, al_sink *sink, const ir_node 
  * one whose returns give nothing or a literal (`.catch(handleError('x'))`, a factory
  * returning a handler, is the usual shape and left alone). */
 static bool handler_called(const ir_file *f, const al_index *idx, al_sink *sink, const ir_node *n) {
-  const char *dot = n->name ? strrchr(n->name, '.') : NULL;
-  if (!dot || dot == n->name || (n->flags & IR_F_NEW)) return false;
-  bool then = !strcmp(dot + 1, "then");
-  if (!then && strcmp(dot + 1, "catch") && strcmp(dot + 1, "finally")) return false;
+  const char *m = promise_method(n);
+  if (!m) return false;
+  bool then = !strcmp(m, "then");
   for (uint32_t i = 0; i < n->nargs && i < (then ? 2u : 1u); i++) {
     if (n->args[i].flags & (IR_ARG_SPREAD | IR_ARG_LAMBDA | IR_ARG_FUNC_REF | IR_ARG_NULL)) continue;
     const ir_node *c = al_arg_call(f, n, i);
@@ -441,7 +445,7 @@ static bool handler_called(const ir_file *f, const al_index *idx, al_sink *sink,
     al_report(sink, c, "`%s()` is given `%s()`, the result of calling it, not the function: %s ignores what is "
               "not a function, so `%s` runs at once, before the promise settles, and the chain passes the "
               "outcome on as if there were no handler%s; pass the function (`%s`, or `() => %s(...)`)",
-              al_call_label(f, n), label, dot + 1, label,
+              al_call_label(f, n), label, m, label,
               async ? " (and the promise it returns floats: a rejection is unhandled)" : "", label, label);
     return true;
   }
@@ -673,12 +677,15 @@ static void caches_coroutine(const ir_file *f, const al_index *idx, al_sink *sin
             property ? "second read of the property" : "next call with the same arguments");
 }
 
+/* Python code that awaits at module level runs inside a loop (a notebook, `python -m asyncio`). */
+static bool awaits_at_module_level(const ir_file *f) {
+  for (ir_node *const *a = ir_of_kind(f, IR_AWAIT); *a; a++)
+    if (!ir_enclosing_func(*a)) return true;
+  return false;
+}
+
 static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   const al_kb *kb = al_kb_for(f->lang);
-  /* Python code that awaits at module level runs inside a loop (a notebook, `python -m asyncio`) */
-  bool top_level_await = false;
-  for (ir_node *const *a = f->lang == AL_LANG_PYTHON ? ir_of_kind(f, IR_AWAIT) : NULL; a && *a && !top_level_await; a++)
-    top_level_await = !ir_enclosing_func(*a);
   ir_kinds_iter n_it = ir_kinds(f, IR_KINDS(IR_FUNC, IR_CALL));
   for (const ir_node *n; (n = ir_kinds_next(&n_it));) {
     if (n->kind == IR_FUNC && f->lang == AL_LANG_JS && n->name && !(n->flags & IR_F_LAMBDA)) {
@@ -697,7 +704,7 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
       continue;
     }
     if (n->nargs && plain_for_async(f, idx, sink, n, kb)) continue;
-    if (!ir_enclosing_func(n) && !top_level_await && al_kb_match(kb, "needs_running_loop", n->name)) {
+    if (!ir_enclosing_func(n) && al_kb_match(kb, "needs_running_loop", n->name) && !awaits_at_module_level(f)) {
       al_report(sink, n, "`%s()` at import time (%s): no event loop runs here yet, so it raises RuntimeError "
                 "(\"no running event loop\"); call it inside the async code the program starts (`asyncio.run(main())`, "
                 "`trio.run(main)`)", al_call_label(f, n), ir_enclosing_class(n) ? "in a class body" : "module level");

@@ -972,6 +972,10 @@ bool al_fn_async_gen(const al_func_info *fn) {
   return fn && (fn->func->flags & (IR_F_ASYNC | IR_F_GENERATOR | IR_F_DECORATED)) == (IR_F_ASYNC | IR_F_GENERATOR);
 }
 
+bool al_fn_coroutine(const al_func_info *fn) {
+  return fn && (fn->func->flags & (IR_F_ASYNC | IR_F_GENERATOR | IR_F_DECORATED)) == IR_F_ASYNC;
+}
+
 const al_func_info *al_ref_fn(const ir_file *f, const al_index *idx, const ir_node *call, const char *text) {
   if (!text || !*text) return NULL;
   /* resolved as the front end resolves a call of that name: a method of the class

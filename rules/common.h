@@ -83,6 +83,9 @@ bool al_fn_surely_plain(const al_func_info *fn);
 /* A project async generator function (`async def` with a yield / `async function*`), not
  * decorated: a decorator may make something else of it. */
 bool al_fn_async_gen(const al_func_info *fn);
+/* A project coroutine function (`async def` / `async function` without a yield), not
+ * decorated: its call makes a coroutine / promise and nothing else. */
+bool al_fn_coroutine(const al_func_info *fn);
 /* text as the file's imports spell it out (`serve_tcp` after `from trio import serve_tcp`
  * -> trio.serve_tcp), or text itself. */
 const char *al_imported_name(const ir_file *f, const char *text);

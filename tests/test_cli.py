@@ -264,6 +264,15 @@ class Cli(unittest.TestCase):
         self.assertIn("an anyio.CapacityLimiter", got[(16, "AL302")])
         self.assertIn("an asyncio.Semaphore", got[(18, "AL302")])
 
+    def test_start_without_task_status_names_the_groups_own_library(self):
+        self.write("starts.py", "import anyio\nimport trio\n\n\nasync def worker(n):\n    await trio.sleep(n)\n\n\n"
+                   "async def main():\n    async with trio.open_nursery() as nursery:\n"
+                   "        await nursery.start(worker, 1)\n    async with anyio.create_task_group() as tg:\n"
+                   "        await tg.start(worker, 2)\n")
+        got = self.messages("--no-cache", "--select", "AL516", self.dir)
+        self.assertIn("`task_status=trio.TASK_STATUS_IGNORED`", got[(11, "AL516")])
+        self.assertIn("`task_status=anyio.TASK_STATUS_IGNORED`", got[(13, "AL516")])
+
     def test_function_for_coroutine_names_the_exception_each_api_raises(self):
         # asyncio.run() checks its argument and raises ValueError; create_task() raises TypeError
         self.write("runner.py", "import asyncio\n\n\nasync def main():\n    asyncio.create_task(main)\n\n\n"
