@@ -74,7 +74,10 @@ static al_fix *make_fix(const ir_file *f, const ir_node *call, const ir_node *en
 /* JS: `p.then(f)` on a local holding a promise (`const p = fetch(u)`). */
 static bool chain_on_stored_promise(const ir_file *f, const al_index *idx, const ir_node *n) {
   if (!n->child || n->child->kind != IR_USE || !n->child->name) return false;
-  if (f->lang == AL_LANG_JS && al_promise_param(f, n, n->child->name)) return true; /* `p: Promise<T>` */
+  if (f->lang == AL_LANG_JS) { /* `p: Promise<T>`; `p: Promise<T> | undefined` too: `.then` is called on it */
+    bool array, maybe;
+    if (al_promise_or_array_param(f, n, n->child->name, &array, &maybe) && !array) return true;
+  }
   size_t vl = strlen(n->child->name);
   const al_func_info *callee;
   const al_kb_entry *api;

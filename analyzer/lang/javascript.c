@@ -140,6 +140,9 @@ static const char *dotted(ts_walk *w, TSNode n) {
       }
       if (!ident) break;
       parts[k++] = frag;
+    } else if (ts_is(n, "non_null_expression")) { /* TypeScript `a!.b`, `this.cb!`: as a.b, this.cb */
+      n = ts_node_named_child(n, 0);
+      continue;
     } else {
       break;
     }
@@ -1094,6 +1097,11 @@ static const char *required_module(ts_walk *w, js_ctx *c, TSNode fn) {
   return ts_is(arg, "string") ? norm_spec(w, c, string_value(w, arg)) : NULL;
 }
 
+/* What a function's local typed as a function returning a promise (`let load: () =>
+ * Promise<T>`) is bound to in js_ctx.types: a call of it is a promise (its type), whatever
+ * it holds. (A module-level one is lowered as a bodiless function: lower_fn_typed.) */
+static const char promise_fn_local[] = "() => Promise";
+
 /* Resolves `x.m` / `this.x.m` through a typed receiver; false when the head is untyped. */
 static bool resolve_typed(ts_walk *w, js_ctx *c, const char *text, ir_node *call) {
   const char *dot = strchr(text, '.');
@@ -1104,6 +1112,10 @@ static bool resolve_typed(ts_walk *w, js_ctx *c, const char *text, ir_node *call
     /* `load()` with `load: Loader`: the function type's (a type alias, see IR_FUNC); in
      * JavaScript a package's value called (`db('users')` with `db = knex(config)`) */
     al_binding *b = ts_typed_var(w, &c->types, "this.", text);
+    if (b && b->member == promise_fn_local) { /* `let load: () => Promise<T>` in a function */
+      call->type = "Promise";
+      return false;
+    }
     bool ok = b && b->member && !strpbrk(b->member, c->typescript ? "().[<" : "()[<");
     if (!c->typescript && ok && (b->module ? b->module[0] == '/' : !strchr(b->member, '.')))
       ok = false; /* (a package's type: `knex.Knex`, bound without a module) */
@@ -1459,6 +1471,7 @@ static ir_node *lower_call(ts_walk *w, js_ctx *c, TSNode n, ir_node *parent, boo
     fn = ts_node_named_child(fn, 0);
     awaited = true;
   }
+  if (!is_new && ts_is(fn, "non_null_expression")) fn = ts_node_named_child(fn, 0); /* TypeScript `cb!()` */
   /* `(work)()`, `(0, svc.load)()`: the function the parentheses give (indirect call) */
   for (TSNode in = fn; !is_new && ts_is(in, "parenthesized_expression");) {
     in = ts_node_named_child(in, ts_node_named_child_count(in) - 1);
@@ -2735,6 +2748,8 @@ static ir_node *js_enter(ts_walk *w, bool *descend) {
       if (c->typescript && ts_is(nm, "identifier")) {
         bind_annotation(w, c, ts_scope(w), ts_text(w, nm), ty);
         inline_object_type(w, ts_scope(w), ts_text(w, nm), ty);
+        if (ts_scope(w) && !ts_node_is_null(ty) && promise_fn_type(w, ty))
+          ts_bind_type(w, &c->types, ts_scope(w), "this.", ts_text(w, nm), NULL, promise_fn_local);
         /* (module level only: a function's locals are not scoped in the index, and a
          * local of the same name elsewhere would take its type) */
         if (!ts_scope(w) &&
