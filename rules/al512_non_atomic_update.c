@@ -98,9 +98,12 @@ static bool js_declared(const ir_file *f, const ir_node *fn, const char *name, s
       size_t kl = strlen(kw[k]);
       if (strncmp(t + i, kw[k], kl) || al_ident_char(t[i + kl])) continue;
       uint32_t j = i + (uint32_t)kl;
-      /* `let a = 1, name`, `const { name }`, `let [x, name]`: the declaration's line */
+      /* `let a = 1, name`, `const { name }`, `let [x, name]`: the declaration's line (a
+       * loop head's `for (const i of items)` ends at its parenthesis) */
       uint32_t e = j;
-      while (e < fn->span.end && t[e] != '\n' && t[e] != ';' && t[e] != '=' && (strcmp(kw[k], "function") || t[e] != '(')) e++;
+      while (e < fn->span.end && t[e] != '\n' && t[e] != ';' && t[e] != '=' && t[e] != ')' &&
+             (strcmp(kw[k], "function") || t[e] != '('))
+        e++;
       if (has_path(t, j, e, name, nl)) return true;
     }
   }
