@@ -681,7 +681,19 @@ static ir_use call_use(ts_walk *w, const char **var) {
     }
     return js_in_type(w, k + 1) ? IR_USE_OTHER : IR_USE_ACCESSED; /* `type T = import("./x").T` */
   }
-  if (al_streq(t, "subscript_expression") && ts_node_eq(ts_field(p->node, "object"), me->node)) return IR_USE_ACCESSED;
+  if (al_streq(t, "subscript_expression") && ts_node_eq(ts_field(p->node, "object"), me->node)) {
+    /* `p["catch"](f)` (code written for old engines, where catch was reserved): as p.catch(f) */
+    TSNode s = ts_field(p->node, "index"), frag = ts_node_named_child(s, 0);
+    ts_frame *q = ts_up(w, k + 1);
+    if (q && ts_is(q->node, "call_expression") && ts_is(s, "string") && ts_is(frag, "string_fragment")) {
+      uint32_t a = ts_node_start_byte(frag), e = ts_node_end_byte(frag);
+      const char *pn = w->text + a;
+      if ((e - a == 4 && !strncmp(pn, "then", 4)) || (e - a == 5 && !strncmp(pn, "catch", 5)) ||
+          (e - a == 7 && !strncmp(pn, "finally", 7)))
+        return IR_USE_CHAINED;
+    }
+    return IR_USE_ACCESSED;
+  }
   return IR_USE_OTHER;
 }
 
