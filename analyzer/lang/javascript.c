@@ -185,7 +185,7 @@ static const char *dotted(ts_walk *w, TSNode n) {
 
 /* Each name an object pattern takes (`{ load, save: put }`) aliases that member of holder
  * (`holder.load`, `holder.save`); defaults, rest and nested patterns are skipped. */
-static void alias_pattern_members(ts_walk *w, js_ctx *c, TSNode pattern, const char *holder) {
+static void alias_pattern_members(ts_walk *w, js_ctx *c, const ir_node *scope, TSNode pattern, const char *holder) {
   for (uint32_t i = 0, k = ts_node_named_child_count(pattern); i < k; i++) {
     TSNode p = ts_node_named_child(pattern, i), key = p, local = p;
     if (ts_is(p, "pair_pattern")) {
@@ -196,7 +196,9 @@ static void alias_pattern_members(ts_walk *w, js_ctx *c, TSNode pattern, const c
     }
     if (!ts_is(local, "identifier") && !ts_is(local, "shorthand_property_identifier_pattern")) continue;
     if (!ts_is(key, "property_identifier") && !ts_is(key, "shorthand_property_identifier_pattern")) continue;
-    ts_alias_bind(w, &c->aliases, ts_text(w, local), al_arena_fmt(&w->f->arena, "%s.%s", holder, ts_text(w, key)));
+    const char *target = al_arena_fmt(&w->f->arena, "%s.%s", holder, ts_text(w, key));
+    if (scope) ts_alias_bind_in(&c->aliases, scope, ts_text(w, local), target);
+    else ts_alias_bind(w, &c->aliases, ts_text(w, local), target);
   }
 }
 
@@ -206,8 +208,12 @@ static void bind_alias(ts_walk *w, js_ctx *c, TSNode name, TSNode value) {
   if (ts_is(name, "object_pattern") && !ts_node_is_null(value)) { /* `const { start, stop: end } = profiler` */
     if (!ts_is(value, "identifier") && !ts_is(value, "member_expression")) return;
     const char *holder = dotted(w, value);
-    if (strchr(holder, '(') || ts_is_param(w, holder)) return;
-    alias_pattern_members(w, c, name, holder);
+    /* (a parameter's members are not known, unless its type is: `const { run } = props`
+     * with `props: Props`) */
+    if (strchr(holder, '(') ||
+        (ts_is_param(w, holder) && !(c->typescript && c->types.len && ts_typed_var(w, &c->types, "this.", holder))))
+      return;
+    alias_pattern_members(w, c, NULL, name, holder);
     return;
   }
   if (!ts_is(name, "identifier") || ts_node_is_null(value)) return;
@@ -898,7 +904,7 @@ static void bind_destructured_result(ts_walk *w, js_ctx *c, TSNode pattern, TSNo
   const char *var = al_arena_fmt(&w->f->arena, "@d%u", ts_node_start_byte(pattern));
   bind_new_var(w, c, var, value);
   if (!ts_typed_var(w, &c->types, "this.", var)) return;
-  alias_pattern_members(w, c, pattern, var);
+  alias_pattern_members(w, c, NULL, pattern, var);
 }
 
 static void bind_new(ts_walk *w, js_ctx *c, TSNode left, TSNode value) {
@@ -2260,6 +2266,11 @@ static ir_node *lower_func(ts_walk *w, TSNode n, ir_node *parent) {
               /* `constructor(private load: () => Promise<T>)`: this.load() is awaitable, as for a field */
               if (promise_fn && parent && parent->kind == IR_CLASS) lower_fn_typed(w, parent, pat, ts_field(p, "type"));
             }
+          }
+          /* `({ load, save: store }: Api)`: load() calls Api's load, store() its save */
+          if (ts_is(pat, "object_pattern") && ((js_ctx *)w->user)->typescript) {
+            const char *type = annotated_type(w, ts_field(p, "type"));
+            if (type) alias_pattern_members(w, w->user, x, pat, type);
           }
           p = pat;
         }
