@@ -23,6 +23,8 @@ typedef struct js_ctx {
   const char *next_function_kw; /* the first `function` at or after the last body asked about (the walk
                                  * asks in source order: found once for all the bodies around it) */
   al_map types;    /* locals / this.x holding `new X()`: their method calls resolve to X's */
+  al_map fn_types; /* TypeScript: locals / this.x typed as functions returning a promise or void
+                    * (keyed as types; promise_fn_local, void_fn_local) */
   bool typescript; /* the TypeScript grammar: annotations are looked at */
   al_map returns;  /* TypeScript: function name -> js_return*, the class its return type names */
   const al_kb_section *globals; /* knowledge `global_objects`: `window.fetch()` is fetch() */
@@ -1119,21 +1121,29 @@ static const char *required_module(ts_walk *w, js_ctx *c, TSNode fn) {
  * Promise<T>`) is bound to in js_ctx.types: a call of it is a promise (its type), whatever
  * it holds. (A module-level one is lowered as a bodiless function: lower_fn_typed.) */
 static const char promise_fn_local[] = "() => Promise";
+/* ... and a local or field typed as a function returning void (`let onDone: () => void`,
+ * `handler: Fn` with `type Fn = () => void`): an async function assigned to it later
+ * (`onDone = async () => {...}`, `this.handler = async () => {...}`) is one whose promise
+ * its callers ignore. */
+static const char void_fn_local[] = "() => void";
 
 /* Resolves `x.m` / `this.x.m` through a typed receiver; false when the head is untyped. */
 static bool resolve_typed(ts_walk *w, js_ctx *c, const char *text, ir_node *call) {
   const char *dot = strchr(text, '.');
   /* `this.load()` with a field or parameter property `load: Loader` */
   bool this_field = dot && al_starts_with(text, "this.") && !strchr(dot + 1, '.');
+  if (!dot && c->fn_types.len) { /* `let load: () => Promise<T>` in a function: a promise, whatever it holds */
+    al_binding *f = ts_typed_var(w, &c->fn_types, "this.", text);
+    if (f && f->member == promise_fn_local) {
+      call->type = "Promise";
+      return false;
+    }
+  }
   if ((!dot || this_field) && (c->typescript || (!dot && c->returns_imports)) && c->types.len &&
       (isalpha((unsigned char)text[0]) || text[0] == '_' || text[0] == '$')) {
     /* `load()` with `load: Loader`: the function type's (a type alias, see IR_FUNC); in
      * JavaScript a package's value called (`db('users')` with `db = knex(config)`) */
     al_binding *b = ts_typed_var(w, &c->types, "this.", text);
-    if (b && b->member == promise_fn_local) { /* `let load: () => Promise<T>` in a function */
-      call->type = "Promise";
-      return false;
-    }
     bool ok = b && b->member && !strpbrk(b->member, c->typescript ? "().[<" : "()[<");
     if (!c->typescript && ok && (b->module ? b->module[0] == '/' : !strchr(b->member, '.')))
       ok = false; /* (a package's type: `knex.Knex`, bound without a module) */
@@ -1906,6 +1916,16 @@ static bool void_member(ts_walk *w, js_ctx *c, ts_frame *pair, int k) {
   return void_key(w, c, ts_field(pair->node, "key"), ts_up(w, k + 2));
 }
 
+/* An assignment to a local or a field declared as a function returning void. */
+static bool void_assigned(ts_walk *w, js_ctx *c, TSNode assign) {
+  TSNode l = ts_field(assign, "left");
+  if (!c->fn_types.len || !(ts_is(l, "identifier") || ts_is(l, "member_expression"))) return false;
+  const char *name = dotted(w, l);
+  if (strchr(name, '.') && (!al_starts_with(name, "this.") || strchr(name + 5, '.'))) return false;
+  al_binding *b = ts_typed_var(w, &c->fn_types, "this.", name);
+  return b && b->member == void_fn_local;
+}
+
 /* The member key of an object literal declared as decl (`const o: T = {...}`) is typed
  * as a function returning void by T: an inline object type, or a type or interface of
  * this file (c->void_types). */
@@ -2183,6 +2203,8 @@ static ir_node *lower_func(ts_walk *w, TSNode n, ir_node *parent) {
       else if (ts_is(n, "method_definition") && p && ts_is(p->node, "object") &&
                void_arg_key(w, ts_field(n, "name"), k))
         x->flags |= IR_F_VOID_SLOT; /* `register({ async onDone() {...} })` */
+      else if (p && ts_is(p->node, "assignment_expression") && void_assigned(w, w->user, p->node))
+        x->flags |= IR_F_VOID_SLOT; /* `onDone = async () => {...}` with `let onDone: () => void` */
       else if (p && ts_is(p->node, "jsx_expression") && void_jsx_attribute(w, k))
         x->flags |= IR_F_VOID_SLOT; /* `<Editor onSave={async () => {...}} />` */
       else if (p && ts_is(p->node, "public_field_definition") && overrides_void(w, w->user, p->node, ts_up(w, k + 2)))
@@ -2695,6 +2717,9 @@ static ir_node *js_enter(ts_walk *w, bool *descend) {
       TSNode nm = ts_field(n, "name");
       if (ts_is(nm, "property_identifier")) {
         bind_annotation(w, c, NULL, al_arena_fmt(&w->f->arena, "this.%s", ts_text(w, nm)), ts_field(n, "type"));
+        if (void_fn_type(w, ts_field(n, "type")))
+          ts_bind_type(w, &c->fn_types, NULL, "this.", al_arena_fmt(&w->f->arena, "this.%s", ts_text(w, nm)), NULL,
+                       void_fn_local);
         if (ts_node_is_null(ts_field(n, "value"))) return lower_fn_typed(w, parent, nm, ts_field(n, "type"));
       }
     }
@@ -2772,7 +2797,9 @@ static ir_node *js_enter(ts_walk *w, bool *descend) {
         bind_annotation(w, c, ts_scope(w), ts_text(w, nm), ty);
         inline_object_type(w, ts_scope(w), ts_text(w, nm), ty);
         if (ts_scope(w) && !ts_node_is_null(ty) && promise_fn_type(w, ty))
-          ts_bind_type(w, &c->types, ts_scope(w), "this.", ts_text(w, nm), NULL, promise_fn_local);
+          ts_bind_type(w, &c->fn_types, ts_scope(w), "this.", ts_text(w, nm), NULL, promise_fn_local);
+        else if (!ts_node_is_null(ty) && void_fn_type(w, ty))
+          ts_bind_type(w, &c->fn_types, ts_scope(w), "this.", ts_text(w, nm), NULL, void_fn_local);
         /* (module level only: a function's locals are not scoped in the index, and a
          * local of the same name elsewhere would take its type) */
         if (!ts_scope(w) &&
@@ -2886,6 +2913,7 @@ ir_file *al_lower_javascript(const al_source *src, const al_lower_ctx *ctx, char
   ts_names_free(&c.stored);
   ts_names_free(&c.getters);
   al_map_free(&c.types);
+  al_map_free(&c.fn_types);
   al_map_free(&c.returns);
   al_map_free(&c.aliases);
   al_map_free(&c.void_types);
