@@ -1420,7 +1420,7 @@ static void held_candidates(const ir_file *f) {
     bool maps = false;
     for (const ir_node *k = a->child; k && !maps; k = k->next)
       maps = k->kind == IR_CALL && k->span.start == v && k->name &&
-             (al_ends_with(k->name, ".map") || al_ends_with(k->name, ".flatMap"));
+             al_js_array_map(k);
     if (t[v] == '[' || maps) c[n++] = (held_cand){a, ir_enclosing_func(a), v, 0};
   }
   for (ir_node *const *a_at = ir_of_kind(f, IR_ASSIGN); *a_at && n; a_at++) {
@@ -1469,7 +1469,7 @@ static const ir_node *local_promise_array(const ir_file *f, const al_index *idx,
     if (t[v] == '[' && c->span.start > v && (f->lang == AL_LANG_PYTHON ? al_is_spawn(f, c) : false)) *el = c;
     else if (t[v] == '[' && c->span.start > v && !al_is_spawn(f, c) && al_index_call_awaitable(idx, f, c, &callee, &api))
       *el = c;
-    else if (c->name && (al_ends_with(c->name, ".map") || al_ends_with(c->name, ".flatMap")) && c->span.start == v &&
+    else if (al_js_array_map(c) && c->span.start == v &&
              c->span.end >= only->span.end - 1 && maps_to_promises(f, idx, c))
       *el = c;
   }
@@ -1510,7 +1510,7 @@ static void awaited_collection(const ir_file *f, const al_index *idx, al_sink *s
     for (const ir_node *c = aw->child; c && !el && !js; c = c->next)
       if (c->kind == IR_CALL && al_is_spawn(f, c)) el = c;
   } else if (js && aw->child && aw->child->kind == IR_CALL && aw->child->use == IR_USE_AWAITED && !aw->child->next &&
-             aw->child->name && (al_ends_with(aw->child->name, ".map") || al_ends_with(aw->child->name, ".flatMap")) &&
+             al_js_array_map(aw->child) &&
              aw->child->span.start == at && aw->child->span.end == aw->span.end && maps_to_promises(f, idx, aw->child)) {
     el = aw->child;
   }

@@ -104,7 +104,7 @@ static bool read_later(const ir_file *f, const al_index *idx, const ir_node *fn,
 static const ir_node *js_map_element(const ir_file *f, const al_index *idx, const ir_node *c) {
   const al_func_info *callee;
   const al_kb_entry *api;
-  if (!c->name || !al_ends_with(c->name, ".map")) return NULL;
+  if (!al_js_array_map(c) || al_ends_with(c->name, ".flatMap")) return NULL;
   for (const ir_node *fn = c->child; fn; fn = fn->next) {
     if (fn->kind != IR_FUNC || !(fn->flags & IR_F_LAMBDA)) continue;
     if (fn->flags & IR_F_ASYNC) return fn;

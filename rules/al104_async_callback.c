@@ -360,7 +360,8 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
     }
     if (n->kind != IR_CALL || !n->name) continue;
     if (f->lang == AL_LANG_JS && expect_throw(f, idx, sink, n)) continue;
-    if (n->use == IR_USE_DISCARDED && al_kb_match(kb, "promise_array_makers", n->name)) {
+    if (n->use == IR_USE_DISCARDED && al_kb_match(kb, "promise_array_makers", n->name) &&
+        !(n->module && al_kb_match(kb, "awaitable", n->name))) { /* (not Bluebird's Promise.map: a promise) */
       bool handles;
       const ir_node *cb = async_arg(f, idx, n, &handles);
       if (cb) /* [..].map(async ...) as a statement: an array of promises nobody waits for */

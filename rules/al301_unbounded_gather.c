@@ -233,7 +233,7 @@ static const ir_node *for_await_map(const ir_file *f, const al_index *idx, const
   if (f->lang != AL_LANG_JS || !(loop->flags & IR_F_ASYNC) || (loop->flags & IR_F_WHILE)) return NULL;
   const ir_node *m = loop->child;
   if (!m || m->kind != IR_CALL || !m->name || !m->nargs || (loop->body && m->span.start >= loop->body) ||
-      !(al_ends_with(m->name, ".map") || al_ends_with(m->name, ".flatMap")))
+      !al_js_array_map(m))
     return NULL;
   for (const ir_node *fn = m->child; fn; fn = fn->next)
     if (fn->kind == IR_FUNC) return (fn->flags & IR_F_ASYNC) ? m : NULL;
@@ -290,8 +290,7 @@ static const ir_node *loop_over_mapped(const ir_file *f, const al_index *idx, co
     if (!a) return NULL;
   }
   const ir_node *m = found->child;
-  if (!m || m->kind != IR_CALL || !m->name || !(al_ends_with(m->name, ".map") || al_ends_with(m->name, ".flatMap")))
-    return NULL;
+  if (!m || m->kind != IR_CALL || !al_js_array_map(m)) return NULL;
   return map_makes_promises(f, idx, m) ? m : NULL;
 }
 

@@ -624,8 +624,8 @@ static void check_js(const ir_file *f, const al_index *idx, al_sink *sink, const
     const ir_node *one = al_arg_call(f, n, 0);
     const al_func_info *callee;
     const al_kb_entry *api;
-    if (one && !(one->name && (al_ends_with(one->name, ".map") || al_ends_with(one->name, ".flatMap") ||
-                               al_ends_with(one->name, ".filter") || al_ends_with(one->name, ".slice"))) &&
+    if (one && !(al_js_array_map(one) || (one->name && (al_ends_with(one->name, ".filter") ||
+                                                        al_ends_with(one->name, ".slice")))) &&
         al_index_call_awaitable(idx, f, one, &callee, &api))
       al_report(sink, n, "`%s()` is given one promise (`%s()`), not an iterable of them: it rejects with a "
                 "TypeError (not iterable); pass `[%s]`, or await the promise directly", label,

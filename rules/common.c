@@ -2226,3 +2226,8 @@ const char *al_accessed_member(const ir_file *f, const ir_node *n, char *buf, si
 bool al_own_member(const ir_file *f, const char *member) {
   return *member && strcmp(member, "[]") && al_kb_find(al_kb_for(f->lang), "awaitable_own_members", member);
 }
+
+bool al_js_array_map(const ir_node *call) {
+  if (!call->name || !(al_ends_with(call->name, ".map") || al_ends_with(call->name, ".flatMap"))) return false;
+  return !call->module || !al_kb_match(al_kb_for(AL_LANG_JS), "awaitable", call->name);
+}

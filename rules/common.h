@@ -193,6 +193,9 @@ ir_span al_span_at(const ir_file *f, uint32_t off, uint32_t len);
 bool al_spawn_dangles(const ir_file *f, const ir_node *call);
 /* True when a call starts a task at all (any `spawn` entry). */
 bool al_is_spawn(const ir_file *f, const ir_node *call);
+/* JS: `xs.map(f)` / `xs.flatMap(f)`, an array's — not a module's function of that name
+ * that the knowledge says returns a promise (Bluebird's `Promise.map(xs, f)`). */
+bool al_js_array_map(const ir_node *call);
 
 /* True when a `with` shields its body from outer cancellation: a `shields` entry
  * (CancelScope / move_on_after / fail_after need shield=True). */
