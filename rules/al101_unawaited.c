@@ -1262,6 +1262,8 @@ static const ir_node *plain_name_decl(const ir_file *f, const ir_node *aw, const
   return own_assigns(f, f->root, name, len, &only) == 1 ? only : NULL;
 }
 
+static uint32_t value_start(const char *t, const ir_node *a);
+
 static bool awaited_plain_name(const ir_file *f, al_sink *sink, const ir_node *aw, uint32_t at) {
   if (f->lang != AL_LANG_JS || aw->child) return false;
   const char *t = f->src->text;
@@ -1284,7 +1286,15 @@ static bool awaited_plain_name(const ir_file *f, al_sink *sink, const ir_node *a
   else if (js_declared_by(f, d) == 'c' && (d->flags & IR_F_LITERAL) && d->text &&
            (isdigit((unsigned char)d->text[0]) || strchr("\"'", d->text[0])))
     what = d->text[0] == '"' || d->text[0] == '\'' ? "a constant string" : "a constant number";
-  else
+  else if (js_declared_by(f, d) == 'c' && d->child && d->child->kind == IR_FUNC && !d->child->next &&
+           value_start(t, d) == d->child->span.start) {
+    /* `const load = async () => ...; await load`: the function, not a call of it */
+    al_report(sink, aw, "`await %s` awaits the function itself, not a call of it: `%s` is a constant holding a%s "
+              "function (line %u), which is not a promise, so the await returns it at once and it never runs; "
+              "call it (`await %s(...)`)", name, name, (d->child->flags & IR_F_ASYNC) ? "n async" : "",
+              d->span.line, name);
+    return true;
+  } else
     return false;
   al_fix *fx = al_fix_new(AL_FIX_APPLY_UNSAFE, "drop the await");
   al_fix_add(fx, aw->span.start, at, "");
