@@ -72,12 +72,10 @@ static al_fix *make_fix(const ir_file *f, const ir_node *call, const ir_node *en
 }
 
 /* JS: `p.then(f)` on a local holding a promise (`const p = fetch(u)`). */
+static bool stored_promise(const ir_file *f, const al_index *idx, const ir_node *n, const char *name);
+
 static bool chain_on_stored_promise(const ir_file *f, const al_index *idx, const ir_node *n) {
   if (!n->child || n->child->kind != IR_USE || !n->child->name) return false;
-  if (f->lang == AL_LANG_JS) { /* `p: Promise<T>`; `p: Promise<T> | undefined` too: `.then` is called on it */
-    bool array, maybe;
-    if (al_promise_or_array_param(f, n, n->child->name, &array, &maybe) && !array) return true;
-  }
   size_t vl = strlen(n->child->name);
   const al_func_info *callee;
   const al_kb_entry *api;
@@ -87,10 +85,21 @@ static bool chain_on_stored_promise(const ir_file *f, const al_index *idx, const
     const ir_node *v = !strchr(dot + 1, '.') ? al_literal_member_call(f, n, n->child->name, prop, (size_t)(dot - prop)) : NULL;
     return v && al_index_call_awaitable(idx, f, v, &callee, &api);
   }
+  return stored_promise(f, idx, n, n->child->name);
+}
+
+/* JS: name holds a promise at node n: a parameter or a declaration types it so (`p:
+ * Promise<T>`, or `Promise<T> | undefined`), or the function assigned it an awaitable call
+ * before n. */
+static bool stored_promise(const ir_file *f, const al_index *idx, const ir_node *n, const char *name) {
+  bool array, maybe;
+  if (f->lang == AL_LANG_JS && al_promise_or_array_param(f, n, name, &array, &maybe) && !array) return true;
+  const al_func_info *callee;
+  const al_kb_entry *api;
   const ir_node *fn = ir_enclosing_func(n);
   const ir_node *root = fn ? fn : f->root;
   for (const ir_node *c = root->child; c && c != n; c = ir_next(c, root)) {
-    if (c->kind == IR_CALL && c->use == IR_USE_ASSIGNED && c->alias && !strcmp(c->alias, n->child->name) &&
+    if (c->kind == IR_CALL && c->use == IR_USE_ASSIGNED && c->alias && !strcmp(c->alias, name) &&
         al_index_call_awaitable(idx, f, c, &callee, &api))
       return true;
   }
@@ -1516,6 +1525,9 @@ static void awaited_collection(const ir_file *f, const al_index *idx, al_sink *s
       if (c->kind == IR_CALL && c->use != IR_USE_AWAITED && !al_is_spawn(f, c) &&
           al_index_call_awaitable(idx, f, c, &callee, &api))
         el = c;
+    /* `await [p1, p2]` with p1, p2 promises made before */
+    for (const ir_node *c = aw->child; c && !el && js; c = c->next)
+      if (c->kind == IR_USE && c->name && stored_promise(f, idx, aw, c->name)) el = c;
     /* a list of tasks is no more awaitable than one of coroutines */
     for (const ir_node *c = aw->child; c && !el && !js; c = c->next)
       if (c->kind == IR_CALL && al_is_spawn(f, c)) el = c;
