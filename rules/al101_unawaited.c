@@ -71,9 +71,9 @@ static al_fix *make_fix(const ir_file *f, const ir_node *call, const ir_node *en
   return fx;
 }
 
-/* JS: `p.then(f)` on a local holding a promise (`const p = fetch(u)`). */
 static bool stored_promise(const ir_file *f, const al_index *idx, const ir_node *n, const char *name);
 
+/* JS: `p.then(f)` on a local holding a promise (`const p = fetch(u)`). */
 static bool chain_on_stored_promise(const ir_file *f, const al_index *idx, const ir_node *n) {
   if (!n->child || n->child->kind != IR_USE || !n->child->name) return false;
   size_t vl = strlen(n->child->name);

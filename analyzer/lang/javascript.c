@@ -1118,8 +1118,8 @@ static const char *required_module(ts_walk *w, js_ctx *c, TSNode fn) {
 }
 
 /* What a function's local typed as a function returning a promise (`let load: () =>
- * Promise<T>`) is bound to in js_ctx.types: a call of it is a promise (its type), whatever
- * it holds. (A module-level one is lowered as a bodiless function: lower_fn_typed.) */
+ * Promise<T>`) is bound to in js_ctx.fn_types: a call of it is a promise (its type),
+ * whatever it holds. (A module-level one is lowered as a bodiless function: lower_fn_typed.) */
 static const char promise_fn_local[] = "() => Promise";
 /* ... and a local or field typed as a function returning void (`let onDone: () => void`,
  * `handler: Fn` with `type Fn = () => void`): an async function assigned to it later
