@@ -557,6 +557,10 @@ static const al_kb_entry *kb_inherited(const al_index *idx, const ir_file *f, co
       if (e) return e;
     }
     if (!cat3(bm, sizeof bm, b->text, strlen(b->text), dot, strlen(dot), "", 0)) continue;
+    if (!b->keyword && f->lang == AL_LANG_JS) { /* a global class's (`extends Promise`: Promise.resolve) */
+      const al_kb_entry *e = al_kb_match(al_kb_for(f->lang), section, bm);
+      if (e) return e;
+    }
     const al_kb_entry *e = kb_inherited(idx, f, section, b->keyword ? b->keyword : module, bm, depth + 1);
     if (e) return e;
   }
@@ -706,6 +710,8 @@ const al_kb_entry *al_index_library_base(const al_index *idx, const ir_file *f, 
     const al_kb_entry *e = NULL;
     if (b->keyword && b->keyword[0] != '/' && al_join(full, sizeof full, b->keyword, '.', b->text))
       e = al_kb_find(al_kb_for(f->lang), section, full);
+    if (!e && !b->keyword && f->lang == AL_LANG_JS) /* a global class (`extends Promise`) */
+      e = al_kb_find(al_kb_for(f->lang), section, b->text);
     if (!e)
       e = al_index_library_base(idx, f, b->keyword ? b->keyword : module, b->text, section, unless_defines,
                                 depth + 1);
@@ -728,9 +734,16 @@ bool al_index_call_awaitable(const al_index *idx, const ir_file *f, const ir_nod
   if (f->lang == AL_LANG_JS && call->type && al_kb_find(al_kb_for(f->lang), "promise_types", call->type)) return true;
   /* JS `new X()` makes an object, a promise only when X is the promise constructor
    * (`new Resolver()` of dns/promises is not one, whatever its module's wildcard says) */
-  if (f->lang == AL_LANG_JS && (call->flags & IR_F_NEW))
-    return call->name && (*api = al_kb_find(al_kb_for(f->lang), "promise_types", call->name)) &&
-           (*api = kb_awaitable(f, call->name));
+  if (f->lang == AL_LANG_JS && (call->flags & IR_F_NEW)) {
+    if (call->name && (*api = al_kb_find(al_kb_for(f->lang), "promise_types", call->name)))
+      return (*api = kb_awaitable(f, call->name)) != NULL;
+    /* `new Deferred(...)` of a project class that extends Promise */
+    const char *module = call->module ? call->module : f->module, *member = call->member ? call->member : call->name;
+    if (member && module && !strchr(member, '(') &&
+        al_index_library_base(idx, f, module, member, "promise_types", NULL, 0))
+      return (*api = kb_awaitable(f, "Promise")) != NULL;
+    return false;
+  }
   /* A parameter typed as a function returning an awaitable (TypeScript `load: () =>
    * Promise<T>`, Python `load: Callable[[], Awaitable[T]]`) of an enclosing function,
    * called by its name */

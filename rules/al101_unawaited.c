@@ -1792,6 +1792,9 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
         al_report_fix(sink, n, fx, "future %s is never awaited: %s; the work runs, but its result and exception "
                       "are lost (\"exception was never retrieved\"); await it", made_by(f, n, by, sizeof by),
                       note ? note : "it is scheduled already");
+      else if (f->lang == AL_LANG_JS && (n->flags & IR_F_NEW) && n->name && strcmp(n->name, api->name))
+        al_report_fix(sink, n, fx, "%s %s is never awaited: `%s` extends %s; %s", kind, made_by(f, n, by, sizeof by),
+                      al_call_label(f, n), api->name, advice(f, n, in_async)); /* a project subclass */
       else
         al_report_fix(sink, n, fx, "%s %s is never awaited: %s; %s", kind, made_by(f, n, by, sizeof by),
                       note ? note : "it is a known awaitable API", advice(f, n, in_async));
