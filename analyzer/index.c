@@ -504,6 +504,27 @@ static const al_func_info *class_method(const al_index *idx, const ir_file *f, c
   return resolve(idx, f, &fake);
 }
 
+static bool cat3(char *buf, size_t cap, const char *a, size_t na, const char *b, size_t nb, const char *c, size_t nc);
+
+/* Python: class cls of module, and each of its bases, is a project class that does not
+ * define m (a class without bases is known as one by defining other itself): no base
+ * outside the project can bring m. */
+static bool project_chain_without(const al_index *idx, const char *module, const char *cls, const char *m,
+                                  const char *other, int depth) {
+  char cm[512];
+  if (depth >= MAX_BASE_DEPTH || !cat3(cm, sizeof cm, cls, strlen(cls), ".", 1, m, strlen(m)) || lookup(idx, module, cm))
+    return false;
+  const ir_node *c = class_with_bases(idx, module, cm, cm + strlen(cls));
+  if (!c) return cat3(cm, sizeof cm, cls, strlen(cls), ".", 1, other, strlen(other)) && lookup(idx, module, cm);
+  for (uint32_t i = 0; i < c->nargs; i++) {
+    const ir_arg *b = &c->args[i];
+    if (!b->text || !*b->text || strpbrk(b->text, "[(") || (b->keyword && !al_map_get(&idx->modules, b->keyword)) ||
+        !project_chain_without(idx, b->keyword ? b->keyword : module, b->text, m, other, depth + 1))
+      return false;
+  }
+  return true;
+}
+
 int al_index_class_method(const al_index *idx, const ir_file *f, const ir_node *call, const char *m,
                           const char *other) {
   if (f->lang != AL_LANG_PYTHON || !call->name || (call->flags & IR_F_SELF)) return -1;
@@ -515,7 +536,9 @@ int al_index_class_method(const al_index *idx, const ir_file *f, const ir_node *
   char key[512];
   if (!module || snprintf(key, sizeof key, "%s%c%s%c", module, KEY_SEP[0], member, KEY_SEP[0]) >= (int)sizeof key)
     return -1;
-  return index_get(idx, &idx->promisified, key) ? -1 : 0;
+  if (!index_get(idx, &idx->promisified, key)) return 0;
+  /* its bases are the project's, all the way up, and none has m */
+  return !strchr(member, '.') && project_chain_without(idx, module, member, m, other, 0) ? 0 : -1;
 }
 
 /* Class.m where the project's Class has no m but a base outside the project does, by the
