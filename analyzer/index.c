@@ -514,7 +514,12 @@ static bool project_chain_without(const al_index *idx, const char *module, const
   char cm[512];
   if (depth >= MAX_BASE_DEPTH || !cat3(cm, sizeof cm, cls, strlen(cls), ".", 1, m, strlen(m)) || lookup(idx, module, cm))
     return false;
-  const ir_node *c = class_with_bases(idx, module, cm, cm + strlen(cls));
+  char key[512]; /* (not class_with_bases: a lowercase class name has its bases too) */
+  size_t ml = strlen(module), cl = strlen(cls);
+  if (!cat3(key, sizeof key, module, ml, KEY_SEP, 1, cls, cl) || !cat3(key + ml + 1 + cl, sizeof key - ml - 1 - cl,
+                                                                       KEY_SEP, 1, "", 0, "", 0))
+    return false;
+  const ir_node *c = index_get_len(idx, &idx->promisified, key, ml + 2 + cl);
   if (!c) return cat3(cm, sizeof cm, cls, strlen(cls), ".", 1, other, strlen(other)) && lookup(idx, module, cm);
   for (uint32_t i = 0; i < c->nargs; i++) {
     const ir_arg *b = &c->args[i];
