@@ -351,11 +351,16 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
                   "returning void: the component calls it and ignores its promise, so nothing waits for the work "
                   "and a rejection becomes an unhandled rejection; declare the prop as returning Promise<void>, "
                   "or catch the errors inside", attr);
-      else
+      else {
+        /* a lambda bound in a function is named after it (`W.set.onDone`): the name as written */
+        const ir_node *encl = ir_enclosing_func(n);
+        const char *shown = n->name && strcmp(n->name, "<anonymous>") ? n->name : "its declared type";
+        size_t el = encl && encl->name ? strlen(encl->name) : 0;
+        if (el && !strncmp(shown, encl->name, el) && shown[el] == '.' && shown[el + 1]) shown += el + 1;
         al_report(sink, n, "async function stored where a function returning void is expected (%s): whoever calls "
                 "it ignores its promise, so nothing waits for the work and a rejection becomes an unhandled "
-                "rejection; type it as returning Promise<void>, or catch the errors inside",
-                n->name && strcmp(n->name, "<anonymous>") ? n->name : "its declared type");
+                "rejection; type it as returning Promise<void>, or catch the errors inside", shown);
+      }
       continue;
     }
     if (n->kind != IR_CALL || !n->name) continue;

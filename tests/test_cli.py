@@ -273,6 +273,18 @@ class Cli(unittest.TestCase):
         self.assertIn("`task_status=trio.TASK_STATUS_IGNORED`", got[(11, "AL516")])
         self.assertIn("`task_status=anyio.TASK_STATUS_IGNORED`", got[(13, "AL516")])
 
+    def test_typescript_messages_name_what_the_code_wrote(self):
+        # a Promise subclass says so; a void slot assigned in a method is named as written
+        # (not after the method); a constant holding a function says it is one
+        self.write("slots.ts", "class Deferred extends Promise<void> {}\nlet onDone: () => void;\n\n"
+                   "class W {\n  arm() {\n    onDone = async () => {};\n  }\n}\n\n"
+                   "async function go() {\n  new Deferred(() => {});\n  const load = async () => 1;\n"
+                   "  await load;\n}\n")
+        got = self.messages("--no-cache", "--select", "AL101,AL104", self.dir)
+        self.assertIn("`Deferred` extends Promise", got[(11, "AL101")])
+        self.assertIn("is expected (onDone)", got[(6, "AL104")])
+        self.assertIn("`load` is a constant holding an async function (line 12)", got[(13, "AL101")])
+
     def test_function_for_coroutine_names_the_exception_each_api_raises(self):
         # asyncio.run() checks its argument and raises ValueError; create_task() raises TypeError
         self.write("runner.py", "import asyncio\n\n\nasync def main():\n    asyncio.create_task(main)\n\n\n"
