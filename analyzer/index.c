@@ -508,22 +508,23 @@ static bool cat3(char *buf, size_t cap, const char *a, size_t na, const char *b,
 
 /* Python: class cls of module, and each of its bases, is a project class that does not
  * define m (a class without bases is known as one by defining other itself): no base
- * outside the project can bring m. */
+ * outside the project can bring m. (A library's class has no records: it fails the last
+ * test. Every question goes through index_get, which a speculative run records.) */
 static bool project_chain_without(const al_index *idx, const char *module, const char *cls, const char *m,
                                   const char *other, int depth) {
   char cm[512];
   if (depth >= MAX_BASE_DEPTH || !cat3(cm, sizeof cm, cls, strlen(cls), ".", 1, m, strlen(m)) || lookup(idx, module, cm))
     return false;
-  char key[512]; /* (not class_with_bases: a lowercase class name has its bases too) */
+  char key[512]; /* module KEY_SEP cls KEY_SEP (not class_with_bases: a lowercase class name has bases too) */
   size_t ml = strlen(module), cl = strlen(cls);
-  if (!cat3(key, sizeof key, module, ml, KEY_SEP, 1, cls, cl) || !cat3(key + ml + 1 + cl, sizeof key - ml - 1 - cl,
-                                                                       KEY_SEP, 1, "", 0, "", 0))
-    return false;
+  if (!cat3(key, sizeof key, module, ml, KEY_SEP, 1, cls, cl) || ml + cl + 3 > sizeof key) return false;
+  key[ml + 1 + cl] = KEY_SEP[0];
+  key[ml + 2 + cl] = 0;
   const ir_node *c = index_get_len(idx, &idx->promisified, key, ml + 2 + cl);
   if (!c) return cat3(cm, sizeof cm, cls, strlen(cls), ".", 1, other, strlen(other)) && lookup(idx, module, cm);
   for (uint32_t i = 0; i < c->nargs; i++) {
     const ir_arg *b = &c->args[i];
-    if (!b->text || !*b->text || strpbrk(b->text, "[(") || (b->keyword && !al_map_get(&idx->modules, b->keyword)) ||
+    if (!b->text || !*b->text || strpbrk(b->text, "[(") ||
         !project_chain_without(idx, b->keyword ? b->keyword : module, b->text, m, other, depth + 1))
       return false;
   }
