@@ -82,6 +82,22 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
     }
     if (n->kind != IR_WITH || !(n->flags & IR_F_ASYNC)) continue;
     uint32_t end = header_end(f, n);
+    /* `async with 42:`, `async with "x":`, `async with [a, b]:` — a literal has no __aenter__ */
+    const char *lt = f->src->text;
+    uint32_t li = n->span.start;
+    if (end - li > 10 && !strncmp(lt + li, "async", 5)) {
+      li += 5;
+      while (li < end && (lt[li] == ' ' || lt[li] == '\t')) li++;
+      if (!strncmp(lt + li, "with", 4)) li += 4;
+      while (li < end && (lt[li] == ' ' || lt[li] == '\t')) li++;
+      char c0 = li < end ? lt[li] : 0;
+      if ((c0 >= '0' && c0 <= '9') || c0 == '"' || c0 == '\'' || c0 == '[' || c0 == '{') {
+        al_report(sink, n, "`async with` over %s: it has no `__aenter__`, so this raises TypeError before the body "
+                  "runs; use an async context manager",
+                  c0 == '[' ? "a list" : c0 == '{' ? "a set or dict" : c0 == '"' || c0 == '\'' ? "a string" : "a number");
+        continue;
+      }
+    }
     bool reported = false;
     for (const ir_node *c = n->child; c; c = c->next) {
       if (c->kind != IR_CALL || c->span.start >= end || !c->name) continue;
