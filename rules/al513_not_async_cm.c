@@ -32,6 +32,16 @@ static bool sync_cm_item(const ir_file *f, const char *item, void *ctx) {
   return e && !al_kb_attr(e, "coroutine");
 }
 
+/* What literal the expression text s starts with ("a list", "a set or dict", "a number",
+ * "a string"), or NULL: `async for x in [...]` and `async with 42:` are TypeErrors. */
+static const char *literal_kind(const char *s) {
+  char c = s[0];
+  if (c == '[') return "a list";
+  if (c == '{') return "a set or dict";
+  if (c >= '0' && c <= '9') return "a number";
+  return c == '"' || c == '\'' || ((c == 'f' || c == 'b') && (s[1] == '"' || s[1] == '\'')) ? "a string" : NULL;
+}
+
 /* `async for x in <not an async iterable>`: a list/tuple/set/dict/string literal or a
  * comprehension, a call of a builtin that returns a plain iterable (knowledge
  * `sync_iterables`: range, enumerate, zip, sorted, open ...), or of a project generator
@@ -43,9 +53,8 @@ static void async_for_over_sync(const ir_file *f, const al_index *idx, al_sink *
   char buf[160];
   /* (a parenthesised expression is not known: `async for x in (await make_stream())`) */
   bool genexp = it[0] == '(' && strstr(it, " for ") && !strstr(it, "async for");
-  if (genexp || strchr("[{\"'0123456789", it[0]) || al_starts_with(it, "f\"") || al_starts_with(it, "f'")) {
-    what = genexp ? "a generator expression" : it[0] == '[' ? "a list" : it[0] == '{' ? "a set or dict"
-           : (it[0] >= '0' && it[0] <= '9') ? "a number" : "a string";
+  if (genexp || literal_kind(it)) {
+    what = genexp ? "a generator expression" : literal_kind(it);
   } else {
     const ir_node *c = NULL;
     for (const ir_node *x = loop->child; x && !c; x = x->next)
@@ -90,11 +99,10 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
       while (li < end && (lt[li] == ' ' || lt[li] == '\t')) li++;
       if (!strncmp(lt + li, "with", 4)) li += 4;
       while (li < end && (lt[li] == ' ' || lt[li] == '\t')) li++;
-      char c0 = li < end ? lt[li] : 0;
-      if ((c0 >= '0' && c0 <= '9') || c0 == '"' || c0 == '\'' || c0 == '[' || c0 == '{') {
+      const char *lit = li < end ? literal_kind(lt + li) : NULL;
+      if (lit) {
         al_report(sink, n, "`async with` over %s: it has no `__aenter__`, so this raises TypeError before the body "
-                  "runs; use an async context manager",
-                  c0 == '[' ? "a list" : c0 == '{' ? "a set or dict" : c0 == '"' || c0 == '\'' ? "a string" : "a number");
+                  "runs; use an async context manager", lit);
         continue;
       }
     }
