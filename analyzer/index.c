@@ -768,10 +768,10 @@ bool al_index_call_awaitable(const al_index *idx, const ir_file *f, const ir_nod
       return (*api = kb_awaitable(f, call->name)) != NULL;
     /* `new Deferred(...)` of a project class that extends Promise */
     const char *module = call->module ? call->module : f->module, *member = call->member ? call->member : call->name;
-    if (member && module && !strchr(member, '(') &&
-        al_index_library_base(idx, f, module, member, "promise_types", NULL, 0))
-      return (*api = kb_awaitable(f, "Promise")) != NULL;
-    return false;
+    const al_kb_entry *base = member && module && !strchr(member, '(')
+                                  ? al_index_library_base(idx, f, module, member, "promise_types", NULL, 0)
+                                  : NULL;
+    return base && (*api = kb_awaitable(f, base->name)) != NULL; /* (the base's own entry: Promise) */
   }
   /* A parameter typed as a function returning an awaitable (TypeScript `load: () =>
    * Promise<T>`, Python `load: Callable[[], Awaitable[T]]`) of an enclosing function,
