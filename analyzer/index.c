@@ -80,6 +80,11 @@ typedef struct rs_slot {
   bool promisified; /* the key is one of idx->promisified, else of idx->funcs */
 } rs_slot;
 
+/* A lookup of idx->funcs records the answer's digest_base; al_index_blocking records the
+ * same key again with the whole digest. The two are told apart by bit 0 (digest_base
+ * has it clear, the whole digest set), so each is a lookup of its own in the table. */
+#define RS_WHOLE 1u
+
 /* Frozen, a lookup is kept as its key's hash and its answer's digest: the key itself is
  * not needed to ask the index again (see al_readset_holds), and the keys were most of a
  * readset (massif, JS corpus at -j1: readsets 12.1 of the 38 MB live at the end of pass 1). */
@@ -93,19 +98,24 @@ struct al_readset {
   bool conflict; /* a key got two answers (the speculative index grew in between) */
   rs_pair *frozen; /* after al_readset_freeze: nfuncs lookups of idx->funcs, then the rest of idx->promisified */
   size_t nfuncs, nfrozen;
+  uint64_t serial; /* unique in the process (the answered_by table's entries name it) */
 };
 
 al_readset *al_readset_new(void) {
-  return al_calloc(1, sizeof(al_readset));
+  static atomic_uint_fast64_t serials;
+  al_readset *rs = al_calloc(1, sizeof(al_readset));
+  rs->serial = atomic_fetch_add(&serials, 1) + 1;
+  return rs;
 }
 
 static _Thread_local al_readset *recording;
 
 void al_index_record(al_readset *rs) { recording = rs; }
 
-static rs_slot *rs_find(rs_slot *slots, size_t cap, uint64_t h, bool prom) {
+static rs_slot *rs_find(rs_slot *slots, size_t cap, uint64_t h, bool prom, uint64_t whole) {
   size_t i = (size_t)h & (cap - 1);
-  while (slots[i].used && (slots[i].hash != h || slots[i].promisified != prom))
+  while (slots[i].used &&
+         (slots[i].hash != h || slots[i].promisified != prom || (!prom && (slots[i].digest & RS_WHOLE) != whole)))
     i = (i + 1) & (cap - 1);
   return &slots[i];
 }
@@ -132,18 +142,42 @@ static void record(uint64_t h, bool prom, uint64_t digest) {
     size_t ncap = rs->cap ? rs->cap * 2 : RS_FIRST_CAP;
     rs_slot *ns = al_calloc(ncap, sizeof *ns);
     for (size_t i = 0; i < rs->cap; i++)
-      if (rs->slots[i].used) *rs_find(ns, ncap, rs->slots[i].hash, rs->slots[i].promisified) = rs->slots[i];
+      if (rs->slots[i].used)
+        *rs_find(ns, ncap, rs->slots[i].hash, rs->slots[i].promisified, rs->slots[i].digest & RS_WHOLE) =
+            rs->slots[i];
     free(rs->slots);
     rs->slots = ns;
     rs->cap = ncap;
   }
-  rs_slot *sl = rs_find(rs->slots, rs->cap, h, prom);
+  rs_slot *sl = rs_find(rs->slots, rs->cap, h, prom, prom ? 0 : digest & RS_WHOLE);
   if (sl->used) { /* the rules acted on both answers: only a recheck is sure */
     if (sl->digest != digest) rs->conflict = true;
     return;
   }
   *sl = (rs_slot){h, digest, true, prom};
   rs->len++;
+}
+
+/* The key (its hash) that answered with each function record on this thread while the
+ * current readset records, for al_index_blocking to record the same lookup with the
+ * whole digest (a resolution remembered by al_index_resolve was recorded when first made,
+ * in the same file). Open addressing on the record's address; entries of an earlier
+ * readset count as empty. A record not found (the table full) means a recheck. */
+typedef struct answered_by {
+  const al_func_info *info;
+  uint64_t hash, rs; /* rs: the readset's serial */
+} answered_by;
+#define ANSWERED_SLOTS 8192
+#define ANSWERED_PROBES 32
+static _Thread_local answered_by answered[ANSWERED_SLOTS];
+
+static answered_by *answered_find(const al_func_info *r, uint64_t rs) {
+  size_t i = (size_t)(((uintptr_t)r * 0x9e3779b97f4a7c15ull) >> 51);
+  for (int k = 0; k < ANSWERED_PROBES; k++, i++) {
+    answered_by *a = &answered[i & (ANSWERED_SLOTS - 1)];
+    if (a->rs != rs || a->info == r) return a;
+  }
+  return NULL;
 }
 
 /* A map lookup of the index: locked in a speculative index, recorded when asked for. */
@@ -159,9 +193,21 @@ static void *index_get_len(const al_index *idx, const al_map *m, const char *key
   }
   if (recording) {
     bool prom = m == &idx->promisified;
-    record(h, prom, prom ? (uint64_t)(uintptr_t)r : r ? ((const al_func_info *)r)->digest : 0);
+    record(h, prom, prom ? (uint64_t)(uintptr_t)r : r ? ((const al_func_info *)r)->digest_base : 0);
+    answered_by *a = !prom && r ? answered_find(r, recording->serial) : NULL;
+    if (a) *a = (answered_by){r, h, recording->serial}; /* which key answered with r, for al_index_blocking */
   }
   return r;
+}
+
+const al_func_info *al_index_blocking(const al_func_info *callee) {
+  if (!recording || !callee) return callee;
+  const answered_by *a = answered_find(callee, recording->serial);
+  if (!a || a->rs != recording->serial) /* the key that answered is not known: only a recheck is sure */
+    recording->conflict = true;
+  else
+    record(a->hash, false, callee->digest);
+  return callee;
 }
 
 static void *index_get(const al_index *idx, const al_map *m, const char *key) {
@@ -2022,7 +2068,13 @@ static void set_digests(al_index *idx, size_t from, size_t to) {
       h = mix(h, x->block_depth);
       h = mix(h, x->block_cond);
       h = mix(h, (uintptr_t)x->reg_api);
-      x->digest = h | 2; /* never 0: 0 is "no such function" */
+      x->digest = h | 2 | RS_WHOLE; /* never 0: 0 is "no such function" */
+      uint64_t b = 0x243f6a8885a308d3ull;
+      b = mix(b, x->flags);
+      b = mix(b, (uintptr_t)x->file);
+      b = mix(b, (uintptr_t)x->func);
+      b = mix(b, (uintptr_t)x->reg_api);
+      x->digest_base = (b | 2) & ~(uint64_t)RS_WHOLE;
     }
 }
 
@@ -2233,7 +2285,10 @@ bool al_readset_holds(const al_index *idx, const al_readset *rs, const char **wh
       *why = "two keys of the index share the hash of a key it looked up";
       return false;
     }
-    uint64_t d = !n ? 0 : prom ? (uint64_t)(uintptr_t)r : ((const al_func_info *)r)->digest;
+    uint64_t d = !n      ? 0
+                 : prom  ? (uint64_t)(uintptr_t)r
+                 : p->digest & RS_WHOLE ? ((const al_func_info *)r)->digest
+                                        : ((const al_func_info *)r)->digest_base;
     /* a digest covers the function record itself: another key of the same hash that
      * answered with another function does not match */
     if (d != p->digest) {

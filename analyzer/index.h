@@ -40,8 +40,12 @@ struct al_func_info {
   /* C: the `registrations` entry of an API this function is passed to as a callback */
   const al_kb_entry *reg_api;
   /* What a rule can learn from this record (everything above, by identity): equal
-   * digests give equal answers. Speculative runs compare them (see al_index_spec). */
-  uint64_t digest;
+   * digests give equal answers. Speculative runs compare them (see al_index_spec).
+   * digest_base leaves the blocking summary out: a lookup records it, and only a rule
+   * that reads block_* (al_index_blocking) records the whole digest, so a file's own
+   * sync functions learning later that they block (a helper's module was indexed after
+   * the file) do not send the file to a recheck when none of its rules asked. */
+  uint64_t digest, digest_base;
 };
 
 /* How deep AL210 follows synchronous helpers down to a blocking call. */
@@ -171,6 +175,10 @@ const al_func_info *al_index_func(const al_index *idx, const ir_file *f, const i
 
 /* The project function a call resolves to (same file, imported, self.method), or NULL. */
 const al_func_info *al_index_resolve(const al_index *idx, const ir_file *f, const ir_node *call);
+/* callee, whose blocking summary (block_*) the caller is about to read: recorded with its
+ * whole digest when the rules' lookups are recorded (al_index_record). Every read of
+ * block_* of a resolved function goes through it. */
+const al_func_info *al_index_blocking(const al_func_info *callee);
 
 /* Python: the protocol `call` (a constructor call `X()` of a project class) offers: 1 when
  * X has method `m` (or inherits it from a project base), 0 when X is a project class with

@@ -10,13 +10,16 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
     const ir_node *n = *n_at;
     const ir_node *fn = NULL;
     const al_func_info *callee = al_index_resolve(idx, f, n);
-    if (!callee || !callee->block_depth || (callee->func->flags & IR_F_ASYNC)) continue;
-    /* C: it blocks only when given (no) callback, and this call gives the other */
-    if (callee->block_cond && !al_guard_eval(callee->block_cond, n)) continue;
+    if (!callee || (callee->func->flags & IR_F_ASYNC)) continue;
     /* C: a helper that itself runs on the loop gets its blocking call reported in place */
     if (f->lang == AL_LANG_C && (callee->func->flags & IR_F_LOOP_REACHED) && !(callee->func->flags & IR_F_MAY_BLOCK))
       continue;
     if (!al_on_loop(f, n, &fn) || al_expected_to_raise(f, n)) continue;
+    /* only now its blocking summary is read (and, speculating, recorded: a call off the loop
+     * does not depend on it) */
+    if (!al_index_blocking(callee)->block_depth) continue;
+    /* C: it blocks only when given (no) callback, and this call gives the other */
+    if (callee->block_cond && !al_guard_eval(callee->block_cond, n)) continue;
     al_buf chain = {0};
     al_buf_printf(&chain, "%s%s", n->text ? n->text : n->name, al_call_parens(n));
     const al_func_info *c = callee;

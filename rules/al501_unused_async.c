@@ -91,7 +91,8 @@ static bool drops_awaitable(const ir_file *f, const al_index *idx, const ir_node
     if (n->kind == IR_CALL && n->use != IR_USE_AWAITED)
       for (const ir_node *c = n->child; c; c = c->next)
         if (c->kind == IR_FUNC && (c->flags & IR_F_ASYNC)) return true;
-    if (n->kind == IR_CALL && (callee = al_index_resolve(idx, f, n)) && callee->block_depth) return true; /* AL210 */
+    if (n->kind == IR_CALL && (callee = al_index_resolve(idx, f, n)) && al_index_blocking(callee)->block_depth)
+      return true; /* AL210 */
   }
   return false;
 }

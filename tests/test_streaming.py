@@ -76,6 +76,36 @@ class Streaming(unittest.TestCase):
         self.assertIn("asynclint: speculation: " + os.path.join(self.dir, "b.py") +
                       " is checked again: the index answers one of its lookups otherwise", r.stderr)
 
+    def test_blocking_learned_later_rechecks_only_its_readers(self):
+        # As above, with blocking: when a.py's records are computed, b.py is not summarized,
+        # so a.run() (which calls b.slow(), which sleeps) does not block yet, nor does
+        # b.helper(), which calls it. A rule that reads whether a call blocks (AL210 in an
+        # async function) makes its file be checked again; a call at module level, where
+        # no rule reads it, does not (it did, costing the big stdlib files a second
+        # analysis after pass 1: pickle.py and difflib.py for their `_test()`).
+        sub = os.path.join(self.dir, "reader")
+        os.mkdir(sub)
+        for d, use in ((self.dir, 'if __name__ == "__main__":\n    helper()\n'),
+                       (sub, "async def main():\n    helper()\n")):
+            with open(os.path.join(d, "a.py"), "w") as fh:
+                fh.write("import b\n\n\ndef run():\n    b.slow()\n" + "# padding\n" * 40)
+            with open(os.path.join(d, "b.py"), "w") as fh:
+                fh.write("import time\nimport a\n\n\ndef slow():\n    time.sleep(1)\n\n\n"
+                         "def helper():\n    a.run()\n\n\n" + use)
+        out, again = lint([os.path.join(self.dir, "a.py"), os.path.join(self.dir, "b.py")])
+        self.assertEqual(json.loads(out), [])
+        self.assertEqual(again, 0)
+        out, again = lint([sub])
+        found = [(os.path.basename(f["path"]), f["code"], f["line"]) for f in json.loads(out)]
+        self.assertEqual(found, [("b.py", "AL210", 14)])
+        self.assertEqual(again, 1)
+        ref, _ = lint([sub], stream=False)
+        self.assertEqual(out, ref)
+        self.assertEqual(lint([sub], jobs=2)[0], ref)
+        r = subprocess.run([BIN, "check", "--no-cache", "-j", "1", "-q", sub], capture_output=True, text=True,
+                           timeout=60, env=dict(os.environ, ASYNCLINT_DEBUG_SPEC="1"))
+        self.assertIn(os.path.join(sub, "b.py") + " is checked again", r.stderr)
+
     def test_warm_run_analyses_imports_before_the_edited_file(self):
         # warm run after an edit to user.py: helper.py is a cache hit, but user.py's rules
         # need its record (slow() blocks), so it is lowered before them: no recheck
