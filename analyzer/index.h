@@ -60,6 +60,7 @@ typedef struct al_index {
   size_t nvalues;     /* typed module values in promisified ("module\x1f=name") */
   uint64_t serial;   /* unique per build: memos derived from an index compare it */
   struct al_spec *spec; /* a speculative index (al_index_spec_init), else NULL */
+  al_arena arena;       /* the records and the maps' keys (borrowed): freed at once */
 } al_index;
 
 /* A file's summary: its named functions in order and, for each, the calls of its own
