@@ -805,7 +805,7 @@ void al_run_files(al_run *run, const al_options *opts, char **paths, size_t n) {
     sums[i] = run->files[i].summary;
     run->files[i].summary = NULL;
   }
-  al_index_build_from(&run->index, sums, n);
+  al_index_build_from(&run->index, sums, n, (unsigned)effective_jobs(opts, n));
   free(sums);
   /* speculative findings hold where the real index answers every lookup the same */
   for (size_t i = 0; i < n; i++) {

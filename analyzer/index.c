@@ -473,7 +473,7 @@ static const al_func_info *value_method(const al_index *idx, al_lang lang, const
   return NULL;
 }
 
-static bool values_possible(const al_index *idx) { return idx->nvalues || idx->spec || recording; }
+static bool values_possible(const al_index *idx) { return idx->spec || recording || idx->nvalues; /* (nvalues of a speculative index grows under its lock) */ }
 
 static const ir_node *inherited_attr(const al_index *idx, al_lang lang, const char *module, const char *member,
                                      int depth);
@@ -915,15 +915,6 @@ not_param:
   return false;
 }
 
-/* A function that returns the result of an awaitable call returns an awaitable too. */
-static bool returns_awaitable_call(const al_index *idx, const al_func_info *info, const al_fn_summary *sum) {
-  for (uint32_t i = 0; i < sum->nreturned; i++) {
-    const al_func_info *callee;
-    const al_kb_entry *api;
-    if (al_index_call_awaitable(idx, info->file, sum->returned[i], &callee, &api) && callee != info) return true;
-  }
-  return false;
-}
 
 /* An argument condition of a knowledge entry: "N=VALUE" with N a position or `last`;
  * VALUE NULL matches a null-pointer argument. */
@@ -1177,27 +1168,51 @@ static bool blocks_through(al_func_info *info, const ir_node *const *calls, cons
   return false;
 }
 
-static void summarize_blocking(al_index *idx, const al_fn_summary *const *sums) {
-  for (size_t i = 0; i < idx->infos.len; i++) own_blocking(idx, idx->infos.items[i], sums[i]);
-  /* Calls between project functions, resolved once (the rounds below only follow these) */
-  size_t ninfos = idx->infos.len, nedges = 0, cap = 0;
-  size_t *first = al_calloc(ninfos + 1, sizeof *first);
-  const ir_node **calls = NULL;
-  const al_func_info **callees = NULL;
-  for (size_t i = 0; i < ninfos; i++) {
-    first[i] = nedges;
-    al_func_info *info = idx->infos.items[i];
+static void parallel_for(unsigned jobs, size_t n, void (*fn)(void *, size_t, size_t), void *ctx);
+
+typedef struct blocking_job {
+  al_index *idx;
+  const al_fn_summary *const *sums;
+  size_t *first;                /* where record i's calls start in callees */
+  const al_func_info **callees; /* what each call of a sync function that does not block itself resolves to */
+} blocking_job;
+
+static void blocking_part(void *ctx, size_t lo, size_t hi) {
+  blocking_job *j = ctx;
+  for (size_t i = lo; i < hi; i++) {
+    al_func_info *info = j->idx->infos.items[i];
+    own_blocking(j->idx, info, j->sums[i]);
     if (info->block_depth || (info->func->flags & (IR_F_ASYNC | IR_F_GENERATOR | IR_F_RETURNS_PROMISE))) continue;
+    for (uint32_t k = 0; k < j->sums[i]->ncalls; k++)
+      j->callees[j->first[i] + k] = al_index_resolve(j->idx, info->file, j->sums[i]->calls[k]);
+  }
+}
+
+static void summarize_blocking(al_index *idx, const al_fn_summary *const *sums, unsigned jobs) {
+  /* each record's own blocking and the project functions its calls resolve to: lookups
+   * only, in parallel */
+  size_t ninfos = idx->infos.len, ncalls = 0;
+  size_t *first = al_malloc((ninfos + 1) * sizeof *first);
+  for (size_t i = 0; i < ninfos; i++) {
+    first[i] = ncalls;
+    ncalls += sums[i]->ncalls;
+  }
+  first[ninfos] = ncalls;
+  const al_func_info **resolved_to = al_calloc(ncalls ? ncalls : 1, sizeof *resolved_to);
+  blocking_job job = {idx, sums, first, resolved_to};
+  parallel_for(jobs, ninfos, blocking_part, &job);
+  /* Calls between project functions (the rounds below only follow these), kept in place */
+  const ir_node **calls = al_malloc((ncalls ? ncalls : 1) * sizeof *calls);
+  const al_func_info **callees = resolved_to;
+  size_t nedges = 0;
+  for (size_t i = 0; i < ninfos; i++) {
+    size_t at = first[i];
+    first[i] = nedges;
     for (uint32_t k = 0; k < sums[i]->ncalls; k++) {
-      const al_func_info *callee = al_index_resolve(idx, info->file, sums[i]->calls[k]);
-      if (!callee || callee == info) continue;
-      if (nedges == cap) {
-        cap = cap ? cap * 2 : 256;
-        calls = al_realloc(calls, cap * sizeof *calls);
-        callees = al_realloc(callees, cap * sizeof *callees);
-      }
+      const al_func_info *callee = resolved_to[at + k];
+      if (!callee || callee == idx->infos.items[i]) continue;
       calls[nedges] = sums[i]->calls[k];
-      callees[nedges++] = callee;
+      callees[nedges++] = callee; /* (nedges <= at + k: the copy never overtakes the reads) */
     }
   }
   first[ninfos] = nedges;
@@ -1205,14 +1220,14 @@ static void summarize_blocking(al_index *idx, const al_fn_summary *const *sums) 
     bool changed = false;
     for (size_t i = 0; i < ninfos; i++) {
       al_func_info *info = idx->infos.items[i];
-      if (info->block_depth || first[i + 1] == first[i]) continue; /* (no calls: `calls` may be NULL) */
+      if (info->block_depth || first[i + 1] == first[i]) continue;
       changed |= blocks_through(info, calls + first[i], callees + first[i], first[i + 1] - first[i], depth);
     }
     if (!changed) break;
   }
   free(first);
   free(calls);
-  free(callees);
+  free(resolved_to);
 }
 
 typedef struct fn_span {
@@ -2097,22 +2112,107 @@ static void set_digests(al_index *idx, size_t from, size_t to) {
     }
 }
 
+/* A parallel for over [0, n): `jobs` threads, this one among them, take chunks of it in
+ * turn. For the index build's lookups between pass 1 and pass 2, when the run's other
+ * threads are idle (at -j2 the build was the serial part of the run). Lookups in a built
+ * index only read it (pass 2's rules make them from every thread). */
+typedef struct par_for {
+  atomic_size_t next;
+  size_t n, chunk;
+  void (*fn)(void *ctx, size_t lo, size_t hi);
+  void *ctx;
+} par_for;
+
+static void *par_worker(void *arg) {
+  par_for *p = arg;
+  for (;;) {
+    size_t lo = atomic_fetch_add(&p->next, p->chunk);
+    if (lo >= p->n) break;
+    p->fn(p->ctx, lo, lo + p->chunk < p->n ? lo + p->chunk : p->n);
+  }
+  return NULL;
+}
+
+static void parallel_for(unsigned jobs, size_t n, void (*fn)(void *, size_t, size_t), void *ctx) {
+  enum { CHUNK = 256, MAX_HELPERS = 15 };
+  par_for p = {.n = n, .chunk = CHUNK, .fn = fn, .ctx = ctx};
+  atomic_init(&p.next, 0);
+  pthread_t th[MAX_HELPERS];
+  unsigned helpers = 0, want = jobs > 1 ? jobs - 1 : 0;
+  if (want > MAX_HELPERS) want = MAX_HELPERS;
+  if (want > n / (4 * CHUNK)) want = (unsigned)(n / (4 * CHUNK)); /* not worth a thread */
+  while (helpers < want && pthread_create(&th[helpers], NULL, par_worker, &p) == 0) helpers++;
+  par_worker(&p);
+  for (unsigned i = 0; i < helpers; i++) pthread_join(th[i], NULL);
+}
+
+/* A function that returns the result of an awaitable call returns an awaitable too.
+ * Whether a function whose returned calls are sums[i]->returned returns an awaitable:
+ * AWAITABLE, NEVER (no returned call can become awaitable: those that resolve to no
+ * project function are decided by the knowledge alone), or MAYBE (some resolve to
+ * project functions not known to return one yet). */
+enum { FIX_NEVER, FIX_AWAITABLE, FIX_MAYBE };
+
+static uint8_t returns_state(const al_index *idx, const al_func_info *info, const al_fn_summary *sum) {
+  uint8_t st = FIX_NEVER;
+  for (uint32_t i = 0; i < sum->nreturned; i++) {
+    const al_func_info *callee;
+    const al_kb_entry *api;
+    bool aw = al_index_call_awaitable(idx, info->file, sum->returned[i], &callee, &api);
+    if (callee == info) continue;
+    if (aw) return FIX_AWAITABLE;
+    if (callee) st = FIX_MAYBE;
+  }
+  return st;
+}
+
+typedef struct fix_job {
+  al_index *idx;
+  size_t from;
+  const al_fn_summary *const *sums;
+  uint8_t *state;
+} fix_job;
+
+static void fix_part(void *ctx, size_t lo, size_t hi) {
+  fix_job *j = ctx;
+  for (size_t i = lo; i < hi; i++) {
+    const al_func_info *info = j->idx->infos.items[j->from + i];
+    if ((info->flags & AL_FN_AWAITABLE) || info->file->lang == AL_LANG_C || (info->func->flags & IR_F_GENERATOR))
+      j->state[i] = FIX_NEVER; /* (settled either way) */
+    else
+      j->state[i] = returns_state(j->idx, info, j->sums[i]);
+  }
+}
+
 /* Fixpoint over the records from `from` on (sums[k]: the summary of record from + k):
  * sync functions returning an awaitable call return one too (bounded: each round must
- * mark at least one more function, and there are finitely many). */
-static void awaitable_fixpoint(al_index *idx, size_t from, const al_fn_summary *const *sums) {
-  for (bool changed = true; changed;) {
+ * mark at least one more function, and there are finitely many). The first round asks
+ * every record against the flags as add_records set them (in parallel: it writes only
+ * its own states); the later ones only those whose answer depends on another record. */
+static void awaitable_fixpoint(al_index *idx, size_t from, const al_fn_summary *const *sums, unsigned jobs) {
+  size_t n = idx->infos.len - from;
+  uint8_t *state = al_malloc(n ? n : 1);
+  fix_job job = {idx, from, sums, state};
+  parallel_for(jobs, n, fix_part, &job);
+  bool changed = false;
+  for (size_t i = 0; i < n; i++)
+    if (state[i] == FIX_AWAITABLE) {
+      ((al_func_info *)idx->infos.items[from + i])->flags |= AL_FN_AWAITABLE;
+      changed = true;
+    }
+  while (changed) {
     changed = false;
-    for (size_t i = from; i < idx->infos.len; i++) {
-      al_func_info *info = idx->infos.items[i];
-      if ((info->flags & AL_FN_AWAITABLE) || info->file->lang == AL_LANG_C || (info->func->flags & IR_F_GENERATOR))
-        continue;
-      if (returns_awaitable_call(idx, info, sums[i - from])) {
+    for (size_t i = 0; i < n; i++) {
+      if (state[i] != FIX_MAYBE) continue;
+      al_func_info *info = idx->infos.items[from + i];
+      state[i] = returns_state(idx, info, sums[i]);
+      if (state[i] == FIX_AWAITABLE) {
         info->flags |= AL_FN_AWAITABLE;
         changed = true;
       }
     }
   }
+  free(state);
 }
 
 /* A record per function of the summary (own facts and shape only), under its keys, and
@@ -2169,11 +2269,11 @@ void al_index_build(al_index *idx, ir_file *const *files, size_t n) {
     sums[i] = files[i]->summary;
     files[i]->summary = NULL;
   }
-  al_index_build_from(idx, sums, n);
+  al_index_build_from(idx, sums, n, 1);
   free(sums);
 }
 
-void al_index_build_from(al_index *idx, al_summary *const *summaries, size_t n) {
+void al_index_build_from(al_index *idx, al_summary *const *summaries, size_t n, unsigned jobs) {
   static atomic_uint_fast64_t serials;
   memset(idx, 0, sizeof *idx);
   idx->serial = atomic_fetch_add(&serials, 1) + 1;
@@ -2191,10 +2291,10 @@ void al_index_build_from(al_index *idx, al_summary *const *summaries, size_t n) 
     add_records(idx, sum);
     for (size_t k = 0; k < sum->nfns; k++) al_vec_push(&sums, &sum->fns[k]);
   }
-  awaitable_fixpoint(idx, 0, (const al_fn_summary *const *)sums.items);
+  awaitable_fixpoint(idx, 0, (const al_fn_summary *const *)sums.items, jobs);
   mark_c_contexts(idx, &cfiles);
   al_vec_free(&cfiles);
-  summarize_blocking(idx, (const al_fn_summary *const *)sums.items);
+  summarize_blocking(idx, (const al_fn_summary *const *)sums.items, jobs);
   set_digests(idx, 0, idx->infos.len);
   al_vec_free(&sums);
   for (size_t i = 0; i < n; i++) {
@@ -2238,7 +2338,7 @@ static void spec_derive(al_index *idx, const al_summary *sum, size_t first) {
   }
   const al_fn_summary **fns = al_calloc(sum->nfns ? sum->nfns : 1, sizeof *fns);
   for (size_t k = 0; k < sum->nfns; k++) fns[k] = &sum->fns[k];
-  awaitable_fixpoint(idx, first, fns);
+  awaitable_fixpoint(idx, first, fns, 1);
   free(fns);
   for (size_t i = first; i < end; i++) own_blocking(idx, idx->infos.items[i], &sum->fns[i - first]);
   for (uint32_t depth = 2; depth <= AL_BLOCK_MAX_DEPTH; depth++)

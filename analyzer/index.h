@@ -134,8 +134,9 @@ void al_summary_free(al_summary *s);
 /* Builds the index; summarizes the files that have no summary yet, and takes every
  * summary (a later build summarizes again: knowledge may have changed in between). */
 void al_index_build(al_index *idx, ir_file *const *files, size_t n);
-/* The same from summaries alone (the files' IR may be gone, except C's); takes them. */
-void al_index_build_from(al_index *idx, al_summary *const *sums, size_t n);
+/* The same from summaries alone (the files' IR may be gone, except C's); takes them.
+ * Its lookups run on `jobs` threads (this one and jobs - 1 of its own). */
+void al_index_build_from(al_index *idx, al_summary *const *sums, size_t n, unsigned jobs);
 void al_index_free(al_index *idx);
 
 /* ---- speculative runs ----

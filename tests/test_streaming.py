@@ -106,6 +106,34 @@ class Streaming(unittest.TestCase):
                            timeout=60, env=dict(os.environ, ASYNCLINT_DEBUG_SPEC="1"))
         self.assertIn(os.path.join(sub, "b.py") + " is checked again", r.stderr)
 
+    def test_index_built_on_threads_answers_as_on_one(self):
+        # The index build's lookups (which records block, which return an awaitable) run on
+        # the run's threads once there are enough records (over 1,024). 40 modules of 60
+        # functions, each module calling the next: a<i>() returns the next module's a<i>(),
+        # the last one's an async function's coroutine (a chain of 40 modules, found over
+        # many rounds); b<i>() calls the next module's b<i>(), the last one sleeps (AL210
+        # follows 4 helpers deep: the last 4 modules' b<i> block); async c<i>() drops
+        # a<i>()'s coroutine and calls b<i>(). Every thread count gives the reference run's
+        # findings.
+        n, m = 40, 20
+        for k in range(n):
+            last = k == n - 1
+            lines = [f"import time\nimport mod{(k + 1) % n}\n\n\nasync def fetch():\n    return 1\n\n\n"]
+            for i in range(m):
+                lines.append(f"def a{i}():\n    return {'fetch' if last else f'mod{k + 1}.a{i}'}()\n\n\n")
+                lines.append(f"def b{i}():\n    {'time.sleep(1)' if last else f'mod{k + 1}.b{i}()'}\n\n\n")
+                lines.append(f"async def c{i}():\n    a{i}()\n    b{i}()\n\n\n")
+            self.write(f"mod{k}.py", "".join(lines))
+        ref, _ = lint([self.dir], stream=False)
+        found = json.loads(ref)
+        self.assertEqual(sum(f["code"] == "AL101" for f in found), n * m)
+        self.assertEqual(sorted({f["path"][-8:] for f in found if f["code"] == "AL210"}),
+                         ["mod36.py", "mod37.py", "mod38.py", "mod39.py"])
+        self.assertEqual(sum(f["code"] == "AL210" for f in found), 4 * m)
+        for jobs in (1, 2, 4):
+            out, _ = lint([self.dir], jobs=jobs)
+            self.assertEqual(out, ref, f"-j{jobs}")
+
     def test_warm_run_analyses_imports_before_the_edited_file(self):
         # warm run after an edit to user.py: helper.py is a cache hit, but user.py's rules
         # need its record (slow() blocks), so it is lowered before them: no recheck
