@@ -808,11 +808,16 @@ void al_run_files(al_run *run, const al_options *opts, char **paths, size_t n) {
   al_index_build_from(&run->index, sums, n, (unsigned)effective_jobs(opts, n));
   free(sums);
   /* speculative findings hold where the real index answers every lookup the same */
+  al_readset **sets = al_malloc((n ? n : 1) * sizeof *sets);
+  const char **whys = al_malloc((n ? n : 1) * sizeof *whys);
+  for (size_t i = 0; i < n; i++) sets[i] = run->files[i].readset;
+  al_readsets_hold(&run->index, sets, n, whys, (unsigned)effective_jobs(opts, n));
+  free(sets);
   for (size_t i = 0; i < n; i++) {
     al_file *f = &run->files[i];
     if (!f->readset) continue;
-    const char *why = NULL;
-    if (!al_readset_holds(&run->index, f->readset, &why)) {
+    const char *why = whys[i];
+    if (why) {
       if (getenv("ASYNCLINT_DEBUG_SPEC")) fprintf(stderr, "asynclint: speculation: %s is checked again: %s\n", f->path, why);
       for (size_t k = 0; k < f->findings.len; k++) al_finding_free(f->findings.items[k]);
       f->findings.len = 0;
@@ -822,6 +827,7 @@ void al_run_files(al_run *run, const al_options *opts, char **paths, size_t n) {
     al_readset_free(f->readset);
     f->readset = NULL;
   }
+  free(whys);
   double t2 = now_ms();
   pool_run(run, opts, pass2);
   double t3 = now_ms();

@@ -1168,7 +1168,7 @@ static bool blocks_through(al_func_info *info, const ir_node *const *calls, cons
   return false;
 }
 
-static void parallel_for(unsigned jobs, size_t n, void (*fn)(void *, size_t, size_t), void *ctx);
+static void parallel_for(unsigned jobs, size_t n, size_t chunk, void (*fn)(void *, size_t, size_t), void *ctx);
 
 typedef struct blocking_job {
   al_index *idx;
@@ -1200,7 +1200,7 @@ static void summarize_blocking(al_index *idx, const al_fn_summary *const *sums, 
   first[ninfos] = ncalls;
   const al_func_info **resolved_to = al_calloc(ncalls ? ncalls : 1, sizeof *resolved_to);
   blocking_job job = {idx, sums, first, resolved_to};
-  parallel_for(jobs, ninfos, blocking_part, &job);
+  parallel_for(jobs, ninfos, 256, blocking_part, &job);
   /* Calls between project functions (the rounds below only follow these), kept in place */
   const ir_node **calls = al_malloc((ncalls ? ncalls : 1) * sizeof *calls);
   const al_func_info **callees = resolved_to;
@@ -2133,14 +2133,14 @@ static void *par_worker(void *arg) {
   return NULL;
 }
 
-static void parallel_for(unsigned jobs, size_t n, void (*fn)(void *, size_t, size_t), void *ctx) {
-  enum { CHUNK = 256, MAX_HELPERS = 15 };
-  par_for p = {.n = n, .chunk = CHUNK, .fn = fn, .ctx = ctx};
+static void parallel_for(unsigned jobs, size_t n, size_t chunk, void (*fn)(void *, size_t, size_t), void *ctx) {
+  enum { MAX_HELPERS = 15 };
+  par_for p = {.n = n, .chunk = chunk, .fn = fn, .ctx = ctx};
   atomic_init(&p.next, 0);
   pthread_t th[MAX_HELPERS];
   unsigned helpers = 0, want = jobs > 1 ? jobs - 1 : 0;
   if (want > MAX_HELPERS) want = MAX_HELPERS;
-  if (want > n / (4 * CHUNK)) want = (unsigned)(n / (4 * CHUNK)); /* not worth a thread */
+  if (want > n / (4 * chunk)) want = (unsigned)(n / (4 * chunk)); /* not worth a thread */
   while (helpers < want && pthread_create(&th[helpers], NULL, par_worker, &p) == 0) helpers++;
   par_worker(&p);
   for (unsigned i = 0; i < helpers; i++) pthread_join(th[i], NULL);
@@ -2193,7 +2193,7 @@ static void awaitable_fixpoint(al_index *idx, size_t from, const al_fn_summary *
   size_t n = idx->infos.len - from;
   uint8_t *state = al_malloc(n ? n : 1);
   fix_job job = {idx, from, sums, state};
-  parallel_for(jobs, n, fix_part, &job);
+  parallel_for(jobs, n, 256, fix_part, &job);
   bool changed = false;
   for (size_t i = 0; i < n; i++)
     if (state[i] == FIX_AWAITABLE) {
@@ -2279,6 +2279,11 @@ void al_index_build_from(al_index *idx, al_summary *const *summaries, size_t n, 
   idx->serial = atomic_fetch_add(&serials, 1) + 1;
   al_vec sums = {0}; /* al_fn_summary*, parallel to idx->infos */
   al_vec cfiles = {0};
+  size_t nfns = 0, nfiles = 0;
+  for (size_t i = 0; i < n; i++)
+    if (summaries[i]) nfns += summaries[i]->nfns, nfiles++;
+  al_map_reserve(&idx->funcs, nfns + nfns / 8); /* (a few are also under an alias) */
+  al_map_reserve(&idx->modules, nfiles);
   for (size_t i = 0; i < n; i++) {
     const al_summary *sum = summaries[i];
     if (!sum) continue;
@@ -2416,6 +2421,25 @@ bool al_readset_holds(const al_index *idx, const al_readset *rs, const char **wh
     }
   }
   return true;
+}
+
+typedef struct hold_job {
+  const al_index *idx;
+  al_readset *const *rs;
+  const char **why;
+} hold_job;
+
+static void hold_part(void *ctx, size_t lo, size_t hi) {
+  hold_job *j = ctx;
+  for (size_t i = lo; i < hi; i++) {
+    j->why[i] = NULL;
+    if (j->rs[i]) al_readset_holds(j->idx, j->rs[i], &j->why[i]);
+  }
+}
+
+void al_readsets_hold(const al_index *idx, al_readset *const *rs, size_t n, const char **why, unsigned jobs) {
+  hold_job job = {idx, rs, why};
+  parallel_for(jobs, n, 32, hold_part, &job); /* (files: fewer, and of all sizes) */
 }
 
 void al_readset_freeze(al_readset *rs) {

@@ -170,6 +170,9 @@ void al_readset_freeze(al_readset *rs);
 /* Every lookup in rs gets the same answer from idx; else false with *why set (a static
  * string). */
 bool al_readset_holds(const al_index *idx, const al_readset *rs, const char **why);
+/* al_readset_holds for n readsets (NULL: holds) on `jobs` threads: why[i] NULL where it
+ * holds, else the reason. */
+void al_readsets_hold(const al_index *idx, al_readset *const *rs, size_t n, const char **why, unsigned jobs);
 void al_readset_free(al_readset *rs);
 
 /* The index record of a FUNC node (C: by its file and name), or NULL. */

@@ -465,6 +465,18 @@ static void *map_put(al_map *m, const char *key, void *val, bool copy) {
   return NULL;
 }
 
+void al_map_reserve(al_map *m, size_t n) {
+  size_t cap = m->cap ? m->cap : 16;
+  while ((n + 1) * 4 >= cap * 3) cap *= 2;
+  if (cap == m->cap) return;
+  al_map_entry *ns = al_calloc(cap, sizeof *ns);
+  for (size_t i = 0; i < m->cap; i++)
+    if (m->slots[i].key) *map_find(ns, cap, m->slots[i].key, m->slots[i].hash) = m->slots[i];
+  free(m->slots);
+  m->slots = ns;
+  m->cap = cap;
+}
+
 void *al_map_put(al_map *m, const char *key, void *val) { return map_put(m, key, val, true); }
 
 void *al_map_put_borrowed(al_map *m, const char *key, void *val) {

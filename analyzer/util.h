@@ -73,6 +73,8 @@ void *al_map_get_hashed(const al_map *m, const char *key, uint64_t hash);
 size_t al_map_find_hash(const al_map *m, uint64_t hash, void **val);
 /* Sets key to val; returns the previous value or NULL. */
 void *al_map_put(al_map *m, const char *key, void *val);
+/* Room for n entries without growing. */
+void al_map_reserve(al_map *m, size_t n);
 /* The same without copying key: for a scratch map whose keys outlive it (a map is
  * filled with one of the two only). */
 void *al_map_put_borrowed(al_map *m, const char *key, void *val);

@@ -33,6 +33,21 @@ START_TEST(map_grows_and_finds) {
   ck_assert_ptr_null(v);
   al_map empty = {0};
   ck_assert_uint_eq(al_map_find_hash(&empty, al_hash_fast("k1", 2), &v), 0);
+  /* reserved: the entries it has are kept, and n more go in without growing */
+  al_map_reserve(&m, 20000);
+  size_t cap = m.cap;
+  ck_assert_uint_ge(cap * 3, 20001 * 4);
+  ck_assert_int_eq((intptr_t)al_map_get(&m, "k7"), 99);
+  for (int i = 5000; i < 20000; i++) {
+    snprintf(key, sizeof key, "k%d", i);
+    ck_assert_ptr_null(al_map_put(&m, key, (void *)(intptr_t)(i + 1)));
+  }
+  ck_assert_uint_eq(m.cap, cap);
+  ck_assert_uint_eq(m.len, 20000);
+  ck_assert_int_eq((intptr_t)al_map_get(&m, "k4999"), 5000);
+  ck_assert_int_eq((intptr_t)al_map_get(&m, "k19999"), 20000);
+  al_map_reserve(&m, 10); /* never shrinks */
+  ck_assert_uint_eq(m.cap, cap);
   al_map_free(&m);
 }
 END_TEST
