@@ -473,7 +473,8 @@ static const al_func_info *value_method(const al_index *idx, al_lang lang, const
   return NULL;
 }
 
-static bool values_possible(const al_index *idx) { return idx->spec || recording || idx->nvalues; /* (nvalues of a speculative index grows under its lock) */ }
+/* (spec first: a speculative index's nvalues grows under its lock, read outside it) */
+static bool values_possible(const al_index *idx) { return idx->spec || recording || idx->nvalues; }
 
 static const ir_node *inherited_attr(const al_index *idx, al_lang lang, const char *module, const char *member,
                                      int depth);
@@ -914,7 +915,6 @@ not_param:
   }
   return false;
 }
-
 
 /* An argument condition of a knowledge entry: "N=VALUE" with N a position or `last`;
  * VALUE NULL matches a null-pointer argument. */
