@@ -15,9 +15,10 @@
 
 /* The index's maps borrow their keys from its arena, and its records live there: one
  * build makes ~20,000 of each (the Python corpus), and freeing them one by one was most
- * of the 7 ms the speculative index took to free, serial between pass 1 and the build. */
+ * of the 7 ms the speculative index took to free, serial between pass 1 and the build.
+ * (The arena is zeroed with the index, not al_arena_init'ed: malloc'd blocks, not a
+ * thread's pool, so any thread may free it.) */
 static void index_put(al_index *idx, al_map *m, const char *key, size_t len, void *val) {
-  if (!idx->arena.head) idx->arena.pool = NULL; /* (malloc'd blocks: not a thread's pool) */
   al_map_put_borrowed(m, al_arena_strndup(&idx->arena, key, len), val);
 }
 
@@ -34,7 +35,6 @@ static void add_func(al_index *idx, const char *module, const char *name, al_fun
 }
 
 static al_func_info *new_record(al_index *idx) {
-  if (!idx->arena.head) idx->arena.pool = NULL;
   return al_arena_alloc(&idx->arena, sizeof(al_func_info)); /* zeroed */
 }
 
