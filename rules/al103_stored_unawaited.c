@@ -157,22 +157,31 @@ static const ir_node *awaitable_elements(const ir_file *f, const al_index *idx, 
 }
 
 /* Whether the collection var is read in fn in a way that may consume its elements: its
- * size (`xs.length`, `len(xs)`) does not; any other read may. */
-static bool collection_read_later(const ir_file *f, const ir_node *fn, const char *var) {
+ * size (`xs.length`, `len(xs)`) does not; any other read may. A read standing alone as a
+ * statement (`ps;`) does not either: *alone is set to the first such read after `as`
+ * (in JavaScript reported even when the array is awaited elsewhere, as for one promise). */
+static bool collection_read_later(const ir_file *f, const ir_node *fn, const ir_node *as, const char *var,
+                                  const ir_node **alone) {
   const char *t = f->src->text;
   const al_vec *uses = uses_of(var);
+  bool read = false;
+  *alone = NULL;
   for (size_t i = 0; uses && i < uses->len; i++) {
     const ir_node *n = uses->items[i];
-    if (n->span.start < fn->span.start || n->span.end > fn->span.end || n->use == IR_USE_DISCARDED) continue;
+    if (n->span.start < fn->span.start || n->span.end > fn->span.end) continue;
+    if (n->use == IR_USE_DISCARDED) {
+      if (n->span.start >= as->span.end && (!*alone || n->span.start < (*alone)->span.start)) *alone = n;
+      continue;
+    }
     uint32_t e = n->span.end;
     if (f->lang == AL_LANG_JS && e + 7 <= f->src->len && !strncmp(t + e, ".length", 7) && !al_ident_char(t[e + 7]))
       continue;
     if (f->lang == AL_LANG_PYTHON && n->parent && n->parent->kind == IR_CALL && n->parent->name &&
         !strcmp(n->parent->name, "len"))
       continue;
-    return true;
+    read = true;
   }
-  return false;
+  return read;
 }
 
 /* A collection of coroutines, tasks or promises stored in a local that is never read. */
@@ -185,8 +194,16 @@ static void check_collections(const ir_file *f, const al_index *idx, al_sink *si
     const ir_node *fn = ir_enclosing_func(n);
     bool task = false;
     const ir_node *el = fn ? awaitable_elements(f, idx, n, &task) : NULL;
-    if (!el || collection_read_later(f, fn, n->name)) continue;
-    if (task)
+    const ir_node *alone;
+    if (!el || (collection_read_later(f, fn, n, n->name, &alone) && !(alone && f->lang == AL_LANG_JS))) continue;
+    if (alone && (n->flags & IR_F_PROMISE_ARRAY)) continue; /* `const ps: Promise<T>[] = ...`: check_promise_params */
+    if (alone) /* reported where it looks handled (typescript-eslint: "an array of Promises") */
+      al_report(sink, alone, "the %s in `%s` stand alone as a statement: that awaits none of them%s; %s%s%s",
+                task ? "tasks" : f->lang == AL_LANG_JS ? "promises" : "coroutines", n->name,
+                task ? ", and their results and exceptions are lost"
+                     : f->lang == AL_LANG_JS ? ", and their rejections are unhandled" : " (none of them runs)",
+                f->lang == AL_LANG_JS ? "await Promise.all(" : "await asyncio.gather(*", n->name, ")");
+    else if (task)
       al_report(sink, n, "the tasks in `%s` are never awaited, returned or passed on: their results and exceptions "
                 "are lost; await them (asyncio.gather(*%s)) or use a TaskGroup", n->name, n->name);
     else if (f->lang == AL_LANG_JS)
