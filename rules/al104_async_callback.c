@@ -216,6 +216,16 @@ static void void_param(const ir_file *f, const al_index *idx, al_sink *sink, con
                       "callback");
 }
 
+/* TypeScript: the project's own declaration of the called function types the callback's
+ * parameter as returning a promise (`on(name: "b", cb: () => Promise<void>): void`, one
+ * overload of several): it takes an async callback, whatever the knowledge says of the
+ * method's name. */
+static bool takes_promise_fn(const ir_file *f, const al_index *idx, const ir_node *n, const ir_node *cb) {
+  const al_func_info *callee = f->lang == AL_LANG_JS ? al_index_resolve(idx, f, n) : NULL;
+  int i = callee ? arg_position(n, cb) : -1;
+  return i >= 0 && (uint32_t)i < callee->func->nargs && (callee->func->args[i].flags & IR_ARG_PROMISE_FN);
+}
+
 /* `xs.reduce(async (acc, x) => ...)`: from the second step on, acc is the promise the
  * previous step returned; a reducer that never awaits it works on a promise (a property
  * set on it is lost; a sum becomes "[object Promise]1"), and the steps overlap. */
@@ -424,7 +434,7 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
     if (al_kb_attr(e, "emitter") && callback_given_promise(f, idx, sink, n, true)) continue;
     bool handles = false;
     const ir_node *cb = async_arg(f, idx, n, &handles);
-    if (!cb) continue;
+    if (!cb || takes_promise_fn(f, idx, n, cb)) continue;
     /* a timer's `() => refresh()` is AL104's own fix for `setTimeout(refresh(), ms)` */
     if (!(cb->flags & IR_F_ASYNC) && al_kb_find(kb, "not_thenable", n->name)) continue;
     const char *kind = kind_of(cb, "async", "promise-returning");

@@ -1847,6 +1847,37 @@ static bool sole_signature(ts_walk *w, TSNode n) {
   return true;
 }
 
+/* Overloads (`function run(cb: () => void): void; function run(cb: () => Promise<void>):
+ * void;`, the same for a method of a class, an interface or an object type): whether a
+ * sibling declaration of n's name types its parameter at position i (a named child of
+ * its parameter list) as a function returning a promise. A position that takes both
+ * accepts an async callback (typescript-eslint's no-misused-promises does the same). */
+static bool overload_takes_promise_fn(ts_walk *w, TSNode n, uint32_t i) {
+  bool method = ts_is(n, "method_signature") || ts_is(n, "method_definition") || ts_is(n, "abstract_method_signature");
+  if (!method && !ts_is(n, "function_signature") && !ts_is(n, "function_declaration")) return false;
+  TSNode name = ts_field(n, "name");
+  if (ts_node_is_null(name)) return false;
+  const char *nm = ts_text(w, name);
+  TSNode box = ts_node_parent(n);
+  while (!method && !ts_node_is_null(box) && (ts_is(box, "ambient_declaration") || ts_is(box, "export_statement")))
+    box = ts_node_parent(box);
+  if (ts_node_is_null(box)) return false;
+  for (uint32_t j = 0, k = ts_node_named_child_count(box); j < k; j++) {
+    TSNode c = method ? ts_node_named_child(box, j) : unwrap_declaration(ts_node_named_child(box, j));
+    bool same_kind = method ? ts_is(c, "method_signature") || ts_is(c, "method_definition") ||
+                                  ts_is(c, "abstract_method_signature")
+                            : ts_is(c, "function_signature") || ts_is(c, "function_declaration");
+    if (!same_kind || ts_node_eq(c, n)) continue;
+    TSNode cn = ts_field(c, "name"), ps = ts_field(c, "parameters");
+    if (ts_node_is_null(cn) || ts_node_is_null(ps) || !al_streq(ts_text(w, cn), nm) || i >= ts_node_named_child_count(ps))
+      continue;
+    TSNode p = ts_node_named_child(ps, i);
+    if ((ts_is(p, "required_parameter") || ts_is(p, "optional_parameter")) && promise_fn_type(w, ts_field(p, "type")))
+      return true;
+  }
+  return false;
+}
+
 /* The name a type annotation gives (`: Fn`), or NULL. */
 static const char *named_type(ts_walk *w, TSNode annotation) {
   TSNode t = ts_is(annotation, "type_annotation") ? ts_node_named_child(annotation, 0) : annotation;
@@ -2268,7 +2299,11 @@ static ir_node *lower_func(ts_walk *w, TSNode n, ir_node *parent) {
             bind_annotation(w, w->user, x, pn, ts_field(p, "type"));
             inline_object_type(w, x, pn, ts_field(p, "type"));
             if (promise_fn_type(w, ts_field(p, "type"))) promise_fn = true;
-            else if (void_fn_type(w, ts_field(p, "type"))) void_fn = true;
+            else if (void_fn_type(w, ts_field(p, "type"))) {
+              if (!overload_takes_promise_fn(w, n, i)) void_fn = true;
+              else if (ts_node_is_null(ts_field(n, "body"))) /* one overload takes async callbacks (a body's */
+                promise_fn = true;                            /* `cb()` is left alone: which one it got is unknown) */
+            }
             /* `p: Promise<T>`: `p;` and `p.then(f)` float; reads of p are lowered to USE */
             else if (returns_promise_type(w, ts_field(p, "type"))) {
               promise = true;
