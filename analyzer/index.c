@@ -869,6 +869,12 @@ not_param:
     if (f->lang == AL_LANG_JS && !(info->func->flags & IR_F_ASYNC) && call->nargs &&
         (call->args[call->nargs - 1].flags & IR_ARG_LAMBDA))
       return false;
+    /* overloads that differ: the one the number of arguments picks */
+    if (info->func->guard & IR_OVERLOAD_ARITY) {
+      for (uint32_t i = 0; i < call->nargs; i++)
+        if (call->args[i].flags & IR_ARG_SPREAD) return (info->flags & AL_FN_AWAITABLE) != 0;
+      return (info->func->guard >> (call->nargs < 6 ? call->nargs : 6)) & 1;
+    }
     /* `f(): Promise<T> | null`: a test or a comparison of the result decides something */
     if ((info->func->flags & (IR_F_MAYBE_PROMISE | IR_F_ASYNC)) == IR_F_MAYBE_PROMISE &&
         (call->use == IR_USE_CONDITION || call->use == IR_USE_OPERAND || call->use == IR_USE_FORMATTED ||
@@ -1415,6 +1421,7 @@ static ir_node *copy_node(ir_file *s, copy_map *m, ir_node *parent, const ir_nod
   c->use = x->use;
   c->flags = x->flags;
   c->body = x->body;
+  if (x->kind == IR_FUNC) c->guard = x->guard; /* (TypeScript overloads) */
   c->name = copy_str_once(s, m, x->name);
   c->module = copy_str_once(s, m, x->module);
   c->member = copy_str_once(s, m, x->member);

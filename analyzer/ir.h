@@ -178,7 +178,8 @@ struct ir_node {
   uint8_t use;
   uint8_t guard;       /* CALL (C): made only when a pointer parameter of its function is NULL
                         * (IR_GUARD_NULL) or is not: the parameter's index + 1 in the low
-                        * bits (`if (cb == NULL) run_sync(); else submit(...)`); 0: always */
+                        * bits (`if (cb == NULL) run_sync(); else submit(...)`); 0: always.
+                        * FUNC (TypeScript): IR_OVERLOAD_ARITY and which calls get a promise */
   uint32_t flags;
   ir_span span;
   const char *name;
@@ -201,6 +202,9 @@ struct ir_node {
 };
 
 #define IR_GUARD_NULL 0x80u
+/* FUNC (TypeScript): overloads that differ in whether they return a promise; bit k of
+ * guard set: a call with k arguments (6: six or more) gets one (overload_promise_arity) */
+#define IR_OVERLOAD_ARITY 0x80u
 #define IR_GUARD_PARAM(g) ((int)((g) & 0x7fu) - 1)
 
 typedef struct ir_file {

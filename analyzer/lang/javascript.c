@@ -1878,6 +1878,63 @@ static bool overload_takes_promise_fn(ts_walk *w, TSNode n, uint32_t i) {
   return false;
 }
 
+/* The number of arguments a signature takes: *min the required ones, *max all (UINT32_MAX
+ * with a rest parameter); `this: T` is not one. */
+static void signature_arity(TSNode ps, uint32_t *min, uint32_t *max) {
+  *min = *max = 0;
+  for (uint32_t i = 0, k = ts_node_is_null(ps) ? 0 : ts_node_named_child_count(ps); i < k; i++) {
+    TSNode p = ts_node_named_child(ps, i), pat = ts_field(p, "pattern");
+    if (ts_is(p, "comment")) continue;
+    if (ts_is(p, "required_parameter") && ts_node_is_null(pat)) continue; /* `this: T` */
+    if (ts_is(pat, "rest_pattern") || ts_is(p, "rest_pattern")) {
+      *max = UINT32_MAX;
+      return;
+    }
+    (*max)++;
+    if (ts_is(p, "required_parameter") && ts_node_is_null(ts_field(p, "value"))) *min = *max;
+  }
+}
+
+/* Overloads that differ in what they return (`close(): Promise<void>; close(cb: Callback):
+ * void;`): which one a call takes decides whether it makes a promise. TypeScript takes
+ * the first signature that fits; by the number of arguments, as here, for 0..6 of them
+ * (6: six or more). Returns IR_OVERLOAD_ARITY and bit k set when a call with k arguments
+ * gets a promise, or 0 when n has no such siblings (one declaration, or all alike). The
+ * body of an implementation after overload signatures is not one of them. */
+static uint8_t overload_promise_arity(ts_walk *w, TSNode n) {
+  bool method = ts_is(n, "method_signature") || ts_is(n, "method_definition") || ts_is(n, "abstract_method_signature");
+  if (!method && !ts_is(n, "function_signature") && !ts_is(n, "function_declaration")) return 0;
+  TSNode name = ts_field(n, "name");
+  if (ts_node_is_null(name)) return 0;
+  const char *nm = ts_text(w, name);
+  TSNode box = ts_node_parent(n);
+  while (!method && !ts_node_is_null(box) && (ts_is(box, "ambient_declaration") || ts_is(box, "export_statement")))
+    box = ts_node_parent(box);
+  if (ts_node_is_null(box)) return 0;
+  struct { uint32_t min, max; bool promise; } sig[16];
+  uint32_t ns = 0, promises = 0;
+  for (uint32_t j = 0, k = ts_node_named_child_count(box); j < k && ns < 16; j++) {
+    TSNode c = method ? ts_node_named_child(box, j) : unwrap_declaration(ts_node_named_child(box, j));
+    bool same_kind = method ? ts_is(c, "method_signature") || ts_is(c, "abstract_method_signature")
+                            : ts_is(c, "function_signature");
+    TSNode cn = ts_field(c, "name");
+    if (!same_kind || ts_node_is_null(cn) || !al_streq(ts_text(w, cn), nm)) continue;
+    TSNode rt = ts_field(c, "return_type");
+    signature_arity(ts_field(c, "parameters"), &sig[ns].min, &sig[ns].max);
+    sig[ns].promise = returns_promise_type(w, rt) || union_with_promise(w, rt);
+    promises += sig[ns++].promise;
+  }
+  if (ns < 2 || !promises || promises == ns) return 0;
+  uint8_t mask = IR_OVERLOAD_ARITY;
+  for (uint32_t a = 0; a <= 6; a++)
+    for (uint32_t i = 0; i < ns; i++)
+      if (sig[i].min <= a && a <= sig[i].max) {
+        if (sig[i].promise) mask |= (uint8_t)(1u << a);
+        break;
+      }
+  return mask;
+}
+
 /* The name a type annotation gives (`: Fn`), or NULL. */
 static const char *named_type(ts_walk *w, TSNode annotation) {
   TSNode t = ts_is(annotation, "type_annotation") ? ts_node_named_child(annotation, 0) : annotation;
@@ -2196,6 +2253,7 @@ static ir_node *lower_func(ts_walk *w, TSNode n, ir_node *parent) {
   if (ts_has_token(n, "async")) x->flags |= IR_F_ASYNC;
   if (((js_ctx *)w->user)->typescript) {
     TSNode rt = ts_field(n, "return_type");
+    x->guard = overload_promise_arity(w, n);
     if (returns_promise_type(w, rt)) x->flags |= IR_F_RETURNS_PROMISE;
     else if (!(x->flags & IR_F_ASYNC) && union_with_promise(w, rt))
       x->flags |= IR_F_RETURNS_PROMISE | IR_F_MAYBE_PROMISE;
