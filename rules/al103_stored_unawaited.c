@@ -354,6 +354,78 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
   memset(&uses_memo, 0, sizeof uses_memo);
 }
 
+/* Python: the indentation of the line starting at `ls` (-1 for a blank or comment line). */
+static int py_indent(const char *t, uint32_t ls, uint32_t len) {
+  uint32_t e = ls;
+  while (e < len && (t[e] == ' ' || t[e] == '\t')) e++;
+  return e >= len || t[e] == '\n' || t[e] == '\r' || t[e] == '#' ? -1 : (int)(e - ls);
+}
+
+/* The start of the line before the one starting at ls (ls itself at the file's start). */
+static uint32_t prev_line(const char *t, uint32_t ls) {
+  if (!ls) return 0;
+  uint32_t p = ls - 1;
+  while (p && t[p - 1] != '\n') p--;
+  return p;
+}
+
+/* Python: every read of the coroutine local `var` (assigned by the call `as`) sits in the
+ * block of one `if` statement after it, at the assignment's own level, with no `elif` or
+ * `else`: on the path that skips the block the coroutine is never awaited (`coro =
+ * fetch(); if flag: await coro`). Returns the start of that `if` line, or UINT32_MAX. Not
+ * when a read is anywhere else, in a nested function, when the condition names the
+ * variable (`if coro is not None:`), or the local is assigned again. */
+static uint32_t awaited_in_one_branch(const ir_file *f, const ir_node *fn, const ir_node *as, const char *var) {
+  const char *t = f->src->text;
+  uint32_t len = f->src->len, header = UINT32_MAX;
+  uint32_t als = al_line_start(f, as->span.start);
+  int ind = py_indent(t, als, len);
+  if (ind < 0) return UINT32_MAX;
+  const al_vec *uses = uses_of(var);
+  size_t n = 0;
+  for (size_t i = 0; uses && i < uses->len; i++) {
+    const ir_node *u = uses->items[i];
+    if (u->span.start < fn->span.start || u->span.end > fn->span.end) continue;
+    if (u->span.start < as->span.end || ir_enclosing_func(u) != fn) return UINT32_MAX;
+    uint32_t ls = al_line_start(f, u->span.start), h = UINT32_MAX;
+    for (uint32_t l = ls; l > als; l = prev_line(t, l)) { /* up to the line at the assignment's level */
+      int k = py_indent(t, l, len);
+      if (k < 0 || k > ind) continue;
+      if (k < ind || l == ls) return UINT32_MAX; /* outside the block, or a read at its level */
+      h = l;
+      break;
+    }
+    if (h == UINT32_MAX || (header != UINT32_MAX && h != header)) return UINT32_MAX;
+    header = h;
+    n++;
+  }
+  if (!n || strncmp(t + header + ind, "if ", 3)) return UINT32_MAX;
+  /* the condition does not name the variable; the header ends the line (`if c: await x` on one line is left alone) */
+  uint32_t e = header + (uint32_t)ind;
+  while (e < len && t[e] != '\n') e++;
+  uint32_t end = e;
+  while (end > header && (t[end - 1] == ' ' || t[end - 1] == '\r')) end--;
+  if (end == header || t[end - 1] != ':') return UINT32_MAX;
+  size_t vl = strlen(var);
+  for (uint32_t p = header + (uint32_t)ind + 3; p + vl <= end; p++)
+    if (!strncmp(t + p, var, vl) && !al_ident_char(t[p + vl]) && (p == 0 || !al_ident_char(t[p - 1])))
+      return UINT32_MAX;
+  /* no `elif`/`else` after the block; no assignment of var again in the function */
+  for (uint32_t l = e + 1; l < len && l < fn->span.end;) {
+    int k = py_indent(t, l, len);
+    if (k >= 0 && k <= ind) {
+      if (k == ind && (!strncmp(t + l + k, "elif", 4) || !strncmp(t + l + k, "else", 4))) return UINT32_MAX;
+      break;
+    }
+    while (l < len && t[l] != '\n') l++;
+    l++;
+  }
+  for (ir_node *const *a = ir_of_kind(f, IR_ASSIGN); *a; a++)
+    if ((*a)->name && !strcmp((*a)->name, var) && (*a)->span.start > as->span.end && ir_enclosing_func(*a) == fn)
+      return UINT32_MAX;
+  return header;
+}
+
 static void check_file(const ir_file *f, const al_index *idx, al_sink *sink) {
   if (f->lang != AL_LANG_C) check_collections(f, idx, sink);
   if (f->lang == AL_LANG_JS) check_promise_params(f, sink);
@@ -377,6 +449,17 @@ static void check_file(const ir_file *f, const al_index *idx, al_sink *sink) {
     /* (a decorated function may return something else: `@async_generator`) */
     bool value = !task && (callee ? !(callee->func->flags & IR_F_DECORATED) : !al_kb_attr_is(api, "kind", "future"));
     if (read_later(f, idx, fn, n->alias, n, value, &dropped, &shown) && !(f->lang == AL_LANG_JS && dropped && dropped->span.start > n->span.start)) {
+      uint32_t h = value && f->lang == AL_LANG_PYTHON && !shown && !dropped && n->parent && n->parent->kind == IR_ASSIGN
+                       ? awaited_in_one_branch(f, fn, n, n->alias) : UINT32_MAX;
+      if (h != UINT32_MAX) {
+        const char *t = f->src->text, *hs = t + h + strspn(t + h, " \t"), *he = strchr(hs, '\n');
+        int hl = he ? (int)(he - hs) : (int)strlen(hs);
+        al_report(sink, n, "coroutine `%s` from `%s%s` is used only inside `%.*s` (line %u): when that does not "
+                  "hold, it is never awaited and never runs (\"coroutine ... was never awaited\"); create it inside "
+                  "that branch, or close() it on the other path", n->alias, al_call_label(f, n), al_call_parens(n),
+                  hl > 60 ? 60 : hl, hs, al_source_line_of(f->src, h));
+        continue;
+      }
       if (task && f->lang == AL_LANG_PYTHON && only_non_owning_reads(f, fn, n, n->alias))
         al_report(sink, n, "task `%s` from `%s()` is held only by this local: `%s.add_done_callback()` and the like "
                   "do not keep it, and the event loop holds tasks weakly, so it can be garbage-collected before it "
