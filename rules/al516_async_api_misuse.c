@@ -398,12 +398,42 @@ static const char *promise_method(const ir_node *n) {
   return !strcmp(m, "then") || !strcmp(m, "catch") || !strcmp(m, "finally") ? m : NULL;
 }
 
+/* A chain of then/catch/finally calls that AL101 reports when dropped: one that starts
+ * from a call (`load().then(f).catch()`, `foo().then()`: a then-chain is a promise), or
+ * from a local its function assigns a call that makes a promise (`const q = load()`) or
+ * a name typed as a promise. */
+static bool chain_reported_dropped(const ir_file *f, const al_index *idx, const ir_node *n) {
+  const ir_node *r = n;
+  for (int depth = 0; r && depth < 64; depth++) {
+    const ir_node *recv = r->child && r->child->span.start == r->span.start ? r->child : NULL;
+    if (!recv) return false;
+    if (recv->kind == IR_USE && recv->name) {
+      bool array, maybe; /* TypeScript: `p: Promise<T>`, `const p: Promise<T> | undefined = ...` */
+      if (f->lang == AL_LANG_JS && al_promise_or_array_param(f, recv, recv->name, &array, &maybe)) return true;
+      const ir_node *fn = ir_enclosing_func(recv);
+      for (ir_node *const *a = ir_of_kind(f, IR_ASSIGN); fn && *a; a++) {
+        const ir_node *c = (*a)->child;
+        const al_func_info *callee;
+        const al_kb_entry *api;
+        if ((*a)->name && !strcmp((*a)->name, recv->name) && ir_enclosing_func(*a) == fn && c && c->kind == IR_CALL &&
+            al_index_call_awaitable(idx, f, c, &callee, &api))
+          return true;
+      }
+      return false;
+    }
+    if (recv->kind != IR_CALL) return false;
+    if (!promise_method(recv)) return true;
+    r = recv;
+  }
+  return false;
+}
+
 /* eslint-plugin-promise valid-params: `.then()`, `.catch()`, `.finally()` without a
  * handler do nothing (a `.catch()` handles no rejection); `.catch(a, b)` and
- * `.finally(a, b)` ignore the second. A dropped or chained `p.catch()` is AL101's (a floating
- * promise), not reported twice. (`.then` with three arguments is jQuery's progress
- * callback: left alone.) */
-static bool promise_method_arity(const ir_file *f, al_sink *sink, const ir_node *n) {
+ * `.finally(a, b)` ignore the second. A dropped or chained `load().catch()` is AL101's (a
+ * floating promise), not reported twice; `p.catch();` of a name AL101 does not know holds a
+ * promise is reported here. (`.then` with three arguments is jQuery's progress callback: left alone.) */
+static bool promise_method_arity(const ir_file *f, const al_index *idx, al_sink *sink, const ir_node *n) {
   const char *m = promise_method(n);
   if (!m) return false;
   bool catch_ = !strcmp(m, "catch"), fin = !strcmp(m, "finally");
@@ -411,7 +441,7 @@ static bool promise_method_arity(const ir_file *f, al_sink *sink, const ir_node 
     if (n->args[i].flags & IR_ARG_SPREAD) return false;
   const char *label = al_call_label(f, n);
   /* dropped (`p.catch();`), it is a floating promise: AL101 says so where p is one */
-  if (!n->nargs && n->use != IR_USE_DISCARDED && n->use != IR_USE_CHAINED) {
+  if (!n->nargs && ((n->use != IR_USE_DISCARDED && n->use != IR_USE_CHAINED) || !chain_reported_dropped(f, idx, n))) {
     al_report(sink, n, "`%s()` without a handler does nothing%s; pass the callback it is for", label,
               catch_ ? ": no rejection is handled, and the chain still rejects" : "");
     return true;
@@ -569,7 +599,7 @@ static void check_js(const ir_file *f, const al_index *idx, al_sink *sink, const
       }
     return;
   }
-  if (promise_method_arity(f, sink, n)) return;
+  if (promise_method_arity(f, idx, sink, n)) return;
   if (handler_called(f, idx, sink, n)) return;
   if (done_and_promise(f, idx, sink, n, kb)) return;
   if (al_ends_with(n->name, ".finally")) {
