@@ -409,7 +409,7 @@ static const char *made_by(const ir_file *f, const ir_node *n, char *buf, size_t
 /* The call is in the body of a try with a catch or finally, or in a catch of a try with
  * a finally, of the function encl (JS `return p` there: the rejection skips the catch,
  * and the finally runs before p settles). */
-static bool in_guarded_try(const ir_node *n, const ir_node *encl) {
+static bool in_guarded_try(const ir_node *n, const ir_node *encl, bool *in_catch) {
   const ir_node *from = n;
   for (const ir_node *p = n->parent; p && p != encl; from = p, p = p->parent) {
     if (p->kind == IR_FUNC) return false;
@@ -420,7 +420,10 @@ static bool in_guarded_try(const ir_node *n, const ir_node *encl) {
       fin |= c->kind == IR_FINALLY;
     }
     if (from->kind == IR_FINALLY) continue;
-    if (from->kind == IR_HANDLER ? fin : (handler || fin)) return true;
+    if (from->kind == IR_HANDLER ? fin : (handler || fin)) {
+      if (in_catch) *in_catch = from->kind == IR_HANDLER;
+      return true;
+    }
   }
   return false;
 }
@@ -431,7 +434,8 @@ static bool in_guarded_try(const ir_node *n, const ir_node *encl) {
 static void returned_unawaited(const ir_file *f, const al_index *idx, al_sink *sink, const ir_node *n) {
   const ir_node *encl = ir_enclosing_func(n);
   if (!encl || !(encl->flags & IR_F_ASYNC) || (encl->flags & IR_F_GENERATOR)) return;
-  if (f->lang == AL_LANG_JS ? !in_guarded_try(n, encl) : al_py_returns_awaitable_by_design(f, encl)) return;
+  bool in_catch = false;
+  if (f->lang == AL_LANG_JS ? !in_guarded_try(n, encl, &in_catch) : al_py_returns_awaitable_by_design(f, encl)) return;
   const al_func_info *fn;
   const al_kb_entry *api;
   if (!al_index_call_awaitable(idx, f, n, &fn, &api)) return;
@@ -446,7 +450,11 @@ static void returned_unawaited(const ir_file *f, const al_index *idx, al_sink *s
   const char *callee = al_call_label(f, n);
   al_fix *fx = al_fix_new(f->lang == AL_LANG_JS ? AL_FIX_APPLY_SAFE : AL_FIX_APPLY_UNSAFE, "insert `await`");
   al_fix_add(fx, n->span.start, n->span.start, "await ");
-  if (f->lang == AL_LANG_JS)
+  if (f->lang == AL_LANG_JS && in_catch)
+    al_report_fix(sink, n, fx,
+                  "promise returned by `%s()` is returned without await inside `catch`: the `finally` runs before "
+                  "it settles (what it cleans up is still in use); `return await %s()`", callee, callee);
+  else if (f->lang == AL_LANG_JS)
     al_report_fix(sink, n, fx,
                   "promise returned by `%s()` is returned without await inside `try`: its rejection skips this "
                   "function's catch, and a finally runs before it settles; `return await %s()`",
