@@ -375,7 +375,8 @@ static uint32_t prev_line(const char *t, uint32_t ls) {
  * fetch(); if flag: await coro`). Returns the start of that `if` line, or UINT32_MAX. Not
  * when a read is anywhere else, in a nested function, when the condition names the
  * variable (`if coro is not None:`), or the local is assigned again. */
-static uint32_t awaited_in_one_branch(const ir_file *f, const ir_node *fn, const ir_node *as, const char *var) {
+static uint32_t awaited_in_one_branch(const ir_file *f, const ir_node *fn, const ir_node *as, const char *var,
+                                      uint32_t *header_end) {
   const char *t = f->src->text;
   uint32_t len = f->src->len, header = UINT32_MAX;
   uint32_t als = al_line_start(f, as->span.start);
@@ -405,7 +406,15 @@ static uint32_t awaited_in_one_branch(const ir_file *f, const ir_node *fn, const
   while (e < len && t[e] != '\n') e++;
   uint32_t end = e;
   while (end > header && (t[end - 1] == ' ' || t[end - 1] == '\r')) end--;
+  if (end > header && t[end - 1] != ':') { /* `if flag:  # why` */
+    const char *hash = memrchr(t + header, '#', end - header);
+    if (hash) {
+      end = (uint32_t)(hash - t);
+      while (end > header && (t[end - 1] == ' ' || t[end - 1] == '\t')) end--;
+    }
+  }
   if (end == header || t[end - 1] != ':') return UINT32_MAX;
+  *header_end = end;
   size_t vl = strlen(var);
   for (uint32_t p = header + (uint32_t)ind + 3; p + vl <= end; p++)
     if (!strncmp(t + p, var, vl) && !al_ident_char(t[p + vl]) && (p == 0 || !al_ident_char(t[p - 1])))
@@ -449,11 +458,12 @@ static void check_file(const ir_file *f, const al_index *idx, al_sink *sink) {
     /* (a decorated function may return something else: `@async_generator`) */
     bool value = !task && (callee ? !(callee->func->flags & IR_F_DECORATED) : !al_kb_attr_is(api, "kind", "future"));
     if (read_later(f, idx, fn, n->alias, n, value, &dropped, &shown) && !(f->lang == AL_LANG_JS && dropped && dropped->span.start > n->span.start)) {
+      uint32_t he = 0;
       uint32_t h = value && f->lang == AL_LANG_PYTHON && !shown && !dropped && n->parent && n->parent->kind == IR_ASSIGN
-                       ? awaited_in_one_branch(f, fn, n, n->alias) : UINT32_MAX;
+                       ? awaited_in_one_branch(f, fn, n, n->alias, &he) : UINT32_MAX;
       if (h != UINT32_MAX) {
-        const char *t = f->src->text, *hs = t + h + strspn(t + h, " \t"), *he = strchr(hs, '\n');
-        int hl = he ? (int)(he - hs) : (int)strlen(hs);
+        const char *hs = f->src->text + h + strspn(f->src->text + h, " \t");
+        int hl = (int)(f->src->text + he - hs);
         al_report(sink, n, "coroutine `%s` from `%s%s` is used only inside `%.*s` (line %u): when that does not "
                   "hold, it is never awaited and never runs (\"coroutine ... was never awaited\"); create it inside "
                   "that branch, or close() it on the other path", n->alias, al_call_label(f, n), al_call_parens(n),
