@@ -319,6 +319,11 @@ static void print_node(const ir_file *f, const ir_node *n, int depth, al_buf *ou
       al_buf_printf(out, " [%s]", flag_names[i].name);
   if (n->kind == IR_FUNC && (n->flags & IR_F_RETURNS_RECEIVER)) al_buf_puts(out, " [returns-receiver]");
   if (n->kind == IR_FUNC && (n->flags & IR_F_MAYBE_PROMISE)) al_buf_puts(out, " [maybe-promise]");
+  if (n->kind == IR_FUNC && (n->guard & IR_OVERLOAD_ARITY)) { /* the argument counts whose overload returns a promise */
+    al_buf_puts(out, " promise-overloads=");
+    for (int k = 0, first = 1; k <= 6; k++)
+      if (n->guard & (1u << k)) al_buf_printf(out, "%s%d%s", first ? "" : ",", k, k == 6 ? "+" : ""), first = 0;
+  }
   if (n->kind == IR_CALL && (n->flags & IR_F_READ_LOCAL)) al_buf_puts(out, " [read-local]");
   if (n->kind == IR_ASSIGN && (n->flags & IR_F_PLAIN_TYPED)) al_buf_puts(out, " [plain-typed]");
   if (n->kind == IR_WITH && n->text && *n->text) al_buf_printf(out, " args=%s", n->text);

@@ -175,6 +175,41 @@ START_TEST(typescript_generic_await) {
 }
 END_TEST
 
+START_TEST(typescript_overloads) {
+  /* overloads that differ in returning a promise: which argument counts get one (the
+   * first signature that fits); overloads that all agree carry nothing */
+  ck_assert_ir("/p/t5.ts", "/p/t5",
+               "export class Conn {\n"
+               "  close(): Promise<void>;\n"
+               "  close(cb: () => void): void;\n"
+               "  close(cb?: () => void): Promise<void> | void { return cb ? cb() : Promise.resolve(); }\n"
+               "}\n"
+               "function q(sql: string, cb: (e: Error) => void): void;\n"
+               "function q(sql: string, ...rest: string[]): Promise<number>;\n"
+               "function q(sql: string, cb?: any): any { return cb; }\n"
+               "function all(): Promise<void>;\n"
+               "function all(n: number): Promise<void>;\n"
+               "function all(n?: number): Promise<void> { return Promise.resolve(); }\n",
+               "FILE /p/t5.ts lang=javascript module=/p/t5\n"
+               "  CLASS 1:8 Conn [exported]\n"
+               "    FUNC 2:3 Conn.close [method] [returns-promise] [exported] promise-overloads=0\n"
+               "    FUNC 3:3 Conn.close [method] [exported] promise-overloads=0 (cb)\n"
+               "    FUNC 4:3 Conn.close [method] [returns-promise] [exported] [maybe-promise] promise-overloads=0 (cb)\n"
+               "      RETURN 4:50\n"
+               "        CALL 4:62 cb use=other\n"
+               "        CALL 4:69 Promise.resolve use=other\n"
+               "  FUNC 6:1 q promise-overloads=1,3,4,5,6+ (sql, cb)\n"
+               "  FUNC 7:1 q [returns-promise] promise-overloads=1,3,4,5,6+ (sql, *:...rest)\n"
+               "  FUNC 8:1 q promise-overloads=1,3,4,5,6+ (sql, cb)\n"
+               "    RETURN 8:42\n"
+               "  FUNC 9:1 all [returns-promise]\n"
+               "  FUNC 10:1 all [returns-promise] (n)\n"
+               "  FUNC 11:1 all [returns-promise] (n)\n"
+               "    RETURN 11:43\n"
+               "      CALL 11:50 Promise.resolve use=returned\n");
+}
+END_TEST
+
 int main(void) {
   Suite *s = suite_create("ir_javascript");
   TCase *tc = tcase_create("lower");
@@ -184,6 +219,7 @@ int main(void) {
   tcase_add_test(tc, script_await_reads_and_maps);
   tcase_add_test(tc, callee_names);
   tcase_add_test(tc, typescript_generic_await);
+  tcase_add_test(tc, typescript_overloads);
   suite_add_tcase(s, tc);
   return run_suite(s);
 }
