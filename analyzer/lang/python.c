@@ -911,6 +911,17 @@ static ir_node *lower_call(ts_walk *w, py_ctx *c, TSNode n, ir_node *parent) {
   TSNode fn = ts_field(n, "function");
   const char *text = dotted(w, fn);
   call->text = text;
+  /* `type(self).m()`, `self.__class__.m()`: the class's own m, as `cls.m()` */
+  if (ts_is(fn, "attribute") && (al_starts_with(text, "type().") || al_starts_with(text, "self.__class__."))) {
+    TSNode obj = ts_field(fn, "object"), args = ts_field(obj, "arguments");
+    bool of_self = al_starts_with(text, "self.__class__.") ||
+                   (ts_is(obj, "call") && ts_node_named_child_count(args) == 1 &&
+                    al_streq(ts_text(w, ts_node_named_child(args, 0)), "self"));
+    if (of_self && !strchr(strchr(text, ')') ? strchr(text, ')') + 2 : text + 15, '.')) {
+      call->text = ts_text(w, fn); /* (as written, for messages) */
+      text = al_arena_fmt(&w->f->arena, "cls.%s", ts_text(w, ts_field(fn, "attribute")));
+    }
+  }
   if (al_starts_with(text, "self.") || al_starts_with(text, "cls.")) call->flags |= IR_F_SELF;
   const char *target = partial_callee(w, c, fn);
   const char *dmod = NULL, *dmem = NULL, *awaited = NULL;
