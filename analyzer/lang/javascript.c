@@ -40,6 +40,18 @@ typedef struct js_ctx {
   al_map top;
   bool top_built;
   const char *default_name; /* `export default Store;`, `module.exports = Store;`: the name exported */
+  /* TypeScript: the overloads met so far of one name in one list of declarations (the
+   * program, a class or interface body): TypeScript keeps them adjacent, and the walk
+   * meets them in order (overload_run_add) */
+  struct {
+    uint32_t box_start, box_end; /* the list they are in */
+    const char *name;
+    ir_node *funcs[16];
+    bool bodiless[16];
+    uint32_t nf, ns;
+    struct { uint32_t min, max; bool promise; } sig[16];
+    uint32_t promise_fn; /* parameter positions (< 32) one of them types as returning a promise */
+  } run;
 } js_ctx;
 
 /* `f(): Api` or `f(): Promise<Api>`: what `x = f()` or `x = await f()` holds. */
@@ -1847,37 +1859,6 @@ static bool sole_signature(ts_walk *w, TSNode n) {
   return true;
 }
 
-/* Overloads (`function run(cb: () => void): void; function run(cb: () => Promise<void>):
- * void;`, the same for a method of a class, an interface or an object type): whether a
- * sibling declaration of n's name types its parameter at position i (a named child of
- * its parameter list) as a function returning a promise. A position that takes both
- * accepts an async callback (typescript-eslint's no-misused-promises does the same). */
-static bool overload_takes_promise_fn(ts_walk *w, TSNode n, uint32_t i) {
-  bool method = ts_is(n, "method_signature") || ts_is(n, "method_definition") || ts_is(n, "abstract_method_signature");
-  if (!method && !ts_is(n, "function_signature") && !ts_is(n, "function_declaration")) return false;
-  TSNode name = ts_field(n, "name");
-  if (ts_node_is_null(name)) return false;
-  const char *nm = ts_text(w, name);
-  TSNode box = ts_node_parent(n);
-  while (!method && !ts_node_is_null(box) && (ts_is(box, "ambient_declaration") || ts_is(box, "export_statement")))
-    box = ts_node_parent(box);
-  if (ts_node_is_null(box)) return false;
-  for (uint32_t j = 0, k = ts_node_named_child_count(box); j < k; j++) {
-    TSNode c = method ? ts_node_named_child(box, j) : unwrap_declaration(ts_node_named_child(box, j));
-    bool same_kind = method ? ts_is(c, "method_signature") || ts_is(c, "method_definition") ||
-                                  ts_is(c, "abstract_method_signature")
-                            : ts_is(c, "function_signature") || ts_is(c, "function_declaration");
-    if (!same_kind || ts_node_eq(c, n)) continue;
-    TSNode cn = ts_field(c, "name"), ps = ts_field(c, "parameters");
-    if (ts_node_is_null(cn) || ts_node_is_null(ps) || !al_streq(ts_text(w, cn), nm) || i >= ts_node_named_child_count(ps))
-      continue;
-    TSNode p = ts_node_named_child(ps, i);
-    if ((ts_is(p, "required_parameter") || ts_is(p, "optional_parameter")) && promise_fn_type(w, ts_field(p, "type")))
-      return true;
-  }
-  return false;
-}
-
 /* The number of arguments a signature takes: *min the required ones, *max all (UINT32_MAX
  * with a rest parameter); `this: T` is not one. */
 static void signature_arity(TSNode ps, uint32_t *min, uint32_t *max) {
@@ -1895,44 +1876,65 @@ static void signature_arity(TSNode ps, uint32_t *min, uint32_t *max) {
   }
 }
 
-/* Overloads that differ in what they return (`close(): Promise<void>; close(cb: Callback):
- * void;`): which one a call takes decides whether it makes a promise. TypeScript takes
- * the first signature that fits; by the number of arguments, as here, for 0..6 of them
- * (6: six or more). Returns IR_OVERLOAD_ARITY and bit k set when a call with k arguments
- * gets a promise, or 0 when n has no such siblings (one declaration, or all alike). The
- * body of an implementation after overload signatures is not one of them. */
-static uint8_t overload_promise_arity(ts_walk *w, TSNode n) {
+/* TypeScript overloads, told by adding each declaration of a function or method to the
+ * run of its name in its list (`function f(...): T;` signatures, then the implementation):
+ * - which calls get a promise, when the signatures disagree (`close(): Promise<void>;
+ *   close(cb: Callback): void;`): TypeScript takes the first signature that fits; by the
+ *   number of arguments, as here, for 0..6 of them (6: six or more). Every declaration of
+ *   the run gets IR_OVERLOAD_ARITY and bit k set when a call with k arguments gets a
+ *   promise in its guard (0 when they agree);
+ * - a parameter position that one typed `() => void` and another `() => Promise<void>`
+ *   accepts an async callback (typescript-eslint's no-misused-promises decides so): it is
+ *   no void slot, and the body-less ones take a promise-returning function there (a body's
+ *   `cb()` is left alone: which one it got is not known).
+ * Earlier declarations are updated as later ones come: the summary is made after the walk.
+ * O(1) a declaration (a scan of the siblings each was quadratic in a 1,500-member class). */
+static void overload_run_add(ts_walk *w, TSNode n, ir_node *x) {
+  js_ctx *c = w->user;
   bool method = ts_is(n, "method_signature") || ts_is(n, "method_definition") || ts_is(n, "abstract_method_signature");
-  if (!method && !ts_is(n, "function_signature") && !ts_is(n, "function_declaration")) return 0;
+  if (!c->typescript || (!method && !ts_is(n, "function_signature") && !ts_is(n, "function_declaration"))) return;
   TSNode name = ts_field(n, "name");
-  if (ts_node_is_null(name)) return 0;
+  ts_frame *up = ts_up(w, 1);
+  for (size_t d = 2; !method && up && (ts_is(up->node, "ambient_declaration") || ts_is(up->node, "export_statement")); d++)
+    up = ts_up(w, d);
+  if (ts_node_is_null(name) || !up || !x->name) return;
   const char *nm = ts_text(w, name);
-  TSNode box = ts_node_parent(n);
-  while (!method && !ts_node_is_null(box) && (ts_is(box, "ambient_declaration") || ts_is(box, "export_statement")))
-    box = ts_node_parent(box);
-  if (ts_node_is_null(box)) return 0;
-  struct { uint32_t min, max; bool promise; } sig[16];
-  uint32_t ns = 0, promises = 0;
-  for (uint32_t j = 0, k = ts_node_named_child_count(box); j < k && ns < 16; j++) {
-    TSNode c = method ? ts_node_named_child(box, j) : unwrap_declaration(ts_node_named_child(box, j));
-    bool same_kind = method ? ts_is(c, "method_signature") || ts_is(c, "abstract_method_signature")
-                            : ts_is(c, "function_signature");
-    TSNode cn = ts_field(c, "name");
-    if (!same_kind || ts_node_is_null(cn) || !al_streq(ts_text(w, cn), nm)) continue;
-    TSNode rt = ts_field(c, "return_type");
-    signature_arity(ts_field(c, "parameters"), &sig[ns].min, &sig[ns].max);
-    sig[ns].promise = returns_promise_type(w, rt) || union_with_promise(w, rt);
-    promises += sig[ns++].promise;
+  uint32_t bs = ts_node_start_byte(up->node), be = ts_node_end_byte(up->node);
+  if (c->run.box_start != bs || c->run.box_end != be || !c->run.name || strcmp(c->run.name, nm) || c->run.nf >= 16) {
+    memset(&c->run, 0, sizeof c->run);
+    c->run.box_start = bs, c->run.box_end = be, c->run.name = nm;
   }
-  if (ns < 2 || !promises || promises == ns) return 0;
-  uint8_t mask = IR_OVERLOAD_ARITY;
-  for (uint32_t a = 0; a <= 6; a++)
-    for (uint32_t i = 0; i < ns; i++)
-      if (sig[i].min <= a && a <= sig[i].max) {
-        if (sig[i].promise) mask |= (uint8_t)(1u << a);
-        break;
+  bool bodiless = ts_node_is_null(ts_field(n, "body"));
+  c->run.bodiless[c->run.nf] = bodiless;
+  c->run.funcs[c->run.nf++] = x;
+  if (bodiless) {
+    TSNode rt = ts_field(n, "return_type");
+    signature_arity(ts_field(n, "parameters"), &c->run.sig[c->run.ns].min, &c->run.sig[c->run.ns].max);
+    c->run.sig[c->run.ns++].promise = returns_promise_type(w, rt) || union_with_promise(w, rt);
+  }
+  for (uint32_t i = 0; i < x->nargs && i < 32; i++)
+    if (x->args[i].flags & IR_ARG_PROMISE_FN) c->run.promise_fn |= 1u << i;
+  uint32_t promises = 0;
+  for (uint32_t i = 0; i < c->run.ns; i++) promises += c->run.sig[i].promise;
+  uint8_t mask = 0;
+  if (c->run.ns >= 2 && promises && promises < c->run.ns) {
+    mask = IR_OVERLOAD_ARITY;
+    for (uint32_t a = 0; a <= 6; a++)
+      for (uint32_t i = 0; i < c->run.ns; i++)
+        if (c->run.sig[i].min <= a && a <= c->run.sig[i].max) {
+          if (c->run.sig[i].promise) mask |= (uint8_t)(1u << a);
+          break;
+        }
+  }
+  for (uint32_t k = 0; k < c->run.nf; k++) {
+    ir_node *f = c->run.funcs[k];
+    f->guard = mask;
+    for (uint32_t i = 0; i < f->nargs && i < 32; i++)
+      if ((c->run.promise_fn & (1u << i)) && (f->args[i].flags & IR_ARG_VOID_FN)) {
+        f->args[i].flags &= ~(uint32_t)IR_ARG_VOID_FN;
+        if (c->run.bodiless[k]) f->args[i].flags |= IR_ARG_PROMISE_FN;
       }
-  return mask;
+  }
 }
 
 /* The name a type annotation gives (`: Fn`), or NULL. */
@@ -2253,7 +2255,6 @@ static ir_node *lower_func(ts_walk *w, TSNode n, ir_node *parent) {
   if (ts_has_token(n, "async")) x->flags |= IR_F_ASYNC;
   if (((js_ctx *)w->user)->typescript) {
     TSNode rt = ts_field(n, "return_type");
-    x->guard = overload_promise_arity(w, n);
     if (returns_promise_type(w, rt)) x->flags |= IR_F_RETURNS_PROMISE;
     else if (!(x->flags & IR_F_ASYNC) && union_with_promise(w, rt))
       x->flags |= IR_F_RETURNS_PROMISE | IR_F_MAYBE_PROMISE;
@@ -2357,11 +2358,7 @@ static ir_node *lower_func(ts_walk *w, TSNode n, ir_node *parent) {
             bind_annotation(w, w->user, x, pn, ts_field(p, "type"));
             inline_object_type(w, x, pn, ts_field(p, "type"));
             if (promise_fn_type(w, ts_field(p, "type"))) promise_fn = true;
-            else if (void_fn_type(w, ts_field(p, "type"))) {
-              if (!overload_takes_promise_fn(w, n, i)) void_fn = true;
-              else if (ts_node_is_null(ts_field(n, "body"))) /* one overload takes async callbacks (a body's */
-                promise_fn = true;                            /* `cb()` is left alone: which one it got is unknown) */
-            }
+            else if (void_fn_type(w, ts_field(p, "type"))) void_fn = true;
             /* `p: Promise<T>`: `p;` and `p.then(f)` float; reads of p are lowered to USE */
             else if (returns_promise_type(w, ts_field(p, "type"))) {
               promise = true;
@@ -2402,6 +2399,7 @@ static ir_node *lower_func(ts_walk *w, TSNode n, ir_node *parent) {
       }
     }
   }
+  overload_run_add(w, n, x);
   ts_frame *up = ts_up(w, 1);
   if (up && ts_is(up->node, "export_statement") && ts_has_token(up->node, "default")) x->alias = "default";
   else if ((x->flags & IR_F_METHOD) && parent->kind == IR_CLASS && parent->alias) default_method(w->f, x);
