@@ -436,9 +436,10 @@ static void returned_unawaited(const ir_file *f, const al_index *idx, al_sink *s
   if (!encl || !(encl->flags & IR_F_ASYNC) || (encl->flags & IR_F_GENERATOR)) return;
   bool in_catch = false;
   if (f->lang == AL_LANG_JS ? !in_guarded_try(n, encl, &in_catch) : al_py_returns_awaitable_by_design(f, encl)) return;
-  const al_func_info *fn;
-  const al_kb_entry *api;
-  if (!al_index_call_awaitable(idx, f, n, &fn, &api)) return;
+  const al_func_info *fn = NULL;
+  const al_kb_entry *api = NULL;
+  bool iife = f->lang == AL_LANG_JS && (async_iife(n) || promise_iife(f, idx, n)); /* `return (async () => ...)()` */
+  if (!iife && !al_index_call_awaitable(idx, f, n, &fn, &api)) return;
   /* Python: a sync function returning an awaitable is a wrapper by design (JS: inside the
    * try, any promise's rejection skips the catch, whoever made it) */
   if (fn && !(fn->func->flags & IR_F_ASYNC) && f->lang == AL_LANG_PYTHON) return;
@@ -450,7 +451,13 @@ static void returned_unawaited(const ir_file *f, const al_index *idx, al_sink *s
   const char *callee = al_call_label(f, n);
   al_fix *fx = al_fix_new(f->lang == AL_LANG_JS ? AL_FIX_APPLY_SAFE : AL_FIX_APPLY_UNSAFE, "insert `await`");
   al_fix_add(fx, n->span.start, n->span.start, "await ");
-  if (f->lang == AL_LANG_JS && in_catch)
+  if (iife)
+    al_report_fix(sink, n, fx,
+                  "promise of a function called in place is returned without await inside `%s`: %s; `return await` "
+                  "it", in_catch ? "catch" : "try",
+                  in_catch ? "the `finally` runs before it settles (what it cleans up is still in use)"
+                           : "its rejection skips this function's catch, and a finally runs before it settles");
+  else if (f->lang == AL_LANG_JS && in_catch)
     al_report_fix(sink, n, fx,
                   "promise returned by `%s()` is returned without await inside `catch`: the `finally` runs before "
                   "it settles (what it cleans up is still in use); `return await %s()`", callee, callee);
