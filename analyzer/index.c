@@ -415,6 +415,12 @@ static const al_func_info *resolve_returned(const al_index *idx, const ir_file *
   fname[fl] = 0;
   const al_func_info *fn = module ? resolve_in(idx, f->lang, module, fname, 0)
                                   : lookup_method(idx, f->lang, f->module, fname, 0);
+  if (!fn && !awaited && f->lang == AL_LANG_PYTHON) {
+    /* no function of that name: a class whose name is not capitalised (`c = my_client();
+     * c.fetch()`; the front end types capitalised ones itself), its method rest */
+    if (snprintf(key, sizeof key, "%s.%s", fname, rest) >= (int)sizeof key) return NULL;
+    return module ? resolve_in(idx, f->lang, module, key, 0) : lookup_method(idx, f->lang, f->module, key, 0);
+  }
   if (!fn || !fn->func->member || awaited != ((fn->func->flags & (IR_F_ASYNC | IR_F_RETURNS_PROMISE)) != 0))
     return NULL;
   /* `return cls()` / `return self` called on a subclass (`Child.create()`): the subclass,
