@@ -327,15 +327,17 @@ static const al_func_info *resolve_in(const al_index *idx, al_lang lang, const c
 
 /* The project class `member` up to `dot` names in module, when it has bases (its IR_CLASS
  * copy), else NULL. Only a class-like head asks (`Order.save`, `_Base.m`: a capital
- * after any underscores): most failed lookups are of modules and objects
- * (`console.log`, `os.path.join`), and the test depends on the key alone, so a
- * speculative run asks exactly what the real one does. */
+ * after any underscores), or any head when the caller knows it is a class (any_head: a
+ * base, or a call chain's callee that no function answers): most failed lookups are of
+ * modules and objects (`console.log`, `os.path.join`), and the test depends on the key
+ * and on answers already recorded, so a speculative run asks exactly what the real one
+ * does. */
 static const ir_node *class_with_bases(const al_index *idx, const char *module, const char *member,
-                                       const char *dot) {
+                                       const char *dot, bool any_head) {
   const char *seg = dot;
   while (seg > member && seg[-1] != '.') seg--;
   while (*seg == '_') seg++;
-  if (!(*seg >= 'A' && *seg <= 'Z')) return NULL;
+  if (!any_head && !(*seg >= 'A' && *seg <= 'Z')) return NULL;
   char key[512]; /* module KEY_SEP Class KEY_SEP, joined by hand (snprintf: ~1,000 instructions) */
   size_t ml = strlen(module), cl = (size_t)(dot - member);
   if (ml + cl + 3 > sizeof key) return NULL;
@@ -348,13 +350,14 @@ static const ir_node *class_with_bases(const al_index *idx, const char *module, 
 }
 
 /* module.member; when member is Class.m and the class has none, m on its bases (in order:
- * Python's MRO for single inheritance and the first base of mixins). */
+ * Python's MRO for single inheritance and the first base of mixins). depth > 0: the head
+ * is known to be a class (a base; or depth 1 from resolve_returned), whatever its case. */
 static const al_func_info *lookup_method(const al_index *idx, al_lang lang, const char *module, const char *member,
                                          int depth) {
   const al_func_info *r = lookup(idx, module, member);
   const char *dot = r || depth >= MAX_BASE_DEPTH ? NULL : strrchr(member, '.');
   if (!dot || dot == member) return r;
-  const ir_node *cls = class_with_bases(idx, module, member, dot);
+  const ir_node *cls = class_with_bases(idx, module, member, dot, depth > 0);
   for (uint32_t i = 0; cls && !r && i < cls->nargs; i++) {
     const ir_arg *b = &cls->args[i];
     if (!b->text) continue;
@@ -419,7 +422,7 @@ static const al_func_info *resolve_returned(const al_index *idx, const ir_file *
     /* no function of that name: a class whose name is not capitalised (`c = my_client();
      * c.fetch()`; the front end types capitalised ones itself), its method rest */
     if (snprintf(key, sizeof key, "%s.%s", fname, rest) >= (int)sizeof key) return NULL;
-    return module ? resolve_in(idx, f->lang, module, key, 0) : lookup_method(idx, f->lang, f->module, key, 0);
+    return module ? resolve_in(idx, f->lang, module, key, 1) : lookup_method(idx, f->lang, f->module, key, 1);
   }
   if (!fn || !fn->func->member || awaited != ((fn->func->flags & (IR_F_ASYNC | IR_F_RETURNS_PROMISE)) != 0))
     return NULL;
@@ -638,7 +641,7 @@ static const al_kb_entry *kb_inherited(const al_index *idx, const ir_file *f, co
                                        const char *member, int depth) {
   const char *dot = member ? strrchr(member, '.') : NULL;
   if (!dot || dot == member || !module || depth >= MAX_BASE_DEPTH) return NULL;
-  const ir_node *cls = class_with_bases(idx, module, member, dot);
+  const ir_node *cls = class_with_bases(idx, module, member, dot, false);
   for (uint32_t i = 0; cls && i < cls->nargs; i++) {
     const ir_arg *b = &cls->args[i];
     char bm[512];
@@ -739,7 +742,7 @@ static const ir_node *inherited_attr(const al_index *idx, al_lang lang, const ch
                                      int depth) {
   const char *d1 = strchr(member, '.'), *d2 = d1 ? strchr(d1 + 1, '.') : NULL;
   if (!d2 || strchr(d2 + 1, '.') || !module || depth >= MAX_BASE_DEPTH || !values_possible(idx)) return NULL;
-  const ir_node *cls = class_with_bases(idx, module, member, d1);
+  const ir_node *cls = class_with_bases(idx, module, member, d1, false);
   for (uint32_t i = 0; cls && i < cls->nargs; i++) {
     const ir_arg *b = &cls->args[i];
     if (!b->text || !*b->text || strchr(b->text, '(')) continue;
@@ -782,7 +785,7 @@ const al_kb_entry *al_index_library_base(const al_index *idx, const ir_file *f, 
   if (cl + 3 > sizeof member) return NULL;
   memcpy(member, cls, cl);
   memcpy(member + cl, ".-", 3);
-  const ir_node *c = class_with_bases(idx, module, member, member + cl);
+  const ir_node *c = class_with_bases(idx, module, member, member + cl, false);
   const char *dot = c ? NULL : strchr(cls, '.');
   if (dot) { /* `base.BaseTest` with `from tests import base`: class BaseTest of module tests.base */
     char mod[512];
