@@ -374,7 +374,7 @@ static uint32_t prev_line(const char *t, uint32_t ls) {
  * `else`: on the path that skips the block the coroutine is never awaited (`coro =
  * fetch(); if flag: await coro`). Returns the start of that `if` line, or UINT32_MAX. Not
  * when a read is anywhere else, in a nested function, when the condition names the
- * variable (`if coro is not None:`), or the local is assigned again. */
+ * variable (`if coro is not None:`), or the local is bound again. */
 static uint32_t awaited_in_one_branch(const ir_file *f, const ir_node *fn, const ir_node *as, const char *var,
                                       uint32_t *header_end) {
   const char *t = f->src->text;
@@ -419,7 +419,7 @@ static uint32_t awaited_in_one_branch(const ir_file *f, const ir_node *fn, const
   for (uint32_t p = header + (uint32_t)ind + 3; p + vl <= end; p++)
     if (!strncmp(t + p, var, vl) && !al_ident_char(t[p + vl]) && (p == 0 || !al_ident_char(t[p - 1])))
       return UINT32_MAX;
-  /* no `elif`/`else` after the block; no assignment of var again in the function */
+  /* no `elif`/`else` after the block; var not bound again in the function */
   for (uint32_t l = e + 1; l < len && l < fn->span.end;) {
     int k = py_indent(t, l, len);
     if (k >= 0 && k <= ind) {
@@ -429,9 +429,10 @@ static uint32_t awaited_in_one_branch(const ir_file *f, const ir_node *fn, const
     while (l < len && t[l] != '\n') l++;
     l++;
   }
-  for (ir_node *const *a = ir_of_kind(f, IR_ASSIGN); *a; a++)
-    if ((*a)->name && !strcmp((*a)->name, var) && (*a)->span.start > as->span.end && ir_enclosing_func(*a) == fn)
-      return UINT32_MAX;
+  size_t nb;
+  const ir_binding *b = ir_bindings_of(f, var, strlen(var), &nb);
+  for (size_t i = 0; i < nb; i++) /* bound again after it (assigned, a loop's or a `with`'s target) */
+    if (b[i].n->span.start >= as->span.end && ir_enclosing_func(b[i].n) == fn) return UINT32_MAX;
   return header;
 }
 

@@ -400,7 +400,7 @@ static const char *promise_method(const ir_node *n) {
 
 /* A chain of then/catch/finally calls that AL101 reports when dropped: one that starts
  * from a call (`load().then(f).catch()`, `foo().then()`: a then-chain is a promise), or
- * from a local its function assigns a call that makes a promise (`const q = load()`) or
+ * from a local last assigned a call that makes a promise (`const q = load()`) or
  * a name typed as a promise. */
 static bool chain_reported_dropped(const ir_file *f, const al_index *idx, const ir_node *n) {
   const ir_node *r = n;
@@ -410,16 +410,10 @@ static bool chain_reported_dropped(const ir_file *f, const al_index *idx, const 
     if (recv->kind == IR_USE && recv->name) {
       bool array, maybe; /* TypeScript: `p: Promise<T>`, `const p: Promise<T> | undefined = ...` */
       if (f->lang == AL_LANG_JS && al_promise_or_array_param(f, recv, recv->name, &array, &maybe)) return true;
-      const ir_node *fn = ir_enclosing_func(recv);
-      for (ir_node *const *a = ir_of_kind(f, IR_ASSIGN); fn && *a; a++) {
-        const ir_node *c = (*a)->child;
-        const al_func_info *callee;
-        const al_kb_entry *api;
-        if ((*a)->name && !strcmp((*a)->name, recv->name) && ir_enclosing_func(*a) == fn && c && c->kind == IR_CALL &&
-            al_index_call_awaitable(idx, f, c, &callee, &api))
-          return true;
-      }
-      return false;
+      const ir_node *as = al_last_assign(f, recv, recv->name), *c = as ? as->child : NULL;
+      const al_func_info *callee;
+      const al_kb_entry *api;
+      return c && c->kind == IR_CALL && al_index_call_awaitable(idx, f, c, &callee, &api);
     }
     if (recv->kind != IR_CALL) return false;
     if (!promise_method(recv)) return true;

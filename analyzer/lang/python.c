@@ -913,11 +913,13 @@ static ir_node *lower_call(ts_walk *w, py_ctx *c, TSNode n, ir_node *parent) {
   call->text = text;
   /* `type(self).m()`, `self.__class__.m()`: the class's own m, as `cls.m()` */
   if (ts_is(fn, "attribute") && (al_starts_with(text, "type().") || al_starts_with(text, "self.__class__."))) {
-    TSNode obj = ts_field(fn, "object"), args = ts_field(obj, "arguments");
-    bool of_self = al_starts_with(text, "self.__class__.") ||
-                   (ts_is(obj, "call") && ts_node_named_child_count(args) == 1 &&
-                    al_streq(ts_text(w, ts_node_named_child(args, 0)), "self"));
-    if (of_self && !strchr(strchr(text, ')') ? strchr(text, ')') + 2 : text + 15, '.')) {
+    TSNode obj = ts_field(fn, "object"); /* the receiver itself: `type(self).a.m()` is not one */
+    TSNode args = ts_is(obj, "call") ? ts_field(obj, "arguments") : obj, inner = ts_field(obj, "object");
+    bool of_self = ts_is(obj, "call") ? ts_node_named_child_count(args) == 1 &&
+                                            al_streq(ts_text(w, ts_node_named_child(args, 0)), "self")
+                                      : ts_is(obj, "attribute") && ts_is(inner, "identifier") &&
+                                            al_streq(ts_text(w, inner), "self");
+    if (of_self) {
       call->text = ts_text(w, fn); /* (as written, for messages) */
       text = al_arena_fmt(&w->f->arena, "cls.%s", ts_text(w, ts_field(fn, "attribute")));
     }
