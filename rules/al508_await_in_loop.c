@@ -18,7 +18,7 @@ static bool loop_exits(const ir_node *loop) {
 static bool carries_state(const ir_node *loop) {
   for (const ir_node *n = loop->child; n; n = ir_next(n, loop)) {
     if (n->kind != IR_ASSIGN || !n->name || n->span.start < loop->body) continue; /* not the header's own */
-    if (loop->name && strstr(loop->name, n->name)) return true;
+    if (al_text_mentions(loop->name, n->name)) return true; /* (`r` is not read by `u of urls`) */
   }
   return false;
 }
