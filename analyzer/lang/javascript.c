@@ -1688,19 +1688,31 @@ static void bind_destructured_params(ts_walk *w, js_ctx *c, const ir_node *call,
   }
 }
 
+static TSNode top_decl(ts_walk *w, js_ctx *c, char kind, TSNode name);
+
 /* TypeScript: a declared return type that is a promise (knowledge `promise_types`:
- * `: Promise<T>`, `PromiseLike<T>`). */
-static bool promise_type_name(ts_walk *w, TSNode t) {
+ * `: Promise<T>`, `PromiseLike<T>`), also through a type alias of this file standing for
+ * one (`type Task<T> = Promise<T>`) or a class of it extending one (`class Deferred<T>
+ * extends Promise<T>`), as typescript-eslint's checker sees them; depth bounds the chain. */
+static bool promise_type_at(ts_walk *w, TSNode t, int depth) {
   while (ts_is(t, "parenthesized_type")) t = ts_node_named_child(t, 0);
   /* `Promise<T> & Brand`: a promise still (intersections nest to the left) */
   for (int guard = 0; guard < 64 && ts_is(t, "intersection_type"); guard++) {
-    if (promise_type_name(w, ts_node_named_child(t, 1))) return true;
+    if (promise_type_at(w, ts_node_named_child(t, 1), depth)) return true;
     t = ts_node_named_child(t, 0);
     while (ts_is(t, "parenthesized_type")) t = ts_node_named_child(t, 0);
   }
   if (ts_is(t, "generic_type")) t = ts_field(t, "name");
-  return ts_is(t, "type_identifier") && al_kb_find(al_kb_for(AL_LANG_JS), "promise_types", ts_text(w, t)) != NULL;
+  if (!ts_is(t, "type_identifier") && !(depth && ts_is(t, "identifier"))) return false;
+  if (al_kb_find(al_kb_for(AL_LANG_JS), "promise_types", ts_text(w, t))) return true;
+  if (depth >= 8) return false;
+  TSNode v = top_decl(w, w->user, 't', t);
+  if (!ts_node_is_null(v) && promise_type_at(w, v, depth + 1)) return true;
+  v = top_decl(w, w->user, 'c', t); /* the class's `extends` */
+  return !ts_node_is_null(v) && promise_type_at(w, v, depth + 1);
 }
+
+static bool promise_type_name(ts_walk *w, TSNode t) { return promise_type_at(w, t, 0); }
 
 static bool returns_promise_type(ts_walk *w, TSNode rt) {
   if (ts_node_is_null(rt)) return false;
@@ -1729,6 +1741,10 @@ static bool union_with_promise(ts_walk *w, TSNode rt) {
   if (ts_node_is_null(rt)) return false;
   TSNode t = ts_is(rt, "type_annotation") ? ts_node_named_child(rt, 0) : rt;
   while (ts_is(t, "parenthesized_type")) t = ts_node_named_child(t, 0);
+  if (ts_is(t, "type_identifier")) { /* `type MaybeSaved = Promise<void> | undefined` of this file */
+    TSNode v = top_decl(w, w->user, 't', t);
+    if (ts_is(v, "union_type")) t = v;
+  }
   for (int guard = 0; guard < 4096 && ts_is(t, "union_type"); guard++) {
     if (promise_type_name(w, ts_node_named_child(t, 1))) return true;
     t = ts_node_named_child(t, 0);
@@ -2035,7 +2051,8 @@ static bool void_key(ts_walk *w, js_ctx *c, TSNode key, ts_frame *decl) {
 
 /* The file's top-level declarations (through `export`), once per file: functions
  * (`function f`, `declare function f`, `const f = (...) => ...`) by their parameters,
- * interfaces and type aliases by their bodies. A declaration may come after its use. */
+ * interfaces and type aliases by their bodies, classes by what they extend ('c'). A
+ * declaration may come after its use. */
 static void build_top(ts_walk *w, js_ctx *c) {
   c->top_built = true;
   TSTreeCursor cur = ts_tree_cursor_new(w->frames[0].node);
@@ -2049,6 +2066,16 @@ static void build_top(ts_walk *w, js_ctx *c) {
       key = ts_field(d, "name"), val = ts_field(d, "parameters"), kind = 'f';
     } else if (ts_is(d, "interface_declaration") || ts_is(d, "type_alias_declaration")) {
       key = ts_field(d, "name"), val = ts_field(d, ts_is(d, "type_alias_declaration") ? "value" : "body"), kind = 't';
+    } else if (ts_is(d, "class_declaration") || ts_is(d, "abstract_class_declaration")) {
+      /* what the class extends (`extends Promise<T>`), by its name */
+      for (uint32_t j = 0, m = ts_node_named_child_count(d); j < m && !kind; j++) {
+        TSNode h = ts_node_named_child(d, j);
+        if (!ts_is(h, "class_heritage")) continue;
+        for (uint32_t k = 0, hn = ts_node_named_child_count(h); k < hn && !kind; k++) {
+          TSNode ext = ts_node_named_child(h, k);
+          if (ts_is(ext, "extends_clause")) key = ts_field(d, "name"), val = ts_field(ext, "value"), kind = 'c';
+        }
+      }
     } else if (ts_is(d, "lexical_declaration")) {
       for (uint32_t j = 0, m = ts_node_named_child_count(d); j < m; j++) {
         TSNode v = ts_node_named_child(d, j), dn = ts_field(v, "name"), fv = ts_field(v, "value");
@@ -2073,7 +2100,7 @@ static void build_top(ts_walk *w, js_ctx *c) {
   ts_tree_cursor_delete(&cur);
 }
 
-/* What build_top recorded for name (kind 'f' or 't'), or a null node. */
+/* What build_top recorded for name (kind 'f', 't' or 'c'), or a null node. */
 static TSNode top_decl(ts_walk *w, js_ctx *c, char kind, TSNode name) {
   if (!c->top_built) build_top(w, c);
   TSNode none = {0};
