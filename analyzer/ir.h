@@ -91,7 +91,9 @@ enum {
                                   * outside the finally block it is in, past any loops between */
   IR_F_PROMISE_TYPED = 1u << 26, /* ASSIGN (TypeScript): the variable is declared with a promise type
                                   * (`declare const p: Promise<T>`, `let p: Promise<T>;`, `const p:
-                                  * Promise<T> = ...`); text: the value, or the type when there is none */
+                                  * Promise<T> = ...`); text: the value, or the type when there is none.
+                                  * FUNC (TypeScript), with IR_F_PROPERTY: a field declared as a promise
+                                  * (`ready: Promise<void>;`), read like a getter */
   IR_F_TYPED_CALLEE = 1u << 27, /* CALL (TypeScript): made by a name whose declared type is what it resolves
                                  * to (`load: Loader; load()` -> Loader, a function type alias) */
   IR_F_PROPERTY = 1u << 28,    /* FUNC (Python): a property getter (`@property`, `@cached_property`);

@@ -1794,7 +1794,10 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
     } else if (fn) {
       const char *how = f->lang == AL_LANG_C ? "returns a future"
                         : (fn->func->flags & IR_F_ASYNC) ? "is an async function"
-                                                          : "returns an awaitable";
+                        : (fn->func->flags & (IR_F_PROPERTY | IR_F_PROMISE_TYPED)) ==
+                                  (IR_F_PROPERTY | IR_F_PROMISE_TYPED)
+                            ? "is a field declared as a promise" /* (TypeScript: `ready: Promise<void>;`) */
+                            : "returns an awaitable";
       al_report_fix(sink, n, fx, "%s %s is never awaited: `%s` %s (defined at %s:%u); %s", kind,
                 made_by(f, n, by, sizeof by), al_display_name(fn->func->name), how, fn->file->src->path, fn->func->span.line, advice(f, n, in_async));
     } else if (api) {

@@ -310,9 +310,9 @@ static void check_member_statement(const ir_file *f, const al_index *idx, const 
   const al_func_info *callee;
   const al_kb_entry *api;
   if (!v || !al_index_call_awaitable(idx, f, v, &callee, &api)) return;
-  al_report(sink, n, "promise `%s.%s` (from `%s%s()`) stands alone as a statement: that does not await it, and "
+  al_report(sink, n, "promise `%s.%s` (from `%s%s%s`) stands alone as a statement: that does not await it, and "
             "a rejection is unhandled; await it", n->name, n->member, (v->flags & IR_F_NEW) ? "new " : "",
-            al_call_label(f, v));
+            al_call_label(f, v), al_call_parens(v));
 }
 
 /* Python: every read of the task var in fn is as the receiver of a method that does not
@@ -481,9 +481,9 @@ static void check_file(const ir_file *f, const al_index *idx, al_sink *sink) {
     if (shown && shown->use == IR_USE_ACCESSED) {
       char mb[64];
       const char *m = al_accessed_member(f, shown, mb, sizeof mb);
-      al_report(sink, shown, "%s `%s` (from `%s%s()`) is used as its %s (%s%s%s on it) but never awaited: that reads "
+      al_report(sink, shown, "%s `%s` (from `%s%s%s`) is used as its %s (%s%s%s on it) but never awaited: that reads "
                 "the %s, not what it %s; await it first: `(await %s)`", f->lang == AL_LANG_JS ? "promise" : "coroutine",
-                n->alias, (n->flags & IR_F_NEW) ? "new " : "", al_call_label(f, n),
+                n->alias, (n->flags & IR_F_NEW) ? "new " : "", al_call_label(f, n), al_call_parens(n),
                 f->lang == AL_LANG_JS ? "value" : "result", *m == '[' || !*m ? "`" : "`.",
                 *m == '[' ? "[...]" : *m ? m : "destructuring", "`",
                 f->lang == AL_LANG_JS ? "promise (undefined, or a TypeError)" : "coroutine object (AttributeError/TypeError)",
@@ -496,22 +496,22 @@ static void check_file(const ir_file *f, const al_index *idx, al_sink *sink) {
                 n->alias, al_call_label(f, n), encl && encl->name ? encl->name : "?",
                 encl && encl->name ? encl->name : "?", n->alias);
     } else if (shown && taken_as_value(f, shown)) {
-      al_report(sink, shown, "%s `%s` (from `%s%s()`) is passed to `%s()` but never awaited: it gets the %s, not its "
+      al_report(sink, shown, "%s `%s` (from `%s%s%s`) is passed to `%s()` but never awaited: it gets the %s, not its "
                 "%s; await it first: `%s(await %s)`", f->lang == AL_LANG_JS ? "promise" : "coroutine", n->alias,
-                (n->flags & IR_F_NEW) ? "new " : "", al_call_label(f, n), shown->parent->name,
+                (n->flags & IR_F_NEW) ? "new " : "", al_call_label(f, n), al_call_parens(n), shown->parent->name,
                 f->lang == AL_LANG_JS ? "promise (a wrong answer, or a TypeError)" : "coroutine object (TypeError)",
                 f->lang == AL_LANG_JS ? "value, and a rejection is unhandled" : "result, and it never runs",
                 shown->parent->name, n->alias);
     } else if (shown) {
-      al_report(sink, shown, "%s `%s` (from `%s%s()`) is only turned into text, never awaited: it shows as %s "
+      al_report(sink, shown, "%s `%s` (from `%s%s%s`) is only turned into text, never awaited: it shows as %s "
                 "instead of its %s; await it", f->lang == AL_LANG_JS ? "promise" : "coroutine", n->alias,
-                (n->flags & IR_F_NEW) ? "new " : "", al_call_label(f, n),
+                (n->flags & IR_F_NEW) ? "new " : "", al_call_label(f, n), al_call_parens(n),
                 f->lang == AL_LANG_JS ? "`[object Promise]` (or `{}`, `Promise { <pending> }`)" : "`<coroutine object ...>`",
                 f->lang == AL_LANG_JS ? "value, and a rejection is unhandled" : "result, and it never runs");
     } else if (dropped) {
       const char *what = task ? "task" : f->lang == AL_LANG_JS ? "promise" : f->lang == AL_LANG_C ? "future" : "coroutine";
-      al_report(sink, dropped, "%s `%s` (from `%s%s()`) stands alone as a statement: that does not await it; %s",
-                what, n->alias, (n->flags & IR_F_NEW) ? "new " : "", al_call_label(f, n),
+      al_report(sink, dropped, "%s `%s` (from `%s%s%s`) stands alone as a statement: that does not await it; %s",
+                what, n->alias, (n->flags & IR_F_NEW) ? "new " : "", al_call_label(f, n), al_call_parens(n),
                 f->lang != AL_LANG_C           ? "await it"
                 : al_c_reference_future(f, n) ? "pass it to rt_await()"
                                                : "wait for it with its runtime's await or join");

@@ -19,6 +19,7 @@ typedef struct js_ctx {
   const char *dir; /* directory of this file, for relative specifiers */
   ts_names stored;  /* locals assigned a call result: reads of them are lowered to USE */
   ts_names getters; /* names of the getters this file defines (`get config() {}`): reads of them are CALLs */
+  bool promise_fields; /* TypeScript: fields declared as promises are lowered (promise_field) */
   bool member_aliases; /* an object literal's member aliases a function (`{ list: fetchAll }`) */
   const char *next_function_kw; /* the first `function` at or after the last body asked about (the walk
                                  * asks in source order: found once for all the bodies around it) */
@@ -2534,7 +2535,25 @@ static ir_node *lower_getter_read(ts_walk *w, js_ctx *c, TSNode n) {
   call->use = (uint8_t)call_use(w, &var);
   w->depth++;
   call->alias = var;
+  /* `const r = t.loaded;`: r's reads are USEs, as a call's variable's (`return r` hands it on) */
+  if (var && call->use == IR_USE_ASSIGNED && !strchr(var, '.') && !strchr(var, '[') && !strchr(var, '{'))
+    ts_names_add(&c->stored, var);
   return call;
+}
+
+/* TypeScript: a field or interface property declared with a promise type (`ready:
+ * Promise<void>;`, not optional): reading it is like calling a getter that returns one —
+ * `this.ready;` or `svc.ready;` alone floats it (typescript-eslint no-floating-promises).
+ * A bodiless property FUNC of the class (IR_F_PROMISE_TYPED tells it from a getter); the
+ * field's name joins the getters, so the reads after it are lowered as property calls. */
+static void promise_field(ts_walk *w, js_ctx *c, ir_node *parent, TSNode field, TSNode nm) {
+  if (!c->promise_fields || !parent || parent->kind != IR_CLASS || !parent->name || ts_has_token(field, "?")) return;
+  if (!returns_promise_type(w, ts_field(field, "type"))) return;
+  const char *name = ts_text(w, nm);
+  ir_node *x = ir_add(w->f, parent, IR_FUNC, ts_span(nm));
+  x->name = al_arena_fmt(&w->f->arena, "%s.%s", parent->name, name);
+  x->flags |= IR_F_METHOD | IR_F_PROPERTY | IR_F_RETURNS_PROMISE | IR_F_PROMISE_TYPED;
+  ts_names_add(&c->getters, name);
 }
 
 /* Every node type js_enter looks at (ts_walk skips calling it for the others); a file that
@@ -2834,6 +2853,7 @@ static ir_node *js_enter(ts_walk *w, bool *descend) {
     if (al_streq(t, "public_field_definition")) { /* TypeScript: `private repo: Repo;` */
       TSNode nm = ts_field(n, "name");
       if (ts_is(nm, "property_identifier")) {
+        promise_field(w, c, parent, n, nm);
         bind_annotation(w, c, NULL, al_arena_fmt(&w->f->arena, "this.%s", ts_text(w, nm)), ts_field(n, "type"));
         if (void_fn_type(w, ts_field(n, "type")))
           ts_bind_type(w, &c->fn_types, NULL, "this.", al_arena_fmt(&w->f->arena, "this.%s", ts_text(w, nm)), NULL,
@@ -2843,6 +2863,7 @@ static ir_node *js_enter(ts_walk *w, bool *descend) {
     }
     if (al_streq(t, "property_signature")) { /* TypeScript: `load: (id: string) => Promise<Row>;` */
       TSNode nm = ts_field(n, "name");
+      if (ts_is(nm, "property_identifier")) promise_field(w, c, parent, n, nm);
       if (ts_is(nm, "property_identifier")) return lower_fn_typed(w, parent, nm, ts_field(n, "type"));
     }
     break;
@@ -3014,8 +3035,10 @@ ir_file *al_lower_javascript(const al_source *src, const al_lower_ctx *ctx, char
               .globals = al_kb_section_get(al_kb_for(AL_LANG_JS), "global_objects")};
   free(pathcopy);
   scan_getters(src->text, src->len, &c.getters);
+  /* a TypeScript file that names a promise type may declare fields of it (promise_field) */
+  c.promise_fields = c.typescript && memmem(src->text, src->len, "Promise", 7);
   ts_walk w = {.f = f, .text = src->text, .lang = ts_language_for(src), .user = &c,
-               .handled = c.getters.map.len ? js_handled_getters : js_handled};
+               .handled = c.getters.map.len || c.promise_fields ? js_handled_getters : js_handled};
   prebind_imports(&w, &c, root);
   ts_walk_run(&w, root, js_enter, NULL);
   if (c.default_name) /* `export default Store;` of a class above: importers' `new Store()` */
