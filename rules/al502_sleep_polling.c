@@ -82,7 +82,12 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
                 js ? "(true)" : "True", label,
                 js ? "await a promise that settles when there is work (or a timer that does the work)"
                    : "wait on an Event (or trio/anyio sleep_forever()) instead");
-    } else
+    } else if (forever) /* `while (true) { if (ready) break; await sleep(50); }` */
+      al_report(sink, n, "`%s` polls in an endless loop until a test in it leaves: the loop wakes up for nothing "
+                "and reacts up to one interval late; %s", label,
+                js ? "await a promise resolved (or an event emitted: events.once) where the state changes"
+                   : "wait on an asyncio.Event / Condition (trio/anyio Event) set where the state changes");
+    else
       al_report(sink, n, "`%s` polls `%.*s` in a loop: the loop wakes up for nothing and reacts up to one "
                 "interval late; %s", label, (int)cl, cond,
                 js ? "await a promise resolved (or an event emitted: events.once) where the state changes"

@@ -2760,7 +2760,12 @@ static ir_node *js_enter(ts_walk *w, bool *descend) {
       return lower_func(w, n, parent);
     if (al_streq(t, "for_statement")) {
       x = ir_add(w->f, parent, IR_LOOP, ts_span(n));
-      x->name = ts_text_short(w, ts_field(n, "condition"), 80);
+      TSNode cond = ts_field(n, "condition");
+      x->name = ts_text_short(w, cond, 80);
+      if (ts_node_is_null(cond) || ts_is(cond, "empty_statement")) { /* `for (;;)`: a `while (true)` */
+        x->name = "true";
+        x->flags |= IR_F_WHILE;
+      }
       TSNode body = ts_field(n, "body");
       if (!ts_node_is_null(body)) x->body = ts_node_start_byte(body);
       return x;
