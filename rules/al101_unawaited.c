@@ -1617,16 +1617,19 @@ static bool awaited_plain(const ir_file *f, al_sink *sink, const ir_node *n, con
     return false;
   al_fix *fx = al_fix_new(AL_FIX_APPLY_UNSAFE, "drop the await");
   al_fix_add(fx, n->parent->span.start, n->span.start, "");
+  /* a getter or property read (`await c.count`) is named as written, without parentheses */
+  const char *kind = (n->flags & IR_F_PROPERTY) ? (f->lang == AL_LANG_JS ? "a getter" : "a property") : "a plain function";
   if (f->lang == AL_LANG_JS)
-    al_report_fix(sink, n, fx, "`await %s()`: `%s` (defined at %s:%u) is a plain function that returns %s, not a "
+    al_report_fix(sink, n, fx, "`await %s%s`: `%s` (defined at %s:%u) is %s that returns %s, not a "
                   "promise, so the await only defers to the next microtask; drop the await (or make it async if it "
-                  "is meant to become one)", al_call_label(f, n), al_display_name(plain->func->name),
-                  plain->file->src->path, plain->func->span.line,
+                  "is meant to become one)", al_call_label(f, n), al_call_parens(n), al_display_name(plain->func->name),
+                  plain->file->src->path, plain->func->span.line, kind,
                   plain->func->type && !strcmp(plain->func->type, "void") ? "nothing (`void`)" : "a plain value");
   else
-    al_report_fix(sink, n, fx, "`await %s()`: `%s` (defined at %s:%u) is a plain function that returns %s, so "
+    al_report_fix(sink, n, fx, "`await %s%s`: `%s` (defined at %s:%u) is %s that returns %s, so "
                   "the await raises TypeError after the call has run; call it without await, or make it an async "
-                  "def", al_call_label(f, n), al_display_name(plain->func->name), plain->file->src->path, plain->func->span.line,
+                  "def", al_call_label(f, n), al_call_parens(n), al_display_name(plain->func->name), plain->file->src->path,
+                  plain->func->span.line, kind,
                   (plain->flags & AL_FN_RETURNS_VALUE) ? "a plain value, not an awaitable" : "None");
   return true;
 }
