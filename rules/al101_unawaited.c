@@ -750,9 +750,9 @@ static bool formatted_unawaited(const ir_file *f, const al_index *idx, al_sink *
                   al_call_parens(n), where,
                   encl && (encl->flags & IR_F_ASYNC) ? "" : " (inside an async function)");
   else
-    al_report_fix(sink, n, fx, "promise `%s%s()` is turned into text without being awaited%s: it shows as "
+    al_report_fix(sink, n, fx, "promise `%s%s%s` is turned into text without being awaited%s: it shows as "
                   "`[object Promise]` (or `{}`, `Promise { <pending> }`) instead of its value, and a rejection is "
-                  "unhandled; await it%s", (n->flags & IR_F_NEW) ? "new " : "", al_call_label(f, n), where,
+                  "unhandled; await it%s", (n->flags & IR_F_NEW) ? "new " : "", al_call_label(f, n), al_call_parens(n), where,
                   encl && (encl->flags & IR_F_ASYNC) ? "" : " (inside an async function), or use .then()");
   return true;
 }
@@ -1799,7 +1799,9 @@ static void check(const ir_file *f, const al_index *idx, al_sink *sink) {
                         : (fn->func->flags & IR_F_ASYNC) ? "is an async function"
                         : (fn->func->flags & (IR_F_PROPERTY | IR_F_PROMISE_TYPED)) ==
                                   (IR_F_PROPERTY | IR_F_PROMISE_TYPED)
-                            ? "is a field declared as a promise" /* (TypeScript: `ready: Promise<void>;`) */
+                            ? ((fn->func->flags & IR_F_MAYBE_PROMISE) ? "is a field that may hold a promise"
+                                                                      : "is a field declared as a promise")
+                            /* (TypeScript: `ready: Promise<void>;`, `opt?: Promise<void>`) */
                             : "returns an awaitable";
       al_report_fix(sink, n, fx, "%s %s is never awaited: `%s` %s (defined at %s:%u); %s", kind,
                 made_by(f, n, by, sizeof by), al_display_name(fn->func->name), how, fn->file->src->path, fn->func->span.line, advice(f, n, in_async));

@@ -2542,17 +2542,23 @@ static ir_node *lower_getter_read(ts_walk *w, js_ctx *c, TSNode n) {
 }
 
 /* TypeScript: a field or interface property declared with a promise type (`ready:
- * Promise<void>;`, not optional): reading it is like calling a getter that returns one —
- * `this.ready;` or `svc.ready;` alone floats it (typescript-eslint no-floating-promises).
+ * Promise<void>;`; optional or in a union: maybe one): reading it is like calling a getter
+ * that returns one — `this.ready;` or `svc.ready;` alone floats it (typescript-eslint
+ * no-floating-promises).
  * A bodiless property FUNC of the class (IR_F_PROMISE_TYPED tells it from a getter); the
  * field's name joins the getters, so the reads after it are lowered as property calls. */
 static void promise_field(ts_walk *w, js_ctx *c, ir_node *parent, TSNode field, TSNode nm) {
-  if (!c->promise_fields || !parent || parent->kind != IR_CLASS || !parent->name || ts_has_token(field, "?")) return;
-  if (!returns_promise_type(w, ts_field(field, "type"))) return;
+  if (!c->promise_fields || !parent || parent->kind != IR_CLASS || !parent->name) return;
+  TSNode ty = ts_field(field, "type");
+  bool sure = returns_promise_type(w, ty);
+  if (!sure && !union_with_promise(w, ty)) return;
   const char *name = ts_text(w, nm);
   ir_node *x = ir_add(w->f, parent, IR_FUNC, ts_span(nm));
   x->name = al_arena_fmt(&w->f->arena, "%s.%s", parent->name, name);
   x->flags |= IR_F_METHOD | IR_F_PROPERTY | IR_F_RETURNS_PROMISE | IR_F_PROMISE_TYPED;
+  /* `opt?: Promise<void>`, `closing: Promise<void> | null`: dropped it may float, while
+   * `if (this.opt)` is a real test */
+  if (!sure || ts_has_token(field, "?")) x->flags |= IR_F_MAYBE_PROMISE;
   ts_names_add(&c->getters, name);
 }
 
