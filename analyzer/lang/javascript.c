@@ -1690,6 +1690,7 @@ static void bind_destructured_params(ts_walk *w, js_ctx *c, const ir_node *call,
 }
 
 static TSNode top_decl(ts_walk *w, js_ctx *c, char kind, TSNode name);
+static void promise_field(ts_walk *w, js_ctx *c, ir_node *parent, TSNode field, TSNode nm);
 
 /* TypeScript: a declared return type that is a promise (knowledge `promise_types`:
  * `: Promise<T>`, `PromiseLike<T>`), also through a type alias of this file standing for
@@ -2405,6 +2406,8 @@ static ir_node *lower_func(ts_walk *w, TSNode n, ir_node *parent) {
               bind_annotation(w, w->user, x, al_arena_fmt(&w->f->arena, "this.%s", pn), ts_field(p, "type"));
               /* `constructor(private load: () => Promise<T>)`: this.load() is awaitable, as for a field */
               if (promise_fn && parent && parent->kind == IR_CLASS) lower_fn_typed(w, parent, pat, ts_field(p, "type"));
+              /* `constructor(private boot: Promise<void>)`: this.boot is a promise field */
+              if ((promise || maybe_promise) && parent && parent->kind == IR_CLASS) promise_field(w, w->user, parent, p, pat);
             }
           }
           /* `({ load, save: store }: Api)`: load() calls Api's load, store() its save */
