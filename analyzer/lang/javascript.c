@@ -1568,9 +1568,32 @@ static ir_node *lower_call(ts_walk *w, js_ctx *c, TSNode n, ir_node *parent, boo
 
 /* TypeScript: the named type of an annotation (`: Repo`, `: ns.Repo`), or NULL (a
  * generic, union, literal or function type). */
+/* A union's one member that is not `undefined` or `null` (`Api | undefined`, `Api | null`:
+ * an optional value of that type, as `a?.load()` or `a!.load()` use it), or a null node
+ * when there are none or several. Unions nest to the left. */
+static TSNode sole_defined_member(TSNode t) {
+  TSNode sole = {0};
+  for (int guard = 0; guard < 16 && ts_is(t, "union_type"); guard++) {
+    TSNode right = ts_node_named_child(t, 1);
+    t = ts_node_named_child(t, 0);
+    TSNode members[2] = {right, t};
+    for (int k = 0; k < (ts_is(t, "union_type") ? 1 : 2); k++) {
+      TSNode m = members[k];
+      while (ts_is(m, "parenthesized_type")) m = ts_node_named_child(m, 0);
+      if (ts_is(m, "literal_type") && (ts_is(ts_node_named_child(m, 0), "undefined") ||
+                                       ts_is(ts_node_named_child(m, 0), "null")))
+        continue;
+      if (!ts_node_is_null(sole)) return (TSNode){0};
+      sole = m;
+    }
+  }
+  return ts_is(t, "union_type") ? (TSNode){0} : sole;
+}
+
 static const char *annotated_type(ts_walk *w, TSNode annotation) {
   if (ts_node_is_null(annotation)) return NULL;
   TSNode t = ts_is(annotation, "type_annotation") ? ts_node_named_child(annotation, 0) : annotation;
+  if (ts_is(t, "union_type")) t = sole_defined_member(t);
   if (ts_is(t, "type_identifier") || ts_is(t, "nested_type_identifier")) return ts_text(w, t);
   return NULL;
 }
@@ -2204,6 +2227,7 @@ static ir_node *lower_fn_typed(ts_walk *w, ir_node *parent, TSNode name, TSNode 
  * `o.save()` floats as an interface's method would. */
 static void inline_object_type(ts_walk *w, const ir_node *fn, const char *param, TSNode annotation) {
   TSNode t = ts_is(annotation, "type_annotation") ? ts_node_named_child(annotation, 0) : annotation;
+  if (ts_is(t, "union_type")) t = sole_defined_member(t); /* `o: { save(): Promise<void> } | undefined` */
   if (!ts_is(t, "object_type") || (fn && (!fn->name || strpbrk(fn->name, "<")))) return;
   ir_node *cls = NULL;
   for (uint32_t i = 0, k = ts_node_named_child_count(t); i < k && i < 256; i++) {
