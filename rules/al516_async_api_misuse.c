@@ -569,6 +569,31 @@ static bool never_settles(const ir_file *f, al_sink *sink, const ir_node *ex) {
   return true;
 }
 
+/* `Promise.all(xs.map((x) => { save(x); }))`: the mapper given to map is a plain function
+ * (not async: its promise would be the element) whose body is a block with no `return` of
+ * its own, and which makes at least one call (a promise it should have returned) — the
+ * array holds undefined. */
+static const ir_node *returnless_callback(const ir_file *f, const ir_node *map) {
+  const ir_node *cb = NULL;
+  for (const ir_node *c = map->child; c; c = c->next)
+    if (c->kind == IR_FUNC) cb = cb ? NULL : c; /* (one function argument) */
+  if (!cb || (cb->flags & (IR_F_ASYNC | IR_F_GENERATOR))) return NULL;
+  const char *t = f->src->text;
+  uint32_t i = cb->span.start, end = cb->span.end;
+  if (strncmp(t + i, "function", 8)) { /* an arrow: its body starts after the first `=>` */
+    while (i + 1 < end && !(t[i] == '=' && t[i + 1] == '>')) i++;
+    if (i + 1 >= end) return NULL;
+    for (i += 2; i < end && (t[i] == ' ' || t[i] == '\t' || t[i] == '\n' || t[i] == '\r');) i++;
+    if (i >= end || t[i] != '{') return NULL;
+  }
+  bool calls = false;
+  for (const ir_node *x = cb->child; x; x = x->kind == IR_FUNC ? ir_next_skip(x, cb) : ir_next(x, cb)) {
+    if (x->kind == IR_RETURN || x->kind == IR_RAISE) return NULL; /* (a throw: the mapper may be a guard) */
+    if (x->kind == IR_CALL) calls = true;
+  }
+  return calls ? cb : NULL;
+}
+
 static void check_js(const ir_file *f, const al_index *idx, al_sink *sink, const ir_node *n, const al_kb *kb) {
   const char *label = al_call_label(f, n);
   if ((n->flags & IR_F_NEW) && n->name && al_kb_find(kb, "promise_statics", n->name)) {
@@ -646,6 +671,14 @@ static void check_js(const ir_file *f, const al_index *idx, al_sink *sink, const
   }
   if (iterable && n->nargs == 1) {
     const ir_node *one = al_arg_call(f, n, 0);
+    const ir_node *cb = one && al_js_array_map(one) ? returnless_callback(f, one) : NULL;
+    if (cb) {
+      al_report(sink, cb, "the callback of `%s()` inside `%s()` has a block body without `return`: every element "
+                "is undefined, so `%s()` waits for nothing and a promise made inside is dropped (its rejection "
+                "unhandled); `return` the promise, or write the arrow with an expression body",
+                al_call_label(f, one), label, label);
+      return;
+    }
     const al_func_info *callee;
     const al_kb_entry *api;
     if (one && !(al_js_array_map(one) || (one->name && (al_ends_with(one->name, ".filter") ||
