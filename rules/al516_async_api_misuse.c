@@ -575,9 +575,10 @@ static bool never_settles(const ir_file *f, al_sink *sink, const ir_node *ex) {
  * array holds undefined. */
 static const ir_node *returnless_callback(const ir_file *f, const ir_node *map) {
   const ir_node *cb = NULL;
+  unsigned nfn = 0;
   for (const ir_node *c = map->child; c; c = c->next)
-    if (c->kind == IR_FUNC) cb = cb ? NULL : c; /* (one function argument) */
-  if (!cb || (cb->flags & (IR_F_ASYNC | IR_F_GENERATOR))) return NULL;
+    if (c->kind == IR_FUNC) cb = c, nfn++;
+  if (nfn != 1 || (cb->flags & (IR_F_ASYNC | IR_F_GENERATOR))) return NULL; /* (one function argument) */
   const char *t = f->src->text;
   uint32_t i = cb->span.start, end = cb->span.end;
   if (strncmp(t + i, "function", 8)) { /* an arrow: its body starts after the first `=>` */

@@ -1566,8 +1566,6 @@ static ir_node *lower_call(ts_walk *w, js_ctx *c, TSNode n, ir_node *parent, boo
   return call;
 }
 
-/* TypeScript: the named type of an annotation (`: Repo`, `: ns.Repo`), or NULL (a
- * generic, union, literal or function type). */
 /* A union's one member that is not `undefined` or `null` (`Api | undefined`, `Api | null`:
  * an optional value of that type, as `a?.load()` or `a!.load()` use it), or a null node
  * when there are none or several. Unions nest to the left. */
@@ -1590,6 +1588,8 @@ static TSNode sole_defined_member(TSNode t) {
   return ts_is(t, "union_type") ? (TSNode){0} : sole;
 }
 
+/* TypeScript: the named type of an annotation (`: Repo`, `: ns.Repo`, also `: Repo |
+ * undefined`), or NULL (a generic, other union, literal or function type). */
 static const char *annotated_type(ts_walk *w, TSNode annotation) {
   if (ts_node_is_null(annotation)) return NULL;
   TSNode t = ts_is(annotation, "type_annotation") ? ts_node_named_child(annotation, 0) : annotation;
