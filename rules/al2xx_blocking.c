@@ -90,8 +90,39 @@ static al_fix *fs_promise_fix(const ir_file *f, const ir_node *call, const al_kb
 typedef struct site {
   const ir_node *n;
   const al_kb_entry *e; /* NULL: a busy-wait loop */
-  const char *item;     /* WITH: the blocking item */
+  const char *item;     /* WITH: the blocking item; CALL: the blocking function it hands to the loop */
 } site;
+
+/* A blocking API handed by name to a call that runs it on the event loop (knowledge
+ * `loop_callbacks`, the callback's position `arg`, 0 for JS timers): `loop.call_soon(time.sleep,
+ * 1)`, `loop.call_later(5, functools.partial(requests.get, url))`, `setTimeout(fs.readFileSync,
+ * 0, p)`. Its blocking entry (*name: the function as written), or NULL. Wherever the call is
+ * made, the function runs on the loop. */
+static const al_kb_entry *handed_blocking(const ir_file *f, const ir_node *call, const char **name) {
+  if (!call->name || !call->nargs || f->lang == AL_LANG_C) return NULL;
+  const char *last = strrchr(call->name, '.');
+  last = last ? last + 1 : call->name;
+  if (!strchr("acnqs", last[0])) return NULL; /* (call_soon, add_reader, nextTick, queueMicrotask, setTimeout ...) */
+  const al_kb *kb = al_kb_for(f->lang);
+  const al_kb_entry *reg = al_kb_match(kb, "loop_callbacks", call->name);
+  if (!reg || al_kb_attr(reg, "effect") || al_kb_attr(reg, "done")) return NULL;
+  const char *arg = al_kb_attr(reg, "arg");
+  uint32_t pos = arg ? (uint32_t)atoi(arg) : 0;
+  if (pos >= call->nargs || call->args[pos].keyword || !call->args[pos].text) return NULL;
+  const char *text = call->args[pos].text;
+  const ir_node *inner = al_arg_call(f, call, pos); /* `functools.partial(time.sleep, 1)` */
+  if (inner) {
+    if (!inner->name || !inner->nargs || !inner->args[0].text ||
+        strcmp(al_imported_name(f, inner->name), "functools.partial"))
+      return NULL;
+    text = inner->args[0].text;
+  }
+  if (!al_is_identifier(text) && !strchr(text, '.')) return NULL;
+  const al_kb_entry *e = al_kb_find(kb, "blocking", al_imported_name(f, text));
+  if (!e || al_kb_attr(e, "iterated") || al_kb_attr(e, "with") || !al_kb_attr(e, "category")) return NULL;
+  *name = text;
+  return e;
+}
 
 static _Thread_local struct {
   uint64_t file, index;
@@ -115,8 +146,10 @@ static void find_sites(const ir_file *f, const al_index *idx) {
   ir_kinds_iter it = ir_kinds(f, IR_KINDS(IR_CALL, IR_WITH, IR_LOOP));
   for (const ir_node *x; (x = ir_kinds_next(&it));) {
     site s = {x, NULL, NULL};
-    if (x->kind == IR_CALL) s.e = al_blocking_api(f, idx, x);
-    else if (x->kind == IR_WITH && (s.e = al_blocking_with(f, x, &s.item)))
+    if (x->kind == IR_CALL) {
+      s.e = al_blocking_api(f, idx, x);
+      if (!s.e) s.e = handed_blocking(f, x, &s.item);
+    } else if (x->kind == IR_WITH && (s.e = al_blocking_with(f, x, &s.item)))
       s.item = al_arena_strdup((al_arena *)&f->arena, s.item); /* (al_list_find's buffer is reused) */
     else if (x->kind == IR_LOOP && (s.e = blocking_iterated(f, x)))
       s.item = x->name;
@@ -207,6 +240,14 @@ static void check_category(const ir_file *f, const al_index *idx, al_sink *sink,
                   f->lang != AL_LANG_C ? "" : timer ? timer : "uv_timer_start / evtimer_add",
                   f->lang != AL_LANG_C ? "" : ") and continue in its callback");
       }
+      continue;
+    }
+    if (n->kind == IR_CALL && s->item) { /* a blocking function handed to the loop */
+      if (strcmp(al_kb_attr(s->e, "category"), category)) continue;
+      const char *use = al_c_loop_advice(f, NULL, category, s->e, NULL, 0);
+      al_report(sink, n, "`%s` is handed to `%s()`, which calls it on the event loop: it blocks the loop (%s) "
+                "while it runs%s%s", s->item, al_call_label(f, n), al_category_label(category),
+                use ? "; use " : "", use ? use : "");
       continue;
     }
     if (strcmp(al_kb_attr(s->e, "category"), category) || !al_on_loop(f, n, &fn) || reads_done_future(f, n, fn) ||
