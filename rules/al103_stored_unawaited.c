@@ -370,8 +370,8 @@ static uint32_t prev_line(const char *t, uint32_t ls) {
 }
 
 /* Python: every read of the coroutine local `var` (assigned by the call `as`) sits in the
- * block of one `if` statement after it, at the assignment's own level, with no `elif` or
- * `else`: on the path that skips the block the coroutine is never awaited (`coro =
+ * block of one `if` statement after it, at the assignment's own level: on the path that
+ * skips the block (an `elif` or `else` of it included) the coroutine is never awaited (`coro =
  * fetch(); if flag: await coro`). Returns the start of that `if` line, or UINT32_MAX. Not
  * when a read is anywhere else, in a nested function, when the condition names the
  * variable (`if coro is not None:`), or the local is bound again. */
@@ -419,16 +419,8 @@ static uint32_t awaited_in_one_branch(const ir_file *f, const ir_node *fn, const
   for (uint32_t p = header + (uint32_t)ind + 3; p + vl <= end; p++)
     if (!strncmp(t + p, var, vl) && !al_ident_char(t[p + vl]) && (p == 0 || !al_ident_char(t[p - 1])))
       return UINT32_MAX;
-  /* no `elif`/`else` after the block; var not bound again in the function */
-  for (uint32_t l = e + 1; l < len && l < fn->span.end;) {
-    int k = py_indent(t, l, len);
-    if (k >= 0 && k <= ind) {
-      if (k == ind && (!strncmp(t + l + k, "elif", 4) || !strncmp(t + l + k, "else", 4))) return UINT32_MAX;
-      break;
-    }
-    while (l < len && t[l] != '\n') l++;
-    l++;
-  }
+  /* (an `elif` or `else` after the block reads nothing of var — every read is in this
+   * block — so on its path the coroutine is dropped as well); var not bound again */
   size_t nb;
   const ir_binding *b = ir_bindings_of(f, var, strlen(var), &nb);
   for (size_t i = 0; i < nb; i++) /* bound again after it (assigned, a loop's or a `with`'s target) */
