@@ -105,7 +105,10 @@ static const al_kb_entry *handed_blocking(const ir_file *f, const ir_node *call,
   if (!strchr("acnqs", last[0])) return NULL; /* (call_soon, add_reader, nextTick, queueMicrotask, setTimeout ...) */
   const al_kb *kb = al_kb_for(f->lang);
   const al_kb_entry *reg = al_kb_match(kb, "loop_callbacks", call->name);
-  if (!reg || al_kb_attr(reg, "effect") || al_kb_attr(reg, "done")) return NULL;
+  if (!reg || al_kb_attr(reg, "effect") || al_kb_attr(reg, "done") || al_kb_attr(reg, "suite")) return NULL;
+  /* JS: the timers and nextTick, not the listener and route patterns (`*.on`, `*.get`:
+   * their first argument is an event name or a path, and `cache.get(x)` is no registration) */
+  if (f->lang == AL_LANG_JS && reg->name[0] == '*') return NULL;
   const char *arg = al_kb_attr(reg, "arg");
   uint32_t pos = arg ? (uint32_t)atoi(arg) : 0;
   if (pos >= call->nargs || call->args[pos].keyword || !call->args[pos].text) return NULL;
