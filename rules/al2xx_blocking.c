@@ -94,29 +94,22 @@ typedef struct site {
 } site;
 
 /* A blocking API handed by name to a call that runs it on the event loop (knowledge
- * `loop_callbacks`, the callback's position `arg`, 0 for JS timers): `loop.call_soon(time.sleep,
- * 1)`, `loop.call_later(5, functools.partial(requests.get, url))`, `setTimeout(fs.readFileSync,
+ * `loop_callbacks`, the callback's position `arg`; entries without one, listeners and
+ * routes, are not asked): `loop.call_soon(time.sleep, 1)`, `loop.call_later(5,
+ * functools.partial(requests.get, url))` (knowledge `partials`), `setTimeout(fs.readFileSync,
  * 0, p)`. Its blocking entry (*name: the function as written), or NULL. Wherever the call is
  * made, the function runs on the loop. */
 static const al_kb_entry *handed_blocking(const ir_file *f, const ir_node *call, const char **name) {
   if (!call->name || !call->nargs || f->lang == AL_LANG_C) return NULL;
-  const char *last = strrchr(call->name, '.');
-  last = last ? last + 1 : call->name;
-  if (!strchr("acnqs", last[0])) return NULL; /* (call_soon, add_reader, nextTick, queueMicrotask, setTimeout ...) */
   const al_kb *kb = al_kb_for(f->lang);
   const al_kb_entry *reg = al_kb_match(kb, "loop_callbacks", call->name);
-  if (!reg || al_kb_attr(reg, "effect") || al_kb_attr(reg, "done") || al_kb_attr(reg, "suite")) return NULL;
-  /* JS: the timers and nextTick, not the listener and route patterns (`*.on`, `*.get`:
-   * their first argument is an event name or a path, and `cache.get(x)` is no registration) */
-  if (f->lang == AL_LANG_JS && reg->name[0] == '*') return NULL;
-  const char *arg = al_kb_attr(reg, "arg");
-  uint32_t pos = arg ? (uint32_t)atoi(arg) : 0;
-  if (pos >= call->nargs || call->args[pos].keyword || !call->args[pos].text) return NULL;
-  const char *text = call->args[pos].text;
+  uint32_t pos = 0;
+  const ir_arg *a = reg && !al_kb_attr(reg, "done") ? al_callback_arg(call, reg, &pos) : NULL;
+  if (!a || !a->text) return NULL;
+  const char *text = a->text;
   const ir_node *inner = al_arg_call(f, call, pos); /* `functools.partial(time.sleep, 1)` */
   if (inner) {
-    if (!inner->name || !inner->nargs || !inner->args[0].text ||
-        strcmp(al_imported_name(f, inner->name), "functools.partial"))
+    if (!inner->name || !inner->nargs || !inner->args[0].text || !al_kb_find(kb, "partials", inner->name))
       return NULL;
     text = inner->args[0].text;
   }
